@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs PodUnits in the layout of DESIGN.md ("Installed layout"), building the release
+# binaries first if needed. rpm.spec and the .deb build use this script too.
+#
+#   packaging/install.sh [--destdir DIR] [--no-build]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+destdir=""
+build=1
+while [ $# -gt 0 ]; do
+    case $1 in
+        --destdir) destdir=${2%/}; shift 2;;
+        --no-build) build=""; shift;;
+        -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+        *) echo "install.sh: unknown option $1" >&2; exit 2;;
+    esac
+done
+[ -z "$build" ] || packaging/build-release.sh
+bin=artifacts/publish/podunits
+[ -x "$bin" ] || { echo "install.sh: $bin missing (run packaging/build-release.sh)" >&2; exit 1; }
+
+d=$destdir
+install -D -m 0755 "$bin" "$d/usr/bin/podunits"
+# The generator is the same executable under another name (it looks at argv[0]).
+install -d "$d/usr/lib/systemd/system-generators"
+ln -sf ../../../bin/podunits "$d/usr/lib/systemd/system-generators/podunits-generator"
+install -D -m 0644 units/pod@.service "$d/usr/lib/systemd/system/pod@.service"
+install -D -m 0644 packaging/tmpfiles.conf "$d/usr/lib/tmpfiles.d/podunits.conf"
+for f in packaging/catalog/*.catalog; do
+    [ -e "$f" ] && install -D -m 0644 "$f" "$d/usr/lib/systemd/catalog/$(basename "$f")"
+done
+install -d -m 0755 "$d/etc/podunits/pods" "$d/usr/lib/podunits/pods" "$d/run/podunits/pods"
+install -d -m 0700 "$d/var/lib/podunits"
+if [ ! -e "$d/etc/podunits/registries.yaml" ]; then
+    install -D -m 0644 packaging/registries.yaml "$d/etc/podunits/registries.yaml"
+fi

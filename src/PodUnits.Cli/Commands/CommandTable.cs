@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace PodUnits.Cli.Commands;
+
+/// <summary>Every verb of the CLI, in the order --help lists them. One class per verb.</summary>
+internal static class CommandTable
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return VersionCommand.Create();
+    }
+}

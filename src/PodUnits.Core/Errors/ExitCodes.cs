@@ -1,0 +1,13 @@
+namespace PodUnits.Core.Errors;
+
+/// <summary>The exit codes of every podunits command (DESIGN.md, "CLI").</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>Something failed while doing the work: a syscall, systemd, the registry.</summary>
+    public const int RuntimeFailure = 1;
+
+    /// <summary>The caller asked for something wrong: usage or definition errors.</summary>
+    public const int BadInput = 2;
+}

@@ -1,0 +1,22 @@
+using System.Runtime.InteropServices;
+
+namespace PodUnits.Core.Native;
+
+/// <summary>
+/// Linux calls that Tmds.LibC 0.5.0 lacks, kept next to it with their raw C names.
+/// Each returns the raw result; check it with <see cref="Check.Io(int, string, string?)"/>.
+/// </summary>
+public static unsafe partial class LibcExtra
+{
+    private const string Libc = "libc";
+
+    /// <summary>pivot_root(2) has no glibc wrapper; it is called through syscall(2).</summary>
+    public static int pivot_root(string newRoot, string putOld)
+    {
+        const long SYS_pivot_root = 155; // x86_64; see asm/unistd_64.h
+        return (int)syscall_ss(SYS_pivot_root, newRoot, putOld);
+    }
+
+    [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial long syscall_ss(long number, string a, string b);
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The one test command: builds everything, runs the unit tests here, then the integration
+# tests inside a throwaway systemd host (tests/sandbox/sandbox.sh), and ends with the line
+# "N passed, N failed". Exits non-zero if anything failed or could not run.
+#
+#   tests/run.sh [--unit-only] [--filter EXPR]
+#
+# --filter passes a `dotnet test --filter` expression to both suites, e.g.
+#   tests/run.sh --filter 'FullyQualifiedName~Journal'
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+unit_only=""
+filter=()
+while [ $# -gt 0 ]; do
+    case $1 in
+        --unit-only) unit_only=1; shift;;
+        --filter) filter=(--filter "$2"); shift 2;;
+        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+        *) echo "run.sh: unknown option $1" >&2; exit 2;;
+    esac
+done
+
+results="$PWD/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+broken=0   # stages that could not run at all count as failures in the total
+
+stage() { printf '\n==> %s\n' "$*"; }
+
+stage "build"
+if ! dotnet build PodUnits.sln -c Debug -warnaserror --nologo -clp:NoSummary; then
+    echo "build failed"; echo "0 passed, 1 failed"; exit 1
+fi
+
+stage "release binaries (NativeAOT)"
+if ! packaging/build-release.sh; then
+    echo "NativeAOT publish failed"; echo "0 passed, 1 failed"; exit 1
+fi
+
+stage "unit tests"
+dotnet test tests/PodUnits.UnitTests --no-build -c Debug --nologo "${filter[@]}" \
+    --logger "trx;LogFileName=unit.trx" --results-directory "$results" || true
+[ -f "$results/unit.trx" ] || { echo "unit tests produced no results"; broken=$((broken + 1)); }
+
+if [ -z "$unit_only" ]; then
+    stage "integration tests (inside a sandbox systemd host)"
+    if [ -d /run/systemd/system ] && [ "$(cat /proc/1/comm)" = systemd ] && [ -n "${PODUNITS_TESTS_ON_HOST:-}" ]; then
+        # A host whose PID 1 is systemd may run them directly when asked to.
+        tests/sandbox/inside.sh "$results" "${filter[@]}" || true
+    else
+        tests/sandbox/sandbox.sh -- tests/sandbox/inside.sh "$results" "${filter[@]}" || true
+    fi
+    [ -f "$results/integration.trx" ] || { echo "integration tests produced no results"; broken=$((broken + 1)); }
+fi
+
+# Sum the counters of every result file.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+    get() { printf '%s' "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+    passed=$((passed + $(get passed)))
+    failed=$((failed + $(get failed)))
+    total=$(get total); executed=$(get executed)
+    skipped=$((skipped + total - executed))
+    # List failed tests by name so the summary says what to look at.
+    grep -o '<UnitTestResult [^>]*outcome="Failed"' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/FAILED: \1/p'
+done
+failed=$((failed + broken))
+echo
+if [ "$skipped" -gt 0 ]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

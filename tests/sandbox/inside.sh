@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs inside the sandbox host (see sandbox.sh): installs the freshly built PodUnits into
+# the sandbox's throwaway root exactly as a package would, then runs the integration tests.
+#
+#   tests/sandbox/inside.sh RESULTS_DIR [dotnet test options...]
+set -euo pipefail
+results=$1; shift
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+packaging/install.sh --no-build >/dev/null
+systemctl daemon-reload
+systemd-tmpfiles --create /usr/lib/tmpfiles.d/podunits.conf
+
+exec dotnet test tests/PodUnits.IntegrationTests --no-build -c Debug --nologo "$@" \
+    --logger "trx;LogFileName=integration.trx" --results-directory "$results"

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Boots a throwaway systemd host with systemd-nspawn over a volatile overlay of this
+# machine's own root, runs one command inside it as root, passes its exit status through
+# and always tears the host down again (also on Ctrl-C or failure).
+#
+#   tests/sandbox/sandbox.sh [--bind SRC[:DST]]... [--keep-network] [--] CMD [ARGS...]
+#
+# Inside: the real systemd as PID 1, D-Bus, journald, logind; machined is D-Bus activated.
+# The current directory (the checkout) is bound at the same path and is the working
+# directory. CMD runs in a transient scope of the inner systemd (like a login session), so
+# what it starts is managed by that systemd. Recipe and caveats: ../shared/FACTS.md.
+# Several sandboxes may run at once; each has its own name and mount point.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+checkout=$(pwd)
+binds=()
+network=(--private-network)
+while [ $# -gt 0 ]; do
+    case $1 in
+        --bind) binds+=("--bind=$2"); shift 2;;
+        --keep-network) network=(); shift;;
+        --) shift; break;;
+        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+        -*) echo "sandbox: unknown option $1" >&2; exit 2;;
+        *) break;;
+    esac
+done
+[ $# -gt 0 ] || { echo "sandbox: no command given (try --help)" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || { echo "sandbox: must run as root" >&2; exit 2; }
+command -v systemd-nspawn >/dev/null || { echo "sandbox: systemd-nspawn missing (apt-get install systemd-container)" >&2; exit 2; }
+
+name="sbx-$$-$RANDOM"
+base="/run/podunits-sandbox/$name"
+state="/var/tmp/podunits-sandbox/$name"
+root="$base/root"
+log="$base/nspawn.log"
+nspawn_pid=""
+command_ran=""
+
+teardown() {
+    local status=$?
+    trap - EXIT INT TERM HUP
+    if [ -n "$nspawn_pid" ] && kill -0 "$nspawn_pid" 2>/dev/null; then
+        # SIGTERM asks nspawn for an orderly shutdown of the inner systemd.
+        kill -TERM "$nspawn_pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$nspawn_pid" 2>/dev/null || break; sleep 0.1; done
+        if kill -0 "$nspawn_pid" 2>/dev/null; then
+            echo "sandbox: $name did not stop in 10 s, killing it" >&2
+            kill -KILL "$nspawn_pid" 2>/dev/null || true
+            # Whatever is left of the inner tree dies with it.
+            pkill -KILL -s "$nspawn_pid" 2>/dev/null || true
+            wait "$nspawn_pid" 2>/dev/null || true
+        fi
+    fi
+    if mountpoint -q "$root" 2>/dev/null; then umount -l "$root" || echo "sandbox: umount $root failed" >&2; fi
+    if [ "${status}" != 0 ] && [ -z "$command_ran" ] && [ -s "$log" ]; then
+        echo "sandbox: last lines of nspawn's log ($name):" >&2; tail -n 15 "$log" >&2 || true
+    fi
+    rm -rf "$base" "$state"
+    exit "$status"
+}
+trap teardown EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+mkdir -p "$root" "$state/lib"
+mount --bind / "$root"
+mount --make-private "$root"
+
+# journald's rate limit would drop lines of tests that count them (FACTS.md).
+binds+=("--bind-ro=$here/journald-tests.conf:/etc/systemd/journald.conf.d/90-podunits-tests.conf")
+# Pod state needs a real filesystem: an overlayfs upper directory cannot live on the
+# sandbox's own overlay root.
+binds+=("--bind=$state/lib:/var/lib/podunits")
+
+setsid systemd-nspawn -q -D "$root" --volatile=overlay --register=no --keep-unit --boot \
+    -M "$name" "${network[@]}" --bind="$checkout" "${binds[@]}" \
+    systemd.mask=postgresql.service systemd.mask=docker.service systemd.mask=containerd.service systemd.mask=docker-registry.service \
+    </dev/null >"$log" 2>&1 &
+nspawn_pid=$!
+
+# PID 1 of the sandbox is the systemd below nspawn: its child, or its grandchild when
+# setsid had to fork.
+find_inner() {
+    local child grandchild
+    for child in $(pgrep -P "$nspawn_pid" || true); do
+        [ "$(cat /proc/"$child"/comm 2>/dev/null)" = systemd ] && { echo "$child"; return; }
+        for grandchild in $(pgrep -P "$child" || true); do
+            [ "$(cat /proc/"$grandchild"/comm 2>/dev/null)" = systemd ] && { echo "$grandchild"; return; }
+        done
+    done
+}
+inner=""
+for _ in $(seq 1 300); do
+    kill -0 "$nspawn_pid" 2>/dev/null || { echo "sandbox: systemd-nspawn exited early" >&2; exit 1; }
+    [ -n "$inner" ] || inner=$(find_inner)
+    if [ -n "$inner" ]; then
+        state_now=$(nsenter -t "$inner" -a systemctl is-system-running 2>/dev/null || true)
+        case $state_now in running|degraded) break;; esac
+    fi
+    sleep 0.1
+done
+case ${state_now:-} in
+    running|degraded) ;;
+    *) echo "sandbox: $name did not come up in 30 s (state: ${state_now:-none})" >&2; exit 1;;
+esac
+
+set +e
+command_ran=1
+nsenter -t "$inner" -a --wd="$checkout" \
+    env SANDBOX_NAME="$name" PODUNITS_SANDBOX=1 \
+    systemd-run --scope --quiet --collect --unit="sandbox-cmd-$$" -- "$@"
+status=$?
+set -e
+exit "$status"
