@@ -44,7 +44,16 @@ dotnet test tests/PodUnits.UnitTests --no-build -c Debug --nologo "${filter[@]}"
     --logger "trx;LogFileName=unit.trx" --results-directory "$results" || true
 [ -f "$results/unit.trx" ] || { echo "unit tests produced no results"; broken=$((broken + 1)); }
 
+script_passed=0; script_failed=0
 if [ -z "$unit_only" ]; then
+    stage "sandbox self-test"
+    line=$(tests/sandbox/selftest.sh | tee /dev/stderr | tail -n 1)
+    if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        script_passed=${BASH_REMATCH[1]}; script_failed=${BASH_REMATCH[2]}
+    else
+        broken=$((broken + 1))
+    fi
+
     stage "integration tests (inside a sandbox systemd host)"
     if [ -d /run/systemd/system ] && [ "$(cat /proc/1/comm)" = systemd ] && [ -n "${PODUNITS_TESTS_ON_HOST:-}" ]; then
         # A host whose PID 1 is systemd may run them directly when asked to.
@@ -56,7 +65,7 @@ if [ -z "$unit_only" ]; then
 fi
 
 # Sum the counters of every result file.
-passed=0; failed=0; skipped=0
+passed=$script_passed; failed=$script_failed; skipped=0
 for trx in "$results"/*.trx; do
     [ -f "$trx" ] || continue
     counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)

@@ -3,7 +3,7 @@
 # machine's own root, runs one command inside it as root, passes its exit status through
 # and always tears the host down again (also on Ctrl-C or failure).
 #
-#   tests/sandbox/sandbox.sh [--bind SRC[:DST]]... [--keep-network] [--] CMD [ARGS...]
+#   tests/sandbox/sandbox.sh [--name NAME] [--bind SRC[:DST]]... [--keep-network] [--] CMD [ARGS...]
 #
 # Inside: the real systemd as PID 1, D-Bus, journald, logind; machined is D-Bus activated.
 # The current directory (the checkout) is bound at the same path and is the working
@@ -15,13 +15,15 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 checkout=$(pwd)
 binds=()
+name="sbx-$$-$RANDOM"
 network=(--private-network)
 while [ $# -gt 0 ]; do
     case $1 in
         --bind) binds+=("--bind=$2"); shift 2;;
         --keep-network) network=(); shift;;
+        --name) name=$2; shift 2;;
         --) shift; break;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
         -*) echo "sandbox: unknown option $1" >&2; exit 2;;
         *) break;;
     esac
@@ -30,7 +32,7 @@ done
 [ "$(id -u)" = 0 ] || { echo "sandbox: must run as root" >&2; exit 2; }
 command -v systemd-nspawn >/dev/null || { echo "sandbox: systemd-nspawn missing (apt-get install systemd-container)" >&2; exit 2; }
 
-name="sbx-$$-$RANDOM"
+case $name in *[!a-zA-Z0-9-]*|"") echo "sandbox: bad name '$name'" >&2; exit 2;; esac
 base="/run/podunits-sandbox/$name"
 state="/var/tmp/podunits-sandbox/$name"
 root="$base/root"
@@ -107,11 +109,15 @@ case ${state_now:-} in
     *) echo "sandbox: $name did not come up in 30 s (state: ${state_now:-none})" >&2; exit 1;;
 esac
 
+# The command runs in the background so that a signal to this script interrupts `wait`
+# at once and the trap tears everything down (bash defers traps during a foreground
+# child). Its standard input is passed on explicitly: background jobs get /dev/null.
 set +e
 command_ran=1
 nsenter -t "$inner" -a --wd="$checkout" \
     env SANDBOX_NAME="$name" PODUNITS_SANDBOX=1 \
-    systemd-run --scope --quiet --collect --unit="sandbox-cmd-$$" -- "$@"
+    systemd-run --scope --quiet --collect --unit="sandbox-cmd-$$" -- "$@" <&0 &
+wait $!
 status=$?
 set -e
 exit "$status"
