@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds the .rpm (rpmbuild from rpm.spec) and the .deb into OUTDIR. Both take their files
+# from packaging/install.sh, so the two packages cannot drift apart.
+#
+#   packaging/build-packages.sh OUTDIR
+set -euo pipefail
+[ $# -eq 1 ] || { echo "usage: packaging/build-packages.sh OUTDIR" >&2; exit 2; }
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+out=$(mkdir -p "$1" && cd "$1" && pwd)
+version=${PODUNITS_VERSION:-0.1.0}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+packaging/build-release.sh
+
+# RPM: _sourcedir is the checkout; rpmbuild's own tree lives in a temporary top dir.
+rpmbuild -bb rpm.spec --quiet \
+    --define "_topdir $work/rpm" --define "_sourcedir $PWD" --define "pkg_version $version" \
+    --define "_rpmdir $out" --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm"
+
+# .deb: the same install script into a staging root, plus the maintainer scripts.
+root=$work/deb
+packaging/install.sh --no-build --destdir "$root"
+rm -rf "$root/run"   # /run is a tmpfs: systemd-tmpfiles creates it at boot (podunits.conf)
+install -d "$root/DEBIAN"
+sed "s/@VERSION@/$version/" packaging/deb/control >"$root/DEBIAN/control"
+install -m 0644 packaging/deb/conffiles "$root/DEBIAN/conffiles"
+for script in postinst prerm postrm; do
+    install -m 0755 "packaging/deb/$script" "$root/DEBIAN/$script"
+done
+dpkg-deb --root-owner-group -Zxz --build "$root" "$out/podunits_${version}_amd64.deb" >/dev/null
+ls -1 "$out"
