@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Helpers shared by the benchmark sections (sourced, not run). Each section appends rows
+# to $BENCH_RESULTS (tab-separated: section, contender, metric, unit, median, p25, p75,
+# min, max, runs, note) which bench/report.sh turns into docs/benchmarks.md.
+
+: "${BENCH_RESULTS:?BENCH_RESULTS must name the results file}"
+: "${BENCH_RUNS:=15}"
+
+now_ns() { date +%s%N; }
+
+# stats FILE -> "median p25 p75 min max n" over the numbers in FILE (one per line)
+stats() {
+    sort -g "$1" | awk '
+        function pick(p,   i) { i = int(p * (NR - 1) + 0.5) + 1; return v[i] }
+        { v[NR] = $1 }
+        END {
+            if (NR == 0) { print "nan nan nan nan nan 0"; exit }
+            printf "%.3f %.3f %.3f %.3f %.3f %d\n", pick(0.5), pick(0.25), pick(0.75), v[1], v[NR], NR
+        }'
+}
+
+# record SECTION CONTENDER METRIC UNIT SAMPLES_FILE [NOTE]
+record() {
+    local s; s=$(stats "$5")
+    # shellcheck disable=SC2086
+    set -- "$1" "$2" "$3" "$4" $s "${6:-}"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$BENCH_RESULTS"
+    printf '  %-34s %-22s median %10s %s (p25 %s, p75 %s, n=%s)\n' "$2" "$3" "$5" "$4" "$6" "$7" "${10}"
+}
+
+# alternate SECTION METRIC NAME1 CMD1 NAME2 CMD2 ...: runs the contenders in turn
+# (A B C A B C ...) BENCH_RUNS times, so machine noise hits all alike; wall time in ms.
+alternate() {
+    local section=$1 metric=$2; shift 2
+    local names=() cmds=() i run start end dir
+    while [ $# -gt 0 ]; do names+=("$1"); cmds+=("$2"); shift 2; done
+    dir=$(mktemp -d)
+    for i in "${!names[@]}"; do bash -c "${cmds[$i]}" >/dev/null 2>&1 || true; done   # warm-up
+    for run in $(seq 1 "$BENCH_RUNS"); do
+        for i in "${!names[@]}"; do
+            start=$(now_ns)
+            if ! bash -c "${cmds[$i]}" >/dev/null 2>"$dir/err"; then
+                echo "    ${names[$i]}: run $run failed: $(head -c 300 "$dir/err")" >&2
+                echo "${names[$i]}" >>"$dir/failures"
+                continue
+            fi
+            end=$(now_ns)
+            awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", (e - s) / 1e6 }' >>"$dir/$i"
+        done
+    done
+    for i in "${!names[@]}"; do
+        local failures; failures=$(grep -cx "${names[$i]}" "$dir/failures" 2>/dev/null || true)
+        touch "$dir/$i"
+        record "$section" "${names[$i]}" "$metric" ms "$dir/$i" "${failures:+$failures failed runs}"
+    done
+    rm -rf "$dir"
+}
+
+# rss_kb PID... -> total resident memory in KiB of the given processes
+rss_kb() {
+    local total=0 pid kb
+    for pid in "$@"; do
+        kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+        total=$((total + ${kb:-0}))
+    done
+    echo "$total"
+}

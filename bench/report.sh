@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Turns bench results (bench/lib.sh's TSV) into docs/benchmarks.md and two SVG charts.
+#   bench/report.sh RESULTS.tsv RUNS
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+results=$1 runs=$2
+doc=docs/benchmarks.md
+mkdir -p docs
+
+median() { # section contender-prefix metric -> median (first match) or empty
+    awk -F'\t' -v s="$1" -v c="$2" -v m="$3" '$1 == s && index($2, c) == 1 && $3 == m { print $5; exit }' "$results"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
+verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v g="$2" -v d="$3" 'BEGIN {
+    ok = (d == "le") ? (r <= g) : (r >= g); print ok ? "met" : "MISSED" }'; }
+
+{
+    echo "# Benchmarks"
+    echo
+    echo "Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'). Every number below comes"
+    echo "from one run of that command; contenders alternate run by run (A B C A B C ...) inside"
+    echo "the same throwaway systemd host the integration tests use (tests/sandbox/sandbox.sh)."
+    echo
+    echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo),"
+    echo "$(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r), systemd $(systemctl --version | awk 'NR == 1 { print $2 }'),"
+    echo "podman $(podman --version 2>/dev/null | awk '{ print $3 }'), $runs runs per contender unless noted."
+    echo "Times are wall-clock medians with the 25th-75th percentile range; each includes the"
+    echo "same few ms of \`bash -c\` overhead for every contender."
+    echo
+    echo "## Results"
+    echo
+    echo "| section | contender | metric | median | p25-p75 | min-max | n | note |"
+    echo "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |"
+    awk -F'\t' '{ printf "| %s | %s | %s | %s %s | %s-%s | %s-%s | %s | %s |\n", $1, $2, $3, $5, $4, $6, $7, $8, $9, $10, $11 }' "$results"
+    echo
+    echo "## Goals"
+    echo
+    echo "| goal | ratio | verdict |"
+    echo "| --- | ---: | --- |"
+    p=$(median run-to-completion "podunits run" wall); n=$(median run-to-completion "systemd-nspawn" wall)
+    d=$(median run-to-completion "podman run --rm (default" wall)
+    r=$(ratio "$p" "$n"); echo "| run to completion no slower than systemd-nspawn (podunits/nspawn) | $r | $(verdict "$r" 1 le) |"
+    r=$(ratio "$d" "$p"); echo "| run to completion at least 3x faster than podman, default network (podman/podunits) | $r | $(verdict "$r" 3 ge) |"
+    s=$(median start-stop "podunits: systemctl start" "start to READY"); f=$(median start-stop "floor:" "start to READY")
+    u=$(median run-to-completion "floor: unshare" wall)
+    floor=$(awk -v a="$f" -v b="$u" 'BEGIN { if (a == "" || b == "") print ""; else print a + b }')
+    r=$(ratio "$s" "$floor"); echo "| start to READY within 1.5x of a bare service start plus the namespace floor | $r | $(verdict "$r" 1.5 le) |"
+    l=$(median logs "podunits" "lines per second"); sv=$(median logs "systemd service" "lines per second")
+    r=$(ratio "$l" "$sv"); echo "| log throughput at least 0.8x of systemd's own stdout path | $r | $(verdict "$r" 0.8 ge) |"
+    lost=$(awk -F'\t' '$1 == "logs" && index($2, "podunits") == 1 { print $11 }' "$results")
+    echo "| zero log lines lost (podunits) | ${lost:-n/a} | $(case $lost in "lost 0 "*) echo met;; "") echo "not measured";; *) echo MISSED;; esac) |"
+    m=$(median memory "podunits" "idle RSS"); ns=$(median memory "systemd-nspawn" "idle RSS")
+    r=$(ratio "$m" "$ns"); echo "| idle-pod memory no larger than systemd-nspawn's supervisor | $r | $(verdict "$r" 1 le) |"
+    sc=$(awk -F'\t' '$1 == "scale" && $3 ~ /^start all/ { print $11 }' "$results")
+    echo "| 50 concurrent pods with no failure | ${sc:-n/a} | $(case $sc in "50 of 50 active, 0 failed starts") echo met;; "") echo "not measured";; *) echo MISSED;; esac) |"
+    g=$(median generator "podunits-generator" "1,000 files"); q=$(median generator "systemd-sysv-generator" "1,000 files")
+    r=$(ratio "$g" "$q"); echo "| generator faster than the C generator standing in for Quadlet | $r | $(verdict "$r" 1 le) |"
+    i=$(median images "podunits" "fetch+unpack"); k=$(median images "skopeo" "fetch+unpack")
+    r=$(ratio "$i" "$k"); echo "| image fetch+unpack no slower than skopeo copy + tar -x | $r | $(verdict "$r" 1 le) |"
+    echo
+    echo "Charts: [start latency](benchmarks-start.svg), [log throughput](benchmarks-logs.svg)."
+    echo
+    echo "## Exact commands"
+    echo
+    echo "Run everything with \`bench/run.sh\` (as root; \`--runs N\`, or name sections). The"
+    echo "contenders' command lines are in bench/sections/*.sh, bench/images/run.sh and"
+    echo "bench/definitions/; the peers' setup (podman storage, cgroups) is in bench/inside.sh."
+} >"$doc"
+
+# bars SECTION METRIC TITLE UNIT FILE: a horizontal bar chart of the medians.
+bars() {
+    awk -F'\t' -v s="$1" -v m="$2" -v title="$3" -v unit="$4" '
+        $1 == s && $3 == m { name[++n] = $2; val[n] = $5 + 0; if (val[n] > max) max = val[n] }
+        END {
+            if (n == 0) { n = 1; name[1] = "not measured"; val[1] = 0; max = 1 }
+            h = 40 + n * 34
+            printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"760\" height=\"%d\" font-family=\"sans-serif\" font-size=\"13\">\n", h
+            printf "<rect width=\"760\" height=\"%d\" fill=\"white\"/>\n", h
+            printf "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">%s</text>\n", title
+            for (i = 1; i <= n; i++) {
+                y = 36 + (i - 1) * 34; w = (max > 0) ? 380 * val[i] / max : 0
+                color = (index(name[i], "podunits") == 1) ? "#2b7bb9" : "#9aa5b1"
+                printf "<text x=\"10\" y=\"%d\">%s</text>\n", y + 18, name[i]
+                printf "<rect x=\"270\" y=\"%d\" width=\"%.1f\" height=\"24\" fill=\"%s\"/>\n", y + 2, w, color
+                printf "<text x=\"%.1f\" y=\"%d\">%s %s</text>\n", 276 + w, y + 18, val[i], unit
+            }
+            print "</svg>"
+        }' "$results" >"$5"
+}
+bars run-to-completion wall "Pod run to completion (median ms, lower is better)" ms docs/benchmarks-start.svg
+bars logs "lines per second" "Log throughput to the journal (median lines/s, higher is better)" "lines/s" docs/benchmarks-logs.svg

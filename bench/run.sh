@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The one benchmark command. As root on Debian 12: installs the peers (podman, crun,
+# conmon, skopeo, hyperfine...), builds PodUnits, boots the same throwaway systemd host the
+# integration tests use, measures PodUnits side by side with its peers (contenders
+# alternate run by run) and writes docs/benchmarks.md plus docs/benchmarks-*.svg.
+#
+#   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+runs=15
+sections=()
+while [ $# -gt 0 ]; do
+    case $1 in
+        --runs) runs=$2; shift 2;;
+        -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+        *) sections+=("$1"); shift;;
+    esac
+done
+[ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions)
+[ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 2; }
+
+need=()
+for pkg in systemd-container busybox-static dbus iproute2 podman crun conmon skopeo docker-registry hyperfine libsystemd-dev gcc; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    echo "bench: installing ${need[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+packaging/build-release.sh
+
+out=artifacts/bench
+mkdir -p "$out"
+results="$PWD/$out/results.tsv"
+: >"$results"
+tests/sandbox/sandbox.sh -- bench/inside.sh "$results" "$runs" "${sections[@]}"
+bench/report.sh "$results" "$runs"
+echo "bench: wrote docs/benchmarks.md"

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# 4. Resident memory of everything a runtime keeps running per idle pod (not the
+#    container's own program): PodUnits = every process of pod@x.service (executor, pod
+#    init, pod journald); nspawn = its supervisor process; podman = conmon.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$here/lib.sh"
+rootfs=$BENCH_ROOTFS
+dir=$(mktemp -d)
+
+cgroup_pids() { # unit -> pids of the unit's own cgroup (v2 or the v1 name=systemd tree)
+    local cg; cg=$(systemctl show -P ControlGroup "$1")
+    cat "/sys/fs/cgroup$cg/cgroup.procs" 2>/dev/null || cat "/sys/fs/cgroup/systemd$cg/cgroup.procs" 2>/dev/null || true
+}
+
+cat >/etc/podunits/pods/benchmem.yaml <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: benchmem}
+spec:
+  containers:
+  - {name: main, image: "dir:$rootfs", command: ["/bin/sleep", "infinity"]}
+YAML
+runs=$(( BENCH_RUNS < 5 ? BENCH_RUNS : 5 ))
+for _ in $(seq 1 "$runs"); do
+    if systemctl start pod@benchmem; then
+        sleep 1
+        # shellcheck disable=SC2046
+        rss_kb $(cgroup_pids pod@benchmem.service) >>"$dir/podunits"
+    fi
+    systemctl stop pod@benchmem || true
+
+    systemd-run -q --unit=bench-nspawn-mem systemd-nspawn -q --register=yes -D "$rootfs" /bin/sleep infinity
+    sleep 1
+    rss_kb "$(systemctl show -P MainPID bench-nspawn-mem)" >>"$dir/nspawn"
+    systemctl stop bench-nspawn-mem || true
+
+    systemd-run -q --unit=bench-podman-mem podman run --rm --network=host --name benchmem localhost/busybox:bench sleep infinity
+    sleep 2
+    # shellcheck disable=SC2046
+    rss_kb $(pgrep -x conmon) >>"$dir/conmon"
+    systemctl stop bench-podman-mem || true
+    podman rm -f benchmem >/dev/null 2>&1 || true
+done
+record memory "podunits (all of pod@x.service)" "idle RSS" KiB "$dir/podunits"
+record memory "systemd-nspawn supervisor" "idle RSS" KiB "$dir/nspawn"
+record memory "podman's conmon" "idle RSS" KiB "$dir/conmon"
+rm -rf "$dir" /etc/podunits/pods/benchmem.yaml
