@@ -32,9 +32,11 @@ internal sealed class JobWaiter : IDisposable
     public static async Task<JobWaiter> StartAsync(DBusConnection connection)
     {
         var waiter = new JobWaiter();
+        // Sender narrows the bus daemon's routing to signals sent by systemd's own connection.
         var rule = new MatchRule
         {
             Type = MessageType.Signal,
+            Sender = SystemdManager.Destination,
             Path = SystemdManager.ManagerPath,
             Interface = SystemdManager.ManagerInterface,
             Member = "JobRemoved",
