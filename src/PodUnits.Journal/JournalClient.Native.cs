@@ -115,8 +115,13 @@ public sealed partial class JournalClient
     /// net.core.wmem_max, SO_SNDBUFFORCE (root) is not. A smaller buffer only means big
     /// entries take the memfd path sooner, so failures are ignored.
     /// </summary>
-    private static unsafe void RaiseSendBuffer(int fd, int size)
+    private static unsafe void SetSendBuffer(int fd, int size)
     {
+        if (size < SendBufferSize)
+        {
+            _ = setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(int)); // the testing constructor
+            return;
+        }
         int value = 0;
         socklen_t length = sizeof(int);
         // The kernel reports twice the size that was set (socket(7)).

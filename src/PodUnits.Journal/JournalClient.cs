@@ -31,14 +31,19 @@ public sealed partial class JournalClient : IDisposable
     public static JournalClient Shared => s_shared.Value;
 
     /// <summary>A client of the journald listening on <paramref name="socketPath"/> (it need not exist yet).</summary>
-    public JournalClient(string socketPath)
+    public JournalClient(string socketPath) : this(socketPath, SendBufferSize)
+    {
+    }
+
+    /// <summary>For testing: a small send buffer makes modest entries take the memfd path.</summary>
+    internal JournalClient(string socketPath, int sendBufferSize)
     {
         ArgumentException.ThrowIfNullOrEmpty(socketPath);
         SocketPath = socketPath;
         _address = UnixAddress.Build(socketPath);
         int fd = PodUnits.Core.Native.Check.Io(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), "socket", socketPath);
         _socket = new SafeFileHandle(fd, ownsHandle: true);
-        RaiseSendBuffer(fd, SendBufferSize);
+        SetSendBuffer(fd, sendBufferSize);
     }
 
     public string SocketPath { get; }
