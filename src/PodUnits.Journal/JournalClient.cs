@@ -21,7 +21,8 @@ public sealed partial class JournalClient : IDisposable
     // entries fit; without privileges the kernel caps it at net.core.wmem_max.
     private const int SendBufferSize = 8 * 1024 * 1024;
 
-    private static readonly Lazy<JournalClient> s_shared = new(() => new JournalClient(DefaultSocketPath));
+    // PublicationOnly: a failed socket() (EMFILE) is not cached forever as ExecutionAndPublication would.
+    private static readonly Lazy<JournalClient> s_shared = new(() => new JournalClient(DefaultSocketPath), LazyThreadSafetyMode.PublicationOnly);
 
     private readonly SafeFileHandle _socket;
     private readonly byte[] _address; // struct sockaddr_un, built once

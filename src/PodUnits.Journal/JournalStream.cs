@@ -71,8 +71,19 @@ public static class JournalStream
 
     /// <summary><see cref="OpenHandle"/> wrapped in an unbuffered write-only stream.</summary>
     public static Stream Open(string identifier, JournalPriority priority = JournalPriority.Informational,
-        bool levelPrefix = false, string socketPath = DefaultSocketPath) =>
-        new FileStream(OpenHandle(identifier, priority, levelPrefix, socketPath), FileAccess.Write, bufferSize: 0);
+        bool levelPrefix = false, string socketPath = DefaultSocketPath)
+    {
+        SafeFileHandle handle = OpenHandle(identifier, priority, levelPrefix, socketPath);
+        try
+        {
+            return new FileStream(handle, FileAccess.Write, bufferSize: 0);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>The seven header lines: identifier, unit id (empty: journald uses the
     /// peer's), priority, level prefix, then forward to syslog, kmsg, console (0: only as

@@ -29,14 +29,27 @@ public static class PodUnitsLogging
     public static Logger Create(string identifier, bool verbose, LogTarget target)
     {
         ArgumentNullException.ThrowIfNull(identifier);
-        ILogEventSink sink = target == LogTarget.Journal
-            ? new JournaldSink(JournalClient.Shared, identifier)
-            : new StderrSink(identifier, verbose);
+        ILogEventSink sink = target == LogTarget.Journal ? JournalOrStderr(identifier, verbose) : new StderrSink(identifier, verbose);
         return new LoggerConfiguration()
             .MinimumLevel.Is(verbose ? LogEventLevel.Verbose : LogEventLevel.Information)
             .Enrich.FromLogContext()
             .WriteTo.Sink(sink)
             .CreateLogger();
+    }
+
+    private static ILogEventSink JournalOrStderr(string identifier, bool verbose)
+    {
+        try
+        {
+            return new JournaldSink(JournalClient.Shared, identifier);
+        }
+        catch (PodUnits.Core.Errors.NativeCallException e)
+        {
+            // Logging must not stop the program: without a socket (EMFILE...) say so once, on stderr.
+            var stderr = new StderrSink(identifier, verbose);
+            Console.Error.WriteLine($"{identifier}: cannot log to the journal ({e.Message}), logging to stderr");
+            return stderr;
+        }
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ public sealed class JournalSinkAndStreamTests
             .WriteTo.Sink(new JournaldSink(JournalClient.Shared, "podunits-test")).CreateLogger())
         {
             logger.ForContext("TestId", id)
-                .ForContext(JournalMessageIds.PropertyName, JournalMessageIds.PodFailed)
+                .ForMessageId(JournalMessageIds.PodFailed)
                 .Error(error, "Pod {PodName} failed after {Attempts} attempts ({@Limits})", "web-1", 3, new { Memory = "256Mi" });
         }
 
