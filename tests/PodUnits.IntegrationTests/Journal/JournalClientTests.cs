@@ -140,6 +140,27 @@ public sealed class JournalClientTests
     }
 
     [Fact]
+    public async Task AJournaldReachedThroughAnotherPathGetsTheEntries()
+    {
+        // How the executor reaches the journald inside a pod: /proc/PID/root/run/systemd/...
+        // Here PID 1's root is the sandbox's own, so the entries land in the same journal.
+        string id = NewTestId();
+        using (var client = new JournalClient("/proc/1/root/run/systemd/journal/socket"))
+        using (var entry = new JournalEntryBuilder())
+        {
+            client.Send(entry.Add("TEST_ID", id).Add(JournalFieldName.Message, "via /proc/1/root"));
+        }
+        using (Stream stream = JournalStream.Open("podunits-test-" + id[..12], socketPath: "/proc/1/root/run/systemd/journal/stdout"))
+        {
+            stream.Write("stream via /proc/1/root\n"u8);
+        }
+
+        Assert.Equal("via /proc/1/root", Assert.Single(await JournalExport.WaitForAsync("TEST_ID=" + id, 1)).Text("MESSAGE"));
+        ExportedEntry line = Assert.Single(await JournalExport.WaitForAsync("SYSLOG_IDENTIFIER=podunits-test-" + id[..12], 1));
+        Assert.Equal("stream via /proc/1/root", line.Text("MESSAGE"));
+    }
+
+    [Fact]
     public void SendingToAMissingJournaldThrowsNamingTheSocket()
     {
         using var client = new JournalClient("/run/podunits-test-no-journald/socket");

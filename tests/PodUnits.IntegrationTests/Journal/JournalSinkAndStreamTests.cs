@@ -45,6 +45,22 @@ public sealed class JournalSinkAndStreamTests
     }
 
     [Fact]
+    public async Task PodUnitsLoggingToTheJournalSendsStructuredEntries()
+    {
+        string id = Guid.NewGuid().ToString("N");
+        using (Logger logger = PodUnitsLogging.Create("podunits-test", verbose: false, LogTarget.Journal))
+        {
+            logger.ForContext("TestId", id).Debug("not logged without verbose");
+            logger.ForContext("TestId", id).ForMessageId(JournalMessageIds.PodStopped).Information("Pod {PodName} stopped", "web");
+        }
+
+        ExportedEntry got = Assert.Single(await JournalExport.WaitForAsync("TEST_ID=" + id, 1));
+        Assert.Equal("Pod \"web\" stopped", got.Text("MESSAGE"));
+        Assert.Equal(JournalMessageIds.PodStopped, got.Text("MESSAGE_ID"));
+        Assert.Equal("6", got.Text("PRIORITY"));
+    }
+
+    [Fact]
     public async Task StreamProtocolLinesBecomeEntriesWithTheHeadersIdentifierAndPriority()
     {
         string identifier = "podunits-test-" + Guid.NewGuid().ToString("N")[..12];
