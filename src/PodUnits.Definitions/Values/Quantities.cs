@@ -97,7 +97,14 @@ public static class Quantities
         string suffix = text[i..];
         if (!TryMultiplier(suffix, out decimal multiplier))
         {
-            error = $"\"{text}\" is not a quantity: unknown suffix \"{suffix}\" (use Ki, Mi, Gi, Ti, Pi, Ei, k, M, G, T, P, E, m or an exponent like e6)";
+            if (suffix.Length >= 2 && suffix[0] is 'e' or 'E' && int.TryParse(suffix.AsSpan(1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+            {
+                error = $"\"{text}\" is out of range (exponents from e-18 to e24)";
+                return false;
+            }
+            error = suffix.Length == 2 && char.ToUpperInvariant(suffix[1]) == 'B' && "KMGTPE".Contains(char.ToUpperInvariant(suffix[0]), StringComparison.Ordinal)
+                ? $"\"{text}\" is not a quantity: \"{suffix}\" is not a unit; write {number}{char.ToUpperInvariant(suffix[0]).ToString().Replace("K", "k", StringComparison.Ordinal)} (powers of 1000) or {number}{char.ToUpperInvariant(suffix[0])}i (powers of 1024)"
+                : $"\"{text}\" is not a quantity: unknown suffix \"{suffix}\" (use Ki, Mi, Gi, Ti, Pi, Ei, k, M, G, T, P, E, m or an exponent like e6)";
             return false;
         }
         if (!decimal.TryParse(number, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal mantissa))

@@ -30,13 +30,23 @@ internal sealed class YamlTreeReader
     {
         var reader = new YamlTreeReader();
         YNode? root = null;
+        var scanner = new Scanner(new StringReader(text));
         try
         {
-            root = reader.ReadStream(new Parser(new StringReader(text)));
+            root = reader.ReadStream(new Parser(scanner));
         }
         catch (YamlException e)
         {
             reader.problems.Add(new YamlProblem(Line(e.Start), Column(e.Start), "YAML syntax: " + Describe(e)));
+            root = null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 18.1's scanner throws this (not a YamlException) on some malformed
+            // flow collections, e.g. a comment right after a ',' inside [...]; found by
+            // MutationFuzzTests. Report it as the syntax error it is.
+            Mark at = scanner.CurrentPosition;
+            reader.problems.Add(new YamlProblem(Line(at), Column(at), "YAML syntax: malformed YAML near here"));
             root = null;
         }
         catch (TreeLimitException e)
