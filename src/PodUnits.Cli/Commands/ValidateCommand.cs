@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PodUnits.Core.Errors;
@@ -12,6 +13,12 @@ namespace PodUnits.Cli.Commands;
 /// error for that file; the others are still checked.</summary>
 internal static class ValidateCommand
 {
+    // Messages quote field names; keep '"' readable instead of \u0022 (the output is not HTML).
+    private static readonly ValidateJsonContext Json = new(new JsonSerializerOptions(ValidateJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     public static Command Create()
     {
         var files = new Argument<string[]>("FILE") { Arity = ArgumentArity.OneOrMore, Description = "Pod definition files (NAME.yaml)." };
@@ -59,7 +66,7 @@ internal static class ValidateCommand
         }
         if (format == OutputFormat.Json)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(reports, ValidateJsonContext.Default.ListValidateReport));
+            stdout.WriteLine(JsonSerializer.Serialize(reports, Json.ListValidateReport));
         }
         return allValid ? ExitCodes.Ok : ExitCodes.BadInput;
     }

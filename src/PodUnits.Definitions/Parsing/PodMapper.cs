@@ -90,7 +90,7 @@ internal static class PodMapper
             {
                 continue;
             }
-            YNode at = metadata!.Value("annotations")!;
+            YNode at = KeyNode(metadata!.Value("annotations")!, key);
             if (!KubernetesFields.KnownAnnotations.Contains(key))
             {
                 ctx.Error(at, $"metadata.annotations: unknown PodUnits annotation \"{key}\"{Suggest.Hint(key, KubernetesFields.KnownAnnotations)}");
@@ -107,13 +107,24 @@ internal static class PodMapper
         return autostart;
     }
 
+    /// <summary>The key node of <paramref name="key"/> in a mapping (for positions), else the mapping.</summary>
+    private static YNode KeyNode(YNode mapping, string key) =>
+        mapping is YMapping m && m.Entries.FirstOrDefault(e => e.Key is YScalar s && s.Value == key).Key is YNode k ? k : mapping;
+
     private static PodDefinition? MapSpec(Fields spec, ParseContext ctx, string name, string sourcePath)
     {
         List<VolumeDefinition> volumes = VolumeMapper.MapAll(spec, ctx, out HashSet<string> volumeNames);
         var containerNames = new Dictionary<string, string>(StringComparer.Ordinal);
 
-        List<ContainerDefinition> initContainers = MapContainers(spec, "initContainers", ctx, volumeNames, containerNames);
-        List<ContainerDefinition> containers = MapContainers(spec, "containers", ctx, volumeNames, containerNames);
+        // Map the two lists in file order, so a duplicate name is reported where it repeats.
+        List<ContainerDefinition> initContainers = [], containers = [];
+        bool initFirst = spec.Value("initContainers") is YNode ic && spec.Value("containers") is YNode cs
+            && (ic.Line, ic.Column).CompareTo((cs.Line, cs.Column)) < 0;
+        foreach (string field in initFirst ? ["initContainers", "containers"] : new[] { "containers", "initContainers" })
+        {
+            var mapped = MapContainers(spec, field, ctx, volumeNames, containerNames);
+            (field == "containers" ? containers : initContainers).AddRange(mapped);
+        }
         if (!spec.Has("containers"))
         {
             spec.Missing("containers");

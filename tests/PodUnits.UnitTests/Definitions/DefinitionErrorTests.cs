@@ -78,9 +78,9 @@ public sealed class DefinitionErrorTests
                 secret: {secretName: s}
             """,
             [
-                "x.yaml:5:11: error: spec.containers[0].name: \"web\" is already the name of spec.initContainers[0]; container names must be unique in a pod",
                 "x.yaml:8:14: error: spec.containers[0].volumeMounts[0].name: no volume named \"dat\" in spec.volumes; did you mean \"data\"?",
                 "x.yaml:9:31: error: spec.containers[0].volumeMounts[1].mountPath: must be an absolute path, found \"relative\"",
+                "x.yaml:11:11: error: spec.initContainers[0].name: \"web\" is already the name of spec.containers[0]; container names must be unique in a pod",
                 "x.yaml:15:5: error: field \"secret\" in spec.volumes[0] is not supported yet (supported volume kinds: emptyDir, hostPath)",
             ]
         },
@@ -201,7 +201,9 @@ public sealed class DefinitionErrorTests
             kind: Pod
             metadata:
               annotations:
+                note: "x"
                 podunits.io/autostrat: "true"
+                podunits.io/autostart: yes
             spec:
               hostAliases: [{ip: 10.0.0.300, hostnames: [db]}]
               dnsConfig: {nameservers: [1.1.1.1, dns.example]}
@@ -209,11 +211,12 @@ public sealed class DefinitionErrorTests
               - {name: a, image: busybox, workingDir: tmp, stdin: true}
             """,
             [
-                "x.yaml:5:5: error: metadata.annotations: unknown PodUnits annotation \"podunits.io/autostrat\"; did you mean \"podunits.io/autostart\"?",
-                "x.yaml:7:22: error: spec.hostAliases[0].ip: \"10.0.0.300\" is not an IP address",
-                "x.yaml:8:28: error: spec.dnsConfig.nameservers: \"dns.example\" is not an IP address",
-                "x.yaml:10:43: error: spec.containers[0].workingDir: must be an absolute path, found \"tmp\"",
-                "x.yaml:10:48: error: field \"stdin\" in spec.containers[0] is not supported yet",
+                "x.yaml:6:5: error: metadata.annotations: unknown PodUnits annotation \"podunits.io/autostrat\"; did you mean \"podunits.io/autostart\"?",
+                "x.yaml:7:5: error: metadata.annotations.podunits.io/autostart: must be \"true\" or \"false\", found \"yes\"",
+                "x.yaml:9:22: error: spec.hostAliases[0].ip: \"10.0.0.300\" is not an IP address",
+                "x.yaml:10:28: error: spec.dnsConfig.nameservers: \"dns.example\" is not an IP address",
+                "x.yaml:12:43: error: spec.containers[0].workingDir: must be an absolute path, found \"tmp\"",
+                "x.yaml:12:48: error: field \"stdin\" in spec.containers[0] is not supported yet",
             ]
         },
     };

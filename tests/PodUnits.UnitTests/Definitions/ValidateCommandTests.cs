@@ -65,6 +65,7 @@ public sealed class ValidateCommandTests : IDisposable
         var (code, stdout, stderr) = Run(OutputFormat.Json, false, bad, RepoFiles.Path("examples/hello.yaml"));
         Assert.Equal(2, code);
         Assert.Equal("", stderr);
+        Assert.Contains("field \\\"tty\\\"", stdout, StringComparison.Ordinal);   // \" not \u0022
         using var doc = JsonDocument.Parse(stdout);
         JsonElement[] files = [.. doc.RootElement.EnumerateArray()];
         Assert.Equal(2, files.Length);
