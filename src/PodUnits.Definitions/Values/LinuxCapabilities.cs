@@ -34,5 +34,15 @@ public static class LinuxCapabilities
     }
 
     /// <summary>The capability number of a normalized name, or -1.</summary>
-    public static int Number(string normalized) => Names.ToList().IndexOf(normalized);
+    public static int Number(string normalized)
+    {
+        for (int i = 0; i < Names.Count; i++)
+        {
+            if (Names[i] == normalized)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 }
