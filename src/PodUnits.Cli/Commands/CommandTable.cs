@@ -10,5 +10,6 @@ internal static class CommandTable
         yield return StopCommand.Create();
         yield return LogsCommand.Create();
         yield return VersionCommand.Create();
+        yield return ValidateCommand.Create();
     }
 }

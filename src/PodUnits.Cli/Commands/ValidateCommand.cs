@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PodUnits.Core.Errors;
+using PodUnits.Definitions;
+
+namespace PodUnits.Cli.Commands;
+
+/// <summary><c>podunits validate FILE...</c>: checks pod definitions without running anything.
+/// Diagnostics go to stderr as FILE:LINE:COL: error: MESSAGE (the form editors parse); exit 0
+/// when every file is valid (warnings allowed), 2 otherwise. A missing or unreadable file is an
+/// error for that file; the others are still checked.</summary>
+internal static class ValidateCommand
+{
+    // Messages quote field names; keep '"' readable instead of \u0022 (the output is not HTML).
+    private static readonly ValidateJsonContext Json = new(new JsonSerializerOptions(ValidateJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    public static Command Create()
+    {
+        var files = new Argument<string[]>("FILE") { Arity = ArgumentArity.OneOrMore, Description = "Pod definition files (NAME.yaml)." };
+        var ignoreFileName = new Option<bool>("--ignore-file-name")
+        {
+            Description = "Don't require metadata.name to equal the file name (for manifests not yet installed as NAME.yaml).",
+        };
+        var output = GlobalOptions.Output();
+        var command = new Command("validate", "Check pod definition files and report every problem with its file:line:column.");
+        command.Arguments.Add(files);
+        command.Options.Add(ignoreFileName);
+        command.Options.Add(output);
+        command.SetAction(parsed => Run(
+            parsed.GetValue(files) ?? [],
+            parsed.GetValue(ignoreFileName),
+            parsed.GetValue(output),
+            Console.Out,
+            Console.Error));
+        return command;
+    }
+
+    internal static int Run(IReadOnlyList<string> files, bool ignoreFileName, OutputFormat format, TextWriter stdout, TextWriter stderr)
+    {
+        var options = LoadOptions.Default with { RequireNameMatchesFile = !ignoreFileName };
+        var reports = new List<ValidateReport>();
+        bool allValid = true;
+        foreach (string file in files)
+        {
+            LoadResult result = PodDefinitionLoader.LoadFile(file, options);
+            allValid &= result.IsValid;
+            if (format == OutputFormat.Json)
+            {
+                reports.Add(new ValidateReport(file, result.IsValid,
+                    [.. result.Diagnostics.Select(d => new ValidateDiagnostic(d.IsError ? "error" : "warning", d.Line, d.Column, d.Message))]));
+                continue;
+            }
+            foreach (Diagnostic d in result.Diagnostics)
+            {
+                stderr.WriteLine(d.ToString());
+            }
+            if (result.IsValid)
+            {
+                stdout.WriteLine($"{file}: valid");
+            }
+        }
+        if (format == OutputFormat.Json)
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(reports, Json.ListValidateReport));
+        }
+        return allValid ? ExitCodes.Ok : ExitCodes.BadInput;
+    }
+}
+
+internal sealed record ValidateReport(string File, bool Valid, List<ValidateDiagnostic> Diagnostics);
+
+internal sealed record ValidateDiagnostic(string Severity, int Line, int Column, string Message);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(List<ValidateReport>))]
+internal sealed partial class ValidateJsonContext : JsonSerializerContext;

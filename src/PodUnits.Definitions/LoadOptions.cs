@@ -1,0 +1,15 @@
+namespace PodUnits.Definitions;
+
+/// <summary>How strict loading is about things that depend on where the file lives.</summary>
+public sealed record LoadOptions
+{
+    public static readonly LoadOptions Default = new();
+
+    /// <summary>DESIGN.md: the pod is named after its file (pod@NAME finds NAME.yaml), so a
+    /// metadata.name that differs is an error. Off only for manifests not yet installed under
+    /// their pod name (e.g. Kubernetes documentation examples); then metadata.name wins.</summary>
+    public bool RequireNameMatchesFile { get; init; } = true;
+
+    /// <summary>Files larger than this are refused before parsing (a pod definition is a few KiB).</summary>
+    public long MaxFileBytes { get; init; } = 1024 * 1024;
+}

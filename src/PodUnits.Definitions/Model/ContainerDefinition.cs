@@ -1,0 +1,31 @@
+namespace PodUnits.Definitions;
+
+/// <summary>One container of a pod. <see cref="Command"/> and <see cref="Args"/> keep
+/// Kubernetes' meaning (command replaces the image ENTRYPOINT, args its CMD; see
+/// <see cref="ContainerProcess"/>) and are not yet $(VAR)-expanded: that needs the image's
+/// environment, which only the executor knows.</summary>
+public sealed record ContainerDefinition
+{
+    public required string Name { get; init; }
+
+    /// <summary>The image reference as written (e.g. "busybox", "busybox:1.36").</summary>
+    public required string Image { get; init; }
+
+    /// <summary>As written, or Kubernetes' default: Always for ":latest" or no tag, else IfNotPresent.</summary>
+    public ImagePullPolicy ImagePullPolicy { get; init; }
+
+    /// <summary>null when not set (the image's ENTRYPOINT applies).</summary>
+    public IReadOnlyList<string>? Command { get; init; }
+
+    /// <summary>null when not set (the image's CMD applies unless Command is set).</summary>
+    public IReadOnlyList<string>? Args { get; init; }
+
+    /// <summary>In file order; a later duplicate name overrides an earlier one.</summary>
+    public IReadOnlyList<EnvVar> Env { get; init; } = [];
+    public string? WorkingDir { get; init; }
+    public IReadOnlyList<ContainerPort> Ports { get; init; } = [];
+    public IReadOnlyList<VolumeMount> VolumeMounts { get; init; } = [];
+    public ResourceLimits Limits { get; init; } = ResourceLimits.None;
+    public ContainerSecurityContext? SecurityContext { get; init; }
+    public Probe? ReadinessProbe { get; init; }
+}

@@ -1,0 +1,69 @@
+namespace PodUnits.Definitions;
+
+// Small value types of the model, kept together because each is a few lines.
+
+public enum RestartPolicy
+{
+    Always,
+    OnFailure,
+    Never,
+}
+
+public enum ImagePullPolicy
+{
+    Always,
+    IfNotPresent,
+    Never,
+}
+
+/// <summary>spec.dnsPolicy. PodUnits has no cluster DNS: ClusterFirst, ClusterFirstWithHostNet
+/// and Default all mean "the host's resolv.conf"; None means dnsConfig only.</summary>
+public enum DnsPolicy
+{
+    ClusterFirst,
+    ClusterFirstWithHostNet,
+    Default,
+    None,
+}
+
+public enum PortProtocol
+{
+    TCP,
+    UDP,
+    SCTP,
+}
+
+public sealed record EnvVar(string Name, string Value);
+
+public sealed record ContainerPort(int Number, PortProtocol Protocol, string? Name);
+
+public sealed record VolumeMount(string Name, string MountPath, bool ReadOnly);
+
+public sealed record HostAlias(string Ip, IReadOnlyList<string> Hostnames);
+
+public sealed record DnsOption(string Name, string? Value);
+
+public sealed record DnsConfig(IReadOnlyList<string> Nameservers, IReadOnlyList<string> Searches, IReadOnlyList<DnsOption> Options);
+
+/// <summary>resources.limits. CPU is kept in millicores (Kubernetes' unit); systemd's
+/// CPUQuota= is <see cref="CpuQuotaPerSecUSec"/> (1 CPU = 1,000,000 µs per second).</summary>
+public sealed record ResourceLimits(long? MemoryBytes, long? CpuMillis)
+{
+    public static readonly ResourceLimits None = new(null, null);
+
+    /// <summary>CPUQuotaPerSecUSec for systemd (the D-Bus property behind CPUQuota=).</summary>
+    public ulong? CpuQuotaPerSecUSec => CpuMillis is long m ? (ulong)m * 1000UL : null;
+}
+
+public sealed record PodSecurityContext(long? RunAsUser, long? RunAsGroup);
+
+/// <summary>Capabilities are normalized to upper case with the CAP_ prefix ("CAP_NET_ADMIN"),
+/// or "ALL".</summary>
+public sealed record ContainerSecurityContext(
+    long? RunAsUser,
+    long? RunAsGroup,
+    bool ReadOnlyRootFilesystem,
+    bool Privileged,
+    bool? AllowPrivilegeEscalation,
+    IReadOnlyList<string> CapabilitiesAdd,
+    IReadOnlyList<string> CapabilitiesDrop);

@@ -1,0 +1,185 @@
+using PodUnits.Core.Naming;
+using PodUnits.Definitions.Yaml;
+
+namespace PodUnits.Definitions.Parsing;
+
+/// <summary>Maps one entry of spec.containers or spec.initContainers.</summary>
+internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit,
+    HashSet<string> volumeNames, Dictionary<string, string> containerNames)
+{
+    private static readonly string[] PullPolicies = ["Always", "IfNotPresent", "Never"];
+    private static readonly string[] Protocols = ["TCP", "UDP", "SCTP"];
+
+    public ContainerDefinition? Map(YNode node)
+    {
+        if (ctx.Object(node, path, KubernetesFields.Container) is not Fields f)
+        {
+            if (node is YScalar { IsNull: true })
+            {
+                ctx.Error(node, $"{path}: must be a container (a mapping with name and image), found null");
+            }
+            return null;
+        }
+        string? name = f.RequiredString("name");
+        if (name is not null)
+        {
+            CheckName(name, f.Value("name")!);
+        }
+        string? image = f.RequiredString("image");
+        if (image is not null && ImageReferences.Explain(image) is string bad)
+        {
+            ctx.Error(f.Value("image")!, $"{f.PathOf("image")}: \"{image}\" {bad}");
+        }
+        var pull = f.OneOf("imagePullPolicy", PullPolicies) is string p
+            ? Enum.Parse<ImagePullPolicy>(p)
+            : ImageReferences.DefaultPullPolicy(image ?? "");
+        string? workingDir = f.String("workingDir");
+        if (workingDir is not null && !workingDir.StartsWith('/'))
+        {
+            ctx.Error(f.Value("workingDir")!, $"{f.PathOf("workingDir")}: must be an absolute path, found \"{workingDir}\"");
+        }
+        List<ContainerPort> ports = MapPorts(f);
+        Probe? readiness = null;
+        if (f.Value("readinessProbe") is YNode probe)
+        {
+            if (isInit)
+            {
+                ctx.Error(probe, $"{f.PathOf("readinessProbe")}: init containers cannot have a readiness probe (they must finish before the pod is ready)");
+            }
+            else
+            {
+                readiness = ProbeMapper.Map(probe, f.PathOf("readinessProbe"), ctx, ports);
+            }
+        }
+        return new ContainerDefinition
+        {
+            Name = name ?? "",
+            Image = image ?? "",
+            ImagePullPolicy = pull,
+            Command = f.StringList("command"),
+            Args = f.StringList("args"),
+            Env = MapEnv(f),
+            WorkingDir = workingDir,
+            Ports = ports,
+            VolumeMounts = MapMounts(f),
+            Limits = ResourceMapper.Map(f, ctx),
+            SecurityContext = SecurityMapper.Map(f, ctx),
+            ReadinessProbe = readiness,
+        };
+    }
+
+    private void CheckName(string name, YNode at)
+    {
+        if (ResourceNames.Explain(name) is string why)
+        {
+            ctx.Error(at, $"{path}.name: \"{name}\" is not a valid container name: {why}");
+        }
+        else if (!containerNames.TryAdd(name, path))
+        {
+            ctx.Error(at, $"{path}.name: \"{name}\" is already the name of {containerNames[name]}; container names must be unique in a pod");
+        }
+    }
+
+    private List<EnvVar> MapEnv(Fields f)
+    {
+        var result = new List<EnvVar>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        ForEachObject(f, "env", KubernetesFields.EnvVar, (e, p) =>
+        {
+            string? name = e.RequiredString("name");
+            if (name is null)
+            {
+                return;
+            }
+            if (Names.ExplainEnvName(name) is string why)
+            {
+                ctx.Error(e.Value("name")!, $"{p}.name: \"{name}\" is not a valid environment variable name: {why}");
+                return;
+            }
+            if (!seen.Add(name))
+            {
+                ctx.Warning(e.Value("name")!, $"{p}.name: \"{name}\" is set more than once; the last value wins");
+            }
+            result.Add(new EnvVar(name, e.String("value") ?? ""));
+        });
+        return result;
+    }
+
+    private List<ContainerPort> MapPorts(Fields f)
+    {
+        var result = new List<ContainerPort>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        ForEachObject(f, "ports", KubernetesFields.Port, (e, p) =>
+        {
+            long? number = e.Integer("containerPort", 1, 65535);
+            if (!e.Has("containerPort"))
+            {
+                e.Missing("containerPort");
+            }
+            var protocol = e.OneOf("protocol", Protocols) is string proto ? Enum.Parse<PortProtocol>(proto) : PortProtocol.TCP;
+            string? name = e.String("name");
+            if (name is not null && Names.ExplainPortName(name) is string why)
+            {
+                ctx.Error(e.Value("name")!, $"{p}.name: \"{name}\" is not a valid port name: {why}");
+            }
+            else if (name is not null && !names.Add(name))
+            {
+                ctx.Error(e.Value("name")!, $"{p}.name: \"{name}\" is used by another port of this container");
+            }
+            if (number is long n)
+            {
+                result.Add(new ContainerPort((int)n, protocol, name));
+            }
+        });
+        return result;
+    }
+
+    private List<VolumeMount> MapMounts(Fields f)
+    {
+        var result = new List<VolumeMount>();
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        ForEachObject(f, "volumeMounts", KubernetesFields.VolumeMount, (e, p) =>
+        {
+            string? name = e.RequiredString("name");
+            string? mountPath = e.RequiredString("mountPath");
+            if (name is not null && !volumeNames.Contains(name))
+            {
+                ctx.Error(e.Value("name")!, $"{p}.name: no volume named \"{name}\" in spec.volumes{Suggest.Hint(name, volumeNames)}");
+            }
+            if (mountPath is not null && !mountPath.StartsWith('/'))
+            {
+                ctx.Error(e.Value("mountPath")!, $"{p}.mountPath: must be an absolute path, found \"{mountPath}\"");
+            }
+            else if (mountPath is not null && !paths.Add(mountPath.TrimEnd('/')))
+            {
+                ctx.Error(e.Value("mountPath")!, $"{p}.mountPath: \"{mountPath}\" is already mounted in this container");
+            }
+            if (name is not null && mountPath is not null)
+            {
+                result.Add(new VolumeMount(name, mountPath, e.Boolean("readOnly") ?? false));
+            }
+        });
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="map"/> over each mapping in the list field <paramref name="field"/>.</summary>
+    internal static void ForEachObject(Fields parent, string field, FieldTable table, Action<Fields, string> map)
+    {
+        if (parent.Value(field) is not YNode node || parent.Context.List(node, parent.PathOf(field)) is not { } items)
+        {
+            return;
+        }
+        for (int i = 0; i < items.Count; i++)
+        {
+            string itemPath = $"{parent.PathOf(field)}[{i}]";
+            if (parent.Context.Object(items[i], itemPath, table) is Fields item)
+            {
+                map(item, itemPath);
+            }
+            else if (items[i] is YScalar { IsNull: true })
+            {
+                parent.Context.Error(items[i], $"{itemPath}: must be a mapping, found null");
+            }
+        }
+    }
+}

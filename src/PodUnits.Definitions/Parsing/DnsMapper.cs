@@ -1,0 +1,58 @@
+using PodUnits.Definitions.Yaml;
+
+namespace PodUnits.Definitions.Parsing;
+
+/// <summary>spec.dnsConfig and spec.hostAliases, with Kubernetes' limits (3 nameservers,
+/// 32 search domains).</summary>
+internal static class DnsMapper
+{
+    public static DnsConfig? MapConfig(Fields spec, ParseContext ctx)
+    {
+        if (spec.Value("dnsConfig") is not YNode node || ctx.Object(node, "spec.dnsConfig", KubernetesFields.DnsConfig) is not Fields f)
+        {
+            return null;
+        }
+        List<string> nameservers = f.StringList("nameservers") ?? [];
+        if (nameservers.Count > 3)
+        {
+            ctx.Error(f.Value("nameservers")!, $"spec.dnsConfig.nameservers: at most 3 are allowed, found {nameservers.Count}");
+        }
+        foreach (string ns in nameservers.Where(ns => !Names.IsIpAddress(ns)))
+        {
+            ctx.Error(f.Value("nameservers")!, $"spec.dnsConfig.nameservers: \"{ns}\" is not an IP address");
+        }
+        List<string> searches = f.StringList("searches") ?? [];
+        if (searches.Count > 32)
+        {
+            ctx.Error(f.Value("searches")!, $"spec.dnsConfig.searches: at most 32 are allowed, found {searches.Count}");
+        }
+        var options = new List<DnsOption>();
+        ContainerMapper.ForEachObject(f, "options", KubernetesFields.DnsOption, (o, p) =>
+        {
+            if (o.RequiredString("name") is string name)
+            {
+                options.Add(new DnsOption(name, o.String("value")));
+            }
+        });
+        return new DnsConfig(nameservers, searches, options);
+    }
+
+    public static List<HostAlias> MapHostAliases(Fields spec, ParseContext ctx)
+    {
+        var result = new List<HostAlias>();
+        ContainerMapper.ForEachObject(spec, "hostAliases", KubernetesFields.HostAlias, (a, p) =>
+        {
+            string? ip = a.RequiredString("ip");
+            if (ip is not null && !Names.IsIpAddress(ip))
+            {
+                ctx.Error(a.Value("ip")!, $"{p}.ip: \"{ip}\" is not an IP address");
+            }
+            List<string> hostnames = a.StringList("hostnames") ?? [];
+            if (ip is not null)
+            {
+                result.Add(new HostAlias(ip, hostnames));
+            }
+        });
+        return result;
+    }
+}

@@ -1,0 +1,190 @@
+using System.Globalization;
+using PodUnits.Definitions.Yaml;
+
+namespace PodUnits.Definitions.Parsing;
+
+/// <summary>The supported fields of one mapping, with typed getters that report wrong types
+/// at the value's position and return null (absent) so mapping goes on.</summary>
+internal sealed class Fields(ParseContext context, string path, YMapping node)
+{
+    private readonly Dictionary<string, (YScalar Key, YNode Value)> supported = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, YNode> ignored = new(StringComparer.Ordinal);
+
+    public ParseContext Context { get; } = context;
+    public string Path { get; } = path;
+    public YMapping Node { get; } = node;
+
+    internal void Add(string name, YScalar key, YNode value) => supported[name] = (key, value);
+
+    internal void AddIgnored(string name, YNode value) => ignored[name] = value;
+
+    public string PathOf(string name) => Path.Length == 0 ? name : $"{Path}.{name}";
+
+    /// <summary>The value node, or null when absent or YAML null.</summary>
+    public YNode? Value(string name) =>
+        supported.TryGetValue(name, out var f) && f.Value is not YScalar { IsNull: true } ? f.Value : null;
+
+    public YNode? Ignored(string name) => ignored.GetValueOrDefault(name);
+
+    public bool Has(string name) => supported.ContainsKey(name);
+
+    public void Missing(string name) =>
+        Context.Error(Node, $"{(Path.Length == 0 ? "the manifest" : Path)}: missing required field \"{name}\"");
+
+    /// <summary>A string. Plain scalars count too (80 is "80"), as podman's decoder accepts them.</summary>
+    public string? String(string name)
+    {
+        if (Value(name) is not YNode value)
+        {
+            return null;
+        }
+        if (value is YScalar s)
+        {
+            return s.Value;
+        }
+        Context.Error(value, $"{PathOf(name)}: must be a string, found {ParseContext.Describe(value)}");
+        return null;
+    }
+
+    public string? RequiredString(string name)
+    {
+        string? s = String(name);
+        if (s is null && Value(name) is null)
+        {
+            Missing(name);
+        }
+        return s;
+    }
+
+    public long? Integer(string name, long min, long max)
+    {
+        if (Value(name) is not YNode value)
+        {
+            return null;
+        }
+        if (value is not YScalar { IsPlain: true } s || !TryParseInteger(s.Value, out long n))
+        {
+            Context.Error(value, $"{PathOf(name)}: must be an integer, found {ParseContext.Describe(value)}");
+            return null;
+        }
+        if (n < min || n > max)
+        {
+            Context.Error(value, $"{PathOf(name)}: must be between {min} and {max}, found {n}");
+            return null;
+        }
+        return n;
+    }
+
+    public bool? Boolean(string name)
+    {
+        if (Value(name) is not YNode value)
+        {
+            return null;
+        }
+        // YAML 1.1 booleans, as Kubernetes' YAML decoder (go-yaml v2) reads them.
+        if (value is YScalar { IsPlain: true } s)
+        {
+            switch (s.Value)
+            {
+                case "true" or "True" or "TRUE" or "yes" or "Yes" or "YES" or "on" or "On" or "ON" or "y" or "Y":
+                    return true;
+                case "false" or "False" or "FALSE" or "no" or "No" or "NO" or "off" or "Off" or "OFF" or "n" or "N":
+                    return false;
+            }
+        }
+        Context.Error(value, $"{PathOf(name)}: must be true or false, found {ParseContext.Describe(value)}");
+        return null;
+    }
+
+    public List<string>? StringList(string name)
+    {
+        if (Value(name) is not YNode value || Context.List(value, PathOf(name)) is not { } items)
+        {
+            return null;
+        }
+        var result = new List<string>(items.Count);
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (items[i] is YScalar { IsNull: false } s)
+            {
+                result.Add(s.Value);
+            }
+            else
+            {
+                Context.Error(items[i], $"{PathOf(name)}[{i}]: must be a string, found {ParseContext.Describe(items[i])}");
+            }
+        }
+        return result;
+    }
+
+    public Dictionary<string, string>? StringMap(string name)
+    {
+        if (Value(name) is not YNode value)
+        {
+            return null;
+        }
+        if (value is not YMapping map)
+        {
+            Context.Error(value, $"{PathOf(name)}: must be a mapping, found {ParseContext.Describe(value)}");
+            return null;
+        }
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach ((YNode k, YNode v) in map.Entries)
+        {
+            if (k is not YScalar { IsNull: false } key)
+            {
+                Context.Error(k, $"{PathOf(name)}: keys must be strings, found {ParseContext.Describe(k)}");
+            }
+            else if (v is not YScalar { IsNull: false } s)
+            {
+                Context.Error(v, $"{PathOf(name)}.{key.Value}: must be a string, found {ParseContext.Describe(v)}");
+            }
+            else if (!result.TryAdd(key.Value, s.Value))
+            {
+                Context.Error(key, $"duplicate key \"{key.Value}\" in {PathOf(name)}");
+            }
+        }
+        return result;
+    }
+
+    /// <summary>One of <paramref name="allowed"/>, exactly as Kubernetes spells it.</summary>
+    public string? OneOf(string name, string[] allowed)
+    {
+        if (String(name) is not string s)
+        {
+            return null;
+        }
+        if (Array.IndexOf(allowed, s) >= 0)
+        {
+            return s;
+        }
+        string? close = allowed.FirstOrDefault(a => a.Equals(s, StringComparison.OrdinalIgnoreCase))
+            ?? Suggest.Closest(s, allowed);
+        string hint = close is null ? "" : $"; did you mean \"{close}\"?";
+        Context.Error(Value(name)!, $"{PathOf(name)}: must be one of {string.Join(", ", allowed)}, found \"{s}\"{hint}");
+        return null;
+    }
+
+    /// <summary>YAML core-schema integers: decimal, 0o octal, 0x hex.</summary>
+    internal static bool TryParseInteger(string text, out long value)
+    {
+        value = 0;
+        if (text.StartsWith("0x", StringComparison.Ordinal))
+        {
+            return long.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+        }
+        if (text.StartsWith("0o", StringComparison.Ordinal))
+        {
+            try
+            {
+                value = Convert.ToInt64(text[2..], 8);
+                return text.Length > 2;
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+            {
+                return false;
+            }
+        }
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+    }
+}

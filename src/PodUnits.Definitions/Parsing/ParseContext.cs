@@ -1,0 +1,110 @@
+using PodUnits.Definitions.Yaml;
+
+namespace PodUnits.Definitions.Parsing;
+
+/// <summary>Collects the diagnostics of one file; every mapper reports through it so that all
+/// problems of a file come out in one run.</summary>
+internal sealed class ParseContext(string file)
+{
+    private readonly List<Diagnostic> diagnostics = [];
+
+    public string File { get; } = file;
+
+    public bool HasErrors { get; private set; }
+
+    public void Error(YNode at, string message) => Error(at.Line, at.Column, message);
+
+    public void Error(int line, int column, string message)
+    {
+        diagnostics.Add(new Diagnostic(Severity.Error, File, line, column, message));
+        HasErrors = true;
+    }
+
+    public void Warning(YNode at, string message) =>
+        diagnostics.Add(new Diagnostic(Severity.Warning, File, at.Line, at.Column, message));
+
+    /// <summary>Sorted by position; stable, so findings at one node keep their order.</summary>
+    public IReadOnlyList<Diagnostic> Sorted() =>
+        [.. diagnostics.OrderBy(d => d.Line).ThenBy(d => d.Column)];
+
+    /// <summary>Checks the keys of <paramref name="node"/> against <paramref name="table"/>
+    /// (unknown, ignored, not supported, duplicate) and returns the supported ones. Null when
+    /// the node is YAML null (the field counts as absent) or not a mapping (reported).</summary>
+    public Fields? Object(YNode node, string path, FieldTable table)
+    {
+        if (node is YScalar { IsNull: true })
+        {
+            return null;
+        }
+        if (node is not YMapping map)
+        {
+            Error(node, $"{(path.Length == 0 ? "the manifest" : path)}: must be a mapping, found {Describe(node)}");
+            return null;
+        }
+        var fields = new Fields(this, path, map);
+        string where = path.Length == 0 ? "the top level" : path;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((YNode keyNode, YNode value) in map.Entries)
+        {
+            if (keyNode is not YScalar { IsNull: false } key)
+            {
+                Error(keyNode, $"{where}: field names must be plain strings, found {Describe(keyNode)}");
+                continue;
+            }
+            string name = key.Value;
+            if (!seen.Add(name))
+            {
+                Error(key, $"duplicate field \"{name}\" in {where}");
+                continue;
+            }
+            FieldRule? rule = table.Find(name);
+            if (rule is null)
+            {
+                string hint = name == "<<"
+                    ? "; YAML merge keys are not supported"
+                    : Suggest.Hint(name, table.Names);
+                Error(key, $"unknown field \"{name}\" in {where}{hint}");
+                continue;
+            }
+            switch (rule.Policy)
+            {
+                case FieldPolicy.Ignored:
+                    Warning(key, $"field \"{name}\" in {where} is ignored: {rule.Note}");
+                    fields.AddIgnored(name, value);
+                    break;
+                case FieldPolicy.NotSupported:
+                    Error(key, $"field \"{name}\" in {where} is not supported yet{(rule.Note is null ? "" : " " + rule.Note)}");
+                    break;
+                default:
+                    fields.Add(name, key, value);
+                    break;
+            }
+        }
+        return fields;
+    }
+
+    /// <summary>The items of a list field; null (absent) for YAML null, reported when not a list.</summary>
+    public IReadOnlyList<YNode>? List(YNode node, string path)
+    {
+        if (node is YScalar { IsNull: true })
+        {
+            return null;
+        }
+        if (node is not YSequence seq)
+        {
+            Error(node, $"{path}: must be a list, found {Describe(node)}");
+            return null;
+        }
+        return seq.Items;
+    }
+
+    public static string Describe(YNode node) => node switch
+    {
+        YScalar { IsNull: true } => "null",
+        YScalar { IsPlain: false } s => $"the string \"{Shorten(s.Value)}\"",
+        YScalar s => $"\"{Shorten(s.Value)}\"",
+        _ => node.KindName,
+    };
+
+    private static string Shorten(string s) => s.Length <= 40 ? s : s[..37] + "...";
+}

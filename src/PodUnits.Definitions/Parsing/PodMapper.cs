@@ -1,0 +1,191 @@
+using PodUnits.Core.Naming;
+using PodUnits.Definitions.Yaml;
+
+namespace PodUnits.Definitions.Parsing;
+
+/// <summary>Maps the document root, metadata and spec of a Pod manifest, field by field.</summary>
+internal static class PodMapper
+{
+    private static readonly string[] RestartPolicies = ["Always", "OnFailure", "Never"];
+    private static readonly string[] DnsPolicies = ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"];
+
+    public static PodDefinition? Map(YNode root, ParseContext ctx, string sourcePath, string nameFromFile, LoadOptions options)
+    {
+        Fields? top = ctx.Object(root, "", KubernetesFields.Root);
+        if (top is null)
+        {
+            if (root is YScalar { IsNull: true })
+            {
+                ctx.Error(root, "the document is empty; expected a Kubernetes Pod manifest");
+            }
+            return null;
+        }
+        string? apiVersion = top.RequiredString("apiVersion");
+        if (apiVersion is not null && apiVersion != "v1")
+        {
+            ctx.Error(top.Value("apiVersion")!, $"apiVersion: must be \"v1\" for a Pod, found \"{apiVersion}\"");
+        }
+        string? kind = top.RequiredString("kind");
+        if (kind is not null && kind != "Pod")
+        {
+            ctx.Error(top.Value("kind")!, $"kind: must be \"Pod\", found \"{kind}\" (PodUnits runs pods only)");
+        }
+
+        Fields? metadata = top.Value("metadata") is YNode m ? ctx.Object(m, "metadata", KubernetesFields.Metadata) : null;
+        string name = MapName(metadata, ctx, nameFromFile, options);
+        var labels = metadata?.StringMap("labels") ?? [];
+        var annotations = metadata?.StringMap("annotations") ?? [];
+        bool autostart = CheckAnnotations(annotations, metadata, ctx);
+
+        if (top.Value("spec") is not YNode specNode)
+        {
+            top.Missing("spec");
+            return null;
+        }
+        Fields? spec = ctx.Object(specNode, "spec", KubernetesFields.PodSpec);
+        if (spec is null)
+        {
+            return null;
+        }
+        PodDefinition? pod = MapSpec(spec, ctx, name, sourcePath);
+        return ctx.HasErrors || pod is null ? null : pod with
+        {
+            Labels = labels,
+            Annotations = annotations,
+            Autostart = autostart,
+        };
+    }
+
+    private static string MapName(Fields? metadata, ParseContext ctx, string nameFromFile, LoadOptions options)
+    {
+        string? metaName = metadata?.String("name");
+        YNode? at = metadata?.Value("name");
+        if (options.RequireNameMatchesFile && metaName is not null && metaName != nameFromFile)
+        {
+            ctx.Error(at!, $"metadata.name: \"{metaName}\" must equal the file name \"{nameFromFile}\" " +
+                $"(pod@NAME loads NAME.yaml); rename the file to {metaName}.yaml or change the name");
+            return nameFromFile;
+        }
+        string name = options.RequireNameMatchesFile ? nameFromFile : metaName ?? nameFromFile;
+        if (ResourceNames.Explain(name) is string why)
+        {
+            if (at is not null && metaName == name)
+            {
+                ctx.Error(at, $"metadata.name: \"{name}\" is not a valid pod name: {why}");
+            }
+            else
+            {
+                ctx.Error(1, 1, $"the pod name \"{name}\" (from the file name) is not valid: {why}");
+            }
+        }
+        return name;
+    }
+
+    private static bool CheckAnnotations(Dictionary<string, string> annotations, Fields? metadata, ParseContext ctx)
+    {
+        bool autostart = false;
+        foreach ((string key, string value) in annotations)
+        {
+            if (!key.StartsWith(KubernetesFields.AnnotationPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            YNode at = KeyNode(metadata!.Value("annotations")!, key);
+            if (!KubernetesFields.KnownAnnotations.Contains(key))
+            {
+                ctx.Error(at, $"metadata.annotations: unknown PodUnits annotation \"{key}\"{Suggest.Hint(key, KubernetesFields.KnownAnnotations)}");
+            }
+            else if (value is not ("true" or "false"))
+            {
+                ctx.Error(at, $"metadata.annotations.{key}: must be \"true\" or \"false\", found \"{value}\"");
+            }
+            else
+            {
+                autostart = value == "true";
+            }
+        }
+        return autostart;
+    }
+
+    /// <summary>The key node of <paramref name="key"/> in a mapping (for positions), else the mapping.</summary>
+    private static YNode KeyNode(YNode mapping, string key) =>
+        mapping is YMapping m && m.Entries.FirstOrDefault(e => e.Key is YScalar s && s.Value == key).Key is YNode k ? k : mapping;
+
+    private static PodDefinition? MapSpec(Fields spec, ParseContext ctx, string name, string sourcePath)
+    {
+        List<VolumeDefinition> volumes = VolumeMapper.MapAll(spec, ctx, out HashSet<string> volumeNames);
+        var containerNames = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        // Map the two lists in file order, so a duplicate name is reported where it repeats.
+        List<ContainerDefinition> initContainers = [], containers = [];
+        bool initFirst = spec.Value("initContainers") is YNode ic && spec.Value("containers") is YNode cs
+            && (ic.Line, ic.Column).CompareTo((cs.Line, cs.Column)) < 0;
+        foreach (string field in initFirst ? ["initContainers", "containers"] : new[] { "containers", "initContainers" })
+        {
+            var mapped = MapContainers(spec, field, ctx, volumeNames, containerNames);
+            (field == "containers" ? containers : initContainers).AddRange(mapped);
+        }
+        if (!spec.Has("containers"))
+        {
+            spec.Missing("containers");
+        }
+        else if (spec.Value("containers") is YSequence { Items.Count: 0 } or YScalar { IsNull: true })
+        {
+            ctx.Error(spec.Value("containers") ?? spec.Node, "spec.containers: must list at least one container");
+        }
+
+        string? hostname = spec.String("hostname");
+        if (hostname is not null && ResourceNames.Explain(hostname) is string why)
+        {
+            ctx.Error(spec.Value("hostname")!, $"spec.hostname: \"{hostname}\" is not a valid hostname: {why}");
+        }
+        var dnsPolicy = spec.OneOf("dnsPolicy", DnsPolicies) is string dp ? Enum.Parse<DnsPolicy>(dp) : DnsPolicy.ClusterFirst;
+        DnsConfig? dnsConfig = DnsMapper.MapConfig(spec, ctx);
+        if (dnsPolicy == DnsPolicy.None && (dnsConfig is null || dnsConfig.Nameservers.Count == 0))
+        {
+            ctx.Error(spec.Value("dnsPolicy")!, "spec.dnsPolicy: None needs spec.dnsConfig with at least one nameserver");
+        }
+        var restart = spec.OneOf("restartPolicy", RestartPolicies) is string rp ? Enum.Parse<RestartPolicy>(rp) : RestartPolicy.Always;
+        PodSecurityContext? security = null;
+        if (spec.Value("securityContext") is YNode sc && ctx.Object(sc, "spec.securityContext", KubernetesFields.PodSecurityContext) is Fields scf)
+        {
+            security = new PodSecurityContext(scf.Integer("runAsUser", 0, int.MaxValue), scf.Integer("runAsGroup", 0, int.MaxValue));
+        }
+
+        return new PodDefinition
+        {
+            Name = name,
+            Containers = containers,
+            InitContainers = initContainers,
+            Volumes = volumes,
+            Hostname = hostname,
+            HostNetwork = spec.Boolean("hostNetwork") ?? false,
+            DnsPolicy = dnsPolicy,
+            DnsConfig = dnsConfig,
+            HostAliases = DnsMapper.MapHostAliases(spec, ctx),
+            RestartPolicy = restart,
+            TerminationGracePeriodSeconds = spec.Integer("terminationGracePeriodSeconds", 0, int.MaxValue) ?? 30,
+            SecurityContext = security,
+            SourcePath = sourcePath,
+        };
+    }
+
+    private static List<ContainerDefinition> MapContainers(Fields spec, string field, ParseContext ctx,
+        HashSet<string> volumeNames, Dictionary<string, string> containerNames)
+    {
+        var result = new List<ContainerDefinition>();
+        if (spec.Value(field) is not YNode node || ctx.List(node, spec.PathOf(field)) is not { } items)
+        {
+            return result;
+        }
+        for (int i = 0; i < items.Count; i++)
+        {
+            var mapper = new ContainerMapper(ctx, $"spec.{field}[{i}]", field == "initContainers", volumeNames, containerNames);
+            if (mapper.Map(items[i]) is ContainerDefinition c)
+            {
+                result.Add(c);
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,99 @@
+using PodUnits.Definitions.Yaml;
+
+namespace PodUnits.Definitions.Parsing;
+
+/// <summary>resources.limits (memory, cpu) and the syntax of resources.requests (ignored, but
+/// a malformed quantity is still an error, as Kubernetes would reject it).</summary>
+internal static class ResourceMapper
+{
+    private static readonly string[] Supported = ["cpu", "memory"];
+
+    public static ResourceLimits Map(Fields container, ParseContext ctx)
+    {
+        if (container.Value("resources") is not YNode node
+            || ctx.Object(node, container.PathOf("resources"), KubernetesFields.Resources) is not Fields r)
+        {
+            return ResourceLimits.None;
+        }
+        if (r.Ignored("requests") is YMapping requests)
+        {
+            Check(requests, r.PathOf("requests"), ctx, warnOnly: true);
+        }
+        if (r.Value("limits") is not YNode limitsNode)
+        {
+            return ResourceLimits.None;
+        }
+        if (limitsNode is not YMapping limits)
+        {
+            ctx.Error(limitsNode, $"{r.PathOf("limits")}: must be a mapping, found {ParseContext.Describe(limitsNode)}");
+            return ResourceLimits.None;
+        }
+        (long? memory, long? cpu) = Check(limits, r.PathOf("limits"), ctx, warnOnly: false);
+        return memory is null && cpu is null ? ResourceLimits.None : new ResourceLimits(memory, cpu);
+    }
+
+    private static (long? Memory, long? Cpu) Check(YMapping map, string path, ParseContext ctx, bool warnOnly)
+    {
+        long? memory = null;
+        long? cpu = null;
+        foreach ((YNode k, YNode v) in map.Entries)
+        {
+            string key = (k as YScalar)?.Value ?? "";
+            switch (key)
+            {
+                case "memory":
+                    memory = Memory(v, $"{path}.memory", ctx);
+                    break;
+                case "cpu":
+                    cpu = Cpu(v, $"{path}.cpu", ctx);
+                    break;
+                default:
+                    if (!warnOnly)
+                    {
+                        string hint = Suggest.Closest(key, Supported) is string s && key.Length > 1 ? $"; did you mean \"{s}\"?" : "";
+                        ctx.Error(k, $"resource \"{key}\" in {path} is not supported yet (supported: cpu, memory){hint}");
+                    }
+                    break;
+            }
+        }
+        return (memory, cpu);
+    }
+
+    public static long? Memory(YNode node, string path, ParseContext ctx)
+    {
+        if (Text(node, path, ctx) is not string text)
+        {
+            return null;
+        }
+        if (Quantities.TryParseMemoryBytes(text, out long bytes, out string? error))
+        {
+            return bytes;
+        }
+        ctx.Error(node, $"{path}: {error}");
+        return null;
+    }
+
+    public static long? Cpu(YNode node, string path, ParseContext ctx)
+    {
+        if (Text(node, path, ctx) is not string text)
+        {
+            return null;
+        }
+        if (Quantities.TryParseCpuMillis(text, out long millis, out string? error))
+        {
+            return millis;
+        }
+        ctx.Error(node, $"{path}: {error}");
+        return null;
+    }
+
+    private static string? Text(YNode node, string path, ParseContext ctx)
+    {
+        if (node is YScalar { IsNull: false } s)
+        {
+            return s.Value;
+        }
+        ctx.Error(node, $"{path}: must be a quantity like 128Mi or 500m, found {ParseContext.Describe(node)}");
+        return null;
+    }
+}

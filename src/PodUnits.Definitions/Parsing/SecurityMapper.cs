@@ -1,0 +1,63 @@
+using PodUnits.Definitions.Yaml;
+
+namespace PodUnits.Definitions.Parsing;
+
+/// <summary>A container's securityContext, capability names normalized.</summary>
+internal static class SecurityMapper
+{
+    public static ContainerSecurityContext? Map(Fields container, ParseContext ctx)
+    {
+        if (container.Value("securityContext") is not YNode node
+            || ctx.Object(node, container.PathOf("securityContext"), KubernetesFields.ContainerSecurityContext) is not Fields s)
+        {
+            return null;
+        }
+        List<string> add = [];
+        List<string> drop = [];
+        if (s.Value("capabilities") is YNode capNode && ctx.Object(capNode, s.PathOf("capabilities"), KubernetesFields.Capabilities) is Fields caps)
+        {
+            add = Capabilities(caps, "add", ctx);
+            drop = Capabilities(caps, "drop", ctx);
+        }
+        bool privileged = s.Boolean("privileged") ?? false;
+        bool? allowEscalation = s.Boolean("allowPrivilegeEscalation");
+        if (privileged && allowEscalation == false)
+        {
+            // Kubernetes rejects this combination: privileged implies escalation.
+            ctx.Error(s.Value("allowPrivilegeEscalation")!, $"{s.PathOf("allowPrivilegeEscalation")}: cannot be false when privileged is true");
+        }
+        return new ContainerSecurityContext(
+            s.Integer("runAsUser", 0, int.MaxValue),
+            s.Integer("runAsGroup", 0, int.MaxValue),
+            s.Boolean("readOnlyRootFilesystem") ?? false,
+            privileged,
+            allowEscalation,
+            add,
+            drop);
+    }
+
+    private static List<string> Capabilities(Fields caps, string field, ParseContext ctx)
+    {
+        var result = new List<string>();
+        List<string>? names = caps.StringList(field);
+        if (names is null)
+        {
+            return result;
+        }
+        var items = ((YSequence)caps.Value(field)!).Items;
+        for (int i = 0; i < names.Count && i < items.Count; i++)
+        {
+            if (LinuxCapabilities.Normalize(names[i]) is string normalized)
+            {
+                result.Add(normalized);
+            }
+            else
+            {
+                string upper = names[i].ToUpperInvariant();
+                string hint = Suggest.Hint(upper.StartsWith("CAP_", StringComparison.Ordinal) ? upper : "CAP_" + upper, LinuxCapabilities.Names);
+                ctx.Error(items[i], $"{caps.PathOf(field)}[{i}]: unknown capability \"{names[i]}\"{hint}");
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,85 @@
+using PodUnits.Core.Naming;
+using PodUnits.Definitions.Yaml;
+
+namespace PodUnits.Definitions.Parsing;
+
+/// <summary>spec.volumes: hostPath and emptyDir. Other kinds are "not supported yet" via the
+/// field table.</summary>
+internal static class VolumeMapper
+{
+    private static readonly string[] HostPathTypes =
+        ["", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"];
+
+    /// <summary>The valid volumes; <paramref name="declared"/> gets every name declared, valid
+    /// or not, so a mount of a volume with other errors does not also say "no such volume".</summary>
+    public static List<VolumeDefinition> MapAll(Fields spec, ParseContext ctx, out HashSet<string> declared)
+    {
+        var result = new List<VolumeDefinition>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        declared = names;
+        ContainerMapper.ForEachObject(spec, "volumes", KubernetesFields.Volume, (v, p) =>
+        {
+            string? name = v.RequiredString("name");
+            if (name is not null && ResourceNames.Explain(name) is string why)
+            {
+                ctx.Error(v.Value("name")!, $"{p}.name: \"{name}\" is not a valid volume name: {why}");
+            }
+            else if (name is not null && !names.Add(name))
+            {
+                ctx.Error(v.Value("name")!, $"{p}.name: \"{name}\" is already the name of another volume");
+            }
+            HostPathVolume? hostPath = null;
+            EmptyDirVolume? emptyDir = null;
+            if (v.Has("hostPath") && v.Has("emptyDir"))
+            {
+                ctx.Error(v.Node, $"{p}: a volume has exactly one kind; found both hostPath and emptyDir");
+            }
+            else if (v.Has("hostPath"))
+            {
+                if (v.Value("hostPath") is not YNode hp)
+                {
+                    ctx.Error(v.Node, $"{v.PathOf("hostPath")}: missing required field \"path\"");
+                }
+                else if (ctx.Object(hp, v.PathOf("hostPath"), KubernetesFields.HostPath) is Fields h)
+                {
+                    hostPath = MapHostPath(h, ctx);
+                }
+            }
+            else
+            {
+                // Like Kubernetes' defaulting: a volume without a source is an emptyDir.
+                emptyDir = v.Value("emptyDir") is YNode ed && ctx.Object(ed, v.PathOf("emptyDir"), KubernetesFields.EmptyDir) is Fields e
+                    ? MapEmptyDir(e, ctx)
+                    : new EmptyDirVolume(false, null);
+            }
+            if (name is not null && (hostPath is not null || emptyDir is not null))
+            {
+                result.Add(new VolumeDefinition(name, hostPath, emptyDir));
+            }
+        });
+        return result;
+    }
+
+    private static HostPathVolume? MapHostPath(Fields h, ParseContext ctx)
+    {
+        string? path = h.RequiredString("path");
+        if (path is not null && !path.StartsWith('/'))
+        {
+            ctx.Error(h.Value("path")!, $"{h.PathOf("path")}: must be an absolute path, found \"{path}\"");
+            return null;
+        }
+        string type = h.OneOf("type", HostPathTypes) ?? "";
+        return path is null ? null : new HostPathVolume(path, type.Length == 0 ? HostPathType.Unset : Enum.Parse<HostPathType>(type));
+    }
+
+    private static EmptyDirVolume MapEmptyDir(Fields e, ParseContext ctx)
+    {
+        string medium = e.OneOf("medium", ["", "Memory"]) ?? "";
+        long? size = null;
+        if (e.Value("sizeLimit") is YNode node)
+        {
+            size = ResourceMapper.Memory(node, e.PathOf("sizeLimit"), ctx);
+        }
+        return new EmptyDirVolume(medium == "Memory", size);
+    }
+}

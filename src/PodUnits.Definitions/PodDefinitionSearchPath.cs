@@ -1,0 +1,58 @@
+namespace PodUnits.Definitions;
+
+/// <summary>Where pod definitions live (DESIGN.md): /etc/podunits/pods, /run/podunits/pods,
+/// /usr/lib/podunits/pods, searched in this order; the first NAME.yaml (or NAME.yml) wins, so
+/// an admin's file overrides a package's. Within one directory .yaml wins over .yml.</summary>
+public sealed class PodDefinitionSearchPath
+{
+    public static readonly IReadOnlyList<string> DefaultRoots = ["/etc/podunits/pods", "/run/podunits/pods", "/usr/lib/podunits/pods"];
+
+    public static readonly IReadOnlyList<string> Extensions = [".yaml", ".yml"];
+
+    public static readonly PodDefinitionSearchPath Default = new(DefaultRoots);
+
+    /// <summary>Roots other than the defaults are for tests (and --dir style overrides).</summary>
+    public PodDefinitionSearchPath(IReadOnlyList<string> roots) => Roots = roots;
+
+    public IReadOnlyList<string> Roots { get; }
+
+    /// <summary>The file that defines pod <paramref name="name"/>, or null. The name must already
+    /// be a valid pod name (no '/', no "..").</summary>
+    public string? Find(string name)
+    {
+        foreach (string root in Roots)
+        {
+            foreach (string ext in Extensions)
+            {
+                string candidate = Path.Combine(root, name + ext);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Every pod name defined in any root, each with the file that wins for it,
+    /// ordered by name (what the generator walks).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> All()
+    {
+        var found = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (string root in Roots)
+        {
+            if (!Directory.Exists(root))
+            {
+                continue;
+            }
+            foreach (string ext in Extensions)
+            {
+                foreach (string file in Directory.EnumerateFiles(root, "*" + ext).Order(StringComparer.Ordinal))
+                {
+                    found.TryAdd(PodDefinitionLoader.PodNameFromPath(file), file);
+                }
+            }
+        }
+        return [.. found];
+    }
+}

@@ -1,0 +1,40 @@
+namespace PodUnits.Definitions;
+
+/// <summary>What the definitions layer needs to know about an image reference.</summary>
+public static class ImageReferences
+{
+    /// <summary>Kubernetes' default imagePullPolicy: Always when the tag is ":latest" or absent
+    /// (and there is no digest), IfNotPresent otherwise.</summary>
+    public static ImagePullPolicy DefaultPullPolicy(string image)
+    {
+        if (image.Contains('@', StringComparison.Ordinal))
+        {
+            return ImagePullPolicy.IfNotPresent;
+        }
+        int slash = image.LastIndexOf('/');
+        int colon = image.LastIndexOf(':');
+        if (colon <= slash)
+        {
+            return ImagePullPolicy.Always;
+        }
+        return image[(colon + 1)..] == "latest" ? ImagePullPolicy.Always : ImagePullPolicy.IfNotPresent;
+    }
+
+    /// <summary>Why <paramref name="image"/> cannot be a reference (whitespace, empty), or null.</summary>
+    public static string? Explain(string image)
+    {
+        if (image.Length == 0)
+        {
+            return "must not be empty";
+        }
+        if (image.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            return "must not contain spaces or control characters";
+        }
+        if (image.StartsWith("docker://", StringComparison.Ordinal) ? image.Length == 9 : image[0] is ':' or '@' or '/')
+        {
+            return "is not an image reference (expected e.g. busybox:1.36)";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,193 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace PodUnits.Definitions.Yaml;
+
+/// <summary>
+/// Reads one YAML document into a <see cref="YNode"/> tree from YamlDotNet's parser events.
+///
+/// Why parser events and not YamlDotNet's Deserializer: the reflection deserializer is not
+/// AOT-safe, and its AOT form (the static generator context) maps straight into objects, so it
+/// cannot tell us where each field was, cannot report every unknown field (it stops at the
+/// first, or ignores them all) and cannot distinguish a quoted "80" from 80. Walking events
+/// keeps the position of every node and lets the mappers report all problems in one run.
+///
+/// Hostile input is bounded: one document only, a nesting depth limit, and alias expansion
+/// counted (a "billion laughs" file is refused, not expanded). An alias may only point at a
+/// node that is already complete, so a node cannot contain itself.
+/// </summary>
+internal sealed class YamlTreeReader
+{
+    public const int MaxDepth = 64;
+    public const long MaxExpandedNodes = 100_000;
+
+    private readonly Dictionary<string, YNode> anchors = new(StringComparer.Ordinal);
+    private readonly List<YamlProblem> problems = [];
+
+    /// <summary>Parses <paramref name="text"/>; returns the document's root node, or null with
+    /// the reason(s) in <paramref name="problems"/>.</summary>
+    public static YNode? Read(string text, out IReadOnlyList<YamlProblem> problems)
+    {
+        var reader = new YamlTreeReader();
+        YNode? root = null;
+        var scanner = new Scanner(new StringReader(text));
+        try
+        {
+            root = reader.ReadStream(new Parser(scanner));
+        }
+        catch (YamlException e)
+        {
+            reader.problems.Add(new YamlProblem(Line(e.Start), Column(e.Start), "YAML syntax: " + Describe(e)));
+            root = null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 18.1's scanner throws this (not a YamlException) on some malformed
+            // flow collections, e.g. a comment right after a ',' inside [...]; found by
+            // MutationFuzzTests. Report it as the syntax error it is.
+            Mark at = scanner.CurrentPosition;
+            reader.problems.Add(new YamlProblem(Line(at), Column(at), "YAML syntax: malformed YAML near here"));
+            root = null;
+        }
+        catch (TreeLimitException e)
+        {
+            reader.problems.Add(e.Problem);
+            root = null;
+        }
+        problems = reader.problems;
+        return reader.problems.Count == 0 ? root : null;
+    }
+
+    private YNode? ReadStream(Parser parser)
+    {
+        YNode? root = null;
+        int documents = 0;
+        while (parser.MoveNext())
+        {
+            ParsingEvent ev = parser.Current!;
+            switch (ev)
+            {
+                case DocumentStart start:
+                    documents++;
+                    if (documents > 1)
+                    {
+                        problems.Add(new YamlProblem(Line(start.Start), Column(start.Start),
+                            "only one YAML document is allowed per pod definition (found a second one)"));
+                        return null;
+                    }
+                    parser.MoveNext();
+                    root = ReadNode(parser, 1);
+                    break;
+            }
+        }
+        if (documents == 0)
+        {
+            problems.Add(new YamlProblem(1, 1, "the file is empty; expected a Kubernetes Pod manifest"));
+        }
+        return root;
+    }
+
+    /// <summary>Reads the node whose first event is current; leaves the parser on its last event.</summary>
+    private YNode ReadNode(Parser parser, int depth)
+    {
+        ParsingEvent ev = parser.Current!;
+        if (depth > MaxDepth)
+        {
+            throw new TreeLimitException(new YamlProblem(Line(ev.Start), Column(ev.Start),
+                $"nesting is deeper than {MaxDepth} levels"));
+        }
+        switch (ev)
+        {
+            case AnchorAlias alias:
+                if (!anchors.TryGetValue(alias.Value.Value, out YNode? target))
+                {
+                    throw new TreeLimitException(new YamlProblem(Line(ev.Start), Column(ev.Start),
+                        $"alias *{alias.Value.Value} refers to an anchor that is not defined before it"));
+                }
+                return target;
+            case Scalar scalar:
+            {
+                bool plain = scalar.Style == ScalarStyle.Plain && scalar.Tag.IsEmpty;
+                var node = new YScalar(Line(ev.Start), Column(ev.Start), scalar.Value, plain);
+                Remember(scalar, node);
+                return node;
+            }
+            case SequenceStart seq:
+            {
+                var node = new YSequence(Line(ev.Start), Column(ev.Start));
+                long size = 1;
+                while (parser.MoveNext() && parser.Current is not SequenceEnd)
+                {
+                    YNode item = ReadNode(parser, depth + 1);
+                    node.Items.Add(item);
+                    size = Grow(size, item, ev);
+                }
+                node.ExpandedSize = size;
+                Remember(seq, node);
+                return node;
+            }
+            case MappingStart map:
+            {
+                var node = new YMapping(Line(ev.Start), Column(ev.Start));
+                long size = 1;
+                while (parser.MoveNext() && parser.Current is not MappingEnd)
+                {
+                    YNode key = ReadNode(parser, depth + 1);
+                    parser.MoveNext();
+                    YNode value = ReadNode(parser, depth + 1);
+                    node.Entries.Add(new(key, value));
+                    size = Grow(Grow(size, key, ev), value, ev);
+                }
+                node.ExpandedSize = size;
+                Remember(map, node);
+                return node;
+            }
+            default:
+                throw new TreeLimitException(new YamlProblem(Line(ev.Start), Column(ev.Start),
+                    $"unexpected YAML event {ev.GetType().Name}"));
+        }
+    }
+
+    private static long Grow(long size, YNode child, ParsingEvent at)
+    {
+        size += child.ExpandedSize;
+        if (size > MaxExpandedNodes)
+        {
+            throw new TreeLimitException(new YamlProblem(Line(at.Start), Column(at.Start),
+                $"the document expands to more than {MaxExpandedNodes} nodes (aliases?); refusing it"));
+        }
+        return size;
+    }
+
+    private void Remember(NodeEvent ev, YNode node)
+    {
+        if (!ev.Anchor.IsEmpty)
+        {
+            anchors[ev.Anchor.Value] = node;
+        }
+    }
+
+    private static int Line(Mark mark) => (int)Math.Min(mark.Line, int.MaxValue);
+
+    private static int Column(Mark mark) => (int)Math.Min(mark.Column, int.MaxValue);
+
+    /// <summary>YamlDotNet's message without the "(Line: .., Col: ..)" prefix: we print the
+    /// position ourselves.</summary>
+    private static string Describe(YamlException e)
+    {
+        string message = e.Message;
+        int cut = message.IndexOf("): ", StringComparison.Ordinal);
+        if (message.StartsWith("(Line:", StringComparison.Ordinal) && cut >= 0)
+        {
+            message = message[(cut + 3)..];
+        }
+        return message.TrimEnd('.');
+    }
+
+    private sealed class TreeLimitException(YamlProblem problem) : Exception(problem.Message)
+    {
+        public YamlProblem Problem { get; } = problem;
+    }
+}
+
+internal readonly record struct YamlProblem(int Line, int Column, string Message);

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace PodUnits.IntegrationTests.Definitions;
+
+/// <summary>
+/// The installed NativeAOT binary (/usr/bin/podunits) on the examples and the Kubernetes
+/// documentation corpus: exit 0 or 2, compiler-style lines naming the field at its line, never
+/// a stack trace; and its JSON (source-generated, so it must work without reflection).
+/// </summary>
+public sealed partial class ValidateBinaryTests
+{
+    private const string Binary = "/usr/bin/podunits";
+
+    // File -> null when valid, else the first error it must report (after "FILE:").
+    public static TheoryData<string, string?> Corpus => new()
+    {
+        { "commands.yaml", null },
+        { "cpu-request-limit.yaml", null },
+        { "dapi-envars-pod.yaml", "21:9: error: field \"valueFrom\" in spec.containers[0].env[0] is not supported yet" },
+        { "envars.yaml", null },
+        { "exec-liveness.yaml", "20:7: error: field \"livenessProbe\" in spec.containers[0] is not supported yet" },
+        { "init-containers.yaml", null },
+        { "lifecycle-events.yaml", "12:7: error: field \"lifecycle\" in spec.containers[0] is not supported yet" },
+        { "localhost.yaml", "9:5: error: field \"restartPolicy\" in spec.initContainers[0] is not supported yet" },
+        { "memory-request-limit.yaml", null },
+        { "pod-with-toleration.yaml", null },
+        { "security-context-4.yaml", null },
+        { "security-context.yaml", "8:5: error: field \"fsGroup\" in spec.securityContext is not supported yet" },
+        { "shared-volume.yaml", null },
+        { "tcp-liveness-readiness.yaml", "18:5: error: field \"livenessProbe\" in spec.containers[0] is not supported yet" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Corpus))]
+    public void CorpusFileExitsZeroOrTwoNamingTheField(string file, string? firstError)
+    {
+        string path = Path.Combine(RepoRoot(), "tests/PodUnits.UnitTests/Definitions/corpus", file);
+        var (code, stdout, stderr) = Run("validate", "--ignore-file-name", path);
+        Assert.Equal(firstError is null ? 0 : 2, code);
+        AssertNoStackTrace(stderr);
+        Assert.All(Lines(stderr), line => Assert.Matches(DiagnosticLine(), line));
+        if (firstError is null)
+        {
+            Assert.Equal($"{path}: valid\n", stdout);
+        }
+        else
+        {
+            Assert.Equal($"{path}:{firstError}", Lines(stderr).First(l => l.Contains(": error: ", StringComparison.Ordinal)));
+        }
+    }
+
+    [Fact]
+    public void ExamplesAreValidAndTheFileNameRuleApplies()
+    {
+        string root = RepoRoot();
+        var (code, _, stderr) = Run("validate", Path.Combine(root, "examples/hello.yaml"), Path.Combine(root, "examples/web.yaml"));
+        Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+
+        string commands = Path.Combine(root, "tests/PodUnits.UnitTests/Definitions/corpus/commands.yaml");
+        (code, _, stderr) = Run("validate", commands);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"{commands}:6:11: error: metadata.name: \"command-demo\" must equal the file name \"commands\"", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void JsonOutputWorksInTheAotBinary()
+    {
+        string root = RepoRoot();
+        var (code, stdout, stderr) = Run("validate", "--output", "json", Path.Combine(root, "examples/hello.yaml"), "/nonexistent/x.yaml");
+        Assert.Equal(2, code);
+        AssertNoStackTrace(stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        JsonElement[] files = [.. doc.RootElement.EnumerateArray()];
+        Assert.True(files[0].GetProperty("valid").GetBoolean());
+        Assert.False(files[1].GetProperty("valid").GetBoolean());
+        JsonElement d = files[1].GetProperty("diagnostics")[0];
+        Assert.Equal("error", d.GetProperty("severity").GetString());
+        Assert.Equal("no such file", d.GetProperty("message").GetString());
+        Assert.Equal(1, d.GetProperty("line").GetInt32());
+    }
+
+    [Fact]
+    public void GarbageAndUsageErrorsExitTwoWithoutAStackTrace()
+    {
+        string dir = Directory.CreateTempSubdirectory("podunits-garbage").FullName;
+        try
+        {
+            string garbage = Path.Combine(dir, "g.yaml");
+            File.WriteAllBytes(garbage, [0xff, 0xfe, 0x00, (byte)'[', (byte)'{', (byte)':', 0x0a, (byte)'*', (byte)'x']);
+            var (code, _, stderr) = Run("validate", garbage);
+            Assert.Equal(2, code);
+            AssertNoStackTrace(stderr);
+            Assert.Matches(DiagnosticLine(), Lines(stderr).First());
+
+            (code, _, stderr) = Run("validate");
+            Assert.Equal(2, code);
+            AssertNoStackTrace(stderr);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [GeneratedRegex(@"^/.+:\d+:\d+: (error|warning): \S")]
+    private static partial Regex DiagnosticLine();
+
+    private static void AssertNoStackTrace(string stderr)
+    {
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", stderr, StringComparison.Ordinal);
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    {
+        var psi = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using Process p = Process.Start(psi)!;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(30_000), "podunits validate did not finish in 30 s");
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "PodUnits.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("PodUnits.sln not found above " + AppContext.BaseDirectory);
+    }
+}

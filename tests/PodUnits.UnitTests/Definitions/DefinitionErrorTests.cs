@@ -1,0 +1,279 @@
+using PodUnits.Definitions;
+
+namespace PodUnits.UnitTests.Definitions;
+
+/// <summary>Bad manifests with the exact diagnostics (text and position) they must produce.</summary>
+public sealed class DefinitionErrorTests
+{
+    internal static string[] Diagnose(string yaml, string file = "x.yaml", LoadOptions? options = null) =>
+        [.. PodDefinitionLoader.LoadText(yaml, file, options).Diagnostics.Select(d => d.ToString())];
+
+    public static TheoryData<string, string[]> Cases => new()
+    {
+        {
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: x
+            spec:
+              containers:
+                - imagee: busybox
+                  name: a
+            """,
+            [
+                "x.yaml:7:7: error: unknown field \"imagee\" in spec.containers[0]; did you mean \"image\"?",
+                "x.yaml:7:7: error: spec.containers[0]: missing required field \"image\"",
+            ]
+        },
+        {
+            // Flow style, as the Kubernetes docs write it.
+            """
+            {apiVersion: v1, kind: Pod, spec: {containers: [{name: a, image: busybox, comand: [sh]}]}}
+            """,
+            ["x.yaml:1:75: error: unknown field \"comand\" in spec.containers[0]; did you mean \"command\"?"]
+        },
+        {
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: x
+              namespce: default
+            spec:
+              containers:
+              - name: a
+                image: busybox
+                livenessProbe: {exec: {command: [true]}}
+                resources:
+                  requests: {memory: 1Gi}
+                  limits: {memory: 100Mb, cpu: "-1"}
+              nodeSelector: {disk: ssd}
+            """,
+            [
+                "x.yaml:5:3: error: unknown field \"namespce\" in metadata; did you mean \"namespace\"?",
+                "x.yaml:10:5: error: field \"livenessProbe\" in spec.containers[0] is not supported yet",
+                "x.yaml:12:7: warning: field \"requests\" in spec.containers[0].resources is ignored: it only matters to a Kubernetes scheduler",
+                "x.yaml:13:24: error: spec.containers[0].resources.limits.memory: \"100Mb\" is not a quantity: \"Mb\" is not a unit; write 100M (powers of 1000) or 100Mi (powers of 1024)",
+                "x.yaml:13:36: error: spec.containers[0].resources.limits.cpu: \"-1\" must be greater than zero",
+                "x.yaml:14:3: warning: field \"nodeSelector\" in spec is ignored: it only matters to a Kubernetes scheduler",
+            ]
+        },
+        {
+            """
+            apiVersion: v1
+            kind: Pod
+            spec:
+              containers:
+              - name: web
+                image: busybox
+                volumeMounts:
+                - {name: dat, mountPath: /data}
+                - {name: data, mountPath: relative}
+              initContainers:
+              - name: web
+                image: busybox
+              volumes:
+              - name: data
+                secret: {secretName: s}
+            """,
+            [
+                "x.yaml:8:14: error: spec.containers[0].volumeMounts[0].name: no volume named \"dat\" in spec.volumes; did you mean \"data\"?",
+                "x.yaml:9:31: error: spec.containers[0].volumeMounts[1].mountPath: must be an absolute path, found \"relative\"",
+                "x.yaml:11:11: error: spec.initContainers[0].name: \"web\" is already the name of spec.containers[0]; container names must be unique in a pod",
+                "x.yaml:15:5: error: field \"secret\" in spec.volumes[0] is not supported yet (supported volume kinds: emptyDir, hostPath)",
+            ]
+        },
+        {
+            """
+            apiVersion: v1
+            kind: Pod
+            spec:
+              containers: []
+            """,
+            ["x.yaml:4:15: error: spec.containers: must list at least one container"]
+        },
+        {
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: other}
+            spec: {containers: [{name: a, image: busybox}]}
+            """,
+            ["x.yaml:3:18: error: metadata.name: \"other\" must equal the file name \"x\" (pod@NAME loads NAME.yaml); rename the file to other.yaml or change the name"]
+        },
+        {
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            spec: {containers: [{name: Web_1, image: busybox}]}
+            """,
+            [
+                "x.yaml:1:13: error: apiVersion: must be \"v1\" for a Pod, found \"apps/v1\"",
+                "x.yaml:2:7: error: kind: must be \"Pod\", found \"Deployment\" (PodUnits runs pods only)",
+                "x.yaml:3:28: error: spec.containers[0].name: \"Web_1\" is not a valid container name: may contain only lowercase letters, digits and '-' (found 'W')",
+            ]
+        },
+        {
+            """
+            apiVersion: v1
+            kind: Pod
+            spec:
+              restartPolicy: always
+              dnsPolicy: None
+              terminationGracePeriodSeconds: -5
+              hostNetwork: maybe
+              containers:
+              - name: a
+                image: busybox
+                imagePullPolicy: IfNotPresnt
+                ports:
+                - containerPort: "80"
+                  protocol: tcp
+                - containerPort: 70000
+            """,
+            [
+                "x.yaml:4:18: error: spec.restartPolicy: must be one of Always, OnFailure, Never, found \"always\"; did you mean \"Always\"?",
+                "x.yaml:5:14: error: spec.dnsPolicy: None needs spec.dnsConfig with at least one nameserver",
+                "x.yaml:6:34: error: spec.terminationGracePeriodSeconds: must be between 0 and 2147483647, found -5",
+                "x.yaml:7:16: error: spec.hostNetwork: must be true or false, found \"maybe\"",
+                "x.yaml:11:22: error: spec.containers[0].imagePullPolicy: must be one of Always, IfNotPresent, Never, found \"IfNotPresnt\"; did you mean \"IfNotPresent\"?",
+                "x.yaml:13:22: error: spec.containers[0].ports[0].containerPort: must be an integer, found the string \"80\"",
+                "x.yaml:14:17: error: spec.containers[0].ports[0].protocol: must be one of TCP, UDP, SCTP, found \"tcp\"; did you mean \"TCP\"?",
+                "x.yaml:15:22: error: spec.containers[0].ports[1].containerPort: must be between 1 and 65535, found 70000",
+            ]
+        },
+        {
+            """
+            apiVersion: v1
+            kind: Pod
+            spec:
+              containers:
+              - name: a
+                image: busybox
+                image: busybox:2
+                env:
+                - name: 1BAD
+                - {name: OK, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+                envFrom: [{configMapRef: {name: c}}]
+                securityContext:
+                  privileged: true
+                  allowPrivilegeEscalation: false
+                  capabilities: {add: [net_admin, CAP_SYS_TIME, NET_ADMN], drop: [all]}
+                readinessProbe:
+                  httpGet: {port: 80}
+                  tcpSocket: {port: http}
+            """,
+            [
+                "x.yaml:7:5: error: duplicate field \"image\" in spec.containers[0]",
+                "x.yaml:9:13: error: spec.containers[0].env[0].name: \"1BAD\" is not a valid environment variable name: must not start with a digit",
+                "x.yaml:10:18: error: field \"valueFrom\" in spec.containers[0].env[1] is not supported yet",
+                "x.yaml:11:5: error: field \"envFrom\" in spec.containers[0] is not supported yet",
+                "x.yaml:14:33: error: spec.containers[0].securityContext.allowPrivilegeEscalation: cannot be false when privileged is true",
+                "x.yaml:15:53: error: spec.containers[0].securityContext.capabilities.add[2]: unknown capability \"NET_ADMN\"; did you mean \"CAP_NET_ADMIN\"?",
+                "x.yaml:17:7: error: field \"httpGet\" in spec.containers[0].readinessProbe is not supported yet",
+                "x.yaml:18:25: error: spec.containers[0].readinessProbe.tcpSocket.port: no port named \"http\" in this container's ports",
+            ]
+        },
+        {
+            "",
+            ["x.yaml:1:1: error: the file is empty; expected a Kubernetes Pod manifest"]
+        },
+        {
+            "- a list\n",
+            ["x.yaml:1:1: error: the manifest: must be a mapping, found a list"]
+        },
+        {
+            "apiVersion: v1\nkind: Pod\n---\napiVersion: v1\n",
+            ["x.yaml:3:1: error: only one YAML document is allowed per pod definition (found a second one)"]
+        },
+        {
+            "apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a, image: b}\n",
+            ["x.yaml:4:1: error: YAML syntax: While parsing a flow sequence, did not find expected ',' or ']'"]
+        },
+        {
+            "apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a, image: b, args: *nope}]}\n",
+            ["x.yaml:3:47: error: alias *nope refers to an anchor that is not defined before it"]
+        },
+        {
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              annotations:
+                note: "x"
+                podunits.io/autostrat: "true"
+                podunits.io/autostart: yes
+            spec:
+              hostAliases: [{ip: 10.0.0.300, hostnames: [db]}]
+              dnsConfig: {nameservers: [1.1.1.1, dns.example]}
+              containers:
+              - {name: a, image: busybox, workingDir: tmp, stdin: true}
+            """,
+            [
+                "x.yaml:6:5: error: metadata.annotations: unknown PodUnits annotation \"podunits.io/autostrat\"; did you mean \"podunits.io/autostart\"?",
+                "x.yaml:7:5: error: metadata.annotations.podunits.io/autostart: must be \"true\" or \"false\", found \"yes\"",
+                "x.yaml:9:22: error: spec.hostAliases[0].ip: \"10.0.0.300\" is not an IP address",
+                "x.yaml:10:28: error: spec.dnsConfig.nameservers: \"dns.example\" is not an IP address",
+                "x.yaml:12:43: error: spec.containers[0].workingDir: must be an absolute path, found \"tmp\"",
+                "x.yaml:12:48: error: field \"stdin\" in spec.containers[0] is not supported yet",
+            ]
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ReportsExactlyTheseDiagnostics(string yaml, string[] expected)
+    {
+        string[] actual = Diagnose(yaml);
+        Assert.Equal(expected, actual);
+        Assert.Null(PodDefinitionLoader.LoadText(yaml, "x.yaml").Pod);
+    }
+
+    [Fact]
+    public void AliasBombIsRefusedNotExpanded()
+    {
+        string yaml = "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n" +
+                      "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n";
+        Assert.Equal(["x.yaml:5:4: error: the document expands to more than 100000 nodes (aliases?); refusing it"], Diagnose(yaml));
+    }
+
+    [Fact]
+    public void DeepNestingIsRefused()
+    {
+        string yaml = "a: " + new string('[', 200) + new string(']', 200);
+        Assert.Equal(["x.yaml:1:67: error: nesting is deeper than 64 levels"], Diagnose(yaml));
+    }
+
+    [Fact]
+    public void HugeInputIsRefusedBeforeParsing()
+    {
+        string yaml = "apiVersion: v1\n#" + new string('x', 2 * 1024 * 1024);
+        Assert.Equal(["x.yaml:1:1: error: is too large for a pod definition (2097168 characters; at most 1048576)"], Diagnose(yaml));
+    }
+
+    [Fact]
+    public void MissingFileAndDirectoryAreDiagnosticsNotExceptions()
+    {
+        Assert.Equal(["/nonexistent/a.yaml:1:1: error: no such file"],
+            PodDefinitionLoader.LoadFile("/nonexistent/a.yaml").Diagnostics.Select(d => d.ToString()));
+        Assert.Equal(["/tmp:1:1: error: is a directory, not a pod definition file"],
+            PodDefinitionLoader.LoadFile("/tmp").Diagnostics.Select(d => d.ToString()));
+    }
+
+    [Fact]
+    public void InvalidFileNameIsReportedWhenNoMetadataName()
+    {
+        Assert.Equal(["My_Pod.yaml:1:1: error: the pod name \"My_Pod\" (from the file name) is not valid: may contain only lowercase letters, digits and '-' (found 'M')"],
+            Diagnose("apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a, image: b}]}\n", "My_Pod.yaml"));
+    }
+
+    [Fact]
+    public void GetPodOrThrowNamesTheFirstErrorAndCountsTheRest()
+    {
+        var result = PodDefinitionLoader.LoadText("apiVersion: v2\nkind: Job\n", "x.yaml");
+        var e = Assert.Throws<PodDefinitionException>(result.GetPodOrThrow);
+        Assert.Equal("x.yaml:1:1: the manifest: missing required field \"spec\" (and 2 more errors; see 'podunits validate')", e.Message);
+        Assert.Equal(2, e.ExitCode);
+    }
+}

@@ -1,0 +1,191 @@
+using PodUnits.Definitions;
+
+namespace PodUnits.UnitTests.Definitions;
+
+/// <summary>Valid manifests map into the model with Kubernetes' defaults.</summary>
+public sealed class ValidDefinitionTests
+{
+    [Fact]
+    public void HelloExampleIsTheReadmePod()
+    {
+        var result = PodDefinitionLoader.LoadFile(RepoFiles.Path("examples/hello.yaml"));
+        Assert.Empty(result.Diagnostics);
+        PodDefinition pod = result.Pod!;
+        Assert.Equal("hello", pod.Name);
+        Assert.Equal("hello", pod.EffectiveHostname);
+        ContainerDefinition c = Assert.Single(pod.Containers);
+        Assert.Equal("greeter", c.Name);
+        Assert.Equal("busybox", c.Image);
+        Assert.Equal(ImagePullPolicy.Always, c.ImagePullPolicy);   // no tag: Always, like Kubernetes
+        Assert.Equal(["sh", "-c", "while true; do echo hello from $(hostname); sleep 5; done"], c.Command);
+        Assert.Null(c.Args);
+        Assert.Equal(RestartPolicy.Always, pod.RestartPolicy);
+        Assert.Equal(30, pod.TerminationGracePeriodSeconds);
+        Assert.Equal(DnsPolicy.ClusterFirst, pod.DnsPolicy);
+        Assert.False(pod.Autostart);
+    }
+
+    [Fact]
+    public void WebExampleHasInitContainerSharedEmptyDirLimitsAndProbe()
+    {
+        var result = PodDefinitionLoader.LoadFile(RepoFiles.Path("examples/web.yaml"));
+        Assert.Empty(result.Diagnostics);
+        PodDefinition pod = result.Pod!;
+        Assert.True(pod.Autostart);
+        Assert.Equal("web", pod.Labels["app"]);
+        Assert.Equal(10, pod.TerminationGracePeriodSeconds);
+        VolumeDefinition volume = Assert.Single(pod.Volumes);
+        Assert.Equal(new EmptyDirVolume(true, 16 * 1024 * 1024), volume.EmptyDir);
+        Assert.Equal("setup", Assert.Single(pod.InitContainers).Name);
+        Assert.Equal(["setup", "server", "stamper"], pod.AllContainers.Select(c => c.Name));
+
+        ContainerDefinition server = pod.Containers[0];
+        Assert.Equal(ImagePullPolicy.IfNotPresent, server.ImagePullPolicy);
+        Assert.Equal(new ResourceLimits(64 * 1024 * 1024, 250), server.Limits);
+        Assert.Equal(250_000UL, server.Limits.CpuQuotaPerSecUSec);
+        Assert.Equal([new ContainerPort(8080, PortProtocol.TCP, "http")], server.Ports);
+        Assert.Equal([new VolumeMount("content", "/www", true)], server.VolumeMounts);
+        Assert.Equal([new EnvVar("PORT", "8080")], server.Env);
+        Probe probe = server.ReadinessProbe!;
+        Assert.Equal(["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"], probe.ExecCommand);
+        Assert.Equal((1, 2, 1, 1, 3), (probe.InitialDelaySeconds, probe.PeriodSeconds, probe.TimeoutSeconds, probe.SuccessThreshold, probe.FailureThreshold));
+        ContainerSecurityContext sc = server.SecurityContext!;
+        Assert.Equal(false, sc.AllowPrivilegeEscalation);
+        Assert.Equal(["ALL"], sc.CapabilitiesDrop);
+        Assert.Equal(["CAP_NET_BIND_SERVICE"], sc.CapabilitiesAdd);
+
+        var process = ContainerProcess.Resolve(server, null, null, []);
+        Assert.Equal(["httpd", "-f", "-v", "-p", "8080", "-h", "/www"], process.Argv);
+    }
+
+    [Fact]
+    public void EverySupportedFieldMaps()
+    {
+        const string yaml = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: full
+              annotations: {podunits.io/autostart: "false", other/x: "1"}
+            spec:
+              hostname: box
+              hostNetwork: true
+              dnsPolicy: None
+              dnsConfig:
+                nameservers: [192.0.2.1, "2001:db8::1"]
+                searches: [example.org]
+                options: [{name: ndots, value: "2"}, {name: edns0}]
+              hostAliases: [{ip: 127.0.0.2, hostnames: [db, cache]}]
+              restartPolicy: OnFailure
+              terminationGracePeriodSeconds: 0
+              securityContext: {runAsUser: 1000, runAsGroup: 2000}
+              volumes:
+              - {name: host, hostPath: {path: /srv/data, type: DirectoryOrCreate}}
+              - {name: scratch}
+              containers:
+              - name: app
+                image: registry.example:5000/app@sha256:0123
+                imagePullPolicy: Never
+                args: ["--port", "8080"]
+                workingDir: /app
+                env: [{name: A}, {name: B, value: "x"}]
+                ports: [{containerPort: 53, protocol: UDP}]
+                volumeMounts: [{name: host, mountPath: /data}, {name: scratch, mountPath: /tmp}]
+                resources: {limits: {memory: 1e9, cpu: 2}}
+                securityContext:
+                  runAsUser: 0x10
+                  runAsGroup: 0o17
+                  readOnlyRootFilesystem: yes
+                  privileged: true
+                  capabilities: {add: [sys_admin, Cap_Net_Raw]}
+                readinessProbe:
+                  tcpSocket: {port: 53}
+                  timeoutSeconds: 5
+                  failureThreshold: 1
+                  successThreshold: 2
+            """;
+        var result = PodDefinitionLoader.LoadText(yaml, "/etc/podunits/pods/full.yml");
+        Assert.Empty(result.Diagnostics);
+        PodDefinition pod = result.Pod!;
+        Assert.Equal("box", pod.EffectiveHostname);
+        Assert.True(pod.HostNetwork);
+        Assert.Equal(DnsPolicy.None, pod.DnsPolicy);
+        Assert.Equal(["192.0.2.1", "2001:db8::1"], pod.DnsConfig!.Nameservers);
+        Assert.Equal([new DnsOption("ndots", "2"), new DnsOption("edns0", null)], pod.DnsConfig.Options);
+        Assert.Equal(["db", "cache"], Assert.Single(pod.HostAliases).Hostnames);
+        Assert.Equal(RestartPolicy.OnFailure, pod.RestartPolicy);
+        Assert.Equal(0, pod.TerminationGracePeriodSeconds);
+        Assert.Equal(new PodSecurityContext(1000, 2000), pod.SecurityContext);
+        Assert.Equal(new HostPathVolume("/srv/data", HostPathType.DirectoryOrCreate), pod.Volumes[0].HostPath);
+        Assert.Equal(new EmptyDirVolume(false, null), pod.Volumes[1].EmptyDir);
+        Assert.Equal("/etc/podunits/pods/full.yml", pod.SourcePath);
+
+        ContainerDefinition c = Assert.Single(pod.Containers);
+        Assert.Equal(ImagePullPolicy.Never, c.ImagePullPolicy);
+        Assert.Null(c.Command);
+        Assert.Equal(["--port", "8080"], c.Args);
+        Assert.Equal([new EnvVar("A", ""), new EnvVar("B", "x")], c.Env);
+        Assert.Equal(PortProtocol.UDP, c.Ports[0].Protocol);
+        Assert.Equal(new ResourceLimits(1_000_000_000, 2000), c.Limits);
+        ContainerSecurityContext sc = c.SecurityContext!;
+        Assert.Equal((16L, 15L, true, true), (sc.RunAsUser, sc.RunAsGroup, sc.ReadOnlyRootFilesystem, sc.Privileged));
+        Assert.Equal(["CAP_SYS_ADMIN", "CAP_NET_RAW"], sc.CapabilitiesAdd);
+        Assert.Equal(53, c.ReadinessProbe!.TcpPort);
+        Assert.Equal((5, 1, 2, 10), (c.ReadinessProbe.TimeoutSeconds, c.ReadinessProbe.FailureThreshold, c.ReadinessProbe.SuccessThreshold, c.ReadinessProbe.PeriodSeconds));
+    }
+
+    [Theory]
+    [InlineData("busybox", ImagePullPolicy.Always)]
+    [InlineData("busybox:latest", ImagePullPolicy.Always)]
+    [InlineData("busybox:1.36", ImagePullPolicy.IfNotPresent)]
+    [InlineData("localhost:5000/app", ImagePullPolicy.Always)]
+    [InlineData("localhost:5000/app:v2", ImagePullPolicy.IfNotPresent)]
+    [InlineData("app@sha256:abcd", ImagePullPolicy.IfNotPresent)]
+    public void DefaultPullPolicyFollowsKubernetes(string image, ImagePullPolicy expected) =>
+        Assert.Equal(expected, ImageReferences.DefaultPullPolicy(image));
+
+    [Fact]
+    public void NamedProbePortResolvesToItsNumber()
+    {
+        const string yaml = "{apiVersion: v1, kind: Pod, spec: {containers: [{name: a, image: b, ports: [{name: http, containerPort: 8080}], readinessProbe: {tcpSocket: {port: http}}}]}}";
+        Assert.Equal(8080, PodDefinitionLoader.LoadText(yaml, "p.yaml").Pod!.Containers[0].ReadinessProbe!.TcpPort);
+    }
+
+    [Fact]
+    public void AliasesWithinTheLimitWork()
+    {
+        // Block style: YamlDotNet 18.1 rejects an anchored plain scalar inside a flow mapping.
+        const string yaml = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: &img busybox:1.36\n    command: &cmd [sleep, '1']\n" +
+                            "  - name: b\n    image: *img\n    command: *cmd\n";
+        var pod = PodDefinitionLoader.LoadText(yaml, "p.yaml").Pod!;
+        Assert.Equal("busybox:1.36", pod.Containers[1].Image);
+        Assert.Equal(["sleep", "1"], pod.Containers[1].Command);
+    }
+
+    [Fact]
+    public void SearchPathPrefersEarlierRootsAndYamlOverYml()
+    {
+        string root = Directory.CreateTempSubdirectory("podunits-search").FullName;
+        try
+        {
+            string etc = Directory.CreateDirectory(Path.Combine(root, "etc")).FullName;
+            string usr = Directory.CreateDirectory(Path.Combine(root, "usr")).FullName;
+            File.WriteAllText(Path.Combine(usr, "a.yaml"), "");
+            File.WriteAllText(Path.Combine(etc, "a.yml"), "");
+            File.WriteAllText(Path.Combine(etc, "a.yaml"), "");
+            File.WriteAllText(Path.Combine(usr, "b.yml"), "");
+            File.WriteAllText(Path.Combine(usr, "notes.txt"), "");
+            var search = new PodDefinitionSearchPath([etc, Path.Combine(root, "missing"), usr]);
+            Assert.Equal(Path.Combine(etc, "a.yaml"), search.Find("a"));
+            Assert.Equal(Path.Combine(usr, "b.yml"), search.Find("b"));
+            Assert.Null(search.Find("c"));
+            Assert.Equal(
+                [new("a", Path.Combine(etc, "a.yaml")), new KeyValuePair<string, string>("b", Path.Combine(usr, "b.yml"))],
+                search.All());
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+}

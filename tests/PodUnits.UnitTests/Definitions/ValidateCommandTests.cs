@@ -1,0 +1,91 @@
+using System.Text.Json;
+using PodUnits.Cli;
+using PodUnits.Cli.Commands;
+
+namespace PodUnits.UnitTests.Definitions;
+
+/// <summary><c>podunits validate</c> in-process: exit codes, stderr lines, the JSON shape.</summary>
+public sealed class ValidateCommandTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("podunits-validate").FullName;
+
+    public void Dispose() => Directory.Delete(dir, true);
+
+    private string Write(string name, string text)
+    {
+        string path = Path.Combine(dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static (int Code, string Out, string Err) Run(OutputFormat format, bool ignoreName, params string[] files)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = ValidateCommand.Run(files, ignoreName, format, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void ValidFilesExitZeroEvenWithWarnings()
+    {
+        string good = Write("good.yaml", "{apiVersion: v1, kind: Pod, spec: {containers: [{name: a, image: b}], nodeName: n1}}");
+        var (code, stdout, stderr) = Run(OutputFormat.Text, false, good, RepoFiles.Path("examples/hello.yaml"));
+        Assert.Equal(0, code);
+        Assert.Equal($"{good}:1:71: warning: field \"nodeName\" in spec is ignored: it only matters to a Kubernetes scheduler\n", stderr);
+        Assert.Contains($"{good}: valid", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnyInvalidOrMissingFileExitsTwoAndTheOthersAreStillChecked()
+    {
+        string bad = Write("bad.yaml", "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    imagee: b\n");
+        string missing = Path.Combine(dir, "missing.yaml");
+        var (code, stdout, stderr) = Run(OutputFormat.Text, false, bad, missing, RepoFiles.Path("examples/web.yaml"));
+        Assert.Equal(2, code);
+        Assert.Equal(
+            $"{bad}:5:5: error: spec.containers[0]: missing required field \"image\"\n" +
+            $"{bad}:6:5: error: unknown field \"imagee\" in spec.containers[0]; did you mean \"image\"?\n" +
+            $"{missing}:1:1: error: no such file\n",
+            stderr);
+        Assert.EndsWith("web.yaml: valid\n", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IgnoreFileNameAcceptsTheCorpusNames()
+    {
+        Assert.Equal(2, Run(OutputFormat.Text, false, RepoFiles.Corpus("commands.yaml")).Code);
+        Assert.Equal(0, Run(OutputFormat.Text, true, RepoFiles.Corpus("commands.yaml")).Code);
+    }
+
+    [Fact]
+    public void JsonListsEveryFileWithItsDiagnostics()
+    {
+        string bad = Write("bad.yaml", "apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a, image: b, tty: true}], tolerations: []}\n");
+        var (code, stdout, stderr) = Run(OutputFormat.Json, false, bad, RepoFiles.Path("examples/hello.yaml"));
+        Assert.Equal(2, code);
+        Assert.Equal("", stderr);
+        Assert.Contains("field \\\"tty\\\"", stdout, StringComparison.Ordinal);   // \" not \u0022
+        using var doc = JsonDocument.Parse(stdout);
+        JsonElement[] files = [.. doc.RootElement.EnumerateArray()];
+        Assert.Equal(2, files.Length);
+        Assert.Equal(bad, files[0].GetProperty("file").GetString());
+        Assert.False(files[0].GetProperty("valid").GetBoolean());
+        JsonElement[] diags = [.. files[0].GetProperty("diagnostics").EnumerateArray()];
+        Assert.Equal(2, diags.Length);
+        Assert.Equal("error", diags[0].GetProperty("severity").GetString());
+        Assert.Equal(3, diags[0].GetProperty("line").GetInt32());
+        Assert.Equal(41, diags[0].GetProperty("column").GetInt32());
+        Assert.Equal("field \"tty\" in spec.containers[0] is not supported yet", diags[0].GetProperty("message").GetString());
+        Assert.Equal("warning", diags[1].GetProperty("severity").GetString());
+        Assert.True(files[1].GetProperty("valid").GetBoolean());
+        Assert.Equal(0, files[1].GetProperty("diagnostics").GetArrayLength());
+    }
+
+    [Fact]
+    public void TheVerbIsRegistered()
+    {
+        var root = CliApp.BuildRoot();
+        Assert.Contains(root.Subcommands, c => c.Name == "validate");
+    }
+}
