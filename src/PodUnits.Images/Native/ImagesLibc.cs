@@ -70,11 +70,43 @@ internal static unsafe partial class ImagesLibc
     [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int unlink(string path);
 
+    public const int O_RDONLY = 0, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
+
+    [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int open(string path, int flags, uint mode);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int fsync(int fd);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int close(int fd);
+
     [LibraryImport(Libc, SetLastError = true)]
     public static partial int flock(int fd, int operation);
 
     [LibraryImport(Libc)]
     public static partial uint geteuid();
+
+    [LibraryImport(Libc, EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial byte* realpath_raw(string path, byte* resolved);
+
+    [LibraryImport(Libc)]
+    private static partial void free(byte* p);
+
+    /// <summary>realpath(3): every symlink on the way resolved; null if the path does not exist.</summary>
+    public static string? realpath(string path)
+    {
+        byte* p = realpath_raw(path, null);
+        if (p == null) return null;
+        try
+        {
+            return Marshal.PtrToStringUTF8((nint)p);
+        }
+        finally
+        {
+            free(p);
+        }
+    }
 
     [StructLayout(LayoutKind.Sequential)]
     public struct Timespec
