@@ -8,5 +8,7 @@ internal static class CommandTable
     public static IEnumerable<Command> All()
     {
         yield return VersionCommand.Create();
+        yield return ImageCommand.Create();
+        yield return GcCommand.Create();
     }
 }

@@ -22,7 +22,7 @@ internal static unsafe partial class ImagesLibc
         S_IFCHR = 0x2000, S_IFBLK = 0x6000, S_IFIFO = 0x1000;
     public const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
     public const int LOCK_SH = 1, LOCK_EX = 2, LOCK_UN = 8;
-    public const int ENOENT = 2, EEXIST = 17, ENOTEMPTY = 39, ENOSPC = 28, EINTR = 4;
+    public const int EPERM = 1, ENODATA = 61, ENOENT = 2, EEXIST = 17, ENOTEMPTY = 39, ENOSPC = 28, EINTR = 4;
 
     /// <summary>struct stat on x86_64 and arm64 glibc differ; only the fields read here
     /// are decoded, from the offsets of the running architecture.</summary>
@@ -57,6 +57,9 @@ internal static unsafe partial class ImagesLibc
 
     [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int lsetxattr(string path, string name, byte* value, nuint size, int flags);
+
+    [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint lgetxattr(string path, string name, byte* value, nuint size);
 
     [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int link(string oldpath, string newpath);

@@ -17,7 +17,10 @@ public sealed record UnpackResult(string DiffId, long UncompressedBytes, IReadOn
 ///   through them, and overlayfs resolves them inside the container's root);
 /// - whiteouts are converted to overlayfs form because each layer is its own lower dir:
 ///   <c>.wh.NAME</c> becomes a 0/0 character device NAME, <c>.wh..wh..opq</c> sets
-///   trusted.overlay.opaque=y on its directory (both need root, as overlay mounts do);
+///   trusted.overlay.opaque=y on its directory (both need root, as overlay mounts do).
+///   Where mknod of 0/0 is not permitted (systemd-nspawn containers refuse it) the whiteout
+///   is an "xattr whiteout" instead (Linux 6.7+): an empty file with
+///   trusted.overlay.whiteout=y in a directory marked trusted.overlay.opaque=x;
 /// - device nodes only as root and only char/block (skipped with a note otherwise);
 /// - owner, mode (setuid included), mtime and PAX SCHILY.xattr.* kept; xattrs in the
 ///   trusted.overlay. namespace are refused, so a layer cannot forge overlay metadata;
@@ -38,6 +41,9 @@ public sealed class LayerUnpacker
         _freeBytes = freeBytes;
         _isRoot = isRoot;
     }
+
+    /// <summary>For tests: write xattr whiteouts even where mknod would work.</summary>
+    internal bool ForceXattrWhiteouts { get; init; }
 
     public UnpackResult Unpack(Stream blob, string root, CancellationToken cancellationToken = default)
     {
@@ -166,7 +172,7 @@ public sealed class LayerUnpacker
         ImagesLibc.CheckIo(ImagesLibc.link(targetPath, path), "link", path);
     }
 
-    private static void ApplyWhiteout(string entryName, string parentPath, string name)
+    private void ApplyWhiteout(string entryName, string parentPath, string name)
     {
         if (name == ".wh..wh..opq")
         {
@@ -179,7 +185,22 @@ public sealed class LayerUnpacker
         string path = parentPath + "/" + hidden;
         SafePaths.Remove(path);
         // overlayfs' whiteout: a character device with device number 0/0 (Documentation/filesystems/overlayfs.rst).
-        ImagesLibc.CheckIo(ImagesLibc.mknod(path, (uint)ImagesLibc.S_IFCHR, 0), "mknod", path);
+        if (!ForceXattrWhiteouts && ImagesLibc.mknod(path, (uint)ImagesLibc.S_IFCHR, 0) == 0) return;
+        if (!ForceXattrWhiteouts && ImagesLibc.Errno != ImagesLibc.EPERM) ImagesLibc.CheckIo(-1, "mknod", path);
+        using (new FileStream(path, FileMode.CreateNew, FileAccess.Write)) { }
+        SetXattr(path, "trusted.overlay.whiteout", "y"u8);
+        // "x" marks a directory holding xattr whiteouts; a fully opaque one ("y") stays so.
+        if (GetXattr(parentPath, "trusted.overlay.opaque") != "y") SetXattr(parentPath, "trusted.overlay.opaque", "x"u8);
+    }
+
+    private static unsafe string? GetXattr(string path, string name)
+    {
+        byte* buffer = stackalloc byte[16];
+        nint n = ImagesLibc.lgetxattr(path, name, buffer, 16);
+        if (n >= 0) return Encoding.UTF8.GetString(buffer, (int)n);
+        if (ImagesLibc.Errno == ImagesLibc.ENODATA) return null;
+        ImagesLibc.CheckIo(-1, "lgetxattr " + name, path);
+        return null;
     }
 
     private void ApplyMetadata(string path, TarEntry entry)

@@ -159,6 +159,20 @@ public sealed partial class LayerUnpackerTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Root + "/opt"));
     }
 
+    [Fact]
+    public void WhereMknodIsRefusedWhiteoutsAreXattrWhiteouts()
+    {
+        using var dir = new ScratchDir();
+        byte[] tar = new LayerBuilder().Dir("etc").File("etc/.wh.motd", "").Dir("opt").File("opt/.wh..wh..opq", "").File("opt/.wh.x", "").Tar();
+
+        new LayerUnpacker(_ => long.MaxValue / 2, IsRoot) { ForceXattrWhiteouts = true }.Unpack(new MemoryStream(tar), dir.Root);
+
+        Assert.Equal(0, new FileInfo(dir.Root + "/etc/motd").Length);
+        Assert.Equal("y", Stat.GetXattr(dir.Root + "/etc/motd", "trusted.overlay.whiteout"));
+        Assert.Equal("x", Stat.GetXattr(dir.Root + "/etc", "trusted.overlay.opaque"));
+        Assert.Equal("y", Stat.GetXattr(dir.Root + "/opt", "trusted.overlay.opaque")); // opaque stays opaque
+    }
+
     [Theory]
     [InlineData("../.wh.canary")]
     [InlineData(".wh.")]

@@ -12,7 +12,7 @@ internal static class OciLayoutBuilder
     /// <summary>Returns the manifest digest. <paramref name="tars"/> are the uncompressed
     /// layer tars (diff_ids); <paramref name="blobs"/> what is stored (maybe compressed).</summary>
     public static string Write(string dir, IReadOnlyList<byte[]> tars, IReadOnlyList<byte[]> blobs, string layerMediaType,
-        string? refName = null, string[]? cmd = null)
+        string? refName = null, string[]? cmd = null, string[]? mediaTypes = null)
     {
         Directory.CreateDirectory(dir + "/blobs/sha256");
         File.WriteAllText(dir + "/oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
@@ -24,7 +24,7 @@ internal static class OciLayoutBuilder
             $"\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{diffIds}]}}}}");
         Put(dir, config);
         foreach (byte[] b in blobs) Put(dir, b);
-        string layers = string.Join(",", blobs.Select(b => $"{{\"mediaType\":\"{layerMediaType}\",\"digest\":\"sha256:{Hex(b)}\",\"size\":{b.Length}}}"));
+        string layers = string.Join(",", blobs.Select((b, i) => $"{{\"mediaType\":\"{mediaTypes?[i] ?? layerMediaType}\",\"digest\":\"sha256:{Hex(b)}\",\"size\":{b.Length}}}"));
         byte[] manifest = Encoding.UTF8.GetBytes(
             "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\"," +
             $"\"config\":{{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:{Hex(config)}\",\"size\":{config.Length}}}," +
