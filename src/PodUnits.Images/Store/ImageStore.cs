@@ -97,20 +97,25 @@ public sealed partial class ImageStore
         List<string> diffIds = config.RootFs?.DiffIds ?? [];
         if (diffIds.Count != manifest.Layers.Count)
             throw new PodUnitsException($"image {reference}", $"its config lists {diffIds.Count} layer diff_ids but its manifest {manifest.Layers.Count} layers");
-        var dirs = new List<string>(diffIds.Count);
-        long size = manifest.Config.Size;
-        for (int i = 0; i < diffIds.Count; i++)
+        long size = manifest.Config.Size + manifest.Layers.Sum(l => l.Size);
+        // Layers are independent directories: unpack the missing ones side by side.
+        var missing = Enumerable.Range(0, diffIds.Count).Where(i => !_layers.Has(diffIds[i])).DistinctBy(i => diffIds[i]).ToList();
+        try
         {
-            Descriptor layer = manifest.Layers[i];
-            size += layer.Size;
-            if (!_layers.Has(diffIds[i]))
+            Parallel.ForEach(missing, new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 4), CancellationToken = cancellationToken }, i =>
             {
+                Descriptor layer = manifest.Layers[i];
                 progress?.Report(new PullProgress(layer.Digest, PullPhase.Unpacking, 0, layer.Size));
                 _layers.Ensure(diffIds[i], _blobs.PathOf(layer.Digest), layer.Digest, cancellationToken);
                 progress?.Report(new PullProgress(layer.Digest, PullPhase.Unpacked, layer.Size, layer.Size));
-            }
-            dirs.Add(_layers.PathOf(diffIds[i]));
+            });
         }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Report the first layer's own error (one line, its own exit code), not a wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        var dirs = diffIds.Select(_layers.PathOf).ToList();
         dirs.Reverse(); // overlayfs lowerdir: the topmost layer first
         return new ResolvedImage(reference, manifestDigest, manifest.Config.Digest, dirs, config.Config ?? new ImageConfig(), config.Created, size);
     }
