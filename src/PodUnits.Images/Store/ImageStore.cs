@@ -42,7 +42,7 @@ public sealed partial class ImageStore
     public RegistrySettings Registry { get; }
 
     /// <summary>Handler for registry HTTP (tests put a proxy in front); null = default.</summary>
-    public HttpMessageHandler? HttpHandler { get; init; }
+    internal HttpMessageHandler? HttpHandler { get; set; }
 
     private string LockPath => Root + "/store.lock";
 
