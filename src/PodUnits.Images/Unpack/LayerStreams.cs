@@ -25,8 +25,7 @@ internal static class LayerStreams
 
     private static int PeekInto(BufferedStream s, Span<byte> into)
     {
-        // BufferedStream cannot un-read; read into its buffer by peeking through a seek when possible,
-        // otherwise fill and rewind by wrapping. A layer blob is always a file here (seekable).
+        // Layer blobs and archives are files (seekable): read the magic, then rewind.
         long start = s.Position;
         int n = s.ReadAtLeast(into, into.Length, throwOnEndOfStream: false);
         s.Position = start;

@@ -145,7 +145,8 @@ public sealed class LayerUnpacker
             if (entry.DataStream is not null && entry.Length > 0)
             {
                 file.SetLength(entry.Length);
-                entry.DataStream.CopyToAsync(file, 1 << 17, cancellationToken).GetAwaiter().GetResult();
+                cancellationToken.ThrowIfCancellationRequested();
+                entry.DataStream.CopyTo(file, 1 << 17);
             }
         }
         catch (IOException e) when (e.HResult == ImagesLibc.ENOSPC || e.Message.Contains("No space left", StringComparison.Ordinal))

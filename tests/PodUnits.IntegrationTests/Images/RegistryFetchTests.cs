@@ -61,6 +61,21 @@ public sealed class RegistryFetchTests : IClassFixture<RegistryFixture>, IDispos
     }
 
     [Fact]
+    public async Task ADigestReferenceFetchesThatManifestAndThenResolvesFromTheStore()
+    {
+        using JsonDocument inspect = JsonDocument.Parse(await RegistryFixture.RunAsync("skopeo", "inspect", "--tls-verify=false", $"docker://{_registry.Host}/test/busybox:1"));
+        string digest = inspect.RootElement.GetProperty("Digest").GetString()!;
+        string reference = $"docker://{_registry.Host}/test/busybox@{digest}";
+
+        ResolvedImage fetched = await Store().ResolveAsync(reference, PullPolicy.IfNotPresent);
+        // No registry is configured as insecure now: only the store can answer.
+        ResolvedImage local = await ImageStore.Open(_storeRoot, new RegistrySettings()).ResolveAsync(reference, PullPolicy.Never);
+
+        Assert.Equal(digest, fetched.ManifestDigest);
+        Assert.Equal(fetched.LayerDirs, local.LayerDirs);
+    }
+
+    [Fact]
     public async Task TheLayersMountAsAnOverlayRootfsWithWhiteoutsApplied()
     {
         ResolvedImage image = await Store().FetchAsync($"{_registry.Host}/test/busybox:1");
