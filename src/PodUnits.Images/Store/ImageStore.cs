@@ -117,6 +117,9 @@ public sealed partial class ImageStore
         }
         var dirs = diffIds.Select(_layers.PathOf).ToList();
         dirs.Reverse(); // overlayfs lowerdir: the topmost layer first
+        // A layer repeated (empty layers often are) may appear only once in lowerdir; keeping
+        // its topmost place changes nothing, as that copy covers every path the layer has.
+        dirs = dirs.Distinct(StringComparer.Ordinal).ToList();
         return new ResolvedImage(reference, manifestDigest, manifest.Config.Digest, dirs, config.Config ?? new ImageConfig(), config.Created, size);
     }
 

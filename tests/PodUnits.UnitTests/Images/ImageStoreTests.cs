@@ -171,3 +171,48 @@ public sealed class ImageStoreTests : IDisposable
         Assert.Equal(Encoding.UTF8.GetBytes("v2"), File.ReadAllBytes(results[3][0].LayerDirs[0] + "/bin/tool"));
     }
 }
+
+public sealed class HostileArchiveTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("podunits-hostile-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private async Task<BadInputException> ImportDockerArchive(Action<string> populate, string layersJson)
+    {
+        string save = _dir + "/save";
+        Directory.CreateDirectory(save);
+        File.WriteAllText(save + "/cfg.json", "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}");
+        File.WriteAllText(save + "/manifest.json", $"[{{\"Config\":\"cfg.json\",\"RepoTags\":[\"evil:1\"],\"Layers\":{layersJson}}}]");
+        populate(save);
+        using (var output = File.Create(_dir + "/save.tar")) TarFile.CreateFromDirectory(save, output, includeBaseDirectory: false);
+        var store = ImageStore.Open(_dir + "/store", new RegistrySettings());
+        var e = await Assert.ThrowsAsync<BadInputException>(() => store.ImportAsync(_dir + "/save.tar"));
+        Assert.Empty(store.List());
+        // The config may be stored already (gc takes it); what matters: no host file became a blob.
+        byte[] passwd = File.ReadAllBytes("/etc/passwd");
+        Assert.DoesNotContain(Directory.EnumerateFiles(_dir + "/store/blobs/sha256"), f => File.ReadAllBytes(f).SequenceEqual(passwd));
+        return e;
+    }
+
+    [Fact]
+    public async Task ALayerPathOutsideTheArchiveIsRefused()
+    {
+        var e = await ImportDockerArchive(_ => { }, "[\"../../../../etc/passwd\"]");
+        Assert.Contains("outside the image", e.Message);
+    }
+
+    [Fact]
+    public async Task ASymlinkInTheArchivePointingOutsideIsNotFollowed()
+    {
+        var e = await ImportDockerArchive(save => File.CreateSymbolicLink(save + "/layer.tar", "/etc/passwd"), "[\"layer.tar\"]");
+        Assert.Contains("outside the image", e.Message);
+    }
+
+    [Fact]
+    public async Task ASymlinkedDirectoryInTheArchiveIsNotFollowed()
+    {
+        var e = await ImportDockerArchive(save => Directory.CreateSymbolicLink(save + "/etc", "/etc"), "[\"etc/passwd\"]");
+        Assert.Contains("outside the image", e.Message);
+    }
+}
