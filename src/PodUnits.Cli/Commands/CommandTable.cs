@@ -7,9 +7,11 @@ internal static class CommandTable
 {
     public static IEnumerable<Command> All()
     {
+        yield return ValidateCommand.Create();
         yield return StopCommand.Create();
         yield return LogsCommand.Create();
+        yield return ImageCommand.Create();
+        yield return GcCommand.Create();
         yield return VersionCommand.Create();
-        yield return ValidateCommand.Create();
     }
 }

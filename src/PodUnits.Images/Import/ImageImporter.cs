@@ -1,0 +1,173 @@
+using System.Text.Json;
+using PodUnits.Core.Errors;
+using PodUnits.Images.Oci;
+using PodUnits.Images.References;
+using PodUnits.Images.Store;
+using PodUnits.Images.Unpack;
+
+namespace PodUnits.Images.Import;
+
+/// <summary>
+/// <c>podunits image import</c>: an OCI image layout directory, an OCI archive (a tar of
+/// such a layout) or a <c>docker save</c> archive (manifest.json + config + layer tars).
+/// Archives are first unpacked with the same safe unpacker as layers into a private temp
+/// directory inside the store (same filesystem: blobs are then renamed, not copied), and
+/// every file read from them must resolve inside that directory.
+/// </summary>
+internal sealed class ImageImporter(ImageStore store)
+{
+    public async Task<IReadOnlyList<(string Reference, string ManifestDigest)>> ImportAsync(string path, string? name, CancellationToken cancellationToken)
+    {
+        ImageReference? forced = name is null ? null : ImageReference.Parse(name);
+        if (Directory.Exists(path)) return await ImportLayoutAsync(Path.GetFullPath(path), forced, fromTemp: false, cancellationToken);
+        if (!File.Exists(path)) throw new BadInputException($"import {path}", "no such file or directory");
+
+        string temp = $"{store.Root}/tmp/import-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        Directory.CreateDirectory(temp);
+        try
+        {
+            await using (var archive = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+            {
+                try
+                {
+                    new LayerUnpacker().Unpack(archive, temp, cancellationToken);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new BadInputException($"import {path}", $"is not a tar archive or OCI layout directory ({e.Message})");
+                }
+            }
+            if (File.Exists(temp + "/index.json")) return await ImportLayoutAsync(temp, forced, fromTemp: true, cancellationToken);
+            if (File.Exists(temp + "/manifest.json")) return await ImportDockerArchiveAsync(temp, forced, cancellationToken);
+            throw new BadInputException($"import {path}", "has neither index.json (OCI) nor manifest.json (docker save)");
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    private async Task<IReadOnlyList<(string, string)>> ImportLayoutAsync(string dir, ImageReference? forced, bool fromTemp, CancellationToken cancellationToken)
+    {
+        ImageIndex index = Read(dir, "index.json", OciJsonContext.Default.ImageIndex);
+        var manifests = new List<(Descriptor Descriptor, string? Name)>();
+        foreach (Descriptor d in index.Manifests)
+        {
+            string? refName = d.Annotations?.GetValueOrDefault("io.containerd.image.name") ?? d.Annotations?.GetValueOrDefault("org.opencontainers.image.ref.name");
+            if (MediaTypes.IsIndex(d.MediaType))
+            {
+                ImageIndex nested = Read(dir, BlobPath(d.Digest), OciJsonContext.Default.ImageIndex);
+                Descriptor? chosen = ManifestKind.SelectPlatform(nested, ManifestKind.HostArchitecture());
+                if (chosen is not null) manifests.Add((chosen, refName));
+                continue;
+            }
+            manifests.Add((d, refName));
+        }
+        if (manifests.Count == 0) throw new BadInputException($"import {dir}", $"holds no image for linux/{ManifestKind.HostArchitecture()}");
+        if (forced is not null && manifests.Count > 1) throw new BadInputException($"import {dir}", $"holds {manifests.Count} images; --name can only name one");
+        var results = new List<(string, string)>();
+        foreach ((Descriptor descriptor, string? refName) in manifests)
+        {
+            ImageReference reference = forced ?? NameFrom(refName, dir);
+            ImageManifest manifest = Read(dir, BlobPath(descriptor.Digest), OciJsonContext.Default.ImageManifest);
+            await AddAsync(dir, manifest.Config.Digest, fromTemp, cancellationToken);
+            foreach (Descriptor layer in manifest.Layers) await AddAsync(dir, layer.Digest, fromTemp, cancellationToken);
+            await AddAsync(dir, descriptor.Digest, fromTemp, cancellationToken);
+            results.Add(Finish(reference, descriptor.Digest, cancellationToken));
+        }
+        return results;
+    }
+
+    private async Task<IReadOnlyList<(string, string)>> ImportDockerArchiveAsync(string dir, ImageReference? forced, CancellationToken cancellationToken)
+    {
+        List<DockerArchiveEntry> entries = Read(dir, "manifest.json", OciJsonContext.Default.ListDockerArchiveEntry);
+        if (forced is not null && entries.Count > 1) throw new BadInputException($"import {dir}", $"holds {entries.Count} images; --name can only name one");
+        var results = new List<(string, string)>();
+        foreach (DockerArchiveEntry entry in entries)
+        {
+            var manifest = new ImageManifest { SchemaVersion = 2, MediaType = MediaTypes.OciManifest };
+            string configPath = Inside(dir, entry.Config);
+            manifest.Config = new Descriptor
+            {
+                MediaType = MediaTypes.OciConfig,
+                Size = new FileInfo(configPath).Length,
+                Digest = await store.Blobs.AddFileAsync(configPath, null, move: false, cancellationToken),
+            };
+            foreach (string layerName in entry.Layers)
+            {
+                string layerPath = Inside(dir, layerName);
+                long size = new FileInfo(layerPath).Length;
+                string mediaType = Compression(layerPath);
+                // Legacy archives repeat a layer as a symlink; copy so each name stays readable.
+                string digest = await store.Blobs.AddFileAsync(layerPath, null, move: false, cancellationToken);
+                manifest.Layers.Add(new Descriptor { MediaType = mediaType, Size = size, Digest = digest });
+            }
+            string manifestDigest = store.Blobs.Add(JsonSerializer.SerializeToUtf8Bytes(manifest, OciJsonContext.Default.ImageManifest));
+            List<ImageReference> names = forced is not null ? [forced]
+                : entry.RepoTags?.Select(ImageReference.Parse).ToList() is { Count: > 0 } tags ? tags
+                : throw new BadInputException($"import {dir}", "an image in manifest.json has no RepoTags; pass --name REF");
+            foreach (ImageReference reference in names) results.Add(Finish(reference, manifestDigest, cancellationToken));
+        }
+        return results;
+    }
+
+    private (string, string) Finish(ImageReference reference, string manifestDigest, CancellationToken cancellationToken)
+    {
+        store.Materialize(reference.ToString(), manifestDigest, null, cancellationToken); // unpack and check every layer first
+        store.Tag(reference.ToString(), manifestDigest);
+        return (reference.ToString(), manifestDigest);
+    }
+
+    private async Task AddAsync(string dir, string digest, bool move, CancellationToken cancellationToken)
+    {
+        if (store.Blobs.Has(digest)) return;
+        await store.Blobs.AddFileAsync(Inside(dir, BlobPath(digest)), digest, move, cancellationToken);
+    }
+
+    private static ImageReference NameFrom(string? refName, string dir)
+    {
+        // skopeo and buildah put only the tag in org.opencontainers.image.ref.name; a name
+        // with a registry part is used as it is, a bare tag needs --name.
+        if (refName is not null && refName.Contains('/', StringComparison.Ordinal) && ImageReference.TryParse(refName, out ImageReference? r, out _))
+            return r;
+        throw new BadInputException($"import {dir}", $"the image has no full name{(refName is null ? "" : $" (only '{refName}')")}; pass --name REF");
+    }
+
+    private static string BlobPath(string digest) => "blobs/sha256/" + Digests.Hex(digest);
+
+    /// <summary>The path of <paramref name="relative"/> in <paramref name="dir"/>, refused if it
+    /// (or a symlink on the way) leads outside.</summary>
+    private static string Inside(string dir, string relative)
+    {
+        string? clean = SafePaths.Clean(relative);
+        string path = dir + "/" + clean;
+        string? real = clean is null ? null : Native.ImagesLibc.realpath(path);
+        string? realDir = Native.ImagesLibc.realpath(dir);
+        if (real is null || realDir is null || !real.StartsWith(realDir + "/", StringComparison.Ordinal) || !File.Exists(real))
+            throw new BadInputException($"import {dir}", $"'{relative}' is missing or outside the image");
+        return real;
+    }
+
+    private static T Read<T>(string dir, string relative, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        string path = Inside(dir, relative);
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), type) ?? throw new BadInputException($"import {path}", "is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new BadInputException($"import {path}", e.Message);
+        }
+    }
+
+    private static string Compression(string path)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        using var f = File.OpenRead(path);
+        int n = f.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
+        if (n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) return MediaTypes.OciLayerGzip;
+        if (n >= 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd) return MediaTypes.OciLayerZstd;
+        return MediaTypes.OciLayer;
+    }
+}

@@ -1,0 +1,176 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text.Json;
+using PodUnits.Core.Errors;
+using PodUnits.Images.Oci;
+using PodUnits.Images.References;
+using PodUnits.Images.Store;
+
+namespace PodUnits.Images.Registry;
+
+/// <summary>
+/// Pulls one image into the blob store: manifest (an index is narrowed to linux/host-arch),
+/// config, then the layers not stored yet, a few at a time. Every blob is verified against
+/// its digest before it gets its final name; a broken transfer is resumed with a Range
+/// request, up to <see cref="MaxAttempts"/> tries.
+/// </summary>
+internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs)
+{
+    public const int MaxAttempts = 5;
+    private const int MaxManifestBytes = 4 << 20;
+    private const int ParallelBlobs = 3;
+
+    /// <summary>Returns the digest of the platform manifest, whose blobs are all stored.</summary>
+    public async Task<string> PullAsync(ImageReference reference, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    {
+        (byte[] data, string digest, string? mediaType) = await GetManifestAsync(reference, reference.ManifestReference, reference.Digest, cancellationToken);
+        if (ManifestKind.IsIndex(data, mediaType))
+        {
+            ImageIndex index = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageIndex) ?? new ImageIndex();
+            string arch = ManifestKind.HostArchitecture();
+            Descriptor chosen = ManifestKind.SelectPlatform(index, arch) ?? throw new PodUnitsException(
+                $"image {reference.ToFamiliarString()}",
+                $"has no linux/{arch} variant (it has: {string.Join(", ", index.Manifests.Select(m => $"{m.Platform?.Os}/{m.Platform?.Architecture}"))})");
+            if (!Digests.IsValid(chosen.Digest)) throw new PodUnitsException($"image {reference.ToFamiliarString()}", "its index names a manifest by an unsupported digest");
+            (data, digest, _) = await GetManifestAsync(reference, chosen.Digest, chosen.Digest, cancellationToken);
+        }
+        ImageManifest manifest = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageManifest)
+            ?? throw new PodUnitsException($"manifest of {reference.ToFamiliarString()}", "is empty");
+        var wanted = new List<Descriptor> { manifest.Config };
+        wanted.AddRange(manifest.Layers);
+        if (wanted.Any(d => !Digests.IsValid(d.Digest)))
+            throw new PodUnitsException($"manifest of {reference.ToFamiliarString()}", "names a blob by something other than a sha256 digest");
+
+        using var gate = new SemaphoreSlim(ParallelBlobs);
+        await Task.WhenAll(wanted.DistinctBy(d => d.Digest).Select(async d =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                await FetchBlobAsync(reference, d, progress, cancellationToken);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        // The manifest last: a stored manifest means its blobs are all there.
+        blobs.Add(data, digest);
+        return digest;
+    }
+
+    private async Task<(byte[] Data, string Digest, string? MediaType)> GetManifestAsync(ImageReference reference, string tagOrDigest,
+        string? expectedDigest, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await client.SendAsync(reference, () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, client.Url(reference, "manifests/" + tagOrDigest));
+            request.Headers.Accept.ParseAdd(MediaTypes.Accept);
+            return request;
+        }, cancellationToken);
+        if (!response.IsSuccessStatusCode) throw await RegistryClient.ErrorAsync(reference, response, "manifest", cancellationToken);
+        if (response.Content.Headers.ContentLength > MaxManifestBytes)
+            throw new PodUnitsException($"manifest of {reference.ToFamiliarString()}", "is larger than 4 MiB; refused");
+        byte[] data = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        string digest = Digests.Of(data);
+        string? claimed = response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.FirstOrDefault() : null;
+        string? expected = expectedDigest ?? (Digests.IsValid(claimed) ? claimed : null);
+        if (expected is not null && expected != digest)
+            throw new PodUnitsException($"manifest of {reference.ToFamiliarString()}", $"content has digest {digest}, expected {expected}; refused");
+        return (data, digest, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private async Task FetchBlobAsync(ImageReference reference, Descriptor blob, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (blobs.Has(blob.Digest))
+        {
+            progress?.Report(new PullProgress(blob.Digest, PullPhase.Exists, blob.Size, blob.Size));
+            return;
+        }
+        string temp = blobs.NewTempPath(blob.Digest);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long have = 0;
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: false))
+            {
+                for (int attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        have = await DownloadAsync(reference, blob, file, hash, have, progress, cancellationToken);
+                        break;
+                    }
+                    catch (Exception e) when (attempt < MaxAttempts && !cancellationToken.IsCancellationRequested
+                        && e is HttpRequestException or IOException)
+                    {
+                        have = file.Position; // written and hashed so far: resume from here
+                        progress?.Report(new PullProgress(blob.Digest, PullPhase.Retrying, have, blob.Size));
+                        await Task.Delay(TimeSpan.FromMilliseconds(250 << (attempt - 1)), cancellationToken);
+                    }
+                    catch (Exception e) when (e is HttpRequestException or IOException)
+                    {
+                        throw new PodUnitsException($"blob {blob.Digest} of {reference.ToFamiliarString()}",
+                            $"transfer failed {MaxAttempts} times: {e.Message}");
+                    }
+                }
+                file.Flush(flushToDisk: true);
+            }
+            string actual = "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+            blobs.Commit(temp, blob.Digest, actual);
+        }
+        finally
+        {
+            File.Delete(temp); // gone already after a successful commit
+        }
+        progress?.Report(new PullProgress(blob.Digest, PullPhase.Done, have, blob.Size));
+    }
+
+    /// <summary>One GET of the blob, from byte <paramref name="have"/> on; returns the bytes held after it.</summary>
+    private async Task<long> DownloadAsync(ImageReference reference, Descriptor blob, FileStream file, IncrementalHash hash, long have,
+        IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    {
+        long offset = have;
+        using HttpResponseMessage response = await client.SendAsync(reference, () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, client.Url(reference, "blobs/" + blob.Digest));
+            if (offset > 0) request.Headers.Range = new RangeHeaderValue(offset, null);
+            return request;
+        }, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.OK && have > 0)
+        {
+            // The server ignored the Range: start over.
+            have = 0;
+            file.SetLength(0);
+            file.Position = 0;
+            hash.GetHashAndReset();
+        }
+        else if (!response.IsSuccessStatusCode)
+        {
+            PodUnitsException error = await RegistryClient.ErrorAsync(reference, response, $"blob {blob.Digest}", cancellationToken);
+            if ((int)response.StatusCode >= 500) throw new HttpRequestException(error.Message); // worth a retry
+            throw error;
+        }
+        progress?.Report(new PullProgress(blob.Digest, PullPhase.Downloading, have, blob.Size));
+        await using Stream body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        byte[] buffer = new byte[1 << 17];
+        long lastReport = have;
+        int n;
+        while ((n = await body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            have += n;
+            if (blob.Size > 0 && have > blob.Size)
+                throw new PodUnitsException($"blob {blob.Digest}", $"registry sent more than the {blob.Size} bytes the manifest declares; refused");
+            hash.AppendData(buffer, 0, n);
+            file.Write(buffer, 0, n);
+            if (have - lastReport >= 1 << 18)
+            {
+                lastReport = have;
+                progress?.Report(new PullProgress(blob.Digest, PullPhase.Downloading, have, blob.Size));
+            }
+        }
+        if (blob.Size > 0 && have < blob.Size) throw new IOException($"connection ended after {have} of {blob.Size} bytes");
+        return have;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text;
+using System.Text.Json;
+using PodUnits.Core.Errors;
+using PodUnits.Images.Oci;
+using YamlDotNet.RepresentationModel;
+
+namespace PodUnits.Images.Registry;
+
+/// <summary>
+/// /etc/podunits/registries.yaml (path overridable by PODUNITS_REGISTRIES_CONFIG, or by the
+/// caller). Keys: <c>insecure: ["HOST:PORT", ...]</c> registries reached over plain HTTP
+/// (everything else is HTTPS only); <c>authFile: PATH</c> a docker/podman auth file
+/// ({"auths":{"HOST":{"auth":"base64(user:pass)"}}}). Read with YamlDotNet's
+/// representation model (no reflection: AOT-safe). A missing file means: all HTTPS, anonymous.
+/// </summary>
+public sealed class RegistrySettings
+{
+    public const string DefaultPath = "/etc/podunits/registries.yaml";
+    public const string PathVariable = "PODUNITS_REGISTRIES_CONFIG";
+
+    public RegistrySettings(IEnumerable<string>? insecure = null, string? authFile = null)
+    {
+        Insecure = new HashSet<string>(insecure ?? [], StringComparer.OrdinalIgnoreCase);
+        AuthFile = authFile;
+    }
+
+    public IReadOnlySet<string> Insecure { get; }
+
+    public string? AuthFile { get; }
+
+    public bool IsInsecure(string host) => Insecure.Contains(host);
+
+    public static RegistrySettings Load(string? path = null)
+    {
+        path ??= Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } fromEnv ? fromEnv : DefaultPath;
+        return File.Exists(path) ? Parse(File.ReadAllText(path), path) : new RegistrySettings();
+    }
+
+    public static RegistrySettings Parse(string yaml, string source)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw new BadInputException($"{source}:{e.Start.Line}:{e.Start.Column}", e.Message);
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+            return new RegistrySettings();
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new BadInputException(source, "must be a mapping with keys insecure and authFile");
+        var insecure = new List<string>();
+        string? authFile = null;
+        foreach ((YamlNode keyNode, YamlNode value) in root.Children)
+        {
+            string key = (keyNode as YamlScalarNode)?.Value ?? "";
+            string where = $"{source}:{keyNode.Start.Line}:{keyNode.Start.Column}";
+            switch (key)
+            {
+                case "insecure":
+                    if (value is not YamlSequenceNode list) throw new BadInputException(where, "insecure must be a list of HOST:PORT");
+                    insecure.AddRange(list.Children.Select(n => (n as YamlScalarNode)?.Value ?? throw new BadInputException(where, "insecure entries must be strings")));
+                    break;
+                case "authFile":
+                    authFile = (value as YamlScalarNode)?.Value ?? throw new BadInputException(where, "authFile must be a path");
+                    break;
+                case "mirrors":
+                    throw new BadInputException(where, "mirrors is not supported yet");
+                default:
+                    throw new BadInputException(where, $"unknown key '{key}' (known: insecure, authFile)");
+            }
+        }
+        return new RegistrySettings(insecure, authFile);
+    }
+
+    /// <summary>user and password for <paramref name="host"/> from the auth file, if any.</summary>
+    public (string User, string Password)? CredentialsFor(string host)
+    {
+        if (AuthFile is null || !File.Exists(AuthFile)) return null;
+        AuthFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize(File.ReadAllBytes(AuthFile), OciJsonContext.Default.AuthFile);
+        }
+        catch (JsonException e)
+        {
+            throw new BadInputException($"auth file {AuthFile}", e.Message);
+        }
+        if (file?.Auths is null) return null;
+        foreach ((string key, AuthEntry entry) in file.Auths)
+        {
+            string keyHost = key.Replace("https://", "", StringComparison.Ordinal).Replace("http://", "", StringComparison.Ordinal).Split('/')[0];
+            bool match = keyHost == host || (host == "registry-1.docker.io" && keyHost is "docker.io" or "index.docker.io");
+            if (!match || entry.Auth is null) continue;
+            string decoded = Encoding.UTF8.GetString(Convert.FromBase64String(entry.Auth));
+            int colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0) return (decoded[..colon], decoded[(colon + 1)..]);
+        }
+        return null;
+    }
+}

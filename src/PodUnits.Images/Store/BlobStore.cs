@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using PodUnits.Core.Errors;
+
+namespace PodUnits.Images.Store;
+
+/// <summary>
+/// blobs/sha256/HEX: every manifest, config and layer by its digest. A blob is written to
+/// a temp name in the same directory (".tmp-..."), fsynced, checked against its digest and
+/// only then renamed into place, so a blob under its final name is always whole and right.
+/// </summary>
+internal sealed class BlobStore
+{
+    public BlobStore(string storeRoot)
+    {
+        Directory = storeRoot + "/blobs/sha256";
+        System.IO.Directory.CreateDirectory(Directory);
+    }
+
+    public string Directory { get; }
+
+    public string PathOf(string digest) => Directory + "/" + Digests.Hex(digest);
+
+    public bool Has(string digest) => File.Exists(PathOf(digest));
+
+    public long SizeOf(string digest) => new FileInfo(PathOf(digest)).Length;
+
+    /// <summary>Reads a small blob (manifest, config) and re-checks its digest.</summary>
+    public byte[] ReadVerified(string digest)
+    {
+        string path = PathOf(digest);
+        if (!File.Exists(path)) throw new PodUnitsException($"blob {digest}", "is not in the image store (run 'podunits image fetch' again)");
+        byte[] data = File.ReadAllBytes(path);
+        if (Digests.Of(data) != digest) throw new PodUnitsException($"blob {digest}", $"content in {path} does not match its digest; remove it and fetch again");
+        return data;
+    }
+
+    public string NewTempPath(string digest) =>
+        $"{Directory}/.tmp-{Digests.Hex(digest)}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+
+    /// <summary>Moves a fully written, fsynced temp file into place if its content has the
+    /// expected digest; otherwise deletes it and throws.</summary>
+    public void Commit(string tempPath, string expected, string actual)
+    {
+        if (actual != expected)
+        {
+            File.Delete(tempPath);
+            throw new PodUnitsException($"blob {expected}", $"content does not match its digest (got {actual}); refused");
+        }
+        File.Move(tempPath, PathOf(expected), overwrite: true);
+        AtomicFile.SyncDirectory(Directory);
+    }
+
+    public string Add(ReadOnlySpan<byte> content, string? expected = null)
+    {
+        string digest = Digests.Of(content);
+        if (expected is not null && expected != digest)
+            throw new PodUnitsException($"blob {expected}", $"content does not match its digest (got {digest}); refused");
+        if (!Has(digest)) AtomicFile.Write(PathOf(digest), content);
+        return digest;
+    }
+
+    /// <summary>Copies a stream in as a blob, hashing on the way; returns its digest.</summary>
+    public async Task<string> AddAsync(Stream source, string? expected, CancellationToken cancellationToken)
+    {
+        if (expected is not null && Has(expected)) return expected;
+        string temp = NewTempPath(expected ?? "sha256:" + new string('0', 64));
+        string actual;
+        try
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: false))
+            {
+                byte[] buffer = new byte[1 << 17];
+                int n;
+                while ((n = await source.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    hash.AppendData(buffer, 0, n);
+                    await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
+                }
+                file.Flush(flushToDisk: true);
+            }
+            actual = "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+        Commit(temp, expected ?? actual, actual);
+        return actual;
+    }
+
+    /// <summary>Adds a file as a blob. With <paramref name="move"/> (a temp file of ours on
+    /// the same filesystem) it is renamed into place instead of copied.</summary>
+    public async Task<string> AddFileAsync(string path, string? expected, bool move, CancellationToken cancellationToken)
+    {
+        if (!move)
+        {
+            await using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            return await AddAsync(source, expected, cancellationToken);
+        }
+        string actual;
+        await using (var source = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.SequentialScan))
+        {
+            actual = "sha256:" + Convert.ToHexStringLower(await SHA256.HashDataAsync(source, cancellationToken));
+            source.Flush(flushToDisk: true);
+        }
+        if (expected is not null && actual != expected)
+            throw new PodUnitsException($"blob {expected}", $"content does not match its digest (got {actual}); refused");
+        if (Has(actual)) return actual;
+        File.Move(path, PathOf(actual), overwrite: true);
+        AtomicFile.SyncDirectory(Directory);
+        return actual;
+    }
+}

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using PodUnits.Core.Errors;
+using PodUnits.Images.Oci;
+using PodUnits.Images.References;
+using PodUnits.Images.Registry;
+
+namespace PodUnits.Images.Store;
+
+/// <summary>
+/// The image store under a root (default /var/lib/podunits):
+/// <code>
+/// blobs/sha256/HEX        manifests, configs, layer blobs by digest
+/// layers/sha256/HEX       unpacked layers by diff_id (overlayfs lower dirs)
+/// refs.json, refs.lock    reference -> manifest digest
+/// store.lock              flock: shared while adding, exclusive for rm/gc
+/// pods/NAME/images        written by the executor: images a pod uses (see PodImages)
+/// </code>
+/// </summary>
+public sealed partial class ImageStore
+{
+    public const string DefaultRoot = "/var/lib/podunits";
+
+    private readonly BlobStore _blobs;
+    private readonly LayerStore _layers;
+    private readonly RefStore _refs;
+
+    private ImageStore(string root, RegistrySettings settings)
+    {
+        Root = root.TrimEnd('/');
+        Directory.CreateDirectory(Root);
+        _blobs = new BlobStore(Root);
+        _layers = new LayerStore(Root);
+        _refs = new RefStore(Root);
+        Registry = settings;
+    }
+
+    public static ImageStore Open(string root = DefaultRoot, RegistrySettings? registry = null) =>
+        new(root, registry ?? RegistrySettings.Load());
+
+    public string Root { get; }
+
+    public RegistrySettings Registry { get; }
+
+    /// <summary>Handler for registry HTTP (tests put a proxy in front); null = default.</summary>
+    internal HttpMessageHandler? HttpHandler { get; set; }
+
+    private string LockPath => Root + "/store.lock";
+
+    /// <summary>Finds the image in the store or fetches it, as <paramref name="policy"/> says,
+    /// and makes sure every layer is unpacked.</summary>
+    public async Task<ResolvedImage> ResolveAsync(string reference, PullPolicy policy,
+        IProgress<PullProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ImageReference parsed = ImageReference.Parse(reference);
+        using StoreLock _ = StoreLock.Shared(LockPath);
+        string? manifestDigest = policy == PullPolicy.Always ? null : FindLocal(parsed);
+        if (manifestDigest is null)
+        {
+            if (policy == PullPolicy.Never)
+                throw new PodUnitsException($"image {parsed.ToFamiliarString()}", "is not in the image store and imagePullPolicy is Never (import or fetch it first)");
+            manifestDigest = await PullLockedAsync(parsed, progress, cancellationToken);
+        }
+        return Materialize(parsed.ToString(), manifestDigest, progress, cancellationToken);
+    }
+
+    /// <summary><c>podunits image fetch</c>: always asks the registry.</summary>
+    public Task<ResolvedImage> FetchAsync(string reference, IProgress<PullProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        ResolveAsync(reference, PullPolicy.Always, progress, cancellationToken);
+
+    private async Task<string> PullLockedAsync(ImageReference reference, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    {
+        using var client = new RegistryClient(Registry, HttpHandler);
+        var puller = new RegistryPuller(client, _blobs);
+        string manifestDigest = await puller.PullAsync(reference, progress, cancellationToken);
+        _refs.Set(reference.ToString(), manifestDigest);
+        return manifestDigest;
+    }
+
+    private string? FindLocal(ImageReference reference)
+    {
+        string? digest = _refs.Get(reference.ToString());
+        if (digest is not null && _blobs.Has(digest)) return digest;
+        // A digest reference also matches a stored manifest by that digest, whatever its name.
+        if (reference.Digest is not null && _blobs.Has(reference.Digest))
+        {
+            byte[] data = _blobs.ReadVerified(reference.Digest);
+            return ManifestKind.IsIndex(data, null) ? null : reference.Digest;
+        }
+        return null;
+    }
+
+    /// <summary>Loads manifest and config, unpacks missing layers, returns the runnable view.</summary>
+    internal ResolvedImage Materialize(string reference, string manifestDigest, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    {
+        (ImageManifest manifest, ImageConfigFile config) = LoadManifest(manifestDigest);
+        List<string> diffIds = config.RootFs?.DiffIds ?? [];
+        if (diffIds.Count != manifest.Layers.Count)
+            throw new PodUnitsException($"image {reference}", $"its config lists {diffIds.Count} layer diff_ids but its manifest {manifest.Layers.Count} layers");
+        long size = manifest.Config.Size + manifest.Layers.Sum(l => l.Size);
+        // Layers are independent directories: unpack the missing ones side by side.
+        var missing = Enumerable.Range(0, diffIds.Count).Where(i => !_layers.Has(diffIds[i])).DistinctBy(i => diffIds[i]).ToList();
+        try
+        {
+            Parallel.ForEach(missing, new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 4), CancellationToken = cancellationToken }, i =>
+            {
+                Descriptor layer = manifest.Layers[i];
+                progress?.Report(new PullProgress(layer.Digest, PullPhase.Unpacking, 0, layer.Size));
+                _layers.Ensure(diffIds[i], _blobs.PathOf(layer.Digest), layer.Digest, cancellationToken);
+                progress?.Report(new PullProgress(layer.Digest, PullPhase.Unpacked, layer.Size, layer.Size));
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Report the first layer's own error (one line, its own exit code), not a wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        var dirs = diffIds.Select(_layers.PathOf).ToList();
+        dirs.Reverse(); // overlayfs lowerdir: the topmost layer first
+        // A layer repeated (empty layers often are) may appear only once in lowerdir; keeping
+        // its topmost place changes nothing, as that copy covers every path the layer has.
+        dirs = dirs.Distinct(StringComparer.Ordinal).ToList();
+        return new ResolvedImage(reference, manifestDigest, manifest.Config.Digest, dirs, config.Config ?? new ImageConfig(), config.Created, size);
+    }
+
+    internal (ImageManifest Manifest, ImageConfigFile Config) LoadManifest(string manifestDigest)
+    {
+        byte[] data = _blobs.ReadVerified(manifestDigest);
+        ImageManifest manifest = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageManifest)
+            ?? throw new PodUnitsException($"manifest {manifestDigest}", "is empty");
+        if (!Digests.IsValid(manifest.Config.Digest) || manifest.Layers.Any(l => !Digests.IsValid(l.Digest)))
+            throw new PodUnitsException($"manifest {manifestDigest}", "names a blob by something other than a sha256 digest");
+        ImageConfigFile config = JsonSerializer.Deserialize(_blobs.ReadVerified(manifest.Config.Digest), OciJsonContext.Default.ImageConfigFile)
+            ?? throw new PodUnitsException($"config {manifest.Config.Digest}", "is empty");
+        return (manifest, config);
+    }
+
+    /// <summary><c>podunits image import</c>: an OCI layout dir, OCI archive or docker-save
+    /// archive; returns the references stored.</summary>
+    public async Task<IReadOnlyList<ResolvedImage>> ImportAsync(string path, string? name = null, CancellationToken cancellationToken = default)
+    {
+        using StoreLock _ = StoreLock.Shared(LockPath);
+        var imported = await new Import.ImageImporter(this).ImportAsync(path, name, cancellationToken);
+        return imported.Select(i => Materialize(i.Reference, i.ManifestDigest, null, cancellationToken)).ToList();
+    }
+
+    /// <summary>Records a reference for a manifest whose blobs are all stored (import).</summary>
+    internal void Tag(string reference, string manifestDigest) => _refs.Set(reference, manifestDigest);
+
+    internal BlobStore Blobs => _blobs;
+
+    internal LayerStore Layers => _layers;
+
+    internal RefStore Refs => _refs;
+}

@@ -1,0 +1,253 @@
+using System.Formats.Tar;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using PodUnits.Core.Errors;
+using PodUnits.Images.Unpack;
+
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
+namespace PodUnits.UnitTests.Images;
+
+public sealed partial class LayerUnpackerTests
+{
+    private static readonly bool IsRoot = geteuid() == 0;
+
+    private static UnpackResult Unpack(ScratchDir dir, byte[] layer, bool? root = null, long free = long.MaxValue / 2) =>
+        new LayerUnpacker(_ => free, root ?? IsRoot).Unpack(new MemoryStream(layer), dir.Root);
+
+    [Fact]
+    public void OrdinaryLayerKeepsContentModesLinksAndTimes()
+    {
+        using var dir = new ScratchDir();
+        var mtime = new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        byte[] tar = new LayerBuilder().Dir("bin").File("bin/busybox", "ELF", (UnixFileMode)0x9ed, mtime: mtime)
+            .Symlink("bin/sh", "busybox").HardLink("bin/ls", "bin/busybox").File("./etc/hostname", "pod").Tar();
+
+        UnpackResult result = Unpack(dir, tar);
+
+        Assert.Equal("ELF", File.ReadAllText(dir.Root + "/bin/busybox"));
+        Assert.Equal((UnixFileMode)0x9ed, File.GetUnixFileMode(dir.Root + "/bin/busybox")); // setuid kept
+        Assert.Equal(mtime, File.GetLastWriteTimeUtc(dir.Root + "/bin/busybox"));
+        Assert.Equal("busybox", new FileInfo(dir.Root + "/bin/sh").LinkTarget);
+        Assert.Equal("ELF", File.ReadAllText(dir.Root + "/bin/ls"));
+        Assert.Equal("pod", File.ReadAllText(dir.Root + "/etc/hostname"));
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(SHA256.HashData(tar)), result.DiffId);
+    }
+
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("zstd")]
+    public void CompressedLayersGiveTheDiffIdOfTheTar(string compression)
+    {
+        using var dir = new ScratchDir();
+        byte[] tar = new LayerBuilder().File("a", "hello").Tar();
+        byte[] blob = compression == "gzip" ? LayerBuilder.Gzip(tar) : LayerBuilder.Zstd(tar);
+
+        UnpackResult result = Unpack(dir, blob);
+
+        Assert.Equal("hello", File.ReadAllText(dir.Root + "/a"));
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(SHA256.HashData(tar)), result.DiffId);
+    }
+
+    [Theory]
+    [InlineData("../canary/evil")]
+    [InlineData("a/../../canary/evil")]
+    [InlineData("../../../../../../tmp/evil")]
+    public void PathTraversalIsRefused(string name)
+    {
+        using var dir = new ScratchDir();
+        string before = dir.Snapshot();
+
+        Assert.Throws<LayerRejectedException>(() => Unpack(dir, new LayerBuilder().Dir("a").File(name, "x").Tar()));
+
+        Assert.Equal(before, dir.Snapshot());
+        Assert.False(File.Exists("/tmp/evil"));
+    }
+
+    [Fact]
+    public void AbsolutePathsLandInsideTheRoot()
+    {
+        using var dir = new ScratchDir();
+        Unpack(dir, new LayerBuilder().File(dir.Canary + "/secret", "overwritten?").Tar());
+
+        Assert.Equal("original", File.ReadAllText(dir.Canary + "/secret"));
+        Assert.Equal("overwritten?", File.ReadAllText(dir.Root + dir.Canary + "/secret"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void NothingIsWrittenThroughASymlink(bool absoluteTarget)
+    {
+        using var dir = new ScratchDir();
+        string before = dir.Snapshot();
+        string target = absoluteTarget ? dir.Canary : "../canary";
+        byte[] tar = new LayerBuilder().Symlink("escape", target).File("escape/evil", "x").Tar();
+
+        var e = Assert.Throws<LayerRejectedException>(() => Unpack(dir, tar));
+
+        Assert.Contains("symlink", e.Message);
+        Assert.Equal(before, dir.Snapshot());
+    }
+
+    [Fact]
+    public void SymlinkInADeeperParentIsRefusedToo()
+    {
+        using var dir = new ScratchDir();
+        string before = dir.Snapshot();
+        byte[] tar = new LayerBuilder().Symlink("escape", dir.Path).Dir("escape/canary/sub").Tar();
+
+        Assert.Throws<LayerRejectedException>(() => Unpack(dir, tar));
+        Assert.Equal(before, dir.Snapshot());
+    }
+
+    [Fact]
+    public void AFileReplacingASymlinkReplacesTheLinkNotItsTarget()
+    {
+        using var dir = new ScratchDir();
+        string before = dir.Snapshot();
+        byte[] tar = new LayerBuilder().Symlink("s", dir.Canary + "/secret").File("s", "mine").Tar();
+
+        Unpack(dir, tar);
+
+        Assert.Equal(before, dir.Snapshot());
+        Assert.Null(new FileInfo(dir.Root + "/s").LinkTarget);
+        Assert.Equal("mine", File.ReadAllText(dir.Root + "/s"));
+    }
+
+    [Theory]
+    [InlineData("../canary/secret")]
+    [InlineData("/etc/passwd")]
+    [InlineData("escape/secret")]
+    public void HardlinksOutsideTheLayerAreRefused(string target)
+    {
+        using var dir = new ScratchDir();
+        string before = dir.Snapshot();
+        byte[] tar = new LayerBuilder().Symlink("escape", dir.Canary).HardLink("h", target).File("h", "x").Tar();
+
+        Assert.Throws<LayerRejectedException>(() => Unpack(dir, tar));
+
+        Assert.Equal(before, dir.Snapshot());
+        Assert.Equal(1, Stat.LinkCount(dir.Canary + "/secret"));
+    }
+
+    [Fact]
+    public void HardlinkToASymlinkThenWriteDoesNotReachTheTarget()
+    {
+        using var dir = new ScratchDir();
+        string before = dir.Snapshot();
+        byte[] tar = new LayerBuilder().Symlink("s", dir.Canary + "/secret").HardLink("h", "s").File("h", "x").Tar();
+
+        Unpack(dir, tar);
+
+        Assert.Equal(before, dir.Snapshot());
+        Assert.Equal("x", File.ReadAllText(dir.Root + "/h"));
+    }
+
+    [Fact]
+    public void WhiteoutsBecomeOverlayWhiteouts()
+    {
+        using var dir = new ScratchDir();
+        byte[] tar = new LayerBuilder().Dir("etc").File("etc/.wh.motd", "").Dir("opt").File("opt/.wh..wh..opq", "").Tar();
+
+        Unpack(dir, tar);
+
+        Assert.Equal(Stat.S_IFCHR, Stat.Type(dir.Root + "/etc/motd"));
+        Assert.Equal(0UL, Stat.Rdev(dir.Root + "/etc/motd"));
+        Assert.False(File.Exists(dir.Root + "/etc/.wh.motd"));
+        Assert.Equal("y", Stat.GetXattr(dir.Root + "/opt", "trusted.overlay.opaque"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Root + "/opt"));
+    }
+
+    [Fact]
+    public void WhereMknodIsRefusedWhiteoutsAreXattrWhiteouts()
+    {
+        using var dir = new ScratchDir();
+        byte[] tar = new LayerBuilder().Dir("etc").File("etc/.wh.motd", "").Dir("opt").File("opt/.wh..wh..opq", "").File("opt/.wh.x", "").Tar();
+
+        new LayerUnpacker(_ => long.MaxValue / 2, IsRoot) { ForceXattrWhiteouts = true }.Unpack(new MemoryStream(tar), dir.Root);
+
+        Assert.Equal(0, new FileInfo(dir.Root + "/etc/motd").Length);
+        Assert.Equal("y", Stat.GetXattr(dir.Root + "/etc/motd", "trusted.overlay.whiteout"));
+        Assert.Equal("x", Stat.GetXattr(dir.Root + "/etc", "trusted.overlay.opaque"));
+        Assert.Equal("y", Stat.GetXattr(dir.Root + "/opt", "trusted.overlay.opaque")); // opaque stays opaque
+    }
+
+    [Theory]
+    [InlineData("../.wh.canary")]
+    [InlineData(".wh.")]
+    [InlineData(".wh...")]
+    public void HostileWhiteoutsAreRefused(string name)
+    {
+        using var dir = new ScratchDir();
+        string before = dir.Snapshot();
+
+        Assert.Throws<LayerRejectedException>(() => Unpack(dir, new LayerBuilder().File(name, "").Tar(), root: true));
+
+        Assert.Equal(before, dir.Snapshot());
+        Assert.True(Directory.Exists(dir.Canary));
+    }
+
+    [Fact]
+    public void WhiteoutThroughASymlinkParentIsRefused()
+    {
+        using var dir = new ScratchDir();
+        string before = dir.Snapshot();
+        byte[] tar = new LayerBuilder().Symlink("escape", dir.Canary).File("escape/.wh.secret", "").Tar();
+
+        Assert.Throws<LayerRejectedException>(() => Unpack(dir, tar, root: true));
+        Assert.Equal(before, dir.Snapshot());
+    }
+
+    [Fact]
+    public void DeviceNodesAreSkippedWithoutRoot()
+    {
+        using var dir = new ScratchDir();
+        UnpackResult result = Unpack(dir, new LayerBuilder().Device("dev/sda", TarEntryType.BlockDevice, 8, 0).Tar(), root: false);
+
+        Assert.False(File.Exists(dir.Root + "/dev/sda"));
+        Assert.Contains(result.Notes, n => n.Contains("dev/sda", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DeviceNodesAreCreatedAsRoot()
+    {
+        using var dir = new ScratchDir();
+        Unpack(dir, new LayerBuilder().Device("dev/null", TarEntryType.CharacterDevice, 1, 3).Tar());
+
+        Assert.Equal(Stat.S_IFCHR, Stat.Type(dir.Root + "/dev/null"));
+        Assert.Equal((1UL << 8) | 3UL, Stat.Rdev(dir.Root + "/dev/null"));
+    }
+
+    [Fact]
+    public void ForgedOverlayXattrsAreRefused()
+    {
+        using var dir = new ScratchDir();
+        var pax = new Dictionary<string, string> { ["SCHILY.xattr.trusted.overlay.redirect"] = "/canary" };
+
+        Assert.Throws<LayerRejectedException>(() => Unpack(dir, new LayerBuilder().File("f", "x", pax: pax).Tar(), root: true));
+    }
+
+    [Fact]
+    public void UserXattrsAreKept()
+    {
+        using var dir = new ScratchDir();
+        var pax = new Dictionary<string, string> { ["SCHILY.xattr.user.note"] = "kept" };
+
+        Unpack(dir, new LayerBuilder().File("f", "x", pax: pax).Tar());
+
+        Assert.Equal("kept", Stat.GetXattr(dir.Root + "/f", "user.note"));
+    }
+
+    [Fact]
+    public void ALayerBiggerThanFreeSpaceFails()
+    {
+        using var dir = new ScratchDir();
+        var e = Assert.Throws<PodUnitsException>(() => Unpack(dir, new LayerBuilder().File("big", new string('x', 1000)).Tar(), free: 1000));
+
+        Assert.Contains("not enough free space", e.Message);
+    }
+
+    [LibraryImport("libc")]
+    private static partial uint geteuid();
+}

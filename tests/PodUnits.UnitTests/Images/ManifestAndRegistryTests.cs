@@ -1,0 +1,84 @@
+using System.Text;
+using System.Text.Json;
+using PodUnits.Core.Errors;
+using PodUnits.Images.Oci;
+using PodUnits.Images.Registry;
+
+namespace PodUnits.UnitTests.Images;
+
+public sealed class ManifestAndRegistryTests
+{
+    private const string Index = """
+        {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[
+          {"digest":"sha256:1111111111111111111111111111111111111111111111111111111111111111","size":1,"platform":{"architecture":"arm","os":"linux","variant":"v7"}},
+          {"digest":"sha256:2222222222222222222222222222222222222222222222222222222222222222","size":1,"platform":{"architecture":"amd64","os":"windows"}},
+          {"digest":"sha256:3333333333333333333333333333333333333333333333333333333333333333","size":1,"platform":{"architecture":"amd64","os":"linux"}},
+          {"digest":"sha256:4444444444444444444444444444444444444444444444444444444444444444","size":1,"platform":{"architecture":"unknown","os":"unknown"}},
+          {"digest":"sha256:5555555555555555555555555555555555555555555555555555555555555555","size":1,"platform":{"architecture":"arm64","os":"linux","variant":"v8"}}
+        ]}
+        """;
+
+    [Theory]
+    [InlineData("amd64", "sha256:3333333333333333333333333333333333333333333333333333333333333333")]
+    [InlineData("arm64", "sha256:5555555555555555555555555555555555555555555555555555555555555555")]
+    [InlineData("s390x", null)]
+    public void IndexSelectsTheLinuxManifestOfTheArchitecture(string arch, string? expected)
+    {
+        ImageIndex index = JsonSerializer.Deserialize(Index, OciJsonContext.Default.ImageIndex)!;
+        Assert.Equal(expected, ManifestKind.SelectPlatform(index, arch)?.Digest);
+    }
+
+    [Theory]
+    [InlineData("""{"schemaVersion":2,"manifests":[]}""", null, true)]
+    [InlineData("""{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.list.v2+json"}""", null, true)]
+    [InlineData("""{"schemaVersion":2,"config":{},"layers":[]}""", null, false)]
+    [InlineData("""{"schemaVersion":2}""", "application/vnd.oci.image.index.v1+json", true)]
+    [InlineData("""{"schemaVersion":2,"manifests":[]}""", "application/vnd.docker.distribution.manifest.v2+json", false)]
+    public void TellsIndexesFromManifests(string json, string? contentType, bool isIndex) =>
+        Assert.Equal(isIndex, ManifestKind.IsIndex(Encoding.UTF8.GetBytes(json), contentType));
+
+    [Fact]
+    public void HostIsAmd64OnX8664() =>
+        Assert.Equal(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64 ? "amd64" : ManifestKind.HostArchitecture(),
+            ManifestKind.HostArchitecture());
+
+    [Fact]
+    public void ParsesBearerChallenges()
+    {
+        AuthChallenge c = AuthChallenge.Parse("Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\",scope=\"repository:library/busybox:pull\"")!;
+        Assert.Equal("Bearer", c.Scheme);
+        Assert.Equal("https://auth.docker.io/token", c.Parameters["realm"]);
+        Assert.Equal("registry.docker.io", c.Parameters["service"]);
+        Assert.Equal("repository:library/busybox:pull", c.Parameters["scope"]);
+        Assert.Equal("x", AuthChallenge.Parse("Basic realm=x")!.Parameters["realm"]);
+        Assert.Null(AuthChallenge.Parse(""));
+    }
+
+    [Fact]
+    public void ReadsRegistriesYamlAndAuthFile()
+    {
+        string dir = Directory.CreateTempSubdirectory("podunits-reg-").FullName;
+        try
+        {
+            File.WriteAllText(dir + "/auth.json", "{\"auths\":{\"reg.example:5000\":{\"auth\":\"" + Convert.ToBase64String(Encoding.UTF8.GetBytes("me:s:ecret")) + "\"}}}");
+            RegistrySettings s = RegistrySettings.Parse($"insecure: [\"127.0.0.1:5000\"]\nauthFile: {dir}/auth.json\n", "test.yaml");
+            Assert.True(s.IsInsecure("127.0.0.1:5000"));
+            Assert.False(s.IsInsecure("127.0.0.1:5001"));
+            Assert.Equal(("me", "s:ecret"), s.CredentialsFor("reg.example:5000"));
+            Assert.Null(s.CredentialsFor("other.example"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void RegistriesYamlTyposNameTheLine()
+    {
+        var e = Assert.Throws<BadInputException>(() => RegistrySettings.Parse("insecure: []\ninsecur: [x]\n", "r.yaml"));
+        Assert.Contains("r.yaml:2:1", e.Message);
+        Assert.Contains("insecur", e.Message);
+        Assert.Empty(RegistrySettings.Parse("", "empty.yaml").Insecure);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text;
+using PodUnits.Core.Errors;
+using PodUnits.Images.Registry;
+using PodUnits.Images.Store;
+using PodUnits.Tests.Images;
+
+namespace PodUnits.UnitTests.Images;
+
+/// <summary>The token dance of a registry (401 Bearer challenge, token from the realm with
+/// basic credentials from the auth file), played by an in-memory registry: pure HTTP logic.</summary>
+public sealed class RegistryAuthTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("podunits-auth-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private sealed class FakeRegistry(string layoutDir, string manifestDigest) : HttpMessageHandler
+    {
+        public List<string> Log { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            string url = request.RequestUri!.ToString();
+            string auth = request.Headers.Authorization?.ToString() ?? "-";
+            lock (Log) Log.Add($"{url} {auth}");
+            if (url.StartsWith("https://auth.example/token", StringComparison.Ordinal))
+            {
+                bool good = auth == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("me:pw"));
+                return Task.FromResult(good
+                    ? Json("{\"token\":\"T0K\"}")
+                    : new HttpResponseMessage(HttpStatusCode.Unauthorized));
+            }
+            if (auth != "Bearer T0K")
+            {
+                var challenge = new HttpResponseMessage(HttpStatusCode.Unauthorized);
+                challenge.Headers.TryAddWithoutValidation("WWW-Authenticate",
+                    "Bearer realm=\"https://auth.example/token\",service=\"reg.example\",scope=\"repository:team/app:pull\"");
+                return Task.FromResult(challenge);
+            }
+            string last = url[(url.LastIndexOf('/') + 1)..];
+            string hex = last.StartsWith("sha256:", StringComparison.Ordinal) ? last[7..] : manifestDigest[7..];
+            string path = $"{layoutDir}/blobs/sha256/{hex}";
+            if (!File.Exists(path)) return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(File.ReadAllBytes(path)) };
+            if (url.Contains("/manifests/", StringComparison.Ordinal))
+                response.Content.Headers.ContentType = new("application/vnd.oci.image.manifest.v1+json");
+            return Task.FromResult(response);
+        }
+
+        private static HttpResponseMessage Json(string body) => new(HttpStatusCode.OK) { Content = new StringContent(body) };
+    }
+
+    private (ImageStore Store, FakeRegistry Registry) Setup(string user, string password)
+    {
+        byte[] tar = new LayerBuilder().File("hello", "world").Tar();
+        string manifest = OciLayoutBuilder.Write(_dir + "/layout", [tar], [LayerBuilder.Gzip(tar)], "application/vnd.oci.image.layer.v1.tar+gzip");
+        string basic = Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
+        File.WriteAllText(_dir + "/auth.json", "{\"auths\":{\"reg.example\":{\"auth\":\"" + basic + "\"}}}");
+        var registry = new FakeRegistry(_dir + "/layout", manifest);
+        var store = ImageStore.Open(_dir + "/store", new RegistrySettings(authFile: _dir + "/auth.json"));
+        store.HttpHandler = registry;
+        return (store, registry);
+    }
+
+    [Fact]
+    public async Task FetchesATokenWithTheAuthFileCredentialsAndUsesIt()
+    {
+        (ImageStore store, FakeRegistry registry) = Setup("me", "pw");
+
+        ResolvedImage image = await store.FetchAsync("reg.example/team/app:1");
+
+        Assert.Equal("world", File.ReadAllText(image.LayerDirs[0] + "/hello"));
+        Assert.Contains(registry.Log, l => l.StartsWith("https://auth.example/token?service=reg.example&scope=repository%3Ateam%2Fapp%3Apull Basic ", StringComparison.Ordinal));
+        Assert.Equal(1, registry.Log.Count(l => l.StartsWith("https://auth.example/token", StringComparison.Ordinal))); // token reused
+        Assert.All(registry.Log.Where(l => l.Contains("/blobs/", StringComparison.Ordinal)), l => Assert.EndsWith("Bearer T0K", l));
+    }
+
+    [Fact]
+    public async Task WrongCredentialsAreOneClearError()
+    {
+        (ImageStore store, _) = Setup("me", "wrong");
+
+        var e = await Assert.ThrowsAsync<PodUnitsException>(() => store.FetchAsync("reg.example/team/app:1"));
+
+        Assert.Equal("registry reg.example: authentication for team/app failed: token service auth.example answered 401 Unauthorized", e.Message);
+    }
+}

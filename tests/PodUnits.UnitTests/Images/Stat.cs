@@ -1,0 +1,42 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace PodUnits.UnitTests.Images;
+
+/// <summary>lstat and lgetxattr for assertions (x86_64 struct stat layout).</summary>
+internal static unsafe partial class Stat
+{
+    public const int S_IFCHR = 0x2000;
+
+    private static byte[] Raw(string path)
+    {
+        byte[] buf = new byte[256];
+        fixed (byte* p = buf)
+        {
+            if (lstat(path, p) != 0) throw new IOException($"lstat {path} failed: {Marshal.GetLastPInvokeError()}");
+        }
+        return buf;
+    }
+
+    public static int Type(string path) => (int)BitConverter.ToUInt32(Raw(path), 24) & 0xF000;
+
+    public static ulong Rdev(string path) => BitConverter.ToUInt64(Raw(path), 40);
+
+    public static long LinkCount(string path) => BitConverter.ToInt64(Raw(path), 16);
+
+    public static string? GetXattr(string path, string name)
+    {
+        byte[] buf = new byte[256];
+        fixed (byte* p = buf)
+        {
+            nint n = lgetxattr(path, name, p, 256);
+            return n < 0 ? null : Encoding.UTF8.GetString(buf, 0, (int)n);
+        }
+    }
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int lstat(string path, byte* buf);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint lgetxattr(string path, string name, byte* value, nuint size);
+}
