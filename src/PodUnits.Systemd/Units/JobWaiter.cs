@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using Tmds.DBus.Protocol;
+
+namespace PodUnits.Systemd.Units;
+
+/// <summary>
+/// Waits for systemd jobs through the Manager's JobRemoved(u id, o job, s unit, s result)
+/// signal, without polling. The match is added before any job is queued, and a JobRemoved
+/// can arrive before the reply that tells us the job's path (a scope's start job often
+/// finishes while systemd is still answering), so results of jobs nobody waits for yet are
+/// kept for a while and handed out when the waiter registers. Registration and delivery
+/// share one lock, so no wake-up is lost between "not there yet" and "now waiting".
+/// </summary>
+internal sealed class JobWaiter : IDisposable
+{
+    /// <summary>How long a result of a job nobody waits for is kept: far longer than the gap
+    /// between a JobRemoved and the reply of the call that queued that job.</summary>
+    private static readonly TimeSpan EarlyResultLifetime = TimeSpan.FromSeconds(60);
+
+    private readonly object _gate = new();
+    private readonly Dictionary<string, TaskCompletionSource<JobRemoved>> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (JobRemoved Result, long Timestamp)> _early = new(StringComparer.Ordinal);
+    private IDisposable? _subscription;
+    private Exception? _broken;
+
+    private JobWaiter() { }
+
+    public static async Task<JobWaiter> StartAsync(DBusConnection connection)
+    {
+        var waiter = new JobWaiter();
+        var rule = new MatchRule
+        {
+            Type = MessageType.Signal,
+            Path = SystemdManager.ManagerPath,
+            Interface = SystemdManager.ManagerInterface,
+            Member = "JobRemoved",
+        };
+        waiter._subscription = await connection.AddMatchAsync(rule, ReadJobRemoved,
+            static (Notification<JobRemoved> n) => ((JobWaiter)n.State!).OnNotification(n),
+            emitOnCapturedContext: false,
+            ObserverFlags.EmitOnConnectionClosed | ObserverFlags.EmitOnConnectionFailed | ObserverFlags.EmitOnReaderFailed,
+            state: waiter);
+        return waiter;
+    }
+
+    /// <summary>Completes with the job's JobRemoved, whether it came before or after this call.</summary>
+    public Task<JobRemoved> WaitAsync(string jobPath, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource<JobRemoved> source;
+        lock (_gate)
+        {
+            if (_early.Remove(jobPath, out var early))
+            {
+                return Task.FromResult(early.Result);
+            }
+            if (_broken is not null)
+            {
+                return Task.FromException<JobRemoved>(_broken);
+            }
+            source = new TaskCompletionSource<JobRemoved>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _pending.Add(jobPath, source);
+        }
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return source.Task;
+        }
+        return WaitCancellableAsync(jobPath, source, cancellationToken);
+    }
+
+    private async Task<JobRemoved> WaitCancellableAsync(string jobPath, TaskCompletionSource<JobRemoved> source,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await source.Task.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_gate)
+            {
+                _pending.Remove(jobPath);
+            }
+            throw;
+        }
+    }
+
+    // Runs on the connection's reader: must be quick and must not throw.
+    private void OnNotification(Notification<JobRemoved> notification)
+    {
+        if (!notification.HasValue)
+        {
+            Exception? error = notification.IsCompletion ? notification.CompletionReason : null;
+            FailAll(new SystemdCallException("system bus",
+                $"lost the connection to systemd while waiting for a job: {error?.Message ?? notification.Type.ToString()}",
+                inner: error));
+            return;
+        }
+        JobRemoved value = notification.Value;
+        TaskCompletionSource<JobRemoved>? waiter;
+        lock (_gate)
+        {
+            if (!_pending.Remove(value.JobPath, out waiter))
+            {
+                PruneEarly();
+                _early[value.JobPath] = (value, Stopwatch.GetTimestamp());
+                return;
+            }
+        }
+        waiter.TrySetResult(value);
+    }
+
+    private void PruneEarly()
+    {
+        if (_early.Count < 64)
+        {
+            return;
+        }
+        foreach (var (path, entry) in _early)
+        {
+            if (Stopwatch.GetElapsedTime(entry.Timestamp) > EarlyResultLifetime)
+            {
+                _early.Remove(path);
+            }
+        }
+    }
+
+    private void FailAll(Exception failure)
+    {
+        List<TaskCompletionSource<JobRemoved>> waiters;
+        lock (_gate)
+        {
+            _broken ??= failure;
+            waiters = [.. _pending.Values];
+            _pending.Clear();
+        }
+        foreach (var waiter in waiters)
+        {
+            waiter.TrySetException(_broken);
+        }
+    }
+
+    private static JobRemoved ReadJobRemoved(Message message, object? state)
+    {
+        Reader reader = message.GetBodyReader();
+        uint id = reader.ReadUInt32();
+        string job = reader.ReadObjectPathAsString();
+        string unit = reader.ReadString();
+        string result = reader.ReadString();
+        return new JobRemoved(id, job, unit, result);
+    }
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        FailAll(new ObjectDisposedException(nameof(SystemdManager), "the systemd connection was closed while waiting for a job"));
+    }
+}
+
+/// <summary>The JobRemoved signal: which job ended, for which unit, and how ("done", "failed", ...).</summary>
+internal readonly record struct JobRemoved(uint Id, string JobPath, string Unit, string Result);

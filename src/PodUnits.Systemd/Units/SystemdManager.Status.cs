@@ -1,0 +1,80 @@
+using PodUnits.Systemd.Bus;
+using Tmds.DBus.Protocol;
+
+namespace PodUnits.Systemd.Units;
+
+public sealed partial class SystemdManager
+{
+    /// <summary>
+    /// Reads a loaded unit's state and resource figures, or returns null when systemd has no
+    /// such unit loaded (never started, or stopped and garbage-collected).
+    /// </summary>
+    public async Task<UnitStatus?> GetUnitStatusAsync(string unitName)
+    {
+        string? path = await GetUnitAsync(unitName);
+        if (path is null)
+        {
+            return null;
+        }
+        string subject = Subject(unitName);
+        try
+        {
+            Dictionary<string, VariantValue> unit = await BusCalls.GetAllAsync(_connection, Destination, path, UnitInterface, subject);
+            string? typeInterface = TypeInterface(unitName);
+            Dictionary<string, VariantValue> typed = typeInterface is null
+                ? []
+                : await BusCalls.GetAllAsync(_connection, Destination, path, typeInterface, subject);
+            return new UnitStatus(
+                Name: unitName,
+                ObjectPath: path,
+                LoadState: String(unit, "LoadState") ?? "",
+                ActiveState: String(unit, "ActiveState") ?? "",
+                SubState: String(unit, "SubState") ?? "",
+                Result: String(typed, "Result"),
+                ControlGroup: NonEmpty(String(typed, "ControlGroup")),
+                MainPid: typed.TryGetValue("MainPID", out VariantValue pid) ? pid.GetUInt32() : 0,
+                MemoryCurrent: UInt64(typed, "MemoryCurrent"),
+                MemoryMax: UInt64(typed, "MemoryMax"),
+                CpuQuotaPerSecUSec: UInt64(typed, "CPUQuotaPerSecUSec"),
+                TasksCurrent: UInt64(typed, "TasksCurrent"));
+        }
+        catch (SystemdCallException e) when (e.DBusErrorName is DBusErrors.UnknownObject or DBusErrors.NoSuchUnit)
+        {
+            return null; // unloaded between GetUnit and GetAll
+        }
+    }
+
+    /// <summary>All properties of one interface of a unit (the escape hatch for what <see cref="UnitStatus"/> lacks).</summary>
+    public async Task<IReadOnlyDictionary<string, VariantValue>> GetUnitPropertiesAsync(string unitName, string @interface)
+    {
+        string path = await LoadUnitAsync(unitName);
+        return await BusCalls.GetAllAsync(_connection, Destination, path, @interface, Subject(unitName));
+    }
+
+    /// <summary>The interface holding Result, ControlGroup and the cgroup figures for this unit type.</summary>
+    private static string? TypeInterface(string unitName)
+    {
+        int dot = unitName.LastIndexOf('.');
+        return dot < 0 ? null : unitName[(dot + 1)..] switch
+        {
+            "service" => "org.freedesktop.systemd1.Service",
+            "scope" => "org.freedesktop.systemd1.Scope",
+            "slice" => "org.freedesktop.systemd1.Slice",
+            "socket" => "org.freedesktop.systemd1.Socket",
+            "mount" => "org.freedesktop.systemd1.Mount",
+            "swap" => "org.freedesktop.systemd1.Swap",
+            _ => null,
+        };
+    }
+
+    private static string? String(Dictionary<string, VariantValue> properties, string name) =>
+        properties.TryGetValue(name, out VariantValue value) && value.Type == VariantValueType.String ? value.GetString() : null;
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>UINT64_MAX means "unknown" (current values) or "no limit" (limits): null either way.</summary>
+    private static ulong? UInt64(Dictionary<string, VariantValue> properties, string name) =>
+        properties.TryGetValue(name, out VariantValue value) && value.Type == VariantValueType.UInt64 && value.GetUInt64() != ulong.MaxValue
+            ? value.GetUInt64()
+            : null;
+}

@@ -1,0 +1,107 @@
+using Tmds.DBus.Protocol;
+
+namespace PodUnits.Systemd.Units;
+
+/// <summary>
+/// The unit properties PodUnits sets on transient scopes and services, typed; each unset
+/// (null) property is left to systemd's default. Names and D-Bus types follow
+/// org.freedesktop.systemd1(5); <see cref="Extra"/> takes anything else. The same object is
+/// used for SetUnitProperties, where only run-time changeable properties (resource limits,
+/// Description, ...) make sense.
+/// </summary>
+public sealed class TransientUnitProperties
+{
+    /// <summary>systemd.resource-control(5): "infinity" on the bus.</summary>
+    public const ulong Infinity = ulong.MaxValue;
+
+    public string? Description { get; set; }
+
+    /// <summary>The slice to put the unit in, e.g. <c>machine.slice</c>.</summary>
+    public string? Slice { get; set; }
+
+    /// <summary>Delegate=: the unit's processes may manage their own cgroup subtree.</summary>
+    public bool? Delegate { get; set; }
+
+    public CollectMode? CollectMode { get; set; }
+
+    /// <summary>AddRef=: the unit lives as long as the calling bus client holds a reference (systemd 236+).</summary>
+    public bool? AddRef { get; set; }
+
+    /// <summary>MemoryMax= in bytes (<see cref="Infinity"/> for none). On cgroup v1 systemd maps it to memory.limit_in_bytes.</summary>
+    public ulong? MemoryMax { get; set; }
+
+    /// <summary>CPUQuota= as microseconds of CPU time per second: 500000 is 50% of one CPU.
+    /// See <see cref="CpuQuotaFromMillicores"/>.</summary>
+    public ulong? CpuQuotaPerSecUSec { get; set; }
+
+    public ulong? TasksMax { get; set; }
+
+    public KillMode? KillMode { get; set; }
+
+    /// <summary>KillSignal= (a signal number, e.g. 15).</summary>
+    public int? KillSignal { get; set; }
+
+    public ulong? TimeoutStopUSec { get; set; }
+
+    /// <summary>SendSIGKILL=: whether processes left after TimeoutStopSec= get SIGKILL.</summary>
+    public bool? SendSigkill { get; set; }
+
+    /// <summary>Services only: Type= (simple, exec, oneshot, notify, ...). "exec" makes a
+    /// missing binary fail the start job instead of the service later.</summary>
+    public string? ServiceType { get; set; }
+
+    /// <summary>Services only: RemainAfterExit=.</summary>
+    public bool? RemainAfterExit { get; set; }
+
+    /// <summary>Services only: ExecStart= commands.</summary>
+    public IReadOnlyList<ExecCommand>? ExecStart { get; set; }
+
+    /// <summary>Any other property; written after the typed ones.</summary>
+    public IList<UnitProperty> Extra { get; } = [];
+
+    /// <summary>Kubernetes CPU millicores (500m) as CPUQuotaPerSecUSec: 1000m is one full CPU.</summary>
+    public static ulong CpuQuotaFromMillicores(ulong millicores) => checked(millicores * 1000);
+
+    /// <summary>The set properties as (name, variant) pairs, in a fixed order.</summary>
+    public IReadOnlyList<UnitProperty> ToProperties()
+    {
+        var list = new List<UnitProperty>();
+        void Add(UnitProperty p) => list.Add(p);
+
+        if (Description is not null) Add(UnitProperty.OfString("Description", Description));
+        if (Slice is not null) Add(UnitProperty.OfString("Slice", Slice));
+        if (Delegate is bool d) Add(UnitProperty.OfBool("Delegate", d));
+        if (CollectMode is CollectMode cm) Add(UnitProperty.OfString("CollectMode", cm.ToDBus()));
+        if (AddRef is bool addRef) Add(UnitProperty.OfBool("AddRef", addRef));
+        if (MemoryMax is ulong mem) Add(UnitProperty.OfUInt64("MemoryMax", mem));
+        if (CpuQuotaPerSecUSec is ulong cpu) Add(UnitProperty.OfUInt64("CPUQuotaPerSecUSec", cpu));
+        if (TasksMax is ulong tasks) Add(UnitProperty.OfUInt64("TasksMax", tasks));
+        if (KillMode is KillMode km) Add(UnitProperty.OfString("KillMode", km.ToDBus()));
+        if (KillSignal is int sig) Add(UnitProperty.OfInt32("KillSignal", sig));
+        if (TimeoutStopUSec is ulong timeout) Add(UnitProperty.OfUInt64("TimeoutStopUSec", timeout));
+        if (SendSigkill is bool kill) Add(UnitProperty.OfBool("SendSIGKILL", kill));
+        if (ServiceType is not null) Add(UnitProperty.OfString("Type", ServiceType));
+        if (RemainAfterExit is bool remain) Add(UnitProperty.OfBool("RemainAfterExit", remain));
+        if (ExecStart is { Count: > 0 } exec) Add(ExecStartProperty(exec));
+        list.AddRange(Extra);
+        return list;
+    }
+
+    /// <summary>ExecStart as a(sasb): (path, argv, ignore-failure) per command.</summary>
+    private static UnitProperty ExecStartProperty(IReadOnlyList<ExecCommand> commands)
+    {
+        ExecCommand[] copy = [.. commands];
+        return UnitProperty.Custom("ExecStart", "a(sasb)", writer =>
+        {
+            ArrayStart start = writer.WriteArrayStart(DBusType.Struct);
+            foreach (ExecCommand command in copy)
+            {
+                writer.WriteStructureStart();
+                writer.WriteString(command.Path);
+                writer.WriteArray(command.Arguments.ToArray());
+                writer.WriteBool(command.IgnoreFailure);
+            }
+            writer.WriteArrayEnd(start);
+        });
+    }
+}

@@ -1,0 +1,23 @@
+namespace PodUnits.Systemd.Units;
+
+/// <summary>
+/// A snapshot of a loaded unit, read from org.freedesktop.systemd1.Unit and the unit type's
+/// own interface (Scope, Service, Slice). Resource values systemd reports as UINT64_MAX
+/// ("not known" for MemoryCurrent, "no limit" for limits) are null here.
+/// </summary>
+public sealed record UnitStatus(
+    string Name,
+    string ObjectPath,
+    string LoadState,
+    string ActiveState,
+    string SubState,
+    string? Result,
+    string? ControlGroup,
+    uint MainPid,
+    ulong? MemoryCurrent,
+    ulong? MemoryMax,
+    ulong? CpuQuotaPerSecUSec,
+    ulong? TasksCurrent)
+{
+    public bool IsActive => ActiveState is "active" or "reloading" or "activating";
+}

@@ -1,0 +1,78 @@
+using System.Net.Sockets;
+using System.Text;
+using PodUnits.Core.Errors;
+using PodUnits.Systemd.Notify;
+
+namespace PodUnits.UnitTests.Systemd;
+
+/// <summary>SdNotify against a datagram socket of our own, as systemd would bind it.</summary>
+public sealed class SdNotifyTests
+{
+    [Fact]
+    public void SendsEachHelperAsOneDatagramToAPathSocket()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"podunits-notify-{Guid.NewGuid():N}.sock");
+        using Socket listener = Bind(path);
+        try
+        {
+            var notify = new SdNotify(path);
+            Assert.True(notify.IsAvailable);
+            Assert.True(notify.Ready("all 2 containers started"));
+            Assert.Equal("READY=1\nSTATUS=all 2 containers started", Receive(listener));
+            Assert.True(notify.Status("pulling busybox"));
+            Assert.Equal("STATUS=pulling busybox", Receive(listener));
+            Assert.True(notify.Stopping());
+            Assert.Equal("STOPPING=1", Receive(listener));
+            Assert.True(notify.MainPid(4242));
+            Assert.Equal("MAINPID=4242", Receive(listener));
+            Assert.True(notify.ExtendTimeout(30_000_000));
+            Assert.Equal("EXTEND_TIMEOUT_USEC=30000000", Receive(listener));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void SendsToAnAbstractSocketNamedWithAnAt()
+    {
+        string name = $"podunits-notify-{Guid.NewGuid():N}";
+        using Socket listener = Bind("\0" + name);
+        Assert.True(new SdNotify("@" + name).Notify("READY=1"));
+        Assert.Equal("READY=1", Receive(listener));
+    }
+
+    [Fact]
+    public void IsANoOpWithoutASocket()
+    {
+        var notify = new SdNotify(null);
+        Assert.False(notify.IsAvailable);
+        Assert.False(notify.Ready());
+        Assert.False(new SdNotify("").Stopping());
+    }
+
+    [Fact]
+    public void ReportsASocketThatIsNotThere()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"podunits-missing-{Guid.NewGuid():N}.sock");
+        var e = Assert.Throws<PodUnitsException>(() => new SdNotify(path).Ready());
+        Assert.StartsWith($"sd_notify to {path}: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("READY=1", e.Message, StringComparison.Ordinal);
+    }
+
+    private static Socket Bind(string path)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(path));
+        socket.ReceiveTimeout = 5000;
+        return socket;
+    }
+
+    private static string Receive(Socket socket)
+    {
+        var buffer = new byte[4096];
+        int n = socket.Receive(buffer);
+        return Encoding.UTF8.GetString(buffer, 0, n);
+    }
+}

@@ -1,0 +1,58 @@
+using PodUnits.Systemd.Units;
+
+namespace PodUnits.UnitTests.Systemd;
+
+public sealed class TransientUnitPropertiesTests
+{
+    [Fact]
+    public void WritesOnlySetPropertiesWithSystemdNamesAndTypes()
+    {
+        var properties = new TransientUnitProperties
+        {
+            Description = "container web of pod hello",
+            Slice = "machine.slice",
+            Delegate = true,
+            CollectMode = CollectMode.InactiveOrFailed,
+            AddRef = true,
+            MemoryMax = 256 * 1024 * 1024,
+            CpuQuotaPerSecUSec = TransientUnitProperties.CpuQuotaFromMillicores(500),
+            TasksMax = 100,
+            KillMode = KillMode.Mixed,
+            KillSignal = 15,
+            TimeoutStopUSec = 10_000_000,
+            SendSigkill = true,
+        };
+        properties.Extra.Add(UnitProperty.OfString("OOMPolicy", "kill"));
+
+        string[] written = properties.ToProperties().Select(p => p.ToString()).ToArray();
+
+        Assert.Equal(
+        [
+            "Description (s)", "Slice (s)", "Delegate (b)", "CollectMode (s)", "AddRef (b)", "MemoryMax (t)",
+            "CPUQuotaPerSecUSec (t)", "TasksMax (t)", "KillMode (s)", "KillSignal (i)", "TimeoutStopUSec (t)",
+            "SendSIGKILL (b)", "OOMPolicy (s)",
+        ], written);
+    }
+
+    [Fact]
+    public void EmptyPropertiesWriteNothing() => Assert.Empty(new TransientUnitProperties().ToProperties());
+
+    [Fact]
+    public void ServicesGetTypeAndExecStart()
+    {
+        var properties = new TransientUnitProperties
+        {
+            ServiceType = "exec",
+            ExecStart = [ExecCommand.Of("/bin/sleep", "5")],
+        };
+        Assert.Equal(["Type (s)", "ExecStart (a(sasb))"], properties.ToProperties().Select(p => p.ToString()));
+        Assert.Equal(["/bin/sleep", "5"], properties.ExecStart[0].Arguments);
+    }
+
+    [Fact]
+    public void MillicoresBecomeMicrosecondsPerSecond()
+    {
+        Assert.Equal(500_000UL, TransientUnitProperties.CpuQuotaFromMillicores(500));
+        Assert.Equal(2_000_000UL, TransientUnitProperties.CpuQuotaFromMillicores(2000));
+    }
+}
