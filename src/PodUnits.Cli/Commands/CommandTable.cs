@@ -8,5 +8,8 @@ internal static class CommandTable
     public static IEnumerable<Command> All()
     {
         yield return VersionCommand.Create();
+        yield return RunCommand.Create();
+        yield return PodInitCommand.Create();
+        yield return ContainerStartCommand.Create();
     }
 }

@@ -1,0 +1,137 @@
+using System.Globalization;
+using PodUnits.Core.Errors;
+using PodUnits.Runtime.Init;
+using PodUnits.Runtime.Logging;
+using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.State;
+using PodUnits.Core.Native;
+using PodUnits.Runtime.Spawning;
+using PodUnits.Systemd.Units;
+
+namespace PodUnits.Runtime.Executor;
+
+public sealed partial class PodExecutor
+{
+    /// <summary>Reacts to the pod init's reports until it is gone; returns the pod's exit code.</summary>
+    private async Task<int> SuperviseAsync(SystemdManager systemd)
+    {
+        string? failure = null;
+        await foreach (string[] words in _events.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            switch (words)
+            {
+                case ["setup-done", ..]:
+                    _notify.Status("starting containers");
+                    break;
+                case ["started", string name, string pidText]:
+                    failure ??= await PlaceAsync(systemd, name, int.Parse(pidText, CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                    break;
+                case ["exited", string name, string codeText]:
+                    int code = int.Parse(codeText, CultureInfo.InvariantCulture);
+                    _exits[name] = code;
+                    Log($"container {name} exited with {Describe(code)}");
+                    ReportStatus();
+                    break;
+                case ["failed", ..]:
+                    failure ??= string.Join(' ', words[1..]);
+                    Log(failure);
+                    break;
+                case ["signal-stop"]:
+                    if (!_stopping)
+                    {
+                        _stopping = true;
+                        _notify.Stopping();
+                        _notify.Status("stopping");
+                        _control?.Send("stop");
+                    }
+                    break;
+                default:
+                    break;
+            }
+        }
+        int status = await WaitForPodInitAsync().ConfigureAwait(false);
+        if (failure is not null)
+        {
+            throw new PodUnitsException($"pod {_plan.Name}", failure);
+        }
+        return status == PodInit.RebootExitCode || status < 128 ? status : 1;
+    }
+
+    /// <summary>Moves a just-started container into its scope, then lets it exec.</summary>
+    private async Task<string?> PlaceAsync(SystemdManager systemd, string name, int podPid)
+    {
+        ContainerPlan c = _plan.Containers.Single(x => x.Name == name);
+        int? hostPid = HostPids.Find(_initPid, podPid);
+        if (hostPid is null)
+        {
+            return null; // it already ended; the pod init reports its exit
+        }
+        try
+        {
+            await systemd.StartTransientScopeAsync(ContainerUnits.ScopeName(_plan.Name, name), [(uint)hostPid.Value],
+                ContainerUnits.ScopeProperties(_plan, c)).ConfigureAwait(false);
+        }
+        catch (PodUnitsException e)
+        {
+            _control?.Send("stop");
+            return $"container {name}: cannot create its scope: {e.Message}";
+        }
+        _control?.Send($"go {name}");
+        _placed.Add(name);
+        ReportStatus();
+        if (!c.Init && _plan.Containers.Where(x => !x.Init).All(x => _placed.Contains(x.Name)))
+        {
+            _notify.Ready($"running {_placed.Count(n => !_plan.Containers.Single(x => x.Name == n).Init)} container(s)");
+        }
+        return null;
+    }
+
+    private void ReportStatus()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+        int running = _placed.Count(n => !_exits.ContainsKey(n));
+        _notify.Status($"{running} container(s) running, {_exits.Count} exited");
+    }
+
+    private async Task<int> WaitForPodInitAsync()
+    {
+        return await Task.Run(() =>
+        {
+            int r = LibcExtra.waitpid(_initPid, out int status, 0);
+            return r == _initPid ? Spawner.ExitCodeOf(status) : 1;
+        }).ConfigureAwait(false);
+    }
+
+    private async Task CleanUpAsync(SystemdManager systemd, bool registered)
+    {
+        if (_initPid > 0 && LibcExtra.waitpid(_initPid, out _, LibcExtra.WNOHANG) == 0)
+        {
+            // Failed start: the pod init is still there. Killing PID 1 of the pod kills the pod.
+            LibcExtra.kill(_initPid, 9);
+            LibcExtra.waitpid(_initPid, out _, 0);
+        }
+        foreach (LogForwarder f in _forwarders)
+        {
+            f.Join(TimeSpan.FromSeconds(10));
+        }
+        if (registered)
+        {
+            try
+            {
+                await systemd.Machines.UnregisterMachineAsync(_plan.Name).ConfigureAwait(false);
+            }
+            catch (PodUnitsException e)
+            {
+                Log($"unregistering machine {_plan.Name}: {e.Message}, ignoring");
+            }
+        }
+        PodState.Release(_plan.Name);
+    }
+
+    private static string Describe(int code) => code > 128 ? $"signal {code - 128}" : $"status {code}";
+
+    private static void Log(string message) => Console.Error.WriteLine(message);
+}
