@@ -42,10 +42,10 @@ public static class DBusErrors
 
     private static string Reason(string errorName, string? serverMessage)
     {
-        string? server = string.IsNullOrWhiteSpace(serverMessage) ? null : serverMessage.TrimEnd('.');
+        // Known errors get a short phrase (systemd's own text repeats the unit name); others keep the server's words.
         string? known = errorName switch
         {
-            UnitExists => "already exists",
+            UnitExists => "already exists (a unit of this name is loaded or has a unit file)",
             NoSuchUnit => "not loaded (no such unit)",
             NoSuchMachine => "no such machine",
             MachineExists => "a machine with this name already exists",
@@ -54,11 +54,6 @@ public static class DBusErrors
             ServiceUnknown => "the service is not available on the system bus",
             _ => null,
         };
-        if (known is null)
-        {
-            return server ?? "call failed";
-        }
-        // Keep systemd's own words when they add detail ("Unit x.scope was already loaded or has a fragment file").
-        return server is null ? known : $"{known}: {server}";
+        return known ?? (string.IsNullOrWhiteSpace(serverMessage) ? "call failed" : serverMessage.TrimEnd('.'));
     }
 }

@@ -68,6 +68,24 @@ internal static class BusCalls
             static (Message m, object? _) => m.GetBodyReader().ReadVariantValue(), subject);
     }
 
+    /// <summary>A method call message; <paramref name="body"/> writes the arguments (by ref, see <see cref="MessageBodyWriter"/>).</summary>
+    public static MessageBuffer CreateCall(DBusConnection connection, string destination, string path, string @interface,
+        string member, string? signature, MessageBodyWriter? body)
+    {
+        MessageWriter writer = connection.GetMessageWriter();
+        try
+        {
+            writer.WriteMethodCallHeader(destination: destination, path: path, @interface: @interface, member: member,
+                signature: signature);
+            body?.Invoke(ref writer);
+            return writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+    }
+
     public static string ReadObjectPath(Message message, object? state) =>
         message.GetBodyReader().ReadObjectPathAsString();
 }

@@ -46,45 +46,45 @@ public sealed class MachineManager : IAsyncDisposable
     public Task<string> RegisterMachineAsync(string name, MachineId id, string service, string @class, uint leaderPid,
         string rootDirectory) =>
         CallAsync("RegisterMachine", name, "sayssus",
-            w => WriteMachineHead(w, name, id, service, @class, leaderPid, rootDirectory), BusCalls.ReadObjectPath);
+            (ref MessageWriter w) => WriteMachineHead(ref w, name, id, service, @class, leaderPid, rootDirectory), BusCalls.ReadObjectPath);
 
     /// <summary>RegisterMachine plus the host-side network interface indices of the machine.</summary>
     public Task<string> RegisterMachineWithNetworkAsync(string name, MachineId id, string service, string @class,
         uint leaderPid, string rootDirectory, IReadOnlyList<int> networkInterfaces) =>
-        CallAsync("RegisterMachineWithNetwork", name, "sayssusai", w =>
+        CallAsync("RegisterMachineWithNetwork", name, "sayssusai", (ref MessageWriter w) =>
         {
-            WriteMachineHead(w, name, id, service, @class, leaderPid, rootDirectory);
+            WriteMachineHead(ref w, name, id, service, @class, leaderPid, rootDirectory);
             w.WriteArray(networkInterfaces.ToArray());
         }, BusCalls.ReadObjectPath);
 
     /// <summary>Has machined create a scope (machine-NAME.scope) around the leader with <paramref name="scopeProperties"/>.</summary>
     public Task<string> CreateMachineAsync(string name, MachineId id, string service, string @class, uint leaderPid,
         string rootDirectory, TransientUnitProperties? scopeProperties = null) =>
-        CallAsync("CreateMachine", name, "sayssusa(sv)", w =>
+        CallAsync("CreateMachine", name, "sayssusa(sv)", (ref MessageWriter w) =>
         {
-            WriteMachineHead(w, name, id, service, @class, leaderPid, rootDirectory);
-            UnitProperty.WriteArray(w, scopeProperties?.ToProperties() ?? []);
+            WriteMachineHead(ref w, name, id, service, @class, leaderPid, rootDirectory);
+            UnitProperty.WriteArray(ref w, scopeProperties?.ToProperties() ?? []);
         }, BusCalls.ReadObjectPath);
 
     public Task<string> CreateMachineWithNetworkAsync(string name, MachineId id, string service, string @class,
         uint leaderPid, string rootDirectory, IReadOnlyList<int> networkInterfaces, TransientUnitProperties? scopeProperties = null) =>
-        CallAsync("CreateMachineWithNetwork", name, "sayssusaia(sv)", w =>
+        CallAsync("CreateMachineWithNetwork", name, "sayssusaia(sv)", (ref MessageWriter w) =>
         {
-            WriteMachineHead(w, name, id, service, @class, leaderPid, rootDirectory);
+            WriteMachineHead(ref w, name, id, service, @class, leaderPid, rootDirectory);
             w.WriteArray(networkInterfaces.ToArray());
-            UnitProperty.WriteArray(w, scopeProperties?.ToProperties() ?? []);
+            UnitProperty.WriteArray(ref w, scopeProperties?.ToProperties() ?? []);
         }, BusCalls.ReadObjectPath);
 
     /// <summary>Stops the machine's unit (all its processes); machined then forgets it.</summary>
     public Task TerminateMachineAsync(string name) =>
-        CallAsync("TerminateMachine", name, "s", w => w.WriteString(name));
+        CallAsync("TerminateMachine", name, "s", (ref MessageWriter w) => w.WriteString(name));
 
     /// <summary>Forgets the machine without touching its processes.</summary>
     public Task UnregisterMachineAsync(string name) =>
-        CallAsync("UnregisterMachine", name, "s", w => w.WriteString(name));
+        CallAsync("UnregisterMachine", name, "s", (ref MessageWriter w) => w.WriteString(name));
 
     public Task KillMachineAsync(string name, MachineKillWho who, int signal) =>
-        CallAsync("KillMachine", name, "ssi", w =>
+        CallAsync("KillMachine", name, "ssi", (ref MessageWriter w) =>
         {
             w.WriteString(name);
             w.WriteString(who == MachineKillWho.Leader ? "leader" : "all");
@@ -96,7 +96,7 @@ public sealed class MachineManager : IAsyncDisposable
     {
         try
         {
-            return await CallAsync("GetMachine", name, "s", w => w.WriteString(name), BusCalls.ReadObjectPath);
+            return await CallAsync("GetMachine", name, "s", (ref MessageWriter w) => w.WriteString(name), BusCalls.ReadObjectPath);
         }
         catch (SystemdCallException e) when (e.DBusErrorName == DBusErrors.NoSuchMachine)
         {
@@ -118,7 +118,7 @@ public sealed class MachineManager : IAsyncDisposable
         string path;
         try
         {
-            path = await CallAsync("GetMachineByPID", subject, "u", w => w.WriteUInt32(pid), BusCalls.ReadObjectPath, isSubject: true);
+            path = await CallAsync("GetMachineByPID", subject, "u", (ref MessageWriter w) => w.WriteUInt32(pid), BusCalls.ReadObjectPath, isSubject: true);
         }
         catch (SystemdCallException e) when (e.DBusErrorName is DBusErrors.NoMachineForPid or DBusErrors.NoSuchMachine)
         {
@@ -128,7 +128,7 @@ public sealed class MachineManager : IAsyncDisposable
     }
 
     public Task<IReadOnlyList<MachineListing>> ListMachinesAsync() =>
-        CallAsync("ListMachines", "machines", null, static _ => { }, static (Message m, object? _) =>
+        CallAsync("ListMachines", "machines", null, static (ref MessageWriter _) => { }, static (Message m, object? _) =>
         {
             Reader reader = m.GetBodyReader();
             var list = new List<MachineListing>();
@@ -171,7 +171,7 @@ public sealed class MachineManager : IAsyncDisposable
             ObjectPath: path);
     }
 
-    private static void WriteMachineHead(MessageWriter w, string name, MachineId id, string service, string @class,
+    private static void WriteMachineHead(ref MessageWriter w, string name, MachineId id, string service, string @class,
         uint leaderPid, string rootDirectory)
     {
         w.WriteString(name);
@@ -184,22 +184,18 @@ public sealed class MachineManager : IAsyncDisposable
 
     private static string Subject(string name) => $"machine \"{name}\"";
 
-    private Task CallAsync(string member, string name, string? signature, Action<MessageWriter> writeArguments)
+    private Task CallAsync(string member, string name, string? signature, MessageBodyWriter writeArguments)
     {
-        using MessageWriter writer = _connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(destination: Destination, path: ManagerPath, @interface: ManagerInterface,
-            member: member, signature: signature);
-        writeArguments(writer);
-        return BusCalls.CallAsync(_connection, writer.CreateMessage(), Subject(name));
+        MessageBuffer message = BusCalls.CreateCall(_connection, Destination, ManagerPath, ManagerInterface, member, signature,
+            writeArguments);
+        return BusCalls.CallAsync(_connection, message, Subject(name));
     }
 
-    private Task<T> CallAsync<T>(string member, string nameOrSubject, string? signature, Action<MessageWriter> writeArguments,
+    private Task<T> CallAsync<T>(string member, string nameOrSubject, string? signature, MessageBodyWriter writeArguments,
         MessageValueReader<T> reader, bool isSubject = false)
     {
-        using MessageWriter writer = _connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(destination: Destination, path: ManagerPath, @interface: ManagerInterface,
-            member: member, signature: signature);
-        writeArguments(writer);
-        return BusCalls.CallAsync(_connection, writer.CreateMessage(), reader, isSubject ? nameOrSubject : Subject(nameOrSubject));
+        MessageBuffer message = BusCalls.CreateCall(_connection, Destination, ManagerPath, ManagerInterface, member, signature,
+            writeArguments);
+        return BusCalls.CallAsync(_connection, message, reader, isSubject ? nameOrSubject : Subject(nameOrSubject));
     }
 }

@@ -21,16 +21,22 @@ internal sealed class JobWaiter : IDisposable
     private readonly Dictionary<string, TaskCompletionSource<JobRemoved>> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (JobRemoved Result, long Timestamp)> _early = new(StringComparer.Ordinal);
     private IDisposable? _subscription;
+    private long _earlyResults;
     private Exception? _broken;
 
     private JobWaiter() { }
 
+    /// <summary>A waiter fed only through <see cref="Deliver"/>: the bookkeeping without a bus, for tests.</summary>
+    internal static JobWaiter CreateDetached() => new();
+
     public static async Task<JobWaiter> StartAsync(DBusConnection connection)
     {
         var waiter = new JobWaiter();
+        // Sender narrows the bus daemon's routing to signals sent by systemd's own connection.
         var rule = new MatchRule
         {
             Type = MessageType.Signal,
+            Sender = SystemdManager.Destination,
             Path = SystemdManager.ManagerPath,
             Interface = SystemdManager.ManagerInterface,
             Member = "JobRemoved",
@@ -43,6 +49,18 @@ internal sealed class JobWaiter : IDisposable
         return waiter;
     }
 
+    /// <summary>How many waits found their job already finished (JobRemoved before the reply): for tests.</summary>
+    public long EarlyResults
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _earlyResults;
+            }
+        }
+    }
+
     /// <summary>Completes with the job's JobRemoved, whether it came before or after this call.</summary>
     public Task<JobRemoved> WaitAsync(string jobPath, CancellationToken cancellationToken)
     {
@@ -51,6 +69,7 @@ internal sealed class JobWaiter : IDisposable
         {
             if (_early.Remove(jobPath, out var early))
             {
+                _earlyResults++;
                 return Task.FromResult(early.Result);
             }
             if (_broken is not null)
@@ -95,7 +114,12 @@ internal sealed class JobWaiter : IDisposable
                 inner: error));
             return;
         }
-        JobRemoved value = notification.Value;
+        Deliver(notification.Value);
+    }
+
+    /// <summary>Hands a JobRemoved to its waiter, or keeps it for a waiter still to come.</summary>
+    internal void Deliver(JobRemoved value)
+    {
         TaskCompletionSource<JobRemoved>? waiter;
         lock (_gate)
         {
@@ -124,7 +148,7 @@ internal sealed class JobWaiter : IDisposable
         }
     }
 
-    private void FailAll(Exception failure)
+    internal void FailAll(Exception failure)
     {
         List<TaskCompletionSource<JobRemoved>> waiters;
         lock (_gate)

@@ -1,3 +1,4 @@
+using PodUnits.Systemd.Bus;
 using Tmds.DBus.Protocol;
 
 namespace PodUnits.Systemd.Units;
@@ -45,11 +46,11 @@ public sealed partial class SystemdManager
     {
         ArgumentException.ThrowIfNullOrEmpty(unitName);
         ArgumentNullException.ThrowIfNull(properties);
-        return RunJobAsync("StartTransientUnit", "start", unitName, writer =>
+        return RunJobAsync("StartTransientUnit", "start", unitName, (ref MessageWriter writer) =>
         {
             writer.WriteString(unitName);
             writer.WriteString(mode);
-            UnitProperty.WriteArray(writer, properties);
+            UnitProperty.WriteArray(ref writer, properties);
             // aux: a(sa(sv)), auxiliary units created with this one; PodUnits needs none.
             ArrayStart aux = writer.WriteArrayStart(DBusType.Struct);
             writer.WriteArrayEnd(aux);

@@ -32,6 +32,9 @@ public sealed partial class SystemdManager : IAsyncDisposable
     /// <summary>The bus connection; <see cref="Machines"/> shares it.</summary>
     public DBusConnection Connection => _connection;
 
+    /// <summary>Jobs whose JobRemoved came before the reply that named them (diagnostics for tests).</summary>
+    internal long JobsFinishedBeforeReply => _jobs.EarlyResults;
+
     /// <summary>systemd-machined over the same connection.</summary>
     public MachineManager Machines => _machines ??= new MachineManager(_connection);
 
@@ -64,7 +67,7 @@ public sealed partial class SystemdManager : IAsyncDisposable
         var manager = new SystemdManager(connection, ownsConnection, jobs);
         try
         {
-            await manager.CallManagerAsync("Subscribe", "systemd", static _ => { }, signature: null);
+            await manager.CallManagerAsync("Subscribe", "systemd", static (ref MessageWriter _) => { }, signature: null);
         }
         catch
         {
@@ -89,7 +92,7 @@ public sealed partial class SystemdManager : IAsyncDisposable
     {
         try
         {
-            return await CallManagerAsync("GetUnit", Subject(unitName), w => w.WriteString(unitName), "s", BusCalls.ReadObjectPath);
+            return await CallManagerAsync("GetUnit", Subject(unitName), (ref MessageWriter w) => w.WriteString(unitName), "s", BusCalls.ReadObjectPath);
         }
         catch (SystemdCallException e) when (e.DBusErrorName == DBusErrors.NoSuchUnit)
         {
@@ -99,7 +102,7 @@ public sealed partial class SystemdManager : IAsyncDisposable
 
     /// <summary>The object path of a unit, loading it from disk if needed (it may be "not-found").</summary>
     public Task<string> LoadUnitAsync(string unitName) =>
-        CallManagerAsync("LoadUnit", Subject(unitName), w => w.WriteString(unitName), "s", BusCalls.ReadObjectPath);
+        CallManagerAsync("LoadUnit", Subject(unitName), (ref MessageWriter w) => w.WriteString(unitName), "s", BusCalls.ReadObjectPath);
 
     /// <summary>StartUnit (mode "replace") and wait for the job.</summary>
     public Task StartUnitAsync(string unitName, CancellationToken cancellationToken = default) =>
@@ -107,7 +110,7 @@ public sealed partial class SystemdManager : IAsyncDisposable
 
     /// <summary>StartUnit and wait for the job. <paramref name="mode"/>: replace, fail, isolate, ...</summary>
     public Task StartUnitAsync(string unitName, string mode, CancellationToken cancellationToken) =>
-        RunJobAsync("StartUnit", "start", unitName, w => { w.WriteString(unitName); w.WriteString(mode); }, "ss", cancellationToken);
+        RunJobAsync("StartUnit", "start", unitName, (ref MessageWriter w) => { w.WriteString(unitName); w.WriteString(mode); }, "ss", cancellationToken);
 
     /// <summary>StopUnit (mode "replace") and wait until the unit is stopped.</summary>
     public Task StopUnitAsync(string unitName, CancellationToken cancellationToken = default) =>
@@ -115,11 +118,11 @@ public sealed partial class SystemdManager : IAsyncDisposable
 
     /// <summary>StopUnit and wait until the unit is stopped.</summary>
     public Task StopUnitAsync(string unitName, string mode, CancellationToken cancellationToken) =>
-        RunJobAsync("StopUnit", "stop", unitName, w => { w.WriteString(unitName); w.WriteString(mode); }, "ss", cancellationToken);
+        RunJobAsync("StopUnit", "stop", unitName, (ref MessageWriter w) => { w.WriteString(unitName); w.WriteString(mode); }, "ss", cancellationToken);
 
     /// <summary>Sends <paramref name="signal"/> to the unit's processes (no job; returns once sent).</summary>
     public Task KillUnitAsync(string unitName, KillWho who, int signal) =>
-        CallManagerAsync("KillUnit", Subject(unitName), w =>
+        CallManagerAsync("KillUnit", Subject(unitName), (ref MessageWriter w) =>
         {
             w.WriteString(unitName);
             w.WriteString(who.ToDBus());
@@ -131,21 +134,21 @@ public sealed partial class SystemdManager : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(properties);
         IReadOnlyList<UnitProperty> list = properties.ToProperties();
-        return CallManagerAsync("SetUnitProperties", Subject(unitName), w =>
+        return CallManagerAsync("SetUnitProperties", Subject(unitName), (ref MessageWriter w) =>
         {
             w.WriteString(unitName);
             w.WriteBool(runtime);
-            UnitProperty.WriteArray(w, list);
+            UnitProperty.WriteArray(ref w, list);
         }, "sba(sv)");
     }
 
     /// <summary>Drops the reference AddRef=yes took for this client.</summary>
     public Task UnrefUnitAsync(string unitName) =>
-        CallManagerAsync("UnrefUnit", Subject(unitName), w => w.WriteString(unitName), "s");
+        CallManagerAsync("UnrefUnit", Subject(unitName), (ref MessageWriter w) => w.WriteString(unitName), "s");
 
     /// <summary>Forgets a failed unit's state so a transient one can be collected and its name reused.</summary>
     public Task ResetFailedUnitAsync(string unitName) =>
-        CallManagerAsync("ResetFailedUnit", Subject(unitName), w => w.WriteString(unitName), "s");
+        CallManagerAsync("ResetFailedUnit", Subject(unitName), (ref MessageWriter w) => w.WriteString(unitName), "s");
 
     /// <summary>
     /// Abandons a scope: systemd stops waiting for its creator, and the scope ends when its
@@ -156,40 +159,30 @@ public sealed partial class SystemdManager : IAsyncDisposable
         string subject = Subject(unitName);
         string path = await GetUnitAsync(unitName)
             ?? throw new SystemdCallException(subject, $"not loaded (no such unit) ({DBusErrors.NoSuchUnit})", DBusErrors.NoSuchUnit);
-        await BusCalls.CallAsync(_connection, AbandonMessage(path), subject);
-    }
-
-    private MessageBuffer AbandonMessage(string scopePath)
-    {
-        using MessageWriter writer = _connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(destination: Destination, path: scopePath, @interface: "org.freedesktop.systemd1.Scope",
-            member: "Abandon", signature: null);
-        return writer.CreateMessage();
+        MessageBuffer message = BusCalls.CreateCall(_connection, Destination, path, "org.freedesktop.systemd1.Scope", "Abandon",
+            signature: null, body: null);
+        await BusCalls.CallAsync(_connection, message, subject);
     }
 
     internal static string Subject(string unitName) => $"unit {unitName}";
 
-    private Task CallManagerAsync(string member, string subject, Action<MessageWriter> writeArguments, string? signature)
+    private Task CallManagerAsync(string member, string subject, MessageBodyWriter writeArguments, string? signature)
     {
-        using MessageWriter writer = _connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(destination: Destination, path: ManagerPath, @interface: ManagerInterface,
-            member: member, signature: signature);
-        writeArguments(writer);
-        return BusCalls.CallAsync(_connection, writer.CreateMessage(), subject);
+        MessageBuffer message = BusCalls.CreateCall(_connection, Destination, ManagerPath, ManagerInterface, member, signature,
+            writeArguments);
+        return BusCalls.CallAsync(_connection, message, subject);
     }
 
-    private Task<T> CallManagerAsync<T>(string member, string subject, Action<MessageWriter> writeArguments, string? signature,
+    private Task<T> CallManagerAsync<T>(string member, string subject, MessageBodyWriter writeArguments, string? signature,
         MessageValueReader<T> reader)
     {
-        using MessageWriter writer = _connection.GetMessageWriter();
-        writer.WriteMethodCallHeader(destination: Destination, path: ManagerPath, @interface: ManagerInterface,
-            member: member, signature: signature);
-        writeArguments(writer);
-        return BusCalls.CallAsync(_connection, writer.CreateMessage(), reader, subject);
+        MessageBuffer message = BusCalls.CreateCall(_connection, Destination, ManagerPath, ManagerInterface, member, signature,
+            writeArguments);
+        return BusCalls.CallAsync(_connection, message, reader, subject);
     }
 
     /// <summary>Calls a method that returns a job path, then waits for that job's JobRemoved.</summary>
-    private async Task RunJobAsync(string member, string verb, string unitName, Action<MessageWriter> writeArguments,
+    private async Task RunJobAsync(string member, string verb, string unitName, MessageBodyWriter writeArguments,
         string signature, CancellationToken cancellationToken)
     {
         string subject = Subject(unitName);

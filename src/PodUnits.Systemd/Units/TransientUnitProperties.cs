@@ -1,3 +1,4 @@
+using PodUnits.Systemd.Bus;
 using Tmds.DBus.Protocol;
 
 namespace PodUnits.Systemd.Units;
@@ -91,7 +92,7 @@ public sealed class TransientUnitProperties
     private static UnitProperty ExecStartProperty(IReadOnlyList<ExecCommand> commands)
     {
         ExecCommand[] copy = [.. commands];
-        return UnitProperty.Custom("ExecStart", "a(sasb)", writer =>
+        return UnitProperty.Custom("ExecStart", "a(sasb)", (ref MessageWriter writer) =>
         {
             ArrayStart start = writer.WriteArrayStart(DBusType.Struct);
             foreach (ExecCommand command in copy)

@@ -1,3 +1,4 @@
+using PodUnits.Systemd.Bus;
 using Tmds.DBus.Protocol;
 
 namespace PodUnits.Systemd.Units;
@@ -10,9 +11,9 @@ namespace PodUnits.Systemd.Units;
 /// </summary>
 public sealed class UnitProperty
 {
-    private readonly Action<MessageWriter> _writeValue;
+    private readonly MessageBodyWriter _writeValue;
 
-    private UnitProperty(string name, string signature, Action<MessageWriter> writeValue)
+    private UnitProperty(string name, string signature, MessageBodyWriter writeValue)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(signature);
@@ -27,49 +28,49 @@ public sealed class UnitProperty
     /// <summary>The D-Bus signature of the value, e.g. <c>t</c> or <c>a(sasb)</c>.</summary>
     public string Signature { get; }
 
-    public static UnitProperty OfString(string name, string value) => new(name, "s", w => w.WriteString(value));
-    public static UnitProperty OfBool(string name, bool value) => new(name, "b", w => w.WriteBool(value));
-    public static UnitProperty OfInt32(string name, int value) => new(name, "i", w => w.WriteInt32(value));
-    public static UnitProperty OfUInt32(string name, uint value) => new(name, "u", w => w.WriteUInt32(value));
-    public static UnitProperty OfUInt64(string name, ulong value) => new(name, "t", w => w.WriteUInt64(value));
+    public static UnitProperty OfString(string name, string value) => new(name, "s", (ref MessageWriter w) => w.WriteString(value));
+    public static UnitProperty OfBool(string name, bool value) => new(name, "b", (ref MessageWriter w) => w.WriteBool(value));
+    public static UnitProperty OfInt32(string name, int value) => new(name, "i", (ref MessageWriter w) => w.WriteInt32(value));
+    public static UnitProperty OfUInt32(string name, uint value) => new(name, "u", (ref MessageWriter w) => w.WriteUInt32(value));
+    public static UnitProperty OfUInt64(string name, ulong value) => new(name, "t", (ref MessageWriter w) => w.WriteUInt64(value));
 
     public static UnitProperty OfStringArray(string name, IReadOnlyList<string> values)
     {
         string[] copy = [.. values];
-        return new(name, "as", w => w.WriteArray(copy));
+        return new(name, "as", (ref MessageWriter w) => w.WriteArray(copy));
     }
 
     public static UnitProperty OfUInt32Array(string name, IReadOnlyList<uint> values)
     {
         uint[] copy = [.. values];
-        return new(name, "au", w => w.WriteArray(copy));
+        return new(name, "au", (ref MessageWriter w) => w.WriteArray(copy));
     }
 
     /// <summary>
     /// Any other type: <paramref name="writeValue"/> writes a value of exactly
     /// <paramref name="signature"/> (systemd rejects a mismatch with InvalidArgs).
     /// </summary>
-    public static UnitProperty Custom(string name, string signature, Action<MessageWriter> writeValue)
+    public static UnitProperty Custom(string name, string signature, MessageBodyWriter writeValue)
     {
         ArgumentNullException.ThrowIfNull(writeValue);
         return new(name, signature, writeValue);
     }
 
     /// <summary>Writes the (sv) struct: name, then the variant (its signature, then the value).</summary>
-    internal void WriteTo(MessageWriter writer)
+    internal void WriteTo(ref MessageWriter writer)
     {
         writer.WriteStructureStart();
         writer.WriteString(Name);
         writer.WriteSignature(Signature);
-        _writeValue(writer);
+        _writeValue(ref writer);
     }
 
-    internal static void WriteArray(MessageWriter writer, IEnumerable<UnitProperty> properties)
+    internal static void WriteArray(ref MessageWriter writer, IEnumerable<UnitProperty> properties)
     {
         ArrayStart start = writer.WriteArrayStart(DBusType.Struct);
         foreach (UnitProperty property in properties)
         {
-            property.WriteTo(writer);
+            property.WriteTo(ref writer);
         }
         writer.WriteArrayEnd(start);
     }

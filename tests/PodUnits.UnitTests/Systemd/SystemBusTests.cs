@@ -22,7 +22,7 @@ public sealed class SystemBusTests
     {
         SystemdCallException e = DBusErrors.ToException("unit podunits-x.scope", DBusErrors.UnitExists,
             "Unit podunits-x.scope was already loaded or has a fragment file.");
-        Assert.Equal("unit podunits-x.scope: already exists: Unit podunits-x.scope was already loaded or has a fragment file "
+        Assert.Equal("unit podunits-x.scope: already exists (a unit of this name is loaded or has a unit file) "
             + "(org.freedesktop.systemd1.UnitExists)", e.Message);
         Assert.Equal(DBusErrors.UnitExists, e.DBusErrorName);
     }
