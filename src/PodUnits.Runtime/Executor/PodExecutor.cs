@@ -69,13 +69,7 @@ public sealed partial class PodExecutor : IDisposable
         {
             _notify.Status("preparing");
             string planPath = PodState.Prepare(_plan, JsonSerializer.Serialize(_plan, PlanJsonContext.Default.PodPlan));
-            Console.Error.WriteLine("DEBUG before: " + await systemd.GetUnitAsync("dbus.service").ConfigureAwait(false));
             StartPodInit(planPath);
-            Console.Error.WriteLine("DEBUG after: " + await systemd.GetUnitAsync("dbus.service").ConfigureAwait(false));
-            if (Environment.GetEnvironmentVariable("DEBUG_EMPTY_ID") is not null)
-            {
-                await systemd.Machines.RegisterMachineAsync(_plan.Name, MachineId.Empty, "podunits", "container", (uint)_initPid, "/").ConfigureAwait(false);
-            }
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
             await systemd.Machines.RegisterMachineAsync(_plan.Name, MachineId.Parse(_plan.MachineId), "podunits", "container",
