@@ -36,6 +36,16 @@ public sealed partial class PodExecutor
                     failure ??= string.Join(' ', words[1..]);
                     Log(failure);
                     break;
+                case ["drain", ..]:
+                    _ = Task.Run(() =>
+                    {
+                        foreach (LogForwarder f in _forwarders)
+                        {
+                            f.Join(TimeSpan.FromSeconds(8));
+                        }
+                        _control?.Send("drained");
+                    });
+                    break;
                 case ["signal-stop"]:
                     if (!_stopping)
                     {

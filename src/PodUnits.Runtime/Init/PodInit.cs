@@ -28,6 +28,10 @@ public sealed class PodInit : IDisposable
     private readonly Dictionary<int, ContainerPlan> _running = [];
     private readonly Dictionary<string, int> _syncFds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _exitCodes = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _outputFds = [];
+    private int _journaldPid;
+    private bool _journaldExited;
+    private bool _drained;
     private bool _stopRequested;
     private bool _reboot;
 
@@ -43,6 +47,7 @@ public sealed class PodInit : IDisposable
             Check.Io(LibcExtra.fcntl(fd, LibcExtra.F_SETFD, LibcExtra.FD_CLOEXEC), "fcntl F_SETFD");
         }
         using var init = new PodInit(plan);
+        init._outputFds.UnionWith(Enumerable.Range(4, 2 * plan.Containers.Count));
         return init.Supervise(json);
     }
 
@@ -53,6 +58,7 @@ public sealed class PodInit : IDisposable
         try
         {
             PodInitSetup.Prepare(_plan, json);
+            _journaldPid = PodJournald.Start();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.PodUnitsException)
         {
@@ -119,11 +125,23 @@ public sealed class PodInit : IDisposable
             {
                 LibcExtra.close(syncRead);
                 LibcExtra.close(devNull);
+                // The container holds its output pipes now; our copies would keep them from
+                // ending when it does.
+                CloseOutput(4 + (2 * index));
+                CloseOutput(5 + (2 * index));
             }
             _running[pid] = c;
             _syncFds[c.Name] = syncWrite;
             _control.Send($"started {c.Name} {pid}");
             return true;
+        }
+    }
+
+    private void CloseOutput(int fd)
+    {
+        if (_outputFds.Remove(fd))
+        {
+            LibcExtra.close(fd);
         }
     }
 
@@ -187,14 +205,36 @@ public sealed class PodInit : IDisposable
                 Monitor.Wait(_lock, TimeSpan.FromMilliseconds(100));
             }
         }
-        LibcExtra.kill(-1, 9); // everything in this PID namespace but us
+        PodJournald.KillAllBut(_journaldPid); // whatever is left of the containers
         lock (_lock)
         {
             while (_running.Count > 0)
             {
                 Monitor.Wait(_lock, TimeSpan.FromMilliseconds(100));
             }
+            // The executor forwards the containers' last lines to our journald too: wait
+            // until it has, then stop journald cleanly (SIGTERM syncs its files).
+            foreach (int fd in _outputFds.ToArray())
+            {
+                CloseOutput(fd);
+            }
+            _control.Send("drain");
+            DateTime drainDeadline = DateTime.UtcNow.AddSeconds(10);
+            while (!_drained && DateTime.UtcNow < drainDeadline)
+            {
+                Monitor.Wait(_lock, TimeSpan.FromMilliseconds(100));
+            }
+            if (_journaldPid > 0)
+            {
+                LibcExtra.kill(_journaldPid, 15);
+                DateTime journaldDeadline = DateTime.UtcNow.AddSeconds(3);
+                while (!_journaldExited && DateTime.UtcNow < journaldDeadline)
+                {
+                    Monitor.Wait(_lock, TimeSpan.FromMilliseconds(50));
+                }
+            }
         }
+        LibcExtra.kill(-1, 9);
         int result = _reboot ? RebootExitCode : code == 0 ? PodExitCode() : code;
         _control.Send($"exiting {result}");
         return result;
@@ -213,6 +253,11 @@ public sealed class PodInit : IDisposable
             }
             lock (_lock)
             {
+                if (pid == _journaldPid)
+                {
+                    _journaldExited = true;
+                    Monitor.PulseAll(_lock);
+                }
                 if (_running.Remove(pid, out ContainerPlan? c))
                 {
                     int code = Spawner.ExitCodeOf(status);
@@ -242,6 +287,14 @@ public sealed class PodInit : IDisposable
                         LibcExtra.write(fd, &go, 1);
                         LibcExtra.close(fd);
                     }
+                }
+            }
+            else if (words is ["drained", ..])
+            {
+                lock (_lock)
+                {
+                    _drained = true;
+                    Monitor.PulseAll(_lock);
                 }
             }
             else if (words is ["stop", ..])

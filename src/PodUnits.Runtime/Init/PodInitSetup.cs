@@ -27,6 +27,7 @@ internal static unsafe class PodInitSetup
         File.WriteAllText($"{PodRun}/etc/hostname", plan.Hostname + "\n");
         File.WriteAllText($"{PodRun}/etc/hosts", HostsFile(plan));
         File.WriteAllText($"{PodRun}/etc/resolv.conf", plan.ResolvConf ?? hostResolv);
+        PodJournal(plan);
         foreach (EmptyDirPlan v in plan.EmptyDirs.Where(v => v.Memory))
         {
             Directory.CreateDirectory(v.Path);
@@ -42,6 +43,34 @@ internal static unsafe class PodInitSetup
         {
             LoopbackUp();
         }
+    }
+
+    /// <summary>
+    /// What the pod's own journald needs in the pod's mount namespace (FACTS.md): the pod's
+    /// machine ID as /etc/machine-id, and as /var/log/journal only the pod's journal
+    /// directory, bound from the host, so `journalctl -M` sees the pod's journal and not the host's.
+    /// </summary>
+    private static void PodJournal(PodPlan plan)
+    {
+        File.WriteAllText($"{PodRun}/machine-id", plan.MachineId + "\n");
+        if (File.Exists("/etc/machine-id"))
+        {
+            Check.Io(LibcExtra.mount($"{PodRun}/machine-id", "/etc/machine-id", null, LibcExtra.MS_BIND, null), "mount bind", "/etc/machine-id");
+        }
+        if (plan.JournalDir is null)
+        {
+            return;
+        }
+        // The host directory may be under /var/log itself: hold it at a staging point
+        // before the tmpfs hides it.
+        string staging = $"{PodRun}/journal";
+        Directory.CreateDirectory(staging);
+        Check.Io(LibcExtra.mount(plan.JournalDir, staging, null, LibcExtra.MS_BIND, null), "mount bind", plan.JournalDir);
+        Check.Io(LibcExtra.mount("tmpfs", "/var/log", "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV, "mode=0755"), "mount tmpfs", "/var/log");
+        string inside = $"/var/log/journal/{plan.MachineId}";
+        Directory.CreateDirectory(inside);
+        Check.Io(LibcExtra.mount(staging, inside, null, LibcExtra.MS_BIND, null), "mount bind", inside);
+        Check.Io(LibcExtra.umount2(staging, LibcExtra.MNT_DETACH), "umount2", staging);
     }
 
     public static string HostsFile(PodPlan plan)

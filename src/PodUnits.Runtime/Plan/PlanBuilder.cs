@@ -67,6 +67,7 @@ public static class PlanBuilder
             StateDir = stateDir,
             TerminationGracePeriodSeconds = spec.TerminationGracePeriodSeconds ?? 30,
             ResolvConf = ResolvConf(spec),
+            JournalDir = Directory.Exists("/var/log/journal") ? $"/var/log/journal/{machineId}" : $"{stateDir}/journal/{machineId}",
             HostsLines = [.. spec.HostAliases.Select(a => $"{a.Ip}\t{string.Join(' ', a.Hostnames)}")],
             EmptyDirs = emptyDirs,
             Containers = containers,

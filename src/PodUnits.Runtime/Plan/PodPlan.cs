@@ -18,6 +18,9 @@ public sealed class PodPlan
     /// <summary>/var/lib/podunits/pods/NAME: upper layers, volumes.</summary>
     public required string StateDir { get; init; }
     public int TerminationGracePeriodSeconds { get; init; } = 30;
+    /// <summary>The host directory the pod's own journald writes to (like nspawn's
+    /// --link-journal): /var/log/journal/MACHINE-ID, readable on the host after the pod stops.</summary>
+    public string? JournalDir { get; init; }
     /// <summary>The text of /etc/resolv.conf inside the pod, or null to copy the host's.</summary>
     public string? ResolvConf { get; init; }
     /// <summary>Extra "IP NAME..." lines of /etc/hosts (hostAliases).</summary>

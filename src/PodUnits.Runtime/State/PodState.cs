@@ -63,6 +63,10 @@ public static class PodState
             }
             Directory.CreateDirectory(v.Path);
         }
+        if (plan.JournalDir is not null)
+        {
+            Directory.CreateDirectory(plan.JournalDir);
+        }
         string dir = PodPaths.RuntimeDir(plan.Name);
         Directory.CreateDirectory(dir);
         string path = $"{dir}/plan.json";
