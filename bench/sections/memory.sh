@@ -30,12 +30,12 @@ for _ in $(seq 1 "$runs"); do
     fi
     systemctl stop pod@benchmem || true
 
-    systemd-run -q --unit=bench-nspawn-mem systemd-nspawn -q --register=yes -D "$rootfs" /bin/sleep infinity
+    systemd-run -q --collect --unit=bench-nspawn-mem systemd-nspawn -q --register=yes -D "$rootfs" /bin/sleep infinity
     sleep 1
     rss_kb "$(systemctl show -P MainPID bench-nspawn-mem)" >>"$dir/nspawn"
     systemctl stop bench-nspawn-mem || true
 
-    systemd-run -q --unit=bench-podman-mem podman run --rm --network=host --name benchmem localhost/busybox:bench sleep infinity
+    systemd-run -q --collect --unit=bench-podman-mem podman run --rm --network=host --name benchmem localhost/busybox:bench sleep infinity
     sleep 2
     # shellcheck disable=SC2046
     rss_kb $(pgrep -x conmon) >>"$dir/conmon"

@@ -39,24 +39,31 @@ echo "start until READY and stop until inactive (ms)"
 # Each contender is a service started with systemctl semantics: PodUnits' pod@.service
 # (Type=notify, READY once the container runs) and nspawn as a Type=notify transient service.
 dir=$(mktemp -d)
-start_nspawn="systemd-run -q --unit=bench-nspawn -p Type=notify systemd-nspawn -q --register=yes --notify-ready=no -D $rootfs /bin/sleep infinity"
+start_nspawn="systemd-run -q --collect --unit=bench-nspawn -p Type=notify systemd-nspawn -q --register=yes --notify-ready=no -D $rootfs /bin/sleep infinity"
 for run in $(seq 0 "$BENCH_RUNS"); do
     for who in podunits nspawn floor; do
         case $who in
             podunits) up="systemctl start pod@benchidle"; down="systemctl stop pod@benchidle";;
             nspawn) up=$start_nspawn; down="systemctl stop bench-nspawn";;
-            floor) up="systemd-run -q --unit=bench-floor -p Type=exec /bin/sleep infinity"; down="systemctl stop bench-floor";;
+            floor) up="systemd-run -q --collect --unit=bench-floor -p Type=exec /bin/sleep infinity"; down="systemctl stop bench-floor";;
         esac
-        t0=$(now_ns); $up >/dev/null 2>&1 || echo "$who" >>"$dir/failed"; t1=$(now_ns)
+        t0=$(now_ns)
+        if ! $up >/dev/null 2>"$dir/err"; then
+            echo "$who" >>"$dir/failed"; echo "    $who: start failed: $(head -c 200 "$dir/err")" >&2
+            $down >/dev/null 2>&1 || true; continue
+        fi
+        t1=$(now_ns)
         $down >/dev/null 2>&1 || true; t2=$(now_ns)
         [ "$run" = 0 ] && continue   # warm-up
         awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e6 }' >>"$dir/$who.up"
         awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.3f\n", (b - a) / 1e6 }' >>"$dir/$who.down"
     done
 done
-record start-stop "podunits: systemctl start pod@x" "start to READY" ms "$dir/podunits.up"
-record start-stop "nspawn as Type=notify service" "start to READY" ms "$dir/nspawn.up"
-record start-stop "floor: systemd-run sleep service" "start to READY" ms "$dir/floor.up"
+failures() { local n; n=$(grep -cx "$1" "$dir/failed" 2>/dev/null || true); [ "${n:-0}" = 0 ] || echo "$n failed starts"; }
+touch "$dir"/{podunits,nspawn,floor}.{up,down}
+record start-stop "podunits: systemctl start pod@x" "start to READY" ms "$dir/podunits.up" "$(failures podunits)"
+record start-stop "nspawn as Type=notify service" "start to READY" ms "$dir/nspawn.up" "$(failures nspawn)"
+record start-stop "floor: systemd-run sleep service" "start to READY" ms "$dir/floor.up" "$(failures floor)"
 record start-stop "podunits: systemctl stop pod@x" "stop to inactive" ms "$dir/podunits.down"
 record start-stop "nspawn as Type=notify service" "stop to inactive" ms "$dir/nspawn.down"
 record start-stop "floor: systemd-run sleep service" "stop to inactive" ms "$dir/floor.down"

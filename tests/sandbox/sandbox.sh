@@ -109,6 +109,16 @@ case ${state_now:-} in
     *) echo "sandbox: $name did not come up in 30 s (state: ${state_now:-none})" >&2; exit 1;;
 esac
 
+# nspawn mounts the cgroup v1 controllers read-only (hybrid hosts like this one), so the
+# inner systemd would report limits it never applies. Writes stay inside the sandbox's
+# own cgroup subtree (it has its own cgroup namespace); re-exec makes systemd see them rw.
+if nsenter -t "$inner" -a sh -c 'grep -q " /sys/fs/cgroup/memory .*ro," /proc/self/mountinfo' 2>/dev/null; then
+    nsenter -t "$inner" -a sh -c 'for c in /sys/fs/cgroup/*; do
+        [ -d "$c" ] && [ "$c" != /sys/fs/cgroup/unified ] && [ "$c" != /sys/fs/cgroup/systemd ] &&
+            mount -o remount,bind,rw "$c" 2>/dev/null; done; systemctl daemon-reexec' ||
+        echo "sandbox: could not make the cgroup controllers writable; limits will not apply" >&2
+fi
+
 # The command runs in the background so that a signal to this script interrupts `wait`
 # at once and the trap tears everything down (bash defers traps during a foreground
 # child). Its standard input is passed on explicitly: background jobs get /dev/null.

@@ -7,6 +7,8 @@ internal static class CommandTable
 {
     public static IEnumerable<Command> All()
     {
+        yield return StopCommand.Create();
+        yield return LogsCommand.Create();
         yield return VersionCommand.Create();
         yield return RunCommand.Create();
         yield return PodInitCommand.Create();

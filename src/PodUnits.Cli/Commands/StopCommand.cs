@@ -1,0 +1,26 @@
+using System.CommandLine;
+using PodUnits.Systemd.Units;
+
+namespace PodUnits.Cli.Commands;
+
+/// <summary><c>podunits stop NAME</c>: what `systemctl stop pod@NAME` does, over D-Bus, waiting
+/// until the pod is down (its containers get SIGTERM, then SIGKILL after the grace period).</summary>
+internal static class StopCommand
+{
+    public static Command Create()
+    {
+        var name = PodArgument.Create();
+        var command = new Command("stop", "Stop a running pod (like 'systemctl stop pod@NAME') and wait until it is down.")
+        {
+            name,
+        };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            string pod = PodArgument.Validated(parsed, name);
+            await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
+            await systemd.StopUnitAsync(PodArgument.UnitName(pod), cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,29 @@
+namespace PodUnits.Generator;
+
+/// <summary>
+/// What the generator derives from one pod definition: the settings of its
+/// pod@NAME.service drop-in and whether multi-user.target wants it. Pure data, so the
+/// definition-to-unit rules (<see cref="PodUnitSettingsMapper"/>) and the rendering
+/// (<see cref="DropInRenderer"/>) are tested without systemd.
+/// </summary>
+public sealed record PodUnitSettings
+{
+    public required string PodName { get; init; }
+
+    /// <summary>The definition file, shown by `systemctl status` as the unit's source.</summary>
+    public required string SourcePath { get; init; }
+
+    public required string Description { get; init; }
+
+    /// <summary>systemd's Restart= value: always, on-failure or no.</summary>
+    public required string Restart { get; init; }
+
+    /// <summary>TimeoutStopSec=: the pod's grace period plus the executor's own margin.</summary>
+    public required int TimeoutStopSeconds { get; init; }
+
+    /// <summary>Order after, and pull in, network-online.target.</summary>
+    public required bool NeedsNetwork { get; init; }
+
+    /// <summary>podunits.io/autostart: "true" — start at boot (multi-user.target wants it).</summary>
+    public required bool Autostart { get; init; }
+}

@@ -1,0 +1,28 @@
+namespace PodUnits.Journal;
+
+/// <summary>
+/// MESSAGE_ID values of PodUnits' lifecycle events (random 128-bit ids, generated once with
+/// systemd-id128 new). packaging/catalog/podunits.catalog explains each one, so
+/// <c>journalctl -x</c> shows the explanation; <c>journalctl MESSAGE_ID=...</c> finds them.
+/// The catalog text refers to the POD_NAME (and CONTAINER_NAME, EXIT_STATUS) fields: log these
+/// events with properties PodName, ContainerName, ExitStatus (the Serilog sink turns them
+/// into those fields).
+/// </summary>
+public static class JournalMessageIds
+{
+    /// <summary>Every container of a pod has started (or passed its readiness probe).</summary>
+    public const string PodStarted = "fab01f1b490242c188ec08ff0992a7b5";
+
+    /// <summary>A pod was stopped on request and all its containers have ended.</summary>
+    public const string PodStopped = "7507ac13d92d4312a944755840ba97c4";
+
+    /// <summary>A pod failed: a container could not start or the pod ended with an error.</summary>
+    public const string PodFailed = "47f8138c17ec4b04bb6a474a1f103986";
+
+    /// <summary>One container of a pod exited.</summary>
+    public const string ContainerExited = "081c01bc68744454afed010ab8cc050f";
+
+    /// <summary>The property that makes the Serilog sink set MESSAGE_ID, e.g.
+    /// <c>ForContext(JournalMessageIds.PropertyName, JournalMessageIds.PodStarted)</c>.</summary>
+    public const string PropertyName = "MessageId";
+}

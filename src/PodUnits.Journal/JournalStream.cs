@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using PodUnits.Core.Native;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace PodUnits.Journal;
+
+/// <summary>
+/// journald's stream protocol, what sd_journal_stream_fd(3) and StandardOutput=journal use:
+/// a connection to /run/systemd/journal/stdout that starts with seven header lines, after
+/// which every line written is one entry. journald reads many lines per read, so this is
+/// the cheapest way to log a stream of lines (FACTS.md measured about 3 times fewer of
+/// journald's cycles per line than a datagram per line), and the fd can be handed to a child
+/// as its stdout or stderr. journald stamps entries with the unit of the connecting process.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "systemd calls it the journal stream protocol")]
+public static class JournalStream
+{
+    /// <summary>journald's stream socket (systemd-journald.service(8)).</summary>
+    public const string DefaultSocketPath = "/run/systemd/journal/stdout";
+
+    private const int SendBufferSize = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// Connects and sends the header. The returned descriptor is close-on-exec; dup2(2) it
+    /// onto a child's fd 1 or 2 (dup2 clears the flag on the copy).
+    /// </summary>
+    /// <param name="identifier">SYSLOG_IDENTIFIER of every entry (no newline).</param>
+    /// <param name="priority">PRIORITY of lines without a level prefix.</param>
+    /// <param name="levelPrefix">Whether a leading "&lt;N&gt;" on a line sets its priority (sd-daemon(3) prefixes).</param>
+    /// <param name="socketPath">Another journald's stream socket, e.g. a pod's.</param>
+    public static unsafe SafeFileHandle OpenHandle(string identifier, JournalPriority priority = JournalPriority.Informational,
+        bool levelPrefix = false, string socketPath = DefaultSocketPath)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        ArgumentException.ThrowIfNullOrEmpty(socketPath);
+        if (identifier.Contains('\n', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("a journal stream identifier cannot contain a newline", nameof(identifier));
+        }
+        byte[] address = UnixAddress.Build(socketPath);
+        int fd = Check.Io(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket", socketPath);
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            fixed (byte* addressPointer = address)
+            {
+                int result;
+                do
+                {
+                    result = connect(fd, (sockaddr*)addressPointer, (socklen_t)address.Length);
+                }
+                while (result < 0 && errno == EINTR);
+                Check.Io(result, "connect", socketPath);
+            }
+            // journald never writes back; sd_journal_stream_fd() shuts the read side too.
+            Check.Io(shutdown(fd, SHUT_RD), "shutdown", socketPath);
+            int sendBuffer = SendBufferSize;
+            _ = setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, sizeof(int)); // best effort, as libsystemd
+            WriteAll(fd, Header(identifier, priority, levelPrefix), socketPath);
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary><see cref="OpenHandle"/> wrapped in an unbuffered write-only stream.</summary>
+    public static Stream Open(string identifier, JournalPriority priority = JournalPriority.Informational,
+        bool levelPrefix = false, string socketPath = DefaultSocketPath)
+    {
+        SafeFileHandle handle = OpenHandle(identifier, priority, levelPrefix, socketPath);
+        try
+        {
+            return new FileStream(handle, FileAccess.Write, bufferSize: 0);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The seven header lines: identifier, unit id (empty: journald uses the
+    /// peer's), priority, level prefix, then forward to syslog, kmsg, console (0: only as
+    /// journald.conf says), as in sd_journal_stream_fd() of systemd 252.</summary>
+    internal static byte[] Header(string identifier, JournalPriority priority, bool levelPrefix) =>
+        Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $"{identifier}\n\n{(int)priority}\n{(levelPrefix ? 1 : 0)}\n0\n0\n0\n"));
+
+    private static unsafe void WriteAll(int fd, byte[] data, string socketPath)
+    {
+        fixed (byte* bytes = data)
+        {
+            int done = 0;
+            while (done < data.Length)
+            {
+                long written = send(fd, bytes + done, (size_t)(data.Length - done), MSG_NOSIGNAL);
+                if (written < 0 && errno == EINTR)
+                {
+                    continue;
+                }
+                done += (int)Check.Io(written, "send", socketPath);
+            }
+        }
+    }
+}
