@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
+using PodUnits.Journal;
 using PodUnits.Runtime.Init;
 using PodUnits.Runtime.Logging;
 using PodUnits.Runtime.Plan;
@@ -30,6 +31,7 @@ public sealed partial class PodExecutor : IDisposable
     private readonly HashSet<string> _placed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _exits = new(StringComparer.Ordinal);
     private ControlChannel? _control;
+    private JournalClient? _podJournal;
     private int _initPid;
     private bool _stopping;
 
@@ -58,7 +60,11 @@ public sealed partial class PodExecutor : IDisposable
         return await executor.RunAsync().ConfigureAwait(false);
     }
 
-    public void Dispose() => _control?.Dispose();
+    public void Dispose()
+    {
+        _control?.Dispose();
+        _podJournal?.Dispose();
+    }
 
     private async Task<int> RunAsync()
     {
@@ -113,14 +119,17 @@ public sealed partial class PodExecutor : IDisposable
         }
         PodState.WritePids(_plan.Name, Environment.ProcessId, _initPid);
         _control = new ControlChannel(controlMine);
-        Func<TemporaryJournalSender?> hostJournal = JournalSinks.Host();
-        Func<TemporaryJournalSender?> podJournal = JournalSinks.Pod(_initPid);
+        // The pod's journald listens inside the pod's mount namespace; its socket is reached
+        // through the pod init's root. Sending to it from here keeps journalctl -M complete
+        // without a second reader in the pod.
+        _podJournal = new JournalClient($"/proc/{_initPid}/root{JournalClient.DefaultSocketPath}");
+        JournalClient[] journals = [JournalClient.Shared, _podJournal];
         for (int i = 0; i < _plan.Containers.Count; i++)
         {
             for (int stream = 0; stream < 2; stream++)
             {
                 var forwarder = new LogForwarder(readEnds[(2 * i) + stream], _plan.Name, _plan.MachineId, _plan.Containers[i],
-                    stderr: stream == 1, [hostJournal, podJournal]);
+                    stderr: stream == 1, journals);
                 forwarder.Start();
                 _forwarders.Add(forwarder);
             }

@@ -79,9 +79,16 @@ public sealed class PodInit : IDisposable
             {
                 continue;
             }
-            if (!StartContainer(i) || WaitForExit(c.Name) is var code && code != 0)
+            if (!StartContainer(i))
             {
-                return FinishStop(_stopRequested ? 0 : 1);
+                return FinishStop(0);
+            }
+            int code = WaitForExit(c.Name);
+            if (code != 0)
+            {
+                // A failed init container fails the pod with its status (Kubernetes would
+                // retry it under restartPolicy; here the unit's Restart= does).
+                return FinishStop(_stopRequested ? 0 : code);
             }
         }
         for (int i = 0; i < _plan.Containers.Count; i++)

@@ -1,29 +1,35 @@
 using Microsoft.Win32.SafeHandles;
+using PodUnits.Core.Errors;
+using PodUnits.Journal;
 using PodUnits.Runtime.Plan;
 
 namespace PodUnits.Runtime.Logging;
 
 /// <summary>
 /// Reads one container stream (stdout or stderr pipe) on its own thread, so a container
-/// that floods cannot hold back another, and forwards every line to the journal(s).
-/// Order within a stream is kept because one thread sends its lines in sequence.
+/// that floods cannot hold back another, and sends every line to each journal (the host's,
+/// and the pod's own for `journalctl -M`) as a native-protocol entry with podman's
+/// journald-driver fields plus POD_NAME and POD_ID. Order within a stream is kept because
+/// one thread sends its lines in sequence; a full journald socket blocks the thread (and
+/// then the container's writes), it never drops a line.
 /// </summary>
 public sealed class LogForwarder
 {
     private readonly Thread _thread;
 
     public LogForwarder(int pipeFd, string podName, string podId, ContainerPlan container, bool stderr,
-        IReadOnlyList<Func<TemporaryJournalSender?>> sinks)
+        IReadOnlyList<JournalClient> journals)
     {
         ArgumentNullException.ThrowIfNull(container);
         string full = ContainerIds.Full(podId, container.Name);
-        byte[] fields = TemporaryJournalSender.EncodeFields([
+        (string, string)[] fields =
+        [
             ("SYSLOG_IDENTIFIER", container.Name), ("CONTAINER_NAME", container.Name),
             ("CONTAINER_ID", full[..12]), ("CONTAINER_ID_FULL", full),
             ("POD_NAME", podName), ("POD_ID", podId),
-        ]);
-        int priority = stderr ? 3 : 6;
-        _thread = new Thread(() => Pump(pipeFd, fields, priority, sinks))
+            ("PRIORITY", stderr ? "3" : "6"),
+        ];
+        _thread = new Thread(() => Pump(pipeFd, fields, journals))
         {
             IsBackground = true,
             Name = $"log {container.Name} {(stderr ? "stderr" : "stdout")}",
@@ -35,23 +41,42 @@ public sealed class LogForwarder
     /// <summary>Waits until the stream ended (every writer closed it) and all lines were sent.</summary>
     public bool Join(TimeSpan timeout) => _thread.Join(timeout);
 
-    private static void Pump(int fd, byte[] fields, int priority, IReadOnlyList<Func<TemporaryJournalSender?>> sinks)
+    private static void Pump(int fd, (string Name, string Value)[] fields, IReadOnlyList<JournalClient> journals)
     {
-        var splitter = new LineSplitter();
+        using var entry = new JournalEntryBuilder();
+        foreach ((string name, string value) in fields)
+        {
+            entry.Add(name, value);
+        }
+        int shared = entry.Length;
+        var failed = new bool[journals.Count];
         void Emit(ReadOnlyMemory<byte> message, bool partial)
         {
-            foreach (Func<TemporaryJournalSender?> sink in sinks)
+            entry.ResetTo(shared);
+            if (partial)
+            {
+                entry.Add("CONTAINER_PARTIAL_MESSAGE", "true");
+            }
+            entry.Add("MESSAGE", message.Span);
+            for (int i = 0; i < journals.Count; i++)
             {
                 try
                 {
-                    sink()?.Send(fields, message.Span, priority, partial);
+                    journals[i].Send(entry);
+                    failed[i] = false;
                 }
-                catch (System.Net.Sockets.SocketException)
+                catch (PodUnitsException e)
                 {
-                    // A journal that went away (the pod's own, at stop) must not stop the others.
+                    // One journal that is gone (the pod's own, at stop) must not stop the others.
+                    if (!failed[i])
+                    {
+                        Console.Error.WriteLine($"journal {journals[i].SocketPath}: {e.Message}, ignoring");
+                        failed[i] = true;
+                    }
                 }
             }
         }
+        var splitter = new LineSplitter();
         using var stream = new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, 0);
         byte[] buffer = new byte[64 * 1024];
         int n;

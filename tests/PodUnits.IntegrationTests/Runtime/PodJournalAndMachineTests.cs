@@ -27,7 +27,8 @@ public sealed class PodJournalAndMachineTests
         var poweroff = PodHarness.Run("machinectl", "poweroff", "rt-poweroff");
         Assert.True(poweroff.Code == 0, poweroff.Output);
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "inactive"), pod.Show("ActiveState"));
-        Assert.Contains("got-term", pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main"));
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("got-term")), "the container saw SIGTERM");
+        Assert.Equal("0", pod.Show("ExecMainStatus"));
     }
 
     [Fact]
