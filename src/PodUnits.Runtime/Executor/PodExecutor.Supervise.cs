@@ -36,6 +36,12 @@ public sealed partial class PodExecutor
                     failure ??= string.Join(' ', words[1..]);
                     Log(failure);
                     break;
+                case ["ready"]:
+                    if (!_stopping)
+                    {
+                        _notify.Ready($"running {_plan.Containers.Count(c => !c.Init)} container(s)");
+                    }
+                    break;
                 case ["drain", ..]:
                     _ = Task.Run(() =>
                     {
@@ -88,12 +94,39 @@ public sealed partial class PodExecutor
         }
         _control?.Send($"go {name}");
         _placed.Add(name);
+        _hostPids[name] = hostPid.Value;
         ReportStatus();
         if (!c.Init && _plan.Containers.Where(x => !x.Init).All(x => _placed.Contains(x.Name)))
         {
-            _notify.Ready($"running {_placed.Count(n => !_plan.Containers.Single(x => x.Name == n).Init)} container(s)");
+            StartReadinessWatch();
         }
         return null;
+    }
+
+    /// <summary>READY=1 once every container with a readinessProbe has passed it, probing
+    /// each every periodSeconds; `systemctl start` returns then.</summary>
+    private void StartReadinessWatch()
+    {
+        List<ContainerPlan> pending = [.. _plan.Containers.Where(c => !c.Init && c.Readiness is not null)];
+        Dictionary<string, int> pids = new(_hostPids, StringComparer.Ordinal);
+        if (pending.Count == 0)
+        {
+            _events.Writer.TryWrite(["ready"]);
+            return;
+        }
+        _notify.Status($"waiting for readiness of {string.Join(", ", pending.Select(c => c.Name))}");
+        _ = Task.Run(async () =>
+        {
+            while (pending.Count > 0 && !_stopping)
+            {
+                pending.RemoveAll(c => ReadinessProbes.Check(c.Readiness!, pids[c.Name], c));
+                if (pending.Count > 0)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Max(1, pending.Min(c => c.Readiness!.PeriodSeconds)))).ConfigureAwait(false);
+                }
+            }
+            _events.Writer.TryWrite(["ready"]);
+        });
     }
 
     private void ReportStatus()

@@ -29,6 +29,7 @@ public sealed partial class PodExecutor : IDisposable
     private readonly SdNotify _notify = SdNotify.Default;
     private readonly List<LogForwarder> _forwarders = [];
     private readonly HashSet<string> _placed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _hostPids = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _exits = new(StringComparer.Ordinal);
     private ControlChannel? _control;
     private JournalClient? _podJournal;
