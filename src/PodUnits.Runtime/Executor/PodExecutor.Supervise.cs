@@ -29,7 +29,7 @@ public sealed partial class PodExecutor
                 case ["exited", string name, string codeText]:
                     int code = int.Parse(codeText, CultureInfo.InvariantCulture);
                     _exits[name] = code;
-                    Log($"container {name} exited with {Describe(code)}");
+                    Log($"container {name} exited with {Describe(code, _plan.Containers.Single(c => c.Name == name))}");
                     ReportStatus();
                     break;
                 case ["failed", ..]:
@@ -70,7 +70,7 @@ public sealed partial class PodExecutor
         {
             throw new PodUnitsException($"pod {_plan.Name}", failure);
         }
-        return status == PodInit.RebootExitCode || status < 128 ? status : 1;
+        return status;
     }
 
     /// <summary>Moves a just-started container into its scope, then lets it exec.</summary>
@@ -174,7 +174,14 @@ public sealed partial class PodExecutor
         PodState.Release(_plan.Name);
     }
 
-    private static string Describe(int code) => code > 128 ? $"signal {code - 128}" : $"status {code}";
+    private static string Describe(int code, ContainerPlan c) => code switch
+    {
+        128 + 9 when c.MemoryMaxBytes is ulong max =>
+            $"signal 9 (SIGKILL; with a memory limit of {max / (1 << 20)} MiB this is most likely the OOM killer)",
+        > 128 => $"signal {code - 128}",
+        127 => "status 127 (executable not found)",
+        _ => $"status {code}",
+    };
 
     private static void Log(string message) => Console.Error.WriteLine(message);
 }

@@ -33,3 +33,18 @@ public sealed class ReadinessTests
         Assert.Equal("active", pod.Show("ActiveState"));
     }
 }
+
+/// <summary>resources.limits.memory is a real cgroup limit.</summary>
+public sealed class MemoryLimitTests
+{
+    [Fact]
+    public void ContainerOverItsMemoryLimitIsKilledAndReported()
+    {
+        using var pod = new PodHarness("rt-oom", PodHarness.BusyboxPod("rt-oom", "echo eating; exec tail /dev/zero",
+            extraContainerYaml: "      resources:\n        limits:\n          memory: 24Mi"));
+        pod.Systemctl("start", pod.Unit);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "failed", seconds: 60), pod.Show("ActiveState"));
+        Assert.Equal("137", pod.Show("ExecMainStatus"));
+        Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains("container main exited with signal 9 (SIGKILL; with a memory limit of 24 MiB", StringComparison.Ordinal));
+    }
+}
