@@ -29,7 +29,10 @@ public sealed partial class PodExecutor
                 case ["exited", string name, string codeText]:
                     int code = int.Parse(codeText, CultureInfo.InvariantCulture);
                     _exits[name] = code;
-                    Log($"container {name} exited with {Describe(code, _plan.Containers.Single(c => c.Name == name))}");
+                    if (!_plan.Interactive) // on a terminal the exit status says it
+                    {
+                        Log($"container {name} exited with {Describe(code, _plan.Containers.Single(c => c.Name == name))}");
+                    }
                     ReportStatus();
                     break;
                 case ["failed", ..]:

@@ -61,6 +61,36 @@ public sealed partial class PodExecutor : IDisposable
         return await executor.RunAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// <c>podunits run --interactive IMAGE -- CMD...</c>: an ad-hoc pod of one container whose
+    /// stdin/stdout/stderr are this process's (the terminal), like rkt run --interactive. It is
+    /// registered and scoped like any pod; its state is removed when it ends.
+    /// </summary>
+    public static async Task<int> RunInteractiveAsync(string image, IReadOnlyList<string> command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        string name = $"interactive-{Environment.ProcessId}";
+        var container = new ContainerLite("main", image, command.Count > 0 ? command : null, null, [], null, [], null, null,
+            null, null, false, false, null, [], [], null, null, null);
+        var spec = new PodSpecLite(name, null, false, 2, null, [], [], [], null, null, [], [], [container]);
+        PodPlan built = PlanBuilder.Build(spec, PodState.MachineIdOf(name), RootfsResolver.Resolve);
+        PodPlan plan = new()
+        {
+            Name = built.Name, Hostname = built.Hostname, MachineId = built.MachineId, StateDir = built.StateDir,
+            TerminationGracePeriodSeconds = built.TerminationGracePeriodSeconds, Containers = built.Containers,
+            Interactive = true,
+        };
+        try
+        {
+            using var executor = new PodExecutor(plan);
+            return await executor.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.Delete(plan.StateDir, recursive: true);
+        }
+    }
+
     public void Dispose()
     {
         _control?.Dispose();

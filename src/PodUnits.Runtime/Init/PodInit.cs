@@ -125,7 +125,9 @@ public sealed class PodInit : IDisposable
                 pid = Spawner.Spawn(Environment.ProcessPath ?? "/proc/self/exe",
                     ["podunits", "container-start", PodInitSetup.PlanPath, c.Name],
                     [$"PATH={CommandResolver.DefaultPath}"],
-                    [(devNull, 0), (4 + (2 * index), 1), (5 + (2 * index), 2), (syncRead, 3)],
+                    _plan.Interactive
+                        ? [(0, 0), (1, 1), (2, 2), (syncRead, 3)]
+                        : [(devNull, 0), (4 + (2 * index), 1), (5 + (2 * index), 2), (syncRead, 3)],
                     newSession: true);
             }
             finally

@@ -13,6 +13,9 @@ public sealed class PodPlan
     public required string Name { get; init; }
     public required string Hostname { get; init; }
     public bool HostNetwork { get; init; }
+    /// <summary>`run --interactive`: the one container gets the executor's stdin/stdout/stderr
+    /// (the terminal) instead of journal pipes.</summary>
+    public bool Interactive { get; init; }
     /// <summary>32 hex digits: the pod's machine ID (machined, /etc/machine-id, journal).</summary>
     public required string MachineId { get; init; }
     /// <summary>/var/lib/podunits/pods/NAME: upper layers, volumes.</summary>

@@ -6,7 +6,7 @@ public sealed class PodBadInputTests
     [Fact]
     public void MissingDefinitionIsOneLineAndExitCode2()
     {
-        var run = PodHarness.Run("podunits", "run", "rt-no-such-pod");
+        var run = PodHarness.Run("/usr/bin/podunits", "run", "rt-no-such-pod");
         Assert.Equal(2, run.Code);
         Assert.Equal("podunits: pod rt-no-such-pod: no definition rt-no-such-pod.yaml in /etc/podunits/pods, /run/podunits/pods, /usr/lib/podunits/pods\n", run.Output);
     }
