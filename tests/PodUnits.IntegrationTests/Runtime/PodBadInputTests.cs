@@ -37,4 +37,32 @@ public sealed class PodBadInputTests
         Assert.Contains("init-ran", lines);
         Assert.DoesNotContain("must-not-run", lines);
     }
+
+    [Fact]
+    public void SecondExecutorForARunningPodIsRefused()
+    {
+        using var pod = new PodHarness("rt-busy", PodHarness.BusyboxPod("rt-busy", "exec sleep 1000"));
+        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        var second = PodHarness.Run("/usr/bin/podunits", "run", "rt-busy");
+        Assert.Equal(1, second.Code);
+        Assert.StartsWith("podunits: pod rt-busy: is already running (executor PID ", second.Output, StringComparison.Ordinal);
+        Assert.Equal("active", pod.Show("ActiveState"));
+    }
+
+    [Fact]
+    public void HostNetworkPodSharesTheHostsNetworkNamespaceOthersDoNot()
+    {
+        using var host = new PodHarness("rt-hostnet", PodHarness.BusyboxPod("rt-hostnet", "exec sleep 1000", extraSpecYaml: "  hostNetwork: true"));
+        using var own = new PodHarness("rt-ownnet", PodHarness.BusyboxPod("rt-ownnet", "exec sleep 1000"));
+        Assert.Equal(0, host.Systemctl("start", host.Unit).Code);
+        Assert.Equal(0, own.Systemctl("start", own.Unit).Code);
+        string NetNs(string machine) =>
+            PodHarness.Run("readlink", $"/proc/{PodHarness.Run("machinectl", "show", machine, "-p", "Leader", "--value").Output.Trim()}/ns/net").Output.Trim();
+        string mine = PodHarness.Run("readlink", "/proc/self/ns/net").Output.Trim();
+        Assert.Equal(mine, NetNs("rt-hostnet"));
+        Assert.NotEqual(mine, NetNs("rt-ownnet"));
+        // lo is up in the pod's own network namespace.
+        string leader = PodHarness.Run("machinectl", "show", "rt-ownnet", "-p", "Leader", "--value").Output.Trim();
+        Assert.Contains("UP", PodHarness.Run("nsenter", "-t", leader, "-n", "ip", "-o", "link", "show", "lo").Output, StringComparison.Ordinal);
+    }
 }
