@@ -39,6 +39,9 @@ public static class PodState
         {
             Directory.Delete(dir, recursive: true);
         }
+        // Our PID at once, so that gc never takes a starting pod for a stale one.
+        Directory.CreateDirectory(dir);
+        WritePids(pod, Environment.ProcessId, 0);
     }
 
     /// <summary>Fresh writable layers and volume dirs; returns the plan file's path.</summary>

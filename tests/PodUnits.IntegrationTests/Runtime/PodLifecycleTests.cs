@@ -81,6 +81,11 @@ public sealed class PodLifecycleTests
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState", "podunits-rt\\x2dcrash-main.scope") == "inactive"), "scope left");
         Assert.DoesNotContain("rt-crash", File.ReadAllText("/proc/self/mountinfo"), StringComparison.Ordinal);
 
+        // Only the runtime state is left; `podunits gc` (PodStateGc) removes it.
+        Assert.True(Directory.Exists("/run/podunits/state/rt-crash"));
+        Assert.Contains("rt-crash", PodUnits.Runtime.State.PodStateGc.Collect());
+        Assert.False(Directory.Exists("/run/podunits/state/rt-crash"));
+
         // The next start works (stale runtime state is taken over).
         pod.Systemctl("reset-failed", pod.Unit);
         var again = pod.Systemctl("start", pod.Unit);
