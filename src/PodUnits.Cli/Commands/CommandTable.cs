@@ -13,5 +13,8 @@ internal static class CommandTable
         yield return ImageCommand.Create();
         yield return GcCommand.Create();
         yield return VersionCommand.Create();
+        yield return RunCommand.Create();
+        yield return PodInitCommand.Create();
+        yield return ContainerStartCommand.Create();
     }
 }

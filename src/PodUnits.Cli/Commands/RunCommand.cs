@@ -1,0 +1,35 @@
+using System.CommandLine;
+using PodUnits.Core.Errors;
+using PodUnits.Runtime.Executor;
+
+namespace PodUnits.Cli.Commands;
+
+/// <summary><c>podunits run NAME|FILE</c>: runs a pod in the foreground until it ends. This is
+/// what pod@NAME.service starts (ExecStart); it also works from a terminal.
+/// <c>podunits run --interactive IMAGE [-- CMD ARGS...]</c>: an ad-hoc one-container pod
+/// attached to the terminal.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var pod = new Argument<string>("pod") { Description = "Pod name (definition in /etc/podunits/pods, ...), a definition file, or with --interactive an image." };
+        var rest = new Argument<string[]>("command") { Description = "With --interactive: the command and its arguments (after --).", Arity = ArgumentArity.ZeroOrMore };
+        var interactive = new Option<bool>("--interactive", "-i") { Description = "Run IMAGE as an ad-hoc pod with the terminal attached." };
+        var command = new Command("run", "Run a pod in the foreground (what pod@NAME.service runs).") { pod, rest, interactive };
+        command.SetAction((parse, _) =>
+        {
+            string target = parse.GetValue(pod)!;
+            string[] argv = parse.GetValue(rest) ?? [];
+            if (parse.GetValue(interactive))
+            {
+                return PodExecutor.RunInteractiveAsync(target, argv);
+            }
+            if (argv.Length > 0)
+            {
+                throw new BadInputException("run", "a command is only allowed with --interactive");
+            }
+            return PodExecutor.RunAsync(target);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Runtime.InteropServices;
+
+namespace PodUnits.Core.Native;
+
+#pragma warning disable CA1401 // raw libc calls are the public surface of LibcExtra, as in Tmds.LibC
+
+// Processes: posix_spawn(3) (fork+exec in native code, the only safe way to start a child
+// from .NET), waitpid, kill, execve, credentials and capabilities.
+public static unsafe partial class LibcExtra
+{
+    public const short POSIX_SPAWN_SETSIGMASK = 0x08;
+    public const short POSIX_SPAWN_SETSIGDEF = 0x04;
+    public const short POSIX_SPAWN_SETSID = 0x80;
+
+    /// <summary>glibc's posix_spawn_file_actions_t is 80 bytes and posix_spawnattr_t 336 on
+    /// 64-bit; callers allocate these sizes (rounded up) for the opaque structs.</summary>
+    public const int SpawnFileActionsSize = 128;
+    public const int SpawnAttrSize = 512;
+    public const int SigsetSize = 128;
+
+    [LibraryImport(Libc, SetLastError = false)]
+    public static partial int posix_spawn(out int pid, byte* path, void* fileActions, void* attr, byte** argv, byte** envp);
+
+    [LibraryImport(Libc)]
+    public static partial int posix_spawn_file_actions_init(void* actions);
+
+    [LibraryImport(Libc)]
+    public static partial int posix_spawn_file_actions_destroy(void* actions);
+
+    [LibraryImport(Libc)]
+    public static partial int posix_spawn_file_actions_adddup2(void* actions, int fd, int newFd);
+
+    [LibraryImport(Libc)]
+    public static partial int posix_spawnattr_init(void* attr);
+
+    [LibraryImport(Libc)]
+    public static partial int posix_spawnattr_destroy(void* attr);
+
+    [LibraryImport(Libc)]
+    public static partial int posix_spawnattr_setflags(void* attr, short flags);
+
+    [LibraryImport(Libc)]
+    public static partial int posix_spawnattr_setsigdefault(void* attr, void* sigset);
+
+    [LibraryImport(Libc)]
+    public static partial int posix_spawnattr_setsigmask(void* attr, void* sigset);
+
+    [LibraryImport(Libc)]
+    public static partial int sigfillset(void* set);
+
+    [LibraryImport(Libc)]
+    public static partial int sigemptyset(void* set);
+
+    public const int WNOHANG = 1;
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int waitpid(int pid, out int status, int options);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int kill(int pid, int signal);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int execve(byte* path, byte** argv, byte** envp);
+
+    [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int chdir(string path);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int setgroups(nuint size, uint* groups);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int setresgid(uint rgid, uint egid, uint sgid);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int setresuid(uint ruid, uint euid, uint suid);
+
+    public const int PR_SET_NO_NEW_PRIVS = 38;
+    public const int PR_CAPBSET_DROP = 24;
+    public const int PR_CAP_AMBIENT = 47;
+    public const int PR_CAP_AMBIENT_CLEAR_ALL = 4;
+    public const int PR_SET_PDEATHSIG = 1;
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int prctl(int option, ulong arg2, ulong arg3, ulong arg4, ulong arg5);
+
+    /// <summary>_LINUX_CAPABILITY_VERSION_3: two 32-bit data words per set.</summary>
+    public const uint LINUX_CAPABILITY_VERSION_3 = 0x20080522;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct CapUserHeader
+    {
+        public uint Version;
+        public int Pid;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct CapUserData
+    {
+        public uint Effective;
+        public uint Permitted;
+        public uint Inheritable;
+    }
+
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int capset(CapUserHeader* header, CapUserData* data);
+
+    public static int WEXITSTATUS(int status) => (status >> 8) & 0xff;
+    public static int WTERMSIG(int status) => status & 0x7f;
+    public static bool WIFEXITED(int status) => WTERMSIG(status) == 0;
+    public static bool WIFSIGNALED(int status) => ((sbyte)((status & 0x7f) + 1) >> 1) > 0;
+}

@@ -1,0 +1,55 @@
+using PodUnits.Core.Native;
+using PodUnits.Runtime.Plan;
+
+namespace PodUnits.Runtime.Container;
+
+/// <summary>
+/// Drops a container's privileges just before execve: the capability bounding set, the
+/// ambient set, groups and IDs, the remaining capability sets, and no_new_privs
+/// (capabilities(7), "Transformation of capabilities during execve()").
+/// </summary>
+internal static unsafe class ContainerSecurity
+{
+    public static void Apply(ContainerPlan c)
+    {
+        int last = LastCap();
+        var keep = new HashSet<int>(c.Capabilities);
+        for (int cap = 0; cap <= last; cap++)
+        {
+            if (!keep.Contains(cap))
+            {
+                Check.Io(LibcExtra.prctl(LibcExtra.PR_CAPBSET_DROP, (ulong)cap, 0, 0, 0), "prctl PR_CAPBSET_DROP", Capabilities.Name(Math.Min(cap, Capabilities.Last)));
+            }
+        }
+        LibcExtra.prctl(LibcExtra.PR_CAP_AMBIENT, LibcExtra.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+        uint[] groups = [c.Gid, .. c.SupplementaryGroups];
+        fixed (uint* g = groups)
+        {
+            Check.Io(LibcExtra.setgroups((nuint)groups.Length, g), "setgroups");
+        }
+        Check.Io(LibcExtra.setresgid(c.Gid, c.Gid, c.Gid), "setresgid");
+        // From root to another user the kernel clears permitted and effective sets itself.
+        Check.Io(LibcExtra.setresuid(c.Uid, c.Uid, c.Uid), "setresuid");
+        if (c.Uid == 0)
+        {
+            ulong mask = 0;
+            foreach (int cap in c.Capabilities.Where(cap => cap <= last))
+            {
+                mask |= 1UL << cap;
+            }
+            LibcExtra.CapUserHeader header = new() { Version = LibcExtra.LINUX_CAPABILITY_VERSION_3, Pid = 0 };
+            LibcExtra.CapUserData* data = stackalloc LibcExtra.CapUserData[2];
+            data[0] = new() { Effective = (uint)mask, Permitted = (uint)mask, Inheritable = 0 };
+            data[1] = new() { Effective = (uint)(mask >> 32), Permitted = (uint)(mask >> 32), Inheritable = 0 };
+            Check.Io(LibcExtra.capset(&header, data), "capset");
+        }
+        if (c.NoNewPrivileges)
+        {
+            Check.Io(LibcExtra.prctl(LibcExtra.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl PR_SET_NO_NEW_PRIVS");
+        }
+    }
+
+    private static int LastCap() =>
+        int.TryParse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim(), System.Globalization.CultureInfo.InvariantCulture, out int n)
+            ? n : Capabilities.Last;
+}

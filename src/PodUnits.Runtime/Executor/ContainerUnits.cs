@@ -1,0 +1,33 @@
+using PodUnits.Runtime.Plan;
+using PodUnits.Systemd.Naming;
+using PodUnits.Systemd.Units;
+
+namespace PodUnits.Runtime.Executor;
+
+/// <summary>
+/// The systemd units of a pod's containers: a scope per container,
+/// <c>podunits-POD-CONTAINER.scope</c> with both names escaped like systemd-escape (so "a-b"
+/// is "a\x2db" and the dash between them is unambiguous), under the pod's slice
+/// <c>machine-podunits-POD.slice</c> (machine.slice / machine-podunits.slice / the pod).
+/// </summary>
+public static class ContainerUnits
+{
+    public static string SliceName(string pod) => $"machine-podunits-{UnitNameEscaping.Escape(pod)}.slice";
+
+    public static string ScopeName(string pod, string container) =>
+        $"podunits-{UnitNameEscaping.Escape(pod)}-{UnitNameEscaping.Escape(container)}.scope";
+
+    public static TransientUnitProperties ScopeProperties(PodPlan pod, ContainerPlan c)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(c);
+        return new TransientUnitProperties
+        {
+            Description = $"PodUnits pod {pod.Name} container {c.Name}",
+            Slice = SliceName(pod.Name),
+            CollectMode = CollectMode.InactiveOrFailed,
+            MemoryMax = c.MemoryMaxBytes,
+            CpuQuotaPerSecUSec = c.CpuMillicores is { } m ? TransientUnitProperties.CpuQuotaFromMillicores(m) : null,
+        };
+    }
+}

@@ -1,0 +1,190 @@
+using System.Globalization;
+using PodUnits.Core.Errors;
+using PodUnits.Runtime.Init;
+using PodUnits.Runtime.Logging;
+using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.State;
+using PodUnits.Core.Native;
+using PodUnits.Runtime.Spawning;
+using PodUnits.Systemd.Units;
+
+namespace PodUnits.Runtime.Executor;
+
+public sealed partial class PodExecutor
+{
+    /// <summary>Reacts to the pod init's reports until it is gone; returns the pod's exit code.</summary>
+    private async Task<int> SuperviseAsync(SystemdManager systemd)
+    {
+        string? failure = null;
+        await foreach (string[] words in _events.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            switch (words)
+            {
+                case ["setup-done", ..]:
+                    _notify.Status("starting containers");
+                    break;
+                case ["started", string name, string pidText]:
+                    failure ??= await PlaceAsync(systemd, name, int.Parse(pidText, CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                    break;
+                case ["exited", string name, string codeText]:
+                    int code = int.Parse(codeText, CultureInfo.InvariantCulture);
+                    _exits[name] = code;
+                    if (!_plan.Interactive) // on a terminal the exit status says it
+                    {
+                        Log($"container {name} exited with {Describe(code, _plan.Containers.Single(c => c.Name == name))}");
+                    }
+                    ReportStatus();
+                    break;
+                case ["failed", ..]:
+                    failure ??= string.Join(' ', words[1..]);
+                    Log(failure);
+                    break;
+                case ["ready"]:
+                    if (!_stopping)
+                    {
+                        _notify.Ready($"running {_plan.Containers.Count(c => !c.Init)} container(s)");
+                    }
+                    break;
+                case ["drain", ..]:
+                    _ = Task.Run(() =>
+                    {
+                        foreach (LogForwarder f in _forwarders)
+                        {
+                            f.Join(TimeSpan.FromSeconds(8));
+                        }
+                        _control?.Send("drained");
+                    });
+                    break;
+                case ["signal-stop"]:
+                    if (!_stopping)
+                    {
+                        _stopping = true;
+                        _notify.Stopping();
+                        _notify.Status("stopping");
+                        _control?.Send("stop");
+                    }
+                    break;
+                default:
+                    break;
+            }
+        }
+        int status = await WaitForPodInitAsync().ConfigureAwait(false);
+        if (failure is not null)
+        {
+            throw new PodUnitsException($"pod {_plan.Name}", failure);
+        }
+        return status;
+    }
+
+    /// <summary>Moves a just-started container into its scope, then lets it exec.</summary>
+    private async Task<string?> PlaceAsync(SystemdManager systemd, string name, int podPid)
+    {
+        ContainerPlan c = _plan.Containers.Single(x => x.Name == name);
+        int? hostPid = HostPids.Find(_initPid, podPid);
+        if (hostPid is null)
+        {
+            return null; // it already ended; the pod init reports its exit
+        }
+        try
+        {
+            await systemd.StartTransientScopeAsync(ContainerUnits.ScopeName(_plan.Name, name), [(uint)hostPid.Value],
+                ContainerUnits.ScopeProperties(_plan, c)).ConfigureAwait(false);
+        }
+        catch (PodUnitsException e)
+        {
+            _control?.Send("stop");
+            return $"container {name}: cannot create its scope: {e.Message}";
+        }
+        _control?.Send($"go {name}");
+        _placed.Add(name);
+        _hostPids[name] = hostPid.Value;
+        ReportStatus();
+        if (!c.Init && _plan.Containers.Where(x => !x.Init).All(x => _placed.Contains(x.Name)))
+        {
+            StartReadinessWatch();
+        }
+        return null;
+    }
+
+    /// <summary>READY=1 once every container with a readinessProbe has passed it, probing
+    /// each every periodSeconds; `systemctl start` returns then.</summary>
+    private void StartReadinessWatch()
+    {
+        List<ContainerPlan> pending = [.. _plan.Containers.Where(c => !c.Init && c.Readiness is not null)];
+        Dictionary<string, int> pids = new(_hostPids, StringComparer.Ordinal);
+        if (pending.Count == 0)
+        {
+            _events.Writer.TryWrite(["ready"]);
+            return;
+        }
+        _notify.Status($"waiting for readiness of {string.Join(", ", pending.Select(c => c.Name))}");
+        _ = Task.Run(async () =>
+        {
+            while (pending.Count > 0 && !_stopping)
+            {
+                pending.RemoveAll(c => ReadinessProbes.Check(c.Readiness!, pids[c.Name], c));
+                if (pending.Count > 0)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Max(1, pending.Min(c => c.Readiness!.PeriodSeconds)))).ConfigureAwait(false);
+                }
+            }
+            _events.Writer.TryWrite(["ready"]);
+        });
+    }
+
+    private void ReportStatus()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+        int running = _placed.Count(n => !_exits.ContainsKey(n));
+        _notify.Status($"{running} container(s) running, {_exits.Count} exited");
+    }
+
+    private async Task<int> WaitForPodInitAsync()
+    {
+        return await Task.Run(() =>
+        {
+            int r = LibcExtra.waitpid(_initPid, out int status, 0);
+            return r == _initPid ? Spawner.ExitCodeOf(status) : 1;
+        }).ConfigureAwait(false);
+    }
+
+    private async Task CleanUpAsync(SystemdManager systemd, bool registered)
+    {
+        if (_initPid > 0 && LibcExtra.waitpid(_initPid, out _, LibcExtra.WNOHANG) == 0)
+        {
+            // Failed start: the pod init is still there. Killing PID 1 of the pod kills the pod.
+            LibcExtra.kill(_initPid, 9);
+            LibcExtra.waitpid(_initPid, out _, 0);
+        }
+        foreach (LogForwarder f in _forwarders)
+        {
+            f.Join(TimeSpan.FromSeconds(10));
+        }
+        if (registered)
+        {
+            try
+            {
+                await systemd.Machines.UnregisterMachineAsync(_plan.Name).ConfigureAwait(false);
+            }
+            catch (PodUnitsException e)
+            {
+                Log($"unregistering machine {_plan.Name}: {e.Message}, ignoring");
+            }
+        }
+        PodState.Release(_plan.Name);
+    }
+
+    private static string Describe(int code, ContainerPlan c) => code switch
+    {
+        128 + 9 when c.MemoryMaxBytes is ulong max =>
+            $"signal 9 (SIGKILL; with a memory limit of {max / (1 << 20)} MiB this is most likely the OOM killer)",
+        > 128 => $"signal {code - 128}",
+        127 => "status 127 (executable not found)",
+        _ => $"status {code}",
+    };
+
+    private static void Log(string message) => Console.Error.WriteLine(message);
+}

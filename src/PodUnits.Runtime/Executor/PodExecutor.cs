@@ -1,0 +1,183 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using PodUnits.Core.Errors;
+using PodUnits.Core.Native;
+using PodUnits.Journal;
+using PodUnits.Runtime.Init;
+using PodUnits.Runtime.Logging;
+using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.Spawning;
+using PodUnits.Runtime.State;
+using PodUnits.Systemd.Machines;
+using PodUnits.Systemd.Notify;
+using PodUnits.Systemd.Units;
+
+namespace PodUnits.Runtime.Executor;
+
+/// <summary>
+/// <c>podunits run NAME|FILE</c>, the main process of pod@NAME.service: prepares the pod,
+/// starts the pod init in new namespaces, registers the machine, puts each container into
+/// its scope before it may exec, forwards container output to the journal, reports
+/// readiness and stop to systemd, and cleans up on every way out.
+/// </summary>
+public sealed partial class PodExecutor : IDisposable
+{
+    private readonly PodPlan _plan;
+    private readonly string _runtimeDir;
+    private readonly Channel<string[]> _events = Channel.CreateUnbounded<string[]>();
+    private readonly SdNotify _notify = SdNotify.Default;
+    private readonly List<LogForwarder> _forwarders = [];
+    private readonly HashSet<string> _placed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _hostPids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _exits = new(StringComparer.Ordinal);
+    private ControlChannel? _control;
+    private JournalClient? _podJournal;
+    private int _initPid;
+    private bool _stopping;
+
+    private PodExecutor(PodPlan plan)
+    {
+        _plan = plan;
+        _runtimeDir = PodPaths.RuntimeDir(plan.Name);
+    }
+
+    /// <summary>Runs the pod named <paramref name="nameOrFile"/> (a definition in the search
+    /// path, or a file) until it ends; returns the pod's exit code.</summary>
+    public static async Task<int> RunAsync(string nameOrFile)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrFile);
+        string path = nameOrFile.Contains('/', StringComparison.Ordinal) || nameOrFile.EndsWith(".yaml", StringComparison.Ordinal)
+            ? nameOrFile
+            : PodPaths.FindDefinition(nameOrFile)
+                ?? throw new BadInputException($"pod {nameOrFile}", $"no definition {nameOrFile}.yaml in {PodPaths.DefinitionDirsText}");
+        if (!File.Exists(path))
+        {
+            throw new BadInputException(path, "no such file");
+        }
+        PodSpecLite spec = TemporaryPodLoader.Load(path);
+        PodPlan plan = PlanBuilder.Build(spec, PodState.MachineIdOf(spec.Name), RootfsResolver.Resolve);
+        using var executor = new PodExecutor(plan);
+        return await executor.RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>podunits run --interactive IMAGE -- CMD...</c>: an ad-hoc pod of one container whose
+    /// stdin/stdout/stderr are this process's (the terminal), like rkt run --interactive. It is
+    /// registered and scoped like any pod; its state is removed when it ends.
+    /// </summary>
+    public static async Task<int> RunInteractiveAsync(string image, IReadOnlyList<string> command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        string name = $"interactive-{Environment.ProcessId}";
+        var container = new ContainerLite("main", image, command.Count > 0 ? command : null, null, [], null, [], null, null,
+            null, null, false, false, null, [], [], null, null, null);
+        var spec = new PodSpecLite(name, null, false, 2, null, [], [], [], null, null, [], [], [container]);
+        PodPlan built = PlanBuilder.Build(spec, PodState.MachineIdOf(name), RootfsResolver.Resolve);
+        PodPlan plan = new()
+        {
+            Name = built.Name, Hostname = built.Hostname, MachineId = built.MachineId, StateDir = built.StateDir,
+            TerminationGracePeriodSeconds = built.TerminationGracePeriodSeconds, Containers = built.Containers,
+            Interactive = true,
+        };
+        try
+        {
+            using var executor = new PodExecutor(plan);
+            return await executor.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.Delete(plan.StateDir, recursive: true);
+        }
+    }
+
+    public void Dispose()
+    {
+        _control?.Dispose();
+        _podJournal?.Dispose();
+    }
+
+    private async Task<int> RunAsync()
+    {
+        PodState.Claim(_plan.Name);
+        await using SystemdManager systemd = await SystemdManager.ConnectAsync().ConfigureAwait(false);
+        bool registered = false;
+        try
+        {
+            _notify.Status("preparing");
+            string planPath = PodState.Prepare(_plan, JsonSerializer.Serialize(_plan, PlanJsonContext.Default.PodPlan));
+            StartPodInit(planPath);
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
+            await systemd.Machines.RegisterMachineAsync(_plan.Name, MachineId.Parse(_plan.MachineId), "podunits", "container",
+                (uint)_initPid, "/").ConfigureAwait(false);
+            registered = true;
+            return await SuperviseAsync(systemd).ConfigureAwait(false);
+        }
+        finally
+        {
+            await CleanUpAsync(systemd, registered).ConfigureAwait(false);
+        }
+    }
+
+    private void StartPodInit(string planPath)
+    {
+        (int controlMine, int controlTheirs) = Spawner.SocketPair();
+        var fds = new List<(int, int)> { (0, 0), (1, 1), (2, 2), (controlTheirs, PodInit.ControlFd) };
+        var readEnds = new List<int>();
+        var writeEnds = new List<int> { controlTheirs };
+        for (int i = 0; i < _plan.Containers.Count; i++)
+        {
+            foreach (int stream in new[] { 0, 1 })
+            {
+                (int r, int w) = Spawner.Pipe();
+                readEnds.Add(r);
+                writeEnds.Add(w);
+                fds.Add((w, 4 + (2 * i) + stream));
+            }
+        }
+        try
+        {
+            _initPid = PodLauncher.Start(_plan, planPath, fds);
+        }
+        finally
+        {
+            // Only the pod may hold the write ends: the pipes end when its last process does.
+            foreach (int fd in writeEnds)
+            {
+                LibcExtra.close(fd);
+            }
+        }
+        PodState.WritePids(_plan.Name, Environment.ProcessId, _initPid);
+        _control = new ControlChannel(controlMine);
+        // The pod's journald listens inside the pod's mount namespace; its socket is reached
+        // through the pod init's root. Sending to it from here keeps journalctl -M complete
+        // without a second reader in the pod.
+        _podJournal = new JournalClient($"/proc/{_initPid}/root{JournalClient.DefaultSocketPath}");
+        JournalClient[] journals = [JournalClient.Shared, _podJournal];
+        for (int i = 0; i < _plan.Containers.Count; i++)
+        {
+            for (int stream = 0; stream < 2; stream++)
+            {
+                var forwarder = new LogForwarder(readEnds[(2 * i) + stream], _plan.Name, _plan.MachineId, _plan.Containers[i],
+                    stderr: stream == 1, journals);
+                forwarder.Start();
+                _forwarders.Add(forwarder);
+            }
+        }
+        new Thread(() =>
+        {
+            while (_control.Receive() is { } words)
+            {
+                _events.Writer.TryWrite(words);
+            }
+            _events.Writer.TryComplete();
+        }) { IsBackground = true, Name = "control" }.Start();
+    }
+
+    private void OnStopSignal(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        _events.Writer.TryWrite(["signal-stop"]);
+    }
+}

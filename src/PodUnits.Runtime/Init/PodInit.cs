@@ -1,0 +1,316 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using PodUnits.Core.Native;
+using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.Spawning;
+
+namespace PodUnits.Runtime.Init;
+
+/// <summary>
+/// PodUnits' pod init: PID 1 of the pod's PID namespace (a fresh NativeAOT process the
+/// executor spawned into new namespaces). It prepares the pod, starts the init containers
+/// one after another and then the containers, reaps every process that ends up orphaned in
+/// the pod, and stops the pod on SIGTERM or SIGRTMIN+4 (machinectl poweroff); SIGINT
+/// (machinectl reboot) stops it and exits with <see cref="RebootExitCode"/>, which
+/// pod@.service restarts on. Descriptors: 3 the control socket, 4+2i / 5+2i the stdout /
+/// stderr pipes of container i of the plan.
+/// </summary>
+public sealed class PodInit : IDisposable
+{
+    public const int ControlFd = 3;
+    public const int RebootExitCode = 82;
+    /// <summary>SIGRTMIN+4 with glibc (SIGRTMIN is 34): systemd's "halt/poweroff" request.</summary>
+    public const int SigPoweroff = 38;
+
+    private readonly PodPlan _plan;
+    private readonly ControlChannel _control = new(ControlFd);
+    private readonly object _lock = new();
+    private readonly Dictionary<int, ContainerPlan> _running = [];
+    private readonly Dictionary<string, int> _syncFds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _exitCodes = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _outputFds = [];
+    private int _journaldPid;
+    private bool _journaldExited;
+    private bool _drained;
+    private bool _stopRequested;
+    private bool _reboot;
+
+    private PodInit(PodPlan plan) => _plan = plan;
+
+    public static int Run(string planPath)
+    {
+        string json = File.ReadAllText(planPath);
+        PodPlan plan = JsonSerializer.Deserialize(json, PlanJsonContext.Default.PodPlan)
+            ?? throw new InvalidDataException($"{planPath}: empty plan");
+        for (int fd = ControlFd; fd < 4 + (2 * plan.Containers.Count); fd++)
+        {
+            Check.Io(LibcExtra.fcntl(fd, LibcExtra.F_SETFD, LibcExtra.FD_CLOEXEC), "fcntl F_SETFD");
+        }
+        using var init = new PodInit(plan);
+        init._outputFds.UnionWith(Enumerable.Range(4, 2 * plan.Containers.Count));
+        return init.Supervise(json);
+    }
+
+    public void Dispose() => _control.Dispose();
+
+    private int Supervise(string json)
+    {
+        try
+        {
+            PodInitSetup.Prepare(_plan, json);
+            _journaldPid = PodJournald.Start();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.PodUnitsException)
+        {
+            _control.Send($"failed pod setup: {e.Message}");
+            return 125;
+        }
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; RequestStop(false); });
+        using var poweroff = PosixSignalRegistration.Create((PosixSignal)SigPoweroff, c => { c.Cancel = true; RequestStop(false); });
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; RequestStop(true); });
+        new Thread(Reap) { IsBackground = true, Name = "reaper" }.Start();
+        new Thread(ReadControl) { IsBackground = true, Name = "control" }.Start();
+        _control.Send("setup-done");
+
+        for (int i = 0; i < _plan.Containers.Count; i++)
+        {
+            ContainerPlan c = _plan.Containers[i];
+            if (!c.Init)
+            {
+                continue;
+            }
+            if (!StartContainer(i))
+            {
+                return FinishStop(0);
+            }
+            int code = WaitForExit(c.Name);
+            if (code != 0)
+            {
+                // A failed init container fails the pod with its status (Kubernetes would
+                // retry it under restartPolicy; here the unit's Restart= does).
+                return FinishStop(_stopRequested ? 0 : code);
+            }
+        }
+        for (int i = 0; i < _plan.Containers.Count; i++)
+        {
+            if (!_plan.Containers[i].Init && !StartContainer(i))
+            {
+                return FinishStop(1);
+            }
+        }
+        lock (_lock)
+        {
+            while (_running.Count > 0 && !_stopRequested)
+            {
+                Monitor.Wait(_lock);
+            }
+        }
+        return FinishStop(PodExitCode());
+    }
+
+    private bool StartContainer(int index)
+    {
+        ContainerPlan c = _plan.Containers[index];
+        lock (_lock)
+        {
+            if (_stopRequested)
+            {
+                return false;
+            }
+            (int syncRead, int syncWrite) = Spawner.Pipe();
+            int devNull = Check.Io(LibcExtra.open("/dev/null", LibcExtra.O_CLOEXEC | 2, 0), "open", "/dev/null");
+            int pid;
+            try
+            {
+                pid = Spawner.Spawn(Environment.ProcessPath ?? "/proc/self/exe",
+                    ["podunits", "container-start", PodInitSetup.PlanPath, c.Name],
+                    [$"PATH={CommandResolver.DefaultPath}"],
+                    _plan.Interactive
+                        ? [(0, 0), (1, 1), (2, 2), (syncRead, 3)]
+                        : [(devNull, 0), (4 + (2 * index), 1), (5 + (2 * index), 2), (syncRead, 3)],
+                    newSession: true);
+            }
+            finally
+            {
+                LibcExtra.close(syncRead);
+                LibcExtra.close(devNull);
+                // The container holds its output pipes now; our copies would keep them from
+                // ending when it does.
+                CloseOutput(4 + (2 * index));
+                CloseOutput(5 + (2 * index));
+            }
+            _running[pid] = c;
+            _syncFds[c.Name] = syncWrite;
+            _control.Send($"started {c.Name} {pid}");
+            return true;
+        }
+    }
+
+    private void CloseOutput(int fd)
+    {
+        if (_outputFds.Remove(fd))
+        {
+            LibcExtra.close(fd);
+        }
+    }
+
+    private int WaitForExit(string name)
+    {
+        lock (_lock)
+        {
+            while (!_exitCodes.ContainsKey(name) && !_stopRequested)
+            {
+                Monitor.Wait(_lock);
+            }
+            return _exitCodes.TryGetValue(name, out int code) ? code : -1;
+        }
+    }
+
+    /// <summary>The pod's status: 0 when every container ended well (a stop's SIGTERM counts
+    /// as well), else the first failing container's code.</summary>
+    private int PodExitCode()
+    {
+        lock (_lock)
+        {
+            foreach (ContainerPlan c in _plan.Containers)
+            {
+                if (_exitCodes.TryGetValue(c.Name, out int code) && code != 0 && !(_stopRequested && code == 128 + 15))
+                {
+                    return code;
+                }
+            }
+            return 0;
+        }
+    }
+
+    private void RequestStop(bool reboot)
+    {
+        lock (_lock)
+        {
+            _reboot |= reboot;
+            _stopRequested = true;
+            Monitor.PulseAll(_lock);
+        }
+    }
+
+    /// <summary>SIGTERM to every container, SIGKILL to whatever is left in the pod after the
+    /// grace period, then wait until the pod is empty (the reaper collects them).</summary>
+    private int FinishStop(int code)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(_plan.TerminationGracePeriodSeconds);
+        lock (_lock)
+        {
+            foreach (int fd in _syncFds.Values)
+            {
+                LibcExtra.close(fd); // containers still waiting for "go" give up
+            }
+            _syncFds.Clear();
+            foreach (int pid in _running.Keys)
+            {
+                LibcExtra.kill(pid, 15);
+            }
+            while (_running.Count > 0 && DateTime.UtcNow < deadline)
+            {
+                Monitor.Wait(_lock, TimeSpan.FromMilliseconds(100));
+            }
+        }
+        PodJournald.KillAllBut(_journaldPid); // whatever is left of the containers
+        lock (_lock)
+        {
+            while (_running.Count > 0)
+            {
+                Monitor.Wait(_lock, TimeSpan.FromMilliseconds(100));
+            }
+            // The executor forwards the containers' last lines to our journald too: wait
+            // until it has, then stop journald cleanly (SIGTERM syncs its files).
+            foreach (int fd in _outputFds.ToArray())
+            {
+                CloseOutput(fd);
+            }
+            _control.Send("drain");
+            DateTime drainDeadline = DateTime.UtcNow.AddSeconds(10);
+            while (!_drained && DateTime.UtcNow < drainDeadline)
+            {
+                Monitor.Wait(_lock, TimeSpan.FromMilliseconds(100));
+            }
+            if (_journaldPid > 0)
+            {
+                LibcExtra.kill(_journaldPid, 15);
+                DateTime journaldDeadline = DateTime.UtcNow.AddSeconds(3);
+                while (!_journaldExited && DateTime.UtcNow < journaldDeadline)
+                {
+                    Monitor.Wait(_lock, TimeSpan.FromMilliseconds(50));
+                }
+            }
+        }
+        LibcExtra.kill(-1, 9);
+        int result = _reboot ? RebootExitCode : code == 0 ? PodExitCode() : code;
+        _control.Send($"exiting {result}");
+        return result;
+    }
+
+    /// <summary>As PID 1 every orphan of the pod becomes our child: wait for any child.</summary>
+    private void Reap()
+    {
+        while (true)
+        {
+            int pid = LibcExtra.waitpid(-1, out int status, 0);
+            if (pid <= 0)
+            {
+                Thread.Sleep(50); // no children yet (ECHILD) or interrupted
+                continue;
+            }
+            lock (_lock)
+            {
+                if (pid == _journaldPid)
+                {
+                    _journaldExited = true;
+                    Monitor.PulseAll(_lock);
+                }
+                if (_running.Remove(pid, out ContainerPlan? c))
+                {
+                    int code = Spawner.ExitCodeOf(status);
+                    _exitCodes[c.Name] = code;
+                    if (_syncFds.Remove(c.Name, out int fd))
+                    {
+                        LibcExtra.close(fd);
+                    }
+                    _control.Send($"exited {c.Name} {code}");
+                    Monitor.PulseAll(_lock);
+                }
+            }
+        }
+    }
+
+    private unsafe void ReadControl()
+    {
+        while (_control.Receive() is { } words)
+        {
+            if (words is ["go", string name, ..])
+            {
+                lock (_lock)
+                {
+                    if (_syncFds.Remove(name, out int fd))
+                    {
+                        byte go = 1;
+                        LibcExtra.write(fd, &go, 1);
+                        LibcExtra.close(fd);
+                    }
+                }
+            }
+            else if (words is ["drained", ..])
+            {
+                lock (_lock)
+                {
+                    _drained = true;
+                    Monitor.PulseAll(_lock);
+                }
+            }
+            else if (words is ["stop", ..])
+            {
+                RequestStop(false);
+            }
+        }
+        RequestStop(false); // the executor is gone: nobody supervises the pod any more
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text;
+using PodUnits.Core.Native;
+using PodUnits.Runtime.Plan;
+
+namespace PodUnits.Runtime.Init;
+
+/// <summary>
+/// What the pod init prepares in the pod's fresh namespaces before any container starts:
+/// private mounts, its own /proc, a private /run holding the plan and the files every
+/// container shares (/etc/hostname, hosts, resolv.conf), memory volumes, the hostname and lo.
+/// </summary>
+internal static unsafe class PodInitSetup
+{
+    /// <summary>Inside the pod's /run: the plan and shared files for container-start.</summary>
+    public const string PodRun = "/run/podunits";
+    public const string PlanPath = PodRun + "/plan.json";
+
+    public static void Prepare(PodPlan plan, string planJson)
+    {
+        string hostResolv = File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "";
+        // Nothing mounted in the pod may propagate back to the host (mount_namespaces(7)).
+        Check.Io(LibcExtra.mount(null, "/", null, LibcExtra.MS_REC | LibcExtra.MS_PRIVATE, null), "mount --make-rprivate", "/");
+        Check.Io(LibcExtra.mount("proc", "/proc", "proc", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV | LibcExtra.MS_NOEXEC, null), "mount proc", "/proc");
+        Check.Io(LibcExtra.mount("tmpfs", "/run", "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV, "mode=0755"), "mount tmpfs", "/run");
+        Directory.CreateDirectory($"{PodRun}/etc");
+        File.WriteAllText(PlanPath, planJson);
+        File.WriteAllText($"{PodRun}/etc/hostname", plan.Hostname + "\n");
+        File.WriteAllText($"{PodRun}/etc/hosts", HostsFile(plan));
+        File.WriteAllText($"{PodRun}/etc/resolv.conf", plan.ResolvConf ?? hostResolv);
+        PodJournal(plan);
+        foreach (EmptyDirPlan v in plan.EmptyDirs.Where(v => v.Memory))
+        {
+            Directory.CreateDirectory(v.Path);
+            string size = v.SizeLimitBytes is { } b ? $",size={b}" : "";
+            Check.Io(LibcExtra.mount("tmpfs", v.Path, "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV, "mode=1777" + size), "mount tmpfs", v.Path);
+        }
+        byte[] name = Encoding.UTF8.GetBytes(plan.Hostname);
+        fixed (byte* p = name)
+        {
+            Check.Io(LibcExtra.sethostname(p, (nuint)name.Length), "sethostname", plan.Hostname);
+        }
+        if (!plan.HostNetwork)
+        {
+            LoopbackUp();
+        }
+    }
+
+    /// <summary>
+    /// What the pod's own journald needs in the pod's mount namespace (FACTS.md): the pod's
+    /// machine ID as /etc/machine-id, and as /var/log/journal only the pod's journal
+    /// directory, bound from the host, so `journalctl -M` sees the pod's journal and not the host's.
+    /// </summary>
+    private static void PodJournal(PodPlan plan)
+    {
+        File.WriteAllText($"{PodRun}/machine-id", plan.MachineId + "\n");
+        if (File.Exists("/etc/machine-id"))
+        {
+            Check.Io(LibcExtra.mount($"{PodRun}/machine-id", "/etc/machine-id", null, LibcExtra.MS_BIND, null), "mount bind", "/etc/machine-id");
+        }
+        if (plan.JournalDir is null)
+        {
+            return;
+        }
+        // The host directory may be under /var/log itself: hold it at a staging point
+        // before the tmpfs hides it.
+        string staging = $"{PodRun}/journal";
+        Directory.CreateDirectory(staging);
+        Check.Io(LibcExtra.mount(plan.JournalDir, staging, null, LibcExtra.MS_BIND, null), "mount bind", plan.JournalDir);
+        Check.Io(LibcExtra.mount("tmpfs", "/var/log", "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV, "mode=0755"), "mount tmpfs", "/var/log");
+        string inside = $"/var/log/journal/{plan.MachineId}";
+        Directory.CreateDirectory(inside);
+        Check.Io(LibcExtra.mount(staging, inside, null, LibcExtra.MS_BIND, null), "mount bind", inside);
+        Check.Io(LibcExtra.umount2(staging, LibcExtra.MNT_DETACH), "umount2", staging);
+    }
+
+    public static string HostsFile(PodPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var text = new StringBuilder();
+        text.Append("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+        text.Append("127.0.1.1\t").Append(plan.Hostname).Append('\n');
+        foreach (string line in plan.HostsLines)
+        {
+            text.Append(line).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    /// <summary>A new network namespace has only lo, and it is down (SIOCSIFFLAGS, netdevice(7)).</summary>
+    private static void LoopbackUp()
+    {
+        int fd = Check.Io(LibcExtra.socket(LibcExtra.AF_INET, LibcExtra.SOCK_DGRAM | LibcExtra.SOCK_CLOEXEC, 0), "socket");
+        try
+        {
+            LibcExtra.IfReqFlags req = default;
+            req.Name[0] = (byte)'l';
+            req.Name[1] = (byte)'o';
+            Check.Io(LibcExtra.ioctl(fd, LibcExtra.SIOCGIFFLAGS, &req), "ioctl SIOCGIFFLAGS", "lo");
+            req.Flags |= LibcExtra.IFF_UP;
+            Check.Io(LibcExtra.ioctl(fd, LibcExtra.SIOCSIFFLAGS, &req), "ioctl SIOCSIFFLAGS", "lo");
+        }
+        finally
+        {
+            LibcExtra.close(fd);
+        }
+    }
+}

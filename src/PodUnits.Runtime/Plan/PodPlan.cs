@@ -1,0 +1,90 @@
+using System.Text.Json.Serialization;
+
+namespace PodUnits.Runtime.Plan;
+
+/// <summary>
+/// Everything the pod init and container-start need, resolved by the executor from the
+/// definition and the image store: paths, argv, credentials, mounts. Written once to the
+/// pod's runtime directory as JSON, so the helpers (fresh processes) never parse YAML or
+/// look at images again.
+/// </summary>
+public sealed class PodPlan
+{
+    public required string Name { get; init; }
+    public required string Hostname { get; init; }
+    public bool HostNetwork { get; init; }
+    /// <summary>`run --interactive`: the one container gets the executor's stdin/stdout/stderr
+    /// (the terminal) instead of journal pipes.</summary>
+    public bool Interactive { get; init; }
+    /// <summary>32 hex digits: the pod's machine ID (machined, /etc/machine-id, journal).</summary>
+    public required string MachineId { get; init; }
+    /// <summary>/var/lib/podunits/pods/NAME: upper layers, volumes.</summary>
+    public required string StateDir { get; init; }
+    public int TerminationGracePeriodSeconds { get; init; } = 30;
+    /// <summary>The host directory the pod's own journald writes to (like nspawn's
+    /// --link-journal): /var/log/journal/MACHINE-ID, readable on the host after the pod stops.</summary>
+    public string? JournalDir { get; init; }
+    /// <summary>The text of /etc/resolv.conf inside the pod, or null to copy the host's.</summary>
+    public string? ResolvConf { get; init; }
+    /// <summary>Extra "IP NAME..." lines of /etc/hosts (hostAliases).</summary>
+    public List<string> HostsLines { get; init; } = [];
+    public List<EmptyDirPlan> EmptyDirs { get; init; } = [];
+    /// <summary>Init containers first (Init = true), in order, then the containers.</summary>
+    public List<ContainerPlan> Containers { get; init; } = [];
+}
+
+public sealed class EmptyDirPlan
+{
+    public required string Name { get; init; }
+    /// <summary>Where the volume lives as seen by the pod init (a dir, or a tmpfs it mounts).</summary>
+    public required string Path { get; init; }
+    public bool Memory { get; init; }
+    public ulong? SizeLimitBytes { get; init; }
+}
+
+public sealed class ContainerPlan
+{
+    public required string Name { get; init; }
+    public bool Init { get; init; }
+    /// <summary>The image's root filesystem directory: the overlay's lower layer.</summary>
+    public required string LowerDir { get; init; }
+    /// <summary>The directory holding the overlay's upper and work dirs.</summary>
+    public required string LayerDir { get; init; }
+    /// <summary>Command and args after Kubernetes' rules against the image config; argv[0] is
+    /// resolved against PATH inside the container's root at start.</summary>
+    public List<string> Argv { get; init; } = [];
+    public List<string> Env { get; init; } = [];
+    public string WorkingDir { get; init; } = "/";
+    public uint Uid { get; init; }
+    public uint Gid { get; init; }
+    public List<uint> SupplementaryGroups { get; init; } = [];
+    public bool ReadOnlyRootFilesystem { get; init; }
+    public bool Privileged { get; init; }
+    public bool NoNewPrivileges { get; init; }
+    /// <summary>Capability numbers (capabilities(7)) kept in the bounding set.</summary>
+    public List<int> Capabilities { get; init; } = [];
+    public List<MountPlan> Mounts { get; init; } = [];
+    public ulong? MemoryMaxBytes { get; init; }
+    public ulong? CpuMillicores { get; init; }
+    public ProbePlan? Readiness { get; init; }
+}
+
+public sealed class MountPlan
+{
+    /// <summary>Source path as the pod init sees it.</summary>
+    public required string Source { get; init; }
+    /// <summary>Absolute path inside the container.</summary>
+    public required string Target { get; init; }
+    public bool ReadOnly { get; init; }
+}
+
+public sealed class ProbePlan
+{
+    public List<string>? Exec { get; init; }
+    public int? TcpPort { get; init; }
+    public int PeriodSeconds { get; init; } = 1;
+}
+
+[JsonSerializable(typeof(PodPlan))]
+[JsonSourceGenerationOptions(WriteIndented = true)]
+internal sealed partial class PlanJsonContext : JsonSerializerContext;

@@ -1,0 +1,130 @@
+using System.Globalization;
+using PodUnits.Core.Errors;
+using PodUnits.Runtime.Plan;
+using PodUnits.Systemd.Machines;
+
+namespace PodUnits.Runtime.State;
+
+/// <summary>
+/// A pod's files: /run/podunits/state/NAME (plan.json; pids: the executor's and the pod
+/// init's host PIDs, present while the pod runs) and /var/lib/podunits/pods/NAME (machine-id,
+/// the containers' writable layers, emptyDir volumes).
+/// </summary>
+public static class PodState
+{
+    /// <summary>The pod's 128-bit ID, created on first start and kept across restarts.</summary>
+    public static string MachineIdOf(string pod)
+    {
+        string dir = PodPaths.StateDir(pod);
+        string file = $"{dir}/machine-id";
+        if (File.Exists(file) && MachineId.TryParse(File.ReadAllText(file).Trim(), out MachineId id))
+        {
+            return id.ToString();
+        }
+        Directory.CreateDirectory(dir);
+        string fresh = MachineId.NewRandom().ToString();
+        File.WriteAllText(file, fresh + "\n");
+        return fresh;
+    }
+
+    /// <summary>Fails when the pod runs already; otherwise removes what a crash left.</summary>
+    public static void Claim(string pod)
+    {
+        if (RunningExecutor(pod) is int pid)
+        {
+            throw new PodUnitsException($"pod {pod}", $"is already running (executor PID {pid})");
+        }
+        string dir = PodPaths.RuntimeDir(pod);
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        // Our PID at once, so that gc never takes a starting pod for a stale one.
+        Directory.CreateDirectory(dir);
+        WritePids(pod, Environment.ProcessId, 0);
+    }
+
+    /// <summary>Fresh writable layers and volume dirs; returns the plan file's path.</summary>
+    public static string Prepare(PodPlan plan, string planJson)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        string containers = $"{plan.StateDir}/containers";
+        if (Directory.Exists(containers))
+        {
+            Directory.Delete(containers, recursive: true); // Kubernetes: a new pod start has fresh layers
+        }
+        foreach (ContainerPlan c in plan.Containers)
+        {
+            Directory.CreateDirectory($"{c.LayerDir}/upper");
+            Directory.CreateDirectory($"{c.LayerDir}/work");
+        }
+        foreach (EmptyDirPlan v in plan.EmptyDirs.Where(v => !v.Memory))
+        {
+            if (Directory.Exists(v.Path))
+            {
+                Directory.Delete(v.Path, recursive: true);
+            }
+            Directory.CreateDirectory(v.Path);
+        }
+        if (plan.JournalDir is not null)
+        {
+            Directory.CreateDirectory(plan.JournalDir);
+        }
+        string dir = PodPaths.RuntimeDir(plan.Name);
+        Directory.CreateDirectory(dir);
+        string path = $"{dir}/plan.json";
+        File.WriteAllText(path, planJson);
+        return path;
+    }
+
+    public static void WritePids(string pod, int executorPid, int podInitPid) =>
+        File.WriteAllText($"{PodPaths.RuntimeDir(pod)}/pids",
+            string.Create(CultureInfo.InvariantCulture, $"{executorPid} {podInitPid}\n"));
+
+    /// <summary>The host PIDs of a running pod's executor and pod init, or null.</summary>
+    public static (int Executor, int PodInit)? Pids(string pod)
+    {
+        try
+        {
+            string[] words = File.ReadAllText($"{PodPaths.RuntimeDir(pod)}/pids").Split(' ', StringSplitOptions.TrimEntries);
+            return (int.Parse(words[0], CultureInfo.InvariantCulture), int.Parse(words[1], CultureInfo.InvariantCulture));
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    public static int? RunningExecutor(string pod)
+    {
+        if (Pids(pod) is not (int executor, _))
+        {
+            return null;
+        }
+        try
+        {
+            string cmdline = File.ReadAllText($"/proc/{executor}/cmdline");
+            return cmdline.Contains("run", StringComparison.Ordinal) && executor != Environment.ProcessId ? executor : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    public static void Release(string pod)
+    {
+        string dir = PodPaths.RuntimeDir(pod);
+        try
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"removing {dir}: {e.Message}, ignoring");
+        }
+    }
+}

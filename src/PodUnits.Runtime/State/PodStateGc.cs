@@ -1,0 +1,27 @@
+namespace PodUnits.Runtime.State;
+
+/// <summary>For <c>podunits gc</c>: removes runtime state of pods whose executor is gone
+/// (a crash skips the executor's own cleanup; the kernel already removed processes and
+/// mounts with the pod's namespaces).</summary>
+public static class PodStateGc
+{
+    /// <summary>Returns the names of the pods whose stale state was removed.</summary>
+    public static IReadOnlyList<string> Collect()
+    {
+        var removed = new List<string>();
+        if (!Directory.Exists(PodPaths.RuntimeRoot))
+        {
+            return removed;
+        }
+        foreach (string dir in Directory.EnumerateDirectories(PodPaths.RuntimeRoot))
+        {
+            string pod = Path.GetFileName(dir);
+            if (PodState.RunningExecutor(pod) is null)
+            {
+                PodState.Release(pod);
+                removed.Add(pod);
+            }
+        }
+        return removed;
+    }
+}

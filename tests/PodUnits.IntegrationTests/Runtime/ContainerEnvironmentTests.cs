@@ -1,0 +1,94 @@
+namespace PodUnits.IntegrationTests.Runtime;
+
+/// <summary>What a container sees: volumes, credentials, capabilities, read-only root,
+/// /etc files per dnsPolicy and hostAliases, /dev, hostname. Printed by the container, read
+/// back from the journal.</summary>
+public sealed class ContainerEnvironmentTests
+{
+    private const string Yaml = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: rt-env
+        spec:
+          terminationGracePeriodSeconds: 3
+          hostname: envhost
+          hostAliases:
+            - ip: "10.1.2.3"
+              hostnames: ["db.internal"]
+          dnsPolicy: None
+          dnsConfig:
+            nameservers: ["192.0.2.53"]
+            searches: ["pods.example"]
+          volumes:
+            - name: shared
+              emptyDir: {}
+            - name: mem
+              emptyDir:
+                medium: Memory
+                sizeLimit: 8Mi
+            - name: host
+              hostPath:
+                path: /tmp/rt-hostpath
+          containers:
+            - name: writer
+              image: busybox
+              command: ["sh", "-c", "echo from-writer > /shared/f; exec sleep 1000"]
+              volumeMounts:
+                - name: shared
+                  mountPath: /shared
+            - name: probe
+              image: busybox
+              command: ["sh", "-c"]
+              args:
+                - >-
+                  sleep 1; cat /shared/f; echo uid=$(id -u) gid=$(id -g);
+                  grep -E 'CapBnd|NoNewPrivs' /proc/self/status | tr -s '\t' ' ';
+                  touch /rootfile 2>/dev/null || echo root-is-ro;
+                  touch /host/x 2>/dev/null || echo host-is-ro;
+                  grep -v '^#' /etc/resolv.conf; grep db.internal /etc/hosts | tr -s '\t' ' ';
+                  cat /host/marker; df -k /mem | tail -1 | awk '{print "mem-kb=" $2}';
+                  echo dev=$(ls /dev | tr '\n' ' '); echo host=$(hostname); echo pid=$$;
+                  exec sleep 1000
+              securityContext:
+                runAsUser: 1000
+                runAsGroup: 1000
+                readOnlyRootFilesystem: true
+                allowPrivilegeEscalation: false
+              volumeMounts:
+                - name: shared
+                  mountPath: /shared
+                - name: mem
+                  mountPath: /mem
+                - name: host
+                  mountPath: /host
+                  readOnly: true
+        """;
+
+    [Fact]
+    public void ContainerSeesItsVolumesCredentialsAndFiles()
+    {
+        Directory.CreateDirectory("/tmp/rt-hostpath");
+        File.WriteAllText("/tmp/rt-hostpath/marker", "host-marker\n");
+        using var pod = new PodHarness("rt-env", Yaml);
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output);
+        string[] lines = [];
+        Assert.True(PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=probe")).Any(l => l.StartsWith("pid=", StringComparison.Ordinal))),
+            string.Join('\n', lines) + string.Join('\n', pod.Journal("-u", pod.Unit)));
+        Assert.Contains("from-writer", lines);
+        Assert.Contains("uid=1000 gid=1000", lines);
+        Assert.Contains("CapBnd: 00000000a80425fb", lines); // Docker's default set
+        Assert.Contains("NoNewPrivs: 1", lines);
+        Assert.Contains("root-is-ro", lines);
+        Assert.Contains("host-is-ro", lines);
+        Assert.Contains("nameserver 192.0.2.53", lines);
+        Assert.Contains("search pods.example", lines);
+        Assert.Contains("10.1.2.3 db.internal", lines);
+        Assert.Contains("host-marker", lines);
+        Assert.Contains("mem-kb=8192", lines);
+        Assert.Equal("dev=fd full null ptmx pts random shm stderr stdin stdout tty urandom zero",
+            lines.Single(l => l.StartsWith("dev=", StringComparison.Ordinal)).TrimEnd());
+        Assert.Contains("host=envhost", lines);
+    }
+}

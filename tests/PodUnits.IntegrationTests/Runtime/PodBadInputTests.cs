@@ -1,0 +1,68 @@
+namespace PodUnits.IntegrationTests.Runtime;
+
+/// <summary>Bad input fails with one line and exit code 2, and leaves nothing started.</summary>
+public sealed class PodBadInputTests
+{
+    [Fact]
+    public void MissingDefinitionIsOneLineAndExitCode2()
+    {
+        var run = PodHarness.Run("/usr/bin/podunits", "run", "rt-no-such-pod");
+        Assert.Equal(2, run.Code);
+        Assert.Equal("podunits: pod rt-no-such-pod: no definition rt-no-such-pod.yaml in /etc/podunits/pods, /run/podunits/pods, /usr/lib/podunits/pods\n", run.Output);
+    }
+
+    [Fact]
+    public void UnknownImageFailsTheUnitWithTheReasonInItsJournal()
+    {
+        using var pod = new PodHarness("rt-badimage", PodHarness.BusyboxPod("rt-badimage", "true")
+            .Replace("image: busybox", "image: dir:/no/such/rootfs", StringComparison.Ordinal));
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.NotEqual(0, start.Code);
+        Assert.Equal("failed", pod.Show("ActiveState"));
+        Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains("image dir:/no/such/rootfs: not a root filesystem directory", StringComparison.Ordinal));
+        Assert.Equal("2", pod.Show("ExecMainStatus"));
+        Assert.DoesNotContain("rt-badimage", PodHarness.Run("machinectl", "list", "--no-legend").Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists("/run/podunits/state/rt-badimage"));
+    }
+
+    [Fact]
+    public void FailingInitContainerFailsThePodBeforeTheContainersStart()
+    {
+        using var pod = new PodHarness("rt-initfail", PodHarness.BusyboxPod("rt-initfail", "echo must-not-run",
+            extraSpecYaml: "  initContainers:\n    - name: setup\n      image: busybox\n      command: [\"sh\", \"-c\", \"echo init-ran; exit 3\"]"));
+        pod.Systemctl("start", pod.Unit);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "failed"), pod.Show("ActiveState"));
+        Assert.Equal("3", pod.Show("ExecMainStatus"));
+        string[] lines = pod.Journal("-u", pod.Unit);
+        Assert.Contains("init-ran", lines);
+        Assert.DoesNotContain("must-not-run", lines);
+    }
+
+    [Fact]
+    public void SecondExecutorForARunningPodIsRefused()
+    {
+        using var pod = new PodHarness("rt-busy", PodHarness.BusyboxPod("rt-busy", "exec sleep 1000"));
+        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        var second = PodHarness.Run("/usr/bin/podunits", "run", "rt-busy");
+        Assert.Equal(1, second.Code);
+        Assert.StartsWith("podunits: pod rt-busy: is already running (executor PID ", second.Output, StringComparison.Ordinal);
+        Assert.Equal("active", pod.Show("ActiveState"));
+    }
+
+    [Fact]
+    public void HostNetworkPodSharesTheHostsNetworkNamespaceOthersDoNot()
+    {
+        using var host = new PodHarness("rt-hostnet", PodHarness.BusyboxPod("rt-hostnet", "exec sleep 1000", extraSpecYaml: "  hostNetwork: true"));
+        using var own = new PodHarness("rt-ownnet", PodHarness.BusyboxPod("rt-ownnet", "exec sleep 1000"));
+        Assert.Equal(0, host.Systemctl("start", host.Unit).Code);
+        Assert.Equal(0, own.Systemctl("start", own.Unit).Code);
+        string NetNs(string machine) =>
+            PodHarness.Run("readlink", $"/proc/{PodHarness.Run("machinectl", "show", machine, "-p", "Leader", "--value").Output.Trim()}/ns/net").Output.Trim();
+        string mine = PodHarness.Run("readlink", "/proc/self/ns/net").Output.Trim();
+        Assert.Equal(mine, NetNs("rt-hostnet"));
+        Assert.NotEqual(mine, NetNs("rt-ownnet"));
+        // lo is up in the pod's own network namespace.
+        string leader = PodHarness.Run("machinectl", "show", "rt-ownnet", "-p", "Leader", "--value").Output.Trim();
+        Assert.Contains("UP", PodHarness.Run("nsenter", "-t", leader, "-n", "ip", "-o", "link", "show", "lo").Output, StringComparison.Ordinal);
+    }
+}

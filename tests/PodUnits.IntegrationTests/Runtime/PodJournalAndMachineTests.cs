@@ -1,0 +1,56 @@
+namespace PodUnits.IntegrationTests.Runtime;
+
+/// <summary>The pod's own journal (journalctl -M) and machinectl's verbs.</summary>
+public sealed class PodJournalAndMachineTests
+{
+    [Fact]
+    public void JournalctlMachineListsPodLinesAndTheyStayAfterStop()
+    {
+        using var pod = new PodHarness("rt-journal", PodHarness.BusyboxPod("rt-journal", "echo pod-journal-line; exec sleep 1000"));
+        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-M", "rt-journal").Contains("pod-journal-line")),
+            string.Join('\n', pod.Journal("-M", "rt-journal")));
+        // Only the pod's journal is visible through the machine, not the host's.
+        Assert.DoesNotContain(pod.Journal("-M", "rt-journal"), l => l.Contains("Started pod@rt-journal", StringComparison.Ordinal));
+
+        string id = File.ReadAllText("/var/lib/podunits/pods/rt-journal/machine-id").Trim();
+        Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
+        string dir = Directory.Exists("/var/log/journal") ? $"/var/log/journal/{id}" : $"/var/lib/podunits/pods/rt-journal/journal/{id}";
+        Assert.Contains("pod-journal-line", pod.Journal("-D", dir));
+    }
+
+    [Fact]
+    public void MachinectlPoweroffStopsThePodGracefully()
+    {
+        using var pod = new PodHarness("rt-poweroff", PodHarness.BusyboxPod("rt-poweroff", "trap 'echo got-term; exit 0' TERM; while true; do sleep 0.2; done"));
+        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        var poweroff = PodHarness.Run("machinectl", "poweroff", "rt-poweroff");
+        Assert.True(poweroff.Code == 0, poweroff.Output);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "inactive"), pod.Show("ActiveState"));
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("got-term")), "the container saw SIGTERM");
+        Assert.Equal("0", pod.Show("ExecMainStatus"));
+    }
+
+    [Fact]
+    public void MachinectlTerminateStopsTheUnit()
+    {
+        using var pod = new PodHarness("rt-terminate", PodHarness.BusyboxPod("rt-terminate", "exec sleep 1000"));
+        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        var terminate = PodHarness.Run("machinectl", "terminate", "rt-terminate");
+        Assert.True(terminate.Code == 0, terminate.Output);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "inactive"), pod.Show("ActiveState"));
+    }
+
+    [Fact]
+    public void MachinectlRebootRestartsThePod()
+    {
+        using var pod = new PodHarness("rt-reboot", PodHarness.BusyboxPod("rt-reboot", "echo boot; exec sleep 1000"));
+        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        int before = pod.MainPid;
+        var reboot = PodHarness.Run("machinectl", "reboot", "rt-reboot");
+        Assert.True(reboot.Code == 0, reboot.Output);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "active" && pod.MainPid != before && pod.MainPid != 0),
+            $"{pod.Show("ActiveState")} {pod.MainPid}");
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Count(l => l == "boot") == 2));
+    }
+}

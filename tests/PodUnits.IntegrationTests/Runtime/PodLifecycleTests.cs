@@ -1,0 +1,108 @@
+namespace PodUnits.IntegrationTests.Runtime;
+
+/// <summary>A pod started with systemctl: journal fields, machine, namespaces, scopes, stop.</summary>
+public sealed class PodLifecycleTests
+{
+    [Fact]
+    public void HelloPodLogsWithFieldsAndRunsAsMachine()
+    {
+        using var pod = new PodHarness("rt-hello", PodHarness.BusyboxPod("rt-hello",
+            "echo out-line-$(hostname); echo err-line >&2; exec sleep 1000",
+            extraContainerYaml: "      resources:\n        limits:\n          memory: 48Mi\n          cpu: 250m"));
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output);
+        Assert.Equal("active", pod.Show("ActiveState"));
+
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main", "POD_NAME=rt-hello", "PRIORITY=6")
+            .Contains("out-line-rt-hello")), "stdout line with fields in journalctl -u");
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "SYSLOG_IDENTIFIER=main", "PRIORITY=3")
+            .Contains("err-line")), "stderr line at priority 3");
+        string fields = PodHarness.Run("journalctl", "--no-pager", "-o", "verbose", "-u", pod.Unit, "MESSAGE=err-line").Output;
+        Assert.Contains("CONTAINER_ID_FULL=", fields, StringComparison.Ordinal);
+        Assert.Matches("CONTAINER_ID=[0-9a-f]{12}\n", fields);
+        Assert.Matches("POD_ID=[0-9a-f]{32}\n", fields);
+
+        var machine = PodHarness.Run("machinectl", "show", "rt-hello", "-p", "Class", "-p", "Service", "-p", "Leader");
+        Assert.Contains("Class=container", machine.Output, StringComparison.Ordinal);
+        Assert.Contains("Service=podunits", machine.Output, StringComparison.Ordinal);
+        string leader = machine.Output.Split('\n').Single(l => l.StartsWith("Leader=", StringComparison.Ordinal))[7..];
+        var inside = PodHarness.Run("nsenter", "-t", leader, "-a", "sh", "-c", "hostname; cat /proc/1/comm; cat /proc/1/cmdline | tr '\\0' ' '");
+        Assert.Equal(["rt-hello", "podunits", "podunits pod-init /run/podunits/state/rt-hello/plan.json "], inside.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        string scope = "podunits-rt\\x2dhello-main.scope";
+        Assert.Equal("active", pod.Show("ActiveState", scope));
+        Assert.Equal((48L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), pod.Show("MemoryMax", scope));
+        Assert.Equal("250ms", pod.Show("CPUQuotaPerSecUSec", scope));
+        Assert.Equal("machine-podunits-rt\\x2dhello.slice", pod.Show("Slice", scope));
+
+        var stop = pod.Systemctl("stop", pod.Unit);
+        Assert.True(stop.Code == 0, stop.Output);
+        Assert.Equal("inactive", pod.Show("ActiveState"));
+        Assert.DoesNotContain("rt-hello", PodHarness.Run("machinectl", "list", "--no-legend").Output, StringComparison.Ordinal);
+        Assert.Equal("inactive", pod.Show("ActiveState", scope));
+    }
+
+    [Fact]
+    public void ContainerThatIgnoresSigtermIsKilledAfterGracePeriod()
+    {
+        using var pod = new PodHarness("rt-stubborn", PodHarness.BusyboxPod("rt-stubborn",
+            "trap '' TERM; echo ready; while true; do sleep 1; done").Replace("terminationGracePeriodSeconds: 5", "terminationGracePeriodSeconds: 2", StringComparison.Ordinal));
+        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        pod.Systemctl("stop", pod.Unit);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 1.5, 15);
+        Assert.Equal("inactive", pod.Show("ActiveState", "podunits-rt\\x2dstubborn-main.scope"));
+        Assert.Empty(PodHarness.Run("pgrep", "-f", "trap '' TERM").Output.Trim());
+    }
+
+    [Fact]
+    public void MissingExecutableFailsWithOneClearLine()
+    {
+        using var pod = new PodHarness("rt-missing", PodHarness.BusyboxPod("rt-missing", "unused")
+            .Replace("command: [\"sh\", \"-c\", \"unused\"]", "command: [\"/no/such/binary\"]", StringComparison.Ordinal));
+        pod.Systemctl("start", pod.Unit);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "failed"), pod.Show("ActiveState"));
+        Assert.Contains("container main: executable \"/no/such/binary\" not found in image", pod.Journal("-u", pod.Unit));
+        Assert.Equal("127", pod.Show("ExecMainStatus"));
+    }
+
+    [Fact]
+    public void SigkillOfExecutorLeavesNothingBehind()
+    {
+        using var pod = new PodHarness("rt-crash", PodHarness.BusyboxPod("rt-crash", "echo up; exec sleep 4242"));
+        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        Assert.Contains("rt-crash", PodHarness.Run("machinectl", "list", "--no-legend").Output, StringComparison.Ordinal);
+        PodHarness.Run("kill", "-9", pod.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") is "failed" or "inactive"), pod.Show("ActiveState"));
+        Assert.True(PodHarness.WaitFor(() => PodHarness.Run("pgrep", "-f", "sleep 4242").Output.Trim().Length == 0), "container process left");
+        Assert.True(PodHarness.WaitFor(() => !PodHarness.Run("machinectl", "list", "--no-legend").Output.Contains("rt-crash", StringComparison.Ordinal)),
+            "machine left registered");
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState", "podunits-rt\\x2dcrash-main.scope") == "inactive"), "scope left");
+        Assert.DoesNotContain("rt-crash", File.ReadAllText("/proc/self/mountinfo"), StringComparison.Ordinal);
+
+        // Only the runtime state is left; `podunits gc` (PodStateGc) removes it.
+        Assert.True(Directory.Exists("/run/podunits/state/rt-crash"));
+        Assert.Contains("rt-crash", PodUnits.Runtime.State.PodStateGc.Collect());
+        Assert.False(Directory.Exists("/run/podunits/state/rt-crash"));
+
+        // The next start works (stale runtime state is taken over).
+        pod.Systemctl("reset-failed", pod.Unit);
+        var again = pod.Systemctl("start", pod.Unit);
+        Assert.True(again.Code == 0, again.Output);
+    }
+
+    [Fact]
+    public void HundredThousandLinesArriveInOrder()
+    {
+        using var pod = new PodHarness("rt-flood", PodHarness.BusyboxPod("rt-flood", "seq 1 100000; exec sleep 1000"));
+        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        string[] lines = [];
+        PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main")).Length >= 100000, seconds: 120);
+        Assert.Equal(100000, lines.Length);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            Assert.Equal((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), lines[i]);
+        }
+    }
+}

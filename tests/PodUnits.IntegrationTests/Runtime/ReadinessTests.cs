@@ -1,0 +1,50 @@
+using System.Diagnostics;
+
+namespace PodUnits.IntegrationTests.Runtime;
+
+/// <summary>Type=notify: `systemctl start` returns only when readiness probes pass.</summary>
+public sealed class ReadinessTests
+{
+    [Fact]
+    public void StartWaitsForExecProbe()
+    {
+        using var pod = new PodHarness("rt-ready-exec", PodHarness.BusyboxPod("rt-ready-exec",
+            "sleep 2; touch /tmp/ready; exec sleep 1001",
+            extraContainerYaml: "      readinessProbe:\n        periodSeconds: 1\n        exec:\n          command: [\"cat\", \"/tmp/ready\"]"));
+        var clock = Stopwatch.StartNew();
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output);
+        Assert.True(clock.Elapsed.TotalSeconds >= 1.9, $"READY came after {clock.Elapsed.TotalSeconds:F1} s, before the probe could pass");
+        // A scope has no main PID; the container is the only "sleep 1001".
+        string pid = PodHarness.Run("pgrep", "-n", "-f", "sleep 1001").Output.Trim();
+        Assert.Equal(0, PodHarness.Run("nsenter", "-t", pid, "-m", "-r", "test", "-e", "/tmp/ready").Code);
+    }
+
+    [Fact]
+    public void StartWaitsForTcpProbeInsideThePodNetwork()
+    {
+        using var pod = new PodHarness("rt-ready-tcp", PodHarness.BusyboxPod("rt-ready-tcp",
+            "sleep 2; while true; do nc -l -p 8080 </dev/null; done",
+            extraContainerYaml: "      readinessProbe:\n        tcpSocket:\n          port: 8080"));
+        var clock = Stopwatch.StartNew();
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output);
+        Assert.True(clock.Elapsed.TotalSeconds >= 1.9, $"READY came after {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal("active", pod.Show("ActiveState"));
+    }
+}
+
+/// <summary>resources.limits.memory is a real cgroup limit.</summary>
+public sealed class MemoryLimitTests
+{
+    [Fact]
+    public void ContainerOverItsMemoryLimitIsKilledAndReported()
+    {
+        using var pod = new PodHarness("rt-oom", PodHarness.BusyboxPod("rt-oom", "echo eating; exec tail /dev/zero",
+            extraContainerYaml: "      resources:\n        limits:\n          memory: 24Mi"));
+        pod.Systemctl("start", pod.Unit);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "failed", seconds: 60), pod.Show("ActiveState"));
+        Assert.Equal("137", pod.Show("ExecMainStatus"));
+        Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains("container main exited with signal 9 (SIGKILL; with a memory limit of 24 MiB", StringComparison.Ordinal));
+    }
+}
