@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The README's quick start: on a fresh Debian 12 machine, as root, install what is
-# missing, build and install PodUnits.
+# The README's quick start: on a fresh Debian 12 machine, as root, install what is missing,
+# build and install PodUnits, then start the example pod and show it. Where PID 1 is not
+# systemd (a container, a CI machine), the pod runs inside the throwaway systemd host of
+# tests/sandbox/sandbox.sh instead.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ "$(id -u)" = 0 ] || { echo "quickstart: run as root" >&2; exit 2; }
@@ -8,5 +10,21 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends systemd-container busybox-static dbus iproute2 >/dev/null
 packaging/install.sh
-echo "PodUnits is installed: /usr/bin/podunits, pod@.service, the generator."
-echo "Running the example pod is not possible yet: the executor has not landed."
+
+demo='
+set -e
+install -m 0644 examples/hello.yaml /etc/podunits/pods/hello.yaml
+systemctl daemon-reload
+systemctl start pod@hello
+sleep 1
+echo "\$ machinectl list"; machinectl list --no-pager
+echo "\$ journalctl -M hello"; journalctl -M hello --no-pager -q | tail -n 5
+echo "\$ systemctl status pod@hello"; systemctl status pod@hello --no-pager | head -n 12 || true
+systemctl stop pod@hello
+'
+if [ "$(cat /proc/1/comm)" = systemd ]; then
+    bash -c "$demo"
+else
+    echo "PID 1 is not systemd here: running the example inside a sandbox systemd host."
+    tests/sandbox/sandbox.sh -- bash -c "packaging/install.sh --no-build >/dev/null; $demo"
+fi

@@ -42,6 +42,9 @@ public sealed class GeneratorLog : IDisposable
         return new GeneratorLog(Console.Error, kmsg: false, tag);
     }
 
+    /// <summary>Plain "podunits-generator: ..." lines to <paramref name="writer"/> (tests, dry runs).</summary>
+    public static GeneratorLog ForWriter(TextWriter writer) => new(writer, kmsg: false, "podunits-generator");
+
     public void Error(string message)
     {
         Errors++;

@@ -12,6 +12,7 @@ internal static class CommandTable
         yield return LogsCommand.Create();
         yield return ImageCommand.Create();
         yield return GcCommand.Create();
+        yield return GenerateCommand.Create();
         yield return VersionCommand.Create();
         yield return RunCommand.Create();
         yield return PodInitCommand.Create();

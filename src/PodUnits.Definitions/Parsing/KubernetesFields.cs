@@ -113,5 +113,5 @@ internal static class KubernetesFields
 
     /// <summary>Annotations PodUnits reads (DESIGN.md: PodUnits settings live under podunits.io/).</summary>
     public const string AnnotationPrefix = "podunits.io/";
-    public static readonly string[] KnownAnnotations = ["podunits.io/autostart"];
+    public static readonly string[] KnownAnnotations = ["podunits.io/autostart", "podunits.io/description"];
 }

@@ -95,6 +95,10 @@ internal static class PodMapper
             {
                 ctx.Error(at, $"metadata.annotations: unknown PodUnits annotation \"{key}\"{Suggest.Hint(key, KubernetesFields.KnownAnnotations)}");
             }
+            else if (key != "podunits.io/autostart")
+            {
+                // Free text (podunits.io/description): the generator uses it as is.
+            }
             else if (value is not ("true" or "false"))
             {
                 ctx.Error(at, $"metadata.annotations.{key}: must be \"true\" or \"false\", found \"{value}\"");
