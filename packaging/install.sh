@@ -25,6 +25,7 @@ install -D -m 0755 "$bin" "$d/usr/bin/podunits"
 install -d "$d/usr/lib/systemd/system-generators"
 ln -sf ../../../bin/podunits "$d/usr/lib/systemd/system-generators/podunits-generator"
 install -D -m 0644 units/pod@.service "$d/usr/lib/systemd/system/pod@.service"
+install -D -m 0644 docs/process-model.md "$d/usr/share/doc/podunits/process-model.md"
 install -D -m 0644 packaging/tmpfiles.conf "$d/usr/lib/tmpfiles.d/podunits.conf"
 for f in packaging/catalog/*.catalog; do
     [ -e "$f" ] && install -D -m 0644 "$f" "$d/usr/lib/systemd/catalog/$(basename "$f")"
