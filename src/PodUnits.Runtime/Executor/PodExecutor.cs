@@ -55,6 +55,10 @@ public sealed partial class PodExecutor : IDisposable
         {
             throw new BadInputException(path, "no such file");
         }
+        // The validator guards the door: an invalid definition fails here with its
+        // file:line:column messages (exit 2) before anything is started. The plan is still
+        // built by the interim loader until PlanBuilder reads the validated model.
+        PodUnits.Definitions.PodDefinitionLoader.LoadFile(path).GetPodOrThrow();
         PodSpecLite spec = TemporaryPodLoader.Load(path);
         PodPlan plan = PlanBuilder.Build(spec, PodState.MachineIdOf(spec.Name), RootfsResolver.Resolve);
         using var executor = new PodExecutor(plan);
