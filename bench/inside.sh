@@ -3,7 +3,7 @@
 # up the way FACTS.md found they work here, then runs each section.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-export BENCH_RESULTS=$1 BENCH_RUNS=$2; shift 2
+export BENCH_RESULTS=$1 BENCH_RUNS=$2 PODUNITS_BENCH_INSIDE=1; shift 2
 export BENCH_ROOTFS=/var/lib/podunits/bench/busybox-rootfs
 
 packaging/install.sh --no-build >/dev/null
@@ -39,12 +39,14 @@ runroot = "/run/containers/storage"
 CONF
 (cd / && tar -C "$BENCH_ROOTFS" -c . | podman import -q - localhost/busybox:bench >/dev/null)
 
+# A section that hangs must not take the others with it.
+limit=${BENCH_SECTION_TIMEOUT:-1200}
 for section in "$@"; do
     echo "== $section"
     if [ -x "bench/sections/$section.sh" ]; then
-        (cd / && "$OLDPWD/bench/sections/$section.sh") || echo "bench: section $section failed" >&2
+        (cd / && timeout "$limit" "$OLDPWD/bench/sections/$section.sh") || echo "bench: section $section failed or timed out" >&2
     elif [ -x "bench/$section/run.sh" ]; then
-        "bench/$section/run.sh" || echo "bench: section $section failed" >&2
+        timeout "$limit" "bench/$section/run.sh" || echo "bench: section $section failed or timed out" >&2
     else
         echo "bench: no section $section" >&2
     fi

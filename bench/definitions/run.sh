@@ -1,38 +1,40 @@
 #!/usr/bin/env bash
-# Parsing and validating 1,000 typical pod definitions (target: well under a second).
+# 8. Parsing and validating 1,000 typical pod definitions (target: well under a second).
 #   bench/definitions/run.sh [N] [ROUNDS]
-# Two measurements over the same N generated files:
+# Over the same N generated files (PodUnits.Bench.Definitions writes them):
 #  1. PodUnits.Bench.Definitions (NativeAOT): PodDefinitionLoader.LoadFile on every file,
 #     ROUNDS times in one process (round 1 is cold: first touch of the files and code).
-#  2. The shipped binary: `podunits validate` on all N files in one process, wall time of the
-#     whole command (process start included), if artifacts/publish/podunits exists
-#     (packaging/build-release.sh builds it).
+#  2. The shipped binary: `podunits validate` on all N files in one process, wall time of
+#     the whole command (process start included), alternating with
+#  3. a parse-only floor: Python's yaml.safe_load with libyaml's C loader over the same
+#     files in one process (no validation, no model: just YAML to dicts).
+# With BENCH_RESULTS set (bench/run.sh) the rows go to the results file as well.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 n=${1:-1000}
-rounds=${2:-5}
+rounds=${2:-${BENCH_RUNS:-5}}
 out=../../artifacts/bench/definitions
 mkdir -p "$out"
 files="$out/files"
 rm -rf "$files"
+export BENCH_RESULTS=${BENCH_RESULTS:-/dev/null} BENCH_RUNS=$rounds
+source ../lib.sh
 
-dotnet publish PodUnits.Bench.Definitions -c Release -o "$out/bin" --nologo -warnaserror -clp:NoSummary \
-    -p:DebugType=none >"$out/publish.log" 2>&1 || { cat "$out/publish.log" >&2; exit 1; }
+if [ ! -x "$out/bin/PodUnits.Bench.Definitions" ] || [ "$BENCH_RESULTS" = /dev/null ]; then
+    dotnet publish PodUnits.Bench.Definitions -c Release -o "$out/bin" --nologo -warnaserror -clp:NoSummary \
+        -p:DebugType=none >"$out/publish.log" 2>&1 || { cat "$out/publish.log" >&2; exit 1; }
+fi
 
 echo "== PodDefinitionLoader.LoadFile, NativeAOT, $n files"
-"$out/bin/PodUnits.Bench.Definitions" "$files" "$n" "$rounds"
+"$out/bin/PodUnits.Bench.Definitions" "$files" "$n" "$rounds" | tee "$out/loader.txt"
+awk 'NR > 1 { print $4 }' "$out/loader.txt" >"$out/loader.ms"
+record definitions "PodDefinitionLoader (in process)" "parse+validate 1,000 files" ms "$out/loader.ms" "round 1 cold"
 
-podunits=../../artifacts/publish/podunits
-if [ -x "$podunits" ]; then
-    echo
-    echo "== podunits validate (one process, $n files), wall time"
-    printf '%-6s %9s\n' run "total ms"
-    for r in $(seq 1 "$rounds"); do
-        start=$(date +%s%N)
-        "$podunits" validate "$files"/*.yaml >/dev/null 2>"$out/validate.stderr"
-        end=$(date +%s%N)
-        printf '%-6s %9.1f\n' "$r" "$(echo "($end - $start) / 1000000" | bc -l)"
-    done
-else
-    echo "(artifacts/publish/podunits not built: run packaging/build-release.sh for the CLI row)"
-fi
+podunits=$(command -v podunits || echo ../../artifacts/publish/podunits)
+[ -x "$podunits" ] || { echo "bench: podunits not built (packaging/build-release.sh)" >&2; exit 1; }
+files=$(cd "$files" && pwd)
+echo "== podunits validate vs a parse-only floor (one process each, $n files, wall ms)"
+alternate definitions "parse+validate 1,000 files" \
+    "podunits validate (process)" "$podunits validate $files/*.yaml" \
+    "floor: python3 yaml CSafeLoader, parse only" "/usr/bin/python3 -c 'import sys, yaml
+for f in sys.argv[1:]: yaml.load(open(f), Loader=yaml.CSafeLoader)' $files/*.yaml"

@@ -4,6 +4,8 @@
 # into the store) against `skopeo copy` to an OCI layout plus `tar -x` of each layer.
 # Both start from empty storage each run; runs alternate. Runs inside the sandbox.
 #
+# Section 7 of bench/run.sh (which runs it inside the sandbox with BENCH_RESULTS set);
+# standalone it boots its own sandbox and prints the rows:
 #   bench/images/run.sh [RUNS]       (default 7)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -11,8 +13,12 @@ if [ -z "${PODUNITS_BENCH_INSIDE:-}" ]; then
     [ -x artifacts/publish/podunits ] || packaging/build-release.sh >/dev/null
     exec tests/sandbox/sandbox.sh -- env PODUNITS_BENCH_INSIDE=1 "$0" "$@"
 fi
-runs=${1:-7}
-packaging/install.sh --no-build >/dev/null
+if [ -z "${BENCH_RESULTS:-}" ]; then
+    export BENCH_RESULTS=/dev/null
+    packaging/install.sh --no-build >/dev/null
+fi
+source bench/lib.sh
+runs=${1:-$(( BENCH_RUNS < 7 ? BENCH_RUNS : 7 ))}
 work=/var/lib/podunits/bench-images   # real ext4, like the store
 rm -rf "$work"; mkdir -p "$work"
 trap 'kill $registry_pid 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -47,19 +53,11 @@ skopeo_run() {
         mkdir -p "$work/rootfs/$i"; tar -xzf "$work/oci/blobs/sha256/$layer" -C "$work/rootfs/$i"; i=$((i + 1))
     done
 }
-now() { date +%s.%N; }
-declare -a a=() b=()
 podunits_run; skopeo_run   # warm-up (page cache, registry)
 # Both must have produced the same files, or the timing means nothing.
 [ "$(ls "$work/store/layers/sha256" | wc -l)" = 4 ] || { echo "podunits: expected 4 layer dirs" >&2; exit 1; }
 [ "$(find "$work/store/layers/sha256" -type f | wc -l)" = "$(find "$work/rootfs" -type f | wc -l)" ] || { echo "file counts differ" >&2; exit 1; }
-for r in $(seq "$runs"); do
-    t0=$(now); podunits_run; t1=$(now); skopeo_run; t2=$(now)
-    a+=("$(echo "$t1 - $t0" | bc)"); b+=("$(echo "$t2 - $t1" | bc)")
-done
-stats() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1; s+=$1} END {printf "%8.3f %8.3f %8.3f", v[int((NR+1)/2)], v[1], s/NR}'; }
-echo
-echo "image: 4 layers, $((compressed / 1000)) kB compressed, $((uncompressed / 1000)) kB unpacked; $runs alternating runs"
-printf '%-44s %8s %8s %8s\n' "seconds" "median" "min" "mean"
-printf '%-44s %s\n' "podunits image fetch (download+verify+unpack)" "$(stats "${a[@]}")"
-printf '%-44s %s\n' "skopeo copy to oci: + tar -xzf per layer" "$(stats "${b[@]}")"
+echo "image: 4 layers, $((compressed / 1000)) kB compressed, $((uncompressed / 1000)) kB unpacked"
+BENCH_RUNS=$runs alternate images fetch+unpack \
+    "podunits image fetch" "set -e; $(declare -f podunits_run); work=$work ref=$ref podunits_run" \
+    "skopeo copy + tar -x per layer" "set -e; $(declare -f skopeo_run); work=$work ref=$ref skopeo_run"

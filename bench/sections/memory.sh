@@ -23,23 +23,23 @@ spec:
 YAML
 runs=$(( BENCH_RUNS < 5 ? BENCH_RUNS : 5 ))
 for _ in $(seq 1 "$runs"); do
-    if systemctl start pod@benchmem; then
+    if timeout 60 systemctl start pod@benchmem; then
         sleep 1
         # shellcheck disable=SC2046
         rss_kb $(cgroup_pids pod@benchmem.service) >>"$dir/podunits"
     fi
-    systemctl stop pod@benchmem || true
+    timeout 60 systemctl stop pod@benchmem || true
 
     systemd-run -q --collect --unit=bench-nspawn-mem systemd-nspawn -q --register=yes -D "$rootfs" /bin/sleep infinity
     sleep 1
     rss_kb "$(systemctl show -P MainPID bench-nspawn-mem)" >>"$dir/nspawn"
-    systemctl stop bench-nspawn-mem || true
+    timeout 60 systemctl stop bench-nspawn-mem || true
 
     systemd-run -q --collect --unit=bench-podman-mem podman run --rm --network=host --name benchmem localhost/busybox:bench sleep infinity
     sleep 2
     # shellcheck disable=SC2046
     rss_kb $(pgrep -x conmon) >>"$dir/conmon"
-    systemctl stop bench-podman-mem || true
+    timeout 60 systemctl stop bench-podman-mem || true
     podman rm -f benchmem >/dev/null 2>&1 || true
 done
 record memory "podunits (all of pod@x.service)" "idle RSS" KiB "$dir/podunits"
