@@ -53,8 +53,8 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     r=$(ratio "$m" "$ns"); echo "| idle-pod memory no larger than systemd-nspawn's supervisor | $r | $(verdict "$r" 1 le) |"
     sc=$(awk -F'\t' '$1 == "scale" && $3 ~ /^start all/ { print $11 }' "$results")
     echo "| 50 concurrent pods with no failure | ${sc:-n/a} | $(case $sc in "50 of 50 active, 0 failed starts") echo met;; "") echo "not measured";; *) echo MISSED;; esac) |"
-    g=$(median generator "podunits-generator" "1,000 files"); q=$(median generator "systemd-sysv-generator" "1,000 files")
-    r=$(ratio "$g" "$q"); echo "| generator faster than the C generator standing in for Quadlet | $r | $(verdict "$r" 1 le) |"
+    g=$(median generator "podunits-generator" "1,000 files"); q=$(median generator "podman quadlet" "1,000 files")
+    r=$(ratio "$g" "$q"); echo "| generator faster than podman's Quadlet (podunits/quadlet) | $r | $(verdict "$r" 1 le) |"
     i=$(median images "podunits" "fetch+unpack"); k=$(median images "skopeo" "fetch+unpack")
     r=$(ratio "$i" "$k"); echo "| image fetch+unpack no slower than skopeo copy + tar -x | $r | $(verdict "$r" 1 le) |"
     echo

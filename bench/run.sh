@@ -28,6 +28,9 @@ if [ ${#need[@]} -gt 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 packaging/build-release.sh
+# Podman's Quadlet for the generator section (Debian 12's podman predates it).
+export BENCH_QUADLET
+BENCH_QUADLET=$(bench/peers/fetch-quadlet.sh "$PWD/artifacts/bench/peers")
 # Built here, where the SDK's caches are warm, not inside the sandbox.
 dotnet publish bench/definitions/PodUnits.Bench.Definitions -c Release -o artifacts/bench/definitions/bin \
     --nologo -warnaserror -clp:NoSummary -p:DebugType=none >/dev/null
@@ -36,6 +39,6 @@ out=artifacts/bench
 mkdir -p "$out"
 results="$PWD/$out/results.tsv"
 : >"$results"
-tests/sandbox/sandbox.sh -- bench/inside.sh "$results" "$runs" "${sections[@]}"
+tests/sandbox/sandbox.sh -- env BENCH_QUADLET="$BENCH_QUADLET" bench/inside.sh "$results" "$runs" "${sections[@]}"
 bench/report.sh "$results" "$runs"
 echo "bench: wrote docs/benchmarks.md"

@@ -1,0 +1,66 @@
+using PodUnits.Definitions;
+using PodUnits.Generator;
+
+namespace PodUnits.UnitTests.Generator;
+
+/// <summary>A generator pass over many files: definitions load in parallel, yet reports come
+/// in search-path order and every good file still gets its drop-in; a second pass into the
+/// same directory (what `podunits generate --dir` may do) replaces, not fails.</summary>
+public sealed class GeneratorRunTests : IDisposable
+{
+    private readonly string _pods = Directory.CreateTempSubdirectory("podunits-gen-pods-").FullName;
+    private readonly string _output = Directory.CreateTempSubdirectory("podunits-gen-out-").FullName;
+
+    public void Dispose()
+    {
+        Directory.Delete(_pods, recursive: true);
+        Directory.Delete(_output, recursive: true);
+    }
+
+    [Fact]
+    public void ManyFilesReportInOrderAndGoodOnesAllGenerate()
+    {
+        const int count = 200;
+        for (int i = 0; i < count; i++)
+        {
+            // Every seventh file is broken: an unknown restart policy at line 6, column 18.
+            string policy = i % 7 == 3 ? "Sometimes" : "Always";
+            File.WriteAllText(Path.Combine(_pods, $"p{i:D3}.yaml"), $"""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  annotations: {"{"}podunits.io/autostart: "true"{"}"}
+                spec:
+                  restartPolicy: {policy}
+                  containers:
+                  - {"{"}name: c, image: busybox:1.36{"}"}
+
+                """);
+        }
+        string firstPass = RunOnce(out int status);
+        Assert.Equal(1, status);
+        int[] broken = [.. Enumerable.Range(0, count).Where(i => i % 7 == 3)];
+        string[] reported = [.. firstPass.Split('\n').Where(l => l.Contains("not generated", StringComparison.Ordinal))];
+        Assert.Equal(broken.Select(i => $"p{i:D3}.yaml"), reported.Select(l => Path.GetFileName(l.Split(':')[1].Trim())));
+        foreach (int i in Enumerable.Range(0, count))
+        {
+            string dropIn = Path.Combine(_output, $"pod@p{i:D3}.service.d", DropInRenderer.FileName);
+            string wants = Path.Combine(_output, "multi-user.target.wants", $"pod@p{i:D3}.service");
+            Assert.Equal(!broken.Contains(i), File.Exists(dropIn));
+            Assert.Equal(broken.Contains(i) ? null : GeneratorOutput.TemplateUnitPath, new FileInfo(wants).LinkTarget);
+        }
+
+        Assert.Equal(firstPass, RunOnce(out int again));
+        Assert.Equal(1, again);
+    }
+
+    private string RunOnce(out int status)
+    {
+        var stderr = new StringWriter();
+        using (GeneratorLog log = GeneratorLog.ForWriter(stderr))
+        {
+            status = PodGenerator.Run(new PodDefinitionSearchPath([_pods]), _output, log);
+        }
+        return stderr.ToString();
+    }
+}
