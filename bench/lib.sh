@@ -8,6 +8,14 @@
 
 now_ns() { date +%s%N; }
 
+# command_of SECTION CONTENDER COMMAND: notes the exact command line a contender ran, for
+# the report's "Exact commands" table ($BENCH_RESULTS.commands, tab-separated).
+command_of() {
+    [ "$BENCH_RESULTS" = /dev/null ] && return 0
+    printf '%s\t%s\t%s\n' "$1" "$2" "$3" | tr -s ' \n' ' ' >>"$BENCH_RESULTS.commands"
+    echo >>"$BENCH_RESULTS.commands"
+}
+
 # stats FILE -> "median p25 p75 min max n" over the numbers in FILE (one per line)
 stats() {
     sort -g "$1" | awk '
@@ -33,7 +41,7 @@ record() {
 alternate() {
     local section=$1 metric=$2; shift 2
     local names=() cmds=() i run start end dir
-    while [ $# -gt 0 ]; do names+=("$1"); cmds+=("$2"); shift 2; done
+    while [ $# -gt 0 ]; do names+=("$1"); cmds+=("$2"); command_of "$section" "$1" "$2"; shift 2; done
     dir=$(mktemp -d)
     for i in "${!names[@]}"; do bash -c "${cmds[$i]}" >/dev/null 2>&1 || true; done   # warm-up
     for run in $(seq 1 "$BENCH_RUNS"); do

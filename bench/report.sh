@@ -29,9 +29,18 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     echo
     echo "## Results"
     echo
-    echo "| section | contender | metric | median | p25-p75 | min-max | n | note |"
-    echo "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |"
-    awk -F'\t' '{ printf "| %s | %s | %s | %s %s | %s-%s | %s-%s | %s | %s |\n", $1, $2, $3, $5, $4, $6, $7, $8, $9, $10, $11 }' "$results"
+    echo "\"PodUnits ÷ row\" divides PodUnits' median by that row's, same section and metric:"
+    echo "below 1 means PodUnits took less (time, memory) or did less (lines per second)."
+    echo
+    echo "| section | contender | metric | median | p25-p75 | min-max | n | PodUnits ÷ row | note |"
+    echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
+    awk -F'\t' '
+        NR == FNR { k = $1 SUBSEP $3; if (index($2, "podunits") == 1 && !(k in pod)) pod[k] = $5; next }
+        {
+            k = $1 SUBSEP $3; r = "-"
+            if (index($2, "podunits") != 1 && (k in pod) && $5 + 0 != 0) r = sprintf("%.2f", pod[k] / $5)
+            printf "| %s | %s | %s | %s %s | %s-%s | %s-%s | %s | %s | %s |\n", $1, $2, $3, $5, $4, $6, $7, $8, $9, $10, r, $11
+        }' "$results" "$results"
     echo
     echo "## Goals"
     echo
@@ -63,8 +72,14 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     echo "## Exact commands"
     echo
     echo "Run everything with \`bench/run.sh\` (as root; \`--runs N\`, or name sections). The"
-    echo "contenders' command lines are in bench/sections/*.sh, bench/images/run.sh and"
-    echo "bench/definitions/; the peers' setup (podman storage, cgroups) is in bench/inside.sh."
+    echo "scripts are bench/sections/*.sh, bench/images/run.sh and bench/definitions/run.sh; the"
+    echo "peers' setup (podman storage, cgroups) is in bench/inside.sh. What each contender ran:"
+    echo
+    echo "| section | contender | command |"
+    echo "| --- | --- | --- |"
+    if [ -s "$results.commands" ]; then
+        awk -F'\t' 'NF >= 3 { gsub(/\|/, "\\|", $3); printf "| %s | %s | `%s` |\n", $1, $2, $3 }' "$results.commands"
+    fi
 } >"$doc"
 
 # bars SECTION METRIC TITLE UNIT FILE: a horizontal bar chart of the medians.

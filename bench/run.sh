@@ -38,7 +38,7 @@ dotnet publish bench/definitions/PodUnits.Bench.Definitions -c Release -o artifa
 out=artifacts/bench
 mkdir -p "$out"
 results="$PWD/$out/results.tsv"
-: >"$results"
+: >"$results"; : >"$results.commands"
 tests/sandbox/sandbox.sh -- env BENCH_QUADLET="$BENCH_QUADLET" bench/inside.sh "$results" "$runs" "${sections[@]}"
 bench/report.sh "$results" "$runs"
 echo "bench: wrote docs/benchmarks.md"

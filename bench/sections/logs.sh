@@ -31,6 +31,9 @@ spec:
   - {name: seq, image: "dir:$rootfs", command: ["/bin/seq", "1", "$lines"]}
 YAML
 
+command_of logs "podunits run (container stdout)" "systemd-run -q --wait --unit=TAG podunits run benchlog (seq 1 $lines); count: journalctl -q -o cat _SYSTEMD_UNIT=TAG.service CONTAINER_NAME=seq"
+command_of logs "systemd service, StandardOutput=journal" "systemd-run -q --wait --unit=TAG -p StandardOutput=journal $rootfs/bin/seq 1 $lines; count: journalctl -q -o cat _SYSTEMD_UNIT=TAG.service"
+command_of logs "podman --log-driver=journald" "systemd-run -q --wait --unit=TAG podman run --rm --network=host --name TAG --log-driver=journald localhost/busybox:bench seq 1 $lines; count: journalctl -q -o cat CONTAINER_NAME=TAG"
 for run in $(seq 1 "$runs"); do
     for who in podunits service podman; do
         tag="benchlog-$who-$run-$RANDOM"

@@ -21,6 +21,9 @@ spec:
   containers:
   - {name: main, image: "dir:$rootfs", command: ["/bin/sleep", "infinity"]}
 YAML
+command_of memory "podunits (all of pod@x.service)" "systemctl start pod@benchmem (dir: rootfs, sleep infinity); VmRSS of every process in the unit's cgroup"
+command_of memory "systemd-nspawn supervisor" "systemd-run --unit=bench-nspawn-mem systemd-nspawn -q --register=yes -D ROOTFS /bin/sleep infinity; VmRSS of nspawn"
+command_of memory "podman's conmon" "systemd-run --unit=bench-podman-mem podman run --rm --network=host localhost/busybox:bench sleep infinity; VmRSS of conmon"
 runs=$(( BENCH_RUNS < 5 ? BENCH_RUNS : 5 ))
 for _ in $(seq 1 "$runs"); do
     if timeout 60 systemctl start pod@benchmem; then

@@ -26,6 +26,7 @@ systemctl daemon-reload
       sleep 0.1
   done ) & sampler=$!
 
+command_of scale "podunits: $count pods" "systemctl start pod@scale1 ... pod@scale$count (all at once, in the background), then systemctl stop of all at once"
 t0=$(now_ns)
 for i in $(seq 1 "$count"); do systemctl start "pod@scale$i" 2>>"$dir/errors" & done
 wait_failed=0
