@@ -64,6 +64,17 @@ alternate() {
     rm -rf "$dir"
 }
 
+# pss_kb PID... -> total proportional set size in KiB: each shared page counted once across
+# all processes (several podunits processes map the same binary; RSS would count it in each)
+pss_kb() {
+    local total=0 pid kb
+    for pid in "$@"; do
+        kb=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
+        total=$((total + ${kb:-0}))
+    done
+    echo "$total"
+}
+
 # rss_kb PID... -> total resident memory in KiB of the given processes
 rss_kb() {
     local total=0 pid kb

@@ -60,6 +60,8 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     echo "| zero log lines lost (podunits) | ${lost:-n/a} | $(case $lost in "lost 0 "*) echo met;; "") echo "not measured";; *) echo MISSED;; esac) |"
     m=$(median memory "podunits" "idle RSS"); ns=$(median memory "systemd-nspawn" "idle RSS")
     r=$(ratio "$m" "$ns"); echo "| idle-pod memory no larger than systemd-nspawn's supervisor | $r | $(verdict "$r" 1 le) |"
+    m=$(median memory "podunits" "idle PSS"); ns=$(median memory "systemd-nspawn" "idle PSS")
+    r=$(ratio "$m" "$ns"); echo "| the same, by PSS (shared pages split among their users) | $r | $(verdict "$r" 1 le) |"
     sc=$(awk -F'\t' '$1 == "scale" && $3 ~ /^start all/ { print $11 }' "$results")
     echo "| 50 concurrent pods with no failure | ${sc:-n/a} | $(case $sc in "50 of 50 active, 0 failed starts") echo met;; "") echo "not measured";; *) echo MISSED;; esac) |"
     g=$(median generator "podunits-generator" "1,000 files"); q=$(median generator "podman quadlet" "1,000 files")

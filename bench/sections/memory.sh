@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 4. Resident memory of everything a runtime keeps running per idle pod (not the
+# 4. Resident memory (RSS, and PSS: shared pages split among the processes sharing them) of everything a runtime keeps running per idle pod (not the
 #    container's own program): PodUnits = every process of pod@x.service (executor, pod
 #    init, pod journald); nspawn = its supervisor process; podman = conmon.
 set -euo pipefail
@@ -29,23 +29,29 @@ for _ in $(seq 1 "$runs"); do
     if timeout 60 systemctl start pod@benchmem; then
         sleep 1
         # shellcheck disable=SC2046
-        rss_kb $(cgroup_pids pod@benchmem.service) >>"$dir/podunits"
+        pids=$(cgroup_pids pod@benchmem.service)
+        # shellcheck disable=SC2086
+        rss_kb $pids >>"$dir/podunits"; pss_kb $pids >>"$dir/podunits.pss"
     fi
     timeout 60 systemctl stop pod@benchmem || true
 
     systemd-run -q --collect --unit=bench-nspawn-mem systemd-nspawn -q --register=yes -D "$rootfs" /bin/sleep infinity
     sleep 1
-    rss_kb "$(systemctl show -P MainPID bench-nspawn-mem)" >>"$dir/nspawn"
+    pid=$(systemctl show -P MainPID bench-nspawn-mem)
+    rss_kb "$pid" >>"$dir/nspawn"; pss_kb "$pid" >>"$dir/nspawn.pss"
     timeout 60 systemctl stop bench-nspawn-mem || true
 
     systemd-run -q --collect --unit=bench-podman-mem podman run --rm --network=host --name benchmem localhost/busybox:bench sleep infinity
     sleep 2
     # shellcheck disable=SC2046
-    rss_kb $(pgrep -x conmon) >>"$dir/conmon"
+    rss_kb $(pgrep -x conmon) >>"$dir/conmon"; pss_kb $(pgrep -x conmon) >>"$dir/conmon.pss"
     timeout 60 systemctl stop bench-podman-mem || true
     podman rm -f benchmem >/dev/null 2>&1 || true
 done
 record memory "podunits (all of pod@x.service)" "idle RSS" KiB "$dir/podunits"
 record memory "systemd-nspawn supervisor" "idle RSS" KiB "$dir/nspawn"
 record memory "podman's conmon" "idle RSS" KiB "$dir/conmon"
+record memory "podunits (all of pod@x.service)" "idle PSS" KiB "$dir/podunits.pss"
+record memory "systemd-nspawn supervisor" "idle PSS" KiB "$dir/nspawn.pss"
+record memory "podman's conmon" "idle PSS" KiB "$dir/conmon.pss"
 rm -rf "$dir" /etc/podunits/pods/benchmem.yaml

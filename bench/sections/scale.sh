@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # 5. Scale: 50 pods started concurrently, then stopped concurrently; wall time, failures
-#    and the peak total resident memory of PodUnits' processes while they run.
+#    and the peak total memory (PSS) of PodUnits' processes while they run.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$here/lib.sh"
@@ -19,10 +19,10 @@ YAML
 done
 systemctl daemon-reload
 
-# Sample the total RSS of every podunits process (executors and pod inits) every 100 ms.
+# Sample the total PSS (shared pages counted once) of every podunits process (executors and pod inits) every 100 ms.
 ( peak=0; while :; do
       # shellcheck disable=SC2046
-      now=$(rss_kb $(pgrep -x podunits)); [ "$now" -gt "$peak" ] && peak=$now && echo "$peak" >"$dir/peak"
+      now=$(pss_kb $(pgrep -x podunits)); [ "$now" -gt "$peak" ] && peak=$now && echo "$peak" >"$dir/peak"
       sleep 0.1
   done ) & sampler=$!
 
@@ -43,5 +43,5 @@ awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.3f\n", (b - a) / 1e6 }' >"$dir/stop
 cat "$dir/peak" 2>/dev/null >"$dir/peakv" || echo 0 >"$dir/peakv"
 record scale "podunits: $count pods" "start all (concurrent)" ms "$dir/start" "$active of $count active, $wait_failed failed starts"
 record scale "podunits: $count pods" "stop all (concurrent)" ms "$dir/stop"
-record scale "podunits: $count pods" "peak RSS of all executors+inits" KiB "$dir/peakv"
+record scale "podunits: $count pods" "peak PSS of all executors+inits" KiB "$dir/peakv"
 rm -f /etc/podunits/pods/scale*.yaml; rm -rf "$dir"
