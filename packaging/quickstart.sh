@@ -23,8 +23,11 @@ echo "\$ systemctl status pod@hello"; systemctl status pod@hello --no-pager | he
 systemctl stop pod@hello
 '
 if [ "$(cat /proc/1/comm)" = systemd ]; then
+    # examples/hello.yaml runs busybox: pulled from Docker Hub when reachable, else this
+    # local build of it is used (see docs/process-model.md, "Images").
+    packaging/busybox-image.sh
     bash -c "$demo"
 else
     echo "PID 1 is not systemd here: running the example inside a sandbox systemd host."
-    tests/sandbox/sandbox.sh -- bash -c "packaging/install.sh --no-build >/dev/null; $demo"
+    tests/sandbox/sandbox.sh -- bash -c "packaging/install.sh --no-build >/dev/null; packaging/busybox-image.sh; $demo"
 fi

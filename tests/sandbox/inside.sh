@@ -10,6 +10,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 packaging/install.sh --no-build >/dev/null
 systemctl daemon-reload
 systemd-tmpfiles --create /usr/lib/tmpfiles.d/podunits.conf
+# `image: busybox` pods run this image: the sandbox has no route to Docker Hub.
+packaging/busybox-image.sh >/dev/null
 
 exec dotnet test tests/PodUnits.IntegrationTests --no-build -c Debug --nologo "$@" \
     --logger "trx;LogFileName=integration.trx" --results-directory "$results"

@@ -120,6 +120,11 @@ public sealed partial class PodExecutor
         _notify.Status($"waiting for readiness of {string.Join(", ", pending.Select(c => c.Name))}");
         _ = Task.Run(async () =>
         {
+            int delay = pending.Min(c => c.Readiness!.InitialDelaySeconds);
+            if (delay > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(delay)).ConfigureAwait(false);
+            }
             while (pending.Count > 0 && !_stopping)
             {
                 pending.RemoveAll(c => ReadinessProbes.Check(c.Readiness!, pids[c.Name], c));

@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Threading.Channels;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
+using PodUnits.Definitions;
+using PodUnits.Images.Store;
 using PodUnits.Journal;
 using PodUnits.Runtime.Init;
 using PodUnits.Runtime.Logging;
@@ -56,42 +58,77 @@ public sealed partial class PodExecutor : IDisposable
             throw new BadInputException(path, "no such file");
         }
         // The validator guards the door: an invalid definition fails here with its
-        // file:line:column messages (exit 2) before anything is started. The plan is still
-        // built by the interim loader until PlanBuilder reads the validated model.
-        PodUnits.Definitions.PodDefinitionLoader.LoadFile(path).GetPodOrThrow();
-        PodSpecLite spec = TemporaryPodLoader.Load(path);
-        PodPlan plan = PlanBuilder.Build(spec, PodState.MachineIdOf(spec.Name), RootfsResolver.Resolve);
-        using var executor = new PodExecutor(plan);
-        return await executor.RunAsync().ConfigureAwait(false);
+        // file:line:column messages (exit 2) before anything is started.
+        PodDefinition pod = PodDefinitionLoader.LoadFile(path).GetPodOrThrow();
+        return await RunPodAsync(pod, interactive: false).ConfigureAwait(false);
     }
 
     /// <summary>
     /// <c>podunits run --interactive IMAGE -- CMD...</c>: an ad-hoc pod of one container whose
     /// stdin/stdout/stderr are this process's (the terminal), like rkt run --interactive. It is
-    /// registered and scoped like any pod; its state is removed when it ends.
+    /// registered and scoped like any pod; its state is removed when it ends. The image is
+    /// pulled only when the store lacks it (podman run's default, "missing").
     /// </summary>
     public static async Task<int> RunInteractiveAsync(string image, IReadOnlyList<string> command)
     {
+        ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(command);
         string name = $"interactive-{Environment.ProcessId}";
-        var container = new ContainerLite("main", image, command.Count > 0 ? command : null, null, [], null, [], null, null,
-            null, null, false, false, null, [], [], null, null, null);
-        var spec = new PodSpecLite(name, null, false, 2, null, [], [], [], null, null, [], [], [container]);
-        PodPlan built = PlanBuilder.Build(spec, PodState.MachineIdOf(name), RootfsResolver.Resolve);
-        PodPlan plan = new()
+        var pod = new PodDefinition
         {
-            Name = built.Name, Hostname = built.Hostname, MachineId = built.MachineId, StateDir = built.StateDir,
-            TerminationGracePeriodSeconds = built.TerminationGracePeriodSeconds, Containers = built.Containers,
-            Interactive = true,
+            Name = name,
+            SourcePath = "(podunits run --interactive)",
+            TerminationGracePeriodSeconds = 2,
+            RestartPolicy = RestartPolicy.Never,
+            Containers =
+            [
+                new ContainerDefinition
+                {
+                    Name = "main", Image = image, ImagePullPolicy = ImagePullPolicy.IfNotPresent,
+                    Command = command.Count > 0 ? command : null,
+                },
+            ],
         };
         try
         {
+            return await RunPodAsync(pod, interactive: true).ConfigureAwait(false);
+        }
+        finally
+        {
+            string stateDir = PodPaths.StateDir(name);
+            if (Directory.Exists(stateDir))
+            {
+                Directory.Delete(stateDir, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Claims the pod's name, pins and resolves its images, plans and runs it; the
+    /// claim and the pins are released on every way out.</summary>
+    private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive)
+    {
+        PodState.Claim(pod.Name); // a busy name fails here, before anything of the running pod is touched
+        ImageStore store = ImageStore.Open();
+        bool pinned = false;
+        try
+        {
+            // Pinned first, so `image rm` and `gc` cannot take an image between its
+            // resolution and the pod's end.
+            PodImages.Write(store.Root, pod.Name, ContainerImages.StoreReferences(pod));
+            pinned = true;
+            Dictionary<string, ContainerImage> images = await ContainerImages.ResolveAsync(pod, store, text => SdNotify.Default.Status(text))
+                .ConfigureAwait(false);
+            PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
             using var executor = new PodExecutor(plan);
             return await executor.RunAsync().ConfigureAwait(false);
         }
         finally
         {
-            Directory.Delete(plan.StateDir, recursive: true);
+            if (pinned)
+            {
+                PodImages.Delete(store.Root, pod.Name);
+            }
+            PodState.Release(pod.Name);
         }
     }
 
@@ -103,7 +140,6 @@ public sealed partial class PodExecutor : IDisposable
 
     private async Task<int> RunAsync()
     {
-        PodState.Claim(_plan.Name);
         await using SystemdManager systemd = await SystemdManager.ConnectAsync().ConfigureAwait(false);
         bool registered = false;
         try

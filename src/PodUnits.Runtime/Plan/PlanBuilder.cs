@@ -1,74 +1,62 @@
 using PodUnits.Core.Errors;
-using PodUnits.Core.Naming;
+using PodUnits.Definitions;
 using PodUnits.Runtime.State;
 
 namespace PodUnits.Runtime.Plan;
 
 /// <summary>
-/// Turns a definition into a <see cref="PodPlan"/>: resolves images, volumes, credentials,
-/// capabilities and argv. Pure except for the image lookup it is given, so it is unit-tested.
+/// Turns a validated definition and its containers' images into a <see cref="PodPlan"/>:
+/// volumes, credentials, capabilities, argv and environment by Kubernetes' rules. Pure: the
+/// images are resolved before (<c>ContainerImages</c>), so it is unit-tested.
 /// </summary>
 public static class PlanBuilder
 {
-    public static PodPlan Build(PodSpecLite spec, string machineId, Func<string, RootfsResolver.Image> resolveImage)
+    /// <summary><paramref name="images"/> maps each container's name to its image.</summary>
+    public static PodPlan Build(PodDefinition pod, string machineId, IReadOnlyDictionary<string, ContainerImage> images,
+        bool interactive = false)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(resolveImage);
-        string what = $"pod {spec.Name}";
-        if (!ResourceNames.IsValid(spec.Name))
-        {
-            throw new BadInputException(what, ResourceNames.Explain(spec.Name) ?? "invalid name");
-        }
-        if (spec.Containers.Count == 0)
-        {
-            throw new BadInputException(what, "spec.containers is empty");
-        }
-        string stateDir = PodPaths.StateDir(spec.Name);
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(images);
+        string stateDir = PodPaths.StateDir(pod.Name);
         var volumes = new Dictionary<string, string>(StringComparer.Ordinal);
         var emptyDirs = new List<EmptyDirPlan>();
-        foreach (VolumeLite v in spec.Volumes)
+        foreach (VolumeDefinition v in pod.Volumes)
         {
-            if (v.HostPath is not null)
+            if (v.HostPath is { } hostPath)
             {
-                volumes[v.Name] = v.HostPath;
+                volumes[v.Name] = hostPath.Path;
             }
-            else if (v.EmptyDir)
+            else if (v.EmptyDir is { } emptyDir)
             {
                 // Memory volumes are tmpfs mounted by the pod init in its private /run.
-                string path = v.Memory ? $"/run/podunits/volumes/{v.Name}" : $"{stateDir}/volumes/{v.Name}";
+                string path = emptyDir.InMemory ? $"/run/podunits/volumes/{v.Name}" : $"{stateDir}/volumes/{v.Name}";
                 emptyDirs.Add(new EmptyDirPlan
                 {
-                    Name = v.Name, Path = path, Memory = v.Memory,
-                    SizeLimitBytes = v.SizeLimit is null ? null : Quantity.Bytes(v.SizeLimit),
+                    Name = v.Name, Path = path, Memory = emptyDir.InMemory,
+                    SizeLimitBytes = emptyDir.SizeLimitBytes is long limit ? (ulong)limit : null,
                 });
                 volumes[v.Name] = path;
             }
-            else
-            {
-                throw new BadInputException($"{what}: volume {v.Name}", "only hostPath and emptyDir volumes are supported");
-            }
         }
         var containers = new List<ContainerPlan>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach ((ContainerLite c, bool init) in spec.InitContainers.Select(c => (c, true)).Concat(spec.Containers.Select(c => (c, false))))
+        foreach ((ContainerDefinition c, bool init) in pod.InitContainers.Select(c => (c, true)).Concat(pod.Containers.Select(c => (c, false))))
         {
-            if (!ResourceNames.IsValid(c.Name) || !seen.Add(c.Name))
-            {
-                throw new BadInputException($"{what}: container \"{c.Name}\"", ResourceNames.Explain(c.Name) ?? "name used twice");
-            }
-            containers.Add(Container(spec, c, init, stateDir, volumes, resolveImage));
+            ContainerImage image = images.TryGetValue(c.Name, out ContainerImage? found) ? found
+                : throw new ArgumentException($"no image resolved for container {c.Name}", nameof(images));
+            containers.Add(Container(pod, c, init, stateDir, volumes, image));
         }
         return new PodPlan
         {
-            Name = spec.Name,
-            Hostname = spec.Hostname ?? spec.Name,
-            HostNetwork = spec.HostNetwork,
+            Name = pod.Name,
+            Hostname = pod.EffectiveHostname,
+            HostNetwork = pod.HostNetwork,
+            Interactive = interactive,
             MachineId = machineId,
             StateDir = stateDir,
-            TerminationGracePeriodSeconds = spec.TerminationGracePeriodSeconds ?? 30,
-            ResolvConf = ResolvConf(spec),
+            TerminationGracePeriodSeconds = (int)Math.Min(pod.TerminationGracePeriodSeconds, int.MaxValue),
+            ResolvConf = ResolvConf(pod),
             JournalDir = Directory.Exists("/var/log/journal") ? $"/var/log/journal/{machineId}" : $"{stateDir}/journal/{machineId}",
-            HostsLines = [.. spec.HostAliases.Select(a => $"{a.Ip}\t{string.Join(' ', a.Hostnames)}")],
+            HostsLines = [.. pod.HostAliases.Select(a => $"{a.Ip}\t{string.Join(' ', a.Hostnames)}")],
             EmptyDirs = emptyDirs,
             Containers = containers,
         };
@@ -76,58 +64,71 @@ public static class PlanBuilder
 
     /// <summary>dnsPolicy None uses dnsConfig only; the others copy the host's resolv.conf
     /// (there is no cluster DNS, so ClusterFirst behaves as Default, as in podman).</summary>
-    public static string? ResolvConf(PodSpecLite spec)
+    public static string? ResolvConf(PodDefinition pod)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        if (spec.DnsPolicy != "None")
+        ArgumentNullException.ThrowIfNull(pod);
+        if (pod.DnsPolicy != DnsPolicy.None)
         {
             return null;
         }
         var text = new System.Text.StringBuilder();
-        foreach (string ns in spec.Nameservers)
+        foreach (string ns in pod.DnsConfig?.Nameservers ?? [])
         {
             text.Append("nameserver ").Append(ns).Append('\n');
         }
-        if (spec.Searches.Count > 0)
+        if (pod.DnsConfig is { Searches.Count: > 0 } config)
         {
-            text.Append("search ").Append(string.Join(' ', spec.Searches)).Append('\n');
+            text.Append("search ").Append(string.Join(' ', config.Searches)).Append('\n');
+        }
+        if (pod.DnsConfig is { Options.Count: > 0 } withOptions)
+        {
+            text.Append("options ")
+                .Append(string.Join(' ', withOptions.Options.Select(o => o.Value is null ? o.Name : $"{o.Name}:{o.Value}")))
+                .Append('\n');
         }
         return text.ToString();
     }
 
-    private static ContainerPlan Container(PodSpecLite spec, ContainerLite c, bool init, string stateDir,
-        Dictionary<string, string> volumes, Func<string, RootfsResolver.Image> resolveImage)
+    private static ContainerPlan Container(PodDefinition pod, ContainerDefinition c, bool init, string stateDir,
+        Dictionary<string, string> volumes, ContainerImage image)
     {
-        string what = $"pod {spec.Name}: container {c.Name}";
-        RootfsResolver.Image image = resolveImage(c.Image);
-        List<string> argv = CommandResolver.Argv(c.Command, c.Args, image.Entrypoint, image.Cmd);
-        if (argv.Count == 0)
+        string what = $"pod {pod.Name}: container {c.Name}";
+        // HOSTNAME as Kubernetes sets it, after the image's variables, before the container's.
+        var baseEnv = new List<KeyValuePair<string, string>>(image.Env.Select(Split));
+        if (!baseEnv.Any(e => e.Key == "PATH"))
         {
-            throw new BadInputException(what, $"no command: image {c.Image} has no entrypoint or cmd, and the container sets none");
+            baseEnv.Insert(0, new("PATH", CommandResolver.DefaultPath));
+        }
+        baseEnv.Add(new("HOSTNAME", pod.EffectiveHostname));
+        ContainerProcess process = ContainerProcess.Resolve(c, image.Entrypoint, image.Cmd, baseEnv);
+        if (process.Argv.Count == 0)
+        {
+            throw new BadInputException(what, $"no command: image {image.Reference} has no entrypoint or cmd, and the container sets none");
         }
         var mounts = new List<MountPlan>();
-        foreach ((string name, string mountPath, bool readOnly) in c.VolumeMounts)
+        foreach (VolumeMount m in c.VolumeMounts)
         {
-            if (!volumes.TryGetValue(name, out string? source))
-            {
-                throw new BadInputException(what, $"volumeMounts names volume \"{name}\", which spec.volumes does not define");
-            }
-            mounts.Add(new MountPlan { Source = source, Target = mountPath, ReadOnly = readOnly });
+            // The validator checked that every mount names a volume; a hole here is a bug.
+            string source = volumes.TryGetValue(m.Name, out string? s) ? s
+                : throw new BadInputException(what, $"volumeMounts names volume \"{m.Name}\", which spec.volumes does not define");
+            mounts.Add(new MountPlan { Source = source, Target = m.MountPath, ReadOnly = m.ReadOnly });
         }
+        ContainerSecurityContext? security = c.SecurityContext;
         List<int> caps;
         try
         {
-            caps = Capabilities.BoundingSet(c.Privileged, c.CapAdd, c.CapDrop);
+            caps = Capabilities.BoundingSet(security?.Privileged ?? false, security?.CapabilitiesAdd ?? [], security?.CapabilitiesDrop ?? []);
         }
         catch (ArgumentException e)
         {
             throw new BadInputException(what, e.Message.Split(" (", 2)[0]);
         }
-        var env = new List<string>(image.Env) { $"HOSTNAME={spec.Hostname ?? spec.Name}" };
-        env.AddRange(c.Env.Select(e => $"{e.Name}={e.Value}"));
-        long uid = c.RunAsUser ?? spec.RunAsUser ?? 0;
-        long gid = c.RunAsGroup ?? spec.RunAsGroup ?? ((c.RunAsUser ?? spec.RunAsUser) is null ? 0 : uid);
-        if (!env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)))
+        long? runAsUser = security?.RunAsUser ?? pod.SecurityContext?.RunAsUser;
+        long? runAsGroup = security?.RunAsGroup ?? pod.SecurityContext?.RunAsGroup;
+        long uid = runAsUser ?? image.Uid ?? 0;
+        long gid = runAsGroup ?? (runAsUser is long u ? (image.Uid == u ? image.Gid ?? u : u) : image.Gid ?? 0);
+        List<string> env = [.. process.Environment.Select(e => $"{e.Key}={e.Value}")];
+        if (!process.Environment.Any(e => e.Key == "HOME"))
         {
             env.Add(uid == 0 ? "HOME=/root" : "HOME=/");
         }
@@ -135,26 +136,33 @@ public static class PlanBuilder
         {
             Name = c.Name,
             Init = init,
-            LowerDir = image.RootDir,
+            LowerDir = image.LowerDirs,
             LayerDir = $"{stateDir}/containers/{c.Name}",
-            Argv = argv,
+            Argv = [.. process.Argv],
             Env = env,
-            WorkingDir = string.IsNullOrEmpty(c.WorkingDir) ? "/" : c.WorkingDir,
+            WorkingDir = c.WorkingDir is { Length: > 0 } wd ? wd : image.WorkingDir is { Length: > 0 } iwd ? iwd : "/",
             Uid = (uint)uid,
             Gid = (uint)gid,
-            ReadOnlyRootFilesystem = c.ReadOnlyRootFilesystem,
-            Privileged = c.Privileged,
-            NoNewPrivileges = c.AllowPrivilegeEscalation == false,
+            ReadOnlyRootFilesystem = security?.ReadOnlyRootFilesystem ?? false,
+            Privileged = security?.Privileged ?? false,
+            NoNewPrivileges = security?.AllowPrivilegeEscalation == false,
             Capabilities = caps,
             Mounts = mounts,
-            MemoryMaxBytes = c.MemoryLimit is null ? null : Quantity.Bytes(c.MemoryLimit),
-            CpuMillicores = c.CpuLimit is null ? null : Quantity.Millicores(c.CpuLimit),
-            Readiness = c.ReadinessExec is null && c.ReadinessTcpPort is null ? null : new ProbePlan
+            MemoryMaxBytes = c.Limits.MemoryBytes is long bytes ? (ulong)bytes : null,
+            CpuMillicores = c.Limits.CpuMillis is long millis ? (ulong)millis : null,
+            Readiness = c.ReadinessProbe is not { } probe || (probe.ExecCommand is null && probe.TcpPort is null) ? null : new ProbePlan
             {
-                Exec = c.ReadinessExec is null ? null : [.. c.ReadinessExec],
-                TcpPort = c.ReadinessTcpPort,
-                PeriodSeconds = c.ReadinessPeriodSeconds ?? 1,
+                Exec = probe.ExecCommand is null ? null : [.. probe.ExecCommand],
+                TcpPort = probe.TcpPort,
+                PeriodSeconds = probe.PeriodSeconds,
+                InitialDelaySeconds = probe.InitialDelaySeconds,
             },
         };
+    }
+
+    private static KeyValuePair<string, string> Split(string variable)
+    {
+        int eq = variable.IndexOf('=', StringComparison.Ordinal);
+        return eq < 0 ? new(variable, "") : new(variable[..eq], variable[(eq + 1)..]);
     }
 }

@@ -82,7 +82,8 @@ public sealed class ProbePlan
 {
     public List<string>? Exec { get; init; }
     public int? TcpPort { get; init; }
-    public int PeriodSeconds { get; init; } = 1;
+    public int PeriodSeconds { get; init; } = 10;
+    public int InitialDelaySeconds { get; init; }
 }
 
 [JsonSerializable(typeof(PodPlan))]

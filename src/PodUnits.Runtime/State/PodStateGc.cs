@@ -1,25 +1,38 @@
+using PodUnits.Images.Store;
+
 namespace PodUnits.Runtime.State;
 
 /// <summary>For <c>podunits gc</c>: removes runtime state of pods whose executor is gone
 /// (a crash skips the executor's own cleanup; the kernel already removed processes and
-/// mounts with the pod's namespaces).</summary>
+/// mounts with the pod's namespaces), and their image pins, which live on disk and would
+/// otherwise keep images from `image rm` and gc across reboots.</summary>
 public static class PodStateGc
 {
     /// <summary>Returns the names of the pods whose stale state was removed.</summary>
     public static IReadOnlyList<string> Collect()
     {
         var removed = new List<string>();
-        if (!Directory.Exists(PodPaths.RuntimeRoot))
+        if (Directory.Exists(PodPaths.RuntimeRoot))
         {
-            return removed;
+            foreach (string dir in Directory.EnumerateDirectories(PodPaths.RuntimeRoot))
+            {
+                string pod = Path.GetFileName(dir);
+                if (PodState.RunningExecutor(pod) is null)
+                {
+                    PodState.Release(pod);
+                    removed.Add(pod);
+                }
+            }
         }
-        foreach (string dir in Directory.EnumerateDirectories(PodPaths.RuntimeRoot))
+        foreach ((string pod, _) in PodImages.ReadAll(ImageStore.DefaultRoot).ToList())
         {
-            string pod = Path.GetFileName(dir);
             if (PodState.RunningExecutor(pod) is null)
             {
-                PodState.Release(pod);
-                removed.Add(pod);
+                PodImages.Delete(ImageStore.DefaultRoot, pod);
+                if (!removed.Contains(pod))
+                {
+                    removed.Add(pod);
+                }
             }
         }
         return removed;

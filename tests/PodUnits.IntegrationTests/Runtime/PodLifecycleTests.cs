@@ -81,10 +81,13 @@ public sealed class PodLifecycleTests
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState", "podunits-rt\\x2dcrash-main.scope") == "inactive"), "scope left");
         Assert.DoesNotContain("rt-crash", File.ReadAllText("/proc/self/mountinfo"), StringComparison.Ordinal);
 
-        // Only the runtime state is left; `podunits gc` (PodStateGc) removes it.
+        // Only the runtime state and the image pin are left; `podunits gc` (PodStateGc)
+        // removes both, so the crashed pod no longer keeps busybox from `image rm`.
         Assert.True(Directory.Exists("/run/podunits/state/rt-crash"));
+        Assert.Equal("busybox", File.ReadAllText("/var/lib/podunits/pods/rt-crash/images").Trim());
         Assert.Contains("rt-crash", PodUnits.Runtime.State.PodStateGc.Collect());
         Assert.False(Directory.Exists("/run/podunits/state/rt-crash"));
+        Assert.False(File.Exists("/var/lib/podunits/pods/rt-crash/images"));
 
         // The next start works (stale runtime state is taken over).
         pod.Systemctl("reset-failed", pod.Unit);

@@ -1,94 +1,142 @@
 using PodUnits.Core.Errors;
+using PodUnits.Definitions;
 using PodUnits.Runtime.Executor;
 using PodUnits.Runtime.Plan;
 
 namespace PodUnits.UnitTests.Runtime;
 
+/// <summary>PlanBuilder: the validated definition plus each container's image config, by
+/// Kubernetes' rules (command/args against ENTRYPOINT/CMD, env over the image's, runAsUser
+/// over the image's USER, workingDir over WorkingDir).</summary>
 public sealed class PlanTests
 {
-    private static readonly RootfsResolver.Image Busybox = new("/rootfs/busybox", null, ["sh"], ["PATH=/bin"]);
+    private const string MachineId = "00112233445566778899aabbccddeeff";
+    private static readonly ContainerImage Busybox = new("busybox", "/layers/b:/layers/a", null, ["sh"], ["PATH=/bin"], null, null, null);
 
-    private static ContainerLite Container(string name, IReadOnlyList<string>? command = null, string? memory = null,
-        IReadOnlyList<(string, string, bool)>? mounts = null, long? uid = null) =>
-        new(name, "busybox", command, null, [("A", "1")], null, mounts ?? [], memory, "500m", uid, null, false, false, false,
-            [], [], null, null, null);
+    private static ContainerDefinition Container(string name, IReadOnlyList<string>? command = null, long? memory = null,
+        IReadOnlyList<VolumeMount>? mounts = null, long? uid = null, IReadOnlyList<string>? args = null, string? workingDir = null) =>
+        new()
+        {
+            Name = name, Image = "busybox", Command = command, Args = args, WorkingDir = workingDir,
+            Env = [new EnvVar("A", "1")], VolumeMounts = mounts ?? [],
+            Limits = new ResourceLimits(memory, 500),
+            SecurityContext = new ContainerSecurityContext(uid, null, false, false, false, [], []),
+        };
 
-    private static PodSpecLite Pod(IReadOnlyList<ContainerLite> containers, IReadOnlyList<VolumeLite>? volumes = null,
-        IReadOnlyList<ContainerLite>? init = null, string? dnsPolicy = null) =>
-        new("web", null, false, null, dnsPolicy, ["10.0.0.1"], ["example.org"], [("10.1.1.1", ["db", "db.local"])],
-            null, null, volumes ?? [], init ?? [], containers);
+    private static PodDefinition Pod(IReadOnlyList<ContainerDefinition> containers, IReadOnlyList<VolumeDefinition>? volumes = null,
+        IReadOnlyList<ContainerDefinition>? init = null, DnsPolicy dnsPolicy = DnsPolicy.ClusterFirst) =>
+        new()
+        {
+            Name = "web", SourcePath = "/etc/podunits/pods/web.yaml", Containers = containers, InitContainers = init ?? [],
+            Volumes = volumes ?? [], DnsPolicy = dnsPolicy,
+            DnsConfig = new DnsConfig(["10.0.0.1"], ["example.org"], [new DnsOption("ndots", "2")]),
+            HostAliases = [new HostAlias("10.1.1.1", ["db", "db.local"])],
+        };
+
+    private static PodPlan Build(PodDefinition pod, ContainerImage? image = null) =>
+        PlanBuilder.Build(pod, MachineId, pod.AllContainers.ToDictionary(c => c.Name, _ => image ?? Busybox));
 
     [Fact]
     public void ContainerGetsImageCmdEnvLimitsAndLayers()
     {
-        PodPlan plan = PlanBuilder.Build(Pod([Container("app", memory: "64Mi")]), "00112233445566778899aabbccddeeff", _ => Busybox);
-        ContainerPlan c = Assert.Single(plan.Containers);
+        ContainerPlan c = Assert.Single(Build(Pod([Container("app", memory: 64L << 20)])).Containers);
         Assert.Equal(["sh"], c.Argv);
         Assert.Equal(["PATH=/bin", "HOSTNAME=web", "A=1", "HOME=/root"], c.Env);
         Assert.Equal(64UL << 20, c.MemoryMaxBytes);
         Assert.Equal(500UL, c.CpuMillicores);
+        Assert.Equal("/layers/b:/layers/a", c.LowerDir);
         Assert.Equal("/var/lib/podunits/pods/web/containers/app", c.LayerDir);
         Assert.True(c.NoNewPrivileges);
-        Assert.Equal("web", plan.Hostname);
-        Assert.Equal(["10.1.1.1\tdb db.local"], plan.HostsLines);
     }
 
     [Fact]
-    public void InitContainersComeFirstAndNamesMustBeUnique()
+    public void ImageConfigMergesByKubernetesRules()
     {
-        PodPlan plan = PlanBuilder.Build(Pod([Container("app")], init: [Container("setup")]), "00112233445566778899aabbccddeeff", _ => Busybox);
+        var image = new ContainerImage("app:1", "/l", ["/entry"], ["--default"], ["PATH=/usr/bin", "MODE=image"], "/srv", 100, 101);
+        // No command, no args: ENTRYPOINT + CMD, image WorkingDir and USER.
+        ContainerPlan plain = Build(Pod([new ContainerDefinition { Name = "a", Image = "app:1" }]), image).Containers[0];
+        Assert.Equal(["/entry", "--default"], plain.Argv);
+        Assert.Equal("/srv", plain.WorkingDir);
+        Assert.Equal((100u, 101u), (plain.Uid, plain.Gid));
+        Assert.Contains("MODE=image", plain.Env);
+        Assert.Contains("HOME=/", plain.Env);
+        // args only: ENTRYPOINT + args; env overrides the image's and $(VAR) sees it.
+        ContainerPlan withArgs = Build(Pod([new ContainerDefinition
+        {
+            Name = "a", Image = "app:1", Args = ["--mode=$(MODE)"], Env = [new EnvVar("MODE", "pod")], WorkingDir = "/work",
+        }]), image).Containers[0];
+        Assert.Equal(["/entry", "--mode=pod"], withArgs.Argv);
+        Assert.Equal("/work", withArgs.WorkingDir);
+        Assert.Contains("MODE=pod", withArgs.Env);
+        Assert.DoesNotContain("MODE=image", withArgs.Env);
+        // command: replaces ENTRYPOINT and drops CMD.
+        Assert.Equal(["/bin/true"], Build(Pod([Container("a", command: ["/bin/true"])]), image).Containers[0].Argv);
+    }
+
+    [Fact]
+    public void RunAsUserOverridesTheImageUserAndSetsGroupToo()
+    {
+        var image = Busybox with { Uid = 100, Gid = 101 };
+        ContainerPlan c = Build(Pod([Container("app", uid: 1000)]), image).Containers[0];
+        Assert.Equal((1000u, 1000u), (c.Uid, c.Gid));
+        Assert.Contains("HOME=/", c.Env);
+        var pod = Pod([Container("app")]) with { SecurityContext = new PodSecurityContext(2000, 3000) };
+        ContainerPlan fromPod = Build(pod, image).Containers[0];
+        Assert.Equal((2000u, 3000u), (fromPod.Uid, fromPod.Gid));
+    }
+
+    [Fact]
+    public void NoCommandAnywhereIsBadInput()
+    {
+        var image = Busybox with { Cmd = null };
+        var e = Assert.Throws<BadInputException>(() => Build(Pod([new ContainerDefinition { Name = "a", Image = "busybox" }]), image));
+        Assert.Contains("no entrypoint or cmd", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InitContainersComeFirst()
+    {
+        PodPlan plan = Build(Pod([Container("app")], init: [Container("setup")]));
         Assert.Equal(["setup", "app"], plan.Containers.Select(c => c.Name));
         Assert.True(plan.Containers[0].Init);
-        Assert.Throws<BadInputException>(() =>
-            PlanBuilder.Build(Pod([Container("app"), Container("app")]), "00112233445566778899aabbccddeeff", _ => Busybox));
+        Assert.False(plan.Containers[1].Init);
     }
 
     [Fact]
     public void VolumesResolveToHostPathsAndPodDirs()
     {
-        PodPlan plan = PlanBuilder.Build(Pod([Container("app", mounts: [("data", "/data", false), ("cache", "/cache", true), ("host", "/h", true)])],
-            [new VolumeLite("data", null, true, false, null), new VolumeLite("cache", null, true, true, "16Mi"), new VolumeLite("host", "/srv", false, false, null)]),
-            "00112233445566778899aabbccddeeff", _ => Busybox);
+        PodPlan plan = Build(Pod(
+            [Container("app", mounts: [new VolumeMount("data", "/data", false), new VolumeMount("cache", "/cache", true), new VolumeMount("host", "/h", true)])],
+            [
+                new VolumeDefinition("data", null, new EmptyDirVolume(false, null)),
+                new VolumeDefinition("cache", null, new EmptyDirVolume(true, 16L << 20)),
+                new VolumeDefinition("host", new HostPathVolume("/srv", HostPathType.Directory), null),
+            ]));
         Assert.Equal(["/var/lib/podunits/pods/web/volumes/data", "/run/podunits/volumes/cache", "/srv"],
             plan.Containers[0].Mounts.Select(m => m.Source));
+        Assert.Equal([false, true, true], plan.Containers[0].Mounts.Select(m => m.ReadOnly));
         Assert.Equal(16UL << 20, plan.EmptyDirs.Single(v => v.Memory).SizeLimitBytes);
     }
 
     [Fact]
-    public void UnknownVolumeIsBadInput()
+    public void HostsAndDns()
     {
-        var e = Assert.Throws<BadInputException>(() =>
-            PlanBuilder.Build(Pod([Container("app", mounts: [("nope", "/x", false)])]), "00112233445566778899aabbccddeeff", _ => Busybox));
-        Assert.Contains("nope", e.Message, StringComparison.Ordinal);
+        PodPlan plan = Build(Pod([Container("app")]));
+        Assert.Equal("web", plan.Hostname);
+        Assert.Equal(["10.1.1.1\tdb db.local"], plan.HostsLines);
+        Assert.Null(plan.ResolvConf); // ClusterFirst: the host's resolv.conf
+        Assert.Equal("nameserver 10.0.0.1\nsearch example.org\noptions ndots:2\n",
+            PlanBuilder.ResolvConf(Pod([], dnsPolicy: DnsPolicy.None)));
     }
 
     [Fact]
-    public void RunAsUserSetsGroupToo()
+    public void ReadinessProbeKeepsKubernetesTiming()
     {
-        ContainerPlan c = PlanBuilder.Build(Pod([Container("app", uid: 1000)]), "00112233445566778899aabbccddeeff", _ => Busybox).Containers[0];
-        Assert.Equal((1000u, 1000u), (c.Uid, c.Gid));
-        Assert.Contains("HOME=/", c.Env);
+        var container = Container("app") with { ReadinessProbe = new Probe { TcpPort = 8080, InitialDelaySeconds = 3 } };
+        ProbePlan probe = Build(Pod([container])).Containers[0].Readiness!;
+        Assert.Equal((8080, 10, 3), (probe.TcpPort, probe.PeriodSeconds, probe.InitialDelaySeconds));
+        Assert.Null(Build(Pod([Container("app")])).Containers[0].Readiness);
     }
-
-    [Fact]
-    public void DnsPolicyNoneWritesDnsConfigOthersCopyTheHost()
-    {
-        Assert.Equal("nameserver 10.0.0.1\nsearch example.org\n", PlanBuilder.ResolvConf(Pod([], dnsPolicy: "None")));
-        Assert.Null(PlanBuilder.ResolvConf(Pod([], dnsPolicy: "ClusterFirst")));
-    }
-
-    [Theory]
-    [InlineData("64Mi", 67108864UL)]
-    [InlineData("1G", 1000000000UL)]
-    [InlineData("1.5Gi", 1610612736UL)]
-    [InlineData("12345", 12345UL)]
-    public void MemoryQuantities(string text, ulong bytes) => Assert.Equal(bytes, Quantity.Bytes(text));
-
-    [Theory]
-    [InlineData("500m", 500UL)]
-    [InlineData("2", 2000UL)]
-    [InlineData("0.25", 250UL)]
-    public void CpuQuantities(string text, ulong millicores) => Assert.Equal(millicores, Quantity.Millicores(text));
 
     [Fact]
     public void UnitNamesEscapeDashesSoPodAndContainerStaySeparable()

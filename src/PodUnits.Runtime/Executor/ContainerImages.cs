@@ -1,0 +1,167 @@
+using System.Net.Http;
+using System.Net.Sockets;
+using PodUnits.Core.Errors;
+using PodUnits.Definitions;
+using PodUnits.Images.Progress;
+using PodUnits.Images.Store;
+using PodUnits.Runtime.Plan;
+
+namespace PodUnits.Runtime.Executor;
+
+/// <summary>
+/// Finds every container's image before the pod starts: <c>dir:/path</c> names a root
+/// filesystem directory as it is; anything else is an image reference resolved through the
+/// image store as imagePullPolicy says (pulled with progress when needed, layers unpacked).
+/// </summary>
+/// <remarks>One deliberate difference from the kubelet: with imagePullPolicy Always, a
+/// registry that cannot be reached at all (no route, refused, DNS, timeout) is not fatal when
+/// the store holds the image: the local copy runs, with a warning. Pods are host services
+/// that start at boot, often before the network or the registry is up; a pod that ran
+/// yesterday should not fail to start because a registry is down. A registry that answers
+/// with an error (denied, not found, bad digest) still fails the start.</remarks>
+public static class ContainerImages
+{
+    public const string DirectoryScheme = "dir:";
+
+    /// <summary>The store references a pod pins (everything but <c>dir:</c> images).</summary>
+    public static IReadOnlyList<string> StoreReferences(PodDefinition pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return [.. pod.AllContainers.Select(c => c.Image).Where(i => !i.StartsWith(DirectoryScheme, StringComparison.Ordinal)).Distinct()];
+    }
+
+    /// <summary>Maps each container's name to its resolved image.</summary>
+    public static async Task<Dictionary<string, ContainerImage>> ResolveAsync(PodDefinition pod, ImageStore store,
+        Action<string> status, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(status);
+        var byImage = new Dictionary<(string, ImagePullPolicy), ContainerImage>();
+        var result = new Dictionary<string, ContainerImage>(StringComparer.Ordinal);
+        foreach (ContainerDefinition c in pod.AllContainers)
+        {
+            if (!byImage.TryGetValue((c.Image, c.ImagePullPolicy), out ContainerImage? image))
+            {
+                string what = $"pod {pod.Name}: container {c.Name}: image {c.Image}";
+                image = c.Image.StartsWith(DirectoryScheme, StringComparison.Ordinal)
+                    ? FromDirectory(what, c.Image)
+                    : await FromStoreAsync(what, store, c.Image, c.ImagePullPolicy, status, cancellationToken).ConfigureAwait(false);
+                byImage[(c.Image, c.ImagePullPolicy)] = image;
+            }
+            result[c.Name] = image;
+        }
+        return result;
+    }
+
+    private static ContainerImage FromDirectory(string what, string reference)
+    {
+        string dir = reference[DirectoryScheme.Length..];
+        if (!Path.IsPathRooted(dir) || !Directory.Exists(dir))
+        {
+            throw new BadInputException(what, "not a root filesystem directory (dir: needs an absolute path to one)");
+        }
+        if (dir.IndexOfAny([':', ',', '\\']) >= 0)
+        {
+            // They would end up in the overlay mount options, which use them as separators.
+            throw new BadInputException(what, "a dir: path must not contain ':', ',' or '\\'");
+        }
+        return WithUser(what, new ContainerImage(reference, dir, null, null, [], null, null, null), null);
+    }
+
+    private static async Task<ContainerImage> FromStoreAsync(string what, ImageStore store, string reference,
+        ImagePullPolicy policy, Action<string> status, CancellationToken cancellationToken)
+    {
+        PullPolicy storePolicy = policy switch
+        {
+            ImagePullPolicy.Never => PullPolicy.Never,
+            ImagePullPolicy.IfNotPresent => PullPolicy.IfNotPresent,
+            _ => PullPolicy.Always,
+        };
+        if (storePolicy != PullPolicy.Never)
+        {
+            status($"resolving image {reference}");
+        }
+        ResolvedImage resolved;
+        try
+        {
+            resolved = await store.ResolveAsync(reference, storePolicy, PullProgressRenderer.ForStandardError(), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception e) when (storePolicy == PullPolicy.Always && IsUnreachable(e))
+        {
+            try
+            {
+                resolved = await store.ResolveAsync(reference, PullPolicy.Never, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PodUnitsException)
+            {
+                throw new PodUnitsException(what, $"the registry cannot be reached ({Telling(e).Message}) and the image store has no copy");
+            }
+            Console.Error.WriteLine($"{what}: the registry cannot be reached ({Telling(e).Message}); running the local copy {resolved.ManifestDigest[..19]}");
+        }
+        catch (PodUnitsException e) when (storePolicy == PullPolicy.Never)
+        {
+            throw new BadInputException(what, e.Why);
+        }
+        var image = new ContainerImage(reference, resolved.LowerDirOption, resolved.Config.Entrypoint, resolved.Config.Cmd,
+            resolved.Config.Env ?? [], resolved.Config.WorkingDir, null, null);
+        return WithUser(what, image, resolved.Config.User);
+    }
+
+    private static ContainerImage WithUser(string what, ContainerImage image, string? user)
+    {
+        try
+        {
+            (long? uid, long? gid) = ImageUser.Resolve(user, relative => ReadFromLayers(image.LowerDirs, relative));
+            return image with { Uid = uid, Gid = gid };
+        }
+        catch (ArgumentException e)
+        {
+            throw new BadInputException(what, e.Message);
+        }
+    }
+
+    /// <summary>A small regular file from the top-most layer that has it; never through a
+    /// symlink (a layer's /etc may point anywhere on the host).</summary>
+    private static string? ReadFromLayers(string lowerDirs, string relative)
+    {
+        foreach (string layer in lowerDirs.Split(':'))
+        {
+            string dir = Path.Combine(layer, Path.GetDirectoryName(relative) ?? "");
+            string path = Path.Combine(layer, relative);
+            var file = new FileInfo(path);
+            if (new DirectoryInfo(dir).LinkTarget is null && file.Exists && file.LinkTarget is null && file.Length < (1 << 20))
+            {
+                return File.ReadAllText(path);
+            }
+        }
+        return null;
+    }
+
+    private static bool IsUnreachable(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x is SocketException or TimeoutException || (x is HttpRequestException http && http.StatusCode is null && x.InnerException is SocketException or IOException))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The most telling message: HttpClient's names the host ("Name or service not
+    /// known (registry-1.docker.io:443)"); the socket's alone does not.</summary>
+    private static Exception Telling(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x is HttpRequestException)
+            {
+                return x;
+            }
+        }
+        return e;
+    }
+}

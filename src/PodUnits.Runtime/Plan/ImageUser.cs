@@ -1,0 +1,53 @@
+using System.Globalization;
+
+namespace PodUnits.Runtime.Plan;
+
+/// <summary>
+/// The image config's USER ("uid", "uid:gid", "name", "name:group", as Docker writes it)
+/// to numbers, with names looked up in the image's own /etc/passwd and /etc/group, as
+/// container engines do. Pure: the files' text is handed in.
+/// </summary>
+public static class ImageUser
+{
+    /// <summary>Returns (uid, gid); null members when <paramref name="user"/> is empty. A name
+    /// the image does not define is an error: running as root instead would be a surprise.</summary>
+    public static (long? Uid, long? Gid) Resolve(string? user, Func<string, string?> readImageFile)
+    {
+        ArgumentNullException.ThrowIfNull(readImageFile);
+        if (string.IsNullOrWhiteSpace(user))
+        {
+            return (null, null);
+        }
+        string[] parts = user.Split(':', 2);
+        long? uid = Number(parts[0]);
+        long? gid = null;
+        if (uid is null)
+        {
+            string[] entry = Find(readImageFile("etc/passwd"), parts[0])
+                ?? throw new ArgumentException($"user \"{parts[0]}\" is not in the image's /etc/passwd");
+            uid = Number(entry.ElementAtOrDefault(2));
+            gid = Number(entry.ElementAtOrDefault(3));
+        }
+        else if (parts.Length == 1 && FindByUid(readImageFile("etc/passwd"), uid.Value) is { } byUid)
+        {
+            gid = Number(byUid.ElementAtOrDefault(3));
+        }
+        if (parts.Length == 2)
+        {
+            gid = Number(parts[1]) ?? Number((Find(readImageFile("etc/group"), parts[1])
+                ?? throw new ArgumentException($"group \"{parts[1]}\" is not in the image's /etc/group")).ElementAtOrDefault(2));
+        }
+        return (uid, gid ?? 0);
+    }
+
+    private static long? Number(string? text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : null;
+
+    private static IEnumerable<string[]> Entries(string? file) =>
+        (file ?? "").Split('\n').Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split(':'));
+
+    private static string[]? Find(string? file, string name) => Entries(file).FirstOrDefault(e => e[0] == name);
+
+    private static string[]? FindByUid(string? file, long uid) =>
+        Entries(file).FirstOrDefault(e => Number(e.ElementAtOrDefault(2)) == uid);
+}

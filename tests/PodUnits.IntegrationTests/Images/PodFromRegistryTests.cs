@@ -1,0 +1,113 @@
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.Images;
+
+/// <summary>
+/// A pod runs an image fetched from a real registry, end to end through systemctl: the
+/// executor pulls it (imagePullPolicy), mounts its three layers as the overlay's lower dirs
+/// (a file of layer 2 visible, a file layer 2 whites out gone, layer 3's data there), pins it
+/// against `image rm` while the pod runs and unpins it when the pod ends.
+/// </summary>
+public sealed class PodFromRegistryTests : IClassFixture<RegistryFixture>, IDisposable
+{
+    private const string RegistriesConfig = "/etc/podunits/registries.yaml";
+    private readonly RegistryFixture _registry;
+    private readonly string? _savedConfig;
+
+    public PodFromRegistryTests(RegistryFixture registry)
+    {
+        _registry = registry;
+        _savedConfig = File.Exists(RegistriesConfig) ? File.ReadAllText(RegistriesConfig) : null;
+        // The executor runs under systemd and reads the system's file: the loopback registry
+        // speaks plain HTTP, which only a registry listed as insecure may.
+        File.WriteAllText(RegistriesConfig, $"insecure: [\"{registry.Host}\"]\n");
+    }
+
+    public void Dispose()
+    {
+        if (_savedConfig is null)
+        {
+            File.Delete(RegistriesConfig);
+        }
+        else
+        {
+            File.WriteAllText(RegistriesConfig, _savedConfig);
+        }
+    }
+
+    private static string Pod(string name, string image, string policy, string command) => $$"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: {{name}}
+        spec:
+          terminationGracePeriodSeconds: 2
+          containers:
+            - name: app
+              image: {{image}}
+              imagePullPolicy: {{policy}}
+              command: ["sh", "-c", "{{command}}"]
+        """;
+
+    [Fact]
+    public async Task PodRunsAFetchedMultiLayerImageWhichIsPinnedWhileItRuns()
+    {
+        await _registry.PushBusyboxAsync("test/podimg:1", marker: "layer two of podimg\n");
+        string image = $"{_registry.Host}/test/podimg:1";
+        using var pod = new PodHarness("img-pod", Pod("img-pod", image, "Always",
+            "cat /etc/hello; test -e /etc/old || echo old-is-whited-out; ls /data; echo up; sleep 1000"));
+
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output + string.Join('\n', pod.Journal("-u", pod.Unit)));
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit).Contains("up")), string.Join('\n', pod.Journal("-u", pod.Unit)));
+        string[] lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=app");
+        Assert.Contains("layer two of podimg", lines);
+        Assert.Contains("old-is-whited-out", lines);
+        Assert.Contains("random.bin", lines);
+
+        var refused = PodHarness.Run("/usr/bin/podunits", "image", "rm", image);
+        Assert.NotEqual(0, refused.Code);
+        Assert.Contains("in use by pod img-pod", refused.Output, StringComparison.Ordinal);
+
+        Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
+        Assert.False(File.Exists("/var/lib/podunits/pods/img-pod/images"), "the pin outlived the pod");
+        var removed = PodHarness.Run("/usr/bin/podunits", "image", "rm", image);
+        Assert.True(removed.Code == 0, removed.Output);
+    }
+
+    [Fact]
+    public async Task IfNotPresentPullsOnceThenRunsTheStoredCopy()
+    {
+        await _registry.PushBusyboxAsync("test/ifnp:1", marker: "first push\n");
+        string image = $"{_registry.Host}/test/ifnp:1";
+        using var pod = new PodHarness("img-ifnp", Pod("img-ifnp", image, "IfNotPresent", "cat /etc/hello"));
+        pod.Systemctl("start", pod.Unit);
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit).Contains("first push")));
+        pod.Systemctl("stop", pod.Unit);
+
+        // A new image under the same tag: IfNotPresent keeps running the stored one.
+        await _registry.PushBusyboxAsync("test/ifnp:1", marker: "second push\n");
+        pod.Systemctl("reset-failed", pod.Unit);
+        pod.Systemctl("start", pod.Unit);
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit).Count(l => l == "first push") == 2),
+            string.Join('\n', pod.Journal("-u", pod.Unit)));
+        Assert.DoesNotContain("second push", pod.Journal("-u", pod.Unit));
+    }
+
+    [Fact]
+    public void NeverWithAMissingImageFailsCleanly()
+    {
+        string image = $"{_registry.Host}/test/absent:1";
+        using var pod = new PodHarness("img-never", Pod("img-never", image, "Never", "echo must-not-run"));
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.NotEqual(0, start.Code);
+        Assert.Equal("failed", pod.Show("ActiveState"));
+        Assert.Equal("2", pod.Show("ExecMainStatus"));
+        Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains(
+            $"container app: image {image}: is not in the image store and imagePullPolicy is Never", StringComparison.Ordinal));
+        Assert.DoesNotContain("img-never", PodHarness.Run("machinectl", "list", "--no-legend").Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists("/run/podunits/state/img-never"));
+        Assert.False(File.Exists("/var/lib/podunits/pods/img-never/images"));
+        Assert.NotEqual("active", pod.Show("ActiveState", "podunits-img\\x2dnever-app.scope"));
+    }
+}
