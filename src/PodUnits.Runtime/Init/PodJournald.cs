@@ -25,6 +25,13 @@ internal static class PodJournald
             Console.Error.WriteLine("pod journal: systemd-journald not found, journalctl -M will show nothing");
             return 0;
         }
+        // journald writes to /run/log/journal until told /var is ready, by SIGUSR1 (what
+        // systemd-journal-flush.service does at boot) or, when it starts, by this flag file
+        // (how it survives its own restarts). The pod's journal must outlive the pod, so the
+        // flag goes first: a signal could arrive before journald installs its handler, and
+        // SIGUSR1's default action would kill it.
+        Directory.CreateDirectory("/run/systemd/journal");
+        File.WriteAllText("/run/systemd/journal/flushed", "");
         int devNull = Check.Io(LibcExtra.open("/dev/null", LibcExtra.O_CLOEXEC | 2, 0), "open", "/dev/null");
         int pid;
         try
@@ -38,12 +45,8 @@ internal static class PodJournald
         }
         for (int i = 0; i < 300 && !File.Exists(Socket); i++)
         {
-            Thread.Sleep(10);
+            Thread.Sleep(5);
         }
-        // journald writes to /run/log/journal until asked to flush to /var/log/journal
-        // (SIGUSR1, what systemd-journal-flush.service does at boot): the pod's journal
-        // should outlive the pod, so ask at once.
-        LibcExtra.kill(pid, 10);
         return pid;
     }
 
