@@ -7,9 +7,13 @@ internal static class CommandTable
 {
     public static IEnumerable<Command> All()
     {
+        yield return ListCommand.Create();
+        yield return StatusCommand.Create();
         yield return ValidateCommand.Create();
         yield return StopCommand.Create();
         yield return LogsCommand.Create();
+        yield return EnterCommand.Create();
+        yield return UpdateCommand.Create();
         yield return ImageCommand.Create();
         yield return GcCommand.Create();
         yield return GenerateCommand.Create();

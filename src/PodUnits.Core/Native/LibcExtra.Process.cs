@@ -51,6 +51,16 @@ public static unsafe partial class LibcExtra
     [LibraryImport(Libc)]
     public static partial int sigemptyset(void* set);
 
+    public const int SIG_SETMASK = 2;
+
+    /// <summary>In a multithreaded process this sets the calling thread's mask (pthread_sigmask).</summary>
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int sigprocmask(int how, void* set, void* oldSet);
+
+    /// <summary>signal(2) with SIG_DFL (0) or SIG_IGN (1) as the handler.</summary>
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial nint signal(int signal, nint handler);
+
     public const int WNOHANG = 1;
 
     [LibraryImport(Libc, SetLastError = true)]

@@ -90,6 +90,34 @@ public static unsafe class Spawner
         }
     }
 
+    /// <summary>Replaces this process with <paramref name="path"/> (execve): for verbs such as
+    /// `podunits enter` that become another program. Nothing is forked, so no managed code
+    /// runs in a child. Returns only by throwing, when execve fails.</summary>
+    public static void Exec(string path, IReadOnlyList<string> argv, IReadOnlyList<string> env)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        byte** argvPtr = ToCStrings(argv);
+        byte** envPtr = ToCStrings(env);
+        byte** pathPtr = ToCStrings([path]);
+        try
+        {
+            // The terminal's signals must reach the new program with default actions and an
+            // empty mask, not .NET's handlers' settings.
+            void* sigset = NativeMemory.AllocZeroed(LibcExtra.SigsetSize);
+            Ok(LibcExtra.sigemptyset(sigset), "sigemptyset");
+            Check.Io(LibcExtra.sigprocmask(LibcExtra.SIG_SETMASK, sigset, null), "sigprocmask");
+            NativeMemory.Free(sigset);
+            _ = LibcExtra.signal(13, 0); // SIGPIPE: .NET ignores it, and exec keeps ignored signals ignored
+            Check.Io(LibcExtra.execve(pathPtr[0], argvPtr, envPtr), "execve", path);
+        }
+        finally
+        {
+            FreeCStrings(argvPtr);
+            FreeCStrings(envPtr);
+            FreeCStrings(pathPtr);
+        }
+    }
+
     /// <summary>A NULL-terminated array of UTF-8 strings (argv/envp); free with <see cref="FreeCStrings"/>.</summary>
     public static byte** ToCStrings(IReadOnlyList<string> strings)
     {

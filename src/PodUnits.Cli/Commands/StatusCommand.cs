@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text;
+using PodUnits.Cli.Inspection;
+using PodUnits.Core.Errors;
+using PodUnits.Runtime.State;
+using PodUnits.Systemd.Units;
+
+namespace PodUnits.Cli.Commands;
+
+/// <summary><c>podunits status NAME</c>: the pod, its unit, its machine, each container with
+/// its scope, memory and limits, and the last lines the containers printed.</summary>
+internal static class StatusCommand
+{
+    public static Command Create()
+    {
+        var name = PodArgument.Create();
+        Option<OutputFormat> output = GlobalOptions.Output();
+        var lines = new Option<int>("--lines", "-n")
+        {
+            Description = "How many of the last output lines to show (0 for none).",
+            DefaultValueFactory = _ => 10,
+        };
+        var command = new Command("status", """
+            Show a pod: its definition, pod@NAME.service, its machine, every container's
+            scope (podunits-NAME-CONTAINER.scope) with memory use and limits, and its last
+            output lines. For the unit alone: systemctl status pod@NAME.
+              podunits status web
+              podunits status web -o json | jq '.containers[] | {name, memoryCurrentBytes}'
+            """) { name, output, lines };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            string pod = PodArgument.Validated(parsed, name);
+            await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
+            PodReport report = await new PodInspector(systemd).InspectAsync(pod);
+            if (report.Definition is null && report.State == "inactive" && !Directory.Exists(PodPaths.RuntimeDir(pod)))
+            {
+                throw new BadInputException($"pod {pod}", $"no definition {pod}.yaml in {PodPaths.DefinitionDirsText} and not running");
+            }
+            int n = Math.Max(0, parsed.GetValue(lines));
+            report = report with { RecentLines = n == 0 ? [] : await RecentLinesAsync(pod, n, cancellationToken) };
+            PodReportText.Write(parsed.GetValue(output), report, PodReportJsonContext.Default.PodReport, PodReportText.WriteStatus);
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<IReadOnlyList<string>> RecentLinesAsync(string pod, int count, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("journalctl",
+            ["--no-pager", "-q", "-o", "json", "--output-fields=MESSAGE,CONTAINER_NAME", $"--lines={count}",
+             $"_SYSTEMD_UNIT={PodArgument.UnitName(pod)}", $"POD_NAME={pod}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using Process? journalctl = Process.Start(start);
+        if (journalctl is null)
+        {
+            return [];
+        }
+        var result = new List<string>();
+        while (await journalctl.StandardOutput.ReadLineAsync(cancellationToken) is { } json)
+        {
+            result.Add(Encoding.UTF8.GetString(LogsCommand.Render(json, prefix: true)).TrimEnd('\n'));
+        }
+        await journalctl.WaitForExitAsync(cancellationToken);
+        return result;
+    }
+}

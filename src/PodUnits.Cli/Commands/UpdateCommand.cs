@@ -1,0 +1,75 @@
+using System.CommandLine;
+using PodUnits.Core.Errors;
+using PodUnits.Core.Naming;
+using PodUnits.Definitions;
+using PodUnits.Runtime.Executor;
+using PodUnits.Systemd.Units;
+
+namespace PodUnits.Cli.Commands;
+
+/// <summary><c>podunits update NAME --container C [--memory Q] [--cpu Q]</c>: changes a
+/// running container's limits on its scope (SetUnitProperties, runtime only: the definition
+/// decides again at the next start).</summary>
+internal static class UpdateCommand
+{
+    public static Command Create()
+    {
+        var name = PodArgument.Create();
+        var container = new Option<string>("--container", "-c") { Description = "The container whose limits change.", Required = true };
+        var memory = new Option<string?>("--memory", "-m") { Description = "New memory limit, a Kubernetes quantity (256Mi, 1G) or 'max' for none." };
+        var cpu = new Option<string?>("--cpu") { Description = "New CPU limit, a Kubernetes quantity (500m, 2) or 'max' for none." };
+        var command = new Command("update", """
+            Change a running container's resource limits, at once, on its scope
+            (podunits-NAME-CONTAINER.scope: MemoryMax=, CPUQuota=). Until the pod restarts:
+            edit the definition to keep them.
+              podunits update web --container app --memory 256Mi
+              podunits update web -c app --cpu 1500m --memory max
+            """) { name, container, memory, cpu };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            string pod = PodArgument.Validated(parsed, name);
+            string c = parsed.GetValue(container)!;
+            if (ResourceNames.Explain(c) is { } why)
+            {
+                throw new BadInputException($"container name \"{c}\"", why);
+            }
+            var properties = new TransientUnitProperties();
+            if (parsed.GetValue(memory) is { } m)
+            {
+                properties.MemoryMax = Limit(m, "--memory", Quantities.TryParseMemoryBytes, v => (ulong)v);
+            }
+            if (parsed.GetValue(cpu) is { } q)
+            {
+                properties.CpuQuotaPerSecUSec = Limit(q, "--cpu", Quantities.TryParseCpuMillis, v => TransientUnitProperties.CpuQuotaFromMillicores((ulong)v));
+            }
+            if (properties.MemoryMax is null && properties.CpuQuotaPerSecUSec is null)
+            {
+                throw new BadInputException("update", "nothing to change: give --memory and/or --cpu");
+            }
+            string scope = ContainerUnits.ScopeName(pod, c);
+            await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
+            if (await systemd.GetUnitStatusAsync(scope) is not { IsActive: true })
+            {
+                throw new PodUnitsException($"pod {pod}: container {c}", $"is not running (no active {scope})");
+            }
+            await systemd.SetUnitPropertiesAsync(scope, runtime: true, properties);
+            return 0;
+        });
+        return command;
+    }
+
+    private delegate bool Parser(string text, out long value, out string? error);
+
+    private static ulong Limit(string text, string option, Parser parse, Func<long, ulong> convert)
+    {
+        if (text == "max")
+        {
+            return TransientUnitProperties.Infinity;
+        }
+        if (!parse(text, out long value, out string? error) || value <= 0)
+        {
+            throw new BadInputException($"{option} {text}", error ?? "must be more than zero");
+        }
+        return convert(value);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using PodUnits.Definitions;
+using PodUnits.Runtime.Executor;
+using PodUnits.Runtime.State;
+using PodUnits.Systemd;
+using PodUnits.Systemd.Machines;
+using PodUnits.Systemd.Units;
+
+namespace PodUnits.Cli.Inspection;
+
+/// <summary>
+/// Gathers a pod's state from where it really lives: its definition (the search path), its
+/// unit and its containers' scopes (systemd over D-Bus), its machine (machined) and the
+/// containers' processes (the scopes' cgroups). PodUnits keeps no database of its own.
+/// </summary>
+internal sealed class PodInspector(SystemdManager systemd)
+{
+    /// <summary>Every pod with a definition in the search path, plus running pods started
+    /// from a file or interactively, by name.</summary>
+    public async Task<List<PodReport>> ListAsync()
+    {
+        var pods = new SortedDictionary<string, string?>(StringComparer.Ordinal);
+        foreach ((string name, string file) in PodDefinitionSearchPath.Default.All())
+        {
+            pods[name] = file;
+        }
+        if (Directory.Exists(PodPaths.RuntimeRoot))
+        {
+            foreach (string dir in Directory.EnumerateDirectories(PodPaths.RuntimeRoot))
+            {
+                pods.TryAdd(Path.GetFileName(dir), null);
+            }
+        }
+        var reports = new List<PodReport>();
+        foreach ((string name, string? file) in pods)
+        {
+            reports.Add(await InspectAsync(name, file).ConfigureAwait(false));
+        }
+        return reports;
+    }
+
+    /// <summary>One pod; <paramref name="definitionPath"/> null = look it up.</summary>
+    public async Task<PodReport> InspectAsync(string name, string? definitionPath = null)
+    {
+        definitionPath ??= PodDefinitionSearchPath.Default.Find(name);
+        PodDefinition? definition = null;
+        string? error = null;
+        if (definitionPath is not null)
+        {
+            LoadResult loaded = PodDefinitionLoader.LoadFile(definitionPath);
+            definition = loaded.Pod;
+            error = loaded.Diagnostics.FirstOrDefault(d => d.Severity == Severity.Error)?.ToString();
+        }
+        string unit = $"pod@{name}.service";
+        UnitStatus? status = await systemd.GetUnitStatusAsync(unit).ConfigureAwait(false);
+        var containers = new List<ContainerReport>();
+        foreach ((ContainerDefinition c, bool init) in (definition?.InitContainers ?? []).Select(c => (c, true))
+            .Concat((definition?.Containers ?? []).Select(c => (c, false))))
+        {
+            string scope = ContainerUnits.ScopeName(name, c.Name);
+            UnitStatus? s = await systemd.GetUnitStatusAsync(scope).ConfigureAwait(false);
+            containers.Add(new ContainerReport(c.Name, init, c.Image, scope, s?.ActiveState ?? "inactive",
+                s?.MemoryCurrent, s?.MemoryMax, s?.CpuQuotaPerSecUSec, s is { IsActive: true } ? MainProcess(s.ControlGroup) : null));
+        }
+        return new PodReport(name, definitionPath, error, definition?.Autostart ?? false, unit,
+            status?.ActiveState ?? "inactive", status?.SubState ?? "dead", status?.MainPid ?? 0,
+            await MachineAsync(name).ConfigureAwait(false), containers);
+    }
+
+    private async Task<MachineReport?> MachineAsync(string name)
+    {
+        try
+        {
+            MachineInfo? m = await systemd.Machines.GetMachineAsync(name).ConfigureAwait(false);
+            return m is null || m.Service != "podunits" ? null : new MachineReport(m.Id.ToString(), m.State, m.Leader, m.Unit);
+        }
+        catch (SystemdCallException)
+        {
+            return null; // machined not available: the pod still runs, only machinectl is blind
+        }
+    }
+
+    /// <summary>The container's own process: the one in its scope whose parent is outside
+    /// it (the pod init). Its namespaces and root are the container's.</summary>
+    public static int? MainProcess(string? controlGroup)
+    {
+        if (controlGroup is null)
+        {
+            return null;
+        }
+        string? procs = new[] { $"/sys/fs/cgroup{controlGroup}/cgroup.procs", $"/sys/fs/cgroup/systemd{controlGroup}/cgroup.procs" }
+            .FirstOrDefault(File.Exists);
+        if (procs is null)
+        {
+            return null;
+        }
+        HashSet<int> pids = [.. File.ReadAllLines(procs).Select(l => int.Parse(l, CultureInfo.InvariantCulture))];
+        foreach (int pid in pids.Order())
+        {
+            if (ParentOf(pid) is int parent && !pids.Contains(parent))
+            {
+                return pid;
+            }
+        }
+        return null;
+    }
+
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            string[] after = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(after[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null; // gone meanwhile
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace PodUnits.Cli.Inspection;
+
+/// <summary>Pod reports for people: a table for `list`, a systemctl-status-like page for `status`.</summary>
+internal static class PodReportText
+{
+    /// <summary>JSON for scripts (--output json) or the text form for people.</summary>
+    public static void Write<T>(OutputFormat format, T value, JsonTypeInfo<T> json, Action<TextWriter, T> text)
+    {
+        if (format == OutputFormat.Json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(value, json));
+        }
+        else
+        {
+            text(Console.Out, value);
+        }
+    }
+
+    public static void WriteTable(TextWriter output, List<PodReport> pods)
+    {
+        int width = Math.Max(4, pods.Count == 0 ? 4 : pods.Max(p => p.Name.Length));
+        output.WriteLine($"{"NAME".PadRight(width)}  {"STATE",-12}  {"MACHINE",-8}  {"CONTAINERS",-10}  {"AUTOSTART",-9}  DEFINITION");
+        foreach (PodReport p in pods)
+        {
+            int running = p.Containers.Count(c => c.State == "active");
+            string containers = $"{running}/{p.Containers.Count(c => !c.Init)}";
+            string definition = p.DefinitionError is not null ? $"{p.Definition} (invalid)" : p.Definition ?? "-";
+            output.WriteLine($"{p.Name.PadRight(width)}  {p.State,-12}  {(p.Machine is null ? "-" : "yes"),-8}  {containers,-10}  {(p.Autostart ? "yes" : "no"),-9}  {definition}");
+        }
+    }
+
+    public static void WriteStatus(TextWriter output, PodReport p)
+    {
+        output.WriteLine($"● pod {p.Name}");
+        output.WriteLine($"    Definition: {p.Definition ?? "(none in the search path)"}");
+        if (p.DefinitionError is not null)
+        {
+            output.WriteLine($"       Invalid: {p.DefinitionError}");
+        }
+        output.WriteLine($"          Unit: {p.Unit}: {p.State} ({p.SubState}){(p.MainPid > 0 ? $", executor PID {p.MainPid}" : "")}");
+        output.WriteLine($"     Autostart: {(p.Autostart ? "yes (wanted by multi-user.target)" : "no")}");
+        output.WriteLine(p.Machine is { } m
+            ? $"       Machine: {p.Name} ({m.State}), ID {m.Id}, leader PID {m.Leader}"
+            : "       Machine: not registered");
+        foreach (ContainerReport c in p.Containers)
+        {
+            string memory = c.MemoryCurrentBytes is ulong now ? Mib(now) : "-";
+            string limit = c.MemoryMaxBytes is ulong max && max != ulong.MaxValue ? $" of {Mib(max)}" : "";
+            string cpu = c.CpuQuotaPerSecUSec is ulong q && q != ulong.MaxValue ? $", CPU quota {q / 10000}%" : "";
+            output.WriteLine($"     {(c.Init ? "Init" : "Container")} {c.Name}: {c.State}{(c.Pid is int pid ? $", PID {pid}" : "")}, image {c.Image}");
+            output.WriteLine($"        {c.Scope}: memory {memory}{limit}{cpu}");
+        }
+        if (p.RecentLines.Count > 0)
+        {
+            output.WriteLine();
+            foreach (string line in p.RecentLines)
+            {
+                output.WriteLine(line);
+            }
+        }
+    }
+
+    private static string Mib(ulong bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + "M";
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(List<PodReport>))]
+[JsonSerializable(typeof(PodReport))]
+internal sealed partial class PodReportJsonContext : JsonSerializerContext;

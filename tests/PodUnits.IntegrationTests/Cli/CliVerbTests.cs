@@ -1,0 +1,85 @@
+using System.Text.Json;
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.Cli;
+
+/// <summary>list, status, enter and update against a running pod, through the installed
+/// binary, with --output json parsed as a script would.</summary>
+public sealed class CliVerbTests : IDisposable
+{
+    private const string Podunits = "/usr/bin/podunits";
+    private readonly PodHarness _pod = new("cli-web", PodHarness.BusyboxPod("cli-web", "echo cli-started; exec sleep 1000",
+        extraContainerYaml: "      env: [{name: GREETING, value: bonjour}]\n      resources: {limits: {memory: 64Mi}}",
+        extraSpecYaml: "  hostname: cli-host"));
+
+    public CliVerbTests()
+    {
+        var start = _pod.Systemctl("start", _pod.Unit);
+        Assert.True(start.Code == 0, start.Output);
+        Assert.True(PodHarness.WaitFor(() => _pod.Journal("-u", _pod.Unit).Contains("cli-started")));
+    }
+
+    public void Dispose() => _pod.Dispose();
+
+    [Fact]
+    public void ListShowsThePodRunningWithItsMachineAndContainers()
+    {
+        var text = PodHarness.Run(Podunits, "list");
+        Assert.Equal(0, text.Code);
+        Assert.Matches(@"(?m)^cli-web\s+active\s+yes\s+1/1\s+no\s+/etc/podunits/pods/cli-web.yaml$", text.Output);
+
+        var json = PodHarness.Run(Podunits, "list", "--output", "json");
+        Assert.Equal(0, json.Code);
+        JsonElement pod = JsonDocument.Parse(json.Output).RootElement.EnumerateArray().Single(p => p.GetProperty("name").GetString() == "cli-web");
+        Assert.Equal("active", pod.GetProperty("state").GetString());
+        Assert.Equal("running", pod.GetProperty("machine").GetProperty("state").GetString());
+        Assert.Equal(_pod.MainPid, pod.GetProperty("mainPid").GetInt32());
+    }
+
+    [Fact]
+    public void StatusShowsScopesLimitsAndTheLastLines()
+    {
+        var json = PodHarness.Run(Podunits, "status", "cli-web", "-o", "json");
+        Assert.True(json.Code == 0, json.Output);
+        JsonElement pod = JsonDocument.Parse(json.Output).RootElement;
+        JsonElement main = pod.GetProperty("containers").EnumerateArray().Single();
+        Assert.Equal("podunits-cli\\x2dweb-main.scope", main.GetProperty("scope").GetString());
+        Assert.Equal("active", main.GetProperty("state").GetString());
+        Assert.Equal(64L << 20, main.GetProperty("memoryMaxBytes").GetInt64());
+        Assert.Contains("main | cli-started", pod.GetProperty("recentLines").EnumerateArray().Select(l => l.GetString()));
+        string machineId = File.ReadAllText("/var/lib/podunits/pods/cli-web/machine-id").Trim();
+        Assert.Equal(machineId, pod.GetProperty("machine").GetProperty("id").GetString());
+
+        var text = PodHarness.Run(Podunits, "status", "cli-web");
+        Assert.Contains("Unit: pod@cli-web.service: active (running)", text.Output, StringComparison.Ordinal);
+        Assert.Contains("podunits-cli\\x2dweb-main.scope: memory", text.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EnterRunsInTheContainersNamespacesWithItsEnvironment()
+    {
+        var run = PodHarness.Run(Podunits, "enter", "cli-web", "--", "sh", "-c", "hostname; echo $GREETING; test -e /etc/podunits && echo host-root || echo own-root");
+        Assert.True(run.Code == 0, run.Output);
+        Assert.Equal("cli-host\nbonjour\nown-root\n", run.Output);
+        // The exit status is the command's: enter becomes it.
+        Assert.Equal(7, PodHarness.Run(Podunits, "enter", "cli-web", "-c", "main", "--", "sh", "-c", "exit 7").Code);
+        var missing = PodHarness.Run(Podunits, "enter", "cli-web", "-c", "nope");
+        Assert.Equal(2, missing.Code);
+        Assert.Equal("podunits: pod cli-web: has no container \"nope\" (it has: main)\n", missing.Output);
+    }
+
+    [Fact]
+    public void UpdateChangesTheRunningScopesLimits()
+    {
+        var update = PodHarness.Run(Podunits, "update", "cli-web", "--container", "main", "--memory", "128Mi", "--cpu", "250m");
+        Assert.True(update.Code == 0, update.Output);
+        const string scope = "podunits-cli\\x2dweb-main.scope";
+        Assert.Equal((128L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), _pod.Show("MemoryMax", scope));
+        Assert.Equal("250ms", _pod.Show("CPUQuotaPerSecUSec", scope));
+
+        var bad = PodHarness.Run(Podunits, "update", "cli-web", "-c", "main", "--memory", "lots");
+        Assert.Equal(2, bad.Code);
+        Assert.StartsWith("podunits: --memory lots:", bad.Output, StringComparison.Ordinal);
+        Assert.Equal(2, PodHarness.Run(Podunits, "update", "cli-web", "-c", "main").Code);
+    }
+}
