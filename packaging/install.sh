@@ -26,6 +26,8 @@ install -d "$d/usr/lib/systemd/system-generators"
 ln -sf ../../../bin/podunits "$d/usr/lib/systemd/system-generators/podunits-generator"
 install -D -m 0644 units/pod@.service "$d/usr/lib/systemd/system/pod@.service"
 install -D -m 0644 docs/process-model.md "$d/usr/share/doc/podunits/process-model.md"
+install -D -m 0644 docs/podunits.1 "$d/usr/share/man/man1/podunits.1"
+install -D -m 0644 packaging/completions/podunits.bash "$d/usr/share/bash-completion/completions/podunits"
 install -D -m 0644 packaging/tmpfiles.conf "$d/usr/lib/tmpfiles.d/podunits.conf"
 for f in packaging/catalog/*.catalog; do
     [ -e "$f" ] && install -D -m 0644 "$f" "$d/usr/lib/systemd/catalog/$(basename "$f")"

@@ -1,0 +1,68 @@
+# bash completion for podunits(1); installed as /usr/share/bash-completion/completions/podunits.
+# Verbs, their options, pod names (the definition search path), container names (from
+# `podunits status -o json`), image references (`podunits image list -o json`) and files.
+
+_podunits_pods() {
+    local dir file
+    for dir in /etc/podunits/pods /run/podunits/pods /usr/lib/podunits/pods; do
+        for file in "$dir"/*.yaml "$dir"/*.yml; do
+            [ -e "$file" ] || continue
+            file=${file##*/}; echo "${file%.y*ml}"
+        done
+    done 2>/dev/null | sort -u
+}
+
+_podunits_containers() { # POD: the pod's containers, as status's JSON lists them
+    podunits status "$1" --output json --lines 0 2>/dev/null | sed -n 's/^        "name": "\([^"]*\)",$/\1/p'
+}
+
+_podunits_images() {
+    podunits image list --output json 2>/dev/null | sed -n 's/^ *"reference": "\([^"]*\)",$/\1/p'
+}
+
+_podunits() {
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+    local verbs="list status run validate stop logs enter update image gc generate version"
+    local verb="" sub="" pod="" i word
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        word=${COMP_WORDS[i]}
+        case $word in
+            -c|--container|-o|--output|-n|--lines|-m|--memory|--cpu|--name|--dir) i=$((i + 1));;
+            -*) ;;
+            *) if [ -z "$verb" ]; then verb=$word
+               elif [ "$verb" = image ] && [ -z "$sub" ]; then sub=$word
+               elif [ -z "$pod" ]; then pod=$word; fi;;
+        esac
+    done
+    case $prev in
+        -o|--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return;;
+        -c|--container) [ -n "$pod" ] && COMPREPLY=($(compgen -W "$(_podunits_containers "$pod")" -- "$cur")); return;;
+        --dir) COMPREPLY=($(compgen -d -- "$cur")); return;;
+        -n|--lines|-m|--memory|--cpu|--name) return;;
+    esac
+    local options="--help --verbose"
+    case $verb in
+        "") COMPREPLY=($(compgen -W "$verbs --help --version" -- "$cur")); return;;
+        list) options+=" --output";;
+        status) options+=" --output --lines";;
+        logs) options+=" --follow --container --lines";;
+        enter) options+=" --container";;
+        update) options+=" --container --memory --cpu";;
+        run) options+=" --interactive";;
+        validate) options+=" --ignore-file-name";;
+        generate) options+=" --dir";;
+        image) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "fetch import list rm" -- "$cur")); return; }
+               [ "$sub" = list ] && options+=" --output"; [ "$sub" = import ] && options+=" --name";;
+    esac
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$options" -- "$cur")); return
+    fi
+    case $verb in
+        status|stop|logs|enter|update) [ -z "$pod" ] && COMPREPLY=($(compgen -W "$(_podunits_pods)" -- "$cur"));;
+        run) COMPREPLY=($(compgen -W "$(_podunits_pods)" -- "$cur") $(compgen -f -X '!*.y*ml' -- "$cur"));;
+        validate) COMPREPLY=($(compgen -f -X '!*.y*ml' -- "$cur") $(compgen -d -- "$cur"));;
+        image) case $sub in rm) COMPREPLY=($(compgen -W "$(_podunits_images)" -- "$cur"));;
+                            import) COMPREPLY=($(compgen -f -- "$cur"));; esac;;
+    esac
+}
+complete -F _podunits podunits

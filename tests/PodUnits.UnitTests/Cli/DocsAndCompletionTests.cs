@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using PodUnits.Cli.Commands;
+
+namespace PodUnits.UnitTests.Cli;
+
+/// <summary>The man page and the bash completion know every public verb, and the completion
+/// really completes (bash runs it, as the shell would).</summary>
+public sealed class DocsAndCompletionTests
+{
+    private static readonly string Completion = Path.Combine(RepoRoot.Path, "packaging/completions/podunits.bash");
+
+    public static TheoryData<string> Verbs() => [.. CommandTable.All().Where(c => !c.Hidden).Select(c => c.Name)];
+
+    [Theory]
+    [MemberData(nameof(Verbs))]
+    public void TheManPageDescribesEveryVerb(string verb) =>
+        Assert.Contains(File.ReadAllLines(Path.Combine(RepoRoot.Path, "docs/podunits.1")), l => l.StartsWith($".SS {verb}", StringComparison.Ordinal));
+
+    [Theory]
+    [MemberData(nameof(Verbs))]
+    public void TheCompletionOffersEveryVerb(string verb) =>
+        Assert.Contains(verb, Complete("podunits", verb[..2]));
+
+    [Fact]
+    public void VerbsOptionsAndSubverbsComplete()
+    {
+        Assert.Equal(["status", "stop"], Complete("podunits", "st"));
+        Assert.Equal(["--container", "--cpu"], Complete("podunits", "update", "web", "--c"));
+        Assert.Equal(["json"], Complete("podunits", "list", "-o", "j"));
+        Assert.Equal(["import"], Complete("podunits", "image", "im"));
+        Assert.Empty(Complete("podunits", "update", "web", "--memory", ""));
+    }
+
+    /// <summary>What COMPREPLY holds after bash runs the completion for these words (the
+    /// last one being completed), sorted.</summary>
+    private static string[] Complete(params string[] words)
+    {
+        string quoted = string.Join(' ', words.Select(w => $"'{w}'"));
+        string script = $"source '{Completion}'; COMP_WORDS=({quoted}); COMP_CWORD={words.Length - 1}; _podunits; printf '%s\\n' \"${{COMPREPLY[@]}}\"";
+        var info = new ProcessStartInfo("bash", ["-c", script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using Process bash = Process.Start(info)!;
+        string output = bash.StandardOutput.ReadToEnd();
+        bash.WaitForExit();
+        Assert.Equal(0, bash.ExitCode);
+        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)];
+    }
+}
