@@ -2,16 +2,20 @@
 # Builds the .rpm (rpmbuild from rpm.spec) and the .deb into OUTDIR. Both take their files
 # from packaging/install.sh, so the two packages cannot drift apart.
 #
-#   packaging/build-packages.sh OUTDIR
+#   packaging/build-packages.sh [--no-build] OUTDIR
+# --no-build packages the binaries already in artifacts/publish (tests use it).
 set -euo pipefail
-[ $# -eq 1 ] || { echo "usage: packaging/build-packages.sh OUTDIR" >&2; exit 2; }
+build=1
+[ "${1:-}" = --no-build ] && { build=""; shift; }
+[ $# -eq 1 ] || { echo "usage: packaging/build-packages.sh [--no-build] OUTDIR" >&2; exit 2; }
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out=$(mkdir -p "$1" && cd "$1" && pwd)
 version=${PODUNITS_VERSION:-0.1.0}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-packaging/build-release.sh
+[ -z "$build" ] || packaging/build-release.sh
+[ -x artifacts/publish/podunits ] || { echo "build-packages: artifacts/publish/podunits missing" >&2; exit 1; }
 
 # RPM: _sourcedir is the checkout; rpmbuild's own tree lives in a temporary top dir.
 rpmbuild -bb rpm.spec --quiet \

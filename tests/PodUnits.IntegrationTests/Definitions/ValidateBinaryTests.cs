@@ -36,7 +36,7 @@ public sealed partial class ValidateBinaryTests
     [MemberData(nameof(Corpus))]
     public void CorpusFileExitsZeroOrTwoNamingTheField(string file, string? firstError)
     {
-        string path = Path.Combine(RepoRoot(), "tests/PodUnits.UnitTests/Definitions/corpus", file);
+        string path = Path.Combine(PodUnits.UnitTests.RepoRoot.Path, "tests/PodUnits.UnitTests/Definitions/corpus", file);
         var (code, stdout, stderr) = Run("validate", "--ignore-file-name", path);
         Assert.Equal(firstError is null ? 0 : 2, code);
         AssertNoStackTrace(stderr);
@@ -54,7 +54,7 @@ public sealed partial class ValidateBinaryTests
     [Fact]
     public void ExamplesAreValidAndTheFileNameRuleApplies()
     {
-        string root = RepoRoot();
+        string root = PodUnits.UnitTests.RepoRoot.Path;
         var (code, _, stderr) = Run("validate", Path.Combine(root, "examples/hello.yaml"), Path.Combine(root, "examples/web.yaml"));
         Assert.Equal(0, code);
         Assert.Equal("", stderr);
@@ -68,7 +68,7 @@ public sealed partial class ValidateBinaryTests
     [Fact]
     public void JsonOutputWorksInTheAotBinary()
     {
-        string root = RepoRoot();
+        string root = PodUnits.UnitTests.RepoRoot.Path;
         var (code, stdout, stderr) = Run("validate", "--output", "json", Path.Combine(root, "examples/hello.yaml"), "/nonexistent/x.yaml");
         Assert.Equal(2, code);
         AssertNoStackTrace(stderr);
@@ -128,17 +128,5 @@ public sealed partial class ValidateBinaryTests
         Task<string> stderr = p.StandardError.ReadToEndAsync();
         Assert.True(p.WaitForExit(30_000), "podunits validate did not finish in 30 s");
         return (p.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PodUnits.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("PodUnits.sln not found above " + AppContext.BaseDirectory);
     }
 }
