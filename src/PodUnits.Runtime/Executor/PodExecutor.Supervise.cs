@@ -168,6 +168,7 @@ public sealed partial class PodExecutor
         {
             f.Join(TimeSpan.FromSeconds(10));
         }
+        WaitForJournal();
         if (registered)
         {
             try
@@ -180,6 +181,33 @@ public sealed partial class PodExecutor
             }
         }
         PodState.Release(_plan.Name);
+    }
+
+    /// <summary>
+    /// Blocks until the host journald has processed everything sent so far (journalctl
+    /// --sync). journald attributes a line to pod@NAME.service by looking at the sender's
+    /// cgroup when it reads the datagram; if the executor has exited by then, the pod's last
+    /// lines (the ones printed on SIGTERM) would lose _SYSTEMD_UNIT and vanish from
+    /// `journalctl -u`.
+    /// </summary>
+    private static void WaitForJournal()
+    {
+        try
+        {
+            using var sync = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("journalctl", "--sync")
+            {
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            });
+            if (sync is not null && !sync.WaitForExit(TimeSpan.FromSeconds(5)))
+            {
+                sync.Kill();
+            }
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            Log($"journalctl --sync: {e.Message}; the last lines may lack their unit");
+        }
     }
 
     private static string Describe(int code, ContainerPlan c) => code switch

@@ -22,8 +22,10 @@ public sealed class PodJournalAndMachineTests
     [Fact]
     public void MachinectlPoweroffStopsThePodGracefully()
     {
-        using var pod = new PodHarness("rt-poweroff", PodHarness.BusyboxPod("rt-poweroff", "trap 'echo got-term; exit 0' TERM; while true; do sleep 0.2; done"));
+        using var pod = new PodHarness("rt-poweroff", PodHarness.BusyboxPod("rt-poweroff", "trap 'echo got-term; exit 0' TERM; echo armed; while true; do sleep 0.2; done"));
         Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        // READY comes when the container runs, maybe before its shell has set the trap.
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("armed")));
         var poweroff = PodHarness.Run("machinectl", "poweroff", "rt-poweroff");
         Assert.True(poweroff.Code == 0, poweroff.Output);
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "inactive"), pod.Show("ActiveState"));
@@ -46,6 +48,7 @@ public sealed class PodJournalAndMachineTests
     {
         using var pod = new PodHarness("rt-reboot", PodHarness.BusyboxPod("rt-reboot", "echo boot; exec sleep 1000"));
         Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("boot")));
         int before = pod.MainPid;
         var reboot = PodHarness.Run("machinectl", "reboot", "rt-reboot");
         Assert.True(reboot.Code == 0, reboot.Output);

@@ -48,6 +48,8 @@ public sealed class PodLifecycleTests
         using var pod = new PodHarness("rt-stubborn", PodHarness.BusyboxPod("rt-stubborn",
             "trap '' TERM; echo ready; while true; do sleep 1; done").Replace("terminationGracePeriodSeconds: 5", "terminationGracePeriodSeconds: 2", StringComparison.Ordinal));
         Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        // READY comes when the container runs, maybe before its shell has set the trap.
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("ready")));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         pod.Systemctl("stop", pod.Unit);
         Assert.InRange(clock.Elapsed.TotalSeconds, 1.5, 15);
