@@ -85,8 +85,8 @@ public static class ContainerImages
         ResolvedImage resolved;
         try
         {
-            resolved = await store.ResolveAsync(reference, storePolicy, PullProgressRenderer.ForStandardError(), cancellationToken)
-                .ConfigureAwait(false);
+            var progress = new StatusOnPull(PullProgressRenderer.ForStandardError(), () => status($"pulling image {reference}"));
+            resolved = await store.ResolveAsync(reference, storePolicy, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (storePolicy == PullPolicy.Always && IsUnreachable(e))
         {
@@ -107,6 +107,22 @@ public static class ContainerImages
         var image = new ContainerImage(reference, resolved.LowerDirOption, resolved.Config.Entrypoint, resolved.Config.Cmd,
             resolved.Config.Env ?? [], resolved.Config.WorkingDir, null, null);
         return WithUser(what, image, resolved.Config.User);
+    }
+
+    /// <summary>Forwards pull progress and says "pulling" in the unit's STATUS= once a blob
+    /// is actually downloaded (a stored image under IfNotPresent is never "pulled").</summary>
+    private sealed class StatusOnPull(IProgress<PullProgress> inner, Action pulling) : IProgress<PullProgress>
+    {
+        private int _said;
+
+        public void Report(PullProgress value)
+        {
+            if (value.Phase == PullPhase.Downloading && Interlocked.Exchange(ref _said, 1) == 0)
+            {
+                pulling();
+            }
+            inner.Report(value);
+        }
     }
 
     private static ContainerImage WithUser(string what, ContainerImage image, string? user)

@@ -1,24 +1,13 @@
 namespace PodUnits.Runtime.Plan;
 
 /// <summary>
-/// Kubernetes' rules for what a container runs (kubernetes.io "Define a Command and Arguments
-/// for a Container"): command replaces the image's ENTRYPOINT (and then the image's CMD is
-/// ignored), args replace the image's CMD; then argv[0] is looked up in PATH inside the
-/// container's root when it has no slash.
+/// Finds the program a container runs: argv[0] is looked up in PATH inside the container's
+/// root when it has no slash, as execvp would. (Which argv, from command/args and the
+/// image's ENTRYPOINT/CMD, is decided by the definitions' ContainerProcess.Resolve.)
 /// </summary>
 public static class CommandResolver
 {
     public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-    public static List<string> Argv(IReadOnlyList<string>? command, IReadOnlyList<string>? args,
-        IReadOnlyList<string>? imageEntrypoint, IReadOnlyList<string>? imageCmd)
-    {
-        if (command is { Count: > 0 })
-        {
-            return [.. command, .. args ?? []];
-        }
-        return [.. imageEntrypoint ?? [], .. args is { Count: > 0 } ? args : imageCmd ?? []];
-    }
 
     /// <summary>
     /// The absolute path execve should run for <paramref name="name"/>, or null when there is

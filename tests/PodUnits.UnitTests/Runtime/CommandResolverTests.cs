@@ -4,18 +4,6 @@ namespace PodUnits.UnitTests.Runtime;
 
 public sealed class CommandResolverTests
 {
-    // The four cases of kubernetes.io "Define a Command and Arguments for a Container".
-    [Theory]
-    [InlineData(null, null, "ep1 ep2 cmd1")]
-    [InlineData("c1", null, "c1")]
-    [InlineData(null, "a1 a2", "ep1 ep2 a1 a2")]
-    [InlineData("c1", "a1", "c1 a1")]
-    public void KubernetesCommandAndArgsAgainstImageConfig(string? command, string? args, string expected)
-    {
-        List<string> argv = CommandResolver.Argv(command?.Split(' '), args?.Split(' '), ["ep1", "ep2"], ["cmd1"]);
-        Assert.Equal(expected, string.Join(' ', argv));
-    }
-
     [Fact]
     public void PathLookupTakesTheFirstExecutableInPathOrder()
     {

@@ -71,6 +71,8 @@ public sealed class PlanTests
         Assert.DoesNotContain("MODE=image", withArgs.Env);
         // command: replaces ENTRYPOINT and drops CMD.
         Assert.Equal(["/bin/true"], Build(Pod([Container("a", command: ["/bin/true"])]), image).Containers[0].Argv);
+        // command and args: both the container's, nothing of the image's.
+        Assert.Equal(["/bin/echo", "x"], Build(Pod([Container("a", command: ["/bin/echo"], args: ["x"])]), image).Containers[0].Argv);
     }
 
     [Fact]
