@@ -95,6 +95,46 @@ public sealed class PodFromRegistryTests : IClassFixture<RegistryFixture>, IDisp
     }
 
     [Fact]
+    public async Task AlwaysWithAnUnreachableRegistryRunsTheStoredCopyWithAWarning()
+    {
+        // Stored under a registry that refuses connections (a free loopback port): the
+        // documented deviation from the kubelet, so boot-time pods do not need the registry.
+        string layout = await _registry.PushBusyboxAsync("test/offline:1", marker: "stored copy\n");
+        string image = $"127.0.0.1:{RegistryFixture.FreePort()}/test/offline:1";
+        var imported = PodHarness.Run("/usr/bin/podunits", "image", "import", layout, "--name", image);
+        Assert.True(imported.Code == 0, imported.Output);
+        using var pod = new PodHarness("img-offline", Pod("img-offline", image, "Always", "cat /etc/hello; echo up; sleep 1000"));
+        try
+        {
+            var start = pod.Systemctl("start", pod.Unit);
+            Assert.True(start.Code == 0, start.Output + string.Join('\n', pod.Journal("-u", pod.Unit)));
+            Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit).Contains("up")), string.Join('\n', pod.Journal("-u", pod.Unit)));
+            Assert.Contains("stored copy", pod.Journal("-u", pod.Unit, "CONTAINER_NAME=app"));
+            Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains(
+                $"image {image}: the registry cannot be reached", StringComparison.Ordinal) && l.Contains("running the local copy sha256:", StringComparison.Ordinal));
+        }
+        finally
+        {
+            pod.Systemctl("stop", pod.Unit);
+            PodHarness.Run("/usr/bin/podunits", "image", "rm", image);
+        }
+    }
+
+    [Fact]
+    public void AlwaysWithAnUnreachableRegistryAndNoStoredCopyFailsCleanly()
+    {
+        string image = $"127.0.0.1:{RegistryFixture.FreePort()}/test/nowhere:1";
+        using var pod = new PodHarness("img-nowhere", Pod("img-nowhere", image, "Always", "echo must-not-run"));
+        Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
+        Assert.Equal("failed", pod.Show("ActiveState"));
+        Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains(
+            $"image {image}: the registry cannot be reached", StringComparison.Ordinal) && l.Contains("the image store has no copy", StringComparison.Ordinal));
+        Assert.DoesNotContain("must-not-run", pod.Journal("-u", pod.Unit));
+        Assert.False(Directory.Exists("/run/podunits/state/img-nowhere"));
+        Assert.False(File.Exists("/var/lib/podunits/pods/img-nowhere/images"));
+    }
+
+    [Fact]
     public void NeverWithAMissingImageFailsCleanly()
     {
         string image = $"{_registry.Host}/test/absent:1";
