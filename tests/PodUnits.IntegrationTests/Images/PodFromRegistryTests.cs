@@ -127,6 +127,7 @@ public sealed class PodFromRegistryTests : IClassFixture<RegistryFixture>, IDisp
         using var pod = new PodHarness("img-nowhere", Pod("img-nowhere", image, "Always", "echo must-not-run"));
         Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
         Assert.Equal("failed", pod.Show("ActiveState"));
+        Assert.Equal("1", pod.Show("ExecMainStatus"));
         Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains(
             $"image {image}: the registry cannot be reached", StringComparison.Ordinal) && l.Contains("the image store has no copy", StringComparison.Ordinal));
         Assert.DoesNotContain("must-not-run", pod.Journal("-u", pod.Unit));
