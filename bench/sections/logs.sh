@@ -14,7 +14,8 @@ dir=$(mktemp -d)
 wait_count() {
     local n=0
     for _ in $(seq 1 600); do
-        n=$(journalctl -q -o cat "$@" | wc -l)
+        # grep -c ., not wc -l: podman's journald driver keeps the newline in MESSAGE
+        n=$(journalctl -q -o cat "$@" | grep -c . || true)
         [ "$n" -ge "$lines" ] && break
         sleep 0.1
     done

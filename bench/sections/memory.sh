@@ -22,10 +22,10 @@ spec:
   - {name: main, image: "dir:$rootfs", command: ["/bin/sleep", "infinity"]}
 YAML
 command_of memory "podunits (all of pod@x.service)" "systemctl start pod@benchmem (dir: rootfs, sleep infinity); VmRSS of every process in the unit's cgroup"
-command_of memory "systemd-nspawn supervisor" "systemd-run --unit=bench-nspawn-mem systemd-nspawn -q --register=yes -D ROOTFS /bin/sleep infinity; VmRSS of nspawn"
-command_of memory "podman's conmon" "systemd-run --unit=bench-podman-mem podman run --rm --network=host localhost/busybox:bench sleep infinity; VmRSS of conmon"
+command_of memory "systemd-nspawn supervisor" "systemd-run --unit=bench-nspawn-mem-N systemd-nspawn -q --register=yes -D ROOTFS /bin/sleep infinity; VmRSS of nspawn"
+command_of memory "podman's conmon" "systemd-run --unit=bench-podman-mem-N podman run --rm --network=host localhost/busybox:bench sleep infinity; VmRSS of conmon"
 runs=$(( BENCH_RUNS < 5 ? BENCH_RUNS : 5 ))
-for _ in $(seq 1 "$runs"); do
+for run in $(seq 1 "$runs"); do
     if timeout 60 systemctl start pod@benchmem; then
         sleep 1
         # shellcheck disable=SC2046
@@ -35,17 +35,20 @@ for _ in $(seq 1 "$runs"); do
     fi
     timeout 60 systemctl stop pod@benchmem || true
 
-    systemd-run -q --collect --unit=bench-nspawn-mem systemd-nspawn -q --register=yes -D "$rootfs" /bin/sleep infinity
+    systemd-run -q --collect --unit=bench-nspawn-mem-$run systemd-nspawn -q --register=yes -D "$rootfs" /bin/sleep infinity
     sleep 1
-    pid=$(systemctl show -P MainPID bench-nspawn-mem)
+    pid=$(systemctl show -P MainPID bench-nspawn-mem-$run)
     rss_kb "$pid" >>"$dir/nspawn"; pss_kb "$pid" >>"$dir/nspawn.pss"
-    timeout 60 systemctl stop bench-nspawn-mem || true
+    timeout 60 systemctl stop bench-nspawn-mem-$run || true
 
-    systemd-run -q --collect --unit=bench-podman-mem podman run --rm --network=host --name benchmem localhost/busybox:bench sleep infinity
+    systemd-run -q --collect --unit=bench-podman-mem-$run podman run --rm --network=host --name benchmem localhost/busybox:bench sleep infinity
     sleep 2
     # shellcheck disable=SC2046
     rss_kb $(pgrep -x conmon) >>"$dir/conmon"; pss_kb $(pgrep -x conmon) >>"$dir/conmon.pss"
-    timeout 60 systemctl stop bench-podman-mem || true
+    # sleep as the container's PID 1 ignores SIGTERM: remove the container first, so the
+    # unit stops at once and the next run's unit name is free.
+    podman rm -f -t 0 benchmem >/dev/null 2>&1 || true
+    timeout 60 systemctl stop bench-podman-mem-$run || true
     podman rm -f benchmem >/dev/null 2>&1 || true
 done
 record memory "podunits (all of pod@x.service)" "idle RSS" KiB "$dir/podunits"
