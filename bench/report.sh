@@ -71,6 +71,7 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     echo
     echo "Charts: [start latency](benchmarks-start.svg), [log throughput](benchmarks-logs.svg)."
     echo
+    [ -f bench/analysis.md ] && { cat bench/analysis.md; echo; }
     echo "## Exact commands"
     echo
     echo "Run everything with \`bench/run.sh\` (as root; \`--runs N\`, or name sections). The"
