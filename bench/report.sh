@@ -17,7 +17,7 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
 {
     echo "# Benchmarks"
     echo
-    echo "Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'). Every number below comes"
+    echo "Written by \`bench/run.sh\` from a run that ended $(date -u -r "$results" '+%Y-%m-%d %H:%M UTC'). Every number below comes"
     echo "from one run of that command; contenders alternate run by run (A B C A B C ...) inside"
     echo "the same throwaway systemd host the integration tests use (tests/sandbox/sandbox.sh)."
     echo
