@@ -54,10 +54,12 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     u=$(median run-to-completion "floor: unshare" wall)
     floor=$(awk -v a="$f" -v b="$u" 'BEGIN { if (a == "" || b == "") print ""; else print a + b }')
     r=$(ratio "$s" "$floor"); echo "| start to READY within 1.5x of a bare service start plus the namespace floor | $r | $(verdict "$r" 1.5 le) |"
-    l=$(median logs "podunits" "lines per second"); sv=$(median logs "systemd service" "lines per second")
-    r=$(ratio "$l" "$sv"); echo "| log throughput at least 0.8x of systemd's own stdout path | $r | $(verdict "$r" 0.8 ge) |"
-    lost=$(awk -F'\t' '$1 == "logs" && index($2, "podunits") == 1 { print $11 }' "$results")
-    echo "| zero log lines lost (podunits) | ${lost:-n/a} | $(case $lost in "lost 0 "*) echo met;; "") echo "not measured";; *) echo MISSED;; esac) |"
+    l=$(median logs "podunits: pod of 1" "lines per second"); sv=$(median logs "systemd service" "lines per second")
+    r=$(ratio "$l" "$sv"); echo "| log throughput at least 0.8x of systemd's own stdout path (one-container pod) | $r | $(verdict "$r" 0.8 ge) |"
+    l2=$(median logs "podunits: pod of 2" "lines per second")
+    r=$(ratio "$l2" "$sv"); echo "| the same for a pod of several containers (datagram path; not a goal, shown for honesty) | $r | - |"
+    lost=$(awk -F'\t' '$1 == "logs" && index($2, "podunits") == 1 { printf "%s%s", sep, $11; sep = "; " }' "$results")
+    echo "| zero log lines lost (podunits, both paths) | ${lost:-n/a} | $(case $lost in "") echo "not measured";; *[!0-9]"lost "[1-9]*|"lost "[1-9]*) echo MISSED;; *) echo met;; esac) |"
     m=$(median memory "podunits" "idle RSS"); ns=$(median memory "systemd-nspawn" "idle RSS")
     r=$(ratio "$m" "$ns"); echo "| idle-pod memory no larger than systemd-nspawn's supervisor | $r | $(verdict "$r" 1 le) |"
     m=$(median memory "podunits" "idle PSS"); ns=$(median memory "systemd-nspawn" "idle PSS")

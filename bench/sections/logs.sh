@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# 3. Log throughput: 200,000 numbered lines from a container until all are in the journal,
-#    vs the same program as a plain service (StandardOutput=journal, journald's stream
-#    protocol) vs podman's journald log driver. Lines are counted back; loss is reported.
+# 3. Log throughput: 200,000 numbered lines from a container of a pod started with
+#    systemctl until all are in the journal (a one-container pod takes journald's stream
+#    path, a pod of two the datagram path: docs/process-model.md#journal), vs the same
+#    program as a plain service (StandardOutput=journal, journald's stream protocol) vs
+#    podman's journald log driver. Lines are counted back; loss is reported.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$here/lib.sh"
@@ -22,27 +24,40 @@ wait_count() {
     echo "$n"
 }
 
-cat >/etc/podunits/pods/benchlog.yaml <<YAML
+# pod_yaml NAME [SECOND_CONTAINER]: the benchmark pod; with a second (idle) container the
+# pod takes the datagram path (per-line CONTAINER_* fields), without it the stream path.
+pod_yaml() {
+    cat <<YAML
 apiVersion: v1
 kind: Pod
-metadata: {name: benchlog}
+metadata: {name: $1}
 spec:
   restartPolicy: Never
   containers:
   - {name: seq, image: "dir:$rootfs", command: ["/bin/seq", "1", "$lines"]}
 YAML
+    [ -z "${2:-}" ] || echo "  - {name: idle, image: \"dir:$rootfs\", command: [\"/bin/sleep\", \"3\"]}"
+}
 
-command_of logs "podunits run (container stdout)" "systemd-run -q --wait --unit=TAG podunits run benchlog (seq 1 $lines); count: journalctl -q -o cat _SYSTEMD_UNIT=TAG.service CONTAINER_NAME=seq"
+command_of logs "podunits: pod of 1 container (stream path)" "systemctl start pod@TAG (seq 1 $lines; definition in place and daemon-reload done beforehand); count: journalctl -q -o cat _SYSTEMD_UNIT=pod@TAG.service CONTAINER_NAME=seq SYSLOG_IDENTIFIER=seq"
+command_of logs "podunits: pod of 2 containers (datagram path)" "the same with a second, idle container in the pod"
 command_of logs "systemd service, StandardOutput=journal" "systemd-run -q --wait --unit=TAG -p StandardOutput=journal $rootfs/bin/seq 1 $lines; count: journalctl -q -o cat _SYSTEMD_UNIT=TAG.service"
 command_of logs "podman --log-driver=journald" "systemd-run -q --wait --unit=TAG podman run --rm --network=host --name TAG --log-driver=journald localhost/busybox:bench seq 1 $lines; count: journalctl -q -o cat CONTAINER_NAME=TAG"
+contenders=(podunits podunits2 service podman)
 for run in $(seq 1 "$runs"); do
-    for who in podunits service podman; do
+    for who in "${contenders[@]}"; do
         tag="benchlog-$who-$run-$RANDOM"
+        case $who in
+            podunits|podunits2)
+                pod_yaml "$tag" "$([ $who = podunits2 ] && echo second)" >"/etc/podunits/pods/$tag.yaml"
+                systemctl daemon-reload;;
+        esac
         t0=$(now_ns)
         case $who in
-            podunits)
-                systemd-run -q --wait --unit="$tag" podunits run benchlog >/dev/null 2>&1 || true
-                n=$(wait_count _SYSTEMD_UNIT="$tag.service" CONTAINER_NAME=seq);;
+            podunits|podunits2)
+                systemctl start "pod@$tag" >/dev/null 2>&1 || true
+                n=$(wait_count _SYSTEMD_UNIT="pod@$tag.service" CONTAINER_NAME=seq SYSLOG_IDENTIFIER=seq)
+                rm -f "/etc/podunits/pods/$tag.yaml";;
             service)
                 systemd-run -q --wait --unit="$tag" -p StandardOutput=journal "$rootfs/bin/seq" 1 "$lines" >/dev/null 2>&1 || true
                 n=$(wait_count _SYSTEMD_UNIT="$tag.service");;
@@ -56,13 +71,15 @@ for run in $(seq 1 "$runs"); do
         echo $((lines - n)) >>"$dir/$who.lost"
     done
 done
-for who in podunits service podman; do
+systemctl daemon-reload
+for who in "${contenders[@]}"; do
     case $who in
-        podunits) name="podunits run (container stdout)";;
+        podunits) name="podunits: pod of 1 container (stream path)";;
+        podunits2) name="podunits: pod of 2 containers (datagram path)";;
         service) name="systemd service, StandardOutput=journal";;
         podman) name="podman --log-driver=journald";;
     esac
     lost=$(awk '{ s += $1 } END { print s + 0 }' "$dir/$who.lost")
     record logs "$name" "lines per second" lines/s "$dir/$who.rate" "lost $lost of $((lines * runs))"
 done
-rm -rf "$dir" /etc/podunits/pods/benchlog.yaml
+rm -rf "$dir"

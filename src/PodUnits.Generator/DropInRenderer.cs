@@ -25,6 +25,12 @@ public static class DropInRenderer
         text.Append("[Service]\n");
         text.Append("Restart=").Append(settings.Restart).Append('\n');
         text.Append("TimeoutStopSec=").Append(settings.TimeoutStopSeconds).Append('\n');
+        if (settings.LogExtraFields.Count > 0)
+        {
+            // Names and hex IDs only (validated DNS labels): nothing to quote or escape.
+            text.Append("LogExtraFields=")
+                .AppendJoin(' ', settings.LogExtraFields.Select(f => $"{f.Key}={f.Value}")).Append('\n');
+        }
         return text.ToString();
     }
 

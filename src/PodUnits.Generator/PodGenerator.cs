@@ -1,3 +1,4 @@
+using PodUnits.Core.Identity;
 using PodUnits.Definitions;
 
 namespace PodUnits.Generator;
@@ -10,7 +11,11 @@ namespace PodUnits.Generator;
 public static class PodGenerator
 {
     /// <summary>Returns 0 when every definition was good, 1 when any was reported.</summary>
-    public static int Run(PodDefinitionSearchPath searchPath, string outputDirectory, GeneratorLog log)
+    public static int Run(PodDefinitionSearchPath searchPath, string outputDirectory, GeneratorLog log) =>
+        Run(searchPath, outputDirectory, log, PodIdentity.ReadHostMachineId());
+
+    /// <param name="hostMachineId">The host's machine ID the pods' IDs derive from (null: none yet).</param>
+    public static int Run(PodDefinitionSearchPath searchPath, string outputDirectory, GeneratorLog log, string? hostMachineId)
     {
         ArgumentNullException.ThrowIfNull(searchPath);
         ArgumentNullException.ThrowIfNull(log);
@@ -19,7 +24,7 @@ public static class PodGenerator
         // so it runs on every core; reporting and writing then go in search-path order, so
         // the log and the output do not depend on thread timing.
         var loaded = new Loaded[definitions.Length];
-        Parallel.For(0, definitions.Length, i => loaded[i] = Load(definitions[i].Value));
+        Parallel.For(0, definitions.Length, i => loaded[i] = Load(definitions[i].Value, hostMachineId));
         var output = new GeneratorOutput(outputDirectory);
         for (int i = 0; i < definitions.Length; i++)
         {
@@ -47,12 +52,12 @@ public static class PodGenerator
         return log.Errors == 0 ? 0 : 1;
     }
 
-    private static Loaded Load(string file)
+    private static Loaded Load(string file, string? hostMachineId)
     {
         try
         {
             LoadResult result = PodDefinitionLoader.LoadFile(file);
-            return new Loaded(result, result.Pod is null ? null : PodUnitSettingsMapper.Map(result.Pod, file), null);
+            return new Loaded(result, result.Pod is null ? null : PodUnitSettingsMapper.Map(result.Pod, file, hostMachineId), null);
         }
 #pragma warning disable CA1031 // one unreadable file must not stop the generator
         catch (Exception e)

@@ -24,6 +24,14 @@ public sealed record PodUnitSettings
     /// <summary>Order after, and pull in, network-online.target.</summary>
     public required bool NeedsNetwork { get; init; }
 
+    /// <summary>
+    /// Journal fields for LogExtraFields=, beyond pod@.service's own POD_NAME=%i: POD_ID,
+    /// and for a pod of one container its CONTAINER_* fields too. journald adds them to every
+    /// entry of the unit, which lets the executor pass that container's output over
+    /// journald's stream protocol instead of a datagram per line (docs/journal.md).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> LogExtraFields { get; init; } = [];
+
     /// <summary>podunits.io/autostart: "true" — start at boot (multi-user.target wants it).</summary>
     public required bool Autostart { get; init; }
 }

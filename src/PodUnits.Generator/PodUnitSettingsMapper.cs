@@ -1,3 +1,4 @@
+using PodUnits.Core.Identity;
 using PodUnits.Definitions;
 
 namespace PodUnits.Generator;
@@ -9,7 +10,9 @@ public static class PodUnitSettingsMapper
     /// the machine and its pod journal; systemd must not SIGKILL it before that.</summary>
     public const int ExecutorStopMarginSeconds = 15;
 
-    public static PodUnitSettings Map(PodDefinition pod, string sourcePath) => new()
+    /// <param name="hostMachineId">The host's machine ID (32 hex digits), or null when it has
+    /// none yet: then the pod's ID cannot be derived and no ID fields are written.</param>
+    public static PodUnitSettings Map(PodDefinition pod, string sourcePath, string? hostMachineId) => new()
     {
         PodName = pod.Name,
         SourcePath = sourcePath,
@@ -25,7 +28,23 @@ public static class PodUnitSettingsMapper
             + ExecutorStopMarginSeconds,
         NeedsNetwork = NeedsNetwork(pod),
         Autostart = pod.Autostart,
+        LogExtraFields = LogExtraFields(pod, hostMachineId),
     };
+
+    /// <summary>POD_ID, and the container's fields when only one container can write. Not
+    /// with init containers: their lines would carry the main container's fields as well.</summary>
+    private static List<KeyValuePair<string, string>> LogExtraFields(PodDefinition pod, string? hostMachineId)
+    {
+        if (hostMachineId is null)
+        {
+            return [];
+        }
+        string podId = PodIdentity.PodId(hostMachineId, pod.Name);
+        List<ContainerDefinition> writers = pod.AllContainers.ToList();
+        return writers.Count == 1
+            ? PodIdentity.ContainerFields(pod.Name, podId, writers[0].Name).Where(f => f.Key != "POD_NAME").ToList()
+            : [new("POD_ID", podId)];
+    }
 
     /// <summary>A pod needs the network when it uses the host's, publishes ports, or may
     /// pull an image from a registry (anything but a local dir: image or pull policy Never).</summary>

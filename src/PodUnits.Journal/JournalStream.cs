@@ -31,14 +31,17 @@ public static class JournalStream
     /// <param name="priority">PRIORITY of lines without a level prefix.</param>
     /// <param name="levelPrefix">Whether a leading "&lt;N&gt;" on a line sets its priority (sd-daemon(3) prefixes).</param>
     /// <param name="socketPath">Another journald's stream socket, e.g. a pod's.</param>
+    /// <param name="unitId">The unit journald stamps on entries when it can no longer find the
+    /// connecting process's cgroup (it exited before journald read everything): root only,
+    /// as systemd itself sends it for services. Null: none.</param>
     public static unsafe SafeFileHandle OpenHandle(string identifier, JournalPriority priority = JournalPriority.Informational,
-        bool levelPrefix = false, string socketPath = DefaultSocketPath)
+        bool levelPrefix = false, string socketPath = DefaultSocketPath, string? unitId = null)
     {
         ArgumentNullException.ThrowIfNull(identifier);
         ArgumentException.ThrowIfNullOrEmpty(socketPath);
-        if (identifier.Contains('\n', StringComparison.Ordinal))
+        if (identifier.Contains('\n', StringComparison.Ordinal) || (unitId?.Contains('\n', StringComparison.Ordinal) ?? false))
         {
-            throw new ArgumentException("a journal stream identifier cannot contain a newline", nameof(identifier));
+            throw new ArgumentException("a journal stream header line cannot contain a newline", nameof(identifier));
         }
         byte[] address = UnixAddress.Build(socketPath);
         int fd = Check.Io(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket", socketPath);
@@ -59,7 +62,7 @@ public static class JournalStream
             Check.Io(shutdown(fd, SHUT_RD), "shutdown", socketPath);
             int sendBuffer = SendBufferSize;
             _ = setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, sizeof(int)); // best effort, as libsystemd
-            WriteAll(fd, Header(identifier, priority, levelPrefix), socketPath);
+            WriteAll(fd, Header(identifier, priority, levelPrefix, unitId), socketPath);
             return handle;
         }
         catch
@@ -85,14 +88,35 @@ public static class JournalStream
         }
     }
 
-    /// <summary>The seven header lines: identifier, unit id (empty: journald uses the
-    /// peer's), priority, level prefix, then forward to syslog, kmsg, console (0: only as
-    /// journald.conf says), as in sd_journal_stream_fd() of systemd 252.</summary>
-    internal static byte[] Header(string identifier, JournalPriority priority, bool levelPrefix) =>
+    /// <summary>The seven header lines: identifier, unit id (empty: none; journald uses the
+    /// peer's cgroup first anyway), priority, level prefix, then forward to syslog, kmsg,
+    /// console (0: only as journald.conf says), as in sd_journal_stream_fd() of systemd 252.</summary>
+    internal static byte[] Header(string identifier, JournalPriority priority, bool levelPrefix, string? unitId = null) =>
         Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-            $"{identifier}\n\n{(int)priority}\n{(levelPrefix ? 1 : 0)}\n0\n0\n0\n"));
+            $"{identifier}\n{unitId}\n{(int)priority}\n{(levelPrefix ? 1 : 0)}\n0\n0\n0\n"));
 
-    private static unsafe void WriteAll(int fd, byte[] data, string socketPath)
+    /// <summary>Writes all of <paramref name="data"/> to an open stream (blocking while
+    /// journald's buffer is full; no SIGPIPE: a closed journald fails with EPIPE, naming
+    /// <paramref name="what"/>).</summary>
+    public static void Write(SafeFileHandle stream, ReadOnlySpan<byte> data, string what)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        bool referenced = false;
+        stream.DangerousAddRef(ref referenced);
+        try
+        {
+            WriteAll((int)stream.DangerousGetHandle(), data, what);
+        }
+        finally
+        {
+            if (referenced)
+            {
+                stream.DangerousRelease();
+            }
+        }
+    }
+
+    private static unsafe void WriteAll(int fd, ReadOnlySpan<byte> data, string socketPath)
     {
         fixed (byte* bytes = data)
         {

@@ -15,6 +15,7 @@ public static unsafe partial class LibcExtra
     public const int AF_UNIX = 1;
     public const int AF_INET = 2;
     public const int SOCK_STREAM = 1;
+    public const int SOCK_SEQPACKET = 5;
     public const int SOCK_DGRAM = 2;
     public const int SOCK_CLOEXEC = 0x80000;
 

@@ -36,6 +36,7 @@ public sealed partial class PodExecutor
                     ReportStatus();
                     break;
                 case ["failed", ..]:
+                    _podStreams.Abandon();
                     failure ??= string.Join(' ', words[1..]);
                     Log(failure);
                     break;
@@ -168,7 +169,10 @@ public sealed partial class PodExecutor
         {
             f.Join(TimeSpan.FromSeconds(10));
         }
-        WaitForJournal();
+        if (_datagramsToHost)
+        {
+            WaitForJournal(); // streams name their unit in their header; datagrams do not
+        }
         if (registered)
         {
             try

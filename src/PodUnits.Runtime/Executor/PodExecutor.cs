@@ -34,7 +34,8 @@ public sealed partial class PodExecutor : IDisposable
     private readonly Dictionary<string, int> _hostPids = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _exits = new(StringComparer.Ordinal);
     private ControlChannel? _control;
-    private JournalClient? _podJournal;
+    private readonly PodStreamHandoff _podStreams = new();
+    private bool _datagramsToHost;
     private int _initPid;
     private bool _stopping;
 
@@ -135,7 +136,7 @@ public sealed partial class PodExecutor : IDisposable
     public void Dispose()
     {
         _control?.Dispose();
-        _podJournal?.Dispose();
+        _podStreams.Dispose();
     }
 
     private async Task<int> RunAsync()
@@ -146,7 +147,8 @@ public sealed partial class PodExecutor : IDisposable
         {
             _notify.Status("preparing");
             string planPath = PodState.Prepare(_plan, JsonSerializer.Serialize(_plan, PlanJsonContext.Default.PodPlan));
-            StartPodInit(planPath);
+            (string? unit, IReadOnlyList<KeyValuePair<string, string>> unitFields) = await OwnLogFieldsAsync(systemd).ConfigureAwait(false);
+            StartPodInit(planPath, unit, unitFields);
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
             await systemd.Machines.RegisterMachineAsync(_plan.Name, MachineId.Parse(_plan.MachineId), "podunits", "container",
@@ -160,7 +162,27 @@ public sealed partial class PodExecutor : IDisposable
         }
     }
 
-    private void StartPodInit(string planPath)
+    /// <summary>The executor's service and its LogExtraFields= (journald adds them to every
+    /// line forwarded from here); none when not run by a service or systemd will not say.</summary>
+    private static async Task<(string? Unit, IReadOnlyList<KeyValuePair<string, string>> Fields)> OwnLogFieldsAsync(SystemdManager systemd)
+    {
+        string? unit = OwnUnit.ServiceName();
+        if (unit is null)
+        {
+            return (null, []);
+        }
+        try
+        {
+            return (unit, await systemd.GetLogExtraFieldsAsync(unit).ConfigureAwait(false));
+        }
+        catch (PodUnitsException e)
+        {
+            Log($"reading LogExtraFields of {unit}: {e.Message}; every line will carry its own fields");
+            return (unit, []);
+        }
+    }
+
+    private void StartPodInit(string planPath, string? unit, IReadOnlyList<KeyValuePair<string, string>> unitFields)
     {
         (int controlMine, int controlTheirs) = Spawner.SocketPair();
         var fds = new List<(int, int)> { (0, 0), (1, 1), (2, 2), (controlTheirs, PodInit.ControlFd) };
@@ -190,27 +212,34 @@ public sealed partial class PodExecutor : IDisposable
         }
         PodState.WritePids(_plan.Name, Environment.ProcessId, _initPid);
         _control = new ControlChannel(controlMine);
-        // The pod's journald listens inside the pod's mount namespace; its socket is reached
-        // through the pod init's root. Sending to it from here keeps journalctl -M complete
-        // without a second reader in the pod.
-        _podJournal = new JournalClient($"/proc/{_initPid}/root{JournalClient.DefaultSocketPath}");
-        JournalClient[] journals = [JournalClient.Shared, _podJournal];
+        var routes = new LogRoutes(_plan.Name, _plan.MachineId, unit, unitFields, _podStreams);
         for (int i = 0; i < _plan.Containers.Count; i++)
         {
+            ContainerPlan container = _plan.Containers[i];
+            _datagramsToHost |= !routes.HostStream(container.Name);
             for (int stream = 0; stream < 2; stream++)
             {
-                var forwarder = new LogForwarder(readEnds[(2 * i) + stream], _plan.Name, _plan.MachineId, _plan.Containers[i],
-                    stderr: stream == 1, journals);
+                var forwarder = new LogForwarder(readEnds[(2 * i) + stream], $"{container.Name} {(stream == 1 ? "stderr" : "stdout")}",
+                    routes.TargetsFor(container, i, stderr: stream == 1));
                 forwarder.Start();
                 _forwarders.Add(forwarder);
             }
         }
         new Thread(() =>
         {
-            while (_control.Receive() is { } words)
+            while (_control.Receive(out int[] fds) is { } words)
             {
+                if (words is ["setup-done", ..])
+                {
+                    _podStreams.Accept(words.Length > 1 ? words[1] : "", fds);
+                }
+                else
+                {
+                    Array.ForEach(fds, fd => LibcExtra.close(fd));
+                }
                 _events.Writer.TryWrite(words);
             }
+            _podStreams.Abandon(); // the pod init is gone: no forwarder may wait for streams
             _events.Writer.TryComplete();
         }) { IsBackground = true, Name = "control" }.Start();
     }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.Spawning;
@@ -30,6 +31,7 @@ public sealed class PodInit : IDisposable
     private readonly Dictionary<string, int> _exitCodes = new(StringComparer.Ordinal);
     private readonly HashSet<int> _outputFds = [];
     private int _journaldPid;
+    private SafeFileHandle?[] _journalStreams = [];
     private bool _journaldExited;
     private bool _drained;
     private bool _stopRequested;
@@ -59,6 +61,7 @@ public sealed class PodInit : IDisposable
         {
             PodInitSetup.Prepare(_plan, json);
             _journaldPid = PodJournald.Start();
+            _journalStreams = PodJournalStreams.Open(_plan, _journaldPid > 0);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.PodUnitsException)
         {
@@ -70,7 +73,7 @@ public sealed class PodInit : IDisposable
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; RequestStop(true); });
         new Thread(Reap) { IsBackground = true, Name = "reaper" }.Start();
         new Thread(ReadControl) { IsBackground = true, Name = "control" }.Start();
-        _control.Send("setup-done");
+        PodJournalStreams.Send(_control, _journalStreams);
 
         for (int i = 0; i < _plan.Containers.Count; i++)
         {

@@ -1,68 +1,121 @@
-using System.Net.Sockets;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
 
 namespace PodUnits.Runtime.Spawning;
 
 /// <summary>
-/// The line protocol between the executor and the pod init over a socket pair (fd 3 in the
-/// pod init). Pod init to executor: <c>setup-done</c>, <c>started C NSPID</c>,
-/// <c>exited C CODE</c>, <c>failed WHY</c>. Executor to pod init: <c>go C</c> (the container is
-/// in its scope: let it exec), <c>stop</c>. End of stream means the other side is gone.
+/// The message protocol between the executor and the pod init over a sequenced-packet
+/// socket pair (fd 3 in the pod init): one message per packet, words separated by spaces,
+/// descriptors may travel with a message (SCM_RIGHTS). The messages are listed in
+/// docs/process-model.md ("Control protocol"). End of stream means the other side is gone.
 /// </summary>
-public sealed class ControlChannel : IDisposable
+public sealed unsafe class ControlChannel : IDisposable
 {
-    private readonly Socket _socket;
-    private readonly StreamReader _reader;
-    private readonly StreamWriter _writer;
+    private const int MaxMessage = 4096;
+    private const int MaxFds = 128;
+
+    private readonly SafeFileHandle _socket;
     private readonly Lock _writeLock = new();
 
-    public ControlChannel(int fd)
-    {
-        _socket = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
-        var stream = new NetworkStream(_socket, ownsSocket: false);
-        _reader = new StreamReader(stream);
-        _writer = new StreamWriter(stream) { AutoFlush = true, NewLine = "\n" };
-    }
+    public ControlChannel(int fd) => _socket = new SafeFileHandle(fd, ownsHandle: true);
 
-    /// <summary>The next message split into words, or null at end of stream.</summary>
+    /// <summary>The next message split into at most three words, or null at end of stream.</summary>
     public string[]? Receive()
     {
-        string? line;
-        try
+        string[]? words = Receive(out int[] fds);
+        foreach (int fd in fds)
         {
-            line = _reader.ReadLine();
+            _ = close(fd); // nobody asked for them
         }
-        catch (IOException)
+        return words;
+    }
+
+    /// <summary>The next message and the descriptors that came with it (close-on-exec, now the caller's).</summary>
+    public string[]? Receive(out int[] fds)
+    {
+        fds = [];
+        byte* data = stackalloc byte[MaxMessage];
+        int controlSize = CMSG_SPACE(MaxFds * sizeof(int));
+        byte* control = stackalloc byte[controlSize];
+        var vector = new iovec { iov_base = data, iov_len = MaxMessage };
+        var message = new msghdr { msg_iov = &vector, msg_iovlen = 1, msg_control = control, msg_controllen = (socklen_t)controlSize };
+        long received;
+        do
+        {
+            received = recvmsg((int)_socket.DangerousGetHandle(), &message, MSG_CMSG_CLOEXEC);
+        }
+        while (received < 0 && errno == EINTR);
+        if (received <= 0)
         {
             return null;
         }
-        return line?.Split(' ', 3);
+        var passed = new List<int>();
+        for (cmsghdr* header = CMSG_FIRSTHDR(&message); header is not null; header = CMSG_NXTHDR(&message, header))
+        {
+            if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS)
+            {
+                int count = ((int)header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                for (int i = 0; i < count; i++)
+                {
+                    passed.Add(((int*)CMSG_DATA(header))[i]);
+                }
+            }
+        }
+        fds = [.. passed];
+        return Encoding.UTF8.GetString(data, (int)received).Split(' ', 3);
     }
 
-    /// <summary>Sends one message; false when the other side is gone.</summary>
-    public bool Send(string message)
+    /// <summary>Sends one message (with <paramref name="fds"/>, which stay the caller's to
+    /// close); false when the other side is gone.</summary>
+    public bool Send(string message, ReadOnlySpan<int> fds = default)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        if (fds.Length > MaxFds)
+        {
+            throw new ArgumentException($"at most {MaxFds} descriptors per message", nameof(fds));
+        }
+        byte[] text = Encoding.UTF8.GetBytes(message.ReplaceLineEndings(" "));
+        int controlSize = fds.IsEmpty ? 0 : CMSG_SPACE(fds.Length * sizeof(int));
+        byte* control = stackalloc byte[Math.Max(controlSize, 1)];
         lock (_writeLock)
         {
-            try
-            {
-                _writer.WriteLine(message.ReplaceLineEndings(" "));
-                return true;
-            }
-            catch (IOException)
+            if (_socket.IsClosed)
             {
                 return false;
             }
-            catch (ObjectDisposedException)
+            fixed (byte* bytes = text)
             {
-                return false;
+                var vector = new iovec { iov_base = bytes, iov_len = (size_t)text.Length };
+                var header = new msghdr { msg_iov = &vector, msg_iovlen = 1 };
+                if (!fds.IsEmpty)
+                {
+                    new Span<byte>(control, controlSize).Clear();
+                    header.msg_control = control;
+                    header.msg_controllen = (socklen_t)controlSize;
+                    cmsghdr* rights = CMSG_FIRSTHDR(&header);
+                    rights->cmsg_level = SOL_SOCKET;
+                    rights->cmsg_type = SCM_RIGHTS;
+                    rights->cmsg_len = (socklen_t)CMSG_LEN(fds.Length * sizeof(int));
+                    fds.CopyTo(new Span<int>(CMSG_DATA(rights), fds.Length));
+                }
+                long sent;
+                do
+                {
+                    sent = sendmsg((int)_socket.DangerousGetHandle(), &header, MSG_NOSIGNAL);
+                }
+                while (sent < 0 && errno == EINTR);
+                return sent >= 0;
             }
         }
     }
 
     public void Dispose()
     {
-        _reader.Dispose();
-        _writer.Dispose();
-        _socket.Dispose();
+        lock (_writeLock)
+        {
+            _socket.Dispose();
+        }
     }
 }

@@ -168,11 +168,12 @@ public static unsafe class Spawner
         return (fds[0], fds[1]);
     }
 
-    /// <summary>A connected stream socket pair, both close-on-exec.</summary>
+    /// <summary>A connected pair of AF_UNIX sequenced-packet sockets (one message per send,
+    /// descriptors can travel with it), close-on-exec.</summary>
     public static (int A, int B) SocketPair()
     {
         int* fds = stackalloc int[2];
-        Check.Io(LibcExtra.socketpair(LibcExtra.AF_UNIX, LibcExtra.SOCK_STREAM | LibcExtra.SOCK_CLOEXEC, 0, fds), "socketpair");
+        Check.Io(LibcExtra.socketpair(LibcExtra.AF_UNIX, LibcExtra.SOCK_SEQPACKET | LibcExtra.SOCK_CLOEXEC, 0, fds), "socketpair");
         return (fds[0], fds[1]);
     }
 

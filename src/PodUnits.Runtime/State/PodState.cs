@@ -1,5 +1,6 @@
 using System.Globalization;
 using PodUnits.Core.Errors;
+using PodUnits.Core.Identity;
 using PodUnits.Runtime.Plan;
 using PodUnits.Systemd.Machines;
 
@@ -7,14 +8,21 @@ namespace PodUnits.Runtime.State;
 
 /// <summary>
 /// A pod's files: /run/podunits/state/NAME (plan.json; pids: the executor's and the pod
-/// init's host PIDs, present while the pod runs) and /var/lib/podunits/pods/NAME (machine-id,
-/// the containers' writable layers, emptyDir volumes).
+/// init's host PIDs, present while the pod runs) and /var/lib/podunits/pods/NAME (the containers'
+/// writable layers, emptyDir volumes; machine-id only on a host that has none of its own).
 /// </summary>
 public static class PodState
 {
-    /// <summary>The pod's 128-bit ID, created on first start and kept across restarts.</summary>
+    /// <summary>The pod's 128-bit ID (machined's, the pod's /etc/machine-id, POD_ID), the same on every start.</summary>
     public static string MachineIdOf(string pod)
     {
+        // Derived from the host's ID and the name, so the generator can name it in the
+        // unit's LogExtraFields= (POD_ID) before the pod ever ran. Only a host without a
+        // machine ID falls back to a random one kept with the pod.
+        if (PodIdentity.ReadHostMachineId() is { } host)
+        {
+            return PodIdentity.PodId(host, pod);
+        }
         string dir = PodPaths.StateDir(pod);
         string file = $"{dir}/machine-id";
         if (File.Exists(file) && MachineId.TryParse(File.ReadAllText(file).Trim(), out MachineId id))

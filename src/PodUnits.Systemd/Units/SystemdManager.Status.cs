@@ -51,6 +51,32 @@ public sealed partial class SystemdManager
         return await BusCalls.GetAllAsync(_connection, Destination, path, @interface, Subject(unitName));
     }
 
+    /// <summary>
+    /// A service's LogExtraFields= as "NAME=value" pairs (journald adds them to every entry
+    /// of the unit); empty when it has none or is not a service.
+    /// </summary>
+    public async Task<IReadOnlyList<KeyValuePair<string, string>>> GetLogExtraFieldsAsync(string unitName)
+    {
+        if (!unitName.EndsWith(".service", StringComparison.Ordinal))
+        {
+            return [];
+        }
+        string path = await LoadUnitAsync(unitName);
+        VariantValue value = await BusCalls.GetAsync(_connection, Destination, path, "org.freedesktop.systemd1.Service",
+            "LogExtraFields", Subject(unitName));
+        var fields = new List<KeyValuePair<string, string>>();
+        for (int i = 0; i < value.Count; i++)
+        {
+            string field = System.Text.Encoding.UTF8.GetString(value.GetItem(i).GetArray<byte>());
+            int equals = field.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                fields.Add(new(field[..equals], field[(equals + 1)..]));
+            }
+        }
+        return fields;
+    }
+
     /// <summary>The interface holding Result, ControlGroup and the cgroup figures for this unit type.</summary>
     private static string? TypeInterface(string unitName)
     {

@@ -47,7 +47,7 @@ public sealed class CliVerbTests : IDisposable
         Assert.Equal("active", main.GetProperty("state").GetString());
         Assert.Equal(64L << 20, main.GetProperty("memoryMaxBytes").GetInt64());
         Assert.Contains("main | cli-started", pod.GetProperty("recentLines").EnumerateArray().Select(l => l.GetString()));
-        string machineId = File.ReadAllText("/var/lib/podunits/pods/cli-web/machine-id").Trim();
+        string machineId = PodUnits.Core.Identity.PodIdentity.PodId(PodUnits.Core.Identity.PodIdentity.ReadHostMachineId()!, "cli-web");
         Assert.Equal(machineId, pod.GetProperty("machine").GetProperty("id").GetString());
 
         var text = PodHarness.Run(Podunits, "status", "cli-web");

@@ -9,12 +9,21 @@ namespace PodUnits.IntegrationTests.Runtime;
 /// </summary>
 internal sealed class PodHarness : IDisposable
 {
-    public PodHarness(string name, string yaml)
+    /// <param name="generated">Also run the generator (systemctl daemon-reload), as an
+    /// administrator does after adding a definition, so its drop-in applies.</param>
+    public PodHarness(string name, string yaml, bool generated = false)
     {
         Name = name;
+        Generated = generated;
         Directory.CreateDirectory("/etc/podunits/pods");
         File.WriteAllText(DefinitionPath, yaml);
+        if (generated)
+        {
+            Run("systemctl", "daemon-reload");
+        }
     }
+
+    public bool Generated { get; }
 
     public string Name { get; }
     public string Unit => $"pod@{Name}.service";
@@ -81,5 +90,9 @@ internal sealed class PodHarness : IDisposable
         Run("systemctl", "reset-failed", Unit);
         File.Delete(DefinitionPath);
         Run("rm", "-rf", $"/var/lib/podunits/pods/{Name}");
+        if (Generated)
+        {
+            Run("systemctl", "daemon-reload");
+        }
     }
 }

@@ -13,7 +13,9 @@ public sealed class PodJournalAndMachineTests
         // Only the pod's journal is visible through the machine, not the host's.
         Assert.DoesNotContain(pod.Journal("-M", "rt-journal"), l => l.Contains("Started pod@rt-journal", StringComparison.Ordinal));
 
-        string id = File.ReadAllText("/var/lib/podunits/pods/rt-journal/machine-id").Trim();
+        // The pod's ID is derived from the host's and its name: machined has the same.
+        string id = PodUnits.Core.Identity.PodIdentity.PodId(PodUnits.Core.Identity.PodIdentity.ReadHostMachineId()!, "rt-journal");
+        Assert.Equal($"Id={id}", PodHarness.Run("machinectl", "show", "rt-journal", "-p", "Id").Output.Trim());
         Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
         string dir = Directory.Exists("/var/log/journal") ? $"/var/log/journal/{id}" : $"/var/lib/podunits/pods/rt-journal/journal/{id}";
         Assert.Contains("pod-journal-line", pod.Journal("-D", dir));

@@ -97,13 +97,18 @@ public sealed class PodLifecycleTests
         Assert.True(again.Code == 0, again.Output);
     }
 
-    [Fact]
-    public void HundredThousandLinesArriveInOrder()
+    /// <summary>Both ways to the host journal: a datagram per line (no generator drop-in) and
+    /// journald's stream protocol (the generator's LogExtraFields= for a one-container pod).</summary>
+    [Theory]
+    [InlineData("rt-flood", false)]
+    [InlineData("rt-flood-stream", true)]
+    public void HundredThousandLinesArriveInOrder(string name, bool generated)
     {
-        using var pod = new PodHarness("rt-flood", PodHarness.BusyboxPod("rt-flood", "seq 1 100000; exec sleep 1000"));
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "seq 1 100000; exec sleep 1000"), generated);
         Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
         string[] lines = [];
-        PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main")).Length >= 100000, seconds: 120);
+        PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main", "SYSLOG_IDENTIFIER=main")).Length >= 100000,
+            seconds: 120);
         Assert.Equal(100000, lines.Length);
         for (int i = 0; i < lines.Length; i++)
         {

@@ -12,6 +12,8 @@ namespace PodUnits.UnitTests.Generator;
 /// </summary>
 public sealed class GeneratorGoldenTests : IDisposable
 {
+    /// <summary>A fixed host machine ID, so the derived POD_ID and CONTAINER_* fields are stable text.</summary>
+    private const string HostMachineId = "0123456789abcdef0123456789abcdef";
     private static readonly string Golden = Path.Combine(RepoRoot.Path, "tests/PodUnits.UnitTests/Generator/golden");
     private readonly string _output = Directory.CreateTempSubdirectory("podunits-gen-").FullName;
 
@@ -28,7 +30,7 @@ public sealed class GeneratorGoldenTests : IDisposable
         int status;
         using (GeneratorLog log = GeneratorLog.ForWriter(stderr))
         {
-            status = PodGenerator.Run(new PodDefinitionSearchPath([Golden]), _output, log);
+            status = PodGenerator.Run(new PodDefinitionSearchPath([Golden]), _output, log, HostMachineId);
         }
         Assert.Equal(1, status); // broken.yaml is in the same folder
 

@@ -1,0 +1,46 @@
+using Microsoft.Win32.SafeHandles;
+using PodUnits.Journal;
+
+namespace PodUnits.Runtime.Logging;
+
+/// <summary>
+/// A container stream passed to a journald as it is, over journald's stream protocol (what
+/// StandardOutput=journal uses): journald splits the lines itself, many per read, so a line
+/// costs it far less than a datagram would (docs/benchmarks.md), and the bytes are copied
+/// here without being parsed. Each entry gets MESSAGE, PRIORITY and SYSLOG_IDENTIFIER from
+/// the stream and its other fields from the unit (LogExtraFields=) of the connecting process,
+/// this executor. journald splits lines longer than its LineMax= and marks them and an
+/// unterminated last line with _LINE_BREAK=.
+/// The connection is made on the first chunk: the pod's journald listens only once the pod
+/// is set up, and a container writes nothing before that.
+/// </summary>
+public sealed class StreamLogTarget : LogTarget
+{
+    private readonly Func<SafeFileHandle> _connect;
+    private SafeFileHandle? _socket;
+
+    /// <param name="description">Names the journal in the one warning on failure.</param>
+    /// <param name="connect">Opens the stream, header sent (JournalStream.OpenHandle).</param>
+    public StreamLogTarget(string description, Func<SafeFileHandle> connect)
+    {
+        Description = description;
+        _connect = connect;
+    }
+
+    public override string Description { get; }
+
+    protected override void Write(ReadOnlySpan<byte> chunk)
+    {
+        _socket ??= _connect();
+        JournalStream.Write(_socket, chunk, Description);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _socket?.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

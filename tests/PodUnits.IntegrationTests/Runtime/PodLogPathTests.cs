@@ -1,0 +1,87 @@
+namespace PodUnits.IntegrationTests.Runtime;
+
+/// <summary>
+/// Which way container lines take to the host journal, and that either way every entry has
+/// DESIGN.md's fields exactly once: journald's stream protocol when the unit's LogExtraFields=
+/// (written by the generator for a one-container pod) hold the container's fields, a
+/// datagram per line otherwise.
+/// </summary>
+public sealed class PodLogPathTests
+{
+    [Fact]
+    public void OneContainerPodFromTheGeneratorLogsOverAStreamWithEveryField()
+    {
+        using var pod = new PodHarness("lp-one", OneShot("lp-one", "echo out-one; echo err-one >&2; printf tail-one"), generated: true);
+        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "SYSLOG_IDENTIFIER=main").Contains("tail-one")),
+            string.Join('\n', pod.Journal("-u", pod.Unit)));
+
+        Dictionary<string, List<string>> outFields = Fields(pod, "out-one");
+        Assert.Equal(["stdout"], outFields["_TRANSPORT"]);
+        Assert.Equal(["6"], outFields["PRIORITY"]);
+        AssertDesignFields(pod, outFields);
+        Assert.Equal(["3"], Fields(pod, "err-one")["PRIORITY"]);
+        // The unterminated last line is logged when the container ends (journald marks it).
+        Assert.Equal(["eof"], Fields(pod, "tail-one")["_LINE_BREAK"]);
+        // The pod has ended; its own journal stays on the host under its ID.
+        string podJournal = $"/var/log/journal/{outFields["POD_ID"][0]}";
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("--directory", podJournal, "-t", "main").Contains("tail-one")),
+            string.Join('\n', pod.Journal("--directory", podJournal)));
+    }
+
+    [Fact]
+    public void PodOfSeveralContainersSendsTheirFieldsPerLineAndNoneTwice()
+    {
+        string yaml = PodHarness.BusyboxPod("lp-two", "echo from-main; exec sleep 1000",
+            extraContainerYaml: "    - name: side\n      image: busybox\n      command: [\"sh\", \"-c\", \"echo from-side; exec sleep 1000\"]");
+        using var pod = new PodHarness("lp-two", yaml, generated: true);
+        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=side").Contains("from-side")));
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("from-main")));
+        Dictionary<string, List<string>> side = Fields(pod, "from-side");
+        Assert.Equal(["journal"], side["_TRANSPORT"]);
+        Assert.Equal(["side"], side["CONTAINER_NAME"]);
+        AssertDesignFields(pod, side);
+        Assert.Equal(["main"], Fields(pod, "from-main")["CONTAINER_NAME"]);
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-M", "lp-two", "-t", "side").Contains("from-side")));
+    }
+
+    private static string OneShot(string name, string command) =>
+        PodHarness.BusyboxPod(name, command, extraSpecYaml: "  restartPolicy: Never");
+
+    /// <summary>Every DESIGN.md field once, with the pod's and container's IDs consistent with
+    /// machined's view of the pod.</summary>
+    private static void AssertDesignFields(PodHarness pod, Dictionary<string, List<string>> fields)
+    {
+        foreach (string name in new[] { "MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "CONTAINER_NAME", "CONTAINER_ID",
+                     "CONTAINER_ID_FULL", "POD_NAME", "POD_ID", "_SYSTEMD_UNIT" })
+        {
+            Assert.True(fields.TryGetValue(name, out List<string>? values) && values.Count == 1,
+                $"{name}: {string.Join(", ", values ?? [])}");
+        }
+        Assert.Equal([pod.Unit], fields["_SYSTEMD_UNIT"]);
+        Assert.Equal([pod.Name], fields["POD_NAME"]);
+        Assert.Equal(fields["SYSLOG_IDENTIFIER"], fields["CONTAINER_NAME"]);
+        Assert.Matches("^[0-9a-f]{32}$", fields["POD_ID"][0]);
+        Assert.StartsWith(fields["CONTAINER_ID"][0], fields["CONTAINER_ID_FULL"][0], StringComparison.Ordinal);
+        Assert.Matches("^[0-9a-f]{64}$", fields["CONTAINER_ID_FULL"][0]);
+    }
+
+    /// <summary>All fields of the entry with MESSAGE=<paramref name="message"/> (journalctl's
+    /// JSON export lists a field as often as the entry has it).</summary>
+    private static Dictionary<string, List<string>> Fields(PodHarness pod, string message)
+    {
+        string export = PodHarness.Run("journalctl", "--no-pager", "-o", "export", "-u", pod.Unit, $"MESSAGE={message}").Output;
+        var fields = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (string line in export.Split('\n'))
+        {
+            int equals = line.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                (fields.TryGetValue(line[..equals], out List<string>? list) ? list : fields[line[..equals]] = []).Add(line[(equals + 1)..]);
+            }
+        }
+        Assert.True(fields.Count > 0, $"no entry with MESSAGE={message}");
+        return fields;
+    }
+}

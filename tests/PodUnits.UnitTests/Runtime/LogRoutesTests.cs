@@ -1,0 +1,55 @@
+using PodUnits.Core.Identity;
+using PodUnits.Runtime.Logging;
+
+namespace PodUnits.UnitTests.Runtime;
+
+/// <summary>Which way a container's lines take to the host journal (docs/process-model.md#journal).</summary>
+public sealed class LogRoutesTests
+{
+    private const string PodId = "d997780100cd459ea0fb1662571e7fc6";
+
+    private static LogRoutes Routes(string? unit, params KeyValuePair<string, string>[] unitFields) =>
+        new("local", PodId, unit, unitFields, new PodStreamHandoff());
+
+    private static KeyValuePair<string, string>[] AllOf(string container) =>
+        [.. PodIdentity.ContainerFields("local", PodId, container)];
+
+    [Fact]
+    public void UnitFieldsHoldingEverythingMeanTheStreamPath()
+    {
+        LogRoutes routes = Routes("pod@local.service", AllOf("main"));
+        Assert.True(routes.HostStream("main"));
+        Assert.Empty(routes.FieldsPerLine("main"));
+    }
+
+    [Fact]
+    public void AnotherContainerOfThePodStillSendsItsOwnFields()
+    {
+        LogRoutes routes = Routes("pod@local.service", AllOf("main"));
+        Assert.False(routes.HostStream("side"));
+        // Its POD_NAME and POD_ID are the unit's already; its CONTAINER_* are not.
+        Assert.Equal(["CONTAINER_NAME", "CONTAINER_ID", "CONTAINER_ID_FULL"], routes.FieldsPerLine("side").Select(f => f.Key));
+    }
+
+    [Fact]
+    public void OnlyPodNameFromTheTemplateLeavesTheRestPerLine()
+    {
+        LogRoutes routes = Routes("pod@local.service", new KeyValuePair<string, string>("POD_NAME", "local"));
+        Assert.False(routes.HostStream("main"));
+        Assert.Equal(["CONTAINER_NAME", "CONTAINER_ID", "CONTAINER_ID_FULL", "POD_ID"], routes.FieldsPerLine("main").Select(f => f.Key));
+    }
+
+    [Fact]
+    public void AUnitFieldWithAnotherValueDoesNotCount()
+    {
+        // e.g. a drop-in from before the host's machine ID changed: the line carries the right one.
+        KeyValuePair<string, string>[] stale = [.. AllOf("main").Select(f => f.Key == "POD_ID" ? new(f.Key, "0" + f.Value[1..]) : f)];
+        LogRoutes routes = Routes("pod@local.service", stale);
+        Assert.False(routes.HostStream("main"));
+        Assert.Equal("POD_ID", Assert.Single(routes.FieldsPerLine("main")).Key);
+    }
+
+    [Fact]
+    public void OutsideAServiceEveryLineIsADatagram() =>
+        Assert.False(Routes(null, AllOf("main")).HostStream("main"));
+}
