@@ -12,16 +12,21 @@ runs=$(( BENCH_RUNS < 5 ? BENCH_RUNS : 5 ))   # each run writes $lines lines: ke
 rootfs=$BENCH_ROOTFS
 dir=$(mktemp -d)
 
-# wait_count MATCH... : waits until journalctl counts $lines entries for MATCH (60 s max)
-wait_count() {
-    local n=0
-    for _ in $(seq 1 600); do
-        # grep -c ., not wc -l: podman's journald driver keeps the newline in MESSAGE
-        n=$(journalctl -q -o cat "$@" | grep -c . || true)
-        [ "$n" -ge "$lines" ] && break
-        sleep 0.1
+# wait_last MATCH... : waits until the last line seq prints ($lines) is in the journal for
+# MATCH (60 s max). Every path keeps a stream's order, so all lines before it are in too.
+# Asking for the newest entry only keeps the polling cheap: counting every entry on each
+# poll would take CPU from journald, the more so the further a contender got.
+wait_last() {
+    for _ in $(seq 1 1200); do
+        [ "$(journalctl -q -o cat -n 1 "$@")" = "$lines" ] && return 0
+        sleep 0.05
     done
-    echo "$n"
+}
+
+# count MATCH... : the entries for MATCH, to report lost lines (after the clock stopped)
+count() {
+    # grep -c ., not wc -l: podman's journald driver keeps the newline in MESSAGE
+    journalctl -q -o cat "$@" | grep -c . || true
 }
 
 # pod_yaml NAME [SECOND_CONTAINER]: the benchmark pod; with a second (idle) container the
@@ -56,17 +61,19 @@ for run in $(seq 1 "$runs"); do
         case $who in
             podunits|podunits2)
                 systemctl start "pod@$tag" >/dev/null 2>&1 || true
-                n=$(wait_count _SYSTEMD_UNIT="pod@$tag.service" CONTAINER_NAME=seq SYSLOG_IDENTIFIER=seq)
-                rm -f "/etc/podunits/pods/$tag.yaml";;
+                match=(_SYSTEMD_UNIT="pod@$tag.service" CONTAINER_NAME=seq SYSLOG_IDENTIFIER=seq);;
             service)
                 systemd-run -q --wait --unit="$tag" -p StandardOutput=journal "$rootfs/bin/seq" 1 "$lines" >/dev/null 2>&1 || true
-                n=$(wait_count _SYSTEMD_UNIT="$tag.service");;
+                match=(_SYSTEMD_UNIT="$tag.service");;
             podman)
                 systemd-run -q --wait --unit="$tag" podman run --rm --network=host --name "$tag" \
                     --log-driver=journald localhost/busybox:bench seq 1 "$lines" >/dev/null 2>&1 || true
-                n=$(wait_count CONTAINER_NAME="$tag");;
+                match=(CONTAINER_NAME="$tag");;
         esac
+        wait_last "${match[@]}"
         t1=$(now_ns)
+        n=$(count "${match[@]}")
+        rm -f "/etc/podunits/pods/$tag.yaml"
         awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN { printf "%.0f\n", n / ((b - a) / 1e9) }' >>"$dir/$who.rate"
         echo $((lines - n)) >>"$dir/$who.lost"
     done

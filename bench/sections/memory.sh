@@ -21,6 +21,8 @@ spec:
   containers:
   - {name: main, image: "dir:$rootfs", command: ["/bin/sleep", "infinity"]}
 YAML
+systemctl daemon-reload # the generator's drop-in, as an administrator has it
+command_of memory "podunits executor (pod@x.service's main process)" "systemctl start pod@benchmem (dir: rootfs, sleep infinity); VmRSS of the unit's MainPID"
 command_of memory "podunits (all of pod@x.service)" "systemctl start pod@benchmem (dir: rootfs, sleep infinity); VmRSS of every process in the unit's cgroup"
 command_of memory "systemd-nspawn supervisor" "systemd-run --unit=bench-nspawn-mem-N systemd-nspawn -q --register=yes -D ROOTFS /bin/sleep infinity; VmRSS of nspawn"
 command_of memory "podman's conmon" "systemd-run --unit=bench-podman-mem-N podman run --rm --network=host localhost/busybox:bench sleep infinity; VmRSS of conmon"
@@ -32,6 +34,8 @@ for run in $(seq 1 "$runs"); do
         pids=$(cgroup_pids pod@benchmem.service)
         # shellcheck disable=SC2086
         rss_kb $pids >>"$dir/podunits"; pss_kb $pids >>"$dir/podunits.pss"
+        main=$(systemctl show -P MainPID pod@benchmem.service)
+        rss_kb "$main" >>"$dir/executor"; pss_kb "$main" >>"$dir/executor.pss"
     fi
     timeout 60 systemctl stop pod@benchmem || true
 
@@ -51,10 +55,13 @@ for run in $(seq 1 "$runs"); do
     timeout 60 systemctl stop bench-podman-mem-$run || true
     podman rm -f benchmem >/dev/null 2>&1 || true
 done
+record memory "podunits executor (pod@x.service's main process)" "idle RSS" KiB "$dir/executor"
 record memory "podunits (all of pod@x.service)" "idle RSS" KiB "$dir/podunits"
 record memory "systemd-nspawn supervisor" "idle RSS" KiB "$dir/nspawn"
 record memory "podman's conmon" "idle RSS" KiB "$dir/conmon"
+record memory "podunits executor (pod@x.service's main process)" "idle PSS" KiB "$dir/executor.pss"
 record memory "podunits (all of pod@x.service)" "idle PSS" KiB "$dir/podunits.pss"
 record memory "systemd-nspawn supervisor" "idle PSS" KiB "$dir/nspawn.pss"
 record memory "podman's conmon" "idle PSS" KiB "$dir/conmon.pss"
 rm -rf "$dir" /etc/podunits/pods/benchmem.yaml
+systemctl daemon-reload
