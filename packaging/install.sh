@@ -17,10 +17,16 @@ while [ $# -gt 0 ]; do
 done
 [ -z "$build" ] || packaging/build-release.sh
 bin=artifacts/publish/podunits
-[ -x "$bin" ] || { echo "install.sh: $bin missing (run packaging/build-release.sh)" >&2; exit 1; }
+stage1=artifacts/publish/podunits-stage1
+for f in "$bin" "$stage1"; do
+    [ -x "$f" ] || { echo "install.sh: $f missing (run packaging/build-release.sh)" >&2; exit 1; }
+done
 
 d=$destdir
 install -D -m 0755 "$bin" "$d/usr/bin/podunits"
+# What runs while a pod runs (the executor after planning, the pod init): a small helper
+# `podunits run` execs, beyond DESIGN.md's layout (docs/process-model.md).
+install -D -m 0755 "$stage1" "$d/usr/libexec/podunits/podunits-stage1"
 # The generator is the same executable under another name (it looks at argv[0]).
 install -d "$d/usr/lib/systemd/system-generators"
 ln -sf ../../../bin/podunits "$d/usr/lib/systemd/system-generators/podunits-generator"

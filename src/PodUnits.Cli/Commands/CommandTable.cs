@@ -19,7 +19,5 @@ internal static class CommandTable
         yield return GenerateCommand.Create();
         yield return VersionCommand.Create();
         yield return RunCommand.Create();
-        yield return PodInitCommand.Create();
-        yield return ContainerStartCommand.Create();
     }
 }

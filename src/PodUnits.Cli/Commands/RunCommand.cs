@@ -20,6 +20,11 @@ internal static class RunCommand
         {
             string target = parse.GetValue(pod)!;
             string[] argv = parse.GetValue(rest) ?? [];
+            if (parse.GetValue(GlobalOptions.Verbose))
+            {
+                // The pod runs in podunits-stage1 (exec'd): it reports errors the same way.
+                Environment.SetEnvironmentVariable("PODUNITS_VERBOSE", "1");
+            }
             if (parse.GetValue(interactive))
             {
                 return PodExecutor.RunInteractiveAsync(target, argv);

@@ -41,9 +41,13 @@ public static class PodIdentity
     /// to the unit's LogExtraFields= when that carries them all (then journald's stream
     /// protocol can be used); the generator writes them there for one-container pods.
     /// </summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> ContainerFields(string podName, string podId, string container)
+    public static IReadOnlyList<KeyValuePair<string, string>> ContainerFields(string podName, string podId, string container) =>
+        ContainerFields(podName, podId, container, ContainerIdFull(podId, container));
+
+    /// <summary>The same with the container's CONTAINER_ID_FULL already known.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ContainerFields(string podName, string podId, string container, string full)
     {
-        string full = ContainerIdFull(podId, container);
+        ArgumentNullException.ThrowIfNull(full);
         return
         [
             new("CONTAINER_NAME", container), new("CONTAINER_ID", full[..12]), new("CONTAINER_ID_FULL", full),

@@ -26,6 +26,7 @@ namespace PodUnits.Runtime.Executor;
 public sealed partial class PodExecutor : IDisposable
 {
     private readonly PodPlan _plan;
+    private readonly string _planPath;
     private readonly string _runtimeDir;
     private readonly Channel<string[]> _events = Channel.CreateUnbounded<string[]>();
     private readonly SdNotify _notify = SdNotify.Default;
@@ -39,9 +40,10 @@ public sealed partial class PodExecutor : IDisposable
     private int _initPid;
     private bool _stopping;
 
-    private PodExecutor(PodPlan plan)
+    private PodExecutor(PodPlan plan, string planPath)
     {
         _plan = plan;
+        _planPath = planPath;
         _runtimeDir = PodPaths.RuntimeDir(plan.Name);
     }
 
@@ -90,26 +92,22 @@ public sealed partial class PodExecutor : IDisposable
                 },
             ],
         };
-        try
-        {
-            return await RunPodAsync(pod, interactive: true).ConfigureAwait(false);
-        }
-        finally
-        {
-            string stateDir = PodPaths.StateDir(name);
-            if (Directory.Exists(stateDir))
-            {
-                Directory.Delete(stateDir, recursive: true);
-            }
-        }
+        return await RunPodAsync(pod, interactive: true).ConfigureAwait(false);
     }
 
-    /// <summary>Claims the pod's name, pins and resolves its images, plans and runs it; the
-    /// claim and the pins are released on every way out.</summary>
+    /// <summary>
+    /// Stage 0 (rkt's word): claims the pod's name, pins and resolves its images and writes
+    /// the plan, then execs the small stage 1 executable (<see cref="Stage1"/>) to run it in
+    /// this same process (systemd's main PID). What runs while the pod runs is only that
+    /// executable: none of the definition, validation or image code stays in memory. On any
+    /// failure before the exec, the claim and the pins are released here.
+    /// </summary>
     private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive)
     {
+        string stage1 = Stage1.Locate();
         PodState.Claim(pod.Name); // a busy name fails here, before anything of the running pod is touched
         ImageStore store = ImageStore.Open();
+        PodPlan? plan = null;
         bool pinned = false;
         try
         {
@@ -119,17 +117,63 @@ public sealed partial class PodExecutor : IDisposable
             pinned = true;
             Dictionary<string, ContainerImage> images = await ContainerImages.ResolveAsync(pod, store, text => SdNotify.Default.Status(text))
                 .ConfigureAwait(false);
-            PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
-            using var executor = new PodExecutor(plan);
-            return await executor.RunAsync().ConfigureAwait(false);
+            plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
+            plan.ImageStoreRoot = store.Root;
+            string planPath = PodState.Prepare(plan, JsonSerializer.Serialize(plan, PlanJsonContext.Default.PodPlan));
+            Stage1.Exec(stage1, planPath); // returns only by throwing
+            throw new InvalidOperationException("execve returned");
         }
-        finally
+        catch
         {
             if (pinned)
             {
                 PodImages.Delete(store.Root, pod.Name);
             }
             PodState.Release(pod.Name);
+            if (interactive)
+            {
+                DeleteStateDir(pod.Name);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Stage 1: <c>podunits-stage1 run PLAN</c>, exec'd by <see cref="RunPodAsync"/>. Runs the
+    /// planned pod until it ends and releases what stage 0 took (the name, the image pins,
+    /// an interactive pod's state); returns the pod's exit code.
+    /// </summary>
+    public static async Task<int> RunPlanAsync(string planPath)
+    {
+        ArgumentNullException.ThrowIfNull(planPath);
+        PodPlan plan = JsonSerializer.Deserialize(File.ReadAllText(planPath), PlanJsonContext.Default.PodPlan)
+            ?? throw new PodUnitsException(planPath, "empty plan");
+        try
+        {
+            using var executor = new PodExecutor(plan, planPath);
+            return await executor.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (plan.ImageStoreRoot is { } root)
+            {
+                PodImages.Delete(root, plan.Name);
+            }
+            PodState.Release(plan.Name);
+            if (plan.Interactive)
+            {
+                DeleteStateDir(plan.Name);
+            }
+        }
+    }
+
+    /// <summary>An interactive pod's state goes with it (its name is never reused).</summary>
+    private static void DeleteStateDir(string name)
+    {
+        string stateDir = PodPaths.StateDir(name);
+        if (Directory.Exists(stateDir))
+        {
+            Directory.Delete(stateDir, recursive: true);
         }
     }
 
@@ -146,9 +190,8 @@ public sealed partial class PodExecutor : IDisposable
         try
         {
             _notify.Status("preparing");
-            string planPath = PodState.Prepare(_plan, JsonSerializer.Serialize(_plan, PlanJsonContext.Default.PodPlan));
             (string? unit, IReadOnlyList<KeyValuePair<string, string>> unitFields) = await OwnLogFieldsAsync(systemd).ConfigureAwait(false);
-            StartPodInit(planPath, unit, unitFields);
+            StartPodInit(_planPath, unit, unitFields);
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
             await systemd.Machines.RegisterMachineAsync(_plan.Name, MachineId.Parse(_plan.MachineId), "podunits", "container",
@@ -216,7 +259,7 @@ public sealed partial class PodExecutor : IDisposable
         for (int i = 0; i < _plan.Containers.Count; i++)
         {
             ContainerPlan container = _plan.Containers[i];
-            _datagramsToHost |= !routes.HostStream(container.Name);
+            _datagramsToHost |= !routes.HostStream(container);
             for (int stream = 0; stream < 2; stream++)
             {
                 var forwarder = new LogForwarder(readEnds[(2 * i) + stream], $"{container.Name} {(stream == 1 ? "stderr" : "stdout")}",

@@ -32,7 +32,7 @@ public static class PodLauncher
             {
                 Check.Io(LibcExtra.unshare(NamespaceFlags(plan)), "unshare", "pod namespaces");
                 pid = Spawner.Spawn(Environment.ProcessPath ?? "/proc/self/exe",
-                    ["podunits", "pod-init", planPath], Spawner.InheritedEnvironment(), fds, newSession: true);
+                    [Stage1.FileName, "pod-init", planPath], Spawner.InheritedEnvironment(), fds, newSession: true);
             }
 #pragma warning disable CA1031 // handed to the calling thread below
             catch (Exception e)

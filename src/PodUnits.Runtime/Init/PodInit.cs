@@ -126,7 +126,7 @@ public sealed class PodInit : IDisposable
             try
             {
                 pid = Spawner.Spawn(Environment.ProcessPath ?? "/proc/self/exe",
-                    ["podunits", "container-start", PodInitSetup.PlanPath, c.Name],
+                    [Executor.Stage1.FileName, "container-start", PodInitSetup.PlanPath, c.Name],
                     [$"PATH={CommandResolver.DefaultPath}"],
                     _plan.Interactive
                         ? [(0, 0), (1, 1), (2, 2), (syncRead, 3)]

@@ -38,11 +38,14 @@ public sealed class LogRoutes
 
     /// <summary>The fields of <paramref name="container"/>'s lines that the unit does not add
     /// already with the same value; empty means the stream path carries everything.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> FieldsPerLine(string container) =>
-        PodIdentity.ContainerFields(_podName, _podId, container).Where(f => !_unitFields.Contains(f)).ToList();
+    public IReadOnlyList<KeyValuePair<string, string>> FieldsPerLine(ContainerPlan container)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        return PodIdentity.ContainerFields(_podName, _podId, container.Name, container.IdFull).Where(f => !_unitFields.Contains(f)).ToList();
+    }
 
     /// <summary>Whether the host journal gets <paramref name="container"/>'s output as a stream.</summary>
-    public bool HostStream(string container) => _unitName is not null && FieldsPerLine(container).Count == 0;
+    public bool HostStream(ContainerPlan container) => _unitName is not null && FieldsPerLine(container).Count == 0;
 
     /// <summary>The journals for one stream of container <paramref name="index"/> of the plan, host first.</summary>
     public IReadOnlyList<LogTarget> TargetsFor(ContainerPlan container, int index, bool stderr)
@@ -50,12 +53,12 @@ public sealed class LogRoutes
         ArgumentNullException.ThrowIfNull(container);
         string name = container.Name;
         JournalPriority priority = stderr ? JournalPriority.Error : JournalPriority.Informational;
-        LogTarget host = HostStream(name)
+        LogTarget host = HostStream(container)
             ? new StreamLogTarget(JournalStream.DefaultSocketPath,
                 () => JournalStream.OpenHandle(name, priority, unitId: _unitName))
             : new DatagramLogTarget(JournalClient.Shared,
                 [new("SYSLOG_IDENTIFIER", name), new("PRIORITY", ((int)priority).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                 .. FieldsPerLine(name)]);
+                 .. FieldsPerLine(container)]);
         LogTarget pod = new StreamLogTarget($"of pod {_podName}", () => _podStreams.Get((2 * index) + (stderr ? 1 : 0)));
         return [host, pod];
     }

@@ -1,3 +1,4 @@
+using PodUnits.Core.Identity;
 using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 using PodUnits.Runtime.State;
@@ -43,7 +44,7 @@ public static class PlanBuilder
         {
             ContainerImage image = images.TryGetValue(c.Name, out ContainerImage? found) ? found
                 : throw new ArgumentException($"no image resolved for container {c.Name}", nameof(images));
-            containers.Add(Container(pod, c, init, stateDir, volumes, image));
+            containers.Add(Container(pod, c, init, stateDir, volumes, image, PodIdentity.ContainerIdFull(machineId, c.Name)));
         }
         return new PodPlan
         {
@@ -90,7 +91,7 @@ public static class PlanBuilder
     }
 
     private static ContainerPlan Container(PodDefinition pod, ContainerDefinition c, bool init, string stateDir,
-        Dictionary<string, string> volumes, ContainerImage image)
+        Dictionary<string, string> volumes, ContainerImage image, string idFull)
     {
         string what = $"pod {pod.Name}: container {c.Name}";
         // HOSTNAME as Kubernetes sets it, after the image's variables, before the container's.
@@ -136,6 +137,7 @@ public static class PlanBuilder
         {
             Name = c.Name,
             Init = init,
+            IdFull = idFull,
             LowerDir = image.LowerDirs,
             LayerDir = $"{stateDir}/containers/{c.Name}",
             Argv = [.. process.Argv],

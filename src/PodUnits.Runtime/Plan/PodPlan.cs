@@ -20,6 +20,10 @@ public sealed class PodPlan
     public required string MachineId { get; init; }
     /// <summary>/var/lib/podunits/pods/NAME: upper layers, volumes.</summary>
     public required string StateDir { get; init; }
+
+    /// <summary>The image store whose pins (PodImages) this run holds and must release at
+    /// the end; null when nothing was pinned.</summary>
+    public string? ImageStoreRoot { get; set; }
     public int TerminationGracePeriodSeconds { get; init; } = 30;
     /// <summary>The host directory the pod's own journald writes to (like nspawn's
     /// --link-journal): /var/log/journal/MACHINE-ID, readable on the host after the pod stops.</summary>
@@ -46,6 +50,9 @@ public sealed class ContainerPlan
 {
     public required string Name { get; init; }
     public bool Init { get; init; }
+    /// <summary>CONTAINER_ID_FULL (PodIdentity.ContainerIdFull), computed while planning so the
+    /// running executor needs no hashing (and so no OpenSSL in its memory).</summary>
+    public string IdFull { get; init; } = "";
     /// <summary>The image's root filesystem directory: the overlay's lower layer.</summary>
     public required string LowerDir { get; init; }
     /// <summary>The directory holding the overlay's upper and work dirs.</summary>

@@ -145,17 +145,18 @@ public static unsafe class Spawner
 
     /// <summary>This process's environment as "K=V", without the variables systemd gives the
     /// service itself (a child must not notify or claim the service's fds).</summary>
-    public static List<string> InheritedEnvironment()
+    public static List<string> InheritedEnvironment() =>
+        CurrentEnvironment().Where(v => !v.StartsWith("NOTIFY_SOCKET=", StringComparison.Ordinal) &&
+            !v.StartsWith("LISTEN_", StringComparison.Ordinal) && !v.StartsWith("WATCHDOG_", StringComparison.Ordinal)).ToList();
+
+    /// <summary>This process's whole environment as "K=V": for an exec that stays this process
+    /// (the service's main PID keeps NOTIFY_SOCKET and the rest).</summary>
+    public static List<string> CurrentEnvironment()
     {
         var list = new List<string>();
         foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
         {
-            string key = (string)e.Key;
-            if (key is "NOTIFY_SOCKET" or "LISTEN_FDS" or "LISTEN_PID" or "LISTEN_FDNAMES" or "WATCHDOG_USEC" or "WATCHDOG_PID")
-            {
-                continue;
-            }
-            list.Add($"{key}={e.Value}");
+            list.Add($"{(string)e.Key}={e.Value}");
         }
         return list;
     }

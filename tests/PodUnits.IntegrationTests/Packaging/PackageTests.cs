@@ -59,6 +59,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
         Assert.All(rpm, path => Assert.True(Path.Exists(_built.Staging + path), $"{path} is in the RPM only"));
         Assert.Contains("/usr/lib/systemd/system/pod@.service", rpm);
         Assert.Contains("/usr/share/man/man1/podunits.1", rpm);
+        Assert.Contains("/usr/libexec/podunits/podunits-stage1", rpm);
     }
 
     [Fact]

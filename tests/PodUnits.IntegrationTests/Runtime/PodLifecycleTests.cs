@@ -27,7 +27,12 @@ public sealed class PodLifecycleTests
         Assert.Contains("Service=podunits", machine.Output, StringComparison.Ordinal);
         string leader = machine.Output.Split('\n').Single(l => l.StartsWith("Leader=", StringComparison.Ordinal))[7..];
         var inside = PodHarness.Run("nsenter", "-t", leader, "-a", "sh", "-c", "hostname; cat /proc/1/comm; cat /proc/1/cmdline | tr '\\0' ' '");
-        Assert.Equal(["rt-hello", "podunits", "podunits pod-init /run/podunits/state/rt-hello/plan.json "], inside.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["rt-hello", "podunits-stage1", "podunits-stage1 pod-init /run/podunits/state/rt-hello/plan.json "],
+            inside.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        // The unit's main process is still `podunits run` (systemd started it), now running stage 1.
+        Assert.Equal("/usr/libexec/podunits/podunits-stage1", new FileInfo($"/proc/{pod.MainPid}/exe").LinkTarget);
+        Assert.StartsWith("podunits-stage1 run /run/podunits/state/rt-hello/plan.json",
+            File.ReadAllText($"/proc/{pod.MainPid}/cmdline").Replace('\0', ' '), StringComparison.Ordinal);
 
         string scope = "podunits-rt\\x2dhello-main.scope";
         Assert.Equal("active", pod.Show("ActiveState", scope));

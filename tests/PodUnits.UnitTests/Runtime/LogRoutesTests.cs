@@ -1,5 +1,6 @@
 using PodUnits.Core.Identity;
 using PodUnits.Runtime.Logging;
+using PodUnits.Runtime.Plan;
 
 namespace PodUnits.UnitTests.Runtime;
 
@@ -14,29 +15,32 @@ public sealed class LogRoutesTests
     private static KeyValuePair<string, string>[] AllOf(string container) =>
         [.. PodIdentity.ContainerFields("local", PodId, container)];
 
+    private static ContainerPlan C(string name) =>
+        new() { Name = name, LowerDir = "/l", LayerDir = "/d", IdFull = PodIdentity.ContainerIdFull(PodId, name) };
+
     [Fact]
     public void UnitFieldsHoldingEverythingMeanTheStreamPath()
     {
         LogRoutes routes = Routes("pod@local.service", AllOf("main"));
-        Assert.True(routes.HostStream("main"));
-        Assert.Empty(routes.FieldsPerLine("main"));
+        Assert.True(routes.HostStream(C("main")));
+        Assert.Empty(routes.FieldsPerLine(C("main")));
     }
 
     [Fact]
     public void AnotherContainerOfThePodStillSendsItsOwnFields()
     {
         LogRoutes routes = Routes("pod@local.service", AllOf("main"));
-        Assert.False(routes.HostStream("side"));
+        Assert.False(routes.HostStream(C("side")));
         // Its POD_NAME and POD_ID are the unit's already; its CONTAINER_* are not.
-        Assert.Equal(["CONTAINER_NAME", "CONTAINER_ID", "CONTAINER_ID_FULL"], routes.FieldsPerLine("side").Select(f => f.Key));
+        Assert.Equal(["CONTAINER_NAME", "CONTAINER_ID", "CONTAINER_ID_FULL"], routes.FieldsPerLine(C("side")).Select(f => f.Key));
     }
 
     [Fact]
     public void OnlyPodNameFromTheTemplateLeavesTheRestPerLine()
     {
         LogRoutes routes = Routes("pod@local.service", new KeyValuePair<string, string>("POD_NAME", "local"));
-        Assert.False(routes.HostStream("main"));
-        Assert.Equal(["CONTAINER_NAME", "CONTAINER_ID", "CONTAINER_ID_FULL", "POD_ID"], routes.FieldsPerLine("main").Select(f => f.Key));
+        Assert.False(routes.HostStream(C("main")));
+        Assert.Equal(["CONTAINER_NAME", "CONTAINER_ID", "CONTAINER_ID_FULL", "POD_ID"], routes.FieldsPerLine(C("main")).Select(f => f.Key));
     }
 
     [Fact]
@@ -45,11 +49,11 @@ public sealed class LogRoutesTests
         // e.g. a drop-in from before the host's machine ID changed: the line carries the right one.
         KeyValuePair<string, string>[] stale = [.. AllOf("main").Select(f => f.Key == "POD_ID" ? new(f.Key, "0" + f.Value[1..]) : f)];
         LogRoutes routes = Routes("pod@local.service", stale);
-        Assert.False(routes.HostStream("main"));
-        Assert.Equal("POD_ID", Assert.Single(routes.FieldsPerLine("main")).Key);
+        Assert.False(routes.HostStream(C("main")));
+        Assert.Equal("POD_ID", Assert.Single(routes.FieldsPerLine(C("main"))).Key);
     }
 
     [Fact]
     public void OutsideAServiceEveryLineIsADatagram() =>
-        Assert.False(Routes(null, AllOf("main")).HostStream("main"));
+        Assert.False(Routes(null, AllOf("main")).HostStream(C("main")));
 }

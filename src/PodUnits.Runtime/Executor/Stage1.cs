@@ -1,0 +1,38 @@
+using PodUnits.Core.Errors;
+using PodUnits.Runtime.Spawning;
+
+namespace PodUnits.Runtime.Executor;
+
+/// <summary>
+/// Where the stage 1 executable is and how stage 0 hands over to it. podunits-stage1 is a
+/// separate, small NativeAOT program (src/PodUnits.Stage1) holding only what runs while a pod
+/// runs: the executor's supervision, the pod init and container-start. The executor execs it
+/// (same PID, so systemd's main process and sd_notify stay valid), and it spawns itself as
+/// the pod init, so neither long-lived process carries the YAML, validation, image-store
+/// or TLS code of the CLI (docs/benchmarks.md, memory).
+/// </summary>
+public static class Stage1
+{
+    public const string FileName = "podunits-stage1";
+
+    /// <summary>Installed by packaging/install.sh (DESIGN.md's layout plus this helper).</summary>
+    public const string InstalledPath = "/usr/libexec/podunits/" + FileName;
+
+    /// <summary>The installed helper, or the one beside this executable (a build tree's artifacts/publish).</summary>
+    public static string Locate()
+    {
+        string beside = Path.Combine(AppContext.BaseDirectory, FileName);
+        foreach (string candidate in new[] { InstalledPath, beside })
+        {
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        throw new PodUnitsException("podunits run", $"{FileName} not found at {InstalledPath} or {beside}; the installation is incomplete (packaging/install.sh)");
+    }
+
+    /// <summary>Replaces this process with <c>podunits-stage1 run PLAN</c>; returns only by throwing.</summary>
+    public static void Exec(string path, string planPath) =>
+        Spawner.Exec(path, [FileName, "run", planPath], Spawner.CurrentEnvironment());
+}
