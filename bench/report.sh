@@ -50,7 +50,11 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     d=$(median run-to-completion "podman run --rm (default" wall)
     r=$(ratio "$p" "$n"); echo "| run to completion no slower than systemd-nspawn (podunits/nspawn) | $r | $(verdict "$r" 1 le) |"
     r=$(ratio "$d" "$p"); echo "| run to completion at least 3x faster than podman, default network (podman/podunits) | $r | $(verdict "$r" 3 ge) |"
-    s=$(median start-stop "podunits: systemctl start" "start to READY"); f=$(median start-stop "floor:" "start to READY")
+    s=$(median start-stop "podunits: systemctl start" "start to READY"); x=$(median start-stop "podunits: systemctl stop" "stop to inactive")
+    ns=$(median start-stop "nspawn" "start to READY"); nx=$(median start-stop "nspawn" "stop to inactive")
+    r=$(awk -v a="$s" -v b="$x" -v c="$ns" -v d="$nx" 'BEGIN { if (a == "" || b == "" || c == "" || d == "" || c + d == 0) print "n/a"; else printf "%.2f", (a + b) / (c + d) }')
+    echo "| start to READY plus stop to inactive no slower than nspawn as a notify service (podunits/nspawn) | $r | $(verdict "$r" 1 le) |"
+    f=$(median start-stop "floor:" "start to READY")
     u=$(median run-to-completion "floor: unshare" wall)
     floor=$(awk -v a="$f" -v b="$u" 'BEGIN { if (a == "" || b == "") print ""; else print a + b }')
     r=$(ratio "$s" "$floor"); echo "| start to READY within 1.5x of a bare service start plus the namespace floor | $r | $(verdict "$r" 1.5 le) |"
