@@ -47,6 +47,9 @@ public sealed partial class PodExecutor
                     }
                     break;
                 case ["drain", ..]:
+                    // Every container is gone: the machine can go while the pod's journald
+                    // writes its last lines (it would otherwise be the last step of a stop).
+                    _unregistering ??= UnregisterMachineAsync(systemd);
                     _ = Task.Run(() =>
                     {
                         foreach (LogForwarder f in _forwarders)
@@ -55,15 +58,6 @@ public sealed partial class PodExecutor
                         }
                         _control?.Send("drained");
                     });
-                    break;
-                case ["signal-stop"]:
-                    if (!_stopping)
-                    {
-                        _stopping = true;
-                        _notify.Stopping();
-                        _notify.Status("stopping");
-                        _control?.Send("stop");
-                    }
                     break;
                 default:
                     break;
@@ -175,16 +169,21 @@ public sealed partial class PodExecutor
         }
         if (registered)
         {
-            try
-            {
-                await systemd.Machines.UnregisterMachineAsync(_plan.Name).ConfigureAwait(false);
-            }
-            catch (PodUnitsException e)
-            {
-                Log($"unregistering machine {_plan.Name}: {e.Message}, ignoring");
-            }
+            await (_unregistering ?? UnregisterMachineAsync(systemd)).ConfigureAwait(false);
         }
         PodState.Release(_plan.Name);
+    }
+
+    private async Task UnregisterMachineAsync(SystemdManager systemd)
+    {
+        try
+        {
+            await systemd.Machines.UnregisterMachineAsync(_plan.Name).ConfigureAwait(false);
+        }
+        catch (PodUnitsException e)
+        {
+            Log($"unregistering machine {_plan.Name}: {e.Message}, ignoring");
+        }
     }
 
     /// <summary>

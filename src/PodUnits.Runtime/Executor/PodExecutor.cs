@@ -38,7 +38,9 @@ public sealed partial class PodExecutor : IDisposable
     private readonly PodStreamHandoff _podStreams = new();
     private bool _datagramsToHost;
     private int _initPid;
-    private bool _stopping;
+    private volatile bool _stopping;
+    private int _stopSignalled;
+    private Task? _unregistering;
 
     private PodExecutor(PodPlan plan, string planPath)
     {
@@ -272,7 +274,7 @@ public sealed partial class PodExecutor : IDisposable
         {
             while (_control.Receive(out int[] fds) is { } words)
             {
-                if (words is ["setup-done", ..])
+                if (words is ["journal-streams", ..])
                 {
                     _podStreams.Accept(words.Length > 1 ? words[1] : "", fds);
                 }
@@ -287,9 +289,18 @@ public sealed partial class PodExecutor : IDisposable
         }) { IsBackground = true, Name = "control" }.Start();
     }
 
+    /// <summary>systemctl stop, machinectl terminate: the containers get their SIGTERM from
+    /// here at once, not after a trip through the supervision loop (stop latency).</summary>
     private void OnStopSignal(PosixSignalContext context)
     {
         context.Cancel = true;
-        _events.Writer.TryWrite(["signal-stop"]);
+        if (Interlocked.Exchange(ref _stopSignalled, 1) != 0)
+        {
+            return;
+        }
+        _stopping = true;
+        _control?.Send("stop");
+        _notify.Stopping();
+        _notify.Status("stopping");
     }
 }

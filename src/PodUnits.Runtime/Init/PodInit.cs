@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Microsoft.Win32.SafeHandles;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.Spawning;
@@ -31,7 +30,6 @@ public sealed class PodInit : IDisposable
     private readonly Dictionary<string, int> _exitCodes = new(StringComparer.Ordinal);
     private readonly HashSet<int> _outputFds = [];
     private int _journaldPid;
-    private SafeFileHandle?[] _journalStreams = [];
     private bool _journaldExited;
     private bool _drained;
     private bool _stopRequested;
@@ -60,8 +58,7 @@ public sealed class PodInit : IDisposable
         try
         {
             PodInitSetup.Prepare(_plan, json);
-            _journaldPid = PodJournald.Start();
-            _journalStreams = PodJournalStreams.Open(_plan, _journaldPid > 0);
+            _journaldPid = PodJournald.Spawn();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.PodUnitsException)
         {
@@ -73,7 +70,13 @@ public sealed class PodInit : IDisposable
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; RequestStop(true); });
         new Thread(Reap) { IsBackground = true, Name = "reaper" }.Start();
         new Thread(ReadControl) { IsBackground = true, Name = "control" }.Start();
-        PodJournalStreams.Send(_control, _journalStreams);
+        _control.Send("setup-done");
+        // The pod's journald opens its journal while the containers start; their first
+        // lines wait in the executor's pipes until the streams are there.
+        new Thread(() => PodJournalStreams.Send(_control, PodJournalStreams.Open(_plan, _journaldPid > 0 && PodJournald.WaitForSocket())))
+        {
+            IsBackground = true, Name = "journal streams",
+        }.Start();
 
         for (int i = 0; i < _plan.Containers.Count; i++)
         {

@@ -10,7 +10,7 @@ namespace PodUnits.Runtime.Init;
 /// and taken over by the executor. journald accepts a stream only from a peer it can see
 /// (SO_PEERCRED must name a PID in its own PID namespace), which the executor, outside the
 /// pod, is not; so the pod init connects, one stream per container and output (identifier
-/// = container name, PRIORITY 6 or 3), and passes them with its setup-done message
+/// = container name, PRIORITY 6 or 3), and passes them in a journal-streams message
 /// (SCM_RIGHTS). Their order: container i of the plan has 2i (stdout) and 2i+1 (stderr).
 /// </summary>
 internal static class PodJournalStreams
@@ -26,20 +26,29 @@ internal static class PodJournalStreams
         for (int i = 0; i < streams.Length; i++)
         {
             ContainerPlan c = plan.Containers[i / 2];
-            try
+            for (int attempt = 1; streams[i] is null; attempt++)
             {
-                streams[i] = JournalStream.OpenHandle(c.Name, i % 2 == 0 ? JournalPriority.Informational : JournalPriority.Error);
-            }
-            catch (Core.Errors.PodUnitsException e)
-            {
-                Console.Error.WriteLine($"pod journal: {c.Name}: {e.Message}; journalctl -M will miss its lines");
+                try
+                {
+                    streams[i] = JournalStream.OpenHandle(c.Name, i % 2 == 0 ? JournalPriority.Informational : JournalPriority.Error);
+                }
+                catch (Core.Errors.PodUnitsException e)
+                {
+                    if (attempt < 5)
+                    {
+                        Thread.Sleep(2); // journald may have bound its socket but not yet listen()ed
+                        continue;
+                    }
+                    Console.Error.WriteLine($"pod journal: {c.Name}: {e.Message}; journalctl -M will miss its lines");
+                    break;
+                }
             }
         }
         return streams;
     }
 
     /// <summary>
-    /// Reports setup-done with the streams attached; the word after it says which streams
+    /// Sends <c>journal-streams MASK</c> with the streams attached; MASK says which streams
     /// came ('1') and which could not be opened ('0'), in order. The pod init's own copies
     /// are closed once sent: the executor's are the only ones, so when it closes them at the
     /// end of a container's output journald sees the end of the stream (and logs an
@@ -49,7 +58,7 @@ internal static class PodJournalStreams
     {
         string mask = string.Concat(streams.Select(s => s is null ? '0' : '1'));
         int[] fds = [.. streams.OfType<SafeFileHandle>().Select(s => (int)s.DangerousGetHandle())];
-        control.Send($"setup-done {mask}", fds);
+        control.Send($"journal-streams {mask}", fds);
         foreach (SafeFileHandle? stream in streams)
         {
             stream?.Dispose();

@@ -13,11 +13,12 @@ namespace PodUnits.Runtime.Init;
 internal static class PodJournald
 {
     private static readonly string[] Candidates = ["/lib/systemd/systemd-journald", "/usr/lib/systemd/systemd-journald"];
-    public const string Socket = "/run/systemd/journal/socket";
+    public const string StreamSocket = "/run/systemd/journal/stdout";
 
-    /// <summary>Starts journald and waits (up to 3 s) for its socket; returns its PID, or 0
-    /// when there is no journald binary (then only the host journal has the lines).</summary>
-    public static int Start()
+    /// <summary>Starts journald; returns its PID, or 0 when there is no journald binary (then
+    /// only the host journal has the lines). It is not waited for: the containers start
+    /// while it opens its journal (<see cref="WaitForSocket"/>).</summary>
+    public static int Spawn()
     {
         string? binary = Candidates.FirstOrDefault(File.Exists);
         if (binary is null)
@@ -33,21 +34,25 @@ internal static class PodJournald
         Directory.CreateDirectory("/run/systemd/journal");
         File.WriteAllText("/run/systemd/journal/flushed", "");
         int devNull = Check.Io(LibcExtra.open("/dev/null", LibcExtra.O_CLOEXEC | 2, 0), "open", "/dev/null");
-        int pid;
         try
         {
-            pid = Spawner.Spawn(binary, ["systemd-journald"], [$"PATH={Plan.CommandResolver.DefaultPath}"],
+            return Spawner.Spawn(binary, ["systemd-journald"], [$"PATH={Plan.CommandResolver.DefaultPath}"],
                 [(devNull, 0), (devNull, 1), (devNull, 2)], newSession: true);
         }
         finally
         {
             LibcExtra.close(devNull);
         }
-        for (int i = 0; i < 300 && !File.Exists(Socket); i++)
+    }
+
+    /// <summary>Waits (up to 3 s) until journald listens on its stream socket, the last one it binds.</summary>
+    public static bool WaitForSocket()
+    {
+        for (int i = 0; i < 3000 && !File.Exists(StreamSocket); i++)
         {
-            Thread.Sleep(5);
+            Thread.Sleep(1);
         }
-        return pid;
+        return File.Exists(StreamSocket);
     }
 
     /// <summary>SIGKILL to every process of the pod but PID 1 and journald (this /proc is the pod's).</summary>

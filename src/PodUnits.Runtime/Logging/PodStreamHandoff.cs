@@ -5,16 +5,16 @@ namespace PodUnits.Runtime.Logging;
 
 /// <summary>
 /// The executor's side of the pod journald's streams (Init/PodJournalStreams.cs): takes the
-/// descriptors that came with the pod init's setup-done and hands each to the forwarder of
-/// its container stream. They arrive before any container may exec, so a forwarder's first
-/// chunk finds its stream there.
+/// descriptors that came with the pod init's journal-streams message and hands each to the
+/// forwarder of its container stream. They may come after the containers started (the pod's
+/// journald starts alongside them): a forwarder's first chunk waits for its stream.
 /// </summary>
 public sealed class PodStreamHandoff : IDisposable
 {
     private readonly ManualResetEventSlim _taken = new();
     private SafeFileHandle?[] _streams = [];
 
-    /// <summary>Takes the descriptors that came with setup-done; <paramref name="mask"/> has a
+    /// <summary>Takes the descriptors that came with journal-streams; <paramref name="mask"/> has a
     /// '1' for each stream that came, in order, '0' for one the pod init could not open.</summary>
     public void Accept(string mask, int[] fds)
     {
@@ -37,7 +37,7 @@ public sealed class PodStreamHandoff : IDisposable
         _taken.Set();
     }
 
-    /// <summary>Setup failed before any stream was reported: nobody waits for them.</summary>
+    /// <summary>The pod init failed or is gone before reporting streams: nobody waits for them.</summary>
     public void Abandon() => _taken.Set();
 
     /// <summary>The stream at <paramref name="index"/> (2i stdout, 2i+1 stderr of container i); the caller owns it.</summary>
