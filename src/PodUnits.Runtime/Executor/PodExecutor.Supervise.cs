@@ -151,7 +151,9 @@ public sealed partial class PodExecutor
         }).ConfigureAwait(false);
     }
 
-    private async Task CleanUpAsync(SystemdManager systemd, bool registered)
+    /// <summary>On every way out: the pod init gone, its output forwarded, the machine
+    /// unregistered (when it was registered: then <paramref name="systemd"/> is there).</summary>
+    private async Task CleanUpAsync(SystemdManager? systemd, bool registered)
     {
         if (_initPid > 0 && LibcExtra.waitpid(_initPid, out _, LibcExtra.WNOHANG) == 0)
         {
@@ -167,7 +169,7 @@ public sealed partial class PodExecutor
         {
             WaitForJournal(); // streams name their unit in their header; datagrams do not
         }
-        if (registered)
+        if (registered && systemd is not null)
         {
             await (_unregistering ?? UnregisterMachineAsync(systemd)).ConfigureAwait(false);
         }

@@ -187,23 +187,34 @@ public sealed partial class PodExecutor : IDisposable
 
     private async Task<int> RunAsync()
     {
-        await using SystemdManager systemd = await SystemdManager.ConnectAsync().ConfigureAwait(false);
+        _notify.Status("preparing");
+        // The bus connection, the machine registration and the unit's log fields are asked
+        // for while the pod init sets the pod up: each takes milliseconds of waiting.
+        Task<SystemdManager> connecting = SystemdManager.ConnectAsync();
+        SystemdManager? systemd = null;
         bool registered = false;
         try
         {
-            _notify.Status("preparing");
-            (string? unit, IReadOnlyList<KeyValuePair<string, string>> unitFields) = await OwnLogFieldsAsync(systemd).ConfigureAwait(false);
-            StartPodInit(_planPath, unit, unitFields);
+            List<int> outputs = StartPodInit(_planPath);
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
-            await systemd.Machines.RegisterMachineAsync(_plan.Name, MachineId.Parse(_plan.MachineId), "podunits", "container",
-                (uint)_initPid, "/").ConfigureAwait(false);
+            systemd = await connecting.ConfigureAwait(false);
+            Task registering = systemd.Machines.RegisterMachineAsync(_plan.Name, MachineId.Parse(_plan.MachineId), "podunits",
+                "container", (uint)_initPid, "/");
+            (string? unit, IReadOnlyList<KeyValuePair<string, string>> unitFields) = await OwnLogFieldsAsync(systemd).ConfigureAwait(false);
+            StartForwarders(outputs, unit, unitFields);
+            await registering.ConfigureAwait(false);
             registered = true;
             return await SuperviseAsync(systemd).ConfigureAwait(false);
         }
         finally
         {
             await CleanUpAsync(systemd, registered).ConfigureAwait(false);
+            systemd ??= connecting.IsCompletedSuccessfully ? connecting.Result : null; // the pod init failed to start
+            if (systemd is not null)
+            {
+                await systemd.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
@@ -227,7 +238,9 @@ public sealed partial class PodExecutor : IDisposable
         }
     }
 
-    private void StartPodInit(string planPath, string? unit, IReadOnlyList<KeyValuePair<string, string>> unitFields)
+    /// <summary>Spawns the pod init with its control socket and the containers' output
+    /// pipes; returns the pipes' read ends (2i stdout, 2i+1 stderr of container i).</summary>
+    private List<int> StartPodInit(string planPath)
     {
         (int controlMine, int controlTheirs) = Spawner.SocketPair();
         var fds = new List<(int, int)> { (0, 0), (1, 1), (2, 2), (controlTheirs, PodInit.ControlFd) };
@@ -257,19 +270,6 @@ public sealed partial class PodExecutor : IDisposable
         }
         PodState.WritePids(_plan.Name, Environment.ProcessId, _initPid);
         _control = new ControlChannel(controlMine);
-        var routes = new LogRoutes(_plan.Name, _plan.MachineId, unit, unitFields, _podStreams);
-        for (int i = 0; i < _plan.Containers.Count; i++)
-        {
-            ContainerPlan container = _plan.Containers[i];
-            _datagramsToHost |= !routes.HostStream(container);
-            for (int stream = 0; stream < 2; stream++)
-            {
-                var forwarder = new LogForwarder(readEnds[(2 * i) + stream], $"{container.Name} {(stream == 1 ? "stderr" : "stdout")}",
-                    routes.TargetsFor(container, i, stderr: stream == 1));
-                forwarder.Start();
-                _forwarders.Add(forwarder);
-            }
-        }
         new Thread(() =>
         {
             while (_control.Receive(out int[] fds) is { } words)
@@ -287,6 +287,26 @@ public sealed partial class PodExecutor : IDisposable
             _podStreams.Abandon(); // the pod init is gone: no forwarder may wait for streams
             _events.Writer.TryComplete();
         }) { IsBackground = true, Name = "control" }.Start();
+        return readEnds;
+    }
+
+    /// <summary>One forwarder per container stream; nothing is lost before they start (the
+    /// lines wait in the pipes).</summary>
+    private void StartForwarders(List<int> outputs, string? unit, IReadOnlyList<KeyValuePair<string, string>> unitFields)
+    {
+        var routes = new LogRoutes(_plan.Name, _plan.MachineId, unit, unitFields, _podStreams);
+        for (int i = 0; i < _plan.Containers.Count; i++)
+        {
+            ContainerPlan container = _plan.Containers[i];
+            _datagramsToHost |= !routes.HostStream(container);
+            for (int stream = 0; stream < 2; stream++)
+            {
+                var forwarder = new LogForwarder(outputs[(2 * i) + stream], $"{container.Name} {(stream == 1 ? "stderr" : "stdout")}",
+                    routes.TargetsFor(container, i, stderr: stream == 1));
+                forwarder.Start();
+                _forwarders.Add(forwarder);
+            }
+        }
     }
 
     /// <summary>systemctl stop, machinectl terminate: the containers get their SIGTERM from
