@@ -165,7 +165,7 @@ public sealed partial class PodExecutor
         {
             f.Join(TimeSpan.FromSeconds(10));
         }
-        if (_datagramsToHost)
+        if (_forwarders.Any(f => f.SentDatagrams))
         {
             WaitForJournal(); // streams name their unit in their header; datagrams do not
         }

@@ -36,7 +36,6 @@ public sealed partial class PodExecutor : IDisposable
     private readonly Dictionary<string, int> _exits = new(StringComparer.Ordinal);
     private ControlChannel? _control;
     private readonly PodStreamHandoff _podStreams = new();
-    private bool _datagramsToHost;
     private int _initPid;
     private volatile bool _stopping;
     private int _stopSignalled;
@@ -298,7 +297,6 @@ public sealed partial class PodExecutor : IDisposable
         for (int i = 0; i < _plan.Containers.Count; i++)
         {
             ContainerPlan container = _plan.Containers[i];
-            _datagramsToHost |= !routes.HostStream(container);
             for (int stream = 0; stream < 2; stream++)
             {
                 var forwarder = new LogForwarder(outputs[(2 * i) + stream], $"{container.Name} {(stream == 1 ? "stderr" : "stdout")}",

@@ -29,6 +29,9 @@ public sealed class DatagramLogTarget : LogTarget
 
     public override string Description => _journal.SocketPath;
 
+    /// <summary>Whether at least one entry went out.</summary>
+    public bool Sent { get; private set; }
+
     protected override void Write(ReadOnlySpan<byte> chunk) => _splitter.Feed(chunk, Emit);
 
     protected override void Finish() => _splitter.Flush(Emit);
@@ -51,5 +54,6 @@ public sealed class DatagramLogTarget : LogTarget
         }
         _entry.Add("MESSAGE", message.Span);
         _journal.Send(_entry);
+        Sent = true;
     }
 }

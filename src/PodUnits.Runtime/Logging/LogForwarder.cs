@@ -12,14 +12,20 @@ namespace PodUnits.Runtime.Logging;
 public sealed class LogForwarder
 {
     private readonly Thread _thread;
+    private readonly IReadOnlyList<LogTarget> _targets;
 
     public LogForwarder(int pipeFd, string name, IReadOnlyList<LogTarget> targets)
     {
         ArgumentNullException.ThrowIfNull(targets);
+        _targets = targets;
         _thread = new Thread(() => Pump(pipeFd, targets)) { IsBackground = true, Name = $"log {name}" };
     }
 
     public void Start() => _thread.Start();
+
+    /// <summary>Whether any line went as a datagram: journald attributes those to a unit only
+    /// while their sender lives, so the executor waits for journald before it exits.</summary>
+    public bool SentDatagrams => _targets.Any(t => t is DatagramLogTarget { Sent: true });
 
     /// <summary>Waits until the stream ended (every writer closed it) and all of it was passed on.</summary>
     public bool Join(TimeSpan timeout) => _thread.Join(timeout);
