@@ -41,7 +41,7 @@ public sealed partial class PodExecutor
                     Log(failure);
                     break;
                 case ["ready"]:
-                    if (!_stopping)
+                    if (!Stopping)
                     {
                         _notify.Ready($"running {_plan.Containers.Count(c => !c.Init)} container(s)");
                     }
@@ -120,7 +120,7 @@ public sealed partial class PodExecutor
             {
                 await Task.Delay(TimeSpan.FromSeconds(delay)).ConfigureAwait(false);
             }
-            while (pending.Count > 0 && !_stopping)
+            while (pending.Count > 0 && !Stopping)
             {
                 pending.RemoveAll(c => ReadinessProbes.Check(c.Readiness!, pids[c.Name], c));
                 if (pending.Count > 0)
@@ -134,7 +134,7 @@ public sealed partial class PodExecutor
 
     private void ReportStatus()
     {
-        if (_stopping)
+        if (Stopping)
         {
             return;
         }
@@ -152,7 +152,8 @@ public sealed partial class PodExecutor
     }
 
     /// <summary>On every way out: the pod init gone, its output forwarded, the machine
-    /// unregistered (when it was registered: then <paramref name="systemd"/> is there).</summary>
+    /// unregistered (when it was registered: then <paramref name="systemd"/> is there). The
+    /// name and the image pins are released by <see cref="RunPlanAsync"/>.</summary>
     private async Task CleanUpAsync(SystemdManager? systemd, bool registered)
     {
         if (_initPid > 0 && LibcExtra.waitpid(_initPid, out _, LibcExtra.WNOHANG) == 0)
@@ -173,7 +174,6 @@ public sealed partial class PodExecutor
         {
             await (_unregistering ?? UnregisterMachineAsync(systemd)).ConfigureAwait(false);
         }
-        PodState.Release(_plan.Name);
     }
 
     private async Task UnregisterMachineAsync(SystemdManager systemd)

@@ -37,7 +37,6 @@ public sealed partial class PodExecutor : IDisposable
     private ControlChannel? _control;
     private readonly PodStreamHandoff _podStreams = new();
     private int _initPid;
-    private volatile bool _stopping;
     private int _stopSignalled;
     private Task? _unregistering;
 
@@ -108,7 +107,6 @@ public sealed partial class PodExecutor : IDisposable
         string stage1 = Stage1.Locate();
         PodState.Claim(pod.Name); // a busy name fails here, before anything of the running pod is touched
         ImageStore store = ImageStore.Open();
-        PodPlan? plan = null;
         bool pinned = false;
         try
         {
@@ -118,7 +116,7 @@ public sealed partial class PodExecutor : IDisposable
             pinned = true;
             Dictionary<string, ContainerImage> images = await ContainerImages.ResolveAsync(pod, store, text => SdNotify.Default.Status(text))
                 .ConfigureAwait(false);
-            plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
+            PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
             plan.ImageStoreRoot = store.Root;
             string planPath = PodState.Prepare(plan, JsonSerializer.Serialize(plan, PlanJsonContext.Default.PodPlan));
             Stage1.Exec(stage1, planPath); // returns only by throwing
@@ -307,6 +305,9 @@ public sealed partial class PodExecutor : IDisposable
         }
     }
 
+    /// <summary>Set once a stop signal came: no READY, no STATUS updates, no more probing.</summary>
+    private bool Stopping => Volatile.Read(ref _stopSignalled) != 0;
+
     /// <summary>systemctl stop, machinectl terminate: the containers get their SIGTERM from
     /// here at once, not after a trip through the supervision loop (stop latency).</summary>
     private void OnStopSignal(PosixSignalContext context)
@@ -316,7 +317,6 @@ public sealed partial class PodExecutor : IDisposable
         {
             return;
         }
-        _stopping = true;
         _control?.Send("stop");
         _notify.Stopping();
         _notify.Status("stopping");

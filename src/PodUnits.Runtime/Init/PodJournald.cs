@@ -45,7 +45,9 @@ internal static class PodJournald
         }
     }
 
-    /// <summary>Waits (up to 3 s) until journald listens on its stream socket, the last one it binds.</summary>
+    /// <summary>Waits (up to 3 s) until journald's stream socket exists (the one the
+    /// containers' streams connect to; PodJournalStreams retries the short gap between its
+    /// bind and listen).</summary>
     public static bool WaitForSocket()
     {
         for (int i = 0; i < 3000 && !File.Exists(StreamSocket); i++)

@@ -53,12 +53,13 @@ public sealed class LogRoutes
         ArgumentNullException.ThrowIfNull(container);
         string name = container.Name;
         JournalPriority priority = stderr ? JournalPriority.Error : JournalPriority.Informational;
-        LogTarget host = HostStream(container)
+        IReadOnlyList<KeyValuePair<string, string>> perLine = FieldsPerLine(container);
+        LogTarget host = _unitName is not null && perLine.Count == 0
             ? new StreamLogTarget(JournalStream.DefaultSocketPath,
                 () => JournalStream.OpenHandle(name, priority, unitId: _unitName))
             : new DatagramLogTarget(JournalClient.Shared,
                 [new("SYSLOG_IDENTIFIER", name), new("PRIORITY", ((int)priority).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                 .. FieldsPerLine(container)]);
+                 .. perLine]);
         LogTarget pod = new StreamLogTarget($"of pod {_podName}", () => _podStreams.Get((2 * index) + (stderr ? 1 : 0)));
         return [host, pod];
     }

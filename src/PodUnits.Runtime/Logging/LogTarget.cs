@@ -49,13 +49,13 @@ public abstract class LogTarget : IDisposable
     {
     }
 
-    private delegate void Action(LogTarget target, ReadOnlySpan<byte> chunk);
+    private delegate void TargetCall(LogTarget target, ReadOnlySpan<byte> chunk);
 
-    private static void Guard(LogTarget target, ReadOnlySpan<byte> chunk, Action action)
+    private static void Guard(LogTarget target, ReadOnlySpan<byte> chunk, TargetCall call)
     {
         try
         {
-            action(target, chunk);
+            call(target, chunk);
         }
         catch (Exception e) when (e is PodUnitsException or IOException)
         {

@@ -62,8 +62,8 @@ public sealed partial class SystemdManager
             return [];
         }
         string path = await LoadUnitAsync(unitName);
-        VariantValue value = await BusCalls.GetAsync(_connection, Destination, path, "org.freedesktop.systemd1.Service",
-            "LogExtraFields", Subject(unitName));
+        VariantValue value = await BusCalls.GetAsync(_connection, Destination, path, TypeInterface(unitName)!, "LogExtraFields",
+            Subject(unitName));
         var fields = new List<KeyValuePair<string, string>>();
         for (int i = 0; i < value.Count; i++)
         {
