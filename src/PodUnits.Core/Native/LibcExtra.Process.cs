@@ -85,6 +85,7 @@ public static unsafe partial class LibcExtra
     public static partial int setresuid(uint ruid, uint euid, uint suid);
 
     public const int PR_SET_NO_NEW_PRIVS = 38;
+    public const int PR_CAPBSET_READ = 23;
     public const int PR_CAPBSET_DROP = 24;
     public const int PR_CAP_AMBIENT = 47;
     public const int PR_CAP_AMBIENT_CLEAR_ALL = 4;

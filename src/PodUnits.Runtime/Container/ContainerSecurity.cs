@@ -32,8 +32,11 @@ internal static unsafe class ContainerSecurity
         Check.Io(LibcExtra.setresuid(c.Uid, c.Uid, c.Uid), "setresuid");
         if (c.Uid == 0)
         {
+            // Only what the bounding set still holds: pod@.service itself takes some away from
+            // everything it runs (CAP_SYS_MODULE, CAP_SYSLOG), privileged containers included,
+            // and asking for more than the bounding set allows fails the whole capset.
             ulong mask = 0;
-            foreach (int cap in c.Capabilities.Where(cap => cap <= last))
+            foreach (int cap in c.Capabilities.Where(cap => cap <= last && LibcExtra.prctl(LibcExtra.PR_CAPBSET_READ, (ulong)cap, 0, 0, 0) == 1))
             {
                 mask |= 1UL << cap;
             }
