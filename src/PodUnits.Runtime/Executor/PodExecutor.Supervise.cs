@@ -16,6 +16,7 @@ public sealed partial class PodExecutor
     private async Task<int> SuperviseAsync(SystemdManager systemd)
     {
         string? failure = null;
+        bool finishing = false;
         await foreach (string[] words in _events.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             switch (words)
@@ -46,29 +47,25 @@ public sealed partial class PodExecutor
                         _notify.Ready($"running {_plan.Containers.Count(c => !c.Init)} container(s)");
                     }
                     break;
-                case ["drain", ..]:
-                    // Every container is gone: the machine can go while the pod's journald
-                    // writes its last lines (it would otherwise be the last step of a stop).
-                    _unregistering ??= UnregisterMachineAsync(systemd);
-                    _ = Task.Run(() =>
+                case ["finishing", ..] or [OutputEndedEvent]:
+                    finishing |= words[0] == "finishing";
+                    // Every container is gone and its output forwarded: the machine can go
+                    // while the pod's journald writes its last lines (it would otherwise be
+                    // the last step of a stop).
+                    if (finishing && Volatile.Read(ref _streamsOpen) == 0)
                     {
-                        foreach (LogForwarder f in _forwarders)
-                        {
-                            f.Join(TimeSpan.FromSeconds(8));
-                        }
-                        _control?.Send("drained");
-                    });
+                        _unregistering ??= UnregisterMachineAsync(systemd);
+                    }
                     break;
                 default:
                     break;
             }
         }
-        int status = await WaitForPodInitAsync().ConfigureAwait(false);
         if (failure is not null)
         {
             throw new PodUnitsException($"pod {_plan.Name}", failure);
         }
-        return status;
+        return _initStatus;
     }
 
     /// <summary>Moves a just-started container into its scope, then lets it exec.</summary>
@@ -142,13 +139,19 @@ public sealed partial class PodExecutor
         _notify.Status($"{running} container(s) running, {_exits.Count} exited");
     }
 
-    private async Task<int> WaitForPodInitAsync()
+    /// <summary>
+    /// A container stream ended (on its forwarder's thread). When the last one has, nothing
+    /// more can reach the pod's journald from here: "drained" tells the pod init it may stop
+    /// it, sent at once rather than on request, because the pod init waits for it on the
+    /// way out of every stop.
+    /// </summary>
+    private void OnStreamEnded()
     {
-        return await Task.Run(() =>
+        if (Interlocked.Decrement(ref _streamsOpen) == 0)
         {
-            int r = LibcExtra.waitpid(_initPid, out int status, 0);
-            return r == _initPid ? Spawner.ExitCodeOf(status) : 1;
-        }).ConfigureAwait(false);
+            _control?.Send("drained");
+            _events.Writer.TryWrite([OutputEndedEvent]);
+        }
     }
 
     /// <summary>On every way out: the pod init gone, its output forwarded, the machine

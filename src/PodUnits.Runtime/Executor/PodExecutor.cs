@@ -37,6 +37,12 @@ public sealed partial class PodExecutor : IDisposable
     private ControlChannel? _control;
     private readonly PodStreamHandoff _podStreams = new();
     private int _initPid;
+    /// <summary>The pod init's exit code, set by the control thread once it is gone.</summary>
+    private int _initStatus = 1;
+    /// <summary>Container output streams not yet at their end.</summary>
+    private int _streamsOpen;
+    /// <summary>An event of the executor's own on <see cref="_events"/>: every stream ended.</summary>
+    private const string OutputEndedEvent = "output-ended";
     private int _stopSignalled;
     private Task? _unregistering;
 
@@ -282,6 +288,11 @@ public sealed partial class PodExecutor : IDisposable
                 _events.Writer.TryWrite(words);
             }
             _podStreams.Abandon(); // the pod init is gone: no forwarder may wait for streams
+            // Reaped here, on this thread, so the supervision loop ends with the status in hand.
+            if (LibcExtra.waitpid(_initPid, out int status, 0) == _initPid)
+            {
+                _initStatus = Spawner.ExitCodeOf(status);
+            }
             _events.Writer.TryComplete();
         }) { IsBackground = true, Name = "control" }.Start();
         return readEnds;
@@ -292,13 +303,14 @@ public sealed partial class PodExecutor : IDisposable
     private void StartForwarders(List<int> outputs, string? unit, IReadOnlyList<KeyValuePair<string, string>> unitFields)
     {
         var routes = new LogRoutes(_plan.Name, _plan.MachineId, unit, unitFields, _podStreams);
+        _streamsOpen = 2 * _plan.Containers.Count;
         for (int i = 0; i < _plan.Containers.Count; i++)
         {
             ContainerPlan container = _plan.Containers[i];
             for (int stream = 0; stream < 2; stream++)
             {
                 var forwarder = new LogForwarder(outputs[(2 * i) + stream], $"{container.Name} {(stream == 1 ? "stderr" : "stdout")}",
-                    routes.TargetsFor(container, i, stderr: stream == 1));
+                    routes.TargetsFor(container, i, stderr: stream == 1), OnStreamEnded);
                 forwarder.Start();
                 _forwarders.Add(forwarder);
             }

@@ -228,12 +228,14 @@ public sealed class PodInit : IDisposable
                 Monitor.Wait(_lock, TimeSpan.FromMilliseconds(100));
             }
             // The executor forwards the containers' last lines to our journald too: wait
-            // until it has, then stop journald cleanly (SIGTERM syncs its files).
+            // until it has (it says "drained" once every output pipe ended, which our own
+            // copies of the pipes of containers never started would prevent), then stop
+            // journald cleanly (SIGTERM syncs its files).
             foreach (int fd in _outputFds.ToArray())
             {
                 CloseOutput(fd);
             }
-            _control.Send("drain");
+            _control.Send("finishing");
             DateTime drainDeadline = DateTime.UtcNow.AddSeconds(10);
             while (!_drained && DateTime.UtcNow < drainDeadline)
             {

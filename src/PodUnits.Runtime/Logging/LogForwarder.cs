@@ -14,11 +14,23 @@ public sealed class LogForwarder
     private readonly Thread _thread;
     private readonly IReadOnlyList<LogTarget> _targets;
 
-    public LogForwarder(int pipeFd, string name, IReadOnlyList<LogTarget> targets)
+    /// <param name="ended">Called on the forwarder's thread once the stream ended and all of
+    /// it was passed on (or forwarding failed).</param>
+    public LogForwarder(int pipeFd, string name, IReadOnlyList<LogTarget> targets, Action? ended = null)
     {
         ArgumentNullException.ThrowIfNull(targets);
         _targets = targets;
-        _thread = new Thread(() => Pump(pipeFd, targets)) { IsBackground = true, Name = $"log {name}" };
+        _thread = new Thread(() =>
+        {
+            try
+            {
+                Pump(pipeFd, targets);
+            }
+            finally
+            {
+                ended?.Invoke();
+            }
+        }) { IsBackground = true, Name = $"log {name}" };
     }
 
     public void Start() => _thread.Start();
