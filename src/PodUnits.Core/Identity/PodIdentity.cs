@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace PodUnits.Core.Identity;
@@ -23,7 +22,7 @@ public static class PodIdentity
     {
         ArgumentNullException.ThrowIfNull(podName);
         byte[] key = Convert.FromHexString(CheckHex32(hostMachineId));
-        byte[] hash = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"podunits-pod:{podName}"));
+        byte[] hash = Sha256.HmacHashData(key, Encoding.UTF8.GetBytes($"podunits-pod:{podName}"));
         Span<byte> id = hash.AsSpan(0, 16);
         id[6] = (byte)((id[6] & 0x0F) | 0x40);
         id[8] = (byte)((id[8] & 0x3F) | 0x80);
@@ -33,7 +32,7 @@ public static class PodIdentity
     /// <summary>CONTAINER_ID_FULL: 64 hex digits, stable for a pod and container name, as
     /// podman's journald fields carry them; CONTAINER_ID is its first 12.</summary>
     public static string ContainerIdFull(string podId, string container) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{podId}/{container}")));
+        Convert.ToHexStringLower(Sha256.HashData(Encoding.UTF8.GetBytes($"{podId}/{container}")));
 
     /// <summary>
     /// The journal fields DESIGN.md puts on every line of a container, beyond MESSAGE,
