@@ -330,7 +330,6 @@ public sealed partial class PodExecutor : IDisposable
             return;
         }
         _control?.Send("stop");
-        _notify.Stopping();
-        _notify.Status("stopping");
+        _notify.Stopping("stopping");
     }
 }

@@ -33,8 +33,9 @@ public sealed class SdNotify
     /// <summary>STATUS=: a line shown by `systemctl status`.</summary>
     public bool Status(string status) => Notify($"STATUS={status}");
 
-    /// <summary>STOPPING=1: shutdown has begun.</summary>
-    public bool Stopping() => Notify("STOPPING=1");
+    /// <summary>STOPPING=1: shutdown has begun; with a STATUS= line in the same datagram,
+    /// so systemd updates the unit (and tells its D-Bus watchers) once, not twice.</summary>
+    public bool Stopping(string? status = null) => Notify(status is null ? "STOPPING=1" : $"STOPPING=1\nSTATUS={status}");
 
     /// <summary>MAINPID=: the main process of the service is another process.</summary>
     public bool MainPid(int pid) => Notify($"MAINPID={pid}");

@@ -23,6 +23,8 @@ public sealed class SdNotifyTests
             Assert.Equal("STATUS=pulling busybox", Receive(listener));
             Assert.True(notify.Stopping());
             Assert.Equal("STOPPING=1", Receive(listener));
+            Assert.True(notify.Stopping("stopping 2 containers"));
+            Assert.Equal("STOPPING=1\nSTATUS=stopping 2 containers", Receive(listener));
             Assert.True(notify.MainPid(4242));
             Assert.Equal("MAINPID=4242", Receive(listener));
             Assert.True(notify.ExtendTimeout(30_000_000));
