@@ -7,13 +7,15 @@ namespace PodUnits.Runtime.Init;
 /// <summary>
 /// What the pod init prepares in the pod's fresh namespaces before any container starts:
 /// private mounts, its own /proc, a private /run holding the plan and the files every
-/// container shares (/etc/hostname, hosts, resolv.conf), memory volumes, the hostname and lo.
+/// container shares (/etc/hostname, hosts, resolv.conf), the pod's journal and os-release,
+/// memory volumes, the hostname and lo.
 /// </summary>
 internal static unsafe class PodInitSetup
 {
     /// <summary>Inside the pod's /run: the plan and shared files for container-start.</summary>
     public const string PodRun = "/run/podunits";
     public const string PlanPath = PodRun + "/plan.json";
+    private static readonly string[] OsReleasePaths = ["/usr/lib/os-release", "/etc/os-release"];
 
     public static void Prepare(PodPlan plan, string planJson)
     {
@@ -28,6 +30,7 @@ internal static unsafe class PodInitSetup
         File.WriteAllText($"{PodRun}/etc/hosts", HostsFile(plan));
         File.WriteAllText($"{PodRun}/etc/resolv.conf", plan.ResolvConf ?? hostResolv);
         PodJournal(plan);
+        PodOsRelease(plan);
         foreach (EmptyDirPlan v in plan.EmptyDirs.Where(v => v.Memory))
         {
             Directory.CreateDirectory(v.Path);
@@ -71,6 +74,31 @@ internal static unsafe class PodInitSetup
         Directory.CreateDirectory(inside);
         Check.Io(LibcExtra.mount(staging, inside, null, LibcExtra.MS_BIND, null), "mount bind", inside);
         Check.Io(LibcExtra.umount2(staging, LibcExtra.MNT_DETACH), "umount2", staging);
+    }
+
+    /// <summary>
+    /// machined describes a container by the os-release(5) it finds under the leader's root
+    /// (`machinectl list` OS and VERSION, `machinectl status` OS:). The leader is this pod
+    /// init, whose root is the host's, so the pod would pass for the host's distribution;
+    /// in the pod's mount namespace the file says what the pod is instead. The containers
+    /// see their images' own os-release.
+    /// </summary>
+    private static void PodOsRelease(PodPlan plan)
+    {
+        string file = $"{PodRun}/os-release";
+        File.WriteAllText(file, OsRelease(plan));
+        // /etc/os-release is usually a link to /usr/lib/os-release; a mount on a link lands
+        // on its target, so binding both covers either layout.
+        foreach (string path in OsReleasePaths.Where(File.Exists))
+        {
+            Check.Io(LibcExtra.mount(file, path, null, LibcExtra.MS_BIND, null), "mount bind", path);
+        }
+    }
+
+    public static string OsRelease(PodPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return $"NAME=\"PodUnits\"\nID=podunits\nVARIANT=\"pod\"\nVARIANT_ID=pod\nPRETTY_NAME=\"PodUnits pod {plan.Name}\"\n";
     }
 
     public static string HostsFile(PodPlan plan)

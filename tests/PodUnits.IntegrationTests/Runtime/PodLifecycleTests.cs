@@ -26,6 +26,10 @@ public sealed class PodLifecycleTests
         Assert.Contains("Class=container", machine.Output, StringComparison.Ordinal);
         Assert.Contains("Service=podunits", machine.Output, StringComparison.Ordinal);
         string leader = machine.Output.Split('\n').Single(l => l.StartsWith("Leader=", StringComparison.Ordinal))[7..];
+        // machined reads os-release under the leader's root: the pod, not the host's distribution.
+        Assert.Contains("OS: PodUnits pod rt-hello", PodHarness.Run("machinectl", "status", "rt-hello", "--no-pager").Output, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^rt-hello\s+container\s+podunits\s+podunits\s", PodHarness.Run("machinectl", "list", "--no-legend").Output);
+        Assert.NotEqual(File.ReadAllText("/etc/os-release"), PodHarness.Run("nsenter", "-t", leader, "-m", "cat", "/etc/os-release").Output);
         var inside = PodHarness.Run("nsenter", "-t", leader, "-a", "sh", "-c", "hostname; cat /proc/1/comm; cat /proc/1/cmdline | tr '\\0' ' '");
         Assert.Equal(["rt-hello", "podunits-stage1", "podunits-stage1 pod-init /run/podunits/state/rt-hello/plan.json "],
             inside.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
