@@ -43,3 +43,8 @@ install -d -m 0700 "$d/var/lib/podunits"
 if [ ! -e "$d/etc/podunits/registries.yaml" ]; then
     install -D -m 0644 packaging/registries.yaml "$d/etc/podunits/registries.yaml"
 fi
+# Installed on this system (not staged for a package, whose scripts do it): rebuild
+# journald's catalog, so `journalctl -x` explains PodUnits' messages.
+if [ -z "$destdir" ] && command -v journalctl >/dev/null; then
+    journalctl --update-catalog >/dev/null 2>&1 || echo "install.sh: journalctl --update-catalog failed; journalctl -x will not explain PodUnits' messages" >&2
+fi

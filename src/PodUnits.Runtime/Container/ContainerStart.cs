@@ -11,17 +11,30 @@ namespace PodUnits.Runtime.Container;
 /// The last step before a container runs (hidden verb <c>container-start</c>, spawned by the
 /// pod init in the pod's namespaces): wait until the executor has put this process into the
 /// container's scope (fd 3), build the container's mount namespace and root, drop privileges
-/// and execve the container's command. Everything from unshare to execve runs on one thread:
-/// unshare(CLONE_NEWNS) and capabilities are per thread, and execve keeps that thread's.
+/// and execve the container's command. Fd 4 tells the pod init how that went: it is
+/// close-on-exec, so a successful execve closes it with nothing written (the container runs:
+/// READY may follow), while every failure writes one byte to it first. Everything from
+/// unshare to execve runs on one thread: unshare(CLONE_NEWNS) and capabilities are per
+/// thread, and execve keeps that thread's.
 /// </summary>
 public static unsafe class ContainerStart
 {
     public const int SyncFd = 3;
+    public const int ExecFd = 4;
     public const int SetupFailed = 125;
     public const int NotExecutable = 126;
     public const int NotFound = 127;
 
     public static int Run(string planPath, string containerName)
+    {
+        Check.Io(LibcExtra.fcntl(ExecFd, LibcExtra.F_SETFD, LibcExtra.FD_CLOEXEC), "fcntl F_SETFD");
+        int code = SetUpAndExec(planPath, containerName); // returns only when the container could not start
+        byte failed = 1;
+        LibcExtra.write(ExecFd, &failed, 1);
+        return code;
+    }
+
+    private static int SetUpAndExec(string planPath, string containerName)
     {
         PodPlan pod = JsonSerializer.Deserialize(File.ReadAllText(planPath), PlanJsonContext.Default.PodPlan)!;
         ContainerPlan c = pod.Containers.Single(x => x.Name == containerName);

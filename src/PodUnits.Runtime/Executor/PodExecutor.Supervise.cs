@@ -27,27 +27,42 @@ public sealed partial class PodExecutor
                 case ["started", string name, string pidText]:
                     failure ??= await PlaceAsync(systemd, name, int.Parse(pidText, CultureInfo.InvariantCulture)).ConfigureAwait(false);
                     break;
+                case ["running", string name]:
+                    _execd.Add(name);
+                    StartReadinessWatchOnce();
+                    break;
                 case ["exited", string name, string codeText]:
                     int code = int.Parse(codeText, CultureInfo.InvariantCulture);
                     _exits[name] = code;
+                    StartReadinessWatchOnce();
                     if (!_plan.Interactive) // on a terminal the exit status says it
                     {
-                        Log($"container {name} exited with {Describe(code, _plan.Containers.Single(c => c.Name == name))}");
+                        _eventLog?.ContainerExited(name, code, Describe(code, _plan.Containers.Single(c => c.Name == name)),
+                            expected: code is 0 or 128 + 15);
                     }
                     ReportStatus();
                     break;
                 case ["failed", ..]:
                     _podStreams.Abandon();
                     failure ??= string.Join(' ', words[1..]);
-                    Log(failure);
+                    _eventLog?.Failed(failure);
                     break;
                 case ["ready"]:
                     if (!Stopping)
                     {
-                        _notify.Ready($"running {_plan.Containers.Count(c => !c.Init)} container(s)");
+                        int containers = _plan.Containers.Count(c => !c.Init);
+                        _notify.Ready($"running {containers} container(s)");
+                        if (!_plan.Interactive)
+                        {
+                            _eventLog?.Started(containers);
+                        }
                     }
                     break;
                 case ["finishing", ..] or [OutputEndedEvent]:
+                    if (words is ["finishing", "stop", ..] && !_plan.Interactive)
+                    {
+                        _eventLog?.Stopped();
+                    }
                     finishing |= words[0] == "finishing";
                     // Every container is gone and its output forwarded: the machine can go
                     // while the pod's journald writes its last lines (it would otherwise be
@@ -64,6 +79,10 @@ public sealed partial class PodExecutor
         if (failure is not null)
         {
             throw new PodUnitsException($"pod {_plan.Name}", failure);
+        }
+        if (_initStatus is not (0 or PodInit.RebootExitCode) && !_plan.Interactive)
+        {
+            _eventLog?.Failed(DescribeFailure(_initStatus));
         }
         return _initStatus;
     }
@@ -91,18 +110,32 @@ public sealed partial class PodExecutor
         _placed.Add(name);
         _hostPids[name] = hostPid.Value;
         ReportStatus();
-        if (!c.Init && _plan.Containers.Where(x => !x.Init).All(x => _placed.Contains(x.Name)))
-        {
-            StartReadinessWatch();
-        }
         return null;
     }
 
-    /// <summary>READY=1 once every container with a readinessProbe has passed it, probing
-    /// each every periodSeconds; `systemctl start` returns then.</summary>
+    /// <summary>
+    /// Starts the readiness watch once every container (init containers aside) runs its
+    /// command, having exec'd it in its scope (the pod init's "running"), or has already
+    /// ended: from then on `systemctl start` returning means `podunits enter` or a probe
+    /// meets the container's own process, not PodUnits' set-up code.
+    /// </summary>
+    private void StartReadinessWatchOnce()
+    {
+        if (_readinessStarted || !_plan.Containers.Where(c => !c.Init).All(c => _execd.Contains(c.Name) || _exits.ContainsKey(c.Name)))
+        {
+            return;
+        }
+        _readinessStarted = true;
+        StartReadinessWatch();
+    }
+
+    /// <summary>READY=1 once every running container with a readinessProbe has passed it,
+    /// probing each every periodSeconds; `systemctl start` returns then. One that has ended
+    /// already is not waited for: the pod's status will say why.</summary>
     private void StartReadinessWatch()
     {
-        List<ContainerPlan> pending = [.. _plan.Containers.Where(c => !c.Init && c.Readiness is not null)];
+        List<ContainerPlan> pending = [.. _plan.Containers.Where(c => !c.Init && c.Readiness is not null && _hostPids.ContainsKey(c.Name)
+            && !_exits.ContainsKey(c.Name))];
         Dictionary<string, int> pids = new(_hostPids, StringComparer.Ordinal);
         if (pending.Count == 0)
         {
@@ -216,6 +249,14 @@ public sealed partial class PodExecutor
         {
             Log($"journalctl --sync: {e.Message}; the last lines may lack their unit");
         }
+    }
+
+    /// <summary>Why the pod ended with <paramref name="status"/>: the first container that
+    /// exited with it, as the pod init chose it (PodInit.PodExitCode).</summary>
+    private string DescribeFailure(int status)
+    {
+        ContainerPlan? first = _plan.Containers.FirstOrDefault(c => _exits.TryGetValue(c.Name, out int code) && code == status);
+        return first is null ? $"status {status}" : $"container {first.Name} exited with {Describe(status, first)}";
     }
 
     private static string Describe(int code, ContainerPlan c) => code switch

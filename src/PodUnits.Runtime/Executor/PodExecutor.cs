@@ -32,6 +32,9 @@ public sealed partial class PodExecutor : IDisposable
     private readonly SdNotify _notify = SdNotify.Default;
     private readonly List<LogForwarder> _forwarders = [];
     private readonly HashSet<string> _placed = new(StringComparer.Ordinal);
+    /// <summary>Containers that have exec'd their command (the pod init's "running").</summary>
+    private readonly HashSet<string> _execd = new(StringComparer.Ordinal);
+    private bool _readinessStarted;
     private readonly Dictionary<string, int> _hostPids = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _exits = new(StringComparer.Ordinal);
     private ControlChannel? _control;
@@ -45,6 +48,8 @@ public sealed partial class PodExecutor : IDisposable
     private const string OutputEndedEvent = "output-ended";
     private int _stopSignalled;
     private Task? _unregistering;
+    /// <summary>Lifecycle messages; set once the unit's log fields are known, before supervision.</summary>
+    private PodEventLog? _eventLog;
 
     private PodExecutor(PodPlan plan, string planPath)
     {
@@ -205,6 +210,7 @@ public sealed partial class PodExecutor : IDisposable
             Task registering = systemd.Machines.RegisterMachineAsync(_plan.Name, MachineId.Parse(_plan.MachineId), "podunits",
                 "container", (uint)_initPid, "/");
             (string? unit, IReadOnlyList<KeyValuePair<string, string>> unitFields) = await OwnLogFieldsAsync(systemd).ConfigureAwait(false);
+            _eventLog = new PodEventLog(_plan, unit, unitFields);
             StartForwarders(outputs, unit, unitFields);
             await registering.ConfigureAwait(false);
             registered = true;

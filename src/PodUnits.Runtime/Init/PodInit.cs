@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using PodUnits.Core.Native;
+using PodUnits.Runtime.Container;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.Spawning;
 
@@ -124,6 +125,7 @@ public sealed class PodInit : IDisposable
                 return false;
             }
             (int syncRead, int syncWrite) = Spawner.Pipe();
+            (int execRead, int execWrite) = Spawner.Pipe();
             int devNull = Check.Io(LibcExtra.open("/dev/null", LibcExtra.O_CLOEXEC | 2, 0), "open", "/dev/null");
             int pid;
             try
@@ -132,13 +134,19 @@ public sealed class PodInit : IDisposable
                     [Executor.Stage1.FileName, "container-start", PodInitSetup.PlanPath, c.Name],
                     [$"PATH={CommandResolver.DefaultPath}"],
                     _plan.Interactive
-                        ? [(0, 0), (1, 1), (2, 2), (syncRead, 3)]
-                        : [(devNull, 0), (4 + (2 * index), 1), (5 + (2 * index), 2), (syncRead, 3)],
+                        ? [(0, 0), (1, 1), (2, 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)]
+                        : [(devNull, 0), (4 + (2 * index), 1), (5 + (2 * index), 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)],
                     newSession: true);
+            }
+            catch
+            {
+                LibcExtra.close(execRead);
+                throw;
             }
             finally
             {
                 LibcExtra.close(syncRead);
+                LibcExtra.close(execWrite);
                 LibcExtra.close(devNull);
                 // The container holds its output pipes now; our copies would keep them from
                 // ending when it does.
@@ -148,7 +156,27 @@ public sealed class PodInit : IDisposable
             _running[pid] = c;
             _syncFds[c.Name] = syncWrite;
             _control.Send($"started {c.Name} {pid}");
+            new Thread(() => WatchExec(c.Name, execRead)) { IsBackground = true, Name = $"exec {c.Name}" }.Start();
             return true;
+        }
+    }
+
+    /// <summary>Reports "running C" once container-start has exec'd the container's command:
+    /// its close-on-exec end of the pipe closes with nothing written. A byte means it failed
+    /// (its exit says how).</summary>
+    private unsafe void WatchExec(string container, int fd)
+    {
+        byte failed;
+        long n;
+        do
+        {
+            n = LibcExtra.read(fd, &failed, 1);
+        }
+        while (n < 0 && Marshal.GetLastPInvokeError() == 4); // EINTR
+        LibcExtra.close(fd);
+        if (n == 0)
+        {
+            _control.Send($"running {container}");
         }
     }
 
@@ -235,7 +263,7 @@ public sealed class PodInit : IDisposable
             {
                 CloseOutput(fd);
             }
-            _control.Send("finishing");
+            _control.Send(_stopRequested ? "finishing stop" : "finishing");
             DateTime drainDeadline = DateTime.UtcNow.AddSeconds(10);
             while (!_drained && DateTime.UtcNow < drainDeadline)
             {

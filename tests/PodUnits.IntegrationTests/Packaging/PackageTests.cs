@@ -65,7 +65,10 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
     [Fact]
     public void AnotherPackagesPodStartsWithMultiUserTargetAndStopsOnRemoval()
     {
-        Must(PodHarness.Run("dpkg", "-i", _built.Deb));
+        // The sandbox's /etc/podunits/registries.yaml is install.sh's (or a registry test's,
+        // running alongside): keep it, as apt does for an administrator's edited conffile,
+        // instead of letting dpkg ask on a terminal nobody reads.
+        Must(PodHarness.Run("dpkg", "--force-confdef", "--force-confold", "-i", _built.Deb));
         string deb = BuildExamplePackage();
         const string unit = "pod@pkg-hello.service";
         try

@@ -40,6 +40,10 @@ public sealed class PodLifecycleTests
 
         string scope = "podunits-rt\\x2dhello-main.scope";
         Assert.Equal("active", pod.Show("ActiveState", scope));
+        // READY came once the container had exec'd its command: no set-up code left in its scope.
+        string inScope = PodHarness.Run("systemd-cgls", "--no-pager", "-u", scope).Output;
+        Assert.Contains("sleep 1000", inScope, StringComparison.Ordinal);
+        Assert.DoesNotContain("container-start", inScope, StringComparison.Ordinal);
         Assert.Equal((48L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), pod.Show("MemoryMax", scope));
         Assert.Equal("250ms", pod.Show("CPUQuotaPerSecUSec", scope));
         Assert.Equal("machine-podunits-rt\\x2dhello.slice", pod.Show("Slice", scope));

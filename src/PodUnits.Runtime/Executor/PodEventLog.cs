@@ -1,0 +1,104 @@
+using System.Globalization;
+using PodUnits.Core.Errors;
+using PodUnits.Journal;
+using PodUnits.Runtime.Plan;
+using Tmds.Linux;
+
+namespace PodUnits.Runtime.Executor;
+
+/// <summary>
+/// The executor's own lifecycle messages: pod started, container exited, pod stopped, pod
+/// failed. Under systemd (stderr is the journal, as $JOURNAL_STREAM says) each is a journal
+/// entry of its own with the MESSAGE_ID of JournalMessageIds, so `journalctl -x` explains it
+/// (packaging/catalog/podunits.catalog) and `journalctl MESSAGE_ID=...` finds it, with the
+/// fields that catalog names (POD_NAME, POD_ID, CONTAINER_NAME, EXIT_STATUS) unless the
+/// unit's LogExtraFields= adds them already. Elsewhere (a terminal) it is a line on stderr.
+/// </summary>
+internal sealed class PodEventLog
+{
+    private const string Identifier = "podunits";
+    private readonly PodPlan _plan;
+    private readonly string? _unit;
+    private readonly IReadOnlyList<KeyValuePair<string, string>> _unitFields;
+    private readonly bool _toJournal;
+
+    /// <param name="unit">The executor's service; named in OBJECT_SYSTEMD_UNIT= so `journalctl
+    /// -u` and `systemctl status` show the entry even when journald reads it after the
+    /// executor has exited (journald learns a sender's unit from its live cgroup).</param>
+    public PodEventLog(PodPlan plan, string? unit, IReadOnlyList<KeyValuePair<string, string>> unitFields)
+    {
+        _plan = plan;
+        _unit = unit;
+        _unitFields = unitFields;
+        _toJournal = StderrIsJournal() && JournalClient.IsAvailable();
+    }
+
+    public void Started(int containers) =>
+        Emit(JournalMessageIds.PodStarted, JournalPriority.Informational, $"pod {_plan.Name} started: {containers} container(s) running");
+
+    public void ContainerExited(string container, int status, string description, bool expected) =>
+        Emit(JournalMessageIds.ContainerExited, expected ? JournalPriority.Informational : JournalPriority.Warning,
+            $"container {container} exited with {description}", container, status);
+
+    public void Stopped() =>
+        Emit(JournalMessageIds.PodStopped, JournalPriority.Informational, $"pod {_plan.Name} stopped");
+
+    public void Failed(string why) =>
+        Emit(JournalMessageIds.PodFailed, JournalPriority.Error, $"pod {_plan.Name} failed: {why}");
+
+    private void Emit(string messageId, JournalPriority priority, string message, string? container = null, int? status = null)
+    {
+        if (!_toJournal)
+        {
+            Console.Error.WriteLine(message);
+            return;
+        }
+        using var entry = new JournalEntryBuilder();
+        entry.Add("MESSAGE", message).Add("MESSAGE_ID", messageId).AddPriority(priority).Add("SYSLOG_IDENTIFIER", Identifier);
+        AddUnlessTheUnitDoes(entry, "POD_NAME", _plan.Name);
+        AddUnlessTheUnitDoes(entry, "POD_ID", _plan.MachineId);
+        if (container is not null)
+        {
+            AddUnlessTheUnitDoes(entry, "CONTAINER_NAME", container);
+        }
+        if (status is int code)
+        {
+            entry.Add("EXIT_STATUS", code.ToString(CultureInfo.InvariantCulture));
+        }
+        if (_unit is not null)
+        {
+            entry.Add("OBJECT_SYSTEMD_UNIT", _unit);
+        }
+        try
+        {
+            JournalClient.Shared.Send(entry);
+        }
+        catch (PodUnitsException e)
+        {
+            Console.Error.WriteLine($"{message} (journal: {e.Message})");
+        }
+    }
+
+    private void AddUnlessTheUnitDoes(JournalEntryBuilder entry, string name, string value)
+    {
+        if (!_unitFields.Contains(new(name, value)))
+        {
+            entry.Add(name, value);
+        }
+    }
+
+    /// <summary>Whether fd 2 is the journal stream systemd connected (systemd.exec(5),
+    /// $JOURNAL_STREAM is "DEVICE:INODE" of it); a redirection since then makes it false.</summary>
+    private static unsafe bool StderrIsJournal()
+    {
+        string[]? parts = Environment.GetEnvironmentVariable("JOURNAL_STREAM")?.Split(':');
+        if (parts is not [string device, string inode] ||
+            !ulong.TryParse(device, NumberStyles.None, CultureInfo.InvariantCulture, out ulong dev) ||
+            !ulong.TryParse(inode, NumberStyles.None, CultureInfo.InvariantCulture, out ulong ino))
+        {
+            return false;
+        }
+        stat st;
+        return LibC.fstat(2, &st) == 0 && (ulong)st.st_dev == dev && (ulong)st.st_ino == ino;
+    }
+}
