@@ -227,14 +227,20 @@ public sealed partial class PodExecutor : IDisposable
         }
     }
 
-    /// <summary>The executor's service and its LogExtraFields= (journald adds them to every
-    /// line forwarded from here); none when not run by a service or systemd will not say.</summary>
+    /// <summary>The executor's service and its LogExtraFields= as journald applies them (it
+    /// adds them to every line forwarded from here): the fields systemd exported for journald
+    /// when it started the unit, else the unit's property; none when not run by a service or
+    /// systemd will not say.</summary>
     private static async Task<(string? Unit, IReadOnlyList<KeyValuePair<string, string>> Fields)> OwnLogFieldsAsync(SystemdManager systemd)
     {
         string? unit = OwnUnit.ServiceName();
         if (unit is null)
         {
             return (null, []);
+        }
+        if (ExportedLogFields.Read(unit) is { } exported)
+        {
+            return (unit, exported);
         }
         try
         {
