@@ -12,7 +12,8 @@ namespace PodUnits.Runtime.Executor;
 /// entry of its own with the MESSAGE_ID of JournalMessageIds, so `journalctl -x` explains it
 /// (packaging/catalog/podunits.catalog) and `journalctl MESSAGE_ID=...` finds it, with the
 /// fields that catalog names (POD_NAME, POD_ID, CONTAINER_NAME, EXIT_STATUS) unless the
-/// unit's LogExtraFields= adds them already. Elsewhere (a terminal) it is a line on stderr.
+/// unit's LogExtraFields= adds them already. Elsewhere (a terminal) it is a line on stderr;
+/// for an interactive pod only a failure to set it up is, the terminal showing the rest.
 /// </summary>
 internal sealed class PodEventLog
 {
@@ -21,6 +22,7 @@ internal sealed class PodEventLog
     private readonly string? _unit;
     private readonly IReadOnlyList<KeyValuePair<string, string>> _unitFields;
     private readonly bool _toJournal;
+    private readonly bool _quiet;
 
     /// <param name="unit">The executor's service; named in OBJECT_SYSTEMD_UNIT= so `journalctl
     /// -u` and `systemctl status` show the entry even when journald reads it after the
@@ -31,20 +33,33 @@ internal sealed class PodEventLog
         _unit = unit;
         _unitFields = unitFields;
         _toJournal = StderrIsJournal() && JournalClient.IsAvailable();
+        _quiet = plan.Interactive;
     }
 
-    public void Started(int containers) =>
-        Emit(JournalMessageIds.PodStarted, JournalPriority.Informational, $"pod {_plan.Name} started: {containers} container(s) running");
+    public void Started(int containers) => EmitUnlessQuiet(JournalMessageIds.PodStarted, JournalPriority.Informational, $"pod {_plan.Name} started: {containers} container(s) running");
 
     public void ContainerExited(string container, int status, string description, bool expected) =>
-        Emit(JournalMessageIds.ContainerExited, expected ? JournalPriority.Informational : JournalPriority.Warning,
+        EmitUnlessQuiet(JournalMessageIds.ContainerExited, expected ? JournalPriority.Informational : JournalPriority.Warning,
             $"container {container} exited with {description}", container, status);
 
     public void Stopped() =>
-        Emit(JournalMessageIds.PodStopped, JournalPriority.Informational, $"pod {_plan.Name} stopped");
+        EmitUnlessQuiet(JournalMessageIds.PodStopped, JournalPriority.Informational, $"pod {_plan.Name} stopped");
 
-    public void Failed(string why) =>
+    /// <summary>The pod could not be set up (said even to an interactive pod's terminal).</summary>
+    public void SetupFailed(string why) =>
         Emit(JournalMessageIds.PodFailed, JournalPriority.Error, $"pod {_plan.Name} failed: {why}");
+
+    /// <summary>The pod ended with a failing status (an interactive pod's exit status says it).</summary>
+    public void Failed(string why) =>
+        EmitUnlessQuiet(JournalMessageIds.PodFailed, JournalPriority.Error, $"pod {_plan.Name} failed: {why}");
+
+    private void EmitUnlessQuiet(string messageId, JournalPriority priority, string message, string? container = null, int? status = null)
+    {
+        if (!_quiet)
+        {
+            Emit(messageId, priority, message, container, status);
+        }
+    }
 
     private void Emit(string messageId, JournalPriority priority, string message, string? container = null, int? status = null)
     {

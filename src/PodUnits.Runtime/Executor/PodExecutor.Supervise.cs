@@ -35,31 +35,25 @@ public sealed partial class PodExecutor
                     int code = int.Parse(codeText, CultureInfo.InvariantCulture);
                     _exits[name] = code;
                     StartReadinessWatchOnce();
-                    if (!_plan.Interactive) // on a terminal the exit status says it
-                    {
-                        _eventLog?.ContainerExited(name, code, Describe(code, _plan.Containers.Single(c => c.Name == name)),
-                            expected: code is 0 or 128 + 15);
-                    }
+                    _eventLog?.ContainerExited(name, code, Describe(code, _plan.Containers.Single(c => c.Name == name)),
+                        expected: code is 0 or 128 + 15);
                     ReportStatus();
                     break;
                 case ["failed", ..]:
                     _podStreams.Abandon();
                     failure ??= string.Join(' ', words[1..]);
-                    _eventLog?.Failed(failure);
+                    _eventLog?.SetupFailed(failure);
                     break;
                 case ["ready"]:
                     if (!Stopping)
                     {
                         int containers = _plan.Containers.Count(c => !c.Init);
                         _notify.Ready($"running {containers} container(s)");
-                        if (!_plan.Interactive)
-                        {
-                            _eventLog?.Started(containers);
-                        }
+                        _eventLog?.Started(containers);
                     }
                     break;
                 case ["finishing", ..] or [OutputEndedEvent]:
-                    if (words is ["finishing", "stop", ..] && !_plan.Interactive)
+                    if (words is ["finishing", "stop", ..])
                     {
                         _eventLog?.Stopped();
                     }
@@ -80,7 +74,7 @@ public sealed partial class PodExecutor
         {
             throw new PodUnitsException($"pod {_plan.Name}", failure);
         }
-        if (_initStatus is not (0 or PodInit.RebootExitCode) && !_plan.Interactive)
+        if (_initStatus is not (0 or PodInit.RebootExitCode))
         {
             _eventLog?.Failed(DescribeFailure(_initStatus));
         }

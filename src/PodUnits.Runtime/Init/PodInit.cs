@@ -172,7 +172,7 @@ public sealed class PodInit : IDisposable
         {
             n = LibcExtra.read(fd, &failed, 1);
         }
-        while (n < 0 && Marshal.GetLastPInvokeError() == 4); // EINTR
+        while (n < 0 && Marshal.GetLastPInvokeError() == Tmds.Linux.LibC.EINTR);
         LibcExtra.close(fd);
         if (n == 0)
         {
