@@ -42,6 +42,7 @@ public sealed class PodFromRegistryTests : IClassFixture<RegistryFixture>, IDisp
           name: {{name}}
         spec:
           terminationGracePeriodSeconds: 2
+          restartPolicy: Never
           containers:
             - name: app
               image: {{image}}

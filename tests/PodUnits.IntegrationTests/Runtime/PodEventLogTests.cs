@@ -28,8 +28,7 @@ public sealed class PodEventLogTests
     [Fact]
     public void AFailingContainerFailsThePodWithAnEntrySayingWhich()
     {
-        using var pod = new PodHarness("rt-events-fail", PodHarness.BusyboxPod("rt-events-fail", "sleep 0.2; exit 3",
-            extraSpecYaml: "  restartPolicy: Never"));
+        using var pod = new PodHarness("rt-events-fail", PodHarness.BusyboxPod("rt-events-fail", "sleep 0.2; exit 3"));
         Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "failed"), pod.Show("ActiveState"));
         Assert.True(PodHarness.WaitFor(() => Entries(pod, JournalMessageIds.PodFailed).Length == 1), string.Join('\n', pod.Journal("-u", pod.Unit)));

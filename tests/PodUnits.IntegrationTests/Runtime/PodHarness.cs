@@ -3,39 +3,46 @@ using System.Diagnostics;
 namespace PodUnits.IntegrationTests.Runtime;
 
 /// <summary>
-/// Runs pods the way an administrator does: a definition in /etc/podunits/pods and
+/// Runs pods the way an administrator does: a definition in /etc/podunits/pods,
+/// `systemctl daemon-reload` (the generator turns it into pod@NAME's drop-in) and
 /// `systemctl start pod@NAME`; everything is checked from outside with the standard tools.
 /// Each test uses its own pod name and removes its definition and state when disposed.
 /// </summary>
+/// <remarks>
+/// Every harness runs the generator, because test classes run in parallel and any of them
+/// may reload systemd at any time: a pod whose drop-in depended on whether another test
+/// happened to reload in between (Restart= from restartPolicy, the log path chosen from
+/// LogExtraFields=) made the suite flaky. With the drop-in always there, a pod's unit
+/// settings are what its definition says, whoever reloads. The definition is written
+/// atomically, so a concurrent generator never reads half of it.
+/// </remarks>
 internal sealed class PodHarness : IDisposable
 {
-    /// <param name="generated">Also run the generator (systemctl daemon-reload), as an
-    /// administrator does after adding a definition, so its drop-in applies.</param>
-    public PodHarness(string name, string yaml, bool generated = false)
+    public PodHarness(string name, string yaml)
     {
         Name = name;
-        Generated = generated;
         Directory.CreateDirectory("/etc/podunits/pods");
-        File.WriteAllText(DefinitionPath, yaml);
-        if (generated)
-        {
-            Run("systemctl", "daemon-reload");
-        }
+        string partial = $"/etc/podunits/pods/.{name}.yaml.tmp";
+        File.WriteAllText(partial, yaml);
+        File.Move(partial, DefinitionPath, overwrite: true);
+        Reload();
     }
-
-    public bool Generated { get; }
 
     public string Name { get; }
     public string Unit => $"pod@{Name}.service";
     private string DefinitionPath => $"/etc/podunits/pods/{Name}.yaml";
 
-    public static string BusyboxPod(string name, string command, string extraContainerYaml = "", string extraSpecYaml = "") => $$"""
+    /// <summary>A one-container busybox pod. restartPolicy is Never unless a test asks for
+    /// another: a pod that fails on purpose must end failed, not restart.</summary>
+    public static string BusyboxPod(string name, string command, string extraContainerYaml = "", string extraSpecYaml = "",
+        string restartPolicy = "Never") => $$"""
         apiVersion: v1
         kind: Pod
         metadata:
           name: {{name}}
         spec:
           terminationGracePeriodSeconds: 5
+          restartPolicy: {{restartPolicy}}
         {{extraSpecYaml}}
           containers:
             - name: main
@@ -90,9 +97,16 @@ internal sealed class PodHarness : IDisposable
         Run("systemctl", "reset-failed", Unit);
         File.Delete(DefinitionPath);
         Run("rm", "-rf", $"/var/lib/podunits/pods/{Name}");
-        if (Generated)
+        Reload();
+    }
+
+    /// <summary>systemctl daemon-reload, which runs the generator over every definition.</summary>
+    private static void Reload()
+    {
+        var reload = Run("systemctl", "daemon-reload");
+        if (reload.Code != 0)
         {
-            Run("systemctl", "daemon-reload");
+            throw new InvalidOperationException($"systemctl daemon-reload failed: {reload.Output}");
         }
     }
 }

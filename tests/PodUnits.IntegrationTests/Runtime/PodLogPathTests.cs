@@ -11,7 +11,7 @@ public sealed class PodLogPathTests
     [Fact]
     public void OneContainerPodFromTheGeneratorLogsOverAStreamWithEveryField()
     {
-        using var pod = new PodHarness("lp-one", OneShot("lp-one", "echo out-one; echo err-one >&2; printf tail-one"), generated: true);
+        using var pod = new PodHarness("lp-one", OneShot("lp-one", "echo out-one; echo err-one >&2; printf tail-one"));
         Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "SYSLOG_IDENTIFIER=main").Contains("tail-one")),
             string.Join('\n', pod.Journal("-u", pod.Unit)));
@@ -34,7 +34,7 @@ public sealed class PodLogPathTests
     {
         string yaml = PodHarness.BusyboxPod("lp-two", "echo from-main; exec sleep 1000",
             extraContainerYaml: "    - name: side\n      image: busybox\n      command: [\"sh\", \"-c\", \"echo from-side; exec sleep 1000\"]");
-        using var pod = new PodHarness("lp-two", yaml, generated: true);
+        using var pod = new PodHarness("lp-two", yaml);
         Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=side").Contains("from-side")));
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("from-main")));
@@ -47,7 +47,7 @@ public sealed class PodLogPathTests
     }
 
     private static string OneShot(string name, string command) =>
-        PodHarness.BusyboxPod(name, command, extraSpecYaml: "  restartPolicy: Never");
+        PodHarness.BusyboxPod(name, command);
 
     /// <summary>Every DESIGN.md field once, with the pod's and container's IDs consistent with
     /// machined's view of the pod.</summary>
