@@ -2,9 +2,11 @@
 # The one benchmark command. As root on Debian 12: installs the peers (podman, crun,
 # conmon, skopeo, hyperfine...), builds PodUnits, boots the same throwaway systemd host the
 # integration tests use, measures PodUnits side by side with its peers (contenders
-# alternate run by run) and writes docs/benchmarks.md plus docs/benchmarks-*.svg.
+# alternate run by run) and writes docs/benchmarks.md plus docs/benchmarks-*.svg. The
+# security section (issue 16's escape probe under podman and PodUnits) runs in a sandbox of
+# its own and writes docs/security.md instead.
 #
-#   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions
+#   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions security
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs=15
@@ -16,11 +18,15 @@ while [ $# -gt 0 ]; do
         *) sections+=("$1"); shift;;
     esac
 done
-[ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions)
+[ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions security)
+timed=()      # sections that feed docs/benchmarks.md
+security=""
+for s in "${sections[@]}"; do if [ "$s" = security ]; then security=1; else timed+=("$s"); fi; done
+wants() { local s; for s in "${timed[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 [ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 2; }
 
 need=()
-for pkg in systemd-container busybox-static dbus iproute2 podman crun conmon skopeo docker-registry hyperfine libsystemd-dev gcc; do
+for pkg in systemd-container busybox-static dbus iproute2 podman crun conmon skopeo docker-registry hyperfine libsystemd-dev gcc libc6-dev; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -29,16 +35,25 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 packaging/build-release.sh
 # Podman's Quadlet for the generator section (Debian 12's podman predates it).
-export BENCH_QUADLET
-BENCH_QUADLET=$(bench/peers/fetch-quadlet.sh "$PWD/artifacts/bench/peers")
+export BENCH_QUADLET=""
+if wants generator; then BENCH_QUADLET=$(bench/peers/fetch-quadlet.sh "$PWD/artifacts/bench/peers"); fi
 # Built here, where the SDK's caches are warm, not inside the sandbox.
-dotnet publish bench/definitions/PodUnits.Bench.Definitions -c Release -o artifacts/bench/definitions/bin \
-    --nologo -warnaserror -clp:NoSummary -p:DebugType=none >/dev/null
+if wants definitions; then
+    dotnet publish bench/definitions/PodUnits.Bench.Definitions -c Release -o artifacts/bench/definitions/bin \
+        --nologo -warnaserror -clp:NoSummary -p:DebugType=none >/dev/null
+fi
 
-out=artifacts/bench
-mkdir -p "$out"
-results="$PWD/$out/results.tsv"
-: >"$results"; : >"$results.commands"
-tests/sandbox/sandbox.sh -- env BENCH_QUADLET="$BENCH_QUADLET" bench/inside.sh "$results" "$runs" "${sections[@]}"
-bench/report.sh "$results" "$runs"
-echo "bench: wrote docs/benchmarks.md"
+if [ ${#timed[@]} -gt 0 ]; then
+    out=artifacts/bench
+    mkdir -p "$out"
+    results="$PWD/$out/results.tsv"
+    : >"$results"; : >"$results.commands"
+    tests/sandbox/sandbox.sh -- env BENCH_QUADLET="$BENCH_QUADLET" bench/inside.sh "$results" "$runs" "${timed[@]}"
+    bench/report.sh "$results" "$runs"
+    echo "bench: wrote docs/benchmarks.md"
+fi
+if [ -n "$security" ]; then
+    # Without nspawn's own system call filter (sandbox.sh --no-seccomp): the table compares
+    # what podman and PodUnits install themselves, as on a real host. No timings recorded.
+    tests/sandbox/sandbox.sh --no-seccomp -- bench/inside.sh /dev/null 1 security
+fi

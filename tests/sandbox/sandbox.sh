@@ -3,13 +3,17 @@
 # machine's own root, runs one command inside it as root, passes its exit status through
 # and always tears the host down again (also on Ctrl-C or failure).
 #
-#   tests/sandbox/sandbox.sh [--name NAME] [--bind SRC[:DST]]... [--keep-network] [--] CMD [ARGS...]
+#   tests/sandbox/sandbox.sh [--name NAME] [--bind SRC[:DST]]... [--keep-network] [--no-seccomp] [--] CMD [ARGS...]
 #
 # Inside: the real systemd as PID 1, D-Bus, journald, logind; machined is D-Bus activated.
 # The current directory (the checkout) is bound at the same path and is the working
 # directory. CMD runs in a transient scope of the inner systemd (like a login session), so
 # what it starts is managed by that systemd. Recipe and caveats: ../shared/FACTS.md.
 # Several sandboxes may run at once; each has its own name and mount point.
+# --no-seccomp: nspawn installs no system call filter of its own (SYSTEMD_SECCOMP=0, read
+# by systemd's is_seccomp_available()), so what runs inside is filtered only by what it
+# installs itself, as on a real host; the hostile-container tests need that to see
+# PodUnits' own filter. Its capability bounding set still applies.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,13 +21,15 @@ checkout=$(pwd)
 binds=()
 name="sbx-$$-$RANDOM"
 network=(--private-network)
+nspawn_env=()
 while [ $# -gt 0 ]; do
     case $1 in
         --bind) binds+=("--bind=$2"); shift 2;;
         --keep-network) network=(); shift;;
+        --no-seccomp) nspawn_env=(SYSTEMD_SECCOMP=0); shift;;
         --name) name=$2; shift 2;;
         --) shift; break;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
         -*) echo "sandbox: unknown option $1" >&2; exit 2;;
         *) break;;
     esac
@@ -77,7 +83,7 @@ binds+=("--bind-ro=$here/journald-tests.conf:/etc/systemd/journald.conf.d/90-pod
 # sandbox's own overlay root.
 binds+=("--bind=$state/lib:/var/lib/podunits")
 
-setsid systemd-nspawn -q -D "$root" --volatile=overlay --register=no --keep-unit --boot \
+env ${nspawn_env[@]+"${nspawn_env[@]}"} setsid systemd-nspawn -q -D "$root" --volatile=overlay --register=no --keep-unit --boot \
     -M "$name" "${network[@]}" --bind="$checkout" "${binds[@]}" \
     systemd.mask=postgresql.service systemd.mask=docker.service systemd.mask=containerd.service systemd.mask=docker-registry.service \
     </dev/null >"$log" 2>&1 &

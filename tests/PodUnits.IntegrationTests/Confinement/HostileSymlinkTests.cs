@@ -1,0 +1,90 @@
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.Confinement;
+
+/// <summary>
+/// Images whose directories are symlinks out of their root (issue 16): the files PodUnits
+/// writes into the root (/etc/hosts, /etc/hostname, /etc/resolv.conf) and the volume mount
+/// targets must be resolved inside the container's root. The container sees them, and
+/// nothing appears on the host (the sandbox) at the links' targets.
+/// </summary>
+public sealed class HostileSymlinkTests
+{
+    [Fact]
+    public void EtcLinkedOutOfTheRootGetsItsFilesAndVolumesInsideTheContainer()
+    {
+        const string target = "/tmp/hostile-etc-link";
+        RemoveIfThere(target);
+        string root = HostileBinaries.Rootfs("etc-link-root");
+        Directory.Delete($"{root}/etc", recursive: true);
+        File.CreateSymbolicLink($"{root}/etc", target);
+        using var pod = new PodHarness("hostile-etclink", Pod("hostile-etclink", root, "/etc/hostile-conf",
+            "grep hostile-alias /etc/hosts | tr -s '\\t ' ' '; echo hostname=$(cat /etc/hostname); grep nameserver /etc/resolv.conf; "
+            + "cat /etc/hostile-conf/marker; echo done"));
+        string[] lines = HostilePods.RunUntil(pod, "done");
+        string why = HostilePods.Explain(pod, lines);
+        Assert.False(Path.Exists(target), $"PodUnits created {target} on the host (the image's /etc -> {target} was followed outside the root):\n"
+            + string.Join('\n', Directory.Exists(target) ? Directory.GetFileSystemEntries(target) : []) + $"\n\n{why}");
+        Assert.True(lines.Contains("192.0.2.77 hostile-alias"), "the container has no /etc/hosts of its pod.\n" + why);
+        Assert.True(lines.Contains("hostname=hostile-etclink"), "the container has no /etc/hostname of its pod.\n" + why);
+        Assert.True(lines.Contains("nameserver 192.0.2.53"), "the container has no /etc/resolv.conf of its pod.\n" + why);
+        Assert.True(lines.Contains("hostile-marker"), "the container does not see its volume at /etc/hostile-conf.\n" + why);
+    }
+
+    [Fact]
+    public void VarRunLinkedToRunGetsItsVolumeInsideTheContainer()
+    {
+        string root = HostileBinaries.Rootfs("var-run-link-root");
+        Directory.CreateDirectory($"{root}/var");
+        File.CreateSymbolicLink($"{root}/var/run", "/run");
+        const string hostTarget = "/run/hostile-vol";
+        RemoveIfThere(hostTarget);
+        using var pod = new PodHarness("hostile-varrun", Pod("hostile-varrun", root, "/var/run/hostile-vol",
+            "cat /var/run/hostile-vol/marker; awk '$5 == \"/run/hostile-vol\" { print \"mounted at \" $5 }' /proc/self/mountinfo; echo done"));
+        string[] lines = HostilePods.RunUntil(pod, "done");
+        string why = HostilePods.Explain(pod, lines);
+        Assert.False(Path.Exists(hostTarget), $"PodUnits created {hostTarget} on the host.\n{why}");
+        Assert.True(lines.Contains("hostile-marker"), "the container does not see its volume at /var/run/hostile-vol.\n" + why);
+        Assert.True(lines.Contains("mounted at /run/hostile-vol"), "the volume is not mounted at the container's /run/hostile-vol.\n" + why);
+    }
+
+    private static void RemoveIfThere(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
+    /// <summary>A dir: image pod with a hostPath volume (holding "marker") at
+    /// <paramref name="mountPath"/>, a host alias and a name server to look for.</summary>
+    private static string Pod(string name, string root, string mountPath, string command)
+    {
+        string volume = HostileBinaries.FreshDir($"{name}-volume");
+        File.WriteAllText($"{volume}/marker", "hostile-marker\n");
+        return $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+            spec:
+              restartPolicy: Never
+              terminationGracePeriodSeconds: 3
+              hostAliases:
+                - {ip: "192.0.2.77", hostnames: ["hostile-alias"]}
+              dnsPolicy: None
+              dnsConfig:
+                nameservers: ["192.0.2.53"]
+              volumes:
+                - name: vol
+                  hostPath:
+                    path: {{volume}}
+              containers:
+                - name: main
+                  image: dir:{{root}}
+                  command: ["/bin/sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(command)}}]
+                  volumeMounts:
+                    - {name: vol, mountPath: {{mountPath}}, readOnly: true}
+            """;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Globalization;
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.Confinement;
+
+/// <summary>
+/// One run of tests/hostile/escape-probe.c in a busybox pod with the default
+/// securityContext, shared by every check of <see cref="HostileContainerTests"/>: the probe
+/// comes in through a readOnly hostPath volume and is given the host's root disk and an
+/// unbound loop device (MAJOR:MINOR) and the PID of a host process outside the pod.
+/// </summary>
+public sealed class ProbeRun : IDisposable
+{
+    public const string PodName = "hostile-probe";
+    private readonly PodHarness? _pod;
+
+    public ProbeRun()
+    {
+        using Process outsider = Process.Start(new ProcessStartInfo("sleep", "300"))!;
+        try
+        {
+            string bin = HostileBinaries.BinDir;
+            string yaml = $$"""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: {{PodName}}
+                spec:
+                  restartPolicy: Never
+                  terminationGracePeriodSeconds: 3
+                  volumes:
+                    - name: probe
+                      hostPath:
+                        path: {{bin}}
+                  containers:
+                    - name: main
+                      image: busybox
+                      command: ["/probe/escape-probe"]
+                      env:
+                        - {name: HOSTILE_ROOT_DEV, value: "{{HostileBinaries.RootDiskDevice()}}"}
+                        - {name: HOSTILE_LOOP_DEV, value: "{{HostileBinaries.UnusedLoopDevice()}}"}
+                        - {name: HOSTILE_HOST_PID, value: "{{outsider.Id.ToString(CultureInfo.InvariantCulture)}}"}
+                      volumeMounts:
+                        - {name: probe, mountPath: /probe, readOnly: true}
+                """;
+            _pod = new PodHarness(PodName, yaml);
+            Lines = HostilePods.RunUntil(_pod, "probe done:");
+            Checks = [.. Lines.Select(ProbeLine.Parse).OfType<ProbeLine>()];
+            Report = Checks.Count > 0 ? string.Join('\n', Lines) : HostilePods.Explain(_pod, [.. Lines]);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException)
+        {
+            Report = $"the probe pod could not run: {e.Message}";
+        }
+        finally
+        {
+            outsider.Kill();
+            outsider.WaitForExit();
+        }
+    }
+
+    /// <summary>What the probe's container printed.</summary>
+    public IReadOnlyList<string> Lines { get; } = [];
+
+    internal IReadOnlyList<ProbeLine> Checks { get; } = [];
+
+    /// <summary>Every probe line (or, if there are none, why), for failure messages.</summary>
+    public string Report { get; }
+
+    public void Dispose() => _pod?.Dispose();
+}
