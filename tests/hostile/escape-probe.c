@@ -434,14 +434,16 @@ static int pid_arg(const char *text)
     return text && *end == 0 && v > 0 ? (int)v : 0;
 }
 
-/* PTRACE_SEIZE does not stop the tracee; detach at once (and the kernel detaches on exit). */
+/* PTRACE_SEIZE does not stop the tracee, and it is made by a child that exits at once:
+ * the kernel detaches a tracer's tracees when it exits (ptrace(2)). */
+static int seize_target;
+
+static int seize_it(void) { return (int)ptrace(PTRACE_SEIZE, seize_target, 0, 0); }
+
 static int seize(int pid)
 {
-    if (ptrace(PTRACE_SEIZE, pid, 0, 0) < 0) {
-        return errno;
-    }
-    ptrace(PTRACE_DETACH, pid, 0, 0);
-    return 0;
+    seize_target = pid;
+    return in_child(seize_it);
 }
 
 static void check_ptrace_host(void)
