@@ -311,21 +311,36 @@ static void check_mknod(const char *name, const char *env)
     }
 }
 
+/* A fresh empty directory in the first writable place (an image need not have /tmp):
+ * DIR[64] gets its path. Returns 0, or -1 with errno. */
+static int scratch_dir(char *dir, const char *what)
+{
+    static const char *const places[] = {"/tmp", "/dev/shm", "/run", ""};
+    for (size_t i = 0; i < sizeof places / sizeof places[0]; i++) {
+        snprintf(dir, 64, "%s/.hostile-%s-XXXXXX", places[i], what);
+        if (mkdtemp(dir)) {
+            return 0;
+        }
+    }
+    return -1;
+}
+
 /* A tmpfs mount lands in the container's own mount namespace and is unmounted at once. */
 static void check_mount(void)
 {
     const char *name = "mount-tmpfs";
-    char dir[] = "/tmp/.hostile-mnt-XXXXXX";
-    const char *target = mkdtemp(dir) ? dir : "/tmp";
-    if (mount("hostile", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k") == 0) {
-        umount2(target, MNT_DETACH);
-        report(name, "ESCAPED", "mounted a tmpfs on %s (unmounted again)", target);
+    char dir[64];
+    if (scratch_dir(dir, "mnt") < 0) {
+        report(name, "inconclusive", "no writable directory to mount on (%s)", errname(errno));
+        return;
+    }
+    if (mount("hostile", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k") == 0) {
+        umount2(dir, MNT_DETACH);
+        report(name, "ESCAPED", "mounted a tmpfs on %s (unmounted again)", dir);
     } else {
         report_failure(name, errno, "mount");
     }
-    if (target == dir) {
-        rmdir(dir);
-    }
+    rmdir(dir);
 }
 
 /* Runs FN in a child that exits right after, so a namespace it enters or makes never
@@ -726,9 +741,9 @@ static void check_settime(void)
  * root leaves nothing above the container's root to climb to. */
 static int chroot_climb(void)
 {
-    char dir[] = "/tmp/.hostile-chroot-XXXXXX";
+    char dir[64];
     struct stat before, after;
-    if (stat("/", &before) < 0 || !mkdtemp(dir) || chdir("/") < 0) {
+    if (stat("/", &before) < 0 || scratch_dir(dir, "chroot") < 0 || chdir("/") < 0) {
         return -1;
     }
     int ok = chroot(dir);
