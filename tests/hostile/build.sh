@@ -10,6 +10,6 @@ set -eu
 src=$(cd "$(dirname "$0")" && pwd)
 out=${1:?usage: build.sh OUT}
 mkdir -p "$out"
-gcc -static -O2 -Wall -Wextra -Werror -o "$out/escape-probe" "$src/escape-probe.c"
+gcc -static -O2 -Wall -Wextra -Werror -o "$out/escape-probe" "$src/escape-probe.c" "$src"/probe-*.c
 gcc -O2 -Wall -Wextra -Werror -o "$out/hostile-whoami" "$src/hostile-whoami.c"
 gcc -O2 -Wall -Wextra -Werror -shared -fPIC -DHOSTILE_PRELOAD -o "$out/hostile-preload.so" "$src/hostile-whoami.c"
