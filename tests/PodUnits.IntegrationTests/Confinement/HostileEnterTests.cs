@@ -26,21 +26,14 @@ public sealed class HostileEnterTests : IDisposable
         // knows where its layers are unpacked can: a process that loads it before it is
         // inside the container runs the image's code as host root.
         string preload = $"/lib/hostile-preload.so {root}/lib/hostile-preload.so";
-        _pod = new PodHarness(PodName, $$"""
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: {{PodName}}
-            spec:
-              restartPolicy: Never
-              terminationGracePeriodSeconds: 3
+        _pod = new PodHarness(PodName, HostilePods.Pod(PodName, $$"""
               containers:
                 - name: main
                   image: dir:{{root}}
                   command: ["/bin/sh", "-c", "grep -E '^(CapEff|CapBnd|Seccomp|Seccomp_filters|NoNewPrivs):' /proc/self/status | tr -s '\\t' ' '; echo mnt=$(readlink /proc/self/ns/mnt); echo container-ready; exec sleep 1000"]
                   env:
                     - {name: LD_PRELOAD, value: "{{preload}}"}
-            """);
+            """));
         File.Delete(HostLog);
         _container = HostilePods.RunUntil(_pod, "container-ready");
     }

@@ -6,6 +6,19 @@ namespace PodUnits.IntegrationTests.Confinement;
 /// reads what it printed from the journal.</summary>
 internal static class HostilePods
 {
+    /// <summary>A pod definition that runs once (restartPolicy Never, a short grace period);
+    /// <paramref name="spec"/> is the rest of its spec, indented by two spaces.</summary>
+    public static string Pod(string name, string spec) => $"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: {name}
+        spec:
+          restartPolicy: Never
+          terminationGracePeriodSeconds: 3
+
+        """ + spec;
+
     /// <summary>Starts the pod; returns the lines container <paramref name="container"/> printed
     /// once one starts with <paramref name="marker"/>, or all it printed when the pod ended without.</summary>
     public static string[] RunUntil(PodHarness pod, string marker, string container = "main")

@@ -71,14 +71,7 @@ public sealed class HostileSymlinkTests
     {
         string volume = HostileBinaries.FreshDir($"{name}-volume");
         File.WriteAllText($"{volume}/marker", "hostile-marker\n");
-        return $$"""
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: {{name}}
-            spec:
-              restartPolicy: Never
-              terminationGracePeriodSeconds: 3
+        return HostilePods.Pod(name, $$"""
               hostAliases:
                 - {ip: "192.0.2.77", hostnames: ["hostile-alias"]}
               dnsPolicy: None
@@ -94,6 +87,6 @@ public sealed class HostileSymlinkTests
                   command: ["/bin/sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(command)}}]
                   volumeMounts:
                     - {name: vol, mountPath: {{mountPath}}, readOnly: true}
-            """;
+            """);
     }
 }

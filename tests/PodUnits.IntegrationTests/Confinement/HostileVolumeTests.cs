@@ -55,14 +55,7 @@ public sealed class HostileVolumeTests : IDisposable
         }
     }
 
-    private string Pod(string name, string command) => $$"""
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: {{name}}
-        spec:
-          restartPolicy: Never
-          terminationGracePeriodSeconds: 3
+    private string Pod(string name, string command) => HostilePods.Pod(name, $$"""
           volumes:
             - name: vol
               hostPath:
@@ -73,5 +66,5 @@ public sealed class HostileVolumeTests : IDisposable
               command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(command)}}]
               volumeMounts:
                 - {name: vol, mountPath: /vol, readOnly: true}
-        """;
+        """);
 }

@@ -21,14 +21,7 @@ public sealed class ProbeRun : IDisposable
         try
         {
             string bin = HostileBinaries.BinDir;
-            string yaml = $$"""
-                apiVersion: v1
-                kind: Pod
-                metadata:
-                  name: {{PodName}}
-                spec:
-                  restartPolicy: Never
-                  terminationGracePeriodSeconds: 3
+            string yaml = HostilePods.Pod(PodName, $$"""
                   volumes:
                     - name: probe
                       hostPath:
@@ -43,7 +36,7 @@ public sealed class ProbeRun : IDisposable
                         - {name: HOSTILE_HOST_PID, value: "{{outsider.Id.ToString(CultureInfo.InvariantCulture)}}"}
                       volumeMounts:
                         - {name: probe, mountPath: /probe, readOnly: true}
-                """;
+                """);
             _pod = new PodHarness(PodName, yaml);
             Lines = HostilePods.RunUntil(_pod, "probe done:");
             Checks = [.. Lines.Select(ProbeLine.Parse).OfType<ProbeLine>()];
