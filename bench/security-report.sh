@@ -23,7 +23,7 @@ describe() {
         proc-scsi) echo "list /proc/scsi";;
         sys-firmware) echo "list /sys/firmware";;
         sys-powercap) echo "list /sys/devices/virtual/powercap";;
-        mknod-root-disk) echo "mknod a node of the host's root disk (in /, /tmp, /run, /dev/shm, /dev), open it read-only, read 512 bytes";;
+        mknod-root-disk) echo "mknod a node of the host's root disk (in /, /tmp, /run, /dev/shm, /dev, /var/tmp), open it read-only, read 512 bytes";;
         mknod-loop-device) echo "the same with an unbound loop device (this machine keeps its root disk closed even to its root)";;
         mount-tmpfs) echo "mount a tmpfs";;
         unshare-user) echo "unshare(CLONE_NEWUSER)";;
@@ -62,6 +62,12 @@ verdict() {
         }
         END { if (!found) print "no line" }' "$1"
 }
+# The checkout's commit, "+ changes" when files other than this document differ from it.
+commit() {
+    local id; id=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null) || { echo unknown; return; }
+    if [ -n "$(git -C "$repo" status --porcelain -- . ':!docs/security.md' 2>/dev/null)" ]; then id="$id + changes"; fi
+    echo "$id"
+}
 refused() { case $1 in blocked*|masked|missing|contained) return 0;; *) return 1;; esac; }
 
 checks=$(grep -ho '^check [a-z0-9-]*' "$dir/podunits.txt" "$dir/podman.txt" "$dir/host.txt" | awk '!seen[$2]++ { print $2 }')
@@ -81,7 +87,7 @@ cat <<DOC
 # Security: a hostile container under podman and under PodUnits
 
 Written by \`bench/sections/security.sh\` from a run that ended $(date -u '+%Y-%m-%d %H:%M UTC'), at
-commit $(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown); regenerate it with
+commit $(commit); regenerate it with
 
     sudo bench/run.sh security
 
