@@ -122,11 +122,13 @@ public sealed partial class PodExecutor : IDisposable
         try
         {
             // Pinned first, so `image rm` and `gc` cannot take an image between its
-            // resolution and the pod's end.
+            // resolution and the pod's end; resolving adds each manifest digest to the pin.
             PodImages.Write(store.Root, pod.Name, ContainerImages.StoreReferences(pod));
             pinned = true;
-            Dictionary<string, ContainerImage> images = await ContainerImages.ResolveAsync(pod, store, text => SdNotify.Default.Status(text))
-                .ConfigureAwait(false);
+            // A long pull extends the start timeout while it makes progress (EXTEND_TIMEOUT_USEC=).
+            var extender = new StartTimeoutExtender(SdNotify.Default);
+            Dictionary<string, ContainerImage> images = await ContainerImages.ResolveAsync(pod, store, text => SdNotify.Default.Status(text),
+                extender.Progressed).ConfigureAwait(false);
             PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
             plan.ImageStoreRoot = store.Root;
             string planPath = PodState.Prepare(plan, JsonSerializer.Serialize(plan, PlanJsonContext.Default.PodPlan));

@@ -24,7 +24,7 @@ public static class PodStateGc
                 }
             }
         }
-        foreach ((string pod, _) in PodImages.ReadAll(ImageStore.DefaultRoot).ToList())
+        foreach (string pod in PodImages.ReadAll(ImageStore.DefaultRoot).Select(pin => pin.Pod).Distinct().ToList())
         {
             if (PodState.RunningExecutor(pod) is null)
             {
