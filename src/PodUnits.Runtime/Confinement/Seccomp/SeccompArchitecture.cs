@@ -5,7 +5,7 @@ namespace PodUnits.Runtime.Confinement.Seccomp;
 /// (x86_64 runs i386 and x32 programs).</summary>
 public sealed class SeccompArchitecture
 {
-    public string Architecture { get; init; } = "";
+    public string Architecture { get; set; } = "";
 
     public List<string>? SubArchitectures { get; init; }
 }

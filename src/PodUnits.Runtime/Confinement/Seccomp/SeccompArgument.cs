@@ -12,5 +12,5 @@ public sealed class SeccompArgument
     public ulong ValueTwo { get; init; }
 
     /// <summary>SCMP_CMP_NE, _LT, _LE, _EQ, _GE, _GT or _MASKED_EQ.</summary>
-    public string Op { get; init; } = "";
+    public string Op { get; set; } = "";
 }

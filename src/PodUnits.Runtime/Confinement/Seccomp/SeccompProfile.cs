@@ -12,7 +12,7 @@ namespace PodUnits.Runtime.Confinement.Seccomp;
 public sealed class SeccompProfile
 {
     /// <summary>The action for every syscall no rule names, e.g. SCMP_ACT_ERRNO.</summary>
-    public string DefaultAction { get; init; } = "";
+    public string DefaultAction { get; set; } = "";
 
     /// <summary>The errno of an ERRNO (or TRACE) default action; EPERM when absent, as runc does.</summary>
     public uint? DefaultErrnoRet { get; init; }

@@ -9,7 +9,7 @@ public sealed class SeccompSyscall
     /// <summary>Docker's old single-name form; refused together with <see cref="Names"/>.</summary>
     public string? Name { get; init; }
 
-    public string Action { get; init; } = "";
+    public string Action { get; set; } = "";
 
     /// <summary>The errno of an SCMP_ACT_ERRNO (or SCMP_ACT_TRACE) action; EPERM when absent.</summary>
     public uint? ErrnoRet { get; init; }
