@@ -111,4 +111,15 @@ public sealed class SeccompCompilerTests(ITestOutputHelper output)
         Assert.Equal(0, program.Length % 8);
         Assert.InRange(program.Length / 8, 100, 4096);
     }
+
+    [Fact]
+    public void AProfileTooBigForTheKernelIsRefusedAtPlanTime()
+    {
+        string rules = string.Join(",", Enumerable.Range(0, 5000).Select(i =>
+            $$"""{"names":["ioctl"],"action":"SCMP_ACT_ALLOW","args":[{"index":1,"value":{{i}},"op":"SCMP_CMP_EQ"}]}"""));
+        SeccompProfile p = SeccompProfiles.Parse($$"""{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{{rules}}]}""", "big.json");
+        var e = Assert.Throws<PodUnits.Core.Errors.BadInputException>(() => SeccompCompiler.Compile(p, []));
+        Assert.Equal("seccomp profile big.json", e.What);
+        Assert.Contains("the kernel takes at most 4096 (BPF_MAXINSNS)", e.Why, StringComparison.Ordinal);
+    }
 }

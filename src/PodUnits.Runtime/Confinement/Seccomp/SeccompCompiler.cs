@@ -1,4 +1,5 @@
 using System.Text;
+using PodUnits.Core.Errors;
 
 namespace PodUnits.Runtime.Confinement.Seccomp;
 
@@ -9,19 +10,25 @@ namespace PodUnits.Runtime.Confinement.Seccomp;
 /// </summary>
 public static class SeccompCompiler
 {
+    private const int SockFilterSize = 8;
+    private const int MaxInstructions = 4096;
+
     /// <summary>
     /// The filter for a container on this machine: includes/excludes decided for the native
     /// architecture, the running kernel and <paramref name="capabilities"/> (capabilities(7)
     /// numbers of the container's bounding set); syscall names libseccomp does not know are
     /// skipped, as runc does. The bytes are struct sock_filter[] in this machine's byte order.
-    /// Throws PodUnitsException when libseccomp cannot be loaded or refuses a rule.
+    /// Throws PodUnitsException when libseccomp cannot be loaded or refuses a rule, and
+    /// BadInputException when the program would exceed the kernel's 4096 instructions.
     /// </summary>
     public static byte[] Compile(SeccompProfile profile, IReadOnlyCollection<int> capabilities)
     {
         ResolvedSeccompFilter resolved = SeccompResolver.Resolve(profile, SeccompHost.Current, capabilities);
         using LibSeccompFilter filter = LibSeccompFilter.Build(resolved, What(profile));
-        byte[] prefix = EnosysPrefix.Build(filter.NativeArch, filter.HighestNative, resolved.DefaultAction);
-        return [.. prefix, .. filter.ExportBpf()];
+        byte[] program = [.. EnosysPrefix.Build(filter.NativeArch, filter.HighestNative, resolved.DefaultAction), .. filter.ExportBpf()];
+        // Found now, at plan time, rather than as EINVAL when the container starts.
+        return program.Length / SockFilterSize <= MaxInstructions ? program : throw new BadInputException(What(profile),
+            $"it compiles to {program.Length / SockFilterSize} BPF instructions; the kernel takes at most {MaxInstructions} (BPF_MAXINSNS)");
     }
 
     /// <summary>libseccomp's PFC text of the same filter, after comment lines that name the
