@@ -94,15 +94,17 @@ internal sealed unsafe class LibSeccompFilter : IDisposable
 
     private void Add(ResolvedSeccompRule rule, uint defaultAction)
     {
-        // libseccomp refuses a rule that repeats the default action; it would change nothing.
-        if (rule.Action == defaultAction) return;
         int nr = LibSeccomp.seccomp_syscall_resolve_name(rule.Name);
         if (nr == LibSeccomp.NrError)
         {
             if (!Unknown.Contains(rule.Name)) Unknown.Add(rule.Name);
             return;
         }
+        // Counted even when it repeats the default (runc's findLastSyscalls does): a syscall the
+        // profile names keeps the profile's answer rather than the ENOSYS prefix's.
         HighestNative = Math.Max(HighestNative, nr);
+        // libseccomp refuses a rule that repeats the default action; it would change nothing.
+        if (rule.Action == defaultAction) return;
         LibSeccomp.ArgCmp[] all = [.. rule.Args.Select(a => new LibSeccomp.ArgCmp
         {
             Arg = a.Index, Op = SeccompNames.Operator(a.Op), DatumA = a.Value, DatumB = a.ValueTwo,
