@@ -4,7 +4,8 @@ namespace PodUnits.Core.Native;
 
 #pragma warning disable CA1401 // raw libc calls are the public surface of LibcExtra, as in Tmds.LibC
 
-// seccomp(2): glibc has no wrapper, so it goes through syscall(2) with this architecture's number.
+// seccomp(2): glibc has no wrapper, so it goes through syscall(2) with this architecture's
+// number (SyscallNumbers).
 public static unsafe partial class LibcExtra
 {
     public const uint SECCOMP_SET_MODE_FILTER = 1;
@@ -19,15 +20,7 @@ public static unsafe partial class LibcExtra
 
     /// <summary>seccomp(operation, flags, args); returns -1 and sets errno on failure.</summary>
     public static int seccomp(uint operation, uint flags, void* args) =>
-        (int)syscall_seccomp(SYS_seccomp, operation, flags, args);
-
-    // asm/unistd_64.h: 317 on x86_64; asm-generic/unistd.h: 277 on arm64 and riscv64.
-    private static long SYS_seccomp => RuntimeInformation.ProcessArchitecture switch
-    {
-        Architecture.X64 => 317,
-        Architecture.Arm64 or Architecture.RiscV64 => 277,
-        Architecture other => throw new PlatformNotSupportedException($"seccomp(2): no syscall number known for {other}"),
-    };
+        (int)syscall_seccomp(SyscallNumbers.Seccomp, operation, flags, args);
 
     [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)]
     private static partial long syscall_seccomp(long number, ulong operation, ulong flags, void* args);
