@@ -61,11 +61,18 @@ public static class SeccompProfiles
         if (all.Count > 0) throw new BadInputException(what, string.Join("; ", all));
     }
 
-    private static string ReadRuntimeDefault()
+    private static string ReadRuntimeDefault() => System.Text.Encoding.UTF8.GetString(RuntimeDefaultJson);
+
+    /// <summary>runtime-default.json as embedded, byte for byte (the seccomp cache hashes it).</summary>
+    public static byte[] RuntimeDefaultJson
     {
-        using Stream stream = typeof(SeccompProfiles).Assembly.GetManifestResourceStream(RuntimeDefaultResource)
-            ?? throw new InvalidOperationException($"{RuntimeDefaultResource} is not embedded in PodUnits.Runtime");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        get
+        {
+            using Stream stream = typeof(SeccompProfiles).Assembly.GetManifestResourceStream(RuntimeDefaultResource)
+                ?? throw new InvalidOperationException($"{RuntimeDefaultResource} is not embedded in PodUnits.Runtime");
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
     }
 }
