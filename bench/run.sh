@@ -4,7 +4,7 @@
 # integration tests use, measures PodUnits side by side with its peers (contenders
 # alternate run by run) and writes docs/benchmarks.md plus docs/benchmarks-*.svg.
 #
-#   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions
+#   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions confinement
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs=15
@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
         *) sections+=("$1"); shift;;
     esac
 done
-[ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions)
+[ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions confinement)
 [ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 2; }
 
 need=()

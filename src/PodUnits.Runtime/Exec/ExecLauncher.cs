@@ -85,7 +85,7 @@ public static class ExecLauncher
                 if (pty is not ["pty", ..] || fds.Length != 1)
                 {
                     CloseAll(fds);
-                    throw new PodUnitsException(what, Failure(pty) ?? "no pseudo-terminal came back");
+                    throw new PodUnitsException(what, $"{Failure(pty) ?? "no pseudo-terminal came back"} ({fds.Length} descriptors)");
                 }
                 process.PtyMaster = fds[0];
             }
