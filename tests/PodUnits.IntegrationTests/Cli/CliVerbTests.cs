@@ -97,14 +97,15 @@ public sealed class CliVerbTests : IDisposable
     {
         // script(1) gives enter a terminal of the sandbox's; the command must get one from
         // the container's devpts (numbered from 0 there), never the caller's.
-        var run = PodHarness.Run("script", "-qec", $"{Podunits} enter cli-web -- sh -c 'tty; ls -1 /dev/pts; stty size'", "/dev/null");
+        // The caller's window size (set on script's terminal) is the container pty's too.
+        var run = PodHarness.Run("script", "-qec", $"stty rows 31 cols 101; {Podunits} enter cli-web -- sh -c 'tty; ls -1 /dev/pts; stty size'", "/dev/null");
         Assert.True(run.Code == 0, run.Output);
         // script(1) passes its own stdin's end along, which the pty may echo (as ^@) first.
         string[] lines = run.Output.Replace("\r", "", StringComparison.Ordinal).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(lines, l => l.EndsWith("/dev/pts/0", StringComparison.Ordinal));
         Assert.Contains("0", lines);
         Assert.Contains("ptmx", lines);
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^[0-9]+ [0-9]+$"));
+        Assert.Contains("31 101", lines);
     }
 
     [Fact]
