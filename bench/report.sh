@@ -76,6 +76,13 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     r=$(ratio "$g" "$q"); echo "| generator faster than podman's Quadlet (podunits/quadlet) | $r | $(verdict "$r" 1 le) |"
     i=$(median images "podunits" "fetch+unpack"); k=$(median images "skopeo" "fetch+unpack")
     r=$(ratio "$i" "$k"); echo "| image fetch+unpack no slower than skopeo copy + tar -x | $r | $(verdict "$r" 1 le) |"
+    c=$(median confinement "podunits: default confinement" "start to READY"); u=$(median confinement "podunits: privileged" "start to READY")
+    r=$(awk -v a="$c" -v b="$u" 'BEGIN { if (a == "" || b == "") print "n/a"; else printf "%+.1f ms", a - b }')
+    echo "| confinement costs at most 5 ms of start (default minus privileged, start to READY) | $r | $(case $r in n/a) echo "not measured";; *) awk -v d="${r% ms}" 'BEGIN { print (d <= 5) ? "met" : "MISSED" }';; esac) |"
+    for call in getpid stat; do
+        d=$(median confinement "podunits: RuntimeDefault" "1M $call"); n=$(median confinement "podunits: Unconfined" "1M $call")
+        r=$(ratio "$d" "$n"); echo "| RuntimeDefault seccomp costs at most 5% on 1,000,000 $call calls (RuntimeDefault/Unconfined) | $r | $(verdict "$r" 1.05 le) |"
+    done
     echo
     echo "Charts: [start latency](benchmarks-start.svg), [log throughput](benchmarks-logs.svg)."
     echo

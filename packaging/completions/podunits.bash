@@ -46,7 +46,7 @@ _podunits() {
         list) options+=" --output";;
         status) options+=" --output --lines";;
         logs) options+=" --follow --container --lines";;
-        enter) options+=" --container";;
+        enter) options+=" --container --tty --no-tty --privileged";;
         update) options+=" --container --memory --cpu";;
         run) options+=" --interactive";;
         validate) options+=" --ignore-file-name";;

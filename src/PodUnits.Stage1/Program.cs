@@ -4,9 +4,13 @@ using PodUnits.Runtime.Executor;
 using PodUnits.Runtime.Init;
 
 // podunits-stage1 VERB ...: internal, started only by PodUnits itself (docs/process-model.md).
-//   run PLAN                  the executor, exec'd by `podunits run` once the pod is planned
+//   run PLAN CLAIM-FD         the executor, exec'd by `podunits run` once the pod is planned
+//                             (CLAIM-FD: the inherited lock on the pod's name)
 //   pod-init PLAN             PID 1 of the pod, spawned by the executor
 //   container-start PLAN C    one container's last step before its exec, spawned by the pod init
+//   container-exec PLAN C FLAGS [--env K=V]... -- ARGV...
+//                             a process entering a running container (`podunits enter`,
+//                             exec probes), spawned by Exec/ExecLauncher.cs
 // Errors follow the CLI's rule: one line on stderr, the documented exit code, a stack trace
 // only with PODUNITS_VERBOSE=1 (`podunits --verbose run` sets it before the exec).
 bool verbose = Environment.GetEnvironmentVariable("PODUNITS_VERBOSE") == "1";
@@ -14,9 +18,10 @@ try
 {
     return args switch
     {
-        ["run", string plan] => await PodExecutor.RunPlanAsync(plan),
+        ["run", string plan, string claimFd] when int.TryParse(claimFd, out int fd) => await PodExecutor.RunPlanAsync(plan, fd),
         ["pod-init", string plan] => PodInit.Run(plan),
         ["container-start", string plan, string container] => ContainerStart.Run(plan, container),
+        ["container-exec", string plan, string container, string flags, .. string[] rest] => ContainerExecArguments(plan, container, flags, rest),
         _ => Usage(),
     };
 }
@@ -39,6 +44,19 @@ catch (Exception e)
         Console.Error.WriteLine(e);
     }
     return ExitCodes.RuntimeFailure;
+}
+
+static int ContainerExecArguments(string plan, string container, string flags, string[] rest)
+{
+    var env = new List<string>();
+    int i = 0;
+    for (; i + 1 < rest.Length && rest[i] == "--env"; i += 2)
+    {
+        env.Add(rest[i + 1]);
+    }
+    return i < rest.Length && rest[i] == "--" && i + 1 < rest.Length
+        ? ContainerExec.Run(plan, container, flags, rest[(i + 1)..], env)
+        : Usage();
 }
 
 static int Usage()

@@ -99,6 +99,9 @@ find_inner() {
             [ "$(cat /proc/"$grandchild"/comm 2>/dev/null)" = systemd ] && { echo "$grandchild"; return; }
         done
     done
+    # Not there yet (nspawn is still setting up): say nothing, and succeed, or `set -e`
+    # would end this script at `inner=$(find_inner)` without a word (seen under load).
+    return 0
 }
 inner=""
 for _ in $(seq 1 300); do

@@ -1,23 +1,27 @@
 using System.CommandLine;
-using System.Globalization;
+using System.Runtime.InteropServices;
 using PodUnits.Cli.Inspection;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Naming;
-using PodUnits.Runtime.Spawning;
+using PodUnits.Core.Native;
+using PodUnits.Runtime.Exec;
+using PodUnits.Runtime.Executor;
+using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.State;
 using PodUnits.Systemd.Units;
 
 namespace PodUnits.Cli.Commands;
 
 /// <summary>
-/// <c>podunits enter NAME [--container C] [-- CMD...]</c>: runs a command (a shell by
-/// default) in a running container: its mount (and so its root), PID, UTS, IPC and network
-/// namespaces, its user and group, its working directory and its environment. It becomes
-/// nsenter(1) (execve, no fork), so the terminal, signals and exit status are the command's.
+/// <c>podunits enter NAME [--container C] [-t|-T] [--privileged] [-- CMD...]</c>: runs a
+/// command (a shell by default) in a running container, confined exactly as the container's
+/// own process (<see cref="ExecLauncher"/>): its namespaces and root, its scope, its user,
+/// groups, capabilities, no_new_privs and seccomp filter, and the environment from the pod's
+/// plan. With a terminal it gets a pseudo-terminal of the container's own; the exit status is
+/// the command's.
 /// </summary>
 internal static class EnterCommand
 {
-    private const string Nsenter = "/usr/bin/nsenter";
-
     public static Command Create()
     {
         var name = PodArgument.Create();
@@ -25,20 +29,34 @@ internal static class EnterCommand
         {
             Description = "The container to enter (default: the pod's first container).",
         };
+        var tty = new Option<bool>("--tty", "-t")
+        {
+            Description = "Give the command a pseudo-terminal (the default when stdin is a terminal).",
+        };
+        var noTty = new Option<bool>("--no-tty", "-T")
+        {
+            Description = "No pseudo-terminal, even when stdin is a terminal (for scripts: output is not rewritten by a terminal).",
+        };
+        var privileged = new Option<bool>("--privileged")
+        {
+            Description = "Run as root with every capability and no seccomp filter, for administrators (still the container's namespaces, root, scope and environment).",
+        };
         var commandLine = new Argument<string[]>("CMD")
         {
             Description = "The command and its arguments (default /bin/sh). Put -- before it.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var command = new Command("enter", """
-            Run a command inside a running container, a shell by default: the container's
-            root, namespaces, user, working directory and environment (like podman exec or
-            machinectl shell). The command keeps root's capabilities: it is an administrator's
-            tool, not a container process.
+            Run a command inside a running container, a shell by default (like podman exec or
+            machinectl shell). It runs as the container's own process does: its root and
+            namespaces, its systemd scope (limits, device policy), its user and groups, its
+            capabilities, no_new_privs and seccomp filter, and the environment of the pod's plan.
+            On a terminal it gets a pseudo-terminal of the container's own.
               podunits enter web
               podunits enter web -c db -- psql -U postgres
-              podunits enter web -- cat /etc/resolv.conf
-            """) { name, container, commandLine };
+              podunits enter web -T -- cat /etc/resolv.conf > resolv.conf
+              podunits enter web --privileged -- cat /proc/self/status
+            """) { name, container, tty, noTty, privileged, commandLine };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             string pod = PodArgument.Validated(parsed, name);
@@ -46,6 +64,10 @@ internal static class EnterCommand
             if (wanted is not null && ResourceNames.Explain(wanted) is { } why)
             {
                 throw new BadInputException($"container name \"{wanted}\"", why);
+            }
+            if (parsed.GetValue(tty) && parsed.GetValue(noTty))
+            {
+                throw new BadInputException("enter", "--tty and --no-tty exclude each other");
             }
             await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
             PodReport report = await new PodInspector(systemd).InspectAsync(pod);
@@ -55,33 +77,65 @@ internal static class EnterCommand
                 : report.Containers.FirstOrDefault(c => c.Name == wanted)
                     ?? throw new BadInputException($"pod {pod}", $"has no container \"{wanted}\" (it has: {string.Join(", ", report.Containers.Select(c => c.Name))})");
             int pid = target.Pid ?? throw new PodUnitsException($"pod {pod}: container {target.Name}", $"is not running ({target.Scope} is {target.State})");
-            string[] argv = parsed.GetValue(commandLine) is { Length: > 0 } given ? given : ["/bin/sh"];
-            (string uid, string gid) = Credentials(pid);
-            List<string> environment = ContainerEnvironment(pid);
-            if (Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } term && !environment.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal)))
+            bool withTty = parsed.GetValue(tty) || (!parsed.GetValue(noTty) && LibcExtra.isatty(0) == 1);
+            bool asRoot = parsed.GetValue(privileged);
+            if (asRoot)
             {
-                environment.Add($"TERM={term}");
+                Console.Error.WriteLine($"podunits: enter --privileged: the command runs as root with every capability and no seccomp filter in {pod}/{target.Name}");
             }
-            if (!File.Exists(Nsenter))
-            {
-                throw new PodUnitsException("enter", $"{Nsenter} is missing (install util-linux)");
-            }
-            string target1 = pid.ToString(CultureInfo.InvariantCulture);
-            Spawner.Exec(Nsenter, ["nsenter", "-t", target1, "-m", "-u", "-i", "-n", "-p", "-r", "-w", "-S", uid, "-G", gid, "--", .. argv], environment);
-            return ExitCodes.RuntimeFailure; // not reached: Exec returns only by throwing
+            return await EnterAsync(systemd, pod, target.Name, pid, parsed.GetValue(commandLine) is { Length: > 0 } given ? given : ["/bin/sh"],
+                withTty, asRoot);
         });
         return command;
     }
 
-    /// <summary>The container process's real uid and gid (/proc/PID/status).</summary>
-    private static (string Uid, string Gid) Credentials(int pid)
+    private static async Task<int> EnterAsync(SystemdManager systemd, string pod, string containerName, int pid, string[] argv, bool tty, bool privileged)
     {
-        string[] lines = File.ReadAllLines($"/proc/{pid}/status");
-        string Field(string key) => lines.First(l => l.StartsWith(key, StringComparison.Ordinal)).Split('\t')[1];
-        return (Field("Uid:"), Field("Gid:"));
+        string planPath = $"{PodPaths.RuntimeDir(pod)}/plan.json";
+        PodPlan plan;
+        try
+        {
+            plan = PodPlan.Read(planPath);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new PodUnitsException($"pod {pod}", $"{planPath} is readable by root only: run podunits enter as root");
+        }
+        catch (IOException e)
+        {
+            throw new PodUnitsException($"pod {pod}", $"cannot read its plan: {e.Message}");
+        }
+        ContainerPlan c = plan.Containers.FirstOrDefault(x => x.Name == containerName)
+            ?? throw new PodUnitsException($"pod {pod}", $"its plan has no container {containerName}");
+        List<string> extraEnv = tty && Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } term ? [$"TERM={term}"] : [];
+        using PipedStdio stdio = TerminalRelay.StdioFor();
+        int devNull = tty ? Check.Io(LibcExtra.open("/dev/null", LibcExtra.O_RDWR | LibcExtra.O_CLOEXEC, 0), "open", "/dev/null") : -1;
+        ExecProcess process;
+        try
+        {
+            process = await ExecLauncher.StartAsync(new ExecRequest
+            {
+                PlanPath = planPath, Pod = plan, Container = c, ContainerPid = pid, Argv = argv, ExtraEnv = extraEnv,
+                Tty = tty, Privileged = privileged, Stage1Path = Stage1.Locate(),
+                Stdio = tty ? (devNull, devNull, devNull) : (stdio.Stdin, stdio.Stdout, stdio.Stderr),
+            }, systemd);
+        }
+        finally
+        {
+            if (devNull >= 0)
+            {
+                LibcExtra.close(devNull);
+            }
+            stdio.Started();
+        }
+        using (process)
+        {
+            if (process.PtyMaster is int master)
+            {
+                return TerminalRelay.RunWithPty(process, master);
+            }
+            using IDisposable forward = process.ForwardSignals(PosixSignal.SIGINT, PosixSignal.SIGQUIT, PosixSignal.SIGTERM, PosixSignal.SIGHUP);
+            return process.WaitForExit();
+        }
     }
-
-    /// <summary>The environment the container's process was started with.</summary>
-    private static List<string> ContainerEnvironment(int pid) =>
-        [.. File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries)];
 }

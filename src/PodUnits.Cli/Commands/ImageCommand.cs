@@ -44,7 +44,9 @@ internal static class ImageCommand
         var command = new Command("import", "Import an image from a file or OCI layout directory.") { file, name };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var images = await OpenStore().ImportAsync(parse.GetValue(file)!, parse.GetValue(name), cancellationToken);
+            // Progress on stderr: each layer unpacked, and what the unpacker skipped (device nodes).
+            var images = await OpenStore().ImportAsync(parse.GetValue(file)!, parse.GetValue(name),
+                PullProgressRenderer.ForStandardError(), cancellationToken);
             foreach (ResolvedImage image in images) Console.WriteLine($"{image.Reference} {image.ManifestDigest}");
             return 0;
         });

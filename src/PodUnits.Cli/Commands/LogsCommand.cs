@@ -57,6 +57,10 @@ internal static class LogsCommand
 
     private static async Task<int> StreamAsync(List<string> arguments, bool prefix, CancellationToken cancellationToken)
     {
+        // A container's output is its own to choose: on a terminal its escape sequences could
+        // retitle the window, rewrite what is shown or answer queries as if typed (CVE-2003-0063
+        // style), so they are shown escaped, as journalctl does. A pipe or file gets the bytes.
+        bool escape = Console.IsOutputRedirected is false;
         var start = new ProcessStartInfo("journalctl", arguments) { RedirectStandardOutput = true };
         using Process journalctl = Process.Start(start)
             ?? throw new PodUnitsException("logs", "could not start journalctl");
@@ -65,7 +69,7 @@ internal static class LogsCommand
         {
             while (await journalctl.StandardOutput.ReadLineAsync(cancellationToken) is { } json)
             {
-                byte[] line = Render(json, prefix);
+                byte[] line = Render(json, prefix, escape);
                 await stdout.WriteAsync(line, cancellationToken);
             }
         }
@@ -79,8 +83,9 @@ internal static class LogsCommand
     }
 
     /// <summary>One journal entry (journalctl's JSON) as an output line. MESSAGE is a string,
-    /// or an array of bytes when it is not valid UTF-8: container output is bytes.</summary>
-    internal static byte[] Render(string json, bool prefix)
+    /// or an array of bytes when it is not valid UTF-8: container output is bytes. With
+    /// <paramref name="escape"/>, control characters are written as \xNN.</summary>
+    internal static byte[] Render(string json, bool prefix, bool escape = false)
     {
         using JsonDocument entry = JsonDocument.Parse(json);
         JsonElement root = entry.RootElement;
@@ -88,7 +93,31 @@ internal static class LogsCommand
         string container = root.TryGetProperty("CONTAINER_NAME", out JsonElement c) && c.ValueKind == JsonValueKind.String
             ? c.GetString()! : "";
         byte[] head = prefix && container.Length > 0 ? Encoding.UTF8.GetBytes(container + " | ") : [];
-        return [.. head, .. message, (byte)'\n'];
+        return [.. head, .. escape ? EscapeControls(message) : message, (byte)'\n'];
+    }
+
+    /// <summary>C0 controls but tab, DEL, and the C1 controls (UTF-8 C2 80..C2 9F: a terminal
+    /// may take U+009B as CSI) become \xNN text; everything else stays as it is.</summary>
+    internal static byte[] EscapeControls(byte[] message)
+    {
+        var escaped = new List<byte>(message.Length);
+        for (int i = 0; i < message.Length; i++)
+        {
+            byte b = message[i];
+            if (b == 0xC2 && i + 1 < message.Length && message[i + 1] is >= 0x80 and <= 0x9F)
+            {
+                escaped.AddRange(Encoding.ASCII.GetBytes($"\\xc2\\x{message[++i]:x2}"));
+            }
+            else if ((b < 0x20 && b != (byte)'\t') || b == 0x7F)
+            {
+                escaped.AddRange(Encoding.ASCII.GetBytes($"\\x{b:x2}"));
+            }
+            else
+            {
+                escaped.Add(b);
+            }
+        }
+        return [.. escaped];
     }
 
     private static byte[] Bytes(JsonElement value) => value.ValueKind switch

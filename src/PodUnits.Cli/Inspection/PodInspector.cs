@@ -53,6 +53,7 @@ internal sealed class PodInspector(SystemdManager systemd)
         }
         string unit = $"pod@{name}.service";
         UnitStatus? status = await systemd.GetUnitStatusAsync(unit).ConfigureAwait(false);
+        MachineReport? machine = await MachineAsync(name).ConfigureAwait(false);
         var containers = new List<ContainerReport>();
         foreach ((ContainerDefinition c, bool init) in (definition?.InitContainers ?? []).Select(c => (c, true))
             .Concat((definition?.Containers ?? []).Select(c => (c, false))))
@@ -60,11 +61,10 @@ internal sealed class PodInspector(SystemdManager systemd)
             string scope = ContainerUnits.ScopeName(name, c.Name);
             UnitStatus? s = await systemd.GetUnitStatusAsync(scope).ConfigureAwait(false);
             containers.Add(new ContainerReport(c.Name, init, c.Image, scope, s?.ActiveState ?? "inactive",
-                s?.MemoryCurrent, s?.MemoryMax, s?.CpuQuotaPerSecUSec, s is { IsActive: true } ? MainProcess(s.ControlGroup) : null));
+                s?.MemoryCurrent, s?.MemoryMax, s?.CpuQuotaPerSecUSec, s is { IsActive: true } ? MainProcess(s.ControlGroup, machine?.Leader) : null));
         }
         return new PodReport(name, definitionPath, error, definition?.Autostart ?? false, unit,
-            status?.ActiveState ?? "inactive", status?.SubState ?? "dead", status?.MainPid ?? 0,
-            await MachineAsync(name).ConfigureAwait(false), containers);
+            status?.ActiveState ?? "inactive", status?.SubState ?? "dead", status?.MainPid ?? 0, machine, containers);
     }
 
     private async Task<MachineReport?> MachineAsync(string name)
@@ -80,9 +80,11 @@ internal sealed class PodInspector(SystemdManager systemd)
         }
     }
 
-    /// <summary>The container's own process: the one in its scope whose parent is outside
-    /// it (the pod init). Its namespaces and root are the container's.</summary>
-    public static int? MainProcess(string? controlGroup)
+    /// <summary>The container's own process: the one in its scope whose parent is the pod
+    /// init (<paramref name="podInit"/>, machined's leader; when unknown, the first whose
+    /// parent is outside the scope). Processes `podunits enter` started are in the scope too,
+    /// but their parent is whoever entered. Its namespaces and root are the container's.</summary>
+    public static int? MainProcess(string? controlGroup, uint? podInit = null)
     {
         if (controlGroup is null)
         {
@@ -97,7 +99,7 @@ internal sealed class PodInspector(SystemdManager systemd)
         HashSet<int> pids = [.. File.ReadAllLines(procs).Select(l => int.Parse(l, CultureInfo.InvariantCulture))];
         foreach (int pid in pids.Order())
         {
-            if (ParentOf(pid) is int parent && !pids.Contains(parent))
+            if (ParentOf(pid) is int parent && (podInit is uint leader ? parent == leader : !pids.Contains(parent)))
             {
                 return pid;
             }

@@ -43,6 +43,17 @@ public static unsafe partial class LibcExtra
     [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int open(string path, int flags, int mode);
 
+    public const int LOCK_SH = 1;
+    public const int LOCK_EX = 2;
+    public const int LOCK_NB = 4;
+    public const int LOCK_UN = 8;
+    public const int EWOULDBLOCK = 11;
+
+    /// <summary>flock(2): the lock belongs to the open file description, so it lasts across
+    /// execve and ends when the last descriptor of it closes, crash or not.</summary>
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int flock(int fd, int operation);
+
     public const ulong SIOCGIFFLAGS = 0x8913;
     public const ulong SIOCSIFFLAGS = 0x8914;
     public const short IFF_UP = 1;

@@ -11,11 +11,8 @@ public static unsafe partial class LibcExtra
     private const string Libc = "libc";
 
     /// <summary>pivot_root(2) has no glibc wrapper; it is called through syscall(2).</summary>
-    public static int pivot_root(string newRoot, string putOld)
-    {
-        const long SYS_pivot_root = 155; // x86_64; see asm/unistd_64.h
-        return (int)syscall_ss(SYS_pivot_root, newRoot, putOld);
-    }
+    public static int pivot_root(string newRoot, string putOld) =>
+        (int)syscall_ss(SyscallNumbers.PivotRoot, newRoot, putOld);
 
     [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial long syscall_ss(long number, string a, string b);

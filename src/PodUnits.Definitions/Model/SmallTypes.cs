@@ -55,7 +55,19 @@ public sealed record ResourceLimits(long? MemoryBytes, long? CpuMillis)
     public ulong? CpuQuotaPerSecUSec => CpuMillis is long m ? (ulong)m * 1000UL : null;
 }
 
-public sealed record PodSecurityContext(long? RunAsUser, long? RunAsGroup);
+public sealed record PodSecurityContext(long? RunAsUser, long? RunAsGroup, SeccompProfileRef? SeccompProfile = null);
+
+public enum SeccompProfileType
+{
+    RuntimeDefault,
+    Unconfined,
+    Localhost,
+}
+
+/// <summary>securityContext.seccompProfile; <see cref="Line"/> and <see cref="Column"/> are
+/// where the definition names it, for errors found when the pod is planned (a Localhost
+/// profile that does not exist).</summary>
+public sealed record SeccompProfileRef(SeccompProfileType Type, string? LocalhostProfile, int Line, int Column);
 
 /// <summary>Capabilities are normalized to upper case with the CAP_ prefix ("CAP_NET_ADMIN"),
 /// or "ALL".</summary>
@@ -66,4 +78,5 @@ public sealed record ContainerSecurityContext(
     bool Privileged,
     bool? AllowPrivilegeEscalation,
     IReadOnlyList<string> CapabilitiesAdd,
-    IReadOnlyList<string> CapabilitiesDrop);
+    IReadOnlyList<string> CapabilitiesDrop,
+    SeccompProfileRef? SeccompProfile = null);

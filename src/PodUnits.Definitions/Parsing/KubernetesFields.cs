@@ -12,7 +12,7 @@ namespace PodUnits.Definitions.Parsing;
 ///   the auth file named in /etc/podunits/registries.yaml).
 /// - Not supported (error) is everything that would make the container behave differently from
 ///   what its author expects if silently dropped: other probes, lifecycle hooks, envFrom,
-///   valueFrom, stdin/tty, host namespaces, sysctls, SELinux/seccomp/AppArmor, fsGroup,
+///   valueFrom, stdin/tty, host namespaces, sysctls, SELinux/AppArmor, fsGroup,
 ///   runAsNonRoot, subPath, hostPort, runtimeClassName (selects a different isolation), etc.
 /// </summary>
 internal static class KubernetesFields
@@ -81,17 +81,19 @@ internal static class KubernetesFields
     public static readonly FieldTable Resources = new(["limits"], [("requests", Scheduler)], ["claims"]);
 
     public static readonly FieldTable PodSecurityContext = new(
-        ["runAsUser", "runAsGroup"],
+        ["runAsUser", "runAsGroup", "seccompProfile"],
         [("windowsOptions", "it only applies to Windows")],
         ["runAsNonRoot", "fsGroup", "fsGroupChangePolicy", "supplementalGroups",
          "supplementalGroupsPolicy", "sysctls", "seLinuxOptions", "seLinuxChangePolicy",
-         "seccompProfile", "appArmorProfile"]);
+         "appArmorProfile"]);
 
     public static readonly FieldTable ContainerSecurityContext = new(
         ["runAsUser", "runAsGroup", "readOnlyRootFilesystem", "privileged",
-         "allowPrivilegeEscalation", "capabilities"],
+         "allowPrivilegeEscalation", "capabilities", "seccompProfile", "procMount"],
         [("windowsOptions", "it only applies to Windows")],
-        ["runAsNonRoot", "seLinuxOptions", "seccompProfile", "appArmorProfile", "procMount"]);
+        ["runAsNonRoot", "seLinuxOptions", "appArmorProfile"]);
+
+    public static readonly FieldTable SeccompProfile = new(["type", "localhostProfile"]);
 
     public static readonly FieldTable Capabilities = new(["add", "drop"]);
 

@@ -115,6 +115,10 @@ internal static class PodMapper
     private static YNode KeyNode(YNode mapping, string key) =>
         mapping is YMapping m && m.Entries.FirstOrDefault(e => e.Key is YScalar s && s.Value == key).Key is YNode k ? k : mapping;
 
+    /// <summary>The pod init hands the executor two journal streams per container in one
+    /// control message, which carries at most 128 descriptors (Spawning/ControlChannel.cs).</summary>
+    public const int MaxContainers = 64;
+
     private static PodDefinition? MapSpec(Fields spec, ParseContext ctx, string name, string sourcePath)
     {
         List<VolumeDefinition> volumes = VolumeMapper.MapAll(spec, ctx, out HashSet<string> volumeNames);
@@ -137,6 +141,11 @@ internal static class PodMapper
         {
             ctx.Error(spec.Value("containers") ?? spec.Node, "spec.containers: must list at least one container");
         }
+        else if (initContainers.Count + containers.Count > MaxContainers)
+        {
+            ctx.Error(spec.Value("containers")!,
+                $"spec: a pod may have at most {MaxContainers} containers, init containers included; this one has {initContainers.Count + containers.Count}");
+        }
 
         string? hostname = spec.String("hostname");
         if (hostname is not null && ResourceNames.Explain(hostname) is string why)
@@ -153,7 +162,8 @@ internal static class PodMapper
         PodSecurityContext? security = null;
         if (spec.Value("securityContext") is YNode sc && ctx.Object(sc, "spec.securityContext", KubernetesFields.PodSecurityContext) is Fields scf)
         {
-            security = new PodSecurityContext(scf.Integer("runAsUser", 0, int.MaxValue), scf.Integer("runAsGroup", 0, int.MaxValue));
+            security = new PodSecurityContext(scf.Integer("runAsUser", 0, int.MaxValue), scf.Integer("runAsGroup", 0, int.MaxValue),
+                SeccompMapper.Map(scf, ctx));
         }
 
         return new PodDefinition

@@ -26,6 +26,12 @@ internal static class SecurityMapper
             // Kubernetes rejects this combination: privileged implies escalation.
             ctx.Error(s.Value("allowPrivilegeEscalation")!, $"{s.PathOf("allowPrivilegeEscalation")}: cannot be false when privileged is true");
         }
+        // procMount: Unmasked needs a user namespace (Kubernetes allows it only with
+        // hostUsers: false), which PodUnits does not offer yet.
+        if (s.OneOf("procMount", ProcMounts) == "Unmasked")
+        {
+            ctx.Error(s.Value("procMount")!, $"{s.PathOf("procMount")}: Unmasked is not supported yet (it needs hostUsers: false, user namespaces)");
+        }
         return new ContainerSecurityContext(
             s.Integer("runAsUser", 0, int.MaxValue),
             s.Integer("runAsGroup", 0, int.MaxValue),
@@ -33,8 +39,11 @@ internal static class SecurityMapper
             privileged,
             allowEscalation,
             add,
-            drop);
+            drop,
+            SeccompMapper.Map(s, ctx));
     }
+
+    private static readonly string[] ProcMounts = ["Default", "Unmasked"];
 
     private static List<string> Capabilities(Fields caps, string field, ParseContext ctx)
     {

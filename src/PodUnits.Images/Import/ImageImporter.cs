@@ -10,11 +10,15 @@ namespace PodUnits.Images.Import;
 /// <summary>
 /// <c>podunits image import</c>: an OCI image layout directory, an OCI archive (a tar of
 /// such a layout) or a <c>docker save</c> archive (manifest.json + config + layer tars).
-/// Archives are first unpacked with the same safe unpacker as layers into a private temp
+/// Archives are first unpacked with the safe unpacker in its strict archive mode
+/// (<see cref="LayerUnpacker.ForArchive"/>: regular files, directories and links that stay
+/// inside; anything else refuses the archive, naming the member) into a private temp
 /// directory inside the store (same filesystem: blobs are then renamed, not copied), and
-/// every file read from them must resolve inside that directory.
+/// every file read from them must be a regular file resolving inside that directory.
+/// The temp directory (tmp/import-*) exists only while the caller holds the store lock
+/// shared, which is what lets gc remove any it finds under the exclusive lock.
 /// </summary>
-internal sealed class ImageImporter(ImageStore store)
+internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? progress)
 {
     public async Task<IReadOnlyList<(string Reference, string ManifestDigest)>> ImportAsync(string path, string? name, CancellationToken cancellationToken)
     {
@@ -30,11 +34,16 @@ internal sealed class ImageImporter(ImageStore store)
             {
                 try
                 {
-                    new LayerUnpacker().Unpack(archive, temp, cancellationToken);
+                    LayerUnpacker.ForArchive().Unpack(archive, temp, cancellationToken);
+                    ArchiveMembers.CheckLinks(temp);
                 }
                 catch (InvalidDataException e)
                 {
                     throw new BadInputException($"import {path}", $"is not a tar archive or OCI layout directory ({e.Message})");
+                }
+                catch (LayerRejectedException e)
+                {
+                    throw new BadInputException($"import {path}", $"archive member '{e.EntryName}' {e.Why}");
                 }
             }
             if (File.Exists(temp + "/index.json")) return await ImportLayoutAsync(temp, forced, fromTemp: true, cancellationToken);
@@ -113,7 +122,7 @@ internal sealed class ImageImporter(ImageStore store)
 
     private (string, string) Finish(ImageReference reference, string manifestDigest, CancellationToken cancellationToken)
     {
-        store.Materialize(reference.ToString(), manifestDigest, null, cancellationToken); // unpack and check every layer first
+        store.Materialize(reference.ToString(), manifestDigest, progress, cancellationToken); // unpack and check every layer first
         store.Tag(reference.ToString(), manifestDigest);
         return (reference.ToString(), manifestDigest);
     }
@@ -136,7 +145,8 @@ internal sealed class ImageImporter(ImageStore store)
     private static string BlobPath(string digest) => "blobs/sha256/" + Digests.Hex(digest);
 
     /// <summary>The path of <paramref name="relative"/> in <paramref name="dir"/>, refused if it
-    /// (or a symlink on the way) leads outside.</summary>
+    /// (or a symlink on the way) leads outside, or is not a regular file (a FIFO in a layout
+    /// directory would block the import forever, a device would be read as a blob).</summary>
     private static string Inside(string dir, string relative)
     {
         string? clean = SafePaths.Clean(relative);
@@ -145,6 +155,8 @@ internal sealed class ImageImporter(ImageStore store)
         string? realDir = Native.ImagesLibc.realpath(dir);
         if (real is null || realDir is null || !real.StartsWith(realDir + "/", StringComparison.Ordinal) || !File.Exists(real))
             throw new BadInputException($"import {dir}", $"'{relative}' is missing or outside the image");
+        if (SafePaths.TypeOf(real) != Native.ImagesLibc.S_IFREG)
+            throw new BadInputException($"import {dir}", $"'{relative}' is not a regular file");
         return real;
     }
 

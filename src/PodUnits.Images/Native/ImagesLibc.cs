@@ -150,9 +150,4 @@ internal static unsafe partial class ImagesLibc
         bytes = r == 0 ? (long)(s.f_bavail * s.f_frsize) : 0;
         return r;
     }
-
-    /// <summary>glibc's makedev(3) encoding of a device number.</summary>
-    public static ulong makedev(uint major, uint minor) =>
-        ((ulong)(major & 0x00000fffu) << 8) | ((ulong)(major & 0xfffff000u) << 32) |
-        (minor & 0x000000ffu) | ((ulong)(minor & 0xffffff00u) << 12);
 }

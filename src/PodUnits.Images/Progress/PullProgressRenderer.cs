@@ -40,7 +40,7 @@ public sealed class PullProgressRenderer : IProgress<PullProgress>
                     PullPhase.Exists => $"Exists sha256:{id}",
                     PullPhase.Done => $"Downloaded sha256:{id} {Size(value.Done)}",
                     PullPhase.Retrying => $"Retrying sha256:{id} from {Size(value.Done)}",
-                    PullPhase.Unpacked => $"Unpacked sha256:{id}",
+                    PullPhase.Unpacked => $"Unpacked sha256:{id}{NoteOf(value)}",
                     _ => null,
                 };
                 if (line is not null) _out.WriteLine(line);
@@ -51,12 +51,12 @@ public sealed class PullProgressRenderer : IProgress<PullProgress>
             {
                 PullPhase.Exists => $"Exists      sha256:{id}",
                 PullPhase.Unpacking => $"Unpacking   sha256:{id}",
-                PullPhase.Unpacked => $"Unpacked    sha256:{id}",
+                PullPhase.Unpacked => $"Unpacked    sha256:{id}{NoteOf(value)}",
                 PullPhase.Retrying => $"Retrying    sha256:{id} {Bar(value)} {Size(value.Done)} / {Size(value.Total)}",
                 _ => $"{(value.Phase == PullPhase.Done ? "Downloaded " : "Downloading")} sha256:{id} {Bar(value)} {Size(value.Done)} / {Size(value.Total)}",
             };
             long now = Environment.TickCount64;
-            if (value.Phase == PullPhase.Downloading && now - _lastDraw < 100) return; // ~10 redraws a second
+            if (value.Phase is PullPhase.Downloading or PullPhase.Unpacking && now - _lastDraw < 100) return; // ~10 redraws a second
             _lastDraw = now;
             Draw();
         }
@@ -71,6 +71,8 @@ public sealed class PullProgressRenderer : IProgress<PullProgress>
         _out.Write(text.ToString());
         _out.Flush();
     }
+
+    private static string NoteOf(PullProgress p) => p.Note is null ? "" : $" ({p.Note})";
 
     private static string Bar(PullProgress p)
     {

@@ -88,7 +88,7 @@ internal sealed class RegistryClient : IDisposable
         request.Headers.Authorization = basic;
         using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode) throw Denied(reference, $"token service {tokenUri.Host} answered {(int)response.StatusCode} {response.ReasonPhrase}");
-        byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        byte[] body = await LimitedBody.ReadAsync(response, LimitedBody.MaxTokenBytes, $"token from {tokenUri.Host}", cancellationToken);
         TokenResponse? token = JsonSerializer.Deserialize(body, OciJsonContext.Default.TokenResponse);
         string value = token?.Token ?? token?.AccessToken ?? throw Denied(reference, "token service sent no token");
         return new AuthenticationHeaderValue("Bearer", value);
@@ -103,7 +103,7 @@ internal sealed class RegistryClient : IDisposable
         string body = "";
         try
         {
-            body = (await response.Content.ReadAsStringAsync(cancellationToken)).Trim();
+            body = Encoding.UTF8.GetString(await LimitedBody.ReadPrefixAsync(response, LimitedBody.MaxErrorBytes, cancellationToken)).Trim();
         }
         catch (HttpRequestException)
         {

@@ -13,18 +13,20 @@ namespace PodUnits.Images.Registry;
 /// Pulls one image into the blob store: manifest (an index is narrowed to linux/host-arch),
 /// config, then the layers not stored yet, a few at a time. Every blob is verified against
 /// its digest before it gets its final name; a broken transfer is resumed with a Range
-/// request, up to <see cref="MaxAttempts"/> tries.
+/// request, up to <see cref="MaxAttempts"/> tries. No body is read past its limit, whatever
+/// the transfer encoding: manifests and indexes 4 MiB, configs 8 MiB (see
+/// <see cref="LimitedBody"/>), every blob the size its descriptor declares.
 /// </summary>
 internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs)
 {
     public const int MaxAttempts = 5;
-    private const int MaxManifestBytes = 4 << 20;
     private const int ParallelBlobs = 3;
 
     /// <summary>Returns the digest of the platform manifest, whose blobs are all stored.</summary>
     public async Task<string> PullAsync(ImageReference reference, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
-        (byte[] data, string digest, string? mediaType) = await GetManifestAsync(reference, reference.ManifestReference, reference.Digest, cancellationToken);
+        (byte[] data, string digest, string? mediaType) = await GetManifestAsync(reference, reference.ManifestReference, reference.Digest,
+            LimitedBody.MaxManifestBytes, cancellationToken);
         if (ManifestKind.IsIndex(data, mediaType))
         {
             ImageIndex index = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageIndex) ?? new ImageIndex();
@@ -33,7 +35,8 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs)
                 $"image {reference.ToFamiliarString()}",
                 $"has no linux/{arch} variant (it has: {string.Join(", ", index.Manifests.Select(m => $"{m.Platform?.Os}/{m.Platform?.Architecture}"))})");
             if (!Digests.IsValid(chosen.Digest)) throw new PodUnitsException($"image {reference.ToFamiliarString()}", "its index names a manifest by an unsupported digest");
-            (data, digest, _) = await GetManifestAsync(reference, chosen.Digest, chosen.Digest, cancellationToken);
+            (data, digest, _) = await GetManifestAsync(reference, chosen.Digest, chosen.Digest,
+                chosen.Size > 0 ? Math.Min(LimitedBody.MaxManifestBytes, chosen.Size) : LimitedBody.MaxManifestBytes, cancellationToken);
         }
         ImageManifest manifest = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageManifest)
             ?? throw new PodUnitsException($"manifest of {reference.ToFamiliarString()}", "is empty");
@@ -41,6 +44,10 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs)
         wanted.AddRange(manifest.Layers);
         if (wanted.Any(d => !Digests.IsValid(d.Digest)))
             throw new PodUnitsException($"manifest of {reference.ToFamiliarString()}", "names a blob by something other than a sha256 digest");
+        if (wanted.Any(d => d.Size < 0))
+            throw new PodUnitsException($"manifest of {reference.ToFamiliarString()}", "declares a negative blob size");
+        if (manifest.Config.Size > LimitedBody.MaxConfigBytes)
+            throw LimitedBody.TooLarge($"config {manifest.Config.Digest} of {reference.ToFamiliarString()}", LimitedBody.MaxConfigBytes);
 
         using var gate = new SemaphoreSlim(ParallelBlobs);
         await Task.WhenAll(wanted.DistinctBy(d => d.Digest).Select(async d =>
@@ -61,7 +68,7 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs)
     }
 
     private async Task<(byte[] Data, string Digest, string? MediaType)> GetManifestAsync(ImageReference reference, string tagOrDigest,
-        string? expectedDigest, CancellationToken cancellationToken)
+        string? expectedDigest, long limit, CancellationToken cancellationToken)
     {
         using HttpResponseMessage response = await client.SendAsync(reference, () =>
         {
@@ -70,9 +77,7 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs)
             return request;
         }, cancellationToken);
         if (!response.IsSuccessStatusCode) throw await RegistryClient.ErrorAsync(reference, response, "manifest", cancellationToken);
-        if (response.Content.Headers.ContentLength > MaxManifestBytes)
-            throw new PodUnitsException($"manifest of {reference.ToFamiliarString()}", "is larger than 4 MiB; refused");
-        byte[] data = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        byte[] data = await LimitedBody.ReadAsync(response, limit, $"manifest of {reference.ToFamiliarString()}", cancellationToken);
         string digest = Digests.Of(data);
         string? claimed = response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.FirstOrDefault() : null;
         string? expected = expectedDigest ?? (Digests.IsValid(claimed) ? claimed : null);
@@ -152,16 +157,17 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs)
             if ((int)response.StatusCode >= 500) throw new HttpRequestException(error.Message); // worth a retry
             throw error;
         }
+        if (have + response.Content.Headers.ContentLength > blob.Size) throw TooLong(blob);
         progress?.Report(new PullProgress(blob.Digest, PullPhase.Downloading, have, blob.Size));
         await using Stream body = await response.Content.ReadAsStreamAsync(cancellationToken);
         byte[] buffer = new byte[1 << 17];
         long lastReport = have;
         int n;
-        while ((n = await body.ReadAsync(buffer, cancellationToken)) > 0)
+        // Never more than one byte past the declared size is read, chunked or not.
+        while ((n = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, blob.Size - have + 1)), cancellationToken)) > 0)
         {
             have += n;
-            if (blob.Size > 0 && have > blob.Size)
-                throw new PodUnitsException($"blob {blob.Digest}", $"registry sent more than the {blob.Size} bytes the manifest declares; refused");
+            if (have > blob.Size) throw TooLong(blob);
             hash.AppendData(buffer, 0, n);
             file.Write(buffer, 0, n);
             if (have - lastReport >= 1 << 18)
@@ -170,7 +176,10 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs)
                 progress?.Report(new PullProgress(blob.Digest, PullPhase.Downloading, have, blob.Size));
             }
         }
-        if (blob.Size > 0 && have < blob.Size) throw new IOException($"connection ended after {have} of {blob.Size} bytes");
+        if (have < blob.Size) throw new IOException($"connection ended after {have} of {blob.Size} bytes");
         return have;
     }
+
+    private static PodUnitsException TooLong(Descriptor blob) =>
+        new($"blob {blob.Digest}", $"registry sends more than the {blob.Size} bytes the manifest declares; refused");
 }

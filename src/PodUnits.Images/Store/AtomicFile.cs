@@ -1,3 +1,4 @@
+using PodUnits.Core.Native;
 using PodUnits.Images.Native;
 
 namespace PodUnits.Images.Store;
@@ -28,12 +29,27 @@ internal static class AtomicFile
     }
 
     /// <summary>fsync(2) on a directory makes a rename in it durable.</summary>
-    public static void SyncDirectory(string directory)
+    public static void SyncDirectory(string directory) =>
+        OnDirectory(directory, fd => ImagesLibc.CheckIo(ImagesLibc.fsync(fd), "fsync", directory));
+
+    /// <summary>
+    /// syncfs(2) on the filesystem holding <paramref name="directory"/>: every file and
+    /// directory written to it so far (a whole unpacked layer) is on disk when this returns.
+    /// One call and one journal commit, where an fsync per file and per directory costs a
+    /// commit each (measured on this project's ext4: 3,000 4 KiB files in 30 directories took
+    /// 5-9.5 s with fsync per file, 0.3-1 s with one syncfs). It also flushes other writers'
+    /// dirty data on that filesystem, which costs them nothing but time. Since Linux 5.8
+    /// syncfs reports writeback errors of the filesystem (before, it returned 0 regardless).
+    /// </summary>
+    public static void SyncFilesystem(string directory) =>
+        OnDirectory(directory, fd => Check.Io(Tmds.Linux.LibC.syncfs(fd), "syncfs", directory));
+
+    private static void OnDirectory(string directory, Action<int> call)
     {
         int fd = ImagesLibc.CheckIo(ImagesLibc.open(directory, ImagesLibc.O_RDONLY | ImagesLibc.O_DIRECTORY | ImagesLibc.O_CLOEXEC, 0), "open", directory);
         try
         {
-            ImagesLibc.CheckIo(ImagesLibc.fsync(fd), "fsync", directory);
+            call(fd);
         }
         finally
         {

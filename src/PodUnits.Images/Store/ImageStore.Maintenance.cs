@@ -27,18 +27,21 @@ public sealed partial class ImageStore
         return rows;
     }
 
-    /// <summary><c>podunits image rm</c>: forgets a reference (refused while a pod uses
-    /// it), then collects what no reference or pod needs any more.</summary>
+    /// <summary><c>podunits image rm</c>: forgets a reference (refused while a pod uses the
+    /// image it names: a pin resolved to that manifest, or an unresolved pin naming the
+    /// reference), then collects what no reference or pod needs any more. A pod that runs
+    /// an older image the reference named before it moved does not hold the reference:
+    /// its pin holds that older manifest, which gc keeps.</summary>
     public GcResult Remove(string reference)
     {
         ImageReference parsed = ImageReference.Parse(reference);
         string key = parsed.ToString();
         using StoreLock _ = StoreLock.Exclusive(LockPath);
         string digest = _refs.Get(key) ?? throw new BadInputException($"image {parsed.ToFamiliarString()}", "is not in the image store");
-        foreach ((string pod, string used) in PodImages.ReadAll(Root))
+        foreach (PodImagePin pin in PodImages.ReadAll(Root))
         {
-            if (used == key || used == digest || (!Digests.IsValid(used) && Normalize(used) == key))
-                throw new PodUnitsException($"image {parsed.ToFamiliarString()}", $"is in use by pod {pod} ({PodImages.PathFor(Root, pod)}); stop the pod first");
+            if (pin.ManifestDigest is { } pinned ? pinned == digest : Normalize(pin.Reference) == key)
+                throw new PodUnitsException($"image {parsed.ToFamiliarString()}", $"is in use by pod {pin.Pod} ({PodImages.PathFor(Root, pin.Pod)}); stop the pod first");
         }
         _refs.Remove(key);
         return CollectLocked();
@@ -55,10 +58,50 @@ public sealed partial class ImageStore
 
     private GcResult CollectLocked()
     {
-        var liveManifests = new HashSet<string>(_refs.ReadAll().Values, StringComparer.Ordinal);
-        foreach ((_, string used) in PodImages.ReadAll(Root))
+        (HashSet<string> liveBlobs, HashSet<string> liveLayers) = LiveContent();
+        var sweep = new Sweep();
+        foreach (string path in Directory.EnumerateFiles(_blobs.Directory))
         {
-            string? digest = Digests.IsValid(used) ? used : _refs.Get(Normalize(used) ?? "");
+            string name = Path.GetFileName(path);
+            if (!liveBlobs.Contains(name)) sweep.Remove(path, IsTemp(name) ? Kind.Temp : Kind.Blob);
+        }
+        foreach (string path in Directory.EnumerateDirectories(_layers.Directory))
+        {
+            string name = Path.GetFileName(path);
+            if (!liveLayers.Contains(name)) sweep.Remove(path, IsTemp(name) ? Kind.Temp : Kind.Layer);
+        }
+        SweepTemps(sweep);
+        return new GcResult(sweep.Blobs, sweep.Layers, sweep.Temps, sweep.Bytes);
+    }
+
+    /// <summary>
+    /// Leftovers of work that died: everything in tmp/ (import-* dirs of archive imports) and
+    /// ".tmp-*" files in the store root (refs.json being replaced). Everything that creates
+    /// them holds the store lock shared from creating them until renaming or removing them
+    /// (ResolveAsync, ImportAsync, Remove), and this runs under the store lock held
+    /// exclusively: any such file found here belongs to a process that has died (flock locks
+    /// end with their process), never to an import in progress, whatever its age. The pins
+    /// under pods/ are written without the store lock and are not touched.
+    /// </summary>
+    private void SweepTemps(Sweep sweep)
+    {
+        string tmp = Root + "/tmp";
+        if (Directory.Exists(tmp))
+        {
+            foreach (string path in Directory.EnumerateFileSystemEntries(tmp)) sweep.Remove(path, Kind.Temp);
+        }
+        foreach (string path in Directory.EnumerateFiles(Root, ".tmp-*")) sweep.Remove(path, Kind.Temp);
+    }
+
+    /// <summary>The blob and layer names (hex) that stored references and pods' pins need.</summary>
+    private (HashSet<string> Blobs, HashSet<string> Layers) LiveContent()
+    {
+        var liveManifests = new HashSet<string>(_refs.ReadAll().Values, StringComparer.Ordinal);
+        foreach (PodImagePin pin in PodImages.ReadAll(Root))
+        {
+            // A pin not resolved yet: its resolution has not begun (it would hold the store
+            // lock), so it will find what the reference names now.
+            string? digest = pin.ManifestDigest ?? _refs.Get(Normalize(pin.Reference) ?? "");
             if (digest is not null) liveManifests.Add(digest);
         }
         var liveBlobs = new HashSet<string>(StringComparer.Ordinal);
@@ -78,25 +121,38 @@ public sealed partial class ImageStore
                 // A broken image keeps what it still has; a new fetch completes it.
             }
         }
-        int blobs = 0, layers = 0, temps = 0;
-        long bytes = 0;
-        foreach (string path in Directory.EnumerateFiles(_blobs.Directory))
+        return (liveBlobs, liveLayers);
+    }
+
+    private static bool IsTemp(string name) => name.StartsWith(".tmp-", StringComparison.Ordinal);
+
+    private enum Kind { Blob, Layer, Temp }
+
+    /// <summary>Removes files and directory trees and counts what went.</summary>
+    private sealed class Sweep
+    {
+        public int Blobs { get; private set; }
+        public int Layers { get; private set; }
+        public int Temps { get; private set; }
+        public long Bytes { get; private set; }
+
+        public void Remove(string path, Kind kind)
         {
-            string name = Path.GetFileName(path);
-            if (liveBlobs.Contains(name)) continue;
-            bytes += new FileInfo(path).Length;
-            File.Delete(path);
-            if (name.StartsWith(".tmp-", StringComparison.Ordinal)) temps++; else blobs++;
+            if (Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null)
+            {
+                Bytes += SizeOf(path);
+                Directory.Delete(path, recursive: true);
+            }
+            else
+            {
+                var file = new FileInfo(path);
+                if (file.LinkTarget is null && file.Exists) Bytes += file.Length;
+                File.Delete(path); // unlink: a symlink goes, never what it points at
+            }
+            if (kind == Kind.Blob) Blobs++;
+            else if (kind == Kind.Layer) Layers++;
+            else Temps++;
         }
-        foreach (string path in Directory.EnumerateDirectories(_layers.Directory))
-        {
-            string name = Path.GetFileName(path);
-            if (liveLayers.Contains(name)) continue;
-            bytes += SizeOf(path);
-            Directory.Delete(path, recursive: true);
-            if (name.StartsWith(".tmp-", StringComparison.Ordinal)) temps++; else layers++;
-        }
-        return new GcResult(blobs, layers, temps, bytes);
     }
 
     private static string? Normalize(string reference) =>

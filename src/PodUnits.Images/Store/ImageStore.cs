@@ -48,8 +48,21 @@ public sealed partial class ImageStore
 
     /// <summary>Finds the image in the store or fetches it, as <paramref name="policy"/> says,
     /// and makes sure every layer is unpacked.</summary>
-    public async Task<ResolvedImage> ResolveAsync(string reference, PullPolicy policy,
-        IProgress<PullProgress>? progress = null, CancellationToken cancellationToken = default)
+    public Task<ResolvedImage> ResolveAsync(string reference, PullPolicy policy,
+        IProgress<PullProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        ResolveCoreAsync(reference, policy, null, progress, cancellationToken);
+
+    /// <summary>As <see cref="ResolveAsync"/>, for a pod that runs the image: before the store
+    /// lock is released, the manifest digest is added to the pod's pin
+    /// (<see cref="PodImages.Record"/>), so rm and gc keep exactly what the pod mounts even
+    /// if the reference is later moved to another image. The pod must have pinned
+    /// <paramref name="reference"/> with <see cref="PodImages.Write"/> first.</summary>
+    public Task<ResolvedImage> ResolveForPodAsync(string podName, string reference, PullPolicy policy,
+        IProgress<PullProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        ResolveCoreAsync(reference, policy, podName, progress, cancellationToken);
+
+    private async Task<ResolvedImage> ResolveCoreAsync(string reference, PullPolicy policy, string? podName,
+        IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         ImageReference parsed = ImageReference.Parse(reference);
         using StoreLock _ = StoreLock.Shared(LockPath);
@@ -60,7 +73,9 @@ public sealed partial class ImageStore
                 throw new PodUnitsException($"image {parsed.ToFamiliarString()}", "is not in the image store and imagePullPolicy is Never (import or fetch it first)");
             manifestDigest = await PullLockedAsync(parsed, progress, cancellationToken);
         }
-        return Materialize(parsed.ToString(), manifestDigest, progress, cancellationToken);
+        ResolvedImage image = Materialize(parsed.ToString(), manifestDigest, progress, cancellationToken);
+        if (podName is not null) PodImages.Record(Root, podName, reference, manifestDigest);
+        return image;
     }
 
     /// <summary><c>podunits image fetch</c>: always asks the registry.</summary>
@@ -106,8 +121,9 @@ public sealed partial class ImageStore
             {
                 Descriptor layer = manifest.Layers[i];
                 progress?.Report(new PullProgress(layer.Digest, PullPhase.Unpacking, 0, layer.Size));
-                _layers.Ensure(diffIds[i], _blobs.PathOf(layer.Digest), layer.Digest, cancellationToken);
-                progress?.Report(new PullProgress(layer.Digest, PullPhase.Unpacked, layer.Size, layer.Size));
+                IReadOnlyList<string> notes = _layers.Ensure(diffIds[i], _blobs.PathOf(layer.Digest), layer.Digest, cancellationToken,
+                    read => progress?.Report(new PullProgress(layer.Digest, PullPhase.Unpacking, read, layer.Size)));
+                progress?.Report(new PullProgress(layer.Digest, PullPhase.Unpacked, layer.Size, layer.Size, notes.Count > 0 ? string.Join("; ", notes) : null));
             });
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
@@ -136,11 +152,13 @@ public sealed partial class ImageStore
     }
 
     /// <summary><c>podunits image import</c>: an OCI layout dir, OCI archive or docker-save
-    /// archive; returns the references stored.</summary>
-    public async Task<IReadOnlyList<ResolvedImage>> ImportAsync(string path, string? name = null, CancellationToken cancellationToken = default)
+    /// archive; returns the references stored. <paramref name="progress"/> hears each layer
+    /// unpacked, with a note when the unpacker skipped something (device nodes).</summary>
+    public async Task<IReadOnlyList<ResolvedImage>> ImportAsync(string path, string? name = null,
+        IProgress<PullProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         using StoreLock _ = StoreLock.Shared(LockPath);
-        var imported = await new Import.ImageImporter(this).ImportAsync(path, name, cancellationToken);
+        var imported = await new Import.ImageImporter(this, progress).ImportAsync(path, name, cancellationToken);
         return imported.Select(i => Materialize(i.Reference, i.ManifestDigest, null, cancellationToken)).ToList();
     }
 

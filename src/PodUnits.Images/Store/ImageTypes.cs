@@ -44,8 +44,10 @@ public enum PullPhase
     Unpacked,
 }
 
-/// <summary>Progress of one blob of a pull, for a progress bar or a log line.</summary>
-public readonly record struct PullProgress(string Digest, PullPhase Phase, long Done, long Total);
+/// <summary>Progress of one blob of a pull, for a progress bar or a log line.
+/// <paramref name="Note"/>: something the user should hear about, e.g. with
+/// <see cref="PullPhase.Unpacked"/> the device nodes the unpacker skipped.</summary>
+public readonly record struct PullProgress(string Digest, PullPhase Phase, long Done, long Total, string? Note = null);
 
 /// <summary>What gc removed.</summary>
 public sealed record GcResult(int BlobsRemoved, int LayersRemoved, int TempsRemoved, long BytesFreed);

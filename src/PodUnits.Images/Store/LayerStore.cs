@@ -6,20 +6,34 @@ namespace PodUnits.Images.Store;
 
 /// <summary>
 /// layers/sha256/DIFFID-HEX: each layer unpacked once into its own directory (an overlayfs
-/// lower dir), shared by every image and pod that uses it. Unpacked into ".tmp-..." next to
-/// it and renamed into place only when complete and its diff_id checked, so a layer
-/// directory under its final name is always whole. Keyed by diff_id (the digest of the
-/// uncompressed tar) so the same layer compressed two ways is unpacked once.
+/// lower dir), shared by every image and pod that uses it. Keyed by diff_id (the digest of
+/// the uncompressed tar) so the same layer compressed two ways is unpacked once.
+/// <para>
+/// The final name is the mark that a layer is complete, and it is only ever given to a
+/// layer that is whole and on disk: the layer is unpacked into ".tmp-..." next to it, its
+/// diff_id checked, the whole tree made durable (syncfs, see
+/// <see cref="AtomicFile.SyncFilesystem"/>), and only then renamed into place, followed by
+/// an fsync of the parent directory. rename(2) is atomic, also across a crash on a
+/// journaling filesystem (ext4, xfs: the rename is one transaction), so after a crash the
+/// layer is either under its final name with every file written before the rename, or
+/// still under ".tmp-...": never used (<see cref="Has"/> looks at the final name only),
+/// unpacked again by the next resolve and removed by gc. No marker file is needed, and none
+/// could live inside the directory: it is the container's root filesystem.
+/// </para>
 /// </summary>
 internal sealed class LayerStore
 {
+    private const long ProgressEvery = 1 << 20;
     private readonly LayerUnpacker _unpacker;
+    private readonly Action<string> _syncTree;
 
-    public LayerStore(string storeRoot, LayerUnpacker? unpacker = null)
+    /// <param name="syncTree">For tests: what makes an unpacked tree durable (default syncfs).</param>
+    public LayerStore(string storeRoot, LayerUnpacker? unpacker = null, Action<string>? syncTree = null)
     {
         Directory = storeRoot + "/layers/sha256";
         System.IO.Directory.CreateDirectory(Directory);
         _unpacker = unpacker ?? new LayerUnpacker();
+        _syncTree = syncTree ?? AtomicFile.SyncFilesystem;
     }
 
     public string Directory { get; }
@@ -28,8 +42,11 @@ internal sealed class LayerStore
 
     public bool Has(string diffId) => System.IO.Directory.Exists(PathOf(diffId));
 
-    /// <summary>Unpacks the layer blob unless its directory exists already; returns notes.</summary>
-    public IReadOnlyList<string> Ensure(string diffId, string blobPath, string blobDigest, CancellationToken cancellationToken)
+    /// <summary>Unpacks the layer blob unless its directory exists already; returns notes
+    /// (device nodes skipped and the like). <paramref name="progress"/> hears the compressed
+    /// bytes read so far, about every MiB.</summary>
+    public IReadOnlyList<string> Ensure(string diffId, string blobPath, string blobDigest, CancellationToken cancellationToken,
+        Action<long>? progress = null)
     {
         string final = PathOf(diffId);
         if (System.IO.Directory.Exists(final)) return [];
@@ -39,11 +56,13 @@ internal sealed class LayerStore
         {
             UnpackResult result;
             using (var blob = new FileStream(blobPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+            using (var counted = new ProgressStream(blob, ProgressEvery, progress))
             {
-                result = _unpacker.Unpack(blob, temp, cancellationToken);
+                result = _unpacker.Unpack(counted, temp, cancellationToken);
             }
             if (result.DiffId != diffId)
                 throw new PodUnitsException($"layer {blobDigest}", $"uncompressed content has digest {result.DiffId}, but the image config says {diffId}; refused");
+            _syncTree(temp); // durable before it gets the name that says "complete"
             try
             {
                 System.IO.Directory.Move(temp, final);

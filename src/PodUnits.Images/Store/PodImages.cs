@@ -1,29 +1,52 @@
+using PodUnits.Core.Errors;
+
 namespace PodUnits.Images.Store;
+
+/// <summary>One image a pod holds: the reference as the pod definition wrote it and, once
+/// resolved, the digest of the manifest it resolved to.</summary>
+public readonly record struct PodImagePin(string Pod, string Reference, string? ManifestDigest);
 
 /// <summary>
 /// The contract between the executor and image rm/gc: while a pod may use images, the file
-/// <c>ROOT/pods/NAME/images</c> lists them, one per line, each either a reference as the
-/// pod definition wrote it or a manifest digest ("sha256:..."). The executor writes it
-/// (<see cref="Write"/>) BEFORE calling ResolveAsync, so gc cannot remove a layer between
-/// resolving and mounting, and deletes it (or the pod directory) when the pod is gone.
-/// image rm refuses such images; gc keeps their blobs and layers.
+/// <c>ROOT/pods/NAME/images</c> lists them, one per line: <c>REFERENCE</c> before the image
+/// is resolved, <c>REFERENCE SHA256-DIGEST</c> after (the manifest it resolved to; a line
+/// holding only a digest means that digest). The executor writes the references
+/// (<see cref="Write"/>) BEFORE resolving, so gc cannot remove a layer between resolving
+/// and mounting; resolving for the pod (<see cref="ImageStore.ResolveForPodAsync"/>) adds
+/// each digest (<see cref="Record"/>) while it still holds the store lock, so from then on
+/// gc keeps exactly the layers the pod mounted even when the tag moves to a newer image.
+/// The executor deletes the file when the pod is gone; `podunits gc` after a crash.
 /// </summary>
 public static class PodImages
 {
     public static string PathFor(string storeRoot, string podName) => $"{storeRoot.TrimEnd('/')}/pods/{podName}/images";
 
-    public static void Write(string storeRoot, string podName, IEnumerable<string> images)
+    /// <summary>Pins <paramref name="references"/> for <paramref name="podName"/>, replacing
+    /// what it pinned before.</summary>
+    public static void Write(string storeRoot, string podName, IEnumerable<string> references) =>
+        WriteLines(storeRoot, podName, references);
+
+    /// <summary>Adds the digest <paramref name="reference"/> resolved to: the reference's
+    /// unresolved line gets it, or a new line is added (a reference resolved twice, under
+    /// two pull policies, may pin two manifests).</summary>
+    public static void Record(string storeRoot, string podName, string reference, string manifestDigest)
     {
-        if (!Core.Naming.ResourceNames.IsValid(podName)) throw new Core.Errors.BadInputException($"pod name '{podName}'", "is not a valid pod name");
+        if (reference.Contains(' ', StringComparison.Ordinal) || !Digests.IsValid(manifestDigest))
+            throw new PodUnitsException($"pin of {reference} for pod {podName}", $"'{reference} {manifestDigest}' is not a reference and a sha256 digest");
         string path = PathFor(storeRoot, podName);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(string.Join('\n', images) + "\n"));
+        List<string> lines = File.Exists(path) ? [.. File.ReadAllLines(path).Where(l => l.Trim().Length > 0)] : [];
+        string resolved = reference + " " + manifestDigest;
+        if (lines.Contains(resolved, StringComparer.Ordinal)) return;
+        int bare = lines.FindIndex(l => l.Trim() == reference);
+        if (bare >= 0) lines[bare] = resolved;
+        else lines.Add(resolved);
+        WriteLines(storeRoot, podName, lines);
     }
 
     public static void Delete(string storeRoot, string podName) => File.Delete(PathFor(storeRoot, podName));
 
-    /// <summary>(pod, image) pairs from every pods/*/images file.</summary>
-    public static IEnumerable<(string Pod, string Image)> ReadAll(string storeRoot)
+    /// <summary>Every pin of every pods/*/images file.</summary>
+    public static IEnumerable<PodImagePin> ReadAll(string storeRoot)
     {
         string pods = storeRoot.TrimEnd('/') + "/pods";
         if (!Directory.Exists(pods)) yield break;
@@ -33,9 +56,27 @@ public static class PodImages
             if (!File.Exists(file)) continue;
             foreach (string line in File.ReadLines(file))
             {
-                string image = line.Trim();
-                if (image.Length > 0) yield return (Path.GetFileName(dir), image);
+                if (Parse(Path.GetFileName(dir), line) is { } pin) yield return pin;
             }
         }
+    }
+
+    internal static PodImagePin? Parse(string pod, string line)
+    {
+        string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts.Length switch
+        {
+            0 => null,
+            1 => new PodImagePin(pod, parts[0], Digests.IsValid(parts[0]) ? parts[0] : null),
+            _ => new PodImagePin(pod, parts[0], Digests.IsValid(parts[1]) ? parts[1] : null),
+        };
+    }
+
+    private static void WriteLines(string storeRoot, string podName, IEnumerable<string> lines)
+    {
+        if (!Core.Naming.ResourceNames.IsValid(podName)) throw new BadInputException($"pod name '{podName}'", "is not a valid pod name");
+        string path = PathFor(storeRoot, podName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"));
     }
 }

@@ -5,8 +5,9 @@ using PodUnits.Images.Native;
 
 namespace PodUnits.Images.Unpack;
 
-/// <summary>What unpacking one layer produced.</summary>
-public sealed record UnpackResult(string DiffId, long UncompressedBytes, IReadOnlyList<string> Notes);
+/// <summary>What unpacking one layer produced. <paramref name="SkippedDevices"/> counts the
+/// device nodes (and hardlinks to them) the layer held and that were not created.</summary>
+public sealed record UnpackResult(string DiffId, long UncompressedBytes, IReadOnlyList<string> Notes, int SkippedDevices = 0);
 
 /// <summary>
 /// Unpacks one layer (a tar, gzip- or zstd-compressed or not) into an empty directory that
@@ -21,15 +22,25 @@ public sealed record UnpackResult(string DiffId, long UncompressedBytes, IReadOn
 ///   Where mknod of 0/0 is not permitted (systemd-nspawn containers refuse it) the whiteout
 ///   is an "xattr whiteout" instead (Linux 6.7+): an empty file with
 ///   trusted.overlay.whiteout=y in a directory marked trusted.overlay.opaque=x;
-/// - device nodes only as root and only char/block (skipped with a note otherwise);
+/// - device nodes in a layer (character or block, 0/0 included) are never created, as
+///   root or not: they are skipped, counted in <see cref="UnpackResult.SkippedDevices"/>
+///   and named in a note the caller reports. A layer's /dev/sda would otherwise give a
+///   container that can open it the host's disk. The only character devices in a layer
+///   directory are the 0/0 whiteouts this class makes itself from <c>.wh.</c> entries. This
+///   is defence in depth: containers' root filesystems are also mounted nodev, and the
+///   runtime gives containers the /dev nodes they may use;
+/// - FIFOs are kept: a FIFO is a rendezvous between processes that can both open it and
+///   reaches nothing of the kernel or the host; some images ship one (e.g. /dev/initctl);
 /// - owner, mode (setuid included), mtime and PAX SCHILY.xattr.* kept; xattrs in the
 ///   trusted.overlay. namespace are refused, so a layer cannot forge overlay metadata;
 /// - free space is checked before each file; running out fails cleanly (ENOSPC too).
+/// <see cref="ForArchive"/> makes the stricter variant for image archives (import).
 /// The caller owns the directory and removes it when this throws.
 /// </summary>
 public sealed class LayerUnpacker
 {
     private const long Reserve = 16L << 20;
+    private const int NamedSkips = 3;
     private readonly Func<string, long> _freeBytes;
     private readonly bool _isRoot;
 
@@ -42,14 +53,24 @@ public sealed class LayerUnpacker
         _isRoot = isRoot;
     }
 
+    /// <summary>
+    /// For the outer tar of <c>podunits image import</c> (an OCI or docker-save archive): its
+    /// members may only be regular files, directories, and symlinks or hardlinks that stay
+    /// inside the archive (<see cref="ArchiveMembers"/>); anything else refuses the archive
+    /// with <see cref="LayerRejectedException"/> naming the member. Names are taken as they
+    /// are (no whiteouts), and owners, modes and xattrs of the archive are not applied:
+    /// files become 0644 and directories 0755, owned by the importer, as blobs are.
+    /// </summary>
+    public static LayerUnpacker ForArchive() => new(DefaultFreeBytes, isRoot: false) { IsArchive = true };
+
     /// <summary>For tests: write xattr whiteouts even where mknod would work.</summary>
     internal bool ForceXattrWhiteouts { get; init; }
 
+    private bool IsArchive { get; init; }
+
     public UnpackResult Unpack(Stream blob, string root, CancellationToken cancellationToken = default)
     {
-        var notes = new List<string>();
-        var directories = new List<(string Path, DateTimeOffset MTime)>();
-        long free = _freeBytes(root);
+        var state = new UnpackState(root, _freeBytes(root));
         using HashingStream tarStream = LayerStreams.OpenTar(blob);
         using var reader = new TarReader(tarStream, leaveOpen: true);
         while (reader.GetNextEntry(copyData: false) is { } entry)
@@ -60,72 +81,90 @@ public sealed class LayerUnpacker
                 continue;
             string? relative = SafePaths.Clean(entry.Name);
             if (relative is null) throw SafePaths.Refuse(entry.Name, "it climbs out of the layer root with '..'");
+            if (IsArchive) ArchiveMembers.Check(entry, relative);
             if (relative.Length == 0)
             {
                 // The root itself ("./"): keep its metadata, nothing to create.
-                if (entry.EntryType == TarEntryType.Directory) directories.Add((root, entry.ModificationTime));
+                if (entry.EntryType == TarEntryType.Directory) state.Directories.Add((root, entry.ModificationTime));
                 continue;
             }
             (string parent, string name) = SafePaths.Split(relative);
             SafePaths.EnsureDirectories(root, parent, entry.Name, create: true);
             string parentPath = parent.Length == 0 ? root : root + "/" + parent;
-
-            if (name.StartsWith(".wh.", StringComparison.Ordinal))
+            if (!IsArchive && name.StartsWith(".wh.", StringComparison.Ordinal))
             {
                 ApplyWhiteout(entry.Name, parentPath, name);
                 continue;
             }
             string path = parentPath + "/" + name;
-            switch (entry.EntryType)
-            {
-                case TarEntryType.Directory:
-                    if (SafePaths.TypeOf(path) != ImagesLibc.S_IFDIR)
-                    {
-                        SafePaths.Remove(path);
-                        ImagesLibc.CheckIo(ImagesLibc.mkdir(path, 0x1c0), "mkdir", path);
-                    }
-                    directories.Add((path, entry.ModificationTime));
-                    break;
-                case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                    free = EnsureSpace(root, entry.Length, free, entry.Name);
-                    SafePaths.Remove(path);
-                    WriteFile(path, entry, cancellationToken);
-                    free -= entry.Length;
-                    break;
-                case TarEntryType.SymbolicLink:
-                    SafePaths.Remove(path);
-                    ImagesLibc.CheckIo(ImagesLibc.symlink(entry.LinkName, path), "symlink", path);
-                    break;
-                case TarEntryType.HardLink:
-                    MakeHardLink(root, path, entry);
-                    continue; // shares the target's inode and metadata
-                case TarEntryType.CharacterDevice or TarEntryType.BlockDevice:
-                    if (!_isRoot)
-                    {
-                        notes.Add($"skipped device node {relative}: creating device nodes needs root");
-                        continue;
-                    }
-                    SafePaths.Remove(path);
-                    var device = (PosixTarEntry)entry;
-                    uint kind = entry.EntryType == TarEntryType.CharacterDevice ? (uint)ImagesLibc.S_IFCHR : (uint)ImagesLibc.S_IFBLK;
-                    ImagesLibc.CheckIo(ImagesLibc.mknod(path, kind | 0x180, ImagesLibc.makedev((uint)device.DeviceMajor, (uint)device.DeviceMinor)), "mknod", path);
-                    break;
-                case TarEntryType.Fifo:
-                    SafePaths.Remove(path);
-                    ImagesLibc.CheckIo(ImagesLibc.mknod(path, (uint)ImagesLibc.S_IFIFO | 0x180, 0), "mknod", path);
-                    break;
-                default:
-                    notes.Add($"skipped {relative}: tar entry type {entry.EntryType} is not supported");
-                    continue;
-            }
-            ApplyMetadata(path, entry);
+            if (!Create(state, entry, relative, path, cancellationToken)) continue;
+            if (IsArchive) ApplyArchiveModes(path, entry.EntryType);
+            else ApplyMetadata(path, entry);
         }
         // Directory times last: creating their children changed them.
-        for (int i = directories.Count - 1; i >= 0; i--)
-            ImagesLibc.CheckIo(ImagesLibc.set_times_nofollow(directories[i].Path, directories[i].MTime), "utimensat", directories[i].Path);
+        for (int i = state.Directories.Count - 1; i >= 0; i--)
+            ImagesLibc.CheckIo(ImagesLibc.set_times_nofollow(state.Directories[i].Path, state.Directories[i].MTime), "utimensat", state.Directories[i].Path);
+        if (state.SkippedDevices.Count > 0) state.Notes.Add(DevicesNote(state.SkippedDevices));
         string diffId = tarStream.FinishDigest();
-        return new UnpackResult(diffId, tarStream.BytesRead, notes);
+        return new UnpackResult(diffId, tarStream.BytesRead, state.Notes, state.SkippedDevices.Count);
     }
+
+    /// <summary>What one unpack has collected so far.</summary>
+    private sealed class UnpackState(string root, long free)
+    {
+        public string Root { get; } = root;
+        public long Free { get; set; } = free;
+        public List<string> Notes { get; } = [];
+        public List<(string Path, DateTimeOffset MTime)> Directories { get; } = [];
+        public List<string> SkippedDevices { get; } = [];
+    }
+
+    /// <summary>Creates the entry at <paramref name="path"/>; false when nothing was created
+    /// (so no metadata to apply).</summary>
+    private bool Create(UnpackState state, TarEntry entry, string relative, string path, CancellationToken cancellationToken)
+    {
+        switch (entry.EntryType)
+        {
+            case TarEntryType.Directory:
+                if (SafePaths.TypeOf(path) != ImagesLibc.S_IFDIR)
+                {
+                    SafePaths.Remove(path);
+                    ImagesLibc.CheckIo(ImagesLibc.mkdir(path, 0x1c0), "mkdir", path);
+                }
+                state.Directories.Add((path, entry.ModificationTime));
+                return true;
+            case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                state.Free = EnsureSpace(state.Root, entry.Length, state.Free, entry.Name);
+                SafePaths.Remove(path);
+                WriteFile(path, entry, cancellationToken);
+                state.Free -= entry.Length;
+                return true;
+            case TarEntryType.SymbolicLink:
+                SafePaths.Remove(path);
+                ImagesLibc.CheckIo(ImagesLibc.symlink(entry.LinkName, path), "symlink", path);
+                return true;
+            case TarEntryType.HardLink:
+                // A link to a device node that was skipped is a device node too.
+                if (state.SkippedDevices.Contains(SafePaths.Clean(entry.LinkName) ?? "")) state.SkippedDevices.Add(relative);
+                else MakeHardLink(state.Root, path, entry);
+                return false; // shares the target's inode and metadata
+            case TarEntryType.CharacterDevice or TarEntryType.BlockDevice:
+                SafePaths.Remove(path); // still replaces an earlier entry, as tar does
+                state.SkippedDevices.Add(relative);
+                return false;
+            case TarEntryType.Fifo:
+                SafePaths.Remove(path);
+                ImagesLibc.CheckIo(ImagesLibc.mknod(path, (uint)ImagesLibc.S_IFIFO | 0x180, 0), "mknod", path);
+                return true;
+            default:
+                state.Notes.Add($"skipped {relative}: tar entry type {entry.EntryType} is not supported");
+                return false;
+        }
+    }
+
+    private static string DevicesNote(List<string> skipped) =>
+        $"skipped {skipped.Count} device node{(skipped.Count == 1 ? "" : "s")} ({string.Join(", ", skipped.Take(NamedSkips))}"
+        + $"{(skipped.Count > NamedSkips ? ", ..." : "")}): layers may not create devices";
 
     private long EnsureSpace(string root, long needed, long free, string entryName)
     {
@@ -202,6 +241,14 @@ public sealed class LayerUnpacker
         if (ImagesLibc.Errno == ImagesLibc.ENODATA) return null;
         ImagesLibc.CheckIo(-1, "lgetxattr " + name, path);
         return null;
+    }
+
+    /// <summary>Archive members get the modes blobs have, never the archive's own.</summary>
+    private static void ApplyArchiveModes(string path, TarEntryType type)
+    {
+        if (type == TarEntryType.SymbolicLink) return;
+        uint mode = type == TarEntryType.Directory ? 0x1edu : 0x1a4u;
+        ImagesLibc.CheckIo(ImagesLibc.chmod(path, mode), "chmod", path);
     }
 
     private void ApplyMetadata(string path, TarEntry entry)

@@ -1,46 +1,52 @@
 using PodUnits.Core.Native;
+using PodUnits.Runtime.Confinement;
 using PodUnits.Runtime.Plan;
 
 namespace PodUnits.Runtime.Container;
 
 /// <summary>
-/// Builds a container's root in its own mount namespace: overlayfs over the image, the API
-/// file systems, a minimal /dev, the pod's shared /etc files and the volumes; then
-/// pivot_root into it. The order matters: read-only remounts come last.
+/// Builds a container's root in its own mount namespace: overlayfs over the image (nodev),
+/// the API file systems with the default masks (<see cref="DefaultConfinement"/>), a minimal
+/// /dev, the pod's shared /etc files and the volumes; then pivot_root into it. Every target
+/// is resolved inside the root (<see cref="ContainerRoot"/>) and mounted onto a descriptor, so
+/// an image's symlinks cannot send a mount to the host. Bind mounts are cloned trees
+/// (open_tree) whose flags are set with mount_setattr(2) before they are attached, so a
+/// read-only volume is read-only all the way down, submounts included, and keeps nodev.
+/// The order matters: the root's own read-only flag comes last.
 /// </summary>
 internal static class ContainerMounts
 {
     private const ulong NoSuidDev = LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV;
-    private static readonly string[] Devices = ["null", "zero", "full", "random", "urandom", "tty"];
 
-    public static void EnterRoot(PodPlan pod, ContainerPlan c)
+    public static void EnterRoot(ContainerPlan c)
     {
         string root = $"/run/podunits/containers/{c.Name}/root";
         Directory.CreateDirectory(root);
         string upper = $"{c.LayerDir}/upper", work = $"{c.LayerDir}/work";
         Directory.CreateDirectory(upper);
         Directory.CreateDirectory(work);
-        Mount("overlay", root, "overlay", 0, $"lowerdir={c.LowerDir},upperdir={upper},workdir={work}");
-        foreach (string d in new[] { "proc", "sys", "dev", "run", "tmp", "etc" })
+        // nodev: a device node in an image layer (or one the container makes in its upper
+        // layer) cannot be opened through the root, whatever the device policy says.
+        Mount.Fresh("overlay", root, "overlay", c.Privileged ? 0 : LibcExtra.MS_NODEV,
+            $"lowerdir={c.LowerDir},upperdir={upper},workdir={work}");
+        using (var inRoot = new ContainerRoot(root))
         {
-            Directory.CreateDirectory($"{root}/{d}");
-        }
-        Mount("proc", $"{root}/proc", "proc", NoSuidDev | LibcExtra.MS_NOEXEC, null);
-        Mount("sysfs", $"{root}/sys", "sysfs", NoSuidDev | LibcExtra.MS_NOEXEC | (c.Privileged ? 0 : LibcExtra.MS_RDONLY), null);
-        Dev(root);
-        Mount("tmpfs", $"{root}/run", "tmpfs", NoSuidDev, "mode=0755");
-        Mount("tmpfs", $"{root}/tmp", "tmpfs", NoSuidDev, "mode=1777");
-        foreach (string f in new[] { "hostname", "hosts", "resolv.conf" })
-        {
-            Bind($"/run/podunits/etc/{f}", $"{root}/etc/{f}", readOnly: false, directory: false);
-        }
-        foreach (MountPlan m in c.Mounts)
-        {
-            Bind(m.Source, root + m.Target, m.ReadOnly, Directory.Exists(m.Source));
+            ApiFileSystems(inRoot, c.Privileged);
+            foreach (string f in new[] { "hostname", "hosts", "resolv.conf" })
+            {
+                Mount.Bind($"/run/podunits/etc/{f}", inRoot, $"/etc/{f}", directory: false, LibcExtra.MOUNT_ATTR_NODEV);
+            }
+            foreach (MountPlan m in c.Mounts)
+            {
+                ulong attributes = (c.Privileged ? 0 : LibcExtra.MOUNT_ATTR_NODEV) | (m.ReadOnly ? LibcExtra.MOUNT_ATTR_RDONLY : 0);
+                Mount.Bind(m.Source, inRoot, m.Target, Directory.Exists(m.Source), attributes);
+            }
         }
         if (c.ReadOnlyRootFilesystem)
         {
-            Mount(null, root, null, LibcExtra.MS_REMOUNT | LibcExtra.MS_BIND | LibcExtra.MS_RDONLY, null);
+            // The root mount alone (not its submounts: /tmp, /run, volumes stay as they are),
+            // keeping nodev, which a MS_REMOUNT would have cleared.
+            Mount.SetAttributes(LibcExtra.AT_FDCWD, root, recursive: false, LibcExtra.MOUNT_ATTR_RDONLY);
         }
         // pivot_root(".", "."): the old root ends up on top of the new one; detach it
         // (pivot_root(2), NOTES), so nothing of the host stays reachable.
@@ -48,46 +54,71 @@ internal static class ContainerMounts
         Check.Io(LibcExtra.pivot_root(".", "."), "pivot_root", root);
         Check.Io(LibcExtra.umount2(".", LibcExtra.MNT_DETACH), "umount2", "old root");
         Check.Io(LibcExtra.chdir("/"), "chdir", "/");
-        _ = pod;
     }
 
-    private static void Dev(string root)
+    private static void ApiFileSystems(ContainerRoot inRoot, bool privileged)
     {
-        string dev = $"{root}/dev";
-        Mount("tmpfs", dev, "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NOEXEC, "mode=0755,size=65536k");
-        foreach (string d in Devices)
+        Mount.Fresh("proc", inRoot, "/proc", "proc", NoSuidDev | LibcExtra.MS_NOEXEC, null);
+        Mount.Fresh("sysfs", inRoot, "/sys", "sysfs", NoSuidDev | LibcExtra.MS_NOEXEC | (privileged ? 0 : LibcExtra.MS_RDONLY), null);
+        if (!privileged)
         {
-            Bind($"/dev/{d}", $"{dev}/{d}", readOnly: false, directory: false);
+            Masks(inRoot);
         }
-        Directory.CreateDirectory($"{dev}/pts");
-        Mount("devpts", $"{dev}/pts", "devpts", LibcExtra.MS_NOSUID | LibcExtra.MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
-        File.CreateSymbolicLink($"{dev}/ptmx", "pts/ptmx");
-        Directory.CreateDirectory($"{dev}/shm");
-        Mount("shm", $"{dev}/shm", "tmpfs", NoSuidDev | LibcExtra.MS_NOEXEC, "mode=1777,size=65536k");
-        File.CreateSymbolicLink($"{dev}/fd", "/proc/self/fd");
-        File.CreateSymbolicLink($"{dev}/stdin", "/proc/self/fd/0");
-        File.CreateSymbolicLink($"{dev}/stdout", "/proc/self/fd/1");
-        File.CreateSymbolicLink($"{dev}/stderr", "/proc/self/fd/2");
+        Dev(inRoot);
+        Mount.Fresh("tmpfs", inRoot, "/run", "tmpfs", NoSuidDev, $"mode=0755,size={DefaultConfinement.RunSize}");
+        Mount.Fresh("tmpfs", inRoot, "/tmp", "tmpfs", NoSuidDev, $"mode=1777,size={DefaultConfinement.TmpSize}");
     }
 
-    private static void Bind(string source, string target, bool readOnly, bool directory)
+    /// <summary>The default masked and read-only paths of /proc and /sys (runc's way: /dev/null
+    /// over a file, an empty read-only tmpfs over a directory, a read-only bind of itself).</summary>
+    private static void Masks(ContainerRoot inRoot)
     {
-        if (directory)
+        foreach (string path in DefaultConfinement.MaskedPaths)
         {
-            Directory.CreateDirectory(target);
+            if (inRoot.TryExisting(path) is not (int fd, bool isDirectory))
+            {
+                continue;
+            }
+            using var target = new Fd(fd);
+            if (isDirectory)
+            {
+                Mount.Fresh("tmpfs", ContainerRoot.ProcFd(fd), "tmpfs", NoSuidDev | LibcExtra.MS_NOEXEC | LibcExtra.MS_RDONLY, "size=0,mode=0555");
+            }
+            else
+            {
+                Mount.BindOnto("/dev/null", fd, LibcExtra.MOUNT_ATTR_RDONLY | LibcExtra.MOUNT_ATTR_NOSUID | LibcExtra.MOUNT_ATTR_NOEXEC);
+            }
         }
-        else if (!File.Exists(target))
+        foreach (string path in DefaultConfinement.ReadOnlyPaths)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.WriteAllBytes(target, []);
-        }
-        Mount(source, target, null, LibcExtra.MS_BIND | LibcExtra.MS_REC, null);
-        if (readOnly)
-        {
-            Mount(null, target, null, LibcExtra.MS_REMOUNT | LibcExtra.MS_BIND | LibcExtra.MS_RDONLY, null);
+            if (inRoot.TryExisting(path) is not (int fd, _))
+            {
+                continue;
+            }
+            using var target = new Fd(fd);
+            Mount.BindOnto(ContainerRoot.ProcFd(fd), fd,
+                LibcExtra.MOUNT_ATTR_RDONLY | LibcExtra.MOUNT_ATTR_NOSUID | LibcExtra.MOUNT_ATTR_NODEV | LibcExtra.MOUNT_ATTR_NOEXEC);
         }
     }
 
-    private static void Mount(string? source, string target, string? type, ulong flags, string? data) =>
-        Check.Io(LibcExtra.mount(source, target, type, flags, data), $"mount {type ?? "bind"}", target);
+    private static void Dev(ContainerRoot inRoot)
+    {
+        Mount.Fresh("tmpfs", inRoot, "/dev", "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NOEXEC, $"mode=0755,size={DefaultConfinement.DevSize}");
+        foreach (string d in DefaultConfinement.DeviceNodes)
+        {
+            Mount.Bind($"/dev/{d}", inRoot, $"/dev/{d}", directory: false, 0);
+        }
+        // gid=5: the tty group, as runc and systemd-nspawn mount it.
+        Mount.Fresh("devpts", inRoot, "/dev/pts", "devpts", LibcExtra.MS_NOSUID | LibcExtra.MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5");
+        Mount.Fresh("shm", inRoot, "/dev/shm", "tmpfs", NoSuidDev | LibcExtra.MS_NOEXEC, $"mode=1777,size={DefaultConfinement.ShmSize}");
+        using var dev = new Fd(inRoot.Directory("/dev"));
+        foreach ((string name, string target) in new[]
+                 {
+                     ("ptmx", "pts/ptmx"), ("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                     ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2"),
+                 })
+        {
+            Mount.Symlink(target, dev.Value, name);
+        }
+    }
 }

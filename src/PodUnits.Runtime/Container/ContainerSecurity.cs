@@ -1,12 +1,18 @@
 using PodUnits.Core.Native;
+using PodUnits.Runtime.Confinement.Seccomp;
 using PodUnits.Runtime.Plan;
 
 namespace PodUnits.Runtime.Container;
 
 /// <summary>
 /// Drops a container's privileges just before execve: the capability bounding set, the
-/// ambient set, groups and IDs, the remaining capability sets, and no_new_privs
-/// (capabilities(7), "Transformation of capabilities during execve()").
+/// ambient set, groups and IDs, the remaining capability sets, no_new_privs
+/// (capabilities(7), "Transformation of capabilities during execve()") and the seccomp
+/// filter. Installing a filter needs no_new_privs or CAP_SYS_ADMIN: with no_new_privs the
+/// filter goes on last, right before execve; without it (setuid programs keep working, as
+/// Kubernetes' default allowPrivilegeEscalation wants) it goes on while this process still
+/// has CAP_SYS_ADMIN, before the IDs change, as runc does, so the calls after it must be ones
+/// the filter allows (RuntimeDefault allows them all).
 /// </summary>
 internal static unsafe class ContainerSecurity
 {
@@ -22,6 +28,10 @@ internal static unsafe class ContainerSecurity
             }
         }
         LibcExtra.prctl(LibcExtra.PR_CAP_AMBIENT, LibcExtra.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+        if (c.Seccomp is { } early && !c.NoNewPrivileges)
+        {
+            SeccompFilter.Install(early.Program);
+        }
         uint[] groups = [c.Gid, .. c.SupplementaryGroups];
         fixed (uint* g = groups)
         {
@@ -49,6 +59,10 @@ internal static unsafe class ContainerSecurity
         if (c.NoNewPrivileges)
         {
             Check.Io(LibcExtra.prctl(LibcExtra.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl PR_SET_NO_NEW_PRIVS");
+            if (c.Seccomp is { } late)
+            {
+                SeccompFilter.Install(late.Program);
+            }
         }
     }
 

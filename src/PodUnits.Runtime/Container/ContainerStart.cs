@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Plan;
@@ -21,9 +20,7 @@ public static unsafe class ContainerStart
 {
     public const int SyncFd = 3;
     public const int ExecFd = 4;
-    public const int SetupFailed = 125;
-    public const int NotExecutable = 126;
-    public const int NotFound = 127;
+    public const int SetupFailed = ContainerCommand.SetupFailed;
 
     public static int Run(string planPath, string containerName)
     {
@@ -36,7 +33,7 @@ public static unsafe class ContainerStart
 
     private static int SetUpAndExec(string planPath, string containerName)
     {
-        PodPlan pod = JsonSerializer.Deserialize(File.ReadAllText(planPath), PlanJsonContext.Default.PodPlan)!;
+        PodPlan pod = PodPlan.Read(planPath);
         ContainerPlan c = pod.Containers.Single(x => x.Name == containerName);
         byte go;
         if (LibcExtra.read(SyncFd, &go, 1) != 1)
@@ -47,42 +44,13 @@ public static unsafe class ContainerStart
         try
         {
             Check.Io(LibcExtra.unshare(LibcExtra.CLONE_NEWNS), "unshare CLONE_NEWNS");
-            ContainerMounts.EnterRoot(pod, c);
-            string? path = CommandResolver.Lookup(c.Argv[0], CommandResolver.PathOf(c.Env), IsExecutableFile);
-            if (path is null)
-            {
-                Console.Error.WriteLine($"container {c.Name}: executable \"{c.Argv[0]}\" not found in image");
-                return NotFound;
-            }
-            Directory.CreateDirectory(c.WorkingDir);
-            Check.Io(LibcExtra.chdir(c.WorkingDir), "chdir", c.WorkingDir);
-            ContainerSecurity.Apply(c);
-            byte** argv = Spawner.ToCStrings(c.Argv);
-            byte** envp = Spawner.ToCStrings(c.Env);
-            nint pathPtr = Marshal.StringToCoTaskMemUTF8(path);
-            LibcExtra.execve((byte*)pathPtr, argv, envp);
-            int errno = Marshal.GetLastPInvokeError();
-            Console.Error.WriteLine($"container {c.Name}: cannot execute \"{path}\": {Marshal.GetPInvokeErrorMessage(errno)}");
-            return errno == 2 ? NotFound : NotExecutable;
+            ContainerMounts.EnterRoot(c);
+            return ContainerCommand.Exec(c, c.Argv, c.Env, confine: true, Console.Error.WriteLine);
         }
         catch (Exception e) when (e is PodUnitsException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"container {c.Name}: {e.Message}");
             return SetupFailed;
-        }
-    }
-
-    private static bool IsExecutableFile(string path)
-    {
-        try
-        {
-            var info = new FileInfo(path);
-            return info.Exists &&
-                (info.UnixFileMode & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
-        }
-        catch (IOException)
-        {
-            return false;
         }
     }
 }

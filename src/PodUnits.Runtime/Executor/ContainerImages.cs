@@ -11,7 +11,9 @@ namespace PodUnits.Runtime.Executor;
 /// <summary>
 /// Finds every container's image before the pod starts: <c>dir:/path</c> names a root
 /// filesystem directory as it is; anything else is an image reference resolved through the
-/// image store as imagePullPolicy says (pulled with progress when needed, layers unpacked).
+/// image store as imagePullPolicy says (pulled with progress when needed, layers unpacked)
+/// and pinned by the manifest digest it resolved to (<see cref="ImageStore.ResolveForPodAsync"/>),
+/// so gc keeps exactly what the pod runs even when its tag moves meanwhile.
 /// </summary>
 /// <remarks>One deliberate difference from the kubelet: with imagePullPolicy Always, a
 /// registry that cannot be reached at all (no route, refused, DNS, timeout) is not fatal when
@@ -30,9 +32,11 @@ public static class ContainerImages
         return [.. pod.AllContainers.Select(c => c.Image).Where(i => !i.StartsWith(DirectoryScheme, StringComparison.Ordinal)).Distinct()];
     }
 
-    /// <summary>Maps each container's name to its resolved image.</summary>
+    /// <summary>Maps each container's name to its resolved image. <paramref name="status"/>
+    /// hears what is being done (for STATUS=), <paramref name="progressed"/> each bit of pull
+    /// or unpack progress (for EXTEND_TIMEOUT_USEC=).</summary>
     public static async Task<Dictionary<string, ContainerImage>> ResolveAsync(PodDefinition pod, ImageStore store,
-        Action<string> status, CancellationToken cancellationToken = default)
+        Action<string> status, Action? progressed = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(store);
@@ -46,7 +50,7 @@ public static class ContainerImages
                 string what = $"pod {pod.Name}: container {c.Name}: image {c.Image}";
                 image = c.Image.StartsWith(DirectoryScheme, StringComparison.Ordinal)
                     ? FromDirectory(what, c.Image)
-                    : await FromStoreAsync(what, store, c.Image, c.ImagePullPolicy, status, cancellationToken).ConfigureAwait(false);
+                    : await FromStoreAsync(what, pod.Name, store, c.Image, c.ImagePullPolicy, status, progressed, cancellationToken).ConfigureAwait(false);
                 byImage[(c.Image, c.ImagePullPolicy)] = image;
             }
             result[c.Name] = image;
@@ -69,8 +73,8 @@ public static class ContainerImages
         return WithUser(what, new ContainerImage(reference, dir, null, null, [], null, null, null), null);
     }
 
-    private static async Task<ContainerImage> FromStoreAsync(string what, ImageStore store, string reference,
-        ImagePullPolicy policy, Action<string> status, CancellationToken cancellationToken)
+    private static async Task<ContainerImage> FromStoreAsync(string what, string podName, ImageStore store, string reference,
+        ImagePullPolicy policy, Action<string> status, Action? progressed, CancellationToken cancellationToken)
     {
         PullPolicy storePolicy = policy switch
         {
@@ -85,14 +89,14 @@ public static class ContainerImages
         ResolvedImage resolved;
         try
         {
-            var progress = new StatusOnPull(PullProgressRenderer.ForStandardError(), () => status($"pulling image {reference}"));
-            resolved = await store.ResolveAsync(reference, storePolicy, progress, cancellationToken).ConfigureAwait(false);
+            var progress = new StatusOnPull(PullProgressRenderer.ForStandardError(), () => status($"pulling image {reference}"), progressed);
+            resolved = await store.ResolveForPodAsync(podName, reference, storePolicy, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (storePolicy == PullPolicy.Always && IsUnreachable(e))
         {
             try
             {
-                resolved = await store.ResolveAsync(reference, PullPolicy.Never, null, cancellationToken).ConfigureAwait(false);
+                resolved = await store.ResolveForPodAsync(podName, reference, PullPolicy.Never, null, cancellationToken).ConfigureAwait(false);
             }
             catch (PodUnitsException)
             {
@@ -109,9 +113,10 @@ public static class ContainerImages
         return WithUser(what, image, resolved.Config.User);
     }
 
-    /// <summary>Forwards pull progress and says "pulling" in the unit's STATUS= once a blob
-    /// is actually downloaded (a stored image under IfNotPresent is never "pulled").</summary>
-    private sealed class StatusOnPull(IProgress<PullProgress> inner, Action pulling) : IProgress<PullProgress>
+    /// <summary>Forwards pull progress, says "pulling" in the unit's STATUS= once a blob
+    /// is actually downloaded (a stored image under IfNotPresent is never "pulled"), and
+    /// tells <paramref name="progressed"/> of every report (the start-timeout extension).</summary>
+    private sealed class StatusOnPull(IProgress<PullProgress> inner, Action pulling, Action? progressed) : IProgress<PullProgress>
     {
         private int _said;
 
@@ -121,6 +126,7 @@ public static class ContainerImages
             {
                 pulling();
             }
+            progressed?.Invoke();
             inner.Report(value);
         }
     }

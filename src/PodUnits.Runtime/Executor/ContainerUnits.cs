@@ -26,8 +26,17 @@ public static class ContainerUnits
             Description = $"PodUnits pod {pod.Name} container {c.Name}",
             Slice = SliceName(pod.Name),
             CollectMode = CollectMode.InactiveOrFailed,
+            // Delegated, because systemd moves processes into a unit afterwards only then
+            // (AttachProcessesToUnit: "Process migration not available on non-delegated
+            // units"), and `podunits enter` and exec probes join the container's scope that
+            // way. The container cannot use the delegation: it has no cgroupfs mounted.
+            Delegate = true,
             MemoryMax = c.MemoryMaxBytes,
             CpuQuotaPerSecUSec = c.CpuMillicores is { } m ? TransientUnitProperties.CpuQuotaFromMillicores(m) : null,
+            // The OCI default devices only; a privileged container keeps systemd's default
+            // (no device policy), as Kubernetes gives it the host's devices.
+            DevicePolicy = c.Privileged ? null : "closed",
+            DeviceAllow = c.Privileged ? null : Confinement.DefaultConfinement.DeviceAllow,
         };
     }
 }

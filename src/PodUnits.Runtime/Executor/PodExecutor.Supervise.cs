@@ -29,12 +29,12 @@ public sealed partial class PodExecutor
                     break;
                 case ["running", string name]:
                     _execd.Add(name);
-                    StartReadinessWatchOnce();
+                    StartReadinessWatchOnce(systemd);
                     break;
                 case ["exited", string name, string codeText]:
                     int code = int.Parse(codeText, CultureInfo.InvariantCulture);
                     _exits[name] = code;
-                    StartReadinessWatchOnce();
+                    StartReadinessWatchOnce(systemd);
                     _eventLog?.ContainerExited(name, code, Describe(code, _plan.Containers.Single(c => c.Name == name)),
                         expected: code is 0 or 128 + 15);
                     ReportStatus();
@@ -113,21 +113,22 @@ public sealed partial class PodExecutor
     /// ended: from then on `systemctl start` returning means `podunits enter` or a probe
     /// meets the container's own process, not PodUnits' set-up code.
     /// </summary>
-    private void StartReadinessWatchOnce()
+    private void StartReadinessWatchOnce(SystemdManager systemd)
     {
         if (_readinessStarted || !_plan.Containers.Where(c => !c.Init).All(c => _execd.Contains(c.Name) || _exits.ContainsKey(c.Name)))
         {
             return;
         }
         _readinessStarted = true;
-        StartReadinessWatch();
+        StartReadinessWatch(systemd);
     }
 
     /// <summary>READY=1 once every running container with a readinessProbe has passed it,
     /// probing each every periodSeconds; `systemctl start` returns then. One that has ended
     /// already is not waited for: the pod's status will say why.</summary>
-    private void StartReadinessWatch()
+    private void StartReadinessWatch(SystemdManager systemd)
     {
+        var probes = new ReadinessProbes(_plan, _planPath, systemd);
         List<ContainerPlan> pending = [.. _plan.Containers.Where(c => !c.Init && c.Readiness is not null && _hostPids.ContainsKey(c.Name)
             && !_exits.ContainsKey(c.Name))];
         Dictionary<string, int> pids = new(_hostPids, StringComparer.Ordinal);
@@ -146,7 +147,13 @@ public sealed partial class PodExecutor
             }
             while (pending.Count > 0 && !Stopping)
             {
-                pending.RemoveAll(c => ReadinessProbes.Check(c.Readiness!, pids[c.Name], c));
+                foreach (ContainerPlan c in pending.ToArray())
+                {
+                    if (await probes.CheckAsync(c, pids[c.Name]).ConfigureAwait(false))
+                    {
+                        pending.Remove(c);
+                    }
+                }
                 if (pending.Count > 0)
                 {
                     await Task.Delay(TimeSpan.FromSeconds(Math.Max(1, pending.Min(c => c.Readiness!.PeriodSeconds)))).ConfigureAwait(false);

@@ -6,6 +6,7 @@ using PodUnits.Core.Native;
 using PodUnits.Definitions;
 using PodUnits.Images.Store;
 using PodUnits.Journal;
+using PodUnits.Runtime.Confinement.Seccomp;
 using PodUnits.Runtime.Init;
 using PodUnits.Runtime.Logging;
 using PodUnits.Runtime.Plan;
@@ -116,21 +117,24 @@ public sealed partial class PodExecutor : IDisposable
     private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive)
     {
         string stage1 = Stage1.Locate();
-        PodState.Claim(pod.Name); // a busy name fails here, before anything of the running pod is touched
+        PodClaim claim = PodState.Claim(pod.Name); // a busy name fails here, before anything of the running pod is touched
         ImageStore store = ImageStore.Open();
         bool pinned = false;
         try
         {
             // Pinned first, so `image rm` and `gc` cannot take an image between its
-            // resolution and the pod's end.
+            // resolution and the pod's end; resolving adds each manifest digest to the pin.
             PodImages.Write(store.Root, pod.Name, ContainerImages.StoreReferences(pod));
             pinned = true;
-            Dictionary<string, ContainerImage> images = await ContainerImages.ResolveAsync(pod, store, text => SdNotify.Default.Status(text))
-                .ConfigureAwait(false);
+            // A long pull extends the start timeout while it makes progress (EXTEND_TIMEOUT_USEC=).
+            var extender = new StartTimeoutExtender(SdNotify.Default);
+            Dictionary<string, ContainerImage> images = await ContainerImages.ResolveAsync(pod, store, text => SdNotify.Default.Status(text),
+                extender.Progressed).ConfigureAwait(false);
             PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
+            SeccompPlanner.Compile(plan);
             plan.ImageStoreRoot = store.Root;
-            string planPath = PodState.Prepare(plan, JsonSerializer.Serialize(plan, PlanJsonContext.Default.PodPlan));
-            Stage1.Exec(stage1, planPath); // returns only by throwing
+            string planPath = PodState.Prepare(plan, plan.ToJson());
+            Stage1.Exec(stage1, planPath, claim); // returns only by throwing
             throw new InvalidOperationException("execve returned");
         }
         catch
@@ -153,11 +157,11 @@ public sealed partial class PodExecutor : IDisposable
     /// planned pod until it ends and releases what stage 0 took (the name, the image pins,
     /// an interactive pod's state); returns the pod's exit code.
     /// </summary>
-    public static async Task<int> RunPlanAsync(string planPath)
+    public static async Task<int> RunPlanAsync(string planPath, int claimFd)
     {
         ArgumentNullException.ThrowIfNull(planPath);
-        PodPlan plan = JsonSerializer.Deserialize(File.ReadAllText(planPath), PlanJsonContext.Default.PodPlan)
-            ?? throw new PodUnitsException(planPath, "empty plan");
+        PodPlan plan = PodPlan.Read(planPath);
+        PodClaim.Adopt(plan.Name, claimFd); // held until this process ends
         try
         {
             using var executor = new PodExecutor(plan, planPath);
@@ -177,9 +181,11 @@ public sealed partial class PodExecutor : IDisposable
         }
     }
 
-    /// <summary>An interactive pod's state goes with it (its name is never reused).</summary>
+    /// <summary>An interactive pod's state goes with it (its name is never reused), its lock
+    /// file too: this process holds the lock, which makes removing it safe (PodClaim).</summary>
     private static void DeleteStateDir(string name)
     {
+        File.Delete(PodClaim.LockPath(name));
         string stateDir = PodPaths.StateDir(name);
         if (Directory.Exists(stateDir))
         {

@@ -1,59 +1,64 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
+using PodUnits.Runtime.Exec;
 using PodUnits.Runtime.Plan;
+using PodUnits.Systemd.Units;
 
 namespace PodUnits.Runtime.Executor;
 
 /// <summary>
-/// readinessProbe: exec runs the command inside the container (its namespaces, root and
-/// user, through nsenter(1): entering a mount namespace needs a single-threaded caller, so it
-/// is not done in this process); tcpSocket connects to 127.0.0.1:PORT from inside the pod's
-/// network namespace (a thread that setns()es into it: the socket belongs to the namespace it
-/// was created in). Success = exit status 0 / a completed connect within a second.
+/// readinessProbe: exec runs the command inside the container confined exactly as the
+/// container's own process (<see cref="ExecLauncher"/>: its namespaces, root, scope,
+/// credentials, capabilities and seccomp filter, the plan's environment); tcpSocket connects
+/// to 127.0.0.1:PORT from inside the pod's network namespace (a thread that setns()es into
+/// it: the socket belongs to the namespace it was created in). Success = exit status 0 / a
+/// completed connect within a second.
 /// </summary>
-public static class ReadinessProbes
+public sealed class ReadinessProbes(PodPlan plan, string planPath, SystemdManager systemd)
 {
-    public static bool Check(ProbePlan probe, int hostPid, ContainerPlan container)
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
+
+    public async Task<bool> CheckAsync(ContainerPlan container, int hostPid)
     {
-        ArgumentNullException.ThrowIfNull(probe);
         ArgumentNullException.ThrowIfNull(container);
+        ProbePlan probe = container.Readiness ?? throw new ArgumentException($"container {container.Name} has no readiness probe", nameof(container));
         if (probe.Exec is { Count: > 0 } argv)
         {
-            return Exec(hostPid, container, argv);
+            return await ExecAsync(container, hostPid, argv).ConfigureAwait(false);
         }
         return probe.TcpPort is int port && Tcp(hostPid, port);
     }
 
-    private static bool Exec(int hostPid, ContainerPlan c, IReadOnlyList<string> argv)
+    private async Task<bool> ExecAsync(ContainerPlan c, int hostPid, IReadOnlyList<string> argv)
     {
-        var info = new ProcessStartInfo("nsenter") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { "-t", hostPid.ToString(CultureInfo.InvariantCulture), "-m", "-u", "-i", "-n", "-p", "-r", "-w",
-            "-S", c.Uid.ToString(CultureInfo.InvariantCulture), "-G", c.Gid.ToString(CultureInfo.InvariantCulture), "--" })
-        {
-            info.ArgumentList.Add(a);
-        }
-        foreach (string a in argv)
-        {
-            info.ArgumentList.Add(a);
-        }
+        int devNull = Check.Io(LibcExtra.open("/dev/null", LibcExtra.O_RDWR | LibcExtra.O_CLOEXEC, 0), "open", "/dev/null");
+        ExecProcess process;
         try
         {
-            using Process p = Process.Start(info)!;
-            _ = p.StandardOutput.ReadToEndAsync();
-            _ = p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit(TimeSpan.FromSeconds(1)))
+            process = await ExecLauncher.StartAsync(new ExecRequest
             {
-                p.Kill(entireProcessTree: true);
-                return false;
-            }
-            return p.ExitCode == 0;
+                PlanPath = planPath, Pod = plan, Container = c, ContainerPid = hostPid, Argv = argv,
+                Stdio = (devNull, devNull, devNull), Stage1Path = Environment.ProcessPath ?? "/proc/self/exe",
+            }, systemd).ConfigureAwait(false);
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (PodUnitsException)
         {
-            return false;
+            return false; // not found, not executable, the container gone: the probe fails
+        }
+        finally
+        {
+            LibcExtra.close(devNull);
+        }
+        using (process)
+        {
+            Task<int> exit = Task.Run(process.WaitForExit);
+            if (!exit.Wait(Timeout))
+            {
+                process.Kill();
+            }
+            return await exit.ConfigureAwait(false) == 0;
         }
     }
 
@@ -75,7 +80,7 @@ public static class ReadinessProbes
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                ok = socket.ConnectAsync(IPAddress.Loopback, port).Wait(TimeSpan.FromSeconds(1));
+                ok = socket.ConnectAsync(IPAddress.Loopback, port).Wait(Timeout);
             }
             catch (AggregateException)
             {

@@ -32,7 +32,13 @@ public static class Stage1
         throw new PodUnitsException("podunits run", $"{FileName} not found at {InstalledPath} or {beside}; the installation is incomplete (packaging/install.sh)");
     }
 
-    /// <summary>Replaces this process with <c>podunits-stage1 run PLAN</c>; returns only by throwing.</summary>
-    public static void Exec(string path, string planPath) =>
-        Spawner.Exec(path, [FileName, "run", planPath], Spawner.CurrentEnvironment());
+    /// <summary>Replaces this process with <c>podunits-stage1 run PLAN CLAIM-FD</c>; stage 1
+    /// inherits the pod's claim (<see cref="State.PodClaim"/>). Returns only by throwing.</summary>
+    public static void Exec(string path, string planPath, State.PodClaim claim)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        claim.KeepAcrossExec();
+        Spawner.Exec(path, [FileName, "run", planPath, claim.Fd.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            Spawner.CurrentEnvironment());
+    }
 }

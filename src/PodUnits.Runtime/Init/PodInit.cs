@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Container;
 using PodUnits.Runtime.Plan;
@@ -41,8 +40,7 @@ public sealed class PodInit : IDisposable
     public static int Run(string planPath)
     {
         string json = File.ReadAllText(planPath);
-        PodPlan plan = JsonSerializer.Deserialize(json, PlanJsonContext.Default.PodPlan)
-            ?? throw new InvalidDataException($"{planPath}: empty plan");
+        PodPlan plan = PodPlan.FromJson(json, planPath);
         for (int fd = ControlFd; fd < 4 + (2 * plan.Containers.Count); fd++)
         {
             Check.Io(LibcExtra.fcntl(fd, LibcExtra.F_SETFD, LibcExtra.FD_CLOEXEC), "fcntl F_SETFD");

@@ -149,6 +149,7 @@ public static class PlanBuilder
             Privileged = security?.Privileged ?? false,
             NoNewPrivileges = security?.AllowPrivilegeEscalation == false,
             Capabilities = caps,
+            Seccomp = Seccomp(pod, security),
             Mounts = mounts,
             MemoryMaxBytes = c.Limits.MemoryBytes is long bytes ? (ulong)bytes : null,
             CpuMillicores = c.Limits.CpuMillis is long millis ? (ulong)millis : null,
@@ -159,6 +160,30 @@ public static class PlanBuilder
                 PeriodSeconds = probe.PeriodSeconds,
                 InitialDelaySeconds = probe.InitialDelaySeconds,
             },
+        };
+    }
+
+    /// <summary>The container's seccomp profile, else the pod's, else RuntimeDefault: PodUnits
+    /// does what `kubelet --seccomp-default` does. A privileged container runs Unconfined, as
+    /// containerd and Docker run privileged containers.</summary>
+    public static SeccompPlan? Seccomp(PodDefinition pod, ContainerSecurityContext? security)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        if (security?.Privileged == true)
+        {
+            return null;
+        }
+        SeccompProfileRef? chosen = security?.SeccompProfile ?? pod.SecurityContext?.SeccompProfile;
+        return chosen?.Type switch
+        {
+            SeccompProfileType.Unconfined => null,
+            SeccompProfileType.Localhost => new SeccompPlan
+            {
+                Profile = "Localhost", LocalhostProfile = chosen.LocalhostProfile,
+                Origin = $"{pod.SourcePath}:{chosen.Line}:{chosen.Column}",
+            },
+            SeccompProfileType.RuntimeDefault => new SeccompPlan { Profile = "RuntimeDefault", Origin = $"{pod.SourcePath}:{chosen.Line}:{chosen.Column}" },
+            _ => new SeccompPlan { Profile = "RuntimeDefault" },
         };
     }
 

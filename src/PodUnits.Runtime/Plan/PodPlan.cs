@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace PodUnits.Runtime.Plan;
@@ -35,6 +36,15 @@ public sealed class PodPlan
     public List<EmptyDirPlan> EmptyDirs { get; init; } = [];
     /// <summary>Init containers first (Init = true), in order, then the containers.</summary>
     public List<ContainerPlan> Containers { get; init; } = [];
+
+    public string ToJson() => JsonSerializer.Serialize(this, PlanJsonContext.Default.PodPlan);
+
+    public static PodPlan FromJson(string json, string source) =>
+        JsonSerializer.Deserialize(json, PlanJsonContext.Default.PodPlan)
+            ?? throw new Core.Errors.PodUnitsException(source, "empty plan");
+
+    /// <summary>Reads a plan file (root's only: it holds every container's environment).</summary>
+    public static PodPlan Read(string path) => FromJson(File.ReadAllText(path), path);
 }
 
 public sealed class EmptyDirPlan
@@ -71,9 +81,27 @@ public sealed class ContainerPlan
     /// <summary>Capability numbers (capabilities(7)) kept in the bounding set.</summary>
     public List<int> Capabilities { get; init; } = [];
     public List<MountPlan> Mounts { get; init; } = [];
+    /// <summary>The seccomp filter, or null for Unconfined (also what privileged means).</summary>
+    public SeccompPlan? Seccomp { get; init; }
     public ulong? MemoryMaxBytes { get; init; }
     public ulong? CpuMillicores { get; init; }
     public ProbePlan? Readiness { get; init; }
+}
+
+public sealed class SeccompPlan
+{
+    /// <summary>"RuntimeDefault", or "Localhost" with <see cref="LocalhostProfile"/>.</summary>
+    public required string Profile { get; init; }
+    /// <summary>The profile's path below /var/lib/podunits/seccomp (Localhost only).</summary>
+    public string? LocalhostProfile { get; init; }
+    /// <summary>Where the definition names the profile (FILE:LINE:COLUMN), for errors; or
+    /// "default" when it names none and RuntimeDefault applies.</summary>
+    public string Origin { get; init; } = "default";
+    /// <summary>The compiled classic BPF program (struct sock_filter[]), filled in by
+    /// <see cref="Confinement.Seccomp.SeccompPlanner"/> before the plan is written.</summary>
+    public byte[] Program { get; set; } = [];
+
+    public override string ToString() => LocalhostProfile is null ? Profile : $"{Profile} {LocalhostProfile}";
 }
 
 public sealed class MountPlan

@@ -39,6 +39,7 @@ public sealed unsafe class ControlChannel : IDisposable
         byte* data = stackalloc byte[MaxMessage];
         int controlSize = CMSG_SPACE(MaxFds * sizeof(int));
         byte* control = stackalloc byte[controlSize];
+        new Span<byte>(control, controlSize).Clear();
         var vector = new iovec { iov_base = data, iov_len = MaxMessage };
         var message = new msghdr { msg_iov = &vector, msg_iovlen = 1, msg_control = control, msg_controllen = (socklen_t)controlSize };
         long received;
@@ -52,11 +53,13 @@ public sealed unsafe class ControlChannel : IDisposable
             return null;
         }
         var passed = new List<int>();
-        for (cmsghdr* header = CMSG_FIRSTHDR(&message); header is not null; header = CMSG_NXTHDR(&message, header))
+        byte* end = control + (uint)message.msg_controllen;
+        for (cmsghdr* header = CMSG_FIRSTHDR(&message); header is not null && (byte*)header + (uint)header->cmsg_len <= end
+             && (uint)header->cmsg_len >= RightsLength(0); header = CMSG_NXTHDR(&message, header))
         {
             if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS)
             {
-                int count = ((int)header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                int count = ((int)header->cmsg_len - RightsLength(0)) / sizeof(int);
                 for (int i = 0; i < count; i++)
                 {
                     passed.Add(((int*)CMSG_DATA(header))[i]);
@@ -97,7 +100,7 @@ public sealed unsafe class ControlChannel : IDisposable
                     cmsghdr* rights = CMSG_FIRSTHDR(&header);
                     rights->cmsg_level = SOL_SOCKET;
                     rights->cmsg_type = SCM_RIGHTS;
-                    rights->cmsg_len = (socklen_t)CMSG_LEN(fds.Length * sizeof(int));
+                    rights->cmsg_len = (socklen_t)RightsLength(fds.Length);
                     fds.CopyTo(new Span<int>(CMSG_DATA(rights), fds.Length));
                 }
                 long sent;
@@ -110,6 +113,12 @@ public sealed unsafe class ControlChannel : IDisposable
             }
         }
     }
+
+    /// <summary>cmsg_len of an SCM_RIGHTS header with <paramref name="fds"/> descriptors:
+    /// CMSG_LEN(3) is the aligned header plus the data, unpadded. Tmds.LibC 0.5.0's CMSG_LEN
+    /// pads the whole (CMSG_LEN(4) = 24, not 20), and the kernel reads cmsg_len as the data's
+    /// length: one descriptor sent that way went out with a second one, the sender's fd 0.</summary>
+    internal static int RightsLength(int fds) => CMSG_LEN(0) + (fds * sizeof(int));
 
     public void Dispose()
     {

@@ -10,9 +10,37 @@ public static class PodPaths
     /// dir /run/podunits/pods, which holds runtime pod definitions.</summary>
     public const string RuntimeRoot = "/run/podunits/state";
     public const string StateRoot = "/var/lib/podunits/pods";
-    public const string RootfsRoot = "/var/lib/podunits/rootfs";
 
     public static string RuntimeDir(string pod) => $"{RuntimeRoot}/{pod}";
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>/run/podunits/state, root's only (mode 0700; tmpfiles.d makes it so at boot).</summary>
+    public static void CreateRuntimeRoot() => CreatePrivateDirectory(RuntimeRoot);
+
+    /// <summary>A directory (and its missing parents) of mode 0700 whatever the umask, made
+    /// so again if it exists with a wider mode.</summary>
+    public static void CreatePrivateDirectory(string path)
+    {
+        Directory.CreateDirectory(path, OwnerOnly);
+        if (File.GetUnixFileMode(path) != OwnerOnly)
+        {
+            File.SetUnixFileMode(path, OwnerOnly);
+        }
+    }
+
+    /// <summary>Writes a file that is mode 0600 from its creation on (never briefly readable
+    /// by others), replacing what was there.</summary>
+    public static void WritePrivateFile(string path, string text)
+    {
+        File.Delete(path);
+        using var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew, Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
+    }
     public static string StateDir(string pod) => $"{StateRoot}/{pod}";
 
     /// <summary>The first NAME.yaml or NAME.yml in the search path, or null.</summary>

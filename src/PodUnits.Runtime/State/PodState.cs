@@ -35,21 +35,19 @@ public static class PodState
         return fresh;
     }
 
-    /// <summary>Fails when the pod runs already; otherwise removes what a crash left.</summary>
-    public static void Claim(string pod)
+    /// <summary>Takes the pod's name (<see cref="PodClaim"/>; fails when the pod runs
+    /// already) and removes what a crash left of an earlier run.</summary>
+    public static PodClaim Claim(string pod)
     {
-        if (RunningExecutor(pod) is int pid)
-        {
-            throw new PodUnitsException($"pod {pod}", $"is already running (executor PID {pid})");
-        }
+        PodClaim claim = PodClaim.Acquire(pod);
         string dir = PodPaths.RuntimeDir(pod);
         if (Directory.Exists(dir))
         {
             Directory.Delete(dir, recursive: true);
         }
-        // Our PID at once, so that gc never takes a starting pod for a stale one.
-        Directory.CreateDirectory(dir);
+        PodPaths.CreatePrivateDirectory(dir);
         WritePids(pod, Environment.ProcessId, 0);
+        return claim;
     }
 
     /// <summary>Fresh writable layers and volume dirs; returns the plan file's path.</summary>
@@ -79,9 +77,10 @@ public static class PodState
             Directory.CreateDirectory(plan.JournalDir);
         }
         string dir = PodPaths.RuntimeDir(plan.Name);
-        Directory.CreateDirectory(dir);
+        PodPaths.CreatePrivateDirectory(dir);
         string path = $"{dir}/plan.json";
-        File.WriteAllText(path, planJson);
+        // Root only: the plan holds every container's environment, passwords included.
+        PodPaths.WritePrivateFile(path, planJson);
         return path;
     }
 
@@ -98,23 +97,6 @@ public static class PodState
             return (int.Parse(words[0], CultureInfo.InvariantCulture), int.Parse(words[1], CultureInfo.InvariantCulture));
         }
         catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException)
-        {
-            return null;
-        }
-    }
-
-    public static int? RunningExecutor(string pod)
-    {
-        if (Pids(pod) is not (int executor, _))
-        {
-            return null;
-        }
-        try
-        {
-            string cmdline = File.ReadAllText($"/proc/{executor}/cmdline");
-            return cmdline.Contains("run", StringComparison.Ordinal) && executor != Environment.ProcessId ? executor : null;
-        }
-        catch (IOException)
         {
             return null;
         }

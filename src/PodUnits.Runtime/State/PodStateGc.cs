@@ -17,21 +17,33 @@ public static class PodStateGc
             foreach (string dir in Directory.EnumerateDirectories(PodPaths.RuntimeRoot))
             {
                 string pod = Path.GetFileName(dir);
-                if (PodState.RunningExecutor(pod) is null)
+                if (!PodClaim.IsHeld(pod))
                 {
                     PodState.Release(pod);
                     removed.Add(pod);
                 }
             }
         }
-        foreach ((string pod, _) in PodImages.ReadAll(ImageStore.DefaultRoot).ToList())
+        foreach (string pod in PodImages.ReadAll(ImageStore.DefaultRoot).Select(pin => pin.Pod).Distinct().ToList())
         {
-            if (PodState.RunningExecutor(pod) is null)
+            if (!PodClaim.IsHeld(pod))
             {
                 PodImages.Delete(ImageStore.DefaultRoot, pod);
                 if (!removed.Contains(pod))
                 {
                     removed.Add(pod);
+                }
+            }
+        }
+        // Lock files of pods that no longer run (gc takes each lock before removing it).
+        if (Directory.Exists(PodPaths.RuntimeRoot))
+        {
+            foreach (string lockFile in Directory.EnumerateFiles(PodPaths.RuntimeRoot, "*.lock"))
+            {
+                string pod = Path.GetFileNameWithoutExtension(lockFile);
+                if (!Directory.Exists(PodPaths.RuntimeDir(pod)))
+                {
+                    PodClaim.TryCollect(pod);
                 }
             }
         }

@@ -142,6 +142,23 @@ public sealed partial class SystemdManager : IAsyncDisposable
         }, "sba(sv)");
     }
 
+    /// <summary>
+    /// AttachProcessesToUnit (systemd 238+): moves running processes into a unit's cgroup
+    /// (<paramref name="subcgroup"/> "" for its own), so its limits and device policy apply to
+    /// them; how `podunits enter` and exec probes join a container's scope.
+    /// </summary>
+    public Task AttachProcessesToUnitAsync(string unitName, string subcgroup, IReadOnlyList<uint> pids)
+    {
+        ArgumentNullException.ThrowIfNull(pids);
+        uint[] copy = [.. pids];
+        return CallManagerAsync("AttachProcessesToUnit", Subject(unitName), (ref MessageWriter w) =>
+        {
+            w.WriteString(unitName);
+            w.WriteString(subcgroup);
+            w.WriteArray(copy);
+        }, "ssau");
+    }
+
     /// <summary>Drops the reference AddRef=yes took for this client.</summary>
     public Task UnrefUnitAsync(string unitName) =>
         CallManagerAsync("UnrefUnit", Subject(unitName), (ref MessageWriter w) => w.WriteString(unitName), "s");

@@ -37,6 +37,13 @@ public sealed class TransientUnitProperties
 
     public ulong? TasksMax { get; set; }
 
+    /// <summary>DevicePolicy= ("auto", "closed" or "strict"; systemd.resource-control(5)).</summary>
+    public string? DevicePolicy { get; set; }
+
+    /// <summary>DeviceAllow= entries: a device node path or "char-NAME"/"block-NAME" (from
+    /// /proc/devices) with its access, any of "rwm".</summary>
+    public IReadOnlyList<(string Device, string Access)>? DeviceAllow { get; set; }
+
     public KillMode? KillMode { get; set; }
 
     /// <summary>KillSignal= (a signal number, e.g. 15).</summary>
@@ -77,6 +84,8 @@ public sealed class TransientUnitProperties
         if (MemoryMax is ulong mem) Add(UnitProperty.OfUInt64("MemoryMax", mem));
         if (CpuQuotaPerSecUSec is ulong cpu) Add(UnitProperty.OfUInt64("CPUQuotaPerSecUSec", cpu));
         if (TasksMax is ulong tasks) Add(UnitProperty.OfUInt64("TasksMax", tasks));
+        if (DevicePolicy is not null) Add(UnitProperty.OfString("DevicePolicy", DevicePolicy));
+        if (DeviceAllow is { Count: > 0 } devices) Add(DeviceAllowProperty(devices));
         if (KillMode is KillMode km) Add(UnitProperty.OfString("KillMode", km.ToDBus()));
         if (KillSignal is int sig) Add(UnitProperty.OfInt32("KillSignal", sig));
         if (TimeoutStopUSec is ulong timeout) Add(UnitProperty.OfUInt64("TimeoutStopUSec", timeout));
@@ -86,6 +95,23 @@ public sealed class TransientUnitProperties
         if (ExecStart is { Count: > 0 } exec) Add(ExecStartProperty(exec));
         list.AddRange(Extra);
         return list;
+    }
+
+    /// <summary>DeviceAllow as a(ss): (device, access) per entry.</summary>
+    private static UnitProperty DeviceAllowProperty(IReadOnlyList<(string Device, string Access)> devices)
+    {
+        (string Device, string Access)[] copy = [.. devices];
+        return UnitProperty.Custom("DeviceAllow", "a(ss)", (ref MessageWriter writer) =>
+        {
+            ArrayStart start = writer.WriteArrayStart(DBusType.Struct);
+            foreach ((string device, string access) in copy)
+            {
+                writer.WriteStructureStart();
+                writer.WriteString(device);
+                writer.WriteString(access);
+            }
+            writer.WriteArrayEnd(start);
+        });
     }
 
     /// <summary>ExecStart as a(sasb): (path, argv, ignore-failure) per command.</summary>

@@ -69,6 +69,46 @@ public sealed class CliVerbTests : IDisposable
     }
 
     [Fact]
+    public void EnteredProcessIsConfinedLikeTheContainersOwn()
+    {
+        string Status(string pid, string field) => PodHarness.Run(Podunits, "enter", "cli-web", "--", "sh", "-c",
+            $"grep '^{field}:' /proc/{pid}/status | tr -s '\\t' ' '").Output.Trim();
+        // The container's own process is PID 1's child in the pod: find it inside.
+        string main = PodHarness.Run(Podunits, "enter", "cli-web", "--", "sh", "-c",
+            "for p in /proc/[0-9]*; do [ \"$(cat $p/comm 2>/dev/null)\" = sleep ] && echo ${p#/proc/}; done").Output.Trim();
+        Assert.Matches("^[0-9]+$", main);
+        foreach (string field in new[] { "CapEff", "CapBnd", "Seccomp", "NoNewPrivs", "Uid" })
+        {
+            Assert.Equal(Status(main, field), Status("self", field));
+        }
+        Assert.Equal("Seccomp: 2", Status("self", "Seccomp"));
+        Assert.Equal("CapEff: 00000000a80425fb", Status("self", "CapEff"));
+        // ...and in the container's scope, so its memory limit applies.
+        string cgroup = PodHarness.Run(Podunits, "enter", "cli-web", "--", "cat", "/proc/self/cgroup").Output;
+        Assert.Contains("podunits-cli\\x2dweb-main.scope", cgroup, StringComparison.Ordinal);
+        // --privileged is an administrator's choice and says so.
+        var privileged = PodHarness.Run(Podunits, "enter", "--privileged", "cli-web", "--", "sh", "-c", "grep -E '^(CapEff|Seccomp):' /proc/self/status");
+        Assert.Contains("Seccomp:\t0", privileged.Output, StringComparison.Ordinal);
+        Assert.Contains("enter --privileged: the command runs as root with every capability", privileged.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EnterOnATerminalGetsAPseudoTerminalOfTheContainersOwn()
+    {
+        // script(1) gives enter a terminal of the sandbox's; the command must get one from
+        // the container's devpts (numbered from 0 there), never the caller's.
+        // The caller's window size (set on script's terminal) is the container pty's too.
+        var run = PodHarness.Run("script", "-qec", $"stty rows 31 cols 101; {Podunits} enter cli-web -- sh -c 'tty; ls -1 /dev/pts; stty size'", "/dev/null");
+        Assert.True(run.Code == 0, run.Output);
+        // script(1) passes its own stdin's end along, which the pty may echo (as ^@) first.
+        string[] lines = run.Output.Replace("\r", "", StringComparison.Ordinal).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.EndsWith("/dev/pts/0", StringComparison.Ordinal));
+        Assert.Contains("0", lines);
+        Assert.Contains("ptmx", lines);
+        Assert.Contains("31 101", lines);
+    }
+
+    [Fact]
     public void UpdateChangesTheRunningScopesLimits()
     {
         var update = PodHarness.Run(Podunits, "update", "cli-web", "--container", "main", "--memory", "128Mi", "--cpu", "250m");

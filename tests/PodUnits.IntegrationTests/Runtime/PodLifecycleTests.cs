@@ -99,7 +99,8 @@ public sealed class PodLifecycleTests
         // Only the runtime state and the image pin are left; `podunits gc` (PodStateGc)
         // removes both, so the crashed pod no longer keeps busybox from `image rm`.
         Assert.True(Directory.Exists("/run/podunits/state/rt-crash"));
-        Assert.Equal("busybox", File.ReadAllText("/var/lib/podunits/pods/rt-crash/images").Trim());
+        // The pin names the reference and the manifest digest it resolved to.
+        Assert.Matches("^busybox sha256:[0-9a-f]{64}$", File.ReadAllText("/var/lib/podunits/pods/rt-crash/images").Trim());
         Assert.Contains("rt-crash", PodUnits.Runtime.State.PodStateGc.Collect());
         Assert.False(Directory.Exists("/run/podunits/state/rt-crash"));
         Assert.False(File.Exists("/var/lib/podunits/pods/rt-crash/images"));

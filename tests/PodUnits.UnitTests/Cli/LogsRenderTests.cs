@@ -26,4 +26,14 @@ public sealed class LogsRenderTests
         byte[] line = LogsCommand.Render("""{"MESSAGE":[104,105,255],"CONTAINER_NAME":"c"}""", prefix: false);
         Assert.Equal(new byte[] { 104, 105, 255, 10 }, line);
     }
+
+    [Fact]
+    public void OnATerminalControlCharactersAreEscaped()
+    {
+        // ESC ]0;pwned BEL retitles a terminal; U+009B is CSI on some; tabs stay.
+        string json = """{"MESSAGE":"a\u001b]0;pwned\u0007\tb\u009b2Jc\u007f","CONTAINER_NAME":"c"}""";
+        Assert.Equal("a\\x1b]0;pwned\\x07\tb\\xc2\\x9b2Jc\\x7f\n", Encoding.UTF8.GetString(LogsCommand.Render(json, prefix: false, escape: true)));
+        // Piped, the bytes are the container's own.
+        Assert.Equal("a\u001b]0;pwned\u0007\tb\u009b2Jc\u007f\n", Encoding.UTF8.GetString(LogsCommand.Render(json, prefix: false)));
+    }
 }

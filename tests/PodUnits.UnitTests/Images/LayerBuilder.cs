@@ -49,6 +49,12 @@ internal sealed class LayerBuilder
         return this;
     }
 
+    public LayerBuilder Fifo(string name)
+    {
+        _writer.WriteEntry(new PaxTarEntry(TarEntryType.Fifo, name) { Mode = (UnixFileMode)0x1a4 });
+        return this;
+    }
+
     public byte[] Tar()
     {
         _writer.Dispose();

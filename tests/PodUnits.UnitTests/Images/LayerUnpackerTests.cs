@@ -199,24 +199,38 @@ public sealed partial class LayerUnpackerTests
         Assert.Equal(before, dir.Snapshot());
     }
 
-    [Fact]
-    public void DeviceNodesAreSkippedWithoutRoot()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void DeviceNodesAreNeverCreatedButCountedAndNamed(bool root)
     {
         using var dir = new ScratchDir();
-        UnpackResult result = Unpack(dir, new LayerBuilder().Device("dev/sda", TarEntryType.BlockDevice, 8, 0).Tar(), root: false);
+        byte[] tar = new LayerBuilder()
+            .File("dev/sda", "an earlier entry the device replaces")
+            .Device("dev/sda", TarEntryType.BlockDevice, 8, 0)
+            .Device("dev/mem", TarEntryType.CharacterDevice, 1, 1)
+            .Device("dev/zero-zero", TarEntryType.CharacterDevice, 0, 0) // looks like a whiteout; only .wh. entries make those
+            .HardLink("dev/disk", "dev/sda")
+            .File("etc/motd", "hi")
+            .Tar();
 
-        Assert.False(File.Exists(dir.Root + "/dev/sda"));
-        Assert.Contains(result.Notes, n => n.Contains("dev/sda", StringComparison.Ordinal));
+        UnpackResult result = Unpack(dir, tar, root);
+
+        Assert.Equal(["motd"], Directory.EnumerateFileSystemEntries(dir.Root, "*", SearchOption.AllDirectories)
+            .Where(p => !Directory.Exists(p)).Select(Path.GetFileName));
+        Assert.Equal(4, result.SkippedDevices);
+        string note = Assert.Single(result.Notes);
+        Assert.Contains("skipped 4 device nodes (dev/sda, dev/mem, dev/zero-zero, ...)", note, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void DeviceNodesAreCreatedAsRoot()
+    public void FifosAreKept()
     {
         using var dir = new ScratchDir();
-        Unpack(dir, new LayerBuilder().Device("dev/null", TarEntryType.CharacterDevice, 1, 3).Tar());
+        UnpackResult result = Unpack(dir, new LayerBuilder().Fifo("run/initctl").Tar());
 
-        Assert.Equal(Stat.S_IFCHR, Stat.Type(dir.Root + "/dev/null"));
-        Assert.Equal((1UL << 8) | 3UL, Stat.Rdev(dir.Root + "/dev/null"));
+        Assert.Equal(Stat.S_IFIFO, Stat.Type(dir.Root + "/run/initctl"));
+        Assert.Equal(0, result.SkippedDevices);
     }
 
     [Fact]

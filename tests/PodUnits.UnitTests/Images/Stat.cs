@@ -6,7 +6,9 @@ namespace PodUnits.UnitTests.Images;
 /// <summary>lstat and lgetxattr for assertions (x86_64 struct stat layout).</summary>
 internal static unsafe partial class Stat
 {
-    public const int S_IFCHR = 0x2000;
+    public const int S_IFCHR = 0x2000, S_IFIFO = 0x1000, S_IFREG = 0x8000, S_IFDIR = 0x4000;
+
+    public static int Mode(string path) => (int)BitConverter.ToUInt32(Raw(path), 24) & 0xFFF;
 
     private static byte[] Raw(string path)
     {

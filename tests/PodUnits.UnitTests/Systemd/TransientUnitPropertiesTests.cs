@@ -35,6 +35,17 @@ public sealed class TransientUnitPropertiesTests
     }
 
     [Fact]
+    public void DevicePolicyAndAllowListAreWrittenAsSystemdTakesThem()
+    {
+        var properties = new TransientUnitProperties
+        {
+            DevicePolicy = "closed",
+            DeviceAllow = [("/dev/null", "rwm"), ("char-pts", "rw")],
+        };
+        Assert.Equal(["DevicePolicy (s)", "DeviceAllow (a(ss))"], properties.ToProperties().Select(p => p.ToString()));
+    }
+
+    [Fact]
     public void EmptyPropertiesWriteNothing() => Assert.Empty(new TransientUnitProperties().ToProperties());
 
     [Fact]

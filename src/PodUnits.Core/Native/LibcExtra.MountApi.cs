@@ -1,0 +1,141 @@
+using System.Runtime.InteropServices;
+
+namespace PodUnits.Core.Native;
+
+#pragma warning disable CA1401 // raw libc calls are the public surface of LibcExtra, as in Tmds.LibC
+
+// Linux's file-descriptor based mount API (open_tree(2), move_mount(2), mount_setattr(2),
+// Linux 5.2 / 5.12) and openat2(2) (Linux 5.6). glibc has no openat2 wrapper and only 2.36+
+// wraps the mount calls, so all go through syscall(2): these syscalls were added after the
+// architectures' tables were unified, so their numbers are the same on every architecture
+// (include/uapi/asm-generic/unistd.h; x86_64's table uses the same values from 424 on).
+public static unsafe partial class LibcExtra
+{
+    public const long SYS_open_tree = 428;
+    public const long SYS_move_mount = 429;
+    public const long SYS_openat2 = 437;
+    public const long SYS_mount_setattr = 442;
+
+    public const int AT_FDCWD = -100;
+    public const int AT_SYMLINK_NOFOLLOW = 0x100;
+    public const int AT_RECURSIVE = 0x8000;
+    public const int AT_EMPTY_PATH = 0x1000;
+
+    public const int O_RDONLY = 0;
+    public const int O_WRONLY = 1;
+    public const int O_RDWR = 2;
+    public const int O_CREAT = 0x40;
+    public const int O_EXCL = 0x80;
+    public const int O_NOCTTY = 0x100;
+    public const int O_TRUNC = 0x200;
+    public const int O_DIRECTORY = 0x10000;
+    public const int O_NOFOLLOW = 0x20000;
+    public const int O_PATH = 0x200000;
+
+    public const uint OPEN_TREE_CLONE = 1;
+    public const uint OPEN_TREE_CLOEXEC = O_CLOEXEC;
+
+    public const uint MOVE_MOUNT_F_EMPTY_PATH = 0x04;
+    public const uint MOVE_MOUNT_T_EMPTY_PATH = 0x40;
+
+    public const ulong MOUNT_ATTR_RDONLY = 0x01;
+    public const ulong MOUNT_ATTR_NOSUID = 0x02;
+    public const ulong MOUNT_ATTR_NODEV = 0x04;
+    public const ulong MOUNT_ATTR_NOEXEC = 0x08;
+
+    /// <summary>openat2 resolve flags (openat2(2)).</summary>
+    public const ulong RESOLVE_NO_XDEV = 0x01;
+    public const ulong RESOLVE_NO_MAGICLINKS = 0x02;
+    public const ulong RESOLVE_NO_SYMLINKS = 0x04;
+    public const ulong RESOLVE_BENEATH = 0x08;
+    public const ulong RESOLVE_IN_ROOT = 0x10;
+
+    /// <summary>struct open_how (openat2(2)).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct OpenHow
+    {
+        public ulong Flags;
+        public ulong Mode;
+        public ulong Resolve;
+    }
+
+    /// <summary>struct mount_attr (mount_setattr(2)).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MountAttr
+    {
+        public ulong AttrSet;
+        public ulong AttrClr;
+        public ulong Propagation;
+        public ulong UsernsFd;
+    }
+
+    public static int openat2(int dirFd, string path, OpenHow how)
+    {
+        byte* p = Utf8(path);
+        try
+        {
+            return (int)syscall(SYS_openat2, dirFd, (nint)p, (nint)(&how), sizeof(OpenHow));
+        }
+        finally
+        {
+            NativeMemory.Free(p);
+        }
+    }
+
+    public static int open_tree(int dirFd, string path, uint flags)
+    {
+        byte* p = Utf8(path);
+        try
+        {
+            return (int)syscall(SYS_open_tree, dirFd, (nint)p, (nint)flags, 0);
+        }
+        finally
+        {
+            NativeMemory.Free(p);
+        }
+    }
+
+    public static int move_mount(int fromDirFd, string fromPath, int toDirFd, string toPath, uint flags)
+    {
+        byte* from = Utf8(fromPath);
+        byte* to = Utf8(toPath);
+        try
+        {
+            return (int)syscall5(SYS_move_mount, fromDirFd, (nint)from, toDirFd, (nint)to, (nint)flags);
+        }
+        finally
+        {
+            NativeMemory.Free(from);
+            NativeMemory.Free(to);
+        }
+    }
+
+    public static int mount_setattr(int dirFd, string path, uint flags, MountAttr attr)
+    {
+        byte* p = Utf8(path);
+        try
+        {
+            return (int)syscall5(SYS_mount_setattr, dirFd, (nint)p, (nint)flags, (nint)(&attr), sizeof(MountAttr));
+        }
+        finally
+        {
+            NativeMemory.Free(p);
+        }
+    }
+
+    [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)]
+    private static partial long syscall(long number, nint a, nint b, nint c, nint d);
+
+    [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)]
+    private static partial long syscall5(long number, nint a, nint b, nint c, nint d, nint e);
+
+    /// <summary>A NUL-terminated UTF-8 copy in native memory; free with NativeMemory.Free.</summary>
+    public static byte* Utf8(string s)
+    {
+        int length = System.Text.Encoding.UTF8.GetByteCount(s);
+        var p = (byte*)NativeMemory.Alloc((nuint)length + 1);
+        System.Text.Encoding.UTF8.GetBytes(s, new Span<byte>(p, length));
+        p[length] = 0;
+        return p;
+    }
+}

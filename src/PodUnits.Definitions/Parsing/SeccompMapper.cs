@@ -1,0 +1,54 @@
+using PodUnits.Definitions.Yaml;
+
+namespace PodUnits.Definitions.Parsing;
+
+/// <summary>
+/// securityContext.seccompProfile, as Kubernetes validates it: type RuntimeDefault,
+/// Unconfined or Localhost; localhostProfile set exactly for Localhost, a relative path
+/// below PodUnits' profile directory (the kubelet's &lt;root-dir&gt;/seccomp) with no "..".
+/// Whether the file exists is checked when the pod is planned.
+/// </summary>
+internal static class SeccompMapper
+{
+    private static readonly string[] Types = ["RuntimeDefault", "Unconfined", "Localhost"];
+
+    public static SeccompProfileRef? Map(Fields securityContext, ParseContext ctx)
+    {
+        if (securityContext.Value("seccompProfile") is not YNode node
+            || ctx.Object(node, securityContext.PathOf("seccompProfile"), KubernetesFields.SeccompProfile) is not Fields f)
+        {
+            return null;
+        }
+        string? type = f.OneOf("type", Types);
+        if (type is null)
+        {
+            if (f.Value("type") is null)
+            {
+                f.Missing("type");
+            }
+            return null;
+        }
+        string? localhost = f.String("localhostProfile");
+        YNode? at = f.Value("localhostProfile");
+        if (type == "Localhost")
+        {
+            if (localhost is null)
+            {
+                ctx.Error(f.Value("type")!, $"{f.PathOf("localhostProfile")}: required when type is Localhost");
+                return null;
+            }
+            if (localhost.Length == 0 || localhost.StartsWith('/') || localhost.Split('/').Any(part => part is ".." or ""))
+            {
+                ctx.Error(at!, $"{f.PathOf("localhostProfile")}: \"{localhost}\" must be a relative path below the profile directory, without \"..\"");
+                return null;
+            }
+        }
+        else if (localhost is not null)
+        {
+            ctx.Error(at!, $"{f.PathOf("localhostProfile")}: only allowed when type is Localhost");
+            return null;
+        }
+        return new SeccompProfileRef(Enum.Parse<SeccompProfileType>(type), type == "Localhost" ? localhost : null,
+            at?.Line ?? node.Line, at?.Column ?? node.Column);
+    }
+}

@@ -1,0 +1,55 @@
+namespace PodUnits.Runtime.Confinement;
+
+/// <summary>
+/// What every unprivileged container gets, as data in one place to review (like runc's and
+/// containerd's defaults, which these lists follow: the OCI runtime spec's default
+/// devices and containerd's oci/spec.go masked and read-only paths). `privileged: true`
+/// lifts all of it, as in Kubernetes. The seccomp profile is in Seccomp/.
+/// </summary>
+public static class DefaultConfinement
+{
+    /// <summary>Hidden from the container: a file gets /dev/null bound over it, a directory an
+    /// empty read-only tmpfs. /proc/kcore is the host's memory; /proc/keys lists keys of
+    /// every keyring the kernel holds; timer_list, sched_debug and latency_stats leak other
+    /// processes' activity; /proc/acpi and /proc/scsi allow poking hardware; /sys/firmware
+    /// holds the host's firmware tables; powercap's energy counters are a side channel
+    /// (CVE-2020-8694). Paths that do not exist on this kernel are skipped.</summary>
+    public static readonly IReadOnlyList<string> MaskedPaths =
+    [
+        "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+        "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+        "/sys/firmware", "/sys/devices/virtual/powercap",
+    ];
+
+    /// <summary>Read-only for the container: /proc/sys holds host-wide settings (core_pattern
+    /// and modprobe run helpers as host root); sysrq-trigger reboots or crashes the host;
+    /// irq, bus and fs reach hardware and host file systems. /sys as a whole is mounted
+    /// read-only too.</summary>
+    public static readonly IReadOnlyList<string> ReadOnlyPaths =
+    [
+        "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+    ];
+
+    /// <summary>Device nodes bound from the host into the container's /dev.</summary>
+    public static readonly IReadOnlyList<string> DeviceNodes = ["null", "zero", "full", "random", "urandom", "tty"];
+
+    /// <summary>The scope's device policy: DevicePolicy=closed plus these DeviceAllow= entries
+    /// (systemd.resource-control(5)), the OCI runtime spec's default device set. Everything
+    /// else, a host disk's block node made with mknod included, can neither be created nor
+    /// opened. "char-pts" is every pseudo-terminal of the container's own devpts.</summary>
+    public static readonly IReadOnlyList<(string Device, string Access)> DeviceAllow =
+    [
+        ("/dev/null", "rwm"), ("/dev/zero", "rwm"), ("/dev/full", "rwm"), ("/dev/random", "rwm"),
+        ("/dev/urandom", "rwm"), ("/dev/tty", "rwm"), ("/dev/console", "rwm"), ("/dev/ptmx", "rwm"),
+        ("char-pts", "rwm"),
+    ];
+
+    /// <summary>Sizes of the tmpfs PodUnits mounts in every container (tmpfs(5) size=). The
+    /// pages count against the container's memory limit, like any tmpfs it writes; the caps
+    /// keep a container without a limit from filling the host's memory through them.
+    /// /dev and /dev/shm are Docker's 64 MiB; /tmp may hold a quarter of the host's RAM.</summary>
+    public const string DevSize = "65536k";
+    public const string ShmSize = "65536k";
+    public const string RunSize = "65536k";
+    public const string TmpSize = "25%";
+}

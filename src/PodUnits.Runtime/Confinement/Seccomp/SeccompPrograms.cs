@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text;
+using PodUnits.Core.Errors;
+using PodUnits.Core.Identity;
+
+namespace PodUnits.Runtime.Confinement.Seccomp;
+
+/// <summary>
+/// Stage 0: the compiled program of a container's seccomp profile, from a cache. libseccomp
+/// takes about 30 ms to compile RuntimeDefault for x86_64's three ABIs, far more than a pod
+/// start may spend on confinement, while the program depends only on what is hashed into the
+/// cache key: the profile's bytes, the container's capabilities, the architecture, the
+/// running kernel (a profile's minKernel conditions) and the libseccomp build (which syscall
+/// names it knows). So it is compiled once per key and kept in
+/// /var/cache/podunits/seccomp/KEY.bpf (root only, written whole and renamed); a warm start
+/// reads 10 KB and never parses the profile or loads libseccomp. Deleting the directory is
+/// always safe.
+/// </summary>
+public static class SeccompPrograms
+{
+    public const string CacheDirectory = "/var/cache/podunits/seccomp";
+
+    /// <summary>Bumped whenever the compiler's output for the same input changes (the ENOSYS
+    /// prefix, the bad-architecture action...), so old cached programs are not reused.</summary>
+    private const string CompilerVersion = "podunits-seccomp-1";
+
+    private static readonly string[] LibraryDirectories =
+        ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"];
+
+    /// <summary>The program for a profile given as its JSON bytes (<paramref name="source"/>
+    /// names it in errors) and a container's bounding set.</summary>
+    public static byte[] Get(ReadOnlySpan<byte> profileJson, string source, IReadOnlyCollection<int> capabilities, string cacheDirectory = CacheDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(capabilities);
+        string key = Key(profileJson, capabilities);
+        string path = $"{cacheDirectory}/{key}.bpf";
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // compiled below
+        }
+        SeccompProfile profile = SeccompProfiles.Parse(Encoding.UTF8.GetString(profileJson), source);
+        byte[] program = SeccompCompiler.Compile(profile, capabilities);
+        Store(cacheDirectory, path, program);
+        return program;
+    }
+
+    private static readonly Lazy<byte[]> RuntimeDefault = new(() => SeccompProfiles.RuntimeDefaultJson);
+
+    /// <summary>The built-in RuntimeDefault profile's JSON (runtime-default.json).</summary>
+    public static byte[] RuntimeDefaultJson => RuntimeDefault.Value;
+
+    internal static string Key(ReadOnlySpan<byte> profileJson, IReadOnlyCollection<int> capabilities)
+    {
+        var context = new StringBuilder()
+            .Append(CompilerVersion).Append('\n')
+            .Append(SeccompHost.Current.ScmpArch).Append('\n')
+            .Append(SeccompHost.Current.Kernel.ToString()).Append('\n')
+            .Append(LibraryIdentity()).Append('\n')
+            .Append(string.Join(',', capabilities.Order().Select(c => c.ToString(CultureInfo.InvariantCulture)))).Append('\n');
+        byte[] head = Encoding.UTF8.GetBytes(context.ToString());
+        byte[] all = new byte[head.Length + profileJson.Length];
+        head.CopyTo(all, 0);
+        profileJson.CopyTo(all.AsSpan(head.Length));
+        return Convert.ToHexStringLower(Sha256.HashData(all));
+    }
+
+    /// <summary>libseccomp's file as the loader finds it: its real name carries the version
+    /// (libseccomp.so.2.5.4), and size and time tell a rebuilt one apart.</summary>
+    private static string LibraryIdentity()
+    {
+        foreach (string dir in LibraryDirectories)
+        {
+            var link = new FileInfo($"{dir}/libseccomp.so.2");
+            if (link.Exists)
+            {
+                FileSystemInfo real = link.ResolveLinkTarget(returnFinalTarget: true) ?? link;
+                var file = new FileInfo(real.FullName);
+                return string.Create(CultureInfo.InvariantCulture, $"{file.FullName} {file.Length} {file.LastWriteTimeUtc.Ticks}");
+            }
+        }
+        return "libseccomp not found"; // Compile says so, when it comes to that
+    }
+
+    private static void Store(string directory, string path, byte[] program)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            string temporary = $"{path}.{Environment.ProcessId}.tmp";
+            using (var stream = new FileStream(temporary, new FileStreamOptions
+            {
+                Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            }))
+            {
+                stream.Write(program);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A cache that cannot be written costs the next start a compile, nothing else.
+            Console.Error.WriteLine($"podunits: seccomp cache {directory}: {e.Message}, ignoring");
+        }
+    }
+}

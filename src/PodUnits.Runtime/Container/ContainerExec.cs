@@ -1,0 +1,66 @@
+using PodUnits.Core.Errors;
+using PodUnits.Core.Native;
+using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.Spawning;
+
+namespace PodUnits.Runtime.Container;
+
+/// <summary>
+/// <c>podunits-stage1 container-exec PLAN C FLAGS -- ARGV...</c>: a process started inside a
+/// running container by `podunits enter` or an exec probe (<see cref="Exec.ExecLauncher"/>,
+/// which spawned it already in the pod's PID, network, UTS and IPC namespaces). It waits on
+/// its control socket (fd 3) until the launcher has moved it into the container's scope,
+/// joins the container's mount namespace through the container's pidfd (fd 4), and becomes
+/// the command exactly as the container's own process was started: its user, groups,
+/// capabilities, no_new_privs and seccomp filter, with the plan's environment, never one read
+/// from /proc. With a terminal it opens a pseudo-terminal of the container's own devpts and
+/// hands the master to the launcher, so the administrator's terminal never reaches container
+/// code. Fd 3 is close-on-exec: it closes with nothing sent when the command runs.
+/// </summary>
+public static class ContainerExec
+{
+    public const int ControlFd = 3;
+    public const int PidFd = 4;
+
+    /// <summary>FLAGS: "tty" and/or "privileged", comma-separated, or "-".</summary>
+    public static int Run(string planPath, string containerName, string flags, IReadOnlyList<string> argv, IReadOnlyList<string> extraEnv)
+    {
+        ArgumentNullException.ThrowIfNull(flags);
+        Check.Io(LibcExtra.fcntl(ControlFd, LibcExtra.F_SETFD, LibcExtra.FD_CLOEXEC), "fcntl F_SETFD");
+        using var control = new ControlChannel(ControlFd);
+        string[] set = flags.Split(',');
+        try
+        {
+            PodPlan pod = PodPlan.Read(planPath);
+            ContainerPlan c = pod.Containers.SingleOrDefault(x => x.Name == containerName)
+                ?? throw new PodUnitsException($"pod {pod.Name}", $"has no container {containerName}");
+            if (control.Receive() is not ["go", ..])
+            {
+                return ContainerCommand.SetupFailed; // the launcher gave up before placing us in the scope
+            }
+            // setns(CLONE_NEWNS) needs a file system context of our own: threads share one.
+            Check.Io(LibcExtra.unshare(CloneFs), "unshare CLONE_FS");
+            Check.Io(LibcExtra.setns(PidFd, LibcExtra.CLONE_NEWNS), "setns CLONE_NEWNS", $"container {c.Name}");
+            LibcExtra.close(PidFd);
+            if (set.Contains("tty"))
+            {
+                ContainerTerminal.Attach(control);
+            }
+            List<string> env = [.. c.Env.Where(e => !extraEnv.Any(x => SameName(x, e))), .. extraEnv];
+            return ContainerCommand.Exec(c, argv, env, confine: !set.Contains("privileged"), why => control.Send($"failed {why}"));
+        }
+        catch (Exception e) when (e is PodUnitsException or IOException or UnauthorizedAccessException)
+        {
+            control.Send($"failed container {containerName}: {e.Message}");
+            return ContainerCommand.SetupFailed;
+        }
+    }
+
+    private const int CloneFs = 0x00000200;
+
+    private static bool SameName(string a, string b)
+    {
+        int eq = a.IndexOf('=', StringComparison.Ordinal);
+        return eq > 0 && b.StartsWith(a[..(eq + 1)], StringComparison.Ordinal);
+    }
+}

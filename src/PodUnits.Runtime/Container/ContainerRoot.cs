@@ -1,0 +1,171 @@
+using System.Runtime.InteropServices;
+using PodUnits.Core.Errors;
+using PodUnits.Core.Native;
+
+namespace PodUnits.Runtime.Container;
+
+/// <summary>
+/// Paths inside a container's root file system, resolved without ever leaving it: every
+/// lookup is openat2(2) with RESOLVE_IN_ROOT against a descriptor of the root, so an image's
+/// symlink is followed as the container would see it (an absolute `/var/run -> /run` lands on
+/// the root's own /run, `..` stops at the root) and never on the host, which is what mount
+/// targets resolved as plain host paths before pivot_root would do. Missing directories and
+/// files are created on the way, through descriptors too; a dangling symlink at the end is
+/// followed inside the root and its target created (Debian images link /etc/resolv.conf into
+/// /run). Callers mount onto the returned O_PATH descriptors (see <see cref="ProcFd"/>), so
+/// nothing can swap a path between the check and the mount. Needs Linux 5.6 (openat2).
+/// </summary>
+internal sealed class ContainerRoot : IDisposable
+{
+    private const ulong InRoot = LibcExtra.RESOLVE_IN_ROOT | LibcExtra.RESOLVE_NO_MAGICLINKS;
+    /// <summary>As the kernel's own limit on symlinks followed in one lookup (ELOOP).</summary>
+    private const int MaxLinks = 40;
+    private readonly int _rootFd;
+
+    public ContainerRoot(string hostPath)
+    {
+        HostPath = hostPath;
+        _rootFd = Check.Io(LibcExtra.open(hostPath, LibcExtra.O_PATH | LibcExtra.O_DIRECTORY | LibcExtra.O_CLOEXEC, 0), "open", hostPath);
+    }
+
+    public string HostPath { get; }
+
+    /// <summary>The path through which mount(2) and friends reach exactly the inode an
+    /// O_PATH descriptor holds (the runc "procfd" way).</summary>
+    public static string ProcFd(int fd) => $"/proc/self/fd/{fd}";
+
+    /// <summary>An O_PATH descriptor of the directory at <paramref name="path"/> inside the
+    /// root, created (mode 0755, with its parents) if missing. The caller closes it.</summary>
+    public int Directory(string path) => Open(path, directory: true, 0);
+
+    /// <summary>An O_PATH descriptor of the file at <paramref name="path"/> inside the root,
+    /// created empty (mode 0644, with its parents) if missing. The caller closes it.</summary>
+    public int File(string path) => Open(path, directory: false, 0);
+
+    /// <summary>An O_PATH descriptor of what exists at <paramref name="path"/> and whether it
+    /// is a directory, or null when nothing does; never creates anything.</summary>
+    public (int Fd, bool IsDirectory)? TryExisting(string path)
+    {
+        int fd = TryOpen(path, directory: false);
+        if (fd < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            return errno == ENOENT ? null : throw Failed("openat2", errno, path);
+        }
+        return (fd, System.IO.Directory.Exists(ProcFd(fd)));
+    }
+
+    public void Dispose() => LibcExtra.close(_rootFd);
+
+    private int Open(string path, bool directory, int links)
+    {
+        int fd = TryOpen(path, directory);
+        if (fd >= 0)
+        {
+            return fd;
+        }
+        int errno = Marshal.GetLastPInvokeError();
+        if (errno != ENOENT)
+        {
+            throw Failed("openat2", errno, path);
+        }
+        (string parent, string name) = Split(path);
+        if (name.Length == 0)
+        {
+            throw Failed("openat2", errno, path); // the root itself cannot be missing
+        }
+        int parentFd = Open(parent, directory: true, links);
+        try
+        {
+            if (Create(parentFd, name, directory) is not { } linkTarget)
+            {
+                return Retry(path, directory);
+            }
+            // A dangling symlink: create what it points at, as the container would resolve it.
+            if (links >= MaxLinks)
+            {
+                throw Failed("openat2", ELOOP, path);
+            }
+            string target = linkTarget.StartsWith('/') ? linkTarget : $"{parent}/{linkTarget}";
+            LibcExtra.close(Open(target, directory, links + 1));
+            return Retry(path, directory);
+        }
+        finally
+        {
+            LibcExtra.close(parentFd);
+        }
+    }
+
+    private int TryOpen(string path, bool directory)
+    {
+        var how = new LibcExtra.OpenHow
+        {
+            Flags = (ulong)(LibcExtra.O_PATH | LibcExtra.O_CLOEXEC | (directory ? LibcExtra.O_DIRECTORY : 0)),
+            Resolve = InRoot,
+        };
+        return LibcExtra.openat2(_rootFd, path, how);
+    }
+
+    private int Retry(string path, bool directory)
+    {
+        int fd = TryOpen(path, directory);
+        return fd >= 0 ? fd : throw Failed("openat2", Marshal.GetLastPInvokeError(), path);
+    }
+
+    /// <summary>Creates <paramref name="name"/> in the directory <paramref name="parentFd"/>;
+    /// returns the target of the symlink found there instead, or null when it was created (or
+    /// appeared meanwhile).</summary>
+    private unsafe string? Create(int parentFd, string name, bool directory)
+    {
+        byte* n = LibcExtra.Utf8(name);
+        try
+        {
+            int result = directory
+                ? Tmds.Linux.LibC.mkdirat(parentFd, n, 0x1ed) // 0755
+                : CreateFile(parentFd, n);
+            if (result == 0)
+            {
+                return null;
+            }
+            int errno = Tmds.Linux.LibC.errno;
+            if (errno is not (EEXIST or ELOOP))
+            {
+                throw Failed(directory ? "mkdirat" : "openat O_CREAT", errno, name);
+            }
+            byte* buffer = stackalloc byte[4096];
+            long length = Tmds.Linux.LibC.readlinkat(parentFd, n, buffer, 4096);
+            return length > 0 ? System.Text.Encoding.UTF8.GetString(buffer, (int)length) : null;
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.Free(n);
+        }
+    }
+
+    private static unsafe int CreateFile(int parentFd, byte* name)
+    {
+        int fd = Tmds.Linux.LibC.openat(parentFd, name,
+            LibcExtra.O_CREAT | LibcExtra.O_EXCL | LibcExtra.O_WRONLY | LibcExtra.O_NOFOLLOW | LibcExtra.O_CLOEXEC, 0x1a4); // 0644
+        if (fd < 0)
+        {
+            return -1; // errno says why
+        }
+        LibcExtra.close(fd);
+        return 0;
+    }
+
+    /// <summary>"/a/b/c" → ("/a/b", "c"); "/" → ("/", "").</summary>
+    internal static (string Parent, string Name) Split(string path)
+    {
+        string trimmed = path.TrimEnd('/');
+        int slash = trimmed.LastIndexOf('/');
+        return slash < 0 ? ("/", trimmed) : (slash == 0 ? "/" : trimmed[..slash], trimmed[(slash + 1)..]);
+    }
+
+    private NativeCallException Failed(string call, int errno, string path) =>
+        new(call, errno, $"{path} in {HostPath}");
+
+    private const int ENOENT = 2;
+    private const int EEXIST = 17;
+    private const int ELOOP = 40;
+}

@@ -1,0 +1,49 @@
+using PodUnits.Core.Errors;
+using PodUnits.Core.Native;
+using PodUnits.Runtime.Spawning;
+
+namespace PodUnits.Runtime.Container;
+
+/// <summary>
+/// A pseudo-terminal for a process entering a container (`podunits enter -t`), allocated from
+/// the container's own devpts instance, as runc and podman do: the process gets the slave as
+/// its controlling terminal and stdin/stdout/stderr, and the launcher gets the master over the
+/// control socket and relays it to the administrator's terminal. So container code never
+/// holds a descriptor of the administrator's terminal, and TIOCSTI on its own terminal only
+/// types into itself.
+/// </summary>
+internal static unsafe class ContainerTerminal
+{
+    public static void Attach(ControlChannel control)
+    {
+        // /dev/pts is a devpts PodUnits mounted; refuse anything else the container put there.
+        int master = Check.Io(LibcExtra.open("/dev/pts/ptmx", LibcExtra.O_RDWR | LibcExtra.O_NOCTTY | LibcExtra.O_CLOEXEC, 0), "open", "/dev/pts/ptmx");
+        try
+        {
+            if (LibcExtra.FileSystemType(master) != LibcExtra.DEVPTS_SUPER_MAGIC)
+            {
+                throw new PodUnitsException("/dev/pts/ptmx", "is not on the container's devpts");
+            }
+            int unlock = 0;
+            Check.Io(LibcExtra.ioctl(master, LibcExtra.TIOCSPTLCK, &unlock), "ioctl TIOCSPTLCK", "/dev/pts/ptmx");
+            int slave = Check.Io(LibcExtra.ioctl_int(master, LibcExtra.TIOCGPTPEER, LibcExtra.O_RDWR | LibcExtra.O_NOCTTY),
+                "ioctl TIOCGPTPEER", "/dev/pts/ptmx");
+            if (!control.Send("pty", [master]))
+            {
+                throw new PodUnitsException("podunits enter", "the launcher is gone");
+            }
+            // The launcher spawned us as the leader of a session without a terminal: the slave
+            // becomes its controlling terminal, and stdin, stdout and stderr of the command.
+            Check.Io(LibcExtra.ioctl_int(slave, LibcExtra.TIOCSCTTY, 0), "ioctl TIOCSCTTY");
+            for (int fd = 0; fd <= 2; fd++)
+            {
+                Check.Io(Tmds.Linux.LibC.dup2(slave, fd), "dup2");
+            }
+            LibcExtra.close(slave);
+        }
+        finally
+        {
+            LibcExtra.close(master);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+using System.Runtime.InteropServices;
+using PodUnits.Core.Errors;
+using PodUnits.Core.Native;
+using PodUnits.Runtime.Container;
+using PodUnits.Runtime.Executor;
+using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.Spawning;
+using PodUnits.Systemd.Units;
+
+namespace PodUnits.Runtime.Exec;
+
+/// <summary>What to run inside a running container, and how.</summary>
+public sealed class ExecRequest
+{
+    /// <summary>The pod's plan as this process can read it (the host's /run/podunits/state/NAME/plan.json).</summary>
+    public required string PlanPath { get; init; }
+    public required PodPlan Pod { get; init; }
+    public required ContainerPlan Container { get; init; }
+    /// <summary>Host PID of the container's process: its namespaces are joined.</summary>
+    public required int ContainerPid { get; init; }
+    public required IReadOnlyList<string> Argv { get; init; }
+    /// <summary>Variables added to (or replacing ones of) the plan's environment, e.g. TERM.</summary>
+    public IReadOnlyList<string> ExtraEnv { get; init; } = [];
+    /// <summary>A pseudo-terminal of the container's devpts; its master comes back in <see cref="ExecProcess.PtyMaster"/>.</summary>
+    public bool Tty { get; init; }
+    /// <summary>`enter --privileged`: root with every capability, no seccomp filter.</summary>
+    public bool Privileged { get; init; }
+    /// <summary>Descriptors of this process that become the command's 0, 1 and 2 (before a tty replaces them).</summary>
+    public required (int Stdin, int Stdout, int Stderr) Stdio { get; init; }
+    /// <summary>The podunits-stage1 executable (its container-exec verb does the joining).</summary>
+    public required string Stage1Path { get; init; }
+}
+
+/// <summary>
+/// Starts a process inside a running container (`podunits enter`, exec probes) confined as
+/// the container's own process is: spawned from a thread that joined the container's PID,
+/// network, UTS and IPC namespaces (so it is a process of the pod, which a pod stop kills),
+/// moved into the container's scope before it runs anything of the container (its memory and
+/// CPU limits and its device policy apply), then it joins the mount namespace and takes the
+/// container's credentials, capabilities, no_new_privs and seccomp filter itself
+/// (<see cref="ContainerExec"/>). The container's process is named by a pidfd, so a PID
+/// reused meanwhile cannot be entered instead.
+/// </summary>
+public static class ExecLauncher
+{
+    private const int JoinedNamespaces = LibcExtra.CLONE_NEWNET | LibcExtra.CLONE_NEWUTS | LibcExtra.CLONE_NEWIPC | LibcExtra.CLONE_NEWPID;
+
+    /// <summary>Starts the command; returns once it runs (or throws with why it could not).</summary>
+    public static async Task<ExecProcess> StartAsync(ExecRequest request, SystemdManager systemd)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(systemd);
+        string what = $"pod {request.Pod.Name}: container {request.Container.Name}";
+        int pidFd = LibcExtra.pidfd_open(request.ContainerPid);
+        if (pidFd < 0)
+        {
+            throw new PodUnitsException(what, "is not running");
+        }
+        (int mine, int theirs) = Spawner.SocketPair();
+        var control = new ControlChannel(mine);
+        int pid;
+        try
+        {
+            pid = SpawnInNamespaces(request, pidFd, theirs);
+        }
+        catch
+        {
+            control.Dispose();
+            throw;
+        }
+        finally
+        {
+            LibcExtra.close(theirs);
+            LibcExtra.close(pidFd);
+        }
+        var process = new ExecProcess(pid, control);
+        try
+        {
+            await systemd.AttachProcessesToUnitAsync(ContainerUnits.ScopeName(request.Pod.Name, request.Container.Name), "", [(uint)pid])
+                .ConfigureAwait(false);
+            control.Send("go");
+            if (request.Tty)
+            {
+                string[]? pty = control.Receive(out int[] fds);
+                if (pty is not ["pty", ..] || fds.Length != 1)
+                {
+                    CloseAll(fds);
+                    throw new PodUnitsException(what, $"{Failure(pty) ?? "no pseudo-terminal came back"} ({fds.Length} descriptors)");
+                }
+                process.PtyMaster = fds[0];
+            }
+            // End of stream: the command's execve closed the helper's end. Anything else says why not.
+            if (Failure(control.Receive()) is { } why)
+            {
+                throw new PodUnitsException(what, why);
+            }
+            return process;
+        }
+        catch
+        {
+            process.Kill();
+            process.WaitForExit();
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>setns(2) with a pidfd joins several namespaces at once (Linux 5.8) and changes
+    /// only the calling thread; CLONE_NEWPID applies to the children it makes. So a dedicated
+    /// thread joins and spawns, then ends, and no other work ever runs in those namespaces.</summary>
+    private static int SpawnInNamespaces(ExecRequest r, int pidFd, int controlFd)
+    {
+        List<string> argv =
+        [
+            Stage1.FileName, "container-exec", r.PlanPath, r.Container.Name, Flags(r),
+            .. r.ExtraEnv.SelectMany(e => new[] { "--env", e }), "--", .. r.Argv,
+        ];
+        (int, int)[] fds = [(r.Stdio.Stdin, 0), (r.Stdio.Stdout, 1), (r.Stdio.Stderr, 2), (controlFd, ContainerExec.ControlFd), (pidFd, ContainerExec.PidFd)];
+        int pid = 0;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Check.Io(LibcExtra.setns(pidFd, JoinedNamespaces), "setns", $"container {r.Container.Name}");
+                // A session of its own: no controlling terminal, so /dev/tty cannot reach the caller's.
+                pid = Spawner.Spawn(r.Stage1Path, argv, [$"PATH={CommandResolver.DefaultPath}"], fds, newSession: true);
+            }
+            catch (PodUnitsException e)
+            {
+                failure = e;
+            }
+        }) { Name = "exec spawn" };
+        thread.Start();
+        thread.Join();
+        return failure is null ? pid : throw failure;
+    }
+
+    private static string Flags(ExecRequest r) =>
+        string.Join(',', new[] { r.Tty ? "tty" : null, r.Privileged ? "privileged" : null }.OfType<string>().DefaultIfEmpty("-"));
+
+    private static string? Failure(string[]? words) =>
+        words is ["failed", ..] ? string.Join(' ', words.Skip(1)) : words is null ? null : $"unexpected \"{string.Join(' ', words)}\"";
+
+    private static void CloseAll(int[] fds)
+    {
+        foreach (int fd in fds)
+        {
+            LibcExtra.close(fd);
+        }
+    }
+}
+
+/// <summary>A command started by <see cref="ExecLauncher"/>: a child of this process.</summary>
+public sealed class ExecProcess : IDisposable
+{
+    private readonly ControlChannel _control;
+    private int? _status;
+
+    internal ExecProcess(int pid, ControlChannel control)
+    {
+        Pid = pid;
+        _control = control;
+    }
+
+    public int Pid { get; }
+
+    /// <summary>The pseudo-terminal's master when a tty was asked for; the caller closes it.</summary>
+    public int? PtyMaster { get; internal set; }
+
+    public void Kill(int signal = 9) => LibcExtra.kill(Pid, signal);
+
+    /// <summary>Passes these signals on to the command instead of ending this process by them
+    /// (the command runs in a session of its own, so a terminal's keys do not reach it).</summary>
+    public IDisposable ForwardSignals(params PosixSignal[] signals)
+    {
+        ArgumentNullException.ThrowIfNull(signals);
+        var registrations = signals.Select(signal => PosixSignalRegistration.Create(signal, context =>
+        {
+            context.Cancel = true;
+            Kill(SignalNumber(signal));
+        })).ToList();
+        return new Registrations(registrations);
+    }
+
+    private static int SignalNumber(PosixSignal signal) => signal switch
+    {
+        PosixSignal.SIGHUP => 1,
+        PosixSignal.SIGINT => 2,
+        PosixSignal.SIGQUIT => 3,
+        PosixSignal.SIGTERM => 15,
+        _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, "not forwarded"),
+    };
+
+    private sealed class Registrations(List<PosixSignalRegistration> list) : IDisposable
+    {
+        public void Dispose() => list.ForEach(r => r.Dispose());
+    }
+
+    /// <summary>Waits for the command; its status as a shell reports it (128 + signal).</summary>
+    public int WaitForExit()
+    {
+        if (_status is int done)
+        {
+            return done;
+        }
+        int result;
+        int status;
+        do
+        {
+            result = LibcExtra.waitpid(Pid, out status, 0);
+        }
+        while (result < 0 && Tmds.Linux.LibC.errno == Tmds.Linux.LibC.EINTR);
+        _status = result == Pid ? Spawner.ExitCodeOf(status) : ContainerCommand.SetupFailed;
+        return _status.Value;
+    }
+
+    /// <summary>The status if the command has ended, else null (no waiting).</summary>
+    public int? TryGetExit()
+    {
+        if (_status is null && LibcExtra.waitpid(Pid, out int status, LibcExtra.WNOHANG) == Pid)
+        {
+            _status = Spawner.ExitCodeOf(status);
+        }
+        return _status;
+    }
+
+    public void Dispose() => _control.Dispose();
+}

@@ -1,0 +1,160 @@
+using System.Runtime.InteropServices;
+using PodUnits.Core.Native;
+using Tmds.Linux;
+
+namespace PodUnits.Runtime.Exec;
+
+/// <summary>
+/// Connects this process's standard streams to a command running in a container, the way
+/// `podman exec -it` and `machinectl shell` do, without ever giving the command a descriptor
+/// of the caller's terminal: with a pseudo-terminal (<see cref="RunWithPty"/>) the caller's
+/// terminal is put in raw mode (restored on every way out), bytes are copied both ways and
+/// the window size follows SIGWINCH; without one (<see cref="StdioFor"/>) a stream that is a
+/// terminal is replaced by a pipe (output) or /dev/null (input).
+/// </summary>
+public static unsafe class TerminalRelay
+{
+    /// <summary>Relays the caller's terminal to <paramref name="process"/>'s pseudo-terminal
+    /// master until the command ends; returns its status.</summary>
+    public static int RunWithPty(ExecProcess process, int master)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        bool terminal = LibcExtra.isatty(0) == 1;
+        termios saved = default;
+        if (terminal && LibC.tcgetattr(0, &saved) == 0)
+        {
+            termios raw = saved;
+            LibcExtra.cfmakeraw(&raw);
+            _ = LibC.tcsetattr(0, (int)LibC.TCSANOW, &raw);
+        }
+        else
+        {
+            terminal = false;
+        }
+        using var resize = PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => CopyWindowSize(master));
+        using IDisposable forward = process.ForwardSignals(PosixSignal.SIGHUP, PosixSignal.SIGTERM);
+        try
+        {
+            CopyWindowSize(master);
+            new Thread(() => Copy(0, master)) { IsBackground = true, Name = "stdin to pty" }.Start();
+            var output = new Thread(() => Copy(master, 1)) { IsBackground = true, Name = "pty to stdout" };
+            output.Start();
+            int status = process.WaitForExit();
+            // The slave closes with the command (EIO on the master ends the copy); a
+            // background process that keeps it open must not keep us waiting.
+            output.Join(TimeSpan.FromSeconds(2));
+            return status;
+        }
+        finally
+        {
+            if (terminal)
+            {
+                _ = LibC.tcsetattr(0, (int)LibC.TCSANOW, &saved);
+            }
+            LibcExtra.close(master);
+        }
+    }
+
+    /// <summary>The descriptors a command without a pseudo-terminal gets for 0, 1 and 2: the
+    /// caller's own, except that a terminal becomes /dev/null (stdin) or a pipe this process
+    /// copies to the terminal (stdout, stderr). Dispose the result after the command ended.</summary>
+    public static PipedStdio StdioFor() => new();
+
+    /// <summary>Copies until end of input or an error (EIO when a pty's slave side is gone).</summary>
+    internal static void Copy(int from, int to)
+    {
+        byte* buffer = stackalloc byte[16384];
+        while (true)
+        {
+            long n = LibcExtra.read(from, buffer, 16384);
+            if (n < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR)
+            {
+                continue;
+            }
+            if (n <= 0)
+            {
+                return;
+            }
+            for (long done = 0; done < n;)
+            {
+                long written = LibcExtra.write(to, buffer + done, (nuint)(n - done));
+                if (written < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR)
+                {
+                    continue;
+                }
+                if (written <= 0)
+                {
+                    return;
+                }
+                done += written;
+            }
+        }
+    }
+
+    private static void CopyWindowSize(int master)
+    {
+        LibcExtra.WinSize size;
+        if (LibcExtra.ioctl(0, LibcExtra.TIOCGWINSZ, &size) == 0 || LibcExtra.ioctl(1, LibcExtra.TIOCGWINSZ, &size) == 0)
+        {
+            _ = LibcExtra.ioctl(master, LibcExtra.TIOCSWINSZ, &size);
+        }
+    }
+}
+
+/// <summary>See <see cref="TerminalRelay.StdioFor"/>.</summary>
+public sealed class PipedStdio : IDisposable
+{
+    private readonly List<int> _close = [];
+    private readonly List<Thread> _copies = [];
+
+    internal PipedStdio()
+    {
+        Stdin = LibcExtra.isatty(0) == 1 ? Keep(LibcExtra.open("/dev/null", LibcExtra.O_RDONLY | LibcExtra.O_CLOEXEC, 0)) : 0;
+        Stdout = Output(1);
+        Stderr = Output(2);
+    }
+
+    public int Stdin { get; }
+    public int Stdout { get; }
+    public int Stderr { get; }
+
+    /// <summary>Closes this process's copies of the command's ends, so the copies see the end
+    /// of output once the command (and whatever it left running) closed theirs.</summary>
+    public void Started()
+    {
+        foreach (int fd in _close)
+        {
+            LibcExtra.close(fd);
+        }
+        _close.Clear();
+    }
+
+    /// <summary>Waits (briefly) until the output copies have written what the command left.</summary>
+    public void Dispose()
+    {
+        Started();
+        foreach (Thread copy in _copies)
+        {
+            copy.Join(TimeSpan.FromSeconds(2));
+        }
+    }
+
+    private int Output(int fd)
+    {
+        if (LibcExtra.isatty(fd) != 1)
+        {
+            return fd;
+        }
+        (int read, int write) = Spawning.Spawner.Pipe();
+        var copy = new Thread(() => { TerminalRelay.Copy(read, fd); LibcExtra.close(read); }) { IsBackground = true, Name = $"output {fd}" };
+        copy.Start();
+        _copies.Add(copy);
+        return Keep(write);
+    }
+
+    private int Keep(int fd)
+    {
+        _close.Add(fd);
+        return fd;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using PodUnits.Core.Errors;
+using PodUnits.Core.Native;
+
+namespace PodUnits.Runtime.State;
+
+/// <summary>
+/// The claim on a pod's name: an exclusive flock(2) on /run/podunits/state/NAME.lock, taken
+/// by `podunits run` before it touches anything of the pod and held by its process until it
+/// ends: across the exec into stage 1, and released by the kernel when the process dies, so a
+/// crashed executor never keeps the name and a reused PID never looks like a running pod.
+/// Whether a pod runs is whether its lock is held (<see cref="IsHeld"/>), not a PID check.
+/// </summary>
+public sealed class PodClaim
+{
+    private PodClaim(string pod, int fd)
+    {
+        Pod = pod;
+        Fd = fd;
+    }
+
+    public string Pod { get; }
+
+    /// <summary>The lock's descriptor, close-on-exec until <see cref="KeepAcrossExec"/>.</summary>
+    public int Fd { get; }
+
+    public static string LockPath(string pod) => $"{PodPaths.RuntimeRoot}/{pod}.lock";
+
+    /// <summary>Takes the name or fails with "is already running (executor PID N)".</summary>
+    public static PodClaim Acquire(string pod)
+    {
+        PodPaths.CreateRuntimeRoot();
+        string path = LockPath(pod);
+        while (true)
+        {
+            int fd = Check.Io(LibcExtra.open(path, LibcExtra.O_RDWR | LibcExtra.O_CREAT | LibcExtra.O_CLOEXEC | LibcExtra.O_NOFOLLOW, 0x180), "open", path);
+            if (LibcExtra.flock(fd, LibcExtra.LOCK_EX | LibcExtra.LOCK_NB) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                LibcExtra.close(fd);
+                if (errno != LibcExtra.EWOULDBLOCK)
+                {
+                    throw new NativeCallException("flock", errno, path);
+                }
+                string pid = PodState.Pids(pod) is (int executor, _) ? executor.ToString(CultureInfo.InvariantCulture) : "unknown";
+                throw new PodUnitsException($"pod {pod}", $"is already running (executor PID {pid})");
+            }
+            // gc unlinks a lock only while holding it: a file locked after that is a dead
+            // one, and the next open makes a fresh file.
+            if (!IsUnlinked(fd))
+            {
+                return new PodClaim(pod, fd);
+            }
+            LibcExtra.close(fd);
+        }
+    }
+
+    /// <summary>Whether a process holds the pod's claim (the pod is starting or running).</summary>
+    public static bool IsHeld(string pod)
+    {
+        int fd = LibcExtra.open(LockPath(pod), LibcExtra.O_RDONLY | LibcExtra.O_CLOEXEC | LibcExtra.O_NOFOLLOW, 0);
+        if (fd < 0)
+        {
+            return false; // never claimed since boot, or collected
+        }
+        try
+        {
+            if (LibcExtra.flock(fd, LibcExtra.LOCK_SH | LibcExtra.LOCK_NB) == 0)
+            {
+                return false;
+            }
+            int errno = Marshal.GetLastPInvokeError();
+            return errno == LibcExtra.EWOULDBLOCK ? true : throw new NativeCallException("flock", errno, LockPath(pod));
+        }
+        finally
+        {
+            LibcExtra.close(fd); // closing drops the shared lock, if taken
+        }
+    }
+
+    /// <summary>Removes the lock file of a pod nobody claims (gc); false when it is held.</summary>
+    public static bool TryCollect(string pod)
+    {
+        string path = LockPath(pod);
+        int fd = LibcExtra.open(path, LibcExtra.O_RDWR | LibcExtra.O_CLOEXEC | LibcExtra.O_NOFOLLOW, 0);
+        if (fd < 0)
+        {
+            return true;
+        }
+        try
+        {
+            if (LibcExtra.flock(fd, LibcExtra.LOCK_EX | LibcExtra.LOCK_NB) != 0)
+            {
+                return false;
+            }
+            File.Delete(path);
+            return true;
+        }
+        finally
+        {
+            LibcExtra.close(fd);
+        }
+    }
+
+    /// <summary>Clears close-on-exec just before stage 0 execs stage 1, which inherits the
+    /// claim and marks it close-on-exec again (<see cref="Adopt"/>), so the pod's processes
+    /// never get it.</summary>
+    public void KeepAcrossExec() =>
+        Check.Io(LibcExtra.fcntl(Fd, LibcExtra.F_SETFD, 0), "fcntl F_SETFD", LockPath(Pod));
+
+    /// <summary>Stage 1's side of <see cref="KeepAcrossExec"/>: the inherited descriptor.</summary>
+    public static PodClaim Adopt(string pod, int fd)
+    {
+        Check.Io(LibcExtra.fcntl(fd, LibcExtra.F_SETFD, LibcExtra.FD_CLOEXEC), "fcntl F_SETFD", LockPath(pod));
+        return new PodClaim(pod, fd);
+    }
+
+    private static bool IsUnlinked(int fd)
+    {
+        try
+        {
+            return new FileInfo($"/proc/self/fd/{fd}").LinkTarget?.EndsWith(" (deleted)", StringComparison.Ordinal) ?? true;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+}

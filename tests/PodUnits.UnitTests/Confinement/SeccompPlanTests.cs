@@ -1,0 +1,99 @@
+using PodUnits.Core.Errors;
+using PodUnits.Definitions;
+using PodUnits.Runtime.Confinement.Seccomp;
+using PodUnits.Runtime.Plan;
+
+namespace PodUnits.UnitTests.Confinement;
+
+/// <summary>Which seccomp profile a container gets, and the compiled-program cache.</summary>
+public sealed class SeccompPlanTests : IDisposable
+{
+    private readonly string _cache = Directory.CreateTempSubdirectory("podunits-seccomp-cache-").FullName;
+
+    public void Dispose() => Directory.Delete(_cache, recursive: true);
+
+    private static PodDefinition Pod(SeccompProfileRef? podProfile) => new()
+    {
+        Name = "p", SourcePath = "/etc/podunits/pods/p.yaml", Containers = [],
+        SecurityContext = podProfile is null ? null : new PodSecurityContext(null, null, podProfile),
+    };
+
+    private static ContainerSecurityContext Security(SeccompProfileRef? profile, bool privileged = false) =>
+        new(null, null, false, privileged, null, [], [], profile);
+
+    private static readonly SeccompProfileRef Unconfined = new(SeccompProfileType.Unconfined, null, 3, 4);
+    private static readonly SeccompProfileRef Audit = new(SeccompProfileType.Localhost, "profiles/audit.json", 5, 6);
+
+    [Fact]
+    public void NothingSaidMeansRuntimeDefaultAsWithKubeletSeccompDefault()
+    {
+        SeccompPlan plan = PlanBuilder.Seccomp(Pod(null), null)!;
+        Assert.Equal("RuntimeDefault", plan.Profile);
+        Assert.Equal("default", plan.Origin);
+    }
+
+    [Fact]
+    public void TheContainersProfileWinsOverThePods()
+    {
+        Assert.Null(PlanBuilder.Seccomp(Pod(Audit), Security(Unconfined)));
+        SeccompPlan local = PlanBuilder.Seccomp(Pod(Unconfined), Security(Audit))!;
+        Assert.Equal("Localhost profiles/audit.json", local.ToString());
+        Assert.Equal("/etc/podunits/pods/p.yaml:5:6", local.Origin);
+        Assert.Equal("Localhost", PlanBuilder.Seccomp(Pod(Audit), Security(null))!.Profile);
+    }
+
+    [Fact]
+    public void PrivilegedContainersRunUnconfinedAsUnderContainerd() =>
+        Assert.Null(PlanBuilder.Seccomp(Pod(null), Security(Audit, privileged: true)));
+
+    [Fact]
+    public void AMissingLocalhostProfileIsBadInputNamingWhereTheDefinitionAsksForIt()
+    {
+        var plan = new PodPlan
+        {
+            Name = "p", Hostname = "p", MachineId = "00112233445566778899aabbccddeeff", StateDir = "/x",
+            Containers =
+            [
+                new ContainerPlan
+                {
+                    Name = "c", LowerDir = "/l", LayerDir = "/d",
+                    Seccomp = new SeccompPlan { Profile = "Localhost", LocalhostProfile = "nope.json", Origin = "/etc/podunits/pods/p.yaml:5:6" },
+                },
+            ],
+        };
+        var e = Assert.Throws<BadInputException>(() => SeccompPlanner.Compile(plan, _cache));
+        Assert.Equal($"/etc/podunits/pods/p.yaml:5:6: pod p: container c: seccomp profile Localhost \"nope.json\": no such file {_cache}/nope.json", e.Message);
+    }
+
+    [Fact]
+    public void ProgramsAreCompiledOnceAndThenReadFromTheCache()
+    {
+        List<int> caps = PodUnits.Runtime.Plan.Capabilities.BoundingSet(false, [], []);
+        byte[] json = SeccompPrograms.RuntimeDefaultJson;
+        byte[] first = SeccompPrograms.Get(json, "RuntimeDefault", caps, _cache);
+        string cached = Assert.Single(Directory.GetFiles(_cache, "*.bpf"));
+        Assert.Equal(first, File.ReadAllBytes(cached));
+        Assert.Equal(Convert.ToString(Convert.ToInt32("600", 8), 8), Convert.ToString((int)File.GetUnixFileMode(cached), 8));
+
+        // A second start reads the file: changed on purpose, the change comes back.
+        byte[] marked = [.. first];
+        marked[^1] ^= 0xff;
+        File.WriteAllBytes(cached, marked);
+        Assert.Equal(marked, SeccompPrograms.Get(json, "RuntimeDefault", caps, _cache));
+
+        // Another capability set, another program.
+        List<int> withAdmin = PodUnits.Runtime.Plan.Capabilities.BoundingSet(false, ["SYS_ADMIN"], []);
+        Assert.NotEqual(SeccompPrograms.Key(json, caps), SeccompPrograms.Key(json, withAdmin));
+        Assert.NotEqual(first, SeccompPrograms.Get(json, "RuntimeDefault", withAdmin, _cache));
+        Assert.Equal(2, Directory.GetFiles(_cache, "*.bpf").Length);
+    }
+
+    [Fact]
+    public void TheKeyCoversTheProfilesBytes()
+    {
+        List<int> caps = [0, 1];
+        Assert.NotEqual(SeccompPrograms.Key("{\"defaultAction\":\"SCMP_ACT_ERRNO\"}"u8, caps),
+            SeccompPrograms.Key("{\"defaultAction\":\"SCMP_ACT_ALLOW\"}"u8, caps));
+        Assert.Equal(SeccompPrograms.Key("{}"u8, [1, 0]), SeccompPrograms.Key("{}"u8, caps));
+    }
+}

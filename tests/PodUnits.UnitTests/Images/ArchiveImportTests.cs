@@ -1,0 +1,103 @@
+using System.Formats.Tar;
+using PodUnits.Core.Errors;
+using PodUnits.Images.Registry;
+using PodUnits.Images.Store;
+using PodUnits.Images.Unpack;
+using PodUnits.Tests.Images;
+
+namespace PodUnits.UnitTests.Images;
+
+/// <summary>The outer tar of `podunits image import` holds only regular files, directories
+/// and links that stay inside it: anything else refuses the archive, naming the member.</summary>
+public sealed class ArchiveImportTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("podunits-archive-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private async Task<BadInputException> ImportRefused(byte[] tar)
+    {
+        File.WriteAllBytes(_dir + "/image.tar", tar);
+        var store = ImageStore.Open(_dir + "/store", new RegistrySettings());
+        var e = await Assert.ThrowsAsync<BadInputException>(() => store.ImportAsync(_dir + "/image.tar", "localhost/x:1"));
+        Assert.Empty(store.List());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir + "/store/tmp")); // the temp dir is gone
+        return e;
+    }
+
+    [Theory]
+    [InlineData("fifo", "a FIFO")]
+    [InlineData("char", "a character device")]
+    [InlineData("block", "a block device")]
+    public async Task ArchivesWithSpecialFilesAreRefusedNamingTheMember(string kind, string described)
+    {
+        var builder = new LayerBuilder().File("oci-layout", "{}").Dir("blobs");
+        builder = kind switch
+        {
+            "fifo" => builder.Fifo("blobs/pipe"),
+            "char" => builder.Device("blobs/mem", TarEntryType.CharacterDevice, 1, 1),
+            _ => builder.Device("blobs/sda", TarEntryType.BlockDevice, 8, 0),
+        };
+
+        BadInputException e = await ImportRefused(builder.File("index.json", "{}").Tar());
+
+        Assert.Contains($"archive member 'blobs/", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"it is {described}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("layer.tar", "/etc/passwd")]
+    [InlineData("l1/layer.tar", "../../etc/passwd")]
+    [InlineData("up", "..")]
+    public async Task SymlinksLeadingOutAreRefusedNamingTheMember(string name, string target)
+    {
+        BadInputException e = await ImportRefused(new LayerBuilder().Dir("l1").Symlink(name, target).File("manifest.json", "[]").Tar());
+
+        Assert.Contains($"archive member '{name}' refused: it is a symlink to '{target}', outside the archive", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AChainOfLinksThatEachLookInsideButLeadOutIsRefused()
+    {
+        // x/y/s -> ../.. is the archive root; t -> x/y/s/.. is lexically x/y, but really the
+        // parent of the archive.
+        byte[] tar = new LayerBuilder().Dir("x").Dir("x/y").Symlink("x/y/s", "../..").Symlink("t", "x/y/s/..").Tar();
+
+        BadInputException e = await ImportRefused(tar);
+
+        Assert.Contains("archive member 't' refused: it is a symlink that leads to", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ArchiveMembersKeepTheirNamesButNotTheirModes()
+    {
+        using var dir = new ScratchDir();
+        byte[] tar = new LayerBuilder().File(".wh.blob", "data", (UnixFileMode)0xfff).Dir("d", (UnixFileMode)0x1ff).Symlink("d/l", "../.wh.blob").Tar();
+
+        LayerUnpacker.ForArchive().Unpack(new MemoryStream(tar), dir.Root);
+
+        Assert.Equal("data", File.ReadAllText(dir.Root + "/.wh.blob")); // no whiteout made of it
+        Assert.Equal(0x1a4, Stat.Mode(dir.Root + "/.wh.blob")); // not setuid, not world-writable
+        Assert.Equal(0x1ed, Stat.Mode(dir.Root + "/d"));
+        Assert.Equal("data", File.ReadAllText(dir.Root + "/d/l"));
+    }
+
+    [Fact]
+    public async Task ADockerSaveArchiveRepeatingALayerAsASymlinkImports()
+    {
+        byte[] layer = new LayerBuilder().File("hello", "world").Tar();
+        string hex = OciLayoutBuilder.Hex(layer);
+        string save = _dir + "/save";
+        Directory.CreateDirectory(save + "/l1");
+        Directory.CreateDirectory(save + "/l2");
+        File.WriteAllBytes(save + "/l1/layer.tar", layer);
+        File.CreateSymbolicLink(save + "/l2/layer.tar", "../l1/layer.tar");
+        File.WriteAllText(save + "/cfg.json", $"{{\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[\"sha256:{hex}\",\"sha256:{hex}\"]}}}}");
+        File.WriteAllText(save + "/manifest.json", "[{\"Config\":\"cfg.json\",\"RepoTags\":[\"legacy:1\"],\"Layers\":[\"l1/layer.tar\",\"l2/layer.tar\"]}]");
+        using (var output = File.Create(_dir + "/save.tar")) TarFile.CreateFromDirectory(save, output, includeBaseDirectory: false);
+
+        ResolvedImage image = Assert.Single(await ImageStore.Open(_dir + "/store", new RegistrySettings()).ImportAsync(_dir + "/save.tar"));
+
+        Assert.Equal("world", File.ReadAllText(image.LayerDirs[0] + "/hello"));
+    }
+}

@@ -1,0 +1,69 @@
+using PodUnits.Images.Store;
+using PodUnits.Images.Unpack;
+using PodUnits.Tests.Images;
+
+namespace PodUnits.UnitTests.Images;
+
+/// <summary>A layer directory gets its final name only when it is whole and on disk.</summary>
+public sealed class LayerStoreTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("podunits-layers-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private (string BlobPath, string BlobDigest, string DiffId) Blob()
+    {
+        byte[] tar = new LayerBuilder().Dir("bin").File("bin/tool", "v1").File("etc/motd", "hello").Tar();
+        byte[] gz = LayerBuilder.Gzip(tar);
+        string path = _dir + "/blob";
+        File.WriteAllBytes(path, gz);
+        return (path, "sha256:" + OciLayoutBuilder.Hex(gz), "sha256:" + OciLayoutBuilder.Hex(tar));
+    }
+
+    [Fact]
+    public void TheWholeTreeIsSyncedBeforeTheRenameThatMarksItComplete()
+    {
+        (string blobPath, string blobDigest, string diffId) = Blob();
+        var synced = new List<(string Path, bool FinalExisted, bool ContentThere)>();
+        LayerStore layers = null!;
+        layers = new LayerStore(_dir + "/store", new LayerUnpacker(),
+            path => synced.Add((path, layers.Has(diffId), File.ReadAllText(path + "/etc/motd") == "hello")));
+
+        layers.Ensure(diffId, blobPath, blobDigest, CancellationToken.None);
+
+        (string syncedPath, bool finalExisted, bool contentThere) = Assert.Single(synced);
+        Assert.StartsWith(layers.Directory + "/.tmp-", syncedPath, StringComparison.Ordinal);
+        Assert.False(finalExisted);
+        Assert.True(contentThere);
+        Assert.True(layers.Has(diffId));
+        Assert.False(Directory.Exists(syncedPath));
+    }
+
+    [Fact]
+    public void ASyncFailureLeavesNoLayerUnderItsFinalName()
+    {
+        (string blobPath, string blobDigest, string diffId) = Blob();
+        var layers = new LayerStore(_dir + "/store", new LayerUnpacker(), _ => throw new IOException("EIO"));
+
+        Assert.Throws<IOException>(() => layers.Ensure(diffId, blobPath, blobDigest, CancellationToken.None));
+
+        Assert.False(layers.Has(diffId));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(layers.Directory));
+    }
+
+    [Fact]
+    public void AnUnpackCutShortByACrashIsNeverUsedAndIsDoneAgain()
+    {
+        (string blobPath, string blobDigest, string diffId) = Blob();
+        var layers = new LayerStore(_dir + "/store");
+        // What a crash mid-unpack leaves: a temp dir of a dead process, half full.
+        string leftover = $"{layers.Directory}/.tmp-{diffId[7..]}-999999-{Guid.NewGuid():N}";
+        Directory.CreateDirectory(leftover + "/bin");
+
+        Assert.False(layers.Has(diffId));
+        layers.Ensure(diffId, blobPath, blobDigest, CancellationToken.None);
+
+        Assert.Equal("hello", File.ReadAllText(layers.PathOf(diffId) + "/etc/motd"));
+        Assert.Equal("v1", File.ReadAllText(layers.PathOf(diffId) + "/bin/tool"));
+    }
+}

@@ -1,0 +1,137 @@
+using System.Formats.Tar;
+using System.Runtime.InteropServices;
+using PodUnits.Core.Errors;
+using PodUnits.Images.Registry;
+using PodUnits.Images.Store;
+using PodUnits.Tests.Images;
+
+namespace PodUnits.UnitTests.Images;
+
+/// <summary>Pods pin the manifests they resolved, so a tag that moves never takes a running
+/// pod's layers; gc removes the leftovers of dead imports and never a live one's.</summary>
+public sealed partial class PinAndGcTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("podunits-pins-").FullName;
+    private readonly ImageStore _store;
+
+    public PinAndGcTests() => _store = ImageStore.Open(_dir + "/store", new RegistrySettings());
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>An OCI layout of a one-layer image whose file says <paramref name="version"/>.</summary>
+    private string Layout(string version)
+    {
+        byte[] tar = new LayerBuilder().File("version", version).Tar();
+        string dir = $"{_dir}/layout-{version}";
+        OciLayoutBuilder.Write(dir, [tar], [LayerBuilder.Gzip(tar)], "application/vnd.oci.image.layer.v1.tar+gzip");
+        return dir;
+    }
+
+    [Fact]
+    public async Task APodPinsTheDigestItResolvedAndGcKeepsItsLayersAfterTheTagMoves()
+    {
+        await _store.ImportAsync(Layout("old"), "localhost/app:latest");
+        PodImages.Write(_store.Root, "web", ["localhost/app"]);
+        ResolvedImage running = await _store.ResolveForPodAsync("web", "localhost/app", PullPolicy.IfNotPresent);
+        Assert.Equal($"localhost/app {running.ManifestDigest}\n", File.ReadAllText(PodImages.PathFor(_store.Root, "web")));
+
+        ResolvedImage newer = Assert.Single(await _store.ImportAsync(Layout("new"), "localhost/app:latest")); // the tag moves
+        GcResult gc = _store.CollectGarbage();
+
+        Assert.Equal(0, gc.LayersRemoved);
+        Assert.Equal("old", File.ReadAllText(running.LayerDirs[0] + "/version"));
+        // The reference names another image now: removing it is allowed, and what the pod
+        // runs stays.
+        GcResult rm = _store.Remove("localhost/app:latest");
+        Assert.Equal(1, rm.LayersRemoved);
+        Assert.False(Directory.Exists(newer.LayerDirs[0]));
+        Assert.Equal("old", File.ReadAllText(running.LayerDirs[0] + "/version"));
+
+        PodImages.Delete(_store.Root, "web");
+        Assert.Equal(1, _store.CollectGarbage().LayersRemoved);
+        Assert.False(Directory.Exists(running.LayerDirs[0]));
+    }
+
+    [Fact]
+    public async Task RmRefusesAReferenceWhoseManifestAPodRuns()
+    {
+        string layout = Layout("one");
+        await _store.ImportAsync(layout, "localhost/app:1");
+        PodImages.Write(_store.Root, "web", ["localhost/app:1"]);
+        await _store.ResolveForPodAsync("web", "localhost/app:1", PullPolicy.Never);
+        await _store.ImportAsync(layout, "localhost/alias:1"); // the same manifest under another name
+
+        var e = Assert.Throws<PodUnitsException>(() => _store.Remove("localhost/alias:1"));
+
+        Assert.Contains("in use by pod web", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PinLinesGetTheirDigestOnceAndKeepOtherLines()
+    {
+        string a = "sha256:" + new string('a', 64), b = "sha256:" + new string('b', 64);
+        PodImages.Write(_dir, "web", ["busybox", "nginx:1"]);
+
+        PodImages.Record(_dir, "web", "busybox", a);
+        PodImages.Record(_dir, "web", "busybox", a);
+        PodImages.Record(_dir, "web", "busybox", b); // resolved again under another pull policy
+
+        Assert.Equal($"busybox {a}\nnginx:1\nbusybox {b}\n", File.ReadAllText(PodImages.PathFor(_dir, "web")));
+        Assert.Equal(
+            [new PodImagePin("web", "busybox", a), new PodImagePin("web", "nginx:1", null), new PodImagePin("web", "busybox", b)],
+            PodImages.ReadAll(_dir));
+        Assert.Equal(new PodImagePin("old", a, a), PodImages.Parse("old", a)); // a bare digest pins itself
+    }
+
+    [Fact]
+    public async Task GcRemovesWhatDeadImportsAndRefWritesLeftBehind()
+    {
+        await _store.ImportAsync(Layout("one"), "localhost/app:1");
+        Directory.CreateDirectory(_store.Root + "/tmp/import-4242-dead/blobs/sha256");
+        File.WriteAllText(_store.Root + "/tmp/import-4242-dead/blobs/sha256/x", "half an archive");
+        File.WriteAllText(_store.Root + "/.tmp-refs.json-4242-dead", "{");
+
+        GcResult gc = _store.CollectGarbage();
+
+        Assert.Equal(2, gc.TempsRemoved);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_store.Root + "/tmp"));
+        Assert.Empty(Directory.EnumerateFiles(_store.Root, ".tmp-*"));
+        Assert.Single(_store.List());
+    }
+
+    [Fact]
+    public async Task AnImportHoldsTheStoreLockForAsLongAsItsTempDirExists()
+    {
+        // gc removes tmp/ under the exclusive store lock; that is safe only if no import
+        // can have a temp dir without holding the lock shared. Look while one is running.
+        string layout = Layout("one");
+        using (var output = File.Create(_dir + "/one.tar")) TarFile.CreateFromDirectory(layout, output, includeBaseDirectory: false);
+        var seen = new List<(int Temps, bool ExclusiveFree)>();
+        var probe = new OnReport(() => seen.Add((Directory.EnumerateDirectories(_store.Root + "/tmp", "import-*").Count(), ExclusiveIsFree())));
+
+        await _store.ImportAsync(_dir + "/one.tar", "localhost/app:1", probe);
+
+        Assert.NotEmpty(seen);
+        Assert.All(seen, s => Assert.Equal((1, false), s));
+    }
+
+    private sealed class OnReport(Action onReport) : IProgress<PullProgress>
+    {
+        public void Report(PullProgress value) => onReport();
+    }
+
+    /// <summary>Whether the exclusive store lock could be taken now (without waiting).</summary>
+    private bool ExclusiveIsFree()
+    {
+        using var file = new FileStream(_store.Root + "/store.lock", FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        int fd = (int)file.SafeFileHandle.DangerousGetHandle();
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) return false;
+        flock(fd, LOCK_UN);
+        return true;
+    }
+
+    private const int LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int flock(int fd, int operation);
+}
