@@ -69,8 +69,7 @@ public sealed class SeccompPlanTests : IDisposable
     public void ProgramsAreCompiledOnceAndThenReadFromTheCache()
     {
         List<int> caps = PodUnits.Runtime.Plan.Capabilities.BoundingSet(false, [], []);
-        byte[] json = SeccompPrograms.RuntimeDefaultJson;
-        byte[] first = SeccompPrograms.Get(json, "RuntimeDefault", caps, _cache);
+        byte[] first = SeccompPrograms.GetRuntimeDefault(caps, _cache);
         string cached = Assert.Single(Directory.GetFiles(_cache, "*.bpf"));
         Assert.Equal(first, File.ReadAllBytes(cached));
         Assert.Equal(Convert.ToString(Convert.ToInt32("600", 8), 8), Convert.ToString((int)File.GetUnixFileMode(cached), 8));
@@ -79,21 +78,28 @@ public sealed class SeccompPlanTests : IDisposable
         byte[] marked = [.. first];
         marked[^1] ^= 0xff;
         File.WriteAllBytes(cached, marked);
-        Assert.Equal(marked, SeccompPrograms.Get(json, "RuntimeDefault", caps, _cache));
+        Assert.Equal(marked, SeccompPrograms.GetRuntimeDefault(caps, _cache));
 
         // Another capability set, another program.
         List<int> withAdmin = PodUnits.Runtime.Plan.Capabilities.BoundingSet(false, ["SYS_ADMIN"], []);
-        Assert.NotEqual(SeccompPrograms.Key(json, caps), SeccompPrograms.Key(json, withAdmin));
-        Assert.NotEqual(first, SeccompPrograms.Get(json, "RuntimeDefault", withAdmin, _cache));
+        Assert.NotEqual(first, SeccompPrograms.GetRuntimeDefault(withAdmin, _cache));
         Assert.Equal(2, Directory.GetFiles(_cache, "*.bpf").Length);
+
+        // The same profile given by its bytes (as a Localhost file is) shares the key.
+        Assert.Equal(marked, SeccompPrograms.Get(SeccompPrograms.RuntimeDefaultJson, "copy of RuntimeDefault", caps, _cache));
     }
 
     [Fact]
-    public void TheKeyCoversTheProfilesBytes()
+    public void TheKeyCoversTheProfileAndTheCapabilities()
     {
         List<int> caps = [0, 1];
-        Assert.NotEqual(SeccompPrograms.Key("{\"defaultAction\":\"SCMP_ACT_ERRNO\"}"u8, caps),
-            SeccompPrograms.Key("{\"defaultAction\":\"SCMP_ACT_ALLOW\"}"u8, caps));
-        Assert.Equal(SeccompPrograms.Key("{}"u8, [1, 0]), SeccompPrograms.Key("{}"u8, caps));
+        Assert.NotEqual(SeccompPrograms.Key("aa", caps), SeccompPrograms.Key("bb", caps));
+        Assert.NotEqual(SeccompPrograms.Key("aa", caps), SeccompPrograms.Key("aa", [0, 1, 21]));
+        Assert.Equal(SeccompPrograms.Key("aa", [1, 0]), SeccompPrograms.Key("aa", caps));
     }
+
+    [Fact]
+    public void TheBuiltInProfilesHashIsTheEmbeddedFiles() =>
+        Assert.Equal(SeccompPrograms.RuntimeDefaultSha256,
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(SeccompPrograms.RuntimeDefaultJson)));
 }

@@ -39,7 +39,7 @@ public static class SeccompPlanner
             }
             else
             {
-                seccomp.Program = SeccompPrograms.Get(SeccompPrograms.RuntimeDefaultJson, "RuntimeDefault", c.Capabilities);
+                seccomp.Program = SeccompPrograms.GetRuntimeDefault(c.Capabilities);
             }
         }
     }

@@ -14,7 +14,9 @@ namespace PodUnits.Runtime.Confinement.Seccomp;
 /// names it knows). So it is compiled once per key and kept in
 /// /var/cache/podunits/seccomp/KEY.bpf (root only, written whole and renamed); a warm start
 /// reads 10 KB and never parses the profile or loads libseccomp. Deleting the directory is
-/// always safe.
+/// always safe. The built-in profile is known by its SHA-256, checked by a unit test against
+/// the embedded file, so a cached start does not even read it (reading an embedded resource
+/// costs a NativeAOT process several milliseconds the first time).
 /// </summary>
 public static class SeccompPrograms
 {
@@ -27,12 +29,27 @@ public static class SeccompPrograms
     private static readonly string[] LibraryDirectories =
         ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"];
 
+    /// <summary>SHA-256 of runtime-default.json as embedded; SeccompPlanTests fails when the
+    /// file changes and this does not.</summary>
+    public const string RuntimeDefaultSha256 = "e1b92b232d2df4384867d21e939581524bb1149772ab209a99e20f8bd9b62040";
+
+    /// <summary>The program for the built-in RuntimeDefault profile and a container's bounding set.</summary>
+    public static byte[] GetRuntimeDefault(IReadOnlyCollection<int> capabilities, string cacheDirectory = CacheDirectory) =>
+        Get(RuntimeDefaultSha256, () => RuntimeDefaultJson, "RuntimeDefault", capabilities, cacheDirectory);
+
     /// <summary>The program for a profile given as its JSON bytes (<paramref name="source"/>
     /// names it in errors) and a container's bounding set.</summary>
-    public static byte[] Get(ReadOnlySpan<byte> profileJson, string source, IReadOnlyCollection<int> capabilities, string cacheDirectory = CacheDirectory)
+    public static byte[] Get(byte[] profileJson, string source, IReadOnlyCollection<int> capabilities, string cacheDirectory = CacheDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(profileJson);
+        return Get(Convert.ToHexStringLower(Sha256.HashData(profileJson)), () => profileJson, source, capabilities, cacheDirectory);
+    }
+
+    private static byte[] Get(string profileSha256, Func<byte[]> profileJson, string source, IReadOnlyCollection<int> capabilities,
+        string cacheDirectory)
     {
         ArgumentNullException.ThrowIfNull(capabilities);
-        string key = Key(profileJson, capabilities);
+        string key = Key(profileSha256, capabilities);
         string path = $"{cacheDirectory}/{key}.bpf";
         try
         {
@@ -42,7 +59,7 @@ public static class SeccompPrograms
         {
             // compiled below
         }
-        SeccompProfile profile = SeccompProfiles.Parse(Encoding.UTF8.GetString(profileJson), source);
+        SeccompProfile profile = SeccompProfiles.Parse(Encoding.UTF8.GetString(profileJson()), source);
         byte[] program = SeccompCompiler.Compile(profile, capabilities);
         Store(cacheDirectory, path, program);
         return program;
@@ -53,19 +70,16 @@ public static class SeccompPrograms
     /// <summary>The built-in RuntimeDefault profile's JSON (runtime-default.json).</summary>
     public static byte[] RuntimeDefaultJson => RuntimeDefault.Value;
 
-    internal static string Key(ReadOnlySpan<byte> profileJson, IReadOnlyCollection<int> capabilities)
+    internal static string Key(string profileSha256, IReadOnlyCollection<int> capabilities)
     {
         var context = new StringBuilder()
             .Append(CompilerVersion).Append('\n')
             .Append(SeccompHost.Current.ScmpArch).Append('\n')
             .Append(SeccompHost.Current.Kernel.ToString()).Append('\n')
             .Append(LibraryIdentity()).Append('\n')
-            .Append(string.Join(',', capabilities.Order().Select(c => c.ToString(CultureInfo.InvariantCulture)))).Append('\n');
-        byte[] head = Encoding.UTF8.GetBytes(context.ToString());
-        byte[] all = new byte[head.Length + profileJson.Length];
-        head.CopyTo(all, 0);
-        profileJson.CopyTo(all.AsSpan(head.Length));
-        return Convert.ToHexStringLower(Sha256.HashData(all));
+            .Append(string.Join(',', capabilities.Order().Select(c => c.ToString(CultureInfo.InvariantCulture)))).Append('\n')
+            .Append(profileSha256).Append('\n');
+        return Convert.ToHexStringLower(Sha256.HashData(Encoding.UTF8.GetBytes(context.ToString())));
     }
 
     /// <summary>libseccomp's file as the loader finds it: its real name carries the version
