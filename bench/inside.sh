@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs inside the sandbox host (bench/run.sh starts it): installs PodUnits, sets the peers
-# up the way FACTS.md found they work here, then runs each section.
+# up the way docs/platform-facts.md found they work here, then runs each section.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export BENCH_RESULTS=$1 BENCH_RUNS=$2 PODUNITS_BENCH_INSIDE=1; shift 2
@@ -18,7 +18,7 @@ for applet in $(/bin/busybox --list); do
 done
 touch "$BENCH_ROOTFS/etc/os-release"
 
-# podman 4.3.1 in this sandbox (FACTS.md): crun without cgroups (v1 controllers are
+# podman 4.3.1 in this sandbox (docs/platform-facts.md): crun without cgroups (v1 controllers are
 # read-only inside), no keyring, storage on ext4 with the vfs driver (its overlay check
 # fails here), and launched from / (conmon fails in a bind-mounted working directory).
 mkdir -p /etc/containers

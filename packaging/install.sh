@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs PodUnits in the layout of DESIGN.md ("Installed layout"), building the release
+# Installs PodUnits in the layout of docs/design.md ("Installed layout"), building the release
 # binaries first if needed. rpm.spec and the .deb build use this script too.
 #
 #   packaging/install.sh [--destdir DIR] [--no-build]
@@ -25,7 +25,7 @@ done
 d=$destdir
 install -D -m 0755 "$bin" "$d/usr/bin/podunits"
 # What runs while a pod runs (the executor after planning, the pod init): a small helper
-# `podunits run` execs, beyond DESIGN.md's layout (docs/process-model.md).
+# `podunits run` execs, beyond docs/design.md's layout (docs/process-model.md).
 install -D -m 0755 "$stage1" "$d/usr/libexec/podunits/podunits-stage1"
 # The generator is the same executable under another name (it looks at argv[0]).
 install -d "$d/usr/lib/systemd/system-generators"

@@ -32,7 +32,7 @@ trap 'kill "$outsider" 2>/dev/null || true; rm -f /etc/podunits/pods/benchsec.ya
 
 echo "escape probe: podman run (default profile)"
 # The bench's containers.conf turns podman's cgroups off for the timing sections; here they
-# are on (cgroupfs, as FACTS.md found works in the sandbox), so podman's default device
+# are on (cgroupfs, as docs/platform-facts.md found works in the sandbox), so podman's default device
 # rules apply as they do on a real host.
 podman_cmd="podman --cgroup-manager=cgroupfs run --rm --cgroups=enabled -v $bin:/probe:ro -e HOSTILE_ROOT_DEV=$root_dev -e HOSTILE_LOOP_DEV=$loop_dev -e HOSTILE_HOST_PID=$outsider localhost/busybox:bench /probe/escape-probe"
 # podman and the reference run below start from the sandbox's systemd, as the pod does, so

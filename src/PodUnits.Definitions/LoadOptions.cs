@@ -5,7 +5,7 @@ public sealed record LoadOptions
 {
     public static readonly LoadOptions Default = new();
 
-    /// <summary>DESIGN.md: the pod is named after its file (pod@NAME finds NAME.yaml), so a
+    /// <summary>docs/design.md: the pod is named after its file (pod@NAME finds NAME.yaml), so a
     /// metadata.name that differs is an error. Off only for manifests not yet installed under
     /// their pod name (e.g. Kubernetes documentation examples); then metadata.name wins.</summary>
     public bool RequireNameMatchesFile { get; init; } = true;

@@ -1,6 +1,6 @@
 namespace PodUnits.Definitions;
 
-/// <summary>Where pod definitions live (DESIGN.md): /etc/podunits/pods, /run/podunits/pods,
+/// <summary>Where pod definitions live (docs/design.md): /etc/podunits/pods, /run/podunits/pods,
 /// /usr/lib/podunits/pods, searched in this order; the first NAME.yaml (or NAME.yml) wins, so
 /// an admin's file overrides a package's. Within one directory .yaml wins over .yml.</summary>
 public sealed class PodDefinitionSearchPath

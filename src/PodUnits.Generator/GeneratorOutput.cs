@@ -14,7 +14,7 @@ namespace PodUnits.Generator;
 /// file, which were a third of the generator's time over 1,000 pods (bench/, generator).</remarks>
 public sealed class GeneratorOutput
 {
-    /// <summary>Where pod@.service is installed (DESIGN.md, "Installed layout").</summary>
+    /// <summary>Where pod@.service is installed (docs/design.md, "Installed layout").</summary>
     public const string TemplateUnitPath = "/usr/lib/systemd/system/pod@.service";
 
     private const int O_WRONLY = 0x1;

@@ -3,7 +3,7 @@ using PodUnits.Definitions;
 
 namespace PodUnits.Generator;
 
-/// <summary>The rules from a pod definition to its unit settings (DESIGN.md).</summary>
+/// <summary>The rules from a pod definition to its unit settings (docs/design.md).</summary>
 public static class PodUnitSettingsMapper
 {
     /// <summary>Seconds the executor needs beyond the pod's grace period to stop scopes,

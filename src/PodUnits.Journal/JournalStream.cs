@@ -11,7 +11,7 @@ namespace PodUnits.Journal;
 /// journald's stream protocol, what sd_journal_stream_fd(3) and StandardOutput=journal use:
 /// a connection to /run/systemd/journal/stdout that starts with seven header lines, after
 /// which every line written is one entry. journald reads many lines per read, so this is
-/// the cheapest way to log a stream of lines (FACTS.md measured about 3 times fewer of
+/// the cheapest way to log a stream of lines (docs/platform-facts.md measured about 3 times fewer of
 /// journald's cycles per line than a datagram per line), and the fd can be handed to a child
 /// as its stdout or stderr. journald stamps entries with the unit of the connecting process.
 /// </summary>

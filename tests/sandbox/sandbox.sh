@@ -8,7 +8,7 @@
 # Inside: the real systemd as PID 1, D-Bus, journald, logind; machined is D-Bus activated.
 # The current directory (the checkout) is bound at the same path and is the working
 # directory. CMD runs in a transient scope of the inner systemd (like a login session), so
-# what it starts is managed by that systemd. Recipe and caveats: ../shared/FACTS.md.
+# what it starts is managed by that systemd. Recipe and caveats: docs/platform-facts.md.
 # Several sandboxes may run at once; each has its own name and mount point.
 # --no-seccomp: nspawn installs no system call filter of its own (SYSTEMD_SECCOMP=0, read
 # by systemd's is_seccomp_available()), so what runs inside is filtered only by what it
@@ -77,7 +77,7 @@ mkdir -p "$root" "$state/lib"
 mount --bind / "$root"
 mount --make-private "$root"
 
-# journald's rate limit would drop lines of tests that count them (FACTS.md).
+# journald's rate limit would drop lines of tests that count them (docs/platform-facts.md).
 binds+=("--bind-ro=$here/journald-tests.conf:/etc/systemd/journald.conf.d/90-podunits-tests.conf")
 # Pod state needs a real filesystem: an overlayfs upper directory cannot live on the
 # sandbox's own overlay root.

@@ -1,6 +1,6 @@
 namespace PodUnits.Core.Errors;
 
-/// <summary>The exit codes of every podunits command (DESIGN.md, "CLI").</summary>
+/// <summary>The exit codes of every podunits command (docs/design.md, "CLI").</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;

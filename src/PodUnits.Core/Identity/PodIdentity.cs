@@ -35,7 +35,7 @@ public static class PodIdentity
         Convert.ToHexStringLower(Sha256.HashData(Encoding.UTF8.GetBytes($"{podId}/{container}")));
 
     /// <summary>
-    /// The journal fields DESIGN.md puts on every line of a container, beyond MESSAGE,
+    /// The journal fields docs/design.md puts on every line of a container, beyond MESSAGE,
     /// PRIORITY and SYSLOG_IDENTIFIER. The executor sends them with each line, or leaves them
     /// to the unit's LogExtraFields= when that carries them all (then journald's stream
     /// protocol can be used); the generator writes them there for one-container pods.

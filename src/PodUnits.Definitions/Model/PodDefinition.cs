@@ -1,6 +1,6 @@
 namespace PodUnits.Definitions;
 
-/// <summary>A validated pod: the supported subset of a Kubernetes v1 Pod (DESIGN.md, "Pod
+/// <summary>A validated pod: the supported subset of a Kubernetes v1 Pod (docs/design.md, "Pod
 /// definition format") with Kubernetes' defaults applied. Only built when the file had no
 /// errors, so every value here is already checked.</summary>
 public sealed record PodDefinition

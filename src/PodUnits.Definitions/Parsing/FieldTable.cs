@@ -1,6 +1,6 @@
 namespace PodUnits.Definitions.Parsing;
 
-/// <summary>What PodUnits does with a field Kubernetes defines (DESIGN.md field policy).</summary>
+/// <summary>What PodUnits does with a field Kubernetes defines (docs/design.md field policy).</summary>
 internal enum FieldPolicy
 {
     /// <summary>Implemented: mapped into the model.</summary>

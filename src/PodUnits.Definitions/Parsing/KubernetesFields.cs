@@ -113,7 +113,7 @@ internal static class KubernetesFields
 
     public static readonly FieldTable HostAlias = new(["ip", "hostnames"]);
 
-    /// <summary>Annotations PodUnits reads (DESIGN.md: PodUnits settings live under podunits.io/).</summary>
+    /// <summary>Annotations PodUnits reads (docs/design.md: PodUnits settings live under podunits.io/).</summary>
     public const string AnnotationPrefix = "podunits.io/";
     public static readonly string[] KnownAnnotations = ["podunits.io/autostart", "podunits.io/description"];
 }

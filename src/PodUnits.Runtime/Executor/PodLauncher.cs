@@ -8,7 +8,7 @@ namespace PodUnits.Runtime.Executor;
 /// <summary>
 /// Starts the pod init in fresh namespaces without forking managed code: a dedicated thread
 /// unshares the PID, mount, UTS, IPC (and network) namespaces, which changes only that
-/// thread (FACTS.md), then posix_spawns <c>podunits pod-init</c>, which becomes PID 1 of the
+/// thread (docs/platform-facts.md), then posix_spawns <c>podunits pod-init</c>, which becomes PID 1 of the
 /// new PID namespace and inherits the thread's other namespaces. The thread then ends,
 /// taking its namespaces with it; the executor itself stays in the host's.
 /// </summary>

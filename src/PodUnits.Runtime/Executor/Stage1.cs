@@ -15,7 +15,7 @@ public static class Stage1
 {
     public const string FileName = "podunits-stage1";
 
-    /// <summary>Installed by packaging/install.sh (DESIGN.md's layout plus this helper).</summary>
+    /// <summary>Installed by packaging/install.sh (docs/design.md's layout plus this helper).</summary>
     public const string InstalledPath = "/usr/libexec/podunits/" + FileName;
 
     /// <summary>The installed helper, or the one beside this executable (a build tree's artifacts/publish).</summary>

@@ -49,7 +49,7 @@ internal static unsafe class PodInitSetup
     }
 
     /// <summary>
-    /// What the pod's own journald needs in the pod's mount namespace (FACTS.md): the pod's
+    /// What the pod's own journald needs in the pod's mount namespace (docs/platform-facts.md): the pod's
     /// machine ID as /etc/machine-id, and as /var/log/journal only the pod's journal
     /// directory, bound from the host, so `journalctl -M` sees the pod's journal and not the host's.
     /// </summary>

@@ -6,7 +6,7 @@ namespace PodUnits.Runtime.Init;
 
 /// <summary>
 /// The pod's own journald: the host's systemd-journald binary started inside the pod's mount
-/// namespace (FACTS.md), so `journalctl -M POD` (which reads the journal files under the
+/// namespace (docs/platform-facts.md), so `journalctl -M POD` (which reads the journal files under the
 /// machine leader's root) lists the pod's lines. The executor sends every container line to
 /// its socket as well as to the host's journald.
 /// </summary>

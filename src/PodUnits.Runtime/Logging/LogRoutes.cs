@@ -5,7 +5,7 @@ using PodUnits.Runtime.Plan;
 namespace PodUnits.Runtime.Logging;
 
 /// <summary>
-/// How a container's output reaches each journal. DESIGN.md wants CONTAINER_NAME,
+/// How a container's output reaches each journal. docs/design.md wants CONTAINER_NAME,
 /// CONTAINER_ID, CONTAINER_ID_FULL, POD_NAME and POD_ID on every line in the host journal,
 /// attributed to the executor's unit. journald's stream protocol cannot carry fields per
 /// line, but journald adds the unit's LogExtraFields= to every entry: when those already hold

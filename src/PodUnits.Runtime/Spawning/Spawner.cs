@@ -7,7 +7,7 @@ namespace PodUnits.Runtime.Spawning;
 
 /// <summary>
 /// Starts a program with posix_spawn(3): fork and exec happen in native code, so no managed
-/// code ever runs in a forked child (FACTS.md). The child gets exactly the descriptors in
+/// code ever runs in a forked child (docs/platform-facts.md). The child gets exactly the descriptors in
 /// the fd map (everything PodUnits opens is close-on-exec), default signal handlers and an
 /// empty signal mask (.NET ignores SIGPIPE; containers must not inherit that).
 /// </summary>

@@ -1,6 +1,6 @@
 namespace PodUnits.Runtime.State;
 
-/// <summary>Where a pod's files live (DESIGN.md "Installed layout").</summary>
+/// <summary>Where a pod's files live (docs/design.md "Installed layout").</summary>
 public static class PodPaths
 {
     public const string DefinitionDirsText = "/etc/podunits/pods, /run/podunits/pods, /usr/lib/podunits/pods";

@@ -2,7 +2,7 @@ namespace PodUnits.IntegrationTests.Runtime;
 
 /// <summary>
 /// Which way container lines take to the host journal, and that either way every entry has
-/// DESIGN.md's fields exactly once: journald's stream protocol when the unit's LogExtraFields=
+/// docs/design.md's fields exactly once: journald's stream protocol when the unit's LogExtraFields=
 /// (written by the generator for a one-container pod) hold the container's fields, a
 /// datagram per line otherwise.
 /// </summary>
@@ -49,7 +49,7 @@ public sealed class PodLogPathTests
     private static string OneShot(string name, string command) =>
         PodHarness.BusyboxPod(name, command);
 
-    /// <summary>Every DESIGN.md field once, with the pod's and container's IDs consistent with
+    /// <summary>Every docs/design.md field once, with the pod's and container's IDs consistent with
     /// machined's view of the pod.</summary>
     private static void AssertDesignFields(PodHarness pod, Dictionary<string, List<string>> fields)
     {

@@ -16,7 +16,7 @@ public sealed class MachineTests
         string unit = test.UnitName("machine");
         string name = test.MachineName("reg");
         MachineId id = MachineId.NewRandom();
-        // machined takes the leader's unit as the machine's: the scope must exist first (FACTS.md).
+        // machined takes the leader's unit as the machine's: the scope must exist first (docs/platform-facts.md).
         await test.Systemd.StartTransientScopeAsync(unit, [(uint)child.Id], new TransientUnitProperties(), TransientScopeTests.Timeout());
 
         string path = await test.Machines.RegisterMachineAsync(name, id, "podunits", "container", (uint)child.Id, "/");

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace PodUnits.UnitTests.Platform;
 
 /// <summary>packaging/install.sh --destdir must produce exactly the installed layout of
-/// DESIGN.md ("Installed layout"). Needs the release binary (tests/run.sh builds it first).</summary>
+/// docs/design.md ("Installed layout"). Needs the release binary (tests/run.sh builds it first).</summary>
 public sealed class InstallLayoutTests : IDisposable
 {
     private readonly string _dest = Path.Combine(Path.GetTempPath(), "podunits-install-" + Guid.NewGuid().ToString("N"));
