@@ -47,7 +47,10 @@ dotnet test tests/PodUnits.UnitTests --no-build -c Debug --nologo "${filter[@]}"
 script_passed=0; script_failed=0
 if [ -z "$unit_only" ]; then
     stage "sandbox self-test"
-    line=$(tests/sandbox/selftest.sh | tee /dev/stderr | tail -n 1)
+    # Through a file, not `tee /dev/stderr`: reopening stderr truncates it when it is a log
+    # file (CI's), which wiped everything printed before this line.
+    tests/sandbox/selftest.sh 2>&1 | tee "$results/selftest.log"
+    line=$(tail -n 1 "$results/selftest.log")
     if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
         script_passed=${BASH_REMATCH[1]}; script_failed=${BASH_REMATCH[2]}
     else
