@@ -23,6 +23,10 @@ public sealed record PodDefinition
     public long TerminationGracePeriodSeconds { get; init; } = 30;
     public PodSecurityContext? SecurityContext { get; init; }
 
+    /// <summary>Annotation podunits.io/network: the pod's CNI network; null means the default
+    /// (and none at all with <see cref="HostNetwork"/>).</summary>
+    public NetworkChoice? Network { get; init; }
+
     /// <summary>Annotation podunits.io/autostart: "true": the generator makes pod@NAME start at boot.</summary>
     public bool Autostart { get; init; }
 

@@ -33,9 +33,14 @@ public enum PortProtocol
     SCTP,
 }
 
+/// <summary>A network named by annotation, with where it was named (for errors found at start).</summary>
+public sealed record NetworkChoice(string Name, int Line, int Column);
+
 public sealed record EnvVar(string Name, string Value);
 
-public sealed record ContainerPort(int Number, PortProtocol Protocol, string? Name);
+/// <summary>A container port; <paramref name="HostPort"/> publishes it on the host (on
+/// <paramref name="HostIP"/>, or every address when null) through the pod's CNI network.</summary>
+public sealed record ContainerPort(int Number, PortProtocol Protocol, string? Name, int? HostPort = null, string? HostIP = null);
 
 public sealed record VolumeMount(string Name, string MountPath, bool ReadOnly);
 

@@ -5,7 +5,7 @@ namespace PodUnits.Definitions.Parsing;
 
 /// <summary>Maps one entry of spec.containers or spec.initContainers.</summary>
 internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit,
-    HashSet<string> volumeNames, Dictionary<string, string> containerNames)
+    HashSet<string> volumeNames, Dictionary<string, string> containerNames, HostPortClaims hostPorts)
 {
     private static readonly string[] PullPolicies = ["Always", "IfNotPresent", "Never"];
     private static readonly string[] Protocols = ["TCP", "UDP", "SCTP"];
@@ -126,9 +126,10 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
             {
                 ctx.Error(e.Value("name")!, $"{p}.name: \"{name}\" is used by another port of this container");
             }
+            (int? hostPort, string? hostIP) = hostPorts.Map(e, p, number, protocol);
             if (number is long n)
             {
-                result.Add(new ContainerPort((int)n, protocol, name));
+                result.Add(new ContainerPort((int)n, protocol, name, hostPort, hostIP));
             }
         });
         return result;

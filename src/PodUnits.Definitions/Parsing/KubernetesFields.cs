@@ -59,7 +59,7 @@ internal static class KubernetesFields
 
     public static readonly FieldTable EnvVar = new(["name", "value"], null, ["valueFrom"]);
 
-    public static readonly FieldTable Port = new(["containerPort", "protocol", "name"], null, ["hostPort", "hostIP"]);
+    public static readonly FieldTable Port = new(["containerPort", "protocol", "name", "hostPort", "hostIP"], null, []);
 
     public static readonly FieldTable VolumeMount = new(
         ["name", "mountPath", "readOnly"], null,
@@ -115,5 +115,8 @@ internal static class KubernetesFields
 
     /// <summary>Annotations PodUnits reads (docs/design.md: PodUnits settings live under podunits.io/).</summary>
     public const string AnnotationPrefix = "podunits.io/";
-    public static readonly string[] KnownAnnotations = ["podunits.io/autostart", "podunits.io/description"];
+    public static readonly string[] KnownAnnotations = ["podunits.io/autostart", "podunits.io/description", NetworkAnnotation];
+
+    /// <summary>The pod's CNI network by name (docs/networking.md).</summary>
+    public const string NetworkAnnotation = "podunits.io/network";
 }

@@ -36,6 +36,9 @@ internal static class PodMapper
         var labels = metadata?.StringMap("labels") ?? [];
         var annotations = metadata?.StringMap("annotations") ?? [];
         bool autostart = CheckAnnotations(annotations, metadata, ctx);
+        NetworkChoice? network = annotations.TryGetValue(KubernetesFields.NetworkAnnotation, out string? net)
+            ? CheckNetwork(net, KeyNode(metadata!.Value("annotations")!, KubernetesFields.NetworkAnnotation), ctx)
+            : null;
 
         if (top.Value("spec") is not YNode specNode)
         {
@@ -48,8 +51,14 @@ internal static class PodMapper
             return null;
         }
         PodDefinition? pod = MapSpec(spec, ctx, name, sourcePath);
+        if (pod is { HostNetwork: true } && network is not null)
+        {
+            ctx.Error(network.Line, network.Column, $"metadata.annotations.{KubernetesFields.NetworkAnnotation}: " +
+                "the pod has hostNetwork: true and so no network of its own; remove one of the two");
+        }
         return ctx.HasErrors || pod is null ? null : pod with
         {
+            Network = network,
             Labels = labels,
             Annotations = annotations,
             Autostart = autostart,
@@ -111,6 +120,18 @@ internal static class PodMapper
         return autostart;
     }
 
+    /// <summary>podunits.io/network: a CNI network name (as libcni checks them); whether a
+    /// configuration of that name exists is known only on the host that runs the pod.</summary>
+    private static NetworkChoice? CheckNetwork(string value, YNode at, ParseContext ctx)
+    {
+        if (Core.Naming.NetworkNames.Explain(value) is string why)
+        {
+            ctx.Error(at, $"metadata.annotations.{KubernetesFields.NetworkAnnotation}: \"{value}\" is not a valid network name: {why}");
+            return null;
+        }
+        return new NetworkChoice(value, at.Line, at.Column);
+    }
+
     /// <summary>The key node of <paramref name="key"/> in a mapping (for positions), else the mapping.</summary>
     private static YNode KeyNode(YNode mapping, string key) =>
         mapping is YMapping m && m.Entries.FirstOrDefault(e => e.Key is YScalar s && s.Value == key).Key is YNode k ? k : mapping;
@@ -123,6 +144,8 @@ internal static class PodMapper
     {
         List<VolumeDefinition> volumes = VolumeMapper.MapAll(spec, ctx, out HashSet<string> volumeNames);
         var containerNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        bool hostNetwork = spec.Boolean("hostNetwork") ?? false;
+        var hostPorts = new HostPortClaims(ctx, hostNetwork);
 
         // Map the two lists in file order, so a duplicate name is reported where it repeats.
         List<ContainerDefinition> initContainers = [], containers = [];
@@ -130,7 +153,7 @@ internal static class PodMapper
             && (ic.Line, ic.Column).CompareTo((cs.Line, cs.Column)) < 0;
         foreach (string field in initFirst ? ["initContainers", "containers"] : new[] { "containers", "initContainers" })
         {
-            var mapped = MapContainers(spec, field, ctx, volumeNames, containerNames);
+            var mapped = MapContainers(spec, field, ctx, volumeNames, containerNames, hostPorts);
             (field == "containers" ? containers : initContainers).AddRange(mapped);
         }
         if (!spec.Has("containers"))
@@ -173,7 +196,7 @@ internal static class PodMapper
             InitContainers = initContainers,
             Volumes = volumes,
             Hostname = hostname,
-            HostNetwork = spec.Boolean("hostNetwork") ?? false,
+            HostNetwork = hostNetwork,
             DnsPolicy = dnsPolicy,
             DnsConfig = dnsConfig,
             HostAliases = DnsMapper.MapHostAliases(spec, ctx),
@@ -185,7 +208,7 @@ internal static class PodMapper
     }
 
     private static List<ContainerDefinition> MapContainers(Fields spec, string field, ParseContext ctx,
-        HashSet<string> volumeNames, Dictionary<string, string> containerNames)
+        HashSet<string> volumeNames, Dictionary<string, string> containerNames, HostPortClaims hostPorts)
     {
         var result = new List<ContainerDefinition>();
         if (spec.Value(field) is not YNode node || ctx.List(node, spec.PathOf(field)) is not { } items)
@@ -194,7 +217,7 @@ internal static class PodMapper
         }
         for (int i = 0; i < items.Count; i++)
         {
-            var mapper = new ContainerMapper(ctx, $"spec.{field}[{i}]", field == "initContainers", volumeNames, containerNames);
+            var mapper = new ContainerMapper(ctx, $"spec.{field}[{i}]", field == "initContainers", volumeNames, containerNames, hostPorts);
             if (mapper.Map(items[i]) is ContainerDefinition c)
             {
                 result.Add(c);

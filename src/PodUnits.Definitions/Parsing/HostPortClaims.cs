@@ -1,0 +1,49 @@
+using PodUnits.Definitions.Yaml;
+
+namespace PodUnits.Definitions.Parsing;
+
+/// <summary>
+/// ports[].hostPort and hostIP across every container of one pod, checked as the API server
+/// does: a port number, an IP address, no two ports of the pod claiming the same host port,
+/// protocol and address, and with hostNetwork a hostPort equal to its containerPort (the
+/// container's own socket is then the host's). Whether another pod holds the port is known
+/// only at start (docs/networking.md).
+/// </summary>
+internal sealed class HostPortClaims(ParseContext ctx, bool hostNetwork)
+{
+    private readonly Dictionary<(PortProtocol, string, long), string> _claimed = [];
+
+    public (int? HostPort, string? HostIP) Map(Fields port, string path, long? containerPort, PortProtocol protocol)
+    {
+        long? hostPort = port.Integer("hostPort", 1, 65535);
+        string? hostIP = port.String("hostIP");
+        if (hostIP is not null && !Names.IsIpAddress(hostIP))
+        {
+            ctx.Error(port.Value("hostIP")!, $"{path}.hostIP: \"{hostIP}\" is not an IP address");
+            hostIP = null;
+        }
+        if (hostIP is not null && hostPort is null)
+        {
+            ctx.Error(port.Value("hostIP")!, $"{path}.hostIP: needs hostPort (hostIP says where hostPort is published)");
+        }
+        if (hostPort is not long host)
+        {
+            return (null, hostIP);
+        }
+        YNode at = port.Value("hostPort")!;
+        if (hostNetwork && containerPort is long inside && inside != host)
+        {
+            ctx.Error(at, $"{path}.hostPort: with hostNetwork the container's port is the host's: must equal containerPort {inside}, found {host}");
+        }
+        string address = hostIP ?? "0.0.0.0";
+        if (_claimed.TryGetValue((protocol, address, host), out string? other))
+        {
+            ctx.Error(at, $"{path}.hostPort: {host}/{protocol} on {address} is already published by {other}");
+        }
+        else
+        {
+            _claimed[(protocol, address, host)] = path;
+        }
+        return ((int)host, hostIP);
+    }
+}
