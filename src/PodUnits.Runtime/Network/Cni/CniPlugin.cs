@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PodUnits.Core.Errors;
+
+namespace PodUnits.Runtime.Network.Cni;
+
+/// <summary>
+/// Runs one CNI plugin once (specification "Protocol"): the command and the attachment in
+/// CNI_* variables, the configuration on stdin, a result or an error object on stdout.
+/// Plugins are the distribution's own binaries (Debian's containernetworking-plugins put
+/// them in /usr/lib/cni); nothing here knows what any of them does.
+/// </summary>
+public static class CniPlugin
+{
+    /// <summary>Where plugins are looked for, in order: Debian's, Fedora's, upstream's.</summary>
+    public static readonly string[] DefaultDirs = ["/usr/lib/cni", "/usr/libexec/cni", "/opt/cni/bin"];
+
+    /// <summary>A plugin that takes longer is killed: iptables waits for its lock, a DHCP
+    /// plugin for a lease, but no step of a pod's start should hang for ever.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>The plugin's executable, or null when no directory has it.</summary>
+    public static string? Find(string type, IReadOnlyList<string> dirs)
+    {
+        ArgumentNullException.ThrowIfNull(dirs);
+        return dirs.Select(d => System.IO.Path.Join(d, type)).FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="command"/> (ADD, CHECK, DEL); returns the parsed stdout (null when
+    /// empty, as for DEL and CHECK). Failures name the plugin and the network's file.
+    /// </summary>
+    public static async Task<JsonObject?> RunAsync(string command, CniConfigList network, int index, JsonObject config,
+        CniAttachment attachment, IReadOnlyList<string> dirs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(attachment);
+        string type = network.PluginTypes.ElementAt(index);
+        string what = $"network {network.Name} ({network.Path}): plugin {type}";
+        string executable = Find(type, dirs)
+            ?? throw new BadInputException(what, $"not installed: no {type} in {string.Join(", ", dirs)} (Debian: apt-get install containernetworking-plugins)");
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment.Clear();
+        start.Environment["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        start.Environment["CNI_COMMAND"] = command;
+        start.Environment["CNI_CONTAINERID"] = attachment.ContainerId;
+        start.Environment["CNI_NETNS"] = attachment.NetnsPath;
+        start.Environment["CNI_IFNAME"] = attachment.IfName;
+        start.Environment["CNI_ARGS"] = attachment.ArgsText;
+        start.Environment["CNI_PATH"] = string.Join(':', dirs);
+
+        using Process process = Process.Start(start) ?? throw new PodUnitsException(what, "could not be started");
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.StandardInput.WriteAsync(config.ToJsonString()).ConfigureAwait(false);
+        process.StandardInput.Close();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            throw new PodUnitsException(what, $"{command} did not finish within {Timeout.TotalSeconds:0} s and was killed");
+        }
+        string output = await stdout.ConfigureAwait(false);
+        string errors = await stderr.ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new PodUnitsException(what, $"{command} failed: {ErrorText(output, errors, process.ExitCode)}");
+        }
+        if (string.IsNullOrWhiteSpace(output))
+        {
+            return null;
+        }
+        try
+        {
+            return JsonNode.Parse(output) as JsonObject
+                ?? throw new PodUnitsException(what, $"{command} printed a result that is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new PodUnitsException(what, $"{command} printed a result that is not JSON: {e.Message}");
+        }
+    }
+
+    /// <summary>The error object's msg and details (specification "Error"), else stderr's
+    /// last line, else the exit status.</summary>
+    internal static string ErrorText(string stdout, string stderr, int exitCode)
+    {
+        try
+        {
+            if (JsonNode.Parse(stdout) is JsonObject error && CniResult.Str(error["msg"]) is string msg)
+            {
+                string code = error["code"] is JsonValue c && c.TryGetValue(out int n) ? $" (CNI error {n})" : "";
+                string details = CniResult.Str(error["details"]) is { Length: > 0 } d ? $": {d}" : "";
+                return OneLine(msg + details + code);
+            }
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            // Not an error object: fall through to stderr.
+        }
+        string? last = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault()
+            ?? stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+        return last is null ? $"exit status {exitCode}, no message" : OneLine(last);
+    }
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
+}

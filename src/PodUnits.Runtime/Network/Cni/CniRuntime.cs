@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+
+namespace PodUnits.Runtime.Network.Cni;
+
+/// <summary>
+/// The runtime's half of CNI (specification "Execution of Network Configurations"): ADD runs
+/// a list's plugins in order, each with the previous one's result; DEL runs them in reverse
+/// with the cached result; CHECK in order with it. Every ADD is cached before its first
+/// plugin runs and a failed ADD is undone at once, so nothing is left half-configured.
+/// </summary>
+public sealed class CniRuntime(IReadOnlyList<string> pluginDirs, CniCache cache)
+{
+    public static CniRuntime Default { get; } = new(CniPlugin.DefaultDirs, new CniCache(CniCache.DefaultDir));
+
+    public IReadOnlyList<string> PluginDirs { get; } = pluginDirs;
+    public CniCache Cache { get; } = cache;
+
+    /// <summary>Plugins of <paramref name="network"/> that no plugin directory has.</summary>
+    public IEnumerable<string> MissingPlugins(CniConfigList network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.PluginTypes.Distinct(StringComparer.Ordinal).Where(t => CniPlugin.Find(t, PluginDirs) is null);
+    }
+
+    public async Task<CniResult> AddAsync(string pod, CniConfigList network, CniAttachment attachment,
+        IReadOnlyDictionary<string, JsonNode> capabilityArgs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        Cache.Write(pod, network, attachment, capabilityArgs, result: null);
+        JsonObject? previous = null;
+        try
+        {
+            for (int i = 0; i < network.Plugins.Count; i++)
+            {
+                JsonObject config = network.PluginConfig(i, capabilityArgs, previous);
+                previous = await CniPlugin.RunAsync("ADD", network, i, config, attachment, PluginDirs, cancellationToken).ConfigureAwait(false)
+                    ?? previous;
+            }
+        }
+        catch
+        {
+            // Undo what the plugins before the failing one did; the ADD's error is the one to report.
+            try
+            {
+                await RunDeleteAsync(network, attachment, capabilityArgs, previous, CancellationToken.None).ConfigureAwait(false);
+                Cache.Delete(network.Name, attachment);
+            }
+#pragma warning disable CA1031 // the cache entry stays for gc to retry
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+            throw;
+        }
+        var result = new CniResult(previous ?? new JsonObject { ["cniVersion"] = network.CniVersion });
+        Cache.Write(pod, network, attachment, capabilityArgs, result);
+        return result;
+    }
+
+    /// <summary>CHECK (CNI 0.4.0 and later, unless the list disables it): every plugin
+    /// confirms the attachment is as ADD left it; throws naming the first that does not.</summary>
+    public async Task CheckAsync(CniCacheEntry entry, string netnsPath, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        CniConfigList network = entry.Network;
+        if (network.DisableCheck || network.CniVersion.StartsWith("0.3.", StringComparison.Ordinal))
+        {
+            return;
+        }
+        CniAttachment attachment = entry.Attachment with { NetnsPath = netnsPath };
+        for (int i = 0; i < network.Plugins.Count; i++)
+        {
+            JsonObject config = network.PluginConfig(i, entry.CapabilityArgs, entry.Result?.Json);
+            await CniPlugin.RunAsync("CHECK", network, i, config, attachment, PluginDirs, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>DEL of a cached attachment, then its cache entry; the entry stays when a
+    /// plugin fails, so a later gc tries again.</summary>
+    public async Task DeleteAsync(CniCacheEntry entry, string netnsPath, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        await RunDeleteAsync(entry.Network, entry.Attachment with { NetnsPath = netnsPath }, entry.CapabilityArgs,
+            entry.Result?.Json, cancellationToken).ConfigureAwait(false);
+        File.Delete(entry.Path);
+    }
+
+    /// <summary>Every plugin in reverse order, even after one failed (each releases its own
+    /// resources: a lease, a rule, a link); the first failure is thrown at the end.</summary>
+    private async Task RunDeleteAsync(CniConfigList network, CniAttachment attachment, IReadOnlyDictionary<string, JsonNode> capabilityArgs,
+        JsonObject? result, CancellationToken cancellationToken)
+    {
+        Exception? first = null;
+        for (int i = network.Plugins.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                JsonObject config = network.PluginConfig(i, capabilityArgs, result);
+                await CniPlugin.RunAsync("DEL", network, i, config, attachment, PluginDirs, cancellationToken).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // collected, rethrown below
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                first ??= e;
+            }
+        }
+        if (first is not null)
+        {
+            throw first;
+        }
+    }
+}

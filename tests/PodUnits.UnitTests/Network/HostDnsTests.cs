@@ -1,0 +1,89 @@
+using PodUnits.Runtime.Network;
+
+namespace PodUnits.UnitTests.Network;
+
+/// <summary>HostDns.Rewrite: the host's resolv.conf as a pod with its own network namespace sees it.</summary>
+public sealed class HostDnsTests
+{
+    private const string ResolvedStub = """
+        # This is /run/systemd/resolve/stub-resolv.conf managed by man:systemd-resolved(8).
+        nameserver 127.0.0.53
+        options edns0 trust-ad
+        search lan
+        """;
+
+    private const string ResolvedUpstream = """
+        # This is /run/systemd/resolve/resolv.conf managed by man:systemd-resolved(8).
+        nameserver 192.168.1.1
+        nameserver fd00::1
+        search lan
+        """;
+
+    [Fact]
+    public void TheResolvedStubIsReplacedByItsUpstreamServers()
+    {
+        Assert.Equal(ResolvedUpstream + "\n", HostDns.Rewrite(ResolvedStub, ResolvedUpstream));
+    }
+
+    [Fact]
+    public void WithoutResolvedsUpstreamFileTheStubIsCommentedOut()
+    {
+        Assert.Equal("""
+            # This is /run/systemd/resolve/stub-resolv.conf managed by man:systemd-resolved(8).
+            # nameserver 127.0.0.53 (the host's loopback: not reachable from the pod)
+            options edns0 trust-ad
+            search lan
+
+            """, HostDns.Rewrite(ResolvedStub, null));
+    }
+
+    [Fact]
+    public void LoopbackServersAreCommentedOutAndOthersKept()
+    {
+        string host = "nameserver 10.0.0.2\n  nameserver\t127.0.1.1  \nnameserver ::1\nnameserver 127.0.0.1 # dnsmasq\nnameserver 8.8.8.8\noptions ndots:2\n";
+        Assert.Equal(
+            "nameserver 10.0.0.2\n"
+            + "# nameserver\t127.0.1.1 (the host's loopback: not reachable from the pod)\n"
+            + "# nameserver ::1 (the host's loopback: not reachable from the pod)\n"
+            + "# nameserver 127.0.0.1 # dnsmasq (the host's loopback: not reachable from the pod)\n"
+            + "nameserver 8.8.8.8\n"
+            + "options ndots:2\n",
+            HostDns.Rewrite(host, null));
+    }
+
+    [Fact]
+    public void AHostWithoutTheStubIgnoresResolvedsFile()
+    {
+        string host = "nameserver 10.0.0.2\nsearch example.org\n";
+        Assert.Equal(host, HostDns.Rewrite(host, ResolvedUpstream));
+    }
+
+    [Fact]
+    public void LoopbackServersInResolvedsUpstreamFileAreCommentedOutToo()
+    {
+        Assert.Equal("# nameserver 127.0.0.1 (the host's loopback: not reachable from the pod)\nnameserver 10.0.0.2\n",
+            HostDns.Rewrite("nameserver 127.0.0.53\n", "nameserver 127.0.0.1\nnameserver 10.0.0.2"));
+    }
+
+    [Fact]
+    public void NonAddressesAndCommentsAreKeptAsTheyAre()
+    {
+        string host = "# nameserver 127.0.0.1\nnameserver resolver.lan\nnameserver\nnameservers 127.0.0.1\n";
+        Assert.Equal(host, HostDns.Rewrite(host, null));
+    }
+
+    [Fact]
+    public void TheResultEndsWithExactlyOneNewline()
+    {
+        Assert.Equal("nameserver 10.0.0.2\n", HostDns.Rewrite("nameserver 10.0.0.2", null));
+        Assert.Equal("nameserver 10.0.0.2\n", HostDns.Rewrite("nameserver 10.0.0.2\n\n\n", null));
+        Assert.Equal("\n", HostDns.Rewrite("", null));
+    }
+
+    [Fact]
+    public void TheStubIsRecognisedAmongOtherServers()
+    {
+        Assert.Equal("nameserver 192.168.1.1\n",
+            HostDns.Rewrite("nameserver 10.9.9.9\nnameserver 127.0.0.53\n", "nameserver 192.168.1.1\n"));
+    }
+}

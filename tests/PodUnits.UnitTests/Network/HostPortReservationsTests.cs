@@ -1,0 +1,249 @@
+using System.Net;
+using System.Net.Sockets;
+using PodUnits.Core.Errors;
+using PodUnits.Core.Native;
+using PodUnits.Runtime.Network;
+using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.State;
+
+namespace PodUnits.UnitTests.Network;
+
+/// <summary>HostPortReservations: host ports held by a bound socket, and the claims that
+/// name the pod holding one.</summary>
+public sealed class HostPortReservationsTests : IDisposable
+{
+    private readonly List<string> _pods = [];
+
+    public void Dispose()
+    {
+        foreach (string pod in _pods)
+        {
+            if (Directory.Exists(PodPaths.RuntimeDir(pod)))
+            {
+                Directory.Delete(PodPaths.RuntimeDir(pod), recursive: true);
+            }
+            PodClaim.TryCollect(pod);
+        }
+        // /run/podunits/state itself stays: the product makes it too, and another test
+        // (or a running pod) may be using it.
+    }
+
+    private static PortMappingPlan Port(int hostPort, string protocol = "tcp", string hostIP = "", int containerPort = 80) =>
+        new() { HostPort = hostPort, ContainerPort = containerPort, Protocol = protocol, HostIP = hostIP };
+
+    [Theory]
+    [InlineData("8080/tcp", 8080, "tcp", "", true)]
+    [InlineData("8080/tcp", 8080, "udp", "", false)]
+    [InlineData("8080/udp", 8080, "udp", "", true)]
+    [InlineData("8081/tcp", 8080, "tcp", "", false)]
+    [InlineData("80800/tcp", 8080, "tcp", "", false)]
+    [InlineData("127.0.0.1:8080/tcp", 8080, "tcp", "", true)]
+    [InlineData("8080/tcp", 8080, "tcp", "127.0.0.1", true)]
+    [InlineData("127.0.0.1:8080/tcp", 8080, "tcp", "127.0.0.1", true)]
+    [InlineData("127.0.0.1:8080/tcp", 8080, "tcp", "127.0.0.2", false)]
+    [InlineData("127.0.0.1:8080/tcp", 8080, "udp", "127.0.0.1", false)]
+    [InlineData("::1:8080/udp", 8080, "udp", "::1", true)]
+    [InlineData("::1:8080/udp", 8080, "udp", "", true)]
+    [InlineData("::1:8080/udp", 8080, "udp", "::2", false)]
+    [InlineData("::1:8080/udp", 8080, "tcp", "::1", false)]
+    [InlineData("fd00::1:53/sctp", 53, "sctp", "fd00::1", true)]
+    [InlineData("fd00::1:53/sctp", 1, "sctp", "fd00::1:53", false)]
+    [InlineData("", 8080, "tcp", "", false)]
+    [InlineData("8080", 8080, "tcp", "", false)]
+    [InlineData("8080/tcp/x", 8080, "tcp", "", false)]
+    [InlineData("garbage", 8080, "tcp", "", false)]
+    public void OverlapsComparesPortProtocolAndAddress(string claim, int hostPort, string protocol, string hostIP, bool overlaps)
+    {
+        Assert.Equal(overlaps, HostPortReservations.Overlaps(claim, Port(hostPort, protocol, hostIP)));
+    }
+
+    [Theory]
+    [InlineData(8080, "tcp", "")]
+    [InlineData(53, "udp", "127.0.0.1")]
+    [InlineData(65535, "sctp", "::1")]
+    [InlineData(1, "tcp", "fe80::1")]
+    public void EveryClaimOverlapsItsOwnPort(int hostPort, string protocol, string hostIP)
+    {
+        PortMappingPlan port = Port(hostPort, protocol, hostIP);
+        Assert.True(HostPortReservations.Overlaps(port.ToString(), port));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:8080/tcp", "0.0.0.0")]
+    [InlineData("0.0.0.0:8080/tcp", "127.0.0.1")]
+    public void AnExplicitAnyAddressOverlapsEveryAddress(string claim, string hostIP)
+    {
+        // hostIP 0.0.0.0 binds INADDR_ANY exactly as an unset hostIP does, and the definition
+        // checks treat the two as the same address.
+        Assert.True(HostPortReservations.Overlaps(claim, Port(8080, "tcp", hostIP)));
+    }
+
+    [Fact]
+    public void ClaimsAreWrittenAsPortMappingPlanPrintsThem()
+    {
+        Assert.Equal("8080/tcp", Port(8080).ToString());
+        Assert.Equal("127.0.0.1:8080/tcp", Port(8080, hostIP: "127.0.0.1").ToString());
+        Assert.Equal("::1:8080/udp", Port(8080, "udp", "::1").ToString());
+    }
+
+    [Fact]
+    public void NoPortsHoldNothingAndWriteNothing()
+    {
+        string pod = NewPod();
+        using HostPortReservations held = HostPortReservations.Reserve(pod, []);
+        Assert.False(Directory.Exists(PodPaths.RuntimeDir(pod)));
+        held.Dispose(); // twice is fine
+    }
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("udp")]
+    public void APortHeldByOnePodCannotBeReservedByAnother(string protocol)
+    {
+        if (!TryPrepare(out string first, out string second))
+        {
+            return; // /run/podunits/state is not writable here: nothing to test
+        }
+        PortMappingPlan port = Port(FreePort(protocol), protocol, "127.0.0.1");
+
+        HostPortReservations held = HostPortReservations.Reserve(first, [port]);
+        try
+        {
+            string claims = $"{PodPaths.RuntimeDir(first)}/ports";
+            Assert.Equal($"{port}\n", File.ReadAllText(claims));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(claims));
+            Assert.False(CanBind(port), "the reserved port is still free");
+
+            PodUnitsException e = Assert.Throws<PodUnitsException>(() => HostPortReservations.Reserve(second, [port]));
+            // The first pod's claim is not held by a running executor: an unnamed holder.
+            Assert.Equal($"pod {second}: cannot publish hostPort {port}: another program on the host uses it (address already in use)", e.Message);
+            Assert.False(File.Exists($"{PodPaths.RuntimeDir(second)}/ports"));
+        }
+        finally
+        {
+            held.Dispose();
+        }
+
+        Assert.True(CanBind(port), "the port stays taken after Dispose");
+        using HostPortReservations again = HostPortReservations.Reserve(second, [port]);
+        Assert.Equal($"{port}\n", File.ReadAllText($"{PodPaths.RuntimeDir(second)}/ports"));
+    }
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("udp")]
+    public void AConflictNamesTheRunningPodThatClaimsThePort(string protocol)
+    {
+        if (!TryPrepare(out string first, out string second))
+        {
+            return;
+        }
+        PortMappingPlan port = Port(FreePort(protocol), protocol, "127.0.0.1");
+        PodClaim claim = PodClaim.Acquire(first);
+        try
+        {
+            using HostPortReservations held = HostPortReservations.Reserve(first, [port]);
+            // The second pod asks for every address: it overlaps the first pod's 127.0.0.1.
+            PortMappingPlan any = Port(port.HostPort, protocol, "");
+            PodUnitsException e = Assert.Throws<PodUnitsException>(() => HostPortReservations.Reserve(second, [any]));
+            Assert.Equal($"pod {second}: cannot publish hostPort {any}: pod {first} uses it (address already in use)", e.Message);
+        }
+        finally
+        {
+            LibcExtra.close(claim.Fd);
+        }
+    }
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("udp")]
+    public void AFailedReservationReleasesThePortsItAlreadyHeld(string protocol)
+    {
+        if (!TryPrepare(out string first, out string second))
+        {
+            return;
+        }
+        PortMappingPlan taken = Port(FreePort(protocol), protocol, "127.0.0.1");
+        int other = FreePort(protocol);
+        while (other == taken.HostPort)
+        {
+            other = FreePort(protocol);
+        }
+        PortMappingPlan free = Port(other, protocol, "127.0.0.1");
+        using HostPortReservations held = HostPortReservations.Reserve(first, [taken]);
+        Assert.Throws<PodUnitsException>(() => HostPortReservations.Reserve(second, [free, taken]));
+        Assert.True(CanBind(free), "a port held before the conflict was not released");
+    }
+
+    [Fact]
+    public void APodMayPublishTheSameNumberForTcpAndUdp()
+    {
+        if (!TryPrepare(out string first, out _))
+        {
+            return;
+        }
+        int number = FreePort("tcp");
+        if (!CanBind(Port(number, "udp", "127.0.0.1")))
+        {
+            return; // the UDP port happens to be in use
+        }
+        using HostPortReservations held = HostPortReservations.Reserve(first, [Port(number, "tcp", "127.0.0.1"), Port(number, "udp", "127.0.0.1")]);
+        Assert.Equal($"127.0.0.1:{number}/tcp\n127.0.0.1:{number}/udp\n", File.ReadAllText($"{PodPaths.RuntimeDir(first)}/ports"));
+    }
+
+    private string NewPod()
+    {
+        string pod = $"unit-test-ports-{Guid.NewGuid():N}"[..32];
+        _pods.Add(pod);
+        return pod;
+    }
+
+    /// <summary>Two pods with their runtime directories, as the executor makes them before
+    /// it reserves; false when this machine does not let the test make them.</summary>
+    private bool TryPrepare(out string first, out string second)
+    {
+        first = NewPod();
+        second = NewPod();
+        try
+        {
+            PodPaths.CreateRuntimeRoot();
+            PodPaths.CreatePrivateDirectory(PodPaths.RuntimeDir(first));
+            PodPaths.CreatePrivateDirectory(PodPaths.RuntimeDir(second));
+            return true;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private static (SocketType, ProtocolType) Kind(string protocol) =>
+        protocol == "udp" ? (SocketType.Dgram, ProtocolType.Udp) : (SocketType.Stream, ProtocolType.Tcp);
+
+    /// <summary>A port on 127.0.0.1 nothing uses now (the kernel's choice of an ephemeral one).</summary>
+    private static int FreePort(string protocol)
+    {
+        (SocketType type, ProtocolType proto) = Kind(protocol);
+        using var socket = new Socket(AddressFamily.InterNetwork, type, proto);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>Whether another program could bind the port now. Through System.Net.Sockets,
+    /// which sets SO_REUSEADDR on TCP sockets before bind(2), as most servers do: a held
+    /// port must refuse such a socket too.</summary>
+    private static bool CanBind(PortMappingPlan port)
+    {
+        (SocketType type, ProtocolType proto) = Kind(port.Protocol);
+        using var socket = new Socket(AddressFamily.InterNetwork, type, proto);
+        try
+        {
+            socket.Bind(new IPEndPoint(IPAddress.Parse(port.HostIP), port.HostPort));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
