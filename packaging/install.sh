@@ -38,7 +38,9 @@ install -D -m 0644 packaging/tmpfiles.conf "$d/usr/lib/tmpfiles.d/podunits.conf"
 for f in packaging/catalog/*.catalog; do
     [ -e "$f" ] && install -D -m 0644 "$f" "$d/usr/lib/systemd/catalog/$(basename "$f")"
 done
-install -d -m 0755 "$d/etc/podunits/pods" "$d/usr/lib/podunits/pods" "$d/run/podunits/pods"
+# The default CNI network (docs/networking.md); /etc/podunits/net.d overrides it.
+install -D -m 0644 packaging/net.d/podunits.conflist "$d/usr/lib/podunits/net.d/podunits.conflist"
+install -d -m 0755 "$d/etc/podunits/pods" "$d/usr/lib/podunits/pods" "$d/run/podunits/pods" "$d/etc/podunits/net.d"
 install -d -m 0700 "$d/var/lib/podunits"
 if [ ! -e "$d/etc/podunits/registries.yaml" ]; then
     install -D -m 0644 packaging/registries.yaml "$d/etc/podunits/registries.yaml"

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PodUnits.Definitions;
 using PodUnits.Runtime.Executor;
+using PodUnits.Runtime.Network;
 using PodUnits.Runtime.State;
 using PodUnits.Systemd;
 using PodUnits.Systemd.Machines;
@@ -64,7 +65,21 @@ internal sealed class PodInspector(SystemdManager systemd)
                 s?.MemoryCurrent, s?.MemoryMax, s?.CpuQuotaPerSecUSec, s is { IsActive: true } ? MainProcess(s.ControlGroup, machine?.Leader) : null));
         }
         return new PodReport(name, definitionPath, error, definition?.Autostart ?? false, unit,
-            status?.ActiveState ?? "inactive", status?.SubState ?? "dead", status?.MainPid ?? 0, machine, containers);
+            status?.ActiveState ?? "inactive", status?.SubState ?? "dead", status?.MainPid ?? 0, machine, containers)
+        {
+            Network = status is { IsActive: true } ? Network(name) : null,
+        };
+    }
+
+    private static NetworkReport? Network(string name)
+    {
+        if (PodNetwork.ReadState(name) is not { } state)
+        {
+            return null;
+        }
+        static List<string> Strings(System.Text.Json.Nodes.JsonNode? array) =>
+            [.. (array as System.Text.Json.Nodes.JsonArray ?? []).Select(n => n?.GetValue<string>()).OfType<string>()];
+        return new NetworkReport(state["network"]?.GetValue<string>() ?? "?", Strings(state["ips"]), Strings(state["ports"]));
     }
 
     private async Task<MachineReport?> MachineAsync(string name)

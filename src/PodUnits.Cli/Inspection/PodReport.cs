@@ -13,9 +13,16 @@ internal sealed record PodReport(
     MachineReport? Machine,
     IReadOnlyList<ContainerReport> Containers)
 {
+    /// <summary>The pod's CNI network while it runs; null with the host's network or when stopped.</summary>
+    public NetworkReport? Network { get; init; }
+
     /// <summary>Last lines of the containers' output (status only).</summary>
     public IReadOnlyList<string> RecentLines { get; init; } = [];
 }
+
+/// <summary>The network a running pod joined, its addresses and published ports
+/// (from the executor's record, /run/podunits/state/NAME/network.json).</summary>
+internal sealed record NetworkReport(string Name, IReadOnlyList<string> Ips, IReadOnlyList<string> Ports);
 
 internal sealed record MachineReport(string Id, string State, uint Leader, string Unit);
 

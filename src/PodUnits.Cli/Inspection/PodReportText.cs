@@ -24,13 +24,14 @@ internal static class PodReportText
     public static void WriteTable(TextWriter output, List<PodReport> pods)
     {
         int width = Math.Max(4, pods.Count == 0 ? 4 : pods.Max(p => p.Name.Length));
-        output.WriteLine($"{"NAME".PadRight(width)}  {"STATE",-12}  {"MACHINE",-8}  {"CONTAINERS",-10}  {"AUTOSTART",-9}  DEFINITION");
+        output.WriteLine($"{"NAME".PadRight(width)}  {"STATE",-12}  {"MACHINE",-8}  {"IP",-15}  {"CONTAINERS",-10}  {"AUTOSTART",-9}  DEFINITION");
         foreach (PodReport p in pods)
         {
             int running = p.Containers.Count(c => c.State == "active");
             string containers = $"{running}/{p.Containers.Count(c => !c.Init)}";
             string definition = p.DefinitionError is not null ? $"{p.Definition} (invalid)" : p.Definition ?? "-";
-            output.WriteLine($"{p.Name.PadRight(width)}  {p.State,-12}  {(p.Machine is null ? "-" : "yes"),-8}  {containers,-10}  {(p.Autostart ? "yes" : "no"),-9}  {definition}");
+            string ip = p.Network is { Ips.Count: > 0 } net ? net.Ips[0] : "-";
+            output.WriteLine($"{p.Name.PadRight(width)}  {p.State,-12}  {(p.Machine is null ? "-" : "yes"),-8}  {ip,-15}  {containers,-10}  {(p.Autostart ? "yes" : "no"),-9}  {definition}");
         }
     }
 
@@ -47,6 +48,11 @@ internal static class PodReportText
         output.WriteLine(p.Machine is { } m
             ? $"       Machine: {p.Name} ({m.State}), ID {m.Id}, leader PID {m.Leader}"
             : "       Machine: not registered");
+        if (p.Network is { } n)
+        {
+            string ports = n.Ports.Count == 0 ? "" : $", published {string.Join(", ", n.Ports)}";
+            output.WriteLine($"       Network: {n.Name}, IP {string.Join(", ", n.Ips)}{ports}");
+        }
         foreach (ContainerReport c in p.Containers)
         {
             string memory = c.MemoryCurrentBytes is ulong now ? Mib(now) : "-";

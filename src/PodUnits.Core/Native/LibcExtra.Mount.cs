@@ -22,6 +22,7 @@ public static unsafe partial class LibcExtra
     public const ulong MS_REC = 16384;
     public const ulong MS_PRIVATE = 1 << 18;
     public const ulong MS_SLAVE = 1 << 19;
+    public const ulong MS_SHARED = 1 << 20;
 
     public const int MNT_DETACH = 2;
 

@@ -9,6 +9,8 @@ using PodUnits.Journal;
 using PodUnits.Runtime.Confinement.Seccomp;
 using PodUnits.Runtime.Init;
 using PodUnits.Runtime.Logging;
+using PodUnits.Runtime.Network;
+using PodUnits.Runtime.Network.Cni;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.Spawning;
 using PodUnits.Runtime.State;
@@ -52,9 +54,13 @@ public sealed partial class PodExecutor : IDisposable
     /// <summary>Lifecycle messages; set once the unit's log fields are known, before supervision.</summary>
     private PodEventLog? _eventLog;
 
+    /// <summary>The pod's CNI network; null with hostNetwork.</summary>
+    private readonly PodNetwork? _network;
+
     private PodExecutor(PodPlan plan, string planPath)
     {
         _plan = plan;
+        _network = PodNetwork.For(plan);
         _planPath = planPath;
         _runtimeDir = PodPaths.RuntimeDir(plan.Name);
     }
@@ -132,6 +138,11 @@ public sealed partial class PodExecutor : IDisposable
                 extender.Progressed).ConfigureAwait(false);
             PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
             SeccompPlanner.Compile(plan);
+            plan.Network = NetworkPlanner.Plan(pod, plan.MachineId, NetworkConfigs.DefaultDirs, CniRuntime.Default);
+            if (plan.Network is not null)
+            {
+                plan.ResolvConf ??= HostDns.ForPodNetwork();
+            }
             plan.ImageStoreRoot = store.Root;
             string planPath = PodState.Prepare(plan, plan.ToJson());
             Stage1.Exec(stage1, planPath, claim); // returns only by throwing
@@ -197,6 +208,7 @@ public sealed partial class PodExecutor : IDisposable
     {
         _control?.Dispose();
         _podStreams.Dispose();
+        _network?.Dispose();
     }
 
     private async Task<int> RunAsync()
@@ -212,9 +224,11 @@ public sealed partial class PodExecutor : IDisposable
             List<int> outputs = StartPodInit(_planPath);
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
+            // The network is attached while the pod init prepares the pod (no container may
+            // run before it is: they wait for "go", sent only once supervision starts below).
+            Task<CniResult?> attaching = AttachNetworkAsync();
             systemd = await connecting.ConfigureAwait(false);
-            Task registering = systemd.Machines.RegisterMachineAsync(_plan.Name, MachineId.Parse(_plan.MachineId), "podunits",
-                "container", (uint)_initPid, "/");
+            Task registering = RegisterMachineAsync(systemd, attaching);
             (string? unit, IReadOnlyList<KeyValuePair<string, string>> unitFields) = await OwnLogFieldsAsync(systemd).ConfigureAwait(false);
             _eventLog = new PodEventLog(_plan, unit, unitFields);
             StartForwarders(outputs, unit, unitFields);
@@ -231,6 +245,31 @@ public sealed partial class PodExecutor : IDisposable
                 await systemd.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    private async Task<CniResult?> AttachNetworkAsync()
+    {
+        if (_network is null)
+        {
+            return null;
+        }
+        await Task.Yield(); // off the caller's path: the plugins run while the bus connects
+        return await _network.AttachAsync(_initPid).ConfigureAwait(false);
+    }
+
+    /// <summary>With a network, machined learns the pod's host-side interfaces, so
+    /// `machinectl status` lists them (it reads the addresses from the pod's namespace).</summary>
+    private async Task RegisterMachineAsync(SystemdManager systemd, Task<CniResult?> attaching)
+    {
+        var id = MachineId.Parse(_plan.MachineId);
+        CniResult? network = await attaching.ConfigureAwait(false);
+        if (network is null)
+        {
+            await systemd.Machines.RegisterMachineAsync(_plan.Name, id, "podunits", "container", (uint)_initPid, "/").ConfigureAwait(false);
+            return;
+        }
+        await systemd.Machines.RegisterMachineWithNetworkAsync(_plan.Name, id, "podunits", "container", (uint)_initPid, "/",
+            PodNetwork.HostInterfaceIndexes(network)).ConfigureAwait(false);
     }
 
     /// <summary>The executor's service and its LogExtraFields= as journald applies them (it

@@ -30,10 +30,12 @@ public sealed class PodPlan
     /// --link-journal): /var/log/journal/MACHINE-ID, readable on the host after the pod stops.</summary>
     public string? JournalDir { get; init; }
     /// <summary>The text of /etc/resolv.conf inside the pod, or null to copy the host's.</summary>
-    public string? ResolvConf { get; init; }
+    public string? ResolvConf { get; set; }
     /// <summary>Extra "IP NAME..." lines of /etc/hosts (hostAliases).</summary>
     public List<string> HostsLines { get; init; } = [];
     public List<EmptyDirPlan> EmptyDirs { get; init; } = [];
+    /// <summary>The pod's CNI network; null with hostNetwork.</summary>
+    public NetworkPlan? Network { get; set; }
     /// <summary>Init containers first (Init = true), in order, then the containers.</summary>
     public List<ContainerPlan> Containers { get; init; } = [];
 
@@ -45,6 +47,31 @@ public sealed class PodPlan
 
     /// <summary>Reads a plan file (root's only: it holds every container's environment).</summary>
     public static PodPlan Read(string path) => FromJson(File.ReadAllText(path), path);
+}
+
+/// <summary>The network a pod joins (docs/networking.md), resolved in stage 0.</summary>
+public sealed class NetworkPlan
+{
+    public required string Name { get; init; }
+    public required string ConfigPath { get; init; }
+    /// <summary>The configuration as stage 0 read it: stage 1 runs exactly this.</summary>
+    public required string ConfigText { get; init; }
+    /// <summary>CNI_CONTAINERID: the pod's machine ID, the same across restarts.</summary>
+    public required string ContainerId { get; init; }
+    public List<PortMappingPlan> PortMappings { get; init; } = [];
+}
+
+/// <summary>A hostPort, in the portMappings capability's terms (portmap's runtimeConfig).</summary>
+public sealed class PortMappingPlan
+{
+    public int HostPort { get; init; }
+    public int ContainerPort { get; init; }
+    /// <summary>"tcp", "udp" or "sctp".</summary>
+    public required string Protocol { get; init; }
+    /// <summary>The host address to publish on; empty for every address.</summary>
+    public string HostIP { get; init; } = "";
+
+    public override string ToString() => $"{(HostIP.Length == 0 ? "" : HostIP + ":")}{HostPort}/{Protocol}";
 }
 
 public sealed class EmptyDirPlan

@@ -35,6 +35,24 @@ public static class PodStateGc
                 }
             }
         }
+        // Network attachments a killed executor could not release: CNI DEL from the cache
+        // (with the namespace still pinned), then the pin.
+        foreach (string pod in NetworkLeftovers().Where(p => !PodClaim.IsHeld(p)))
+        {
+            try
+            {
+                Network.PodNetwork.ReleaseLeftoversAsync(Network.Cni.CniRuntime.Default, pod, CancellationToken.None).GetAwaiter().GetResult();
+            }
+            catch (Core.Errors.PodUnitsException e)
+            {
+                Console.Error.WriteLine($"pod {pod}: releasing its network: {e.Message}; kept for the next gc");
+                continue;
+            }
+            if (!removed.Contains(pod))
+            {
+                removed.Add(pod);
+            }
+        }
         // Lock files of pods that no longer run (gc takes each lock before removing it).
         if (Directory.Exists(PodPaths.RuntimeRoot))
         {
@@ -49,4 +67,7 @@ public static class PodStateGc
         }
         return removed;
     }
+
+    private static List<string> NetworkLeftovers() =>
+        [.. Network.Cni.CniRuntime.Default.Cache.ReadAll().Select(e => e.Pod).Concat(Network.NetnsPins.Pinned()).Distinct(StringComparer.Ordinal)];
 }

@@ -26,7 +26,7 @@ public sealed class CliVerbTests : IDisposable
     {
         var text = PodHarness.Run(Podunits, "list");
         Assert.Equal(0, text.Code);
-        Assert.Matches(@"(?m)^cli-web\s+active\s+yes\s+1/1\s+no\s+/etc/podunits/pods/cli-web.yaml$", text.Output);
+        Assert.Matches(@"(?m)^cli-web\s+active\s+yes\s+10\.121\.\d+\.\d+\s+1/1\s+no\s+/etc/podunits/pods/cli-web.yaml$", text.Output);
 
         var json = PodHarness.Run(Podunits, "list", "--output", "json");
         Assert.Equal(0, json.Code);

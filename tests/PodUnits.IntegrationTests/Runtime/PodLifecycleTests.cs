@@ -94,22 +94,30 @@ public sealed class PodLifecycleTests
         Assert.True(PodHarness.WaitFor(() => !PodHarness.Run("machinectl", "list", "--no-legend").Output.Contains("rt-crash", StringComparison.Ordinal)),
             "machine left registered");
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState", "podunits-rt\\x2dcrash-main.scope") == "inactive"), "scope left");
-        Assert.DoesNotContain("rt-crash", File.ReadAllText("/proc/self/mountinfo"), StringComparison.Ordinal);
+        // The one mount left is the pinned network namespace, kept on purpose so CNI DEL
+        // finds the interface (Network/NetnsPins.cs).
+        Assert.Equal(["/run/podunits/netns/rt-crash"], MountsMentioning("rt-crash"));
 
-        // Only the runtime state and the image pin are left; `podunits gc` (PodStateGc)
-        // removes both, so the crashed pod no longer keeps busybox from `image rm`.
+        // Only the runtime state, the image pin and the network attachment are left;
+        // `podunits gc` (PodStateGc) removes them, so the crashed pod no longer keeps busybox
+        // from `image rm` nor holds its address.
         Assert.True(Directory.Exists("/run/podunits/state/rt-crash"));
         // The pin names the reference and the manifest digest it resolved to.
         Assert.Matches("^busybox sha256:[0-9a-f]{64}$", File.ReadAllText("/var/lib/podunits/pods/rt-crash/images").Trim());
         Assert.Contains("rt-crash", PodUnits.Runtime.State.PodStateGc.Collect());
         Assert.False(Directory.Exists("/run/podunits/state/rt-crash"));
         Assert.False(File.Exists("/var/lib/podunits/pods/rt-crash/images"));
+        Assert.Empty(MountsMentioning("rt-crash"));
 
         // The next start works (stale runtime state is taken over).
         pod.Systemctl("reset-failed", pod.Unit);
         var again = pod.Systemctl("start", pod.Unit);
         Assert.True(again.Code == 0, again.Output);
     }
+
+    /// <summary>Mount points (proc(5) mountinfo field 5) whose path mentions <paramref name="text"/>.</summary>
+    private static string[] MountsMentioning(string text) =>
+        [.. File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Where(p => p.Contains(text, StringComparison.Ordinal))];
 
     /// <summary>Both ways to the host journal: journald's stream protocol (the generator's
     /// LogExtraFields= for a one-container pod) and a datagram per line (a second, idle

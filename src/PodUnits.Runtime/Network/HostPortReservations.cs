@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Tmds.Linux;
+using PodUnits.Core.Errors;
+using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.State;
+
+namespace PodUnits.Runtime.Network;
+
+/// <summary>
+/// Holds each published host port with a socket bound to it (not listening), as the
+/// kubelet's hostport manager did: a second pod, or any program on the host, then cannot
+/// take the port, and the executor learns of a conflict from bind(2) before it changes any
+/// firewall rule. portmap's DNAT rules act before any socket is looked up, so the held
+/// socket never sees the pod's traffic. The sockets close with the executor, crash or not;
+/// the claims are also written to the pod's runtime directory so a conflict names the pod.
+/// </summary>
+public sealed class HostPortReservations : IDisposable
+{
+    private const string ClaimsFile = "ports";
+    private readonly List<int> _fds = [];
+
+    private HostPortReservations()
+    {
+    }
+
+    public static HostPortReservations Reserve(string pod, IReadOnlyList<PortMappingPlan> ports)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        var held = new HostPortReservations();
+        try
+        {
+            foreach (PortMappingPlan port in ports)
+            {
+                if (held.Hold(port) is { } error)
+                {
+                    throw new PodUnitsException($"pod {pod}", $"cannot publish hostPort {port}: {Holder(port, pod) ?? "another program on the host"} uses it ({error})");
+                }
+            }
+            if (ports.Count > 0)
+            {
+                PodPaths.WritePrivateFile($"{PodPaths.RuntimeDir(pod)}/{ClaimsFile}", string.Join('\n', ports.Select(p => p.ToString())) + "\n");
+            }
+            return held;
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        _fds.ForEach(fd => _ = LibC.close(fd));
+        _fds.Clear();
+    }
+
+    /// <summary>
+    /// Binds a socket to the port; returns the error text when it is taken. With libc rather
+    /// than System.Net.Sockets: .NET sets SO_REUSEADDR on every TCP socket before bind(2),
+    /// and two unlistened sockets that both have it may share a port, which would hide the
+    /// very conflict this is for.
+    /// </summary>
+    private unsafe string? Hold(PortMappingPlan port)
+    {
+        IPAddress address = port.HostIP.Length == 0 ? IPAddress.Any : IPAddress.Parse(port.HostIP);
+        bool v6 = address.AddressFamily == AddressFamily.InterNetworkV6;
+        (int type, int protocol) = port.Protocol switch
+        {
+            "udp" => (LibC.SOCK_DGRAM, LibC.IPPROTO_UDP),
+            "sctp" => (LibC.SOCK_STREAM, 132), // IPPROTO_SCTP
+            _ => (LibC.SOCK_STREAM, LibC.IPPROTO_TCP),
+        };
+        int fd = LibC.socket(v6 ? LibC.AF_INET6 : LibC.AF_INET, type | LibC.SOCK_CLOEXEC, protocol);
+        if (fd < 0)
+        {
+            // No SCTP in this kernel: nothing to hold, portmap still maps it.
+            return port.Protocol == "sctp" ? null : Marshal.GetPInvokeErrorMessage(LibC.errno);
+        }
+        byte[] ip = address.GetAddressBytes();
+        ushort portBE = (ushort)IPAddress.HostToNetworkOrder((short)port.HostPort);
+        int bound;
+        if (v6)
+        {
+            var sa = default(sockaddr_in6);
+            sa.sin6_family = (ushort)LibC.AF_INET6;
+            sa.sin6_port = portBE;
+            Marshal.Copy(ip, 0, (nint)(&sa.sin6_addr), 16);
+            bound = LibC.bind(fd, (sockaddr*)&sa, (uint)sizeof(sockaddr_in6));
+        }
+        else
+        {
+            var sa = default(sockaddr_in);
+            sa.sin_family = (ushort)LibC.AF_INET;
+            sa.sin_port = portBE;
+            Marshal.Copy(ip, 0, (nint)(&sa.sin_addr), 4);
+            bound = LibC.bind(fd, (sockaddr*)&sa, (uint)sizeof(sockaddr_in));
+        }
+        if (bound != 0)
+        {
+            int errno = LibC.errno;
+            _ = LibC.close(fd);
+            return errno == LibC.EADDRINUSE ? "address already in use" : Marshal.GetPInvokeErrorMessage(errno);
+        }
+        _fds.Add(fd);
+        return null;
+    }
+
+    /// <summary>The running pod whose claims overlap <paramref name="port"/>, as "pod NAME".</summary>
+    private static string? Holder(PortMappingPlan port, string self)
+    {
+        if (!Directory.Exists(PodPaths.RuntimeRoot))
+        {
+            return null;
+        }
+        foreach (string dir in Directory.EnumerateDirectories(PodPaths.RuntimeRoot))
+        {
+            string pod = System.IO.Path.GetFileName(dir);
+            string file = System.IO.Path.Join(dir, ClaimsFile);
+            if (pod == self || !File.Exists(file) || !PodClaim.IsHeld(pod))
+            {
+                continue;
+            }
+            foreach (string line in File.ReadLines(file))
+            {
+                if (Overlaps(line, port))
+                {
+                    return $"pod {pod}";
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Whether a claim written by <see cref="PortMappingPlan.ToString"/> takes the same
+    /// port: same number and protocol, and the same address or either one every address.</summary>
+    internal static bool Overlaps(string claim, PortMappingPlan port)
+    {
+        int colon = claim.LastIndexOf(':');
+        string ip = colon < 0 ? "" : claim[..colon];
+        string[] rest = claim[(colon + 1)..].Split('/');
+        return rest.Length == 2 && rest[0] == port.HostPort.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            && rest[1] == port.Protocol && (IsEvery(ip) || IsEvery(port.HostIP) || ip == port.HostIP);
+    }
+
+    /// <summary>Unset, 0.0.0.0 and :: all mean every address (bind(2)'s wildcards).</summary>
+    private static bool IsEvery(string ip) => ip is "" or "0.0.0.0" or "::";
+}

@@ -1,0 +1,99 @@
+using PodUnits.Core.Errors;
+using PodUnits.Core.Native;
+
+namespace PodUnits.Runtime.Network;
+
+/// <summary>
+/// A pod's network namespace, held by a bind mount at /run/podunits/netns/NAME (as `ip netns`
+/// holds /run/netns/NAME, and containerd, CRI-O and podman theirs) from before CNI ADD until
+/// after CNI DEL. The namespace then outlives the pod's processes, so DEL always finds the
+/// interface and its addresses, also when `podunits gc` runs it after the executor was
+/// killed: the bridge plugin removes its masquerading rules only when it can read the
+/// address off the interface.
+///
+/// /run/podunits/netns is a mount point of its own with shared propagation, so that
+/// unmounting a pin also unmounts its copies in the mount namespaces services made in the
+/// meantime (systemd makes theirs slaves of the host's); the pod init detaches the whole
+/// directory in each pod's namespace, where a copy would keep other pods' namespaces alive.
+/// </summary>
+public static class NetnsPins
+{
+    public const string Dir = "/run/podunits/netns";
+
+    public static string PathOf(string pod) => $"{Dir}/{pod}";
+
+    /// <summary>Pins the network namespace of <paramref name="pid"/> as the pod's; returns the pin's path.</summary>
+    public static string Pin(string pod, int pid)
+    {
+        string path = PathOf(pod);
+        MakeSharedMountPoint();
+        Unpin(pod); // a crashed run's, already DEL'd by the caller
+        using (File.Create(path))
+        {
+        }
+        if (LibcExtra.mount($"/proc/{pid}/ns/net", path, null, LibcExtra.MS_BIND, null) != 0)
+        {
+            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            File.Delete(path);
+            throw new PodUnitsException($"pod {pod}", $"cannot pin its network namespace at {path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+        }
+        return path;
+    }
+
+    public static bool Exists(string pod) => File.Exists(PathOf(pod));
+
+    /// <summary>Unmounts and removes the pin; nothing to do when there is none.</summary>
+    public static void Unpin(string pod)
+    {
+        string path = PathOf(pod);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+        // EINVAL: not a mount point (a crash between creating the file and mounting on it).
+        _ = LibcExtra.umount2(path, LibcExtra.MNT_DETACH);
+        File.Delete(path);
+    }
+
+    /// <summary>The pods that have a pin (running, or left by a crash).</summary>
+    public static IEnumerable<string> Pinned() =>
+        Directory.Exists(Dir) ? Directory.EnumerateFiles(Dir).Select(System.IO.Path.GetFileName).OfType<string>() : [];
+
+    /// <summary>What a pod init does first in its own mount namespace: drop its copy of every
+    /// other pod's pin (ignored when there is none).</summary>
+    public static void DetachInPod() => _ = LibcExtra.umount2(Dir, LibcExtra.MNT_DETACH);
+
+    /// <summary>Binds the directory onto itself and makes it shared, once per boot; under a
+    /// lock, because two pods starting at once would both find it missing.</summary>
+    private static void MakeSharedMountPoint()
+    {
+        Directory.CreateDirectory(Dir);
+        // open(2), not FileStream: .NET takes a flock of its own on every FileStream, and a
+        // second opener would fail on it instead of waiting for this one.
+        string lockPath = Dir + ".lock";
+        int fd = Check.Io(LibcExtra.open(lockPath, LibcExtra.O_RDWR | LibcExtra.O_CREAT | LibcExtra.O_CLOEXEC | LibcExtra.O_NOFOLLOW, 0x180), "open", lockPath);
+        try
+        {
+            Check.Io(LibcExtra.flock(fd, LibcExtra.LOCK_EX), "flock", lockPath);
+            MountSharedOnce();
+        }
+        finally
+        {
+            LibcExtra.close(fd);
+        }
+    }
+
+    private static void MountSharedOnce()
+    {
+        if (IsMountPoint(Dir))
+        {
+            return;
+        }
+        Check.Io(LibcExtra.mount(Dir, Dir, null, LibcExtra.MS_BIND, null), "mount --bind", Dir);
+        Check.Io(LibcExtra.mount(null, Dir, null, LibcExtra.MS_SHARED, null), "mount --make-shared", Dir);
+    }
+
+    /// <summary>Whether /proc/self/mountinfo (proc(5)) lists <paramref name="path"/> as a mount point.</summary>
+    internal static bool IsMountPoint(string path) =>
+        File.ReadLines("/proc/self/mountinfo").Any(line => line.Split(' ') is { Length: > 4 } f && f[4] == path);
+}

@@ -1,0 +1,56 @@
+using PodUnits.Core.Errors;
+using PodUnits.Definitions;
+using PodUnits.Runtime.Network.Cni;
+using PodUnits.Runtime.Plan;
+
+namespace PodUnits.Runtime.Network;
+
+/// <summary>
+/// Stage 0's part of networking: which network a pod joins and which ports it publishes,
+/// checked before anything starts (the network exists and every plugin it names is
+/// installed), so that a bad choice is an error at the definition's line, exit status 2.
+/// </summary>
+public static class NetworkPlanner
+{
+    public static NetworkPlan? Plan(PodDefinition pod, string machineId, IReadOnlyList<string> configDirs, CniRuntime cni)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(cni);
+        if (pod.HostNetwork)
+        {
+            return null;
+        }
+        string name = pod.Network?.Name ?? NetworkConfigs.DefaultNetwork;
+        string where = pod.Network is { } at ? $"{pod.SourcePath}:{at.Line}:{at.Column}" : $"pod {pod.Name}";
+        CniConfigList list;
+        try
+        {
+            list = NetworkConfigs.Find(name, configDirs);
+        }
+        catch (BadInputException e)
+        {
+            string hint = pod.Network is null ? " (the default network; is the podunits package's /usr/lib/podunits/net.d there?)" : "";
+            // Not found: say so at the definition; a broken file: its own position first.
+            throw new BadInputException(where, e.What == $"network {name}" ? $"{e.Why}{hint}" : e.Message);
+        }
+        if (cni.MissingPlugins(list).ToList() is { Count: > 0 } missing)
+        {
+            throw new BadInputException(where, $"network {name} ({list.Path}) needs CNI plugin(s) {string.Join(", ", missing)}, " +
+                $"not found in {string.Join(", ", cni.PluginDirs)} (Debian: apt-get install containernetworking-plugins)");
+        }
+        return new NetworkPlan
+        {
+            Name = list.Name,
+            ConfigPath = list.Path,
+            ConfigText = list.Text,
+            ContainerId = machineId,
+            PortMappings = [.. pod.AllContainers.SelectMany(c => c.Ports).Where(p => p.HostPort is not null).Select(p => new PortMappingPlan
+            {
+                HostPort = p.HostPort!.Value,
+                ContainerPort = p.Number,
+                Protocol = p.Protocol.ToString().ToLowerInvariant(),
+                HostIP = p.HostIP ?? "",
+            })],
+        };
+    }
+}

@@ -1,0 +1,165 @@
+using System.Text.Json.Nodes;
+using PodUnits.Runtime.Network.Cni;
+using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.State;
+
+namespace PodUnits.Runtime.Network;
+
+/// <summary>
+/// Stage 1's part of networking, in the executor: attaches the pod's network namespace to its
+/// CNI network before any container may run, and detaches it on every way out. Order on the
+/// way in: hold the host ports (a conflict fails before any rule changes), undo what a
+/// crashed run of this pod left, pin the namespace, CNI ADD. On the way out, the reverse.
+/// </summary>
+public sealed class PodNetwork : IDisposable
+{
+    /// <summary>The interface name inside the pod, as every Kubernetes runtime names it.</summary>
+    public const string InterfaceName = "eth0";
+    private const string StateFile = "network.json";
+
+    private readonly PodPlan _plan;
+    private readonly NetworkPlan _network;
+    private readonly CniRuntime _cni;
+    private HostPortReservations? _ports;
+
+    private PodNetwork(PodPlan plan, NetworkPlan network, CniRuntime cni)
+    {
+        _plan = plan;
+        _network = network;
+        _cni = cni;
+    }
+
+    /// <summary>The pod's network, or null when it uses the host's.</summary>
+    public static PodNetwork? For(PodPlan plan, CniRuntime? cni = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return plan.Network is { } network ? new PodNetwork(plan, network, cni ?? CniRuntime.Default) : null;
+    }
+
+    /// <summary>The ADD's result once attached.</summary>
+    public CniResult? Result { get; private set; }
+
+    public async Task<CniResult> AttachAsync(int podInitPid, CancellationToken cancellationToken = default)
+    {
+        _ports = HostPortReservations.Reserve(_plan.Name, _network.PortMappings);
+        await ReleaseLeftoversAsync(_cni, _plan.Name, cancellationToken).ConfigureAwait(false);
+        string netns = NetnsPins.Pin(_plan.Name, podInitPid);
+        CniConfigList list = CniConfigList.Parse(_network.ConfigPath, _network.ConfigText);
+        try
+        {
+            Result = await _cni.AddAsync(_plan.Name, list, Attachment(netns), CapabilityArgs(), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            NetnsPins.Unpin(_plan.Name); // the ADD undid itself
+            throw;
+        }
+        PodPaths.WritePrivateFile($"{PodPaths.RuntimeDir(_plan.Name)}/{StateFile}", StateJson(_network.Name, Result, _network.PortMappings));
+        return Result;
+    }
+
+    /// <summary>CNI DEL, then the pin and the ports; safe to call when never attached.</summary>
+    public async Task DetachAsync()
+    {
+        try
+        {
+            await ReleaseLeftoversAsync(_cni, _plan.Name, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        _ports?.Dispose();
+        _ports = null;
+    }
+
+    /// <summary>
+    /// DEL for every cached attachment of <paramref name="pod"/> (its network namespace still
+    /// pinned, or gone after a reboot: the plugins then release what they can without it),
+    /// then the pin. For the executor's way out, the next start after a crash, and gc.
+    /// </summary>
+    public static async Task ReleaseLeftoversAsync(CniRuntime cni, string pod, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cni);
+        string netns = NetnsPins.Exists(pod) ? NetnsPins.PathOf(pod) : "";
+        foreach (CniCacheEntry entry in cni.Cache.ReadAll().Where(e => e.Pod == pod))
+        {
+            await cni.DeleteAsync(entry, netns, cancellationToken).ConfigureAwait(false);
+        }
+        NetnsPins.Unpin(pod);
+    }
+
+    /// <summary>The pod's network as the executor recorded it: for status and list.</summary>
+    public static JsonObject? ReadState(string pod)
+    {
+        string path = $"{PodPaths.RuntimeDir(pod)}/{StateFile}";
+        try
+        {
+            return File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject : null;
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Host-side interfaces for machined (RegisterMachineWithNetwork): the
+    /// result's interfaces outside the pod that are not bridges (a bridge is every pod's),
+    /// by index; none for macvlan and the like, which have no host side.</summary>
+    public static IReadOnlyList<int> HostInterfaceIndexes(CniResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var indexes = new List<int>();
+        foreach (CniInterface i in result.HostInterfaces)
+        {
+            string sys = $"/sys/class/net/{i.Name}";
+            if (i.Name.Contains('/', StringComparison.Ordinal) || Directory.Exists($"{sys}/bridge") || !File.Exists($"{sys}/ifindex"))
+            {
+                continue;
+            }
+            if (int.TryParse(File.ReadAllText($"{sys}/ifindex").Trim(), out int index))
+            {
+                indexes.Add(index);
+            }
+        }
+        return indexes;
+    }
+
+    private CniAttachment Attachment(string netns) => new(_network.ContainerId, netns, InterfaceName,
+    [
+        new("K8S_POD_NAMESPACE", "default"),
+        new("K8S_POD_NAME", _plan.Name),
+        new("K8S_POD_INFRA_CONTAINER_ID", _network.ContainerId),
+    ]);
+
+    /// <summary>portMappings, for plugins that declare the capability (portmap).</summary>
+    private Dictionary<string, JsonNode> CapabilityArgs()
+    {
+        var mappings = new JsonArray();
+        foreach (PortMappingPlan p in _network.PortMappings)
+        {
+            var mapping = new JsonObject { ["hostPort"] = p.HostPort, ["containerPort"] = p.ContainerPort, ["protocol"] = p.Protocol };
+            if (p.HostIP.Length > 0)
+            {
+                mapping["hostIP"] = p.HostIP;
+            }
+            mappings.Add((JsonNode)mapping);
+        }
+        return new Dictionary<string, JsonNode>(StringComparer.Ordinal) { ["portMappings"] = mappings };
+    }
+
+    internal static string StateJson(string network, CniResult result, IReadOnlyList<PortMappingPlan> ports) => new JsonObject
+    {
+        ["network"] = network,
+        ["ips"] = new JsonArray([.. result.PodIPs.Select(ip => (JsonNode)ip)]),
+        ["interfaces"] = new JsonArray([.. result.Interfaces.Select(i => (JsonNode)new JsonObject
+        {
+            ["name"] = i.Name, ["mac"] = i.Mac, ["inPod"] = !string.IsNullOrEmpty(i.Sandbox),
+        })]),
+        ["ports"] = new JsonArray([.. ports.Select(p => (JsonNode)p.ToString())]),
+    }.ToJsonString();
+}

@@ -1,0 +1,165 @@
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.Network;
+
+/// <summary>Networks of the administrator's own (any conflist), and what a bad one does.</summary>
+public sealed class CustomNetworkTests
+{
+    private const string Podunits = "/usr/bin/podunits";
+    private const string NetDir = "/etc/podunits/net.d";
+
+    private static string Annotated(string network) => $"  annotations:\n    podunits.io/network: {network}";
+
+    /// <summary>The error line: `image: busybox` is pulled "Always", and the sandbox's
+    /// unreachable registry is reported in a line of its own before it.</summary>
+    private static string LastLine(string output) => output.TrimEnd('\n').Split('\n')[^1];
+
+    private static void WriteConflist(string file, string json)
+    {
+        Directory.CreateDirectory(NetDir);
+        File.WriteAllText($"{NetDir}/.{file}.tmp", json);
+        File.Move($"{NetDir}/.{file}.tmp", $"{NetDir}/{file}", overwrite: true);
+    }
+
+    [Fact]
+    public void APtpNetworkFromEtcWorksUnchanged()
+    {
+        WriteConflist("nettestptp.conflist", """
+            {
+              "cniVersion": "1.0.0",
+              "name": "nettestptp",
+              "plugins": [
+                { "type": "ptp", "ipMasq": false,
+                  "ipam": { "type": "host-local", "ranges": [[{ "subnet": "10.122.7.0/24" }]], "routes": [{ "dst": "0.0.0.0/0" }] } }
+              ]
+            }
+            """);
+        try
+        {
+            using var pod = new PodHarness("net-ptp", NetworkProbe.HttpdPod("net-ptp", "over-ptp", annotations: Annotated("nettestptp")));
+            Assert.True(pod.Systemctl("start", pod.Unit).Code == 0, string.Join('\n', pod.Journal("-u", pod.Unit)));
+            string ip = NetworkProbe.Ip("net-ptp");
+            Assert.StartsWith("10.122.7.", ip, StringComparison.Ordinal);
+            Assert.Equal("over-ptp\n", NetworkProbe.FetchOnceListening($"http://{ip}/"));
+            Assert.Contains(ip, PodHarness.Run("machinectl", "status", "net-ptp", "--no-pager").Output, StringComparison.Ordinal);
+            Assert.True(pod.Systemctl("stop", pod.Unit).Code == 0);
+            Assert.Null(NetworkProbe.Fetch($"http://{ip}/"));
+            Assert.Empty(NetworkProbe.CacheEntriesOf("net-ptp"));
+            Assert.DoesNotContain(Directory.EnumerateFiles("/var/lib/cni/networks/nettestptp"), f => Path.GetFileName(f).StartsWith("10.", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete($"{NetDir}/nettestptp.conflist");
+        }
+    }
+
+    [Fact]
+    public void FiftyPodsStartedAtOnceGetFiftyDistinctAddresses()
+    {
+        var pods = Enumerable.Range(0, 50).Select(i => $"net-many-{i:00}").ToList();
+        var harnesses = pods.Select(n => new PodHarness(n, PodHarness.BusyboxPod(n, "exec sleep 1000"))).ToList();
+        try
+        {
+            // One systemctl call: systemd runs the fifty start jobs at the same time.
+            var start = PodHarness.Run("systemctl", ["start", .. pods.Select(n => $"pod@{n}.service")]);
+            Assert.True(start.Code == 0, start.Output);
+            var ips = pods.Select(NetworkProbe.Ip).ToList();
+            Assert.Equal(50, ips.Distinct(StringComparer.Ordinal).Count());
+            Assert.All(ips, ip => Assert.StartsWith("10.121.", ip, StringComparison.Ordinal));
+        }
+        finally
+        {
+            PodHarness.Run("systemctl", ["stop", .. pods.Select(n => $"pod@{n}.service")]);
+            harnesses.ForEach(h => h.Dispose());
+        }
+    }
+
+    [Fact]
+    public void AnUnknownNetworkIsAnErrorAtTheAnnotationWithExitCode2()
+    {
+        string file = "/tmp/net-unknown.yaml";
+        File.WriteAllText(file, PodHarness.BusyboxPod("net-unknown", "true").Replace("  name: net-unknown",
+            "  name: net-unknown\n" + Annotated("nettestnosuch"), StringComparison.Ordinal));
+        var run = PodHarness.Run(Podunits, "run", file);
+        Assert.Equal(2, run.Code);
+        Assert.StartsWith($"podunits: {file}:6:5: no network configuration of that name (a .conflist with \"name\": \"nettestnosuch\") in /etc/podunits/net.d",
+            LastLine(run.Output), StringComparison.Ordinal);
+        Assert.False(Directory.Exists("/run/podunits/state/net-unknown"));
+    }
+
+    [Fact]
+    public void AMissingPluginIsNamedWithItsFileAndNothingStarts()
+    {
+        WriteConflist("nettestnoplugin.conflist", """
+            { "cniVersion": "1.0.0", "name": "nettestnoplugin",
+              "plugins": [ { "type": "bridge", "bridge": "nettest0", "ipam": {} }, { "type": "podunits-no-such-plugin" } ] }
+            """);
+        try
+        {
+            using var pod = new PodHarness("net-noplugin", PodHarness.BusyboxPod("net-noplugin", "true").Replace("  name: net-noplugin",
+                "  name: net-noplugin\n" + Annotated("nettestnoplugin"), StringComparison.Ordinal));
+            Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
+            Assert.Equal("2", pod.Show("ExecMainStatus"));
+            Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains(
+                $"network nettestnoplugin ({NetDir}/nettestnoplugin.conflist) needs CNI plugin(s) podunits-no-such-plugin", StringComparison.Ordinal));
+            Assert.False(NetworkProbe.LinkExists("nettest0"));
+            Assert.Empty(NetworkProbe.CacheEntriesOf("net-noplugin"));
+        }
+        finally
+        {
+            File.Delete($"{NetDir}/nettestnoplugin.conflist");
+        }
+    }
+
+    [Fact]
+    public void AnInvalidConflistIsNamedWithLineAndColumn()
+    {
+        WriteConflist("nettestbroken.conflist", "{\n  \"cniVersion\": \"1.0.0\",\n  \"name\" \"nettestbroken\"\n}\n");
+        try
+        {
+            string file = "/tmp/net-broken.yaml";
+            File.WriteAllText(file, PodHarness.BusyboxPod("net-broken", "true").Replace("  name: net-broken",
+                "  name: net-broken\n" + Annotated("nettestbroken"), StringComparison.Ordinal));
+            var run = PodHarness.Run(Podunits, "run", file);
+            Assert.Equal(2, run.Code);
+            Assert.StartsWith($"podunits: {file}:6:5: {NetDir}/nettestbroken.conflist:3:", LastLine(run.Output), StringComparison.Ordinal);
+            Assert.Contains("not valid JSON", run.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete($"{NetDir}/nettestbroken.conflist");
+        }
+    }
+
+    [Fact]
+    public void APluginThatFailsAddUndoesThePluginsBeforeIt()
+    {
+        // bridge and firewall succeed, then tuning fails on a sysctl that does not exist.
+        WriteConflist("nettestfull.conflist", """
+            { "cniVersion": "1.0.0", "name": "nettestfull",
+              "plugins": [
+                { "type": "bridge", "bridge": "nettestfull0", "ipam": { "type": "host-local",
+                  "ranges": [[{ "subnet": "10.122.9.0/24" }]] } },
+                { "type": "firewall" },
+                { "type": "tuning", "sysctl": { "net.podunits.no.such.sysctl": "1" } }
+              ] }
+            """);
+        try
+        {
+            using var pod = new PodHarness("net-addfail", PodHarness.BusyboxPod("net-addfail", "sleep 1000").Replace("  name: net-addfail",
+                "  name: net-addfail\n" + Annotated("nettestfull"), StringComparison.Ordinal));
+            Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
+            Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains("network nettestfull", StringComparison.Ordinal)
+                && l.Contains("plugin tuning: ADD failed", StringComparison.Ordinal));
+            // bridge's and firewall's work was undone: no lease, no cache entry, no pin.
+            Assert.DoesNotContain(Directory.Exists("/var/lib/cni/networks/nettestfull") ? Directory.EnumerateFiles("/var/lib/cni/networks/nettestfull") : [],
+                f => Path.GetFileName(f).StartsWith("10.", StringComparison.Ordinal));
+            Assert.Empty(NetworkProbe.CacheEntriesOf("net-addfail"));
+            Assert.False(File.Exists("/run/podunits/netns/net-addfail"));
+        }
+        finally
+        {
+            File.Delete($"{NetDir}/nettestfull.conflist");
+        }
+    }
+}

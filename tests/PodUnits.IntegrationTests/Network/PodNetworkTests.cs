@@ -1,0 +1,135 @@
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.Network;
+
+/// <summary>Pods on the default CNI network (bridge podunits0): addresses, ports, names, teardown.</summary>
+public sealed class PodNetworkTests
+{
+    private const string Podunits = "/usr/bin/podunits";
+
+    [Fact]
+    public void PodsReachEachOtherAndTheHostReachesThemByIpPortAndName()
+    {
+        using var a = new PodHarness("net-a", NetworkProbe.HttpdPod("net-a", "from-net-a", hostPort: 18080));
+        using var b = new PodHarness("net-b", PodHarness.BusyboxPod("net-b", "exec sleep 1000"));
+        Assert.True(a.Systemctl("start", a.Unit).Code == 0, string.Join('\n', a.Journal("-u", a.Unit)));
+        Assert.True(b.Systemctl("start", b.Unit).Code == 0, string.Join('\n', b.Journal("-u", b.Unit)));
+        string ipA = NetworkProbe.Ip("net-a"), ipB = NetworkProbe.Ip("net-b");
+        Assert.StartsWith("10.121.", ipA, StringComparison.Ordinal);
+        Assert.StartsWith("10.121.", ipB, StringComparison.Ordinal);
+        Assert.NotEqual(ipA, ipB);
+
+        // The host: the pod's address, the published port on the bridge's address and on loopback.
+        Assert.Equal("from-net-a\n", NetworkProbe.FetchOnceListening($"http://{ipA}/"));
+        Assert.Equal("from-net-a\n", NetworkProbe.Fetch("http://10.121.0.1:18080/"));
+        Assert.Equal("from-net-a\n", NetworkProbe.Fetch("http://127.0.0.1:18080/"));
+        // Another pod, from inside its container.
+        var fromB = PodHarness.Run(Podunits, "enter", "net-b", "--", "timeout", "5", "wget", "-q", "-O", "-", $"http://{ipA}/");
+        Assert.True(fromB.Code == 0, fromB.Output);
+        Assert.Equal("from-net-a\n", fromB.Output);
+        // Inside, eth0 carries the address and the default route leads to the bridge.
+        var route = PodHarness.Run(Podunits, "enter", "net-b", "--", "ip", "route");
+        Assert.Contains("default via 10.121.0.1 dev eth0", route.Output, StringComparison.Ordinal);
+
+        // machined knows the host-side interface and reads the address from the pod.
+        string status = PodHarness.Run("machinectl", "status", "net-a", "--no-pager").Output;
+        Assert.Contains($"Iface: {NetworkProbe.HostVeth("net-a")}", status, StringComparison.Ordinal);
+        Assert.Contains($"Address: {ipA}", status, StringComparison.Ordinal);
+        // libnss-mymachines: the pod's name resolves on the host, and serves.
+        Assert.Contains(ipA, PodHarness.Run("getent", "ahostsv4", "net-a").Output, StringComparison.Ordinal);
+        Assert.Equal("from-net-a\n", NetworkProbe.Fetch($"http://{ResolveV4("net-a")}/"));
+        // podunits status and list show it.
+        Assert.Contains(ipA, PodHarness.Run(Podunits, "status", "net-a", "--output", "json").Output, StringComparison.Ordinal);
+        Assert.Contains(ipA, PodHarness.Run(Podunits, "list", "--output", "json").Output, StringComparison.Ordinal);
+        Assert.Contains(ipA, PodHarness.Run(Podunits, "status", "net-a").Output, StringComparison.Ordinal);
+
+        string id = NetworkProbe.MachineId("net-a");
+        string veth = NetworkProbe.HostVeth("net-a");
+        Assert.NotEmpty(NetworkProbe.RulesMentioning(id));
+        Assert.Single(NetworkProbe.LeasesOf(id));
+        Assert.True(a.Systemctl("stop", a.Unit).Code == 0);
+        // Everything of the attachment is gone: lease, cache, pin, veth, its rules.
+        Assert.Empty(NetworkProbe.LeasesOf(id));
+        Assert.Empty(NetworkProbe.CacheEntriesOf("net-a"));
+        Assert.False(File.Exists("/run/podunits/netns/net-a"));
+        Assert.False(NetworkProbe.LinkExists(veth));
+        Assert.Empty(NetworkProbe.RulesMentioning(id));
+        Assert.Null(NetworkProbe.Fetch("http://127.0.0.1:18080/"));
+    }
+
+    /// <summary>The first IPv4 address `getent ahostsv4` gives for <paramref name="name"/>.</summary>
+    private static string ResolveV4(string name) =>
+        PodHarness.Run("getent", "ahostsv4", name).Output.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+
+    [Fact]
+    public void ASecondPodOnTheSameHostPortFailsNamingTheFirstAndLeavesNothing()
+    {
+        using var first = new PodHarness("net-port1", NetworkProbe.HttpdPod("net-port1", "first", hostPort: 18090));
+        using var second = new PodHarness("net-port2", NetworkProbe.HttpdPod("net-port2", "second", hostPort: 18090));
+        Assert.True(first.Systemctl("start", first.Unit).Code == 0, string.Join('\n', first.Journal("-u", first.Unit)));
+        Assert.NotEqual(0, second.Systemctl("start", second.Unit).Code);
+        Assert.Equal("failed", second.Show("ActiveState"));
+        Assert.Contains(second.Journal("-u", second.Unit),
+            l => l.Contains("cannot publish hostPort 18090/tcp: pod net-port1 uses it", StringComparison.Ordinal));
+        Assert.Empty(NetworkProbe.CacheEntriesOf("net-port2"));
+        Assert.False(File.Exists("/run/podunits/netns/net-port2"));
+        Assert.DoesNotContain("net-port2", PodHarness.Run("machinectl", "list", "--no-legend").Output, StringComparison.Ordinal);
+        // The first still serves on it.
+        Assert.Equal("first\n", NetworkProbe.FetchOnceListening("http://127.0.0.1:18090/"));
+    }
+
+    [Fact]
+    public void AfterTheExecutorIsKilledGcReleasesLeaseVethRulesAndPin()
+    {
+        using var pod = new PodHarness("net-kill", NetworkProbe.HttpdPod("net-kill", "killed", hostPort: 18091));
+        Assert.True(pod.Systemctl("start", pod.Unit).Code == 0, string.Join('\n', pod.Journal("-u", pod.Unit)));
+        string id = NetworkProbe.MachineId("net-kill");
+        string veth = NetworkProbe.HostVeth("net-kill");
+        PodHarness.Run("kill", "-KILL", pod.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") is "failed" or "inactive"), pod.Show("ActiveState"));
+
+        // A crash skips the executor's cleanup: the attachment is still there, pinned.
+        Assert.Single(NetworkProbe.LeasesOf(id));
+        Assert.Single(NetworkProbe.CacheEntriesOf("net-kill"));
+        Assert.True(File.Exists("/run/podunits/netns/net-kill"));
+        Assert.True(NetworkProbe.LinkExists(veth));
+        Assert.NotEmpty(NetworkProbe.RulesMentioning(id));
+
+        var gc = PodHarness.Run(Podunits, "gc");
+        Assert.True(gc.Code == 0, gc.Output);
+        Assert.Empty(NetworkProbe.LeasesOf(id));
+        Assert.Empty(NetworkProbe.CacheEntriesOf("net-kill"));
+        Assert.False(File.Exists("/run/podunits/netns/net-kill"));
+        Assert.False(NetworkProbe.LinkExists(veth));
+        Assert.Empty(NetworkProbe.RulesMentioning(id));
+    }
+
+    [Fact]
+    public void TheNextStartAfterACrashReleasesTheOldAttachmentFirst()
+    {
+        using var pod = new PodHarness("net-restart", NetworkProbe.HttpdPod("net-restart", "again"));
+        Assert.True(pod.Systemctl("start", pod.Unit).Code == 0, string.Join('\n', pod.Journal("-u", pod.Unit)));
+        string id = NetworkProbe.MachineId("net-restart");
+        string oldVeth = NetworkProbe.HostVeth("net-restart");
+        PodHarness.Run("kill", "-KILL", pod.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") is "failed" or "inactive"), pod.Show("ActiveState"));
+        pod.Systemctl("reset-failed", pod.Unit);
+
+        Assert.True(pod.Systemctl("start", pod.Unit).Code == 0, string.Join('\n', pod.Journal("-u", pod.Unit)));
+        Assert.Single(NetworkProbe.LeasesOf(id));
+        Assert.Single(NetworkProbe.CacheEntriesOf("net-restart"));
+        Assert.False(NetworkProbe.LinkExists(oldVeth));
+        Assert.Equal("again\n", NetworkProbe.FetchOnceListening($"http://{NetworkProbe.Ip("net-restart")}/"));
+    }
+
+    [Fact]
+    public void HostNetworkPodsKeepTheHostsNetwork()
+    {
+        using var pod = new PodHarness("net-host", PodHarness.BusyboxPod("net-host", "exec sleep 1000", extraSpecYaml: "  hostNetwork: true"));
+        Assert.True(pod.Systemctl("start", pod.Unit).Code == 0, string.Join('\n', pod.Journal("-u", pod.Unit)));
+        Assert.Null(NetworkProbe.State("net-host"));
+        Assert.False(File.Exists("/run/podunits/netns/net-host"));
+        var links = PodHarness.Run(Podunits, "enter", "net-host", "--", "ip", "-o", "link");
+        Assert.Equal(PodHarness.Run("ip", "-o", "link").Output.Split('\n').Length, links.Output.Split('\n').Length);
+    }
+}
