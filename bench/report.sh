@@ -83,6 +83,14 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
         d=$(median confinement "podunits: RuntimeDefault" "1M $call (CPU)"); n=$(median confinement "podunits: Unconfined" "1M $call (CPU)")
         r=$(ratio "$d" "$n"); echo "| RuntimeDefault seccomp costs at most 5% on 1,000,000 $call calls (RuntimeDefault/Unconfined) | $r | $(verdict "$r" 1.05 le) |"
     done
+    p=$(median network "podunits: default network" "start to READY"); h=$(median network "podunits: hostNetwork" "start to READY")
+    d=$(median network "podman run" "start to READY"); n=$(median network "nspawn --network-veth" "start to READY")
+    r=$(ratio "$p" "$d"); echo "| start to READY on the default network (one hostPort) at most 0.5x podman's default network (podunits/podman) | $r | $(verdict "$r" 0.5 le) |"
+    r=$(ratio "$p" "$n"); echo "| the same no slower than systemd-nspawn --network-veth as a notify service (podunits/nspawn) | $r | $(verdict "$r" 1 le) |"
+    r=$(awk -v a="$p" -v b="$h" 'BEGIN { if (a == "" || b == "") print "n/a"; else printf "%+.1f ms", a - b }')
+    echo "| what the default network adds to a pod's start (default network minus hostNetwork; not a goal, shown for honesty) | $r | - |"
+    t=$(median network "podunits: pod IP" "TCP throughput host to pod"); tn=$(median network "nspawn --network-veth" "TCP throughput host to pod")
+    r=$(ratio "$t" "$tn"); echo "| TCP throughput host to pod within 10% of nspawn's veth (podunits/nspawn) | $r | $(verdict "$r" 0.9 ge) |"
     echo
     echo "Charts: [start latency](benchmarks-start.svg), [log throughput](benchmarks-logs.svg)."
     echo

@@ -6,7 +6,7 @@
 # security section (issue 16's escape probe under podman and PodUnits) runs in a sandbox of
 # its own and writes docs/security.md instead.
 #
-#   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions confinement security
+#   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions confinement network security
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs=15
@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
         *) sections+=("$1"); shift;;
     esac
 done
-[ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions confinement security)
+[ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions confinement network security)
 timed=()      # sections that feed docs/benchmarks.md
 security=""
 for s in "${sections[@]}"; do if [ "$s" = security ]; then security=1; else timed+=("$s"); fi; done
@@ -26,7 +26,8 @@ wants() { local s; for s in "${timed[@]}"; do [ "$s" = "$1" ] && return 0; done;
 [ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 2; }
 
 need=()
-for pkg in systemd-container busybox-static dbus iproute2 podman crun conmon skopeo docker-registry hyperfine libsystemd-dev gcc libc6-dev; do
+for pkg in systemd-container busybox-static dbus iproute2 podman crun conmon skopeo docker-registry hyperfine libsystemd-dev gcc libc6-dev \
+    containernetworking-plugins iptables iperf3 curl jq; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -19,6 +19,7 @@ apiVersion: v1
 kind: Pod
 metadata: {name: $1}
 spec:
+  hostNetwork: true
   restartPolicy: Never
   volumes: [{name: out, hostPath: {path: $out}}]
   containers:

@@ -37,6 +37,7 @@ apiVersion: v1
 kind: Pod
 metadata: {name: $1}
 spec:
+  hostNetwork: true
   restartPolicy: Never
   containers:
   - {name: seq, image: "dir:$rootfs", command: ["/bin/seq", "1", "$lines"]}

@@ -18,6 +18,7 @@ apiVersion: v1
 kind: Pod
 metadata: {name: benchmem}
 spec:
+  hostNetwork: true
   containers:
   - {name: main, image: "dir:$rootfs", command: ["/bin/sleep", "infinity"]}
 YAML

@@ -13,6 +13,7 @@ apiVersion: v1
 kind: Pod
 metadata: {name: scale$i}
 spec:
+  hostNetwork: true
   containers:
   - {name: main, image: "dir:$rootfs", command: ["/bin/sleep", "infinity"]}
 YAML

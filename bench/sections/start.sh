@@ -12,6 +12,7 @@ apiVersion: v1
 kind: Pod
 metadata: {name: benchtrue}
 spec:
+  hostNetwork: true
   restartPolicy: Never
   containers:
   - {name: main, image: "dir:$rootfs", command: ["/bin/true"]}
@@ -21,6 +22,7 @@ apiVersion: v1
 kind: Pod
 metadata: {name: benchidle}
 spec:
+  hostNetwork: true
   containers:
   - {name: main, image: "dir:$rootfs", command: ["/bin/sleep", "infinity"]}
 YAML

@@ -48,7 +48,7 @@ _podunits() {
         logs) options+=" --follow --container --lines";;
         enter) options+=" --container --tty --no-tty --privileged";;
         update) options+=" --container --memory --cpu";;
-        run) options+=" --interactive";;
+        run) options+=" --interactive --net --port";;
         validate) options+=" --ignore-file-name";;
         generate) options+=" --dir";;
         image) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "fetch import list rm" -- "$cur")); return; }

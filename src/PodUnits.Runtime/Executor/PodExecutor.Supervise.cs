@@ -58,6 +58,11 @@ public sealed partial class PodExecutor
                         _eventLog?.Stopped();
                     }
                     finishing |= words[0] == "finishing";
+                    if (finishing)
+                    {
+                        // Every container is gone: nothing uses the network any more.
+                        _detaching ??= DetachNetworkAsync();
+                    }
                     // Every container is gone and its output forwarded: the machine can go
                     // while the pod's journald writes its last lines (it would otherwise be
                     // the last step of a stop).
@@ -201,7 +206,7 @@ public sealed partial class PodExecutor
         }
         // CNI DEL runs while the output is drained and the machine goes: its plugins take
         // tens of milliseconds (iptables), which would otherwise add to every stop.
-        Task detaching = DetachNetworkAsync();
+        Task detaching = _detaching ?? DetachNetworkAsync();
         foreach (LogForwarder f in _forwarders)
         {
             f.Join(TimeSpan.FromSeconds(10));

@@ -51,6 +51,8 @@ public sealed partial class PodExecutor : IDisposable
     private const string OutputEndedEvent = "output-ended";
     private int _stopSignalled;
     private Task? _unregistering;
+    /// <summary>CNI DEL, started as soon as every container is gone.</summary>
+    private Task? _detaching;
     /// <summary>Lifecycle messages; set once the unit's log fields are known, before supervision.</summary>
     private PodEventLog? _eventLog;
 
@@ -90,10 +92,11 @@ public sealed partial class PodExecutor : IDisposable
     /// registered and scoped like any pod; its state is removed when it ends. The image is
     /// pulled only when the store lacks it (podman run's default, "missing").
     /// </summary>
-    public static async Task<int> RunInteractiveAsync(string image, IReadOnlyList<string> command)
+    public static async Task<int> RunInteractiveAsync(string image, IReadOnlyList<string> command, InteractiveNetwork? network = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(command);
+        network ??= InteractiveNetwork.Default;
         string name = $"interactive-{Environment.ProcessId}";
         var pod = new PodDefinition
         {
@@ -101,12 +104,15 @@ public sealed partial class PodExecutor : IDisposable
             SourcePath = "(podunits run --interactive)",
             TerminationGracePeriodSeconds = 2,
             RestartPolicy = RestartPolicy.Never,
+            HostNetwork = network.HostNetwork,
+            Network = network.Network is { } named ? new NetworkChoice(named, 0, 0) : null,
             Containers =
             [
                 new ContainerDefinition
                 {
                     Name = "main", Image = image, ImagePullPolicy = ImagePullPolicy.IfNotPresent,
                     Command = command.Count > 0 ? command : null,
+                    Ports = network.Ports,
                 },
             ],
         };

@@ -21,7 +21,13 @@ public static class NetworkPlanner
             return null;
         }
         string name = pod.Network?.Name ?? NetworkConfigs.DefaultNetwork;
-        string where = pod.Network is { } at ? $"{pod.SourcePath}:{at.Line}:{at.Column}" : $"pod {pod.Name}";
+        // Line 0: named on the command line (run --interactive --net), not in a file.
+        string where = pod.Network switch
+        {
+            { Line: 0 } named => $"--net {named.Name}",
+            { } at => $"{pod.SourcePath}:{at.Line}:{at.Column}",
+            null => $"pod {pod.Name}",
+        };
         CniConfigList list;
         try
         {

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.Network;
+
+/// <summary>`podunits run --interactive` on the default network, --net host and --port.</summary>
+public sealed class InteractiveNetworkTests
+{
+    private const string Podunits = "/usr/bin/podunits";
+
+    [Fact]
+    public void AnAdHocPodGetsTheDefaultNetworkAndHostKeepsTheHosts()
+    {
+        var own = PodHarness.Run(Podunits, "run", "-i", "busybox", "--", "ip", "-o", "-4", "addr", "show", "eth0");
+        Assert.True(own.Code == 0, own.Output);
+        Assert.Contains("inet 10.121.", own.Output, StringComparison.Ordinal);
+
+        var host = PodHarness.Run(Podunits, "run", "-i", "--net", "host", "busybox", "--", "ip", "-o", "link");
+        Assert.True(host.Code == 0, host.Output);
+        Assert.Equal(PodHarness.Run("ip", "-o", "link").Output.Split('\n').Length, host.Output.Split('\n').Length);
+    }
+
+    [Fact]
+    public void APublishedPortServesWhileTheAdHocPodRunsAndIsGoneAfter()
+    {
+        var info = new ProcessStartInfo(Podunits) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { "run", "-i", "-p", "127.0.0.1:18095:80", "busybox", "--", "sh", "-c",
+            "mkdir /w && echo ad-hoc > /w/index.html && exec httpd -f -p 80 -h /w" })
+        {
+            info.ArgumentList.Add(a);
+        }
+        using Process p = Process.Start(info)!;
+        string pod = $"interactive-{p.Id}";
+        try
+        {
+            Assert.Equal("ad-hoc\n", NetworkProbe.FetchOnceListening("http://127.0.0.1:18095/"));
+            Assert.Single(NetworkProbe.CacheEntriesOf(pod));
+        }
+        finally
+        {
+            PodHarness.Run("kill", "-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(p.WaitForExit(30_000));
+        }
+        Assert.Empty(NetworkProbe.CacheEntriesOf(pod));
+        Assert.False(File.Exists($"/run/podunits/netns/{pod}"));
+        Assert.Null(NetworkProbe.Fetch("http://127.0.0.1:18095/"));
+    }
+
+    [Theory]
+    [InlineData("8080", "podunits: --port: \"8080\": expected [HOSTIP:]HOSTPORT:CONTAINERPORT[/PROTO]")]
+    [InlineData("8080:80/icmp", "podunits: --port: \"8080:80/icmp\": the protocol must be tcp, udp or sctp")]
+    [InlineData("99999:80", "podunits: --port: \"99999:80\": \"99999\" is not a port number (1-65535)")]
+    public void ABadPortIsOneLineAndExitCode2(string port, string message)
+    {
+        var run = PodHarness.Run(Podunits, "run", "-i", "-p", port, "busybox", "--", "true");
+        Assert.Equal(2, run.Code);
+        Assert.Equal(message + "\n", run.Output);
+    }
+}
