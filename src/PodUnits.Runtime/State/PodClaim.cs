@@ -35,7 +35,7 @@ public sealed class PodClaim
         while (true)
         {
             int fd = Check.Io(LibcExtra.open(path, LibcExtra.O_RDWR | LibcExtra.O_CREAT | LibcExtra.O_CLOEXEC | LibcExtra.O_NOFOLLOW, 0x180), "open", path);
-            if (LibcExtra.flock(fd, LibcExtra.LOCK_EX | LibcExtra.LOCK_NB) != 0)
+            if (!TryLockExclusive(fd))
             {
                 int errno = Marshal.GetLastPInvokeError();
                 LibcExtra.close(fd);
@@ -53,6 +53,28 @@ public sealed class PodClaim
                 return new PodClaim(pod, fd);
             }
             LibcExtra.close(fd);
+        }
+    }
+
+    /// <summary>
+    /// LOCK_EX without waiting for a running pod, but with a few short retries: IsHeld (gc,
+    /// a port conflict's message) takes a shared lock for an instant to look, and a start at
+    /// that instant must not take it for a running pod. A real holder keeps the lock for
+    /// the pod's whole life.
+    /// </summary>
+    private static bool TryLockExclusive(int fd)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            if (LibcExtra.flock(fd, LibcExtra.LOCK_EX | LibcExtra.LOCK_NB) == 0)
+            {
+                return true;
+            }
+            if (Marshal.GetLastPInvokeError() != LibcExtra.EWOULDBLOCK || attempt == 4)
+            {
+                return false;
+            }
+            Thread.Sleep(10);
         }
     }
 
