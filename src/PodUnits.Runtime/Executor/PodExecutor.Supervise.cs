@@ -235,7 +235,9 @@ public sealed partial class PodExecutor
         {
             await Task.Run(_network.DetachAsync).ConfigureAwait(false);
         }
-        catch (PodUnitsException e)
+#pragma warning disable CA1031 // the pod has ended either way: say what is left, and go on with the cleanup
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             Log($"releasing the pod's network: {e.Message}; `podunits gc` will try again");
         }

@@ -50,9 +50,20 @@ public static class NetnsPins
         {
             return;
         }
-        // EINVAL: not a mount point (a crash between creating the file and mounting on it).
-        _ = LibcExtra.umount2(path, LibcExtra.MNT_DETACH);
-        File.Delete(path);
+        // Until EINVAL (no longer a mount point; also a crash between creating the file and
+        // mounting on it): a pin made before the directory had its own peer group may be
+        // stacked.
+        for (int i = 0; i < 8 && LibcExtra.umount2(path, LibcExtra.MNT_DETACH) == 0; i++)
+        {
+        }
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException e)
+        {
+            throw new PodUnitsException($"pod {pod}", $"cannot remove the pin of its network namespace {path}: {e.Message}", inner: e);
+        }
     }
 
     /// <summary>The pods that have a pin (running, or left by a crash).</summary>
@@ -90,6 +101,10 @@ public static class NetnsPins
             return;
         }
         Check.Io(LibcExtra.mount(Dir, Dir, null, LibcExtra.MS_BIND, null), "mount --bind", Dir);
+        // Private first: a bind of a directory in /run (shared on systemd hosts) joins /run's
+        // peer group, and every pin would then be mounted twice, once hidden under this
+        // mount, where unlinking the pin fails with EBUSY. Then shared, in a group of its own.
+        Check.Io(LibcExtra.mount(null, Dir, null, LibcExtra.MS_PRIVATE, null), "mount --make-private", Dir);
         Check.Io(LibcExtra.mount(null, Dir, null, LibcExtra.MS_SHARED, null), "mount --make-shared", Dir);
     }
 
