@@ -3,6 +3,7 @@ using PodUnits.IntegrationTests.Runtime;
 namespace PodUnits.IntegrationTests.Network;
 
 /// <summary>Pods on the default CNI network (bridge podunits0): addresses, ports, names, teardown.</summary>
+[Collection(HostWideGc.Name)]
 public sealed class PodNetworkTests
 {
     private const string Podunits = "/usr/bin/podunits";

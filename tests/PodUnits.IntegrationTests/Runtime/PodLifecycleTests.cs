@@ -1,6 +1,7 @@
 namespace PodUnits.IntegrationTests.Runtime;
 
 /// <summary>A pod started with systemctl: journal fields, machine, namespaces, scopes, stop.</summary>
+[Collection(HostWideGc.Name)]
 public sealed class PodLifecycleTests
 {
     [Fact]
