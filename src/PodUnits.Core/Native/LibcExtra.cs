@@ -5,6 +5,8 @@ namespace PodUnits.Core.Native;
 /// <summary>
 /// Linux calls that Tmds.LibC 0.5.0 lacks, kept next to it with their raw C names.
 /// Each returns the raw result; check it with <see cref="Check.Io(int, string, string?)"/>.
+/// Calls Tmds.LibC has are used from it (Tmds.Linux.LibC), their byte* strings made with
+/// <see cref="CString"/>.
 /// </summary>
 public static unsafe partial class LibcExtra
 {

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using PodUnits.Core.Errors;
+using PodUnits.Core.Native;
 using PodUnits.Images.Oci;
 using PodUnits.Images.References;
 using PodUnits.Images.Store;
 using PodUnits.Images.Unpack;
+using Tmds.Linux;
 
 namespace PodUnits.Images.Import;
 
@@ -151,11 +153,11 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
     {
         string? clean = SafePaths.Clean(relative);
         string path = dir + "/" + clean;
-        string? real = clean is null ? null : Native.ImagesLibc.realpath(path);
-        string? realDir = Native.ImagesLibc.realpath(dir);
+        string? real = clean is null ? null : LibcExtra.realpath(path);
+        string? realDir = LibcExtra.realpath(dir);
         if (real is null || realDir is null || !real.StartsWith(realDir + "/", StringComparison.Ordinal) || !File.Exists(real))
             throw new BadInputException($"import {dir}", $"'{relative}' is missing or outside the image");
-        if (SafePaths.TypeOf(real) != Native.ImagesLibc.S_IFREG)
+        if (SafePaths.TypeOf(real) != LibC.S_IFREG)
             throw new BadInputException($"import {dir}", $"'{relative}' is not a regular file");
         return real;
     }

@@ -1,5 +1,5 @@
 using PodUnits.Core.Native;
-using PodUnits.Images.Native;
+using Tmds.Linux;
 
 namespace PodUnits.Images.Store;
 
@@ -30,7 +30,7 @@ internal static class AtomicFile
 
     /// <summary>fsync(2) on a directory makes a rename in it durable.</summary>
     public static void SyncDirectory(string directory) =>
-        OnDirectory(directory, fd => ImagesLibc.CheckIo(ImagesLibc.fsync(fd), "fsync", directory));
+        OnDirectory(directory, fd => Check.Io(LibC.fsync(fd), "fsync", directory));
 
     /// <summary>
     /// syncfs(2) on the filesystem holding <paramref name="directory"/>: every file and
@@ -42,18 +42,24 @@ internal static class AtomicFile
     /// syncfs reports writeback errors of the filesystem (before, it returned 0 regardless).
     /// </summary>
     public static void SyncFilesystem(string directory) =>
-        OnDirectory(directory, fd => Check.Io(Tmds.Linux.LibC.syncfs(fd), "syncfs", directory));
+        OnDirectory(directory, fd => Check.Io(LibC.syncfs(fd), "syncfs", directory));
 
     private static void OnDirectory(string directory, Action<int> call)
     {
-        int fd = ImagesLibc.CheckIo(ImagesLibc.open(directory, ImagesLibc.O_RDONLY | ImagesLibc.O_DIRECTORY | ImagesLibc.O_CLOEXEC, 0), "open", directory);
+        int fd = OpenDirectory(directory);
         try
         {
             call(fd);
         }
         finally
         {
-            ImagesLibc.close(fd);
+            _ = LibC.close(fd);
         }
+    }
+
+    private static unsafe int OpenDirectory(string directory)
+    {
+        using var path = new CString(directory);
+        return Check.Io(LibC.open(path, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC), "open", directory);
     }
 }

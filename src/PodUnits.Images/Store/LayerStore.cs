@@ -1,5 +1,5 @@
 using PodUnits.Core.Errors;
-using PodUnits.Images.Native;
+using PodUnits.Core.Native;
 using PodUnits.Images.Unpack;
 
 namespace PodUnits.Images.Store;
@@ -51,7 +51,7 @@ internal sealed class LayerStore
         string final = PathOf(diffId);
         if (System.IO.Directory.Exists(final)) return [];
         string temp = $"{Directory}/.tmp-{Digests.Hex(diffId)}-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        ImagesLibc.CheckIo(ImagesLibc.mkdir(temp, 0x1ed), "mkdir", temp);
+        SafePaths.MakeDirectory(temp, LibcExtra.Mode0755);
         try
         {
             UnpackResult result;

@@ -1,4 +1,5 @@
-using PodUnits.Images.Native;
+using PodUnits.Core.Native;
+using Tmds.Linux;
 
 namespace PodUnits.Images.Store;
 
@@ -11,32 +12,45 @@ namespace PodUnits.Images.Store;
 /// </summary>
 public sealed class StoreLock : IDisposable
 {
-    private const int O_RDWR = 2, O_CREAT = 0x40;
     private int _fd;
 
     private StoreLock(int fd) => _fd = fd;
 
-    public static StoreLock Shared(string path) => Take(path, ImagesLibc.LOCK_SH);
+    public static StoreLock Shared(string path) => Take(path, LibcExtra.LOCK_SH);
 
-    public static StoreLock Exclusive(string path) => Take(path, ImagesLibc.LOCK_EX);
+    public static StoreLock Exclusive(string path) => Take(path, LibcExtra.LOCK_EX);
 
     private static StoreLock Take(string path, int operation)
     {
         // A raw descriptor: FileStream takes flock locks of its own to emulate FileShare.
-        int fd = ImagesLibc.CheckIo(ImagesLibc.open(path, O_RDWR | O_CREAT | ImagesLibc.O_CLOEXEC, 0x1a4), "open", path);
-        while (ImagesLibc.flock(fd, operation) == -1)
+        int fd = Open(path);
+        try
         {
-            int errno = ImagesLibc.Errno;
-            if (errno == ImagesLibc.EINTR) continue;
-            ImagesLibc.close(fd);
-            throw new PodUnits.Core.Errors.NativeCallException("flock", errno, path);
+            int result;
+            do
+            {
+                result = LibcExtra.flock(fd, operation);
+            }
+            while (result == -1 && LibC.errno == LibC.EINTR);
+            Check.Io(result, "flock", path);
+        }
+        catch
+        {
+            _ = LibC.close(fd);
+            throw;
         }
         return new StoreLock(fd);
+    }
+
+    private static unsafe int Open(string path)
+    {
+        using var p = new CString(path);
+        return Check.Io(LibC.open(p, LibC.O_RDWR | LibC.O_CREAT | LibC.O_CLOEXEC, LibcExtra.Mode0644), "open", path);
     }
 
     public void Dispose()
     {
         int fd = Interlocked.Exchange(ref _fd, -1);
-        if (fd >= 0) ImagesLibc.close(fd);
+        if (fd >= 0) _ = LibC.close(fd);
     }
 }

@@ -1,5 +1,6 @@
 using System.Formats.Tar;
-using PodUnits.Images.Native;
+using PodUnits.Core.Native;
+using Tmds.Linux;
 
 namespace PodUnits.Images.Unpack;
 
@@ -53,16 +54,16 @@ internal static class ArchiveMembers
     /// resolves (realpath(3)) outside it. Dangling links lead nowhere and may stay.</summary>
     public static void CheckLinks(string root)
     {
-        string realRoot = ImagesLibc.realpath(root) ?? root;
+        string realRoot = LibcExtra.realpath(root) ?? root;
         var pending = new Stack<string>([root]);
         while (pending.TryPop(out string? dir))
         {
             foreach (string path in Directory.EnumerateFileSystemEntries(dir))
             {
-                int type = SafePaths.TypeOf(path);
-                if (type == ImagesLibc.S_IFDIR) pending.Push(path);
-                if (type != ImagesLibc.S_IFLNK) continue;
-                string? real = ImagesLibc.realpath(path);
+                mode_t type = SafePaths.TypeOf(path);
+                if (type == LibC.S_IFDIR) pending.Push(path);
+                if (type != LibC.S_IFLNK) continue;
+                string? real = LibcExtra.realpath(path);
                 if (real is not null && real != realRoot && !real.StartsWith(realRoot + "/", StringComparison.Ordinal))
                     throw SafePaths.Refuse(path[(root.Length + 1)..], $"it is a symlink that leads to '{real}', outside the archive");
             }

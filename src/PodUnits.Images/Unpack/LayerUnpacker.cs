@@ -1,7 +1,8 @@
 using System.Formats.Tar;
 using System.Text;
 using PodUnits.Core.Errors;
-using PodUnits.Images.Native;
+using PodUnits.Core.Native;
+using Tmds.Linux;
 
 namespace PodUnits.Images.Unpack;
 
@@ -41,10 +42,16 @@ public sealed class LayerUnpacker
 {
     private const long Reserve = 16L << 20;
     private const int NamedSkips = 3;
+    private const uint RootUid = 0;
+    /// <summary>makedev(0, 0): what mknod(2) gets for a FIFO, and overlayfs' whiteout device.</summary>
+    private const ulong DeviceZero = 0;
+    /// <summary>The trusted.overlay.opaque values read back ("y", "x") fit with room to spare.</summary>
+    private const int XattrValueMax = 16;
+    private const long NanosecondsPerMillisecond = TimeSpan.TicksPerMillisecond * TimeSpan.NanosecondsPerTick;
     private readonly Func<string, long> _freeBytes;
     private readonly bool _isRoot;
 
-    public LayerUnpacker() : this(DefaultFreeBytes, ImagesLibc.geteuid() == 0) { }
+    public LayerUnpacker() : this(DefaultFreeBytes, LibC.geteuid() == RootUid) { }
 
     /// <summary>For tests: a free-space probe and the privilege level to assume.</summary>
     internal LayerUnpacker(Func<string, long> freeBytes, bool isRoot)
@@ -103,7 +110,7 @@ public sealed class LayerUnpacker
         }
         // Directory times last: creating their children changed them.
         for (int i = state.Directories.Count - 1; i >= 0; i--)
-            ImagesLibc.CheckIo(ImagesLibc.set_times_nofollow(state.Directories[i].Path, state.Directories[i].MTime), "utimensat", state.Directories[i].Path);
+            SetTimes(state.Directories[i].Path, state.Directories[i].MTime);
         if (state.SkippedDevices.Count > 0) state.Notes.Add(DevicesNote(state.SkippedDevices));
         string diffId = tarStream.FinishDigest();
         return new UnpackResult(diffId, tarStream.BytesRead, state.Notes, state.SkippedDevices.Count);
@@ -126,10 +133,10 @@ public sealed class LayerUnpacker
         switch (entry.EntryType)
         {
             case TarEntryType.Directory:
-                if (SafePaths.TypeOf(path) != ImagesLibc.S_IFDIR)
+                if (SafePaths.TypeOf(path) != LibC.S_IFDIR)
                 {
                     SafePaths.Remove(path);
-                    ImagesLibc.CheckIo(ImagesLibc.mkdir(path, 0x1c0), "mkdir", path);
+                    SafePaths.MakeDirectory(path, LibcExtra.Mode0700);
                 }
                 state.Directories.Add((path, entry.ModificationTime));
                 return true;
@@ -141,7 +148,7 @@ public sealed class LayerUnpacker
                 return true;
             case TarEntryType.SymbolicLink:
                 SafePaths.Remove(path);
-                ImagesLibc.CheckIo(ImagesLibc.symlink(entry.LinkName, path), "symlink", path);
+                MakeSymlink(entry.LinkName, path);
                 return true;
             case TarEntryType.HardLink:
                 // A link to a device node that was skipped is a device node too.
@@ -154,7 +161,7 @@ public sealed class LayerUnpacker
                 return false;
             case TarEntryType.Fifo:
                 SafePaths.Remove(path);
-                ImagesLibc.CheckIo(ImagesLibc.mknod(path, (uint)ImagesLibc.S_IFIFO | 0x180, 0), "mknod", path);
+                Check.Io(MakeNode(path, LibC.S_IFIFO | LibcExtra.Mode0600), "mknod", path);
                 return true;
             default:
                 state.Notes.Add($"skipped {relative}: tar entry type {entry.EntryType} is not supported");
@@ -188,10 +195,24 @@ public sealed class LayerUnpacker
                 entry.DataStream.CopyTo(file, 1 << 17);
             }
         }
-        catch (IOException e) when (e.HResult == ImagesLibc.ENOSPC || e.Message.Contains("No space left", StringComparison.Ordinal))
+        catch (IOException e) when (e.HResult == LibC.ENOSPC || e.Message.Contains("No space left", StringComparison.Ordinal))
         {
             throw new PodUnitsException($"writing {path}", "no space left on device", ExitCodes.RuntimeFailure, e);
         }
+    }
+
+    private static unsafe void MakeSymlink(string target, string path)
+    {
+        using var t = new CString(target);
+        using var p = new CString(path);
+        Check.Io(LibC.symlink(t, p), "symlink", path);
+    }
+
+    /// <summary>mknod(2) of a device-less node (a FIFO, or a 0/0 whiteout); the raw result.</summary>
+    private static unsafe int MakeNode(string path, mode_t mode)
+    {
+        using var p = new CString(path);
+        return LibC.mknod(p, mode, DeviceZero);
     }
 
     private static void MakeHardLink(string root, string path, TarEntry entry)
@@ -202,14 +223,21 @@ public sealed class LayerUnpacker
         (string targetParent, _) = SafePaths.Split(target);
         SafePaths.EnsureDirectories(root, targetParent, entry.Name, create: false);
         string targetPath = root + "/" + target;
-        int type = SafePaths.TypeOf(targetPath);
-        if (type == 0) throw SafePaths.Refuse(entry.Name, $"hardlink target '{entry.LinkName}' is not in the layer");
-        if (type == ImagesLibc.S_IFDIR) throw SafePaths.Refuse(entry.Name, $"hardlink target '{entry.LinkName}' is a directory");
+        mode_t type = SafePaths.TypeOf(targetPath);
+        if (type == SafePaths.Absent) throw SafePaths.Refuse(entry.Name, $"hardlink target '{entry.LinkName}' is not in the layer");
+        if (type == LibC.S_IFDIR) throw SafePaths.Refuse(entry.Name, $"hardlink target '{entry.LinkName}' is a directory");
         if (targetPath == path) return;
         SafePaths.Remove(path);
-        // link(2) does not follow a symlink given as the old path on Linux: a link to a
-        // symlink is a second symlink, never a link to what it points at.
-        ImagesLibc.CheckIo(ImagesLibc.link(targetPath, path), "link", path);
+        Link(targetPath, path);
+    }
+
+    /// <summary>link(2) does not follow a symlink given as the old path on Linux: a link to a
+    /// symlink is a second symlink, never a link to what it points at.</summary>
+    private static unsafe void Link(string targetPath, string path)
+    {
+        using var t = new CString(targetPath);
+        using var p = new CString(path);
+        Check.Io(LibC.link(t, p), "link", path);
     }
 
     private void ApplyWhiteout(string entryName, string parentPath, string name)
@@ -225,8 +253,12 @@ public sealed class LayerUnpacker
         string path = parentPath + "/" + hidden;
         SafePaths.Remove(path);
         // overlayfs' whiteout: a character device with device number 0/0 (Documentation/filesystems/overlayfs.rst).
-        if (!ForceXattrWhiteouts && ImagesLibc.mknod(path, (uint)ImagesLibc.S_IFCHR, 0) == 0) return;
-        if (!ForceXattrWhiteouts && ImagesLibc.Errno != ImagesLibc.EPERM) ImagesLibc.CheckIo(-1, "mknod", path);
+        if (!ForceXattrWhiteouts)
+        {
+            int result = MakeNode(path, LibC.S_IFCHR);
+            if (result == 0) return;
+            if (LibC.errno != LibC.EPERM) Check.Io(result, "mknod", path);
+        }
         using (new FileStream(path, FileMode.CreateNew, FileAccess.Write)) { }
         SetXattr(path, "trusted.overlay.whiteout", "y"u8);
         // "x" marks a directory holding xattr whiteouts; a fully opaque one ("y") stays so.
@@ -235,28 +267,26 @@ public sealed class LayerUnpacker
 
     private static unsafe string? GetXattr(string path, string name)
     {
-        byte* buffer = stackalloc byte[16];
-        nint n = ImagesLibc.lgetxattr(path, name, buffer, 16);
-        if (n >= 0) return Encoding.UTF8.GetString(buffer, (int)n);
-        if (ImagesLibc.Errno == ImagesLibc.ENODATA) return null;
-        ImagesLibc.CheckIo(-1, "lgetxattr " + name, path);
-        return null;
+        byte* buffer = stackalloc byte[XattrValueMax];
+        nint n = LibcExtra.lgetxattr(path, name, buffer, XattrValueMax);
+        if (n == -1 && LibC.errno == LibC.ENODATA) return null;
+        Check.Io(n, "lgetxattr " + name, path);
+        return Encoding.UTF8.GetString(buffer, (int)n);
     }
 
     /// <summary>Archive members get the modes blobs have, never the archive's own.</summary>
     private static void ApplyArchiveModes(string path, TarEntryType type)
     {
         if (type == TarEntryType.SymbolicLink) return;
-        uint mode = type == TarEntryType.Directory ? 0x1edu : 0x1a4u;
-        ImagesLibc.CheckIo(ImagesLibc.chmod(path, mode), "chmod", path);
+        ChangeMode(path, type == TarEntryType.Directory ? LibcExtra.Mode0755 : LibcExtra.Mode0644);
     }
 
     private void ApplyMetadata(string path, TarEntry entry)
     {
         bool isLink = entry.EntryType == TarEntryType.SymbolicLink;
-        if (_isRoot) ImagesLibc.CheckIo(ImagesLibc.lchown(path, entry.Uid, entry.Gid), "lchown", path);
+        if (_isRoot) ChangeOwner(path, entry.Uid, entry.Gid);
         // chmod after chown: chown clears setuid/setgid. Symlinks have no mode of their own.
-        if (!isLink) ImagesLibc.CheckIo(ImagesLibc.chmod(path, (uint)entry.Mode & 0xfff), "chmod", path);
+        if (!isLink) ChangeMode(path, (ushort)((uint)entry.Mode & LibcExtra.ALLPERMS));
         if (entry is PaxTarEntry pax)
         {
             foreach ((string key, string value) in pax.ExtendedAttributes)
@@ -273,20 +303,54 @@ public sealed class LayerUnpacker
             }
         }
         if (entry.EntryType != TarEntryType.Directory)
-            ImagesLibc.CheckIo(ImagesLibc.set_times_nofollow(path, entry.ModificationTime), "utimensat", path);
+            SetTimes(path, entry.ModificationTime);
     }
 
     private static unsafe void SetXattr(string path, string name, ReadOnlySpan<byte> value)
     {
         fixed (byte* p = value)
         {
-            ImagesLibc.CheckIo(ImagesLibc.lsetxattr(path, name, p, (nuint)value.Length, 0), "lsetxattr " + name, path);
+            Check.Io(LibcExtra.lsetxattr(path, name, p, (nuint)value.Length, 0), "lsetxattr " + name, path);
         }
     }
 
-    private static long DefaultFreeBytes(string path)
+    private static unsafe void ChangeMode(string path, mode_t mode)
     {
-        ImagesLibc.CheckIo(ImagesLibc.statvfs_available(path, out long bytes), "statvfs", path);
-        return bytes;
+        using var p = new CString(path);
+        Check.Io(LibC.chmod(p, mode), "chmod", path);
+    }
+
+    /// <summary>lchown(2): the owner of <paramref name="path"/> itself, never a symlink's target.</summary>
+    private static unsafe void ChangeOwner(string path, int uid, int gid)
+    {
+        using var p = new CString(path);
+        Check.Io(LibC.lchown(p, unchecked((uint)uid), unchecked((uint)gid)), "lchown", path);
+    }
+
+    /// <summary>utimensat(2) with AT_SYMLINK_NOFOLLOW: atime and mtime of <paramref name="path"/>
+    /// itself, never a symlink's target, to the millisecond.</summary>
+    private static unsafe void SetTimes(string path, DateTimeOffset mtime)
+    {
+        long seconds = Math.DivRem(mtime.ToUnixTimeMilliseconds(), TimeSpan.MillisecondsPerSecond, out long milliseconds);
+        if (milliseconds < 0)
+        {
+            seconds--;
+            milliseconds += TimeSpan.MillisecondsPerSecond;
+        }
+        timespec* times = stackalloc timespec[2];
+        times[0].tv_sec = times[1].tv_sec = seconds;
+        times[0].tv_nsec = times[1].tv_nsec = (long_t)(milliseconds * NanosecondsPerMillisecond);
+        using var p = new CString(path);
+        Check.Io(LibC.utimensat(LibC.AT_FDCWD, p, times, LibC.AT_SYMLINK_NOFOLLOW), "utimensat", path);
+    }
+
+    /// <summary>statvfs(2): the bytes an unprivileged writer may still use on the filesystem
+    /// of <paramref name="path"/>.</summary>
+    private static unsafe long DefaultFreeBytes(string path)
+    {
+        using var p = new CString(path);
+        statvfs status;
+        Check.Io(LibC.statvfs(p, &status), "statvfs", path);
+        return (long)((ulong)status.f_bavail * (ulong)status.f_frsize);
     }
 }

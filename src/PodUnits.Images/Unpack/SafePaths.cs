@@ -1,5 +1,6 @@
 using PodUnits.Core.Errors;
-using PodUnits.Images.Native;
+using PodUnits.Core.Native;
+using Tmds.Linux;
 
 namespace PodUnits.Images.Unpack;
 
@@ -46,39 +47,55 @@ internal static class SafePaths
         foreach (string part in relativeDir.Split('/'))
         {
             path = path + "/" + part;
-            if (ImagesLibc.lstat_mode(path, out uint mode) != 0)
+            mode_t type = TypeOf(path);
+            if (type == Absent)
             {
-                int errno = ImagesLibc.Errno;
-                if (errno != ImagesLibc.ENOENT) throw new NativeCallException("lstat", errno, path);
                 if (!create) throw Refuse(entryName, $"'{relativeDir}' does not exist in the layer");
-                ImagesLibc.CheckIo(ImagesLibc.mkdir(path, 0x1ed), "mkdir", path);
+                MakeDirectory(path, LibcExtra.Mode0755);
                 continue;
             }
-            int type = (int)mode & ImagesLibc.S_IFMT;
-            if (type == ImagesLibc.S_IFLNK)
+            if (type == LibC.S_IFLNK)
                 throw Refuse(entryName, $"its parent '{RelativeTo(root, path)}' is a symlink; nothing is written through symlinks");
-            if (type != ImagesLibc.S_IFDIR)
+            if (type != LibC.S_IFDIR)
                 throw Refuse(entryName, $"its parent '{RelativeTo(root, path)}' is not a directory");
         }
     }
 
-    /// <summary>The file type bits of <paramref name="path"/> (not following a symlink), 0 if absent.</summary>
-    public static int TypeOf(string path)
+    /// <summary>What <see cref="TypeOf"/> says of a path where nothing is.</summary>
+    public static mode_t Absent => default;
+
+    /// <summary>The file type bits (S_IFMT) of <paramref name="path"/>, not following a
+    /// symlink; <see cref="Absent"/> if nothing is there.</summary>
+    public static unsafe mode_t TypeOf(string path)
     {
-        if (ImagesLibc.lstat_mode(path, out uint mode) == 0) return (int)mode & ImagesLibc.S_IFMT;
-        int errno = ImagesLibc.Errno;
-        if (errno == ImagesLibc.ENOENT) return 0;
-        throw new NativeCallException("lstat", errno, path);
+        using var p = new CString(path);
+        stat status;
+        int result = LibC.lstat(p, &status);
+        if (result == -1 && LibC.errno == LibC.ENOENT) return Absent;
+        Check.Io(result, "lstat", path);
+        return status.st_mode & LibC.S_IFMT;
+    }
+
+    /// <summary>mkdir(2) of <paramref name="path"/> with <paramref name="mode"/> (less the umask).</summary>
+    public static unsafe void MakeDirectory(string path, mode_t mode)
+    {
+        using var p = new CString(path);
+        Check.Io(LibC.mkdir(p, mode), "mkdir", path);
     }
 
     /// <summary>Removes whatever is at <paramref name="path"/> (a later entry replaces an
     /// earlier one, as tar does). Directory.Delete removes symlinks inside, never their targets.</summary>
-    public static void Remove(string path)
+    public static unsafe void Remove(string path)
     {
-        int type = TypeOf(path);
-        if (type == 0) return;
-        if (type == ImagesLibc.S_IFDIR) Directory.Delete(path, recursive: true);
-        else ImagesLibc.CheckIo(ImagesLibc.unlink(path), "unlink", path);
+        mode_t type = TypeOf(path);
+        if (type == Absent) return;
+        if (type == LibC.S_IFDIR)
+        {
+            Directory.Delete(path, recursive: true);
+            return;
+        }
+        using var p = new CString(path);
+        Check.Io(LibC.unlink(p), "unlink", path);
     }
 
     public static PodUnitsException Refuse(string entryName, string why) =>

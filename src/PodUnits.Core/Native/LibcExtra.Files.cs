@@ -1,0 +1,50 @@
+using System.Runtime.InteropServices;
+
+namespace PodUnits.Core.Native;
+
+#pragma warning disable CA1401 // raw libc calls are the public surface of LibcExtra, as in Tmds.LibC
+
+// Files and directories: extended attributes of a path itself, never a symlink's target
+// (lsetxattr(2), lgetxattr(2)), and realpath(3). The other file calls (lstat, mkdir, mknod,
+// link, symlink, unlink, chmod, lchown, utimensat, statvfs, open, fsync) are Tmds.LibC's;
+// give them their byte* paths with CString.
+public static unsafe partial class LibcExtra
+{
+    /// <summary>Permission modes by their octal spelling (C# has no octal literals). Tmds.LibC
+    /// has the single bits (S_IRWXU...); these are the combinations files are created with.</summary>
+    public const ushort Mode0600 = 0x180;
+    public const ushort Mode0644 = 0x1a4;
+    public const ushort Mode0700 = 0x1c0;
+    public const ushort Mode0755 = 0x1ed;
+
+    /// <summary>07777: the permission bits with setuid, setgid and sticky, all chmod(2) sets.</summary>
+    public const ushort ALLPERMS = 0xfff;
+
+    [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int lsetxattr(string path, string name, byte* value, nuint size, int flags);
+
+    [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint lgetxattr(string path, string name, byte* value, nuint size);
+
+    [LibraryImport(Libc, EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial byte* realpath_raw(string path, byte* resolved);
+
+    /// <summary>realpath(3): the path with every symlink on the way resolved, or null if it
+    /// cannot be resolved (it does not exist, errno says why).</summary>
+    public static string? realpath(string path)
+    {
+        byte* resolved = realpath_raw(path, null);
+        if (resolved == null)
+        {
+            return null;
+        }
+        try
+        {
+            return Marshal.PtrToStringUTF8((nint)resolved);
+        }
+        finally
+        {
+            NativeMemory.Free(resolved); // realpath malloc'ed it; NativeMemory.Free is free(3)
+        }
+    }
+}
