@@ -124,6 +124,25 @@ public sealed class PodNetworkTests
     }
 
     [Fact]
+    public async Task CniCheckPassesWhileAttachedAndNamesThePluginOnceTheInterfaceIsGone()
+    {
+        using var pod = new PodHarness("net-check", PodHarness.BusyboxPod("net-check", "exec sleep 1000"));
+        Assert.True(pod.Systemctl("start", pod.Unit).Code == 0, string.Join('\n', pod.Journal("-u", pod.Unit)));
+        var cni = PodUnits.Runtime.Network.Cni.CniRuntime.Default;
+        var entry = Assert.Single(cni.Cache.ReadAll(), e => e.Pod == "net-check");
+        await cni.CheckAsync(entry, "/run/podunits/netns/net-check", CancellationToken.None);
+
+        var del = PodHarness.Run("nsenter", "--net=/run/podunits/netns/net-check", "ip", "link", "del", "eth0");
+        Assert.True(del.Code == 0, del.Output);
+        var e = await Assert.ThrowsAsync<PodUnits.Core.Errors.PodUnitsException>(
+            () => cni.CheckAsync(entry, "/run/podunits/netns/net-check", CancellationToken.None));
+        Assert.Contains("plugin bridge: CHECK failed", e.Message, StringComparison.Ordinal);
+        // DEL copes with the missing interface: the stop still releases everything.
+        Assert.True(pod.Systemctl("stop", pod.Unit).Code == 0);
+        Assert.Empty(NetworkProbe.CacheEntriesOf("net-check"));
+    }
+
+    [Fact]
     public void HostNetworkPodsKeepTheHostsNetwork()
     {
         using var pod = new PodHarness("net-host", PodHarness.BusyboxPod("net-host", "exec sleep 1000", extraSpecYaml: "  hostNetwork: true"));
