@@ -168,7 +168,7 @@ public sealed class ExecProcess : IDisposable
     /// <summary>The pseudo-terminal's master when a tty was asked for; the caller closes it.</summary>
     public int? PtyMaster { get; internal set; }
 
-    public void Kill(int signal = 9) => LibcExtra.kill(Pid, signal);
+    public void Kill(int signal = LibcExtra.SIGKILL) => LibcExtra.kill(Pid, signal);
 
     /// <summary>Passes these signals on to the command instead of ending this process by them
     /// (the command runs in a session of its own, so a terminal's keys do not reach it).</summary>

@@ -201,7 +201,7 @@ public sealed partial class PodExecutor
         if (_initPid > 0 && LibcExtra.waitpid(_initPid, out _, LibcExtra.WNOHANG) == 0)
         {
             // Failed start: the pod init is still there. Killing PID 1 of the pod kills the pod.
-            LibcExtra.kill(_initPid, 9);
+            LibcExtra.kill(_initPid, LibcExtra.SIGKILL);
             LibcExtra.waitpid(_initPid, out _, 0);
         }
         // CNI DEL runs while the output is drained and the machine goes: its plugins take

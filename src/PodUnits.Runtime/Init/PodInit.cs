@@ -239,7 +239,7 @@ public sealed class PodInit : IDisposable
             _syncFds.Clear();
             foreach (int pid in _running.Keys)
             {
-                LibcExtra.kill(pid, 15);
+                LibcExtra.kill(pid, LibcExtra.SIGTERM);
             }
             while (_running.Count > 0 && DateTime.UtcNow < deadline)
             {
@@ -269,7 +269,7 @@ public sealed class PodInit : IDisposable
             }
             if (_journaldPid > 0)
             {
-                LibcExtra.kill(_journaldPid, 15);
+                LibcExtra.kill(_journaldPid, LibcExtra.SIGTERM);
                 DateTime journaldDeadline = DateTime.UtcNow.AddSeconds(3);
                 while (!_journaldExited && DateTime.UtcNow < journaldDeadline)
                 {
@@ -277,10 +277,9 @@ public sealed class PodInit : IDisposable
                 }
             }
         }
-        LibcExtra.kill(-1, 9);
-        int result = _reboot ? RebootExitCode : code == 0 ? PodExitCode() : code;
-        _control.Send($"exiting {result}");
-        return result;
+        LibcExtra.kill(-1, LibcExtra.SIGKILL);
+        // No message for the executor: it learns the status by reaping this process.
+        return _reboot ? RebootExitCode : code == 0 ? PodExitCode() : code;
     }
 
     /// <summary>As PID 1 every orphan of the pod becomes our child: wait for any child.</summary>

@@ -65,7 +65,7 @@ internal static class PodJournald
             if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) &&
                 pid != 1 && pid != journaldPid)
             {
-                LibcExtra.kill(pid, 9);
+                LibcExtra.kill(pid, LibcExtra.SIGKILL);
             }
         }
     }
