@@ -35,11 +35,17 @@ public static class PodGenerator
                 log.Error($"{file}: {one.Failure}; pod@{name}.service not generated");
                 continue;
             }
+            // Warnings too (a field that only steers a cluster, a repeated env name), as
+            // Quadlet reports its own: the boot log is where an administrator looks.
             foreach (Diagnostic diagnostic in one.Result!.Diagnostics)
             {
                 if (diagnostic.Severity == Severity.Error)
                 {
                     log.Error(diagnostic.ToString());
+                }
+                else
+                {
+                    log.Warning(diagnostic.ToString());
                 }
             }
             if (one.Settings is null)
