@@ -74,7 +74,7 @@ public sealed partial class PodExecutor : IDisposable
         ArgumentNullException.ThrowIfNull(nameOrFile);
         string path = nameOrFile.Contains('/', StringComparison.Ordinal) || nameOrFile.EndsWith(".yaml", StringComparison.Ordinal)
             ? nameOrFile
-            : PodPaths.FindDefinition(nameOrFile)
+            : PodDefinitionSearchPath.Default.Find(nameOrFile)
                 ?? throw new BadInputException($"pod {nameOrFile}", $"no definition {nameOrFile}.yaml in {PodPaths.DefinitionDirsText}");
         if (!File.Exists(path))
         {

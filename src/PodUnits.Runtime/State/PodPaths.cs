@@ -3,8 +3,9 @@ namespace PodUnits.Runtime.State;
 /// <summary>Where a pod's files live (docs/design.md "Installed layout").</summary>
 public static class PodPaths
 {
-    public const string DefinitionDirsText = "/etc/podunits/pods, /run/podunits/pods, /usr/lib/podunits/pods";
-    public static readonly string[] DefinitionDirs = ["/etc/podunits/pods", "/run/podunits/pods", "/usr/lib/podunits/pods"];
+    /// <summary>The definition directories, for messages (the search itself is
+    /// PodDefinitionSearchPath's).</summary>
+    public static string DefinitionDirsText => string.Join(", ", Definitions.PodDefinitionSearchPath.DefaultRoots);
 
     /// <summary>Runtime state of running pods (plan, pid of the pod init). Not the definitions
     /// dir /run/podunits/pods, which holds runtime pod definitions.</summary>
@@ -42,21 +43,4 @@ public static class PodPaths
         stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
     }
     public static string StateDir(string pod) => $"{StateRoot}/{pod}";
-
-    /// <summary>The first NAME.yaml or NAME.yml in the search path, or null.</summary>
-    public static string? FindDefinition(string pod)
-    {
-        foreach (string dir in DefinitionDirs)
-        {
-            foreach (string ext in new[] { ".yaml", ".yml" })
-            {
-                string path = $"{dir}/{pod}{ext}";
-                if (File.Exists(path))
-                {
-                    return path;
-                }
-            }
-        }
-        return null;
-    }
 }
