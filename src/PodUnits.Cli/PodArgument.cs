@@ -17,5 +17,5 @@ internal static class PodArgument
         return why is null ? name : throw new BadInputException($"pod name \"{name}\"", why);
     }
 
-    public static string UnitName(string pod) => $"pod@{pod}.service";
+    public static string UnitName(string pod) => Core.Naming.PodUnitNames.Service(pod);
 }

@@ -30,7 +30,7 @@ public sealed class GeneratorOutput
         _directory = directory;
     }
 
-    public static string UnitName(string podName) => $"pod@{podName}.service";
+    public static string UnitName(string podName) => Core.Naming.PodUnitNames.Service(podName);
 
     public void Write(PodUnitSettings settings)
     {

@@ -51,5 +51,5 @@ public static class PodUnitSettingsMapper
     private static bool NeedsNetwork(PodDefinition pod) =>
         pod.HostNetwork || pod.AllContainers.Any(c =>
             c.Ports.Count > 0 ||
-            (!c.Image.StartsWith("dir:", StringComparison.Ordinal) && c.ImagePullPolicy != ImagePullPolicy.Never));
+            (!ImageReferences.IsDirectory(c.Image) && c.ImagePullPolicy != ImagePullPolicy.Never));
 }

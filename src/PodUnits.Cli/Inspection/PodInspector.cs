@@ -52,7 +52,7 @@ internal sealed class PodInspector(SystemdManager systemd)
             definition = loaded.Pod;
             error = loaded.Diagnostics.FirstOrDefault(d => d.Severity == Severity.Error)?.ToString();
         }
-        string unit = $"pod@{name}.service";
+        string unit = Core.Naming.PodUnitNames.Service(name);
         UnitStatus? status = await systemd.GetUnitStatusAsync(unit).ConfigureAwait(false);
         MachineReport? machine = await MachineAsync(name).ConfigureAwait(false);
         var containers = new List<ContainerReport>();

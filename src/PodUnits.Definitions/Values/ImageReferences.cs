@@ -3,6 +3,11 @@ namespace PodUnits.Definitions;
 /// <summary>What the definitions layer needs to know about an image reference.</summary>
 public static class ImageReferences
 {
+    /// <summary>`image: dir:/abs/path` runs a root filesystem directory, not a store image.</summary>
+    public const string DirectoryScheme = "dir:";
+
+    public static bool IsDirectory(string image) => image.StartsWith(DirectoryScheme, StringComparison.Ordinal);
+
     /// <summary>Kubernetes' default imagePullPolicy: Always when the tag is ":latest" or absent
     /// (and there is no digest), IfNotPresent otherwise.</summary>
     public static ImagePullPolicy DefaultPullPolicy(string image)

@@ -23,7 +23,7 @@ namespace PodUnits.Runtime.Executor;
 /// with an error (denied, not found, bad digest) still fails the start.</remarks>
 public static class ContainerImages
 {
-    public const string DirectoryScheme = "dir:";
+    public const string DirectoryScheme = ImageReferences.DirectoryScheme;
 
     /// <summary>The store references a pod pins (everything but <c>dir:</c> images).</summary>
     public static IReadOnlyList<string> StoreReferences(PodDefinition pod)

@@ -1,0 +1,10 @@
+namespace PodUnits.Core.Naming;
+
+/// <summary>
+/// The unit that runs a pod: pod@NAME.service (docs/design.md). A valid pod name
+/// (<see cref="ResourceNames"/>) needs no escaping in it. The one place this name is formed.
+/// </summary>
+public static class PodUnitNames
+{
+    public static string Service(string pod) => $"pod@{pod}.service";
+}
