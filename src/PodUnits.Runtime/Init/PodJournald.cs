@@ -13,7 +13,7 @@ namespace PodUnits.Runtime.Init;
 internal static class PodJournald
 {
     private static readonly string[] Candidates = ["/lib/systemd/systemd-journald", "/usr/lib/systemd/systemd-journald"];
-    public const string StreamSocket = "/run/systemd/journal/stdout";
+    public const string StreamSocket = Journal.JournalStream.DefaultSocketPath;
 
     /// <summary>Starts journald; returns its PID, or 0 when there is no journald binary (then
     /// only the host journal has the lines). It is not waited for: the containers start
