@@ -15,13 +15,10 @@ public static class NetworkNames
     /// <summary>Why <paramref name="name"/> is not a valid network name, or null when it is.</summary>
     public static string? Explain(string? name)
     {
-        if (string.IsNullOrEmpty(name))
+        string? lengthProblem = NameLength.Explain(name, MaxLength);
+        if (lengthProblem is not null || name is null)
         {
-            return "must not be empty";
-        }
-        if (name.Length > MaxLength)
-        {
-            return $"must be at most {MaxLength} characters (has {name.Length})";
+            return lengthProblem;
         }
         if (!char.IsAsciiLetterOrDigit(name[0]))
         {
