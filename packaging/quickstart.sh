@@ -8,7 +8,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ "$(id -u)" = 0 ] || { echo "quickstart: run as root" >&2; exit 2; }
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends systemd-container busybox-static dbus iproute2 >/dev/null
+# containernetworking-plugins and iptables: the default pod network; libnss-mymachines: pod names on the host.
+apt-get install -y -qq --no-install-recommends systemd-container busybox-static dbus iproute2 \
+    containernetworking-plugins iptables libnss-mymachines >/dev/null
 packaging/install.sh
 
 demo='
