@@ -36,26 +36,24 @@ public sealed class PodNetwork : IDisposable
         return plan.Network is { } network ? new PodNetwork(plan, network, cni ?? CniRuntime.Default) : null;
     }
 
-    /// <summary>The ADD's result once attached.</summary>
-    public CniResult? Result { get; private set; }
-
     public async Task<CniResult> AttachAsync(int podInitPid, CancellationToken cancellationToken = default)
     {
         _ports = HostPortReservations.Reserve(_plan.Name, _network.PortMappings);
         await ReleaseLeftoversAsync(_cni, _plan.Name, cancellationToken).ConfigureAwait(false);
         string netns = NetnsPins.Pin(_plan.Name, podInitPid);
         CniConfigList list = CniConfigList.Parse(_network.ConfigPath, _network.ConfigText);
+        CniResult result;
         try
         {
-            Result = await _cni.AddAsync(_plan.Name, list, Attachment(netns), CapabilityArgs(), cancellationToken).ConfigureAwait(false);
+            result = await _cni.AddAsync(_plan.Name, list, Attachment(netns), CapabilityArgs(), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             NetnsPins.Unpin(_plan.Name); // the ADD undid itself
             throw;
         }
-        PodPaths.WritePrivateFile($"{PodPaths.RuntimeDir(_plan.Name)}/{StateFile}", StateJson(_network.Name, Result, _network.PortMappings));
-        return Result;
+        PodPaths.WritePrivateFile($"{PodPaths.RuntimeDir(_plan.Name)}/{StateFile}", StateJson(_network.Name, result, _network.PortMappings));
+        return result;
     }
 
     /// <summary>CNI DEL, then the pin and the ports; safe to call when never attached.</summary>
