@@ -10,6 +10,10 @@ public sealed record LoadOptions
     /// their pod name (e.g. Kubernetes documentation examples); then metadata.name wins.</summary>
     public bool RequireNameMatchesFile { get; init; } = true;
 
+    /// <summary>Where standalone ConfigMaps and Secrets are looked for, in order:
+    /// ROOT/configmaps/NAME.yaml and ROOT/secrets/NAME.yaml (tests point it elsewhere).</summary>
+    public IReadOnlyList<string> ObjectRoots { get; init; } = Parsing.ConfigObjectCatalog.DefaultRoots;
+
     /// <summary>Files larger than this are refused before parsing (a pod definition is a few KiB).</summary>
     public long MaxFileBytes { get; init; } = 1024 * 1024;
 }

@@ -45,13 +45,61 @@ public static class PodDefinitionLoader
         {
             return Fail(path, $"is too large for a pod definition ({text.Length} characters; at most {options.MaxFileBytes})");
         }
-        YNode? root = YamlTreeReader.Read(text, out IReadOnlyList<YamlProblem> problems);
+        IReadOnlyList<YNode> documents = YamlTreeReader.ReadAll(text, out IReadOnlyList<YamlProblem> problems);
         foreach (YamlProblem p in problems)
         {
             ctx.Error(p.Line, p.Column, p.Message);
         }
-        PodDefinition? pod = root is null ? null : PodMapper.Map(root, ctx, path, PodNameFromPath(path), options);
-        return new LoadResult(ctx.HasErrors ? null : pod, ctx.Sorted());
+        var catalog = new ConfigObjectCatalog(options.ObjectRoots, options.MaxFileBytes);
+        YNode? podDocument = PodDocument(documents, ctx, catalog);
+        PodDefinition? pod = podDocument is null ? null : PodMapper.Map(podDocument, ctx, path, PodNameFromPath(path), options, catalog);
+        IReadOnlyList<Diagnostic> diagnostics = [.. ctx.Sorted(), .. catalog.ForeignDiagnostics];
+        bool valid = !ctx.HasErrors && !catalog.ForeignDiagnostics.Any(d => d.IsError);
+        return new LoadResult(valid ? pod : null, diagnostics);
+    }
+
+    /// <summary>
+    /// A definition file holds one Pod and, as `podman kube play` accepts, any ConfigMaps and
+    /// Secrets it uses, as further YAML documents in any order. They go into the catalog
+    /// before the pod is mapped, so references to them are checked.
+    /// </summary>
+    private static YNode? PodDocument(IReadOnlyList<YNode> documents, ParseContext ctx, ConfigObjectCatalog catalog)
+    {
+        YNode? pod = null;
+        foreach (YNode document in documents)
+        {
+            string? kind = ConfigObjectCatalog.DocumentKind(document);
+            if (kind is "Pod" || documents.Count == 1)
+            {
+                if (pod is not null)
+                {
+                    ctx.Error(document, $"a second Pod in one file (the first is at line {pod.Line}); a definition file holds one Pod");
+                    continue;
+                }
+                pod = document; // the mapper reports a missing or wrong kind
+            }
+            else if (kind is not null && ConfigObjectMapper.KindOf(kind) is ConfigObjectKind objectKind)
+            {
+                if (ConfigObjectMapper.Map(document, objectKind, ctx, nameFromFile: null) is ConfigObject o && !catalog.AddFromPodFile(o))
+                {
+                    ctx.Error(document, $"{o.Describe()} is defined twice in this file");
+                }
+            }
+            else if (kind is "PersistentVolumeClaim")
+            {
+                ctx.Error(document, "kind: PersistentVolumeClaim is not supported yet");
+            }
+            else
+            {
+                ctx.Error(document, (kind is null ? "this document has no kind" : $"kind: \"{kind}\" cannot be in a pod definition file") +
+                    "; a definition file holds one Pod and the ConfigMaps and Secrets it uses");
+            }
+        }
+        if (pod is null && documents.Count > 0 && !ctx.HasErrors)
+        {
+            ctx.Error(documents[0], "no Pod in this file; a definition file holds one Pod (kind: Pod) and the ConfigMaps and Secrets it uses");
+        }
+        return pod;
     }
 
     /// <summary>The pod name a file stands for: its name without .yaml or .yml.</summary>

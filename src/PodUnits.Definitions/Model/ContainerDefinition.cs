@@ -22,10 +22,17 @@ public sealed record ContainerDefinition
 
     /// <summary>In file order; a later duplicate name overrides an earlier one.</summary>
     public IReadOnlyList<EnvVar> Env { get; init; } = [];
+
+    /// <summary>envFrom: applied before env, in order; env entries override them.</summary>
+    public IReadOnlyList<EnvFromSource> EnvFrom { get; init; } = [];
     public string? WorkingDir { get; init; }
     public IReadOnlyList<ContainerPort> Ports { get; init; } = [];
     public IReadOnlyList<VolumeMount> VolumeMounts { get; init; } = [];
     public ResourceLimits Limits { get; init; } = ResourceLimits.None;
+
+    /// <summary>resources.requests: not enforced (a scheduling hint), but the downward API
+    /// can show them.</summary>
+    public ResourceLimits Requests { get; init; } = ResourceLimits.None;
     public ContainerSecurityContext? SecurityContext { get; init; }
     public Probe? ReadinessProbe { get; init; }
 }

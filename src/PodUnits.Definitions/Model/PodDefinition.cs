@@ -30,6 +30,18 @@ public sealed record PodDefinition
     /// <summary>Annotation podunits.io/autostart: "true": the generator makes pod@NAME start at boot.</summary>
     public bool Autostart { get; init; }
 
+    /// <summary>metadata.namespace: ignored by PodUnits except as the downward API's
+    /// metadata.namespace ("default" when absent, as the API server defaults it).</summary>
+    public string Namespace { get; init; } = "default";
+
+    /// <summary>spec.serviceAccountName as written (PodUnits mounts no token); the downward
+    /// API shows it, "default" when absent.</summary>
+    public string ServiceAccountName { get; init; } = "default";
+
+    /// <summary>The ConfigMaps and Secrets the pod refers to that exist, by kind and name,
+    /// resolved while loading (<see cref="Parsing.ConfigObjectCatalog"/>).</summary>
+    public IReadOnlyDictionary<(ConfigObjectKind Kind, string Name), ConfigObject> ConfigObjects { get; init; } = NoObjects;
+
     /// <summary>The file it was loaded from (as given to the loader).</summary>
     public required string SourcePath { get; init; }
 
@@ -40,4 +52,11 @@ public sealed record PodDefinition
     public IEnumerable<ContainerDefinition> AllContainers => InitContainers.Concat(Containers);
 
     internal static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
+
+    private static readonly IReadOnlyDictionary<(ConfigObjectKind, string), ConfigObject> NoObjects =
+        new Dictionary<(ConfigObjectKind, string), ConfigObject>();
+
+    /// <summary>The object <paramref name="kind"/>/<paramref name="name"/>, or null (an
+    /// optional reference to something absent).</summary>
+    public ConfigObject? FindObject(ConfigObjectKind kind, string name) => ConfigObjects.GetValueOrDefault((kind, name));
 }

@@ -36,13 +36,16 @@ public enum PortProtocol
 /// <summary>A network named by annotation, with where it was named (for errors found at start).</summary>
 public sealed record NetworkChoice(string Name, int Line, int Column);
 
-public sealed record EnvVar(string Name, string Value);
+/// <summary>env[]: a literal <paramref name="Value"/> (with $(VAR) expansion), or a value
+/// from <paramref name="From"/> (valueFrom, never expanded, as in Kubernetes).</summary>
+public sealed record EnvVar(string Name, string Value, EnvSource? From = null);
 
 /// <summary>A container port; <paramref name="HostPort"/> publishes it on the host (on
 /// <paramref name="HostIP"/>, or every address when null) through the pod's CNI network.</summary>
 public sealed record ContainerPort(int Number, PortProtocol Protocol, string? Name, int? HostPort = null, string? HostIP = null);
 
-public sealed record VolumeMount(string Name, string MountPath, bool ReadOnly);
+/// <summary>volumeMounts[]; <paramref name="SubPath"/> mounts one entry of the volume.</summary>
+public sealed record VolumeMount(string Name, string MountPath, bool ReadOnly, string? SubPath = null);
 
 public sealed record HostAlias(string Ip, IReadOnlyList<string> Hostnames);
 

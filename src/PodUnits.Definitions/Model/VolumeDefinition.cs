@@ -1,8 +1,9 @@
 namespace PodUnits.Definitions;
 
-/// <summary>spec.volumes[]: exactly one of <see cref="HostPath"/> or <see cref="EmptyDir"/>
-/// (a volume with no source is an emptyDir, as Kubernetes defaults it).</summary>
-public sealed record VolumeDefinition(string Name, HostPathVolume? HostPath, EmptyDirVolume? EmptyDir);
+/// <summary>spec.volumes[]: exactly one of <see cref="HostPath"/>, <see cref="EmptyDir"/> or
+/// <see cref="Projected"/> (configMap, secret, downwardAPI, projected); a volume with no
+/// source is an emptyDir, as Kubernetes defaults it.</summary>
+public sealed record VolumeDefinition(string Name, HostPathVolume? HostPath, EmptyDirVolume? EmptyDir, ProjectedVolume? Projected = null);
 
 /// <summary>hostPath.type as Kubernetes spells it; "" (no check) is <see cref="HostPathType.Unset"/>.</summary>
 public enum HostPathType

@@ -5,7 +5,8 @@ namespace PodUnits.Definitions.Parsing;
 
 /// <summary>Maps one entry of spec.containers or spec.initContainers.</summary>
 internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit,
-    HashSet<string> volumeNames, Dictionary<string, string> containerNames, HostPortClaims hostPorts)
+    HashSet<string> volumeNames, Dictionary<string, string> containerNames, HostPortClaims hostPorts,
+    ConfigObjectCatalog catalog, ICollection<string> allContainerNames)
 {
     private static readonly string[] PullPolicies = ["Always", "IfNotPresent", "Never"];
     private static readonly string[] Protocols = ["TCP", "UDP", "SCTP"];
@@ -39,6 +40,8 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
             ctx.Error(f.Value("workingDir")!, $"{f.PathOf("workingDir")}: must be an absolute path, found \"{workingDir}\"");
         }
         List<ContainerPort> ports = MapPorts(f);
+        var envSources = new EnvSourceMapper(ctx, catalog, name ?? "", allContainerNames);
+        (ResourceLimits limits, ResourceLimits requests) = ResourceMapper.Map(f, ctx);
         Probe? readiness = null;
         if (f.Value("readinessProbe") is YNode probe)
         {
@@ -58,11 +61,13 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
             ImagePullPolicy = pull,
             Command = f.StringList("command"),
             Args = f.StringList("args"),
-            Env = MapEnv(f),
+            Env = MapEnv(f, envSources),
+            EnvFrom = envSources.EnvFrom(f),
             WorkingDir = workingDir,
             Ports = ports,
             VolumeMounts = MapMounts(f),
-            Limits = ResourceMapper.Map(f, ctx),
+            Limits = limits,
+            Requests = requests,
             SecurityContext = SecurityMapper.Map(f, ctx),
             ReadinessProbe = readiness,
         };
@@ -80,7 +85,7 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
         }
     }
 
-    private List<EnvVar> MapEnv(Fields f)
+    private List<EnvVar> MapEnv(Fields f, EnvSourceMapper sources)
     {
         var result = new List<EnvVar>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -99,6 +104,14 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
             if (!seen.Add(name))
             {
                 ctx.Warning(e.Value("name")!, $"{p}.name: \"{name}\" is set more than once; the last value wins");
+            }
+            if (e.Has("valueFrom"))
+            {
+                if (sources.ValueFrom(e) is EnvSource from)
+                {
+                    result.Add(new EnvVar(name, "", from));
+                }
+                return;
             }
             result.Add(new EnvVar(name, e.String("value") ?? ""));
         });

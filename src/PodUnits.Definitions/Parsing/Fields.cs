@@ -26,6 +26,10 @@ internal sealed class Fields(ParseContext context, string path, YMapping node)
 
     public YNode? Ignored(string name) => ignored.GetValueOrDefault(name);
 
+    /// <summary>The mapping field <paramref name="name"/> checked against <paramref name="table"/>, or null.</summary>
+    public Fields? Child(string name, FieldTable table) =>
+        Value(name) is YNode value ? Context.Object(value, PathOf(name), table) : null;
+
     public bool Has(string name) => supported.ContainsKey(name);
 
     public void Missing(string name) =>
@@ -73,6 +77,34 @@ internal sealed class Fields(ParseContext context, string path, YMapping node)
             return null;
         }
         return n;
+    }
+
+    /// <summary>A file mode (defaultMode, mode): 0 to 0777. A plain number with a leading 0
+    /// is octal, as Kubernetes' YAML 1.1 decoder reads 0644; 0o644 and decimal (420) work too.</summary>
+    public int? Mode(string name)
+    {
+        if (Value(name) is not YNode value)
+        {
+            return null;
+        }
+        long mode = -1;
+        if (value is YScalar { IsPlain: true } s)
+        {
+            if (s.Value.Length > 1 && s.Value[0] == '0' && s.Value.All(c => c is >= '0' and <= '7'))
+            {
+                mode = Convert.ToInt64(s.Value, 8);
+            }
+            else if (!TryParseInteger(s.Value, out mode))
+            {
+                mode = -1;
+            }
+        }
+        if (mode is < 0 or > 511)
+        {
+            Context.Error(value, $"{PathOf(name)}: must be a file mode from 0 to 0777 (octal, e.g. 0644, or decimal, e.g. 420), found {ParseContext.Describe(value)}");
+            return null;
+        }
+        return (int)mode;
     }
 
     public bool? Boolean(string name)

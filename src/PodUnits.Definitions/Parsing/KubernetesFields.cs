@@ -11,9 +11,9 @@ namespace PodUnits.Definitions.Parsing;
 ///   enforced), terminationMessage*, resizePolicy, and imagePullSecrets (credentials come from
 ///   the auth file named in /etc/podunits/registries.yaml).
 /// - Not supported (error) is everything that would make the container behave differently from
-///   what its author expects if silently dropped: other probes, lifecycle hooks, envFrom,
-///   valueFrom, stdin/tty, host namespaces, sysctls, SELinux/AppArmor, fsGroup,
-///   runAsNonRoot, subPath, hostPort, runtimeClassName (selects a different isolation), etc.
+///   what its author expects if silently dropped: other probes, lifecycle hooks, stdin/tty,
+///   host namespaces, sysctls, SELinux/AppArmor, fsGroup, runAsNonRoot, subPathExpr,
+///   runtimeClassName (selects a different isolation), etc.
 /// </summary>
 internal static class KubernetesFields
 {
@@ -50,14 +50,28 @@ internal static class KubernetesFields
          "resources", "hostnameOverride"]);
 
     public static readonly FieldTable Container = new(
-        ["name", "image", "imagePullPolicy", "command", "args", "env", "workingDir", "ports",
+        ["name", "image", "imagePullPolicy", "command", "args", "env", "envFrom", "workingDir", "ports",
          "volumeMounts", "resources", "securityContext", "readinessProbe"],
         [("terminationMessagePath", Cluster), ("terminationMessagePolicy", Cluster),
          ("resizePolicy", Cluster)],
-        ["livenessProbe", "startupProbe", "lifecycle", "envFrom", "stdin", "stdinOnce", "tty",
+        ["livenessProbe", "startupProbe", "lifecycle", "stdin", "stdinOnce", "tty",
          "volumeDevices", "restartPolicy", "restartPolicyRules"]);
 
-    public static readonly FieldTable EnvVar = new(["name", "value"], null, ["valueFrom"]);
+    public static readonly FieldTable EnvVar = new(["name", "value", "valueFrom"]);
+
+    public static readonly FieldTable EnvVarSource = new(["configMapKeyRef", "secretKeyRef", "fieldRef", "resourceFieldRef"], null, ["fileKeyRef"]);
+
+    /// <summary>configMapKeyRef, secretKeyRef.</summary>
+    public static readonly FieldTable KeySelector = new(["name", "key", "optional"]);
+
+    public static readonly FieldTable FieldSelector = new(["fieldPath", "apiVersion"]);
+
+    public static readonly FieldTable ResourceFieldSelector = new(["containerName", "resource", "divisor"]);
+
+    public static readonly FieldTable EnvFromSource = new(["prefix", "configMapRef", "secretRef"]);
+
+    /// <summary>envFrom's configMapRef, secretRef.</summary>
+    public static readonly FieldTable ObjectReference = new(["name", "optional"]);
 
     public static readonly FieldTable Port = new(["containerPort", "protocol", "name", "hostPort", "hostIP"], null, []);
 
@@ -66,13 +80,40 @@ internal static class KubernetesFields
         ["subPath", "subPathExpr", "mountPropagation", "recursiveReadOnly"]);
 
     public static readonly FieldTable Volume = new(
-        ["name", "hostPath", "emptyDir"], null,
-        ["awsElasticBlockStore", "azureDisk", "azureFile", "cephfs", "cinder", "configMap", "csi",
-         "downwardAPI", "ephemeral", "fc", "flexVolume", "flocker", "gcePersistentDisk", "gitRepo",
+        ["name", "hostPath", "emptyDir", "configMap", "secret", "downwardAPI", "projected"], null,
+        ["awsElasticBlockStore", "azureDisk", "azureFile", "cephfs", "cinder", "csi",
+         "ephemeral", "fc", "flexVolume", "flocker", "gcePersistentDisk", "gitRepo",
          "glusterfs", "image", "iscsi", "nfs", "persistentVolumeClaim", "photonPersistentDisk",
-         "portworxVolume", "projected", "quobyte", "rbd", "scaleIO", "secret", "storageos",
-         "vsphereVolume"],
-        "(supported volume kinds: emptyDir, hostPath)");
+         "portworxVolume", "quobyte", "rbd", "scaleIO", "storageos", "vsphereVolume"],
+        "(supported volume kinds: emptyDir, hostPath, configMap, secret, downwardAPI, projected)");
+
+    public static readonly FieldTable ConfigMapVolume = new(["name", "items", "defaultMode", "optional"]);
+
+    public static readonly FieldTable SecretVolume = new(["secretName", "items", "defaultMode", "optional"]);
+
+    public static readonly FieldTable DownwardApiVolume = new(["items", "defaultMode"]);
+
+    public static readonly FieldTable ProjectedVolume = new(["sources", "defaultMode"]);
+
+    /// <summary>projected.sources[]; serviceAccountToken and the cluster-issued kinds are
+    /// accepted here only to be refused with the reason (VolumeProjections).</summary>
+    public static readonly FieldTable VolumeProjection = new(
+        ["configMap", "secret", "downwardAPI", "serviceAccountToken", "clusterTrustBundle", "podCertificate"]);
+
+    /// <summary>projected.sources[].configMap and .secret.</summary>
+    public static readonly FieldTable ObjectProjection = new(["name", "items", "optional"]);
+
+    public static readonly FieldTable DownwardApiProjection = new(["items"]);
+
+    public static readonly FieldTable KeyToPath = new(["key", "path", "mode"]);
+
+    public static readonly FieldTable DownwardApiFile = new(["path", "fieldRef", "resourceFieldRef", "mode"]);
+
+    /// <summary>A ConfigMap document (in the pod's file or /etc/podunits/configmaps).</summary>
+    public static readonly FieldTable ConfigMap = new(["apiVersion", "kind", "metadata", "data", "binaryData", "immutable"]);
+
+    /// <summary>A Secret document (in the pod's file or /etc/podunits/secrets).</summary>
+    public static readonly FieldTable Secret = new(["apiVersion", "kind", "metadata", "data", "stringData", "type", "immutable"]);
 
     public static readonly FieldTable HostPath = new(["path", "type"]);
 

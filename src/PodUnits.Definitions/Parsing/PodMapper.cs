@@ -9,7 +9,8 @@ internal static class PodMapper
     private static readonly string[] RestartPolicies = ["Always", "OnFailure", "Never"];
     private static readonly string[] DnsPolicies = ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"];
 
-    public static PodDefinition? Map(YNode root, ParseContext ctx, string sourcePath, string nameFromFile, LoadOptions options)
+    public static PodDefinition? Map(YNode root, ParseContext ctx, string sourcePath, string nameFromFile, LoadOptions options,
+        ConfigObjectCatalog catalog)
     {
         Fields? top = ctx.Object(root, "", KubernetesFields.Root);
         if (top is null)
@@ -50,7 +51,7 @@ internal static class PodMapper
         {
             return null;
         }
-        PodDefinition? pod = MapSpec(spec, ctx, name, sourcePath);
+        PodDefinition? pod = MapSpec(spec, ctx, name, sourcePath, catalog);
         if (pod is { HostNetwork: true } && network is not null)
         {
             ctx.Error(network.Line, network.Column, $"metadata.annotations.{KubernetesFields.NetworkAnnotation}: " +
@@ -62,6 +63,9 @@ internal static class PodMapper
             Labels = labels,
             Annotations = annotations,
             Autostart = autostart,
+            Namespace = metadata?.Ignored("namespace") is YScalar { IsNull: false } ns ? ns.Value : "default",
+            ServiceAccountName = spec.Ignored("serviceAccountName") is YScalar { IsNull: false } sa ? sa.Value : "default",
+            ConfigObjects = catalog.Used,
         };
     }
 
@@ -140,9 +144,16 @@ internal static class PodMapper
     /// control message, which carries at most 128 descriptors (Spawning/ControlChannel.cs).</summary>
     public const int MaxContainers = 64;
 
-    private static PodDefinition? MapSpec(Fields spec, ParseContext ctx, string name, string sourcePath)
+    private static readonly string[] ContainerLists = ["initContainers", "containers"];
+
+    private static PodDefinition? MapSpec(Fields spec, ParseContext ctx, string name, string sourcePath, ConfigObjectCatalog catalog)
     {
-        List<VolumeDefinition> volumes = VolumeMapper.MapAll(spec, ctx, out HashSet<string> volumeNames);
+        // Every container's name, before any is mapped: volumes and env may refer to any of them.
+        string[] allNames = [.. ContainerLists
+            .SelectMany(field => spec.Value(field) is YSequence seq ? seq.Items : [])
+            .Select(item => item is YMapping m && m.Entries.FirstOrDefault(e => e.Key is YScalar { Value: "name" }).Value is YScalar { IsNull: false } n ? n.Value : null)
+            .OfType<string>()];
+        List<VolumeDefinition> volumes = VolumeMapper.MapAll(spec, ctx, catalog, allNames, out HashSet<string> volumeNames);
         var containerNames = new Dictionary<string, string>(StringComparer.Ordinal);
         bool hostNetwork = spec.Boolean("hostNetwork") ?? false;
         var hostPorts = new HostPortClaims(ctx, hostNetwork);
@@ -153,7 +164,7 @@ internal static class PodMapper
             && (ic.Line, ic.Column).CompareTo((cs.Line, cs.Column)) < 0;
         foreach (string field in initFirst ? ["initContainers", "containers"] : new[] { "containers", "initContainers" })
         {
-            var mapped = MapContainers(spec, field, ctx, volumeNames, containerNames, hostPorts);
+            var mapped = MapContainers(spec, field, ctx, volumeNames, containerNames, hostPorts, catalog, allNames);
             (field == "containers" ? containers : initContainers).AddRange(mapped);
         }
         if (!spec.Has("containers"))
@@ -208,7 +219,8 @@ internal static class PodMapper
     }
 
     private static List<ContainerDefinition> MapContainers(Fields spec, string field, ParseContext ctx,
-        HashSet<string> volumeNames, Dictionary<string, string> containerNames, HostPortClaims hostPorts)
+        HashSet<string> volumeNames, Dictionary<string, string> containerNames, HostPortClaims hostPorts,
+        ConfigObjectCatalog catalog, string[] allNames)
     {
         var result = new List<ContainerDefinition>();
         if (spec.Value(field) is not YNode node || ctx.List(node, spec.PathOf(field)) is not { } items)
@@ -217,7 +229,8 @@ internal static class PodMapper
         }
         for (int i = 0; i < items.Count; i++)
         {
-            var mapper = new ContainerMapper(ctx, $"spec.{field}[{i}]", field == "initContainers", volumeNames, containerNames, hostPorts);
+            var mapper = new ContainerMapper(ctx, $"spec.{field}[{i}]", field == "initContainers", volumeNames, containerNames, hostPorts,
+                catalog, allNames);
             if (mapper.Map(items[i]) is ContainerDefinition c)
             {
                 result.Add(c);

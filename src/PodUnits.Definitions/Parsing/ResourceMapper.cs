@@ -8,28 +8,32 @@ internal static class ResourceMapper
 {
     private static readonly string[] Supported = ["cpu", "memory"];
 
-    public static ResourceLimits Map(Fields container, ParseContext ctx)
+    /// <summary>The limits (enforced) and the requests (not enforced; the downward API shows
+    /// them). A request left out defaults to the limit, as the API server defaults it.</summary>
+    public static (ResourceLimits Limits, ResourceLimits Requests) Map(Fields container, ParseContext ctx)
     {
         if (container.Value("resources") is not YNode node
             || ctx.Object(node, container.PathOf("resources"), KubernetesFields.Resources) is not Fields r)
         {
-            return ResourceLimits.None;
+            return (ResourceLimits.None, ResourceLimits.None);
         }
+        (long? Memory, long? Cpu) requested = (null, null);
         if (r.Ignored("requests") is YMapping requests)
         {
-            Check(requests, r.PathOf("requests"), ctx, warnOnly: true);
+            requested = Check(requests, r.PathOf("requests"), ctx, warnOnly: true);
         }
-        if (r.Value("limits") is not YNode limitsNode)
-        {
-            return ResourceLimits.None;
-        }
-        if (limitsNode is not YMapping limits)
+        ResourceLimits limits = ResourceLimits.None;
+        if (r.Value("limits") is YNode limitsNode and not YMapping)
         {
             ctx.Error(limitsNode, $"{r.PathOf("limits")}: must be a mapping, found {ParseContext.Describe(limitsNode)}");
-            return ResourceLimits.None;
         }
-        (long? memory, long? cpu) = Check(limits, r.PathOf("limits"), ctx, warnOnly: false);
-        return memory is null && cpu is null ? ResourceLimits.None : new ResourceLimits(memory, cpu);
+        else if (r.Value("limits") is YMapping limitsMap)
+        {
+            (long? memory, long? cpu) = Check(limitsMap, r.PathOf("limits"), ctx, warnOnly: false);
+            limits = memory is null && cpu is null ? ResourceLimits.None : new ResourceLimits(memory, cpu);
+        }
+        var requestsOrLimits = new ResourceLimits(requested.Memory ?? limits.MemoryBytes, requested.Cpu ?? limits.CpuMillis);
+        return (limits, requestsOrLimits is { MemoryBytes: null, CpuMillis: null } ? ResourceLimits.None : requestsOrLimits);
     }
 
     private static (long? Memory, long? Cpu) Check(YMapping map, string path, ParseContext ctx, bool warnOnly)

@@ -3,8 +3,9 @@ using PodUnits.Definitions.Yaml;
 
 namespace PodUnits.Definitions.Parsing;
 
-/// <summary>spec.volumes: hostPath and emptyDir. Other kinds are "not supported yet" via the
-/// field table.</summary>
+/// <summary>spec.volumes: hostPath, emptyDir, and the projected kinds (configMap, secret,
+/// downwardAPI, projected; <see cref="ProjectedVolumeMapper"/>). Other kinds are "not
+/// supported yet" via the field table.</summary>
 internal static class VolumeMapper
 {
     private static readonly string[] HostPathTypes =
@@ -12,8 +13,12 @@ internal static class VolumeMapper
 
     /// <summary>The valid volumes; <paramref name="declared"/> gets every name declared, valid
     /// or not, so a mount of a volume with other errors does not also say "no such volume".</summary>
-    public static List<VolumeDefinition> MapAll(Fields spec, ParseContext ctx, out HashSet<string> declared)
+    private static readonly string[] Kinds = ["hostPath", "emptyDir", "configMap", "secret", "downwardAPI", "projected"];
+
+    public static List<VolumeDefinition> MapAll(Fields spec, ParseContext ctx, ConfigObjectCatalog catalog, ICollection<string> containerNames,
+        out HashSet<string> declared)
     {
+        var projections = new ProjectedVolumeMapper(ctx, catalog, containerNames);
         var result = new List<VolumeDefinition>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         declared = names;
@@ -30,9 +35,21 @@ internal static class VolumeMapper
             }
             HostPathVolume? hostPath = null;
             EmptyDirVolume? emptyDir = null;
-            if (v.Has("hostPath") && v.Has("emptyDir"))
+            ProjectedVolume? projected = null;
+            string[] kinds = [.. Kinds.Where(v.Has)];
+            if (kinds.Length > 1)
             {
-                ctx.Error(v.Node, $"{p}: a volume has exactly one kind; found both hostPath and emptyDir");
+                ctx.Error(v.Node, $"{p}: a volume has exactly one kind; found {string.Join(" and ", kinds)}");
+            }
+            else if (kinds is ["configMap" or "secret" or "downwardAPI" or "projected"])
+            {
+                projected = kinds[0] switch
+                {
+                    "configMap" => v.Child("configMap", KubernetesFields.ConfigMapVolume) is Fields c ? projections.ConfigMap(c) : Missing(v, "configMap", "name"),
+                    "secret" => v.Child("secret", KubernetesFields.SecretVolume) is Fields c ? projections.Secret(c) : Missing(v, "secret", "secretName"),
+                    "downwardAPI" => v.Child("downwardAPI", KubernetesFields.DownwardApiVolume) is Fields c ? projections.DownwardApi(c) : Missing(v, "downwardAPI", "items"),
+                    _ => v.Child("projected", KubernetesFields.ProjectedVolume) is Fields c ? projections.Projected(c) : Missing(v, "projected", "sources"),
+                };
             }
             else if (v.Has("hostPath"))
             {
@@ -52,12 +69,18 @@ internal static class VolumeMapper
                     ? MapEmptyDir(e, ctx)
                     : new EmptyDirVolume(false, null);
             }
-            if (name is not null && (hostPath is not null || emptyDir is not null))
+            if (name is not null && (hostPath is not null || emptyDir is not null || projected is not null))
             {
-                result.Add(new VolumeDefinition(name, hostPath, emptyDir));
+                result.Add(new VolumeDefinition(name, hostPath, emptyDir, projected));
             }
         });
         return result;
+    }
+
+    private static ProjectedVolume? Missing(Fields v, string kind, string field)
+    {
+        v.Context.Error(v.Value(kind) ?? v.Node, $"{v.PathOf(kind)}: missing required field \"{field}\"");
+        return null;
     }
 
     private static HostPathVolume? MapHostPath(Fields h, ParseContext ctx)

@@ -12,11 +12,14 @@ public sealed record ContainerProcess(IReadOnlyList<string> Argv, IReadOnlyList<
     /// order, each seeing the variables before it; command and args see the whole environment.
     /// PodUnits extension: the image's ENV is visible to $(VAR) too (Kubernetes' kubelet does not
     /// know it), since here the image config is at hand and users expect $(PATH) to work.
+    /// envFrom comes before env, and valueFrom values are taken as they are
+    /// (<paramref name="sources"/>; without it, a container must use neither).
     /// </summary>
     public static ContainerProcess Resolve(ContainerDefinition container,
         IReadOnlyList<string>? imageEntrypoint, IReadOnlyList<string>? imageCmd,
-        IReadOnlyList<KeyValuePair<string, string>> imageEnv)
+        IReadOnlyList<KeyValuePair<string, string>> imageEnv, EnvSourceValues? sources = null)
     {
+        ArgumentNullException.ThrowIfNull(container);
         var order = new List<string>();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         void Set(string name, string value)
@@ -31,9 +34,24 @@ public sealed record ContainerProcess(IReadOnlyList<string> Argv, IReadOnlyList<
         {
             Set(name, value);
         }
+        if (container.EnvFrom.Count > 0 || container.Env.Any(e => e.From is not null))
+        {
+            ArgumentNullException.ThrowIfNull(sources);
+        }
+        foreach ((string name, string value) in container.EnvFrom.Count == 0 ? [] : sources!.EnvFrom(container))
+        {
+            Set(name, value);
+        }
         foreach (EnvVar e in container.Env)
         {
-            Set(e.Name, EnvExpansion.Expand(e.Value, n => values.GetValueOrDefault(n)));
+            if (e.From is null)
+            {
+                Set(e.Name, EnvExpansion.Expand(e.Value, n => values.GetValueOrDefault(n)));
+            }
+            else if (sources!.ValueFrom(e.From) is string value)
+            {
+                Set(e.Name, value);
+            }
         }
         string? Lookup(string n) => values.GetValueOrDefault(n);
 

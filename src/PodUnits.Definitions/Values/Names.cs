@@ -46,6 +46,65 @@ internal static class Names
         return null;
     }
 
+    /// <summary>ConfigMap and Secret names: a DNS subdomain (RFC 1123), at most 253
+    /// characters of [a-z0-9-.] in labels that start and end with a letter or digit. Such a
+    /// name is also safe as a file name under /etc/podunits/configmaps.</summary>
+    public static string? ExplainObjectName(string name)
+    {
+        if (name.Length is 0 or > 253)
+        {
+            return "must be 1 to 253 characters";
+        }
+        foreach (string label in name.Split('.'))
+        {
+            if (label.Length == 0 || !label.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')
+                || label[0] == '-' || label[^1] == '-')
+            {
+                return "must be lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>ConfigMap and Secret keys: [-._a-zA-Z0-9]+, at most 253, not "." or "..".</summary>
+    public static string? ExplainObjectKey(string key)
+    {
+        if (key.Length is 0 or > 253)
+        {
+            return "must be 1 to 253 characters";
+        }
+        if (key is "." or "..")
+        {
+            return "must not be \".\" or \"..\"";
+        }
+        return key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? null
+            : "may contain only letters, digits, '-', '_' and '.'";
+    }
+
+    /// <summary>A file path inside a configMap, secret, downwardAPI or projected volume (and a
+    /// subPath): relative, no ".." element, not starting with "..", as Kubernetes validates it.</summary>
+    public static string? ExplainVolumeFilePath(string path)
+    {
+        if (path.Length == 0)
+        {
+            return "must not be empty";
+        }
+        if (path.StartsWith('/'))
+        {
+            return "must be a relative path";
+        }
+        if (path.Split('/').Any(p => p == ".."))
+        {
+            return "must not contain \"..\"";
+        }
+        if (path.StartsWith("..", StringComparison.Ordinal))
+        {
+            return "must not start with \"..\"";
+        }
+        return path.Contains('\0', StringComparison.Ordinal) ? "must not contain NUL" : null;
+    }
+
     public static bool IsIpAddress(string text) =>
         IPAddress.TryParse(text, out IPAddress? ip)
         && (ip.AddressFamily == AddressFamily.InterNetworkV6 || text.Count(c => c == '.') == 3);

@@ -4,7 +4,7 @@ using YamlDotNet.Core.Events;
 namespace PodUnits.Definitions.Yaml;
 
 /// <summary>
-/// Reads one YAML document into a <see cref="YNode"/> tree from YamlDotNet's parser events.
+/// Reads a YAML stream's documents into <see cref="YNode"/> trees from YamlDotNet's parser events.
 ///
 /// Why parser events and not YamlDotNet's Deserializer: the reflection deserializer is not
 /// AOT-safe, and its AOT form (the static generator context) maps straight into objects, so it
@@ -12,7 +12,7 @@ namespace PodUnits.Definitions.Yaml;
 /// first, or ignores them all) and cannot distinguish a quoted "80" from 80. Walking events
 /// keeps the position of every node and lets the mappers report all problems in one run.
 ///
-/// Hostile input is bounded: one document only, a nesting depth limit, and alias expansion
+/// Hostile input is bounded: at most MaxDocuments documents, a nesting depth limit, and alias expansion
 /// counted (a "billion laughs" file is refused, not expanded). An alias may only point at a
 /// node that is already complete, so a node cannot contain itself.
 /// </summary>
@@ -24,21 +24,21 @@ internal sealed class YamlTreeReader
     private readonly Dictionary<string, YNode> anchors = new(StringComparer.Ordinal);
     private readonly List<YamlProblem> problems = [];
 
-    /// <summary>Parses <paramref name="text"/>; returns the document's root node, or null with
-    /// the reason(s) in <paramref name="problems"/>.</summary>
-    public static YNode? Read(string text, out IReadOnlyList<YamlProblem> problems)
+    /// <summary>Parses <paramref name="text"/>, a stream of one or more documents; returns
+    /// their roots (empty documents left out), or none with the reason(s) in
+    /// <paramref name="problems"/>.</summary>
+    public static IReadOnlyList<YNode> ReadAll(string text, out IReadOnlyList<YamlProblem> problems)
     {
         var reader = new YamlTreeReader();
-        YNode? root = null;
+        List<YNode> roots = [];
         var scanner = new Scanner(new StringReader(text));
         try
         {
-            root = reader.ReadStream(new Parser(scanner));
+            roots = reader.ReadStream(new Parser(scanner));
         }
         catch (YamlException e)
         {
             reader.problems.Add(new YamlProblem(Line(e.Start), Column(e.Start), "YAML syntax: " + Describe(e)));
-            root = null;
         }
         catch (InvalidOperationException)
         {
@@ -47,44 +47,48 @@ internal sealed class YamlTreeReader
             // MutationFuzzTests. Report it as the syntax error it is.
             Mark at = scanner.CurrentPosition;
             reader.problems.Add(new YamlProblem(Line(at), Column(at), "YAML syntax: malformed YAML near here"));
-            root = null;
         }
         catch (TreeLimitException e)
         {
             reader.problems.Add(e.Problem);
-            root = null;
         }
         problems = reader.problems;
-        return reader.problems.Count == 0 ? root : null;
+        return reader.problems.Count == 0 ? roots : [];
     }
 
-    private YNode? ReadStream(Parser parser)
+    /// <summary>A stream holds at most this many documents (a pod and its objects).</summary>
+    public const int MaxDocuments = 256;
+
+    private List<YNode> ReadStream(Parser parser)
     {
-        YNode? root = null;
+        var roots = new List<YNode>();
         int documents = 0;
+        long size = 0;
         while (parser.MoveNext())
         {
-            ParsingEvent ev = parser.Current!;
-            switch (ev)
+            if (parser.Current is not DocumentStart start)
             {
-                case DocumentStart start:
-                    documents++;
-                    if (documents > 1)
-                    {
-                        problems.Add(new YamlProblem(Line(start.Start), Column(start.Start),
-                            "only one YAML document is allowed per pod definition (found a second one)"));
-                        return null;
-                    }
-                    parser.MoveNext();
-                    root = ReadNode(parser, 1);
-                    break;
+                continue;
+            }
+            if (++documents > MaxDocuments)
+            {
+                throw new TreeLimitException(new YamlProblem(Line(start.Start), Column(start.Start),
+                    $"more than {MaxDocuments} YAML documents in one file"));
+            }
+            anchors.Clear(); // anchors do not reach across documents
+            parser.MoveNext();
+            YNode root = ReadNode(parser, 1);
+            size = Grow(size, root, start);
+            if (root is not YScalar { IsNull: true })
+            {
+                roots.Add(root);
             }
         }
-        if (documents == 0)
+        if (documents == 0 || roots.Count == 0)
         {
-            problems.Add(new YamlProblem(1, 1, "the file is empty; expected a Kubernetes Pod manifest"));
+            problems.Add(new YamlProblem(1, 1, "the file is empty; expected a Kubernetes manifest"));
         }
-        return root;
+        return roots;
     }
 
     /// <summary>Reads the node whose first event is current; leaves the parser on its last event.</summary>

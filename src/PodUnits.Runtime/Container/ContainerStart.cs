@@ -44,8 +44,14 @@ public static unsafe class ContainerStart
         try
         {
             Check.Io(LibcExtra.unshare(LibcExtra.CLONE_NEWNS), "unshare CLONE_NEWNS");
+            (List<string> argv, List<string> env) = (c.Argv, c.Env);
+            if (PodAddressTokens.AnyIn(argv) || PodAddressTokens.AnyIn(env))
+            {
+                IReadOnlyList<string> addresses = PodAddressTokens.CurrentAddresses();
+                (argv, env) = (PodAddressTokens.Replace(argv, addresses), PodAddressTokens.Replace(env, addresses));
+            }
             ContainerMounts.EnterRoot(c);
-            return ContainerCommand.Exec(c, c.Argv, c.Env, confine: true, Console.Error.WriteLine);
+            return ContainerCommand.Exec(c, argv, env, confine: true, Console.Error.WriteLine);
         }
         catch (Exception e) when (e is PodUnitsException or IOException or UnauthorizedAccessException)
         {

@@ -8,7 +8,7 @@ namespace PodUnits.Runtime.Init;
 /// What the pod init prepares in the pod's fresh namespaces before any container starts:
 /// private mounts, its own /proc, a private /run holding the plan and the files every
 /// container shares (/etc/hostname, hosts, resolv.conf), the pod's journal and os-release,
-/// memory volumes, the hostname and lo.
+/// memory volumes, configMap/secret/downwardAPI/projected volumes, the hostname and lo.
 /// </summary>
 internal static unsafe class PodInitSetup
 {
@@ -37,6 +37,10 @@ internal static unsafe class PodInitSetup
             Directory.CreateDirectory(v.Path);
             string size = v.SizeLimitBytes is { } b ? $",size={b}" : "";
             Check.Io(LibcExtra.mount("tmpfs", v.Path, "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV, "mode=1777" + size), "mount tmpfs", v.Path);
+        }
+        foreach (ProjectedVolumePlan v in plan.ProjectedVolumes)
+        {
+            ProjectedVolumeWriter.Mount(v);
         }
         byte[] name = Encoding.UTF8.GetBytes(plan.Hostname);
         fixed (byte* p = name)

@@ -12,13 +12,17 @@ namespace PodUnits.Runtime.Plan;
 /// </summary>
 public static class PlanBuilder
 {
-    /// <summary><paramref name="images"/> maps each container's name to its image.</summary>
+    /// <summary><paramref name="images"/> maps each container's name to its image;
+    /// <paramref name="node"/> gives the host facts the downward API shows (gathered from this
+    /// host, and only if the pod uses them, when null).</summary>
     public static PodPlan Build(PodDefinition pod, string machineId, IReadOnlyDictionary<string, ContainerImage> images,
-        bool interactive = false)
+        bool interactive = false, NodeFacts? node = null)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(images);
+        var facts = new Lazy<NodeFacts>(() => node ?? HostFacts.Gather(machineId));
         string stateDir = PodPaths.StateDir(pod.Name);
+        var projected = new List<ProjectedVolumePlan>();
         var volumes = new Dictionary<string, string>(StringComparer.Ordinal);
         var emptyDirs = new List<EmptyDirPlan>();
         foreach (VolumeDefinition v in pod.Volumes)
@@ -38,13 +42,22 @@ public static class PlanBuilder
                 });
                 volumes[v.Name] = path;
             }
+            else if (v.Projected is { } p)
+            {
+                // On a tmpfs the pod init mounts in its private /run, like a memory emptyDir.
+                string path = $"/run/podunits/volumes/{v.Name}";
+                projected.Add(new ProjectedVolumePlan { Name = v.Name, Path = path, Files = ProjectedFiles.Of(p, pod, facts.Value) });
+                volumes[v.Name] = path;
+            }
         }
+        var sources = new EnvSourceValues(pod, () => facts.Value);
         var containers = new List<ContainerPlan>();
         foreach ((ContainerDefinition c, bool init) in pod.InitContainers.Select(c => (c, true)).Concat(pod.Containers.Select(c => (c, false))))
         {
             ContainerImage image = images.TryGetValue(c.Name, out ContainerImage? found) ? found
                 : throw new ArgumentException($"no image resolved for container {c.Name}", nameof(images));
-            containers.Add(Container(pod, c, init, stateDir, volumes, image, PodIdentity.ContainerIdFull(machineId, c.Name)));
+            containers.Add(Container(pod, c, init, stateDir, volumes, image, PodIdentity.ContainerIdFull(machineId, c.Name), sources,
+                projected.Select(p => p.Name).ToHashSet(StringComparer.Ordinal)));
         }
         return new PodPlan
         {
@@ -59,6 +72,7 @@ public static class PlanBuilder
             JournalDir = Directory.Exists("/var/log/journal") ? $"/var/log/journal/{machineId}" : $"{stateDir}/journal/{machineId}",
             HostsLines = [.. pod.HostAliases.Select(a => $"{a.Ip}\t{string.Join(' ', a.Hostnames)}")],
             EmptyDirs = emptyDirs,
+            ProjectedVolumes = projected,
             Containers = containers,
         };
     }
@@ -91,7 +105,7 @@ public static class PlanBuilder
     }
 
     private static ContainerPlan Container(PodDefinition pod, ContainerDefinition c, bool init, string stateDir,
-        Dictionary<string, string> volumes, ContainerImage image, string idFull)
+        Dictionary<string, string> volumes, ContainerImage image, string idFull, EnvSourceValues sources, HashSet<string> projected)
     {
         string what = $"pod {pod.Name}: container {c.Name}";
         // HOSTNAME as Kubernetes sets it, after the image's variables, before the container's.
@@ -101,7 +115,7 @@ public static class PlanBuilder
             baseEnv.Insert(0, new("PATH", CommandResolver.DefaultPath));
         }
         baseEnv.Add(new("HOSTNAME", pod.EffectiveHostname));
-        ContainerProcess process = ContainerProcess.Resolve(c, image.Entrypoint, image.Cmd, baseEnv);
+        ContainerProcess process = ContainerProcess.Resolve(c, image.Entrypoint, image.Cmd, baseEnv, sources);
         if (process.Argv.Count == 0)
         {
             throw new BadInputException(what, $"no command: image {image.Reference} has no entrypoint or cmd, and the container sets none");
@@ -112,7 +126,8 @@ public static class PlanBuilder
             // The validator checked that every mount names a volume; a hole here is a bug.
             string source = volumes.TryGetValue(m.Name, out string? s) ? s
                 : throw new BadInputException(what, $"volumeMounts names volume \"{m.Name}\", which spec.volumes does not define");
-            mounts.Add(new MountPlan { Source = source, Target = m.MountPath, ReadOnly = m.ReadOnly });
+            // Projected volumes are always read-only, as the kubelet mounts them.
+            mounts.Add(new MountPlan { Source = source, Target = m.MountPath, ReadOnly = m.ReadOnly || projected.Contains(m.Name) });
         }
         ContainerSecurityContext? security = c.SecurityContext;
         List<int> caps;

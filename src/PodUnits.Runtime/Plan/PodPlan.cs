@@ -34,6 +34,9 @@ public sealed class PodPlan
     /// <summary>Extra "IP NAME..." lines of /etc/hosts (hostAliases).</summary>
     public List<string> HostsLines { get; init; } = [];
     public List<EmptyDirPlan> EmptyDirs { get; init; } = [];
+    /// <summary>configMap, secret, downwardAPI and projected volumes: files the pod init
+    /// writes on a tmpfs of its own (Init/ProjectedVolumeWriter).</summary>
+    public List<ProjectedVolumePlan> ProjectedVolumes { get; init; } = [];
     /// <summary>The pod's CNI network; null with hostNetwork.</summary>
     public NetworkPlan? Network { get; set; }
     /// <summary>Init containers first (Init = true), in order, then the containers.</summary>
@@ -81,6 +84,24 @@ public sealed class EmptyDirPlan
     public required string Path { get; init; }
     public bool Memory { get; init; }
     public ulong? SizeLimitBytes { get; init; }
+}
+
+/// <summary>A projected volume's files (docs/configuration.md): in the pod's private /run,
+/// never on disk, laid out as the kubelet's atomic writer does.</summary>
+public sealed class ProjectedVolumePlan
+{
+    public required string Name { get; init; }
+    /// <summary>The tmpfs as the pod init sees it: /run/podunits/volumes/NAME.</summary>
+    public required string Path { get; init; }
+    public List<ProjectedFilePlan> Files { get; init; } = [];
+}
+
+public sealed class ProjectedFilePlan
+{
+    /// <summary>Relative to the volume (validated: no "..", not absolute).</summary>
+    public required string Path { get; init; }
+    public required byte[] Content { get; init; }
+    public int Mode { get; init; } = 0b110_100_100;
 }
 
 public sealed class ContainerPlan

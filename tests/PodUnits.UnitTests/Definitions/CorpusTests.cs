@@ -9,45 +9,82 @@ namespace PodUnits.UnitTests.Definitions;
 /// are not installed as NAME.yaml); <see cref="WithTheFileNameRuleTheMismatchIsReported"/>
 /// covers the default.
 /// </summary>
-public sealed class CorpusTests
+public sealed class CorpusTests : IDisposable
 {
     private static readonly LoadOptions AnyName = LoadOptions.Default with { RequireNameMatchesFile = false };
 
-    public static TheoryData<string, string[]> Decisions => new()
+    /// <summary>The corpus files that hold ConfigMaps and Secrets rather than pods. The
+    /// documentation uses two different ConfigMaps named special-config, so each pod names
+    /// the files its page installs (the <see cref="Decisions"/> column).</summary>
+    private static readonly string[] ObjectFiles = ["configmap-envFrom.yaml", "configmap-multikeys.yaml", "configmaps.yaml", "secret.yaml"];
+
+    /// <summary>Objects the documentation creates with kubectl create (not as files): written
+    /// here the way a PodUnits user writes them, to /etc/podunits/secrets/NAME.yaml.</summary>
+    private static readonly (string Kind, string Name, string Key)[] CreatedByKubectl =
+    [
+        ("Secret", "backend-user", "backend-username"), ("Secret", "db-user", "db-username"),
+        ("Secret", "user", "username"), ("Secret", "pass", "password"),
+        ("Secret", "mysecret", "username"), ("Secret", "mysecret2", "password"), ("ConfigMap", "myconfigmap", "config"),
+    ];
+
+    private readonly string _roots = Directory.CreateTempSubdirectory("podunits-corpus-").FullName;
+
+    public void Dispose() => Directory.Delete(_roots, recursive: true);
+
+    public static TheoryData<string, string[], string[]> Decisions => new()
     {
-        { "commands.yaml", [] },
-        { "cpu-request-limit.yaml", [
+        { "commands.yaml", [], [] },
+        { "cpu-request-limit.yaml", [], [
             "7:5: warning: field \"namespace\" in metadata is ignored: it only matters to a Kubernetes cluster",
             "17:9: warning: field \"requests\" in spec.containers[0].resources is ignored: it only matters to a Kubernetes scheduler"] },
-        { "dapi-envars-pod.yaml", [
-            "21:9: error: field \"valueFrom\" in spec.containers[0].env[0] is not supported yet",
-            "28:9: error: field \"valueFrom\" in spec.containers[0].env[1] is not supported yet",
-            "35:9: error: field \"valueFrom\" in spec.containers[0].env[2] is not supported yet",
-            "42:9: error: field \"valueFrom\" in spec.containers[0].env[3] is not supported yet",
-            "49:9: error: field \"valueFrom\" in spec.containers[0].env[4] is not supported yet"] },
-        { "envars.yaml", [] },
-        { "exec-liveness.yaml", ["20:7: error: field \"livenessProbe\" in spec.containers[0] is not supported yet"] },
-        { "init-containers.yaml", [] },
-        { "lifecycle-events.yaml", ["12:7: error: field \"lifecycle\" in spec.containers[0] is not supported yet"] },
+        { "dapi-envars-container.yaml", [], [
+            "20:9: warning: field \"requests\" in spec.containers[0].resources is ignored: it only matters to a Kubernetes scheduler"] },
+        { "dapi-envars-pod.yaml", [], [] },
+        { "dapi-volume-resources.yaml", [], [
+            "20:9: warning: field \"requests\" in spec.containers[0].resources is ignored: it only matters to a Kubernetes scheduler"] },
+        { "dapi-volume.yaml", [], [] },
+        { "envFrom.yaml", ["configmap-envFrom.yaml"], [] },
+        { "envars.yaml", [], [] },
+        { "exec-liveness.yaml", [], ["20:7: error: field \"livenessProbe\" in spec.containers[0] is not supported yet"] },
+        { "init-containers.yaml", [], [] },
+        { "lifecycle-events.yaml", [], ["12:7: error: field \"lifecycle\" in spec.containers[0] is not supported yet"] },
         // Native sidecars (restartPolicy on an init container) would keep running: not supported yet.
-        { "localhost.yaml", ["9:5: error: field \"restartPolicy\" in spec.initContainers[0] is not supported yet"] },
-        { "memory-request-limit.yaml", [
+        { "localhost.yaml", [], ["9:5: error: field \"restartPolicy\" in spec.initContainers[0] is not supported yet"] },
+        { "memory-request-limit.yaml", [], [
             "7:5: warning: field \"namespace\" in metadata is ignored: it only matters to a Kubernetes cluster",
             "14:9: warning: field \"requests\" in spec.containers[0].resources is ignored: it only matters to a Kubernetes scheduler"] },
-        { "pod-with-toleration.yaml", ["17:5: warning: field \"tolerations\" in spec is ignored: it only matters to a Kubernetes scheduler"] },
-        { "security-context-4.yaml", [] },
+        { "pod-configmap-env-var-valueFrom.yaml", ["configmap-multikeys.yaml"], [] },
+        { "pod-configmap-envFrom.yaml", ["configmaps.yaml"], [] },
+        { "pod-configmap-volume-specific-key.yaml", ["configmap-multikeys.yaml"], [] },
+        { "pod-configmap-volume.yaml", ["configmap-multikeys.yaml"], [] },
+        { "pod-multiple-configmap-env-variable.yaml", ["configmaps.yaml"], [] },
+        { "pod-multiple-secret-env-variable.yaml", [], [] },
+        { "pod-secret-envFrom.yaml", ["secret.yaml"], [] },
+        { "pod-single-configmap-env-variable.yaml", ["configmaps.yaml"], [] },
+        { "pod-single-secret-env-variable.yaml", [], [] },
+        { "pod-with-toleration.yaml", [], ["17:5: warning: field \"tolerations\" in spec is ignored: it only matters to a Kubernetes scheduler"] },
+        { "projected-secret-downwardapi-configmap.yaml", [], [] },
+        { "projected-secrets-nondefault-permission-mode.yaml", [], [] },
+        // Cannot exist on one host: nothing issues service account tokens.
+        { "projected-service-account-token.yaml", [], [
+            "16:3: warning: field \"serviceAccountName\" in spec is ignored: it only matters to a Kubernetes cluster",
+            "22:11: error: spec.volumes[0].projected.sources[0].serviceAccountToken: a serviceAccountToken projection needs a Kubernetes API server to issue it, and PodUnits runs pods without one"] },
+        { "projected.yaml", [], [] },
+        { "secret-envars-pod.yaml", ["secret.yaml"], [] },
+        { "secret-pod.yaml", ["secret.yaml"], [] },
+        { "security-context-4.yaml", [], [] },
         // fsGroup changes the ownership of volumes: not supported yet.
-        { "security-context.yaml", ["8:5: error: field \"fsGroup\" in spec.securityContext is not supported yet"] },
-        { "shared-volume.yaml", [] },
-        { "tcp-liveness-readiness.yaml", ["18:5: error: field \"livenessProbe\" in spec.containers[0] is not supported yet"] },
+        { "security-context.yaml", [], ["8:5: error: field \"fsGroup\" in spec.securityContext is not supported yet"] },
+        { "shared-volume.yaml", [], [] },
+        { "tcp-liveness-readiness.yaml", [], ["18:5: error: field \"livenessProbe\" in spec.containers[0] is not supported yet"] },
     };
 
     [Theory]
     [MemberData(nameof(Decisions))]
-    public void EachExampleValidatesOrNamesTheUnsupportedField(string file, string[] expected)
+    public void EachExampleValidatesOrNamesTheUnsupportedField(string file, string[] objects, string[] expected)
     {
         string path = RepoFiles.Corpus(file);
-        LoadResult result = PodDefinitionLoader.LoadFile(path, AnyName);
+        LoadResult result = PodDefinitionLoader.LoadFile(path, WithObjects(objects));
         Assert.Equal(expected.Select(e => $"{path}:{e}"), result.Diagnostics.Select(d => d.ToString()));
         Assert.Equal(expected.All(e => !e.Contains(": error: ", StringComparison.Ordinal)), result.IsValid);
     }
@@ -55,9 +92,50 @@ public sealed class CorpusTests
     [Fact]
     public void EveryCorpusFileHasADecision()
     {
-        var decided = Decisions.Select(row => (string)row[0]).Order();
+        var decided = Decisions.Select(row => (string)row[0]).Concat(ObjectFiles).Order();
         var present = Directory.GetFiles(RepoFiles.Corpus("")).Select(Path.GetFileName).Where(f => f!.EndsWith(".yaml", StringComparison.Ordinal)).Order();
         Assert.Equal(present, decided);
+    }
+
+    [Fact]
+    public void ThePodsFileCanHoldItsObjects()
+    {
+        // The podman kube play way: the ConfigMap as a further document of the pod's file.
+        string text = File.ReadAllText(RepoFiles.Corpus("pod-configmap-volume.yaml")) + "\n" + File.ReadAllText(RepoFiles.Corpus("configmap-multikeys.yaml"));
+        LoadResult result = PodDefinitionLoader.LoadText(text, "pod.yaml", AnyName with { ObjectRoots = [_roots] });
+        Assert.True(result.IsValid, string.Join('\n', result.Diagnostics));
+        ConfigObject special = result.Pod!.FindObject(ConfigObjectKind.ConfigMap, "special-config")!;
+        Assert.Equal(["SPECIAL_LEVEL", "SPECIAL_TYPE"], special.Data.Keys.Order());
+        Assert.StartsWith("pod.yaml:", special.Source, StringComparison.Ordinal);
+    }
+
+    /// <summary>Load options whose object roots hold <paramref name="objectFiles"/> (split into
+    /// one file per object, as /etc/podunits/configmaps/NAME.yaml) and the kubectl-created ones.</summary>
+    private LoadOptions WithObjects(string[] objectFiles)
+    {
+        string root = Path.Combine(_roots, string.Join('+', objectFiles.DefaultIfEmpty("none")));
+        foreach (string file in objectFiles)
+        {
+            foreach (string document in File.ReadAllText(RepoFiles.Corpus(file)).Split("\n---\n"))
+            {
+                string text = document.StartsWith("---\n", StringComparison.Ordinal) ? document[4..] : document;
+                bool secret = text.Contains("\"Secret\"", StringComparison.Ordinal) || text.Contains("kind: Secret", StringComparison.Ordinal);
+                string name = System.Text.RegularExpressions.Regex.Match(text, "name: \"?([a-z0-9.-]+)\"?").Groups[1].Value;
+                Write(root, secret ? "secrets" : "configmaps", name, text);
+            }
+        }
+        foreach ((string kind, string name, string key) in CreatedByKubectl)
+        {
+            string data = kind == "Secret" ? $"stringData: {{{key}: value-of-{name}}}" : $"data: {{{key}: value-of-{name}}}";
+            Write(root, kind == "Secret" ? "secrets" : "configmaps", name, $"apiVersion: v1\nkind: {kind}\nmetadata: {{name: {name}}}\n{data}\n");
+        }
+        return AnyName with { ObjectRoots = [root] };
+    }
+
+    private static void Write(string root, string directory, string name, string text)
+    {
+        Directory.CreateDirectory(Path.Combine(root, directory));
+        File.WriteAllText(Path.Combine(root, directory, name + ".yaml"), text);
     }
 
     [Fact]

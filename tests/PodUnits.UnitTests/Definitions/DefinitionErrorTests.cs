@@ -81,7 +81,8 @@ public sealed class DefinitionErrorTests
                 "x.yaml:8:14: error: spec.containers[0].volumeMounts[0].name: no volume named \"dat\" in spec.volumes; did you mean \"data\"?",
                 "x.yaml:9:31: error: spec.containers[0].volumeMounts[1].mountPath: must be an absolute path, found \"relative\"",
                 "x.yaml:11:11: error: spec.initContainers[0].name: \"web\" is already the name of spec.containers[0]; container names must be unique in a pod",
-                "x.yaml:15:5: error: field \"secret\" in spec.volumes[0] is not supported yet (supported volume kinds: emptyDir, hostPath)",
+                "x.yaml:15:26: error: spec.volumes[0].secret.secretName: Secret \"s\" not found (looked in this file and " +
+                "/etc/podunits/secrets/s.yaml, /run/podunits/secrets/s.yaml, /usr/lib/podunits/secrets/s.yaml); create it, or set optional: true",
             ]
         },
         {
@@ -167,8 +168,8 @@ public sealed class DefinitionErrorTests
             [
                 "x.yaml:7:5: error: duplicate field \"image\" in spec.containers[0]",
                 "x.yaml:9:13: error: spec.containers[0].env[0].name: \"1BAD\" is not a valid environment variable name: must not start with a digit",
-                "x.yaml:10:18: error: field \"valueFrom\" in spec.containers[0].env[1] is not supported yet",
-                "x.yaml:11:5: error: field \"envFrom\" in spec.containers[0] is not supported yet",
+                "x.yaml:11:37: error: spec.containers[0].envFrom[0].configMapRef.name: ConfigMap \"c\" not found (looked in this file and " +
+                "/etc/podunits/configmaps/c.yaml, /run/podunits/configmaps/c.yaml, /usr/lib/podunits/configmaps/c.yaml); create it, or set optional: true",
                 "x.yaml:14:33: error: spec.containers[0].securityContext.allowPrivilegeEscalation: cannot be false when privileged is true",
                 "x.yaml:15:53: error: spec.containers[0].securityContext.capabilities.add[2]: unknown capability \"NET_ADMN\"; did you mean \"CAP_NET_ADMIN\"?",
                 "x.yaml:17:7: error: field \"httpGet\" in spec.containers[0].readinessProbe is not supported yet",
@@ -177,15 +178,18 @@ public sealed class DefinitionErrorTests
         },
         {
             "",
-            ["x.yaml:1:1: error: the file is empty; expected a Kubernetes Pod manifest"]
+            ["x.yaml:1:1: error: the file is empty; expected a Kubernetes manifest"]
         },
         {
             "- a list\n",
             ["x.yaml:1:1: error: the manifest: must be a mapping, found a list"]
         },
         {
-            "apiVersion: v1\nkind: Pod\n---\napiVersion: v1\n",
-            ["x.yaml:3:1: error: only one YAML document is allowed per pod definition (found a second one)"]
+            "apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a, image: b}]}\n---\napiVersion: apps/v1\nkind: Deployment\n---\nkind: Pod\n",
+            [
+                "x.yaml:5:1: error: kind: \"Deployment\" cannot be in a pod definition file; a definition file holds one Pod and the ConfigMaps and Secrets it uses",
+                "x.yaml:8:1: error: a second Pod in one file (the first is at line 1); a definition file holds one Pod",
+            ]
         },
         {
             "apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a, image: b}\n",

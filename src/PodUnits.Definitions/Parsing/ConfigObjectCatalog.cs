@@ -1,0 +1,118 @@
+using PodUnits.Definitions.Yaml;
+
+namespace PodUnits.Definitions.Parsing;
+
+/// <summary>
+/// Where a pod's ConfigMaps and Secrets are found, with no API server: first the documents
+/// of the pod's own file, then /etc/podunits/{configmaps,secrets}/NAME.yaml, the /run and
+/// /usr/lib layers after it (the first file found wins, as for pods, so an administrator's
+/// file overrides a package's). A standalone file is read only when a reference names it, and
+/// its problems are reported at its own file:line:column. Everything found is kept for the
+/// pod (<see cref="PodDefinition.ConfigObjects"/>).
+/// </summary>
+internal sealed class ConfigObjectCatalog(IReadOnlyList<string> roots, long maxFileBytes)
+{
+    /// <summary>The layers of the search path, as for pods (docs/design.md).</summary>
+    public static readonly IReadOnlyList<string> DefaultRoots = ["/etc/podunits", "/run/podunits", "/usr/lib/podunits"];
+
+    private readonly Dictionary<(ConfigObjectKind, string), ConfigObject> _inFile = [];
+    private readonly Dictionary<(ConfigObjectKind, string), ConfigObject?> _standalone = [];
+    private readonly List<Diagnostic> _foreign = [];
+
+    public Dictionary<(ConfigObjectKind Kind, string Name), ConfigObject> Used { get; } = [];
+
+    /// <summary>Errors found in standalone object files (their warnings, such as an ignored
+    /// metadata.namespace, would repeat in every pod that uses them, so they are left out).</summary>
+    public IReadOnlyList<Diagnostic> ForeignDiagnostics => _foreign;
+
+    public static string Directory(ConfigObjectKind kind) => kind == ConfigObjectKind.Secret ? "secrets" : "configmaps";
+
+    /// <summary>An object from a further document of the pod's file; false when the name is taken.</summary>
+    public bool AddFromPodFile(ConfigObject o) => _inFile.TryAdd((o.Kind, o.Name), o);
+
+    /// <summary>The object, or null; <paramref name="lookedIn"/> says where it was looked for.</summary>
+    public ConfigObject? Find(ConfigObjectKind kind, string name, out string lookedIn)
+    {
+        string dir = Directory(kind);
+        lookedIn = $"this file and {string.Join(", ", roots.Select(r => $"{r}/{dir}/{name}.yaml"))}";
+        if (!_inFile.TryGetValue((kind, name), out ConfigObject? found) && !_standalone.TryGetValue((kind, name), out found))
+        {
+            found = LoadStandalone(kind, name, dir);
+            _standalone[(kind, name)] = found;
+        }
+        if (found is not null)
+        {
+            Used[(kind, name)] = found;
+        }
+        return found;
+    }
+
+    private ConfigObject? LoadStandalone(ConfigObjectKind kind, string name, string dir)
+    {
+        foreach (string root in roots)
+        {
+            foreach (string ext in PodDefinitionSearchPath.Extensions)
+            {
+                string path = $"{root}/{dir}/{name}{ext}";
+                if (File.Exists(path))
+                {
+                    return Load(path, kind, name);
+                }
+            }
+        }
+        return null;
+    }
+
+    private ConfigObject? Load(string path, ConfigObjectKind kind, string name)
+    {
+        var ctx = new ParseContext(path);
+        string text;
+        try
+        {
+            if (new FileInfo(path).Length > maxFileBytes)
+            {
+                ctx.Error(1, 1, $"is too large for a {kind} (at most {maxFileBytes} bytes)");
+                _foreign.AddRange(ctx.Sorted());
+                return null;
+            }
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ctx.Error(1, 1, $"cannot be read: {e.Message}");
+            _foreign.AddRange(ctx.Sorted());
+            return null;
+        }
+        IReadOnlyList<YNode> documents = YamlTreeReader.ReadAll(text, out IReadOnlyList<YamlProblem> problems);
+        foreach (YamlProblem p in problems)
+        {
+            ctx.Error(p.Line, p.Column, p.Message);
+        }
+        ConfigObject? result = null;
+        if (problems.Count == 0 && documents.Count != 1)
+        {
+            ctx.Error(1, 1, $"must hold exactly one {kind} document, found {documents.Count}");
+        }
+        else if (problems.Count == 0)
+        {
+            string? declared = DocumentKind(documents[0]);
+            if (declared != kind.ToString())
+            {
+                ctx.Error(documents[0].Line, documents[0].Column, $"kind: must be \"{kind}\" in {Directory(kind)}/, found \"{declared}\"");
+            }
+            else
+            {
+                result = ConfigObjectMapper.Map(documents[0], kind, ctx, name);
+            }
+        }
+        _foreign.AddRange(ctx.Sorted().Where(d => d.IsError));
+        return result;
+    }
+
+    /// <summary>The kind: of a document, or null.</summary>
+    public static string? DocumentKind(YNode document) =>
+        document is YMapping map
+        && map.Entries.FirstOrDefault(e => e.Key is YScalar { Value: "kind" }).Value is YScalar { IsNull: false } kind
+            ? kind.Value
+            : null;
+}

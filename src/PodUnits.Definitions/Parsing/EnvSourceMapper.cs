@@ -1,0 +1,129 @@
+using PodUnits.Definitions.Yaml;
+
+namespace PodUnits.Definitions.Parsing;
+
+/// <summary>
+/// env[].valueFrom and envFrom[], with every ConfigMap and Secret reference checked against
+/// the <see cref="ConfigObjectCatalog"/>: a missing object or key is an error at the
+/// reference unless it is optional, as the kubelet refuses to start such a container.
+/// </summary>
+internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog catalog, string containerName, ICollection<string> containerNames)
+{
+    private static readonly string[] Sources = ["configMapKeyRef", "secretKeyRef", "fieldRef", "resourceFieldRef"];
+
+    /// <summary>valueFrom: exactly one source.</summary>
+    public EnvSource? ValueFrom(Fields env)
+    {
+        if (env.Value("value") is not null)
+        {
+            ctx.Error(env.Value("valueFrom")!, $"{env.PathOf("valueFrom")}: a variable has value or valueFrom, not both");
+            return null;
+        }
+        if (env.Child("valueFrom", KubernetesFields.EnvVarSource) is not Fields from)
+        {
+            return null;
+        }
+        string[] present = [.. Sources.Where(from.Has)];
+        if (present.Length != 1)
+        {
+            ctx.Error(from.Node, $"{from.Path}: must have exactly one of configMapKeyRef, secretKeyRef, fieldRef, resourceFieldRef" +
+                (present.Length == 0 ? "" : $", found {string.Join(" and ", present)}"));
+            return null;
+        }
+        return present[0] switch
+        {
+            "configMapKeyRef" => KeyRef(from.Child("configMapKeyRef", KubernetesFields.KeySelector), ConfigObjectKind.ConfigMap),
+            "secretKeyRef" => KeyRef(from.Child("secretKeyRef", KubernetesFields.KeySelector), ConfigObjectKind.Secret),
+            "fieldRef" => from.Child("fieldRef", KubernetesFields.FieldSelector) is Fields f ? DownwardApiMapper.FieldRef(f, forVolume: false) : null,
+            _ => from.Child("resourceFieldRef", KubernetesFields.ResourceFieldSelector) is Fields r
+                ? DownwardApiMapper.ResourceFieldRef(r, containerName, containerNames)
+                : null,
+        };
+    }
+
+    private ObjectKeyRef? KeyRef(Fields? f, ConfigObjectKind kind)
+    {
+        if (f is null)
+        {
+            return null;
+        }
+        string? name = ObjectName(f, "name", kind);
+        string? key = f.RequiredString("key");
+        bool optional = f.Boolean("optional") ?? false;
+        if (key is not null && Names.ExplainObjectKey(key) is string why)
+        {
+            ctx.Error(f.Value("key")!, $"{f.PathOf("key")}: \"{key}\" is not a valid key: {why}");
+            return null;
+        }
+        if (name is null || key is null)
+        {
+            return null;
+        }
+        ConfigObject? found = Find(f, "name", kind, name, optional);
+        if (found is not null && !found.Data.ContainsKey(key) && !optional)
+        {
+            ctx.Error(f.Value("key")!, $"{f.PathOf("key")}: {found.Describe()} ({found.Source}) has no key \"{key}\"" +
+                $"{Suggest.Hint(key, found.Data.Keys)}; add it, or set optional: true");
+        }
+        return new ObjectKeyRef(kind, name, key, optional);
+    }
+
+    /// <summary>envFrom[]: configMapRef or secretRef, with a prefix.</summary>
+    public List<EnvFromSource> EnvFrom(Fields container)
+    {
+        var result = new List<EnvFromSource>();
+        ContainerMapper.ForEachObject(container, "envFrom", KubernetesFields.EnvFromSource, (e, p) =>
+        {
+            string prefix = e.String("prefix") ?? "";
+            if (prefix.Length > 0 && Names.ExplainEnvName(prefix) is string why)
+            {
+                ctx.Error(e.Value("prefix")!, $"{p}.prefix: \"{prefix}\" is not a valid start of a variable name: {why}");
+            }
+            if (e.Has("configMapRef") == e.Has("secretRef"))
+            {
+                ctx.Error(e.Node, $"{p}: must have exactly one of configMapRef and secretRef");
+                return;
+            }
+            ConfigObjectKind kind = e.Has("secretRef") ? ConfigObjectKind.Secret : ConfigObjectKind.ConfigMap;
+            if (e.Child(kind == ConfigObjectKind.Secret ? "secretRef" : "configMapRef", KubernetesFields.ObjectReference) is not Fields r
+                || ObjectName(r, "name", kind) is not string name)
+            {
+                return;
+            }
+            bool optional = r.Boolean("optional") ?? false;
+            Find(r, "name", kind, name, optional);
+            result.Add(new EnvFromSource(kind, name, prefix, optional));
+        });
+        return result;
+    }
+
+    /// <summary>The object name in <paramref name="field"/>, checked, or null.</summary>
+    public static string? ObjectName(Fields f, string field, ConfigObjectKind kind)
+    {
+        if (f.RequiredString(field) is not string name)
+        {
+            return null;
+        }
+        if (Names.ExplainObjectName(name) is string why)
+        {
+            f.Context.Error(f.Value(field)!, $"{f.PathOf(field)}: \"{name}\" is not a valid {kind} name: {why}");
+            return null;
+        }
+        return name;
+    }
+
+    /// <summary>Looks <paramref name="name"/> up; a missing required object is an error at the name.</summary>
+    public static ConfigObject? Find(Fields f, string field, ConfigObjectKind kind, string name, bool optional, ConfigObjectCatalog catalog)
+    {
+        ConfigObject? found = catalog.Find(kind, name, out string lookedIn);
+        if (found is null && !optional)
+        {
+            f.Context.Error(f.Value(field)!, $"{f.PathOf(field)}: {ConfigObject.Describe(kind, name)} not found (looked in {lookedIn}); " +
+                "create it, or set optional: true");
+        }
+        return found;
+    }
+
+    private ConfigObject? Find(Fields f, string field, ConfigObjectKind kind, string name, bool optional) =>
+        Find(f, field, kind, name, optional, catalog);
+}

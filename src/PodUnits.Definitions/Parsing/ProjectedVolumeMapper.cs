@@ -1,0 +1,146 @@
+using PodUnits.Definitions.Yaml;
+
+namespace PodUnits.Definitions.Parsing;
+
+/// <summary>
+/// configMap, secret, downwardAPI and projected volumes, all mapped to one
+/// <see cref="ProjectedVolume"/>: the sources, their items (key or field to a relative path,
+/// with a mode) and the volume's defaultMode. References are checked against the
+/// <see cref="ConfigObjectCatalog"/>; items naming a key the object lacks are errors unless the
+/// source is optional. Two items writing the same path are refused, as the API server does.
+/// </summary>
+internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalog catalog, ICollection<string> containerNames)
+{
+    private const string NoCluster = "needs a Kubernetes API server to issue it, and PodUnits runs pods without one";
+
+    public ProjectedVolume? ConfigMap(Fields f) =>
+        Single(f, ObjectSource(f, "name", ConfigObjectKind.ConfigMap));
+
+    public ProjectedVolume? Secret(Fields f) =>
+        Single(f, ObjectSource(f, "secretName", ConfigObjectKind.Secret));
+
+    public ProjectedVolume? DownwardApi(Fields f) =>
+        Single(f, DownwardSource(f));
+
+    public ProjectedVolume? Projected(Fields f)
+    {
+        var sources = new List<ProjectionSource>();
+        ContainerMapper.ForEachObject(f, "sources", KubernetesFields.VolumeProjection, (s, p) =>
+        {
+            string[] kinds = [.. s.Node.Entries.Select(e => (e.Key as YScalar)?.Value ?? "").Where(s.Has)];
+            if (kinds.Length != 1)
+            {
+                ctx.Error(s.Node, $"{p}: must have exactly one of configMap, secret, downwardAPI{(kinds.Length == 0 ? "" : $", found {string.Join(" and ", kinds)}")}");
+                return;
+            }
+            ProjectionSource? source = kinds[0] switch
+            {
+                "configMap" => s.Child("configMap", KubernetesFields.ObjectProjection) is Fields c ? ObjectSource(c, "name", ConfigObjectKind.ConfigMap) : null,
+                "secret" => s.Child("secret", KubernetesFields.ObjectProjection) is Fields c ? ObjectSource(c, "name", ConfigObjectKind.Secret) : null,
+                "downwardAPI" => s.Child("downwardAPI", KubernetesFields.DownwardApiProjection) is Fields c ? DownwardSource(c) : null,
+                _ => Refuse(s, kinds[0]),
+            };
+            if (source is not null)
+            {
+                sources.Add(source);
+            }
+        });
+        if (!f.Has("sources"))
+        {
+            f.Missing("sources");
+        }
+        CheckDistinctPaths(f, sources);
+        return new ProjectedVolume(f.Mode("defaultMode") ?? ProjectedVolume.KubernetesDefaultMode, sources);
+    }
+
+    private ProjectionSource? Refuse(Fields s, string kind)
+    {
+        ctx.Error(s.Value(kind) ?? s.Node, $"{s.PathOf(kind)}: a {kind} projection {NoCluster}");
+        return null;
+    }
+
+    private ProjectedVolume? Single(Fields f, ProjectionSource? source)
+    {
+        int mode = f.Mode("defaultMode") ?? ProjectedVolume.KubernetesDefaultMode;
+        if (source is null)
+        {
+            return null;
+        }
+        CheckDistinctPaths(f, [source]);
+        return new ProjectedVolume(mode, [source]);
+    }
+
+    private ProjectionSource? ObjectSource(Fields f, string nameField, ConfigObjectKind kind)
+    {
+        bool optional = f.Boolean("optional") ?? false;
+        if (EnvSourceMapper.ObjectName(f, nameField, kind) is not string name)
+        {
+            return null;
+        }
+        ConfigObject? found = EnvSourceMapper.Find(f, nameField, kind, name, optional, catalog);
+        var items = new List<KeyToPath>();
+        ContainerMapper.ForEachObject(f, "items", KubernetesFields.KeyToPath, (i, p) =>
+        {
+            string? key = i.RequiredString("key");
+            string? path = FilePath(i);
+            int? mode = i.Mode("mode");
+            if (key is null || path is null)
+            {
+                return;
+            }
+            if (found is not null && !found.Data.ContainsKey(key) && !optional)
+            {
+                ctx.Error(i.Value("key")!, $"{p}.key: {found.Describe()} ({found.Source}) has no key \"{key}\"" +
+                    $"{Suggest.Hint(key, found.Data.Keys)}; add it, or set optional: true");
+            }
+            items.Add(new KeyToPath(key, path, mode));
+        });
+        return new ProjectionSource(kind, name, optional, f.Has("items") ? items : null, null);
+    }
+
+    private ProjectionSource DownwardSource(Fields f)
+    {
+        var files = new List<DownwardFile>();
+        ContainerMapper.ForEachObject(f, "items", KubernetesFields.DownwardApiFile, (i, p) =>
+        {
+            string? path = FilePath(i);
+            int? mode = i.Mode("mode");
+            if (i.Has("fieldRef") == i.Has("resourceFieldRef"))
+            {
+                ctx.Error(i.Node, $"{p}: must have exactly one of fieldRef and resourceFieldRef");
+                return;
+            }
+            EnvSource? field = i.Has("fieldRef")
+                ? i.Child("fieldRef", KubernetesFields.FieldSelector) is Fields r ? DownwardApiMapper.FieldRef(r, forVolume: true) : null
+                : i.Child("resourceFieldRef", KubernetesFields.ResourceFieldSelector) is Fields rr ? DownwardApiMapper.ResourceFieldRef(rr, null, containerNames) : null;
+            if (path is not null && field is not null)
+            {
+                files.Add(new DownwardFile(path, field, mode));
+            }
+        });
+        return new ProjectionSource(null, null, false, null, files);
+    }
+
+    private static string? FilePath(Fields item)
+    {
+        string? path = item.RequiredString("path");
+        if (path is not null && Names.ExplainVolumeFilePath(path) is string why)
+        {
+            item.Context.Error(item.Value("path")!, $"{item.PathOf("path")}: \"{path}\" {why}");
+            return null;
+        }
+        return path;
+    }
+
+    private void CheckDistinctPaths(Fields volume, IReadOnlyList<ProjectionSource> sources)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string path in sources.SelectMany(s => (s.Items?.Select(i => i.Path) ?? []).Concat(s.Fields?.Select(d => d.Path) ?? [])))
+        {
+            if (!seen.Add(path.TrimEnd('/')))
+            {
+                ctx.Error(volume.Node, $"{volume.Path}: two items write the file \"{path}\"");
+            }
+        }
+    }
+}
