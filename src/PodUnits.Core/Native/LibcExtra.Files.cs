@@ -20,6 +20,10 @@ public static unsafe partial class LibcExtra
     /// <summary>07777: the permission bits with setuid, setgid and sticky, all chmod(2) sets.</summary>
     public const ushort ALLPERMS = 0xfff;
 
+    /// <summary>rename(2), which Tmds.LibC lacks; File.Move follows a symlink to a directory.</summary>
+    [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int rename(string from, string to);
+
     [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int lsetxattr(string path, string name, byte* value, nuint size, int flags);
 

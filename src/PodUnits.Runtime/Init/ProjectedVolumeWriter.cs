@@ -50,7 +50,7 @@ internal static class ProjectedVolumeWriter
         string temporary = Path.Combine(directory, DataLink + "_tmp");
         File.Delete(temporary);
         File.CreateSymbolicLink(temporary, stamp);
-        File.Move(temporary, Path.Combine(directory, DataLink), overwrite: true); // rename(2): the switch
+        Rename(temporary, Path.Combine(directory, DataLink)); // the switch
         var entries = files.Select(f => f.Path.Split('/')[0]).ToHashSet(StringComparer.Ordinal);
         foreach (string entry in entries)
         {
@@ -72,4 +72,7 @@ internal static class ProjectedVolumeWriter
             }
         }
     }
+
+    /// <summary>rename(2) of a symlink over another (File.Move follows a link to a directory).</summary>
+    private static void Rename(string from, string to) => Check.Io(LibcExtra.rename(from, to), "rename", to);
 }

@@ -1,0 +1,195 @@
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.Configuration;
+
+/// <summary>
+/// ConfigMaps, Secrets and the downward API end to end (issue 18, docs/configuration.md):
+/// objects in the pod's own file and in /etc/podunits/configmaps, through `systemctl start
+/// pod@NAME`, read back from what the container prints to the journal.
+/// </summary>
+public sealed class ConfigurationTests : IDisposable
+{
+    private const string Standalone = "/etc/podunits/configmaps/cfg-standalone.yaml";
+
+    public ConfigurationTests()
+    {
+        Directory.CreateDirectory("/etc/podunits/configmaps");
+        File.WriteAllText(Standalone, """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: cfg-standalone, namespace: default}
+            data:
+              greeting: hello from etc
+              LEVEL: debug
+            """);
+    }
+
+    public void Dispose() => File.Delete(Standalone);
+
+    private const string Pod = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: cfg-values
+          labels: {app: web, tier: "front end"}
+          annotations: {owner: ops}
+        spec:
+          terminationGracePeriodSeconds: 3
+          restartPolicy: Never
+          volumes:
+            - name: config
+              configMap:
+                name: app-config
+                items:
+                  - {key: app.properties, path: conf/app.properties}
+                  - {key: mode, path: mode, mode: 0600}
+            - name: creds
+              secret: {secretName: db, defaultMode: 0400}
+            - name: info
+              downwardAPI:
+                items:
+                  - {path: labels, fieldRef: {fieldPath: metadata.labels}}
+                  - {path: mem, resourceFieldRef: {containerName: main, resource: limits.memory, divisor: 1Mi}}
+            - name: all
+              projected:
+                sources:
+                  - configMap: {name: cfg-standalone, items: [{key: greeting, path: greeting}]}
+                  - secret: {name: db, items: [{key: user, path: who}]}
+                  - configMap: {name: absent, optional: true}
+          containers:
+            - name: main
+              image: busybox
+              resources: {limits: {memory: 64Mi}}
+              command: ["sh", "-c"]
+              args:
+                - >-
+                  echo "mode=$MODE user=$DB_USER level=$CFG_LEVEL greeting=$CFG_greeting";
+                  echo "name=$POD_NAME ns=$POD_NS app=$APP mem=$MEM node=$NODE";
+                  echo "ip=$POD_IP url=$URL";
+                  echo "uid=$POD_UID"; echo "unset=${MISSING-none}";
+                  cat /config/conf/app.properties; stat -L -c 'stat %a %n' /config/mode /creds/..data/password;
+                  echo "data=$(readlink /config/..data | cut -c1-3)"; echo "link=$(readlink /creds/password)";
+                  echo "pw=$(cat /creds/password)"; cat /info/labels; echo; echo "dmem=$(cat /info/mem)";
+                  echo "greet=$(cat /all/greeting) who=$(cat /all/who)";
+                  touch /config/new 2>/dev/null || echo config-is-ro;
+                  echo done
+              env:
+                - name: MODE
+                  valueFrom: {configMapKeyRef: {name: app-config, key: mode}}
+                - name: DB_USER
+                  valueFrom: {secretKeyRef: {name: db, key: user}}
+                - name: MISSING
+                  valueFrom: {configMapKeyRef: {name: app-config, key: nope, optional: true}}
+                - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+                - {name: POD_NS, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}
+                - {name: POD_UID, valueFrom: {fieldRef: {fieldPath: metadata.uid}}}
+                - {name: APP, valueFrom: {fieldRef: {fieldPath: "metadata.labels['app']"}}}
+                - {name: NODE, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}
+                - {name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
+                - {name: URL, value: "http://$(POD_IP):8080/"}
+                - {name: MEM, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}}
+              envFrom:
+                - prefix: CFG_
+                  configMapRef: {name: cfg-standalone}
+              volumeMounts:
+                - {name: config, mountPath: /config}
+                - {name: creds, mountPath: /creds}
+                - {name: info, mountPath: /info}
+                - {name: all, mountPath: /all}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: app-config}
+        data:
+          mode: production
+          app.properties: |
+            color=blue
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: db}
+        data:
+          password: czNjcjN0
+        stringData:
+          user: admin
+        """;
+
+    [Fact]
+    public void EnvAndVolumesShowTheObjectsAndThePod()
+    {
+        using var pod = new PodHarness("cfg-values", Pod);
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output + string.Join('\n', pod.Journal("-u", pod.Unit)));
+        string[] lines = [];
+        Assert.True(PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main")).Contains("done")),
+            string.Join('\n', pod.Journal("-u", pod.Unit)));
+        Assert.Contains("mode=production user=admin level=debug greeting=hello from etc", lines);
+        Assert.Contains($"name=cfg-values ns=default app=web mem=64 node={Environment.MachineName}", lines);
+        string ip = lines.Single(l => l.StartsWith("ip=", StringComparison.Ordinal));
+        Assert.Matches(@"^ip=10\.121\.\d+\.\d+ url=http://10\.121\.\d+\.\d+:8080/$", ip);
+        Assert.Matches("^uid=[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", lines.Single(l => l.StartsWith("uid=", StringComparison.Ordinal)));
+        Assert.Contains("unset=none", lines);
+        Assert.Contains("color=blue", lines);
+        Assert.Contains("stat 600 /config/mode", lines);
+        Assert.Contains("stat 400 /creds/..data/password", lines);
+        Assert.Contains("data=..2", lines); // ..data points at the timestamped directory
+        Assert.Contains("link=..data/password", lines);
+        Assert.Contains("pw=s3cr3t", lines);
+        Assert.Contains("app=\"web\"", lines);
+        Assert.Contains("tier=\"front end\"", lines);
+        Assert.Contains("dmem=64", lines);
+        Assert.Contains("greet=hello from etc who=admin", lines);
+        Assert.Contains("config-is-ro", lines);
+    }
+
+    [Fact]
+    public void SecretVolumesLiveOnATmpfsNotOnDisk()
+    {
+        using var pod = new PodHarness("cfg-secret-fs", """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: cfg-secret-fs}
+            spec:
+              hostNetwork: true
+              restartPolicy: Never
+              volumes: [{name: creds, secret: {secretName: tok}}]
+              containers:
+                - name: main
+                  image: busybox
+                  command: ["sh", "-c", "grep ' /creds ' /proc/mounts | cut -d' ' -f3; echo done"]
+                  volumeMounts: [{name: creds, mountPath: /creds}]
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: tok}
+            stringData: {token: cfg-plaintext-7f3a}
+            """);
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output + string.Join('\n', pod.Journal("-u", pod.Unit)));
+        string[] lines = [];
+        Assert.True(PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main")).Contains("done")),
+            string.Join('\n', pod.Journal("-u", pod.Unit)));
+        Assert.Contains("tmpfs", lines);
+        // Nothing under the pod's state on disk holds the value (its writable layer, volumes).
+        var grep = PodHarness.Run("grep", "-rl", "cfg-plaintext-7f3a", "/var/lib/podunits/pods/cfg-secret-fs");
+        Assert.True(grep.Code == 1, grep.Output);
+    }
+
+    [Fact]
+    public void AMissingKeyFailsTheStartAtItsLine()
+    {
+        using var pod = new PodHarness("cfg-missing", PodHarness.BusyboxPod("cfg-missing", "true",
+            """
+                  env:
+                    - name: X
+                      valueFrom: {configMapKeyRef: {name: cfg-standalone, key: colour}}
+            """));
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.NotEqual(0, start.Code);
+        string[] lines = [];
+        Assert.True(PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit)).Any(l => l.Contains("has no key", StringComparison.Ordinal))),
+            string.Join('\n', lines));
+        Assert.Contains(lines, l => l.Contains("/etc/podunits/pods/cfg-missing.yaml:15:", StringComparison.Ordinal)
+            && l.Contains("ConfigMap \"cfg-standalone\"", StringComparison.Ordinal) && l.Contains("has no key \"colour\"", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text;
+using PodUnits.Runtime.Init;
+using PodUnits.Runtime.Plan;
+
+namespace PodUnits.UnitTests.Configuration;
+
+/// <summary>The kubelet's atomic layout on a plain directory: ..data, the timestamped
+/// content, top-level links, modes, and an update that replaces everything in one switch.</summary>
+public sealed class ProjectedVolumeWriterTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("podunits-projected-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static ProjectedFilePlan File(string path, string content, int mode = 0b110_100_100) =>
+        new() { Path = path, Content = Encoding.UTF8.GetBytes(content), Mode = mode };
+
+    [Fact]
+    public void WritesTheKubeletLayout()
+    {
+        ProjectedVolumeWriter.Write(_dir, [File("a", "1"), File("group/b", "2", 0b100_000_000)], new DateTime(2026, 11, 30, 15, 20, 0, DateTimeKind.Utc));
+        Assert.Equal("..2026_11_30_15_20_00.0000000", new FileInfo($"{_dir}/..data").LinkTarget);
+        Assert.Equal("..data/a", new FileInfo($"{_dir}/a").LinkTarget);
+        Assert.Equal("..data/group", new FileInfo($"{_dir}/group").LinkTarget);
+        Assert.Equal("1", System.IO.File.ReadAllText($"{_dir}/a"));
+        Assert.Equal("2", System.IO.File.ReadAllText($"{_dir}/group/b"));
+        Assert.Equal(UnixFileMode.UserRead, System.IO.File.GetUnixFileMode($"{_dir}/group/b"));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+            System.IO.File.GetUnixFileMode($"{_dir}/a"));
+    }
+
+    [Fact]
+    public void AnUpdateSwitchesDataAndDropsWhatIsGone()
+    {
+        ProjectedVolumeWriter.Write(_dir, [File("a", "1"), File("old", "x")], new DateTime(2026, 11, 30, 15, 20, 0, DateTimeKind.Utc));
+        ProjectedVolumeWriter.Write(_dir, [File("a", "2"), File("new", "y")], new DateTime(2026, 11, 30, 15, 21, 0, DateTimeKind.Utc));
+        Assert.Equal("2", System.IO.File.ReadAllText($"{_dir}/a"));
+        Assert.Equal("y", System.IO.File.ReadAllText($"{_dir}/new"));
+        Assert.False(Path.Exists($"{_dir}/old"));
+        Assert.Equal(["..2026_11_30_15_21_00.0000000", "..data", "a", "new"],
+            Directory.EnumerateFileSystemEntries(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+}
