@@ -64,6 +64,36 @@ alternate() {
     rm -rf "$dir"
 }
 
+# pod_starts SECTION POD LABEL [POD LABEL...]: `systemctl start pod@POD` until READY (then a
+# stop, off the clock) for each pod, 3 x BENCH_RUNS rounds after a warm-up round, the order
+# rotated every round so no pod always follows the same one (a stop's tail work would
+# otherwise land on the same neighbour every time); records "start to READY" per label.
+# Three times the usual runs: what these sections compare (a few milliseconds) is smaller
+# than this machine's run-to-run jitter, which the median of 15 did not average out.
+pod_starts() {
+    local section=$1 pods=() labels=() dir run k n who i; shift
+    while [ $# -gt 0 ]; do pods+=("$1"); labels+=("$2"); command_of "$section" "$2" "systemctl start pod@$1 (stopped after the clock)"; shift 2; done
+    dir=$(mktemp -d); n=${#pods[@]}
+    for run in $(seq 0 $((BENCH_RUNS * 3))); do
+        for k in $(seq 0 $((n - 1))); do
+            i=$(( (run + k) % n )); who=${pods[$i]}
+            t0=$(now_ns)
+            if ! systemctl start "pod@$who" >/dev/null 2>"$dir/err"; then
+                echo "    $who: start failed: $(head -c 300 "$dir/err")" >&2
+            else
+                t1=$(now_ns)
+                [ "$run" = 0 ] || awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e6 }' >>"$dir/$i"
+            fi
+            systemctl stop "pod@$who" >/dev/null 2>&1 || true
+        done
+    done
+    for i in "${!pods[@]}"; do
+        touch "$dir/$i"
+        record "$section" "${labels[$i]}" "start to READY" ms "$dir/$i"
+    done
+    rm -rf "$dir"
+}
+
 # pss_kb PID... -> total proportional set size in KiB: each shared page counted once across
 # all processes (several podunits processes map the same binary; RSS would count it in each)
 pss_kb() {

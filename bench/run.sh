@@ -6,7 +6,7 @@
 # security section (issue 16's escape probe under podman and PodUnits) runs in a sandbox of
 # its own and writes docs/security.md instead.
 #
-#   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions confinement network security
+#   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions confinement configuration network security
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs=15
@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
         *) sections+=("$1"); shift;;
     esac
 done
-[ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions confinement network security)
+[ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions confinement configuration network security)
 timed=()      # sections that feed docs/benchmarks.md
 security=""
 for s in "${sections[@]}"; do if [ "$s" = security ]; then security=1; else timed+=("$s"); fi; done

@@ -38,32 +38,11 @@ pod sysunconfined "{seccompProfile: {type: Unconfined}}" '["/bin/syscalls", "/ou
 systemctl daemon-reload
 
 echo "start until READY with and without confinement (ms)"
-dir=$(mktemp -d)
-declare -A label=([confdefault]="podunits: default confinement" [confunconfined]="podunits: seccompProfile Unconfined"
-    [confprivileged]="podunits: privileged (no confinement)")
-for who in confdefault confunconfined confprivileged; do
-    command_of confinement "${label[$who]}" "systemctl start pod@$who (stopped after the clock)"
-done
-# Three times the usual runs: what is measured (a millisecond or two) is smaller than this
-# machine's run-to-run jitter (about 5 ms), which the median of 15 did not average out.
-for run in $(seq 0 $((BENCH_RUNS * 3))); do
-    for who in confdefault confunconfined confprivileged; do
-        t0=$(now_ns)
-        if ! systemctl start "pod@$who" >/dev/null 2>"$dir/err"; then
-            echo "    $who: start failed: $(head -c 200 "$dir/err")" >&2
-        else
-            t1=$(now_ns)
-            [ "$run" = 0 ] || awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e6 }' >>"$dir/$who"
-        fi
-        systemctl stop "pod@$who" >/dev/null 2>&1 || true
-    done
-done
-for who in confdefault confunconfined confprivileged; do
-    touch "$dir/$who"
-    record confinement "${label[$who]}" "start to READY" ms "$dir/$who"
-done
+pod_starts confinement confdefault "podunits: default confinement" confunconfined "podunits: seccompProfile Unconfined" \
+    confprivileged "podunits: privileged (no confinement)"
 
 echo "1,000,000 system calls inside a container (ms of CPU time)"
+dir=$(mktemp -d)
 command_of confinement "podunits: RuntimeDefault, syscall loop" "systemctl start --wait pod@sysdefault (bench/confinement/syscalls.c)"
 command_of confinement "podunits: Unconfined, syscall loop" "systemctl start --wait pod@sysunconfined (bench/confinement/syscalls.c)"
 for run in $(seq 0 "$BENCH_RUNS"); do

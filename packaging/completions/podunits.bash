@@ -22,7 +22,7 @@ _podunits_images() {
 
 _podunits() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local verbs="list status run validate stop logs enter update image gc generate version"
+    local verbs="list status run validate stop reload logs enter update image volume gc generate version"
     local verb="" sub="" pod="" i word
     for ((i = 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
@@ -30,7 +30,7 @@ _podunits() {
             -c|--container|-o|--output|-n|--lines|-m|--memory|--cpu|--name|--dir) i=$((i + 1));;
             -*) ;;
             *) if [ -z "$verb" ]; then verb=$word
-               elif [ "$verb" = image ] && [ -z "$sub" ]; then sub=$word
+               elif { [ "$verb" = image ] || [ "$verb" = volume ]; } && [ -z "$sub" ]; then sub=$word
                elif [ -z "$pod" ]; then pod=$word; fi;;
         esac
     done
@@ -53,12 +53,14 @@ _podunits() {
         generate) options+=" --dir";;
         image) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "fetch import list rm" -- "$cur")); return; }
                [ "$sub" = list ] && options+=" --output"; [ "$sub" = import ] && options+=" --name";;
+        volume) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "list rm" -- "$cur")); return; }
+               [ "$sub" = list ] && options+=" --output";;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$options" -- "$cur")); return
     fi
     case $verb in
-        status|stop|logs|enter|update) [ -z "$pod" ] && COMPREPLY=($(compgen -W "$(_podunits_pods)" -- "$cur"));;
+        status|stop|reload|logs|enter|update) [ -z "$pod" ] && COMPREPLY=($(compgen -W "$(_podunits_pods)" -- "$cur"));;
         run) COMPREPLY=($(compgen -W "$(_podunits_pods)" -- "$cur") $(compgen -f -X '!*.y*ml' -- "$cur"));;
         validate) COMPREPLY=($(compgen -f -X '!*.y*ml' -- "$cur") $(compgen -d -- "$cur"));;
         image) case $sub in rm) COMPREPLY=($(compgen -W "$(_podunits_images)" -- "$cur"));;

@@ -58,6 +58,28 @@ public static class PodDefinitionLoader
         return new LoadResult(valid ? pod : null, diagnostics);
     }
 
+    /// <summary>A PersistentVolumeClaim next to the pod, as `podman kube play` accepts it: checked,
+    /// then nothing more; the volume is created when a pod first mounts the claim.</summary>
+    private static void ClaimDocument(YNode document, ParseContext ctx)
+    {
+        if (ctx.Object(document, "", KubernetesFields.PersistentVolumeClaim) is not Fields top)
+        {
+            return;
+        }
+        if (top.Child("metadata", KubernetesFields.Metadata) is Fields metadata)
+        {
+            EnvSourceMapper.ObjectName(metadata, "name", "PersistentVolumeClaim");
+        }
+        if (top.Child("spec", KubernetesFields.PersistentVolumeClaimSpec) is Fields spec)
+        {
+            spec.StringList("accessModes");
+            if (spec.String("volumeMode") is string mode && mode != "Filesystem")
+            {
+                ctx.Error(spec.Value("volumeMode")!, $"spec.volumeMode: only Filesystem is supported (a claim is a directory), found \"{mode}\"");
+            }
+        }
+    }
+
     /// <summary>
     /// A definition file holds one Pod and, as `podman kube play` accepts, any ConfigMaps and
     /// Secrets it uses, as further YAML documents in any order. They go into the catalog
@@ -87,12 +109,12 @@ public static class PodDefinitionLoader
             }
             else if (kind is "PersistentVolumeClaim")
             {
-                ctx.Error(document, "kind: PersistentVolumeClaim is not supported yet");
+                ClaimDocument(document, ctx);
             }
             else
             {
                 ctx.Error(document, (kind is null ? "this document has no kind" : $"kind: \"{kind}\" cannot be in a pod definition file") +
-                    "; a definition file holds one Pod and the ConfigMaps and Secrets it uses");
+                    "; a definition file holds one Pod and the ConfigMaps, Secrets and PersistentVolumeClaims it uses");
             }
         }
         if (pod is null && documents.Count > 0 && !ctx.HasErrors)

@@ -11,10 +11,12 @@ internal static class CommandTable
         yield return StatusCommand.Create();
         yield return ValidateCommand.Create();
         yield return StopCommand.Create();
+        yield return ReloadCommand.Create();
         yield return LogsCommand.Create();
         yield return EnterCommand.Create();
         yield return UpdateCommand.Create();
         yield return ImageCommand.Create();
+        yield return VolumeCommand.Create();
         yield return GcCommand.Create();
         yield return GenerateCommand.Create();
         yield return VersionCommand.Create();

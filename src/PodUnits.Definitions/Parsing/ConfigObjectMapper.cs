@@ -22,6 +22,7 @@ internal static class ConfigObjectMapper
     public static ConfigObject? Map(YNode root, ConfigObjectKind kind, ParseContext ctx, string? nameFromFile)
     {
         bool secret = kind == ConfigObjectKind.Secret;
+        int errorsBefore = ctx.ErrorCount;
         if (ctx.Object(root, "", secret ? KubernetesFields.Secret : KubernetesFields.ConfigMap) is not Fields top)
         {
             return null;
@@ -64,7 +65,7 @@ internal static class ConfigObjectMapper
             Add(top, "data", base64: false, data, ctx);
             Add(top, "binaryData", base64: true, data, ctx);
         }
-        return name is null || ctx.HasErrors ? null : new ConfigObject(kind, name, data, $"{ctx.File}:{root.Line}");
+        return name is null || ctx.ErrorCount > errorsBefore ? null : new ConfigObject(kind, name, data, $"{ctx.File}:{root.Line}");
     }
 
     private static void Add(Fields top, string field, bool base64, Dictionary<string, byte[]> data, ParseContext ctx, bool overrides = false)

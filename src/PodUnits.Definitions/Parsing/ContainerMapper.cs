@@ -168,9 +168,14 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
             {
                 ctx.Error(e.Value("mountPath")!, $"{p}.mountPath: \"{mountPath}\" is already mounted in this container");
             }
+            string? subPath = e.String("subPath");
+            if (subPath is { Length: > 0 } && Names.ExplainVolumeFilePath(subPath) is string why)
+            {
+                ctx.Error(e.Value("subPath")!, $"{p}.subPath: \"{subPath}\" {why}");
+            }
             if (name is not null && mountPath is not null)
             {
-                result.Add(new VolumeMount(name, mountPath, e.Boolean("readOnly") ?? false));
+                result.Add(new VolumeMount(name, mountPath, e.Boolean("readOnly") ?? false, subPath is { Length: > 0 } ? subPath : null));
             }
         });
         return result;

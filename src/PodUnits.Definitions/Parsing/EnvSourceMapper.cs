@@ -62,8 +62,8 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
         ConfigObject? found = Find(f, "name", kind, name, optional);
         if (found is not null && !found.Data.ContainsKey(key) && !optional)
         {
-            ctx.Error(f.Value("key")!, $"{f.PathOf("key")}: {found.Describe()} ({found.Source}) has no key \"{key}\"" +
-                $"{Suggest.Hint(key, found.Data.Keys)}; add it, or set optional: true");
+            ctx.Error(f.Value("key")!, $"{f.PathOf("key")}: {found.Describe()} ({found.Source}) has no key \"{key}\"; add it, or set optional: true" +
+                Suggest.Hint(key, found.Data.Keys));
         }
         return new ObjectKeyRef(kind, name, key, optional);
     }
@@ -98,7 +98,11 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
     }
 
     /// <summary>The object name in <paramref name="field"/>, checked, or null.</summary>
-    public static string? ObjectName(Fields f, string field, ConfigObjectKind kind)
+    public static string? ObjectName(Fields f, string field, ConfigObjectKind kind) => ObjectName(f, field, kind.ToString());
+
+    /// <summary>The name of an object of <paramref name="kind"/> (a DNS subdomain, so also a
+    /// safe file name) in <paramref name="field"/>, or null after reporting why not.</summary>
+    public static string? ObjectName(Fields f, string field, string kind)
     {
         if (f.RequiredString(field) is not string name)
         {

@@ -76,16 +76,30 @@ internal static class KubernetesFields
     public static readonly FieldTable Port = new(["containerPort", "protocol", "name", "hostPort", "hostIP"], null, []);
 
     public static readonly FieldTable VolumeMount = new(
-        ["name", "mountPath", "readOnly"], null,
-        ["subPath", "subPathExpr", "mountPropagation", "recursiveReadOnly"]);
+        ["name", "mountPath", "readOnly", "subPath"], null,
+        ["subPathExpr", "mountPropagation", "recursiveReadOnly"]);
 
     public static readonly FieldTable Volume = new(
-        ["name", "hostPath", "emptyDir", "configMap", "secret", "downwardAPI", "projected"], null,
+        ["name", "hostPath", "emptyDir", "configMap", "secret", "downwardAPI", "projected", "persistentVolumeClaim"], null,
         ["awsElasticBlockStore", "azureDisk", "azureFile", "cephfs", "cinder", "csi",
          "ephemeral", "fc", "flexVolume", "flocker", "gcePersistentDisk", "gitRepo",
-         "glusterfs", "image", "iscsi", "nfs", "persistentVolumeClaim", "photonPersistentDisk",
+         "glusterfs", "image", "iscsi", "nfs", "photonPersistentDisk",
          "portworxVolume", "quobyte", "rbd", "scaleIO", "storageos", "vsphereVolume"],
-        "(supported volume kinds: emptyDir, hostPath, configMap, secret, downwardAPI, projected)");
+        "(supported volume kinds: emptyDir, hostPath, configMap, secret, downwardAPI, projected, persistentVolumeClaim)");
+
+    public static readonly FieldTable ClaimVolumeSource = new(["claimName", "readOnly"]);
+
+    /// <summary>A PersistentVolumeClaim document in a pod's file: the claim becomes a named
+    /// volume directory whatever it asks for; what would need a storage system is refused.</summary>
+    public static readonly FieldTable PersistentVolumeClaim = new(["apiVersion", "kind", "metadata", "spec"], [("status", SetByCluster)]);
+
+    private const string ClaimIsADirectory = "a claim is a directory under /var/lib/podunits/volumes; nothing limits its size or provisions it";
+
+    public static readonly FieldTable PersistentVolumeClaimSpec = new(
+        ["accessModes", "volumeMode"],
+        [("resources", ClaimIsADirectory), ("storageClassName", ClaimIsADirectory), ("volumeName", ClaimIsADirectory),
+         ("selector", ClaimIsADirectory), ("volumeAttributesClassName", ClaimIsADirectory)],
+        ["dataSource", "dataSourceRef"]);
 
     public static readonly FieldTable ConfigMapVolume = new(["name", "items", "defaultMode", "optional"]);
 

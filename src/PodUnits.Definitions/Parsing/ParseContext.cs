@@ -10,14 +10,17 @@ internal sealed class ParseContext(string file)
 
     public string File { get; } = file;
 
-    public bool HasErrors { get; private set; }
+    public bool HasErrors => ErrorCount > 0;
+
+    /// <summary>Errors so far; comparing two counts tells whether one part of a file had any.</summary>
+    public int ErrorCount { get; private set; }
 
     public void Error(YNode at, string message) => Error(at.Line, at.Column, message);
 
     public void Error(int line, int column, string message)
     {
         diagnostics.Add(new Diagnostic(Severity.Error, File, line, column, message));
-        HasErrors = true;
+        ErrorCount++;
     }
 
     public void Warning(YNode at, string message) =>

@@ -90,8 +90,8 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
             }
             if (found is not null && !found.Data.ContainsKey(key) && !optional)
             {
-                ctx.Error(i.Value("key")!, $"{p}.key: {found.Describe()} ({found.Source}) has no key \"{key}\"" +
-                    $"{Suggest.Hint(key, found.Data.Keys)}; add it, or set optional: true");
+                ctx.Error(i.Value("key")!, $"{p}.key: {found.Describe()} ({found.Source}) has no key \"{key}\"; add it, or set optional: true" +
+                    Suggest.Hint(key, found.Data.Keys));
             }
             items.Add(new KeyToPath(key, path, mode));
         });

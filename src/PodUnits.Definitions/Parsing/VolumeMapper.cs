@@ -13,7 +13,7 @@ internal static class VolumeMapper
 
     /// <summary>The valid volumes; <paramref name="declared"/> gets every name declared, valid
     /// or not, so a mount of a volume with other errors does not also say "no such volume".</summary>
-    private static readonly string[] Kinds = ["hostPath", "emptyDir", "configMap", "secret", "downwardAPI", "projected"];
+    private static readonly string[] Kinds = ["hostPath", "emptyDir", "configMap", "secret", "downwardAPI", "projected", "persistentVolumeClaim"];
 
     public static List<VolumeDefinition> MapAll(Fields spec, ParseContext ctx, ConfigObjectCatalog catalog, ICollection<string> containerNames,
         out HashSet<string> declared)
@@ -36,6 +36,7 @@ internal static class VolumeMapper
             HostPathVolume? hostPath = null;
             EmptyDirVolume? emptyDir = null;
             ProjectedVolume? projected = null;
+            ClaimVolume? claim = null;
             string[] kinds = [.. Kinds.Where(v.Has)];
             if (kinds.Length > 1)
             {
@@ -50,6 +51,17 @@ internal static class VolumeMapper
                     "downwardAPI" => v.Child("downwardAPI", KubernetesFields.DownwardApiVolume) is Fields c ? projections.DownwardApi(c) : Missing(v, "downwardAPI", "items"),
                     _ => v.Child("projected", KubernetesFields.ProjectedVolume) is Fields c ? projections.Projected(c) : Missing(v, "projected", "sources"),
                 };
+            }
+            else if (kinds is ["persistentVolumeClaim"])
+            {
+                if (v.Child("persistentVolumeClaim", KubernetesFields.ClaimVolumeSource) is not Fields c)
+                {
+                    Missing(v, "persistentVolumeClaim", "claimName");
+                }
+                else if (EnvSourceMapper.ObjectName(c, "claimName", "PersistentVolumeClaim") is string claimName)
+                {
+                    claim = new ClaimVolume(claimName, c.Boolean("readOnly") ?? false);
+                }
             }
             else if (v.Has("hostPath"))
             {
@@ -69,9 +81,9 @@ internal static class VolumeMapper
                     ? MapEmptyDir(e, ctx)
                     : new EmptyDirVolume(false, null);
             }
-            if (name is not null && (hostPath is not null || emptyDir is not null || projected is not null))
+            if (name is not null && (hostPath is not null || emptyDir is not null || projected is not null || claim is not null))
             {
-                result.Add(new VolumeDefinition(name, hostPath, emptyDir, projected));
+                result.Add(new VolumeDefinition(name, hostPath, emptyDir, projected, claim));
             }
         });
         return result;

@@ -39,7 +39,14 @@ internal static class ContainerMounts
             foreach (MountPlan m in c.Mounts)
             {
                 ulong attributes = (c.Privileged ? 0 : LibcExtra.MOUNT_ATTR_NODEV) | (m.ReadOnly ? LibcExtra.MOUNT_ATTR_RDONLY : 0);
-                Mount.Bind(m.Source, inRoot, m.Target, Directory.Exists(m.Source), attributes);
+                if (m.SubPath is { } subPath)
+                {
+                    BindSubPath(m, subPath, inRoot, attributes);
+                }
+                else
+                {
+                    Mount.Bind(m.Source, inRoot, m.Target, Directory.Exists(m.Source), attributes);
+                }
             }
         }
         if (c.ReadOnlyRootFilesystem)
@@ -54,6 +61,20 @@ internal static class ContainerMounts
         Check.Io(LibcExtra.pivot_root(".", "."), "pivot_root", root);
         Check.Io(LibcExtra.umount2(".", LibcExtra.MNT_DETACH), "umount2", "old root");
         Check.Io(LibcExtra.chdir("/"), "chdir", "/");
+    }
+
+    /// <summary>subPath: one entry of the volume, resolved inside the volume as if it were a
+    /// root (openat2 RESOLVE_IN_ROOT), so a symlink a container left in a shared volume cannot
+    /// point the mount at the host (the kubelet's CVE-2017-1002101). A missing entry is created
+    /// as a directory, as the kubelet does. Bound by descriptor: nothing can swap it between
+    /// the lookup and the mount.</summary>
+    private static void BindSubPath(MountPlan m, string subPath, ContainerRoot inRoot, ulong attributes)
+    {
+        using var volume = new ContainerRoot(m.Source);
+        (int fd, bool isDirectory) = volume.TryExisting(subPath) ?? (volume.Directory(subPath), true);
+        using var source = new Fd(fd);
+        using var target = new Fd(isDirectory ? inRoot.Directory(m.Target) : inRoot.File(m.Target));
+        Mount.BindOnto(ContainerRoot.ProcFd(fd), target.Value, attributes);
     }
 
     private static void ApiFileSystems(ContainerRoot inRoot, bool privileged)

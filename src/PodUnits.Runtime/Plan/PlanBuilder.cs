@@ -23,6 +23,8 @@ public static class PlanBuilder
         var facts = new Lazy<NodeFacts>(() => node ?? HostFacts.Gather(machineId));
         string stateDir = PodPaths.StateDir(pod.Name);
         var projected = new List<ProjectedVolumePlan>();
+        var claims = new List<string>();
+        var readOnlyClaims = new HashSet<string>(StringComparer.Ordinal);
         var volumes = new Dictionary<string, string>(StringComparer.Ordinal);
         var emptyDirs = new List<EmptyDirPlan>();
         foreach (VolumeDefinition v in pod.Volumes)
@@ -42,6 +44,15 @@ public static class PlanBuilder
                 });
                 volumes[v.Name] = path;
             }
+            else if (v.Claim is { } claim)
+            {
+                volumes[v.Name] = claim.HostPath;
+                claims.Add(claim.HostPath);
+                if (claim.ReadOnly)
+                {
+                    readOnlyClaims.Add(v.Name);
+                }
+            }
             else if (v.Projected is { } p)
             {
                 // On a tmpfs the pod init mounts in its private /run, like a memory emptyDir.
@@ -57,7 +68,7 @@ public static class PlanBuilder
             ContainerImage image = images.TryGetValue(c.Name, out ContainerImage? found) ? found
                 : throw new ArgumentException($"no image resolved for container {c.Name}", nameof(images));
             containers.Add(Container(pod, c, init, stateDir, volumes, image, PodIdentity.ContainerIdFull(machineId, c.Name), sources,
-                projected.Select(p => p.Name).ToHashSet(StringComparer.Ordinal)));
+                [.. projected.Select(p => p.Name), .. readOnlyClaims]));
         }
         return new PodPlan
         {
@@ -73,6 +84,7 @@ public static class PlanBuilder
             HostsLines = [.. pod.HostAliases.Select(a => $"{a.Ip}\t{string.Join(' ', a.Hostnames)}")],
             EmptyDirs = emptyDirs,
             ProjectedVolumes = projected,
+            ClaimDirs = [.. claims.Distinct(StringComparer.Ordinal)],
             Containers = containers,
         };
     }
@@ -105,7 +117,7 @@ public static class PlanBuilder
     }
 
     private static ContainerPlan Container(PodDefinition pod, ContainerDefinition c, bool init, string stateDir,
-        Dictionary<string, string> volumes, ContainerImage image, string idFull, EnvSourceValues sources, HashSet<string> projected)
+        Dictionary<string, string> volumes, ContainerImage image, string idFull, EnvSourceValues sources, HashSet<string> readOnlyVolumes)
     {
         string what = $"pod {pod.Name}: container {c.Name}";
         // HOSTNAME as Kubernetes sets it, after the image's variables, before the container's.
@@ -126,8 +138,10 @@ public static class PlanBuilder
             // The validator checked that every mount names a volume; a hole here is a bug.
             string source = volumes.TryGetValue(m.Name, out string? s) ? s
                 : throw new BadInputException(what, $"volumeMounts names volume \"{m.Name}\", which spec.volumes does not define");
-            // Projected volumes are always read-only, as the kubelet mounts them.
-            mounts.Add(new MountPlan { Source = source, Target = m.MountPath, ReadOnly = m.ReadOnly || projected.Contains(m.Name) });
+            // Projected volumes are always read-only, as the kubelet mounts them, and so is a
+            // claim whose volume source says readOnly.
+            mounts.Add(new MountPlan { Source = source, Target = m.MountPath, ReadOnly = m.ReadOnly || readOnlyVolumes.Contains(m.Name),
+                SubPath = m.SubPath });
         }
         ContainerSecurityContext? security = c.SecurityContext;
         List<int> caps;

@@ -37,6 +37,9 @@ public sealed class PodPlan
     /// <summary>configMap, secret, downwardAPI and projected volumes: files the pod init
     /// writes on a tmpfs of its own (Init/ProjectedVolumeWriter).</summary>
     public List<ProjectedVolumePlan> ProjectedVolumes { get; init; } = [];
+    /// <summary>Named volumes (persistentVolumeClaim) this pod mounts: host directories under
+    /// /var/lib/podunits/volumes, created if missing, never removed with the pod.</summary>
+    public List<string> ClaimDirs { get; init; } = [];
     /// <summary>The pod's CNI network; null with hostNetwork.</summary>
     public NetworkPlan? Network { get; set; }
     /// <summary>Init containers first (Init = true), in order, then the containers.</summary>
@@ -159,6 +162,9 @@ public sealed class MountPlan
     /// <summary>Absolute path inside the container.</summary>
     public required string Target { get; init; }
     public bool ReadOnly { get; init; }
+    /// <summary>volumeMounts[].subPath: the entry of the volume to mount instead of all of
+    /// it, resolved inside the volume (never outside it) when the container starts.</summary>
+    public string? SubPath { get; init; }
 }
 
 public sealed class ProbePlan

@@ -72,6 +72,10 @@ public static class PodState
             }
             Directory.CreateDirectory(v.Path);
         }
+        foreach (string claim in plan.ClaimDirs)
+        {
+            Directory.CreateDirectory(claim); // kept: a claim outlives its pods (podunits volume rm)
+        }
         if (plan.JournalDir is not null)
         {
             Directory.CreateDirectory(plan.JournalDir);

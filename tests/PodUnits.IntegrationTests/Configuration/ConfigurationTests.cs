@@ -192,4 +192,103 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Contains(lines, l => l.Contains("/etc/podunits/pods/cfg-missing.yaml:15:", StringComparison.Ordinal)
             && l.Contains("ConfigMap \"cfg-standalone\"", StringComparison.Ordinal) && l.Contains("has no key \"colour\"", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void AnEditedConfigMapReachesTheRunningPodOnReload()
+    {
+        const string File1 = "/etc/podunits/configmaps/cfg-live.yaml";
+        File.WriteAllText(File1, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg-live}\ndata: {color: blue}\n");
+        try
+        {
+            using var pod = new PodHarness("cfg-reload", PodHarness.BusyboxPod("cfg-reload",
+                "echo before=$(cat /cfg/color) env=$COLOR; until grep -q green /cfg/color; do sleep 0.1; done; " +
+                "echo after=$(cat /cfg/color) env=$COLOR data=$(readlink /cfg/..data | cut -c1-3); exec sleep 1000",
+                """
+                      env: [{name: COLOR, valueFrom: {configMapKeyRef: {name: cfg-live, key: color}}}]
+                      volumeMounts: [{name: cfg, mountPath: /cfg}]
+                """,
+                """
+                  volumes: [{name: cfg, configMap: {name: cfg-live}}]
+                """));
+            var start = pod.Systemctl("start", pod.Unit);
+            Assert.True(start.Code == 0, start.Output + string.Join('\n', pod.Journal("-u", pod.Unit)));
+            Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("before=blue env=blue")),
+                string.Join('\n', pod.Journal("-u", pod.Unit)));
+
+            File.WriteAllText(File1, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg-live}\ndata: {color: green}\n");
+            var reload = pod.Systemctl("reload", pod.Unit);
+            Assert.True(reload.Code == 0, reload.Output + string.Join('\n', pod.Journal("-u", pod.Unit)));
+            Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("after=green env=blue data=..2")),
+                string.Join('\n', pod.Journal("-u", pod.Unit)));
+            Assert.Contains("pod cfg-reload: reloaded volume cfg", pod.Journal("-u", pod.Unit));
+            Assert.Equal("active", pod.Show("ActiveState")); // not restarted
+
+            // A change that breaks a reference fails the reload and changes nothing.
+            File.WriteAllText(File1, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg-live}\ndata: {colour: red}\n");
+            var broken = PodHarness.Run("podunits", "reload", "cfg-reload");
+            Assert.Equal(2, broken.Code);
+            Assert.Contains("has no key \"color\"", broken.Output, StringComparison.Ordinal);
+            Assert.Equal("active", pod.Show("ActiveState"));
+        }
+        finally
+        {
+            File.Delete(File1);
+        }
+    }
+
+    [Fact]
+    public void AClaimsDataOutlivesItsPod()
+    {
+        const string Volume = "/var/lib/podunits/volumes/cfg-claim";
+        PodHarness.Run("rm", "-rf", Volume);
+        string Yaml(string command) => PodHarness.BusyboxPod("cfg-claim", command,
+            """
+                  volumeMounts: [{name: data, mountPath: /data}]
+            """,
+            """
+              volumes: [{name: data, persistentVolumeClaim: {claimName: cfg-claim}}]
+            """);
+        using (var first = new PodHarness("cfg-claim", Yaml("echo kept > /data/f; echo written; exec sleep 1000")))
+        {
+            Assert.True(first.Systemctl("start", first.Unit).Code == 0, string.Join('\n', first.Journal("-u", first.Unit)));
+            Assert.True(PodHarness.WaitFor(() => first.Journal("-u", first.Unit, "CONTAINER_NAME=main").Contains("written")),
+                string.Join('\n', first.Journal("-u", first.Unit)));
+            var list = PodHarness.Run("podunits", "volume", "list", "-o", "json");
+            Assert.Contains("\"name\": \"cfg-claim\"", list.Output, StringComparison.Ordinal);
+            Assert.Contains("\"cfg-claim\"", list.Output.Split("usedBy", 2)[1], StringComparison.Ordinal);
+            var busy = PodHarness.Run("podunits", "volume", "rm", "cfg-claim");
+            Assert.NotEqual(0, busy.Code);
+            Assert.Contains("in use by running pod cfg-claim", busy.Output, StringComparison.Ordinal);
+        }
+        // The pod and its state are gone (the harness removed them); the claim is not.
+        Assert.False(Directory.Exists("/var/lib/podunits/pods/cfg-claim"));
+        using (var second = new PodHarness("cfg-claim", Yaml("echo found=$(cat /data/f)")))
+        {
+            Assert.True(second.Systemctl("start", second.Unit).Code == 0, string.Join('\n', second.Journal("-u", second.Unit)));
+            Assert.True(PodHarness.WaitFor(() => second.Journal("-u", second.Unit, "CONTAINER_NAME=main").Contains("found=kept")),
+                string.Join('\n', second.Journal("-u", second.Unit)));
+        }
+        var rm = PodHarness.Run("podunits", "volume", "rm", "cfg-claim");
+        Assert.True(rm.Code == 0, rm.Output);
+        Assert.False(Directory.Exists(Volume));
+    }
+
+    [Fact]
+    public void SubPathMountsOneKeyOfAConfigMap()
+    {
+        using var pod = new PodHarness("cfg-subpath", PodHarness.BusyboxPod("cfg-subpath",
+            "cat /etc/app.conf; echo; ls /etc | grep -c '^app.conf$'; echo done",
+            """
+                  volumeMounts: [{name: cfg, mountPath: /etc/app.conf, subPath: app.conf}]
+            """,
+            """
+              volumes: [{name: cfg, configMap: {name: cfg-standalone, items: [{key: greeting, path: app.conf}]}}]
+            """));
+        Assert.True(pod.Systemctl("start", pod.Unit).Code == 0, string.Join('\n', pod.Journal("-u", pod.Unit)));
+        string[] lines = [];
+        Assert.True(PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main")).Contains("done")),
+            string.Join('\n', pod.Journal("-u", pod.Unit)));
+        Assert.Contains("hello from etc", lines);
+        Assert.Contains("1", lines); // a file beside the image's /etc files, not a directory over /etc
+    }
 }

@@ -187,7 +187,7 @@ public sealed class DefinitionErrorTests
         {
             "apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a, image: b}]}\n---\napiVersion: apps/v1\nkind: Deployment\n---\nkind: Pod\n",
             [
-                "x.yaml:5:1: error: kind: \"Deployment\" cannot be in a pod definition file; a definition file holds one Pod and the ConfigMaps and Secrets it uses",
+                "x.yaml:5:1: error: kind: \"Deployment\" cannot be in a pod definition file; a definition file holds one Pod and the ConfigMaps, Secrets and PersistentVolumeClaims it uses",
                 "x.yaml:8:1: error: a second Pod in one file (the first is at line 1); a definition file holds one Pod",
             ]
         },

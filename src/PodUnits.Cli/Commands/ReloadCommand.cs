@@ -1,0 +1,36 @@
+using System.CommandLine;
+using PodUnits.Core.Errors;
+using PodUnits.Definitions;
+using PodUnits.Runtime.Configuration;
+
+namespace PodUnits.Cli.Commands;
+
+/// <summary><c>podunits reload NAME</c>: what the kubelet does when a ConfigMap or Secret
+/// changes, for a running pod (docs/configuration.md). `systemctl reload pod@NAME` runs it.</summary>
+internal static class ReloadCommand
+{
+    public static Command Create()
+    {
+        var name = PodArgument.Create();
+        var command = new Command("reload",
+            "Update a running pod's configMap, secret, downwardAPI and projected volumes from its definition and the\n" +
+            "ConfigMaps and Secrets it uses, without restarting it (also 'systemctl reload pod@NAME'). Each volume\n" +
+            "changes in one step (its ..data link); environment variables keep their values until the next restart.")
+        {
+            name,
+        };
+        command.SetAction(parsed =>
+        {
+            string pod = PodArgument.Validated(parsed, name);
+            string path = PodDefinitionSearchPath.Default.Find(pod)
+                ?? throw new BadInputException($"pod {pod}", $"no definition {pod}.yaml in {string.Join(", ", PodDefinitionSearchPath.DefaultRoots)}");
+            PodDefinition definition = PodDefinitionLoader.LoadFile(path).GetPodOrThrow();
+            IReadOnlyList<string> written = ProjectedVolumeReload.Apply(definition, message => Console.Error.WriteLine($"podunits: pod {pod}: {message}"));
+            Console.WriteLine(written.Count == 0
+                ? $"pod {pod}: no configMap, secret, downwardAPI or projected volumes to reload"
+                : $"pod {pod}: reloaded volume{(written.Count == 1 ? "" : "s")} {string.Join(", ", written)}");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,92 @@
+using PodUnits.Core.Errors;
+using PodUnits.Definitions;
+using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.State;
+
+namespace PodUnits.Runtime.Configuration;
+
+/// <summary>A named volume (persistentVolumeClaim), its size and the running pods that mount it.</summary>
+public sealed record NamedVolume(string Name, string Path, long Bytes, IReadOnlyList<string> UsedBy);
+
+/// <summary>
+/// `podunits volume list|rm`: the directories under /var/lib/podunits/volumes that
+/// persistentVolumeClaim volumes name, like podman's named volumes. A volume outlives every
+/// pod (gc never touches it); rm refuses one that a running pod mounts.
+/// </summary>
+public static class NamedVolumes
+{
+    public static IReadOnlyList<NamedVolume> List(string root = ClaimVolume.Root)
+    {
+        if (!Directory.Exists(root))
+        {
+            return [];
+        }
+        Dictionary<string, List<string>> users = RunningUsers(root);
+        return [.. new DirectoryInfo(root).EnumerateDirectories().OrderBy(d => d.Name, StringComparer.Ordinal)
+            .Select(d => new NamedVolume(d.Name, d.FullName, Size(d), users.GetValueOrDefault(d.FullName) ?? []))];
+    }
+
+    public static void Remove(string name, string root = ClaimVolume.Root)
+    {
+        string what = $"volume {name}";
+        if (ClaimVolume.ExplainName(name) is string why)
+        {
+            throw new BadInputException(what, why);
+        }
+        string path = $"{root}/{name}";
+        if (!Directory.Exists(path))
+        {
+            throw new BadInputException(what, $"no such volume in {root}");
+        }
+        if (RunningUsers(root).GetValueOrDefault(path) is { Count: > 0 } pods)
+        {
+            throw new PodUnitsException(what, $"is in use by running pod{(pods.Count == 1 ? "" : "s")} {string.Join(", ", pods)}; stop {(pods.Count == 1 ? "it" : "them")} first");
+        }
+        Directory.Delete(path, recursive: true);
+    }
+
+    /// <summary>Volume path to the running pods whose plan mounts it.</summary>
+    private static Dictionary<string, List<string>> RunningUsers(string root)
+    {
+        var users = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        if (!Directory.Exists(PodPaths.RuntimeRoot))
+        {
+            return users;
+        }
+        foreach (string dir in Directory.EnumerateDirectories(PodPaths.RuntimeRoot))
+        {
+            string pod = System.IO.Path.GetFileName(dir);
+            if (PodState.Pids(pod) is null || !File.Exists($"{dir}/plan.json"))
+            {
+                continue;
+            }
+            PodPlan plan;
+            try
+            {
+                plan = PodPlan.Read($"{dir}/plan.json");
+            }
+            catch (Exception e) when (e is IOException or System.Text.Json.JsonException or PodUnitsException)
+            {
+                continue; // a pod that is just starting or ending
+            }
+            foreach (string claim in plan.ClaimDirs.Where(c => c.StartsWith(root + "/", StringComparison.Ordinal)))
+            {
+                (users.TryGetValue(claim, out List<string>? list) ? list : users[claim] = []).Add(pod);
+            }
+        }
+        return users;
+    }
+
+    private static long Size(DirectoryInfo dir)
+    {
+        try
+        {
+            return dir.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true })
+                .Sum(f => f.Length);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+}

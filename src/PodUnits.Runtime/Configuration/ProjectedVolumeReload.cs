@@ -1,0 +1,58 @@
+using PodUnits.Core.Errors;
+using PodUnits.Definitions;
+using PodUnits.Runtime.Init;
+using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.State;
+
+namespace PodUnits.Runtime.Configuration;
+
+/// <summary>
+/// `podunits reload NAME` (and `systemctl reload pod@NAME`, whose ExecReload= runs it): the
+/// kubelet's update of configMap, secret, downwardAPI and projected volumes in a running pod.
+/// Stage 0 loads the definition again (so its objects are checked as at start: an invalid
+/// change fails here and nothing changes), computes each volume's files and writes them into
+/// the volume's tmpfs through the pod init's root (/proc/PID/root: its private /run), with the
+/// same one-rename switch of ..data the start used. Containers see the new files at once;
+/// environment variables keep their values until the pod restarts, as in Kubernetes. Volumes
+/// added, removed or changed in kind need a restart and are reported.
+/// </summary>
+public static class ProjectedVolumeReload
+{
+    /// <summary>Updates the running pod <paramref name="pod"/>'s volumes; returns the names of
+    /// those written. <paramref name="report"/> gets what could not be applied.</summary>
+    public static IReadOnlyList<string> Apply(PodDefinition pod, Action<string> report)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(report);
+        string what = $"pod {pod.Name}";
+        if (PodState.Pids(pod.Name) is not (_, int podInit) || podInit <= 0)
+        {
+            throw new PodUnitsException(what, "is not running (or still starting); nothing to reload");
+        }
+        string root = $"/proc/{podInit}/root";
+        string planPath = $"{PodPaths.RuntimeDir(pod.Name)}/plan.json";
+        // The pod init's own copy of the plan proves the PID is still this pod's pod init.
+        if (!File.Exists($"{root}{PodInitSetup.PlanPath}") || !File.Exists(planPath))
+        {
+            throw new PodUnitsException(what, "is not running; nothing to reload");
+        }
+        PodPlan running = PodPlan.Read(planPath);
+        var facts = new Lazy<NodeFacts>(() => HostFacts.Gather(running.MachineId));
+        var written = new List<string>();
+        foreach (ProjectedVolumePlan volume in running.ProjectedVolumes)
+        {
+            if (pod.Volumes.FirstOrDefault(v => v.Name == volume.Name)?.Projected is not { } now)
+            {
+                report($"volume {volume.Name}: no longer a configMap, secret, downwardAPI or projected volume; restart the pod to apply that");
+                continue;
+            }
+            ProjectedVolumeWriter.Write(root + volume.Path, ProjectedFiles.Of(now, pod, facts.Value), DateTime.UtcNow);
+            written.Add(volume.Name);
+        }
+        foreach (VolumeDefinition added in pod.Volumes.Where(v => v.Projected is not null && running.ProjectedVolumes.All(r => r.Name != v.Name)))
+        {
+            report($"volume {added.Name}: new in the definition; restart the pod to mount it");
+        }
+        return written;
+    }
+}

@@ -1,0 +1,217 @@
+using PodUnits.Definitions;
+using PodUnits.Runtime.Plan;
+
+namespace PodUnits.UnitTests.Configuration;
+
+/// <summary>The pure mappings of issue 18: objects and references while loading, env values by
+/// the kubelet's rules, downward API values, projected files, claims and subPath.</summary>
+public sealed class ConfigurationMappingTests : IDisposable
+{
+    private static readonly NodeFacts Node = new("node1", "192.0.2.10", "0123abcd-0000-4000-8000-000000000001", 4000, 8L << 30, 100L << 30);
+
+    private readonly string _roots = Directory.CreateTempSubdirectory("podunits-objects-").FullName;
+
+    public void Dispose() => Directory.Delete(_roots, recursive: true);
+
+    private LoadResult Load(string yaml) =>
+        PodDefinitionLoader.LoadText(yaml, "p.yaml", LoadOptions.Default with { RequireNameMatchesFile = false, ObjectRoots = [_roots] });
+
+    private static string[] Errors(LoadResult r) => [.. r.Diagnostics.Where(d => d.IsError).Select(d => d.ToString())];
+
+    private const string Objects = "\n" + """
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: cm}
+        data: {a: "1", b: "2", 1st: x}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: sec}
+        data: {pw: aHVudGVyMg==}
+        stringData: {pw: override, user: root, 2fa: x}
+        """;
+
+    [Fact]
+    public void EnvFollowsTheKubeletsOrderAndRules()
+    {
+        LoadResult r = Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, labels: {app: x}}
+            spec:
+              containers:
+                - name: c
+                  image: busybox
+                  resources: {limits: {cpu: 250m}, requests: {memory: 3Mi}}
+                  envFrom:
+                    - {prefix: CM_, configMapRef: {name: cm}}
+                    - secretRef: {name: sec}
+                    - configMapRef: {name: nothere, optional: true}
+                  env:
+                    - {name: CM_a, value: "from env $(CM_b)"}
+                    - {name: V, valueFrom: {secretKeyRef: {name: sec, key: pw}}}
+                    - {name: NOEXPAND, valueFrom: {configMapKeyRef: {name: cm, key: a}}}
+                    - {name: GONE, valueFrom: {configMapKeyRef: {name: cm, key: zz, optional: true}}}
+                    - {name: CPU, valueFrom: {resourceFieldRef: {resource: limits.cpu, divisor: 1m}}}
+                    - {name: CORES, valueFrom: {resourceFieldRef: {resource: limits.cpu}}}
+                    - {name: MEMREQ, valueFrom: {resourceFieldRef: {resource: requests.memory, divisor: 1Ki}}}
+                    - {name: MEMLIM, valueFrom: {resourceFieldRef: {resource: limits.memory}}}
+                    - {name: APP, valueFrom: {fieldRef: {fieldPath: "metadata.labels['app']"}}}
+                    - {name: IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
+                    - {name: HOST, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}
+            """ + Objects);
+        Assert.True(r.IsValid, string.Join('\n', r.Diagnostics));
+        ContainerDefinition c = r.Pod!.Containers[0];
+        var values = new EnvSourceValues(r.Pod, () => Node);
+        ContainerProcess p = ContainerProcess.Resolve(c, ["/bin/sh"], null, [], values);
+        var env = p.Environment.ToDictionary(e => e.Key, e => e.Value);
+        Assert.Equal("from env 2", env["CM_a"]); // env overrides envFrom and expands
+        Assert.Equal("2", env["CM_b"]);
+        Assert.Equal("x", env["CM_1st"]); // the prefix makes it a valid name
+        Assert.False(env.ContainsKey("2fa")); // fine as a key, not as a variable name: skipped
+        Assert.Equal("override", env["pw"]); // stringData wins over data
+        Assert.Equal("root", env["user"]);
+        Assert.Equal("override", env["V"]);
+        Assert.Equal("1", env["NOEXPAND"]);
+        Assert.False(env.ContainsKey("GONE"));
+        Assert.Equal("250", env["CPU"]);
+        Assert.Equal("1", env["CORES"]); // rounded up
+        Assert.Equal("3072", env["MEMREQ"]);
+        Assert.Equal((8L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture), env["MEMLIM"]); // no limit: allocatable
+        Assert.Equal("x", env["APP"]);
+        Assert.Equal(NodeFacts.PodIPToken, env["IP"]); // put in by container-start
+        Assert.Equal("192.0.2.10", env["HOST"]);
+    }
+
+    [Fact]
+    public void ReferencesAreCheckedAtTheirPosition()
+    {
+        LoadResult r = Load("""
+            apiVersion: v1
+            kind: Pod
+            spec:
+              containers:
+                - name: c
+                  image: busybox
+                  env:
+                    - {name: A, valueFrom: {configMapKeyRef: {name: cm, key: c}}}
+                    - {name: B, valueFrom: {secretKeyRef: {name: nope, key: k}}}
+                    - {name: C, value: x, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+                    - {name: D, valueFrom: {fieldRef: {fieldPath: status.phase}}}
+                    - {name: E, valueFrom: {resourceFieldRef: {resource: limits.cpu, divisor: 1Mi}}}
+                  volumeMounts: [{name: v, mountPath: /v, subPath: ../etc}]
+              volumes:
+                - name: v
+                  projected:
+                    defaultMode: 0644
+                    sources:
+                      - configMap: {name: cm, items: [{key: a, path: x}, {key: q, path: y}]}
+                      - downwardAPI: {items: [{path: x, fieldRef: {fieldPath: metadata.labels}}]}
+            """ + Objects);
+        Assert.Equal(
+        [
+            "p.yaml:8:66: error: spec.containers[0].env[0].valueFrom.configMapKeyRef.key: ConfigMap \"cm\" (p.yaml:22) has no key \"c\"; " +
+                "add it, or set optional: true; did you mean \"a\"?",
+            "p.yaml:9:54: error: spec.containers[0].env[1].valueFrom.secretKeyRef.name: Secret \"nope\" not found (looked in this file and " +
+                $"{_roots}/secrets/nope.yaml); create it, or set optional: true",
+            "p.yaml:10:42: error: spec.containers[0].env[2].valueFrom: a variable has value or valueFrom, not both",
+            "p.yaml:11:55: error: spec.containers[0].env[3].valueFrom.fieldRef.fieldPath: \"status.phase\" is not a field an environment variable can show " +
+                "(supported: metadata.name, metadata.namespace, metadata.uid, spec.nodeName, spec.serviceAccountName, status.hostIP, status.hostIPs, " +
+                "status.podIP, status.podIPs, metadata.labels['KEY'], metadata.annotations['KEY'])",
+            "p.yaml:12:83: error: spec.containers[0].env[4].valueFrom.resourceFieldRef.divisor: \"1Mi\" is not a divisor Kubernetes allows for limits.cpu (allowed: 1m, 1)",
+            "p.yaml:13:56: error: spec.containers[0].volumeMounts[0].subPath: \"../etc\" must not contain \"..\"",
+            "p.yaml:17:9: error: spec.volumes[0].projected: two items write the file \"x\"",
+            "p.yaml:19:68: error: spec.volumes[0].projected.sources[0].configMap.items[1].key: ConfigMap \"cm\" (p.yaml:22) has no key \"q\"; " +
+                "add it, or set optional: true; did you mean \"a\"?",
+        ], Errors(r));
+    }
+
+    [Fact]
+    public void ObjectsAreValidatedLikeTheApiServerDoes()
+    {
+        Directory.CreateDirectory($"{_roots}/secrets");
+        File.WriteAllText($"{_roots}/secrets/s.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: other}\ndata: {k: \"not base64!\"}\n");
+        LoadResult r = Load("""
+            apiVersion: v1
+            kind: Pod
+            spec:
+              containers: [{name: c, image: busybox, envFrom: [{secretRef: {name: s}}]}]
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: Bad_Name}
+            data: {k: v}
+            binaryData: {k: dg==}
+            """);
+        Assert.Equal(
+        [
+            $"p.yaml:4:71: error: spec.containers[0].envFrom[0].secretRef.name: Secret \"s\" not found (looked in this file and {_roots}/secrets/s.yaml); " +
+                "create it, or set optional: true",
+            "p.yaml:8:18: error: metadata.name: \"Bad_Name\" is not a valid ConfigMap name: must be lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit",
+            "p.yaml:10:14: error: binaryData: key \"k\" is also in data; a key may be in only one of them",
+            $"{_roots}/secrets/s.yaml:3:18: error: metadata.name: \"other\" must equal the file name \"s\"; pods find Secret \"other\" in other.yaml",
+            $"{_roots}/secrets/s.yaml:4:8: error: data.k: not valid base64 (a Secret's data holds base64; use stringData for plain text)",
+        ], Errors(r));
+    }
+
+    [Fact]
+    public void ProjectedFilesFollowItemsModesAndTheDownwardApi()
+    {
+        LoadResult r = Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, labels: {b: "two \"q\"", a: one}}
+            spec:
+              containers: [{name: c, image: busybox, resources: {limits: {memory: 64Mi}}}]
+              volumes:
+                - {name: all, configMap: {name: cm, defaultMode: 0o440}}
+                - {name: some, secret: {secretName: sec, items: [{key: user, path: dir/u, mode: 256}]}}
+                - name: info
+                  downwardAPI:
+                    items:
+                      - {path: labels, fieldRef: {fieldPath: metadata.labels}}
+                      - {path: mem, resourceFieldRef: {containerName: c, resource: limits.memory, divisor: 1Mi}}
+                - {name: claim, persistentVolumeClaim: {claimName: data.v1, readOnly: true}}
+            ---
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: data.v1}
+            spec: {accessModes: [ReadWriteOnce], volumeMode: Filesystem}
+            """ + Objects.Replace("1st: x", "c: \"3\"", StringComparison.Ordinal));
+        Assert.True(r.IsValid, string.Join('\n', r.Diagnostics));
+        PodDefinition pod = r.Pod!;
+        var all = ProjectedFiles.Of(pod.Volumes[0].Projected!, pod, Node);
+        Assert.Equal(["a", "b", "c"], all.Select(f => f.Path));
+        Assert.All(all, f => Assert.Equal(0b100_100_000, f.Mode));
+        var some = ProjectedFiles.Of(pod.Volumes[1].Projected!, pod, Node);
+        Assert.Equal("dir/u", Assert.Single(some).Path);
+        Assert.Equal(256, some[0].Mode);
+        var info = ProjectedFiles.Of(pod.Volumes[2].Projected!, pod, Node);
+        Assert.Equal("a=\"one\"\nb=\"two \\\"q\\\"\"", System.Text.Encoding.UTF8.GetString(info[0].Content));
+        Assert.Equal("64", System.Text.Encoding.UTF8.GetString(info[1].Content));
+        Assert.Equal(new ClaimVolume("data.v1", true), pod.Volumes[3].Claim);
+        Assert.Equal("/var/lib/podunits/volumes/data.v1", pod.Volumes[3].Claim!.HostPath);
+    }
+
+    [Fact]
+    public void AClaimDocumentThatNeedsStorageIsRefused()
+    {
+        LoadResult r = Load("""
+            apiVersion: v1
+            kind: Pod
+            spec: {containers: [{name: c, image: busybox}]}
+            ---
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: d}
+            spec: {volumeMode: Block, resources: {requests: {storage: 1Gi}}, dataSource: {name: snap}}
+            """);
+        Assert.Equal(
+        [
+            "p.yaml:8:20: error: spec.volumeMode: only Filesystem is supported (a claim is a directory), found \"Block\"",
+            "p.yaml:8:66: error: field \"dataSource\" in spec is not supported yet",
+        ], Errors(r));
+        Assert.Contains(r.Diagnostics, d => !d.IsError && d.Message.Contains("nothing limits its size", StringComparison.Ordinal));
+    }
+}
