@@ -22,7 +22,7 @@ _podunits_images() {
 
 _podunits() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local verbs="list status run validate stop reload logs enter update image volume gc generate version"
+    local verbs="list status run validate stop reload logs enter update image volume secret gc generate version"
     local verb="" sub="" pod="" i word
     for ((i = 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
@@ -30,7 +30,7 @@ _podunits() {
             -c|--container|-o|--output|-n|--lines|-m|--memory|--cpu|--name|--dir) i=$((i + 1));;
             -*) ;;
             *) if [ -z "$verb" ]; then verb=$word
-               elif { [ "$verb" = image ] || [ "$verb" = volume ]; } && [ -z "$sub" ]; then sub=$word
+               elif { [ "$verb" = image ] || [ "$verb" = volume ] || [ "$verb" = secret ]; } && [ -z "$sub" ]; then sub=$word
                elif [ -z "$pod" ]; then pod=$word; fi;;
         esac
     done
@@ -38,7 +38,8 @@ _podunits() {
         -o|--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return;;
         -c|--container) [ -n "$pod" ] && COMPREPLY=($(compgen -W "$(_podunits_containers "$pod")" -- "$cur")); return;;
         --dir) COMPREPLY=($(compgen -d -- "$cur")); return;;
-        -n|--lines|-m|--memory|--cpu|--name) return;;
+        -n|--lines|-m|--memory|--cpu|--name|--from-literal) return;;
+        --from-file) COMPREPLY=($(compgen -f -- "$cur")); return;;
     esac
     local options="--help --verbose"
     case $verb in
@@ -55,6 +56,8 @@ _podunits() {
                [ "$sub" = list ] && options+=" --output"; [ "$sub" = import ] && options+=" --name";;
         volume) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "list rm" -- "$cur")); return; }
                [ "$sub" = list ] && options+=" --output";;
+        secret) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "create list rm" -- "$cur")); return; }
+               [ "$sub" = list ] && options+=" --output"; [ "$sub" = create ] && options+=" --from-literal --from-file --encrypt";;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$options" -- "$cur")); return

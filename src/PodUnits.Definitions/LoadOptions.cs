@@ -14,6 +14,11 @@ public sealed record LoadOptions
     /// ROOT/configmaps/NAME.yaml and ROOT/secrets/NAME.yaml (tests point it elsewhere).</summary>
     public IReadOnlyList<string> ObjectRoots { get; init; } = Parsing.ConfigObjectCatalog.DefaultRoots;
 
+    /// <summary>Decrypts an encrypted Secret (secrets/NAME.cred): path and credential name to
+    /// plaintext. Null: not decrypted (the generator, which runs before the system is up, only
+    /// checks that the file exists). Tests put a fake here.</summary>
+    public Func<string, string, string>? DecryptSecret { get; init; } = Parsing.EncryptedSecrets.Decrypt;
+
     /// <summary>Files larger than this are refused before parsing (a pod definition is a few KiB).</summary>
     public long MaxFileBytes { get; init; } = 1024 * 1024;
 }

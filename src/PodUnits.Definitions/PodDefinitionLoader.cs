@@ -50,7 +50,7 @@ public static class PodDefinitionLoader
         {
             ctx.Error(p.Line, p.Column, p.Message);
         }
-        var catalog = new ConfigObjectCatalog(options.ObjectRoots, options.MaxFileBytes);
+        var catalog = new ConfigObjectCatalog(options.ObjectRoots, options.MaxFileBytes, options.DecryptSecret);
         YNode? podDocument = PodDocument(documents, ctx, catalog);
         PodDefinition? pod = podDocument is null ? null : PodMapper.Map(podDocument, ctx, path, PodNameFromPath(path), options, catalog);
         IReadOnlyList<Diagnostic> diagnostics = [.. ctx.Sorted(), .. catalog.ForeignDiagnostics];

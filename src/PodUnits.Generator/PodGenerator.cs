@@ -62,7 +62,8 @@ public static class PodGenerator
     {
         try
         {
-            LoadResult result = PodDefinitionLoader.LoadFile(file);
+            // No decryption this early in boot (and none is needed: unit settings hold no values).
+            LoadResult result = PodDefinitionLoader.LoadFile(file, LoadOptions.Default with { DecryptSecret = null });
             return new Loaded(result, result.Pod is null ? null : PodUnitSettingsMapper.Map(result.Pod, file, hostMachineId), null);
         }
 #pragma warning disable CA1031 // one unreadable file must not stop the generator

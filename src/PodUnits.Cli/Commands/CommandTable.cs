@@ -17,6 +17,7 @@ internal static class CommandTable
         yield return UpdateCommand.Create();
         yield return ImageCommand.Create();
         yield return VolumeCommand.Create();
+        yield return SecretCommand.Create();
         yield return GcCommand.Create();
         yield return GenerateCommand.Create();
         yield return VersionCommand.Create();

@@ -91,7 +91,10 @@ internal static class EnterCommand
 
     private static async Task<int> EnterAsync(SystemdManager systemd, string pod, string containerName, int pid, string[] argv, bool tty, bool privileged)
     {
-        string planPath = $"{PodPaths.RuntimeDir(pod)}/plan.json";
+        // The pod's own copy of its plan (the host's copy holds no values: State/PlanHandoff.cs).
+        string planPath = PodState.Pids(pod) is (_, int podInit) && podInit > 0
+            ? PlanHandoff.RunningPlanPath(podInit)
+            : throw new PodUnitsException($"pod {pod}", "is not running");
         PodPlan plan;
         try
         {
@@ -99,7 +102,7 @@ internal static class EnterCommand
         }
         catch (UnauthorizedAccessException)
         {
-            throw new PodUnitsException($"pod {pod}", $"{planPath} is readable by root only: run podunits enter as root");
+            throw new PodUnitsException($"pod {pod}", "its plan is readable by root only: run podunits enter as root");
         }
         catch (IOException e)
         {

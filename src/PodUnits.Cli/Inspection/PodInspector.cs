@@ -48,7 +48,7 @@ internal sealed class PodInspector(SystemdManager systemd)
         string? error = null;
         if (definitionPath is not null)
         {
-            LoadResult loaded = PodDefinitionLoader.LoadFile(definitionPath);
+            LoadResult loaded = PodDefinitionLoader.LoadFile(definitionPath, LoadOptions.Default with { DecryptSecret = null }); // status shows no values
             definition = loaded.Pod;
             error = loaded.Diagnostics.FirstOrDefault(d => d.Severity == Severity.Error)?.ToString();
         }

@@ -14,12 +14,22 @@ public enum ConfigObjectKind
 /// documents, as `podman kube play` reads them) or in /etc/podunits/configmaps/NAME.yaml and
 /// /etc/podunits/secrets/NAME.yaml (and the /run and /usr/lib layers).
 /// </summary>
-public sealed record ConfigObject(ConfigObjectKind Kind, string Name, IReadOnlyDictionary<string, byte[]> Data, string Source)
+/// <param name="Encrypted">Stored with systemd-creds (secrets/NAME.cred): decrypted in memory only.</param>
+/// <param name="KeysKnown">False when an encrypted Secret was not decrypted (the generator
+/// does not decrypt): its keys cannot be checked, only its existence.</param>
+public sealed record ConfigObject(ConfigObjectKind Kind, string Name, IReadOnlyDictionary<string, byte[]> Data, string Source,
+    bool Encrypted = false, bool KeysKnown = true)
 {
     /// <summary>"ConfigMap \"app-config\"" or "Secret \"db\"".</summary>
     public string Describe() => Describe(Kind, Name);
 
     public static string Describe(ConfigObjectKind kind, string name) => $"{kind} \"{name}\"";
+
+    /// <summary>Why <paramref name="name"/> is not a valid object name (a DNS subdomain), or null.</summary>
+    public static string? ExplainName(string name) => Names.ExplainObjectName(name);
+
+    /// <summary>Why <paramref name="key"/> is not a valid key ([-._a-zA-Z0-9]+), or null.</summary>
+    public static string? ExplainKey(string key) => Names.ExplainObjectKey(key);
 
     /// <summary>Secret values never appear in ToString (records print every property).</summary>
     public override string ToString() => $"{Describe()} from {Source} ({Data.Count} keys)";

@@ -10,7 +10,7 @@ namespace PodUnits.Definitions.Parsing;
 /// its problems are reported at its own file:line:column. Everything found is kept for the
 /// pod (<see cref="PodDefinition.ConfigObjects"/>).
 /// </summary>
-internal sealed class ConfigObjectCatalog(IReadOnlyList<string> roots, long maxFileBytes)
+internal sealed class ConfigObjectCatalog(IReadOnlyList<string> roots, long maxFileBytes, Func<string, string, string>? decryptSecret = null)
 {
     /// <summary>The layers of the search path, as for pods (docs/design.md).</summary>
     public static readonly IReadOnlyList<string> DefaultRoots = ["/etc/podunits", "/run/podunits", "/usr/lib/podunits"];
@@ -34,7 +34,8 @@ internal sealed class ConfigObjectCatalog(IReadOnlyList<string> roots, long maxF
     public ConfigObject? Find(ConfigObjectKind kind, string name, out string lookedIn)
     {
         string dir = Directory(kind);
-        lookedIn = $"this file and {string.Join(", ", roots.Select(r => $"{r}/{dir}/{name}.yaml"))}";
+        string extensions = kind == ConfigObjectKind.Secret ? $".yaml (or {EncryptedSecrets.Extension})" : ".yaml";
+        lookedIn = $"this file and {string.Join(", ", roots.Select(r => $"{r}/{dir}/{name}{extensions}"))}";
         if (!_inFile.TryGetValue((kind, name), out ConfigObject? found) && !_standalone.TryGetValue((kind, name), out found))
         {
             found = LoadStandalone(kind, name, dir);
@@ -59,16 +60,48 @@ internal sealed class ConfigObjectCatalog(IReadOnlyList<string> roots, long maxF
                     return Load(path, kind, name);
                 }
             }
+            string credential = $"{root}/{dir}/{name}{EncryptedSecrets.Extension}";
+            if (kind == ConfigObjectKind.Secret && File.Exists(credential))
+            {
+                return LoadEncrypted(credential, name);
+            }
         }
         return null;
     }
 
-    private ConfigObject? Load(string path, ConfigObjectKind kind, string name)
+    /// <summary>An encrypted Secret: decrypted in memory (never to a file) and parsed like a
+    /// plain one; its problems are reported at positions of the plaintext.</summary>
+    private ConfigObject? LoadEncrypted(string path, string name)
+    {
+        if (decryptSecret is null)
+        {
+            return new ConfigObject(ConfigObjectKind.Secret, name, new Dictionary<string, byte[]>(), path, Encrypted: true, KeysKnown: false);
+        }
+        string text;
+        try
+        {
+            text = decryptSecret(path, EncryptedSecrets.CredentialName(name));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            var failed = new ParseContext(path);
+            failed.Error(1, 1, $"cannot be decrypted: {e.Message}");
+            _foreign.AddRange(failed.Sorted());
+            return null;
+        }
+        return Load(path, ConfigObjectKind.Secret, name, text) is ConfigObject o ? o with { Encrypted = true } : null;
+    }
+
+    private ConfigObject? Load(string path, ConfigObjectKind kind, string name, string? plaintext = null)
     {
         var ctx = new ParseContext(path);
         string text;
         try
         {
+            if (plaintext is not null)
+            {
+                return Parse(ctx, plaintext, path, kind, name);
+            }
             if (new FileInfo(path).Length > maxFileBytes)
             {
                 ctx.Error(1, 1, $"is too large for a {kind} (at most {maxFileBytes} bytes)");
@@ -83,6 +116,11 @@ internal sealed class ConfigObjectCatalog(IReadOnlyList<string> roots, long maxF
             _foreign.AddRange(ctx.Sorted());
             return null;
         }
+        return Parse(ctx, text, path, kind, name);
+    }
+
+    private ConfigObject? Parse(ParseContext ctx, string text, string path, ConfigObjectKind kind, string name)
+    {
         IReadOnlyList<YNode> documents = YamlTreeReader.ReadAll(text, out IReadOnlyList<YamlProblem> problems);
         foreach (YamlProblem p in problems)
         {

@@ -60,7 +60,7 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
             return null;
         }
         ConfigObject? found = Find(f, "name", kind, name, optional);
-        if (found is not null && !found.Data.ContainsKey(key) && !optional)
+        if (found is { KeysKnown: true } && !found.Data.ContainsKey(key) && !optional)
         {
             ctx.Error(f.Value("key")!, $"{f.PathOf("key")}: {found.Describe()} ({found.Source}) has no key \"{key}\"; add it, or set optional: true" +
                 Suggest.Hint(key, found.Data.Keys));

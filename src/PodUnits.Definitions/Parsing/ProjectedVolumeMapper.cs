@@ -88,7 +88,7 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
             {
                 return;
             }
-            if (found is not null && !found.Data.ContainsKey(key) && !optional)
+            if (found is { KeysKnown: true } && !found.Data.ContainsKey(key) && !optional)
             {
                 ctx.Error(i.Value("key")!, $"{p}.key: {found.Describe()} ({found.Source}) has no key \"{key}\"; add it, or set optional: true" +
                     Suggest.Hint(key, found.Data.Keys));

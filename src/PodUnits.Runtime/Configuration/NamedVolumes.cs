@@ -56,7 +56,8 @@ public static class NamedVolumes
         foreach (string dir in Directory.EnumerateDirectories(PodPaths.RuntimeRoot))
         {
             string pod = System.IO.Path.GetFileName(dir);
-            if (PodState.Pids(pod) is null || !File.Exists($"{dir}/plan.json"))
+            // The claim's lock says whether the pod runs; a state directory alone may be stale.
+            if (!PodClaim.IsHeld(pod) || !File.Exists($"{dir}/plan.json"))
             {
                 continue;
             }

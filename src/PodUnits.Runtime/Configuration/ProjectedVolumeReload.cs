@@ -25,7 +25,7 @@ public static class ProjectedVolumeReload
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(report);
         string what = $"pod {pod.Name}";
-        if (PodState.Pids(pod.Name) is not (_, int podInit) || podInit <= 0)
+        if (!PodClaim.IsHeld(pod.Name) || PodState.Pids(pod.Name) is not (_, int podInit) || podInit <= 0)
         {
             throw new PodUnitsException(what, "is not running (or still starting); nothing to reload");
         }

@@ -133,7 +133,7 @@ public sealed partial class PodExecutor
     /// already is not waited for: the pod's status will say why.</summary>
     private void StartReadinessWatch(SystemdManager systemd)
     {
-        var probes = new ReadinessProbes(_plan, _planPath, systemd);
+        var probes = new ReadinessProbes(_plan, PlanHandoff.RunningPlanPath(_initPid), systemd);
         List<ContainerPlan> pending = [.. _plan.Containers.Where(c => !c.Init && c.Readiness is not null && _hostPids.ContainsKey(c.Name)
             && !_exits.ContainsKey(c.Name))];
         Dictionary<string, int> pids = new(_hostPids, StringComparer.Ordinal);

@@ -150,8 +150,8 @@ public sealed partial class PodExecutor : IDisposable
                 plan.ResolvConf ??= HostDns.ForPodNetwork();
             }
             plan.ImageStoreRoot = store.Root;
-            string planPath = PodState.Prepare(plan, plan.ToJson());
-            Stage1.Exec(stage1, planPath, claim); // returns only by throwing
+            PodState.Prepare(plan, plan.Redacted().ToJson()); // the host's copy: no values
+            Stage1.Exec(stage1, PlanHandoff.Seal(plan.ToJson()), claim); // returns only by throwing
             throw new InvalidOperationException("execve returned");
         }
         catch
@@ -178,6 +178,7 @@ public sealed partial class PodExecutor : IDisposable
     {
         ArgumentNullException.ThrowIfNull(planPath);
         PodPlan plan = PodPlan.Read(planPath);
+        PlanHandoff.KeepFromChildren(planPath);
         PodClaim.Adopt(plan.Name, claimFd); // held until this process ends
         try
         {
@@ -321,6 +322,12 @@ public sealed partial class PodExecutor : IDisposable
                 writeEnds.Add(w);
                 fds.Add((w, 4 + (2 * i) + stream));
             }
+        }
+        if (PlanHandoff.FdOf(planPath) is int planFd)
+        {
+            // The sealed plan, at the descriptor after the containers' pipes.
+            fds.Add((planFd, PodInit.PlanFd(_plan)));
+            planPath = PlanHandoff.PathOf(PodInit.PlanFd(_plan));
         }
         try
         {

@@ -37,6 +37,9 @@ public sealed class PodInit : IDisposable
 
     private PodInit(PodPlan plan) => _plan = plan;
 
+    /// <summary>Where the executor hands over the sealed plan: after the containers' pipes.</summary>
+    public static int PlanFd(PodPlan plan) => 4 + (2 * (plan ?? throw new ArgumentNullException(nameof(plan))).Containers.Count);
+
     public static int Run(string planPath)
     {
         string json = File.ReadAllText(planPath);
@@ -44,6 +47,10 @@ public sealed class PodInit : IDisposable
         for (int fd = ControlFd; fd < 4 + (2 * plan.Containers.Count); fd++)
         {
             Check.Io(LibcExtra.fcntl(fd, LibcExtra.F_SETFD, LibcExtra.FD_CLOEXEC), "fcntl F_SETFD");
+        }
+        if (State.PlanHandoff.FdOf(planPath) is int planFd)
+        {
+            LibcExtra.close(planFd); // read; the copy in the pod's /run is what the pod uses
         }
         using var init = new PodInit(plan);
         init._outputFds.UnionWith(Enumerable.Range(4, 2 * plan.Containers.Count));

@@ -47,6 +47,27 @@ public sealed class PodPlan
 
     public string ToJson() => JsonSerializer.Serialize(this, PlanJsonContext.Default.PodPlan);
 
+    /// <summary>A copy without what the processes of the pod alone need: environment values
+    /// (names kept), argv (values may be expanded into it) and the files of projected volumes
+    /// (secrets among them). It is what stays in the host's /run (State/PlanHandoff.cs).</summary>
+    public PodPlan Redacted()
+    {
+        PodPlan copy = FromJson(ToJson(), "plan");
+        foreach (ContainerPlan c in copy.Containers)
+        {
+            for (int i = 0; i < c.Env.Count; i++)
+            {
+                c.Env[i] = c.Env[i].Split('=', 2)[0] + "=";
+            }
+            c.Argv.Clear();
+        }
+        foreach (ProjectedVolumePlan v in copy.ProjectedVolumes)
+        {
+            v.Files.Clear();
+        }
+        return copy;
+    }
+
     public static PodPlan FromJson(string json, string source) =>
         JsonSerializer.Deserialize(json, PlanJsonContext.Default.PodPlan)
             ?? throw new Core.Errors.PodUnitsException(source, "empty plan");

@@ -291,4 +291,47 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Contains("hello from etc", lines);
         Assert.Contains("1", lines); // a file beside the image's /etc files, not a directory over /etc
     }
+
+    [Fact]
+    public void AnEncryptedSecretReachesThePodAndItsPlaintextNoFile()
+    {
+        string plaintext = $"cfg-pw-{Guid.NewGuid():N}";
+        string digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(plaintext)));
+        var create = PodHarness.Run("podunits", "secret", "create", "cfg-sealed", "--from-literal", $"password={plaintext}", "--from-literal", "user=ops", "--encrypt");
+        try
+        {
+            Assert.True(create.Code == 0, create.Output);
+            Assert.Contains("written to /etc/podunits/secrets/cfg-sealed.cred", create.Output, StringComparison.Ordinal);
+            var list = PodHarness.Run("podunits", "secret", "list");
+            Assert.Matches(@"(?m)^cfg-sealed\s+encrypted\s+password,user$", list.Output);
+            Assert.DoesNotContain(plaintext, list.Output, StringComparison.Ordinal);
+
+            using var pod = new PodHarness("cfg-sealed", PodHarness.BusyboxPod("cfg-sealed",
+                "echo env=$(printf %s \"$PW\" | sha256sum | cut -c1-64) file=$(cat /s/password | sha256sum | cut -c1-64) " +
+                "user=$(cat /s/user) mode=$(stat -L -c %a /s/password); exec sleep 1000",
+                """
+                      env: [{name: PW, valueFrom: {secretKeyRef: {name: cfg-sealed, key: password}}}]
+                      volumeMounts: [{name: s, mountPath: /s}]
+                """,
+                """
+                  volumes: [{name: s, secret: {secretName: cfg-sealed, defaultMode: 0400}}]
+                """));
+            var start = pod.Systemctl("start", pod.Unit);
+            Assert.True(start.Code == 0, start.Output + string.Join('\n', pod.Journal("-u", pod.Unit)));
+            Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains($"env={digest} file={digest} user=ops mode=400")),
+                string.Join('\n', pod.Journal("-u", pod.Unit)));
+
+            // While the pod runs: the plaintext is in no file under /etc, /run or /var (the pod's
+            // tmpfs and its private /run are in the pod's mount namespace, not here).
+            string[] places = [.. new[] { "/etc", "/run", "/var/lib/podunits", "/var/lib/systemd", "/var/log", "/var/tmp", "/var/cache/podunits" }
+                .Where(Directory.Exists)];
+            var grep = PodHarness.Run("grep", ["-rlsF", "-D", "skip", "--", plaintext, .. places]);
+            Assert.True(grep.Code != 0 && grep.Output.Length == 0, $"the plaintext is in: {grep.Output} (grep exit {grep.Code})");
+        }
+        finally
+        {
+            PodHarness.Run("podunits", "secret", "rm", "cfg-sealed");
+        }
+        Assert.False(File.Exists("/etc/podunits/secrets/cfg-sealed.cred"));
+    }
 }

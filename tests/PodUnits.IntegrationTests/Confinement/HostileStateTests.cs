@@ -26,7 +26,7 @@ public sealed class HostileStateTests
     }
 
     [Fact]
-    public void EnvironmentValuesStayOutOfStatusAndTheJournal()
+    public void EnvironmentValuesStayOutOfStatusTheJournalAndTheHostsRun()
     {
         string secret = $"hostile-secret-{Guid.NewGuid():N}";
         using var pod = new PodHarness("hostile-secret", PodHarness.BusyboxPod("hostile-secret", "echo started; exec sleep 1000",
@@ -38,6 +38,8 @@ public sealed class HostileStateTests
             ("podunits status", PodHarness.Run(Podunits, "status", pod.Name)),
             ("podunits status -o json", PodHarness.Run(Podunits, "status", pod.Name, "-o", "json")),
             ($"journalctl -u {pod.Unit} -o verbose", PodHarness.Run("journalctl", "--no-pager", "--all", "-o", "verbose", "-u", pod.Unit)),
+            // The host's copy of the plan holds names, not values (the pod's own copy is in its private /run).
+            ("the host's plan.json", PodHarness.Run("cat", $"/run/podunits/state/{pod.Name}/plan.json")),
         ];
         foreach ((string what, (int code, string output)) in outputs)
         {

@@ -23,7 +23,7 @@ public sealed partial class ValidateBinaryTests
         { "dapi-envars-container.yaml", null },
         // Nothing on this host defines the Secret its page creates with kubectl.
         { "secret-pod.yaml", "25:21: error: spec.volumes[0].secret.secretName: Secret \"test-secret\" not found (looked in this file and " +
-            "/etc/podunits/secrets/test-secret.yaml, /run/podunits/secrets/test-secret.yaml, /usr/lib/podunits/secrets/test-secret.yaml); create it, or set optional: true" },
+            "/etc/podunits/secrets/test-secret.yaml (or .cred), /run/podunits/secrets/test-secret.yaml (or .cred), /usr/lib/podunits/secrets/test-secret.yaml (or .cred)); create it, or set optional: true" },
         { "projected-service-account-token.yaml", "22:11: error: spec.volumes[0].projected.sources[0].serviceAccountToken: " +
             "a serviceAccountToken projection needs a Kubernetes API server to issue it, and PodUnits runs pods without one" },
         { "envars.yaml", null },

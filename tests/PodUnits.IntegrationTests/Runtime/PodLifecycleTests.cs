@@ -32,11 +32,12 @@ public sealed class PodLifecycleTests
         Assert.Matches(@"(?m)^rt-hello\s+container\s+podunits\s+podunits\s", PodHarness.Run("machinectl", "list", "--no-legend").Output);
         Assert.NotEqual(File.ReadAllText("/etc/os-release"), PodHarness.Run("nsenter", "-t", leader, "-m", "cat", "/etc/os-release").Output);
         var inside = PodHarness.Run("nsenter", "-t", leader, "-a", "sh", "-c", "hostname; cat /proc/1/comm; cat /proc/1/cmdline | tr '\\0' ' '");
-        Assert.Equal(["rt-hello", "podunits-stage1", "podunits-stage1 pod-init /run/podunits/state/rt-hello/plan.json "],
+        // The plan comes in a sealed memfd, at the descriptor after the one container's two pipes.
+        Assert.Equal(["rt-hello", "podunits-stage1", "podunits-stage1 pod-init /proc/self/fd/6 "],
             inside.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         // The unit's main process is still `podunits run` (systemd started it), now running stage 1.
         Assert.Equal("/usr/libexec/podunits/podunits-stage1", new FileInfo($"/proc/{pod.MainPid}/exe").LinkTarget);
-        Assert.StartsWith("podunits-stage1 run /run/podunits/state/rt-hello/plan.json",
+        Assert.StartsWith("podunits-stage1 run /proc/self/fd/",
             File.ReadAllText($"/proc/{pod.MainPid}/cmdline").Replace('\0', ' '), StringComparison.Ordinal);
 
         string scope = "podunits-rt\\x2dhello-main.scope";

@@ -114,7 +114,7 @@ public sealed class ConfigurationMappingTests : IDisposable
             "p.yaml:8:66: error: spec.containers[0].env[0].valueFrom.configMapKeyRef.key: ConfigMap \"cm\" (p.yaml:22) has no key \"c\"; " +
                 "add it, or set optional: true; did you mean \"a\"?",
             "p.yaml:9:54: error: spec.containers[0].env[1].valueFrom.secretKeyRef.name: Secret \"nope\" not found (looked in this file and " +
-                $"{_roots}/secrets/nope.yaml); create it, or set optional: true",
+                $"{_roots}/secrets/nope.yaml (or .cred)); create it, or set optional: true",
             "p.yaml:10:42: error: spec.containers[0].env[2].valueFrom: a variable has value or valueFrom, not both",
             "p.yaml:11:55: error: spec.containers[0].env[3].valueFrom.fieldRef.fieldPath: \"status.phase\" is not a field an environment variable can show " +
                 "(supported: metadata.name, metadata.namespace, metadata.uid, spec.nodeName, spec.serviceAccountName, status.hostIP, status.hostIPs, " +
@@ -146,7 +146,7 @@ public sealed class ConfigurationMappingTests : IDisposable
             """);
         Assert.Equal(
         [
-            $"p.yaml:4:71: error: spec.containers[0].envFrom[0].secretRef.name: Secret \"s\" not found (looked in this file and {_roots}/secrets/s.yaml); " +
+            $"p.yaml:4:71: error: spec.containers[0].envFrom[0].secretRef.name: Secret \"s\" not found (looked in this file and {_roots}/secrets/s.yaml (or .cred)); " +
                 "create it, or set optional: true",
             "p.yaml:8:18: error: metadata.name: \"Bad_Name\" is not a valid ConfigMap name: must be lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit",
             "p.yaml:10:14: error: binaryData: key \"k\" is also in data; a key may be in only one of them",

@@ -82,7 +82,7 @@ public sealed class DefinitionErrorTests
                 "x.yaml:9:31: error: spec.containers[0].volumeMounts[1].mountPath: must be an absolute path, found \"relative\"",
                 "x.yaml:11:11: error: spec.initContainers[0].name: \"web\" is already the name of spec.containers[0]; container names must be unique in a pod",
                 "x.yaml:15:26: error: spec.volumes[0].secret.secretName: Secret \"s\" not found (looked in this file and " +
-                "/etc/podunits/secrets/s.yaml, /run/podunits/secrets/s.yaml, /usr/lib/podunits/secrets/s.yaml); create it, or set optional: true",
+                "/etc/podunits/secrets/s.yaml (or .cred), /run/podunits/secrets/s.yaml (or .cred), /usr/lib/podunits/secrets/s.yaml (or .cred)); create it, or set optional: true",
             ]
         },
         {

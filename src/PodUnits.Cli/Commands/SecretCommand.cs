@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PodUnits.Core.Errors;
+using PodUnits.Runtime.Configuration;
+
+namespace PodUnits.Cli.Commands;
+
+/// <summary><c>podunits secret create|list|rm</c>: Secrets in /etc/podunits/secrets, plain or
+/// encrypted with systemd-creds; values are never printed (docs/configuration.md).</summary>
+internal static class SecretCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("secret", "Create, list and remove Secrets in /etc/podunits/secrets (values are never printed).");
+        command.Subcommands.Add(CreateVerb());
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(Remove());
+        return command;
+    }
+
+    private static Command CreateVerb()
+    {
+        var name = new Argument<string>("NAME") { Description = "The Secret's name, as pods refer to it." };
+        var literal = new Option<string[]>("--from-literal")
+        {
+            Description = "KEY=VALUE; may repeat. The value is visible in the process list while this runs: prefer --from-file.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var file = new Option<string[]>("--from-file") { Description = "[KEY=]PATH: the file's bytes under KEY (default: the file's name); may repeat." };
+        var encrypt = new Option<bool>("--encrypt")
+        {
+            Description = "Store it encrypted with systemd-creds (host key, TPM2 where present) as NAME.cred; pods decrypt it in memory at start.",
+        };
+        var command = new Command("create",
+            "Write Secret NAME to /etc/podunits/secrets/NAME.yaml (root only), or encrypted to NAME.cred with --encrypt.\n" +
+            "Pods use it through secretKeyRef, envFrom secretRef and secret volumes; `systemctl reload pod@POD` updates running pods' volumes.")
+        {
+            name, literal, file, encrypt,
+        };
+        command.SetAction(parse =>
+        {
+            var data = new List<KeyValuePair<string, byte[]>>();
+            foreach (string entry in parse.GetValue(literal) ?? [])
+            {
+                string[] kv = entry.Split('=', 2);
+                data.Add(kv.Length == 2 ? new(kv[0], Encoding.UTF8.GetBytes(kv[1])) : throw new BadInputException($"--from-literal {kv[0]}", "must be KEY=VALUE"));
+            }
+            foreach (string entry in parse.GetValue(file) ?? [])
+            {
+                string[] kv = entry.Split('=', 2);
+                string path = kv.Length == 2 ? kv[1] : kv[0];
+                string key = kv.Length == 2 ? kv[0] : Path.GetFileName(path);
+                byte[] bytes = File.Exists(path) ? File.ReadAllBytes(path) : throw new BadInputException($"--from-file {path}", "no such file");
+                data.Add(new(key, bytes));
+            }
+            string written = SecretFiles.Create(parse.GetValue(name)!, data, parse.GetValue(encrypt));
+            Console.WriteLine($"secret {parse.GetValue(name)}: {data.Count} key{(data.Count == 1 ? "" : "s")} written to {written}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        Option<OutputFormat> output = GlobalOptions.Output();
+        var command = new Command("list", "List the Secrets in /etc/podunits/secrets: name, encrypted or not, key names.") { output };
+        command.SetAction(parse =>
+        {
+            IReadOnlyList<SecretSummary> rows = SecretFiles.List();
+            if (parse.GetValue(output) == OutputFormat.Json)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(rows.ToList(), SecretJsonContext.Default.ListSecretSummary));
+                return 0;
+            }
+            int width = Math.Max(4, rows.Count == 0 ? 4 : rows.Max(r => r.Name.Length));
+            Console.WriteLine($"{"NAME".PadRight(width)}  {"STORED",-9}  KEYS");
+            foreach (SecretSummary row in rows)
+            {
+                Console.WriteLine($"{row.Name.PadRight(width)}  {(row.Encrypted ? "encrypted" : "plain"),-9}  {string.Join(",", row.Keys)}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Remove()
+    {
+        var name = new Argument<string>("NAME") { Description = "The Secret to remove." };
+        var command = new Command("rm", "Remove a Secret from /etc/podunits/secrets (running pods keep what they have until they restart).") { name };
+        command.SetAction(parse =>
+        {
+            foreach (string file in SecretFiles.Remove(parse.GetValue(name)!))
+            {
+                Console.WriteLine($"removed {file}");
+            }
+            return 0;
+        });
+        return command;
+    }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(List<SecretSummary>))]
+internal sealed partial class SecretJsonContext : JsonSerializerContext;

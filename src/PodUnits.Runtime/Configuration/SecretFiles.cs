@@ -1,0 +1,106 @@
+using System.Text;
+using PodUnits.Core.Errors;
+using PodUnits.Definitions;
+using PodUnits.Definitions.Parsing;
+
+namespace PodUnits.Runtime.Configuration;
+
+/// <summary>A Secret as `podunits secret list` shows it: never its values.</summary>
+public sealed record SecretSummary(string Name, bool Encrypted, IReadOnlyList<string> Keys, string File);
+
+/// <summary>
+/// `podunits secret create|list|rm`: Secret files in /etc/podunits/secrets, plain
+/// (NAME.yaml, root-only) or encrypted with systemd-creds (NAME.cred, whose plaintext is the
+/// same document, built and encrypted in memory). ConfigMaps need no such verb: they are
+/// plain text that a file in /etc/podunits/configmaps holds as well (docs/configuration.md).
+/// </summary>
+public static class SecretFiles
+{
+    public const string Directory = "/etc/podunits/secrets";
+
+    /// <summary>Writes Secret <paramref name="name"/> with <paramref name="data"/>; returns the file.</summary>
+    public static string Create(string name, IReadOnlyList<KeyValuePair<string, byte[]>> data, bool encrypt, string directory = Directory)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        string what = $"secret {name}";
+        if (ConfigObject.ExplainName(name) is string why)
+        {
+            throw new BadInputException(what, why);
+        }
+        if (data.Count == 0)
+        {
+            throw new BadInputException(what, "no keys: give --from-literal KEY=VALUE or --from-file [KEY=]PATH");
+        }
+        foreach ((string key, _) in data)
+        {
+            if (ConfigObject.ExplainKey(key) is string bad)
+            {
+                throw new BadInputException(what, $"key \"{key}\" is not valid: {bad}");
+            }
+        }
+        if (data.Select(d => d.Key).Distinct(StringComparer.Ordinal).Count() != data.Count)
+        {
+            throw new BadInputException(what, "a key is given twice");
+        }
+        var yaml = new StringBuilder($"apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\ntype: Opaque\ndata:\n");
+        foreach ((string key, byte[] value) in data)
+        {
+            yaml.Append("  \"").Append(key).Append("\": ").Append(Convert.ToBase64String(value)).Append('\n');
+        }
+        string text = encrypt ? EncryptedSecrets.Encrypt(yaml.ToString(), EncryptedSecrets.CredentialName(name)) : yaml.ToString();
+        string path = $"{directory}/{name}{(encrypt ? EncryptedSecrets.Extension : ".yaml")}";
+        System.IO.Directory.CreateDirectory(directory);
+        foreach (string other in Files(name, directory).Where(f => f != path))
+        {
+            File.Delete(other); // the other form would shadow or be shadowed
+        }
+        State.PodPaths.WritePrivateFile(path, text);
+        return path;
+    }
+
+    public static IReadOnlyList<SecretSummary> List(string directory = Directory)
+    {
+        if (!System.IO.Directory.Exists(directory))
+        {
+            return [];
+        }
+        var result = new List<SecretSummary>();
+        foreach (string file in System.IO.Directory.EnumerateFiles(directory).Order(StringComparer.Ordinal))
+        {
+            string fileName = Path.GetFileName(file);
+            string? name = new[] { ".yaml", ".yml", EncryptedSecrets.Extension }
+                .Where(e => fileName.EndsWith(e, StringComparison.Ordinal)).Select(e => fileName[..^e.Length]).FirstOrDefault();
+            if (name is null || ConfigObject.ExplainName(name) is not null || result.Any(r => r.Name == name))
+            {
+                continue;
+            }
+            // Loaded the way a pod loads it (decrypted in memory), for its key names only.
+            ConfigObject? o = ConfigObjectLookup.Find(ConfigObjectKind.Secret, name, [Path.GetDirectoryName(directory)!], out IReadOnlyList<Diagnostic> problems);
+            result.Add(new SecretSummary(name, file.EndsWith(EncryptedSecrets.Extension, StringComparison.Ordinal),
+                o is null ? [$"(unreadable: {(problems.Count > 0 ? problems[0].Message : "?")})"] : [.. o.Data.Keys.Order(StringComparer.Ordinal)], file));
+        }
+        return result;
+    }
+
+    public static IReadOnlyList<string> Remove(string name, string directory = Directory)
+    {
+        string what = $"secret {name}";
+        if (ConfigObject.ExplainName(name) is string why)
+        {
+            throw new BadInputException(what, why);
+        }
+        string[] files = [.. Files(name, directory)];
+        if (files.Length == 0)
+        {
+            throw new BadInputException(what, $"no such secret in {directory} (packaged ones in /usr/lib/podunits/secrets are the package's to remove)");
+        }
+        foreach (string file in files)
+        {
+            File.Delete(file);
+        }
+        return files;
+    }
+
+    private static IEnumerable<string> Files(string name, string directory) =>
+        new[] { ".yaml", ".yml", EncryptedSecrets.Extension }.Select(e => $"{directory}/{name}{e}").Where(File.Exists);
+}
