@@ -10,6 +10,12 @@ public sealed record LoadOptions
     /// their pod name (e.g. Kubernetes documentation examples); then metadata.name wins.</summary>
     public bool RequireNameMatchesFile { get; init; } = true;
 
+    /// <summary>With <see cref="RequireNameMatchesFile"/>: report a differing metadata.name as a
+    /// warning that says how to install the file, and name the pod after metadata.name. For
+    /// files outside the pod search path (`podunits validate`, `podunits run FILE`), where the
+    /// name matters only once the file is installed.</summary>
+    public bool NameMismatchIsWarning { get; init; }
+
     /// <summary>Where standalone ConfigMaps and Secrets are looked for, in order:
     /// ROOT/configmaps/NAME.yaml and ROOT/secrets/NAME.yaml (tests point it elsewhere).</summary>
     public IReadOnlyList<string> ObjectRoots { get; init; } = Parsing.ConfigObjectCatalog.DefaultRoots;

@@ -16,6 +16,14 @@ public sealed class PodDefinitionSearchPath
 
     public IReadOnlyList<string> Roots { get; }
 
+    /// <summary>Whether <paramref name="file"/> sits directly in one of the roots, where its
+    /// name is the pod's name.</summary>
+    public bool Contains(string file)
+    {
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(file));
+        return Roots.Any(r => string.Equals(Path.GetFullPath(r).TrimEnd('/'), dir, StringComparison.Ordinal));
+    }
+
     /// <summary>The file that defines pod <paramref name="name"/>, or null. The name must already
     /// be a valid pod name (no '/', no "..").</summary>
     public string? Find(string name)

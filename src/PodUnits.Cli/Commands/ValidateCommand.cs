@@ -47,7 +47,10 @@ internal static class ValidateCommand
         bool allValid = true;
         foreach (string file in files)
         {
-            LoadResult result = PodDefinitionLoader.LoadFile(file, options);
+            // Outside the search path a differing metadata.name only matters once the file is
+            // installed: a warning that says how, not an error.
+            LoadResult result = PodDefinitionLoader.LoadFile(file,
+                options with { NameMismatchIsWarning = !PodDefinitionSearchPath.Default.Contains(file) });
             allValid &= result.IsValid;
             if (format == OutputFormat.Json)
             {

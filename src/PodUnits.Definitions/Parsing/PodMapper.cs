@@ -73,6 +73,13 @@ internal static class PodMapper
     {
         string? metaName = metadata?.String("name");
         YNode? at = metadata?.Value("name");
+        if (options.RequireNameMatchesFile && options.NameMismatchIsWarning && metaName is not null && metaName != nameFromFile
+            && ResourceNames.Explain(metaName) is null)
+        {
+            ctx.Warning(at!, $"metadata.name: \"{metaName}\" differs from the file name \"{nameFromFile}\"; install it as " +
+                $"/etc/podunits/pods/{metaName}.yaml to run it with systemctl start pod@{metaName}");
+            return metaName;
+        }
         if (options.RequireNameMatchesFile && metaName is not null && metaName != nameFromFile)
         {
             ctx.Error(at!, $"metadata.name: \"{metaName}\" must equal the file name \"{nameFromFile}\" " +

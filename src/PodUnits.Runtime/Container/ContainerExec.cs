@@ -47,6 +47,10 @@ public static class ContainerExec
                 ContainerTerminal.Attach(control);
             }
             List<string> env = [.. c.Env.Where(e => !extraEnv.Any(x => SameName(x, e))), .. extraEnv];
+            if (PodAddressTokens.AnyIn(env))
+            {
+                env = PodAddressTokens.Replace(env, PodAddressTokens.CurrentAddresses()); // in the pod's network namespace
+            }
             return ContainerCommand.Exec(c, argv, env, confine: !set.Contains("privileged"), why => control.Send($"failed {why}"));
         }
         catch (Exception e) when (e is PodUnitsException or IOException or UnauthorizedAccessException)

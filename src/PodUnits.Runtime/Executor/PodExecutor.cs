@@ -82,7 +82,15 @@ public sealed partial class PodExecutor : IDisposable
         }
         // The validator guards the door: an invalid definition fails here with its
         // file:line:column messages (exit 2) before anything is started.
-        PodDefinition pod = PodDefinitionLoader.LoadFile(path).GetPodOrThrow();
+        // `podunits run FILE` runs any file: outside the search path the pod is named by
+        // metadata.name (a warning says how to install it); by NAME, the file name rules.
+        var options = LoadOptions.Default with { NameMismatchIsWarning = !PodDefinitionSearchPath.Default.Contains(path) };
+        LoadResult loaded = PodDefinitionLoader.LoadFile(path, options);
+        foreach (Diagnostic warning in loaded.Warnings)
+        {
+            Console.Error.WriteLine(warning.ToString());
+        }
+        PodDefinition pod = loaded.GetPodOrThrow();
         return await RunPodAsync(pod, interactive: false).ConfigureAwait(false);
     }
 

@@ -72,7 +72,7 @@ public sealed class ConfigurationTests : IDisposable
                   echo "pw=$(cat /creds/password)"; cat /info/labels; echo; echo "dmem=$(cat /info/mem)";
                   echo "greet=$(cat /all/greeting) who=$(cat /all/who)";
                   touch /config/new 2>/dev/null || echo config-is-ro;
-                  echo done
+                  echo done; exec sleep 1000
               env:
                 - name: MODE
                   valueFrom: {configMapKeyRef: {name: app-config, key: mode}}
@@ -140,6 +140,9 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Contains("dmem=64", lines);
         Assert.Contains("greet=hello from etc who=admin", lines);
         Assert.Contains("config-is-ro", lines);
+        // enter gets the same environment, the pod's address put in as for the container.
+        var enter = PodHarness.Run("podunits", "enter", "cfg-values", "-c", "main", "-T", "--", "sh", "-c", "echo ip=$POD_IP url=$URL");
+        Assert.Equal(ip, enter.Output.Trim());
     }
 
     [Fact]

@@ -52,10 +52,20 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
-    public void IgnoreFileNameAcceptsTheCorpusNames()
+    public void OutsideTheSearchPathADifferingNameIsAWarningAndIgnoreFileNameSilencesIt()
     {
-        Assert.Equal(2, Run(OutputFormat.Text, false, RepoFiles.Corpus("commands.yaml")).Code);
-        Assert.Equal(0, Run(OutputFormat.Text, true, RepoFiles.Corpus("commands.yaml")).Code);
+        var searchPath = new PodUnits.Definitions.PodDefinitionSearchPath(["/etc/podunits/pods", "/run/podunits/pods"]);
+        Assert.True(searchPath.Contains("/etc/podunits/pods/x.yaml"));
+        Assert.True(searchPath.Contains("/run/podunits/pods/../pods/x.yaml"));
+        Assert.False(searchPath.Contains("/etc/podunits/pods/sub/x.yaml"));
+        Assert.False(searchPath.Contains(RepoFiles.Corpus("commands.yaml")));
+        var warned = Run(OutputFormat.Text, false, RepoFiles.Corpus("commands.yaml"));
+        Assert.Equal(0, warned.Code);
+        Assert.Contains("warning: metadata.name: \"command-demo\" differs from the file name \"commands\"; install it as " +
+            "/etc/podunits/pods/command-demo.yaml", warned.Err, StringComparison.Ordinal);
+        var quiet = Run(OutputFormat.Text, true, RepoFiles.Corpus("commands.yaml"));
+        Assert.Equal(0, quiet.Code);
+        Assert.Equal("", quiet.Err);
     }
 
     [Fact]
