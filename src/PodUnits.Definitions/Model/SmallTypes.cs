@@ -44,8 +44,14 @@ public sealed record EnvVar(string Name, string Value, EnvSource? From = null);
 /// <paramref name="HostIP"/>, or every address when null) through the pod's CNI network.</summary>
 public sealed record ContainerPort(int Number, PortProtocol Protocol, string? Name, int? HostPort = null, string? HostIP = null);
 
-/// <summary>volumeMounts[]; <paramref name="SubPath"/> mounts one entry of the volume.</summary>
-public sealed record VolumeMount(string Name, string MountPath, bool ReadOnly, string? SubPath = null);
+/// <summary>volumeMounts[]; <paramref name="SubPath"/> mounts one entry of the volume;
+/// <paramref name="SubPathExpr"/> does the same with $(VAR) references to the container's
+/// environment, expanded when the pod is planned.</summary>
+public sealed record VolumeMount(string Name, string MountPath, bool ReadOnly, string? SubPath = null, string? SubPathExpr = null)
+{
+    /// <summary>Why <paramref name="path"/> cannot be a subPath (absolute, "..", empty), or null.</summary>
+    public static string? ExplainSubPath(string path) => Names.ExplainVolumeFilePath(path);
+}
 
 public sealed record HostAlias(string Ip, IReadOnlyList<string> Hostnames);
 

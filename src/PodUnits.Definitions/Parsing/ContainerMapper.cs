@@ -173,9 +173,19 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
             {
                 ctx.Error(e.Value("subPath")!, $"{p}.subPath: \"{subPath}\" {why}");
             }
+            string? subPathExpr = e.String("subPathExpr");
+            if (subPath is { Length: > 0 } && subPathExpr is { Length: > 0 })
+            {
+                ctx.Error(e.Value("subPathExpr")!, $"{p}: subPath and subPathExpr are mutually exclusive");
+            }
+            else if (subPathExpr is { Length: > 0 } && subPathExpr.StartsWith('/'))
+            {
+                ctx.Error(e.Value("subPathExpr")!, $"{p}.subPathExpr: \"{subPathExpr}\" must be a relative path");
+            }
             if (name is not null && mountPath is not null)
             {
-                result.Add(new VolumeMount(name, mountPath, e.Boolean("readOnly") ?? false, subPath is { Length: > 0 } ? subPath : null));
+                result.Add(new VolumeMount(name, mountPath, e.Boolean("readOnly") ?? false, subPath is { Length: > 0 } ? subPath : null,
+                    subPathExpr is { Length: > 0 } ? subPathExpr : null));
             }
         });
         return result;

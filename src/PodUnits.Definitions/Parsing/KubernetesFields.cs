@@ -12,7 +12,7 @@ namespace PodUnits.Definitions.Parsing;
 ///   the auth file named in /etc/podunits/registries.yaml).
 /// - Not supported (error) is everything that would make the container behave differently from
 ///   what its author expects if silently dropped: other probes, lifecycle hooks, stdin/tty,
-///   host namespaces, sysctls, SELinux/AppArmor, fsGroup, runAsNonRoot, subPathExpr,
+///   host namespaces, sysctls, SELinux/AppArmor, fsGroup, runAsNonRoot, mountPropagation,
 ///   runtimeClassName (selects a different isolation), etc.
 /// </summary>
 internal static class KubernetesFields
@@ -76,8 +76,8 @@ internal static class KubernetesFields
     public static readonly FieldTable Port = new(["containerPort", "protocol", "name", "hostPort", "hostIP"], null, []);
 
     public static readonly FieldTable VolumeMount = new(
-        ["name", "mountPath", "readOnly", "subPath"], null,
-        ["subPathExpr", "mountPropagation", "recursiveReadOnly"]);
+        ["name", "mountPath", "readOnly", "subPath", "subPathExpr"], null,
+        ["mountPropagation", "recursiveReadOnly"]);
 
     public static readonly FieldTable Volume = new(
         ["name", "hostPath", "emptyDir", "configMap", "secret", "downwardAPI", "projected", "persistentVolumeClaim"], null,

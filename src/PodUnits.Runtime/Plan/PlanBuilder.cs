@@ -141,7 +141,7 @@ public static class PlanBuilder
             // Projected volumes are always read-only, as the kubelet mounts them, and so is a
             // claim whose volume source says readOnly.
             mounts.Add(new MountPlan { Source = source, Target = m.MountPath, ReadOnly = m.ReadOnly || readOnlyVolumes.Contains(m.Name),
-                SubPath = m.SubPath });
+                SubPath = m.SubPathExpr is { } expr ? ExpandSubPath(what, m, expr, process.Environment) : m.SubPath });
         }
         ContainerSecurityContext? security = c.SecurityContext;
         List<int> caps;
@@ -190,6 +190,21 @@ public static class PlanBuilder
                 InitialDelaySeconds = probe.InitialDelaySeconds,
             },
         };
+    }
+
+    /// <summary>subPathExpr: $(VAR) references to the container's environment expanded (the
+    /// downward API's metadata.name is the usual one), then checked as a subPath is. An
+    /// address the network assigns later (status.podIP) cannot name a directory here.</summary>
+    private static string ExpandSubPath(string what, VolumeMount m, string expression, IReadOnlyList<KeyValuePair<string, string>> environment)
+    {
+        string path = EnvExpansion.Expand(expression, n => environment.LastOrDefault(e => e.Key == n).Value);
+        if (path.Contains(NodeFacts.PodIPToken, StringComparison.Ordinal) || path.Contains(NodeFacts.PodIPsToken, StringComparison.Ordinal))
+        {
+            throw new BadInputException(what, $"volumeMounts {m.MountPath}: subPathExpr \"{expression}\" uses status.podIP, which is assigned after the plan is made");
+        }
+        return VolumeMount.ExplainSubPath(path) is string why
+            ? throw new BadInputException(what, $"volumeMounts {m.MountPath}: subPathExpr \"{expression}\" gives \"{path}\", which {why}")
+            : path;
     }
 
     /// <summary>The container's seccomp profile, else the pod's, else RuntimeDefault: PodUnits

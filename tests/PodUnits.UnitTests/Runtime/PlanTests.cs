@@ -147,4 +147,21 @@ public sealed class PlanTests
         Assert.Equal("podunits-my-pod\\x2dweb.scope", ContainerUnits.ScopeName("my", "pod-web"));
         Assert.Equal("machine-podunits-my\\x2dpod.slice", ContainerUnits.SliceName("my-pod"));
     }
+
+    [Fact]
+    public void SubPathExprExpandsTheContainersEnvironment()
+    {
+        var data = new VolumeDefinition("data", new HostPathVolume("/srv/data", HostPathType.Unset), null);
+        ContainerDefinition app = Container("app", mounts: [new VolumeMount("data", "/logs", false, SubPathExpr: "pods/$(POD)/$(A)")]) with
+        {
+            Env = [new EnvVar("A", "1"), new EnvVar("POD", "", new PodFieldRef("metadata.name"))],
+        };
+        MountPlan mount = Assert.Single(Build(Pod([app], [data])).Containers[0].Mounts);
+        Assert.Equal("pods/web/1", mount.SubPath);
+
+        ContainerDefinition escape = app with { VolumeMounts = [new VolumeMount("data", "/logs", false, SubPathExpr: "$(UP)/etc")],
+            Env = [new EnvVar("UP", "..")] };
+        var e = Assert.Throws<BadInputException>(() => Build(Pod([escape], [data])));
+        Assert.Contains("subPathExpr \"$(UP)/etc\" gives \"../etc\", which must not contain \"..\"", e.Message, StringComparison.Ordinal);
+    }
 }
