@@ -49,7 +49,8 @@ public static class SecretFiles
         }
         string text = encrypt ? EncryptedSecrets.Encrypt(yaml.ToString(), EncryptedSecrets.CredentialName(name)) : yaml.ToString();
         string path = $"{directory}/{name}{(encrypt ? EncryptedSecrets.Extension : ".yaml")}";
-        System.IO.Directory.CreateDirectory(directory);
+        // Root's only, like the files: even the names of secrets are nobody else's business.
+        System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         foreach (string other in Files(name, directory).Where(f => f != path))
         {
             File.Delete(other); // the other form would shadow or be shadowed

@@ -1,5 +1,5 @@
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using PodUnits.Core.Native;
 using PodUnits.Definitions;
 
 namespace PodUnits.Runtime.Container;
@@ -27,10 +27,8 @@ internal static class PodAddressTokens
     /// <summary>This network namespace's addresses outside loopback, IPv4 first.</summary>
     public static IReadOnlyList<string> CurrentAddresses() =>
     [
-        .. NetworkInterface.GetAllNetworkInterfaces()
-            .Where(i => i.NetworkInterfaceType != NetworkInterfaceType.Loopback)
-            .SelectMany(i => i.GetIPProperties().UnicastAddresses.Select(a => a.Address))
-            .Where(a => a.AddressFamily == AddressFamily.InterNetwork || (a.AddressFamily == AddressFamily.InterNetworkV6 && !a.IsIPv6LinkLocal))
+        .. LibcExtra.InterfaceAddresses()
+            .Where(a => a.AddressFamily == AddressFamily.InterNetwork || !a.IsIPv6LinkLocal)
             .OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1)
             .Select(a => a.ToString()),
     ];
