@@ -46,7 +46,15 @@ public static class ProjectedVolumeReload
                 report($"volume {volume.Name}: no longer a configMap, secret, downwardAPI or projected volume; restart the pod to apply that");
                 continue;
             }
-            ProjectedVolumeWriter.Write(root + volume.Path, ProjectedFiles.Of(now, pod, facts.Value), DateTime.UtcNow);
+            try
+            {
+                ProjectedVolumeWriter.Write(root + volume.Path, ProjectedFiles.Of(now, pod, facts.Value), DateTime.UtcNow);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The switch is one rename: a failure before it leaves the old content in place.
+                throw new PodUnitsException(what, $"volume {volume.Name}: {e.Message} (the volume keeps its previous content)");
+            }
             written.Add(volume.Name);
         }
         foreach (VolumeDefinition added in pod.Volumes.Where(v => v.Projected is not null && running.ProjectedVolumes.All(r => r.Name != v.Name)))
