@@ -51,10 +51,14 @@ internal static class NetworkProbe
         return body;
     }
 
-    /// <summary>host-local's lease files held by <paramref name="containerId"/> (each names an
-    /// address and holds the ID on its first line).</summary>
+    /// <summary>host-local's lease files held by <paramref name="containerId"/> (each is named
+    /// by an address and holds the ID on its first line). Only lease files are read: host-local
+    /// holds an flock on its `lock` file while other pods start, and .NET's file reads take
+    /// an flock of their own, which then fails.</summary>
     public static string[] LeasesOf(string containerId) => Directory.Exists(Leases)
-        ? [.. Directory.EnumerateFiles(Leases).Where(f => File.ReadLines(f).FirstOrDefault()?.Trim() == containerId).Select(Path.GetFileName)!]
+        ? [.. Directory.EnumerateFiles(Leases)
+            .Where(f => System.Net.IPAddress.TryParse(Path.GetFileName(f), out _) && File.ReadLines(f).FirstOrDefault()?.Trim() == containerId)
+            .Select(Path.GetFileName)!]
         : [];
 
     /// <summary>Cache entries of the pod (they record its name).</summary>
