@@ -9,12 +9,9 @@ public sealed record ObjectKeyRef(ConfigObjectKind Kind, string Name, string Key
 
 /// <summary>fieldRef: a field of the pod (downward API), its path normalised to the form
 /// Kubernetes writes, e.g. metadata.labels['app'].</summary>
-public sealed record PodFieldRef(string FieldPath) : EnvSource
-{
-    /// <summary>Fields only known once the pod's network namespace has its addresses; the
-    /// container's start resolves them (Container/RuntimeEnvironment).</summary>
-    public bool IsKnownAtStartOnly => FieldPath is "status.podIP" or "status.podIPs";
-}
+/// status.podIP(s) of a pod with its own network is known only once the CNI plugins ran:
+/// DownwardValues gives a placeholder that container-start replaces (NodeFacts.PodIPToken).
+public sealed record PodFieldRef(string FieldPath) : EnvSource;
 
 /// <summary>resourceFieldRef: a container's limit or request of cpu, memory or
 /// ephemeral-storage, divided by <paramref name="Divisor"/> and rounded up (as the kubelet
