@@ -13,7 +13,7 @@ using PodUnits.Runtime.Init;
 //                             exec probes), spawned by Exec/ExecLauncher.cs
 // Errors follow the CLI's rule: one line on stderr, the documented exit code, a stack trace
 // only with PODUNITS_VERBOSE=1 (`podunits --verbose run` sets it before the exec).
-bool verbose = Environment.GetEnvironmentVariable("PODUNITS_VERBOSE") == "1";
+bool verbose = Verbosity.IsOn;
 try
 {
     return args switch
@@ -38,7 +38,7 @@ catch (PodUnitsException e)
 catch (Exception e)
 #pragma warning restore CA1031
 {
-    Console.Error.WriteLine($"podunits: internal error: {e.Message.Split('\n')[0]}{(verbose ? "" : " (set PODUNITS_VERBOSE=1 for details)")}");
+    Console.Error.WriteLine($"podunits: internal error: {e.Message.Split('\n')[0]}{(verbose ? "" : $" (set {Verbosity.Variable}=1 for details)")}");
     if (verbose)
     {
         Console.Error.WriteLine(e);

@@ -33,7 +33,7 @@ internal static class RunCommand
             if (parse.GetValue(GlobalOptions.Verbose))
             {
                 // The pod runs in podunits-stage1 (exec'd): it reports errors the same way.
-                Environment.SetEnvironmentVariable("PODUNITS_VERBOSE", "1");
+                Environment.SetEnvironmentVariable(Verbosity.Variable, "1");
             }
             string? network = parse.GetValue(net);
             string[] published = parse.GetValue(ports) ?? [];

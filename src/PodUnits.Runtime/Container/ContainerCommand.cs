@@ -30,6 +30,7 @@ internal static unsafe class ContainerCommand
         }
         Directory.CreateDirectory(c.WorkingDir);
         Check.Io(LibcExtra.chdir(c.WorkingDir), "chdir", c.WorkingDir);
+        SetupSteps.Done("command lookup");
         if (confine)
         {
             ContainerSecurity.Apply(c);
@@ -37,6 +38,10 @@ internal static unsafe class ContainerCommand
         byte** argvPtr = Spawner.ToCStrings(argv);
         byte** envPtr = Spawner.ToCStrings(env);
         nint pathPtr = Marshal.StringToCoTaskMemUTF8(path);
+        if (SetupSteps.Summary(c.Name) is { } timings)
+        {
+            report(timings); // stderr is the container's: the journal keeps it with the container's name
+        }
         LibcExtra.execve((byte*)pathPtr, argvPtr, envPtr);
         int errno = Marshal.GetLastPInvokeError();
         report($"container {c.Name}: cannot execute \"{path}\": {Marshal.GetPInvokeErrorMessage(errno)}");

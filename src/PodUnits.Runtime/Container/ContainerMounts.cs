@@ -29,6 +29,7 @@ internal static class ContainerMounts
         // layer) cannot be opened through the root, whatever the device policy says.
         Mount.Fresh("overlay", root, "overlay", c.Privileged ? 0 : LibcExtra.MS_NODEV,
             $"lowerdir={c.LowerDir},upperdir={upper},workdir={work}");
+        SetupSteps.Done("overlay");
         using (var inRoot = new ContainerRoot(root))
         {
             ApiFileSystems(inRoot, c.Privileged);
@@ -36,6 +37,7 @@ internal static class ContainerMounts
             {
                 Mount.Bind($"/run/podunits/etc/{f}", inRoot, $"/etc/{f}", directory: false, LibcExtra.MOUNT_ATTR_NODEV);
             }
+            SetupSteps.Done("etc files");
             foreach (MountPlan m in c.Mounts)
             {
                 ulong attributes = (c.Privileged ? 0 : LibcExtra.MOUNT_ATTR_NODEV) | (m.ReadOnly ? LibcExtra.MOUNT_ATTR_RDONLY : 0);
@@ -48,6 +50,7 @@ internal static class ContainerMounts
                     Mount.Bind(m.Source, inRoot, m.Target, Directory.Exists(m.Source), attributes);
                 }
             }
+            SetupSteps.Done("volumes");
         }
         if (c.ReadOnlyRootFilesystem)
         {
@@ -61,6 +64,7 @@ internal static class ContainerMounts
         Check.Io(LibcExtra.pivot_root(".", "."), "pivot_root", root);
         Check.Io(LibcExtra.umount2(".", LibcExtra.MNT_DETACH), "umount2", "old root");
         Check.Io(LibcExtra.chdir("/"), "chdir", "/");
+        SetupSteps.Done("pivot_root");
     }
 
     /// <summary>subPath: one entry of the volume, resolved inside the volume as if it were a
@@ -81,13 +85,17 @@ internal static class ContainerMounts
     {
         Mount.Fresh("proc", inRoot, "/proc", "proc", NoSuidDev | LibcExtra.MS_NOEXEC, null);
         Mount.Fresh("sysfs", inRoot, "/sys", "sysfs", NoSuidDev | LibcExtra.MS_NOEXEC | (privileged ? 0 : LibcExtra.MS_RDONLY), null);
+        SetupSteps.Done("proc and sys");
         if (!privileged)
         {
             Masks(inRoot);
+            SetupSteps.Done("masks");
         }
         Dev(inRoot);
+        SetupSteps.Done("dev");
         Mount.Fresh("tmpfs", inRoot, "/run", "tmpfs", NoSuidDev, $"mode=0755,size={DefaultConfinement.RunSize}");
         Mount.Fresh("tmpfs", inRoot, "/tmp", "tmpfs", NoSuidDev, $"mode=1777,size={DefaultConfinement.TmpSize}");
+        SetupSteps.Done("run and tmp");
     }
 
     /// <summary>The default masked and read-only paths of /proc and /sys (runc's way: /dev/null

@@ -28,9 +28,11 @@ internal static unsafe class ContainerSecurity
             }
         }
         LibcExtra.prctl(LibcExtra.PR_CAP_AMBIENT, LibcExtra.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+        SetupSteps.Done("capability bounds");
         if (c.Seccomp is { } early && !c.NoNewPrivileges)
         {
             SeccompFilter.Install(early.Program);
+            SetupSteps.Done("seccomp");
         }
         uint[] groups = [c.Gid, .. c.SupplementaryGroups];
         fixed (uint* g = groups)
@@ -56,6 +58,7 @@ internal static unsafe class ContainerSecurity
             data[1] = new() { Effective = (uint)(mask >> 32), Permitted = (uint)(mask >> 32), Inheritable = 0 };
             Check.Io(LibcExtra.capset(&header, data), "capset");
         }
+        SetupSteps.Done("user and capabilities");
         if (c.NoNewPrivileges)
         {
             Check.Io(LibcExtra.prctl(LibcExtra.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl PR_SET_NO_NEW_PRIVS");
@@ -63,6 +66,7 @@ internal static unsafe class ContainerSecurity
             {
                 SeccompFilter.Install(late.Program);
             }
+            SetupSteps.Done("no_new_privs and seccomp");
         }
     }
 

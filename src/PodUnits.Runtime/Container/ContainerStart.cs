@@ -33,17 +33,21 @@ public static unsafe class ContainerStart
 
     private static int SetUpAndExec(string planPath, string containerName)
     {
+        SetupSteps.StartIfVerbose();
         PodPlan pod = PodPlan.Read(planPath);
         ContainerPlan c = pod.Containers.Single(x => x.Name == containerName);
+        SetupSteps.Done("plan");
         byte go;
         if (LibcExtra.read(SyncFd, &go, 1) != 1)
         {
             return SetupFailed; // the pod stopped before this container was placed in its scope
         }
         LibcExtra.close(SyncFd);
+        SetupSteps.Waited();
         try
         {
             Check.Io(LibcExtra.unshare(LibcExtra.CLONE_NEWNS), "unshare CLONE_NEWNS");
+            SetupSteps.Done("mount namespace");
             (List<string> argv, List<string> env) = (c.Argv, c.Env);
             if (PodAddressTokens.AnyIn(argv) || PodAddressTokens.AnyIn(env))
             {

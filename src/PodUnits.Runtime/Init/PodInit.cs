@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Container;
 using PodUnits.Runtime.Plan;
@@ -137,7 +138,7 @@ public sealed class PodInit : IDisposable
             {
                 pid = Spawner.Spawn(Environment.ProcessPath ?? "/proc/self/exe",
                     [Executor.Stage1.FileName, "container-start", PodInitSetup.PlanPath, c.Name],
-                    [$"PATH={CommandResolver.DefaultPath}"],
+                    Verbosity.IsOn ? [$"PATH={CommandResolver.DefaultPath}", $"{Verbosity.Variable}=1"] : [$"PATH={CommandResolver.DefaultPath}"],
                     _plan.Interactive
                         ? [(0, 0), (1, 1), (2, 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)]
                         : [(devNull, 0), (4 + (2 * index), 1), (5 + (2 * index), 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)],
