@@ -23,6 +23,14 @@ public sealed record PodDefinition
     public long TerminationGracePeriodSeconds { get; init; } = 30;
     public PodSecurityContext? SecurityContext { get; init; }
 
+    /// <summary>spec.resources.limits (Kubernetes' pod-level resources): enforced on the
+    /// pod's slice, which holds every container's scope, so the containers share them.</summary>
+    public ResourceLimits Limits { get; init; } = ResourceLimits.None;
+
+    /// <summary>spec.resources.requests, defaulted to the limits as the API server does; not
+    /// enforced (a scheduling hint).</summary>
+    public ResourceLimits Requests { get; init; } = ResourceLimits.None;
+
     /// <summary>Annotation podunits.io/network: the pod's CNI network; null means the default
     /// (and none at all with <see cref="HostNetwork"/>).</summary>
     public NetworkChoice? Network { get; init; }

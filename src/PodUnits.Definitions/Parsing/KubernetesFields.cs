@@ -35,7 +35,7 @@ internal static class KubernetesFields
 
     public static readonly FieldTable PodSpec = new(
         ["containers", "initContainers", "volumes", "hostname", "hostNetwork", "dnsPolicy",
-         "dnsConfig", "hostAliases", "restartPolicy", "terminationGracePeriodSeconds", "securityContext"],
+         "dnsConfig", "hostAliases", "restartPolicy", "terminationGracePeriodSeconds", "securityContext", "resources"],
         [("nodeSelector", Scheduler), ("affinity", Scheduler), ("tolerations", Scheduler),
          ("nodeName", Scheduler), ("priorityClassName", Scheduler), ("priority", Scheduler),
          ("preemptionPolicy", Scheduler), ("schedulerName", Scheduler),
@@ -47,7 +47,7 @@ internal static class KubernetesFields
          ("imagePullSecrets", "PodUnits reads registry credentials from the auth file named in /etc/podunits/registries.yaml")],
         ["activeDeadlineSeconds", "ephemeralContainers", "hostIPC", "hostPID", "hostUsers",
          "shareProcessNamespace", "setHostnameAsFQDN", "runtimeClassName", "resourceClaims",
-         "resources", "hostnameOverride"]);
+         "hostnameOverride"]);
 
     public static readonly FieldTable Container = new(
         ["name", "image", "imagePullPolicy", "command", "args", "env", "envFrom", "workingDir", "ports",

@@ -207,6 +207,7 @@ internal static class PodMapper
                 SeccompMapper.Map(scf, ctx));
         }
 
+        (ResourceLimits limits, ResourceLimits requests) = PodResourceMapper.Map(spec, ctx, containers, initContainers);
         return new PodDefinition
         {
             Name = name,
@@ -221,6 +222,8 @@ internal static class PodMapper
             RestartPolicy = restart,
             TerminationGracePeriodSeconds = spec.Integer("terminationGracePeriodSeconds", 0, int.MaxValue) ?? 30,
             SecurityContext = security,
+            Limits = limits,
+            Requests = requests,
             SourcePath = sourcePath,
         };
     }

@@ -2,18 +2,19 @@ using PodUnits.Definitions.Yaml;
 
 namespace PodUnits.Definitions.Parsing;
 
-/// <summary>resources.limits (memory, cpu) and the syntax of resources.requests (ignored, but
-/// a malformed quantity is still an error, as Kubernetes would reject it).</summary>
+/// <summary>resources.limits (memory, cpu) of a container or of the pod (spec.resources) and
+/// the syntax of resources.requests (not enforced, but a malformed quantity is still an
+/// error, as Kubernetes would reject it).</summary>
 internal static class ResourceMapper
 {
     private static readonly string[] Supported = ["cpu", "memory"];
 
     /// <summary>The limits (enforced) and the requests (not enforced; the downward API shows
     /// them). A request left out defaults to the limit, as the API server defaults it.</summary>
-    public static (ResourceLimits Limits, ResourceLimits Requests) Map(Fields container, ParseContext ctx)
+    public static (ResourceLimits Limits, ResourceLimits Requests) Map(Fields owner, ParseContext ctx)
     {
-        if (container.Value("resources") is not YNode node
-            || ctx.Object(node, container.PathOf("resources"), KubernetesFields.Resources) is not Fields r)
+        if (owner.Value("resources") is not YNode node
+            || ctx.Object(node, owner.PathOf("resources"), KubernetesFields.Resources) is not Fields r)
         {
             return (ResourceLimits.None, ResourceLimits.None);
         }

@@ -61,8 +61,10 @@ public static class DownwardValues
         ResourceLimits values = limit ? c.Limits : c.Requests;
         long amount = r.Resource[(r.Resource.IndexOf('.', StringComparison.Ordinal) + 1)..] switch
         {
-            "cpu" => values.CpuMillis ?? (limit ? node.CpuMillis : 0),
-            "memory" => values.MemoryBytes ?? (limit ? node.MemoryBytes : 0),
+            // A container without a limit of its own is bounded by the pod's (pod-level
+            // resources), else by what the node has, as the kubelet resolves it.
+            "cpu" => values.CpuMillis ?? (limit ? pod.Limits.CpuMillis ?? node.CpuMillis : 0),
+            "memory" => values.MemoryBytes ?? (limit ? pod.Limits.MemoryBytes ?? node.MemoryBytes : 0),
             _ => limit ? node.EphemeralStorageBytes : 0, // ephemeral-storage: PodUnits sets no limit
         };
         long rounded = (amount / r.Divisor) + (amount % r.Divisor == 0 ? 0 : 1);

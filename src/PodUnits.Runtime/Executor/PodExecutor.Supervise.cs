@@ -62,6 +62,7 @@ public sealed partial class PodExecutor
                     {
                         // Every container is gone: nothing uses the network any more.
                         _detaching ??= DetachNetworkAsync();
+                        _removingSlice ??= RemoveSliceAsync(systemd);
                     }
                     // Every container is gone and its output forwarded: the machine can go
                     // while the pod's journald writes its last lines (it would otherwise be
@@ -94,6 +95,18 @@ public sealed partial class PodExecutor
         if (hostPid is null)
         {
             return null; // it already ended; the pod init reports its exit
+        }
+        if (_slicing is not null)
+        {
+            try
+            {
+                await _slicing.ConfigureAwait(false);
+            }
+            catch (PodUnitsException e)
+            {
+                _control?.Send("stop");
+                return $"cannot create the pod's slice {ContainerUnits.SliceName(_plan.Name)} for spec.resources: {e.Message}";
+            }
         }
         try
         {
@@ -228,7 +241,17 @@ public sealed partial class PodExecutor
             await (_unregistering ?? UnregisterMachineAsync(systemd)).ConfigureAwait(false);
         }
         await detaching.ConfigureAwait(false);
+        if (systemd is not null)
+        {
+            await (_removingSlice ?? RemoveSliceAsync(systemd)).ConfigureAwait(false);
+        }
     }
+
+    /// <summary>The pod's slice goes with the pod (PodSlice.RemoveAsync), once a container was
+    /// placed in it or it was made for pod-level limits: systemd keeps an implicit slice
+    /// active, empty, after its last scope has gone.</summary>
+    private Task RemoveSliceAsync(SystemdManager systemd) =>
+        _placed.Count > 0 || _slicing is not null ? PodSlice.RemoveAsync(systemd, _plan, Log) : Task.CompletedTask;
 
     /// <summary>CNI DEL and the rest of <see cref="Network.PodNetwork.DetachAsync"/>; a failure
     /// is logged, not thrown (the pod has ended either way), and leaves the cache entry for
@@ -298,10 +321,12 @@ public sealed partial class PodExecutor
         return first is null ? $"status {status}" : $"container {first.Name} exited with {Describe(status, first)}";
     }
 
-    private static string Describe(int code, ContainerPlan c) => code switch
+    private string Describe(int code, ContainerPlan c) => code switch
     {
         128 + 9 when c.MemoryMaxBytes is ulong max =>
             $"signal 9 (SIGKILL; with a memory limit of {max / (1 << 20)} MiB this is most likely the OOM killer)",
+        128 + 9 when _plan.MemoryMaxBytes is ulong podMax =>
+            $"signal 9 (SIGKILL; with the pod's memory limit of {podMax / (1 << 20)} MiB this is most likely the OOM killer)",
         > 128 => $"signal {code - 128}",
         127 => "status 127 (executable not found)",
         _ => $"status {code}",

@@ -53,6 +53,11 @@ public sealed partial class PodExecutor : IDisposable
     private Task? _unregistering;
     /// <summary>CNI DEL, started as soon as every container is gone.</summary>
     private Task? _detaching;
+    /// <summary>Creating the pod's slice with its pod-level limits (PodSlice), when it has any;
+    /// the first scope waits for it.</summary>
+    private Task? _slicing;
+    /// <summary>Stopping the pod's slice, started once every container is gone.</summary>
+    private Task? _removingSlice;
     /// <summary>Lifecycle messages; set once the unit's log fields are known, before supervision.</summary>
     private PodEventLog? _eventLog;
 
@@ -243,6 +248,7 @@ public sealed partial class PodExecutor : IDisposable
             // run before it is: they wait for "go", sent only once supervision starts below).
             Task<CniResult?> attaching = AttachNetworkAsync();
             systemd = await connecting.ConfigureAwait(false);
+            _slicing = PodSlice.HasLimits(_plan) ? PodSlice.CreateAsync(systemd, _plan) : null;
             Task registering = RegisterMachineAsync(systemd, attaching);
             (string? unit, IReadOnlyList<KeyValuePair<string, string>> unitFields) = await OwnLogFieldsAsync(systemd).ConfigureAwait(false);
             _eventLog = new PodEventLog(_plan, unit, unitFields);

@@ -79,6 +79,8 @@ public static class PlanBuilder
             MachineId = machineId,
             StateDir = stateDir,
             TerminationGracePeriodSeconds = (int)Math.Min(pod.TerminationGracePeriodSeconds, int.MaxValue),
+            MemoryMaxBytes = pod.Limits.MemoryBytes is long bytes ? (ulong)bytes : null,
+            CpuMillicores = pod.Limits.CpuMillis is long millis ? (ulong)millis : null,
             ResolvConf = ResolvConf(pod),
             JournalDir = Directory.Exists("/var/log/journal") ? $"/var/log/journal/{machineId}" : $"{stateDir}/journal/{machineId}",
             HostsLines = [.. pod.HostAliases.Select(a => $"{a.Ip}\t{string.Join(' ', a.Hostnames)}")],

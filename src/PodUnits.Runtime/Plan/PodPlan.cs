@@ -26,6 +26,10 @@ public sealed class PodPlan
     /// the end; null when nothing was pinned.</summary>
     public string? ImageStoreRoot { get; set; }
     public int TerminationGracePeriodSeconds { get; init; } = 30;
+    /// <summary>Pod-level resources (spec.resources.limits): MemoryMax= and CPUQuota= of the
+    /// pod's slice, which holds every container's scope (Executor/PodSlice.cs).</summary>
+    public ulong? MemoryMaxBytes { get; init; }
+    public ulong? CpuMillicores { get; init; }
     /// <summary>The host directory the pod's own journald writes to (like nspawn's
     /// --link-journal): /var/log/journal/MACHINE-ID, readable on the host after the pod stops.</summary>
     public string? JournalDir { get; init; }
