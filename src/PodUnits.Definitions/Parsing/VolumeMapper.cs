@@ -113,13 +113,9 @@ internal static class VolumeMapper
         long? size = null;
         if (e.Value("sizeLimit") is YNode node)
         {
+            // Memory: the tmpfs's size; on disk: the executor evicts the pod over it, as the
+            // kubelet does (Executor/EmptyDirLimits.cs).
             size = ResourceMapper.Memory(node, e.PathOf("sizeLimit"), ctx);
-            if (medium != "Memory")
-            {
-                // The kubelet enforces it by evicting the pod after a periodic du; PodUnits has
-                // no such loop yet, and says so rather than let the limit look enforced.
-                ctx.Warning(node, $"{e.PathOf("sizeLimit")}: not enforced for an emptyDir on disk yet (it is for medium: Memory, a tmpfs of that size)");
-            }
         }
         return new EmptyDirVolume(medium == "Memory", size);
     }

@@ -44,6 +44,11 @@ public sealed partial class PodExecutor
                     failure ??= string.Join(' ', words[1..]);
                     _eventLog?.SetupFailed(failure);
                     break;
+                case ["evicted", string volume, string bytes, string limit]:
+                    failure ??= $"evicted: emptyDir \"{volume}\" holds {Mib(bytes)} on disk, more than its sizeLimit of {Mib(limit)}";
+                    _eventLog?.SetupFailed(failure);
+                    _control?.Send("stop");
+                    break;
                 case ["ready"]:
                     if (!Stopping)
                     {
@@ -217,8 +222,40 @@ public sealed partial class PodExecutor
     /// <summary>On every way out: the pod init gone, its output forwarded, the machine
     /// unregistered (when it was registered: then <paramref name="systemd"/> is there). The
     /// name and the image pins are released by <see cref="RunPlanAsync"/>.</summary>
+    /// <summary>Every <see cref="EmptyDirLimits.Interval"/>, whether an emptyDir on disk holds
+    /// more than its sizeLimit; the first that does evicts the pod (Supervise's "evicted").</summary>
+    private async Task WatchEmptyDirsAsync(CancellationToken stop)
+    {
+        List<EmptyDirPlan> limited = EmptyDirLimits.Limited(_plan);
+        if (limited.Count == 0)
+        {
+            return;
+        }
+        using var timer = new PeriodicTimer(EmptyDirLimits.Interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                if (await Task.Run(() => EmptyDirLimits.FirstOver(limited), stop).ConfigureAwait(false) is ({ } volume, long bytes))
+                {
+                    _events.Writer.TryWrite(["evicted", volume.Name, bytes.ToString(CultureInfo.InvariantCulture),
+                        volume.SizeLimitBytes!.Value.ToString(CultureInfo.InvariantCulture)]);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the pod ended
+        }
+    }
+
+    private static string Mib(string bytes) =>
+        string.Create(CultureInfo.InvariantCulture, $"{long.Parse(bytes, CultureInfo.InvariantCulture) / 1048576.0:0.#} MiB");
+
     private async Task CleanUpAsync(SystemdManager? systemd, bool registered)
     {
+        await _watching.CancelAsync().ConfigureAwait(false);
         if (_initPid > 0 && LibcExtra.waitpid(_initPid, out _, LibcExtra.WNOHANG) == 0)
         {
             // Failed start: the pod init is still there. Killing PID 1 of the pod kills the pod.

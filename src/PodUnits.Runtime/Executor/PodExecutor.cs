@@ -58,6 +58,8 @@ public sealed partial class PodExecutor : IDisposable
     private Task? _slicing;
     /// <summary>Stopping the pod's slice, started once every container is gone.</summary>
     private Task? _removingSlice;
+    /// <summary>Cancelled when the pod ends: what watches it while it runs (EmptyDirLimits).</summary>
+    private readonly CancellationTokenSource _watching = new();
     /// <summary>Lifecycle messages; set once the unit's log fields are known, before supervision.</summary>
     private PodEventLog? _eventLog;
 
@@ -226,6 +228,7 @@ public sealed partial class PodExecutor : IDisposable
 
     public void Dispose()
     {
+        _watching.Dispose();
         _control?.Dispose();
         _podStreams.Dispose();
         _network?.Dispose();
@@ -253,6 +256,7 @@ public sealed partial class PodExecutor : IDisposable
             (string? unit, IReadOnlyList<KeyValuePair<string, string>> unitFields) = await OwnLogFieldsAsync(systemd).ConfigureAwait(false);
             _eventLog = new PodEventLog(_plan, unit, unitFields);
             StartForwarders(outputs, unit, unitFields);
+            _ = WatchEmptyDirsAsync(_watching.Token);
             await registering.ConfigureAwait(false);
             registered = true;
             return await SuperviseAsync(systemd).ConfigureAwait(false);

@@ -75,8 +75,7 @@ public sealed class CorpusTests : IDisposable
         { "security-context-4.yaml", [], [] },
         // fsGroup changes the ownership of volumes: not supported yet.
         { "security-context.yaml", [], ["8:5: error: field \"fsGroup\" in spec.securityContext is not supported yet"] },
-        { "shared-volume.yaml", [], [
-            "23:18: warning: spec.volumes[0].emptyDir.sizeLimit: not enforced for an emptyDir on disk yet (it is for medium: Memory, a tmpfs of that size)"] },
+        { "shared-volume.yaml", [], [] },
         { "tcp-liveness-readiness.yaml", [], ["18:5: error: field \"livenessProbe\" in spec.containers[0] is not supported yet"] },
     };
 

@@ -1,0 +1,44 @@
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.Configuration;
+
+/// <summary>
+/// emptyDir sizeLimit on disk: as the kubelet evicts a pod whose volume outgrows its limit, the
+/// executor measures the volumes every 10 s and stops the pod, failed, naming the volume. The
+/// volume listed first holds as much but is under its own, larger limit: only the full one is
+/// named.
+/// </summary>
+public sealed class EmptyDirLimitTests
+{
+    [Fact]
+    public void APodWhoseEmptyDirOutgrowsItsSizeLimitIsEvicted()
+    {
+        using var pod = new PodHarness("cfg-evict", """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: cfg-evict}
+            spec:
+              terminationGracePeriodSeconds: 3
+              restartPolicy: Never
+              volumes:
+                - {name: roomy, emptyDir: {sizeLimit: 16Mi}}
+                - {name: scratch, emptyDir: {sizeLimit: 1Mi}}
+              containers:
+                - name: main
+                  image: busybox
+                  command: ["sh", "-c", "for v in roomy scratch; do dd if=/dev/zero of=/$v/fill bs=1M count=3 2>/dev/null; done; sync; echo filled; exec sleep 1000"]
+                  volumeMounts:
+                    - {name: roomy, mountPath: /roomy}
+                    - {name: scratch, mountPath: /scratch}
+            """);
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output + string.Join('\n', pod.Journal("-u", pod.Unit)));
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "failed", seconds: 60),
+            pod.Show("ActiveState") + "\n" + string.Join('\n', pod.Journal("-u", pod.Unit)));
+        string[] journal = pod.Journal("-u", pod.Unit);
+        Assert.Contains("filled", journal);
+        Assert.Contains(journal, l => l.StartsWith("pod cfg-evict failed: evicted: emptyDir \"scratch\" holds 3", StringComparison.Ordinal)
+            && l.EndsWith("MiB on disk, more than its sizeLimit of 1 MiB", StringComparison.Ordinal));
+        Assert.DoesNotContain(journal, l => l.Contains("\"roomy\"", StringComparison.Ordinal));
+    }
+}
