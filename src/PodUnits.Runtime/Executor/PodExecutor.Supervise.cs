@@ -17,39 +17,59 @@ public sealed partial class PodExecutor
     {
         string? failure = null;
         bool finishing = false;
-        await foreach (string[] words in _events.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (SupervisionEvent e in _events.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            switch (words)
+            switch (e is SupervisionEvent.FromPodInit(var message) ? message : null)
             {
-                case ["setup-done", ..]:
+                case PodControlMessage.SetupDone:
                     _notify.Status("starting containers");
                     break;
-                case ["started", string name, string pidText]:
-                    failure ??= await PlaceAsync(systemd, name, int.Parse(pidText, CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                case PodControlMessage.Started(string name, int pid):
+                    failure ??= await PlaceAsync(systemd, name, pid).ConfigureAwait(false);
                     break;
-                case ["running", string name]:
+                case PodControlMessage.Running(string name):
                     _execd.Add(name);
                     StartReadinessWatchOnce(systemd);
                     break;
-                case ["exited", string name, string codeText]:
-                    int code = int.Parse(codeText, CultureInfo.InvariantCulture);
+                case PodControlMessage.Exited(string name, int code):
                     _exits[name] = code;
                     StartReadinessWatchOnce(systemd);
                     _eventLog?.ContainerExited(name, code, Describe(code, _plan.Containers.Single(c => c.Name == name)),
                         expected: code is 0 or 128 + 15);
                     ReportStatus();
                     break;
-                case ["failed", ..]:
+                case PodControlMessage.Failed(string why):
                     _podStreams.Abandon();
-                    failure ??= string.Join(' ', words[1..]);
+                    failure ??= why;
                     _eventLog?.SetupFailed(failure);
                     break;
-                case ["evicted", string volume, string bytes, string limit]:
-                    failure ??= $"evicted: emptyDir \"{volume}\" holds {Mib(bytes)} on disk, more than its sizeLimit of {Mib(limit)}";
-                    _eventLog?.SetupFailed(failure);
-                    _control?.Send("stop");
+                case PodControlMessage.Finishing(bool stop):
+                    if (stop)
+                    {
+                        _eventLog?.Stopped();
+                    }
+                    finishing = true;
+                    // Every container is gone: nothing uses the network or the slice any more.
+                    _detaching ??= DetachNetworkAsync();
+                    _removingSlice ??= RemoveSliceAsync(systemd);
+                    UnregisterOnceDrained(systemd);
                     break;
-                case ["ready"]:
+                case PodControlMessage.JournalStreams:
+                    break; // handed to the forwarders on the control thread, with its descriptors
+                case { } other:
+                    Log($"protocol error: \"{other.Format()}\" is not the pod init's to send");
+                    break;
+                case null:
+                    break; // one of the executor's own events, below
+            }
+            switch (e)
+            {
+                case SupervisionEvent.Evicted(string volume, long bytes, ulong limit):
+                    failure ??= $"evicted: emptyDir \"{volume}\" holds {Mib(bytes)} on disk, more than its sizeLimit of {Mib((long)limit)}";
+                    _eventLog?.SetupFailed(failure);
+                    _control?.Send(new PodControlMessage.StopPod());
+                    break;
+                case SupervisionEvent.Ready:
                     if (!Stopping)
                     {
                         int containers = _plan.Containers.Count(c => !c.Init);
@@ -57,25 +77,8 @@ public sealed partial class PodExecutor
                         _eventLog?.Started(containers);
                     }
                     break;
-                case ["finishing", ..] or [OutputEndedEvent]:
-                    if (words is ["finishing", "stop", ..])
-                    {
-                        _eventLog?.Stopped();
-                    }
-                    finishing |= words[0] == "finishing";
-                    if (finishing)
-                    {
-                        // Every container is gone: nothing uses the network any more.
-                        _detaching ??= DetachNetworkAsync();
-                        _removingSlice ??= RemoveSliceAsync(systemd);
-                    }
-                    // Every container is gone and its output forwarded: the machine can go
-                    // while the pod's journald writes its last lines (it would otherwise be
-                    // the last step of a stop).
-                    if (finishing && Volatile.Read(ref _streamsOpen) == 0)
-                    {
-                        _unregistering ??= UnregisterMachineAsync(systemd);
-                    }
+                case SupervisionEvent.OutputEnded when finishing:
+                    UnregisterOnceDrained(systemd);
                     break;
                 default:
                     break;
@@ -90,6 +93,17 @@ public sealed partial class PodExecutor
             _eventLog?.Failed(DescribeFailure(_initStatus));
         }
         return _initStatus;
+    }
+
+    /// <summary>Every container is gone and its output forwarded: the machine can go while
+    /// the pod's journald writes its last lines (it would otherwise be the last step of a
+    /// stop).</summary>
+    private void UnregisterOnceDrained(SystemdManager systemd)
+    {
+        if (Volatile.Read(ref _streamsOpen) == 0)
+        {
+            _unregistering ??= UnregisterMachineAsync(systemd);
+        }
     }
 
     /// <summary>Moves a just-started container into its scope, then lets it exec.</summary>
@@ -109,7 +123,7 @@ public sealed partial class PodExecutor
             }
             catch (PodUnitsException e)
             {
-                _control?.Send("stop");
+                _control?.Send(new PodControlMessage.StopPod());
                 return $"cannot create the pod's slice {ContainerUnits.SliceName(_plan.Name)} for spec.resources: {e.Message}";
             }
         }
@@ -128,10 +142,10 @@ public sealed partial class PodExecutor
         }
         catch (PodUnitsException e)
         {
-            _control?.Send("stop");
+            _control?.Send(new PodControlMessage.StopPod());
             return $"container {name}: cannot create its scope: {e.Message}";
         }
-        _control?.Send($"go {name}");
+        _control?.Send(new PodControlMessage.Go(name));
         _placed.Add(name);
         _hostPids[name] = hostPid.Value;
         ReportStatus();
@@ -165,7 +179,7 @@ public sealed partial class PodExecutor
         Dictionary<string, int> pids = new(_hostPids, StringComparer.Ordinal);
         if (pending.Count == 0)
         {
-            _events.Writer.TryWrite(["ready"]);
+            _events.Writer.TryWrite(new SupervisionEvent.Ready());
             return;
         }
         _notify.Status($"waiting for readiness of {string.Join(", ", pending.Select(c => c.Name))}");
@@ -190,7 +204,7 @@ public sealed partial class PodExecutor
                     await Task.Delay(TimeSpan.FromSeconds(Math.Max(1, pending.Min(c => c.Readiness!.PeriodSeconds)))).ConfigureAwait(false);
                 }
             }
-            _events.Writer.TryWrite(["ready"]);
+            _events.Writer.TryWrite(new SupervisionEvent.Ready());
         });
     }
 
@@ -214,14 +228,11 @@ public sealed partial class PodExecutor
     {
         if (Interlocked.Decrement(ref _streamsOpen) == 0)
         {
-            _control?.Send("drained");
-            _events.Writer.TryWrite([OutputEndedEvent]);
+            _control?.Send(new PodControlMessage.Drained());
+            _events.Writer.TryWrite(new SupervisionEvent.OutputEnded());
         }
     }
 
-    /// <summary>On every way out: the pod init gone, its output forwarded, the machine
-    /// unregistered (when it was registered: then <paramref name="systemd"/> is there). The
-    /// name and the image pins are released by <see cref="RunPlanAsync"/>.</summary>
     /// <summary>Every <see cref="EmptyDirLimits.Interval"/>, whether an emptyDir on disk holds
     /// more than its sizeLimit; the first that does evicts the pod (Supervise's "evicted").</summary>
     private async Task WatchEmptyDirsAsync(CancellationToken stop)
@@ -238,8 +249,7 @@ public sealed partial class PodExecutor
             {
                 if (await Task.Run(() => EmptyDirLimits.FirstOver(limited), stop).ConfigureAwait(false) is ({ } volume, long bytes))
                 {
-                    _events.Writer.TryWrite(["evicted", volume.Name, bytes.ToString(CultureInfo.InvariantCulture),
-                        volume.SizeLimitBytes!.Value.ToString(CultureInfo.InvariantCulture)]);
+                    _events.Writer.TryWrite(new SupervisionEvent.Evicted(volume.Name, bytes, volume.SizeLimitBytes!.Value));
                     return;
                 }
             }
@@ -250,9 +260,11 @@ public sealed partial class PodExecutor
         }
     }
 
-    private static string Mib(string bytes) =>
-        string.Create(CultureInfo.InvariantCulture, $"{long.Parse(bytes, CultureInfo.InvariantCulture) / 1048576.0:0.#} MiB");
+    private static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.#} MiB");
 
+    /// <summary>On every way out: the pod init gone, its output forwarded, the machine
+    /// unregistered (when it was registered: then <paramref name="systemd"/> is there). The
+    /// name and the image pins are released by <see cref="RunPlanAsync"/>.</summary>
     private async Task CleanUpAsync(SystemdManager? systemd, bool registered)
     {
         await _watching.CancelAsync().ConfigureAwait(false);

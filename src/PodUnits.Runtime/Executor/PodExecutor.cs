@@ -31,7 +31,7 @@ public sealed partial class PodExecutor : IDisposable
     private readonly PodPlan _plan;
     private readonly string _planPath;
     private readonly string _runtimeDir;
-    private readonly Channel<string[]> _events = Channel.CreateUnbounded<string[]>();
+    private readonly Channel<SupervisionEvent> _events = Channel.CreateUnbounded<SupervisionEvent>();
     private readonly SdNotify _notify = SdNotify.Default;
     private readonly List<LogForwarder> _forwarders = [];
     private readonly HashSet<string> _placed = new(StringComparer.Ordinal);
@@ -47,8 +47,6 @@ public sealed partial class PodExecutor : IDisposable
     private int _initStatus = 1;
     /// <summary>Container output streams not yet at their end.</summary>
     private int _streamsOpen;
-    /// <summary>An event of the executor's own on <see cref="_events"/>: every stream ended.</summary>
-    private const string OutputEndedEvent = "output-ended";
     private int _stopSignalled;
     private Task? _unregistering;
     /// <summary>CNI DEL, started as soon as every container is gone.</summary>
@@ -324,11 +322,11 @@ public sealed partial class PodExecutor : IDisposable
     }
 
     /// <summary>Spawns the pod init with its control socket and the containers' output
-    /// pipes; returns the pipes' read ends (2i stdout, 2i+1 stderr of container i).</summary>
+    /// pipes; returns the pipes' read ends, in PodInitDescriptors.StreamIndex order.</summary>
     private List<int> StartPodInit(string planPath)
     {
         (int controlMine, int controlTheirs) = Spawner.SocketPair();
-        var fds = new List<(int, int)> { (0, 0), (1, 1), (2, 2), (controlTheirs, PodInit.ControlFd) };
+        var fds = new List<(int, int)> { (0, 0), (1, 1), (2, 2), (controlTheirs, PodInitDescriptors.Control) };
         var readEnds = new List<int>();
         var writeEnds = new List<int> { controlTheirs };
         for (int i = 0; i < _plan.Containers.Count; i++)
@@ -338,14 +336,14 @@ public sealed partial class PodExecutor : IDisposable
                 (int r, int w) = Spawner.Pipe();
                 readEnds.Add(r);
                 writeEnds.Add(w);
-                fds.Add((w, 4 + (2 * i) + stream));
+                fds.Add((w, PodInitDescriptors.Output(i, stderr: stream == 1)));
             }
         }
         if (PlanHandoff.FdOf(planPath) is int planFd)
         {
             // The sealed plan, at the descriptor after the containers' pipes.
-            fds.Add((planFd, PodInit.PlanFd(_plan)));
-            planPath = PlanHandoff.PathOf(PodInit.PlanFd(_plan));
+            fds.Add((planFd, PodInitDescriptors.Plan(_plan.Containers.Count)));
+            planPath = PlanHandoff.PathOf(PodInitDescriptors.Plan(_plan.Containers.Count));
         }
         try
         {
@@ -363,17 +361,32 @@ public sealed partial class PodExecutor : IDisposable
         _control = new ControlChannel(controlMine);
         new Thread(() =>
         {
-            while (_control.Receive(out int[] fds) is { } words)
+            while (true)
             {
-                if (words is ["journal-streams", ..])
+                PodControlMessage? message;
+                int[] fds;
+                try
                 {
-                    _podStreams.Accept(words.Length > 1 ? words[1] : "", fds);
+                    message = _control.ReceiveMessage(out fds);
+                }
+                catch (ProtocolException e)
+                {
+                    Log(e.Message);
+                    continue;
+                }
+                if (message is null)
+                {
+                    break;
+                }
+                if (message is PodControlMessage.JournalStreams(string mask))
+                {
+                    _podStreams.Accept(mask, fds);
                 }
                 else
                 {
                     Array.ForEach(fds, fd => LibcExtra.close(fd));
                 }
-                _events.Writer.TryWrite(words);
+                _events.Writer.TryWrite(new SupervisionEvent.FromPodInit(message));
             }
             _podStreams.Abandon(); // the pod init is gone: no forwarder may wait for streams
             // Reaped here, on this thread, so the supervision loop ends with the status in hand.
@@ -397,7 +410,7 @@ public sealed partial class PodExecutor : IDisposable
             ContainerPlan container = _plan.Containers[i];
             for (int stream = 0; stream < 2; stream++)
             {
-                var forwarder = new LogForwarder(outputs[(2 * i) + stream], $"{container.Name} {(stream == 1 ? "stderr" : "stdout")}",
+                var forwarder = new LogForwarder(outputs[PodInitDescriptors.StreamIndex(i, stderr: stream == 1)], $"{container.Name} {(stream == 1 ? "stderr" : "stdout")}",
                     routes.TargetsFor(container, i, stderr: stream == 1), OnStreamEnded);
                 forwarder.Start();
                 _forwarders.Add(forwarder);
@@ -417,7 +430,7 @@ public sealed partial class PodExecutor : IDisposable
         {
             return;
         }
-        _control?.Send("stop");
+        _control?.Send(new PodControlMessage.StopPod());
         _notify.Stopping("stopping");
     }
 }

@@ -13,18 +13,16 @@ namespace PodUnits.Runtime.Init;
 /// one after another and then the containers, reaps every process that ends up orphaned in
 /// the pod, and stops the pod on SIGTERM or SIGRTMIN+4 (machinectl poweroff); SIGINT
 /// (machinectl reboot) stops it and exits with <see cref="RebootExitCode"/>, which
-/// pod@.service restarts on. Descriptors: 3 the control socket, 4+2i / 5+2i the stdout /
-/// stderr pipes of container i of the plan.
+/// pod@.service restarts on. Its descriptors are laid out by <see cref="PodInitDescriptors"/>.
 /// </summary>
 public sealed class PodInit : IDisposable
 {
-    public const int ControlFd = 3;
     public const int RebootExitCode = 82;
     /// <summary>SIGRTMIN+4 with glibc (SIGRTMIN is 34): systemd's "halt/poweroff" request.</summary>
     public const int SigPoweroff = 38;
 
     private readonly PodPlan _plan;
-    private readonly ControlChannel _control = new(ControlFd);
+    private readonly ControlChannel _control = new(PodInitDescriptors.Control);
     private readonly object _lock = new();
     private readonly Dictionary<int, ContainerPlan> _running = [];
     private readonly Dictionary<string, int> _syncFds = new(StringComparer.Ordinal);
@@ -38,14 +36,11 @@ public sealed class PodInit : IDisposable
 
     private PodInit(PodPlan plan) => _plan = plan;
 
-    /// <summary>Where the executor hands over the sealed plan: after the containers' pipes.</summary>
-    public static int PlanFd(PodPlan plan) => 4 + (2 * (plan ?? throw new ArgumentNullException(nameof(plan))).Containers.Count);
-
     public static int Run(string planPath)
     {
         string json = File.ReadAllText(planPath);
         PodPlan plan = PodPlan.FromJson(json, planPath);
-        for (int fd = ControlFd; fd < 4 + (2 * plan.Containers.Count); fd++)
+        foreach (int fd in PodInitDescriptors.Outputs(plan.Containers.Count).Prepend(PodInitDescriptors.Control))
         {
             Check.Io(LibcExtra.fcntl(fd, LibcExtra.F_SETFD, LibcExtra.FD_CLOEXEC), "fcntl F_SETFD");
         }
@@ -54,7 +49,7 @@ public sealed class PodInit : IDisposable
             LibcExtra.close(planFd); // read; the copy in the pod's /run is what the pod uses
         }
         using var init = new PodInit(plan);
-        init._outputFds.UnionWith(Enumerable.Range(4, 2 * plan.Containers.Count));
+        init._outputFds.UnionWith(PodInitDescriptors.Outputs(plan.Containers.Count));
         return init.Supervise(json);
     }
 
@@ -69,7 +64,7 @@ public sealed class PodInit : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.PodUnitsException)
         {
-            _control.Send($"failed pod setup: {e.Message}");
+            _control.Send(new PodControlMessage.Failed($"pod setup: {e.Message}"));
             return 125;
         }
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; RequestStop(false); });
@@ -77,7 +72,7 @@ public sealed class PodInit : IDisposable
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; RequestStop(true); });
         new Thread(Reap) { IsBackground = true, Name = "reaper" }.Start();
         new Thread(ReadControl) { IsBackground = true, Name = "control" }.Start();
-        _control.Send("setup-done");
+        _control.Send(new PodControlMessage.SetupDone());
         // The pod's journald opens its journal while the containers start; their first
         // lines wait in the executor's pipes until the streams are there.
         new Thread(() => PodJournalStreams.Send(_control, PodJournalStreams.Open(_plan, _journaldPid > 0 && PodJournald.WaitForSocket())))
@@ -141,7 +136,7 @@ public sealed class PodInit : IDisposable
                     Verbosity.IsOn ? [$"PATH={CommandResolver.DefaultPath}", $"{Verbosity.Variable}=1"] : [$"PATH={CommandResolver.DefaultPath}"],
                     _plan.Interactive
                         ? [(0, 0), (1, 1), (2, 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)]
-                        : [(devNull, 0), (4 + (2 * index), 1), (5 + (2 * index), 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)],
+                        : [(devNull, 0), (PodInitDescriptors.Output(index, stderr: false), 1), (PodInitDescriptors.Output(index, stderr: true), 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)],
                     newSession: true);
             }
             catch
@@ -156,12 +151,12 @@ public sealed class PodInit : IDisposable
                 LibcExtra.close(devNull);
                 // The container holds its output pipes now; our copies would keep them from
                 // ending when it does.
-                CloseOutput(4 + (2 * index));
-                CloseOutput(5 + (2 * index));
+                CloseOutput(PodInitDescriptors.Output(index, stderr: false));
+                CloseOutput(PodInitDescriptors.Output(index, stderr: true));
             }
             _running[pid] = c;
             _syncFds[c.Name] = syncWrite;
-            _control.Send($"started {c.Name} {pid}");
+            _control.Send(new PodControlMessage.Started(c.Name, pid));
             new Thread(() => WatchExec(c.Name, execRead)) { IsBackground = true, Name = $"exec {c.Name}" }.Start();
             return true;
         }
@@ -182,7 +177,7 @@ public sealed class PodInit : IDisposable
         LibcExtra.close(fd);
         if (n == 0)
         {
-            _control.Send($"running {container}");
+            _control.Send(new PodControlMessage.Running(container));
         }
     }
 
@@ -269,7 +264,7 @@ public sealed class PodInit : IDisposable
             {
                 CloseOutput(fd);
             }
-            _control.Send(_stopRequested ? "finishing stop" : "finishing");
+            _control.Send(new PodControlMessage.Finishing(_stopRequested));
             DateTime drainDeadline = DateTime.UtcNow.AddSeconds(10);
             while (!_drained && DateTime.UtcNow < drainDeadline)
             {
@@ -316,7 +311,7 @@ public sealed class PodInit : IDisposable
                     {
                         LibcExtra.close(fd);
                     }
-                    _control.Send($"exited {c.Name} {code}");
+                    _control.Send(new PodControlMessage.Exited(c.Name, code));
                     Monitor.PulseAll(_lock);
                 }
             }
@@ -325,33 +320,49 @@ public sealed class PodInit : IDisposable
 
     private unsafe void ReadControl()
     {
-        while (_control.Receive() is { } words)
+        while (true)
         {
-            if (words is ["go", string name, ..])
+            PodControlMessage? message;
+            try
             {
-                lock (_lock)
-                {
-                    if (_syncFds.Remove(name, out int fd))
+                message = _control.ReceiveMessage(out int[] fds);
+                Array.ForEach(fds, fd => LibcExtra.close(fd)); // the executor sends none
+            }
+            catch (ProtocolException e)
+            {
+                Console.Error.WriteLine($"pod init: {e.Message}");
+                continue;
+            }
+            switch (message)
+            {
+                case null:
+                    RequestStop(false); // the executor is gone: nobody supervises the pod any more
+                    return;
+                case PodControlMessage.Go(string name):
+                    lock (_lock)
                     {
-                        byte go = 1;
-                        LibcExtra.write(fd, &go, 1);
-                        LibcExtra.close(fd);
+                        if (_syncFds.Remove(name, out int fd))
+                        {
+                            byte go = 1;
+                            LibcExtra.write(fd, &go, 1);
+                            LibcExtra.close(fd);
+                        }
                     }
-                }
-            }
-            else if (words is ["drained", ..])
-            {
-                lock (_lock)
-                {
-                    _drained = true;
-                    Monitor.PulseAll(_lock);
-                }
-            }
-            else if (words is ["stop", ..])
-            {
-                RequestStop(false);
+                    break;
+                case PodControlMessage.Drained:
+                    lock (_lock)
+                    {
+                        _drained = true;
+                        Monitor.PulseAll(_lock);
+                    }
+                    break;
+                case PodControlMessage.StopPod:
+                    RequestStop(false);
+                    break;
+                default:
+                    Console.Error.WriteLine($"pod init: protocol error: \"{message.Format()}\" is the pod init's own message");
+                    break;
             }
         }
-        RequestStop(false); // the executor is gone: nobody supervises the pod any more
     }
 }

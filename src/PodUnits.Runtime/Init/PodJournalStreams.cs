@@ -58,7 +58,7 @@ internal static class PodJournalStreams
     {
         string mask = string.Concat(streams.Select(s => s is null ? '0' : '1'));
         int[] fds = [.. streams.OfType<SafeFileHandle>().Select(s => (int)s.DangerousGetHandle())];
-        control.Send($"journal-streams {mask}", fds);
+        control.Send(new PodControlMessage.JournalStreams(mask), fds);
         foreach (SafeFileHandle? stream in streams)
         {
             stream?.Dispose();

@@ -60,7 +60,7 @@ public sealed class LogRoutes
             : new DatagramLogTarget(JournalClient.Shared,
                 [new("SYSLOG_IDENTIFIER", name), new("PRIORITY", ((int)priority).ToString(System.Globalization.CultureInfo.InvariantCulture)),
                  .. perLine]);
-        LogTarget pod = new StreamLogTarget($"of pod {_podName}", () => _podStreams.Get((2 * index) + (stderr ? 1 : 0)));
+        LogTarget pod = new StreamLogTarget($"of pod {_podName}", () => _podStreams.Get(Init.PodInitDescriptors.StreamIndex(index, stderr)));
         return [host, pod];
     }
 }

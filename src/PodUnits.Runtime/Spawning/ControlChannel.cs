@@ -8,8 +8,10 @@ namespace PodUnits.Runtime.Spawning;
 /// <summary>
 /// The message protocol between the executor and the pod init over a sequenced-packet
 /// socket pair (fd 3 in the pod init): one message per packet, words separated by spaces,
-/// descriptors may travel with a message (SCM_RIGHTS). The messages are listed in
-/// docs/process-model.md ("Control protocol"). End of stream means the other side is gone.
+/// descriptors may travel with a message (SCM_RIGHTS). The executor/pod init messages are
+/// typed (<see cref="PodControlMessage"/>, listed in docs/process-model.md, "Control
+/// protocol"); `podunits enter` and exec probes speak the short exchange of ExecLauncher.
+/// End of stream means the other side is gone.
 /// </summary>
 public sealed unsafe class ControlChannel : IDisposable
 {
@@ -33,7 +35,38 @@ public sealed unsafe class ControlChannel : IDisposable
     }
 
     /// <summary>The next message and the descriptors that came with it (close-on-exec, now the caller's).</summary>
-    public string[]? Receive(out int[] fds)
+    public string[]? Receive(out int[] fds) => ReceiveText(out fds)?.Split(' ', 3);
+
+    /// <summary>The next message of the executor/pod init protocol and the descriptors that
+    /// came with it (now the caller's), or null at end of stream.</summary>
+    /// <exception cref="ProtocolException">The packet is none of the protocol's messages
+    /// (the descriptors that came with it are closed).</exception>
+    public PodControlMessage? ReceiveMessage(out int[] fds)
+    {
+        if (ReceiveText(out fds) is not { } text)
+        {
+            return null;
+        }
+        try
+        {
+            return PodControlMessage.Parse(text);
+        }
+        catch (ProtocolException)
+        {
+            foreach (int fd in fds)
+            {
+                _ = close(fd);
+            }
+            fds = [];
+            throw;
+        }
+    }
+
+    /// <summary>Sends one protocol message; false when the other side is gone.</summary>
+    public bool Send(PodControlMessage message, ReadOnlySpan<int> fds = default) =>
+        Send((message ?? throw new ArgumentNullException(nameof(message))).Format(), fds);
+
+    private string? ReceiveText(out int[] fds)
     {
         fds = [];
         byte* data = stackalloc byte[MaxMessage];
@@ -67,7 +100,7 @@ public sealed unsafe class ControlChannel : IDisposable
             }
         }
         fds = [.. passed];
-        return Encoding.UTF8.GetString(data, (int)received).Split(' ', 3);
+        return Encoding.UTF8.GetString(data, (int)received);
     }
 
     /// <summary>Sends one message (with <paramref name="fds"/>, which stay the caller's to

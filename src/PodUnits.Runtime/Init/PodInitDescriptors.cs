@@ -1,0 +1,30 @@
+namespace PodUnits.Runtime.Init;
+
+/// <summary>
+/// The descriptors the executor hands the pod init (docs/process-model.md), in one place:
+/// 0-2 the executor's own stdio, 3 the control socket, then two pipes per container of the
+/// plan in order (its stdout, then its stderr: what the container writes, which the
+/// executor forwards to the journal), then the sealed plan. The journald streams that come
+/// later (PodJournalStreams) are numbered the same way from 0: stream 2i + 1 is container
+/// i's stderr.
+/// </summary>
+public static class PodInitDescriptors
+{
+    public const int Control = 3;
+
+    private const int FirstOutput = 4;
+
+    /// <summary>Index of container <paramref name="container"/>'s stdout (or stderr) among the
+    /// two streams per container: the pipes from <see cref="FirstOutput"/> and the journald
+    /// streams from 0 follow it.</summary>
+    public static int StreamIndex(int container, bool stderr) => (2 * container) + (stderr ? 1 : 0);
+
+    /// <summary>The pod init's descriptor for the write end of container <paramref name="container"/>'s pipe.</summary>
+    public static int Output(int container, bool stderr) => FirstOutput + StreamIndex(container, stderr);
+
+    /// <summary>Every output pipe's descriptor, for a pod of <paramref name="containers"/> containers.</summary>
+    public static IEnumerable<int> Outputs(int containers) => Enumerable.Range(FirstOutput, 2 * containers);
+
+    /// <summary>The sealed plan: the first descriptor after the containers' pipes.</summary>
+    public static int Plan(int containers) => FirstOutput + (2 * containers);
+}

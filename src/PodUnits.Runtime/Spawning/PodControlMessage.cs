@@ -1,0 +1,120 @@
+using System.Globalization;
+
+namespace PodUnits.Runtime.Spawning;
+
+/// <summary>
+/// One message of the protocol between the executor and the pod init (docs/process-model.md,
+/// "Control protocol"), typed: every message has one record here, which formats itself as the
+/// words that travel in one packet of <see cref="ControlChannel"/>, and <see cref="Parse"/>
+/// reads them back. A packet that is no message of this list is a <see cref="ProtocolException"/>,
+/// which the receiver logs: the two ends are one build, so it can only be a bug.
+/// Container names are DNS labels (no spaces), so they are single words; only
+/// <see cref="Failed.Why"/> is free text, and it comes last.
+/// </summary>
+public abstract record PodControlMessage
+{
+    /// <summary>The words sent in one packet.</summary>
+    public abstract string Format();
+
+    /// <summary>The message <paramref name="text"/> (one packet) carries.</summary>
+    /// <exception cref="ProtocolException">It is none of the protocol's messages.</exception>
+    public static PodControlMessage Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string[] words = text.Split(' ', 2);
+        string rest = words.Length > 1 ? words[1] : "";
+        string[] args = rest.Length == 0 ? [] : rest.Split(' ');
+        return (words[0], args) switch
+        {
+            ("setup-done", []) => new SetupDone(),
+            ("journal-streams", [string mask]) when mask.All(c => c is '0' or '1') => new JournalStreams(mask),
+            ("started", [string c, string pid]) when Number(pid) is int p => new Started(c, p),
+            ("running", [string c]) => new Running(c),
+            ("exited", [string c, string code]) when Number(code) is int n => new Exited(c, n),
+            ("finishing", []) => new Finishing(StopRequested: false),
+            ("finishing", ["stop"]) => new Finishing(StopRequested: true),
+            ("failed", _) when rest.Length > 0 => new Failed(rest),
+            ("go", [string c]) => new Go(c),
+            ("drained", []) => new Drained(),
+            ("stop", []) => new StopPod(),
+            _ => throw new ProtocolException(text),
+        };
+    }
+
+    private static int? Number(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : null;
+
+    // From the pod init to the executor.
+
+    /// <summary>Namespaces, mounts and hostname are ready; the pod's journald is starting.</summary>
+    public sealed record SetupDone : PodControlMessage
+    {
+        public override string Format() => "setup-done";
+    }
+
+    /// <summary>The pod's journald streams come with this message (SCM_RIGHTS), two per
+    /// container (stdout, stderr); <paramref name="Mask"/> says which could be opened ('1').</summary>
+    public sealed record JournalStreams(string Mask) : PodControlMessage
+    {
+        public override string Format() => $"journal-streams {Mask}";
+    }
+
+    /// <summary>container-start for <paramref name="Container"/> runs as pod PID
+    /// <paramref name="Pid"/>, waiting for <see cref="Go"/>.</summary>
+    public sealed record Started(string Container, int Pid) : PodControlMessage
+    {
+        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"started {Container} {Pid}");
+    }
+
+    /// <summary>The container has exec'd its command.</summary>
+    public sealed record Running(string Container) : PodControlMessage
+    {
+        public override string Format() => $"running {Container}";
+    }
+
+    /// <summary>The container ended: <paramref name="Code"/> is its status, or 128 + signal.</summary>
+    public sealed record Exited(string Container, int Code) : PodControlMessage
+    {
+        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"exited {Container} {Code}");
+    }
+
+    /// <summary>Every container is gone (<paramref name="StopRequested"/>: because a stop was
+    /// asked for); the pod init waits for <see cref="Drained"/>, stops its journald and exits.</summary>
+    public sealed record Finishing(bool StopRequested) : PodControlMessage
+    {
+        public override string Format() => StopRequested ? "finishing stop" : "finishing";
+    }
+
+    /// <summary>The pod could not be set up, and why (free text, one line).</summary>
+    public sealed record Failed(string Why) : PodControlMessage
+    {
+        public override string Format() => $"failed {Why.ReplaceLineEndings(" ")}";
+    }
+
+    // From the executor to the pod init.
+
+    /// <summary>The container is in its scope: container-start may exec.</summary>
+    public sealed record Go(string Container) : PodControlMessage
+    {
+        public override string Format() => $"go {Container}";
+    }
+
+    /// <summary>Every container output has ended and is forwarded: the pod's journald may stop.</summary>
+    public sealed record Drained : PodControlMessage
+    {
+        public override string Format() => "drained";
+    }
+
+    /// <summary>Stop the pod gracefully.</summary>
+    public sealed record StopPod : PodControlMessage
+    {
+        public override string Format() => "stop";
+    }
+}
+
+/// <summary>A packet on a control channel that is none of its protocol's messages.</summary>
+public sealed class ProtocolException(string text)
+    : Exception($"protocol error: unknown control message \"{(text.Length > 80 ? text[..80] + "..." : text)}\"")
+{
+    public string Text { get; } = text;
+}
