@@ -28,6 +28,9 @@ public sealed class PodInit : IDisposable
     private readonly Dictionary<string, int> _syncFds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _exitCodes = new(StringComparer.Ordinal);
     private readonly HashSet<int> _outputFds = [];
+    /// <summary>Set by SIGCHLD and by every spawn: the reaper, finding no child at all, waits
+    /// on it rather than polling.</summary>
+    private readonly AutoResetEvent _childMayExist = new(false);
     private int _journaldPid;
     private bool _journaldExited;
     private bool _drained;
@@ -53,7 +56,11 @@ public sealed class PodInit : IDisposable
         return init.Supervise(json);
     }
 
-    public void Dispose() => _control.Dispose();
+    public void Dispose()
+    {
+        _control.Dispose();
+        _childMayExist.Dispose();
+    }
 
     private int Supervise(string json)
     {
@@ -70,6 +77,7 @@ public sealed class PodInit : IDisposable
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; RequestStop(false); });
         using var poweroff = PosixSignalRegistration.Create((PosixSignal)SigPoweroff, c => { c.Cancel = true; RequestStop(false); });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; RequestStop(true); });
+        using var child = PosixSignalRegistration.Create(PosixSignal.SIGCHLD, _ => _childMayExist.Set());
         new Thread(Reap) { IsBackground = true, Name = "reaper" }.Start();
         new Thread(ReadControl) { IsBackground = true, Name = "control" }.Start();
         _control.Send(new PodControlMessage.SetupDone());
@@ -155,6 +163,7 @@ public sealed class PodInit : IDisposable
                 CloseOutput(PodInitDescriptors.Output(index, stderr: true));
             }
             _running[pid] = c;
+            _childMayExist.Set();
             _syncFds[c.Name] = syncWrite;
             _control.Send(new PodControlMessage.Started(c.Name, pid));
             new Thread(() => WatchExec(c.Name, execRead)) { IsBackground = true, Name = $"exec {c.Name}" }.Start();
@@ -207,16 +216,15 @@ public sealed class PodInit : IDisposable
     {
         lock (_lock)
         {
-            foreach (ContainerPlan c in _plan.Containers)
-            {
-                if (_exitCodes.TryGetValue(c.Name, out int code) && code != 0 && !(_stopRequested && code == 128 + 15))
-                {
-                    return code;
-                }
-            }
-            return 0;
+            return PodExitCode(_plan.Containers.Select(c => c.Name), _exitCodes, _stopRequested);
         }
     }
+
+    /// <summary>The rule of <see cref="PodExitCode()"/>, over the containers' names in plan
+    /// order (init containers first) and the codes of those that ended.</summary>
+    internal static int PodExitCode(IEnumerable<string> containers, IReadOnlyDictionary<string, int> exitCodes, bool stopRequested) =>
+        containers.Select(name => exitCodes.TryGetValue(name, out int code) ? code : 0)
+            .FirstOrDefault(code => code != 0 && !(stopRequested && code == 128 + 15));
 
     private void RequestStop(bool reboot)
     {
@@ -244,17 +252,14 @@ public sealed class PodInit : IDisposable
             {
                 LibcExtra.kill(pid, LibcExtra.SIGTERM);
             }
-            while (_running.Count > 0 && DateTime.UtcNow < deadline)
-            {
-                Monitor.Wait(_lock, TimeSpan.FromMilliseconds(100));
-            }
+            WaitUntil(() => _running.Count == 0, deadline);
         }
         PodJournald.KillAllBut(_journaldPid); // whatever is left of the containers
         lock (_lock)
         {
             while (_running.Count > 0)
             {
-                Monitor.Wait(_lock, TimeSpan.FromMilliseconds(100));
+                Monitor.Wait(_lock); // the reaper pulses for each
             }
             // The executor forwards the containers' last lines to our journald too: wait
             // until it has (it says "drained" once every output pipe ended, which our own
@@ -265,24 +270,26 @@ public sealed class PodInit : IDisposable
                 CloseOutput(fd);
             }
             _control.Send(new PodControlMessage.Finishing(_stopRequested));
-            DateTime drainDeadline = DateTime.UtcNow.AddSeconds(10);
-            while (!_drained && DateTime.UtcNow < drainDeadline)
-            {
-                Monitor.Wait(_lock, TimeSpan.FromMilliseconds(100));
-            }
+            WaitUntil(() => _drained, DateTime.UtcNow.AddSeconds(10));
             if (_journaldPid > 0)
             {
                 LibcExtra.kill(_journaldPid, LibcExtra.SIGTERM);
-                DateTime journaldDeadline = DateTime.UtcNow.AddSeconds(3);
-                while (!_journaldExited && DateTime.UtcNow < journaldDeadline)
-                {
-                    Monitor.Wait(_lock, TimeSpan.FromMilliseconds(50));
-                }
+                WaitUntil(() => _journaldExited, DateTime.UtcNow.AddSeconds(3));
             }
         }
         LibcExtra.kill(-1, LibcExtra.SIGKILL);
         // No message for the executor: it learns the status by reaping this process.
         return _reboot ? RebootExitCode : code == 0 ? PodExitCode() : code;
+    }
+
+    /// <summary>Waits, holding <see cref="_lock"/>, until <paramref name="done"/> holds or
+    /// <paramref name="deadline"/> passes; whoever changes what it reads pulses the lock.</summary>
+    private void WaitUntil(Func<bool> done, DateTime deadline)
+    {
+        while (!done() && deadline - DateTime.UtcNow is { Ticks: > 0 } left)
+        {
+            Monitor.Wait(_lock, left);
+        }
     }
 
     /// <summary>As PID 1 every orphan of the pod becomes our child: wait for any child.</summary>
@@ -293,7 +300,13 @@ public sealed class PodInit : IDisposable
             int pid = LibcExtra.waitpid(-1, out int status, 0);
             if (pid <= 0)
             {
-                Thread.Sleep(50); // no children yet (ECHILD) or interrupted
+                if (Marshal.GetLastPInvokeError() != Tmds.Linux.LibC.EINTR)
+                {
+                    // ECHILD: no child at all for now. One appears only by a spawn here or
+                    // as an orphan reparented to us (a child of `podunits enter`), and either
+                    // is a SIGCHLD or a spawn away.
+                    _childMayExist.WaitOne();
+                }
                 continue;
             }
             lock (_lock)
