@@ -28,9 +28,6 @@ public sealed class PodInit : IDisposable
     private readonly Dictionary<string, int> _syncFds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _exitCodes = new(StringComparer.Ordinal);
     private readonly HashSet<int> _outputFds = [];
-    /// <summary>Set by SIGCHLD and by every spawn: the reaper, finding no child at all, waits
-    /// on it rather than polling.</summary>
-    private readonly AutoResetEvent _childMayExist = new(false);
     private int _journaldPid;
     private bool _journaldExited;
     private bool _drained;
@@ -56,11 +53,7 @@ public sealed class PodInit : IDisposable
         return init.Supervise(json);
     }
 
-    public void Dispose()
-    {
-        _control.Dispose();
-        _childMayExist.Dispose();
-    }
+    public void Dispose() => _control.Dispose();
 
     private int Supervise(string json)
     {
@@ -77,7 +70,6 @@ public sealed class PodInit : IDisposable
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; RequestStop(false); });
         using var poweroff = PosixSignalRegistration.Create((PosixSignal)SigPoweroff, c => { c.Cancel = true; RequestStop(false); });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; RequestStop(true); });
-        using var child = PosixSignalRegistration.Create(PosixSignal.SIGCHLD, _ => _childMayExist.Set());
         new Thread(Reap) { IsBackground = true, Name = "reaper" }.Start();
         new Thread(ReadControl) { IsBackground = true, Name = "control" }.Start();
         _control.Send(new PodControlMessage.SetupDone());
@@ -163,7 +155,6 @@ public sealed class PodInit : IDisposable
                 CloseOutput(PodInitDescriptors.Output(index, stderr: true));
             }
             _running[pid] = c;
-            _childMayExist.Set();
             _syncFds[c.Name] = syncWrite;
             _control.Send(new PodControlMessage.Started(c.Name, pid));
             new Thread(() => WatchExec(c.Name, execRead)) { IsBackground = true, Name = $"exec {c.Name}" }.Start();
@@ -259,7 +250,7 @@ public sealed class PodInit : IDisposable
         {
             while (_running.Count > 0)
             {
-                Monitor.Wait(_lock); // the reaper pulses for each
+                Monitor.Wait(_lock, TimeSpan.FromMilliseconds(100));
             }
             // The executor forwards the containers' last lines to our journald too: wait
             // until it has (it says "drained" once every output pipe ended, which our own
@@ -282,13 +273,16 @@ public sealed class PodInit : IDisposable
         return _reboot ? RebootExitCode : code == 0 ? PodExitCode() : code;
     }
 
+    /// <summary>Monitor.Wait takes at most int.MaxValue ms; a grace period may be longer.</summary>
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
+
     /// <summary>Waits, holding <see cref="_lock"/>, until <paramref name="done"/> holds or
     /// <paramref name="deadline"/> passes; whoever changes what it reads pulses the lock.</summary>
     private void WaitUntil(Func<bool> done, DateTime deadline)
     {
         while (!done() && deadline - DateTime.UtcNow is { Ticks: > 0 } left)
         {
-            Monitor.Wait(_lock, left);
+            Monitor.Wait(_lock, left < MaxWait ? left : MaxWait);
         }
     }
 
@@ -300,13 +294,7 @@ public sealed class PodInit : IDisposable
             int pid = LibcExtra.waitpid(-1, out int status, 0);
             if (pid <= 0)
             {
-                if (Marshal.GetLastPInvokeError() != Tmds.Linux.LibC.EINTR)
-                {
-                    // ECHILD: no child at all for now. One appears only by a spawn here or
-                    // as an orphan reparented to us (a child of `podunits enter`), and either
-                    // is a SIGCHLD or a spawn away.
-                    _childMayExist.WaitOne();
-                }
+                Thread.Sleep(50); // no children yet (ECHILD) or interrupted
                 continue;
             }
             lock (_lock)
