@@ -35,4 +35,12 @@ public sealed record ContainerDefinition
     public ResourceLimits Requests { get; init; } = ResourceLimits.None;
     public ContainerSecurityContext? SecurityContext { get; init; }
     public Probe? ReadinessProbe { get; init; }
+    public Probe? LivenessProbe { get; init; }
+    public Probe? StartupProbe { get; init; }
+    public Lifecycle? Lifecycle { get; init; }
+
+    /// <summary>An init container with `restartPolicy: Always`: a native sidecar (Kubernetes
+    /// 1.29+), started in order with the init containers, kept running and restarted like a
+    /// container, stopped after the containers.</summary>
+    public bool Sidecar { get; init; }
 }

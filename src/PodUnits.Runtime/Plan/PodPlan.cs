@@ -162,6 +162,23 @@ public sealed class ContainerPlan
     public ulong? MemoryMaxBytes { get; init; }
     public ulong? CpuMillicores { get; init; }
     public ProbePlan? Readiness { get; init; }
+    public ProbePlan? Liveness { get; init; }
+    public ProbePlan? Startup { get; init; }
+    public HookPlan? PostStart { get; init; }
+    public HookPlan? PreStop { get; init; }
+    /// <summary>Restarted when it ends, as restartPolicy says for this container: the pod's
+    /// restartPolicy for a container, Always for a sidecar, OnFailure or Never for an init
+    /// container (Kubernetes: an init container never restarts after success).</summary>
+    public ContainerRestart Restart { get; init; } = ContainerRestart.Never;
+    /// <summary>An init container with restartPolicy Always (Init is true as well).</summary>
+    public bool Sidecar { get; init; }
+}
+
+public enum ContainerRestart
+{
+    Never,
+    OnFailure,
+    Always,
 }
 
 public sealed class SeccompPlan
@@ -192,12 +209,53 @@ public sealed class MountPlan
     public string? SubPath { get; init; }
 }
 
+/// <summary>A probe as the kubelet runs it: one handler, Kubernetes' timing fields.</summary>
 public sealed class ProbePlan
 {
     public List<string>? Exec { get; init; }
     public int? TcpPort { get; init; }
-    public int PeriodSeconds { get; init; } = 10;
+    /// <summary>tcpSocket.host; null = the pod's address (see Health/ProbeTargets).</summary>
+    public string? TcpHost { get; init; }
+    public HttpGetPlan? HttpGet { get; init; }
+    public GrpcPlan? Grpc { get; init; }
     public int InitialDelaySeconds { get; init; }
+    public int PeriodSeconds { get; init; } = 10;
+    public int TimeoutSeconds { get; init; } = 1;
+    public int SuccessThreshold { get; init; } = 1;
+    public int FailureThreshold { get; init; } = 3;
+    /// <summary>The grace period when this probe's failure kills the container; null = the pod's.</summary>
+    public int? TerminationGracePeriodSeconds { get; init; }
+}
+
+public sealed class HttpGetPlan
+{
+    /// <summary>"HTTP" or "HTTPS".</summary>
+    public string Scheme { get; init; } = "HTTP";
+    /// <summary>null = the pod's address.</summary>
+    public string? Host { get; init; }
+    public int Port { get; init; }
+    public string Path { get; init; } = "/";
+    public List<HttpHeaderPlan> Headers { get; init; } = [];
+}
+
+public sealed class HttpHeaderPlan
+{
+    public required string Name { get; init; }
+    public required string Value { get; init; }
+}
+
+public sealed class GrpcPlan
+{
+    public int Port { get; init; }
+    public string? Service { get; init; }
+}
+
+/// <summary>postStart / preStop: exactly one of exec, httpGet, sleep.</summary>
+public sealed class HookPlan
+{
+    public List<string>? Exec { get; init; }
+    public HttpGetPlan? HttpGet { get; init; }
+    public int? SleepSeconds { get; init; }
 }
 
 [JsonSerializable(typeof(PodPlan))]
