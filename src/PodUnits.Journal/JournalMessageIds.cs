@@ -22,6 +22,18 @@ public static class JournalMessageIds
     /// <summary>One container of a pod exited.</summary>
     public const string ContainerExited = "081c01bc68744454afed010ab8cc050f";
 
+    /// <summary>A probe of a container failed (PROBE, PROBE_OUTPUT).</summary>
+    public const string ProbeFailed = "f1bf8ccf53444068ba27b68589ed3333";
+
+    /// <summary>A container failed its liveness or startup probe and is killed.</summary>
+    public const string ContainerUnhealthy = "3285eb31453449a7893c6361d11d3013";
+
+    /// <summary>A container starts again after its back-off (RESTART_DELAY_SEC, RESTART_COUNT).</summary>
+    public const string ContainerRestarting = "d4ee6ad7c7a241239ed04caca020c514";
+
+    /// <summary>A container's readiness changed after the pod became ready (READY).</summary>
+    public const string ReadinessChanged = "2173c70538a94800a35ddb24f8ca62d3";
+
     /// <summary>The property that makes the Serilog sink set MESSAGE_ID, e.g.
     /// <c>ForContext(JournalMessageIds.PropertyName, JournalMessageIds.PodStarted)</c>.</summary>
     public const string PropertyName = "MessageId";

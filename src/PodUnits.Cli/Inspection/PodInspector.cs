@@ -56,13 +56,17 @@ internal sealed class PodInspector(SystemdManager systemd)
         UnitStatus? status = await systemd.GetUnitStatusAsync(unit).ConfigureAwait(false);
         MachineReport? machine = await MachineAsync(name).ConfigureAwait(false);
         var containers = new List<ContainerReport>();
+        Dictionary<string, System.Text.Json.Nodes.JsonObject> health = status is { IsActive: true } ? Runtime.Health.ContainerStatus.Read(name) : [];
         foreach ((ContainerDefinition c, bool init) in (definition?.InitContainers ?? []).Select(c => (c, true))
             .Concat((definition?.Containers ?? []).Select(c => (c, false))))
         {
             string scope = ContainerUnits.ScopeName(name, c.Name);
             UnitStatus? s = await systemd.GetUnitStatusAsync(scope).ConfigureAwait(false);
             containers.Add(new ContainerReport(c.Name, init, c.Image, scope, s?.ActiveState ?? "inactive",
-                s?.MemoryCurrent, s?.MemoryMax, s?.CpuQuotaPerSecUSec, s is { IsActive: true } ? MainProcess(s.ControlGroup, machine?.Leader) : null));
+                s?.MemoryCurrent, s?.MemoryMax, s?.CpuQuotaPerSecUSec, s is { IsActive: true } ? MainProcess(s.ControlGroup, machine?.Leader) : null)
+            {
+                Health = health.TryGetValue(c.Name, out var h) ? Health(h) : null,
+            });
         }
         return new PodReport(name, definitionPath, error, definition?.Autostart ?? false, unit,
             status?.ActiveState ?? "inactive", status?.SubState ?? "dead", status?.MainPid ?? 0, machine, containers)
@@ -70,6 +74,10 @@ internal sealed class PodInspector(SystemdManager systemd)
             Network = status is { IsActive: true } ? Network(name) : null,
         };
     }
+
+    private static ContainerHealthReport Health(System.Text.Json.Nodes.JsonObject h) => new(
+        (string?)h["state"] ?? "unknown", (bool?)h["ready"] ?? false, (int?)h["restarts"] ?? 0,
+        (string?)h["startedAt"], (string?)h["restartAt"], (int?)h["lastExitCode"], (string?)h["lastExitReason"], (string?)h["lastProbe"]);
 
     private static NetworkReport? Network(string name)
     {

@@ -35,4 +35,20 @@ internal sealed record ContainerReport(
     ulong? MemoryCurrentBytes,
     ulong? MemoryMaxBytes,
     ulong? CpuQuotaPerSecUSec,
-    int? Pid);
+    int? Pid)
+{
+    /// <summary>What the executor says of the container while the pod runs (null otherwise):
+    /// ready, restarts, last exit and probe (/run/podunits/state/NAME/containers.json).</summary>
+    public ContainerHealthReport? Health { get; init; }
+}
+
+/// <summary>Kubernetes' ContainerStatus, as far as PodUnits knows it.</summary>
+internal sealed record ContainerHealthReport(
+    string State,
+    bool Ready,
+    int Restarts,
+    string? StartedAt,
+    string? RestartAt,
+    int? LastExitCode,
+    string? LastExitReason,
+    string? LastProbe);

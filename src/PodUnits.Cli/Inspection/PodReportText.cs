@@ -60,6 +60,14 @@ internal static class PodReportText
             string cpu = c.CpuQuotaPerSecUSec is ulong q && q != ulong.MaxValue ? $", CPU quota {q / 10000}%" : "";
             output.WriteLine($"     {(c.Init ? "Init" : "Container")} {c.Name}: {c.State}{(c.Pid is int pid ? $", PID {pid}" : "")}, image {c.Image}");
             output.WriteLine($"        {c.Scope}: memory {memory}{limit}{cpu}");
+            if (c.Health is { } h)
+            {
+                output.WriteLine($"        {HealthLine(h)}");
+                if (h.LastProbe is not null)
+                {
+                    output.WriteLine($"        last probe: {h.LastProbe}");
+                }
+            }
         }
         if (p.RecentLines.Count > 0)
         {
@@ -69,6 +77,21 @@ internal static class PodReportText
                 output.WriteLine(line);
             }
         }
+    }
+
+    /// <summary>"running, ready, 2 restarts, last exit 1 (Error)", as kubectl describe says it.</summary>
+    private static string HealthLine(ContainerHealthReport h)
+    {
+        var parts = new List<string> { h.State, h.Ready ? "ready" : "not ready", $"{h.Restarts} restart{(h.Restarts == 1 ? "" : "s")}" };
+        if (h.State == "restarting" && h.RestartAt is not null)
+        {
+            parts[0] = $"restarting at {h.RestartAt}";
+        }
+        if (h.LastExitCode is int code)
+        {
+            parts.Add($"last exit {code} ({h.LastExitReason})");
+        }
+        return string.Join(", ", parts);
     }
 
     private static string Mib(ulong bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + "M";

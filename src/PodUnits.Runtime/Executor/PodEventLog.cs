@@ -42,6 +42,30 @@ internal sealed class PodEventLog
         EmitUnlessQuiet(JournalMessageIds.ContainerExited, expected ? JournalPriority.Informational : JournalPriority.Warning,
             $"container {container} exited with {description}", container, status);
 
+    /// <summary>One failed probe, while the failures are not yet more than its threshold.</summary>
+    public void ProbeFailed(string container, string probe, int failures, int threshold, string output) =>
+        EmitUnlessQuiet(JournalMessageIds.ProbeFailed, JournalPriority.Warning,
+            $"container {container}: {probe} failed ({failures} of {threshold})" + (output.Length > 0 ? $": {output}" : ""), container, null,
+            [new("PROBE", probe), new("PROBE_OUTPUT", output)]);
+
+    public void ContainerUnhealthy(string container, string probe, int threshold, string output, string then) =>
+        EmitUnlessQuiet(JournalMessageIds.ContainerUnhealthy, JournalPriority.Warning,
+            $"container {container} failed its {probe} {threshold} time(s) in a row; killing it, {then}", container, null,
+            [new("PROBE", probe), new("PROBE_OUTPUT", output)]);
+
+    public void ContainerRestarting(string container, int delaySeconds, int restart, string why) =>
+        EmitUnlessQuiet(JournalMessageIds.ContainerRestarting, JournalPriority.Notice,
+            delaySeconds > 0
+                ? $"container {container} restarts in {delaySeconds} s (back-off; {why}), restart {restart}"
+                : $"container {container} restarts now ({why}), restart {restart}",
+            container, null,
+            [new("RESTART_DELAY_SEC", delaySeconds.ToString(CultureInfo.InvariantCulture)), new("RESTART_COUNT", restart.ToString(CultureInfo.InvariantCulture))]);
+
+    public void ReadinessChanged(string container, bool ready, string output) =>
+        EmitUnlessQuiet(JournalMessageIds.ReadinessChanged, ready ? JournalPriority.Informational : JournalPriority.Warning,
+            $"container {container} is {(ready ? "ready" : "not ready")}" + (!ready && output.Length > 0 ? $": {output}" : ""), container, null,
+            [new("READY", ready ? "1" : "0")]);
+
     public void Stopped() =>
         EmitUnlessQuiet(JournalMessageIds.PodStopped, JournalPriority.Informational, $"pod {_plan.Name} stopped");
 
@@ -53,15 +77,17 @@ internal sealed class PodEventLog
     public void Failed(string why) =>
         EmitUnlessQuiet(JournalMessageIds.PodFailed, JournalPriority.Error, $"pod {_plan.Name} failed: {why}");
 
-    private void EmitUnlessQuiet(string messageId, JournalPriority priority, string message, string? container = null, int? status = null)
+    private void EmitUnlessQuiet(string messageId, JournalPriority priority, string message, string? container = null, int? status = null,
+        IReadOnlyList<KeyValuePair<string, string>>? fields = null)
     {
         if (!_quiet)
         {
-            Emit(messageId, priority, message, container, status);
+            Emit(messageId, priority, message, container, status, fields);
         }
     }
 
-    private void Emit(string messageId, JournalPriority priority, string message, string? container = null, int? status = null)
+    private void Emit(string messageId, JournalPriority priority, string message, string? container = null, int? status = null,
+        IReadOnlyList<KeyValuePair<string, string>>? fields = null)
     {
         if (!_toJournal)
         {
@@ -79,6 +105,10 @@ internal sealed class PodEventLog
         if (status is int code)
         {
             entry.Add("EXIT_STATUS", code.ToString(CultureInfo.InvariantCulture));
+        }
+        foreach ((string name, string value) in fields ?? [])
+        {
+            entry.Add(name, value);
         }
         if (_unit is not null)
         {

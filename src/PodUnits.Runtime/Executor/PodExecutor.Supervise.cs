@@ -5,6 +5,7 @@ using PodUnits.Runtime.Logging;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.State;
 using PodUnits.Core.Native;
+using PodUnits.Runtime.Health;
 using PodUnits.Runtime.Spawning;
 using PodUnits.Systemd.Units;
 
@@ -25,18 +26,21 @@ public sealed partial class PodExecutor
                     _notify.Status("starting containers");
                     break;
                 case PodControlMessage.Started(string name, int pid):
+                    OnStarted(name);
                     failure ??= await PlaceAsync(systemd, name, pid).ConfigureAwait(false);
                     break;
                 case PodControlMessage.Running(string name):
-                    _execd.Add(name);
-                    StartReadinessWatchOnce(systemd);
+                    OnRunning(systemd, name);
                     break;
                 case PodControlMessage.Exited(string name, int code):
                     _exits[name] = code;
-                    StartReadinessWatchOnce(systemd);
-                    _eventLog?.ContainerExited(name, code, Describe(code, _plan.Containers.Single(c => c.Name == name)),
-                        expected: code is 0 or 128 + 15);
+                    await OnExitedAsync(systemd, name, code).ConfigureAwait(false);
+                    _eventLog?.ContainerExited(name, code, Describe(code, Container(name)), expected: code is 0 or 128 + 15);
+                    EvaluateReady();
                     ReportStatus();
+                    break;
+                case PodControlMessage.Restarting(string name, int delay):
+                    OnRestarting(name, delay);
                     break;
                 case PodControlMessage.Failed(string why):
                     _podStreams.Abandon();
@@ -76,6 +80,9 @@ public sealed partial class PodExecutor
                         _notify.Ready($"running {containers} container(s)");
                         _eventLog?.Started(containers);
                     }
+                    break;
+                case SupervisionEvent.Probed(var worker, var outcome, bool changed):
+                    OnProbed(systemd, worker, outcome, changed);
                     break;
                 case SupervisionEvent.OutputEnded when finishing:
                     UnregisterOnceDrained(systemd);
@@ -130,8 +137,7 @@ public sealed partial class PodExecutor
         try
         {
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
-            await systemd.StartTransientScopeAsync(ContainerUnits.ScopeName(_plan.Name, name), [(uint)hostPid.Value],
-                ContainerUnits.ScopeProperties(_plan, c)).ConfigureAwait(false);
+            await StartScopeAsync(systemd, c, hostPid.Value).ConfigureAwait(false);
             if (Verbosity.IsOn)
             {
                 // With container-start's own timings (SetupSteps), what confinement costs a
@@ -152,70 +158,50 @@ public sealed partial class PodExecutor
         return null;
     }
 
-    /// <summary>
-    /// Starts the readiness watch once every container (init containers aside) runs its
-    /// command, having exec'd it in its scope (the pod init's "running"), or has already
-    /// ended: from then on `systemctl start` returning means `podunits enter` or a probe
-    /// meets the container's own process, not PodUnits' set-up code.
-    /// </summary>
-    private void StartReadinessWatchOnce(SystemdManager systemd)
-    {
-        if (_readinessStarted || !_plan.Containers.Where(c => !c.Init).All(c => _execd.Contains(c.Name) || _exits.ContainsKey(c.Name)))
-        {
-            return;
-        }
-        _readinessStarted = true;
-        StartReadinessWatch(systemd);
-    }
-
-    /// <summary>READY=1 once every running container with a readinessProbe has passed it,
-    /// probing each every periodSeconds; `systemctl start` returns then. One that has ended
-    /// already is not waited for: the pod's status will say why.</summary>
-    private void StartReadinessWatch(SystemdManager systemd)
-    {
-        var probes = new ReadinessProbes(_plan, PlanHandoff.RunningPlanPath(_initPid), systemd);
-        List<ContainerPlan> pending = [.. _plan.Containers.Where(c => !c.Init && c.Readiness is not null && _hostPids.ContainsKey(c.Name)
-            && !_exits.ContainsKey(c.Name))];
-        Dictionary<string, int> pids = new(_hostPids, StringComparer.Ordinal);
-        if (pending.Count == 0)
-        {
-            _events.Writer.TryWrite(new SupervisionEvent.Ready());
-            return;
-        }
-        _notify.Status($"waiting for readiness of {string.Join(", ", pending.Select(c => c.Name))}");
-        _ = Task.Run(async () =>
-        {
-            int delay = pending.Min(c => c.Readiness!.InitialDelaySeconds);
-            if (delay > 0)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(delay)).ConfigureAwait(false);
-            }
-            while (pending.Count > 0 && !Stopping)
-            {
-                foreach (ContainerPlan c in pending.ToArray())
-                {
-                    if (await probes.CheckAsync(c, pids[c.Name]).ConfigureAwait(false))
-                    {
-                        pending.Remove(c);
-                    }
-                }
-                if (pending.Count > 0)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(Math.Max(1, pending.Min(c => c.Readiness!.PeriodSeconds)))).ConfigureAwait(false);
-                }
-            }
-            _events.Writer.TryWrite(new SupervisionEvent.Ready());
-        });
-    }
-
+    /// <summary>STATUS=: how many containers run, which restart and why, which are not ready.</summary>
     private void ReportStatus()
     {
         if (Stopping)
         {
             return;
         }
-        int running = _placed.Count(n => !_exits.ContainsKey(n));
-        _notify.Status($"{running} container(s) running, {_exits.Count} exited");
+        int running = _placed.Count(n => Statuses[n].State == "running");
+        var parts = new List<string> { $"{running} container(s) running, {_exits.Count} exited" };
+        foreach (ContainerStatus s in Statuses.Values.Where(s => s.State == "restarting"))
+        {
+            int wait = (int)Math.Ceiling(((s.RestartAt ?? DateTime.UtcNow) - DateTime.UtcNow).TotalSeconds);
+            parts.Add($"{s.Name} restarting{(wait > 0 ? $" in {wait} s" : "")} ({Reason(s)}, restart {s.Restarts + 1})");
+        }
+        string[] notReady = [.. _plan.Containers.Where(c => !c.Init && Statuses[c.Name] is { State: "running", Ready: false }).Select(c => c.Name)];
+        if (notReady.Length > 0)
+        {
+            parts.Add($"not ready: {string.Join(", ", notReady)}");
+        }
+        _notify.Status(string.Join("; ", parts));
+    }
+
+    /// <summary>The container's scope, with its host PID in it. A restarted container's
+    /// previous scope may not be gone yet: systemd collects an emptied scope a moment after
+    /// its last process ends, so "already exists" is retried for a while.</summary>
+    private async Task StartScopeAsync(SystemdManager systemd, ContainerPlan c, int hostPid)
+    {
+        string scope = ContainerUnits.ScopeName(_plan.Name, c.Name);
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await systemd.StartTransientScopeAsync(scope, [(uint)hostPid], ContainerUnits.ScopeProperties(_plan, c)).ConfigureAwait(false);
+                return;
+            }
+            catch (Systemd.SystemdCallException e) when (e.DBusErrorName == Systemd.DBusErrors.UnitExists && attempt < 100)
+            {
+                if (attempt == 20)
+                {
+                    await systemd.StopUnitAsync(scope).ConfigureAwait(false); // a leftover that will not go by itself
+                }
+                await Task.Delay(50).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>

@@ -37,7 +37,6 @@ public sealed partial class PodExecutor : IDisposable
     private readonly HashSet<string> _placed = new(StringComparer.Ordinal);
     /// <summary>Containers that have exec'd their command (the pod init's "running").</summary>
     private readonly HashSet<string> _execd = new(StringComparer.Ordinal);
-    private bool _readinessStarted;
     private readonly Dictionary<string, int> _hostPids = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _exits = new(StringComparer.Ordinal);
     private ControlChannel? _control;
@@ -230,6 +229,7 @@ public sealed partial class PodExecutor : IDisposable
         _control?.Dispose();
         _podStreams.Dispose();
         _network?.Dispose();
+        DisposeHealth();
     }
 
     private async Task<int> RunAsync()
@@ -286,6 +286,7 @@ public sealed partial class PodExecutor : IDisposable
     {
         var id = MachineId.Parse(_plan.MachineId);
         CniResult? network = await attaching.ConfigureAwait(false);
+        RememberPodAddress(network);
         if (network is null)
         {
             await systemd.Machines.RegisterMachineAsync(_plan.Name, id, "podunits", "container", (uint)_initPid, "/").ConfigureAwait(false);

@@ -9,8 +9,11 @@ internal abstract record SupervisionEvent
     /// <summary>A message the pod init sent.</summary>
     public sealed record FromPodInit(PodControlMessage Message) : SupervisionEvent;
 
-    /// <summary>Every running container with a readinessProbe has passed it.</summary>
+    /// <summary>Every container is ready (PodExecutor.EvaluateReady): READY=1.</summary>
     public sealed record Ready : SupervisionEvent;
+
+    /// <summary>A probe ran (<see cref="Health.Prober"/>); <paramref name="Changed"/>: its result turned.</summary>
+    public sealed record Probed(Health.ProbeWorker Worker, Health.ProbeOutcome Outcome, bool Changed) : SupervisionEvent;
 
     /// <summary>Every container output stream has ended and is forwarded.</summary>
     public sealed record OutputEnded : SupervisionEvent;

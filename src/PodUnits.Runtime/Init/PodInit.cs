@@ -28,6 +28,11 @@ public sealed class PodInit : IDisposable
     private readonly Dictionary<string, int> _syncFds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _exitCodes = new(StringComparer.Ordinal);
     private readonly HashSet<int> _outputFds = [];
+    // Per-container restarts (restartPolicy as Kubernetes applies it to each container).
+    private readonly Dictionary<string, RestartBackOff> _backOffs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTime> _startedAt = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _killedByProbe = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Timer> _timers = new(StringComparer.Ordinal);
     private int _journaldPid;
     private bool _journaldExited;
     private bool _drained;
@@ -94,8 +99,8 @@ public sealed class PodInit : IDisposable
             int code = WaitForExit(c.Name);
             if (code != 0)
             {
-                // A failed init container fails the pod with its status (Kubernetes would
-                // retry it under restartPolicy; here the unit's Restart= does).
+                // An init container that failed for good (restartPolicy Never; under the
+                // others it is retried with back-off until it succeeds) fails the pod.
                 return FinishStop(_stopRequested ? 0 : code);
             }
         }
@@ -108,7 +113,8 @@ public sealed class PodInit : IDisposable
         }
         lock (_lock)
         {
-            while (_running.Count > 0 && !_stopRequested)
+            // The pod runs while a container runs or waits out its back-off to start again.
+            while ((_running.Count > 0 || _timers.Count > 0) && !_stopRequested)
             {
                 Monitor.Wait(_lock);
             }
@@ -149,12 +155,15 @@ public sealed class PodInit : IDisposable
                 LibcExtra.close(syncRead);
                 LibcExtra.close(execWrite);
                 LibcExtra.close(devNull);
-                // The container holds its output pipes now; our copies would keep them from
-                // ending when it does.
-                CloseOutput(PodInitDescriptors.Output(index, stderr: false));
-                CloseOutput(PodInitDescriptors.Output(index, stderr: true));
+                if (c.Restart == ContainerRestart.Never || _plan.Interactive)
+                {
+                    // The container holds its output pipes now; our copies would keep them
+                    // from ending when it does. One that may restart needs them again.
+                    CloseOutputs(index);
+                }
             }
             _running[pid] = c;
+            _startedAt[c.Name] = DateTime.UtcNow;
             _syncFds[c.Name] = syncWrite;
             _control.Send(new PodControlMessage.Started(c.Name, pid));
             new Thread(() => WatchExec(c.Name, execRead)) { IsBackground = true, Name = $"exec {c.Name}" }.Start();
@@ -179,6 +188,12 @@ public sealed class PodInit : IDisposable
         {
             _control.Send(new PodControlMessage.Running(container));
         }
+    }
+
+    private void CloseOutputs(int index)
+    {
+        CloseOutput(PodInitDescriptors.Output(index, stderr: false));
+        CloseOutput(PodInitDescriptors.Output(index, stderr: true));
     }
 
     private void CloseOutput(int fd)
@@ -217,6 +232,89 @@ public sealed class PodInit : IDisposable
         containers.Select(name => exitCodes.TryGetValue(name, out int code) ? code : 0)
             .FirstOrDefault(code => code != 0 && !(stopRequested && code == 128 + 15));
 
+    /// <summary>
+    /// A container ended (holding <see cref="_lock"/>): it starts again after its back-off
+    /// when its policy says so (its exit is then not the pod's yet), otherwise its status
+    /// counts for the pod and its output pipes close. A restart gets a fresh writable layer,
+    /// as a new container does in Kubernetes; emptyDir volumes keep their contents.
+    /// </summary>
+    private void OnExited(ContainerPlan c, int code)
+    {
+        bool killed = _killedByProbe.Remove(c.Name);
+        if (_stopRequested || _plan.Interactive || !RestartBackOff.ShouldRestart(c.Restart, code, killed))
+        {
+            _exitCodes[c.Name] = code;
+            CloseOutputs(_plan.Containers.IndexOf(c));
+            return;
+        }
+        RestartBackOff backOff = _backOffs.TryGetValue(c.Name, out RestartBackOff? b) ? b : _backOffs[c.Name] = new RestartBackOff();
+        TimeSpan delay = backOff.DelayAfter(_startedAt[c.Name], DateTime.UtcNow);
+        _control.Send(new PodControlMessage.Restarting(c.Name, (int)delay.TotalSeconds));
+        _timers[c.Name] = new Timer(_ => Restart(c), null, delay, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>On a timer's thread: the back-off is over.</summary>
+    private void Restart(ContainerPlan c)
+    {
+        lock (_lock)
+        {
+            if (_stopRequested)
+            {
+                return; // FinishStop closes the outputs and drops the timers
+            }
+        }
+        try
+        {
+            State.PodState.FreshLayer(c);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"pod init: container {c.Name}: cannot renew its writable layer ({e.Message}); restarting on the old one");
+        }
+        lock (_lock)
+        {
+            if (_timers.Remove(c.Name, out Timer? timer))
+            {
+                timer.Dispose();
+            }
+            if (!StartContainer(_plan.Containers.IndexOf(c)))
+            {
+                CloseOutputs(_plan.Containers.IndexOf(c)); // stopping meanwhile
+            }
+            Monitor.PulseAll(_lock);
+        }
+    }
+
+    /// <summary>The executor's "kill C": SIGTERM to the container's process now, SIGKILL to
+    /// its process group after the grace period if it is still the same process. What it
+    /// leaves behind in its scope the executor kills when it hears the exit.</summary>
+    private void Kill(string name, int graceSeconds)
+    {
+        lock (_lock)
+        {
+            int pid = _running.FirstOrDefault(r => r.Value.Name == name).Key;
+            if (pid == 0)
+            {
+                return; // already gone
+            }
+            _killedByProbe.Add(name);
+            LibcExtra.kill(pid, LibcExtra.SIGTERM);
+            Timer? killer = null;
+            killer = new Timer(_ =>
+            {
+                lock (_lock)
+                {
+                    if (_running.ContainsKey(pid))
+                    {
+                        LibcExtra.kill(-pid, LibcExtra.SIGKILL);
+                        LibcExtra.kill(pid, LibcExtra.SIGKILL);
+                    }
+                }
+                killer?.Dispose();
+            }, null, TimeSpan.FromSeconds(graceSeconds), Timeout.InfiniteTimeSpan);
+        }
+    }
+
     private void RequestStop(bool reboot)
     {
         lock (_lock)
@@ -234,6 +332,11 @@ public sealed class PodInit : IDisposable
         DateTime deadline = DateTime.UtcNow.AddSeconds(_plan.TerminationGracePeriodSeconds);
         lock (_lock)
         {
+            foreach (Timer timer in _timers.Values)
+            {
+                timer.Dispose(); // containers waiting out their back-off stay down
+            }
+            _timers.Clear();
             foreach (int fd in _syncFds.Values)
             {
                 LibcExtra.close(fd); // containers still waiting for "go" give up
@@ -307,12 +410,12 @@ public sealed class PodInit : IDisposable
                 if (_running.Remove(pid, out ContainerPlan? c))
                 {
                     int code = Spawner.ExitCodeOf(status);
-                    _exitCodes[c.Name] = code;
                     if (_syncFds.Remove(c.Name, out int fd))
                     {
                         LibcExtra.close(fd);
                     }
                     _control.Send(new PodControlMessage.Exited(c.Name, code));
+                    OnExited(c, code);
                     Monitor.PulseAll(_lock);
                 }
             }
@@ -359,6 +462,9 @@ public sealed class PodInit : IDisposable
                     break;
                 case PodControlMessage.StopPod:
                     RequestStop(false);
+                    break;
+                case PodControlMessage.KillContainer(string name, int grace):
+                    Kill(name, grace);
                     break;
                 default:
                     Console.Error.WriteLine($"pod init: protocol error: \"{message.Format()}\" is the pod init's own message");

@@ -31,12 +31,14 @@ public abstract record PodControlMessage
             ("started", [string c, string pid]) when Number(pid) is int p => new Started(c, p),
             ("running", [string c]) => new Running(c),
             ("exited", [string c, string code]) when Number(code) is int n => new Exited(c, n),
+            ("restarting", [string c, string delay]) when Number(delay) is int d => new Restarting(c, d),
             ("finishing", []) => new Finishing(StopRequested: false),
             ("finishing", ["stop"]) => new Finishing(StopRequested: true),
             ("failed", _) when rest.Length > 0 => new Failed(rest),
             ("go", [string c]) => new Go(c),
             ("drained", []) => new Drained(),
             ("stop", []) => new StopPod(),
+            ("kill", [string c, string grace]) when Number(grace) is int g => new KillContainer(c, g),
             _ => throw new ProtocolException(text),
         };
     }
@@ -78,6 +80,13 @@ public abstract record PodControlMessage
         public override string Format() => string.Create(CultureInfo.InvariantCulture, $"exited {Container} {Code}");
     }
 
+    /// <summary>The container that just exited starts again, as its restart policy says, in
+    /// <paramref name="DelaySeconds"/> (the back-off; 0 = now).</summary>
+    public sealed record Restarting(string Container, int DelaySeconds) : PodControlMessage
+    {
+        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"restarting {Container} {DelaySeconds}");
+    }
+
     /// <summary>Every container is gone (<paramref name="StopRequested"/>: because a stop was
     /// asked for); the pod init waits for <see cref="Drained"/>, stops its journald and exits.</summary>
     public sealed record Finishing(bool StopRequested) : PodControlMessage
@@ -109,6 +118,14 @@ public abstract record PodControlMessage
     public sealed record StopPod : PodControlMessage
     {
         public override string Format() => "stop";
+    }
+
+    /// <summary>Kill this container (a failed liveness or startup probe): SIGTERM, SIGKILL
+    /// after <paramref name="GraceSeconds"/>; it restarts unless its policy is Never, whatever
+    /// its status (the kubelet's rule).</summary>
+    public sealed record KillContainer(string Container, int GraceSeconds) : PodControlMessage
+    {
+        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"kill {Container} {GraceSeconds}");
     }
 }
 

@@ -50,6 +50,21 @@ public static class PodState
         return claim;
     }
 
+    /// <summary>An empty writable layer for <paramref name="c"/>: at every pod start, and when
+    /// the container restarts within a running pod (a new container, as in Kubernetes).</summary>
+    public static void FreshLayer(ContainerPlan c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        foreach (string dir in (string[])[$"{c.LayerDir}/upper", $"{c.LayerDir}/work"])
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true); // removes symbolic links, never follows them
+            }
+            Directory.CreateDirectory(dir);
+        }
+    }
+
     /// <summary>Fresh writable layers and volume dirs; returns the plan file's path.</summary>
     public static string Prepare(PodPlan plan, string planJson)
     {
@@ -61,8 +76,7 @@ public static class PodState
         }
         foreach (ContainerPlan c in plan.Containers)
         {
-            Directory.CreateDirectory($"{c.LayerDir}/upper");
-            Directory.CreateDirectory($"{c.LayerDir}/work");
+            FreshLayer(c);
         }
         foreach (EmptyDirPlan v in plan.EmptyDirs.Where(v => !v.Memory))
         {

@@ -16,12 +16,14 @@ public sealed unsafe class PodControlMessageTests
         { new PodControlMessage.Started("web", 7), "started web 7" },
         { new PodControlMessage.Running("web"), "running web" },
         { new PodControlMessage.Exited("web", 137), "exited web 137" },
+        { new PodControlMessage.Restarting("web", 20), "restarting web 20" },
         { new PodControlMessage.Finishing(StopRequested: false), "finishing" },
         { new PodControlMessage.Finishing(StopRequested: true), "finishing stop" },
         { new PodControlMessage.Failed("pod setup: mount tmpfs: No space left on device"), "failed pod setup: mount tmpfs: No space left on device" },
         { new PodControlMessage.Go("web"), "go web" },
         { new PodControlMessage.Drained(), "drained" },
         { new PodControlMessage.StopPod(), "stop" },
+        { new PodControlMessage.KillContainer("web", 30), "kill web 30" },
     };
 
     [Theory]
@@ -57,6 +59,8 @@ public sealed unsafe class PodControlMessageTests
     [InlineData("failed")]
     [InlineData("go")]
     [InlineData("Stop")]
+    [InlineData("restarting web soon")]
+    [InlineData("kill web")]
     public void AnythingElseIsAProtocolError(string text)
     {
         var e = Assert.Throws<ProtocolException>(() => PodControlMessage.Parse(text));

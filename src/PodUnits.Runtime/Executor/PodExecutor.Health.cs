@@ -1,0 +1,255 @@
+using System.Net;
+using PodUnits.Core.Native;
+using PodUnits.Runtime.Health;
+using PodUnits.Runtime.Network.Cni;
+using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.Spawning;
+using PodUnits.Runtime.State;
+using PodUnits.Systemd;
+using PodUnits.Systemd.Units;
+
+namespace PodUnits.Runtime.Executor;
+
+/// <summary>
+/// Health while the pod runs (docs/health.md): each container's status (runs, restarts, last
+/// exit, readiness), its probes on one <see cref="Prober"/>, the kills a failed liveness or
+/// startup probe asks for, READY=1 once every container is ready, and STATUS= saying what
+/// is not. Everything here runs on the supervision loop, one event at a time, except the
+/// probes themselves, whose outcomes come back as <see cref="SupervisionEvent.Probed"/>.
+/// </summary>
+public sealed partial class PodExecutor
+{
+    private Dictionary<string, ContainerStatus>? _statuses;
+    private Prober? _prober;
+    private ProbeRunner? _probeRunner;
+    private NetnsSockets? _netnsSockets;
+    /// <summary>The pod's own address, where probes without a host connect.</summary>
+    private IPAddress _podAddress = IPAddress.Loopback;
+    private bool _readySent;
+
+    private Dictionary<string, ContainerStatus> Statuses =>
+        _statuses ??= _plan.Containers.ToDictionary(c => c.Name, c => new ContainerStatus(c.Name), StringComparer.Ordinal);
+
+    private void RememberPodAddress(CniResult? network)
+    {
+        if (network?.PodIPs.FirstOrDefault() is string ip && IPAddress.TryParse(ip, out IPAddress? address))
+        {
+            _podAddress = address;
+        }
+    }
+
+    /// <summary>"started C PID": a new run of C (the first, or a restart after its back-off).</summary>
+    private void OnStarted(string name)
+    {
+        ContainerStatus s = Statuses[name];
+        if (s.Run >= 0)
+        {
+            s.Restarts++;
+        }
+        s.Run++;
+        s.State = "waiting";
+        s.RestartAt = null;
+        s.KilledBy = null;
+        _exits.Remove(name);
+    }
+
+    /// <summary>"running C": its command runs. Its probes start: the startup probe alone
+    /// while there is one (the kubelet holds liveness and readiness back until it passes),
+    /// each after its initialDelaySeconds.</summary>
+    private void OnRunning(SystemdManager systemd, string name)
+    {
+        ContainerPlan c = Container(name);
+        ContainerStatus s = Statuses[name];
+        s.State = "running";
+        s.StartedAt = DateTime.UtcNow;
+        s.Started = c.Startup is null;
+        s.Ready = c.Startup is null && c.Readiness is null;
+        if (!Stopping && !_plan.Interactive)
+        {
+            if (c.Startup is { } startup)
+            {
+                Probe(systemd, new ProbeWorker(name, s.Run, ProbeKind.Startup, startup), s.StartedAt.Value);
+            }
+            else
+            {
+                StartLivenessAndReadiness(systemd, c, s);
+            }
+        }
+        SaveStatuses();
+        EvaluateReady();
+    }
+
+    private void StartLivenessAndReadiness(SystemdManager systemd, ContainerPlan c, ContainerStatus s)
+    {
+        DateTime started = s.StartedAt ?? DateTime.UtcNow;
+        if (c.Liveness is { } liveness)
+        {
+            Probe(systemd, new ProbeWorker(c.Name, s.Run, ProbeKind.Liveness, liveness), started.AddSeconds(liveness.InitialDelaySeconds));
+        }
+        if (c.Readiness is { } readiness)
+        {
+            Probe(systemd, new ProbeWorker(c.Name, s.Run, ProbeKind.Readiness, readiness), started.AddSeconds(readiness.InitialDelaySeconds));
+        }
+    }
+
+    private void Probe(SystemdManager systemd, ProbeWorker worker, DateTime first)
+    {
+        if (_prober is null)
+        {
+            _netnsSockets = new NetnsSockets(_plan.HostNetwork ? null : $"/proc/{_initPid}/ns/net");
+            _probeRunner = new ProbeRunner(_plan, PlanHandoff.RunningPlanPath(_initPid), systemd, _netnsSockets, _podAddress);
+            _prober = new Prober(RunProbe, (w, outcome, changed) => _events.Writer.TryWrite(new SupervisionEvent.Probed(w, outcome, changed)));
+        }
+        DateTime now = DateTime.UtcNow;
+        _prober.Add(worker, first > now ? first : now);
+    }
+
+    private Task<ProbeOutcome> RunProbe(ProbeWorker w, CancellationToken cancel) =>
+        _hostPids.TryGetValue(w.Container, out int pid)
+            ? _probeRunner!.RunAsync(Container(w.Container), pid, w.Plan, cancel)
+            : Task.FromResult(new ProbeOutcome(false, "the container is not running"));
+
+    /// <summary>An outcome of a probe of the container's current run.</summary>
+    private void OnProbed(SystemdManager systemd, ProbeWorker w, ProbeOutcome outcome, bool changed)
+    {
+        ContainerStatus s = Statuses[w.Container];
+        if (w.Run != s.Run || s.State != "running" || Stopping)
+        {
+            return; // about a run that has ended
+        }
+        s.LastProbe = $"{Kind(w)} {(outcome.Success ? "succeeded" : "failed")}" + (outcome.Message.Length > 0 ? $": {outcome.Message}" : "");
+        if (!outcome.Success && w.ConsecutiveFailures <= w.Plan.FailureThreshold)
+        {
+            _eventLog?.ProbeFailed(w.Container, Kind(w), w.ConsecutiveFailures, w.Plan.FailureThreshold, outcome.Message);
+        }
+        if (changed)
+        {
+            ContainerPlan c = Container(w.Container);
+            switch (w.Kind, w.Result)
+            {
+                case (ProbeKind.Startup, true):
+                    s.Started = true;
+                    s.Ready = c.Readiness is null;
+                    StartLivenessAndReadiness(systemd, c, s);
+                    break;
+                case (ProbeKind.Readiness, bool ready):
+                    s.Ready = ready;
+                    _eventLog?.ReadinessChanged(w.Container, ready, outcome.Message);
+                    break;
+                case (ProbeKind.Liveness or ProbeKind.Startup, false):
+                    KillUnhealthy(c, w, outcome);
+                    break;
+                default:
+                    break;
+            }
+        }
+        SaveStatuses();
+        EvaluateReady();
+        ReportStatus();
+    }
+
+    /// <summary>A liveness or startup probe failed failureThreshold times in a row: the
+    /// container is killed (the probe's terminationGracePeriodSeconds, else the pod's) and
+    /// restarts as its policy says; its other probes stop with its run.</summary>
+    private void KillUnhealthy(ContainerPlan c, ProbeWorker w, ProbeOutcome outcome)
+    {
+        int grace = w.Plan.TerminationGracePeriodSeconds ?? _plan.TerminationGracePeriodSeconds;
+        _prober?.Cancel(c.Name);
+        Statuses[c.Name].KilledBy = $"{Kind(w)} failed";
+        _eventLog?.ContainerUnhealthy(c.Name, Kind(w), w.Plan.FailureThreshold, outcome.Message,
+            c.Restart == ContainerRestart.Never ? "it will not restart (restartPolicy Never)" : "it will restart");
+        _control?.Send(new PodControlMessage.KillContainer(c.Name, grace));
+    }
+
+    /// <summary>"exited C CODE": its probes stop; what its process left in its scope is
+    /// killed when it will run again (the scope's name must be free for the next run).</summary>
+    private async Task OnExitedAsync(SystemdManager systemd, string name, int code)
+    {
+        ContainerPlan c = Container(name);
+        ContainerStatus s = Statuses[name];
+        _prober?.Cancel(name);
+        s.State = "exited";
+        s.Ready = false;
+        s.LastExitCode = code;
+        s.LastExitReason = s.KilledBy ?? code switch
+        {
+            0 => "Completed",
+            128 + 9 when c.MemoryMaxBytes is not null || _plan.MemoryMaxBytes is not null => "OOMKilled",
+            _ => "Error",
+        };
+        SaveStatuses();
+        if (c.Restart != ContainerRestart.Never && _placed.Contains(name))
+        {
+            try
+            {
+                await systemd.KillUnitAsync(ContainerUnits.ScopeName(_plan.Name, name), KillWho.All, LibcExtra.SIGKILL).ConfigureAwait(false);
+            }
+            catch (SystemdCallException)
+            {
+                // already gone with its last process: the usual case
+            }
+        }
+    }
+
+    /// <summary>"restarting C DELAY": the pod init starts it again after its back-off.</summary>
+    private void OnRestarting(string name, int delaySeconds)
+    {
+        ContainerStatus s = Statuses[name];
+        s.State = "restarting";
+        s.RestartAt = DateTime.UtcNow.AddSeconds(delaySeconds);
+        _exits.Remove(name); // not the pod's end: it runs again
+        _eventLog?.ContainerRestarting(name, delaySeconds, s.Restarts + 1, Reason(s));
+        SaveStatuses();
+        ReportStatus();
+    }
+
+    private static string Reason(ContainerStatus s) => s.LastExitReason switch
+    {
+        "Completed" => "exited with status 0",
+        "Error" or "OOMKilled" => $"exited with status {s.LastExitCode}" + (s.LastExitReason == "OOMKilled" ? " (OOMKilled)" : ""),
+        { } other => $"its {other}",
+        null => "it exited",
+    };
+
+    /// <summary>READY=1, once: every container (init containers aside) is ready, or has
+    /// ended for good (the pod's status will say why).</summary>
+    private void EvaluateReady()
+    {
+        if (_readySent || Stopping)
+        {
+            return;
+        }
+        bool ready = _plan.Containers.Where(c => !c.Init).All(c => Statuses[c.Name] is { } s && (s.Ready || (s.State == "exited" && _exits.ContainsKey(c.Name))));
+        if (ready)
+        {
+            _readySent = true;
+            _events.Writer.TryWrite(new SupervisionEvent.Ready());
+        }
+    }
+
+    private void SaveStatuses()
+    {
+        if (_plan.Interactive)
+        {
+            return;
+        }
+        try
+        {
+            ContainerStatus.Save(_plan.Name, _plan.Containers.Select(c => Statuses[c.Name]));
+        }
+        catch (IOException e)
+        {
+            Log($"saving the containers' status: {e.Message}");
+        }
+    }
+
+    private ContainerPlan Container(string name) => _plan.Containers.Single(c => c.Name == name);
+
+    private static string Kind(ProbeWorker w) => $"{w.Kind.ToString().ToLowerInvariant()} probe";
+
+    private void DisposeHealth()
+    {
+        _prober?.Dispose();
+        _netnsSockets?.Dispose();
+    }
+}

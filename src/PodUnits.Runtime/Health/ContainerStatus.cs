@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using PodUnits.Runtime.State;
+
+namespace PodUnits.Runtime.Health;
+
+/// <summary>
+/// What the executor knows of one container while the pod runs, as Kubernetes' ContainerStatus
+/// tells it: its state, whether it is ready, how often it restarted, how its last run ended
+/// and what its last probe found. The executor's supervision loop is the only writer; it
+/// saves every change to /run/podunits/state/NAME/containers.json (<see cref="Save"/>) for
+/// `podunits status` and `list -o json`.
+/// </summary>
+public sealed class ContainerStatus(string name)
+{
+    public string Name { get; } = name;
+    /// <summary>waiting (not started yet), running, restarting (its back-off), exited.</summary>
+    public string State { get; set; } = "waiting";
+    public bool Ready { get; set; }
+    /// <summary>Whether its startup probe has passed (true when it has none).</summary>
+    public bool Started { get; set; }
+    public int Restarts { get; set; }
+    /// <summary>The number of the current run (0 = the first start).</summary>
+    public int Run { get; set; } = -1;
+    public DateTime? StartedAt { get; set; }
+    public DateTime? RestartAt { get; set; }
+    public int? LastExitCode { get; set; }
+    /// <summary>Kubernetes' reason: Completed, Error, OOMKilled, or the probe that killed it.</summary>
+    public string? LastExitReason { get; set; }
+    public string? LastProbe { get; set; }
+    /// <summary>Set when a probe's failure had the current run killed: its exit's reason.</summary>
+    public string? KilledBy { get; set; }
+
+    public JsonObject ToJson() => new()
+    {
+        ["name"] = Name,
+        ["state"] = State,
+        ["ready"] = Ready,
+        ["started"] = Started,
+        ["restarts"] = Restarts,
+        ["startedAt"] = Time(StartedAt),
+        ["restartAt"] = Time(RestartAt),
+        ["lastExitCode"] = LastExitCode,
+        ["lastExitReason"] = LastExitReason,
+        ["lastProbe"] = LastProbe,
+    };
+
+    private static string? Time(DateTime? t) => t?.ToString("o", CultureInfo.InvariantCulture);
+
+    public const string FileName = "containers.json";
+
+    /// <summary>Replaces the pod's containers.json at once (a reader never sees half of it).</summary>
+    public static void Save(string pod, IEnumerable<ContainerStatus> statuses)
+    {
+        ArgumentNullException.ThrowIfNull(statuses);
+        string path = $"{PodPaths.RuntimeDir(pod)}/{FileName}";
+        string temporary = path + ".new";
+        var array = new JsonArray([.. statuses.Select(s => (JsonNode)s.ToJson())]);
+        PodPaths.WritePrivateFile(temporary, array.ToJsonString());
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>The statuses a running pod's executor saved, by container name; empty when
+    /// there are none (stopped, or an executor from before this file existed).</summary>
+    public static Dictionary<string, JsonObject> Read(string pod)
+    {
+        string path = $"{PodPaths.RuntimeDir(pod)}/{FileName}";
+        var result = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        try
+        {
+            if (File.Exists(path) && JsonNode.Parse(File.ReadAllText(path)) is JsonArray array)
+            {
+                foreach (JsonObject o in array.OfType<JsonObject>())
+                {
+                    if (o["name"]?.GetValue<string>() is string name)
+                    {
+                        result[name] = o;
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            // being replaced, or unreadable: status shows what systemd knows
+        }
+        return result;
+    }
+}

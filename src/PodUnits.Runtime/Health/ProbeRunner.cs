@@ -1,0 +1,152 @@
+using System.Net;
+using System.Text;
+using PodUnits.Core.Errors;
+using PodUnits.Core.Native;
+using PodUnits.Runtime.Exec;
+using PodUnits.Runtime.Plan;
+using PodUnits.Systemd.Units;
+
+namespace PodUnits.Runtime.Health;
+
+/// <summary>
+/// Runs one probe or httpGet hook the way the kubelet does. exec runs the command inside the
+/// container confined exactly as the container's own process (<see cref="ExecLauncher"/>: its
+/// namespaces, root, scope, credentials, capabilities and seccomp filter, the plan's
+/// environment), its output (the first 10 KiB) becoming the message; tcpSocket, httpGet and
+/// grpc connect from the pod's network namespace (<see cref="NetnsSockets"/>) to the probe's
+/// host, else to the pod's address (the kubelet's default; 127.0.0.1 with the host's
+/// network, where the kubelet would use the node's address). Each is bounded by
+/// timeoutSeconds.
+/// </summary>
+public sealed class ProbeRunner(PodPlan plan, string planPath, SystemdManager systemd, NetnsSockets sockets, IPAddress podAddress)
+{
+    private const int MaxOutput = 10 * 1024;
+
+    public Task<ProbeOutcome> RunAsync(ContainerPlan container, int hostPid, ProbePlan probe, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(probe);
+        var timeout = TimeSpan.FromSeconds(probe.TimeoutSeconds);
+        if (probe.Exec is { Count: > 0 } argv)
+        {
+            return ExecAsync(container, hostPid, argv, timeout);
+        }
+        if (probe.HttpGet is { } get)
+        {
+            return HttpAsync(get, timeout, cancel);
+        }
+        if (probe.Grpc is { } grpc)
+        {
+            return GrpcHealthProbe.CheckAsync(sockets.Create, grpc, podAddress, timeout, cancel);
+        }
+        return probe.TcpPort is int port
+            ? TcpAsync(probe.TcpHost, port, timeout, cancel)
+            : Task.FromResult(new ProbeOutcome(false, "the probe has no handler"));
+    }
+
+    public async Task<ProbeOutcome> HttpAsync(HttpGetPlan get, TimeSpan timeout, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(get);
+        return await Address(get.Host).ConfigureAwait(false) is { } address
+            ? await HttpProbe.CheckAsync(sockets.Create, get, address, timeout, cancel).ConfigureAwait(false)
+            : new ProbeOutcome(false, $"host \"{get.Host}\" has no address");
+    }
+
+    private async Task<ProbeOutcome> TcpAsync(string? host, int port, TimeSpan timeout, CancellationToken cancel) =>
+        await Address(host).ConfigureAwait(false) is { } address
+            ? await TcpProbe.CheckAsync(sockets.Create, address, port, timeout, cancel).ConfigureAwait(false)
+            : new ProbeOutcome(false, $"host \"{host}\" has no address");
+
+    /// <summary>The probe's host (an address, or a name the host's resolver knows, as the
+    /// kubelet resolves it on the node), else the pod's address.</summary>
+    private async Task<IPAddress?> Address(string? host)
+    {
+        if (host is null)
+        {
+            return podAddress;
+        }
+        if (IPAddress.TryParse(host, out IPAddress? literal))
+        {
+            return literal;
+        }
+        try
+        {
+            return (await Dns.GetHostAddressesAsync(host).ConfigureAwait(false)).FirstOrDefault();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<ProbeOutcome> ExecAsync(ContainerPlan c, int hostPid, IReadOnlyList<string> argv, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        int devNull = Check.Io(LibcExtra.open("/dev/null", LibcExtra.O_RDWR | LibcExtra.O_CLOEXEC, 0), "open", "/dev/null");
+        (int outRead, int outWrite) = Spawning.Spawner.Pipe();
+        ExecProcess process;
+        try
+        {
+            process = await ExecLauncher.StartAsync(new ExecRequest
+            {
+                PlanPath = planPath, Pod = plan, Container = c, ContainerPid = hostPid, Argv = argv,
+                Stdio = (devNull, outWrite, outWrite), Stage1Path = Environment.ProcessPath ?? "/proc/self/exe",
+            }, systemd).ConfigureAwait(false);
+        }
+        catch (PodUnitsException e)
+        {
+            LibcExtra.close(outRead);
+            return new ProbeOutcome(false, e.Message); // not found, not executable, the container gone
+        }
+        finally
+        {
+            LibcExtra.close(devNull);
+            LibcExtra.close(outWrite);
+        }
+        using (process)
+        {
+            Task<string> output = Task.Run(() => ReadOutput(outRead));
+            Task<int> exit = Task.Run(process.WaitForExit);
+            bool timedOut = !exit.Wait(timeout);
+            if (timedOut)
+            {
+                process.Kill();
+            }
+            int code = await exit.ConfigureAwait(false);
+            string text = await output.ConfigureAwait(false);
+            return timedOut
+                ? new ProbeOutcome(false, $"command timed out after {timeout.TotalSeconds:0}s" + (text.Length > 0 ? $": {text}" : ""))
+                : new ProbeOutcome(code == 0, code == 0 ? text : $"command exited with {code}" + (text.Length > 0 ? $": {text}" : ""));
+        }
+    }
+
+    /// <summary>The command's output up to <see cref="MaxOutput"/> bytes, read to its end so
+    /// the command never blocks on a full pipe.</summary>
+    private static unsafe string ReadOutput(int fd)
+    {
+        var kept = new MemoryStream();
+        byte* buffer = stackalloc byte[4096];
+        try
+        {
+            long n;
+            while ((n = LibcExtra.read(fd, buffer, 4096)) != 0)
+            {
+                if (n < 0)
+                {
+                    if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Tmds.Linux.LibC.EINTR)
+                    {
+                        continue;
+                    }
+                    break;
+                }
+                int keep = (int)Math.Min(n, MaxOutput - kept.Length);
+                kept.Write(new ReadOnlySpan<byte>(buffer, keep));
+            }
+        }
+        finally
+        {
+            LibcExtra.close(fd);
+        }
+        return Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)kept.Length).Trim().ReplaceLineEndings(" ");
+    }
+}

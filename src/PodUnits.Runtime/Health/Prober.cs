@@ -1,0 +1,161 @@
+namespace PodUnits.Runtime.Health;
+
+/// <summary>
+/// Runs every probe of a pod from one timer queue: one task sleeps until the earliest probe
+/// is due, starts it and goes back to sleep; a probe's completion records its outcome
+/// (<see cref="ProbeWorker.Record"/>), reports it and schedules the next one periodSeconds
+/// after the last was due (the kubelet's ticker). No thread or process per probe: a network
+/// probe is a socket, an exec probe the one process it runs. The same probe never overlaps
+/// itself: a probe slower than its period runs again when it is done.
+/// </summary>
+public sealed class Prober : IDisposable
+{
+    private readonly object _lock = new();
+    private readonly PriorityQueue<ProbeWorker, DateTime> _due = new();
+    /// <summary>Every worker not done, waiting or running.</summary>
+    private readonly HashSet<ProbeWorker> _active = [];
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Func<ProbeWorker, CancellationToken, Task<ProbeOutcome>> _probe;
+    private readonly Action<ProbeWorker, ProbeOutcome, bool> _report;
+    private readonly Func<DateTime> _now;
+    private Task? _loop;
+
+    /// <param name="probe">Runs one probe (the handlers of <see cref="ProbeRunner"/>); it
+    /// enforces the probe's timeoutSeconds itself.</param>
+    /// <param name="report">Hears every outcome with whether it changed the probe's result;
+    /// called on a pool thread, outside the lock.</param>
+    public Prober(Func<ProbeWorker, CancellationToken, Task<ProbeOutcome>> probe, Action<ProbeWorker, ProbeOutcome, bool> report, Func<DateTime>? now = null)
+    {
+        _probe = probe;
+        _report = report;
+        _now = now ?? (() => DateTime.UtcNow);
+    }
+
+    /// <summary>Probes <paramref name="worker"/> from <paramref name="first"/> on (a container's
+    /// start plus initialDelaySeconds, or now for probes held back by a startup probe).</summary>
+    public void Add(ProbeWorker worker, DateTime first)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        lock (_lock)
+        {
+            _due.Enqueue(worker, first);
+            _active.Add(worker);
+            _loop ??= Task.Run(LoopAsync);
+        }
+        _wake.Release();
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try
+        {
+            _loop?.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // cancelled
+        }
+        _stop.Dispose();
+        _wake.Dispose();
+    }
+
+    private async Task LoopAsync()
+    {
+        CancellationToken stop = _stop.Token;
+        while (!stop.IsCancellationRequested)
+        {
+            ProbeWorker? next = null;
+            DateTime due = DateTime.MaxValue;
+            lock (_lock)
+            {
+                while (_due.TryPeek(out ProbeWorker? w, out DateTime at))
+                {
+                    if (!w.Done)
+                    {
+                        (next, due) = (w, at);
+                        break;
+                    }
+                    _due.Dequeue(); // cancelled while it waited
+                }
+                if (next is not null && due <= _now())
+                {
+                    _due.Dequeue();
+                }
+            }
+            try
+            {
+                if (next is null)
+                {
+                    await _wake.WaitAsync(stop).ConfigureAwait(false);
+                }
+                else if (due > _now())
+                {
+                    TimeSpan wait = due - _now();
+                    await _wake.WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, stop).ConfigureAwait(false);
+                }
+                else
+                {
+                    _ = RunAsync(next, due, stop);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task RunAsync(ProbeWorker worker, DateTime due, CancellationToken stop)
+    {
+        ProbeOutcome outcome;
+        try
+        {
+            outcome = await _probe(worker, stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+#pragma warning disable CA1031 // a probe that throws has failed; the pod goes on
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            outcome = new ProbeOutcome(false, e.Message);
+        }
+        bool changed;
+        lock (_lock)
+        {
+            if (worker.Done || stop.IsCancellationRequested)
+            {
+                return; // its container ended meanwhile: the outcome is about a process gone
+            }
+            changed = worker.Record(outcome.Success);
+            if (worker.Done)
+            {
+                _active.Remove(worker);
+            }
+            else
+            {
+                DateTime next = due.AddSeconds(worker.Plan.PeriodSeconds);
+                _due.Enqueue(worker, next > _now() ? next : _now());
+            }
+        }
+        _wake.Release();
+        _report(worker, outcome, changed);
+    }
+
+    /// <summary>Stops every probe of <paramref name="container"/> (its run ended).</summary>
+    public void Cancel(string container)
+    {
+        lock (_lock)
+        {
+            foreach (ProbeWorker w in _active.Where(w => w.Container == container))
+            {
+                w.Cancel();
+            }
+            _active.RemoveWhere(w => w.Done);
+        }
+    }
+}

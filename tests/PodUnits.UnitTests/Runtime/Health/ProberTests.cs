@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using PodUnits.Runtime.Health;
+using PodUnits.Runtime.Plan;
+
+namespace PodUnits.UnitTests.Runtime.Health;
+
+/// <summary>The timer queue: probes run when due, every periodSeconds, never overlapping
+/// themselves, and stop when their container's run is cancelled or they have decided.</summary>
+public sealed class ProberTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task AProbeRunsWhenDueAndAgainAfterItsPeriod()
+    {
+        var runs = new ConcurrentQueue<DateTime>();
+        var reports = new BlockingCollection<(ProbeWorker, ProbeOutcome, bool)>();
+        using var prober = new Prober((w, _) =>
+        {
+            runs.Enqueue(DateTime.UtcNow);
+            return Task.FromResult(new ProbeOutcome(true, "ok"));
+        }, (w, o, changed) => reports.Add((w, o, changed)));
+        var worker = new ProbeWorker("web", 0, ProbeKind.Readiness, new ProbePlan { PeriodSeconds = 1 });
+        DateTime added = DateTime.UtcNow;
+        prober.Add(worker, added.AddMilliseconds(300));
+
+        Assert.True(reports.TryTake(out var first, Patience));
+        Assert.True(first.Item3); // not ready -> ready
+        Assert.True(reports.TryTake(out var second, Patience));
+        Assert.False(second.Item3);
+        DateTime[] times = [.. runs];
+        Assert.True(times[0] - added >= TimeSpan.FromMilliseconds(290), $"ran after {(times[0] - added).TotalMilliseconds} ms");
+        Assert.True(times[1] - times[0] >= TimeSpan.FromMilliseconds(900), $"period {(times[1] - times[0]).TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task ASlowProbeDoesNotOverlapItselfNorDelayOthers()
+    {
+        int running = 0, overlaps = 0;
+        var fastRuns = new BlockingCollection<DateTime>();
+        var slowDone = new TaskCompletionSource();
+        using var prober = new Prober(async (w, cancel) =>
+        {
+            if (w.Container == "slow")
+            {
+                if (Interlocked.Increment(ref running) > 1)
+                {
+                    Interlocked.Increment(ref overlaps);
+                }
+                await Task.Delay(2500, cancel);
+                Interlocked.Decrement(ref running);
+                slowDone.TrySetResult();
+            }
+            else
+            {
+                fastRuns.Add(DateTime.UtcNow, CancellationToken.None);
+            }
+            return new ProbeOutcome(true, "");
+        }, (_, _, _) => { });
+        DateTime now = DateTime.UtcNow;
+        prober.Add(new ProbeWorker("slow", 0, ProbeKind.Liveness, new ProbePlan { PeriodSeconds = 1 }), now);
+        prober.Add(new ProbeWorker("fast", 0, ProbeKind.Liveness, new ProbePlan { PeriodSeconds = 1 }), now);
+        Assert.True(fastRuns.TryTake(out _, Patience));
+        Assert.True(fastRuns.TryTake(out _, Patience));
+        Assert.True(fastRuns.TryTake(out _, Patience)); // three fast runs while the slow one is busy
+        await slowDone.Task.WaitAsync(Patience);
+        Assert.Equal(0, overlaps);
+    }
+
+    [Fact]
+    public async Task CancellingAContainerStopsItsProbesEvenWhileOneRuns()
+    {
+        var started = new SemaphoreSlim(0);
+        var release = new TaskCompletionSource<ProbeOutcome>();
+        int reports = 0, runs = 0;
+        using var prober = new Prober((w, _) =>
+        {
+            Interlocked.Increment(ref runs);
+            started.Release();
+            return release.Task;
+        }, (_, _, _) => Interlocked.Increment(ref reports));
+        prober.Add(new ProbeWorker("web", 0, ProbeKind.Liveness, new ProbePlan { PeriodSeconds = 1 }), DateTime.UtcNow);
+        Assert.True(await started.WaitAsync(Patience));
+        prober.Cancel("web");
+        release.SetResult(new ProbeOutcome(false, "gone"));
+        await Task.Delay(2500);
+        Assert.Equal(0, Volatile.Read(ref reports)); // the outcome was about a run that ended
+        Assert.Equal(1, Volatile.Read(ref runs));
+    }
+
+    [Fact]
+    public async Task AStartupProbeStopsOnceItPasses()
+    {
+        int runs = 0;
+        var reports = new BlockingCollection<bool>();
+        using var prober = new Prober((w, _) => Task.FromResult(new ProbeOutcome(Interlocked.Increment(ref runs) >= 2, "")),
+            (w, o, changed) => reports.Add(changed));
+        prober.Add(new ProbeWorker("web", 0, ProbeKind.Startup, new ProbePlan { PeriodSeconds = 1, FailureThreshold = 5 }), DateTime.UtcNow);
+        Assert.True(reports.TryTake(out bool first, Patience));
+        Assert.False(first);
+        Assert.True(reports.TryTake(out bool second, Patience));
+        Assert.True(second);
+        Assert.False(reports.TryTake(out _, TimeSpan.FromSeconds(2.5)));
+        Assert.Equal(2, Volatile.Read(ref runs));
+    }
+}
