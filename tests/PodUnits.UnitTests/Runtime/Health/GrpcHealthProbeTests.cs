@@ -126,9 +126,11 @@ public sealed class GrpcHealthProbeTests : IAsyncLifetime
         Assert.Equal(0, Volatile.Read(ref _openConnections));
     }
 
+    /// <summary>A whole second: this wording needs the dial done before the deadline, and the
+    /// process's first HTTP/2 call also JIT-compiles the client.</summary>
     [Fact]
     public async Task ASlowServerTimesOut() =>
-        Assert.Equal(new ProbeOutcome(false, "timeout: health rpc did not complete within 300ms"), await Probe("slow", timeout: TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(new ProbeOutcome(false, "timeout: health rpc did not complete within 1s"), await Probe("slow", timeout: TimeSpan.FromSeconds(1)));
 
     [Fact]
     public async Task NothingListeningFailsToConnect()

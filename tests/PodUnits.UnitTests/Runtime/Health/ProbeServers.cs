@@ -59,8 +59,9 @@ internal sealed class RawHttpServer : IAsyncDisposable
                 clients.Add(ServeAsync(client));
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or SocketException or ObjectDisposedException)
         {
+            // stopped: cancelled mid-accept, or the listener stopped between two accepts
         }
         await Task.WhenAll(clients);
     }
