@@ -3,10 +3,11 @@ using PodUnits.Definitions.Yaml;
 
 namespace PodUnits.Definitions.Parsing;
 
-/// <summary>Maps one entry of spec.containers or spec.initContainers.</summary>
+/// <summary>Maps one entry of spec.containers or spec.initContainers. <c>gracePeriod</c> is
+/// the pod's terminationGracePeriodSeconds (null when invalid), which bounds a sleep hook.</summary>
 internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit,
     HashSet<string> volumeNames, Dictionary<string, string> containerNames, HostPortClaims hostPorts,
-    ConfigObjectCatalog catalog, ICollection<string> allContainerNames)
+    ConfigObjectCatalog catalog, ICollection<string> allContainerNames, long? gracePeriod)
 {
     private static readonly string[] PullPolicies = ["Always", "IfNotPresent", "Never"];
     private static readonly string[] Protocols = ["TCP", "UDP", "SCTP"];
@@ -42,18 +43,7 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
         List<ContainerPort> ports = MapPorts(f);
         var envSources = new EnvSourceMapper(ctx, catalog, name ?? "", allContainerNames);
         (ResourceLimits limits, ResourceLimits requests) = ResourceMapper.Map(f, ctx);
-        Probe? readiness = null;
-        if (f.Value("readinessProbe") is YNode probe)
-        {
-            if (isInit)
-            {
-                ctx.Error(probe, $"{f.PathOf("readinessProbe")}: init containers cannot have a readiness probe (they must finish before the pod is ready)");
-            }
-            else
-            {
-                readiness = ProbeMapper.Map(probe, f.PathOf("readinessProbe"), ctx, ports);
-            }
-        }
+        bool sidecar = MapRestartPolicy(f);
         return new ContainerDefinition
         {
             Name = name ?? "",
@@ -69,8 +59,55 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
             Limits = limits,
             Requests = requests,
             SecurityContext = SecurityMapper.Map(f, ctx),
-            ReadinessProbe = readiness,
+            ReadinessProbe = Probe(f, "readinessProbe", ProbeKind.Readiness, sidecar, ports),
+            LivenessProbe = Probe(f, "livenessProbe", ProbeKind.Liveness, sidecar, ports),
+            StartupProbe = Probe(f, "startupProbe", ProbeKind.Startup, sidecar, ports),
+            Lifecycle = HealthField(f, "lifecycle", sidecar, "lifecycle hooks") is YNode hooks
+                ? LifecycleMapper.Map(hooks, f.PathOf("lifecycle"), ctx, ports, gracePeriod)
+                : null,
+            Sidecar = sidecar,
         };
+    }
+
+    /// <summary>restartPolicy: only an init container may set it, and only to Always, which
+    /// makes it a sidecar (Kubernetes 1.29+). True for a sidecar.</summary>
+    private bool MapRestartPolicy(Fields f)
+    {
+        if (f.Value("restartPolicy") is not YNode node)
+        {
+            return false;
+        }
+        if (!isInit)
+        {
+            ctx.Error(node, $"{f.PathOf("restartPolicy")}: only init containers may set it (to Always, a sidecar); a container restarts as spec.restartPolicy says");
+            return false;
+        }
+        string? policy = f.String("restartPolicy");
+        if (policy is not null and not "Always")
+        {
+            ctx.Error(node, $"{f.PathOf("restartPolicy")}: must be Always (an init container that keeps running: a sidecar), found \"{policy}\"");
+        }
+        return policy == "Always";
+    }
+
+    private Probe? Probe(Fields f, string field, ProbeKind kind, bool sidecar, List<ContainerPort> ports) =>
+        HealthField(f, field, sidecar, $"a {ProbeMapper.Describe(kind)}") is YNode node
+            ? ProbeMapper.Map(node, f.PathOf(field), ctx, ports, kind)
+            : null;
+
+    /// <summary>The value of a probe or lifecycle field, unless this is an init container that
+    /// is not a sidecar: Kubernetes forbids them there, since it runs once, to completion,
+    /// before the pod's containers start (and before the pod can be ready).</summary>
+    private YNode? HealthField(Fields f, string field, bool sidecar, string what)
+    {
+        YNode? node = f.Value(field);
+        if (node is null || !isInit || sidecar)
+        {
+            return node;
+        }
+        ctx.Error(node, $"{f.PathOf(field)}: init containers cannot have {what} (they run to completion before the pod starts); " +
+            "only a sidecar (restartPolicy: Always) can");
+        return null;
     }
 
     private void CheckName(string name, YNode at)

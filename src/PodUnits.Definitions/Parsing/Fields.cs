@@ -26,6 +26,10 @@ internal sealed class Fields(ParseContext context, string path, YMapping node)
 
     public YNode? Ignored(string name) => ignored.GetValueOrDefault(name);
 
+    /// <summary>The key node of a supported field, for errors about the field as such (its
+    /// value may be null); null when absent.</summary>
+    public YScalar? Key(string name) => supported.TryGetValue(name, out var f) ? f.Key : null;
+
     /// <summary>The mapping field <paramref name="name"/> checked against <paramref name="table"/>, or null.</summary>
     public Fields? Child(string name, FieldTable table) =>
         Value(name) is YNode value ? Context.Object(value, PathOf(name), table) : null;

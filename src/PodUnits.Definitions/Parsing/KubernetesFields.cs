@@ -11,9 +11,9 @@ namespace PodUnits.Definitions.Parsing;
 ///   enforced), terminationMessage*, resizePolicy, and imagePullSecrets (credentials come from
 ///   the auth file named in /etc/podunits/registries.yaml).
 /// - Not supported (error) is everything that would make the container behave differently from
-///   what its author expects if silently dropped: other probes, lifecycle hooks, stdin/tty,
-///   host namespaces, sysctls, SELinux/AppArmor, fsGroup, runAsNonRoot, mountPropagation,
-///   runtimeClassName (selects a different isolation), etc.
+///   what its author expects if silently dropped: stdin/tty, lifecycle.stopSignal,
+///   restartPolicyRules, host namespaces, sysctls, SELinux/AppArmor, fsGroup, runAsNonRoot,
+///   mountPropagation, runtimeClassName (selects a different isolation), etc.
 /// </summary>
 internal static class KubernetesFields
 {
@@ -51,11 +51,11 @@ internal static class KubernetesFields
 
     public static readonly FieldTable Container = new(
         ["name", "image", "imagePullPolicy", "command", "args", "env", "envFrom", "workingDir", "ports",
-         "volumeMounts", "resources", "securityContext", "readinessProbe"],
+         "volumeMounts", "resources", "securityContext", "readinessProbe", "livenessProbe", "startupProbe",
+         "lifecycle", "restartPolicy"],
         [("terminationMessagePath", Cluster), ("terminationMessagePolicy", Cluster),
          ("resizePolicy", Cluster)],
-        ["livenessProbe", "startupProbe", "lifecycle", "stdin", "stdinOnce", "tty",
-         "volumeDevices", "restartPolicy", "restartPolicyRules"]);
+        ["stdin", "stdinOnce", "tty", "volumeDevices", "restartPolicyRules"]);
 
     public static readonly FieldTable EnvVar = new(["name", "value", "valueFrom"]);
 
@@ -153,14 +153,27 @@ internal static class KubernetesFields
     public static readonly FieldTable Capabilities = new(["add", "drop"]);
 
     public static readonly FieldTable Probe = new(
-        ["exec", "tcpSocket", "initialDelaySeconds", "periodSeconds", "timeoutSeconds",
-         "successThreshold", "failureThreshold"],
-        null,
-        ["httpGet", "grpc", "terminationGracePeriodSeconds"]);
+        ["exec", "tcpSocket", "httpGet", "grpc", "initialDelaySeconds", "periodSeconds", "timeoutSeconds",
+         "successThreshold", "failureThreshold", "terminationGracePeriodSeconds"]);
 
     public static readonly FieldTable ExecAction = new(["command"]);
 
-    public static readonly FieldTable TcpSocket = new(["port"], null, ["host"]);
+    public static readonly FieldTable TcpSocket = new(["port", "host"]);
+
+    public static readonly FieldTable HttpGetAction = new(["scheme", "host", "port", "path", "httpHeaders"]);
+
+    public static readonly FieldTable HttpHeader = new(["name", "value"]);
+
+    public static readonly FieldTable GrpcAction = new(["port", "service"]);
+
+    /// <summary>stopSignal (1.33+, alpha) changes how the container is stopped.</summary>
+    public static readonly FieldTable Lifecycle = new(["postStart", "preStop"], null, ["stopSignal"]);
+
+    /// <summary>tcpSocket is here so that LifecycleMapper can say why it is refused: Kubernetes
+    /// keeps it only for compatibility, and the kubelet fails a hook that uses it.</summary>
+    public static readonly FieldTable LifecycleHandler = new(["exec", "httpGet", "sleep", "tcpSocket"]);
+
+    public static readonly FieldTable SleepAction = new(["seconds"]);
 
     public static readonly FieldTable DnsConfig = new(["nameservers", "searches", "options"]);
 

@@ -164,6 +164,9 @@ internal static class PodMapper
         var containerNames = new Dictionary<string, string>(StringComparer.Ordinal);
         bool hostNetwork = spec.Boolean("hostNetwork") ?? false;
         var hostPorts = new HostPortClaims(ctx, hostNetwork);
+        // Read before the containers: it bounds their sleep hooks (null when invalid: reported here).
+        long? gracePeriod = spec.Value("terminationGracePeriodSeconds") is null ? 30
+            : spec.Integer("terminationGracePeriodSeconds", 0, int.MaxValue);
 
         // Map the two lists in file order, so a duplicate name is reported where it repeats.
         List<ContainerDefinition> initContainers = [], containers = [];
@@ -171,7 +174,7 @@ internal static class PodMapper
             && (ic.Line, ic.Column).CompareTo((cs.Line, cs.Column)) < 0;
         foreach (string field in initFirst ? ["initContainers", "containers"] : new[] { "containers", "initContainers" })
         {
-            var mapped = MapContainers(spec, field, ctx, volumeNames, containerNames, hostPorts, catalog, allNames);
+            var mapped = MapContainers(spec, field, ctx, volumeNames, containerNames, hostPorts, catalog, allNames, gracePeriod);
             (field == "containers" ? containers : initContainers).AddRange(mapped);
         }
         if (!spec.Has("containers"))
@@ -220,7 +223,7 @@ internal static class PodMapper
             DnsConfig = dnsConfig,
             HostAliases = DnsMapper.MapHostAliases(spec, ctx),
             RestartPolicy = restart,
-            TerminationGracePeriodSeconds = spec.Integer("terminationGracePeriodSeconds", 0, int.MaxValue) ?? 30,
+            TerminationGracePeriodSeconds = gracePeriod ?? 30,
             SecurityContext = security,
             Limits = limits,
             Requests = requests,
@@ -230,7 +233,7 @@ internal static class PodMapper
 
     private static List<ContainerDefinition> MapContainers(Fields spec, string field, ParseContext ctx,
         HashSet<string> volumeNames, Dictionary<string, string> containerNames, HostPortClaims hostPorts,
-        ConfigObjectCatalog catalog, string[] allNames)
+        ConfigObjectCatalog catalog, string[] allNames, long? gracePeriod)
     {
         var result = new List<ContainerDefinition>();
         if (spec.Value(field) is not YNode node || ctx.List(node, spec.PathOf(field)) is not { } items)
@@ -240,7 +243,7 @@ internal static class PodMapper
         for (int i = 0; i < items.Count; i++)
         {
             var mapper = new ContainerMapper(ctx, $"spec.{field}[{i}]", field == "initContainers", volumeNames, containerNames, hostPorts,
-                catalog, allNames);
+                catalog, allNames, gracePeriod);
             if (mapper.Map(items[i]) is ContainerDefinition c)
             {
                 result.Add(c);

@@ -9,7 +9,8 @@ namespace PodUnits.Definitions.Parsing;
 /// them: a request may not exceed its limit, no container's limit may exceed the pod's, and
 /// the pod's request must cover what its containers request together (the app containers'
 /// sum, or the largest init container's request if that is more, since init containers run
-/// one at a time before them). PodUnits enforces the limits on the pod's slice.
+/// one at a time before them; a sidecar counts with both, as it keeps running). PodUnits
+/// enforces the limits on the pod's slice.
 /// </summary>
 internal static class PodResourceMapper
 {
@@ -35,8 +36,7 @@ internal static class PodResourceMapper
                 ctx.Error(At(resources, "limits", resource),
                     $"spec.resources.limits.{resource}: {show(podLimit)} is less than container \"{over.Name}\"'s limit of {show(of(over.Limits)!.Value)}; a pod's limit must be at least each container's");
             }
-            long sum = containers.Sum(c => of(c.Requests) ?? 0);
-            long aggregate = Math.Max(sum, initContainers.Select(c => of(c.Requests) ?? 0).DefaultIfEmpty(0).Max());
+            long aggregate = Aggregate(containers, initContainers, c => of(c.Requests) ?? 0);
             if (request is long podRequest && aggregate > podRequest)
             {
                 ctx.Error(At(resources, "requests", resource),
@@ -44,6 +44,20 @@ internal static class PodResourceMapper
             }
         }
         return (limits, requests);
+    }
+
+    /// <summary>Kubernetes' AggregateContainerRequests: a sidecar keeps running, so its request
+    /// adds to every init container started after it and to the containers' sum.</summary>
+    private static long Aggregate(IReadOnlyList<ContainerDefinition> containers, IReadOnlyList<ContainerDefinition> initContainers,
+        Func<ContainerDefinition, long> request)
+    {
+        long sidecars = 0, init = 0;
+        foreach (ContainerDefinition c in initContainers)
+        {
+            sidecars += c.Sidecar ? request(c) : 0;
+            init = Math.Max(init, c.Sidecar ? sidecars : sidecars + request(c));
+        }
+        return Math.Max(containers.Sum(request) + sidecars, init);
     }
 
     private static readonly (string Name, Func<ResourceLimits, long?> Of, Func<long, string> Show)[] Resources =

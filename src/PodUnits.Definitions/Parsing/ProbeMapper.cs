@@ -2,68 +2,105 @@ using PodUnits.Definitions.Yaml;
 
 namespace PodUnits.Definitions.Parsing;
 
-/// <summary>readinessProbe: exec or tcpSocket, timing fields with Kubernetes' defaults and minimums.</summary>
+internal enum ProbeKind
+{
+    Readiness,
+    Liveness,
+    Startup,
+}
+
+/// <summary>readinessProbe, livenessProbe, startupProbe: one handler (exec, tcpSocket, httpGet,
+/// grpc), the timing fields with Kubernetes' defaults and minimums, and the rules Kubernetes'
+/// validation adds per kind.</summary>
 internal static class ProbeMapper
 {
-    public static Probe? Map(YNode node, string path, ParseContext ctx, List<ContainerPort> ports)
+    private static readonly string[] Handlers = ["exec", "tcpSocket", "httpGet", "grpc"];
+
+    public static Probe? Map(YNode node, string path, ParseContext ctx, List<ContainerPort> ports, ProbeKind kind)
     {
         if (ctx.Object(node, path, KubernetesFields.Probe) is not Fields f)
         {
             return null;
         }
-        List<string>? exec = null;
-        int? tcpPort = null;
-        if (f.Value("exec") is YNode e && ctx.Object(e, f.PathOf("exec"), KubernetesFields.ExecAction) is Fields ef)
-        {
-            exec = ef.StringList("command");
-            if (exec is null || exec.Count == 0)
-            {
-                ctx.Error(ef.Value("command") ?? ef.Node, $"{ef.PathOf("command")}: must list the command to run");
-            }
-        }
-        if (f.Value("tcpSocket") is YNode t && ctx.Object(t, f.PathOf("tcpSocket"), KubernetesFields.TcpSocket) is Fields tf)
-        {
-            tcpPort = Port(tf, ctx, ports);
-        }
-        int handlers = (f.Has("exec") ? 1 : 0) + (f.Has("tcpSocket") ? 1 : 0);
-        if (handlers != 1)
-        {
-            ctx.Error(node, $"{path}: must have exactly one of exec or tcpSocket" + (handlers > 1 ? " (found both)" : ""));
-        }
+        HandlerMapper.ExactlyOne(f, Handlers);
+        Fields? tcp = f.Child("tcpSocket", KubernetesFields.TcpSocket);
         return new Probe
         {
-            ExecCommand = exec,
-            TcpPort = tcpPort,
+            ExecCommand = HandlerMapper.Exec(f),
+            TcpPort = tcp is null ? null : HandlerMapper.Port(tcp, ports),
+            TcpHost = tcp?.String("host") is { Length: > 0 } host ? host : null,
+            HttpGet = HandlerMapper.HttpGet(f, ports),
+            Grpc = Grpc(f),
             InitialDelaySeconds = (int)(f.Integer("initialDelaySeconds", 0, int.MaxValue) ?? 0),
             PeriodSeconds = (int)(f.Integer("periodSeconds", 1, int.MaxValue) ?? 10),
             TimeoutSeconds = (int)(f.Integer("timeoutSeconds", 1, int.MaxValue) ?? 1),
-            SuccessThreshold = (int)(f.Integer("successThreshold", 1, int.MaxValue) ?? 1),
+            SuccessThreshold = SuccessThreshold(f, kind),
             FailureThreshold = (int)(f.Integer("failureThreshold", 1, int.MaxValue) ?? 3),
+            TerminationGracePeriodSeconds = GracePeriod(f, kind),
         };
     }
 
-    /// <summary>A port number, or the name of one of the container's ports.</summary>
-    private static int? Port(Fields tf, ParseContext ctx, List<ContainerPort> ports)
+    /// <summary>Kubernetes requires 1 for liveness and startup probes: one success ends their
+    /// run of failures; only readiness counts successes.</summary>
+    private static int SuccessThreshold(Fields f, ProbeKind kind)
     {
-        YNode? node = tf.Value("port");
+        long? n = f.Integer("successThreshold", 1, int.MaxValue);
+        if (n is long found && found != 1 && kind != ProbeKind.Readiness)
+        {
+            f.Context.Error(f.Value("successThreshold")!, $"{f.PathOf("successThreshold")}: must be 1 for a {Describe(kind)}, found {found}");
+        }
+        return (int)(n ?? 1);
+    }
+
+    /// <summary>The grace period when this probe's failure kills the container: positive, and
+    /// only where a failure kills (not on a readiness probe), as Kubernetes validates it.</summary>
+    private static long? GracePeriod(Fields f, ProbeKind kind)
+    {
+        const string Field = "terminationGracePeriodSeconds";
+        if (f.Value(Field) is not YNode node)
+        {
+            return null;
+        }
+        if (kind == ProbeKind.Readiness)
+        {
+            f.Context.Error(node, $"{f.PathOf(Field)}: only liveness and startup probes have one (a failing readiness probe does not stop the container)");
+            return null;
+        }
+        long? seconds = f.Integer(Field, long.MinValue, long.MaxValue);
+        if (seconds <= 0)
+        {
+            f.Context.Error(node, $"{f.PathOf(Field)}: must be greater than 0, found {seconds}");
+            return null;
+        }
+        return seconds;
+    }
+
+    /// <summary>grpc.port is an int32 in Kubernetes, never a port name.</summary>
+    private static GrpcAction? Grpc(Fields f)
+    {
+        if (f.Child("grpc", KubernetesFields.GrpcAction) is not Fields gf)
+        {
+            return null;
+        }
+        string? service = gf.String("service");
+        YNode? node = gf.Value("port");
         if (node is null)
         {
-            tf.Missing("port");
+            gf.Missing("port");
             return null;
         }
-        if (node is YScalar { IsPlain: true } s && Fields.TryParseInteger(s.Value, out _))
+        if (node is YScalar { IsPlain: true } s && !Fields.TryParseInteger(s.Value, out _))
         {
-            return (int?)tf.Integer("port", 1, 65535);
-        }
-        if (tf.String("port") is not string name)
-        {
+            f.Context.Error(node, $"{gf.PathOf("port")}: must be a port number (unlike httpGet and tcpSocket, grpc cannot name a port), found \"{s.Value}\"");
             return null;
         }
-        if (ports.FirstOrDefault(p => p.Name == name) is ContainerPort port)
-        {
-            return port.Number;
-        }
-        ctx.Error(node, $"{tf.PathOf("port")}: no port named \"{name}\" in this container's ports");
-        return null;
+        return gf.Integer("port", 1, 65535) is long port ? new GrpcAction { Port = (int)port, Service = service } : null;
     }
+
+    public static string Describe(ProbeKind kind) => kind switch
+    {
+        ProbeKind.Liveness => "liveness probe",
+        ProbeKind.Startup => "startup probe",
+        _ => "readiness probe",
+    };
 }

@@ -184,13 +184,13 @@ public static class PlanBuilder
             Mounts = mounts,
             MemoryMaxBytes = c.Limits.MemoryBytes is long bytes ? (ulong)bytes : null,
             CpuMillicores = c.Limits.CpuMillis is long millis ? (ulong)millis : null,
-            Readiness = c.ReadinessProbe is not { } probe || (probe.ExecCommand is null && probe.TcpPort is null) ? null : new ProbePlan
-            {
-                Exec = probe.ExecCommand is null ? null : [.. probe.ExecCommand],
-                TcpPort = probe.TcpPort,
-                PeriodSeconds = probe.PeriodSeconds,
-                InitialDelaySeconds = probe.InitialDelaySeconds,
-            },
+            Readiness = HealthPlanner.Probe(c.ReadinessProbe),
+            Liveness = HealthPlanner.Probe(c.LivenessProbe),
+            Startup = HealthPlanner.Probe(c.StartupProbe),
+            PostStart = HealthPlanner.Hook(c.Lifecycle?.PostStart),
+            PreStop = HealthPlanner.Hook(c.Lifecycle?.PreStop),
+            Restart = HealthPlanner.Restart(pod.RestartPolicy, c, init),
+            Sidecar = c.Sidecar,
         };
     }
 

@@ -65,6 +65,9 @@ public sealed class PodResourcesTests
         "p.yaml:5:29: error: spec.resources.limits.cpu: 500m is less than container \"a\"'s limit of 1000m; a pod's limit must be at least each container's")]
     [InlineData("{requests: {memory: 64Mi}}", "{requests: {memory: 48Mi}}", "{requests: {memory: 80Mi}}",
         "p.yaml:5:34: error: spec.resources.requests.memory: 64Mi is less than its containers request together (80Mi); a pod's request must be at least that")]
+    // A sidecar keeps running: its request adds to the containers' (48Mi + 32Mi), as Kubernetes counts it.
+    [InlineData("{requests: {memory: 64Mi}}", "{requests: {memory: 48Mi}}", "{requests: {memory: 32Mi}}, restartPolicy: Always",
+        "p.yaml:5:34: error: spec.resources.requests.memory: 64Mi is less than its containers request together (80Mi); a pod's request must be at least that")]
     [InlineData("{limits: {ephemeral-storage: 1Gi}}", "{}", "",
         "p.yaml:5:24: error: resource \"ephemeral-storage\" in spec.resources.limits is not supported yet (supported: cpu, memory)")]
     [InlineData("{claims: [{name: gpu}]}", "{}", "", "p.yaml:5:15: error: field \"claims\" in spec.resources")]

@@ -45,11 +45,10 @@ public sealed class CorpusTests : IDisposable
         { "dapi-volume.yaml", [], [] },
         { "envFrom.yaml", ["configmap-envFrom.yaml"], [] },
         { "envars.yaml", [], [] },
-        { "exec-liveness.yaml", [], ["20:7: error: field \"livenessProbe\" in spec.containers[0] is not supported yet"] },
+        { "exec-liveness.yaml", [], [] },
         { "init-containers.yaml", [], [] },
-        { "lifecycle-events.yaml", [], ["12:7: error: field \"lifecycle\" in spec.containers[0] is not supported yet"] },
-        // Native sidecars (restartPolicy on an init container) would keep running: not supported yet.
-        { "localhost.yaml", [], ["9:5: error: field \"restartPolicy\" in spec.initContainers[0] is not supported yet"] },
+        { "lifecycle-events.yaml", [], [] },
+        { "localhost.yaml", [], [] },
         { "memory-request-limit.yaml", [], [
             "7:5: warning: field \"namespace\" in metadata is ignored: it only matters to a Kubernetes cluster",
             "14:9: warning: field \"requests\" in spec.containers[0].resources is ignored: it only matters to a Kubernetes scheduler"] },
@@ -76,7 +75,7 @@ public sealed class CorpusTests : IDisposable
         // fsGroup changes the ownership of volumes: not supported yet.
         { "security-context.yaml", [], ["8:5: error: field \"fsGroup\" in spec.securityContext is not supported yet"] },
         { "shared-volume.yaml", [], [] },
-        { "tcp-liveness-readiness.yaml", [], ["18:5: error: field \"livenessProbe\" in spec.containers[0] is not supported yet"] },
+        { "tcp-liveness-readiness.yaml", [], [] },
     };
 
     [Theory]
@@ -155,6 +154,18 @@ public sealed class CorpusTests : IDisposable
         Assert.True(shared.Containers[0].VolumeMounts[0].ReadOnly);
         PodDefinition caps = PodDefinitionLoader.LoadFile(RepoFiles.Corpus("security-context-4.yaml"), AnyName).Pod!;
         Assert.Equal(["CAP_NET_ADMIN", "CAP_SYS_TIME"], caps.Containers[0].SecurityContext!.CapabilitiesAdd);
+        Probe liveness = PodDefinitionLoader.LoadFile(RepoFiles.Corpus("exec-liveness.yaml"), AnyName).Pod!.Containers[0].LivenessProbe!;
+        Assert.Equal(["cat", "/tmp/healthy"], liveness.ExecCommand);
+        Assert.Equal((5, 5, 3), (liveness.InitialDelaySeconds, liveness.PeriodSeconds, liveness.FailureThreshold));
+        ContainerDefinition goproxy = PodDefinitionLoader.LoadFile(RepoFiles.Corpus("tcp-liveness-readiness.yaml"), AnyName).Pod!.Containers[0];
+        Assert.Equal((8080, 15), (goproxy.ReadinessProbe!.TcpPort, goproxy.ReadinessProbe.InitialDelaySeconds));
+        Assert.Equal((8080, 15), (goproxy.LivenessProbe!.TcpPort, goproxy.LivenessProbe.InitialDelaySeconds));
+        Lifecycle hooks = PodDefinitionLoader.LoadFile(RepoFiles.Corpus("lifecycle-events.yaml"), AnyName).Pod!.Containers[0].Lifecycle!;
+        Assert.Equal("/bin/sh", hooks.PostStart!.ExecCommand![0]);
+        Assert.StartsWith("nginx -s quit", hooks.PreStop!.ExecCommand![2], StringComparison.Ordinal);
+        PodDefinition sidecar = PodDefinitionLoader.LoadFile(RepoFiles.Corpus("localhost.yaml"), AnyName).Pod!;
+        Assert.True(sidecar.InitContainers[0].Sidecar);
+        Assert.False(sidecar.Containers[0].Sidecar);
     }
 
     [Fact]

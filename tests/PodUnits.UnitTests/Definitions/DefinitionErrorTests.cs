@@ -44,7 +44,7 @@ public sealed class DefinitionErrorTests
               containers:
               - name: a
                 image: busybox
-                livenessProbe: {exec: {command: [true]}}
+                tty: true
                 resources:
                   requests: {memory: 1Gi}
                   limits: {memory: 100Mb, cpu: "-1"}
@@ -52,7 +52,7 @@ public sealed class DefinitionErrorTests
             """,
             [
                 "x.yaml:5:3: error: unknown field \"namespce\" in metadata; did you mean \"namespace\"?",
-                "x.yaml:10:5: error: field \"livenessProbe\" in spec.containers[0] is not supported yet",
+                "x.yaml:10:5: error: field \"tty\" in spec.containers[0] is not supported yet",
                 "x.yaml:12:7: warning: field \"requests\" in spec.containers[0].resources is ignored: it only matters to a Kubernetes scheduler",
                 "x.yaml:13:24: error: spec.containers[0].resources.limits.memory: \"100Mb\" is not a quantity: \"Mb\" is not a unit; write 100M (powers of 1000) or 100Mi (powers of 1024)",
                 "x.yaml:13:36: error: spec.containers[0].resources.limits.cpu: \"-1\" must be greater than zero",
@@ -172,8 +172,118 @@ public sealed class DefinitionErrorTests
                 "/etc/podunits/configmaps/c.yaml, /run/podunits/configmaps/c.yaml, /usr/lib/podunits/configmaps/c.yaml); create it, or set optional: true",
                 "x.yaml:14:33: error: spec.containers[0].securityContext.allowPrivilegeEscalation: cannot be false when privileged is true",
                 "x.yaml:15:53: error: spec.containers[0].securityContext.capabilities.add[2]: unknown capability \"NET_ADMN\"; did you mean \"CAP_NET_ADMIN\"?",
-                "x.yaml:17:7: error: field \"httpGet\" in spec.containers[0].readinessProbe is not supported yet",
+                "x.yaml:17:7: error: spec.containers[0].readinessProbe: must have exactly one of exec, tcpSocket, httpGet or grpc (found tcpSocket and httpGet)",
                 "x.yaml:18:25: error: spec.containers[0].readinessProbe.tcpSocket.port: no port named \"http\" in this container's ports",
+            ]
+        },
+        {
+            // Probes and hooks only on sidecars among init containers; restartPolicy only on them.
+            """
+            apiVersion: v1
+            kind: Pod
+            spec:
+              initContainers:
+              - name: setup
+                image: busybox
+                restartPolicy: OnFailure
+                readinessProbe: {exec: {command: [true]}}
+                livenessProbe: {exec: {command: [true]}}
+                startupProbe: {exec: {command: [true]}}
+                lifecycle: {preStop: {sleep: {seconds: 1}}}
+              - name: side
+                image: busybox
+                restartPolicy: Always
+                readinessProbe: {grpc: {port: grpc}}
+                startupProbe: {grpc: {port: 70000}, successThreshold: 2}
+                restartPolicyRules: []
+              containers:
+              - name: a
+                image: busybox
+                restartPolicy: Always
+            """,
+            [
+                "x.yaml:7:20: error: spec.initContainers[0].restartPolicy: must be Always (an init container that keeps running: a sidecar), found \"OnFailure\"",
+                "x.yaml:8:21: error: spec.initContainers[0].readinessProbe: init containers cannot have a readiness probe (they run to completion before the pod starts); only a sidecar (restartPolicy: Always) can",
+                "x.yaml:9:20: error: spec.initContainers[0].livenessProbe: init containers cannot have a liveness probe (they run to completion before the pod starts); only a sidecar (restartPolicy: Always) can",
+                "x.yaml:10:19: error: spec.initContainers[0].startupProbe: init containers cannot have a startup probe (they run to completion before the pod starts); only a sidecar (restartPolicy: Always) can",
+                "x.yaml:11:16: error: spec.initContainers[0].lifecycle: init containers cannot have lifecycle hooks (they run to completion before the pod starts); only a sidecar (restartPolicy: Always) can",
+                "x.yaml:15:35: error: spec.initContainers[1].readinessProbe.grpc.port: must be a port number (unlike httpGet and tcpSocket, grpc cannot name a port), found \"grpc\"",
+                "x.yaml:16:33: error: spec.initContainers[1].startupProbe.grpc.port: must be between 1 and 65535, found 70000",
+                "x.yaml:16:59: error: spec.initContainers[1].startupProbe.successThreshold: must be 1 for a startup probe, found 2",
+                "x.yaml:17:5: error: field \"restartPolicyRules\" in spec.initContainers[1] is not supported yet",
+                "x.yaml:21:20: error: spec.containers[0].restartPolicy: only init containers may set it (to Always, a sidecar); a container restarts as spec.restartPolicy says",
+            ]
+        },
+        {
+            """
+            apiVersion: v1
+            kind: Pod
+            spec:
+              containers:
+              - name: a
+                image: busybox
+                ports: [{name: http, containerPort: 8080}]
+                readinessProbe:
+                  httpGet:
+                    scheme: http
+                    port: web
+                    httpHeaders: [{name: X Bad, value: v}, {value: w}]
+                  terminationGracePeriodSeconds: 5
+                livenessProbe:
+                  exec: {command: []}
+                  tcpSocket: {port: 0}
+                  successThreshold: 3
+                  terminationGracePeriodSeconds: 0
+                startupProbe: {periodSeconds: 0}
+            """,
+            [
+                "x.yaml:10:17: error: spec.containers[0].readinessProbe.httpGet.scheme: must be one of HTTP, HTTPS, found \"http\"; did you mean \"HTTP\"?",
+                "x.yaml:11:15: error: spec.containers[0].readinessProbe.httpGet.port: no port named \"web\" in this container's ports",
+                "x.yaml:12:30: error: spec.containers[0].readinessProbe.httpGet.httpHeaders[0].name: \"X Bad\" is not a valid HTTP header name: may contain only letters, digits and '-' (found ' ')",
+                "x.yaml:12:48: error: spec.containers[0].readinessProbe.httpGet.httpHeaders[1]: missing required field \"name\"",
+                "x.yaml:13:38: error: spec.containers[0].readinessProbe.terminationGracePeriodSeconds: only liveness and startup probes have one (a failing readiness probe does not stop the container)",
+                "x.yaml:15:7: error: spec.containers[0].livenessProbe: must have exactly one of exec, tcpSocket, httpGet or grpc (found exec and tcpSocket)",
+                "x.yaml:15:23: error: spec.containers[0].livenessProbe.exec.command: must list the command to run",
+                "x.yaml:16:25: error: spec.containers[0].livenessProbe.tcpSocket.port: must be between 1 and 65535, found 0",
+                "x.yaml:17:25: error: spec.containers[0].livenessProbe.successThreshold: must be 1 for a liveness probe, found 3",
+                "x.yaml:18:38: error: spec.containers[0].livenessProbe.terminationGracePeriodSeconds: must be greater than 0, found 0",
+                "x.yaml:19:19: error: spec.containers[0].startupProbe: must have exactly one of exec, tcpSocket, httpGet or grpc",
+                "x.yaml:19:35: error: spec.containers[0].startupProbe.periodSeconds: must be between 1 and 2147483647, found 0",
+            ]
+        },
+        {
+            // A sleep hook is bounded by the pod's grace period; tcpSocket is no hook.
+            """
+            apiVersion: v1
+            kind: Pod
+            spec:
+              terminationGracePeriodSeconds: 20
+              containers:
+              - name: a
+                image: busybox
+                lifecycle:
+                  postStart: {tcpSocket: {port: 80}}
+                  preStop: {sleep: {seconds: 21}, exec: {command: [x]}}
+                  stopSignal: SIGUSR1
+              - name: b
+                image: busybox
+                lifecycle:
+                  postStart: {}
+                  preStop: {sleep: {seconds: -1}}
+                livenessProbe: {exec: null}
+              - name: c
+                image: busybox
+                lifecycle: {postStart: {httpGet: {port: 80}}, preStop: {sleep: {}}}
+            """,
+            [
+                "x.yaml:9:19: error: spec.containers[0].lifecycle.postStart.tcpSocket: a lifecycle hook cannot use tcpSocket (Kubernetes keeps the field only for old manifests, and the kubelet fails such a hook); use exec, httpGet or sleep",
+                "x.yaml:10:16: error: spec.containers[0].lifecycle.preStop: must have exactly one of exec, httpGet or sleep (found exec and sleep)",
+                "x.yaml:10:34: error: spec.containers[0].lifecycle.preStop.sleep.seconds: must be at most the pod's terminationGracePeriodSeconds (20), found 21",
+                "x.yaml:11:7: error: field \"stopSignal\" in spec.containers[0].lifecycle is not supported yet",
+                "x.yaml:15:18: error: spec.containers[1].lifecycle.postStart: must have exactly one of exec, httpGet or sleep",
+                "x.yaml:16:34: error: spec.containers[1].lifecycle.preStop.sleep.seconds: must not be negative, found -1",
+                "x.yaml:17:20: error: spec.containers[1].livenessProbe: must have exactly one of exec, tcpSocket, httpGet or grpc",
+                "x.yaml:20:68: error: spec.containers[2].lifecycle.preStop.sleep: missing required field \"seconds\"",
             ]
         },
         {

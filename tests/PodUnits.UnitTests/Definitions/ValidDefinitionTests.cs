@@ -152,6 +152,76 @@ public sealed class ValidDefinitionTests
     }
 
     [Fact]
+    public void ProbesHooksAndSidecarsMapWithKubernetesDefaults()
+    {
+        const string yaml = """
+            apiVersion: v1
+            kind: Pod
+            spec:
+              terminationGracePeriodSeconds: 45
+              initContainers:
+              - name: proxy
+                image: envoy
+                restartPolicy: Always
+                ports: [{name: admin, containerPort: 9901}]
+                readinessProbe: {httpGet: {port: admin, path: ready}}
+                startupProbe: {tcpSocket: {port: 9901, host: 127.0.0.1}, failureThreshold: 30, periodSeconds: 1}
+                livenessProbe: {grpc: {port: 9902, service: envoy}, terminationGracePeriodSeconds: 5}
+                lifecycle: {preStop: {sleep: {seconds: 0}}}
+              - name: setup
+                image: busybox
+              containers:
+              - name: web
+                image: nginx
+                ports: [{name: http, containerPort: 8080}]
+                livenessProbe:
+                  httpGet:
+                    scheme: HTTPS
+                    host: localhost
+                    port: http
+                    path: /healthz
+                    httpHeaders: [{name: X-Probe, value: kubelet}, {name: Accept, value: ""}, {name: X-Probe, value: again}]
+                  initialDelaySeconds: 3
+                  timeoutSeconds: 2
+                startupProbe: {exec: {command: [cat, /ready]}, terminationGracePeriodSeconds: 9999999999}
+                lifecycle:
+                  postStart: {exec: {command: [sh, -c, "echo hi"]}}
+                  preStop: {sleep: {seconds: 45}, httpGet: null}
+              - name: plain
+                image: nginx
+                lifecycle: {preStop: {httpGet: {port: 80}}}
+            """;
+        var result = PodDefinitionLoader.LoadText(yaml, "p.yaml");
+        Assert.Empty(result.Diagnostics);
+        PodDefinition pod = result.Pod!;
+        ContainerDefinition proxy = pod.InitContainers[0];
+        Assert.Equal((true, false, false), (proxy.Sidecar, pod.InitContainers[1].Sidecar, pod.Containers[0].Sidecar));
+        HttpGetAction ready = proxy.ReadinessProbe!.HttpGet!;
+        Assert.Equal(("HTTP", null, 9901, "ready"), (ready.Scheme, ready.Host, ready.Port, ready.Path)); // kept as written
+        Assert.Empty(ready.Headers);
+        Probe startup = proxy.StartupProbe!;
+        Assert.Equal((9901, "127.0.0.1", 30, 1), (startup.TcpPort, startup.TcpHost, startup.FailureThreshold, startup.PeriodSeconds));
+        Assert.Equal(new GrpcAction { Port = 9902, Service = "envoy" }, proxy.LivenessProbe!.Grpc);
+        Assert.Equal(5, proxy.LivenessProbe.TerminationGracePeriodSeconds);
+        Assert.Null(proxy.ReadinessProbe.TerminationGracePeriodSeconds);
+        Assert.Equal(0, proxy.Lifecycle!.PreStop!.SleepSeconds);
+        Assert.Null(proxy.Lifecycle.PostStart);
+
+        ContainerDefinition web = pod.Containers[0];
+        Probe liveness = web.LivenessProbe!;
+        Assert.Equal(("HTTPS", "localhost", 8080, "/healthz"), (liveness.HttpGet!.Scheme, liveness.HttpGet.Host, liveness.HttpGet.Port, liveness.HttpGet.Path));
+        Assert.Equal([new("X-Probe", "kubelet"), new("Accept", ""), new KeyValuePair<string, string>("X-Probe", "again")], liveness.HttpGet.Headers);
+        Assert.Equal((3, 10, 2, 1, 3), (liveness.InitialDelaySeconds, liveness.PeriodSeconds, liveness.TimeoutSeconds, liveness.SuccessThreshold, liveness.FailureThreshold));
+        Assert.Equal((null, null, null), (liveness.ExecCommand, liveness.TcpPort, liveness.Grpc));
+        Assert.Equal(["cat", "/ready"], web.StartupProbe!.ExecCommand);
+        Assert.Equal(9_999_999_999, web.StartupProbe.TerminationGracePeriodSeconds);
+        Assert.Equal(["sh", "-c", "echo hi"], web.Lifecycle!.PostStart!.ExecCommand);
+        Assert.Equal((45L, null), (web.Lifecycle.PreStop!.SleepSeconds, web.Lifecycle.PreStop.HttpGet)); // up to the grace period
+        HttpGetAction plain = pod.Containers[1].Lifecycle!.PreStop!.HttpGet!;
+        Assert.Equal(("HTTP", null, 80, "/"), (plain.Scheme, plain.Host, plain.Port, plain.Path));
+    }
+
+    [Fact]
     public void AliasesWithinTheLimitWork()
     {
         // Block style: YamlDotNet 18.1 rejects an anchored plain scalar inside a flow mapping.

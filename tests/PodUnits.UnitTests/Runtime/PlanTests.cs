@@ -141,6 +141,51 @@ public sealed class PlanTests
     }
 
     [Fact]
+    public void EveryProbeAndHookReachesThePlan()
+    {
+        var container = Container("app") with
+        {
+            ReadinessProbe = new Probe
+            {
+                HttpGet = new HttpGetAction { Scheme = "HTTPS", Host = "localhost", Port = 8443, Path = "/ready", Headers = [new("X-A", "1")] },
+                TimeoutSeconds = 4, SuccessThreshold = 2, FailureThreshold = 5, PeriodSeconds = 7,
+            },
+            LivenessProbe = new Probe { Grpc = new GrpcAction { Port = 9000, Service = "health" }, TerminationGracePeriodSeconds = 1L << 40 },
+            StartupProbe = new Probe { TcpPort = 22, TcpHost = "10.0.0.2", TerminationGracePeriodSeconds = 3 },
+            Lifecycle = new Lifecycle
+            {
+                PostStart = new LifecycleHandler { ExecCommand = ["touch", "/started"] },
+                PreStop = new LifecycleHandler { SleepSeconds = 1L << 40 },
+            },
+        };
+        ContainerPlan c = Build(Pod([container])).Containers[0];
+        ProbePlan readiness = c.Readiness!;
+        Assert.Equal(("HTTPS", "localhost", 8443, "/ready"), (readiness.HttpGet!.Scheme, readiness.HttpGet.Host, readiness.HttpGet.Port, readiness.HttpGet.Path));
+        Assert.Equal(("X-A", "1"), (readiness.HttpGet.Headers[0].Name, readiness.HttpGet.Headers[0].Value));
+        Assert.Equal((0, 7, 4, 2, 5, null), (readiness.InitialDelaySeconds, readiness.PeriodSeconds, readiness.TimeoutSeconds,
+            readiness.SuccessThreshold, readiness.FailureThreshold, readiness.TerminationGracePeriodSeconds));
+        Assert.Equal((9000, "health", int.MaxValue), (c.Liveness!.Grpc!.Port, c.Liveness.Grpc.Service, c.Liveness.TerminationGracePeriodSeconds));
+        Assert.Equal((22, "10.0.0.2", 3), (c.Startup!.TcpPort, c.Startup.TcpHost, c.Startup.TerminationGracePeriodSeconds));
+        Assert.Equal(["touch", "/started"], c.PostStart!.Exec);
+        Assert.Equal((null, null, int.MaxValue), (c.PreStop!.Exec, c.PreStop.HttpGet, c.PreStop.SleepSeconds));
+
+        ContainerPlan none = Build(Pod([Container("app")])).Containers[0];
+        Assert.Equal((null, null, null, null, null), (none.Readiness, none.Liveness, none.Startup, none.PostStart, none.PreStop));
+    }
+
+    [Theory]
+    [InlineData(RestartPolicy.Always, ContainerRestart.Always, ContainerRestart.OnFailure)]
+    [InlineData(RestartPolicy.OnFailure, ContainerRestart.OnFailure, ContainerRestart.OnFailure)]
+    [InlineData(RestartPolicy.Never, ContainerRestart.Never, ContainerRestart.Never)]
+    public void RestartFollowsThePodExceptForInitContainersAndSidecars(RestartPolicy policy, ContainerRestart container, ContainerRestart init)
+    {
+        PodDefinition pod = Pod([Container("app")], init: [Container("setup"), Container("proxy") with { Sidecar = true }]) with { RestartPolicy = policy };
+        PodPlan plan = Build(pod);
+        Assert.Equal([init, ContainerRestart.Always, container], plan.Containers.Select(c => c.Restart));
+        Assert.Equal([false, true, false], plan.Containers.Select(c => c.Sidecar));
+    }
+
+    [Fact]
     public void UnitNamesEscapeDashesSoPodAndContainerStaySeparable()
     {
         Assert.Equal("podunits-my\\x2dpod-web.scope", ContainerUnits.ScopeName("my-pod", "web"));

@@ -1,0 +1,64 @@
+using PodUnits.Definitions;
+
+namespace PodUnits.Runtime.Plan;
+
+/// <summary>A container's probes, lifecycle hooks and restart rule, from the definition into
+/// the plan. The definition is validated: each probe and hook has exactly one handler.</summary>
+public static class HealthPlanner
+{
+    /// <summary>Kubernetes' rule: a container restarts as the pod's restartPolicy says, a
+    /// sidecar always; an init container is retried on failure unless the pod's policy is
+    /// Never, and never runs again once it has succeeded.</summary>
+    public static ContainerRestart Restart(RestartPolicy pod, ContainerDefinition container, bool init)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        if (container.Sidecar)
+        {
+            return ContainerRestart.Always;
+        }
+        if (init)
+        {
+            return pod == RestartPolicy.Never ? ContainerRestart.Never : ContainerRestart.OnFailure;
+        }
+        return pod switch
+        {
+            RestartPolicy.Always => ContainerRestart.Always,
+            RestartPolicy.OnFailure => ContainerRestart.OnFailure,
+            _ => ContainerRestart.Never,
+        };
+    }
+
+    public static ProbePlan? Probe(Probe? probe) => probe is null ? null : new ProbePlan
+    {
+        Exec = probe.ExecCommand is null ? null : [.. probe.ExecCommand],
+        TcpPort = probe.TcpPort,
+        TcpHost = probe.TcpHost,
+        HttpGet = HttpGet(probe.HttpGet),
+        Grpc = probe.Grpc is { } grpc ? new GrpcPlan { Port = grpc.Port, Service = grpc.Service } : null,
+        InitialDelaySeconds = probe.InitialDelaySeconds,
+        PeriodSeconds = probe.PeriodSeconds,
+        TimeoutSeconds = probe.TimeoutSeconds,
+        SuccessThreshold = probe.SuccessThreshold,
+        FailureThreshold = probe.FailureThreshold,
+        TerminationGracePeriodSeconds = Clamp(probe.TerminationGracePeriodSeconds),
+    };
+
+    public static HookPlan? Hook(LifecycleHandler? hook) => hook is null ? null : new HookPlan
+    {
+        Exec = hook.ExecCommand is null ? null : [.. hook.ExecCommand],
+        HttpGet = HttpGet(hook.HttpGet),
+        SleepSeconds = Clamp(hook.SleepSeconds),
+    };
+
+    private static HttpGetPlan? HttpGet(HttpGetAction? action) => action is null ? null : new HttpGetPlan
+    {
+        Scheme = action.Scheme,
+        Host = action.Host,
+        Port = action.Port,
+        Path = action.Path,
+        Headers = [.. action.Headers.Select(h => new HttpHeaderPlan { Name = h.Key, Value = h.Value })],
+    };
+
+    /// <summary>Seconds past int.MaxValue (68 years) mean "never" as well as int.MaxValue does.</summary>
+    private static int? Clamp(long? seconds) => seconds is long s ? (int)Math.Clamp(s, 0, int.MaxValue) : null;
+}

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Sockets;
+using PodUnits.Runtime.Health;
+
+namespace PodUnits.UnitTests.Runtime.Health;
+
+public sealed class TcpProbeTests
+{
+    private readonly SocketFactory _sockets = new();
+
+    [Fact]
+    public async Task AListeningPortPasses()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            ProbeOutcome outcome = await TcpProbe.CheckAsync(_sockets.New, IPAddress.Loopback, port, TimeSpan.FromSeconds(1), CancellationToken.None);
+            Assert.Equal(new ProbeOutcome(true, $"connected to 127.0.0.1:{port}"), outcome);
+            Assert.Equal(1, _sockets.Made);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task IPv6UsesAnIPv6Socket()
+    {
+        var listener = new TcpListener(IPAddress.IPv6Loopback, 0);
+        try
+        {
+            listener.Start();
+        }
+        catch (SocketException)
+        {
+            return; // no IPv6 loopback on this machine
+        }
+        try
+        {
+            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            ProbeOutcome outcome = await TcpProbe.CheckAsync(_sockets.New, IPAddress.IPv6Loopback, port, TimeSpan.FromSeconds(1), CancellationToken.None);
+            Assert.Equal(new ProbeOutcome(true, $"connected to [::1]:{port}"), outcome);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task AClosedPortIsRefused()
+    {
+        int port = HttpProbeTests.ClosedPort();
+        ProbeOutcome outcome = await TcpProbe.CheckAsync(_sockets.New, IPAddress.Loopback, port, TimeSpan.FromSeconds(1), CancellationToken.None);
+        Assert.Equal(new ProbeOutcome(false, $"dial tcp 127.0.0.1:{port}: connect: connection refused"), outcome);
+    }
+
+    /// <summary>A connect that never completes: a listener that never accepts, once its accept
+    /// queue is full (the earlier probes' connections stay in it), drops further SYNs, so the
+    /// client's connect hangs until the probe's timeout.</summary>
+    [Fact]
+    public async Task AConnectThatHangsTimesOut()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        ProbeOutcome outcome = default;
+        for (int i = 0; i < 4 && (i == 0 || outcome.Success); i++)
+        {
+            outcome = await TcpProbe.CheckAsync(_sockets.New, IPAddress.Loopback, port, TimeSpan.FromMilliseconds(200), CancellationToken.None);
+        }
+        Assert.Equal(new ProbeOutcome(false, $"dial tcp 127.0.0.1:{port}: i/o timeout (after 200ms)"), outcome);
+    }
+
+    [Fact]
+    public async Task CancellationIsTheCallersNotAFailure()
+    {
+        using var stop = new CancellationTokenSource();
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            TcpProbe.CheckAsync(_sockets.New, IPAddress.Loopback, HttpProbeTests.ClosedPort(), TimeSpan.FromSeconds(1), stop.Token));
+    }
+}
