@@ -28,7 +28,7 @@ public sealed class ContainerRestartTests
               containers:
                 - name: steady
                   image: busybox
-                  command: ["sleep", "3600"]
+                  command: ["sleep", "{{NeighbourSeconds(name)}}"]
                 - name: crash
                   image: busybox
                   command: ["sh", "-c", "date +%s >> /shared/starts; test -e /marker && echo layer-kept; touch /marker; exit 3"]
@@ -106,12 +106,13 @@ public sealed class ContainerRestartTests
         Assert.Empty(JournalFields(pod, RestartingId, "RESTART_DELAY_SEC"));
     }
 
-    /// <summary>The PIDs in a container's scope, as the host sees them.</summary>
-    private static string Procs(PodHarness pod, string container)
-    {
-        string cgroup = pod.Show("ControlGroup", $"podunits-{pod.Name.Replace("-", "\\x2d", StringComparison.Ordinal)}-{container}.scope");
-        return cgroup.Length == 0 ? "" : File.ReadAllText($"/sys/fs/cgroup{cgroup}/cgroup.procs").Trim();
-    }
+    /// <summary>The PID of the neighbour container's process (its command line is unique
+    /// to its test), as the host sees it.</summary>
+    private static string Procs(PodHarness pod, string container) =>
+        PodHarness.Run("pgrep", "-x", "-f", $"sleep {NeighbourSeconds(pod.Name)}").Output.Trim();
+
+    /// <summary>A sleep length no other test uses, so pgrep finds this pod's process only.</summary>
+    private static int NeighbourSeconds(string pod) => 3600 + (pod.Length * 7 + pod[^1]) % 997;
 
     /// <summary>A field of the unit's entries with MESSAGE_ID <paramref name="messageId"/>, in order.</summary>
     internal static IEnumerable<string> JournalFields(PodHarness pod, string messageId, string field) =>

@@ -47,8 +47,8 @@ public sealed class CorpusTests : IDisposable
         { "envars.yaml", [], [] },
         { "exec-liveness.yaml", [], [] },
         { "init-containers.yaml", [], [] },
-        { "lifecycle-events.yaml", [], [] },
-        { "localhost.yaml", [], [] },
+        { "lifecycle-events.yaml", [], ["12:7: error: field \"lifecycle\" in spec.containers[0] is not supported yet (postStart and preStop hooks are parsed, but the executor does not run them yet)"] },
+        { "localhost.yaml", [], ["9:5: error: field \"restartPolicy\" in spec.initContainers[0] is not supported yet on an init container (a native sidecar: the pod init does not run sidecars yet)"] },
         { "memory-request-limit.yaml", [], [
             "7:5: warning: field \"namespace\" in metadata is ignored: it only matters to a Kubernetes cluster",
             "14:9: warning: field \"requests\" in spec.containers[0].resources is ignored: it only matters to a Kubernetes scheduler"] },
@@ -160,12 +160,6 @@ public sealed class CorpusTests : IDisposable
         ContainerDefinition goproxy = PodDefinitionLoader.LoadFile(RepoFiles.Corpus("tcp-liveness-readiness.yaml"), AnyName).Pod!.Containers[0];
         Assert.Equal((8080, 15), (goproxy.ReadinessProbe!.TcpPort, goproxy.ReadinessProbe.InitialDelaySeconds));
         Assert.Equal((8080, 15), (goproxy.LivenessProbe!.TcpPort, goproxy.LivenessProbe.InitialDelaySeconds));
-        Lifecycle hooks = PodDefinitionLoader.LoadFile(RepoFiles.Corpus("lifecycle-events.yaml"), AnyName).Pod!.Containers[0].Lifecycle!;
-        Assert.Equal("/bin/sh", hooks.PostStart!.ExecCommand![0]);
-        Assert.StartsWith("nginx -s quit", hooks.PreStop!.ExecCommand![2], StringComparison.Ordinal);
-        PodDefinition sidecar = PodDefinitionLoader.LoadFile(RepoFiles.Corpus("localhost.yaml"), AnyName).Pod!;
-        Assert.True(sidecar.InitContainers[0].Sidecar);
-        Assert.False(sidecar.Containers[0].Sidecar);
     }
 
     [Fact]

@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+
+namespace PodUnits.IntegrationTests.Runtime;
+
+/// <summary>Liveness and readiness probes as the kubelet runs them, through `systemctl start
+/// pod@NAME`: a failed liveness probe restarts its container only, the unit stays active and
+/// the other container keeps its process; readiness that turns shows in `podunits status`.</summary>
+public sealed class ProbeTests
+{
+    private const string UnhealthyId = "3285eb31453449a7893c6361d11d3013";
+    private const string RestartingId = "d4ee6ad7c7a241239ed04caca020c514";
+
+    /// <summary>The documentation's exec liveness example (liveness-exec), shortened.</summary>
+    [Fact]
+    public void AFailingExecLivenessProbeRestartsOnlyItsContainer()
+    {
+        const string name = "rt-live-exec";
+        using var pod = new PodHarness(name, TwoContainers(name,
+            "touch /tmp/healthy; sleep 3; rm -f /tmp/healthy; sleep 600",
+            """
+                  livenessProbe:
+                    exec:
+                      command: ["cat", "/tmp/healthy"]
+                    periodSeconds: 1
+                    failureThreshold: 2
+                    terminationGracePeriodSeconds: 1
+            """));
+        AssertRestartedByItsProbe(pod);
+    }
+
+    [Fact]
+    public void AFailingHttpLivenessProbeRestartsOnlyItsContainer()
+    {
+        const string name = "rt-live-http";
+        using var pod = new PodHarness(name, TwoContainers(name,
+            "mkdir -p /www; echo ok > /www/healthz; httpd -p 8080 -h /www; sleep 3; rm /www/healthz; sleep 600",
+            """
+                  livenessProbe:
+                    httpGet:
+                      path: /healthz
+                      port: 8080
+                      httpHeaders:
+                        - name: Custom-Header
+                          value: Awesome
+                    periodSeconds: 1
+                    failureThreshold: 2
+                    terminationGracePeriodSeconds: 1
+            """));
+        AssertRestartedByItsProbe(pod);
+        Assert.Contains(ContainerRestartTests.JournalFields(pod, "f1bf8ccf53444068ba27b68589ed3333", "PROBE_OUTPUT"),
+            o => o.Contains("statuscode: 404", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ReadinessThatTurnsShowsInStatusWhileThePodRuns()
+    {
+        const string name = "rt-ready-flip";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name,
+            "touch /tmp/ready; while true; do sleep 1; test -e /tmp/stop && rm -f /tmp/ready; done",
+            extraContainerYaml: """
+                  readinessProbe:
+                    exec:
+                      command: ["cat", "/tmp/ready"]
+                    periodSeconds: 1
+                    failureThreshold: 1
+            """));
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output);
+        Assert.True(PodHarness.WaitFor(() => Health(name, "main")?["ready"]?.GetValue<bool>() == true), Status(name));
+        string pid = PodHarness.Run("pgrep", "-n", "-f", "while true; do sleep 1; test -e /tmp/stop").Output.Trim();
+        Assert.Equal(0, PodHarness.Run("nsenter", "-t", pid, "-m", "-r", "touch", "/tmp/stop").Code);
+        Assert.True(PodHarness.WaitFor(() => Health(name, "main")?["ready"]?.GetValue<bool>() == false), Status(name));
+        Assert.Contains("readiness probe failed", (string?)Health(name, "main")!["lastProbe"], StringComparison.Ordinal);
+        Assert.Contains("not ready: main", pod.Show("StatusText"), StringComparison.Ordinal);
+        Assert.Equal("active", pod.Show("ActiveState"));
+        Assert.Contains("not ready", PodHarness.Run("podunits", "status", name).Output, StringComparison.Ordinal);
+    }
+
+    private static void AssertRestartedByItsProbe(PodHarness pod)
+    {
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output);
+        string other = Procs(pod, "other");
+        Assert.NotEmpty(other);
+        Assert.True(PodHarness.WaitFor(() => ContainerRestartTests.JournalFields(pod, RestartingId, "RESTART_COUNT").Any(), seconds: 40),
+            string.Join("\n", pod.Journal("-u", pod.Unit)));
+        Assert.Contains(ContainerRestartTests.JournalFields(pod, UnhealthyId, "CONTAINER_NAME"), c => c == "app");
+        Assert.True(PodHarness.WaitFor(() => Health(pod.Name, "app") is { } h && (int)h["restarts"]! >= 1 && (string?)h["state"] == "running"), Status(pod.Name));
+        JsonNode app = Health(pod.Name, "app")!;
+        Assert.Equal("liveness probe failed", (string?)app["lastExitReason"]);
+        Assert.Equal("active", pod.Show("ActiveState"));
+        Assert.Equal(other, Procs(pod, "other"));
+        Assert.Equal(0, (int)Health(pod.Name, "other")!["restarts"]!);
+    }
+
+    private static string TwoContainers(string name, string appCommand, string probeYaml) => $$"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: {{name}}
+        spec:
+          terminationGracePeriodSeconds: 2
+          containers:
+            - name: other
+              image: busybox
+              command: ["sleep", "{{NeighbourSeconds(name)}}"]
+            - name: app
+              image: busybox
+              command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(appCommand)}}]
+        {{probeYaml}}
+        """;
+
+    private static string Status(string pod) => PodHarness.Run("podunits", "status", pod).Output;
+
+    private static JsonNode? Health(string pod, string container)
+    {
+        var status = PodHarness.Run("podunits", "status", pod, "--output", "json");
+        return status.Code != 0 ? null
+            : JsonNode.Parse(status.Output)?["containers"]?.AsArray().FirstOrDefault(c => (string?)c!["name"] == container)?["health"];
+    }
+
+    /// <summary>The PID of the neighbour container's process (its command line is unique
+    /// to its test), as the host sees it.</summary>
+    private static string Procs(PodHarness pod, string container) =>
+        PodHarness.Run("pgrep", "-x", "-f", $"sleep {NeighbourSeconds(pod.Name)}").Output.Trim();
+
+    /// <summary>A sleep length no other test uses, so pgrep finds this pod's process only.</summary>
+    private static int NeighbourSeconds(string pod) => 3600 + (pod.Length * 7 + pod[^1]) % 997;
+}
