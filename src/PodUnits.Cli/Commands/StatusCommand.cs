@@ -9,7 +9,7 @@ using PodUnits.Systemd.Units;
 namespace PodUnits.Cli.Commands;
 
 /// <summary><c>podunits status NAME</c>: the pod, its unit, its machine, each container with
-/// its scope, memory and limits, and the last lines the containers printed.</summary>
+/// its scope, memory, limits and health, and the last lines the containers printed.</summary>
 internal static class StatusCommand
 {
     public static Command Create()
@@ -23,10 +23,12 @@ internal static class StatusCommand
         };
         var command = new Command("status", """
             Show a pod: its definition, pod@NAME.service, its machine, every container's
-            scope (podunits-NAME-CONTAINER.scope) with memory use and limits, and its last
-            output lines. For the unit alone: systemctl status pod@NAME.
+            scope (podunits-NAME-CONTAINER.scope) with memory use and limits, while it runs
+            its health (ready, restarts, last exit and reason, last probe result), and its
+            last output lines. For the unit alone: systemctl status pod@NAME.
               podunits status web
               podunits status web -o json | jq '.containers[] | {name, memoryCurrentBytes}'
+              podunits status web -o json | jq '.containers[].health | {ready, restarts}'
             """) { name, output, lines };
         command.SetAction(async (parsed, cancellationToken) =>
         {

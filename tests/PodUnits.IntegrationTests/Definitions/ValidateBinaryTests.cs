@@ -27,16 +27,16 @@ public sealed partial class ValidateBinaryTests
         { "projected-service-account-token.yaml", "22:11: error: spec.volumes[0].projected.sources[0].serviceAccountToken: " +
             "a serviceAccountToken projection needs a Kubernetes API server to issue it, and PodUnits runs pods without one" },
         { "envars.yaml", null },
-        { "exec-liveness.yaml", "20:7: error: field \"livenessProbe\" in spec.containers[0] is not supported yet" },
+        { "exec-liveness.yaml", null },
         { "init-containers.yaml", null },
-        { "lifecycle-events.yaml", "12:7: error: field \"lifecycle\" in spec.containers[0] is not supported yet" },
-        { "localhost.yaml", "9:5: error: field \"restartPolicy\" in spec.initContainers[0] is not supported yet" },
+        { "lifecycle-events.yaml", "12:7: error: field \"lifecycle\" in spec.containers[0] is not supported yet (postStart and preStop hooks are parsed, but the executor does not run them yet)" },
+        { "localhost.yaml", "9:5: error: field \"restartPolicy\" in spec.initContainers[0] is not supported yet on an init container (a native sidecar: the pod init does not run sidecars yet)" },
         { "memory-request-limit.yaml", null },
         { "pod-with-toleration.yaml", null },
         { "security-context-4.yaml", null },
         { "security-context.yaml", "8:5: error: field \"fsGroup\" in spec.securityContext is not supported yet" },
         { "shared-volume.yaml", null },
-        { "tcp-liveness-readiness.yaml", "18:5: error: field \"livenessProbe\" in spec.containers[0] is not supported yet" },
+        { "tcp-liveness-readiness.yaml", null },
     };
 
     [Theory]
