@@ -214,7 +214,7 @@ public sealed class ProbePlan
 {
     public List<string>? Exec { get; init; }
     public int? TcpPort { get; init; }
-    /// <summary>tcpSocket.host; null = the pod's address (see Health/ProbeTargets).</summary>
+    /// <summary>tcpSocket.host; null = the pod's address (Health/ProbeRunner).</summary>
     public string? TcpHost { get; init; }
     public HttpGetPlan? HttpGet { get; init; }
     public GrpcPlan? Grpc { get; init; }
