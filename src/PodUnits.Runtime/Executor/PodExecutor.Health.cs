@@ -50,7 +50,6 @@ public sealed partial class PodExecutor
         s.State = "waiting";
         s.RestartAt = null;
         s.KilledBy = null;
-        _exits.Remove(name);
     }
 
     /// <summary>"running C": its command runs. Its probes start: the startup probe alone
@@ -117,7 +116,9 @@ public sealed partial class PodExecutor
         {
             return; // about a run that has ended
         }
-        s.LastProbe = $"{Kind(w)} {(outcome.Success ? "succeeded" : "failed")}" + (outcome.Message.Length > 0 ? $": {outcome.Message}" : "");
+        string lastProbe = $"{Kind(w)} {(outcome.Success ? "succeeded" : "failed")}" + (outcome.Message.Length > 0 ? $": {outcome.Message}" : "");
+        bool seen = lastProbe != s.LastProbe;
+        s.LastProbe = lastProbe;
         if (!outcome.Success && w.ConsecutiveFailures <= w.Plan.FailureThreshold)
         {
             _eventLog?.ProbeFailed(w.Container, Kind(w), w.ConsecutiveFailures, w.Plan.FailureThreshold, outcome.Message);
@@ -143,9 +144,14 @@ public sealed partial class PodExecutor
                     break;
             }
         }
-        SaveStatuses();
-        EvaluateReady();
-        ReportStatus();
+        if (changed || seen)
+        {
+            // A probe that says the same as last time changes nothing anyone can see: no
+            // file write nor STATUS= on every period of every probe.
+            SaveStatuses();
+            EvaluateReady();
+            ReportStatus();
+        }
     }
 
     /// <summary>A liveness or startup probe failed failureThreshold times in a row: the

@@ -28,7 +28,7 @@ public sealed class ContainerRestartTests
               containers:
                 - name: steady
                   image: busybox
-                  command: ["sleep", "{{NeighbourSeconds(name)}}"]
+                  command: ["sleep", "{{PodHarness.NeighbourSeconds(name)}}"]
                 - name: crash
                   image: busybox
                   command: ["sh", "-c", "date +%s >> /shared/starts; test -e /marker && echo layer-kept; touch /marker; exit 3"]
@@ -38,7 +38,7 @@ public sealed class ContainerRestartTests
             """);
         var start = pod.Systemctl("start", pod.Unit);
         Assert.True(start.Code == 0, start.Output);
-        string steadyProcs = Procs(pod, "steady");
+        string steadyProcs = pod.NeighbourPid();
         Assert.NotEmpty(steadyProcs);
 
         string starts = $"/var/lib/podunits/pods/{name}/volumes/shared/starts";
@@ -61,7 +61,7 @@ public sealed class ContainerRestartTests
         Assert.True(gaps[3] is >= 39 and < 80, $"40 s back-off: gaps {all}");
 
         Assert.Equal("active", pod.Show("ActiveState"));
-        Assert.Equal(steadyProcs, Procs(pod, "steady")); // its process never moved
+        Assert.Equal(steadyProcs, pod.NeighbourPid()); // its process never moved
         Assert.True(sawBackOffStatus, "STATUS= never said the container was backing off");
 
         string[] delays = [.. JournalFields(pod, RestartingId, "RESTART_DELAY_SEC").Take(4)];
@@ -109,13 +109,6 @@ public sealed class ContainerRestartTests
         Assert.Empty(JournalFields(pod, RestartingId, "RESTART_DELAY_SEC"));
     }
 
-    /// <summary>The PID of the neighbour container's process (its command line is unique
-    /// to its test), as the host sees it.</summary>
-    private static string Procs(PodHarness pod, string container) =>
-        PodHarness.Run("pgrep", "-x", "-f", $"sleep {NeighbourSeconds(pod.Name)}").Output.Trim();
-
-    /// <summary>A sleep length no other test uses, so pgrep finds this pod's process only.</summary>
-    private static int NeighbourSeconds(string pod) => 3600 + (pod.Length * 7 + pod[^1]) % 997;
 
     /// <summary>A field of the unit's entries with MESSAGE_ID <paramref name="messageId"/>, in order.</summary>
     internal static IEnumerable<string> JournalFields(PodHarness pod, string messageId, string field) =>

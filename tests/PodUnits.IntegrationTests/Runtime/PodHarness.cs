@@ -53,6 +53,13 @@ internal sealed class PodHarness : IDisposable
 
     public (int Code, string Output) Systemctl(params string[] args) => Run("systemctl", args);
 
+    /// <summary>A sleep length no other test uses, for a pod's neighbour container
+    /// (`sleep N`), so <see cref="NeighbourPid"/> finds this pod's process only.</summary>
+    public static int NeighbourSeconds(string pod) => 3600 + (pod.Length * 7 + pod[^1]) % 997;
+
+    /// <summary>The host PID of the neighbour container's `sleep N`, to show it never restarted.</summary>
+    public string NeighbourPid() => Run("pgrep", "-x", "-f", $"sleep {NeighbourSeconds(Name)}").Output.Trim();
+
     public string Show(string property, string? unit = null) =>
         Run("systemctl", "show", "-p", property, "--value", unit ?? Unit).Output.Trim();
 

@@ -80,7 +80,7 @@ public sealed class ProbeTests
     {
         var start = pod.Systemctl("start", pod.Unit);
         Assert.True(start.Code == 0, start.Output);
-        string other = Procs(pod, "other");
+        string other = pod.NeighbourPid();
         Assert.NotEmpty(other);
         Assert.True(PodHarness.WaitFor(() => ContainerRestartTests.JournalFields(pod, RestartingId, "RESTART_COUNT").Any(), seconds: 40),
             string.Join("\n", pod.Journal("-u", pod.Unit)));
@@ -89,7 +89,7 @@ public sealed class ProbeTests
         JsonNode app = Health(pod.Name, "app")!;
         Assert.Equal("liveness probe failed", (string?)app["lastExitReason"]);
         Assert.Equal("active", pod.Show("ActiveState"));
-        Assert.Equal(other, Procs(pod, "other"));
+        Assert.Equal(other, pod.NeighbourPid());
         Assert.Equal(0, (int)Health(pod.Name, "other")!["restarts"]!);
     }
 
@@ -103,7 +103,7 @@ public sealed class ProbeTests
           containers:
             - name: other
               image: busybox
-              command: ["sleep", "{{NeighbourSeconds(name)}}"]
+              command: ["sleep", "{{PodHarness.NeighbourSeconds(name)}}"]
             - name: app
               image: busybox
               command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(appCommand)}}]
@@ -119,11 +119,4 @@ public sealed class ProbeTests
             : JsonNode.Parse(status.Output)?["containers"]?.AsArray().FirstOrDefault(c => (string?)c!["name"] == container)?["health"];
     }
 
-    /// <summary>The PID of the neighbour container's process (its command line is unique
-    /// to its test), as the host sees it.</summary>
-    private static string Procs(PodHarness pod, string container) =>
-        PodHarness.Run("pgrep", "-x", "-f", $"sleep {NeighbourSeconds(pod.Name)}").Output.Trim();
-
-    /// <summary>A sleep length no other test uses, so pgrep finds this pod's process only.</summary>
-    private static int NeighbourSeconds(string pod) => 3600 + (pod.Length * 7 + pod[^1]) % 997;
 }
