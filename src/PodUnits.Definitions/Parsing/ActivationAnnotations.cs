@@ -54,7 +54,9 @@ internal static class ActivationAnnotations
                 }
             }
         }
-        return new PodActivation { NotifyContainer = notify, ListenContainer = listenContainer, Listen = listen };
+        return notify is null && listenContainer is null && listen.Count == 0
+            ? PodActivation.None
+            : new PodActivation { NotifyContainer = notify, ListenContainer = listenContainer, Listen = listen };
     }
 
     private static string? CheckContainer(string key, string value, YNode at, ParseContext ctx,
