@@ -59,7 +59,10 @@ public sealed partial class PodExecutor
         if (notified.Message.Ready && s.NotifiedRun != s.Run)
         {
             s.NotifiedRun = s.Run;
-            _eventLog?.ReadinessChanged(notified.Container, s.Ready, "READY=1 through the notify socket");
+            if (s.Ready)
+            {
+                _eventLog?.ReadinessChanged(notified.Container, ready: true, "READY=1 through the notify socket");
+            }
         }
         SaveStatuses();
         EvaluateReady();

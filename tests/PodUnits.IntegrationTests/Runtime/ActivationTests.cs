@@ -86,6 +86,47 @@ public sealed class ActivationTests
         Assert.Contains("ready", status.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>The pod's other containers share its PID namespace and so can reach the notify
+    /// socket through /proc/PID/root of the notify container's process: the sender's cgroup,
+    /// not the socket's location, decides.</summary>
+    [Fact]
+    public void ANeighbourContainerCannotSpeakForTheNotifyContainer()
+    {
+        const string name = "rt-notify-forge";
+        string forge = "while true; do for p in /proc/[0-9]*; do " +
+            "if [ \"$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)\" = 'sleep 3918 ' ]; then " +
+            "NOTIFY_SOCKET=$p/root/run/host/notify /helper/activation-helper notify READY=1 STATUS=forged && echo sent; fi; done; sleep 1; done";
+        using var pod = new PodHarness(name, $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+              annotations:
+                podunits.io/notify: main
+            spec:
+              terminationGracePeriodSeconds: 2
+              restartPolicy: Never
+              volumes:
+                - name: helper
+                  hostPath: {path: {{Helper.Value}}, type: Directory}
+              containers:
+                - name: main
+                  image: busybox
+                  command: ["sleep", "3918"]
+                - name: forger
+                  image: busybox
+                  command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(forge)}}]
+                  volumeMounts:
+                    - {name: helper, mountPath: /helper, readOnly: true}
+            """);
+        Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit).Any(l => l.Contains("container main: ignoring a notification from PID", StringComparison.Ordinal))),
+            string.Join('\n', pod.Journal("-u", pod.Unit)));
+        Assert.Contains(pod.Journal("-u", pod.Unit), l => l == "sent"); // it did reach the socket
+        Assert.Equal("activating", pod.Show("ActiveState"));
+        Assert.DoesNotContain("forged", pod.Show("StatusText"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void SocketActivatedPodStartsOnFirstConnectionAndItsContainerGetsTheSocketOnEveryRun()
     {
