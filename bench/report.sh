@@ -10,13 +10,18 @@ results=$1 runs=$2 merge=${3:-}
 doc=docs/benchmarks.md
 mkdir -p docs
 per_row=" (in the latest run; the n column gives the number behind each row)"
+if [ ! -s "$results" ]; then
+    echo "bench: no results in $results; $doc left as it was" >&2
+    exit 1
+fi
 ended=$(date -u -r "$results" '+%Y-%m-%d %H:%M UTC')
 measured=$(awk -F'\t' '!seen[$1]++ { printf "%s%s", sep, $1; sep = ", " }' "$results")
+new_sections=$(cut -f1 "$results" | sort -u | tr '\n' ' ')
 if [ "$merge" = --merge ] && [ -f "$doc" ]; then
     # The Results table's rows back into the TSV (the ratio column is recomputed), and
     # the Exact commands table's rows, for the sections this run did not measure.
     merged=$(mktemp); trap 'rm -f "$merged" "$merged.commands"' EXIT
-    awk -F'\t' 'NR == FNR { new[$1] = 1; next }
+    awk -v new_sections="$new_sections" 'BEGIN { n = split(new_sections, s, " "); for (i = 1; i <= n; i++) new[s[i]] = 1 }
         /^## / { in_results = ($0 == "## Results") }
         in_results && /^\| / && !/^\| (section|---) / {
             line = substr($0, 3, length($0) - 4); n = split(line, f, / \| /)
@@ -26,10 +31,10 @@ if [ "$merge" = --merge ] && [ -f "$doc" ]; then
             match(f[6], /^-?[0-9.a-z]+-/); lo = substr(f[6], 1, RLENGTH - 1); hi = substr(f[6], RLENGTH + 1)
             note = f[9]; for (i = 10; i <= n; i++) note = note " | " f[i]
             printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f[1], f[2], f[3], unit, median, p25, p75, lo, hi, f[7], note
-        }' "$results" "$doc" >"$merged"
+        }' "$doc" >"$merged"
     carried=$(awk -F'\t' '!seen[$1]++ { printf "%s%s", sep, $1; sep = ", " }' "$merged")
     cat "$results" >>"$merged"
-    awk -F'\t' 'NR == FNR { new[$1] = 1; next }
+    awk -v new_sections="$new_sections" 'BEGIN { n = split(new_sections, s, " "); for (i = 1; i <= n; i++) new[s[i]] = 1 }
         /^## / { in_commands = ($0 == "## Exact commands") }
         in_commands && /^\| / && !/^\| (section|---) / {
             line = substr($0, 3, length($0) - 4); n = split(line, f, / \| /)
@@ -37,7 +42,7 @@ if [ "$merge" = --merge ] && [ -f "$doc" ]; then
             cmd = f[3]; for (i = 4; i <= n; i++) cmd = cmd " | " f[i]
             gsub(/^`|`$/, "", cmd); gsub(/\\\|/, "|", cmd)
             printf "%s\t%s\t%s\n", f[1], f[2], cmd
-        }' "$results" "$doc" >"$merged.commands"
+        }' "$doc" >"$merged.commands"
     [ ! -s "$results.commands" ] || cat "$results.commands" >>"$merged.commands"
     results=$merged
 fi

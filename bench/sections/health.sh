@@ -70,47 +70,76 @@ YAML
         } >"/etc/podunits/pods/$1$i.yaml"
     done
 }
+# The health timers go first (systemctl, one call): with them running, the machine is
+# saturated and podman rm waits on the containers' locks.
+remove_podman() {
+    local ids
+    mapfile -t ids < <(podman ps -aq --no-trunc --filter name='^hpm' 2>/dev/null || true)
+    [ ${#ids[@]} -gt 0 ] || return 0
+    systemctl stop "${ids[@]/%/.timer}" >/dev/null 2>&1 || true
+    podman rm -f -t 0 "${ids[@]}" >/dev/null 2>&1 || true
+}
 cleanup() {
     local p i
     for p in hidle hprobe; do
         for i in $(seq 1 "$count"); do systemctl stop "pod@$p$i" >/dev/null 2>&1 & done
     done
     wait
-    # shellcheck disable=SC2046
-    podman rm -f -t 0 $(podman ps -aq --filter name='^hpm') >/dev/null 2>&1 || true
+    remove_podman
     rm -f /etc/podunits/pods/hidle*.yaml /etc/podunits/pods/hprobe*.yaml
     systemctl daemon-reload
     rm -rf "$dir" "$www"
 }
 trap cleanup EXIT
 
+# The readers below use shell builtins only, no process per file: on a machine saturated by
+# the checks being measured (podman's, here), a fork per file made one snapshot take
+# minutes. Clock ticks become microseconds at the end (tick_us).
+tick_us=$((1000000 / hz))
 # cpu_of PID -> its CPU time in microseconds: utime + stime + cutime + cstime (the last two:
 # the children it has reaped). The fields after the command name, which may hold spaces.
 cpu_of() {
-    local stat
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
-    awk -v hz="$hz" '{ printf "%.0f\n", ($12 + $13 + $14 + $15) * 1e6 / hz }' <<<"${stat##*) }"
+    local stat f
+    stat=$(<"/proc/$1/stat") 2>/dev/null || { echo 0; return; }
+    read -r -a f <<<"${stat##*) }"
+    echo $(( (f[11] + f[12] + f[13] + f[14]) * tick_us ))
 }
 self_cpu_of() { # PID -> utime + stime only, microseconds
-    local stat
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
-    awk -v hz="$hz" '{ printf "%.0f\n", ($12 + $13) * 1e6 / hz }' <<<"${stat##*) }"
+    local stat f
+    stat=$(<"/proc/$1/stat") 2>/dev/null || { echo 0; return; }
+    read -r -a f <<<"${stat##*) }"
+    echo $(( (f[11] + f[12]) * tick_us ))
 }
 usage_of() { # CGROUP-DIR... -> sum of cpu.stat usage_usec
-    local d total=0 u
+    local d total=0 k v
     for d in "$@"; do
-        u=$(awk '$1 == "usage_usec" { print $2 }' "$d/cpu.stat" 2>/dev/null || echo 0)
-        total=$((total + ${u:-0}))
+        while read -r k v; do [ "$k" != usage_usec ] || total=$((total + v)); done <"$d/cpu.stat" 2>/dev/null || true
     done
     echo "$total"
 }
+passive_opens() { # SNMP-FILE -> Tcp PassiveOpens
+    local -a names=() values=()
+    local line i
+    while read -r line; do
+        case $line in Tcp:*)
+            if [ ${#names[@]} = 0 ]; then read -r -a names <<<"$line"; else read -r -a values <<<"$line"; fi;;
+        esac
+    done <"$1" 2>/dev/null || true
+    for i in "${!names[@]}"; do [ "${names[$i]}" != PassiveOpens ] || { echo "${values[$i]:-0}"; return; }; done
+    echo 0
+}
 opens_of() { # PID... -> sum of Tcp PassiveOpens in their network namespaces
-    local p total=0 n
-    for p in "$@"; do
-        n=$(awk '$1 == "Tcp:" { if (!h) { for (i = 1; i <= NF; i++) if ($i == "PassiveOpens") c = i; h = 1 } else print $c }' "/proc/$p/net/snmp" 2>/dev/null || echo 0)
+    local p total=0
+    for p in "$@"; do total=$((total + $(passive_opens "/proc/$p/net/snmp"))); done
+    echo "$total"
+}
+restarts() { # PREFIX -> restarts of all the pods' containers, and failed probes in the journal since the phase began
+    local i total=0 n
+    for i in $(seq 1 "$count"); do
+        n=$(jq '[.[].restarts] | add // 0' "/run/podunits/state/$1$i/containers.json" 2>/dev/null || echo 0)
         total=$((total + ${n:-0}))
     done
-    echo "$total"
+    echo "$total container restarts, $(journalctl -q --since "@$phase_began" MESSAGE_ID=f1bf8ccf53444068ba27b68589ed3333 -o cat 2>/dev/null | wc -l) failed probes"
 }
 journald=$(systemctl show -p MainPID --value systemd-journald)
 dbus=$(systemctl show -p MainPID --value dbus)
@@ -161,59 +190,71 @@ measure() {
 # PodUnits: start all pods at once (as scale.sh does), until READY; that includes each
 # readiness probe passing when there are probes.
 podunits_phase() { # PHASE PREFIX PROBES
-    local i job failed=0 active p
+    local i job failed=0 active p ino
     pods "$2" "$3"; systemctl daemon-reload
+    phase_began=$(date +%s)
     for i in $(seq 1 "$count"); do systemctl start "pod@$2$i" 2>>"$dir/errors" & done
     for job in $(jobs -p); do wait "$job" || failed=$((failed + 1)); done
     active=$(systemctl list-units --state=active --plain --no-legend "pod@$2*" | wc -l)
     echo "$active of $count active, $failed failed starts" >"$dir/$1.note"
     mapfile -t sup_cgroups < <(find "$cg" -maxdepth 3 -type d -name "pod@$2[0-9]*.service")
     mapfile -t ctr_cgroups < <(find "$cg" -maxdepth 4 -type d -name "machine-podunits-$2[0-9]*.slice")
+    # The servers' TCP counters are read through a process in each pod's network namespace
+    # that lives as long as the pod (the pod init's, say): a restarted container has a new
+    # PID, and PassiveOpens belongs to the namespace.
     servers=()
     for i in $(seq 1 "$count"); do
-        p=$(find "$cg" -maxdepth 6 -path "*/machine-podunits-$2$i.slice/*" -name cgroup.procs -exec cat {} + 2>/dev/null | head -n 1)
-        [ -z "$p" ] || servers+=("$p")
+        ino=$(stat -L -c %i "/run/podunits/netns/$2$i" 2>/dev/null) || continue
+        while read -r p; do
+            [ "$(readlink "/proc/$p/ns/net" 2>/dev/null)" != "net:[$ino]" ] || { servers+=("$p"); break; }
+        done <"$cg/machine.slice/pod@$2$i.service/cgroup.procs"
     done
-    echo "  $1: $(cat "$dir/$1.note"); ${#sup_cgroups[@]} pod@ cgroups, ${#ctr_cgroups[@]} container slices, ${#servers[@]} servers"
+    echo "  $1: $(cat "$dir/$1.note"); ${#sup_cgroups[@]} pod@ cgroups, ${#ctr_cgroups[@]} container slices, ${#servers[@]} network namespaces"
     scope=""
     measure "$1"
+    # A liveness probe that fails (its 1 s timeout on a saturated machine) restarts its
+    # container, whose cost then counts too: say how often it happened.
+    echo "$(cat "$dir/$1.note"); $(restarts "$2")" >"$dir/$1.note"
+    echo "  $1: $(cat "$dir/$1.note")"
     for i in $(seq 1 "$count"); do systemctl stop "pod@$2$i" >/dev/null 2>&1 & done
     wait
     rm -f "/etc/podunits/pods/$2"[0-9]*.yaml
 }
 
-# podman: 50 `podman run -d` (four at a time) inside one transient scope, so the conmons
-# and containers stay in a cgroup of their own.
+# podman: 50 `podman create` (four at a time), then one `podman start` of all 50 inside a
+# transient scope, so the conmons and containers stay in a cgroup of their own. (Creating
+# them first: with a healthcheck, the ones already running saturated the machine and the
+# next `podman run`s took minutes.)
 podman_phase() { # PHASE HEALTH(yes|no)
-    local unit=bench-health-$1 i pid
+    local unit=bench-health-$1 pid p
     {
         echo '#!/bin/sh'
         # shellcheck disable=SC2016 # $1 is the generated script's own argument
-        printf 'exec podman run -d -q --name "hpm$1" '
+        printf 'exec podman create -q --name "hpm$1" '
         [ "$2" = no ] || printf -- "--health-cmd '%s' --health-interval=1s " "$health_cmd"
         echo "-v $www:/www:ro localhost/busybox:bench httpd -f -p 8080 -h /www >/dev/null"
-    } >"$dir/podman-run.sh"
-    chmod +x "$dir/podman-run.sh"
-    systemd-run -q --scope --unit="$unit" -- sh -c "seq 1 $count | xargs -P 4 -n 1 $dir/podman-run.sh" 2>>"$dir/errors" || true
+    } >"$dir/podman-create.sh"
+    chmod +x "$dir/podman-create.sh"
+    seq 1 "$count" | xargs -P 4 -n 1 "$dir/podman-create.sh" 2>>"$dir/errors" || true
+    # shellcheck disable=SC2046
+    systemd-run -q --scope --unit="$unit" -- podman start $(seq -f 'hpm%.0f' 1 "$count") >/dev/null 2>>"$dir/errors" || true
     scope=$(find "$cg" -maxdepth 3 -type d -name "$unit.scope" | head -n 1)
     [ -n "$scope" ] || { echo "    no scope $unit: $(head -c 600 "$dir/errors")" >&2; return 1; }
     conmons=()
     while read -r pid; do
         [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != conmon ] || conmons+=("$pid")
     done <"$scope/cgroup.procs"
-    servers=()
-    for i in $(seq 1 "$count"); do
-        pid=$(podman inspect -f '{{.State.Pid}}' "hpm$i" 2>/dev/null || true)
-        [ -z "$pid" ] || [ "$pid" = 0 ] || servers+=("$pid")
+    servers=()   # each conmon's child: the container's process (no podman inspect, which waits on locks)
+    for pid in "${conmons[@]}"; do
+        p=$(pgrep -P "$pid" | head -n 1) && [ -n "$p" ] && servers+=("$p")
     done
     echo "${#servers[@]} of $count running, ${#conmons[@]} conmons in the scope" >"$dir/$1.note"
     echo "  $1: $(cat "$dir/$1.note"), scope ${scope:-missing}"
     measure "$1"
     if [ "$2" = yes ]; then
-        echo "  $1: hpm1 is $(podman inspect -f '{{.State.Health.Status}}' hpm1 2>/dev/null || echo unknown)"
+        echo "  $1: hpm1 is $(timeout 60 podman inspect -f '{{.State.Health.Status}}' hpm1 2>/dev/null || echo unknown)"
     fi
-    # shellcheck disable=SC2046
-    podman rm -f -t 0 $(podman ps -aq --filter name='^hpm') >/dev/null 2>&1 || true
+    remove_podman
     scope=""
 }
 
@@ -221,8 +262,8 @@ pods_label="podunits: $count pods"
 podman_label="podman: $count containers"
 command_of health "$pods_label, probes every 1 s" "systemctl start pod@hprobe1 ... pod@hprobe$count (all at once); each: busybox httpd -f -p 8080, livenessProbe httpGet / :8080 and readinessProbe tcpSocket :8080, periodSeconds 1; CPU read over ${seconds} s after ${warmup} s"
 command_of health "$pods_label, no probes" "the same pods without probes (pod@hidle1 ... pod@hidle$count)"
-command_of health "$podman_label, healthcheck every 1 s" "systemd-run --scope -- podman run -d --name hpmN --health-cmd '$health_cmd' --health-interval=1s -v WWW:/www:ro localhost/busybox:bench httpd -f -p 8080 -h /www (four at a time)"
-command_of health "$podman_label, no healthcheck" "the same podman run -d without --health-cmd"
+command_of health "$podman_label, healthcheck every 1 s" "podman create --name hpmN --health-cmd '$health_cmd' --health-interval=1s -v WWW:/www:ro localhost/busybox:bench httpd -f -p 8080 -h /www (N = 1..$count), then systemd-run --scope -- podman start hpm1 ... hpm$count; CPU read over ${seconds} s after ${warmup} s"
+command_of health "$podman_label, no healthcheck" "the same without --health-cmd"
 
 echo "CPU time of probing, $count pods or containers, ${seconds} s per phase in $windows windows"
 podunits_phase pu-off hidle no
