@@ -221,23 +221,32 @@ podunits_phase() { # PHASE PREFIX PROBES
     rm -f "/etc/podunits/pods/$2"[0-9]*.yaml
 }
 
-# podman: 50 `podman create` (four at a time), then one `podman start` of all 50 inside a
-# transient scope, so the conmons and containers stay in a cgroup of their own. (Creating
-# them first: with a healthcheck, the ones already running saturated the machine and the
-# next `podman run`s took minutes.)
+# podman: 50 `podman run -d` (four at a time) inside one transient scope, so the conmons
+# and containers stay in a cgroup of their own. With DISABLE_HC_SYSTEMD=true (podman's own
+# switch) they start without their healthcheck timers, which the script then starts for
+# all 50 with the very command podman 4.3 runs for each (libpod's createTimer):
+#   systemd-run --unit ID --on-unit-inactive=INTERVAL --timer-property=AccuracySec=1s \
+#       /usr/bin/podman healthcheck run ID
+# Letting podman start them as each container came up saturated this machine so much
+# that starting the other containers took over ten minutes.
 podman_phase() { # PHASE HEALTH(yes|no)
-    local unit=bench-health-$1 pid p
+    local unit=bench-health-$1 pid p id
     {
         echo '#!/bin/sh'
         # shellcheck disable=SC2016 # $1 is the generated script's own argument
-        printf 'exec podman create -q --name "hpm$1" '
+        printf 'exec podman run -d -q --name "hpm$1" '
         [ "$2" = no ] || printf -- "--health-cmd '%s' --health-interval=1s " "$health_cmd"
         echo "-v $www:/www:ro localhost/busybox:bench httpd -f -p 8080 -h /www >/dev/null"
-    } >"$dir/podman-create.sh"
-    chmod +x "$dir/podman-create.sh"
-    seq 1 "$count" | xargs -P 4 -n 1 "$dir/podman-create.sh" 2>>"$dir/errors" || true
-    # shellcheck disable=SC2046
-    systemd-run -q --scope --unit="$unit" -- podman start $(seq -f 'hpm%.0f' 1 "$count") >/dev/null 2>>"$dir/errors" || true
+    } >"$dir/podman-run.sh"
+    chmod +x "$dir/podman-run.sh"
+    systemd-run -q --scope --unit="$unit" -- env DISABLE_HC_SYSTEMD=true \
+        sh -c "seq 1 $count | xargs -P 4 -n 1 $dir/podman-run.sh" 2>>"$dir/errors" || true
+    if [ "$2" = yes ]; then
+        for id in $(podman ps -q --no-trunc --filter name='^hpm'); do
+            systemd-run -q --setenv=PATH="$PATH" --unit "$id" --on-unit-inactive=1s --timer-property=AccuracySec=1s \
+                "$(command -v podman)" healthcheck run "$id" 2>>"$dir/errors" || true
+        done
+    fi
     scope=$(find "$cg" -maxdepth 3 -type d -name "$unit.scope" | head -n 1)
     [ -n "$scope" ] || { echo "    no scope $unit: $(head -c 600 "$dir/errors")" >&2; return 1; }
     conmons=()
@@ -262,7 +271,7 @@ pods_label="podunits: $count pods"
 podman_label="podman: $count containers"
 command_of health "$pods_label, probes every 1 s" "systemctl start pod@hprobe1 ... pod@hprobe$count (all at once); each: busybox httpd -f -p 8080, livenessProbe httpGet / :8080 and readinessProbe tcpSocket :8080, periodSeconds 1; CPU read over ${seconds} s after ${warmup} s"
 command_of health "$pods_label, no probes" "the same pods without probes (pod@hidle1 ... pod@hidle$count)"
-command_of health "$podman_label, healthcheck every 1 s" "podman create --name hpmN --health-cmd '$health_cmd' --health-interval=1s -v WWW:/www:ro localhost/busybox:bench httpd -f -p 8080 -h /www (N = 1..$count), then systemd-run --scope -- podman start hpm1 ... hpm$count; CPU read over ${seconds} s after ${warmup} s"
+command_of health "$podman_label, healthcheck every 1 s" "systemd-run --scope -- env DISABLE_HC_SYSTEMD=true podman run -d --name hpmN --health-cmd '$health_cmd' --health-interval=1s -v WWW:/www:ro localhost/busybox:bench httpd -f -p 8080 -h /www (N = 1..$count, four at a time); then for each: systemd-run --unit ID --on-unit-inactive=1s --timer-property=AccuracySec=1s podman healthcheck run ID (podman's own timer); CPU read over ${seconds} s after ${warmup} s"
 command_of health "$podman_label, no healthcheck" "the same without --health-cmd"
 
 echo "CPU time of probing, $count pods or containers, ${seconds} s per phase in $windows windows"
