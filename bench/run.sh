@@ -6,19 +6,20 @@
 # security section (issue 16's escape probe under podman and PodUnits) runs in a sandbox of
 # its own and writes docs/security.md instead.
 #
-#   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions confinement configuration network security
+#   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions confinement configuration network health security
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs=15
 sections=()
+merge=""      # sections named: the report keeps the other sections' rows (bench/report.sh --merge)
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) runs=$2; shift 2;;
-        -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
-        *) sections+=("$1"); shift;;
+        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+        *) sections+=("$1"); merge=--merge; shift;;
     esac
 done
-[ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions confinement configuration network security)
+[ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions confinement configuration network health security)
 timed=()      # sections that feed docs/benchmarks.md
 security=""
 for s in "${sections[@]}"; do if [ "$s" = security ]; then security=1; else timed+=("$s"); fi; done
@@ -49,8 +50,8 @@ if [ ${#timed[@]} -gt 0 ]; then
     mkdir -p "$out"
     results="$PWD/$out/results.tsv"
     : >"$results"; : >"$results.commands"
-    tests/sandbox/sandbox.sh -- env BENCH_QUADLET="$BENCH_QUADLET" bench/inside.sh "$results" "$runs" "${timed[@]}"
-    bench/report.sh "$results" "$runs"
+    tests/sandbox/sandbox.sh -- env BENCH_QUADLET="$BENCH_QUADLET" BENCH_SECTION_TIMEOUT="${BENCH_SECTION_TIMEOUT:-1200}" bench/inside.sh "$results" "$runs" "${timed[@]}"
+    bench/report.sh "$results" "$runs" ${merge:+"$merge"}
     echo "bench: wrote docs/benchmarks.md"
 fi
 if [ -n "$security" ]; then
