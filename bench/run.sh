@@ -6,7 +6,8 @@
 # security section (issue 16's escape probe under podman and PodUnits) runs in a sandbox of
 # its own and writes docs/security.md instead.
 #
-#   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions confinement configuration network health security
+#   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions confinement configuration network security
+#                                           health only when named (50 podman healthchecks at 1 s need more than 2 cores)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs=15
@@ -15,11 +16,11 @@ merge=""      # sections named: the report keeps the other sections' rows (bench
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) runs=$2; shift 2;;
-        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
         *) sections+=("$1"); merge=--merge; shift;;
     esac
 done
-[ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions confinement configuration network health security)
+[ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions confinement configuration network security)
 timed=()      # sections that feed docs/benchmarks.md
 security=""
 for s in "${sections[@]}"; do if [ "$s" = security ]; then security=1; else timed+=("$s"); fi; done
