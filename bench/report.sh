@@ -1,11 +1,51 @@
 #!/usr/bin/env bash
 # Turns bench results (bench/lib.sh's TSV) into docs/benchmarks.md and two SVG charts.
-#   bench/report.sh RESULTS.tsv RUNS
+#   bench/report.sh RESULTS.tsv RUNS [--merge]
+# --merge (bench/run.sh passes it when sections are named): the run measured only some
+# sections, so the rows and commands of every other section are read back from the
+# docs/benchmarks.md being replaced and kept, instead of vanishing from it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-results=$1 runs=$2
+results=$1 runs=$2 merge=${3:-}
 doc=docs/benchmarks.md
 mkdir -p docs
+per_row=" (in the latest run; the n column gives the number behind each row)"
+if [ ! -s "$results" ]; then
+    echo "bench: no results in $results; $doc left as it was" >&2
+    exit 1
+fi
+ended=$(date -u -r "$results" '+%Y-%m-%d %H:%M UTC')
+measured=$(awk -F'\t' '!seen[$1]++ { printf "%s%s", sep, $1; sep = ", " }' "$results")
+new_sections=$(cut -f1 "$results" | sort -u | tr '\n' ' ')
+if [ "$merge" = --merge ] && [ -f "$doc" ]; then
+    # The Results table's rows back into the TSV (the ratio column is recomputed), and
+    # the Exact commands table's rows, for the sections this run did not measure.
+    merged=$(mktemp); trap 'rm -f "$merged" "$merged.commands"' EXIT
+    awk -v new_sections="$new_sections" 'BEGIN { n = split(new_sections, s, " "); for (i = 1; i <= n; i++) new[s[i]] = 1 }
+        /^## / { in_results = ($0 == "## Results") }
+        in_results && /^\| / && !/^\| (section|---) / {
+            line = substr($0, 3, length($0) - 4); n = split(line, f, / \| /)
+            if (n < 9 || (f[1] in new)) next
+            median = f[4]; unit = f[4]; sub(/ .*/, "", median); sub(/^[^ ]* /, "", unit)
+            match(f[5], /^-?[0-9.a-z]+-/); p25 = substr(f[5], 1, RLENGTH - 1); p75 = substr(f[5], RLENGTH + 1)
+            match(f[6], /^-?[0-9.a-z]+-/); lo = substr(f[6], 1, RLENGTH - 1); hi = substr(f[6], RLENGTH + 1)
+            note = f[9]; for (i = 10; i <= n; i++) note = note " | " f[i]
+            printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f[1], f[2], f[3], unit, median, p25, p75, lo, hi, f[7], note
+        }' "$doc" >"$merged"
+    carried=$(awk -F'\t' '!seen[$1]++ { printf "%s%s", sep, $1; sep = ", " }' "$merged")
+    cat "$results" >>"$merged"
+    awk -v new_sections="$new_sections" 'BEGIN { n = split(new_sections, s, " "); for (i = 1; i <= n; i++) new[s[i]] = 1 }
+        /^## / { in_commands = ($0 == "## Exact commands") }
+        in_commands && /^\| / && !/^\| (section|---) / {
+            line = substr($0, 3, length($0) - 4); n = split(line, f, / \| /)
+            if (n < 3 || (f[1] in new)) next
+            cmd = f[3]; for (i = 4; i <= n; i++) cmd = cmd " | " f[i]
+            gsub(/^`|`$/, "", cmd); gsub(/\\\|/, "|", cmd)
+            printf "%s\t%s\t%s\n", f[1], f[2], cmd
+        }' "$doc" >"$merged.commands"
+    [ ! -s "$results.commands" ] || cat "$results.commands" >>"$merged.commands"
+    results=$merged
+fi
 
 median() { # section contender-prefix metric -> median (first match) or empty
     awk -F'\t' -v s="$1" -v c="$2" -v m="$3" '$1 == s && index($2, c) == 1 && $3 == m { print $5; exit }' "$results"
@@ -17,13 +57,19 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
 {
     echo "# Benchmarks"
     echo
-    echo "Written by \`bench/run.sh\` from a run that ended $(date -u -r "$results" '+%Y-%m-%d %H:%M UTC'). Every number below comes"
+    if [ -n "${carried:-}" ]; then
+        echo "Written by \`bench/run.sh\`. The rows of $measured come from a run that ended $ended;"
+        echo "those of $carried are carried over from the earlier run(s) this file was written"
+        echo "from (\`git log docs/benchmarks.md\`), on the same machine. Within a section every number comes"
+    else
+        echo "Written by \`bench/run.sh\` from a run that ended $ended. Every number below comes"
+    fi
     echo "from one run of that command; contenders alternate run by run (A B C A B C ...) inside"
     echo "the same throwaway systemd host the integration tests use (tests/sandbox/sandbox.sh)."
     echo
     echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo),"
     echo "$(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r), systemd $(systemctl --version | awk 'NR == 1 { print $2 }'),"
-    echo "podman $(podman --version 2>/dev/null | awk '{ print $3 }'), $runs runs per contender unless noted."
+    echo "podman $(podman --version 2>/dev/null | awk '{ print $3 }'), $runs runs per contender unless noted${carried:+$per_row}."
     echo "Times are wall-clock medians with the 25th-75th percentile range; each includes the"
     echo "same few ms of \`bash -c\` overhead for every contender."
     echo
@@ -97,6 +143,11 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     echo "| what the default network adds to a pod's start (default network minus hostNetwork; not a goal, shown for honesty) | $r | - |"
     t=$(median network "podunits: pod IP" "TCP throughput host to pod"); tn=$(median network "nspawn --network-veth" "TCP throughput host to pod")
     r=$(ratio "$t" "$tn"); echo "| TCP throughput host to pod within 10% of nspawn's veth (podunits/nspawn) | $r | $(verdict "$r" 0.9 ge) |"
+    p=$(median health "podunits: probing" "probing CPU per minute (with - without)"); d=$(median health "podman: healthcheck" "probing CPU per minute (with - without)")
+    r=$(awk -v a="$p" -v b="$d" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.3f", a / b }')
+    echo "| CPU time of probing 50 pods (httpGet liveness + tcpSocket readiness, periodSeconds 1) at most 1/10 of podman's healthcheck on 50 containers (--health-interval=1s), everything counted (podunits/podman) | $r | $(verdict "$r" 0.1 le) |"
+    p=$(median health "podunits: one probe" "probing CPU per check"); d=$(median health "podman: one healthcheck run" "probing CPU per check")
+    r=$(ratio "$p" "$d"); echo "| the same per check, since the two do not check equally often (not a goal, shown for honesty) | $r | - |"
     echo
     echo "Charts: [start latency](benchmarks-start.svg), [log throughput](benchmarks-logs.svg)."
     echo

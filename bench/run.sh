@@ -7,15 +7,17 @@
 # its own and writes docs/security.md instead.
 #
 #   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions confinement configuration network security
+#                                           health only when named (50 podman healthchecks at 1 s need more than 2 cores)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs=15
 sections=()
+merge=""      # sections named: the report keeps the other sections' rows (bench/report.sh --merge)
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) runs=$2; shift 2;;
-        -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
-        *) sections+=("$1"); shift;;
+        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+        *) sections+=("$1"); merge=--merge; shift;;
     esac
 done
 [ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions confinement configuration network security)
@@ -49,8 +51,8 @@ if [ ${#timed[@]} -gt 0 ]; then
     mkdir -p "$out"
     results="$PWD/$out/results.tsv"
     : >"$results"; : >"$results.commands"
-    tests/sandbox/sandbox.sh -- env BENCH_QUADLET="$BENCH_QUADLET" bench/inside.sh "$results" "$runs" "${timed[@]}"
-    bench/report.sh "$results" "$runs"
+    tests/sandbox/sandbox.sh -- env BENCH_QUADLET="$BENCH_QUADLET" BENCH_SECTION_TIMEOUT="${BENCH_SECTION_TIMEOUT:-1200}" bench/inside.sh "$results" "$runs" "${timed[@]}"
+    bench/report.sh "$results" "$runs" ${merge:+"$merge"}
     echo "bench: wrote docs/benchmarks.md"
 fi
 if [ -n "$security" ]; then

@@ -7,7 +7,9 @@ namespace PodUnits.Generator;
 /// Writes what the generator produces for one pod into a generator output directory
 /// (systemd.generator(7): the "normal" directory, below /etc and above /usr):
 /// pod@NAME.service.d/50-podunits.conf and, for autostart pods,
-/// multi-user.target.wants/pod@NAME.service pointing at the template unit.
+/// multi-user.target.wants/pod@NAME.service pointing at the template unit; for a
+/// socket-activated pod (podunits.io/listen) pod@NAME.socket and, with autostart,
+/// sockets.target.wants/pod@NAME.socket instead: the pod then starts on demand, not at boot.
 /// </summary>
 /// <remarks>Generators run on every boot and daemon-reload, so the files are written with
 /// plain open/write/close: .NET's FileStream adds flock, fstat, ftruncate and lseek calls per
@@ -23,7 +25,7 @@ public sealed class GeneratorOutput
     private const int O_NOFOLLOW = 0x20000;
 
     private readonly string _directory;
-    private bool _wantsCreated;
+    private readonly HashSet<string> _wantsCreated = new(StringComparer.Ordinal);
 
     public GeneratorOutput(string directory)
     {
@@ -40,26 +42,39 @@ public sealed class GeneratorOutput
         Directory.CreateDirectory(dropInDirectory);
         WriteFile(Path.Combine(dropInDirectory, DropInRenderer.FileName), DropInRenderer.Render(settings));
 
-        if (settings.Autostart)
+        if (settings.SocketActivated)
         {
-            string wants = Path.Combine(_directory, "multi-user.target.wants");
-            if (!_wantsCreated)
+            string socket = Core.Naming.PodUnitNames.Socket(settings.PodName);
+            WriteFile(Path.Combine(_directory, socket), SocketUnitRenderer.Render(settings));
+            if (settings.Autostart)
             {
-                Directory.CreateDirectory(wants);
-                _wantsCreated = true;
+                Link("sockets.target.wants", socket, Path.Combine("..", socket));
             }
-            string link = Path.Combine(wants, unit);
-            try
-            {
-                File.CreateSymbolicLink(link, TemplateUnitPath);
-            }
-            catch (IOException) when (File.Exists(link) || new FileInfo(link).LinkTarget is not null)
-            {
-                // Only for `podunits generate --dir` into a used directory: systemd hands
-                // generators empty ones.
-                File.Delete(link);
-                File.CreateSymbolicLink(link, TemplateUnitPath);
-            }
+        }
+        else if (settings.Autostart)
+        {
+            Link("multi-user.target.wants", unit, TemplateUnitPath);
+        }
+    }
+
+    private void Link(string wantsDirectory, string unit, string target)
+    {
+        string wants = Path.Combine(_directory, wantsDirectory);
+        if (_wantsCreated.Add(wantsDirectory))
+        {
+            Directory.CreateDirectory(wants);
+        }
+        string link = Path.Combine(wants, unit);
+        try
+        {
+            File.CreateSymbolicLink(link, target);
+        }
+        catch (IOException) when (File.Exists(link) || new FileInfo(link).LinkTarget is not null)
+        {
+            // Only for `podunits generate --dir` into a used directory: systemd hands
+            // generators empty ones.
+            File.Delete(link);
+            File.CreateSymbolicLink(link, target);
         }
     }
 

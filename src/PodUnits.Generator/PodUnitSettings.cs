@@ -1,3 +1,5 @@
+using PodUnits.Definitions;
+
 namespace PodUnits.Generator;
 
 /// <summary>
@@ -32,6 +34,13 @@ public sealed record PodUnitSettings
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, string>> LogExtraFields { get; init; } = [];
 
-    /// <summary>podunits.io/autostart: "true" — start at boot (multi-user.target wants it).</summary>
+    /// <summary>podunits.io/autostart: "true" — start at boot (multi-user.target wants it), or,
+    /// for a socket-activated pod, listen at boot (sockets.target wants pod@NAME.socket).</summary>
     public required bool Autostart { get; init; }
+
+    /// <summary>podunits.io/listen: the generated pod@NAME.socket listens on these; empty: no socket unit.</summary>
+    public IReadOnlyList<ListenAddress> Listen { get; init; } = [];
+
+    /// <summary>Started on the first connection, not at boot.</summary>
+    public bool SocketActivated => Listen.Count > 0;
 }

@@ -28,6 +28,7 @@ public static class PodUnitSettingsMapper
             + ExecutorStopMarginSeconds,
         NeedsNetwork = NeedsNetwork(pod),
         Autostart = pod.Autostart,
+        Listen = pod.Activation.Listen,
         LogExtraFields = LogExtraFields(pod, hostMachineId),
     };
 

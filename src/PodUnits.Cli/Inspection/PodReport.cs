@@ -51,4 +51,5 @@ internal sealed record ContainerHealthReport(
     string? RestartAt,
     int? LastExitCode,
     string? LastExitReason,
-    string? LastProbe);
+    string? LastProbe,
+    string? NotifyStatus = null);

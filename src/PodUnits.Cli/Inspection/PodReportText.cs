@@ -67,6 +67,10 @@ internal static class PodReportText
                 {
                     output.WriteLine($"        last probe: {h.LastProbe}");
                 }
+                if (h.NotifyStatus is not null)
+                {
+                    output.WriteLine($"        status (sd_notify): {h.NotifyStatus}");
+                }
             }
         }
         if (p.RecentLines.Count > 0)

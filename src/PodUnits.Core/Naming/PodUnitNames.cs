@@ -7,4 +7,7 @@ namespace PodUnits.Core.Naming;
 public static class PodUnitNames
 {
     public static string Service(string pod) => $"pod@{pod}.service";
+
+    /// <summary>pod@NAME.socket: the socket unit whose sockets pod@NAME.service gets (docs/activation.md).</summary>
+    public static string Socket(string pod) => $"pod@{pod}.socket";
 }

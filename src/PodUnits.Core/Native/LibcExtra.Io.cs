@@ -11,6 +11,8 @@ public static unsafe partial class LibcExtra
     public const int O_CLOEXEC = 0x80000;
     public const int F_GETFD = 1;
     public const int F_SETFD = 2;
+    /// <summary>fcntl(2): a duplicate at the lowest free number at or above the argument, close-on-exec.</summary>
+    public const int F_DUPFD_CLOEXEC = 1030;
     public const int FD_CLOEXEC = 1;
     public const int AF_UNIX = 1;
     public const int AF_INET = 2;

@@ -38,6 +38,9 @@ public sealed record PodDefinition
     /// <summary>Annotation podunits.io/autostart: "true": the generator makes pod@NAME start at boot.</summary>
     public bool Autostart { get; init; }
 
+    /// <summary>sd_notify and socket activation (annotations podunits.io/notify, listen, listen-container).</summary>
+    public PodActivation Activation { get; init; } = PodActivation.None;
+
     /// <summary>metadata.namespace: ignored by PodUnits except as the downward API's
     /// metadata.namespace ("default" when absent, as the API server defaults it).</summary>
     public string Namespace { get; init; } = "default";

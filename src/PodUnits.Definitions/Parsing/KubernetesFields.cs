@@ -183,7 +183,8 @@ internal static class KubernetesFields
 
     /// <summary>Annotations PodUnits reads (docs/design.md: PodUnits settings live under podunits.io/).</summary>
     public const string AnnotationPrefix = "podunits.io/";
-    public static readonly string[] KnownAnnotations = ["podunits.io/autostart", "podunits.io/description", NetworkAnnotation];
+    public static readonly string[] KnownAnnotations = ["podunits.io/autostart", "podunits.io/description", NetworkAnnotation,
+        ActivationAnnotations.Notify, ActivationAnnotations.Listen, ActivationAnnotations.ListenContainer];
 
     /// <summary>The pod's CNI network by name (docs/networking.md).</summary>
     public const string NetworkAnnotation = "podunits.io/network";

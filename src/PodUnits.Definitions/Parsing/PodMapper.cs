@@ -57,8 +57,11 @@ internal static class PodMapper
             ctx.Error(network.Line, network.Column, $"metadata.annotations.{KubernetesFields.NetworkAnnotation}: " +
                 "the pod has hostNetwork: true and so no network of its own; remove one of the two");
         }
+        PodActivation activation = pod is null ? PodActivation.None : ActivationAnnotations.Map(annotations,
+            key => KeyNode(metadata!.Value("annotations")!, key), ctx, pod.Containers, pod.InitContainers);
         return ctx.HasErrors || pod is null ? null : pod with
         {
+            Activation = activation,
             Network = network,
             Labels = labels,
             Annotations = annotations,

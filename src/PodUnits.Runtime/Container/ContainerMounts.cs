@@ -18,7 +18,8 @@ internal static class ContainerMounts
 {
     private const ulong NoSuidDev = LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV;
 
-    public static void EnterRoot(ContainerPlan c)
+    /// <param name="notifySocket">Bind the pod's notify socket (Activation/NotifySocket.cs) in.</param>
+    public static void EnterRoot(ContainerPlan c, bool notifySocket = false)
     {
         string root = $"/run/podunits/containers/{c.Name}/root";
         Directory.CreateDirectory(root);
@@ -38,6 +39,13 @@ internal static class ContainerMounts
                 Mount.Bind($"/run/podunits/etc/{f}", inRoot, $"/etc/{f}", directory: false, LibcExtra.MOUNT_ATTR_NODEV);
             }
             SetupSteps.Done("etc files");
+            if (notifySocket)
+            {
+                // The socket alone, read-only (which leaves it writable: a socket's writes
+                // are not file writes): nothing else of the host's /run comes with it.
+                Mount.Bind(Activation.NotifySocket.PodPath, inRoot, Activation.NotifySocket.ContainerPath, directory: false,
+                    LibcExtra.MOUNT_ATTR_RDONLY | LibcExtra.MOUNT_ATTR_NOSUID | LibcExtra.MOUNT_ATTR_NODEV | LibcExtra.MOUNT_ATTR_NOEXEC);
+            }
             foreach (MountPlan m in c.Mounts)
             {
                 ulong attributes = (c.Privileged ? 0 : LibcExtra.MOUNT_ATTR_NODEV) | (m.ReadOnly ? LibcExtra.MOUNT_ATTR_RDONLY : 0);

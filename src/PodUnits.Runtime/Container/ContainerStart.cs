@@ -21,13 +21,19 @@ public static unsafe class ContainerStart
     public const int SyncFd = 3;
     public const int ExecFd = 4;
     public const int SetupFailed = ContainerCommand.SetupFailed;
+    /// <summary>The listen container's sockets, from the pod init (Init/PodInitActivation.cs),
+    /// until <see cref="ContainerActivation"/> moves them to 3.. for the command.</summary>
+    public const int FirstListenFd = 5;
+
+    /// <summary>Where <see cref="ExecFd"/> is now: moved above the sockets when there are some.</summary>
+    private static int s_execFd = ExecFd;
 
     public static int Run(string planPath, string containerName)
     {
         Check.Io(LibcExtra.fcntl(ExecFd, LibcExtra.F_SETFD, LibcExtra.FD_CLOEXEC), "fcntl F_SETFD");
         int code = SetUpAndExec(planPath, containerName); // returns only when the container could not start
         byte failed = 1;
-        LibcExtra.write(ExecFd, &failed, 1);
+        LibcExtra.write(s_execFd, &failed, 1);
         return code;
     }
 
@@ -54,7 +60,10 @@ public static unsafe class ContainerStart
                 IReadOnlyList<string> addresses = PodAddressTokens.CurrentAddresses();
                 (argv, env) = (PodAddressTokens.Replace(argv, addresses), PodAddressTokens.Replace(env, addresses));
             }
-            ContainerMounts.EnterRoot(c);
+            ContainerMounts.EnterRoot(c, notifySocket: pod.NotifyContainer == c.Name);
+            Activation.ListenFds? listen = ContainerActivation.Passed();
+            env = ContainerActivation.CommandEnvironment(pod, c, env, listen);
+            s_execFd = ContainerActivation.ArrangeListenFds(listen?.Count ?? 0, ExecFd);
             return ContainerCommand.Exec(c, argv, env, confine: true, Console.Error.WriteLine);
         }
         catch (Exception e) when (e is PodUnitsException or IOException or UnauthorizedAccessException)

@@ -80,9 +80,12 @@ public sealed partial class PodExecutor
                     if (!Stopping)
                     {
                         int containers = _plan.Containers.Count(Serves);
-                        _notify.Ready($"running {containers} container(s)");
+                        _notify.Ready(string.Join("; ", [$"running {containers} container(s)", .. NotifyStatusParts()]));
                         _eventLog?.Started(containers);
                     }
+                    break;
+                case SupervisionEvent.Notified notified:
+                    OnNotified(notified);
                     break;
                 case SupervisionEvent.Probed(var worker, var outcome, bool changed):
                     OnProbed(systemd, worker, outcome, changed);
@@ -183,6 +186,7 @@ public sealed partial class PodExecutor
         {
             parts.Add($"not ready: {string.Join(", ", notReady)}");
         }
+        parts.AddRange(NotifyStatusParts());
         _notify.Status(string.Join("; ", parts));
     }
 

@@ -230,6 +230,7 @@ public sealed partial class PodExecutor : IDisposable
         _podStreams.Dispose();
         _network?.Dispose();
         DisposeHealth();
+        CloseActivation();
     }
 
     private async Task<int> RunAsync()
@@ -242,6 +243,7 @@ public sealed partial class PodExecutor : IDisposable
         bool registered = false;
         try
         {
+            OpenActivation();
             List<int> outputs = StartPodInit(_planPath);
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
@@ -346,9 +348,10 @@ public sealed partial class PodExecutor : IDisposable
             fds.Add((planFd, PodInitDescriptors.Plan(_plan.Containers.Count)));
             planPath = PlanHandoff.PathOf(PodInitDescriptors.Plan(_plan.Containers.Count));
         }
+        fds.AddRange(ListenDescriptors());
         try
         {
-            _initPid = PodLauncher.Start(_plan, planPath, fds);
+            _initPid = PodLauncher.Start(_plan, planPath, fds, ListenHandoff());
         }
         finally
         {

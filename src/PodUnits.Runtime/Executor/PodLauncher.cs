@@ -22,7 +22,8 @@ public static class PodLauncher
     }
 
     /// <summary>Returns the host PID of the pod init.</summary>
-    public static int Start(PodPlan plan, string planPath, IReadOnlyList<(int From, int To)> fds)
+    /// <param name="environment">Variables for the pod init beyond the executor's own (ListenFds' handoff).</param>
+    public static int Start(PodPlan plan, string planPath, IReadOnlyList<(int From, int To)> fds, IEnumerable<string> environment)
     {
         int pid = 0;
         Exception? error = null;
@@ -32,7 +33,7 @@ public static class PodLauncher
             {
                 Check.Io(LibcExtra.unshare(NamespaceFlags(plan)), "unshare", "pod namespaces");
                 pid = Spawner.Spawn(Environment.ProcessPath ?? "/proc/self/exe",
-                    [Stage1.FileName, "pod-init", planPath], Spawner.InheritedEnvironment(), fds, newSession: true);
+                    [Stage1.FileName, "pod-init", planPath], [.. Spawner.InheritedEnvironment(), .. environment], fds, newSession: true);
             }
 #pragma warning disable CA1031 // handed to the calling thread below
             catch (Exception e)

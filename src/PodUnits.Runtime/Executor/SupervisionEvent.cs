@@ -21,6 +21,9 @@ internal abstract record SupervisionEvent
     /// <summary>Every container output stream has ended and is forwarded.</summary>
     public sealed record OutputEnded : SupervisionEvent;
 
+    /// <summary>The notify container sent a datagram to the pod's notify socket (PodExecutor.Notify.cs).</summary>
+    public sealed record Notified(string Container, Activation.NotifyMessage Message) : SupervisionEvent;
+
     /// <summary>An emptyDir on disk holds more than its sizeLimit (EmptyDirLimits).</summary>
     public sealed record Evicted(string Volume, long Bytes, ulong Limit) : SupervisionEvent;
 }

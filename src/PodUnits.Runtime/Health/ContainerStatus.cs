@@ -16,7 +16,23 @@ public sealed class ContainerStatus(string name)
     public string Name { get; } = name;
     /// <summary>waiting (not started yet), running, restarting (its back-off), exited.</summary>
     public string State { get; set; } = "waiting";
-    public bool Ready { get; set; }
+    /// <summary>Ready as its probes say (set), and, for the container named by
+    /// podunits.io/notify, only once its current run sent READY=1 (docs/activation.md).</summary>
+    public bool Ready
+    {
+        get => _probedReady && (!Notify || NotifiedRun == Run);
+        set => _probedReady = value;
+    }
+    private bool _probedReady;
+    /// <summary>The container gets the pod's notify socket (podunits.io/notify).</summary>
+    public bool Notify { get; set; }
+    /// <summary>The run that sent READY=1 through the notify socket (-1: none yet).</summary>
+    public int NotifiedRun { get; set; } = -1;
+    /// <summary>The last STATUS= the container sent through the notify socket, and in which run.</summary>
+    public string? NotifyStatus { get; set; }
+    public int NotifyStatusRun { get; set; } = -1;
+    /// <summary>The STATUS= of the current run, if it sent one.</summary>
+    public string? CurrentNotifyStatus => NotifyStatusRun == Run ? NotifyStatus : null;
     /// <summary>Whether its startup probe has passed (true when it has none).</summary>
     public bool Started { get; set; }
     public int Restarts { get; set; }
@@ -47,6 +63,7 @@ public sealed class ContainerStatus(string name)
         ["lastExitCode"] = LastExitCode,
         ["lastExitReason"] = LastExitReason,
         ["lastProbe"] = LastProbe,
+        ["notifyStatus"] = CurrentNotifyStatus,
     };
 
     private static string? Time(DateTime? t) => t?.ToString("o", CultureInfo.InvariantCulture);

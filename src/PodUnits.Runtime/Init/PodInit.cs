@@ -57,6 +57,7 @@ public sealed class PodInit : IDisposable
         {
             Check.Io(LibcExtra.fcntl(fd, LibcExtra.F_SETFD, LibcExtra.FD_CLOEXEC), "fcntl F_SETFD");
         }
+        PodInitActivation.Adopt(plan);
         if (State.PlanHandoff.FdOf(planPath) is int planFd)
         {
             LibcExtra.close(planFd); // read; the copy in the pod's /run is what the pod uses
@@ -170,10 +171,11 @@ public sealed class PodInit : IDisposable
             {
                 pid = Spawner.Spawn(Environment.ProcessPath ?? "/proc/self/exe",
                     [Executor.Stage1.FileName, "container-start", PodInitSetup.PlanPath, c.Name],
-                    Verbosity.IsOn ? [$"PATH={CommandResolver.DefaultPath}", $"{Verbosity.Variable}=1"] : [$"PATH={CommandResolver.DefaultPath}"],
-                    _plan.Interactive
+                    PodInitActivation.WithEnvironment(_plan, c,
+                        Verbosity.IsOn ? [$"PATH={CommandResolver.DefaultPath}", $"{Verbosity.Variable}=1"] : [$"PATH={CommandResolver.DefaultPath}"]),
+                    PodInitActivation.WithDescriptors(_plan, c, _plan.Interactive
                         ? [(0, 0), (1, 1), (2, 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)]
-                        : [(devNull, 0), (PodInitDescriptors.Output(index, stderr: false), 1), (PodInitDescriptors.Output(index, stderr: true), 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)],
+                        : [(devNull, 0), (PodInitDescriptors.Output(index, stderr: false), 1), (PodInitDescriptors.Output(index, stderr: true), 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)]),
                     newSession: true);
             }
             catch

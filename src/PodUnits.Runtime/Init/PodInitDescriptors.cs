@@ -4,7 +4,8 @@ namespace PodUnits.Runtime.Init;
 /// The descriptors the executor hands the pod init (docs/process-model.md), in one place:
 /// 0-2 the executor's own stdio, 3 the control socket, then two pipes per container of the
 /// plan in order (its stdout, then its stderr: what the container writes, which the
-/// executor forwards to the journal), then the sealed plan. The journald streams that come
+/// executor forwards to the journal), then the sealed plan, then the listening sockets of a
+/// socket-activated pod (<see cref="Listen"/>). The journald streams that come
 /// later (PodJournalStreams) are numbered the same way from 0: stream 2i + 1 is container
 /// i's stderr.
 /// </summary>
@@ -27,4 +28,9 @@ public static class PodInitDescriptors
 
     /// <summary>The sealed plan: the first descriptor after the containers' pipes.</summary>
     public static int Plan(int containers) => FirstOutput + (2 * containers);
+
+    /// <summary>Listening socket <paramref name="index"/> systemd passed the executor
+    /// (Activation/ListenFds.cs), after the plan; how many there are says the variable
+    /// ListenFds.HandoffVariable.</summary>
+    public static int Listen(int containers, int index) => Plan(containers) + 1 + index;
 }

@@ -24,8 +24,10 @@ internal static unsafe class PodInitSetup
         Check.Io(LibcExtra.mount(null, "/", null, LibcExtra.MS_REC | LibcExtra.MS_PRIVATE, null), "mount --make-rprivate", "/");
         Network.NetnsPins.DetachInPod(); // other pods' pinned namespaces, copied with the mounts
         Check.Io(LibcExtra.mount("proc", "/proc", "proc", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV | LibcExtra.MS_NOEXEC, null), "mount proc", "/proc");
+        int notifySocket = PodInitActivation.HoldNotifySocket(plan);
         Check.Io(LibcExtra.mount("tmpfs", "/run", "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV, "mode=0755"), "mount tmpfs", "/run");
         Directory.CreateDirectory($"{PodRun}/etc");
+        PodInitActivation.PlaceNotifySocket(notifySocket);
         State.PodPaths.WritePrivateFile(PlanPath, planJson); // root only: it holds the environment
         File.WriteAllText($"{PodRun}/etc/hostname", plan.Hostname + "\n");
         File.WriteAllText($"{PodRun}/etc/hosts", HostsFile(plan));

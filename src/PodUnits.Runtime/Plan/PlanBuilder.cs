@@ -88,6 +88,8 @@ public static class PlanBuilder
             ProjectedVolumes = projected,
             ClaimDirs = [.. claims.Distinct(StringComparer.Ordinal)],
             Containers = containers,
+            NotifyContainer = interactive ? null : pod.Activation.NotifyContainer,
+            ListenContainer = interactive ? null : pod.Activation.ListenContainer ?? (pod.Containers.Count == 1 ? pod.Containers[0].Name : null),
         };
     }
 

@@ -49,6 +49,13 @@ public sealed class PodPlan
     /// <summary>Init containers first (Init = true), in order, then the containers.</summary>
     public List<ContainerPlan> Containers { get; init; } = [];
 
+    /// <summary>podunits.io/notify: the container that gets the pod's notify socket
+    /// (NOTIFY_SOCKET) and whose READY=1 the pod's READY waits for (docs/activation.md).</summary>
+    public string? NotifyContainer { get; init; }
+    /// <summary>The container that gets the sockets systemd passes (LISTEN_FDS): the
+    /// podunits.io/listen-container annotation, else the pod's only container; null: none can.</summary>
+    public string? ListenContainer { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, PlanJsonContext.Default.PodPlan);
 
     /// <summary>A copy without what the processes of the pod alone need: environment values

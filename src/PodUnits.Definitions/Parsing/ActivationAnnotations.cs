@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using PodUnits.Definitions.Yaml;
+
+namespace PodUnits.Definitions.Parsing;
+
+/// <summary>
+/// The annotations of sd_notify and socket activation (docs/activation.md), checked against
+/// the pod's containers once they are mapped:
+/// <c>podunits.io/notify: C</c>, <c>podunits.io/listen: "tcp:8080, udp:[::1]:53, unix:/run/x.sock"</c>
+/// and <c>podunits.io/listen-container: C</c>. Listen addresses end up in a unit file, so
+/// only a strict grammar passes: a port, an IP literal with a port, an absolute path of
+/// plain characters; no host names (systemd binds IP addresses), no '%' (unit specifiers),
+/// no spaces or line breaks.
+/// </summary>
+internal static class ActivationAnnotations
+{
+    public const string Notify = "podunits.io/notify";
+    public const string Listen = "podunits.io/listen";
+    public const string ListenContainer = "podunits.io/listen-container";
+
+    /// <summary>More sockets than any service needs; keeps the unit and LISTEN_FDS small.</summary>
+    public const int MaxListen = 32;
+
+    /// <summary>sockaddr_un's sun_path holds 108 bytes with the terminating NUL.</summary>
+    private const int MaxUnixPath = 107;
+
+    public static PodActivation Map(IReadOnlyDictionary<string, string> annotations, Func<string, YNode> at, ParseContext ctx,
+        IReadOnlyList<ContainerDefinition> containers, IReadOnlyList<ContainerDefinition> initContainers)
+    {
+        string? notify = annotations.TryGetValue(Notify, out string? n) ? CheckContainer(Notify, n, at(Notify), ctx, containers, initContainers) : null;
+        string? listenContainer = annotations.TryGetValue(ListenContainer, out string? lc)
+            ? CheckContainer(ListenContainer, lc, at(ListenContainer), ctx, containers, initContainers) : null;
+        List<ListenAddress> listen = [];
+        if (annotations.TryGetValue(Listen, out string? text))
+        {
+            YNode where = at(Listen);
+            listen = ParseAll(text, out string? why) ?? [];
+            if (why is not null)
+            {
+                ctx.Error(where, $"metadata.annotations.{Listen}: {why}");
+            }
+            else if (listenContainer is null && !annotations.ContainsKey(ListenContainer))
+            {
+                if (containers.Count == 1)
+                {
+                    listenContainer = containers[0].Name;
+                }
+                else if (containers.Count > 1)
+                {
+                    ctx.Error(where, $"metadata.annotations.{Listen}: the pod has {containers.Count} containers; name the one that " +
+                        $"gets the sockets with {ListenContainer}");
+                }
+            }
+        }
+        return notify is null && listenContainer is null && listen.Count == 0
+            ? PodActivation.None
+            : new PodActivation { NotifyContainer = notify, ListenContainer = listenContainer, Listen = listen };
+    }
+
+    private static string? CheckContainer(string key, string value, YNode at, ParseContext ctx,
+        IReadOnlyList<ContainerDefinition> containers, IReadOnlyList<ContainerDefinition> initContainers)
+    {
+        if (containers.Any(c => c.Name == value))
+        {
+            return value;
+        }
+        string why = initContainers.Any(c => c.Name == value)
+            ? $"\"{value}\" is an init container; it must name one of spec.containers"
+            : $"no container \"{value}\" in spec.containers{Suggest.Hint(value, containers.Select(c => c.Name))}";
+        ctx.Error(at, $"metadata.annotations.{key}: {why}");
+        return null;
+    }
+
+    /// <summary>A comma-separated list of addresses; null and <paramref name="why"/> when one is bad.</summary>
+    public static List<ListenAddress>? ParseAll(string text, out string? why)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string[] items = text.Split(',', StringSplitOptions.TrimEntries);
+        var result = new List<ListenAddress>();
+        foreach (string item in items)
+        {
+            if (Parse(item, out why) is not { } address)
+            {
+                return null;
+            }
+            if (result.Contains(address))
+            {
+                why = $"\"{item}\" is listed twice";
+                return null;
+            }
+            result.Add(address);
+        }
+        if (result.Count > MaxListen)
+        {
+            why = $"at most {MaxListen} addresses, found {result.Count}";
+            return null;
+        }
+        why = null;
+        return result;
+    }
+
+    /// <summary>One address: tcp:PORT, tcp:IPV4:PORT, tcp:[IPV6]:PORT (udp: the same), unix:/PATH.</summary>
+    public static ListenAddress? Parse(string item, out string? why)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        why = null;
+        string[] parts = item.Split(':', 2);
+        string rest = parts.Length == 2 ? parts[1] : "";
+        switch (parts[0])
+        {
+            case "tcp" or "udp" when InetAddress(rest) is string address:
+                return new ListenAddress(parts[0] == "tcp" ? "ListenStream" : "ListenDatagram", address);
+            case "tcp" or "udp":
+                why = $"\"{item}\" is not {parts[0]}:PORT, {parts[0]}:IPV4:PORT or {parts[0]}:[IPV6]:PORT (ports 1-65535, IP literals only)";
+                return null;
+            case "unix" when UnixPathProblem(rest) is string problem:
+                why = $"\"{item}\": {problem}";
+                return null;
+            case "unix":
+                return new ListenAddress("ListenStream", rest);
+            default:
+                why = item.Length == 0
+                    ? "an empty address (a stray comma?)"
+                    : $"\"{item}\" must start with tcp:, udp: or unix: (for example tcp:8080, tcp:[::1]:9090, unix:/run/app.sock)";
+                return null;
+        }
+    }
+
+    /// <summary>The systemd form (PORT, IPV4:PORT, [IPV6]:PORT) of an inet address, or null.</summary>
+    private static string? InetAddress(string text)
+    {
+        int colon = text.LastIndexOf(':');
+        string host = colon < 0 ? "" : text[..colon];
+        string port = colon < 0 ? text : text[(colon + 1)..];
+        if (port.Length is 0 or > 5 || !port.All(char.IsAsciiDigit)
+            || int.Parse(port, CultureInfo.InvariantCulture) is < 1 or > 65535)
+        {
+            return null;
+        }
+        if (host.Length == 0)
+        {
+            return colon < 0 ? port : null;
+        }
+        if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            string inner = host[1..^1];
+            // No zone index (fe80::1%eth0): '%' would be a unit specifier.
+            return inner.All(c => char.IsAsciiHexDigit(c) || c is ':' or '.')
+                && IPAddress.TryParse(inner, out IPAddress? v6) && v6.AddressFamily == AddressFamily.InterNetworkV6
+                ? $"[{inner}]:{port}" : null;
+        }
+        // IPAddress.TryParse takes "1" or "1.2" as IPv4 too: require four dotted parts.
+        string[] octets = host.Split('.');
+        return octets.Length == 4 && octets.All(o => o.Length is > 0 and <= 3 && o.All(char.IsAsciiDigit))
+            && IPAddress.TryParse(host, out IPAddress? v4) && v4.AddressFamily == AddressFamily.InterNetwork
+            ? $"{host}:{port}" : null;
+    }
+
+    private static string? UnixPathProblem(string path)
+    {
+        if (!path.StartsWith('/') || path.Length < 2)
+        {
+            return "the socket's path must be absolute";
+        }
+        if (path.Length > MaxUnixPath)
+        {
+            return $"the socket's path must be at most {MaxUnixPath} characters";
+        }
+        if (!path.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-'))
+        {
+            return "the socket's path may hold only letters, digits, '/', '.', '_' and '-'";
+        }
+        if (path.EndsWith('/') || path.Split('/').Skip(1).Any(s => s is "" or "." or ".."))
+        {
+            return "the socket's path must be normalized (no empty, '.' or '..' parts, no trailing '/')";
+        }
+        return null;
+    }
+}

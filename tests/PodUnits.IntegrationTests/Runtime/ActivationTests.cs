@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+
+namespace PodUnits.IntegrationTests.Runtime;
+
+/// <summary>
+/// sd_notify from a container and socket activation (docs/activation.md), through
+/// `systemctl start` and a real pod@NAME.socket. The busybox image can neither send a
+/// datagram to a unix socket nor accept on an inherited socket, so the containers run
+/// tests/activation/activation-helper.c (static), from a read-only hostPath volume.
+/// </summary>
+public sealed class ActivationTests
+{
+    private const string HelperDir = "/var/lib/podunits-test-activation/bin";
+    private static readonly Lazy<string> Helper = new(BuildHelper);
+
+    private static string BuildHelper()
+    {
+        Directory.CreateDirectory(HelperDir);
+        string source = Path.Combine(PodUnits.UnitTests.RepoRoot.Path, "tests/activation/activation-helper.c");
+        var build = PodHarness.Run("gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror", "-o", $"{HelperDir}/activation-helper", source);
+        return build.Code == 0 ? HelperDir : throw new InvalidOperationException($"building the helper failed: {build.Output}");
+    }
+
+    private static string Pod(string name, string annotations, string command, string extraContainerYaml = "") => $$"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: {{name}}
+          annotations:
+        {{annotations}}
+        spec:
+          terminationGracePeriodSeconds: 5
+          restartPolicy: Always
+          volumes:
+            - name: helper
+              hostPath: {path: {{Helper.Value}}, type: Directory}
+          containers:
+            - name: main
+              image: busybox
+              command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(command)}}]
+              volumeMounts:
+                - {name: helper, mountPath: /helper, readOnly: true}
+        {{extraContainerYaml}}
+            - name: side
+              image: busybox
+              command: ["sleep", "{{PodHarness.NeighbourSeconds(name)}}"]
+        """;
+
+    private static JsonObject Status(string pod, string container) =>
+        JsonNode.Parse(File.ReadAllText($"/run/podunits/state/{pod}/containers.json"))!.AsArray()
+            .OfType<JsonObject>().Single(o => (string?)o["name"] == container);
+
+    [Fact]
+    public void NotifyContainerControlsReadyAndStatusAndIsNotReadyAfterARestart()
+    {
+        const string name = "rt-notify";
+        using var pod = new PodHarness(name, Pod(name, "    podunits.io/notify: main",
+            "sleep 2; /helper/activation-helper notify 'STATUS=warming up'; sleep 2; " +
+            "/helper/activation-helper notify READY=1 'STATUS=serving 42'; exec sleep 3917"));
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
+
+        Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText").Contains("main: warming up", StringComparison.Ordinal)),
+            pod.Show("StatusText"));
+        Assert.Equal("activating", pod.Show("ActiveState")); // the container runs, but has not said READY=1
+        Assert.False(Status(name, "main")["ready"]!.GetValue<bool>());
+
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "active"), pod.Show("ActiveState"));
+        Assert.True(clock.Elapsed.TotalSeconds >= 3.5, $"READY came after {clock.Elapsed.TotalSeconds:F1} s, before the container said so");
+        Assert.Contains("main: serving 42", pod.Show("StatusText"), StringComparison.Ordinal);
+        Assert.True(Status(name, "main")["ready"]!.GetValue<bool>());
+        Assert.Equal("serving 42", (string?)Status(name, "main")["notifyStatus"]);
+
+        // A new run of the container is not ready until it says READY=1 again.
+        string neighbour = pod.NeighbourPid();
+        Assert.Equal(0, PodHarness.Run("pkill", "-KILL", "-x", "-f", "sleep 3917").Code);
+        Assert.True(PodHarness.WaitFor(() => Status(name, "main") is { } s && s["restarts"]!.GetValue<int>() == 1
+            && !s["ready"]!.GetValue<bool>()), Status(name, "main").ToJsonString());
+        Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText").Contains("not ready: main", StringComparison.Ordinal)), pod.Show("StatusText"));
+        Assert.True(PodHarness.WaitFor(() => Status(name, "main")["ready"]!.GetValue<bool>()), Status(name, "main").ToJsonString());
+        Assert.Equal("active", pod.Show("ActiveState"));
+        Assert.Equal(neighbour, pod.NeighbourPid());
+        var status = PodHarness.Run("podunits", "status", name);
+        Assert.Contains("ready", status.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The pod's other containers share its PID namespace and so can reach the notify
+    /// socket through /proc/PID/root of the notify container's process: the sender's cgroup,
+    /// not the socket's location, decides.</summary>
+    [Fact]
+    public void ANeighbourContainerCannotSpeakForTheNotifyContainer()
+    {
+        const string name = "rt-notify-forge";
+        string forge = "while true; do for p in /proc/[0-9]*; do " +
+            "if [ \"$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)\" = 'sleep 3918 ' ]; then " +
+            "NOTIFY_SOCKET=$p/root/run/host/notify /helper/activation-helper notify READY=1 STATUS=forged && echo sent; fi; done; sleep 1; done";
+        using var pod = new PodHarness(name, $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+              annotations:
+                podunits.io/notify: main
+            spec:
+              terminationGracePeriodSeconds: 2
+              restartPolicy: Never
+              volumes:
+                - name: helper
+                  hostPath: {path: {{Helper.Value}}, type: Directory}
+              containers:
+                - name: main
+                  image: busybox
+                  command: ["sleep", "3918"]
+                - name: forger
+                  image: busybox
+                  command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(forge)}}]
+                  volumeMounts:
+                    - {name: helper, mountPath: /helper, readOnly: true}
+            """);
+        Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit).Any(l => l.Contains("container main: ignoring a notification from PID", StringComparison.Ordinal))),
+            string.Join('\n', pod.Journal("-u", pod.Unit)));
+        Assert.Contains(pod.Journal("-u", pod.Unit), l => l == "sent"); // it did reach the socket
+        Assert.Equal("activating", pod.Show("ActiveState"));
+        Assert.DoesNotContain("forged", pod.Show("StatusText"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SocketActivatedPodStartsOnFirstConnectionAndItsContainerGetsTheSocketOnEveryRun()
+    {
+        const string name = "rt-listen";
+        string socket = $"pod@{name}.socket";
+        // Port 84: privileged, and the container runs as nobody without any capability.
+        using var pod = new PodHarness(name, Pod(name, "    podunits.io/listen: \"tcp:127.0.0.1:84\"\n    podunits.io/listen-container: main",
+            "exec /helper/activation-helper serve hello once",
+            extraContainerYaml: "      securityContext:\n        runAsUser: 65534\n        capabilities: {drop: [ALL]}"));
+        try
+        {
+            Assert.Contains("ListenStream=127.0.0.1:84", File.ReadAllText($"/run/systemd/generator/{socket}"), StringComparison.Ordinal);
+            var start = pod.Systemctl("start", socket);
+            Assert.True(start.Code == 0, start.Output);
+            Assert.Equal("inactive", pod.Show("ActiveState"));
+
+            string first = Ask(84);
+            Assert.StartsWith("hello pid=", first, StringComparison.Ordinal);
+            Assert.EndsWith($"fds=1 names={socket}", first, StringComparison.Ordinal);
+            Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "active"), pod.Show("ActiveState"));
+
+            // It answered once and exited; its restart (immediate, the first) gets the socket again.
+            string second = Ask(84);
+            Assert.EndsWith($"fds=1 names={socket}", second, StringComparison.Ordinal);
+            Assert.NotEqual(first, second); // another run: another PID
+            Assert.True(PodHarness.WaitFor(() => Status(name, "main")["restarts"]!.GetValue<int>() >= 1));
+
+            Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
+            Assert.Equal("listening", pod.Show("SubState", socket)); // stopping the service leaves the socket
+        }
+        finally
+        {
+            pod.Systemctl("stop", socket);
+        }
+    }
+
+    /// <summary>One line from 127.0.0.1:PORT, retried while the container restarts.</summary>
+    private static string Ask(int port)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient { ReceiveTimeout = 20_000 };
+                client.Connect("127.0.0.1", port);
+                using var reader = new StreamReader(client.GetStream());
+                if (reader.ReadLine() is { Length: > 0 } line)
+                {
+                    return line;
+                }
+            }
+            catch (Exception e) when ((e is IOException or SocketException) && clock.Elapsed.TotalSeconds < 20)
+            {
+                // the connection was taken by a run that was ending
+            }
+            if (clock.Elapsed.TotalSeconds >= 20)
+            {
+                throw new TimeoutException($"no answer on 127.0.0.1:{port}");
+            }
+            Thread.Sleep(200);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using PodUnits.Definitions;
+using PodUnits.Definitions.Parsing;
+
+namespace PodUnits.UnitTests.Definitions;
+
+/// <summary>podunits.io/notify, listen and listen-container (docs/activation.md).</summary>
+public sealed class ActivationAnnotationTests
+{
+    /// <summary>The annotations start on line 6, column 5.</summary>
+    private static string Pod(string annotations, string containers = "  - {name: web, image: busybox}") => $"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: x
+          annotations:
+        {annotations}
+        spec:
+          initContainers:
+          - {"{"}name: setup, image: busybox{"}"}
+          containers:
+        {containers}
+        """;
+
+    private const string TwoContainers = "  - {name: web, image: busybox}\n  - {name: db, image: busybox}";
+
+    [Fact]
+    public void NotifyNamesAContainer()
+    {
+        PodDefinition pod = PodDefinitionLoader.LoadText(Pod("    podunits.io/notify: web"), "x.yaml").GetPodOrThrow();
+        Assert.Equal("web", pod.Activation.NotifyContainer);
+        Assert.Null(pod.Activation.ListenContainer);
+        Assert.Empty(pod.Activation.Listen);
+    }
+
+    [Fact]
+    public void WithoutAnnotationsThereIsNoActivation() =>
+        Assert.Same(PodActivation.None, PodDefinitionLoader.LoadText(Pod("    podunits.io/description: d"), "x.yaml").GetPodOrThrow().Activation);
+
+    [Theory]
+    [InlineData("podunits.io/notify: wbe", "metadata.annotations.podunits.io/notify: no container \"wbe\" in spec.containers; did you mean \"web\"?")]
+    [InlineData("podunits.io/notify: setup", "metadata.annotations.podunits.io/notify: \"setup\" is an init container; it must name one of spec.containers")]
+    [InlineData("podunits.io/listen-container: nope", "metadata.annotations.podunits.io/listen-container: no container \"nope\" in spec.containers")]
+    public void AnUnknownContainerIsAnErrorAtTheAnnotation(string annotation, string message) =>
+        Assert.Equal([$"x.yaml:6:5: error: {message}"], DefinitionErrorTests.Diagnose(Pod("    " + annotation)));
+
+    [Fact]
+    public void ListenGoesToTheOnlyContainer()
+    {
+        PodDefinition pod = PodDefinitionLoader.LoadText(Pod("    podunits.io/listen: \"tcp:80, udp:[::1]:53, unix:/run/web.sock\""), "x.yaml")
+            .GetPodOrThrow();
+        Assert.Equal("web", pod.Activation.ListenContainer);
+        Assert.Equal([new("ListenStream", "80"), new("ListenDatagram", "[::1]:53"), new("ListenStream", "/run/web.sock")],
+            pod.Activation.Listen);
+    }
+
+    [Fact]
+    public void ListenInAPodOfSeveralContainersNeedsListenContainer()
+    {
+        Assert.Equal(["x.yaml:6:5: error: metadata.annotations.podunits.io/listen: the pod has 2 containers; name the one that gets the sockets with podunits.io/listen-container"],
+            DefinitionErrorTests.Diagnose(Pod("    podunits.io/listen: tcp:80", TwoContainers)));
+        PodDefinition pod = PodDefinitionLoader.LoadText(Pod("    podunits.io/listen: tcp:80\n    podunits.io/listen-container: db", TwoContainers), "x.yaml")
+            .GetPodOrThrow();
+        Assert.Equal("db", pod.Activation.ListenContainer);
+    }
+
+    [Theory]
+    [InlineData("tcp:8080", "ListenStream", "8080")]
+    [InlineData("tcp:0.0.0.0:443", "ListenStream", "0.0.0.0:443")]
+    [InlineData("tcp:[::]:9090", "ListenStream", "[::]:9090")]
+    [InlineData("udp:127.0.0.1:53", "ListenDatagram", "127.0.0.1:53")]
+    [InlineData("unix:/run/app/api.sock", "ListenStream", "/run/app/api.sock")]
+    public void AddressesInTheUnitsForm(string text, string setting, string address) =>
+        Assert.Equal(new ListenAddress(setting, address), ActivationAnnotations.Parse(text, out _));
+
+    [Theory]
+    [InlineData("tcp:0")]
+    [InlineData("tcp:65536")]
+    [InlineData("tcp:localhost:80")]
+    [InlineData("tcp:1.2:80")]
+    [InlineData("tcp:[fe80::1%eth0]:80")]
+    [InlineData("tcp:::1:80")]
+    [InlineData("tcp:%i")]
+    [InlineData("sctp:80")]
+    [InlineData("80")]
+    [InlineData("")]
+    [InlineData("unix:run/x.sock")]
+    [InlineData("unix:/run/../etc/x")]
+    [InlineData("unix:/run/a b")]
+    [InlineData("unix:/run/%n")]
+    [InlineData("unix:/run/x\nExecStartPre=/bin/evil")]
+    public void WhatCouldEscapeTheUnitFileIsRefused(string text)
+    {
+        Assert.Null(ActivationAnnotations.Parse(text, out string? why));
+        Assert.NotNull(why);
+    }
+
+    [Fact]
+    public void ABadAddressIsAnErrorNamingIt() =>
+        Assert.Equal(["x.yaml:6:5: error: metadata.annotations.podunits.io/listen: \"tcp:localhost:80\" is not tcp:PORT, tcp:IPV4:PORT or tcp:[IPV6]:PORT (ports 1-65535, IP literals only)"],
+            DefinitionErrorTests.Diagnose(Pod("    podunits.io/listen: \"tcp:80, tcp:localhost:80\"")));
+
+    [Fact]
+    public void ARepeatedAddressIsRefused()
+    {
+        Assert.Null(ActivationAnnotations.ParseAll("tcp:80, tcp:80", out string? why));
+        Assert.Equal("\"tcp:80\" is listed twice", why);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text;
+using PodUnits.Runtime.Activation;
+
+namespace PodUnits.UnitTests.Runtime;
+
+/// <summary>The sd_notify datagrams and LISTEN_* variables PodUnits reads (docs/activation.md).</summary>
+public sealed class ActivationProtocolTests
+{
+    private static NotifyMessage Parse(string text) => NotifyMessage.Parse(Encoding.UTF8.GetBytes(text));
+
+    [Theory]
+    [InlineData("READY=1", true, null, false)]
+    [InlineData("READY=1\nSTATUS=serving on 8080\n", true, "serving on 8080", false)]
+    [InlineData("STATUS=warming up", false, "warming up", false)]
+    [InlineData("BARRIER=1", false, null, true)]
+    [InlineData("READY=0\nMAINPID=1\nWATCHDOG=1\nSTOPPING=1\nRELOADING=1", false, null, false)]
+    [InlineData("STATUS=a\nSTATUS=b", false, "b", false)]
+    [InlineData("READY=1 \nstatus=x", false, null, false)]
+    public void OnlyReadyStatusAndBarrierCount(string text, bool ready, string? status, bool barrier) =>
+        Assert.Equal(new NotifyMessage(ready, status, barrier), Parse(text));
+
+    [Fact]
+    public void StatusStaysOneShortLineOfText()
+    {
+        Assert.Equal("a  READY=1", Parse("STATUS=a\r\tREADY=1").Status);
+        Assert.Equal(NotifyMessage.MaxStatus, Parse("STATUS=" + new string('x', 1000)).Status!.Length);
+    }
+
+    [Theory]
+    [InlineData("42", "2", "web:admin", 42, "web,admin")]
+    [InlineData("42", "2", null, 42, "unknown,unknown")]
+    [InlineData("42", "2", "only-one", 42, "unknown,unknown")]
+    [InlineData("42", "1", "bad name", 42, "unknown")]
+    public void ListenVariablesForThisProcess(string pid, string fds, string? names, int own, string expected) =>
+        Assert.Equal(expected.Split(','), ListenFds.Parse(pid, fds, names, own)!.Names);
+
+    [Theory]
+    [InlineData(null, "1")]
+    [InlineData("41", "1")]
+    [InlineData("42", null)]
+    [InlineData("42", "0")]
+    [InlineData("42", "-1")]
+    [InlineData("42", "100000")]
+    [InlineData("+42", "1")]
+    public void ListenVariablesForAnotherProcessOrBrokenAreIgnored(string? pid, string? fds) =>
+        Assert.Null(ListenFds.Parse(pid, fds, null, 42));
+
+    [Fact]
+    public void TheCommandGetsItsOwnPidAndTheHandoffRoundTrips()
+    {
+        var fds = new ListenFds(["pod@web.socket", "admin"]);
+        Assert.Equal(["LISTEN_FDS=2", "LISTEN_PID=7", "LISTEN_FDNAMES=pod@web.socket:admin"], fds.CommandEnvironment(7));
+        Assert.Equal(fds.Names, ListenFds.FromHandoff(fds.HandoffEntry.Split('=', 2)[1])!.Names);
+        Assert.Null(ListenFds.FromHandoff(""));
+    }
+
+    [Theory]
+    [InlineData("0::/machine.slice/machine-podunits\\x2dweb.slice/podunits-web-app.scope\n", true)]
+    [InlineData("12:pids:/machine.slice/machine-podunits\\x2dweb.slice/podunits-web-app.scope\n0::/\n", true)]
+    [InlineData("0::/machine.slice/machine-podunits\\x2dweb.slice/podunits-web-app.scope/inner\n", true)]
+    [InlineData("0::/machine.slice/machine-podunits\\x2dweb.slice/podunits-web-side.scope\n", false)]
+    [InlineData("0::/machine.slice/pod@web.service\n", false)]
+    [InlineData("0::/x/podunits-web-app.scope.evil\n", false)]
+    public void TheSenderMustBeInTheContainersScope(string cgroupFile, bool inScope) =>
+        Assert.Equal(inScope, NotifySocket.CgroupIsIn(cgroupFile, "podunits-web-app.scope"));
+}
