@@ -44,11 +44,6 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
         var envSources = new EnvSourceMapper(ctx, catalog, name ?? "", allContainerNames);
         (ResourceLimits limits, ResourceLimits requests) = ResourceMapper.Map(f, ctx);
         bool sidecar = MapRestartPolicy(f);
-        NotRunYet(f, "lifecycle", "(postStart and preStop hooks are parsed, but the executor does not run them yet)");
-        if (sidecar)
-        {
-            NotRunYet(f, "restartPolicy", "on an init container (a native sidecar: the pod init does not run sidecars yet)");
-        }
         return new ContainerDefinition
         {
             Name = name ?? "",
