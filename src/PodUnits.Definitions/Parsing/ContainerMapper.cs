@@ -69,16 +69,6 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
         };
     }
 
-    /// <summary>A field the parser checks but the runtime does not act on yet: refused, so
-    /// nothing silently misbehaves (docs/definitions.md, field policy).</summary>
-    private void NotRunYet(Fields f, string field, string note)
-    {
-        if (ctx.RefuseWhatDoesNotRunYet && f.Value(field) is YNode node)
-        {
-            ctx.Error(f.Key(field) ?? node, $"field \"{field}\" in {f.PathOf(field)[..^(field.Length + 1)]} is not supported yet {note}");
-        }
-    }
-
     /// <summary>restartPolicy: only an init container may set it, and only to Always, which
     /// makes it a sidecar (Kubernetes 1.29+). True for a sidecar.</summary>
     private bool MapRestartPolicy(Fields f)
