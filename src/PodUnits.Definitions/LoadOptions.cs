@@ -25,11 +25,6 @@ public sealed record LoadOptions
     /// checks that the file exists). Tests put a fake here.</summary>
     public Func<string, string, string>? DecryptSecret { get; init; } = Parsing.EncryptedSecrets.Decrypt;
 
-    /// <summary>Lifecycle hooks and native sidecars are parsed and checked in full, but
-    /// refused ("not supported yet") while the runtime does not run them, so that nothing
-    /// silently misbehaves. Off only for tests of the parser itself.</summary>
-    public bool RefuseWhatDoesNotRunYet { get; init; } = true;
-
     /// <summary>Files larger than this are refused before parsing (a pod definition is a few KiB).</summary>
     public long MaxFileBytes { get; init; } = 1024 * 1024;
 }

@@ -40,7 +40,7 @@ public static class PodDefinitionLoader
     public static LoadResult LoadText(string text, string path, LoadOptions? options = null)
     {
         options ??= LoadOptions.Default;
-        var ctx = new ParseContext(path) { RefuseWhatDoesNotRunYet = options.RefuseWhatDoesNotRunYet };
+        var ctx = new ParseContext(path);
         if (text.Length > options.MaxFileBytes)
         {
             return Fail(path, $"is too large for a pod definition ({text.Length} characters; at most {options.MaxFileBytes})");

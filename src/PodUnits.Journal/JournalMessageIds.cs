@@ -34,6 +34,9 @@ public static class JournalMessageIds
     /// <summary>A container's readiness changed after the pod became ready (READY).</summary>
     public const string ReadinessChanged = "2173c70538a94800a35ddb24f8ca62d3";
 
+    /// <summary>A container's postStart or preStop hook failed (HOOK, HOOK_OUTPUT).</summary>
+    public const string HookFailed = "507621239c1645d9af95f25118a4505b";
+
     /// <summary>The property that makes the Serilog sink set MESSAGE_ID, e.g.
     /// <c>ForContext(JournalMessageIds.PropertyName, JournalMessageIds.PodStarted)</c>.</summary>
     public const string PropertyName = "MessageId";

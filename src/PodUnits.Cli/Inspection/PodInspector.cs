@@ -66,6 +66,7 @@ internal sealed class PodInspector(SystemdManager systemd)
                 s?.MemoryCurrent, s?.MemoryMax, s?.CpuQuotaPerSecUSec, s is { IsActive: true } ? MainProcess(s.ControlGroup, machine?.Leader) : null)
             {
                 Health = health.TryGetValue(c.Name, out var h) ? Health(h) : null,
+                Sidecar = c.Sidecar,
             });
         }
         return new PodReport(name, definitionPath, error, definition?.Autostart ?? false, unit,

@@ -40,6 +40,9 @@ internal sealed record ContainerReport(
     /// <summary>What the executor says of the container while the pod runs (null otherwise):
     /// ready, restarts, last exit and probe (/run/podunits/state/NAME/containers.json).</summary>
     public ContainerHealthReport? Health { get; init; }
+
+    /// <summary>An init container with restartPolicy Always: it runs beside the containers.</summary>
+    public bool Sidecar { get; init; }
 }
 
 /// <summary>Kubernetes' ContainerStatus, as far as PodUnits knows it.</summary>

@@ -27,7 +27,7 @@ internal static class PodReportText
         output.WriteLine($"{"NAME".PadRight(width)}  {"STATE",-12}  {"MACHINE",-8}  {"IP",-15}  {"CONTAINERS",-10}  {"AUTOSTART",-9}  DEFINITION");
         foreach (PodReport p in pods)
         {
-            int running = p.Containers.Count(c => c.State == "active");
+            int running = p.Containers.Count(c => !c.Init && c.State == "active"); // sidecars and init containers aside
             string containers = $"{running}/{p.Containers.Count(c => !c.Init)}";
             string definition = p.DefinitionError is not null ? $"{p.Definition} (invalid)" : p.Definition ?? "-";
             string ip = p.Network is { Ips.Count: > 0 } net ? net.Ips[0] : "-";
@@ -58,7 +58,7 @@ internal static class PodReportText
             string memory = c.MemoryCurrentBytes is ulong now ? Mib(now) : "-";
             string limit = c.MemoryMaxBytes is ulong max && max != ulong.MaxValue ? $" of {Mib(max)}" : "";
             string cpu = c.CpuQuotaPerSecUSec is ulong q && q != ulong.MaxValue ? $", CPU quota {q / 10000}%" : "";
-            output.WriteLine($"     {(c.Init ? "Init" : "Container")} {c.Name}: {c.State}{(c.Pid is int pid ? $", PID {pid}" : "")}, image {c.Image}");
+            output.WriteLine($"     {(c.Sidecar ? "Sidecar" : c.Init ? "Init" : "Container")} {c.Name}: {c.State}{(c.Pid is int pid ? $", PID {pid}" : "")}, image {c.Image}");
             output.WriteLine($"        {c.Scope}: memory {memory}{limit}{cpu}");
             if (c.Health is { } h)
             {

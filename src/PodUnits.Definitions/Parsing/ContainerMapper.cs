@@ -44,11 +44,6 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
         var envSources = new EnvSourceMapper(ctx, catalog, name ?? "", allContainerNames);
         (ResourceLimits limits, ResourceLimits requests) = ResourceMapper.Map(f, ctx);
         bool sidecar = MapRestartPolicy(f);
-        NotRunYet(f, "lifecycle", "(postStart and preStop hooks are parsed, but the executor does not run them yet)");
-        if (sidecar)
-        {
-            NotRunYet(f, "restartPolicy", "on an init container (a native sidecar: the pod init does not run sidecars yet)");
-        }
         return new ContainerDefinition
         {
             Name = name ?? "",
@@ -72,16 +67,6 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
                 : null,
             Sidecar = sidecar,
         };
-    }
-
-    /// <summary>A field the parser checks but the runtime does not act on yet: refused, so
-    /// nothing silently misbehaves (docs/definitions.md, field policy).</summary>
-    private void NotRunYet(Fields f, string field, string note)
-    {
-        if (ctx.RefuseWhatDoesNotRunYet && f.Value(field) is YNode node)
-        {
-            ctx.Error(f.Key(field) ?? node, $"field \"{field}\" in {f.PathOf(field)[..^(field.Length + 1)]} is not supported yet {note}");
-        }
     }
 
     /// <summary>restartPolicy: only an init container may set it, and only to Always, which

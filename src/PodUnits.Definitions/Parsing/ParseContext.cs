@@ -10,9 +10,6 @@ internal sealed class ParseContext(string file)
 
     public string File { get; } = file;
 
-    /// <summary>LoadOptions.RefuseWhatDoesNotRunYet.</summary>
-    public bool RefuseWhatDoesNotRunYet { get; init; } = true;
-
     public bool HasErrors => ErrorCount > 0;
 
     /// <summary>Errors so far; comparing two counts tells whether one part of a file had any.</summary>

@@ -66,6 +66,12 @@ internal sealed class PodEventLog
             $"container {container} is {(ready ? "ready" : "not ready")}" + (!ready && output.Length > 0 ? $": {output}" : ""), container, null,
             [new("READY", ready ? "1" : "0")]);
 
+    /// <summary>A postStart or preStop hook failed; <paramref name="then"/> says what follows.</summary>
+    public void HookFailed(string container, string hook, string output, string then) =>
+        EmitUnlessQuiet(JournalMessageIds.HookFailed, JournalPriority.Warning,
+            $"container {container}: {hook} hook failed" + (output.Length > 0 ? $": {output}" : "") + $"; {then}", container, null,
+            [new("HOOK", hook), new("HOOK_OUTPUT", output)]);
+
     public void Stopped() =>
         EmitUnlessQuiet(JournalMessageIds.PodStopped, JournalPriority.Informational, $"pod {_plan.Name} stopped");
 

@@ -39,9 +39,11 @@ public sealed partial class PodExecutor
     }
 
     /// <summary>"started C PID": a new run of C (the first, or a restart after its back-off).</summary>
-    private void OnStarted(string name)
+    private void OnStarted(string name, int podPid)
     {
         ContainerStatus s = Statuses[name];
+        s.PodPid = podPid;
+        s.PostStartDone = false;
         if (s.Run >= 0)
         {
             s.Restarts++;
@@ -52,30 +54,49 @@ public sealed partial class PodExecutor
         s.KilledBy = null;
     }
 
-    /// <summary>"running C": its command runs. Its probes start: the startup probe alone
-    /// while there is one (the kubelet holds liveness and readiness back until it passes),
-    /// each after its initialDelaySeconds.</summary>
+    /// <summary>"running C": its command runs. Its postStart hook runs first when it has one
+    /// (PodExecutor.Hooks.cs), then its probes start.</summary>
     private void OnRunning(SystemdManager systemd, string name)
     {
         ContainerPlan c = Container(name);
         ContainerStatus s = Statuses[name];
         s.State = "running";
         s.StartedAt = DateTime.UtcNow;
-        s.Started = c.Startup is null;
-        s.Ready = c.Startup is null && c.Readiness is null;
-        if (!Stopping && !_plan.Interactive)
+        s.Started = false;
+        s.Ready = false;
+        if (c.PostStart is { } hook && !Stopping && !_plan.Interactive)
         {
-            if (c.Startup is { } startup)
-            {
-                Probe(systemd, new ProbeWorker(name, s.Run, ProbeKind.Startup, startup), s.StartedAt.Value);
-            }
-            else
-            {
-                StartLivenessAndReadiness(systemd, c, s);
-            }
+            RunPostStart(systemd, c, s, hook);
+        }
+        else
+        {
+            AfterPostStart(systemd, c, s);
         }
         SaveStatuses();
         EvaluateReady();
+    }
+
+    /// <summary>The run is past its postStart hook, or has none. Its probes start: the startup
+    /// probe alone while there is one (the kubelet holds liveness and readiness back until it
+    /// passes), each after its initialDelaySeconds from the container's start.</summary>
+    private void AfterPostStart(SystemdManager systemd, ContainerPlan c, ContainerStatus s)
+    {
+        s.PostStartDone = true;
+        s.Started = c.Startup is null;
+        s.Ready = c.Startup is null && c.Readiness is null;
+        if (Stopping || _plan.Interactive)
+        {
+            return;
+        }
+        if (c.Startup is { } startup)
+        {
+            Probe(systemd, new ProbeWorker(c.Name, s.Run, ProbeKind.Startup, startup), (s.StartedAt ?? DateTime.UtcNow).AddSeconds(startup.InitialDelaySeconds));
+        }
+        else
+        {
+            StartLivenessAndReadiness(systemd, c, s);
+        }
+        SendUpIfDue(c, s);
     }
 
     private void StartLivenessAndReadiness(SystemdManager systemd, ContainerPlan c, ContainerStatus s)
@@ -93,14 +114,21 @@ public sealed partial class PodExecutor
 
     private void Probe(SystemdManager systemd, ProbeWorker worker, DateTime first)
     {
-        if (_prober is null)
+        Runner(systemd);
+        _prober ??= new Prober(RunProbe, (w, outcome, changed) => _events.Writer.TryWrite(new SupervisionEvent.Probed(w, outcome, changed)));
+        DateTime now = DateTime.UtcNow;
+        _prober.Add(worker, first > now ? first : now);
+    }
+
+    /// <summary>What runs probes and hooks, made with the first of them.</summary>
+    private ProbeRunner Runner(SystemdManager systemd)
+    {
+        if (_probeRunner is null)
         {
             _netnsSockets = new NetnsSockets(_plan.HostNetwork ? null : $"/proc/{_initPid}/ns/net");
             _probeRunner = new ProbeRunner(_plan, PlanHandoff.RunningPlanPath(_initPid), systemd, _netnsSockets, _podAddress);
-            _prober = new Prober(RunProbe, (w, outcome, changed) => _events.Writer.TryWrite(new SupervisionEvent.Probed(w, outcome, changed)));
         }
-        DateTime now = DateTime.UtcNow;
-        _prober.Add(worker, first > now ? first : now);
+        return _probeRunner;
     }
 
     private Task<ProbeOutcome> RunProbe(ProbeWorker w, CancellationToken cancel) =>
@@ -132,6 +160,7 @@ public sealed partial class PodExecutor
                     s.Started = true;
                     s.Ready = c.Readiness is null;
                     StartLivenessAndReadiness(systemd, c, s);
+                    SendUpIfDue(c, s);
                     break;
                 case (ProbeKind.Readiness, bool ready):
                     s.Ready = ready;
@@ -225,7 +254,7 @@ public sealed partial class PodExecutor
         {
             return;
         }
-        bool ready = _plan.Containers.Where(c => !c.Init).All(c => Statuses[c.Name] is { } s && (s.Ready || (s.State == "exited" && _exits.ContainsKey(c.Name))));
+        bool ready = _plan.Containers.Where(Serves).All(c => Statuses[c.Name] is { } s && (s.Ready || (s.State == "exited" && _exits.ContainsKey(c.Name))));
         if (ready)
         {
             _readySent = true;
@@ -250,6 +279,10 @@ public sealed partial class PodExecutor
     }
 
     private ContainerPlan Container(string name) => _plan.Containers.Single(c => c.Name == name);
+
+    /// <summary>The containers whose readiness is the pod's, as in Kubernetes: the containers
+    /// and the sidecars, not the init containers that run to completion.</summary>
+    private static bool Serves(ContainerPlan c) => !c.Init || c.Sidecar;
 
     private static string Kind(ProbeWorker w) => $"{w.Kind.ToString().ToLowerInvariant()} probe";
 

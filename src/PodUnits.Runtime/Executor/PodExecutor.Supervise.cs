@@ -26,7 +26,7 @@ public sealed partial class PodExecutor
                     _notify.Status("starting containers");
                     break;
                 case PodControlMessage.Started(string name, int pid):
-                    OnStarted(name);
+                    OnStarted(name, pid);
                     failure ??= await PlaceAsync(systemd, name, pid).ConfigureAwait(false);
                     break;
                 case PodControlMessage.Running(string name):
@@ -41,6 +41,9 @@ public sealed partial class PodExecutor
                     break;
                 case PodControlMessage.Restarting(string name, int delay):
                     OnRestarting(name, delay);
+                    break;
+                case PodControlMessage.PreStop(string name, int pid):
+                    OnPreStop(systemd, name, pid);
                     break;
                 case PodControlMessage.Failed(string why):
                     _podStreams.Abandon();
@@ -76,7 +79,7 @@ public sealed partial class PodExecutor
                 case SupervisionEvent.Ready:
                     if (!Stopping)
                     {
-                        int containers = _plan.Containers.Count(c => !c.Init);
+                        int containers = _plan.Containers.Count(Serves);
                         _notify.Ready(string.Join("; ", [$"running {containers} container(s)", .. NotifyStatusParts()]));
                         _eventLog?.Started(containers);
                     }
@@ -86,6 +89,9 @@ public sealed partial class PodExecutor
                     break;
                 case SupervisionEvent.Probed(var worker, var outcome, bool changed):
                     OnProbed(systemd, worker, outcome, changed);
+                    break;
+                case SupervisionEvent.Hooked(string name, int pid, bool postStart, var outcome):
+                    OnHooked(systemd, name, pid, postStart, outcome);
                     break;
                 case SupervisionEvent.OutputEnded when finishing:
                     UnregisterOnceDrained(systemd);
@@ -175,7 +181,7 @@ public sealed partial class PodExecutor
             int wait = (int)Math.Ceiling(((s.RestartAt ?? DateTime.UtcNow) - DateTime.UtcNow).TotalSeconds);
             parts.Add($"{s.Name} restarting{(wait > 0 ? $" in {wait} s" : "")} ({Reason(s)}, restart {s.Restarts + 1})");
         }
-        string[] notReady = [.. _plan.Containers.Where(c => !c.Init && Statuses[c.Name] is { State: "running", Ready: false }).Select(c => c.Name)];
+        string[] notReady = [.. _plan.Containers.Where(c => Serves(c) && Statuses[c.Name] is { State: "running", Ready: false }).Select(c => c.Name)];
         if (notReady.Length > 0)
         {
             parts.Add($"not ready: {string.Join(", ", notReady)}");

@@ -15,6 +15,9 @@ internal abstract record SupervisionEvent
     /// <summary>A probe ran (<see cref="Health.Prober"/>); <paramref name="Changed"/>: its result turned.</summary>
     public sealed record Probed(Health.ProbeWorker Worker, Health.ProbeOutcome Outcome, bool Changed) : SupervisionEvent;
 
+    /// <summary>A lifecycle hook of run <paramref name="PodPid"/> of the container ended.</summary>
+    public sealed record Hooked(string Container, int PodPid, bool PostStart, Health.ProbeOutcome Outcome) : SupervisionEvent;
+
     /// <summary>Every container output stream has ended and is forwarded.</summary>
     public sealed record OutputEnded : SupervisionEvent;
 

@@ -46,6 +46,10 @@ public sealed class ContainerStatus(string name)
     public string? LastProbe { get; set; }
     /// <summary>Set when a probe's failure had the current run killed: its exit's reason.</summary>
     public string? KilledBy { get; set; }
+    /// <summary>The current run's PID in the pod (the protocol names runs by it).</summary>
+    public int PodPid { get; set; }
+    /// <summary>Whether the current run's postStart hook has ended well (true when it has none).</summary>
+    public bool PostStartDone { get; set; }
 
     public JsonObject ToJson() => new()
     {

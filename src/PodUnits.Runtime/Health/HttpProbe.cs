@@ -28,7 +28,10 @@ public static class HttpProbe
     /// header carry <see cref="HttpGetPlan.Host"/> when it is set, else this address.</param>
     /// <param name="cancellationToken">The caller's stop: cancelling throws
     /// <see cref="OperationCanceledException"/> rather than reporting a failed probe.</param>
-    public static async Task<ProbeOutcome> CheckAsync(Func<AddressFamily, Socket> newSocket, HttpGetPlan get, IPAddress address, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="hook">A lifecycle hook rather than a probe: any response is a success, as
+    /// the kubelet's hook runner only fails on a request that gets none.</param>
+    public static async Task<ProbeOutcome> CheckAsync(Func<AddressFamily, Socket> newSocket, HttpGetPlan get, IPAddress address, TimeSpan timeout, CancellationToken cancellationToken,
+        bool hook = false)
     {
         ArgumentNullException.ThrowIfNull(newSocket);
         ArgumentNullException.ThrowIfNull(get);
@@ -69,7 +72,7 @@ public static class HttpProbe
                     }
                 }
                 byte[] body = await ProbeHttpClient.ReadAtMostAsync(response.Content, MaxBody, deadline.Token).ConfigureAwait(false);
-                return Judge(status, body);
+                return hook ? ProbeOutcome.Passed($"HTTP hook got statuscode: {status}") : Judge(status, body);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

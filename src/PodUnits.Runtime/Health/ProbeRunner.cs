@@ -9,7 +9,7 @@ using PodUnits.Systemd.Units;
 namespace PodUnits.Runtime.Health;
 
 /// <summary>
-/// Runs one probe or httpGet hook the way the kubelet does. exec runs the command inside the
+/// Runs one probe or lifecycle hook the way the kubelet does. exec runs the command inside the
 /// container confined exactly as the container's own process (<see cref="ExecLauncher"/>: its
 /// namespaces, root, scope, credentials, capabilities and seccomp filter, the plan's
 /// environment), its output (the first 10 KiB) becoming the message; tcpSocket, httpGet and
@@ -44,11 +44,32 @@ public sealed class ProbeRunner(PodPlan plan, string planPath, SystemdManager sy
             : Task.FromResult(new ProbeOutcome(false, "the probe has no handler"));
     }
 
-    public async Task<ProbeOutcome> HttpAsync(HttpGetPlan get, TimeSpan timeout, CancellationToken cancel)
+    /// <summary>A postStart or preStop hook, as the kubelet runs it: exec as a probe's exec;
+    /// httpGet where any response succeeds; sleep waits here, with no process at all.
+    /// <paramref name="timeout"/> bounds it (infinite for postStart, as the kubelet's).</summary>
+    public async Task<ProbeOutcome> RunHookAsync(ContainerPlan container, int hostPid, HookPlan hook, TimeSpan timeout, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(hook);
+        if (hook.Exec is { Count: > 0 } argv)
+        {
+            return await ExecAsync(container, hostPid, argv, timeout).ConfigureAwait(false);
+        }
+        if (hook.HttpGet is { } get)
+        {
+            return await HttpAsync(get, timeout, cancel, hook: true).ConfigureAwait(false);
+        }
+        int seconds = hook.SleepSeconds ?? 0;
+        TimeSpan sleep = TimeSpan.FromSeconds(seconds);
+        await Task.Delay(sleep < timeout || timeout == Timeout.InfiniteTimeSpan ? sleep : timeout, cancel).ConfigureAwait(false);
+        return ProbeOutcome.Passed("");
+    }
+
+    public async Task<ProbeOutcome> HttpAsync(HttpGetPlan get, TimeSpan timeout, CancellationToken cancel, bool hook = false)
     {
         ArgumentNullException.ThrowIfNull(get);
         return await Address(get.Host).ConfigureAwait(false) is { } address
-            ? await HttpProbe.CheckAsync(sockets.Create, get, address, timeout, cancel).ConfigureAwait(false)
+            ? await HttpProbe.CheckAsync(sockets.Create, get, address, timeout, cancel, hook).ConfigureAwait(false)
             : new ProbeOutcome(false, $"host \"{get.Host}\" has no address");
     }
 
@@ -107,9 +128,14 @@ public sealed class ProbeRunner(PodPlan plan, string planPath, SystemdManager sy
         {
             Task<string> output = Task.Run(() => ReadOutput(outRead));
             Task<int> exit = Task.Run(process.WaitForExit);
-            bool timedOut = !exit.Wait(timeout);
-            if (timedOut)
+            bool timedOut = false;
+            try
             {
+                await exit.WaitAsync(timeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                timedOut = true;
                 process.Kill();
             }
             int code = await exit.ConfigureAwait(false);

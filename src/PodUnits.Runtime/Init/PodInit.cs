@@ -10,8 +10,10 @@ namespace PodUnits.Runtime.Init;
 /// <summary>
 /// PodUnits' pod init: PID 1 of the pod's PID namespace (a fresh NativeAOT process the
 /// executor spawned into new namespaces). It prepares the pod, starts the init containers
-/// one after another and then the containers, reaps every process that ends up orphaned in
-/// the pod, and stops the pod on SIGTERM or SIGRTMIN+4 (machinectl poweroff); SIGINT
+/// one after another (a native sidecar is not waited for to end, only to be up) and then the
+/// containers, reaps every process that ends up orphaned in the pod, and stops the pod on
+/// SIGTERM or SIGRTMIN+4 (machinectl poweroff): each container after its preStop hook, the
+/// sidecars after the others, in reverse order (<see cref="FinishStop"/>); SIGINT
 /// (machinectl reboot) stops it and exits with <see cref="RebootExitCode"/>, which
 /// pod@.service restarts on. Its descriptors are laid out by <see cref="PodInitDescriptors"/>.
 /// </summary>
@@ -33,6 +35,12 @@ public sealed class PodInit : IDisposable
     private readonly Dictionary<string, DateTime> _startedAt = new(StringComparer.Ordinal);
     private readonly HashSet<string> _killedByProbe = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Timer> _timers = new(StringComparer.Ordinal);
+    // Lifecycle: the executor's "up C PID" (postStart done, startup probe passed) and
+    // "prestopped C PID" (preStop hook done), by the run's pod PID.
+    private readonly HashSet<int> _up = [];
+    private readonly HashSet<int> _preStopped = [];
+    private bool _executorGone;
+    private bool _finishing;
     private int _journaldPid;
     private bool _journaldExited;
     private bool _drained;
@@ -97,6 +105,16 @@ public sealed class PodInit : IDisposable
             {
                 return FinishStop(0);
             }
+            if (c.Sidecar)
+            {
+                // Kubernetes 1.29+: the next init container waits until the sidecar is up
+                // (its postStart hook done, its startup probe passed), not until it ends.
+                if (!WaitUntilUp(c.Name, anyRun: true))
+                {
+                    return FinishStop(0);
+                }
+                continue;
+            }
             int code = WaitForExit(c.Name);
             if (code != 0)
             {
@@ -107,15 +125,28 @@ public sealed class PodInit : IDisposable
         }
         for (int i = 0; i < _plan.Containers.Count; i++)
         {
-            if (!_plan.Containers[i].Init && !StartContainer(i))
+            ContainerPlan c = _plan.Containers[i];
+            if (c.Init)
+            {
+                continue;
+            }
+            if (!StartContainer(i))
             {
                 return FinishStop(1);
+            }
+            if (c.PostStart is not null)
+            {
+                // As the kubelet, which starts the containers one by one and returns from
+                // each start only once its postStart hook has run: the next container
+                // starts after it (a way manifests order a proxy before its app).
+                WaitUntilUp(c.Name, anyRun: false);
             }
         }
         lock (_lock)
         {
-            // The pod runs while a container runs or waits out its back-off to start again.
-            while ((_running.Count > 0 || _timers.Count > 0) && !_stopRequested)
+            // The pod runs while a container (sidecars aside: they serve the others) runs or
+            // waits out its back-off to start again.
+            while ((_running.Values.Any(c => !c.Sidecar) || _timers.Keys.Any(n => !Plan(n).Sidecar)) && !_stopRequested)
             {
                 Monitor.Wait(_lock);
             }
@@ -128,7 +159,7 @@ public sealed class PodInit : IDisposable
         ContainerPlan c = _plan.Containers[index];
         lock (_lock)
         {
-            if (_stopRequested)
+            if (_stopRequested || _finishing)
             {
                 return false;
             }
@@ -206,6 +237,28 @@ public sealed class PodInit : IDisposable
         }
     }
 
+    /// <summary>Waits until the executor says <paramref name="name"/> is "up", it has ended for
+    /// good, or the pod stops (false). <paramref name="anyRun"/> (a sidecar): a run that ends
+    /// before it is up starts again after its back-off, and the next run's "up" is awaited;
+    /// else (a postStart hook) the run that was just started ending is enough, as the kubelet
+    /// goes on to the next container when a start fails.</summary>
+    private bool WaitUntilUp(string name, bool anyRun)
+    {
+        lock (_lock)
+        {
+            int first = _running.FirstOrDefault(r => r.Value.Name == name).Key;
+            while (!_stopRequested && !_exitCodes.ContainsKey(name) &&
+                !_running.Any(r => r.Value.Name == name && _up.Contains(r.Key)) &&
+                (anyRun || _running.ContainsKey(first)))
+            {
+                Monitor.Wait(_lock);
+            }
+            return !_stopRequested;
+        }
+    }
+
+    private ContainerPlan Plan(string name) => _plan.Containers.First(c => c.Name == name);
+
     private int WaitForExit(string name)
     {
         lock (_lock)
@@ -224,7 +277,9 @@ public sealed class PodInit : IDisposable
     {
         lock (_lock)
         {
-            return PodExitCode(_plan.Containers.Select(c => c.Name), _exitCodes, _stopRequested);
+            // A sidecar does not count: it is stopped once the others have ended, so its
+            // SIGTERM's status says nothing of how the pod did.
+            return PodExitCode(_plan.Containers.Where(c => !c.Sidecar).Select(c => c.Name), _exitCodes, _stopRequested);
         }
     }
 
@@ -243,7 +298,7 @@ public sealed class PodInit : IDisposable
     private void OnExited(ContainerPlan c, int code)
     {
         bool killed = _killedByProbe.Remove(c.Name);
-        if (_stopRequested || _plan.Interactive || !RestartBackOff.ShouldRestart(c.Restart, code, killed))
+        if (_stopRequested || _finishing || _plan.Interactive || !RestartBackOff.ShouldRestart(c.Restart, code, killed))
         {
             _exitCodes[c.Name] = code;
             CloseOutputs(_plan.Containers.IndexOf(c));
@@ -260,7 +315,7 @@ public sealed class PodInit : IDisposable
     {
         lock (_lock)
         {
-            if (_stopRequested)
+            if (_stopRequested || _finishing)
             {
                 return; // FinishStop closes the outputs and drops the timers
             }
@@ -287,9 +342,11 @@ public sealed class PodInit : IDisposable
         }
     }
 
-    /// <summary>The executor's "kill C": SIGTERM to the container's process now, SIGKILL to
-    /// its process group after the grace period if it is still the same process. What it
-    /// leaves behind in its scope the executor kills when it hears the exit.</summary>
+    /// <summary>The executor's "kill C": its preStop hook (the kubelet runs it before any
+    /// kill), SIGTERM, SIGKILL to its process group once the grace period is over if it is
+    /// still the same process; it all happens on a thread of its own, which waits for the
+    /// executor's "prestopped". What it leaves behind in its scope the executor kills when it
+    /// hears the exit.</summary>
     private void Kill(string name, int graceSeconds)
     {
         lock (_lock)
@@ -300,20 +357,15 @@ public sealed class PodInit : IDisposable
                 return; // already gone
             }
             _killedByProbe.Add(name);
-            LibcExtra.kill(pid, LibcExtra.SIGTERM);
-            Timer? killer = null;
-            killer = new Timer(_ =>
+            DateTime deadline = DateTime.UtcNow.AddSeconds(graceSeconds);
+            new Thread(() =>
             {
                 lock (_lock)
                 {
-                    if (_running.ContainsKey(pid))
-                    {
-                        LibcExtra.kill(-pid, LibcExtra.SIGKILL);
-                        LibcExtra.kill(pid, LibcExtra.SIGKILL);
-                    }
+                    Terminate([pid], deadline);
                 }
-                killer?.Dispose();
-            }, null, TimeSpan.FromSeconds(graceSeconds), Timeout.InfiniteTimeSpan);
+            })
+            { IsBackground = true, Name = $"kill {name}" }.Start();
         }
     }
 
@@ -327,13 +379,19 @@ public sealed class PodInit : IDisposable
         }
     }
 
-    /// <summary>SIGTERM to every container, SIGKILL to whatever is left in the pod after the
-    /// grace period, then wait until the pod is empty (the reaper collects them).</summary>
+    /// <summary>
+    /// Stops what still runs, as the kubelet stops a pod: every container but the sidecars
+    /// at once, each after its preStop hook; once they have ended, the sidecars one by one in
+    /// reverse order of the plan, each after its hook. One grace period covers it all;
+    /// SIGKILL to whatever is left of the pod at its end. Then waits until the pod is empty
+    /// (the reaper collects it).
+    /// </summary>
     private int FinishStop(int code)
     {
         DateTime deadline = DateTime.UtcNow.AddSeconds(_plan.TerminationGracePeriodSeconds);
         lock (_lock)
         {
+            _finishing = true;
             foreach (Timer timer in _timers.Values)
             {
                 timer.Dispose(); // containers waiting out their back-off stay down
@@ -344,11 +402,13 @@ public sealed class PodInit : IDisposable
                 LibcExtra.close(fd); // containers still waiting for "go" give up
             }
             _syncFds.Clear();
-            foreach (int pid in _running.Keys)
+            bool overran = Terminate([.. _running.Where(r => !r.Value.Sidecar).Select(r => r.Key)], deadline);
+            foreach (ContainerPlan sidecar in _plan.Containers.Where(c => c.Sidecar).Reverse())
             {
-                LibcExtra.kill(pid, LibcExtra.SIGTERM);
+                int[] pids = [.. _running.Where(r => r.Value == sidecar).Select(r => r.Key)];
+                overran |= Terminate(pids, deadline);
             }
-            WaitUntil(() => _running.Count == 0, deadline);
+            WaitUntil(() => _running.Count == 0, overran ? deadline + PreStopExtension : deadline);
         }
         PodJournald.KillAllBut(_journaldPid); // whatever is left of the containers
         lock (_lock)
@@ -376,6 +436,68 @@ public sealed class PodInit : IDisposable
         LibcExtra.kill(-1, LibcExtra.SIGKILL);
         // No message for the executor: it learns the status by reaping this process.
         return _reboot ? RebootExitCode : code == 0 ? PodExitCode() : code;
+    }
+
+    /// <summary>The kubelet's one-time extension of the grace period for a container whose
+    /// preStop hook was still running when the grace period ended.</summary>
+    private static readonly TimeSpan PreStopExtension = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Stops these runs (pod PIDs) together, holding <see cref="_lock"/>: a container with a
+    /// preStop hook gets "prestop" sent to the executor and its SIGTERM once the hook has
+    /// ended, the others their SIGTERM at once; then waits until they have ended. At
+    /// <paramref name="deadline"/> whatever is left gets SIGTERM if its hook still runs, and
+    /// SIGKILL (to its process group) <see cref="PreStopExtension"/> later, else at once.
+    /// Returns whether a hook overran the deadline.
+    /// </summary>
+    private bool Terminate(int[] pids, DateTime deadline)
+    {
+        var waiting = new List<int>();
+        foreach (int pid in pids)
+        {
+            if (_running.TryGetValue(pid, out ContainerPlan? c) && c.PreStop is not null && !_executorGone)
+            {
+                _preStopped.Remove(pid);
+                _control.Send(new PodControlMessage.PreStop(c.Name, pid));
+                waiting.Add(pid);
+            }
+            else
+            {
+                LibcExtra.kill(pid, LibcExtra.SIGTERM);
+            }
+        }
+        bool HookEnded(int pid) => _preStopped.Contains(pid) || !_running.ContainsKey(pid) || _executorGone;
+        while (waiting.Count > 0)
+        {
+            WaitUntil(() => waiting.Any(HookEnded), deadline);
+            bool late = DateTime.UtcNow >= deadline;
+            foreach (int pid in waiting.Where(p => late || HookEnded(p)).ToArray())
+            {
+                LibcExtra.kill(pid, LibcExtra.SIGTERM);
+                _preStopped.Remove(pid);
+                waiting.Remove(pid);
+            }
+            if (late)
+            {
+                deadline += PreStopExtension;
+                WaitUntil(() => pids.All(p => !_running.ContainsKey(p)), deadline);
+                KillGroups(pids);
+                return true;
+            }
+        }
+        WaitUntil(() => pids.All(p => !_running.ContainsKey(p)), deadline);
+        KillGroups(pids);
+        return false;
+    }
+
+    /// <summary>SIGKILL to each run still there and its process group.</summary>
+    private void KillGroups(int[] pids)
+    {
+        foreach (int pid in pids.Where(_running.ContainsKey))
+        {
+            LibcExtra.kill(-pid, LibcExtra.SIGKILL);
+            LibcExtra.kill(pid, LibcExtra.SIGKILL);
+        }
     }
 
     /// <summary>Monitor.Wait takes at most int.MaxValue ms; a grace period may be longer.</summary>
@@ -411,6 +533,8 @@ public sealed class PodInit : IDisposable
                 }
                 if (_running.Remove(pid, out ContainerPlan? c))
                 {
+                    _up.Remove(pid);
+                    _preStopped.Remove(pid);
                     int code = Spawner.ExitCodeOf(status);
                     if (_syncFds.Remove(c.Name, out int fd))
                     {
@@ -420,6 +544,20 @@ public sealed class PodInit : IDisposable
                     OnExited(c, code);
                     Monitor.PulseAll(_lock);
                 }
+            }
+        }
+    }
+
+    /// <summary>Records an "up" or "prestopped" of a run that is still there (a late one about
+    /// a run that has ended is dropped) and wakes whoever waits for it.</summary>
+    private void Note(HashSet<int> runs, string name, int pid)
+    {
+        lock (_lock)
+        {
+            if (_running.TryGetValue(pid, out ContainerPlan? c) && c.Name == name)
+            {
+                runs.Add(pid);
+                Monitor.PulseAll(_lock);
             }
         }
     }
@@ -442,6 +580,10 @@ public sealed class PodInit : IDisposable
             switch (message)
             {
                 case null:
+                    lock (_lock)
+                    {
+                        _executorGone = true; // nobody runs hooks any more
+                    }
                     RequestStop(false); // the executor is gone: nobody supervises the pod any more
                     return;
                 case PodControlMessage.Go(string name):
@@ -467,6 +609,12 @@ public sealed class PodInit : IDisposable
                     break;
                 case PodControlMessage.KillContainer(string name, int grace):
                     Kill(name, grace);
+                    break;
+                case PodControlMessage.Up(string name, int pid):
+                    Note(_up, name, pid);
+                    break;
+                case PodControlMessage.PreStopped(string name, int pid):
+                    Note(_preStopped, name, pid);
                     break;
                 default:
                     Console.Error.WriteLine($"pod init: protocol error: \"{message.Format()}\" is the pod init's own message");

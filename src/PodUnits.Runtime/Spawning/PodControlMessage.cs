@@ -39,6 +39,9 @@ public abstract record PodControlMessage
             ("drained", []) => new Drained(),
             ("stop", []) => new StopPod(),
             ("kill", [string c, string grace]) when Number(grace) is int g => new KillContainer(c, g),
+            ("prestop", [string c, string pid]) when Number(pid) is int p => new PreStop(c, p),
+            ("prestopped", [string c, string pid]) when Number(pid) is int p => new PreStopped(c, p),
+            ("up", [string c, string pid]) when Number(pid) is int p => new Up(c, p),
             _ => throw new ProtocolException(text),
         };
     }
@@ -94,6 +97,15 @@ public abstract record PodControlMessage
         public override string Format() => StopRequested ? "finishing stop" : "finishing";
     }
 
+    /// <summary>The run of the container that is pod PID <paramref name="Pid"/> is about to be
+    /// stopped (the pod stops, or a probe asked for its kill): run its preStop hook and answer
+    /// <see cref="PreStopped"/>; its SIGTERM waits for that, or for the end of its grace
+    /// period.</summary>
+    public sealed record PreStop(string Container, int Pid) : PodControlMessage
+    {
+        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"prestop {Container} {Pid}");
+    }
+
     /// <summary>The pod could not be set up, and why (free text, one line).</summary>
     public sealed record Failed(string Why) : PodControlMessage
     {
@@ -118,6 +130,22 @@ public abstract record PodControlMessage
     public sealed record StopPod : PodControlMessage
     {
         public override string Format() => "stop";
+    }
+
+    /// <summary>The preStop hook of run <paramref name="Pid"/> has ended (whatever its outcome,
+    /// which the executor logs): it may have its SIGTERM now.</summary>
+    public sealed record PreStopped(string Container, int Pid) : PodControlMessage
+    {
+        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"prestopped {Container} {Pid}");
+    }
+
+    /// <summary>Run <paramref name="Pid"/> of the container no longer holds back the next
+    /// container: a sidecar is started in Kubernetes' sense (its postStart hook ended well,
+    /// its startup probe passed), another container's postStart hook ended well. Sent only for
+    /// those two; the PID tells this run's "up" from a late one of the run before.</summary>
+    public sealed record Up(string Container, int Pid) : PodControlMessage
+    {
+        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"up {Container} {Pid}");
     }
 
     /// <summary>Kill this container (a failed liveness or startup probe): SIGTERM, SIGKILL

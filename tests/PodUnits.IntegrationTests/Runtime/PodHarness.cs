@@ -69,6 +69,18 @@ internal sealed class PodHarness : IDisposable
     public string[] Journal(params string[] matches) =>
         Run("journalctl", ["--no-pager", "-o", "cat", .. matches]).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>`podunits status NAME`, for assertion messages.</summary>
+    public static string StatusText(string pod) => Run("podunits", "status", pod).Output;
+
+    /// <summary>A container's `health` in `podunits status NAME --output json` (null while the pod is not there).</summary>
+    public static System.Text.Json.Nodes.JsonNode? ContainerHealth(string pod, string container)
+    {
+        var status = Run("podunits", "status", pod, "--output", "json");
+        return status.Code != 0 ? null
+            : System.Text.Json.Nodes.JsonNode.Parse(status.Output)?["containers"]?.AsArray()
+                .FirstOrDefault(c => (string?)c!["name"] == container)?["health"];
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds; false after <paramref name="seconds"/>.</summary>
     public static bool WaitFor(Func<bool> condition, double seconds = 20)
     {

@@ -110,13 +110,8 @@ public sealed class ProbeTests
         {{probeYaml}}
         """;
 
-    private static string Status(string pod) => PodHarness.Run("podunits", "status", pod).Output;
+    private static string Status(string pod) => PodHarness.StatusText(pod);
 
-    private static JsonNode? Health(string pod, string container)
-    {
-        var status = PodHarness.Run("podunits", "status", pod, "--output", "json");
-        return status.Code != 0 ? null
-            : JsonNode.Parse(status.Output)?["containers"]?.AsArray().FirstOrDefault(c => (string?)c!["name"] == container)?["health"];
-    }
+    private static JsonNode? Health(string pod, string container) => PodHarness.ContainerHealth(pod, container);
 
 }

@@ -47,8 +47,8 @@ public sealed class CorpusTests : IDisposable
         { "envars.yaml", [], [] },
         { "exec-liveness.yaml", [], [] },
         { "init-containers.yaml", [], [] },
-        { "lifecycle-events.yaml", [], ["12:7: error: field \"lifecycle\" in spec.containers[0] is not supported yet (postStart and preStop hooks are parsed, but the executor does not run them yet)"] },
-        { "localhost.yaml", [], ["9:5: error: field \"restartPolicy\" in spec.initContainers[0] is not supported yet on an init container (a native sidecar: the pod init does not run sidecars yet)"] },
+        { "lifecycle-events.yaml", [], [] },
+        { "localhost.yaml", [], [] },
         { "memory-request-limit.yaml", [], [
             "7:5: warning: field \"namespace\" in metadata is ignored: it only matters to a Kubernetes cluster",
             "14:9: warning: field \"requests\" in spec.containers[0].resources is ignored: it only matters to a Kubernetes scheduler"] },

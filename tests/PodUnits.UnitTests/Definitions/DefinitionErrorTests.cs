@@ -339,9 +339,7 @@ public sealed class DefinitionErrorTests
     [MemberData(nameof(Cases))]
     public void ReportsExactlyTheseDiagnostics(string yaml, string[] expected)
     {
-        // The parser's own checks; refusing hooks and sidecars until the runtime runs them is
-        // CorpusTests' and ValidDefinitionTests' to show.
-        string[] actual = Diagnose(yaml, options: LoadOptions.Default with { RefuseWhatDoesNotRunYet = false });
+        string[] actual = Diagnose(yaml);
         Assert.Equal(expected, actual);
         Assert.Null(PodDefinitionLoader.LoadText(yaml, "x.yaml").Pod);
     }

@@ -24,6 +24,9 @@ public sealed unsafe class PodControlMessageTests
         { new PodControlMessage.Drained(), "drained" },
         { new PodControlMessage.StopPod(), "stop" },
         { new PodControlMessage.KillContainer("web", 30), "kill web 30" },
+        { new PodControlMessage.PreStop("web", 9), "prestop web 9" },
+        { new PodControlMessage.PreStopped("web", 9), "prestopped web 9" },
+        { new PodControlMessage.Up("proxy", 12), "up proxy 12" },
     };
 
     [Theory]
@@ -61,6 +64,9 @@ public sealed unsafe class PodControlMessageTests
     [InlineData("Stop")]
     [InlineData("restarting web soon")]
     [InlineData("kill web")]
+    [InlineData("prestop web")]
+    [InlineData("prestopped web now")]
+    [InlineData("up proxy")]
     public void AnythingElseIsAProtocolError(string text)
     {
         var e = Assert.Throws<ProtocolException>(() => PodControlMessage.Parse(text));

@@ -1,0 +1,100 @@
+using PodUnits.Runtime.Health;
+using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.Spawning;
+using PodUnits.Systemd.Units;
+
+namespace PodUnits.Runtime.Executor;
+
+/// <summary>
+/// Lifecycle hooks (docs/health.md), run from the executor as probes are (ProbeRunner):
+/// postStart once a run's command runs, holding its probes (and, for a sidecar or as the
+/// kubelet's sequential starts do, the next container: "up") until it has ended; a failed
+/// postStart kills the run, which restarts as its policy says. preStop when the pod init asks
+/// ("prestop C PID", before that run's SIGTERM); whatever its outcome, "prestopped C PID"
+/// lets the SIGTERM go. The hooks run off the supervision loop; their outcomes come back as
+/// <see cref="SupervisionEvent.Hooked"/>.
+/// </summary>
+public sealed partial class PodExecutor
+{
+    private void RunPostStart(SystemdManager systemd, ContainerPlan c, ContainerStatus s, HookPlan hook) =>
+        RunHook(systemd, c, s.PodPid, hook, postStart: true, Timeout.InfiniteTimeSpan);
+
+    /// <summary>"prestop C PID": the pod init holds that run's SIGTERM until we answer.</summary>
+    private void OnPreStop(SystemdManager systemd, string name, int podPid)
+    {
+        ContainerPlan c = Container(name);
+        if (c.PreStop is not { } hook || _plan.Interactive)
+        {
+            _control?.Send(new PodControlMessage.PreStopped(name, podPid));
+            return;
+        }
+        // The pod init sends SIGTERM at the end of the grace period whether or not the hook
+        // has ended; the hook is not run longer than that.
+        RunHook(systemd, c, podPid, hook, postStart: false, TimeSpan.FromSeconds(_plan.TerminationGracePeriodSeconds));
+    }
+
+    private void RunHook(SystemdManager systemd, ContainerPlan c, int podPid, HookPlan hook, bool postStart, TimeSpan timeout)
+    {
+        ProbeRunner runner = Runner(systemd);
+        int hostPid = _hostPids.TryGetValue(c.Name, out int pid) ? pid : 0;
+        _ = Task.Run(async () =>
+        {
+            ProbeOutcome outcome;
+            try
+            {
+                outcome = hostPid == 0
+                    ? ProbeOutcome.Failed("the container is not running")
+                    : await runner.RunHookAsync(c, hostPid, hook, timeout, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Core.Errors.PodUnitsException e)
+            {
+                outcome = ProbeOutcome.Failed(e.Message);
+            }
+            _events.Writer.TryWrite(new SupervisionEvent.Hooked(c.Name, podPid, postStart, outcome));
+        });
+    }
+
+    /// <summary>A hook ended (on the supervision loop).</summary>
+    private void OnHooked(SystemdManager systemd, string name, int podPid, bool postStart, ProbeOutcome outcome)
+    {
+        ContainerPlan c = Container(name);
+        ContainerStatus s = Statuses[name];
+        if (!postStart)
+        {
+            if (!outcome.Success)
+            {
+                _eventLog?.HookFailed(name, "preStop", outcome.Message, "it gets its SIGTERM now");
+            }
+            _control?.Send(new PodControlMessage.PreStopped(name, podPid));
+            return;
+        }
+        if (s.PodPid != podPid || s.State != "running" || Stopping)
+        {
+            return; // about a run that has ended
+        }
+        if (outcome.Success)
+        {
+            AfterPostStart(systemd, c, s);
+            SaveStatuses();
+            EvaluateReady();
+            ReportStatus();
+            return;
+        }
+        s.KilledBy = "postStart hook failed";
+        _eventLog?.HookFailed(name, "postStart", outcome.Message,
+            c.Restart == ContainerRestart.Never ? "killing it; it will not restart (restartPolicy Never)" : "killing it; it will restart");
+        _control?.Send(new PodControlMessage.KillContainer(name, _plan.TerminationGracePeriodSeconds));
+    }
+
+    /// <summary>"up C PID" once the run no longer holds back the next container: a sidecar
+    /// when its postStart hook has ended well and its startup probe passed, another container
+    /// with a postStart hook when that has ended well. Nobody waits for the others.</summary>
+    private void SendUpIfDue(ContainerPlan c, ContainerStatus s)
+    {
+        bool due = c.Sidecar ? s.PostStartDone && s.Started : c.PostStart is not null && s.PostStartDone;
+        if (due)
+        {
+            _control?.Send(new PodControlMessage.Up(c.Name, s.PodPid));
+        }
+    }
+}

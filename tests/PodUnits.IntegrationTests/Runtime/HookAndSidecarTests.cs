@@ -1,0 +1,182 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PodUnits.IntegrationTests.Runtime;
+
+/// <summary>
+/// Lifecycle hooks and native sidecars as the kubelet runs them, through `systemctl start
+/// pod@NAME` and `systemctl stop`: postStart runs once the command runs and a failure kills
+/// the run, preStop runs before the SIGTERM, a sidecar (an init container with restartPolicy
+/// Always) is up before the next container starts, outlives the main containers on stop and
+/// does not keep the pod alive when they end. What the containers saw is read back from the
+/// journal (their own lines) and `podunits status`.
+/// </summary>
+public sealed class HookAndSidecarTests
+{
+    private const string HookFailedId = "507621239c1645d9af95f25118a4505b";
+    private const string RestartingId = "d4ee6ad7c7a241239ed04caca020c514";
+
+    /// <summary>The documentation's lifecycle-events example: postStart writes a file the
+    /// container then reads; preStop runs before the SIGTERM, which the container sees after it.</summary>
+    [Fact]
+    public void PostStartRunsInTheContainerAndPreStopRunsBeforeItsSigterm()
+    {
+        const string name = "rt-hooks";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name,
+            "trap 'echo \"term after $(cat /tmp/prestop)\"; exit 0' TERM; "
+            + "while [ ! -e /tmp/message ]; do sleep 0.1; done; cat /tmp/message; while true; do sleep 0.2; done",
+            extraContainerYaml: """
+                  lifecycle:
+                    postStart:
+                      exec:
+                        command: ["/bin/sh", "-c", "echo Hello from the postStart handler > /tmp/message"]
+                    preStop:
+                      exec:
+                        command: ["/bin/sh", "-c", "sleep 1; echo prestop-ran > /tmp/prestop"]
+            """));
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output);
+        Assert.True(PodHarness.WaitFor(() => MainLines(pod).Contains("Hello from the postStart handler")),
+            string.Join("\n", pod.Journal("-u", pod.Unit)));
+
+        var stop = pod.Systemctl("stop", pod.Unit);
+        Assert.True(stop.Code == 0, stop.Output);
+        // The SIGTERM came after the hook had written its file, though the hook slept first.
+        Assert.True(PodHarness.WaitFor(() => MainLines(pod).Contains("term after prestop-ran"), seconds: 5),
+            string.Join("\n", pod.Journal("-u", pod.Unit)));
+        Assert.Empty(ContainerRestartTests.JournalFields(pod, HookFailedId, "HOOK"));
+    }
+
+    [Fact]
+    public void AFailingPostStartHookKillsTheRunAfterItsPreStopAndItRestartsAsItsPolicySays()
+    {
+        const string name = "rt-poststart-fail";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "echo started; sleep 600",
+            extraContainerYaml: """
+                  lifecycle:
+                    postStart:
+                      exec:
+                        command: ["/bin/sh", "-c", "echo no config; exit 7"]
+                    preStop:
+                      exec:
+                        command: ["/bin/sh", "-c", "echo before-kill >> /shared/prestop"]
+                  volumeMounts:
+                    - name: shared
+                      mountPath: /shared
+            """, extraSpecYaml: "  volumes:\n    - name: shared\n      emptyDir: {}", restartPolicy: "Always"));
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output);
+        Assert.True(PodHarness.WaitFor(() => ContainerRestartTests.JournalFields(pod, RestartingId, "RESTART_COUNT").Any(), seconds: 30),
+            string.Join("\n", pod.Journal("-u", pod.Unit)));
+        Assert.Contains("postStart", ContainerRestartTests.JournalFields(pod, HookFailedId, "HOOK"));
+        Assert.Contains("main", ContainerRestartTests.JournalFields(pod, HookFailedId, "CONTAINER_NAME"));
+        Assert.True(PodHarness.WaitFor(() => Health(name, "main") is { } h && (int)h["restarts"]! >= 1), Status(name));
+        Assert.Equal("postStart hook failed", (string?)Health(name, "main")!["lastExitReason"]);
+        // The kill that followed ran preStop first, as every kill the kubelet makes does.
+        Assert.Contains("before-kill", File.ReadAllLines($"/var/lib/podunits/pods/{name}/volumes/shared/prestop"));
+        Assert.Equal("active", pod.Show("ActiveState"));
+    }
+
+    [Fact]
+    public void AFailingPostStartHookUnderRestartPolicyNeverFailsThePod()
+    {
+        const string name = "rt-poststart-never";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "sleep 600",
+            extraContainerYaml: """
+                  lifecycle:
+                    postStart:
+                      exec:
+                        command: ["false"]
+            """));
+        pod.Systemctl("start", pod.Unit);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "failed", seconds: 30), pod.Show("ActiveState"));
+        Assert.Contains("postStart", ContainerRestartTests.JournalFields(pod, HookFailedId, "HOOK"));
+        Assert.Empty(ContainerRestartTests.JournalFields(pod, RestartingId, "RESTART_COUNT"));
+    }
+
+    /// <summary>The documentation's localhost example, made observable: the main container
+    /// fetches from the sidecar once when it starts and once when it gets its SIGTERM; both
+    /// succeed only if the sidecar's startup probe held the main container back and the
+    /// sidecar is stopped after it.</summary>
+    [Fact]
+    public void ASidecarIsUpBeforeTheMainContainerStartsAndStopsAfterIt()
+    {
+        const string name = "rt-sidecar";
+        using var pod = new PodHarness(name, $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+            spec:
+              terminationGracePeriodSeconds: 5
+              initContainers:
+                - name: server
+                  image: busybox
+                  restartPolicy: Always
+                  command: ["sh", "-c", {{Quote(
+                      "sleep 2; mkdir -p /www; echo sidecar-up > /www/x; trap 'echo sidecar-term; exit 0' TERM; "
+                      + "httpd -f -p 8081 -h /www & wait")}}]
+                  startupProbe:
+                    httpGet:
+                      path: /x
+                      port: 8081
+                    periodSeconds: 1
+                    failureThreshold: 30
+              containers:
+                - name: main
+                  image: busybox
+                  command: ["sh", "-c", {{Quote(
+                      "trap 'wget -qO- http://127.0.0.1:8081/x | sed s/^/at-term-/; exit 0' TERM; "
+                      + "wget -qO- http://127.0.0.1:8081/x | sed s/^/at-start-/; while true; do sleep 0.2; done")}}]
+            """);
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output);
+        Assert.True(PodHarness.WaitFor(() => MainLines(pod).Contains("at-start-sidecar-up")),
+            string.Join("\n", pod.Journal("-u", pod.Unit)));
+        Assert.True((bool)Health(name, "server")!["ready"]!, Status(name));
+        Assert.Contains("Sidecar server: active", Status(name), StringComparison.Ordinal);
+
+        var stop = pod.Systemctl("stop", pod.Unit);
+        Assert.True(stop.Code == 0, stop.Output);
+        Assert.True(PodHarness.WaitFor(() => MainLines(pod).Contains("at-term-sidecar-up"), seconds: 5),
+            string.Join("\n", pod.Journal("-u", pod.Unit)));
+        Assert.Contains("sidecar-term", pod.Journal("-u", pod.Unit, "CONTAINER_NAME=server"));
+    }
+
+    [Fact]
+    public void ThePodEndsWhenItsMainContainersHaveEndedWhateverItsSidecarsDo()
+    {
+        const string name = "rt-sidecar-end";
+        using var pod = new PodHarness(name, $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+            spec:
+              terminationGracePeriodSeconds: 5
+              restartPolicy: Never
+              initContainers:
+                - name: logger
+                  image: busybox
+                  restartPolicy: Always
+                  command: ["sh", "-c", "while true; do sleep 1; done"]
+              containers:
+                - name: job
+                  image: busybox
+                  command: ["sh", "-c", "sleep 1; echo job-done"]
+            """);
+        pod.Systemctl("start", pod.Unit);
+        // The sidecar dies of its SIGTERM (status 143); the pod's status is the job's.
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "inactive", seconds: 30), pod.Show("ActiveState"));
+        Assert.Equal("0", pod.Show("ExecMainStatus"));
+        Assert.Contains("job-done", pod.Journal("-u", pod.Unit, "CONTAINER_NAME=job"));
+    }
+
+    private static string Quote(string s) => JsonSerializer.Serialize(s);
+
+    private static string[] MainLines(PodHarness pod) => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main");
+
+    private static string Status(string pod) => PodHarness.StatusText(pod);
+
+    private static JsonNode? Health(string pod, string container) => PodHarness.ContainerHealth(pod, container);
+}
