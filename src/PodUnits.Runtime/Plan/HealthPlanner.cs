@@ -28,9 +28,14 @@ public static class HealthPlanner
         };
     }
 
-    public static ProbePlan? Probe(Probe? probe) => probe is null ? null : new ProbePlan
+    /// <summary>A probe; an exec probe's command has its $(VAR) references expanded as the
+    /// kubelet does (ExpandContainerCommandOnlyStatic): from the container's own `env`
+    /// entries as written, the last of a name winning, where an entry with valueFrom counts
+    /// as "" (its value is not known to the spec, and a Secret's must not reach a command
+    /// line); envFrom and the image's environment do not count.</summary>
+    public static ProbePlan? Probe(Probe? probe, IReadOnlyList<EnvVar> env) => probe is null ? null : new ProbePlan
     {
-        Exec = probe.ExecCommand is null ? null : [.. probe.ExecCommand],
+        Exec = probe.ExecCommand is null ? null : ExpandStatic(probe.ExecCommand, env),
         TcpPort = probe.TcpPort,
         TcpHost = probe.TcpHost,
         HttpGet = HttpGet(probe.HttpGet),
@@ -49,6 +54,16 @@ public static class HealthPlanner
         HttpGet = HttpGet(hook.HttpGet),
         SleepSeconds = Clamp(hook.SleepSeconds),
     };
+
+    private static List<string> ExpandStatic(IEnumerable<string> command, IReadOnlyList<EnvVar> env)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (EnvVar e in env)
+        {
+            values[e.Name] = e.From is null ? e.Value : "";
+        }
+        return [.. command.Select(arg => EnvExpansion.Expand(arg, name => values.GetValueOrDefault(name)))];
+    }
 
     private static HttpGetPlan? HttpGet(HttpGetAction? action) => action is null ? null : new HttpGetPlan
     {

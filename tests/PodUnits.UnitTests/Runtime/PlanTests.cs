@@ -141,6 +141,20 @@ public sealed class PlanTests
     }
 
     [Fact]
+    public void AnExecProbeExpandsOnlyTheContainersOwnLiteralEnv()
+    {
+        var container = Container("app") with
+        {
+            Env = [new EnvVar("PORT", "80"), new EnvVar("PORT", "8080"), new EnvVar("TOKEN", "", new ObjectKeyRef(ConfigObjectKind.Secret, "s", "k", false))],
+            LivenessProbe = new Probe { ExecCommand = ["check", "$(PORT)", "$(TOKEN)", "$(UNSET)", "$$(PORT)"] },
+        };
+        ContainerPlan c = Build(Pod([container])).Containers[0];
+        // The kubelet's ExpandContainerCommandOnlyStatic: last entry wins, a valueFrom is "",
+        // an unknown name and an escaped reference stay as written.
+        Assert.Equal(["check", "8080", "", "$(UNSET)", "$(PORT)"], c.Liveness!.Exec);
+    }
+
+    [Fact]
     public void EveryProbeAndHookReachesThePlan()
     {
         var container = Container("app") with
