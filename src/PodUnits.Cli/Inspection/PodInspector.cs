@@ -77,7 +77,7 @@ internal sealed class PodInspector(SystemdManager systemd)
     }
 
     private static ContainerHealthReport Health(System.Text.Json.Nodes.JsonObject h) => new(
-        (string?)h["state"] ?? "unknown", (bool?)h["ready"] ?? false, (int?)h["restarts"] ?? 0,
+        (string?)h["state"] ?? "unknown", (bool?)h["ready"] ?? false, (bool?)h["started"] ?? false, (int?)h["restarts"] ?? 0,
         (string?)h["startedAt"], (string?)h["restartAt"], (int?)h["lastExitCode"], (string?)h["lastExitReason"], (string?)h["lastProbe"],
         (string?)h["notifyStatus"]);
 

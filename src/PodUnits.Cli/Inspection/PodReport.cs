@@ -49,6 +49,7 @@ internal sealed record ContainerReport(
 internal sealed record ContainerHealthReport(
     string State,
     bool Ready,
+    bool Started,
     int Restarts,
     string? StartedAt,
     string? RestartAt,

@@ -87,6 +87,10 @@ internal static class PodReportText
     private static string HealthLine(ContainerHealthReport h)
     {
         var parts = new List<string> { h.State, h.Ready ? "ready" : "not ready", $"{h.Restarts} restart{(h.Restarts == 1 ? "" : "s")}" };
+        if (h.State == "running" && !h.Started)
+        {
+            parts.Insert(1, "startup probe pending");
+        }
         if (h.State == "restarting" && h.RestartAt is not null)
         {
             parts[0] = $"restarting at {h.RestartAt}";

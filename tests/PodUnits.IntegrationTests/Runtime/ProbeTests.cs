@@ -51,6 +51,53 @@ public sealed class ProbeTests
             o => o.Contains("statuscode: 404", StringComparison.Ordinal));
     }
 
+    /// <summary>The documentation's tcp-liveness-readiness example, with a server that stops listening.</summary>
+    [Fact]
+    public void AFailingTcpLivenessProbeRestartsOnlyItsContainer()
+    {
+        const string name = "rt-live-tcp";
+        using var pod = new PodHarness(name, TwoContainers(name,
+            "httpd -f -p 8080 -h / & server=$!; sleep 3; kill $server; sleep 600",
+            """
+                  livenessProbe:
+                    tcpSocket:
+                      port: 8080
+                    periodSeconds: 1
+                    failureThreshold: 2
+                    terminationGracePeriodSeconds: 1
+            """));
+        AssertRestartedByItsProbe(pod);
+    }
+
+    /// <summary>A liveness probe that would fail at once waits for the startup probe, as the
+    /// kubelet holds liveness and readiness back until startup passes.</summary>
+    [Fact]
+    public void AStartupProbeHoldsTheLivenessProbeBackUntilItPasses()
+    {
+        const string name = "rt-startup";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "sleep 4; touch /tmp/started; sleep 600",
+            extraContainerYaml: """
+                  startupProbe:
+                    exec:
+                      command: ["cat", "/tmp/started"]
+                    periodSeconds: 1
+                    failureThreshold: 20
+                  livenessProbe:
+                    exec:
+                      command: ["cat", "/tmp/started"]
+                    periodSeconds: 1
+                    failureThreshold: 1
+            """, restartPolicy: "Always"));
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output);
+        Assert.True(PodHarness.WaitFor(() => Health(name, "main")?["started"]?.GetValue<bool>() == true, seconds: 30), Status(name));
+        // Liveness now runs (and passes); had it run during the first 4 s it would have killed the container.
+        Assert.True(PodHarness.WaitFor(() => Health(name, "main")?["lastProbe"]?.ToString().StartsWith("liveness probe succeeded", StringComparison.Ordinal) == true), Status(name));
+        Assert.Equal(0, (int)Health(name, "main")!["restarts"]!);
+        Assert.Empty(ContainerRestartTests.JournalFields(pod, UnhealthyId, "CONTAINER_NAME"));
+        Assert.Contains("startup probe", ContainerRestartTests.JournalFields(pod, "f1bf8ccf53444068ba27b68589ed3333", "PROBE"));
+    }
+
     [Fact]
     public void ReadinessThatTurnsShowsInStatusWhileThePodRuns()
     {
