@@ -51,7 +51,7 @@ if [ ${#timed[@]} -gt 0 ]; then
     mkdir -p "$out"
     results="$PWD/$out/results.tsv"
     : >"$results"; : >"$results.commands"
-    tests/sandbox/sandbox.sh -- env BENCH_QUADLET="$BENCH_QUADLET" BENCH_SECTION_TIMEOUT="${BENCH_SECTION_TIMEOUT:-1200}" bench/inside.sh "$results" "$runs" "${timed[@]}"
+    tests/sandbox/sandbox.sh -- env BENCH_QUADLET="$BENCH_QUADLET" BENCH_SECTION_TIMEOUT="${BENCH_SECTION_TIMEOUT:-1200}" BENCH_HEALTH_PODS="${BENCH_HEALTH_PODS:-}" BENCH_HEALTH_SECONDS="${BENCH_HEALTH_SECONDS:-}" bench/inside.sh "$results" "$runs" "${timed[@]}"
     bench/report.sh "$results" "$runs" ${merge:+"$merge"}
     echo "bench: wrote docs/benchmarks.md"
 fi
