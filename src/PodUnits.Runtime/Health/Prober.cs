@@ -68,6 +68,10 @@ public sealed class Prober : IDisposable
         {
             ProbeWorker? next = null;
             DateTime due = DateTime.MaxValue;
+            // Decided once, under the lock: a second look at the clock outside it once ran a
+            // probe it had not dequeued, which then ran again from the queue, and every such
+            // race left one more probe chain running for good.
+            bool runNow = false;
             lock (_lock)
             {
                 while (_due.TryPeek(out ProbeWorker? w, out DateTime at))
@@ -82,6 +86,7 @@ public sealed class Prober : IDisposable
                 if (next is not null && due <= _now())
                 {
                     _due.Dequeue();
+                    runNow = true;
                 }
             }
             try
@@ -90,14 +95,14 @@ public sealed class Prober : IDisposable
                 {
                     await _wake.WaitAsync(stop).ConfigureAwait(false);
                 }
-                else if (due > _now())
+                else if (runNow)
                 {
-                    TimeSpan wait = due - _now();
-                    await _wake.WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, stop).ConfigureAwait(false);
+                    _ = RunAsync(next, due, stop);
                 }
                 else
                 {
-                    _ = RunAsync(next, due, stop);
+                    TimeSpan wait = due - _now();
+                    await _wake.WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, stop).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException)

@@ -33,6 +33,30 @@ public sealed class ProberTests
         Assert.True(times[1] - times[0] >= TimeSpan.FromMilliseconds(900), $"period {(times[1] - times[0]).TotalMilliseconds} ms");
     }
 
+    /// <summary>The clock turns between the loop's look at the queue and its decision: the
+    /// probe must run once, not also a second time from the queue it was never taken out
+    /// of (that race left one more probe chain for good; 50 pods saw checks/s creep up).</summary>
+    [Fact]
+    public void AProbeThatFallsDueWhileTheLoopDecidesRunsOnce()
+    {
+        DateTime due = new(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc);
+        int looks = 0;
+        // The first look (under the lock) says "not yet"; every later one is past the due
+        // time, and never reaches the next period, so one run is all there should be.
+        DateTime Clock() => Interlocked.Increment(ref looks) == 1 ? due.AddMilliseconds(-1) : due.AddMilliseconds(500);
+        int runs = 0;
+        var reports = new BlockingCollection<ProbeOutcome>();
+        using var prober = new Prober((_, _) =>
+        {
+            Interlocked.Increment(ref runs);
+            return Task.FromResult(new ProbeOutcome(true, "ok"));
+        }, (_, o, _) => reports.Add(o), Clock);
+        prober.Add(new ProbeWorker("web", 0, ProbeKind.Readiness, new ProbePlan { PeriodSeconds = 1 }), due);
+        Assert.True(reports.TryTake(out _, Patience));
+        Assert.False(reports.TryTake(out _, TimeSpan.FromSeconds(1)), "the probe ran a second time");
+        Assert.Equal(1, runs);
+    }
+
     [Fact]
     public async Task ASlowProbeDoesNotOverlapItselfNorDelayOthers()
     {
