@@ -245,6 +245,9 @@ podman_phase() { # PHASE HEALTH(yes|no)
         for id in $(podman ps -q --no-trunc --filter name='^hpm'); do
             systemd-run -q --setenv=PATH="$PATH" --unit "$id" --on-unit-inactive=1s --timer-property=AccuracySec=1s \
                 "$(command -v podman)" healthcheck run "$id" 2>>"$dir/errors" || true
+            # An OnUnitInactiveSec= timer counts from the service's last run and never fires
+            # before a first one: podman's startTimer starts the service once too.
+            systemctl start --no-block "$id.service" 2>>"$dir/errors" || true
         done
     fi
     scope=$(find "$cg" -maxdepth 3 -type d -name "$unit.scope" | head -n 1)
