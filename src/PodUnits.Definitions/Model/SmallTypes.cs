@@ -69,7 +69,39 @@ public sealed record ResourceLimits(long? MemoryBytes, long? CpuMillis)
     public ulong? CpuQuotaPerSecUSec => CpuMillis is long m ? (ulong)m * 1000UL : null;
 }
 
-public sealed record PodSecurityContext(long? RunAsUser, long? RunAsGroup, SeccompProfileRef? SeccompProfile = null);
+/// <summary>spec.securityContext (docs/confinement.md, "Users and groups").</summary>
+public sealed record PodSecurityContext(long? RunAsUser, long? RunAsGroup, SeccompProfileRef? SeccompProfile = null)
+{
+    /// <summary>The default of the containers' runAsNonRoot.</summary>
+    public bool? RunAsNonRoot { get; init; }
+
+    /// <summary>The group that owns the pod's emptyDir, configuration and claim volumes, and a
+    /// supplementary group of every container.</summary>
+    public long? FsGroup { get; init; }
+
+    public FsGroupChangePolicy FsGroupChangePolicy { get; init; } = FsGroupChangePolicy.Always;
+
+    /// <summary>More supplementary groups of every container.</summary>
+    public IReadOnlyList<long> SupplementalGroups { get; init; } = [];
+
+    public SupplementalGroupsPolicy SupplementalGroupsPolicy { get; init; } = SupplementalGroupsPolicy.Merge;
+}
+
+/// <summary>fsGroupChangePolicy: Always walks the whole volume on every start;
+/// OnRootMismatch only when the volume's root does not already have the group and mode.</summary>
+public enum FsGroupChangePolicy
+{
+    Always,
+    OnRootMismatch,
+}
+
+/// <summary>supplementalGroupsPolicy: Merge adds the groups the image's /etc/group gives the
+/// container's user; Strict uses only fsGroup, supplementalGroups and the primary group.</summary>
+public enum SupplementalGroupsPolicy
+{
+    Merge,
+    Strict,
+}
 
 public enum SeccompProfileType
 {
@@ -93,4 +125,8 @@ public sealed record ContainerSecurityContext(
     bool? AllowPrivilegeEscalation,
     IReadOnlyList<string> CapabilitiesAdd,
     IReadOnlyList<string> CapabilitiesDrop,
-    SeccompProfileRef? SeccompProfile = null);
+    SeccompProfileRef? SeccompProfile = null)
+{
+    /// <summary>Refuse to start the container when it would run as UID 0 (overrides the pod's).</summary>
+    public bool? RunAsNonRoot { get; init; }
+}

@@ -132,6 +132,32 @@ internal sealed class Fields(ParseContext context, string path, YMapping node)
         return null;
     }
 
+    /// <summary>A list of integers, each between <paramref name="min"/> and <paramref name="max"/>.</summary>
+    public List<long>? IntegerList(string name, long min, long max)
+    {
+        if (Value(name) is not YNode value || Context.List(value, PathOf(name)) is not { } items)
+        {
+            return null;
+        }
+        var result = new List<long>(items.Count);
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (items[i] is not YScalar { IsPlain: true } s || !TryParseInteger(s.Value, out long n))
+            {
+                Context.Error(items[i], $"{PathOf(name)}[{i}]: must be an integer, found {ParseContext.Describe(items[i])}");
+            }
+            else if (n < min || n > max)
+            {
+                Context.Error(items[i], $"{PathOf(name)}[{i}]: must be between {min} and {max}, found {n}");
+            }
+            else
+            {
+                result.Add(n);
+            }
+        }
+        return result;
+    }
+
     public List<string>? StringList(string name)
     {
         if (Value(name) is not YNode value || Context.List(value, PathOf(name)) is not { } items)

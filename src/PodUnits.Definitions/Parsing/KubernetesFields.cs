@@ -12,7 +12,7 @@ namespace PodUnits.Definitions.Parsing;
 ///   the auth file named in /etc/podunits/registries.yaml).
 /// - Not supported (error) is everything that would make the container behave differently from
 ///   what its author expects if silently dropped: stdin/tty, lifecycle.stopSignal,
-///   restartPolicyRules, host namespaces, sysctls, SELinux/AppArmor, fsGroup, runAsNonRoot,
+///   restartPolicyRules, host namespaces, sysctls, SELinux/AppArmor,
 ///   mountPropagation, runtimeClassName (selects a different isolation), etc.
 /// </summary>
 internal static class KubernetesFields
@@ -136,17 +136,16 @@ internal static class KubernetesFields
     public static readonly FieldTable Resources = new(["limits"], [("requests", Scheduler)], ["claims"]);
 
     public static readonly FieldTable PodSecurityContext = new(
-        ["runAsUser", "runAsGroup", "seccompProfile"],
+        ["runAsUser", "runAsGroup", "seccompProfile", "runAsNonRoot", "fsGroup", "fsGroupChangePolicy",
+         "supplementalGroups", "supplementalGroupsPolicy"],
         [("windowsOptions", "it only applies to Windows")],
-        ["runAsNonRoot", "fsGroup", "fsGroupChangePolicy", "supplementalGroups",
-         "supplementalGroupsPolicy", "sysctls", "seLinuxOptions", "seLinuxChangePolicy",
-         "appArmorProfile"]);
+        ["sysctls", "seLinuxOptions", "seLinuxChangePolicy", "appArmorProfile"]);
 
     public static readonly FieldTable ContainerSecurityContext = new(
         ["runAsUser", "runAsGroup", "readOnlyRootFilesystem", "privileged",
-         "allowPrivilegeEscalation", "capabilities", "seccompProfile", "procMount"],
+         "allowPrivilegeEscalation", "capabilities", "seccompProfile", "procMount", "runAsNonRoot"],
         [("windowsOptions", "it only applies to Windows")],
-        ["runAsNonRoot", "seLinuxOptions", "appArmorProfile"]);
+        ["seLinuxOptions", "appArmorProfile"]);
 
     public static readonly FieldTable SeccompProfile = new(["type", "localhostProfile"]);
 

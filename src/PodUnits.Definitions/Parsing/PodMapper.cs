@@ -206,12 +206,7 @@ internal static class PodMapper
             ctx.Error(spec.Value("dnsPolicy")!, "spec.dnsPolicy: None needs spec.dnsConfig with at least one nameserver");
         }
         var restart = spec.OneOf("restartPolicy", RestartPolicies) is string rp ? Enum.Parse<RestartPolicy>(rp) : RestartPolicy.Always;
-        PodSecurityContext? security = null;
-        if (spec.Value("securityContext") is YNode sc && ctx.Object(sc, "spec.securityContext", KubernetesFields.PodSecurityContext) is Fields scf)
-        {
-            security = new PodSecurityContext(scf.Integer("runAsUser", 0, int.MaxValue), scf.Integer("runAsGroup", 0, int.MaxValue),
-                SeccompMapper.Map(scf, ctx));
-        }
+        PodSecurityContext? security = SecurityMapper.MapPod(spec, ctx);
 
         (ResourceLimits limits, ResourceLimits requests) = PodResourceMapper.Map(spec, ctx, containers, initContainers);
         return new PodDefinition

@@ -33,17 +33,46 @@ internal static class SecurityMapper
             ctx.Error(s.Value("procMount")!, $"{s.PathOf("procMount")}: Unmasked is not supported yet (it needs hostUsers: false, user namespaces)");
         }
         return new ContainerSecurityContext(
-            s.Integer("runAsUser", 0, int.MaxValue),
-            s.Integer("runAsGroup", 0, int.MaxValue),
+            s.Integer("runAsUser", 0, MaxId),
+            s.Integer("runAsGroup", 0, MaxId),
             s.Boolean("readOnlyRootFilesystem") ?? false,
             privileged,
             allowEscalation,
             add,
             drop,
-            SeccompMapper.Map(s, ctx));
+            SeccompMapper.Map(s, ctx))
+        {
+            RunAsNonRoot = s.Boolean("runAsNonRoot"),
+        };
     }
 
     private static readonly string[] ProcMounts = ["Default", "Unmasked"];
+
+    /// <summary>IDs as Kubernetes validates them (0 to 2^31-1).</summary>
+    public const long MaxId = int.MaxValue;
+
+    /// <summary>spec.securityContext.</summary>
+    public static PodSecurityContext? MapPod(Fields spec, ParseContext ctx)
+    {
+        if (spec.Value("securityContext") is not YNode node
+            || ctx.Object(node, "spec.securityContext", KubernetesFields.PodSecurityContext) is not Fields s)
+        {
+            return null;
+        }
+        return new PodSecurityContext(s.Integer("runAsUser", 0, MaxId), s.Integer("runAsGroup", 0, MaxId), SeccompMapper.Map(s, ctx))
+        {
+            RunAsNonRoot = s.Boolean("runAsNonRoot"),
+            FsGroup = s.Integer("fsGroup", 0, MaxId),
+            FsGroupChangePolicy = s.OneOf("fsGroupChangePolicy", FsGroupChangePolicies) is string f
+                ? Enum.Parse<FsGroupChangePolicy>(f) : FsGroupChangePolicy.Always,
+            SupplementalGroups = s.IntegerList("supplementalGroups", 0, MaxId) ?? [],
+            SupplementalGroupsPolicy = s.OneOf("supplementalGroupsPolicy", SupplementalGroupsPolicies) is string p
+                ? Enum.Parse<SupplementalGroupsPolicy>(p) : SupplementalGroupsPolicy.Merge,
+        };
+    }
+
+    private static readonly string[] FsGroupChangePolicies = ["OnRootMismatch", "Always"];
+    private static readonly string[] SupplementalGroupsPolicies = ["Merge", "Strict"];
 
     private static List<string> Capabilities(Fields caps, string field, ParseContext ctx)
     {

@@ -48,7 +48,7 @@ public static class ProjectedVolumeReload
             }
             try
             {
-                ProjectedVolumeWriter.Write(root + volume.Path, ProjectedFiles.Of(now, pod, facts.Value), DateTime.UtcNow);
+                ProjectedVolumeWriter.Write(root + volume.Path, ProjectedFiles.Of(now, pod, facts.Value), DateTime.UtcNow, volume.FsGroup);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

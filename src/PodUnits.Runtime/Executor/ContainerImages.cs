@@ -136,7 +136,8 @@ public static class ContainerImages
         try
         {
             (long? uid, long? gid) = ImageUser.Resolve(user, relative => ReadFromLayers(image.LowerDirs, relative));
-            return image with { Uid = uid, Gid = gid };
+            var accounts = new ImageAccounts(ReadFromLayers(image.LowerDirs, "etc/passwd"), ReadFromLayers(image.LowerDirs, "etc/group"));
+            return image with { Uid = uid, Gid = gid, Accounts = accounts };
         }
         catch (ArgumentException e)
         {

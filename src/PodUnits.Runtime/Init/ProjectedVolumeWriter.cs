@@ -24,12 +24,17 @@ internal static class ProjectedVolumeWriter
         long size = (2 * volume.Files.Sum(f => (long)f.Content.Length)) + Headroom;
         Check.Io(LibcExtra.mount("tmpfs", volume.Path, "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV | LibcExtra.MS_NOEXEC,
             string.Create(CultureInfo.InvariantCulture, $"mode=0755,size={size}")), "mount tmpfs", volume.Path);
-        Write(volume.Path, volume.Files, DateTime.UtcNow);
+        Write(volume.Path, volume.Files, DateTime.UtcNow, volume.FsGroup);
+        if (volume.FsGroup is uint g)
+        {
+            FsGroupOwnership.Apply(volume.Path, g, readOnly: true);
+        }
     }
 
     /// <summary>Writes <paramref name="files"/> as the volume's new content in
-    /// <paramref name="directory"/>, replacing what was there in one rename.</summary>
-    public static void Write(string directory, IReadOnlyList<ProjectedFilePlan> files, DateTime now)
+    /// <paramref name="directory"/>, replacing what was there in one rename; with
+    /// <paramref name="fsGroup"/>, owned by that group as the kubelet leaves them.</summary>
+    public static void Write(string directory, IReadOnlyList<ProjectedFilePlan> files, DateTime now, uint? fsGroup)
     {
         string stamp = ".." + now.ToString("yyyy_MM_dd_HH_mm_ss.fffffff", CultureInfo.InvariantCulture);
         string data = Path.Combine(directory, stamp);
@@ -46,6 +51,15 @@ internal static class ProjectedVolumeWriter
                 stream.Write(file.Content);
             }
             File.SetUnixFileMode(path, (UnixFileMode)file.Mode); // after writing: the mode may forbid it
+        }
+        if (fsGroup is uint g)
+        {
+            // Nothing else can write here (a tmpfs of the pod init's, mounted read-only in the
+            // containers), so walking it is safe.
+            foreach (string entry in Directory.EnumerateFileSystemEntries(data, "*", SearchOption.AllDirectories).Prepend(data))
+            {
+                FsGroupOwnership.Apply(entry, g, readOnly: true);
+            }
         }
         string temporary = Path.Combine(directory, DataLink + "_tmp");
         File.Delete(temporary);

@@ -18,4 +18,9 @@ public sealed record ContainerImage(
     IReadOnlyList<string> Env,
     string? WorkingDir,
     long? Uid,
-    long? Gid);
+    long? Gid)
+{
+    /// <summary>The image's /etc/passwd and /etc/group (null when it has none), for the
+    /// groups its users belong to (supplementalGroupsPolicy Merge).</summary>
+    public ImageAccounts Accounts { get; init; } = ImageAccounts.None;
+}

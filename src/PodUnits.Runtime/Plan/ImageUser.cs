@@ -7,6 +7,12 @@ namespace PodUnits.Runtime.Plan;
 /// to numbers, with names looked up in the image's own /etc/passwd and /etc/group, as
 /// container engines do. Pure: the files' text is handed in.
 /// </summary>
+/// <summary>The text of an image's /etc/passwd and /etc/group.</summary>
+public sealed record ImageAccounts(string? Passwd, string? Group)
+{
+    public static readonly ImageAccounts None = new(null, null);
+}
+
 public static class ImageUser
 {
     /// <summary>Returns (uid, gid); null members when <paramref name="user"/> is empty. A name
@@ -38,6 +44,30 @@ public static class ImageUser
                 ?? throw new ArgumentException($"group \"{parts[1]}\" is not in the image's /etc/group")).ElementAtOrDefault(2));
         }
         return (uid, gid ?? 0);
+    }
+
+    /// <summary>The groups /etc/group lists <paramref name="uid"/>'s user (its name in
+    /// /etc/passwd) as a member of, as containerd and CRI-O add them; none for a UID the
+    /// image's /etc/passwd does not name.</summary>
+    public static List<long> MemberGroups(long uid, ImageAccounts accounts)
+    {
+        ArgumentNullException.ThrowIfNull(accounts);
+        if (FindByUid(accounts.Passwd, uid)?[0] is not string user)
+        {
+            return [];
+        }
+        return [.. Entries(accounts.Group)
+            .Where(e => (e.ElementAtOrDefault(3) ?? "").Split(',').Contains(user, StringComparer.Ordinal))
+            .Select(e => Number(e.ElementAtOrDefault(2)))
+            .OfType<long>()
+            .Distinct()];
+    }
+
+    /// <summary>The primary group /etc/passwd gives <paramref name="uid"/>, or null.</summary>
+    public static long? PrimaryGroup(long uid, ImageAccounts accounts)
+    {
+        ArgumentNullException.ThrowIfNull(accounts);
+        return FindByUid(accounts.Passwd, uid) is { } entry ? Number(entry.ElementAtOrDefault(3)) : null;
     }
 
     private static long? Number(string? text) =>

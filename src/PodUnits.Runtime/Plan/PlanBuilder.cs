@@ -27,6 +27,7 @@ public static class PlanBuilder
         var readOnlyClaims = new HashSet<string>(StringComparer.Ordinal);
         var volumes = new Dictionary<string, string>(StringComparer.Ordinal);
         var emptyDirs = new List<EmptyDirPlan>();
+        uint? fsGroup = pod.SecurityContext?.FsGroup is long g ? (uint)g : null;
         foreach (VolumeDefinition v in pod.Volumes)
         {
             if (v.HostPath is { } hostPath)
@@ -41,6 +42,7 @@ public static class PlanBuilder
                 {
                     Name = v.Name, Path = path, Memory = emptyDir.InMemory,
                     SizeLimitBytes = emptyDir.SizeLimitBytes is long limit ? (ulong)limit : null,
+                    FsGroup = fsGroup,
                 });
                 volumes[v.Name] = path;
             }
@@ -57,7 +59,7 @@ public static class PlanBuilder
             {
                 // On a tmpfs the pod init mounts in its private /run, like a memory emptyDir.
                 string path = $"/run/podunits/volumes/{v.Name}";
-                projected.Add(new ProjectedVolumePlan { Name = v.Name, Path = path, Files = ProjectedFiles.Of(p, pod, facts.Value) });
+                projected.Add(new ProjectedVolumePlan { Name = v.Name, Path = path, Files = ProjectedFiles.Of(p, pod, facts.Value), FsGroup = fsGroup });
                 volumes[v.Name] = path;
             }
         }
@@ -157,14 +159,11 @@ public static class PlanBuilder
         {
             throw new BadInputException(what, e.Message.Split(" (", 2)[0]);
         }
-        long? runAsUser = security?.RunAsUser ?? pod.SecurityContext?.RunAsUser;
-        long? runAsGroup = security?.RunAsGroup ?? pod.SecurityContext?.RunAsGroup;
-        long uid = runAsUser ?? image.Uid ?? 0;
-        long gid = runAsGroup ?? (runAsUser is long u ? (image.Uid == u ? image.Gid ?? u : u) : image.Gid ?? 0);
+        ContainerIdentity.Ids ids = ContainerIdentity.Resolve(what, pod, c, image);
         List<string> env = [.. process.Environment.Select(e => $"{e.Key}={e.Value}")];
         if (!process.Environment.Any(e => e.Key == "HOME"))
         {
-            env.Add(uid == 0 ? "HOME=/root" : "HOME=/");
+            env.Add(ids.Uid == 0 ? "HOME=/root" : "HOME=/");
         }
         return new ContainerPlan
         {
@@ -176,8 +175,9 @@ public static class PlanBuilder
             Argv = [.. process.Argv],
             Env = env,
             WorkingDir = c.WorkingDir is { Length: > 0 } wd ? wd : image.WorkingDir is { Length: > 0 } iwd ? iwd : "/",
-            Uid = (uint)uid,
-            Gid = (uint)gid,
+            Uid = ids.Uid,
+            Gid = ids.Gid,
+            SupplementaryGroups = ids.Groups,
             ReadOnlyRootFilesystem = security?.ReadOnlyRootFilesystem ?? false,
             Privileged = security?.Privileged ?? false,
             NoNewPrivileges = security?.AllowPrivilegeEscalation == false,

@@ -119,6 +119,8 @@ public sealed class EmptyDirPlan
     public required string Path { get; init; }
     public bool Memory { get; init; }
     public ulong? SizeLimitBytes { get; init; }
+    /// <summary>securityContext.fsGroup: the group of the new volume (Init/FsGroupOwnership).</summary>
+    public uint? FsGroup { get; init; }
 }
 
 /// <summary>A projected volume's files (docs/configuration.md): in the pod's private /run,
@@ -129,6 +131,8 @@ public sealed class ProjectedVolumePlan
     /// <summary>The tmpfs as the pod init sees it: /run/podunits/volumes/NAME.</summary>
     public required string Path { get; init; }
     public List<ProjectedFilePlan> Files { get; init; } = [];
+    /// <summary>securityContext.fsGroup: the group of its files (Init/FsGroupOwnership).</summary>
+    public uint? FsGroup { get; init; }
 }
 
 public sealed class ProjectedFilePlan

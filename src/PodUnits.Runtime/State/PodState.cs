@@ -84,7 +84,15 @@ public static class PodState
             {
                 Directory.Delete(v.Path, recursive: true);
             }
-            Directory.CreateDirectory(v.Path);
+            // 0777 as the kubelet makes an emptyDir: any container user may write to it.
+            Directory.CreateDirectory(v.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+                | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
+            File.SetUnixFileMode(v.Path, (UnixFileMode)0x1ff); // the umask took some away
+            if (v.FsGroup is uint g)
+            {
+                Init.FsGroupOwnership.Apply(v.Path, g, readOnly: false);
+            }
         }
         foreach (string claim in plan.ClaimDirs)
         {

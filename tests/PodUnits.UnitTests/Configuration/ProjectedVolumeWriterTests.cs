@@ -18,7 +18,7 @@ public sealed class ProjectedVolumeWriterTests : IDisposable
     [Fact]
     public void WritesTheKubeletLayout()
     {
-        ProjectedVolumeWriter.Write(_dir, [File("a", "1"), File("group/b", "2", 0b100_000_000)], new DateTime(2026, 11, 30, 15, 20, 0, DateTimeKind.Utc));
+        ProjectedVolumeWriter.Write(_dir, [File("a", "1"), File("group/b", "2", 0b100_000_000)], new DateTime(2026, 11, 30, 15, 20, 0, DateTimeKind.Utc), null);
         Assert.Equal("..2026_11_30_15_20_00.0000000", new FileInfo($"{_dir}/..data").LinkTarget);
         Assert.Equal("..data/a", new FileInfo($"{_dir}/a").LinkTarget);
         Assert.Equal("..data/group", new FileInfo($"{_dir}/group").LinkTarget);
@@ -32,12 +32,32 @@ public sealed class ProjectedVolumeWriterTests : IDisposable
     [Fact]
     public void AnUpdateSwitchesDataAndDropsWhatIsGone()
     {
-        ProjectedVolumeWriter.Write(_dir, [File("a", "1"), File("old", "x")], new DateTime(2026, 11, 30, 15, 20, 0, DateTimeKind.Utc));
-        ProjectedVolumeWriter.Write(_dir, [File("a", "2"), File("new", "y")], new DateTime(2026, 11, 30, 15, 21, 0, DateTimeKind.Utc));
+        ProjectedVolumeWriter.Write(_dir, [File("a", "1"), File("old", "x")], new DateTime(2026, 11, 30, 15, 20, 0, DateTimeKind.Utc), null);
+        ProjectedVolumeWriter.Write(_dir, [File("a", "2"), File("new", "y")], new DateTime(2026, 11, 30, 15, 21, 0, DateTimeKind.Utc), null);
         Assert.Equal("2", System.IO.File.ReadAllText($"{_dir}/a"));
         Assert.Equal("y", System.IO.File.ReadAllText($"{_dir}/new"));
         Assert.False(Path.Exists($"{_dir}/old"));
         Assert.Equal(["..2026_11_30_15_21_00.0000000", "..data", "a", "new"],
             Directory.EnumerateFileSystemEntries(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>fsGroup as the kubelet's SetVolumeOwnership leaves a read-only volume: the
+    /// group on everything, group read on files, group search and setgid on directories.</summary>
+    [Fact]
+    public void FsGroupOwnsTheFilesWithGroupRead()
+    {
+        ProjectedVolumeWriter.Write(_dir, [File("group/b", "2", 0b100_000_000)], new DateTime(2026, 11, 30, 15, 20, 0, DateTimeKind.Utc), 2000);
+        string data = $"{_dir}/..2026_11_30_15_20_00.0000000";
+        Assert.Equal("2000 440", Stat($"{data}/group/b"));
+        Assert.Equal("2000 2755", Stat($"{data}/group"));
+        Assert.Equal("2000 2755", Stat(data));
+    }
+
+    private static string Stat(string path)
+    {
+        var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%g %a", path]) { RedirectStandardOutput = true })!;
+        string output = stat.StandardOutput.ReadToEnd().Trim();
+        stat.WaitForExit();
+        return output;
     }
 }

@@ -72,8 +72,7 @@ public sealed class CorpusTests : IDisposable
         { "secret-envars-pod.yaml", ["secret.yaml"], [] },
         { "secret-pod.yaml", ["secret.yaml"], [] },
         { "security-context-4.yaml", [], [] },
-        // fsGroup changes the ownership of volumes: not supported yet.
-        { "security-context.yaml", [], ["8:5: error: field \"fsGroup\" in spec.securityContext is not supported yet"] },
+        { "security-context.yaml", [], [] },
         { "shared-volume.yaml", [], [] },
         { "tcp-liveness-readiness.yaml", [], [] },
     };

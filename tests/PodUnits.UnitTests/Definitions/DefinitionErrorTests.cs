@@ -14,6 +14,25 @@ public sealed class DefinitionErrorTests
             """
             apiVersion: v1
             kind: Pod
+            metadata: {name: x}
+            spec:
+              securityContext: {fsGroup: -1, supplementalGroups: [1, g], supplementalGroupsPolicy: strict, fsGroupChangePolicy: Sometimes, runAsNonRoot: maybe}
+              containers:
+                - {name: a, image: busybox, securityContext: {runAsNonRoot: 1}}
+            """,
+            [
+                "x.yaml:5:30: error: spec.securityContext.fsGroup: must be between 0 and 2147483647, found -1",
+                "x.yaml:5:58: error: spec.securityContext.supplementalGroups[1]: must be an integer, found \"g\"",
+                "x.yaml:5:88: error: spec.securityContext.supplementalGroupsPolicy: must be one of Merge, Strict, found \"strict\"; did you mean \"Strict\"?",
+                "x.yaml:5:117: error: spec.securityContext.fsGroupChangePolicy: must be one of OnRootMismatch, Always, found \"Sometimes\"",
+                "x.yaml:5:142: error: spec.securityContext.runAsNonRoot: must be true or false, found \"maybe\"",
+                "x.yaml:7:65: error: spec.containers[0].securityContext.runAsNonRoot: must be true or false, found \"1\"",
+            ]
+        },
+        {
+            """
+            apiVersion: v1
+            kind: Pod
             metadata:
               name: x
             spec:

@@ -78,7 +78,8 @@ public sealed class ValidDefinitionTests
               hostAliases: [{ip: 127.0.0.2, hostnames: [db, cache]}]
               restartPolicy: OnFailure
               terminationGracePeriodSeconds: 0
-              securityContext: {runAsUser: 1000, runAsGroup: 2000}
+              securityContext: {runAsUser: 1000, runAsGroup: 2000, runAsNonRoot: true, fsGroup: 3000, fsGroupChangePolicy: OnRootMismatch,
+                supplementalGroups: [4000, 0], supplementalGroupsPolicy: Strict}
               volumes:
               - {name: host, hostPath: {path: /srv/data, type: DirectoryOrCreate}}
               - {name: scratch}
@@ -115,7 +116,10 @@ public sealed class ValidDefinitionTests
         Assert.Equal(["db", "cache"], Assert.Single(pod.HostAliases).Hostnames);
         Assert.Equal(RestartPolicy.OnFailure, pod.RestartPolicy);
         Assert.Equal(0, pod.TerminationGracePeriodSeconds);
-        Assert.Equal(new PodSecurityContext(1000, 2000), pod.SecurityContext);
+        PodSecurityContext security = pod.SecurityContext!;
+        Assert.Equal((1000L, 2000L, true, 3000L), (security.RunAsUser, security.RunAsGroup, security.RunAsNonRoot, security.FsGroup));
+        Assert.Equal((FsGroupChangePolicy.OnRootMismatch, SupplementalGroupsPolicy.Strict), (security.FsGroupChangePolicy, security.SupplementalGroupsPolicy));
+        Assert.Equal([4000L, 0L], security.SupplementalGroups);
         Assert.Equal(new HostPathVolume("/srv/data", HostPathType.DirectoryOrCreate), pod.Volumes[0].HostPath);
         Assert.Equal(new EmptyDirVolume(false, null), pod.Volumes[1].EmptyDir);
         Assert.Equal("/etc/podunits/pods/full.yml", pod.SourcePath);

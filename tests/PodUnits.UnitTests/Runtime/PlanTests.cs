@@ -76,15 +76,70 @@ public sealed class PlanTests
     }
 
     [Fact]
-    public void RunAsUserOverridesTheImageUserAndSetsGroupToo()
+    public void RunAsUserOverridesTheImageUserAndTakesItsGroupFromTheImagesPasswd()
     {
-        var image = Busybox with { Uid = 100, Gid = 101 };
+        var image = Busybox with { Uid = 100, Gid = 101, Accounts = new ImageAccounts("app:x:100:101::/:/bin/sh\nweb:x:1001:1002::/:/bin/sh\n", null) };
         ContainerPlan c = Build(Pod([Container("app", uid: 1000)]), image).Containers[0];
-        Assert.Equal((1000u, 1000u), (c.Uid, c.Gid));
+        Assert.Equal((1000u, 0u), (c.Uid, c.Gid)); // not in /etc/passwd: group 0, as containerd
+        Assert.Equal(1002u, Build(Pod([Container("app", uid: 1001)]), image).Containers[0].Gid);
         Assert.Contains("HOME=/", c.Env);
         var pod = Pod([Container("app")]) with { SecurityContext = new PodSecurityContext(2000, 3000) };
         ContainerPlan fromPod = Build(pod, image).Containers[0];
         Assert.Equal((2000u, 3000u), (fromPod.Uid, fromPod.Gid));
+    }
+
+    /// <summary>supplementalGroupsPolicy Merge (the default) adds the groups /etc/group gives
+    /// the container's user, as containerd does; Strict only fsGroup and supplementalGroups.</summary>
+    [Fact]
+    public void SupplementaryGroupsMergeTheImagesGroupsUnlessStrict()
+    {
+        var image = Busybox with
+        {
+            Uid = 1000, Gid = 1000,
+            Accounts = new ImageAccounts("app:x:1000:1000::/:/bin/sh\n", "app:x:1000:\nwheel:x:10:root,app\naudio:x:29:app\nother:x:30:root\n"),
+        };
+        var security = new PodSecurityContext(null, null) { FsGroup = 2000, SupplementalGroups = [4000, 10] };
+        ContainerPlan merged = Build(Pod([Container("app")]) with { SecurityContext = security }, image).Containers[0];
+        Assert.Equal([10u, 29u, 2000u, 4000u], merged.SupplementaryGroups);
+        ContainerPlan strict = Build(Pod([Container("app")]) with { SecurityContext = security with { SupplementalGroupsPolicy = SupplementalGroupsPolicy.Strict } }, image).Containers[0];
+        Assert.Equal([2000u, 4000u, 10u], strict.SupplementaryGroups);
+        Assert.Equal((1000u, 1000u), (strict.Uid, strict.Gid));
+    }
+
+    [Theory]
+    [InlineData(null, null, "image busybox names no USER, so it runs as root")]
+    [InlineData(0L, null, "the USER of image busybox is root (UID 0)")]
+    [InlineData(null, 0L, "runAsUser is 0")]
+    public void RunAsNonRootRefusesARootContainerSayingWhy(long? imageUid, long? runAsUser, string why)
+    {
+        var pod = Pod([Container("app", uid: runAsUser)]) with { SecurityContext = new PodSecurityContext(null, null) { RunAsNonRoot = true } };
+        var e = Assert.Throws<BadInputException>(() => Build(pod, Busybox with { Uid = imageUid }));
+        Assert.EndsWith($"container app: runAsNonRoot is true but {why}; set runAsUser to a non-zero UID or use an image with a non-root USER", e.Message, StringComparison.Ordinal);
+        // The container's own setting wins over the pod's.
+        var optedOut = Pod([Container("app") with { SecurityContext = new ContainerSecurityContext(runAsUser, null, false, false, false, [], []) { RunAsNonRoot = false } }])
+            with { SecurityContext = pod.SecurityContext };
+        Assert.Equal(0u, Build(optedOut, Busybox with { Uid = imageUid }).Containers[0].Uid);
+    }
+
+    [Fact]
+    public void RunAsNonRootLetsANonRootUserRun()
+    {
+        var pod = Pod([Container("app")]) with { SecurityContext = new PodSecurityContext(null, null) { RunAsNonRoot = true } };
+        Assert.Equal(1000u, Build(pod, Busybox with { Uid = 1000 }).Containers[0].Uid);
+        Assert.Equal(1001u, Build(Pod([Container("app", uid: 1001)]) with { SecurityContext = pod.SecurityContext }).Containers[0].Uid);
+    }
+
+    [Fact]
+    public void FsGroupReachesTheVolumesPodUnitsCreates()
+    {
+        var volumes = new List<VolumeDefinition>
+        {
+            new("scratch", null, new EmptyDirVolume(false, null)),
+            new("cache", null, new EmptyDirVolume(true, null)),
+        };
+        var pod = Pod([Container("app")], volumes) with { SecurityContext = new PodSecurityContext(null, null) { FsGroup = 2000 } };
+        Assert.All(Build(pod).EmptyDirs, v => Assert.Equal(2000u, v.FsGroup));
+        Assert.All(Build(Pod([Container("app")], volumes)).EmptyDirs, v => Assert.Null(v.FsGroup));
     }
 
     [Fact]

@@ -1,0 +1,85 @@
+namespace PodUnits.IntegrationTests.Runtime;
+
+/// <summary>
+/// The pod's securityContext users and groups, through `systemctl start pod@NAME`: the
+/// Kubernetes documentation's security-context example (runAsUser, runAsGroup, fsGroup) with
+/// supplementalGroups, checked from inside (`id`, `stat`) and from the host (the files'
+/// owners); runAsNonRoot refusing a root image before anything starts.
+/// </summary>
+public sealed class SecurityContextTests
+{
+    [Fact]
+    public void FsGroupOwnsTheVolumesAndJoinsTheContainersGroups()
+    {
+        const string name = "rt-fsgroup";
+        using var pod = new PodHarness(name, $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+              labels: {app: demo}
+            spec:
+              terminationGracePeriodSeconds: 2
+              securityContext:
+                runAsUser: 1000
+                runAsGroup: 3000
+                fsGroup: 2000
+                supplementalGroups: [4000]
+              volumes:
+                - name: data
+                  emptyDir: {}
+                - name: mem
+                  emptyDir: {medium: Memory}
+                - name: info
+                  downwardAPI:
+                    items:
+                      - path: labels
+                        fieldRef: {fieldPath: metadata.labels}
+              containers:
+                - name: demo
+                  image: busybox
+                  command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(
+                      "echo ids $(id -u) $(id -g); echo groups $(id -G); echo data $(stat -c '%g %a' /data/demo); echo mem $(stat -c '%g %a' /mem); "
+                      + "echo info $(stat -L -c '%g %a' /info/labels); echo hello > /data/demo/file; echo file $(stat -c '%u %g' /data/demo/file); "
+                      + "echo done; exec sleep 1000")}}]
+                  volumeMounts:
+                    - {name: data, mountPath: /data/demo}
+                    - {name: mem, mountPath: /mem}
+                    - {name: info, mountPath: /info}
+                  securityContext:
+                    allowPrivilegeEscalation: false
+            """);
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output);
+        string[] lines = [];
+        Assert.True(PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=demo")).Contains("done")),
+            string.Join('\n', pod.Journal("-u", pod.Unit)));
+        Assert.Contains("ids 1000 3000", lines);
+        string[] groups = lines.Single(l => l.StartsWith("groups ", StringComparison.Ordinal)).Split(' ')[1..];
+        Assert.Equal(["2000", "3000", "4000"], groups.Distinct().Order(StringComparer.Ordinal));
+        // The kubelet's ownership: the group, setgid and group rw(x) on an emptyDir; group read
+        // on a configuration volume's files.
+        Assert.Contains("data 2000 2777", lines);
+        Assert.Contains("mem 2000 3777", lines);
+        Assert.Contains("info 2000 644", lines);
+        Assert.Contains("file 1000 2000", lines); // setgid: a new file takes the volume's group
+        // From the host: the same numbers (no user namespace: IDs are the host's).
+        Assert.Equal("1000 2000", PodHarness.Run("stat", "-c", "%u %g", $"/var/lib/podunits/pods/{name}/volumes/data/file").Output.Trim());
+    }
+
+    [Fact]
+    public void RunAsNonRootRefusesARootImageAndStartsNothing()
+    {
+        const string name = "rt-nonroot";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "echo must-not-run",
+            extraSpecYaml: "  securityContext:\n    runAsNonRoot: true"));
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.NotEqual(0, start.Code);
+        Assert.Equal("failed", pod.Show("ActiveState"));
+        Assert.Equal("2", pod.Show("ExecMainStatus")); // bad input
+        string[] journal = pod.Journal("-u", pod.Unit);
+        Assert.Contains(journal, l => l.Contains("container main: runAsNonRoot is true but image busybox names no USER, so it runs as root", StringComparison.Ordinal));
+        Assert.DoesNotContain("must-not-run", journal);
+        Assert.DoesNotContain(name, PodHarness.Run("machinectl", "list", "--no-legend").Output, StringComparison.Ordinal);
+    }
+}
