@@ -85,6 +85,12 @@ public sealed record PodSecurityContext(long? RunAsUser, long? RunAsGroup, Secco
     public IReadOnlyList<long> SupplementalGroups { get; init; } = [];
 
     public SupplementalGroupsPolicy SupplementalGroupsPolicy { get; init; } = SupplementalGroupsPolicy.Merge;
+
+    /// <summary>The containers' default AppArmor profile.</summary>
+    public AppArmorProfileRef? AppArmorProfile { get; init; }
+
+    /// <summary>The containers' default SELinux label parts.</summary>
+    public SeLinuxOptions? SeLinuxOptions { get; init; }
 }
 
 /// <summary>fsGroupChangePolicy: Always walks the whole volume on every start;
@@ -129,4 +135,8 @@ public sealed record ContainerSecurityContext(
 {
     /// <summary>Refuse to start the container when it would run as UID 0 (overrides the pod's).</summary>
     public bool? RunAsNonRoot { get; init; }
+
+    public AppArmorProfileRef? AppArmorProfile { get; init; }
+
+    public SeLinuxOptions? SeLinuxOptions { get; init; }
 }

@@ -137,17 +137,22 @@ internal static class KubernetesFields
 
     public static readonly FieldTable PodSecurityContext = new(
         ["runAsUser", "runAsGroup", "seccompProfile", "runAsNonRoot", "fsGroup", "fsGroupChangePolicy",
-         "supplementalGroups", "supplementalGroupsPolicy"],
+         "supplementalGroups", "supplementalGroupsPolicy", "appArmorProfile", "seLinuxOptions"],
         [("windowsOptions", "it only applies to Windows")],
-        ["sysctls", "seLinuxOptions", "seLinuxChangePolicy", "appArmorProfile"]);
+        ["sysctls", "seLinuxChangePolicy"]);
 
     public static readonly FieldTable ContainerSecurityContext = new(
         ["runAsUser", "runAsGroup", "readOnlyRootFilesystem", "privileged",
-         "allowPrivilegeEscalation", "capabilities", "seccompProfile", "procMount", "runAsNonRoot"],
+         "allowPrivilegeEscalation", "capabilities", "seccompProfile", "procMount", "runAsNonRoot",
+         "appArmorProfile", "seLinuxOptions"],
         [("windowsOptions", "it only applies to Windows")],
-        ["seLinuxOptions", "appArmorProfile"]);
+        []);
 
     public static readonly FieldTable SeccompProfile = new(["type", "localhostProfile"]);
+
+    public static readonly FieldTable AppArmorProfile = new(["type", "localhostProfile"]);
+
+    public static readonly FieldTable SeLinuxOptions = new(["user", "role", "type", "level"]);
 
     public static readonly FieldTable Capabilities = new(["add", "drop"]);
 

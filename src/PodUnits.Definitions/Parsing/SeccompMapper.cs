@@ -10,26 +10,12 @@ namespace PodUnits.Definitions.Parsing;
 /// </summary>
 internal static class SeccompMapper
 {
-    private static readonly string[] Types = ["RuntimeDefault", "Unconfined", "Localhost"];
-
     public static SeccompProfileRef? Map(Fields securityContext, ParseContext ctx)
     {
-        if (securityContext.Value("seccompProfile") is not YNode node
-            || ctx.Object(node, securityContext.PathOf("seccompProfile"), KubernetesFields.SeccompProfile) is not Fields f)
+        if (ProfileFields.Read(securityContext, "seccompProfile", KubernetesFields.SeccompProfile, ctx) is not var (type, localhost, at, f, node))
         {
             return null;
         }
-        string? type = f.OneOf("type", Types);
-        if (type is null)
-        {
-            if (f.Value("type") is null)
-            {
-                f.Missing("type");
-            }
-            return null;
-        }
-        string? localhost = f.String("localhostProfile");
-        YNode? at = f.Value("localhostProfile");
         if (type == "Localhost")
         {
             if (localhost is null)

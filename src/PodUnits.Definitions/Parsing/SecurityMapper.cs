@@ -43,6 +43,8 @@ internal static class SecurityMapper
             SeccompMapper.Map(s, ctx))
         {
             RunAsNonRoot = s.Boolean("runAsNonRoot"),
+            AppArmorProfile = LsmMapper.AppArmor(s, ctx),
+            SeLinuxOptions = LsmMapper.SeLinux(s, ctx),
         };
     }
 
@@ -68,6 +70,8 @@ internal static class SecurityMapper
             SupplementalGroups = s.IntegerList("supplementalGroups", 0, MaxId) ?? [],
             SupplementalGroupsPolicy = s.OneOf("supplementalGroupsPolicy", SupplementalGroupsPolicies) is string p
                 ? Enum.Parse<SupplementalGroupsPolicy>(p) : SupplementalGroupsPolicy.Merge,
+            AppArmorProfile = LsmMapper.AppArmor(s, ctx),
+            SeLinuxOptions = LsmMapper.SeLinux(s, ctx),
         };
     }
 

@@ -18,6 +18,7 @@ internal static unsafe class ContainerSecurity
 {
     public static void Apply(ContainerPlan c)
     {
+        LsmExec.Set(c); // still root, before any filter: nothing can refuse the write yet
         int last = LastCap();
         var keep = new HashSet<int>(c.Capabilities);
         for (int cap = 0; cap <= last; cap++)

@@ -6,6 +6,7 @@ using PodUnits.Core.Native;
 using PodUnits.Definitions;
 using PodUnits.Images.Store;
 using PodUnits.Journal;
+using PodUnits.Runtime.Confinement.Lsm;
 using PodUnits.Runtime.Confinement.Seccomp;
 using PodUnits.Runtime.Init;
 using PodUnits.Runtime.Logging;
@@ -156,6 +157,11 @@ public sealed partial class PodExecutor : IDisposable
                 extender.Progressed).ConfigureAwait(false);
             PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
             SeccompPlanner.Compile(plan);
+            LsmPlanner.Apply(plan, pod, HostLsm.Detect(), AppArmorDefaultProfile.IsLoaded, warning => Console.Error.WriteLine(warning));
+            if (plan.Containers.Any(c => c.AppArmorProfile == AppArmorDefaultProfile.Name))
+            {
+                AppArmorDefaultProfile.EnsureLoaded(AppArmorDefaultProfile.IsLoaded);
+            }
             plan.Network = NetworkPlanner.Plan(pod, plan.MachineId, NetworkConfigs.DefaultDirs, CniRuntime.Default);
             if (plan.Network is not null)
             {

@@ -162,6 +162,10 @@ public sealed class ContainerPlan
     public uint Uid { get; init; }
     public uint Gid { get; init; }
     public List<uint> SupplementaryGroups { get; init; } = [];
+    /// <summary>The AppArmor profile to exec into, or null (Confinement/Lsm/LsmPlanner).</summary>
+    public string? AppArmorProfile { get; set; }
+    /// <summary>The SELinux label to exec into, or null.</summary>
+    public string? SeLinuxLabel { get; set; }
     public bool ReadOnlyRootFilesystem { get; init; }
     public bool Privileged { get; init; }
     public bool NoNewPrivileges { get; init; }

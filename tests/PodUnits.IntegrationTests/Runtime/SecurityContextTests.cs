@@ -82,4 +82,34 @@ public sealed class SecurityContextTests
         Assert.DoesNotContain("must-not-run", journal);
         Assert.DoesNotContain(name, PodHarness.Run("machinectl", "list", "--no-legend").Output, StringComparison.Ordinal);
     }
+
+    /// <summary>This machine kind runs no LSM: a Localhost AppArmor profile or seLinuxOptions
+    /// cannot be applied and are refused at their line; RuntimeDefault runs with a warning.</summary>
+    [Fact]
+    public void LsmProfilesTheHostCannotApplyAreRefusedAtTheirLine()
+    {
+        Assert.False(File.Exists("/sys/kernel/security/lsm") && File.ReadAllText("/sys/kernel/security/lsm").Contains("apparmor", StringComparison.Ordinal),
+            "this test expects a host without AppArmor");
+        const string name = "rt-apparmor";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "echo must-not-run",
+            extraContainerYaml: "      securityContext:\n        appArmorProfile: {type: Localhost, localhostProfile: k8s-apparmor-example-deny-write}"));
+        Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
+        Assert.Equal("2", pod.Show("ExecMainStatus"));
+        Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains(
+            $"/etc/podunits/pods/{name}.yaml:14:62: pod {name}: container main: appArmorProfile Localhost \"k8s-apparmor-example-deny-write\": this host does not run AppArmor",
+            StringComparison.Ordinal));
+
+        const string labelled = "rt-selinux";
+        using var selinux = new PodHarness(labelled, PodHarness.BusyboxPod(labelled, "echo must-not-run",
+            extraSpecYaml: "  securityContext:\n    seLinuxOptions: {level: \"s0:c123,c456\"}"));
+        Assert.NotEqual(0, selinux.Systemctl("start", selinux.Unit).Code);
+        Assert.Contains(selinux.Journal("-u", selinux.Unit), l => l.Contains("seLinuxOptions: this host does not run SELinux", StringComparison.Ordinal));
+
+        const string runtimeDefault = "rt-apparmor-default";
+        using var warned = new PodHarness(runtimeDefault, PodHarness.BusyboxPod(runtimeDefault, "echo ran; exec sleep 1000",
+            extraSpecYaml: "  securityContext:\n    appArmorProfile: {type: RuntimeDefault}"));
+        var start = warned.Systemctl("start", warned.Unit);
+        Assert.True(start.Code == 0, start.Output);
+        Assert.Contains(warned.Journal("-u", warned.Unit), l => l.Contains("appArmorProfile RuntimeDefault: this host does not run AppArmor; the container runs without an AppArmor profile", StringComparison.Ordinal));
+    }
 }

@@ -16,6 +16,23 @@ public sealed class DefinitionErrorTests
             kind: Pod
             metadata: {name: x}
             spec:
+              securityContext: {appArmorProfile: {type: Localhost}, seLinuxOptions: {type: "a:b", colour: red}}
+              containers:
+                - {name: a, image: busybox, securityContext: {appArmorProfile: {type: Unconfined, localhostProfile: p}}}
+            """,
+            [
+                "x.yaml:5:45: error: spec.securityContext.appArmorProfile.localhostProfile: required (a loaded AppArmor profile's name) when type is Localhost",
+                "x.yaml:5:80: error: spec.securityContext.seLinuxOptions.type: \"a:b\" is not a valid SELinux type",
+                "x.yaml:5:87: error: unknown field \"colour\" in spec.securityContext.seLinuxOptions",
+                "x.yaml:7:105: error: spec.containers[0].securityContext.appArmorProfile.localhostProfile: only allowed when type is Localhost",
+            ]
+        },
+        {
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: x}
+            spec:
               securityContext: {fsGroup: -1, supplementalGroups: [1, g], supplementalGroupsPolicy: strict, fsGroupChangePolicy: Sometimes, runAsNonRoot: maybe}
               containers:
                 - {name: a, image: busybox, securityContext: {runAsNonRoot: 1}}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using PodUnits.Core.Errors;
+
+namespace PodUnits.Runtime.Confinement.Lsm;
+
+/// <summary>
+/// PodUnits' RuntimeDefault AppArmor profile, loaded on demand with apparmor_parser (the
+/// tool AppArmor hosts ship; containerd and podman load theirs the same way). Written here
+/// rather than shipped as a file so the profile and the code that names it cannot drift.
+/// Its rules follow what container engines' default profiles deny: mounts, writes to /proc's
+/// kernel knobs and to /sys, raw kernel memory, and ptrace of anything outside the profile.
+/// Not exercised on this project's CI hosts, which run no LSM (docs/confinement.md).
+/// </summary>
+public static class AppArmorDefaultProfile
+{
+    public const string Name = "podunits-default";
+
+    public const string Text = """
+        #include <tunables/global>
+
+        profile podunits-default flags=(attach_disconnected,mediate_deleted) {
+          #include <abstractions/base>
+
+          network,
+          capability,
+          file,
+          umount,
+          signal (receive) peer=unconfined,
+          signal (send,receive) peer=podunits-default,
+          ptrace (trace,read,tracedby,readby) peer=podunits-default,
+
+          deny mount,
+          deny @{PROC}/* w,
+          deny @{PROC}/{[^1-9],[^1-9][^0-9],[^1-9s][^0-9y][^0-9s],[^1-9][^0-9][^0-9][^0-9/]*}/** w,
+          deny @{PROC}/sys/[^k]** w,
+          deny @{PROC}/sys/kernel/{?,??,[^s][^h][^m]**} w,
+          deny @{PROC}/sysrq-trigger rwklx,
+          deny @{PROC}/kcore rwklx,
+          deny @{PROC}/kmem rwklx,
+          deny @{PROC}/mem rwklx,
+          deny /sys/[^f]*/** wklx,
+          deny /sys/f[^s]*/** wklx,
+          deny /sys/fs/[^c]*/** wklx,
+          deny /sys/fs/c[^g]*/** wklx,
+          deny /sys/fs/cg[^r]*/** wklx,
+          deny /sys/firmware/** rwklx,
+          deny /sys/kernel/security/** rwklx,
+        }
+        """;
+
+    /// <summary>Loads the profile unless the kernel has it already.</summary>
+    public static void EnsureLoaded(Func<string, bool> loaded)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        if (loaded(Name))
+        {
+            return;
+        }
+        string dir = "/run/podunits/apparmor";
+        Directory.CreateDirectory(dir);
+        string path = $"{dir}/{Name}";
+        File.WriteAllText(path, Text);
+        var info = new ProcessStartInfo("apparmor_parser", ["--replace", "--write-cache", path]) { RedirectStandardError = true };
+        try
+        {
+            using Process parser = Process.Start(info)!;
+            string error = parser.StandardError.ReadToEnd();
+            parser.WaitForExit();
+            if (parser.ExitCode != 0)
+            {
+                throw new PodUnitsException($"AppArmor profile {Name}", $"apparmor_parser failed: {error.Trim()}");
+            }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new PodUnitsException($"AppArmor profile {Name}", "apparmor_parser is not installed (Debian: apparmor), so the RuntimeDefault profile cannot be loaded");
+        }
+    }
+
+    /// <summary>Whether the kernel has a profile of that name (/sys/kernel/security/apparmor/profiles
+    /// lists "NAME (MODE)" per line).</summary>
+    public static bool IsLoaded(string name)
+    {
+        try
+        {
+            return File.ReadLines("/sys/kernel/security/apparmor/profiles").Any(l => l.StartsWith(name + " (", StringComparison.Ordinal));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
