@@ -69,7 +69,27 @@ public sealed record ResourceLimits(long? MemoryBytes, long? CpuMillis)
     public ulong? CpuQuotaPerSecUSec => CpuMillis is long m ? (ulong)m * 1000UL : null;
 }
 
-public sealed record PodSecurityContext(long? RunAsUser, long? RunAsGroup, SeccompProfileRef? SeccompProfile = null);
+public sealed record PodSecurityContext(long? RunAsUser, long? RunAsGroup, SeccompProfileRef? SeccompProfile = null)
+{
+    /// <summary>spec.securityContext.sysctls, checked against the safe set and the host's
+    /// allowedUnsafeSysctls; the pod init writes them in the pod's namespaces.</summary>
+    public IReadOnlyList<Sysctl> Sysctls { get; init; } = [];
+
+    // Value equality over the list too, as for the other fields.
+    public bool Equals(PodSecurityContext? other) =>
+        other is not null && RunAsUser == other.RunAsUser && RunAsGroup == other.RunAsGroup
+        && Equals(SeccompProfile, other.SeccompProfile) && Sysctls.SequenceEqual(other.Sysctls);
+
+    public override int GetHashCode() => HashCode.Combine(RunAsUser, RunAsGroup, SeccompProfile, Sysctls.Count);
+}
+
+/// <summary>A pod sysctl: <paramref name="Name"/> in dot form (net.ipv4.ip_local_port_range),
+/// <paramref name="Value"/> as written.</summary>
+public sealed record Sysctl(string Name, string Value)
+{
+    /// <summary>Its file below /proc/sys ("net/ipv4/ip_local_port_range").</summary>
+    public string ProcPath => SysctlNames.ProcPath(Name);
+}
 
 public enum SeccompProfileType
 {

@@ -12,7 +12,7 @@ namespace PodUnits.Definitions.Parsing;
 ///   the auth file named in /etc/podunits/registries.yaml).
 /// - Not supported (error) is everything that would make the container behave differently from
 ///   what its author expects if silently dropped: stdin/tty, lifecycle.stopSignal,
-///   restartPolicyRules, host namespaces, sysctls, SELinux/AppArmor, fsGroup, runAsNonRoot,
+///   restartPolicyRules, host namespaces, SELinux/AppArmor, fsGroup, runAsNonRoot,
 ///   mountPropagation, runtimeClassName (selects a different isolation), etc.
 /// </summary>
 internal static class KubernetesFields
@@ -136,11 +136,13 @@ internal static class KubernetesFields
     public static readonly FieldTable Resources = new(["limits"], [("requests", Scheduler)], ["claims"]);
 
     public static readonly FieldTable PodSecurityContext = new(
-        ["runAsUser", "runAsGroup", "seccompProfile"],
+        ["runAsUser", "runAsGroup", "seccompProfile", "sysctls"],
         [("windowsOptions", "it only applies to Windows")],
         ["runAsNonRoot", "fsGroup", "fsGroupChangePolicy", "supplementalGroups",
-         "supplementalGroupsPolicy", "sysctls", "seLinuxOptions", "seLinuxChangePolicy",
+         "supplementalGroupsPolicy", "seLinuxOptions", "seLinuxChangePolicy",
          "appArmorProfile"]);
+
+    public static readonly FieldTable Sysctl = new(["name", "value"]);
 
     public static readonly FieldTable ContainerSecurityContext = new(
         ["runAsUser", "runAsGroup", "readOnlyRootFilesystem", "privileged",

@@ -1,4 +1,5 @@
 using PodUnits.Core.Naming;
+using PodUnits.Definitions.Host;
 using PodUnits.Definitions.Yaml;
 
 namespace PodUnits.Definitions.Parsing;
@@ -10,7 +11,7 @@ internal static class PodMapper
     private static readonly string[] DnsPolicies = ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"];
 
     public static PodDefinition? Map(YNode root, ParseContext ctx, string sourcePath, string nameFromFile, LoadOptions options,
-        ConfigObjectCatalog catalog)
+        ConfigObjectCatalog catalog, HostSettings settings)
     {
         Fields? top = ctx.Object(root, "", KubernetesFields.Root);
         if (top is null)
@@ -51,7 +52,7 @@ internal static class PodMapper
         {
             return null;
         }
-        PodDefinition? pod = MapSpec(spec, ctx, name, sourcePath, catalog);
+        PodDefinition? pod = MapSpec(spec, ctx, name, sourcePath, catalog, settings);
         if (pod is { HostNetwork: true } && network is not null)
         {
             ctx.Error(network.Line, network.Column, $"metadata.annotations.{KubernetesFields.NetworkAnnotation}: " +
@@ -156,7 +157,8 @@ internal static class PodMapper
 
     private static readonly string[] ContainerLists = ["initContainers", "containers"];
 
-    private static PodDefinition? MapSpec(Fields spec, ParseContext ctx, string name, string sourcePath, ConfigObjectCatalog catalog)
+    private static PodDefinition? MapSpec(Fields spec, ParseContext ctx, string name, string sourcePath, ConfigObjectCatalog catalog,
+        HostSettings settings)
     {
         // Every container's name, before any is mapped: volumes and env may refer to any of them.
         string[] allNames = [.. ContainerLists
@@ -210,7 +212,10 @@ internal static class PodMapper
         if (spec.Value("securityContext") is YNode sc && ctx.Object(sc, "spec.securityContext", KubernetesFields.PodSecurityContext) is Fields scf)
         {
             security = new PodSecurityContext(scf.Integer("runAsUser", 0, int.MaxValue), scf.Integer("runAsGroup", 0, int.MaxValue),
-                SeccompMapper.Map(scf, ctx));
+                SeccompMapper.Map(scf, ctx))
+            {
+                Sysctls = SysctlMapper.Map(scf, ctx, hostNetwork, settings),
+            };
         }
 
         (ResourceLimits limits, ResourceLimits requests) = PodResourceMapper.Map(spec, ctx, containers, initContainers);
