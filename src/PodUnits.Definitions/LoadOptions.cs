@@ -25,6 +25,11 @@ public sealed record LoadOptions
     /// checks that the file exists). Tests put a fake here.</summary>
     public Func<string, string, string>? DecryptSecret { get; init; } = Parsing.EncryptedSecrets.Decrypt;
 
+    /// <summary>The host's settings (allowedUnsafeSysctls). Null: read
+    /// <see cref="Host.HostSettings.DefaultPath"/> at each load, so a changed file applies at
+    /// the next validation, generator run or start. Tests pass their own.</summary>
+    public Host.HostSettings? HostSettings { get; init; }
+
     /// <summary>Files larger than this are refused before parsing (a pod definition is a few KiB).</summary>
     public long MaxFileBytes { get; init; } = 1024 * 1024;
 }

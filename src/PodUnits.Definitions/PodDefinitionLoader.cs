@@ -1,3 +1,4 @@
+using PodUnits.Definitions.Host;
 using PodUnits.Definitions.Parsing;
 using PodUnits.Definitions.Yaml;
 
@@ -52,9 +53,11 @@ public static class PodDefinitionLoader
         }
         var catalog = new ConfigObjectCatalog(options.ObjectRoots, options.MaxFileBytes, options.DecryptSecret);
         YNode? podDocument = PodDocument(documents, ctx, catalog);
-        PodDefinition? pod = podDocument is null ? null : PodMapper.Map(podDocument, ctx, path, PodNameFromPath(path), options, catalog);
-        IReadOnlyList<Diagnostic> diagnostics = [.. ctx.Sorted(), .. catalog.ForeignDiagnostics];
-        bool valid = !ctx.HasErrors && !catalog.ForeignDiagnostics.Any(d => d.IsError);
+        HostSettings settings = options.HostSettings ?? HostSettings.Load();
+        PodDefinition? pod = podDocument is null ? null : PodMapper.Map(podDocument, ctx, path, PodNameFromPath(path), options, catalog, settings);
+        IReadOnlyList<Diagnostic> foreign = [.. settings.Diagnostics, .. catalog.ForeignDiagnostics];
+        IReadOnlyList<Diagnostic> diagnostics = [.. ctx.Sorted(), .. foreign];
+        bool valid = !ctx.HasErrors && !foreign.Any(d => d.IsError);
         return new LoadResult(valid ? pod : null, diagnostics);
     }
 

@@ -91,6 +91,10 @@ public sealed record PodSecurityContext(long? RunAsUser, long? RunAsGroup, Secco
 
     /// <summary>The containers' default SELinux label parts.</summary>
     public SeLinuxOptions? SeLinuxOptions { get; init; }
+
+    /// <summary>spec.securityContext.sysctls, checked against the safe set and the host's
+    /// allowedUnsafeSysctls; the pod init writes them in the pod's namespaces.</summary>
+    public IReadOnlyList<Sysctl> Sysctls { get; init; } = [];
 }
 
 /// <summary>fsGroupChangePolicy: Always walks the whole volume on every start;
@@ -107,6 +111,14 @@ public enum SupplementalGroupsPolicy
 {
     Merge,
     Strict,
+}
+
+/// <summary>A pod sysctl: <paramref name="Name"/> in dot form (net.ipv4.ip_local_port_range),
+/// <paramref name="Value"/> as written.</summary>
+public sealed record Sysctl(string Name, string Value)
+{
+    /// <summary>Its file below /proc/sys ("net/ipv4/ip_local_port_range").</summary>
+    public string ProcPath => SysctlNames.ProcPath(Name);
 }
 
 public enum SeccompProfileType

@@ -12,7 +12,7 @@ namespace PodUnits.Definitions.Parsing;
 ///   the auth file named in /etc/podunits/registries.yaml).
 /// - Not supported (error) is everything that would make the container behave differently from
 ///   what its author expects if silently dropped: stdin/tty, lifecycle.stopSignal,
-///   restartPolicyRules, host namespaces, sysctls, SELinux/AppArmor,
+///   restartPolicyRules, host namespaces,
 ///   mountPropagation, runtimeClassName (selects a different isolation), etc.
 /// </summary>
 internal static class KubernetesFields
@@ -137,9 +137,11 @@ internal static class KubernetesFields
 
     public static readonly FieldTable PodSecurityContext = new(
         ["runAsUser", "runAsGroup", "seccompProfile", "runAsNonRoot", "fsGroup", "fsGroupChangePolicy",
-         "supplementalGroups", "supplementalGroupsPolicy", "appArmorProfile", "seLinuxOptions"],
+         "supplementalGroups", "supplementalGroupsPolicy", "appArmorProfile", "seLinuxOptions", "sysctls"],
         [("windowsOptions", "it only applies to Windows")],
-        ["sysctls", "seLinuxChangePolicy"]);
+        ["seLinuxChangePolicy"]);
+
+    public static readonly FieldTable Sysctl = new(["name", "value"]);
 
     public static readonly FieldTable ContainerSecurityContext = new(
         ["runAsUser", "runAsGroup", "readOnlyRootFilesystem", "privileged",

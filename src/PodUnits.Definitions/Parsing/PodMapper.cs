@@ -1,4 +1,5 @@
 using PodUnits.Core.Naming;
+using PodUnits.Definitions.Host;
 using PodUnits.Definitions.Yaml;
 
 namespace PodUnits.Definitions.Parsing;
@@ -10,7 +11,7 @@ internal static class PodMapper
     private static readonly string[] DnsPolicies = ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"];
 
     public static PodDefinition? Map(YNode root, ParseContext ctx, string sourcePath, string nameFromFile, LoadOptions options,
-        ConfigObjectCatalog catalog)
+        ConfigObjectCatalog catalog, HostSettings settings)
     {
         Fields? top = ctx.Object(root, "", KubernetesFields.Root);
         if (top is null)
@@ -51,7 +52,7 @@ internal static class PodMapper
         {
             return null;
         }
-        PodDefinition? pod = MapSpec(spec, ctx, name, sourcePath, catalog);
+        PodDefinition? pod = MapSpec(spec, ctx, name, sourcePath, catalog, settings);
         if (pod is { HostNetwork: true } && network is not null)
         {
             ctx.Error(network.Line, network.Column, $"metadata.annotations.{KubernetesFields.NetworkAnnotation}: " +
@@ -156,7 +157,8 @@ internal static class PodMapper
 
     private static readonly string[] ContainerLists = ["initContainers", "containers"];
 
-    private static PodDefinition? MapSpec(Fields spec, ParseContext ctx, string name, string sourcePath, ConfigObjectCatalog catalog)
+    private static PodDefinition? MapSpec(Fields spec, ParseContext ctx, string name, string sourcePath, ConfigObjectCatalog catalog,
+        HostSettings settings)
     {
         // Every container's name, before any is mapped: volumes and env may refer to any of them.
         string[] allNames = [.. ContainerLists
@@ -206,7 +208,7 @@ internal static class PodMapper
             ctx.Error(spec.Value("dnsPolicy")!, "spec.dnsPolicy: None needs spec.dnsConfig with at least one nameserver");
         }
         var restart = spec.OneOf("restartPolicy", RestartPolicies) is string rp ? Enum.Parse<RestartPolicy>(rp) : RestartPolicy.Always;
-        PodSecurityContext? security = SecurityMapper.MapPod(spec, ctx);
+        PodSecurityContext? security = SecurityMapper.MapPod(spec, ctx, hostNetwork, settings);
 
         (ResourceLimits limits, ResourceLimits requests) = PodResourceMapper.Map(spec, ctx, containers, initContainers);
         return new PodDefinition

@@ -1,3 +1,4 @@
+using PodUnits.Definitions.Host;
 using PodUnits.Definitions.Yaml;
 
 namespace PodUnits.Definitions.Parsing;
@@ -54,7 +55,7 @@ internal static class SecurityMapper
     public const long MaxId = int.MaxValue;
 
     /// <summary>spec.securityContext.</summary>
-    public static PodSecurityContext? MapPod(Fields spec, ParseContext ctx)
+    public static PodSecurityContext? MapPod(Fields spec, ParseContext ctx, bool hostNetwork, HostSettings settings)
     {
         if (spec.Value("securityContext") is not YNode node
             || ctx.Object(node, "spec.securityContext", KubernetesFields.PodSecurityContext) is not Fields s)
@@ -72,6 +73,7 @@ internal static class SecurityMapper
                 ? Enum.Parse<SupplementalGroupsPolicy>(p) : SupplementalGroupsPolicy.Merge,
             AppArmorProfile = LsmMapper.AppArmor(s, ctx),
             SeLinuxOptions = LsmMapper.SeLinux(s, ctx),
+            Sysctls = SysctlMapper.Map(s, ctx, hostNetwork, settings),
         };
     }
 

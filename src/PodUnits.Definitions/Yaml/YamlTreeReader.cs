@@ -23,13 +23,15 @@ internal sealed class YamlTreeReader
 
     private readonly Dictionary<string, YNode> anchors = new(StringComparer.Ordinal);
     private readonly List<YamlProblem> problems = [];
+    private bool emptyIsValid;
 
     /// <summary>Parses <paramref name="text"/>, a stream of one or more documents; returns
     /// their roots (empty documents left out), or none with the reason(s) in
-    /// <paramref name="problems"/>.</summary>
-    public static IReadOnlyList<YNode> ReadAll(string text, out IReadOnlyList<YamlProblem> problems)
+    /// <paramref name="problems"/>. An empty stream is a problem unless
+    /// <paramref name="emptyIsValid"/> (a settings file with nothing set yet).</summary>
+    public static IReadOnlyList<YNode> ReadAll(string text, out IReadOnlyList<YamlProblem> problems, bool emptyIsValid = false)
     {
-        var reader = new YamlTreeReader();
+        var reader = new YamlTreeReader { emptyIsValid = emptyIsValid };
         List<YNode> roots = [];
         var scanner = new Scanner(new StringReader(text));
         try
@@ -84,7 +86,7 @@ internal sealed class YamlTreeReader
                 roots.Add(root);
             }
         }
-        if (documents == 0 || roots.Count == 0)
+        if ((documents == 0 || roots.Count == 0) && !emptyIsValid)
         {
             problems.Add(new YamlProblem(1, 1, "the file is empty; expected a Kubernetes manifest"));
         }

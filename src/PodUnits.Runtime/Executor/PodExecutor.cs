@@ -263,8 +263,17 @@ public sealed partial class PodExecutor : IDisposable
             _eventLog = new PodEventLog(_plan, unit, unitFields);
             StartForwarders(outputs, unit, unitFields);
             _ = WatchEmptyDirsAsync(_watching.Token);
-            await registering.ConfigureAwait(false);
-            registered = true;
+            try
+            {
+                await registering.ConfigureAwait(false);
+                registered = true;
+            }
+            catch (PodUnitsException) when (PodInitGone())
+            {
+                // The pod init failed its setup (a sysctl the kernel refused, a mount) before
+                // machined could look at it. Its own reason, which supervision reads next, says
+                // why the pod failed; machined's "no such process" would not.
+            }
             return await SuperviseAsync(systemd).ConfigureAwait(false);
         }
         finally
@@ -275,6 +284,20 @@ public sealed partial class PodExecutor : IDisposable
             {
                 await systemd.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Whether the pod init has exited (a zombie, or already reaped).</summary>
+    private bool PodInitGone()
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{_initPid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return true;
         }
     }
 

@@ -8,7 +8,8 @@ namespace PodUnits.Runtime.Init;
 /// What the pod init prepares in the pod's fresh namespaces before any container starts:
 /// private mounts, its own /proc, a private /run holding the plan and the files every
 /// container shares (/etc/hostname, hosts, resolv.conf), the pod's journal and os-release,
-/// memory volumes, configMap/secret/downwardAPI/projected volumes, the hostname and lo.
+/// memory volumes, configMap/secret/downwardAPI/projected volumes, the pod's sysctls, the
+/// hostname and lo.
 /// </summary>
 internal static unsafe class PodInitSetup
 {
@@ -24,6 +25,9 @@ internal static unsafe class PodInitSetup
         Check.Io(LibcExtra.mount(null, "/", null, LibcExtra.MS_REC | LibcExtra.MS_PRIVATE, null), "mount --make-rprivate", "/");
         Network.NetnsPins.DetachInPod(); // other pods' pinned namespaces, copied with the mounts
         Check.Io(LibcExtra.mount("proc", "/proc", "proc", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV | LibcExtra.MS_NOEXEC, null), "mount proc", "/proc");
+        // First, while the executor attaches the network: conf.default.* then reaches the
+        // pod's interface (CNI plugins take far longer than this; docs/confinement.md).
+        PodSysctls.Apply(plan);
         int notifySocket = PodInitActivation.HoldNotifySocket(plan);
         Check.Io(LibcExtra.mount("tmpfs", "/run", "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV, "mode=0755"), "mount tmpfs", "/run");
         Directory.CreateDirectory($"{PodRun}/etc");

@@ -89,6 +89,7 @@ public static class PlanBuilder
             EmptyDirs = emptyDirs,
             ProjectedVolumes = projected,
             ClaimDirs = [.. claims.Distinct(StringComparer.Ordinal)],
+            Sysctls = [.. (pod.SecurityContext?.Sysctls ?? []).Select(s => new SysctlPlan { Name = s.Name, ProcPath = s.ProcPath, Value = s.Value })],
             Containers = containers,
             NotifyContainer = interactive ? null : pod.Activation.NotifyContainer,
             ListenContainer = interactive ? null : pod.Activation.ListenContainer ?? (pod.Containers.Count == 1 ? pod.Containers[0].Name : null),

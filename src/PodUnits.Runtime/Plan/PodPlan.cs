@@ -46,6 +46,9 @@ public sealed class PodPlan
     public List<string> ClaimDirs { get; init; } = [];
     /// <summary>The pod's CNI network; null with hostNetwork.</summary>
     public NetworkPlan? Network { get; set; }
+    /// <summary>spec.securityContext.sysctls, validated: the pod init writes them in the
+    /// pod's own network and IPC namespaces before any container starts (Init/PodSysctls).</summary>
+    public List<SysctlPlan> Sysctls { get; init; } = [];
     /// <summary>Init containers first (Init = true), in order, then the containers.</summary>
     public List<ContainerPlan> Containers { get; init; } = [];
 
@@ -110,6 +113,15 @@ public sealed class PortMappingPlan
     public string HostIP { get; init; } = "";
 
     public override string ToString() => $"{(HostIP.Length == 0 ? "" : HostIP + ":")}{HostPort}/{Protocol}";
+}
+
+public sealed class SysctlPlan
+{
+    /// <summary>Dot form, for messages: net.ipv4.ip_local_port_range.</summary>
+    public required string Name { get; init; }
+    /// <summary>Below /proc/sys: net/ipv4/ip_local_port_range.</summary>
+    public required string ProcPath { get; init; }
+    public required string Value { get; init; }
 }
 
 public sealed class EmptyDirPlan

@@ -37,6 +37,23 @@ public sealed class PlanTests
         PlanBuilder.Build(pod, MachineId, pod.AllContainers.ToDictionary(c => c.Name, _ => image ?? Busybox));
 
     [Fact]
+    public void SysctlsReachThePlanWithTheirProcFiles()
+    {
+        PodDefinition pod = Pod([Container("app")]) with
+        {
+            SecurityContext = new PodSecurityContext(null, null)
+            {
+                Sysctls = [new Sysctl("net.ipv4.ip_unprivileged_port_start", "1024"), new Sysctl("net.ipv4.conf.eth0/100.forwarding", "1")],
+            },
+        };
+        PodPlan plan = Build(pod);
+        Assert.Equal([("net.ipv4.ip_unprivileged_port_start", "net/ipv4/ip_unprivileged_port_start", "1024"),
+            ("net.ipv4.conf.eth0/100.forwarding", "net/ipv4/conf/eth0.100/forwarding", "1")],
+            plan.Sysctls.Select(s => (s.Name, s.ProcPath, s.Value)));
+        Assert.Equal(2, PodPlan.FromJson(plan.Redacted().ToJson(), "plan").Sysctls.Count); // not secret: kept in the host's copy
+    }
+
+    [Fact]
     public void ContainerGetsImageCmdEnvLimitsAndLayers()
     {
         ContainerPlan c = Assert.Single(Build(Pod([Container("app", memory: 64L << 20)])).Containers);

@@ -1,0 +1,49 @@
+namespace PodUnits.Definitions.Host;
+
+/// <summary>
+/// /etc/podunits/podunits.yaml: what an administrator decides for every pod on this host
+/// (docs/host-settings.md). Read where definitions are validated, so the generator, `podunits
+/// validate` and the executor's own check at start all apply the same settings. A missing
+/// file means the defaults. Room is kept for more keys (userNamespaces is reserved).
+/// </summary>
+public sealed record HostSettings
+{
+    public const string DefaultPath = "/etc/podunits/podunits.yaml";
+
+    public static readonly HostSettings Default = new();
+
+    /// <summary>The file the settings came from, named in messages that send people there.</summary>
+    public string Source { get; init; } = DefaultPath;
+
+    /// <summary>allowedUnsafeSysctls, in dot form: exact names, or prefixes ending in '*'
+    /// (the kubelet's --allowed-unsafe-sysctls). Each is known to be namespaced.</summary>
+    public IReadOnlyList<string> AllowedUnsafeSysctls { get; init; } = [];
+
+    /// <summary>Errors in the file. Every pod loaded with these settings fails with them: the
+    /// file decides how pods run, so a broken one must not be silently replaced by defaults.</summary>
+    public IReadOnlyList<Diagnostic> Diagnostics { get; init; } = [];
+
+    /// <summary>Whether a namespaced sysctl (dot form) is allowed by <see cref="AllowedUnsafeSysctls"/>.</summary>
+    public bool AllowsUnsafeSysctl(string normalized) =>
+        AllowedUnsafeSysctls.Any(p => p.EndsWith('*') ? normalized.StartsWith(p[..^1], StringComparison.Ordinal) : normalized == p);
+
+    /// <summary>Reads <paramref name="path"/>; a missing file gives the defaults.</summary>
+    public static HostSettings Load(string path = DefaultPath)
+    {
+        try
+        {
+            if (!File.Exists(path))
+            {
+                return Default with { Source = path };
+            }
+            return Parse(File.ReadAllText(path), path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Default with { Source = path, Diagnostics = [new Diagnostic(Severity.Error, path, 1, 1, $"cannot be read: {e.Message}")] };
+        }
+    }
+
+    /// <summary>Parses the text of a settings file named <paramref name="path"/>.</summary>
+    public static HostSettings Parse(string text, string path) => HostSettingsReader.Read(text, path);
+}
