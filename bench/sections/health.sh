@@ -312,6 +312,9 @@ record health "$podman_label, no healthcheck" "CPU per minute, everything" "CPU 
 # The goal's numbers: what probing adds, everything counted, on both sides.
 record health "podunits: probing" "probing CPU per minute (with - without)" "CPU s" "$(diff_of pu-on pu-off 4)" \
     "$count pods; executors+inits (pod@ services) alone: $(median_of "$(diff_of pu-on pu-off 1)") CPU s/min"
+# The issue's own measure: the executors' CPU time (the pod@ services: executor and pod init).
+record health "podunits: probing, executors alone" "probing CPU per minute (with - without)" "CPU s" "$(diff_of pu-on pu-off 1)" \
+    "$count pods; the pod@ services only, the servers answering the probes not counted"
 record health "podman: healthcheck" "probing CPU per minute (with - without)" "CPU s" "$(diff_of pm-on pm-off 4)" \
     "$count containers; of it healthcheck runs (reaped by systemd) with systemd, journald and dbus: $(median_of "$(diff_of pm-on pm-off 3)") CPU s/min"
 record health "podunits: probing, per pod" "probing CPU per minute per pod" "CPU ms" "$(diff_of pu-on pu-off 4 "$(awk -v n="$count" 'BEGIN { print 1000 / n }')")" \
