@@ -28,6 +28,7 @@ public static class PlanBuilder
         var volumes = new Dictionary<string, string>(StringComparer.Ordinal);
         var emptyDirs = new List<EmptyDirPlan>();
         uint? fsGroup = pod.SecurityContext?.FsGroup is long g ? (uint)g : null;
+        var fsGroupClaims = new List<string>();
         foreach (VolumeDefinition v in pod.Volumes)
         {
             if (v.HostPath is { } hostPath)
@@ -53,6 +54,10 @@ public static class PlanBuilder
                 if (claim.ReadOnly)
                 {
                     readOnlyClaims.Add(v.Name);
+                }
+                else if (fsGroup is not null)
+                {
+                    fsGroupClaims.Add(claim.HostPath);
                 }
             }
             else if (v.Projected is { } p)
@@ -89,6 +94,9 @@ public static class PlanBuilder
             EmptyDirs = emptyDirs,
             ProjectedVolumes = projected,
             ClaimDirs = [.. claims.Distinct(StringComparer.Ordinal)],
+            FsGroup = fsGroup,
+            FsGroupClaimDirs = [.. fsGroupClaims.Distinct(StringComparer.Ordinal)],
+            FsGroupOnRootMismatch = pod.SecurityContext?.FsGroupChangePolicy == FsGroupChangePolicy.OnRootMismatch,
             Sysctls = [.. (pod.SecurityContext?.Sysctls ?? []).Select(s => new SysctlPlan { Name = s.Name, ProcPath = s.ProcPath, Value = s.Value })],
             Containers = containers,
             NotifyContainer = interactive ? null : pod.Activation.NotifyContainer,

@@ -44,6 +44,12 @@ public sealed class PodPlan
     /// <summary>Named volumes (persistentVolumeClaim) this pod mounts: host directories under
     /// /var/lib/podunits/volumes, created if missing, never removed with the pod.</summary>
     public List<string> ClaimDirs { get; init; } = [];
+    /// <summary>securityContext.fsGroup for the claims the pod may write (volume source not
+    /// readOnly): <see cref="FsGroupClaimDirs"/> get that group (State/ClaimOwnership).</summary>
+    public uint? FsGroup { get; init; }
+    public List<string> FsGroupClaimDirs { get; init; } = [];
+    /// <summary>fsGroupChangePolicy OnRootMismatch: a claim whose root has the group and mode is not walked.</summary>
+    public bool FsGroupOnRootMismatch { get; init; }
     /// <summary>The pod's CNI network; null with hostNetwork.</summary>
     public NetworkPlan? Network { get; set; }
     /// <summary>spec.securityContext.sysctls, validated: the pod init writes them in the

@@ -98,6 +98,10 @@ public static class PodState
         {
             Directory.CreateDirectory(claim); // kept: a claim outlives its pods (podunits volume rm)
         }
+        foreach (string claim in plan.FsGroupClaimDirs)
+        {
+            ClaimOwnership.Apply(claim, plan.FsGroup!.Value, plan.FsGroupOnRootMismatch);
+        }
         if (plan.JournalDir is not null)
         {
             Directory.CreateDirectory(plan.JournalDir);

@@ -30,6 +30,8 @@ public sealed class SecurityContextTests
                   emptyDir: {}
                 - name: mem
                   emptyDir: {medium: Memory}
+                - name: store
+                  persistentVolumeClaim: {claimName: rt-fsgroup-store}
                 - name: info
                   downwardAPI:
                     items:
@@ -41,14 +43,17 @@ public sealed class SecurityContextTests
                   command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(
                       "echo ids $(id -u) $(id -g); echo groups $(id -G); echo data $(stat -c '%g %a' /data/demo); echo mem $(stat -c '%g %a' /mem); "
                       + "echo info $(stat -L -c '%g %a' /info/labels); echo hello > /data/demo/file; echo file $(stat -c '%u %g' /data/demo/file); "
+                      + "echo store $(stat -c '%g %a' /store); echo kept > /store/file && echo store-file $(stat -c '%u %g' /store/file); "
                       + "echo done; exec sleep 1000")}}]
                   volumeMounts:
                     - {name: data, mountPath: /data/demo}
                     - {name: mem, mountPath: /mem}
                     - {name: info, mountPath: /info}
+                    - {name: store, mountPath: /store}
                   securityContext:
                     allowPrivilegeEscalation: false
             """);
+        using var claim = new ClaimCleanup("/var/lib/podunits/volumes/rt-fsgroup-store");
         var start = pod.Systemctl("start", pod.Unit);
         Assert.True(start.Code == 0, start.Output);
         string[] lines = [];
@@ -63,6 +68,8 @@ public sealed class SecurityContextTests
         Assert.Contains("mem 2000 3777", lines);
         Assert.Contains("info 2000 644", lines);
         Assert.Contains("file 1000 2000", lines); // setgid: a new file takes the volume's group
+        Assert.Contains("store 2000 2775", lines); // a claim (podunits volume) the pod may write
+        Assert.Contains("store-file 1000 2000", lines);
         // From the host: the same numbers (no user namespace: IDs are the host's).
         Assert.Equal("1000 2000", PodHarness.Run("stat", "-c", "%u %g", $"/var/lib/podunits/pods/{name}/volumes/data/file").Output.Trim());
     }
@@ -111,5 +118,17 @@ public sealed class SecurityContextTests
         var start = warned.Systemctl("start", warned.Unit);
         Assert.True(start.Code == 0, start.Output);
         Assert.Contains(warned.Journal("-u", warned.Unit), l => l.Contains("appArmorProfile RuntimeDefault: this host does not run AppArmor; the container runs without an AppArmor profile", StringComparison.Ordinal));
+    }
+
+    /// <summary>Removes a named volume's directory, which outlives its pods by design.</summary>
+    private sealed class ClaimCleanup(string path) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
     }
 }

@@ -153,9 +153,18 @@ public sealed class PlanTests
         {
             new("scratch", null, new EmptyDirVolume(false, null)),
             new("cache", null, new EmptyDirVolume(true, null)),
+            new("data", null, null, Claim: new ClaimVolume("data", false)),
+            new("shared", null, null, Claim: new ClaimVolume("shared", true)),
         };
-        var pod = Pod([Container("app")], volumes) with { SecurityContext = new PodSecurityContext(null, null) { FsGroup = 2000 } };
-        Assert.All(Build(pod).EmptyDirs, v => Assert.Equal(2000u, v.FsGroup));
+        var pod = Pod([Container("app")], volumes) with
+        {
+            SecurityContext = new PodSecurityContext(null, null) { FsGroup = 2000, FsGroupChangePolicy = FsGroupChangePolicy.OnRootMismatch },
+        };
+        PodPlan plan = Build(pod);
+        Assert.All(plan.EmptyDirs, v => Assert.Equal(2000u, v.FsGroup));
+        // A claim the pod may write gets the group; a readOnly one is left as it is, as the kubelet does.
+        Assert.Equal([new ClaimVolume("data", false).HostPath], plan.FsGroupClaimDirs);
+        Assert.True(plan.FsGroupOnRootMismatch);
         Assert.All(Build(Pod([Container("app")], volumes)).EmptyDirs, v => Assert.Null(v.FsGroup));
     }
 
