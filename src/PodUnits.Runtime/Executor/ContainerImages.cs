@@ -135,8 +135,14 @@ public static class ContainerImages
     {
         try
         {
-            (long? uid, long? gid) = ImageUser.Resolve(user, relative => ReadFromLayers(image.LowerDirs, relative));
+            // Read once: the USER's lookup and the supplementary groups both need them.
             var accounts = new ImageAccounts(ReadFromLayers(image.LowerDirs, "etc/passwd"), ReadFromLayers(image.LowerDirs, "etc/group"));
+            (long? uid, long? gid) = ImageUser.Resolve(user, relative => relative switch
+            {
+                "etc/passwd" => accounts.Passwd,
+                "etc/group" => accounts.Group,
+                _ => ReadFromLayers(image.LowerDirs, relative),
+            });
             return image with { Uid = uid, Gid = gid, Accounts = accounts };
         }
         catch (ArgumentException e)

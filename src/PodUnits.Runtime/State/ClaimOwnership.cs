@@ -1,4 +1,5 @@
 using PodUnits.Core.Native;
+using PodUnits.Runtime.Init;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
@@ -21,11 +22,6 @@ namespace PodUnits.Runtime.State;
 /// </remarks>
 internal static unsafe class ClaimOwnership
 {
-    private const uint GroupReadWrite = 0x1b0; // 0660
-    private const uint Search = 0x48;          // 0110
-    private const uint SetGid = 0x400;         // 02000
-    private const uint DirectoryMask = GroupReadWrite | Search | SetGid;
-
     public static void Apply(string root, uint fsGroup, bool onRootMismatch)
     {
         int rootFd = Check.Io(LibcExtra.open(root, LibcExtra.O_RDONLY | LibcExtra.O_DIRECTORY | LibcExtra.O_NOFOLLOW | LibcExtra.O_CLOEXEC, 0), "open", root);
@@ -33,11 +29,11 @@ internal static unsafe class ClaimOwnership
         {
             stat st;
             Check.Io(fstat(rootFd, &st), "fstat", root);
-            if (onRootMismatch && st.st_gid == fsGroup && ((uint)st.st_mode & DirectoryMask) == DirectoryMask)
+            if (onRootMismatch && st.st_gid == fsGroup && ((uint)st.st_mode & FsGroupOwnership.WritableDirectoryMask) == FsGroupOwnership.WritableDirectoryMask)
             {
                 return;
             }
-            Change(rootFd, st, fsGroup, root);
+            FsGroupOwnership.Apply(rootFd, st, fsGroup, readOnly: false, root);
             Walk(rootFd, fsGroup, st.st_dev);
         }
         finally
@@ -64,7 +60,7 @@ internal static unsafe class ClaimOwnership
                 {
                     continue;
                 }
-                Change(fd, st, fsGroup, name);
+                FsGroupOwnership.Apply(fd, st, fsGroup, readOnly: false, name);
                 if ((st.st_mode & S_IFMT) == S_IFDIR && OpenBeneath(dirFd, name, LibcExtra.O_RDONLY | LibcExtra.O_DIRECTORY) is int child and >= 0)
                 {
                     try
@@ -91,20 +87,4 @@ internal static unsafe class ClaimOwnership
         Flags = (ulong)(flags | LibcExtra.O_NOFOLLOW | LibcExtra.O_CLOEXEC),
         Resolve = LibcExtra.RESOLVE_BENEATH | LibcExtra.RESOLVE_NO_SYMLINKS | LibcExtra.RESOLVE_NO_MAGICLINKS | LibcExtra.RESOLVE_NO_XDEV,
     });
-
-    private static void Change(int fd, stat st, uint fsGroup, string what)
-    {
-        using (var empty = new CString(""))
-        {
-            Check.Io(fchownat(fd, empty, uint.MaxValue, fsGroup, LibcExtra.AT_EMPTY_PATH), "fchownat", what);
-        }
-        uint type = (uint)(st.st_mode & S_IFMT);
-        if (type == (uint)S_IFLNK)
-        {
-            return; // a link has no mode of its own
-        }
-        uint mode = ((uint)st.st_mode & 0xfff) | (type == (uint)S_IFDIR ? DirectoryMask : GroupReadWrite);
-        using var proc = new CString($"/proc/self/fd/{fd}");
-        Check.Io(chmod(proc, (mode_t)mode), "chmod", what);
-    }
 }
