@@ -55,6 +55,9 @@ public sealed class PodPlan
     /// <summary>spec.securityContext.sysctls, validated: the pod init writes them in the
     /// pod's own network and IPC namespaces before any container starts (Init/PodSysctls).</summary>
     public List<SysctlPlan> Sysctls { get; init; } = [];
+    /// <summary>hostUsers: false (or the host's `userNamespaces: auto`): the host IDs the pod's
+    /// user namespace maps its IDs 0..Size-1 onto; null for a pod that shares the host's users.</summary>
+    public IdMapping? Users { get; set; }
     /// <summary>Init containers first (Init = true), in order, then the containers.</summary>
     public List<ContainerPlan> Containers { get; init; } = [];
 
@@ -119,6 +122,20 @@ public sealed class PortMappingPlan
     public string HostIP { get; init; } = "";
 
     public override string ToString() => $"{(HostIP.Length == 0 ? "" : HostIP + ":")}{HostPort}/{Protocol}";
+}
+
+/// <summary>A user namespace's mapping: container IDs 0..Size-1 are host IDs
+/// HostFirst..HostFirst+Size-1, the same range for users and groups (as Kubernetes and
+/// systemd-nspawn's --private-users=pick map them).</summary>
+public sealed record IdMapping(uint HostFirst, uint Size)
+{
+    /// <summary>The host ID of container ID <paramref name="id"/>.</summary>
+    public uint ToHost(uint id) => id < Size ? HostFirst + id : throw new ArgumentOutOfRangeException(nameof(id), $"{id} is outside the pod's {Size} IDs");
+
+    /// <summary>One line of /proc/PID/uid_map and gid_map: "0 FIRST SIZE".</summary>
+    public string MapLine => $"0 {HostFirst} {Size}\n";
+
+    public override string ToString() => $"0-{Size - 1} → {HostFirst}-{HostFirst + Size - 1}";
 }
 
 public sealed class SysctlPlan
