@@ -4,7 +4,7 @@ namespace PodUnits.Definitions.Host;
 /// /etc/podunits/podunits.yaml: what an administrator decides for every pod on this host
 /// (docs/host-settings.md). Read where definitions are validated, so the generator, `podunits
 /// validate` and the executor's own check at start all apply the same settings. A missing
-/// file means the defaults. Room is kept for more keys (userNamespaces is reserved).
+/// file means the defaults.
 /// </summary>
 public sealed record HostSettings
 {
@@ -18,6 +18,15 @@ public sealed record HostSettings
     /// <summary>allowedUnsafeSysctls, in dot form: exact names, or prefixes ending in '*'
     /// (the kubelet's --allowed-unsafe-sysctls). Each is known to be namespaced.</summary>
     public IReadOnlyList<string> AllowedUnsafeSysctls { get; init; } = [];
+
+    /// <summary>userNamespaces: whether a pod that does not say spec.hostUsers runs in a user
+    /// namespace of its own (<see cref="UserNamespacesDefault.Auto"/>) or shares the host's
+    /// users (<see cref="UserNamespacesDefault.Host"/>, the default).</summary>
+    public UserNamespacesDefault UserNamespacesDefault { get; init; } = UserNamespacesDefault.Host;
+
+    /// <summary>userNamespacePool: the host IDs handed out to pods in user namespaces,
+    /// <see cref="UserNamespacePool.RangeSize"/> to a pod.</summary>
+    public UserNamespacePool UserNamespacePool { get; init; } = UserNamespacePool.Default;
 
     /// <summary>Errors in the file. Every pod loaded with these settings fails with them: the
     /// file decides how pods run, so a broken one must not be silently replaced by defaults.</summary>

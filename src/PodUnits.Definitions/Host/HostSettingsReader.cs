@@ -7,9 +7,12 @@ namespace PodUnits.Definitions.Host;
 /// errors look like a definition's: FILE:LINE:COLUMN, unknown keys with a suggestion.</summary>
 internal static class HostSettingsReader
 {
-    /// <summary>The keys of podunits.yaml. userNamespaces (issue 20's host-wide default for
-    /// hostUsers) is reserved: refused as "not supported yet" rather than as a typo.</summary>
-    private static readonly FieldTable Keys = new(["allowedUnsafeSysctls"], null, ["userNamespaces"]);
+    /// <summary>The keys of podunits.yaml.</summary>
+    private static readonly FieldTable Keys = new(["allowedUnsafeSysctls", "userNamespaces", "userNamespacePool"]);
+
+    private static readonly FieldTable PoolKeys = new(["first", "size"]);
+
+    private static readonly string[] UserNamespacesValues = ["host", "auto"];
 
     private const long MaxBytes = 1024 * 1024;
 
@@ -19,7 +22,7 @@ internal static class HostSettingsReader
         if (text.Length > MaxBytes)
         {
             ctx.Error(1, 1, $"is too large for a settings file ({text.Length} characters; at most {MaxBytes})");
-            return Result(ctx, path, []);
+            return Result(ctx, path);
         }
         IReadOnlyList<YNode> documents = YamlTreeReader.ReadAll(text, out IReadOnlyList<YamlProblem> problems, emptyIsValid: true);
         foreach (YamlProblem p in problems)
@@ -32,13 +35,65 @@ internal static class HostSettingsReader
         }
         if (documents.Count == 0 || ctx.Object(documents[0], "", Keys) is not Fields top)
         {
-            return Result(ctx, path, []);
+            return Result(ctx, path);
         }
-        return Result(ctx, path, AllowedUnsafeSysctls(top, ctx));
+        HostSettings read = new()
+        {
+            AllowedUnsafeSysctls = AllowedUnsafeSysctls(top, ctx),
+            UserNamespacesDefault = top.OneOf("userNamespaces", UserNamespacesValues) == "auto" ? UserNamespacesDefault.Auto : UserNamespacesDefault.Host,
+            UserNamespacePool = Pool(top, ctx),
+        };
+        return Result(ctx, path, read);
     }
 
-    private static HostSettings Result(ParseContext ctx, string path, List<string> allowed) =>
-        new() { Source = path, AllowedUnsafeSysctls = allowed, Diagnostics = ctx.Sorted() };
+    private static HostSettings Result(ParseContext ctx, string path, HostSettings? read = null) =>
+        (read ?? HostSettings.Default) with { Source = path, Diagnostics = ctx.Sorted() };
+
+    /// <summary>userNamespacePool: {first, size}, both required, in whole 65,536-ID ranges,
+    /// above the host's own 0..65535 and below 2^31.</summary>
+    private static UserNamespacePool Pool(Fields top, ParseContext ctx)
+    {
+        if (top.Child("userNamespacePool", PoolKeys) is not Fields pool)
+        {
+            return UserNamespacePool.Default;
+        }
+        const uint step = UserNamespacePool.RangeSize;
+        long? first = RangeBound(pool, "first", UserNamespacePool.MinFirst, UserNamespacePool.End - step, ctx);
+        long? size = RangeBound(pool, "size", step, UserNamespacePool.End - UserNamespacePool.MinFirst, ctx);
+        if (first is null || size is null)
+        {
+            return UserNamespacePool.Default;
+        }
+        if (first + size > UserNamespacePool.End)
+        {
+            ctx.Error(pool.Value("size")!, $"userNamespacePool: first + size must be at most {UserNamespacePool.End} " +
+                $"(IDs from 2^31 up are avoided, as systemd's UIDS-GIDS.md advises), found {first} + {size} = {first + size}");
+            return UserNamespacePool.Default;
+        }
+        return new UserNamespacePool((uint)first, (uint)size);
+    }
+
+    /// <summary>A required integer of the pool within bounds and a multiple of 65,536; null
+    /// (reported) otherwise.</summary>
+    private static long? RangeBound(Fields pool, string name, long min, long max, ParseContext ctx)
+    {
+        if (pool.Value(name) is null)
+        {
+            pool.Missing(name);
+            return null;
+        }
+        if (pool.Integer(name, min, max) is not long n)
+        {
+            return null;
+        }
+        if (n % UserNamespacePool.RangeSize != 0)
+        {
+            ctx.Error(pool.Value(name)!, $"{pool.PathOf(name)}: must be a multiple of {UserNamespacePool.RangeSize} " +
+                $"(each pod gets {UserNamespacePool.RangeSize} IDs), found {n}");
+            return null;
+        }
+        return n;
+    }
 
     /// <summary>As the kubelet checks --allowed-unsafe-sysctls: each entry a sysctl name or a
     /// prefix ending in '*', either separator, and known to be namespaced (a pattern that

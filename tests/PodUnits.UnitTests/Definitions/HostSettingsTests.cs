@@ -4,7 +4,8 @@ using PodUnits.Definitions.Host;
 namespace PodUnits.UnitTests.Definitions;
 
 /// <summary>/etc/podunits/podunits.yaml: allowedUnsafeSysctls checked as the kubelet checks
-/// --allowed-unsafe-sysctls, errors at FILE:LINE:COLUMN like a definition's.</summary>
+/// --allowed-unsafe-sysctls, userNamespaces and userNamespacePool, errors at
+/// FILE:LINE:COLUMN like a definition's.</summary>
 public sealed class HostSettingsTests
 {
     private const string File = "/etc/podunits/podunits.yaml";
@@ -18,6 +19,8 @@ public sealed class HostSettingsTests
         HostSettings settings = HostSettings.Load(path);
         Assert.Empty(settings.Diagnostics);
         Assert.Empty(settings.AllowedUnsafeSysctls);
+        Assert.Equal(UserNamespacesDefault.Host, settings.UserNamespacesDefault);
+        Assert.Equal(new UserNamespacePool(524288, 1878523904), settings.UserNamespacePool);
         Assert.Equal(path, settings.Source);
         Assert.Empty(HostSettings.Parse("", File).Diagnostics);
         Assert.Empty(HostSettings.Parse("# nothing yet\n", File).Diagnostics);
@@ -49,11 +52,43 @@ public sealed class HostSettingsTests
     [InlineData("allowedUnsafeSysctls: [\"net.*.x\"]", "1:24: error: allowedUnsafeSysctls[0]: \"net.*.x\" is not a sysctl name or a prefix ending in '*' (e.g. net.core.somaxconn, kernel.msg*)")]
     [InlineData("allowedUnsafeSysctls: net.*", "1:23: error: allowedUnsafeSysctls: must be a list, found \"net.*\"")]
     [InlineData("allowedUnsafeSysctl: [net.*]", "1:1: error: unknown field \"allowedUnsafeSysctl\" in the top level; did you mean \"allowedUnsafeSysctls\"?")]
-    [InlineData("userNamespaces: auto", "1:1: error: field \"userNamespaces\" in the top level is not supported yet")]
+    [InlineData("userNamespaces: Auto", "1:17: error: userNamespaces: must be one of host, auto, found \"Auto\"; did you mean \"auto\"?")]
+    [InlineData("userNamespaces: [auto]", "1:17: error: userNamespaces: must be a string, found a list")]
+    [InlineData("userNamespace: auto", "1:1: error: unknown field \"userNamespace\" in the top level; did you mean \"userNamespaces\"?")]
+    [InlineData("userNamespacePool: 65536", "1:20: error: userNamespacePool: must be a mapping, found \"65536\"")]
+    [InlineData("userNamespacePool: {first: 65536}", "1:20: error: userNamespacePool: missing required field \"size\"")]
+    [InlineData("userNamespacePool: {size: 65536}", "1:20: error: userNamespacePool: missing required field \"first\"")]
+    [InlineData("userNamespacePool: {first: 65536, size: 65536, last: 131071}", "1:48: error: unknown field \"last\" in userNamespacePool")]
+    [InlineData("userNamespacePool: {first: 0, size: 65536}", "1:28: error: userNamespacePool.first: must be between 65536 and 2147418112, found 0")]
+    [InlineData("userNamespacePool: {first: 100000, size: 65536}", "1:28: error: userNamespacePool.first: must be a multiple of 65536 (each pod gets 65536 IDs), found 100000")]
+    [InlineData("userNamespacePool: {first: 2147483648, size: 65536}", "1:28: error: userNamespacePool.first: must be between 65536 and 2147418112, found 2147483648")]
+    [InlineData("userNamespacePool: {first: 65536, size: 0}", "1:41: error: userNamespacePool.size: must be between 65536 and 2147418112, found 0")]
+    [InlineData("userNamespacePool: {first: 65536, size: 70000}", "1:41: error: userNamespacePool.size: must be a multiple of 65536 (each pod gets 65536 IDs), found 70000")]
+    [InlineData("userNamespacePool: {first: 65536, size: lots}", "1:41: error: userNamespacePool.size: must be an integer, found \"lots\"")]
+    [InlineData("userNamespacePool: {first: 2147418112, size: 131072}",
+        "1:46: error: userNamespacePool: first + size must be at most 2147483648 (IDs from 2^31 up are avoided, as systemd's UIDS-GIDS.md advises), found 2147418112 + 131072 = 2147549184")]
     [InlineData("[net.*]", "1:1: error: the manifest: must be a mapping, found a list")]
     public void MistakesAreErrorsAtTheirPosition(string yaml, string expected)
     {
         Assert.Equal([$"{File}:{expected}"], Errors(yaml));
+    }
+
+    [Fact]
+    public void UserNamespacesAndThePoolAreRead()
+    {
+        HostSettings settings = HostSettings.Parse("""
+            userNamespaces: auto
+            userNamespacePool:
+              first: 65536
+              size: 0x7fff0000
+            """, File);
+        Assert.Empty(settings.Diagnostics);
+        Assert.Equal(UserNamespacesDefault.Auto, settings.UserNamespacesDefault);
+        Assert.Equal(new UserNamespacePool(65536, 2147418112), settings.UserNamespacePool);
+        Assert.Equal(32767, settings.UserNamespacePool.Count);
+        Assert.Equal(UserNamespacesDefault.Host, HostSettings.Parse("userNamespaces: host\n", File).UserNamespacesDefault);
+        Assert.Equal(28664, UserNamespacePool.Default.Count);
+        Assert.Equal("524288-1879048191", UserNamespacePool.Default.ToString());
     }
 
     [Fact]
