@@ -16,6 +16,14 @@ public sealed record PodDefinition
     /// <summary>spec.hostname; null means the pod name.</summary>
     public string? Hostname { get; init; }
     public bool HostNetwork { get; init; }
+
+    /// <summary>spec.hostUsers as written; null when absent.</summary>
+    public bool? HostUsers { get; init; }
+
+    /// <summary>Whether the pod runs in a user namespace of its own (its IDs 0-65535 mapped
+    /// onto a range of the host's userNamespacePool): hostUsers: false, or no hostUsers and no
+    /// hostNetwork on a host whose podunits.yaml says userNamespaces: auto.</summary>
+    public bool UserNamespace { get; init; }
     public DnsPolicy DnsPolicy { get; init; } = DnsPolicy.ClusterFirst;
     public DnsConfig? DnsConfig { get; init; }
     public IReadOnlyList<HostAlias> HostAliases { get; init; } = [];

@@ -34,7 +34,7 @@ internal static class KubernetesFields
          ("managedFields", SetByCluster), ("ownerReferences", Cluster), ("finalizers", Cluster)]);
 
     public static readonly FieldTable PodSpec = new(
-        ["containers", "initContainers", "volumes", "hostname", "hostNetwork", "dnsPolicy",
+        ["containers", "initContainers", "volumes", "hostname", "hostNetwork", "hostUsers", "dnsPolicy",
          "dnsConfig", "hostAliases", "restartPolicy", "terminationGracePeriodSeconds", "securityContext", "resources"],
         [("nodeSelector", Scheduler), ("affinity", Scheduler), ("tolerations", Scheduler),
          ("nodeName", Scheduler), ("priorityClassName", Scheduler), ("priority", Scheduler),
@@ -45,7 +45,7 @@ internal static class KubernetesFields
          ("automountServiceAccountToken", Cluster), ("enableServiceLinks", Cluster),
          ("subdomain", Cluster), ("readinessGates", Cluster),
          ("imagePullSecrets", "PodUnits reads registry credentials from the auth file named in /etc/podunits/registries.yaml")],
-        ["activeDeadlineSeconds", "ephemeralContainers", "hostIPC", "hostPID", "hostUsers",
+        ["activeDeadlineSeconds", "ephemeralContainers", "hostIPC", "hostPID",
          "shareProcessNamespace", "setHostnameAsFQDN", "runtimeClassName", "resourceClaims",
          "hostnameOverride"]);
 

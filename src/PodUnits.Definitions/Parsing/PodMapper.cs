@@ -168,6 +168,12 @@ internal static class PodMapper
         List<VolumeDefinition> volumes = VolumeMapper.MapAll(spec, ctx, catalog, allNames, out HashSet<string> volumeNames);
         var containerNames = new Dictionary<string, string>(StringComparer.Ordinal);
         bool hostNetwork = spec.Boolean("hostNetwork") ?? false;
+        bool? hostUsers = spec.Boolean("hostUsers");
+        if (hostUsers == false && hostNetwork)
+        {
+            ctx.Error(spec.Value("hostUsers")!, "spec.hostUsers: false cannot be combined with hostNetwork: true " +
+                "(Kubernetes allows no host namespace in a pod with a user namespace of its own); remove one of the two");
+        }
         var hostPorts = new HostPortClaims(ctx, hostNetwork);
         // Read before the containers: it bounds their sleep hooks (null when invalid: reported here).
         long? gracePeriod = spec.Value("terminationGracePeriodSeconds") is null ? 30
@@ -219,6 +225,9 @@ internal static class PodMapper
             Volumes = volumes,
             Hostname = hostname,
             HostNetwork = hostNetwork,
+            HostUsers = hostUsers,
+            UserNamespace = hostUsers == false
+                || (hostUsers is null && !hostNetwork && settings.UserNamespacesDefault == UserNamespacesDefault.Auto),
             DnsPolicy = dnsPolicy,
             DnsConfig = dnsConfig,
             HostAliases = DnsMapper.MapHostAliases(spec, ctx),

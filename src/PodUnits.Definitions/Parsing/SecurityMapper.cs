@@ -27,11 +27,11 @@ internal static class SecurityMapper
             // Kubernetes rejects this combination: privileged implies escalation.
             ctx.Error(s.Value("allowPrivilegeEscalation")!, $"{s.PathOf("allowPrivilegeEscalation")}: cannot be false when privileged is true");
         }
-        // procMount: Unmasked needs a user namespace (Kubernetes allows it only with
-        // hostUsers: false), which PodUnits does not offer yet.
+        // procMount: Unmasked (a /proc without masked or read-only paths; Kubernetes allows
+        // it only with hostUsers: false) is not implemented.
         if (s.OneOf("procMount", ProcMounts) == "Unmasked")
         {
-            ctx.Error(s.Value("procMount")!, $"{s.PathOf("procMount")}: Unmasked is not supported yet (it needs hostUsers: false, user namespaces)");
+            ctx.Error(s.Value("procMount")!, $"{s.PathOf("procMount")}: Unmasked is not supported yet");
         }
         return new ContainerSecurityContext(
             s.Integer("runAsUser", 0, MaxId),
