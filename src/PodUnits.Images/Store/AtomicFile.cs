@@ -6,7 +6,7 @@ namespace PodUnits.Images.Store;
 /// <summary>Crash-safe file replacement: write a temp name in the same directory, fsync,
 /// rename over the target, fsync the directory. A reader sees the old or the new file,
 /// never a half-written one.</summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
     public static void Write(string path, ReadOnlySpan<byte> content)
     {

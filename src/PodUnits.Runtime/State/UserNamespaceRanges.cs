@@ -1,0 +1,149 @@
+using System.Globalization;
+using PodUnits.Core.Errors;
+using PodUnits.Core.Naming;
+using PodUnits.Definitions.Host;
+using PodUnits.Images.Store;
+using PodUnits.Runtime.Plan;
+
+namespace PodUnits.Runtime.State;
+
+/// <summary>
+/// The host ID ranges of pods in user namespaces (hostUsers: false, or the host's
+/// userNamespaces: auto): one file per pod, DIRECTORY/NAME, holding one line "FIRST SIZE".
+/// A pod keeps its range across restarts, because its writable layer and emptyDir volumes
+/// hold files owned by the range's host IDs; `podunits gc` releases the range of a pod whose
+/// definition is gone (PodStateGc). Every change is made under an exclusive flock on
+/// DIRECTORY/.lock, so pods starting at once never get overlapping ranges. Pure file-system
+/// state: no systemd, no namespaces.
+/// </summary>
+public static class UserNamespaceRanges
+{
+    public const string DefaultDirectory = "/var/lib/podunits/userns";
+
+    /// <summary>The IDs a pod gets (container IDs 0..65535).</summary>
+    public const uint RangeSize = UserNamespacePool.RangeSize;
+
+    /// <summary>The range of <paramref name="pod"/>: the one it holds when that lies inside the
+    /// pool (poolFirst..poolFirst+poolSize-1) and overlaps no other pod's, else the lowest free
+    /// 65,536-aligned slot of the pool, recorded before it is returned. Fails when the pool is
+    /// full, or when a file cannot be read (it may hold the owners of files on disk, so it is
+    /// never overwritten).</summary>
+    public static IdMapping Acquire(string pod, uint poolFirst, uint poolSize, string directory = DefaultDirectory)
+    {
+        CheckName(pod);
+        PodPaths.CreatePrivateDirectory(directory);
+        using StoreLock _ = StoreLock.Exclusive(LockPath(directory));
+        IReadOnlyList<(string Pod, IdMapping Range)> all = ReadAll(directory);
+        List<IdMapping> others = [.. all.Where(e => e.Pod != pod).Select(e => e.Range).OrderBy(r => r.HostFirst)];
+        ulong poolEnd = (ulong)poolFirst + poolSize;
+        if (all.FirstOrDefault(e => e.Pod == pod).Range is IdMapping held
+            && held.HostFirst >= poolFirst && End(held) <= poolEnd && !others.Any(o => Overlaps(o, held.HostFirst, End(held))))
+        {
+            return held;
+        }
+        ulong first = LowestFree(others, poolFirst);
+        if (first + RangeSize > poolEnd)
+        {
+            int holders = others.Count(o => o.HostFirst >= poolFirst && End(o) <= poolEnd);
+            throw new PodUnitsException($"pod {pod}",
+                $"the user namespace ID pool {poolFirst}-{poolEnd - 1} is exhausted: {holders} pods hold its {poolSize / RangeSize} ranges of " +
+                $"{RangeSize} IDs; raise userNamespacePool.size in {HostSettings.DefaultPath}, or run podunits gc to release the ranges " +
+                "of pods whose definitions are gone");
+        }
+        var range = new IdMapping((uint)first, RangeSize);
+        AtomicFile.Write(PathOf(directory, pod), System.Text.Encoding.ASCII.GetBytes(
+            string.Create(CultureInfo.InvariantCulture, $"{range.HostFirst} {range.Size}\n")));
+        return range;
+    }
+
+    /// <summary>Every pod's range, by pod name (for `podunits status` and gc). Fails naming a
+    /// file that cannot be read as a range.</summary>
+    public static IReadOnlyList<(string Pod, IdMapping Range)> ReadAll(string directory = DefaultDirectory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+        // Dot files are the lock and temp files of a write in progress (pod names never start with a dot).
+        return [.. Directory.EnumerateFiles(directory)
+            .Select(path => Path.GetFileName(path))
+            .Where(name => !name.StartsWith('.'))
+            .Order(StringComparer.Ordinal)
+            .Select(name => (name, Parse(PathOf(directory, name))))];
+    }
+
+    /// <summary>Gives up the range of <paramref name="pod"/>; false when it held none. Only for
+    /// a pod that is gone: its files on disk still carry the range's IDs.</summary>
+    public static bool Release(string pod, string directory = DefaultDirectory)
+    {
+        CheckName(pod);
+        if (!Directory.Exists(directory))
+        {
+            return false;
+        }
+        using StoreLock _ = StoreLock.Exclusive(LockPath(directory));
+        string path = PathOf(directory, pod);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+        File.Delete(path);
+        AtomicFile.SyncDirectory(directory);
+        return true;
+    }
+
+    /// <summary>The lowest 65,536-aligned start (counted from <paramref name="poolFirst"/>)
+    /// whose range overlaps none of <paramref name="sorted"/> (ordered by HostFirst).</summary>
+    private static ulong LowestFree(List<IdMapping> sorted, uint poolFirst)
+    {
+        ulong candidate = poolFirst;
+        foreach (IdMapping taken in sorted)
+        {
+            if (End(taken) <= candidate)
+            {
+                continue;
+            }
+            if (taken.HostFirst >= candidate + RangeSize)
+            {
+                break;
+            }
+            // Overlaps: the next aligned slot after it.
+            candidate = poolFirst + ((End(taken) - poolFirst + RangeSize - 1) / RangeSize * RangeSize);
+        }
+        return candidate;
+    }
+
+    private static bool Overlaps(IdMapping range, ulong first, ulong end) => range.HostFirst < end && first < End(range);
+
+    private static ulong End(IdMapping range) => (ulong)range.HostFirst + range.Size;
+
+    private static IdMapping Parse(string path)
+    {
+        string text = File.ReadAllText(path);
+        // The final newline is optional, for a file corrected by hand.
+        string[] parts = (text.EndsWith('\n') ? text[..^1] : text).Split(' ');
+        if (parts.Length == 2
+            && uint.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out uint first)
+            && uint.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out uint size)
+            && size > 0 && (ulong)first + size <= (ulong)uint.MaxValue + 1)
+        {
+            return new IdMapping(first, size);
+        }
+        string shown = text.Length <= 40 ? text.TrimEnd('\n') : text[..37] + "...";
+        throw new PodUnitsException(path, $"is not a user namespace range (one line \"FIRST SIZE\"), found \"{shown}\"; " +
+            "it records the host IDs that own the pod's files on disk, so PodUnits does not overwrite it: " +
+            "correct it, or remove it if the pod's files may get new owners");
+    }
+
+    private static void CheckName(string pod)
+    {
+        if (ResourceNames.Explain(pod) is string why)
+        {
+            throw new BadInputException($"pod name \"{pod}\"", why);
+        }
+    }
+
+    private static string LockPath(string directory) => Path.Combine(directory, ".lock");
+
+    private static string PathOf(string directory, string pod) => Path.Combine(directory, pod);
+}

@@ -1,0 +1,116 @@
+using PodUnits.Core.Errors;
+using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.State;
+
+namespace PodUnits.UnitTests.Runtime.State;
+
+/// <summary>The host ID ranges of pods in user namespaces: lowest free 65,536-aligned slot
+/// of the pool, kept across restarts, never shared, never silently overwritten.</summary>
+public sealed class UserNamespaceRangesTests : IDisposable
+{
+    private const uint First = 524288;
+    private const uint Step = 65536;
+    private readonly string _dir = Path.Combine(Directory.CreateTempSubdirectory("podunits-userns-").FullName, "userns");
+
+    public void Dispose() => Directory.Delete(Path.GetDirectoryName(_dir)!, recursive: true);
+
+    private IdMapping Acquire(string pod, uint size = 10 * Step) => UserNamespaceRanges.Acquire(pod, First, size, _dir);
+
+    [Fact]
+    public void PodsGetConsecutiveSlotsAndKeepThem()
+    {
+        Assert.Equal(new IdMapping(First, Step), Acquire("web"));
+        Assert.Equal(new IdMapping(First + Step, Step), Acquire("db"));
+        Assert.Equal(new IdMapping(First, Step), Acquire("web"));
+        Assert.Equal($"{First + Step} {Step}\n", File.ReadAllText(Path.Combine(_dir, "db")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_dir));
+        Assert.Equal([("db", new IdMapping(First + Step, Step)), ("web", new IdMapping(First, Step))], UserNamespaceRanges.ReadAll(_dir));
+    }
+
+    [Fact]
+    public void AReleasedSlotIsReusedLowestFirst()
+    {
+        Acquire("a");
+        Acquire("b");
+        Acquire("c");
+        Assert.True(UserNamespaceRanges.Release("b", _dir));
+        Assert.False(UserNamespaceRanges.Release("b", _dir));
+        Assert.True(UserNamespaceRanges.Release("a", _dir));
+        Assert.Equal(new IdMapping(First, Step), Acquire("d"));
+        Assert.Equal(new IdMapping(First + Step, Step), Acquire("e"));
+        Assert.Equal(new IdMapping(First + 3 * Step, Step), Acquire("f"));
+    }
+
+    [Fact]
+    public void AFullPoolSaysSoAndWhatToRaise()
+    {
+        Acquire("a", 2 * Step);
+        Acquire("b", 2 * Step);
+        var e = Assert.Throws<PodUnitsException>(() => Acquire("c", 2 * Step));
+        Assert.Equal("pod c: the user namespace ID pool 524288-655359 is exhausted: 2 pods hold its 2 ranges of 65536 IDs; " +
+            "raise userNamespacePool.size in /etc/podunits/podunits.yaml, or run podunits gc to release the ranges of pods whose definitions are gone",
+            e.Message);
+        Assert.False(File.Exists(Path.Combine(_dir, "c")));
+    }
+
+    [Theory]
+    [InlineData("524288\n")]
+    [InlineData("524288 65536 0\n")]
+    [InlineData("524288  65536\n")]
+    [InlineData("524288 65536\n\n")]
+    [InlineData("524288 0\n")]
+    [InlineData("-1 65536\n")]
+    [InlineData("4294901760 131072\n")]
+    [InlineData("")]
+    public void AFileThatCannotBeReadIsAnErrorNamingItAndIsKept(string content)
+    {
+        Directory.CreateDirectory(_dir);
+        string path = Path.Combine(_dir, "old");
+        File.WriteAllText(path, content);
+        var e = Assert.Throws<PodUnitsException>(() => Acquire("old"));
+        Assert.StartsWith($"{path}: is not a user namespace range (one line \"FIRST SIZE\"), found \"{content.TrimEnd('\n')}\"", e.Message);
+        Assert.Throws<PodUnitsException>(() => Acquire("other"));
+        Assert.Throws<PodUnitsException>(() => UserNamespaceRanges.ReadAll(_dir));
+        Assert.Equal(content, File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void ARangeOutsideAShrunkPoolIsReplaced()
+    {
+        Acquire("a");
+        Acquire("b");
+        Assert.Equal(new IdMapping(First + Step, Step), Acquire("b"));
+        // The pool now starts above both: b moves to its first slot, a's file stays as it is.
+        Assert.Equal(new IdMapping(First + 4 * Step, Step), UserNamespaceRanges.Acquire("b", First + 4 * Step, 2 * Step, _dir));
+        Assert.Equal(new IdMapping(First, Step), UserNamespaceRanges.ReadAll(_dir).Single(e => e.Pod == "a").Range);
+    }
+
+    [Fact]
+    public void RangesOutsideThePoolOrUnalignedAreStillAvoided()
+    {
+        Directory.CreateDirectory(_dir);
+        File.WriteAllText(Path.Combine(_dir, "odd"), $"{First + 100} 1000\n");
+        Assert.Equal(new IdMapping(First + Step, Step), Acquire("a"));
+        File.WriteAllText(Path.Combine(_dir, "byhand"), $"{First + 2 * Step} {Step}");
+        Assert.Equal(new IdMapping(First + 2 * Step, Step), Acquire("byhand"));
+    }
+
+    [Fact]
+    public void PodsStartingAtOnceNeverShareIds()
+    {
+        string[] pods = [.. Enumerable.Range(0, 24).Select(i => $"pod{i}")];
+        IdMapping[] ranges = new IdMapping[pods.Length];
+        Parallel.For(0, pods.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            i => ranges[i] = UserNamespaceRanges.Acquire(pods[i], First, 64 * Step, _dir));
+        Assert.Equal(pods.Length, ranges.Select(r => r.HostFirst).Distinct().Count());
+        Assert.All(ranges, r => Assert.True(r.HostFirst >= First && r.HostFirst < First + pods.Length * Step && r.HostFirst % Step == 0));
+        Assert.Equal(pods.Length, UserNamespaceRanges.ReadAll(_dir).Count);
+    }
+
+    [Fact]
+    public void NamesThatAreNotPodNamesAreRefused()
+    {
+        Assert.Throws<BadInputException>(() => Acquire("../etc"));
+        Assert.Throws<BadInputException>(() => UserNamespaceRanges.Release(".lock", _dir));
+    }
+}
