@@ -1,13 +1,16 @@
 using System.CommandLine;
+using PodUnits.Core.Errors;
 using PodUnits.Images.Progress;
 using PodUnits.Images.Store;
+using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.State;
 
 namespace PodUnits.Cli.Commands;
 
 /// <summary><c>podunits gc</c>: removes image blobs and layer directories no reference and
 /// no pod needs, after removing the runtime state a crashed pod left behind (pod state
-/// first, so what only a dead pod held is free for the image collection).</summary>
+/// first, so what only a dead pod held is free for the image collection) and releasing the
+/// user namespace ID ranges of pods whose definitions are gone.</summary>
 internal static class GcCommand
 {
     public static Command Create()
@@ -18,6 +21,18 @@ internal static class GcCommand
             foreach (string pod in PodStateGc.Collect())
             {
                 Console.WriteLine($"removed stale state of pod {pod}");
+            }
+            try
+            {
+                foreach ((string pod, IdMapping range) in PodStateGc.ReleaseUserNamespaceRanges())
+                {
+                    Console.WriteLine($"released user namespace IDs {range.HostFirst}-{range.HostFirst + range.Size - 1} of pod {pod} (its definition is gone)");
+                }
+            }
+            catch (PodUnitsException e)
+            {
+                // A range file that cannot be read is never removed (it may own files on disk).
+                Console.Error.WriteLine($"podunits: {e.Message}; no user namespace range released");
             }
             GcResult result = ImageCommand.OpenStore().CollectGarbage();
             Console.WriteLine($"removed {result.BlobsRemoved} blobs, {result.LayersRemoved} layers, {result.TempsRemoved} leftovers ({PullProgressRenderer.Size(result.BytesFreed)} freed)");

@@ -1,3 +1,4 @@
+using PodUnits.Definitions;
 using PodUnits.Images.Store;
 
 namespace PodUnits.Runtime.State;
@@ -66,6 +67,18 @@ public static class PodStateGc
             }
         }
         return removed;
+    }
+
+    /// <summary>Releases the user namespace ID range of every pod whose definition is gone
+    /// from <paramref name="definitions"/> (the pod search path) and that is not running, and
+    /// returns them. A pod whose definition exists keeps its range: its writable layer and
+    /// emptyDir volumes hold files owned by it. A pod run from a file outside the search path
+    /// loses its range once it stops.</summary>
+    public static IReadOnlyList<(string Pod, Plan.IdMapping Range)> ReleaseUserNamespaceRanges(
+        PodDefinitionSearchPath? definitions = null, string directory = UserNamespaceRanges.DefaultDirectory)
+    {
+        PodDefinitionSearchPath search = definitions ?? PodDefinitionSearchPath.Default;
+        return UserNamespaceRanges.ReleaseUnused(pod => search.Find(pod) is not null || PodClaim.IsHeld(pod), directory);
     }
 
     private static List<string> NetworkLeftovers() =>

@@ -64,32 +64,49 @@ public static class UserNamespaceRanges
         {
             return [];
         }
-        // Dot files are the lock and temp files of a write in progress (pod names never start with a dot).
-        return [.. Directory.EnumerateFiles(directory)
-            .Select(path => Path.GetFileName(path))
-            .Where(name => !name.StartsWith('.'))
-            .Order(StringComparer.Ordinal)
-            .Select(name => (name, Parse(PathOf(directory, name))))];
+        return [.. Pods(directory).Select(pod => (pod, Parse(PathOf(directory, pod))))];
     }
+
+    /// <summary>The pods with a file, by name. Dot files are the lock and the temp files of a
+    /// write in progress (pod names never start with a dot).</summary>
+    private static IEnumerable<string> Pods(string directory) =>
+        Directory.EnumerateFiles(directory).Select(path => Path.GetFileName(path)).Where(name => !name.StartsWith('.')).Order(StringComparer.Ordinal);
 
     /// <summary>Gives up the range of <paramref name="pod"/>; false when it held none. Only for
     /// a pod that is gone: its files on disk still carry the range's IDs.</summary>
     public static bool Release(string pod, string directory = DefaultDirectory)
     {
         CheckName(pod);
+        return ReleaseWhere(p => p == pod, directory).Count > 0;
+    }
+
+    /// <summary>For gc: gives up the range of every pod <paramref name="inUse"/> says nothing
+    /// needs any more, and returns those. <paramref name="inUse"/> is asked under the lock,
+    /// so a pod starting meanwhile either is seen as running or (its range released) gets a
+    /// fresh one when it acquires: a range is never held by two pods.</summary>
+    public static IReadOnlyList<(string Pod, IdMapping Range)> ReleaseUnused(Func<string, bool> inUse, string directory = DefaultDirectory) =>
+        ReleaseWhere(pod => !inUse(pod), directory);
+
+    private static List<(string Pod, IdMapping Range)> ReleaseWhere(Func<string, bool> release, string directory)
+    {
         if (!Directory.Exists(directory))
         {
-            return false;
+            return [];
         }
         using StoreLock _ = StoreLock.Exclusive(LockPath(directory));
-        string path = PathOf(directory, pod);
-        if (!File.Exists(path))
+        List<(string Pod, IdMapping Range)> released = [];
+        // Only the files to remove are read: another pod's unreadable file stops nothing here.
+        foreach (string pod in Pods(directory).Where(release).ToList())
         {
-            return false;
+            IdMapping range = Parse(PathOf(directory, pod));
+            File.Delete(PathOf(directory, pod));
+            released.Add((pod, range));
         }
-        File.Delete(path);
-        AtomicFile.SyncDirectory(directory);
-        return true;
+        if (released.Count > 0)
+        {
+            AtomicFile.SyncDirectory(directory);
+        }
+        return released;
     }
 
     /// <summary>The lowest 65,536-aligned start (counted from <paramref name="poolFirst"/>)

@@ -108,6 +108,42 @@ public sealed class UserNamespaceRangesTests : IDisposable
     }
 
     [Fact]
+    public void ReleaseUnusedAsksAboutEveryPodAndKeepsTheOnesInUse()
+    {
+        Acquire("a");
+        Acquire("b");
+        Acquire("c");
+        Assert.Equal([("a", new IdMapping(First, Step)), ("c", new IdMapping(First + 2 * Step, Step))],
+            UserNamespaceRanges.ReleaseUnused(pod => pod == "b", _dir));
+        Assert.Equal(["b"], UserNamespaceRanges.ReadAll(_dir).Select(e => e.Pod));
+    }
+
+    [Fact]
+    public void ReleasingOnePodDoesNotReadTheOthers()
+    {
+        Acquire("a");
+        File.WriteAllText(Path.Combine(_dir, "broken"), "x");
+        Assert.True(UserNamespaceRanges.Release("a", _dir));
+        Assert.Throws<PodUnitsException>(() => UserNamespaceRanges.Release("broken", _dir));
+        Assert.True(File.Exists(Path.Combine(_dir, "broken")));
+    }
+
+    [Fact]
+    public void GcReleasesOnlyThePodsWhoseDefinitionIsGone()
+    {
+        string pods = Directory.CreateDirectory(Path.Combine(Path.GetDirectoryName(_dir)!, "pods")).FullName;
+        File.WriteAllText(Path.Combine(pods, "kept.yaml"), "");
+        File.WriteAllText(Path.Combine(pods, "alsokept.yml"), "");
+        Acquire("kept");
+        Acquire("gone");
+        Acquire("alsokept");
+        Assert.Equal([("gone", new IdMapping(First + Step, Step))],
+            PodStateGc.ReleaseUserNamespaceRanges(new PodUnits.Definitions.PodDefinitionSearchPath([pods]), _dir));
+        Assert.Equal(["alsokept", "kept"], UserNamespaceRanges.ReadAll(_dir).Select(e => e.Pod));
+        Assert.Empty(PodStateGc.ReleaseUserNamespaceRanges(new PodUnits.Definitions.PodDefinitionSearchPath([pods]), _dir + "-none"));
+    }
+
+    [Fact]
     public void NamesThatAreNotPodNamesAreRefused()
     {
         Assert.Throws<BadInputException>(() => Acquire("../etc"));
