@@ -1,0 +1,141 @@
+using System.Globalization;
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.UserNamespaces;
+
+/// <summary>
+/// Issue 20's hostUsers: false through `systemctl start pod@NAME`: root inside is a range of
+/// unprivileged host IDs the pod keeps, image files keep the image's owners (idmapped
+/// layers), and what the pod writes holds its mapped IDs on the host.
+/// </summary>
+public sealed class UserNamespaceTests
+{
+    private const string RangeDir = "/var/lib/podunits/userns";
+
+    private static string UsersPod(string name, string command, string extraContainerYaml = "") => $$"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: {{name}}
+        spec:
+          hostUsers: false
+          terminationGracePeriodSeconds: 2
+          restartPolicy: Never
+          volumes:
+            - name: data
+              emptyDir: {}
+            - name: config
+              configMap:
+                name: {{name}}-config
+          containers:
+            - name: main
+              image: busybox
+              command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(command)}}]
+              volumeMounts:
+                - {name: data, mountPath: /data}
+                - {name: config, mountPath: /config}
+        {{extraContainerYaml}}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: {{name}}-config
+        data:
+          greeting: hello
+        """;
+
+    /// <summary>The pod's range as PodUnits keeps it: (first host ID, size).</summary>
+    private static (uint First, uint Size) RangeOf(string pod)
+    {
+        string[] words = File.ReadAllText($"{RangeDir}/{pod}").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return (uint.Parse(words[0], CultureInfo.InvariantCulture), uint.Parse(words[1], CultureInfo.InvariantCulture));
+    }
+
+    private static string[] RunUntilDone(PodHarness pod)
+    {
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, $"{start.Output}\n{string.Join('\n', pod.Journal("-u", pod.Unit))}");
+        string[] lines = [];
+        Assert.True(PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main")).Contains("done")),
+            string.Join('\n', pod.Journal("-u", pod.Unit)));
+        return lines;
+    }
+
+    [Fact]
+    public void RootInsideIsThePodsRangeOnTheHostAndImageFilesKeepTheirOwners()
+    {
+        const string name = "userns-basic";
+        using var pod = new PodHarness(name, UsersPod(name,
+            "echo id $(id -u) $(id -g); echo map $(cat /proc/self/uid_map); echo gmap $(cat /proc/self/gid_map); " +
+            "echo image $(stat -c '%u %g' /bin/busybox /etc/passwd); echo config $(stat -L -c '%u' /config/greeting); " +
+            "echo root-dir $(stat -c '%u %g' /); echo written > /written; echo kept > /data/file; " +
+            "echo files $(stat -c '%u %g' /written /data/file); " +
+            "su -s /bin/sh nobody -c 'echo nobody > /tmp/nobody; echo nobody-id $(id -u)' 2>&1; echo done; exec sleep 1000"));
+        string[] lines = RunUntilDone(pod);
+        (uint first, uint size) = RangeOf(name);
+        Assert.Equal(65536u, size);
+        Assert.True(first >= 65536, $"range {first}");
+        // Inside: root, with the pod's map, and the image's own owners.
+        Assert.Contains("id 0 0", lines);
+        Assert.Contains($"map 0 {first} 65536", lines);
+        Assert.Contains($"gmap 0 {first} 65536", lines);
+        Assert.Contains("image 0 0 0 0", lines);
+        Assert.Contains("config 0", lines); // configuration volumes are idmapped
+        Assert.Contains("root-dir 0 0", lines);
+        Assert.Contains("files 0 0 0 0", lines);
+        Assert.Contains("nobody-id 65534", lines); // an image user other than root is mapped too
+        // From the host: the container runs as, and its files belong to, the pod's host IDs.
+        string pid = PodHarness.Run("pgrep", "-f", "-x", "sleep 1000", "-U", first.ToString(CultureInfo.InvariantCulture)).Output.Trim();
+        Assert.False(string.IsNullOrEmpty(pid), PodHarness.Run("ps", "-eo", "uid,pid,args").Output);
+        string state = $"/var/lib/podunits/pods/{name}";
+        Assert.Equal($"{first} {first}", PodHarness.Run("stat", "-c", "%u %g", $"{state}/volumes/data/file").Output.Trim());
+        Assert.Equal($"{first} {first}", PodHarness.Run("stat", "-c", "%u %g", $"{state}/containers/main/upper/written").Output.Trim());
+        // The image store itself was never chowned: its files are still host root's.
+        Assert.Empty(PodHarness.Run("find", "/var/lib/podunits/layers", "-uid", first.ToString(CultureInfo.InvariantCulture), "-print", "-quit").Output.Trim());
+        // podunits status shows the mapping.
+        Assert.Contains($"IDs 0-65535 → host {first}-{first + 65535}", PodHarness.StatusText(name), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TwoPodsGetDisjointRangesAndAPodKeepsItsRangeAcrossRestarts()
+    {
+        using var a = new PodHarness("userns-a", UsersPod("userns-a", "echo done; exec sleep 1000"));
+        using var b = new PodHarness("userns-b", UsersPod("userns-b", "echo done; exec sleep 1000"));
+        RunUntilDone(a);
+        RunUntilDone(b);
+        (uint firstA, _) = RangeOf("userns-a");
+        (uint firstB, _) = RangeOf("userns-b");
+        Assert.True(firstA + 65536 <= firstB || firstB + 65536 <= firstA, $"{firstA} and {firstB} overlap");
+        Assert.Equal(0, a.Systemctl("restart", a.Unit).Code);
+        Assert.Equal(firstA, RangeOf("userns-a").First);
+    }
+
+    [Fact]
+    public void ANonRootUserAndFsGroupMapIntoTheRange()
+    {
+        const string name = "userns-user";
+        using var pod = new PodHarness(name, UsersPod(name,
+            "echo id $(id -u) $(id -g) $(id -G); touch /data/mine; echo mine $(stat -c '%u %g' /data/mine); echo done; exec sleep 1000",
+            "      securityContext:\n        runAsUser: 1000\n        runAsGroup: 3000").Replace("  hostUsers: false\n", "  hostUsers: false\n  securityContext:\n    fsGroup: 2000\n", StringComparison.Ordinal));
+        string[] lines = RunUntilDone(pod);
+        (uint first, _) = RangeOf(name);
+        Assert.Contains("mine 1000 2000", lines); // the emptyDir's setgid group
+        Assert.Equal($"{first + 1000} {first + 2000}",
+            PodHarness.Run("stat", "-c", "%u %g", $"/var/lib/podunits/pods/{name}/volumes/data/mine").Output.Trim());
+        string pid = PodHarness.Run("pgrep", "-f", "-x", "sleep 1000", "-U", (first + 1000).ToString(CultureInfo.InvariantCulture)).Output.Trim();
+        Assert.False(string.IsNullOrEmpty(pid), PodHarness.Run("ps", "-eo", "uid,pid,args").Output);
+    }
+
+    [Fact]
+    public void ExecProbesAndEnterJoinThePodsUserNamespace()
+    {
+        const string name = "userns-exec";
+        using var pod = new PodHarness(name, UsersPod(name, "echo done; exec sleep 1000",
+            "      readinessProbe:\n        exec:\n          command: [\"sh\", \"-c\", \"test \\\"$(id -u)\\\" = 0 && grep -q '^ *0 *[1-9]' /proc/self/uid_map\"]\n        periodSeconds: 1"));
+        RunUntilDone(pod); // Type=notify: started means the readiness probe passed inside the namespace
+        (uint first, _) = RangeOf(name);
+        var enter = PodHarness.Run("podunits", "enter", name, "--", "cat", "/proc/self/uid_map");
+        Assert.True(enter.Code == 0, enter.Output);
+        Assert.Equal($"0 {first} 65536", string.Join(' ', enter.Output.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Trim());
+    }
+}
