@@ -20,6 +20,13 @@ public static unsafe partial class LibcExtra
     /// <summary>07777: the permission bits with setuid, setgid and sticky, all chmod(2) sets.</summary>
     public const ushort ALLPERMS = 0xfff;
 
+    /// <summary>lchown(2) with a string path: the owner of the path itself, never a symlink's target.</summary>
+    public static int lchown(string path, uint uid, uint gid)
+    {
+        using var p = new CString(path);
+        return Tmds.Linux.LibC.lchown(p, uid, gid);
+    }
+
     /// <summary>rename(2), which Tmds.LibC lacks; File.Move follows a symlink to a directory.</summary>
     [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int rename(string from, string to);

@@ -42,6 +42,9 @@ public static unsafe partial class LibcExtra
     public const ulong MOUNT_ATTR_NOSUID = 0x02;
     public const ulong MOUNT_ATTR_NODEV = 0x04;
     public const ulong MOUNT_ATTR_NOEXEC = 0x08;
+    /// <summary>An idmapped mount (Linux 5.12): IDs are translated through MountAttr.UsernsFd's
+    /// mapping; only on a detached mount (open_tree OPEN_TREE_CLONE, before move_mount).</summary>
+    public const ulong MOUNT_ATTR_IDMAP = 0x00100000;
 
     /// <summary>openat2 resolve flags (openat2(2)).</summary>
     public const ulong RESOLVE_NO_XDEV = 0x01;

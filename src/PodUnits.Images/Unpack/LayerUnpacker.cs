@@ -321,11 +321,8 @@ public sealed class LayerUnpacker
     }
 
     /// <summary>lchown(2): the owner of <paramref name="path"/> itself, never a symlink's target.</summary>
-    private static unsafe void ChangeOwner(string path, int uid, int gid)
-    {
-        using var p = new CString(path);
-        Check.Io(LibC.lchown(p, unchecked((uint)uid), unchecked((uint)gid)), "lchown", path);
-    }
+    private static void ChangeOwner(string path, int uid, int gid) =>
+        Check.Io(LibcExtra.lchown(path, unchecked((uint)uid), unchecked((uint)gid)), "lchown", path);
 
     /// <summary>utimensat(2) with AT_SYMLINK_NOFOLLOW: atime and mtime of <paramref name="path"/>
     /// itself, never a symlink's target, to the millisecond.</summary>

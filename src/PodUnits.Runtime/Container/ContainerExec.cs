@@ -31,17 +31,27 @@ public static class ContainerExec
         string[] set = flags.Split(',');
         try
         {
-            PodPlan pod = PodPlan.Read(planPath);
+            // In a pod with its own user namespace this runs twice: the second time
+            // re-executed inside the container's namespaces (UserNamespaceEntry).
+            bool entered = UserNamespaceEntry.Entered;
+            PodPlan pod = UserNamespaceEntry.ReadPlan(planPath);
             ContainerPlan c = pod.Containers.SingleOrDefault(x => x.Name == containerName)
                 ?? throw new PodUnitsException($"pod {pod.Name}", $"has no container {containerName}");
-            if (control.Receive() is not ["go", ..])
+            if (!entered)
             {
-                return ContainerCommand.SetupFailed; // the launcher gave up before placing us in the scope
+                if (control.Receive() is not ["go", ..])
+                {
+                    return ContainerCommand.SetupFailed; // the launcher gave up before placing us in the scope
+                }
+                if (pod.Users is not null)
+                {
+                    UserNamespaceEntry.Join(planPath, Arguments(containerName, flags, extraEnv, argv), PidFd, ControlFd);
+                }
+                // setns(CLONE_NEWNS) needs a file system context of our own: threads share one.
+                Check.Io(LibcExtra.unshare(CloneFs), "unshare CLONE_FS");
+                Check.Io(LibcExtra.setns(PidFd, LibcExtra.CLONE_NEWNS), "setns CLONE_NEWNS", $"container {c.Name}");
+                LibcExtra.close(PidFd);
             }
-            // setns(CLONE_NEWNS) needs a file system context of our own: threads share one.
-            Check.Io(LibcExtra.unshare(CloneFs), "unshare CLONE_FS");
-            Check.Io(LibcExtra.setns(PidFd, LibcExtra.CLONE_NEWNS), "setns CLONE_NEWNS", $"container {c.Name}");
-            LibcExtra.close(PidFd);
             if (set.Contains("tty"))
             {
                 ContainerTerminal.Attach(control);
@@ -59,6 +69,10 @@ public static class ContainerExec
             return ContainerCommand.SetupFailed;
         }
     }
+
+    /// <summary>The verb's arguments after PLAN: C FLAGS [--env K=V]... -- ARGV...</summary>
+    public static List<string> Arguments(string container, string flags, IEnumerable<string> extraEnv, IEnumerable<string> argv) =>
+        [container, flags, .. extraEnv.SelectMany(e => new[] { "--env", e }), "--", .. argv];
 
     private const int CloneFs = 0x00000200;
 

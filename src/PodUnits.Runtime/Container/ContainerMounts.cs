@@ -12,31 +12,46 @@ namespace PodUnits.Runtime.Container;
 /// an image's symlinks cannot send a mount to the host. Bind mounts are cloned trees
 /// (open_tree) whose flags are set with mount_setattr(2) before they are attached, so a
 /// read-only volume is read-only all the way down, submounts included, and keeps nodev.
-/// The order matters: the root's own read-only flag comes last.
+/// The order matters: the root's own read-only flag comes last. In a pod with its own user
+/// namespace (<see cref="ContainerUsers"/>) the same root is built with idmapped layers and
+/// volumes, and the pivot_root waits for the step that joins the namespace
+/// (<see cref="UserNamespaceEntry"/>).
 /// </summary>
 internal static class ContainerMounts
 {
     private const ulong NoSuidDev = LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV;
 
     /// <param name="notifySocket">Bind the pod's notify socket (Activation/NotifySocket.cs) in.</param>
-    public static void EnterRoot(ContainerPlan c, bool notifySocket = false)
+    /// <param name="users">The pod's user namespace, or null: then the root is entered here;
+    /// with one, the caller enters it (<see cref="UserNamespaceEntry"/>).</param>
+    /// <returns>The root's path in this mount namespace.</returns>
+    public static string EnterRoot(ContainerPlan c, bool notifySocket = false, ContainerUsers? users = null)
     {
-        string root = $"/run/podunits/containers/{c.Name}/root";
+        string dir = $"/run/podunits/containers/{c.Name}";
+        string root = $"{dir}/root";
         Directory.CreateDirectory(root);
         string upper = $"{c.LayerDir}/upper", work = $"{c.LayerDir}/work";
         Directory.CreateDirectory(upper);
         Directory.CreateDirectory(work);
+        string lowerDir = c.LowerDir;
+        if (users is not null)
+        {
+            lowerDir = users.IdmappedLowerDirs(lowerDir, $"{dir}/layers");
+            users.OwnUpperLayer(upper);
+            SetupSteps.Done("idmapped layers");
+        }
         // nodev: a device node in an image layer (or one the container makes in its upper
         // layer) cannot be opened through the root, whatever the device policy says.
         Mount.Fresh("overlay", root, "overlay", c.Privileged ? 0 : LibcExtra.MS_NODEV,
-            $"lowerdir={c.LowerDir},upperdir={upper},workdir={work}");
+            $"lowerdir={lowerDir},upperdir={upper},workdir={work}");
         SetupSteps.Done("overlay");
+        int idmapShared = users?.NamespaceFd ?? -1;
         using (var inRoot = new ContainerRoot(root))
         {
-            ApiFileSystems(inRoot, c.Privileged);
+            ApiFileSystems(inRoot, c.Privileged, users);
             foreach (string f in new[] { "hostname", "hosts", "resolv.conf" })
             {
-                Mount.Bind($"/run/podunits/etc/{f}", inRoot, $"/etc/{f}", directory: false, LibcExtra.MOUNT_ATTR_NODEV);
+                Mount.Bind($"/run/podunits/etc/{f}", inRoot, $"/etc/{f}", directory: false, LibcExtra.MOUNT_ATTR_NODEV, idmapShared);
             }
             SetupSteps.Done("etc files");
             if (notifySocket)
@@ -44,18 +59,19 @@ internal static class ContainerMounts
                 // The socket alone, read-only (which leaves it writable: a socket's writes
                 // are not file writes): nothing else of the host's /run comes with it.
                 Mount.Bind(Activation.NotifySocket.PodPath, inRoot, Activation.NotifySocket.ContainerPath, directory: false,
-                    LibcExtra.MOUNT_ATTR_RDONLY | LibcExtra.MOUNT_ATTR_NOSUID | LibcExtra.MOUNT_ATTR_NODEV | LibcExtra.MOUNT_ATTR_NOEXEC);
+                    LibcExtra.MOUNT_ATTR_RDONLY | LibcExtra.MOUNT_ATTR_NOSUID | LibcExtra.MOUNT_ATTR_NODEV | LibcExtra.MOUNT_ATTR_NOEXEC, idmapShared);
             }
             foreach (MountPlan m in c.Mounts)
             {
                 ulong attributes = (c.Privileged ? 0 : LibcExtra.MOUNT_ATTR_NODEV) | (m.ReadOnly ? LibcExtra.MOUNT_ATTR_RDONLY : 0);
+                int idmap = users?.IdmapFor(m.Source) ?? -1;
                 if (m.SubPath is { } subPath)
                 {
-                    BindSubPath(m, subPath, inRoot, attributes);
+                    BindSubPath(m, subPath, inRoot, attributes, idmap);
                 }
                 else
                 {
-                    Mount.Bind(m.Source, inRoot, m.Target, Directory.Exists(m.Source), attributes);
+                    Mount.Bind(m.Source, inRoot, m.Target, Directory.Exists(m.Source), attributes, idmap);
                 }
             }
             SetupSteps.Done("volumes");
@@ -66,6 +82,10 @@ internal static class ContainerMounts
             // keeping nodev, which a MS_REMOUNT would have cleared.
             Mount.SetAttributes(LibcExtra.AT_FDCWD, root, recursive: false, LibcExtra.MOUNT_ATTR_RDONLY);
         }
+        if (users is not null)
+        {
+            return root; // pivot_root comes with the user namespace (UserNamespaceEntry)
+        }
         // pivot_root(".", "."): the old root ends up on top of the new one; detach it
         // (pivot_root(2), NOTES), so nothing of the host stays reachable.
         Check.Io(LibcExtra.chdir(root), "chdir", root);
@@ -73,6 +93,7 @@ internal static class ContainerMounts
         Check.Io(LibcExtra.umount2(".", LibcExtra.MNT_DETACH), "umount2", "old root");
         Check.Io(LibcExtra.chdir("/"), "chdir", "/");
         SetupSteps.Done("pivot_root");
+        return root;
     }
 
     /// <summary>subPath: one entry of the volume, resolved inside the volume as if it were a
@@ -80,16 +101,16 @@ internal static class ContainerMounts
     /// point the mount at the host (the kubelet's CVE-2017-1002101). A missing entry is created
     /// as a directory, as the kubelet does. Bound by descriptor: nothing can swap it between
     /// the lookup and the mount.</summary>
-    private static void BindSubPath(MountPlan m, string subPath, ContainerRoot inRoot, ulong attributes)
+    private static void BindSubPath(MountPlan m, string subPath, ContainerRoot inRoot, ulong attributes, int idmap)
     {
         using var volume = new ContainerRoot(m.Source);
         (int fd, bool isDirectory) = volume.TryExisting(subPath) ?? (volume.Directory(subPath), true);
         using var source = new Fd(fd);
         using var target = new Fd(isDirectory ? inRoot.Directory(m.Target) : inRoot.File(m.Target));
-        Mount.BindOnto(ContainerRoot.ProcFd(fd), target.Value, attributes);
+        Mount.BindOnto(ContainerRoot.ProcFd(fd), target.Value, attributes, idmap);
     }
 
-    private static void ApiFileSystems(ContainerRoot inRoot, bool privileged)
+    private static void ApiFileSystems(ContainerRoot inRoot, bool privileged, ContainerUsers? users)
     {
         Mount.Fresh("proc", inRoot, "/proc", "proc", NoSuidDev | LibcExtra.MS_NOEXEC, null);
         Mount.Fresh("sysfs", inRoot, "/sys", "sysfs", NoSuidDev | LibcExtra.MS_NOEXEC | (privileged ? 0 : LibcExtra.MS_RDONLY), null);
@@ -99,10 +120,11 @@ internal static class ContainerMounts
             Masks(inRoot);
             SetupSteps.Done("masks");
         }
-        Dev(inRoot);
+        Dev(inRoot, users);
         SetupSteps.Done("dev");
-        Mount.Fresh("tmpfs", inRoot, "/run", "tmpfs", NoSuidDev, $"mode=0755,size={DefaultConfinement.RunSize}");
-        Mount.Fresh("tmpfs", inRoot, "/tmp", "tmpfs", NoSuidDev, $"mode=1777,size={DefaultConfinement.TmpSize}");
+        string owner = ContainerUsers.TmpfsOwner(users);
+        Mount.Fresh("tmpfs", inRoot, "/run", "tmpfs", NoSuidDev, $"mode=0755,size={DefaultConfinement.RunSize}{owner}");
+        Mount.Fresh("tmpfs", inRoot, "/tmp", "tmpfs", NoSuidDev, $"mode=1777,size={DefaultConfinement.TmpSize}{owner}");
         SetupSteps.Done("run and tmp");
     }
 
@@ -138,16 +160,18 @@ internal static class ContainerMounts
         }
     }
 
-    private static void Dev(ContainerRoot inRoot)
+    private static void Dev(ContainerRoot inRoot, ContainerUsers? users)
     {
-        Mount.Fresh("tmpfs", inRoot, "/dev", "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NOEXEC, $"mode=0755,size={DefaultConfinement.DevSize}");
+        string owner = ContainerUsers.TmpfsOwner(users);
+        Mount.Fresh("tmpfs", inRoot, "/dev", "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NOEXEC, $"mode=0755,size={DefaultConfinement.DevSize}{owner}");
         foreach (string d in DefaultConfinement.DeviceNodes)
         {
             Mount.Bind($"/dev/{d}", inRoot, $"/dev/{d}", directory: false, 0);
         }
         // gid=5: the tty group, as runc and systemd-nspawn mount it.
-        Mount.Fresh("devpts", inRoot, "/dev/pts", "devpts", LibcExtra.MS_NOSUID | LibcExtra.MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5");
-        Mount.Fresh("shm", inRoot, "/dev/shm", "tmpfs", NoSuidDev | LibcExtra.MS_NOEXEC, $"mode=1777,size={DefaultConfinement.ShmSize}");
+        Mount.Fresh("devpts", inRoot, "/dev/pts", "devpts", LibcExtra.MS_NOSUID | LibcExtra.MS_NOEXEC,
+            $"newinstance,ptmxmode=0666,mode=0620,gid={ContainerUsers.TtyGroup(users)}");
+        Mount.Fresh("shm", inRoot, "/dev/shm", "tmpfs", NoSuidDev | LibcExtra.MS_NOEXEC, $"mode=1777,size={DefaultConfinement.ShmSize}{owner}");
         using var dev = new Fd(inRoot.Directory("/dev"));
         foreach ((string name, string target) in new[]
                  {

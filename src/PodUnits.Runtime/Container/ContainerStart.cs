@@ -40,27 +40,41 @@ public static unsafe class ContainerStart
     private static int SetUpAndExec(string planPath, string containerName)
     {
         SetupSteps.StartIfVerbose();
-        PodPlan pod = PodPlan.Read(planPath);
+        // In a pod with its own user namespace this runs twice: first as host root up to the
+        // built root, then re-executed inside the namespace (UserNamespaceEntry).
+        bool entered = UserNamespaceEntry.Entered;
+        PodPlan pod = UserNamespaceEntry.ReadPlan(planPath);
         ContainerPlan c = pod.Containers.Single(x => x.Name == containerName);
         SetupSteps.Done("plan");
-        byte go;
-        if (LibcExtra.read(SyncFd, &go, 1) != 1)
+        if (!entered)
         {
-            return SetupFailed; // the pod stopped before this container was placed in its scope
+            byte go;
+            if (LibcExtra.read(SyncFd, &go, 1) != 1)
+            {
+                return SetupFailed; // the pod stopped before this container was placed in its scope
+            }
+            LibcExtra.close(SyncFd);
+            SetupSteps.Waited();
         }
-        LibcExtra.close(SyncFd);
-        SetupSteps.Waited();
         try
         {
-            Check.Io(LibcExtra.unshare(LibcExtra.CLONE_NEWNS), "unshare CLONE_NEWNS");
-            SetupSteps.Done("mount namespace");
+            if (!entered)
+            {
+                Check.Io(LibcExtra.unshare(LibcExtra.CLONE_NEWNS), "unshare CLONE_NEWNS");
+                SetupSteps.Done("mount namespace");
+                ContainerUsers? users = ContainerUsers.Of(pod);
+                string root = ContainerMounts.EnterRoot(c, notifySocket: pod.NotifyContainer == c.Name, users);
+                if (users is not null)
+                {
+                    UserNamespaceEntry.PivotAndEnter(planPath, c.Name, root, users, ExecFd); // returns only by throwing
+                }
+            }
             (List<string> argv, List<string> env) = (c.Argv, c.Env);
             if (PodAddressTokens.AnyIn(argv) || PodAddressTokens.AnyIn(env))
             {
                 IReadOnlyList<string> addresses = PodAddressTokens.CurrentAddresses();
                 (argv, env) = (PodAddressTokens.Replace(argv, addresses), PodAddressTokens.Replace(env, addresses));
             }
-            ContainerMounts.EnterRoot(c, notifySocket: pod.NotifyContainer == c.Name);
             Activation.ListenFds? listen = ContainerActivation.Passed();
             env = ContainerActivation.CommandEnvironment(pod, c, env, listen);
             s_execFd = ContainerActivation.ArrangeListenFds(listen?.Count ?? 0, ExecFd);

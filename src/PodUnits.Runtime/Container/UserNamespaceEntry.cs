@@ -51,17 +51,20 @@ internal static class UserNamespaceEntry
     }
 
     /// <summary>The plan, from its path or, in the re-executed process, from the descriptor
-    /// handed over, which is then closed: the container's command must not inherit it.</summary>
+    /// handed over. That descriptor is read, never reopened through /proc (the plan is host
+    /// root's, 0600, and the namespace's root is not host root), and then closed: the
+    /// container's command must not inherit it.</summary>
     public static PodPlan ReadPlan(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        PodPlan plan = PodPlan.Read(path);
-        if (path.StartsWith(ProcFdPrefix, StringComparison.Ordinal) &&
-            int.TryParse(path.AsSpan(ProcFdPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int fd))
+        if (!path.StartsWith(ProcFdPrefix, StringComparison.Ordinal) ||
+            !int.TryParse(path.AsSpan(ProcFdPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int fd))
         {
-            LibcExtra.close(fd);
+            return PodPlan.Read(path);
         }
-        return plan;
+        using var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), FileAccess.Read);
+        using var reader = new StreamReader(stream);
+        return PodPlan.FromJson(reader.ReadToEnd(), path);
     }
 
     /// <summary>An open descriptor of the plan that survives the exec, as a path the

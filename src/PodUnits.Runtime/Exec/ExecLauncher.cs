@@ -110,11 +110,7 @@ public static class ExecLauncher
     /// thread joins and spawns, then ends, and no other work ever runs in those namespaces.</summary>
     private static int SpawnInNamespaces(ExecRequest r, int pidFd, int controlFd)
     {
-        List<string> argv =
-        [
-            Stage1.FileName, "container-exec", r.PlanPath, r.Container.Name, Flags(r),
-            .. r.ExtraEnv.SelectMany(e => new[] { "--env", e }), "--", .. r.Argv,
-        ];
+        List<string> argv = [Stage1.FileName, "container-exec", r.PlanPath, .. ContainerExec.Arguments(r.Container.Name, Flags(r), r.ExtraEnv, r.Argv)];
         (int, int)[] fds = [(r.Stdio.Stdin, 0), (r.Stdio.Stdout, 1), (r.Stdio.Stderr, 2), (controlFd, ContainerExec.ControlFd), (pidFd, ContainerExec.PidFd)];
         int pid = 0;
         Exception? failure = null;

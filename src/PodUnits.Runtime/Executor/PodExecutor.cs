@@ -139,6 +139,13 @@ public sealed partial class PodExecutor : IDisposable
     /// executable: none of the definition, validation or image code stays in memory. On any
     /// failure before the exec, the claim and the pins are released here.
     /// </summary>
+    /// <summary>The pod's range from the pool /etc/podunits/podunits.yaml sets.</summary>
+    private static IdMapping UsersFromHostPool(string pod)
+    {
+        Definitions.Host.UserNamespacePool pool = Definitions.Host.HostSettings.Load().UserNamespacePool;
+        return UserNamespaceRanges.Acquire(pod, pool.First, pool.Size);
+    }
+
     private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive)
     {
         string stage1 = Stage1.Locate();
@@ -156,6 +163,7 @@ public sealed partial class PodExecutor : IDisposable
             Dictionary<string, ContainerImage> images = await ContainerImages.ResolveAsync(pod, store, text => SdNotify.Default.Status(text),
                 extender.Progressed).ConfigureAwait(false);
             PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
+            UserNamespacePlanner.Apply(plan, pod, UsersFromHostPool);
             SeccompPlanner.Compile(plan);
             LsmPlanner.Apply(plan, pod, HostLsm.Detect(), AppArmorDefaultProfile.IsLoaded, warning => Console.Error.WriteLine(warning));
             if (plan.Containers.Any(c => c.AppArmorProfile == AppArmorDefaultProfile.Name))

@@ -22,6 +22,24 @@ internal static unsafe class FsGroupOwnership
     /// <summary>What a writable directory's mode must hold (OnRootMismatch's test).</summary>
     public const uint WritableDirectoryMask = GroupReadWrite | Search | SetGid;
 
+    /// <summary>
+    /// A volume PodUnits has just made for this pod alone (an emptyDir). In a pod with its own
+    /// user namespace its top directory belongs to the namespace's root and fsGroup is the
+    /// group as the pod sees it: such volumes are not idmapped, their files hold the pod's host
+    /// IDs (Container/ContainerUsers.cs).
+    /// </summary>
+    public static void NewPodVolume(string path, uint? fsGroup, Plan.IdMapping? users)
+    {
+        if (users is not null)
+        {
+            Check.Io(LibcExtra.lchown(path, users.HostFirst, users.HostFirst), "lchown", path);
+        }
+        if (fsGroup is uint g)
+        {
+            Apply(path, users?.ToHost(g) ?? g, readOnly: false);
+        }
+    }
+
     /// <summary>Applies to <paramref name="path"/> itself, never to a symlink's target.</summary>
     public static void Apply(string path, uint fsGroup, bool readOnly)
     {

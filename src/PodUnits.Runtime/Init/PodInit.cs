@@ -42,6 +42,8 @@ public sealed class PodInit : IDisposable
     private bool _executorGone;
     private bool _finishing;
     private int _journaldPid;
+    /// <summary>The pod's user namespace (hostUsers: false), or -1.</summary>
+    private int _usersFd = -1;
     private bool _journaldExited;
     private bool _drained;
     private bool _stopRequested;
@@ -74,6 +76,10 @@ public sealed class PodInit : IDisposable
         try
         {
             PodInitSetup.Prepare(_plan, json);
+            if (_plan.Users is { } users)
+            {
+                _usersFd = PodUserNamespace.Create(users);
+            }
             _journaldPid = PodJournald.Spawn();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.PodUnitsException)
@@ -169,14 +175,19 @@ public sealed class PodInit : IDisposable
             int pid;
             try
             {
+                IReadOnlyList<string> env = PodInitActivation.WithEnvironment(_plan, c,
+                    Verbosity.IsOn ? [$"PATH={CommandResolver.DefaultPath}", $"{Verbosity.Variable}=1"] : [$"PATH={CommandResolver.DefaultPath}"]);
+                IReadOnlyList<(int From, int To)> fds = PodInitActivation.WithDescriptors(_plan, c, _plan.Interactive
+                    ? [(0, 0), (1, 1), (2, 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)]
+                    : [(devNull, 0), (PodInitDescriptors.Output(index, stderr: false), 1), (PodInitDescriptors.Output(index, stderr: true), 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)]);
+                if (_usersFd >= 0)
+                {
+                    // After every other descriptor, and the variable says where (Container/ContainerUsers.cs).
+                    int to = fds.Max(f => f.To) + 1;
+                    (env, fds) = ([.. env, $"{ContainerUsers.DescriptorVariable}={to}"], [.. fds, (_usersFd, to)]);
+                }
                 pid = Spawner.Spawn(Environment.ProcessPath ?? "/proc/self/exe",
-                    [Executor.Stage1.FileName, "container-start", PodInitSetup.PlanPath, c.Name],
-                    PodInitActivation.WithEnvironment(_plan, c,
-                        Verbosity.IsOn ? [$"PATH={CommandResolver.DefaultPath}", $"{Verbosity.Variable}=1"] : [$"PATH={CommandResolver.DefaultPath}"]),
-                    PodInitActivation.WithDescriptors(_plan, c, _plan.Interactive
-                        ? [(0, 0), (1, 1), (2, 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)]
-                        : [(devNull, 0), (PodInitDescriptors.Output(index, stderr: false), 1), (PodInitDescriptors.Output(index, stderr: true), 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)]),
-                    newSession: true);
+                    [Executor.Stage1.FileName, "container-start", PodInitSetup.PlanPath, c.Name], env, fds, newSession: true);
             }
             catch
             {

@@ -43,10 +43,7 @@ internal static unsafe class PodInitSetup
             Directory.CreateDirectory(v.Path);
             string size = v.SizeLimitBytes is { } b ? $",size={b}" : "";
             Check.Io(LibcExtra.mount("tmpfs", v.Path, "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV, "mode=1777" + size), "mount tmpfs", v.Path);
-            if (v.FsGroup is uint g)
-            {
-                FsGroupOwnership.Apply(v.Path, g, readOnly: false);
-            }
+            FsGroupOwnership.NewPodVolume(v.Path, v.FsGroup, plan.Users);
         }
         foreach (ProjectedVolumePlan v in plan.ProjectedVolumes)
         {

@@ -89,10 +89,7 @@ public static class PodState
                 | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
                 | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
             File.SetUnixFileMode(v.Path, (UnixFileMode)0x1ff); // the umask took some away
-            if (v.FsGroup is uint g)
-            {
-                Init.FsGroupOwnership.Apply(v.Path, g, readOnly: false);
-            }
+            Init.FsGroupOwnership.NewPodVolume(v.Path, v.FsGroup, plan.Users);
         }
         foreach (string claim in plan.ClaimDirs)
         {
