@@ -73,6 +73,7 @@ internal sealed class PodInspector(SystemdManager systemd)
             status?.ActiveState ?? "inactive", status?.SubState ?? "dead", status?.MainPid ?? 0, machine, containers)
         {
             Network = status is { IsActive: true } ? Network(name) : null,
+            Users = Users(name),
         };
     }
 
@@ -80,6 +81,11 @@ internal sealed class PodInspector(SystemdManager systemd)
         (string?)h["state"] ?? "unknown", (bool?)h["ready"] ?? false, (bool?)h["started"] ?? false, (int?)h["restarts"] ?? 0,
         (string?)h["startedAt"], (string?)h["restartAt"], (int?)h["lastExitCode"], (string?)h["lastExitReason"], (string?)h["lastProbe"],
         (string?)h["notifyStatus"]);
+
+    /// <summary>The range the pod holds (State/UserNamespaceRanges.cs): what it runs with, and
+    /// keeps while stopped, so its files on disk keep their owners.</summary>
+    private static UsersReport? Users(string name) =>
+        UserNamespaceRanges.ReadAll().Where(r => r.Pod == name).Select(r => new UsersReport(r.Range.HostFirst, r.Range.Size)).FirstOrDefault();
 
     private static NetworkReport? Network(string name)
     {

@@ -16,6 +16,10 @@ internal sealed record PodReport(
     /// <summary>The pod's CNI network while it runs; null with the host's network or when stopped.</summary>
     public NetworkReport? Network { get; init; }
 
+    /// <summary>The pod's user namespace range (hostUsers: false), kept across restarts; null
+    /// for a pod that shares the host's users.</summary>
+    public UsersReport? Users { get; init; }
+
     /// <summary>Last lines of the containers' output (status only).</summary>
     public IReadOnlyList<string> RecentLines { get; init; } = [];
 }
@@ -23,6 +27,9 @@ internal sealed record PodReport(
 /// <summary>The network a running pod joined, its addresses and published ports
 /// (from the executor's record, /run/podunits/state/NAME/network.json).</summary>
 internal sealed record NetworkReport(string Name, IReadOnlyList<string> Ips, IReadOnlyList<string> Ports);
+
+/// <summary>Container IDs 0..Size-1 are host IDs HostFirst..HostFirst+Size-1 (users and groups).</summary>
+internal sealed record UsersReport(uint HostFirst, uint Size);
 
 internal sealed record MachineReport(string Id, string State, uint Leader, string Unit);
 

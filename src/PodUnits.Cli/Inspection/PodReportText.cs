@@ -53,6 +53,10 @@ internal static class PodReportText
             string ports = n.Ports.Count == 0 ? "" : $", published {string.Join(", ", n.Ports)}";
             output.WriteLine($"       Network: {n.Name}, IP {string.Join(", ", n.Ips)}{ports}");
         }
+        if (p.Users is { } u)
+        {
+            output.WriteLine($"         Users: own user namespace, IDs 0-{u.Size - 1} → host {u.HostFirst}-{u.HostFirst + u.Size - 1}");
+        }
         foreach (ContainerReport c in p.Containers)
         {
             string memory = c.MemoryCurrentBytes is ulong now ? Mib(now) : "-";
