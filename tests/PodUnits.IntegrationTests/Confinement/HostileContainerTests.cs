@@ -10,7 +10,7 @@ namespace PodUnits.IntegrationTests.Confinement;
 public sealed class HostileContainerTests(ProbeRun run) : IClassFixture<ProbeRun>
 {
     /// <summary>Every check escape-probe.c makes, in its order.</summary>
-    private static readonly string[] CheckNames =
+    internal static readonly string[] CheckNames =
     [
         // Kernel settings: /proc/sys, /proc/sysrq-trigger, /proc/irq and /sys read-only.
         "core-pattern-write", "sysrq-trigger", "proc-irq-write", "sys-write",

@@ -10,18 +10,25 @@ namespace PodUnits.IntegrationTests.Confinement;
 /// comes in through a readOnly hostPath volume and is given the host's root disk and an
 /// unbound loop device (MAJOR:MINOR) and the PID of a host process outside the pod.
 /// </summary>
-public sealed class ProbeRun : IDisposable
+public class ProbeRun : IDisposable
 {
     public const string PodName = "hostile-probe";
     private readonly PodHarness? _pod;
 
-    public ProbeRun()
+    public ProbeRun() : this(PodName, "", "")
+    {
+    }
+
+    /// <param name="podSpec">More of the pod's spec (indented by two spaces, ending in a newline).</param>
+    /// <param name="containerSpec">More of the container's (indented by six spaces, ending in a newline).</param>
+    /// <param name="binDir">Where the probe comes from (a hostPath), if not <see cref="HostileBinaries.BinDir"/>.</param>
+    protected ProbeRun(string podName, string podSpec, string containerSpec, Func<string>? binDir = null)
     {
         using Process outsider = Process.Start(new ProcessStartInfo("sleep", "300"))!;
         try
         {
-            string bin = HostileBinaries.BinDir;
-            string yaml = HostilePods.Pod(PodName, $$"""
+            string bin = binDir?.Invoke() ?? HostileBinaries.BinDir;
+            string yaml = HostilePods.Pod(podName, podSpec + $$"""
                   volumes:
                     - name: probe
                       hostPath:
@@ -36,8 +43,9 @@ public sealed class ProbeRun : IDisposable
                         - {name: HOSTILE_HOST_PID, value: "{{outsider.Id.ToString(CultureInfo.InvariantCulture)}}"}
                       volumeMounts:
                         - {name: probe, mountPath: /probe, readOnly: true}
-                """);
-            _pod = new PodHarness(PodName, yaml);
+
+                """ + containerSpec);
+            _pod = new PodHarness(podName, yaml);
             Lines = HostilePods.RunUntil(_pod, "probe done:");
             Checks = [.. Lines.Select(ProbeLine.Parse).OfType<ProbeLine>()];
             Report = Checks.Count > 0 ? string.Join('\n', Lines) : HostilePods.Explain(_pod, [.. Lines]);
@@ -61,5 +69,9 @@ public sealed class ProbeRun : IDisposable
     /// <summary>Every probe line (or, if there are none, why), for failure messages.</summary>
     public string Report { get; }
 
-    public void Dispose() => _pod?.Dispose();
+    public void Dispose()
+    {
+        _pod?.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
