@@ -1,0 +1,46 @@
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.UserNamespaces;
+
+/// <summary>
+/// The host-wide default: with `userNamespaces: auto` in /etc/podunits/podunits.yaml every pod
+/// that says nothing about hostUsers runs in its own user namespace; hostUsers: true and
+/// hostNetwork keep the host's users.
+/// </summary>
+[Collection(HostWideSettings.Name)]
+public sealed class UserNamespaceHostDefaultTests
+{
+    private const string Settings = "/etc/podunits/podunits.yaml";
+
+    [Fact]
+    public void AutoGivesEveryPodWithoutHostUsersItsOwnNamespace()
+    {
+        string command = "echo map $(cat /proc/self/uid_map); echo done; exec sleep 1000";
+        File.WriteAllText(Settings, "userNamespaces: auto\n");
+        try
+        {
+            using var auto = new PodHarness("userns-auto", PodHarness.BusyboxPod("userns-auto", command));
+            using var host = new PodHarness("userns-auto-host", PodHarness.BusyboxPod("userns-auto-host", command, extraSpecYaml: "  hostUsers: true"));
+            using var network = new PodHarness("userns-auto-net", PodHarness.BusyboxPod("userns-auto-net", command, extraSpecYaml: "  hostNetwork: true"));
+            Assert.Matches(@"^map 0 [1-9][0-9]* 65536$", MapOf(auto));
+            Assert.Matches(@"^map 0 0 4294967295$", MapOf(host));
+            Assert.Matches(@"^map 0 0 4294967295$", MapOf(network));
+            Assert.Contains("Users: own user namespace", PodHarness.StatusText("userns-auto"), StringComparison.Ordinal);
+            Assert.DoesNotContain("Users:", PodHarness.StatusText("userns-auto-host"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(Settings);
+        }
+    }
+
+    private static string MapOf(PodHarness pod)
+    {
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output);
+        string[] lines = [];
+        Assert.True(PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main")).Contains("done")),
+            string.Join('\n', pod.Journal("-u", pod.Unit)));
+        return string.Join(' ', lines.Single(l => l.StartsWith("map ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+}
