@@ -217,6 +217,12 @@ internal static class PodMapper
         PodSecurityContext? security = SecurityMapper.MapPod(spec, ctx, hostNetwork, settings);
 
         (ResourceLimits limits, ResourceLimits requests) = PodResourceMapper.Map(spec, ctx, containers, initContainers);
+        bool userNamespace = hostUsers == false
+            || (hostUsers is null && !hostNetwork && settings.UserNamespacesDefault == UserNamespacesDefault.Auto);
+        if (userNamespace)
+        {
+            UserNamespaceIds.Check(spec, ctx);
+        }
         return new PodDefinition
         {
             Name = name,
@@ -226,8 +232,7 @@ internal static class PodMapper
             Hostname = hostname,
             HostNetwork = hostNetwork,
             HostUsers = hostUsers,
-            UserNamespace = hostUsers == false
-                || (hostUsers is null && !hostNetwork && settings.UserNamespacesDefault == UserNamespacesDefault.Auto),
+            UserNamespace = userNamespace,
             DnsPolicy = dnsPolicy,
             DnsConfig = dnsConfig,
             HostAliases = DnsMapper.MapHostAliases(spec, ctx),

@@ -1,0 +1,74 @@
+using PodUnits.Core.Errors;
+using PodUnits.Definitions;
+using PodUnits.Runtime.Plan;
+
+namespace PodUnits.UnitTests.Runtime;
+
+/// <summary>UserNamespacePlanner: a pod in its own user namespace gets its range, and every ID
+/// the plan gives a container must lie in 0..65535; a pod of the host's users is left alone.</summary>
+public sealed class UserNamespacePlannerTests
+{
+    private static readonly IdMapping Range = new(524288, 65536);
+
+    private static PodPlan Plan(uint uid = 0, uint gid = 0, uint[]? groups = null, uint? fsGroup = null) => new()
+    {
+        Name = "web", Hostname = "web", MachineId = "00112233445566778899aabbccddeeff", StateDir = "/var/lib/podunits/pods/web",
+        FsGroup = fsGroup,
+        Containers =
+        [
+            new ContainerPlan
+            {
+                Name = "app", LowerDir = "/l", LayerDir = "/c/app", WorkingDir = "/", Argv = ["sh"], Env = [],
+                Uid = uid, Gid = gid, SupplementaryGroups = [.. groups ?? []],
+            },
+        ],
+    };
+
+    private static PodDefinition Definition(bool userNamespace) => new()
+    {
+        Name = "web", SourcePath = "/etc/podunits/pods/web.yaml", Containers = [], InitContainers = [], Volumes = [],
+        UserNamespace = userNamespace,
+    };
+
+    [Fact]
+    public void APodInItsOwnNamespaceGetsItsRange()
+    {
+        PodPlan plan = Plan(uid: 1000, gid: 3000, groups: [65535], fsGroup: 2000);
+        var asked = new List<string>();
+        UserNamespacePlanner.Apply(plan, Definition(true), pod => { asked.Add(pod); return Range; });
+        Assert.Equal(Range, plan.Users);
+        Assert.Equal(["web"], asked);
+    }
+
+    [Fact]
+    public void APodOfTheHostsUsersTakesNoRange()
+    {
+        PodPlan plan = Plan(uid: 100000);
+        UserNamespacePlanner.Apply(plan, Definition(false), _ => throw new InvalidOperationException("no range may be taken"));
+        Assert.Null(plan.Users);
+    }
+
+    [Theory]
+    [InlineData(65536u, 0u, null, null, "container app: user 65536 (runAsUser, or the image's USER) is outside the pod's user namespace, which maps IDs 0-65535")]
+    [InlineData(0u, 70000u, null, null, "container app: group 70000 (runAsGroup, or the image's USER) is outside")]
+    [InlineData(0u, 0u, 4294967294u, null, "container app: supplementary group 4294967294 is outside")]
+    [InlineData(0u, 0u, null, 100000u, "fsGroup 100000 is outside")]
+    public void AnIdBeyondTheRangeIsBadInputAndTakesNoRange(uint uid, uint gid, uint? group, uint? fsGroup, string message)
+    {
+        PodPlan plan = Plan(uid, gid, group is uint g ? [g] : null, fsGroup);
+        var e = Assert.Throws<PodUnitsException>(() =>
+            UserNamespacePlanner.Apply(plan, Definition(true), _ => throw new InvalidOperationException("no range may be taken")));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.BadInput, e.ExitCode);
+        Assert.Null(plan.Users);
+    }
+
+    [Fact]
+    public void TheMappingSaysItsHostIdsAndItsMapLine()
+    {
+        Assert.Equal(524288u + 33, Range.ToHost(33));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Range.ToHost(65536));
+        Assert.Equal("0 524288 65536\n", Range.MapLine);
+        Assert.Equal("0-65535 → 524288-589823", Range.ToString());
+    }
+}
