@@ -1,19 +1,17 @@
-using System.Runtime.InteropServices;
-using PodUnits.Core.Native;
 using PodUnits.Runtime.Plan;
-using PodUnits.Runtime.Spawning;
 
 namespace PodUnits.Runtime.Container;
 
 /// <summary>
 /// The last steps of every process PodUnits starts inside a container, the container's own
 /// command (container-start) and `podunits enter` / exec probes (container-exec) alike: find
-/// the executable on the container's PATH inside its root, enter the working directory, take
-/// on the container's confinement (<see cref="ContainerSecurity"/>) and execve with the
-/// environment from the plan. Runs after the process is in the container's mount namespace.
-/// Returns only when the command could not be started: 127 not found, 126 not executable.
+/// the executable on the container's PATH inside its root, then hand over to the native last
+/// steps (<see cref="ExecSpec"/>, src/PodUnits.Stage1/Native/become.c): the working directory,
+/// the container's confinement and execve with the environment from the plan. Runs after the
+/// process is in the container's mount namespace. Returns only when the command could not be
+/// started: 127 not found, 126 not executable, 125 set-up failed.
 /// </summary>
-internal static unsafe class ContainerCommand
+internal static class ContainerCommand
 {
     public const int SetupFailed = 125;
     public const int NotExecutable = 126;
@@ -22,33 +20,36 @@ internal static unsafe class ContainerCommand
     /// <param name="confine">False only for `podunits enter --privileged`.</param>
     public static int Exec(ContainerPlan c, IReadOnlyList<string> argv, IReadOnlyList<string> env, bool confine, Action<string> report)
     {
-        string? path = CommandResolver.Lookup(argv[0], CommandResolver.PathOf(env), IsExecutableFile);
+        ArgumentNullException.ThrowIfNull(report);
+        if (Spec(c, argv, env, confine, IsExecutableFile, report) is not { } spec)
+        {
+            return NotFound;
+        }
+        SetupSteps.Done("command lookup");
+        int code = Stage1Native.Become(spec, SetupSteps.Carried(), out string error);
+        report(error);
+        return code;
+    }
+
+    /// <summary>The exec spec for <paramref name="argv"/>, or null (reported) when its
+    /// executable is not on the container's PATH; <paramref name="isExecutable"/> tells about a
+    /// path as the container sees it.</summary>
+    public static byte[]? Spec(ContainerPlan c, IReadOnlyList<string> argv, IReadOnlyList<string> env, bool confine,
+        Func<string, bool> isExecutable, Action<string> report)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(argv);
+        ArgumentNullException.ThrowIfNull(report);
+        string? path = CommandResolver.Lookup(argv[0], CommandResolver.PathOf(env), isExecutable);
         if (path is null)
         {
             report($"container {c.Name}: executable \"{argv[0]}\" not found in image");
-            return NotFound;
+            return null;
         }
-        Directory.CreateDirectory(c.WorkingDir);
-        Check.Io(LibcExtra.chdir(c.WorkingDir), "chdir", c.WorkingDir);
-        SetupSteps.Done("command lookup");
-        if (confine)
-        {
-            ContainerSecurity.Apply(c);
-        }
-        byte** argvPtr = Spawner.ToCStrings(argv);
-        byte** envPtr = Spawner.ToCStrings(env);
-        nint pathPtr = Marshal.StringToCoTaskMemUTF8(path);
-        if (SetupSteps.Summary(c.Name) is { } timings)
-        {
-            report(timings); // stderr is the container's: the journal keeps it with the container's name
-        }
-        LibcExtra.execve((byte*)pathPtr, argvPtr, envPtr);
-        int errno = Marshal.GetLastPInvokeError();
-        report($"container {c.Name}: cannot execute \"{path}\": {Marshal.GetPInvokeErrorMessage(errno)}");
-        return errno == 2 ? NotFound : NotExecutable;
+        return ExecSpec.Build(c, path, argv, env, confine);
     }
 
-    private static bool IsExecutableFile(string path)
+    public static bool IsExecutableFile(string path)
     {
         try
         {

@@ -55,6 +55,18 @@ internal sealed class ContainerRoot : IDisposable
         return (fd, System.IO.Directory.Exists(ProcFd(fd)));
     }
 
+    /// <summary>Whether <paramref name="path"/> inside the root is a file with an execute
+    /// bit, followed as the container would follow it (for a PATH lookup before pivot_root).</summary>
+    public bool IsExecutableFile(string path)
+    {
+        if (TryOpen(path, directory: false) is int fd and >= 0)
+        {
+            using var target = new Fd(fd);
+            return ContainerCommand.IsExecutableFile(ProcFd(fd));
+        }
+        return false;
+    }
+
     public void Dispose() => LibcExtra.close(_rootFd);
 
     private int Open(string path, bool directory, int links)

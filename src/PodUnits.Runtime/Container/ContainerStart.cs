@@ -40,45 +40,45 @@ public static unsafe class ContainerStart
     private static int SetUpAndExec(string planPath, string containerName)
     {
         SetupSteps.StartIfVerbose();
-        // In a pod with its own user namespace this runs twice: first as host root up to the
-        // built root, then re-executed inside the namespace (UserNamespaceEntry).
-        bool entered = UserNamespaceEntry.Entered;
-        PodPlan pod = UserNamespaceEntry.ReadPlan(planPath);
+        PodPlan pod = PodPlan.Read(planPath);
         ContainerPlan c = pod.Containers.Single(x => x.Name == containerName);
         SetupSteps.Done("plan");
-        if (!entered)
+        byte go;
+        if (LibcExtra.read(SyncFd, &go, 1) != 1)
         {
-            byte go;
-            if (LibcExtra.read(SyncFd, &go, 1) != 1)
-            {
-                return SetupFailed; // the pod stopped before this container was placed in its scope
-            }
-            LibcExtra.close(SyncFd);
-            SetupSteps.Waited();
+            return SetupFailed; // the pod stopped before this container was placed in its scope
         }
+        LibcExtra.close(SyncFd);
+        SetupSteps.Waited();
         try
         {
-            if (!entered)
-            {
-                Check.Io(LibcExtra.unshare(LibcExtra.CLONE_NEWNS), "unshare CLONE_NEWNS");
-                SetupSteps.Done("mount namespace");
-                ContainerUsers? users = ContainerUsers.Of(pod);
-                string root = ContainerMounts.EnterRoot(c, notifySocket: pod.NotifyContainer == c.Name, users);
-                if (users is not null)
-                {
-                    UserNamespaceEntry.PivotAndEnter(planPath, c.Name, root, users, ExecFd); // returns only by throwing
-                }
-            }
+            Check.Io(LibcExtra.unshare(LibcExtra.CLONE_NEWNS), "unshare CLONE_NEWNS");
+            SetupSteps.Done("mount namespace");
             (List<string> argv, List<string> env) = (c.Argv, c.Env);
             if (PodAddressTokens.AnyIn(argv) || PodAddressTokens.AnyIn(env))
             {
                 IReadOnlyList<string> addresses = PodAddressTokens.CurrentAddresses();
                 (argv, env) = (PodAddressTokens.Replace(argv, addresses), PodAddressTokens.Replace(env, addresses));
             }
+            ContainerUsers? users = ContainerUsers.Of(pod);
+            string root = ContainerMounts.EnterRoot(c, notifySocket: pod.NotifyContainer == c.Name, users);
             Activation.ListenFds? listen = ContainerActivation.Passed();
             env = ContainerActivation.CommandEnvironment(pod, c, env, listen);
             s_execFd = ContainerActivation.ArrangeListenFds(listen?.Count ?? 0, ExecFd);
-            return ContainerCommand.Exec(c, argv, env, confine: true, Console.Error.WriteLine);
+            if (users is null)
+            {
+                return ContainerCommand.Exec(c, argv, env, confine: true, Console.Error.WriteLine);
+            }
+            // The root is built but not entered: the command is looked up inside it from here,
+            // and the native step pivots into it, joins the namespace and becomes the command.
+            using var inRoot = new ContainerRoot(root);
+            if (ContainerCommand.Spec(c, argv, env, confine: true, inRoot.IsExecutableFile, Console.Error.WriteLine) is not { } spec)
+            {
+                return ContainerCommand.NotFound;
+            }
+            SetupSteps.Done("command lookup");
+            UserNamespaceEntry.PivotAndBecome(root, users, s_execFd, spec); // returns only by throwing
+            return SetupFailed;
         }
         catch (Exception e) when (e is PodUnitsException or IOException or UnauthorizedAccessException)
         {

@@ -6,32 +6,22 @@ namespace PodUnits.Runtime.Container;
 /// Asks the kernel to switch the container's process to its AppArmor profile or SELinux
 /// label at its execve, as runc does: a write to this thread's attr/exec (AppArmor's own
 /// file where the kernel has the per-module directory). The thread that writes must be the
-/// one that calls execve, hence /proc/thread-self.
+/// one that calls execve, hence /proc/thread-self; the native last steps write it
+/// (Native/become.c), before any filter, still as root.
 /// </summary>
 internal static class LsmExec
 {
-    public static void Set(ContainerPlan c)
+    /// <summary>The attribute file and what to write to it, or ("", "") for no LSM. A
+    /// container has an AppArmor profile or an SELinux label, never both: the host runs one
+    /// of the two (Confinement/Lsm/LsmPlanner.cs).</summary>
+    public static (string Path, string Value) Attribute(ContainerPlan c)
     {
+        ArgumentNullException.ThrowIfNull(c);
         if (c.AppArmorProfile is { } profile)
         {
             const string perModule = "/proc/thread-self/attr/apparmor/exec";
-            Write(File.Exists(perModule) ? perModule : "/proc/thread-self/attr/exec", $"exec {profile}", "AppArmor profile " + profile);
+            return (File.Exists(perModule) ? perModule : "/proc/thread-self/attr/exec", $"exec {profile}");
         }
-        if (c.SeLinuxLabel is { } label)
-        {
-            Write("/proc/thread-self/attr/exec", label, "SELinux label " + label);
-        }
-    }
-
-    private static void Write(string path, string value, string what)
-    {
-        try
-        {
-            File.WriteAllText(path, value);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new Core.Errors.PodUnitsException(what, $"the kernel refused it ({e.Message})");
-        }
+        return c.SeLinuxLabel is { } label ? ("/proc/thread-self/attr/exec", label) : ("", "");
     }
 }

@@ -20,15 +20,39 @@ internal static class SetupSteps
     private static TimeSpan _total;
     private static StringBuilder? _steps;
 
-    /// <summary>Starts timing when PODUNITS_VERBOSE=1 is in the environment.</summary>
+    /// <summary>Where the steps so far travel across container-start's re-exec into a user
+    /// namespace (Container/UserNamespaceEntry.cs) and into native code (ExecSpec.cs):
+    /// "LAST TOTAL STEPS", LAST a CLOCK_MONOTONIC time and TOTAL a duration, in nanoseconds.</summary>
+    public const string CarriedVariable = "PODUNITS_SETUP_STEPS";
+
+    /// <summary>Starts timing when PODUNITS_VERBOSE=1 is in the environment; after a re-exec,
+    /// goes on from the steps the first process carried over, the re-exec itself the next
+    /// step (Stopwatch's clock is CLOCK_MONOTONIC, the same in every process).</summary>
     public static void StartIfVerbose()
     {
-        if (Core.Errors.Verbosity.IsOn)
+        if (!Core.Errors.Verbosity.IsOn)
         {
-            _steps = new StringBuilder();
-            _last = Stopwatch.GetTimestamp();
+            return;
+        }
+        _steps = new StringBuilder();
+        _last = Stopwatch.GetTimestamp();
+        string[]? carried = Environment.GetEnvironmentVariable(CarriedVariable)?.Split(' ', 3);
+        if (carried is [string last, string total, string steps] &&
+            long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out long l) &&
+            long.TryParse(total, NumberStyles.None, CultureInfo.InvariantCulture, out long t))
+        {
+            (_last, _total) = (l, TimeSpan.FromTicks(t / NanosecondsPerTick));
+            _steps.Append(steps);
+            Done("re-exec into the user namespace");
         }
     }
+
+    private const long NanosecondsPerTick = 100;
+
+    /// <summary>The steps so far, to carry over an exec or into native code, or null when not
+    /// timing. Stopwatch's timestamps are CLOCK_MONOTONIC nanoseconds on Linux.</summary>
+    public static string? Carried() => _steps is null ? null
+        : string.Create(CultureInfo.InvariantCulture, $"{_last} {_total.Ticks * NanosecondsPerTick} {_steps}");
 
     /// <summary>Ends the step called <paramref name="name"/> here.</summary>
     public static void Done(string name)
@@ -53,11 +77,6 @@ internal static class SetupSteps
             _last = Stopwatch.GetTimestamp();
         }
     }
-
-    /// <summary>"container C: set up in T ms (step t, step t, ...)", T the sum of the steps,
-    /// or null when not timing.</summary>
-    public static string? Summary(string container) =>
-        _steps is null ? null : $"podunits: container {container}: set up in {Milliseconds(_total)} ms ({_steps})";
 
     private static string Milliseconds(TimeSpan t) => t.TotalMilliseconds.ToString("0.000", CultureInfo.InvariantCulture);
 }

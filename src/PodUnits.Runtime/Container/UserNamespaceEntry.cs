@@ -10,32 +10,38 @@ namespace PodUnits.Runtime.Container;
 /// only a single-threaded process join a user namespace, and a .NET process never is one;
 /// so the process re-executes itself (same PID, same scope) with PODUNITS_ENTER set, and the
 /// C constructor in stage 1 (src/PodUnits.Stage1/Native/enter.c) takes the step before the
-/// runtime starts: for container-start, pivot_root into the root built here as host root,
-/// then setns into the namespace; for container-exec, setns into the container's mount and
-/// user namespaces. Managed code then goes on as the namespace's root from where it left off
-/// (<see cref="Entered"/>) and drops to the container's user, capabilities and filter as
-/// always. The re-executed process reads the plan from a descriptor: once inside the
-/// container's root, the pod's /run is out of reach.
+/// runtime starts.
+/// <list type="bullet">
+/// <item>container-start: pivot_root into the root built here as host root, setns into the
+/// namespace, and the native last steps (<see cref="ExecSpec"/>) at once: the .NET runtime
+/// never starts a second time on the start path, which would cost more than everything else
+/// a user namespace does (docs/user-namespaces.md, "Cost").</item>
+/// <item>container-exec (exec probes, `podunits enter`): setns into the container's mount and
+/// user namespaces, then managed code goes on as the namespace's root from where it left off
+/// (<see cref="Entered"/>), reading the plan from a descriptor: the pod's /run is out of reach
+/// in the container's root.</item>
+/// </list>
 /// </summary>
 internal static class UserNamespaceEntry
 {
     public const string RequestVariable = "PODUNITS_ENTER";
     public const string EnteredVariable = "PODUNITS_ENTERED";
-    private const string ProcFdPrefix = "/proc/self/fd/";
 
     /// <summary>True in the re-executed process: the constructor already took the step.</summary>
     public static bool Entered => Environment.GetEnvironmentVariable(EnteredVariable) == "1";
 
     /// <summary>container-start: re-executes into <paramref name="root"/> and the pod's user
-    /// namespace. A failure in the constructor writes one byte to <paramref name="reportFd"/>,
-    /// as any other set-up failure does. Returns only by throwing.</summary>
-    public static void PivotAndEnter(string planPath, string container, string root, ContainerUsers users, int reportFd)
+    /// namespace, where the constructor carries out <paramref name="spec"/> (<see cref="ExecSpec"/>)
+    /// without starting .NET again. A failure there writes one byte to
+    /// <paramref name="reportFd"/>, as any other set-up failure does. Returns only by throwing.</summary>
+    public static void PivotAndBecome(string root, ContainerUsers users, int reportFd, byte[] spec)
     {
         ArgumentNullException.ThrowIfNull(users);
         Inherit(reportFd);
         Inherit(users.NamespaceFd);
-        ReExec(["container-start", HandOff(planPath), container],
-            string.Create(CultureInfo.InvariantCulture, $"pivot {root} {users.NamespaceFd} {reportFd}"));
+        int specFd = State.PlanHandoff.Seal("podunits-exec-spec", spec);
+        ReExec(["container-start"],
+            string.Create(CultureInfo.InvariantCulture, $"pivot {root} {users.NamespaceFd} {reportFd} {specFd}"));
     }
 
     /// <summary>container-exec: re-executes into the mount and user namespaces of the
@@ -57,8 +63,7 @@ internal static class UserNamespaceEntry
     public static PodPlan ReadPlan(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!path.StartsWith(ProcFdPrefix, StringComparison.Ordinal) ||
-            !int.TryParse(path.AsSpan(ProcFdPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int fd))
+        if (State.PlanHandoff.FdOf(path) is not int fd)
         {
             return PodPlan.Read(path);
         }
@@ -72,14 +77,19 @@ internal static class UserNamespaceEntry
     private static string HandOff(string planPath)
     {
         int fd = Check.Io(LibcExtra.open(planPath, 0 /* O_RDONLY, no O_CLOEXEC */, 0), "open", planPath);
-        return ProcFdPrefix + fd.ToString(CultureInfo.InvariantCulture);
+        return State.PlanHandoff.PathOf(fd);
     }
 
     private static void Inherit(int fd) => Check.Io(LibcExtra.fcntl(fd, LibcExtra.F_SETFD, 0), "fcntl F_SETFD", $"descriptor {fd}");
 
     private static void ReExec(IReadOnlyList<string> arguments, string request)
     {
-        List<string> env = [.. Spawner.CurrentEnvironment().Where(v => !v.StartsWith(RequestVariable, StringComparison.Ordinal)), $"{RequestVariable}={request}"];
+        List<string> env = [.. Spawner.CurrentEnvironment().Where(v => !v.StartsWith(RequestVariable, StringComparison.Ordinal) &&
+            !v.StartsWith(SetupSteps.CarriedVariable, StringComparison.Ordinal)), $"{RequestVariable}={request}"];
+        if (SetupSteps.Carried() is { } steps)
+        {
+            env.Add($"{SetupSteps.CarriedVariable}={steps}");
+        }
         Spawner.Exec("/proc/self/exe", [Executor.Stage1.FileName, .. arguments], env);
     }
 }

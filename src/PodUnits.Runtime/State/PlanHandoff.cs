@@ -23,24 +23,31 @@ public static unsafe class PlanHandoff
     public static string Seal(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
+        return PathOf(Seal("podunits-plan", Encoding.UTF8.GetBytes(json)));
+    }
+
+    /// <summary>A sealed memfd holding <paramref name="bytes"/> (memory only, no longer
+    /// writable), inherited across exec; returns its descriptor.</summary>
+    public static int Seal(string name, byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
         int fd;
-        using (var name = new CString("podunits-plan"))
+        using (var n = new CString(name))
         {
-            fd = Check.Io(Tmds.Linux.LibC.memfd_create(name, (uint)(Tmds.Linux.LibC.MFD_CLOEXEC | Tmds.Linux.LibC.MFD_ALLOW_SEALING)), "memfd_create", "plan");
+            fd = Check.Io(Tmds.Linux.LibC.memfd_create(n, (uint)(Tmds.Linux.LibC.MFD_CLOEXEC | Tmds.Linux.LibC.MFD_ALLOW_SEALING)), "memfd_create", name);
         }
-        byte[] bytes = Encoding.UTF8.GetBytes(json);
         fixed (byte* p = bytes)
         {
             for (int done = 0; done < bytes.Length;)
             {
-                long n = LibcExtra.write(fd, p + done, (nuint)(bytes.Length - done));
-                done += (int)Check.Io(n, "write", "plan memfd");
+                long written = LibcExtra.write(fd, p + done, (nuint)(bytes.Length - done));
+                done += (int)Check.Io(written, "write", name);
             }
         }
         int seals = Tmds.Linux.LibC.F_SEAL_SEAL | Tmds.Linux.LibC.F_SEAL_SHRINK | Tmds.Linux.LibC.F_SEAL_GROW | Tmds.Linux.LibC.F_SEAL_WRITE;
-        Check.Io(LibcExtra.fcntl(fd, Tmds.Linux.LibC.F_ADD_SEALS, seals), "fcntl F_ADD_SEALS", "plan memfd");
-        Check.Io(LibcExtra.fcntl(fd, LibcExtra.F_SETFD, 0), "fcntl F_SETFD", "plan memfd"); // for the exec into stage 1
-        return PathOf(fd);
+        Check.Io(LibcExtra.fcntl(fd, Tmds.Linux.LibC.F_ADD_SEALS, seals), "fcntl F_ADD_SEALS", name);
+        Check.Io(LibcExtra.fcntl(fd, LibcExtra.F_SETFD, 0), "fcntl F_SETFD", name); // for the exec
+        return fd;
     }
 
     public static string PathOf(int fd) => ProcSelfFd + fd.ToString(CultureInfo.InvariantCulture);

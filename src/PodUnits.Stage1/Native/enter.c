@@ -8,20 +8,17 @@
  * process is still single-threaded, and only when PODUNITS_ENTER asks for it; otherwise it
  * returns at once and stage 1 starts as always. docs/user-namespaces.md tells the story.
  *
- *   PODUNITS_ENTER="hold"
- *       the pod init's user namespace holder: unshare a new user namespace, say so with one
- *       byte on fd 3, wait until the pod init has written its ID maps (and opened the
- *       namespace) and closes fd 3, then exit. The .NET runtime never starts.
- *   PODUNITS_ENTER="pivot ROOT USERNS-FD REPORT-FD"
+ *   PODUNITS_ENTER="pivot ROOT USERNS-FD REPORT-FD SPEC-FD"
  *       container-start after it built the container's root as host root: pivot_root into
  *       ROOT (which needs host root: the mount namespace is the host's user namespace's),
- *       join the pod's user namespace and become its root; managed code drops the rest.
+ *       join the pod's user namespace, become its root, and carry out the exec spec in
+ *       SPEC-FD (become.c): the container's command runs without .NET starting again.
  *   PODUNITS_ENTER="join PID-FD REPORT-FD"
  *       container-exec: join the mount namespace and then the user namespace of the
  *       container process PID-FD refers to, and become the namespace's root.
  *
- * After "pivot" or "join" the variable is replaced by PODUNITS_ENTERED=1, which managed code
- * reads to skip what was done before the re-exec. On failure the reason goes to stderr (the
+ * After "join" the variable is replaced by PODUNITS_ENTERED=1, which managed code reads to
+ * skip what was done before the re-exec. On failure the reason goes to stderr (the
  * journal) and to REPORT-FD (one byte for container-start's exec pipe, one "failed ..."
  * message for container-exec's control socket), and the process exits 125, the code of a
  * container that could not be set up.
@@ -33,11 +30,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
-#define SETUP_FAILED 125
+#include "podunits-native.h"
+
 
 static void fail(const char *mode, int report_fd, const char *step)
 {
@@ -53,22 +54,7 @@ static void fail(const char *mode, int report_fd, const char *step)
             (void)!write(report_fd, &failed, 1);
         }
     }
-    _exit(SETUP_FAILED);
-}
-
-static void hold(void)
-{
-    char byte = 'u';
-    if (unshare(CLONE_NEWUSER) != 0) {
-        fprintf(stderr, "podunits: cannot create the pod's user namespace: unshare: %s\n", strerror(errno));
-        _exit(SETUP_FAILED);
-    }
-    if (write(3, &byte, 1) != 1) {
-        _exit(SETUP_FAILED);
-    }
-    while (read(3, &byte, 1) > 0) {
-    }
-    _exit(0);
+    _exit(PODUNITS_SETUP_FAILED);
 }
 
 /* Root of the namespace just joined: its uid and gid 0 (mapped onto the pod's first host
@@ -79,36 +65,86 @@ static int become_root(void)
     return setgroups(0, NULL) == 0 && setresgid(0, 0, 0) == 0 && setresuid(0, 0, 0) == 0 ? 0 : -1;
 }
 
+/* The exec spec from its sealed memfd (Container/ExecSpec.cs), which is then closed. */
+static unsigned char *read_spec(int fd, size_t *length)
+{
+    struct stat st;
+    unsigned char *spec;
+    if (fstat(fd, &st) != 0 || st.st_size <= 0 || (spec = malloc((size_t)st.st_size)) == NULL) {
+        return NULL;
+    }
+    if (pread(fd, spec, (size_t)st.st_size, 0) != st.st_size) {
+        free(spec);
+        return NULL;
+    }
+    close(fd);
+    *length = (size_t)st.st_size;
+    return spec;
+}
+
+/* The set-up timing carried in (Container/SetupSteps.cs), with the re-exec as its next step;
+ * NULL when not timing. */
+static const char *timing_with_reexec(void)
+{
+    static char carried[1536];
+    const char *value = getenv("PODUNITS_SETUP_STEPS");
+    long long last, total;
+    int consumed = 0;
+    struct timespec t;
+    if (value == NULL || sscanf(value, "%lld %lld %n", &last, &total, &consumed) != 2) {
+        return NULL;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    long long now = (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+    snprintf(carried, sizeof carried, "%lld %lld %s, re-exec into the user namespace %.3f",
+             now, total + (now - last), value + consumed, (now - last) / 1e6);
+    return carried;
+}
+
+static void pivot_and_become(const char *root, int userns_fd, int report_fd, int spec_fd)
+{
+    const char *mode = "pivot";
+    char error[1024];
+    size_t length = 0;
+    unsigned char *spec;
+    int code;
+    /* The report descriptor is for failures up to the container's execve, which closes it. */
+    if (fcntl(report_fd, F_SETFD, FD_CLOEXEC) != 0) fail(mode, report_fd, "fcntl");
+    if ((spec = read_spec(spec_fd, &length)) == NULL) fail(mode, report_fd, "reading the exec spec");
+    if (chdir(root) != 0) fail(mode, report_fd, "chdir");
+    if (syscall(SYS_pivot_root, ".", ".") != 0) fail(mode, report_fd, "pivot_root");
+    if (umount2(".", MNT_DETACH) != 0) fail(mode, report_fd, "umount2 old root");
+    if (chdir("/") != 0) fail(mode, report_fd, "chdir /");
+    if (setns(userns_fd, CLONE_NEWUSER) != 0) fail(mode, report_fd, "setns");
+    close(userns_fd);
+    if (become_root() != 0) fail(mode, report_fd, "setresuid");
+    code = podunits_become(spec, length, timing_with_reexec(), error, sizeof error);
+    fprintf(stderr, "%s\n", error);
+    unsigned char failed = 1;
+    (void)!write(report_fd, &failed, 1);
+    _exit(code);
+}
+
 __attribute__((constructor)) static void podunits_enter(void)
 {
     const char *value = getenv("PODUNITS_ENTER");
-    char mode[8], root[4096];
+    char root[4096];
     int a = -1, b = -1, c = -1;
     if (value == NULL) {
         return;
     }
-    if (strcmp(value, "hold") == 0) {
-        hold();
+    if (sscanf(value, "pivot %4095s %d %d %d", root, &a, &b, &c) == 4) {
+        pivot_and_become(root, a, b, c); /* never returns */
     }
-    if (sscanf(value, "pivot %4095s %d %d", root, &a, &b) == 3) {
-        strcpy(mode, "pivot");
-        if (chdir(root) != 0) fail(mode, b, "chdir");
-        if (syscall(SYS_pivot_root, ".", ".") != 0) fail(mode, b, "pivot_root");
-        if (umount2(".", MNT_DETACH) != 0) fail(mode, b, "umount2 old root");
-        if (chdir("/") != 0) fail(mode, b, "chdir /");
-        if (setns(a, CLONE_NEWUSER) != 0) fail(mode, b, "setns");
+    if (sscanf(value, "join %d %d", &a, &b) == 2) {
+        if (setns(a, CLONE_NEWNS) != 0) fail("join", b, "setns mount namespace");
+        if (setns(a, CLONE_NEWUSER) != 0) fail("join", b, "setns user namespace");
         close(a);
-    } else if (sscanf(value, "join %d %d", &a, &c) == 2) {
-        strcpy(mode, "join");
-        b = c;
-        if (setns(a, CLONE_NEWNS) != 0) fail(mode, b, "setns mount namespace");
-        if (setns(a, CLONE_NEWUSER) != 0) fail(mode, b, "setns user namespace");
-        close(a);
-    } else {
-        fprintf(stderr, "podunits: PODUNITS_ENTER=\"%s\" is not a request stage 1 knows\n", value);
-        _exit(SETUP_FAILED);
+        if (become_root() != 0) fail("join", b, "setresuid");
+        unsetenv("PODUNITS_ENTER");
+        setenv("PODUNITS_ENTERED", "1", 1);
+        return;
     }
-    if (become_root() != 0) fail(mode, b, "setresuid");
-    unsetenv("PODUNITS_ENTER");
-    setenv("PODUNITS_ENTERED", "1", 1);
+    fprintf(stderr, "podunits: PODUNITS_ENTER=\"%s\" is not a request stage 1 knows\n", value);
+    _exit(PODUNITS_SETUP_FAILED);
 }

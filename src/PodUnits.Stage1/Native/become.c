@@ -1,0 +1,299 @@
+/*
+ * podunits_become: the last steps of every process PodUnits starts in a container, from the
+ * working directory to execve, in one place for both ways it is reached (see podunits-native.h):
+ * called in-process by managed code (Container/ContainerCommand.cs), and by the constructor
+ * in enter.c right after it joined a pod's user namespace, where no managed code can run
+ * before the container's command without costing a second .NET start.
+ *
+ * What to do comes as an exec spec that managed code builds (Container/ExecSpec.cs); this
+ * file only carries it out, in the order capabilities(7) and seccomp(2) require:
+ *   1. the working directory, created if missing, and entered;
+ *   2. the LSM attribute for the exec (AppArmor profile, SELinux label), while still root;
+ *   3. the capability bounding set, the ambient set cleared;
+ *   4. without no_new_privs, the seccomp filter now, while CAP_SYS_ADMIN allows it (as runc);
+ *   5. groups, gid, uid (from root to another user the kernel clears the capability sets);
+ *   6. for uid 0, effective and permitted set to what the bounding set still holds;
+ *   7. with no_new_privs, it and then the filter, last;
+ *   8. execve.
+ */
+#define _GNU_SOURCE
+#include "podunits-native.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { SPEC_VERSION = 1, FLAG_CONFINE = 1, FLAG_NO_NEW_PRIVS = 2 };
+
+struct reader {
+    const unsigned char *at, *end;
+    int bad;
+};
+
+static uint32_t u32(struct reader *r)
+{
+    uint32_t v = 0;
+    if ((size_t)(r->end - r->at) < sizeof v) {
+        r->bad = 1;
+        return 0;
+    }
+    memcpy(&v, r->at, sizeof v);
+    r->at += sizeof v;
+    return v;
+}
+
+static uint64_t u64(struct reader *r)
+{
+    uint64_t v = 0;
+    if ((size_t)(r->end - r->at) < sizeof v) {
+        r->bad = 1;
+        return 0;
+    }
+    memcpy(&v, r->at, sizeof v);
+    r->at += sizeof v;
+    return v;
+}
+
+/* A length-prefixed byte string, copied with a terminating NUL; *length gets its length. */
+static char *bytes(struct reader *r, size_t *length)
+{
+    uint32_t n = u32(r);
+    char *s;
+    if (r->bad || (size_t)(r->end - r->at) < n || (s = malloc((size_t)n + 1)) == NULL) {
+        r->bad = 1;
+        return NULL;
+    }
+    memcpy(s, r->at, n);
+    s[n] = '\0';
+    r->at += n;
+    if (length != NULL) {
+        *length = n;
+    }
+    return s;
+}
+
+static char **strings(struct reader *r)
+{
+    uint32_t n = u32(r);
+    char **list;
+    if (r->bad || n > 1u << 20 || (list = calloc((size_t)n + 1, sizeof *list)) == NULL) {
+        r->bad = 1;
+        return NULL;
+    }
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        list[i] = bytes(r, NULL);
+    }
+    return list;
+}
+
+static int failed(char *error, size_t size, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(error, size, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* Timing of the steps (PODUNITS_VERBOSE=1): the steps managed code carried in
+ * ("LAST-NS TOTAL-NS STEPS", Container/SetupSteps.cs), continued here. */
+struct timing {
+    int on;
+    long long last, total;
+    char steps[1024];
+};
+
+static long long now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static void step(struct timing *t, const char *name)
+{
+    long long now, took;
+    size_t used;
+    if (!t->on) {
+        return;
+    }
+    now = now_ns();
+    took = now - t->last;
+    t->total += took;
+    t->last = now;
+    used = strlen(t->steps);
+    snprintf(t->steps + used, sizeof t->steps - used, "%s%s %.3f", used ? ", " : "", name, took / 1e6);
+}
+
+static void start_timing(struct timing *t, const char *carried)
+{
+    int consumed = 0;
+    memset(t, 0, sizeof *t);
+    if (carried != NULL && sscanf(carried, "%lld %lld %n", &t->last, &t->total, &consumed) == 2) {
+        t->on = 1;
+        snprintf(t->steps, sizeof t->steps, "%s", carried + consumed);
+    }
+}
+
+/* mkdir -p, relative to the current root. */
+static int make_directories(const char *path)
+{
+    char partial[4096];
+    size_t n = strlen(path);
+    if (n >= sizeof partial) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(partial, path, n + 1);
+    for (char *p = partial + 1; ; p++) {
+        if (*p == '/' || *p == '\0') {
+            char saved = *p;
+            *p = '\0';
+            if (mkdir(partial, 0755) != 0 && errno != EEXIST) {
+                return -1;
+            }
+            *p = saved;
+            if (saved == '\0') {
+                return 0;
+            }
+        }
+    }
+}
+
+static int install_filter(const char *program, size_t length)
+{
+    struct sock_fprog fprog = {
+        .len = (unsigned short)(length / sizeof(struct sock_filter)),
+        .filter = (struct sock_filter *)(uintptr_t)program,
+    };
+    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog);
+}
+
+static int last_capability(void)
+{
+    int last = CAP_LAST_CAP;
+    FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+    if (f != NULL) {
+        if (fscanf(f, "%d", &last) != 1) {
+            last = CAP_LAST_CAP;
+        }
+        fclose(f);
+    }
+    return last > 63 ? 63 : last;
+}
+
+int podunits_become(const unsigned char *spec, size_t length, const char *carried_steps, char *error, size_t error_size)
+{
+    struct reader r = { spec, spec + length, 0 };
+    struct timing t;
+    size_t filter_length = 0, lsm_length = 0;
+    uint32_t version, flags, uid, gid, ngroups;
+    uint64_t keep;
+    gid_t *groups;
+    char *name, *path, *cwd, *filter, *lsm_path, *lsm_value, **argv, **envp;
+    int last;
+
+    start_timing(&t, carried_steps);
+    version = u32(&r);
+    name = bytes(&r, NULL);
+    path = bytes(&r, NULL);
+    cwd = bytes(&r, NULL);
+    flags = u32(&r);
+    uid = u32(&r);
+    gid = u32(&r);
+    ngroups = u32(&r);
+    groups = calloc(ngroups ? ngroups : 1, sizeof *groups);
+    for (uint32_t i = 0; i < ngroups && !r.bad && groups != NULL; i++) {
+        groups[i] = u32(&r);
+    }
+    keep = u64(&r);
+    filter = bytes(&r, &filter_length);
+    lsm_path = bytes(&r, NULL);
+    lsm_value = bytes(&r, &lsm_length);
+    argv = strings(&r);
+    envp = strings(&r);
+    if (r.bad || version != SPEC_VERSION || groups == NULL || argv == NULL || argv[0] == NULL || r.at != r.end) {
+        return failed(error, error_size, PODUNITS_SETUP_FAILED, "the exec spec is malformed (version %u, %zu bytes)", version, length);
+    }
+
+    if (make_directories(cwd) != 0 || chdir(cwd) != 0) {
+        return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: working directory %s: %s", name, cwd, strerror(errno));
+    }
+    if (flags & FLAG_CONFINE) {
+        if (lsm_path[0] != '\0') {
+            /* Before any filter, still root: nothing can refuse the write yet. */
+            int fd = open(lsm_path, O_WRONLY | O_CLOEXEC);
+            if (fd < 0 || write(fd, lsm_value, lsm_length) != (ssize_t)lsm_length) {
+                return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: %s \"%s\": the kernel refused it (%s)",
+                              name, lsm_path, lsm_value, strerror(errno));
+            }
+            close(fd);
+        }
+        last = last_capability();
+        for (int cap = 0; cap <= last; cap++) {
+            if (!(keep & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
+                return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: prctl PR_CAPBSET_DROP %d: %s", name, cap, strerror(errno));
+            }
+        }
+        prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+        step(&t, "capability bounds");
+        if (filter_length > 0 && !(flags & FLAG_NO_NEW_PRIVS)) {
+            if (install_filter(filter, filter_length) != 0) {
+                return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: seccomp SECCOMP_SET_MODE_FILTER: %s", name, strerror(errno));
+            }
+            step(&t, "seccomp");
+        }
+        if (setgroups(ngroups, groups) != 0 || setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0) {
+            return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: cannot become user %u, group %u: %s", name, uid, gid, strerror(errno));
+        }
+        if (uid == 0) {
+            /* Only what the bounding set still holds: pod@.service takes some away from
+             * everything it runs, and asking for more fails the whole capset. */
+            uint64_t mask = 0;
+            struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+            struct __user_cap_data_struct data[2];
+            for (int cap = 0; cap <= last; cap++) {
+                if ((keep & (1ULL << cap)) && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1) {
+                    mask |= 1ULL << cap;
+                }
+            }
+            data[0].effective = data[0].permitted = (uint32_t)mask;
+            data[1].effective = data[1].permitted = (uint32_t)(mask >> 32);
+            data[0].inheritable = data[1].inheritable = 0;
+            if (syscall(SYS_capset, &header, data) != 0) {
+                return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: capset: %s", name, strerror(errno));
+            }
+        }
+        step(&t, "user and capabilities");
+        if (flags & FLAG_NO_NEW_PRIVS) {
+            if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+                return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: prctl PR_SET_NO_NEW_PRIVS: %s", name, strerror(errno));
+            }
+            if (filter_length > 0 && install_filter(filter, filter_length) != 0) {
+                return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: seccomp SECCOMP_SET_MODE_FILTER: %s", name, strerror(errno));
+            }
+            step(&t, "no_new_privs and seccomp");
+        }
+    }
+    if (t.on) {
+        /* stderr is the container's: the journal keeps it with the container's name. */
+        fprintf(stderr, "podunits: container %s: set up in %.3f ms (%s)\n", name, t.total / 1e6, t.steps);
+        fflush(stderr);
+    }
+    execve(path, argv, envp);
+    return failed(error, error_size, errno == ENOENT ? PODUNITS_NOT_FOUND : PODUNITS_NOT_EXECUTABLE,
+                  "container %s: cannot execute \"%s\": %s", name, path, strerror(errno));
+}
