@@ -43,27 +43,29 @@ struct reader {
     int bad;
 };
 
+/* The next size bytes into value, or r->bad when the spec ends first. */
+static void take(struct reader *r, void *value, size_t size)
+{
+    if ((size_t)(r->end - r->at) < size) {
+        r->bad = 1;
+        memset(value, 0, size);
+        return;
+    }
+    memcpy(value, r->at, size);
+    r->at += size;
+}
+
 static uint32_t u32(struct reader *r)
 {
-    uint32_t v = 0;
-    if ((size_t)(r->end - r->at) < sizeof v) {
-        r->bad = 1;
-        return 0;
-    }
-    memcpy(&v, r->at, sizeof v);
-    r->at += sizeof v;
+    uint32_t v;
+    take(r, &v, sizeof v);
     return v;
 }
 
 static uint64_t u64(struct reader *r)
 {
-    uint64_t v = 0;
-    if ((size_t)(r->end - r->at) < sizeof v) {
-        r->bad = 1;
-        return 0;
-    }
-    memcpy(&v, r->at, sizeof v);
-    r->at += sizeof v;
+    uint64_t v;
+    take(r, &v, sizeof v);
     return v;
 }
 
