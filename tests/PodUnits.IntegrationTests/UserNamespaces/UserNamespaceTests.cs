@@ -94,6 +94,9 @@ public sealed class UserNamespaceTests
         Assert.Empty(PodHarness.Run("find", "/var/lib/podunits/layers", "-uid", first.ToString(CultureInfo.InvariantCulture), "-print", "-quit").Output.Trim());
         // podunits status shows the mapping.
         Assert.Contains($"IDs 0-65535 → host {first}-{first + 65535}", PodHarness.StatusText(name), StringComparison.Ordinal);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(PodHarness.Run("podunits", "status", name, "--output", "json").Output)!;
+        Assert.Equal(first, (uint)json["users"]!["hostFirst"]!);
+        Assert.Equal(65536u, (uint)json["users"]!["size"]!);
     }
 
     [Fact]
