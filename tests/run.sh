@@ -57,6 +57,10 @@ if [ -z "$unit_only" ]; then
         broken=$((broken + 1))
     fi
 
+    stage "Debian-based test image (mmdebstrap; the sandbox has no network)"
+    # A failure here is not fatal: the tests that need the image fail and say why.
+    tests/images/debian-rootfs.sh "$PWD/artifacts/debian-rootfs" || echo "the Debian-based test image could not be built"
+
     stage "integration tests (inside a sandbox systemd host)"
     if [ -d /run/systemd/system ] && [ "$(cat /proc/1/comm)" = systemd ] && [ -n "${PODUNITS_TESTS_ON_HOST:-}" ]; then
         # A host whose PID 1 is systemd may run them directly when asked to.

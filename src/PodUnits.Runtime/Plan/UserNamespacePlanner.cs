@@ -37,6 +37,32 @@ public static class UserNamespacePlanner
             Check(plan, $"fsGroup {fsGroup}", fsGroup);
         }
         plan.Users = acquire(plan.Name);
+        NetworkSysctls(plan, plan.Users);
+    }
+
+    /// <summary>
+    /// The pod's network namespace is owned by the host's user namespace (the pod init makes it
+    /// as host root), so container root's CAP_NET_BIND_SERVICE and CAP_NET_RAW, which are the
+    /// pod's user namespace's, do not reach it: nginx could not bind port 80, ping could not
+    /// open its socket. As Docker does for every container, the pod's own network namespace
+    /// then lets any of its processes bind ports below 1024
+    /// (net.ipv4.ip_unprivileged_port_start=0) and lets the pod's groups open ICMP echo
+    /// sockets (net.ipv4.ping_group_range, written in host IDs: the pod's range). Both are in
+    /// Kubernetes' safe set; a pod that sets either itself keeps its value.
+    /// </summary>
+    private static void NetworkSysctls(PodPlan plan, IdMapping users)
+    {
+        foreach ((string name, string value) in new[]
+                 {
+                     ("net.ipv4.ip_unprivileged_port_start", "0"),
+                     ("net.ipv4.ping_group_range", $"{users.HostFirst} {users.HostFirst + users.Size - 1}"),
+                 })
+        {
+            if (!plan.Sysctls.Any(s => s.Name == name))
+            {
+                plan.Sysctls.Add(new SysctlPlan { Name = name, ProcPath = SysctlNames.ProcPath(name), Value = value });
+            }
+        }
     }
 
     private static void Check(PodPlan plan, string what, uint id)

@@ -38,6 +38,19 @@ public sealed class UserNamespacePlannerTests
         UserNamespacePlanner.Apply(plan, Definition(true), pod => { asked.Add(pod); return Range; });
         Assert.Equal(Range, plan.Users);
         Assert.Equal(["web"], asked);
+        // Root's namespaced network capabilities do not reach the pod's network namespace.
+        Assert.Equal(["net.ipv4.ip_unprivileged_port_start=0 (net/ipv4/ip_unprivileged_port_start)",
+            "net.ipv4.ping_group_range=524288 589823 (net/ipv4/ping_group_range)"],
+            plan.Sysctls.Select(s => $"{s.Name}={s.Value} ({s.ProcPath})"));
+    }
+
+    [Fact]
+    public void APodsOwnSysctlKeepsItsValue()
+    {
+        PodPlan plan = Plan();
+        plan.Sysctls.Add(new SysctlPlan { Name = "net.ipv4.ip_unprivileged_port_start", ProcPath = "net/ipv4/ip_unprivileged_port_start", Value = "555" });
+        UserNamespacePlanner.Apply(plan, Definition(true), _ => Range);
+        Assert.Equal(["net.ipv4.ip_unprivileged_port_start=555", "net.ipv4.ping_group_range=524288 589823"], plan.Sysctls.Select(s => $"{s.Name}={s.Value}"));
     }
 
     [Fact]
