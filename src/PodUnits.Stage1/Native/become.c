@@ -209,6 +209,11 @@ int podunits_become(const unsigned char *spec, size_t length, const char *carrie
     int last;
 
     start_timing(&t, carried_steps);
+    /* Not dumpable until the execve (which makes the command dumpable again): once this
+     * process has the container's user and capabilities, a process of the container could
+     * otherwise ptrace it and read what it holds (container-exec holds the pod's plan), as
+     * runc guards its init (CVE-2016-9962). */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     version = u32(&r);
     name = bytes(&r, NULL);
     path = bytes(&r, NULL);

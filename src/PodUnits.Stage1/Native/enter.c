@@ -32,6 +32,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -133,6 +134,8 @@ __attribute__((constructor)) static void podunits_enter(void)
     if (value == NULL) {
         return;
     }
+    /* Not dumpable while it joins the pod's namespaces (become.c says why). */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (sscanf(value, "pivot %4095s %d %d %d", root, &a, &b, &c) == 4) {
         pivot_and_become(root, a, b, c); /* never returns */
     }

@@ -42,18 +42,22 @@ public sealed class HostileUserNamespaceTests(PrivilegedUserNamespaceProbeRun ru
 public sealed class PrivilegedUserNamespaceProbeRun : ProbeRun
 {
     public PrivilegedUserNamespaceProbeRun()
-        : base("hostile-userns", "  hostUsers: false\n", "      securityContext:\n        privileged: true\n", CopyToTmpfs)
+        : base(Pod, "  hostUsers: false\n", "      securityContext:\n        privileged: true\n", () => CopyToTmpfs(Pod))
     {
         // After the pod's run (base first): the copy exists now.
         AsHostNobody = [.. Runtime.PodHarness.Run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                 "env", $"HOSTILE_ROOT_DEV={HostileBinaries.RootDiskDevice()}", $"HOSTILE_LOOP_DEV={HostileBinaries.UnusedLoopDevice()}", "HOSTILE_HOST_PID=1",
-                "/tmp/podunits-hostile-userns/bin/escape-probe")
+                $"/tmp/podunits-{Pod}/bin/escape-probe")
             .Output.Split('\n').Select(ProbeLine.Parse).OfType<ProbeLine>()];
     }
 
-    private static string CopyToTmpfs()
+    private const string Pod = "hostile-userns";
+
+    /// <summary>The probe's programs on a tmpfs, which can be idmapped (the sandbox's root
+    /// cannot), in a directory of <paramref name="pod"/>'s own.</summary>
+    internal static string CopyToTmpfs(string pod)
     {
-        const string dir = "/tmp/podunits-hostile-userns";
+        string dir = $"/tmp/podunits-{pod}";
         Runtime.PodHarness.Run("rm", "-rf", dir);
         Directory.CreateDirectory(dir);
         var copy = Runtime.PodHarness.Run("cp", "-a", HostileBinaries.BinDir, $"{dir}/bin");
@@ -83,3 +87,25 @@ public sealed class PrivilegedUserNamespaceProbeRun : ProbeRun
     /// <summary>The same probe run by `nobody` on the sandbox host, outside any container.</summary>
     internal IReadOnlyList<ProbeLine> AsHostNobody { get; }
 }
+
+/// <summary>
+/// The confinement suite as it is (HostileContainerTests: every check refused) with user
+/// namespaces on: the default securityContext in a pod with hostUsers: false.
+/// </summary>
+public sealed class HostileDefaultUserNamespaceTests(DefaultUserNamespaceProbeRun run) : IClassFixture<DefaultUserNamespaceProbeRun>
+{
+    public static TheoryData<string> Checks => new(HostileContainerTests.CheckNames);
+
+    [Theory]
+    [MemberData(nameof(Checks))]
+    public void DefaultContainerOfAUserNamespaceIsRefused(string check)
+    {
+        ProbeLine? line = run.Checks.FirstOrDefault(c => c.Name == check);
+        Assert.True(line is not null, $"the probe printed no line for {check}.\n{run.Report}");
+        Assert.True(line.Refused, $"{line.Text}\n\nevery probe line:\n{run.Report}");
+    }
+}
+
+/// <summary>The probe under hostUsers: false and the default securityContext.</summary>
+public sealed class DefaultUserNamespaceProbeRun()
+    : ProbeRun("hostile-userns-default", "  hostUsers: false\n", "", () => PrivilegedUserNamespaceProbeRun.CopyToTmpfs("hostile-userns-default"));
