@@ -73,7 +73,7 @@ internal sealed class PodInspector(SystemdManager systemd)
             status?.ActiveState ?? "inactive", status?.SubState ?? "dead", status?.MainPid ?? 0, machine, containers)
         {
             Network = status is { IsActive: true } ? Network(name) : null,
-            Users = Users(name),
+            Users = definition?.UserNamespace == true ? Users(name) : null,
         };
     }
 
@@ -82,8 +82,9 @@ internal sealed class PodInspector(SystemdManager systemd)
         (string?)h["startedAt"], (string?)h["restartAt"], (int?)h["lastExitCode"], (string?)h["lastExitReason"], (string?)h["lastProbe"],
         (string?)h["notifyStatus"]);
 
-    /// <summary>The range the pod holds (State/UserNamespaceRanges.cs): what it runs with, and
-    /// keeps while stopped, so its files on disk keep their owners.</summary>
+    /// <summary>The range the pod holds (State/UserNamespaceRanges.cs), what it runs with and
+    /// keeps while stopped; asked only for a pod whose definition gives it a user namespace (a
+    /// pod that no longer does keeps its old range until gc).</summary>
     private static UsersReport? Users(string name) =>
         UserNamespaceRanges.ReadAll().Where(r => r.Pod == name).Select(r => new UsersReport(r.Range.HostFirst, r.Range.Size)).FirstOrDefault();
 

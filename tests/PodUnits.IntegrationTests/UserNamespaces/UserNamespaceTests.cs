@@ -140,5 +140,10 @@ public sealed class UserNamespaceTests
         var enter = PodHarness.Run("podunits", "enter", name, "--", "cat", "/proc/self/uid_map");
         Assert.True(enter.Code == 0, enter.Output);
         Assert.Equal($"0 {first} 65536", string.Join(' ', enter.Output.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Trim());
+        // On a terminal (script(1)): a pty of the container's own devpts, whose tty group is the
+        // pod's 5, opened as the namespace's root.
+        var tty = PodHarness.Run("script", "-qec", $"podunits enter {name} -- sh -c 'echo tty $(tty) $(stat -c %g $(tty)) $(id -u)'", "/dev/null");
+        Assert.True(tty.Code == 0, tty.Output);
+        Assert.Contains("tty /dev/pts/0 5 0", tty.Output.Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 }
