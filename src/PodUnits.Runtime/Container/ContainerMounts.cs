@@ -46,7 +46,7 @@ internal static class ContainerMounts
             $"lowerdir={lowerDir},upperdir={upper},workdir={work}");
         SetupSteps.Done("overlay");
         int idmapShared = users?.NamespaceFd ?? -1;
-        using (var inRoot = new ContainerRoot(root))
+        using (var inRoot = new ContainerRoot(root, users?.Root))
         {
             ApiFileSystems(inRoot, c.Privileged, users);
             foreach (string f in new[] { "hostname", "hosts", "resolv.conf" })
@@ -67,7 +67,9 @@ internal static class ContainerMounts
                 int idmap = users?.IdmapFor(m.Source) ?? -1;
                 if (m.SubPath is { } subPath)
                 {
-                    BindSubPath(m, subPath, inRoot, attributes, idmap);
+                    // A missing subPath in a pod's own volume is the namespace root's; in an
+                    // idmapped one, host root's is already container root's.
+                    BindSubPath(m, subPath, inRoot, attributes, idmap, idmap < 0 ? users?.Root : null);
                 }
                 else
                 {
@@ -101,9 +103,9 @@ internal static class ContainerMounts
     /// point the mount at the host (the kubelet's CVE-2017-1002101). A missing entry is created
     /// as a directory, as the kubelet does. Bound by descriptor: nothing can swap it between
     /// the lookup and the mount.</summary>
-    private static void BindSubPath(MountPlan m, string subPath, ContainerRoot inRoot, ulong attributes, int idmap)
+    private static void BindSubPath(MountPlan m, string subPath, ContainerRoot inRoot, ulong attributes, int idmap, uint? podOwner)
     {
-        using var volume = new ContainerRoot(m.Source);
+        using var volume = new ContainerRoot(m.Source, podOwner);
         (int fd, bool isDirectory) = volume.TryExisting(subPath) ?? (volume.Directory(subPath), true);
         using var source = new Fd(fd);
         using var target = new Fd(isDirectory ? inRoot.Directory(m.Target) : inRoot.File(m.Target));

@@ -21,10 +21,15 @@ internal sealed class ContainerRoot : IDisposable
     /// <summary>As the kernel's own limit on symlinks followed in one lookup (ELOOP).</summary>
     private const int MaxLinks = 40;
     private readonly int _rootFd;
+    private readonly uint? _owner;
 
-    public ContainerRoot(string hostPath)
+    /// <param name="owner">Who owns what is created on the way (uid and gid), or null for the
+    /// caller: in a pod with its own user namespace, the namespace's root, so a mount point's
+    /// missing parents are root's inside, not host root's (which would show as nobody).</param>
+    public ContainerRoot(string hostPath, uint? owner = null)
     {
         HostPath = hostPath;
+        _owner = owner;
         _rootFd = Check.Io(LibcExtra.open(hostPath, LibcExtra.O_PATH | LibcExtra.O_DIRECTORY | LibcExtra.O_CLOEXEC, 0), "open", hostPath);
     }
 
@@ -137,6 +142,10 @@ internal sealed class ContainerRoot : IDisposable
                 : CreateFile(parentFd, n);
             if (result == 0)
             {
+                if (_owner is uint owner)
+                {
+                    Check.Io(Tmds.Linux.LibC.fchownat(parentFd, n, owner, owner, AtSymlinkNoFollow), "fchownat", name);
+                }
                 return null;
             }
             int errno = Tmds.Linux.LibC.errno;
@@ -177,6 +186,7 @@ internal sealed class ContainerRoot : IDisposable
     private NativeCallException Failed(string call, int errno, string path) =>
         new(call, errno, $"{path} in {HostPath}");
 
+    private const int AtSymlinkNoFollow = 0x100;
     private const int ENOENT = 2;
     private const int EEXIST = 17;
     private const int ELOOP = 40;

@@ -33,6 +33,7 @@ public sealed class UserNamespaceTests
               command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(command)}}]
               volumeMounts:
                 - {name: data, mountPath: /data}
+                - {name: data, mountPath: /srv/app/cache, subPath: cache}
                 - {name: config, mountPath: /config}
         {{extraContainerYaml}}
         ---
@@ -68,7 +69,7 @@ public sealed class UserNamespaceTests
         using var pod = new PodHarness(name, UsersPod(name,
             "echo id $(id -u) $(id -g); echo map $(cat /proc/self/uid_map); echo gmap $(cat /proc/self/gid_map); " +
             "echo image $(stat -c '%u %g' /bin/busybox /etc/passwd); echo config $(stat -L -c '%u' /config/greeting); " +
-            "echo root-dir $(stat -c '%u %g' /); echo written > /written; echo kept > /data/file; " +
+            "echo root-dir $(stat -c '%u %g' /); echo made $(stat -c '%u %g' /srv/app /data/cache); echo written > /written; echo kept > /data/file; " +
             "echo files $(stat -c '%u %g' /written /data/file); " +
             "su -s /bin/sh nobody -c 'echo nobody > /tmp/nobody; echo nobody-id $(id -u)' 2>&1; echo done; exec sleep 1000"));
         string[] lines = RunUntilDone(pod);
@@ -82,6 +83,7 @@ public sealed class UserNamespaceTests
         Assert.Contains("image 0 0 0 0", lines);
         Assert.Contains("config 0", lines); // configuration volumes are idmapped
         Assert.Contains("root-dir 0 0", lines);
+        Assert.Contains("made 0 0 0 0", lines); // a mount point's missing parent and a missing subPath are root's inside
         Assert.Contains("files 0 0 0 0", lines);
         Assert.Contains("nobody-id 65534", lines); // an image user other than root is mapped too
         // From the host: the container runs as, and its files belong to, the pod's host IDs.
