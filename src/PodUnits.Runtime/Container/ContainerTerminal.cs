@@ -32,6 +32,12 @@ internal static unsafe class ContainerTerminal
             {
                 throw new PodUnitsException("podunits enter", "the launcher is gone");
             }
+            // ...and waits until it has given the pty the caller's window size, which the
+            // command may read as its first act.
+            if (control.Receive() is not ["sized", ..])
+            {
+                throw new PodUnitsException("podunits enter", "the launcher is gone");
+            }
             // The launcher spawned us as the leader of a session without a terminal: the slave
             // becomes its controlling terminal, and stdin, stdout and stderr of the command.
             Check.Io(LibcExtra.ioctl_int(slave, LibcExtra.TIOCSCTTY, 0), "ioctl TIOCSCTTY");

@@ -88,6 +88,10 @@ public static class ExecLauncher
                     throw new PodUnitsException(what, $"{Failure(pty) ?? "no pseudo-terminal came back"} ({fds.Length} descriptors)");
                 }
                 process.PtyMaster = fds[0];
+                // The command must start with the caller's window size (a `stty size` or a
+                // full-screen program reads it at once): set it before the helper may exec.
+                TerminalRelay.CopyWindowSize(fds[0]);
+                control.Send("sized");
             }
             // End of stream: the command's execve closed the helper's end. Anything else says why not.
             if (Failure(control.Receive()) is { } why)

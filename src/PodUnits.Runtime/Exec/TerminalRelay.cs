@@ -91,7 +91,8 @@ public static unsafe class TerminalRelay
         }
     }
 
-    private static void CopyWindowSize(int master)
+    /// <summary>Gives the pty the caller's window size (of stdin or stdout, whichever is a terminal).</summary>
+    internal static void CopyWindowSize(int master)
     {
         LibcExtra.WinSize size;
         if (LibcExtra.ioctl(0, LibcExtra.TIOCGWINSZ, &size) == 0 || LibcExtra.ioctl(1, LibcExtra.TIOCGWINSZ, &size) == 0)
