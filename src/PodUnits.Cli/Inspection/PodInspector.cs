@@ -63,7 +63,7 @@ internal sealed class PodInspector(SystemdManager systemd)
             string scope = ContainerUnits.ScopeName(name, c.Name);
             UnitStatus? s = await systemd.GetUnitStatusAsync(scope).ConfigureAwait(false);
             containers.Add(new ContainerReport(c.Name, init, c.Image, scope, s?.ActiveState ?? "inactive",
-                s?.MemoryCurrent, s?.MemoryMax, s?.CpuQuotaPerSecUSec, s is { IsActive: true } ? MainProcess(s.ControlGroup, machine?.Leader) : null)
+                s?.MemoryCurrent, s?.MemoryMax, s?.CpuQuotaPerSecUSec, s is { IsActive: true } ? MainProcess(s.ControlGroup, PodInitPid(name)) : null)
             {
                 Health = health.TryGetValue(c.Name, out var h) ? Health(h) : null,
                 Sidecar = c.Sidecar,
@@ -116,6 +116,10 @@ internal sealed class PodInspector(SystemdManager systemd)
     /// init (<paramref name="podInit"/>, machined's leader; when unknown, the first whose
     /// parent is outside the scope). Processes `podunits enter` started are in the scope too,
     /// but their parent is whoever entered. Its namespaces and root are the container's.</summary>
+    /// <summary>The running pod init's host PID, from the pod's state (machined's leader is
+    /// another process in a pod with its own user namespace).</summary>
+    private static uint? PodInitPid(string pod) => PodState.Pids(pod)?.PodInit is int pid and > 0 ? (uint)pid : null;
+
     public static int? MainProcess(string? controlGroup, uint? podInit = null)
     {
         if (controlGroup is null)

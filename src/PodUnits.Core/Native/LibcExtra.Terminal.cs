@@ -47,6 +47,23 @@ public static unsafe partial class LibcExtra
     /// <summary>pidfd_open(2): a descriptor that names this process, not a reusable number.</summary>
     public static int pidfd_open(int pid) => (int)syscall(SYS_pidfd_open, pid, 0, 0, 0);
 
+    /// <summary>The PID, in this process's PID namespace, of the process a pidfd names (its
+    /// fdinfo's "Pid:" line, Linux 5.3); null when it is no pidfd or its process has been
+    /// reaped (-1) or is in no namespace of ours (0). How a PID crosses from a pod's PID
+    /// namespace to the host: the pod sends a pidfd.</summary>
+    public static int? PidOfPidfd(int fd)
+    {
+        foreach (string line in File.ReadLines($"/proc/self/fdinfo/{fd}"))
+        {
+            if (line.StartsWith("Pid:", StringComparison.Ordinal) &&
+                int.TryParse(line.AsSpan(4).Trim(), System.Globalization.CultureInfo.InvariantCulture, out int pid))
+            {
+                return pid > 0 ? pid : null;
+            }
+        }
+        return null;
+    }
+
     [LibraryImport(Libc, SetLastError = true)]
     public static partial int isatty(int fd);
 

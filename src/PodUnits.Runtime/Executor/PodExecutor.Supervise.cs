@@ -61,8 +61,8 @@ public sealed partial class PodExecutor
                     _removingSlice ??= RemoveSliceAsync(systemd);
                     UnregisterOnceDrained(systemd);
                     break;
-                case PodControlMessage.JournalStreams:
-                    break; // handed to the forwarders on the control thread, with its descriptors
+                case PodControlMessage.JournalStreams or PodControlMessage.Leader:
+                    break; // taken on the control thread, with its descriptors
                 case { } other:
                     Log($"protocol error: \"{other.Format()}\" is not the pod init's to send");
                     break;

@@ -43,6 +43,9 @@ public sealed partial class PodExecutor : IDisposable
     private ControlChannel? _control;
     private readonly PodStreamHandoff _podStreams = new();
     private int _initPid;
+    /// <summary>The host PID machined gets as the pod's leader: the pod init's, or for a pod
+    /// with its own user namespace the pod init's leader process in it (Init/PodMachineLeader.cs).</summary>
+    private readonly TaskCompletionSource<int> _leader = new(TaskCreationOptions.RunContinuationsAsynchronously);
     /// <summary>The pod init's exit code, set by the control thread once it is gone.</summary>
     private int _initStatus = 1;
     /// <summary>Container output streams not yet at their end.</summary>
@@ -326,12 +329,17 @@ public sealed partial class PodExecutor : IDisposable
         var id = MachineId.Parse(_plan.MachineId);
         CniResult? network = await attaching.ConfigureAwait(false);
         RememberPodAddress(network);
+        if (_plan.Users is null)
+        {
+            _leader.TrySetResult(_initPid);
+        }
+        uint leader = (uint)await _leader.Task.ConfigureAwait(false);
         if (network is null)
         {
-            await systemd.Machines.RegisterMachineAsync(_plan.Name, id, "podunits", "container", (uint)_initPid, "/").ConfigureAwait(false);
+            await systemd.Machines.RegisterMachineAsync(_plan.Name, id, "podunits", "container", leader, "/").ConfigureAwait(false);
             return;
         }
-        await systemd.Machines.RegisterMachineWithNetworkAsync(_plan.Name, id, "podunits", "container", (uint)_initPid, "/",
+        await systemd.Machines.RegisterMachineWithNetworkAsync(_plan.Name, id, "podunits", "container", leader, "/",
             PodNetwork.HostInterfaceIndexes(network)).ConfigureAwait(false);
     }
 
@@ -423,6 +431,14 @@ public sealed partial class PodExecutor : IDisposable
                 {
                     _podStreams.Accept(mask, fds);
                 }
+                else if (message is PodControlMessage.Leader && fds.Length == 1)
+                {
+                    if (LibcExtra.PidOfPidfd(fds[0]) is int leader)
+                    {
+                        _leader.TrySetResult(leader);
+                    }
+                    LibcExtra.close(fds[0]);
+                }
                 else
                 {
                     Array.ForEach(fds, fd => LibcExtra.close(fd));
@@ -430,6 +446,7 @@ public sealed partial class PodExecutor : IDisposable
                 _events.Writer.TryWrite(new SupervisionEvent.FromPodInit(message));
             }
             _podStreams.Abandon(); // the pod init is gone: no forwarder may wait for streams
+            _leader.TrySetException(new PodUnitsException($"pod {_plan.Name}", "the pod init ended before its machine leader ran"));
             // Reaped here, on this thread, so the supervision loop ends with the status in hand.
             if (LibcExtra.waitpid(_initPid, out int status, 0) == _initPid)
             {

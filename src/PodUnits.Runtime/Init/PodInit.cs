@@ -44,6 +44,8 @@ public sealed class PodInit : IDisposable
     private int _journaldPid;
     /// <summary>The pod's user namespace (hostUsers: false), or -1.</summary>
     private int _usersFd = -1;
+    /// <summary>The machine leader in it (<see cref="PodMachineLeader"/>), or 0.</summary>
+    private int _leaderPid;
     private bool _journaldExited;
     private bool _drained;
     private bool _stopRequested;
@@ -86,6 +88,9 @@ public sealed class PodInit : IDisposable
                     Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                         $"podunits: pod {_plan.Name}: user namespace {users} made in {System.Diagnostics.Stopwatch.GetElapsedTime(began).TotalMilliseconds:0.000} ms"));
                 }
+                (_leaderPid, int leaderFd) = PodMachineLeader.Start(_usersFd);
+                _control.Send(new PodControlMessage.Leader(), [leaderFd]);
+                LibcExtra.close(leaderFd);
             }
             _journaldPid = PodJournald.Spawn();
         }
@@ -428,7 +433,9 @@ public sealed class PodInit : IDisposable
             }
             WaitUntil(() => _running.Count == 0, overran ? deadline + PreStopExtension : deadline);
         }
-        PodJournald.KillAllBut(_journaldPid); // whatever is left of the containers
+        // Whatever is left of the containers; the leader stays until the pod's last line
+        // (machined knows the pod by it until the executor unregisters the machine).
+        PodJournald.KillAllBut(_journaldPid, _leaderPid);
         lock (_lock)
         {
             while (_running.Count > 0)
@@ -548,6 +555,12 @@ public sealed class PodInit : IDisposable
                 {
                     _journaldExited = true;
                     Monitor.PulseAll(_lock);
+                }
+                if (pid == _leaderPid && !_finishing)
+                {
+                    (bool reboot, string why) = PodMachineLeader.StopFor(status);
+                    Console.Error.WriteLine($"pod init: {why}: stopping the pod");
+                    RequestStop(reboot);
                 }
                 if (_running.Remove(pid, out ContainerPlan? c))
                 {

@@ -57,13 +57,14 @@ internal static class PodJournald
         return File.Exists(StreamSocket);
     }
 
-    /// <summary>SIGKILL to every process of the pod but PID 1 and journald (this /proc is the pod's).</summary>
-    public static void KillAllBut(int journaldPid)
+    /// <summary>SIGKILL to every process of the pod but PID 1, journald and the machine
+    /// leader (0 when none; this /proc is the pod's).</summary>
+    public static void KillAllBut(int journaldPid, int leaderPid)
     {
         foreach (string dir in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) &&
-                pid != 1 && pid != journaldPid)
+                pid != 1 && pid != journaldPid && pid != leaderPid)
             {
                 LibcExtra.kill(pid, LibcExtra.SIGKILL);
             }

@@ -27,6 +27,7 @@ public abstract record PodControlMessage
         return (words[0], args) switch
         {
             ("setup-done", []) => new SetupDone(),
+            ("leader", []) => new Leader(),
             ("journal-streams", [string mask]) when mask.All(c => c is '0' or '1') => new JournalStreams(mask),
             ("started", [string c, string pid]) when Number(pid) is int p => new Started(c, p),
             ("running", [string c]) => new Running(c),
@@ -55,6 +56,13 @@ public abstract record PodControlMessage
     public sealed record SetupDone : PodControlMessage
     {
         public override string Format() => "setup-done";
+    }
+
+    /// <summary>The pod's machine leader (a pod with its own user namespace: the process
+    /// machined reads the UID shift of) comes with this message as a pidfd (SCM_RIGHTS).</summary>
+    public sealed record Leader : PodControlMessage
+    {
+        public override string Format() => "leader";
     }
 
     /// <summary>The pod's journald streams come with this message (SCM_RIGHTS), two per

@@ -16,6 +16,9 @@
  *   PODUNITS_ENTER="join PID-FD REPORT-FD"
  *       container-exec: join the mount namespace and then the user namespace of the
  *       container process PID-FD refers to, and become the namespace's root.
+ *   PODUNITS_ENTER="lead USERNS-FD"
+ *       the pod's machine leader (Init/PodMachineLeader.cs): join the pod's user namespace,
+ *       become its root and wait, with every signal at its default action, to be ended.
  *
  * After "join" the variable is replaced by PODUNITS_ENTERED=1, which managed code reads to
  * skip what was done before the re-exec. On failure the reason goes to stderr (the
@@ -27,6 +30,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,19 +45,30 @@
 #include "podunits-native.h"
 
 
-static void fail(const char *mode, int report_fd, const char *step)
+/* How a failure is told to whoever waits for the outcome besides the journal. */
+enum report {
+    REPORT_BYTE,    /* container-start's exec pipe: one byte */
+    REPORT_MESSAGE, /* container-exec's control socket: one "failed REASON" message */
+    REPORT_NONE,    /* the machine leader: the pod init sees it exit */
+};
+
+static void fail(enum report how, int report_fd, const char *step)
 {
     char reason[400], message[512];
+    unsigned char failed = 1;
+    int n;
     snprintf(reason, sizeof reason, "entering the pod's user namespace: %s: %s", step, strerror(errno));
     fprintf(stderr, "podunits: %s\n", reason);
-    if (report_fd >= 0) {
-        if (strcmp(mode, "join") == 0) {
-            int n = snprintf(message, sizeof message, "failed %s", reason);
-            (void)!write(report_fd, message, (size_t)n);
-        } else {
-            unsigned char failed = 1;
-            (void)!write(report_fd, &failed, 1);
-        }
+    switch (how) {
+    case REPORT_MESSAGE:
+        n = snprintf(message, sizeof message, "failed %s", reason);
+        (void)!write(report_fd, message, (size_t)n);
+        break;
+    case REPORT_BYTE:
+        (void)!write(report_fd, &failed, 1);
+        break;
+    case REPORT_NONE:
+        break;
     }
     _exit(PODUNITS_SETUP_FAILED);
 }
@@ -104,7 +119,7 @@ static const char *timing_with_reexec(void)
 
 static void pivot_and_become(const char *root, int userns_fd, int report_fd, int spec_fd)
 {
-    const char *mode = "pivot";
+    const enum report mode = REPORT_BYTE;
     char error[1024];
     size_t length = 0;
     unsigned char *spec;
@@ -126,6 +141,28 @@ static void pivot_and_become(const char *root, int userns_fd, int report_fd, int
     _exit(code);
 }
 
+/* machined reads a container's UID shift from its leader's /proc/PID/uid_map, and only a
+ * process inside the pod's user namespace shows the pod's map there: the pod init, in the
+ * host's, cannot (a threaded process cannot join one). So this process, a child of the pod
+ * init registered as the machine's leader, does nothing but be there. It keeps no
+ * descriptor and stays not dumpable (so container root, in the same user namespace, can
+ * neither ptrace it nor open its /proc/PID/root, which is the pod init's). `machinectl
+ * poweroff` (SIGRTMIN+4) and `reboot` (SIGINT) end it by their default action; the pod init
+ * reaps it and stops (or restarts) the pod. */
+static void lead(int userns_fd)
+{
+    sigset_t none;
+    if (setns(userns_fd, CLONE_NEWUSER) != 0) fail(REPORT_NONE, -1, "setns");
+    if (become_root() != 0) fail(REPORT_NONE, -1, "setresuid");
+    if (chdir("/") != 0) fail(REPORT_NONE, -1, "chdir /");
+    if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0) fail(REPORT_NONE, -1, "close_range");
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (;;) {
+        pause();
+    }
+}
+
 __attribute__((constructor)) static void podunits_enter(void)
 {
     const char *value = getenv("PODUNITS_ENTER");
@@ -140,13 +177,16 @@ __attribute__((constructor)) static void podunits_enter(void)
         pivot_and_become(root, a, b, c); /* never returns */
     }
     if (sscanf(value, "join %d %d", &a, &b) == 2) {
-        if (setns(a, CLONE_NEWNS) != 0) fail("join", b, "setns mount namespace");
-        if (setns(a, CLONE_NEWUSER) != 0) fail("join", b, "setns user namespace");
+        if (setns(a, CLONE_NEWNS) != 0) fail(REPORT_MESSAGE, b, "setns mount namespace");
+        if (setns(a, CLONE_NEWUSER) != 0) fail(REPORT_MESSAGE, b, "setns user namespace");
         close(a);
-        if (become_root() != 0) fail("join", b, "setresuid");
+        if (become_root() != 0) fail(REPORT_MESSAGE, b, "setresuid");
         unsetenv("PODUNITS_ENTER");
         setenv("PODUNITS_ENTERED", "1", 1);
         return;
+    }
+    if (sscanf(value, "lead %d", &a) == 1) {
+        lead(a); /* never returns */
     }
     fprintf(stderr, "podunits: PODUNITS_ENTER=\"%s\" is not a request stage 1 knows\n", value);
     _exit(PODUNITS_SETUP_FAILED);

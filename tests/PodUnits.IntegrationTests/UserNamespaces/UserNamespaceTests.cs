@@ -148,4 +148,42 @@ public sealed class UserNamespaceTests
         Assert.True(tty.Code == 0, tty.Output);
         Assert.Contains("tty /dev/pts/0 5 0", tty.Output.Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
+    [Fact]
+    public void MachinedKnowsThePodsUidShiftFromALeaderInsideAndMachinectlStillStopsAndRestartsIt()
+    {
+        const string name = "userns-machine";
+        using var pod = new PodHarness(name, UsersPod(name, "echo boot; echo done; exec sleep 1000"));
+        RunUntilDone(pod);
+        (uint first, _) = RangeOf(name);
+        string F(uint id) => id.ToString(CultureInfo.InvariantCulture);
+        // machined's leader is in the pod's user namespace, as its root: an unprivileged host ID.
+        string leader = PodHarness.Run("machinectl", "show", "-p", "Leader", "--value", name).Output.Trim();
+        Assert.Matches("^[0-9]+$", leader);
+        Assert.Equal($"0 {first} 65536", string.Join(' ', File.ReadAllText($"/proc/{leader}/uid_map").Split(' ', StringSplitOptions.RemoveEmptyEntries)).Trim());
+        Assert.Equal(F(first), PodHarness.Run("stat", "-c", "%u", $"/proc/{leader}").Output.Trim());
+        // ...so machined knows the shift (its D-Bus API) and its userdb names the pod's IDs on
+        // the host (nss-systemd: "vu-POD-ID"), as for an nspawn container with --private-users.
+        var shift = PodHarness.Run("busctl", "call", "org.freedesktop.machine1", "/org/freedesktop/machine1",
+            "org.freedesktop.machine1.Manager", "GetMachineUIDShift", "s", name);
+        Assert.True(shift.Code == 0, shift.Output);
+        Assert.Equal($"u {first}", shift.Output.Trim());
+        var user = PodHarness.Run("getent", "passwd", F(first + 1000));
+        Assert.True(user.Code == 0, $"getent passwd {first + 1000}: {user.Output}");
+        Assert.StartsWith($"vu-{name}-1000:", user.Output, StringComparison.Ordinal);
+        // podunits status still finds the container's process (a child of the pod init).
+        string sleeping = PodHarness.Run("pgrep", "-f", "-x", "sleep 1000", "-U", F(first)).Output.Trim();
+        var status = System.Text.Json.Nodes.JsonNode.Parse(PodHarness.Run("podunits", "status", name, "--output", "json").Output)!;
+        Assert.Equal(sleeping, status["containers"]![0]!["pid"]?.ToString());
+        // machinectl reboot and poweroff signal the leader: the pod restarts, then stops.
+        int before = pod.MainPid;
+        var reboot = PodHarness.Run("machinectl", "reboot", name);
+        Assert.True(reboot.Code == 0, reboot.Output);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "active" && pod.MainPid != before && pod.MainPid != 0
+                && pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Count(l => l == "boot") == 2),
+            $"{pod.Show("ActiveState")} {pod.MainPid}\n{string.Join('\n', pod.Journal("-u", pod.Unit))}");
+        var poweroff = PodHarness.Run("machinectl", "poweroff", name);
+        Assert.True(poweroff.Code == 0, poweroff.Output);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "inactive"), pod.Show("ActiveState"));
+        Assert.Equal("0", pod.Show("ExecMainStatus"));
+    }
 }

@@ -12,6 +12,7 @@ public sealed unsafe class PodControlMessageTests
     public static TheoryData<PodControlMessage, string> Messages => new()
     {
         { new PodControlMessage.SetupDone(), "setup-done" },
+        { new PodControlMessage.Leader(), "leader" },
         { new PodControlMessage.JournalStreams("1011"), "journal-streams 1011" },
         { new PodControlMessage.Started("web", 7), "started web 7" },
         { new PodControlMessage.Running("web"), "running web" },
