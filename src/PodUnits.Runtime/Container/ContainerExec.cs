@@ -39,8 +39,9 @@ public static class ContainerExec
                 ?? throw new PodUnitsException($"pod {pod.Name}", $"has no container {containerName}");
             if (!entered)
             {
-                if (control.Receive() is not ["go", ..])
+                if (control.ReceiveExecMessage(out int[] fds) is not ExecControlMessage.Go || fds.Length > 0)
                 {
+                    Array.ForEach(fds, fd => LibcExtra.close(fd));
                     return ContainerCommand.SetupFailed; // the launcher gave up before placing us in the scope
                 }
                 if (pod.Users is not null)
@@ -61,11 +62,11 @@ public static class ContainerExec
             {
                 env = PodAddressTokens.Replace(env, PodAddressTokens.CurrentAddresses()); // in the pod's network namespace
             }
-            return ContainerCommand.Exec(c, argv, env, confine: !set.Contains("privileged"), why => control.Send($"failed {why}"));
+            return ContainerCommand.Exec(c, argv, env, confine: !set.Contains("privileged"), why => control.Send(new ExecControlMessage.Failed(why)));
         }
-        catch (Exception e) when (e is PodUnitsException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is PodUnitsException or IOException or UnauthorizedAccessException or ProtocolException)
         {
-            control.Send($"failed container {containerName}: {e.Message}");
+            control.Send(new ExecControlMessage.Failed($"container {containerName}: {e.Message}"));
             return ContainerCommand.SetupFailed;
         }
     }

@@ -28,14 +28,15 @@ internal static unsafe class ContainerTerminal
             Check.Io(LibcExtra.ioctl(master, LibcExtra.TIOCSPTLCK, &unlock), "ioctl TIOCSPTLCK", "/dev/pts/ptmx");
             int slave = Check.Io(LibcExtra.ioctl_int(master, LibcExtra.TIOCGPTPEER, LibcExtra.O_RDWR | LibcExtra.O_NOCTTY),
                 "ioctl TIOCGPTPEER", "/dev/pts/ptmx");
-            if (!control.Send("pty", [master]))
+            if (!control.Send(new ExecControlMessage.Pty(), [master]))
             {
                 throw new PodUnitsException("podunits enter", "the launcher is gone");
             }
             // ...and waits until it has given the pty the caller's window size, which the
             // command may read as its first act.
-            if (control.Receive() is not ["sized", ..])
+            if (control.ReceiveExecMessage(out int[] fds) is not ExecControlMessage.Sized || fds.Length > 0)
             {
+                Array.ForEach(fds, fd => LibcExtra.close(fd));
                 throw new PodUnitsException("podunits enter", "the launcher is gone");
             }
             // The launcher spawned us as the leader of a session without a terminal: the slave

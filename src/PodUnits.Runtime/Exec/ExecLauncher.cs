@@ -78,11 +78,11 @@ public static class ExecLauncher
         {
             await systemd.AttachProcessesToUnitAsync(ContainerUnits.ScopeName(request.Pod.Name, request.Container.Name), "", [(uint)pid])
                 .ConfigureAwait(false);
-            control.Send("go");
+            control.Send(new ExecControlMessage.Go());
             if (request.Tty)
             {
-                string[]? pty = control.Receive(out int[] fds);
-                if (pty is not ["pty", ..] || fds.Length != 1)
+                ExecControlMessage? pty = Receive(control, what, out int[] fds);
+                if (pty is not ExecControlMessage.Pty || fds.Length != 1)
                 {
                     CloseAll(fds);
                     throw new PodUnitsException(what, $"{Failure(pty) ?? "no pseudo-terminal came back"} ({fds.Length} descriptors)");
@@ -91,10 +91,12 @@ public static class ExecLauncher
                 // The command must start with the caller's window size (a `stty size` or a
                 // full-screen program reads it at once): set it before the helper may exec.
                 TerminalRelay.CopyWindowSize(fds[0]);
-                control.Send("sized");
+                control.Send(new ExecControlMessage.Sized());
             }
             // End of stream: the command's execve closed the helper's end. Anything else says why not.
-            if (Failure(control.Receive()) is { } why)
+            ExecControlMessage? last = Receive(control, what, out int[] more);
+            CloseAll(more);
+            if (Failure(last) is { } why)
             {
                 throw new PodUnitsException(what, why);
             }
@@ -139,8 +141,25 @@ public static class ExecLauncher
     private static string Flags(ExecRequest r) =>
         string.Join(',', new[] { r.Tty ? "tty" : null, r.Privileged ? "privileged" : null }.OfType<string>().DefaultIfEmpty("-"));
 
-    private static string? Failure(string[]? words) =>
-        words is ["failed", ..] ? string.Join(' ', words.Skip(1)) : words is null ? null : $"unexpected \"{string.Join(' ', words)}\"";
+    private static ExecControlMessage? Receive(ControlChannel control, string what, out int[] fds)
+    {
+        try
+        {
+            return control.ReceiveExecMessage(out fds);
+        }
+        catch (ProtocolException e)
+        {
+            throw new PodUnitsException(what, e.Message);
+        }
+    }
+
+    /// <summary>Why the helper gave up, or what it sent out of turn; null at end of stream.</summary>
+    private static string? Failure(ExecControlMessage? message) => message switch
+    {
+        null => null,
+        ExecControlMessage.Failed(string why) => why,
+        _ => $"protocol error: \"{message.Format()}\" out of turn",
+    };
 
     private static void CloseAll(int[] fds)
     {

@@ -10,7 +10,8 @@ namespace PodUnits.Runtime.Spawning;
 /// socket pair (fd 3 in the pod init): one message per packet, words separated by spaces,
 /// descriptors may travel with a message (SCM_RIGHTS). The executor/pod init messages are
 /// typed (<see cref="PodControlMessage"/>, listed in docs/process-model.md, "Control
-/// protocol"); `podunits enter` and exec probes speak the short exchange of ExecLauncher.
+/// protocol"), and so is the short exchange of `podunits enter` and exec probes with their
+/// helper (<see cref="ExecControlMessage"/>).
 /// End of stream means the other side is gone.
 /// </summary>
 public sealed unsafe class ControlChannel : IDisposable
@@ -41,7 +42,14 @@ public sealed unsafe class ControlChannel : IDisposable
     /// came with it (now the caller's), or null at end of stream.</summary>
     /// <exception cref="ProtocolException">The packet is none of the protocol's messages
     /// (the descriptors that came with it are closed).</exception>
-    public PodControlMessage? ReceiveMessage(out int[] fds)
+    public PodControlMessage? ReceiveMessage(out int[] fds) => ReceiveMessage(PodControlMessage.Parse, out fds);
+
+    /// <summary>The next message of the exec exchange (<see cref="ExecControlMessage"/>) and
+    /// the descriptors that came with it (now the caller's), or null at end of stream.</summary>
+    /// <exception cref="ProtocolException">The packet is none of the exchange's messages.</exception>
+    public ExecControlMessage? ReceiveExecMessage(out int[] fds) => ReceiveMessage(ExecControlMessage.Parse, out fds);
+
+    private T? ReceiveMessage<T>(Func<string, T> parse, out int[] fds) where T : class, IControlMessage
     {
         if (ReceiveText(out fds) is not { } text)
         {
@@ -49,7 +57,7 @@ public sealed unsafe class ControlChannel : IDisposable
         }
         try
         {
-            return PodControlMessage.Parse(text);
+            return parse(text);
         }
         catch (ProtocolException)
         {
@@ -63,7 +71,7 @@ public sealed unsafe class ControlChannel : IDisposable
     }
 
     /// <summary>Sends one protocol message; false when the other side is gone.</summary>
-    public bool Send(PodControlMessage message, ReadOnlySpan<int> fds = default) =>
+    public bool Send(IControlMessage message, ReadOnlySpan<int> fds = default) =>
         Send((message ?? throw new ArgumentNullException(nameof(message))).Format(), fds);
 
     private string? ReceiveText(out int[] fds)

@@ -11,7 +11,7 @@ namespace PodUnits.Runtime.Spawning;
 /// Container names are DNS labels (no spaces), so they are single words; only
 /// <see cref="Failed.Why"/> is free text, and it comes last.
 /// </summary>
-public abstract record PodControlMessage
+public abstract record PodControlMessage : IControlMessage
 {
     /// <summary>The words sent in one packet.</summary>
     public abstract string Format();
