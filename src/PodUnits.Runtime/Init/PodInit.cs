@@ -80,14 +80,7 @@ public sealed class PodInit : IDisposable
             PodInitSetup.Prepare(_plan, json);
             if (_plan.Users is { } users)
             {
-                long began = System.Diagnostics.Stopwatch.GetTimestamp();
-                _usersFd = PodUserNamespace.Create(users);
-                if (Verbosity.IsOn)
-                {
-                    // bench/sections/userns.sh reads this line.
-                    Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"podunits: pod {_plan.Name}: user namespace {users} made in {System.Diagnostics.Stopwatch.GetElapsedTime(began).TotalMilliseconds:0.000} ms"));
-                }
+                _usersFd = PodUserNamespace.Create(_plan.Name, users);
                 (_leaderPid, int leaderFd) = PodMachineLeader.Start(_usersFd);
                 _control.Send(new PodControlMessage.Leader(), [leaderFd]);
                 LibcExtra.close(leaderFd);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using PodUnits.Core.Errors;
 using PodUnits.Runtime.Plan;
 
@@ -14,11 +16,22 @@ namespace PodUnits.Runtime.Init;
 /// </summary>
 internal static class PodUserNamespace
 {
-    /// <summary>A descriptor of a new user namespace mapping 0..Size-1 onto the pod's range.</summary>
-    public static int Create(IdMapping users)
+    /// <summary>A descriptor of a new user namespace mapping 0..Size-1 onto the pod's range;
+    /// with PODUNITS_VERBOSE, how long it took (bench/sections/userns.sh reads that line).</summary>
+    public static int Create(string pod, IdMapping users)
     {
         ArgumentNullException.ThrowIfNull(users);
+        long began = Stopwatch.GetTimestamp();
         int fd = Container.Stage1Native.CreateUserNamespace(users.MapLine, out string error);
-        return fd >= 0 ? fd : throw new PodUnitsException($"user namespace {users}", error);
+        if (fd < 0)
+        {
+            throw new PodUnitsException($"user namespace {users}", error);
+        }
+        if (Verbosity.IsOn)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"podunits: pod {pod}: user namespace {users} made in {Stopwatch.GetElapsedTime(began).TotalMilliseconds:0.000} ms"));
+        }
+        return fd;
     }
 }

@@ -97,7 +97,7 @@ public static class PlanBuilder
             FsGroup = fsGroup,
             FsGroupClaimDirs = [.. fsGroupClaims.Distinct(StringComparer.Ordinal)],
             FsGroupOnRootMismatch = pod.SecurityContext?.FsGroupChangePolicy == FsGroupChangePolicy.OnRootMismatch,
-            Sysctls = [.. (pod.SecurityContext?.Sysctls ?? []).Select(s => new SysctlPlan { Name = s.Name, ProcPath = s.ProcPath, Value = s.Value })],
+            Sysctls = [.. (pod.SecurityContext?.Sysctls ?? []).Select(s => SysctlPlan.Of(s.Name, s.Value))],
             Containers = containers,
             NotifyContainer = interactive ? null : pod.Activation.NotifyContainer,
             ListenContainer = interactive ? null : pod.Activation.ListenContainer ?? (pod.Containers.Count == 1 ? pod.Containers[0].Name : null),

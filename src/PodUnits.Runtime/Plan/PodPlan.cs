@@ -145,6 +145,10 @@ public sealed class SysctlPlan
     /// <summary>Below /proc/sys: net/ipv4/ip_local_port_range.</summary>
     public required string ProcPath { get; init; }
     public required string Value { get; init; }
+
+    /// <summary>The plan for sysctl <paramref name="name"/> (dot form, normalized) = <paramref name="value"/>.</summary>
+    public static SysctlPlan Of(string name, string value) =>
+        new() { Name = name, ProcPath = Definitions.SysctlNames.ProcPath(name), Value = value };
 }
 
 public sealed class EmptyDirPlan

@@ -60,7 +60,7 @@ public static class UserNamespacePlanner
         {
             if (!plan.Sysctls.Any(s => s.Name == name))
             {
-                plan.Sysctls.Add(new SysctlPlan { Name = name, ProcPath = SysctlNames.ProcPath(name), Value = value });
+                plan.Sysctls.Add(SysctlPlan.Of(name, value));
             }
         }
     }

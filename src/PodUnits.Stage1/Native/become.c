@@ -150,7 +150,11 @@ static void start_timing(struct timing *t, const char *carried)
     }
 }
 
-/* mkdir -p, relative to the current root. */
+/* mkdir -p, relative to the current root: the container's working directory, made as
+ * runc makes it, after the root is the container's and before the IDs change. The mount
+ * points ContainerRoot.Directory (C#) makes are another matter: those are made before the
+ * pivot, through descriptors that cannot leave the root, as host root. Here the root is
+ * already the container's, so a plain path cannot leave it either. */
 static int make_directories(const char *path)
 {
     char partial[4096];
