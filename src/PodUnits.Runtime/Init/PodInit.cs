@@ -47,6 +47,8 @@ public sealed class PodInit : IDisposable
     /// <summary>The machine leader in it (<see cref="PodMachineLeader"/>), or 0.</summary>
     private int _leaderPid;
     private bool _journaldExited;
+    /// <summary>Set when a container starts: the reaper, with no child to wait for, blocks on it.</summary>
+    private readonly AutoResetEvent _childStarted = new(false);
     private bool _drained;
     private bool _stopRequested;
     private bool _reboot;
@@ -71,7 +73,11 @@ public sealed class PodInit : IDisposable
         return init.Supervise(json);
     }
 
-    public void Dispose() => _control.Dispose();
+    public void Dispose()
+    {
+        _control.Dispose();
+        _childStarted.Dispose();
+    }
 
     private int Supervise(string json)
     {
@@ -212,6 +218,7 @@ public sealed class PodInit : IDisposable
                 }
             }
             _running[pid] = c;
+            _childStarted.Set();
             _startedAt[c.Name] = DateTime.UtcNow;
             _syncFds[c.Name] = syncWrite;
             _control.Send(new PodControlMessage.Started(c.Name, pid));
@@ -433,7 +440,7 @@ public sealed class PodInit : IDisposable
         {
             while (_running.Count > 0)
             {
-                Monitor.Wait(_lock, TimeSpan.FromMilliseconds(100));
+                Monitor.Wait(_lock); // the reaper pulses at every end
             }
             // The executor forwards the containers' last lines to our journald too: wait
             // until it has (it says "drained" once every output pipe ended, which our own
@@ -539,8 +546,15 @@ public sealed class PodInit : IDisposable
             int pid = LibcExtra.waitpid(-1, out int status, 0);
             if (pid <= 0)
             {
-                Thread.Sleep(50); // no children yet (ECHILD) or interrupted
-                continue;
+                if (Marshal.GetLastPInvokeError() == Tmds.Linux.LibC.ECHILD)
+                {
+                    // No child just now (journald is missing, or at the very end): wait for a
+                    // container to start. An orphan can only be adopted from a descendant, but
+                    // a process `podunits enter` put in a pod sharing its PID namespace has its
+                    // parent outside: a second bounds how long such an orphan stays a zombie.
+                    _childStarted.WaitOne(TimeSpan.FromSeconds(1));
+                }
+                continue; // or interrupted
             }
             lock (_lock)
             {
