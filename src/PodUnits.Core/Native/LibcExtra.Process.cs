@@ -66,8 +66,11 @@ public static unsafe partial class LibcExtra
     [LibraryImport(Libc, SetLastError = true)]
     public static partial int waitpid(int pid, out int status, int options);
 
+    public const int SIGHUP = 1;
     public const int SIGINT = 2;
+    public const int SIGQUIT = 3;
     public const int SIGKILL = 9;
+    public const int SIGPIPE = 13;
     public const int SIGTERM = 15;
 
     [LibraryImport(Libc, SetLastError = true)]

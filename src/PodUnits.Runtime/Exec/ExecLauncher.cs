@@ -204,10 +204,10 @@ public sealed class ExecProcess : IDisposable
 
     private static int SignalNumber(PosixSignal signal) => signal switch
     {
-        PosixSignal.SIGHUP => 1,
-        PosixSignal.SIGINT => 2,
-        PosixSignal.SIGQUIT => 3,
-        PosixSignal.SIGTERM => 15,
+        PosixSignal.SIGHUP => LibcExtra.SIGHUP,
+        PosixSignal.SIGINT => LibcExtra.SIGINT,
+        PosixSignal.SIGQUIT => LibcExtra.SIGQUIT,
+        PosixSignal.SIGTERM => LibcExtra.SIGTERM,
         _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, "not forwarded"),
     };
 

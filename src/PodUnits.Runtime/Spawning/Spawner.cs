@@ -107,7 +107,7 @@ public static unsafe class Spawner
             Ok(LibcExtra.sigemptyset(sigset), "sigemptyset");
             Check.Io(LibcExtra.sigprocmask(LibcExtra.SIG_SETMASK, sigset, null), "sigprocmask");
             NativeMemory.Free(sigset);
-            _ = LibcExtra.signal(13, 0); // SIGPIPE: .NET ignores it, and exec keeps ignored signals ignored
+            _ = LibcExtra.signal(LibcExtra.SIGPIPE, 0); // SIG_DFL: .NET ignores SIGPIPE, and exec keeps ignored signals ignored
             Check.Io(LibcExtra.execve(pathPtr[0], argvPtr, envPtr), "execve", path);
         }
         finally
