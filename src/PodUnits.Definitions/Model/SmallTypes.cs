@@ -151,4 +151,8 @@ public sealed record ContainerSecurityContext(
     public AppArmorProfileRef? AppArmorProfile { get; init; }
 
     public SeLinuxOptions? SeLinuxOptions { get; init; }
+
+    /// <summary>procMount: Unmasked: /proc and /sys without the default masked and read-only
+    /// paths (only with hostUsers: false).</summary>
+    public bool ProcUnmasked { get; init; }
 }

@@ -223,6 +223,7 @@ internal static class PodMapper
         {
             UserNamespaceIds.Check(spec, ctx);
         }
+        UserNamespaceIds.CheckProcMount(spec, ctx, hostUsers);
         return new PodDefinition
         {
             Name = name,

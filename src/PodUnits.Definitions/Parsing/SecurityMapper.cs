@@ -27,12 +27,8 @@ internal static class SecurityMapper
             // Kubernetes rejects this combination: privileged implies escalation.
             ctx.Error(s.Value("allowPrivilegeEscalation")!, $"{s.PathOf("allowPrivilegeEscalation")}: cannot be false when privileged is true");
         }
-        // procMount: Unmasked (a /proc without masked or read-only paths; Kubernetes allows
-        // it only with hostUsers: false) is not implemented.
-        if (s.OneOf("procMount", ProcMounts) == "Unmasked")
-        {
-            ctx.Error(s.Value("procMount")!, $"{s.PathOf("procMount")}: Unmasked is not supported yet");
-        }
+        // procMount: Unmasked needs hostUsers: false (UserNamespaceIds.CheckProcMount, pod-wide).
+        bool procUnmasked = s.OneOf("procMount", ProcMounts) == "Unmasked";
         return new ContainerSecurityContext(
             s.Integer("runAsUser", 0, MaxId),
             s.Integer("runAsGroup", 0, MaxId),
@@ -46,6 +42,7 @@ internal static class SecurityMapper
             RunAsNonRoot = s.Boolean("runAsNonRoot"),
             AppArmorProfile = LsmMapper.AppArmor(s, ctx),
             SeLinuxOptions = LsmMapper.SeLinux(s, ctx),
+            ProcUnmasked = procUnmasked,
         };
     }
 

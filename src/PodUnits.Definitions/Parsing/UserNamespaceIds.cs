@@ -50,6 +50,34 @@ internal static class UserNamespaceIds
         }
     }
 
+    /// <summary>securityContext.procMount: Unmasked (a /proc without masked or read-only
+    /// paths) is only for a pod with <c>hostUsers: false</c>, as Kubernetes validates it: only
+    /// there is container root no host root, so the kernel's own checks keep it from the
+    /// host's settings. The host's userNamespaces: auto does not count, so a definition means
+    /// the same on every host.</summary>
+    public static void CheckProcMount(Fields spec, ParseContext ctx, bool? hostUsers)
+    {
+        if (hostUsers == false)
+        {
+            return;
+        }
+        foreach (string list in (string[])["initContainers", "containers"])
+        {
+            if (spec.Value(list) is not YSequence containers)
+            {
+                continue;
+            }
+            for (int i = 0; i < containers.Items.Count; i++)
+            {
+                if (Entry(Entry(containers.Items[i], "securityContext"), "procMount") is YScalar { Value: "Unmasked" } node)
+                {
+                    ctx.Error(node, $"spec.{list}[{i}].securityContext.procMount: Unmasked needs spec.hostUsers: false " +
+                        "(only in a pod with its own user namespace is container root not the host's)");
+                }
+            }
+        }
+    }
+
     private static YNode? Entry(YNode? mapping, string key) =>
         mapping is YMapping m ? m.Entries.FirstOrDefault(e => e.Key is YScalar k && k.Value == key).Value : null;
 }

@@ -48,7 +48,7 @@ internal static class ContainerMounts
         int idmapShared = users?.NamespaceFd ?? -1;
         using (var inRoot = new ContainerRoot(root, users?.Root))
         {
-            ApiFileSystems(inRoot, c.Privileged, users);
+            ApiFileSystems(inRoot, c.Privileged, c.ProcUnmasked, users);
             foreach (string f in new[] { "hostname", "hosts", "resolv.conf" })
             {
                 Mount.Bind($"/run/podunits/etc/{f}", inRoot, $"/etc/{f}", directory: false, LibcExtra.MOUNT_ATTR_NODEV, idmapShared);
@@ -112,12 +112,14 @@ internal static class ContainerMounts
         Mount.BindOnto(ContainerRoot.ProcFd(fd), target.Value, attributes, idmap);
     }
 
-    private static void ApiFileSystems(ContainerRoot inRoot, bool privileged, ContainerUsers? users)
+    private static void ApiFileSystems(ContainerRoot inRoot, bool privileged, bool procUnmasked, ContainerUsers? users)
     {
         Mount.Fresh("proc", inRoot, "/proc", "proc", NoSuidDev | LibcExtra.MS_NOEXEC, null);
         Mount.Fresh("sysfs", inRoot, "/sys", "sysfs", NoSuidDev | LibcExtra.MS_NOEXEC | (privileged ? 0 : LibcExtra.MS_RDONLY), null);
         SetupSteps.Done("proc and sys");
-        if (!privileged)
+        // procMount: Unmasked (hostUsers: false only): what the masks hid is then guarded by the
+        // kernel's own checks, which container root, not the host's, does not pass.
+        if (!privileged && !procUnmasked)
         {
             Masks(inRoot);
             SetupSteps.Done("masks");

@@ -189,6 +189,7 @@ public static class PlanBuilder
             SupplementaryGroups = ids.Groups,
             ReadOnlyRootFilesystem = security?.ReadOnlyRootFilesystem ?? false,
             Privileged = security?.Privileged ?? false,
+            ProcUnmasked = security?.ProcUnmasked ?? false,
             NoNewPrivileges = security?.AllowPrivilegeEscalation == false,
             Capabilities = caps,
             Seccomp = Seccomp(pod, security),

@@ -207,6 +207,9 @@ public sealed class ContainerPlan
     public string? SeLinuxLabel { get; set; }
     public bool ReadOnlyRootFilesystem { get; init; }
     public bool Privileged { get; init; }
+    /// <summary>procMount: Unmasked: no masked or read-only paths in /proc and /sys (a pod
+    /// with its own user namespace only).</summary>
+    public bool ProcUnmasked { get; init; }
     public bool NoNewPrivileges { get; init; }
     /// <summary>Capability numbers (capabilities(7)) kept in the bounding set.</summary>
     public List<int> Capabilities { get; init; } = [];

@@ -186,4 +186,24 @@ public sealed class UserNamespaceTests
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "inactive"), pod.Show("ActiveState"));
         Assert.Equal("0", pod.Show("ExecMainStatus"));
     }
+    [Fact]
+    public void ProcMountUnmaskedLeavesProcOpenAndTheKernelStillGuardsTheHostsSettings()
+    {
+        const string name = "userns-unmasked";
+        // Harmless when the guard fails: the sysctl gets its own value back, sysrq 'h' prints help.
+        using var pod = new PodHarness(name, UsersPod(name,
+            "echo kcore-mounts $(grep -c ' /proc/kcore ' /proc/self/mountinfo); echo sys-mounts $(grep -c ' /proc/sys ' /proc/self/mountinfo); " +
+            "cat /proc/sys/kernel/panic > /proc/sys/kernel/panic 2>/dev/null && echo sysctl-written || echo sysctl-refused; " +
+            "echo h > /proc/sysrq-trigger 2>/dev/null && echo sysrq-written || echo sysrq-refused; " +
+            "head -c 1 /proc/kcore >/dev/null 2>&1 && echo kcore-read || echo kcore-refused; echo done; exec sleep 1000",
+            "      securityContext:\n        procMount: Unmasked"));
+        string[] lines = RunUntilDone(pod);
+        // Nothing is masked or made read-only over /proc...
+        Assert.Contains("kcore-mounts 0", lines);
+        Assert.Contains("sys-mounts 0", lines);
+        // ...and container root, not the host's, still cannot reach what the masks hid.
+        Assert.Contains("sysctl-refused", lines);
+        Assert.Contains("sysrq-refused", lines);
+        Assert.Contains("kcore-refused", lines);
+    }
 }

@@ -43,7 +43,9 @@ public sealed class SecurityContextTests
         "x.yaml:10:46: error: spec.containers[0].securityContext.seccompProfile.type: must be one of RuntimeDefault, Unconfined, Localhost, found \"runtimedefault\"; did you mean \"RuntimeDefault\"?")]
     [InlineData("{seccompProfile: {}}", "x.yaml:10:39: error: spec.containers[0].securityContext.seccompProfile: missing required field \"type\"")]
     [InlineData("{procMount: Unmasked}",
-        "x.yaml:10:34: error: spec.containers[0].securityContext.procMount: Unmasked is not supported yet")]
+        "x.yaml:10:34: error: spec.containers[0].securityContext.procMount: Unmasked needs spec.hostUsers: false (only in a pod with its own user namespace is container root not the host's)")]
+    [InlineData("{procMount: unmasked}",
+        "x.yaml:10:34: error: spec.containers[0].securityContext.procMount: must be one of Default, Unmasked, found \"unmasked\"; did you mean \"Unmasked\"?")]
     public void BadSecurityContextsAreErrorsAtTheirPosition(string containerSecurity, string expected)
     {
         Assert.Equal([expected], DefinitionErrorTests.Diagnose(Pod("{}", containerSecurity)));
@@ -53,6 +55,15 @@ public sealed class SecurityContextTests
     public void ProcMountDefaultIsAccepted()
     {
         Assert.Empty(DefinitionErrorTests.Diagnose(Pod("{}", "{procMount: Default}")));
+    }
+
+    [Fact]
+    public void ProcMountUnmaskedIsAcceptedInAPodWithItsOwnUserNamespace()
+    {
+        string yaml = Pod("{}", "{procMount: Unmasked}").Replace("spec:\n", "spec:\n  hostUsers: false\n", StringComparison.Ordinal);
+        PodDefinition pod = PodDefinitionLoader.LoadText(yaml, "x.yaml").GetPodOrThrow();
+        Assert.True(pod.Containers[0].SecurityContext!.ProcUnmasked);
+        Assert.False(PodDefinitionLoader.LoadText(Pod("{}", "{procMount: Default}"), "x.yaml").GetPodOrThrow().Containers[0].SecurityContext!.ProcUnmasked);
     }
 
     [Fact]
