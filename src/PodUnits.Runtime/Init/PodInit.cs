@@ -47,8 +47,10 @@ public sealed class PodInit : IDisposable
     /// <summary>The machine leader in it (<see cref="PodMachineLeader"/>), or 0.</summary>
     private int _leaderPid;
     private bool _journaldExited;
-    /// <summary>Set when a container starts: the reaper, with no child to wait for, blocks on it.</summary>
-    private readonly AutoResetEvent _childStarted = new(false);
+    /// <summary>Set when a container starts: the reaper, with no child to wait for, blocks on
+    /// it. Never disposed (one pod init per process): the reaper may still wait on it while
+    /// the process exits.</summary>
+    private static readonly AutoResetEvent ChildStarted = new(false);
     private bool _drained;
     private bool _stopRequested;
     private bool _reboot;
@@ -73,24 +75,23 @@ public sealed class PodInit : IDisposable
         return init.Supervise(json);
     }
 
-    public void Dispose()
-    {
-        _control.Dispose();
-        _childStarted.Dispose();
-    }
+    public void Dispose() => _control.Dispose();
 
     private int Supervise(string json)
     {
         try
         {
-            PodInitSetup.Prepare(_plan, json);
+            PodInitSetup.PrepareNamespaces(_plan);
             if (_plan.Users is { } users)
             {
+                // As early as the pod's /proc allows: the executor registers the machine once
+                // the leader is there, and the containers start only after that.
                 _usersFd = PodUserNamespace.Create(_plan.Name, users);
                 (_leaderPid, int leaderFd) = PodMachineLeader.Start(_usersFd);
                 _control.Send(new PodControlMessage.Leader(), [leaderFd]);
                 LibcExtra.close(leaderFd);
             }
+            PodInitSetup.Prepare(_plan, json);
             _journaldPid = PodJournald.Spawn();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.PodUnitsException)
@@ -218,7 +219,7 @@ public sealed class PodInit : IDisposable
                 }
             }
             _running[pid] = c;
-            _childStarted.Set();
+            ChildStarted.Set();
             _startedAt[c.Name] = DateTime.UtcNow;
             _syncFds[c.Name] = syncWrite;
             _control.Send(new PodControlMessage.Started(c.Name, pid));
@@ -552,7 +553,7 @@ public sealed class PodInit : IDisposable
                     // container to start. An orphan can only be adopted from a descendant, but
                     // a process `podunits enter` put in a pod sharing its PID namespace has its
                     // parent outside: a second bounds how long such an orphan stays a zombie.
-                    _childStarted.WaitOne(TimeSpan.FromSeconds(1));
+                    ChildStarted.WaitOne(TimeSpan.FromSeconds(1));
                 }
                 continue; // or interrupted
             }

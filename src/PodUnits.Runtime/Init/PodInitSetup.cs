@@ -18,9 +18,10 @@ internal static unsafe class PodInitSetup
     public const string PlanPath = PodRun + "/plan.json";
     private static readonly string[] OsReleasePaths = ["/usr/lib/os-release", "/etc/os-release"];
 
-    public static void Prepare(PodPlan plan, string planJson)
+    /// <summary>The first steps: private mounts, the pod's own /proc (which the user
+    /// namespace's maps are written through) and its sysctls.</summary>
+    public static void PrepareNamespaces(PodPlan plan)
     {
-        string hostResolv = File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "";
         // Nothing mounted in the pod may propagate back to the host (mount_namespaces(7)).
         Check.Io(LibcExtra.mount(null, "/", null, LibcExtra.MS_REC | LibcExtra.MS_PRIVATE, null), "mount --make-rprivate", "/");
         Network.NetnsPins.DetachInPod(); // other pods' pinned namespaces, copied with the mounts
@@ -28,6 +29,12 @@ internal static unsafe class PodInitSetup
         // First, while the executor attaches the network: conf.default.* then reaches the
         // pod's interface (CNI plugins take far longer than this; docs/confinement.md).
         PodSysctls.Apply(plan);
+    }
+
+    /// <summary>The rest, after <see cref="PrepareNamespaces"/>.</summary>
+    public static void Prepare(PodPlan plan, string planJson)
+    {
+        string hostResolv = File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "";
         int notifySocket = PodInitActivation.HoldNotifySocket(plan);
         Check.Io(LibcExtra.mount("tmpfs", "/run", "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV, "mode=0755"), "mount tmpfs", "/run");
         Directory.CreateDirectory($"{PodRun}/etc");
