@@ -145,7 +145,7 @@ static void pivot_and_become(const char *root, int userns_fd, int report_fd, int
  * process inside the pod's user namespace shows the pod's map there: the pod init, in the
  * host's, cannot (a threaded process cannot join one). So this process, a child of the pod
  * init registered as the machine's leader, does nothing but be there. It keeps no
- * descriptor and stays not dumpable (so container root, in the same user namespace, can
+ * descriptor but the pod init's standard ones and stays not dumpable (so container root, in the same user namespace, can
  * neither ptrace it nor open its /proc/PID/root, which is the pod init's). `machinectl
  * poweroff` (SIGRTMIN+4) and `reboot` (SIGINT) end it by their default action; the pod init
  * reaps it and stops (or restarts) the pod. */
