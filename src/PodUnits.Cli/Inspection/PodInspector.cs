@@ -57,13 +57,14 @@ internal sealed class PodInspector(SystemdManager systemd)
         MachineReport? machine = await MachineAsync(name).ConfigureAwait(false);
         var containers = new List<ContainerReport>();
         Dictionary<string, System.Text.Json.Nodes.JsonObject> health = status is { IsActive: true } ? Runtime.Health.ContainerStatus.Read(name) : [];
+        uint? podInit = status is { IsActive: true } ? PodInitPid(name) : null;
         foreach ((ContainerDefinition c, bool init) in (definition?.InitContainers ?? []).Select(c => (c, true))
             .Concat((definition?.Containers ?? []).Select(c => (c, false))))
         {
             string scope = ContainerUnits.ScopeName(name, c.Name);
             UnitStatus? s = await systemd.GetUnitStatusAsync(scope).ConfigureAwait(false);
             containers.Add(new ContainerReport(c.Name, init, c.Image, scope, s?.ActiveState ?? "inactive",
-                s?.MemoryCurrent, s?.MemoryMax, s?.CpuQuotaPerSecUSec, s is { IsActive: true } ? MainProcess(s.ControlGroup, PodInitPid(name)) : null)
+                s?.MemoryCurrent, s?.MemoryMax, s?.CpuQuotaPerSecUSec, s is { IsActive: true } ? MainProcess(s.ControlGroup, podInit) : null)
             {
                 Health = health.TryGetValue(c.Name, out var h) ? Health(h) : null,
                 Sidecar = c.Sidecar,
