@@ -7,6 +7,9 @@ public sealed class PodDefinitionSearchPath
 {
     public static readonly IReadOnlyList<string> DefaultRoots = ["/etc/podunits/pods", "/run/podunits/pods", "/usr/lib/podunits/pods"];
 
+    /// <summary>The default directories, for messages.</summary>
+    public static string DefaultRootsText => string.Join(", ", DefaultRoots);
+
     public static readonly IReadOnlyList<string> Extensions = [".yaml", ".yml"];
 
     public static readonly PodDefinitionSearchPath Default = new(DefaultRoots);

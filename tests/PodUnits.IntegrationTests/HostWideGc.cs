@@ -1,3 +1,4 @@
+using PodUnits.Planning.State;
 namespace PodUnits.IntegrationTests;
 
 /// <summary>

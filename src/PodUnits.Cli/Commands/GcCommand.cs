@@ -4,6 +4,7 @@ using PodUnits.Images.Progress;
 using PodUnits.Images.Store;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.State;
+using PodUnits.Planning.State;
 
 namespace PodUnits.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using PodUnits.Core.Errors;
 using PodUnits.Definitions;
-using PodUnits.Runtime.Configuration;
+using PodUnits.Planning.Configuration;
 
 namespace PodUnits.Cli.Commands;
 

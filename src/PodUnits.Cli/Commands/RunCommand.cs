@@ -2,6 +2,8 @@ using System.CommandLine;
 using PodUnits.Core.Errors;
 using PodUnits.Runtime.Executor;
 using PodUnits.Runtime.Network;
+using PodUnits.Planning;
+using PodUnits.Planning.Network;
 
 namespace PodUnits.Cli.Commands;
 
@@ -39,13 +41,13 @@ internal static class RunCommand
             string[] published = parse.GetValue(ports) ?? [];
             if (parse.GetValue(interactive))
             {
-                return PodExecutor.RunInteractiveAsync(target, argv, InteractiveNetwork.Parse(network, published));
+                return Stage0.RunInteractiveAsync(target, argv, InteractiveNetwork.Parse(network, published));
             }
             if (argv.Length > 0 || network is not null || published.Length > 0)
             {
                 throw new BadInputException("run", "a command, --net and --port are only allowed with --interactive");
             }
-            return PodExecutor.RunAsync(target);
+            return Stage0.RunAsync(target);
         });
         return command;
     }

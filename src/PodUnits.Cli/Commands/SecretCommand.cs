@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PodUnits.Core.Errors;
-using PodUnits.Runtime.Configuration;
+using PodUnits.Planning.Configuration;
 
 namespace PodUnits.Cli.Commands;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using PodUnits.Cli.Inspection;
 using PodUnits.Core.Errors;
+using PodUnits.Definitions;
 using PodUnits.Runtime.State;
 using PodUnits.Systemd.Units;
 
@@ -37,7 +38,7 @@ internal static class StatusCommand
             PodReport report = await new PodInspector(systemd).InspectAsync(pod);
             if (report.Definition is null && report.State == "inactive" && !Directory.Exists(PodPaths.RuntimeDir(pod)))
             {
-                throw new BadInputException($"pod {pod}", $"no definition {pod}.yaml in {PodPaths.DefinitionDirsText} and not running");
+                throw new BadInputException($"pod {pod}", $"no definition {pod}.yaml in {PodDefinitionSearchPath.DefaultRootsText} and not running");
             }
             int n = Math.Max(0, parsed.GetValue(lines));
             report = report with { RecentLines = n == 0 ? [] : await RecentLinesAsync(pod, n, cancellationToken) };

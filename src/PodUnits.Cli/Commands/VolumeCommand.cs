@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PodUnits.Images.Progress;
-using PodUnits.Runtime.Configuration;
+using PodUnits.Planning.Configuration;
 
 namespace PodUnits.Cli.Commands;
 

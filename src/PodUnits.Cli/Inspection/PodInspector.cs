@@ -6,6 +6,7 @@ using PodUnits.Runtime.State;
 using PodUnits.Systemd;
 using PodUnits.Systemd.Machines;
 using PodUnits.Systemd.Units;
+using PodUnits.Planning.State;
 
 namespace PodUnits.Cli.Inspection;
 

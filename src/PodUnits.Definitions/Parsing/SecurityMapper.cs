@@ -1,3 +1,4 @@
+using PodUnits.Core.Linux;
 using PodUnits.Definitions.Host;
 using PodUnits.Definitions.Yaml;
 

@@ -1,13 +1,13 @@
 using System.Net.Sockets;
 using PodUnits.Core.Native;
-using PodUnits.Definitions;
+using PodUnits.Core.Naming;
 
 namespace PodUnits.Runtime.Container;
 
 /// <summary>
 /// status.podIP and status.podIPs for a pod with its own network: the CNI plugins assign the
 /// address while the pod is being set up, after the plan was written, so the plan carries
-/// <see cref="NodeFacts.PodIPToken"/> where the address goes (also inside $(VAR) expansions
+/// <see cref="PodIPPlaceholders.PodIP"/> where the address goes (also inside $(VAR) expansions
 /// of later variables and of args). container-start runs in the pod's network namespace once
 /// the executor's "go" says the network is up, and puts the addresses in: IPv4 before IPv6,
 /// podIPs comma-separated, as the kubelet writes them.
@@ -15,13 +15,13 @@ namespace PodUnits.Runtime.Container;
 internal static class PodAddressTokens
 {
     public static bool AnyIn(IEnumerable<string> values) =>
-        values.Any(v => v.Contains(NodeFacts.PodIPToken, StringComparison.Ordinal) || v.Contains(NodeFacts.PodIPsToken, StringComparison.Ordinal));
+        values.Any(v => v.Contains(PodIPPlaceholders.PodIP, StringComparison.Ordinal) || v.Contains(PodIPPlaceholders.PodIPs, StringComparison.Ordinal));
 
     public static List<string> Replace(IEnumerable<string> values, IReadOnlyList<string> addresses)
     {
         string first = addresses.Count > 0 ? addresses[0] : "";
         string all = string.Join(',', addresses);
-        return [.. values.Select(v => v.Replace(NodeFacts.PodIPsToken, all, StringComparison.Ordinal).Replace(NodeFacts.PodIPToken, first, StringComparison.Ordinal))];
+        return [.. values.Select(v => v.Replace(PodIPPlaceholders.PodIPs, all, StringComparison.Ordinal).Replace(PodIPPlaceholders.PodIP, first, StringComparison.Ordinal))];
     }
 
     /// <summary>This network namespace's addresses outside loopback, IPv4 first.</summary>

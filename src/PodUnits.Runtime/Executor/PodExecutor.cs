@@ -3,8 +3,6 @@ using System.Text.Json;
 using System.Threading.Channels;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
-using PodUnits.Definitions;
-using PodUnits.Images.Store;
 using PodUnits.Journal;
 using PodUnits.Runtime.Confinement.Lsm;
 using PodUnits.Runtime.Confinement.Seccomp;
@@ -75,131 +73,8 @@ public sealed partial class PodExecutor : IDisposable
         _runtimeDir = PodPaths.RuntimeDir(plan.Name);
     }
 
-    /// <summary>Runs the pod named <paramref name="nameOrFile"/> (a definition in the search
-    /// path, or a file) until it ends; returns the pod's exit code.</summary>
-    public static async Task<int> RunAsync(string nameOrFile)
-    {
-        ArgumentNullException.ThrowIfNull(nameOrFile);
-        string path = nameOrFile.Contains('/', StringComparison.Ordinal) || nameOrFile.EndsWith(".yaml", StringComparison.Ordinal)
-            ? nameOrFile
-            : PodDefinitionSearchPath.Default.Find(nameOrFile)
-                ?? throw new BadInputException($"pod {nameOrFile}", $"no definition {nameOrFile}.yaml in {PodPaths.DefinitionDirsText}");
-        if (!File.Exists(path))
-        {
-            throw new BadInputException(path, "no such file");
-        }
-        // The validator guards the door: an invalid definition fails here with its
-        // file:line:column messages (exit 2) before anything is started.
-        // `podunits run FILE` runs any file: outside the search path the pod is named by
-        // metadata.name (a warning says how to install it); by NAME, the file name rules.
-        var options = LoadOptions.Default with { NameMismatchIsWarning = !PodDefinitionSearchPath.Default.Contains(path) };
-        LoadResult loaded = PodDefinitionLoader.LoadFile(path, options);
-        foreach (Diagnostic warning in loaded.Warnings)
-        {
-            Console.Error.WriteLine(warning.ToString());
-        }
-        PodDefinition pod = loaded.GetPodOrThrow();
-        return await RunPodAsync(pod, interactive: false).ConfigureAwait(false);
-    }
-
     /// <summary>
-    /// <c>podunits run --interactive IMAGE -- CMD...</c>: an ad-hoc pod of one container whose
-    /// stdin/stdout/stderr are this process's (the terminal), like rkt run --interactive. It is
-    /// registered and scoped like any pod; its state is removed when it ends. The image is
-    /// pulled only when the store lacks it (podman run's default, "missing").
-    /// </summary>
-    public static async Task<int> RunInteractiveAsync(string image, IReadOnlyList<string> command, InteractiveNetwork? network = null)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(command);
-        network ??= InteractiveNetwork.Default;
-        string name = $"interactive-{Environment.ProcessId}";
-        var pod = new PodDefinition
-        {
-            Name = name,
-            SourcePath = "(podunits run --interactive)",
-            TerminationGracePeriodSeconds = 2,
-            RestartPolicy = RestartPolicy.Never,
-            HostNetwork = network.HostNetwork,
-            Network = network.Network is { } named ? new NetworkChoice(named, 0, 0) : null,
-            Containers =
-            [
-                new ContainerDefinition
-                {
-                    Name = "main", Image = image, ImagePullPolicy = ImagePullPolicy.IfNotPresent,
-                    Command = command.Count > 0 ? command : null,
-                    Ports = network.Ports,
-                },
-            ],
-        };
-        return await RunPodAsync(pod, interactive: true).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Stage 0 (rkt's word): claims the pod's name, pins and resolves its images and writes
-    /// the plan, then execs the small stage 1 executable (<see cref="Stage1"/>) to run it in
-    /// this same process (systemd's main PID). What runs while the pod runs is only that
-    /// executable: none of the definition, validation or image code stays in memory. On any
-    /// failure before the exec, the claim and the pins are released here.
-    /// </summary>
-    /// <summary>The pod's range from the pool /etc/podunits/podunits.yaml sets.</summary>
-    private static IdMapping UsersFromHostPool(string pod)
-    {
-        Definitions.Host.UserNamespacePool pool = Definitions.Host.HostSettings.Load().UserNamespacePool;
-        return UserNamespaceRanges.Acquire(pod, pool.First, pool.Size);
-    }
-
-    private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive)
-    {
-        string stage1 = Stage1.Locate();
-        PodClaim claim = PodState.Claim(pod.Name); // a busy name fails here, before anything of the running pod is touched
-        ImageStore store = ImageStore.Open();
-        bool pinned = false;
-        try
-        {
-            // Pinned first, so `image rm` and `gc` cannot take an image between its
-            // resolution and the pod's end; resolving adds each manifest digest to the pin.
-            PodImages.Write(store.Root, pod.Name, ContainerImages.StoreReferences(pod));
-            pinned = true;
-            // A long pull extends the start timeout while it makes progress (EXTEND_TIMEOUT_USEC=).
-            var extender = new StartTimeoutExtender(SdNotify.Default);
-            Dictionary<string, ContainerImage> images = await ContainerImages.ResolveAsync(pod, store, text => SdNotify.Default.Status(text),
-                extender.Progressed).ConfigureAwait(false);
-            PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
-            UserNamespacePlanner.Apply(plan, pod, UsersFromHostPool);
-            SeccompPlanner.Compile(plan);
-            LsmPlanner.Apply(plan, pod, HostLsm.Detect(), AppArmorDefaultProfile.IsLoaded, warning => Console.Error.WriteLine(warning));
-            if (plan.Containers.Any(c => c.AppArmorProfile == AppArmorDefaultProfile.Name))
-            {
-                AppArmorDefaultProfile.EnsureLoaded(AppArmorDefaultProfile.IsLoaded);
-            }
-            plan.Network = NetworkPlanner.Plan(pod, plan.MachineId, NetworkConfigs.DefaultDirs, CniRuntime.Default);
-            if (plan.Network is not null)
-            {
-                plan.ResolvConf ??= HostDns.ForPodNetwork();
-            }
-            plan.ImageStoreRoot = store.Root;
-            PodState.Prepare(plan, plan.Redacted().ToJson()); // the host's copy: no values
-            Stage1.Exec(stage1, PlanHandoff.Seal(plan.ToJson()), claim); // returns only by throwing
-            throw new InvalidOperationException("execve returned");
-        }
-        catch
-        {
-            if (pinned)
-            {
-                PodImages.Delete(store.Root, pod.Name);
-            }
-            PodState.Release(pod.Name);
-            if (interactive)
-            {
-                DeleteStateDir(pod.Name);
-            }
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// Stage 1: <c>podunits-stage1 run PLAN</c>, exec'd by <see cref="RunPodAsync"/>. Runs the
+    /// Stage 1: <c>podunits-stage1 run PLAN</c>, exec'd by stage 0 (PodUnits.Planning/Stage0.cs). Runs the
     /// planned pod until it ends and releases what stage 0 took (the name, the image pins,
     /// an interactive pod's state); returns the pod's exit code.
     /// </summary>
@@ -216,27 +91,15 @@ public sealed partial class PodExecutor : IDisposable
         }
         finally
         {
-            if (plan.ImageStoreRoot is { } root)
+            if (plan.ImagePinFile is { } pins)
             {
-                PodImages.Delete(root, plan.Name);
+                File.Delete(pins);
             }
             PodState.Release(plan.Name);
             if (plan.Interactive)
             {
-                DeleteStateDir(plan.Name);
+                PodState.DeleteAdHoc(plan.Name);
             }
-        }
-    }
-
-    /// <summary>An interactive pod's state goes with it (its name is never reused), its lock
-    /// file too: this process holds the lock, which makes removing it safe (PodClaim).</summary>
-    private static void DeleteStateDir(string name)
-    {
-        File.Delete(PodClaim.LockPath(name));
-        string stateDir = PodPaths.StateDir(name);
-        if (Directory.Exists(stateDir))
-        {
-            Directory.Delete(stateDir, recursive: true);
         }
     }
 

@@ -199,7 +199,7 @@ public sealed class PodInit : IDisposable
                     (env, fds) = ([.. env, $"{ContainerUsers.DescriptorVariable}={to}"], [.. fds, (_usersFd, to)]);
                 }
                 pid = Spawner.Spawn(Environment.ProcessPath ?? "/proc/self/exe",
-                    [Executor.Stage1.FileName, "container-start", PodInitSetup.PlanPath, c.Name], env, fds, newSession: true);
+                    [Executor.Stage1.FileName, "container-start", State.PodPaths.InsidePodPlan, c.Name], env, fds, newSession: true);
             }
             catch
             {

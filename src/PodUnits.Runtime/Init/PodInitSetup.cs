@@ -13,9 +13,7 @@ namespace PodUnits.Runtime.Init;
 /// </summary>
 internal static unsafe class PodInitSetup
 {
-    /// <summary>Inside the pod's /run: the plan and shared files for container-start.</summary>
-    public const string PodRun = "/run/podunits";
-    public const string PlanPath = PodRun + "/plan.json";
+    private const string PodRun = State.PodPaths.InsidePodRun;
     private static readonly string[] OsReleasePaths = ["/usr/lib/os-release", "/etc/os-release"];
 
     /// <summary>The first steps: private mounts, the pod's own /proc (which the user
@@ -39,7 +37,7 @@ internal static unsafe class PodInitSetup
         Check.Io(LibcExtra.mount("tmpfs", "/run", "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV, "mode=0755"), "mount tmpfs", "/run");
         Directory.CreateDirectory($"{PodRun}/etc");
         PodInitActivation.PlaceNotifySocket(notifySocket);
-        State.PodPaths.WritePrivateFile(PlanPath, planJson); // root only: it holds the environment
+        State.PodPaths.WritePrivateFile(State.PodPaths.InsidePodPlan, planJson); // root only: it holds the environment
         File.WriteAllText($"{PodRun}/etc/hostname", plan.Hostname + "\n");
         File.WriteAllText($"{PodRun}/etc/hosts", HostsFile(plan));
         File.WriteAllText($"{PodRun}/etc/resolv.conf", plan.ResolvConf ?? hostResolv);

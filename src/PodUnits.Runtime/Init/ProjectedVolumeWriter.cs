@@ -12,7 +12,7 @@ namespace PodUnits.Runtime.Init;
 /// link over it, and each top-level entry is a symlink into `..data`. The volume is a tmpfs of
 /// its own in the pod init's private /run: secrets never reach a disk.
 /// </summary>
-internal static class ProjectedVolumeWriter
+public static class ProjectedVolumeWriter
 {
     public const string DataLink = "..data";
     private const long Headroom = 4L << 20;

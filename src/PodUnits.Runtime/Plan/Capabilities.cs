@@ -1,4 +1,4 @@
-using PodUnits.Definitions;
+using PodUnits.Core.Linux;
 
 namespace PodUnits.Runtime.Plan;
 

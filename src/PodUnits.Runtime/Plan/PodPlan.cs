@@ -22,9 +22,10 @@ public sealed class PodPlan
     /// <summary>/var/lib/podunits/pods/NAME: upper layers, volumes.</summary>
     public required string StateDir { get; init; }
 
-    /// <summary>The image store whose pins (PodImages) this run holds and must release at
-    /// the end; null when nothing was pinned.</summary>
-    public string? ImageStoreRoot { get; set; }
+    /// <summary>The file of the image store that pins this pod's images (Images/Store/PodImages),
+    /// which stage 1 deletes at the end; null when nothing was pinned. A path rather than the
+    /// store, so stage 1 needs none of the store's code.</summary>
+    public string? ImagePinFile { get; set; }
     public int TerminationGracePeriodSeconds { get; init; } = 30;
     /// <summary>Pod-level resources (spec.resources.limits): MemoryMax= and CPUQuota= of the
     /// pod's slice, which holds every container's scope (Executor/PodSlice.cs).</summary>
@@ -145,10 +146,6 @@ public sealed class SysctlPlan
     /// <summary>Below /proc/sys: net/ipv4/ip_local_port_range.</summary>
     public required string ProcPath { get; init; }
     public required string Value { get; init; }
-
-    /// <summary>The plan for sysctl <paramref name="name"/> (dot form, normalized) = <paramref name="value"/>.</summary>
-    public static SysctlPlan Of(string name, string value) =>
-        new() { Name = name, ProcPath = Definitions.SysctlNames.ProcPath(name), Value = value };
 }
 
 public sealed class EmptyDirPlan

@@ -72,5 +72,5 @@ public static unsafe class PlanHandoff
     /// <summary>The full plan of a running pod as root can read it: the pod init's copy in
     /// the pod's private /run, reached through its root.</summary>
     public static string RunningPlanPath(int podInitPid) =>
-        $"/proc/{podInitPid.ToString(CultureInfo.InvariantCulture)}/root{Init.PodInitSetup.PlanPath}";
+        $"/proc/{podInitPid.ToString(CultureInfo.InvariantCulture)}/root{PodPaths.InsidePodPlan}";
 }

@@ -3,13 +3,14 @@ namespace PodUnits.Runtime.State;
 /// <summary>Where a pod's files live (docs/design.md "Installed layout").</summary>
 public static class PodPaths
 {
-    /// <summary>The definition directories, for messages (the search itself is
-    /// PodDefinitionSearchPath's).</summary>
-    public static string DefinitionDirsText => string.Join(", ", Definitions.PodDefinitionSearchPath.DefaultRoots);
-
     /// <summary>Runtime state of running pods (plan, pid of the pod init). Not the definitions
     /// dir /run/podunits/pods, which holds runtime pod definitions.</summary>
     public const string RuntimeRoot = "/run/podunits/state";
+
+    /// <summary>Inside the pod (seen from the pod init's mount namespace): its /run/podunits,
+    /// which holds the plan container-start reads and the files every container shares.</summary>
+    public const string InsidePodRun = "/run/podunits";
+    public const string InsidePodPlan = InsidePodRun + "/plan.json";
     public const string StateRoot = "/var/lib/podunits/pods";
 
     public static string RuntimeDir(string pod) => $"{RuntimeRoot}/{pod}";

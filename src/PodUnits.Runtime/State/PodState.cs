@@ -144,4 +144,16 @@ public static class PodState
             Console.Error.WriteLine($"removing {dir}: {e.Message}, ignoring");
         }
     }
+
+    /// <summary>An interactive pod's state goes with it (its name is never reused), its lock
+    /// file too: this process holds the lock, which makes removing it safe (PodClaim).</summary>
+    public static void DeleteAdHoc(string name)
+    {
+        File.Delete(PodClaim.LockPath(name));
+        string stateDir = PodPaths.StateDir(name);
+        if (Directory.Exists(stateDir))
+        {
+            Directory.Delete(stateDir, recursive: true);
+        }
+    }
 }

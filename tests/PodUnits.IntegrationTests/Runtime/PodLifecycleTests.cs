@@ -1,3 +1,4 @@
+using PodUnits.Planning.State;
 namespace PodUnits.IntegrationTests.Runtime;
 
 /// <summary>A pod started with systemctl: journal fields, machine, namespaces, scopes, stop.</summary>
@@ -111,7 +112,7 @@ public sealed class PodLifecycleTests
         Assert.True(Directory.Exists("/run/podunits/state/rt-crash"));
         // The pin names the reference and the manifest digest it resolved to.
         Assert.Matches("^busybox sha256:[0-9a-f]{64}$", File.ReadAllText("/var/lib/podunits/pods/rt-crash/images").Trim());
-        Assert.Contains("rt-crash", PodUnits.Runtime.State.PodStateGc.Collect());
+        Assert.Contains("rt-crash", PodUnits.Planning.State.PodStateGc.Collect());
         Assert.False(Directory.Exists("/run/podunits/state/rt-crash"));
         Assert.False(File.Exists("/var/lib/podunits/pods/rt-crash/images"));
         Assert.Empty(MountsMentioning("rt-crash"));

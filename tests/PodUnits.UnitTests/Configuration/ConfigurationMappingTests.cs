@@ -1,5 +1,6 @@
 using PodUnits.Definitions;
 using PodUnits.Runtime.Plan;
+using PodUnits.Planning.Plan;
 
 namespace PodUnits.UnitTests.Configuration;
 

@@ -1,6 +1,7 @@
 using PodUnits.Definitions;
 using PodUnits.Runtime.Executor;
 using PodUnits.Runtime.Plan;
+using PodUnits.Planning.Plan;
 
 namespace PodUnits.UnitTests.Configuration;
 

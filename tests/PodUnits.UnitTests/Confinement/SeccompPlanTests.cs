@@ -2,6 +2,7 @@ using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 using PodUnits.Runtime.Confinement.Seccomp;
 using PodUnits.Runtime.Plan;
+using PodUnits.Planning.Plan;
 
 namespace PodUnits.UnitTests.Confinement;
 

@@ -3,6 +3,7 @@ using PodUnits.Definitions;
 using PodUnits.Runtime.Network;
 using PodUnits.Runtime.Network.Cni;
 using PodUnits.Runtime.Plan;
+using PodUnits.Planning.Network;
 
 namespace PodUnits.UnitTests.Network;
 

@@ -2,6 +2,7 @@ using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 using PodUnits.Runtime.Executor;
 using PodUnits.Runtime.Plan;
+using PodUnits.Planning.Plan;
 
 namespace PodUnits.UnitTests.Runtime;
 

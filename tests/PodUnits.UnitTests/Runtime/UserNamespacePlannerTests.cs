@@ -1,6 +1,7 @@
 using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 using PodUnits.Runtime.Plan;
+using PodUnits.Planning.Plan;
 
 namespace PodUnits.UnitTests.Runtime;
 

@@ -2,6 +2,8 @@ using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 using PodUnits.Runtime.Confinement.Lsm;
 using PodUnits.Runtime.Plan;
+using PodUnits.Planning.Confinement;
+using PodUnits.Planning.Plan;
 
 namespace PodUnits.UnitTests.Runtime.Confinement;
 

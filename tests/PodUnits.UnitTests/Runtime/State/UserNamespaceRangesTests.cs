@@ -1,6 +1,7 @@
 using PodUnits.Core.Errors;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.State;
+using PodUnits.Planning.State;
 
 namespace PodUnits.UnitTests.Runtime.State;
 

@@ -2,7 +2,9 @@ using PodUnits.Core.Errors;
 using PodUnits.Definitions.Host;
 using PodUnits.Definitions;
 
-namespace PodUnits.Runtime.Plan;
+using PodUnits.Runtime.Plan;
+
+namespace PodUnits.Planning.Plan;
 
 /// <summary>
 /// Gives a pod that runs in its own user namespace (hostUsers: false, or the host's
@@ -60,7 +62,7 @@ public static class UserNamespacePlanner
         {
             if (!plan.Sysctls.Any(s => s.Name == name))
             {
-                plan.Sysctls.Add(SysctlPlan.Of(name, value));
+                plan.Sysctls.Add(SysctlPlans.Of(name, value));
             }
         }
     }

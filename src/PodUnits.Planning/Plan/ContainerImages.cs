@@ -6,7 +6,9 @@ using PodUnits.Images.Progress;
 using PodUnits.Images.Store;
 using PodUnits.Runtime.Plan;
 
-namespace PodUnits.Runtime.Executor;
+using PodUnits.Runtime.Executor;
+
+namespace PodUnits.Planning.Plan;
 
 /// <summary>
 /// Finds every container's image before the pod starts: <c>dir:/path</c> names a root

@@ -3,7 +3,8 @@ using PodUnits.Definitions;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.State;
 
-namespace PodUnits.Runtime.Configuration;
+
+namespace PodUnits.Planning.Configuration;
 
 /// <summary>A named volume (persistentVolumeClaim), its size and the running pods that mount it.</summary>
 public sealed record NamedVolume(string Name, string Path, long Bytes, IReadOnlyList<string> UsedBy);

@@ -5,7 +5,9 @@ using PodUnits.Definitions.Host;
 using PodUnits.Images.Store;
 using PodUnits.Runtime.Plan;
 
-namespace PodUnits.Runtime.State;
+using PodUnits.Runtime.State;
+
+namespace PodUnits.Planning.State;
 
 /// <summary>
 /// The host ID ranges of pods in user namespaces (hostUsers: false, or the host's

@@ -1,7 +1,15 @@
 using PodUnits.Definitions;
 using PodUnits.Images.Store;
 
-namespace PodUnits.Runtime.State;
+using PodUnits.Runtime.State;
+
+using PodUnits.Runtime.Plan;
+
+using PodUnits.Runtime.Network;
+
+using PodUnits.Runtime.Network.Cni;
+
+namespace PodUnits.Planning.State;
 
 /// <summary>For <c>podunits gc</c>: removes runtime state of pods whose executor is gone
 /// (a crash skips the executor's own cleanup; the kernel already removed processes and
@@ -42,7 +50,7 @@ public static class PodStateGc
         {
             try
             {
-                Network.PodNetwork.ReleaseLeftoversAsync(Network.Cni.CniRuntime.Default, pod, CancellationToken.None).GetAwaiter().GetResult();
+                PodNetwork.ReleaseLeftoversAsync(CniRuntime.Default, pod, CancellationToken.None).GetAwaiter().GetResult();
             }
             catch (Core.Errors.PodUnitsException e)
             {
@@ -74,7 +82,7 @@ public static class PodStateGc
     /// returns them. A pod whose definition exists keeps its range: its writable layer and
     /// emptyDir volumes hold files owned by it. A pod run from a file outside the search path
     /// loses its range once it stops.</summary>
-    public static IReadOnlyList<(string Pod, Plan.IdMapping Range)> ReleaseUserNamespaceRanges(
+    public static IReadOnlyList<(string Pod, IdMapping Range)> ReleaseUserNamespaceRanges(
         PodDefinitionSearchPath? definitions = null, string directory = UserNamespaceRanges.DefaultDirectory)
     {
         PodDefinitionSearchPath search = definitions ?? PodDefinitionSearchPath.Default;
@@ -82,5 +90,5 @@ public static class PodStateGc
     }
 
     private static List<string> NetworkLeftovers() =>
-        [.. Network.Cni.CniRuntime.Default.Cache.ReadAll().Select(e => e.Pod).Concat(Network.NetnsPins.Pinned()).Distinct(StringComparer.Ordinal)];
+        [.. CniRuntime.Default.Cache.ReadAll().Select(e => e.Pod).Concat(NetnsPins.Pinned()).Distinct(StringComparer.Ordinal)];
 }

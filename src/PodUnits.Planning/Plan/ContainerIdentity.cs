@@ -1,7 +1,9 @@
 using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 
-namespace PodUnits.Runtime.Plan;
+using PodUnits.Runtime.Plan;
+
+namespace PodUnits.Planning.Plan;
 
 /// <summary>
 /// Who a container's process is: its UID, primary GID and supplementary groups, from the

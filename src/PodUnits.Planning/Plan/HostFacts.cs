@@ -4,7 +4,11 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using PodUnits.Definitions;
 
-namespace PodUnits.Runtime.Plan;
+using PodUnits.Runtime.Plan;
+
+using PodUnits.Runtime.State;
+
+namespace PodUnits.Planning.Plan;
 
 /// <summary>
 /// The host facts the downward API shows (<see cref="NodeFacts"/>), read in stage 0, in the
@@ -84,7 +88,7 @@ public static class HostFacts
     {
         try
         {
-            return new DriveInfo(Directory.Exists(State.PodPaths.StateRoot) ? State.PodPaths.StateRoot : "/").TotalSize;
+            return new DriveInfo(Directory.Exists(PodPaths.StateRoot) ? PodPaths.StateRoot : "/").TotalSize;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {

@@ -3,7 +3,9 @@ using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 using PodUnits.Runtime.State;
 
-namespace PodUnits.Runtime.Plan;
+using PodUnits.Runtime.Plan;
+
+namespace PodUnits.Planning.Plan;
 
 /// <summary>
 /// Turns a validated definition and its containers' images into a <see cref="PodPlan"/>:
@@ -97,7 +99,7 @@ public static class PlanBuilder
             FsGroup = fsGroup,
             FsGroupClaimDirs = [.. fsGroupClaims.Distinct(StringComparer.Ordinal)],
             FsGroupOnRootMismatch = pod.SecurityContext?.FsGroupChangePolicy == FsGroupChangePolicy.OnRootMismatch,
-            Sysctls = [.. (pod.SecurityContext?.Sysctls ?? []).Select(s => SysctlPlan.Of(s.Name, s.Value))],
+            Sysctls = [.. (pod.SecurityContext?.Sysctls ?? []).Select(s => SysctlPlans.Of(s.Name, s.Value))],
             Containers = containers,
             NotifyContainer = interactive ? null : pod.Activation.NotifyContainer,
             ListenContainer = interactive ? null : pod.Activation.ListenContainer ?? (pod.Containers.Count == 1 ? pod.Containers[0].Name : null),

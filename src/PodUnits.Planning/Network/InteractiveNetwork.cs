@@ -4,7 +4,9 @@ using PodUnits.Core.Errors;
 using PodUnits.Core.Naming;
 using PodUnits.Definitions;
 
-namespace PodUnits.Runtime.Network;
+using PodUnits.Runtime.Network;
+
+namespace PodUnits.Planning.Network;
 
 /// <summary>
 /// `podunits run --interactive`'s --net and --port, in podman's and rkt's terms: --net host

@@ -2,7 +2,9 @@ using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 using PodUnits.Runtime.Plan;
 
-namespace PodUnits.Runtime.Confinement.Lsm;
+using PodUnits.Runtime.Confinement.Lsm;
+
+namespace PodUnits.Planning.Confinement;
 
 /// <summary>
 /// Stage 0: each container's AppArmor profile and SELinux label from appArmorProfile and

@@ -4,7 +4,10 @@ using PodUnits.Runtime.Init;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.State;
 
-namespace PodUnits.Runtime.Configuration;
+
+using PodUnits.Planning.Plan;
+
+namespace PodUnits.Planning.Configuration;
 
 /// <summary>
 /// `podunits reload NAME` (and `systemctl reload pod@NAME`, whose ExecReload= runs it): the
@@ -32,7 +35,7 @@ public static class ProjectedVolumeReload
         string root = $"/proc/{podInit}/root";
         string planPath = $"{PodPaths.RuntimeDir(pod.Name)}/plan.json";
         // The pod init's own copy of the plan proves the PID is still this pod's pod init.
-        if (!File.Exists($"{root}{PodInitSetup.PlanPath}") || !File.Exists(planPath))
+        if (!File.Exists($"{root}{PodPaths.InsidePodPlan}") || !File.Exists(planPath))
         {
             throw new PodUnitsException(what, "is not running; nothing to reload");
         }

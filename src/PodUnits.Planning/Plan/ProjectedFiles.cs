@@ -1,7 +1,9 @@
 using System.Text;
 using PodUnits.Definitions;
 
-namespace PodUnits.Runtime.Plan;
+using PodUnits.Runtime.Plan;
+
+namespace PodUnits.Planning.Plan;
 
 /// <summary>
 /// The files of a configMap, secret, downwardAPI or projected volume, by the kubelet's rules:

@@ -1,4 +1,4 @@
-namespace PodUnits.Definitions;
+namespace PodUnits.Core.Linux;
 
 /// <summary>Linux capability names (linux/capability.h, up to CAP_CHECKPOINT_RESTORE = 40).
 /// Kubernetes' runtimes accept them with or without the CAP_ prefix and in any case; we

@@ -3,7 +3,9 @@ using PodUnits.Definitions;
 using PodUnits.Runtime.Network.Cni;
 using PodUnits.Runtime.Plan;
 
-namespace PodUnits.Runtime.Network;
+using PodUnits.Runtime.Network;
+
+namespace PodUnits.Planning.Network;
 
 /// <summary>
 /// Stage 0's part of networking: which network a pod joins and which ports it publishes,

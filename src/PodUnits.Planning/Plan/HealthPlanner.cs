@@ -1,6 +1,8 @@
 using PodUnits.Definitions;
 
-namespace PodUnits.Runtime.Plan;
+using PodUnits.Runtime.Plan;
+
+namespace PodUnits.Planning.Plan;
 
 /// <summary>A container's probes, lifecycle hooks and restart rule, from the definition into
 /// the plan. The definition is validated: each probe and hook has exactly one handler.</summary>

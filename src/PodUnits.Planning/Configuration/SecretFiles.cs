@@ -3,7 +3,10 @@ using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 using PodUnits.Definitions.Parsing;
 
-namespace PodUnits.Runtime.Configuration;
+
+using PodUnits.Runtime.State;
+
+namespace PodUnits.Planning.Configuration;
 
 /// <summary>A Secret as `podunits secret list` shows it: never its values.</summary>
 public sealed record SecretSummary(string Name, bool Encrypted, IReadOnlyList<string> Keys, string File);
@@ -55,7 +58,7 @@ public static class SecretFiles
         {
             File.Delete(other); // the other form would shadow or be shadowed
         }
-        State.PodPaths.WritePrivateFile(path, text);
+        PodPaths.WritePrivateFile(path, text);
         return path;
     }
 
