@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PodUnits.Cli.Commands;
 using PodUnits.Core.Errors;
+using PodUnits.Logging;
 
 namespace PodUnits.Cli;
 
@@ -14,15 +15,12 @@ internal static class CliApp
         RootCommand root = BuildRoot();
         ParseResult parsed = root.Parse(args);
         bool verbose = parsed.GetValue(GlobalOptions.Verbose);
+        PodLog.Configure(JournaldSink.DefaultIdentifier, verbose);
 
         // Usage errors are bad input (exit 2), not runtime failures (System.CommandLine's 1).
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
         {
-            foreach (var error in parsed.Errors)
-            {
-                await Console.Error.WriteLineAsync($"podunits: usage: {error.Message}");
-            }
-            await Console.Error.WriteLineAsync("Try 'podunits --help'.");
+            ErrorOutput.ReportUsage(parsed.Errors.Select(e => e.Message));
             return ExitCodes.BadInput;
         }
 
@@ -32,19 +30,19 @@ internal static class CliApp
         }
         catch (PodUnitsException e)
         {
-            await ErrorOutput.ReportAsync(e, verbose);
+            ErrorOutput.Report(e);
             return e.ExitCode;
         }
         catch (OperationCanceledException)
         {
-            await Console.Error.WriteLineAsync("podunits: interrupted");
+            ErrorOutput.ReportInterrupted();
             return 130;
         }
 #pragma warning disable CA1031 // the CLI boundary: anything unexpected becomes one line, not a crash
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            await ErrorOutput.ReportUnexpectedAsync(e, verbose);
+            ErrorOutput.ReportUnexpected(e);
             return ExitCodes.RuntimeFailure;
         }
     }

@@ -1,26 +1,34 @@
 using PodUnits.Core.Errors;
+using PodUnits.Logging;
 
 namespace PodUnits.Cli;
 
-/// <summary>Prints errors the one way the CLI promises.</summary>
+/// <summary>
+/// Reports what ends a command, the one way the CLI promises: one line, <c>podunits: WHAT:
+/// WHY</c>, the stack trace only with --verbose. It goes through PodUnits' log (PodLog), so
+/// on a terminal or a pipe it is that line on stderr, and under systemd (stage 0 of
+/// pod@NAME.service, ExecReload=) a journal entry with priority err, the source location
+/// and the exception's whole text.
+/// </summary>
 internal static class ErrorOutput
 {
-    public static async Task ReportAsync(PodUnitsException e, bool verbose)
-    {
-        await Console.Error.WriteLineAsync($"podunits: {e.Message}");
-        if (verbose)
-        {
-            await Console.Error.WriteLineAsync(e.ToString());
-        }
-    }
+    public static void Report(PodUnitsException e) => PodLog.Error(e.Message, exception: e);
 
-    public static async Task ReportUnexpectedAsync(Exception e, bool verbose)
+    public static void ReportUnexpected(Exception e)
     {
         string firstLine = e.Message.Split('\n')[0];
-        await Console.Error.WriteLineAsync($"podunits: internal error: {firstLine} (run with --verbose for details)");
-        if (verbose)
-        {
-            await Console.Error.WriteLineAsync(e.ToString());
-        }
+        PodLog.Error($"internal error: {firstLine} (run with --verbose for details)", exception: e);
     }
+
+    /// <summary>Bad usage: each problem, then where to read more.</summary>
+    public static void ReportUsage(IEnumerable<string> problems)
+    {
+        foreach (string problem in problems)
+        {
+            PodLog.Error($"usage: {problem}");
+        }
+        PodLog.Information("Try 'podunits --help'.");
+    }
+
+    public static void ReportInterrupted() => PodLog.Error("interrupted");
 }

@@ -45,7 +45,7 @@ public static class PodGenerator
                 }
                 else
                 {
-                    log.Warning(diagnostic.ToString());
+                    log.Warning($"{diagnostic.File}:{diagnostic.Line}:{diagnostic.Column}: {diagnostic.Message}"); // the log says "warning"
                 }
             }
             if (one.Settings is null)

@@ -43,8 +43,8 @@ public static class PodUnitSettingsMapper
         string podId = PodIdentity.PodId(hostMachineId, pod.Name);
         List<ContainerDefinition> writers = pod.AllContainers.ToList();
         return writers.Count == 1
-            ? PodIdentity.ContainerFields(pod.Name, podId, writers[0].Name).Where(f => f.Key != "POD_NAME").ToList()
-            : [new("POD_ID", podId)];
+            ? PodIdentity.ContainerFields(pod.Name, podId, writers[0].Name).Where(f => f.Key != PodJournalFields.PodName).ToList()
+            : [new(PodJournalFields.PodId, podId)];
     }
 
     /// <summary>A pod needs the network when it uses the host's, publishes ports, or may

@@ -21,6 +21,21 @@ public static class JournalStream
     /// <summary>journald's stream socket (systemd-journald.service(8)).</summary>
     public const string DefaultSocketPath = "/run/systemd/journal/stdout";
 
+    /// <summary>Whether fd 2 is the journal stream systemd connected (systemd.exec(5),
+    /// $JOURNAL_STREAM is "DEVICE:INODE" of it); a redirection since then makes it false.</summary>
+    public static unsafe bool StderrIsJournal()
+    {
+        string[]? parts = Environment.GetEnvironmentVariable("JOURNAL_STREAM")?.Split(':');
+        if (parts is not [string device, string inode] ||
+            !ulong.TryParse(device, NumberStyles.None, CultureInfo.InvariantCulture, out ulong dev) ||
+            !ulong.TryParse(inode, NumberStyles.None, CultureInfo.InvariantCulture, out ulong ino))
+        {
+            return false;
+        }
+        stat st;
+        return LibC.fstat(2, &st) == 0 && (ulong)st.st_dev == dev && (ulong)st.st_ino == ino;
+    }
+
     private const int SendBufferSize = 8 * 1024 * 1024;
 
     /// <summary>

@@ -16,6 +16,7 @@ using PodUnits.Runtime.State;
 using PodUnits.Systemd.Notify;
 
 using PodUnits.Runtime.Executor;
+using PodUnits.Logging;
 
 namespace PodUnits.Planning;
 
@@ -49,7 +50,7 @@ public static class Stage0
         LoadResult loaded = PodDefinitionLoader.LoadFile(path, options);
         foreach (Diagnostic warning in loaded.Warnings)
         {
-            Console.Error.WriteLine(warning.ToString());
+            PodLog.Warning($"{warning.File}:{warning.Line}:{warning.Column}: {warning.Message}", new(Pod: loaded.Pod?.Name));
         }
         PodDefinition pod = loaded.GetPodOrThrow();
         return await RunPodAsync(pod, interactive: false).ConfigureAwait(false);
@@ -121,7 +122,7 @@ public static class Stage0
             PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
             UserNamespacePlanner.Apply(plan, pod, UsersFromHostPool);
             SeccompPlanner.Compile(plan);
-            LsmPlanner.Apply(plan, pod, HostLsm.Detect(), AppArmorDefaultProfile.IsLoaded, warning => Console.Error.WriteLine(warning));
+            LsmPlanner.Apply(plan, pod, HostLsm.Detect(), AppArmorDefaultProfile.IsLoaded, warning => PodLog.Warning(warning, new(Pod: pod.Name)));
             if (plan.Containers.Any(c => c.AppArmorProfile == AppArmorDefaultProfile.Name))
             {
                 AppArmorDefaultProfile.EnsureLoaded(AppArmorDefaultProfile.IsLoaded);

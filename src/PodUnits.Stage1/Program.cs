@@ -2,6 +2,7 @@ using PodUnits.Core.Errors;
 using PodUnits.Runtime.Container;
 using PodUnits.Runtime.Executor;
 using PodUnits.Runtime.Init;
+using PodUnits.Runtime.Logging;
 
 // podunits-stage1 VERB ...: internal, started only by PodUnits itself (docs/process-model.md).
 //   run PLAN CLAIM-FD         the executor, exec'd by `podunits run` once the pod is planned
@@ -27,22 +28,15 @@ try
 }
 catch (PodUnitsException e)
 {
-    Console.Error.WriteLine($"podunits: {e.Message}");
-    if (verbose)
-    {
-        Console.Error.WriteLine(e);
-    }
+    StageLog.Error(verbose ? $"podunits: {e.Message}\n{e}" : $"podunits: {e.Message}");
     return e.ExitCode;
 }
 #pragma warning disable CA1031 // the process boundary: anything unexpected becomes one line, not a crash
 catch (Exception e)
 #pragma warning restore CA1031
 {
-    Console.Error.WriteLine($"podunits: internal error: {e.Message.Split('\n')[0]}{(verbose ? "" : $" (set {Verbosity.Variable}=1 for details)")}");
-    if (verbose)
-    {
-        Console.Error.WriteLine(e);
-    }
+    string line = $"podunits: internal error: {e.Message.Split('\n')[0]}";
+    StageLog.Error(verbose ? $"{line}\n{e}" : $"{line} (set {Verbosity.Variable}=1 for details)");
     return ExitCodes.RuntimeFailure;
 }
 
@@ -61,6 +55,6 @@ static int ContainerExecArguments(string plan, string container, string flags, s
 
 static int Usage()
 {
-    Console.Error.WriteLine("podunits-stage1: internal to PodUnits, started by 'podunits run'; see podunits(1)");
+    StageLog.Error("podunits-stage1: internal to PodUnits, started by 'podunits run'; see podunits(1)");
     return ExitCodes.BadInput;
 }

@@ -7,7 +7,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using PodUnits.Journal;
-using PodUnits.Journal.Serilog;
+using PodUnits.Logging;
 using Serilog;
 
 if (args.Length != 3 || !long.TryParse(args[1], out long count) || args[0] is not ("client" or "serilog" or "stream"))

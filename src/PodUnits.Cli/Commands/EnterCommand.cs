@@ -9,6 +9,7 @@ using PodUnits.Runtime.Executor;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.State;
 using PodUnits.Systemd.Units;
+using PodUnits.Logging;
 
 namespace PodUnits.Cli.Commands;
 
@@ -81,7 +82,7 @@ internal static class EnterCommand
             bool asRoot = parsed.GetValue(privileged);
             if (asRoot)
             {
-                Console.Error.WriteLine($"podunits: enter --privileged: the command runs as root with every capability and no seccomp filter in {pod}/{target.Name}");
+                PodLog.Warning($"enter --privileged: the command runs as root with every capability and no seccomp filter in {pod}/{target.Name}", new(Pod: pod, Container: target.Name));
             }
             return await EnterAsync(systemd, pod, target.Name, pid, parsed.GetValue(commandLine) is { Length: > 0 } given ? given : ["/bin/sh"],
                 withTty, asRoot);

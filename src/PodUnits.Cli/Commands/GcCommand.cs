@@ -5,6 +5,7 @@ using PodUnits.Images.Store;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.State;
 using PodUnits.Planning.State;
+using PodUnits.Logging;
 
 namespace PodUnits.Cli.Commands;
 
@@ -33,7 +34,7 @@ internal static class GcCommand
             catch (PodUnitsException e)
             {
                 // A range file that cannot be read is never removed (it may own files on disk).
-                Console.Error.WriteLine($"podunits: {e.Message}; no user namespace range released");
+                PodLog.Error($"{e.Message}; no user namespace range released");
             }
             GcResult result = ImageCommand.OpenStore().CollectGarbage();
             Console.WriteLine($"removed {result.BlobsRemoved} blobs, {result.LayersRemoved} layers, {result.TempsRemoved} leftovers ({PullProgressRenderer.Size(result.BytesFreed)} freed)");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 using PodUnits.Planning.Configuration;
+using PodUnits.Logging;
 
 namespace PodUnits.Cli.Commands;
 
@@ -23,9 +24,9 @@ internal static class ReloadCommand
         {
             string pod = PodArgument.Validated(parsed, name);
             string path = PodDefinitionSearchPath.Default.Find(pod)
-                ?? throw new BadInputException($"pod {pod}", $"no definition {pod}.yaml in {string.Join(", ", PodDefinitionSearchPath.DefaultRoots)}");
+                ?? throw new BadInputException($"pod {pod}", $"no definition {pod}.yaml in {PodDefinitionSearchPath.DefaultRootsText}");
             PodDefinition definition = PodDefinitionLoader.LoadFile(path).GetPodOrThrow();
-            IReadOnlyList<string> written = ProjectedVolumeReload.Apply(definition, message => Console.Error.WriteLine($"podunits: pod {pod}: {message}"));
+            IReadOnlyList<string> written = ProjectedVolumeReload.Apply(definition, message => PodLog.Warning($"pod {pod}: {message}", new(Pod: pod)));
             Console.WriteLine(written.Count == 0
                 ? $"pod {pod}: no configMap, secret, downwardAPI or projected volumes to reload"
                 : $"pod {pod}: reloaded volume{(written.Count == 1 ? "" : "s")} {string.Join(", ", written)}");

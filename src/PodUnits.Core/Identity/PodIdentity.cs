@@ -49,8 +49,8 @@ public static class PodIdentity
         ArgumentNullException.ThrowIfNull(full);
         return
         [
-            new("CONTAINER_NAME", container), new("CONTAINER_ID", full[..12]), new("CONTAINER_ID_FULL", full),
-            new("POD_NAME", podName), new("POD_ID", podId),
+            new(PodJournalFields.ContainerName, container), new(PodJournalFields.ContainerId, full[..12]), new(PodJournalFields.ContainerIdFull, full),
+            new(PodJournalFields.PodName, podName), new(PodJournalFields.PodId, podId),
         ];
     }
 

@@ -7,6 +7,7 @@ using PodUnits.Images.Store;
 using PodUnits.Runtime.Plan;
 
 using PodUnits.Runtime.Executor;
+using PodUnits.Logging;
 
 namespace PodUnits.Planning.Plan;
 
@@ -104,7 +105,7 @@ public static class ContainerImages
             {
                 throw new PodUnitsException(what, $"the registry cannot be reached ({Telling(e).Message}) and the image store has no copy");
             }
-            Console.Error.WriteLine($"{what}: the registry cannot be reached ({Telling(e).Message}); running the local copy {resolved.ManifestDigest[..19]}");
+            PodLog.Warning($"{what}: the registry cannot be reached ({Telling(e).Message}); running the local copy {resolved.ManifestDigest[..19]}", new(Pod: podName));
         }
         catch (PodUnitsException e) when (storePolicy == PullPolicy.Never)
         {

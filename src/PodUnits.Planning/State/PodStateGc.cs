@@ -8,6 +8,7 @@ using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.Network;
 
 using PodUnits.Runtime.Network.Cni;
+using PodUnits.Logging;
 
 namespace PodUnits.Planning.State;
 
@@ -54,7 +55,7 @@ public static class PodStateGc
             }
             catch (Core.Errors.PodUnitsException e)
             {
-                Console.Error.WriteLine($"pod {pod}: releasing its network: {e.Message}; kept for the next gc");
+                PodLog.Warning($"pod {pod}: releasing its network: {e.Message}; kept for the next gc", new(Pod: pod));
                 continue;
             }
             if (!removed.Contains(pod))

@@ -1,3 +1,4 @@
+using PodUnits.Runtime.Logging;
 using System.Runtime.InteropServices;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
@@ -67,12 +68,12 @@ public static unsafe class ContainerStart
             s_execFd = ContainerActivation.ArrangeListenFds(listen?.Count ?? 0, ExecFd);
             if (users is null)
             {
-                return ContainerCommand.Exec(c, argv, env, confine: true, Console.Error.WriteLine);
+                return ContainerCommand.Exec(c, argv, env, confine: true, StageLog.Warning);
             }
             // The root is built but not entered: the command is looked up inside it from here,
             // and the native step pivots into it, joins the namespace and becomes the command.
             using var inRoot = new ContainerRoot(root);
-            if (ContainerCommand.Spec(c, argv, env, confine: true, inRoot.IsExecutableFile, Console.Error.WriteLine) is not { } spec)
+            if (ContainerCommand.Spec(c, argv, env, confine: true, inRoot.IsExecutableFile, StageLog.Warning) is not { } spec)
             {
                 return ContainerCommand.NotFound;
             }
@@ -82,7 +83,7 @@ public static unsafe class ContainerStart
         }
         catch (Exception e) when (e is PodUnitsException or IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"container {c.Name}: {e.Message}");
+            StageLog.Warning($"container {c.Name}: {e.Message}");
             return SetupFailed;
         }
     }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using PodUnits.Core.Errors;
+using PodUnits.Core.Identity;
 using PodUnits.Journal;
+using PodUnits.Runtime.Logging;
 using PodUnits.Runtime.Plan;
 using Tmds.Linux;
 
@@ -32,7 +34,7 @@ internal sealed class PodEventLog
         _plan = plan;
         _unit = unit;
         _unitFields = unitFields;
-        _toJournal = StderrIsJournal() && JournalClient.IsAvailable();
+        _toJournal = JournalStream.StderrIsJournal() && JournalClient.IsAvailable();
         _quiet = plan.Interactive;
     }
 
@@ -97,20 +99,20 @@ internal sealed class PodEventLog
     {
         if (!_toJournal)
         {
-            Console.Error.WriteLine(message);
+            StageLog.Write(priority, message);
             return;
         }
         using var entry = new JournalEntryBuilder();
         entry.Add("MESSAGE", message).Add("MESSAGE_ID", messageId).AddPriority(priority).Add("SYSLOG_IDENTIFIER", Identifier);
-        AddUnlessTheUnitDoes(entry, "POD_NAME", _plan.Name);
-        AddUnlessTheUnitDoes(entry, "POD_ID", _plan.MachineId);
+        AddUnlessTheUnitDoes(entry, PodJournalFields.PodName, _plan.Name);
+        AddUnlessTheUnitDoes(entry, PodJournalFields.PodId, _plan.MachineId);
         if (container is not null)
         {
-            AddUnlessTheUnitDoes(entry, "CONTAINER_NAME", container);
+            AddUnlessTheUnitDoes(entry, PodJournalFields.ContainerName, container);
         }
         if (status is int code)
         {
-            entry.Add("EXIT_STATUS", code.ToString(CultureInfo.InvariantCulture));
+            entry.Add(PodJournalFields.ExitStatus, code.ToString(CultureInfo.InvariantCulture));
         }
         foreach ((string name, string value) in fields ?? [])
         {
@@ -126,7 +128,7 @@ internal sealed class PodEventLog
         }
         catch (PodUnitsException e)
         {
-            Console.Error.WriteLine($"{message} (journal: {e.Message})");
+            StageLog.Write(priority, $"{message} (journal: {e.Message})");
         }
     }
 
@@ -136,20 +138,5 @@ internal sealed class PodEventLog
         {
             entry.Add(name, value);
         }
-    }
-
-    /// <summary>Whether fd 2 is the journal stream systemd connected (systemd.exec(5),
-    /// $JOURNAL_STREAM is "DEVICE:INODE" of it); a redirection since then makes it false.</summary>
-    private static unsafe bool StderrIsJournal()
-    {
-        string[]? parts = Environment.GetEnvironmentVariable("JOURNAL_STREAM")?.Split(':');
-        if (parts is not [string device, string inode] ||
-            !ulong.TryParse(device, NumberStyles.None, CultureInfo.InvariantCulture, out ulong dev) ||
-            !ulong.TryParse(inode, NumberStyles.None, CultureInfo.InvariantCulture, out ulong ino))
-        {
-            return false;
-        }
-        stat st;
-        return LibC.fstat(2, &st) == 0 && (ulong)st.st_dev == dev && (ulong)st.st_ino == ino;
     }
 }

@@ -151,7 +151,7 @@ public sealed partial class PodExecutor
             {
                 // With container-start's own timings (SetupSteps), what confinement costs a
                 // start: the scope's device policy is set up here, by systemd.
-                Log(string.Create(CultureInfo.InvariantCulture,
+                StageLog.Information(string.Create(CultureInfo.InvariantCulture,
                     $"podunits: container {name}: scope started in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.000} ms"));
             }
         }
@@ -377,5 +377,6 @@ public sealed partial class PodExecutor
         _ => $"status {code}",
     };
 
-    private static void Log(string message) => Console.Error.WriteLine(message);
+    /// <summary>Something went wrong that the pod survives (StageLog).</summary>
+    private static void Log(string message) => StageLog.Warning(message);
 }

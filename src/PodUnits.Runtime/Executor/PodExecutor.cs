@@ -283,7 +283,7 @@ public sealed partial class PodExecutor : IDisposable
                 }
                 catch (ProtocolException e)
                 {
-                    Log(e.Message);
+                    StageLog.Error(e.Message);
                     continue;
                 }
                 if (message is null)

@@ -4,6 +4,7 @@ using PodUnits.Core.Native;
 using PodUnits.Runtime.Container;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.Spawning;
+using PodUnits.Runtime.Logging;
 
 namespace PodUnits.Runtime.Init;
 
@@ -350,7 +351,7 @@ public sealed class PodInit : IDisposable
         }
         catch (IOException e)
         {
-            Console.Error.WriteLine($"pod init: container {c.Name}: cannot renew its writable layer ({e.Message}); restarting on the old one");
+            StageLog.Warning($"pod init: container {c.Name}: cannot renew its writable layer ({e.Message}); restarting on the old one");
         }
         lock (_lock)
         {
@@ -567,7 +568,7 @@ public sealed class PodInit : IDisposable
                 if (pid == _leaderPid && !_finishing)
                 {
                     (bool reboot, string why) = PodMachineLeader.StopFor(status);
-                    Console.Error.WriteLine($"pod init: {why}: stopping the pod");
+                    StageLog.Information($"pod init: {why}: stopping the pod");
                     RequestStop(reboot);
                 }
                 if (_running.Remove(pid, out ContainerPlan? c))
@@ -613,7 +614,7 @@ public sealed class PodInit : IDisposable
             }
             catch (ProtocolException e)
             {
-                Console.Error.WriteLine($"pod init: {e.Message}");
+                StageLog.Error($"pod init: {e.Message}");
                 continue;
             }
             switch (message)
@@ -656,7 +657,7 @@ public sealed class PodInit : IDisposable
                     Note(_preStopped, name, pid);
                     break;
                 default:
-                    Console.Error.WriteLine($"pod init: protocol error: \"{message.Format()}\" is the pod init's own message");
+                    StageLog.Error($"pod init: protocol error: \"{message.Format()}\" is the pod init's own message");
                     break;
             }
         }

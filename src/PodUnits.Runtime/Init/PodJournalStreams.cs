@@ -2,6 +2,7 @@ using Microsoft.Win32.SafeHandles;
 using PodUnits.Journal;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.Spawning;
+using PodUnits.Runtime.Logging;
 
 namespace PodUnits.Runtime.Init;
 
@@ -39,7 +40,7 @@ internal static class PodJournalStreams
                         Thread.Sleep(2); // journald may have bound its socket but not yet listen()ed
                         continue;
                     }
-                    Console.Error.WriteLine($"pod journal: {c.Name}: {e.Message}; journalctl -M will miss its lines");
+                    StageLog.Warning($"pod journal: {c.Name}: {e.Message}; journalctl -M will miss its lines");
                     break;
                 }
             }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Spawning;
+using PodUnits.Runtime.Logging;
 
 namespace PodUnits.Runtime.Init;
 
@@ -23,7 +24,7 @@ internal static class PodJournald
         string? binary = Candidates.FirstOrDefault(File.Exists);
         if (binary is null)
         {
-            Console.Error.WriteLine("pod journal: systemd-journald not found, journalctl -M will show nothing");
+            StageLog.Warning("pod journal: systemd-journald not found, journalctl -M will show nothing");
             return 0;
         }
         // journald writes to /run/log/journal until told /var is ready, by SIGUSR1 (what

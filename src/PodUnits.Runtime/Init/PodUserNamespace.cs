@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using PodUnits.Core.Errors;
 using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.Logging;
 
 namespace PodUnits.Runtime.Init;
 
@@ -29,7 +30,7 @@ internal static class PodUserNamespace
         }
         if (Verbosity.IsOn)
         {
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            StageLog.Information(string.Create(CultureInfo.InvariantCulture,
                 $"podunits: pod {pod}: user namespace {users} made in {Stopwatch.GetElapsedTime(began).TotalMilliseconds:0.000} ms"));
         }
         return fd;

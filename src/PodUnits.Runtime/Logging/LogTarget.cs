@@ -60,7 +60,7 @@ public abstract class LogTarget : IDisposable
         catch (Exception e) when (e is PodUnitsException or IOException)
         {
             target._failed = true;
-            Console.Error.WriteLine($"journal {target.Description}: {e.Message}; its copy of these lines stops here");
+            StageLog.Warning($"journal {target.Description}: {e.Message}; its copy of these lines stops here");
         }
     }
 }

@@ -3,6 +3,7 @@ using PodUnits.Core.Errors;
 using PodUnits.Core.Identity;
 using PodUnits.Runtime.Plan;
 using PodUnits.Systemd.Machines;
+using PodUnits.Runtime.Logging;
 
 namespace PodUnits.Runtime.State;
 
@@ -141,7 +142,7 @@ public static class PodState
         }
         catch (IOException e)
         {
-            Console.Error.WriteLine($"removing {dir}: {e.Message}, ignoring");
+            StageLog.Warning($"removing {dir}: {e.Message}, ignoring");
         }
     }
 

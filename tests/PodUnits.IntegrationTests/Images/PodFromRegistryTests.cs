@@ -113,6 +113,9 @@ public sealed class PodFromRegistryTests : IClassFixture<RegistryFixture>, IDisp
             Assert.Contains("stored copy", pod.Journal("-u", pod.Unit, "CONTAINER_NAME=app"));
             Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains(
                 $"image {image}: the registry cannot be reached", StringComparison.Ordinal) && l.Contains("running the local copy sha256:", StringComparison.Ordinal));
+            // A warning of stage 0, with the pod's name and where it was written.
+            Assert.Contains(pod.Journal("-u", pod.Unit, "PRIORITY=4", "POD_NAME=img-offline", "CODE_FILE=src/PodUnits.Planning/Plan/ContainerImages.cs"),
+                l => l.Contains("the registry cannot be reached", StringComparison.Ordinal));
         }
         finally
         {

@@ -1,6 +1,6 @@
 using System.Text;
 using PodUnits.Journal;
-using PodUnits.Journal.Serilog;
+using PodUnits.Logging;
 using Serilog;
 using Serilog.Core;
 
@@ -48,7 +48,7 @@ public sealed class JournalSinkAndStreamTests
     public async Task PodUnitsLoggingToTheJournalSendsStructuredEntries()
     {
         string id = Guid.NewGuid().ToString("N");
-        using (Logger logger = PodUnitsLogging.Create("podunits-test", verbose: false, LogTarget.Journal))
+        using (Logger logger = PodUnitsLogging.Create("podunits-test", verbose: false, LogDestination.Journal))
         {
             logger.ForContext("TestId", id).Debug("not logged without verbose");
             logger.ForContext("TestId", id).ForMessageId(JournalMessageIds.PodStopped).Information("Pod {PodName} stopped", "web");

@@ -133,6 +133,8 @@ public sealed class ActivationTests
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit).Any(l => l.Contains("container main: ignoring a notification from PID", StringComparison.Ordinal))),
             string.Join('\n', pod.Journal("-u", pod.Unit)));
         Assert.Contains(pod.Journal("-u", pod.Unit), l => l == "sent"); // it did reach the socket
+        // Stage 1's warning carries its priority through the unit's stream (Runtime/Logging/StageLog).
+        Assert.Contains(pod.Journal("-u", pod.Unit, "PRIORITY=4", "_TRANSPORT=stdout"), l => l.StartsWith("container main: ignoring a notification from PID", StringComparison.Ordinal));
         Assert.Equal("activating", pod.Show("ActiveState"));
         Assert.DoesNotContain("forged", pod.Show("StatusText"), StringComparison.Ordinal);
     }

@@ -20,6 +20,11 @@ public sealed class PodBadInputTests
         Assert.NotEqual(0, start.Code);
         Assert.Equal("failed", pod.Show("ActiveState"));
         Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains("image dir:/no/such/rootfs: not a root filesystem directory", StringComparison.Ordinal));
+        // Stage 0's error is a structured entry (PodUnits.Logging), not a line of the stream:
+        // priority err, where it was reported, the exception's type.
+        Assert.Contains(pod.Journal("-u", pod.Unit, "_TRANSPORT=journal", "PRIORITY=3", "SYSLOG_IDENTIFIER=podunits", "CODE_FILE=src/PodUnits.Cli/ErrorOutput.cs"),
+            l => l.Contains("image dir:/no/such/rootfs: not a root filesystem directory", StringComparison.Ordinal));
+        Assert.NotEmpty(pod.Journal("-u", pod.Unit, "_TRANSPORT=journal", "PRIORITY=3", "EXCEPTION_TYPE=PodUnits.Core.Errors.BadInputException"));
         Assert.Equal("2", pod.Show("ExecMainStatus"));
         Assert.DoesNotContain("rt-badimage", PodHarness.Run("machinectl", "list", "--no-legend").Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists("/run/podunits/state/rt-badimage"));

@@ -33,7 +33,7 @@ public sealed class GeneratorWarningTests : IDisposable
             status = PodGenerator.Run(new PodDefinitionSearchPath([pods]), output, log, hostMachineId: null);
         }
         Assert.Equal(0, status);
-        Assert.Contains($"podunits-generator: {pods}/warned.yaml:6:3: warning: ", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"podunits-generator: warning: {pods}/warned.yaml:6:3: ", stderr.ToString(), StringComparison.Ordinal);
         Assert.Contains("nodeSelector", stderr.ToString(), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(output, "pod@warned.service.d", DropInRenderer.FileName)));
     }

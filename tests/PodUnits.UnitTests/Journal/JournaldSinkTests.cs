@@ -1,6 +1,6 @@
 using System.Text;
 using PodUnits.Journal;
-using PodUnits.Journal.Serilog;
+using PodUnits.Logging;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -145,7 +145,10 @@ public sealed class JournaldSinkTests
         var sink = new StderrSink("podunits", verbose: false, writer);
         sink.Emit(Capture1(l => l.Information("Pod {PodName} started", "web")));
         sink.Emit(Capture1(l => l.Warning(new IOException("disk full"), "Cannot save")));
-        Assert.Equal("podunits: Pod \"web\" started\npodunits: warning: Cannot save: disk full\n", writer.ToString());
+        sink.Emit(Capture1(l => l.Error(new IOException("disk full"), "Cannot save: disk full")));
+        // Errors read as the CLI's always did; the message says what happened, the exception
+        // adds its text only when verbose (the journal gets it whole, as EXCEPTION).
+        Assert.Equal("podunits: Pod \"web\" started\npodunits: warning: Cannot save\npodunits: Cannot save: disk full\n", writer.ToString());
     }
 
     [Fact]
@@ -155,7 +158,7 @@ public sealed class JournaldSinkTests
         try { throw new IOException("disk full"); } catch (IOException e) { error = e; }
         var sink = new StderrSink("podunits", verbose: true);
         string text = sink.Format(Capture1(l => l.Error(error, "Cannot save")));
-        Assert.StartsWith("podunits: error: Cannot save\nSystem.IO.IOException: disk full", text, StringComparison.Ordinal);
+        Assert.StartsWith("podunits: Cannot save\nSystem.IO.IOException: disk full", text, StringComparison.Ordinal);
         Assert.Contains(" at ", text, StringComparison.Ordinal);
     }
 

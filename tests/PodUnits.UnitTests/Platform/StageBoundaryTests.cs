@@ -13,7 +13,7 @@ namespace PodUnits.UnitTests.Platform;
 /// </summary>
 public class StageBoundaryTests
 {
-    private static readonly string[] Stage0Only = ["PodUnits.Definitions", "PodUnits.Images", "PodUnits.Planning", "PodUnits.Generator", "PodUnits.Cli", "YamlDotNet"];
+    private static readonly string[] Stage0Only = ["PodUnits.Definitions", "PodUnits.Images", "PodUnits.Planning", "PodUnits.Generator", "PodUnits.Cli", "PodUnits.Logging", "YamlDotNet", "Serilog"];
 
     [Fact]
     public void Stage1sProjectGraphHasNoneOfTheStage0Projects()

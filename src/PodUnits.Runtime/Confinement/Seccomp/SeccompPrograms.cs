@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Identity;
+using PodUnits.Runtime.Logging;
 
 namespace PodUnits.Runtime.Confinement.Seccomp;
 
@@ -117,7 +118,7 @@ public static class SeccompPrograms
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A cache that cannot be written costs the next start a compile, nothing else.
-            Console.Error.WriteLine($"podunits: seccomp cache {directory}: {e.Message}, ignoring");
+            StageLog.Warning($"podunits: seccomp cache {directory}: {e.Message}, ignoring");
         }
     }
 }

@@ -3,12 +3,13 @@ using Serilog.Core;
 using Serilog.Debugging;
 using Serilog.Events;
 
-namespace PodUnits.Journal.Serilog;
+namespace PodUnits.Logging;
 
 /// <summary>
 /// Plain text on stderr for a person at a terminal, in the CLI's own style:
-/// <c>podunits: message</c>, <c>podunits: warning: message</c>. Exceptions add their message,
-/// or their full text (stack trace included) when verbose. Serilog.Sinks.Console would bring
+/// <c>podunits: message</c> (information and errors, as the CLI has always said them),
+/// <c>podunits: warning: message</c>. The message says what happened; an exception adds its
+/// full text (stack trace included) only when verbose. Serilog.Sinks.Console would bring
 /// themes and a dependency for what is a dozen lines here.
 /// </summary>
 public sealed class StderrSink : ILogEventSink
@@ -40,6 +41,9 @@ public sealed class StderrSink : ILogEventSink
         }
     }
 
+    /// <summary>A line of the sink's own, outside Serilog (that the journal cannot be reached).</summary>
+    public void WriteLine(string message) => _writer.WriteLine($"{_identifier}: {message}");
+
     internal string Format(LogEvent logEvent)
     {
         string level = logEvent.Level switch
@@ -48,15 +52,10 @@ public sealed class StderrSink : ILogEventSink
             LogEventLevel.Debug => "debug: ",
             LogEventLevel.Information => "",
             LogEventLevel.Warning => "warning: ",
-            LogEventLevel.Error => "error: ",
+            LogEventLevel.Error => "",
             _ => "fatal: ",
         };
         string text = $"{_identifier}: {level}{logEvent.RenderMessage(CultureInfo.InvariantCulture)}";
-        return logEvent.Exception switch
-        {
-            null => text,
-            { } e when _verbose => $"{text}\n{e}",
-            { } e => $"{text}: {e.Message}",
-        };
+        return logEvent.Exception is { } e && _verbose ? $"{text}\n{e}" : text;
     }
 }

@@ -3,7 +3,9 @@ using Serilog.Core;
 using Serilog.Debugging;
 using Serilog.Events;
 
-namespace PodUnits.Journal.Serilog;
+using PodUnits.Journal;
+
+namespace PodUnits.Logging;
 
 /// <summary>
 /// Writes Serilog events to journald as structured entries (native protocol):

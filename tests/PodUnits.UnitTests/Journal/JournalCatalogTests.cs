@@ -1,26 +1,6 @@
-using System.Collections;
 using PodUnits.Journal;
-using PodUnits.Journal.Serilog;
 
 namespace PodUnits.UnitTests.Journal;
-
-public sealed class PodUnitsLoggingTests
-{
-    [Fact]
-    public void UnderSystemdWithJournaldItLogsToTheJournal()
-    {
-        Assert.Equal(LogTarget.Journal, PodUnitsLogging.ChooseTarget(new Hashtable { ["INVOCATION_ID"] = "abc" }, true));
-        Assert.Equal(LogTarget.Journal, PodUnitsLogging.ChooseTarget(new Hashtable { ["JOURNAL_STREAM"] = "8:123" }, true));
-    }
-
-    [Fact]
-    public void ElsewhereItLogsToStderr()
-    {
-        Assert.Equal(LogTarget.Stderr, PodUnitsLogging.ChooseTarget(new Hashtable(), true));
-        Assert.Equal(LogTarget.Stderr, PodUnitsLogging.ChooseTarget(new Hashtable { ["INVOCATION_ID"] = "abc" }, false));
-        Assert.Equal(LogTarget.Stderr, PodUnitsLogging.ChooseTarget(new Hashtable { ["INVOCATION_ID"] = "" }, true));
-    }
-}
 
 /// <summary>The catalog file and the ids in code must agree, or journalctl -x explains nothing.</summary>
 public sealed class JournalCatalogTests

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
 
-namespace PodUnits.Journal.Serilog;
+using PodUnits.Journal;
+
+namespace PodUnits.Logging;
 
 /// <summary>
 /// Maps Serilog property names to journal field names: PascalCase words become

@@ -1,6 +1,8 @@
 using Serilog;
 
-namespace PodUnits.Journal.Serilog;
+using PodUnits.Journal;
+
+namespace PodUnits.Logging;
 
 public static class JournalLoggerExtensions
 {

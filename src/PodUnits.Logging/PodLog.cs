@@ -1,0 +1,73 @@
+using System.Runtime.CompilerServices;
+using Serilog.Core;
+using Serilog.Events;
+using PodUnits.Journal;
+
+namespace PodUnits.Logging;
+
+/// <summary>
+/// PodUnits' own messages in stage 0, the CLI and the generator: one call per message,
+/// <c>PodLog.Warning("...", new(Pod: name))</c>. <see cref="Configure"/> picks the
+/// destination once per process (<see cref="PodUnitsLogging.ChooseDestination"/>): the
+/// journal with structured fields when systemd runs us, kmsg for the generator, stderr for a
+/// person at a terminal. Every message carries where it was written (CODE_FILE, CODE_LINE,
+/// CODE_FUNC, as systemd's own messages do) and what it is about (<see cref="LogSubject"/>).
+/// Messages are plain text, not Serilog templates: a brace in a pod's name stays a brace.
+/// Stage 1 does not use this (it does not reference Serilog): Runtime/Logging/StageLog.
+/// </summary>
+public static class PodLog
+{
+    private static Logger s_logger = PodUnitsLogging.Create(JournaldSink.DefaultIdentifier, verbose: false, LogDestination.Stderr);
+
+    /// <summary>Where this process's messages go; stderr until <see cref="Configure"/>.</summary>
+    public static LogDestination Destination { get; private set; } = LogDestination.Stderr;
+
+    /// <summary>Sets up this process's log: <paramref name="destination"/>, or the one this
+    /// process's stderr and environment call for.</summary>
+    public static void Configure(string identifier, bool verbose, LogDestination? destination = null)
+    {
+        LogDestination chosen = destination ?? PodUnitsLogging.ChooseDestination();
+        Logger previous = s_logger;
+        s_logger = PodUnitsLogging.Create(identifier, verbose, chosen);
+        Destination = chosen;
+        previous.Dispose();
+    }
+
+    public static void Information(string message, LogSubject about = default, Exception? exception = null,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0, [CallerMemberName] string function = "") =>
+        Write(LogEventLevel.Information, message, about, exception, file, line, function);
+
+    public static void Warning(string message, LogSubject about = default, Exception? exception = null,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0, [CallerMemberName] string function = "") =>
+        Write(LogEventLevel.Warning, message, about, exception, file, line, function);
+
+    /// <summary>An error; with an exception, its whole text goes to the journal's EXCEPTION
+    /// field, and to stderr only with --verbose (the message says what happened).</summary>
+    public static void Error(string message, LogSubject about = default, Exception? exception = null,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0, [CallerMemberName] string function = "") =>
+        Write(LogEventLevel.Error, message, about, exception, file, line, function);
+
+    /// <summary>The event of one message, for a logger of one's own (the generator's).</summary>
+    public static LogEvent Event(LogEventLevel level, string message, LogSubject about, Exception? exception, string file, int line, string function)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var properties = new List<LogEventProperty>(6);
+        if (about.Pod is { } pod) properties.Add(new LogEventProperty("PodName", new ScalarValue(pod)));
+        if (about.Container is { } container) properties.Add(new LogEventProperty("ContainerName", new ScalarValue(container)));
+        if (about.MessageId is { } id) properties.Add(new LogEventProperty(JournalMessageIds.PropertyName, new ScalarValue(id)));
+        properties.Add(new LogEventProperty("CodeFile", new ScalarValue(SourcePath(file))));
+        properties.Add(new LogEventProperty("CodeLine", new ScalarValue(line)));
+        properties.Add(new LogEventProperty("CodeFunc", new ScalarValue(function)));
+        return new LogEvent(DateTimeOffset.Now, level, exception, new MessageTemplate([new Serilog.Parsing.TextToken(message)]), properties);
+    }
+
+    /// <summary>The source file from the repository's src/ on, as the build saw it.</summary>
+    internal static string SourcePath(string file)
+    {
+        int src = file.LastIndexOf("/src/", StringComparison.Ordinal);
+        return src >= 0 ? file[(src + 1)..] : file;
+    }
+
+    private static void Write(LogEventLevel level, string message, LogSubject about, Exception? exception, string file, int line, string function) =>
+        s_logger.Write(Event(level, message, about, exception, file, line, function));
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+using PodUnits.Journal;
+
+namespace PodUnits.Runtime.Logging;
+
+/// <summary>
+/// Stage 1's own diagnostics (the executor, the pod init, container-start), one line each on
+/// stderr. Under systemd the executor's and the pod init's stderr is the unit's journal
+/// stream; there the line starts with the syslog priority prefix journald reads
+/// (<c>&lt;4&gt;</c>; SyslogLevelPrefix=, systemd.exec(5)), so <c>journalctl -p warning</c> finds it,
+/// and the stream gives it the unit's fields (POD_NAME, POD_ID by LogExtraFields=).
+/// container-start's stderr is the container's pipe: the executor forwards its lines with the
+/// container's fields. The lifecycle entries with MESSAGE_IDs are <see cref="Executor.PodEventLog"/>'s.
+/// Not Serilog (PodUnits.Logging, stage 0's path): stage 1 references no logging library,
+/// and a pod init in its own mount namespace cannot reach the host's journal socket by path.
+/// </summary>
+public static class StageLog
+{
+    private static readonly bool s_toJournal = JournalStream.StderrIsJournal();
+
+    public static void Information(string message) => Write(JournalPriority.Informational, message);
+
+    public static void Warning(string message) => Write(JournalPriority.Warning, message);
+
+    public static void Error(string message) => Write(JournalPriority.Error, message);
+
+    /// <summary>The line for <paramref name="message"/>: prefixed with its priority for journald.</summary>
+    internal static string Line(bool toJournal, JournalPriority priority, string message) =>
+        toJournal ? $"<{((int)priority).ToString(CultureInfo.InvariantCulture)}>{message}" : message;
+
+    public static void Write(JournalPriority priority, string message) =>
+        Console.Error.WriteLine(Line(s_toJournal, priority, message)); // Console.Error is synchronized
+}

@@ -1,0 +1,102 @@
+using System.Text;
+using PodUnits.Core.Identity;
+using PodUnits.Journal;
+using PodUnits.Logging;
+using PodUnits.Runtime.Logging;
+using PodUnits.UnitTests.Journal;
+using Serilog.Events;
+
+namespace PodUnits.UnitTests.Logging;
+
+/// <summary>PodUnits' one logging path: where a process's messages go, and what fields they carry.</summary>
+public sealed class PodLogTests
+{
+    [Fact]
+    public void OnlyAStderrThatIsTheJournalStreamLogsToTheJournal()
+    {
+        Assert.Equal(LogDestination.Journal, PodUnitsLogging.ChooseDestination(stderrIsJournal: true, journalSocketExists: true));
+        // A terminal, a pipe or a file a script reads: plain lines where the reader looks.
+        Assert.Equal(LogDestination.Stderr, PodUnitsLogging.ChooseDestination(stderrIsJournal: false, journalSocketExists: true));
+        Assert.Equal(LogDestination.Stderr, PodUnitsLogging.ChooseDestination(stderrIsJournal: true, journalSocketExists: false));
+    }
+
+    [Fact]
+    public void AMessageCarriesWhatItIsAboutAndWhereItWasWritten()
+    {
+        LogEvent e = PodLog.Event(LogEventLevel.Warning, "pod {web}: 100% {0}", new(Pod: "web", Container: "app", MessageId: JournalMessageIds.PodFailed),
+            null, "/work/x/src/PodUnits.Planning/Stage0.cs", 42, "RunPodAsync");
+        using var builder = new JournalEntryBuilder();
+        JournaldSink.Build(builder, e, "podunits");
+        var fields = NativeEntry.Parse(builder.Encoded);
+        Assert.Equal("pod {web}: 100% {0}", fields.Text("MESSAGE")); // plain text, not a template
+        Assert.Equal("4", fields.Text("PRIORITY"));
+        Assert.Equal("podunits", fields.Text("SYSLOG_IDENTIFIER"));
+        Assert.Equal("web", fields.Text(PodJournalFields.PodName));
+        Assert.Equal("app", fields.Text(PodJournalFields.ContainerName));
+        Assert.Equal(JournalMessageIds.PodFailed, fields.Text("MESSAGE_ID"));
+        Assert.Equal("src/PodUnits.Planning/Stage0.cs", fields.Text(PodJournalFields.CodeFile));
+        Assert.Equal("42", fields.Text(PodJournalFields.CodeLine));
+        Assert.Equal("RunPodAsync", fields.Text(PodJournalFields.CodeFunc));
+    }
+
+    [Fact]
+    public void AnExceptionReachesTheJournalWhole()
+    {
+        var error = new IOException("disk full");
+        LogEvent e = PodLog.Event(LogEventLevel.Error, "cannot save", default, error, "f.cs", 1, "M");
+        using var builder = new JournalEntryBuilder();
+        JournaldSink.Build(builder, e, "podunits");
+        var fields = NativeEntry.Parse(builder.Encoded);
+        Assert.Equal("3", fields.Text("PRIORITY"));
+        Assert.Equal("System.IO.IOException", fields.Text("EXCEPTION_TYPE"));
+        Assert.Equal("disk full", fields.Text("EXCEPTION_MESSAGE"));
+        Assert.DoesNotContain(fields, f => f.Key == PodJournalFields.PodName); // about nothing in particular
+    }
+
+    [Theory]
+    [InlineData("PodName", PodJournalFields.PodName)]
+    [InlineData("ContainerName", PodJournalFields.ContainerName)]
+    [InlineData("CodeFile", PodJournalFields.CodeFile)]
+    [InlineData("CodeLine", PodJournalFields.CodeLine)]
+    [InlineData("CodeFunc", PodJournalFields.CodeFunc)]
+    public void SerilogsPropertiesAndStage1sFieldsShareTheirNames(string property, string field) =>
+        Assert.Equal(field, PropertyFieldNames.Map(property));
+
+    [Fact]
+    public void StderrShowsTheCliStyleLine()
+    {
+        var writer = new StringWriter();
+        var sink = new StderrSink("podunits", verbose: false, writer);
+        sink.Emit(PodLog.Event(LogEventLevel.Warning, "pod web: {x}", new(Pod: "web"), null, "f.cs", 1, "M"));
+        Assert.Equal("podunits: warning: pod web: {x}\n", writer.ToString());
+    }
+
+    [Fact]
+    public void KmsgGetsOneRecordPerMessageWithItsPriority()
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            using (KmsgSink sink = KmsgSink.TryOpen("podunits-generator", file)!)
+            {
+                sink.Emit(PodLog.Event(LogEventLevel.Error, "a.yaml:6:5: error: two\nlines", default, null, "f.cs", 1, "M"));
+                sink.Emit(PodLog.Event(LogEventLevel.Warning, "careful", default, null, "f.cs", 1, "M"));
+            }
+            Assert.Equal($"<3>podunits-generator[{Environment.ProcessId}]: a.yaml:6:5: error: two lines\n<4>podunits-generator[{Environment.ProcessId}]: careful\n",
+                File.ReadAllText(file, Encoding.UTF8));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+        Assert.Null(KmsgSink.TryOpen("podunits-generator", "/nonexistent/kmsg"));
+    }
+
+    [Fact]
+    public void Stage1PrefixesItsPriorityOnlyForTheJournalStream()
+    {
+        Assert.Equal("<4>pod init: careful", StageLog.Line(toJournal: true, JournalPriority.Warning, "pod init: careful"));
+        Assert.Equal("<3>podunits: broken", StageLog.Line(toJournal: true, JournalPriority.Error, "podunits: broken"));
+        Assert.Equal("pod init: careful", StageLog.Line(toJournal: false, JournalPriority.Warning, "pod init: careful"));
+    }
+}
