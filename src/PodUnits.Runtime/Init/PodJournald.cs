@@ -1,4 +1,5 @@
 using System.Globalization;
+using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Spawning;
 using PodUnits.Runtime.Logging;
@@ -48,14 +49,20 @@ internal static class PodJournald
 
     /// <summary>Waits (up to 3 s) until journald's stream socket exists (the one the
     /// containers' streams connect to; PodJournalStreams retries the short gap between its
-    /// bind and listen).</summary>
+    /// bind and listen), woken by inotify when journald binds it. Not journald's sd_notify
+    /// READY=1: with NOTIFY_SOCKET set, journald also hands every stream's fd to that socket
+    /// for the service manager's fd store, and logs an error for each one nobody takes.</summary>
     public static bool WaitForSocket()
     {
-        for (int i = 0; i < 3000 && !File.Exists(StreamSocket); i++)
+        try
         {
-            Thread.Sleep(1);
+            return LibcExtra.WaitForName(Path.GetDirectoryName(StreamSocket)!, Path.GetFileName(StreamSocket), TimeSpan.FromSeconds(3));
         }
-        return File.Exists(StreamSocket);
+        catch (NativeCallException e)
+        {
+            StageLog.Warning($"pod journal: waiting for its socket: {e.Message}; journalctl -M will miss the containers' lines");
+            return false;
+        }
     }
 
     /// <summary>SIGKILL to every process of the pod but PID 1, journald and the machine
