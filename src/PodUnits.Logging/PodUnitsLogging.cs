@@ -1,6 +1,7 @@
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
+using PodUnits.Core.Identity;
 using PodUnits.Journal;
 
 namespace PodUnits.Logging;
@@ -21,6 +22,9 @@ public enum LogDestination
 /// <summary>The one logging setup of every PodUnits process that logs through Serilog (stage 0, the CLI, the generator).</summary>
 public static class PodUnitsLogging
 {
+    /// <summary>The property that becomes OBJECT_SYSTEMD_UNIT.</summary>
+    public const string UnitProperty = "ObjectSystemdUnit";
+
     /// <summary>
     /// A logger for <paramref name="identifier"/> to <paramref name="destination"/>:
     /// Information and above, everything with <paramref name="verbose"/>; enriched from
@@ -35,11 +39,18 @@ public static class PodUnitsLogging
             LogDestination.Kmsg => (ILogEventSink?)KmsgSink.TryOpen(identifier) ?? new StderrSink(identifier, verbose),
             _ => new StderrSink(identifier, verbose),
         };
-        return new LoggerConfiguration()
+        LoggerConfiguration configuration = new LoggerConfiguration()
             .MinimumLevel.Is(verbose ? LogEventLevel.Verbose : LogEventLevel.Information)
             .Enrich.FromLogContext()
-            .WriteTo.Sink(sink)
-            .CreateLogger();
+            .WriteTo.Sink(sink);
+        if (destination == LogDestination.Journal && OwnUnit.ServiceName() is { } unit)
+        {
+            // journald learns a datagram's unit from its sender's cgroup, which is gone when
+            // the sender has exited before journald reads it (stage 0 failing, then exiting at
+            // once): OBJECT_SYSTEMD_UNIT keeps the entry in `journalctl -u` and `systemctl status`.
+            configuration = configuration.Enrich.WithProperty(UnitProperty, unit);
+        }
+        return configuration.CreateLogger();
     }
 
     private static ILogEventSink JournalOrStderr(string identifier, bool verbose)

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using PodUnits.Core.Errors;
+using PodUnits.Core.Identity;
 using PodUnits.Core.Native;
 using PodUnits.Journal;
 using PodUnits.Runtime.Confinement.Lsm;

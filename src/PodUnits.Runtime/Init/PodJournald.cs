@@ -33,8 +33,9 @@ internal static class PodJournald
         // (how it survives its own restarts). The pod's journal must outlive the pod, so the
         // flag goes first: a signal could arrive before journald installs its handler, and
         // SIGUSR1's default action would kill it.
-        Directory.CreateDirectory("/run/systemd/journal");
-        File.WriteAllText("/run/systemd/journal/flushed", "");
+        string runtimeDir = Path.GetDirectoryName(StreamSocket)!; // /run/systemd/journal
+        Directory.CreateDirectory(runtimeDir);
+        File.WriteAllText($"{runtimeDir}/flushed", "");
         int devNull = Check.Io(LibcExtra.open("/dev/null", LibcExtra.O_CLOEXEC | 2, 0), "open", "/dev/null");
         try
         {

@@ -59,6 +59,7 @@ public sealed class PodLogTests
     [InlineData("CodeFile", PodJournalFields.CodeFile)]
     [InlineData("CodeLine", PodJournalFields.CodeLine)]
     [InlineData("CodeFunc", PodJournalFields.CodeFunc)]
+    [InlineData(PodUnitsLogging.UnitProperty, "OBJECT_SYSTEMD_UNIT")]
     public void SerilogsPropertiesAndStage1sFieldsShareTheirNames(string property, string field) =>
         Assert.Equal(field, PropertyFieldNames.Map(property));
 

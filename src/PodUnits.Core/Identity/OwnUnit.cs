@@ -1,8 +1,8 @@
-namespace PodUnits.Runtime.Executor;
+namespace PodUnits.Core.Identity;
 
 /// <summary>The systemd service this process runs in, read from its cgroup (journald and
 /// systemd map a cgroup to its unit the same way: the path's last component).</summary>
-internal static class OwnUnit
+public static class OwnUnit
 {
     /// <summary>"pod@NAME.service" under pod@.service; null in a scope (a terminal) or without
     /// the unified cgroup hierarchy.</summary>
