@@ -49,7 +49,7 @@ _podunits() {
         logs) options+=" --follow --container --lines";;
         enter) options+=" --container --tty --no-tty --privileged";;
         update) options+=" --container --memory --cpu";;
-        run) options+=" --interactive --net --port";;
+        run) options+=" --interactive -i --tty -t --name --hostname --env -e --workdir -w --user -u --pull --memory -m --cpus --net --port -p";;
         validate) options+=" --ignore-file-name";;
         generate) options+=" --dir";;
         image) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "fetch import list rm" -- "$cur")); return; }

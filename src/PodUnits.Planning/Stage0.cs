@@ -3,6 +3,7 @@ using PodUnits.Definitions;
 using PodUnits.Definitions.Host;
 using PodUnits.Images.Store;
 using PodUnits.Planning.Confinement;
+using PodUnits.Planning.AdHoc;
 using PodUnits.Planning.Network;
 using PodUnits.Planning.Plan;
 using PodUnits.Planning.State;
@@ -57,36 +58,17 @@ public static class Stage0
     }
 
     /// <summary>
-    /// <c>podunits run --interactive IMAGE -- CMD...</c>: an ad-hoc pod of one container whose
-    /// stdin/stdout/stderr are this process's (the terminal), like rkt run --interactive. It is
-    /// registered and scoped like any pod; its state is removed when it ends. The image is
-    /// pulled only when the store lacks it (podman run's default, "missing").
+    /// <c>podunits run -i [-t] IMAGE [-- CMD...]</c>: an ad-hoc pod of one container
+    /// (<see cref="AdHocOptions"/>) whose stdin/stdout/stderr are this process's, or with -t a
+    /// pseudo-terminal of its own relayed to this process's terminal, like rkt run
+    /// --interactive and podman run -it. It is registered and scoped like any pod; its state is
+    /// removed when it ends. The image is pulled only when the store lacks it, unless --pull says otherwise.
     /// </summary>
-    public static async Task<int> RunInteractiveAsync(string image, IReadOnlyList<string> command, InteractiveNetwork? network = null)
+    public static async Task<int> RunAdHocAsync(AdHocOptions options)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(command);
-        network ??= InteractiveNetwork.Default;
-        string name = $"interactive-{Environment.ProcessId}";
-        var pod = new PodDefinition
-        {
-            Name = name,
-            SourcePath = "(podunits run --interactive)",
-            TerminationGracePeriodSeconds = 2,
-            RestartPolicy = RestartPolicy.Never,
-            HostNetwork = network.HostNetwork,
-            Network = network.Network is { } named ? new NetworkChoice(named, 0, 0) : null,
-            Containers =
-            [
-                new ContainerDefinition
-                {
-                    Name = "main", Image = image, ImagePullPolicy = ImagePullPolicy.IfNotPresent,
-                    Command = command.Count > 0 ? command : null,
-                    Ports = network.Ports,
-                },
-            ],
-        };
-        return await RunPodAsync(pod, interactive: true).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(options);
+        PodDefinition pod = options.Definition(AdHocOptions.GenerateName());
+        return await RunPodAsync(pod, interactive: true, terminal: options.Terminal).ConfigureAwait(false);
     }
 
     /// <summary>The pod's range from the pool /etc/podunits/podunits.yaml sets.</summary>
@@ -103,7 +85,7 @@ public static class Stage0
     /// executable: none of the definition, validation or image code stays in memory. On any
     /// failure before the exec, the claim and the pins are released here.
     /// </summary>
-    private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive)
+    private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive, bool terminal = false)
     {
         string stage1 = Stage1.Locate();
         PodClaim claim = PodState.Claim(pod.Name); // a busy name fails here, before anything of the running pod is touched
@@ -120,6 +102,7 @@ public static class Stage0
             Dictionary<string, ContainerImage> images = await ContainerImages.ResolveAsync(pod, store, text => SdNotify.Default.Status(text),
                 extender.Progressed).ConfigureAwait(false);
             PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
+            plan.Terminal = terminal;
             UserNamespacePlanner.Apply(plan, pod, UsersFromHostPool);
             SeccompPlanner.Compile(plan);
             LsmPlanner.Apply(plan, pod, HostLsm.Detect(), AppArmorDefaultProfile.IsLoaded, warning => PodLog.Warning(warning, new(Pod: pod.Name)));

@@ -1,33 +1,55 @@
 using System.CommandLine;
 using PodUnits.Core.Errors;
-using PodUnits.Runtime.Executor;
-using PodUnits.Runtime.Network;
 using PodUnits.Planning;
-using PodUnits.Planning.Network;
+using PodUnits.Planning.AdHoc;
 
 namespace PodUnits.Cli.Commands;
 
 /// <summary><c>podunits run NAME|FILE</c>: runs a pod in the foreground until it ends. This is
 /// what pod@NAME.service starts (ExecStart); it also works from a terminal.
-/// <c>podunits run --interactive IMAGE [-- CMD ARGS...]</c>: an ad-hoc one-container pod
-/// attached to the terminal.</summary>
+/// <c>podunits run -i [-t] [OPTIONS] IMAGE [-- CMD ARGS...]</c>: an ad-hoc one-container pod
+/// attached to the caller (docs/process-model.md, "Ad-hoc pods").</summary>
 internal static class RunCommand
 {
     public static Command Create()
     {
-        var pod = new Argument<string>("pod") { Description = "Pod name (definition in /etc/podunits/pods, ...), a definition file, or with --interactive an image." };
-        var rest = new Argument<string[]>("command") { Description = "With --interactive: the command and its arguments (after --).", Arity = ArgumentArity.ZeroOrMore };
-        var interactive = new Option<bool>("--interactive", "-i") { Description = "Run IMAGE as an ad-hoc pod with the terminal attached." };
+        var pod = new Argument<string>("pod") { Description = "Pod name (definition in /etc/podunits/pods, ...), a definition file, or with -i an image." };
+        var rest = new Argument<string[]>("command") { Description = "With -i: the command and its arguments (after --).", Arity = ArgumentArity.ZeroOrMore };
+        var interactive = new Option<bool>("--interactive", "-i") { Description = "Run IMAGE as an ad-hoc pod with this process's stdin, stdout and stderr." };
+        var tty = new Option<bool>("--tty", "-t") { Description = "With -i: give the container a pseudo-terminal of its own (job control, line editing, window size) relayed to this terminal." };
+        var name = new Option<string?>("--name") { Description = "With -i: the pod's name (and machine name); default pod-XXXXXXXX." };
+        var hostname = new Option<string?>("--hostname") { Description = "With -i: the pod's hostname; default its name." };
+        var env = new Option<string[]>("--env", "-e") { Description = "With -i: set NAME=VALUE in the container (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var workdir = new Option<string?>("--workdir", "-w") { Description = "With -i: the command's working directory (absolute)." };
+        var user = new Option<string?>("--user", "-u") { Description = "With -i: run as UID or UID:GID (numbers)." };
+        var pull = new Option<string>("--pull") { Description = "With -i: always, missing (fetch only when the store lacks it) or never.", DefaultValueFactory = _ => "missing" };
+        var memory = new Option<string?>("--memory", "-m") { Description = "With -i: memory limit, a Kubernetes quantity (256Mi, 1G)." };
+        var cpus = new Option<string?>("--cpus") { Description = "With -i: CPU limit, a Kubernetes quantity (1.5, 500m)." };
         var net = new Option<string?>("--net")
         {
-            Description = "With --interactive: \"host\" for the host's network, or the name of a CNI network (default: podunits).",
+            Description = "With -i: \"host\" for the host's network, or the name of a CNI network (default: podunits).",
         };
         var ports = new Option<string[]>("--port", "-p")
         {
-            Description = "With --interactive: publish a port, [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp|sctp] (repeatable).",
+            Description = "With -i: publish a port, [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp|sctp] (repeatable).",
             AllowMultipleArgumentsPerToken = false,
         };
-        var command = new Command("run", "Run a pod in the foreground (what pod@NAME.service runs).") { pod, rest, interactive, net, ports };
+        Option[] adHocOnly = [tty, name, hostname, env, workdir, user, memory, cpus, net, ports];
+        var command = new Command("run", """
+            Run a pod in the foreground (what pod@NAME.service runs), or with -i an image as an
+            ad-hoc pod: registered with machined, logged to the journal, removed when it ends.
+            The exit status is the command's (126 not executable, 127 not found, 128+N killed
+            by signal N); PodUnits' own: 2 bad input, 125 the container could not be set up,
+            1 anything else.
+              podunits run web
+              podunits run -it debian -- bash
+              podunits run -i busybox -- sh -c 'echo hello' < /dev/null
+              podunits run -it --name try -e GREETING=hi -p 8080:80 docker://nginx
+            Image references: docker://REF or REF (a registry), dir:/PATH (a root directory).
+            """)
+        {
+            pod, rest, interactive, tty, name, hostname, env, workdir, user, pull, memory, cpus, net, ports,
+        };
         command.SetAction((parse, _) =>
         {
             string target = parse.GetValue(pod)!;
@@ -37,17 +59,29 @@ internal static class RunCommand
                 // The pod runs in podunits-stage1 (exec'd): it reports errors the same way.
                 Environment.SetEnvironmentVariable(Verbosity.Variable, "1");
             }
-            string? network = parse.GetValue(net);
-            string[] published = parse.GetValue(ports) ?? [];
-            if (parse.GetValue(interactive))
+            if (!parse.GetValue(interactive))
             {
-                return Stage0.RunInteractiveAsync(target, argv, InteractiveNetwork.Parse(network, published));
+                if (argv.Length > 0 || adHocOnly.Any(o => parse.GetResult(o) is { Implicit: false }) || parse.GetResult(pull) is { Implicit: false })
+                {
+                    throw new BadInputException("run", "a command and the options of an ad-hoc pod are only allowed with -i (-it for a terminal)");
+                }
+                return Stage0.RunAsync(target);
             }
-            if (argv.Length > 0 || network is not null || published.Length > 0)
+            return Stage0.RunAdHocAsync(new AdHocOptions
             {
-                throw new BadInputException("run", "a command, --net and --port are only allowed with --interactive");
-            }
-            return Stage0.RunAsync(target);
+                Image = target,
+                Command = argv,
+                Network = InteractiveNetwork.Parse(parse.GetValue(net), parse.GetValue(ports) ?? []),
+                Terminal = parse.GetValue(tty),
+                Name = parse.GetValue(name),
+                Hostname = parse.GetValue(hostname),
+                Env = parse.GetValue(env) ?? [],
+                WorkingDir = parse.GetValue(workdir),
+                User = parse.GetValue(user),
+                Pull = parse.GetValue(pull)!,
+                Memory = parse.GetValue(memory),
+                Cpus = parse.GetValue(cpus),
+            });
         });
         return command;
     }

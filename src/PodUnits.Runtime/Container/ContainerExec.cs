@@ -55,7 +55,7 @@ public static class ContainerExec
             }
             if (set.Contains("tty"))
             {
-                ContainerTerminal.Attach(control);
+                ContainerTerminal.Attach(control, "", "podunits enter");
             }
             List<string> env = [.. c.Env.Where(e => !extraEnv.Any(x => SameName(x, e))), .. extraEnv];
             if (PodAddressTokens.AnyIn(env))

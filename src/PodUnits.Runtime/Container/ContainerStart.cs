@@ -25,6 +25,9 @@ public static unsafe class ContainerStart
     /// <summary>The listen container's sockets, from the pod init (Init/PodInitActivation.cs),
     /// until <see cref="ContainerActivation"/> moves them to 3.. for the command.</summary>
     public const int FirstListenFd = 5;
+    /// <summary>`run -it`: the executor's socket for the pseudo-terminal (Executor/PodTerminal.cs),
+    /// where listening sockets would be; an interactive pod has none.</summary>
+    public const int TerminalFd = 5;
 
     /// <summary>Where <see cref="ExecFd"/> is now: moved above the sockets when there are some.</summary>
     private static int s_execFd = ExecFd;
@@ -63,6 +66,13 @@ public static unsafe class ContainerStart
             }
             ContainerUsers? users = ContainerUsers.Of(pod);
             string root = ContainerMounts.EnterRoot(c, notifySocket: pod.NotifyContainer == c.Name, users);
+            if (pod.Terminal)
+            {
+                // Of the container's devpts: entered already, or with a user namespace still below the root.
+                using var terminal = new ControlChannel(TerminalFd);
+                ContainerTerminal.Attach(terminal, users is null ? "" : root, $"container {c.Name}");
+                SetupSteps.Done("terminal");
+            }
             Activation.ListenFds? listen = ContainerActivation.Passed();
             env = ContainerActivation.CommandEnvironment(pod, c, env, listen);
             s_execFd = ContainerActivation.ArrangeListenFds(listen?.Count ?? 0, ExecFd);

@@ -5,7 +5,8 @@ using PodUnits.Runtime.Spawning;
 namespace PodUnits.Runtime.Container;
 
 /// <summary>
-/// A pseudo-terminal for a process entering a container (`podunits enter -t`), allocated from
+/// A pseudo-terminal for a container's command (`podunits run -it`, container-start) or a
+/// process entering a container (`podunits enter -t`, container-exec), allocated from
 /// the container's own devpts instance, as runc and podman do: the process gets the slave as
 /// its controlling terminal and stdin/stdout/stderr, and the launcher gets the master over the
 /// control socket and relays it to the administrator's terminal. So container code never
@@ -14,30 +15,33 @@ namespace PodUnits.Runtime.Container;
 /// </summary>
 internal static unsafe class ContainerTerminal
 {
-    public static void Attach(ControlChannel control)
+    /// <param name="root">Where the container's root is seen from here: "" once entered.</param>
+    /// <param name="what">Who asks, for messages.</param>
+    public static void Attach(ControlChannel control, string root, string what)
     {
         // /dev/pts is a devpts PodUnits mounted; refuse anything else the container put there.
-        int master = Check.Io(LibcExtra.open("/dev/pts/ptmx", LibcExtra.O_RDWR | LibcExtra.O_NOCTTY | LibcExtra.O_CLOEXEC, 0), "open", "/dev/pts/ptmx");
+        string ptmx = $"{root}/dev/pts/ptmx";
+        int master = Check.Io(LibcExtra.open(ptmx, LibcExtra.O_RDWR | LibcExtra.O_NOCTTY | LibcExtra.O_CLOEXEC, 0), "open", ptmx);
         try
         {
             if (LibcExtra.FileSystemType(master) != LibcExtra.DEVPTS_SUPER_MAGIC)
             {
-                throw new PodUnitsException("/dev/pts/ptmx", "is not on the container's devpts");
+                throw new PodUnitsException(ptmx, "is not on the container's devpts");
             }
             int unlock = 0;
-            Check.Io(LibcExtra.ioctl(master, LibcExtra.TIOCSPTLCK, &unlock), "ioctl TIOCSPTLCK", "/dev/pts/ptmx");
+            Check.Io(LibcExtra.ioctl(master, LibcExtra.TIOCSPTLCK, &unlock), "ioctl TIOCSPTLCK", ptmx);
             int slave = Check.Io(LibcExtra.ioctl_int(master, LibcExtra.TIOCGPTPEER, LibcExtra.O_RDWR | LibcExtra.O_NOCTTY),
-                "ioctl TIOCGPTPEER", "/dev/pts/ptmx");
+                "ioctl TIOCGPTPEER", ptmx);
             if (!control.Send(new ExecControlMessage.Pty(), [master]))
             {
-                throw new PodUnitsException("podunits enter", "the launcher is gone");
+                throw new PodUnitsException(what, "the terminal's other end is gone");
             }
             // ...and waits until it has given the pty the caller's window size, which the
             // command may read as its first act.
             if (control.ReceiveExecMessage(out int[] fds) is not ExecControlMessage.Sized || fds.Length > 0)
             {
                 Array.ForEach(fds, fd => LibcExtra.close(fd));
-                throw new PodUnitsException("podunits enter", "the launcher is gone");
+                throw new PodUnitsException(what, "the terminal's other end is gone");
             }
             // The launcher spawned us as the leader of a session without a terminal: the slave
             // becomes its controlling terminal, and stdin, stdout and stderr of the command.

@@ -19,41 +19,16 @@ public static unsafe class TerminalRelay
     public static int RunWithPty(ExecProcess process, int master)
     {
         ArgumentNullException.ThrowIfNull(process);
-        bool terminal = LibcExtra.isatty(0) == 1;
-        termios saved = default;
-        if (terminal && LibC.tcgetattr(0, &saved) == 0)
-        {
-            termios raw = saved;
-            LibcExtra.cfmakeraw(&raw);
-            _ = LibC.tcsetattr(0, (int)LibC.TCSANOW, &raw);
-        }
-        else
-        {
-            terminal = false;
-        }
-        using var resize = PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => CopyWindowSize(master));
+        using PtySession session = Attach(master);
         using IDisposable forward = process.ForwardSignals(PosixSignal.SIGHUP, PosixSignal.SIGTERM);
-        try
-        {
-            CopyWindowSize(master);
-            new Thread(() => Copy(0, master)) { IsBackground = true, Name = "stdin to pty" }.Start();
-            var output = new Thread(() => Copy(master, 1)) { IsBackground = true, Name = "pty to stdout" };
-            output.Start();
-            int status = process.WaitForExit();
-            // The slave closes with the command (EIO on the master ends the copy); a
-            // background process that keeps it open must not keep us waiting.
-            output.Join(TimeSpan.FromSeconds(2));
-            return status;
-        }
-        finally
-        {
-            if (terminal)
-            {
-                _ = LibC.tcsetattr(0, (int)LibC.TCSANOW, &saved);
-            }
-            LibcExtra.close(master);
-        }
+        return process.WaitForExit();
     }
+
+    /// <summary>Starts relaying the caller's terminal to the pseudo-terminal
+    /// <paramref name="master"/> (which the session then owns): raw mode, the window size now
+    /// and on every SIGWINCH, bytes both ways. Disposing it waits briefly for the last output
+    /// and restores the terminal.</summary>
+    public static PtySession Attach(int master) => new(master);
 
     /// <summary>The descriptors a command without a pseudo-terminal gets for 0, 1 and 2: the
     /// caller's own, except that a terminal becomes /dev/null (stdin) or a pipe this process
@@ -159,3 +134,55 @@ public sealed class PipedStdio : IDisposable
         return fd;
     }
 }
+
+/// <summary>See <see cref="TerminalRelay.Attach"/>.</summary>
+public sealed unsafe class PtySession : IDisposable
+{
+    private readonly int _master;
+    private readonly bool _terminal;
+    private readonly termios _saved;
+    private readonly PosixSignalRegistration _resize;
+    private readonly Thread _output;
+    private int _disposed;
+
+    internal PtySession(int master)
+    {
+        _master = master;
+        termios saved = default;
+        _terminal = LibcExtra.isatty(0) == 1 && LibC.tcgetattr(0, &saved) == 0;
+        if (_terminal)
+        {
+            _saved = saved;
+            termios raw = saved;
+            LibcExtra.cfmakeraw(&raw);
+            _ = LibC.tcsetattr(0, (int)LibC.TCSANOW, &raw);
+        }
+        _resize = PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => TerminalRelay.CopyWindowSize(master));
+        TerminalRelay.CopyWindowSize(master);
+        new Thread(() => TerminalRelay.Copy(0, master)) { IsBackground = true, Name = "stdin to pty" }.Start();
+        _output = new Thread(() => TerminalRelay.Copy(master, 1)) { IsBackground = true, Name = "pty to stdout" };
+        _output.Start();
+    }
+
+    /// <summary>Waits until the pty's output has been copied (its slave side closed), at most <paramref name="timeout"/>.</summary>
+    public bool WaitForOutput(TimeSpan timeout) => _output.Join(timeout);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        // The slave closes with the command (EIO on the master ends the copy); a background
+        // process that keeps it open must not keep us waiting.
+        _output.Join(TimeSpan.FromSeconds(2));
+        _resize.Dispose();
+        if (_terminal)
+        {
+            termios saved = _saved;
+            _ = LibC.tcsetattr(0, (int)LibC.TCSANOW, &saved);
+        }
+        LibcExtra.close(_master);
+    }
+}
+

@@ -56,7 +56,10 @@ public sealed partial class PodExecutor
                         _eventLog?.Stopped();
                     }
                     finishing = true;
-                    // Every container is gone: nothing uses the network or the slice any more.
+                    // Every container is gone: the caller's terminal gets its modes back before
+                    // anything more is said on it, and nothing uses the network or the slice.
+                    _terminal?.WaitForOutput();
+                    _terminal?.Dispose();
                     _detaching ??= DetachNetworkAsync();
                     _removingSlice ??= RemoveSliceAsync(systemd);
                     UnregisterOnceDrained(systemd);

@@ -63,6 +63,9 @@ public sealed partial class PodExecutor : IDisposable
     /// <summary>Lifecycle messages; set once the unit's log fields are known, before supervision.</summary>
     private PodEventLog? _eventLog;
 
+    /// <summary>`run -it`: the container's pseudo-terminal, relayed to the caller's.</summary>
+    private PodTerminal? _terminal;
+
     /// <summary>The pod's CNI network; null with hostNetwork.</summary>
     private readonly PodNetwork? _network;
 
@@ -109,6 +112,7 @@ public sealed partial class PodExecutor : IDisposable
         _watching.Dispose();
         _control?.Dispose();
         _podStreams.Dispose();
+        _terminal?.Dispose();
         _network?.Dispose();
         DisposeHealth();
         CloseActivation();
@@ -258,9 +262,15 @@ public sealed partial class PodExecutor : IDisposable
             planPath = PlanHandoff.PathOf(PodInitDescriptors.Plan(_plan.Containers.Count));
         }
         fds.AddRange(ListenDescriptors());
+        if (_plan.Terminal)
+        {
+            _terminal = PodTerminal.Create();
+            fds.Add((_terminal.TheirEnd, PodInitDescriptors.Terminal(_plan.Containers.Count)));
+        }
         try
         {
             _initPid = PodLauncher.Start(_plan, planPath, fds, ListenHandoff());
+            _terminal?.Started();
         }
         finally
         {

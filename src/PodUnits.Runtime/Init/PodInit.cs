@@ -62,7 +62,8 @@ public sealed class PodInit : IDisposable
     {
         string json = File.ReadAllText(planPath);
         PodPlan plan = PodPlan.FromJson(json, planPath);
-        foreach (int fd in PodInitDescriptors.Outputs(plan.Containers.Count).Prepend(PodInitDescriptors.Control))
+        IEnumerable<int> inherited = PodInitDescriptors.Outputs(plan.Containers.Count).Prepend(PodInitDescriptors.Control);
+        foreach (int fd in plan.Terminal ? inherited.Append(PodInitDescriptors.Terminal(plan.Containers.Count)) : inherited)
         {
             Check.Io(LibcExtra.fcntl(fd, LibcExtra.F_SETFD, LibcExtra.FD_CLOEXEC), "fcntl F_SETFD");
         }
@@ -191,7 +192,8 @@ public sealed class PodInit : IDisposable
                 IReadOnlyList<string> env = PodInitActivation.WithEnvironment(_plan, c,
                     Verbosity.IsOn ? [$"PATH={CommandResolver.DefaultPath}", $"{Verbosity.Variable}=1"] : [$"PATH={CommandResolver.DefaultPath}"]);
                 IReadOnlyList<(int From, int To)> fds = PodInitActivation.WithDescriptors(_plan, c, _plan.Interactive
-                    ? [(0, 0), (1, 1), (2, 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)]
+                    ? [(0, 0), (1, 1), (2, 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd),
+                        .. _plan.Terminal ? [(PodInitDescriptors.Terminal(_plan.Containers.Count), ContainerStart.TerminalFd)] : Array.Empty<(int, int)>()]
                     : [(devNull, 0), (PodInitDescriptors.Output(index, stderr: false), 1), (PodInitDescriptors.Output(index, stderr: true), 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)]);
                 if (_usersFd >= 0)
                 {

@@ -33,4 +33,9 @@ public static class PodInitDescriptors
     /// (Activation/ListenFds.cs), after the plan; how many there are says the variable
     /// ListenFds.HandoffVariable.</summary>
     public static int Listen(int containers, int index) => Plan(containers) + 1 + index;
+
+    /// <summary>`run -it`: the executor's socket for the container's pseudo-terminal
+    /// (Executor/PodTerminal.cs), where listening sockets would start; an interactive pod has
+    /// none. The pod init passes it on to the container's container-start.</summary>
+    public static int Terminal(int containers) => Plan(containers) + 1;
 }

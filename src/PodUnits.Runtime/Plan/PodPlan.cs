@@ -17,6 +17,10 @@ public sealed class PodPlan
     /// <summary>`run --interactive`: the one container gets the executor's stdin/stdout/stderr
     /// (the terminal) instead of journal pipes.</summary>
     public bool Interactive { get; init; }
+    /// <summary>`run -it`: with <see cref="Interactive"/>, the container gets a pseudo-terminal
+    /// of its own devpts whose master the executor relays to the caller's terminal
+    /// (Executor/PodTerminal.cs, Container/ContainerTerminal.cs).</summary>
+    public bool Terminal { get; set; }
     /// <summary>32 hex digits: the pod's machine ID (machined, /etc/machine-id, journal).</summary>
     public required string MachineId { get; init; }
     /// <summary>/var/lib/podunits/pods/NAME: upper layers, volumes.</summary>

@@ -26,13 +26,13 @@ public sealed class InteractiveNetworkTests
     public void APublishedPortServesWhileTheAdHocPodRunsAndIsGoneAfter()
     {
         var info = new ProcessStartInfo(Podunits) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { "run", "-i", "-p", "127.0.0.1:18095:80", "busybox", "--", "sh", "-c",
+        foreach (string a in new[] { "run", "-i", "--name", "net-adhoc", "-p", "127.0.0.1:18095:80", "busybox", "--", "sh", "-c",
             "mkdir /w && echo ad-hoc > /w/index.html && exec httpd -f -p 80 -h /w" })
         {
             info.ArgumentList.Add(a);
         }
         using Process p = Process.Start(info)!;
-        string pod = $"interactive-{p.Id}";
+        const string pod = "net-adhoc";
         try
         {
             Assert.Equal("ad-hoc\n", NetworkProbe.FetchOnceListening("http://127.0.0.1:18095/"));

@@ -12,7 +12,7 @@ public sealed class InteractiveTests
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
         };
-        foreach (string a in new[] { "run", "--interactive", "busybox", "--", "sh", "-c", "read x; echo got-$x; echo host=$(hostname); exit 7" })
+        foreach (string a in new[] { "run", "--interactive", "--name", "it-pipe", "busybox", "--", "sh", "-c", "read x; echo got-$x; echo host=$(hostname); exit 7" })
         {
             info.ArgumentList.Add(a);
         }
@@ -22,9 +22,9 @@ public sealed class InteractiveTests
         Task<string> err = p.StandardError.ReadToEndAsync();
         string output = p.StandardOutput.ReadToEnd();
         Assert.True(p.WaitForExit(30_000));
-        Assert.Equal($"got-hi\nhost=interactive-{p.Id}\n", output);
+        Assert.Equal("got-hi\nhost=it-pipe\n", output);
         Assert.Equal(7, p.ExitCode);
         Assert.Equal("", await err);
-        Assert.False(Directory.Exists($"/var/lib/podunits/pods/interactive-{p.Id}"));
+        Assert.False(Directory.Exists("/var/lib/podunits/pods/it-pipe"));
     }
 }

@@ -6,7 +6,7 @@ using PodUnits.Definitions;
 
 using PodUnits.Runtime.Network;
 
-namespace PodUnits.Planning.Network;
+namespace PodUnits.Planning.AdHoc;
 
 /// <summary>
 /// `podunits run --interactive`'s --net and --port, in podman's and rkt's terms: --net host

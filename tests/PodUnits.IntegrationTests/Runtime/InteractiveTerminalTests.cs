@@ -1,0 +1,122 @@
+using System.Globalization;
+
+namespace PodUnits.IntegrationTests.Runtime;
+
+/// <summary>
+/// `podunits run -it`: the rkt demo with a real terminal. Each test runs podunits under
+/// script(1), so it has a terminal as a person's shell would, and types into it.
+/// </summary>
+public sealed class InteractiveTerminalTests
+{
+    private const string Podunits = "/usr/bin/podunits"; // the installed binary, not the test build beside this assembly
+
+    [Fact]
+    public void AShellGetsItsOwnTerminalWithJobControlAWindowSizeThatFollowsAndTheStatusBack()
+    {
+        const string pod = "it-shell";
+        // The outer terminal gets a size first; afterwards the shell shows what podunits
+        // returned and whether the terminal's modes came back (icanon and echo, not raw).
+        using var terminal = new ScriptTerminal(
+            $"stty rows 33 cols 101; {Podunits} run -it --name {pod} -e 'PS1=pu$ ' busybox -- sh; echo podunits-exit=$?; stty -a");
+        Assert.True(terminal.WaitFor("pu$ "), terminal.Screen);
+        terminal.Type("echo host=$(hostname) tty=$(tty) size=$(stty size)\n");
+        Assert.True(terminal.WaitFor($"host={pod} tty=/dev/pts/0 size=33 101"), terminal.Screen); // the container's own devpts
+
+        // The window size follows the caller's terminal (SIGWINCH reaches the executor).
+        string callerTty = CallerTerminalOf(pod);
+        Assert.Equal(0, PodHarness.Run("stty", "-F", callerTty, "rows", "40", "cols", "120").Code);
+        terminal.Type("echo now=$(stty size)\n");
+        Assert.True(terminal.WaitFor("now=40 120"), terminal.Screen);
+
+        // Job control: a background job, brought to the foreground, then Ctrl-C reaches it
+        // (the container's foreground process group), not the shell and not PodUnits.
+        terminal.Type("sleep 101 &\n");
+        Assert.True(terminal.WaitFor("pu$ ", times: 4), terminal.Screen);
+        terminal.Type("fg\n");
+        Assert.True(PodHarness.WaitFor(() => SleepIsInTheForeground("sleep 101")), terminal.Screen);
+        terminal.Type("\u0003");
+        terminal.Type("echo status-$?\n");
+        Assert.True(terminal.WaitFor("status-130"), terminal.Screen);
+
+        terminal.Type("exit 3\n");
+        Assert.Equal(0, terminal.WaitForExit()); // stty -a's status, the last command
+        string screen = terminal.Screen;
+        Assert.Contains("podunits-exit=3", screen, StringComparison.Ordinal);
+        string modes = screen[screen.LastIndexOf("podunits-exit=3", StringComparison.Ordinal)..];
+        Assert.Matches(@"(^|\s)icanon(\s|$)", modes);
+        Assert.Matches(@"(^|\s)echo(\s|$)", modes);
+        Assert.False(Directory.Exists($"/var/lib/podunits/pods/{pod}"));
+        Assert.DoesNotContain(pod, PodHarness.Run("machinectl", "list", "--no-legend").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheDebianBasedImageGivesABashPromptWithAGeneratedName()
+    {
+        string rootfs = Path.Combine(PodUnits.UnitTests.RepoRoot.Path, "artifacts", "debian-rootfs");
+        Assert.True(File.Exists(Path.Combine(rootfs, "bin", "bash")),
+            $"the Debian-based test image is missing: tests/run.sh builds it with tests/images/debian-rootfs.sh {rootfs}");
+        using var terminal = new ScriptTerminal(
+            $"{Podunits} run -it -e 'PS1=deb$ ' dir:{rootfs} -- bash --norc --noprofile; echo podunits-exit=$?");
+        Assert.True(terminal.WaitFor("deb$ "), terminal.Screen);
+        terminal.Type("echo name=$(hostname) tty=$(tty)\n");
+        Assert.True(terminal.WaitFor("tty=/dev/pts/0"), terminal.Screen);
+        Assert.Matches(@"name=pod-[0-9a-f]{8} tty=/dev/pts/0", terminal.Screen); // rkt's rkt-UUID, in PodUnits' words
+        terminal.Type("exit 4\n");
+        terminal.WaitForExit();
+        Assert.Contains("podunits-exit=4", terminal.Screen, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ACommandThatIsNotThereIs127AndASignalIs128PlusItsNumber()
+    {
+        var missing = PodHarness.Run(Podunits, "run", "-i", "busybox", "--", "/no/such/command");
+        Assert.Equal(127, missing.Code);
+        var killed = PodHarness.Run(Podunits, "run", "-i", "busybox", "--", "sh", "-c", "kill -9 $$");
+        Assert.Equal(128 + 9, killed.Code);
+    }
+
+    [Fact]
+    public void AdHocOptionsNeedMinusI()
+    {
+        var alone = PodHarness.Run(Podunits, "run", "-t", "busybox");
+        Assert.Equal(2, alone.Code);
+        Assert.Contains("only allowed with -i", alone.Output, StringComparison.Ordinal);
+        var bad = PodHarness.Run(Podunits, "run", "-i", "--user", "root", "busybox", "--", "true");
+        Assert.Equal(2, bad.Code);
+        Assert.StartsWith("podunits: --user: \"root\" is not UID or UID:GID", bad.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The terminal the ad-hoc pod's executor reads (script's), by its state's executor PID.</summary>
+    private static string CallerTerminalOf(string pod)
+    {
+        int executor = 0;
+        Assert.True(PodHarness.WaitFor(() => File.Exists($"/run/podunits/state/{pod}/pids")
+            && int.TryParse(File.ReadAllText($"/run/podunits/state/{pod}/pids").Split(' ')[0], NumberStyles.None, CultureInfo.InvariantCulture, out executor)));
+        string tty = new FileInfo($"/proc/{executor}/fd/0").LinkTarget!;
+        Assert.StartsWith("/dev/pts/", tty, StringComparison.Ordinal);
+        return tty;
+    }
+
+    /// <summary>Whether a process running exactly <paramref name="commandLine"/> is its
+    /// terminal's foreground process group (/proc/PID/stat: pgrp is field 5, tpgid field 8).</summary>
+    private static bool SleepIsInTheForeground(string commandLine)
+    {
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (File.ReadAllText($"{dir}/cmdline").Replace('\0', ' ').Trim() != commandLine)
+                {
+                    continue;
+                }
+                string stat = File.ReadAllText($"{dir}/stat");
+                string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                return fields[2] == fields[5]; // pgrp == tpgid (fields 5 and 8, counted from after the comm)
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return false;
+    }
+}
