@@ -22,7 +22,7 @@ _podunits_images() {
 
 _podunits() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local verbs="list status run validate stop reload logs enter update image volume secret gc generate version"
+    local verbs="list status run export validate stop reload logs enter update image volume secret gc generate version"
     local verb="" sub="" pod="" i word
     for ((i = 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
@@ -49,7 +49,7 @@ _podunits() {
         logs) options+=" --follow --container --lines";;
         enter) options+=" --container --tty --no-tty --privileged";;
         update) options+=" --container --memory --cpu";;
-        run) options+=" --interactive -i --tty -t --name --hostname --env -e --workdir -w --user -u --pull --memory -m --cpus --net --port -p";;
+        run) options+=" --interactive -i --tty -t --name --hostname --env -e --workdir -w --user -u --pull --memory -m --cpus --volume --dns --env-file --net --port -p";;
         validate) options+=" --ignore-file-name";;
         generate) options+=" --dir";;
         image) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "fetch import list rm" -- "$cur")); return; }

@@ -67,8 +67,9 @@ public static class Stage0
     public static async Task<int> RunAdHocAsync(AdHocOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        PodDefinition pod = options.Definition(AdHocOptions.GenerateName());
-        return await RunPodAsync(pod, interactive: true, terminal: options.Terminal).ConfigureAwait(false);
+        string name = options.Name ?? AdHocOptions.GenerateName();
+        PodDefinition pod = options.Definition(name);
+        return await RunPodAsync(pod, interactive: true, terminal: options.Terminal, definition: options.ToYaml(name)).ConfigureAwait(false);
     }
 
     /// <summary>The pod's range from the pool /etc/podunits/podunits.yaml sets.</summary>
@@ -85,7 +86,7 @@ public static class Stage0
     /// executable: none of the definition, validation or image code stays in memory. On any
     /// failure before the exec, the claim and the pins are released here.
     /// </summary>
-    private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive, bool terminal = false)
+    private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive, bool terminal = false, string? definition = null)
     {
         string stage1 = Stage1.Locate();
         PodClaim claim = PodState.Claim(pod.Name); // a busy name fails here, before anything of the running pod is touched
@@ -117,6 +118,10 @@ public static class Stage0
             }
             plan.ImagePinFile = PodImages.PathFor(store.Root, pod.Name);
             PodState.Prepare(plan, plan.Redacted().ToJson()); // the host's copy: no values
+            if (definition is not null)
+            {
+                PodState.WriteAdHocDefinition(pod.Name, definition); // for `podunits export`
+            }
             Stage1.Exec(stage1, PlanHandoff.Seal(plan.ToJson()), claim); // returns only by throwing
             throw new InvalidOperationException("execve returned");
         }

@@ -22,5 +22,6 @@ internal static class CommandTable
         yield return GenerateCommand.Create();
         yield return VersionCommand.Create();
         yield return RunCommand.Create();
+        yield return ExportCommand.Create();
     }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Naming;
 using PodUnits.Definitions;
@@ -34,36 +36,119 @@ public sealed record AdHocOptions
     public string? Memory { get; init; }
     public string? Cpus { get; init; }
 
-    /// <summary>The pod these options describe; <paramref name="generatedName"/> when no --name.</summary>
+    /// <summary>--volume HOST:CONTAINER[:ro], a hostPath volume each.</summary>
+    public IReadOnlyList<string> Volumes { get; init; } = [];
+    /// <summary>--dns IP (up to 3): dnsPolicy None with these nameservers; without, the host's
+    /// resolvers (dnsPolicy Default's meaning, rkt's --dns host).</summary>
+    public IReadOnlyList<string> Dns { get; init; } = [];
+
+    /// <summary>The pod these options describe, loaded from <see cref="ToYaml"/> by the same
+    /// loader and checks as an installed definition; <paramref name="generatedName"/> when no --name.</summary>
     public PodDefinition Definition(string generatedName)
     {
         string name = Checked("--name", Name) ?? generatedName;
-        var container = new ContainerDefinition
+        // Named after the pod so the loader's file-name rule holds; messages say where it came from.
+        return PodDefinitionLoader.LoadText(ToYaml(name), $"(podunits run)/{name}.yaml").GetPodOrThrow();
+    }
+
+    /// <summary>
+    /// The Kubernetes Pod that reproduces this ad-hoc pod, what `podunits export` prints: every
+    /// string double-quoted with JSON's escapes (valid YAML), so no value can change the
+    /// document's structure.
+    /// </summary>
+    public string ToYaml(string name)
+    {
+        Checked("--name", name);
+        Checked("--hostname", Hostname);
+        var y = new StringBuilder();
+        y.Append(CultureInfo.InvariantCulture, $"# An ad-hoc pod of `podunits run`, as a definition. To run it as a host service:\n");
+        y.Append(CultureInfo.InvariantCulture, $"#   install it as /etc/podunits/pods/{name}.yaml, then: systemctl enable --now pod@{name}\n");
+        y.Append(CultureInfo.InvariantCulture, $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: {Q(name)}\n");
+        if (Network.Network is { } network)
         {
-            Name = "main",
-            Image = Image,
-            ImagePullPolicy = PullPolicy(Pull),
+            y.Append(CultureInfo.InvariantCulture, $"  annotations:\n    podunits.io/network: {Q(network)}\n");
+        }
+        y.Append("spec:\n  restartPolicy: Never\n  terminationGracePeriodSeconds: 2\n");
+        if (Hostname is not null) y.Append(CultureInfo.InvariantCulture, $"  hostname: {Q(Hostname)}\n");
+        if (Network.HostNetwork) y.Append("  hostNetwork: true\n");
+        if (Dns.Count > 0)
+        {
+            y.Append(CultureInfo.InvariantCulture, $"  dnsPolicy: None\n  dnsConfig:\n    nameservers: [{string.Join(", ", Dns.Select(NameServer).Select(Q))}]\n");
+        }
+        var mounts = Volumes.Select(ParseVolume).ToList();
+        if (mounts.Count > 0)
+        {
+            y.Append("  volumes:\n");
+            for (int i = 0; i < mounts.Count; i++)
+            {
+                y.Append(CultureInfo.InvariantCulture, $"    - name: volume-{i}\n      hostPath: {{path: {Q(mounts[i].Host)}}}\n");
+            }
+        }
+        y.Append(CultureInfo.InvariantCulture, $"  containers:\n    - name: main\n      image: {Q(Image)}\n      imagePullPolicy: {PullPolicy(Pull)}\n");
+        if (Command.Count > 0)
+        {
             // A definition's command expands $(VAR) and turns $$ into $ (Kubernetes); a command
             // line means what it says, as in podman run, so each $ is escaped.
-            Command = Command.Count > 0 ? [.. Command.Select(a => a.Replace("$", "$$", StringComparison.Ordinal))] : null,
-            Ports = Network.Ports,
-            Env = [.. Env.Select(EnvVar)],
-            WorkingDir = WorkingDir is null ? null : Absolute("--workdir", WorkingDir),
-            Limits = new ResourceLimits(Quantity("--memory", Memory, Quantities.TryParseMemoryBytes), Quantity("--cpus", Cpus, Quantities.TryParseCpuMillis)),
-            SecurityContext = User is null ? null : UserContext(User),
-        };
-        return new PodDefinition
+            y.Append(CultureInfo.InvariantCulture, $"      command: [{string.Join(", ", Command.Select(a => Q(Literal(a))))}]\n");
+        }
+        if (WorkingDir is not null) y.Append(CultureInfo.InvariantCulture, $"      workingDir: {Q(Absolute("--workdir", WorkingDir))}\n");
+        if (Env.Count > 0)
         {
-            Name = name,
-            Hostname = Checked("--hostname", Hostname),
-            SourcePath = "(podunits run)",
-            TerminationGracePeriodSeconds = 2,
-            RestartPolicy = RestartPolicy.Never,
-            HostNetwork = Network.HostNetwork,
-            Network = Network.Network is { } named ? new NetworkChoice(named, 0, 0) : null,
-            Containers = [container],
-        };
+            y.Append("      env:\n");
+            foreach ((string key, string value) in Env.Select(EnvVar))
+            {
+                y.Append(CultureInfo.InvariantCulture, $"        - {{name: {Q(key)}, value: {Q(Literal(value))}}}\n");
+            }
+        }
+        if (Network.Ports.Count > 0)
+        {
+            y.Append("      ports:\n");
+            foreach (ContainerPort port in Network.Ports)
+            {
+                y.Append(CultureInfo.InvariantCulture, $"        - {{containerPort: {port.Number}, protocol: {port.Protocol}");
+                if (port.HostPort is int hostPort) y.Append(CultureInfo.InvariantCulture, $", hostPort: {hostPort}");
+                if (port.HostIP is { } hostIP) y.Append(CultureInfo.InvariantCulture, $", hostIP: {Q(hostIP)}");
+                y.Append("}\n");
+            }
+        }
+        var limits = new List<string>();
+        if (Memory is not null) limits.Add($"memory: {Q(Quantity("--memory", Memory, Quantities.TryParseMemoryBytes))}");
+        if (Cpus is not null) limits.Add($"cpu: {Q(Quantity("--cpus", Cpus, Quantities.TryParseCpuMillis))}");
+        if (limits.Count > 0) y.Append(CultureInfo.InvariantCulture, $"      resources: {{limits: {{{string.Join(", ", limits)}}}}}\n");
+        if (User is not null)
+        {
+            (long uid, long? gid) = ParseUser(User);
+            y.Append(CultureInfo.InvariantCulture, $"      securityContext: {{runAsUser: {uid}{(gid is long g ? $", runAsGroup: {g}" : "")}}}\n");
+        }
+        if (mounts.Count > 0)
+        {
+            y.Append("      volumeMounts:\n");
+            for (int i = 0; i < mounts.Count; i++)
+            {
+                y.Append(CultureInfo.InvariantCulture, $"        - {{name: volume-{i}, mountPath: {Q(mounts[i].Container)}{(mounts[i].ReadOnly ? ", readOnly: true" : "")}}}\n");
+            }
+        }
+        return y.ToString();
     }
+
+    /// <summary>A YAML double-quoted scalar: JSON's string syntax, which YAML reads the same.</summary>
+    private static string Q(string value) =>
+        "\"" + JavaScriptEncoder.UnsafeRelaxedJsonEscaping.Encode(value) + "\"";
+
+    /// <summary>The definition's spelling of a literal value: $ escaped from $(VAR) expansion.</summary>
+    private static string Literal(string value) => value.Replace("$", "$$", StringComparison.Ordinal);
+
+    private static (string Host, string Container, bool ReadOnly) ParseVolume(string spec)
+    {
+        string[] parts = spec.Split(':');
+        return (parts.Length == 2 || (parts.Length == 3 && parts[2] is "ro" or "rw")) && parts[0].StartsWith('/') && parts[1].StartsWith('/')
+            && !spec.Contains('\0', StringComparison.Ordinal)
+            ? (parts[0], parts[1], parts.Length == 3 && parts[2] == "ro")
+            : throw new BadInputException("--volume", $"\"{spec}\" is not HOST-PATH:CONTAINER-PATH[:ro] with absolute paths");
+    }
+
+    private static string NameServer(string text) =>
+        System.Net.IPAddress.TryParse(text, out _) ? text : throw new BadInputException("--dns", $"\"{text}\" is not an IP address");
 
     /// <summary>A name in rkt's manner (<c>rkt-UUID</c>) that is also a valid pod, machine and host name.</summary>
     public static string GenerateName() =>
@@ -74,20 +159,20 @@ public sealed record AdHocOptions
         : ResourceNames.Explain(name) is { } why ? throw new BadInputException(option, $"\"{name}\" is not a valid name: {why}")
         : name;
 
-    private static ImagePullPolicy PullPolicy(string pull) => pull switch
+    private static string PullPolicy(string pull) => pull switch
     {
-        "always" => ImagePullPolicy.Always,
-        "missing" => ImagePullPolicy.IfNotPresent,
-        "never" => ImagePullPolicy.Never,
+        "always" => nameof(ImagePullPolicy.Always),
+        "missing" => nameof(ImagePullPolicy.IfNotPresent),
+        "never" => nameof(ImagePullPolicy.Never),
         _ => throw new BadInputException("--pull", $"\"{pull}\" is not always, missing or never"),
     };
 
-    private static EnvVar EnvVar(string text)
+    private static (string Name, string Value) EnvVar(string text)
     {
         int eq = text.IndexOf('=', StringComparison.Ordinal);
         return eq <= 0 || text.Contains('\0', StringComparison.Ordinal)
             ? throw new BadInputException("--env", $"\"{text}\" is not NAME=VALUE")
-            : new EnvVar(text[..eq], text[(eq + 1)..]);
+            : (text[..eq], text[(eq + 1)..]);
     }
 
     private static string Absolute(string option, string path) =>
@@ -95,18 +180,18 @@ public sealed record AdHocOptions
 
     private delegate bool QuantityParser(string text, out long value, out string? error);
 
-    private static long? Quantity(string option, string? text, QuantityParser parse) =>
-        text is null ? null
-        : parse(text, out long value, out string? error) && value > 0 ? value
+    /// <summary><paramref name="text"/>, checked as a quantity above 0.</summary>
+    private static string Quantity(string option, string text, QuantityParser parse) =>
+        parse(text, out long value, out string? error) && value > 0 ? text
         : throw new BadInputException(option, $"\"{text}\": {error ?? "must be more than 0"}");
 
-    private static ContainerSecurityContext UserContext(string user)
+    private static (long Uid, long? Gid) ParseUser(string user)
     {
         string[] parts = user.Split(':');
-        long? Id(string text) => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long id) && id <= uint.MaxValue - 1
+        long Id(string text) => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long id) && id <= uint.MaxValue - 1
             ? id : throw new BadInputException("--user", $"\"{user}\" is not UID or UID:GID (numbers; names are not looked up)");
         return parts.Length is 1 or 2
-            ? new ContainerSecurityContext(Id(parts[0]), parts.Length == 2 ? Id(parts[1]) : null, false, false, null, [], [])
+            ? (Id(parts[0]), parts.Length == 2 ? Id(parts[1]) : null)
             : throw new BadInputException("--user", $"\"{user}\" is not UID or UID:GID");
     }
 }

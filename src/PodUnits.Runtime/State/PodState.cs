@@ -112,6 +112,13 @@ public static class PodState
         return path;
     }
 
+    /// <summary>The definition an ad-hoc pod was made from (`podunits run -i`), root's only
+    /// (it holds the command line's environment), while the pod runs; `podunits export` prints it.</summary>
+    public static void WriteAdHocDefinition(string pod, string yaml) =>
+        PodPaths.WritePrivateFile(AdHocDefinitionPath(pod), yaml);
+
+    public static string AdHocDefinitionPath(string pod) => $"{PodPaths.RuntimeDir(pod)}/adhoc.yaml";
+
     public static void WritePids(string pod, int executorPid, int podInitPid) =>
         File.WriteAllText($"{PodPaths.RuntimeDir(pod)}/pids",
             string.Create(CultureInfo.InvariantCulture, $"{executorPid} {podInitPid}\n"));

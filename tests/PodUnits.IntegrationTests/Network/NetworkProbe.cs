@@ -47,7 +47,9 @@ internal static class NetworkProbe
     public static string? FetchOnceListening(string url)
     {
         string? body = null;
-        PodHarness.WaitFor(() => (body = Fetch(url)) is not null, seconds: 10);
+        // A wait for the state, not a clock bound: under a loaded CI (two builds beside the
+        // sandbox) an ad-hoc pod took more than 10 s to listen once.
+        PodHarness.WaitFor(() => (body = Fetch(url)) is not null, seconds: 60);
         return body;
     }
 

@@ -86,6 +86,54 @@ public sealed class InteractiveTerminalTests
         Assert.StartsWith("podunits: --user: \"root\" is not UID or UID:GID", bad.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AnExportedAdHocPodRunsTheSameAsAService()
+    {
+        const string pod = "it-export";
+        const string dir = "/var/tmp/it-export";
+        Directory.CreateDirectory(dir);
+        File.WriteAllText($"{dir}/hello", "from-host\n");
+        const string script = "echo greeting=$GREETING; cat /data/hello; grep nameserver /etc/resolv.conf; touch /data/x 2>/dev/null || echo read-only; sleep 1000";
+        var info = new System.Diagnostics.ProcessStartInfo(Podunits) { RedirectStandardInput = true, RedirectStandardOutput = true };
+        foreach (string a in new[] { "run", "-i", "--name", pod, "-e", "GREETING=hi $USER", "--volume", $"{dir}:/data:ro", "--dns", "10.0.0.53", "busybox", "--", "sh", "-c", script })
+        {
+            info.ArgumentList.Add(a);
+        }
+        var output = new System.Text.StringBuilder();
+        string exported;
+        using (var adHoc = System.Diagnostics.Process.Start(info)!)
+        {
+            adHoc.StandardInput.Close();
+            adHoc.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+            adHoc.BeginOutputReadLine();
+            string Seen() { lock (output) { return output.ToString(); } }
+            try
+            {
+                Assert.True(PodHarness.WaitFor(() => Seen().Contains("read-only", StringComparison.Ordinal)), Seen());
+                Assert.Equal("greeting=hi $USER\nfrom-host\nnameserver 10.0.0.53\nread-only\n", Seen());
+                var export = PodHarness.Run(Podunits, "export", pod);
+                Assert.True(export.Code == 0, export.Output);
+                exported = export.Output;
+            }
+            finally
+            {
+                PodHarness.Run("kill", "-TERM", adHoc.Id.ToString(CultureInfo.InvariantCulture));
+                Assert.True(adHoc.WaitForExit(30_000));
+            }
+        }
+        Assert.Equal(2, PodHarness.Run(Podunits, "export", pod).Code); // gone with the pod
+
+        // Installed as it was printed, it runs the same thing under systemd.
+        using var service = new PodHarness(pod, exported);
+        Assert.Equal(0, service.Systemctl("start", service.Unit).Code);
+        string[] lines = [];
+        Assert.True(PodHarness.WaitFor(() => (lines = service.Journal("-u", service.Unit, "CONTAINER_NAME=main")).Contains("read-only")),
+            string.Join('\n', service.Journal("-u", service.Unit)));
+        Assert.Equal(["greeting=hi $USER", "from-host", "nameserver 10.0.0.53", "read-only"],
+            lines.Where(l => !l.StartsWith($"pod {pod} ", StringComparison.Ordinal))); // a one-container pod's own entries carry CONTAINER_NAME too
+        service.Systemctl("stop", service.Unit);
+    }
+
     /// <summary>The terminal the ad-hoc pod's executor reads (script's), by its state's executor PID.</summary>
     private static string CallerTerminalOf(string pod)
     {

@@ -14,7 +14,7 @@ public sealed class AdHocOptionsTests
         {
             Image = "docker://busybox", Command = ["sh", "-c", "echo $$ $(HOME)"], Name = "try", Hostname = "box",
             Env = ["A=1", "B=x=y", "A=2"], WorkingDir = "/srv", User = "1000:100", Pull = "always", Memory = "256Mi", Cpus = "1.5",
-            Network = InteractiveNetwork.Parse("host", []),
+            Network = InteractiveNetwork.Parse("host", ["8080:8080/udp"]), Volumes = ["/srv/data:/data:ro", "/tmp:/scratch"], Dns = ["10.0.0.53", "fd00::53"],
         }.Definition("pod-unused");
         Assert.Equal("try", pod.Name);
         Assert.Equal("box", pod.EffectiveHostname);
@@ -30,6 +30,30 @@ public sealed class AdHocOptionsTests
         Assert.Equal(ImagePullPolicy.Always, c.ImagePullPolicy);
         Assert.Equal(256L * 1024 * 1024, c.Limits.MemoryBytes);
         Assert.Equal(1500, c.Limits.CpuMillis);
+        Assert.Equal([new ContainerPort(8080, PortProtocol.UDP, null, 8080)], c.Ports);
+        Assert.Equal(DnsPolicy.None, pod.DnsPolicy);
+        Assert.Equal(["10.0.0.53", "fd00::53"], pod.DnsConfig!.Nameservers);
+        Assert.Equal(["/srv/data", "/tmp"], pod.Volumes.Select(v => v.HostPath!.Path));
+        Assert.Equal([("/data", true), ("/scratch", false)], c.VolumeMounts.Select(m => (m.MountPath, m.ReadOnly)));
+    }
+
+    [Fact]
+    public void TheExportedYamlIsADefinitionWhateverTheValuesHold()
+    {
+        var options = new AdHocOptions
+        {
+            Image = "busybox", Command = ["sh", "-c", "echo \"a: b\"\n- c # d"], Env = ["X=}{'\"\n\\"], Network = InteractiveNetwork.Parse("web", ["127.0.0.1:8080:80"]),
+        };
+        string yaml = options.ToYaml("try");
+        Assert.StartsWith("# An ad-hoc pod of `podunits run`, as a definition.", yaml, StringComparison.Ordinal);
+        Assert.Contains("install it as /etc/podunits/pods/try.yaml, then: systemctl enable --now pod@try", yaml, StringComparison.Ordinal);
+        // What `podunits export` prints is what an administrator installs: the file loads as it is.
+        PodDefinition pod = PodDefinitionLoader.LoadText(yaml, "/etc/podunits/pods/try.yaml").GetPodOrThrow();
+        ContainerDefinition c = Assert.Single(pod.Containers);
+        Assert.Equal(["sh", "-c", "echo \"a: b\"\n- c # d"], c.Command);
+        Assert.Equal("}{'\"\n\\", Assert.Single(c.Env).Value);
+        Assert.Equal("web", pod.Network!.Name);
+        Assert.Equal(new ContainerPort(80, PortProtocol.TCP, null, 8080, "127.0.0.1"), Assert.Single(c.Ports));
     }
 
     [Fact]
@@ -59,6 +83,9 @@ public sealed class AdHocOptionsTests
     [InlineData("--pull", "sometimes")]
     [InlineData("--memory", "lots")]
     [InlineData("--cpus", "0")]
+    [InlineData("--volume", "data:/data")]
+    [InlineData("--volume", "/data:/data:rx")]
+    [InlineData("--dns", "resolver.example")]
     public void ABadValueNamesItsOption(string option, string value)
     {
         AdHocOptions options = option switch
@@ -70,6 +97,8 @@ public sealed class AdHocOptionsTests
             "--user" => new() { Image = "busybox", User = value },
             "--pull" => new() { Image = "busybox", Pull = value },
             "--memory" => new() { Image = "busybox", Memory = value },
+            "--volume" => new() { Image = "busybox", Volumes = [value] },
+            "--dns" => new() { Image = "busybox", Dns = [value] },
             _ => new() { Image = "busybox", Cpus = value },
         };
         var e = Assert.Throws<BadInputException>(() => options.Definition("pod-00000000"));

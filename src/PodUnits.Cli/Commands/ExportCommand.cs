@@ -1,0 +1,42 @@
+using System.CommandLine;
+using PodUnits.Core.Errors;
+using PodUnits.Definitions;
+using PodUnits.Runtime.State;
+
+namespace PodUnits.Cli.Commands;
+
+/// <summary><c>podunits export NAME</c>: the Kubernetes Pod YAML of a running ad-hoc pod
+/// (`podunits run -i`), to move from trying to installing, as `podman kube generate` does for
+/// podman's containers.</summary>
+internal static class ExportCommand
+{
+    public static Command Create()
+    {
+        var name = PodArgument.Create();
+        var command = new Command("export", """
+            Print the Kubernetes Pod YAML that reproduces a running ad-hoc pod (podunits run -i).
+            Install it to run the same thing as a host service:
+              podunits export try > /etc/podunits/pods/try.yaml
+              systemctl daemon-reload && systemctl enable --now pod@try
+            (after the ad-hoc pod has ended: one name, one pod). A pod that has a definition
+            already is told where it is.
+            """)
+        {
+            name,
+        };
+        command.SetAction(parsed =>
+        {
+            string pod = PodArgument.Validated(parsed, name);
+            string path = PodState.AdHocDefinitionPath(pod);
+            if (File.Exists(path))
+            {
+                Console.Out.Write(File.ReadAllText(path));
+                return 0;
+            }
+            throw PodDefinitionSearchPath.Default.Find(pod) is { } file
+                ? new BadInputException($"pod {pod}", $"is defined by {file} already; that file is its definition")
+                : new BadInputException($"pod {pod}", "is not a running ad-hoc pod (podunits run -i); export works while it runs");
+        });
+        return command;
+    }
+}

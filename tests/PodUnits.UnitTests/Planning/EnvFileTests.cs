@@ -1,0 +1,33 @@
+using PodUnits.Core.Errors;
+using PodUnits.Planning.AdHoc;
+
+namespace PodUnits.UnitTests.Planning;
+
+/// <summary>`podunits run --env-file`, read as docker and podman read it.</summary>
+public sealed class EnvFileTests
+{
+    [Fact]
+    public void LinesAreTakenAsTheyAreCommentsSkippedABareNameFromTheCaller()
+    {
+        List<string> env = EnvFile.Parse(
+            ["# settings", "", "A=1", "  B=\"quoted\" stays", "HOME", "UNSET", "C=x=y"], "app.env",
+            name => name == "HOME" ? "/root" : null);
+        Assert.Equal(["A=1", "B=\"quoted\" stays", "HOME=/root", "C=x=y"], env);
+    }
+
+    [Fact]
+    public void ALineThatIsNeitherSaysWhere()
+    {
+        var e = Assert.Throws<BadInputException>(() => EnvFile.Parse(["A=1", "=2"], "app.env", _ => null));
+        Assert.StartsWith("app.env:2: ", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<BadInputException>(() => EnvFile.Parse(["NOT A NAME"], "app.env", _ => null));
+        Assert.StartsWith("app.env:1: ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AMissingFileNamesIt()
+    {
+        var e = Assert.Throws<BadInputException>(() => EnvFile.Read("/nonexistent/app.env").ToList());
+        Assert.Contains("/nonexistent/app.env", e.Message, StringComparison.Ordinal);
+    }
+}
