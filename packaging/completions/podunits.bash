@@ -47,7 +47,7 @@ _podunits() {
         list) options+=" --output";;
         status) options+=" --output --lines";;
         logs) options+=" --follow --container --lines";;
-        enter) options+=" --container --tty --no-tty --privileged";;
+        enter) options+=" --container --interactive -i --tty -t --no-tty -T --privileged";;
         update) options+=" --container --memory --cpu";;
         run) options+=" --interactive -i --tty -t --name --hostname --env -e --workdir -w --user -u --pull --memory -m --cpus --volume --dns --env-file --net --port -p";;
         validate) options+=" --ignore-file-name";;

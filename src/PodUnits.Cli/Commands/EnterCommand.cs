@@ -34,6 +34,10 @@ internal static class EnterCommand
         {
             Description = "Give the command a pseudo-terminal (the default when stdin is a terminal).",
         };
+        var interactive = new Option<bool>("--interactive", "-i")
+        {
+            Description = "Accepted for podman exec -it and docker exec -it habits: stdin is always the command's (a terminal through its pseudo-terminal).",
+        };
         var noTty = new Option<bool>("--no-tty", "-T")
         {
             Description = "No pseudo-terminal, even when stdin is a terminal (for scripts: output is not rewritten by a terminal).",
@@ -54,10 +58,11 @@ internal static class EnterCommand
             capabilities, no_new_privs and seccomp filter, and the environment of the pod's plan.
             On a terminal it gets a pseudo-terminal of the container's own.
               podunits enter web
+              podunits enter -it web -- bash
               podunits enter web -c db -- psql -U postgres
               podunits enter web -T -- cat /etc/resolv.conf > resolv.conf
               podunits enter web --privileged -- cat /proc/self/status
-            """) { name, container, tty, noTty, privileged, commandLine };
+            """) { name, container, interactive, tty, noTty, privileged, commandLine };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             string pod = PodArgument.Validated(parsed, name);

@@ -45,11 +45,19 @@ internal sealed class PodInspector(SystemdManager systemd)
     public async Task<PodReport> InspectAsync(string name, string? definitionPath = null)
     {
         definitionPath ??= PodDefinitionSearchPath.Default.Find(name);
+        // A running ad-hoc pod (`podunits run -i`) has no unit and no installed definition:
+        // the one it was made from is in its runtime state.
+        bool adHoc = definitionPath is null && File.Exists(PodState.AdHocDefinitionPath(name));
+        if (adHoc)
+        {
+            definitionPath = PodState.AdHocDefinitionPath(name);
+        }
         PodDefinition? definition = null;
         string? error = null;
         if (definitionPath is not null)
         {
-            LoadResult loaded = PodDefinitionLoader.LoadFile(definitionPath, LoadOptions.Default with { DecryptSecret = null }); // status shows no values
+            LoadResult loaded = PodDefinitionLoader.LoadFile(definitionPath,
+                LoadOptions.Default with { DecryptSecret = null, NameMismatchIsWarning = adHoc }); // status shows no values
             definition = loaded.Pod;
             error = loaded.Diagnostics.FirstOrDefault(d => d.Severity == Severity.Error)?.ToString();
         }
@@ -57,8 +65,9 @@ internal sealed class PodInspector(SystemdManager systemd)
         UnitStatus? status = await systemd.GetUnitStatusAsync(unit).ConfigureAwait(false);
         MachineReport? machine = await MachineAsync(name).ConfigureAwait(false);
         var containers = new List<ContainerReport>();
-        Dictionary<string, System.Text.Json.Nodes.JsonObject> health = status is { IsActive: true } ? Runtime.Health.ContainerStatus.Read(name) : [];
-        uint? podInit = status is { IsActive: true } ? PodInitPid(name) : null;
+        bool running = status is { IsActive: true } || adHoc;
+        Dictionary<string, System.Text.Json.Nodes.JsonObject> health = running ? Runtime.Health.ContainerStatus.Read(name) : [];
+        uint? podInit = running ? PodInitPid(name) : null;
         foreach ((ContainerDefinition c, bool init) in (definition?.InitContainers ?? []).Select(c => (c, true))
             .Concat((definition?.Containers ?? []).Select(c => (c, false))))
         {
@@ -74,7 +83,7 @@ internal sealed class PodInspector(SystemdManager systemd)
         return new PodReport(name, definitionPath, error, definition?.Autostart ?? false, unit,
             status?.ActiveState ?? "inactive", status?.SubState ?? "dead", status?.MainPid ?? 0, machine, containers)
         {
-            Network = status is { IsActive: true } ? Network(name) : null,
+            Network = running ? Network(name) : null,
             Users = definition?.UserNamespace == true ? Users(name) : null,
         };
     }

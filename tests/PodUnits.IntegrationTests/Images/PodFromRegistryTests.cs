@@ -125,6 +125,34 @@ public sealed class PodFromRegistryTests : IClassFixture<RegistryFixture>, IDisp
     }
 
     [Fact]
+    public async Task AnAdHocRunPullsWithBarsOnATerminalAndPlainLinesOnAPipe()
+    {
+        // Here rather than in a class of its own: the registry's host must be in the one
+        // /etc/podunits/registries.yaml this class writes.
+        await _registry.PushBusyboxAsync("test/adhoc-tty:1");
+        await _registry.PushBusyboxAsync("test/adhoc-pipe:1");
+        string onTerminal = $"docker://{_registry.Host}/test/adhoc-tty:1", onPipe = $"docker://{_registry.Host}/test/adhoc-pipe:1";
+        try
+        {
+            using (var terminal = new ScriptTerminal($"/usr/bin/podunits run -it {onTerminal} -- sh -c 'echo pulled-$((1+1))'"))
+            {
+                Assert.True(terminal.WaitFor("pulled-2"), terminal.Screen);
+                Assert.Equal(0, terminal.WaitForExit());
+                Assert.Contains("\u001b[2K", terminal.Screen, StringComparison.Ordinal); // bars redrawn in place
+            }
+            var piped = PodHarness.Run("/usr/bin/podunits", "run", "-i", onPipe, "--", "sh", "-c", "echo pulled-$((1+2))");
+            Assert.True(piped.Code == 0, piped.Output);
+            Assert.Contains("pulled-3", piped.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("\u001b[", piped.Output, StringComparison.Ordinal); // no terminal codes in a log
+        }
+        finally
+        {
+            PodHarness.Run("/usr/bin/podunits", "image", "rm", onTerminal);
+            PodHarness.Run("/usr/bin/podunits", "image", "rm", onPipe);
+        }
+    }
+
+    [Fact]
     public void AlwaysWithAnUnreachableRegistryAndNoStoredCopyFailsCleanly()
     {
         string image = $"127.0.0.1:{RegistryFixture.FreePort()}/test/nowhere:1";

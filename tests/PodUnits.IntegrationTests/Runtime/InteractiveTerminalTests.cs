@@ -50,6 +50,27 @@ public sealed class InteractiveTerminalTests
     }
 
     [Fact]
+    public void ASecondTerminalEntersTheAdHocPodWithAPseudoTerminalOfItsOwn()
+    {
+        const string pod = "it-two";
+        using var first = new ScriptTerminal($"{Podunits} run -it --name {pod} -e 'PS1=one$ ' busybox -- sh; echo first-exit=$?");
+        Assert.True(first.WaitFor("one$ "), first.Screen);
+        // The plan's environment comes along, PS1 included; the pty is the container's next one.
+        using var second = new ScriptTerminal($"{Podunits} enter -it {pod} -- sh; echo second-exit=$?");
+        Assert.True(second.WaitFor("one$ "), second.Screen);
+        second.Type("echo two-$((1+1)) > /tmp/note; echo second-tty=$(tty)\n");
+        Assert.True(second.WaitFor("second-tty=/dev/pts/1"), second.Screen);
+        first.Type("cat /tmp/note\n");
+        Assert.True(first.WaitFor("two-2"), first.Screen); // one container, two terminals
+        second.Type("exit 5\n");
+        second.WaitForExit();
+        Assert.Contains("second-exit=5", second.Screen, StringComparison.Ordinal);
+        first.Type("exit\n");
+        first.WaitForExit();
+        Assert.Contains("first-exit=0", first.Screen, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheDebianBasedImageGivesABashPromptWithAGeneratedName()
     {
         string rootfs = Path.Combine(PodUnits.UnitTests.RepoRoot.Path, "artifacts", "debian-rootfs");
