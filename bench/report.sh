@@ -142,6 +142,10 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
         d=$(median confinement "podunits: RuntimeDefault" "1M $call (CPU)"); n=$(median confinement "podunits: Unconfined" "1M $call (CPU)")
         r=$(ratio "$d" "$n"); echo "| RuntimeDefault seccomp costs at most 5% on 1,000,000 $call calls (RuntimeDefault/Unconfined) | $r | $(verdict "$r" 1.05 le) |"
     done
+    i=$(median interactive "podunits run -it" "wall"); m=$(median interactive "podman run -it --rm (host network)" "wall")
+    r=$(ratio "$i" "$m"); echo "| \`podunits run -it\` to exit on a terminal at most 0.5x \`podman run -it\` (podunits/podman, host network) | $r | $(verdict "$r" 0.5 le) |"
+    n=$(median interactive "systemd-nspawn" "wall")
+    r=$(ratio "$i" "$n"); echo "| the same beside systemd-nspawn of the same root on a terminal (podunits/nspawn; not a goal, shown for honesty) | $r | - |"
     p=$(median network "podunits: default network" "start to READY"); h=$(median network "podunits: hostNetwork" "start to READY")
     d=$(median network "podman run" "start to READY"); n=$(median network "nspawn --network-veth" "start to READY")
     r=$(ratio "$p" "$d"); echo "| start to READY on the default network (one hostPort) at most 0.5x podman's default network (podunits/podman) | $r | $(verdict "$r" 0.5 le) |"
