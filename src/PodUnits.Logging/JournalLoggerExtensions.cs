@@ -1,6 +1,5 @@
-using Serilog;
-
 using PodUnits.Journal;
+using Serilog;
 
 namespace PodUnits.Logging;
 

@@ -1,9 +1,8 @@
 using System.Globalization;
+using PodUnits.Journal;
 using Serilog.Core;
 using Serilog.Debugging;
 using Serilog.Events;
-
-using PodUnits.Journal;
 
 namespace PodUnits.Logging;
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
+using PodUnits.Journal;
 using Serilog.Core;
 using Serilog.Events;
-using PodUnits.Journal;
 
 namespace PodUnits.Logging;
 

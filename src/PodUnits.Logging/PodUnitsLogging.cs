@@ -1,8 +1,8 @@
+using PodUnits.Core.Identity;
+using PodUnits.Journal;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
-using PodUnits.Core.Identity;
-using PodUnits.Journal;
 
 namespace PodUnits.Logging;
 

@@ -2,22 +2,21 @@ using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 using PodUnits.Definitions.Host;
 using PodUnits.Images.Store;
-using PodUnits.Planning.Confinement;
+using PodUnits.Logging;
 using PodUnits.Planning.AdHoc;
+using PodUnits.Planning.Confinement;
 using PodUnits.Planning.Network;
 using PodUnits.Planning.Plan;
 using PodUnits.Planning.State;
 using PodUnits.Runtime.Confinement.Lsm;
 using PodUnits.Runtime.Confinement.Seccomp;
+using PodUnits.Runtime.Executor;
 using PodUnits.Runtime.Network;
 using PodUnits.Runtime.Network.Cni;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.Spawning;
 using PodUnits.Runtime.State;
 using PodUnits.Systemd.Notify;
-
-using PodUnits.Runtime.Executor;
-using PodUnits.Logging;
 
 namespace PodUnits.Planning;
 

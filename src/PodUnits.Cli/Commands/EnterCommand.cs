@@ -4,12 +4,12 @@ using PodUnits.Cli.Inspection;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Naming;
 using PodUnits.Core.Native;
+using PodUnits.Logging;
 using PodUnits.Runtime.Exec;
 using PodUnits.Runtime.Executor;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.State;
 using PodUnits.Systemd.Units;
-using PodUnits.Logging;
 
 namespace PodUnits.Cli.Commands;
 

@@ -2,10 +2,10 @@ using System.CommandLine;
 using PodUnits.Core.Errors;
 using PodUnits.Images.Progress;
 using PodUnits.Images.Store;
+using PodUnits.Logging;
+using PodUnits.Planning.State;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.State;
-using PodUnits.Planning.State;
-using PodUnits.Logging;
 
 namespace PodUnits.Cli.Commands;
 

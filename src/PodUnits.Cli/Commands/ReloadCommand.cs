@@ -1,8 +1,8 @@
 using System.CommandLine;
 using PodUnits.Core.Errors;
 using PodUnits.Definitions;
-using PodUnits.Planning.Configuration;
 using PodUnits.Logging;
+using PodUnits.Planning.Configuration;
 
 namespace PodUnits.Cli.Commands;
 

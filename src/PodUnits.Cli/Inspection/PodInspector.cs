@@ -1,12 +1,12 @@
 using System.Globalization;
 using PodUnits.Definitions;
+using PodUnits.Planning.State;
 using PodUnits.Runtime.Executor;
 using PodUnits.Runtime.Network;
 using PodUnits.Runtime.State;
 using PodUnits.Systemd;
 using PodUnits.Systemd.Machines;
 using PodUnits.Systemd.Units;
-using PodUnits.Planning.State;
 
 namespace PodUnits.Cli.Inspection;
 

@@ -1,11 +1,9 @@
 using PodUnits.Core.Errors;
 using PodUnits.Definitions;
+using PodUnits.Planning.Plan;
 using PodUnits.Runtime.Init;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.State;
-
-
-using PodUnits.Planning.Plan;
 
 namespace PodUnits.Planning.Configuration;
 

@@ -1,8 +1,7 @@
 using PodUnits.Core.Errors;
 using PodUnits.Definitions;
-using PodUnits.Runtime.Plan;
-
 using PodUnits.Runtime.Confinement.Lsm;
+using PodUnits.Runtime.Plan;
 
 namespace PodUnits.Planning.Confinement;
 

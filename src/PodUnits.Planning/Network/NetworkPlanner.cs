@@ -1,9 +1,8 @@
 using PodUnits.Core.Errors;
 using PodUnits.Definitions;
+using PodUnits.Runtime.Network;
 using PodUnits.Runtime.Network.Cni;
 using PodUnits.Runtime.Plan;
-
-using PodUnits.Runtime.Network;
 
 namespace PodUnits.Planning.Network;
 

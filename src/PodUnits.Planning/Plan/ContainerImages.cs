@@ -4,10 +4,9 @@ using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 using PodUnits.Images.Progress;
 using PodUnits.Images.Store;
-using PodUnits.Runtime.Plan;
-
-using PodUnits.Runtime.Executor;
 using PodUnits.Logging;
+using PodUnits.Runtime.Executor;
+using PodUnits.Runtime.Plan;
 
 namespace PodUnits.Planning.Plan;
 

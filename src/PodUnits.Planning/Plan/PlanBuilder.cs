@@ -1,9 +1,8 @@
-using PodUnits.Core.Identity;
 using PodUnits.Core.Errors;
+using PodUnits.Core.Identity;
 using PodUnits.Definitions;
-using PodUnits.Runtime.State;
-
 using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.State;
 
 namespace PodUnits.Planning.Plan;
 

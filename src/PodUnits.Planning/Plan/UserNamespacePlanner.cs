@@ -1,7 +1,6 @@
 using PodUnits.Core.Errors;
-using PodUnits.Definitions.Host;
 using PodUnits.Definitions;
-
+using PodUnits.Definitions.Host;
 using PodUnits.Runtime.Plan;
 
 namespace PodUnits.Planning.Plan;

@@ -1,14 +1,10 @@
 using PodUnits.Definitions;
 using PodUnits.Images.Store;
-
-using PodUnits.Runtime.State;
-
-using PodUnits.Runtime.Plan;
-
-using PodUnits.Runtime.Network;
-
-using PodUnits.Runtime.Network.Cni;
 using PodUnits.Logging;
+using PodUnits.Runtime.Network;
+using PodUnits.Runtime.Network.Cni;
+using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.State;
 
 namespace PodUnits.Planning.State;
 

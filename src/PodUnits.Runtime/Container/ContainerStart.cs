@@ -1,7 +1,7 @@
-using PodUnits.Runtime.Logging;
 using System.Runtime.InteropServices;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
+using PodUnits.Runtime.Logging;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.Spawning;
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using PodUnits.Core.Native;
 using PodUnits.Core.Naming;
+using PodUnits.Core.Native;
 
 namespace PodUnits.Runtime.Container;
 

@@ -1,12 +1,12 @@
 using System.Globalization;
 using PodUnits.Core.Errors;
+using PodUnits.Core.Native;
+using PodUnits.Runtime.Health;
 using PodUnits.Runtime.Init;
 using PodUnits.Runtime.Logging;
 using PodUnits.Runtime.Plan;
-using PodUnits.Runtime.State;
-using PodUnits.Core.Native;
-using PodUnits.Runtime.Health;
 using PodUnits.Runtime.Spawning;
+using PodUnits.Runtime.State;
 using PodUnits.Systemd.Units;
 
 namespace PodUnits.Runtime.Executor;

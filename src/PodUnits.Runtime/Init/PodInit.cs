@@ -2,9 +2,9 @@ using System.Runtime.InteropServices;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Container;
+using PodUnits.Runtime.Logging;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.Spawning;
-using PodUnits.Runtime.Logging;
 
 namespace PodUnits.Runtime.Init;
 

@@ -1,8 +1,8 @@
 using Microsoft.Win32.SafeHandles;
 using PodUnits.Journal;
+using PodUnits.Runtime.Logging;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.Spawning;
-using PodUnits.Runtime.Logging;
 
 namespace PodUnits.Runtime.Init;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
-using PodUnits.Runtime.Spawning;
 using PodUnits.Runtime.Logging;
+using PodUnits.Runtime.Spawning;
 
 namespace PodUnits.Runtime.Init;
 

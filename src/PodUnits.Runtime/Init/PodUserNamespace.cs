@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using PodUnits.Core.Errors;
-using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.Logging;
+using PodUnits.Runtime.Plan;
 
 namespace PodUnits.Runtime.Init;
 

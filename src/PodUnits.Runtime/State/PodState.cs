@@ -1,9 +1,9 @@
 using System.Globalization;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Identity;
+using PodUnits.Runtime.Logging;
 using PodUnits.Runtime.Plan;
 using PodUnits.Systemd.Machines;
-using PodUnits.Runtime.Logging;
 
 namespace PodUnits.Runtime.State;
 

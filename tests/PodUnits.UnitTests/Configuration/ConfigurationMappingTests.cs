@@ -1,6 +1,6 @@
 using PodUnits.Definitions;
-using PodUnits.Runtime.Plan;
 using PodUnits.Planning.Plan;
+using PodUnits.Runtime.Plan;
 
 namespace PodUnits.UnitTests.Configuration;
 

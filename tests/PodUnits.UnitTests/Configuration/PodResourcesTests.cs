@@ -1,7 +1,7 @@
 using PodUnits.Definitions;
+using PodUnits.Planning.Plan;
 using PodUnits.Runtime.Executor;
 using PodUnits.Runtime.Plan;
-using PodUnits.Planning.Plan;
 
 namespace PodUnits.UnitTests.Configuration;
 

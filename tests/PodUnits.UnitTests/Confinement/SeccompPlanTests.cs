@@ -1,8 +1,8 @@
 using PodUnits.Core.Errors;
 using PodUnits.Definitions;
+using PodUnits.Planning.Plan;
 using PodUnits.Runtime.Confinement.Seccomp;
 using PodUnits.Runtime.Plan;
-using PodUnits.Planning.Plan;
 
 namespace PodUnits.UnitTests.Confinement;
 

@@ -1,11 +1,11 @@
 using PodUnits.Core.Errors;
 using PodUnits.Definitions;
-using PodUnits.Runtime.Confinement.Lsm;
-using PodUnits.Runtime.Plan;
 using PodUnits.Planning.Confinement;
 using PodUnits.Planning.Plan;
+using PodUnits.Runtime.Confinement.Lsm;
+using PodUnits.Runtime.Plan;
 
-namespace PodUnits.UnitTests.Runtime.Confinement;
+namespace PodUnits.UnitTests.Planning;
 
 /// <summary>The AppArmor and SELinux decisions for each kind of host: a profile the host can
 /// apply is applied, RuntimeDefault/Unconfined on a host without the module only warn, and a

@@ -1,11 +1,12 @@
 using PodUnits.Core.Errors;
 using PodUnits.Definitions;
+using PodUnits.Planning.Network;
 using PodUnits.Runtime.Network;
 using PodUnits.Runtime.Network.Cni;
 using PodUnits.Runtime.Plan;
-using PodUnits.Planning.Network;
+using PodUnits.UnitTests.Network;
 
-namespace PodUnits.UnitTests.Network;
+namespace PodUnits.UnitTests.Planning;
 
 /// <summary>NetworkPlanner: the network a pod joins and the ports it publishes, checked at
 /// plan time against temporary configuration and plugin directories.</summary>

@@ -1,10 +1,10 @@
 using PodUnits.Core.Errors;
 using PodUnits.Definitions;
+using PodUnits.Planning.Plan;
 using PodUnits.Runtime.Executor;
 using PodUnits.Runtime.Plan;
-using PodUnits.Planning.Plan;
 
-namespace PodUnits.UnitTests.Runtime;
+namespace PodUnits.UnitTests.Planning;
 
 /// <summary>PlanBuilder: the validated definition plus each container's image config, by
 /// Kubernetes' rules (command/args against ENTRYPOINT/CMD, env over the image's, runAsUser

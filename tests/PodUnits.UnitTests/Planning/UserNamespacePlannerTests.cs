@@ -1,9 +1,9 @@
 using PodUnits.Core.Errors;
 using PodUnits.Definitions;
-using PodUnits.Runtime.Plan;
 using PodUnits.Planning.Plan;
+using PodUnits.Runtime.Plan;
 
-namespace PodUnits.UnitTests.Runtime;
+namespace PodUnits.UnitTests.Planning;
 
 /// <summary>UserNamespacePlanner: a pod in its own user namespace gets its range, and every ID
 /// the plan gives a container must lie in 0..65535; a pod of the host's users is left alone.</summary>

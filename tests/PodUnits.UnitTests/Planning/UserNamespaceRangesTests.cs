@@ -1,9 +1,9 @@
 using PodUnits.Core.Errors;
+using PodUnits.Planning.State;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.State;
-using PodUnits.Planning.State;
 
-namespace PodUnits.UnitTests.Runtime.State;
+namespace PodUnits.UnitTests.Planning;
 
 /// <summary>The host ID ranges of pods in user namespaces: lowest free 65,536-aligned slot
 /// of the pool, kept across restarts, never shared, never silently overwritten.</summary>
