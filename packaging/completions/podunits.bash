@@ -49,7 +49,7 @@ _podunits() {
         logs) options+=" --follow --container --lines";;
         enter) options+=" --container --interactive -i --tty -t --no-tty -T --privileged";;
         update) options+=" --container --memory --cpu";;
-        run) options+=" --interactive -i --tty -t --name --hostname --env -e --workdir -w --user -u --pull --memory -m --cpus --volume --dns --env-file --net --port -p";;
+        run) options+=" --interactive -i --tty -t --name --hostname --env -e --workdir -w --user -u --pull --memory -m --cpus --volume --dns --env-file --keep --net --port -p";;
         validate) options+=" --ignore-file-name";;
         generate) options+=" --dir";;
         image) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "fetch import list rm" -- "$cur")); return; }

@@ -68,7 +68,7 @@ public static class Stage0
         ArgumentNullException.ThrowIfNull(options);
         string name = options.Name ?? AdHocOptions.GenerateName();
         PodDefinition pod = options.Definition(name);
-        return await RunPodAsync(pod, interactive: true, terminal: options.Terminal, definition: options.ToYaml(name)).ConfigureAwait(false);
+        return await RunPodAsync(pod, interactive: true, terminal: options.Terminal, definition: options.ToYaml(name), keep: options.Keep).ConfigureAwait(false);
     }
 
     /// <summary>The pod's range from the pool /etc/podunits/podunits.yaml sets.</summary>
@@ -85,7 +85,7 @@ public static class Stage0
     /// executable: none of the definition, validation or image code stays in memory. On any
     /// failure before the exec, the claim and the pins are released here.
     /// </summary>
-    private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive, bool terminal = false, string? definition = null)
+    private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive, bool terminal = false, string? definition = null, bool keep = false)
     {
         string stage1 = Stage1.Locate();
         PodClaim claim = PodState.Claim(pod.Name); // a busy name fails here, before anything of the running pod is touched
@@ -103,6 +103,7 @@ public static class Stage0
                 extender.Progressed).ConfigureAwait(false);
             PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
             plan.Terminal = terminal;
+            plan.KeepState = keep;
             UserNamespacePlanner.Apply(plan, pod, UsersFromHostPool);
             SeccompPlanner.Compile(plan);
             LsmPlanner.Apply(plan, pod, HostLsm.Detect(), AppArmorDefaultProfile.IsLoaded, warning => PodLog.Warning(warning, new(Pod: pod.Name)));
@@ -119,7 +120,7 @@ public static class Stage0
             PodState.Prepare(plan, plan.Redacted().ToJson()); // the host's copy: no values
             if (definition is not null)
             {
-                PodState.WriteAdHocDefinition(pod.Name, definition); // for `podunits export`
+                PodState.WriteAdHocDefinition(pod.Name, definition, keep); // for `podunits export`
             }
             Stage1.Exec(stage1, PlanHandoff.Seal(plan.ToJson()), claim); // returns only by throwing
             throw new InvalidOperationException("execve returned");
@@ -131,7 +132,7 @@ public static class Stage0
                 PodImages.Delete(store.Root, pod.Name);
             }
             PodState.Release(pod.Name);
-            if (interactive)
+            if (interactive && !keep)
             {
                 PodState.DeleteAdHoc(pod.Name);
             }

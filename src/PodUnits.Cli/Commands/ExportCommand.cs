@@ -14,7 +14,8 @@ internal static class ExportCommand
     {
         var name = PodArgument.Create();
         var command = new Command("export", """
-            Print the Kubernetes Pod YAML that reproduces a running ad-hoc pod (podunits run -i).
+            Print the Kubernetes Pod YAML that reproduces an ad-hoc pod (podunits run -i) while it
+            runs, or after it ended when it ran with --keep.
             Install it to run the same thing as a host service:
               podunits export try > /etc/podunits/pods/try.yaml
               systemctl daemon-reload && systemctl enable --now pod@try
@@ -27,15 +28,17 @@ internal static class ExportCommand
         command.SetAction(parsed =>
         {
             string pod = PodArgument.Validated(parsed, name);
-            string path = PodState.AdHocDefinitionPath(pod);
-            if (File.Exists(path))
+            foreach (string path in new[] { PodState.AdHocDefinitionPath(pod), PodState.KeptAdHocDefinitionPath(pod) })
             {
-                Console.Out.Write(File.ReadAllText(path));
-                return 0;
+                if (File.Exists(path))
+                {
+                    Console.Out.Write(File.ReadAllText(path));
+                    return 0;
+                }
             }
             throw PodDefinitionSearchPath.Default.Find(pod) is { } file
                 ? new BadInputException($"pod {pod}", $"is defined by {file} already; that file is its definition")
-                : new BadInputException($"pod {pod}", "is not a running ad-hoc pod (podunits run -i); export works while it runs");
+                : new BadInputException($"pod {pod}", "is not an ad-hoc pod (podunits run -i) that runs or was kept (--keep)");
         });
         return command;
     }

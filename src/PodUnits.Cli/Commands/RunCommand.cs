@@ -25,6 +25,7 @@ internal static class RunCommand
         var pull = new Option<string>("--pull") { Description = "With -i: always, missing (fetch only when the store lacks it) or never.", DefaultValueFactory = _ => "missing" };
         var memory = new Option<string?>("--memory", "-m") { Description = "With -i: memory limit, a Kubernetes quantity (256Mi, 1G)." };
         var cpus = new Option<string?>("--cpus") { Description = "With -i: CPU limit, a Kubernetes quantity (1.5, 500m)." };
+        var keep = new Option<bool>("--keep") { Description = "With -i: keep the pod's state (writable layer, volumes, its definition for export) after it ends; by default it is removed, as with podman run --rm." };
         var volumes = new Option<string[]>("--volume") { Description = "With -i: mount HOST-PATH at CONTAINER-PATH[:ro] (a hostPath volume; repeatable).", AllowMultipleArgumentsPerToken = false };
         var dns = new Option<string[]>("--dns") { Description = "With -i: a nameserver IP for the container's resolv.conf (repeatable, up to 3); default the host's resolvers.", AllowMultipleArgumentsPerToken = false };
         var envFile = new Option<string[]>("--env-file") { Description = "With -i: read NAME=VALUE lines from FILE (# comments; a bare NAME takes this process's value); before --env.", AllowMultipleArgumentsPerToken = false };
@@ -37,7 +38,7 @@ internal static class RunCommand
             Description = "With -i: publish a port, [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp|sctp] (repeatable).",
             AllowMultipleArgumentsPerToken = false,
         };
-        Option[] adHocOnly = [tty, name, hostname, env, envFile, workdir, user, memory, cpus, volumes, dns, net, ports];
+        Option[] adHocOnly = [tty, keep, name, hostname, env, envFile, workdir, user, memory, cpus, volumes, dns, net, ports];
         var command = new Command("run", """
             Run a pod in the foreground (what pod@NAME.service runs), or with -i an image as an
             ad-hoc pod: registered with machined, logged to the journal, removed when it ends.
@@ -47,12 +48,13 @@ internal static class RunCommand
               podunits run web
               podunits run -it debian -- bash
               podunits run -i busybox -- sh -c 'echo hello' < /dev/null
+              podunits run -i --keep --name try busybox -- sh -c 'echo x > /f'; podunits export try
               podunits run -it --name try -e GREETING=hi -p 8080:80 docker://nginx
             Image references: docker://REF or REF (a registry), dir:/PATH (a root directory).
             While it runs, 'podunits export NAME' prints it as a definition to install.
             """)
         {
-            pod, rest, interactive, tty, name, hostname, env, envFile, workdir, user, pull, memory, cpus, volumes, dns, net, ports,
+            pod, rest, interactive, tty, keep, name, hostname, env, envFile, workdir, user, pull, memory, cpus, volumes, dns, net, ports,
         };
         command.SetAction((parse, _) =>
         {
@@ -77,6 +79,7 @@ internal static class RunCommand
                 Command = argv,
                 Network = InteractiveNetwork.Parse(parse.GetValue(net), parse.GetValue(ports) ?? []),
                 Terminal = parse.GetValue(tty),
+                Keep = parse.GetValue(keep),
                 Name = parse.GetValue(name),
                 Hostname = parse.GetValue(hostname),
                 Env = [.. (parse.GetValue(envFile) ?? []).SelectMany(EnvFile.Read), .. parse.GetValue(env) ?? []],

@@ -36,6 +36,8 @@ public sealed record AdHocOptions
     public string? Memory { get; init; }
     public string? Cpus { get; init; }
 
+    /// <summary>--keep: the pod's state stays after it ends (docker's and podman's run without --rm).</summary>
+    public bool Keep { get; init; }
     /// <summary>--volume HOST:CONTAINER[:ro], a hostPath volume each.</summary>
     public IReadOnlyList<string> Volumes { get; init; } = [];
     /// <summary>--dns IP (up to 3): dnsPolicy None with these nameservers; without, the host's

@@ -100,7 +100,7 @@ public sealed partial class PodExecutor : IDisposable
                 File.Delete(pins);
             }
             PodState.Release(plan.Name);
-            if (plan.Interactive)
+            if (plan.Interactive && !plan.KeepState)
             {
                 PodState.DeleteAdHoc(plan.Name);
             }

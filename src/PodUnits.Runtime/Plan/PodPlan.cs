@@ -21,6 +21,9 @@ public sealed class PodPlan
     /// of its own devpts whose master the executor relays to the caller's terminal
     /// (Executor/PodTerminal.cs, Container/ContainerTerminal.cs).</summary>
     public bool Terminal { get; set; }
+    /// <summary>`run -i --keep`: an ad-hoc pod's state directory (writable layer, volumes, the
+    /// definition it was made from) stays after it ends, for inspection and `podunits export`.</summary>
+    public bool KeepState { get; set; }
     /// <summary>32 hex digits: the pod's machine ID (machined, /etc/machine-id, journal).</summary>
     public required string MachineId { get; init; }
     /// <summary>/var/lib/podunits/pods/NAME: upper layers, volumes.</summary>

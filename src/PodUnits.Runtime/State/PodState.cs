@@ -113,11 +113,22 @@ public static class PodState
     }
 
     /// <summary>The definition an ad-hoc pod was made from (`podunits run -i`), root's only
-    /// (it holds the command line's environment), while the pod runs; `podunits export` prints it.</summary>
-    public static void WriteAdHocDefinition(string pod, string yaml) =>
+    /// (it holds the command line's environment), while the pod runs; `podunits export` prints it.
+    /// With <paramref name="keep"/> (`--keep`) a copy goes into its state directory, which stays.</summary>
+    public static void WriteAdHocDefinition(string pod, string yaml, bool keep)
+    {
         PodPaths.WritePrivateFile(AdHocDefinitionPath(pod), yaml);
+        if (keep)
+        {
+            PodPaths.WritePrivateFile(KeptAdHocDefinitionPath(pod), yaml);
+        }
+    }
 
+    /// <summary>While the ad-hoc pod runs.</summary>
     public static string AdHocDefinitionPath(string pod) => $"{PodPaths.RuntimeDir(pod)}/adhoc.yaml";
+
+    /// <summary>After a `--keep` ad-hoc pod ended, until its state directory is removed.</summary>
+    public static string KeptAdHocDefinitionPath(string pod) => $"{PodPaths.StateDir(pod)}/adhoc.yaml";
 
     public static void WritePids(string pod, int executorPid, int podInitPid) =>
         File.WriteAllText($"{PodPaths.RuntimeDir(pod)}/pids",

@@ -155,6 +155,32 @@ public sealed class InteractiveTerminalTests
         service.Systemctl("stop", service.Unit);
     }
 
+    [Fact]
+    public void KeepLeavesTheStateForInspectionAndExport()
+    {
+        const string pod = "it-keep";
+        try
+        {
+            var run = PodHarness.Run(Podunits, "run", "-i", "--keep", "--name", pod, "busybox", "--", "sh", "-c", "echo kept > /marker");
+            Assert.True(run.Code == 0, run.Output);
+            // The container's writable layer, as it ended, and the definition for export.
+            Assert.Equal("kept\n", File.ReadAllText($"/var/lib/podunits/pods/{pod}/containers/main/upper/marker"));
+            var export = PodHarness.Run(Podunits, "export", pod);
+            Assert.True(export.Code == 0, export.Output);
+            Assert.Contains("echo kept > /marker", export.Output, StringComparison.Ordinal);
+            Assert.False(Directory.Exists($"/run/podunits/state/{pod}")); // nothing of a running pod is left
+        }
+        finally
+        {
+            PodHarness.Run("rm", "-rf", $"/var/lib/podunits/pods/{pod}");
+        }
+        // Without --keep (podman's --rm), nothing stays.
+        var gone = PodHarness.Run(Podunits, "run", "-i", "--name", pod, "busybox", "--", "true");
+        Assert.Equal(0, gone.Code);
+        Assert.False(Directory.Exists($"/var/lib/podunits/pods/{pod}"));
+        Assert.Equal(2, PodHarness.Run(Podunits, "export", pod).Code);
+    }
+
     /// <summary>The terminal the ad-hoc pod's executor reads (script's), by its state's executor PID.</summary>
     private static string CallerTerminalOf(string pod)
     {
