@@ -33,17 +33,19 @@ public static unsafe partial class LibcExtra
         try
         {
             Check.Io(inotify_add_watch(fd, directory, IN_CREATE | IN_MOVED_TO), "inotify_add_watch", directory);
-            long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+            // Stopwatch, not Environment.TickCount64: that clock is coarse (CLOCK_MONOTONIC_COARSE)
+            // and could end the wait a few milliseconds before its time.
+            long began = System.Diagnostics.Stopwatch.GetTimestamp();
             byte* events = stackalloc byte[4096];
             while (!File.Exists(path))
             {
-                long left = deadline - Environment.TickCount64;
+                double left = (timeout - System.Diagnostics.Stopwatch.GetElapsedTime(began)).TotalMilliseconds;
                 if (left <= 0)
                 {
                     return false;
                 }
                 var poll = new Tmds.Linux.pollfd { fd = fd, events = Tmds.Linux.LibC.POLLIN };
-                int ready = Tmds.Linux.LibC.poll(&poll, 1, (int)left);
+                int ready = Tmds.Linux.LibC.poll(&poll, 1, (int)Math.Ceiling(left));
                 if (ready < 0 && Tmds.Linux.LibC.errno != Tmds.Linux.LibC.EINTR)
                 {
                     Check.Io(ready, "poll", directory);
