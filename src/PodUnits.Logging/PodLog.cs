@@ -19,17 +19,12 @@ public static class PodLog
 {
     private static Logger s_logger = PodUnitsLogging.Create(JournaldSink.DefaultIdentifier, verbose: false, LogDestination.Stderr);
 
-    /// <summary>Where this process's messages go; stderr until <see cref="Configure"/>.</summary>
-    public static LogDestination Destination { get; private set; } = LogDestination.Stderr;
-
-    /// <summary>Sets up this process's log: <paramref name="destination"/>, or the one this
-    /// process's stderr and environment call for.</summary>
+    /// <summary>Sets up this process's log (until then: stderr): <paramref name="destination"/>,
+    /// or the one this process's stderr calls for.</summary>
     public static void Configure(string identifier, bool verbose, LogDestination? destination = null)
     {
-        LogDestination chosen = destination ?? PodUnitsLogging.ChooseDestination();
         Logger previous = s_logger;
-        s_logger = PodUnitsLogging.Create(identifier, verbose, chosen);
-        Destination = chosen;
+        s_logger = PodUnitsLogging.Create(identifier, verbose, destination ?? PodUnitsLogging.ChooseDestination());
         previous.Dispose();
     }
 

@@ -32,7 +32,15 @@ internal static class ExportCommand
             {
                 if (File.Exists(path))
                 {
-                    Console.Out.Write(File.ReadAllText(path));
+                    try
+                    {
+                        Console.Out.Write(File.ReadAllText(path));
+                    }
+                    catch (UnauthorizedAccessException)
+                    {
+                        // Root's only: it holds the command line's environment.
+                        throw new PodUnitsException($"pod {pod}", $"{path} is root's only; run export as root");
+                    }
                     return 0;
                 }
             }

@@ -8,7 +8,8 @@ namespace PodUnits.Runtime.Logging;
 /// stderr. Under systemd the executor's and the pod init's stderr is the unit's journal
 /// stream; there the line starts with the syslog priority prefix journald reads
 /// (<c>&lt;4&gt;</c>; SyslogLevelPrefix=, systemd.exec(5)), so <c>journalctl -p warning</c> finds it,
-/// and the stream gives it the unit's fields (POD_NAME, POD_ID by LogExtraFields=).
+/// and the stream gives it the unit's fields (its LogExtraFields=: POD_ID, and a one-container
+/// pod's CONTAINER_* fields).
 /// container-start's stderr is the container's pipe: the executor forwards its lines with the
 /// container's fields. The lifecycle entries with MESSAGE_IDs are <see cref="Executor.PodEventLog"/>'s.
 /// Not Serilog (PodUnits.Logging, stage 0's path): stage 1 references no logging library,
