@@ -1,4 +1,5 @@
 using PodUnits.Core.Errors;
+using PodUnits.Core.Identity;
 using PodUnits.Definitions;
 using PodUnits.Definitions.Host;
 using PodUnits.Images.Store;
@@ -47,13 +48,16 @@ public static class Stage0
         // `podunits run FILE` runs any file: outside the search path the pod is named by
         // metadata.name (a warning says how to install it); by NAME, the file name rules.
         var options = LoadOptions.Default with { NameMismatchIsWarning = !PodDefinitionSearchPath.Default.Contains(path) };
+        // Hashed before it is parsed: should the file change in between, the hash is the older
+        // content's and the next `podunits refresh` restarts the pod once more, never less.
+        string? sha256 = options.NameMismatchIsWarning ? null : Convert.ToHexStringLower(Sha256.HashData(File.ReadAllBytes(path)));
         LoadResult loaded = PodDefinitionLoader.LoadFile(path, options);
         foreach (Diagnostic warning in loaded.Warnings)
         {
             PodLog.Warning($"{warning.File}:{warning.Line}:{warning.Column}: {warning.Message}", new(Pod: loaded.Pod?.Name));
         }
         PodDefinition pod = loaded.GetPodOrThrow();
-        return await RunPodAsync(pod, interactive: false).ConfigureAwait(false);
+        return await RunPodAsync(pod, interactive: false, source: sha256 is null ? null : (Path.GetFullPath(path), sha256)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -85,7 +89,8 @@ public static class Stage0
     /// executable: none of the definition, validation or image code stays in memory. On any
     /// failure before the exec, the claim and the pins are released here.
     /// </summary>
-    private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive, bool terminal = false, string? definition = null, bool keep = false)
+    private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive, bool terminal = false, string? definition = null, bool keep = false,
+        (string File, string Sha256)? source = null)
     {
         string stage1 = Stage1.Locate();
         PodClaim claim = PodState.Claim(pod.Name); // a busy name fails here, before anything of the running pod is touched
@@ -104,6 +109,7 @@ public static class Stage0
             PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
             plan.Terminal = terminal;
             plan.KeepState = keep;
+            (plan.DefinitionFile, plan.DefinitionSha256) = source is { } s ? (s.File, s.Sha256) : (null, null);
             UserNamespacePlanner.Apply(plan, pod, UsersFromHostPool);
             SeccompPlanner.Compile(plan);
             LsmPlanner.Apply(plan, pod, HostLsm.Detect(), AppArmorDefaultProfile.IsLoaded, warning => PodLog.Warning(warning, new(Pod: pod.Name)));

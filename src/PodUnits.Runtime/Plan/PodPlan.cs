@@ -28,6 +28,11 @@ public sealed class PodPlan
     public required string MachineId { get; init; }
     /// <summary>/var/lib/podunits/pods/NAME: upper layers, volumes.</summary>
     public required string StateDir { get; init; }
+    /// <summary>The installed definition the pod started from, and the SHA-256 (hex) of its
+    /// bytes then; null for a pod from `run -i` or a file outside the search path. `podunits
+    /// refresh` restarts a running pod whose definition changed since (docs/packaging.md).</summary>
+    public string? DefinitionFile { get; set; }
+    public string? DefinitionSha256 { get; set; }
 
     /// <summary>The file of the image store that pins this pod's images (Images/Store/PodImages),
     /// which stage 1 deletes at the end; null when nothing was pinned. A path rather than the
