@@ -27,6 +27,11 @@ public sealed class PodDefinitionSearchPath
         return Roots.Any(r => string.Equals(Path.GetFullPath(r).TrimEnd('/'), dir, StringComparison.Ordinal));
     }
 
+    /// <summary>Whether <paramref name="file"/> is a package's: it sits in the last root
+    /// (/usr/lib/podunits/pods), where packages install pods and systemd's presets apply.</summary>
+    public bool IsPackaged(string file) =>
+        Roots.Count > 0 && string.Equals(Path.GetFullPath(Roots[^1]).TrimEnd('/'), Path.GetDirectoryName(Path.GetFullPath(file)), StringComparison.Ordinal);
+
     /// <summary>The file that defines pod <paramref name="name"/>, or null. The name must already
     /// be a valid pod name (no '/', no "..").</summary>
     public string? Find(string name)

@@ -15,10 +15,12 @@ public static class PodGenerator
         Run(searchPath, outputDirectory, log, PodIdentity.ReadHostMachineId());
 
     /// <param name="hostMachineId">The host's machine ID the pods' IDs derive from (null: none yet).</param>
-    public static int Run(PodDefinitionSearchPath searchPath, string outputDirectory, GeneratorLog log, string? hostMachineId)
+    /// <param name="presets">systemd's preset rules (<see cref="AutostartPolicy"/>); null: the host's.</param>
+    public static int Run(PodDefinitionSearchPath searchPath, string outputDirectory, GeneratorLog log, string? hostMachineId, UnitPresets? presets = null)
     {
         ArgumentNullException.ThrowIfNull(searchPath);
         ArgumentNullException.ThrowIfNull(log);
+        presets ??= UnitPresets.Load(UnitPresets.SystemDirectories);
         KeyValuePair<string, string>[] definitions = [.. searchPath.All()];
         // Parsing and validating is nearly all of the CPU time and each file is independent,
         // so it runs on every core; reporting and writing then go in search-path order, so
@@ -53,7 +55,7 @@ public static class PodGenerator
                 log.Error($"{file}: invalid; pod@{name}.service not generated");
                 continue;
             }
-            output.Write(one.Settings);
+            output.Write(one.Settings with { Autostart = AutostartPolicy.Decide(one.Settings, searchPath.IsPackaged(file), presets) });
         }
         return log.Errors == 0 ? 0 : 1;
     }

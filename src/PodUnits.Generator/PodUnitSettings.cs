@@ -43,4 +43,8 @@ public sealed record PodUnitSettings
 
     /// <summary>Started on the first connection, not at boot.</summary>
     public bool SocketActivated => Listen.Count > 0;
+
+    /// <summary>The unit that autostart enables: pod@NAME.socket for a socket-activated pod,
+    /// pod@NAME.service otherwise (the one a preset rule is matched against).</summary>
+    public string BootUnit => SocketActivated ? Core.Naming.PodUnitNames.Socket(PodName) : Core.Naming.PodUnitNames.Service(PodName);
 }

@@ -41,6 +41,18 @@ internal sealed class PodInspector(SystemdManager systemd)
         return reports;
     }
 
+    private async Task<bool> StartsAtBootAsync(string bootUnit)
+    {
+        try
+        {
+            return await systemd.GetUnitFileStateAsync(bootUnit).ConfigureAwait(false) is "enabled" or "enabled-runtime";
+        }
+        catch (SystemdCallException)
+        {
+            return false; // no such unit file: the generator made none (an invalid definition)
+        }
+    }
+
     /// <summary>One pod; <paramref name="definitionPath"/> null = look it up.</summary>
     public async Task<PodReport> InspectAsync(string name, string? definitionPath = null)
     {
@@ -80,7 +92,11 @@ internal sealed class PodInspector(SystemdManager systemd)
                 Sidecar = c.Sidecar,
             });
         }
-        return new PodReport(name, definitionPath, error, definition?.Autostart ?? false, unit,
+        // What systemd will do at boot (the generator's decision with presets, `systemctl
+        // enable`, masks), not just the annotation.
+        bool autostart = definition is not null && !adHoc && await StartsAtBootAsync(definition.Activation.Listen.Count > 0
+            ? Core.Naming.PodUnitNames.Socket(name) : unit).ConfigureAwait(false);
+        return new PodReport(name, definitionPath, error, autostart, unit,
             status?.ActiveState ?? "inactive", status?.SubState ?? "dead", status?.MainPid ?? 0, machine, containers)
         {
             Network = running ? Network(name) : null,

@@ -1,0 +1,27 @@
+namespace PodUnits.Generator;
+
+/// <summary>
+/// Whether a pod starts at boot, as the generator decides it on every boot and reload
+/// (docs/packaging.md, "Autostart: which wins"). For a package's pod (/usr/lib/podunits/pods)
+/// the first systemd preset rule that names its boot unit wins over its
+/// podunits.io/autostart annotation: presets are how a distribution or an administrator
+/// overrides a vendor's default, for pods as for unit files ("disable *" on Fedora-like
+/// systems). When no rule names it, the annotation decides; that is not systemd's
+/// "enable" default for unmatched units, which would turn every packaged pod on in
+/// Debian (no preset files). An administrator's own definition (/etc, /run) is their
+/// choice already: its annotation decides. `systemctl enable` and `systemctl mask` work
+/// on top of this as on any unit.
+/// </summary>
+public static class AutostartPolicy
+{
+    public static bool Decide(PodUnitSettings settings, bool packaged, UnitPresets presets)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(presets);
+        if (packaged && presets.Query(settings.BootUnit) is { } action)
+        {
+            return action == PresetAction.Enable;
+        }
+        return settings.Autostart;
+    }
+}
