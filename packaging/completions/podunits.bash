@@ -22,7 +22,7 @@ _podunits_images() {
 
 _podunits() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local verbs="list status run export validate stop reload logs enter update image volume secret gc generate version"
+    local verbs="list status run export validate stop reload logs enter update image volume secret gc refresh generate version"
     local verb="" sub="" pod="" i word
     for ((i = 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
@@ -52,6 +52,7 @@ _podunits() {
         run) options+=" --interactive -i --tty -t --name --hostname --env -e --workdir -w --user -u --pull --memory -m --cpus --volume --dns --env-file --keep --net --port -p";;
         validate) options+=" --ignore-file-name";;
         generate) options+=" --dir";;
+        refresh) options+=" --dry-run --output";;
         image) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "fetch import list rm" -- "$cur")); return; }
                [ "$sub" = list ] && options+=" --output"; [ "$sub" = import ] && options+=" --name";;
         volume) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "list rm" -- "$cur")); return; }
@@ -65,6 +66,7 @@ _podunits() {
     case $verb in
         status|stop|reload|logs|enter|update) [ -z "$pod" ] && COMPREPLY=($(compgen -W "$(_podunits_pods)" -- "$cur"));;
         run) COMPREPLY=($(compgen -W "$(_podunits_pods)" -- "$cur") $(compgen -f -X '!*.y*ml' -- "$cur"));;
+        refresh) COMPREPLY=($(compgen -W "$(_podunits_pods)" -- "$cur"));;
         validate) COMPREPLY=($(compgen -f -X '!*.y*ml' -- "$cur") $(compgen -d -- "$cur"));;
         image) case $sub in rm) COMPREPLY=($(compgen -W "$(_podunits_images)" -- "$cur"));;
                             import) COMPREPLY=($(compgen -f -- "$cur"));; esac;;

@@ -19,6 +19,7 @@ internal static class CommandTable
         yield return VolumeCommand.Create();
         yield return SecretCommand.Create();
         yield return GcCommand.Create();
+        yield return RefreshCommand.Create();
         yield return GenerateCommand.Create();
         yield return VersionCommand.Create();
         yield return RunCommand.Create();

@@ -1,0 +1,178 @@
+using PodUnits.Core.Errors;
+using PodUnits.Definitions;
+using PodUnits.Generator;
+using PodUnits.Runtime.Plan;
+using PodUnits.Runtime.State;
+using PodUnits.Systemd;
+using PodUnits.Systemd.Units;
+
+namespace PodUnits.Cli.Refresh;
+
+/// <summary>What one action came to: "done", "failed" or, with --dry-run, "planned".</summary>
+internal sealed record RefreshReport(string Pod, string Action, string Unit, string Reason, string Result, string? Error);
+
+/// <summary>
+/// `podunits refresh`: makes the running pods match the definitions on disk after a package
+/// installed, changed or removed some (dpkg's interest trigger and RPM's file triggers run
+/// it, docs/packaging.md). It reloads systemd (so the generator sees the new files), decides
+/// with <see cref="RefreshDecision"/>, then stops, restarts, reloads and starts units over
+/// D-Bus, and keeps a <see cref="RefreshRecord"/> of what it saw.
+/// </summary>
+internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
+{
+    public async Task<List<RefreshReport>> RunAsync(IReadOnlySet<string>? only, bool dryRun, CancellationToken cancellationToken)
+    {
+        // Read before the reload: a damaged record stops here, before anything changed.
+        RefreshRecord? record = RefreshRecord.Load(recordPath);
+        if (!dryRun)
+        {
+            await systemd.ReloadDaemonAsync().ConfigureAwait(false);
+        }
+        PodDefinitionSearchPath searchPath = PodDefinitionSearchPath.Default;
+        Dictionary<string, DefinitionOnDisk> onDisk = DefinitionInventory.Definitions(searchPath);
+        string config = DefinitionInventory.ConfigDigest(DefinitionInventory.ConfigDirectories);
+        Dictionary<string, RunningPod> running = await RunningPodsAsync().ConfigureAwait(false);
+        UnitPresets presets = UnitPresets.Load(UnitPresets.SystemDirectories);
+        var bootUnits = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach ((string pod, DefinitionOnDisk definition) in onDisk)
+        {
+            if (!running.ContainsKey(pod) && record?.Pods.ContainsKey(pod) != true && (only is null || only.Contains(pod)))
+            {
+                bootUnits[pod] = await BootUnitAsync(pod, definition.File, searchPath, presets).ConfigureAwait(false);
+            }
+        }
+        List<RefreshAction> actions = RefreshDecision.Decide(onDisk, running, record is null ? null : new HashSet<string>(record.Pods.Keys, StringComparer.Ordinal),
+            pod => bootUnits.GetValueOrDefault(pod),
+            record?.Config is { } before && before != config ? DefinitionInventory.LastConfigChangeUtc(DefinitionInventory.ConfigDirectories) : null, only);
+        if (dryRun)
+        {
+            return [.. actions.Select(a => Report(a, "planned", null))];
+        }
+        var reports = new List<RefreshReport>();
+        // Stops first (a removed pod may hold a host port a new one needs), starts last.
+        foreach (RefreshActionKind kind in (RefreshActionKind[])[RefreshActionKind.Stop, RefreshActionKind.Restart, RefreshActionKind.Reload, RefreshActionKind.Start])
+        {
+            RefreshAction[] batch = [.. actions.Where(a => a.Kind == kind)];
+            reports.AddRange(await Task.WhenAll(batch.Select(a => ApplyAsync(a, cancellationToken))).ConfigureAwait(false));
+        }
+        if (reports.Any(r => r.Action == "stop" && r.Result == "done"))
+        {
+            await systemd.ReloadDaemonAsync().ConfigureAwait(false); // the links `disable` removed
+        }
+        SaveRecord(record, onDisk, config, only);
+        return reports;
+    }
+
+    /// <summary>Pods whose pod@NAME.service is active, with the definition their plan names.</summary>
+    private async Task<Dictionary<string, RunningPod>> RunningPodsAsync()
+    {
+        var running = new Dictionary<string, RunningPod>(StringComparer.Ordinal);
+        if (!Directory.Exists(PodPaths.RuntimeRoot))
+        {
+            return running;
+        }
+        foreach (string dir in Directory.EnumerateDirectories(PodPaths.RuntimeRoot))
+        {
+            string pod = Path.GetFileName(dir);
+            if (Core.Naming.ResourceNames.Explain(pod) is not null
+                || await systemd.GetUnitStatusAsync(Core.Naming.PodUnitNames.Service(pod)).ConfigureAwait(false) is not { IsActive: true })
+            {
+                continue; // ad-hoc pods (`run -i`) have no unit and are nobody's package
+            }
+            PodPlan? plan = null;
+            DateTime? started = null;
+            try
+            {
+                started = File.GetLastWriteTimeUtc($"{dir}/plan.json"); // written once, as the pod starts
+                plan = PodPlan.Read($"{dir}/plan.json");
+            }
+            catch (Exception e) when (e is IOException or PodUnitsException or System.Text.Json.JsonException)
+            {
+                // Starting right now, or ending: judged by its definition alone.
+            }
+            running[pod] = new(plan?.DefinitionFile, plan?.DefinitionSha256, plan is null ? null : started);
+        }
+        return running;
+    }
+
+    /// <summary>The unit that starts <paramref name="pod"/> at boot, or null when it does not
+    /// start at boot: masked → never; enabled by hand (`systemctl enable`) → yes; otherwise
+    /// what the generator decides (<see cref="AutostartPolicy"/>), read from the definition
+    /// here so that --dry-run, which does not reload systemd, sees it too.</summary>
+    private async Task<string?> BootUnitAsync(string pod, string file, PodDefinitionSearchPath searchPath, UnitPresets presets)
+    {
+        LoadResult loaded = PodDefinitionLoader.LoadFile(file, LoadOptions.Default with { DecryptSecret = null });
+        if (loaded.Pod is null)
+        {
+            return null; // the generator made no unit for it either, and said why at the reload
+        }
+        PodUnitSettings settings = PodUnitSettingsMapper.Map(loaded.Pod, file, hostMachineId: null);
+        string unit = settings.BootUnit;
+        string state;
+        try
+        {
+            state = await systemd.GetUnitFileStateAsync(unit).ConfigureAwait(false);
+        }
+        catch (SystemdCallException)
+        {
+            state = ""; // no unit file yet: a socket the generator makes at the next reload (--dry-run)
+        }
+        if (state.StartsWith("masked", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        return state == "enabled" || AutostartPolicy.Decide(settings, searchPath.IsPackaged(file), presets) ? unit : null;
+    }
+
+    private async Task<RefreshReport> ApplyAsync(RefreshAction action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            switch (action.Kind)
+            {
+                case RefreshActionKind.Stop:
+                    await systemd.StopUnitAsync(action.Unit, cancellationToken).ConfigureAwait(false);
+                    if (await systemd.GetUnitFileStateAsync(action.Unit).ConfigureAwait(false) == "enabled")
+                    {
+                        await systemd.DisableUnitFileAsync(action.Unit).ConfigureAwait(false); // as %systemd_preun does on removal
+                    }
+                    break;
+                case RefreshActionKind.Restart:
+                    await systemd.TryRestartUnitAsync(action.Unit, cancellationToken).ConfigureAwait(false);
+                    break;
+                case RefreshActionKind.Reload:
+                    await systemd.ReloadUnitAsync(action.Unit, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    await systemd.StartUnitAsync(action.Unit, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+            return Report(action, "done", null);
+        }
+        catch (SystemdCallException e)
+        {
+            return Report(action, "failed", e.Message);
+        }
+    }
+
+    private static RefreshReport Report(RefreshAction a, string result, string? error) =>
+        new(a.Pod, a.Kind.ToString().ToLowerInvariant(), a.Unit, a.Reason, result, error);
+
+    /// <summary>Every pod on disk is now seen; with a list of pods, only those change in the record.</summary>
+    private void SaveRecord(RefreshRecord? before, Dictionary<string, DefinitionOnDisk> onDisk, string config, IReadOnlySet<string>? only)
+    {
+        var pods = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (only is not null && before is not null)
+        {
+            foreach ((string pod, string hash) in before.Pods.Where(p => !only.Contains(p.Key)))
+            {
+                pods[pod] = hash;
+            }
+        }
+        foreach ((string pod, DefinitionOnDisk definition) in onDisk.Where(p => only is null || only.Contains(p.Key)))
+        {
+            pods[pod] = definition.Sha256;
+        }
+        new RefreshRecord { Pods = pods, Config = only is null ? config : before?.Config ?? config }.Save(recordPath);
+    }
+}
