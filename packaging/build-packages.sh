@@ -29,6 +29,7 @@ rm -rf "$root/run"   # /run is a tmpfs: systemd-tmpfiles creates it at boot (pod
 install -d "$root/DEBIAN"
 sed "s/@VERSION@/$version/" packaging/deb/control >"$root/DEBIAN/control"
 install -m 0644 packaging/deb/conffiles "$root/DEBIAN/conffiles"
+install -m 0644 packaging/deb/triggers "$root/DEBIAN/triggers"
 for script in postinst prerm postrm; do
     install -m 0755 "packaging/deb/$script" "$root/DEBIAN/$script"
 done

@@ -5,9 +5,17 @@
 # reach Docker Hub: the quick start, the tests, air-gapped hosts.
 #
 #   packaging/busybox-image.sh [REFERENCE]     (default docker.io/library/busybox:latest)
+#   packaging/busybox-image.sh --archive FILE  writes the image as an OCI archive instead
+#                                              (what a package ships: docs/packaging.md)
 #
-# Needs root, busybox-static and an installed podunits. Uses only tar, gzip and sha256sum.
+# Needs busybox-static; importing needs root and an installed podunits. Uses only tar, gzip
+# and sha256sum.
 set -euo pipefail
+archive=""
+if [ "${1:-}" = --archive ]; then
+    [ -n "${2:-}" ] || { echo "busybox-image: --archive needs a file name" >&2; exit 2; }
+    archive=$(realpath -m "$2"); shift 2
+fi
 ref=${1:-docker.io/library/busybox:latest}
 [ -x /bin/busybox ] || { echo "busybox-image: /bin/busybox missing (apt-get install busybox-static)" >&2; exit 2; }
 work=$(mktemp -d)
@@ -43,4 +51,8 @@ manifest=$(blob "$work/manifest.json")
 printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s}]}' \
     "$manifest" "$manifest_size" >"$layout/index.json"
 printf '{"imageLayoutVersion":"1.0.0"}' >"$layout/oci-layout"
-podunits image import "$layout" --name "$ref"
+if [ -n "$archive" ]; then
+    tar -C "$layout" --numeric-owner --owner=0 --group=0 -cf "$archive" .
+else
+    podunits image import "$layout" --name "$ref"
+fi

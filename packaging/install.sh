@@ -32,15 +32,21 @@ install -d "$d/usr/lib/systemd/system-generators"
 ln -sf ../../../bin/podunits "$d/usr/lib/systemd/system-generators/podunits-generator"
 install -D -m 0644 units/pod@.service "$d/usr/lib/systemd/system/pod@.service"
 install -D -m 0644 docs/process-model.md "$d/usr/share/doc/podunits/process-model.md"
+install -D -m 0644 docs/packaging.md "$d/usr/share/doc/podunits/packaging.md"
 install -D -m 0644 docs/podunits.1 "$d/usr/share/man/man1/podunits.1"
 install -D -m 0644 packaging/completions/podunits.bash "$d/usr/share/bash-completion/completions/podunits"
 install -D -m 0644 packaging/tmpfiles.conf "$d/usr/lib/tmpfiles.d/podunits.conf"
 for f in packaging/catalog/*.catalog; do
     [ -e "$f" ] && install -D -m 0644 "$f" "$d/usr/lib/systemd/catalog/$(basename "$f")"
 done
+# For other packages' specs: %podunits_post/%podunits_preun/%podunits_postun (docs/packaging.md).
+install -D -m 0644 packaging/rpm/macros.podunits "$d/usr/lib/rpm/macros.d/macros.podunits"
 # The default CNI network (docs/networking.md); /etc/podunits/net.d overrides it.
 install -D -m 0644 packaging/net.d/podunits.conflist "$d/usr/lib/podunits/net.d/podunits.conflist"
-install -d -m 0755 "$d/etc/podunits/pods" "$d/usr/lib/podunits/pods" "$d/run/podunits/pods" "$d/etc/podunits/net.d"
+install -d -m 0755 "$d/etc/podunits/pods" "$d/usr/lib/podunits/pods" "$d/run/podunits/pods" "$d/etc/podunits/net.d" \
+    "$d/etc/podunits/configmaps" "$d/usr/lib/podunits/configmaps"
+# Root's only, as `podunits secret create` makes it: file names say what a host keeps secret.
+install -d -m 0700 "$d/etc/podunits/secrets" "$d/usr/lib/podunits/secrets"
 install -d -m 0700 "$d/var/lib/podunits"
 if [ ! -e "$d/etc/podunits/registries.yaml" ]; then
     install -D -m 0644 packaging/registries.yaml "$d/etc/podunits/registries.yaml"

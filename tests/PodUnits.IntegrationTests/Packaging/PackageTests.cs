@@ -5,10 +5,12 @@ namespace PodUnits.IntegrationTests.Packaging;
 
 /// <summary>
 /// The packages, built by packaging/build-packages.sh from the binaries under test: the RPM
-/// holds exactly the install layout, the .deb installs, and a package of some other service
-/// that ships /usr/lib/podunits/pods/NAME.yaml gets its pod pulled in by multi-user.target
-/// and started, and stopped again when it is removed.
+/// holds exactly the install layout; and the example vendor package (examples/vendor-package),
+/// whose pod PodUnits' dpkg trigger and RPM file triggers start on install, restart on
+/// upgrade and stop on removal, with presets deciding autostart (docs/packaging.md). In the
+/// host-wide collection: `podunits refresh` acts on every pod of the host.
 /// </summary>
+[Collection(HostWideSettings.Name)]
 public sealed class PackageTests : IClassFixture<PackageTests.Built>
 {
     private readonly Built _built;
@@ -23,16 +25,25 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
         public string Deb => Directory.GetFiles(Dir, "podunits_*.deb").Single();
         public string Staging => Dir + "/staging";
 
+        public string ExampleV1 => Dir + "/v1";
+        public string ExampleV2 => Dir + "/v2";
+
         public Built()
         {
             Must(PodHarness.Run(RepoRoot.Path + "/packaging/build-packages.sh", "--no-build", Dir));
             Must(PodHarness.Run(RepoRoot.Path + "/packaging/install.sh", "--no-build", "--destdir", Staging));
+            // The example vendor package, twice: 2.0 changes its definition (an env value) and its page.
+            string image = Dir + "/greeter-image.tar";
+            Must(PodHarness.Run(RepoRoot.Path + "/packaging/busybox-image.sh", "--archive", image));
+            string build = RepoRoot.Path + "/examples/vendor-package/build.sh";
+            Must(PodHarness.Run(build, "--version", "1.0", image, ExampleV1));
+            Must(PodHarness.Run(build, "--version", "2.0", "--greeting", "Hello again", image, ExampleV2));
         }
 
         public void Dispose() => Directory.Delete(Dir, recursive: true);
     }
 
-    private static string Must((int Code, string Output) run)
+    internal static string Must((int Code, string Output) run)
     {
         Assert.True(run.Code == 0, run.Output);
         return run.Output;
@@ -62,81 +73,198 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
         Assert.Contains("/usr/libexec/podunits/podunits-stage1", rpm);
     }
 
-    [Fact]
-    public void AnotherPackagesPodStartsWithMultiUserTargetAndStopsOnRemoval()
-    {
-        // The sandbox's /etc/podunits/registries.yaml is install.sh's (or a registry test's,
-        // running alongside): keep it, as apt does for an administrator's edited conffile,
-        // instead of letting dpkg ask on a terminal nobody reads.
+    private const string Unit = "pod@greeter.service";
+
+    /// <summary>Where the journal ends now: the tests share the unit name, and each reads only its own entries.</summary>
+    private readonly string _cursor = Must(PodHarness.Run("journalctl", "-n", "1", "-o", "cat", "--show-cursor", "--no-pager"))
+        .Split('\n').Single(l => l.StartsWith("-- cursor: ", StringComparison.Ordinal))["-- cursor: ".Length..].Trim();
+
+    private string Journal() => PodHarness.Run("journalctl", "-u", Unit, "-o", "cat", "--no-pager", "--after-cursor", _cursor).Output;
+
+    private static string MainPid() => Must(PodHarness.Run("systemctl", "show", "-p", "MainPID", "--value", Unit)).Trim();
+
+    private static string Active() => PodHarness.Run("systemctl", "is-active", Unit).Output.Trim();
+
+    private static string[] WantedAtBoot() => PodHarness.Run("systemctl", "show", "-p", "Wants", "--value", "multi-user.target").Output.Split(' ', '\n');
+
+    private string Deb(string dir) => Directory.GetFiles(dir, "*.deb").Single();
+
+    private string Rpm(string dir) => Directory.GetFiles(dir, "*.rpm").Single();
+
+    private void InstallPodUnitsDeb() =>
+        // The sandbox's /etc/podunits/registries.yaml is install.sh's: keep it, as apt does
+        // for an edited conffile, instead of letting dpkg ask on a terminal nobody reads.
         Must(PodHarness.Run("dpkg", "--force-confdef", "--force-confold", "-i", _built.Deb));
-        string deb = BuildExamplePackage();
-        const string unit = "pod@pkg-hello.service";
+
+    private static void Forget()
+    {
+        PodHarness.Run("dpkg", "-P", "podunits-example-greeter");
+        PodHarness.Run("rpm", "-e", "--nodeps", "podunits-example-greeter");
+        PodHarness.Run("systemctl", "stop", Unit);
+        PodHarness.Run("systemctl", "disable", Unit);
+        PodHarness.Run("systemctl", "reset-failed", Unit);
+        File.Delete(PresetFile);
+        PodHarness.Run("systemctl", "daemon-reload");
+    }
+
+    private const string PresetFile = "/etc/systemd/system-preset/50-podunits-test.preset";
+
+    [Fact]
+    public void AVendorPodStartsOnInstallRestartsOnUpgradeAndStopsOnRemovalByTheDpkgTrigger()
+    {
+        InstallPodUnitsDeb();
         try
         {
-            Must(PodHarness.Run("dpkg", "-i", deb));
-            // The postinst's daemon-reload ran the generator: the pod is wanted at boot.
-            Assert.Contains(unit, Must(PodHarness.Run("systemctl", "show", "-p", "Wants", "--value", "multi-user.target")).Split(' ', '\n'));
-            Assert.Equal("enabled-runtime", PodHarness.Run("systemctl", "is-enabled", unit).Output.Trim());
-            // What boot does when it reaches multi-user.target.
-            Must(PodHarness.Run("systemctl", "start", "multi-user.target"));
-            Assert.True(PodHarness.WaitFor(() => PodHarness.Run("systemctl", "is-active", unit).Output.Trim() == "active"),
-                PodHarness.Run("systemctl", "status", unit, "--no-pager").Output);
-            Assert.True(PodHarness.WaitFor(() => PodHarness.Run("journalctl", "-u", unit, "-o", "cat", "--no-pager").Output
-                .Contains("hello from a package", StringComparison.Ordinal)));
+            // The package has no maintainer script for its pod (its postinst imports the image).
+            string install = Must(PodHarness.Run("dpkg", "-i", Deb(_built.ExampleV1)));
+            Assert.Contains("Processing triggers for podunits", install, StringComparison.Ordinal);
+            Assert.Contains($"{Unit}: started", install, StringComparison.Ordinal);
+            // The trigger waited for the start job: the pod is up when dpkg returns.
+            Assert.Equal("active", Active());
+            Assert.Contains(Unit, WantedAtBoot()); // the trigger's daemon-reload ran the generator
+            Assert.Equal("enabled-runtime", PodHarness.Run("systemctl", "is-enabled", Unit).Output.Trim());
+            Assert.True(PodHarness.WaitFor(() => Journal().Contains("greeter 1.0: Hello from a package", StringComparison.Ordinal)), Journal());
+            Assert.Equal("Hello from a package", Network.NetworkProbe.FetchOnceListening("http://127.0.0.1:8480/"));
 
-            Must(PodHarness.Run("dpkg", "-r", "podunits-example-hello"));
-            Assert.NotEqual("active", PodHarness.Run("systemctl", "is-active", unit).Output.Trim());
-            Assert.DoesNotContain(unit, PodHarness.Run("systemctl", "show", "-p", "Wants", "--value", "multi-user.target").Output, StringComparison.Ordinal);
+            // An upgrade that changes the definition restarts the pod with it.
+            string before = MainPid();
+            Assert.Contains($"{Unit}: restarted", Must(PodHarness.Run("dpkg", "-i", Deb(_built.ExampleV2))), StringComparison.Ordinal);
+            Assert.Equal("active", Active());
+            Assert.NotEqual(before, MainPid());
+            Assert.True(PodHarness.WaitFor(() => Journal().Contains("greeter 2.0: Hello again", StringComparison.Ordinal)), Journal());
+
+            // Reinstalling the same version rewrites the ConfigMap's file but not the
+            // definition: a reload (volumes), no restart.
+            string upgraded = MainPid();
+            string again = Must(PodHarness.Run("dpkg", "-i", Deb(_built.ExampleV2)));
+            Assert.DoesNotContain("restarted", again, StringComparison.Ordinal);
+            Assert.Equal(upgraded, MainPid());
+
+            // A pod someone stopped stays stopped when another package triggers a refresh.
+            Must(PodHarness.Run("systemctl", "stop", Unit));
+            Assert.DoesNotContain(Unit, Must(PodHarness.Run("podunits", "refresh")), StringComparison.Ordinal);
+            Assert.Equal("inactive", Active());
+            Must(PodHarness.Run("systemctl", "start", Unit));
+
+            // Removal stops it and takes it out of the generator's output and of boot.
+            Assert.Contains($"{Unit}: stopped (its definition was removed)", Must(PodHarness.Run("dpkg", "-r", "podunits-example-greeter")), StringComparison.Ordinal);
+            Assert.Equal("inactive", Active());
+            Assert.DoesNotContain(Unit, WantedAtBoot());
+            Assert.False(Directory.Exists($"/run/systemd/generator/{Unit}.d"));
+            Assert.DoesNotContain("greeter", Must(PodHarness.Run("podunits", "list")), StringComparison.Ordinal);
+            // Purge takes the image the package imported.
+            Assert.Contains("localhost/greeter:1.0", Must(PodHarness.Run("podunits", "image", "list")), StringComparison.Ordinal);
+            Must(PodHarness.Run("dpkg", "-P", "podunits-example-greeter"));
+            Assert.DoesNotContain("localhost/greeter:1.0", Must(PodHarness.Run("podunits", "image", "list")), StringComparison.Ordinal);
         }
         finally
         {
-            PodHarness.Run("dpkg", "-r", "podunits-example-hello");
-            PodHarness.Run("systemctl", "reset-failed", unit);
+            Forget();
         }
     }
 
-    /// <summary>A tiny package of "some other service": its pod definition plus the usual
-    /// maintainer scripts (reload on install and removal, stop before removal).</summary>
-    private string BuildExamplePackage()
+    [Fact]
+    public void APresetDecidesAPackagedPodsAutostartAndSystemctlEnableOverridesIt()
     {
-        string root = _built.Dir + "/example";
-        Directory.CreateDirectory(root + "/DEBIAN");
-        Directory.CreateDirectory(root + "/usr/lib/podunits/pods");
-        File.WriteAllText(root + "/DEBIAN/control", """
-            Package: podunits-example-hello
-            Version: 1.0
-            Architecture: all
-            Maintainer: PodUnits tests <tests@example.invalid>
-            Depends: podunits
-            Description: Example service shipped as a PodUnits pod
+        InstallPodUnitsDeb();
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(PresetFile)!);
+            File.WriteAllText(PresetFile, "# the distribution's policy for this pod\ndisable pod@greeter.service\n");
+            Assert.DoesNotContain(Unit, Must(PodHarness.Run("dpkg", "-i", Deb(_built.ExampleV1))), StringComparison.Ordinal);
+            Assert.Equal("inactive", Active()); // the preset wins over podunits.io/autostart: "true"
+            Assert.DoesNotContain(Unit, WantedAtBoot());
+            Assert.Contains("Autostart: no", Must(PodHarness.Run("podunits", "status", "greeter")), StringComparison.Ordinal);
 
-            """);
-        WriteScript(root + "/DEBIAN/postinst", "systemctl daemon-reload");
-        WriteScript(root + "/DEBIAN/prerm", "systemctl stop pod@pkg-hello.service || true");
-        WriteScript(root + "/DEBIAN/postrm", "systemctl daemon-reload");
-        File.WriteAllText(root + "/usr/lib/podunits/pods/pkg-hello.yaml", """
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: pkg-hello
-              annotations:
-                podunits.io/autostart: "true"
-            spec:
-              terminationGracePeriodSeconds: 2
-              containers:
-                - name: main
-                  image: busybox
-                  imagePullPolicy: IfNotPresent
-                  command: ["sh", "-c", "echo hello from a package; exec sleep 1000"]
-            """);
-        string deb = _built.Dir + "/podunits-example-hello_1.0_all.deb";
-        Must(PodHarness.Run("dpkg-deb", "--root-owner-group", "--build", root, deb));
-        return deb;
+            // The administrator's `systemctl enable` wins over the preset, and is a link in
+            // /etc that outlives reboots; multi-user.target (what boot reaches) starts it.
+            Must(PodHarness.Run("systemctl", "enable", Unit));
+            // (/lib on Debian's merged /usr, where systemd names its unit directory so.)
+            Assert.EndsWith("/lib/systemd/system/pod@.service", new FileInfo($"/etc/systemd/system/multi-user.target.wants/{Unit}").LinkTarget, StringComparison.Ordinal);
+            Must(PodHarness.Run("systemctl", "daemon-reload"));
+            Assert.Equal("enabled", PodHarness.Run("systemctl", "is-enabled", Unit).Output.Trim());
+            Assert.Contains(Unit, WantedAtBoot());
+            Must(PodHarness.Run("systemctl", "start", "multi-user.target"));
+            Assert.True(PodHarness.WaitFor(() => Active() == "active"), PodHarness.Run("systemctl", "status", Unit, "--no-pager").Output);
+
+            // Removal stops it and removes the administrator's link, as %systemd_preun does.
+            Must(PodHarness.Run("dpkg", "-r", "podunits-example-greeter"));
+            Assert.Equal("inactive", Active());
+            Assert.False(Path.Exists($"/etc/systemd/system/multi-user.target.wants/{Unit}"));
+
+            // The first matching rule wins: an instance list ahead of a catch-all "disable *".
+            File.WriteAllText(PresetFile, "enable pod@.service greeter\ndisable *\n");
+            Must(PodHarness.Run("dpkg", "-i", Deb(_built.ExampleV1)));
+            Assert.Equal("active", Active());
+        }
+        finally
+        {
+            Forget();
+        }
     }
 
-    private static void WriteScript(string path, string command)
+    [Fact]
+    public void TheRpmMacrosExpandAndTheScriptletsAndFileTriggersAreThere()
     {
-        File.WriteAllText(path, $"#!/bin/sh\nset -e\n{command}\n");
-        File.SetUnixFileMode(path, (UnixFileMode)0x1ed);
+        // The macros file the podunits package installs (install.sh put it in this sandbox).
+        Assert.Contains("/usr/bin/podunits refresh greeter", Must(PodHarness.Run("rpm", "--eval", "%podunits_post greeter")), StringComparison.Ordinal);
+        Assert.Contains("systemctl --no-reload disable --now \"pod@$pod.service\"", Must(PodHarness.Run("rpm", "--eval", "%podunits_preun greeter web")), StringComparison.Ordinal);
+        Assert.Contains("for pod in greeter web;", Must(PodHarness.Run("rpm", "--eval", "%podunits_preun greeter web")), StringComparison.Ordinal);
+        string postun = Must(PodHarness.Run("rpm", "--eval", "%podunits_postun greeter"));
+        Assert.Contains("[ $1 -ge 1 ]", postun, StringComparison.Ordinal);
+        Assert.Contains("/usr/bin/podunits refresh greeter", postun, StringComparison.Ordinal);
+
+        // The example's spec built with them: its scriptlets hold the expansions.
+        string scripts = Must(PodHarness.Run("rpm", "-qp", "--scripts", Rpm(_built.ExampleV1)));
+        Assert.Contains("podunits image import /usr/share/podunits-example-greeter/greeter-image.tar", scripts, StringComparison.Ordinal);
+        Assert.Contains("/usr/bin/podunits refresh greeter", scripts, StringComparison.Ordinal);
+        Assert.Contains("disable --now", scripts, StringComparison.Ordinal);
+
+        // PodUnits' own RPM: file triggers on every directory a package may put pods, ConfigMaps, Secrets and networks in.
+        string triggers = Must(PodHarness.Run("rpm", "-qp", "--filetriggers", _built.Rpm));
+        foreach (string kind in (string[])["transfiletriggerin", "transfiletriggerpostun"])
+        {
+            string line = triggers.Split('\n').Single(l => l.StartsWith(kind, StringComparison.Ordinal));
+            foreach (string dir in (string[])["pods", "configmaps", "secrets", "net.d"])
+            {
+                Assert.Contains($"/usr/lib/podunits/{dir}", line, StringComparison.Ordinal);
+                Assert.Contains($"/etc/podunits/{dir}", line, StringComparison.Ordinal);
+            }
+        }
+        Assert.Contains("/usr/bin/podunits refresh", triggers, StringComparison.Ordinal);
+        Assert.Contains("/usr/lib/rpm/macros.d/macros.podunits", Must(PodHarness.Run("rpm", "-qlp", _built.Rpm)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RealRpmTransactionsStartUpgradeAndStopAVendorPod()
+    {
+        // Debian's rpm keeps a database of its own: the podunits RPM goes over the files the
+        // sandbox has (the same ones), so its file triggers are registered with rpm.
+        Must(PodHarness.Run("rpm", "-i", "--nodeps", "--force-debian", "--replacefiles", "--replacepkgs", _built.Rpm));
+        try
+        {
+            // %post imports the image and runs %podunits_post; then the file trigger runs.
+            Must(PodHarness.Run("rpm", "-i", "--nodeps", "--force-debian", Rpm(_built.ExampleV1)));
+            Assert.Equal("active", Active());
+            Assert.True(PodHarness.WaitFor(() => Journal().Contains("greeter 1.0: Hello from a package", StringComparison.Ordinal)), Journal());
+            // The trigger after %podunits_post found the pod already started with the new
+            // ConfigMap: no reload on top.
+            Assert.DoesNotContain("Reloading", Journal(), StringComparison.Ordinal);
+
+            string before = MainPid();
+            Must(PodHarness.Run("rpm", "-U", "--nodeps", "--force-debian", Rpm(_built.ExampleV2)));
+            Assert.Equal("active", Active());
+            Assert.NotEqual(before, MainPid());
+            Assert.True(PodHarness.WaitFor(() => Journal().Contains("greeter 2.0: Hello again", StringComparison.Ordinal)), Journal());
+
+            Must(PodHarness.Run("rpm", "-e", "--nodeps", "podunits-example-greeter"));
+            Assert.Equal("inactive", Active());
+            Assert.DoesNotContain(Unit, WantedAtBoot());
+        }
+        finally
+        {
+            Forget();
+            PodHarness.Run("rpm", "-e", "--nodeps", "--noscripts", "--notriggers", "--justdb", "podunits");
+        }
     }
 }
