@@ -71,6 +71,7 @@ public static class Stage0
     {
         ArgumentNullException.ThrowIfNull(options);
         string name = options.Name ?? AdHocOptions.GenerateName();
+        options = await AdHocImages.PrepareAsync(options, ImageStore.Open(), name).ConfigureAwait(false);
         PodDefinition pod = options.Definition(name);
         return await RunPodAsync(pod, interactive: true, terminal: options.Terminal, definition: options.ToYaml(name), keep: options.Keep).ConfigureAwait(false);
     }

@@ -21,13 +21,13 @@ internal static class RunCommand
         var hostname = new Option<string?>("--hostname") { Description = "With -i: the pod's hostname; default its name." };
         var env = new Option<string[]>("--env", "-e") { Description = "With -i: set NAME=VALUE in the container (repeatable).", AllowMultipleArgumentsPerToken = false };
         var workdir = new Option<string?>("--workdir", "-w") { Description = "With -i: the command's working directory (absolute)." };
-        var user = new Option<string?>("--user", "-u") { Description = "With -i: run as UID or UID:GID (numbers)." };
+        var user = new Option<string?>("--user", "-u") { Description = "With -i: run as USER[:GROUP], numbers or names from the image's /etc/passwd and /etc/group." };
         var pull = new Option<string>("--pull") { Description = "With -i: always, missing (fetch only when the store lacks it) or never.", DefaultValueFactory = _ => "missing" };
         var memory = new Option<string?>("--memory", "-m") { Description = "With -i: memory limit, a Kubernetes quantity (256Mi, 1G)." };
         var cpus = new Option<string?>("--cpus") { Description = "With -i: CPU limit, a Kubernetes quantity (1.5, 500m)." };
         var keep = new Option<bool>("--keep") { Description = "With -i: keep the pod's state (writable layer, volumes, its definition for export) after it ends; by default it is removed, as with podman run --rm." };
         var volumes = new Option<string[]>("--volume") { Description = "With -i: mount HOST-PATH at CONTAINER-PATH[:ro] (a hostPath volume; repeatable).", AllowMultipleArgumentsPerToken = false };
-        var dns = new Option<string[]>("--dns") { Description = "With -i: a nameserver IP for the container's resolv.conf (repeatable, up to 3); default the host's resolvers.", AllowMultipleArgumentsPerToken = false };
+        var dns = new Option<string[]>("--dns") { Description = "With -i: a nameserver IP for the container's resolv.conf (repeatable, up to 3); 'none': the image's own resolv.conf; 'host' (the default): the host's resolvers.", AllowMultipleArgumentsPerToken = false };
         var envFile = new Option<string[]>("--env-file") { Description = "With -i: read NAME=VALUE lines from FILE (# comments; a bare NAME takes this process's value); before --env.", AllowMultipleArgumentsPerToken = false };
         var net = new Option<string?>("--net")
         {
@@ -50,7 +50,8 @@ internal static class RunCommand
               podunits run -i busybox -- sh -c 'echo hello' < /dev/null
               podunits run -i --keep --name try busybox -- sh -c 'echo x > /f'; podunits export try
               podunits run -it --name try -e GREETING=hi -p 8080:80 docker://nginx
-            Image references: docker://REF or REF (a registry), dir:/PATH (a root directory).
+            Image references: docker://REF or REF (a registry), dir:/PATH (a root directory),
+            oci-archive:PATH[:REF] and docker-archive:PATH[:REF] (imported into the store first).
             While it runs, 'podunits export NAME' prints it as a definition to install.
             """)
         {

@@ -43,6 +43,10 @@ public sealed record PodDefinition
     /// (and none at all with <see cref="HostNetwork"/>).</summary>
     public NetworkChoice? Network { get; init; }
 
+    /// <summary>Annotation podunits.io/dns: "none": no resolv.conf from PodUnits; each container
+    /// keeps its image's /etc/resolv.conf (dnsPolicy and dnsConfig then have no effect).</summary>
+    public bool ImageResolvConf { get; init; }
+
     /// <summary>Annotation podunits.io/autostart: "true": the generator makes pod@NAME start at boot.</summary>
     public bool Autostart { get; init; }
 

@@ -189,8 +189,13 @@ internal static class KubernetesFields
 
     /// <summary>Annotations PodUnits reads (docs/design.md: PodUnits settings live under podunits.io/).</summary>
     public const string AnnotationPrefix = "podunits.io/";
-    public static readonly string[] KnownAnnotations = ["podunits.io/autostart", "podunits.io/description", NetworkAnnotation,
+    public static readonly string[] KnownAnnotations = ["podunits.io/autostart", "podunits.io/description", NetworkAnnotation, DnsAnnotation,
         ActivationAnnotations.Notify, ActivationAnnotations.Listen, ActivationAnnotations.ListenContainer];
+
+    /// <summary>"none": the pod gets no resolv.conf of PodUnits', its containers see their
+    /// images' own (rkt's and podman's --dns none; Kubernetes has no dnsPolicy for it:
+    /// None requires a nameserver).</summary>
+    public const string DnsAnnotation = "podunits.io/dns";
 
     /// <summary>The pod's CNI network by name (docs/networking.md).</summary>
     public const string NetworkAnnotation = "podunits.io/network";

@@ -67,6 +67,7 @@ internal static class PodMapper
             Labels = labels,
             Annotations = annotations,
             Autostart = autostart,
+            ImageResolvConf = annotations.GetValueOrDefault(KubernetesFields.DnsAnnotation) == "none",
             Namespace = metadata?.Ignored("namespace") is YScalar { IsNull: false } ns ? ns.Value : "default",
             ServiceAccountName = spec.Ignored("serviceAccountName") is YScalar { IsNull: false } sa ? sa.Value : "default",
             ConfigObjects = catalog.Used,
@@ -118,6 +119,13 @@ internal static class PodMapper
             if (!KubernetesFields.KnownAnnotations.Contains(key))
             {
                 ctx.Error(at, $"metadata.annotations: unknown PodUnits annotation \"{key}\"{Suggest.Hint(key, KubernetesFields.KnownAnnotations)}");
+            }
+            else if (key == KubernetesFields.DnsAnnotation)
+            {
+                if (value != "none")
+                {
+                    ctx.Error(at, $"metadata.annotations.{key}: must be \"none\" (the images' own resolv.conf), found \"{value}\"");
+                }
             }
             else if (key != "podunits.io/autostart")
             {

@@ -27,8 +27,8 @@ public sealed record AdHocOptions
     /// <summary>--env K=V, in order; a later K wins, as in a definition.</summary>
     public IReadOnlyList<string> Env { get; init; } = [];
     public string? WorkingDir { get; init; }
-    /// <summary>--user UID[:GID], numeric (names would need the image's /etc/passwd before the
-    /// pod exists; podman resolves them, this is a documented deviation).</summary>
+    /// <summary>--user UID[:GID] here; a NAME[:GROUP] is turned into numbers from the image's
+    /// /etc/passwd first (<see cref="AdHocImages"/>), as podman does.</summary>
     public string? User { get; init; }
     /// <summary>--pull always|missing|never (podman's words; missing is the default).</summary>
     public string Pull { get; init; } = "missing";
@@ -40,7 +40,8 @@ public sealed record AdHocOptions
     public bool Keep { get; init; }
     /// <summary>--volume HOST:CONTAINER[:ro], a hostPath volume each.</summary>
     public IReadOnlyList<string> Volumes { get; init; } = [];
-    /// <summary>--dns IP (up to 3): dnsPolicy None with these nameservers; without, the host's
+    /// <summary>--dns IP (up to 3): dnsPolicy None with these nameservers; --dns none: the
+    /// image's own resolv.conf (podunits.io/dns: none); --dns host, or none given: the host's
     /// resolvers (dnsPolicy Default's meaning, rkt's --dns host).</summary>
     public IReadOnlyList<string> Dns { get; init; } = [];
 
@@ -66,14 +67,17 @@ public sealed record AdHocOptions
         y.Append(CultureInfo.InvariantCulture, $"# An ad-hoc pod of `podunits run`, as a definition. To run it as a host service:\n");
         y.Append(CultureInfo.InvariantCulture, $"#   install it as /etc/podunits/pods/{name}.yaml, then: systemctl enable --now pod@{name}\n");
         y.Append(CultureInfo.InvariantCulture, $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: {Q(name)}\n");
-        if (Network.Network is { } network)
+        DnsChoice dns = ParseDns(Dns);
+        if (Network.Network is not null || dns == DnsChoice.Image)
         {
-            y.Append(CultureInfo.InvariantCulture, $"  annotations:\n    podunits.io/network: {Q(network)}\n");
+            y.Append("  annotations:\n");
+            if (Network.Network is { } network) y.Append(CultureInfo.InvariantCulture, $"    podunits.io/network: {Q(network)}\n");
+            if (dns == DnsChoice.Image) y.Append("    podunits.io/dns: \"none\"\n");
         }
         y.Append("spec:\n  restartPolicy: Never\n  terminationGracePeriodSeconds: 2\n");
         if (Hostname is not null) y.Append(CultureInfo.InvariantCulture, $"  hostname: {Q(Hostname)}\n");
         if (Network.HostNetwork) y.Append("  hostNetwork: true\n");
-        if (Dns.Count > 0)
+        if (dns == DnsChoice.Servers)
         {
             y.Append(CultureInfo.InvariantCulture, $"  dnsPolicy: None\n  dnsConfig:\n    nameservers: [{string.Join(", ", Dns.Select(NameServer).Select(Q))}]\n");
         }
@@ -149,6 +153,23 @@ public sealed record AdHocOptions
             : throw new BadInputException("--volume", $"\"{spec}\" is not HOST-PATH:CONTAINER-PATH[:ro] with absolute paths");
     }
 
+    private enum DnsChoice { Host, Image, Servers }
+
+    /// <summary>"host" and "none" stand alone (rkt's and podman's words); anything else is a nameserver.</summary>
+    private static DnsChoice ParseDns(IReadOnlyList<string> dns)
+    {
+        if (dns.Count == 0)
+        {
+            return DnsChoice.Host;
+        }
+        if (dns.Any(d => d is "host" or "none"))
+        {
+            return dns.Count == 1 ? (dns[0] == "host" ? DnsChoice.Host : DnsChoice.Image)
+                : throw new BadInputException("--dns", "\"host\" and \"none\" cannot be combined with other --dns values");
+        }
+        return DnsChoice.Servers;
+    }
+
     private static string NameServer(string text) =>
         System.Net.IPAddress.TryParse(text, out _) ? text : throw new BadInputException("--dns", $"\"{text}\" is not an IP address");
 
@@ -191,7 +212,7 @@ public sealed record AdHocOptions
     {
         string[] parts = user.Split(':');
         long Id(string text) => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long id) && id <= uint.MaxValue - 1
-            ? id : throw new BadInputException("--user", $"\"{user}\" is not UID or UID:GID (numbers; names are not looked up)");
+            ? id : throw new BadInputException("--user", $"\"{user}\" is not UID or UID:GID");
         return parts.Length is 1 or 2
             ? (Id(parts[0]), parts.Length == 2 ? Id(parts[1]) : null)
             : throw new BadInputException("--user", $"\"{user}\" is not UID or UID:GID");

@@ -180,6 +180,7 @@ public static class PlanBuilder
             Name = c.Name,
             Init = init,
             IdFull = idFull,
+            PodEtcFiles = pod.ImageResolvConf ? ["hostname", "hosts"] : ["hostname", "hosts", "resolv.conf"],
             LowerDir = image.LowerDirs,
             LayerDir = $"{stateDir}/containers/{c.Name}",
             Argv = [.. process.Argv],

@@ -49,7 +49,7 @@ internal static class ContainerMounts
         using (var inRoot = new ContainerRoot(root, users?.Root))
         {
             ApiFileSystems(inRoot, c.Privileged, c.ProcUnmasked, users);
-            foreach (string f in new[] { "hostname", "hosts", "resolv.conf" })
+            foreach (string f in c.PodEtcFiles)
             {
                 Mount.Bind($"/run/podunits/etc/{f}", inRoot, $"/etc/{f}", directory: false, LibcExtra.MOUNT_ATTR_NODEV, idmapShared);
             }

@@ -198,6 +198,9 @@ public sealed class ContainerPlan
     /// <summary>CONTAINER_ID_FULL (PodIdentity.ContainerIdFull), computed while planning so the
     /// running executor needs no hashing (and so no OpenSSL in its memory).</summary>
     public string IdFull { get; init; } = "";
+    /// <summary>The pod's files bound over the container's /etc (from /run/podunits/etc):
+    /// hostname, hosts and resolv.conf, without resolv.conf for podunits.io/dns: none.</summary>
+    public List<string> PodEtcFiles { get; init; } = ["hostname", "hosts", "resolv.conf"];
     /// <summary>The image's root filesystem directory: the overlay's lower layer.</summary>
     public required string LowerDir { get; init; }
     /// <summary>The directory holding the overlay's upper and work dirs.</summary>

@@ -27,4 +27,17 @@ public sealed class InteractiveTests
         Assert.Equal("", await err);
         Assert.False(Directory.Exists("/var/lib/podunits/pods/it-pipe"));
     }
+
+    [Fact]
+    public void DnsNoneLeavesTheImagesResolvConfAndDnsHostGivesTheHosts()
+    {
+        // The busybox test image has no /etc/resolv.conf of its own.
+        var none = PodHarness.Run("podunits", "run", "-i", "--name", "it-dns-none", "--dns", "none", "--net", "host", "busybox", "--",
+            "sh", "-c", "cat /etc/resolv.conf || echo no-resolv-conf");
+        Assert.True(none.Code == 0, none.Output);
+        Assert.Contains("no-resolv-conf", none.Output, StringComparison.Ordinal);
+        var host = PodHarness.Run("podunits", "run", "-i", "--name", "it-dns-host", "--dns", "host", "--net", "host", "busybox", "--", "cat", "/etc/resolv.conf");
+        Assert.True(host.Code == 0, host.Output);
+        Assert.Equal(File.ReadAllText("/etc/resolv.conf"), host.Output);
+    }
 }

@@ -85,6 +85,14 @@ public sealed class NetworkAnnotationTests
     }
 
     [Fact]
+    public void TheDnsAnnotationTakesOnlyNone()
+    {
+        string yaml = Pod("lab").Replace("podunits.io/network: lab", "podunits.io/dns: \"off\"", StringComparison.Ordinal);
+        Assert.Equal(["x.yaml:6:5: error: metadata.annotations.podunits.io/dns: must be \"none\" (the images' own resolv.conf), found \"off\""],
+            DefinitionErrorTests.Diagnose(yaml));
+    }
+
+    [Fact]
     public void AMisspelledAnnotationIsUnknown()
     {
         string yaml = Pod("lab").Replace("podunits.io/network", "podunits.io/netwrok", StringComparison.Ordinal);

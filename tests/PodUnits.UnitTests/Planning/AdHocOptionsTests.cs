@@ -57,6 +57,21 @@ public sealed class AdHocOptionsTests
     }
 
     [Fact]
+    public void DnsNoneKeepsTheImagesResolvConfAndDnsHostIsTheDefault()
+    {
+        PodDefinition none = new AdHocOptions { Image = "busybox", Dns = ["none"], Network = InteractiveNetwork.Parse("lab", []) }.Definition("pod-00000000");
+        Assert.True(none.ImageResolvConf);
+        Assert.NotEqual(DnsPolicy.None, none.DnsPolicy);
+        Assert.Equal("lab", none.Network!.Name); // both annotations
+        PodDefinition host = new AdHocOptions { Image = "busybox", Dns = ["host"] }.Definition("pod-00000000");
+        Assert.False(host.ImageResolvConf);
+        Assert.NotEqual(DnsPolicy.None, host.DnsPolicy);
+        Assert.DoesNotContain("annotations", new AdHocOptions { Image = "busybox", Dns = ["host"] }.ToYaml("pod-00000000"), StringComparison.Ordinal);
+        var e = Assert.Throws<BadInputException>(() => new AdHocOptions { Image = "busybox", Dns = ["none", "10.0.0.53"] }.Definition("pod-00000000"));
+        Assert.Equal("--dns: \"host\" and \"none\" cannot be combined with other --dns values", e.Message);
+    }
+
+    [Fact]
     public void WithoutOptionsItIsAGeneratedNameAndTheImagesOwnCommand()
     {
         string generated = AdHocOptions.GenerateName();
