@@ -22,6 +22,9 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
 {
     public async Task<List<RefreshReport>> RunAsync(IReadOnlySet<string>? only, bool dryRun, CancellationToken cancellationToken)
     {
+        // One refresh at a time (a dpkg trigger and an administrator's, say): the second waits,
+        // then sees what the first did. --dry-run only reads.
+        using Images.Store.StoreLock? exclusive = dryRun ? null : Images.Store.StoreLock.Exclusive(recordPath + ".lock");
         // Read before the reload: a damaged record stops here, before anything changed.
         RefreshRecord? record = RefreshRecord.Load(recordPath);
         if (!dryRun)
@@ -126,6 +129,17 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
 
     private async Task<RefreshReport> ApplyAsync(RefreshAction action, CancellationToken cancellationToken)
     {
+        // A definition an upgrade broke must not take down the pod that runs the old one: it
+        // is checked first, as `nginx -t` before a reload, and the pod keeps running.
+        if (action.Kind is RefreshActionKind.Restart or RefreshActionKind.Start
+            && PodDefinitionSearchPath.Default.Find(action.Pod) is { } file
+            && PodDefinitionLoader.LoadFile(file, LoadOptions.Default with { DecryptSecret = null }).Diagnostics
+                .FirstOrDefault(d => d.Severity == Severity.Error) is { } error)
+        {
+            return Report(action, "failed", action.Kind == RefreshActionKind.Start
+                ? $"the definition is invalid: {error}"
+                : $"the definition is invalid, so the pod keeps running the one it started with: {error}");
+        }
         try
         {
             switch (action.Kind)

@@ -133,6 +133,25 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
             Assert.NotEqual(before, MainPid());
             Assert.True(PodHarness.WaitFor(() => Journal().Contains("greeter 2.0: Hello again", StringComparison.Ordinal)), Journal());
 
+            // An administrator's override that does not load: refresh says so, fails, and the
+            // pod goes on running the definition it started with.
+            string beforeBroken = MainPid();
+            File.WriteAllText("/etc/podunits/pods/greeter.yaml", "apiVersion: v1\nkind: Pod\nspec:\n  containers: []\n");
+            try
+            {
+                var broken = PodHarness.Run("podunits", "refresh");
+                Assert.Equal(1, broken.Code);
+                Assert.Contains($"{Unit}: restart failed: the definition is invalid, so the pod keeps running the one it started with: /etc/podunits/pods/greeter.yaml:",
+                    broken.Output, StringComparison.Ordinal);
+                Assert.Equal("active", Active());
+                Assert.Equal(beforeBroken, MainPid());
+            }
+            finally
+            {
+                File.Delete("/etc/podunits/pods/greeter.yaml");
+            }
+            Assert.Contains("nothing to do", Must(PodHarness.Run("podunits", "refresh")), StringComparison.Ordinal);
+
             // Reinstalling the same version rewrites the ConfigMap's file but not the
             // definition: a reload (volumes), no restart.
             string upgraded = MainPid();
