@@ -102,9 +102,9 @@ public sealed class InteractiveTerminalTests
         var alone = PodHarness.Run(Podunits, "run", "-t", "busybox");
         Assert.Equal(2, alone.Code);
         Assert.Contains("only allowed with -i", alone.Output, StringComparison.Ordinal);
-        var bad = PodHarness.Run(Podunits, "run", "-i", "--user", "root", "busybox", "--", "true");
+        var bad = PodHarness.Run(Podunits, "run", "-i", "--user", "1:2:3", "busybox", "--", "true");
         Assert.Equal(2, bad.Code);
-        Assert.StartsWith("podunits: --user: \"root\" is not UID or UID:GID", bad.Output, StringComparison.Ordinal);
+        Assert.StartsWith("podunits: --user: \"1:2:3\" is not UID or UID:GID", bad.Output, StringComparison.Ordinal);
     }
 
     [Fact]
