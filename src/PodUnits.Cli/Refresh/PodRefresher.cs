@@ -24,6 +24,11 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
     {
         // One refresh at a time (a dpkg trigger and an administrator's, say): the second waits,
         // then sees what the first did. --dry-run only reads.
+        if (!dryRun)
+        {
+            // Root's only, as tmpfiles makes /var/lib/podunits, should refresh run before it did.
+            Directory.CreateDirectory(Path.GetDirectoryName(recordPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         using Images.Store.StoreLock? exclusive = dryRun ? null : Images.Store.StoreLock.Exclusive(recordPath + ".lock");
         // Read before the reload: a damaged record stops here, before anything changed.
         RefreshRecord? record = RefreshRecord.Load(recordPath);

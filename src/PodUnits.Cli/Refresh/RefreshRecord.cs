@@ -43,7 +43,7 @@ internal sealed class RefreshRecord
 
     public void Save(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(this, RefreshJsonContext.Default.RefreshRecord));
     }
 }
