@@ -62,7 +62,7 @@ public sealed class PodResourcesTests
     public void APodsSliceGoesWithThePod()
     {
         using var pod = new PodHarness("cfg-slice", PodHarness.BusyboxPod("cfg-slice", "exec sleep 1000"));
-        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        pod.Start();
         Assert.Equal("active", pod.Show("ActiveState", "machine-podunits-cfg\\x2dslice.slice"));
         Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
         Assert.Equal("inactive", pod.Show("ActiveState", "machine-podunits-cfg\\x2dslice.slice"));

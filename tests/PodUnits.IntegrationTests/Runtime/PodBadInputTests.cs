@@ -52,7 +52,7 @@ public sealed class PodBadInputTests
     public void SecondExecutorForARunningPodIsRefused()
     {
         using var pod = new PodHarness("rt-busy", PodHarness.BusyboxPod("rt-busy", "exec sleep 1000"));
-        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        pod.Start();
         var second = PodHarness.Run("/usr/bin/podunits", "run", "rt-busy");
         Assert.Equal(1, second.Code);
         Assert.StartsWith("podunits: pod rt-busy: is already running (executor PID ", second.Output, StringComparison.Ordinal);

@@ -10,7 +10,7 @@ public sealed class PodEventLogTests
     public void StartExitAndStopAreJournalEntriesWithIdsFieldsAndExplanations()
     {
         using var pod = new PodHarness("rt-events", PodHarness.BusyboxPod("rt-events", "echo up; exec sleep 1000"));
-        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        pod.Start();
         // READY comes when the container is in its scope, maybe before it has exec'd its command.
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("up")));
         Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
@@ -29,7 +29,7 @@ public sealed class PodEventLogTests
     public void AFailingContainerFailsThePodWithAnEntrySayingWhich()
     {
         using var pod = new PodHarness("rt-events-fail", PodHarness.BusyboxPod("rt-events-fail", "sleep 0.2; exit 3"));
-        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        pod.Start();
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "failed"), pod.Show("ActiveState"));
         Assert.True(PodHarness.WaitFor(() => Entries(pod, JournalMessageIds.PodFailed).Length == 1), string.Join('\n', pod.Journal("-u", pod.Unit)));
         Assert.Equal(["pod rt-events-fail failed: container main exited with status 3"], Entries(pod, JournalMessageIds.PodFailed, "PRIORITY=3"));

@@ -53,6 +53,20 @@ internal sealed class PodHarness : IDisposable
 
     public (int Code, string Output) Systemctl(params string[] args) => Run("systemctl", args);
 
+    /// <summary>systemctl start, which must succeed; when it does not, the failure says what
+    /// systemctl, the unit's status and its journal said (a bare exit code explains nothing
+    /// after the sandbox is gone).</summary>
+    public void Start()
+    {
+        var start = Systemctl("start", Unit);
+        if (start.Code != 0)
+        {
+            Assert.Fail($"systemctl start {Unit}: exit {start.Code}: {start.Output}\n"
+                + Run("systemctl", "status", Unit, "--no-pager", "-l").Output + "\n"
+                + string.Join('\n', Journal("-u", Unit, "-n", "60", "-o", "short-precise")));
+        }
+    }
+
     /// <summary>A sleep length no other test uses, for a pod's neighbour container
     /// (`sleep N`), so <see cref="NeighbourPid"/> finds this pod's process only.</summary>
     public static int NeighbourSeconds(string pod) => 3600 + (pod.Length * 7 + pod[^1]) % 997;

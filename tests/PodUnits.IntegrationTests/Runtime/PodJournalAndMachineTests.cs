@@ -7,7 +7,7 @@ public sealed class PodJournalAndMachineTests
     public void JournalctlMachineListsPodLinesAndTheyStayAfterStop()
     {
         using var pod = new PodHarness("rt-journal", PodHarness.BusyboxPod("rt-journal", "echo pod-journal-line; exec sleep 1000"));
-        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        pod.Start();
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-M", "rt-journal").Contains("pod-journal-line")),
             string.Join('\n', pod.Journal("-M", "rt-journal")));
         // Only the pod's journal is visible through the machine, not the host's.
@@ -25,7 +25,7 @@ public sealed class PodJournalAndMachineTests
     public void MachinectlPoweroffStopsThePodGracefully()
     {
         using var pod = new PodHarness("rt-poweroff", PodHarness.BusyboxPod("rt-poweroff", "trap 'echo got-term; exit 0' TERM; echo armed; while true; do sleep 0.2; done"));
-        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        pod.Start();
         // READY comes when the container runs, maybe before its shell has set the trap.
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("armed")));
         var poweroff = PodHarness.Run("machinectl", "poweroff", "rt-poweroff");
@@ -39,7 +39,7 @@ public sealed class PodJournalAndMachineTests
     public void MachinectlTerminateStopsTheUnit()
     {
         using var pod = new PodHarness("rt-terminate", PodHarness.BusyboxPod("rt-terminate", "exec sleep 1000"));
-        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        pod.Start();
         var terminate = PodHarness.Run("machinectl", "terminate", "rt-terminate");
         Assert.True(terminate.Code == 0, terminate.Output);
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "inactive"), pod.Show("ActiveState"));
@@ -49,7 +49,7 @@ public sealed class PodJournalAndMachineTests
     public void MachinectlRebootRestartsThePod()
     {
         using var pod = new PodHarness("rt-reboot", PodHarness.BusyboxPod("rt-reboot", "echo boot; exec sleep 1000"));
-        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        pod.Start();
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("boot")));
         int before = pod.MainPid;
         var reboot = PodHarness.Run("machinectl", "reboot", "rt-reboot");

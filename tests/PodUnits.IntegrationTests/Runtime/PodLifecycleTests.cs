@@ -63,7 +63,7 @@ public sealed class PodLifecycleTests
     {
         using var pod = new PodHarness("rt-stubborn", PodHarness.BusyboxPod("rt-stubborn",
             "trap '' TERM; echo ready; while true; do sleep 1; done").Replace("terminationGracePeriodSeconds: 5", "terminationGracePeriodSeconds: 2", StringComparison.Ordinal));
-        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        pod.Start();
         // READY comes when the container runs, maybe before its shell has set the trap.
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("ready")));
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -93,7 +93,7 @@ public sealed class PodLifecycleTests
     public void SigkillOfExecutorLeavesNothingBehind()
     {
         using var pod = new PodHarness("rt-crash", PodHarness.BusyboxPod("rt-crash", "echo up; exec sleep 4242"));
-        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        pod.Start();
         Assert.Contains("rt-crash", PodHarness.Run("machinectl", "list", "--no-legend").Output, StringComparison.Ordinal);
         PodHarness.Run("kill", "-9", pod.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
@@ -137,7 +137,7 @@ public sealed class PodLifecycleTests
     {
         string side = secondContainer ? "    - name: idle\n      image: busybox\n      command: [\"sleep\", \"1000\"]" : "";
         using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "seq 1 100000; exec sleep 1000", extraContainerYaml: side));
-        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        pod.Start();
         string[] lines = [];
         PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main", "SYSLOG_IDENTIFIER=main")).Length >= 100000,
             seconds: 120);

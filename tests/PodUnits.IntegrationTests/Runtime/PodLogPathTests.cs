@@ -12,7 +12,7 @@ public sealed class PodLogPathTests
     public void OneContainerPodFromTheGeneratorLogsOverAStreamWithEveryField()
     {
         using var pod = new PodHarness("lp-one", OneShot("lp-one", "echo out-one; echo err-one >&2; printf tail-one"));
-        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        pod.Start();
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "SYSLOG_IDENTIFIER=main").Contains("tail-one")),
             string.Join('\n', pod.Journal("-u", pod.Unit)));
 
@@ -35,7 +35,7 @@ public sealed class PodLogPathTests
         string yaml = PodHarness.BusyboxPod("lp-two", "echo from-main; exec sleep 1000",
             extraContainerYaml: "    - name: side\n      image: busybox\n      command: [\"sh\", \"-c\", \"echo from-side; exec sleep 1000\"]");
         using var pod = new PodHarness("lp-two", yaml);
-        Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+        pod.Start();
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=side").Contains("from-side")));
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("from-main")));
         Dictionary<string, List<string>> side = Fields(pod, "from-side");

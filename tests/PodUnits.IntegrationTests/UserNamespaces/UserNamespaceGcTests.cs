@@ -14,7 +14,7 @@ public sealed class UserNamespaceGcTests
         string range = $"/var/lib/podunits/userns/{name}";
         using (var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "exec sleep 1000", extraSpecYaml: "  hostUsers: false")))
         {
-            Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+            pod.Start();
             Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
             var kept = PodHarness.Run("podunits", "gc");
             Assert.True(kept.Code == 0, kept.Output);
