@@ -100,8 +100,8 @@ public sealed class CustomNetworkTests
                 "  name: net-noplugin\n" + Annotated("nettestnoplugin"), StringComparison.Ordinal));
             Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
             Assert.Equal("2", pod.Show("ExecMainStatus"));
-            Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains(
-                $"network nettestnoplugin ({NetDir}/nettestnoplugin.conflist) needs CNI plugin(s) podunits-no-such-plugin", StringComparison.Ordinal));
+            Assert.True(pod.UnitJournalHas(l => l.Contains(
+                $"network nettestnoplugin ({NetDir}/nettestnoplugin.conflist) needs CNI plugin(s) podunits-no-such-plugin", StringComparison.Ordinal)), pod.UnitJournalText());
             Assert.False(NetworkProbe.LinkExists("nettest0"));
             Assert.Empty(NetworkProbe.CacheEntriesOf("net-noplugin"));
         }
@@ -149,8 +149,8 @@ public sealed class CustomNetworkTests
             using var pod = new PodHarness("net-addfail", PodHarness.BusyboxPod("net-addfail", "sleep 1000").Replace("  name: net-addfail",
                 "  name: net-addfail\n" + Annotated("nettestfull"), StringComparison.Ordinal));
             Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
-            Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains("network nettestfull", StringComparison.Ordinal)
-                && l.Contains("plugin tuning: ADD failed", StringComparison.Ordinal));
+            Assert.True(pod.UnitJournalHas(l => l.Contains("network nettestfull", StringComparison.Ordinal)
+                && l.Contains("plugin tuning: ADD failed", StringComparison.Ordinal)), pod.UnitJournalText());
             // bridge's and firewall's work was undone: no lease, no cache entry, no pin.
             Assert.DoesNotContain(Directory.Exists("/var/lib/cni/networks/nettestfull") ? Directory.EnumerateFiles("/var/lib/cni/networks/nettestfull") : [],
                 f => Path.GetFileName(f).StartsWith("10.", StringComparison.Ordinal));

@@ -83,6 +83,14 @@ internal sealed class PodHarness : IDisposable
     public string[] Journal(params string[] matches) =>
         Run("journalctl", ["--no-pager", "-o", "cat", .. matches]).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>Whether a line of the unit's journal satisfies <paramref name="match"/> within
+    /// 10 s. journald reads a failed start's last messages from the unit's stream and its
+    /// socket after the process is gone, so they can arrive after systemctl has returned.</summary>
+    public bool UnitJournalHas(Func<string, bool> match) => WaitFor(() => Journal("-u", Unit).Any(match), 10);
+
+    /// <summary>The unit's journal as one string, for assertion messages.</summary>
+    public string UnitJournalText() => string.Join('\n', Journal("-u", Unit));
+
     /// <summary>`podunits status NAME`, for assertion messages.</summary>
     public static string StatusText(string pod) => Run("podunits", "status", pod).Output;
 

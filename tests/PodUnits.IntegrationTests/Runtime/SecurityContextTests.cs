@@ -102,15 +102,15 @@ public sealed class SecurityContextTests
             extraContainerYaml: "      securityContext:\n        appArmorProfile: {type: Localhost, localhostProfile: k8s-apparmor-example-deny-write}"));
         Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
         Assert.Equal("2", pod.Show("ExecMainStatus"));
-        Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains(
+        Assert.True(pod.UnitJournalHas(l => l.Contains(
             $"/etc/podunits/pods/{name}.yaml:14:62: pod {name}: container main: appArmorProfile Localhost \"k8s-apparmor-example-deny-write\": this host does not run AppArmor",
-            StringComparison.Ordinal));
+            StringComparison.Ordinal)), pod.UnitJournalText());
 
         const string labelled = "rt-selinux";
         using var selinux = new PodHarness(labelled, PodHarness.BusyboxPod(labelled, "echo must-not-run",
             extraSpecYaml: "  securityContext:\n    seLinuxOptions: {level: \"s0:c123,c456\"}"));
         Assert.NotEqual(0, selinux.Systemctl("start", selinux.Unit).Code);
-        Assert.Contains(selinux.Journal("-u", selinux.Unit), l => l.Contains("seLinuxOptions: this host does not run SELinux", StringComparison.Ordinal));
+        Assert.True(selinux.UnitJournalHas(l => l.Contains("seLinuxOptions: this host does not run SELinux", StringComparison.Ordinal)), selinux.UnitJournalText());
 
         const string runtimeDefault = "rt-apparmor-default";
         using var warned = new PodHarness(runtimeDefault, PodHarness.BusyboxPod(runtimeDefault, "echo ran; exec sleep 1000",

@@ -60,9 +60,8 @@ public sealed class SysctlTests
                 ("net.ipv4.conf.nosuchif.forwarding", "1")]));
             Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
             Assert.Equal("failed", pod.Show("ActiveState"));
-            string journal = string.Join('\n', pod.Journal("-u", pod.Unit));
-            Assert.True(journal.Contains("sysctl net.ipv4.conf.nosuchif.forwarding: this kernel has no such sysctl in the pod's namespaces",
-                StringComparison.Ordinal), journal);
+            Assert.True(pod.UnitJournalHas(l => l.Contains("sysctl net.ipv4.conf.nosuchif.forwarding: this kernel has no such sysctl in the pod's namespaces",
+                StringComparison.Ordinal)), pod.UnitJournalText());
             Assert.DoesNotContain(name, PodHarness.Run("machinectl", "list", "--no-legend").Output, StringComparison.Ordinal);
             Assert.True(PodHarness.WaitFor(() => !Directory.Exists($"/run/podunits/state/{name}") && !File.Exists($"/run/podunits/netns/{name}"), 5));
         });
