@@ -1,5 +1,4 @@
 using PodUnits.Core.Errors;
-using PodUnits.Core.Identity;
 using PodUnits.Definitions;
 using PodUnits.Definitions.Host;
 using PodUnits.Images.Store;
@@ -50,7 +49,7 @@ public static class Stage0
         var options = LoadOptions.Default with { NameMismatchIsWarning = !PodDefinitionSearchPath.Default.Contains(path) };
         // Hashed before it is parsed: should the file change in between, the hash is the older
         // content's and the next `podunits refresh` restarts the pod once more, never less.
-        string? sha256 = options.NameMismatchIsWarning ? null : Convert.ToHexStringLower(Sha256.HashData(File.ReadAllBytes(path)));
+        string? sha256 = options.NameMismatchIsWarning ? null : PodDefinitionSearchPath.HashOf(path);
         LoadResult loaded = PodDefinitionLoader.LoadFile(path, options);
         foreach (Diagnostic warning in loaded.Warnings)
         {

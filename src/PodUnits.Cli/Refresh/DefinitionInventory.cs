@@ -20,13 +20,10 @@ internal static class DefinitionInventory
         var found = new Dictionary<string, DefinitionOnDisk>(StringComparer.Ordinal);
         foreach ((string name, string file) in searchPath.All())
         {
-            found[name] = new(Path.GetFullPath(file), HashOf(file));
+            found[name] = new(Path.GetFullPath(file), PodDefinitionSearchPath.HashOf(file));
         }
         return found;
     }
-
-    /// <summary>The SHA-256 (hex) of a definition's bytes, as stage 0 records it in the plan.</summary>
-    public static string HashOf(string file) => Convert.ToHexStringLower(Sha256.HashData(File.ReadAllBytes(file)));
 
     /// <summary>A digest of every ConfigMap and Secret file's path, size and modification time:
     /// it changes when a package (or anyone) adds, removes or rewrites one. Contents stay out,

@@ -121,6 +121,6 @@ public sealed class RefreshDecisionTests : IDisposable
     {
         string file = $"{_dir}/web.yaml";
         File.WriteAllText(file, "kind: Pod\n");
-        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file))), DefinitionInventory.HashOf(file));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file))), PodUnits.Definitions.PodDefinitionSearchPath.HashOf(file));
     }
 }
