@@ -22,7 +22,7 @@ _podunits_images() {
 
 _podunits() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local verbs="list status run export validate stop reload logs enter update image volume secret gc refresh generate version"
+    local verbs="list status run export validate stop reload logs enter attach update image volume secret gc refresh generate version"
     local verb="" sub="" pod="" i word
     for ((i = 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
@@ -38,7 +38,7 @@ _podunits() {
         -o|--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return;;
         -c|--container) [ -n "$pod" ] && COMPREPLY=($(compgen -W "$(_podunits_containers "$pod")" -- "$cur")); return;;
         --dir) COMPREPLY=($(compgen -d -- "$cur")); return;;
-        -n|--lines|-m|--memory|--cpu|--name|--from-literal) return;;
+        -n|--lines|-m|--memory|--cpu|--name|--from-literal|--detach-keys) return;;
         --from-file) COMPREPLY=($(compgen -f -- "$cur")); return;;
     esac
     local options="--help --verbose"
@@ -48,8 +48,9 @@ _podunits() {
         status) options+=" --output --lines";;
         logs) options+=" --follow --container --lines";;
         enter) options+=" --container --interactive -i --tty -t --no-tty -T --privileged";;
+        attach) options+=" --detach-keys";;
         update) options+=" --container --memory --cpu";;
-        run) options+=" --interactive -i --tty -t --name --hostname --env -e --workdir -w --user -u --pull --memory -m --cpus --volume --dns --env-file --keep --net --port -p";;
+        run) options+=" --interactive -i --tty -t --detach-keys --name --hostname --env -e --workdir -w --user -u --pull --memory -m --cpus --volume --dns --env-file --keep --net --port -p";;
         validate) options+=" --ignore-file-name";;
         generate) options+=" --dir";;
         refresh) options+=" --dry-run --output";;
@@ -64,7 +65,7 @@ _podunits() {
         COMPREPLY=($(compgen -W "$options" -- "$cur")); return
     fi
     case $verb in
-        status|stop|reload|logs|enter|update) [ -z "$pod" ] && COMPREPLY=($(compgen -W "$(_podunits_pods)" -- "$cur"));;
+        status|stop|reload|logs|enter|attach|update) [ -z "$pod" ] && COMPREPLY=($(compgen -W "$(_podunits_pods)" -- "$cur"));;
         run) COMPREPLY=($(compgen -W "$(_podunits_pods)" -- "$cur") $(compgen -f -X '!*.y*ml' -- "$cur"));;
         refresh) COMPREPLY=($(compgen -W "$(_podunits_pods)" -- "$cur"));;
         validate) COMPREPLY=($(compgen -f -X '!*.y*ml' -- "$cur") $(compgen -d -- "$cur"));;

@@ -8,6 +8,7 @@ using PodUnits.Planning.Confinement;
 using PodUnits.Planning.Network;
 using PodUnits.Planning.Plan;
 using PodUnits.Planning.State;
+using PodUnits.Runtime.Attach;
 using PodUnits.Runtime.Confinement.Lsm;
 using PodUnits.Runtime.Confinement.Seccomp;
 using PodUnits.Runtime.Executor;
@@ -70,9 +71,10 @@ public static class Stage0
     {
         ArgumentNullException.ThrowIfNull(options);
         string name = options.Name ?? AdHocOptions.GenerateName();
+        DetachKeys? detachKeys = options.Terminal ? DetachKeys.Parse(options.DetachKeys) : null; // a typo fails before the pull
         options = await AdHocImages.PrepareAsync(options, ImageStore.Open(), name).ConfigureAwait(false);
         PodDefinition pod = options.Definition(name);
-        return await RunPodAsync(pod, interactive: true, terminal: options.Terminal, definition: options.ToYaml(name), keep: options.Keep).ConfigureAwait(false);
+        return await RunPodAsync(pod, interactive: true, terminal: detachKeys, definition: options.ToYaml(name), keep: options.Keep).ConfigureAwait(false);
     }
 
     /// <summary>The pod's range from the pool /etc/podunits/podunits.yaml sets.</summary>
@@ -89,13 +91,16 @@ public static class Stage0
     /// executable: none of the definition, validation or image code stays in memory. On any
     /// failure before the exec, the claim and the pins are released here.
     /// </summary>
-    private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive, bool terminal = false, string? definition = null, bool keep = false,
+    /// <param name="terminal">`run -it`: the pod's executor is spawned rather than exec'd, and
+    /// this process stays attached to its terminal until the pod ends or these keys detach it.</param>
+    private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive, DetachKeys? terminal = null, string? definition = null, bool keep = false,
         (string File, string Sha256)? source = null)
     {
         string stage1 = Stage1.Locate();
         PodClaim claim = PodState.Claim(pod.Name); // a busy name fails here, before anything of the running pod is touched
         ImageStore store = ImageStore.Open();
         bool pinned = false;
+        (int Pid, int Attach) executor;
         try
         {
             // Pinned first, so `image rm` and `gc` cannot take an image between its
@@ -107,7 +112,7 @@ public static class Stage0
             Dictionary<string, ContainerImage> images = await ContainerImages.ResolveAsync(pod, store, text => SdNotify.Default.Status(text),
                 extender.Progressed).ConfigureAwait(false);
             PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
-            plan.Terminal = terminal;
+            plan.Terminal = terminal is not null;
             plan.KeepState = keep;
             (plan.DefinitionFile, plan.DefinitionSha256) = source is { } s ? (s.File, s.Sha256) : (null, null);
             UserNamespacePlanner.Apply(plan, pod, UsersFromHostPool);
@@ -128,8 +133,13 @@ public static class Stage0
             {
                 PodState.WriteAdHocDefinition(pod.Name, definition, keep); // for `podunits export`
             }
-            Stage1.Exec(stage1, PlanHandoff.Seal(plan.ToJson()), claim); // returns only by throwing
-            throw new InvalidOperationException("execve returned");
+            string sealedPlan = PlanHandoff.Seal(plan.ToJson());
+            if (terminal is null)
+            {
+                Stage1.Exec(stage1, sealedPlan, claim); // returns only by throwing
+                throw new InvalidOperationException("execve returned");
+            }
+            executor = Stage1.Spawn(stage1, sealedPlan, claim);
         }
         catch
         {
@@ -144,5 +154,7 @@ public static class Stage0
             }
             throw;
         }
+        // From here on the pod is the executor's: it releases what was taken above.
+        return AttachedTerminal.Run(pod.Name, executor.Pid, executor.Attach, terminal);
     }
 }

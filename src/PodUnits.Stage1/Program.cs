@@ -20,6 +20,8 @@ try
     return args switch
     {
         ["run", string plan, string claimFd] when int.TryParse(claimFd, out int fd) => await PodExecutor.RunPlanAsync(plan, fd),
+        ["run", string plan, string claimFd, string attachFd] when int.TryParse(claimFd, out int fd) && int.TryParse(attachFd, out int attach)
+            => await PodExecutor.RunPlanAsync(plan, fd, attach),
         ["pod-init", string plan] => PodInit.Run(plan),
         ["container-start", string plan, string container] => ContainerStart.Run(plan, container),
         ["container-exec", string plan, string container, string flags, .. string[] rest] => ContainerExecArguments(plan, container, flags, rest),

@@ -14,6 +14,7 @@ internal static class CommandTable
         yield return ReloadCommand.Create();
         yield return LogsCommand.Create();
         yield return EnterCommand.Create();
+        yield return AttachCommand.Create();
         yield return UpdateCommand.Create();
         yield return ImageCommand.Create();
         yield return VolumeCommand.Create();

@@ -38,7 +38,9 @@ internal static class RunCommand
             Description = "With -i: publish a port, [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp|sctp] (repeatable).",
             AllowMultipleArgumentsPerToken = false,
         };
-        Option[] adHocOnly = [tty, keep, name, hostname, env, envFile, workdir, user, memory, cpus, volumes, dns, net, ports];
+        var detachKeys = AttachCommand.DetachKeysOption();
+        detachKeys.Description = "With -it: " + detachKeys.Description;
+        Option[] adHocOnly = [tty, detachKeys, keep, name, hostname, env, envFile, workdir, user, memory, cpus, volumes, dns, net, ports];
         var command = new Command("run", """
             Run a pod in the foreground (what pod@NAME.service runs), or with -i an image as an
             ad-hoc pod: registered with machined, logged to the journal, removed when it ends.
@@ -52,10 +54,12 @@ internal static class RunCommand
               podunits run -it --name try -e GREETING=hi -p 8080:80 docker://nginx
             Image references: docker://REF or REF (a registry), dir:/PATH (a root directory),
             oci-archive:PATH[:REF] and docker-archive:PATH[:REF] (imported into the store first).
-            While it runs, 'podunits export NAME' prints it as a definition to install.
+            With -it, Ctrl-P Ctrl-Q (--detach-keys) leaves the pod running and returns to the
+            shell; 'podunits attach NAME' returns to it. While it runs, 'podunits export NAME'
+            prints it as a definition to install.
             """)
         {
-            pod, rest, interactive, tty, keep, name, hostname, env, envFile, workdir, user, pull, memory, cpus, volumes, dns, net, ports,
+            pod, rest, interactive, tty, detachKeys, keep, name, hostname, env, envFile, workdir, user, pull, memory, cpus, volumes, dns, net, ports,
         };
         command.SetAction((parse, _) =>
         {
@@ -80,6 +84,7 @@ internal static class RunCommand
                 Command = argv,
                 Network = InteractiveNetwork.Parse(parse.GetValue(net), parse.GetValue(ports) ?? []),
                 Terminal = parse.GetValue(tty),
+                DetachKeys = parse.GetValue(detachKeys)!,
                 Keep = parse.GetValue(keep),
                 Name = parse.GetValue(name),
                 Hostname = parse.GetValue(hostname),

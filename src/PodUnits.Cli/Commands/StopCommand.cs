@@ -10,13 +10,17 @@ internal static class StopCommand
     public static Command Create()
     {
         var name = PodArgument.Create();
-        var command = new Command("stop", "Stop a running pod (like 'systemctl stop pod@NAME') and wait until it is down.")
+        var command = new Command("stop", "Stop a running pod (like 'systemctl stop pod@NAME'), or an ad-hoc one of 'podunits run -i', and wait until it is down.")
         {
             name,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             string pod = PodArgument.Validated(parsed, name);
+            if (await AdHocPods.TryStopAsync(pod, cancellationToken))
+            {
+                return 0;
+            }
             await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
             await systemd.StopUnitAsync(PodArgument.UnitName(pod), cancellationToken);
             return 0;

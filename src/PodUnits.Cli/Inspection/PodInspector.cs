@@ -96,8 +96,11 @@ internal sealed class PodInspector(SystemdManager systemd)
         // enable`, masks), not just the annotation.
         bool autostart = definition is not null && !adHoc && await StartsAtBootAsync(definition.Activation.Listen.Count > 0
             ? Core.Naming.PodUnitNames.Socket(name) : unit).ConfigureAwait(false);
-        return new PodReport(name, definitionPath, error, autostart, unit,
-            status?.ActiveState ?? "inactive", status?.SubState ?? "dead", status?.MainPid ?? 0, machine, containers)
+        // An ad-hoc pod's unit is never active: its state is its executor's (alive while the claim is held).
+        (string active, string sub, uint mainPid) = adHoc && status is not { IsActive: true } && PodClaim.IsHeld(name)
+            ? ("active", "running", (uint)(PodState.Pids(name)?.Executor ?? 0))
+            : (status?.ActiveState ?? "inactive", status?.SubState ?? "dead", status?.MainPid ?? 0);
+        return new PodReport(name, definitionPath, error, autostart, unit, active, sub, mainPid, machine, containers)
         {
             Network = running ? Network(name) : null,
             Users = definition?.UserNamespace == true ? Users(name) : null,

@@ -18,8 +18,10 @@ public sealed record AdHocOptions
     public required string Image { get; init; }
     public IReadOnlyList<string> Command { get; init; } = [];
     public InteractiveNetwork Network { get; init; } = InteractiveNetwork.Default;
-    /// <summary>-t: a pseudo-terminal of the container's own (Executor/PodTerminal.cs).</summary>
+    /// <summary>-t: a pseudo-terminal of the container's own (Attach/TerminalHub.cs).</summary>
     public bool Terminal { get; init; }
+    /// <summary>--detach-keys, with -t (docker's notation; Attach/DetachKeys.cs).</summary>
+    public string DetachKeys { get; init; } = Runtime.Attach.DetachKeys.Default;
     /// <summary>--name; default a generated <c>pod-XXXXXXXX</c>, the pod's machine name too.</summary>
     public string? Name { get; init; }
     /// <summary>--hostname; default the pod's name (rkt: <c>rkt-UUID</c>).</summary>

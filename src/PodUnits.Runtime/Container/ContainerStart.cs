@@ -25,7 +25,7 @@ public static unsafe class ContainerStart
     /// <summary>The listen container's sockets, from the pod init (Init/PodInitActivation.cs),
     /// until <see cref="ContainerActivation"/> moves them to 3.. for the command.</summary>
     public const int FirstListenFd = 5;
-    /// <summary>`run -it`: the executor's socket for the pseudo-terminal (Executor/PodTerminal.cs),
+    /// <summary>`run -it`: the executor's socket for the pseudo-terminal (Attach/TerminalHub.cs),
     /// where listening sockets would be; an interactive pod has none.</summary>
     public const int TerminalFd = 5;
 

@@ -56,10 +56,10 @@ public sealed partial class PodExecutor
                         _eventLog?.Stopped();
                     }
                     finishing = true;
-                    // Every container is gone: the caller's terminal gets its modes back before
-                    // anything more is said on it, and nothing uses the network or the slice.
+                    // Every container is gone: the attached terminals get their modes back before
+                    // anything more is said on them, and nothing uses the network or the slice.
                     _terminal?.WaitForOutput();
-                    _terminal?.Dispose();
+                    _terminal?.CommandEnded();
                     _detaching ??= DetachNetworkAsync();
                     _removingSlice ??= RemoveSliceAsync(systemd);
                     UnregisterOnceDrained(systemd);

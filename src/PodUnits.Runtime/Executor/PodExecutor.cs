@@ -5,6 +5,7 @@ using PodUnits.Core.Errors;
 using PodUnits.Core.Identity;
 using PodUnits.Core.Native;
 using PodUnits.Journal;
+using PodUnits.Runtime.Attach;
 using PodUnits.Runtime.Confinement.Lsm;
 using PodUnits.Runtime.Confinement.Seccomp;
 using PodUnits.Runtime.Init;
@@ -63,15 +64,16 @@ public sealed partial class PodExecutor : IDisposable
     /// <summary>Lifecycle messages; set once the unit's log fields are known, before supervision.</summary>
     private PodEventLog? _eventLog;
 
-    /// <summary>`run -it`: the container's pseudo-terminal, relayed to the caller's.</summary>
-    private PodTerminal? _terminal;
+    /// <summary>`run -it`: the container's pseudo-terminal and the terminals attached to it.</summary>
+    private readonly TerminalHub? _terminal;
 
     /// <summary>The pod's CNI network; null with hostNetwork.</summary>
     private readonly PodNetwork? _network;
 
-    private PodExecutor(PodPlan plan, string planPath)
+    private PodExecutor(PodPlan plan, string planPath, TerminalHub? terminal)
     {
         _plan = plan;
+        _terminal = terminal;
         _network = PodNetwork.For(plan);
         _planPath = planPath;
         _runtimeDir = PodPaths.RuntimeDir(plan.Name);
@@ -82,16 +84,29 @@ public sealed partial class PodExecutor : IDisposable
     /// planned pod until it ends and releases what stage 0 took (the name, the image pins,
     /// an interactive pod's state); returns the pod's exit code.
     /// </summary>
-    public static async Task<int> RunPlanAsync(string planPath, int claimFd)
+    public static async Task<int> RunPlanAsync(string planPath, int claimFd, int attachFd = -1)
     {
         ArgumentNullException.ThrowIfNull(planPath);
         PodPlan plan = PodPlan.Read(planPath);
         PlanHandoff.KeepFromChildren(planPath);
         PodClaim.Adopt(plan.Name, claimFd); // held until this process ends
+        using TerminalHub? terminal = plan.Terminal ? TerminalHub.Create(plan.Name, attachFd) : null;
         try
         {
-            using var executor = new PodExecutor(plan, planPath);
-            return await executor.RunAsync().ConfigureAwait(false);
+            int code;
+            try
+            {
+                using var executor = new PodExecutor(plan, planPath, terminal);
+                code = await executor.RunAsync().ConfigureAwait(false);
+            }
+            catch (PodUnitsException e) when (terminal is not null)
+            {
+                // Said here, while the attached terminals still hear stage 1's stderr.
+                StageLog.Error($"podunits: {e.Message}");
+                code = e.ExitCode;
+            }
+            terminal?.Finish(code);
+            return code;
         }
         finally
         {
@@ -112,7 +127,6 @@ public sealed partial class PodExecutor : IDisposable
         _watching.Dispose();
         _control?.Dispose();
         _podStreams.Dispose();
-        _terminal?.Dispose();
         _network?.Dispose();
         DisposeHealth();
         CloseActivation();
@@ -262,9 +276,8 @@ public sealed partial class PodExecutor : IDisposable
             planPath = PlanHandoff.PathOf(PodInitDescriptors.Plan(_plan.Containers.Count));
         }
         fds.AddRange(ListenDescriptors());
-        if (_plan.Terminal)
+        if (_terminal is not null)
         {
-            _terminal = PodTerminal.Create();
             fds.Add((_terminal.TheirEnd, PodInitDescriptors.Terminal(_plan.Containers.Count)));
         }
         try

@@ -41,4 +41,39 @@ public static class Stage1
         Spawner.Exec(path, [FileName, "run", planPath, claim.Fd.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             Spawner.CurrentEnvironment());
     }
+
+    /// <summary>
+    /// `podunits run -it`: starts <c>podunits-stage1 run PLAN CLAIM-FD ATTACH-FD</c> as a child
+    /// in a session of its own instead, so the pod can outlive this process when its user
+    /// detaches (<see cref="Attach.TerminalHub"/>). The child gets /dev/null for stdin and
+    /// stdout and this process's stderr, which it replaces at once with a pipe of its own;
+    /// returns its PID and this process's end of the attach socket.
+    /// </summary>
+    public static (int Pid, int Attach) Spawn(string path, string planPath, State.PodClaim claim)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        const int planFd = 3, claimFd = 4, attachFd = 5;
+        int plan = State.PlanHandoff.FdOf(planPath) ?? throw new PodUnitsException("podunits run", "the plan was not handed over as a descriptor");
+        (int mine, int theirs) = Spawner.SocketPair();
+        int devNull = Core.Native.Check.Io(Core.Native.LibcExtra.open("/dev/null", Core.Native.LibcExtra.O_RDWR | Core.Native.LibcExtra.O_CLOEXEC, 0), "open", "/dev/null");
+        try
+        {
+            var culture = System.Globalization.CultureInfo.InvariantCulture;
+            int pid = Spawner.Spawn(path,
+                [FileName, "run", State.PlanHandoff.PathOf(planFd), claimFd.ToString(culture), attachFd.ToString(culture)],
+                Spawner.CurrentEnvironment(), [(devNull, 0), (devNull, 1), (2, 2), (plan, planFd), (claim.Fd, claimFd), (theirs, attachFd)],
+                newSession: true);
+            return (pid, mine);
+        }
+        catch
+        {
+            Core.Native.LibcExtra.close(mine);
+            throw;
+        }
+        finally
+        {
+            Core.Native.LibcExtra.close(theirs);
+            Core.Native.LibcExtra.close(devNull);
+        }
+    }
 }

@@ -35,7 +35,7 @@ public static class PodInitDescriptors
     public static int Listen(int containers, int index) => Plan(containers) + 1 + index;
 
     /// <summary>`run -it`: the executor's socket for the container's pseudo-terminal
-    /// (Executor/PodTerminal.cs), where listening sockets would start; an interactive pod has
+    /// (Attach/TerminalHub.cs), where listening sockets would start; an interactive pod has
     /// none. The pod init passes it on to the container's container-start.</summary>
     public static int Terminal(int containers) => Plan(containers) + 1;
 }

@@ -19,7 +19,7 @@ public sealed class PodPlan
     public bool Interactive { get; init; }
     /// <summary>`run -it`: with <see cref="Interactive"/>, the container gets a pseudo-terminal
     /// of its own devpts whose master the executor relays to the caller's terminal
-    /// (Executor/PodTerminal.cs, Container/ContainerTerminal.cs).</summary>
+    /// (Attach/TerminalHub.cs, Container/ContainerTerminal.cs).</summary>
     public bool Terminal { get; set; }
     /// <summary>`run -i --keep`: an ad-hoc pod's state directory (writable layer, volumes, the
     /// definition it was made from) stays after it ends, for inspection and `podunits export`.</summary>

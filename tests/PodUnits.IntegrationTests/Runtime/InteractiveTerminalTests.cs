@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace PodUnits.IntegrationTests.Runtime;
 
@@ -181,13 +182,97 @@ public sealed class InteractiveTerminalTests
         Assert.Equal(2, PodHarness.Run(Podunits, "export", pod).Code);
     }
 
-    /// <summary>The terminal the ad-hoc pod's executor reads (script's), by its state's executor PID.</summary>
-    private static string CallerTerminalOf(string pod)
+    [Fact]
+    public void DetachKeysLeaveThePodRunningWithoutATerminalAndAttachReturnsToIt()
+    {
+        const string pod = "it-detach";
+        using (var first = new ScriptTerminal(
+            $"{Podunits} run -it --name {pod} -e 'PS1=dt$ ' busybox -- sh; echo run-exit=$?; stty -a"))
+        {
+            Assert.True(first.WaitFor("dt$ "), first.Screen);
+            // Output that goes on while nobody is attached (far more than a pty's buffer)
+            // must not stop the container: the executor reads and drops it.
+            first.Type("(i=0; while [ $i -lt 20000 ]; do echo line-$i; i=$((i+1)); done; echo fin-$((6*7)) > /tmp/done) &\n");
+            first.Type("\u0010\u0011"); // Ctrl-P Ctrl-Q
+            Assert.Equal(0, first.WaitForExit());
+            string screen = first.Screen;
+            Assert.Contains($"detached from pod {pod}", screen, StringComparison.Ordinal);
+            Assert.Contains("run-exit=0", screen, StringComparison.Ordinal);
+            string modes = screen[screen.LastIndexOf("run-exit=0", StringComparison.Ordinal)..];
+            Assert.Matches(@"(^|\s)icanon(\s|$)", modes);
+        }
+        // The pod runs on, registered; its executor holds no terminal of the host's (only the
+        // master of the container's own pty, /dev/pts/ptmx of the container's devpts).
+        Assert.Contains(pod, PodHarness.Run("machinectl", "list", "--no-legend").Output, StringComparison.Ordinal);
+        Assert.Matches($@"(?m)^{pod}\s+active\b", PodHarness.Run(Podunits, "list").Output);
+        int executor = ExecutorOf(pod);
+        Assert.DoesNotContain(Directory.EnumerateFiles($"/proc/{executor}/fd").Select(fd => new FileInfo(fd).LinkTarget ?? ""),
+            target => Regex.IsMatch(target, @"^/dev/(pts/[0-9]+|tty)"));
+
+        using var second = new ScriptTerminal($"{Podunits} attach {pod}; echo attach-exit=$?");
+        Assert.True(PodHarness.WaitFor(() => IsAttached(pod)), second.Screen);
+        second.Type("cat /tmp/done\n");
+        Assert.True(second.WaitFor("fin-42", seconds: 60), second.Screen); // written after the 20,000 lines
+        second.Type("exit 7\n");
+        second.WaitForExit();
+        Assert.Contains("attach-exit=7", second.Screen, StringComparison.Ordinal); // the pod's status, through attach
+        Assert.True(PodHarness.WaitFor(() => !Directory.Exists($"/run/podunits/state/{pod}")));
+        Assert.DoesNotContain(pod, PodHarness.Run("machinectl", "list", "--no-legend").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OwnDetachKeysThenStopEndsTheDetachedPod()
+    {
+        const string pod = "it-keys";
+        using (var first = new ScriptTerminal($"{Podunits} run -it --name {pod} --detach-keys ctrl-a,d busybox -- sh; echo run-exit=$?"))
+        {
+            Assert.True(first.WaitFor("# "), first.Screen);
+            first.Type("\u0010\u0011echo still-$((1+1))\n"); // the default keys are now ordinary input
+            Assert.True(first.WaitFor("still-2"), first.Screen);
+            first.Type("\u0001d");
+            first.WaitForExit();
+            Assert.Contains("run-exit=0", first.Screen, StringComparison.Ordinal);
+        }
+        var stop = PodHarness.Run(Podunits, "stop", pod);
+        Assert.True(stop.Code == 0, stop.Output);
+        Assert.False(Directory.Exists($"/run/podunits/state/{pod}")); // stop returns once the pod is down
+        var attach = PodHarness.Run(Podunits, "attach", pod);
+        Assert.Equal(1, attach.Code);
+        Assert.Contains($"pod {pod}: it is not running", attach.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void APodWithoutATerminalHasNothingToAttachTo()
+    {
+        const string pod = "it-noterm";
+        using var run = new ScriptTerminal($"{Podunits} run -i --name {pod} busybox -- sleep 100");
+        Assert.True(PodHarness.WaitFor(() => File.Exists($"/run/podunits/state/{pod}/pids")));
+        var attach = PodHarness.Run(Podunits, "attach", pod);
+        Assert.Equal(2, attach.Code);
+        Assert.Contains("only pods started with 'podunits run -it' have one", attach.Output, StringComparison.Ordinal);
+        Assert.Equal(0, PodHarness.Run(Podunits, "stop", pod).Code);
+    }
+
+    private static int ExecutorOf(string pod)
     {
         int executor = 0;
         Assert.True(PodHarness.WaitFor(() => File.Exists($"/run/podunits/state/{pod}/pids")
             && int.TryParse(File.ReadAllText($"/run/podunits/state/{pod}/pids").Split(' ')[0], NumberStyles.None, CultureInfo.InvariantCulture, out executor)));
-        string tty = new FileInfo($"/proc/{executor}/fd/0").LinkTarget!;
+        return executor;
+    }
+
+    /// <summary>Whether a client is connected to the pod's attach socket: `ss -x` lists connected
+    /// sockets only, the executor's accepted end under the socket's path.</summary>
+    private static bool IsAttached(string pod) =>
+        PodHarness.Run("ss", "-x").Output.Contains($"/run/podunits/state/{pod}/attach", StringComparison.Ordinal);
+
+    /// <summary>The terminal `podunits run -it` relays (script's): the executor's parent's, while attached.</summary>
+    private static string CallerTerminalOf(string pod)
+    {
+        int executor = ExecutorOf(pod);
+        string status = File.ReadAllText($"/proc/{executor}/status");
+        string ppid = status.Split('\n').First(l => l.StartsWith("PPid:", StringComparison.Ordinal))[5..].Trim();
+        string tty = new FileInfo($"/proc/{ppid}/fd/0").LinkTarget!;
         Assert.StartsWith("/dev/pts/", tty, StringComparison.Ordinal);
         return tty;
     }

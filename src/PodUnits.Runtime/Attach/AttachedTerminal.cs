@@ -1,0 +1,105 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using PodUnits.Core.Errors;
+using PodUnits.Core.Native;
+using PodUnits.Runtime.Spawning;
+using PodUnits.Runtime.State;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace PodUnits.Runtime.Attach;
+
+/// <summary>The two ways a caller's terminal is attached to a terminal pod: `podunits run -it`,
+/// which spawned the pod's executor, and `podunits attach`, which connects to a running one.</summary>
+public static unsafe class AttachedTerminal
+{
+    /// <summary>
+    /// `podunits run -it` after the spawn: attached until the pod ends (its exit code is this
+    /// process's) or the user detaches (0; the pod runs on). A signal that would have ended
+    /// the executor when it was this process (SIGTERM, SIGINT, a hangup of the terminal) stops
+    /// the pod instead, gracefully.
+    /// </summary>
+    public static int Run(string pod, int executorPid, int socket, DetachKeys keys)
+    {
+        using var client = new AttachClient(socket, keys);
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            _ = kill(executorPid, SIGTERM);
+        }
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+        AttachOutcome outcome = client.Run();
+        if (outcome.Detached)
+        {
+            SayDetached(pod);
+            return 0;
+        }
+        int status = Wait(executorPid);
+        return outcome.ExitCode ?? status;
+    }
+
+    /// <summary>`podunits attach POD`: the pod's exit code if it ends while attached, 0 after a detach.</summary>
+    public static int Attach(string pod, DetachKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        string path = TerminalHub.SocketPath(pod);
+        if (!File.Exists(path))
+        {
+            throw PodClaim.IsHeld(pod)
+                ? new BadInputException($"pod {pod}", $"it has no terminal to attach to: only pods started with 'podunits run -it' have one ('podunits enter -it {pod}' opens a new shell)")
+                : new PodUnitsException($"pod {pod}", "it is not running");
+        }
+        using var client = new AttachClient(Connect(path), keys);
+        void Leave(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            client.Detach();
+        }
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave);
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Leave);
+        AttachOutcome outcome = client.Run();
+        if (outcome.Detached)
+        {
+            SayDetached(pod);
+            return 0;
+        }
+        return outcome.ExitCode ?? throw new PodUnitsException($"pod {pod}", "its executor ended without saying how the pod ended (journalctl -t podunits)");
+    }
+
+    private static void SayDetached(string pod) =>
+        Console.Error.WriteLine($"podunits: detached from pod {pod}; 'podunits attach {pod}' returns to it, 'podunits stop {pod}' ends it");
+
+    private static int Connect(string path)
+    {
+        int fd = Check.Io(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), "socket AF_UNIX SOCK_SEQPACKET");
+        var address = default(sockaddr_un);
+        address.sun_family = AF_UNIX;
+        byte[] bytes = Encoding.UTF8.GetBytes(path);
+        bytes.CopyTo(new Span<byte>(address.sun_path, 108));
+        if (connect(fd, (sockaddr*)&address, (socklen_t)sizeof(sockaddr_un)) < 0)
+        {
+            int error = Marshal.GetLastPInvokeError();
+            _ = close(fd);
+            throw new NativeCallException("connect", error, path);
+        }
+        return fd;
+    }
+
+    private static int Wait(int pid)
+    {
+        while (true)
+        {
+            int result = LibcExtra.waitpid(pid, out int status, 0);
+            if (result == pid)
+            {
+                return Spawner.ExitCodeOf(status);
+            }
+            if (result < 0 && Marshal.GetLastPInvokeError() != EINTR)
+            {
+                return ExitCodes.RuntimeFailure;
+            }
+        }
+    }
+}

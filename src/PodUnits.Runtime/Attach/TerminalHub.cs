@@ -1,0 +1,427 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using PodUnits.Core.Errors;
+using PodUnits.Core.Identity;
+using PodUnits.Core.Native;
+using PodUnits.Journal;
+using PodUnits.Runtime.Logging;
+using PodUnits.Runtime.Spawning;
+using PodUnits.Runtime.State;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace PodUnits.Runtime.Attach;
+
+/// <summary>
+/// `podunits run -it`: the executor's side of the container's pseudo-terminal, which outlives
+/// any one terminal attached to it, as conmon's attach socket does for podman. The
+/// container's container-start opens the pty from the container's own devpts
+/// (Container/ContainerTerminal.cs, as runc's console socket does), sends the master here as
+/// <c>pty</c> over a socket the pod init handed down, and waits for <c>sized</c>. From then on
+/// this hub alone reads and writes the master: what the container writes goes to every
+/// attached client (<see cref="AttachClient"/>), what a client types goes to the container,
+/// and a client's window size becomes the pty's. With nobody attached the output is read and
+/// dropped, so the container never blocks on a full terminal.
+/// Clients: the one `podunits run -it` passed down when it spawned this executor, and any
+/// that connect to <see cref="SocketPath"/> (`podunits attach`), in the pod's root-only
+/// runtime directory. Stage 1's own stderr is a pipe read here too: its lines go to the
+/// clients, or to the journal while none is attached (the terminal it came from may be gone).
+/// </summary>
+public sealed unsafe class TerminalHub : IDisposable
+{
+    /// <summary>How long the container's command waits for a first window size.</summary>
+    private static readonly TimeSpan SizeWait = TimeSpan.FromSeconds(1);
+    private const int MaxTypedAhead = 65536;
+
+    private readonly string _pod;
+    private readonly ControlChannel _control;
+    private readonly Lock _lock = new();
+    private readonly List<int> _clients = [];
+    private readonly ManualResetEventSlim _sizeKnown = new();
+    private readonly List<byte> _typedAhead = [];
+    private readonly int _initialClient;
+    private readonly int _diagnostics;
+    private int _listener = -1;
+    private int _master = -1;
+    private WinSizeValue? _size;
+    private Thread? _output;
+    private bool _commandEnded;
+    private bool _disposed;
+
+    private readonly record struct WinSizeValue(ushort Rows, ushort Columns);
+
+    private TerminalHub(string pod, ControlChannel control, int theirs, int initialClient, int diagnostics)
+    {
+        _pod = pod;
+        _control = control;
+        TheirEnd = theirs;
+        _initialClient = initialClient;
+        _diagnostics = diagnostics;
+    }
+
+    /// <summary>The end for the pod init (PodInitDescriptors.Terminal); closed here once the pod init has it.</summary>
+    public int TheirEnd { get; private set; }
+
+    /// <summary>Where `podunits attach` connects: in the pod's runtime directory (root's only).</summary>
+    public static string SocketPath(string pod) => $"{PodPaths.RuntimeDir(pod)}/attach";
+
+    /// <summary>The hub of pod <paramref name="pod"/>; <paramref name="initialClient"/> is the
+    /// socket `podunits run -it` keeps the other end of (-1: none). With one, this process's
+    /// stdout and stderr (the caller's terminal until now) become a pipe read here, so
+    /// nothing of stage 1 holds that terminal once its user has detached.</summary>
+    public static TerminalHub Create(string pod, int initialClient)
+    {
+        int diagnostics = -1;
+        if (initialClient >= 0)
+        {
+            (int read, int write) = Spawner.Pipe();
+            Check.Io(dup2(write, 1), "dup2");
+            Check.Io(dup2(write, 2), "dup2");
+            _ = close(write);
+            diagnostics = read;
+        }
+        (int mine, int theirs) = Spawner.SocketPair();
+        var hub = new TerminalHub(pod, new ControlChannel(mine), theirs, initialClient, diagnostics);
+        hub.Listen();
+        return hub;
+    }
+
+    /// <summary>The pod init holds its copy of <see cref="TheirEnd"/>: from now on the
+    /// container's start may send the master, and clients are served.</summary>
+    public void Started()
+    {
+        _ = close(TheirEnd);
+        TheirEnd = -1;
+        Background("pod terminal", AcceptPty);
+        if (_initialClient >= 0)
+        {
+            AddClient(_initialClient);
+        }
+        if (_listener >= 0)
+        {
+            Background("attach", AcceptClients);
+        }
+        if (_diagnostics >= 0)
+        {
+            Background("stage 1 stderr", ForwardDiagnostics);
+        }
+    }
+
+    /// <summary>Waits until the command's output has gone out (the slave closed), briefly.</summary>
+    public void WaitForOutput() => _output?.Join(TimeSpan.FromSeconds(2));
+
+    /// <summary>The container's command is over: attached terminals get their modes back.</summary>
+    public void CommandEnded()
+    {
+        lock (_lock)
+        {
+            _commandEnded = true;
+            Broadcast(AttachKind.CommandEnded, []);
+        }
+    }
+
+    /// <summary>The pod's last word to its clients: its exit code, once stage 1's pending
+    /// diagnostics have been passed on.</summary>
+    public void Finish(int code)
+    {
+        if (_diagnostics >= 0)
+        {
+            for (int waited = 0; waited < 100 && Pending(_diagnostics) > 0; waited++)
+            {
+                Thread.Sleep(10);
+            }
+        }
+        lock (_lock)
+        {
+            foreach (int client in _clients)
+            {
+                AttachPacket.SendExit(client, code);
+            }
+        }
+    }
+
+    private void Listen()
+    {
+        string path = SocketPath(_pod);
+        if (!Directory.Exists(PodPaths.RuntimeDir(_pod)))
+        {
+            return; // no state directory (a plan run by hand): only the initial client
+        }
+        File.Delete(path); // a crashed run's
+        int fd = Check.Io(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), "socket AF_UNIX SOCK_SEQPACKET");
+        try
+        {
+            var address = default(sockaddr_un);
+            address.sun_family = AF_UNIX;
+            byte[] bytes = Encoding.UTF8.GetBytes(path);
+            if (bytes.Length >= 108)
+            {
+                throw new PodUnitsException(path, "the attach socket's path is too long");
+            }
+            bytes.CopyTo(new Span<byte>(address.sun_path, 108));
+            Check.Io(bind(fd, (sockaddr*)&address, (socklen_t)sizeof(sockaddr_un)), "bind", path);
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            Check.Io(listen(fd, 4), "listen", path);
+        }
+        catch
+        {
+            _ = close(fd);
+            File.Delete(path);
+            throw;
+        }
+        _listener = fd;
+    }
+
+    private void AcceptClients()
+    {
+        while (true)
+        {
+            int client = accept4(_listener, null, null, SOCK_CLOEXEC);
+            int error = client < 0 ? Marshal.GetLastPInvokeError() : 0;
+            if (error == EINTR || error == ECONNABORTED)
+            {
+                continue;
+            }
+            if (client < 0)
+            {
+                _ = close(_listener); // shut down (Dispose)
+                return;
+            }
+            AddClient(client);
+        }
+    }
+
+    private void AddClient(int client)
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                _ = close(client);
+                return;
+            }
+            _clients.Add(client);
+            if (_commandEnded)
+            {
+                AttachPacket.Send(client, AttachKind.CommandEnded, []);
+            }
+        }
+        Background("attached client", () => ServeClient(client));
+    }
+
+    /// <summary>A client's input and window sizes, until it leaves; then its socket is closed here.</summary>
+    private void ServeClient(int client)
+    {
+        byte[] buffer = new byte[AttachPacket.MaxPayload + 1];
+        while (AttachPacket.Receive(client, buffer) is (AttachKind kind, int length))
+        {
+            ReadOnlySpan<byte> payload = buffer.AsSpan(1, length);
+            if (kind == AttachKind.Input)
+            {
+                Type(payload);
+            }
+            else if (kind == AttachKind.WindowSize && AttachPacket.WindowSizeOf(payload) is (ushort rows, ushort columns))
+            {
+                Resize(new WinSizeValue(rows, columns));
+            }
+        }
+        lock (_lock)
+        {
+            _clients.Remove(client);
+        }
+        _ = close(client);
+    }
+
+    private void Type(ReadOnlySpan<byte> bytes)
+    {
+        int master;
+        lock (_lock)
+        {
+            master = _master;
+            if (master < 0)
+            {
+                // Typed before the command had its terminal: it gets the bytes once it has.
+                int room = Math.Max(0, MaxTypedAhead - _typedAhead.Count);
+                _typedAhead.AddRange(bytes[..Math.Min(room, bytes.Length)]);
+                return;
+            }
+        }
+        TerminalIo.WriteAll(master, bytes);
+    }
+
+    private void Resize(WinSizeValue size)
+    {
+        lock (_lock)
+        {
+            _size = size;
+            if (_master >= 0)
+            {
+                SetSize(_master, size);
+            }
+        }
+        _sizeKnown.Set();
+    }
+
+    private static void SetSize(int master, WinSizeValue size)
+    {
+        var winsize = new LibcExtra.WinSize { Rows = size.Rows, Columns = size.Columns };
+        _ = LibcExtra.ioctl(master, LibcExtra.TIOCSWINSZ, &winsize);
+    }
+
+    /// <summary>The master from container-start; the command starts once the pty has a size.</summary>
+    private void AcceptPty()
+    {
+        ExecControlMessage? message;
+        int[] fds;
+        try
+        {
+            message = _control.ReceiveExecMessage(out fds);
+        }
+        catch (ProtocolException e)
+        {
+            StageLog.Error($"terminal: {e.Message}");
+            return;
+        }
+        if (message is not ExecControlMessage.Pty || fds.Length != 1)
+        {
+            // The container's start failed before its terminal (it said why on stderr), or ended.
+            Array.ForEach(fds, fd => _ = close(fd));
+            return;
+        }
+        _sizeKnown.Wait(SizeWait); // the attaching terminal sends its size first thing
+        byte[] typed;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                _ = close(fds[0]);
+                return;
+            }
+            _master = fds[0];
+            if (_size is { } size)
+            {
+                SetSize(_master, size);
+            }
+            typed = [.. _typedAhead];
+            _typedAhead.Clear();
+        }
+        TerminalIo.WriteAll(fds[0], typed);
+        _output = Background("pty output", () => ForwardOutput(fds[0]));
+        _control.Send(new ExecControlMessage.Sized());
+    }
+
+    /// <summary>The container's terminal output to every client, until the slave side is
+    /// closed (EIO: the command and whatever it left running are gone).</summary>
+    private void ForwardOutput(int master)
+    {
+        byte[] buffer = new byte[AttachPacket.MaxPayload];
+        while (TerminalIo.Read(master, buffer) is int n and > 0)
+        {
+            lock (_lock)
+            {
+                Broadcast(AttachKind.Output, buffer.AsSpan(0, n));
+            }
+        }
+        lock (_lock)
+        {
+            _master = -1;
+            _ = close(master);
+        }
+    }
+
+    /// <summary>Stage 1's stderr: to the clients, or while none is attached to the journal.</summary>
+    private void ForwardDiagnostics()
+    {
+        byte[] buffer = new byte[AttachPacket.MaxPayload];
+        while (TerminalIo.Read(_diagnostics, buffer) is int n and > 0)
+        {
+            lock (_lock)
+            {
+                if (_clients.Count > 0)
+                {
+                    Broadcast(AttachKind.Diagnostics, buffer.AsSpan(0, n));
+                    continue;
+                }
+            }
+            ToJournal(Encoding.UTF8.GetString(buffer, 0, n));
+        }
+    }
+
+    private void ToJournal(string text)
+    {
+        foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            using var entry = new JournalEntryBuilder();
+            entry.Add(JournalFieldName.Message, line).AddPriority(JournalPriority.Warning)
+                .Add(JournalFieldName.SyslogIdentifier, "podunits").Add(PodJournalFields.PodName, _pod);
+            try
+            {
+                JournalClient.Shared.Send(entry);
+            }
+            catch (PodUnitsException)
+            {
+                return; // no journal to keep it in: nobody can be told
+            }
+        }
+    }
+
+    /// <summary>To every client; one that is gone is dropped (its own reader closes it). Under <see cref="_lock"/>.</summary>
+    private void Broadcast(AttachKind kind, ReadOnlySpan<byte> payload)
+    {
+        for (int i = _clients.Count - 1; i >= 0; i--)
+        {
+            if (!AttachPacket.Send(_clients[i], kind, payload))
+            {
+                _ = shutdown(_clients[i], SHUT_RDWR);
+                _clients.RemoveAt(i);
+            }
+        }
+    }
+
+    private static int Pending(int fd)
+    {
+        int n = 0;
+        return LibcExtra.ioctl(fd, LibcExtra.FIONREAD, &n) == 0 ? n : 0;
+    }
+
+    private static Thread Background(string name, Action body)
+    {
+        var thread = new Thread(() => body()) { IsBackground = true, Name = name };
+        thread.Start();
+        return thread;
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            foreach (int client in _clients)
+            {
+                _ = shutdown(client, SHUT_RDWR); // its reader ends and closes it
+            }
+        }
+        if (_listener >= 0)
+        {
+            _ = shutdown(_listener, SHUT_RDWR);
+            try
+            {
+                File.Delete(SocketPath(_pod));
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // the pod's runtime directory went with its state
+            }
+        }
+        if (TheirEnd >= 0)
+        {
+            _ = close(TheirEnd);
+        }
+        _control.Dispose();
+        _sizeKnown.Dispose();
+    }
+}
