@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PodUnits.Core.Errors;
-using PodUnits.Images.Store;
+using PodUnits.Core.Files;
 
 namespace PodUnits.Cli.Refresh;
 

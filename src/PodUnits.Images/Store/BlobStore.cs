@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using PodUnits.Core.Errors;
+using PodUnits.Core.Files;
 
 namespace PodUnits.Images.Store;
 

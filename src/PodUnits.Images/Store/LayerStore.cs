@@ -1,4 +1,5 @@
 using PodUnits.Core.Errors;
+using PodUnits.Core.Files;
 using PodUnits.Core.Native;
 using PodUnits.Images.Unpack;
 

@@ -1,4 +1,5 @@
 using PodUnits.Core.Errors;
+using PodUnits.Core.Files;
 
 namespace PodUnits.Images.Store;
 

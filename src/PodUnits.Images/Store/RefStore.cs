@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PodUnits.Core.Files;
 using PodUnits.Images.Oci;
 
 namespace PodUnits.Images.Store;

@@ -1,10 +1,10 @@
 using System.Globalization;
 using PodUnits.Core.Errors;
+using PodUnits.Core.Files;
 using PodUnits.Core.Naming;
 using PodUnits.Definitions.Host;
 using PodUnits.Images.Store;
 using PodUnits.Runtime.Plan;
-
 using PodUnits.Runtime.State;
 
 namespace PodUnits.Planning.State;

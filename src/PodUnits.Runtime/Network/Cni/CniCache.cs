@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using PodUnits.Core.Files;
 using PodUnits.Runtime.State;
 
 namespace PodUnits.Runtime.Network.Cni;
@@ -50,9 +51,9 @@ public sealed class CniCache(string dir)
         }
         PodPaths.CreatePrivateDirectory(Dir);
         string path = PathOf(network.Name, attachment);
-        string temporary = path + ".tmp";
-        PodPaths.WritePrivateFile(temporary, entry.ToJsonString());
-        File.Move(temporary, path, overwrite: true);
+        // On disk before the first plugin runs (and again with the result): after a crash or
+        // a power loss, this entry is all gc has to release the lease, the veth and the rules.
+        AtomicFile.Write(path, Encoding.UTF8.GetBytes(entry.ToJsonString()), UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     public void Delete(string network, CniAttachment attachment) => File.Delete(PathOf(network, attachment));
@@ -66,7 +67,7 @@ public sealed class CniCache(string dir)
         {
             return entries;
         }
-        foreach (string path in Directory.EnumerateFiles(Dir).Where(p => !p.EndsWith(".tmp", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (string path in Directory.EnumerateFiles(Dir).Where(p => !Path.GetFileName(p).StartsWith('.') && !p.EndsWith(".tmp", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             if (CniCacheEntry.TryRead(path) is { } entry)
             {

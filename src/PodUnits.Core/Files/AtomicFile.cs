@@ -1,19 +1,25 @@
 using PodUnits.Core.Native;
 using Tmds.Linux;
 
-namespace PodUnits.Images.Store;
+namespace PodUnits.Core.Files;
 
 /// <summary>Crash-safe file replacement: write a temp name in the same directory, fsync,
 /// rename over the target, fsync the directory. A reader sees the old or the new file,
 /// never a half-written one.</summary>
 public static class AtomicFile
 {
-    public static void Write(string path, ReadOnlySpan<byte> content)
+    /// <param name="mode">The file's mode whatever the umask; by default the umask decides.</param>
+    public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
     {
         string temp = $"{Path.GetDirectoryName(path)}/.tmp-{Path.GetFileName(path)}-{Environment.ProcessId}-{Guid.NewGuid():N}";
         try
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (mode is { } m)
+            {
+                options.UnixCreateMode = m;
+            }
+            using (var file = new FileStream(temp, options))
             {
                 file.Write(content);
                 file.Flush(flushToDisk: true);
