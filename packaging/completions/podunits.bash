@@ -27,7 +27,7 @@ _podunits() {
     for ((i = 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
         case $word in
-            -c|--container|-o|--output|-n|--lines|-m|--memory|--cpu|--name|--dir) i=$((i + 1));;
+            -c|--container|-o|--output|-n|--lines|-m|--memory|--cpu|--name|--dir|--detach-keys) i=$((i + 1));;
             -*) ;;
             *) if [ -z "$verb" ]; then verb=$word
                elif { [ "$verb" = image ] || [ "$verb" = volume ] || [ "$verb" = secret ]; } && [ -z "$sub" ]; then sub=$word
@@ -54,8 +54,8 @@ _podunits() {
         validate) options+=" --ignore-file-name";;
         generate) options+=" --dir";;
         refresh) options+=" --dry-run --output";;
-        image) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "fetch import list rm" -- "$cur")); return; }
-               [ "$sub" = list ] && options+=" --output"; [ "$sub" = import ] && options+=" --name";;
+        image) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "fetch import list inspect export rm" -- "$cur")); return; }
+               case $sub in list|inspect) options+=" --output";; import) options+=" --name";; esac;;
         volume) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "list rm" -- "$cur")); return; }
                [ "$sub" = list ] && options+=" --output";;
         secret) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "create list rm" -- "$cur")); return; }
@@ -69,7 +69,8 @@ _podunits() {
         run) COMPREPLY=($(compgen -W "$(_podunits_pods)" -- "$cur") $(compgen -f -X '!*.y*ml' -- "$cur"));;
         refresh) COMPREPLY=($(compgen -W "$(_podunits_pods)" -- "$cur"));;
         validate) COMPREPLY=($(compgen -f -X '!*.y*ml' -- "$cur") $(compgen -d -- "$cur"));;
-        image) case $sub in rm) COMPREPLY=($(compgen -W "$(_podunits_images)" -- "$cur"));;
+        image) case $sub in rm|inspect) COMPREPLY=($(compgen -W "$(_podunits_images)" -- "$cur"));;
+                            export) if [ -z "$pod" ]; then COMPREPLY=($(compgen -W "$(_podunits_images)" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi;;
                             import) COMPREPLY=($(compgen -f -- "$cur"));; esac;;
     esac
 }

@@ -1,21 +1,25 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using PodUnits.Core.Errors;
 using PodUnits.Images.Progress;
 using PodUnits.Images.Store;
 
 namespace PodUnits.Cli.Commands;
 
-/// <summary><c>podunits image fetch|import|list|rm</c>: the image store by hand.
+/// <summary><c>podunits image fetch|import|list|inspect|export|rm</c>: the image store by hand.
 /// The store root is /var/lib/podunits (PODUNITS_STORE_ROOT overrides it, for tests).</summary>
 internal static class ImageCommand
 {
     public static Command Create()
     {
-        var command = new Command("image", "Fetch, import, list and remove images in the local store.");
+        var command = new Command("image", "Fetch, import, list, inspect, export and remove images in the local store.");
         command.Subcommands.Add(Fetch());
         command.Subcommands.Add(Import());
         command.Subcommands.Add(List());
+        command.Subcommands.Add(Inspect());
+        command.Subcommands.Add(Export());
         command.Subcommands.Add(Remove());
         return command;
     }
@@ -69,6 +73,122 @@ internal static class ImageCommand
             Console.WriteLine($"{"REF".PadRight(width)}  {"ID",-12}  {"SIZE",10}  CREATED");
             foreach (ImageSummary row in rows)
                 Console.WriteLine($"{row.Reference.PadRight(width)}  {row.Id,-12}  {PullProgressRenderer.Size(row.Size),10}  {row.Created ?? "-"}");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The image configuration's keys the text form of inspect shows, in this order (OCI image-spec, "Properties").</summary>
+    private static readonly string[] ShownConfigKeys = ["Entrypoint", "Cmd", "WorkingDir", "User", "Env", "ExposedPorts", "Volumes", "StopSignal", "Labels"];
+
+    private static Command Inspect()
+    {
+        var reference = new Argument<string>("REF") { Description = "A stored image's reference (podunits image list)." };
+        Option<OutputFormat> output = GlobalOptions.Output();
+        var command = new Command("inspect", """
+            Show a stored image: its manifest and config digests, platform, creation time, size,
+            layers (stored digest, media type, size, diff_id), the references naming it, and its
+            configuration (entrypoint, command, environment, user, ports...). -o json prints
+            it all, the configuration as the image has it.
+              podunits image inspect busybox
+              podunits image inspect -o json registry.example:5000/app:1.2 | jq .config.Env
+            """) { reference, output };
+        command.SetAction(parse =>
+        {
+            ImageDetails image = OpenStore().Inspect(parse.GetValue(reference)!);
+            if (parse.GetValue(output) == OutputFormat.Json)
+            {
+                Console.WriteLine(ImageDetailsJson(image).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                return 0;
+            }
+            Console.WriteLine($"Reference:    {image.Reference}");
+            Console.WriteLine($"Manifest:     {image.ManifestDigest} ({image.ManifestMediaType ?? "-"})");
+            Console.WriteLine($"Config:       {image.ConfigDigest}");
+            Console.WriteLine($"Platform:     {image.Os ?? "-"}/{image.Architecture ?? "-"}");
+            Console.WriteLine($"Created:      {image.Created ?? "-"}");
+            Console.WriteLine($"Size:         {PullProgressRenderer.Size(image.Size)} (compressed)");
+            Console.WriteLine($"Names:        {string.Join(", ", image.References)}");
+            foreach (string key in ShownConfigKeys)
+            {
+                if (image.Config?[key] is { } value)
+                {
+                    Console.WriteLine($"{key + ":",-14}{value.ToJsonString()}");
+                }
+            }
+            Console.WriteLine($"Layers:       {image.Layers.Count}");
+            foreach (LayerDetails layer in image.Layers)
+            {
+                Console.WriteLine($"  {layer.Digest}  {PullProgressRenderer.Size(layer.Size),10}  {layer.MediaType ?? "-"}  diff_id {layer.DiffId}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static JsonObject ImageDetailsJson(ImageDetails image) => new()
+    {
+        ["reference"] = image.Reference,
+        ["references"] = new JsonArray([.. image.References.Select(r => (JsonNode)r)]),
+        ["manifestDigest"] = image.ManifestDigest,
+        ["manifestMediaType"] = image.ManifestMediaType,
+        ["configDigest"] = image.ConfigDigest,
+        ["created"] = image.Created,
+        ["os"] = image.Os,
+        ["architecture"] = image.Architecture,
+        ["size"] = image.Size,
+        ["layers"] = new JsonArray([.. image.Layers.Select(l => (JsonNode)new JsonObject
+        {
+            ["digest"] = l.Digest, ["mediaType"] = l.MediaType, ["size"] = l.Size, ["diffId"] = l.DiffId,
+        })]),
+        ["config"] = image.Config,
+    };
+
+    private static Command Export()
+    {
+        var reference = new Argument<string>("REF") { Description = "A stored image's reference (podunits image list)." };
+        var file = new Argument<string>("FILE") { Description = "The OCI archive to write, or - for stdout (not a terminal)." };
+        var command = new Command("export", """
+            Write a stored image as an OCI archive (an OCI image layout in a tar), named by its
+            full reference: what 'podunits image import', 'podman load' and skopeo's
+            oci-archive: read. Every blob is checked against its digest on the way; FILE
+            appears only once it is complete.
+              podunits image export busybox busybox.tar
+              skopeo inspect oci-archive:busybox.tar
+              podunits image import busybox.tar        (on another host)
+            """) { reference, file };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            string target = parse.GetValue(file)!;
+            string name = parse.GetValue(reference)!;
+            ImageStore store = OpenStore();
+            if (target == "-")
+            {
+                if (!Console.IsOutputRedirected)
+                {
+                    throw new BadInputException("image export", "will not write an archive to a terminal; give a FILE or redirect stdout");
+                }
+                await using Stream stdout = Console.OpenStandardOutput();
+                await store.ExportAsync(name, stdout, cancellationToken);
+                return 0;
+            }
+            string full = Path.GetFullPath(target);
+            string temp = $"{Path.GetDirectoryName(full)}/.{Path.GetFileName(full)}.tmp-{Environment.ProcessId}";
+            try
+            {
+                (int layers, long bytes) result;
+                await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+                {
+                    result = await store.ExportAsync(name, output, cancellationToken);
+                    output.Flush(flushToDisk: true);
+                }
+                File.Move(temp, full, overwrite: true);
+                Console.Error.WriteLine($"exported {name} to {full}: {result.layers} layer(s), {PullProgressRenderer.Size(result.bytes)}");
+            }
+            catch
+            {
+                File.Delete(temp);
+                throw;
+            }
             return 0;
         });
         return command;

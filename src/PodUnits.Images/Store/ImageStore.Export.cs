@@ -1,0 +1,157 @@
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PodUnits.Core.Errors;
+using PodUnits.Images.Oci;
+using PodUnits.Images.References;
+
+namespace PodUnits.Images.Store;
+
+/// <summary>One layer of an inspected image: the stored blob and the diff_id its unpacked tar has.</summary>
+public sealed record LayerDetails(string Digest, string? MediaType, long Size, string DiffId);
+
+/// <summary>What `podunits image inspect` shows: the manifest's and config's digests, the
+/// platform, the layers, every reference naming the same manifest, and the image's whole
+/// configuration as the config blob has it (<see cref="Config"/>, not only the fields a pod uses).</summary>
+public sealed record ImageDetails(string Reference, string ManifestDigest, string? ManifestMediaType, string ConfigDigest,
+    string? Created, string? Architecture, string? Os, long Size, IReadOnlyList<LayerDetails> Layers, IReadOnlyList<string> References,
+    JsonObject? Config);
+
+public sealed partial class ImageStore
+{
+    /// <summary>The annotation an OCI layout names an image by (image-spec, "Pre-Defined Annotation Keys").</summary>
+    public const string RefNameAnnotation = "org.opencontainers.image.ref.name";
+
+    /// <summary><c>podunits image inspect</c>: a stored image, from its verified blobs.</summary>
+    public ImageDetails Inspect(string reference)
+    {
+        ImageReference parsed = ImageReference.Parse(reference);
+        using StoreLock _ = StoreLock.Shared(LockPath);
+        string digest = FindStored(parsed);
+        (ImageManifest manifest, ImageConfigFile config) = LoadManifest(digest);
+        List<string> diffIds = config.RootFs?.DiffIds ?? [];
+        var layers = manifest.Layers.Select((l, i) => new LayerDetails(l.Digest, l.MediaType, l.Size, i < diffIds.Count ? diffIds[i] : "")).ToList();
+        var names = _refs.ReadAll().Where(r => r.Value == digest).Select(r => r.Key).ToList();
+        JsonObject? raw = JsonNode.Parse(_blobs.ReadVerified(manifest.Config.Digest)) is JsonObject o ? o["config"] as JsonObject : null;
+        return new ImageDetails(parsed.ToString(), digest, manifest.MediaType, manifest.Config.Digest, config.Created, config.Architecture, config.Os,
+            manifest.Config.Size + manifest.Layers.Sum(l => l.Size), layers, names, (JsonObject?)raw?.DeepClone());
+    }
+
+    /// <summary>
+    /// <c>podunits image export</c>: a stored image as an OCI archive (a tar of an OCI image
+    /// layout, what skopeo's and podman's <c>oci-archive:</c> read and <c>image import</c>
+    /// takes back), named in index.json by its full reference. Every blob is checked against
+    /// its digest as it is written: a damaged store fails the export, naming the blob, rather
+    /// than passing the damage on. Returns the number of layers and bytes of blobs written.
+    /// </summary>
+    public async Task<(int Layers, long Bytes)> ExportAsync(string reference, Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ImageReference parsed = ImageReference.Parse(reference);
+        using StoreLock _ = StoreLock.Shared(LockPath);
+        string digest = FindStored(parsed);
+        (ImageManifest manifest, ImageConfigFile _) = LoadManifest(digest);
+        long manifestSize = _blobs.SizeOf(digest);
+        var index = new ImageIndex
+        {
+            SchemaVersion = 2,
+            MediaType = MediaTypes.OciIndex,
+            Manifests =
+            [
+                new Descriptor
+                {
+                    MediaType = manifest.MediaType ?? MediaTypes.OciManifest,
+                    Digest = digest,
+                    Size = manifestSize,
+                    Annotations = new Dictionary<string, string>(StringComparer.Ordinal) { [RefNameAnnotation] = parsed.ToString() },
+                },
+            ],
+        };
+        await using var tar = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
+        await WriteFileAsync(tar, "oci-layout", Encoding.UTF8.GetBytes("{\"imageLayoutVersion\":\"1.0.0\"}"), cancellationToken);
+        await WriteFileAsync(tar, "index.json", JsonSerializer.SerializeToUtf8Bytes(index, OciJsonContext.Default.ImageIndex), cancellationToken);
+        var directory = new PaxTarEntry(TarEntryType.Directory, "blobs/") { Mode = (UnixFileMode)0x1ed };
+        await tar.WriteEntryAsync(directory, cancellationToken);
+        await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, "blobs/sha256/") { Mode = (UnixFileMode)0x1ed }, cancellationToken);
+        long bytes = 0;
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string blob in new[] { digest, manifest.Config.Digest }.Concat(manifest.Layers.Select(l => l.Digest)))
+        {
+            if (written.Add(blob))
+            {
+                bytes += await WriteBlobAsync(tar, blob, cancellationToken);
+            }
+        }
+        return (manifest.Layers.Count, bytes);
+    }
+
+    private string FindStored(ImageReference reference) =>
+        FindLocal(reference) ?? throw new BadInputException($"image {reference.ToFamiliarString()}", "is not in the image store ('podunits image list' shows what is)");
+
+    private static async Task WriteFileAsync(TarWriter tar, string name, byte[] content, CancellationToken cancellationToken)
+    {
+        using var data = new MemoryStream(content, writable: false);
+        await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, name) { Mode = (UnixFileMode)0x1a4, DataStream = data }, cancellationToken);
+    }
+
+    private async Task<long> WriteBlobAsync(TarWriter tar, string digest, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(_blobs.PathOf(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using var checking = new HashingStream(file, hash);
+        var entry = new PaxTarEntry(TarEntryType.RegularFile, "blobs/sha256/" + Digests.Hex(digest)) { Mode = (UnixFileMode)0x1a4, DataStream = checking };
+        await tar.WriteEntryAsync(entry, cancellationToken);
+        string actual = "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+        if (actual != digest)
+        {
+            throw new PodUnitsException($"blob {digest}", $"in the image store has the digest {actual}: the store is damaged ('podunits image fetch' or import the image again)");
+        }
+        return file.Length;
+    }
+
+    /// <summary>A read-only pass-through that hashes what is read.</summary>
+    private sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => inner.CanSeek;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+        public override long Position
+        {
+            get => inner.Position;
+            set
+            {
+                if (value != inner.Position)
+                {
+                    throw new NotSupportedException("a hashing stream reads each byte once, in order");
+                }
+            }
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = inner.Read(buffer);
+            hash.AppendData(buffer[..n]);
+            return n;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            int n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            hash.AppendData(buffer.Span[..n]);
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

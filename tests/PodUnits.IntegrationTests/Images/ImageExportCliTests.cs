@@ -1,0 +1,66 @@
+using System.Text.Json;
+using PodUnits.IntegrationTests.Runtime;
+using PodUnits.UnitTests;
+
+namespace PodUnits.IntegrationTests.Images;
+
+/// <summary>`podunits image inspect` and `image export` against skopeo, the containers
+/// ecosystem's own reader of OCI archives, and back through `image import` and a pod.</summary>
+public sealed class ImageExportCliTests : IDisposable
+{
+    private const string Name = "localhost/it-export:1";
+    private readonly string _dir = Directory.CreateTempSubdirectory("podunits-export-").FullName;
+
+    public void Dispose()
+    {
+        PodHarness.Run("podunits", "image", "rm", Name);
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public void AnExportedImageIsWhatSkopeoReadsAndRunsAgainAfterAnImport()
+    {
+        string source = _dir + "/busybox.tar";
+        var made = PodHarness.Run(RepoRoot.Path + "/packaging/busybox-image.sh", "--archive", source);
+        Assert.True(made.Code == 0, made.Output);
+        var imported = PodHarness.Run("podunits", "image", "import", source, "--name", Name);
+        Assert.True(imported.Code == 0, imported.Output);
+
+        var inspect = PodHarness.Run("podunits", "image", "inspect", "-o", "json", Name);
+        Assert.True(inspect.Code == 0, inspect.Output);
+        using JsonDocument ours = JsonDocument.Parse(inspect.Output);
+        string manifest = ours.RootElement.GetProperty("manifestDigest").GetString()!;
+        string[] layers = [.. ours.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()!)];
+        Assert.Contains(Name, ours.RootElement.GetProperty("references").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(JsonValueKind.Object, ours.RootElement.GetProperty("config").ValueKind);
+
+        string archive = _dir + "/exported.tar";
+        var export = PodHarness.Run("podunits", "image", "export", Name, archive);
+        Assert.True(export.Code == 0, export.Output);
+        Assert.Contains($"exported {Name} to {archive}", export.Output, StringComparison.Ordinal);
+
+        var read = PodHarness.Run("skopeo", "inspect", $"oci-archive:{archive}");
+        Assert.True(read.Code == 0, read.Output);
+        using JsonDocument skopeo = JsonDocument.Parse(read.Output);
+        Assert.Equal(manifest, skopeo.RootElement.GetProperty("Digest").GetString());
+        Assert.Equal(layers, skopeo.RootElement.GetProperty("Layers").EnumerateArray().Select(l => l.GetString()!));
+
+        // Gone from the store, back from the archive alone (index.json names it in full).
+        Assert.Equal(0, PodHarness.Run("podunits", "image", "rm", Name).Code);
+        var back = PodHarness.Run("podunits", "image", "import", archive);
+        Assert.True(back.Code == 0, back.Output);
+        Assert.Contains($"{Name} {manifest}", back.Output, StringComparison.Ordinal);
+        var run = PodHarness.Run("podunits", "run", "-i", "--name", "it-export", "--pull", "never", Name, "--", "echo", "exported-and-back");
+        Assert.True(run.Code == 0, run.Output);
+        Assert.Contains("exported-and-back", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExportingWhatIsNotStoredIsOneLineAndLeavesNoFile()
+    {
+        var export = PodHarness.Run("podunits", "image", "export", "localhost/it-export:absent", _dir + "/absent.tar");
+        Assert.Equal(2, export.Code);
+        Assert.Equal("podunits: image localhost/it-export:absent: is not in the image store ('podunits image list' shows what is)", export.Output.Trim());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
+    }
+}
