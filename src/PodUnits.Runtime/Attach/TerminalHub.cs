@@ -307,7 +307,14 @@ public sealed unsafe class TerminalHub : IDisposable
         }
         TerminalIo.WriteAll(fds[0], typed);
         _output = Background("pty output", () => ForwardOutput(fds[0]));
-        _control.Send(new ExecControlMessage.Sized());
+        try
+        {
+            _control.Send(new ExecControlMessage.Sized());
+        }
+        catch (ObjectDisposedException)
+        {
+            // the pod ended while the terminal was being set up
+        }
     }
 
     /// <summary>The container's terminal output to every client, until the slave side is
@@ -421,7 +428,8 @@ public sealed unsafe class TerminalHub : IDisposable
         {
             _ = close(TheirEnd);
         }
+        // _sizeKnown stays undisposed: client threads may still Set it, and it holds no
+        // kernel handle unless waited on with one.
         _control.Dispose();
-        _sizeKnown.Dispose();
     }
 }

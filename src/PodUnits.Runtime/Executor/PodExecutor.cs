@@ -90,9 +90,10 @@ public sealed partial class PodExecutor : IDisposable
         PodPlan plan = PodPlan.Read(planPath);
         PlanHandoff.KeepFromChildren(planPath);
         PodClaim.Adopt(plan.Name, claimFd); // held until this process ends
-        using TerminalHub? terminal = plan.Terminal ? TerminalHub.Create(plan.Name, attachFd) : null;
+        TerminalHub? terminal = null;
         try
         {
+            terminal = plan.Terminal ? TerminalHub.Create(plan.Name, attachFd) : null;
             int code;
             try
             {
@@ -119,6 +120,7 @@ public sealed partial class PodExecutor : IDisposable
             {
                 PodState.DeleteAdHoc(plan.Name);
             }
+            terminal?.Dispose();
         }
     }
 
