@@ -177,8 +177,8 @@ public sealed class PodFromRegistryTests : IClassFixture<RegistryFixture>, IDisp
         Assert.NotEqual(0, start.Code);
         Assert.Equal("failed", pod.Show("ActiveState"));
         Assert.Equal("2", pod.Show("ExecMainStatus"));
-        Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains(
-            $"container app: image {image}: is not in the image store and imagePullPolicy is Never", StringComparison.Ordinal));
+        Assert.True(pod.UnitJournalHas(l => l.Contains(
+            $"container app: image {image}: is not in the image store and imagePullPolicy is Never", StringComparison.Ordinal)), pod.UnitJournalText());
         Assert.DoesNotContain("img-never", PodHarness.Run("machinectl", "list", "--no-legend").Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists("/run/podunits/state/img-never"));
         Assert.False(File.Exists("/var/lib/podunits/pods/img-never/images"));
