@@ -5,10 +5,16 @@ namespace PodUnits.Systemd.Units;
 
 /// <summary>
 /// Waits for systemd jobs through the Manager's JobRemoved(u id, o job, s unit, s result)
-/// signal, without polling. The match is added before any job is queued, and a JobRemoved
-/// can arrive before the reply that tells us the job's path (a scope's start job often
-/// finishes while systemd is still answering), so results of jobs nobody waits for yet are
-/// kept for a while and handed out when the waiter registers. Registration and delivery
+/// signal, without polling. The match is added before a job is queued (<see cref="ListenAsync"/>)
+/// and removed once no caller waits any more: a pod's executor lives as long as its pod, and
+/// a match held all that time would wake every executor on the host for every job of every
+/// other pod (measured: 110 pods started at once cost each executor 63 ms more CPU than 10).
+/// systemd sends JobRemoved for a job to the client that queued it without Manager.Subscribe()
+/// (the job's bus track, src/core/dbus.c bus_foreach_bus), so this client never subscribes
+/// and so never makes systemd announce every unit change on the bus.
+/// A JobRemoved can arrive before the reply that tells us the job's path (a scope's start job
+/// often finishes while systemd is still answering), so results of jobs nobody waits for yet
+/// are kept for a while and handed out when the waiter registers. Registration and delivery
 /// share one lock, so no wake-up is lost between "not there yet" and "now waiting".
 /// </summary>
 internal sealed class JobWaiter : IDisposable
@@ -20,18 +26,48 @@ internal sealed class JobWaiter : IDisposable
     private readonly object _gate = new();
     private readonly Dictionary<string, TaskCompletionSource<JobRemoved>> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (JobRemoved Result, long Timestamp)> _early = new(StringComparer.Ordinal);
-    private IDisposable? _subscription;
+    private readonly DBusConnection? _connection;
+    /// <summary>The match, added for the first listener and removed after the last.</summary>
+    private Task<IDisposable>? _match;
+    private int _listeners;
     private long _earlyResults;
     private Exception? _broken;
 
-    private JobWaiter() { }
+    private JobWaiter(DBusConnection? connection) => _connection = connection;
 
     /// <summary>A waiter fed only through <see cref="Deliver"/>: the bookkeeping without a bus, for tests.</summary>
-    internal static JobWaiter CreateDetached() => new();
+    internal static JobWaiter CreateDetached() => new(null);
 
-    public static async Task<JobWaiter> StartAsync(DBusConnection connection)
+    public static JobWaiter Create(DBusConnection connection) => new(connection);
+
+    /// <summary>Receives JobRemoved until the result is disposed: take it before queuing a job
+    /// and keep it until <see cref="WaitAsync"/> has the job's result.</summary>
+    public async Task<IDisposable> ListenAsync()
     {
-        var waiter = new JobWaiter();
+        Task<IDisposable> match;
+        lock (_gate)
+        {
+            _listeners++;
+            match = _match ??= AddMatchAsync();
+        }
+        try
+        {
+            await match.ConfigureAwait(false);
+        }
+        catch
+        {
+            Unlisten();
+            throw;
+        }
+        return new Listening(this);
+    }
+
+    private Task<IDisposable> AddMatchAsync()
+    {
+        if (_connection is null)
+        {
+            return Task.FromResult<IDisposable>(new Listening(null));
+        }
         // Sender narrows the bus daemon's routing to signals sent by systemd's own connection.
         var rule = new MatchRule
         {
@@ -41,12 +77,34 @@ internal sealed class JobWaiter : IDisposable
             Interface = SystemdManager.ManagerInterface,
             Member = "JobRemoved",
         };
-        waiter._subscription = await connection.AddMatchAsync(rule, ReadJobRemoved,
+        return _connection.AddMatchAsync(rule, ReadJobRemoved,
             static (Notification<JobRemoved> n) => ((JobWaiter)n.State!).OnNotification(n),
             emitOnCapturedContext: false,
             ObserverFlags.EmitOnConnectionClosed | ObserverFlags.EmitOnConnectionFailed | ObserverFlags.EmitOnReaderFailed,
-            state: waiter);
-        return waiter;
+            state: this).AsTask();
+    }
+
+    private void Unlisten()
+    {
+        Task<IDisposable>? last = null;
+        lock (_gate)
+        {
+            if (--_listeners == 0)
+            {
+                (last, _match) = (_match, null);
+            }
+        }
+        if (last is { IsCompletedSuccessfully: true })
+        {
+            last.Result.Dispose(); // the library removes the bus match with its last observer
+        }
+    }
+
+    private sealed class Listening(JobWaiter? waiter) : IDisposable
+    {
+        private JobWaiter? _waiter = waiter;
+
+        public void Dispose() => Interlocked.Exchange(ref _waiter, null)?.Unlisten();
     }
 
     /// <summary>How many waits found their job already finished (JobRemoved before the reply): for tests.</summary>
@@ -175,7 +233,15 @@ internal sealed class JobWaiter : IDisposable
 
     public void Dispose()
     {
-        _subscription?.Dispose();
+        Task<IDisposable>? match;
+        lock (_gate)
+        {
+            (match, _match) = (_match, null);
+        }
+        if (match is { IsCompletedSuccessfully: true })
+        {
+            match.Result.Dispose();
+        }
         FailAll(new ObjectDisposedException(nameof(SystemdManager), "the systemd connection was closed while waiting for a job"));
     }
 }

@@ -38,7 +38,7 @@ public sealed partial class SystemdManager : IAsyncDisposable
     /// <summary>systemd-machined over the same connection.</summary>
     public MachineManager Machines => _machines ??= new MachineManager(_connection);
 
-    /// <summary>Connects to the system bus (or <paramref name="address"/>) and subscribes to job signals.</summary>
+    /// <summary>Connects to the system bus (or <paramref name="address"/>); job signals are listened to only while a job is waited for (JobWaiter).</summary>
     public static async Task<SystemdManager> ConnectAsync(string? address, CancellationToken cancellationToken = default)
     {
         DBusConnection connection = await SystemBus.ConnectAsync(address, cancellationToken);
@@ -60,22 +60,8 @@ public sealed partial class SystemdManager : IAsyncDisposable
     public static Task<SystemdManager> CreateAsync(DBusConnection connection) =>
         CreateAsync(connection, ownsConnection: false);
 
-    private static async Task<SystemdManager> CreateAsync(DBusConnection connection, bool ownsConnection)
-    {
-        // The match first, then Subscribe(): from then on every JobRemoved reaches the waiter.
-        JobWaiter jobs = await JobWaiter.StartAsync(connection);
-        var manager = new SystemdManager(connection, ownsConnection, jobs);
-        try
-        {
-            await manager.CallManagerAsync("Subscribe", "systemd", static (ref MessageWriter _) => { }, signature: null);
-        }
-        catch
-        {
-            jobs.Dispose();
-            throw;
-        }
-        return manager;
-    }
+    private static Task<SystemdManager> CreateAsync(DBusConnection connection, bool ownsConnection) =>
+        Task.FromResult(new SystemdManager(connection, ownsConnection, JobWaiter.Create(connection)));
 
     public ValueTask DisposeAsync()
     {
@@ -203,6 +189,7 @@ public sealed partial class SystemdManager : IAsyncDisposable
         string signature, CancellationToken cancellationToken)
     {
         string subject = Subject(unitName);
+        using IDisposable listening = await _jobs.ListenAsync(); // before the job exists: its JobRemoved may come before the reply
         string jobPath = await CallManagerAsync(member, subject, writeArguments, signature, BusCalls.ReadObjectPath);
         JobRemoved removed = await _jobs.WaitAsync(jobPath, cancellationToken);
         if (removed.Result != "done")
