@@ -1,6 +1,5 @@
 using Microsoft.Win32.SafeHandles;
 using PodUnits.Core.Errors;
-using PodUnits.Core.Native;
 using static Tmds.Linux.LibC;
 
 namespace PodUnits.Journal;
@@ -42,7 +41,7 @@ public sealed partial class JournalClient : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(socketPath);
         SocketPath = socketPath;
-        _address = UnixAddress.Build(socketPath, "journal socket");
+        _address = UnixAddress.Build(socketPath);
         int fd = PodUnits.Core.Native.Check.Io(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), "socket", socketPath);
         _socket = new SafeFileHandle(fd, ownsHandle: true);
         SetSendBuffer(fd, sendBufferSize);

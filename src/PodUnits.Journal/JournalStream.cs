@@ -58,7 +58,7 @@ public static class JournalStream
         {
             throw new ArgumentException("a journal stream header line cannot contain a newline", nameof(identifier));
         }
-        byte[] address = UnixAddress.Build(socketPath, "journal socket");
+        byte[] address = UnixAddress.Build(socketPath);
         int fd = Check.Io(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket", socketPath);
         var handle = new SafeFileHandle(fd, ownsHandle: true);
         try

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
 using Tmds.Linux;
@@ -55,14 +56,18 @@ public sealed unsafe class NotifySocket : IDisposable
         Directory.CreateDirectory(HostDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         File.SetUnixFileMode(HostDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         File.Delete(path);
-        byte[] address = UnixAddress.Build(path, "notify socket");
         int fd = Check.Io(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), "socket AF_UNIX SOCK_DGRAM");
         try
         {
-            fixed (byte* a = address)
+            var address = default(sockaddr_un);
+            address.sun_family = AF_UNIX;
+            byte[] bytes = Encoding.UTF8.GetBytes(path);
+            if (bytes.Length >= 108)
             {
-                Check.Io(bind(fd, (sockaddr*)a, (socklen_t)address.Length), "bind", path);
+                throw new PodUnitsException(path, "the notify socket's path is too long");
             }
+            bytes.CopyTo(new Span<byte>(address.sun_path, 108));
+            Check.Io(bind(fd, (sockaddr*)&address, (socklen_t)sizeof(sockaddr_un)), "bind", path);
             File.SetUnixFileMode(path, (UnixFileMode)0x1b6); // 0666: see HostDir
             int on = 1;
             Check.Io(setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(int)), "setsockopt SO_PASSCRED", path);

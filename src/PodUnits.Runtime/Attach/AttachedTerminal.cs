@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Spawning;
@@ -72,14 +73,12 @@ public static unsafe class AttachedTerminal
 
     private static int Connect(string path)
     {
-        byte[] address = UnixAddress.Build(path, "attach socket");
         int fd = Check.Io(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), "socket AF_UNIX SOCK_SEQPACKET");
-        int connected;
-        fixed (byte* a = address)
-        {
-            connected = connect(fd, (sockaddr*)a, (socklen_t)address.Length);
-        }
-        if (connected < 0)
+        var address = default(sockaddr_un);
+        address.sun_family = AF_UNIX;
+        byte[] bytes = Encoding.UTF8.GetBytes(path);
+        bytes.CopyTo(new Span<byte>(address.sun_path, 108));
+        if (connect(fd, (sockaddr*)&address, (socklen_t)sizeof(sockaddr_un)) < 0)
         {
             int error = Marshal.GetLastPInvokeError();
             _ = close(fd);

@@ -148,14 +148,18 @@ public sealed unsafe class TerminalHub : IDisposable
             return; // no state directory (a plan run by hand): only the initial client
         }
         File.Delete(path); // a crashed run's
-        byte[] address = UnixAddress.Build(path, "attach socket");
         int fd = Check.Io(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), "socket AF_UNIX SOCK_SEQPACKET");
         try
         {
-            fixed (byte* a = address)
+            var address = default(sockaddr_un);
+            address.sun_family = AF_UNIX;
+            byte[] bytes = Encoding.UTF8.GetBytes(path);
+            if (bytes.Length >= 108)
             {
-                Check.Io(bind(fd, (sockaddr*)a, (socklen_t)address.Length), "bind", path);
+                throw new PodUnitsException(path, "the attach socket's path is too long");
             }
+            bytes.CopyTo(new Span<byte>(address.sun_path, 108));
+            Check.Io(bind(fd, (sockaddr*)&address, (socklen_t)sizeof(sockaddr_un)), "bind", path);
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             Check.Io(listen(fd, 4), "listen", path);
         }
