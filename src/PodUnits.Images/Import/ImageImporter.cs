@@ -25,7 +25,11 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
     public async Task<IReadOnlyList<(string Reference, string ManifestDigest)>> ImportAsync(string path, string? name, CancellationToken cancellationToken)
     {
         ImageReference? forced = name is null ? null : ImageReference.Parse(name);
-        if (Directory.Exists(path)) return await ImportLayoutAsync(Path.GetFullPath(path), forced, fromTemp: false, cancellationToken);
+        if (Directory.Exists(path))
+        {
+            store.Trust.CheckImport("oci", path);
+            return await ImportLayoutAsync(Path.GetFullPath(path), forced, fromTemp: false, cancellationToken);
+        }
         if (!File.Exists(path)) throw new BadInputException($"import {path}", "no such file or directory");
 
         string temp = $"{store.Root}/tmp/import-{Environment.ProcessId}-{Guid.NewGuid():N}";
@@ -48,8 +52,17 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
                     throw new BadInputException($"import {path}", $"archive member '{e.EntryName}' {e.Why}");
                 }
             }
-            if (File.Exists(temp + "/index.json")) return await ImportLayoutAsync(temp, forced, fromTemp: true, cancellationToken);
-            if (File.Exists(temp + "/manifest.json")) return await ImportDockerArchiveAsync(temp, forced, cancellationToken);
+            // The policy's scopes name the archive, not the temp dir it was unpacked to.
+            if (File.Exists(temp + "/index.json"))
+            {
+                store.Trust.CheckImport("oci-archive", path);
+                return await ImportLayoutAsync(temp, forced, fromTemp: true, cancellationToken);
+            }
+            if (File.Exists(temp + "/manifest.json"))
+            {
+                store.Trust.CheckImport("docker-archive", path);
+                return await ImportDockerArchiveAsync(temp, forced, cancellationToken);
+            }
             throw new BadInputException($"import {path}", "has neither index.json (OCI) nor manifest.json (docker save)");
         }
         finally

@@ -6,6 +6,7 @@ using PodUnits.Core.Errors;
 using PodUnits.Images.Oci;
 using PodUnits.Images.References;
 using PodUnits.Images.Store;
+using PodUnits.Images.Trust;
 
 namespace PodUnits.Images.Registry;
 
@@ -17,7 +18,9 @@ namespace PodUnits.Images.Registry;
 /// the transfer encoding: manifests and indexes 4 MiB, configs 8 MiB (see
 /// <see cref="LimitedBody"/>), every blob the size its descriptor declares.
 /// </summary>
-internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs)
+/// The trust policy (<see cref="ImageTrust"/>) is applied to the manifest the reference
+/// names, before anything else is fetched.
+internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, ImageTrust trust)
 {
     public const int MaxAttempts = 5;
     private const int ParallelBlobs = 3;
@@ -27,6 +30,8 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs)
     {
         (byte[] data, string digest, string? mediaType) = await GetManifestAsync(reference, reference.ManifestReference, reference.Digest,
             LimitedBody.MaxManifestBytes, cancellationToken);
+        string topDigest = digest;
+        await trust.CheckPullAsync(reference, topDigest, ct => SigstoreAttachmentsAsync(reference, topDigest, ct), cancellationToken);
         if (ManifestKind.IsIndex(data, mediaType))
         {
             ImageIndex index = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageIndex) ?? new ImageIndex();
@@ -66,6 +71,39 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs)
         blobs.Add(data, digest);
         return digest;
     }
+
+    /// <summary>Sigstore signatures attached as cosign does: the manifest tagged
+    /// sha256-HEX.sig in the same repository, one layer per signature (the payload blob,
+    /// the signature in its dev.cosignproject.cosign/signature annotation).</summary>
+    private async Task<IReadOnlyList<SigstoreSignature>> SigstoreAttachmentsAsync(ImageReference reference, string manifestDigest,
+        CancellationToken cancellationToken)
+    {
+        string tag = manifestDigest.Replace(':', '-') + ".sig";
+        using HttpResponseMessage response = await client.SendAsync(reference, () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, client.Url(reference, "manifests/" + tag));
+            request.Headers.Accept.ParseAdd(MediaTypes.Accept);
+            return request;
+        }, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound) return [];
+        if (!response.IsSuccessStatusCode) throw await RegistryClient.ErrorAsync(reference, response, "sigstore signatures " + tag, cancellationToken);
+        byte[] data = await LimitedBody.ReadAsync(response, LimitedBody.MaxManifestBytes, $"sigstore signatures of {reference.ToFamiliarString()}", cancellationToken);
+        ImageManifest manifest = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageManifest) ?? new ImageManifest();
+        var result = new List<SigstoreSignature>();
+        foreach (Descriptor layer in manifest.Layers.Take(16))
+        {
+            if (layer.Annotations?.GetValueOrDefault(SigstoreSignatureAnnotation) is not { } signature || !Digests.IsValid(layer.Digest)) continue;
+            using HttpResponseMessage blob = await client.SendAsync(reference,
+                () => new HttpRequestMessage(HttpMethod.Get, client.Url(reference, "blobs/" + layer.Digest)), cancellationToken);
+            if (!blob.IsSuccessStatusCode) throw await RegistryClient.ErrorAsync(reference, blob, $"sigstore payload {layer.Digest}", cancellationToken);
+            byte[] payload = await LimitedBody.ReadAsync(blob, LimitedBody.MaxManifestBytes, $"sigstore payload {layer.Digest}", cancellationToken);
+            if (Digests.Of(payload) != layer.Digest) throw new PodUnitsException($"sigstore payload {layer.Digest}", $"content has digest {Digests.Of(payload)}; refused");
+            result.Add(new SigstoreSignature(payload, signature));
+        }
+        return result;
+    }
+
+    private const string SigstoreSignatureAnnotation = "dev.cosignproject.cosign/signature";
 
     private async Task<(byte[] Data, string Digest, string? MediaType)> GetManifestAsync(ImageReference reference, string tagOrDigest,
         string? expectedDigest, long limit, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using PodUnits.Core.Errors;
 using PodUnits.Images.Oci;
 using PodUnits.Images.References;
 using PodUnits.Images.Registry;
+using PodUnits.Images.Trust;
 
 namespace PodUnits.Images.Store;
 
@@ -40,6 +41,16 @@ public sealed partial class ImageStore
     public string Root { get; }
 
     public RegistrySettings Registry { get; }
+
+    /// <summary>The trust policy every image entering the store passes (policy.json and
+    /// registries.d), read at the first pull or import.</summary>
+    public ImageTrust Trust
+    {
+        get => _trust ??= ImageTrust.Load();
+        init => _trust = value;
+    }
+
+    private ImageTrust? _trust;
 
     /// <summary>Handler for registry HTTP (tests put a proxy in front); null = default.</summary>
     internal HttpMessageHandler? HttpHandler { get; set; }
@@ -86,7 +97,7 @@ public sealed partial class ImageStore
     private async Task<string> PullLockedAsync(ImageReference reference, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         using var client = new RegistryClient(Registry, HttpHandler);
-        var puller = new RegistryPuller(client, _blobs);
+        var puller = new RegistryPuller(client, _blobs, Trust);
         string manifestDigest = await puller.PullAsync(reference, progress, cancellationToken);
         _refs.Set(reference.ToString(), manifestDigest);
         return manifestDigest;

@@ -1,0 +1,71 @@
+using PodUnits.Images.References;
+
+namespace PodUnits.Images.Trust;
+
+/// <summary>
+/// signedIdentity of containers-policy.json(5): which identity (docker-reference) in a
+/// signature is acceptable for the image being pulled. Default matchRepoDigestOrExact.
+/// </summary>
+public abstract record SignedIdentity
+{
+    public static readonly SignedIdentity Default = new MatchRepoDigestOrExact();
+
+    /// <summary>Whether a signature claiming <paramref name="claimed"/> may vouch for an image
+    /// pulled as <paramref name="image"/>.</summary>
+    public abstract bool Accepts(ImageReference image, ImageReference claimed);
+
+    internal static string Repository(ImageReference r) => $"{r.Registry}/{r.Repository}";
+
+    /// <summary>The full form with "latest" for a reference that names neither tag nor
+    /// digest (as distribution/reference's TagNameOnly does).</summary>
+    internal static string Exact(ImageReference r) =>
+        (r.Tag is null && r.Digest is null ? r with { Tag = "latest" } : r).ToString();
+}
+
+/// <summary>The signature's identity must be the pulled reference, exactly.</summary>
+public sealed record MatchExact : SignedIdentity
+{
+    public override bool Accepts(ImageReference image, ImageReference claimed) => Exact(image) == Exact(claimed);
+}
+
+/// <summary>A digest reference: the same repository; a tag: exactly the same reference.</summary>
+public sealed record MatchRepoDigestOrExact : SignedIdentity
+{
+    public override bool Accepts(ImageReference image, ImageReference claimed) =>
+        image.Digest is not null && image.Tag is null ? Repository(image) == Repository(claimed) : Exact(image) == Exact(claimed);
+}
+
+/// <summary>The same repository, whatever the tag.</summary>
+public sealed record MatchRepository : SignedIdentity
+{
+    public override bool Accepts(ImageReference image, ImageReference claimed) => Repository(image) == Repository(claimed);
+}
+
+/// <summary>The signature names exactly this reference, whatever the image was pulled as.</summary>
+public sealed record ExactReference(ImageReference Reference) : SignedIdentity
+{
+    public override bool Accepts(ImageReference image, ImageReference claimed) => Exact(Reference) == Exact(claimed);
+}
+
+/// <summary>The signature names this repository, whatever the image was pulled as.</summary>
+public sealed record ExactRepository(string RepositoryName) : SignedIdentity
+{
+    public override bool Accepts(ImageReference image, ImageReference claimed) => RepositoryName == Repository(claimed);
+}
+
+/// <summary>Images under <see cref="Prefix"/> are signed as if under <see cref="SignedPrefix"/>
+/// (a mirror); then matchRepoDigestOrExact.</summary>
+public sealed record RemapIdentity(string Prefix, string SignedPrefix) : SignedIdentity
+{
+    public override bool Accepts(ImageReference image, ImageReference claimed)
+    {
+        string full = image.ToString();
+        ImageReference mapped = image;
+        if (full.StartsWith(Prefix, StringComparison.Ordinal) && (full.Length == Prefix.Length || full[Prefix.Length] is '/' or ':' or '@'
+            || Prefix.EndsWith('/')))
+        {
+            mapped = ImageReference.Parse(SignedPrefix + full[Prefix.Length..]);
+        }
+        return Default.Accepts(mapped, claimed);
+    }
+}

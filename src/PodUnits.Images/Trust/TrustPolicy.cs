@@ -1,0 +1,104 @@
+using PodUnits.Images.References;
+
+namespace PodUnits.Images.Trust;
+
+/// <summary>
+/// An image trust policy in containers-policy.json(5)'s schema: the requirements for an
+/// image come from the most specific scope of its transport, else the transport's "" scope,
+/// else "default". Every requirement of the chosen list must hold.
+/// Where it is read from (<see cref="Load"/>): /etc/podunits/policy.json (PodUnits' own
+/// copy), else /etc/containers/policy.json (what podman and skopeo use), else the built-in
+/// default, insecureAcceptAnything, which is what Debian's and Fedora's
+/// containers-common ship as /etc/containers/policy.json.
+/// </summary>
+public sealed class TrustPolicy
+{
+    public const string OwnPath = "/etc/podunits/policy.json";
+    public const string ContainersPath = "/etc/containers/policy.json";
+    public const string DockerTransport = "docker";
+
+    /// <summary>The transports whose scopes are paths (image import).</summary>
+    public static readonly string[] PathTransports = ["oci", "oci-archive", "docker-archive"];
+
+    private readonly IReadOnlyList<PolicyRequirement> _default;
+    private readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PolicyRequirement>>> _transports;
+
+    internal TrustPolicy(string source, IReadOnlyList<PolicyRequirement> @default,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PolicyRequirement>>> transports)
+    {
+        Source = source;
+        _default = @default;
+        _transports = transports;
+    }
+
+    /// <summary>The file the policy came from, or a description of the built-in default.</summary>
+    public string Source { get; }
+
+    public static TrustPolicy BuiltInDefault { get; } = new("no policy.json (built-in default)",
+        [new AcceptAnything("no policy.json (built-in default): default[0] (insecureAcceptAnything)")],
+        new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PolicyRequirement>>>());
+
+    /// <summary>The first of <paramref name="paths"/> that exists (default: PodUnits' own
+    /// copy, then containers'), or the built-in default when none does.</summary>
+    public static TrustPolicy Load(params string[] paths)
+    {
+        foreach (string path in paths.Length > 0 ? paths : [OwnPath, ContainersPath])
+        {
+            if (File.Exists(path)) return TrustPolicyParser.Parse(File.ReadAllBytes(path), path);
+        }
+        return BuiltInDefault;
+    }
+
+    /// <summary>The requirements for a registry image and the scope they came from.</summary>
+    public IReadOnlyList<PolicyRequirement> ForImage(ImageReference image) =>
+        Lookup(DockerTransport, DockerScopes(image));
+
+    /// <summary>The requirements for an image imported from a local path by
+    /// <paramref name="transport"/> (oci, oci-archive, docker-archive).</summary>
+    public IReadOnlyList<PolicyRequirement> ForPath(string transport, string path) =>
+        Lookup(transport, PathScopes(Path.GetFullPath(path)));
+
+    private IReadOnlyList<PolicyRequirement> Lookup(string transport, IEnumerable<string> scopes)
+    {
+        if (_transports.TryGetValue(transport, out var byScope))
+        {
+            foreach (string scope in scopes)
+            {
+                if (byScope.TryGetValue(scope, out var found)) return found;
+            }
+            if (byScope.TryGetValue("", out var transportDefault)) return transportDefault;
+        }
+        return _default;
+    }
+
+    /// <summary>Most specific first, as containers/image's docker transport:
+    /// registry/repo:tag (or @digest), registry/repo, each parent namespace, the registry,
+    /// then wildcards of the registry's parent domains (*.example.com).</summary>
+    public static IEnumerable<string> DockerScopes(ImageReference image)
+    {
+        string repository = $"{image.Registry}/{image.Repository}";
+        yield return SignedIdentity.Exact(image);
+        if (image.Tag is not null && image.Digest is not null) yield return $"{repository}@{image.Digest}";
+        for (string name = repository; ; name = name[..name.LastIndexOf('/')])
+        {
+            yield return name;
+            if (!name.Contains('/', StringComparison.Ordinal)) break;
+        }
+        string host = image.Registry;
+        if (host.Contains(':', StringComparison.Ordinal)) yield break; // host:port has no wildcard parents
+        for (int dot = host.IndexOf('.', StringComparison.Ordinal); dot >= 0; dot = host.IndexOf('.', dot + 1))
+        {
+            yield return "*" + host[dot..];
+        }
+    }
+
+    /// <summary>The path itself, then each parent directory up to "/".</summary>
+    public static IEnumerable<string> PathScopes(string fullPath)
+    {
+        for (string? dir = fullPath.TrimEnd('/'); !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
+        {
+            yield return dir;
+        }
+        yield return "/";
+    }
+}
