@@ -1,0 +1,160 @@
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.Images;
+
+/// <summary>
+/// The trust policy end to end, with a real registry, GnuPG keys made here and skopeo
+/// --sign-by (Debian's tools, independent of PodUnits): /etc/podunits/policy.json requires
+/// a signature for this registry's trust/ namespace, /etc/podunits/registries.d says where
+/// the signatures are. Runs alone (host-wide files), after the parallel collections.
+/// </summary>
+[Collection(HostWideSettings.Name)]
+public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposable
+{
+    private const string PolicyPath = "/etc/podunits/policy.json";
+    private const string RegistriesConfig = "/etc/podunits/registries.yaml";
+    private const string LookasideConfig = "/etc/podunits/registries.d/trust-tests.yaml";
+    private readonly RegistryFixture _registry;
+    private readonly string _dir = Directory.CreateTempSubdirectory("podunits-trust-").FullName;
+    private readonly GpgTestKeys _keys;
+    private readonly string? _savedRegistries;
+    private readonly string _trusted, _stranger;
+
+    public ImageTrustTests(RegistryFixture registry)
+    {
+        _registry = registry;
+        _keys = new GpgTestKeys(_dir);
+        _trusted = _keys.Create("publisher");
+        _stranger = _keys.Create("stranger");
+        string publicKey = _keys.ExportArmored(_trusted, _dir + "/publisher.asc");
+        _savedRegistries = File.Exists(RegistriesConfig) ? File.ReadAllText(RegistriesConfig) : null;
+        File.WriteAllText(RegistriesConfig, $"insecure: [\"{registry.Host}\"]\n");
+        Directory.CreateDirectory(Path.GetDirectoryName(LookasideConfig)!);
+        File.WriteAllText(LookasideConfig, $"docker:\n  {registry.Host}/trust:\n    lookaside: file://{_keys.Lookaside}\n");
+        File.WriteAllText(PolicyPath, $$"""
+            {
+              "default": [{"type": "insecureAcceptAnything"}],
+              "transports": {
+                "docker": {
+                  "{{registry.Host}}/trust": [{"type": "signedBy", "keyType": "GPGKeys", "keyPath": "{{publicKey}}"}]
+                },
+                "oci": {
+                  "{{_dir}}/untrusted": [{"type": "reject"}]
+                }
+              }
+            }
+            """);
+    }
+
+    public void Dispose()
+    {
+        File.Delete(PolicyPath);
+        File.Delete(LookasideConfig);
+        Directory.Delete(Path.GetDirectoryName(LookasideConfig)!);
+        if (_savedRegistries is null) File.Delete(RegistriesConfig);
+        else File.WriteAllText(RegistriesConfig, _savedRegistries);
+        _keys.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static (int Code, string Output) Podunits(params string[] args) => PodHarness.Run("/usr/bin/podunits", args);
+
+    private string Entry => $"refused by {PolicyPath}: transports.docker[\"{_registry.Host}/trust\"][0] (signedBy)";
+
+    [Fact]
+    public async Task OnlyImagesSignedByThePolicysKeyForTheirOwnNameAreFetched()
+    {
+        string layout = await _registry.PushBusyboxAsync("plain/busybox:1", marker: "signed content\n");
+        string host = _registry.Host;
+        string signedDigest = _keys.PushSigned(layout, $"{host}/trust/signed:1", _trusted);
+        _keys.PushSigned(layout, $"{host}/trust/unsigned:1", null);
+        _keys.PushSigned(layout, $"{host}/trust/foreign:1", _stranger);
+        // The same manifest under another name, with the signature copied beside it: the
+        // signature names trust/signed:1, so it must not vouch for trust/moved:1.
+        Assert.Equal(signedDigest, _keys.PushSigned(layout, $"{host}/trust/moved:1", null));
+        string hex = signedDigest["sha256:".Length..];
+        CopyDirectory($"{_keys.Lookaside}/trust/signed@sha256={hex}", $"{_keys.Lookaside}/trust/moved@sha256={hex}");
+        try
+        {
+            var signed = Podunits("image", "fetch", $"{host}/trust/signed:1");
+            Assert.True(signed.Code == 0, signed.Output);
+
+            var unsigned = Podunits("image", "fetch", $"{host}/trust/unsigned:1");
+            Assert.Equal(1, unsigned.Code);
+            Assert.Contains($"podunits: image {host}/trust/unsigned:1: {Entry}: no signature found at file://{_keys.Lookaside}/trust/unsigned@sha256={hex}/signature-1",
+                unsigned.Output, StringComparison.Ordinal);
+            Assert.Single(unsigned.Output.Trim().Split('\n'));
+
+            var foreign = Podunits("image", "fetch", $"{host}/trust/foreign:1");
+            Assert.Equal(1, foreign.Code);
+            Assert.Contains($"{Entry}: signature-1: signed by a key the policy does not list", foreign.Output, StringComparison.Ordinal);
+
+            var moved = Podunits("image", "fetch", $"{host}/trust/moved:1");
+            Assert.Equal(1, moved.Code);
+            Assert.Contains($"it signs the identity {host}/trust/signed:1, which the policy's signedIdentity does not accept", moved.Output, StringComparison.Ordinal);
+
+            // Pinned by digest: the signature's repository is what counts (matchRepoDigestOrExact).
+            var pinned = Podunits("image", "fetch", $"{host}/trust/signed@{signedDigest}");
+            Assert.True(pinned.Code == 0, pinned.Output);
+
+            // Refused images left nothing in the store; outside the scope, the default applies.
+            string list = Podunits("image", "list").Output;
+            Assert.Contains($"{host}/trust/signed:1", list, StringComparison.Ordinal);
+            Assert.DoesNotContain("trust/unsigned", list, StringComparison.Ordinal);
+            Assert.DoesNotContain("trust/foreign", list, StringComparison.Ordinal);
+            Assert.DoesNotContain("trust/moved", list, StringComparison.Ordinal);
+            Assert.Equal(0, Podunits("image", "fetch", $"{host}/plain/busybox:1").Code);
+        }
+        finally
+        {
+            foreach (string name in (string[])["trust/signed:1", $"trust/signed@{signedDigest}", "plain/busybox:1"]) Podunits("image", "rm", $"{host}/{name}");
+        }
+    }
+
+    [Fact]
+    public async Task APodWhoseImageIsNotSignedFailsToStartNamingThePolicy()
+    {
+        string layout = await _registry.PushBusyboxAsync("plain/pod-image:1");
+        string image = $"{_registry.Host}/trust/pod-unsigned:1";
+        _keys.PushSigned(layout, image, null);
+        using var pod = new PodHarness("trust-pod", $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: trust-pod
+            spec:
+              restartPolicy: Never
+              containers:
+                - name: app
+                  image: {{image}}
+                  command: ["sh", "-c", "echo ran; sleep 1000"]
+            """);
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.NotEqual(0, start.Code);
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit).Any(l => l.Contains(Entry, StringComparison.Ordinal))),
+            string.Join('\n', pod.Journal("-u", pod.Unit)));
+        Assert.DoesNotContain("ran", pod.Journal("-u", pod.Unit, "CONTAINER_NAME=app"));
+        Assert.Contains("is not in the image store", Podunits("image", "inspect", image).Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnImportFromAPathThePolicyRejectsIsRefusedWithoutStoringIt()
+    {
+        string layout = await _registry.PushBusyboxAsync("plain/import:1");
+        string untrusted = _dir + "/untrusted/layout";
+        CopyDirectory(layout, untrusted);
+        var refused = Podunits("image", "import", untrusted, "--name", "localhost/trust/imported:1");
+        Assert.Equal(1, refused.Code);
+        Assert.Contains($"podunits: import {untrusted}: refused by {PolicyPath}: transports.oci[\"{_dir}/untrusted\"][0] (reject)", refused.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("trust/imported", Podunits("image", "list").Output, StringComparison.Ordinal);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(to + dir[from.Length..]);
+        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, to + file[from.Length..]);
+    }
+}
