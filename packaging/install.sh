@@ -33,6 +33,10 @@ ln -sf ../../../bin/podunits "$d/usr/lib/systemd/system-generators/podunits-gene
 install -D -m 0644 units/pod@.service "$d/usr/lib/systemd/system/pod@.service"
 install -D -m 0644 docs/process-model.md "$d/usr/share/doc/podunits/process-model.md"
 install -D -m 0644 docs/packaging.md "$d/usr/share/doc/podunits/packaging.md"
+install -D -m 0644 docs/trust.md "$d/usr/share/doc/podunits/trust.md"
+# `podunits auto-update`, daily once an administrator enables the timer (docs/trust.md).
+install -D -m 0644 units/podunits-auto-update.service "$d/usr/lib/systemd/system/podunits-auto-update.service"
+install -D -m 0644 units/podunits-auto-update.timer "$d/usr/lib/systemd/system/podunits-auto-update.timer"
 install -D -m 0644 docs/podunits.1 "$d/usr/share/man/man1/podunits.1"
 install -D -m 0644 packaging/completions/podunits.bash "$d/usr/share/bash-completion/completions/podunits"
 install -D -m 0644 packaging/tmpfiles.conf "$d/usr/lib/tmpfiles.d/podunits.conf"

@@ -37,6 +37,15 @@ public static class JournalMessageIds
     /// <summary>A container's postStart or preStop hook failed (HOOK, HOOK_OUTPUT).</summary>
     public const string HookFailed = "507621239c1645d9af95f25118a4505b";
 
+    /// <summary>`podunits auto-update` moved a pod to a new image and it became ready (IMAGE, OLD_DIGEST, NEW_DIGEST).</summary>
+    public const string PodAutoUpdated = "e6c041a101814887b5b2eba06d5aed0c";
+
+    /// <summary>A pod did not become ready on its new image and runs its old one again.</summary>
+    public const string PodAutoUpdateRolledBack = "7588610c49874c5181789845be23b141";
+
+    /// <summary>An auto-update could not be done or rolled back (ERROR).</summary>
+    public const string PodAutoUpdateFailed = "f7e5164622ef4309afb4098dde183407";
+
     /// <summary>The property that makes the Serilog sink set MESSAGE_ID, e.g.
     /// <c>ForContext(JournalMessageIds.PropertyName, JournalMessageIds.PodStarted)</c>.</summary>
     public const string PropertyName = "MessageId";

@@ -16,6 +16,7 @@ internal static class CommandTable
         yield return EnterCommand.Create();
         yield return AttachCommand.Create();
         yield return UpdateCommand.Create();
+        yield return AutoUpdateCommand.Create();
         yield return ImageCommand.Create();
         yield return VolumeCommand.Create();
         yield return SecretCommand.Create();

@@ -47,6 +47,12 @@ public sealed record PodDefinition
     /// keeps its image's /etc/resolv.conf (dnsPolicy and dnsConfig then have no effect).</summary>
     public bool ImageResolvConf { get; init; }
 
+    /// <summary>Annotation podunits.io/auto-update: "registry": `podunits auto-update` follows
+    /// the tags of the pod's images; the stored image of a tag is then what the pod runs,
+    /// whatever its imagePullPolicy (the update decides when a tag moves, and a rollback
+    /// must stick).</summary>
+    public bool AutoUpdate { get; init; }
+
     /// <summary>Annotation podunits.io/autostart: "true": the generator makes pod@NAME start at boot.</summary>
     public bool Autostart { get; init; }
 

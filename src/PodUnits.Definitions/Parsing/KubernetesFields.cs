@@ -189,13 +189,17 @@ internal static class KubernetesFields
 
     /// <summary>Annotations PodUnits reads (docs/design.md: PodUnits settings live under podunits.io/).</summary>
     public const string AnnotationPrefix = "podunits.io/";
-    public static readonly string[] KnownAnnotations = ["podunits.io/autostart", "podunits.io/description", NetworkAnnotation, DnsAnnotation,
+    public static readonly string[] KnownAnnotations = ["podunits.io/autostart", "podunits.io/description", NetworkAnnotation, DnsAnnotation, AutoUpdateAnnotation,
         ActivationAnnotations.Notify, ActivationAnnotations.Listen, ActivationAnnotations.ListenContainer];
 
     /// <summary>"none": the pod gets no resolv.conf of PodUnits', its containers see their
     /// images' own (rkt's and podman's --dns none; Kubernetes has no dnsPolicy for it:
     /// None requires a nameserver).</summary>
     public const string DnsAnnotation = "podunits.io/dns";
+
+    /// <summary>"registry": `podunits auto-update` moves the pod to the newest image of each
+    /// tag it names, rolling back when the pod then fails to start (docs/trust.md).</summary>
+    public const string AutoUpdateAnnotation = "podunits.io/auto-update";
 
     /// <summary>The pod's CNI network by name (docs/networking.md).</summary>
     public const string NetworkAnnotation = "podunits.io/network";

@@ -68,6 +68,7 @@ internal static class PodMapper
             Annotations = annotations,
             Autostart = autostart,
             ImageResolvConf = annotations.GetValueOrDefault(KubernetesFields.DnsAnnotation) == "none",
+            AutoUpdate = annotations.GetValueOrDefault(KubernetesFields.AutoUpdateAnnotation) == "registry",
             Namespace = metadata?.Ignored("namespace") is YScalar { IsNull: false } ns ? ns.Value : "default",
             ServiceAccountName = spec.Ignored("serviceAccountName") is YScalar { IsNull: false } sa ? sa.Value : "default",
             ConfigObjects = catalog.Used,
@@ -119,6 +120,13 @@ internal static class PodMapper
             if (!KubernetesFields.KnownAnnotations.Contains(key))
             {
                 ctx.Error(at, $"metadata.annotations: unknown PodUnits annotation \"{key}\"{Suggest.Hint(key, KubernetesFields.KnownAnnotations)}");
+            }
+            else if (key == KubernetesFields.AutoUpdateAnnotation)
+            {
+                if (value != "registry")
+                {
+                    ctx.Error(at, $"metadata.annotations.{key}: must be \"registry\" (podunits auto-update follows the images' tags in their registries), found \"{value}\"");
+                }
             }
             else if (key == KubernetesFields.DnsAnnotation)
             {

@@ -72,6 +72,32 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
         return digest;
     }
 
+    /// <summary>The digest of the platform manifest the registry's tag names now, fetching
+    /// no blob: one HEAD request when the tag still names <paramref name="known"/> (or a
+    /// single-platform manifest), one more GET to narrow an index to this platform.</summary>
+    public async Task<string> ResolveRemoteAsync(ImageReference reference, string? known, CancellationToken cancellationToken)
+    {
+        string? top = null;
+        using (HttpResponseMessage head = await client.SendAsync(reference, () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Head, client.Url(reference, "manifests/" + reference.ManifestReference));
+            request.Headers.Accept.ParseAdd(MediaTypes.Accept);
+            return request;
+        }, cancellationToken))
+        {
+            if (!head.IsSuccessStatusCode) throw await RegistryClient.ErrorAsync(reference, head, "manifest", cancellationToken);
+            if (head.Headers.TryGetValues("Docker-Content-Digest", out var values) && Digests.IsValid(values.FirstOrDefault())) top = values.First();
+        }
+        if (top is not null && top == known) return top;
+        (byte[] data, string digest, string? mediaType) = await GetManifestAsync(reference, top ?? reference.ManifestReference, top,
+            LimitedBody.MaxManifestBytes, cancellationToken);
+        if (!ManifestKind.IsIndex(data, mediaType)) return digest;
+        ImageIndex index = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageIndex) ?? new ImageIndex();
+        Descriptor chosen = ManifestKind.SelectPlatform(index, ManifestKind.HostArchitecture())
+            ?? throw new PodUnitsException($"image {reference.ToFamiliarString()}", $"has no linux/{ManifestKind.HostArchitecture()} variant any more");
+        return chosen.Digest;
+    }
+
     /// <summary>Sigstore signatures attached as cosign does: the manifest tagged
     /// sha256-HEX.sig in the same repository, one layer per signature (the payload blob,
     /// the signature in its dev.cosignproject.cosign/signature annotation).</summary>

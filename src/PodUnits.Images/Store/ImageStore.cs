@@ -94,6 +94,31 @@ public sealed partial class ImageStore
         CancellationToken cancellationToken = default) =>
         ResolveAsync(reference, PullPolicy.Always, progress, cancellationToken);
 
+    /// <summary>What <paramref name="reference"/>'s tag names in its registry now, as the
+    /// digest of this platform's manifest (auto-update's check: no blob is fetched and the
+    /// store is not changed). <paramref name="known"/>: the digest expected, which saves a
+    /// request when nothing changed.</summary>
+    public async Task<string> RemoteDigestAsync(string reference, string? known, CancellationToken cancellationToken = default)
+    {
+        using var client = new RegistryClient(Registry, HttpHandler);
+        return await new RegistryPuller(client, _blobs, Trust).ResolveRemoteAsync(ImageReference.Parse(reference), known, cancellationToken);
+    }
+
+    /// <summary>Points <paramref name="reference"/> at a manifest the store holds (auto-update's
+    /// rollback to the image a pod ran before).</summary>
+    public void Retag(string reference, string manifestDigest)
+    {
+        ImageReference parsed = ImageReference.Parse(reference);
+        using StoreLock _ = StoreLock.Shared(LockPath);
+        if (!Digests.IsValid(manifestDigest) || !_blobs.Has(manifestDigest))
+            throw new PodUnitsException($"image {parsed.ToFamiliarString()}", $"manifest {manifestDigest} is not in the image store any more");
+        LoadManifest(manifestDigest); // its config must be there too
+        _refs.Set(parsed.ToString(), manifestDigest);
+    }
+
+    /// <summary>The manifest digest the store holds for <paramref name="reference"/>, or null.</summary>
+    public string? LocalDigest(string reference) => FindLocal(ImageReference.Parse(reference));
+
     private async Task<string> PullLockedAsync(ImageReference reference, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         using var client = new RegistryClient(Registry, HttpHandler);

@@ -52,7 +52,7 @@ public static class ContainerImages
                 string what = $"pod {pod.Name}: container {c.Name}: image {c.Image}";
                 image = c.Image.StartsWith(DirectoryScheme, StringComparison.Ordinal)
                     ? FromDirectory(what, c.Image)
-                    : await FromStoreAsync(what, pod.Name, store, c.Image, c.ImagePullPolicy, status, progressed, cancellationToken).ConfigureAwait(false);
+                    : await FromStoreAsync(what, pod.Name, store, c.Image, c.ImagePullPolicy, pod.AutoUpdate, status, progressed, cancellationToken).ConfigureAwait(false);
                 byImage[(c.Image, c.ImagePullPolicy)] = image;
             }
             result[c.Name] = image;
@@ -76,12 +76,15 @@ public static class ContainerImages
     }
 
     private static async Task<ContainerImage> FromStoreAsync(string what, string podName, ImageStore store, string reference,
-        ImagePullPolicy policy, Action<string> status, Action? progressed, CancellationToken cancellationToken)
+        ImagePullPolicy policy, bool autoUpdate, Action<string> status, Action? progressed, CancellationToken cancellationToken)
     {
         PullPolicy storePolicy = policy switch
         {
             ImagePullPolicy.Never => PullPolicy.Never,
             ImagePullPolicy.IfNotPresent => PullPolicy.IfNotPresent,
+            // Under auto-update the stored image of a tag is the one to run: `podunits
+            // auto-update` moves the tag, and its rollback must not be undone by a pull.
+            _ when autoUpdate => PullPolicy.IfNotPresent,
             _ => PullPolicy.Always,
         };
         if (storePolicy != PullPolicy.Never)

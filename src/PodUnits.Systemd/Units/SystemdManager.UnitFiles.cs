@@ -31,6 +31,11 @@ public sealed partial class SystemdManager
     public Task TryRestartUnitAsync(string unitName, CancellationToken cancellationToken = default) =>
         RunJobAsync("TryRestartUnit", "restart", unitName, (ref MessageWriter w) => { w.WriteString(unitName); w.WriteString("replace"); }, "ss", cancellationToken);
 
+    /// <summary>RestartUnit: stops the unit if it runs, starts it and waits for the job, which
+    /// for a Type=notify service ends when it is ready, or fails at its start timeout.</summary>
+    public Task RestartUnitAsync(string unitName, CancellationToken cancellationToken = default) =>
+        RunJobAsync("RestartUnit", "restart", unitName, (ref MessageWriter w) => { w.WriteString(unitName); w.WriteString("replace"); }, "ss", cancellationToken);
+
     /// <summary>ReloadUnit (the unit's ExecReload=) and waits for the job.</summary>
     public Task ReloadUnitAsync(string unitName, CancellationToken cancellationToken = default) =>
         RunJobAsync("ReloadUnit", "reload", unitName, (ref MessageWriter w) => { w.WriteString(unitName); w.WriteString("replace"); }, "ss", cancellationToken);

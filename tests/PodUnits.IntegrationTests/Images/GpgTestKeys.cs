@@ -35,9 +35,9 @@ internal sealed class GpgTestKeys : IDisposable
         return path;
     }
 
-    /// <summary>skopeo copy from an OCI layout to the registry, signed by the key; returns
+    /// <summary>skopeo copy from an OCI layout to the registry, signed by the key if one is given; returns
     /// the pushed manifest's digest.</summary>
-    public string PushSigned(string layout, string destination, string? fingerprint)
+    public string Push(string layout, string destination, string? fingerprint)
     {
         string digestFile = Path.GetTempFileName();
         try

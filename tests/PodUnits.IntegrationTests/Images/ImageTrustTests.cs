@@ -66,12 +66,12 @@ public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposabl
     {
         string layout = await _registry.PushBusyboxAsync("plain/busybox:1", marker: "signed content\n");
         string host = _registry.Host;
-        string signedDigest = _keys.PushSigned(layout, $"{host}/trust/signed:1", _trusted);
-        _keys.PushSigned(layout, $"{host}/trust/unsigned:1", null);
-        _keys.PushSigned(layout, $"{host}/trust/foreign:1", _stranger);
+        string signedDigest = _keys.Push(layout, $"{host}/trust/signed:1", _trusted);
+        _keys.Push(layout, $"{host}/trust/unsigned:1", null);
+        _keys.Push(layout, $"{host}/trust/foreign:1", _stranger);
         // The same manifest under another name, with the signature copied beside it: the
         // signature names trust/signed:1, so it must not vouch for trust/moved:1.
-        Assert.Equal(signedDigest, _keys.PushSigned(layout, $"{host}/trust/moved:1", null));
+        Assert.Equal(signedDigest, _keys.Push(layout, $"{host}/trust/moved:1", null));
         string hex = signedDigest["sha256:".Length..];
         CopyDirectory($"{_keys.Lookaside}/trust/signed@sha256={hex}", $"{_keys.Lookaside}/trust/moved@sha256={hex}");
         try
@@ -116,7 +116,7 @@ public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposabl
     {
         string layout = await _registry.PushBusyboxAsync("plain/pod-image:1");
         string image = $"{_registry.Host}/trust/pod-unsigned:1";
-        _keys.PushSigned(layout, image, null);
+        _keys.Push(layout, image, null);
         using var pod = new PodHarness("trust-pod", $$"""
             apiVersion: v1
             kind: Pod

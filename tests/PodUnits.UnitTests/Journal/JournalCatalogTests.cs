@@ -24,7 +24,8 @@ public sealed class JournalCatalogTests
         string[] lines = File.ReadAllLines(CatalogPath());
         var entries = lines.Where(l => l.StartsWith("-- ", StringComparison.Ordinal)).Select(l => l[3..].Trim()).ToList();
         string[] ids = [JournalMessageIds.PodStarted, JournalMessageIds.PodStopped, JournalMessageIds.PodFailed, JournalMessageIds.ContainerExited,
-            JournalMessageIds.ProbeFailed, JournalMessageIds.ContainerUnhealthy, JournalMessageIds.ContainerRestarting, JournalMessageIds.ReadinessChanged, JournalMessageIds.HookFailed];
+            JournalMessageIds.ProbeFailed, JournalMessageIds.ContainerUnhealthy, JournalMessageIds.ContainerRestarting, JournalMessageIds.ReadinessChanged, JournalMessageIds.HookFailed,
+            JournalMessageIds.PodAutoUpdated, JournalMessageIds.PodAutoUpdateRolledBack, JournalMessageIds.PodAutoUpdateFailed];
         Assert.Equal(ids.Order(), entries.Order());
         Assert.Equal(ids.Length, ids.Distinct().Count());
         foreach (string id in ids)

@@ -28,6 +28,8 @@ public sealed class InstallLayoutTests : IDisposable
         [
             "usr/bin/podunits",
             "usr/lib/systemd/system/pod@.service",
+            "usr/lib/systemd/system/podunits-auto-update.service",
+            "usr/lib/systemd/system/podunits-auto-update.timer",
             "usr/lib/tmpfiles.d/podunits.conf",
             "etc/podunits/registries.yaml",
         ];

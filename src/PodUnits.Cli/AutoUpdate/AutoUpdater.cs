@@ -1,0 +1,155 @@
+using PodUnits.Core.Errors;
+using PodUnits.Definitions;
+using PodUnits.Images.References;
+using PodUnits.Images.Store;
+using PodUnits.Journal;
+using PodUnits.Logging;
+using PodUnits.Planning.Plan;
+using PodUnits.Systemd;
+using PodUnits.Systemd.Units;
+
+namespace PodUnits.Cli.AutoUpdate;
+
+/// <summary>
+/// `podunits auto-update`, as podman's for Quadlet units, for pods annotated
+/// <c>podunits.io/auto-update: registry</c> whose unit is active:
+/// <list type="number">
+/// <item>asks each tag's registry which manifest it names now (a HEAD request; the image
+/// the pod runs is the digest its executor recorded in pods/NAME/images);</item>
+/// <item>pulls the new images (the trust policy applies), moving their tags;</item>
+/// <item>restarts pod@NAME.service and waits for the job: a Type=notify unit's restart
+/// ends when the pod is READY (its containers run and their readiness probes pass) or
+/// fails at TimeoutStartSec=;</item>
+/// <item>when it failed, points the tags back at the old images and restarts again.</item>
+/// </list>
+/// A pod's images are updated together, with one restart. Digest references never move.
+/// </summary>
+/// <remarks>Updates, rollbacks and failures always go to the journal (<paramref name="journal"/>),
+/// whoever runs the command: a pod restarted on another image is a host event, not only the
+/// caller's business; the caller gets the results on stdout.</remarks>
+internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool dryRun, Serilog.ILogger journal)
+{
+    public async Task<List<AutoUpdateResult>> RunAsync(CancellationToken cancellationToken)
+    {
+        var results = new List<AutoUpdateResult>();
+        foreach ((string name, string file) in PodDefinitionSearchPath.Default.All())
+        {
+            LoadResult loaded = PodDefinitionLoader.LoadFile(file);
+            if (loaded.Pod is not { AutoUpdate: true } pod) continue; // an invalid definition cannot run either
+            string unit = $"pod@{name}.service";
+            if (await systemd.GetUnitStatusAsync(unit) is not { IsActive: true }) continue; // as podman: running pods only
+            results.AddRange(await UpdatePodAsync(pod, unit, cancellationToken));
+        }
+        return results;
+    }
+
+    private async Task<List<AutoUpdateResult>> UpdatePodAsync(PodDefinition pod, string unit, CancellationToken cancellationToken)
+    {
+        var rows = new List<AutoUpdateResult>();
+        var pins = PodImages.ReadAll(store.Root).Where(p => p.Pod == pod.Name && p.ManifestDigest is not null)
+            .GroupBy(p => p.Reference, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().ManifestDigest!, StringComparer.Ordinal);
+        var changes = new List<(string Image, string Old, string New)>();
+        foreach (string image in ContainerImages.StoreReferences(pod))
+        {
+            string? running = pins.GetValueOrDefault(image);
+            if (ImageReference.Parse(image).Digest is not null)
+            {
+                rows.Add(new(pod.Name, unit, image, running, null, AutoUpdateResult.Pinned));
+                continue;
+            }
+            if (running is null)
+            {
+                rows.Add(Failure(pod, unit, image, null, null, "the running pod holds no record of the image it runs (restart it once)"));
+                continue;
+            }
+            try
+            {
+                string remote = await store.RemoteDigestAsync(image, running, cancellationToken);
+                if (remote == running) rows.Add(new(pod.Name, unit, image, running, remote, AutoUpdateResult.Unchanged));
+                else changes.Add((image, running, remote));
+            }
+            catch (PodUnitsException e)
+            {
+                rows.Add(Failure(pod, unit, image, running, null, e.Message));
+            }
+        }
+        if (changes.Count == 0) return rows;
+        if (dryRun)
+        {
+            rows.AddRange(changes.Select(c => new AutoUpdateResult(pod.Name, unit, c.Image, c.Old, c.New, AutoUpdateResult.Pending)));
+            return rows;
+        }
+
+        var pulled = new List<(string Image, string Old, string New)>();
+        try
+        {
+            foreach ((string image, string old, _) in changes)
+            {
+                ResolvedImage fetched = await store.FetchAsync(image, null, cancellationToken);
+                pulled.Add((image, old, fetched.ManifestDigest));
+            }
+        }
+        catch (PodUnitsException e)
+        {
+            Restore(pulled); // the pod keeps running its old images; its tags name them again
+            rows.AddRange(changes.Select(c => Failure(pod, unit, c.Image, c.Old, c.New, $"not updated: {e.Message}")));
+            return rows;
+        }
+
+        try
+        {
+            await systemd.RestartUnitAsync(unit, cancellationToken);
+            foreach ((string image, string old, string now) in pulled)
+            {
+                rows.Add(new(pod.Name, unit, image, now, now, AutoUpdateResult.Updated));
+                Log(Serilog.Events.LogEventLevel.Information, JournalMessageIds.PodAutoUpdated, pod, image, old, now,
+                    $"pod {pod.Name}: updated {image} from {Short(old)} to {Short(now)}");
+            }
+            return rows;
+        }
+        catch (SystemdCallException failure)
+        {
+            Restore(pulled);
+            try
+            {
+                await systemd.RestartUnitAsync(unit, cancellationToken);
+                foreach ((string image, string old, string now) in pulled)
+                {
+                    rows.Add(new(pod.Name, unit, image, old, now, AutoUpdateResult.RolledBack, failure.Message));
+                    Log(Serilog.Events.LogEventLevel.Warning, JournalMessageIds.PodAutoUpdateRolledBack, pod, image, old, now,
+                        $"pod {pod.Name}: rolled back {image} to {Short(old)}: on {Short(now)} {failure.Message}");
+                }
+            }
+            catch (SystemdCallException again)
+            {
+                rows.AddRange(pulled.Select(p => Failure(pod, unit, p.Image, p.Old, p.New,
+                    $"the pod failed on the new image ({failure.Message}) and on the old one ({again.Message})")));
+            }
+            return rows;
+        }
+    }
+
+    private void Restore(List<(string Image, string Old, string New)> pulled)
+    {
+        foreach ((string image, string old, _) in pulled) store.Retag(image, old);
+    }
+
+    private AutoUpdateResult Failure(PodDefinition pod, string unit, string image, string? running, string? remote, string error)
+    {
+        Log(Serilog.Events.LogEventLevel.Error, JournalMessageIds.PodAutoUpdateFailed, pod, image, running, remote, $"pod {pod.Name}: auto-update of {image} failed: {error}");
+        return new(pod.Name, unit, image, running, remote, AutoUpdateResult.Failed, error);
+    }
+
+    private void Log(Serilog.Events.LogEventLevel level, string messageId, PodDefinition pod, string image, string? old, string? now, string message,
+        [System.Runtime.CompilerServices.CallerFilePath] string file = "", [System.Runtime.CompilerServices.CallerLineNumber] int line = 0,
+        [System.Runtime.CompilerServices.CallerMemberName] string function = "")
+    {
+        using IDisposable fields = Serilog.Context.LogContext.PushProperty("Image", image);
+        using IDisposable oldDigest = Serilog.Context.LogContext.PushProperty("OldDigest", old);
+        using IDisposable newDigest = Serilog.Context.LogContext.PushProperty("NewDigest", now);
+        journal.Write(PodLog.Event(level, message, new LogSubject(Pod: pod.Name, MessageId: messageId), null, file, line, function));
+    }
+
+    /// <summary>sha256: and 12 hex digits, as `image list` shows digests.</summary>
+    public static string Short(string? digest) => digest is null ? "-" : digest[..Math.Min(digest.Length, 19)];
+}

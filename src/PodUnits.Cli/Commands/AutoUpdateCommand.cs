@@ -1,0 +1,74 @@
+using System.CommandLine;
+using PodUnits.Cli.AutoUpdate;
+using PodUnits.Cli.Inspection;
+using PodUnits.Core.Errors;
+using PodUnits.Logging;
+using PodUnits.Systemd.Units;
+
+namespace PodUnits.Cli.Commands;
+
+/// <summary><c>podunits auto-update [--dry-run] [-o json]</c> (podunits-auto-update.timer runs it daily).</summary>
+internal static class AutoUpdateCommand
+{
+    /// <summary>Held while an auto-update runs: two at once would restart the same pods.</summary>
+    private const string LockPath = "/run/podunits/auto-update.lock";
+
+    public static Command Create()
+    {
+        var dryRun = new Option<bool>("--dry-run") { Description = "Only ask the registries and list what would be updated; change nothing." };
+        Option<OutputFormat> output = GlobalOptions.Output();
+        var command = new Command("auto-update", """
+            Update running pods annotated podunits.io/auto-update: registry to the image their tags
+            name in the registry now. For each such pod whose unit is active: ask the registry (HEAD)
+            for every tag it runs, pull what changed (the image trust policy applies), restart
+            pod@NAME.service and wait until the pod is ready. A pod that does not become ready
+            within its start timeout is rolled back: its tags name the old images again and it is
+            restarted on them. Images named by digest never change. Results go to the journal
+            (journalctl -x explains them); exit status 1 when an update failed or was rolled back.
+            podunits-auto-update.timer runs this daily (systemctl enable --now podunits-auto-update.timer).
+              podunits auto-update --dry-run
+              podunits auto-update -o json | jq -r '.[] | select(.result == "updated") | .pod'
+            """) { dryRun, output };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            using FileStream? held = TakeLock();
+            await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
+            using Serilog.Core.Logger journal = PodUnitsLogging.Create(JournaldSink.DefaultIdentifier, verbose: false, LogDestination.Journal);
+            var updater = new AutoUpdater(systemd, ImageCommand.OpenStore(), parsed.GetValue(dryRun), journal);
+            List<AutoUpdateResult> results = await updater.RunAsync(cancellationToken);
+            PodReportText.Write(parsed.GetValue(output), results, AutoUpdateJsonContext.Default.ListAutoUpdateResult, WriteTable);
+            return results.Any(r => r.IsFailure) ? ExitCodes.RuntimeFailure : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static FileStream TakeLock()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(LockPath)!);
+        try
+        {
+            // .NET takes flock(LOCK_EX|LOCK_NB) for FileShare.None: released when the process ends.
+            return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new PodUnitsException("auto-update", $"another podunits auto-update is running (it holds {LockPath})");
+        }
+    }
+
+    private static void WriteTable(TextWriter output, List<AutoUpdateResult> results)
+    {
+        if (results.Count == 0)
+        {
+            output.WriteLine("no running pod has the annotation podunits.io/auto-update: registry");
+            return;
+        }
+        int pod = Math.Max(3, results.Max(r => r.Pod.Length)), image = Math.Max(5, results.Max(r => r.Image.Length));
+        output.WriteLine($"{"POD".PadRight(pod)}  {"IMAGE".PadRight(image)}  {"RUNNING",-19}  {"REGISTRY",-19}  RESULT");
+        foreach (AutoUpdateResult r in results)
+        {
+            string line = $"{r.Pod.PadRight(pod)}  {r.Image.PadRight(image)}  {AutoUpdater.Short(r.Running),-19}  {AutoUpdater.Short(r.Registry),-19}  {r.Result}";
+            output.WriteLine(r.Error is null ? line : $"{line}: {r.Error}");
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System.Text.Json.Nodes;
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.Images;
+
+/// <summary>
+/// `podunits auto-update` end to end: a running pod annotated podunits.io/auto-update:
+/// registry, images pushed by skopeo to a real registry. --dry-run changes nothing; a new
+/// digest is pulled and the pod restarted on it; a broken image (its readiness probe never
+/// passes) is rolled back after the unit's start timeout and the pod runs the old digest
+/// again. Runs alone: it writes /etc/podunits/registries.yaml.
+/// </summary>
+[Collection(HostWideSettings.Name)]
+public sealed class AutoUpdateTests : IClassFixture<RegistryFixture>, IDisposable
+{
+    private const string Pod = "auto-pod";
+    private const string RegistriesConfig = "/etc/podunits/registries.yaml";
+    private const string TimeoutDropIn = "/etc/systemd/system/pod@auto-pod.service.d/zz-test-timeout.conf";
+    private readonly RegistryFixture _registry;
+    private readonly string _dir = Directory.CreateTempSubdirectory("podunits-autoupdate-").FullName;
+    private readonly GpgTestKeys _pusher;
+    private readonly string? _savedRegistries;
+
+    public AutoUpdateTests(RegistryFixture registry)
+    {
+        _registry = registry;
+        _pusher = new GpgTestKeys(_dir);
+        _savedRegistries = File.Exists(RegistriesConfig) ? File.ReadAllText(RegistriesConfig) : null;
+        File.WriteAllText(RegistriesConfig, $"insecure: [\"{registry.Host}\"]\n");
+        // A short start timeout, so a pod that never gets ready is rolled back quickly.
+        Directory.CreateDirectory(Path.GetDirectoryName(TimeoutDropIn)!);
+        File.WriteAllText(TimeoutDropIn, "[Service]\nTimeoutStartSec=8s\n");
+    }
+
+    public void Dispose()
+    {
+        Directory.Delete(Path.GetDirectoryName(TimeoutDropIn)!, recursive: true);
+        PodHarness.Run("systemctl", "daemon-reload");
+        if (_savedRegistries is null) File.Delete(RegistriesConfig);
+        else File.WriteAllText(RegistriesConfig, _savedRegistries);
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private async Task<string> PushAsync(string marker)
+    {
+        string layout = await _registry.PushBusyboxAsync($"staging/app:{Guid.NewGuid():N}", marker: marker + "\n");
+        return _pusher.Push(layout, $"{_registry.Host}/auto/app:1", null);
+    }
+
+    private static (int Code, JsonArray Rows, string Output) AutoUpdate(params string[] extra)
+    {
+        var run = PodHarness.Run("/usr/bin/podunits", ["auto-update", "-o", "json", .. extra]);
+        int start = run.Output.IndexOf('[', StringComparison.Ordinal);
+        Assert.True(start >= 0, run.Output);
+        return (run.Code, (JsonArray)JsonNode.Parse(run.Output[start..(run.Output.LastIndexOf(']') + 1)])!, run.Output);
+    }
+
+    private static string PinnedDigest() =>
+        File.ReadAllLines($"/var/lib/podunits/pods/{Pod}/images").Single().Split(' ')[1];
+
+    [Fact]
+    public async Task UpdatesToANewDigestAndRollsBackAnImageThatNeverGetsReady()
+    {
+        string image = $"{_registry.Host}/auto/app:1";
+        string v1 = await PushAsync("good v1");
+        using var pod = new PodHarness(Pod, $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{Pod}}
+              annotations:
+                podunits.io/auto-update: registry
+            spec:
+              terminationGracePeriodSeconds: 2
+              containers:
+                - name: app
+                  image: {{image}}
+                  imagePullPolicy: Always
+                  command: ["sh", "-c", "cat /etc/hello; exec sleep 1000"]
+                  readinessProbe:
+                    exec:
+                      command: ["sh", "-c", "grep -q good /etc/hello"]
+                    periodSeconds: 1
+            """);
+        pod.Start();
+        string[] AppLines() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=app");
+        Assert.True(PodHarness.WaitFor(() => AppLines().Contains("good v1")), string.Join('\n', pod.Journal("-u", pod.Unit)));
+        Assert.Equal(v1, PinnedDigest());
+
+        var unchanged = AutoUpdate();
+        Assert.Equal(0, unchanged.Code);
+        JsonNode row = Assert.Single(unchanged.Rows)!;
+        Assert.Equal("unchanged", (string?)row["result"]);
+        Assert.Equal(Pod, (string?)row["pod"]);
+        Assert.Equal(image, (string?)row["image"]);
+
+        // A new image under the tag: dry-run reports it and changes nothing.
+        string v2 = await PushAsync("good v2");
+        int pid = pod.MainPid;
+        var dry = AutoUpdate("--dry-run");
+        Assert.Equal(0, dry.Code);
+        row = Assert.Single(dry.Rows)!;
+        Assert.Equal("pending", (string?)row["result"]);
+        Assert.Equal(v1, (string?)row["running"]);
+        Assert.Equal(v2, (string?)row["registry"]);
+        Assert.Equal(pid, pod.MainPid);
+        Assert.Equal(v1, PinnedDigest());
+        Assert.DoesNotContain("good v2", AppLines());
+
+        var updated = AutoUpdate();
+        Assert.True(updated.Code == 0, updated.Output);
+        row = Assert.Single(updated.Rows)!;
+        Assert.Equal("updated", (string?)row["result"]);
+        Assert.Equal(v2, (string?)row["running"]);
+        Assert.Contains("good v2", AppLines());
+        Assert.Equal(v2, PinnedDigest());
+        Assert.Equal("active", pod.Systemctl("is-active", pod.Unit).Output.Trim());
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("MESSAGE_ID=e6c041a101814887b5b2eba06d5aed0c", $"POD_NAME={Pod}", $"IMAGE={image}", $"NEW_DIGEST={v2}")
+            .Any(l => l.Contains($"updated {image} from {v1[..19]} to {v2[..19]}", StringComparison.Ordinal)), 10), "no journal entry for the update");
+
+        // A broken image: its readiness probe never passes, so the restart times out.
+        string v3 = await PushAsync("broken v3");
+        var rolledBack = AutoUpdate();
+        Assert.True(rolledBack.Code == 1, rolledBack.Output);
+        row = Assert.Single(rolledBack.Rows)!;
+        Assert.Equal("rolled-back", (string?)row["result"]);
+        Assert.Equal(v2, (string?)row["running"]);
+        Assert.Equal(v3, (string?)row["registry"]);
+        Assert.Equal("active", pod.Systemctl("is-active", pod.Unit).Output.Trim());
+        Assert.Equal(v2, PinnedDigest());
+        Assert.Contains("broken v3", AppLines());
+        Assert.Equal(2, AppLines().Count(l => l == "good v2"));
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("MESSAGE_ID=7588610c49874c5181789845be23b141", $"POD_NAME={Pod}", $"OLD_DIGEST={v2}", $"NEW_DIGEST={v3}")
+            .Any(l => l.Contains($"rolled back {image} to {v2[..19]}", StringComparison.Ordinal)), 10), "no journal entry for the rollback");
+        PodHarness.Run("/usr/bin/podunits", "image", "rm", image);
+    }
+
+    [Fact]
+    public void AnUnknownAutoUpdateModeIsRefusedWhereItIsWritten()
+    {
+        string file = Path.Combine(_dir, "bad.yaml");
+        File.WriteAllText(file, """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: bad
+              annotations:
+                podunits.io/auto-update: image
+            spec:
+              containers:
+                - name: app
+                  image: busybox
+            """);
+        var result = PodHarness.Run("/usr/bin/podunits", "validate", file);
+        Assert.Equal(2, result.Code);
+        Assert.Contains($"{file}:6:5: error: metadata.annotations.podunits.io/auto-update: must be \"registry\"", result.Output, StringComparison.Ordinal);
+    }
+}
