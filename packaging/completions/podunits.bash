@@ -22,7 +22,7 @@ _podunits_images() {
 
 _podunits() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local verbs="list status run export validate stop reload logs enter attach update image volume secret gc refresh generate version"
+    local verbs="list status run export validate stop reload logs enter attach update auto-update image volume secret gc refresh generate version"
     local verb="" sub="" pod="" i word
     for ((i = 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
@@ -53,7 +53,7 @@ _podunits() {
         run) options+=" --interactive -i --tty -t --detach-keys --name --hostname --env -e --workdir -w --user -u --pull --memory -m --cpus --volume --dns --env-file --keep --net --port -p";;
         validate) options+=" --ignore-file-name";;
         generate) options+=" --dir";;
-        refresh) options+=" --dry-run --output";;
+        refresh|auto-update) options+=" --dry-run --output";;
         image) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "fetch import list inspect export rm" -- "$cur")); return; }
                case $sub in list|inspect) options+=" --output";; import) options+=" --name";; esac;;
         volume) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "list rm" -- "$cur")); return; }

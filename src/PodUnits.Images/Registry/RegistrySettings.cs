@@ -38,19 +38,8 @@ public sealed class RegistrySettings
 
     public static RegistrySettings Parse(string yaml, string source)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw new BadInputException($"{source}:{e.Start.Line}:{e.Start.Column}", e.Message);
-        }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        if (Configuration.YamlSettingsFile.RootMapping(yaml, source, "keys insecure and authFile") is not { } root)
             return new RegistrySettings();
-        if (stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new BadInputException(source, "must be a mapping with keys insecure and authFile");
         var insecure = new List<string>();
         string? authFile = null;
         foreach ((YamlNode keyNode, YamlNode value) in root.Children)

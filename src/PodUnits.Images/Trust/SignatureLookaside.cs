@@ -112,20 +112,8 @@ public sealed class SignatureLookaside
         }
     }
 
-    private static YamlMappingNode? ReadRoot(string file)
-    {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(File.ReadAllText(file)));
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw new BadInputException($"{file}:{e.Start.Line}:{e.Start.Column}", e.Message);
-        }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" }) return null;
-        return stream.Documents[0].RootNode as YamlMappingNode ?? throw new BadInputException(file, "must be a mapping with default-docker and docker");
-    }
+    private static YamlMappingNode? ReadRoot(string file) =>
+        Configuration.YamlSettingsFile.RootMapping(File.ReadAllText(file), file, "default-docker and docker");
 
     private static Section ReadSection(YamlNode node, string file, string where)
     {

@@ -14,19 +14,17 @@ namespace PodUnits.IntegrationTests.Images;
 public sealed class AutoUpdateTests : IClassFixture<RegistryFixture>, IDisposable
 {
     private const string Pod = "auto-pod";
-    private const string RegistriesConfig = "/etc/podunits/registries.yaml";
     private const string TimeoutDropIn = "/etc/systemd/system/pod@auto-pod.service.d/zz-test-timeout.conf";
     private readonly RegistryFixture _registry;
     private readonly string _dir = Directory.CreateTempSubdirectory("podunits-autoupdate-").FullName;
     private readonly GpgTestKeys _pusher;
-    private readonly string? _savedRegistries;
+    private readonly InsecureRegistryConfig _registries;
 
     public AutoUpdateTests(RegistryFixture registry)
     {
         _registry = registry;
         _pusher = new GpgTestKeys(_dir);
-        _savedRegistries = File.Exists(RegistriesConfig) ? File.ReadAllText(RegistriesConfig) : null;
-        File.WriteAllText(RegistriesConfig, $"insecure: [\"{registry.Host}\"]\n");
+        _registries = new InsecureRegistryConfig(registry.Host);
         // A short start timeout, so a pod that never gets ready is rolled back quickly.
         Directory.CreateDirectory(Path.GetDirectoryName(TimeoutDropIn)!);
         File.WriteAllText(TimeoutDropIn, "[Service]\nTimeoutStartSec=8s\n");
@@ -36,8 +34,7 @@ public sealed class AutoUpdateTests : IClassFixture<RegistryFixture>, IDisposabl
     {
         Directory.Delete(Path.GetDirectoryName(TimeoutDropIn)!, recursive: true);
         PodHarness.Run("systemctl", "daemon-reload");
-        if (_savedRegistries is null) File.Delete(RegistriesConfig);
-        else File.WriteAllText(RegistriesConfig, _savedRegistries);
+        _registries.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
 

@@ -12,12 +12,11 @@ namespace PodUnits.IntegrationTests.Images;
 public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposable
 {
     private const string PolicyPath = "/etc/podunits/policy.json";
-    private const string RegistriesConfig = "/etc/podunits/registries.yaml";
     private const string LookasideConfig = "/etc/podunits/registries.d/trust-tests.yaml";
     private readonly RegistryFixture _registry;
     private readonly string _dir = Directory.CreateTempSubdirectory("podunits-trust-").FullName;
     private readonly GpgTestKeys _keys;
-    private readonly string? _savedRegistries;
+    private readonly InsecureRegistryConfig _registries;
     private readonly string _trusted, _stranger;
 
     public ImageTrustTests(RegistryFixture registry)
@@ -27,8 +26,7 @@ public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposabl
         _trusted = _keys.Create("publisher");
         _stranger = _keys.Create("stranger");
         string publicKey = _keys.ExportArmored(_trusted, _dir + "/publisher.asc");
-        _savedRegistries = File.Exists(RegistriesConfig) ? File.ReadAllText(RegistriesConfig) : null;
-        File.WriteAllText(RegistriesConfig, $"insecure: [\"{registry.Host}\"]\n");
+        _registries = new InsecureRegistryConfig(registry.Host);
         Directory.CreateDirectory(Path.GetDirectoryName(LookasideConfig)!);
         File.WriteAllText(LookasideConfig, $"docker:\n  {registry.Host}/trust:\n    lookaside: file://{_keys.Lookaside}\n");
         File.WriteAllText(PolicyPath, $$"""
@@ -51,8 +49,7 @@ public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposabl
         File.Delete(PolicyPath);
         File.Delete(LookasideConfig);
         Directory.Delete(Path.GetDirectoryName(LookasideConfig)!);
-        if (_savedRegistries is null) File.Delete(RegistriesConfig);
-        else File.WriteAllText(RegistriesConfig, _savedRegistries);
+        _registries.Dispose();
         _keys.Dispose();
         Directory.Delete(_dir, recursive: true);
     }

@@ -10,30 +10,16 @@ namespace PodUnits.IntegrationTests.Images;
 /// </summary>
 public sealed class PodFromRegistryTests : IClassFixture<RegistryFixture>, IDisposable
 {
-    private const string RegistriesConfig = "/etc/podunits/registries.yaml";
     private readonly RegistryFixture _registry;
-    private readonly string? _savedConfig;
+    private readonly InsecureRegistryConfig _registries;
 
     public PodFromRegistryTests(RegistryFixture registry)
     {
         _registry = registry;
-        _savedConfig = File.Exists(RegistriesConfig) ? File.ReadAllText(RegistriesConfig) : null;
-        // The executor runs under systemd and reads the system's file: the loopback registry
-        // speaks plain HTTP, which only a registry listed as insecure may.
-        File.WriteAllText(RegistriesConfig, $"insecure: [\"{registry.Host}\"]\n");
+        _registries = new InsecureRegistryConfig(registry.Host);
     }
 
-    public void Dispose()
-    {
-        if (_savedConfig is null)
-        {
-            File.Delete(RegistriesConfig);
-        }
-        else
-        {
-            File.WriteAllText(RegistriesConfig, _savedConfig);
-        }
-    }
+    public void Dispose() => _registries.Dispose();
 
     private static string Pod(string name, string image, string policy, string command) => $$"""
         apiVersion: v1
