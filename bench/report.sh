@@ -146,6 +146,8 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     r=$(ratio "$i" "$m"); echo "| \`podunits run -it\` to exit on a terminal at most 0.5x \`podman run -it\` (podunits/podman, host network) | $r | $(verdict "$r" 0.5 le) |"
     n=$(median interactive "systemd-nspawn" "wall")
     r=$(ratio "$i" "$n"); echo "| the same beside systemd-nspawn of the same root on a terminal (podunits/nspawn; not a goal, shown for honesty) | $r | - |"
+    a=$(median autoupdate "podunits auto-update (" "wall"); m=$(median autoupdate "podman auto-update" "wall")
+    r=$(ratio "$a" "$m"); echo "| \`podunits auto-update\` of 20 pods with nothing to update beside \`podman auto-update\` of 20 containers, one registry HEAD each (podunits/podman; the issue sets no goal, shown side by side) | $r | - |"
     p=$(median network "podunits: default network" "start to READY"); h=$(median network "podunits: hostNetwork" "start to READY")
     d=$(median network "podman run" "start to READY"); n=$(median network "nspawn --network-veth" "start to READY")
     r=$(ratio "$p" "$d"); echo "| start to READY on the default network (one hostPort) at most 0.5x podman's default network (podunits/podman) | $r | $(verdict "$r" 0.5 le) |"

@@ -6,7 +6,7 @@
 # security section (issue 16's escape probe under podman and PodUnits) runs in a sandbox of
 # its own and writes docs/security.md instead.
 #
-#   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions confinement userns configuration network interactive security
+#   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions confinement userns configuration network interactive autoupdate security
 #                                           health only when named (50 podman healthchecks at 1 s need more than 2 cores)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
         *) sections+=("$1"); merge=--merge; shift;;
     esac
 done
-[ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions confinement userns configuration network interactive security)
+[ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions confinement userns configuration network interactive autoupdate security)
 timed=()      # sections that feed docs/benchmarks.md
 security=""
 for s in "${sections[@]}"; do if [ "$s" = security ]; then security=1; else timed+=("$s"); fi; done

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using PodUnits.IntegrationTests.Runtime;
 
 namespace PodUnits.IntegrationTests.Images;
@@ -18,6 +19,7 @@ public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposabl
     private readonly GpgTestKeys _keys;
     private readonly InsecureRegistryConfig _registries;
     private readonly string _trusted, _stranger;
+    private readonly ECDsa _cosignKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     public ImageTrustTests(RegistryFixture registry)
     {
@@ -28,13 +30,16 @@ public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposabl
         string publicKey = _keys.ExportArmored(_trusted, _dir + "/publisher.asc");
         _registries = new InsecureRegistryConfig(registry.Host);
         Directory.CreateDirectory(Path.GetDirectoryName(LookasideConfig)!);
-        File.WriteAllText(LookasideConfig, $"docker:\n  {registry.Host}/trust:\n    lookaside: file://{_keys.Lookaside}\n");
+        File.WriteAllText(LookasideConfig, $"docker:\n  {registry.Host}/trust:\n    lookaside: file://{_keys.Lookaside}\n" +
+            $"  {registry.Host}/cosigned:\n    use-sigstore-attachments: true\n");
+        File.WriteAllText(_dir + "/cosign.pub", _cosignKey.ExportSubjectPublicKeyInfoPem());
         File.WriteAllText(PolicyPath, $$"""
             {
               "default": [{"type": "insecureAcceptAnything"}],
               "transports": {
                 "docker": {
-                  "{{registry.Host}}/trust": [{"type": "signedBy", "keyType": "GPGKeys", "keyPath": "{{publicKey}}"}]
+                  "{{registry.Host}}/trust": [{"type": "signedBy", "keyType": "GPGKeys", "keyPath": "{{publicKey}}"}],
+                  "{{registry.Host}}/cosigned": [{"type": "sigstoreSigned", "keyPath": "{{_dir}}/cosign.pub"}]
                 },
                 "oci": {
                   "{{_dir}}/untrusted": [{"type": "reject"}]
@@ -51,6 +56,7 @@ public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposabl
         Directory.Delete(Path.GetDirectoryName(LookasideConfig)!);
         _registries.Dispose();
         _keys.Dispose();
+        _cosignKey.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
 
@@ -105,6 +111,41 @@ public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposabl
         finally
         {
             foreach (string name in (string[])["trust/signed:1", $"trust/signed@{signedDigest}", "plain/busybox:1"]) Podunits("image", "rm", $"{host}/{name}");
+        }
+    }
+
+    [Fact]
+    public async Task SigstoreSignaturesAttachedInTheRegistryAreFoundAndChecked()
+    {
+        string layout = await _registry.PushBusyboxAsync("plain/cosign-source:1");
+        string host = _registry.Host;
+        string digest = _keys.Push(layout, $"{host}/cosigned/app:1", null);
+        Assert.Equal(digest, _keys.Push(layout, $"{host}/cosigned/copied:1", null));
+        Assert.Equal(digest, _keys.Push(layout, $"{host}/cosigned/stranger:1", null));
+        Assert.Equal(digest, _keys.Push(layout, $"{host}/cosigned/unsigned:1", null));
+        await SigstoreAttachment.AttachAsync(host, "cosigned/app", digest, $"{host}/cosigned/app:1", _cosignKey);
+        // The same signature attached to another repository: its identity is app:1's.
+        await SigstoreAttachment.AttachAsync(host, "cosigned/copied", digest, $"{host}/cosigned/app:1", _cosignKey);
+        using (var stranger = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+            await SigstoreAttachment.AttachAsync(host, "cosigned/stranger", digest, $"{host}/cosigned/stranger:1", stranger);
+        string entry = $"refused by {PolicyPath}: transports.docker[\"{host}/cosigned\"][0] (sigstoreSigned)";
+        try
+        {
+            var signed = Podunits("image", "fetch", $"{host}/cosigned/app:1");
+            Assert.True(signed.Code == 0, signed.Output);
+            var copied = Podunits("image", "fetch", $"{host}/cosigned/copied:1");
+            Assert.Equal(1, copied.Code);
+            Assert.Contains($"{entry}: it signs the identity {host}/cosigned/app:1", copied.Output, StringComparison.Ordinal);
+            var foreign = Podunits("image", "fetch", $"{host}/cosigned/stranger:1");
+            Assert.Equal(1, foreign.Code);
+            Assert.Contains($"{entry}: its signature was not made by the policy's key", foreign.Output, StringComparison.Ordinal);
+            var unsigned = Podunits("image", "fetch", $"{host}/cosigned/unsigned:1");
+            Assert.Equal(1, unsigned.Code);
+            Assert.Contains($"{entry}: the registry holds no sigstore signature for it", unsigned.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Podunits("image", "rm", $"{host}/cosigned/app:1");
         }
     }
 
