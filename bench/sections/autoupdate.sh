@@ -45,20 +45,21 @@ YAML
         --label PODMAN_SYSTEMD_UNIT="podman-au$i.service" "$image" sleep infinity >/dev/null
 done
 systemctl daemon-reload
-for i in $(seq 1 "$count"); do systemctl start "pod@au$i" & done; wait
+# Wait for these jobs only: a bare `wait` would wait for the registry too.
+pids=(); for i in $(seq 1 "$count"); do systemctl start "pod@au$i" & pids+=($!); done; wait "${pids[@]}"
 echo "  $(systemctl list-units --state=active --plain --no-legend 'pod@au*' | wc -l) pods active, $(podman ps -q --filter label=io.containers.autoupdate | wc -l) podman containers running"
 
 echo "auto-update with nothing to update, $count pods / containers (ms, lower is better)"
 alternate autoupdate wall \
     "podunits auto-update ($count pods)" "podunits auto-update" \
-    "podman auto-update ($count containers)" "podman auto-update --tls-verify=false" \
+    "podman auto-update ($count containers)" "podman auto-update" \
     "podunits auto-update --dry-run ($count pods)" "podunits auto-update --dry-run"
 
 # What both said, once: nothing updated.
 podunits auto-update | tail -n +2 | awk '{print $NF}' | sort | uniq -c | sed 's/^/  podunits: /'
-podman auto-update --tls-verify=false --format '{{.Updated}}' | sort | uniq -c | sed 's/^/  podman updated=/'
+podman auto-update --format '{{.Updated}}' | sort | uniq -c | sed 's/^/  podman updated=/'
 
-for i in $(seq 1 "$count"); do systemctl stop "pod@au$i" & done; wait
+pids=(); for i in $(seq 1 "$count"); do systemctl stop "pod@au$i" & pids+=($!); done; wait "${pids[@]}"
 for i in $(seq 1 "$count"); do rm -f "/etc/podunits/pods/au$i.yaml"; done
 podman rm -f -t 0 $(podman ps -aq --filter label=io.containers.autoupdate) >/dev/null
 systemctl daemon-reload

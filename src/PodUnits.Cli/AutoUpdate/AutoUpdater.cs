@@ -29,25 +29,51 @@ namespace PodUnits.Cli.AutoUpdate;
 /// caller's business; the caller gets the results on stdout.</remarks>
 internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool dryRun, Serilog.ILogger journal)
 {
+    /// <summary>How many registries are asked at once: checks are independent and mostly
+    /// waiting; restarts stay one after the other.</summary>
+    private const int ParallelChecks = 8;
+
     public async Task<List<AutoUpdateResult>> RunAsync(CancellationToken cancellationToken)
     {
-        var results = new List<AutoUpdateResult>();
+        var candidates = new List<(PodDefinition Pod, string Unit)>();
         foreach ((string name, string file) in PodDefinitionSearchPath.Default.All())
         {
             LoadResult loaded = PodDefinitionLoader.LoadFile(file);
             if (loaded.Pod is not { AutoUpdate: true } pod) continue; // an invalid definition cannot run either
             string unit = $"pod@{name}.service";
             if (await systemd.GetUnitStatusAsync(unit) is not { IsActive: true }) continue; // as podman: running pods only
-            results.AddRange(await UpdatePodAsync(pod, unit, cancellationToken));
+            candidates.Add((pod, unit));
+        }
+        // What each running pod runs: the digests its executor recorded (read once for all).
+        ILookup<string, PodImagePin> pins = PodImages.ReadAll(store.Root).Where(p => p.ManifestDigest is not null).ToLookup(p => p.Pod, StringComparer.Ordinal);
+        using var gate = new SemaphoreSlim(ParallelChecks);
+        var checks = await Task.WhenAll(candidates.Select(async c =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                return await CheckPodAsync(c.Pod, c.Unit, pins[c.Pod.Name], cancellationToken);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        var results = new List<AutoUpdateResult>();
+        for (int i = 0; i < candidates.Count; i++)
+        {
+            results.AddRange(await ApplyAsync(candidates[i].Pod, candidates[i].Unit, checks[i].Rows, checks[i].Changes, cancellationToken));
         }
         return results;
     }
 
-    private async Task<List<AutoUpdateResult>> UpdatePodAsync(PodDefinition pod, string unit, CancellationToken cancellationToken)
+    /// <summary>Asks the registries; changes nothing. Rows for the images that stay as they
+    /// are, and the changes found.</summary>
+    private async Task<(List<AutoUpdateResult> Rows, List<(string Image, string Old, string New)> Changes)> CheckPodAsync(
+        PodDefinition pod, string unit, IEnumerable<PodImagePin> podPins, CancellationToken cancellationToken)
     {
         var rows = new List<AutoUpdateResult>();
-        var pins = PodImages.ReadAll(store.Root).Where(p => p.Pod == pod.Name && p.ManifestDigest is not null)
-            .GroupBy(p => p.Reference, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().ManifestDigest!, StringComparer.Ordinal);
+        var pins = podPins.GroupBy(p => p.Reference, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().ManifestDigest!, StringComparer.Ordinal);
         var changes = new List<(string Image, string Old, string New)>();
         foreach (string image in ContainerImages.StoreReferences(pod))
         {
@@ -73,6 +99,13 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
                 rows.Add(Failure(pod, unit, image, running, null, e.Message));
             }
         }
+        return (rows, changes);
+    }
+
+    /// <summary>Pulls, restarts and, when the pod does not get ready, rolls back.</summary>
+    private async Task<List<AutoUpdateResult>> ApplyAsync(PodDefinition pod, string unit, List<AutoUpdateResult> rows,
+        List<(string Image, string Old, string New)> changes, CancellationToken cancellationToken)
+    {
         if (changes.Count == 0) return rows;
         if (dryRun)
         {
