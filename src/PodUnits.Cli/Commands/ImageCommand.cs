@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using PodUnits.Core.Errors;
 using PodUnits.Images.Progress;
 using PodUnits.Images.Store;
+using PodUnits.Images.Trust;
 
 namespace PodUnits.Cli.Commands;
 
@@ -87,18 +88,31 @@ internal static class ImageCommand
         Option<OutputFormat> output = GlobalOptions.Output();
         var command = new Command("inspect", """
             Show a stored image: its manifest and config digests, platform, creation time, size,
-            layers (stored digest, media type, size, diff_id), the references naming it, and its
-            configuration (entrypoint, command, environment, user, ports...). -o json prints
-            it all, the configuration as the image has it.
+            layers (stored digest, media type, size, diff_id), the references naming it, its
+            configuration (entrypoint, command, environment, user, ports...), and the signatures
+            found for its names (registries.d's lookaside, registry attachments), each checked
+            against the trust policy. -o json prints it all, the configuration as the image has it.
               podunits image inspect busybox
               podunits image inspect -o json registry.example:5000/app:1.2 | jq .config.Env
             """) { reference, output };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            ImageDetails image = OpenStore().Inspect(parse.GetValue(reference)!);
+            ImageStore store = OpenStore();
+            ImageDetails image = store.Inspect(parse.GetValue(reference)!);
+            List<SignatureFound> signatures = await store.FindSignaturesAsync(image.Reference, cancellationToken);
             if (parse.GetValue(output) == OutputFormat.Json)
             {
-                Console.WriteLine(ImageDetailsJson(image).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                JsonObject json = ImageDetailsJson(image);
+                json["signatures"] = new JsonArray([.. signatures.Select(s => (JsonNode)new JsonObject
+                {
+                    ["reference"] = s.Reference,
+                    ["kind"] = s.Kind,
+                    ["location"] = s.Location,
+                    ["identity"] = s.Identity,
+                    ["verified"] = s.Verified,
+                    ["detail"] = s.Detail,
+                })]);
+                Console.WriteLine(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
                 return 0;
             }
             Console.WriteLine($"Reference:    {image.Reference}");
@@ -119,6 +133,11 @@ internal static class ImageCommand
             foreach (LayerDetails layer in image.Layers)
             {
                 Console.WriteLine($"  {layer.Digest}  {PullProgressRenderer.Size(layer.Size),10}  {layer.MediaType ?? "-"}  diff_id {layer.DiffId}");
+            }
+            Console.WriteLine($"Signatures:   {(signatures.Count == 0 ? "none found" : signatures.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+            foreach (SignatureFound s in signatures)
+            {
+                Console.WriteLine($"  {s.Kind}  {s.Location}  identity {s.Identity ?? "-"}  {(s.Verified ? "verified" : "not verified")}: {s.Detail}");
             }
             return 0;
         });

@@ -101,7 +101,7 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
     /// <summary>Sigstore signatures attached as cosign does: the manifest tagged
     /// sha256-HEX.sig in the same repository, one layer per signature (the payload blob,
     /// the signature in its dev.cosignproject.cosign/signature annotation).</summary>
-    private async Task<IReadOnlyList<SigstoreSignature>> SigstoreAttachmentsAsync(ImageReference reference, string manifestDigest,
+    public async Task<IReadOnlyList<SigstoreSignature>> SigstoreAttachmentsAsync(ImageReference reference, string manifestDigest,
         CancellationToken cancellationToken)
     {
         string tag = manifestDigest.Replace(':', '-') + ".sig";

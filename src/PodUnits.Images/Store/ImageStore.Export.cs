@@ -6,6 +6,8 @@ using System.Text.Json.Nodes;
 using PodUnits.Core.Errors;
 using PodUnits.Images.Oci;
 using PodUnits.Images.References;
+using PodUnits.Images.Registry;
+using PodUnits.Images.Trust;
 
 namespace PodUnits.Images.Store;
 
@@ -37,6 +39,32 @@ public sealed partial class ImageStore
         JsonObject? raw = JsonNode.Parse(_blobs.ReadVerified(manifest.Config.Digest)) is JsonObject o ? o["config"] as JsonObject : null;
         return new ImageDetails(parsed.ToString(), digest, manifest.MediaType, manifest.Config.Digest, config.Created, config.Architecture, config.Os,
             manifest.Config.Size + manifest.Layers.Sum(l => l.Size), layers, names, (JsonObject?)raw?.DeepClone());
+    }
+
+    /// <summary>The signatures to be found for every registry name of a stored image, checked
+    /// against the trust policy (`image inspect`). Asks the lookaside and, where registries.d
+    /// says use-sigstore-attachments, the registry; a name whose signatures cannot be read
+    /// gets one entry saying why, so inspect still shows the rest.</summary>
+    public async Task<List<SignatureFound>> FindSignaturesAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        ImageDetails details = Inspect(reference);
+        var found = new List<SignatureFound>();
+        foreach (string name in details.References.Append(details.Reference).Distinct(StringComparer.Ordinal))
+        {
+            ImageReference parsed = ImageReference.Parse(name);
+            using var client = new RegistryClient(Registry, HttpHandler);
+            var puller = new RegistryPuller(client, _blobs, Trust);
+            try
+            {
+                found.AddRange(await Trust.FindAsync(parsed, details.ManifestDigest,
+                    ct => puller.SigstoreAttachmentsAsync(parsed, details.ManifestDigest, ct), cancellationToken));
+            }
+            catch (Exception e) when (e is PodUnitsException or HttpRequestException)
+            {
+                found.Add(new SignatureFound(parsed.ToString(), "error", "-", null, false, e.Message));
+            }
+        }
+        return found;
     }
 
     /// <summary>

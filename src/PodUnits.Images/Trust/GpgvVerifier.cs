@@ -17,8 +17,15 @@ public static class GpgvVerifier
     private const int MaxPayload = 4 << 20;
 
     /// <summary>The payload, or null with <paramref name="why"/> set.</summary>
-    public static byte[]? Verify(byte[] signature, byte[] keyring, out string why, string tool = DefaultTool)
+    public static byte[]? Verify(byte[] signature, byte[] keyring, out string why, string tool = DefaultTool) =>
+        Verify(signature, keyring, out why, out _, tool);
+
+    /// <summary>As above; <paramref name="content"/> is what the message says even when its
+    /// signature does not count (for `image inspect` to show which identity it claims; never
+    /// trusted).</summary>
+    public static byte[]? Verify(byte[] signature, byte[] keyring, out string why, out byte[] content, string tool = DefaultTool)
     {
+        content = [];
         if (!File.Exists(tool))
         {
             why = $"{tool} is missing (Debian package gpgv) to check GPG signatures";
@@ -48,6 +55,7 @@ public static class GpgvVerifier
             string status = p.StandardError.ReadToEnd();
             copy.GetAwaiter().GetResult();
             p.WaitForExit();
+            content = payload.Length <= MaxPayload ? payload.ToArray() : [];
             var lines = status.Split('\n').Where(l => l.StartsWith("[GNUPG:] ", StringComparison.Ordinal)).Select(l => l[9..].Split(' ')).ToList();
             bool Has(string keyword) => lines.Any(l => l[0] == keyword);
             if (Has("NO_PUBKEY") || Has("ERRSIG"))

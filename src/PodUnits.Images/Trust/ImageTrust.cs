@@ -48,6 +48,56 @@ public sealed class ImageTrust(TrustPolicy policy, SignatureLookaside lookaside)
         }
     }
 
+    /// <summary>Every signature to be found for <paramref name="image"/> (registries.d's
+    /// lookaside; registry attachments where use-sigstore-attachments is on), each checked
+    /// against the policy's requirement of its kind for that name.</summary>
+    public async Task<List<SignatureFound>> FindAsync(ImageReference image, string manifestDigest, AttachmentSource? attachments,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var found = new List<SignatureFound>();
+        string name = image.ToString();
+        SignatureLookaside.Section? section = lookaside.For(image);
+        IReadOnlyList<PolicyRequirement> requirements = Policy.ForImage(image);
+        SignedBy? signedBy = requirements.OfType<SignedBy>().FirstOrDefault();
+        // Without a signedBy here, an empty keyring: gpgv still says what the message claims.
+        SignedBy keys = signedBy ?? new SignedBy("", [], SignedIdentity.Default);
+        byte[] keyring = Keyring(keys);
+        foreach ((byte[] data, string from) in await SimpleSignaturesAsync(image, manifestDigest, section, cancellationToken).ConfigureAwait(false))
+        {
+            string? problem = SimpleProblem(data, keyring, keys, manifestDigest, image, out byte[] content);
+            found.Add(new(name, "simple signing", SignatureLookaside.SignatureUrl(section!.Lookaside!, image, manifestDigest, int.Parse(from["signature-".Length..],
+                System.Globalization.CultureInfo.InvariantCulture)), ClaimedIdentity(content), signedBy is not null && problem is null,
+                signedBy is null ? "the policy asks for no GPG signature here" : problem is null ? $"accepted by {signedBy.Entry}" : problem));
+        }
+        if (section is { UseSigstoreAttachments: true } && attachments is not null)
+        {
+            SigstoreSigned? sigstore = requirements.OfType<SigstoreSigned>().FirstOrDefault();
+            int i = 0;
+            foreach (SigstoreSignature signature in await attachments(cancellationToken).ConfigureAwait(false))
+            {
+                string location = $"{image.Registry}/{image.Repository}:{manifestDigest.Replace(':', '-')}.sig, layer {i++}";
+                string? problem = sigstore is null ? null : SigstoreProblem(signature, sigstore, manifestDigest, image);
+                found.Add(new(name, "sigstore", location, ClaimedIdentity(signature.Payload), sigstore is not null && problem is null,
+                    sigstore is null ? "the policy asks for no sigstore signature here" : problem is null ? $"accepted by {sigstore.Entry}" : problem));
+            }
+        }
+        return found;
+    }
+
+    private static string? ClaimedIdentity(byte[] payload)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(payload);
+            return doc.RootElement.GetProperty("critical").GetProperty("identity").GetProperty("docker-reference").GetString();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>An archive or layout carries no signatures PodUnits can check: only
     /// insecureAcceptAnything lets it in.</summary>
     public void CheckImport(string transport, string path)
@@ -61,6 +111,31 @@ public sealed class ImageTrust(TrustPolicy policy, SignatureLookaside lookaside)
         }
     }
 
+    /// <summary>A gpgv keyring of exactly the requirement's keys.</summary>
+    private static byte[] Keyring(SignedBy requirement)
+    {
+        var keyring = new MemoryStream();
+        foreach (PolicyKey key in requirement.Keys) keyring.Write(OpenPgpArmor.ToBinary(key.Read(requirement.Entry), requirement.Entry));
+        return keyring.ToArray();
+    }
+
+    /// <summary>Null when the simple signature satisfies the requirement, else why not;
+    /// <paramref name="content"/>: what it says, trusted or not.</summary>
+    private static string? SimpleProblem(byte[] signature, byte[] keyring, SignedBy requirement, string manifestDigest, ImageReference image,
+        out byte[] content)
+    {
+        byte[]? payload = GpgvVerifier.Verify(signature, keyring, out string why, out content);
+        return payload is null ? why : SignaturePayload.Check(payload, SignaturePayload.SimpleSigningType, manifestDigest, image, requirement.Identity);
+    }
+
+    /// <summary>Null when the sigstore signature satisfies the requirement, else why not.</summary>
+    private static string? SigstoreProblem(SigstoreSignature signature, SigstoreSigned requirement, string manifestDigest, ImageReference image)
+    {
+        string why = "";
+        bool verified = requirement.Keys.Any(k => SigstoreVerifier.Verify(signature, Encoding.UTF8.GetString(k.Read(requirement.Entry)), out why));
+        return verified ? SignaturePayload.Check(signature.Payload, SignaturePayload.SigstoreType, manifestDigest, image, requirement.Identity) : why;
+    }
+
     private static void CheckSimple(ImageReference image, string manifestDigest, SignedBy requirement, List<(byte[] Data, string From)> signatures,
         SignatureLookaside.Section? section)
     {
@@ -70,13 +145,11 @@ public sealed class ImageTrust(TrustPolicy policy, SignatureLookaside lookaside)
                 ? $"no signature found at {SignatureLookaside.SignatureUrl(url, image, manifestDigest, 1)}"
                 : "no signature can be found: registries.d configures no lookaside for it");
         }
-        var keyring = new MemoryStream();
-        foreach (PolicyKey key in requirement.Keys) keyring.Write(OpenPgpArmor.ToBinary(key.Read(requirement.Entry), requirement.Entry));
+        byte[] keyring = Keyring(requirement);
         var reasons = new List<string>();
         foreach ((byte[] data, string from) in signatures)
         {
-            byte[]? payload = GpgvVerifier.Verify(data, keyring.ToArray(), out string why);
-            string? problem = payload is null ? why : SignaturePayload.Check(payload, SignaturePayload.SimpleSigningType, manifestDigest, image, requirement.Identity);
+            string? problem = SimpleProblem(data, keyring, requirement, manifestDigest, image, out _);
             if (problem is null) return;
             reasons.Add($"{from}: {problem}");
         }
@@ -87,14 +160,9 @@ public sealed class ImageTrust(TrustPolicy policy, SignatureLookaside lookaside)
     {
         if (signatures.Count == 0) throw Refused(image, requirement, "the registry holds no sigstore signature for it");
         var reasons = new List<string>();
-        string[] keys = [.. requirement.Keys.Select(k => Encoding.UTF8.GetString(k.Read(requirement.Entry)))];
         foreach (SigstoreSignature signature in signatures)
         {
-            string why = "";
-            bool verified = keys.Any(k => SigstoreVerifier.Verify(signature, k, out why));
-            string? problem = verified
-                ? SignaturePayload.Check(signature.Payload, SignaturePayload.SigstoreType, manifestDigest, image, requirement.Identity)
-                : why;
+            string? problem = SigstoreProblem(signature, requirement, manifestDigest, image);
             if (problem is null) return;
             reasons.Add(problem);
         }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using PodUnits.IntegrationTests.Runtime;
 
 namespace PodUnits.IntegrationTests.Images;
@@ -81,6 +82,12 @@ public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposabl
         {
             var signed = Podunits("image", "fetch", $"{host}/trust/signed:1");
             Assert.True(signed.Code == 0, signed.Output);
+            JsonNode found = Assert.Single(Signatures($"{host}/trust/signed:1"))!;
+            Assert.Equal("simple signing", (string?)found["kind"]);
+            Assert.Equal($"{host}/trust/signed:1", (string?)found["identity"]);
+            Assert.True((bool)found["verified"]!, found.ToJsonString());
+            Assert.Equal($"file://{_keys.Lookaside}/trust/signed@sha256={hex}/signature-1", (string?)found["location"]);
+            Assert.StartsWith($"accepted by {PolicyPath}: transports.docker", (string?)found["detail"], StringComparison.Ordinal);
 
             var unsigned = Podunits("image", "fetch", $"{host}/trust/unsigned:1");
             Assert.Equal(1, unsigned.Code);
@@ -133,6 +140,10 @@ public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposabl
         {
             var signed = Podunits("image", "fetch", $"{host}/cosigned/app:1");
             Assert.True(signed.Code == 0, signed.Output);
+            JsonNode found = Assert.Single(Signatures($"{host}/cosigned/app:1"))!;
+            Assert.Equal("sigstore", (string?)found["kind"]);
+            Assert.Equal($"{host}/cosigned/app:1", (string?)found["identity"]);
+            Assert.True((bool)found["verified"]!, found.ToJsonString());
             var copied = Podunits("image", "fetch", $"{host}/cosigned/copied:1");
             Assert.Equal(1, copied.Code);
             Assert.Contains($"{entry}: it signs the identity {host}/cosigned/app:1", copied.Output, StringComparison.Ordinal);
@@ -185,6 +196,14 @@ public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposabl
         Assert.Equal(1, refused.Code);
         Assert.Contains($"podunits: import {untrusted}: refused by {PolicyPath}: transports.oci[\"{_dir}/untrusted\"][0] (reject)", refused.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("trust/imported", Podunits("image", "list").Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>What `image inspect -o json` found and checked.</summary>
+    private static JsonArray Signatures(string image)
+    {
+        var inspect = Podunits("image", "inspect", "-o", "json", image);
+        Assert.True(inspect.Code == 0, inspect.Output);
+        return (JsonArray)JsonNode.Parse(inspect.Output)!["signatures"]!;
     }
 
     private static void CopyDirectory(string from, string to)
