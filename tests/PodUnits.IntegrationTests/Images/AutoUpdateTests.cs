@@ -52,14 +52,26 @@ public sealed class AutoUpdateTests : IClassFixture<RegistryFixture>, IDisposabl
         return (run.Code, (JsonArray)JsonNode.Parse(run.Output[start..(run.Output.LastIndexOf(']') + 1)])!, run.Output);
     }
 
-    private static string PinnedDigest() =>
-        File.ReadAllLines($"/var/lib/podunits/pods/{Pod}/images").Single().Split(' ')[1];
+    /// <summary>The digest the running pod's executor recorded for <paramref name="image"/>.</summary>
+    private static string PinnedDigest(string image) =>
+        File.ReadAllLines($"/var/lib/podunits/pods/{Pod}/images").Single(l => l.StartsWith(image + " ", StringComparison.Ordinal)).Split(' ')[1];
+
+    /// <summary>The one row for the tag, after checking the digest-pinned container's row:
+    /// a digest reference is never updated.</summary>
+    private static JsonNode TagRow(JsonArray rows, string image, string pinned)
+    {
+        Assert.Equal(2, rows.Count);
+        JsonNode pinnedRow = rows.Single(r => (string?)r!["image"] == pinned)!;
+        Assert.Equal("pinned", (string?)pinnedRow["result"]);
+        return rows.Single(r => (string?)r!["image"] == image)!;
+    }
 
     [Fact]
     public async Task UpdatesToANewDigestAndRollsBackAnImageThatNeverGetsReady()
     {
         string image = $"{_registry.Host}/auto/app:1";
         string v1 = await PushAsync("good v1");
+        string pinned = $"{_registry.Host}/auto/app@{v1}";
         using var pod = new PodHarness(Pod, $$"""
             apiVersion: v1
             kind: Pod
@@ -78,15 +90,18 @@ public sealed class AutoUpdateTests : IClassFixture<RegistryFixture>, IDisposabl
                     exec:
                       command: ["sh", "-c", "grep -q good /etc/hello"]
                     periodSeconds: 1
+                - name: pinned
+                  image: {{pinned}}
+                  command: ["sh", "-c", "sed 's/^/pinned: /' /etc/hello; exec sleep 1000"]
             """);
         pod.Start();
         string[] AppLines() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=app");
         Assert.True(PodHarness.WaitFor(() => AppLines().Contains("good v1")), string.Join('\n', pod.Journal("-u", pod.Unit)));
-        Assert.Equal(v1, PinnedDigest());
+        Assert.Equal(v1, PinnedDigest(image));
 
         var unchanged = AutoUpdate();
         Assert.Equal(0, unchanged.Code);
-        JsonNode row = Assert.Single(unchanged.Rows)!;
+        JsonNode row = TagRow(unchanged.Rows, image, pinned);
         Assert.Equal("unchanged", (string?)row["result"]);
         Assert.Equal(Pod, (string?)row["pod"]);
         Assert.Equal(image, (string?)row["image"]);
@@ -96,21 +111,21 @@ public sealed class AutoUpdateTests : IClassFixture<RegistryFixture>, IDisposabl
         int pid = pod.MainPid;
         var dry = AutoUpdate("--dry-run");
         Assert.Equal(0, dry.Code);
-        row = Assert.Single(dry.Rows)!;
+        row = TagRow(dry.Rows, image, pinned);
         Assert.Equal("pending", (string?)row["result"]);
         Assert.Equal(v1, (string?)row["running"]);
         Assert.Equal(v2, (string?)row["registry"]);
         Assert.Equal(pid, pod.MainPid);
-        Assert.Equal(v1, PinnedDigest());
+        Assert.Equal(v1, PinnedDigest(image));
         Assert.DoesNotContain("good v2", AppLines());
 
         var updated = AutoUpdate();
         Assert.True(updated.Code == 0, updated.Output);
-        row = Assert.Single(updated.Rows)!;
+        row = TagRow(updated.Rows, image, pinned);
         Assert.Equal("updated", (string?)row["result"]);
         Assert.Equal(v2, (string?)row["running"]);
         Assert.Contains("good v2", AppLines());
-        Assert.Equal(v2, PinnedDigest());
+        Assert.Equal(v2, PinnedDigest(image));
         Assert.Equal("active", pod.Systemctl("is-active", pod.Unit).Output.Trim());
         Assert.True(PodHarness.WaitFor(() => pod.Journal("MESSAGE_ID=e6c041a101814887b5b2eba06d5aed0c", $"POD_NAME={Pod}", $"IMAGE={image}", $"NEW_DIGEST={v2}")
             .Any(l => l.Contains($"updated {image} from {v1[..19]} to {v2[..19]}", StringComparison.Ordinal)), 10), "no journal entry for the update");
@@ -119,17 +134,22 @@ public sealed class AutoUpdateTests : IClassFixture<RegistryFixture>, IDisposabl
         string v3 = await PushAsync("broken v3");
         var rolledBack = AutoUpdate();
         Assert.True(rolledBack.Code == 1, rolledBack.Output);
-        row = Assert.Single(rolledBack.Rows)!;
+        row = TagRow(rolledBack.Rows, image, pinned);
         Assert.Equal("rolled-back", (string?)row["result"]);
         Assert.Equal(v2, (string?)row["running"]);
         Assert.Equal(v3, (string?)row["registry"]);
         Assert.Equal("active", pod.Systemctl("is-active", pod.Unit).Output.Trim());
-        Assert.Equal(v2, PinnedDigest());
+        Assert.Equal(v2, PinnedDigest(image));
         Assert.Contains("broken v3", AppLines());
         Assert.Equal(2, AppLines().Count(l => l == "good v2"));
         Assert.True(PodHarness.WaitFor(() => pod.Journal("MESSAGE_ID=7588610c49874c5181789845be23b141", $"POD_NAME={Pod}", $"OLD_DIGEST={v2}", $"NEW_DIGEST={v3}")
             .Any(l => l.Contains($"rolled back {image} to {v2[..19]}", StringComparison.Ordinal)), 10), "no journal entry for the rollback");
+        // The digest-pinned container ran v1 through every restart.
+        Assert.Equal(v1, PinnedDigest(pinned));
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=pinned").Count(l => l == "pinned: good v1") == 4, 10),
+            string.Join('\n', pod.Journal("-u", pod.Unit, "CONTAINER_NAME=pinned")));
         PodHarness.Run("/usr/bin/podunits", "image", "rm", image);
+        PodHarness.Run("/usr/bin/podunits", "image", "rm", pinned);
     }
 
     [Fact]

@@ -160,24 +160,37 @@ public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposabl
         }
     }
 
+    private static string PodYaml(string name, string image) => $$"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: {{name}}
+        spec:
+          restartPolicy: Never
+          containers:
+            - name: app
+              image: {{image}}
+              command: ["sh", "-c", "echo ran; sleep 1000"]
+        """;
+
     [Fact]
-    public async Task APodWhoseImageIsNotSignedFailsToStartNamingThePolicy()
+    public async Task APodWhoseImageIsSignedStartsAndOneWhoseImageIsNotFailsNamingThePolicy()
     {
         string layout = await _registry.PushBusyboxAsync("plain/pod-image:1");
+        string signedImage = $"{_registry.Host}/trust/pod-signed:1";
+        _keys.Push(layout, signedImage, _trusted);
+        using (var signedPod = new PodHarness("trust-pod-signed", PodYaml("trust-pod-signed", signedImage)))
+        {
+            // The executor pulls it under pod@.service and checks the signature with gpgv there.
+            signedPod.Start();
+            Assert.True(PodHarness.WaitFor(() => signedPod.Journal("-u", signedPod.Unit, "CONTAINER_NAME=app").Contains("ran")),
+                string.Join('\n', signedPod.Journal("-u", signedPod.Unit)));
+        }
+        Podunits("image", "rm", signedImage);
+
         string image = $"{_registry.Host}/trust/pod-unsigned:1";
         _keys.Push(layout, image, null);
-        using var pod = new PodHarness("trust-pod", $$"""
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: trust-pod
-            spec:
-              restartPolicy: Never
-              containers:
-                - name: app
-                  image: {{image}}
-                  command: ["sh", "-c", "echo ran; sleep 1000"]
-            """);
+        using var pod = new PodHarness("trust-pod", PodYaml("trust-pod", image));
         var start = pod.Systemctl("start", pod.Unit);
         Assert.NotEqual(0, start.Code);
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit).Any(l => l.Contains(Entry, StringComparison.Ordinal))),
