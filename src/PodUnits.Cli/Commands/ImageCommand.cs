@@ -99,7 +99,7 @@ internal static class ImageCommand
         {
             ImageStore store = OpenStore();
             ImageDetails image = store.Inspect(parse.GetValue(reference)!);
-            List<SignatureFound> signatures = await store.FindSignaturesAsync(image.Reference, cancellationToken);
+            List<SignatureFound> signatures = await store.FindSignaturesAsync(image, cancellationToken);
             if (parse.GetValue(output) == OutputFormat.Json)
             {
                 JsonObject json = ImageDetailsJson(image);

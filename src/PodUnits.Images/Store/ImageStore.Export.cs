@@ -41,13 +41,14 @@ public sealed partial class ImageStore
             manifest.Config.Size + manifest.Layers.Sum(l => l.Size), layers, names, (JsonObject?)raw?.DeepClone());
     }
 
-    /// <summary>The signatures to be found for every registry name of a stored image, checked
+    /// <summary>The signatures to be found for every name of a stored image (as
+    /// <see cref="Inspect"/> found it), checked
     /// against the trust policy (`image inspect`). Asks the lookaside and, where registries.d
     /// says use-sigstore-attachments, the registry; a name whose signatures cannot be read
     /// gets one entry saying why, so inspect still shows the rest.</summary>
-    public async Task<List<SignatureFound>> FindSignaturesAsync(string reference, CancellationToken cancellationToken = default)
+    public async Task<List<SignatureFound>> FindSignaturesAsync(ImageDetails details, CancellationToken cancellationToken = default)
     {
-        ImageDetails details = Inspect(reference);
+        ArgumentNullException.ThrowIfNull(details);
         var found = new List<SignatureFound>();
         foreach (string name in details.References.Append(details.Reference).Distinct(StringComparer.Ordinal))
         {

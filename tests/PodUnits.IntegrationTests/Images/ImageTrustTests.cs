@@ -89,19 +89,12 @@ public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposabl
             Assert.Equal($"file://{_keys.Lookaside}/trust/signed@sha256={hex}/signature-1", (string?)found["location"]);
             Assert.StartsWith($"accepted by {PolicyPath}: transports.docker", (string?)found["detail"], StringComparison.Ordinal);
 
-            var unsigned = Podunits("image", "fetch", $"{host}/trust/unsigned:1");
-            Assert.Equal(1, unsigned.Code);
-            Assert.Contains($"podunits: image {host}/trust/unsigned:1: {Entry}: no signature found at file://{_keys.Lookaside}/trust/unsigned@sha256={hex}/signature-1",
-                unsigned.Output, StringComparison.Ordinal);
-            Assert.Single(unsigned.Output.Trim().Split('\n'));
+            AssertFetchRefused($"{host}/trust/unsigned:1",
+                $"podunits: image {host}/trust/unsigned:1: {Entry}: no signature found at file://{_keys.Lookaside}/trust/unsigned@sha256={hex}/signature-1");
 
-            var foreign = Podunits("image", "fetch", $"{host}/trust/foreign:1");
-            Assert.Equal(1, foreign.Code);
-            Assert.Contains($"{Entry}: signature-1: signed by a key the policy does not list", foreign.Output, StringComparison.Ordinal);
+            AssertFetchRefused($"{host}/trust/foreign:1", $"{Entry}: signature-1: signed by a key the policy does not list");
 
-            var moved = Podunits("image", "fetch", $"{host}/trust/moved:1");
-            Assert.Equal(1, moved.Code);
-            Assert.Contains($"it signs the identity {host}/trust/signed:1, which the policy's signedIdentity does not accept", moved.Output, StringComparison.Ordinal);
+            AssertFetchRefused($"{host}/trust/moved:1", $"it signs the identity {host}/trust/signed:1, which the policy's signedIdentity does not accept");
 
             // Pinned by digest: the signature's repository is what counts (matchRepoDigestOrExact).
             var pinned = Podunits("image", "fetch", $"{host}/trust/signed@{signedDigest}");
@@ -144,15 +137,9 @@ public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposabl
             Assert.Equal("sigstore", (string?)found["kind"]);
             Assert.Equal($"{host}/cosigned/app:1", (string?)found["identity"]);
             Assert.True((bool)found["verified"]!, found.ToJsonString());
-            var copied = Podunits("image", "fetch", $"{host}/cosigned/copied:1");
-            Assert.Equal(1, copied.Code);
-            Assert.Contains($"{entry}: it signs the identity {host}/cosigned/app:1", copied.Output, StringComparison.Ordinal);
-            var foreign = Podunits("image", "fetch", $"{host}/cosigned/stranger:1");
-            Assert.Equal(1, foreign.Code);
-            Assert.Contains($"{entry}: its signature was not made by the policy's key", foreign.Output, StringComparison.Ordinal);
-            var unsigned = Podunits("image", "fetch", $"{host}/cosigned/unsigned:1");
-            Assert.Equal(1, unsigned.Code);
-            Assert.Contains($"{entry}: the registry holds no sigstore signature for it", unsigned.Output, StringComparison.Ordinal);
+            AssertFetchRefused($"{host}/cosigned/copied:1", $"{entry}: it signs the identity {host}/cosigned/app:1");
+            AssertFetchRefused($"{host}/cosigned/stranger:1", $"{entry}: its signature was not made by the policy's key");
+            AssertFetchRefused($"{host}/cosigned/unsigned:1", $"{entry}: the registry holds no sigstore signature for it");
         }
         finally
         {
@@ -209,6 +196,15 @@ public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposabl
         Assert.Equal(1, refused.Code);
         Assert.Contains($"podunits: import {untrusted}: refused by {PolicyPath}: transports.oci[\"{_dir}/untrusted\"][0] (reject)", refused.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("trust/imported", Podunits("image", "list").Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>`image fetch` refused with exit 1, its one-line message containing <paramref name="expected"/>.</summary>
+    private static void AssertFetchRefused(string image, string expected)
+    {
+        var fetch = Podunits("image", "fetch", image);
+        Assert.True(fetch.Code == 1, fetch.Output);
+        Assert.Contains(expected, fetch.Output, StringComparison.Ordinal);
+        Assert.Single(fetch.Output.Trim().Split('\n'));
     }
 
     /// <summary>What `image inspect -o json` found and checked.</summary>
