@@ -6,8 +6,9 @@ using System.Text;
 namespace PodUnits.Journal;
 
 /// <summary>
-/// Encodes one journal entry in journald's native protocol (systemd's JOURNAL_NATIVE_PROTOCOL
-/// document) into a reusable pooled buffer: <c>NAME=VALUE\n</c> for values without newline
+/// Encodes one journal entry (or, with <see cref="EndEntry"/>, a batch of them) in
+/// journald's native protocol (systemd's JOURNAL_NATIVE_PROTOCOL document) into a reusable
+/// pooled buffer: <c>NAME=VALUE\n</c> for values without newline
 /// or NUL, and the binary-safe <c>NAME\n&lt;u64 LE length&gt;VALUE\n</c> otherwise. Values may
 /// be arbitrary bytes (container output need not be UTF-8). Reuse one builder per thread:
 /// after the buffer has grown to the largest entry, adding fields allocates nothing.
@@ -109,6 +110,31 @@ public sealed class JournalEntryBuilder : IDisposable
         Span<byte> digits = stackalloc byte[20];
         value.TryFormat(digits, out int written, default, CultureInfo.InvariantCulture);
         WriteValue(digits[..written]);
+        return this;
+    }
+
+    /// <summary>
+    /// Appends fields already encoded in the native protocol (the <see cref="Encoded"/> bytes
+    /// of another builder): fields every entry of a batch shares are encoded once and copied.
+    /// </summary>
+    public JournalEntryBuilder AddEncoded(ReadOnlySpan<byte> encodedFields)
+    {
+        encodedFields.CopyTo(Reserve(encodedFields.Length));
+        _length += encodedFields.Length;
+        return this;
+    }
+
+    /// <summary>
+    /// Ends the entry so that another can follow in the same datagram. journald reads a
+    /// datagram as a sequence of entries separated by an empty line (server_process_native_message()
+    /// calls server_process_entry() until the buffer is used up, journald-native.c), so one
+    /// sendmsg(2) can carry a whole batch: one wake-up, one credentials lookup and one
+    /// syscall for many lines instead of one each.
+    /// </summary>
+    public JournalEntryBuilder EndEntry()
+    {
+        Reserve(1)[0] = (byte)'\n';
+        _length++;
         return this;
     }
 

@@ -1,9 +1,14 @@
 namespace PodUnits.Runtime.Logging;
 
+/// <summary>Receives one message of a split stream; the span is valid only during the call.</summary>
+public delegate void LinePieceHandler(ReadOnlySpan<byte> message, bool partial);
+
 /// <summary>
 /// Splits a byte stream into journal messages like podman's journald driver: one per line
 /// without the newline; a line longer than <see cref="MaxPiece"/> bytes becomes pieces of
 /// that size marked partial, and a last line without a newline is flushed as partial too.
+/// A line wholly inside one chunk is passed as a slice of that chunk, so splitting copies
+/// and allocates nothing on the hot path; only a line spanning chunks is gathered.
 /// </summary>
 public sealed class LineSplitter
 {
@@ -12,8 +17,8 @@ public sealed class LineSplitter
     private readonly byte[] _pending = new byte[MaxPiece];
     private int _length;
 
-    /// <summary>Receives (message, partial) for each complete piece in <paramref name="data"/>.</summary>
-    public void Feed(ReadOnlySpan<byte> data, Action<ReadOnlyMemory<byte>, bool> emit)
+    /// <summary>Calls <paramref name="emit"/> for each complete piece in <paramref name="data"/>.</summary>
+    public void Feed(ReadOnlySpan<byte> data, LinePieceHandler emit)
     {
         ArgumentNullException.ThrowIfNull(emit);
         while (!data.IsEmpty)
@@ -24,32 +29,44 @@ public sealed class LineSplitter
             if (take >= room && !(take == room && newline >= 0))
             {
                 // The line will not fit: emit a full piece and go on with the rest.
-                data[..room].CopyTo(_pending.AsSpan(_length));
-                emit(_pending.AsMemory(0, MaxPiece).ToArray(), true);
-                _length = 0;
+                Emit(data[..room], partial: true, emit);
                 data = data[room..];
                 continue;
             }
-            data[..take].CopyTo(_pending.AsSpan(_length));
-            _length += take;
             if (newline < 0)
             {
+                data.CopyTo(_pending.AsSpan(_length));
+                _length += data.Length;
                 return;
             }
-            emit(_pending.AsMemory(0, _length).ToArray(), false);
-            _length = 0;
+            Emit(data[..take], partial: false, emit);
             data = data[(newline + 1)..];
         }
     }
 
     /// <summary>At end of stream: the unterminated rest, if any, as a partial message.</summary>
-    public void Flush(Action<ReadOnlyMemory<byte>, bool> emit)
+    public void Flush(LinePieceHandler emit)
     {
         ArgumentNullException.ThrowIfNull(emit);
         if (_length > 0)
         {
-            emit(_pending.AsMemory(0, _length).ToArray(), true);
+            int length = _length;
             _length = 0;
+            emit(_pending.AsSpan(0, length), true);
         }
+    }
+
+    /// <summary>Emits what is pending followed by <paramref name="tail"/> as one message.</summary>
+    private void Emit(ReadOnlySpan<byte> tail, bool partial, LinePieceHandler emit)
+    {
+        if (_length == 0)
+        {
+            emit(tail, partial);
+            return;
+        }
+        tail.CopyTo(_pending.AsSpan(_length));
+        int length = _length + tail.Length;
+        _length = 0;
+        emit(_pending.AsSpan(0, length), partial);
     }
 }

@@ -139,6 +139,35 @@ public sealed class JournalClientTests
         }
     }
 
+    [Theory]
+    [InlineData(8 * 1024 * 1024)] // one datagram
+    [InlineData(16 * 1024)]       // too big for the send buffer: one memfd
+    public async Task ABatchOfEntriesInOneSendArrivesAsSeparateEntriesInOrder(int sendBufferSize)
+    {
+        // How the executor sends a read's lines (DatagramLogTarget): entries separated by an
+        // empty line in one datagram, or in one memfd when the batch does not fit.
+        const int Count = 500;
+        string id = NewTestId();
+        using var client = new JournalClient(JournalClient.DefaultSocketPath, sendBufferSize);
+        using var shared = new JournalEntryBuilder();
+        shared.Add("TEST_ID", id).Add("CONTAINER_NAME", "batch");
+        using var batch = new JournalEntryBuilder();
+        for (int i = 0; i < Count; i++)
+        {
+            batch.AddEncoded(shared.Encoded).Add("SEQ", i);
+            // Every tenth value takes the binary form, whose length prefix the separator must not confuse.
+            batch.Add(JournalFieldName.Message, i % 10 == 0 ? $"line {i}\nwith a newline" : $"line {i}").EndEntry();
+        }
+        client.Send(batch);
+        Assert.Equal(sendBufferSize < 64 * 1024 ? 1 : 0, client.MemfdSendCount);
+
+        List<ExportedEntry> got = await JournalExport.WaitForAsync("TEST_ID=" + id, Count);
+        Assert.Equal(Enumerable.Range(0, Count), got.Select(e => int.Parse(e.Text("SEQ"), System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.All(got, e => Assert.Equal("batch", e.Text("CONTAINER_NAME")));
+        Assert.Equal("line 10\nwith a newline", got[10].Text("MESSAGE"));
+        Assert.Equal("line 11", got[11].Text("MESSAGE"));
+    }
+
     [Fact]
     public async Task AJournaldReachedThroughAnotherPathGetsTheEntries()
     {

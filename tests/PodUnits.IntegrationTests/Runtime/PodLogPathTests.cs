@@ -46,6 +46,26 @@ public sealed class PodLogPathTests
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-M", "lp-two", "-t", "side").Contains("from-side")));
     }
 
+    [Fact]
+    public void ABurstFromAPodOfSeveralContainersArrivesWholeAndInOrder()
+    {
+        // The datagram path sends a read's lines as one batch of entries: 20,000 lines
+        // written at once must all arrive, in order, each with its container's fields.
+        const int Lines = 20000;
+        string yaml = PodHarness.BusyboxPod("lp-burst", $"seq 1 {Lines}; exec sleep 1000",
+            extraContainerYaml: "    - name: side\n      image: busybox\n      command: [\"sh\", \"-c\", \"seq 1 3 | sed s/^/side-/; exec sleep 1000\"]");
+        using var pod = new PodHarness("lp-burst", yaml);
+        pod.Start();
+        string[] Main() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main", "SYSLOG_IDENTIFIER=main");
+        string Last() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main", "-n", "1").LastOrDefault() ?? "";
+        Assert.True(PodHarness.WaitFor(() => Last() == $"{Lines}", 60), $"last line: {Last()}");
+        Assert.Equal(Enumerable.Range(1, Lines).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), Main());
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=side").Length == 3));
+        Assert.Equal(["side-1", "side-2", "side-3"], pod.Journal("-u", pod.Unit, "CONTAINER_NAME=side"));
+        AssertDesignFields(pod, Fields(pod, "side-2"));
+        AssertDesignFields(pod, Fields(pod, "12345"));
+    }
+
     private static string OneShot(string name, string command) =>
         PodHarness.BusyboxPod(name, command);
 

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using PodUnits.Core.Errors;
 using PodUnits.Journal;
 
@@ -11,22 +10,11 @@ namespace PodUnits.UnitTests.Journal;
 /// </summary>
 public sealed class JournalClientSocketTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("podunits-journal-").FullName;
-    private readonly Socket _receiver = new(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+    private readonly DatagramListener _receiver = new();
 
-    public JournalClientSocketTests()
-    {
-        _receiver.Bind(new UnixDomainSocketEndPoint(SocketPath));
-        _receiver.ReceiveTimeout = 5000;
-    }
+    private string SocketPath => _receiver.SocketPath;
 
-    private string SocketPath => Path.Combine(_directory, "socket");
-
-    public void Dispose()
-    {
-        _receiver.Dispose();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Dispose() => _receiver.Dispose();
 
     [Fact]
     public void EachSendIsOneDatagramWithExactlyTheEncodedBytes()
@@ -60,7 +48,7 @@ public sealed class JournalClientSocketTests : IDisposable
     [Fact]
     public void NoListenerIsANativeCallErrorNamingSyscallAndSocket()
     {
-        using var client = new JournalClient(Path.Combine(_directory, "absent"));
+        using var client = new JournalClient(Path.Combine(_receiver.Directory, "absent"));
         var error = Assert.Throws<NativeCallException>(() => client.Send("A=b\n"u8));
         Assert.Equal("sendmsg", error.Syscall);
         Assert.Equal(2, error.Errno); // ENOENT

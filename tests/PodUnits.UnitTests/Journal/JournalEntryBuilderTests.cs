@@ -139,4 +139,21 @@ public sealed class JournalEntryBuilderTests
         builder.Dispose();
         Assert.Throws<ObjectDisposedException>(() => builder.Add("A", "b"));
     }
+
+    [Fact]
+    public void EntriesEndedWithEndEntryAreSplitWhereJournaldSplitsThem()
+    {
+        using var shared = new JournalEntryBuilder();
+        shared.Add("CONTAINER_NAME", "web").Add("PRIORITY", 6);
+        using var batch = new JournalEntryBuilder(16);
+        batch.AddEncoded(shared.Encoded).Add("MESSAGE", "first").EndEntry();
+        batch.AddEncoded(shared.Encoded).Add("MESSAGE", "two\nlines").EndEntry();
+        batch.AddEncoded(shared.Encoded).Add("MESSAGE", "").EndEntry();
+
+        var entries = NativeEntry.ParseBatch(batch.Encoded);
+
+        Assert.Equal(["first", "two\nlines", ""], entries.Select(e => e.Text("MESSAGE")));
+        Assert.All(entries, e => Assert.Equal("web", e.Text("CONTAINER_NAME")));
+        Assert.All(entries, e => Assert.Equal(3, e.Count));
+    }
 }

@@ -29,6 +29,32 @@ internal static class NativeEntry
         return fields;
     }
 
+    /// <summary>Splits a datagram into its entries at the empty lines between them, as
+    /// journald's server_process_native_message() does, and decodes each.</summary>
+    public static List<List<KeyValuePair<string, byte[]>>> ParseBatch(ReadOnlySpan<byte> data)
+    {
+        var entries = new List<List<KeyValuePair<string, byte[]>>>();
+        int start = 0;
+        int position = 0;
+        while (position < data.Length)
+        {
+            if (data[position] == (byte)'\n')
+            {
+                entries.Add(Parse(data[start..position]));
+                start = ++position;
+                continue;
+            }
+            int end = data[position..].IndexOf((byte)'\n') + position;
+            bool binary = data[position..end].IndexOf((byte)'=') < 0;
+            position = binary ? end + 1 + sizeof(ulong) + (int)BinaryPrimitives.ReadUInt64LittleEndian(data[(end + 1)..]) + 1 : end + 1;
+        }
+        if (start < data.Length)
+        {
+            entries.Add(Parse(data[start..]));
+        }
+        return entries;
+    }
+
     public static string Text(this List<KeyValuePair<string, byte[]>> fields, string name) =>
         Encoding.UTF8.GetString(Assert.Single(fields, f => f.Key == name).Value);
 }

@@ -9,7 +9,7 @@ public sealed class LineSplitterTests
     {
         var splitter = new LineSplitter();
         var result = new List<(string, bool)>();
-        void Emit(ReadOnlyMemory<byte> m, bool partial) => result.Add((Encoding.UTF8.GetString(m.Span), partial));
+        void Emit(ReadOnlySpan<byte> m, bool partial) => result.Add((Encoding.UTF8.GetString(m), partial));
         foreach (string chunk in chunks)
         {
             splitter.Feed(Encoding.UTF8.GetBytes(chunk), Emit);
