@@ -166,8 +166,23 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     echo "| the same as the issue measures it: the executors' CPU time per minute (podunits/podman) | $r | $(verdict "$r" 0.1 le) |"
     p=$(median health "podunits: one probe" "probing CPU per check"); d=$(median health "podman: one healthcheck run" "probing CPU per check")
     r=$(ratio "$p" "$d"); echo "| the same per check, since the two do not check equally often (not a goal, shown for honesty) | $r | - |"
+    p=$(median density "podunits: 2 containers, default network" "start to READY"); k=$(median density "podman kube play: 2 containers, default network" "start to READY")
+    r=$(ratio "$p" "$k"); echo "| a two-container pod's start to READY at most 0.1x \`podman kube play\` of the same YAML, default network (podunits/podman) | $r | $(verdict "$r" 0.1 le) |"
+    p=$(median density "podunits: 2 containers, hostNetwork" "start to READY"); k=$(median density "podman kube play: 2 containers, hostNetwork" "start to READY")
+    r=$(ratio "$p" "$k"); echo "| the same with hostNetwork (podunits/podman) | $r | $(verdict "$r" 0.1 le) |"
+    p=$(median density "podunits: 2 containers, default network" "stop"); k=$(median density "podman kube play: 2 containers, default network" "stop")
+    r=$(ratio "$p" "$k"); echo "| its stop beside \`podman kube down\`, default network (podunits/podman; no goal set, shown side by side) | $r | - |"
+    n=$(awk -F'\t' '$1 == "density" && $3 == "start all" { c = $2 } END { print c }' "$results")
+    if [ -n "$n" ]; then
+        a=$(median density "$n" "start all"); q=$(median density "$n" "each pod's start to READY, p99")
+        note=$(awk -F'\t' -v c="$n" '$1 == "density" && $2 == c && $3 == "start all" { print $11 }' "$results")
+        echo "| ${n#podunits: }: all started within 10 s | $a ms ($note) | $(awk -v a="$a" 'BEGIN { print (a != "" && a <= 10000) ? "met" : "MISSED" }') |"
+        echo "| ${n#podunits: }: each pod's start to READY, p99 under 1 s | $q ms | $(awk -v a="$q" 'BEGIN { print (a != "" && a < 1000) ? "met" : "MISSED" }') |"
+        p=$(median density "podunits: 1 pods at once" "idle PSS per pod"); c=$(median memory "podman's conmon" "idle PSS")
+        r=$(ratio "$p" "$c"); echo "| supervision PSS of an idle one-container pod (executor, pod init, pod journald) at most 2x conmon's (podunits/conmon) | $r | $(verdict "$r" 2 le) |"
+    fi
     echo
-    echo "Charts: [start latency](benchmarks-start.svg), [log throughput](benchmarks-logs.svg)."
+    echo "Charts: [start latency](benchmarks-start.svg), [log throughput](benchmarks-logs.svg), [N pods at once: start all](benchmarks-density-start.svg), [N pods at once: PSS per idle pod](benchmarks-density-pss.svg)."
     echo
     [ -f bench/analysis.md ] && { cat bench/analysis.md; echo; }
     echo "## Exact commands"
@@ -205,3 +220,5 @@ bars() {
 }
 bars run-to-completion wall "Pod run to completion (median ms, lower is better)" ms docs/benchmarks-start.svg
 bars logs "lines per second" "Log throughput to the journal (median lines/s, higher is better)" "lines/s" docs/benchmarks-logs.svg
+bars density "start all" "N pods started at once, until every one is READY (ms, lower is better)" ms docs/benchmarks-density-start.svg
+bars density "idle PSS per pod" "Supervision memory per idle pod, by PSS, as N grows (KiB, lower is better)" KiB docs/benchmarks-density-pss.svg

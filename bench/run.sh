@@ -6,7 +6,7 @@
 # security section (issue 16's escape probe under podman and PodUnits) runs in a sandbox of
 # its own and writes docs/security.md instead.
 #
-#   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions confinement userns configuration network interactive autoupdate security
+#   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions confinement userns configuration network interactive autoupdate density security
 #                                           health only when named (50 podman healthchecks at 1 s need more than 2 cores)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
         *) sections+=("$1"); merge=--merge; shift;;
     esac
 done
-[ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions confinement userns configuration network interactive autoupdate security)
+[ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions confinement userns configuration network interactive autoupdate density security)
 timed=()      # sections that feed docs/benchmarks.md
 security=""
 for s in "${sections[@]}"; do if [ "$s" = security ]; then security=1; else timed+=("$s"); fi; done
@@ -29,7 +29,7 @@ wants() { local s; for s in "${timed[@]}"; do [ "$s" = "$1" ] && return 0; done;
 
 need=()
 for pkg in systemd-container busybox-static dbus iproute2 podman crun conmon skopeo docker-registry hyperfine libsystemd-dev gcc libc6-dev \
-    containernetworking-plugins iptables iperf3 curl jq; do
+    containernetworking-plugins iptables iperf3 curl jq catatonit; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

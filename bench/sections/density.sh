@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# 14. Density (issue 22): a two-container pod's start to READY and stop against `podman kube
+#     play` / `podman kube down` of the same YAML (hostNetwork and each one's default
+#     network), then N one-container pods (N = 1, 10, 50, 110: the kubelet's default
+#     maximum) started at once and stopped at once: the total times, every pod's own start
+#     to READY (p50, p99), failures, and the idle PSS per pod, to show how the cost grows.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$here/lib.sh"
+rootfs=$BENCH_ROOTFS
+runs=$(( BENCH_RUNS < 5 ? BENCH_RUNS : 5 ))   # podman kube play takes about a second a round
+counts=(${BENCH_DENSITY_COUNTS:-1 10 50 110})
+dir=$(mktemp -d)
+
+# two_pod NAME IMAGE HOSTNETWORK: the same pod for both; only the image reference differs
+# (PodUnits reads the busybox root as a dir: image, podman its import of the same root).
+# The shell exits on SIGTERM at once, so neither stop waits for a grace period.
+two_pod() {
+    cat <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: $1}
+spec:
+  hostNetwork: $3
+  containers:
+  - {name: web, image: "$2", command: ["/bin/sh", "-c", "trap 'exit 0' TERM; sleep 100000 & wait"]}
+  - {name: side, image: "$2", command: ["/bin/sh", "-c", "trap 'exit 0' TERM; sleep 100000 & wait"]}
+YAML
+}
+two_pod densh "dir:$rootfs" true >/etc/podunits/pods/densh.yaml
+two_pod densd "dir:$rootfs" false >/etc/podunits/pods/densd.yaml
+two_pod kubeh localhost/busybox:bench true >"$dir/kubeh.yaml"
+two_pod kubed localhost/busybox:bench false >"$dir/kubed.yaml"
+systemctl daemon-reload
+# podman's pods need cgroups (bench/inside.sh turns them off for plain containers, whose
+# crun runs without them here): kube play and kube down get a configuration that keeps them.
+sed 's/^cgroups = "disabled"/cgroups = "enabled"/' /etc/containers/containers.conf >"$dir/kube.conf"
+kube() { CONTAINERS_CONF="$dir/kube.conf" podman kube "$@"; }
+
+cleanup() {
+    systemctl stop pod@densh pod@densd 2>/dev/null || true
+    kube down "$dir/kubeh.yaml" >/dev/null 2>&1 || true
+    kube down "$dir/kubed.yaml" >/dev/null 2>&1 || true
+    local i
+    for i in $(seq 1 110); do echo "pod@dens$i"; done | xargs systemctl stop 2>/dev/null || true
+    rm -f /etc/podunits/pods/dens*.yaml
+    systemctl daemon-reload
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+
+declare -A label=(
+    [podunits-host]="podunits: 2 containers, hostNetwork"
+    [podman-host]="podman kube play: 2 containers, hostNetwork"
+    [podunits-default]="podunits: 2 containers, default network"
+    [podman-default]="podman kube play: 2 containers, default network")
+command_of density "${label[podunits-host]}" "systemctl start pod@densh (two containers: sh -c \"trap 'exit 0' TERM; sleep 100000 & wait\"); systemctl stop pod@densh"
+command_of density "${label[podman-host]}" "podman kube play kubeh.yaml (the same YAML, image localhost/busybox:bench; CONTAINERS_CONF with cgroups enabled, which pods need); podman kube down kubeh.yaml"
+command_of density "${label[podunits-default]}" "the same pod without hostNetwork (CNI, the podunits network): systemctl start/stop pod@densd"
+command_of density "${label[podman-default]}" "the same YAML without hostNetwork (podman's default network): podman kube play/down kubed.yaml"
+up() {
+    case $1 in
+        podunits-host) systemctl start pod@densh;;
+        podunits-default) systemctl start pod@densd;;
+        podman-host) kube play "$dir/kubeh.yaml";;
+        podman-default) kube play "$dir/kubed.yaml";;
+    esac
+}
+down() {
+    case $1 in
+        podunits-host) systemctl stop pod@densh;;
+        podunits-default) systemctl stop pod@densd;;
+        podman-host) kube down "$dir/kubeh.yaml";;
+        podman-default) kube down "$dir/kubed.yaml";;
+    esac
+}
+echo "two-container pod: start until READY (podman: until kube play returns), stop until down (ms)"
+for run in $(seq 0 "$runs"); do   # round 0 warms up
+    for who in podunits-host podman-host podunits-default podman-default; do
+        t0=$(now_ns)
+        if ! up "$who" >/dev/null 2>"$dir/err"; then
+            echo "    $who: start failed: $(head -c 300 "$dir/err")" >&2
+            down "$who" >/dev/null 2>&1 || true
+            continue
+        fi
+        t1=$(now_ns)
+        down "$who" >/dev/null 2>&1 || echo "    $who: stop failed" >&2
+        t2=$(now_ns)
+        [ "$run" = 0 ] && continue
+        awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e6 }' >>"$dir/$who.start"
+        awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.3f\n", (b - a) / 1e6 }' >>"$dir/$who.stop"
+    done
+done
+for who in podunits-host podman-host podunits-default podman-default; do
+    touch "$dir/$who.start" "$dir/$who.stop"
+    record density "${label[$who]}" "start to READY" ms "$dir/$who.start"
+    record density "${label[$who]}" "stop" ms "$dir/$who.stop"
+done
+
+# The pods of the scale rounds: one container each, hostNetwork (the network's cost is
+# measured above and in the network section; here the question is how PodUnits' own cost
+# grows with the number of pods).
+for i in $(seq 1 "${counts[-1]}"); do
+    cat >"/etc/podunits/pods/dens$i.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: dens$i}
+spec:
+  hostNetwork: true
+  containers:
+  - {name: main, image: "dir:$rootfs", command: ["/bin/sh", "-c", "echo up; trap 'exit 0' TERM; sleep 100000 & wait"]}
+YAML
+done
+systemctl daemon-reload
+
+# pod_pids: every process of the running dens pods that PodUnits adds to a host: executors,
+# pod inits, machine leaders and the pods' own journalds (the containers' sleeps are not
+# PodUnits' cost).
+pod_pids() {
+    local stage1; stage1=$(pgrep -x podunits-stage1 | paste -sd, -) || true
+    [ -n "$stage1" ] || return 0
+    echo "${stage1//,/ }"
+    pgrep -P "$stage1" -x systemd-journal || true
+}
+
+for n in "${counts[@]}"; do
+    name="podunits: $n pods at once"
+    command_of density "$name" "systemctl start pod@dens1 ... pod@dens$n, each in the background, timed one by one until READY; then systemctl stop of all at once"
+    rm -f "$dir/each" "$dir/failed"
+    t0=$(now_ns)
+    for i in $(seq 1 "$n"); do
+        ( s=$(now_ns)
+          if systemctl start "pod@dens$i" 2>/dev/null; then
+              e=$(now_ns); awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f\n", (b - a) / 1e6 }' >>"$dir/each"
+          else
+              echo "dens$i" >>"$dir/failed"
+          fi ) &
+    done
+    wait
+    t1=$(now_ns)
+    active=$(systemctl list-units --state=active --plain --no-legend 'pod@dens*' | wc -l)
+    failed=0; [ ! -f "$dir/failed" ] || failed=$(wc -l <"$dir/failed")
+    sleep 2   # let start-up work (journal flushes, page faults) settle before the idle sample
+    # shellcheck disable=SC2046
+    pss=$(pss_kb $(pod_pids))
+    # Every pod's first line is in the journal: nothing lost at start.
+    lines=$(journalctl -q -o cat SYSLOG_IDENTIFIER=main MESSAGE=up --since "@$((t0 / 1000000000 - 1))" | grep -c '^up$' || true)
+    t2=$(now_ns)
+    seq 1 "$n" | sed 's/^/pod@dens/' | xargs systemctl stop
+    t3=$(now_ns)
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e6 }' >"$dir/start"
+    awk -v a="$t2" -v b="$t3" 'BEGIN { printf "%.3f\n", (b - a) / 1e6 }' >"$dir/stop"
+    touch "$dir/each"
+    sort -g "$dir/each" | awk '{ v[NR] = $1 } END { i = int(0.99 * (NR - 1) + 0.5) + 1; printf "%.3f\n", (NR ? v[i] : "nan") }' >"$dir/p99"
+    awk -v p="$pss" -v n="$n" 'BEGIN { printf "%.0f\n", p / n }' >"$dir/pss"
+    record density "$name" "start all" ms "$dir/start" "$active of $n active, $failed failed starts, first line of $lines of $n pods in the journal"
+    record density "$name" "each pod's start to READY" ms "$dir/each"
+    record density "$name" "each pod's start to READY, p99" ms "$dir/p99"
+    record density "$name" "stop all" ms "$dir/stop"
+    record density "$name" "idle PSS per pod" KiB "$dir/pss"
+done
