@@ -27,7 +27,8 @@ public sealed partial class PodExecutor
                     break;
                 case PodControlMessage.Started(string name, int pid):
                     OnStarted(name, pid);
-                    failure ??= await PlaceAsync(systemd, name, pid).ConfigureAwait(false);
+                    _placing.RemoveAll(t => t.IsCompleted);
+                    _placing.Add(PlaceAsync(systemd, name, pid));
                     break;
                 case PodControlMessage.Running(string name):
                     OnRunning(systemd, name);
@@ -96,6 +97,9 @@ public sealed partial class PodExecutor
                 case SupervisionEvent.Hooked(string name, int pid, bool postStart, var outcome):
                     OnHooked(systemd, name, pid, postStart, outcome);
                     break;
+                case SupervisionEvent.Placed(string name, int hostPid, var why):
+                    failure ??= OnPlaced(name, hostPid, why);
+                    break;
                 case SupervisionEvent.OutputEnded when finishing:
                     UnregisterOnceDrained(systemd);
                     break;
@@ -103,6 +107,9 @@ public sealed partial class PodExecutor
                     break;
             }
         }
+        // Every container is gone; a scope still being created fails at once (its process is
+        // gone too), and nothing may create one after the clean-up.
+        await Task.WhenAll(_placing).ConfigureAwait(false);
         if (failure is not null)
         {
             throw new PodUnitsException($"pod {_plan.Name}", failure);
@@ -125,15 +132,27 @@ public sealed partial class PodExecutor
         }
     }
 
-    /// <summary>Moves a just-started container into its scope, then lets it exec.</summary>
-    private async Task<string?> PlaceAsync(SystemdManager systemd, string name, int podPid)
+    /// <summary>
+    /// Moves a just-started container into its scope, off the supervision loop: the scopes of
+    /// a pod's containers are created together instead of one systemd job after another, and
+    /// a restarted container waiting for its old scope to go holds up no other event. The
+    /// loop lets the container exec once <see cref="SupervisionEvent.Placed"/> arrives.
+    /// </summary>
+    private async Task PlaceAsync(SystemdManager systemd, string name, int podPid)
     {
         ContainerPlan c = _plan.Containers.Single(x => x.Name == name);
         int? hostPid = HostPids.Find(_initPid, podPid);
         if (hostPid is null)
         {
-            return null; // it already ended; the pod init reports its exit
+            return; // it already ended; the pod init reports its exit
         }
+        string? failure = await CreateScopeAsync(systemd, c, hostPid.Value).ConfigureAwait(false);
+        _events.Writer.TryWrite(new SupervisionEvent.Placed(name, hostPid.Value, failure));
+    }
+
+    /// <summary>Null once the container's process is in its scope, else why it cannot be.</summary>
+    private async Task<string?> CreateScopeAsync(SystemdManager systemd, ContainerPlan c, int hostPid)
+    {
         if (_slicing is not null)
         {
             try
@@ -142,30 +161,43 @@ public sealed partial class PodExecutor
             }
             catch (PodUnitsException e)
             {
-                _control?.Send(new PodControlMessage.StopPod());
                 return $"cannot create the pod's slice {ContainerUnits.SliceName(_plan.Name)} for spec.resources: {e.Message}";
             }
         }
         try
         {
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
-            await StartScopeAsync(systemd, c, hostPid.Value).ConfigureAwait(false);
+            await StartScopeAsync(systemd, c, hostPid).ConfigureAwait(false);
             if (Verbosity.IsOn)
             {
                 // With container-start's own timings (SetupSteps), what confinement costs a
                 // start: the scope's device policy is set up here, by systemd.
                 StageLog.Information(string.Create(CultureInfo.InvariantCulture,
-                    $"podunits: container {name}: scope started in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.000} ms"));
+                    $"podunits: container {c.Name}: scope started in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.000} ms"));
             }
+            return null;
         }
         catch (PodUnitsException e)
         {
+            return $"container {c.Name}: cannot create its scope: {e.Message}";
+        }
+    }
+
+    /// <summary>On the loop: the container is in its scope and may exec, or the pod stops.</summary>
+    private string? OnPlaced(string name, int hostPid, string? failure)
+    {
+        if (failure is not null)
+        {
+            if (!Directory.Exists($"/proc/{hostPid}"))
+            {
+                return null; // killed while its scope was made (the pod is stopping): no failure of its own
+            }
             _control?.Send(new PodControlMessage.StopPod());
-            return $"container {name}: cannot create its scope: {e.Message}";
+            return failure;
         }
         _control?.Send(new PodControlMessage.Go(name));
         _placed.Add(name);
-        _hostPids[name] = hostPid.Value;
+        _hostPids[name] = hostPid;
         ReportStatus();
         return null;
     }

@@ -33,6 +33,8 @@ public sealed partial class PodExecutor : IDisposable
     private readonly string _planPath;
     private readonly string _runtimeDir;
     private readonly Channel<SupervisionEvent> _events = Channel.CreateUnbounded<SupervisionEvent>();
+    /// <summary>Scope creations under way (PodExecutor.Supervise.cs, PlaceAsync).</summary>
+    private readonly List<Task> _placing = [];
     private readonly SdNotify _notify = SdNotify.Default;
     private readonly List<LogForwarder> _forwarders = [];
     private readonly HashSet<string> _placed = new(StringComparer.Ordinal);

@@ -9,6 +9,10 @@ internal abstract record SupervisionEvent
     /// <summary>A message the pod init sent.</summary>
     public sealed record FromPodInit(PodControlMessage Message) : SupervisionEvent;
 
+    /// <summary>A started container's process is in its scope (<paramref name="Failure"/> null)
+    /// or cannot be (PodExecutor.PlaceAsync).</summary>
+    public sealed record Placed(string Container, int HostPid, string? Failure) : SupervisionEvent;
+
     /// <summary>Every container is ready (PodExecutor.EvaluateReady): READY=1.</summary>
     public sealed record Ready : SupervisionEvent;
 
