@@ -146,8 +146,17 @@ public sealed partial class PodExecutor
         {
             return; // it already ended; the pod init reports its exit
         }
-        string? failure = await CreateScopeAsync(systemd, c, hostPid.Value).ConfigureAwait(false);
-        _events.Writer.TryWrite(new SupervisionEvent.Placed(name, hostPid.Value, failure));
+        // Reported even when something unexpected is thrown (it surfaces again where the loop
+        // awaits the placements): a container left waiting for "go" would hang the start.
+        string? failure = $"container {name}: its scope was not created";
+        try
+        {
+            failure = await CreateScopeAsync(systemd, c, hostPid.Value).ConfigureAwait(false);
+        }
+        finally
+        {
+            _events.Writer.TryWrite(new SupervisionEvent.Placed(name, hostPid.Value, failure));
+        }
     }
 
     /// <summary>Null once the container's process is in its scope, else why it cannot be.</summary>
