@@ -178,7 +178,7 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
         note=$(awk -F'\t' -v c="$n" '$1 == "density" && $2 == c && $3 == "start all" { print $11 }' "$results")
         echo "| ${n#podunits: }: all started within 10 s | $a ms ($note) | $(awk -v a="$a" 'BEGIN { print (a != "" && a <= 10000) ? "met" : "MISSED" }') |"
         echo "| ${n#podunits: }: each pod's start to READY, p99 under 1 s | $q ms | $(awk -v a="$q" 'BEGIN { print (a != "" && a < 1000) ? "met" : "MISSED" }') |"
-        p=$(median density "podunits: 1 pods at once" "idle PSS per pod"); c=$(median memory "podman's conmon" "idle PSS")
+        p=$(median density "podunits: 1 pod at once" "idle PSS per pod"); c=$(median memory "podman's conmon" "idle PSS")
         r=$(ratio "$p" "$c"); echo "| supervision PSS of an idle one-container pod (executor, pod init, pod journald) at most 2x conmon's (podunits/conmon) | $r | $(verdict "$r" 2 le) |"
     fi
     echo

@@ -123,31 +123,44 @@ pod_pids() {
     pgrep -P "$stage1" -x systemd-journal || true
 }
 
+# Started as a boot starts them: one job per pod, all queued by one client (here one
+# systemctl call; at boot multi-user.target's wants). 110 systemctl processes each waiting
+# for its own job would each subscribe to all of PID 1's signals, so every unit change would
+# go to all of them: PID 1's CPU per pod then grows with the number of pods (measured 57 ms
+# per pod at 10, 204 at 110, against 29 and 35 for one client; docs/benchmarks.md).
+# Each pod's start to READY is systemd's own account: from leaving "inactive" to "active".
 for n in "${counts[@]}"; do
-    name="podunits: $n pods at once"
-    command_of density "$name" "systemctl start pod@dens1 ... pod@dens$n, each in the background, timed one by one until READY; then systemctl stop of all at once"
-    rm -f "$dir/each" "$dir/failed"
+    name="podunits: $n pod$([ "$n" = 1 ] || echo s) at once"
+    units=$(seq 1 "$n" | sed 's/^/pod@dens/; s/$/.service/')
+    command_of density "$name" "systemctl start pod@dens1 ... pod@dens$n (one call, one job per pod); each pod's start to READY from systemctl show (ActiveEnterTimestampMonotonic - InactiveExitTimestampMonotonic); then systemctl stop of all (one call)"
     t0=$(now_ns)
-    for i in $(seq 1 "$n"); do
-        ( s=$(now_ns)
-          if systemctl start "pod@dens$i" 2>/dev/null; then
-              e=$(now_ns); awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f\n", (b - a) / 1e6 }' >>"$dir/each"
-          else
-              echo "dens$i" >>"$dir/failed"
-          fi ) &
-    done
-    wait
+    # shellcheck disable=SC2086
+    systemctl start $units 2>"$dir/errors" || true
     t1=$(now_ns)
+    # shellcheck disable=SC2086
+    systemctl show -p InactiveExitTimestampMonotonic -p ActiveEnterTimestampMonotonic -p ActiveState $units |
+        awk -v RS= -F'\n' '{   # one paragraph per unit
+            s = a = 0; state = ""
+            for (i = 1; i <= NF; i++) {
+                split($i, kv, "=")
+                if (kv[1] == "InactiveExitTimestampMonotonic") s = kv[2]
+                else if (kv[1] == "ActiveEnterTimestampMonotonic") a = kv[2]
+                else if (kv[1] == "ActiveState") state = kv[2]
+            }
+            if (state == "active" && s > 0 && a > s) printf "%.3f\n", (a - s) / 1000
+        }' >"$dir/each"
+    failed=$(systemctl list-units --state=failed --plain --no-legend 'pod@dens*' | wc -l)
     active=$(systemctl list-units --state=active --plain --no-legend 'pod@dens*' | wc -l)
-    failed=0; [ ! -f "$dir/failed" ] || failed=$(wc -l <"$dir/failed")
     sleep 2   # let start-up work (journal flushes, page faults) settle before the idle sample
     # shellcheck disable=SC2046
     pss=$(pss_kb $(pod_pids))
     # Every pod's first line is in the journal: nothing lost at start.
     lines=$(journalctl -q -o cat SYSLOG_IDENTIFIER=main MESSAGE=up --since "@$((t0 / 1000000000 - 1))" | grep -c '^up$' || true)
     t2=$(now_ns)
-    seq 1 "$n" | sed 's/^/pod@dens/' | xargs systemctl stop
+    # shellcheck disable=SC2086
+    systemctl stop $units
     t3=$(now_ns)
+    systemctl reset-failed 'pod@dens*' 2>/dev/null || true
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e6 }' >"$dir/start"
     awk -v a="$t2" -v b="$t3" 'BEGIN { printf "%.3f\n", (b - a) / 1e6 }' >"$dir/stop"
     touch "$dir/each"

@@ -30,7 +30,7 @@ public sealed record PodUnitSettings
     /// Journal fields for LogExtraFields=, beyond pod@.service's own POD_NAME=%i: POD_ID,
     /// and for a pod of one container its CONTAINER_* fields too. journald adds them to every
     /// entry of the unit, which lets the executor pass that container's output over
-    /// journald's stream protocol instead of a datagram per line (docs/journal.md).
+    /// journald's stream protocol, with no fields of its own per line (docs/journal.md).
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, string>> LogExtraFields { get; init; } = [];
 

@@ -5,7 +5,8 @@ using static Tmds.Linux.LibC;
 namespace PodUnits.Journal;
 
 /// <summary>
-/// Sends entries to journald over its native protocol: one AF_UNIX datagram per entry to
+/// Sends entries to journald over its native protocol: one AF_UNIX datagram per send (an
+/// entry, or a batch of them: <see cref="JournalEntryBuilder.EndEntry"/>) to
 /// /run/systemd/journal/socket (or another journald's socket, e.g. a pod's own at
 /// /proc/PID/root/run/systemd/journal/socket). Entries too big for a datagram go through a
 /// sealed memfd, as libsystemd's sd_journal_sendv() does. One socket is reused for every
