@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # 5. Scale: 50 pods started concurrently, then stopped concurrently; wall time, failures
-#    and the peak total memory (PSS) of PodUnits' processes while they run.
+#    and the peak total memory (PSS) of PodUnits' processes while they run. Each pod has
+#    its own `systemctl start` here, on purpose (concurrent clients): every waiting client
+#    subscribes to PID 1's signals, so PID 1's cost per pod grows with the number of
+#    clients. The density section starts pods with one client, as a boot does.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$here/lib.sh"
