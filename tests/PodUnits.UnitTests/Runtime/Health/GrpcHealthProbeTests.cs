@@ -135,7 +135,8 @@ public sealed class GrpcHealthProbeTests : IAsyncLifetime
     [Fact]
     public async Task NothingListeningFailsToConnect()
     {
-        int port = HttpProbeTests.ClosedPort();
+        using var closed = new ClosedPort();
+        int port = closed.Number;
         Assert.Equal(new ProbeOutcome(false, $"error: failed to connect service at \"127.0.0.1:{port}\": dial tcp 127.0.0.1:{port}: connect: connection refused"),
             await Probe(null, port));
     }

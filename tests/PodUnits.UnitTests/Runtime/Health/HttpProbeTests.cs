@@ -172,7 +172,8 @@ public sealed class HttpProbeTests
     [Fact]
     public async Task AClosedPortIsRefused()
     {
-        int port = ClosedPort();
+        using var closed = new ClosedPort();
+        int port = closed.Number;
         ProbeOutcome outcome = await Probe(port, "/healthz");
         Assert.Equal(new ProbeOutcome(false, $"Get \"http://127.0.0.1:{port}/healthz\": dial tcp 127.0.0.1:{port}: connect: connection refused"), outcome);
     }
@@ -204,14 +205,6 @@ public sealed class HttpProbeTests
         Assert.Equal(new ProbeOutcome(true, "HTTP probe succeeded with statuscode: 200"), outcome);
     }
 
-    internal static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }
 
 /// <summary>Kestrel on 127.0.0.1 and an ephemeral port, for the HTTPS and HTTP/2 (gRPC) probes.</summary>

@@ -53,7 +53,8 @@ public sealed class TcpProbeTests
     [Fact]
     public async Task AClosedPortIsRefused()
     {
-        int port = HttpProbeTests.ClosedPort();
+        using var closed = new ClosedPort();
+        int port = closed.Number;
         ProbeOutcome outcome = await TcpProbe.CheckAsync(_sockets.New, IPAddress.Loopback, port, TimeSpan.FromSeconds(1), CancellationToken.None);
         Assert.Equal(new ProbeOutcome(false, $"dial tcp 127.0.0.1:{port}: connect: connection refused"), outcome);
     }
@@ -80,8 +81,9 @@ public sealed class TcpProbeTests
     public async Task CancellationIsTheCallersNotAFailure()
     {
         using var stop = new CancellationTokenSource();
+        using var closed = new ClosedPort();
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            TcpProbe.CheckAsync(_sockets.New, IPAddress.Loopback, HttpProbeTests.ClosedPort(), TimeSpan.FromSeconds(1), stop.Token));
+            TcpProbe.CheckAsync(_sockets.New, IPAddress.Loopback, closed.Number, TimeSpan.FromSeconds(1), stop.Token));
     }
 }
