@@ -42,7 +42,7 @@ cleanup() {
     kube down "$dir/kubeh.yaml" >/dev/null 2>&1 || true
     kube down "$dir/kubed.yaml" >/dev/null 2>&1 || true
     local i
-    for i in $(seq 1 110); do echo "pod@dens$i"; done | xargs systemctl stop 2>/dev/null || true
+    seq 1 "${counts[-1]}" | sed 's/^/pod@dens/' | xargs systemctl stop 2>/dev/null || true
     rm -f /etc/podunits/pods/dens*.yaml
     systemctl daemon-reload
     rm -rf "$dir"
@@ -58,22 +58,21 @@ command_of density "${label[podunits-host]}" "systemctl start pod@densh (two con
 command_of density "${label[podman-host]}" "podman kube play kubeh.yaml (the same YAML, image localhost/busybox:bench; CONTAINERS_CONF with cgroups enabled, which pods need); podman kube down kubeh.yaml"
 command_of density "${label[podunits-default]}" "the same pod without hostNetwork (CNI, the podunits network): systemctl start/stop pod@densd"
 command_of density "${label[podman-default]}" "the same YAML without hostNetwork (podman's default network): podman kube play/down kubed.yaml"
-up() {
+# act WHO start|stop: systemctl start/stop of the pod, or kube play/down of its YAML.
+act() {
+    local pod yaml
     case $1 in
-        podunits-host) systemctl start pod@densh;;
-        podunits-default) systemctl start pod@densd;;
-        podman-host) kube play "$dir/kubeh.yaml";;
-        podman-default) kube play "$dir/kubed.yaml";;
+        podunits-host) pod=densh;; podunits-default) pod=densd;;
+        podman-host) yaml=kubeh;; podman-default) yaml=kubed;;
     esac
+    if [ -n "${pod:-}" ]; then
+        systemctl "$2" "pod@$pod"
+    else
+        kube "$([ "$2" = start ] && echo play || echo down)" "$dir/$yaml.yaml"
+    fi
 }
-down() {
-    case $1 in
-        podunits-host) systemctl stop pod@densh;;
-        podunits-default) systemctl stop pod@densd;;
-        podman-host) kube down "$dir/kubeh.yaml";;
-        podman-default) kube down "$dir/kubed.yaml";;
-    esac
-}
+up() { act "$1" start; }
+down() { act "$1" stop; }
 echo "two-container pod: start until READY (podman: until kube play returns), stop until down (ms)"
 for run in $(seq 0 "$runs"); do   # round 0 warms up
     for who in podunits-host podman-host podunits-default podman-default; do

@@ -41,7 +41,7 @@ public sealed class DatagramLogTarget : LogTarget
     public override string Description => _journal.SocketPath;
 
     /// <summary>Whether at least one entry went out.</summary>
-    public bool Sent { get; private set; }
+    public bool Sent => DatagramCount > 0;
 
     /// <summary>Datagrams sent so far (each holding one or more entries).</summary>
     public long DatagramCount { get; private set; }
@@ -92,6 +92,5 @@ public sealed class DatagramLogTarget : LogTarget
         _batch.Clear();
         _entries = 0;
         DatagramCount++;
-        Sent = true;
     }
 }
