@@ -104,12 +104,23 @@ public sealed class PodPlan
         return copy;
     }
 
-    public static PodPlan FromJson(string json, string source) =>
-        JsonSerializer.Deserialize(json, PlanJsonContext.Default.PodPlan)
-            ?? throw new Core.Errors.PodUnitsException(source, "empty plan");
+    public static PodPlan FromJson(string json, string source) => FromUtf8(System.Text.Encoding.UTF8.GetBytes(json), source);
 
     /// <summary>Reads a plan file (root's only: it holds every container's environment).</summary>
-    public static PodPlan Read(string path) => FromJson(File.ReadAllText(path), path);
+    public static PodPlan Read(string path) => FromUtf8(File.ReadAllBytes(path), path);
+
+    /// <summary>Read by <see cref="PlanReader"/>, not by the serializer that wrote it: see why there.</summary>
+    private static PodPlan FromUtf8(ReadOnlySpan<byte> json, string source)
+    {
+        try
+        {
+            return PlanReader.Read(json);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            throw new Core.Errors.PodUnitsException(source, $"not a plan PodUnits can read: {e.Message}");
+        }
+    }
 }
 
 /// <summary>The network a pod joins (docs/networking.md), resolved in stage 0.</summary>
