@@ -338,6 +338,9 @@ public sealed class HookPlan
     public int? SleepSeconds { get; init; }
 }
 
+/// <summary>The plan's writer: generated code that writes each property in turn
+/// (Serialization mode), without the metadata the serializer builds to read, which stage 0
+/// paid for at its first call. Plans are read by <see cref="PlanReader"/>.</summary>
 [JsonSerializable(typeof(PodPlan))]
-[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSourceGenerationOptions(WriteIndented = true, GenerationMode = JsonSourceGenerationMode.Serialization)]
 internal sealed partial class PlanJsonContext : JsonSerializerContext;
