@@ -353,6 +353,12 @@ public sealed partial class PodExecutor
         }
         try
         {
+            if (_attaching is not null)
+            {
+                // A start that failed while ADD ran: DEL only once the ADD is over (a failed
+                // ADD has undone itself; its error is the start's, said elsewhere).
+                await _attaching.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            }
             await Task.Run(_network.DetachAsync).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // the pod has ended either way: say what is left, and go on with the cleanup

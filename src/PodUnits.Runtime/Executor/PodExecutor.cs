@@ -71,6 +71,8 @@ public sealed partial class PodExecutor : IDisposable
 
     /// <summary>The pod's CNI network; null with hostNetwork.</summary>
     private readonly PodNetwork? _network;
+    /// <summary>CNI ADD under way or done; the way out waits for it before DEL.</summary>
+    private Task<CniResult?>? _attaching;
 
     private PodExecutor(PodPlan plan, string planPath, TerminalHub? terminal)
     {
@@ -147,12 +149,15 @@ public sealed partial class PodExecutor : IDisposable
         try
         {
             OpenActivation();
-            List<int> outputs = StartPodInit(_planPath);
+            // The network is attached while the pod init starts and prepares the pod (no
+            // container may run before it is: they wait for "go", sent only once supervision
+            // starts below). Its namespace is made first, for the pod init to join, so that
+            // CNI ADD, most of a networked pod's start, begins before the pod init's spawn.
+            string? netns = _network is null ? null : await _network.PrepareAsync().ConfigureAwait(false);
+            Task<CniResult?> attaching = _attaching = AttachNetworkAsync();
+            List<int> outputs = StartPodInit(_planPath, netns);
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
-            // The network is attached while the pod init prepares the pod (no container may
-            // run before it is: they wait for "go", sent only once supervision starts below).
-            Task<CniResult?> attaching = AttachNetworkAsync();
             systemd = await connecting.ConfigureAwait(false);
             _slicing = PodSlice.HasLimits(_plan) ? PodSlice.CreateAsync(systemd, _plan) : null;
             Task registering = RegisterMachineAsync(systemd, attaching);
@@ -204,8 +209,8 @@ public sealed partial class PodExecutor : IDisposable
         {
             return null;
         }
-        await Task.Yield(); // off the caller's path: the plugins run while the bus connects
-        return await _network.AttachAsync(_initPid).ConfigureAwait(false);
+        await Task.Yield(); // off the caller's path: the plugins run while the pod init starts
+        return await _network.AttachAsync().ConfigureAwait(false);
     }
 
     /// <summary>With a network, machined learns the pod's host-side interfaces, so
@@ -257,7 +262,7 @@ public sealed partial class PodExecutor : IDisposable
 
     /// <summary>Spawns the pod init with its control socket and the containers' output
     /// pipes; returns the pipes' read ends, in PodInitDescriptors.StreamIndex order.</summary>
-    private List<int> StartPodInit(string planPath)
+    private List<int> StartPodInit(string planPath, string? netns)
     {
         (int controlMine, int controlTheirs) = Spawner.SocketPair();
         var fds = new List<(int, int)> { (0, 0), (1, 1), (2, 2), (controlTheirs, PodInitDescriptors.Control) };
@@ -286,7 +291,7 @@ public sealed partial class PodExecutor : IDisposable
         }
         try
         {
-            _initPid = PodLauncher.Start(_plan, planPath, fds, ListenHandoff());
+            _initPid = PodLauncher.Start(_plan, planPath, netns, fds, ListenHandoff());
             _terminal?.Started();
         }
         finally

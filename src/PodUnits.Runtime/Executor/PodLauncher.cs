@@ -7,23 +7,27 @@ namespace PodUnits.Runtime.Executor;
 
 /// <summary>
 /// Starts the pod init in fresh namespaces without forking managed code: a dedicated thread
-/// unshares the PID, mount, UTS, IPC (and network) namespaces, which changes only that
+/// joins the pod's network namespace (pinned beforehand for CNI: NetnsPins.Create) or
+/// unshares one, unshares the PID, mount, UTS and IPC namespaces, which changes only that
 /// thread (docs/platform-facts.md), then posix_spawns <c>podunits pod-init</c>, which becomes PID 1 of the
 /// new PID namespace and inherits the thread's other namespaces. The thread then ends,
 /// taking its namespaces with it; the executor itself stays in the host's.
 /// </summary>
 public static class PodLauncher
 {
-    public static int NamespaceFlags(PodPlan plan)
+    /// <summary>What the thread unshares: no network namespace with the host's network or
+    /// with a pinned one to join.</summary>
+    public static int NamespaceFlags(PodPlan plan, bool joinsNetwork)
     {
         ArgumentNullException.ThrowIfNull(plan);
         int flags = LibcExtra.CLONE_NEWPID | LibcExtra.CLONE_NEWNS | LibcExtra.CLONE_NEWUTS | LibcExtra.CLONE_NEWIPC;
-        return plan.HostNetwork ? flags : flags | LibcExtra.CLONE_NEWNET;
+        return plan.HostNetwork || joinsNetwork ? flags : flags | LibcExtra.CLONE_NEWNET;
     }
 
     /// <summary>Returns the host PID of the pod init.</summary>
+    /// <param name="netns">The pinned network namespace the pod joins, or null.</param>
     /// <param name="environment">Variables for the pod init beyond the executor's own (ListenFds' handoff).</param>
-    public static int Start(PodPlan plan, string planPath, IReadOnlyList<(int From, int To)> fds, IEnumerable<string> environment)
+    public static int Start(PodPlan plan, string planPath, string? netns, IReadOnlyList<(int From, int To)> fds, IEnumerable<string> environment)
     {
         int pid = 0;
         Exception? error = null;
@@ -31,7 +35,11 @@ public static class PodLauncher
         {
             try
             {
-                Check.Io(LibcExtra.unshare(NamespaceFlags(plan)), "unshare", "pod namespaces");
+                if (netns is not null)
+                {
+                    JoinNetwork(netns);
+                }
+                Check.Io(LibcExtra.unshare(NamespaceFlags(plan, netns is not null)), "unshare", "pod namespaces");
                 pid = Spawner.Spawn(Environment.ProcessPath ?? "/proc/self/exe",
                     [Stage1.FileName, "pod-init", planPath], [.. Spawner.InheritedEnvironment(), .. environment], fds, newSession: true);
             }
@@ -49,5 +57,18 @@ public static class PodLauncher
             throw error as PodUnitsException ?? new PodUnitsException($"pod {plan.Name}", $"cannot start the pod init: {error.Message}", inner: error);
         }
         return pid;
+    }
+
+    private static void JoinNetwork(string netns)
+    {
+        int fd = Check.Io(LibcExtra.open(netns, LibcExtra.O_RDONLY | LibcExtra.O_CLOEXEC, 0), "open", netns);
+        try
+        {
+            Check.Io(LibcExtra.setns(fd, LibcExtra.CLONE_NEWNET), "setns", netns);
+        }
+        finally
+        {
+            LibcExtra.close(fd);
+        }
     }
 }

@@ -22,8 +22,15 @@ public static class NetnsPins
 
     public static string PathOf(string pod) => $"{Dir}/{pod}";
 
-    /// <summary>Pins the network namespace of <paramref name="pid"/> as the pod's; returns the pin's path.</summary>
-    public static string Pin(string pod, int pid)
+    /// <summary>
+    /// Makes the pod's network namespace, empty but for its loopback, and pins it; returns the
+    /// pin's path. Made before the pod init, which joins it (PodLauncher), so that CNI ADD can
+    /// start at once instead of after the pod init's spawn: the plugins are most of a
+    /// networked pod's start (docs/networking.md). A thread of its own unshares, which
+    /// changes only that thread, binds /proc/thread-self/ns/net and ends; the pin holds the
+    /// namespace from then on, as `ip netns add` does.
+    /// </summary>
+    public static string Create(string pod)
     {
         string path = PathOf(pod);
         MakeSharedMountPoint();
@@ -31,11 +38,22 @@ public static class NetnsPins
         using (File.Create(path))
         {
         }
-        if (LibcExtra.mount($"/proc/{pid}/ns/net", path, null, LibcExtra.MS_BIND, null) != 0)
+        string? error = null;
+        var thread = new Thread(() =>
         {
-            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (LibcExtra.unshare(LibcExtra.CLONE_NEWNET) != 0 ||
+                LibcExtra.mount("/proc/thread-self/ns/net", path, null, LibcExtra.MS_BIND, null) != 0)
+            {
+                int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                error = $"{System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
+            }
+        }) { Name = "pod network namespace" };
+        thread.Start();
+        thread.Join();
+        if (error is not null)
+        {
             File.Delete(path);
-            throw new PodUnitsException($"pod {pod}", $"cannot pin its network namespace at {path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+            throw new PodUnitsException($"pod {pod}", $"cannot make and pin its network namespace at {path}: {error}");
         }
         return path;
     }

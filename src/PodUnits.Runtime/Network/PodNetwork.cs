@@ -9,7 +9,9 @@ namespace PodUnits.Runtime.Network;
 /// Stage 1's part of networking, in the executor: attaches the pod's network namespace to its
 /// CNI network before any container may run, and detaches it on every way out. Order on the
 /// way in: hold the host ports (a conflict fails before any rule changes), undo what a
-/// crashed run of this pod left, pin the namespace, CNI ADD. On the way out, the reverse.
+/// crashed run of this pod left, make and pin the namespace (<see cref="PrepareAsync"/>,
+/// before the pod init, which joins it), then CNI ADD (<see cref="AttachAsync"/>, while the
+/// pod init sets the pod up). On the way out, the reverse.
 /// </summary>
 public sealed class PodNetwork : IDisposable
 {
@@ -36,11 +38,19 @@ public sealed class PodNetwork : IDisposable
         return plan.Network is { } network ? new PodNetwork(plan, network, cni ?? CniRuntime.Default) : null;
     }
 
-    public async Task<CniResult> AttachAsync(int podInitPid, CancellationToken cancellationToken = default)
+    /// <summary>Holds the host ports, releases a crashed run's attachment, makes and pins the
+    /// pod's network namespace; returns the pin, for the pod init to join.</summary>
+    public async Task<string> PrepareAsync(CancellationToken cancellationToken = default)
     {
         _ports = HostPortReservations.Reserve(_plan.Name, _network.PortMappings);
         await ReleaseLeftoversAsync(_cni, _plan.Name, cancellationToken).ConfigureAwait(false);
-        string netns = NetnsPins.Pin(_plan.Name, podInitPid);
+        return NetnsPins.Create(_plan.Name);
+    }
+
+    /// <summary>CNI ADD of the namespace <see cref="PrepareAsync"/> pinned.</summary>
+    public async Task<CniResult> AttachAsync(CancellationToken cancellationToken = default)
+    {
+        string netns = NetnsPins.PathOf(_plan.Name);
         CniConfigList list = CniConfigList.Parse(_network.ConfigPath, _network.ConfigText);
         CniResult result;
         try
