@@ -26,6 +26,9 @@ namespace PodUnits.Runtime.Attach;
 /// that connect to <see cref="SocketPath"/> (`podunits attach`), in the pod's root-only
 /// runtime directory. Stage 1's own stderr is a pipe read here too: its lines go to the
 /// clients, or to the journal while none is attached (the terminal it came from may be gone).
+/// The container's terminal output is journaled as well, as podman journals a tty's: every
+/// read is also written, without the line discipline's CR before LF, to the container's
+/// stdout pipe, whose log forwarder sends it on like any container's output.
 /// </summary>
 public sealed unsafe class TerminalHub : IDisposable
 {
@@ -45,6 +48,11 @@ public sealed unsafe class TerminalHub : IDisposable
     private int _master = -1;
     private WinSizeValue? _size;
     private Thread? _output;
+    /// <summary>A write end of the container's stdout pipe (its log forwarder reads the
+    /// other); -1 once released. Under <see cref="_journalLock"/>.</summary>
+    private int _journal = -1;
+    private readonly Lock _journalLock = new();
+    private readonly TerminalLines _journalLines = new();
     private bool _commandEnded;
     private bool _disposed;
 
@@ -317,18 +325,56 @@ public sealed unsafe class TerminalHub : IDisposable
         }
     }
 
-    /// <summary>The container's terminal output to every client, until the slave side is
-    /// closed (EIO: the command and whatever it left running are gone).</summary>
+    /// <summary>The hub takes <paramref name="stdoutWriteEnd"/>, a write end of the terminal
+    /// container's stdout pipe, to journal its output through.</summary>
+    public void JournalOutputTo(int stdoutWriteEnd)
+    {
+        lock (_journalLock)
+        {
+            _journal = stdoutWriteEnd;
+        }
+    }
+
+    /// <summary>No more output to journal: the pipe's write end is closed, so its log forwarder
+    /// sees the end once the pod's copies are gone too. Called when the output has ended, and
+    /// on the way out in case the container never had its terminal.</summary>
+    public void ReleaseJournal()
+    {
+        lock (_journalLock)
+        {
+            if (_journal < 0)
+            {
+                return;
+            }
+            Span<byte> last = stackalloc byte[1];
+            TerminalIo.WriteAll(_journal, last[.._journalLines.Finish(last)]);
+            _ = close(_journal);
+            _journal = -1;
+        }
+    }
+
+    /// <summary>The container's terminal output to every client and to the journal, until
+    /// the slave side is closed (EIO: the command and whatever it left running are gone).
+    /// A full journal pipe holds this thread, and so the container, back: nothing is dropped.</summary>
     private void ForwardOutput(int master)
     {
         byte[] buffer = new byte[AttachPacket.MaxPayload];
+        byte[] lines = new byte[AttachPacket.MaxPayload + 1];
         while (TerminalIo.Read(master, buffer) is int n and > 0)
         {
             lock (_lock)
             {
                 Broadcast(AttachKind.Output, buffer.AsSpan(0, n));
             }
+            lock (_journalLock)
+            {
+                if (_journal >= 0)
+                {
+                    TerminalIo.WriteAll(_journal, lines.AsSpan(0, _journalLines.Strip(buffer.AsSpan(0, n), lines)));
+                }
+            }
         }
+        ReleaseJournal();
         lock (_lock)
         {
             _master = -1;
@@ -400,6 +446,7 @@ public sealed unsafe class TerminalHub : IDisposable
 
     public void Dispose()
     {
+        ReleaseJournal();
         lock (_lock)
         {
             if (_disposed)

@@ -317,6 +317,8 @@ public sealed partial class PodExecutor
         // CNI DEL runs while the output is drained and the machine goes: its plugins take
         // tens of milliseconds (iptables), which would otherwise add to every stop.
         Task detaching = _detaching ?? DetachNetworkAsync();
+        _terminal?.WaitForOutput();
+        _terminal?.ReleaseJournal(); // the terminal container's stdout pipe can end now
         foreach (LogForwarder f in _forwarders)
         {
             f.Join(TimeSpan.FromSeconds(10));

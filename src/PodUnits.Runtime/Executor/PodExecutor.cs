@@ -275,6 +275,12 @@ public sealed partial class PodExecutor : IDisposable
                 (int r, int w) = Spawner.Pipe();
                 readEnds.Add(r);
                 writeEnds.Add(w);
+                if (_terminal is not null && i == 0 && stream == 0)
+                {
+                    // `run -it`: the terminal's output is journaled through the one container's
+                    // stdout pipe, which the hub writes to (the container has the terminal instead).
+                    _terminal.JournalOutputTo(Check.Io(LibcExtra.fcntl(w, LibcExtra.F_DUPFD_CLOEXEC, 0), "fcntl F_DUPFD_CLOEXEC"));
+                }
                 fds.Add((w, PodInitDescriptors.Output(i, stderr: stream == 1)));
             }
         }

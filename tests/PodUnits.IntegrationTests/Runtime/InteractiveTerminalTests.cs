@@ -218,7 +218,23 @@ public sealed class InteractiveTerminalTests
         Assert.Contains("attach-exit=7", second.Screen, StringComparison.Ordinal); // the pod's status, through attach
         Assert.True(PodHarness.WaitFor(() => !Directory.Exists($"/run/podunits/state/{pod}")));
         Assert.DoesNotContain(pod, PodHarness.Run("machinectl", "list", "--no-legend").Output, StringComparison.Ordinal);
+
+        // Nothing the terminal showed is lost: what the container wrote while nobody was
+        // attached is in the journal with the container's fields, every line in order.
+        string[] journaled = [];
+        Assert.True(PodHarness.WaitFor(() => (journaled = TerminalJournal(pod)).Contains("line-19999"), seconds: 60),
+            string.Join('\n', journaled.TakeLast(5)));
+        // (The first follows the shell's prompt on its line, as on the screen; a line that
+        // kept the terminal's CR would not match.)
+        Assert.Equal(Enumerable.Range(0, 20000).Select(i => $"line-{i}"),
+            journaled.Select(l => Regex.Match(l, "(line-[0-9]+)$")).Where(m => m.Success).Select(m => m.Groups[1].Value));
+        Assert.Contains("fin-42", journaled); // typed after attach: cat printed it
     }
+
+    /// <summary>The lines of the terminal container "main" of ad-hoc pod <paramref name="pod"/>
+    /// in the host journal (an ad-hoc pod has no unit: every line carries the pod's fields).</summary>
+    private static string[] TerminalJournal(string pod) =>
+        PodHarness.Run("journalctl", "--all", "--no-pager", "-o", "cat", $"POD_NAME={pod}", "CONTAINER_NAME=main").Output.Split('\n');
 
     [Fact]
     public void OwnDetachKeysThenStopEndsTheDetachedPod()
