@@ -370,8 +370,11 @@ public sealed partial class PodExecutor : IDisposable
             ContainerPlan container = _plan.Containers[i];
             for (int stream = 0; stream < 2; stream++)
             {
+                // `run -i` without -t: the executor is the caller's process; its stdout and
+                // stderr are the caller's, which get the container's output as it comes.
+                CallerOutput? caller = _plan.Interactive && !_plan.Terminal ? new CallerOutput(stream == 1 ? 2 : 1) : null;
                 var forwarder = new LogForwarder(outputs[PodInitDescriptors.StreamIndex(i, stderr: stream == 1)], $"{container.Name} {(stream == 1 ? "stderr" : "stdout")}",
-                    routes.TargetsFor(container, i, stderr: stream == 1), OnStreamEnded);
+                    routes.TargetsFor(container, i, stderr: stream == 1), OnStreamEnded, caller);
                 forwarder.Start();
                 _forwarders.Add(forwarder);
             }

@@ -191,10 +191,13 @@ public sealed class PodInit : IDisposable
             {
                 IReadOnlyList<string> env = PodInitActivation.WithEnvironment(_plan, c,
                     Verbosity.IsOn ? [$"PATH={CommandResolver.DefaultPath}", $"{Verbosity.Variable}=1"] : [$"PATH={CommandResolver.DefaultPath}"]);
-                IReadOnlyList<(int From, int To)> fds = PodInitActivation.WithDescriptors(_plan, c, _plan.Interactive
+                // `run -i` keeps the caller's stdin; its output goes through the pipes like any
+                // container's, and the executor copies it to the caller (Attach/CallerOutput.cs).
+                IReadOnlyList<(int From, int To)> fds = PodInitActivation.WithDescriptors(_plan, c, _plan.Terminal
                     ? [(0, 0), (1, 1), (2, 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd),
-                        .. _plan.Terminal ? [(PodInitDescriptors.Terminal(_plan.Containers.Count), ContainerStart.TerminalFd)] : Array.Empty<(int, int)>()]
-                    : [(devNull, 0), (PodInitDescriptors.Output(index, stderr: false), 1), (PodInitDescriptors.Output(index, stderr: true), 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)]);
+                        (PodInitDescriptors.Terminal(_plan.Containers.Count), ContainerStart.TerminalFd)]
+                    : [(_plan.Interactive ? 0 : devNull, 0), (PodInitDescriptors.Output(index, stderr: false), 1), (PodInitDescriptors.Output(index, stderr: true), 2),
+                        (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd)]);
                 if (_usersFd >= 0)
                 {
                     // After every other descriptor, and the variable says where (Container/ContainerUsers.cs).

@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using PodUnits.Runtime.Attach;
 
 namespace PodUnits.Runtime.Logging;
 
@@ -16,7 +17,10 @@ public sealed class LogForwarder
 
     /// <param name="ended">Called on the forwarder's thread once the stream ended and all of
     /// it was passed on (or forwarding failed).</param>
-    public LogForwarder(int pipeFd, string name, IReadOnlyList<LogTarget> targets, Action? ended = null)
+    /// <param name="caller">`run -i`: the caller's stdout or stderr, which gets every chunk
+    /// first. Once the caller's end is gone, the forwarder closes the pipe, so the container's
+    /// next write fails as it would have on the caller's own pipe (SIGPIPE).</param>
+    public LogForwarder(int pipeFd, string name, IReadOnlyList<LogTarget> targets, Action? ended = null, CallerOutput? caller = null)
     {
         ArgumentNullException.ThrowIfNull(targets);
         _targets = targets;
@@ -24,7 +28,7 @@ public sealed class LogForwarder
         {
             try
             {
-                Pump(pipeFd, targets);
+                Pump(pipeFd, targets, caller);
             }
             finally
             {
@@ -42,7 +46,7 @@ public sealed class LogForwarder
     /// <summary>Waits until the stream ended (every writer closed it) and all of it was passed on.</summary>
     public bool Join(TimeSpan timeout) => _thread.Join(timeout);
 
-    private static void Pump(int fd, IReadOnlyList<LogTarget> targets)
+    private static void Pump(int fd, IReadOnlyList<LogTarget> targets, CallerOutput? caller)
     {
         try
         {
@@ -51,9 +55,14 @@ public sealed class LogForwarder
             int n;
             while ((n = stream.Read(buffer)) > 0)
             {
+                bool callerGone = caller is not null && !caller.Write(buffer.AsSpan(0, n));
                 foreach (LogTarget target in targets)
                 {
                     target.Deliver(buffer.AsSpan(0, n));
+                }
+                if (callerGone)
+                {
+                    break;
                 }
             }
             foreach (LogTarget target in targets)

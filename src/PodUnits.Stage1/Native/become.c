@@ -7,6 +7,9 @@
  *
  * What to do comes as an exec spec that managed code builds (Container/ExecSpec.cs); this
  * file only carries it out, in the order capabilities(7) and seccomp(2) require:
+ *   0. every ignored signal back to its default and an empty signal mask, as systemd gives
+ *      every service it starts: .NET ignores SIGPIPE, and execve keeps an ignored signal
+ *      ignored, so `yes | head` in a container would otherwise end with EPIPE errors;
  *   1. the working directory, created if missing, and entered;
  *   2. the LSM attribute for the exec (AppArmor profile, SELinux label), while still root;
  *   3. the capability bounding set, the ambient set cleared;
@@ -22,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <signal.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -201,6 +205,30 @@ static int last_capability(void)
     return last > 63 ? 63 : last;
 }
 
+/* The kernel's struct sigaction: the C library's wrapper refuses the signals it keeps for
+ * itself (32 and 33), which may come ignored from whoever started stage 1. */
+struct kernel_sigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)(void);
+    uint64_t mask;
+};
+
+/* execve resets a caught signal to its default itself; only an ignored one stays ignored.
+ * Handlers are left alone, as stage 1's runtime still runs on other threads until execve
+ * (its garbage collector signals them). The mask is this thread's, which does the execve. */
+static void reset_signals(void)
+{
+    struct kernel_sigaction now, dfl = { .handler = SIG_DFL };
+    uint64_t none = 0;
+    for (int sig = 1; sig <= 64; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP && syscall(SYS_rt_sigaction, sig, NULL, &now, sizeof now.mask) == 0 && now.handler == SIG_IGN) {
+            syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
+        }
+    }
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none);
+}
+
 int podunits_become(const unsigned char *spec, size_t length, const char *carried_steps, char *error, size_t error_size)
 {
     struct reader r = { spec, spec + length, 0 };
@@ -240,6 +268,7 @@ int podunits_become(const unsigned char *spec, size_t length, const char *carrie
         return failed(error, error_size, PODUNITS_SETUP_FAILED, "the exec spec is malformed (version %u, %zu bytes)", version, length);
     }
 
+    reset_signals();
     if (make_directories(cwd) != 0 || chdir(cwd) != 0) {
         return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: working directory %s: %s", name, cwd, strerror(errno));
     }

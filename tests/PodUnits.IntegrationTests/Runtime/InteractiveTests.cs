@@ -29,6 +29,81 @@ public sealed class InteractiveTests
     }
 
     [Fact]
+    public async Task InteractiveOutputReachesTheCallerAsItComesAndIsJournaled()
+    {
+        using Process p = StartRun("it-journal", "sh", "-c", "echo to-out; echo to-err >&2; printf 'name? '; read x; echo hello-$x");
+        Task<string> err = p.StandardError.ReadToEndAsync();
+        // A prompt without a newline reaches the caller before the container has more to say.
+        char[] prompt = new char[16];
+        int n = 0;
+        while (!new string(prompt, 0, n).EndsWith("name? ", StringComparison.Ordinal))
+        {
+            int r = await p.StandardOutput.ReadAsync(prompt.AsMemory(n));
+            Assert.True(r > 0, new string(prompt, 0, n));
+            n += r;
+        }
+        Assert.Equal("to-out\nname? ", new string(prompt, 0, n));
+        p.StandardInput.WriteLine("you");
+        p.StandardInput.Close();
+        Assert.Equal("hello-you\n", await p.StandardOutput.ReadToEndAsync());
+        Assert.True(p.WaitForExit(30_000));
+        Assert.Equal(0, p.ExitCode);
+        Assert.Equal("to-err\n", await err);
+
+        // Nothing is lost: the container's lines are in the journal with its fields, the
+        // prompt and the answer on one line, as on the caller's screen.
+        string[] journaled = [];
+        Assert.True(PodHarness.WaitFor(() => (journaled = Journal("it-journal")).Contains("name? hello-you"), seconds: 30), string.Join('\n', journaled));
+        Assert.Contains("to-out", journaled);
+        Assert.Contains("to-err", journaled);
+    }
+
+    [Fact]
+    public void ACallerThatStopsReadingEndsTheContainerWithSigpipe()
+    {
+        // `podunits run -i IMAGE -- yes | head -n 3`: once the caller's end is gone, the
+        // container's next write fails as on a pipe of its own, and the pod ends.
+        using Process p = StartRun("it-sigpipe", "yes", "line");
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal("line", p.StandardOutput.ReadLine());
+        }
+        p.StandardOutput.Close();
+        p.StandardInput.Close();
+        Assert.True(p.WaitForExit(30_000), "the pod went on after its caller stopped reading");
+        Assert.Equal(128 + 13, p.ExitCode);
+        Assert.Contains("line", Journal("it-sigpipe"));
+    }
+
+    [Fact]
+    public void AContainerStartsWithNoSignalIgnoredOrBlocked()
+    {
+        // As systemd starts a service: stage 1's runtime ignores SIGPIPE, which execve would
+        // otherwise pass on to the container's command and everything it runs.
+        var run = PodHarness.Run("podunits", "run", "-i", "--name", "it-signals", "--net", "host", "busybox", "--", "grep", "-E", "^Sig(Blk|Ign):", "/proc/self/status");
+        Assert.True(run.Code == 0, run.Output);
+        Assert.Equal("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n", run.Output);
+    }
+
+    private static Process StartRun(string name, params string[] command)
+    {
+        var info = new ProcessStartInfo("/usr/bin/podunits")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (string a in (string[])["run", "-i", "--name", name, "busybox", "--", .. command])
+        {
+            info.ArgumentList.Add(a);
+        }
+        return Process.Start(info)!;
+    }
+
+    /// <summary>The lines of ad-hoc pod <paramref name="pod"/>'s container "main" in the host
+    /// journal (an ad-hoc pod has no unit: every line carries the pod's fields).</summary>
+    private static string[] Journal(string pod) =>
+        PodHarness.Run("journalctl", "--all", "--no-pager", "-o", "cat", $"POD_NAME={pod}", "CONTAINER_NAME=main").Output.Split('\n');
+
+    [Fact]
     public void DnsNoneLeavesTheImagesResolvConfAndDnsHostGivesTheHosts()
     {
         // The busybox test image has no /etc/resolv.conf of its own.

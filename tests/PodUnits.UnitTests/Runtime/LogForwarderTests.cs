@@ -1,0 +1,92 @@
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using PodUnits.Runtime.Attach;
+using PodUnits.Runtime.Logging;
+using PodUnits.Runtime.Spawning;
+
+namespace PodUnits.UnitTests.Runtime;
+
+/// <summary>
+/// `run -i`: a container stream's forwarder copies every chunk to the caller as well as to
+/// its journals, and once the caller's end is gone it closes the container's pipe, so the
+/// container's next write fails as it would have on the caller's own pipe. Real pipes; the
+/// journal is a target that keeps what it gets.
+/// </summary>
+public sealed class LogForwarderTests
+{
+    [Fact]
+    public void TheCallerAndTheJournalGetEveryChunkInOrder()
+    {
+        (int containerRead, int containerWrite) = Spawner.Pipe();
+        (int callerRead, int callerWrite) = Spawner.Pipe();
+        var journal = new KeepingTarget();
+        var forwarder = new LogForwarder(containerRead, "test stdout", [journal], caller: new CallerOutput(callerWrite));
+        forwarder.Start();
+        using (var container = Writer(containerWrite))
+        {
+            container.Write(Encoding.ASCII.GetBytes("name? "));
+            container.Flush();
+            Assert.Equal("name? ", ReadExactly(callerRead, 6)); // no newline needed to reach the caller
+            container.Write(Encoding.ASCII.GetBytes("you\nbye\n"));
+        }
+        Assert.True(forwarder.Join(TimeSpan.FromSeconds(10)));
+        Assert.Equal("you\nbye\n", ReadExactly(callerRead, 8));
+        Assert.Equal("name? you\nbye\n", journal.Text);
+        Assert.True(journal.Completed);
+        Close(callerRead, callerWrite);
+    }
+
+    [Fact]
+    public void OnceTheCallerIsGoneTheContainersNextWriteFails()
+    {
+        (int containerRead, int containerWrite) = Spawner.Pipe();
+        (int callerRead, int callerWrite) = Spawner.Pipe();
+        Close(callerRead);
+        var journal = new KeepingTarget();
+        bool ended = false;
+        var forwarder = new LogForwarder(containerRead, "test stdout", [journal], () => ended = true, new CallerOutput(callerWrite));
+        forwarder.Start();
+        using var container = Writer(containerWrite);
+        container.Write(Encoding.ASCII.GetBytes("first\n"));
+        container.Flush();
+        Assert.True(forwarder.Join(TimeSpan.FromSeconds(10)), "the forwarder went on reading for a caller that is gone");
+        Assert.True(ended);
+        Assert.Equal("first\n", journal.Text); // what was read is still journaled
+        IOException e = Assert.Throws<IOException>(() => { container.Write(Encoding.ASCII.GetBytes("second\n")); container.Flush(); });
+        Assert.Contains("pipe", e.Message, StringComparison.OrdinalIgnoreCase);
+        Close(callerWrite);
+    }
+
+    private static FileStream Writer(int fd) => new(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, 0);
+
+    private static string ReadExactly(int fd, int count)
+    {
+        using var stream = new FileStream(new SafeFileHandle(fd, ownsHandle: false), FileAccess.Read, 0);
+        byte[] buffer = new byte[count];
+        stream.ReadExactly(buffer);
+        return Encoding.ASCII.GetString(buffer);
+    }
+
+    private static void Close(params int[] fds)
+    {
+        foreach (int fd in fds)
+        {
+            PodUnits.Core.Native.LibcExtra.close(fd);
+        }
+    }
+
+    private sealed class KeepingTarget : LogTarget
+    {
+        private readonly StringBuilder _text = new();
+
+        public override string Description => "test journal";
+
+        public string Text => _text.ToString();
+
+        public bool Completed { get; private set; }
+
+        protected override void Write(ReadOnlySpan<byte> chunk) => _text.Append(Encoding.ASCII.GetString(chunk));
+
+        protected override void Finish() => Completed = true;
+    }
+}
