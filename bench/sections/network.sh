@@ -5,8 +5,10 @@
 # nothing here contacts any address but the sandbox's own, its pods' and its containers'.
 # 1. systemctl start until READY (and stop until inactive) of a busybox httpd publishing
 #    one port: a PodUnits pod on the default network (hostPort 18080), the same pod with
-#    hostNetwork (no CNI at all), podman run -p 18081:80 on its default network and nspawn
-#    --network-veth, each a service that is READY once the server runs; alternating.
+#    hostNetwork (no CNI at all), the same pod on a bridge-only network (bridge and host-local
+#    IPAM alone: no NAT, no published port, no firewall rule, so about what nspawn's veth
+#    does), podman run -p 18081:80 on its default network and nspawn --network-veth, each a
+#    service that is READY once the server runs; alternating.
 # 2. TCP throughput host -> pod/container with iperf3: the server is the host's iperf3
 #    entered into each network namespace (nsenter --net), so only the network path differs.
 # 3. Request latency: HTTP fetches of a tiny file, each on a new TCP connection (curl).
@@ -44,6 +46,25 @@ spec:
     image: "dir:$rootfs"
     command: ["/bin/httpd", "-f", "-p", "18082", "-h", "/www"]
 YAML
+# The bridge-only network: what CNI costs without a single iptables rule.
+mkdir -p /etc/podunits/net.d
+cat >/etc/podunits/net.d/benchbridge.conflist <<'JSON'
+{"cniVersion": "1.0.0", "name": "benchbridge", "plugins": [
+  {"type": "bridge", "bridge": "benchbr0", "isGateway": true, "ipMasq": false,
+   "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.124.0.0/24"}]]}}]}
+JSON
+cat >/etc/podunits/pods/benchnetbridge.yaml <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: benchnetbridge
+  annotations: {podunits.io/network: benchbridge}
+spec:
+  containers:
+  - name: web
+    image: "dir:$rootfs"
+    command: ["/bin/httpd", "-f", "-p", "80", "-h", "/www"]
+YAML
 systemctl daemon-reload
 
 nspawn_up="systemd-run -q --collect --unit=bench-nspawn-net -p Type=notify systemd-nspawn -q --register=yes --notify-ready=no --network-veth -M benchveth -D $rootfs /bin/httpd -f -p 80 -h /www"
@@ -52,6 +73,7 @@ up() {
     case $1 in
         podunits) systemctl start pod@benchnet;;
         podunits-host) systemctl start pod@benchnethost;;
+        podunits-bridge) systemctl start pod@benchnetbridge;;
         nspawn) $nspawn_up;;
         podman) $podman_up;;
     esac
@@ -60,6 +82,7 @@ down() {
     case $1 in
         podunits) systemctl stop pod@benchnet;;
         podunits-host) systemctl stop pod@benchnethost;;
+        podunits-bridge) systemctl stop pod@benchnetbridge;;
         nspawn) systemctl stop bench-nspawn-net;;
         # busybox httpd as the container's PID 1 ignores podman's forwarded SIGTERM, so
         # systemctl stop alone would wait out its timeout: kill it as nspawn kills its
@@ -71,12 +94,14 @@ iperf_pids=()
 cleanup() {
     local p
     for p in ${iperf_pids[@]+"${iperf_pids[@]}"}; do [ -s "$p" ] && kill "$(cat "$p")" 2>/dev/null || true; done
-    for who in podunits podunits-host nspawn podman; do down "$who" >/dev/null 2>&1 || true; done
+    for who in podunits podunits-host podunits-bridge nspawn podman; do down "$who" >/dev/null 2>&1 || true; done
     podman rm -f -t 0 benchpodnet >/dev/null 2>&1 || true
     systemctl stop bench-podman-net 2>/dev/null || true
-    systemctl reset-failed pod@benchnet pod@benchnethost bench-nspawn-net bench-podman-net 2>/dev/null || true
+    systemctl reset-failed pod@benchnet pod@benchnethost pod@benchnetbridge bench-nspawn-net bench-podman-net 2>/dev/null || true
     ip netns del benchcni 2>/dev/null || true
-    rm -f /etc/podunits/pods/benchnet.yaml /etc/podunits/pods/benchnethost.yaml
+    rm -f /etc/podunits/pods/benchnet.yaml /etc/podunits/pods/benchnethost.yaml /etc/podunits/pods/benchnetbridge.yaml \
+        /etc/podunits/net.d/benchbridge.conflist
+    ip link del benchbr0 2>/dev/null || true
     systemctl daemon-reload
     rm -rf "$dir" "$rootfs/www"
 }
@@ -90,7 +115,7 @@ nspawn_address() {
     ip addr add "$veth_host/24" dev ve-benchveth && ip link set ve-benchveth up &&
         nsenter -t "$leader" -n sh -c "ip addr add $veth_ct/24 dev host0 && ip link set host0 up"
 }
-pod_ip() { jq -r '.ips[0]' /run/podunits/state/benchnet/network.json; }
+pod_ip() { jq -r '.ips[0]' "/run/podunits/state/${1:-benchnet}/network.json"; }
 podman_ip() { podman inspect -f '{{.NetworkSettings.IPAddress}}' benchpodnet; }
 podman_pid() { podman inspect -f '{{.State.Pid}}' benchpodnet; }
 fetch() { curl -sf -m 3 -o /dev/null "$1"; }
@@ -102,15 +127,17 @@ echo "start until READY and stop until inactive, busybox httpd publishing one po
 declare -A label=(
     [podunits]="podunits: default network, hostPort 18080"
     [podunits-host]="podunits: hostNetwork (no CNI)"
+    [podunits-bridge]="podunits: bridge-only network (no NAT, port or firewall)"
     [nspawn]="nspawn --network-veth as Type=notify service"
     [podman]="podman run -p 18081:80, default network, sdnotify=conmon service")
 command_of network "${label[podunits]}" "systemctl start pod@benchnet (hostPort 18080 -> containerPort 80, busybox httpd); systemctl stop pod@benchnet"
 command_of network "${label[podunits-host]}" "systemctl start pod@benchnethost (hostNetwork: true, busybox httpd); systemctl stop pod@benchnethost"
+command_of network "${label[podunits-bridge]}" "systemctl start pod@benchnetbridge (podunits.io/network: benchbridge = bridge benchbr0 + host-local, ipMasq false; busybox httpd); systemctl stop pod@benchnetbridge"
 command_of network "${label[nspawn]}" "$nspawn_up; systemctl stop bench-nspawn-net"
 command_of network "${label[podman]}" "$podman_up; podman stop -t 0 benchpodnet && systemctl stop bench-podman-net"
 served=""
 for run in $(seq 0 "$BENCH_RUNS"); do
-    for who in podunits podunits-host nspawn podman; do
+    for who in podunits podunits-host podunits-bridge nspawn podman; do
         t0=$(now_ns)
         if ! up "$who" >/dev/null 2>"$dir/err"; then
             echo "$who" >>"$dir/failed"; echo "    $who: start failed: $(head -c 300 "$dir/err")" >&2
@@ -122,6 +149,7 @@ for run in $(seq 0 "$BENCH_RUNS"); do
             case $who in
                 podunits) until_serves "http://$(pod_ip)/index.html" && until_serves http://127.0.0.1:18080/index.html && served+=" podunits";;
                 podunits-host) until_serves http://127.0.0.1:18082/index.html && served+=" podunits-host";;
+                podunits-bridge) until_serves "http://$(pod_ip benchnetbridge)/index.html" && served+=" podunits-bridge";;
                 nspawn) nspawn_address && until_serves "http://$veth_ct/index.html" && served+=" nspawn";;
                 podman) until_serves "http://$(podman_ip)/index.html" && until_serves http://127.0.0.1:18081/index.html && served+=" podman";;
             esac
@@ -141,11 +169,11 @@ note() { # WHO -> failures and whether it served at all
     [ "${n:-0}" = 0 ] || printf '%s failed starts; ' "$n"
     case " $served " in *" $1 "*) echo "served HTTP";; *) echo "did NOT serve HTTP";; esac
 }
-for who in podunits podunits-host nspawn podman; do
+for who in podunits podunits-host podunits-bridge nspawn podman; do
     touch "$dir/$who.up" "$dir/$who.down"
     record network "${label[$who]}" "start to READY" ms "$dir/$who.up" "$(note "$who")"
 done
-for who in podunits podunits-host nspawn podman; do
+for who in podunits podunits-host podunits-bridge nspawn podman; do
     record network "${label[$who]}" "stop to inactive" ms "$dir/$who.down" \
         "$([ "$who" = podman ] && echo "podman stop -t 0 (SIGKILL, as nspawn kills its payload), then systemctl stop")"
 done
