@@ -22,6 +22,34 @@ public sealed class PodJournalAndMachineTests
     }
 
     [Fact]
+    public void ThePodsJournaldWritesSmallFilesFromItsOwnSettings()
+    {
+        // journald sizes a file's data hash table, all of which it touches, for the largest
+        // the file may grow: the pod's own settings keep its files (and that memory) small.
+        string id = PodUnits.Core.Identity.PodIdentity.PodId(PodUnits.Core.Identity.PodIdentity.ReadHostMachineId()!, "rt-journal-size");
+        string dir = Directory.Exists("/var/log/journal") ? $"/var/log/journal/{id}" : $"/var/lib/podunits/pods/rt-journal-size/journal/{id}";
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true); // a file from an earlier run keeps its table
+        }
+        using var pod = new PodHarness("rt-journal-size", PodHarness.BusyboxPod("rt-journal-size", "echo sized-line; exec sleep 1000"));
+        pod.Start();
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-M", "rt-journal-size").Contains("sized-line")));
+        string[] files = Directory.GetFiles(dir, "*.journal");
+        Assert.NotEmpty(files);
+        foreach (string file in files)
+        {
+            string header = PodHarness.Run("journalctl", "--header", "--file", file).Output;
+            var size = System.Text.RegularExpressions.Regex.Match(header, @"Data hash table size: (\d+)");
+            Assert.True(size.Success, header);
+            // 8 MiB * 4 / 768 / 3 items, systemd's sizing; the host's default here is ten times that.
+            Assert.InRange(long.Parse(size.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 1, 8L * 1024 * 1024 * 4 / 768 / 3);
+        }
+        // The settings are in the pod's private /run, not the host's.
+        Assert.False(File.Exists("/run/systemd/journald.conf.d/00-podunits-pod.conf"));
+    }
+
+    [Fact]
     public void MachinectlPoweroffStopsThePodGracefully()
     {
         using var pod = new PodHarness("rt-poweroff", PodHarness.BusyboxPod("rt-poweroff", "trap 'echo got-term; exit 0' TERM; echo armed; while true; do sleep 0.2; done"));
