@@ -9,7 +9,8 @@
  * file only carries it out, in the order capabilities(7) and seccomp(2) require:
  *   0. every ignored signal back to its default and an empty signal mask, as systemd gives
  *      every service it starts: .NET ignores SIGPIPE, and execve keeps an ignored signal
- *      ignored, so `yes | head` in a container would otherwise end with EPIPE errors;
+ *      ignored, so `yes | head` in a container would otherwise end with EPIPE errors (when
+ *      a step fails, SIGPIPE is ignored again for stage 1's report and exit);
  *   1. the working directory, created if missing, and entered;
  *   2. the LSM attribute for the exec (AppArmor profile, SELinux label), while still root;
  *   3. the capability bounding set, the ambient set cleared;
@@ -229,7 +230,18 @@ static void reset_signals(void)
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none);
 }
 
+static int become(const unsigned char *spec, size_t length, const char *carried_steps, char *error, size_t error_size);
+
 int podunits_become(const unsigned char *spec, size_t length, const char *carried_steps, char *error, size_t error_size)
+{
+    int code = become(spec, length, carried_steps, error, error_size); /* returns only on failure */
+    /* Back to how stage 1's runtime keeps it for its report and exit: a closed reader of
+     * what it writes is an error it handles, not a signal that kills it. */
+    signal(SIGPIPE, SIG_IGN);
+    return code;
+}
+
+static int become(const unsigned char *spec, size_t length, const char *carried_steps, char *error, size_t error_size)
 {
     struct reader r = { spec, spec + length, 0 };
     struct timing t;
