@@ -211,7 +211,9 @@ public sealed class InteractiveTerminalTests
 
         using var second = new ScriptTerminal($"{Podunits} attach {pod}; echo attach-exit=$?");
         Assert.True(PodHarness.WaitFor(() => IsAttached(pod)), second.Screen);
-        second.Type("cat /tmp/done\n");
+        // The loop may still be writing (it goes as fast as the hub drains and journals the
+        // terminal): the shell waits for its background job first.
+        second.Type("wait; cat /tmp/done\n");
         Assert.True(second.WaitFor("fin-42", seconds: 60), second.Screen); // written after the 20,000 lines
         second.Type("exit 7\n");
         second.WaitForExit();
