@@ -1,0 +1,66 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace PodUnits.IntegrationTests.Packaging;
+
+/// <summary>
+/// The installed executables keep their runtime data in clean, shared pages of the binary
+/// (Directory.Build.props, docs/process-model.md): fixed-address executables (ELF type
+/// EXEC), no ".hydrated" section (NativeAOT's compressed data, expanded into private memory
+/// at every start) and only a handful of load-time relocations (a position-independent
+/// build has one per pointer of the type data: about 78,000 for stage 1, each a write into
+/// a private page of every process). A build that loses either setting fails here.
+/// </summary>
+public sealed class ExecutableLayoutTests
+{
+    private const ushort ElfTypeExecutable = 2;
+    private const uint SectionTypeRela = 4;
+    private const int RelaEntrySize = 24;
+    /// <summary>Those left are the C library's and the runtime's own (244 for stage 1, when written).</summary>
+    private const int MostRelocations = 2000;
+
+    [Theory]
+    [InlineData("/usr/bin/podunits")]
+    [InlineData("/usr/libexec/podunits/podunits-stage1")]
+    public void TheRuntimeDataIsSharedByEveryProcess(string path)
+    {
+        var elf = ElfSections.Read(path);
+        Assert.Equal(ElfTypeExecutable, elf.Type);
+        Assert.DoesNotContain(".hydrated", elf.Sections.Keys);
+        Assert.True(elf.Sections.TryGetValue(".rela.dyn", out var rela), $"{path}: no .rela.dyn section");
+        Assert.Equal(SectionTypeRela, rela.Type);
+        long relocations = rela.Size / RelaEntrySize;
+        Assert.True(relocations < MostRelocations, $"{path}: {relocations} load-time relocations");
+    }
+
+    /// <summary>An ELF64 little-endian file's type and section headers (name, type, size): the
+    /// few fields the test needs, read as the ELF specification lays them out.</summary>
+    private sealed record ElfSections(ushort Type, IReadOnlyDictionary<string, (uint Type, long Size)> Sections)
+    {
+        public static ElfSections Read(string path)
+        {
+            byte[] file = File.ReadAllBytes(path);
+            Assert.True(file.AsSpan(0, 4).SequenceEqual("\u007fELF"u8), $"{path}: not an ELF file");
+            Assert.Equal(2, file[4]); // ELFCLASS64
+            Assert.Equal(1, file[5]); // little-endian
+            ushort type = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(16));
+            long sectionOffset = (long)BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(40));
+            int entrySize = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(58));
+            int count = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(60));
+            int namesIndex = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(62));
+            Span<byte> Header(int i) => file.AsSpan((int)(sectionOffset + (long)i * entrySize), entrySize);
+            long namesAt = (long)BinaryPrimitives.ReadUInt64LittleEndian(Header(namesIndex)[24..]);
+            var sections = new Dictionary<string, (uint, long)>(StringComparer.Ordinal);
+            for (int i = 1; i < count; i++)
+            {
+                var header = Header(i);
+                int nameAt = (int)(namesAt + BinaryPrimitives.ReadUInt32LittleEndian(header));
+                int nameLength = file.AsSpan(nameAt).IndexOf((byte)0);
+                string name = Encoding.ASCII.GetString(file, nameAt, nameLength);
+                sections[name] = (BinaryPrimitives.ReadUInt32LittleEndian(header[4..]),
+                    (long)BinaryPrimitives.ReadUInt64LittleEndian(header[32..]));
+            }
+            return new ElfSections(type, sections);
+        }
+    }
+}
