@@ -55,7 +55,7 @@ pod_yaml4() {
 command_of logs "podunits: pod of 1 container (stream path)" "systemctl start pod@TAG (seq 1 $lines; definition in place and daemon-reload done beforehand); count: journalctl -q -o cat _SYSTEMD_UNIT=pod@TAG.service CONTAINER_NAME=seq SYSLOG_IDENTIFIER=seq"
 command_of logs "podunits: pod of 2 containers (datagram path)" "the same with a second, idle container in the pod"
 command_of logs "podunits: pod of 4 containers (datagram path)" "four containers each printing seq 1 $((lines / 4)) at once; count: CONTAINER_NAME=wN SYSLOG_IDENTIFIER=wN of the unit, N = 1..4"
-command_of logs "systemd service, StandardOutput=journal" "systemd-run -q --wait --unit=TAG -p StandardOutput=journal $rootfs/bin/seq 1 $lines; count: journalctl -q -o cat _SYSTEMD_UNIT=TAG.service"
+command_of logs "systemd service, StandardOutput=journal" "systemd-run -q --wait --unit=TAG -p StandardOutput=journal $rootfs/bin/seq 1 $lines; count: journalctl -q -o cat _SYSTEMD_UNIT=TAG.service SYSLOG_IDENTIFIER=seq"
 command_of logs "podman --log-driver=journald" "systemd-run -q --wait --unit=TAG podman run --rm --network=host --name TAG --log-driver=journald localhost/busybox:bench seq 1 $lines; count: journalctl -q -o cat CONTAINER_NAME=TAG"
 contenders=(podunits podunits2 podunits4 service podman)
 for run in $(seq 1 "$runs"); do
@@ -86,7 +86,7 @@ for run in $(seq 1 "$runs"); do
                 done;;
             service)
                 systemd-run -q --wait --unit="$tag" -p StandardOutput=journal "$rootfs/bin/seq" 1 "$lines" >/dev/null 2>&1 || true
-                match=(_SYSTEMD_UNIT="$tag.service");;
+                match=(_SYSTEMD_UNIT="$tag.service" SYSLOG_IDENTIFIER=seq);;   # as for the pods: its lines only
             podman)
                 systemd-run -q --wait --unit="$tag" podman run --rm --network=host --name "$tag" \
                     --log-driver=journald localhost/busybox:bench seq 1 "$lines" >/dev/null 2>&1 || true
