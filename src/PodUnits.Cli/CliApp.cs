@@ -2,6 +2,7 @@ using System.CommandLine;
 using PodUnits.Cli.Commands;
 using PodUnits.Core.Errors;
 using PodUnits.Logging;
+using PodUnits.Planning;
 
 namespace PodUnits.Cli;
 
@@ -10,8 +11,13 @@ namespace PodUnits.Cli;
 /// stack traces only with --verbose.</summary>
 internal static class CliApp
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args)
     {
+        if (UnitStart.Matches(args))
+        {
+            PodLog.Configure(JournaldSink.DefaultIdentifier, verbose: false);
+            return InvokeAsync(() => Stage0.RunAsync(args[1]));
+        }
         RootCommand root = BuildRoot();
         ParseResult parsed = root.Parse(args);
         bool verbose = parsed.GetValue(GlobalOptions.Verbose);
@@ -21,12 +27,17 @@ internal static class CliApp
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
         {
             ErrorOutput.ReportUsage(parsed.Errors.Select(e => e.Message));
-            return ExitCodes.BadInput;
+            return Task.FromResult(ExitCodes.BadInput);
         }
+        return InvokeAsync(() => parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+    }
 
+    /// <summary>Runs one command with the CLI's error contract.</summary>
+    private static async Task<int> InvokeAsync(Func<Task<int>> command)
+    {
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await command();
         }
         catch (PodUnitsException e)
         {
