@@ -236,7 +236,7 @@ public sealed class InteractiveTerminalTests
     /// <summary>The lines of the terminal container "main" of ad-hoc pod <paramref name="pod"/>
     /// in the host journal (an ad-hoc pod has no unit: every line carries the pod's fields).</summary>
     private static string[] TerminalJournal(string pod) =>
-        PodHarness.Run("journalctl", "--all", "--no-pager", "-o", "cat", $"POD_NAME={pod}", "CONTAINER_NAME=main").Output.Split('\n');
+        PodHarness.JournalOutput("--all", "-o", "cat", $"POD_NAME={pod}", "CONTAINER_NAME=main").Split('\n');
 
     [Fact]
     public void OwnDetachKeysThenStopEndsTheDetachedPod()

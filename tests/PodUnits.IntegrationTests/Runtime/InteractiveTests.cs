@@ -101,7 +101,7 @@ public sealed class InteractiveTests
     /// <summary>The lines of ad-hoc pod <paramref name="pod"/>'s container "main" in the host
     /// journal (an ad-hoc pod has no unit: every line carries the pod's fields).</summary>
     private static string[] Journal(string pod) =>
-        PodHarness.Run("journalctl", "--all", "--no-pager", "-o", "cat", $"POD_NAME={pod}", "CONTAINER_NAME=main").Output.Split('\n');
+        PodHarness.JournalOutput("--all", "-o", "cat", $"POD_NAME={pod}", "CONTAINER_NAME=main").Split('\n');
 
     [Fact]
     public void DnsNoneLeavesTheImagesResolvConfAndDnsHostGivesTheHosts()

@@ -81,7 +81,12 @@ internal sealed class PodHarness : IDisposable
 
     /// <summary>Lines of the host journal matching the pod (and more journalctl arguments), as MESSAGE only.</summary>
     public string[] Journal(params string[] matches) =>
-        Run("journalctl", ["--no-pager", "-o", "cat", .. matches]).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        JournalOutput(["-o", "cat", .. matches]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>journalctl's standard output alone. Its notices go to stderr (a file being
+    /// rotated or truncated while a flood is written: "Journal file ... is truncated,
+    /// ignoring file."), and -q silences the rest, so a notice is never counted as a line.</summary>
+    public static string JournalOutput(params string[] arguments) => Execute("journalctl", ["--no-pager", "-q", .. arguments]).Stdout;
 
     /// <summary>Whether a line of the unit's journal satisfies <paramref name="match"/> within
     /// 10 s. journald reads a failed start's last messages from the unit's stream and its
@@ -118,7 +123,14 @@ internal sealed class PodHarness : IDisposable
         return condition();
     }
 
+    /// <summary>Runs a command to its end; Output is its stdout followed by its stderr.</summary>
     public static (int Code, string Output) Run(string file, params string[] args)
+    {
+        var (code, stdout, stderr) = Execute(file, args);
+        return (code, stdout + stderr);
+    }
+
+    private static (int Code, string Stdout, string Stderr) Execute(string file, string[] args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in args)
@@ -129,7 +141,7 @@ internal sealed class PodHarness : IDisposable
         Task<string> err = p.StandardError.ReadToEndAsync();
         string output = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
-        return (p.ExitCode, output + err.Result);
+        return (p.ExitCode, output, err.Result);
     }
 
     public void Dispose()

@@ -141,10 +141,12 @@ public sealed class PodLifecycleTests
         string[] lines = [];
         PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main", "SYSLOG_IDENTIFIER=main")).Length >= 100000,
             seconds: 120);
-        Assert.Equal(100000, lines.Length);
-        for (int i = 0; i < lines.Length; i++)
-        {
-            Assert.Equal((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), lines[i]);
-        }
+        // Every number once, in order: the first line that breaks the sequence (a loss, a
+        // duplicate or something else) is named with its neighbours.
+        int broken = Enumerable.Range(0, lines.Length)
+            .FirstOrDefault(i => lines[i] != (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), -1);
+        Assert.True(broken < 0 && lines.Length == 100000,
+            $"{lines.Length} lines; the sequence breaks at index {broken}: "
+            + string.Join(" | ", lines.Skip(Math.Max(0, (broken < 0 ? 100000 : broken) - 2)).Take(5)));
     }
 }
