@@ -54,20 +54,26 @@ internal static class PodJournald
     public const string SettingsFile = "/run/systemd/journald.conf.d/00-podunits-pod.conf";
 
     /// <summary>
-    /// Journal files of 8 MiB. journald sizes a new file's data hash table for the largest
-    /// the file may grow (an eighth of SystemMaxUse, itself a tenth of the file system, up to
-    /// 128 MiB) and touches all of it: 2.2 MiB of every pod's memory on a 6 GB disk, 3.6 MiB
-    /// on a large one, for a journal that holds a copy of the pod's lines. An 8 MiB file has a
-    /// 230 KiB table (docs/process-model.md, "The pod's journal"); files rotate at that size,
-    /// and how much of them is kept is still SystemMaxUse's. Named to come first, so that a
-    /// drop-in of the host's /etc/systemd/journald.conf.d, which pods read too, still wins.
+    /// The pod's journal is a copy of the host journal's lines (`journalctl -u pod@NAME` has
+    /// them all), so it keeps the latest 32 MiB in files of 2 MiB. Without a limit each
+    /// pod's journald would allow itself the host's SystemMaxUse (a tenth of the file system,
+    /// up to 4 GiB) for its own directory: 110 chatty pods could fill the disk with copies.
+    /// The file size is also memory: journald sizes a new file's data hash table for the
+    /// largest the file may grow and touches all of it, 58 KiB at 2 MiB against 230 KiB at
+    /// 8 MiB and 2.2 MiB at the default (docs/process-model.md, "The pod's journal").
+    /// Named to come first, so that a drop-in of the host's /etc/systemd/journald.conf.d,
+    /// which pods read too, still wins.
     /// </summary>
     private static void WriteSettings()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(SettingsFile)!);
         File.WriteAllText(SettingsFile,
-            "# Written by PodUnits for this pod's journald only (its private /run).\n[Journal]\nSystemMaxFileSize=8M\nRuntimeMaxFileSize=8M\n");
+            "# Written by PodUnits for this pod's journald only (its private /run).\n[Journal]\n"
+            + $"SystemMaxUse={MaxUse}\nRuntimeMaxUse={MaxUse}\nSystemMaxFileSize={MaxFileSize}\nRuntimeMaxFileSize={MaxFileSize}\n");
     }
+
+    /// <summary>How much of the pod's journal is kept, and the size its files rotate at (journald.conf(5) units).</summary>
+    public const string MaxUse = "32M", MaxFileSize = "2M";
 
     /// <summary>Waits (up to 3 s) until journald's stream socket exists (the one the
     /// containers' streams connect to; PodJournalStreams retries the short gap between its

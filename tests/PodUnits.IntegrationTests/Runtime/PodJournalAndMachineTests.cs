@@ -22,7 +22,7 @@ public sealed class PodJournalAndMachineTests
     }
 
     [Fact]
-    public void ThePodsJournaldWritesSmallFilesFromItsOwnSettings()
+    public void ThePodsJournaldKeepsSmallFilesAndABoundedCopyFromItsOwnSettings()
     {
         // journald sizes a file's data hash table, all of which it touches, for the largest
         // the file may grow: the pod's own settings keep its files (and that memory) small.
@@ -42,9 +42,14 @@ public sealed class PodJournalAndMachineTests
             string header = PodHarness.Run("journalctl", "--header", "--file", file).Output;
             var size = System.Text.RegularExpressions.Regex.Match(header, @"Data hash table size: (\d+)");
             Assert.True(size.Success, header);
-            // 8 MiB * 4 / 768 / 3 items, systemd's sizing; the host's default here is ten times that.
-            Assert.InRange(long.Parse(size.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 1, 8L * 1024 * 1024 * 4 / 768 / 3);
+            // 2 MiB * 4 / 768 / 3 items, systemd's sizing; the host's default here is forty times that.
+            Assert.InRange(long.Parse(size.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 1, 2L * 1024 * 1024 * 4 / 768 / 3);
         }
+        // The pod keeps 32 MiB of its copy of the lines, not the host's allowance: journald
+        // says so when it opens the journal ("System Journal (...) is 2.0M, max 32.0M, ...").
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-M", "rt-journal-size").Any(l => l.StartsWith("System Journal", StringComparison.Ordinal))),
+            string.Join('\n', pod.Journal("-M", "rt-journal-size")));
+        Assert.Contains(pod.Journal("-M", "rt-journal-size"), l => l.StartsWith("System Journal", StringComparison.Ordinal) && l.Contains(", max 32.0M,", StringComparison.Ordinal));
         // The settings are in the pod's private /run, not the host's.
         Assert.False(File.Exists("/run/systemd/journald.conf.d/00-podunits-pod.conf"));
     }
