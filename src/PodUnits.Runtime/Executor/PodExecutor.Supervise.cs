@@ -47,7 +47,6 @@ public sealed partial class PodExecutor
                     OnPreStop(systemd, name, pid);
                     break;
                 case PodControlMessage.Failed(string why):
-                    _podStreams.Abandon();
                     failure ??= why;
                     _eventLog?.SetupFailed(failure);
                     break;
@@ -65,7 +64,7 @@ public sealed partial class PodExecutor
                     _removingSlice ??= RemoveSliceAsync(systemd);
                     UnregisterOnceDrained(systemd);
                     break;
-                case PodControlMessage.JournalStreams or PodControlMessage.Leader:
+                case PodControlMessage.Leader:
                     break; // taken on the control thread, with its descriptors
                 case { } other:
                     Log($"protocol error: \"{other.Format()}\" is not the pod init's to send");
@@ -259,9 +258,9 @@ public sealed partial class PodExecutor
     }
 
     /// <summary>
-    /// A container stream ended (on its forwarder's thread). When the last one has, nothing
-    /// more can reach the pod's journald from here: "drained" tells the pod init it may stop
-    /// it, sent at once rather than on request, because the pod init waits for it on the
+    /// A container stream ended (on its forwarder's thread). When the last one has, every
+    /// line is in the journals: "drained" tells the pod init, the machine's leader, that it
+    /// may go, sent at once rather than on request, because the pod init waits for it on the
     /// way out of every stop.
     /// </summary>
     private void OnStreamEnded()
@@ -323,6 +322,7 @@ public sealed partial class PodExecutor
         {
             f.Join(TimeSpan.FromSeconds(10));
         }
+        _podJournal?.Dispose(); // its files closed cleanly: the next run archives them
         if (_forwarders.Any(f => f.SentDatagrams))
         {
             WaitForJournal(); // streams name their unit in their header; datagrams do not

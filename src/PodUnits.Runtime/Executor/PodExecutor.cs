@@ -5,6 +5,7 @@ using PodUnits.Core.Errors;
 using PodUnits.Core.Identity;
 using PodUnits.Core.Native;
 using PodUnits.Journal;
+using PodUnits.Journal.Files;
 using PodUnits.Runtime.Attach;
 using PodUnits.Runtime.Confinement.Lsm;
 using PodUnits.Runtime.Confinement.Seccomp;
@@ -43,7 +44,7 @@ public sealed partial class PodExecutor : IDisposable
     private readonly Dictionary<string, int> _hostPids = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _exits = new(StringComparer.Ordinal);
     private ControlChannel? _control;
-    private readonly PodStreamHandoff _podStreams = new();
+    private JournalDirectory? _podJournal;
     private int _initPid;
     /// <summary>The host PID machined gets as the pod's leader: the pod init's, or for a pod
     /// with its own user namespace the pod init's leader process in it (Init/PodMachineLeader.cs).</summary>
@@ -132,7 +133,7 @@ public sealed partial class PodExecutor : IDisposable
     {
         _watching.Dispose();
         _control?.Dispose();
-        _podStreams.Dispose();
+        _podJournal?.Dispose();
         _network?.Dispose();
         DisposeHealth();
         CloseActivation();
@@ -329,11 +330,7 @@ public sealed partial class PodExecutor : IDisposable
                 {
                     break;
                 }
-                if (message is PodControlMessage.JournalStreams(string mask))
-                {
-                    _podStreams.Accept(mask, fds);
-                }
-                else if (message is PodControlMessage.Leader && fds.Length == 1)
+                if (message is PodControlMessage.Leader && fds.Length == 1)
                 {
                     if (LibcExtra.PidOfPidfd(fds[0]) is int leader)
                     {
@@ -347,7 +344,6 @@ public sealed partial class PodExecutor : IDisposable
                 }
                 _events.Writer.TryWrite(new SupervisionEvent.FromPodInit(message));
             }
-            _podStreams.Abandon(); // the pod init is gone: no forwarder may wait for streams
             _leader.TrySetException(new PodUnitsException($"pod {_plan.Name}", "the pod init ended before its machine leader ran"));
             // Reaped here, on this thread, so the supervision loop ends with the status in hand.
             if (LibcExtra.waitpid(_initPid, out int status, 0) == _initPid)
@@ -363,7 +359,8 @@ public sealed partial class PodExecutor : IDisposable
     /// lines wait in the pipes).</summary>
     private void StartForwarders(List<int> outputs, string? unit, IReadOnlyList<KeyValuePair<string, string>> unitFields)
     {
-        var routes = new LogRoutes(_plan.Name, _plan.MachineId, unit, unitFields, _podStreams);
+        _podJournal = OpenPodJournal();
+        var routes = new LogRoutes(_plan.Name, _plan.MachineId, unit, unitFields, _podJournal, PodJournalFields());
         _streamsOpen = 2 * _plan.Containers.Count;
         for (int i = 0; i < _plan.Containers.Count; i++)
         {
@@ -374,7 +371,7 @@ public sealed partial class PodExecutor : IDisposable
                 // stderr are the caller's, which get the container's output as it comes.
                 CallerOutput? caller = _plan.Interactive && !_plan.Terminal ? new CallerOutput(stream == 1 ? 2 : 1) : null;
                 var forwarder = new LogForwarder(outputs[PodInitDescriptors.StreamIndex(i, stderr: stream == 1)], $"{container.Name} {(stream == 1 ? "stderr" : "stdout")}",
-                    routes.TargetsFor(container, i, stderr: stream == 1), OnStreamEnded, caller);
+                    routes.TargetsFor(container, stderr: stream == 1), OnStreamEnded, caller);
                 forwarder.Start();
                 _forwarders.Add(forwarder);
             }

@@ -42,12 +42,10 @@ public sealed class PodInit : IDisposable
     private readonly HashSet<int> _preStopped = [];
     private bool _executorGone;
     private bool _finishing;
-    private int _journaldPid;
     /// <summary>The pod's user namespace (hostUsers: false), or -1.</summary>
     private int _usersFd = -1;
     /// <summary>The machine leader in it (<see cref="PodMachineLeader"/>), or 0.</summary>
     private int _leaderPid;
-    private bool _journaldExited;
     /// <summary>Set when a container starts: the reaper, with no child to wait for, blocks on
     /// it. Never disposed (one pod init per process): the reaper may still wait on it while
     /// the process exits.</summary>
@@ -94,7 +92,6 @@ public sealed class PodInit : IDisposable
                 LibcExtra.close(leaderFd);
             }
             PodInitSetup.Prepare(_plan, json);
-            _journaldPid = PodJournald.Spawn();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.PodUnitsException)
         {
@@ -107,12 +104,6 @@ public sealed class PodInit : IDisposable
         new Thread(Reap) { IsBackground = true, Name = "reaper" }.Start();
         new Thread(ReadControl) { IsBackground = true, Name = "control" }.Start();
         _control.Send(new PodControlMessage.SetupDone());
-        // The pod's journald opens its journal while the containers start; their first
-        // lines wait in the executor's pipes until the streams are there.
-        new Thread(() => PodJournalStreams.Send(_control, PodJournalStreams.Open(_plan, _journaldPid > 0 && PodJournald.WaitForSocket())))
-        {
-            IsBackground = true, Name = "journal streams",
-        }.Start();
 
         for (int i = 0; i < _plan.Containers.Count; i++)
         {
@@ -442,28 +433,22 @@ public sealed class PodInit : IDisposable
         }
         // Whatever is left of the containers; the leader stays until the pod's last line
         // (machined knows the pod by it until the executor unregisters the machine).
-        PodJournald.KillAllBut(_journaldPid, _leaderPid);
+        KillAllBut(_leaderPid);
         lock (_lock)
         {
             while (_running.Count > 0)
             {
                 Monitor.Wait(_lock); // the reaper pulses at every end
             }
-            // The executor forwards the containers' last lines to our journald too: wait
-            // until it has (it says "drained" once every output pipe ended, which our own
-            // copies of the pipes of containers never started would prevent), then stop
-            // journald cleanly (SIGTERM syncs its files).
+            // The pod, its machine leader included, stays until the executor has every last
+            // line in the journals (it says "drained" once every output pipe ended, which
+            // our own copies of the pipes of containers never started would prevent).
             foreach (int fd in _outputFds.ToArray())
             {
                 CloseOutput(fd);
             }
             _control.Send(new PodControlMessage.Finishing(_stopRequested));
             WaitUntil(() => _drained, DateTime.UtcNow.AddSeconds(10));
-            if (_journaldPid > 0)
-            {
-                LibcExtra.kill(_journaldPid, LibcExtra.SIGTERM);
-                WaitUntil(() => _journaldExited, DateTime.UtcNow.AddSeconds(3));
-            }
         }
         LibcExtra.kill(-1, LibcExtra.SIGKILL);
         // No message for the executor: it learns the status by reaping this process.
@@ -545,6 +530,20 @@ public sealed class PodInit : IDisposable
         }
     }
 
+    /// <summary>SIGKILL to every process of the pod but PID 1 and the machine leader (0 when
+    /// none; this /proc is the pod's).</summary>
+    private static void KillAllBut(int leaderPid)
+    {
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid) &&
+                pid != 1 && pid != leaderPid)
+            {
+                LibcExtra.kill(pid, LibcExtra.SIGKILL);
+            }
+        }
+    }
+
     /// <summary>As PID 1 every orphan of the pod becomes our child: wait for any child.</summary>
     private void Reap()
     {
@@ -555,7 +554,7 @@ public sealed class PodInit : IDisposable
             {
                 if (Marshal.GetLastPInvokeError() == Tmds.Linux.LibC.ECHILD)
                 {
-                    // No child just now (journald is missing, or at the very end): wait for a
+                    // No child just now (before the first container, or at the very end): wait for a
                     // container to start. An orphan can only be adopted from a descendant, but
                     // a process `podunits enter` put in a pod sharing its PID namespace has its
                     // parent outside: a second bounds how long such an orphan stays a zombie.
@@ -565,11 +564,6 @@ public sealed class PodInit : IDisposable
             }
             lock (_lock)
             {
-                if (pid == _journaldPid)
-                {
-                    _journaldExited = true;
-                    Monitor.PulseAll(_lock);
-                }
                 if (pid == _leaderPid && !_finishing)
                 {
                     (bool reboot, string why) = PodMachineLeader.StopFor(status);

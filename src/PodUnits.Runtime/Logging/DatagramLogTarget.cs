@@ -11,7 +11,7 @@ namespace PodUnits.Runtime.Logging;
 /// cref="JournalEntryBuilder.EndEntry"/>): a line is never held back waiting for more, and a
 /// burst costs journald one wake-up per read instead of one per line.
 /// </summary>
-public sealed class DatagramLogTarget : LogTarget
+public sealed class DatagramLogTarget : LineLogTarget
 {
     /// <summary>A batch is sent once it reaches this size, so a long burst is cut into
     /// datagrams well inside the socket's 8 MiB send buffer and journald's queue.</summary>
@@ -20,8 +20,6 @@ public sealed class DatagramLogTarget : LogTarget
     private readonly JournalClient _journal;
     private readonly byte[] _shared;
     private readonly JournalEntryBuilder _batch = new();
-    private readonly LineSplitter _splitter = new();
-    private readonly LinePieceHandler _emit;
     private int _entries;
 
     public DatagramLogTarget(JournalClient journal, IEnumerable<KeyValuePair<string, string>> fields)
@@ -35,7 +33,6 @@ public sealed class DatagramLogTarget : LogTarget
             shared.Add(name, value);
         }
         _shared = shared.Encoded.ToArray();
-        _emit = Emit;
     }
 
     public override string Description => _journal.SocketPath;
@@ -46,18 +43,6 @@ public sealed class DatagramLogTarget : LogTarget
     /// <summary>Datagrams sent so far (each holding one or more entries).</summary>
     public long DatagramCount { get; private set; }
 
-    protected override void Write(ReadOnlySpan<byte> chunk)
-    {
-        _splitter.Feed(chunk, _emit);
-        SendBatch();
-    }
-
-    protected override void Finish()
-    {
-        _splitter.Flush(_emit);
-        SendBatch();
-    }
-
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -67,10 +52,10 @@ public sealed class DatagramLogTarget : LogTarget
         base.Dispose(disposing);
     }
 
-    private void Emit(ReadOnlySpan<byte> message, bool partial)
+    protected override void Line(ReadOnlySpan<byte> message, bool isPartial)
     {
         _batch.AddEncoded(_shared);
-        if (partial)
+        if (isPartial)
         {
             _batch.Add("CONTAINER_PARTIAL_MESSAGE", "true");
         }
@@ -81,6 +66,8 @@ public sealed class DatagramLogTarget : LogTarget
             SendBatch();
         }
     }
+
+    protected override void EndOfChunk() => SendBatch();
 
     private void SendBatch()
     {

@@ -1,5 +1,6 @@
 using PodUnits.Core.Identity;
 using PodUnits.Journal;
+using PodUnits.Journal.Files;
 using PodUnits.Runtime.Plan;
 
 namespace PodUnits.Runtime.Logging;
@@ -12,8 +13,8 @@ namespace PodUnits.Runtime.Logging;
 /// all of a container's fields (the generator writes them for a one-container pod), its
 /// stream goes to the host journald as a stream, the cheap path; otherwise each line is a
 /// datagram with the fields the unit lacks (never the ones it adds: no field twice).
-/// The pod's own journald always gets a stream (MESSAGE, PRIORITY, SYSLOG_IDENTIFIER:
-/// `journalctl -M POD -t CONTAINER`).
+/// The pod's own journal (`journalctl -M POD`) gets every line too, written by the executor
+/// into the pod's journal files (<see cref="JournalFileLogTarget"/>).
 /// </summary>
 public sealed class LogRoutes
 {
@@ -21,19 +22,23 @@ public sealed class LogRoutes
     private readonly string _podId;
     private readonly string? _unitName;
     private readonly IReadOnlyList<KeyValuePair<string, string>> _unitFields;
-    private readonly PodStreamHandoff _podStreams;
+    private readonly JournalDirectory? _podJournal;
+    private readonly IReadOnlyList<KeyValuePair<string, string>> _podJournalFields;
 
     /// <param name="unitName">The executor's own service (null when it runs outside one).</param>
     /// <param name="unitFields">That unit's LogExtraFields=.</param>
-    /// <param name="podStreams">The pod journald's streams, once the pod init hands them over.</param>
+    /// <param name="podJournal">The pod's journal files; null: the pod has no journal of its own.</param>
+    /// <param name="podJournalFields">What journald would add to each entry of the pod's
+    /// journal (_TRANSPORT, _BOOT_ID, _MACHINE_ID, _HOSTNAME).</param>
     public LogRoutes(string podName, string podId, string? unitName, IReadOnlyList<KeyValuePair<string, string>> unitFields,
-        PodStreamHandoff podStreams)
+        JournalDirectory? podJournal, IReadOnlyList<KeyValuePair<string, string>> podJournalFields)
     {
         _podName = podName;
         _podId = podId;
         _unitName = unitName;
         _unitFields = unitFields;
-        _podStreams = podStreams;
+        _podJournal = podJournal;
+        _podJournalFields = podJournalFields;
     }
 
     /// <summary>The fields of <paramref name="container"/>'s lines that the unit does not add
@@ -47,8 +52,8 @@ public sealed class LogRoutes
     /// <summary>Whether the host journal gets <paramref name="container"/>'s output as a stream.</summary>
     public bool HostStream(ContainerPlan container) => _unitName is not null && FieldsPerLine(container).Count == 0;
 
-    /// <summary>The journals for one stream of container <paramref name="index"/> of the plan, host first.</summary>
-    public IReadOnlyList<LogTarget> TargetsFor(ContainerPlan container, int index, bool stderr)
+    /// <summary>The journals for one stream of <paramref name="container"/>, host first.</summary>
+    public IReadOnlyList<LogTarget> TargetsFor(ContainerPlan container, bool stderr)
     {
         ArgumentNullException.ThrowIfNull(container);
         string name = container.Name;
@@ -60,7 +65,13 @@ public sealed class LogRoutes
             : new DatagramLogTarget(JournalClient.Shared,
                 [new("SYSLOG_IDENTIFIER", name), new("PRIORITY", ((int)priority).ToString(System.Globalization.CultureInfo.InvariantCulture)),
                  .. perLine]);
-        LogTarget pod = new StreamLogTarget($"of pod {_podName}", () => _podStreams.Get(Init.PodInitDescriptors.StreamIndex(index, stderr)));
+        if (_podJournal is null)
+        {
+            return [host];
+        }
+        LogTarget pod = new JournalFileLogTarget(_podJournal, $"of pod {_podName}",
+            [new("SYSLOG_IDENTIFIER", name), new("PRIORITY", ((int)priority).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+             .. _podJournalFields, .. PodIdentity.ContainerFields(_podName, _podId, name, container.IdFull)]);
         return [host, pod];
     }
 }

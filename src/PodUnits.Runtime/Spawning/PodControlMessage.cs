@@ -28,7 +28,6 @@ public abstract record PodControlMessage : IControlMessage
         {
             ("setup-done", []) => new SetupDone(),
             ("leader", []) => new Leader(),
-            ("journal-streams", [string mask]) when mask.All(c => c is '0' or '1') => new JournalStreams(mask),
             ("started", [string c, string pid]) when Number(pid) is int p => new Started(c, p),
             ("running", [string c]) => new Running(c),
             ("exited", [string c, string code]) when Number(code) is int n => new Exited(c, n),
@@ -63,13 +62,6 @@ public abstract record PodControlMessage : IControlMessage
     public sealed record Leader : PodControlMessage
     {
         public override string Format() => "leader";
-    }
-
-    /// <summary>The pod's journald streams come with this message (SCM_RIGHTS), two per
-    /// container (stdout, stderr); <paramref name="Mask"/> says which could be opened ('1').</summary>
-    public sealed record JournalStreams(string Mask) : PodControlMessage
-    {
-        public override string Format() => $"journal-streams {Mask}";
     }
 
     /// <summary>container-start for <paramref name="Container"/> runs as pod PID

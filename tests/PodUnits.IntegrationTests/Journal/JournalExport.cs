@@ -64,7 +64,7 @@ internal static class JournalExport
         return buffer.ToArray();
     }
 
-    private static List<ExportedEntry> Parse(ReadOnlySpan<byte> data)
+    internal static List<ExportedEntry> Parse(ReadOnlySpan<byte> data)
     {
         var entries = new List<ExportedEntry>();
         var entry = new ExportedEntry();

@@ -20,9 +20,9 @@ public sealed unsafe class ControlChannelTests
         using var sender = new ControlChannel(a);
         using var receiver = new ControlChannel(b);
         var pipes = Enumerable.Range(0, count).Select(_ => Spawner.Pipe()).ToList();
-        Assert.True(sender.Send("journal-streams 1 more words here", pipes.Select(p => p.Write).ToArray()));
+        Assert.True(sender.Send("leader 1 more words here", pipes.Select(p => p.Write).ToArray()));
         string[]? words = receiver.Receive(out int[] fds);
-        Assert.Equal(["journal-streams", "1", "more words here"], words!);
+        Assert.Equal(["leader", "1", "more words here"], words!);
         Assert.Equal(count, fds.Length);
         for (int i = 0; i < count; i++)
         {

@@ -10,7 +10,7 @@ public sealed class LogRoutesTests
     private const string PodId = "d997780100cd459ea0fb1662571e7fc6";
 
     private static LogRoutes Routes(string? unit, params KeyValuePair<string, string>[] unitFields) =>
-        new("local", PodId, unit, unitFields, new PodStreamHandoff());
+        new("local", PodId, unit, unitFields, podJournal: null, podJournalFields: []);
 
     private static KeyValuePair<string, string>[] AllOf(string container) =>
         [.. PodIdentity.ContainerFields("local", PodId, container)];
@@ -51,6 +51,13 @@ public sealed class LogRoutesTests
         LogRoutes routes = Routes("pod@local.service", stale);
         Assert.False(routes.HostStream(C("main")));
         Assert.Equal("POD_ID", Assert.Single(routes.FieldsPerLine(C("main"))).Key);
+    }
+
+    [Fact]
+    public void WithoutAPodJournalTheHostsIsTheOnlyTarget()
+    {
+        IReadOnlyList<LogTarget> targets = Routes("pod@local.service", AllOf("main")).TargetsFor(C("main"), stderr: false);
+        Assert.IsType<StreamLogTarget>(Assert.Single(targets));
     }
 
     [Fact]

@@ -1,0 +1,48 @@
+using System.Text;
+using PodUnits.Journal.Files;
+
+namespace PodUnits.Runtime.Logging;
+
+/// <summary>
+/// A container stream written into the pod's own journal files (`journalctl -M POD`) by the
+/// executor itself (<see cref="JournalDirectory"/>), split into lines as for the host
+/// journal (<see cref="LineSplitter"/>, pieces of long or unterminated lines marked
+/// CONTAINER_PARTIAL_MESSAGE=true). Every entry carries the fields journald would have
+/// given it and the container's fields; readers following the journal are woken once per
+/// chunk, not per line.
+/// </summary>
+public sealed class JournalFileLogTarget : LineLogTarget
+{
+    private readonly JournalDirectory _journal;
+    private readonly byte[][] _fields;
+    private readonly byte[][] _partialFields;
+    private bool _wrote;
+
+    /// <param name="fields">NAME=value pairs every line of this stream gets.</param>
+    public JournalFileLogTarget(JournalDirectory journal, string description, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        ArgumentNullException.ThrowIfNull(journal);
+        ArgumentNullException.ThrowIfNull(fields);
+        _journal = journal;
+        Description = description;
+        _fields = [.. fields.Select(f => Encoding.UTF8.GetBytes($"{f.Key}={f.Value}"))];
+        _partialFields = [.. _fields, "CONTAINER_PARTIAL_MESSAGE=true"u8.ToArray()];
+    }
+
+    public override string Description { get; }
+
+    protected override void Line(ReadOnlySpan<byte> message, bool isPartial)
+    {
+        _journal.Append(isPartial ? _partialFields : _fields, message);
+        _wrote = true;
+    }
+
+    protected override void EndOfChunk()
+    {
+        if (_wrote)
+        {
+            _journal.NotifyReaders();
+            _wrote = false;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+namespace PodUnits.Runtime.Logging;
+
+/// <summary>
+/// A journal that takes a container stream line by line, split as podman's journald driver
+/// splits it (<see cref="LineSplitter"/>: long lines and an unterminated last line become
+/// pieces marked partial). A subclass writes each piece and, after each chunk the forwarder
+/// read, does what one chunk's worth of lines needs once (send the batch, wake readers).
+/// </summary>
+public abstract class LineLogTarget : LogTarget
+{
+    private readonly LineSplitter _splitter = new();
+    private readonly LinePieceHandler _line;
+
+    protected LineLogTarget()
+    {
+        _line = Line;
+    }
+
+    protected sealed override void Write(ReadOnlySpan<byte> chunk)
+    {
+        _splitter.Feed(chunk, _line);
+        EndOfChunk();
+    }
+
+    protected sealed override void Finish()
+    {
+        _splitter.Flush(_line);
+        EndOfChunk();
+    }
+
+    /// <summary>One line, or one piece of a line (<paramref name="isPartial"/>); valid only during the call.</summary>
+    protected abstract void Line(ReadOnlySpan<byte> message, bool isPartial);
+
+    /// <summary>The lines of one chunk (or the stream's end) have all been passed to <see cref="Line"/>.</summary>
+    protected abstract void EndOfChunk();
+}
