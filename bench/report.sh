@@ -117,7 +117,7 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     m=$(median memory "podunits executor" "idle PSS"); ns=$(median memory "systemd-nspawn" "idle PSS")
     r=$(ratio "$m" "$ns"); echo "| the same, by PSS (shared pages split among their users) | $r | $(verdict "$r" 1 le) |"
     m=$(median memory "podunits (all" "idle RSS"); ns=$(median memory "systemd-nspawn" "idle RSS")
-    r=$(ratio "$m" "$ns"); echo "| all of pod@x.service (executor, pod init, pod journald) no larger than it, by RSS | $r | $(verdict "$r" 1 le) |"
+    r=$(ratio "$m" "$ns"); echo "| all of pod@x.service (executor, pod init) no larger than it, by RSS | $r | $(verdict "$r" 1 le) |"
     sc=$(awk -F'\t' '$1 == "scale" && $3 ~ /^start all/ { print $11 }' "$results")
     echo "| 50 concurrent pods with no failure | ${sc:-n/a} | $(case $sc in "50 of 50 active, 0 failed starts") echo met;; "") echo "not measured";; *) echo MISSED;; esac) |"
     g=$(median generator "podunits-generator" "1,000 files"); q=$(median generator "podman quadlet" "1,000 files")
@@ -181,7 +181,7 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
         echo "| ${n#podunits: }: all started within 10 s | $a ms ($note) | $(awk -v a="$a" 'BEGIN { print (a != "" && a <= 10000) ? "met" : "MISSED" }') |"
         echo "| ${n#podunits: }: each pod's start to READY, p99 under 1 s | $q ms | $(awk -v a="$q" 'BEGIN { print (a != "" && a < 1000) ? "met" : "MISSED" }') |"
         p=$(median density "podunits: 1 pod at once" "idle PSS per pod"); c=$(median memory "podman's conmon" "idle PSS")
-        r=$(ratio "$p" "$c"); echo "| supervision PSS of an idle one-container pod (executor, pod init, pod journald) at most 2x conmon's (podunits/conmon) | $r | $(verdict "$r" 2 le) |"
+        r=$(ratio "$p" "$c"); echo "| supervision PSS of an idle one-container pod (executor, pod init) at most 2x conmon's (podunits/conmon) | $r | $(verdict "$r" 2 le) |"
     fi
     echo
     echo "Charts: [start latency](benchmarks-start.svg), [log throughput](benchmarks-logs.svg), [N pods at once: start all](benchmarks-density-start.svg), [N pods at once: PSS per idle pod](benchmarks-density-pss.svg)."

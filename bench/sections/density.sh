@@ -113,7 +113,7 @@ done
 systemctl daemon-reload
 
 # pod_pids: every process of the running dens pods that PodUnits adds to a host: executors,
-# pod inits, machine leaders and the pods' own journalds (the containers' sleeps are not
+# pod inits and machine leaders (the containers' sleeps are not
 # PodUnits' cost).
 pod_pids() {
     local stage1; stage1=$(pgrep -x podunits-stage1 | paste -sd, -) || true

@@ -7,7 +7,7 @@
 # so the probing cost is the difference: CPU time per minute, with minus without.
 #
 # What is counted (CPU time, user+system, read before and after each window):
-# - PodUnits: the pod@NAME.service cgroups (executor, pod init, the pod's journald: the
+# - PodUnits: the pod@NAME.service cgroups (executor and pod init: the
 #   supervisors; network probes run in the executor, no process per probe) and the
 #   containers' own cgroups (machine-podunits-NAME.slice: httpd answering the probes).
 # - podman: the scope all 50 `podman run -d` ran in, which holds the conmons and the

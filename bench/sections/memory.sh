@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 4. Resident memory (RSS, and PSS: shared pages split among the processes sharing them) of everything a runtime keeps running per idle pod (not the
 #    container's own program): PodUnits = every process of pod@x.service (executor, pod
-#    init, pod journald); nspawn = its supervisor process; podman = conmon.
+#    init; the pod's journal files are written by the executor); nspawn = its supervisor process; podman = conmon.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$here/lib.sh"

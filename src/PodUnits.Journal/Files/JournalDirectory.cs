@@ -25,6 +25,7 @@ public sealed class JournalDirectory : IDisposable
     private readonly uint _group;
     private JournalFileWriter? _writer;
     private ulong _seqnum;
+    private bool _disposed;
 
     /// <param name="machineId">The machine the entries belong to (16 bytes: the pod's ID).</param>
     /// <param name="fileSize">Each file's size, allocated when it is created.</param>
@@ -66,6 +67,10 @@ public sealed class JournalDirectory : IDisposable
         ulong monotonic = (ulong)(System.Diagnostics.Stopwatch.GetTimestamp() / (System.Diagnostics.Stopwatch.Frequency / 1_000_000));
         lock (_lock)
         {
+            if (_disposed)
+            {
+                throw new Core.Errors.PodUnitsException(_directory, "the journal is closed");
+            }
             _writer ??= Open();
             if (!_writer.Append(fields, message, _seqnum + 1, realtime, monotonic))
             {
@@ -94,6 +99,7 @@ public sealed class JournalDirectory : IDisposable
     {
         lock (_lock)
         {
+            _disposed = true;
             _writer?.Close(archive: false);
             _writer = null;
         }

@@ -174,6 +174,7 @@ public sealed unsafe class JournalFileWriter : IDisposable
                 long offset = FindData(field, hash);
                 data = offset != 0 ? Linked(offset) : NewData(field, hash);
                 _fixed[field] = data;
+                _linked[data.Offset] = data; // one DataRef per object, whichever array finds it
             }
             _items.Add(data);
         }
@@ -199,7 +200,7 @@ public sealed unsafe class JournalFileWriter : IDisposable
             DataRef data = _items[i];
             Write64(entry + EntryItems + 16L * i, (ulong)data.Offset);
             Write64(entry + EntryItems + 16L * i + 8, data.Hash);
-            xor ^= JournalHashes.Jenkins64(Span(data.Offset + DataPayload, (int)((long)Read64(data.Offset + 8) - DataPayload)));
+            xor ^= data.Jenkins;
         }
         Write64(entry + 56, xor);
 
@@ -268,10 +269,14 @@ public sealed unsafe class JournalFileWriter : IDisposable
     public string ArchivedName(string prefix) =>
         $"{prefix}@{Convert.ToHexStringLower(Span(SeqnumIdAt, 16))}-{Read64(HeadSeqnum):x16}-{Read64(HeadRealtime):x16}.journal";
 
+    /// <summary>A DATA object this writer links entries to: a container's fixed field (kept
+    /// for the file's life) or a MESSAGE seen again (kept once found); a MESSAGE seen once
+    /// is not kept, so the writer's memory does not grow with the lines.</summary>
     private sealed class DataRef
     {
         public long Offset;
         public ulong Hash;
+        public ulong Jenkins; // its part of an entry's xor_hash
         public ArrayTail Tail = new();
     }
 
@@ -305,9 +310,7 @@ public sealed unsafe class JournalFileWriter : IDisposable
         Write64(offset + 32, Read64(field + 32)); // next_field_offset = the field's old head
         Write64(field + 32, (ulong)offset);
         Write64(NData, Read64(NData) + 1);
-        var data = new DataRef { Offset = offset, Hash = hash };
-        _linked[offset] = data;
-        return data;
+        return new DataRef { Offset = offset, Hash = hash, Jenkins = JournalHashes.Jenkins64(payload) };
     }
 
     /// <summary>A DATA object with this payload, or 0; walks the hash chain.</summary>
@@ -383,7 +386,11 @@ public sealed unsafe class JournalFileWriter : IDisposable
         {
             return known;
         }
-        var data = new DataRef { Offset = offset, Hash = Read64(offset + 16) };
+        var data = new DataRef
+        {
+            Offset = offset, Hash = Read64(offset + 16),
+            Jenkins = JournalHashes.Jenkins64(Span(offset + DataPayload, (int)((long)Read64(offset + 8) - DataPayload))),
+        };
         for (long a = (long)Read64(offset + 48); a != 0; a = (long)Read64(a + 16))
         {
             data.Tail.Offset = a;

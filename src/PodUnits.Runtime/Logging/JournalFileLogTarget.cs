@@ -33,7 +33,14 @@ public sealed class JournalFileLogTarget : LineLogTarget
 
     protected override void Line(ReadOnlySpan<byte> message, bool isPartial)
     {
-        _journal.Append(isPartial ? _partialFields : _fields, message);
+        try
+        {
+            _journal.Append(isPartial ? _partialFields : _fields, message);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new IOException(e.Message, e); // a read-only directory, say: this journal's copy stops, with one warning
+        }
         _wrote = true;
     }
 

@@ -108,5 +108,19 @@ public sealed class JournalFileWriterTests : IDisposable
         Assert.Equal(["from the clean run", "from the crashed run", "from the next run"], all.Select(e => e.Text("MESSAGE")));
     }
 
+    [Fact]
+    public void AfterItIsClosedALineFailsLoudlyAndNoFileIsReopened()
+    {
+        var journal = new JournalDirectory(_dir, MachineId, 512 * 1024, 4 * 1024 * 1024);
+        journal.Append(Fields("main"), "before"u8);
+        journal.Dispose();
+        // A forwarder still running after the executor closed the journal: its one warning
+        // (LogTarget catches PodUnitsException), never a new system.journal left online.
+        var e = Assert.Throws<PodUnits.Core.Errors.PodUnitsException>(() => journal.Append(Fields("main"), "after"u8));
+        Assert.Contains("closed", e.Message, StringComparison.Ordinal);
+        string header = PodUnits.IntegrationTests.Runtime.PodHarness.Run("journalctl", "--header", "--file", Path.Combine(_dir, "system.journal")).Output;
+        Assert.Matches(@"State: OFFLINE", header);
+    }
+
     private static List<ExportedEntry> Parse(byte[] export) => JournalExport.Parse(export);
 }
