@@ -26,6 +26,7 @@ public sealed class JournalDirectory : IDisposable
     private JournalFileWriter? _writer;
     private ulong _seqnum;
     private bool _disposed;
+    private Task _archiving = Task.CompletedTask;
 
     /// <param name="machineId">The machine the entries belong to (16 bytes: the pod's ID).</param>
     /// <param name="fileSize">Each file's size, allocated when it is created.</param>
@@ -102,6 +103,7 @@ public sealed class JournalDirectory : IDisposable
             _disposed = true;
             _writer?.Close(archive: false);
             _writer = null;
+            _archiving.Wait(TimeSpan.FromSeconds(10));
         }
     }
 
@@ -127,10 +129,18 @@ public sealed class JournalDirectory : IDisposable
         {
             return;
         }
-        string archived = Path.Combine(_directory, _writer.ArchivedName("system"));
-        _writer.Close(archive: true);
+        // Renamed now, synced and marked archived in the background (as journald offlines a
+        // rotated file on a thread of its own): the two fdatasyncs would otherwise hold up the
+        // container's output for as long as the disk takes.
+        JournalFileWriter full = _writer;
         _writer = null;
-        File.Move(Path.Combine(_directory, Active), archived);
+        File.Move(Path.Combine(_directory, Active), Path.Combine(_directory, full.ArchivedName("system")));
+        Task before = _archiving;
+        _archiving = Task.Run(async () =>
+        {
+            await before.ConfigureAwait(false);
+            full.Close(archive: true);
+        });
     }
 
     /// <summary>Deletes the oldest files until the rest take at most <paramref name="budget"/> bytes.</summary>

@@ -150,6 +150,20 @@ public sealed unsafe class JournalFileWriter : IDisposable
         ulong messageHash = JournalHashes.SipHash24(_fileId, messagePayload);
         long existing = FindData(messagePayload, messageHash);
 
+        // A fixed field not yet known by this array: found in the file (another array with
+        // the same payload put it there) or still to be written.
+        foreach (byte[] field in fields)
+        {
+            if (!_fixed.ContainsKey(field))
+            {
+                long offset = FindData(field, JournalHashes.SipHash24(_fileId, field));
+                if (offset != 0)
+                {
+                    _fixed[field] = Linked(offset);
+                }
+            }
+        }
+
         // What this entry needs, before anything is written: new objects and grown arrays.
         long need = Align(EntryItems + 16L * (fields.Length + 1));
         need += existing == 0 ? Align(DataPayload + length) + FieldCost("MESSAGE"u8) : ArrayGrowth(Linked(existing));
@@ -158,7 +172,6 @@ public sealed unsafe class JournalFileWriter : IDisposable
             need += _fixed.TryGetValue(field, out DataRef? known) ? ArrayGrowth(known) : Align(DataPayload + field.Length) + FieldCost(Name(field));
         }
         need += _main.Used == _main.Capacity ? Align(ArrayItems + 8L * NextCapacity(_main.Capacity)) : 0;
-        need += 2 * Align(ArrayItems + 8L * 4) * (fields.Length + 1); // arrays of data objects first seen now, when they come up again
         if (_tail + need > _size)
         {
             return false;
@@ -170,9 +183,7 @@ public sealed unsafe class JournalFileWriter : IDisposable
         {
             if (!_fixed.TryGetValue(field, out DataRef? data))
             {
-                ulong hash = JournalHashes.SipHash24(_fileId, field);
-                long offset = FindData(field, hash);
-                data = offset != 0 ? Linked(offset) : NewData(field, hash);
+                data = NewData(field, JournalHashes.SipHash24(_fileId, field));
                 _fixed[field] = data;
                 _linked[data.Offset] = data; // one DataRef per object, whichever array finds it
             }
@@ -368,7 +379,8 @@ public sealed unsafe class JournalFileWriter : IDisposable
         return offset;
     }
 
-    /// <summary>What a field name not yet in the file costs (a FIELD object), else 0.</summary>
+    /// <summary>What a FIELD object for the name takes; counted whether or not the file has
+    /// one already, so an entry's measure is an upper bound.</summary>
     private static long FieldCost(ReadOnlySpan<byte> name) => Align(FieldPayload + name.Length);
 
     private static ReadOnlySpan<byte> Name(ReadOnlySpan<byte> payload)
@@ -453,6 +465,11 @@ public sealed unsafe class JournalFileWriter : IDisposable
     private long AppendObject(byte type, long size)
     {
         long offset = _tail;
+        if (offset + Align(size) > _size)
+        {
+            // Append measures what an entry needs before it writes: this is a bug, not a full file.
+            throw new InvalidOperationException($"{Path}: an object of {size} bytes at {offset} would pass the end of the file");
+        }
         _map[offset] = type;
         Write64(offset + 8, (ulong)size);
         _tail = offset + Align(size);

@@ -60,12 +60,14 @@ public sealed class JournalFileWriterTests : IDisposable
     public async Task FullFilesRotateAndTheOldestGoBeyondTheLimit()
     {
         const long FileSize = 512 * 1024, MaxUse = 4 * FileSize;
-        byte[][] main = Fields("main");
+        // Two containers whose fields share payloads (PRIORITY=6, _TRANSPORT=stdout): each
+        // file's end comes while their DATA objects' entry arrays grow.
+        byte[][] main = Fields("main"), side = Fields("side");
         using (var journal = new JournalDirectory(_dir, MachineId, FileSize, MaxUse))
         {
             for (int i = 1; i <= 40000; i++)
             {
-                journal.Append(main, Encoding.UTF8.GetBytes($"rotating line {i}"));
+                journal.Append(i % 7 == 0 ? side : main, Encoding.UTF8.GetBytes($"rotating line {i}"));
             }
             Assert.InRange(journal.Files.Count, 3, 4);
         }

@@ -60,6 +60,38 @@ public sealed class PodJournalAndMachineTests
         Assert.Single(Directory.GetFiles(dir, "system@*.journal"));
     }
 
+    [Fact]
+    public void JournalctlFollowingThePodSeesNewLinesAsTheyAreWritten()
+    {
+        using var pod = new PodHarness("rt-journal-follow", PodHarness.BusyboxPod("rt-journal-follow",
+            "echo first-line; sleep 4; echo second-line; exec sleep 1000"));
+        pod.Start();
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-M", "rt-journal-follow").Contains("first-line")));
+        // journalctl -f waits on inotify: the executor's writes go through a mapping, which
+        // raises no event by itself, so it truncates the file to its own size after each chunk.
+        var info = new System.Diagnostics.ProcessStartInfo("journalctl", ["-M", "rt-journal-follow", "-f", "-o", "cat", "-n", "all", "--no-pager"])
+        {
+            RedirectStandardOutput = true,
+        };
+        using var follow = System.Diagnostics.Process.Start(info)!;
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var lines = new System.Collections.Concurrent.ConcurrentQueue<(string Line, TimeSpan At)>();
+            follow.OutputDataReceived += (_, e) => { if (e.Data is { } line) { lines.Enqueue((line, clock.Elapsed)); } };
+            follow.BeginOutputReadLine();
+            Assert.True(PodHarness.WaitFor(() => lines.Any(l => l.Line == "second-line"), 15), string.Join('\n', lines));
+            (string Line, TimeSpan At)[] ours = [.. lines.Where(l => l.Line.EndsWith("-line", StringComparison.Ordinal))];
+            Assert.Equal(["first-line", "second-line"], ours.Select(l => l.Line));
+            // The first was in the journal already; the second came while journalctl waited.
+            Assert.True(ours[1].At - ours[0].At > TimeSpan.FromSeconds(1), $"{ours[0].At} {ours[1].At}");
+        }
+        finally
+        {
+            follow.Kill();
+        }
+    }
+
     private static string ReadOrEmpty(string path)
     {
         try
