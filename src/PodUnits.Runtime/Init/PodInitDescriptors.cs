@@ -5,9 +5,7 @@ namespace PodUnits.Runtime.Init;
 /// 0-2 the executor's own stdio, 3 the control socket, then two pipes per container of the
 /// plan in order (its stdout, then its stderr: what the container writes, which the
 /// executor forwards to the journal), then the sealed plan, then the listening sockets of a
-/// socket-activated pod (<see cref="Listen"/>). The journald streams that come
-/// later (PodJournalStreams) are numbered the same way from 0: stream 2i + 1 is container
-/// i's stderr.
+/// socket-activated pod (<see cref="Listen"/>).
 /// </summary>
 public static class PodInitDescriptors
 {
@@ -16,8 +14,7 @@ public static class PodInitDescriptors
     private const int FirstOutput = 4;
 
     /// <summary>Index of container <paramref name="container"/>'s stdout (or stderr) among the
-    /// two streams per container: the pipes from <see cref="FirstOutput"/> and the journald
-    /// streams from 0 follow it.</summary>
+    /// two pipes per container (from <see cref="FirstOutput"/>): 2i stdout, 2i + 1 stderr.</summary>
     public static int StreamIndex(int container, bool stderr) => (2 * container) + (stderr ? 1 : 0);
 
     /// <summary>The pod init's descriptor for the write end of container <paramref name="container"/>'s pipe.</summary>
