@@ -64,14 +64,16 @@ public sealed class JournalDirectory : IDisposable
     /// starts a new file when the current one is full.</summary>
     public void Append(ReadOnlySpan<byte[]> fields, ReadOnlySpan<byte> message)
     {
-        ulong realtime = (ulong)(DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10;
-        ulong monotonic = (ulong)(System.Diagnostics.Stopwatch.GetTimestamp() / (System.Diagnostics.Stopwatch.Frequency / 1_000_000));
         lock (_lock)
         {
             if (_disposed)
             {
                 throw new Core.Errors.PodUnitsException(_directory, "the journal is closed");
             }
+            // Stamped under the lock: entries of several containers' threads go in with
+            // their times in the order of their sequence numbers, as readers expect.
+            ulong realtime = (ulong)(DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10;
+            ulong monotonic = (ulong)(System.Diagnostics.Stopwatch.GetTimestamp() / (System.Diagnostics.Stopwatch.Frequency / 1_000_000));
             _writer ??= Open();
             if (!_writer.Append(fields, message, _seqnum + 1, realtime, monotonic))
             {

@@ -89,6 +89,37 @@ public sealed class JournalFileWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task ContainersWritingAtOnceKeepTheirOrderAndTheFilesVerify()
+    {
+        // A forwarder thread per container stream, as in the executor: one lock, entries
+        // stamped in sequence order (journalctl --verify rejects time going backwards).
+        string[] names = ["a", "b", "c", "d"];
+        using (var journal = new JournalDirectory(_dir, MachineId, 512 * 1024, 32 * 1024 * 1024))
+        {
+            Parallel.ForEach(names, name =>
+            {
+                byte[][] fields = Fields(name);
+                for (int i = 0; i < 5000; i++)
+                {
+                    journal.Append(fields, Encoding.UTF8.GetBytes($"{name} {i}"));
+                }
+            });
+        }
+        var verify = PodUnits.IntegrationTests.Runtime.PodHarness.Run("journalctl", "--verify", "-D", _dir);
+        Assert.True(verify.Code == 0, verify.Output);
+        List<ExportedEntry> all = Parse(await JournalExport.RunAsync("journalctl", ["-D", _dir, "-o", "export"]));
+        Assert.Equal(20000, all.Count);
+        // In sequence order the clocks never go back.
+        ulong[] monotonic = [.. all.Select(e => ulong.Parse(e.Text("__MONOTONIC_TIMESTAMP"), System.Globalization.CultureInfo.InvariantCulture))];
+        Assert.All(Enumerable.Range(1, monotonic.Length - 1), i => Assert.True(monotonic[i] >= monotonic[i - 1], $"entry {i}: {monotonic[i]} after {monotonic[i - 1]}"));
+        foreach (string name in names)
+        {
+            Assert.Equal(Enumerable.Range(0, 5000).Select(i => $"{name} {i}"),
+                all.Where(e => e.Text("CONTAINER_NAME") == name).Select(e => e.Text("MESSAGE")));
+        }
+    }
+
+    [Fact]
     public async Task AnEarlierWritersFileIsArchivedOrSetAsideNeverWrittenTo()
     {
         byte[][] main = Fields("main");
