@@ -3,7 +3,9 @@
 #     play` / `podman kube down` of the same YAML (hostNetwork and each one's default
 #     network), then N one-container pods (N = 1, 10, 50, 110: the kubelet's default
 #     maximum) started at once and stopped at once: the total times, every pod's own start
-#     to READY (p50, p99), failures, and the idle PSS per pod, to show how the cost grows.
+#     to READY (p50, p99), failures, the idle PSS per pod, to show how the cost grows, and
+#     whose CPU a start is (cgroups: the pod's service, its containers, PID 1, D-Bus,
+#     machined, journald), which bounds how fast 2 cores can start them.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$here/lib.sh"
@@ -122,6 +124,28 @@ pod_pids() {
     pgrep -P "$stage1" -x systemd-journal || true
 }
 
+# cpu_snapshot FILE: every cgroup's CPU time so far (usec), "path usec" sorted by path. Read
+# before and after a round's start, it says whose CPU a pod start is (one awk for all files:
+# a process per cgroup would itself cost a second among 110 pods).
+cgroot=$(findmnt -n -t cgroup2 -o TARGET | head -1)
+cpu_snapshot() {
+    find "$cgroot" -name cpu.stat -exec awk -v root="$cgroot" '/^usage_usec/ {
+        d = FILENAME; sub("/cpu.stat$", "", d); d = substr(d, length(root) + 1); print (d == "" ? "/" : d), $2 }' {} + | sort >"$1"
+}
+# cpu_per_pod BEFORE AFTER N: ms of CPU per pod by whose it was, one line each, in the order of
+# cpu_parts; a cgroup made during the start (each pod's own) counts from 0.
+cpu_parts=("all" "pod@ service (stage 0, executor, pod init)" "containers (their scopes)" "systemd (PID 1)" "D-Bus, machined, journald")
+cpu_per_pod() {
+    join -a2 -e0 -o 0,1.2,2.2 "$1" "$2" | awk -v n="$3" '
+        { d = $3 - $2; c = $1 }
+        c == "/" { all += d }
+        c ~ /^\/machine.slice\/pod@dens[0-9]+\.service$/ { pod += d }
+        c == "/machine.slice/machine-podunits.slice" { ctr += d }
+        c == "/init.scope" { pid1 += d }
+        c ~ /^\/system.slice\/(dbus|systemd-machined|systemd-journald)\.service$/ { bus += d }
+        END { printf "%.3f\n%.3f\n%.3f\n%.3f\n%.3f\n", all / n / 1000, pod / n / 1000, ctr / n / 1000, pid1 / n / 1000, bus / n / 1000 }'
+}
+
 # Started as a boot starts them: one job per pod, all queued by one client (here one
 # systemctl call; at boot multi-user.target's wants). 110 systemctl processes each waiting
 # for its own job would each subscribe to all of PID 1's signals, so every unit change would
@@ -132,10 +156,12 @@ for n in "${counts[@]}"; do
     name="podunits: $n pod$([ "$n" = 1 ] || echo s) at once"
     units=$(seq 1 "$n" | sed 's/^/pod@dens/; s/$/.service/')
     command_of density "$name" "systemctl start pod@dens1 ... pod@dens$n (one call, one job per pod); each pod's start to READY from systemctl show (ActiveEnterTimestampMonotonic - InactiveExitTimestampMonotonic); then systemctl stop of all (one call)"
+    cpu_snapshot "$dir/cpu.before"
     t0=$(now_ns)
     # shellcheck disable=SC2086
     systemctl start $units 2>"$dir/errors" || true
     t1=$(now_ns)
+    cpu_snapshot "$dir/cpu.after"
     # shellcheck disable=SC2086
     systemctl show -p InactiveExitTimestampMonotonic -p ActiveEnterTimestampMonotonic -p ActiveState $units |
         awk -v RS= -F'\n' '{   # one paragraph per unit
@@ -170,4 +196,10 @@ for n in "${counts[@]}"; do
     record density "$name" "each pod's start to READY, p99" ms "$dir/p99"
     record density "$name" "stop all" ms "$dir/stop"
     record density "$name" "idle PSS per pod" KiB "$dir/pss"
+    i=0
+    while read -r ms; do
+        echo "$ms" >"$dir/cpu"
+        record density "$name" "CPU per pod's start: ${cpu_parts[$i]}" ms "$dir/cpu" "$([ "$i" = 0 ] && echo "cgroup cpu.stat, from before systemctl start until it returned; all = every process here")"
+        i=$((i + 1))
+    done < <(cpu_per_pod "$dir/cpu.before" "$dir/cpu.after" "$n")
 done
