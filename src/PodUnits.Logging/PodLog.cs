@@ -28,12 +28,15 @@ public static class PodLog
     /// or the one this process's stderr calls for.</summary>
     public static void Configure(string identifier, bool verbose, LogDestination? destination = null)
     {
+        // Where to is decided now, from what stderr is now (a later redirection of it must
+        // not move the log); only the building waits.
+        LogDestination chosen = destination ?? PodUnitsLogging.ChooseDestination();
         Logger? previous;
         lock (s_lock)
         {
             previous = s_logger;
             s_logger = null;
-            s_create = () => PodUnitsLogging.Create(identifier, verbose, destination ?? PodUnitsLogging.ChooseDestination());
+            s_create = () => PodUnitsLogging.Create(identifier, verbose, chosen);
         }
         previous?.Dispose();
     }
