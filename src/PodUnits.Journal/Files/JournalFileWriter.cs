@@ -18,7 +18,7 @@ namespace PodUnits.Journal.Files;
 /// systemd offers no library call that writes journal files (sd-journal reads; writing
 /// goes through a journald), and a pod's own journald costs every pod a process of about
 /// 1.2 MB and 30 ms of CPU to start (docs/process-model.md, "The pod's journal"); this is
-/// what replaces it. Not thread-safe: one caller at a time (PodJournalFiles holds a lock).
+/// what replaces it. Not thread-safe: one caller at a time (JournalDirectory holds a lock).
 /// </para>
 /// </summary>
 public sealed unsafe class JournalFileWriter : IDisposable
