@@ -20,7 +20,9 @@ namespace PodUnits.UnitTests.Runtime.Health;
 /// Host, path), its verdict on status codes, redirects, body limit, timeout, refused connects.</summary>
 public sealed class HttpProbeTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+    /// <summary>Far longer than any probe needs, so that only the tests that ask for a timeout
+    /// can get one, however loaded the machine.</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private readonly SocketFactory _sockets = new();
 
     private Task<ProbeOutcome> Probe(int port, string path = "/", List<HttpHeaderPlan>? headers = null, string? host = null, TimeSpan? timeout = null, string scheme = "HTTP") =>
