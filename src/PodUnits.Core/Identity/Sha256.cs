@@ -17,9 +17,22 @@ public static class Sha256
 
     // Round constants: the first 32 bits of the fractional parts of the cube roots of the
     // first 64 primes; initial state: the same of the square roots of the first 8 (FIPS
-    // 180-4, 4.2.2 and 5.3.3). Computed exactly in integers rather than copied as a table.
-    private static readonly uint[] K = [.. FirstPrimes(64).Select(p => FractionBits(p, 3))];
-    private static readonly uint[] H0 = [.. FirstPrimes(8).Select(p => FractionBits(p, 2))];
+    // 180-4, 4.2.2 and 5.3.3). Literal tables rather than derived at the first hash: the
+    // derivation's class constructor cost every pod start about 1 ms of allocation and page
+    // faults (perf); the unit tests check every hash against System.Security.Cryptography.
+    private static readonly uint[] K =
+    [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    ];
+
+    private static readonly uint[] H0 = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
     public static byte[] HashData(ReadOnlySpan<byte> data)
     {
@@ -95,41 +108,5 @@ public static class Sha256
         }
         state[0] += a; state[1] += b; state[2] += c; state[3] += d;
         state[4] += e; state[5] += f; state[6] += g; state[7] += h;
-    }
-
-    private static List<int> FirstPrimes(int count)
-    {
-        var primes = new List<int>();
-        for (int n = 2; primes.Count < count; n++)
-        {
-            if (primes.TakeWhile(p => p * p <= n).All(p => n % p != 0))
-            {
-                primes.Add(n);
-            }
-        }
-        return primes;
-    }
-
-    /// <summary>The first 32 bits after the binary point of the <paramref name="root"/>-th
-    /// root of <paramref name="n"/>: the low 32 bits of floor(root(n * 2^(32 * root))),
-    /// found by bisection in exact integers.</summary>
-    private static uint FractionBits(int n, int root)
-    {
-        UInt128 target = (UInt128)n << (32 * root);
-        UInt128 low = 0, high = (UInt128)1 << 36; // every root here is below 2^36, its cube below 2^108
-        while (low < high)
-        {
-            UInt128 mid = (low + high + 1) >> 1;
-            UInt128 power = root == 2 ? mid * mid : mid * mid * mid;
-            if (power <= target)
-            {
-                low = mid;
-            }
-            else
-            {
-                high = mid - 1;
-            }
-        }
-        return (uint)low;
     }
 }

@@ -3,12 +3,11 @@ using System.Text.Json;
 namespace PodUnits.Runtime.Plan;
 
 /// <summary>
-/// Reads a plan as <see cref="PodPlan.ToJson"/> (System.Text.Json's source-generated
-/// writer) wrote it, token by token with <see cref="Utf8JsonReader"/>. Why not the
-/// serializer, which wrote it: every stage 1 process (the executor, the pod init, each
-/// container-start, container-exec) reads the plan first thing, and on NativeAOT the
-/// serializer builds its metadata for the plan's types (property tables, converters,
-/// attribute lookups through reflection) at the first call. perf put that at 85% of reading
+/// Reads a plan as <see cref="PlanWriter"/> writes it (the serializer's form of these types),
+/// token by token with <see cref="Utf8JsonReader"/>. Why not the serializer: every stage 1
+/// process (the executor, the pod init, each container-start, container-exec) reads the plan
+/// first thing, and on NativeAOT the serializer builds its metadata for the plan's types
+/// (property tables, converters, attribute lookups through reflection) at the first call. perf put that at 85% of reading
 /// a plan and 17% of all of stage 1's CPU during a pod's start, about 8-10 ms per process,
 /// one after another on the path from `systemctl start` to the container's exec.
 /// This reads the same JSON in well under a millisecond.

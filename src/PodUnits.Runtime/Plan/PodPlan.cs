@@ -81,7 +81,7 @@ public sealed class PodPlan
     /// podunits.io/listen-container annotation, else the pod's only container; null: none can.</summary>
     public string? ListenContainer { get; init; }
 
-    public string ToJson() => JsonSerializer.Serialize(this, PlanJsonContext.Default.PodPlan);
+    public string ToJson() => PlanWriter.Write(this);
 
     /// <summary>A copy without what the processes of the pod alone need: environment values
     /// (names kept), argv (values may be expanded into it) and the files of projected volumes
@@ -156,7 +156,9 @@ public sealed record IdMapping(uint HostFirst, uint Size)
     /// <summary>The host ID of container ID <paramref name="id"/>.</summary>
     public uint ToHost(uint id) => id < Size ? HostFirst + id : throw new ArgumentOutOfRangeException(nameof(id), $"{id} is outside the pod's {Size} IDs");
 
-    /// <summary>One line of /proc/PID/uid_map and gid_map: "0 FIRST SIZE".</summary>
+    /// <summary>One line of /proc/PID/uid_map and gid_map: "0 FIRST SIZE". Derived, so not
+    /// part of the plan's JSON.</summary>
+    [JsonIgnore]
     public string MapLine => $"0 {HostFirst} {Size}\n";
 
     public override string ToString() => $"0-{Size - 1} → {HostFirst}-{HostFirst + Size - 1}";
@@ -337,10 +339,3 @@ public sealed class HookPlan
     public HttpGetPlan? HttpGet { get; init; }
     public int? SleepSeconds { get; init; }
 }
-
-/// <summary>The plan's writer: generated code that writes each property in turn
-/// (Serialization mode), without the metadata the serializer builds to read, which stage 0
-/// paid for at its first call. Plans are read by <see cref="PlanReader"/>.</summary>
-[JsonSerializable(typeof(PodPlan))]
-[JsonSourceGenerationOptions(WriteIndented = true, GenerationMode = JsonSourceGenerationMode.Serialization)]
-internal sealed partial class PlanJsonContext : JsonSerializerContext;

@@ -1,5 +1,3 @@
-using System.Collections;
-using System.Reflection;
 using PodUnits.Core.Errors;
 using PodUnits.Runtime.Plan;
 using Xunit;
@@ -16,7 +14,7 @@ public sealed class PlanReaderTests
     [Fact]
     public void APlanWithEveryPropertySetComesBackWhole()
     {
-        var plan = (PodPlan)Filled(typeof(PodPlan), new Counter());
+        PodPlan plan = FilledPlan.Create();
         string written = plan.ToJson();
 
         string reread = PodPlan.FromJson(written, "test").ToJson();
@@ -88,57 +86,5 @@ public sealed class PlanReaderTests
 
         Assert.StartsWith("/run/podunits/plan.json: ", e.Message, StringComparison.Ordinal);
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
-    }
-
-    private sealed class Counter
-    {
-        private int _next = 1;
-
-        public int Next() => _next++;
-    }
-
-    /// <summary>An instance of <paramref name="type"/> whose every property holds a value no
-    /// class gives by default: distinct numbers and strings, true, the enum's last member,
-    /// lists of two, nested objects filled in turn.</summary>
-    private static object Filled(Type type, Counter counter)
-    {
-        Type plain = Nullable.GetUnderlyingType(type) ?? type;
-        if (plain == typeof(string))
-        {
-            return $"s{counter.Next()}";
-        }
-        if (plain == typeof(bool))
-        {
-            return true;
-        }
-        if (plain == typeof(int) || plain == typeof(uint) || plain == typeof(ulong))
-        {
-            return Convert.ChangeType(1000 + counter.Next(), plain, System.Globalization.CultureInfo.InvariantCulture);
-        }
-        if (plain == typeof(byte[]))
-        {
-            return new byte[] { 1, 2, (byte)counter.Next() };
-        }
-        if (plain.IsEnum)
-        {
-            return Enum.GetValues(plain).Cast<object>().Last();
-        }
-        if (plain.IsGenericType && plain.GetGenericTypeDefinition() == typeof(List<>))
-        {
-            var list = (IList)Activator.CreateInstance(plain)!;
-            list.Add(Filled(plain.GetGenericArguments()[0], counter));
-            list.Add(Filled(plain.GetGenericArguments()[0], counter));
-            return list;
-        }
-        ConstructorInfo constructor = plain.GetConstructors().OrderBy(c => c.GetParameters().Length).First();
-        object instance = constructor.Invoke([.. constructor.GetParameters().Select(p => Filled(p.ParameterType, counter))]);
-        foreach (PropertyInfo property in plain.GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            if (property.SetMethod is { IsPublic: true })
-            {
-                property.SetValue(instance, Filled(property.PropertyType, counter));
-            }
-        }
-        return instance;
     }
 }
