@@ -240,19 +240,8 @@ internal static class PlanWriter
         w.WriteEndObject();
     }
 
-    private static void Number(Utf8JsonWriter w, string name, int? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
-    }
-
-    private static void Number(Utf8JsonWriter w, string name, uint? value)
+    /// <summary>int? and uint? too: their digits are the same as a long's.</summary>
+    private static void Number(Utf8JsonWriter w, string name, long? value)
     {
         if (value is { } v)
         {
