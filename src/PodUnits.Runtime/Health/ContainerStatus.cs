@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using PodUnits.Runtime.State;
 
@@ -51,20 +54,33 @@ public sealed class ContainerStatus(string name)
     /// <summary>Whether the current run's postStart hook has ended well (true when it has none).</summary>
     public bool PostStartDone { get; set; }
 
-    public JsonObject ToJson() => new()
+    /// <summary>One element of containers.json. Written with the writer, not built as a
+    /// JsonObject: the executor saves statuses as its first container runs, and JsonNode's
+    /// first use builds the serializer's converters through reflection (about 1% of all CPU
+    /// while many pods start at once, perf; docs/process-model.md).</summary>
+    private void Write(Utf8JsonWriter w)
     {
-        ["name"] = Name,
-        ["state"] = State,
-        ["ready"] = Ready,
-        ["started"] = Started,
-        ["restarts"] = Restarts,
-        ["startedAt"] = Time(StartedAt),
-        ["restartAt"] = Time(RestartAt),
-        ["lastExitCode"] = LastExitCode,
-        ["lastExitReason"] = LastExitReason,
-        ["lastProbe"] = LastProbe,
-        ["notifyStatus"] = CurrentNotifyStatus,
-    };
+        w.WriteStartObject();
+        w.WriteString("name", Name);
+        w.WriteString("state", State);
+        w.WriteBoolean("ready", Ready);
+        w.WriteBoolean("started", Started);
+        w.WriteNumber("restarts", Restarts);
+        w.WriteString("startedAt", Time(StartedAt));
+        w.WriteString("restartAt", Time(RestartAt));
+        if (LastExitCode is { } code)
+        {
+            w.WriteNumber("lastExitCode", code);
+        }
+        else
+        {
+            w.WriteNull("lastExitCode");
+        }
+        w.WriteString("lastExitReason", LastExitReason);
+        w.WriteString("lastProbe", LastProbe);
+        w.WriteString("notifyStatus", CurrentNotifyStatus);
+        w.WriteEndObject();
+    }
 
     private static string? Time(DateTime? t) => t?.ToString("o", CultureInfo.InvariantCulture);
 
@@ -76,9 +92,24 @@ public sealed class ContainerStatus(string name)
         ArgumentNullException.ThrowIfNull(statuses);
         string path = $"{PodPaths.RuntimeDir(pod)}/{FileName}";
         string temporary = path + ".new";
-        var array = new JsonArray([.. statuses.Select(s => (JsonNode)s.ToJson())]);
-        PodPaths.WritePrivateFile(temporary, array.ToJsonString());
+        PodPaths.WritePrivateFile(temporary, ToJson(statuses));
         File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>containers.json's text: an array of the statuses' objects.</summary>
+    internal static string ToJson(IEnumerable<ContainerStatus> statuses)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            foreach (ContainerStatus status in statuses)
+            {
+                status.Write(w);
+            }
+            w.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>The statuses a running pod's executor saved, by container name; empty when

@@ -1,0 +1,41 @@
+using System.Text.Json.Nodes;
+using PodUnits.Runtime.Health;
+using Xunit;
+
+namespace PodUnits.UnitTests.Runtime.Health;
+
+/// <summary>containers.json, which `podunits status` and `list -o json` read back with
+/// <see cref="ContainerStatus.Read"/>: every field, nulls included, and text that needs escaping.</summary>
+public sealed class ContainerStatusTests
+{
+    [Fact]
+    public void EveryFieldIsWrittenUnderItsName()
+    {
+        var running = new ContainerStatus("web")
+        {
+            State = "running", Ready = true, Started = true, Restarts = 2, Run = 2,
+            StartedAt = new DateTime(2026, 12, 2, 21, 0, 0, DateTimeKind.Utc),
+            LastExitCode = 137, LastExitReason = "OOMKilled", LastProbe = "HTTP probe failed with statuscode: 500 \"<bad>\"",
+            NotifyStatus = "serving", NotifyStatusRun = 2,
+        };
+        var waiting = new ContainerStatus("db");
+
+        JsonArray written = Assert.IsType<JsonArray>(JsonNode.Parse(ContainerStatus.ToJson([running, waiting])));
+
+        var expected = new JsonArray(
+            new JsonObject
+            {
+                ["name"] = "web", ["state"] = "running", ["ready"] = true, ["started"] = true, ["restarts"] = 2,
+                ["startedAt"] = "2026-12-02T21:00:00.0000000Z", ["restartAt"] = null, ["lastExitCode"] = 137,
+                ["lastExitReason"] = "OOMKilled", ["lastProbe"] = "HTTP probe failed with statuscode: 500 \"<bad>\"", ["notifyStatus"] = "serving",
+            },
+            new JsonObject
+            {
+                ["name"] = "db", ["state"] = "waiting", ["ready"] = false, ["started"] = false, ["restarts"] = 0,
+                ["startedAt"] = null, ["restartAt"] = null, ["lastExitCode"] = null,
+                ["lastExitReason"] = null, ["lastProbe"] = null, ["notifyStatus"] = null,
+            });
+        Assert.True(JsonNode.DeepEquals(expected, written), written.ToJsonString());
+        Assert.Equal(expected.ToJsonString(), ContainerStatus.ToJson([running, waiting]));
+    }
+}
