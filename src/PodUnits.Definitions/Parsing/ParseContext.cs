@@ -26,9 +26,11 @@ internal sealed class ParseContext(string file)
     public void Warning(YNode at, string message) =>
         diagnostics.Add(new Diagnostic(Severity.Warning, File, at.Line, at.Column, message));
 
-    /// <summary>Sorted by position; stable, so findings at one node keep their order.</summary>
+    /// <summary>Sorted by position; stable, so findings at one node keep their order. One key,
+    /// not OrderBy(...).ThenBy(...): ThenBy is a generic virtual call, which NativeAOT looks up
+    /// at run time at every pod start (docs/process-model.md, "What a NativeAOT process pays").</summary>
     public IReadOnlyList<Diagnostic> Sorted() =>
-        [.. diagnostics.OrderBy(d => d.Line).ThenBy(d => d.Column)];
+        [.. diagnostics.OrderBy(d => (d.Line, d.Column))];
 
     /// <summary>Checks the keys of <paramref name="node"/> against <paramref name="table"/>
     /// (unknown, ignored, not supported, duplicate) and returns the supported ones. Null when

@@ -177,10 +177,20 @@ internal static class PodMapper
         HostSettings settings)
     {
         // Every container's name, before any is mapped: volumes and env may refer to any of them.
-        string[] allNames = [.. ContainerLists
-            .SelectMany(field => spec.Value(field) is YSequence seq ? seq.Items : [])
-            .Select(item => item is YMapping m && m.Entries.FirstOrDefault(e => e.Key is YScalar { Value: "name" }).Value is YScalar { IsNull: false } n ? n.Value : null)
-            .OfType<string>()];
+        // A loop, not SelectMany(...).Select(...): a generic virtual call, which NativeAOT looks
+        // up at run time at every pod start (docs/process-model.md, "What a NativeAOT process pays").
+        var names = new List<string>();
+        foreach (string field in ContainerLists)
+        {
+            foreach (YNode item in spec.Value(field) is YSequence seq ? seq.Items : [])
+            {
+                if (item is YMapping m && m.Entries.FirstOrDefault(e => e.Key is YScalar { Value: "name" }).Value is YScalar { IsNull: false } n)
+                {
+                    names.Add(n.Value);
+                }
+            }
+        }
+        string[] allNames = [.. names];
         List<VolumeDefinition> volumes = VolumeMapper.MapAll(spec, ctx, catalog, allNames, out HashSet<string> volumeNames);
         var containerNames = new Dictionary<string, string>(StringComparer.Ordinal);
         bool hostNetwork = spec.Boolean("hostNetwork") ?? false;

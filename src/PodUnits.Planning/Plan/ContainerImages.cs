@@ -31,7 +31,17 @@ public static class ContainerImages
     public static IReadOnlyList<string> StoreReferences(PodDefinition pod)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        return [.. pod.AllContainers.Select(c => c.Image).Where(i => !i.StartsWith(DirectoryScheme, StringComparison.Ordinal)).Distinct()];
+        // A loop, not Select(...) on AllContainers' iterator: a generic virtual call, which NativeAOT
+        // looks up at run time at every pod start (docs/process-model.md, "What a NativeAOT process pays").
+        var references = new List<string>();
+        foreach (ContainerDefinition c in pod.AllContainers)
+        {
+            if (!c.Image.StartsWith(DirectoryScheme, StringComparison.Ordinal) && !references.Contains(c.Image))
+            {
+                references.Add(c.Image);
+            }
+        }
+        return references;
     }
 
     /// <summary>Maps each container's name to its resolved image. <paramref name="status"/>

@@ -224,8 +224,10 @@ public sealed partial class PodExecutor
             int wait = (int)Math.Ceiling(((s.RestartAt ?? DateTime.UtcNow) - DateTime.UtcNow).TotalSeconds);
             parts.Add($"{s.Name} restarting{(wait > 0 ? $" in {wait} s" : "")} ({Reason(s)}, restart {s.Restarts + 1})");
         }
-        string[] notReady = [.. _plan.Containers.Where(c => Serves(c) && Statuses[c.Name] is { State: "running", Ready: false }).Select(c => c.Name)];
-        if (notReady.Length > 0)
+        // List's own FindAll and ConvertAll, not Where(...).Select(...): a generic virtual call,
+        // which NativeAOT looks up at run time (docs/process-model.md, "What a NativeAOT process pays").
+        List<string> notReady = _plan.Containers.FindAll(c => Serves(c) && Statuses[c.Name] is { State: "running", Ready: false }).ConvertAll(c => c.Name);
+        if (notReady.Count > 0)
         {
             parts.Add($"not ready: {string.Join(", ", notReady)}");
         }

@@ -56,11 +56,16 @@ public static class ImageUser
         {
             return [];
         }
-        return [.. Entries(accounts.Group)
-            .Where(e => (e.ElementAtOrDefault(3) ?? "").Split(',').Contains(user, StringComparer.Ordinal))
-            .Select(e => Number(e.ElementAtOrDefault(2)))
-            .OfType<long>()
-            .Distinct()];
+        var groups = new List<long>();
+        foreach (string[] e in Entries(accounts.Group))
+        {
+            if ((e.ElementAtOrDefault(3) ?? "").Split(',').Contains(user, StringComparer.Ordinal)
+                && Number(e.ElementAtOrDefault(2)) is long gid && !groups.Contains(gid))
+            {
+                groups.Add(gid);
+            }
+        }
+        return groups;
     }
 
     /// <summary>The primary group /etc/passwd gives <paramref name="uid"/>, or null.</summary>
@@ -73,8 +78,20 @@ public static class ImageUser
     private static long? Number(string? text) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : null;
 
-    private static IEnumerable<string[]> Entries(string? file) =>
-        (file ?? "").Split('\n').Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split(':'));
+    /// <summary>The file's entries, split at ':'. Loops, not LINQ chains, here and in
+    /// <see cref="MemberGroups"/>: Select on Where's iterator is a generic virtual call, which
+    /// NativeAOT looks up at run time at every pod start (docs/process-model.md, "What a
+    /// NativeAOT process pays").</summary>
+    private static IEnumerable<string[]> Entries(string? file)
+    {
+        foreach (string line in (file ?? "").Split('\n'))
+        {
+            if (line.Length > 0 && line[0] != '#')
+            {
+                yield return line.Split(':');
+            }
+        }
+    }
 
     private static string[]? Find(string? file, string name) => Entries(file).FirstOrDefault(e => e[0] == name);
 

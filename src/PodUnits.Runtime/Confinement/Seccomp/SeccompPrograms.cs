@@ -73,12 +73,16 @@ public static class SeccompPrograms
 
     internal static string Key(string profileSha256, IReadOnlyCollection<int> capabilities)
     {
+        // Sorted in an array, not with Order().Select(...): a generic virtual call, which NativeAOT
+        // looks up at run time at every pod start (docs/process-model.md, "What a NativeAOT process pays").
+        int[] sorted = [.. capabilities];
+        Array.Sort(sorted);
         var context = new StringBuilder()
             .Append(CompilerVersion).Append('\n')
             .Append(SeccompHost.Current.ScmpArch).Append('\n')
             .Append(SeccompHost.Current.Kernel.ToString()).Append('\n')
             .Append(LibraryIdentity()).Append('\n')
-            .Append(string.Join(',', capabilities.Order().Select(c => c.ToString(CultureInfo.InvariantCulture)))).Append('\n')
+            .Append(string.Join(',', Array.ConvertAll(sorted, c => c.ToString(CultureInfo.InvariantCulture)))).Append('\n')
             .Append(profileSha256).Append('\n');
         return Convert.ToHexStringLower(Sha256.HashData(Encoding.UTF8.GetBytes(context.ToString())));
     }
