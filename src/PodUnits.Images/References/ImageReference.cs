@@ -93,7 +93,7 @@ public sealed partial record ImageReference(string Registry, string Repository, 
 
     // The grammar of github.com/distribution/reference (reference.go), anchored.
     [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")]
-    private static partial Regex RepositoryPattern();
+    internal static partial Regex RepositoryPattern();
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
     private static partial Regex TagPattern();
@@ -102,5 +102,5 @@ public sealed partial record ImageReference(string Registry, string Repository, 
     private static partial Regex DigestPattern();
 
     [GeneratedRegex(@"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]{1,5})?$")]
-    private static partial Regex HostPattern();
+    internal static partial Regex HostPattern();
 }

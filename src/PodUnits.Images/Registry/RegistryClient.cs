@@ -32,6 +32,10 @@ internal sealed class RegistryClient : IDisposable
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("podunits/1");
     }
 
+    /// <summary>Where a pull of <paramref name="reference"/> is tried, in order: its mirrors
+    /// (registries.yaml), then its own registry.</summary>
+    public List<ImageReference> Sources(ImageReference reference) => _settings.SourcesFor(reference);
+
     public Uri Url(ImageReference reference, string path) =>
         new($"{(_settings.IsInsecure(reference.Registry) ? "http" : "https")}://{reference.ApiHost}/v2/{reference.Repository}/{path}");
 

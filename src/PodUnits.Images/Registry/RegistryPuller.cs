@@ -19,7 +19,10 @@ namespace PodUnits.Images.Registry;
 /// <see cref="LimitedBody"/>), every blob the size its descriptor declares.
 /// </summary>
 /// The trust policy (<see cref="ImageTrust"/>) is applied to the manifest the reference
-/// names, before anything else is fetched.
+/// names, before anything else is fetched. With mirrors (registries.yaml), the first source
+/// that serves that manifest serves the rest of the pull, as containers/image does: the
+/// image is named and judged by its own name, its signatures are looked for where it came
+/// from, and every blob is checked against its digest wherever it came from.
 internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, ImageTrust trust)
 {
     public const int MaxAttempts = 5;
@@ -28,10 +31,10 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
     /// <summary>Returns the digest of the platform manifest, whose blobs are all stored.</summary>
     public async Task<string> PullAsync(ImageReference reference, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
-        (byte[] data, string digest, string? mediaType) = await GetManifestAsync(reference, reference.ManifestReference, reference.Digest,
-            LimitedBody.MaxManifestBytes, cancellationToken);
+        (ImageReference source, (byte[] data, string digest, string? mediaType)) = await FirstSourceAsync(reference,
+            from => GetManifestAsync(from, from.ManifestReference, from.Digest, LimitedBody.MaxManifestBytes, cancellationToken));
         string topDigest = digest;
-        await trust.CheckPullAsync(reference, topDigest, ct => SigstoreAttachmentsAsync(reference, topDigest, ct), cancellationToken);
+        await trust.CheckPullAsync(reference, source, topDigest, ct => SigstoreAttachmentsAsync(source, topDigest, ct), cancellationToken);
         if (ManifestKind.IsIndex(data, mediaType))
         {
             ImageIndex index = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageIndex) ?? new ImageIndex();
@@ -40,7 +43,7 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
                 $"image {reference.ToFamiliarString()}",
                 $"has no linux/{arch} variant (it has: {string.Join(", ", index.Manifests.Select(m => $"{m.Platform?.Os}/{m.Platform?.Architecture}"))})");
             if (!Digests.IsValid(chosen.Digest)) throw new PodUnitsException($"image {reference.ToFamiliarString()}", "its index names a manifest by an unsupported digest");
-            (data, digest, _) = await GetManifestAsync(reference, chosen.Digest, chosen.Digest,
+            (data, digest, _) = await GetManifestAsync(source, chosen.Digest, chosen.Digest,
                 chosen.Size > 0 ? Math.Min(LimitedBody.MaxManifestBytes, chosen.Size) : LimitedBody.MaxManifestBytes, cancellationToken);
         }
         ImageManifest manifest = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageManifest)
@@ -60,7 +63,7 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
             await gate.WaitAsync(cancellationToken);
             try
             {
-                await FetchBlobAsync(reference, d, progress, cancellationToken);
+                await FetchBlobAsync(source, d, progress, cancellationToken);
             }
             finally
             {
@@ -77,25 +80,86 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
     /// single-platform manifest), one more GET to narrow an index to this platform.</summary>
     public async Task<string> ResolveRemoteAsync(ImageReference reference, string? known, CancellationToken cancellationToken)
     {
-        string? top = null;
-        using (HttpResponseMessage head = await client.SendAsync(reference, () =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Head, client.Url(reference, "manifests/" + reference.ManifestReference));
-            request.Headers.Accept.ParseAdd(MediaTypes.Accept);
-            return request;
-        }, cancellationToken))
-        {
-            if (!head.IsSuccessStatusCode) throw await RegistryClient.ErrorAsync(reference, head, "manifest", cancellationToken);
-            if (head.Headers.TryGetValues("Docker-Content-Digest", out var values) && Digests.IsValid(values.FirstOrDefault())) top = values.First();
-        }
+        (ImageReference source, string? top) = await FirstSourceAsync(reference, from => HeadManifestAsync(from, cancellationToken));
         if (top is not null && top == known) return top;
-        (byte[] data, string digest, string? mediaType) = await GetManifestAsync(reference, top ?? reference.ManifestReference, top,
+        (byte[] data, string digest, string? mediaType) = await GetManifestAsync(source, top ?? source.ManifestReference, top,
             LimitedBody.MaxManifestBytes, cancellationToken);
         if (!ManifestKind.IsIndex(data, mediaType)) return digest;
         ImageIndex index = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageIndex) ?? new ImageIndex();
         Descriptor chosen = ManifestKind.SelectPlatform(index, ManifestKind.HostArchitecture())
             ?? throw new PodUnitsException($"image {reference.ToFamiliarString()}", $"has no linux/{ManifestKind.HostArchitecture()} variant any more");
         return chosen.Digest;
+    }
+
+    /// <summary>The source a stored manifest's signatures are looked for in (`image
+    /// inspect`): the first that has the manifest, as a pull by its digest would choose.</summary>
+    public async Task<ImageReference> SourceOfAsync(ImageReference reference, string manifestDigest, CancellationToken cancellationToken)
+    {
+        ImageReference byDigest = reference with { Digest = manifestDigest };
+        List<ImageReference> sources = client.Sources(byDigest);
+        foreach (ImageReference from in sources.Take(sources.Count - 1))
+        {
+            try
+            {
+                await HeadManifestAsync(from, cancellationToken);
+                return from;
+            }
+            catch (Exception e) when (e is PodUnitsException or HttpRequestException)
+            {
+                // Not this mirror; the next, and the image's own registry last.
+            }
+        }
+        return sources[^1];
+    }
+
+    /// <summary>The manifest's digest as the registry reports it (one HEAD), null when it
+    /// does not say.</summary>
+    private async Task<string?> HeadManifestAsync(ImageReference from, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage head = await client.SendAsync(from, () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Head, client.Url(from, "manifests/" + from.ManifestReference));
+            request.Headers.Accept.ParseAdd(MediaTypes.Accept);
+            return request;
+        }, cancellationToken);
+        if (!head.IsSuccessStatusCode) throw await RegistryClient.ErrorAsync(from, head, "manifest", cancellationToken);
+        return head.Headers.TryGetValues("Docker-Content-Digest", out var values) && Digests.IsValid(values.FirstOrDefault()) ? values.First() : null;
+    }
+
+    /// <summary>
+    /// <paramref name="attempt"/> on each source of <paramref name="reference"/> in turn (its
+    /// mirrors, then its own registry) until one succeeds. Any failure moves on to the next,
+    /// as containers/image does: a mirror that is down, lacks the image or answers with the
+    /// wrong content. When every source failed, the error is the image's own registry's, with
+    /// what each mirror said.
+    /// </summary>
+    private async Task<(ImageReference Source, T Result)> FirstSourceAsync<T>(ImageReference reference, Func<ImageReference, Task<T>> attempt)
+    {
+        List<ImageReference> sources = client.Sources(reference);
+        var mirrorFailures = new List<string>();
+        for (int i = 0; i < sources.Count - 1; i++)
+        {
+            try
+            {
+                return (sources[i], await attempt(sources[i]));
+            }
+            catch (Exception e) when (e is PodUnitsException or HttpRequestException)
+            {
+                mirrorFailures.Add($"{sources[i].Registry}/{sources[i].Repository}: {(e as PodUnitsException)?.Why ?? e.Message}");
+            }
+        }
+        try
+        {
+            return (sources[^1], await attempt(sources[^1]));
+        }
+        catch (PodUnitsException e) when (mirrorFailures.Count > 0)
+        {
+            throw new PodUnitsException(e.What, $"{e.Why} (mirrors tried first: {string.Join("; ", mirrorFailures)})", e.ExitCode, e);
+        }
+        catch (HttpRequestException e) when (mirrorFailures.Count > 0)
+        {
+            throw new HttpRequestException($"{e.Message} (mirrors tried first: {string.Join("; ", mirrorFailures)})", e);
+        }
     }
 
     /// <summary>Sigstore signatures attached as cosign does: the manifest tagged

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using PodUnits.Core.Errors;
 using PodUnits.Images.Oci;
+using PodUnits.Images.References;
 using YamlDotNet.RepresentationModel;
 
 namespace PodUnits.Images.Registry;
@@ -10,7 +11,8 @@ namespace PodUnits.Images.Registry;
 /// /etc/podunits/registries.yaml (path overridable by PODUNITS_REGISTRIES_CONFIG, or by the
 /// caller). Keys: <c>insecure: ["HOST:PORT", ...]</c> registries reached over plain HTTP
 /// (everything else is HTTPS only); <c>authFile: PATH</c> a docker/podman auth file
-/// ({"auths":{"HOST":{"auth":"base64(user:pass)"}}}). Read with YamlDotNet's
+/// ({"auths":{"HOST":{"auth":"base64(user:pass)"}}}); <c>mirrors:</c> where images are pulled
+/// from before their own registry (<see cref="RegistryMirror"/>). Read with YamlDotNet's
 /// representation model (no reflection: AOT-safe). A missing file means: all HTTPS, anonymous.
 /// </summary>
 public sealed class RegistrySettings
@@ -18,17 +20,24 @@ public sealed class RegistrySettings
     public const string DefaultPath = "/etc/podunits/registries.yaml";
     public const string PathVariable = "PODUNITS_REGISTRIES_CONFIG";
 
-    public RegistrySettings(IEnumerable<string>? insecure = null, string? authFile = null)
+    public RegistrySettings(IEnumerable<string>? insecure = null, string? authFile = null, IEnumerable<RegistryMirror>? mirrors = null)
     {
         Insecure = new HashSet<string>(insecure ?? [], StringComparer.OrdinalIgnoreCase);
         AuthFile = authFile;
+        Mirrors = [.. mirrors ?? []];
     }
 
     public IReadOnlySet<string> Insecure { get; }
 
     public string? AuthFile { get; }
 
+    public IReadOnlyList<RegistryMirror> Mirrors { get; }
+
     public bool IsInsecure(string host) => Insecure.Contains(host);
+
+    /// <summary>Where a pull of <paramref name="reference"/> is tried, in order: its
+    /// mirrors, then its own registry.</summary>
+    public List<ImageReference> SourcesFor(ImageReference reference) => RegistryMirror.Sources(Mirrors, reference);
 
     public static RegistrySettings Load(string? path = null)
     {
@@ -38,10 +47,11 @@ public sealed class RegistrySettings
 
     public static RegistrySettings Parse(string yaml, string source)
     {
-        if (Configuration.YamlSettingsFile.RootMapping(yaml, source, "keys insecure and authFile") is not { } root)
+        if (Configuration.YamlSettingsFile.RootMapping(yaml, source, "keys insecure, authFile and mirrors") is not { } root)
             return new RegistrySettings();
         var insecure = new List<string>();
         string? authFile = null;
+        var mirrors = new List<RegistryMirror>();
         foreach ((YamlNode keyNode, YamlNode value) in root.Children)
         {
             string key = (keyNode as YamlScalarNode)?.Value ?? "";
@@ -56,12 +66,13 @@ public sealed class RegistrySettings
                     authFile = (value as YamlScalarNode)?.Value ?? throw new BadInputException(where, "authFile must be a path");
                     break;
                 case "mirrors":
-                    throw new BadInputException(where, "mirrors is not supported yet");
+                    mirrors.AddRange(RegistryMirror.Parse(value, source));
+                    break;
                 default:
-                    throw new BadInputException(where, $"unknown key '{key}' (known: insecure, authFile)");
+                    throw new BadInputException(where, $"unknown key '{key}' (known: insecure, authFile, mirrors)");
             }
         }
-        return new RegistrySettings(insecure, authFile);
+        return new RegistrySettings(insecure, authFile, mirrors);
     }
 
     /// <summary>user and password for <paramref name="host"/> from the auth file, if any.</summary>

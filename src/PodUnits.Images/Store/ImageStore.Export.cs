@@ -57,8 +57,9 @@ public sealed partial class ImageStore
             var puller = new RegistryPuller(client, _blobs, Trust);
             try
             {
-                found.AddRange(await Trust.FindAsync(parsed, details.ManifestDigest,
-                    ct => puller.SigstoreAttachmentsAsync(parsed, details.ManifestDigest, ct), cancellationToken));
+                ImageReference source = await puller.SourceOfAsync(parsed, details.ManifestDigest, cancellationToken);
+                found.AddRange(await Trust.FindAsync(parsed, source, details.ManifestDigest,
+                    ct => puller.SigstoreAttachmentsAsync(source, details.ManifestDigest, ct), cancellationToken));
             }
             catch (Exception e) when (e is PodUnitsException or HttpRequestException)
             {

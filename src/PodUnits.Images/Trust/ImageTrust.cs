@@ -20,12 +20,22 @@ public sealed class ImageTrust(TrustPolicy policy, SignatureLookaside lookaside)
     /// <summary>Where sigstore attachments come from (the registry); null: none.</summary>
     public delegate Task<IReadOnlyList<SigstoreSignature>> AttachmentSource(CancellationToken cancellationToken);
 
-    public async Task CheckPullAsync(ImageReference image, string manifestDigest, AttachmentSource? attachments, CancellationToken cancellationToken)
+    public Task CheckPullAsync(ImageReference image, string manifestDigest, AttachmentSource? attachments, CancellationToken cancellationToken) =>
+        CheckPullAsync(image, image, manifestDigest, attachments, cancellationToken);
+
+    /// <summary>The check of a pull of <paramref name="image"/> from <paramref name="source"/>
+    /// (a mirror of it, or itself). As containers/image does it: the policy's scope and every
+    /// signature's claimed identity are the image's own name, while registries.d's section
+    /// and the signatures' location are the source's, where the signatures travel with the
+    /// image (<paramref name="attachments"/> reads the source too).</summary>
+    public async Task CheckPullAsync(ImageReference image, ImageReference source, string manifestDigest, AttachmentSource? attachments,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(source);
         List<(byte[] Data, string From)>? simple = null;
         IReadOnlyList<SigstoreSignature>? sigstore = null;
-        SignatureLookaside.Section? section = lookaside.For(image);
+        SignatureLookaside.Section? section = lookaside.For(source);
         foreach (PolicyRequirement requirement in Policy.ForImage(image))
         {
             switch (requirement)
@@ -35,8 +45,8 @@ public sealed class ImageTrust(TrustPolicy policy, SignatureLookaside lookaside)
                 case RejectAll:
                     throw Refused(image, requirement, "the policy rejects every image in this scope");
                 case SignedBy signedBy:
-                    simple ??= await SimpleSignaturesAsync(image, manifestDigest, section, cancellationToken).ConfigureAwait(false);
-                    CheckSimple(image, manifestDigest, signedBy, simple, section);
+                    simple ??= await SimpleSignaturesAsync(source, manifestDigest, section, cancellationToken).ConfigureAwait(false);
+                    CheckSimple(image, source, manifestDigest, signedBy, simple, section);
                     break;
                 case SigstoreSigned signed:
                     if (section is not { UseSigstoreAttachments: true } || attachments is null)
@@ -50,23 +60,25 @@ public sealed class ImageTrust(TrustPolicy policy, SignatureLookaside lookaside)
 
     /// <summary>Every signature to be found for <paramref name="image"/> (registries.d's
     /// lookaside; registry attachments where use-sigstore-attachments is on), each checked
-    /// against the policy's requirement of its kind for that name.</summary>
-    public async Task<List<SignatureFound>> FindAsync(ImageReference image, string manifestDigest, AttachmentSource? attachments,
+    /// against the policy's requirement of its kind for that name. <paramref name="source"/>:
+    /// where they are looked for, as in <see cref="CheckPullAsync(ImageReference, ImageReference, string, AttachmentSource?, CancellationToken)"/>.</summary>
+    public async Task<List<SignatureFound>> FindAsync(ImageReference image, ImageReference source, string manifestDigest, AttachmentSource? attachments,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(source);
         var found = new List<SignatureFound>();
         string name = image.ToString();
-        SignatureLookaside.Section? section = lookaside.For(image);
+        SignatureLookaside.Section? section = lookaside.For(source);
         IReadOnlyList<PolicyRequirement> requirements = Policy.ForImage(image);
         SignedBy? signedBy = requirements.OfType<SignedBy>().FirstOrDefault();
         // Without a signedBy here, an empty keyring: gpgv still says what the message claims.
         SignedBy keys = signedBy ?? new SignedBy("", [], SignedIdentity.Default);
         byte[] keyring = Keyring(keys);
-        foreach ((byte[] data, string from) in await SimpleSignaturesAsync(image, manifestDigest, section, cancellationToken).ConfigureAwait(false))
+        foreach ((byte[] data, string from) in await SimpleSignaturesAsync(source, manifestDigest, section, cancellationToken).ConfigureAwait(false))
         {
             string? problem = SimpleProblem(data, keyring, keys, manifestDigest, image, out byte[] content);
-            found.Add(new(name, "simple signing", SignatureLookaside.SignatureUrl(section!.Lookaside!, image, manifestDigest, int.Parse(from["signature-".Length..],
+            found.Add(new(name, "simple signing", SignatureLookaside.SignatureUrl(section!.Lookaside!, source, manifestDigest, int.Parse(from["signature-".Length..],
                 System.Globalization.CultureInfo.InvariantCulture)), ClaimedIdentity(content), signedBy is not null && problem is null,
                 signedBy is null ? "the policy asks for no GPG signature here" : problem is null ? $"accepted by {signedBy.Entry}" : problem));
         }
@@ -76,7 +88,7 @@ public sealed class ImageTrust(TrustPolicy policy, SignatureLookaside lookaside)
             int i = 0;
             foreach (SigstoreSignature signature in await attachments(cancellationToken).ConfigureAwait(false))
             {
-                string location = $"{image.Registry}/{image.Repository}:{manifestDigest.Replace(':', '-')}.sig, layer {i++}";
+                string location = $"{source.Registry}/{source.Repository}:{manifestDigest.Replace(':', '-')}.sig, layer {i++}";
                 string? problem = sigstore is null ? null : SigstoreProblem(signature, sigstore, manifestDigest, image);
                 found.Add(new(name, "sigstore", location, ClaimedIdentity(signature.Payload), sigstore is not null && problem is null,
                     sigstore is null ? "the policy asks for no sigstore signature here" : problem is null ? $"accepted by {sigstore.Entry}" : problem));
@@ -136,13 +148,13 @@ public sealed class ImageTrust(TrustPolicy policy, SignatureLookaside lookaside)
         return verified ? SignaturePayload.Check(signature.Payload, SignaturePayload.SigstoreType, manifestDigest, image, requirement.Identity) : why;
     }
 
-    private static void CheckSimple(ImageReference image, string manifestDigest, SignedBy requirement, List<(byte[] Data, string From)> signatures,
-        SignatureLookaside.Section? section)
+    private static void CheckSimple(ImageReference image, ImageReference source, string manifestDigest, SignedBy requirement,
+        List<(byte[] Data, string From)> signatures, SignatureLookaside.Section? section)
     {
         if (signatures.Count == 0)
         {
             throw Refused(image, requirement, section?.Lookaside is { } url
-                ? $"no signature found at {SignatureLookaside.SignatureUrl(url, image, manifestDigest, 1)}"
+                ? $"no signature found at {SignatureLookaside.SignatureUrl(url, source, manifestDigest, 1)}"
                 : "no signature can be found: registries.d configures no lookaside for it");
         }
         byte[] keyring = Keyring(requirement);

@@ -32,7 +32,8 @@ public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposabl
         _registries = new InsecureRegistryConfig(registry.Host);
         Directory.CreateDirectory(Path.GetDirectoryName(LookasideConfig)!);
         File.WriteAllText(LookasideConfig, $"docker:\n  {registry.Host}/trust:\n    lookaside: file://{_keys.Lookaside}\n" +
-            $"  {registry.Host}/cosigned:\n    use-sigstore-attachments: true\n");
+            $"  {registry.Host}/cosigned:\n    use-sigstore-attachments: true\n" +
+            $"  {registry.Host}/copy:\n    lookaside: file://{_keys.Lookaside}\n");
         File.WriteAllText(_dir + "/cosign.pub", _cosignKey.ExportSubjectPublicKeyInfoPem());
         File.WriteAllText(PolicyPath, $$"""
             {
@@ -111,6 +112,41 @@ public sealed class ImageTrustTests : IClassFixture<RegistryFixture>, IDisposabl
         finally
         {
             foreach (string name in (string[])["trust/signed:1", $"trust/signed@{signedDigest}", "plain/busybox:1"]) Podunits("image", "rm", $"{host}/{name}");
+        }
+    }
+
+    /// <summary>A mirror (registries.yaml) of the signed namespace, at {host}/copy/trust:
+    /// the policy judges the image by its own name, whatever its source, and the signatures
+    /// are looked for where the source's registries.d section says, as containers/image does.</summary>
+    [Fact]
+    public async Task AMirroredImageIsJudgedByItsOwnNameWithTheSignaturesOfItsSource()
+    {
+        string layout = await _registry.PushBusyboxAsync("plain/mirror-source:1", marker: "mirrored content\n");
+        string host = _registry.Host;
+        // At the origin and signed there; at the mirror a copy whose signature is copied beside it.
+        string digest = _keys.Push(layout, $"{host}/trust/mirrored:1", _trusted);
+        Assert.Equal(digest, _keys.Push(layout, $"{host}/copy/trust/mirrored:1", null));
+        string hex = digest["sha256:".Length..];
+        CopyDirectory($"{_keys.Lookaside}/trust/mirrored@sha256={hex}", $"{_keys.Lookaside}/copy/trust/mirrored@sha256={hex}");
+        // Only at the mirror, unsigned: its name there is outside every signed scope.
+        Assert.Equal(digest, _keys.Push(layout, $"{host}/copy/trust/mirror-only:1", null));
+        File.WriteAllText(InsecureRegistryConfig.Path, $"insecure: [\"{host}\"]\nmirrors:\n  {host}/trust: [\"{host}/copy/trust\"]\n");
+        try
+        {
+            var signed = Podunits("image", "fetch", $"{host}/trust/mirrored:1");
+            Assert.True(signed.Code == 0, signed.Output);
+            JsonNode found = Assert.Single(Signatures($"{host}/trust/mirrored:1"))!;
+            Assert.Equal($"file://{_keys.Lookaside}/copy/trust/mirrored@sha256={hex}/signature-1", (string?)found["location"]);
+            Assert.True((bool)found["verified"]!, found.ToJsonString());
+
+            AssertFetchRefused($"{host}/trust/mirror-only:1",
+                $"podunits: image {host}/trust/mirror-only:1: {Entry}: no signature found at file://{_keys.Lookaside}/copy/trust/mirror-only@sha256={hex}/signature-1");
+            Assert.DoesNotContain("mirror-only", Podunits("image", "list").Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.WriteAllText(InsecureRegistryConfig.Path, $"insecure: [\"{host}\"]\n");
+            Podunits("image", "rm", $"{host}/trust/mirrored:1");
         }
     }
 
