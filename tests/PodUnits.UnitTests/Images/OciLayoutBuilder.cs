@@ -12,7 +12,7 @@ internal static class OciLayoutBuilder
     /// <summary>Returns the manifest digest. <paramref name="tars"/> are the uncompressed
     /// layer tars (diff_ids); <paramref name="blobs"/> what is stored (maybe compressed).</summary>
     public static string Write(string dir, IReadOnlyList<byte[]> tars, IReadOnlyList<byte[]> blobs, string layerMediaType,
-        string? refName = null, string[]? cmd = null, string[]? mediaTypes = null)
+        string? refName = null, string[]? cmd = null, string[]? mediaTypes = null, string path = "/bin")
     {
         Directory.CreateDirectory(dir + "/blobs/sha256");
         File.WriteAllText(dir + "/oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
@@ -20,7 +20,7 @@ internal static class OciLayoutBuilder
         string cmdJson = string.Join(",", (cmd ?? ["/bin/sh"]).Select(c => $"\"{c}\""));
         byte[] config = Encoding.UTF8.GetBytes(
             "{\"created\":\"2024-01-01T00:00:00Z\",\"architecture\":\"amd64\",\"os\":\"linux\"," +
-            $"\"config\":{{\"Env\":[\"PATH=/bin\"],\"Cmd\":[{cmdJson}],\"WorkingDir\":\"/\"}}," +
+            $"\"config\":{{\"Env\":[\"PATH={path}\"],\"Cmd\":[{cmdJson}],\"WorkingDir\":\"/\"}}," +
             $"\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{diffIds}]}}}}");
         Put(dir, config);
         foreach (byte[] b in blobs) Put(dir, b);

@@ -1,0 +1,145 @@
+using PodUnits.IntegrationTests.Images;
+using PodUnits.IntegrationTests.Network;
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.Definitions;
+
+/// <summary>
+/// The Kubernetes documentation's pods (tests/PodUnits.UnitTests/Definitions/corpus, copied
+/// unchanged) run with `systemctl start pod@NAME`, their images pulled by their own names
+/// through registries.yaml's mirrors (<see cref="CorpusRegistry"/>), and do what the
+/// documentation says they do, checked the way its pages check them. Runs alone: it
+/// changes the host's registries.yaml.
+/// </summary>
+[Collection(HostWideSettings.Name)]
+public sealed class CorpusPodTests : IClassFixture<CorpusRegistry>, IDisposable
+{
+    private static string Corpus => Path.Combine(PodUnits.UnitTests.RepoRoot.Path, "tests/PodUnits.UnitTests/Definitions/corpus");
+    private readonly string? _savedRegistries;
+
+    public CorpusPodTests(CorpusRegistry registry)
+    {
+        Assert.True(File.Exists(CorpusRegistry.DebianRoot + "/.complete"), "the Debian-based test image is missing: tests/run.sh builds it");
+        _savedRegistries = File.Exists(InsecureRegistryConfig.Path) ? File.ReadAllText(InsecureRegistryConfig.Path) : null;
+        File.WriteAllText(InsecureRegistryConfig.Path, registry.RegistriesYaml);
+    }
+
+    public void Dispose()
+    {
+        if (_savedRegistries is null) File.Delete(InsecureRegistryConfig.Path);
+        else File.WriteAllText(InsecureRegistryConfig.Path, _savedRegistries);
+    }
+
+    private static PodHarness Run(string file, string name)
+    {
+        var pod = new PodHarness(name, File.ReadAllText(Path.Combine(Corpus, file)));
+        pod.Start();
+        return pod;
+    }
+
+    private static string Enter(string pod, params string[] command)
+    {
+        var result = PodHarness.Run("podunits", ["enter", pod, "--", .. command]);
+        Assert.True(result.Code == 0, $"podunits enter {pod} -- {string.Join(' ', command)}: {result.Output}");
+        return result.Output;
+    }
+
+    /// <summary>What <paramref name="container"/> wrote, one message per line.</summary>
+    private static string[] Lines(PodHarness pod, string container) =>
+        pod.Journal("-u", pod.Unit, "CONTAINER_NAME=" + container);
+
+    [Fact]
+    public void SharedVolumeTheInitContainersPageIsWhatNginxServes()
+    {
+        using PodHarness pod = Run("shared-volume.yaml", "shared-volume-example");
+        string? page = NetworkProbe.FetchOnceListening($"http://{NetworkProbe.Ip(pod.Name)}/");
+        Assert.Equal("Hello from the init container\n", page);
+    }
+
+    [Fact]
+    public void LocalhostTheSidecarReachesNginxOnLocalhost()
+    {
+        using PodHarness pod = Run("localhost.yaml", "localhost-example");
+        Assert.True(PodHarness.WaitFor(() => Lines(pod, "client").Any(l => l.Contains("<title>Welcome to nginx!</title>", StringComparison.Ordinal)), seconds: 30),
+            pod.UnitJournalText());
+    }
+
+    [Fact]
+    public void LifecycleEventsPostStartWritesTheMessageAndPreStopQuitsNginx()
+    {
+        using PodHarness pod = Run("lifecycle-events.yaml", "lifecycle-demo");
+        Assert.True(PodHarness.WaitFor(() => PodHarness.Run("podunits", "enter", pod.Name, "--", "cat", "/usr/share/message").Output
+            .Contains("Hello from the postStart handler", StringComparison.Ordinal)), pod.UnitJournalText());
+        var stop = pod.Systemctl("stop", pod.Unit);
+        Assert.True(stop.Code == 0, stop.Output);
+        // preStop's `nginx -s quit` ended nginx: its container exited 0, not by a signal.
+        Assert.Equal("inactive", pod.Show("ActiveState"));
+        Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains("container lifecycle-demo-container exited with", StringComparison.Ordinal)
+            && l.Contains("status 0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SecurityContextTheUserTheFsGroupAndNoNewPrivileges()
+    {
+        using PodHarness pod = Run("security-context.yaml", "security-context-demo");
+        string id = Enter(pod.Name, "id");
+        Assert.StartsWith("uid=1000 gid=0(root) groups=", id, StringComparison.Ordinal);
+        Assert.Contains("2000", id.Split("groups=")[1], StringComparison.Ordinal);
+        // The emptyDir belongs to the fsGroup, setgid, so what is written there does too.
+        Enter(pod.Name, "sh", "-c", "echo hello > /data/demo/testfile");
+        Assert.Equal("2000\n2000\n", Enter(pod.Name, "stat", "-c", "%g", "/data/demo", "/data/demo/testfile"));
+        Assert.Contains("NoNewPrivs:\t1", Enter(pod.Name, "cat", "/proc/self/status"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SecurityContext4AddsNetAdminAndSysTimeToTheDefaultCapabilities()
+    {
+        using PodHarness pod = Run("security-context-4.yaml", "security-context-demo-4");
+        string status = Enter(pod.Name, "cat", "/proc/self/status");
+        string hex = status.Split('\n').Single(l => l.StartsWith("CapEff:", StringComparison.Ordinal))["CapEff:".Length..].Trim();
+        ulong caps = Convert.ToUInt64(hex, 16);
+        Assert.True((caps & (1UL << 12)) != 0, $"CAP_NET_ADMIN missing from {hex}");
+        Assert.True((caps & (1UL << 25)) != 0, $"CAP_SYS_TIME missing from {hex}");
+        Assert.True((caps & (1UL << 21)) == 0, $"CAP_SYS_ADMIN present in {hex}");
+        Assert.True((caps & (1UL << 0)) != 0, $"CAP_CHOWN, a default, missing from {hex}");
+    }
+
+    [Fact]
+    public void EnvarsTheContainerSeesItsEnvironment()
+    {
+        using PodHarness pod = Run("envars.yaml", "envar-demo");
+        Assert.Equal("Hello from the environment\nSuch a sweet sorrow\n", Enter(pod.Name, "printenv", "DEMO_GREETING", "DEMO_FAREWELL"));
+        // Pulled through the gcr.io mirror, stored under its own name.
+        Assert.Contains("gcr.io/google-samples/hello-app:2.0", PodHarness.Run("podunits", "image", "list").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DapiEnvarsTheDownwardApiFillsTheEnvironment()
+    {
+        using PodHarness pod = Run("dapi-envars-pod.yaml", "dapi-envars-fieldref");
+        string ip = NetworkProbe.Ip(pod.Name);
+        Assert.True(PodHarness.WaitFor(() =>
+        {
+            string[] lines = Lines(pod, "test-container");
+            return lines.Contains("dapi-envars-fieldref") && lines.Contains("default") && lines.Contains(ip);
+        }, seconds: 30), pod.UnitJournalText());
+    }
+
+    [Fact]
+    public void CommandsTheCommandAndArgumentsRunAsGiven()
+    {
+        // printenv HOSTNAME KUBERNETES_PORT: no API server, so no KUBERNETES_* variables
+        // (docs/definitions.md); printenv prints the hostname and fails, and OnFailure restarts it.
+        using PodHarness pod = Run("commands.yaml", "command-demo");
+        Assert.True(PodHarness.WaitFor(() => Lines(pod, "command-demo-container").Contains("command-demo"), seconds: 30),
+            pod.UnitJournalText());
+    }
+
+    [Fact]
+    public void PodWithTolerationRunsNginxTheTolerationHasNoNodeToApplyTo()
+    {
+        using PodHarness pod = Run("pod-with-toleration.yaml", "nginx");
+        string? page = NetworkProbe.FetchOnceListening($"http://{NetworkProbe.Ip(pod.Name)}/");
+        Assert.Contains("<title>Welcome to nginx!</title>", page ?? pod.UnitJournalText(), StringComparison.Ordinal);
+    }
+}
