@@ -32,7 +32,7 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
     public async Task<string> PullAsync(ImageReference reference, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         (ImageReference source, (byte[] data, string digest, string? mediaType)) = await FirstSourceAsync(reference,
-            from => GetManifestAsync(from, from.ManifestReference, from.Digest, LimitedBody.MaxManifestBytes, cancellationToken));
+            from => GetManifestAsync(from, from.ManifestReference, from.Digest, LimitedBody.MaxManifestBytes, cancellationToken), cancellationToken);
         string topDigest = digest;
         await trust.CheckPullAsync(reference, source, topDigest, ct => SigstoreAttachmentsAsync(source, topDigest, ct), cancellationToken);
         if (ManifestKind.IsIndex(data, mediaType))
@@ -80,7 +80,7 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
     /// single-platform manifest), one more GET to narrow an index to this platform.</summary>
     public async Task<string> ResolveRemoteAsync(ImageReference reference, string? known, CancellationToken cancellationToken)
     {
-        (ImageReference source, string? top) = await FirstSourceAsync(reference, from => HeadManifestAsync(from, cancellationToken));
+        (ImageReference source, string? top) = await FirstSourceAsync(reference, from => HeadManifestAsync(from, cancellationToken), cancellationToken);
         if (top is not null && top == known) return top;
         (byte[] data, string digest, string? mediaType) = await GetManifestAsync(source, top ?? source.ManifestReference, top,
             LimitedBody.MaxManifestBytes, cancellationToken);
@@ -130,10 +130,12 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
     /// <paramref name="attempt"/> on each source of <paramref name="reference"/> in turn (its
     /// mirrors, then its own registry) until one succeeds. Any failure moves on to the next,
     /// as containers/image does: a mirror that is down, lacks the image or answers with the
-    /// wrong content. When every source failed, the error is the image's own registry's, with
-    /// what each mirror said.
+    /// wrong content, or does not answer within the connect timeout (a firewall that drops).
+    /// When every source failed, the error is the image's own registry's, with what each
+    /// mirror said.
     /// </summary>
-    private async Task<(ImageReference Source, T Result)> FirstSourceAsync<T>(ImageReference reference, Func<ImageReference, Task<T>> attempt)
+    private async Task<(ImageReference Source, T Result)> FirstSourceAsync<T>(ImageReference reference, Func<ImageReference, Task<T>> attempt,
+        CancellationToken cancellationToken)
     {
         List<ImageReference> sources = client.Sources(reference);
         var mirrorFailures = new List<string>();
@@ -143,9 +145,16 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
             {
                 return (sources[i], await attempt(sources[i]));
             }
-            catch (Exception e) when (e is PodUnitsException or HttpRequestException)
+            catch (Exception e) when (e is PodUnitsException or HttpRequestException
+                || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                mirrorFailures.Add($"{sources[i].Registry}/{sources[i].Repository}: {(e as PodUnitsException)?.Why ?? e.Message}");
+                string why = e switch
+                {
+                    PodUnitsException p => p.Why,
+                    OperationCanceledException => "no answer within the connect timeout",
+                    _ => e.Message,
+                };
+                mirrorFailures.Add($"{sources[i].Registry}/{sources[i].Repository}: {why}");
             }
         }
         try

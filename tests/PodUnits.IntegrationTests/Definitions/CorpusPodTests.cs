@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using PodUnits.IntegrationTests.Images;
 using PodUnits.IntegrationTests.Network;
 using PodUnits.IntegrationTests.Runtime;
@@ -141,5 +142,28 @@ public sealed class CorpusPodTests : IClassFixture<CorpusRegistry>, IDisposable
         using PodHarness pod = Run("pod-with-toleration.yaml", "nginx");
         string? page = NetworkProbe.FetchOnceListening($"http://{NetworkProbe.Ip(pod.Name)}/");
         Assert.Contains("<title>Welcome to nginx!</title>", page ?? pod.UnitJournalText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TcpLivenessReadinessTheStartWaitsForTheReadinessProbe()
+    {
+        // readinessProbe: tcpSocket 8080 after 15 s. READY (and so `systemctl start`) waits
+        // for it: the container is ready the moment the start returns.
+        using PodHarness pod = Run("tcp-liveness-readiness.yaml", "goproxy");
+        JsonNode health = PodHarness.ContainerHealth(pod.Name, "goproxy")!;
+        Assert.True(health["ready"]!.GetValue<bool>(), health.ToJsonString());
+        Assert.Equal(0, health["restarts"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void ExecLivenessTheContainerIsRestartedOnceTheFileIsGone()
+    {
+        // Healthy for 30 s, then `cat /tmp/healthy` fails three times, 5 s apart: the kubelet's
+        // kill and restart, as the page's events show.
+        using PodHarness pod = Run("exec-liveness.yaml", "liveness-exec");
+        Assert.True(PodHarness.WaitFor(() => PodHarness.ContainerHealth(pod.Name, "liveness")?["restarts"]?.GetValue<int>() >= 1, seconds: 120),
+            pod.UnitJournalText());
+        Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains("liveness probe failed", StringComparison.Ordinal));
+        Assert.Equal("active", pod.Show("ActiveState"));
     }
 }

@@ -14,8 +14,8 @@ namespace PodUnits.IntegrationTests.Definitions;
 ///   /usr/share/nginx/html on port 80 in the foreground, as the official image does;
 /// - debian: the same Debian root;
 /// - busybox:1.28, registry.k8s.io/busybox:1.27.2: busybox-static with every applet;
-/// - gcr.io/google-samples/hello-app:2.0 and node-hello:1.0 (web servers on 8080): busybox's
-///   httpd on 8080.
+/// - gcr.io/google-samples/hello-app:2.0, node-hello:1.0 and registry.k8s.io/goproxy:0.1
+///   (servers on 8080): busybox's httpd on 8080.
 /// </summary>
 public sealed class CorpusRegistry : IAsyncLifetime
 {
@@ -28,7 +28,7 @@ public sealed class CorpusRegistry : IAsyncLifetime
     [
         "docker.io/library/nginx:latest", "docker.io/library/nginx:1.29", "docker.io/library/debian:latest",
         "docker.io/library/busybox:1.28", "registry.k8s.io/busybox:1.27.2",
-        "gcr.io/google-samples/hello-app:2.0", "gcr.io/google-samples/node-hello:1.0",
+        "gcr.io/google-samples/hello-app:2.0", "gcr.io/google-samples/node-hello:1.0", "registry.k8s.io/goproxy:0.1",
     ];
 
     public static string DebianRoot => Path.Combine(PodUnits.UnitTests.RepoRoot.Path, "artifacts", "debian-rootfs");
@@ -52,7 +52,7 @@ public sealed class CorpusRegistry : IAsyncLifetime
         byte[] busybox = BusyboxLayer(work + "/busybox");
         await PushAsync(work, [busybox], ["sh"], "/bin", "library/busybox:1.28", "k8s/busybox:1.27.2");
         await PushAsync(work, [busybox], ["httpd", "-f", "-p", "8080", "-h", "/tmp"], "/bin",
-            "gcr/google-samples/hello-app:2.0", "gcr/google-samples/node-hello:1.0");
+            "gcr/google-samples/hello-app:2.0", "gcr/google-samples/node-hello:1.0", "k8s/goproxy:0.1");
 
         // Everything but /dev (device nodes; the runtime makes its own) and the build marker.
         await RegistryFixture.RunAsync("tar", "-C", DebianRoot, "--numeric-owner", "--exclude=./dev", "--exclude=./.complete",
