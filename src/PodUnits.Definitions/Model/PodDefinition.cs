@@ -17,6 +17,12 @@ public sealed record PodDefinition
     public string? Hostname { get; init; }
     public bool HostNetwork { get; init; }
 
+    /// <summary>spec.shareProcessNamespace: true, the containers share the pod's PID
+    /// namespace (they see and may signal each other's processes, and the pod init is their
+    /// PID 1); false gives each container a PID namespace of its own. Absent means true in
+    /// PodUnits, unlike Kubernetes (docs/definitions.md says why).</summary>
+    public bool ShareProcessNamespace { get; init; } = true;
+
     /// <summary>spec.hostUsers as written; null when absent.</summary>
     public bool? HostUsers { get; init; }
 

@@ -35,7 +35,8 @@ internal static class KubernetesFields
 
     public static readonly FieldTable PodSpec = new(
         ["containers", "initContainers", "volumes", "hostname", "hostNetwork", "hostUsers", "dnsPolicy",
-         "dnsConfig", "hostAliases", "restartPolicy", "terminationGracePeriodSeconds", "securityContext", "resources"],
+         "dnsConfig", "hostAliases", "restartPolicy", "terminationGracePeriodSeconds", "securityContext", "resources",
+         "shareProcessNamespace"],
         [("nodeSelector", Scheduler), ("affinity", Scheduler), ("tolerations", Scheduler),
          ("nodeName", Scheduler), ("priorityClassName", Scheduler), ("priority", Scheduler),
          ("preemptionPolicy", Scheduler), ("schedulerName", Scheduler),
@@ -46,7 +47,7 @@ internal static class KubernetesFields
          ("subdomain", Cluster), ("readinessGates", Cluster),
          ("imagePullSecrets", "PodUnits reads registry credentials from the auth file named in /etc/podunits/registries.yaml")],
         ["activeDeadlineSeconds", "ephemeralContainers", "hostIPC", "hostPID",
-         "shareProcessNamespace", "setHostnameAsFQDN", "runtimeClassName", "resourceClaims",
+         "setHostnameAsFQDN", "runtimeClassName", "resourceClaims",
          "hostnameOverride"]);
 
     public static readonly FieldTable Container = new(

@@ -258,6 +258,7 @@ internal static class PodMapper
             Volumes = volumes,
             Hostname = hostname,
             HostNetwork = hostNetwork,
+            ShareProcessNamespace = spec.Boolean("shareProcessNamespace") ?? true,
             HostUsers = hostUsers,
             UserNamespace = userNamespace,
             DnsPolicy = dnsPolicy,

@@ -83,6 +83,7 @@ public static class PlanBuilder
             Name = pod.Name,
             Hostname = pod.EffectiveHostname,
             HostNetwork = pod.HostNetwork,
+            ShareProcessNamespace = pod.ShareProcessNamespace,
             Interactive = interactive,
             MachineId = machineId,
             StateDir = stateDir,

@@ -4,9 +4,10 @@ namespace PodUnits.Runtime.Executor;
 
 /// <summary>
 /// Maps a PID in the pod's PID namespace to the host's: the pod init reports its children by
-/// their pod PIDs; the last NSpid field of /proc/HOSTPID/status (proc(5)) of each of its
+/// their pod PIDs; the second NSpid field of /proc/HOSTPID/status (proc(5)) of each of its
 /// children says which is which. The executor's /proc is the host's, so the child lists and
-/// status files it reads are in host PIDs.
+/// status files it reads are in host PIDs, and NSpid lists a child's PID in the host's
+/// namespace, then the pod's, then (a container in a PID namespace of its own) its own, 1.
 /// </summary>
 public static class HostPids
 {
@@ -26,7 +27,7 @@ public static class HostPids
             foreach (string word in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
                 int hostPid = int.Parse(word, CultureInfo.InvariantCulture);
-                if (InnermostPid(hostPid) == podPid)
+                if (PodPid(hostPid) == podPid)
                 {
                     return hostPid;
                 }
@@ -35,8 +36,9 @@ public static class HostPids
         return null;
     }
 
-    /// <summary>The PID of <paramref name="hostPid"/> in its innermost PID namespace.</summary>
-    public static int? InnermostPid(int hostPid)
+    /// <summary>The PID of <paramref name="hostPid"/>, a process of the pod, in the pod's PID
+    /// namespace: one level below the host's.</summary>
+    public static int? PodPid(int hostPid)
     {
         try
         {
@@ -44,7 +46,8 @@ public static class HostPids
             {
                 if (line.StartsWith("NSpid:", StringComparison.Ordinal))
                 {
-                    return int.Parse(line.Split('\t', StringSplitOptions.RemoveEmptyEntries)[^1], CultureInfo.InvariantCulture);
+                    string[] levels = line.Split('\t', StringSplitOptions.RemoveEmptyEntries);
+                    return levels.Length > 2 ? int.Parse(levels[2], CultureInfo.InvariantCulture) : null;
                 }
             }
         }

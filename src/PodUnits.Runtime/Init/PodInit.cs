@@ -195,8 +195,15 @@ public sealed class PodInit : IDisposable
                     int to = fds.Max(f => f.To) + 1;
                     (env, fds) = ([.. env, $"{ContainerUsers.DescriptorVariable}={to}"], [.. fds, (_usersFd, to)]);
                 }
-                pid = Spawner.Spawn(Environment.ProcessPath ?? "/proc/self/exe",
-                    [Executor.Stage1.FileName, "container-start", State.PodPaths.InsidePodPlan, c.Name], env, fds, newSession: true);
+                // shareProcessNamespace: false gives the container a PID namespace of its own
+                // (nested in the pod's, so the pod init still sees and reaps it), where its
+                // command is PID 1 and no other container's processes, environment or root
+                // can be reached through /proc. Otherwise all share the pod's.
+                pid = _plan.ShareProcessNamespace
+                    ? Spawner.Spawn(Environment.ProcessPath ?? "/proc/self/exe",
+                        [Executor.Stage1.FileName, "container-start", State.PodPaths.InsidePodPlan, c.Name], env, fds, newSession: true)
+                    : Spawner.SpawnUnshared(LibcExtra.CLONE_NEWPID, Environment.ProcessPath ?? "/proc/self/exe",
+                        [Executor.Stage1.FileName, "container-start", State.PodPaths.InsidePodPlan, c.Name], env, fds, newSession: true);
             }
             catch
             {

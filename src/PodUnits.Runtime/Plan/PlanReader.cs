@@ -44,7 +44,7 @@ internal static class PlanReader
     {
         string? name = null, hostname = null, machineId = null, stateDir = null, definitionFile = null, definitionSha256 = null,
             imagePinFile = null, journalDir = null, resolvConf = null, notifyContainer = null, listenContainer = null;
-        bool hostNetwork = false, interactive = false, terminal = false, keepState = false, fsGroupOnRootMismatch = false;
+        bool hostNetwork = false, shareProcessNamespace = true, interactive = false, terminal = false, keepState = false, fsGroupOnRootMismatch = false;
         int? grace = null;
         ulong? memoryMax = null, cpu = null;
         uint? fsGroup = null;
@@ -63,6 +63,7 @@ internal static class PlanReader
                 case nameof(PodPlan.Name): name = Str(ref r); break;
                 case nameof(PodPlan.Hostname): hostname = Str(ref r); break;
                 case nameof(PodPlan.HostNetwork): hostNetwork = r.GetBoolean(); break;
+                case nameof(PodPlan.ShareProcessNamespace): shareProcessNamespace = r.GetBoolean(); break;
                 case nameof(PodPlan.Interactive): interactive = r.GetBoolean(); break;
                 case nameof(PodPlan.Terminal): terminal = r.GetBoolean(); break;
                 case nameof(PodPlan.KeepState): keepState = r.GetBoolean(); break;
@@ -97,6 +98,7 @@ internal static class PlanReader
             Name = Required(name, nameof(PodPlan), nameof(PodPlan.Name)),
             Hostname = Required(hostname, nameof(PodPlan), nameof(PodPlan.Hostname)),
             HostNetwork = hostNetwork,
+            ShareProcessNamespace = shareProcessNamespace,
             Interactive = interactive,
             Terminal = terminal,
             KeepState = keepState,

@@ -34,6 +34,7 @@ internal static class PlanWriter
         w.WriteString(nameof(PodPlan.Name), p.Name);
         w.WriteString(nameof(PodPlan.Hostname), p.Hostname);
         w.WriteBoolean(nameof(PodPlan.HostNetwork), p.HostNetwork);
+        w.WriteBoolean(nameof(PodPlan.ShareProcessNamespace), p.ShareProcessNamespace);
         w.WriteBoolean(nameof(PodPlan.Interactive), p.Interactive);
         w.WriteBoolean(nameof(PodPlan.Terminal), p.Terminal);
         w.WriteBoolean(nameof(PodPlan.KeepState), p.KeepState);

@@ -14,6 +14,9 @@ public sealed class PodPlan
     public required string Name { get; init; }
     public required string Hostname { get; init; }
     public bool HostNetwork { get; init; }
+    /// <summary>spec.shareProcessNamespace: every container in the pod's PID namespace;
+    /// otherwise each gets one of its own, nested in the pod's (Init/PodInit.cs).</summary>
+    public bool ShareProcessNamespace { get; init; } = true;
     /// <summary>`run --interactive`: the one container gets the executor's stdin/stdout/stderr
     /// (the terminal) instead of journal pipes.</summary>
     public bool Interactive { get; init; }

@@ -82,6 +82,39 @@ public static unsafe class Spawner
         }
     }
 
+    /// <summary><see cref="Spawn"/> from a thread of its own that first unshares
+    /// <paramref name="namespaces"/>. unshare(2) changes only the calling thread, so the
+    /// caller's namespaces stay as they were and the new ones end with the thread; with
+    /// CLONE_NEWPID the child is PID 1 of a new PID namespace (a thread's PID namespace for
+    /// children takes one child as its init, so each spawn needs a thread of its own).</summary>
+    public static int SpawnUnshared(int namespaces, string path, IReadOnlyList<string> argv, IReadOnlyList<string> env,
+        IReadOnlyList<(int From, int To)> fds, bool newSession = false)
+    {
+        int pid = 0;
+        Exception? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Check.Io(LibcExtra.unshare(namespaces), "unshare");
+                pid = Spawn(path, argv, env, fds, newSession);
+            }
+#pragma warning disable CA1031 // handed to the calling thread below
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                error = e;
+            }
+        }) { Name = "unshared spawn" };
+        thread.Start();
+        thread.Join();
+        if (error is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+        return pid;
+    }
+
     private static void Ok(int result, string call)
     {
         if (result != 0)

@@ -1,0 +1,33 @@
+using PodUnits.Definitions;
+
+namespace PodUnits.UnitTests.Definitions;
+
+/// <summary>spec.shareProcessNamespace into the model: false isolates, true and absent share
+/// (PodUnits' documented deviation), anything else is an error at its line.</summary>
+public sealed class ShareProcessNamespaceTests
+{
+    private static string Pod(string field) => $"""
+        apiVersion: v1
+        kind: Pod
+        metadata: {"{"}name: x{"}"}
+        spec:
+          {field}
+          containers: [{"{"}name: c, image: busybox{"}"}]
+        """;
+
+    [Theory]
+    [InlineData("shareProcessNamespace: false", false)]
+    [InlineData("shareProcessNamespace: true", true)]
+    [InlineData("", true)]
+    public void TheFieldSaysWhetherTheContainersShareThePodsPidNamespace(string field, bool shared)
+    {
+        Assert.Equal(shared, PodDefinitionLoader.LoadText(Pod(field), "x.yaml").GetPodOrThrow().ShareProcessNamespace);
+    }
+
+    [Fact]
+    public void ANonBooleanIsAnErrorAtItsLine()
+    {
+        LoadResult result = PodDefinitionLoader.LoadText(Pod("shareProcessNamespace: sometimes"), "x.yaml");
+        Assert.Contains(result.Diagnostics, d => d.ToString().StartsWith("x.yaml:5:26:", StringComparison.Ordinal));
+    }
+}
