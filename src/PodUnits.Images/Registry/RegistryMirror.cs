@@ -48,7 +48,7 @@ public sealed record RegistryMirror(string Prefix, string Location, MirrorPulls 
         string rest = NameOf(reference)[Prefix.Length..];
         string name = Location + rest;
         string suffix = (reference.Tag is null ? "" : ":" + reference.Tag) + (reference.Digest is null ? "" : "@" + reference.Digest);
-        if (!name.Contains('/', StringComparison.Ordinal) || !ImageReference.TryParse(name + suffix, out ImageReference? physical, out string? why))
+        if (!name.Contains('/', StringComparison.Ordinal) || !ImageReference.TryParse(name + suffix, out ImageReference? physical, out _))
             throw new PodUnitsException($"mirror {Location} of {Prefix}", $"turns {reference.ToFamiliarString()} into '{name}', which is no repository name");
         return physical;
     }
