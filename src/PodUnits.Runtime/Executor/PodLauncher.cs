@@ -6,7 +6,7 @@ using PodUnits.Runtime.Spawning;
 namespace PodUnits.Runtime.Executor;
 
 /// <summary>
-/// Starts the pod init in fresh namespaces without forking managed code: a dedicated thread
+/// Starts the pod init in fresh namespaces without forking managed code: a dedicated thread (Spawner.SpawnUnshared)
 /// joins the pod's network namespace (pinned beforehand for CNI: NetnsPins.Create) or
 /// unshares one, unshares the PID, mount, UTS and IPC namespaces, which changes only that
 /// thread (docs/platform-facts.md), then posix_spawns <c>podunits pod-init</c>, which becomes PID 1 of the
@@ -29,34 +29,16 @@ public static class PodLauncher
     /// <param name="environment">Variables for the pod init beyond the executor's own (ListenFds' handoff).</param>
     public static int Start(PodPlan plan, string planPath, string? netns, IReadOnlyList<(int From, int To)> fds, IEnumerable<string> environment)
     {
-        int pid = 0;
-        Exception? error = null;
-        var thread = new Thread(() =>
+        try
         {
-            try
-            {
-                if (netns is not null)
-                {
-                    JoinNetwork(netns);
-                }
-                Check.Io(LibcExtra.unshare(NamespaceFlags(plan, netns is not null)), "unshare", "pod namespaces");
-                pid = Spawner.Spawn(Environment.ProcessPath ?? "/proc/self/exe",
-                    [Stage1.FileName, "pod-init", planPath], [.. Spawner.InheritedEnvironment(), .. environment], fds, newSession: true);
-            }
-#pragma warning disable CA1031 // handed to the calling thread below
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                error = e;
-            }
-        }) { Name = "pod namespaces" };
-        thread.Start();
-        thread.Join();
-        if (error is not null)
-        {
-            throw error as PodUnitsException ?? new PodUnitsException($"pod {plan.Name}", $"cannot start the pod init: {error.Message}", inner: error);
+            return Spawner.SpawnUnshared(NamespaceFlags(plan, netns is not null), "pod namespaces", netns is null ? null : () => JoinNetwork(netns),
+                Environment.ProcessPath ?? "/proc/self/exe", [Stage1.FileName, "pod-init", planPath],
+                [.. Spawner.InheritedEnvironment(), .. environment], fds, newSession: true);
         }
-        return pid;
+        catch (Exception e) when (e is not PodUnitsException)
+        {
+            throw new PodUnitsException($"pod {plan.Name}", $"cannot start the pod init: {e.Message}", inner: e);
+        }
     }
 
     private static void JoinNetwork(string netns)

@@ -202,7 +202,7 @@ public sealed class PodInit : IDisposable
                 pid = _plan.ShareProcessNamespace
                     ? Spawner.Spawn(Environment.ProcessPath ?? "/proc/self/exe",
                         [Executor.Stage1.FileName, "container-start", State.PodPaths.InsidePodPlan, c.Name], env, fds, newSession: true)
-                    : Spawner.SpawnUnshared(LibcExtra.CLONE_NEWPID, Environment.ProcessPath ?? "/proc/self/exe",
+                    : Spawner.SpawnUnshared(LibcExtra.CLONE_NEWPID, "container PID namespace", null, Environment.ProcessPath ?? "/proc/self/exe",
                         [Executor.Stage1.FileName, "container-start", State.PodPaths.InsidePodPlan, c.Name], env, fds, newSession: true);
             }
             catch

@@ -82,13 +82,15 @@ public static unsafe class Spawner
         }
     }
 
-    /// <summary><see cref="Spawn"/> from a thread of its own that first unshares
-    /// <paramref name="namespaces"/>. unshare(2) changes only the calling thread, so the
-    /// caller's namespaces stay as they were and the new ones end with the thread; with
-    /// CLONE_NEWPID the child is PID 1 of a new PID namespace (a thread's PID namespace for
-    /// children takes one child as its init, so each spawn needs a thread of its own).</summary>
-    public static int SpawnUnshared(int namespaces, string path, IReadOnlyList<string> argv, IReadOnlyList<string> env,
-        IReadOnlyList<(int From, int To)> fds, bool newSession = false)
+    /// <summary><see cref="Spawn"/> from a thread of its own that first runs
+    /// <paramref name="first"/> (a setns, say) and unshares <paramref name="namespaces"/>
+    /// (<paramref name="what"/> names them in an error). unshare(2) and setns(2) change only
+    /// the calling thread, so the caller's namespaces stay as they were and the new ones end
+    /// with the thread; with CLONE_NEWPID the child is PID 1 of a new PID namespace (a
+    /// thread's PID namespace for children takes one child as its init, so each spawn needs a
+    /// thread of its own).</summary>
+    public static int SpawnUnshared(int namespaces, string what, Action? first, string path, IReadOnlyList<string> argv,
+        IReadOnlyList<string> env, IReadOnlyList<(int From, int To)> fds, bool newSession = false)
     {
         int pid = 0;
         Exception? error = null;
@@ -96,7 +98,8 @@ public static unsafe class Spawner
         {
             try
             {
-                Check.Io(LibcExtra.unshare(namespaces), "unshare");
+                first?.Invoke();
+                Check.Io(LibcExtra.unshare(namespaces), "unshare", what);
                 pid = Spawn(path, argv, env, fds, newSession);
             }
 #pragma warning disable CA1031 // handed to the calling thread below
@@ -105,7 +108,7 @@ public static unsafe class Spawner
             {
                 error = e;
             }
-        }) { Name = "unshared spawn" };
+        }) { Name = what };
         thread.Start();
         thread.Join();
         if (error is not null)
