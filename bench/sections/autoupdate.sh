@@ -37,7 +37,7 @@ spec:
   hostNetwork: true
   terminationGracePeriodSeconds: 1
   containers:
-  - {name: main, image: "$image", command: ["/bin/sleep", "infinity"]}
+  - {name: main, image: "$image", command: ["/bin/sh", "-c", "trap 'exit 0' TERM; sleep infinity & wait"]}
 YAML
     # podman auto-update needs the unit label (what `podman generate systemd --new` sets);
     # with nothing to update it never touches the unit.

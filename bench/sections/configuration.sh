@@ -26,7 +26,7 @@ spec:
   containers:
   - name: main
     image: "dir:$rootfs"
-    command: ["/bin/sleep", "infinity"]
+    command: ["/bin/sh", "-c", "trap 'exit 0' TERM; sleep infinity & wait"]
     resources: {limits: {memory: 64Mi}}
 YAML
 cat >/etc/podunits/pods/cfgfull.yaml <<YAML
@@ -43,7 +43,7 @@ spec:
   containers:
   - name: main
     image: "dir:$rootfs"
-    command: ["/bin/sleep", "infinity"]
+    command: ["/bin/sh", "-c", "trap 'exit 0' TERM; sleep infinity & wait"]
     resources: {limits: {memory: 64Mi}}
     volumeMounts:
     - {name: app, mountPath: /etc/app}

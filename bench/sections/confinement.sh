@@ -30,9 +30,12 @@ spec:
     volumeMounts: [{name: out, mountPath: /out}]
 YAML
 }
-pod confdefault "{}" '["/bin/sleep", "infinity"]'
-pod confunconfined "{seccompProfile: {type: Unconfined}}" '["/bin/sleep", "infinity"]'
-pod confprivileged "{privileged: true}" '["/bin/sleep", "infinity"]'
+# sleep under a shell that ends at SIGTERM: a container's command is PID 1 of its own PID
+# namespace, which gets no signal it has no handler for.
+idle='["/bin/sh", "-c", "trap \"exit 0\" TERM; sleep infinity & wait"]'
+pod confdefault "{}" "$idle"
+pod confunconfined "{seccompProfile: {type: Unconfined}}" "$idle"
+pod confprivileged "{privileged: true}" "$idle"
 pod sysdefault "{}" '["/bin/syscalls", "/out/default"]'
 pod sysunconfined "{seccompProfile: {type: Unconfined}}" '["/bin/syscalls", "/out/unconfined"]'
 systemctl daemon-reload

@@ -57,7 +57,7 @@ spec:
   containers:
   - name: web
     image: "dir:$rootfs"
-    command: ["/bin/httpd", "-f", "-p", "8080", "-h", "/health-www"]
+    command: ["/bin/sh", "-c", "trap 'exit 0' TERM; httpd -f -p 8080 -h /health-www & wait"]
 YAML
             [ "$2" = no ] || cat <<YAML
     livenessProbe:

@@ -20,11 +20,11 @@ metadata: {name: benchmem}
 spec:
   hostNetwork: true
   containers:
-  - {name: main, image: "dir:$rootfs", command: ["/bin/sleep", "infinity"]}
+  - {name: main, image: "dir:$rootfs", command: ["/bin/sh", "-c", "trap 'exit 0' TERM; sleep infinity & wait"]}
 YAML
 systemctl daemon-reload # the generator's drop-in, as an administrator has it
-command_of memory "podunits executor (pod@x.service's main process)" "systemctl start pod@benchmem (dir: rootfs, sleep infinity); VmRSS of the unit's MainPID"
-command_of memory "podunits (all of pod@x.service)" "systemctl start pod@benchmem (dir: rootfs, sleep infinity); VmRSS of every process in the unit's cgroup"
+command_of memory "podunits executor (pod@x.service's main process)" "systemctl start pod@benchmem (dir: rootfs, sleep infinity under a shell that traps SIGTERM); VmRSS of the unit's MainPID"
+command_of memory "podunits (all of pod@x.service)" "systemctl start pod@benchmem (dir: rootfs, sleep infinity under a shell that traps SIGTERM); VmRSS of every process in the unit's cgroup"
 command_of memory "systemd-nspawn supervisor" "systemd-run --unit=bench-nspawn-mem-N systemd-nspawn -q --register=yes -D ROOTFS /bin/sleep infinity; VmRSS of nspawn"
 command_of memory "podman's conmon" "systemd-run --unit=bench-podman-mem-N podman run --rm --network=host localhost/busybox:bench sleep infinity; VmRSS of conmon"
 runs=$(( BENCH_RUNS < 5 ? BENCH_RUNS : 5 ))

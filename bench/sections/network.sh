@@ -32,7 +32,7 @@ spec:
   containers:
   - name: web
     image: "dir:$rootfs"
-    command: ["/bin/httpd", "-f", "-p", "80", "-h", "/www"]
+    command: ["/bin/sh", "-c", "trap 'exit 0' TERM; httpd -f -p 80 -h /www & wait"]
     ports: [{containerPort: 80, hostPort: 18080}]
 YAML
 cat >/etc/podunits/pods/benchnethost.yaml <<YAML
@@ -44,7 +44,7 @@ spec:
   containers:
   - name: web
     image: "dir:$rootfs"
-    command: ["/bin/httpd", "-f", "-p", "18082", "-h", "/www"]
+    command: ["/bin/sh", "-c", "trap 'exit 0' TERM; httpd -f -p 18082 -h /www & wait"]
 YAML
 # The bridge-only network: what CNI costs without a single iptables rule.
 mkdir -p /etc/podunits/net.d
@@ -63,7 +63,7 @@ spec:
   containers:
   - name: web
     image: "dir:$rootfs"
-    command: ["/bin/httpd", "-f", "-p", "80", "-h", "/www"]
+    command: ["/bin/sh", "-c", "trap 'exit 0' TERM; httpd -f -p 80 -h /www & wait"]
 YAML
 systemctl daemon-reload
 

@@ -18,7 +18,7 @@ metadata: {name: scale$i}
 spec:
   hostNetwork: true
   containers:
-  - {name: main, image: "dir:$rootfs", command: ["/bin/sleep", "infinity"]}
+  - {name: main, image: "dir:$rootfs", command: ["/bin/sh", "-c", "trap 'exit 0' TERM; sleep infinity & wait"]}
 YAML
 done
 systemctl daemon-reload

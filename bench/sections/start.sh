@@ -24,7 +24,7 @@ metadata: {name: benchidle}
 spec:
   hostNetwork: true
   containers:
-  - {name: main, image: "dir:$rootfs", command: ["/bin/sleep", "infinity"]}
+  - {name: main, image: "dir:$rootfs", command: ["/bin/sh", "-c", "trap 'exit 0' TERM; sleep infinity & wait"]}
 YAML
 systemctl daemon-reload
 

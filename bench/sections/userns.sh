@@ -20,7 +20,7 @@ metadata: {name: $1}
 spec:
   hostUsers: $2
   containers:
-  - {name: main, image: "dir:$rootfs", command: ["/bin/sleep", "infinity"]}
+  - {name: main, image: "dir:$rootfs", command: ["/bin/sh", "-c", "trap 'exit 0' TERM; sleep infinity & wait"]}
 YAML
 }
 pod usershost true

@@ -19,9 +19,9 @@ public sealed record PodDefinition
 
     /// <summary>spec.shareProcessNamespace: true, the containers share the pod's PID
     /// namespace (they see and may signal each other's processes, and the pod init is their
-    /// PID 1); false gives each container a PID namespace of its own. Absent means true in
-    /// PodUnits, unlike Kubernetes (docs/definitions.md says why).</summary>
-    public bool ShareProcessNamespace { get; init; } = true;
+    /// PID 1); false, the default as in Kubernetes, gives each container a PID namespace of its
+    /// own, where its command is PID 1.</summary>
+    public bool ShareProcessNamespace { get; init; }
 
     /// <summary>spec.hostUsers as written; null when absent.</summary>
     public bool? HostUsers { get; init; }

@@ -258,7 +258,7 @@ internal static class PodMapper
             Volumes = volumes,
             Hostname = hostname,
             HostNetwork = hostNetwork,
-            ShareProcessNamespace = spec.Boolean("shareProcessNamespace") ?? true,
+            ShareProcessNamespace = spec.Boolean("shareProcessNamespace") ?? false,
             HostUsers = hostUsers,
             UserNamespace = userNamespace,
             DnsPolicy = dnsPolicy,

@@ -76,7 +76,10 @@ public sealed record AdHocOptions
             if (Network.Network is { } network) y.Append(CultureInfo.InvariantCulture, $"    podunits.io/network: {Q(network)}\n");
             if (dns == DnsChoice.Image) y.Append("    podunits.io/dns: \"none\"\n");
         }
-        y.Append("spec:\n  restartPolicy: Never\n  terminationGracePeriodSeconds: 2\n");
+        // One container has no neighbour to hide from; sharing the pod's PID namespace keeps
+        // the pod init as its PID 1, so Ctrl-C and a stop's SIGTERM end a command that has no
+        // handler for them (as `podman run --init` does), instead of the grace period's SIGKILL.
+        y.Append("spec:\n  restartPolicy: Never\n  terminationGracePeriodSeconds: 2\n  shareProcessNamespace: true\n");
         if (Hostname is not null) y.Append(CultureInfo.InvariantCulture, $"  hostname: {Q(Hostname)}\n");
         if (Network.HostNetwork) y.Append("  hostNetwork: true\n");
         if (dns == DnsChoice.Servers)

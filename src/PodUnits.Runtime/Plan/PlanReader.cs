@@ -44,7 +44,7 @@ internal static class PlanReader
     {
         string? name = null, hostname = null, machineId = null, stateDir = null, definitionFile = null, definitionSha256 = null,
             imagePinFile = null, journalDir = null, resolvConf = null, notifyContainer = null, listenContainer = null;
-        bool hostNetwork = false, shareProcessNamespace = true, interactive = false, terminal = false, keepState = false, fsGroupOnRootMismatch = false;
+        bool hostNetwork = false, shareProcessNamespace = false, interactive = false, terminal = false, keepState = false, fsGroupOnRootMismatch = false;
         int? grace = null;
         ulong? memoryMax = null, cpu = null;
         uint? fsGroup = null;

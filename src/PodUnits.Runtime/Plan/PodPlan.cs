@@ -16,7 +16,7 @@ public sealed class PodPlan
     public bool HostNetwork { get; init; }
     /// <summary>spec.shareProcessNamespace: every container in the pod's PID namespace;
     /// otherwise each gets one of its own, nested in the pod's (Init/PodInit.cs).</summary>
-    public bool ShareProcessNamespace { get; init; } = true;
+    public bool ShareProcessNamespace { get; init; }
     /// <summary>`run --interactive`: the one container gets the executor's stdin/stdout/stderr
     /// (the terminal) instead of journal pipes.</summary>
     public bool Interactive { get; init; }

@@ -26,7 +26,7 @@ public sealed class EmptyDirLimitTests
               containers:
                 - name: main
                   image: busybox
-                  command: ["sh", "-c", "for v in roomy scratch; do dd if=/dev/zero of=/$v/fill bs=1M count=3 2>/dev/null; done; sync; echo filled; exec sleep 1000"]
+                  command: ["sh", "-c", "for v in roomy scratch; do dd if=/dev/zero of=/$v/fill bs=1M count=3 2>/dev/null; done; sync; echo filled; trap 'exit 0' TERM; sleep 1000 & wait"]
                   volumeMounts:
                     - {name: roomy, mountPath: /roomy}
                     - {name: scratch, mountPath: /scratch}

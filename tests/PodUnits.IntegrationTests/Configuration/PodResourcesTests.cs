@@ -29,7 +29,7 @@ public sealed class PodResourcesTests
               containers:
                 - name: main
                   image: busybox
-                  command: ["sh", "-c", "echo mem=$MEM cpu=$CPU; dd if=/dev/zero of=/dev/null bs=8M count=1 2>/dev/null && echo small-ok; exec sleep 1000"]
+                  command: ["sh", "-c", "echo mem=$MEM cpu=$CPU; dd if=/dev/zero of=/dev/null bs=8M count=1 2>/dev/null && echo small-ok; trap 'exit 0' TERM; sleep 1000 & wait"]
                   env:
                     - {name: MEM, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi} } }
                     - {name: CPU, valueFrom: {resourceFieldRef: {resource: limits.cpu, divisor: 1m} } }
@@ -61,7 +61,7 @@ public sealed class PodResourcesTests
     [Fact]
     public void APodsSliceGoesWithThePod()
     {
-        using var pod = new PodHarness("cfg-slice", PodHarness.BusyboxPod("cfg-slice", "exec sleep 1000"));
+        using var pod = new PodHarness("cfg-slice", PodHarness.BusyboxPod("cfg-slice", "trap 'exit 0' TERM; sleep 1000 & wait"));
         pod.Start();
         Assert.Equal("active", pod.Show("ActiveState", "machine-podunits-cfg\\x2dslice.slice"));
         Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);

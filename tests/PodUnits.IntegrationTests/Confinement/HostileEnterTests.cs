@@ -30,7 +30,7 @@ public sealed class HostileEnterTests : IDisposable
               containers:
                 - name: main
                   image: dir:{{root}}
-                  command: ["/bin/sh", "-c", "grep -E '^(CapEff|CapBnd|Seccomp|Seccomp_filters|NoNewPrivs):' /proc/self/status | tr -s '\\t' ' '; echo mnt=$(readlink /proc/self/ns/mnt); echo container-ready; exec sleep 1000"]
+                  command: ["/bin/sh", "-c", "grep -E '^(CapEff|CapBnd|Seccomp|Seccomp_filters|NoNewPrivs):' /proc/self/status | tr -s '\\t' ' '; echo mnt=$(readlink /proc/self/ns/mnt); echo container-ready; trap 'exit 0' TERM; sleep 1000 & wait"]
                   env:
                     - {name: LD_PRELOAD, value: "{{preload}}"}
             """));

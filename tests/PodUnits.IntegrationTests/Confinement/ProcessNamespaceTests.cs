@@ -3,13 +3,13 @@ using PodUnits.IntegrationTests.Runtime;
 namespace PodUnits.IntegrationTests.Confinement;
 
 /// <summary>
-/// spec.shareProcessNamespace as Kubernetes defines it. With false each container has a PID
-/// namespace of its own: a sidecar running as the same user cannot list the other
-/// container's processes, read their environment (where Secrets often are) or reach its
-/// files through /proc/PID/root, and its command is PID 1. With true they share the pod's,
-/// whose PID 1 is the pod init (Kubernetes' pause container), and all of that is visible, as
-/// the Kubernetes documentation warns; so it is without the field, PodUnits' deviation
-/// (docs/confinement.md, "Other containers' processes").
+/// spec.shareProcessNamespace as Kubernetes defines it. Without the field or with false each
+/// container has a PID namespace of its own: a sidecar running as the same user cannot list
+/// the other container's processes, read their environment (where Secrets often are) or
+/// reach its files through /proc/PID/root, and its command is PID 1, which the kernel
+/// shields from signals it has no handler for. With true they share the pod's, whose PID 1
+/// is the pod init (Kubernetes' pause container), and all of that is visible, as the
+/// Kubernetes documentation warns (docs/confinement.md, "Other containers' processes").
 /// </summary>
 public sealed class ProcessNamespaceTests
 {
@@ -36,11 +36,13 @@ public sealed class ProcessNamespaceTests
         "echo pid1=$(cat /proc/1/comm); for p in /proc/[0-9]*; do tr '\\0' '\\n' < $p/environ 2>/dev/null | grep DB_PASSWORD; " +
         "cat $p/root/tmp/private 2>/dev/null; done; true").Output;
 
-    [Fact]
-    public void WithFalseEachContainerHasItsOwnPidNamespace()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(null)]
+    public void WithoutSharingEachContainerHasItsOwnPidNamespace(bool? share)
     {
-        const string name = "pidns-false";
-        using var pod = new PodHarness(name, Pod(name, false));
+        string name = share is null ? "pidns-default" : "pidns-false";
+        using var pod = new PodHarness(name, Pod(name, share));
         pod.Start();
         string seen = Snoop(name);
         Assert.Contains("pid1=sh", seen, StringComparison.Ordinal); // the sidecar's own command
@@ -52,17 +54,46 @@ public sealed class ProcessNamespaceTests
         Assert.DoesNotContain("app-private", ps, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(null)]
-    public void SharedTheContainersSeeEachOtherUnderThePodInit(bool? share)
+    [Fact]
+    public void SharedTheContainersSeeEachOtherUnderThePodInit()
     {
-        string name = share is null ? "pidns-default" : "pidns-shared";
-        using var pod = new PodHarness(name, Pod(name, share));
+        const string name = "pidns-shared";
+        using var pod = new PodHarness(name, Pod(name, true));
         pod.Start();
         string seen = Snoop(name);
         Assert.Contains("pid1=podunits-stage1", seen, StringComparison.Ordinal);
         Assert.Contains("DB_PASSWORD=s3cret-in-env", seen, StringComparison.Ordinal);
         Assert.Contains("app-private", seen, StringComparison.Ordinal);
+    }
+
+    /// <summary>A command with no SIGTERM handler (`sleep`): as its namespace's PID 1 it
+    /// outlives the stop's SIGTERM, so the grace period's SIGKILL ends it and the pod fails
+    /// with 137, as a service that outlives its stop timeout does; under the pod init (shared)
+    /// the SIGTERM ends it and the stop is clean.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ACommandWithoutASigtermHandlerStopsByTheGracePeriodUnlessShared(bool share)
+    {
+        string name = share ? "pidns-term-shared" : "pidns-term-own";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "echo up; exec sleep 1000",
+            extraSpecYaml: $"  shareProcessNamespace: {(share ? "true" : "false")}").Replace(
+            "terminationGracePeriodSeconds: 5", "terminationGracePeriodSeconds: 1", StringComparison.Ordinal));
+        pod.Start();
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("up")));
+        pod.Systemctl("stop", pod.Unit);
+        Assert.NotEqual("timeout", pod.Show("Result")); // the pod init's SIGKILL, not systemd's
+        string journal = pod.UnitJournalText();
+        if (share)
+        {
+            Assert.Equal("inactive", pod.Show("ActiveState"));
+            Assert.True(pod.UnitJournalHas(l => l.StartsWith("container main exited with signal 15", StringComparison.Ordinal)), journal);
+        }
+        else
+        {
+            Assert.Equal("failed", pod.Show("ActiveState"));
+            Assert.Equal("137", pod.Show("ExecMainStatus"));
+            Assert.True(pod.UnitJournalHas(l => l.StartsWith("container main exited with signal 9", StringComparison.Ordinal)), journal);
+        }
     }
 }

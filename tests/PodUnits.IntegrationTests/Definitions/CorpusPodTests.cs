@@ -33,7 +33,7 @@ public sealed class CorpusPodTests : IClassFixture<CorpusRegistry>, IDisposable
 
     private static PodHarness Run(string file, string name)
     {
-        var pod = new PodHarness(name, File.ReadAllText(Path.Combine(Corpus, file)));
+        var pod = new PodHarness(name, File.ReadAllText(Path.Combine(Corpus, file))) { KillOnDispose = true };
         pod.Start();
         return pod;
     }

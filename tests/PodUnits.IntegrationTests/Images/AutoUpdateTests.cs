@@ -85,14 +85,14 @@ public sealed class AutoUpdateTests : IClassFixture<RegistryFixture>, IDisposabl
                 - name: app
                   image: {{image}}
                   imagePullPolicy: Always
-                  command: ["sh", "-c", "cat /etc/hello; exec sleep 1000"]
+                  command: ["sh", "-c", "cat /etc/hello; trap 'exit 0' TERM; sleep 1000 & wait"]
                   readinessProbe:
                     exec:
                       command: ["sh", "-c", "grep -q good /etc/hello"]
                     periodSeconds: 1
                 - name: pinned
                   image: {{pinned}}
-                  command: ["sh", "-c", "sed 's/^/pinned: /' /etc/hello; exec sleep 1000"]
+                  command: ["sh", "-c", "sed 's/^/pinned: /' /etc/hello; trap 'exit 0' TERM; sleep 1000 & wait"]
             """);
         pod.Start();
         string[] AppLines() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=app");

@@ -33,7 +33,7 @@ public sealed class ContainerEnvironmentTests
           containers:
             - name: writer
               image: busybox
-              command: ["sh", "-c", "echo from-writer > /shared/f; exec sleep 1000"]
+              command: ["sh", "-c", "echo from-writer > /shared/f; trap 'exit 0' TERM; sleep 1000 & wait"]
               volumeMounts:
                 - name: shared
                   mountPath: /shared
@@ -49,7 +49,7 @@ public sealed class ContainerEnvironmentTests
                   grep -v '^#' /etc/resolv.conf; grep db.internal /etc/hosts | tr -s '\t' ' ';
                   cat /host/marker; df -k /mem | tail -1 | awk '{print "mem-kb=" $2}';
                   echo dev=$(ls /dev | tr '\n' ' '); echo host=$(hostname); echo pid=$$;
-                  exec sleep 1000
+                  trap 'exit 0' TERM; sleep 1000 & wait
               securityContext:
                 runAsUser: 1000
                 runAsGroup: 1000

@@ -9,7 +9,8 @@ public sealed class PodEventLogTests
     [Fact]
     public void StartExitAndStopAreJournalEntriesWithIdsFieldsAndExplanations()
     {
-        using var pod = new PodHarness("rt-events", PodHarness.BusyboxPod("rt-events", "echo up; exec sleep 1000"));
+        using var pod = new PodHarness("rt-events", PodHarness.BusyboxPod("rt-events", "echo up; exec sleep 1000",
+            extraSpecYaml: "  shareProcessNamespace: true")); // sleep is not PID 1: the stop's SIGTERM ends it
         pod.Start();
         // READY comes when the container is in its scope, maybe before it has exec'd its command.
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("up")));

@@ -32,8 +32,8 @@ public sealed class PodLogPathTests
     [Fact]
     public void PodOfSeveralContainersSendsTheirFieldsPerLineAndNoneTwice()
     {
-        string yaml = PodHarness.BusyboxPod("lp-two", "echo from-main; exec sleep 1000",
-            extraContainerYaml: "    - name: side\n      image: busybox\n      command: [\"sh\", \"-c\", \"echo from-side; exec sleep 1000\"]");
+        string yaml = PodHarness.BusyboxPod("lp-two", "echo from-main; trap 'exit 0' TERM; sleep 1000 & wait",
+            extraContainerYaml: "    - name: side\n      image: busybox\n      command: [\"sh\", \"-c\", \"echo from-side; trap 'exit 0' TERM; sleep 1000 & wait\"]");
         using var pod = new PodHarness("lp-two", yaml);
         pod.Start();
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=side").Contains("from-side")));
@@ -52,8 +52,8 @@ public sealed class PodLogPathTests
         // The datagram path sends a read's lines as one batch of entries: 20,000 lines
         // written at once must all arrive, in order, each with its container's fields.
         const int Lines = 20000;
-        string yaml = PodHarness.BusyboxPod("lp-burst", $"seq 1 {Lines}; exec sleep 1000",
-            extraContainerYaml: "    - name: side\n      image: busybox\n      command: [\"sh\", \"-c\", \"seq 1 3 | sed s/^/side-/; exec sleep 1000\"]");
+        string yaml = PodHarness.BusyboxPod("lp-burst", $"seq 1 {Lines}; trap 'exit 0' TERM; sleep 1000 & wait",
+            extraContainerYaml: "    - name: side\n      image: busybox\n      command: [\"sh\", \"-c\", \"seq 1 3 | sed s/^/side-/; trap 'exit 0' TERM; sleep 1000 & wait\"]");
         using var pod = new PodHarness("lp-burst", yaml);
         pod.Start();
         string[] Main() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main", "SYSLOG_IDENTIFIER=main");

@@ -71,7 +71,7 @@ public sealed class UserNamespaceTests
             "echo image $(stat -c '%u %g' /bin/busybox /etc/passwd); echo config $(stat -L -c '%u' /config/greeting); " +
             "echo root-dir $(stat -c '%u %g' /); echo made $(stat -c '%u %g' /srv/app /data/cache); echo written > /written; echo kept > /data/file; " +
             "echo files $(stat -c '%u %g' /written /data/file); " +
-            "su -s /bin/sh nobody -c 'echo nobody > /tmp/nobody; echo nobody-id $(id -u)' 2>&1; echo done; exec sleep 1000"));
+            "su -s /bin/sh nobody -c 'echo nobody > /tmp/nobody; echo nobody-id $(id -u)' 2>&1; echo done; trap 'exit 0' TERM; sleep 1000 & wait"));
         string[] lines = RunUntilDone(pod);
         (uint first, uint size) = RangeOf(name);
         Assert.Equal(65536u, size);
@@ -104,8 +104,8 @@ public sealed class UserNamespaceTests
     [Fact]
     public void TwoPodsGetDisjointRangesAndAPodKeepsItsRangeAcrossRestarts()
     {
-        using var a = new PodHarness("userns-a", UsersPod("userns-a", "echo done; exec sleep 1000"));
-        using var b = new PodHarness("userns-b", UsersPod("userns-b", "echo done; exec sleep 1000"));
+        using var a = new PodHarness("userns-a", UsersPod("userns-a", "echo done; trap 'exit 0' TERM; sleep 1000 & wait"));
+        using var b = new PodHarness("userns-b", UsersPod("userns-b", "echo done; trap 'exit 0' TERM; sleep 1000 & wait"));
         RunUntilDone(a);
         RunUntilDone(b);
         (uint firstA, _) = RangeOf("userns-a");
@@ -120,7 +120,7 @@ public sealed class UserNamespaceTests
     {
         const string name = "userns-user";
         using var pod = new PodHarness(name, UsersPod(name,
-            "echo id $(id -u) $(id -g) $(id -G); touch /data/mine; echo mine $(stat -c '%u %g' /data/mine); echo done; exec sleep 1000",
+            "echo id $(id -u) $(id -g) $(id -G); touch /data/mine; echo mine $(stat -c '%u %g' /data/mine); echo done; trap 'exit 0' TERM; sleep 1000 & wait",
             "      securityContext:\n        runAsUser: 1000\n        runAsGroup: 3000").Replace("  hostUsers: false\n", "  hostUsers: false\n  securityContext:\n    fsGroup: 2000\n", StringComparison.Ordinal));
         string[] lines = RunUntilDone(pod);
         (uint first, _) = RangeOf(name);
@@ -135,7 +135,7 @@ public sealed class UserNamespaceTests
     public void ExecProbesAndEnterJoinThePodsUserNamespace()
     {
         const string name = "userns-exec";
-        using var pod = new PodHarness(name, UsersPod(name, "echo done; exec sleep 1000",
+        using var pod = new PodHarness(name, UsersPod(name, "echo done; trap 'exit 0' TERM; sleep 1000 & wait",
             "      readinessProbe:\n        exec:\n          command: [\"sh\", \"-c\", \"test \\\"$(id -u)\\\" = 0 && grep -q '^ *0 *[1-9]' /proc/self/uid_map\"]\n        periodSeconds: 1"));
         RunUntilDone(pod); // Type=notify: started means the readiness probe passed inside the namespace
         (uint first, _) = RangeOf(name);
@@ -152,7 +152,7 @@ public sealed class UserNamespaceTests
     public void MachinedKnowsThePodsUidShiftFromALeaderInsideAndMachinectlStillStopsAndRestartsIt()
     {
         const string name = "userns-machine";
-        using var pod = new PodHarness(name, UsersPod(name, "echo boot; echo done; exec sleep 1000"));
+        using var pod = new PodHarness(name, UsersPod(name, "echo boot; echo done; trap 'exit 0' TERM; sleep 1000 & wait"));
         RunUntilDone(pod);
         (uint first, _) = RangeOf(name);
         string F(uint id) => id.ToString(CultureInfo.InvariantCulture);
@@ -171,9 +171,11 @@ public sealed class UserNamespaceTests
         Assert.True(user.Code == 0, $"getent passwd {first + 1000}: {user.Output}");
         Assert.StartsWith($"vu-{name}-1000:", user.Output, StringComparison.Ordinal);
         // podunits status still finds the container's process (a child of the pod init).
+        // Its command is the shell whose child sleeps.
         string sleeping = PodHarness.Run("pgrep", "-f", "-x", "sleep 1000", "-U", F(first)).Output.Trim();
+        string shell = PodHarness.Run("ps", "-o", "ppid=", "-p", sleeping).Output.Trim();
         var status = System.Text.Json.Nodes.JsonNode.Parse(PodHarness.Run("podunits", "status", name, "--output", "json").Output)!;
-        Assert.Equal(sleeping, status["containers"]![0]!["pid"]?.ToString());
+        Assert.Equal(shell, status["containers"]![0]!["pid"]?.ToString());
         // machinectl reboot and poweroff signal the leader: the pod restarts, then stops.
         int before = pod.MainPid;
         var reboot = PodHarness.Run("machinectl", "reboot", name);
@@ -195,7 +197,7 @@ public sealed class UserNamespaceTests
             "echo kcore-mounts $(grep -c ' /proc/kcore ' /proc/self/mountinfo); echo sys-mounts $(grep -c ' /proc/sys ' /proc/self/mountinfo); " +
             "cat /proc/sys/kernel/panic > /proc/sys/kernel/panic 2>/dev/null && echo sysctl-written || echo sysctl-refused; " +
             "echo h > /proc/sysrq-trigger 2>/dev/null && echo sysrq-written || echo sysrq-refused; " +
-            "head -c 1 /proc/kcore >/dev/null 2>&1 && echo kcore-read || echo kcore-refused; echo done; exec sleep 1000",
+            "head -c 1 /proc/kcore >/dev/null 2>&1 && echo kcore-read || echo kcore-refused; echo done; trap 'exit 0' TERM; sleep 1000 & wait",
             "      securityContext:\n        procMount: Unmasked"));
         string[] lines = RunUntilDone(pod);
         // Nothing is masked or made read-only over /proc...

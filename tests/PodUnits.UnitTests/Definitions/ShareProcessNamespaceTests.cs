@@ -2,8 +2,8 @@ using PodUnits.Definitions;
 
 namespace PodUnits.UnitTests.Definitions;
 
-/// <summary>spec.shareProcessNamespace into the model: false isolates, true and absent share
-/// (PodUnits' documented deviation), anything else is an error at its line.</summary>
+/// <summary>spec.shareProcessNamespace into the model: false and absent isolate (as in
+/// Kubernetes), true shares, anything else is an error at its line.</summary>
 public sealed class ShareProcessNamespaceTests
 {
     private static string Pod(string field) => $"""
@@ -18,7 +18,7 @@ public sealed class ShareProcessNamespaceTests
     [Theory]
     [InlineData("shareProcessNamespace: false", false)]
     [InlineData("shareProcessNamespace: true", true)]
-    [InlineData("", true)]
+    [InlineData("", false)]
     public void TheFieldSaysWhetherTheContainersShareThePodsPidNamespace(string field, bool shared)
     {
         Assert.Equal(shared, PodDefinitionLoader.LoadText(Pod(field), "x.yaml").GetPodOrThrow().ShareProcessNamespace);

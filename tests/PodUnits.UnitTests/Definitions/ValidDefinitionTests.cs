@@ -17,7 +17,7 @@ public sealed class ValidDefinitionTests
         Assert.Equal("greeter", c.Name);
         Assert.Equal("busybox", c.Image);
         Assert.Equal(ImagePullPolicy.Always, c.ImagePullPolicy);   // no tag: Always, like Kubernetes
-        Assert.Equal(["sh", "-c", "while true; do echo hello from $(hostname); sleep 5; done"], c.Command);
+        Assert.Equal(["sh", "-c", "trap 'exit 0' TERM; while true; do echo hello from $(hostname); sleep 5 & wait $!; done"], c.Command);
         Assert.Null(c.Args);
         Assert.Equal(RestartPolicy.Always, pod.RestartPolicy);
         Assert.Equal(30, pod.TerminationGracePeriodSeconds);
@@ -55,7 +55,7 @@ public sealed class ValidDefinitionTests
         Assert.Equal(["CAP_NET_BIND_SERVICE"], sc.CapabilitiesAdd);
 
         var process = ContainerProcess.Resolve(server, null, null, []);
-        Assert.Equal(["httpd", "-f", "-v", "-p", "8080", "-h", "/www"], process.Argv);
+        Assert.Equal(["sh", "-c", "trap 'exit 0' TERM; httpd -f -v -p 8080 -h /www & wait"], process.Argv);
     }
 
     [Fact]
