@@ -42,7 +42,7 @@ echo "start until READY and stop until inactive (ms)"
 # (Type=notify, READY once the container runs) and nspawn as a Type=notify transient service.
 dir=$(mktemp -d)
 start_nspawn="systemd-run -q --collect --unit=bench-nspawn -p Type=notify systemd-nspawn -q --register=yes --notify-ready=no -D $rootfs /bin/sleep infinity"
-command_of start-stop "podunits: systemctl start pod@x" "systemctl start pod@benchidle; systemctl stop pod@benchidle"
+command_of start-stop "podunits: systemctl start pod@x" "systemctl start pod@benchidle (sh -c \"trap 'exit 0' TERM; sleep infinity & wait\"); systemctl stop pod@benchidle"
 command_of start-stop "nspawn as Type=notify service" "$start_nspawn; systemctl stop bench-nspawn"
 command_of start-stop "floor: systemd-run sleep service" "systemd-run -q --collect --unit=bench-floor -p Type=exec /bin/sleep infinity; systemctl stop bench-floor"
 for run in $(seq 0 "$BENCH_RUNS"); do
