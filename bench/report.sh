@@ -27,8 +27,10 @@ if [ "$merge" = --merge ] && [ -f "$doc" ]; then
             line = substr($0, 3, length($0) - 4); n = split(line, f, / \| /)
             if (n < 9 || (f[1] in new)) next
             median = f[4]; unit = f[4]; sub(/ .*/, "", median); sub(/^[^ ]* /, "", unit)
-            match(f[5], /^-?[0-9.a-z]+-/); p25 = substr(f[5], 1, RLENGTH - 1); p75 = substr(f[5], RLENGTH + 1)
-            match(f[6], /^-?[0-9.a-z]+-/); lo = substr(f[6], 1, RLENGTH - 1); hi = substr(f[6], RLENGTH + 1)
+            # A range with no numbers (a row added by hand) reads back as empty ends, which
+            # render as "-" again; anything else would grow by a dash at every merge.
+            if (match(f[5], /^-?[0-9.a-z]+-/)) { p25 = substr(f[5], 1, RLENGTH - 1); p75 = substr(f[5], RLENGTH + 1) } else p25 = p75 = ""
+            if (match(f[6], /^-?[0-9.a-z]+-/)) { lo = substr(f[6], 1, RLENGTH - 1); hi = substr(f[6], RLENGTH + 1) } else lo = hi = ""
             note = f[9]; for (i = 10; i <= n; i++) note = note " | " f[i]
             printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f[1], f[2], f[3], unit, median, p25, p75, lo, hi, f[7], note
         }' "$doc" >"$merged"
