@@ -8,7 +8,7 @@ namespace PodUnits.IntegrationTests.Cli;
 public sealed class CliVerbTests : IDisposable
 {
     private const string Podunits = "/usr/bin/podunits";
-    private readonly PodHarness _pod = new("cli-web", PodHarness.BusyboxPod("cli-web", "echo cli-started; trap 'exit 0' TERM; sleep 1000 & wait",
+    private readonly PodHarness _pod = new("cli-web", PodHarness.BusyboxPod("cli-web", "echo cli-started; " + PodHarness.Idle,
         extraContainerYaml: "      env: [{name: GREETING, value: bonjour}]\n      resources: {limits: {memory: 64Mi}}",
         extraSpecYaml: "  hostname: cli-host"));
 

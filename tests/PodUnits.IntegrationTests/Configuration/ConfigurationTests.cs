@@ -205,7 +205,7 @@ public sealed class ConfigurationTests : IDisposable
         {
             using var pod = new PodHarness("cfg-reload", PodHarness.BusyboxPod("cfg-reload",
                 "echo before=$(cat /cfg/color) env=$COLOR; until grep -q green /cfg/color; do sleep 0.1; done; " +
-                "echo after=$(cat /cfg/color) env=$COLOR data=$(readlink /cfg/..data | cut -c1-3); trap 'exit 0' TERM; sleep 1000 & wait",
+                "echo after=$(cat /cfg/color) env=$COLOR data=$(readlink /cfg/..data | cut -c1-3); " + PodHarness.Idle,
                 """
                       env: [{name: COLOR, valueFrom: {configMapKeyRef: {name: cfg-live, key: color}}}]
                       volumeMounts: [{name: cfg, mountPath: /cfg}]
@@ -251,7 +251,7 @@ public sealed class ConfigurationTests : IDisposable
             """
               volumes: [{name: data, persistentVolumeClaim: {claimName: cfg-claim}}]
             """);
-        using (var first = new PodHarness("cfg-claim", Yaml("echo kept > /data/f; echo written; trap 'exit 0' TERM; sleep 1000 & wait")))
+        using (var first = new PodHarness("cfg-claim", Yaml("echo kept > /data/f; echo written; " + PodHarness.Idle)))
         {
             Assert.True(first.Systemctl("start", first.Unit).Code == 0, string.Join('\n', first.Journal("-u", first.Unit)));
             Assert.True(PodHarness.WaitFor(() => first.Journal("-u", first.Unit, "CONTAINER_NAME=main").Contains("written")),
@@ -311,7 +311,7 @@ public sealed class ConfigurationTests : IDisposable
 
             using var pod = new PodHarness("cfg-sealed", PodHarness.BusyboxPod("cfg-sealed",
                 "echo env=$(printf %s \"$PW\" | sha256sum | cut -c1-64) file=$(cat /s/password | sha256sum | cut -c1-64) " +
-                "user=$(cat /s/user) mode=$(stat -L -c %a /s/password); trap 'exit 0' TERM; sleep 1000 & wait",
+                "user=$(cat /s/user) mode=$(stat -L -c %a /s/password); " + PodHarness.Idle,
                 """
                       env: [{name: PW, valueFrom: {secretKeyRef: {name: cfg-sealed, key: password}}}]
                       volumeMounts: [{name: s, mountPath: /s}]

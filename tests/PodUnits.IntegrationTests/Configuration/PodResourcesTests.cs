@@ -61,7 +61,7 @@ public sealed class PodResourcesTests
     [Fact]
     public void APodsSliceGoesWithThePod()
     {
-        using var pod = new PodHarness("cfg-slice", PodHarness.BusyboxPod("cfg-slice", "trap 'exit 0' TERM; sleep 1000 & wait"));
+        using var pod = new PodHarness("cfg-slice", PodHarness.BusyboxPod("cfg-slice", PodHarness.Idle));
         pod.Start();
         Assert.Equal("active", pod.Show("ActiveState", "machine-podunits-cfg\\x2dslice.slice"));
         Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);

@@ -16,7 +16,7 @@ public sealed class HostileStateTests
     [Fact]
     public void PlanAndItsDirectoryAreRootsOnly()
     {
-        using var pod = new PodHarness("hostile-plan", PodHarness.BusyboxPod("hostile-plan", "echo started; trap 'exit 0' TERM; sleep 1000 & wait"));
+        using var pod = new PodHarness("hostile-plan", PodHarness.BusyboxPod("hostile-plan", "echo started; " + PodHarness.Idle));
         string[] lines = HostilePods.RunUntil(pod, "started");
         Assert.True(lines.Contains("started"), HostilePods.Explain(pod, lines));
         const string dir = "/run/podunits/state/hostile-plan";
@@ -29,7 +29,7 @@ public sealed class HostileStateTests
     public void EnvironmentValuesStayOutOfStatusTheJournalAndTheHostsRun()
     {
         string secret = $"hostile-secret-{Guid.NewGuid():N}";
-        using var pod = new PodHarness("hostile-secret", PodHarness.BusyboxPod("hostile-secret", "echo started; trap 'exit 0' TERM; sleep 1000 & wait",
+        using var pod = new PodHarness("hostile-secret", PodHarness.BusyboxPod("hostile-secret", "echo started; " + PodHarness.Idle,
             extraContainerYaml: $"      env: [{{name: DB_PASSWORD, value: \"{secret}\"}}]"));
         string[] lines = HostilePods.RunUntil(pod, "started");
         Assert.True(lines.Contains("started"), HostilePods.Explain(pod, lines));

@@ -22,7 +22,7 @@ public sealed partial class SetupTimingTests
         File.WriteAllText($"{dropIn}/verbose.conf", "[Service]\nEnvironment=PODUNITS_VERBOSE=1\n");
         try
         {
-            using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "echo started; trap 'exit 0' TERM; sleep 1000 & wait", security));
+            using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "echo started; " + PodHarness.Idle, security));
             var start = pod.Systemctl("start", pod.Unit);
             Assert.True(start.Code == 0, start.Output + string.Join('\n', pod.Journal("-u", pod.Unit)));
             string? setUp = null;

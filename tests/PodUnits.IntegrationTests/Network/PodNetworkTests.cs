@@ -12,7 +12,7 @@ public sealed class PodNetworkTests
     public void PodsReachEachOtherAndTheHostReachesThemByIpPortAndName()
     {
         using var a = new PodHarness("net-a", NetworkProbe.HttpdPod("net-a", "from-net-a", hostPort: 18080));
-        using var b = new PodHarness("net-b", PodHarness.BusyboxPod("net-b", "trap 'exit 0' TERM; sleep 1000 & wait"));
+        using var b = new PodHarness("net-b", PodHarness.BusyboxPod("net-b", PodHarness.Idle));
         Assert.True(a.Systemctl("start", a.Unit).Code == 0, string.Join('\n', a.Journal("-u", a.Unit)));
         Assert.True(b.Systemctl("start", b.Unit).Code == 0, string.Join('\n', b.Journal("-u", b.Unit)));
         string ipA = NetworkProbe.Ip("net-a"), ipB = NetworkProbe.Ip("net-b");
@@ -126,7 +126,7 @@ public sealed class PodNetworkTests
     [Fact]
     public async Task CniCheckPassesWhileAttachedAndNamesThePluginOnceTheInterfaceIsGone()
     {
-        using var pod = new PodHarness("net-check", PodHarness.BusyboxPod("net-check", "trap 'exit 0' TERM; sleep 1000 & wait"));
+        using var pod = new PodHarness("net-check", PodHarness.BusyboxPod("net-check", PodHarness.Idle));
         Assert.True(pod.Systemctl("start", pod.Unit).Code == 0, string.Join('\n', pod.Journal("-u", pod.Unit)));
         var cni = PodUnits.Runtime.Network.Cni.CniRuntime.Default;
         var entry = Assert.Single(cni.Cache.ReadAll(), e => e.Pod == "net-check");
@@ -145,7 +145,7 @@ public sealed class PodNetworkTests
     [Fact]
     public void HostNetworkPodsKeepTheHostsNetwork()
     {
-        using var pod = new PodHarness("net-host", PodHarness.BusyboxPod("net-host", "trap 'exit 0' TERM; sleep 1000 & wait", extraSpecYaml: "  hostNetwork: true"));
+        using var pod = new PodHarness("net-host", PodHarness.BusyboxPod("net-host", PodHarness.Idle, extraSpecYaml: "  hostNetwork: true"));
         Assert.True(pod.Systemctl("start", pod.Unit).Code == 0, string.Join('\n', pod.Journal("-u", pod.Unit)));
         Assert.Null(NetworkProbe.State("net-host"));
         Assert.False(File.Exists("/run/podunits/netns/net-host"));

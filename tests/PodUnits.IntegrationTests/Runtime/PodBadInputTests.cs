@@ -51,7 +51,7 @@ public sealed class PodBadInputTests
     [Fact]
     public void SecondExecutorForARunningPodIsRefused()
     {
-        using var pod = new PodHarness("rt-busy", PodHarness.BusyboxPod("rt-busy", "trap 'exit 0' TERM; sleep 1000 & wait"));
+        using var pod = new PodHarness("rt-busy", PodHarness.BusyboxPod("rt-busy", PodHarness.Idle));
         pod.Start();
         var second = PodHarness.Run("/usr/bin/podunits", "run", "rt-busy");
         Assert.Equal(1, second.Code);
@@ -62,8 +62,8 @@ public sealed class PodBadInputTests
     [Fact]
     public void HostNetworkPodSharesTheHostsNetworkNamespaceOthersDoNot()
     {
-        using var host = new PodHarness("rt-hostnet", PodHarness.BusyboxPod("rt-hostnet", "trap 'exit 0' TERM; sleep 1000 & wait", extraSpecYaml: "  hostNetwork: true"));
-        using var own = new PodHarness("rt-ownnet", PodHarness.BusyboxPod("rt-ownnet", "trap 'exit 0' TERM; sleep 1000 & wait"));
+        using var host = new PodHarness("rt-hostnet", PodHarness.BusyboxPod("rt-hostnet", PodHarness.Idle, extraSpecYaml: "  hostNetwork: true"));
+        using var own = new PodHarness("rt-ownnet", PodHarness.BusyboxPod("rt-ownnet", PodHarness.Idle));
         Assert.Equal(0, host.Systemctl("start", host.Unit).Code);
         Assert.Equal(0, own.Systemctl("start", own.Unit).Code);
         string NetNs(string machine) =>

@@ -38,6 +38,14 @@ internal sealed class PodHarness : IDisposable
     public bool KillOnDispose { get; init; }
     private string DefinitionPath => $"/etc/podunits/pods/{Name}.yaml";
 
+    /// <summary>The shell a test pod idles in until it is stopped. Its container has a PID
+    /// namespace of its own, where the command is PID 1 and the kernel delivers it no
+    /// signal it has no handler for: a bare `sleep` would outlive the stop's SIGTERM and end
+    /// by the grace period's SIGKILL (a failed unit, exit 137). The trap makes SIGTERM end
+    /// it at once, and `sleep &` plus `wait` lets the shell run the trap while it
+    /// waits.</summary>
+    public const string Idle = "trap 'exit 0' TERM; sleep 1000 & wait";
+
     /// <summary>A one-container busybox pod. restartPolicy is Never unless a test asks for
     /// another: a pod that fails on purpose must end failed, not restart.</summary>
     public static string BusyboxPod(string name, string command, string extraContainerYaml = "", string extraSpecYaml = "",

@@ -6,7 +6,7 @@ public sealed class PodJournalAndMachineTests
     [Fact]
     public void JournalctlMachineListsPodLinesAndTheyStayAfterStop()
     {
-        using var pod = new PodHarness("rt-journal", PodHarness.BusyboxPod("rt-journal", "echo pod-journal-line; trap 'exit 0' TERM; sleep 1000 & wait"));
+        using var pod = new PodHarness("rt-journal", PodHarness.BusyboxPod("rt-journal", "echo pod-journal-line; " + PodHarness.Idle));
         pod.Start();
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-M", "rt-journal").Contains("pod-journal-line")),
             string.Join('\n', pod.Journal("-M", "rt-journal")));
@@ -31,7 +31,7 @@ public sealed class PodJournalAndMachineTests
             Directory.Delete(dir, recursive: true);
         }
         string side = "    - name: side\n      image: busybox\n      command: [\"sh\", \"-c\", \"echo side-line >&2; trap 'exit 0' TERM; sleep 1000 & wait\"]";
-        using var pod = new PodHarness("rt-journal-file", PodHarness.BusyboxPod("rt-journal-file", "echo main-line; printf unterminated; trap 'exit 0' TERM; sleep 1000 & wait", extraContainerYaml: side));
+        using var pod = new PodHarness("rt-journal-file", PodHarness.BusyboxPod("rt-journal-file", "echo main-line; printf unterminated; " + PodHarness.Idle, extraContainerYaml: side));
         pod.Start();
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-M", "rt-journal-file").Contains("side-line")), string.Join('\n', pod.Journal("-M", "rt-journal-file")));
         // Filtered by the fields journald would have indexed, and by the container's own.
@@ -64,7 +64,7 @@ public sealed class PodJournalAndMachineTests
     public void JournalctlFollowingThePodsJournalSeesNewLinesAsTheyAreWritten()
     {
         using var pod = new PodHarness("rt-journal-follow", PodHarness.BusyboxPod("rt-journal-follow",
-            "echo first-line; sleep 4; echo second-line; trap 'exit 0' TERM; sleep 1000 & wait"));
+            "echo first-line; sleep 4; echo second-line; " + PodHarness.Idle));
         pod.Start();
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-M", "rt-journal-follow").Contains("first-line")));
         // journalctl -f waits on inotify: the executor's writes go through a mapping, which
@@ -125,7 +125,7 @@ public sealed class PodJournalAndMachineTests
     [Fact]
     public void MachinectlTerminateStopsTheUnit()
     {
-        using var pod = new PodHarness("rt-terminate", PodHarness.BusyboxPod("rt-terminate", "trap 'exit 0' TERM; sleep 1000 & wait"));
+        using var pod = new PodHarness("rt-terminate", PodHarness.BusyboxPod("rt-terminate", PodHarness.Idle));
         pod.Start();
         var terminate = PodHarness.Run("machinectl", "terminate", "rt-terminate");
         Assert.True(terminate.Code == 0, terminate.Output);
@@ -135,7 +135,7 @@ public sealed class PodJournalAndMachineTests
     [Fact]
     public void MachinectlRebootRestartsThePod()
     {
-        using var pod = new PodHarness("rt-reboot", PodHarness.BusyboxPod("rt-reboot", "echo boot; trap 'exit 0' TERM; sleep 1000 & wait"));
+        using var pod = new PodHarness("rt-reboot", PodHarness.BusyboxPod("rt-reboot", "echo boot; " + PodHarness.Idle));
         pod.Start();
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("boot")));
         int before = pod.MainPid;

@@ -9,7 +9,7 @@ public sealed class PodLifecycleTests
     public void HelloPodLogsWithFieldsAndRunsAsMachine()
     {
         using var pod = new PodHarness("rt-hello", PodHarness.BusyboxPod("rt-hello",
-            "echo out-line-$(hostname); echo err-line >&2; trap 'exit 0' TERM; sleep 1000 & wait",
+            "echo out-line-$(hostname); echo err-line >&2; " + PodHarness.Idle,
             extraContainerYaml: "      resources:\n        limits:\n          memory: 48Mi\n          cpu: 250m"));
         var start = pod.Systemctl("start", pod.Unit);
         Assert.True(start.Code == 0, start.Output);
@@ -136,7 +136,7 @@ public sealed class PodLifecycleTests
     public void HundredThousandLinesArriveInOrder(string name, bool secondContainer)
     {
         string side = secondContainer ? "    - name: idle\n      image: busybox\n      command: [\"sleep\", \"1000\"]" : "";
-        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "seq 1 100000; trap 'exit 0' TERM; sleep 1000 & wait", extraContainerYaml: side));
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "seq 1 100000; " + PodHarness.Idle, extraContainerYaml: side));
         pod.Start();
         string[] lines = [];
         PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main", "SYSLOG_IDENTIFIER=main")).Length >= 100000,

@@ -32,7 +32,7 @@ public sealed class PodLogPathTests
     [Fact]
     public void PodOfSeveralContainersSendsTheirFieldsPerLineAndNoneTwice()
     {
-        string yaml = PodHarness.BusyboxPod("lp-two", "echo from-main; trap 'exit 0' TERM; sleep 1000 & wait",
+        string yaml = PodHarness.BusyboxPod("lp-two", "echo from-main; " + PodHarness.Idle,
             extraContainerYaml: "    - name: side\n      image: busybox\n      command: [\"sh\", \"-c\", \"echo from-side; trap 'exit 0' TERM; sleep 1000 & wait\"]");
         using var pod = new PodHarness("lp-two", yaml);
         pod.Start();
@@ -52,7 +52,7 @@ public sealed class PodLogPathTests
         // The datagram path sends a read's lines as one batch of entries: 20,000 lines
         // written at once must all arrive, in order, each with its container's fields.
         const int Lines = 20000;
-        string yaml = PodHarness.BusyboxPod("lp-burst", $"seq 1 {Lines}; trap 'exit 0' TERM; sleep 1000 & wait",
+        string yaml = PodHarness.BusyboxPod("lp-burst", $"seq 1 {Lines}; " + PodHarness.Idle,
             extraContainerYaml: "    - name: side\n      image: busybox\n      command: [\"sh\", \"-c\", \"seq 1 3 | sed s/^/side-/; trap 'exit 0' TERM; sleep 1000 & wait\"]");
         using var pod = new PodHarness("lp-burst", yaml);
         pod.Start();

@@ -44,7 +44,7 @@ public sealed class SecurityContextTests
                       "echo ids $(id -u) $(id -g); echo groups $(id -G); echo data $(stat -c '%g %a' /data/demo); echo mem $(stat -c '%g %a' /mem); "
                       + "echo info $(stat -L -c '%g %a' /info/labels); echo hello > /data/demo/file; echo file $(stat -c '%u %g' /data/demo/file); "
                       + "echo store $(stat -c '%g %a' /store); echo kept > /store/file && echo store-file $(stat -c '%u %g' /store/file); "
-                      + "echo done; trap 'exit 0' TERM; sleep 1000 & wait")}}]
+                      + "echo done; " + PodHarness.Idle)}}]
                   volumeMounts:
                     - {name: data, mountPath: /data/demo}
                     - {name: mem, mountPath: /mem}
@@ -113,7 +113,7 @@ public sealed class SecurityContextTests
         Assert.True(selinux.UnitJournalHas(l => l.Contains("seLinuxOptions: this host does not run SELinux", StringComparison.Ordinal)), selinux.UnitJournalText());
 
         const string runtimeDefault = "rt-apparmor-default";
-        using var warned = new PodHarness(runtimeDefault, PodHarness.BusyboxPod(runtimeDefault, "echo ran; trap 'exit 0' TERM; sleep 1000 & wait",
+        using var warned = new PodHarness(runtimeDefault, PodHarness.BusyboxPod(runtimeDefault, "echo ran; " + PodHarness.Idle,
             extraSpecYaml: "  securityContext:\n    appArmorProfile: {type: RuntimeDefault}"));
         var start = warned.Systemctl("start", warned.Unit);
         Assert.True(start.Code == 0, start.Output);

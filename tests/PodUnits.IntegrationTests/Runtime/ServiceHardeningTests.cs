@@ -16,7 +16,7 @@ public sealed class ServiceHardeningTests
     public void PrivilegedContainerHasEveryCapabilityButModulesAndKernelLog()
     {
         using var pod = new PodHarness("rt-hardening", PodHarness.BusyboxPod("rt-hardening",
-            "grep CapBnd /proc/self/status | tr -s '\\t' ' '; trap 'exit 0' TERM; sleep 1000 & wait",
+            "grep CapBnd /proc/self/status | tr -s '\\t' ' '; " + PodHarness.Idle,
             extraContainerYaml: "      securityContext:\n        privileged: true"));
         var start = pod.Systemctl("start", pod.Unit);
         Assert.True(start.Code == 0, start.Output);

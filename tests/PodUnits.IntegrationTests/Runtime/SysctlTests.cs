@@ -23,7 +23,7 @@ public sealed class SysctlTests
     private static string ProcFile(string name) => "/proc/sys/" + name.Replace('.', '/');
 
     private static string SysctlPod(string name, IEnumerable<(string Name, string Value)> sysctls) =>
-        PodHarness.BusyboxPod(name, "trap 'exit 0' TERM; sleep 1000 & wait", extraSpecYaml:
+        PodHarness.BusyboxPod(name, PodHarness.Idle, extraSpecYaml:
             "  securityContext:\n    sysctls:\n" + string.Concat(sysctls.Select(s => $"      - {{name: {s.Name}, value: \"{s.Value}\"}}\n")));
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class UserNamespaceGcTests
     {
         const string name = "userns-gc";
         string range = $"/var/lib/podunits/userns/{name}";
-        using (var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "trap 'exit 0' TERM; sleep 1000 & wait", extraSpecYaml: "  hostUsers: false")))
+        using (var pod = new PodHarness(name, PodHarness.BusyboxPod(name, PodHarness.Idle, extraSpecYaml: "  hostUsers: false")))
         {
             pod.Start();
             Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);

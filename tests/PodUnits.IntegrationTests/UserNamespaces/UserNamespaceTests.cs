@@ -71,7 +71,7 @@ public sealed class UserNamespaceTests
             "echo image $(stat -c '%u %g' /bin/busybox /etc/passwd); echo config $(stat -L -c '%u' /config/greeting); " +
             "echo root-dir $(stat -c '%u %g' /); echo made $(stat -c '%u %g' /srv/app /data/cache); echo written > /written; echo kept > /data/file; " +
             "echo files $(stat -c '%u %g' /written /data/file); " +
-            "su -s /bin/sh nobody -c 'echo nobody > /tmp/nobody; echo nobody-id $(id -u)' 2>&1; echo done; trap 'exit 0' TERM; sleep 1000 & wait"));
+            "su -s /bin/sh nobody -c 'echo nobody > /tmp/nobody; echo nobody-id $(id -u)' 2>&1; echo done; " + PodHarness.Idle));
         string[] lines = RunUntilDone(pod);
         (uint first, uint size) = RangeOf(name);
         Assert.Equal(65536u, size);
@@ -104,8 +104,8 @@ public sealed class UserNamespaceTests
     [Fact]
     public void TwoPodsGetDisjointRangesAndAPodKeepsItsRangeAcrossRestarts()
     {
-        using var a = new PodHarness("userns-a", UsersPod("userns-a", "echo done; trap 'exit 0' TERM; sleep 1000 & wait"));
-        using var b = new PodHarness("userns-b", UsersPod("userns-b", "echo done; trap 'exit 0' TERM; sleep 1000 & wait"));
+        using var a = new PodHarness("userns-a", UsersPod("userns-a", "echo done; " + PodHarness.Idle));
+        using var b = new PodHarness("userns-b", UsersPod("userns-b", "echo done; " + PodHarness.Idle));
         RunUntilDone(a);
         RunUntilDone(b);
         (uint firstA, _) = RangeOf("userns-a");
@@ -120,7 +120,7 @@ public sealed class UserNamespaceTests
     {
         const string name = "userns-user";
         using var pod = new PodHarness(name, UsersPod(name,
-            "echo id $(id -u) $(id -g) $(id -G); touch /data/mine; echo mine $(stat -c '%u %g' /data/mine); echo done; trap 'exit 0' TERM; sleep 1000 & wait",
+            "echo id $(id -u) $(id -g) $(id -G); touch /data/mine; echo mine $(stat -c '%u %g' /data/mine); echo done; " + PodHarness.Idle,
             "      securityContext:\n        runAsUser: 1000\n        runAsGroup: 3000").Replace("  hostUsers: false\n", "  hostUsers: false\n  securityContext:\n    fsGroup: 2000\n", StringComparison.Ordinal));
         string[] lines = RunUntilDone(pod);
         (uint first, _) = RangeOf(name);
@@ -135,7 +135,7 @@ public sealed class UserNamespaceTests
     public void ExecProbesAndEnterJoinThePodsUserNamespace()
     {
         const string name = "userns-exec";
-        using var pod = new PodHarness(name, UsersPod(name, "echo done; trap 'exit 0' TERM; sleep 1000 & wait",
+        using var pod = new PodHarness(name, UsersPod(name, "echo done; " + PodHarness.Idle,
             "      readinessProbe:\n        exec:\n          command: [\"sh\", \"-c\", \"test \\\"$(id -u)\\\" = 0 && grep -q '^ *0 *[1-9]' /proc/self/uid_map\"]\n        periodSeconds: 1"));
         RunUntilDone(pod); // Type=notify: started means the readiness probe passed inside the namespace
         (uint first, _) = RangeOf(name);
@@ -152,7 +152,7 @@ public sealed class UserNamespaceTests
     public void MachinedKnowsThePodsUidShiftFromALeaderInsideAndMachinectlStillStopsAndRestartsIt()
     {
         const string name = "userns-machine";
-        using var pod = new PodHarness(name, UsersPod(name, "echo boot; echo done; trap 'exit 0' TERM; sleep 1000 & wait"));
+        using var pod = new PodHarness(name, UsersPod(name, "echo boot; echo done; " + PodHarness.Idle));
         RunUntilDone(pod);
         (uint first, _) = RangeOf(name);
         string F(uint id) => id.ToString(CultureInfo.InvariantCulture);
@@ -197,7 +197,7 @@ public sealed class UserNamespaceTests
             "echo kcore-mounts $(grep -c ' /proc/kcore ' /proc/self/mountinfo); echo sys-mounts $(grep -c ' /proc/sys ' /proc/self/mountinfo); " +
             "cat /proc/sys/kernel/panic > /proc/sys/kernel/panic 2>/dev/null && echo sysctl-written || echo sysctl-refused; " +
             "echo h > /proc/sysrq-trigger 2>/dev/null && echo sysrq-written || echo sysrq-refused; " +
-            "head -c 1 /proc/kcore >/dev/null 2>&1 && echo kcore-read || echo kcore-refused; echo done; trap 'exit 0' TERM; sleep 1000 & wait",
+            "head -c 1 /proc/kcore >/dev/null 2>&1 && echo kcore-read || echo kcore-refused; echo done; " + PodHarness.Idle,
             "      securityContext:\n        procMount: Unmasked"));
         string[] lines = RunUntilDone(pod);
         // Nothing is masked or made read-only over /proc...
