@@ -12,7 +12,7 @@ namespace PodUnits.Runtime.Executor;
 public static class HostPids
 {
     /// <summary>The host PID of the pod init's child <paramref name="podPid"/>, or null once
-    /// it has ended and been reaped.</summary>
+    /// it has ended and been reaped, or the pod init itself has (a stop during the start).</summary>
     public static int? Find(int podInitHostPid, int podPid) =>
         FindAmongChildren(podInitHostPid, podPid) ?? FindByParent(podInitHostPid, podPid);
 
@@ -23,7 +23,17 @@ public static class HostPids
     /// transit. That left the container waiting for "go" and the start hanging.</summary>
     public static int? FindAmongChildren(int podInitHostPid, int podPid)
     {
-        foreach (string task in Directory.EnumerateDirectories($"/proc/{podInitHostPid}/task"))
+        IEnumerable<string> tasks;
+        try
+        {
+            // Materialised here: a pod init that ends while it is read leaves no task directory.
+            tasks = [.. Directory.EnumerateDirectories($"/proc/{podInitHostPid}/task")];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        foreach (string task in tasks)
         {
             string children;
             try

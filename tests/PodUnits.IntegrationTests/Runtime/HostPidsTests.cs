@@ -32,4 +32,14 @@ public sealed class HostPidsTests
             parent.Kill(entireProcessTree: true);
         }
     }
+
+    [Fact]
+    public void AParentThatHasEndedHasNoChildren()
+    {
+        using Process gone = Process.Start(new ProcessStartInfo("true"))!;
+        gone.WaitForExit();
+        // A pod init stopped during the start: its PID has no /proc entry any more.
+        Assert.Null(HostPids.FindAmongChildren(gone.Id, 1));
+        Assert.Null(HostPids.Find(gone.Id, 1));
+    }
 }
