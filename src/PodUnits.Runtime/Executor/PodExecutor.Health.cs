@@ -1,6 +1,7 @@
 using System.Net;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Health;
+using PodUnits.Runtime.Init;
 using PodUnits.Runtime.Network.Cni;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.Spawning;
@@ -209,7 +210,8 @@ public sealed partial class PodExecutor
         s.LastExitReason = s.KilledBy ?? code switch
         {
             0 => "Completed",
-            128 + 9 when c.MemoryMaxBytes is not null || _plan.MemoryMaxBytes is not null => "OOMKilled",
+            // A guess, as the kernel tells no one why: not when the stop's grace period ran out.
+            128 + 9 when !Stopping && (c.MemoryMaxBytes is not null || _plan.MemoryMaxBytes is not null) => "OOMKilled",
             _ => "Error",
         };
         SaveStatuses();
@@ -247,20 +249,27 @@ public sealed partial class PodExecutor
     };
 
     /// <summary>READY=1, once: every container (init containers aside) is ready, or has
-    /// ended for good (the pod's status will say why).</summary>
+    /// ended for good (the pod's status will say why). A container that exited and will
+    /// start again after its back-off (its policy says so; the pod init's "restarting"
+    /// comes next) has not: a crash-looping container keeps `systemctl start` waiting, as
+    /// it keeps a Kubernetes pod NotReady.</summary>
     private void EvaluateReady()
     {
         if (_readySent || Stopping)
         {
             return;
         }
-        bool ready = _plan.Containers.Where(Serves).All(c => Statuses[c.Name] is { } s && (s.Ready || (s.State == "exited" && _exits.ContainsKey(c.Name))));
+        bool ready = _plan.Containers.Where(Serves).All(c => Statuses[c.Name] is { } s && (s.Ready || EndedForGood(c, s)));
         if (ready)
         {
             _readySent = true;
             _events.Writer.TryWrite(new SupervisionEvent.Ready());
         }
     }
+
+    private bool EndedForGood(ContainerPlan c, ContainerStatus s) =>
+        s.State == "exited" && _exits.TryGetValue(c.Name, out int code)
+        && (_plan.Interactive || !RestartBackOff.ShouldRestart(c.Restart, code, killedByProbe: s.KilledBy is not null));
 
     private void SaveStatuses()
     {

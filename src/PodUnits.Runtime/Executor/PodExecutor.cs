@@ -16,6 +16,7 @@ using PodUnits.Runtime.Network.Cni;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.Spawning;
 using PodUnits.Runtime.State;
+using PodUnits.Systemd;
 using PodUnits.Systemd.Machines;
 using PodUnits.Systemd.Notify;
 using PodUnits.Systemd.Units;
@@ -226,13 +227,44 @@ public sealed partial class PodExecutor : IDisposable
             _leader.TrySetResult(_initPid);
         }
         uint leader = (uint)await _leader.Task.ConfigureAwait(false);
-        if (network is null)
+        try
         {
-            await systemd.Machines.RegisterMachineAsync(_plan.Name, id, "podunits", "container", leader, "/").ConfigureAwait(false);
-            return;
+            await RegisterAsync().ConfigureAwait(false);
         }
-        await systemd.Machines.RegisterMachineWithNetworkAsync(_plan.Name, id, "podunits", "container", leader, "/",
-            PodNetwork.HostInterfaceIndexes(network)).ConfigureAwait(false);
+        catch (SystemdCallException e) when (e.DBusErrorName == DBusErrors.MachineExists)
+        {
+            if (!await ForgetOwnStaleMachineAsync(systemd).ConfigureAwait(false))
+            {
+                throw;
+            }
+            await RegisterAsync().ConfigureAwait(false);
+        }
+
+        Task RegisterAsync() => network is null
+            ? systemd.Machines.RegisterMachineAsync(_plan.Name, id, "podunits", "container", leader, "/")
+            : systemd.Machines.RegisterMachineWithNetworkAsync(_plan.Name, id, "podunits", "container", leader, "/",
+                PodNetwork.HostInterfaceIndexes(network));
+    }
+
+    /// <summary>
+    /// After a run of this same unit was killed (SIGKILL, the OOM killer) and systemd restarts
+    /// it (Restart=), machined still holds that run's machine: it drops a machine only once its
+    /// unit is inactive, and a unit between restarts is not. A machine of this very unit can
+    /// only be a dead run's (the unit runs once, and systemd killed the old run's processes
+    /// before starting this one), so it is unregistered and this run's replaces it. A machine
+    /// of any other unit is another pod's or program's, and the name conflict stands.
+    /// </summary>
+    private async Task<bool> ForgetOwnStaleMachineAsync(SystemdManager systemd)
+    {
+        string? ownUnit = OwnUnit.ServiceName();
+        MachineInfo? existing = await systemd.Machines.GetMachineAsync(_plan.Name).ConfigureAwait(false);
+        if (ownUnit is null || existing is null || existing.Unit != ownUnit)
+        {
+            return false;
+        }
+        StageLog.Warning($"podunits: machine {_plan.Name}: unregistering the registration left by an earlier run of {ownUnit} (leader PID {existing.Leader}, gone)");
+        await systemd.Machines.UnregisterMachineAsync(_plan.Name).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>The executor's service and its LogExtraFields= as journald applies them (it

@@ -32,6 +32,21 @@ public sealed class ReadinessTests
         Assert.True(clock.Elapsed.TotalSeconds >= 1.9, $"READY came after {clock.Elapsed.TotalSeconds:F1} s");
         Assert.Equal("active", pod.Show("ActiveState"));
     }
+
+    [Fact]
+    public void ACrashLoopingContainerKeepsTheStartWaiting()
+    {
+        // Exits before its readiness probe can pass, and restarts (Always): not ended for
+        // good, so never ready, as a Kubernetes pod stays NotReady.
+        using var pod = new PodHarness("rt-ready-loop", PodHarness.BusyboxPod("rt-ready-loop", "echo run; sleep 1; exit 1",
+            extraContainerYaml: "      readinessProbe:\n        periodSeconds: 1\n        exec:\n          command: [\"test\", \"-e\", \"/tmp/never\"]",
+            restartPolicy: "Always")) { KillOnDispose = true };
+        Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
+        const string exit = "container main exited with status 1";
+        Assert.True(PodHarness.WaitFor(() => pod.UnitJournalText().Split(exit).Length > 2, seconds: 40), pod.UnitJournalText());
+        Assert.Equal("activating", pod.Show("ActiveState"));
+        Assert.DoesNotContain("started: 1 container(s) running", pod.UnitJournalText(), StringComparison.Ordinal);
+    }
 }
 
 /// <summary>resources.limits.memory is a real cgroup limit.</summary>
