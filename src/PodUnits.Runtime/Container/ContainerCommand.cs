@@ -21,9 +21,9 @@ internal static class ContainerCommand
     public static int Exec(ContainerPlan c, IReadOnlyList<string> argv, IReadOnlyList<string> env, bool confine, Action<string> report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        if (Spec(c, argv, env, confine, IsExecutableFile, report) is not { } spec)
+        if (Spec(c, argv, env, confine, IsExecutableFile, Path.Exists, report, out int failure) is not { } spec)
         {
-            return NotFound;
+            return failure;
         }
         SetupSteps.Done("command lookup");
         int code = Stage1Native.Become(spec, SetupSteps.Carried(), out string error);
@@ -31,21 +31,29 @@ internal static class ContainerCommand
         return code;
     }
 
-    /// <summary>The exec spec for <paramref name="argv"/>, or null (reported) when its
-    /// executable is not on the container's PATH; <paramref name="isExecutable"/> tells about a
-    /// path as the container sees it.</summary>
+    /// <summary>The exec spec for <paramref name="argv"/>, or null (reported, with the exit
+    /// status in <paramref name="failure"/>) when its executable is not on the container's
+    /// PATH: 127 when nothing is there, 126 when something is but cannot run (a file without
+    /// an execute bit, a directory), as a shell and podman say. <paramref name="isExecutable"/>
+    /// and <paramref name="exists"/> tell about a path as the container sees it.</summary>
     public static byte[]? Spec(ContainerPlan c, IReadOnlyList<string> argv, IReadOnlyList<string> env, bool confine,
-        Func<string, bool> isExecutable, Action<string> report)
+        Func<string, bool> isExecutable, Func<string, bool> exists, Action<string> report, out int failure)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(argv);
         ArgumentNullException.ThrowIfNull(report);
-        string? path = CommandResolver.Lookup(argv[0], CommandResolver.PathOf(env), isExecutable);
+        string? pathVariable = CommandResolver.PathOf(env);
+        string? path = CommandResolver.Lookup(argv[0], pathVariable, isExecutable);
         if (path is null)
         {
-            report($"container {c.Name}: executable \"{argv[0]}\" not found in image");
+            string? present = CommandResolver.Candidates(argv[0], pathVariable).FirstOrDefault(exists);
+            report(present is null
+                ? $"container {c.Name}: executable \"{argv[0]}\" not found in image"
+                : $"container {c.Name}: \"{present}\" is not executable (no execute permission, or not a file)");
+            failure = present is null ? NotFound : NotExecutable;
             return null;
         }
+        failure = 0;
         return ExecSpec.Build(c, path, argv, env, confine);
     }
 

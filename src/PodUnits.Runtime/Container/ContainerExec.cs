@@ -62,11 +62,14 @@ public static class ContainerExec
             {
                 env = PodAddressTokens.Replace(env, PodAddressTokens.CurrentAddresses()); // in the pod's network namespace
             }
-            return ContainerCommand.Exec(c, argv, env, confine: !set.Contains("privileged"), why => control.Send(new ExecControlMessage.Failed(why)));
+            // The caller names the pod and the container before what is sent back.
+            string named = $"container {containerName}: ";
+            return ContainerCommand.Exec(c, argv, env, confine: !set.Contains("privileged"),
+                why => control.Send(new ExecControlMessage.Failed(why.StartsWith(named, StringComparison.Ordinal) ? why[named.Length..] : why)));
         }
         catch (Exception e) when (e is PodUnitsException or IOException or UnauthorizedAccessException or ProtocolException)
         {
-            control.Send(new ExecControlMessage.Failed($"container {containerName}: {e.Message}"));
+            control.Send(new ExecControlMessage.Failed(e.Message));
             return ContainerCommand.SetupFailed;
         }
     }

@@ -60,6 +60,17 @@ internal sealed class ContainerRoot : IDisposable
         return (fd, System.IO.Directory.Exists(ProcFd(fd)));
     }
 
+    /// <summary>Whether anything is at <paramref name="path"/> inside the root.</summary>
+    public bool Exists(string path)
+    {
+        if (TryExisting(path) is not { } existing)
+        {
+            return false;
+        }
+        LibcExtra.close(existing.Fd);
+        return true;
+    }
+
     /// <summary>Whether <paramref name="path"/> inside the root is a file with an execute
     /// bit, followed as the container would follow it (for a PATH lookup before pivot_root).</summary>
     public bool IsExecutableFile(string path)

@@ -83,9 +83,9 @@ public static unsafe class ContainerStart
             // The root is built but not entered: the command is looked up inside it from here,
             // and the native step pivots into it, joins the namespace and becomes the command.
             using var inRoot = new ContainerRoot(root);
-            if (ContainerCommand.Spec(c, argv, env, confine: true, inRoot.IsExecutableFile, StageLog.Warning) is not { } spec)
+            if (ContainerCommand.Spec(c, argv, env, confine: true, inRoot.IsExecutableFile, inRoot.Exists, StageLog.Warning, out int failure) is not { } spec)
             {
-                return ContainerCommand.NotFound;
+                return failure;
             }
             SetupSteps.Done("command lookup");
             UserNamespaceEntry.PivotAndBecome(root, users, s_execFd, spec); // returns only by throwing

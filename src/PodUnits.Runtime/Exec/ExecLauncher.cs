@@ -98,7 +98,10 @@ public static class ExecLauncher
             CloseAll(more);
             if (Failure(last) is { } why)
             {
-                throw new PodUnitsException(what, why);
+                // The helper exits with the status a shell would give (127 not found, 126 not
+                // executable), which `podunits enter` passes on as podman exec does.
+                int code = process.WaitForExit();
+                throw new PodUnitsException(what, why, code is ContainerCommand.NotFound or ContainerCommand.NotExecutable ? code : ExitCodes.RuntimeFailure);
             }
             return process;
         }
@@ -187,7 +190,14 @@ public sealed class ExecProcess : IDisposable
     /// <summary>The pseudo-terminal's master when a tty was asked for; the caller closes it.</summary>
     public int? PtyMaster { get; internal set; }
 
-    public void Kill(int signal = LibcExtra.SIGKILL) => LibcExtra.kill(Pid, signal);
+    /// <summary>Signals the command, unless it has been waited for (its PID may be another's by then).</summary>
+    public void Kill(int signal = LibcExtra.SIGKILL)
+    {
+        if (_status is null)
+        {
+            LibcExtra.kill(Pid, signal);
+        }
+    }
 
     /// <summary>Passes these signals on to the command instead of ending this process by them
     /// (the command runs in a session of its own, so a terminal's keys do not reach it).</summary>

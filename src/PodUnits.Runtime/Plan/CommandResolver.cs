@@ -15,25 +15,24 @@ public static class CommandResolver
     /// </summary>
     public static string? Lookup(string name, string? pathVariable, Func<string, bool> isExecutableFile)
     {
-        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(isExecutableFile);
+        return Candidates(name, pathVariable).FirstOrDefault(isExecutableFile);
+    }
+
+    /// <summary>The paths execvp would try for <paramref name="name"/>, in order: the name
+    /// itself when it has a slash, else each PATH directory's entry of that name.</summary>
+    public static IEnumerable<string> Candidates(string name, string? pathVariable)
+    {
+        ArgumentNullException.ThrowIfNull(name);
         if (name.Length == 0)
         {
-            return null;
+            return [];
         }
         if (name.Contains('/', StringComparison.Ordinal))
         {
-            return isExecutableFile(name) ? name : null;
+            return [name];
         }
-        foreach (string dir in (pathVariable ?? DefaultPath).Split(':'))
-        {
-            string candidate = (dir.Length == 0 ? "." : dir).TrimEnd('/') + "/" + name;
-            if (isExecutableFile(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
+        return (pathVariable ?? DefaultPath).Split(':').Select(dir => (dir.Length == 0 ? "." : dir).TrimEnd('/') + "/" + name);
     }
 
     /// <summary>PATH from a "K=V" environment list, or null.</summary>

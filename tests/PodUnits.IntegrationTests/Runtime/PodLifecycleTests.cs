@@ -90,6 +90,38 @@ public sealed class PodLifecycleTests
     }
 
     [Fact]
+    public void ACommandThatIsNotExecutableFailsWith126()
+    {
+        // A directory where the command should be: there, but nothing execve can run.
+        using var pod = new PodHarness("rt-noexec", PodHarness.BusyboxPod("rt-noexec", "unused")
+            .Replace("command: [\"sh\", \"-c\", \"unused\"]", "command: [\"/bin\"]", StringComparison.Ordinal));
+        pod.Systemctl("start", pod.Unit);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "failed"), pod.Show("ActiveState"));
+        Assert.Contains("container main: \"/bin\" is not executable (no execute permission, or not a file)", pod.Journal("-u", pod.Unit));
+        Assert.True(pod.UnitJournalHas(l => l.Contains("exited with status 126 (not executable)", StringComparison.Ordinal)), pod.UnitJournalText());
+        Assert.Equal("126", pod.Show("ExecMainStatus"));
+    }
+
+    [Fact]
+    public void AKilledExecutorIsRestartedUnderRestartAlways()
+    {
+        // Restart=always (restartPolicy Always): systemd starts the unit again at once, while
+        // machined still holds the killed run's machine, as it drops one only with its unit.
+        using var pod = new PodHarness("rt-revive", PodHarness.BusyboxPod("rt-revive", "echo up; " + PodHarness.Idle, restartPolicy: "Always"));
+        pod.Start();
+        int first = pod.MainPid;
+        PodHarness.Run("kill", "-9", first.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "active" && pod.MainPid != first && pod.MainPid != 0, seconds: 30),
+            $"{pod.Show("ActiveState")} {pod.Show("NRestarts")}: {pod.UnitJournalText()}");
+        Assert.Equal("1", pod.Show("NRestarts"));
+        // The machine is this run's: its leader is alive and in the unit.
+        string leader = PodHarness.Run("machinectl", "show", "rt-revive", "-p", "Leader", "--value").Output.Trim();
+        Assert.True(Directory.Exists($"/proc/{leader}"), $"leader {leader} is not alive");
+        Assert.Equal("pod@rt-revive.service", PodHarness.Run("machinectl", "show", "rt-revive", "-p", "Unit", "--value").Output.Trim());
+    }
+
+    [Fact]
     public void SigkillOfExecutorLeavesNothingBehind()
     {
         using var pod = new PodHarness("rt-crash", PodHarness.BusyboxPod("rt-crash", "echo up; exec sleep 4242"));
