@@ -41,14 +41,17 @@ internal static class StatusCommand
                 throw new BadInputException($"pod {pod}", $"no definition {pod}.yaml in {PodDefinitionSearchPath.DefaultRootsText} and not running");
             }
             int n = Math.Max(0, parsed.GetValue(lines));
-            report = report with { RecentLines = n == 0 ? [] : await RecentLinesAsync(pod, n, cancellationToken) };
+            // The lines are the containers' own bytes: on a terminal they are escaped, as
+            // `podunits logs` shows them, so a container cannot drive the reader's terminal.
+            bool escape = parsed.GetValue(output) == OutputFormat.Text && !Console.IsOutputRedirected;
+            report = report with { RecentLines = n == 0 ? [] : await RecentLinesAsync(pod, n, escape, cancellationToken) };
             PodReportText.Write(parsed.GetValue(output), report, PodReportJsonContext.Default.PodReport, PodReportText.WriteStatus);
             return 0;
         });
         return command;
     }
 
-    private static async Task<IReadOnlyList<string>> RecentLinesAsync(string pod, int count, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> RecentLinesAsync(string pod, int count, bool escape, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("journalctl",
             ["--no-pager", "-q", "-o", "json", "--output-fields=MESSAGE,CONTAINER_NAME", $"--lines={count}",
@@ -65,7 +68,7 @@ internal static class StatusCommand
         var result = new List<string>();
         while (await journalctl.StandardOutput.ReadLineAsync(cancellationToken) is { } json)
         {
-            result.Add(Encoding.UTF8.GetString(LogsCommand.Render(json, prefix: true)).TrimEnd('\n'));
+            result.Add(Encoding.UTF8.GetString(LogsCommand.Render(json, prefix: true, escape)).TrimEnd('\n'));
         }
         await journalctl.WaitForExitAsync(cancellationToken);
         return result;

@@ -8,7 +8,10 @@ namespace PodUnits.IntegrationTests.Cli;
 public sealed class CliVerbTests : IDisposable
 {
     private const string Podunits = "/usr/bin/podunits";
-    private readonly PodHarness _pod = new("cli-web", PodHarness.BusyboxPod("cli-web", "echo cli-started; " + PodHarness.Idle,
+
+    /// <summary>A line that would set the reader's window title if a terminal got its bytes.</summary>
+    private const string EscapingPrintf = @"printf 'esc-\033]0;pwned\007-end\n'";
+    private readonly PodHarness _pod = new("cli-web", PodHarness.BusyboxPod("cli-web", $"{EscapingPrintf}; echo cli-started; " + PodHarness.Idle,
         extraContainerYaml: "      env: [{name: GREETING, value: bonjour}]\n      resources: {limits: {memory: 64Mi}}",
         extraSpecYaml: "  hostname: cli-host"));
 
@@ -56,6 +59,24 @@ public sealed class CliVerbTests : IDisposable
     }
 
     [Fact]
+    public void StatusAndLogsShowAContainersControlCharactersEscapedOnATerminal()
+    {
+        // script(1) gives each command a terminal, as a reader at a console has.
+        foreach (string verb in new[] { "status", "logs" })
+        {
+            var onTerminal = PodHarness.Run("script", "-qec", $"{Podunits} {verb} cli-web", "/dev/null");
+            Assert.True(onTerminal.Code == 0, onTerminal.Output);
+            Assert.Contains(@"esc-\x1b]0;pwned\x07-end", onTerminal.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("\u001b]0;pwned", onTerminal.Output, StringComparison.Ordinal);
+        }
+
+        // A script reading JSON gets the bytes the container wrote.
+        var json = PodHarness.Run(Podunits, "status", "cli-web", "-o", "json");
+        Assert.Contains("main | esc-\u001b]0;pwned\u0007-end",
+            JsonDocument.Parse(json.Output).RootElement.GetProperty("recentLines").EnumerateArray().Select(l => l.GetString()));
+    }
+
+    [Fact]
     public void EnterRunsInTheContainersNamespacesWithItsEnvironment()
     {
         var run = PodHarness.Run(Podunits, "enter", "cli-web", "--", "sh", "-c", "hostname; echo $GREETING; test -e /etc/podunits && echo host-root || echo own-root");
@@ -63,6 +84,11 @@ public sealed class CliVerbTests : IDisposable
         Assert.Equal("cli-host\nbonjour\nown-root\n", run.Output);
         // The exit status is the command's: enter becomes it.
         Assert.Equal(7, PodHarness.Run(Podunits, "enter", "cli-web", "-c", "main", "--", "sh", "-c", "exit 7").Code);
+        // A command that cannot start: the status a shell and podman exec give, said once.
+        var notFound = PodHarness.Run(Podunits, "enter", "cli-web", "-c", "main", "--", "/no/such");
+        Assert.Equal((127, "podunits: pod cli-web: container main: executable \"/no/such\" not found in image"), (notFound.Code, notFound.Output.Trim()));
+        var directory = PodHarness.Run(Podunits, "enter", "cli-web", "-c", "main", "--", "/bin");
+        Assert.Equal(126, directory.Code);
         var missing = PodHarness.Run(Podunits, "enter", "cli-web", "-c", "nope");
         Assert.Equal(2, missing.Code);
         Assert.Equal("podunits: pod cli-web: has no container \"nope\" (it has: main)\n", missing.Output);
