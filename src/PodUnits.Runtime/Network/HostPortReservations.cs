@@ -9,12 +9,13 @@ using PodUnits.Runtime.State;
 namespace PodUnits.Runtime.Network;
 
 /// <summary>
-/// Holds each published host port with a socket bound to it (not listening), as the
-/// kubelet's hostport manager did: a second pod, or any program on the host, then cannot
-/// take the port, and the executor learns of a conflict from bind(2) before it changes any
-/// firewall rule. portmap's DNAT rules act before any socket is looked up, so the held
-/// socket never sees the pod's traffic. The sockets close with the executor, crash or not;
-/// the claims are also written to the pod's runtime directory so a conflict names the pod.
+/// Holds each published host port with a socket bound to it, as the kubelet's hostport
+/// manager did (a listening TCP socket, a bound UDP one): a second pod, or any program on
+/// the host, then cannot take the port, and the executor learns of a conflict from bind(2)
+/// before it changes any firewall rule. portmap's DNAT rules act before any socket is
+/// looked up, so the held socket never sees the pod's traffic. The sockets close with the
+/// executor, crash or not; the claims are also written to the pod's runtime directory so a
+/// conflict names the pod.
 /// </summary>
 public sealed class HostPortReservations : IDisposable
 {
@@ -58,10 +59,14 @@ public sealed class HostPortReservations : IDisposable
     }
 
     /// <summary>
-    /// Binds a socket to the port; returns the error text when it is taken. With libc rather
-    /// than System.Net.Sockets: .NET sets SO_REUSEADDR on every TCP socket before bind(2),
-    /// and two unlistened sockets that both have it may share a port, which would hide the
-    /// very conflict this is for.
+    /// Binds a socket to the port; returns the error text when it is taken. A TCP socket
+    /// has SO_REUSEADDR, as every server sets it, and listens: a connection of an earlier
+    /// holder of the port left in TIME-WAIT (a host service moved into a pod, a pod's
+    /// restart) does not block it, while a listening socket still refuses every later bind,
+    /// SO_REUSEADDR or not. Two sockets that both have SO_REUSEADDR and neither listens may
+    /// share a port, which would hide the very conflict this is for; that is why it
+    /// listens, and why this is libc rather than System.Net.Sockets, which decides the
+    /// option itself.
     /// </summary>
     private unsafe string? Hold(PortMappingPlan port)
     {
@@ -78,6 +83,11 @@ public sealed class HostPortReservations : IDisposable
         {
             // No SCTP in this kernel: nothing to hold, portmap still maps it.
             return port.Protocol == "sctp" ? null : Marshal.GetPInvokeErrorMessage(LibC.errno);
+        }
+        if (port.Protocol == "tcp")
+        {
+            int on = 1;
+            _ = LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, &on, sizeof(int));
         }
         byte[] ip = address.GetAddressBytes();
         ushort portBE = (ushort)IPAddress.HostToNetworkOrder((short)port.HostPort);
@@ -97,6 +107,10 @@ public sealed class HostPortReservations : IDisposable
             sa.sin_port = portBE;
             Marshal.Copy(ip, 0, (nint)(&sa.sin_addr), 4);
             bound = LibC.bind(fd, (sockaddr*)&sa, (uint)sizeof(sockaddr_in));
+        }
+        if (bound == 0 && port.Protocol == "tcp")
+        {
+            bound = LibC.listen(fd, 1);
         }
         if (bound != 0)
         {

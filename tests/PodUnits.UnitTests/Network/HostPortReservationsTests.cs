@@ -176,6 +176,36 @@ public sealed class HostPortReservationsTests : IDisposable
     }
 
     [Fact]
+    public void AConnectionLeftInTimeWaitDoesNotHoldThePort()
+    {
+        if (!TryPrepare(out string first, out string second))
+        {
+            return;
+        }
+        // A host service served one connection on the port and closed it first, so its end
+        // of that connection waits out TIME-WAIT (60 s) on the port; then it stopped.
+        int number;
+        using (var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen();
+            number = ((IPEndPoint)listener.LocalEndPoint!).Port;
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            client.Connect(listener.LocalEndPoint!);
+            using Socket served = listener.Accept();
+            served.Shutdown(SocketShutdown.Both);
+            served.Close();
+            client.Receive(new byte[1]); // the server's FIN: the server end is in TIME-WAIT once this end closes
+            client.Close();
+        }
+        PortMappingPlan port = Port(number, "tcp", "127.0.0.1");
+        using HostPortReservations held = HostPortReservations.Reserve(first, [port]);
+        Assert.False(CanBind(port), "the reserved port is still free");
+        PodUnitsException e = Assert.Throws<PodUnitsException>(() => HostPortReservations.Reserve(second, [port]));
+        Assert.Contains("address already in use", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void APodMayPublishTheSameNumberForTcpAndUdp()
     {
         if (!TryPrepare(out string first, out _))
