@@ -4,6 +4,7 @@ using PodUnits.Definitions.Host;
 using PodUnits.Images.Store;
 using PodUnits.Logging;
 using PodUnits.Planning.AdHoc;
+using PodUnits.Planning.Configuration;
 using PodUnits.Planning.Confinement;
 using PodUnits.Planning.Network;
 using PodUnits.Planning.Plan;
@@ -78,6 +79,22 @@ public static class Stage0
     }
 
     /// <summary>The pod's range from the pool /etc/podunits/podunits.yaml sets.</summary>
+    /// <summary>dnsConfig beside dnsPolicy Default or ClusterFirst adds to the resolv.conf
+    /// that policy gives (the host's, as the pod's network can reach it), as the kubelet does.</summary>
+    private static void MergeDnsConfig(PodPlan plan, PodDefinition pod)
+    {
+        if (pod.DnsPolicy == DnsPolicy.None || pod.DnsConfig is not { } config || pod.ImageResolvConf)
+        {
+            return;
+        }
+        string hostFile = plan.ResolvConf ?? (File.Exists(HostDns.HostResolvConf) ? File.ReadAllText(HostDns.HostResolvConf) : "");
+        (plan.ResolvConf, string? warning) = DnsConfigMerge.Merge(hostFile, config);
+        if (warning is not null)
+        {
+            PodLog.Warning(warning, new(Pod: pod.Name));
+        }
+    }
+
     private static IdMapping UsersFromHostPool(string pod)
     {
         UserNamespacePool pool = HostSettings.Load().UserNamespacePool;
@@ -107,6 +124,7 @@ public static class Stage0
             // resolution and the pod's end; resolving adds each manifest digest to the pin.
             PodImages.Write(store.Root, pod.Name, ContainerImages.StoreReferences(pod));
             pinned = true;
+            HostPathVolumes.Prepare(pod);
             // A long pull extends the start timeout while it makes progress (EXTEND_TIMEOUT_USEC=).
             var extender = new StartTimeoutExtender(SdNotify.Default);
             Dictionary<string, ContainerImage> images = await ContainerImages.ResolveAsync(pod, store, text => SdNotify.Default.Status(text),
@@ -127,6 +145,7 @@ public static class Stage0
             {
                 plan.ResolvConf ??= HostDns.ForPodNetwork();
             }
+            MergeDnsConfig(plan, pod);
             plan.ImagePinFile = PodImages.PathFor(store.Root, pod.Name);
             PodState.Prepare(plan, plan.Redacted().ToJson()); // the host's copy: no values
             if (definition is not null)

@@ -91,4 +91,49 @@ public sealed class ContainerEnvironmentTests
             lines.Single(l => l.StartsWith("dev=", StringComparison.Ordinal)).TrimEnd());
         Assert.Contains("host=envhost", lines);
     }
+
+    [Fact]
+    public void DnsConfigAddsToTheHostsResolversUnderTheDefaultPolicy()
+    {
+        using var pod = new PodHarness("rt-dns-merge", PodHarness.BusyboxPod("rt-dns-merge", "cat /etc/resolv.conf; echo done; " + PodHarness.Idle,
+            extraSpecYaml: "  dnsConfig:\n    nameservers: [192.0.2.99]\n    searches: [extra.test]\n    options: [{name: ndots, value: \"5\"}]"));
+        pod.Start();
+        string[] lines = [];
+        Assert.True(PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main")).Contains("done")), pod.UnitJournalText());
+        Assert.Contains("nameserver 192.0.2.99", lines);
+        Assert.Contains(lines, l => l.StartsWith("search ", StringComparison.Ordinal) && l.EndsWith(" extra.test", StringComparison.Ordinal) || l == "search extra.test");
+        Assert.Contains(lines, l => l.StartsWith("options ", StringComparison.Ordinal) && l.Contains("ndots:5", StringComparison.Ordinal));
+        // The host's own servers come first (those the pod's network can reach).
+        string[] servers = [.. lines.Where(l => l.StartsWith("nameserver ", StringComparison.Ordinal))];
+        Assert.Equal("nameserver 192.0.2.99", servers[^1]);
+    }
+
+    [Fact]
+    public void HostPathTypesCreateWhatIsMissingAndCheckWhatIsThere()
+    {
+        const string root = "/tmp/rt-hostpath-types";
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        using (var pod = new PodHarness("rt-hp-types", PodHarness.BusyboxPod("rt-hp-types", "echo in > /made/x; ls /made; stat -c %s /file; " + PodHarness.Idle,
+            extraContainerYaml: "      volumeMounts:\n        - {name: made, mountPath: /made}\n        - {name: file, mountPath: /file}",
+            extraSpecYaml: $"  volumes:\n    - name: made\n      hostPath: {{path: {root}/sub, type: DirectoryOrCreate}}\n"
+                + $"    - name: file\n      hostPath: {{path: {root}/sub/f, type: FileOrCreate}}")))
+        {
+            pod.Start();
+            Assert.True(PodHarness.WaitFor(() => File.Exists($"{root}/sub/x")), pod.UnitJournalText());
+            Assert.Equal("in\n", File.ReadAllText($"{root}/sub/x"));
+            Assert.Equal(0, new FileInfo($"{root}/sub/f").Length);
+        }
+
+        // Directory: something must be there already, and be a directory.
+        using var missing = new PodHarness("rt-hp-missing", PodHarness.BusyboxPod("rt-hp-missing", PodHarness.Idle,
+            extraContainerYaml: "      volumeMounts: [{name: d, mountPath: /d}]",
+            extraSpecYaml: $"  volumes: [{{name: d, hostPath: {{path: {root}/none, type: Directory}}}}]"));
+        Assert.NotEqual(0, missing.Systemctl("start", missing.Unit).Code);
+        Assert.True(missing.UnitJournalHas(l => l.Contains($"pod rt-hp-missing: volume d: hostPath {root}/none (type Directory): nothing is there, not a directory",
+            StringComparison.Ordinal)), missing.UnitJournalText());
+        Assert.False(Directory.Exists($"{root}/none"));
+    }
 }

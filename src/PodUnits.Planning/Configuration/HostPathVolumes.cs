@@ -1,0 +1,122 @@
+using PodUnits.Core.Errors;
+using PodUnits.Core.Native;
+using PodUnits.Definitions;
+using Tmds.Linux;
+
+namespace PodUnits.Planning.Configuration;
+
+/// <summary>
+/// hostPath.type as the kubelet applies it, in stage 0 before anything of the pod runs:
+/// DirectoryOrCreate makes the directory (0755, with its parents) and FileOrCreate an empty
+/// file (0644, not its parent directory) where nothing is; every other type must find that
+/// kind of file at the path, following symlinks as the mount does. Unset checks nothing.
+/// A failed check names the volume and what was found (the kubelet's "hostPath type check
+/// failed") and the pod does not start.
+/// </summary>
+public static class HostPathVolumes
+{
+    public static void Prepare(PodDefinition pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        foreach (VolumeDefinition v in pod.Volumes)
+        {
+            if (v.HostPath is { Type: not HostPathType.Unset } hostPath)
+            {
+                Prepare($"pod {pod.Name}: volume {v.Name}", hostPath);
+            }
+        }
+    }
+
+    internal static void Prepare(string what, HostPathVolume volume)
+    {
+        ArgumentNullException.ThrowIfNull(volume);
+        string path = volume.Path;
+        uint found = TypeOf(path);
+        if (found == Absent)
+        {
+            switch (volume.Type)
+            {
+                case HostPathType.DirectoryOrCreate:
+                    Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+                    return;
+                case HostPathType.FileOrCreate:
+                    CreateEmptyFile(what, path);
+                    return;
+            }
+        }
+        uint wanted = Expected(volume.Type);
+        if (found != wanted)
+        {
+            throw new PodUnitsException(what, $"hostPath {path} (type {volume.Type}): {Describe(found)}, not {Describe(wanted)}");
+        }
+    }
+
+    // stat(2)'s file type bits (S_IFMT and the S_IF* values of sys/stat.h), as constants.
+    private const uint Absent = 0;
+    private const uint TypeMask = 0xF000;
+    private const uint Socket = 0xC000;
+    private const uint Regular = 0x8000;
+    private const uint BlockDevice = 0x6000;
+    private const uint DirectoryType = 0x4000;
+    private const uint CharDevice = 0x2000;
+    private const uint Fifo = 0x1000;
+
+    private static uint Expected(HostPathType type) => type switch
+    {
+        HostPathType.DirectoryOrCreate or HostPathType.Directory => DirectoryType,
+        HostPathType.FileOrCreate or HostPathType.File => Regular,
+        HostPathType.Socket => Socket,
+        HostPathType.CharDevice => CharDevice,
+        HostPathType.BlockDevice => BlockDevice,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "no file type to check"),
+    };
+
+    private static string Describe(uint type) => type switch
+    {
+        Absent => "nothing is there",
+        DirectoryType => "a directory",
+        Regular => "a file",
+        Socket => "a socket",
+        CharDevice => "a character device",
+        BlockDevice => "a block device",
+        Fifo => "a FIFO",
+        _ => "another kind of file",
+    };
+
+    /// <summary>The file type bits of what <paramref name="path"/> leads to, or
+    /// <see cref="Absent"/> when nothing does (a dangling symlink too).</summary>
+    private static unsafe uint TypeOf(string path)
+    {
+        using var p = new CString(path);
+        stat status;
+        if (LibC.stat(p, &status) == 0)
+        {
+            return (uint)status.st_mode & TypeMask;
+        }
+        int errno = LibC.errno;
+        return errno == LibC.ENOENT ? Absent : throw new PodUnitsException(path, $"stat: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}");
+    }
+
+    private static void CreateEmptyFile(string what, string path)
+    {
+        try
+        {
+            using var created = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+            });
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // As the kubelet: FileOrCreate makes the file, not the directories it is in.
+            throw new PodUnitsException(what, $"hostPath {path} (type FileOrCreate): its directory {Path.GetDirectoryName(path)} does not exist");
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Made meanwhile by someone else: what matters is that a file is there.
+        }
+    }
+}
