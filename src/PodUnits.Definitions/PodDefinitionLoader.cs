@@ -1,3 +1,4 @@
+using PodUnits.Core.Files;
 using PodUnits.Definitions.Host;
 using PodUnits.Definitions.Parsing;
 using PodUnits.Definitions.Yaml;
@@ -18,16 +19,20 @@ public static class PodDefinitionLoader
         string text;
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
+            if (!Path.Exists(path))
             {
-                return Fail(path, Directory.Exists(path) ? "is a directory, not a pod definition file" : "no such file");
+                return Fail(path, "no such file");
             }
-            if (info.Length > options.MaxFileBytes)
+            if (Directory.Exists(path))
             {
-                return Fail(path, $"is too large for a pod definition ({info.Length} bytes; at most {options.MaxFileBytes})");
+                return Fail(path, "is a directory, not a pod definition file");
             }
-            text = File.ReadAllText(path);
+            if (BoundedFile.ReadText(path, options.MaxFileBytes, out string? refusal) is not { } read)
+            {
+                return Fail(path, refusal!.StartsWith("is larger", StringComparison.Ordinal)
+                    ? $"is too large for a pod definition (at most {options.MaxFileBytes} bytes)" : refusal);
+            }
+            text = read;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

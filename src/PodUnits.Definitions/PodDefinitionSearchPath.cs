@@ -30,7 +30,8 @@ public sealed class PodDefinitionSearchPath
     /// <summary>The SHA-256 (hex) of a definition file's bytes: what stage 0 records in a pod's
     /// plan and `podunits refresh` compares against, so both must hash the same way.</summary>
     public static string HashOf(string file) =>
-        Convert.ToHexStringLower(Core.Identity.Sha256.HashData(File.ReadAllBytes(file)));
+        Convert.ToHexStringLower(Core.Identity.Sha256.HashData(
+            Core.Files.BoundedFile.Read(file, LoadOptions.Default.MaxFileBytes, out string? refusal) ?? throw new Core.Errors.BadInputException(file, refusal!)));
 
     /// <summary>Whether <paramref name="file"/> is a package's: it sits in the last root
     /// (/usr/lib/podunits/pods), where packages install pods and systemd's presets apply.</summary>

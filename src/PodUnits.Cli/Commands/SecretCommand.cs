@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PodUnits.Core.Errors;
+using PodUnits.Core.Files;
 using PodUnits.Planning.Configuration;
 
 namespace PodUnits.Cli.Commands;
@@ -52,7 +53,7 @@ internal static class SecretCommand
                 string[] kv = entry.Split('=', 2);
                 string path = kv.Length == 2 ? kv[1] : kv[0];
                 string key = kv.Length == 2 ? kv[0] : Path.GetFileName(path);
-                byte[] bytes = File.Exists(path) ? File.ReadAllBytes(path) : throw new BadInputException($"--from-file {path}", "no such file");
+                byte[] bytes = FromFile(path);
                 data.Add(new(key, bytes));
             }
             string written = SecretFiles.Create(parse.GetValue(name)!, data, parse.GetValue(encrypt));
@@ -60,6 +61,21 @@ internal static class SecretCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A Secret's value from a file: a regular one of at most 1 MiB, the size
+    /// Kubernetes allows a whole Secret (so /dev/zero or a FIFO is refused, not read forever).</summary>
+    private static byte[] FromFile(string path)
+    {
+        const int MaxSecretBytes = 1 << 20;
+        try
+        {
+            return BoundedFile.Read(path, MaxSecretBytes, out string? refusal) ?? throw new BadInputException($"--from-file {path}", refusal!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BadInputException($"--from-file {path}", e is FileNotFoundException ? "no such file" : e.Message);
+        }
     }
 
     private static Command List()

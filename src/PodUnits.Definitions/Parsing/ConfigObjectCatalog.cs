@@ -1,3 +1,4 @@
+using PodUnits.Core.Files;
 using PodUnits.Definitions.Yaml;
 
 namespace PodUnits.Definitions.Parsing;
@@ -102,13 +103,13 @@ internal sealed class ConfigObjectCatalog(IReadOnlyList<string> roots, long maxF
             {
                 return Parse(ctx, plaintext, path, kind, name);
             }
-            if (new FileInfo(path).Length > maxFileBytes)
+            if (BoundedFile.ReadText(path, maxFileBytes, out string? refusal) is not { } read)
             {
-                ctx.Error(1, 1, $"is too large for a {kind} (at most {maxFileBytes} bytes)");
+                ctx.Error(1, 1, refusal!.StartsWith("is larger", StringComparison.Ordinal) ? $"is too large for a {kind} (at most {maxFileBytes} bytes)" : refusal);
                 _foreign.AddRange(ctx.Sorted());
                 return null;
             }
-            text = File.ReadAllText(path);
+            text = read;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
