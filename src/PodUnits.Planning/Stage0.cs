@@ -146,6 +146,8 @@ public static class Stage0
                 plan.ResolvConf ??= HostDns.ForPodNetwork();
             }
             MergeDnsConfig(plan, pod);
+            long pidsLimit = HostSettings.Load().PidsLimit;
+            plan.ContainerTasksMax = pidsLimit > 0 ? (ulong)pidsLimit : null;
             plan.ImagePinFile = PodImages.PathFor(store.Root, pod.Name);
             PodState.Prepare(plan, plan.Redacted().ToJson()); // the host's copy: no values
             if (definition is not null)

@@ -24,6 +24,13 @@ public sealed record HostSettings
     /// users (<see cref="UserNamespacesDefault.Host"/>, the default).</summary>
     public UserNamespacesDefault UserNamespacesDefault { get; init; } = UserNamespacesDefault.Host;
 
+    /// <summary>pidsLimit: TasksMax= of every container's scope, the most processes and
+    /// threads it may have; 0 for none of PodUnits' own (systemd's DefaultTasksMax, 15% of
+    /// the kernel's threads-max, then applies). The default is podman's pids_limit.</summary>
+    public long PidsLimit { get; init; } = DefaultPidsLimit;
+
+    public const long DefaultPidsLimit = 2048;
+
     /// <summary>userNamespacePool: the host IDs handed out to pods in user namespaces,
     /// <see cref="UserNamespacePool.RangeSize"/> to a pod.</summary>
     public UserNamespacePool UserNamespacePool { get; init; } = UserNamespacePool.Default;

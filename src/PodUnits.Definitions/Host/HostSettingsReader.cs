@@ -8,7 +8,7 @@ namespace PodUnits.Definitions.Host;
 internal static class HostSettingsReader
 {
     /// <summary>The keys of podunits.yaml.</summary>
-    private static readonly FieldTable Keys = new(["allowedUnsafeSysctls", "userNamespaces", "userNamespacePool"]);
+    private static readonly FieldTable Keys = new(["allowedUnsafeSysctls", "userNamespaces", "userNamespacePool", "pidsLimit"]);
 
     private static readonly FieldTable PoolKeys = new(["first", "size"]);
 
@@ -42,6 +42,8 @@ internal static class HostSettingsReader
             AllowedUnsafeSysctls = AllowedUnsafeSysctls(top, ctx),
             UserNamespacesDefault = top.OneOf("userNamespaces", UserNamespacesValues) == "auto" ? UserNamespacesDefault.Auto : UserNamespacesDefault.Host,
             UserNamespacePool = Pool(top, ctx),
+            // The kernel's own ceiling on PIDs (pid_max can be at most 2^22).
+            PidsLimit = top.Integer("pidsLimit", 0, 1 << 22) ?? HostSettings.DefaultPidsLimit,
         };
         return Result(ctx, path, read);
     }

@@ -32,6 +32,8 @@ public static class ContainerUnits
             // way. The container cannot use the delegation: it has no cgroupfs mounted.
             Delegate = true,
             MemoryMax = c.MemoryMaxBytes,
+            // A fork bomb in one container stops at its own limit, not the host's threads-max.
+            TasksMax = pod.ContainerTasksMax,
             CpuQuotaPerSecUSec = c.CpuMillicores is { } m ? TransientUnitProperties.CpuQuotaFromMillicores(m) : null,
             // The OCI default devices only; a privileged container keeps systemd's default
             // (no device policy), as Kubernetes gives it the host's devices.

@@ -46,7 +46,7 @@ internal static class PlanReader
             imagePinFile = null, journalDir = null, resolvConf = null, notifyContainer = null, listenContainer = null;
         bool hostNetwork = false, shareProcessNamespace = false, interactive = false, terminal = false, keepState = false, fsGroupOnRootMismatch = false;
         int? grace = null;
-        ulong? memoryMax = null, cpu = null;
+        ulong? memoryMax = null, cpu = null, tasksMax = null;
         uint? fsGroup = null;
         List<string>? hostsLines = null, claimDirs = null, fsGroupClaimDirs = null;
         List<EmptyDirPlan>? emptyDirs = null;
@@ -75,6 +75,7 @@ internal static class PlanReader
                 case nameof(PodPlan.TerminationGracePeriodSeconds): grace = r.GetInt32(); break;
                 case nameof(PodPlan.MemoryMaxBytes): memoryMax = ULongOrNull(ref r); break;
                 case nameof(PodPlan.CpuMillicores): cpu = ULongOrNull(ref r); break;
+                case nameof(PodPlan.ContainerTasksMax): tasksMax = ULongOrNull(ref r); break;
                 case nameof(PodPlan.JournalDir): journalDir = Str(ref r); break;
                 case nameof(PodPlan.ResolvConf): resolvConf = Str(ref r); break;
                 case nameof(PodPlan.HostsLines): hostsLines = Strings(ref r); break;
@@ -110,6 +111,7 @@ internal static class PlanReader
             TerminationGracePeriodSeconds = grace ?? DefaultPod.TerminationGracePeriodSeconds,
             MemoryMaxBytes = memoryMax,
             CpuMillicores = cpu,
+            ContainerTasksMax = tasksMax,
             JournalDir = journalDir,
             ResolvConf = resolvConf,
             HostsLines = hostsLines ?? [],

@@ -46,6 +46,7 @@ internal static class PlanWriter
         w.WriteNumber(nameof(PodPlan.TerminationGracePeriodSeconds), p.TerminationGracePeriodSeconds);
         Number(w, nameof(PodPlan.MemoryMaxBytes), p.MemoryMaxBytes);
         Number(w, nameof(PodPlan.CpuMillicores), p.CpuMillicores);
+        Number(w, nameof(PodPlan.ContainerTasksMax), p.ContainerTasksMax);
         w.WriteString(nameof(PodPlan.JournalDir), p.JournalDir);
         w.WriteString(nameof(PodPlan.ResolvConf), p.ResolvConf);
         Strings(w, nameof(PodPlan.HostsLines), p.HostsLines);

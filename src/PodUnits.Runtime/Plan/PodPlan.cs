@@ -46,6 +46,9 @@ public sealed class PodPlan
     /// pod's slice, which holds every container's scope (Executor/PodSlice.cs).</summary>
     public ulong? MemoryMaxBytes { get; init; }
     public ulong? CpuMillicores { get; init; }
+    /// <summary>TasksMax= of each container's scope (podunits.yaml's pidsLimit); null for
+    /// systemd's default.</summary>
+    public ulong? ContainerTasksMax { get; set; }
     /// <summary>The host directory the pod's own journald writes to (like nspawn's
     /// --link-journal): /var/log/journal/MACHINE-ID, readable on the host after the pod stops.</summary>
     public string? JournalDir { get; init; }

@@ -49,6 +49,7 @@ public sealed class PodLifecycleTests
         Assert.DoesNotContain("container-start", inScope, StringComparison.Ordinal);
         Assert.Equal((48L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), pod.Show("MemoryMax", scope));
         Assert.Equal("250ms", pod.Show("CPUQuotaPerSecUSec", scope));
+        Assert.Equal("2048", pod.Show("TasksMax", scope)); // podunits.yaml's pidsLimit by default, podman's pids_limit
         Assert.Equal("machine-podunits-rt\\x2dhello.slice", pod.Show("Slice", scope));
 
         var stop = pod.Systemctl("stop", pod.Unit);

@@ -21,9 +21,29 @@ public sealed class HostSettingsTests
         Assert.Empty(settings.AllowedUnsafeSysctls);
         Assert.Equal(UserNamespacesDefault.Host, settings.UserNamespacesDefault);
         Assert.Equal(new UserNamespacePool(524288, 1878523904), settings.UserNamespacePool);
+        Assert.Equal(2048, settings.PidsLimit); // podman's pids_limit
         Assert.Equal(path, settings.Source);
         Assert.Empty(HostSettings.Parse("", File).Diagnostics);
         Assert.Empty(HostSettings.Parse("# nothing yet\n", File).Diagnostics);
+    }
+
+    [Theory]
+    [InlineData("pidsLimit: 512", 512)]
+    [InlineData("pidsLimit: 0", 0)]
+    public void PidsLimitIsANumberOfTasksOrZeroForNone(string yaml, long limit)
+    {
+        HostSettings settings = HostSettings.Parse(yaml, File);
+        Assert.Empty(settings.Diagnostics);
+        Assert.Equal(limit, settings.PidsLimit);
+    }
+
+    [Theory]
+    [InlineData("pidsLimit: -1")]
+    [InlineData("pidsLimit: many")]
+    [InlineData("pidsLimit: 5000000")]
+    public void APidsLimitOutOfRangeIsAnError(string yaml)
+    {
+        Assert.Single(Errors(yaml), e => e.StartsWith($"{File}:1:12: error: pidsLimit", StringComparison.Ordinal));
     }
 
     [Fact]
