@@ -18,6 +18,7 @@ public sealed partial class PodExecutor
     {
         string? failure = null;
         bool finishing = false;
+        bool stoppedFromInside = false;
         await foreach (SupervisionEvent e in _events.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             switch (e is SupervisionEvent.FromPodInit(var message) ? message : null)
@@ -54,6 +55,7 @@ public sealed partial class PodExecutor
                     if (stop)
                     {
                         _eventLog?.Stopped();
+                        stoppedFromInside = !Stopping; // machinectl poweroff or reboot, not systemctl stop
                     }
                     finishing = true;
                     // Every container is gone: the attached terminals get their modes back before
@@ -117,7 +119,34 @@ public sealed partial class PodExecutor
         {
             _eventLog?.Failed(DescribeFailure(_initStatus));
         }
+        if (stoppedFromInside && _initStatus != PodInit.RebootExitCode)
+        {
+            await StopOwnUnitAsync(systemd).ConfigureAwait(false);
+        }
         return _initStatus;
+    }
+
+    /// <summary>
+    /// machinectl poweroff (or SIGTERM to the pod init or machine leader) stopped the pod from
+    /// inside: a stop, not a crash, yet the executor's end alone would be restarted under
+    /// Restart=always. A stop job of its own unit, queued before it exits, makes the stop
+    /// final, as `systemctl stop` would; systemd's SIGTERM for it finds the pod already ending.
+    /// </summary>
+    private async Task StopOwnUnitAsync(SystemdManager systemd)
+    {
+        if (_plan.Interactive || Core.Identity.OwnUnit.ServiceName() is not { } unit)
+        {
+            return;
+        }
+        try
+        {
+            // Queued, not waited for: the job waits for this process to exit.
+            await systemd.QueueStopUnitAsync(unit).ConfigureAwait(false);
+        }
+        catch (PodUnitsException e)
+        {
+            Log($"stopping {unit} after the pod stopped from inside: {e.Message}");
+        }
     }
 
     /// <summary>Every container is gone and its output forwarded: the machine can go while

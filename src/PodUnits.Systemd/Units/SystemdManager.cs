@@ -106,6 +106,11 @@ public sealed partial class SystemdManager : IAsyncDisposable
     public Task StopUnitAsync(string unitName, string mode, CancellationToken cancellationToken) =>
         RunJobAsync("StopUnit", "stop", unitName, (ref MessageWriter w) => { w.WriteString(unitName); w.WriteString(mode); }, "ss", cancellationToken);
 
+    /// <summary>StopUnit without waiting for the job; returns its object path once queued. For
+    /// a unit's own main process: the job waits for that process to exit.</summary>
+    public Task<string> QueueStopUnitAsync(string unitName, string mode = "replace") =>
+        CallManagerAsync("StopUnit", Subject(unitName), (ref MessageWriter w) => { w.WriteString(unitName); w.WriteString(mode); }, "ss", BusCalls.ReadObjectPath);
+
     /// <summary>Sends <paramref name="signal"/> to the unit's processes (no job; returns once sent).</summary>
     public Task KillUnitAsync(string unitName, KillWho who, int signal) =>
         CallManagerAsync("KillUnit", Subject(unitName), (ref MessageWriter w) =>

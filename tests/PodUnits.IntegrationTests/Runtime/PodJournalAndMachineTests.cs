@@ -109,9 +109,11 @@ public sealed class PodJournalAndMachineTests
     }
 
     [Fact]
-    public void MachinectlPoweroffStopsThePodGracefully()
+    public void MachinectlPoweroffStopsThePodGracefullyAndForGood()
     {
-        using var pod = new PodHarness("rt-poweroff", PodHarness.BusyboxPod("rt-poweroff", "trap 'echo got-term; exit 0' TERM; echo armed; while true; do sleep 0.2; done"));
+        // Under Restart=always too: poweroff is a stop, not a crash to recover from.
+        using var pod = new PodHarness("rt-poweroff", PodHarness.BusyboxPod("rt-poweroff", "trap 'echo got-term; exit 0' TERM; echo armed; while true; do sleep 0.2; done",
+            restartPolicy: "Always"));
         pod.Start();
         // READY comes when the container runs, maybe before its shell has set the trap.
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("armed")));
@@ -120,6 +122,8 @@ public sealed class PodJournalAndMachineTests
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "inactive"), pod.Show("ActiveState"));
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("got-term")), "the container saw SIGTERM");
         Assert.Equal("0", pod.Show("ExecMainStatus"));
+        Thread.Sleep(TimeSpan.FromSeconds(2)); // systemd's RestartSec= is 100 ms
+        Assert.Equal(("inactive", "0"), (pod.Show("ActiveState"), pod.Show("NRestarts")));
     }
 
     [Fact]
