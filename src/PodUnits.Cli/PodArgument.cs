@@ -18,4 +18,21 @@ internal static class PodArgument
     }
 
     public static string UnitName(string pod) => Core.Naming.PodUnitNames.Service(pod);
+
+    /// <summary>
+    /// Throws (exit 2) for a name PodUnits knows nothing of: no definition in the search path,
+    /// no runtime state (running, or an ad-hoc pod) and, when <paramref name="inJournal"/>
+    /// says so, no lines in the journal either. A typo then says so instead of doing nothing
+    /// with exit 0, as podman does for an unknown container.
+    /// </summary>
+    public static void RequireKnown(string pod, Func<bool>? inJournal = null)
+    {
+        if (Definitions.PodDefinitionSearchPath.Default.Find(pod) is not null || Directory.Exists(Runtime.State.PodPaths.RuntimeDir(pod))
+            || inJournal?.Invoke() == true)
+        {
+            return;
+        }
+        throw new BadInputException($"pod {pod}", $"no such pod: no definition {pod}.yaml in {Definitions.PodDefinitionSearchPath.DefaultRootsText}, "
+            + (inJournal is null ? "and not running" : "not running, and nothing of it in the journal"));
+    }
 }

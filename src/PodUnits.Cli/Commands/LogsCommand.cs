@@ -44,7 +44,13 @@ internal static class LogsCommand
             }
             if (parsed.GetValue(lines) is int n)
             {
-                arguments.Add($"--lines={Math.Max(0, n)}");
+                arguments.Add(n >= 0 ? $"--lines={n}" : throw new BadInputException($"--lines {n}", "must be 0 or more"));
+            }
+            // A name or container nothing is known of is a typo, not an empty log.
+            PodArgument.RequireKnown(pod, () => HasLines(pod, null));
+            if (only is not null && !HasLines(pod, only) && DefinedContainers(pod) is { } defined && !defined.Contains(only))
+            {
+                throw new BadInputException($"pod {pod}", $"has no container \"{only}\" (it has: {string.Join(", ", defined)})");
             }
             if (parsed.GetValue(follow))
             {
@@ -53,6 +59,36 @@ internal static class LogsCommand
             return await StreamAsync(arguments, prefix: only is null, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>Whether the journal holds any line of the pod (of one container of it).</summary>
+    private static bool HasLines(string pod, string? container)
+    {
+        var start = new ProcessStartInfo("journalctl", ["--no-pager", "-q", "-o", "cat", "--lines=1", $"POD_NAME={pod}",
+            .. container is null ? Array.Empty<string>() : [$"CONTAINER_NAME={container}"]])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using Process? journalctl = Process.Start(start);
+        if (journalctl is null)
+        {
+            return true; // cannot tell: do not refuse
+        }
+        string output = journalctl.StandardOutput.ReadToEnd();
+        journalctl.WaitForExit();
+        return output.Length > 0;
+    }
+
+    /// <summary>The containers of the pod's definition, or null when it has none that loads.</summary>
+    private static List<string>? DefinedContainers(string pod)
+    {
+        if (Definitions.PodDefinitionSearchPath.Default.Find(pod) is not { } file
+            || Definitions.PodDefinitionLoader.LoadFile(file).Pod is not { } definition)
+        {
+            return null;
+        }
+        return [.. definition.InitContainers.Concat(definition.Containers).Select(c => c.Name)];
     }
 
     private static async Task<int> StreamAsync(List<string> arguments, bool prefix, CancellationToken cancellationToken)

@@ -21,6 +21,7 @@ internal static class StopCommand
             {
                 return 0;
             }
+            PodArgument.RequireKnown(pod);
             await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
             await systemd.StopUnitAsync(PodArgument.UnitName(pod), cancellationToken);
             return 0;

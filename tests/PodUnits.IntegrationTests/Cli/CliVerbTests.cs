@@ -95,6 +95,25 @@ public sealed class CliVerbTests : IDisposable
     }
 
     [Fact]
+    public void LogsAndStopOfANameNothingIsKnownOfAreErrors()
+    {
+        // A typo says so (exit 2) rather than printing nothing with exit 0.
+        var logs = PodHarness.Run(Podunits, "logs", "cli-nosuch");
+        Assert.Equal(2, logs.Code);
+        Assert.StartsWith("podunits: pod cli-nosuch: no such pod: no definition cli-nosuch.yaml in ", logs.Output, StringComparison.Ordinal);
+        var stop = PodHarness.Run(Podunits, "stop", "cli-nosuch");
+        Assert.Equal(2, stop.Code);
+        Assert.StartsWith("podunits: pod cli-nosuch: no such pod", stop.Output, StringComparison.Ordinal);
+        var container = PodHarness.Run(Podunits, "logs", "cli-web", "-c", "nope");
+        Assert.Equal((2, "podunits: pod cli-web: has no container \"nope\" (it has: main)"), (container.Code, container.Output.Trim()));
+        Assert.Equal(2, PodHarness.Run(Podunits, "logs", "cli-web", "-n", "-5").Code);
+        // A known pod's logs still work, with a container named.
+        var known = PodHarness.Run(Podunits, "logs", "cli-web", "-c", "main");
+        Assert.True(known.Code == 0, known.Output);
+        Assert.Contains("cli-started", known.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EnteredProcessIsConfinedLikeTheContainersOwn()
     {
         string Status(string pid, string field) => PodHarness.Run(Podunits, "enter", "cli-web", "--", "sh", "-c",
