@@ -431,12 +431,22 @@ public sealed class PodInit : IDisposable
             }
             _syncFds.Clear();
             bool overran = Terminate([.. _running.Where(r => !r.Value.Sidecar).Select(r => r.Key)], deadline);
+            DateTime last = deadline;
             foreach (ContainerPlan sidecar in _plan.Containers.Where(c => c.Sidecar).Reverse())
             {
                 int[] pids = [.. _running.Where(r => r.Value == sidecar).Select(r => r.Key)];
-                overran |= Terminate(pids, deadline);
+                if (pids.Length == 0)
+                {
+                    continue;
+                }
+                // As the kubelet: a sidecar's turn comes with what is left of the grace period,
+                // but at least MinimumGrace, so one the main containers left no time still gets
+                // its SIGTERM and a moment to flush what it carries for them.
+                DateTime own = DateTime.UtcNow + MinimumGrace > deadline ? DateTime.UtcNow + MinimumGrace : deadline;
+                overran |= Terminate(pids, own);
+                last = own > last ? own : last;
             }
-            WaitUntil(() => _running.Count == 0, overran ? deadline + PreStopExtension : deadline);
+            WaitUntil(() => _running.Count == 0, overran ? last + PreStopExtension : last);
         }
         // Whatever is left of the containers; the leader stays until the pod's last line
         // (machined knows the pod by it until the executor unregisters the machine).
@@ -465,6 +475,10 @@ public sealed class PodInit : IDisposable
     /// <summary>The kubelet's one-time extension of the grace period for a container whose
     /// preStop hook was still running when the grace period ended.</summary>
     private static readonly TimeSpan PreStopExtension = TimeSpan.FromSeconds(2);
+
+    /// <summary>The kubelet's minimumGracePeriodInSeconds: the least time a container gets
+    /// between its SIGTERM and its SIGKILL.</summary>
+    private static readonly TimeSpan MinimumGrace = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Stops these runs (pod PIDs) together, holding <see cref="_lock"/>: a container with a

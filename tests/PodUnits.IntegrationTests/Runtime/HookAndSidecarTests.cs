@@ -64,7 +64,8 @@ public sealed class HookAndSidecarTests
                     - name: shared
                       mountPath: /shared
             """, extraSpecYaml: "  volumes:\n    - name: shared\n      emptyDir: {}", restartPolicy: "Always"));
-        var start = pod.Systemctl("start", pod.Unit);
+        // A container that never gets past its hook never makes the pod ready: the start waits.
+        var start = pod.Systemctl("start", "--no-block", pod.Unit);
         Assert.True(start.Code == 0, start.Output);
         Assert.True(PodHarness.WaitFor(() => ContainerRestartTests.JournalFields(pod, RestartingId, "RESTART_COUNT").Any(), seconds: 30),
             string.Join("\n", pod.Journal("-u", pod.Unit)));
@@ -74,7 +75,7 @@ public sealed class HookAndSidecarTests
         Assert.Equal("postStart hook failed", (string?)Health(name, "main")!["lastExitReason"]);
         // The kill that followed ran preStop first, as every kill the kubelet makes does.
         Assert.Contains("before-kill", File.ReadAllLines($"/var/lib/podunits/pods/{name}/volumes/shared/prestop"));
-        Assert.Equal("active", pod.Show("ActiveState"));
+        Assert.Equal("activating", pod.Show("ActiveState"));
     }
 
     [Fact]
@@ -170,6 +171,37 @@ public sealed class HookAndSidecarTests
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "inactive", seconds: 30), pod.Show("ActiveState"));
         Assert.Equal("0", pod.Show("ExecMainStatus"));
         Assert.Contains("job-done", pod.Journal("-u", pod.Unit, "CONTAINER_NAME=job"));
+    }
+
+    [Fact]
+    public void ASidecarGetsItsSigtermWhenTheMainContainerUsedUpTheGracePeriod()
+    {
+        const string name = "rt-sidecar-late";
+        using var pod = new PodHarness(name, $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+            spec:
+              terminationGracePeriodSeconds: 2
+              initContainers:
+                - name: shipper
+                  image: busybox
+                  restartPolicy: Always
+                  command: ["sh", "-c", "trap 'echo shipper-flushed; exit 0' TERM; echo shipper-up; while true; do sleep 0.2; done"]
+              containers:
+                - name: main
+                  image: busybox
+                  command: ["sh", "-c", "trap 'sleep 10' TERM; echo main-up; while true; do sleep 0.2; done"]
+            """);
+        pod.Start();
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("main-up")
+            && pod.Journal("-u", pod.Unit, "CONTAINER_NAME=shipper").Contains("shipper-up")), pod.UnitJournalText());
+        // main drains for longer than the grace period and is killed at its end; the sidecar
+        // then still gets SIGTERM and 2 s, as the kubelet gives it, not an immediate SIGKILL.
+        Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=shipper").Contains("shipper-flushed"), seconds: 5),
+            pod.UnitJournalText());
     }
 
     private static string Quote(string s) => JsonSerializer.Serialize(s);
