@@ -17,9 +17,14 @@ public enum ConfigObjectKind
 /// <param name="Encrypted">Stored with systemd-creds (secrets/NAME.cred): decrypted in memory only.</param>
 /// <param name="KeysKnown">False when an encrypted Secret was not decrypted (the generator
 /// does not decrypt): its keys cannot be checked, only its existence.</param>
+/// <param name="BinaryKeys">A ConfigMap's binaryData keys: files in volumes, but never
+/// environment variables (the kubelet reads env from data only).</param>
 public sealed record ConfigObject(ConfigObjectKind Kind, string Name, IReadOnlyDictionary<string, byte[]> Data, string Source,
-    bool Encrypted = false, bool KeysKnown = true)
+    bool Encrypted = false, bool KeysKnown = true, IReadOnlySet<string>? BinaryKeys = null)
 {
+    /// <summary>Whether <paramref name="key"/> can be an environment variable's value.</summary>
+    public bool IsEnvKey(string key) => Data.ContainsKey(key) && BinaryKeys?.Contains(key) != true;
+
     /// <summary>"ConfigMap \"app-config\"" or "Secret \"db\"".</summary>
     public string Describe() => Describe(Kind, Name);
 

@@ -54,6 +54,7 @@ internal static class ConfigObjectMapper
         }
         top.Boolean("immutable");
         var data = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        HashSet<string>? binary = null;
         if (secret)
         {
             top.String("type"); // any type: Opaque, kubernetes.io/tls... the keys are what pods use
@@ -63,9 +64,12 @@ internal static class ConfigObjectMapper
         else
         {
             Add(top, "data", base64: false, data, ctx);
+            var text = new HashSet<string>(data.Keys, StringComparer.Ordinal);
             Add(top, "binaryData", base64: true, data, ctx);
+            binary = [.. data.Keys.Where(k => !text.Contains(k))];
         }
-        return name is null || ctx.ErrorCount > errorsBefore ? null : new ConfigObject(kind, name, data, $"{ctx.File}:{root.Line}");
+        return name is null || ctx.ErrorCount > errorsBefore ? null
+            : new ConfigObject(kind, name, data, $"{ctx.File}:{root.Line}", BinaryKeys: binary is { Count: > 0 } ? binary : null);
     }
 
     private static void Add(Fields top, string field, bool base64, Dictionary<string, byte[]> data, ParseContext ctx, bool overrides = false)

@@ -60,10 +60,11 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
             return null;
         }
         ConfigObject? found = Find(f, "name", kind, name, optional);
-        if (found is { KeysKnown: true } && !found.Data.ContainsKey(key) && !optional)
+        if (found is { KeysKnown: true } && !found.IsEnvKey(key) && !optional)
         {
-            ctx.Error(f.Value("key")!, $"{f.PathOf("key")}: {found.Describe()} ({found.Source}) has no key \"{key}\"; add it, or set optional: true" +
-                Suggest.Hint(key, found.Data.Keys));
+            ctx.Error(f.Value("key")!, found.Data.ContainsKey(key)
+                ? $"{f.PathOf("key")}: {found.Describe()} ({found.Source}) has \"{key}\" in binaryData; an environment variable takes a data key only, as in Kubernetes"
+                : $"{f.PathOf("key")}: {found.Describe()} ({found.Source}) has no key \"{key}\"; add it, or set optional: true" + Suggest.Hint(key, found.Data.Keys));
         }
         return new ObjectKeyRef(kind, name, key, optional);
     }

@@ -25,6 +25,7 @@ public sealed class ConfigurationMappingTests : IDisposable
         kind: ConfigMap
         metadata: {name: cm}
         data: {a: "1", b: "2", 1st: x}
+        binaryData: {blob: AAECAwQ=}
         ---
         apiVersion: v1
         kind: Secret
@@ -54,6 +55,7 @@ public sealed class ConfigurationMappingTests : IDisposable
                     - {name: V, valueFrom: {secretKeyRef: {name: sec, key: pw}}}
                     - {name: NOEXPAND, valueFrom: {configMapKeyRef: {name: cm, key: a}}}
                     - {name: GONE, valueFrom: {configMapKeyRef: {name: cm, key: zz, optional: true}}}
+                    - {name: BIN, valueFrom: {configMapKeyRef: {name: cm, key: blob, optional: true}}}
                     - {name: CPU, valueFrom: {resourceFieldRef: {resource: limits.cpu, divisor: 1m}}}
                     - {name: CORES, valueFrom: {resourceFieldRef: {resource: limits.cpu}}}
                     - {name: MEMREQ, valueFrom: {resourceFieldRef: {resource: requests.memory, divisor: 1Ki}}}
@@ -71,6 +73,8 @@ public sealed class ConfigurationMappingTests : IDisposable
         Assert.Equal("2", env["CM_b"]);
         Assert.Equal("x", env["CM_1st"]); // the prefix makes it a valid name
         Assert.False(env.ContainsKey("2fa")); // fine as a key, not as a variable name: skipped
+        Assert.False(env.ContainsKey("CM_blob")); // binaryData is for files only
+        Assert.False(env.ContainsKey("BIN")); // optional, and binaryData: unset
         Assert.Equal("override", env["pw"]); // stringData wins over data
         Assert.Equal("root", env["user"]);
         Assert.Equal("override", env["V"]);
@@ -83,6 +87,23 @@ public sealed class ConfigurationMappingTests : IDisposable
         Assert.Equal("x", env["APP"]);
         Assert.Equal(NodeFacts.PodIPToken, env["IP"]); // put in by container-start
         Assert.Equal("192.0.2.10", env["HOST"]);
+    }
+
+    [Fact]
+    public void ABinaryDataKeyIsNoEnvironmentVariable()
+    {
+        LoadResult r = Load("""
+            apiVersion: v1
+            kind: Pod
+            spec:
+              containers:
+                - name: c
+                  image: busybox
+                  env:
+                    - {name: A, valueFrom: {configMapKeyRef: {name: cm, key: blob}}}
+            """ + Objects);
+        Assert.Equal(["p.yaml:8:66: error: spec.containers[0].env[0].valueFrom.configMapKeyRef.key: ConfigMap \"cm\" (p.yaml:10) has \"blob\" in binaryData; " +
+            "an environment variable takes a data key only, as in Kubernetes"], Errors(r));
     }
 
     [Fact]
@@ -183,7 +204,7 @@ public sealed class ConfigurationMappingTests : IDisposable
         Assert.True(r.IsValid, string.Join('\n', r.Diagnostics));
         PodDefinition pod = r.Pod!;
         var all = ProjectedFiles.Of(pod.Volumes[0].Projected!, pod, Node);
-        Assert.Equal(["a", "b", "c"], all.Select(f => f.Path));
+        Assert.Equal(["a", "b", "blob", "c"], all.Select(f => f.Path)); // binaryData is a file like data
         Assert.All(all, f => Assert.Equal(0b100_100_000, f.Mode));
         var some = ProjectedFiles.Of(pod.Volumes[1].Projected!, pod, Node);
         Assert.Equal("dir/u", Assert.Single(some).Path);
