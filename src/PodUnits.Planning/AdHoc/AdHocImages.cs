@@ -74,7 +74,8 @@ public static class AdHocImages
         // The image as the pod will have it (pulled if need be, as --pull says); resolving it
         // again at the start is a lookup in the store.
         PodDefinition probe = (options with { User = null }).Definition(podName);
-        ContainerImage image = (await ContainerImages.ResolveAsync(probe, store, _ => { }).ConfigureAwait(false)).Values.Single();
+        // Not pinned: the pod is not claimed yet, and the name may be a running pod's.
+        ContainerImage image = (await ContainerImages.ResolveAsync(probe, store, _ => { }, pin: false).ConfigureAwait(false)).Values.Single();
         try
         {
             (long? uid, long? gid) = ImageUser.Resolve(user, relative => relative switch

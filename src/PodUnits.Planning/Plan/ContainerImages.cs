@@ -46,9 +46,11 @@ public static class ContainerImages
 
     /// <summary>Maps each container's name to its resolved image. <paramref name="status"/>
     /// hears what is being done (for STATUS=), <paramref name="progressed"/> each bit of pull
-    /// or unpack progress (for EXTEND_TIMEOUT_USEC=).</summary>
+    /// or unpack progress (for EXTEND_TIMEOUT_USEC=).
+    /// <paramref name="pin"/>: false to look at the images only, without adding them to the
+    /// pod's pin (for a pod that is not started, whose name may be another running pod's).</summary>
     public static async Task<Dictionary<string, ContainerImage>> ResolveAsync(PodDefinition pod, ImageStore store,
-        Action<string> status, Action? progressed = null, CancellationToken cancellationToken = default)
+        Action<string> status, Action? progressed = null, bool pin = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(store);
@@ -62,7 +64,7 @@ public static class ContainerImages
                 string what = $"pod {pod.Name}: container {c.Name}: image {c.Image}";
                 image = c.Image.StartsWith(DirectoryScheme, StringComparison.Ordinal)
                     ? FromDirectory(what, c.Image)
-                    : await FromStoreAsync(what, pod.Name, store, c.Image, c.ImagePullPolicy, pod.AutoUpdate, status, progressed, cancellationToken).ConfigureAwait(false);
+                    : await FromStoreAsync(what, pod.Name, pin, store, c.Image, c.ImagePullPolicy, pod.AutoUpdate, status, progressed, cancellationToken).ConfigureAwait(false);
                 byImage[(c.Image, c.ImagePullPolicy)] = image;
             }
             result[c.Name] = image;
@@ -85,7 +87,7 @@ public static class ContainerImages
         return WithUser(what, new ContainerImage(reference, dir, null, null, [], null, null, null), null);
     }
 
-    private static async Task<ContainerImage> FromStoreAsync(string what, string podName, ImageStore store, string reference,
+    private static async Task<ContainerImage> FromStoreAsync(string what, string podName, bool pin, ImageStore store, string reference,
         ImagePullPolicy policy, bool autoUpdate, Action<string> status, Action? progressed, CancellationToken cancellationToken)
     {
         PullPolicy storePolicy = policy switch
@@ -105,13 +107,15 @@ public static class ContainerImages
         try
         {
             var progress = new StatusOnPull(PullProgressRenderer.ForStandardError(), () => status($"pulling image {reference}"), progressed);
-            resolved = await store.ResolveForPodAsync(podName, reference, storePolicy, progress, cancellationToken).ConfigureAwait(false);
+            resolved = await (pin ? store.ResolveForPodAsync(podName, reference, storePolicy, progress, cancellationToken)
+                : store.ResolveAsync(reference, storePolicy, progress, cancellationToken)).ConfigureAwait(false);
         }
         catch (Exception e) when (storePolicy == PullPolicy.Always && IsUnreachable(e))
         {
             try
             {
-                resolved = await store.ResolveForPodAsync(podName, reference, PullPolicy.Never, null, cancellationToken).ConfigureAwait(false);
+                resolved = await (pin ? store.ResolveForPodAsync(podName, reference, PullPolicy.Never, null, cancellationToken)
+                    : store.ResolveAsync(reference, PullPolicy.Never, null, cancellationToken)).ConfigureAwait(false);
             }
             catch (PodUnitsException)
             {

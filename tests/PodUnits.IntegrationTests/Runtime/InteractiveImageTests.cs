@@ -59,5 +59,7 @@ public sealed class InteractiveImageTests : IDisposable
         // The last line: an import before it may report its layers on stderr.
         Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, message, archive), run.Output.Trim().Split('\n')[^1]);
         Assert.False(Directory.Exists("/run/podunits/state/it-bad-image"));
+        // Nor a pin that would keep the image from `image rm` in the name of a pod never started.
+        Assert.False(File.Exists("/var/lib/podunits/pods/it-bad-image/images"));
     }
 }
