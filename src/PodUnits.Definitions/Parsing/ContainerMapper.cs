@@ -162,7 +162,12 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
         ForEachObject(f, "ports", KubernetesFields.Port, (e, p) =>
         {
             long? number = e.Integer("containerPort", 1, 65535);
-            if (!e.Has("containerPort"))
+            if (e.Key("containerPort") is { } key && e.Value("containerPort") is null)
+            {
+                // Present but null: as required as absent (its hostPort would be dropped).
+                ctx.Error(key, $"{p}.containerPort: required, found null");
+            }
+            else if (!e.Has("containerPort"))
             {
                 e.Missing("containerPort");
             }

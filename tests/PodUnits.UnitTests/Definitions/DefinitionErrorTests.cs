@@ -168,6 +168,8 @@ public sealed class DefinitionErrorTests
                 - containerPort: "80"
                   protocol: tcp
                 - containerPort: 70000
+                - containerPort: null
+                  hostPort: 8080
             """,
             [
                 "x.yaml:4:18: error: spec.restartPolicy: must be one of Always, OnFailure, Never, found \"always\"; did you mean \"Always\"?",
@@ -178,6 +180,7 @@ public sealed class DefinitionErrorTests
                 "x.yaml:13:22: error: spec.containers[0].ports[0].containerPort: must be an integer, found the string \"80\"",
                 "x.yaml:14:17: error: spec.containers[0].ports[0].protocol: must be one of TCP, UDP, SCTP, found \"tcp\"; did you mean \"TCP\"?",
                 "x.yaml:15:22: error: spec.containers[0].ports[1].containerPort: must be between 1 and 65535, found 70000",
+                "x.yaml:16:7: error: spec.containers[0].ports[2].containerPort: required, found null",
             ]
         },
         {
