@@ -78,7 +78,6 @@ public static class Stage0
         return await RunPodAsync(pod, interactive: true, terminal: detachKeys, definition: options.ToYaml(name), keep: options.Keep).ConfigureAwait(false);
     }
 
-    /// <summary>The pod's range from the pool /etc/podunits/podunits.yaml sets.</summary>
     /// <summary>dnsConfig beside dnsPolicy Default or ClusterFirst adds to the resolv.conf
     /// that policy gives (the host's, as the pod's network can reach it), as the kubelet does.</summary>
     private static void MergeDnsConfig(PodPlan plan, PodDefinition pod)
@@ -95,6 +94,7 @@ public static class Stage0
         }
     }
 
+    /// <summary>The pod's range from the pool /etc/podunits/podunits.yaml sets.</summary>
     private static IdMapping UsersFromHostPool(string pod)
     {
         UserNamespacePool pool = HostSettings.Load().UserNamespacePool;
