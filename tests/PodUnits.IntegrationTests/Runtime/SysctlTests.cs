@@ -10,8 +10,6 @@ namespace PodUnits.IntegrationTests.Runtime;
 /// </summary>
 public sealed class SysctlTests
 {
-    private const string Settings = "/etc/podunits/podunits.yaml";
-
     // Values no kernel has as its default, so "unchanged on the host" means something.
     private static readonly (string Name, string Value)[] Set =
     [
@@ -32,7 +30,7 @@ public sealed class SysctlTests
         const string name = "rt-sysctl";
         var hostBefore = Set.ToDictionary(s => s.Name, s => File.ReadAllText(ProcFile(s.Name)).Trim());
         Assert.All(Set, s => Assert.NotEqual(s.Value, hostBefore[s.Name]));
-        WithSettings("allowedUnsafeSysctls:\n  - net.core.somaxconn\n  - kernel.msg*\n", () =>
+        HostWideSettings.With("allowedUnsafeSysctls:\n  - net.core.somaxconn\n  - kernel.msg*\n", () =>
         {
             using var pod = new PodHarness(name, SysctlPod(name, Set));
             var start = pod.Systemctl("start", pod.Unit);
@@ -54,7 +52,7 @@ public sealed class SysctlTests
     public void ASysctlTheKernelRefusesFailsTheStartAndLeavesNothing()
     {
         const string name = "rt-sysctl-bad";
-        WithSettings("allowedUnsafeSysctls: [net.ipv4.conf.*]\n", () =>
+        HostWideSettings.With("allowedUnsafeSysctls: [net.ipv4.conf.*]\n", () =>
         {
             using var pod = new PodHarness(name, SysctlPod(name, [("net.ipv4.ip_unprivileged_port_start", "555"),
                 ("net.ipv4.conf.nosuchif.forwarding", "1")]));
@@ -70,7 +68,7 @@ public sealed class SysctlTests
     [Fact]
     public void AnUnsafeSysctlTheHostDoesNotAllowIsRefusedByValidate()
     {
-        Assert.False(File.Exists(Settings), $"{Settings} left behind by another test");
+        Assert.False(File.Exists(HostWideSettings.File), $"{HostWideSettings.File} left behind by another test");
         string dir = Directory.CreateTempSubdirectory("podunits-sysctl").FullName;
         try
         {
@@ -79,27 +77,11 @@ public sealed class SysctlTests
             var validate = PodHarness.Run("podunits", "validate", file);
             Assert.Equal(2, validate.Code);
             Assert.Contains($"{file}:11:16: error: spec.securityContext.sysctls[1].name: unsafe sysctl \"net.core.somaxconn\": " +
-                $"allow it in {Settings} allowedUnsafeSysctls", validate.Output, StringComparison.Ordinal);
+                $"allow it in {HostWideSettings.File} allowedUnsafeSysctls", validate.Output, StringComparison.Ordinal);
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    /// <summary>Runs <paramref name="test"/> with <paramref name="yaml"/> as the host settings,
-    /// removed afterwards whatever happens.</summary>
-    private static void WithSettings(string yaml, Action test)
-    {
-        Directory.CreateDirectory("/etc/podunits");
-        File.WriteAllText(Settings, yaml);
-        try
-        {
-            test();
-        }
-        finally
-        {
-            File.Delete(Settings);
         }
     }
 }

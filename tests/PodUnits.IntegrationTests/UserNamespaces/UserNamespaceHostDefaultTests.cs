@@ -10,14 +10,11 @@ namespace PodUnits.IntegrationTests.UserNamespaces;
 [Collection(HostWideSettings.Name)]
 public sealed class UserNamespaceHostDefaultTests
 {
-    private const string Settings = "/etc/podunits/podunits.yaml";
-
     [Fact]
     public void AutoGivesEveryPodWithoutHostUsersItsOwnNamespace()
     {
         string command = "echo map $(cat /proc/self/uid_map); echo done; " + PodHarness.Idle;
-        File.WriteAllText(Settings, "userNamespaces: auto\n");
-        try
+        HostWideSettings.With("userNamespaces: auto\n", () =>
         {
             using var auto = new PodHarness("userns-auto", PodHarness.BusyboxPod("userns-auto", command));
             using var host = new PodHarness("userns-auto-host", PodHarness.BusyboxPod("userns-auto-host", command, extraSpecYaml: "  hostUsers: true"));
@@ -27,11 +24,7 @@ public sealed class UserNamespaceHostDefaultTests
             Assert.Matches(@"^map 0 0 4294967295$", MapOf(network));
             Assert.Contains("Users: own user namespace", PodHarness.StatusText("userns-auto"), StringComparison.Ordinal);
             Assert.DoesNotContain("Users:", PodHarness.StatusText("userns-auto-host"), StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(Settings);
-        }
+        });
     }
 
     private static string MapOf(PodHarness pod)
