@@ -25,6 +25,10 @@ public static class DropInRenderer
         text.Append("[Service]\n");
         text.Append("Restart=").Append(settings.Restart).Append('\n');
         text.Append("TimeoutStopSec=").Append(settings.TimeoutStopSeconds).Append('\n');
+        if (settings.TimeoutStart is { } start)
+        {
+            text.Append("TimeoutStartSec=").Append(start).Append('\n');
+        }
         if (settings.LogExtraFields.Count > 0)
         {
             // Names and hex IDs only (validated DNS labels): nothing to quote or escape.

@@ -23,6 +23,10 @@ public sealed record PodUnitSettings
     /// <summary>TimeoutStopSec=: the pod's grace period plus the executor's own margin.</summary>
     public required int TimeoutStopSeconds { get; init; }
 
+    /// <summary>TimeoutStartSec= when systemd's default would cut short a start Kubernetes
+    /// lets run (init containers, a slow startup probe); null keeps the default.</summary>
+    public string? TimeoutStart { get; init; }
+
     /// <summary>Order after, and pull in, network-online.target.</summary>
     public required bool NeedsNetwork { get; init; }
 

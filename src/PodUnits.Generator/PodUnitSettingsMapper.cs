@@ -26,6 +26,7 @@ public static class PodUnitSettingsMapper
         },
         TimeoutStopSeconds = checked((int)Math.Min(int.MaxValue - ExecutorStopMarginSeconds, pod.TerminationGracePeriodSeconds))
             + ExecutorStopMarginSeconds,
+        TimeoutStart = StartTimeout(pod),
         NeedsNetwork = NeedsNetwork(pod),
         Autostart = pod.Autostart,
         Listen = pod.Activation.Listen,
@@ -45,6 +46,25 @@ public static class PodUnitSettingsMapper
         return writers.Count == 1
             ? PodIdentity.ContainerFields(pod.Name, podId, writers[0].Name).Where(f => f.Key != PodJournalFields.PodName).ToList()
             : [new(PodJournalFields.PodId, podId)];
+    }
+
+    /// <summary>systemd's start timeout, 90 s by default, is what makes a crash loop fail the
+    /// start. Kubernetes gives some starts no such deadline: an init container (a database
+    /// migration) runs as long as it takes, so a pod with one gets infinity; a startup probe
+    /// may fail for initialDelaySeconds + failureThreshold x (periodSeconds + timeoutSeconds)
+    /// before it gives up, so a pod whose probe allows longer gets that plus a minute for the
+    /// rest of the start. An image pull extends the timeout by itself (EXTEND_TIMEOUT_USEC).</summary>
+    public static string? StartTimeout(PodDefinition pod)
+    {
+        const long DefaultSeconds = 90, RestOfTheStart = 60;
+        if (pod.InitContainers.Any(c => !c.Sidecar))
+        {
+            return "infinity";
+        }
+        long probes = pod.AllContainers.Select(c => c.StartupProbe).OfType<Probe>()
+            .Select(p => p.InitialDelaySeconds + ((long)p.FailureThreshold * (p.PeriodSeconds + p.TimeoutSeconds)))
+            .DefaultIfEmpty(0).Max();
+        return probes + RestOfTheStart > DefaultSeconds ? (probes + RestOfTheStart).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
     /// <summary>A pod needs the network when it uses the host's, publishes ports, or may

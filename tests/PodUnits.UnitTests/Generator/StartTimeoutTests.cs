@@ -1,0 +1,40 @@
+using PodUnits.Definitions;
+using PodUnits.Generator;
+
+namespace PodUnits.UnitTests.Generator;
+
+/// <summary>TimeoutStartSec=: systemd's default unless Kubernetes lets the start run longer.</summary>
+public sealed class StartTimeoutTests
+{
+    private static string? StartTimeout(string spec)
+    {
+        string yaml = $"apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n{spec}";
+        return PodUnitSettingsMapper.StartTimeout(PodDefinitionLoader.LoadText(yaml, "/etc/podunits/pods/p.yaml").GetPodOrThrow());
+    }
+
+    [Fact]
+    public void APlainPodKeepsSystemdsDefault()
+    {
+        Assert.Null(StartTimeout("  containers:\n  - {name: a, image: \"dir:/r\", readinessProbe: {exec: {command: [\"true\"]}}}\n"));
+        // A startup probe that gives up within the default, with room for the rest: unchanged.
+        Assert.Null(StartTimeout("  containers:\n  - {name: a, image: \"dir:/r\", startupProbe: {exec: {command: [\"true\"]}, periodSeconds: 5, failureThreshold: 5}}\n"));
+    }
+
+    [Fact]
+    public void AnInitContainerHasNoDeadlineAsInKubernetes()
+    {
+        const string withInit = "  initContainers:\n  - {name: migrate, image: \"dir:/r\"}\n  containers:\n  - {name: a, image: \"dir:/r\"}\n";
+        Assert.Equal("infinity", StartTimeout(withInit));
+        PodDefinition pod = PodDefinitionLoader.LoadText($"apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n{withInit}", "/etc/podunits/pods/p.yaml").GetPodOrThrow();
+        Assert.Contains("\nTimeoutStartSec=infinity\n", DropInRenderer.Render(PodUnitSettingsMapper.Map(pod, "/etc/podunits/pods/p.yaml", null)), StringComparison.Ordinal);
+        // A sidecar is no step the start waits to see finish.
+        Assert.Null(StartTimeout("  initContainers:\n  - {name: log, image: \"dir:/r\", restartPolicy: Always}\n  containers:\n  - {name: a, image: \"dir:/r\"}\n"));
+    }
+
+    [Fact]
+    public void ASlowStartupProbeGetsItsWholeAllowanceAndAMinute()
+    {
+        // The Kubernetes documentation's slow starter: 30 failures 10 s apart (1 s timeouts).
+        Assert.Equal("390", StartTimeout("  containers:\n  - {name: a, image: \"dir:/r\", startupProbe: {httpGet: {path: /healthz, port: 8080}, failureThreshold: 30, periodSeconds: 10}}\n"));
+    }
+}
