@@ -192,10 +192,20 @@ internal static class ImageCommand
             }
             string full = Path.GetFullPath(target);
             string temp = $"{Path.GetDirectoryName(full)}/.{Path.GetFileName(full)}.tmp-{Environment.ProcessId}";
+            FileStream created;
+            try
+            {
+                created = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Nothing was made: the archive's directory is missing or not writable.
+                throw new BadInputException($"image export {target}", IoErrors.Describe(e, full));
+            }
             try
             {
                 (int layers, long bytes) result;
-                await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+                await using (var output = created)
                 {
                     result = await store.ExportAsync(name, output, cancellationToken);
                     output.Flush(flushToDisk: true);

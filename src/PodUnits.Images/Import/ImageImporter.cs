@@ -22,13 +22,17 @@ namespace PodUnits.Images.Import;
 /// </summary>
 internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? progress)
 {
+    /// <summary>The path the user gave, which messages name (archives are read from a temp directory).</summary>
+    private string _shown = "";
+
     public async Task<IReadOnlyList<(string Reference, string ManifestDigest)>> ImportAsync(string path, string? name, CancellationToken cancellationToken)
     {
+        _shown = path;
         ImageReference? forced = name is null ? null : ImageReference.Parse(name);
         if (Directory.Exists(path))
         {
             store.Trust.CheckImport("oci", path);
-            return await ImportLayoutAsync(Path.GetFullPath(path), forced, fromTemp: false, cancellationToken);
+            return await ImportLayoutAsync(Path.GetFullPath(path), path, forced, fromTemp: false, cancellationToken);
         }
         if (!File.Exists(path)) throw new BadInputException($"import {path}", "no such file or directory");
 
@@ -43,9 +47,13 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
                     LayerUnpacker.ForArchive().Unpack(archive, temp, cancellationToken);
                     ArchiveMembers.CheckLinks(temp);
                 }
-                catch (InvalidDataException e)
+                catch (Exception e) when (e is InvalidDataException or FormatException)
                 {
-                    throw new BadInputException($"import {path}", $"is not a tar archive or OCI layout directory ({e.Message})");
+                    throw new BadInputException($"import {path}", "is not a tar archive or OCI layout directory, or is damaged");
+                }
+                catch (EndOfStreamException)
+                {
+                    throw new BadInputException($"import {path}", "ends inside a tar entry (truncated)");
                 }
                 catch (LayerRejectedException e)
                 {
@@ -56,12 +64,12 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
             if (File.Exists(temp + "/index.json"))
             {
                 store.Trust.CheckImport("oci-archive", path);
-                return await ImportLayoutAsync(temp, forced, fromTemp: true, cancellationToken);
+                return await ImportLayoutAsync(temp, path, forced, fromTemp: true, cancellationToken);
             }
             if (File.Exists(temp + "/manifest.json"))
             {
                 store.Trust.CheckImport("docker-archive", path);
-                return await ImportDockerArchiveAsync(temp, forced, cancellationToken);
+                return await ImportDockerArchiveAsync(temp, path, forced, cancellationToken);
             }
             throw new BadInputException($"import {path}", "has neither index.json (OCI) nor manifest.json (docker save)");
         }
@@ -71,29 +79,30 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
         }
     }
 
-    private async Task<IReadOnlyList<(string, string)>> ImportLayoutAsync(string dir, ImageReference? forced, bool fromTemp, CancellationToken cancellationToken)
+    /// <param name="shown">The path the user gave, for messages (<paramref name="dir"/> may be a temp directory).</param>
+    private async Task<IReadOnlyList<(string, string)>> ImportLayoutAsync(string dir, string shown, ImageReference? forced, bool fromTemp, CancellationToken cancellationToken)
     {
-        ImageIndex index = Read(dir, "index.json", OciJsonContext.Default.ImageIndex);
+        ImageIndex index = Read(dir, "index.json", OciJsonContext.Default.ImageIndex, shown);
         var manifests = new List<(Descriptor Descriptor, string? Name)>();
         foreach (Descriptor d in index.Manifests)
         {
             string? refName = d.Annotations?.GetValueOrDefault("io.containerd.image.name") ?? d.Annotations?.GetValueOrDefault("org.opencontainers.image.ref.name");
             if (MediaTypes.IsIndex(d.MediaType))
             {
-                ImageIndex nested = Read(dir, BlobPath(d.Digest), OciJsonContext.Default.ImageIndex);
+                ImageIndex nested = Read(dir, BlobPath(d.Digest), OciJsonContext.Default.ImageIndex, shown);
                 Descriptor? chosen = ManifestKind.SelectPlatform(nested, ManifestKind.HostArchitecture());
                 if (chosen is not null) manifests.Add((chosen, refName));
                 continue;
             }
             manifests.Add((d, refName));
         }
-        if (manifests.Count == 0) throw new BadInputException($"import {dir}", $"holds no image for linux/{ManifestKind.HostArchitecture()}");
-        if (forced is not null && manifests.Count > 1) throw new BadInputException($"import {dir}", $"holds {manifests.Count} images; --name can only name one");
+        if (manifests.Count == 0) throw new BadInputException($"import {shown}", $"holds no image for linux/{ManifestKind.HostArchitecture()}");
+        if (forced is not null && manifests.Count > 1) throw new BadInputException($"import {shown}", $"holds {manifests.Count} images; --name can only name one");
         var results = new List<(string, string)>();
         foreach ((Descriptor descriptor, string? refName) in manifests)
         {
-            ImageReference reference = forced ?? NameFrom(refName, dir);
-            ImageManifest manifest = Read(dir, BlobPath(descriptor.Digest), OciJsonContext.Default.ImageManifest);
+            ImageReference reference = forced ?? NameFrom(refName, shown);
+            ImageManifest manifest = Read(dir, BlobPath(descriptor.Digest), OciJsonContext.Default.ImageManifest, shown);
             await AddAsync(dir, manifest.Config.Digest, fromTemp, cancellationToken);
             foreach (Descriptor layer in manifest.Layers) await AddAsync(dir, layer.Digest, fromTemp, cancellationToken);
             await AddAsync(dir, descriptor.Digest, fromTemp, cancellationToken);
@@ -102,10 +111,10 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
         return results;
     }
 
-    private async Task<IReadOnlyList<(string, string)>> ImportDockerArchiveAsync(string dir, ImageReference? forced, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<(string, string)>> ImportDockerArchiveAsync(string dir, string shown, ImageReference? forced, CancellationToken cancellationToken)
     {
-        List<DockerArchiveEntry> entries = Read(dir, "manifest.json", OciJsonContext.Default.ListDockerArchiveEntry);
-        if (forced is not null && entries.Count > 1) throw new BadInputException($"import {dir}", $"holds {entries.Count} images; --name can only name one");
+        List<DockerArchiveEntry> entries = Read(dir, "manifest.json", OciJsonContext.Default.ListDockerArchiveEntry, shown);
+        if (forced is not null && entries.Count > 1) throw new BadInputException($"import {shown}", $"holds {entries.Count} images; --name can only name one");
         var results = new List<(string, string)>();
         foreach (DockerArchiveEntry entry in entries)
         {
@@ -129,7 +138,7 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
             string manifestDigest = store.Blobs.Add(JsonSerializer.SerializeToUtf8Bytes(manifest, OciJsonContext.Default.ImageManifest));
             List<ImageReference> names = forced is not null ? [forced]
                 : entry.RepoTags?.Select(ImageReference.Parse).ToList() is { Count: > 0 } tags ? tags
-                : throw new BadInputException($"import {dir}", "an image in manifest.json has no RepoTags; pass --name REF");
+                : throw new BadInputException($"import {shown}", "an image in manifest.json has no RepoTags; pass --name REF");
             foreach (ImageReference reference in names) results.Add(Finish(reference, manifestDigest, cancellationToken));
         }
         return results;
@@ -148,13 +157,13 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
         await store.Blobs.AddFileAsync(Inside(dir, BlobPath(digest)), digest, move, cancellationToken);
     }
 
-    private static ImageReference NameFrom(string? refName, string dir)
+    private static ImageReference NameFrom(string? refName, string shown)
     {
         // skopeo and buildah put only the tag in org.opencontainers.image.ref.name; a name
         // with a registry part is used as it is, a bare tag needs --name.
         if (refName is not null && refName.Contains('/', StringComparison.Ordinal) && ImageReference.TryParse(refName, out ImageReference? r, out _))
             return r;
-        throw new BadInputException($"import {dir}", $"the image has no full name{(refName is null ? "" : $" (only '{refName}')")}; pass --name REF");
+        throw new BadInputException($"import {shown}", $"the image has no full name{(refName is null ? "" : $" (only '{refName}')")}; pass --name REF");
     }
 
     private static string BlobPath(string digest) => "blobs/sha256/" + Digests.Hex(digest);
@@ -162,29 +171,30 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
     /// <summary>The path of <paramref name="relative"/> in <paramref name="dir"/>, refused if it
     /// (or a symlink on the way) leads outside, or is not a regular file (a FIFO in a layout
     /// directory would block the import forever, a device would be read as a blob).</summary>
-    private static string Inside(string dir, string relative)
+    private string Inside(string dir, string relative)
     {
         string? clean = SafePaths.Clean(relative);
         string path = dir + "/" + clean;
         string? real = clean is null ? null : LibcExtra.realpath(path);
         string? realDir = LibcExtra.realpath(dir);
         if (real is null || realDir is null || !real.StartsWith(realDir + "/", StringComparison.Ordinal) || !File.Exists(real))
-            throw new BadInputException($"import {dir}", $"'{relative}' is missing or outside the image");
+            throw new BadInputException($"import {_shown}", $"'{relative}' is missing or outside the image");
         if (SafePaths.TypeOf(real) != LibC.S_IFREG)
-            throw new BadInputException($"import {dir}", $"'{relative}' is not a regular file");
+            throw new BadInputException($"import {_shown}", $"'{relative}' is not a regular file");
         return real;
     }
 
-    private static T Read<T>(string dir, string relative, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    private T Read<T>(string dir, string relative, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string shown)
     {
         string path = Inside(dir, relative);
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(path), type) ?? throw new BadInputException($"import {path}", "is empty");
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), type) ?? throw new BadInputException($"import {shown}", $"{relative} is empty");
         }
         catch (JsonException e)
         {
-            throw new BadInputException($"import {path}", e.Message);
+            // Its Message is a resource key in these executables: the position says more.
+            throw new BadInputException($"import {shown}", $"{relative} is not the JSON an image holds (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
         }
     }
 

@@ -59,7 +59,16 @@ internal sealed class LayerStore
             using (var blob = new FileStream(blobPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
             using (var counted = new ProgressStream(blob, ProgressEvery, progress))
             {
-                result = _unpacker.Unpack(counted, temp, cancellationToken);
+                try
+                {
+                    result = _unpacker.Unpack(counted, temp, cancellationToken);
+                }
+                catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)
+                {
+                    // The digest matched, so this is what the image's maker sent: not a layer.
+                    throw new PodUnitsException($"layer {blobDigest}", e is EndOfStreamException
+                        ? "ends inside a tar entry (truncated when it was made)" : "is not a valid tar (or gzip/zstd of one): damaged when it was made");
+                }
             }
             if (result.DiffId != diffId)
                 throw new PodUnitsException($"layer {blobDigest}", $"uncompressed content has digest {result.DiffId}, but the image config says {diffId}; refused");

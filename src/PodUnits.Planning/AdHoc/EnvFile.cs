@@ -19,7 +19,7 @@ public static class EnvFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BadInputException($"--env-file {path}", e.Message);
+            throw new BadInputException($"--env-file {path}", IoErrors.Describe(e, path));
         }
         return Parse(lines, path, Environment.GetEnvironmentVariable);
     }

@@ -25,6 +25,28 @@ public sealed class ArchiveImportTests : IDisposable
         return e;
     }
 
+    [Fact]
+    public async Task ATruncatedArchiveIsOneClearError()
+    {
+        byte[] whole = new LayerBuilder().File("oci-layout", "{}").File("index.json", new string('x', 4000)).Tar();
+        BadInputException e = await ImportRefused(whole[..1000]); // cut inside index.json's data
+        Assert.Equal($"import {_dir}/image.tar: ends inside a tar entry (truncated)", e.Message);
+    }
+
+    [Fact]
+    public async Task AFileThatIsNoTarIsOneClearError()
+    {
+        BadInputException e = await ImportRefused([.. Enumerable.Range(0, 2048).Select(i => (byte)(i * 7 + 3))]);
+        Assert.Equal($"import {_dir}/image.tar: is not a tar archive or OCI layout directory, or is damaged", e.Message);
+    }
+
+    [Fact]
+    public async Task BrokenJsonIsNamedByTheArchiveAndItsMemberNotTheTempDirectory()
+    {
+        BadInputException e = await ImportRefused(new LayerBuilder().File("oci-layout", "{}").File("index.json", "{\n  \"manifests\": [,]\n}").Tar());
+        Assert.Equal($"import {_dir}/image.tar: index.json is not the JSON an image holds (line 2, byte 17)", e.Message);
+    }
+
     [Theory]
     [InlineData("fifo", "a FIFO")]
     [InlineData("char", "a character device")]

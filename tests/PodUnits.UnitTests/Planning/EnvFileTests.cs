@@ -28,6 +28,8 @@ public sealed class EnvFileTests
     public void AMissingFileNamesIt()
     {
         var e = Assert.Throws<BadInputException>(() => EnvFile.Read("/nonexistent/app.env").ToList());
-        Assert.Contains("/nonexistent/app.env", e.Message, StringComparison.Ordinal);
+        Assert.Equal("--env-file /nonexistent/app.env: no such directory: /nonexistent (or one above it)", e.Message);
+        e = Assert.Throws<BadInputException>(() => EnvFile.Read("/").ToList());
+        Assert.Equal("--env-file /: is a directory, not a file", e.Message);
     }
 }
