@@ -75,6 +75,7 @@ internal static class EnterCommand
             {
                 throw new BadInputException("enter", "--tty and --no-tty exclude each other");
             }
+            PodArgument.RequireKnown(pod);
             await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
             PodReport report = await new PodInspector(systemd).InspectAsync(pod);
             ContainerReport target = wanted is null

@@ -3,6 +3,7 @@ using PodUnits.Definitions;
 using PodUnits.Planning.State;
 using PodUnits.Runtime.Executor;
 using PodUnits.Runtime.Network;
+using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.State;
 using PodUnits.Systemd;
 using PodUnits.Systemd.Machines;
@@ -80,16 +81,16 @@ internal sealed class PodInspector(SystemdManager systemd)
         bool running = status is { IsActive: true } || adHoc;
         Dictionary<string, System.Text.Json.Nodes.JsonObject> health = running ? Runtime.Health.ContainerStatus.Read(name) : [];
         uint? podInit = running ? PodInitPid(name) : null;
-        foreach ((ContainerDefinition c, bool init) in (definition?.InitContainers ?? []).Select(c => (c, true))
-            .Concat((definition?.Containers ?? []).Select(c => (c, false))))
+        foreach ((string container, bool init, bool sidecar, string image) in (running ? RunningContainers(name, definition) : null)
+            ?? DefinedContainers(definition))
         {
-            string scope = ContainerUnits.ScopeName(name, c.Name);
+            string scope = ContainerUnits.ScopeName(name, container);
             UnitStatus? s = await systemd.GetUnitStatusAsync(scope).ConfigureAwait(false);
-            containers.Add(new ContainerReport(c.Name, init, c.Image, scope, s?.ActiveState ?? "inactive",
+            containers.Add(new ContainerReport(container, init, image, scope, s?.ActiveState ?? "inactive",
                 s?.MemoryCurrent, s?.MemoryMax, s?.CpuQuotaPerSecUSec, s is { IsActive: true } ? MainProcess(s.ControlGroup, podInit) : null)
             {
-                Health = health.TryGetValue(c.Name, out var h) ? Health(h) : null,
-                Sidecar = c.Sidecar,
+                Health = health.TryGetValue(container, out var h) ? Health(h) : null,
+                Sidecar = sidecar,
             });
         }
         // What systemd will do at boot (the generator's decision with presets, `systemctl
@@ -105,6 +106,33 @@ internal sealed class PodInspector(SystemdManager systemd)
             Network = running ? Network(name) : null,
             Users = definition?.UserNamespace == true ? Users(name) : null,
         };
+    }
+
+    private static List<(string Name, bool Init, bool Sidecar, string Image)> DefinedContainers(PodDefinition? definition) =>
+        [.. (definition?.InitContainers ?? []).Select(c => (c.Name, true, c.Sidecar, c.Image))
+            .Concat((definition?.Containers ?? []).Select(c => (c.Name, false, c.Sidecar, c.Image)))];
+
+    /// <summary>
+    /// The containers a running pod was started with, from the host's copy of its plan (it
+    /// holds no values): what runs is what enter and status must find, whatever the file says
+    /// now (edited for the next start, broken, or removed by a package). Images come from the
+    /// definition where it still names the container the same. Null when the plan cannot be
+    /// read (not root, or the pod is gone).
+    /// </summary>
+    private static List<(string Name, bool Init, bool Sidecar, string Image)>? RunningContainers(string name, PodDefinition? definition)
+    {
+        PodPlan plan;
+        try
+        {
+            plan = PodPlan.Read($"{PodPaths.RuntimeDir(name)}/plan.json");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.PodUnitsException)
+        {
+            return null;
+        }
+        string ImageOf(string container) =>
+            definition?.AllContainers.FirstOrDefault(c => c.Name == container)?.Image ?? "(as started)";
+        return [.. plan.Containers.Select(c => (c.Name, c.Init, c.Sidecar, ImageOf(c.Name)))];
     }
 
     private static ContainerHealthReport Health(System.Text.Json.Nodes.JsonObject h) => new(

@@ -95,6 +95,22 @@ public sealed class CliVerbTests : IDisposable
     }
 
     [Fact]
+    public void EnterAndStatusFindTheRunningContainersWhateverTheFileSaysNow()
+    {
+        // The definition is edited for the next start (the container renamed), as users do.
+        string file = "/etc/podunits/pods/cli-web.yaml";
+        File.WriteAllText(file, File.ReadAllText(file).Replace("- name: main", "- name: renamed", StringComparison.Ordinal));
+        var enter = PodHarness.Run(Podunits, "enter", "cli-web", "-c", "main", "--", "echo", "still-here");
+        Assert.Equal((0, "still-here"), (enter.Code, enter.Output.Trim()));
+        var status = PodHarness.Run(Podunits, "status", "cli-web", "-o", "json");
+        Assert.Equal(["main"], JsonDocument.Parse(status.Output).RootElement.GetProperty("containers").EnumerateArray()
+            .Select(c => c.GetProperty("name").GetString()));
+        // And with the file gone (a package removed it while the pod runs).
+        File.Delete(file);
+        Assert.Equal(0, PodHarness.Run(Podunits, "enter", "cli-web", "--", "true").Code);
+    }
+
+    [Fact]
     public void LogsAndStopOfANameNothingIsKnownOfAreErrors()
     {
         // A typo says so (exit 2) rather than printing nothing with exit 0.
