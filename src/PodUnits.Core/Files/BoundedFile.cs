@@ -35,10 +35,10 @@ public static class BoundedFile
         {
             throw new IOException($"{path}: {Marshal.GetPInvokeErrorMessage(LibC.errno)}");
         }
-        uint type = (uint)status.st_mode & 0xF000; // S_IFMT
-        if (type != 0x8000) // S_IFREG
+        uint type = (uint)status.st_mode & FileTypes.Mask;
+        if (type != FileTypes.Regular)
         {
-            refusal = type == 0x4000 ? "is a directory, not a file" : $"is not a regular file (a {Kind(type)})";
+            refusal = type == FileTypes.Directory ? "is a directory, not a file" : $"is not a regular file ({FileTypes.Describe(type)})";
             return null;
         }
         using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
@@ -69,13 +69,4 @@ public static class BoundedFile
         using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return reader.ReadToEnd();
     }
-
-    private static string Kind(uint type) => type switch
-    {
-        0x1000 => "FIFO",
-        0x2000 => "character device",
-        0x6000 => "block device",
-        0xC000 => "socket",
-        _ => "special file",
-    };
 }

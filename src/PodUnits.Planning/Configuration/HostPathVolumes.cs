@@ -1,4 +1,5 @@
 using PodUnits.Core.Errors;
+using PodUnits.Core.Files;
 using PodUnits.Core.Native;
 using PodUnits.Definitions;
 using Tmds.Linux;
@@ -52,37 +53,20 @@ public static class HostPathVolumes
         }
     }
 
-    // stat(2)'s file type bits (S_IFMT and the S_IF* values of sys/stat.h), as constants.
+    /// <summary>What <see cref="TypeOf"/> says where nothing is.</summary>
     private const uint Absent = 0;
-    private const uint TypeMask = 0xF000;
-    private const uint Socket = 0xC000;
-    private const uint Regular = 0x8000;
-    private const uint BlockDevice = 0x6000;
-    private const uint DirectoryType = 0x4000;
-    private const uint CharDevice = 0x2000;
-    private const uint Fifo = 0x1000;
 
     private static uint Expected(HostPathType type) => type switch
     {
-        HostPathType.DirectoryOrCreate or HostPathType.Directory => DirectoryType,
-        HostPathType.FileOrCreate or HostPathType.File => Regular,
-        HostPathType.Socket => Socket,
-        HostPathType.CharDevice => CharDevice,
-        HostPathType.BlockDevice => BlockDevice,
+        HostPathType.DirectoryOrCreate or HostPathType.Directory => FileTypes.Directory,
+        HostPathType.FileOrCreate or HostPathType.File => FileTypes.Regular,
+        HostPathType.Socket => FileTypes.Socket,
+        HostPathType.CharDevice => FileTypes.CharDevice,
+        HostPathType.BlockDevice => FileTypes.BlockDevice,
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "no file type to check"),
     };
 
-    private static string Describe(uint type) => type switch
-    {
-        Absent => "nothing is there",
-        DirectoryType => "a directory",
-        Regular => "a file",
-        Socket => "a socket",
-        CharDevice => "a character device",
-        BlockDevice => "a block device",
-        Fifo => "a FIFO",
-        _ => "another kind of file",
-    };
+    private static string Describe(uint type) => type == Absent ? "nothing is there" : FileTypes.Describe(type);
 
     /// <summary>The file type bits of what <paramref name="path"/> leads to, or
     /// <see cref="Absent"/> when nothing does (a dangling symlink too).</summary>
@@ -92,7 +76,7 @@ public static class HostPathVolumes
         stat status;
         if (LibC.stat(p, &status) == 0)
         {
-            return (uint)status.st_mode & TypeMask;
+            return (uint)status.st_mode & FileTypes.Mask;
         }
         int errno = LibC.errno;
         return errno == LibC.ENOENT ? Absent : throw new PodUnitsException(path, $"stat: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}");
