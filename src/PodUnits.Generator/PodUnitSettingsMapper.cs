@@ -6,10 +6,6 @@ namespace PodUnits.Generator;
 /// <summary>The rules from a pod definition to its unit settings (docs/design.md).</summary>
 public static class PodUnitSettingsMapper
 {
-    /// <summary>Seconds the executor needs beyond the pod's grace period to stop scopes,
-    /// the machine and its pod journal; systemd must not SIGKILL it before that.</summary>
-    public const int ExecutorStopMarginSeconds = 15;
-
     /// <param name="hostMachineId">The host's machine ID (32 hex digits), or null when it has
     /// none yet: then the pod's ID cannot be derived and no ID fields are written.</param>
     public static PodUnitSettings Map(PodDefinition pod, string sourcePath, string? hostMachineId) => new()
@@ -24,8 +20,7 @@ public static class PodUnitSettingsMapper
             RestartPolicy.OnFailure => "on-failure",
             _ => "no",
         },
-        TimeoutStopSeconds = checked((int)Math.Min(int.MaxValue - ExecutorStopMarginSeconds, pod.TerminationGracePeriodSeconds))
-            + ExecutorStopMarginSeconds,
+        TimeoutStopSeconds = Core.Timing.ExecutorStop.TimeoutSeconds(pod.TerminationGracePeriodSeconds),
         TimeoutStart = StartTimeout(pod),
         NeedsNetwork = NeedsNetwork(pod),
         Autostart = pod.Autostart,

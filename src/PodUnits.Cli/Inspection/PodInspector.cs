@@ -74,11 +74,14 @@ internal sealed class PodInspector(SystemdManager systemd)
             definition = loaded.Pod;
             error = loaded.Diagnostics.FirstOrDefault(d => d.Severity == Severity.Error)?.ToString();
         }
-        string unit = Core.Naming.PodUnitNames.Service(name);
+        // An ad-hoc pod runs in a scope of its own (AdHocScope), the same for `--keep`'s kept
+        // state once it has ended.
+        string unit = adHoc || File.Exists(PodState.KeptAdHocDefinitionPath(name)) && definitionPath is null
+            ? AdHocScope.Name(name) : Core.Naming.PodUnitNames.Service(name);
         UnitStatus? status = await systemd.GetUnitStatusAsync(unit).ConfigureAwait(false);
         MachineReport? machine = await MachineAsync(name).ConfigureAwait(false);
         var containers = new List<ContainerReport>();
-        bool running = status is { IsActive: true } || adHoc;
+        bool running = status is { IsActive: true };
         Dictionary<string, System.Text.Json.Nodes.JsonObject> health = running ? Runtime.Health.ContainerStatus.Read(name) : [];
         uint? podInit = running ? PodInitPid(name) : null;
         foreach ((string container, bool init, bool sidecar, string image) in (running ? RunningContainers(name, definition) : null)
@@ -97,10 +100,9 @@ internal sealed class PodInspector(SystemdManager systemd)
         // enable`, masks), not just the annotation.
         bool autostart = definition is not null && !adHoc && await StartsAtBootAsync(definition.Activation.Listen.Count > 0
             ? Core.Naming.PodUnitNames.Socket(name) : unit).ConfigureAwait(false);
-        // An ad-hoc pod's unit is never active: its state is its executor's (alive while the claim is held).
-        (string active, string sub, uint mainPid) = adHoc && status is not { IsActive: true } && PodClaim.IsHeld(name)
-            ? ("active", "running", (uint)(PodState.Pids(name)?.Executor ?? 0))
-            : (status?.ActiveState ?? "inactive", status?.SubState ?? "dead", status?.MainPid ?? 0);
+        // A scope has no main process: an ad-hoc pod's executor is its main process.
+        uint mainPid = status is { IsActive: true, MainPid: 0 } && adHoc ? (uint)(PodState.Pids(name)?.Executor ?? 0) : status?.MainPid ?? 0;
+        (string active, string sub) = (status?.ActiveState ?? "inactive", status?.SubState ?? "dead");
         return new PodReport(name, definitionPath, error, autostart, unit, active, sub, mainPid, machine, containers)
         {
             Network = running ? Network(name) : null,

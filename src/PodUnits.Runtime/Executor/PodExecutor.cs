@@ -156,6 +156,11 @@ public sealed partial class PodExecutor : IDisposable
             // starts below). Its namespace is made first, for the pod init to join, so that
             // CNI ADD, most of a networked pod's start, begins before the pod init's spawn.
             string? netns = _network is null ? null : await _network.PrepareAsync().ConfigureAwait(false);
+            if (_plan.Interactive)
+            {
+                // Before the pod init is spawned, so that it and all it starts are in the scope.
+                await AdHocScope.EnterAsync(await connecting.ConfigureAwait(false), _plan).ConfigureAwait(false);
+            }
             Task<CniResult?> attaching = _attaching = AttachNetworkAsync();
             List<int> outputs = StartPodInit(_planPath, netns);
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);

@@ -465,7 +465,9 @@ public sealed class PodInit : IDisposable
                 CloseOutput(fd);
             }
             _control.Send(new PodControlMessage.Finishing(_stopRequested));
-            WaitUntil(() => _drained, DateTime.UtcNow.AddSeconds(10));
+            // A killed executor will never say "drained": the pod's end is not held up for it
+            // (its unit waits for this process, and a Restart= with it).
+            WaitUntil(() => _drained || _executorGone, DateTime.UtcNow.AddSeconds(10));
         }
         LibcExtra.kill(-1, LibcExtra.SIGKILL);
         // No message for the executor: it learns the status by reaping this process.

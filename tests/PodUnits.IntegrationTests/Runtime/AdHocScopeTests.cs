@@ -1,0 +1,79 @@
+using System.Diagnostics;
+
+namespace PodUnits.IntegrationTests.Runtime;
+
+/// <summary>
+/// An ad-hoc pod (`podunits run -i`) has a unit of its own, podunits-NAME.scope, as nspawn
+/// makes machine-NAME.scope: machined registers the pod under it, not under the caller's
+/// unit, so `machinectl terminate` stops the pod and nothing of the caller's, and a killed
+/// executor leaves no machine that would block the name.
+/// </summary>
+public sealed class AdHocScopeTests
+{
+    private const string Podunits = "/usr/bin/podunits"; // the installed binary, not the test build beside this assembly
+
+    [Fact]
+    public async Task MachinectlTerminateStopsTheAdHocPodGracefullyAndNotItsCaller()
+    {
+        const string pod = "it-terminate";
+        using Process run = StartIdle(pod);
+        Task<string> output = run.StandardOutput.ReadToEndAsync();
+        Assert.True(PodHarness.WaitFor(() => MachineUnit(pod) != ""), PodHarness.StatusText(pod));
+        string scope = $"podunits-{PodUnits.Systemd.Naming.UnitNameEscaping.Escape(pod)}.scope"; // podunits-it\x2dterminate.scope
+        Assert.Equal(scope, MachineUnit(pod));
+        Assert.NotEqual(OwnUnit(), scope);
+        // status shows the pod's own unit and its executor, the process `run -i` became.
+        Assert.Contains($"Unit: {scope}: active (running), executor PID {run.Id}", PodHarness.StatusText(pod), StringComparison.Ordinal);
+
+        // Stopping the machine stops the scope: the container gets its SIGTERM (it says so
+        // and ends well), and `run` returns the pod's status. Under the caller's unit this
+        // would have stopped the test run itself.
+        var terminate = PodHarness.Run("machinectl", "terminate", pod);
+        Assert.True(terminate.Code == 0, terminate.Output);
+        Assert.True(run.WaitForExit(30_000), "the pod went on after machinectl terminate");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("got-term", await output, StringComparison.Ordinal);
+        Assert.True(PodHarness.WaitFor(() => PodHarness.Run("systemctl", "is-active", scope).Output.Trim() != "active"));
+        Assert.False(Directory.Exists($"/run/podunits/state/{pod}"));
+    }
+
+    [Fact]
+    public void AKilledAdHocExecutorLeavesNoMachineAndTheNameFree()
+    {
+        const string pod = "it-killed";
+        using (Process run = StartIdle(pod))
+        {
+            Assert.True(PodHarness.WaitFor(() => MachineUnit(pod) != ""), PodHarness.StatusText(pod));
+            run.Kill(); // SIGKILL: no cleanup of its own
+            run.WaitForExit();
+        }
+        // The pod init stops the pod once its executor is gone; the scope ends with its last
+        // process, and machined drops the machine with its unit.
+        Assert.True(PodHarness.WaitFor(() => !PodHarness.Run("machinectl", "list", "--no-legend").Output.Contains(pod, StringComparison.Ordinal), 30),
+            PodHarness.Run("machinectl", "status", pod).Output);
+        var again = PodHarness.Run(Podunits, "run", "-i", "--name", pod, "busybox", "--", "echo", "again");
+        Assert.True(again.Code == 0, again.Output);
+        Assert.Contains("again", again.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>`run -i` of a container that says "got-term" on SIGTERM and ends well; its
+    /// stdin stays open, so it runs until stopped.</summary>
+    private static Process StartIdle(string pod)
+    {
+        var info = new ProcessStartInfo(Podunits) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in (string[])["run", "-i", "--name", pod, "busybox", "--", "sh", "-c", "trap 'echo got-term; exit 0' TERM; sleep 1000 & wait"])
+        {
+            info.ArgumentList.Add(a);
+        }
+        return Process.Start(info)!;
+    }
+
+    /// <summary>The unit machined registered machine <paramref name="pod"/> under; "" while there is none.</summary>
+    private static string MachineUnit(string pod)
+    {
+        var show = PodHarness.Run("machinectl", "show", pod, "-p", "Unit", "--value");
+        return show.Code == 0 ? show.Output.Trim() : "";
+    }
+
+    private static string OwnUnit() => File.ReadAllText("/proc/self/cgroup").Trim().Split('/')[^1];
+}
