@@ -206,6 +206,10 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
             {
                 ctx.Error(e.Value("mountPath")!, $"{p}.mountPath: must be an absolute path, found \"{mountPath}\"");
             }
+            else if (mountPath is not null && Names.ExplainMountTarget(mountPath) is string badTarget)
+            {
+                ctx.Error(e.Value("mountPath")!, $"{p}.mountPath: \"{mountPath}\" {badTarget}");
+            }
             else if (mountPath is not null && !paths.Add(mountPath.TrimEnd('/')))
             {
                 ctx.Error(e.Value("mountPath")!, $"{p}.mountPath: \"{mountPath}\" is already mounted in this container");

@@ -82,6 +82,49 @@ internal static class Names
             : "may contain only letters, digits, '-', '_' and '.'";
     }
 
+    /// <summary>runc's list of /proc files a volume may replace: those lxcfs serves per
+    /// container. Everything else in /proc is the container's own procfs, which a volume
+    /// must not hide (runc refuses it too).</summary>
+    private static readonly string[] ProcFilesAVolumeMayReplace =
+    [
+        "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps", "/proc/uptime",
+        "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+    ];
+
+    /// <summary>Why a volume cannot be mounted at absolute path <paramref name="mountPath"/>,
+    /// or null: not at the container's root (Docker and containerd refuse it: the root is the
+    /// image's) and not in /proc but for lxcfs's files (runc's rule). Hiding /dev or /sys is
+    /// allowed, as Kubernetes allows it (hostPath /dev for device tools).</summary>
+    public static string? ExplainMountTarget(string mountPath)
+    {
+        var parts = new List<string>();
+        foreach (string part in mountPath.Split('/'))
+        {
+            if (part == "..")
+            {
+                if (parts.Count > 0)
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+            }
+            else if (part is not ("" or "."))
+            {
+                parts.Add(part);
+            }
+        }
+        string normal = "/" + string.Join('/', parts);
+        if (normal == "/")
+        {
+            return "is the container's root, which is its image's: a volume cannot replace it";
+        }
+        if ((normal == "/proc" || normal.StartsWith("/proc/", StringComparison.Ordinal)) && !ProcFilesAVolumeMayReplace.Contains(normal))
+        {
+            return "is in /proc, the container's own process file system; a volume may replace only "
+                + string.Join(", ", ProcFilesAVolumeMayReplace) + " there (as runc allows, for lxcfs)";
+        }
+        return null;
+    }
+
     /// <summary>A file path inside a configMap, secret, downwardAPI or projected volume (and a
     /// subPath): relative, no ".." element, not starting with "..", as Kubernetes validates it.</summary>
     public static string? ExplainVolumeFilePath(string path)

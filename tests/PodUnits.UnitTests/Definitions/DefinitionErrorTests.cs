@@ -429,4 +429,33 @@ public sealed class DefinitionErrorTests
         Assert.Equal("x.yaml:1:1: the manifest: missing required field \"spec\" (and 2 more errors; see 'podunits validate')", e.Message);
         Assert.Equal(2, e.ExitCode);
     }
+
+    [Theory]
+    [InlineData("/", "is the container's root")]
+    [InlineData("//./", "is the container's root")]
+    [InlineData("/tmp/..", "is the container's root")]
+    [InlineData("/proc", "is in /proc")]
+    [InlineData("/proc/", "is in /proc")]
+    [InlineData("/etc/../proc/sys", "is in /proc")]
+    [InlineData("/proc/sysrq-trigger", "is in /proc")]
+    public void AVolumeCannotReplaceTheRootOrHideTheContainersProc(string mountPath, string why)
+    {
+        string yaml = $"apiVersion: v1\nkind: Pod\nmetadata: {{name: x}}\nspec:\n  containers:\n  - name: a\n    image: busybox\n" +
+            $"    volumeMounts: [{{name: v, mountPath: \"{mountPath}\"}}]\n  volumes: [{{name: v, emptyDir: {{}}}}]\n";
+        Assert.Equal([$"x.yaml:8:41: error: spec.containers[0].volumeMounts[0].mountPath: \"{mountPath}\" {why}"],
+            Diagnose(yaml).Select(d => d[..Math.Min(d.Length, d.IndexOf(why, StringComparison.Ordinal) + why.Length)]));
+    }
+
+    [Theory]
+    [InlineData("/proc/meminfo")] // lxcfs's files, as runc allows
+    [InlineData("/proc/net/dev")]
+    [InlineData("/dev")] // Kubernetes allows hiding /dev and /sys (hostPath /dev for device tools)
+    [InlineData("/sys")]
+    [InlineData("/procfs")]
+    public void AVolumeMayGoWhereRuncAllowsIt(string mountPath)
+    {
+        string yaml = $"apiVersion: v1\nkind: Pod\nmetadata: {{name: x}}\nspec:\n  containers:\n  - name: a\n    image: busybox\n" +
+            $"    volumeMounts: [{{name: v, mountPath: \"{mountPath}\"}}]\n  volumes: [{{name: v, emptyDir: {{}}}}]\n";
+        Assert.Empty(Diagnose(yaml));
+    }
 }
