@@ -1,6 +1,6 @@
 using PodUnits.Core.Errors;
 using PodUnits.Definitions;
-using PodUnits.Images.References;
+using PodUnits.Core.Naming;
 using PodUnits.Images.Store;
 using PodUnits.Journal;
 using PodUnits.Logging;

@@ -49,8 +49,8 @@ internal static class ValidateCommand
         {
             // Outside the search path a differing metadata.name only matters once the file is
             // installed: a warning that says how, not an error.
-            LoadResult result = PodDefinitionLoader.LoadFile(file,
-                options with { NameMismatchIsWarning = !PodDefinitionSearchPath.Default.Contains(file) });
+            LoadResult result = WithHostChecks(PodDefinitionLoader.LoadFile(file,
+                options with { NameMismatchIsWarning = !PodDefinitionSearchPath.Default.Contains(file) }), file);
             allValid &= result.IsValid;
             if (format == OutputFormat.Json)
             {
@@ -72,6 +72,28 @@ internal static class ValidateCommand
             stdout.WriteLine(JsonSerializer.Serialize(reports, Json.ListValidateReport));
         }
         return allValid ? ExitCodes.Ok : ExitCodes.BadInput;
+    }
+
+    /// <summary>What a start on this host would refuse beyond the definition itself, as the
+    /// loader already does for Secrets and ConfigMaps: a podunits.io/network that names no
+    /// network configuration here.</summary>
+    private static LoadResult WithHostChecks(LoadResult result, string file)
+    {
+        if (result.Pod is not { HostNetwork: false, Network: { } network })
+        {
+            return result;
+        }
+        try
+        {
+            _ = Runtime.Network.NetworkConfigs.Find(network.Name, Runtime.Network.NetworkConfigs.DefaultDirs);
+            return result;
+        }
+        catch (BadInputException e)
+        {
+            var error = new Diagnostic(Severity.Error, file, network.Line, network.Column,
+                $"metadata.annotations.podunits.io/network: {e.Message}");
+            return new LoadResult(null, [.. result.Diagnostics, error]);
+        }
     }
 }
 

@@ -25,7 +25,8 @@ public static class ImageReferences
         return image[(colon + 1)..] == "latest" ? ImagePullPolicy.Always : ImagePullPolicy.IfNotPresent;
     }
 
-    /// <summary>Why <paramref name="image"/> cannot be a reference (whitespace, empty), or null.</summary>
+    /// <summary>Why <paramref name="image"/> cannot be a reference (whitespace, empty, not
+    /// Docker's grammar, a dir: that is not absolute), or null.</summary>
     public static string? Explain(string image)
     {
         if (image.Length == 0)
@@ -40,6 +41,15 @@ public static class ImageReferences
         {
             return "is not an image reference (expected e.g. busybox:1.36)";
         }
-        return null;
+        if (IsDirectory(image))
+        {
+            string dir = image[DirectoryScheme.Length..];
+            return !dir.StartsWith('/') ? "must name an absolute path after dir:"
+                // They would end up in the overlay mount options, which use them as separators.
+                : dir.IndexOfAny([':', ',', '\\']) >= 0 ? "must not contain ':', ',' or '\\' in its dir: path" : null;
+        }
+        // The grammar the store and the registry client parse it with when the pod starts,
+        // so that `validate` refuses what a start would.
+        return Core.Naming.ImageReference.TryParse(image, out _, out string? why) ? null : $"is not an image reference: {why}";
     }
 }

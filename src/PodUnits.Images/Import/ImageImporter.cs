@@ -2,7 +2,7 @@ using System.Text.Json;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
 using PodUnits.Images.Oci;
-using PodUnits.Images.References;
+using PodUnits.Core.Naming;
 using PodUnits.Images.Store;
 using PodUnits.Images.Unpack;
 using Tmds.Linux;

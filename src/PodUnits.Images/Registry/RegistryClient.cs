@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using PodUnits.Core.Errors;
 using PodUnits.Images.Oci;
-using PodUnits.Images.References;
+using PodUnits.Core.Naming;
 
 namespace PodUnits.Images.Registry;
 

@@ -1,5 +1,5 @@
 using PodUnits.Core.Errors;
-using PodUnits.Images.References;
+using PodUnits.Core.Naming;
 using YamlDotNet.RepresentationModel;
 
 namespace PodUnits.Images.Registry;

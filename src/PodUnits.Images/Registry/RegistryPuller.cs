@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using PodUnits.Core.Errors;
 using PodUnits.Images.Oci;
-using PodUnits.Images.References;
+using PodUnits.Core.Naming;
 using PodUnits.Images.Store;
 using PodUnits.Images.Trust;
 

@@ -1,6 +1,6 @@
 using PodUnits.Core.Errors;
 using PodUnits.Images.Oci;
-using PodUnits.Images.References;
+using PodUnits.Core.Naming;
 
 namespace PodUnits.Images.Store;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using PodUnits.Core.Errors;
 using PodUnits.Images.Oci;
-using PodUnits.Images.References;
+using PodUnits.Core.Naming;
 using PodUnits.Images.Registry;
 using PodUnits.Images.Trust;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using PodUnits.Images.References;
+using PodUnits.Core.Naming;
 
 namespace PodUnits.Images.Trust;
 

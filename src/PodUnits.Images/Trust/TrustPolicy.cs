@@ -1,4 +1,4 @@
-using PodUnits.Images.References;
+using PodUnits.Core.Naming;
 
 namespace PodUnits.Images.Trust;
 

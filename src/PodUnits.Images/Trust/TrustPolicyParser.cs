@@ -1,6 +1,6 @@
 using System.Text.Json;
 using PodUnits.Core.Errors;
-using PodUnits.Images.References;
+using PodUnits.Core.Naming;
 
 namespace PodUnits.Images.Trust;
 

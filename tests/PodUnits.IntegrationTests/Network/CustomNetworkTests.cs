@@ -37,6 +37,8 @@ public sealed class CustomNetworkTests
         try
         {
             using var pod = new PodHarness("net-ptp", NetworkProbe.HttpdPod("net-ptp", "over-ptp", annotations: Annotated("nettestptp")));
+            var validate = PodHarness.Run(Podunits, "validate", "/etc/podunits/pods/net-ptp.yaml"); // the network is there
+            Assert.True(validate.Code == 0, validate.Output);
             Assert.True(pod.Systemctl("start", pod.Unit).Code == 0, string.Join('\n', pod.Journal("-u", pod.Unit)));
             string ip = NetworkProbe.Ip("net-ptp");
             Assert.StartsWith("10.122.7.", ip, StringComparison.Ordinal);
@@ -85,6 +87,11 @@ public sealed class CustomNetworkTests
         Assert.StartsWith($"podunits: {file}:6:5: no network configuration of that name (a .conflist with \"name\": \"nettestnosuch\") in /etc/podunits/net.d",
             LastLine(run.Output), StringComparison.Ordinal);
         Assert.False(Directory.Exists("/run/podunits/state/net-unknown"));
+        // validate refuses what the start refuses, at the same place.
+        var validate = PodHarness.Run(Podunits, "validate", file);
+        Assert.Equal(2, validate.Code);
+        Assert.StartsWith($"{file}:6:5: error: metadata.annotations.podunits.io/network: network nettestnosuch: no network configuration of that name",
+            validate.Output, StringComparison.Ordinal);
     }
 
     [Fact]

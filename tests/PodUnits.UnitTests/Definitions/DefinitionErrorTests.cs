@@ -458,4 +458,27 @@ public sealed class DefinitionErrorTests
             $"    volumeMounts: [{{name: v, mountPath: \"{mountPath}\"}}]\n  volumes: [{{name: v, emptyDir: {{}}}}]\n";
         Assert.Empty(Diagnose(yaml));
     }
+
+    [Theory]
+    [InlineData("Busybox", "repository 'library/Busybox' must be lowercase")]
+    [InlineData("registry.example:99999/app", "registry 'registry.example:99999' has a port outside 1-65535")]
+    [InlineData("app@sha256:abc", "digest 'sha256:abc' is not sha256: followed by 64 lowercase hex digits")]
+    [InlineData("app:-x", "tag '-x' may only hold")]
+    [InlineData("dir:relative/root", "must name an absolute path after dir:")]
+    [InlineData("dir:/srv/a,b", "must not contain ':', ',' or '\\' in its dir: path")]
+    public void ValidateRefusesTheImageReferencesAStartWould(string image, string why)
+    {
+        string[] found = Diagnose($"apiVersion: v1\nkind: Pod\nmetadata: {{name: x}}\nspec:\n  containers:\n  - {{name: a, image: \"{image}\"}}\n");
+        Assert.Single(found);
+        Assert.StartsWith($"x.yaml:6:22: error: spec.containers[0].image: \"{image}\" ", found[0], StringComparison.Ordinal);
+        Assert.Contains(why, found[0], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("busybox")]
+    [InlineData("docker://busybox:1.36")]
+    [InlineData("localhost:5000/team/app:v2")]
+    [InlineData("dir:/srv/root")]
+    public void ImageReferencesAStartTakesAreValid(string image) =>
+        Assert.Empty(Diagnose($"apiVersion: v1\nkind: Pod\nmetadata: {{name: x}}\nspec:\n  containers:\n  - {{name: a, image: \"{image}\"}}\n"));
 }

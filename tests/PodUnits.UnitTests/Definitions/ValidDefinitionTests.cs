@@ -85,7 +85,7 @@ public sealed class ValidDefinitionTests
               - {name: scratch}
               containers:
               - name: app
-                image: registry.example:5000/app@sha256:0123
+                image: registry.example:5000/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
                 imagePullPolicy: Never
                 args: ["--port", "8080"]
                 workingDir: /app

@@ -93,6 +93,22 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public void ANetworkThisHostLacksIsAnErrorAtItsAnnotationAsAStartWouldRefuseIt()
+    {
+        string pod = Write("net.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    podunits.io/network: nosuchnet0\n" +
+            "spec: {containers: [{name: a, image: b}]}\n");
+        var (code, stdout, stderr) = Run(OutputFormat.Text, true, pod);
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.StartsWith($"{pod}:5:5: error: metadata.annotations.podunits.io/network: network nosuchnet0: no network configuration of that name",
+            stderr, StringComparison.Ordinal);
+        // With the host's network the annotation does not matter (the loader warns about it).
+        string host = Write("hostnet.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    podunits.io/network: nosuchnet0\n" +
+            "spec: {hostNetwork: true, containers: [{name: a, image: b}]}\n");
+        Assert.DoesNotContain("no network configuration", Run(OutputFormat.Text, true, host).Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheVerbIsRegistered()
     {
         var root = CliApp.BuildRoot();

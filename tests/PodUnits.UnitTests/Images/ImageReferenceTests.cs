@@ -1,5 +1,5 @@
 using PodUnits.Core.Errors;
-using PodUnits.Images.References;
+using PodUnits.Core.Naming;
 
 namespace PodUnits.UnitTests.Images;
 

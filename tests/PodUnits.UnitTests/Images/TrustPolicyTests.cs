@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using PodUnits.Core.Errors;
-using PodUnits.Images.References;
+using PodUnits.Core.Naming;
 using PodUnits.Images.Trust;
 
 namespace PodUnits.UnitTests.Images;

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using PodUnits.Core.Errors;
 
-namespace PodUnits.Images.References;
+namespace PodUnits.Core.Naming;
 
 /// <summary>
 /// An image reference parsed the way Docker does it (distribution/reference's "normalized
@@ -79,6 +79,11 @@ public sealed partial record ImageReference(string Registry, string Repository, 
         }
         if (registry is "index.docker.io" or "registry-1.docker.io") registry = DockerHub;
         if (!HostPattern().IsMatch(registry)) { why = $"registry '{registry}' is not a host name with an optional :port"; return false; }
+        if (registry.LastIndexOf(':') is int portAt and > 0 && int.Parse(registry.AsSpan(portAt + 1), System.Globalization.CultureInfo.InvariantCulture) is 0 or > 65535)
+        {
+            why = $"registry '{registry}' has a port outside 1-65535";
+            return false;
+        }
         if (registry == DockerHub && !repository.Contains('/', StringComparison.Ordinal)) repository = "library/" + repository;
         if (repository.Length == 0 || !RepositoryPattern().IsMatch(repository))
         {
@@ -93,7 +98,7 @@ public sealed partial record ImageReference(string Registry, string Repository, 
 
     // The grammar of github.com/distribution/reference (reference.go), anchored.
     [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")]
-    internal static partial Regex RepositoryPattern();
+    public static partial Regex RepositoryPattern();
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
     private static partial Regex TagPattern();
@@ -102,5 +107,5 @@ public sealed partial record ImageReference(string Registry, string Repository, 
     private static partial Regex DigestPattern();
 
     [GeneratedRegex(@"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]{1,5})?$")]
-    internal static partial Regex HostPattern();
+    public static partial Regex HostPattern();
 }
