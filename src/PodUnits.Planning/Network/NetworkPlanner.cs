@@ -45,13 +45,21 @@ public static class NetworkPlanner
             throw new BadInputException(where, $"network {name} ({list.Path}) needs CNI plugin(s) {string.Join(", ", missing)}, " +
                 $"not found in {string.Join(", ", cni.PluginDirs)} (Debian: apt-get install containernetworking-plugins)");
         }
+        var hostPorts = pod.AllContainers.SelectMany(c => c.Ports).Where(p => p.HostPort is not null).ToList();
+        if (hostPorts.Count > 0 && !list.Declares("portMappings"))
+        {
+            // No plugin would get the ports: they would be shown as published and never be.
+            throw new BadInputException(where, $"network {name} ({list.Path}) has no plugin with the portMappings capability, " +
+                $"so hostPort {hostPorts[0].HostPort} cannot be published on it; add " +
+                "{\"type\": \"portmap\", \"capabilities\": {\"portMappings\": true}} to its plugins, or use hostNetwork");
+        }
         return new NetworkPlan
         {
             Name = list.Name,
             ConfigPath = list.Path,
             ConfigText = list.Text,
             ContainerId = machineId,
-            PortMappings = [.. pod.AllContainers.SelectMany(c => c.Ports).Where(p => p.HostPort is not null).Select(p => new PortMappingPlan
+            PortMappings = [.. hostPorts.Select(p => new PortMappingPlan
             {
                 HostPort = p.HostPort!.Value,
                 ContainerPort = p.Number,

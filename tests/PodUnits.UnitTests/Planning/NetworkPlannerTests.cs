@@ -33,8 +33,12 @@ public sealed class NetworkPlannerTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    /// <summary>A conflist of these plugin types; portmap declares portMappings, as the real ones do.</summary>
     private string Conflist(string file, string name, params string[] plugins) => _dir.Write($"net.d/{file}",
-        $$"""{"name": "{{name}}", "cniVersion": "1.0.0", "plugins": [{{string.Join(", ", plugins.Select(p => $"{{\"type\": \"{p}\"}}"))}}]}""");
+        $$"""{"name": "{{name}}", "cniVersion": "1.0.0", "plugins": [{{string.Join(", ", plugins.Select(Plugin))}}]}""");
+
+    private static string Plugin(string type) => type == "portmap"
+        ? """{"type": "portmap", "capabilities": {"portMappings": true}}""" : $$"""{"type": "{{type}}"}""";
 
     /// <summary>A pod named web; <paramref name="network"/> is the podunits.io/network annotation
     /// (line 6, the key at column 5), <paramref name="spec"/> the lines after "spec:".</summary>
@@ -178,6 +182,29 @@ public sealed class NetworkPlannerTests : IDisposable
             ],
             plan.PortMappings.Select(p => (p.HostPort, p.ContainerPort, p.Protocol, p.HostIP)));
         Assert.Equal(["8081/sctp", "8080/tcp", "127.0.0.1:5353/udp", "::1:8443/tcp"], plan.PortMappings.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void AHostPortOnANetworkThatCannotPublishItIsAnError()
+    {
+        // macvlan and friends have no portmap: the port would be shown as published and never be.
+        string path = Conflist("lab.conflist", "lab", "bridge", "host-local");
+        PodDefinition pod = PodDefinitionLoader.LoadText("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+              annotations: {podunits.io/network: lab}
+            spec:
+              containers:
+              - {name: app, image: busybox, ports: [{containerPort: 80, hostPort: 8080}]}
+            """, Source).GetPodOrThrow();
+        BadInputException e = Assert.Throws<BadInputException>(() => Plan(pod));
+        Assert.Equal($"{Source}:5:17: network lab ({path}) has no plugin with the portMappings capability, so hostPort 8080 cannot be " +
+            "published on it; add {\"type\": \"portmap\", \"capabilities\": {\"portMappings\": true}} to its plugins, or use hostNetwork", e.Message);
+        Assert.Equal(ExitCodes.BadInput, e.ExitCode);
+        // Without a hostPort the same network is fine.
+        Assert.Equal("lab", Plan(Pod("lab"))!.Name);
     }
 
     [Fact]

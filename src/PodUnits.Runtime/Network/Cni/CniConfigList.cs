@@ -39,6 +39,11 @@ public sealed class CniConfigList
     /// <summary>Each plugin's type: the executable looked up in the plugin directories.</summary>
     public IEnumerable<string> PluginTypes => Plugins.Select(p => (string)p["type"]!);
 
+    /// <summary>Whether a plugin of the list declares <paramref name="capability"/> (for
+    /// example portMappings): only such a plugin gets the runtime's values for it.</summary>
+    public bool Declares(string capability) =>
+        Plugins.Any(p => p["capabilities"] is JsonObject declared && declared[capability] is JsonValue v && v.TryGetValue(out bool on) && on);
+
     public static CniConfigList Load(string path)
     {
         string text;
