@@ -26,7 +26,7 @@ internal static class CliApp
         // Usage errors are bad input (exit 2), not runtime failures (System.CommandLine's 1).
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
         {
-            ErrorOutput.ReportUsage(parsed.Errors.Select(e => e.Message));
+            ErrorOutput.ReportUsage(UsageErrors.Describe(parsed), UsageErrors.CommandPath(parsed.CommandResult.Command));
             return Task.FromResult(ExitCodes.BadInput);
         }
         return InvokeAsync(() => parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));

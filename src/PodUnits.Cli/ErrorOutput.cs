@@ -20,14 +20,14 @@ internal static class ErrorOutput
         PodLog.Error($"internal error: {firstLine} (run with --verbose for details)", exception: e);
     }
 
-    /// <summary>Bad usage: each problem, then where to read more.</summary>
-    public static void ReportUsage(IEnumerable<string> problems)
+    /// <summary>Bad usage: one line per problem, the last saying where to read more (the
+    /// help of <paramref name="command"/>, "podunits logs" say).</summary>
+    public static void ReportUsage(IReadOnlyList<string> problems, string command)
     {
-        foreach (string problem in problems)
+        for (int i = 0; i < problems.Count; i++)
         {
-            PodLog.Error($"usage: {problem}");
+            PodLog.Error($"usage: {problems[i]}{(i == problems.Count - 1 ? $" (see '{command} --help')" : "")}");
         }
-        PodLog.Information("Try 'podunits --help'.");
     }
 
     public static void ReportInterrupted() => PodLog.Error("interrupted");

@@ -40,7 +40,11 @@ internal sealed class YamlTreeReader
         }
         catch (YamlException e)
         {
-            reader.problems.Add(new YamlProblem(Line(e.Start), Column(e.Start), "YAML syntax: " + Describe(e)));
+            // A tab in indentation: YamlDotNet points at where the enclosing mapping began
+            // (1:1 for a whole file), not at the tab; the first indenting tab is the one.
+            (int line, int column) = e.Message.Contains("tab", StringComparison.Ordinal) && FirstIndentingTab(text) is { } tab
+                ? tab : (Line(e.Start), Column(e.Start));
+            reader.problems.Add(new YamlProblem(line, column, "YAML syntax: " + Describe(e)));
         }
         catch (InvalidOperationException)
         {
@@ -179,6 +183,29 @@ internal sealed class YamlTreeReader
 
     /// <summary>YamlDotNet's message without the "(Line: .., Col: ..)" prefix: we print the
     /// position ourselves.</summary>
+    /// <summary>Line and column (1-based) of the first tab among a line's leading blanks.</summary>
+    private static (int Line, int Column)? FirstIndentingTab(string text)
+    {
+        int line = 1;
+        int column = 1;
+        bool leading = true;
+        foreach (char c in text)
+        {
+            if (c == '\n')
+            {
+                (line, column, leading) = (line + 1, 1, true);
+                continue;
+            }
+            if (leading && c == '\t')
+            {
+                return (line, column);
+            }
+            leading &= c == ' ';
+            column++;
+        }
+        return null;
+    }
+
     private static string Describe(YamlException e)
     {
         string message = e.Message;

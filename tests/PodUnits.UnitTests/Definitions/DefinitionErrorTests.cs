@@ -481,4 +481,13 @@ public sealed class DefinitionErrorTests
     [InlineData("dir:/srv/root")]
     public void ImageReferencesAStartTakesAreValid(string image) =>
         Assert.Empty(Diagnose($"apiVersion: v1\nkind: Pod\nmetadata: {{name: x}}\nspec:\n  containers:\n  - {{name: a, image: \"{image}\"}}\n"));
+
+    [Fact]
+    public void ATabInIndentationIsReportedWhereItIs()
+    {
+        Assert.Equal(["x.yaml:4:1: error: YAML syntax: While scanning a mapping, found invalid tab as indentation"],
+            Diagnose("apiVersion: v1\nkind: Pod\nmetadata:\n\tname: x\n"));
+        Assert.Equal(["x.yaml:6:3: error: YAML syntax: While scanning a plain scalar, found a tab character that violate indentation"],
+            Diagnose("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n  \t image: b\n"));
+    }
 }
