@@ -59,7 +59,7 @@ _podunits() {
         volume) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "list rm" -- "$cur")); return; }
                [ "$sub" = list ] && options+=" --output";;
         secret) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "create list rm" -- "$cur")); return; }
-               [ "$sub" = list ] && options+=" --output"; [ "$sub" = create ] && options+=" --from-literal --from-file --encrypt";;
+               [ "$sub" = list ] && options+=" --output"; [ "$sub" = create ] && options+=" --from-literal --from-file --encrypt --replace";;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$options" -- "$cur")); return

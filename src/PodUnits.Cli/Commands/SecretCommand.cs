@@ -34,11 +34,12 @@ internal static class SecretCommand
         {
             Description = "Store it encrypted with systemd-creds (host key, TPM2 where present) as NAME.cred; pods decrypt it in memory at start.",
         };
+        var replace = new Option<bool>("--replace") { Description = "Write over an existing Secret of this name (without it, that is an error)." };
         var command = new Command("create",
             "Write Secret NAME to /etc/podunits/secrets/NAME.yaml (root only), or encrypted to NAME.cred with --encrypt.\n" +
             "Pods use it through secretKeyRef, envFrom secretRef and secret volumes; `systemctl reload pod@POD` updates running pods' volumes.")
         {
-            name, literal, file, encrypt,
+            name, literal, file, encrypt, replace,
         };
         command.SetAction(parse =>
         {
@@ -56,7 +57,7 @@ internal static class SecretCommand
                 byte[] bytes = FromFile(path);
                 data.Add(new(key, bytes));
             }
-            string written = SecretFiles.Create(parse.GetValue(name)!, data, parse.GetValue(encrypt));
+            string written = SecretFiles.Create(parse.GetValue(name)!, data, parse.GetValue(encrypt), parse.GetValue(replace));
             Console.WriteLine($"secret {parse.GetValue(name)}: {data.Count} key{(data.Count == 1 ? "" : "s")} written to {written}");
             return 0;
         });

@@ -21,8 +21,11 @@ public static class SecretFiles
 {
     public const string Directory = "/etc/podunits/secrets";
 
-    /// <summary>Writes Secret <paramref name="name"/> with <paramref name="data"/>; returns the file.</summary>
-    public static string Create(string name, IReadOnlyList<KeyValuePair<string, byte[]>> data, bool encrypt, string directory = Directory)
+    /// <summary>Writes Secret <paramref name="name"/> with <paramref name="data"/>; returns the
+    /// file. An existing Secret of that name is an error unless <paramref name="replace"/>, as
+    /// with kubectl create and podman secret create.</summary>
+    public static string Create(string name, IReadOnlyList<KeyValuePair<string, byte[]>> data, bool encrypt, bool replace = false,
+        string directory = Directory)
     {
         ArgumentNullException.ThrowIfNull(data);
         string what = $"secret {name}";
@@ -44,6 +47,10 @@ public static class SecretFiles
         if (data.Select(d => d.Key).Distinct(StringComparer.Ordinal).Count() != data.Count)
         {
             throw new BadInputException(what, "a key is given twice");
+        }
+        if (!replace && Files(name, directory).FirstOrDefault() is { } existing)
+        {
+            throw new BadInputException(what, $"already exists ({existing}); --replace writes over it");
         }
         var yaml = new StringBuilder($"apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\ntype: Opaque\ndata:\n");
         foreach ((string key, byte[] value) in data)

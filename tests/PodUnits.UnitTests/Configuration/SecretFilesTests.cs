@@ -1,0 +1,33 @@
+using System.Text;
+using PodUnits.Core.Errors;
+using PodUnits.Planning.Configuration;
+
+namespace PodUnits.UnitTests.Configuration;
+
+/// <summary>`podunits secret create` writes a Secret file and never replaces one unasked.</summary>
+public sealed class SecretFilesTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("podunits-secrets").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static KeyValuePair<string, byte[]>[] Data(string value) => [new("password", Encoding.UTF8.GetBytes(value))];
+
+    [Fact]
+    public void AnExistingSecretIsKeptUnlessReplaceIsAsked()
+    {
+        string path = SecretFiles.Create("db", Data("first"), encrypt: false, directory: _dir);
+        Assert.Equal($"{_dir}/db.yaml", path);
+        string first = File.ReadAllText(path);
+        Assert.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes("first")), first, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+
+        var e = Assert.Throws<BadInputException>(() => SecretFiles.Create("db", Data("second"), encrypt: false, directory: _dir));
+        Assert.Equal($"secret db: already exists ({_dir}/db.yaml); --replace writes over it", e.Message);
+        Assert.Equal(ExitCodes.BadInput, e.ExitCode);
+        Assert.Equal(first, File.ReadAllText(path));
+
+        SecretFiles.Create("db", Data("second"), encrypt: false, replace: true, directory: _dir);
+        Assert.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes("second")), File.ReadAllText(path), StringComparison.Ordinal);
+    }
+}
