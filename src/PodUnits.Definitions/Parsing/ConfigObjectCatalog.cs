@@ -19,6 +19,7 @@ internal sealed class ConfigObjectCatalog(IReadOnlyList<string> roots, long maxF
     private readonly Dictionary<(ConfigObjectKind, string), ConfigObject> _inFile = [];
     private readonly Dictionary<(ConfigObjectKind, string), ConfigObject?> _standalone = [];
     private readonly List<Diagnostic> _foreign = [];
+    private readonly Dictionary<(ConfigObjectKind, string), string> _invalid = [];
 
     public Dictionary<(ConfigObjectKind Kind, string Name), ConfigObject> Used { get; } = [];
 
@@ -27,6 +28,10 @@ internal sealed class ConfigObjectCatalog(IReadOnlyList<string> roots, long maxF
     public IReadOnlyList<Diagnostic> ForeignDiagnostics => _foreign;
 
     public static string Directory(ConfigObjectKind kind) => kind == ConfigObjectKind.Secret ? "secrets" : "configmaps";
+
+    /// <summary>The file that holds <paramref name="name"/> but is not valid (its errors are in
+    /// <see cref="ForeignDiagnostics"/>), or null: a reference to it is not "not found".</summary>
+    public string? InvalidFile(ConfigObjectKind kind, string name) => _invalid.GetValueOrDefault((kind, name));
 
     /// <summary>An object from a further document of the pod's file; false when the name is taken.</summary>
     public bool AddFromPodFile(ConfigObject o) => _inFile.TryAdd((o.Kind, o.Name), o);
@@ -58,16 +63,22 @@ internal sealed class ConfigObjectCatalog(IReadOnlyList<string> roots, long maxF
                 string path = $"{root}/{dir}/{name}{ext}";
                 if (File.Exists(path))
                 {
-                    return Load(path, kind, name);
+                    return Load(path, kind, name) ?? Invalid(path);
                 }
             }
             string credential = $"{root}/{dir}/{name}{EncryptedSecrets.Extension}";
             if (kind == ConfigObjectKind.Secret && File.Exists(credential))
             {
-                return LoadEncrypted(credential, name);
+                return LoadEncrypted(credential, name) ?? Invalid(credential);
             }
         }
         return null;
+
+        ConfigObject? Invalid(string path)
+        {
+            _invalid[(kind, name)] = path;
+            return null;
+        }
     }
 
     /// <summary>An encrypted Secret: decrypted in memory (never to a file) and parsed like a

@@ -121,7 +121,13 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
     public static ConfigObject? Find(Fields f, string field, ConfigObjectKind kind, string name, bool optional, ConfigObjectCatalog catalog)
     {
         ConfigObject? found = catalog.Find(kind, name, out string lookedIn);
-        if (found is null && !optional)
+        if (found is null && catalog.InvalidFile(kind, name) is { } invalid)
+        {
+            // There but broken: optional or not, the file needs fixing, not creating.
+            f.Context.Error(f.Value(field)!, $"{f.PathOf(field)}: {ConfigObject.Describe(kind, name)} is in {invalid}, which is not valid; " +
+                "fix the errors reported there");
+        }
+        else if (found is null && !optional)
         {
             f.Context.Error(f.Value(field)!, $"{f.PathOf(field)}: {ConfigObject.Describe(kind, name)} not found (looked in {lookedIn}); " +
                 "create it, or set optional: true");
