@@ -20,8 +20,8 @@ internal static class UpdateCommand
         var cpu = new Option<string?>("--cpu") { Description = "New CPU limit, a Kubernetes quantity (500m, 2) or 'max' for none." };
         var command = new Command("update", """
             Change a running container's resource limits, at once, on its scope
-            (podunits-NAME-CONTAINER.scope: MemoryMax=, CPUQuota=). Until the pod restarts:
-            edit the definition to keep them.
+            (podunits-NAME-CONTAINER.scope: MemoryMax=, CPUQuota=), and again when the container
+            restarts. Until the pod restarts: edit the definition to keep them.
               podunits update web --container app --memory 256Mi
               podunits update web -c app --cpu 1500m --memory max
             """) { name, container, memory, cpu };
@@ -53,6 +53,8 @@ internal static class UpdateCommand
                 throw new PodUnitsException($"pod {pod}: container {c}", $"is not running (no active {scope})");
             }
             await systemd.SetUnitPropertiesAsync(scope, runtime: true, properties);
+            // For the container's next scope too, should it restart: systemd forgets these with the scope.
+            Runtime.State.ContainerLimitUpdates.Save(pod, c, properties.MemoryMax, properties.CpuQuotaPerSecUSec);
             return 0;
         });
         return command;

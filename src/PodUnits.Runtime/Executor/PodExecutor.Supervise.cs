@@ -270,11 +270,13 @@ public sealed partial class PodExecutor
     private async Task StartScopeAsync(SystemdManager systemd, ContainerPlan c, int hostPid)
     {
         string scope = ContainerUnits.ScopeName(_plan.Name, c.Name);
+        TransientUnitProperties properties = ContainerUnits.ScopeProperties(_plan, c);
+        ContainerLimitUpdates.Apply(_plan.Name, c.Name, properties); // `podunits update` outlives a restart
         for (int attempt = 0; ; attempt++)
         {
             try
             {
-                await systemd.StartTransientScopeAsync(scope, [(uint)hostPid], ContainerUnits.ScopeProperties(_plan, c)).ConfigureAwait(false);
+                await systemd.StartTransientScopeAsync(scope, [(uint)hostPid], properties).ConfigureAwait(false);
                 return;
             }
             catch (Systemd.SystemdCallException e) when (e.DBusErrorName == Systemd.DBusErrors.UnitExists && attempt < 100)

@@ -106,6 +106,7 @@ public static class PodState
         }
         string dir = PodPaths.RuntimeDir(plan.Name);
         PodPaths.CreatePrivateDirectory(dir);
+        File.Delete(ContainerLimitUpdates.PathOf(plan.Name)); // a killed run's: a new start has the definition's limits
         string path = $"{dir}/plan.json";
         // Root only: the plan holds every container's environment, passwords included.
         PodPaths.WritePrivateFile(path, planJson);

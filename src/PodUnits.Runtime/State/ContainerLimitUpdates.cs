@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PodUnits.Runtime.State;
+
+/// <summary>
+/// The limits `podunits update` gave a running pod's containers, kept in the pod's runtime
+/// state (/run/podunits/state/NAME/limits.json, root's only) until the pod ends. systemd
+/// forgets a transient scope's runtime properties with the scope, so a container that
+/// restarts would otherwise get its definition's limits back in its new scope; the executor
+/// applies these on top of them each time it places a container (<see cref="Apply"/>).
+/// </summary>
+public static class ContainerLimitUpdates
+{
+    private const string MemoryMax = "memoryMax";
+    private const string CpuQuota = "cpuQuotaPerSecUSec";
+
+    public static string PathOf(string pod) => $"{PodPaths.RuntimeDir(pod)}/limits.json";
+
+    /// <summary>Records new limits for <paramref name="container"/> (null: that limit is unchanged).</summary>
+    public static void Save(string pod, string container, ulong? memoryMax, ulong? cpuQuotaPerSecUSec)
+    {
+        if (!Directory.Exists(PodPaths.RuntimeDir(pod)))
+        {
+            return; // the pod has just ended: nothing will restart
+        }
+        JsonObject all = ReadAll(pod);
+        if (all[container] is not JsonObject mine)
+        {
+            mine = [];
+            all[container] = mine;
+        }
+        if (memoryMax is { } m)
+        {
+            mine[MemoryMax] = m;
+        }
+        if (cpuQuotaPerSecUSec is { } q)
+        {
+            mine[CpuQuota] = q;
+        }
+        // Whole or not at all: the executor may read it at any moment (a container restarting).
+        string path = PathOf(pod);
+        PodPaths.WritePrivateFile(path + ".new", all.ToJsonString());
+        File.Move(path + ".new", path, overwrite: true);
+    }
+
+    /// <summary>The container's updated limits over <paramref name="properties"/> (its definition's).</summary>
+    public static void Apply(string pod, string container, Systemd.Units.TransientUnitProperties properties)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        if (ReadAll(pod)[container] is not JsonObject mine)
+        {
+            return;
+        }
+        if (mine[MemoryMax] is JsonValue m && m.TryGetValue(out ulong memory))
+        {
+            properties.MemoryMax = memory;
+        }
+        if (mine[CpuQuota] is JsonValue q && q.TryGetValue(out ulong quota))
+        {
+            properties.CpuQuotaPerSecUSec = quota;
+        }
+    }
+
+    private static JsonObject ReadAll(string pod)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(PathOf(pod))) as JsonObject ?? [];
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException)
+        {
+            return []; // none yet; a damaged file is written anew by the next update
+        }
+    }
+}
