@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Naming;
+using PodUnits.Systemd.Units;
 
 namespace PodUnits.Cli.Commands;
 
@@ -18,10 +19,15 @@ internal static class LogsCommand
     public static Command Create()
     {
         var name = PodArgument.Create();
-        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines as they arrive." };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines as they arrive, until the pod has stopped." };
         var container = new Option<string?>("--container", "-c") { Description = "Only this container's lines." };
         var lines = new Option<int?>("--lines", "-n") { Description = "Only the last N lines." };
-        var command = new Command("logs", "Print what a pod's containers wrote to stdout and stderr.")
+        var command = new Command("logs", """
+            Print what a pod's containers wrote to stdout and stderr, from the journal.
+              podunits logs web
+              podunits logs -f web -c app
+              podunits logs -n 20 web
+            """)
         {
             name, follow, container, lines,
         };
@@ -33,14 +39,15 @@ internal static class LogsCommand
             {
                 throw new BadInputException($"container name \"{only}\"", why);
             }
-            var arguments = new List<string>
+            var arguments = new List<string> { "--no-pager", "-q", "-o", "json", "--output-fields=MESSAGE,CONTAINER_NAME,PRIORITY" };
+            // Only what the pod's executor forwarded: _SYSTEMD_UNIT is journald's own (no
+            // client can forge it), pod@NAME.service or an ad-hoc pod's scope. Any local
+            // program may send POD_NAME=NAME.
+            string[] units = [PodArgument.UnitName(pod), Runtime.Executor.AdHocScope.Name(pod)];
+            for (int i = 0; i < units.Length; i++)
             {
-                "--no-pager", "-q", "-o", "json", "--output-fields=MESSAGE,CONTAINER_NAME,PRIORITY",
-                $"_SYSTEMD_UNIT={PodArgument.UnitName(pod)}", $"POD_NAME={pod}",
-            };
-            if (only is not null)
-            {
-                arguments.Add($"CONTAINER_NAME={only}");
+                arguments.AddRange(i > 0 ? ["+"] : []); // journalctl's OR between groups of matches
+                arguments.AddRange([$"_SYSTEMD_UNIT={units[i]}", $"POD_NAME={pod}", .. only is null ? Array.Empty<string>() : [$"CONTAINER_NAME={only}"]]);
             }
             if (parsed.GetValue(lines) is int n)
             {
@@ -52,13 +59,50 @@ internal static class LogsCommand
             {
                 throw new BadInputException($"pod {pod}", $"has no container \"{only}\" (it has: {string.Join(", ", defined)})");
             }
-            if (parsed.GetValue(follow))
+            // As kubectl logs -f and podman logs -f: follow while the pod runs (a pod@NAME.service
+            // between automatic restarts counts as running), and end once it has stopped.
+            await using SystemdManager? systemd = parsed.GetValue(follow) ? await SystemdManager.ConnectAsync(cancellationToken: cancellationToken) : null;
+            using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task watching = Task.CompletedTask;
+            if (systemd is not null && await RunningAsync(systemd, pod))
             {
                 arguments.Add("--follow");
+                watching = WatchForEndAsync(systemd, pod, ended);
             }
-            return await StreamAsync(arguments, prefix: only is null, cancellationToken);
+            try
+            {
+                return await StreamAsync(arguments, prefix: only is null, ended.Token);
+            }
+            finally
+            {
+                await ended.CancelAsync();
+                await watching; // before the bus connection goes
+            }
         });
         return command;
+    }
+
+    private static async Task<bool> RunningAsync(SystemdManager systemd, string pod) =>
+        await systemd.GetUnitStatusAsync(PodArgument.UnitName(pod)) is { ActiveState: not ("inactive" or "failed") }
+        || await systemd.GetUnitStatusAsync(Runtime.Executor.AdHocScope.Name(pod)) is { IsActive: true };
+
+    /// <summary>Cancels <paramref name="ended"/> once the pod has stopped, a moment after, so
+    /// that journalctl has shown its last lines (the executor ends only once they are in).</summary>
+    private static async Task WatchForEndAsync(SystemdManager systemd, string pod, CancellationTokenSource ended)
+    {
+        try
+        {
+            while (await RunningAsync(systemd, pod))
+            {
+                await Task.Delay(500, ended.Token);
+            }
+            await Task.Delay(1000, ended.Token);
+            await ended.CancelAsync();
+        }
+        catch (Exception e) when (e is OperationCanceledException or PodUnitsException)
+        {
+            // Interrupted, or systemd cannot tell: journalctl goes on until interrupted.
+        }
     }
 
     /// <summary>Whether the journal holds any line of the pod (of one container of it).</summary>

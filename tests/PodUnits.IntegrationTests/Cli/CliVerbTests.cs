@@ -130,6 +130,24 @@ public sealed class CliVerbTests : IDisposable
     }
 
     [Fact]
+    public async Task LogsFollowEndsOnceThePodHasStopped()
+    {
+        // As kubectl logs -f and podman logs -f: it follows while the pod runs, then ends.
+        var info = new System.Diagnostics.ProcessStartInfo(Podunits, ["logs", "-f", "cli-web"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var follow = System.Diagnostics.Process.Start(info)!;
+        Task<string> output = follow.StandardOutput.ReadToEndAsync();
+        Assert.False(follow.WaitForExit(1000), "logs -f of a running pod ended at once");
+        Assert.True(_pod.Systemctl("stop", _pod.Unit).Code == 0);
+        Assert.True(follow.WaitForExit(30_000), "logs -f went on after the pod stopped");
+        Assert.Equal(0, follow.ExitCode);
+        Assert.Contains("cli-started", await output, StringComparison.Ordinal);
+        // Of a stopped pod it prints what there is and ends.
+        var stopped = PodHarness.Run(Podunits, "logs", "-f", "cli-web");
+        Assert.True(stopped.Code == 0, stopped.Output);
+        Assert.Contains("cli-started", stopped.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EnteredProcessIsConfinedLikeTheContainersOwn()
     {
         string Status(string pid, string field) => PodHarness.Run(Podunits, "enter", "cli-web", "--", "sh", "-c",

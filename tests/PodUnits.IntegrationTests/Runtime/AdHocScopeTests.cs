@@ -35,6 +35,9 @@ public sealed class AdHocScopeTests
         Assert.Contains("got-term", await output, StringComparison.Ordinal);
         Assert.True(PodHarness.WaitFor(() => PodHarness.Run("systemctl", "is-active", scope).Output.Trim() != "active"));
         Assert.False(Directory.Exists($"/run/podunits/state/{pod}"));
+        // Its lines are the scope's in the journal, which `podunits logs` reads.
+        Assert.True(PodHarness.WaitFor(() => PodHarness.Run(Podunits, "logs", pod).Output.Contains("got-term", StringComparison.Ordinal)),
+            PodHarness.Run(Podunits, "logs", pod).Output);
     }
 
     [Fact]
