@@ -82,7 +82,9 @@ internal sealed class PodInspector(SystemdManager systemd)
         MachineReport? machine = await MachineAsync(name).ConfigureAwait(false);
         var containers = new List<ContainerReport>();
         bool running = status is { IsActive: true };
-        Dictionary<string, System.Text.Json.Nodes.JsonObject> health = running ? Runtime.Health.ContainerStatus.Read(name) : [];
+        // A pod that is not running shows how its last run's containers ended.
+        Dictionary<string, System.Text.Json.Nodes.JsonObject> health = running
+            ? Runtime.Health.ContainerStatus.Read(name) : Runtime.Health.ContainerStatus.ReadLast(name);
         uint? podInit = running ? PodInitPid(name) : null;
         foreach ((string container, bool init, bool sidecar, string image) in (running ? RunningContainers(name, definition) : null)
             ?? DefinedContainers(definition))

@@ -121,6 +121,10 @@ public sealed partial class PodExecutor : IDisposable
             {
                 File.Delete(pins);
             }
+            if (!plan.Interactive)
+            {
+                Health.ContainerStatus.KeepLast(plan.Name, plan.StateDir, StageLog.Warning);
+            }
             PodState.Release(plan.Name);
             if (plan.Interactive && !plan.KeepState)
             {

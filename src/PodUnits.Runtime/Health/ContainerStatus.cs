@@ -112,11 +112,39 @@ public sealed class ContainerStatus(string name)
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>The last run's statuses, kept with the pod's state once it has ended, so that
+    /// `podunits status` of a stopped or failed pod says how each container ended (exit code
+    /// and reason), as kubectl describe does of a terminated pod.</summary>
+    public const string LastFileName = "last-containers.json";
+
+    /// <summary>Keeps the ending run's statuses in <paramref name="stateDir"/>; a failure is
+    /// logged, not thrown (the pod has ended either way).</summary>
+    public static void KeepLast(string pod, string stateDir, Action<string> log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        string from = $"{PodPaths.RuntimeDir(pod)}/{FileName}";
+        try
+        {
+            if (File.Exists(from) && Directory.Exists(stateDir))
+            {
+                File.Copy(from, $"{stateDir}/{LastFileName}", overwrite: true); // 0600 as the file
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log($"keeping the containers' last status: {e.Message}");
+        }
+    }
+
     /// <summary>The statuses a running pod's executor saved, by container name; empty when
     /// there are none (stopped, or an executor from before this file existed).</summary>
-    public static Dictionary<string, JsonObject> Read(string pod)
+    public static Dictionary<string, JsonObject> Read(string pod) => ReadFile($"{PodPaths.RuntimeDir(pod)}/{FileName}");
+
+    /// <summary>The statuses the pod's last run ended with (<see cref="KeepLast"/>); empty when none.</summary>
+    public static Dictionary<string, JsonObject> ReadLast(string pod) => ReadFile($"{PodPaths.StateDir(pod)}/{LastFileName}");
+
+    private static Dictionary<string, JsonObject> ReadFile(string path)
     {
-        string path = $"{PodPaths.RuntimeDir(pod)}/{FileName}";
         var result = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         try
         {

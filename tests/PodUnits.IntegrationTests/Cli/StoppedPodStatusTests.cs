@@ -1,0 +1,26 @@
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.Cli;
+
+/// <summary>`podunits status` of a pod that has ended says how its containers ended, as
+/// kubectl describe does of a terminated pod.</summary>
+public sealed class StoppedPodStatusTests
+{
+    [Fact]
+    public void AFailedPodShowsEachContainersExitCodeAndReason()
+    {
+        using var pod = new PodHarness("st-ended", PodHarness.BusyboxPod("st-ended", "echo working; sleep 1; exit 3",
+            extraSpecYaml: "  initContainers:\n  - {name: prepare, image: busybox, command: [\"true\"]}"));
+        pod.Systemctl("start", "--no-block", pod.Unit);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "failed", 30), PodHarness.StatusText("st-ended"));
+
+        string status = PodHarness.StatusText("st-ended");
+        Assert.Contains("Container main: inactive", status, StringComparison.Ordinal);
+        Assert.Contains("exited, not ready, 0 restarts, last exit 3 (Error)", status, StringComparison.Ordinal);
+        Assert.Contains("last exit 0 (Completed)", status, StringComparison.Ordinal); // the init container
+
+        var json = PodHarness.ContainerHealth("st-ended", "main");
+        Assert.Equal(3, (int?)json?["lastExitCode"]);
+        Assert.Equal("Error", (string?)json?["lastExitReason"]);
+    }
+}
