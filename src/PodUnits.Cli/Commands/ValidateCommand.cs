@@ -36,11 +36,16 @@ internal static class ValidateCommand
             parsed.GetValue(ignoreFileName),
             parsed.GetValue(output),
             Console.Out,
-            Console.Error));
+            Console.Error,
+            escapeControls: !Console.IsErrorRedirected));
         return command;
     }
 
-    internal static int Run(IReadOnlyList<string> files, bool ignoreFileName, OutputFormat format, TextWriter stdout, TextWriter stderr)
+    /// <param name="escapeControls">Write control characters of the messages (which quote the
+    /// file's values) as \xNN: a definition from elsewhere must not retitle or rewrite the
+    /// reader's terminal, as `logs` and `status` guard against a container's output.</param>
+    internal static int Run(IReadOnlyList<string> files, bool ignoreFileName, OutputFormat format, TextWriter stdout, TextWriter stderr,
+        bool escapeControls = false)
     {
         var options = LoadOptions.Default with { RequireNameMatchesFile = !ignoreFileName };
         var reports = new List<ValidateReport>();
@@ -60,7 +65,7 @@ internal static class ValidateCommand
             }
             foreach (Diagnostic d in result.Diagnostics)
             {
-                stderr.WriteLine(d.ToString());
+                stderr.WriteLine(escapeControls ? Escaped(d.ToString()) : d.ToString());
             }
             if (result.IsValid)
             {
@@ -73,6 +78,9 @@ internal static class ValidateCommand
         }
         return allValid ? ExitCodes.Ok : ExitCodes.BadInput;
     }
+
+    private static string Escaped(string text) =>
+        System.Text.Encoding.UTF8.GetString(LogsCommand.EscapeControls(System.Text.Encoding.UTF8.GetBytes(text)));
 
     /// <summary>What a start on this host would refuse beyond the definition itself, as the
     /// loader already does for Secrets and ConfigMaps: a podunits.io/network that names no

@@ -18,11 +18,14 @@ public sealed class ValidateCommandTests : IDisposable
         return path;
     }
 
-    private static (int Code, string Out, string Err) Run(OutputFormat format, bool ignoreName, params string[] files)
+    private static (int Code, string Out, string Err) Run(OutputFormat format, bool ignoreName, params string[] files) =>
+        Run(format, ignoreName, escape: false, files);
+
+    private static (int Code, string Out, string Err) Run(OutputFormat format, bool ignoreName, bool escape, params string[] files)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int code = ValidateCommand.Run(files, ignoreName, format, stdout, stderr);
+        int code = ValidateCommand.Run(files, ignoreName, format, stdout, stderr, escape);
         return (code, stdout.ToString(), stderr.ToString());
     }
 
@@ -106,6 +109,18 @@ public sealed class ValidateCommandTests : IDisposable
         string host = Write("hostnet.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    podunits.io/network: nosuchnet0\n" +
             "spec: {hostNetwork: true, containers: [{name: a, image: b}]}\n");
         Assert.DoesNotContain("no network configuration", Run(OutputFormat.Text, true, host).Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OnATerminalTheFilesControlCharactersAreEscaped()
+    {
+        // A value quoted in a message must not set the reader's window title (OSC 0).
+        string pod = Write("esc.yaml", "apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a, image: b, imagePullPolicy: \"\\e]0;pwned\\a\"}]}\n");
+        var onTerminal = Run(OutputFormat.Text, true, escape: true, pod);
+        Assert.Equal(2, onTerminal.Code);
+        Assert.Contains("\\x1b]0;pwned\\x07", onTerminal.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', onTerminal.Err);
+        Assert.Contains('\u001b', Run(OutputFormat.Text, true, escape: false, pod).Err); // a pipe gets what the file says
     }
 
     [Fact]
