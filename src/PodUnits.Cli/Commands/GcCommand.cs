@@ -17,7 +17,12 @@ internal static class GcCommand
 {
     public static Command Create()
     {
-        var command = new Command("gc", "Remove unreferenced image blobs, layers and leftovers of interrupted work.");
+        var command = new Command("gc", """
+            Remove unreferenced image blobs and layers, and leftovers of interrupted work: a killed
+            pod's runtime state, image pins and network attachment (CNI DEL: its lease, veth and
+            rules), the user namespace IDs of pods whose definition is gone, partial downloads.
+              podunits gc
+            """);
         command.SetAction(_ =>
         {
             foreach (string pod in PodStateGc.Collect())

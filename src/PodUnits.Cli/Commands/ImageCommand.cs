@@ -31,7 +31,12 @@ internal static class ImageCommand
     private static Command Fetch()
     {
         var reference = new Argument<string>("REF") { Description = "Image reference, e.g. busybox:1.36 or registry.example:5000/app@sha256:..." };
-        var command = new Command("fetch", "Fetch an image from its registry into the store (with progress).") { reference };
+        var command = new Command("fetch", """
+            Fetch an image from its registry into the store (with progress), checked against
+            /etc/containers/policy.json; pods then start without waiting for it.
+              podunits image fetch docker.io/library/nginx:1.27
+              podunits image fetch registry.example:5000/team/app@sha256:<64 hex digits>
+            """) { reference };
         command.SetAction(async (parse, cancellationToken) =>
         {
             ImageStore store = OpenStore();
@@ -46,7 +51,11 @@ internal static class ImageCommand
     {
         var file = new Argument<string>("FILE") { Description = "An OCI archive, a docker-save archive or an OCI layout directory." };
         var name = new Option<string?>("--name") { Description = "The reference to store the image under (needed if the archive names none)." };
-        var command = new Command("import", "Import an image from a file or OCI layout directory.") { file, name };
+        var command = new Command("import", """
+            Import an image from a file or OCI layout directory (no registry needed).
+              podunits image import app.tar                  (docker save or an OCI archive)
+              podunits image import --name app:1.0 ./oci-layout
+            """) { file, name };
         command.SetAction(async (parse, cancellationToken) =>
         {
             // Progress on stderr: each layer unpacked, and what the unpacker skipped (device nodes).
@@ -61,7 +70,11 @@ internal static class ImageCommand
     private static Command List()
     {
         Option<OutputFormat> output = GlobalOptions.Output();
-        var command = new Command("list", "List the images in the store.") { output };
+        var command = new Command("list", """
+            List the images in the store.
+              podunits image list
+              podunits image list -o json
+            """) { output };
         command.SetAction(parse =>
         {
             IReadOnlyList<ImageSummary> rows = OpenStore().List();
@@ -226,7 +239,10 @@ internal static class ImageCommand
     private static Command Remove()
     {
         var reference = new Argument<string>("REF") { Description = "The image reference to remove." };
-        var command = new Command("rm", "Remove an image reference (refused while a pod uses it) and what only it needed.") { reference };
+        var command = new Command("rm", """
+            Remove an image reference (refused while a pod uses it) and what only it needed.
+              podunits image rm nginx:1.27
+            """) { reference };
         command.SetAction(parse =>
         {
             GcResult result = OpenStore().Remove(parse.GetValue(reference)!);

@@ -16,7 +16,8 @@ internal static class ReloadCommand
         var command = new Command("reload",
             "Update a running pod's configMap, secret, downwardAPI and projected volumes from its definition and the\n" +
             "ConfigMaps and Secrets it uses, without restarting it (also 'systemctl reload pod@NAME'). Each volume\n" +
-            "changes in one step (its ..data link); environment variables keep their values until the next restart.")
+            "changes in one step (its ..data link); environment variables keep their values until the next restart.\n" +
+            "  podunits secret create db --replace --from-file password=./new-password && podunits reload web")
         {
             name,
         };

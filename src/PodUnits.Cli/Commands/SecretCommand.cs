@@ -37,7 +37,9 @@ internal static class SecretCommand
         var replace = new Option<bool>("--replace") { Description = "Write over an existing Secret of this name (without it, that is an error)." };
         var command = new Command("create",
             "Write Secret NAME to /etc/podunits/secrets/NAME.yaml (root only), or encrypted to NAME.cred with --encrypt.\n" +
-            "Pods use it through secretKeyRef, envFrom secretRef and secret volumes; `systemctl reload pod@POD` updates running pods' volumes.")
+            "Pods use it through secretKeyRef, envFrom secretRef and secret volumes; `systemctl reload pod@POD` updates running pods' volumes.\n" +
+            "  podunits secret create db --from-file password=./password.txt --encrypt\n" +
+            "  podunits secret create api --from-literal token=abc123 --replace")
         {
             name, literal, file, encrypt, replace,
         };
@@ -82,7 +84,11 @@ internal static class SecretCommand
     private static Command List()
     {
         Option<OutputFormat> output = GlobalOptions.Output();
-        var command = new Command("list", "List the Secrets in /etc/podunits/secrets: name, encrypted or not, key names.") { output };
+        var command = new Command("list", """
+            List the Secrets in /etc/podunits/secrets: name, encrypted or not, key names (never values).
+              podunits secret list
+              podunits secret list -o json
+            """) { output };
         command.SetAction(parse =>
         {
             IReadOnlyList<SecretSummary> rows = SecretFiles.List();
@@ -105,7 +111,10 @@ internal static class SecretCommand
     private static Command Remove()
     {
         var name = new Argument<string>("NAME") { Description = "The Secret to remove." };
-        var command = new Command("rm", "Remove a Secret from /etc/podunits/secrets (running pods keep what they have until they restart).") { name };
+        var command = new Command("rm", """
+            Remove a Secret from /etc/podunits/secrets (running pods keep what they have until they restart).
+              podunits secret rm db
+            """) { name };
         command.SetAction(parse =>
         {
             foreach (string file in SecretFiles.Remove(parse.GetValue(name)!))

@@ -10,7 +10,12 @@ internal static class StopCommand
     public static Command Create()
     {
         var name = PodArgument.Create();
-        var command = new Command("stop", "Stop a running pod (like 'systemctl stop pod@NAME'), or an ad-hoc one of 'podunits run -i', and wait until it is down.")
+        var command = new Command("stop", """
+            Stop a running pod (like 'systemctl stop pod@NAME'), or an ad-hoc one of 'podunits run -i',
+            and wait until it is down: each container gets SIGTERM after its preStop hook, and SIGKILL
+            once the pod's terminationGracePeriodSeconds have passed.
+              podunits stop web
+            """)
         {
             name,
         };

@@ -27,7 +27,13 @@ internal static class ValidateCommand
             Description = "Don't require metadata.name to equal the file name (for manifests not yet installed as NAME.yaml).",
         };
         var output = GlobalOptions.Output();
-        var command = new Command("validate", "Check pod definition files and report every problem with its file:line:column.");
+        var command = new Command("validate", """
+            Check pod definition files and report every problem with its file:line:column,
+            including what a start on this host would refuse (a Secret, ConfigMap or network it lacks).
+              podunits validate /etc/podunits/pods/web.yaml
+              podunits validate --ignore-file-name ~/manifests/*.yaml
+              podunits validate -o json web.yaml | jq '.[].diagnostics'
+            """);
         command.Arguments.Add(files);
         command.Options.Add(ignoreFileName);
         command.Options.Add(output);

@@ -21,7 +21,11 @@ internal static class VolumeCommand
     private static Command List()
     {
         Option<OutputFormat> output = GlobalOptions.Output();
-        var command = new Command("list", "List the named volumes, their size and the running pods that mount them.") { output };
+        var command = new Command("list", """
+            List the named volumes, their size and the running pods that mount them.
+              podunits volume list
+              podunits volume list -o json
+            """) { output };
         command.SetAction(parse =>
         {
             IReadOnlyList<NamedVolume> rows = NamedVolumes.List();
@@ -44,7 +48,10 @@ internal static class VolumeCommand
     private static Command Remove()
     {
         var name = new Argument<string>("NAME") { Description = "The volume (claim) name." };
-        var command = new Command("rm", "Remove a named volume and its data (refused while a running pod mounts it).") { name };
+        var command = new Command("rm", """
+            Remove a named volume and its data (refused while a running pod mounts it).
+              podunits volume rm web-data
+            """) { name };
         command.SetAction(parse =>
         {
             NamedVolumes.Remove(parse.GetValue(name)!);
