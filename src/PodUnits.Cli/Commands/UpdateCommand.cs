@@ -52,12 +52,40 @@ internal static class UpdateCommand
             {
                 throw new PodUnitsException($"pod {pod}: container {c}", $"is not running (no active {scope})");
             }
+            RequireWithinPodLimits(pod, c, properties);
             await systemd.SetUnitPropertiesAsync(scope, runtime: true, properties);
             // For the container's next scope too, should it restart: systemd forgets these with the scope.
             Runtime.State.ContainerLimitUpdates.Save(pod, c, properties.MemoryMax, properties.CpuQuotaPerSecUSec);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A pod's limit must be at least each container's, as the definition's check
+    /// says (and the pod's slice would cap the container anyway): a larger limit, or none
+    /// ('max') under a pod limit, is refused rather than shown and never in effect.</summary>
+    private static void RequireWithinPodLimits(string pod, string container, TransientUnitProperties properties)
+    {
+        Runtime.Plan.PodPlan plan;
+        try
+        {
+            plan = Runtime.Plan.PodPlan.Read($"{Runtime.State.PodPaths.RuntimeDir(pod)}/plan.json");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PodUnitsException)
+        {
+            return; // ended meanwhile: the scope call says so
+        }
+        if (plan.MemoryMaxBytes is ulong podMemory && properties.MemoryMax is ulong memory && memory > podMemory)
+        {
+            throw new BadInputException($"--memory for container {container}",
+                $"more than pod {pod}'s own limit of {podMemory} bytes (spec.resources.limits.memory); a pod's limit must be at least each container's");
+        }
+        if (plan.CpuMillicores is ulong podCpu && properties.CpuQuotaPerSecUSec is ulong quota
+            && quota > TransientUnitProperties.CpuQuotaFromMillicores(podCpu))
+        {
+            throw new BadInputException($"--cpu for container {container}",
+                $"more than pod {pod}'s own limit of {podCpu}m (spec.resources.limits.cpu); a pod's limit must be at least each container's");
+        }
     }
 
     private delegate bool Parser(string text, out long value, out string? error);

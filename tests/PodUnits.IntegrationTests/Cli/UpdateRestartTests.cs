@@ -30,4 +30,24 @@ public sealed class UpdateRestartTests
         Assert.True(pod.Systemctl("restart", pod.Unit).Code == 0);
         Assert.Equal((64L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), pod.Show("MemoryMax", scope));
     }
+
+    [Fact]
+    public void AContainerCannotBeGivenMoreThanItsPodsLimit()
+    {
+        using var pod = new PodHarness("cli-podlimit", PodHarness.BusyboxPod("cli-podlimit", PodHarness.Idle,
+            extraSpecYaml: "  resources: {limits: {memory: 128Mi, cpu: 500m}}"));
+        Assert.True(pod.Systemctl("start", pod.Unit).Code == 0);
+        const string scope = "podunits-cli\\x2dpodlimit-main.scope";
+        string before = pod.Show("MemoryMax", scope);
+        foreach (string[] args in new[] { new[] { "--memory", "256Mi" }, ["--memory", "max"], ["--cpu", "1"] })
+        {
+            var update = PodHarness.Run("podunits", ["update", "cli-podlimit", "-c", "main", .. args]);
+            Assert.Equal(2, update.Code);
+            Assert.Contains("a pod's limit must be at least each container's", update.Output, StringComparison.Ordinal);
+        }
+        Assert.Equal(before, pod.Show("MemoryMax", scope));
+        var within = PodHarness.Run("podunits", "update", "cli-podlimit", "-c", "main", "--memory", "64Mi", "--cpu", "250m");
+        Assert.True(within.Code == 0, within.Output);
+        Assert.Equal((64L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), pod.Show("MemoryMax", scope));
+    }
 }
