@@ -64,9 +64,14 @@ public static class ContainerLimitUpdates
 
     private static JsonObject ReadAll(string pod)
     {
+        string path = PathOf(pod);
+        if (!File.Exists(path))
+        {
+            return []; // the usual case, asked at every container's start: no exception for it
+        }
         try
         {
-            return JsonNode.Parse(File.ReadAllText(PathOf(pod))) as JsonObject ?? [];
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? [];
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException)
         {
