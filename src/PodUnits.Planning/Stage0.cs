@@ -94,11 +94,12 @@ public static class Stage0
         }
     }
 
-    /// <summary>The pod's range from the pool /etc/podunits/podunits.yaml sets.</summary>
-    private static IdMapping UsersFromHostPool(string pod)
+    /// <summary>The pod's range from the pool /etc/podunits/podunits.yaml sets (as read when
+    /// the definition was loaded).</summary>
+    private static IdMapping UsersFromHostPool(PodDefinition pod)
     {
-        UserNamespacePool pool = HostSettings.Load().UserNamespacePool;
-        return UserNamespaceRanges.Acquire(pod, pool.First, pool.Size);
+        UserNamespacePool pool = pod.HostSettings.UserNamespacePool;
+        return UserNamespaceRanges.Acquire(pod.Name, pool.First, pool.Size);
     }
 
     /// <summary>
@@ -133,7 +134,7 @@ public static class Stage0
             plan.Terminal = terminal is not null;
             plan.KeepState = keep;
             (plan.DefinitionFile, plan.DefinitionSha256) = source is { } s ? (s.File, s.Sha256) : (null, null);
-            UserNamespacePlanner.Apply(plan, pod, UsersFromHostPool);
+            UserNamespacePlanner.Apply(plan, pod, _ => UsersFromHostPool(pod));
             SeccompPlanner.Compile(plan);
             LsmPlanner.Apply(plan, pod, HostLsm.Detect(), AppArmorDefaultProfile.IsLoaded, warning => PodLog.Warning(warning, new(Pod: pod.Name)));
             if (plan.Containers.Any(c => c.AppArmorProfile == AppArmorDefaultProfile.Name))
@@ -146,7 +147,7 @@ public static class Stage0
                 plan.ResolvConf ??= HostDns.ForPodNetwork();
             }
             MergeDnsConfig(plan, pod);
-            long pidsLimit = HostSettings.Load().PidsLimit;
+            long pidsLimit = pod.HostSettings.PidsLimit;
             plan.ContainerTasksMax = pidsLimit > 0 ? (ulong)pidsLimit : null;
             plan.ImagePinFile = PodImages.PathFor(store.Root, pod.Name);
             PodState.Prepare(plan, plan.Redacted().ToJson()); // the host's copy: no values

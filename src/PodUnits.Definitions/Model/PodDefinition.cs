@@ -49,6 +49,11 @@ public sealed record PodDefinition
     /// (and none at all with <see cref="HostNetwork"/>).</summary>
     public NetworkChoice? Network { get; init; }
 
+    /// <summary>The host's settings (/etc/podunits/podunits.yaml) the definition was checked
+    /// against: a start uses these, read once, for the rest of its decisions too (the user
+    /// namespace pool, the task limit), so that all of them agree.</summary>
+    public Host.HostSettings HostSettings { get; init; } = Host.HostSettings.Default;
+
     /// <summary>Annotation podunits.io/dns: "none": no resolv.conf from PodUnits; each container
     /// keeps its image's /etc/resolv.conf (dnsPolicy and dnsConfig then have no effect).</summary>
     public bool ImageResolvConf { get; init; }

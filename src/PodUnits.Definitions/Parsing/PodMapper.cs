@@ -252,6 +252,7 @@ internal static class PodMapper
         UserNamespaceIds.CheckProcMount(spec, ctx, hostUsers);
         return new PodDefinition
         {
+            HostSettings = settings,
             Name = name,
             Containers = containers,
             InitContainers = initContainers,
