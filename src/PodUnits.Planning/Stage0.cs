@@ -94,6 +94,17 @@ public static class Stage0
         }
     }
 
+    /// <summary>A hostNetwork pod's ports on the host: each containerPort, at its hostPort
+    /// (which Kubernetes defaults to the containerPort there, and requires to equal it).</summary>
+    private static List<PortMappingPlan> HostNetworkPorts(PodDefinition pod) =>
+        [.. pod.AllContainers.SelectMany(c => c.Ports).Select(p => new PortMappingPlan
+        {
+            HostPort = p.HostPort ?? p.Number,
+            ContainerPort = p.Number,
+            Protocol = p.Protocol.ToString().ToLowerInvariant(),
+            HostIP = p.HostIP ?? "",
+        })];
+
     /// <summary>The pod's range from the pool /etc/podunits/podunits.yaml sets (as read when
     /// the definition was loaded).</summary>
     private static IdMapping UsersFromHostPool(PodDefinition pod)
@@ -151,6 +162,10 @@ public static class Stage0
             plan.ContainerTasksMax = pidsLimit > 0 ? (ulong)pidsLimit : null;
             plan.ImagePinFile = PodImages.PathFor(store.Root, pod.Name);
             PodState.Prepare(plan, plan.Redacted().ToJson()); // the host's copy: no values
+            if (pod.HostNetwork)
+            {
+                HostPortReservations.ClaimForHostNetwork(pod.Name, HostNetworkPorts(pod));
+            }
             if (definition is not null)
             {
                 PodState.WriteAdHocDefinition(pod.Name, definition, keep); // for `podunits export`

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using Tmds.Linux;
 using PodUnits.Core.Errors;
 using PodUnits.Runtime.Plan;
@@ -30,6 +31,7 @@ public sealed class HostPortReservations : IDisposable
     {
         ArgumentNullException.ThrowIfNull(ports);
         var held = new HostPortReservations();
+        using var claiming = ports.Count > 0 ? ClaimsLock() : null;
         try
         {
             foreach (PortMappingPlan port in ports)
@@ -50,6 +52,47 @@ public sealed class HostPortReservations : IDisposable
             held.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The ports of a hostNetwork pod's containers (Kubernetes defaults each hostPort to its
+    /// containerPort there): no socket is held, as the pod's own programs bind them on the
+    /// host, but they are claimed like a published pod's. A port another running pod claims
+    /// is refused naming that pod, as the scheduler would not place the two together, rather
+    /// than left to fail inside the second pod's program.
+    /// </summary>
+    public static void ClaimForHostNetwork(string pod, IReadOnlyList<PortMappingPlan> ports)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        if (ports.Count == 0)
+        {
+            return;
+        }
+        using SafeFileHandle claiming = ClaimsLock();
+        foreach (PortMappingPlan port in ports)
+        {
+            if (Holder(port, pod) is { } other)
+            {
+                throw new PodUnitsException($"pod {pod}", $"cannot use hostPort {port} on the host's network: {other} uses it");
+            }
+        }
+        PodPaths.CreatePrivateDirectory(PodPaths.RuntimeDir(pod));
+        PodPaths.WritePrivateFile($"{PodPaths.RuntimeDir(pod)}/{ClaimsFile}", string.Join('\n', ports.Select(p => p.ToString())) + "\n");
+    }
+
+    /// <summary>Serializes checking the claims against writing one's own, between pods that
+    /// start at the same moment (a flock, released with the descriptor).</summary>
+    private static SafeFileHandle ClaimsLock()
+    {
+        PodPaths.CreateRuntimeRoot();
+        SafeFileHandle lockFile = File.OpenHandle($"{PodPaths.RuntimeRoot}/ports.lock", FileMode.OpenOrCreate, FileAccess.ReadWrite);
+        if (Core.Native.LibcExtra.flock((int)lockFile.DangerousGetHandle(), Core.Native.LibcExtra.LOCK_EX) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            lockFile.Dispose();
+            throw new PodUnitsException("host port claims", $"cannot lock {PodPaths.RuntimeRoot}/ports.lock: {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+        return lockFile;
     }
 
     public void Dispose()
