@@ -17,6 +17,11 @@ public static class ContainerUnits
     public static string ScopeName(string pod, string container) =>
         $"podunits-{UnitNameEscaping.Escape(pod)}-{UnitNameEscaping.Escape(container)}.scope";
 
+    /// <summary>The scope's cgroup under a hierarchy's root: a slice nests in the slices its
+    /// name's dashes name (machine.slice / machine-podunits.slice / the pod's).</summary>
+    public static string CgroupPath(string pod, string container) =>
+        $"/machine.slice/machine-podunits.slice/{SliceName(pod)}/{ScopeName(pod, container)}";
+
     public static TransientUnitProperties ScopeProperties(PodPlan pod, ContainerPlan c)
     {
         ArgumentNullException.ThrowIfNull(pod);

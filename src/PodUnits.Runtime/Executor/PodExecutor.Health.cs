@@ -50,6 +50,7 @@ public sealed partial class PodExecutor
             s.Restarts++;
         }
         s.Run++;
+        s.OomKillsAtStart = OomKills.Count();
         s.State = "waiting";
         s.RestartAt = null;
         s.KilledBy = null;
@@ -210,10 +211,19 @@ public sealed partial class PodExecutor
         s.LastExitReason = s.KilledBy ?? code switch
         {
             0 => "Completed",
-            // A guess, as the kernel tells no one why: not when the stop's grace period ran out.
-            128 + 9 when !Stopping && (c.MemoryMaxBytes is not null || _plan.MemoryMaxBytes is not null) => "OOMKilled",
+            // Not when the stop's grace period ran out; only with a limit, and an OOM kill counted.
+            128 + 9 when !Stopping && (c.MemoryMaxBytes is not null || _plan.MemoryMaxBytes is not null) && KilledByOom(s) => "OOMKilled",
             _ => "Error",
         };
+        if (s.LastExitReason == "OOMKilled")
+        {
+            // That kill is this run's: it must not count for another container's later SIGKILL.
+            long? now = OomKills.Count();
+            foreach (ContainerStatus other in Statuses.Values)
+            {
+                other.OomKillsAtStart = other == s ? other.OomKillsAtStart : now;
+            }
+        }
         SaveStatuses();
         if (c.Restart != ContainerRestart.Never && _placed.Contains(name))
         {
@@ -227,6 +237,14 @@ public sealed partial class PodExecutor
             }
         }
     }
+
+    /// <summary>Whether a SIGKILL was the OOM killer's: the container's own memory cgroup says
+    /// exactly while its scope is still there; once systemd has removed it, whether the
+    /// host's count grew during the run (<see cref="OomKills"/>).</summary>
+    private bool KilledByOom(ContainerStatus s) =>
+        OomKills.InCgroup(ContainerUnits.CgroupPath(_plan.Name, s.Name)) is long own
+            ? own > 0
+            : OomKills.GrewDuring(s.OomKillsAtStart, OomKills.Count());
 
     /// <summary>"restarting C DELAY": the pod init starts it again after its back-off.</summary>
     private void OnRestarting(string name, int delaySeconds)

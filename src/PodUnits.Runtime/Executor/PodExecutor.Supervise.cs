@@ -454,10 +454,9 @@ public sealed partial class PodExecutor
     private string Describe(int code, ContainerPlan c) => code switch
     {
         128 + 9 when Stopping => "signal 9 (SIGKILL: still running when the grace period ended)",
-        128 + 9 when c.MemoryMaxBytes is ulong max =>
-            $"signal 9 (SIGKILL; with a memory limit of {max / (1 << 20)} MiB this is most likely the OOM killer)",
-        128 + 9 when _plan.MemoryMaxBytes is ulong podMax =>
-            $"signal 9 (SIGKILL; with the pod's memory limit of {podMax / (1 << 20)} MiB this is most likely the OOM killer)",
+        128 + 9 when Statuses[c.Name].LastExitReason != "OOMKilled" => "signal 9 (SIGKILL)",
+        128 + 9 when c.MemoryMaxBytes is ulong max => $"signal 9 (SIGKILL: OOMKilled at its memory limit of {max / (1 << 20)} MiB)",
+        128 + 9 when _plan.MemoryMaxBytes is ulong podMax => $"signal 9 (SIGKILL: OOMKilled at the pod's memory limit of {podMax / (1 << 20)} MiB)",
         > 128 => $"signal {code - 128}",
         127 => "status 127 (executable not found)",
         126 => "status 126 (not executable)",
