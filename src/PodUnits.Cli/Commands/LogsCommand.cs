@@ -40,15 +40,7 @@ internal static class LogsCommand
                 throw new BadInputException($"container name \"{only}\"", why);
             }
             var arguments = new List<string> { "--no-pager", "-q", "-o", "json", "--output-fields=MESSAGE,CONTAINER_NAME,PRIORITY" };
-            // Only what the pod's executor forwarded: _SYSTEMD_UNIT is journald's own (no
-            // client can forge it), pod@NAME.service or an ad-hoc pod's scope. Any local
-            // program may send POD_NAME=NAME.
-            string[] units = [PodArgument.UnitName(pod), Runtime.Executor.AdHocScope.Name(pod)];
-            for (int i = 0; i < units.Length; i++)
-            {
-                arguments.AddRange(i > 0 ? ["+"] : []); // journalctl's OR between groups of matches
-                arguments.AddRange([$"_SYSTEMD_UNIT={units[i]}", $"POD_NAME={pod}", .. only is null ? Array.Empty<string>() : [$"CONTAINER_NAME={only}"]]);
-            }
+            arguments.AddRange(Matches(pod, only));
             if (parsed.GetValue(lines) is int n)
             {
                 arguments.Add(n >= 0 ? $"--lines={n}" : throw new BadInputException($"--lines {n}", "must be 0 or more"));
@@ -80,6 +72,21 @@ internal static class LogsCommand
             }
         });
         return command;
+    }
+
+    /// <summary>journalctl matches for the pod's lines (one container's with
+    /// <paramref name="container"/>): only what its executor forwarded. _SYSTEMD_UNIT is
+    /// journald's own (no client can forge it), pod@NAME.service or an ad-hoc pod's scope;
+    /// any local program may send POD_NAME=NAME.</summary>
+    internal static List<string> Matches(string pod, string? container)
+    {
+        var matches = new List<string>();
+        foreach (string unit in (string[])[PodArgument.UnitName(pod), Runtime.Executor.AdHocScope.Name(pod)])
+        {
+            matches.AddRange(matches.Count > 0 ? ["+"] : []); // journalctl's OR between groups of matches
+            matches.AddRange([$"_SYSTEMD_UNIT={unit}", $"POD_NAME={pod}", .. container is null ? Array.Empty<string>() : [$"CONTAINER_NAME={container}"]]);
+        }
+        return matches;
     }
 
     private static async Task<bool> RunningAsync(SystemdManager systemd, string pod) =>

@@ -54,8 +54,7 @@ internal static class StatusCommand
     private static async Task<IReadOnlyList<string>> RecentLinesAsync(string pod, int count, bool escape, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("journalctl",
-            ["--no-pager", "-q", "-o", "json", "--output-fields=MESSAGE,CONTAINER_NAME", $"--lines={count}",
-             $"_SYSTEMD_UNIT={PodArgument.UnitName(pod)}", $"POD_NAME={pod}"])
+            ["--no-pager", "-q", "-o", "json", "--output-fields=MESSAGE,CONTAINER_NAME", $"--lines={count}", .. LogsCommand.Matches(pod, null)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

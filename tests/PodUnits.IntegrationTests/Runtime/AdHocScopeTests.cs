@@ -22,8 +22,10 @@ public sealed class AdHocScopeTests
         string scope = $"podunits-{PodUnits.Systemd.Naming.UnitNameEscaping.Escape(pod)}.scope"; // podunits-it\x2dterminate.scope
         Assert.Equal(scope, MachineUnit(pod));
         Assert.NotEqual(OwnUnit(), scope);
-        // status shows the pod's own unit and its executor, the process `run -i` became.
+        // status shows the pod's own unit and its executor, the process `run -i` became, and
+        // the container's lines (journald files them under the scope).
         Assert.Contains($"Unit: {scope}: active (running), executor PID {run.Id}", PodHarness.StatusText(pod), StringComparison.Ordinal);
+        Assert.True(PodHarness.WaitFor(() => PodHarness.StatusText(pod).Contains("main | idle-started", StringComparison.Ordinal)), PodHarness.StatusText(pod));
 
         // Stopping the machine stops the scope: the container gets its SIGTERM (it says so
         // and ends well), and `run` returns the pod's status. Under the caller's unit this
@@ -64,7 +66,7 @@ public sealed class AdHocScopeTests
     private static Process StartIdle(string pod)
     {
         var info = new ProcessStartInfo(Podunits) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in (string[])["run", "-i", "--name", pod, "busybox", "--", "sh", "-c", "trap 'echo got-term; exit 0' TERM; sleep 1000 & wait"])
+        foreach (string a in (string[])["run", "-i", "--name", pod, "busybox", "--", "sh", "-c", "echo idle-started; trap 'echo got-term; exit 0' TERM; sleep 1000 & wait"])
         {
             info.ArgumentList.Add(a);
         }
