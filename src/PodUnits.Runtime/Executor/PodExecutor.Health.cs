@@ -50,7 +50,8 @@ public sealed partial class PodExecutor
             s.Restarts++;
         }
         s.Run++;
-        s.OomKillsAtStart = OomKills.Count();
+        // Read only where an exit could be OOMKilled: /proc/vmstat is not free at every start.
+        s.OomKillsAtStart = HasMemoryLimit(Container(name)) ? OomKills.Count() : null;
         s.State = "waiting";
         s.RestartAt = null;
         s.KilledBy = null;
@@ -212,7 +213,7 @@ public sealed partial class PodExecutor
         {
             0 => "Completed",
             // Not when the stop's grace period ran out; only with a limit, and an OOM kill counted.
-            128 + 9 when !Stopping && (c.MemoryMaxBytes is not null || _plan.MemoryMaxBytes is not null) && KilledByOom(s) => "OOMKilled",
+            128 + 9 when !Stopping && HasMemoryLimit(c) && KilledByOom(s) => "OOMKilled",
             _ => "Error",
         };
         if (s.LastExitReason == "OOMKilled")
@@ -237,6 +238,8 @@ public sealed partial class PodExecutor
             }
         }
     }
+
+    private bool HasMemoryLimit(ContainerPlan c) => c.MemoryMaxBytes is not null || _plan.MemoryMaxBytes is not null;
 
     /// <summary>Whether a SIGKILL was the OOM killer's: the container's own memory cgroup says
     /// exactly while its scope is still there; once systemd has removed it, whether the
