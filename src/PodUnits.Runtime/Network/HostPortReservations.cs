@@ -43,7 +43,7 @@ public sealed class HostPortReservations : IDisposable
             }
             if (ports.Count > 0)
             {
-                PodPaths.WritePrivateFile($"{PodPaths.RuntimeDir(pod)}/{ClaimsFile}", string.Join('\n', ports.Select(p => p.ToString())) + "\n");
+                WriteClaims(pod, ports);
             }
             return held;
         }
@@ -76,6 +76,13 @@ public sealed class HostPortReservations : IDisposable
                 throw new PodUnitsException($"pod {pod}", $"cannot use hostPort {port} on the host's network: {other} uses it");
             }
         }
+        WriteClaims(pod, ports);
+    }
+
+    /// <summary>The pod's claims, one <see cref="PortMappingPlan.ToString"/> per line, for
+    /// <see cref="Holder"/> of the pods that start after it; written under the lock.</summary>
+    private static void WriteClaims(string pod, IReadOnlyList<PortMappingPlan> ports)
+    {
         PodPaths.CreatePrivateDirectory(PodPaths.RuntimeDir(pod));
         PodPaths.WritePrivateFile($"{PodPaths.RuntimeDir(pod)}/{ClaimsFile}", string.Join('\n', ports.Select(p => p.ToString())) + "\n");
     }
