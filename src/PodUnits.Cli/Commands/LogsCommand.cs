@@ -115,7 +115,7 @@ internal static class LogsCommand
     /// <summary>Whether the journal holds any line of the pod (of one container of it).</summary>
     private static bool HasLines(string pod, string? container)
     {
-        var start = new ProcessStartInfo("journalctl", ["--no-pager", "-q", "-o", "cat", "--lines=1", $"POD_NAME={pod}",
+        var start = new ProcessStartInfo(Core.Linux.HostTools.Journalctl, ["--no-pager", "-q", "-o", "cat", "--lines=1", $"POD_NAME={pod}",
             .. container is null ? Array.Empty<string>() : [$"CONTAINER_NAME={container}"]])
         {
             RedirectStandardOutput = true,
@@ -148,7 +148,7 @@ internal static class LogsCommand
         // retitle the window, rewrite what is shown or answer queries as if typed (CVE-2003-0063
         // style), so they are shown escaped, as journalctl does. A pipe or file gets the bytes.
         bool escape = Console.IsOutputRedirected is false;
-        var start = new ProcessStartInfo("journalctl", arguments) { RedirectStandardOutput = true };
+        var start = new ProcessStartInfo(Core.Linux.HostTools.Journalctl, arguments) { RedirectStandardOutput = true };
         using Process journalctl = Process.Start(start)
             ?? throw new PodUnitsException("logs", "could not start journalctl");
         using var stdout = Console.OpenStandardOutput();

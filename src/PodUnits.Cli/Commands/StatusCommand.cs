@@ -53,7 +53,7 @@ internal static class StatusCommand
 
     private static async Task<IReadOnlyList<string>> RecentLinesAsync(string pod, int count, bool escape, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("journalctl",
+        var start = new ProcessStartInfo(Core.Linux.HostTools.Journalctl,
             ["--no-pager", "-q", "-o", "json", "--output-fields=MESSAGE,CONTAINER_NAME", $"--lines={count}", .. LogsCommand.Matches(pod, null)])
         {
             RedirectStandardOutput = true,

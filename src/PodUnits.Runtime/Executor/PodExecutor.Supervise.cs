@@ -427,7 +427,7 @@ public sealed partial class PodExecutor
     {
         try
         {
-            using var sync = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("journalctl", "--sync")
+            using var sync = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Core.Linux.HostTools.Journalctl, "--sync")
             {
                 RedirectStandardError = true,
                 UseShellExecute = false,
@@ -437,7 +437,7 @@ public sealed partial class PodExecutor
                 sync.Kill();
             }
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)
         {
             Log($"journalctl --sync: {e.Message}; the last lines may lack their unit");
         }

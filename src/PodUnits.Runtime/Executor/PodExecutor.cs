@@ -96,6 +96,11 @@ public sealed partial class PodExecutor : IDisposable
         PodPlan plan = PodPlan.Read(planPath);
         PlanHandoff.KeepFromChildren(planPath);
         PodClaim.Adopt(plan.Name, claimFd); // held until this process ends
+        // As a daemon does: `podunits run -i` inherits the caller's directory, which the pod
+        // would otherwise keep busy (an unmount) and which may be gone or, entered from
+        // another mount namespace, unreachable, so that getcwd(3) fails in every later
+        // Process.Start of a bare name (journalctl --sync at the end). The plan's paths are absolute.
+        Core.Native.LibcExtra.chdir("/");
         TerminalHub? terminal = null;
         try
         {

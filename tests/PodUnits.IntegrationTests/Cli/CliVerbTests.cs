@@ -203,4 +203,28 @@ public sealed class CliVerbTests : IDisposable
         Assert.StartsWith("podunits: --memory lots:", bad.Output, StringComparison.Ordinal);
         Assert.Equal(2, PodHarness.Run(Podunits, "update", "cli-web", "-c", "main").Code);
     }
+
+    [Fact]
+    public void LogsAndStatusRunTheHostsJournalctlNotOneInTheCallersDirectory()
+    {
+        // .NET looks for a bare program name in the current directory before PATH: root
+        // typing `podunits logs` in /tmp must not run a journalctl someone left there.
+        string dir = Directory.CreateTempSubdirectory("podunits-planted-").FullName;
+        try
+        {
+            File.WriteAllText($"{dir}/journalctl", $"#!/bin/sh\ntouch {dir}/planted-ran\n");
+            File.SetUnixFileMode($"{dir}/journalctl", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            foreach (string verb in (string[])["logs", "status"])
+            {
+                var run = PodHarness.Run("sh", "-c", $"cd {dir} && exec {Podunits} {verb} cli-web");
+                Assert.True(run.Code == 0, run.Output);
+                Assert.Contains("cli-started", run.Output, StringComparison.Ordinal); // the real journal's lines
+                Assert.False(File.Exists($"{dir}/planted-ran"), $"{verb} ran {dir}/journalctl");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -60,7 +60,7 @@ public static class AppArmorDefaultProfile
         Directory.CreateDirectory(dir);
         string path = $"{dir}/{Name}";
         File.WriteAllText(path, Text);
-        var info = new ProcessStartInfo("apparmor_parser", ["--replace", "--write-cache", path]) { RedirectStandardError = true };
+        var info = new ProcessStartInfo(Core.Linux.HostTools.AppArmorParser, ["--replace", "--write-cache", path]) { RedirectStandardError = true };
         try
         {
             using Process parser = Process.Start(info)!;
