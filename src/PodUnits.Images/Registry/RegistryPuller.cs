@@ -165,6 +165,10 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
         {
             throw new PodUnitsException(e.What, $"{e.Why} (mirrors tried first: {string.Join("; ", mirrorFailures)})", e.ExitCode, e);
         }
+        catch (Exception e) when (mirrorFailures.Count > 0 && RegistryUnreachableException.Is(e, cancellationToken))
+        {
+            throw RegistryUnreachableException.From(reference, e, string.Join("; ", mirrorFailures));
+        }
         catch (HttpRequestException e) when (mirrorFailures.Count > 0)
         {
             throw new HttpRequestException($"{e.Message} (mirrors tried first: {string.Join("; ", mirrorFailures)})", e);

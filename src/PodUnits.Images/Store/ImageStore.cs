@@ -101,7 +101,15 @@ public sealed partial class ImageStore
     public async Task<string> RemoteDigestAsync(string reference, string? known, CancellationToken cancellationToken = default)
     {
         using var client = new RegistryClient(Registry, HttpHandler);
-        return await new RegistryPuller(client, _blobs, Trust).ResolveRemoteAsync(ImageReference.Parse(reference), known, cancellationToken);
+        ImageReference parsed = ImageReference.Parse(reference);
+        try
+        {
+            return await new RegistryPuller(client, _blobs, Trust).ResolveRemoteAsync(parsed, known, cancellationToken);
+        }
+        catch (Exception e) when (RegistryUnreachableException.Is(e, cancellationToken))
+        {
+            throw RegistryUnreachableException.From(parsed, e);
+        }
     }
 
     /// <summary>Points <paramref name="reference"/> at a manifest the store holds (auto-update's
@@ -123,7 +131,15 @@ public sealed partial class ImageStore
     {
         using var client = new RegistryClient(Registry, HttpHandler);
         var puller = new RegistryPuller(client, _blobs, Trust);
-        string manifestDigest = await puller.PullAsync(reference, progress, cancellationToken);
+        string manifestDigest;
+        try
+        {
+            manifestDigest = await puller.PullAsync(reference, progress, cancellationToken);
+        }
+        catch (Exception e) when (RegistryUnreachableException.Is(e, cancellationToken))
+        {
+            throw RegistryUnreachableException.From(reference, e);
+        }
         _refs.Set(reference.ToString(), manifestDigest);
         return manifestDigest;
     }

@@ -1,8 +1,7 @@
-using System.Net.Http;
-using System.Net.Sockets;
 using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 using PodUnits.Images.Progress;
+using PodUnits.Images.Registry;
 using PodUnits.Images.Store;
 using PodUnits.Logging;
 using PodUnits.Runtime.Executor;
@@ -110,7 +109,7 @@ public static class ContainerImages
             resolved = await (pin ? store.ResolveForPodAsync(podName, reference, storePolicy, progress, cancellationToken)
                 : store.ResolveAsync(reference, storePolicy, progress, cancellationToken)).ConfigureAwait(false);
         }
-        catch (Exception e) when (storePolicy == PullPolicy.Always && IsUnreachable(e))
+        catch (RegistryUnreachableException e) when (storePolicy == PullPolicy.Always)
         {
             try
             {
@@ -119,9 +118,13 @@ public static class ContainerImages
             }
             catch (PodUnitsException)
             {
-                throw new PodUnitsException(what, $"the registry cannot be reached ({Telling(e).Message}) and the image store has no copy");
+                throw new PodUnitsException(what, $"{e.Why}, and the image store has no copy", e.ExitCode, e);
             }
-            PodLog.Warning($"{what}: the registry cannot be reached ({Telling(e).Message}); running the local copy {resolved.ManifestDigest[..19]}", new(Pod: podName));
+            PodLog.Warning($"{what}: {e.Why}; running the local copy {resolved.ManifestDigest[..19]}", new(Pod: podName));
+        }
+        catch (RegistryUnreachableException e)
+        {
+            throw new PodUnitsException(what, e.Why, e.ExitCode, e);
         }
         catch (PodUnitsException e) when (storePolicy == PullPolicy.Never)
         {
@@ -185,31 +188,5 @@ public static class ContainerImages
             }
         }
         return null;
-    }
-
-    private static bool IsUnreachable(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException)
-        {
-            if (x is SocketException or TimeoutException || (x is HttpRequestException http && http.StatusCode is null && x.InnerException is SocketException or IOException))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /// <summary>The most telling message: HttpClient's names the host ("Name or service not
-    /// known (registry-1.docker.io:443)"); the socket's alone does not.</summary>
-    private static Exception Telling(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException)
-        {
-            if (x is HttpRequestException)
-            {
-                return x;
-            }
-        }
-        return e;
     }
 }

@@ -98,10 +98,10 @@ public sealed class PodFromRegistryTests : IClassFixture<RegistryFixture>, IDisp
             Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit).Contains("up")), string.Join('\n', pod.Journal("-u", pod.Unit)));
             Assert.Contains("stored copy", pod.Journal("-u", pod.Unit, "CONTAINER_NAME=app"));
             Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains(
-                $"image {image}: the registry cannot be reached", StringComparison.Ordinal) && l.Contains("running the local copy sha256:", StringComparison.Ordinal));
+                $"image {image}: cannot reach registry 127.0.0.1:", StringComparison.Ordinal) && l.Contains("running the local copy sha256:", StringComparison.Ordinal));
             // A warning of stage 0, with the pod's name and where it was written.
             Assert.Contains(pod.Journal("-u", pod.Unit, "PRIORITY=4", "POD_NAME=img-offline", "CODE_FILE=src/PodUnits.Planning/Plan/ContainerImages.cs"),
-                l => l.Contains("the registry cannot be reached", StringComparison.Ordinal));
+                l => l.Contains(": cannot reach registry 127.0.0.1:", StringComparison.Ordinal));
         }
         finally
         {
@@ -147,7 +147,7 @@ public sealed class PodFromRegistryTests : IClassFixture<RegistryFixture>, IDisp
         Assert.Equal("failed", pod.Show("ActiveState"));
         Assert.Equal("1", pod.Show("ExecMainStatus"));
         Assert.True(pod.UnitJournalHas(l => l.Contains(
-            $"image {image}: the registry cannot be reached", StringComparison.Ordinal) && l.Contains("the image store has no copy", StringComparison.Ordinal)),
+            $"image {image}: cannot reach registry 127.0.0.1:", StringComparison.Ordinal) && l.Contains("the image store has no copy", StringComparison.Ordinal)),
             pod.UnitJournalText());
         Assert.DoesNotContain("must-not-run", pod.Journal("-u", pod.Unit));
         Assert.False(Directory.Exists("/run/podunits/state/img-nowhere"));

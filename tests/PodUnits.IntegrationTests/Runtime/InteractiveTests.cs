@@ -115,4 +115,31 @@ public sealed class InteractiveTests
         Assert.True(host.Code == 0, host.Output);
         Assert.Equal(File.ReadAllText("/etc/resolv.conf"), host.Output);
     }
+
+    [Fact]
+    public void ARunFromADirectoryThatIsGoneEndsWithTheContainersStatus()
+    {
+        // The caller's directory removed under it: the executor works from "/", as a daemon
+        // does, rather than failing in getcwd(3) once the pod has ended (it said "internal
+        // error: IO_FileNotFound" and exit 1 for a command that printed a line).
+        string gone = Directory.CreateTempSubdirectory("podunits-gone-cwd-").FullName;
+        var run = PodHarness.Run("sh", "-c", $"cd {gone} && rmdir {gone} && exec /usr/bin/podunits run -i --name it-gone-cwd busybox -- sh -c 'echo printed; exit 3'");
+        Assert.True(run.Code == 3, run.Output);
+        Assert.Equal("printed\n", run.Output);
+    }
+
+    [Fact]
+    public void AnImageWhoseRegistryCannotBeReachedIsOneLineNamingIt()
+    {
+        // Nothing listens on a free loopback port: connection refused, not an internal error.
+        string registry = $"127.0.0.1:{Images.RegistryFixture.FreePort()}";
+        var run = PodHarness.Run("podunits", "run", "-i", "--name", "it-unreachable", $"{registry}/app:1", "--", "true");
+        Assert.True(run.Code == 1, run.Output);
+        Assert.EndsWith($"image {registry}/app:1: cannot reach registry {registry}: connection refused\n", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", run.Output, StringComparison.Ordinal);
+        var fetch = PodHarness.Run("podunits", "image", "fetch", $"{registry}/app:1");
+        Assert.True(fetch.Code == 1, fetch.Output);
+        Assert.EndsWith($"podunits: image {registry}/app:1: cannot reach registry {registry}: connection refused\n", fetch.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists("/run/podunits/state/it-unreachable"));
+    }
 }
