@@ -3,17 +3,20 @@ using static Tmds.Linux.LibC;
 
 namespace PodUnits.Cli.Commands;
 
-/// <summary>Ad-hoc pods (`podunits run -i`) are no units: stopping one is signalling its executor,
-/// which stops the pod as systemd's SIGTERM would (grace periods, preStop hooks).</summary>
+/// <summary>Pods that pod@NAME.service does not run (an ad-hoc pod of `podunits run -i`, a
+/// definition's pod run by hand with `podunits run NAME`): stopping one is signalling its
+/// executor, which stops the pod as systemd's SIGTERM would (grace periods, preStop hooks).</summary>
 internal static class AdHocPods
 {
     /// <summary>Longer than any grace period the executor waits out (pod@.service's TimeoutStopSec).</summary>
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(50);
 
-    /// <summary>Stops <paramref name="pod"/> if it is a running ad-hoc pod and waits until it is down; false when it is not one.</summary>
+    /// <summary>Stops <paramref name="pod"/> if it runs and pod@NAME.service does not run it,
+    /// and waits until it is down; false when it is not such a pod.</summary>
     public static async Task<bool> TryStopAsync(string pod, CancellationToken cancellationToken)
     {
-        if (!File.Exists(PodState.AdHocDefinitionPath(pod)) || !PodClaim.IsHeld(pod) || PodState.Pids(pod) is not { } pids)
+        if (!PodClaim.IsHeld(pod) || PodState.Pids(pod) is not { } pids
+            || Core.Identity.OwnUnit.ServiceName($"/proc/{pids.Executor}/cgroup") == Core.Naming.PodUnitNames.Service(pod))
         {
             return false;
         }

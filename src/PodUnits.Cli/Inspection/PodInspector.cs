@@ -75,10 +75,16 @@ internal sealed class PodInspector(SystemdManager systemd)
             error = loaded.Diagnostics.FirstOrDefault(d => d.Severity == Severity.Error)?.ToString();
         }
         // An ad-hoc pod runs in a scope of its own (AdHocScope), the same for `--keep`'s kept
-        // state once it has ended.
+        // state once it has ended; so does a definition's pod run by hand (`podunits run
+        // NAME` in a shell) while pod@NAME.service is not running it.
         string unit = adHoc || File.Exists(PodState.KeptAdHocDefinitionPath(name)) && definitionPath is null
             ? AdHocScope.Name(name) : Core.Naming.PodUnitNames.Service(name);
         UnitStatus? status = await systemd.GetUnitStatusAsync(unit).ConfigureAwait(false);
+        bool ownScope = adHoc;
+        if (!adHoc && status is not { IsActive: true } && await systemd.GetUnitStatusAsync(AdHocScope.Name(name)).ConfigureAwait(false) is { IsActive: true } byHand)
+        {
+            (unit, status, ownScope) = (AdHocScope.Name(name), byHand, true);
+        }
         MachineReport? machine = await MachineAsync(name).ConfigureAwait(false);
         var containers = new List<ContainerReport>();
         bool running = status is { IsActive: true };
@@ -103,7 +109,8 @@ internal sealed class PodInspector(SystemdManager systemd)
         bool autostart = definition is not null && !adHoc && await StartsAtBootAsync(definition.Activation.Listen.Count > 0
             ? Core.Naming.PodUnitNames.Socket(name) : unit).ConfigureAwait(false);
         // A scope has no main process: an ad-hoc pod's executor is its main process.
-        uint mainPid = status is { IsActive: true, MainPid: 0 } && adHoc ? (uint)(PodState.Pids(name)?.Executor ?? 0) : status?.MainPid ?? 0;
+        // A scope has no main PID: the executor is the process the pod's claim names.
+        uint mainPid = status is { IsActive: true, MainPid: 0 } && ownScope ? (uint)(PodState.Pids(name)?.Executor ?? 0) : status?.MainPid ?? 0;
         (string active, string sub) = (status?.ActiveState ?? "inactive", status?.SubState ?? "dead");
         return new PodReport(name, definitionPath, error, autostart, unit, active, sub, mainPid, machine, containers)
         {

@@ -1,4 +1,5 @@
 using PodUnits.Core.Errors;
+using PodUnits.Core.Identity;
 using PodUnits.Core.Timing;
 using PodUnits.Runtime.Plan;
 using PodUnits.Systemd;
@@ -8,8 +9,9 @@ using PodUnits.Systemd.Units;
 namespace PodUnits.Runtime.Executor;
 
 /// <summary>
-/// The unit of an ad-hoc pod (`podunits run -i`): a transient scope, <c>podunits-POD.scope</c>
-/// in machine.slice, that the executor moves itself into before it spawns the pod init, as
+/// The unit of a pod that no service runs: an ad-hoc pod (`podunits run -i`), or a
+/// definition's pod run by hand from a shell (`podunits run NAME`). It is a transient scope,
+/// <c>podunits-POD.scope</c> in machine.slice, that the executor moves itself into before it spawns the pod init, as
 /// systemd-nspawn makes machine-NAME.scope when no unit runs it. Without it the pod would be
 /// registered with machined under the caller's unit (a login session's scope, a service), so
 /// `machinectl terminate` would stop the caller's whole session, and machined would keep the
@@ -24,12 +26,23 @@ public static class AdHocScope
 {
     public static string Name(string pod) => $"podunits-{UnitNameEscaping.Escape(pod)}.scope";
 
+    /// <summary>An ad-hoc pod always has its own scope, even when a service runs `podunits
+    /// run -i`; a definition's pod has one when the executor is in no service at all (a
+    /// terminal's session scope). Under pod@NAME.service, or a service of the user's own that
+    /// runs `podunits run NAME`, that service is the pod's unit: moving its main process
+    /// out would leave it empty.</summary>
+    public static bool IsNeeded(PodPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return plan.Interactive || OwnUnit.ServiceName() is null;
+    }
+
     public static TransientUnitProperties Properties(PodPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
         return new TransientUnitProperties
         {
-            Description = $"PodUnits ad-hoc pod {plan.Name}",
+            Description = plan.Interactive ? $"PodUnits ad-hoc pod {plan.Name}" : $"PodUnits pod {plan.Name}, run by hand",
             Slice = "machine.slice",
             CollectMode = CollectMode.InactiveOrFailed,
             // pod@.service's TimeoutStopSec= rule: the grace period and the executor's margin.

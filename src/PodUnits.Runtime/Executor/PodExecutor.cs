@@ -165,7 +165,7 @@ public sealed partial class PodExecutor : IDisposable
             // starts below). Its namespace is made first, for the pod init to join, so that
             // CNI ADD, most of a networked pod's start, begins before the pod init's spawn.
             string? netns = _network is null ? null : await _network.PrepareAsync().ConfigureAwait(false);
-            if (_plan.Interactive)
+            if (AdHocScope.IsNeeded(_plan))
             {
                 // Before the pod init is spawned, so that it and all it starts are in the scope.
                 await AdHocScope.EnterAsync(await connecting.ConfigureAwait(false), _plan).ConfigureAwait(false);
@@ -174,6 +174,13 @@ public sealed partial class PodExecutor : IDisposable
             List<int> outputs = StartPodInit(_planPath, netns);
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
+            // A hang-up (the terminal of `run -i` closed, `systemctl kill -s HUP`) stops the
+            // pod gracefully too, and SIGUSR1/SIGUSR2 are ignored: by their default action any
+            // of them killed the executor outright, with no grace period, no preStop and the
+            // network left to gc. A handler, unlike SIG_IGN, is not inherited across exec.
+            using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnStopSignal);
+            using var user1 = PosixSignalRegistration.Create((PosixSignal)Tmds.Linux.LibC.SIGUSR1, OnIgnoredSignal);
+            using var user2 = PosixSignalRegistration.Create((PosixSignal)Tmds.Linux.LibC.SIGUSR2, OnIgnoredSignal);
             systemd = await connecting.ConfigureAwait(false);
             _slicing = PodSlice.HasLimits(_plan) ? PodSlice.CreateAsync(systemd, _plan) : null;
             Task registering = RegisterMachineAsync(systemd, attaching);
@@ -422,6 +429,12 @@ public sealed partial class PodExecutor : IDisposable
                 _forwarders.Add(forwarder);
             }
         }
+    }
+
+    private static void OnIgnoredSignal(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        Log($"ignoring {((int)context.Signal == Tmds.Linux.LibC.SIGUSR1 ? "SIGUSR1" : "SIGUSR2")}: SIGTERM, SIGINT and SIGHUP stop the pod");
     }
 
     /// <summary>Set once a stop signal came: no READY, no STATUS updates, no more probing.</summary>

@@ -81,4 +81,64 @@ public sealed class AdHocScopeTests
     }
 
     private static string OwnUnit() => File.ReadAllText("/proc/self/cgroup").Trim().Split('/')[^1];
+
+    [Fact]
+    public async Task ADefinitionsPodRunByHandHasItsOwnScopeAndStopsWithPodunitsStop()
+    {
+        // `podunits run NAME` typed in a shell: before, machined registered the pod under the
+        // caller's unit (`machinectl terminate` ended the caller's session) and `podunits
+        // stop` returned 0 and stopped nothing.
+        const string pod = "it-by-hand";
+        using var definition = new PodHarness(pod, PodHarness.BusyboxPod(pod, "echo by-hand-started; trap 'echo got-term; exit 0' TERM; sleep 1000 & wait"));
+        var info = new ProcessStartInfo(Podunits) { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("run");
+        info.ArgumentList.Add(pod);
+        using Process run = Process.Start(info)!;
+        Task<string> output = run.StandardError.ReadToEndAsync();
+        string scope = $"podunits-{PodUnits.Systemd.Naming.UnitNameEscaping.Escape(pod)}.scope";
+        Assert.True(PodHarness.WaitFor(() => MachineUnit(pod) != ""), PodHarness.StatusText(pod));
+        Assert.Equal(scope, MachineUnit(pod));
+        Assert.Equal("active", PodHarness.Run("systemctl", "is-active", scope).Output.Trim());
+        Assert.Matches($@"(?m)^{pod}\s+active\s+yes\s", PodHarness.Run(Podunits, "list").Output);
+        Assert.Contains($"Unit: {scope}: active (running), executor PID {run.Id}", PodHarness.StatusText(pod), StringComparison.Ordinal);
+
+        var stop = PodHarness.Run(Podunits, "stop", pod);
+        Assert.True(stop.Code == 0, stop.Output);
+        Assert.True(run.HasExited || run.WaitForExit(10_000), "podunits stop returned while the pod still ran");
+        Assert.Equal(0, run.ExitCode);
+        Assert.True(PodHarness.WaitFor(() => PodHarness.Run(Podunits, "logs", pod).Output.Contains("got-term", StringComparison.Ordinal)),
+            PodHarness.Run(Podunits, "logs", pod).Output + await output);
+        Assert.False(Directory.Exists($"/run/podunits/state/{pod}"));
+    }
+
+    [Fact]
+    public void AHangUpStopsThePodGracefullyAndUserSignalsAreIgnored()
+    {
+        // By their default action these killed the executor outright: no grace period, the
+        // container never saw its SIGTERM, and the network was left for gc.
+        const string pod = "it-hangup";
+        using var service = new PodHarness(pod, PodHarness.BusyboxPod(pod, "echo hangup-started; trap 'echo got-term; exit 0' TERM; sleep 1000 & wait"));
+        var start = service.Systemctl("start", service.Unit);
+        Assert.True(start.Code == 0, start.Output);
+        Assert.True(PodHarness.WaitFor(() => service.Journal("-u", service.Unit).Contains("hangup-started")));
+        int executor = service.MainPid;
+
+        foreach (string signal in (string[])["SIGUSR1", "SIGUSR2"])
+        {
+            var kill = PodHarness.Run("systemctl", "kill", "--kill-whom=main", $"--signal={signal}", service.Unit);
+            Assert.True(kill.Code == 0, kill.Output);
+        }
+        Assert.True(service.UnitJournalHas(l => l.Contains("ignoring SIGUSR2", StringComparison.Ordinal)), service.UnitJournalText());
+        Assert.Equal("active", service.Show("ActiveState"));
+        Assert.Equal(executor, service.MainPid);
+
+        var hangup = PodHarness.Run("systemctl", "kill", "--kill-whom=main", "--signal=SIGHUP", service.Unit);
+        Assert.True(hangup.Code == 0, hangup.Output);
+        Assert.True(PodHarness.WaitFor(() => service.Show("ActiveState") == "inactive"), service.UnitJournalText());
+        Assert.Contains("got-term", service.Journal("-u", service.Unit));
+        Assert.Equal("success", service.Show("Result"));
+        Assert.Equal("0", service.Show("ExecMainStatus")); // an exit of its own, not death by the signal
+        Assert.False(Directory.Exists($"/run/podunits/state/{pod}"));
+        Assert.False(File.Exists($"/run/podunits/netns/{pod}"));
+    }
 }
