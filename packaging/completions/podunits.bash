@@ -22,7 +22,7 @@ _podunits_images() {
 
 _podunits() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local verbs="list status run export validate stop reload logs enter attach update auto-update image volume secret gc refresh generate version"
+    local verbs="list status run export rm validate stop reload logs enter attach update auto-update image volume secret gc refresh generate version"
     local verb="" sub="" pod="" i word
     for ((i = 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}

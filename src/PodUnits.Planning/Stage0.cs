@@ -127,6 +127,13 @@ public static class Stage0
     {
         string stage1 = Stage1.Locate();
         PodClaim claim = PodState.Claim(pod.Name); // a busy name fails here, before anything of the running pod is touched
+        if (interactive && File.Exists(PodState.KeptAdHocDefinitionPath(pod.Name)))
+        {
+            // Its writable layer and volumes would be started afresh, and without --keep removed.
+            PodState.Release(pod.Name);
+            throw new BadInputException($"pod {pod.Name}", $"an earlier 'podunits run -i --keep' kept its state in {PodPaths.StateDir(pod.Name)}; "
+                + $"'podunits export {pod.Name}' prints it as a definition, 'podunits rm {pod.Name}' removes it");
+        }
         ImageStore store = ImageStore.Open();
         bool pinned = false;
         (int Pid, int Attach) executor;

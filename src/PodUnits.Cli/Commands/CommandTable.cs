@@ -26,5 +26,6 @@ internal static class CommandTable
         yield return VersionCommand.Create();
         yield return RunCommand.Create();
         yield return ExportCommand.Create();
+        yield return RmCommand.Create();
     }
 }

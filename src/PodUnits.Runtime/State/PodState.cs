@@ -165,6 +165,23 @@ public static class PodState
         }
     }
 
+    /// <summary>`podunits rm NAME`: removes what `run -i --keep` kept of an ended ad-hoc pod
+    /// (its writable layers, volumes and definition), under the pod's claim so that no run of
+    /// the name starts meanwhile. Refused while it runs, and for a name with nothing kept.</summary>
+    public static void RemoveKept(string pod)
+    {
+        if (!File.Exists(KeptAdHocDefinitionPath(pod)))
+        {
+            throw new BadInputException($"pod {pod}", "has no state kept by 'podunits run -i --keep' (pods of definitions keep their named volumes: 'podunits volume rm')");
+        }
+        // "is already running (executor PID N)"; held until this process ends, the lock file
+        // unlinked while held, as gc does (a later claim then makes a fresh one).
+        _ = PodClaim.Acquire(pod);
+        Directory.Delete(PodPaths.StateDir(pod), recursive: true);
+        Release(pod);
+        File.Delete(PodClaim.LockPath(pod));
+    }
+
     /// <summary>An interactive pod's state goes with it (its name is never reused), its lock
     /// file too: this process holds the lock, which makes removing it safe (PodClaim).</summary>
     public static void DeleteAdHoc(string name)

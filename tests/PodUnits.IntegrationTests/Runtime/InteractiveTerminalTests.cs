@@ -170,6 +170,19 @@ public sealed class InteractiveTerminalTests
             Assert.True(export.Code == 0, export.Output);
             Assert.Contains("echo kept > /marker", export.Output, StringComparison.Ordinal);
             Assert.False(Directory.Exists($"/run/podunits/state/{pod}")); // nothing of a running pod is left
+
+            // The kept state holds the name: a new run of it is refused (it would start
+            // afresh over it, and without --keep remove it), until `podunits rm`.
+            var again = PodHarness.Run(Podunits, "run", "-i", "--name", pod, "busybox", "--", "true");
+            Assert.True(again.Code == 2, again.Output);
+            Assert.Equal($"podunits: pod {pod}: an earlier 'podunits run -i --keep' kept its state in /var/lib/podunits/pods/{pod}; "
+                + $"'podunits export {pod}' prints it as a definition, 'podunits rm {pod}' removes it\n", again.Output);
+            Assert.Equal("kept\n", File.ReadAllText($"/var/lib/podunits/pods/{pod}/containers/main/upper/marker"));
+            var rm = PodHarness.Run(Podunits, "rm", pod);
+            Assert.True(rm.Code == 0, rm.Output);
+            Assert.False(Directory.Exists($"/var/lib/podunits/pods/{pod}"));
+            var nothing = PodHarness.Run(Podunits, "rm", pod);
+            Assert.True(nothing.Code == 2, nothing.Output);
         }
         finally
         {
