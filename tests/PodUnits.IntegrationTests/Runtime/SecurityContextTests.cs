@@ -93,6 +93,23 @@ public sealed class SecurityContextTests
     /// <summary>This machine kind runs no LSM: a Localhost AppArmor profile or seLinuxOptions
     /// cannot be applied and are refused at their line; RuntimeDefault runs with a warning.</summary>
     [Fact]
+    public void ACapabilityPodsRunWithoutIsRefusedNotTrimmedInSilence()
+    {
+        // pod@.service drops CAP_SYSLOG on every host: the container start used to trim it
+        // away and run the container without it, with nothing said.
+        const string name = "rt-cap-syslog";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "echo must-not-run",
+            extraContainerYaml: "      securityContext:\n        capabilities: {add: [NET_ADMIN, SYSLOG]}"));
+        Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
+        Assert.Equal("2", pod.Show("ExecMainStatus"));
+        Assert.True(pod.UnitJournalHas(l => l.Contains(
+            $"pod {name}: container main: securityContext.capabilities.add: CAP_SYSLOG cannot be granted: this host runs pods without it", StringComparison.Ordinal)),
+            pod.UnitJournalText());
+        Assert.DoesNotContain("must-not-run", pod.Journal("-u", pod.Unit));
+        Assert.False(Directory.Exists($"/run/podunits/state/{name}"));
+    }
+
+    [Fact]
     public void LsmProfilesTheHostCannotApplyAreRefusedAtTheirLine()
     {
         Assert.False(File.Exists("/sys/kernel/security/lsm") && File.ReadAllText("/sys/kernel/security/lsm").Contains("apparmor", StringComparison.Ordinal),

@@ -1,0 +1,56 @@
+using System.Globalization;
+using PodUnits.Core.Errors;
+using PodUnits.Core.Linux;
+using PodUnits.Definitions;
+
+namespace PodUnits.Planning.Confinement;
+
+/// <summary>
+/// A container can only have the capabilities the executor's own bounding set still holds:
+/// pod@.service drops CAP_SYS_MODULE and CAP_SYSLOG, and a container manager around systemd
+/// may drop more. The container's start trims its set to that bounding set (asking the
+/// kernel for more would fail the whole capset), which gave a container that asked for one
+/// of them less than it asked, silently, to fail later with a bare EPERM. Kubernetes'
+/// runtimes fail such a container instead (runc's capset); so does PodUnits, at the start,
+/// naming the container and the capability. A privileged container, or `add: [ALL]`, asks
+/// for everything there is and gets what the bounding set allows (docs/confinement.md).
+/// </summary>
+public static class CapabilityGrants
+{
+    public static void Check(PodDefinition pod, ulong boundingSet)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        foreach (ContainerDefinition c in pod.AllContainers)
+        {
+            if (c.SecurityContext is not { Privileged: false } security || security.CapabilitiesAdd.Contains(LinuxCapabilities.All))
+            {
+                continue;
+            }
+            foreach (string name in security.CapabilitiesAdd)
+            {
+                int number = LinuxCapabilities.Number(name);
+                if (number >= 0 && (boundingSet >> number & 1) == 0)
+                {
+                    throw new BadInputException($"pod {pod.Name}: container {c.Name}",
+                        $"securityContext.capabilities.add: {name} cannot be granted: this host runs pods without it "
+                        + "(CapabilityBoundingSet= of pod@.service, or a bounding set around systemd)");
+                }
+            }
+        }
+    }
+
+    /// <summary>This process's bounding set (CapBnd in /proc/self/status); all bits set when
+    /// the kernel does not say, so that nothing is refused on a guess.</summary>
+    public static ulong OwnBoundingSet(string status = "/proc/self/status")
+    {
+        foreach (string line in File.ReadLines(status))
+        {
+            if (line.StartsWith("CapBnd:", StringComparison.Ordinal)
+                && ulong.TryParse(line.AsSpan(7).Trim(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong set))
+            {
+                return set;
+            }
+        }
+        return ulong.MaxValue;
+    }
+}
