@@ -46,10 +46,15 @@ internal static class UpdateCommand
             {
                 throw new BadInputException("update", "nothing to change: give --memory and/or --cpu");
             }
+            PodArgument.RequireKnown(pod); // "no such pod", exit 2, as enter and logs say
             string scope = ContainerUnits.ScopeName(pod, c);
             await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
             if (await systemd.GetUnitStatusAsync(scope) is not { IsActive: true })
             {
+                if (RunningPlan(pod) is { } plan && plan.Containers.All(x => x.Name != c))
+                {
+                    throw new BadInputException($"pod {pod}", $"has no container \"{c}\" (it has: {string.Join(", ", plan.Containers.Select(x => x.Name))})");
+                }
                 throw new PodUnitsException($"pod {pod}: container {c}", $"is not running (no active {scope})");
             }
             RequireWithinPodLimits(pod, c, properties);
@@ -61,17 +66,25 @@ internal static class UpdateCommand
         return command;
     }
 
+    /// <summary>The plan of the running pod (its host copy, without values); null when it is not running.</summary>
+    private static Runtime.Plan.PodPlan? RunningPlan(string pod)
+    {
+        try
+        {
+            return Runtime.Plan.PodPlan.Read($"{Runtime.State.PodPaths.RuntimeDir(pod)}/plan.json");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PodUnitsException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A pod's limit must be at least each container's, as the definition's check
     /// says (and the pod's slice would cap the container anyway): a larger limit, or none
     /// ('max') under a pod limit, is refused rather than shown and never in effect.</summary>
     private static void RequireWithinPodLimits(string pod, string container, TransientUnitProperties properties)
     {
-        Runtime.Plan.PodPlan plan;
-        try
-        {
-            plan = Runtime.Plan.PodPlan.Read($"{Runtime.State.PodPaths.RuntimeDir(pod)}/plan.json");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PodUnitsException)
+        if (RunningPlan(pod) is not { } plan)
         {
             return; // ended meanwhile: the scope call says so
         }

@@ -104,6 +104,21 @@ public sealed class PodLifecycleTests
     }
 
     [Fact]
+    public void BadInputIsNotRestartedUnderRestartAlways()
+    {
+        // Exit status 2 (a capability pod@.service drops, here) does not fix itself: without
+        // RestartPreventExitStatus=2 systemd tried five times in a second, logging the same
+        // error five times, and ended at the start limit.
+        using var pod = new PodHarness("rt-bad-always", PodHarness.BusyboxPod("rt-bad-always", "echo must-not-run",
+            extraContainerYaml: "      securityContext:\n        capabilities: {add: [SYSLOG]}", restartPolicy: "Always"));
+        Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "failed"), pod.Show("ActiveState"));
+        Thread.Sleep(500); // a restart would be scheduled within RestartSec= (100 ms)
+        Assert.Equal(("failed", "0", "2"), (pod.Show("ActiveState"), pod.Show("NRestarts"), pod.Show("ExecMainStatus")));
+        Assert.Single(pod.Journal("-u", pod.Unit), l => l.Contains("CAP_SYSLOG cannot be granted", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AKilledExecutorIsRestartedUnderRestartAlways()
     {
         // Restart=always (restartPolicy Always): systemd starts the unit again at once, while
