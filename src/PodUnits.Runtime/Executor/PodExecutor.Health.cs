@@ -292,6 +292,30 @@ public sealed partial class PodExecutor
         s.State == "exited" && _exits.TryGetValue(c.Name, out int code)
         && (_plan.Interactive || !RestartBackOff.ShouldRestart(c.Restart, code, killedByProbe: s.KilledBy is not null));
 
+    /// <summary>
+    /// The pod has ended: a container caught in its back-off ("restarting") or between a
+    /// restart's start and its exec ("waiting") will not run again. Its saved status, which
+    /// becomes the last run's (ContainerStatus.KeepLast), says how its last run ended, not a
+    /// restart time that never comes (docs/health.md). A container that never ran stays waiting.
+    /// </summary>
+    private void FinishStatuses()
+    {
+        if (_statuses is null)
+        {
+            return;
+        }
+        foreach (ContainerStatus s in _statuses.Values)
+        {
+            if (s.State is "restarting" or "waiting" && s.LastExitCode is not null)
+            {
+                s.State = "exited";
+                s.RestartAt = null;
+                s.Ready = false;
+            }
+        }
+        SaveStatuses();
+    }
+
     private void SaveStatuses()
     {
         if (_plan.Interactive)

@@ -346,6 +346,7 @@ public sealed partial class PodExecutor
             LibcExtra.kill(_initPid, LibcExtra.SIGKILL);
             LibcExtra.waitpid(_initPid, out _, 0);
         }
+        FinishStatuses(); // every container is gone: none restarts any more
         // CNI DEL runs while the output is drained and the machine goes: its plugins take
         // tens of milliseconds (iptables), which would otherwise add to every stop.
         Task detaching = _detaching ?? DetachNetworkAsync();

@@ -23,4 +23,26 @@ public sealed class StoppedPodStatusTests
         Assert.Equal(3, (int?)json?["lastExitCode"]);
         Assert.Equal("Error", (string?)json?["lastExitReason"]);
     }
+
+    /// <summary>A container stopped in its back-off will not restart: its last status is how
+    /// its last run ended, not "restarting at" a time that never comes.</summary>
+    [Fact]
+    public void AContainerStoppedInItsBackOffShowsItsLastExit()
+    {
+        using var pod = new PodHarness("st-backoff", PodHarness.BusyboxPod("st-backoff", "echo run; sleep 1; exit 1", restartPolicy: "OnFailure"));
+        pod.Systemctl("start", "--no-block", pod.Unit); // a crash loop never becomes ready
+        Assert.True(PodHarness.WaitFor(() => (string?)PodHarness.ContainerHealth("st-backoff", "main")?["state"] == "restarting", 30),
+            PodHarness.StatusText("st-backoff"));
+        pod.Systemctl("stop", pod.Unit);
+
+        string status = PodHarness.StatusText("st-backoff");
+        Assert.DoesNotContain("restarting at", status, StringComparison.Ordinal);
+        Assert.Contains("exited, not ready, ", status, StringComparison.Ordinal);
+        Assert.Contains("last exit 1 (Error)", status, StringComparison.Ordinal);
+
+        var json = PodHarness.ContainerHealth("st-backoff", "main");
+        Assert.Equal("exited", (string?)json?["state"]);
+        Assert.Null((string?)json?["restartAt"]);
+        Assert.Equal(1, (int?)json?["lastExitCode"]);
+    }
 }
