@@ -38,7 +38,14 @@ internal sealed class PodEventLog
         _quiet = plan.Interactive;
     }
 
-    public void Started(int containers) => EmitUnlessQuiet(JournalMessageIds.PodStarted, JournalPriority.Informational, $"pod {_plan.Name} started: {containers} container(s) running");
+    /// <summary>READY=1 was sent; <paramref name="containers"/> says how many of the pod's
+    /// containers run at that moment (<see cref="Running"/>).</summary>
+    public void Started(string containers) => EmitUnlessQuiet(JournalMessageIds.PodStarted, JournalPriority.Informational, $"pod {_plan.Name} started: {containers} running");
+
+    /// <summary>"2 container(s)", or "1 of 2 container(s)" when some have already ended
+    /// (a container that exited for good does not hold READY back, but it does not run).</summary>
+    public static string Running(int running, int total) =>
+        running == total ? $"{total} container(s)" : $"{running} of {total} container(s)";
 
     public void ContainerExited(string container, int status, string description, bool expected) =>
         EmitUnlessQuiet(JournalMessageIds.ContainerExited, expected ? JournalPriority.Informational : JournalPriority.Warning,

@@ -84,8 +84,11 @@ public sealed partial class PodExecutor
                 case SupervisionEvent.Ready:
                     if (!Stopping)
                     {
-                        int containers = _plan.Containers.Count(Serves);
-                        _notify.Ready(string.Join("; ", [$"running {containers} container(s)", .. NotifyStatusParts()]));
+                        // The containers running now, not the plan's: one that ended for good
+                        // (a missing command under restartPolicy Never) lets READY through too.
+                        string containers = PodEventLog.Running(
+                            _plan.Containers.Count(c => Serves(c) && Statuses[c.Name].State == "running"), _plan.Containers.Count(Serves));
+                        _notify.Ready(string.Join("; ", [$"running {containers}", .. NotifyStatusParts()]));
                         _eventLog?.Started(containers);
                     }
                     break;

@@ -38,6 +38,19 @@ public sealed class PodEventLogTests
         Assert.Empty(Entries(pod, JournalMessageIds.PodStopped));
     }
 
+    /// <summary>A container that ended for good (its command does not exist, restartPolicy
+    /// Never) lets READY through, but the start message counts only the containers running.</summary>
+    [Fact]
+    public void TheStartMessageCountsTheContainersRunningNotThePlans()
+    {
+        using var pod = new PodHarness("rt-events-part", PodHarness.BusyboxPod("rt-events-part", PodHarness.Idle,
+            extraContainerYaml: "    - name: missing\n      image: busybox\n      command: [\"/no/such/command\"]"));
+        pod.Start();
+        Assert.True(PodHarness.WaitFor(() => Entries(pod, JournalMessageIds.PodStarted).Length == 1), pod.UnitJournalText());
+        Assert.Equal(["pod rt-events-part started: 1 of 2 container(s) running"], Entries(pod, JournalMessageIds.PodStarted, "POD_NAME=rt-events-part"));
+        Assert.DoesNotContain("running 2 container(s)", pod.Show("StatusText"), StringComparison.Ordinal);
+    }
+
     /// <summary>The messages of this pod's unit with <paramref name="messageId"/> and more matches.</summary>
     private static string[] Entries(PodHarness pod, string messageId, params string[] matches) =>
         pod.Journal(["-u", pod.Unit, $"MESSAGE_ID={messageId}", .. matches]);
