@@ -6,6 +6,7 @@ using PodUnits.Logging;
 using PodUnits.Planning.State;
 using PodUnits.Runtime.Plan;
 using PodUnits.Runtime.State;
+using PodUnits.Systemd.Units;
 
 namespace PodUnits.Cli.Commands;
 
@@ -19,15 +20,23 @@ internal static class GcCommand
     {
         var command = new Command("gc", """
             Remove unreferenced image blobs and layers, and leftovers of interrupted work: a killed
-            pod's runtime state, image pins and network attachment (CNI DEL: its lease, veth and
-            rules), the user namespace IDs of pods whose definition is gone, partial downloads.
+            pod's runtime state, image pins, network attachment (CNI DEL: its lease, veth and
+            rules) and slice, the user namespace IDs of pods whose definition is gone, partial downloads.
               podunits gc
             """);
-        command.SetAction(_ =>
+        command.SetAction(async (_, cancellationToken) =>
         {
-            foreach (string pod in PodStateGc.Collect())
+            IReadOnlyList<string> collected = PodStateGc.Collect();
+            foreach (string pod in collected)
             {
                 Console.WriteLine($"removed stale state of pod {pod}");
+            }
+            await using (SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken))
+            {
+                foreach (string slice in await PodSliceGc.CollectAsync(systemd, collected))
+                {
+                    Console.WriteLine($"stopped {slice}, left by a pod that no longer runs");
+                }
             }
             try
             {

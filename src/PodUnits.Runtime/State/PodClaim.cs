@@ -101,6 +101,44 @@ public sealed class PodClaim
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> holding the pod's name, for gc's clean-up of what a dead
+    /// run left in systemd (its slice), so that no start of the pod begins meanwhile: false,
+    /// without running it, when a run holds the name. A start in those few milliseconds is
+    /// refused as a start of a running pod is. A lock file made here for a pod without state
+    /// is removed again while held, as <see cref="TryCollect"/> removes one.
+    /// </summary>
+    public static async Task<bool> WhileUnclaimedAsync(string pod, Func<Task> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        PodPaths.CreateRuntimeRoot();
+        string path = LockPath(pod);
+        int fd = Check.Io(LibcExtra.open(path, LibcExtra.O_RDWR | LibcExtra.O_CREAT | LibcExtra.O_CLOEXEC | LibcExtra.O_NOFOLLOW, 0x180), "open", path);
+        try
+        {
+            if (LibcExtra.flock(fd, LibcExtra.LOCK_EX | LibcExtra.LOCK_NB) != 0 || IsUnlinked(fd))
+            {
+                return false; // running, or another gc collected the file meanwhile
+            }
+            try
+            {
+                await action().ConfigureAwait(false);
+            }
+            finally
+            {
+                if (!Directory.Exists(PodPaths.RuntimeDir(pod)))
+                {
+                    File.Delete(path);
+                }
+            }
+            return true;
+        }
+        finally
+        {
+            LibcExtra.close(fd);
+        }
+    }
+
     /// <summary>Removes the lock file of a pod nobody claims (gc); false when it is held.</summary>
     public static bool TryCollect(string pod)
     {

@@ -171,6 +171,34 @@ public sealed class PodLifecycleTests
         Assert.True(again.Code == 0, again.Output);
     }
 
+    /// <summary>systemd keeps a pod's implicit slice active after its last scope has gone, and
+    /// a killed executor cannot stop it: `podunits gc` does, and the pod starts again after.</summary>
+    [Fact]
+    public void GcStopsTheSliceAKilledPodLeft()
+    {
+        using var pod = new PodHarness("rt-slice", PodHarness.BusyboxPod("rt-slice", PodHarness.Idle));
+        const string Slice = "machine-podunits-rt\\x2dslice.slice";
+        pod.Start();
+        Assert.Equal("active", pod.Show("ActiveState", Slice));
+        PodHarness.Run("kill", "-9", pod.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") is "failed" or "inactive"), pod.Show("ActiveState"));
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState", "podunits-rt\\x2dslice-main.scope") == "inactive"), "scope left");
+        Assert.Equal("active", pod.Show("ActiveState", Slice)); // what gc is for
+
+        var gc = PodHarness.Run("podunits", "gc");
+        Assert.True(gc.Code == 0, gc.Output);
+        Assert.Contains($"stopped {Slice}", gc.Output, StringComparison.Ordinal);
+        Assert.Equal("inactive", pod.Show("ActiveState", Slice));
+        Assert.True(PodHarness.WaitFor(() => PodHarness.Run("systemctl", "list-units", "--all", "--plain", "--no-legend", Slice).Output.Trim().Length == 0, 10),
+            PodHarness.Run("systemctl", "show", "-p", "LoadState", "-p", "ActiveState", Slice).Output);
+
+        pod.Systemctl("reset-failed", pod.Unit);
+        pod.Start();
+        Assert.Equal("active", pod.Show("ActiveState", Slice));
+        Assert.DoesNotContain(Slice, PodHarness.Run("podunits", "gc").Output, StringComparison.Ordinal); // a running pod's slice stays
+        Assert.Equal("active", pod.Show("ActiveState", Slice));
+    }
+
     /// <summary>Mount points (proc(5) mountinfo field 5) whose path mentions <paramref name="text"/>.</summary>
     private static string[] MountsMentioning(string text) =>
         [.. File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Where(p => p.Contains(text, StringComparison.Ordinal))];
