@@ -92,7 +92,8 @@ internal sealed class PodInspector(SystemdManager systemd)
         Dictionary<string, System.Text.Json.Nodes.JsonObject> health = running
             ? Runtime.Health.ContainerStatus.Read(name) : Runtime.Health.ContainerStatus.ReadLast(name);
         uint? podInit = running ? PodInitPid(name) : null;
-        foreach ((string container, bool init, bool sidecar, string image) in (running ? RunningContainers(name, definition) : null)
+        PodPlan? plan = running ? RunningPlan(name) : null;
+        foreach ((string container, bool init, bool sidecar, string image) in (plan is null ? null : RunningContainers(plan, definition))
             ?? DefinedContainers(definition))
         {
             string scope = ContainerUnits.ScopeName(name, container);
@@ -114,7 +115,8 @@ internal sealed class PodInspector(SystemdManager systemd)
         (string active, string sub) = (status?.ActiveState ?? "inactive", status?.SubState ?? "dead");
         return new PodReport(name, definitionPath, error, autostart, unit, active, sub, mainPid, machine, containers)
         {
-            Network = running ? Network(name) : null,
+            // What the running pod was started with, else its definition (the plan is root's).
+            Network = running ? Network(name, plan?.HostNetwork ?? definition?.HostNetwork == true) : null,
             Users = definition?.UserNamespace == true ? Users(name) : null,
         };
     }
@@ -123,24 +125,28 @@ internal sealed class PodInspector(SystemdManager systemd)
         [.. (definition?.InitContainers ?? []).Select(c => (c.Name, true, c.Sidecar, c.Image))
             .Concat((definition?.Containers ?? []).Select(c => (c.Name, false, c.Sidecar, c.Image)))];
 
-    /// <summary>
-    /// The containers a running pod was started with, from the host's copy of its plan (it
-    /// holds no values): what runs is what enter and status must find, whatever the file says
-    /// now (edited for the next start, broken, or removed by a package). Images come from the
-    /// definition where it still names the container the same. Null when the plan cannot be
-    /// read (not root, or the pod is gone).
-    /// </summary>
-    private static List<(string Name, bool Init, bool Sidecar, string Image)>? RunningContainers(string name, PodDefinition? definition)
+    /// <summary>The host's copy of a running pod's plan (it holds no values); null when it
+    /// cannot be read (not root, or the pod is gone).</summary>
+    private static PodPlan? RunningPlan(string name)
     {
-        PodPlan plan;
         try
         {
-            plan = PodPlan.Read($"{PodPaths.RuntimeDir(name)}/plan.json");
+            return PodPlan.Read($"{PodPaths.RuntimeDir(name)}/plan.json");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.PodUnitsException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The containers a running pod was started with, from its plan: what runs is what enter
+    /// and status must find, whatever the file says now (edited for the next start, broken, or
+    /// removed by a package). Images come from the definition where it still names the
+    /// container the same.
+    /// </summary>
+    private static List<(string Name, bool Init, bool Sidecar, string Image)> RunningContainers(PodPlan plan, PodDefinition? definition)
+    {
         string ImageOf(string container) =>
             definition?.AllContainers.FirstOrDefault(c => c.Name == container)?.Image ?? "(as started)";
         return [.. plan.Containers.Select(c => (c.Name, c.Init, c.Sidecar, ImageOf(c.Name)))];
@@ -157,8 +163,14 @@ internal sealed class PodInspector(SystemdManager systemd)
     private static UsersReport? Users(string name) =>
         UserNamespaceRanges.ReadAll().Where(r => r.Pod == name).Select(r => new UsersReport(r.Range.HostFirst, r.Range.Size)).FirstOrDefault();
 
-    private static NetworkReport? Network(string name)
+    /// <summary>The running pod's network: the host's (no address of its own, the ports its
+    /// containers claim there), or the CNI network the executor recorded.</summary>
+    private static NetworkReport? Network(string name, bool hostNetwork)
     {
+        if (hostNetwork)
+        {
+            return new NetworkReport(NetworkReport.Host, [], HostPortReservations.Claims(name)) { HostNetwork = true };
+        }
         if (PodNetwork.ReadState(name) is not { } state)
         {
             return null;

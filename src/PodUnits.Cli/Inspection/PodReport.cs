@@ -13,7 +13,7 @@ internal sealed record PodReport(
     MachineReport? Machine,
     IReadOnlyList<ContainerReport> Containers)
 {
-    /// <summary>The pod's CNI network while it runs; null with the host's network or when stopped.</summary>
+    /// <summary>The pod's network while it runs (its CNI network, or the host's); null when stopped.</summary>
     public NetworkReport? Network { get; init; }
 
     /// <summary>The pod's user namespace range (hostUsers: false), kept across restarts; null
@@ -24,9 +24,16 @@ internal sealed record PodReport(
     public IReadOnlyList<string> RecentLines { get; init; } = [];
 }
 
-/// <summary>The network a running pod joined, its addresses and published ports
-/// (from the executor's record, /run/podunits/state/NAME/network.json).</summary>
-internal sealed record NetworkReport(string Name, IReadOnlyList<string> Ips, IReadOnlyList<string> Ports);
+/// <summary>The network a running pod joined, its addresses and published ports (from the
+/// executor's record, /run/podunits/state/NAME/network.json); with hostNetwork, "host", no
+/// address of its own, and the host ports its containers claim.</summary>
+internal sealed record NetworkReport(string Name, IReadOnlyList<string> Ips, IReadOnlyList<string> Ports)
+{
+    public const string Host = "host";
+
+    /// <summary>The pod shares the host's network namespace (hostNetwork: true).</summary>
+    public bool HostNetwork { get; init; }
+}
 
 /// <summary>Container IDs 0..Size-1 are host IDs HostFirst..HostFirst+Size-1 (users and groups).</summary>
 internal sealed record UsersReport(uint HostFirst, uint Size);

@@ -30,7 +30,12 @@ internal static class PodReportText
             int running = p.Containers.Count(c => !c.Init && c.State == "active"); // sidecars and init containers aside
             string containers = $"{running}/{p.Containers.Count(c => !c.Init)}";
             string definition = p.DefinitionError is not null ? $"{p.Definition} (invalid)" : p.Definition ?? "-";
-            string ip = p.Network is { Ips.Count: > 0 } net ? net.Ips[0] : "-";
+            string ip = p.Network switch
+            {
+                { HostNetwork: true } => NetworkReport.Host, // the host's addresses: "-" would look like a broken pod
+                { Ips.Count: > 0 } net => net.Ips[0],
+                _ => "-",
+            };
             output.WriteLine($"{p.Name.PadRight(width)}  {p.State,-12}  {(p.Machine is null ? "-" : "yes"),-8}  {ip,-15}  {containers,-10}  {(p.Autostart ? "yes" : "no"),-9}  {definition}");
         }
     }
@@ -48,7 +53,12 @@ internal static class PodReportText
         output.WriteLine(p.Machine is { } m
             ? $"       Machine: {p.Name} ({m.State}), ID {m.Id}, leader PID {m.Leader}"
             : "       Machine: not registered");
-        if (p.Network is { } n)
+        if (p.Network is { HostNetwork: true } host)
+        {
+            string ports = host.Ports.Count == 0 ? "" : $", ports {string.Join(", ", host.Ports)}";
+            output.WriteLine($"       Network: host (the host's network namespace){ports}");
+        }
+        else if (p.Network is { } n)
         {
             string ports = n.Ports.Count == 0 ? "" : $", published {string.Join(", ", n.Ports)}";
             output.WriteLine($"       Network: {n.Name}, IP {string.Join(", ", n.Ips)}{ports}");

@@ -172,6 +172,21 @@ public sealed class HostPortReservations : IDisposable
         return null;
     }
 
+    /// <summary>The host ports a running pod claims, as written (for status); none when it
+    /// claims none or the file cannot be read.</summary>
+    public static IReadOnlyList<string> Claims(string pod)
+    {
+        string file = $"{PodPaths.RuntimeDir(pod)}/{ClaimsFile}";
+        try
+        {
+            return File.Exists(file) ? [.. File.ReadLines(file).Where(l => l.Length > 0)] : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>The running pod whose claims overlap <paramref name="port"/>, as "pod NAME".</summary>
     private static string? Holder(PortMappingPlan port, string self)
     {

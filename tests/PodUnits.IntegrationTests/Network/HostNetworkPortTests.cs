@@ -6,8 +6,28 @@ namespace PodUnits.IntegrationTests.Network;
 /// one is refused naming the first, as the scheduler would not place them together.</summary>
 public sealed class HostNetworkPortTests
 {
-    private static string Pod(string name) => PodHarness.BusyboxPod(name, PodHarness.Idle,
-        extraContainerYaml: "      ports: [{containerPort: 18181}]", extraSpecYaml: "  hostNetwork: true");
+    private static string Pod(string name, int port = 18181) => PodHarness.BusyboxPod(name, PodHarness.Idle,
+        extraContainerYaml: $"      ports: [{{containerPort: {port}}}]", extraSpecYaml: "  hostNetwork: true");
+
+    /// <summary>status and list say the pod uses the host's network, not nothing (as a broken
+    /// pod's status would), with JSON shaped as a CNI network's.</summary>
+    [Fact]
+    public void StatusAndListSayThePodUsesTheHostsNetwork()
+    {
+        using var pod = new PodHarness("hn-status", Pod("hn-status", 18182));
+        pod.Start();
+
+        string status = PodHarness.StatusText("hn-status");
+        Assert.Contains("Network: host (the host's network namespace), ports 18182/tcp", status, StringComparison.Ordinal);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(PodHarness.Run("podunits", "status", "hn-status", "-o", "json").Output)?["network"];
+        Assert.Equal("host", (string?)json?["name"]);
+        Assert.True((bool?)json?["hostNetwork"]);
+        Assert.Empty(json!["ips"]!.AsArray());
+        Assert.Equal(["18182/tcp"], json["ports"]!.AsArray().Select(p => (string?)p));
+
+        string row = PodHarness.Run("podunits", "list").Output.Split('\n').Single(l => l.StartsWith("hn-status ", StringComparison.Ordinal));
+        Assert.Equal("host", row.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3]);
+    }
 
     [Fact]
     public void ASecondHostNetworkPodOnTheSamePortIsRefusedNamingTheFirst()
