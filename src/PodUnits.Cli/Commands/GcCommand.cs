@@ -31,12 +31,18 @@ internal static class GcCommand
             {
                 Console.WriteLine($"removed stale state of pod {pod}");
             }
-            await using (SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken))
+            try
             {
+                await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
                 foreach (string slice in await PodSliceGc.CollectAsync(systemd, collected))
                 {
                     Console.WriteLine($"stopped {slice}, left by a pod that no longer runs");
                 }
+            }
+            catch (PodUnitsException e)
+            {
+                // Without systemd (a chroot, an image build) the rest of gc still has its work.
+                PodLog.Warning($"{e.Message}; no pod slice stopped");
             }
             try
             {
