@@ -24,6 +24,8 @@ internal static class LogsCommand
         var lines = new Option<int?>("--lines", "-n") { Description = "Only the last N lines." };
         var command = new Command("logs", """
             Print what a pod's containers wrote to stdout and stderr, from the journal.
+            Each line starts with its container's name; PodUnits' own messages about the
+            pod have none, and --container leaves them out.
               podunits logs web
               podunits logs -f web -c app
               podunits logs -n 20 web
@@ -39,7 +41,7 @@ internal static class LogsCommand
             {
                 throw new BadInputException($"container name \"{only}\"", why);
             }
-            var arguments = new List<string> { "--no-pager", "-q", "-o", "json", "--output-fields=MESSAGE,CONTAINER_NAME,PRIORITY" };
+            var arguments = new List<string> { "--no-pager", "-q", "-o", "json", OutputFields };
             arguments.AddRange(Matches(pod, only));
             if (parsed.GetValue(lines) is int n)
             {
@@ -74,20 +76,44 @@ internal static class LogsCommand
         return command;
     }
 
+    /// <summary>The fields <see cref="Render"/> reads, for journalctl's --output-fields.</summary>
+    internal const string OutputFields = "--output-fields=MESSAGE,CONTAINER_NAME,SYSLOG_IDENTIFIER,MESSAGE_ID,CODE_FILE";
+
     /// <summary>journalctl matches for the pod's lines (one container's with
     /// <paramref name="container"/>): only what its executor forwarded. _SYSTEMD_UNIT is
     /// journald's own (no client can forge it), pod@NAME.service or an ad-hoc pod's scope;
-    /// any local program may send POD_NAME=NAME.</summary>
+    /// any local program may send POD_NAME=NAME. One container's lines are also those with
+    /// its SYSLOG_IDENTIFIER: in a one-container pod the unit's LogExtraFields= gives
+    /// PodUnits' own entries its CONTAINER_NAME too (<see cref="IsContainerLine"/>).</summary>
     internal static List<string> Matches(string pod, string? container)
     {
         var matches = new List<string>();
         foreach (string unit in (string[])[PodArgument.UnitName(pod), Runtime.Executor.AdHocScope.Name(pod)])
         {
             matches.AddRange(matches.Count > 0 ? ["+"] : []); // journalctl's OR between groups of matches
-            matches.AddRange([$"_SYSTEMD_UNIT={unit}", $"POD_NAME={pod}", .. container is null ? Array.Empty<string>() : [$"CONTAINER_NAME={container}"]]);
+            matches.AddRange([$"_SYSTEMD_UNIT={unit}", $"POD_NAME={pod}",
+                .. container is null ? Array.Empty<string>() : [$"CONTAINER_NAME={container}", $"SYSLOG_IDENTIFIER={container}"]]);
         }
         return matches;
     }
+
+    /// <summary>
+    /// Whether an entry is a line a container wrote rather than one of PodUnits' own. The
+    /// executor sends a container's lines with SYSLOG_IDENTIFIER set to the container's name
+    /// (in the stream header or in each datagram: docs/design.md), and a container writes
+    /// only the MESSAGE. PodUnits' own entries say SYSLOG_IDENTIFIER=podunits, and the native
+    /// ones also carry CODE_FILE (PodLog) or MESSAGE_ID (lifecycle events). CONTAINER_NAME
+    /// alone cannot tell: generated units of one-container pods put it on every entry of the
+    /// unit through LogExtraFields= (docs/journal.md), the executor's messages included.
+    /// </summary>
+    internal static bool IsContainerLine(JsonElement entry) =>
+        Text(entry, "CONTAINER_NAME") is { Length: > 0 } container
+        && Text(entry, "SYSLOG_IDENTIFIER") == container
+        && !entry.TryGetProperty("MESSAGE_ID", out _)
+        && !entry.TryGetProperty("CODE_FILE", out _);
+
+    private static string? Text(JsonElement entry, string field) =>
+        entry.TryGetProperty(field, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static async Task<bool> RunningAsync(SystemdManager systemd, string pod) =>
         await systemd.GetUnitStatusAsync(PodArgument.UnitName(pod)) is { ActiveState: not ("inactive" or "failed") }
@@ -156,8 +182,10 @@ internal static class LogsCommand
         {
             while (await journalctl.StandardOutput.ReadLineAsync(cancellationToken) is { } json)
             {
-                byte[] line = Render(json, prefix, escape);
-                await stdout.WriteAsync(line, cancellationToken);
+                if (Render(json, prefix, escape) is { } line)
+                {
+                    await stdout.WriteAsync(line, cancellationToken);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -171,15 +199,21 @@ internal static class LogsCommand
 
     /// <summary>One journal entry (journalctl's JSON) as an output line. MESSAGE is a string,
     /// or an array of bytes when it is not valid UTF-8: container output is bytes. With
-    /// <paramref name="escape"/>, control characters are written as \xNN.</summary>
-    internal static byte[] Render(string json, bool prefix, bool escape = false)
+    /// <paramref name="prefix"/> (every container's lines shown) a container's line starts
+    /// with its container's name and PodUnits' own line with none, whatever the pod's shape;
+    /// without it (one container's lines asked for) PodUnits' own entries are left out: null.
+    /// With <paramref name="escape"/>, control characters are written as \xNN.</summary>
+    internal static byte[]? Render(string json, bool prefix, bool escape = false)
     {
         using JsonDocument entry = JsonDocument.Parse(json);
         JsonElement root = entry.RootElement;
+        bool container = IsContainerLine(root);
+        if (!prefix && !container)
+        {
+            return null;
+        }
         byte[] message = root.TryGetProperty("MESSAGE", out JsonElement m) ? Bytes(m) : [];
-        string container = root.TryGetProperty("CONTAINER_NAME", out JsonElement c) && c.ValueKind == JsonValueKind.String
-            ? c.GetString()! : "";
-        byte[] head = prefix && container.Length > 0 ? Encoding.UTF8.GetBytes(container + " | ") : [];
+        byte[] head = prefix && container ? Encoding.UTF8.GetBytes(Text(root, "CONTAINER_NAME") + " | ") : [];
         return [.. head, .. escape ? EscapeControls(message) : message, (byte)'\n'];
     }
 

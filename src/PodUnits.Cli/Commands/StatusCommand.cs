@@ -54,7 +54,7 @@ internal static class StatusCommand
     private static async Task<IReadOnlyList<string>> RecentLinesAsync(string pod, int count, bool escape, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(Core.Linux.HostTools.Journalctl,
-            ["--no-pager", "-q", "-o", "json", "--output-fields=MESSAGE,CONTAINER_NAME", $"--lines={count}", .. LogsCommand.Matches(pod, null)])
+            ["--no-pager", "-q", "-o", "json", LogsCommand.OutputFields, $"--lines={count}", .. LogsCommand.Matches(pod, null)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -67,7 +67,7 @@ internal static class StatusCommand
         var result = new List<string>();
         while (await journalctl.StandardOutput.ReadLineAsync(cancellationToken) is { } json)
         {
-            result.Add(Encoding.UTF8.GetString(LogsCommand.Render(json, prefix: true, escape)).TrimEnd('\n'));
+            result.Add(Encoding.UTF8.GetString(LogsCommand.Render(json, prefix: true, escape)!).TrimEnd('\n'));
         }
         await journalctl.WaitForExitAsync(cancellationToken);
         return result;

@@ -130,6 +130,31 @@ public sealed class CliVerbTests : IDisposable
     }
 
     [Fact]
+    public void LogsShowThePodsOwnMessagesAsItsOwnNotAsTheOneContainersLines()
+    {
+        // The generator gives a one-container pod's unit the container's CONTAINER_NAME in
+        // LogExtraFields=, so journald puts it on the executor's own entries too.
+        Assert.Contains("CONTAINER_NAME=main", _pod.Show("LogExtraFields"), StringComparison.Ordinal);
+        Assert.True(PodHarness.WaitFor(() => _pod.Journal("-u", _pod.Unit).Any(l => l.StartsWith("pod cli-web started", StringComparison.Ordinal))));
+
+        var all = PodHarness.Run(Podunits, "logs", "cli-web");
+        Assert.True(all.Code == 0, all.Output);
+        string[] lines = all.Output.Split('\n');
+        Assert.Contains("main | cli-started", lines);
+        Assert.Contains(lines, l => l.StartsWith("pod cli-web started", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("| pod cli-web started", StringComparison.Ordinal));
+
+        var main = PodHarness.Run(Podunits, "logs", "cli-web", "-c", "main");
+        Assert.True(main.Code == 0, main.Output);
+        Assert.Contains("cli-started", main.Output.Split('\n'));
+        Assert.DoesNotContain("pod cli-web started", main.Output, StringComparison.Ordinal);
+
+        var status = PodHarness.Run(Podunits, "status", "cli-web", "-o", "json");
+        string[] recent = [.. JsonDocument.Parse(status.Output).RootElement.GetProperty("recentLines").EnumerateArray().Select(l => l.GetString()!)];
+        Assert.DoesNotContain(recent, l => l.Contains("| pod cli-web started", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task LogsFollowEndsOnceThePodHasStopped()
     {
         // As kubectl logs -f and podman logs -f: it follows while the pod runs, then ends.

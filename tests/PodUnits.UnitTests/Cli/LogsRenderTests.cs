@@ -8,22 +8,22 @@ public sealed class LogsRenderTests
     [Fact]
     public void PrefixesTheContainerWhenSeveralAreShown()
     {
-        byte[] line = LogsCommand.Render("""{"MESSAGE":"hello from web","CONTAINER_NAME":"web","PRIORITY":"6"}""", prefix: true);
-        Assert.Equal("web | hello from web\n", Encoding.UTF8.GetString(line));
+        byte[]? line = LogsCommand.Render("""{"MESSAGE":"hello from web","CONTAINER_NAME":"web","SYSLOG_IDENTIFIER":"web"}""", prefix: true);
+        Assert.Equal("web | hello from web\n", Encoding.UTF8.GetString(line!));
     }
 
     [Fact]
     public void PrintsTheBareMessageForOneContainer()
     {
-        byte[] line = LogsCommand.Render("""{"MESSAGE":"ready","CONTAINER_NAME":"db"}""", prefix: false);
-        Assert.Equal("ready\n", Encoding.UTF8.GetString(line));
+        byte[]? line = LogsCommand.Render("""{"MESSAGE":"ready","CONTAINER_NAME":"db","SYSLOG_IDENTIFIER":"db"}""", prefix: false);
+        Assert.Equal("ready\n", Encoding.UTF8.GetString(line!));
     }
 
     [Fact]
     public void KeepsNonUtf8MessagesAsBytes()
     {
         // journalctl -o json prints a message that is not valid UTF-8 as an array of bytes.
-        byte[] line = LogsCommand.Render("""{"MESSAGE":[104,105,255],"CONTAINER_NAME":"c"}""", prefix: false);
+        byte[]? line = LogsCommand.Render("""{"MESSAGE":[104,105,255],"CONTAINER_NAME":"c","SYSLOG_IDENTIFIER":"c"}""", prefix: false);
         Assert.Equal(new byte[] { 104, 105, 255, 10 }, line);
     }
 
@@ -31,9 +31,39 @@ public sealed class LogsRenderTests
     public void OnATerminalControlCharactersAreEscaped()
     {
         // ESC ]0;pwned BEL retitles a terminal; U+009B is CSI on some; tabs stay.
-        string json = """{"MESSAGE":"a\u001b]0;pwned\u0007\tb\u009b2Jc\u007f","CONTAINER_NAME":"c"}""";
-        Assert.Equal("a\\x1b]0;pwned\\x07\tb\\xc2\\x9b2Jc\\x7f\n", Encoding.UTF8.GetString(LogsCommand.Render(json, prefix: false, escape: true)));
+        string json = """{"MESSAGE":"a\u001b]0;pwned\u0007\tb\u009b2Jc\u007f","CONTAINER_NAME":"c","SYSLOG_IDENTIFIER":"c"}""";
+        Assert.Equal("a\\x1b]0;pwned\\x07\tb\\xc2\\x9b2Jc\\x7f\n", Encoding.UTF8.GetString(LogsCommand.Render(json, prefix: false, escape: true)!));
         // Piped, the bytes are the container's own.
-        Assert.Equal("a\u001b]0;pwned\u0007\tb\u009b2Jc\u007f\n", Encoding.UTF8.GetString(LogsCommand.Render(json, prefix: false)));
+        Assert.Equal("a\u001b]0;pwned\u0007\tb\u009b2Jc\u007f\n", Encoding.UTF8.GetString(LogsCommand.Render(json, prefix: false)!));
     }
+
+    /// <summary>Entries of a one-container pod's unit: its LogExtraFields= gives every one the
+    /// container's CONTAINER_NAME, PodUnits' own messages included.</summary>
+    public static TheoryData<string> OwnEntries() =>
+    [
+        // a lifecycle event (PodEventLog)
+        """{"MESSAGE":"pod web started: 1 container(s) running","CONTAINER_NAME":"main","SYSLOG_IDENTIFIER":"podunits","MESSAGE_ID":"0b3c"}""",
+        // stage 0's warning (PodLog)
+        """{"MESSAGE":"web.yaml:7:5: field \"namespace\" in metadata is ignored","CONTAINER_NAME":"main","SYSLOG_IDENTIFIER":"podunits","CODE_FILE":"src/x.cs"}""",
+        // stage 1's line on the unit's stream (StageLog)
+        """{"MESSAGE":"container main: probe failed","CONTAINER_NAME":"main","SYSLOG_IDENTIFIER":"podunits"}""",
+        // a container named podunits: the event still has its MESSAGE_ID
+        """{"MESSAGE":"container podunits exited","CONTAINER_NAME":"podunits","SYSLOG_IDENTIFIER":"podunits","MESSAGE_ID":"0b3c"}""",
+        // a multi-container pod's own entry
+        """{"MESSAGE":"pod web started: 2 container(s) running","SYSLOG_IDENTIFIER":"podunits","MESSAGE_ID":"0b3c"}""",
+    ];
+
+    [Theory]
+    [MemberData(nameof(OwnEntries))]
+    public void PodUnitsOwnMessagesHaveNoContainerPrefixAndAreNotOneContainersLines(string json)
+    {
+        string message = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("MESSAGE").GetString()!;
+        Assert.Equal(message + "\n", Encoding.UTF8.GetString(LogsCommand.Render(json, prefix: true)!));
+        Assert.Null(LogsCommand.Render(json, prefix: false));
+    }
+
+    [Fact]
+    public void OneContainersLinesAreMatchedByItsIdentifierToo() =>
+        Assert.Equal(["_SYSTEMD_UNIT=pod@web.service", "POD_NAME=web", "CONTAINER_NAME=main", "SYSLOG_IDENTIFIER=main"],
+            LogsCommand.Matches("web", "main").TakeWhile(m => m != "+"));
 }
