@@ -24,7 +24,7 @@ internal static class CliApp
         PodLog.Configure(JournaldSink.DefaultIdentifier, verbose);
 
         // Usage errors are bad input (exit 2), not runtime failures (System.CommandLine's 1).
-        if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+        if (UsageErrors.Refuses(parsed))
         {
             ErrorOutput.ReportUsage(UsageErrors.Describe(parsed), UsageErrors.CommandPath(parsed.CommandResult.Command));
             return Task.FromResult(ExitCodes.BadInput);

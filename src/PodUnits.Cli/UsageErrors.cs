@@ -8,13 +8,36 @@ namespace PodUnits.Cli;
 /// System.CommandLine's parse errors in the CLI's words: one line per problem, no .NET type
 /// names ("System.Nullable`1[System.Int32]") and no follow-up lines, and the verb's own
 /// --help to read. "Required command was not provided" is dropped when the command was
-/// given but is unknown: the unknown word is the problem.
+/// given but is unknown: the unknown word is the problem. An unknown command is the one
+/// line: the words after it are its arguments, not problems of their own.
 /// </summary>
 internal static partial class UsageErrors
 {
+    /// <summary>What users of podman, docker and kubectl type for a command of ours: the
+    /// words of ours from the root (from the unknown word's command when it starts there).</summary>
+    private static readonly Dictionary<string, string> OtherToolsWords = new(StringComparer.Ordinal)
+    {
+        ["exec"] = "enter", ["ps"] = "list", ["ls"] = "list", ["get"] = "list", ["rm"] = "stop", ["kill"] = "stop",
+        ["inspect"] = "status", ["describe"] = "status", ["pull"] = "image fetch", ["images"] = "image list",
+        ["rmi"] = "image rm", ["load"] = "image import", ["save"] = "image export",
+    };
+
+    /// <summary>Whether the parse is refused with usage errors. An unknown command wins over
+    /// --help (with which System.CommandLine reports no errors): `podunits exec --help` is
+    /// not a request for the root's help.</summary>
+    public static bool Refuses(ParseResult parsed)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        return (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction) || UnknownCommand(parsed) is not null;
+    }
+
     public static List<string> Describe(ParseResult parsed)
     {
         ArgumentNullException.ThrowIfNull(parsed);
+        if (UnknownCommand(parsed) is string unknown)
+        {
+            return [unknown];
+        }
         bool unknownWord = parsed.Errors.Any(e => UnrecognizedPattern().IsMatch(e.Message));
         var problems = new List<string>();
         foreach (ParseError e in parsed.Errors)
@@ -32,11 +55,7 @@ internal static partial class UsageErrors
     {
         if (UnrecognizedPattern().Match(e.Message) is { Success: true } unknown)
         {
-            string word = unknown.Groups[1].Value;
-            string where = command is RootCommand ? "" : $"{CommandPath(command)}: ";
-            return command.Subcommands.Count > 0 && !word.StartsWith('-')
-                ? $"{where}unknown command '{word}'"
-                : $"{CommandPath(command)}: unexpected '{word}'";
+            return $"{CommandPath(command)}: unexpected '{unknown.Groups[1].Value}'"; // an unknown command is UnknownCommand's
         }
         if (RequiredCommandPattern().IsMatch(e.Message))
         {
@@ -54,6 +73,47 @@ internal static partial class UsageErrors
         }
         // Any other message of System.CommandLine is a sentence of its own; its first line.
         return e.Message.Split('\n')[0].TrimEnd('.');
+    }
+
+    /// <summary>The first word given where a command was expected, as its one line with a
+    /// "did you mean", or null when every command was known.</summary>
+    private static string? UnknownCommand(ParseResult parsed)
+    {
+        Command command = parsed.CommandResult.Command;
+        if (command.Subcommands.Count == 0 || parsed.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith('-')) is not string word)
+        {
+            return null;
+        }
+        string where = command is RootCommand ? "" : $"{CommandPath(command)}: ";
+        string hint = Meant(word, command) is string meant ? $"; did you mean '{meant}'?" : "";
+        return $"{where}unknown command '{word}'{hint}";
+    }
+
+    /// <summary>The command of ours a user of another tool means by <paramref name="word"/>
+    /// under <paramref name="command"/>, else the closest by edit distance, else null.</summary>
+    private static string? Meant(string word, Command command)
+    {
+        if (OtherToolsWords.TryGetValue(word, out string? ours))
+        {
+            string prefix = command is RootCommand ? "" : command.Name + " ";
+            string relative = ours.StartsWith(prefix, StringComparison.Ordinal) ? ours[prefix.Length..] : ours;
+            if (Resolves(command, relative))
+            {
+                return relative;
+            }
+        }
+        return Definitions.Parsing.Suggest.Closest(word, command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+    }
+
+    /// <summary>Whether the words name a command below <paramref name="command"/>.</summary>
+    private static bool Resolves(Command command, string words)
+    {
+        Command? at = command;
+        foreach (string word in words.Split(' '))
+        {
+            at = at?.Subcommands.FirstOrDefault(c => !c.Hidden && c.Name == word);
+        }
+        return at is not null;
     }
 
     /// <summary>What a value of the option's type looks like, in words.</summary>

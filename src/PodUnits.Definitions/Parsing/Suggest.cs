@@ -1,11 +1,14 @@
 namespace PodUnits.Definitions.Parsing;
 
 /// <summary>"Did you mean": the known name closest to a typo, by edit distance with adjacent
-/// transpositions counted as one edit (optimal string alignment), case-insensitively.</summary>
-internal static class Suggest
+/// transpositions counted as one edit (optimal string alignment), case-insensitively. Public
+/// for the CLI's unknown verbs too, so both say "did you mean" by the same measure.</summary>
+public static class Suggest
 {
     public static string? Closest(string typo, IEnumerable<string> candidates)
     {
+        ArgumentNullException.ThrowIfNull(typo);
+        ArgumentNullException.ThrowIfNull(candidates);
         string? best = null;
         int bestDistance = int.MaxValue;
         int allowed = Math.Clamp(typo.Length / 3, 1, 3);

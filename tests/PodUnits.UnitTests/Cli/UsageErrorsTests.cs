@@ -16,6 +16,31 @@ public sealed class UsageErrorsTests
     [InlineData(new[] { "list", "--frob" }, "podunits list: unexpected '--frob'")]
     public void EachProblemIsOneSentenceOfItsOwn(string[] args, string expected) => Assert.Equal([expected], Problems(args));
 
+    [Theory]
+    [InlineData(new[] { "exec", "web", "ls" }, "unknown command 'exec'; did you mean 'enter'?")]
+    [InlineData(new[] { "ps" }, "unknown command 'ps'; did you mean 'list'?")]
+    [InlineData(new[] { "rm", "web" }, "unknown command 'rm'; did you mean 'stop'?")]
+    [InlineData(new[] { "kill", "web" }, "unknown command 'kill'; did you mean 'stop'?")]
+    [InlineData(new[] { "inspect", "web" }, "unknown command 'inspect'; did you mean 'status'?")]
+    [InlineData(new[] { "pull", "busybox" }, "unknown command 'pull'; did you mean 'image fetch'?")]
+    [InlineData(new[] { "images" }, "unknown command 'images'; did you mean 'image list'?")]
+    [InlineData(new[] { "stauts", "web" }, "unknown command 'stauts'; did you mean 'status'?")]
+    [InlineData(new[] { "lgos", "web", "-f" }, "unknown command 'lgos'; did you mean 'logs'?")]
+    [InlineData(new[] { "image", "pull", "busybox" }, "podunits image: unknown command 'pull'; did you mean 'fetch'?")]
+    [InlineData(new[] { "image", "lst" }, "podunits image: unknown command 'lst'; did you mean 'list'?")]
+    public void AnUnknownCommandIsOneLineWithWhatWasMeant(string[] args, string expected) => Assert.Equal([expected], Problems(args));
+
+    [Fact]
+    public void AnUnknownCommandWithHelpIsRefusedNotAnsweredWithTheRootsHelp()
+    {
+        var root = CliApp.BuildRoot();
+        Assert.True(UsageErrors.Refuses(root.Parse(["exec", "--help"])));
+        Assert.Equal(["unknown command 'exec'; did you mean 'enter'?"], Problems("exec", "--help"));
+        Assert.False(UsageErrors.Refuses(root.Parse(["--help"])));
+        Assert.False(UsageErrors.Refuses(root.Parse(["logs", "--help"])));
+        Assert.False(UsageErrors.Refuses(root.Parse(["image", "--help"])));
+    }
+
     [Fact]
     public void AMissingCommandListsTheChoices()
     {
