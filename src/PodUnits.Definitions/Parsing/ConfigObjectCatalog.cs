@@ -160,9 +160,12 @@ internal sealed class ConfigObjectCatalog(IReadOnlyList<string> roots, long maxF
     }
 
     /// <summary>The kind: of a document, or null.</summary>
-    public static string? DocumentKind(YNode document) =>
+    public static string? DocumentKind(YNode document) => KindNode(document)?.Value;
+
+    /// <summary>The kind: of a document with its position, or null.</summary>
+    public static YScalar? KindNode(YNode document) =>
         document is YMapping map
         && map.Entries.FirstOrDefault(e => e.Key is YScalar { Value: "kind" }).Value is YScalar { IsNull: false } kind
-            ? kind.Value
+            ? kind
             : null;
 }

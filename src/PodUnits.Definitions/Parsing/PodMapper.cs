@@ -13,6 +13,11 @@ internal static class PodMapper
     public static PodDefinition? Map(YNode root, ParseContext ctx, string sourcePath, string nameFromFile, LoadOptions options,
         ConfigObjectCatalog catalog, HostSettings settings)
     {
+        if (OtherKinds.Refusal(root) is var (at, why))
+        {
+            ctx.Error(at, why);
+            return null; // mapped as a Pod, it would only gather errors about fields a Pod lacks
+        }
         Fields? top = ctx.Object(root, "", KubernetesFields.Root);
         if (top is null)
         {
@@ -27,11 +32,7 @@ internal static class PodMapper
         {
             ctx.Error(top.Value("apiVersion")!, $"apiVersion: must be \"v1\" for a Pod, found \"{apiVersion}\"");
         }
-        string? kind = top.RequiredString("kind");
-        if (kind is not null && kind != "Pod")
-        {
-            ctx.Error(top.Value("kind")!, $"kind: must be \"Pod\", found \"{kind}\" (PodUnits runs pods only)");
-        }
+        top.RequiredString("kind"); // any kind but Pod is OtherKinds'
 
         Fields? metadata = top.Value("metadata") is YNode m ? ctx.Object(m, "metadata", KubernetesFields.Metadata) : null;
         string name = MapName(metadata, ctx, nameFromFile, options);

@@ -95,6 +95,20 @@ public sealed class CorpusTests : IDisposable
         Assert.Equal(present, decided);
     }
 
+    /// <summary>`podunits validate` of an object file alone (a ConfigMap, a Secret): one error
+    /// at its kind saying where it goes, not errors from mapping it as a Pod.</summary>
+    [Theory]
+    [InlineData("configmap-envFrom.yaml", "2:7: error: kind: a ConfigMap on its own is not a pod definition; install it as " +
+        "/etc/podunits/configmaps/envfrom-configmap.yaml (or put it in the pod's file after the Pod, as a second document)")]
+    [InlineData("secret.yaml", "4:9: error: kind: a Secret on its own is not a pod definition; install it as /etc/podunits/secrets/test-secret.yaml, " +
+        "or have 'podunits secret create test-secret --encrypt' make it encrypted (or put it in the pod's file after the Pod, as a second document)")]
+    public void AnObjectFileAloneIsOneErrorSayingWhereItGoes(string file, string expected)
+    {
+        string path = RepoFiles.Corpus(file);
+        LoadResult result = PodDefinitionLoader.LoadFile(path, LoadOptions.Default with { NameMismatchIsWarning = true });
+        Assert.Equal([$"{path}:{expected}"], result.Diagnostics.Select(d => d.ToString()));
+    }
+
     [Fact]
     public void ThePodsFileCanHoldItsObjects()
     {

@@ -145,11 +145,8 @@ public sealed class DefinitionErrorTests
             kind: Deployment
             spec: {containers: [{name: Web_1, image: busybox}]}
             """,
-            [
-                "x.yaml:1:13: error: apiVersion: must be \"v1\" for a Pod, found \"apps/v1\"",
-                "x.yaml:2:7: error: kind: must be \"Pod\", found \"Deployment\" (PodUnits runs pods only)",
-                "x.yaml:3:28: error: spec.containers[0].name: \"Web_1\" is not a valid container name: may contain only lowercase letters, digits and '-' (found 'W')",
-            ]
+            // One error at the kind: none for apps/v1 or the fields a Pod lacks.
+            ["x.yaml:2:7: error: kind: PodUnits runs kind: Pod; a Deployment's spec.template is a pod template: put its metadata and spec in a Pod"]
         },
         {
             """
@@ -421,10 +418,25 @@ public sealed class DefinitionErrorTests
             Diagnose("apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a, image: b}]}\n", "My_Pod.yaml"));
     }
 
+    [Theory]
+    [InlineData("StatefulSet", "spec.template")]
+    [InlineData("DaemonSet", "spec.template")]
+    [InlineData("ReplicaSet", "spec.template")]
+    [InlineData("Job", "spec.template")]
+    [InlineData("CronJob", "spec.jobTemplate.spec.template")]
+    public void AWorkloadIsOneErrorPointingAtItsPodTemplate(string kind, string template) =>
+        Assert.Equal([$"x.yaml:2:7: error: kind: PodUnits runs kind: Pod; a {kind}'s {template} is a pod template: put its metadata and spec in a Pod"],
+            Diagnose($"apiVersion: apps/v1\nkind: {kind}\nmetadata: {{name: web}}\nspec:\n  replicas: 2\n  template: {{spec: {{containers: [{{name: a, image: b}}]}}}}\n"));
+
+    [Fact]
+    public void AnUnknownKindIsOneError() =>
+        Assert.Equal(["x.yaml:2:7: error: kind: must be \"Pod\", found \"Service\" (PodUnits runs pods only)"],
+            Diagnose("apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {ports: [{port: 80}]}\n"));
+
     [Fact]
     public void GetPodOrThrowNamesTheFirstErrorAndCountsTheRest()
     {
-        var result = PodDefinitionLoader.LoadText("apiVersion: v2\nkind: Job\n", "x.yaml");
+        var result = PodDefinitionLoader.LoadText("apiVersion: v2\nkind: Pod\nmetadata: {name: x, colour: red}\n", "x.yaml");
         var e = Assert.Throws<PodDefinitionException>(result.GetPodOrThrow);
         Assert.Equal("x.yaml:1:1: the manifest: missing required field \"spec\" (and 2 more errors; see 'podunits validate')", e.Message);
         Assert.Equal(2, e.ExitCode);
