@@ -17,7 +17,7 @@ internal static partial class UsageErrors
     /// words of ours from the root (from the unknown word's command when it starts there).</summary>
     private static readonly Dictionary<string, string> OtherToolsWords = new(StringComparer.Ordinal)
     {
-        ["exec"] = "enter", ["ps"] = "list", ["ls"] = "list", ["get"] = "list", ["rm"] = "stop", ["kill"] = "stop",
+        ["exec"] = "enter", ["ps"] = "list", ["ls"] = "list", ["get"] = "list", ["kill"] = "stop", ["delete"] = "stop",
         ["inspect"] = "status", ["describe"] = "status", ["pull"] = "image fetch", ["images"] = "image list",
         ["rmi"] = "image rm", ["load"] = "image import", ["save"] = "image export",
     };

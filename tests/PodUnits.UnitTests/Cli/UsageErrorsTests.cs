@@ -19,7 +19,7 @@ public sealed class UsageErrorsTests
     [Theory]
     [InlineData(new[] { "exec", "web", "ls" }, "unknown command 'exec'; did you mean 'enter'?")]
     [InlineData(new[] { "ps" }, "unknown command 'ps'; did you mean 'list'?")]
-    [InlineData(new[] { "rm", "web" }, "unknown command 'rm'; did you mean 'stop'?")]
+    [InlineData(new[] { "delete", "web" }, "unknown command 'delete'; did you mean 'stop'?")]
     [InlineData(new[] { "kill", "web" }, "unknown command 'kill'; did you mean 'stop'?")]
     [InlineData(new[] { "inspect", "web" }, "unknown command 'inspect'; did you mean 'status'?")]
     [InlineData(new[] { "pull", "busybox" }, "unknown command 'pull'; did you mean 'image fetch'?")]
