@@ -73,6 +73,12 @@ public static class Stage0
         ArgumentNullException.ThrowIfNull(options);
         string name = options.Name ?? AdHocOptions.GenerateName();
         DetachKeys? detachKeys = options.Terminal ? DetachKeys.Parse(options.DetachKeys) : null; // a typo fails before the pull
+        // As podman's -v: a path missing on the host is a mistake, said before anything starts
+        // (the container's setup would fail on it with a system call's error and exit 125).
+        if (options.VolumeHostPaths().FirstOrDefault(host => !Path.Exists(host)) is { } missing)
+        {
+            throw new BadInputException("--volume", $"{missing} does not exist on the host");
+        }
         options = await AdHocImages.PrepareAsync(options, ImageStore.Open(), name).ConfigureAwait(false);
         PodDefinition pod = options.Definition(name);
         return await RunPodAsync(pod, interactive: true, terminal: detachKeys, definition: options.ToYaml(name), keep: options.Keep).ConfigureAwait(false);

@@ -149,6 +149,9 @@ public sealed record AdHocOptions
     /// <summary>The definition's spelling of a literal value: $ escaped from $(VAR) expansion.</summary>
     private static string Literal(string value) => value.Replace("$", "$$", StringComparison.Ordinal);
 
+    /// <summary>The host side of each --volume (a malformed one fails here, as in the definition).</summary>
+    public IEnumerable<string> VolumeHostPaths() => Volumes.Select(ParseVolume).Select(v => v.Host);
+
     private static (string Host, string Container, bool ReadOnly) ParseVolume(string spec)
     {
         string[] parts = spec.Split(':');

@@ -142,4 +142,14 @@ public sealed class InteractiveTests
         Assert.EndsWith($"podunits: image {registry}/app:1: cannot reach registry {registry}: connection refused\n", fetch.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists("/run/podunits/state/it-unreachable"));
     }
+
+    [Fact]
+    public void AVolumeMissingOnTheHostIsBadInputBeforeAnythingStarts()
+    {
+        // It failed in the container's setup with "open_tree ... (errno 2)" and exit 125.
+        var run = PodHarness.Run("podunits", "run", "-i", "--name", "it-no-volume", "--volume", "/no/such/dir:/data", "busybox", "--", "true");
+        Assert.True(run.Code == 2, run.Output);
+        Assert.Equal("podunits: --volume: /no/such/dir does not exist on the host\n", run.Output);
+        Assert.False(Directory.Exists("/run/podunits/state/it-no-volume"));
+    }
 }
