@@ -7,23 +7,22 @@ namespace PodUnits.Definitions;
 /// (those use PodUnits.Core.Naming.ResourceNames).</summary>
 internal static class Names
 {
-    /// <summary>Environment variable names: Kubernetes' classic C-identifier-like rule
-    /// [-._a-zA-Z][-._a-zA-Z0-9]*.</summary>
+    /// <summary>Environment variable names as Kubernetes checks them since 1.34
+    /// (RelaxedEnvironmentVariableValidation, GA): any printable ASCII character but '=', so
+    /// names a shell cannot use ("1ST", "a:b") reach programs that read their environment.
+    /// Before, the rule was a C identifier with '-' and '.', which refused manifests the
+    /// API server now takes.</summary>
     public static string? ExplainEnvName(string name)
     {
         if (name.Length == 0)
         {
             return "must not be empty";
         }
-        if (char.IsAsciiDigit(name[0]))
-        {
-            return "must not start with a digit";
-        }
         foreach (char c in name)
         {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+            if (c is < ' ' or > '~' or '=')
             {
-                return $"may contain only letters, digits, '_', '-' and '.' (found '{c}')";
+                return $"may contain only printable ASCII characters other than '=' (found {(c is > ' ' and <= '~' ? $"'{c}'" : $"U+{(int)c:X4}")})";
             }
         }
         return null;

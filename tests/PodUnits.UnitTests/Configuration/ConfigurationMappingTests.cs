@@ -72,7 +72,7 @@ public sealed class ConfigurationMappingTests : IDisposable
         Assert.Equal("from env 2", env["CM_a"]); // env overrides envFrom and expands
         Assert.Equal("2", env["CM_b"]);
         Assert.Equal("x", env["CM_1st"]); // the prefix makes it a valid name
-        Assert.False(env.ContainsKey("2fa")); // fine as a key, not as a variable name: skipped
+        Assert.True(env.ContainsKey("2fa")); // a variable name too since Kubernetes 1.34: any printable ASCII but '='
         Assert.False(env.ContainsKey("CM_blob")); // binaryData is for files only
         Assert.False(env.ContainsKey("BIN")); // optional, and binaryData: unset
         Assert.Equal("override", env["pw"]); // stringData wins over data

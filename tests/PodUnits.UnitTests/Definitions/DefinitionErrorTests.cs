@@ -190,7 +190,7 @@ public sealed class DefinitionErrorTests
                 image: busybox
                 image: busybox:2
                 env:
-                - name: 1BAD
+                - name: "B=AD"
                 - {name: OK, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
                 envFrom: [{configMapRef: {name: c}}]
                 securityContext:
@@ -203,7 +203,7 @@ public sealed class DefinitionErrorTests
             """,
             [
                 "x.yaml:7:5: error: duplicate field \"image\" in spec.containers[0]",
-                "x.yaml:9:13: error: spec.containers[0].env[0].name: \"1BAD\" is not a valid environment variable name: must not start with a digit",
+                "x.yaml:9:13: error: spec.containers[0].env[0].name: \"B=AD\" is not a valid environment variable name: may contain only printable ASCII characters other than '=' (found '=')",
                 "x.yaml:11:37: error: spec.containers[0].envFrom[0].configMapRef.name: ConfigMap \"c\" not found (looked in this file and " +
                 "/etc/podunits/configmaps/c.yaml, /run/podunits/configmaps/c.yaml, /usr/lib/podunits/configmaps/c.yaml); create it, or set optional: true",
                 "x.yaml:14:33: error: spec.containers[0].securityContext.allowPrivilegeEscalation: cannot be false when privileged is true",

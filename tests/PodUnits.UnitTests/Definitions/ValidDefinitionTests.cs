@@ -26,6 +26,26 @@ public sealed class ValidDefinitionTests
     }
 
     [Fact]
+    public void EnvironmentNamesAreAnyPrintableAsciiButEqualsAsSinceKubernetes134()
+    {
+        var result = PodDefinitionLoader.LoadText("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+                - name: c
+                  image: busybox
+                  env:
+                    - {name: 1ST, value: a}
+                    - {name: "x:y z", value: b}
+                    - {name: "$(1ST)", value: "$(1ST)"}
+            """, "p.yaml");
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(["1ST", "x:y z", "$(1ST)"], result.Pod!.Containers[0].Env.Select(e => e.Name));
+    }
+
+    [Fact]
     public void WebExampleHasInitContainerSharedEmptyDirLimitsAndProbe()
     {
         var result = PodDefinitionLoader.LoadFile(RepoFiles.Path("examples/web.yaml"));
