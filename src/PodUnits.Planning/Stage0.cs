@@ -1,4 +1,5 @@
 using PodUnits.Core.Errors;
+using PodUnits.Core.Linux;
 using PodUnits.Definitions;
 using PodUnits.Definitions.Host;
 using PodUnits.Images.Store;
@@ -150,7 +151,7 @@ public static class Stage0
             PodImages.Write(store.Root, pod.Name, ContainerImages.StoreReferences(pod));
             pinned = true;
             HostPathVolumes.Prepare(pod);
-            CapabilityGrants.Check(pod, CapabilityGrants.OwnBoundingSet()); // before a pull that would be for nothing
+            CapabilityGrants.Check(pod, LinuxCapabilities.BoundingSet()); // before a pull that would be for nothing
             // A long pull extends the start timeout while it makes progress (EXTEND_TIMEOUT_USEC=).
             var extender = new StartTimeoutExtender(SdNotify.Default);
             Dictionary<string, ContainerImage> images = await ContainerImages.ResolveAsync(pod, store, text => SdNotify.Default.Status(text),

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using PodUnits.Cli.Inspection;
 using PodUnits.Core.Errors;
+using PodUnits.Core.Linux;
 using PodUnits.Core.Naming;
 using PodUnits.Core.Native;
 using PodUnits.Logging;
@@ -99,13 +100,14 @@ internal static class EnterCommand
     private static async Task<int> EnterAsync(SystemdManager systemd, string pod, string containerName, int pid, string[] argv, bool tty, bool privileged)
     {
         // The pod's own copy of its plan (the host's copy holds no values: State/PlanHandoff.cs).
-        string planPath = PodState.Pids(pod) is (_, int podInit) && podInit > 0
-            ? PlanHandoff.RunningPlanPath(podInit)
-            : throw new PodUnitsException($"pod {pod}", "is not running");
+        int podInit = PodState.Pids(pod) is (_, int init) && init > 0 ? init : throw new PodUnitsException($"pod {pod}", "is not running");
+        string planPath = PlanHandoff.RunningPlanPath(podInit);
         PodPlan plan;
+        ulong podBoundingSet; // pod init runs with the bounding set of the pod's service
         try
         {
             plan = PodPlan.Read(planPath);
+            podBoundingSet = LinuxCapabilities.BoundingSet($"/proc/{podInit}/status");
         }
         catch (UnauthorizedAccessException)
         {
@@ -126,7 +128,7 @@ internal static class EnterCommand
             process = await ExecLauncher.StartAsync(new ExecRequest
             {
                 PlanPath = planPath, Pod = plan, Container = c, ContainerPid = pid, Argv = argv, ExtraEnv = extraEnv,
-                Tty = tty, Privileged = privileged, Stage1Path = Stage1.Locate(),
+                Tty = tty, Privileged = privileged, BoundingSet = podBoundingSet, Stage1Path = Stage1.Locate(),
                 Stdio = tty ? (devNull, devNull, devNull) : (stdio.Stdin, stdio.Stdout, stdio.Stderr),
             }, systemd);
         }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace PodUnits.Core.Linux;
 
 /// <summary>Linux capability names (linux/capability.h, up to CAP_CHECKPOINT_RESTORE = 40).
@@ -44,5 +46,20 @@ public static class LinuxCapabilities
             }
         }
         return -1;
+    }
+
+    /// <summary>A process's bounding set (CapBnd in /proc/PID/status); all bits set when the
+    /// kernel does not say, so that nothing is refused on a guess.</summary>
+    public static ulong BoundingSet(string status = "/proc/self/status")
+    {
+        foreach (string line in File.ReadLines(status))
+        {
+            if (line.StartsWith("CapBnd:", StringComparison.Ordinal)
+                && ulong.TryParse(line.AsSpan(7).Trim(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong set))
+            {
+                return set;
+            }
+        }
+        return ulong.MaxValue;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Linux;
 using PodUnits.Definitions;
@@ -37,20 +36,5 @@ public static class CapabilityGrants
                 }
             }
         }
-    }
-
-    /// <summary>This process's bounding set (CapBnd in /proc/self/status); all bits set when
-    /// the kernel does not say, so that nothing is refused on a guess.</summary>
-    public static ulong OwnBoundingSet(string status = "/proc/self/status")
-    {
-        foreach (string line in File.ReadLines(status))
-        {
-            if (line.StartsWith("CapBnd:", StringComparison.Ordinal)
-                && ulong.TryParse(line.AsSpan(7).Trim(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong set))
-            {
-                return set;
-            }
-        }
-        return ulong.MaxValue;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Plan;
@@ -22,7 +23,15 @@ public static class ContainerExec
     public const int ControlFd = 3;
     public const int PidFd = 4;
 
-    /// <summary>FLAGS: "tty" and/or "privileged", comma-separated, or "-".</summary>
+    /// <summary>FLAGS: "tty", "privileged" and "bound=HEX" (the most capabilities the command may
+    /// hold: <see cref="Exec.ExecRequest.BoundingSet"/>), comma-separated, or "-".</summary>
+    public static string Flags(bool tty, bool privileged, ulong? bound) =>
+        string.Join(',', new[] { tty ? "tty" : null, privileged ? "privileged" : null, bound is ulong b ? $"{BoundFlag}{b:x}" : null }
+            .OfType<string>().DefaultIfEmpty("-"));
+
+    private const string BoundFlag = "bound=";
+
+
     public static int Run(string planPath, string containerName, string flags, IReadOnlyList<string> argv, IReadOnlyList<string> extraEnv)
     {
         ArgumentNullException.ThrowIfNull(flags);
@@ -43,6 +52,12 @@ public static class ContainerExec
                 {
                     Array.ForEach(fds, fd => LibcExtra.close(fd));
                     return ContainerCommand.SetupFailed; // the launcher gave up before placing us in the scope
+                }
+                // Before the user namespace: what is dropped from the bounding set here no
+                // process of the command can ever regain, in any namespace.
+                if (set.FirstOrDefault(f => f.StartsWith(BoundFlag, StringComparison.Ordinal)) is { } bound)
+                {
+                    LimitBoundingSet(ulong.Parse(bound.AsSpan(BoundFlag.Length), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
                 }
                 if (pod.Users is not null)
                 {
@@ -79,6 +94,20 @@ public static class ContainerExec
         [container, flags, .. extraEnv.SelectMany(e => new[] { "--env", e }), "--", .. argv];
 
     private const int CloneFs = 0x00000200;
+
+    /// <summary>Drops from this process's bounding set every capability <paramref name="bound"/>
+    /// lacks; the container's last steps then grant only what the bounding set still holds
+    /// (become.c), as for the container's own process started within pod@NAME.service.</summary>
+    private static void LimitBoundingSet(ulong bound)
+    {
+        for (int cap = 0; cap < 64; cap++)
+        {
+            if ((bound >> cap & 1) == 0 && LibcExtra.prctl(LibcExtra.PR_CAPBSET_READ, (ulong)cap, 0, 0, 0) == 1)
+            {
+                Check.Io(LibcExtra.prctl(LibcExtra.PR_CAPBSET_DROP, (ulong)cap, 0, 0, 0), "prctl PR_CAPBSET_DROP", $"capability {cap}");
+            }
+        }
+    }
 
     private static bool SameName(string a, string b)
     {

@@ -25,6 +25,12 @@ public sealed class ExecRequest
     public bool Tty { get; init; }
     /// <summary>`enter --privileged`: root with every capability, no seccomp filter.</summary>
     public bool Privileged { get; init; }
+    /// <summary>The capabilities the command may hold at most (a mask by capability number), for
+    /// a caller whose own bounding set is wider than the pod's: `podunits enter` runs from an
+    /// administrator's shell, while a container's process only ever has what pod@NAME.service's
+    /// bounding set allows. Null when the caller runs within the pod's service (probes).
+    /// Not applied with <see cref="Privileged"/>.</summary>
+    public ulong? BoundingSet { get; init; }
     /// <summary>Descriptors of this process that become the command's 0, 1 and 2 (before a tty replaces them).</summary>
     public required (int Stdin, int Stdout, int Stderr) Stdio { get; init; }
     /// <summary>The podunits-stage1 executable (its container-exec verb does the joining).</summary>
@@ -141,8 +147,7 @@ public static class ExecLauncher
         return failure is null ? pid : throw failure;
     }
 
-    private static string Flags(ExecRequest r) =>
-        string.Join(',', new[] { r.Tty ? "tty" : null, r.Privileged ? "privileged" : null }.OfType<string>().DefaultIfEmpty("-"));
+    private static string Flags(ExecRequest r) => ContainerExec.Flags(r.Tty, r.Privileged, r.Privileged ? null : r.BoundingSet);
 
     private static ExecControlMessage? Receive(ControlChannel control, string what, out int[] fds)
     {

@@ -5,7 +5,7 @@ namespace PodUnits.IntegrationTests.Runtime;
 /// <summary>
 /// pod@.service's hardening: no process of a pod, not even a privileged container, may load
 /// kernel modules (CAP_SYS_MODULE) or read the kernel log (CAP_SYSLOG); everything else a
-/// privileged container is promised stays.
+/// privileged container is promised stays. `podunits enter` into one included.
 /// </summary>
 public sealed class ServiceHardeningTests
 {
@@ -37,6 +37,15 @@ public sealed class ServiceHardeningTests
         // ... and a privileged container starts with everything else the host has.
         Assert.Equal(host & ~taken, container);
         Assert.Equal(host & ~taken, executor);
+        // A command `podunits enter` starts there from a root shell, whose own bounding set
+        // holds both, gets no more than the container's own process.
+        var entered = PodHarness.Run("/usr/bin/podunits", "enter", "rt-hardening", "--", "grep", "-E", "^Cap(Bnd|Eff|Prm):", "/proc/self/status");
+        Assert.True(entered.Code == 0, entered.Output);
+        foreach (string field in new[] { "CapBnd", "CapEff", "CapPrm" })
+        {
+            ulong set = BoundingSet(entered.Output.Split('\n').Single(l => l.StartsWith(field + ":", StringComparison.Ordinal)));
+            Assert.True(set == (host & ~taken), $"{field} of the entered command is {set:x16}, the container's bounding set {container:x16}:\n{entered.Output}");
+        }
     }
 
     private static ulong BoundingSet(string statusLine) =>

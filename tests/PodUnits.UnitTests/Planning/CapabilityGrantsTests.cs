@@ -1,4 +1,5 @@
 using PodUnits.Core.Errors;
+using PodUnits.Core.Linux;
 using PodUnits.Definitions;
 using PodUnits.Planning.Confinement;
 
@@ -52,9 +53,9 @@ public sealed class CapabilityGrantsTests
         try
         {
             File.WriteAllText(file, "Name:\tx\nCapInh:\t0000000000000000\nCapBnd:\t000001fffffeffff\nSeccomp:\t0\n");
-            Assert.Equal(0x1fffffeffffUL, CapabilityGrants.OwnBoundingSet(file));
+            Assert.Equal(0x1fffffeffffUL, LinuxCapabilities.BoundingSet(file));
             File.WriteAllText(file, "Name:\tx\n");
-            Assert.Equal(ulong.MaxValue, CapabilityGrants.OwnBoundingSet(file));
+            Assert.Equal(ulong.MaxValue, LinuxCapabilities.BoundingSet(file));
         }
         finally
         {
