@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using PodUnits.Core.Text;
 
 namespace PodUnits.Cli.Inspection;
 
@@ -69,8 +70,8 @@ internal static class PodReportText
         }
         foreach (ContainerReport c in p.Containers)
         {
-            string memory = c.MemoryCurrentBytes is ulong now ? Mib(now) : "-";
-            string limit = c.MemoryMaxBytes is ulong max && max != ulong.MaxValue ? $" of {Mib(max)}" : "";
+            string memory = c.MemoryCurrentBytes is ulong now ? ByteSizes.Format(now) : "-";
+            string limit = c.MemoryMaxBytes is ulong max && max != ulong.MaxValue ? $" of {ByteSizes.Format(max)}" : "";
             string cpu = c.CpuQuotaPerSecUSec is ulong q && q != ulong.MaxValue ? $", CPU quota {q / 10000}%" : "";
             output.WriteLine($"     {(c.Sidecar ? "Sidecar" : c.Init ? "Init" : "Container")} {c.Name}: {c.State}{(c.Pid is int pid ? $", PID {pid}" : "")}, image {c.Image}");
             output.WriteLine($"        {c.Scope}: memory {memory}{limit}{cpu}");
@@ -115,8 +116,6 @@ internal static class PodReportText
         }
         return string.Join(", ", parts);
     }
-
-    private static string Mib(ulong bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + "M";
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]

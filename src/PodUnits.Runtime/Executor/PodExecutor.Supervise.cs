@@ -1,4 +1,5 @@
 using System.Globalization;
+using PodUnits.Core.Text;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Health;
@@ -77,7 +78,7 @@ public sealed partial class PodExecutor
             switch (e)
             {
                 case SupervisionEvent.Evicted(string volume, long bytes, ulong limit):
-                    failure ??= $"evicted: emptyDir \"{volume}\" holds {Mib(bytes)} on disk, more than its sizeLimit of {Mib((long)limit)}";
+                    failure ??= $"evicted: emptyDir \"{volume}\" holds {ByteSizes.Format((ulong)bytes)} on disk, more than its sizeLimit of {ByteSizes.Format((ulong)limit)}";
                     _eventLog?.SetupFailed(failure);
                     _control?.Send(new PodControlMessage.StopPod());
                     break;
@@ -335,8 +336,6 @@ public sealed partial class PodExecutor
         }
     }
 
-    private static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.#} MiB");
-
     /// <summary>On every way out: the pod init gone, its output forwarded, the machine
     /// unregistered (when it was registered: then <paramref name="systemd"/> is there). The
     /// name and the image pins are released by <see cref="RunPlanAsync"/>.</summary>
@@ -459,8 +458,8 @@ public sealed partial class PodExecutor
     {
         128 + 9 when Stopping => "signal 9 (SIGKILL: still running when the grace period ended)",
         128 + 9 when Statuses[c.Name].LastExitReason != "OOMKilled" => "signal 9 (SIGKILL)",
-        128 + 9 when c.MemoryMaxBytes is ulong max => $"signal 9 (SIGKILL: OOMKilled at its memory limit of {max / (1 << 20)} MiB)",
-        128 + 9 when _plan.MemoryMaxBytes is ulong podMax => $"signal 9 (SIGKILL: OOMKilled at the pod's memory limit of {podMax / (1 << 20)} MiB)",
+        128 + 9 when c.MemoryMaxBytes is ulong max => $"signal 9 (SIGKILL: OOMKilled at its memory limit of {ByteSizes.Format(max)})",
+        128 + 9 when _plan.MemoryMaxBytes is ulong podMax => $"signal 9 (SIGKILL: OOMKilled at the pod's memory limit of {ByteSizes.Format(podMax)})",
         > 128 => $"signal {code - 128}",
         127 => "status 127 (executable not found)",
         126 => "status 126 (not executable)",

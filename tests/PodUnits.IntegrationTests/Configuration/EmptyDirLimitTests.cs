@@ -37,7 +37,7 @@ public sealed class EmptyDirLimitTests
             pod.Show("ActiveState") + "\n" + string.Join('\n', pod.Journal("-u", pod.Unit)));
         // journald may take in the executor's last message after systemd has seen it end.
         Assert.True(pod.UnitJournalHas(l => l.StartsWith("pod cfg-evict failed: evicted: emptyDir \"scratch\" holds 3", StringComparison.Ordinal)
-            && l.EndsWith("MiB on disk, more than its sizeLimit of 1 MiB", StringComparison.Ordinal)), pod.UnitJournalText());
+            && l.EndsWith("M on disk, more than its sizeLimit of 1.0M", StringComparison.Ordinal)), pod.UnitJournalText());
         string[] journal = pod.Journal("-u", pod.Unit);
         Assert.Contains("filled", journal);
         Assert.DoesNotContain(journal, l => l.Contains("\"roomy\"", StringComparison.Ordinal));

@@ -44,7 +44,7 @@ public sealed class PodResourcesTests
         Assert.Equal(Slice, pod.Show("Slice", $"podunits-cfg\\x2dpodres-main.scope"));
 
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit).Any(l =>
-            l.Contains("container eater exited with signal 9 (SIGKILL: OOMKilled at the pod's memory limit of 48 MiB)", StringComparison.Ordinal)), seconds: 60),
+            l.Contains("container eater exited with signal 9 (SIGKILL: OOMKilled at the pod's memory limit of 48.0M)", StringComparison.Ordinal)), seconds: 60),
             string.Join('\n', pod.Journal("-u", pod.Unit)));
         string[] main = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main");
         Assert.Contains("mem=48 cpu=500", main); // no limit of its own: the pod's

@@ -61,7 +61,7 @@ public sealed class MemoryLimitTests
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "failed", seconds: 60), pod.Show("ActiveState"));
         Assert.Equal("137", pod.Show("ExecMainStatus"));
         // journald may file the line a moment after the unit has failed: waited for, not read once.
-        Assert.True(pod.UnitJournalHas(l => l.Contains("container main exited with signal 9 (SIGKILL: OOMKilled at its memory limit of 24 MiB)", StringComparison.Ordinal)),
+        Assert.True(pod.UnitJournalHas(l => l.Contains("container main exited with signal 9 (SIGKILL: OOMKilled at its memory limit of 24.0M)", StringComparison.Ordinal)),
             pod.UnitJournalText());
     }
 }
