@@ -42,7 +42,8 @@ internal static class RefreshCommand
             await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
             List<RefreshReport> reports = await new PodRefresher(systemd, RefreshRecord.DefaultPath)
                 .RunAsync(pods.Length == 0 ? null : pods.ToHashSet(StringComparer.Ordinal), dry, cancellationToken);
-            Inspection.PodReportText.Write(parsed.GetValue(output), reports, RefreshJsonContext.Default.ListRefreshReport, WriteText);
+            Inspection.PodReportText.Write(parsed.GetValue(output), reports, RefreshJsonContext.Default.ListRefreshReport,
+                (writer, list) => WriteText(writer, list, pods));
             foreach (RefreshReport failed in reports.Where(r => r.Result == "failed"))
             {
                 PodLog.Error($"{failed.Unit}: {failed.Action} failed: {failed.Error}", new(Pod: failed.Pod));
@@ -52,11 +53,15 @@ internal static class RefreshCommand
         return command;
     }
 
-    private static void WriteText(TextWriter output, List<RefreshReport> reports)
+    private static void WriteText(TextWriter output, List<RefreshReport> reports, string[] named)
     {
         if (reports.Count == 0)
         {
-            output.WriteLine("podunits refresh: nothing to do");
+            // A named pod with no definition that does not run is no error: RPM's
+            // %podunits_postun names pods whose definitions were just removed.
+            output.WriteLine(named.Length == 0
+                ? "podunits refresh: nothing to do"
+                : $"podunits refresh: nothing to do for {string.Join(", ", named)} (each runs as its definition says, or has none and does not run)");
         }
         foreach (RefreshReport r in reports.Where(r => r.Result != "failed"))
         {

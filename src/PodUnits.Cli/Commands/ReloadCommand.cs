@@ -3,6 +3,7 @@ using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 using PodUnits.Logging;
 using PodUnits.Planning.Configuration;
+using PodUnits.Runtime.State;
 
 namespace PodUnits.Cli.Commands;
 
@@ -24,7 +25,9 @@ internal static class ReloadCommand
         command.SetAction(parsed =>
         {
             string pod = PodArgument.Validated(parsed, name);
+            // A running ad-hoc pod (`podunits run -i`) keeps the definition it was made from.
             string path = PodDefinitionSearchPath.Default.Find(pod)
+                ?? (File.Exists(PodState.AdHocDefinitionPath(pod)) ? PodState.AdHocDefinitionPath(pod) : null)
                 ?? throw new BadInputException($"pod {pod}", $"no definition {pod}.yaml in {PodDefinitionSearchPath.DefaultRootsText}");
             PodDefinition definition = PodDefinitionLoader.LoadFile(path).GetPodOrThrow();
             IReadOnlyList<string> written = ProjectedVolumeReload.Apply(definition, message => PodLog.Warning($"pod {pod}: {message}", new(Pod: pod)));

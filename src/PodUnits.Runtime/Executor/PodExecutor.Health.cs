@@ -318,10 +318,6 @@ public sealed partial class PodExecutor
 
     private void SaveStatuses()
     {
-        if (_plan.Interactive)
-        {
-            return;
-        }
         try
         {
             ContainerStatus.Save(_plan.Name, _plan.Containers.Select(c => Statuses[c.Name]));

@@ -43,6 +43,15 @@ public sealed class InteractiveTests
             n += r;
         }
         Assert.Equal("to-out\nname? ", new string(prompt, 0, n));
+        // While it runs, status says how its container is, as of a pod run by pod@NAME.
+        var status = PodHarness.Run("/usr/bin/podunits", "status", "-o", "json", "it-journal");
+        Assert.True(status.Code == 0, status.Output);
+        using (var json = System.Text.Json.JsonDocument.Parse(status.Output))
+        {
+            System.Text.Json.JsonElement container = json.RootElement.GetProperty("containers")[0];
+            Assert.True(container.GetProperty("health").ValueKind == System.Text.Json.JsonValueKind.Object, status.Output);
+            Assert.Equal("running", container.GetProperty("health").GetProperty("state").GetString());
+        }
         p.StandardInput.WriteLine("you");
         p.StandardInput.Close();
         Assert.Equal("hello-you\n", await p.StandardOutput.ReadToEndAsync());
