@@ -1,5 +1,6 @@
 using PodUnits.Core.Errors;
 using PodUnits.Core.Linux;
+using PodUnits.Core.Naming;
 using PodUnits.Definitions;
 using PodUnits.Definitions.Host;
 using PodUnits.Images.Store;
@@ -37,13 +38,19 @@ public static class Stage0
     public static async Task<int> RunAsync(string nameOrFile)
     {
         ArgumentNullException.ThrowIfNull(nameOrFile);
-        string path = nameOrFile.Contains('/', StringComparison.Ordinal) || nameOrFile.EndsWith(".yaml", StringComparison.Ordinal)
+        bool byName = !nameOrFile.Contains('/', StringComparison.Ordinal) && !nameOrFile.EndsWith(".yaml", StringComparison.Ordinal);
+        string path = !byName
             ? nameOrFile
             : PodDefinitionSearchPath.Default.Find(nameOrFile)
                 ?? throw new BadInputException($"pod {nameOrFile}", $"no definition {nameOrFile}.yaml in {PodDefinitionSearchPath.DefaultRootsText}");
         if (!File.Exists(path))
         {
             throw new BadInputException(path, "no such file");
+        }
+        // Before the definition is read: a start after a back-off reads the newest one.
+        if (byName && ResourceNames.Explain(nameOrFile) is null && !await StartBackOff.WaitAsync(nameOrFile).ConfigureAwait(false))
+        {
+            return 0;
         }
         // The validator guards the door: an invalid definition fails here with its
         // file:line:column messages (exit 2) before anything is started.

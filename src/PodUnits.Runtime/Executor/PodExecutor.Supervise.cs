@@ -90,6 +90,7 @@ public sealed partial class PodExecutor
                         string containers = PodEventLog.Running(
                             _plan.Containers.Count(c => Serves(c) && Statuses[c.Name].State == "running"), _plan.Containers.Count(Serves));
                         _notify.Ready(string.Join("; ", [$"running {containers}", .. NotifyStatusParts()]));
+                        FailedStarts.Clear(_plan.Name); // the next restart by systemd is at once (Planning/State/StartBackOff.cs)
                         _eventLog?.Started(containers);
                     }
                     break;

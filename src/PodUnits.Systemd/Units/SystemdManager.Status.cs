@@ -51,6 +51,18 @@ public sealed partial class SystemdManager
         return await BusCalls.GetAllAsync(_connection, Destination, path, @interface, Subject(unitName));
     }
 
+    /// <summary>A service's NRestarts: its automatic restarts (Restart=) since a start that
+    /// was not one; systemd flushes it when such a start comes. 0 when it is not loaded.</summary>
+    public async Task<uint> GetServiceRestartsAsync(string serviceName)
+    {
+        if (await GetUnitAsync(serviceName) is not { } path)
+        {
+            return 0;
+        }
+        VariantValue value = await BusCalls.GetAsync(_connection, Destination, path, TypeInterface(serviceName)!, "NRestarts", Subject(serviceName));
+        return value.GetUInt32();
+    }
+
     /// <summary>
     /// A service's LogExtraFields= as "NAME=value" pairs (journald adds them to every entry
     /// of the unit); empty when it has none or is not a service.

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using PodUnits.Core.Errors;
+using PodUnits.Core.Identity;
+using PodUnits.Core.Naming;
+using PodUnits.Logging;
+using PodUnits.Runtime.State;
+using PodUnits.Systemd.Notify;
+using PodUnits.Systemd.Units;
+
+namespace PodUnits.Planning.State;
+
+/// <summary>
+/// Stage 0's side of <see cref="FailedStarts"/>: before anything else of a start of
+/// pod@NAME.service, counts the start and, when systemd restarts a pod whose last starts
+/// all failed before READY, waits as the kubelet backs off (10 s, 20 s, 40 s ... 5 min).
+/// The unit is "activating" meanwhile, with a STATUS= that says so; `systemctl stop` ends the
+/// wait at once, and `systemctl restart` (or any start that is not systemd's own restart)
+/// starts at once.
+/// </summary>
+internal static class StartBackOff
+{
+    /// <summary>False when the pod was stopped while it waited: it ends, successfully, before it began.</summary>
+    public static async Task<bool> WaitAsync(string pod)
+    {
+        string unit = PodUnitNames.Service(pod);
+        if (OwnUnit.ServiceName() != unit)
+        {
+            return true; // run by hand: whoever runs it decides when
+        }
+        int failed = FailedStarts.Count(pod);
+        if (failed > 0 && await AutomaticRestartsAsync(unit).ConfigureAwait(false) == 0)
+        {
+            failed = 0; // a start asked for, not systemd's Restart=
+        }
+        FailedStarts.Begin(pod, failed);
+        TimeSpan delay = FailedStarts.Delay(failed);
+        if (delay == TimeSpan.Zero)
+        {
+            return true;
+        }
+        string seconds = delay.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
+        PodLog.Warning($"pod {pod}: its last {failed} start(s) failed before it was ready; waiting {seconds} s before this one, "
+            + $"as the kubelet backs off ('systemctl restart {unit}' starts at once)", new(Pod: pod));
+        SdNotify.Default.Status($"back-off: {failed} failed start(s), starting again in {seconds} s");
+        SdNotify.Default.ExtendTimeout((ulong)(delay + StartTimeoutExtender.DefaultExtension).TotalMicroseconds);
+        using var stopped = new CancellationTokenSource();
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stopped.Cancel();
+        });
+        try
+        {
+            await Task.Delay(delay, stopped.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped before it started: nothing was set up, and the next start is at once.
+            FailedStarts.Clear(pod);
+            return false;
+        }
+    }
+
+    private static async Task<uint> AutomaticRestartsAsync(string unit)
+    {
+        try
+        {
+            await using SystemdManager systemd = await SystemdManager.ConnectAsync().ConfigureAwait(false);
+            return await systemd.GetServiceRestartsAsync(unit).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is PodUnitsException or IOException or System.Net.Sockets.SocketException)
+        {
+            return 0; // rather a start at once than a wait nobody can explain
+        }
+    }
+}

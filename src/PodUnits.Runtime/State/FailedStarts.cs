@@ -1,0 +1,72 @@
+using System.Globalization;
+using PodUnits.Runtime.Init;
+
+namespace PodUnits.Runtime.State;
+
+/// <summary>
+/// How many starts of pod@NAME.service in a row ended before READY, so that systemd's
+/// automatic restarts of a pod that cannot start (an image that cannot be pulled yet, a
+/// hostPort another pod holds, a network not up) back off as the kubelet's ImagePullBackOff
+/// and CrashLoopBackOff do: 10 s, then twice as long each time, up to 5 minutes
+/// (<see cref="RestartBackOff"/>'s steps). Without it Restart= retried five times in half a
+/// second (RestartSec= 100 ms) and then gave up for good at the start limit, and systemd
+/// 252 has no RestartSteps=. Stage 0 counts a start (<see cref="Begin"/>) and waits; the
+/// executor's READY clears the count (<see cref="Clear"/>). The count is a file in
+/// /run/podunits/state (root's only): a start that is killed is counted too, and a reboot
+/// starts afresh. Only systemd's own restarts wait: stage 0 asks for the unit's NRestarts,
+/// which systemd flushes when a start is not one of its automatic restarts.
+/// </summary>
+public static class FailedStarts
+{
+    public static string PathFor(string pod) => $"{PodPaths.RuntimeRoot}/{pod}.starts";
+
+    /// <summary>Starts in a row that have not reached READY (the one running now included);
+    /// 0 when there is no count or it cannot be read.</summary>
+    public static int Count(string pod)
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(PathFor(pod)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>The wait before a start that follows <paramref name="failed"/> failed ones:
+    /// none for the first, then 10 s, 20 s, 40 s ... up to 5 minutes.</summary>
+    public static TimeSpan Delay(int failed)
+    {
+        if (failed <= 0)
+        {
+            return TimeSpan.Zero;
+        }
+        TimeSpan delay = RestartBackOff.Initial;
+        for (int i = 1; i < failed && delay < RestartBackOff.Max; i++)
+        {
+            delay *= 2;
+        }
+        return delay < RestartBackOff.Max ? delay : RestartBackOff.Max;
+    }
+
+    /// <summary>Counts a start that follows <paramref name="failedBefore"/> failed ones.</summary>
+    public static void Begin(string pod, int failedBefore)
+    {
+        PodPaths.CreateRuntimeRoot();
+        PodPaths.WritePrivateFile(PathFor(pod), (failedBefore + 1).ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The pod reached READY, or was stopped while it waited: the next start is at once.</summary>
+    public static void Clear(string pod)
+    {
+        try
+        {
+            File.Delete(PathFor(pod));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The next start waits once more than it should; nothing else depends on it.
+        }
+    }
+}
