@@ -1,5 +1,6 @@
 using PodUnits.Core.Errors;
 using PodUnits.Logging;
+using PodUnits.Systemd.Notify;
 
 namespace PodUnits.Cli;
 
@@ -12,12 +13,32 @@ namespace PodUnits.Cli;
 /// </summary>
 internal static class ErrorOutput
 {
-    public static void Report(PodUnitsException e) => PodLog.Error(e.Message, exception: e);
+    public static void Report(PodUnitsException e)
+    {
+        PodLog.Error(e.Message, exception: e);
+        TellServiceManager(e.Message);
+    }
 
     public static void ReportUnexpected(Exception e)
     {
         string firstLine = e.Message.Split('\n')[0];
         PodLog.Error($"internal error: {firstLine} (run with --verbose for details)", exception: e);
+        TellServiceManager($"internal error: {firstLine}");
+    }
+
+    /// <summary>Stage 0 of pod@NAME.service: the unit's status line (systemctl status) says
+    /// why the start failed, not what it was doing then ("resolving image X"). A no-op
+    /// without $NOTIFY_SOCKET; systemd ignores it from anything but a service's main process.</summary>
+    private static void TellServiceManager(string message)
+    {
+        try
+        {
+            SdNotify.Default.FinalStatus($"failed: {message}", TimeSpan.FromSeconds(2));
+        }
+        catch (PodUnitsException)
+        {
+            // The journal has the line; the status line is a courtesy.
+        }
     }
 
     /// <summary>Bad usage: one line per problem, the last saying where to read more (the

@@ -3,6 +3,7 @@ using PodUnits.Runtime.Container;
 using PodUnits.Runtime.Executor;
 using PodUnits.Runtime.Init;
 using PodUnits.Runtime.Logging;
+using PodUnits.Systemd.Notify;
 
 // podunits-stage1 VERB ...: internal, started only by PodUnits itself (docs/process-model.md).
 //   run PLAN CLAIM-FD         the executor, exec'd by `podunits run` once the pod is planned
@@ -31,6 +32,7 @@ try
 catch (PodUnitsException e)
 {
     StageLog.Error(verbose ? $"podunits: {e.Message}\n{e}" : $"podunits: {e.Message}");
+    FinalStatus(e.Message);
     return e.ExitCode;
 }
 #pragma warning disable CA1031 // the process boundary: anything unexpected becomes one line, not a crash
@@ -39,7 +41,25 @@ catch (Exception e)
 {
     string line = $"podunits: internal error: {e.Message.Split('\n')[0]}";
     StageLog.Error(verbose ? $"{line}\n{e}" : $"{line} (set {Verbosity.Variable}=1 for details)");
+    FinalStatus(line["podunits: ".Length..]);
     return ExitCodes.RuntimeFailure;
+}
+
+// The executor of pod@NAME.service: the unit's status line says why it failed, not its last
+// step. Only the executor: the pod's other processes may hold a notify socket of the pod's.
+void FinalStatus(string message)
+{
+    if (args is ["run", ..])
+    {
+        try
+        {
+            SdNotify.Default.FinalStatus($"failed: {message}", TimeSpan.FromSeconds(2));
+        }
+        catch (PodUnitsException)
+        {
+            // The journal has the line.
+        }
+    }
 }
 
 static int ContainerExecArguments(string plan, string container, string flags, string[] rest)

@@ -122,7 +122,16 @@ public sealed partial class PodExecutor
         }
         if (_initStatus is not (0 or PodInit.RebootExitCode))
         {
-            _eventLog?.Failed(DescribeFailure(_initStatus));
+            string why = DescribeFailure(_initStatus);
+            _eventLog?.Failed(why);
+            try
+            {
+                _notify.FinalStatus($"failed: {why}", TimeSpan.FromSeconds(2)); // not "stopping", or the last probe's
+            }
+            catch (PodUnitsException e)
+            {
+                Log($"the unit's status line: {e.Message}");
+            }
         }
         if (stoppedFromInside && _initStatus != PodInit.RebootExitCode)
         {

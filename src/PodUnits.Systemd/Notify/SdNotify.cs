@@ -10,7 +10,7 @@ namespace PodUnits.Systemd.Notify;
 /// with '@'). Without $NOTIFY_SOCKET (not started by systemd, or not Type=notify) every call
 /// is a no-op returning false, so callers need no special case.
 /// </summary>
-public sealed class SdNotify
+public sealed partial class SdNotify
 {
     private static readonly Lazy<SdNotify> FromEnvironment =
         new(() => new SdNotify(Environment.GetEnvironmentVariable("NOTIFY_SOCKET")));

@@ -150,6 +150,9 @@ public sealed class PodFromRegistryTests : IClassFixture<RegistryFixture>, IDisp
             $"image {image}: cannot reach registry 127.0.0.1:", StringComparison.Ordinal) && l.Contains("the image store has no copy", StringComparison.Ordinal)),
             pod.UnitJournalText());
         Assert.DoesNotContain("must-not-run", pod.Journal("-u", pod.Unit));
+        // systemctl status's line says why, not "resolving image ..." (the step it failed in).
+        string status = pod.Show("StatusText");
+        Assert.True(status.StartsWith("failed: ", StringComparison.Ordinal) && status.Contains($"image {image}: cannot reach registry", StringComparison.Ordinal), status);
         Assert.False(Directory.Exists("/run/podunits/state/img-nowhere"));
         Assert.False(File.Exists("/var/lib/podunits/pods/img-nowhere/images"));
     }

@@ -88,6 +88,8 @@ public sealed class PodLifecycleTests
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "failed"), pod.Show("ActiveState"));
         Assert.Contains("container main: executable \"/no/such/binary\" not found in image", pod.Journal("-u", pod.Unit));
         Assert.Equal("127", pod.Show("ExecMainStatus"));
+        // systemctl status's line says why, not the pod's last step.
+        Assert.Equal("failed: container main exited with status 127 (executable not found)", pod.Show("StatusText"));
     }
 
     [Fact]
@@ -116,6 +118,8 @@ public sealed class PodLifecycleTests
         Thread.Sleep(500); // a restart would be scheduled within RestartSec= (100 ms)
         Assert.Equal(("failed", "0", "2"), (pod.Show("ActiveState"), pod.Show("NRestarts"), pod.Show("ExecMainStatus")));
         Assert.Single(pod.Journal("-u", pod.Unit), l => l.Contains("CAP_SYSLOG cannot be granted", StringComparison.Ordinal));
+        string status = pod.Show("StatusText");
+        Assert.True(status.StartsWith("failed: ", StringComparison.Ordinal) && status.Contains("CAP_SYSLOG cannot be granted", StringComparison.Ordinal), status);
     }
 
     [Fact]

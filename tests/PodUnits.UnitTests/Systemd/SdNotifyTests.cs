@@ -63,6 +63,21 @@ public sealed class SdNotifyTests
         Assert.Contains("READY=1", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AFinalStatusReturnsOnceTheManagerHasTakenItAndTheBarrier()
+    {
+        string name = $"podunits-notify-{Guid.NewGuid():N}";
+        using Socket listener = Bind("\0" + name);
+        var notify = new SdNotify("@" + name);
+        // Nobody has read the barrier: the pipe's write end waits in the socket's queue.
+        Assert.False(notify.Barrier(TimeSpan.FromMilliseconds(100)));
+        Assert.Equal("BARRIER=1", Receive(listener)); // read without its descriptor: the kernel closes it
+        Task<bool> final = Task.Run(() => notify.FinalStatus("failed: image x: cannot reach registry", TimeSpan.FromSeconds(30)));
+        Assert.Equal("STATUS=failed: image x: cannot reach registry", Receive(listener));
+        Assert.Equal("BARRIER=1", Receive(listener));
+        Assert.True(await final);
+    }
+
     private static Socket Bind(string path)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
