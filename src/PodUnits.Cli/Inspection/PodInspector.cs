@@ -117,6 +117,7 @@ internal sealed class PodInspector(SystemdManager systemd)
         {
             // What the running pod was started with, else its definition (the plan is root's).
             Network = running ? Network(name, plan?.HostNetwork ?? definition?.HostNetwork == true) : null,
+            StatusText = status?.StatusText,
             Users = definition?.UserNamespace == true ? Users(name) : null,
         };
     }

@@ -20,6 +20,10 @@ internal sealed record PodReport(
     /// for a pod that shares the host's users.</summary>
     public UsersReport? Users { get; init; }
 
+    /// <summary>The unit's STATUS= line: what the pod is doing ("running 2 of 2 container(s)",
+    /// a back-off's wait) or, once failed, why; null when it has none.</summary>
+    public string? StatusText { get; init; }
+
     /// <summary>Last lines of the containers' output (status only).</summary>
     public IReadOnlyList<string> RecentLines { get; init; } = [];
 }

@@ -50,6 +50,10 @@ internal static class PodReportText
             output.WriteLine($"       Invalid: {p.DefinitionError}");
         }
         output.WriteLine($"          Unit: {p.Unit}: {p.State} ({p.SubState}){(p.MainPid > 0 ? $", executor PID {p.MainPid}" : "")}");
+        if (p.StatusText is { } statusText)
+        {
+            output.WriteLine($"        Status: \"{statusText}\"");
+        }
         output.WriteLine($"     Autostart: {(p.Autostart ? "yes (enabled: starts at boot)" : "no")}");
         output.WriteLine(p.Machine is { } m
             ? $"       Machine: {p.Name} ({m.State}), ID {m.Id}, leader PID {m.Leader}"

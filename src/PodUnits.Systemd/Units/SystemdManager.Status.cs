@@ -36,7 +36,10 @@ public sealed partial class SystemdManager
                 MemoryCurrent: UInt64(typed, "MemoryCurrent"),
                 MemoryMax: UInt64(typed, "MemoryMax"),
                 CpuQuotaPerSecUSec: UInt64(typed, "CPUQuotaPerSecUSec"),
-                TasksCurrent: UInt64(typed, "TasksCurrent"));
+                TasksCurrent: UInt64(typed, "TasksCurrent"))
+            {
+                StatusText = NonEmpty(String(typed, "StatusText")),
+            };
         }
         catch (SystemdCallException e) when (e.DBusErrorName is DBusErrors.UnknownObject or DBusErrors.NoSuchUnit)
         {

@@ -20,4 +20,7 @@ public sealed record UnitStatus(
     ulong? TasksCurrent)
 {
     public bool IsActive => ActiveState is "active" or "reloading" or "activating";
+
+    /// <summary>A service's STATUS= line (systemctl status's "Status:"); null when it has none.</summary>
+    public string? StatusText { get; init; }
 }

@@ -43,6 +43,7 @@ public sealed class StartBackOffTests
         Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText").Contains("starting again in 10 s", StringComparison.Ordinal), 20), Why());
         Assert.Equal("activating", pod.Show("ActiveState"));
         Assert.Equal("1", pod.Show("NRestarts"));
+        Assert.Contains("Status: \"back-off: 1 failed start(s), starting again in 10 s\"", PodHarness.StatusText(Name), StringComparison.Ordinal);
         Assert.True(pod.UnitJournalHas(l => l.Contains("its last 1 start(s) failed before it was ready; waiting 10 s", StringComparison.Ordinal)), Why());
         // The next one twice as long.
         Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText").Contains("starting again in 20 s", StringComparison.Ordinal), 30), Why());
