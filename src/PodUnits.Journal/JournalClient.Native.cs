@@ -1,3 +1,4 @@
+using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
@@ -8,33 +9,7 @@ namespace PodUnits.Journal;
 public sealed partial class JournalClient
 {
     /// <summary>Returns 0 or the errno of sendmsg(2); retries on EINTR.</summary>
-    private unsafe int SendDatagram(int fd, ReadOnlySpan<byte> data)
-    {
-        fixed (byte* address = _address)
-        fixed (byte* bytes = data)
-        {
-            var io = new iovec { iov_base = bytes, iov_len = (size_t)data.Length };
-            var message = new msghdr
-            {
-                msg_name = address,
-                msg_namelen = (socklen_t)_address.Length,
-                msg_iov = &io,
-                msg_iovlen = 1,
-            };
-            while (true)
-            {
-                if ((long)sendmsg(fd, &message, MSG_NOSIGNAL) >= 0)
-                {
-                    return 0;
-                }
-                int error = errno;
-                if (error != EINTR)
-                {
-                    return error;
-                }
-            }
-        }
-    }
+    private int SendDatagram(int fd, ReadOnlySpan<byte> data) => UnixDatagrams.Send(fd, _address, data);
 
     /// <summary>
     /// Writes the entry to a memfd, seals it and passes it to journald in an empty datagram
@@ -79,34 +54,13 @@ public sealed partial class JournalClient
         }
     }
 
-    private unsafe void SendFd(int fd, int passedFd)
+    /// <summary>An empty datagram carrying <paramref name="passedFd"/>.</summary>
+    private void SendFd(int fd, int passedFd)
     {
-        const int ControlSize = 24; // CMSG_SPACE(sizeof(int)) on 64-bit Linux
-        byte* control = stackalloc byte[ControlSize];
-        new Span<byte>(control, ControlSize).Clear();
-        fixed (byte* address = _address)
+        int error = UnixDatagrams.Send(fd, _address, [], passedFd);
+        if (error != 0)
         {
-            var message = new msghdr
-            {
-                msg_name = address,
-                msg_namelen = (socklen_t)_address.Length,
-                msg_control = control,
-                msg_controllen = ControlSize,
-            };
-            cmsghdr* header = CMSG_FIRSTHDR(&message);
-            header->cmsg_level = SOL_SOCKET;
-            header->cmsg_type = SCM_RIGHTS;
-            header->cmsg_len = (socklen_t)(sizeof(cmsghdr) + sizeof(int));
-            *(int*)CMSG_DATA(header) = passedFd;
-            while (true)
-            {
-                long sent = sendmsg(fd, &message, MSG_NOSIGNAL);
-                if (sent >= 0 || errno != EINTR)
-                {
-                    Check.Io(sent, "sendmsg(SCM_RIGHTS)", SocketPath);
-                    return;
-                }
-            }
+            throw new NativeCallException("sendmsg(SCM_RIGHTS)", error, SocketPath);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using PodUnits.Core.Native;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
@@ -66,7 +67,7 @@ public sealed partial class SdNotify
         }
     }
 
-    private unsafe bool SendWithDescriptor(ReadOnlySpan<byte> state, int descriptor)
+    private bool SendWithDescriptor(ReadOnlySpan<byte> state, int descriptor)
     {
         int socketFd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (socketFd < 0)
@@ -75,40 +76,7 @@ public sealed partial class SdNotify
         }
         try
         {
-            byte[] address = Address(_socketPath!);
-            const int ControlSize = 24; // CMSG_SPACE(sizeof(int)) on 64-bit Linux
-            byte* control = stackalloc byte[ControlSize];
-            new Span<byte>(control, ControlSize).Clear();
-            fixed (byte* name = address)
-            fixed (byte* bytes = state)
-            {
-                var io = new iovec { iov_base = bytes, iov_len = (size_t)state.Length };
-                var message = new msghdr
-                {
-                    msg_name = name,
-                    msg_namelen = (socklen_t)address.Length,
-                    msg_iov = &io,
-                    msg_iovlen = 1,
-                    msg_control = control,
-                    msg_controllen = ControlSize,
-                };
-                cmsghdr* header = CMSG_FIRSTHDR(&message);
-                header->cmsg_level = SOL_SOCKET;
-                header->cmsg_type = SCM_RIGHTS;
-                header->cmsg_len = (socklen_t)(sizeof(cmsghdr) + sizeof(int));
-                *(int*)CMSG_DATA(header) = descriptor;
-                while (true)
-                {
-                    if ((long)sendmsg(socketFd, &message, MSG_NOSIGNAL) >= 0)
-                    {
-                        return true;
-                    }
-                    if (errno != EINTR)
-                    {
-                        return false;
-                    }
-                }
-            }
+            return UnixDatagrams.Send(socketFd, Address(_socketPath!), state, descriptor) == 0;
         }
         finally
         {
