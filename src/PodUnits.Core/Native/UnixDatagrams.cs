@@ -13,8 +13,6 @@ public static class UnixDatagrams
     public static unsafe int Send(int socketFd, ReadOnlySpan<byte> address, ReadOnlySpan<byte> data, int passedFd = -1)
     {
         const int ControlSize = 24; // CMSG_SPACE(sizeof(int)) on 64-bit Linux
-        byte* control = stackalloc byte[ControlSize];
-        new Span<byte>(control, ControlSize).Clear();
         fixed (byte* name = address)
         fixed (byte* bytes = data)
         {
@@ -28,6 +26,8 @@ public static class UnixDatagrams
             };
             if (passedFd >= 0)
             {
+                byte* control = stackalloc byte[ControlSize]; // lives until the method returns
+                new Span<byte>(control, ControlSize).Clear();
                 message.msg_control = control;
                 message.msg_controllen = ControlSize;
                 cmsghdr* header = CMSG_FIRSTHDR(&message);
