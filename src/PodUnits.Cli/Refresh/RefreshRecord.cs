@@ -37,7 +37,7 @@ internal sealed class RefreshRecord
         }
         catch (JsonException e)
         {
-            throw new PodUnitsException(path, $"is not a refresh record ({e.Message}); remove it and run 'podunits refresh' again");
+            throw new PodUnitsException(path, $"is not a refresh record ({JsonErrors.Describe(e)}); remove it and run 'podunits refresh' again");
         }
     }
 

@@ -57,7 +57,7 @@ internal sealed class RegistryClient : IDisposable
             }
             catch (HttpRequestException e) when (e.InnerException is System.Security.Authentication.AuthenticationException)
             {
-                throw new PodUnitsException($"registry {reference.Registry}", $"TLS failed: {e.InnerException.Message} (a plain-HTTP registry must be listed under insecure: in {RegistrySettings.DefaultPath})");
+                throw new PodUnitsException($"registry {reference.Registry}", $"TLS failed: {(ResourceKeys.IsKey(e.InnerException.Message) ? "the handshake did not complete" : e.InnerException.Message)} (a plain-HTTP registry must be listed under insecure: in {RegistrySettings.DefaultPath})");
             }
             if (response.StatusCode != HttpStatusCode.Unauthorized || attempt > 0) return response;
             AuthChallenge? challenge = AuthChallenge.Parse(response.Headers.WwwAuthenticate.ToString());

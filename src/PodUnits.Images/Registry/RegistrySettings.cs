@@ -86,7 +86,7 @@ public sealed class RegistrySettings
         }
         catch (JsonException e)
         {
-            throw new BadInputException($"auth file {AuthFile}", e.Message);
+            throw new BadInputException($"auth file {AuthFile}", $"not valid JSON: {JsonErrors.Describe(e)} (line {(e.LineNumber ?? 0) + 1})");
         }
         if (file?.Auths is null) return null;
         foreach ((string key, AuthEntry entry) in file.Auths)

@@ -23,7 +23,7 @@ internal static class TrustPolicyParser
         }
         catch (JsonException e)
         {
-            throw new BadInputException($"{source}:{(e.LineNumber ?? 0) + 1}:{(e.BytePositionInLine ?? 0) + 1}", $"not valid JSON: {FirstSentence(e.Message)}");
+            throw new BadInputException($"{source}:{(e.LineNumber ?? 0) + 1}:{(e.BytePositionInLine ?? 0) + 1}", $"not valid JSON: {JsonErrors.Describe(e)}");
         }
         using (document)
         {
@@ -208,10 +208,4 @@ internal static class TrustPolicyParser
 
     private static BadInputException Bad(string source, string at, string why) =>
         new(at.Length == 0 ? source : $"{source}: {at}", why);
-
-    private static string FirstSentence(string message)
-    {
-        int end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message.TrimEnd('.');
-    }
 }

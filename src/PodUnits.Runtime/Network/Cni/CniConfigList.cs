@@ -84,7 +84,7 @@ public sealed class CniConfigList
         catch (JsonException e)
         {
             long line = (e.LineNumber ?? 0) + 1, column = Column(text, e.LineNumber ?? 0, e.BytePositionInLine ?? 0);
-            throw new BadInputException($"{path}:{line}:{column}", $"not valid JSON: {FirstSentence(e.Message)}");
+            throw new BadInputException($"{path}:{line}:{column}", $"not valid JSON: {JsonErrors.Describe(e)}");
         }
         if (root is not JsonObject list)
         {
@@ -170,10 +170,4 @@ public sealed class CniConfigList
         o[key] is JsonValue v && v.TryGetValue(out string? s)
             ? s
             : throw new BadInputException(where, $"{key}: a string is required");
-
-    private static string FirstSentence(string message)
-    {
-        int end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end < 0 ? message.TrimEnd('.') : message[..end];
-    }
 }

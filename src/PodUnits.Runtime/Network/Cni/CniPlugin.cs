@@ -91,7 +91,7 @@ public static class CniPlugin
         }
         catch (JsonException e)
         {
-            throw new PodUnitsException(what, $"{command} printed a result that is not JSON: {e.Message}");
+            throw new PodUnitsException(what, $"{command} printed a result that is not JSON: {JsonErrors.Describe(e)}");
         }
     }
 
