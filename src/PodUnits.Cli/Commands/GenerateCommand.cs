@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 using PodUnits.Generator;
 
@@ -14,15 +15,25 @@ internal static class GenerateCommand
     public static Command Create()
     {
         var dir = new Option<string>("--dir") { Description = "Write the generated units here.", Required = true };
-        var command = new Command("generate",
-            "Dry run of the systemd generator: write the pod@NAME.service drop-ins and wants links for every pod definition into DIR.")
+        var command = new Command("generate", """
+            Dry run of the systemd generator: write the pod@NAME.service drop-ins and wants links for every pod definition into DIR.
+            Exit status 1 when a definition is invalid (its file:line:column on stderr; the valid ones are written), as the generator.
+              podunits generate --dir /tmp/units && find /tmp/units
+            """)
         {
             dir,
         };
         command.SetAction(parsed =>
         {
             string output = parsed.GetValue(dir)!;
-            Directory.CreateDirectory(output);
+            try
+            {
+                Directory.CreateDirectory(output);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new BadInputException($"--dir {output}", File.Exists(output) ? "is a file, not a directory" : IoErrors.Describe(e, output));
+            }
             using GeneratorLog log = GeneratorLog.Open(preferKmsg: false);
             return PodGenerator.Run(PodDefinitionSearchPath.Default, output, log);
         });

@@ -33,7 +33,8 @@ internal static class ImageCommand
         var reference = new Argument<string>("REF") { Description = "Image reference, e.g. busybox:1.36 or registry.example:5000/app@sha256:..." };
         var command = new Command("fetch", """
             Fetch an image from its registry into the store (with progress), checked against
-            /etc/containers/policy.json; pods then start without waiting for it.
+            the trust policy (/etc/podunits/policy.json, else /etc/containers/policy.json);
+            pods then start without waiting for it.
               podunits image fetch docker.io/library/nginx:1.27
               podunits image fetch registry.example:5000/team/app@sha256:<64 hex digits>
             """) { reference };
@@ -204,6 +205,10 @@ internal static class ImageCommand
                 return 0;
             }
             string full = Path.GetFullPath(target);
+            if (Directory.Exists(full))
+            {
+                throw new BadInputException($"image export {target}", $"is a directory: name the archive's file in it (for example {full.TrimEnd('/')}/image.tar)");
+            }
             string temp = $"{Path.GetDirectoryName(full)}/.{Path.GetFileName(full)}.tmp-{Environment.ProcessId}";
             FileStream created;
             try

@@ -8,7 +8,10 @@ internal static class VersionCommand
 {
     public static Command Create()
     {
-        var command = new Command("version", "Print the PodUnits version.");
+        var command = new Command("version", """
+            Print the PodUnits version (what a bug report should name).
+              podunits version
+            """);
         command.SetAction(_ =>
         {
             string version = typeof(VersionCommand).Assembly

@@ -43,6 +43,9 @@ public sealed class GeneratorTests
             Assert.Equal(1, dry.Code);
             Assert.Contains("/etc/podunits/pods/gen-bad.yaml:6:5: error: unknown field \"imagee\"", dry.Output, StringComparison.Ordinal);
             Assert.True(File.Exists("/tmp/gen-dry/pod@gen-auto.service.d/50-podunits.conf"));
+            // A --dir that is a file is one line, exit 2 (once "internal error: IO_FileExists_Name").
+            var onFile = PodHarness.Run("/usr/bin/podunits", "generate", "--dir", "/etc/os-release");
+            Assert.Equal((2, "podunits: --dir /etc/os-release: is a file, not a directory"), (onFile.Code, onFile.Output.Trim()));
 
             var verify = PodHarness.Run("systemd-analyze", "verify", "pod@gen-auto.service");
             Assert.True(verify.Code == 0, "systemd-analyze verify: " + verify.Output);

@@ -63,4 +63,13 @@ public sealed class ImageExportCliTests : IDisposable
         Assert.Equal("podunits: image localhost/it-export:absent: is not in the image store ('podunits image list' shows what is)", export.Output.Trim());
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
     }
+
+    [Fact]
+    public void ExportingToADirectoryIsOneLineAndLeavesNoFile()
+    {
+        var export = PodHarness.Run("podunits", "image", "export", Name, _dir);
+        Assert.Equal(2, export.Code);
+        Assert.Equal($"podunits: image export {_dir}: is a directory: name the archive's file in it (for example {_dir}/image.tar)", export.Output.Trim());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
+    }
 }
