@@ -26,10 +26,13 @@ internal static class ReloadCommand
         {
             string pod = PodArgument.Validated(parsed, name);
             // A running ad-hoc pod (`podunits run -i`) keeps the definition it was made from.
-            string path = PodDefinitionSearchPath.Default.Find(pod)
+            string? installed = PodDefinitionSearchPath.Default.Find(pod);
+            string path = installed
                 ?? (File.Exists(PodState.AdHocDefinitionPath(pod)) ? PodState.AdHocDefinitionPath(pod) : null)
                 ?? throw new BadInputException($"pod {pod}", $"no definition {pod}.yaml in {PodDefinitionSearchPath.DefaultRootsText}");
-            PodDefinition definition = PodDefinitionLoader.LoadFile(path).GetPodOrThrow();
+            // The ad-hoc pod's file is adhoc.yaml: its name is the pod's, not the file's.
+            PodDefinition definition = PodDefinitionLoader.LoadFile(path, LoadOptions.Default with { NameMismatchIsWarning = installed is null })
+                .GetPodOrThrow();
             IReadOnlyList<string> written = ProjectedVolumeReload.Apply(definition, message => PodLog.Warning($"pod {pod}: {message}", new(Pod: pod)));
             Console.WriteLine(written.Count == 0
                 ? $"pod {pod}: no configMap, secret, downwardAPI or projected volumes to reload"

@@ -52,6 +52,10 @@ public sealed class InteractiveTests
             Assert.True(container.GetProperty("health").ValueKind == System.Text.Json.JsonValueKind.Object, status.Output);
             Assert.Equal("running", container.GetProperty("health").GetProperty("state").GetString());
         }
+        // reload reads the definition the pod was made from (a file named adhoc.yaml).
+        var reload = PodHarness.Run("/usr/bin/podunits", "reload", "it-journal");
+        Assert.True(reload.Code == 0, reload.Output);
+        Assert.Contains("pod it-journal: no configMap, secret, downwardAPI or projected volumes to reload", reload.Output, StringComparison.Ordinal);
         p.StandardInput.WriteLine("you");
         p.StandardInput.Close();
         Assert.Equal("hello-you\n", await p.StandardOutput.ReadToEndAsync());
