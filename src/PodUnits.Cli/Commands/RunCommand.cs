@@ -23,7 +23,7 @@ internal static class RunCommand
         var workdir = new Option<string?>("--workdir", "-w") { Description = "With -i: the command's working directory (absolute)." };
         var user = new Option<string?>("--user", "-u") { Description = "With -i: run as USER[:GROUP], numbers or names from the image's /etc/passwd and /etc/group." };
         var pull = new Option<string>("--pull") { Description = "With -i: always, missing (fetch only when the store lacks it) or never.", DefaultValueFactory = _ => "missing" };
-        var memory = new Option<string?>("--memory", "-m") { Description = "With -i: memory limit, a Kubernetes quantity (256Mi, 1G)." };
+        var memory = new Option<string?>("--memory", "-m") { Description = "With -i: memory limit, a Kubernetes quantity (256Mi, 1G; at least 6Mi, as podman)." };
         var cpus = new Option<string?>("--cpus") { Description = "With -i: CPU limit, a Kubernetes quantity (1.5, 500m)." };
         var keep = new Option<bool>("--keep") { Description = "With -i: keep the pod's state (writable layer, volumes, its definition for export) after it ends; by default it is removed, as with podman run --rm." };
         var volumes = new Option<string[]>("--volume") { Description = "With -i: mount HOST-PATH at CONTAINER-PATH[:ro] (a hostPath volume; repeatable).", AllowMultipleArgumentsPerToken = false };

@@ -16,7 +16,7 @@ internal static class UpdateCommand
     {
         var name = PodArgument.Create();
         var container = new Option<string>("--container", "-c") { Description = "The container whose limits change.", Required = true };
-        var memory = new Option<string?>("--memory", "-m") { Description = "New memory limit, a Kubernetes quantity (256Mi, 1G) or 'max' for none." };
+        var memory = new Option<string?>("--memory", "-m") { Description = "New memory limit, a Kubernetes quantity (256Mi, 1G; at least 6Mi) or 'max' for none." };
         var cpu = new Option<string?>("--cpu") { Description = "New CPU limit, a Kubernetes quantity (500m, 2) or 'max' for none." };
         var command = new Command("update", """
             Change a running container's resource limits, at once, on its scope
@@ -37,6 +37,10 @@ internal static class UpdateCommand
             if (parsed.GetValue(memory) is { } m)
             {
                 properties.MemoryMax = Limit(m, "--memory", Quantities.TryParseMemoryBytes, v => (ulong)v);
+                if (properties.MemoryMax < Quantities.LeastCliMemoryBytes)
+                {
+                    throw new BadInputException($"--memory {m}", "less than 6Mi, the least podman and Docker allow (the container would be OOM-killed at once)");
+                }
             }
             if (parsed.GetValue(cpu) is { } q)
             {

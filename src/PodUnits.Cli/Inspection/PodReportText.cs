@@ -76,7 +76,7 @@ internal static class PodReportText
         {
             string memory = c.MemoryCurrentBytes is ulong now ? ByteSizes.Format(now) : "-";
             string limit = c.MemoryMaxBytes is ulong max && max != ulong.MaxValue ? $" of {ByteSizes.Format(max)}" : "";
-            string cpu = c.CpuQuotaPerSecUSec is ulong q && q != ulong.MaxValue ? $", CPU quota {q / 10000}%" : "";
+            string cpu = c.CpuQuotaPerSecUSec is ulong q && q != ulong.MaxValue ? $", CPU quota {(q / 10000.0).ToString("0.#", CultureInfo.InvariantCulture)}%" : "";
             output.WriteLine($"     {(c.Sidecar ? "Sidecar" : c.Init ? "Init" : "Container")} {c.Name}: {c.State}{(c.Pid is int pid ? $", PID {pid}" : "")}, image {c.Image}");
             output.WriteLine($"        {c.Scope}: memory {memory}{limit}{cpu}");
             if (c.Health is { } h)

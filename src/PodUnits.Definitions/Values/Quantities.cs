@@ -12,6 +12,12 @@ namespace PodUnits.Definitions;
 /// </summary>
 public static class Quantities
 {
+    /// <summary>The least memory limit `run -i --memory` and `update --memory` take: 6 MiB, as
+    /// podman and Docker (a limit of a few bytes is accepted by systemd and the kernel, and
+    /// OOM-kills the container at once). A definition's limits.memory follows Kubernetes,
+    /// which sets no floor.</summary>
+    public const long LeastCliMemoryBytes = 6L << 20;
+
     /// <summary>Memory in bytes; false with a reason ("100Mb": unknown suffix) otherwise.</summary>
     public static bool TryParseMemoryBytes(string text, out long bytes, out string? error)
     {

@@ -123,7 +123,14 @@ public sealed record AdHocOptions
             }
         }
         var limits = new List<string>();
-        if (Memory is not null) limits.Add($"memory: {Q(Quantity("--memory", Memory, Quantities.TryParseMemoryBytes))}");
+        if (Memory is not null)
+        {
+            limits.Add($"memory: {Q(Quantity("--memory", Memory, Quantities.TryParseMemoryBytes))}");
+            if (Quantities.TryParseMemoryBytes(Memory, out long bytes, out _) && bytes < Quantities.LeastCliMemoryBytes)
+            {
+                throw new BadInputException("--memory", $"\"{Memory}\": less than 6Mi, the least podman and Docker allow (the container would be OOM-killed at once)");
+            }
+        }
         if (Cpus is not null) limits.Add($"cpu: {Q(Quantity("--cpus", Cpus, Quantities.TryParseCpuMillis))}");
         if (limits.Count > 0) y.Append(CultureInfo.InvariantCulture, $"      resources: {{limits: {{{string.Join(", ", limits)}}}}}\n");
         if (User is not null)

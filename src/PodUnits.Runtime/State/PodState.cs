@@ -170,12 +170,17 @@ public static class PodState
     /// the name starts meanwhile. Refused while it runs, and for a name with nothing kept.</summary>
     public static void RemoveKept(string pod)
     {
+        if (PodClaim.IsHeld(pod))
+        {
+            string pid = Pids(pod) is (int executor, _) ? $" (executor PID {executor})" : "";
+            throw new PodUnitsException($"pod {pod}", $"is running{pid}: stop it first ('podunits stop {pod}')");
+        }
         if (!File.Exists(KeptAdHocDefinitionPath(pod)))
         {
             throw new BadInputException($"pod {pod}", "has no state kept by 'podunits run -i --keep' (pods of definitions keep their named volumes: 'podunits volume rm')");
         }
-        // "is already running (executor PID N)"; held until this process ends, the lock file
-        // unlinked while held, as gc does (a later claim then makes a fresh one).
+        // Held until this process ends ("is already running" should a start come between),
+        // the lock file unlinked while held, as gc does (a later claim then makes a fresh one).
         _ = PodClaim.Acquire(pod);
         Directory.Delete(PodPaths.StateDir(pod), recursive: true);
         Release(pod);

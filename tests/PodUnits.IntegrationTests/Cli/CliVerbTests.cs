@@ -227,6 +227,22 @@ public sealed class CliVerbTests : IDisposable
         Assert.Equal(2, bad.Code);
         Assert.StartsWith("podunits: --memory lots:", bad.Output, StringComparison.Ordinal);
         Assert.Equal(2, PodHarness.Run(Podunits, "update", "cli-web", "-c", "main").Code);
+        // One byte is refused, as podman refuses less than 6 MB, and the limit stays.
+        var tiny = PodHarness.Run(Podunits, "update", "cli-web", "-c", "main", "--memory", "1");
+        Assert.Equal((2, "podunits: --memory 1: less than 6Mi, the least podman and Docker allow (the container would be OOM-killed at once)"),
+            (tiny.Code, tiny.Output.Trim()));
+        Assert.Equal((128L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), _pod.Show("MemoryMax", scope));
+        // A quota below 1% shows as such, not as "0%".
+        Assert.True(PodHarness.Run(Podunits, "update", "cli-web", "-c", "main", "--cpu", "1m").Code == 0);
+        Assert.Contains("CPU quota 0.1%", PodHarness.StatusText("cli-web"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RmOfARunningPodSaysItRuns()
+    {
+        var rm = PodHarness.Run(Podunits, "rm", "cli-web");
+        Assert.Equal(1, rm.Code);
+        Assert.Matches(@"^podunits: pod cli-web: is running \(executor PID [0-9]+\): stop it first \('podunits stop cli-web'\)$", rm.Output.Trim());
     }
 
     [Fact]

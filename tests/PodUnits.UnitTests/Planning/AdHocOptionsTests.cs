@@ -97,6 +97,8 @@ public sealed class AdHocOptionsTests
     [InlineData("--user", "1:2:3")]
     [InlineData("--pull", "sometimes")]
     [InlineData("--memory", "lots")]
+    [InlineData("--memory", "1")] // below podman's 6Mi: OOM-killed at once
+    [InlineData("--memory", "5Mi")]
     [InlineData("--cpus", "0")]
     [InlineData("--volume", "data:/data")]
     [InlineData("--volume", "/data:/data:rx")]
