@@ -50,7 +50,9 @@ public sealed class ImageExportCliTests : IDisposable
         var back = PodHarness.Run("podunits", "image", "import", archive);
         Assert.True(back.Code == 0, back.Output);
         Assert.Contains($"{Name} {manifest}", back.Output, StringComparison.Ordinal);
-        var run = PodHarness.Run("podunits", "run", "-i", "--name", "it-export", "--pull", "never", Name, "--", "echo", "exported-and-back");
+        // A pod name of this class's own: InteractiveTerminalTests, which may run at the same
+        // time, has a pod named it-export.
+        var run = PodHarness.Run("podunits", "run", "-i", "--name", "img-export-back", "--pull", "never", Name, "--", "echo", "exported-and-back");
         Assert.True(run.Code == 0, run.Output);
         Assert.Contains("exported-and-back", run.Output, StringComparison.Ordinal);
     }
