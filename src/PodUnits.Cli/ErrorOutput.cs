@@ -29,17 +29,7 @@ internal static class ErrorOutput
     /// <summary>Stage 0 of pod@NAME.service: the unit's status line (systemctl status) says
     /// why the start failed, not what it was doing then ("resolving image X"). A no-op
     /// without $NOTIFY_SOCKET; systemd ignores it from anything but a service's main process.</summary>
-    private static void TellServiceManager(string message)
-    {
-        try
-        {
-            SdNotify.Default.FinalStatus($"failed: {message}", TimeSpan.FromSeconds(2));
-        }
-        catch (PodUnitsException)
-        {
-            // The journal has the line; the status line is a courtesy.
-        }
-    }
+    private static void TellServiceManager(string message) => SdNotify.Default.TryFinalFailure(message);
 
     /// <summary>Bad usage: one line per problem, the last saying where to read more (the
     /// help of <paramref name="command"/>, "podunits logs" say).</summary>

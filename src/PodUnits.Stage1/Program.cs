@@ -51,14 +51,7 @@ void FinalStatus(string message)
 {
     if (args is ["run", ..])
     {
-        try
-        {
-            SdNotify.Default.FinalStatus($"failed: {message}", TimeSpan.FromSeconds(2));
-        }
-        catch (PodUnitsException)
-        {
-            // The journal has the line.
-        }
+        SdNotify.Default.TryFinalFailure(message);
     }
 }
 

@@ -124,14 +124,7 @@ public sealed partial class PodExecutor
         {
             string why = DescribeFailure(_initStatus);
             _eventLog?.Failed(why);
-            try
-            {
-                _notify.FinalStatus($"failed: {why}", TimeSpan.FromSeconds(2)); // not "stopping", or the last probe's
-            }
-            catch (PodUnitsException e)
-            {
-                Log($"the unit's status line: {e.Message}");
-            }
+            _notify.TryFinalFailure(why); // not "stopping", or the last probe's
         }
         if (stoppedFromInside && _initStatus != PodInit.RebootExitCode)
         {

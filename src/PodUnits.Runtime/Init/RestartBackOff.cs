@@ -30,6 +30,18 @@ public sealed class RestartBackOff
         return delay;
     }
 
+    /// <summary>The <paramref name="n"/>-th wait of the sequence (1: 10 s, 2: 20 s, ... up to
+    /// 5 minutes), for back-offs that count rather than time their failures.</summary>
+    public static TimeSpan Step(int n)
+    {
+        TimeSpan delay = Initial;
+        for (int i = 1; i < n && delay < Max; i++)
+        {
+            delay *= 2;
+        }
+        return delay < Max ? delay : Max;
+    }
+
     /// <summary>Kubernetes' rule: whether a container that ended with <paramref name="code"/>
     /// starts again. A container killed for a failed liveness or startup probe restarts
     /// under OnFailure whatever its status.</summary>

@@ -36,19 +36,7 @@ public static class FailedStarts
 
     /// <summary>The wait before a start that follows <paramref name="failed"/> failed ones:
     /// none for the first, then 10 s, 20 s, 40 s ... up to 5 minutes.</summary>
-    public static TimeSpan Delay(int failed)
-    {
-        if (failed <= 0)
-        {
-            return TimeSpan.Zero;
-        }
-        TimeSpan delay = RestartBackOff.Initial;
-        for (int i = 1; i < failed && delay < RestartBackOff.Max; i++)
-        {
-            delay *= 2;
-        }
-        return delay < RestartBackOff.Max ? delay : RestartBackOff.Max;
-    }
+    public static TimeSpan Delay(int failed) => failed <= 0 ? TimeSpan.Zero : RestartBackOff.Step(failed);
 
     /// <summary>Counts a start that follows <paramref name="failedBefore"/> failed ones.</summary>
     public static void Begin(string pod, int failedBefore)

@@ -18,6 +18,20 @@ public sealed partial class SdNotify
     /// </summary>
     public bool FinalStatus(string status, TimeSpan timeout) => Status(status) && Barrier(timeout);
 
+    /// <summary><see cref="FinalStatus"/> as a courtesy on the way out of a failure: "failed:
+    /// WHY" within 2 s, and nothing thrown (the journal has the reason either way).</summary>
+    public bool TryFinalFailure(string why)
+    {
+        try
+        {
+            return FinalStatus($"failed: {why}", TimeSpan.FromSeconds(2));
+        }
+        catch (Core.Errors.PodUnitsException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Sends BARRIER=1 with the write end of a pipe and waits until the service
     /// manager closes it, which it does once it has processed every notification sent
     /// before; false without a socket, on a timeout, or when the barrier cannot be sent.</summary>
