@@ -59,14 +59,11 @@ public sealed record DnsOption(string Name, string? Value);
 
 public sealed record DnsConfig(IReadOnlyList<string> Nameservers, IReadOnlyList<string> Searches, IReadOnlyList<DnsOption> Options);
 
-/// <summary>resources.limits. CPU is kept in millicores (Kubernetes' unit); systemd's
-/// CPUQuota= is <see cref="CpuQuotaPerSecUSec"/> (1 CPU = 1,000,000 µs per second).</summary>
+/// <summary>resources.limits. CPU is kept in millicores (Kubernetes' unit); the executor
+/// turns it into systemd's CPUQuota= (TransientUnitProperties.CpuQuotaFromMillicores).</summary>
 public sealed record ResourceLimits(long? MemoryBytes, long? CpuMillis)
 {
     public static readonly ResourceLimits None = new(null, null);
-
-    /// <summary>CPUQuotaPerSecUSec for systemd (the D-Bus property behind CPUQuota=).</summary>
-    public ulong? CpuQuotaPerSecUSec => CpuMillis is long m ? (ulong)m * 1000UL : null;
 }
 
 /// <summary>spec.securityContext (docs/confinement.md, "Users and groups").</summary>

@@ -50,14 +50,6 @@ public sealed class QuantityTests
         Assert.Equal(millis, actual);
     }
 
-    [Fact]
-    public void CpuQuotaIsMicrosecondsPerSecond()
-    {
-        Assert.Equal(500_000UL, new ResourceLimits(null, 500).CpuQuotaPerSecUSec);
-        Assert.Equal(2_000_000UL, new ResourceLimits(null, 2000).CpuQuotaPerSecUSec);
-        Assert.Null(ResourceLimits.None.CpuQuotaPerSecUSec);
-    }
-
     [Theory]
     [InlineData("100Mb", "\"100Mb\" is not a quantity: \"Mb\" is not a unit; write 100M (powers of 1000) or 100Mi (powers of 1024)")]
     [InlineData("1kb", "\"1kb\" is not a quantity: \"kb\" is not a unit; write 1k (powers of 1000) or 1Ki (powers of 1024)")]

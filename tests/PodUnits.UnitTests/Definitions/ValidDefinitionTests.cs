@@ -62,7 +62,6 @@ public sealed class ValidDefinitionTests
         ContainerDefinition server = pod.Containers[0];
         Assert.Equal(ImagePullPolicy.IfNotPresent, server.ImagePullPolicy);
         Assert.Equal(new ResourceLimits(64 * 1024 * 1024, 250), server.Limits);
-        Assert.Equal(250_000UL, server.Limits.CpuQuotaPerSecUSec);
         Assert.Equal([new ContainerPort(8080, PortProtocol.TCP, "http", HostPort: 8080)], server.Ports);
         Assert.Equal([new VolumeMount("content", "/www", true)], server.VolumeMounts);
         Assert.Equal([new EnvVar("PORT", "8080")], server.Env);

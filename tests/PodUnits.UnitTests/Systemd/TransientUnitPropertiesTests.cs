@@ -66,4 +66,13 @@ public sealed class TransientUnitPropertiesTests
         Assert.Equal(500_000UL, TransientUnitProperties.CpuQuotaFromMillicores(500));
         Assert.Equal(2_000_000UL, TransientUnitProperties.CpuQuotaFromMillicores(2000));
     }
+
+    [Theory]
+    [InlineData(1UL, 10_000UL)]
+    [InlineData(5UL, 10_000UL)]
+    [InlineData(10UL, 10_000UL)]
+    [InlineData(15UL, 20_000UL)]
+    [InlineData(1234UL, 1_240_000UL)]
+    public void AQuotaIsAWholePercentSoADaemonReloadKeepsIt(ulong millicores, ulong quota) =>
+        Assert.Equal(quota, TransientUnitProperties.CpuQuotaFromMillicores(millicores));
 }
