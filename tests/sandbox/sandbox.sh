@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boots a throwaway systemd host with systemd-nspawn over a volatile overlay of this
 # machine's own root, runs one command inside it as root, passes its exit status through
-# and always tears the host down again (also on Ctrl-C or failure).
+# and always tears the host down again (also on Ctrl-C, failure or a SIGKILL of this script).
 #
 #   tests/sandbox/sandbox.sh [--name NAME] [--bind SRC[:DST]]... [--keep-network] [--no-seccomp] [--] CMD [ARGS...]
 #
@@ -24,7 +24,11 @@ network=(--private-network)
 nspawn_env=()
 while [ $# -gt 0 ]; do
     case $1 in
-        --bind) binds+=("--bind=$2"); shift 2;;
+        --bind)
+            # The inner systemd-tmpfiles empties /tmp at boot ("D /tmp" in tmp.conf): a
+            # bind of the host's /tmp there would wipe the host's /tmp.
+            case ${2#*:} in /tmp|/tmp/|/) echo "sandbox: --bind $2: / and /tmp inside are emptied at boot; bind another directory" >&2; exit 2;; esac
+            binds+=("--bind=$2"); shift 2;;
         --keep-network) network=(); shift;;
         --no-seccomp) nspawn_env=(SYSTEMD_SECCOMP=0); shift;;
         --name) name=$2; shift 2;;
@@ -88,6 +92,23 @@ env ${nspawn_env[@]+"${nspawn_env[@]}"} setsid systemd-nspawn -q -D "$root" --vo
     systemd.mask=postgresql.service systemd.mask=docker.service systemd.mask=containerd.service systemd.mask=docker-registry.service \
     </dev/null >"$log" 2>&1 &
 nspawn_pid=$!
+
+# The trap cannot run when this script is SIGKILLed (a CI timeout, a killed tool): a
+# reaper in a session of its own waits for the script to go and then tears the sandbox
+# down as the trap would have, unless the trap already did (it removes $base last). A
+# leftover sandbox keeps its pods running, and on hybrid cgroup hosts the v1 hierarchies
+# are shared, so it would break later sandboxes' pods of the same name.
+setsid bash -c '
+    script=$1 nspawn=$2 root=$3 base=$4 state=$5
+    tail --pid="$script" -f /dev/null
+    [ -d "$base" ] || exit 0
+    if [ "$(cat /proc/"$nspawn"/comm 2>/dev/null)" = systemd-nspawn ]; then
+        kill -TERM "$nspawn"
+        for _ in $(seq 1 100); do kill -0 "$nspawn" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$nspawn" 2>/dev/null && pkill -KILL -s "$nspawn"
+    fi
+    mountpoint -q "$root" && umount -l "$root"
+    rm -rf "$base" "$state"' sandbox-reaper "$$" "$nspawn_pid" "$root" "$base" "$state" </dev/null >/dev/null 2>&1 &
 
 # PID 1 of the sandbox is the systemd below nspawn: its child, or its grandchild when
 # setsid had to fork.
