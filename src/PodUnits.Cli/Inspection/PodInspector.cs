@@ -107,8 +107,10 @@ internal sealed class PodInspector(SystemdManager systemd)
         }
         // What systemd will do at boot (the generator's decision with presets, `systemctl
         // enable`, masks), not just the annotation.
-        bool autostart = definition is not null && !adHoc && await StartsAtBootAsync(definition.Activation.Listen.Count > 0
-            ? Core.Naming.PodUnitNames.Socket(name) : unit).ConfigureAwait(false);
+        // An enabled pod whose definition is gone or invalid still starts at boot (and fails):
+        // `systemctl enable` is a link of its own, which only the package's removal undoes.
+        bool autostart = !adHoc && await StartsAtBootAsync(definition is { Activation.Listen.Count: > 0 }
+            ? Core.Naming.PodUnitNames.Socket(name) : Core.Naming.PodUnitNames.Service(name)).ConfigureAwait(false);
         // A scope has no main process: an ad-hoc pod's executor is its main process.
         // A scope has no main PID: the executor is the process the pod's claim names.
         uint mainPid = status is { IsActive: true, MainPid: 0 } && ownScope ? (uint)(PodState.Pids(name)?.Executor ?? 0) : status?.MainPid ?? 0;

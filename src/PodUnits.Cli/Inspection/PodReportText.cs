@@ -54,7 +54,8 @@ internal static class PodReportText
         {
             output.WriteLine($"        Status: \"{statusText}\"");
         }
-        output.WriteLine($"     Autostart: {(p.Autostart ? "yes (enabled: starts at boot)" : "no")}");
+        output.WriteLine($"     Autostart: {(!p.Autostart ? "no" : p.Definition is null || p.DefinitionError is not null
+            ? "yes (enabled, but without a valid definition its start at boot fails)" : "yes (enabled: starts at boot)")}");
         output.WriteLine(p.Machine is { } m
             ? $"       Machine: {p.Name} ({m.State}), ID {m.Id}, leader PID {m.Leader}"
             : "       Machine: not registered");

@@ -241,6 +241,31 @@ public sealed class CliVerbTests : IDisposable
     }
 
     [Fact]
+    public void AnEnabledPodWithoutItsDefinitionStillStartsAtBootAndStatusSaysSo()
+    {
+        const string definition = "/etc/podunits/pods/cli-web.yaml", aside = "/etc/podunits/cli-web.yaml.aside";
+        try
+        {
+            Assert.Equal(0, PodHarness.Run("systemctl", "enable", _pod.Unit).Code);
+            Assert.Contains("Autostart: yes (enabled: starts at boot)", PodHarness.Run(Podunits, "status", "cli-web").Output, StringComparison.Ordinal);
+            File.Move(definition, aside);
+            string status = PodHarness.Run(Podunits, "status", "cli-web").Output;
+            Assert.Contains("Autostart: yes (enabled, but without a valid definition its start at boot fails)", status, StringComparison.Ordinal);
+            string row = PodHarness.Run(Podunits, "list").Output.Split('\n').Single(l => l.StartsWith("cli-web ", StringComparison.Ordinal));
+            Assert.Contains("  yes ", row, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (File.Exists(aside))
+            {
+                File.Move(aside, definition);
+            }
+            PodHarness.Run("systemctl", "disable", _pod.Unit);
+        }
+        Assert.Contains("Autostart: no", PodHarness.Run(Podunits, "status", "cli-web").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RmOfARunningPodSaysItRuns()
     {
         var rm = PodHarness.Run(Podunits, "rm", "cli-web");
