@@ -77,6 +77,7 @@ public sealed partial class PodExecutor
         }
         SaveStatuses();
         EvaluateReady();
+        ReportStatus(); // a new run: counted as running, and not ready until it says so
     }
 
     /// <summary>The run is past its postStart hook, or has none. Its probes start: the startup

@@ -69,9 +69,10 @@ public sealed partial class PodExecutor
         ReportStatus();
     }
 
-    /// <summary>The notify container's STATUS=, for the unit's STATUS= line.</summary>
+    /// <summary>The notify container's STATUS=, for the unit's STATUS= line: its current run's,
+    /// while that runs (in a restart's back-off its last run's text no longer holds).</summary>
     private IEnumerable<string> NotifyStatusParts() =>
-        _plan.NotifyContainer is string name && Statuses[name].CurrentNotifyStatus is string status ? [$"{name}: {status}"] : [];
+        _plan.NotifyContainer is string name && Statuses[name] is { State: "running", CurrentNotifyStatus: string status } ? [$"{name}: {status}"] : [];
 
     private void CloseActivation() => _notifySocket?.Dispose();
 }
