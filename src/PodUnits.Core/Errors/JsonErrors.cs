@@ -40,12 +40,14 @@ public static class JsonErrors
     {
         ArgumentNullException.ThrowIfNull(e);
         string message = e.Message;
-        if (ResourceKeys.Key(message) is { } key)
+        // The reader appends the position to the key's text: "KEY, LineNumber: ..." when the
+        // key has arguments, "KEY LineNumber: ..." when it has none.
+        int position = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        string text = position > 0 ? message[..position] : message;
+        if (ResourceKeys.Key(text.TrimEnd(',', ' ')) is { } key)
         {
             return Keys.TryGetValue(key, out string? words) ? words : "malformed";
         }
-        int position = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        string text = position > 0 ? message[..position] : message;
         int sentence = text.IndexOf(". ", StringComparison.Ordinal);
         return (sentence > 0 ? text[..sentence] : text).TrimEnd('.', ' ');
     }

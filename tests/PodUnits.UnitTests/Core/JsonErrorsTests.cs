@@ -8,6 +8,7 @@ public sealed class JsonErrorsTests
     [Theory] // as the NativeAOT executables see them (UseSystemResourceKeys)
     [InlineData("ZeroDepthAtEnd, LineNumber: 1 | BytePositionInLine: 0.", "it ends inside an object or array (a missing '}' or ']')")]
     [InlineData("EndOfStringNotFound, LineNumber: 0 | BytePositionInLine: 9.", "a string is not closed")]
+    [InlineData("TrailingCommaNotAllowedBeforeArrayEnd LineNumber: 0 | BytePositionInLine: 80.", "a ',' before ']'")]
     [InlineData("SomeKeyNobodyKnows, LineNumber: 0 | BytePositionInLine: 9.", "malformed")]
     [InlineData("'x' is an invalid start of a value. LineNumber: 0 | BytePositionInLine: 0.", "'x' is an invalid start of a value")]
     public void MessagesSayWhatIsWrongWithoutResourceKeysOrPositions(string message, string expected) =>
