@@ -24,4 +24,18 @@ public static class AutostartPolicy
         }
         return settings.Autostart;
     }
+
+    /// <summary>Whether boot starts the pod, given its boot unit's UnitFileState:
+    /// masked → never; enabled by hand (`systemctl enable`, also --runtime) → yes; otherwise
+    /// (the generator's "generated" socket, a disabled or static instance) what the generator
+    /// decides, read from the definition so that it holds before a daemon-reload too.</summary>
+    public static bool StartsAtBoot(string unitFileState, PodUnitSettings settings, bool packaged, UnitPresets presets)
+    {
+        ArgumentNullException.ThrowIfNull(unitFileState);
+        if (unitFileState.StartsWith("masked", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        return unitFileState is "enabled" or "enabled-runtime" || Decide(settings, packaged, presets);
+    }
 }

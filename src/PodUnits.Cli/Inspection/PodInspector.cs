@@ -42,17 +42,29 @@ internal sealed class PodInspector(SystemdManager systemd)
         return reports;
     }
 
-    private async Task<bool> StartsAtBootAsync(string bootUnit)
+    /// <summary>Whether boot starts the pod, decided as `podunits refresh` decides it
+    /// (<see cref="Generator.AutostartPolicy.StartsAtBoot"/>). Without a valid definition only
+    /// an administrator's `systemctl enable` of pod@NAME.service does (its start then fails).</summary>
+    private async Task<bool> StartsAtBootAsync(string name, PodDefinition? definition, string? definitionPath)
     {
+        Generator.PodUnitSettings? settings = definition is null || definitionPath is null ? null
+            : Generator.PodUnitSettingsMapper.Map(definition, definitionPath, hostMachineId: null);
+        string state;
         try
         {
-            return await systemd.GetUnitFileStateAsync(bootUnit).ConfigureAwait(false) is "enabled" or "enabled-runtime";
+            state = await systemd.GetUnitFileStateAsync(settings?.BootUnit ?? Core.Naming.PodUnitNames.Service(name)).ConfigureAwait(false);
         }
         catch (SystemdCallException)
         {
-            return false; // no such unit file: the generator made none (an invalid definition)
+            state = ""; // no unit file: a socket the generator makes at the next reload
         }
+        return settings is null
+            ? state is "enabled" or "enabled-runtime"
+            : Generator.AutostartPolicy.StartsAtBoot(state, settings, PodDefinitionSearchPath.Default.IsPackaged(definitionPath!),
+                _presets ??= Generator.UnitPresets.Load(Generator.UnitPresets.SystemDirectories));
     }
+
+    private Generator.UnitPresets? _presets; // read once for a whole `list`
 
     /// <summary>One pod; <paramref name="definitionPath"/> null = look it up.</summary>
     public async Task<PodReport> InspectAsync(string name, string? definitionPath = null)
@@ -109,8 +121,7 @@ internal sealed class PodInspector(SystemdManager systemd)
         // enable`, masks), not just the annotation.
         // An enabled pod whose definition is gone or invalid still starts at boot (and fails):
         // `systemctl enable` is a link of its own, which only the package's removal undoes.
-        bool autostart = !adHoc && await StartsAtBootAsync(definition is { Activation.Listen.Count: > 0 }
-            ? Core.Naming.PodUnitNames.Socket(name) : Core.Naming.PodUnitNames.Service(name)).ConfigureAwait(false);
+        bool autostart = !adHoc && await StartsAtBootAsync(name, definition, definitionPath).ConfigureAwait(false);
         // A scope has no main process: an ad-hoc pod's executor is its main process.
         // A scope has no main PID: the executor is the process the pod's claim names.
         uint mainPid = status is { IsActive: true, MainPid: 0 } && ownScope ? (uint)(PodState.Pids(name)?.Executor ?? 0) : status?.MainPid ?? 0;
@@ -119,7 +130,10 @@ internal sealed class PodInspector(SystemdManager systemd)
         {
             // What the running pod was started with, else its definition (the plan is root's).
             Network = running ? Network(name, plan?.HostNetwork ?? definition?.HostNetwork == true) : null,
-            StatusText = status?.StatusText,
+            // systemd keeps a unit's last STATUS= after its process has gone: once the pod no
+            // longer runs, only the executor's own last word ("failed: WHY") still holds, not
+            // a "running 1 container(s)" of an executor that was killed.
+            StatusText = status is { ActiveState: "failed" or "inactive", StatusText: { } last } && !last.StartsWith("failed: ", StringComparison.Ordinal) ? null : status?.StatusText,
             Users = definition?.UserNamespace == true ? Users(name) : null,
         };
     }

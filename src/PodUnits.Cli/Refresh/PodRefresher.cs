@@ -104,9 +104,8 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
     }
 
     /// <summary>The unit that starts <paramref name="pod"/> at boot, or null when it does not
-    /// start at boot: masked → never; enabled by hand (`systemctl enable`) → yes; otherwise
-    /// what the generator decides (<see cref="AutostartPolicy"/>), read from the definition
-    /// here so that --dry-run, which does not reload systemd, sees it too.</summary>
+    /// start at boot (<see cref="AutostartPolicy.StartsAtBoot"/>: read from the definition
+    /// here so that --dry-run, which does not reload systemd, sees it too).</summary>
     private async Task<string?> BootUnitAsync(string pod, string file, PodDefinitionSearchPath searchPath, UnitPresets presets)
     {
         LoadResult loaded = PodDefinitionLoader.LoadFile(file, LoadOptions.Default with { DecryptSecret = null });
@@ -125,11 +124,7 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         {
             state = ""; // no unit file yet: a socket the generator makes at the next reload (--dry-run)
         }
-        if (state.StartsWith("masked", StringComparison.Ordinal))
-        {
-            return null;
-        }
-        return state == "enabled" || AutostartPolicy.Decide(settings, searchPath.IsPackaged(file), presets) ? unit : null;
+        return AutostartPolicy.StartsAtBoot(state, settings, searchPath.IsPackaged(file), presets) ? unit : null;
     }
 
     private async Task<RefreshReport> ApplyAsync(RefreshAction action, CancellationToken cancellationToken)

@@ -87,7 +87,11 @@ public sealed class ActivationTests
         Assert.Equal(0, PodHarness.Run("pkill", "-KILL", "-x", "-f", "sleep 3917").Code);
         Assert.True(PodHarness.WaitFor(() => Status(name, "main") is { } s && s["restarts"]!.GetValue<int>() == 1
             && !s["ready"]!.GetValue<bool>()), Status(name, "main").ToJsonString());
-        Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText").Contains("not ready: main", StringComparison.Ordinal)), pod.Show("StatusText"));
+        // As soon as the new run runs, before it says anything (it sleeps 2 s first): the
+        // count and "not ready" are the new run's, the old run's STATUS= is gone.
+        Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText") is var text && text.StartsWith("2 container(s) running", StringComparison.Ordinal)
+            && text.Contains("not ready: main", StringComparison.Ordinal) && !text.Contains("main: ", StringComparison.Ordinal)), pod.Show("StatusText"));
+        Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText").Contains("main: warming up", StringComparison.Ordinal)), pod.Show("StatusText"));
         File.WriteAllText(gate, "");
         Assert.True(PodHarness.WaitFor(() => Status(name, "main")["ready"]!.GetValue<bool>()), Status(name, "main").ToJsonString());
         Assert.Equal("active", pod.Show("ActiveState"));
@@ -178,6 +182,28 @@ public sealed class ActivationTests
         finally
         {
             pod.Systemctl("stop", socket);
+        }
+    }
+
+    /// <summary>An autostart pod with a socket listens at boot: the generator links its
+    /// pod@NAME.socket (UnitFileState "generated") into sockets.target, and status and list
+    /// say so, as `podunits refresh` decides it.</summary>
+    [Fact]
+    public void ASocketActivatedAutostartPodIsShownAsStartingAtBoot()
+    {
+        const string name = "rt-listen-boot";
+        using var pod = new PodHarness(name, Pod(name, "    podunits.io/listen: \"tcp:127.0.0.1:18419\"\n    podunits.io/listen-container: main\n    podunits.io/autostart: \"true\"",
+            "exec sleep 3919"));
+        try
+        {
+            Assert.Equal("generated", PodHarness.Run("systemctl", "is-enabled", $"pod@{name}.socket").Output.Trim());
+            Assert.Contains("Autostart: yes (enabled: starts at boot)", PodHarness.Run("podunits", "status", name).Output, StringComparison.Ordinal);
+            var list = JsonNode.Parse(PodHarness.Run("podunits", "list", "-o", "json").Output)!.AsArray();
+            Assert.True(list.Single(p => (string?)p!["name"] == name)!["autostart"]!.GetValue<bool>(), list.ToJsonString());
+        }
+        finally
+        {
+            pod.Systemctl("stop", $"pod@{name}.socket"); // in case another test's start of multi-user.target reached it
         }
     }
 
