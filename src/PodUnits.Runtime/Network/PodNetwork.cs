@@ -44,7 +44,55 @@ public sealed class PodNetwork : IDisposable
     {
         _ports = HostPortReservations.Reserve(_plan.Name, _network.PortMappings);
         await ReleaseLeftoversAsync(_cni, _plan.Name, cancellationToken).ConfigureAwait(false);
+        await ReleaseCrashedHoldersAsync(cancellationToken).ConfigureAwait(false);
         return NetnsPins.Create(_plan.Name);
+    }
+
+    /// <summary>
+    /// A pod whose executor was killed keeps its portmap rules until its next start or gc,
+    /// while the socket that held its ports closed with it: this pod could take the same
+    /// port and start, but the dead pod's DNAT rules come first and would take its traffic.
+    /// So the attachments of such pods are released here (DEL from the cache), holding the
+    /// dead pod's name meanwhile, as gc does; a pod that runs again holds its name and is
+    /// left alone (its own start refused the port already).
+    /// </summary>
+    private async Task ReleaseCrashedHoldersAsync(CancellationToken cancellationToken)
+    {
+        if (_network.PortMappings.Count == 0)
+        {
+            return;
+        }
+        List<string> holders = [.. _cni.Cache.ReadAll().Where(e => e.Pod != _plan.Name && MapsAnyOf(e, _network.PortMappings))
+            .Select(e => e.Pod).Distinct(StringComparer.Ordinal)];
+        foreach (string dead in holders)
+        {
+            if (await PodClaim.WhileUnclaimedAsync(dead, () => ReleaseLeftoversAsync(_cni, dead, cancellationToken)).ConfigureAwait(false))
+            {
+                Logging.StageLog.Information($"released the network of pod {dead}, which ended without releasing it and still mapped a hostPort of this pod's");
+            }
+        }
+    }
+
+    /// <summary>Whether a cached attachment's portMappings take one of <paramref name="ports"/>.</summary>
+    internal static bool MapsAnyOf(CniCacheEntry entry, IReadOnlyList<PortMappingPlan> ports)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (!entry.CapabilityArgs.TryGetValue("portMappings", out JsonNode? mappings) || mappings is not JsonArray list)
+        {
+            return false;
+        }
+        foreach (JsonNode? m in list)
+        {
+            if (m is JsonObject o && o["hostPort"] is JsonValue port && port.TryGetValue(out int hostPort))
+            {
+                string claim = $"{(o["hostIP"] is JsonValue ip && ip.TryGetValue(out string? address) ? address + ":" : "")}{hostPort}/{(string?)o["protocol"]}";
+                if (ports.Any(p => HostPortReservations.Overlaps(claim, p)))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /// <summary>CNI ADD of the namespace <see cref="PrepareAsync"/> pinned.</summary>

@@ -132,10 +132,56 @@ public sealed class CustomNetworkTests
             Assert.StartsWith($"podunits: {file}:6:5: {NetDir}/nettestbroken.conflist:3:", LastLine(run.Output), StringComparison.Ordinal);
             // In words, not the resource key the NativeAOT executable's JsonException carries.
             Assert.EndsWith("not valid JSON: ':' was expected after the property name", LastLine(run.Output).TrimEnd(), StringComparison.Ordinal);
+            // A key without arguments comes without the comma the one above has.
+            WriteConflist("nettestbroken.conflist", "{\"cniVersion\": \"1.0.0\", \"name\": \"nettestbroken\", \"plugins\": [{\"type\": \"bridge\"},]}\n");
+            run = PodHarness.Run(Podunits, "run", file);
+            Assert.EndsWith("not valid JSON: a ',' before ']'", LastLine(run.Output).TrimEnd(), StringComparison.Ordinal);
         }
         finally
         {
             File.Delete($"{NetDir}/nettestbroken.conflist");
+        }
+    }
+
+    [Fact]
+    public void APluginWhoseDelFailsLikeItsAddDoesNotKeepThePodFromStartingOnceFixed()
+    {
+        // Debian's macvlan fails DEL as it failed ADD ("Link not found": its master is
+        // missing); that must not keep the attachment cached, failing every later start.
+        WriteConflist("nettestmac.conflist", """
+            { "cniVersion": "1.0.0", "name": "nettestmac",
+              "plugins": [
+                { "type": "bridge", "bridge": "nettestmac0", "ipam": { "type": "host-local",
+                  "ranges": [[{ "subnet": "10.122.10.0/24" }]] } },
+                { "type": "macvlan", "master": "nettest-nomaster", "ipam": { "type": "host-local",
+                  "ranges": [[{ "subnet": "10.122.11.0/24" }]] } }
+              ] }
+            """);
+        try
+        {
+            using var pod = new PodHarness("net-macfail", PodHarness.BusyboxPod("net-macfail", PodHarness.Idle).Replace("  name: net-macfail",
+                "  name: net-macfail\n" + Annotated("nettestmac"), StringComparison.Ordinal));
+            Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
+            Assert.True(pod.UnitJournalHas(l => l.Contains("plugin macvlan: ADD failed", StringComparison.Ordinal)), pod.UnitJournalText());
+            Assert.False(pod.UnitJournalHas(l => l.Contains("DEL failed", StringComparison.Ordinal)), pod.UnitJournalText());
+            Assert.Empty(NetworkProbe.CacheEntriesOf("net-macfail"));
+            Assert.False(File.Exists("/run/podunits/netns/net-macfail"));
+
+            WriteConflist("nettestmac.conflist", """
+                { "cniVersion": "1.0.0", "name": "nettestmac",
+                  "plugins": [
+                    { "type": "bridge", "bridge": "nettestmac0", "ipam": { "type": "host-local",
+                      "ranges": [[{ "subnet": "10.122.10.0/24" }]] } }
+                  ] }
+                """);
+            pod.Systemctl("reset-failed", pod.Unit);
+            var start = pod.Systemctl("start", pod.Unit);
+            Assert.True(start.Code == 0, pod.UnitJournalText());
+            Assert.StartsWith("10.122.10.", NetworkProbe.Ip("net-macfail"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete($"{NetDir}/nettestmac.conflist");
         }
     }
 

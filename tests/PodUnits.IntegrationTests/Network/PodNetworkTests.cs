@@ -89,6 +89,11 @@ public sealed class PodNetworkTests
         PodHarness.Run("kill", "-KILL", pod.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") is "failed" or "inactive"), pod.Show("ActiveState"));
 
+        // systemd keeps the killed executor's last STATUS= ("running 1 container(s)"); status
+        // does not show it as if the pod still ran.
+        Assert.DoesNotContain("Status:", PodHarness.Run(Podunits, "status", "net-kill").Output, StringComparison.Ordinal);
+        Assert.StartsWith("running", pod.Show("StatusText"), StringComparison.Ordinal);
+
         // A crash skips the executor's cleanup: the attachment is still there, pinned.
         Assert.Single(NetworkProbe.LeasesOf(id));
         Assert.Single(NetworkProbe.CacheEntriesOf("net-kill"));
@@ -103,6 +108,26 @@ public sealed class PodNetworkTests
         Assert.False(File.Exists("/run/podunits/netns/net-kill"));
         Assert.False(NetworkProbe.LinkExists(veth));
         Assert.Empty(NetworkProbe.RulesMentioning(id));
+    }
+
+    [Fact]
+    public void AnotherPodOnTheHostPortOfAKilledPodGetsItsTraffic()
+    {
+        using var dead = new PodHarness("net-port-dead", NetworkProbe.HttpdPod("net-port-dead", "dead", hostPort: 18093));
+        using var next = new PodHarness("net-port-next", NetworkProbe.HttpdPod("net-port-next", "next", hostPort: 18093));
+        Assert.True(dead.Systemctl("start", dead.Unit).Code == 0, dead.UnitJournalText());
+        string deadId = NetworkProbe.MachineId("net-port-dead");
+        PodHarness.Run("kill", "-KILL", dead.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(PodHarness.WaitFor(() => dead.Show("ActiveState") is "failed" or "inactive"), dead.Show("ActiveState"));
+        Assert.NotEmpty(NetworkProbe.RulesMentioning(deadId)); // its DNAT for 18093 is still there, and first
+
+        // The port is free (the killed executor's socket closed), so the next pod takes it and
+        // releases the dead pod's attachment first: its rules would take the traffic.
+        Assert.True(next.Systemctl("start", next.Unit).Code == 0, next.UnitJournalText());
+        Assert.Empty(NetworkProbe.RulesMentioning(deadId));
+        Assert.Empty(NetworkProbe.CacheEntriesOf("net-port-dead"));
+        Assert.True(next.UnitJournalHas(l => l.Contains("released the network of pod net-port-dead", StringComparison.Ordinal)), next.UnitJournalText());
+        Assert.Equal("next\n", NetworkProbe.FetchOnceListening("http://127.0.0.1:18093/"));
     }
 
     [Fact]

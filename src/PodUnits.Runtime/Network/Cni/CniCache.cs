@@ -23,7 +23,10 @@ public sealed class CniCache(string dir)
         return System.IO.Path.Join(Dir, $"{network}-{attachment.ContainerId}-{attachment.IfName}");
     }
 
-    public void Write(string pod, CniConfigList network, CniAttachment attachment, IReadOnlyDictionary<string, JsonNode> capabilityArgs, CniResult? result)
+    /// <param name="failedPlugin">The index of the plugin whose ADD failed (PodUnits' own key
+    /// "failedPlugin"), so that a DEL retried later knows which errors to expect.</param>
+    public void Write(string pod, CniConfigList network, CniAttachment attachment, IReadOnlyDictionary<string, JsonNode> capabilityArgs,
+        CniResult? result, int? failedPlugin = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(attachment);
@@ -48,6 +51,10 @@ public sealed class CniCache(string dir)
         if (result is not null)
         {
             entry["result"] = result.Json.DeepClone();
+        }
+        if (failedPlugin is int failed)
+        {
+            entry["failedPlugin"] = failed;
         }
         PodPaths.CreatePrivateDirectory(Dir);
         string path = PathOf(network.Name, attachment);
@@ -86,6 +93,10 @@ public sealed class CniCache(string dir)
 public sealed record CniCacheEntry(string Path, string Pod, CniConfigList Network, CniAttachment Attachment,
     IReadOnlyDictionary<string, JsonNode> CapabilityArgs, CniResult? Result)
 {
+    /// <summary>The plugin whose ADD failed, when the entry is that of a failed ADD whose
+    /// undoing did not complete.</summary>
+    public int? FailedPlugin { get; init; }
+
     public static CniCacheEntry? TryRead(string path)
     {
         try
@@ -114,7 +125,10 @@ public sealed record CniCacheEntry(string Path, string Pod, CniConfigList Networ
             }
             var attachment = new CniAttachment(o["containerId"]!.GetValue<string>(), "", o["ifName"]!.GetValue<string>(), args);
             CniResult? result = o["result"] is JsonObject r ? new CniResult((JsonObject)r.DeepClone()) : null;
-            return new CniCacheEntry(path, o["pod"]?.GetValue<string>() ?? "", network, attachment, capabilities, result);
+            return new CniCacheEntry(path, o["pod"]?.GetValue<string>() ?? "", network, attachment, capabilities, result)
+            {
+                FailedPlugin = o["failedPlugin"] is JsonValue failed && failed.TryGetValue(out int index) ? index : null,
+            };
         }
 #pragma warning disable CA1031 // a damaged entry is reported by the caller, not fatal
         catch (Exception)

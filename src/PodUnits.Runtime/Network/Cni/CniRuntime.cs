@@ -28,12 +28,13 @@ public sealed class CniRuntime(IReadOnlyList<string> pluginDirs, CniCache cache)
         ArgumentNullException.ThrowIfNull(network);
         Cache.Write(pod, network, attachment, capabilityArgs, result: null);
         JsonObject? previous = null;
+        int plugin = 0;
         try
         {
-            for (int i = 0; i < network.Plugins.Count; i++)
+            for (; plugin < network.Plugins.Count; plugin++)
             {
-                JsonObject config = network.PluginConfig(i, capabilityArgs, previous);
-                previous = await CniPlugin.RunAsync("ADD", network, i, config, attachment, PluginDirs, cancellationToken).ConfigureAwait(false)
+                JsonObject config = network.PluginConfig(plugin, capabilityArgs, previous);
+                previous = await CniPlugin.RunAsync("ADD", network, plugin, config, attachment, PluginDirs, cancellationToken).ConfigureAwait(false)
                     ?? previous;
             }
         }
@@ -42,7 +43,8 @@ public sealed class CniRuntime(IReadOnlyList<string> pluginDirs, CniCache cache)
             // Undo what the plugins before the failing one did; the ADD's error is the one to report.
             try
             {
-                await RunDeleteAsync(network, attachment, capabilityArgs, previous, CancellationToken.None).ConfigureAwait(false);
+                Cache.Write(pod, network, attachment, capabilityArgs, result: null, failedPlugin: plugin);
+                await RunDeleteAsync(network, attachment, capabilityArgs, previous, plugin, CancellationToken.None).ConfigureAwait(false);
                 Cache.Delete(network.Name, attachment);
             }
 #pragma warning disable CA1031 // the cache entry stays for gc to retry
@@ -81,14 +83,19 @@ public sealed class CniRuntime(IReadOnlyList<string> pluginDirs, CniCache cache)
     {
         ArgumentNullException.ThrowIfNull(entry);
         await RunDeleteAsync(entry.Network, entry.Attachment with { NetnsPath = netnsPath }, entry.CapabilityArgs,
-            entry.Result?.Json, cancellationToken).ConfigureAwait(false);
+            entry.Result?.Json, entry.FailedPlugin ?? int.MaxValue, cancellationToken).ConfigureAwait(false);
         File.Delete(entry.Path);
     }
 
     /// <summary>Every plugin in reverse order, even after one failed (each releases its own
     /// resources: a lease, a rule, a link); the first failure is thrown at the end.</summary>
+    /// <param name="failedPlugin">The plugin whose ADD failed, when DEL undoes a failed ADD: its
+    /// DEL and those of the plugins after it, which never ran, may fail without consequence.
+    /// Some plugins' DEL fails for the very reason their ADD did (Debian's macvlan cannot find
+    /// its master for either), and counting that would keep the attachment in the cache for
+    /// good: every later start and gc would fail on it, with nothing of it left to release.</param>
     private async Task RunDeleteAsync(CniConfigList network, CniAttachment attachment, IReadOnlyDictionary<string, JsonNode> capabilityArgs,
-        JsonObject? result, CancellationToken cancellationToken)
+        JsonObject? result, int failedPlugin, CancellationToken cancellationToken)
     {
         Exception? first = null;
         for (int i = network.Plugins.Count - 1; i >= 0; i--)
@@ -99,10 +106,15 @@ public sealed class CniRuntime(IReadOnlyList<string> pluginDirs, CniCache cache)
                 await CniPlugin.RunAsync("DEL", network, i, config, attachment, PluginDirs, cancellationToken).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // collected, rethrown below
-            catch (Exception e)
+            catch (Exception e) when (i < failedPlugin)
 #pragma warning restore CA1031
             {
                 first ??= e;
+            }
+#pragma warning disable CA1031 // what its failed ADD made, if anything, it undid itself
+            catch (Exception)
+#pragma warning restore CA1031
+            {
             }
         }
         if (first is not null)
