@@ -27,7 +27,7 @@ internal static class ActivationAnnotations
     private const int MaxUnixPath = 107;
 
     public static PodActivation Map(IReadOnlyDictionary<string, string> annotations, Func<string, YNode> at, ParseContext ctx,
-        IReadOnlyList<ContainerDefinition> containers, IReadOnlyList<ContainerDefinition> initContainers)
+        IReadOnlyList<ContainerDefinition> containers, IReadOnlyList<ContainerDefinition> initContainers, bool hostNetwork)
     {
         string? notify = annotations.TryGetValue(Notify, out string? n) ? CheckContainer(Notify, n, at(Notify), ctx, containers, initContainers) : null;
         string? listenContainer = annotations.TryGetValue(ListenContainer, out string? lc)
@@ -40,6 +40,10 @@ internal static class ActivationAnnotations
             if (why is not null)
             {
                 ctx.Error(where, $"metadata.annotations.{Listen}: {why}");
+            }
+            else if (PublishedTwice(listen, containers, hostNetwork) is string twice)
+            {
+                ctx.Error(where, $"metadata.annotations.{Listen}: {twice}");
             }
             else if (listenContainer is null && !annotations.ContainsKey(ListenContainer))
             {
@@ -57,6 +61,37 @@ internal static class ActivationAnnotations
         return notify is null && listenContainer is null && listen.Count == 0
             ? PodActivation.None
             : new PodActivation { NotifyContainer = notify, ListenContainer = listenContainer, Listen = listen };
+    }
+
+    /// <summary>
+    /// A listening socket on a port the pod also publishes as a hostPort: systemd's socket
+    /// holds the port before the pod starts, so the executor's hold on the hostPort would
+    /// fail on the pod's own socket at every start, and the first connection would wait in
+    /// vain. (With hostNetwork nothing is published: the socket is the pod's port.)
+    /// </summary>
+    private static string? PublishedTwice(List<ListenAddress> listen, IReadOnlyList<ContainerDefinition> containers, bool hostNetwork)
+    {
+        if (hostNetwork)
+        {
+            return null;
+        }
+        foreach (ListenAddress socket in listen.Where(l => !l.Address.StartsWith('/')))
+        {
+            int colon = socket.Address.LastIndexOf(':');
+            string ip = colon < 0 ? "" : socket.Address[..colon].Trim('[', ']');
+            int port = int.Parse(socket.Address[(colon + 1)..], CultureInfo.InvariantCulture);
+            PortProtocol protocol = socket.Setting == "ListenStream" ? PortProtocol.TCP : PortProtocol.UDP;
+            foreach (ContainerDefinition c in containers)
+            {
+                if (c.Ports.FirstOrDefault(p => p.HostPort == port && p.Protocol == protocol
+                    && (ip.Length == 0 || p.HostIP is null or "0.0.0.0" or "::" || p.HostIP == ip)) is not null)
+                {
+                    return $"{protocol.ToString().ToLowerInvariant()} port {port} is also container {c.Name}'s hostPort: the socket " +
+                        "already holds it, so the pod could never publish it; remove one of the two";
+                }
+            }
+        }
+        return null;
     }
 
     private static string? CheckContainer(string key, string value, YNode at, ParseContext ctx,

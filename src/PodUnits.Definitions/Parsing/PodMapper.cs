@@ -60,7 +60,7 @@ internal static class PodMapper
                 "the pod has hostNetwork: true and so no network of its own; remove one of the two");
         }
         PodActivation activation = pod is null ? PodActivation.None : ActivationAnnotations.Map(annotations,
-            key => KeyNode(metadata!.Value("annotations")!, key), ctx, pod.Containers, pod.InitContainers);
+            key => KeyNode(metadata!.Value("annotations")!, key), ctx, pod.Containers, pod.InitContainers, pod.HostNetwork);
         return ctx.HasErrors || pod is null ? null : pod with
         {
             Activation = activation,

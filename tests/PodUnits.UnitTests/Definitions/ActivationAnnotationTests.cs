@@ -64,6 +64,24 @@ public sealed class ActivationAnnotationTests
     }
 
     [Theory]
+    [InlineData("tcp:18406", "")]
+    [InlineData("tcp:127.0.0.1:18406", "")]
+    [InlineData("tcp:127.0.0.1:18406", ", hostIP: 127.0.0.1")]
+    public void AListeningPortThePodAlsoPublishesIsAnError(string listen, string hostIP) =>
+        Assert.Equal([$"x.yaml:6:5: error: metadata.annotations.podunits.io/listen: tcp port 18406 is also container web's hostPort: " +
+            "the socket already holds it, so the pod could never publish it; remove one of the two"],
+            DefinitionErrorTests.Diagnose(Pod($"    podunits.io/listen: \"{listen}\"",
+                $"  - {{name: web, image: busybox, ports: [{{containerPort: 80, hostPort: 18406{hostIP}}}]}}")));
+
+    [Theory]
+    [InlineData("udp:18406", "")]
+    [InlineData("tcp:127.0.0.1:18406", ", hostIP: 10.0.0.1")]
+    [InlineData("tcp:18407", "")]
+    public void AListeningPortOnAnotherProtocolAddressOrNumberIsFine(string listen, string hostIP) =>
+        Assert.Empty(DefinitionErrorTests.Diagnose(Pod($"    podunits.io/listen: \"{listen}\"",
+            $"  - {{name: web, image: busybox, ports: [{{containerPort: 80, hostPort: 18406{hostIP}}}]}}")));
+
+    [Theory]
     [InlineData("tcp:8080", "ListenStream", "8080")]
     [InlineData("tcp:0.0.0.0:443", "ListenStream", "0.0.0.0:443")]
     [InlineData("tcp:[::]:9090", "ListenStream", "[::]:9090")]
