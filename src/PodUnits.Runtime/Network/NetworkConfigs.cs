@@ -56,6 +56,10 @@ public static class NetworkConfigs
                 unreadable.Add(e.Message);
             }
         }
+        // libcni also reads single-plugin .conf files; PodUnits does not (a network here is
+        // a list, which portmap and firewall chain onto): say so rather than pass over them.
+        unreadable.AddRange(dirs.Where(Directory.Exists).SelectMany(d => Directory.EnumerateFiles(d, "*.conf")).Order(StringComparer.Ordinal)
+            .Select(conf => $"{conf}: a single-plugin .conf, which PodUnits does not read (make it a .conflist whose \"plugins\" holds it)"));
         string skipped = unreadable.Count == 0 ? "" : $"; skipped {string.Join("; ", unreadable)}";
         throw new BadInputException($"network {name}",
             $"no network configuration of that name (a .conflist with \"name\": \"{name}\") in {string.Join(", ", dirs)}{skipped}");

@@ -104,6 +104,15 @@ public sealed class NetworkConfigsTests : IDisposable
     }
 
     [Fact]
+    public void ASinglePluginConfFileIsNamedAsNotReadWhenNothingMatches()
+    {
+        string conf = Put(_etc, "lab.conf", """{"name": "lab", "cniVersion": "1.0.0", "type": "bridge"}""");
+        BadInputException e = Assert.Throws<BadInputException>(() => NetworkConfigs.Find("lab", Dirs));
+        Assert.EndsWith($"; skipped {conf}: a single-plugin .conf, which PodUnits does not read (make it a .conflist whose \"plugins\" holds it)",
+            e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AnInvalidFileNamedAfterTheNetworkIsTheError()
     {
         string path = Put(_etc, "lab.conflist", """{"name": "lab", "cniVersion": "0.1.0", "plugins": [{"type": "bridge"}]}""");
