@@ -53,7 +53,10 @@ public sealed record AdHocOptions
     {
         string name = Checked("--name", Name) ?? generatedName;
         // Named after the pod so the loader's file-name rule holds; messages say where it came from.
-        return PodDefinitionLoader.LoadText(ToYaml(name), $"(podunits run)/{name}.yaml").GetPodOrThrow();
+        PodDefinition pod = PodDefinitionLoader.LoadText(ToYaml(name), $"(podunits run)/{name}.yaml").GetPodOrThrow();
+        // The network was named by --net, not at a line of a file anyone wrote: line 0 makes
+        // the planner's messages about it say "--net NAME" (NetworkPlanner).
+        return pod.Network is { } network ? pod with { Network = network with { Line = 0, Column = 0 } } : pod;
     }
 
     /// <summary>

@@ -57,6 +57,15 @@ public sealed class AdHocOptionsTests
     }
 
     [Fact]
+    public void AnUnknownNetworkIsNamedAsTheNetOptionNotAsALineOfTheGeneratedPod()
+    {
+        PodDefinition pod = new AdHocOptions { Image = "busybox", Network = InteractiveNetwork.Parse("nosuch", []) }.Definition("pod-00000000");
+        var e = Assert.Throws<BadInputException>(() => PodUnits.Planning.Network.NetworkPlanner.Plan(pod, "0123456789abcdef0123456789abcdef",
+            [], PodUnits.Runtime.Network.Cni.CniRuntime.Default));
+        Assert.StartsWith("--net nosuch: no network configuration of that name", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DnsNoneKeepsTheImagesResolvConfAndDnsHostIsTheDefault()
     {
         PodDefinition none = new AdHocOptions { Image = "busybox", Dns = ["none"], Network = InteractiveNetwork.Parse("lab", []) }.Definition("pod-00000000");
