@@ -457,7 +457,12 @@ public sealed partial class PodExecutor
         return first is null ? $"status {status}" : $"container {first.Name} exited with {Describe(status, first)}";
     }
 
-    private string Describe(int code, ContainerPlan c) => code switch
+    /// <summary>How a container's run ended, for the journal and the unit's failure status:
+    /// its status, and why PodUnits killed it when it did (a failed probe or postStart hook).</summary>
+    private string Describe(int code, ContainerPlan c) =>
+        !Stopping && Statuses[c.Name].KilledBy is { } by ? $"{DescribeStatus(code, c)}, killed: {by}" : DescribeStatus(code, c);
+
+    private string DescribeStatus(int code, ContainerPlan c) => code switch
     {
         128 + 9 when Stopping => "signal 9 (SIGKILL: still running when the grace period ended)",
         128 + 9 when Statuses[c.Name].LastExitReason != "OOMKilled" => "signal 9 (SIGKILL)",

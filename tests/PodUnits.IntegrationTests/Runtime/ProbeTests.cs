@@ -135,6 +135,9 @@ public sealed class ProbeTests
         Assert.True(PodHarness.WaitFor(() => Health(pod.Name, "app") is { } h && (int)h["restarts"]! >= 1 && (string?)h["state"] == "running"), Status(pod.Name));
         JsonNode app = Health(pod.Name, "app")!;
         Assert.Equal("liveness probe failed", (string?)app["lastExitReason"]);
+        // The journal's exit line says why PodUnits killed it, not only the signal.
+        Assert.True(pod.UnitJournalHas(l => l.StartsWith("container app exited with signal ", StringComparison.Ordinal)
+            && l.EndsWith(", killed: liveness probe failed", StringComparison.Ordinal)), pod.UnitJournalText());
         Assert.Equal("active", pod.Show("ActiveState"));
         Assert.Equal(other, pod.NeighbourPid());
         Assert.Equal(0, (int)Health(pod.Name, "other")!["restarts"]!);
