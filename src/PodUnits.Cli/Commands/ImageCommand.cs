@@ -53,7 +53,9 @@ internal static class ImageCommand
         var file = new Argument<string>("FILE") { Description = "An OCI archive, a docker-save archive or an OCI layout directory." };
         var name = new Option<string?>("--name") { Description = "The reference to store the image under (needed if the archive names none)." };
         var command = new Command("import", """
-            Import an image from a file or OCI layout directory (no registry needed).
+            Import an image from a file or OCI layout directory (no registry needed). Prints
+            each reference with its manifest digest, what REF@sha256:... pins in a definition
+            ('image list' shows the configuration's ID, as docker and podman do).
               podunits image import app.tar                  (docker save or an OCI archive)
               podunits image import --name app:1.0 ./oci-layout
             """) { file, name };
