@@ -454,7 +454,9 @@ public sealed partial class PodExecutor
     private string DescribeFailure(int status)
     {
         ContainerPlan? first = _plan.Containers.FirstOrDefault(c => _exits.TryGetValue(c.Name, out int code) && code == status);
-        return first is null ? $"status {status}" : $"container {first.Name} exited with {Describe(status, first)}";
+        // No container's: the pod init's own, its set-up failing, or a signal (`kill -9` of it).
+        return first is not null ? $"container {first.Name} exited with {Describe(status, first)}"
+            : status > 128 ? $"the pod init was killed by signal {status - 128}" : $"the pod init ended with status {status}";
     }
 
     /// <summary>How a container's run ended, for the journal and the unit's failure status:

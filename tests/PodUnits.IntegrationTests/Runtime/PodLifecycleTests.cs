@@ -142,6 +142,20 @@ public sealed class PodLifecycleTests
     }
 
     [Fact]
+    public void AKilledPodInitFailsThePodSayingSo()
+    {
+        using var pod = new PodHarness("rt-init-kill", PodHarness.BusyboxPod("rt-init-kill", "exec sleep 4243"));
+        pod.Start();
+        string init = PodHarness.Run("pgrep", "-P", pod.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-x", "podunits-stage1").Output.Trim();
+        Assert.Matches("^[0-9]+$", init);
+        PodHarness.Run("kill", "-KILL", init);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "failed"), pod.Show("ActiveState"));
+        // Not "status 137", which reads as a container's.
+        Assert.True(pod.UnitJournalHas(l => l == "pod rt-init-kill failed: the pod init was killed by signal 9"), pod.UnitJournalText());
+        Assert.Equal("failed: the pod init was killed by signal 9", pod.Show("StatusText"));
+    }
+
+    [Fact]
     public void SigkillOfExecutorLeavesNothingBehind()
     {
         using var pod = new PodHarness("rt-crash", PodHarness.BusyboxPod("rt-crash", "echo up; exec sleep 4242"));
