@@ -23,7 +23,7 @@ internal static class UpdateCommand
             (podunits-NAME-CONTAINER.scope: MemoryMax=, CPUQuota=), and again when the container
             restarts. Until the pod restarts: edit the definition to keep them.
               podunits update web --container app --memory 256Mi
-              podunits update web -c app --cpu 1500m --memory max
+              podunits update web -c server --cpu 1500m --memory max
             """) { name, container, memory, cpu };
         command.SetAction(async (parsed, cancellationToken) =>
         {
