@@ -13,7 +13,7 @@ _podunits_pods() {
 }
 
 _podunits_containers() { # POD: the pod's containers, as status's JSON lists them
-    podunits status "$1" --output json --lines 0 2>/dev/null | sed -n 's/^        "name": "\([^"]*\)",$/\1/p'
+    podunits status "$1" --output json --lines 0 2>/dev/null | sed -n 's/^      "name": "\([^"]*\)",$/\1/p'
 }
 
 _podunits_images() {
