@@ -13,7 +13,11 @@ public sealed unsafe class CallerOutput(int fd)
 {
     /// <summary>Writes all of <paramref name="chunk"/>, waiting while the caller does not
     /// read; false once the caller's end is gone (EPIPE: `run -i ... | head`).</summary>
-    public bool Write(ReadOnlySpan<byte> chunk)
+    public bool Write(ReadOnlySpan<byte> chunk) => WriteAll(chunk) == 0;
+
+    /// <summary>Writes all of <paramref name="chunk"/>, waiting while the descriptor is full;
+    /// 0, or the errno that stopped it (EPIPE when the reader has gone).</summary>
+    public int WriteAll(ReadOnlySpan<byte> chunk)
     {
         fixed (byte* b = chunk)
         {
@@ -32,13 +36,13 @@ public sealed unsafe class CallerOutput(int fd)
                 }
                 if (errno != LibC.EAGAIN)
                 {
-                    return false;
+                    return errno;
                 }
                 // The caller's descriptor is non-blocking (shared with a shell that set it so).
                 var poll = new pollfd { fd = fd, events = LibC.POLLOUT };
                 _ = LibC.poll(&poll, 1, -1);
             }
         }
-        return true;
+        return 0;
     }
 }

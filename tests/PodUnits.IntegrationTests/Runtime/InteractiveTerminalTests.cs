@@ -252,6 +252,28 @@ public sealed class InteractiveTerminalTests
         PodHarness.JournalOutput("--all", "-o", "cat", $"POD_NAME={pod}", "CONTAINER_NAME=main").Split('\n');
 
     [Fact]
+    public void TheCliWritesNoTerminalModesOfItsOwn()
+    {
+        // .NET's console writes terminfo's keypad_xmit (ESC[?1h ESC=) before its first output
+        // to a terminal and never takes it back; PodUnits writes its own bytes. TERM names a
+        // terminal with a terminfo entry, as a person's shell does (CI has none of its own).
+        const string pod = "it-modes";
+        using var terminal = new ScriptTerminal(
+            $"export TERM=xterm; {Podunits} version; {Podunits} status it-no-such-pod; {Podunits} list >/dev/null; " +
+            $"{Podunits} run -it --name {pod} busybox -- sh -c 'echo up-$((6*7)); exec sleep 300'; echo run-exit=$?");
+        Assert.True(terminal.WaitFor("up-42"), terminal.Screen); // relayed once podunits holds the terminal raw
+        terminal.Type("\u0010\u0011"); // detach: podunits prints how to come back
+        Assert.Equal(0, terminal.WaitForExit());
+        string screen = terminal.Screen;
+        Assert.Contains("podunits 0.1.0", screen, StringComparison.Ordinal);
+        Assert.Contains("it-no-such-pod", screen, StringComparison.Ordinal);
+        Assert.Contains($"detached from pod {pod}", screen, StringComparison.Ordinal);
+        Assert.Contains("run-exit=0", screen, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b", screen, StringComparison.Ordinal);
+        Assert.Equal(0, PodHarness.Run(Podunits, "stop", pod).Code);
+    }
+
+    [Fact]
     public void OwnDetachKeysThenStopEndsTheDetachedPod()
     {
         const string pod = "it-keys";

@@ -1,0 +1,74 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using PodUnits.Runtime.Attach;
+using Tmds.Linux;
+
+namespace PodUnits.Cli;
+
+/// <summary>
+/// Console.Out and Console.Error as plain writes to descriptors 1 and 2.
+/// </summary>
+/// <remarks>
+/// .NET's own console stream, on its first write to a terminal whose stdin is a terminal too,
+/// writes terminfo's keypad_xmit (<c>ESC [ ? 1 h ESC =</c>) and never writes keypad_local back:
+/// every podunits command typed at a shell left it in application keypad mode (found by a
+/// user tour after <c>run -it</c> detached). The CLI prints text and changes a terminal's modes
+/// only where it means to (raw mode while attached), so it writes the bytes itself. Like .NET's
+/// console it drops output to a reader that has gone (EPIPE: <c>podunits list | head -1</c>) and
+/// waits out a non-blocking descriptor (EAGAIN).
+/// </remarks>
+internal static class PlainConsole
+{
+    /// <summary>Replaces Console.Out and Console.Error; call before anything holds on to either.</summary>
+    public static void Install()
+    {
+        Console.SetOut(WriterFor(1));
+        Console.SetError(WriterFor(2));
+    }
+
+    private static StreamWriter WriterFor(int fd) =>
+        new(new DescriptorStream(fd), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 4096)
+        {
+            AutoFlush = true,
+        };
+
+    /// <summary>A write-only stream over an inherited descriptor it does not own.</summary>
+    private sealed class DescriptorStream(int fd) : Stream
+    {
+        private readonly CallerOutput _output = new(fd);
+        private bool _readerGone;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (_readerGone)
+            {
+                return; // the rest of the output has no reader either
+            }
+            int errno = _output.WriteAll(buffer);
+            if (errno == LibC.EPIPE)
+            {
+                _readerGone = true;
+            }
+            else if (errno != 0)
+            {
+                throw new IOException($"cannot write to descriptor {fd}: {Marshal.GetPInvokeErrorMessage(errno)}");
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
