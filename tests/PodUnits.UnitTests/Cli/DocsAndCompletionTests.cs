@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using PodUnits.Cli.Commands;
 
 namespace PodUnits.UnitTests.Cli;
@@ -29,6 +30,17 @@ public sealed class DocsAndCompletionTests
         Assert.Equal(["json"], Complete("podunits", "list", "-o", "j"));
         Assert.Equal(["import"], Complete("podunits", "image", "im"));
         Assert.Empty(Complete("podunits", "update", "web", "--memory", ""));
+    }
+
+    [Fact]
+    public void TheVersionIsTheSameInTheBinaryTheManPageAndThePackages()
+    {
+        string version = typeof(CommandTable).Assembly
+            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
+        Assert.Matches(@"^[0-9]+\.[0-9]+\.[0-9]+$", version);
+        Assert.Contains($"\"PodUnits {version}\"", File.ReadLines(Path.Combine(RepoRoot.Path, "docs/podunits.1")).First(), StringComparison.Ordinal);
+        Assert.Contains($"PODUNITS_VERSION:-{version}}}", File.ReadAllText(Path.Combine(RepoRoot.Path, "packaging/build-packages.sh")), StringComparison.Ordinal);
+        Assert.Contains($"!?pkg_version:{version}}}", File.ReadAllText(Path.Combine(RepoRoot.Path, "rpm.spec")), StringComparison.Ordinal);
     }
 
     /// <summary>What COMPREPLY holds after bash runs the completion for these words (the
