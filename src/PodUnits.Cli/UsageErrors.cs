@@ -55,15 +55,15 @@ internal static partial class UsageErrors
     {
         if (UnrecognizedPattern().Match(e.Message) is { Success: true } unknown)
         {
-            return $"{CommandPath(command)}: unexpected '{unknown.Groups[1].Value}'"; // an unknown command is UnknownCommand's
+            return $"{Where(command)}unexpected '{unknown.Groups[1].Value}'"; // an unknown command is UnknownCommand's
         }
         if (RequiredCommandPattern().IsMatch(e.Message))
         {
-            return $"{CommandPath(command)}: which command? One of {string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}";
+            return $"{Where(command)}which command? One of {string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}";
         }
         if (MissingArgumentPattern().IsMatch(e.Message))
         {
-            return $"{CommandPath(command)}: missing {string.Join(" ", command.Arguments.Where(a => a.Arity.MinimumNumberOfValues > 0).Select(a => a.Name.ToUpperInvariant()))}";
+            return $"{Where(command)}missing {string.Join(" ", command.Arguments.Where(a => a.Arity.MinimumNumberOfValues > 0).Select(a => a.Name.ToUpperInvariant()))}";
         }
         if ((e.SymbolResult as OptionResult ?? e.SymbolResult?.Parent as OptionResult) is { } option
             && ParseFailedPattern().IsMatch(e.Message))
@@ -75,6 +75,10 @@ internal static partial class UsageErrors
         return e.Message.Split('\n')[0].TrimEnd('.');
     }
 
+    /// <summary>The command a problem is in, as a prefix; none for podunits itself, whose
+    /// name already starts the line ("podunits: usage: which command?").</summary>
+    private static string Where(Command command) => command is RootCommand ? "" : $"{CommandPath(command)}: ";
+
     /// <summary>The first word given where a command was expected, as its one line with a
     /// "did you mean", or null when every command was known.</summary>
     private static string? UnknownCommand(ParseResult parsed)
@@ -84,9 +88,8 @@ internal static partial class UsageErrors
         {
             return null;
         }
-        string where = command is RootCommand ? "" : $"{CommandPath(command)}: ";
         string hint = Meant(word, command) is string meant ? $"; did you mean '{meant}'?" : "";
-        return $"{where}unknown command '{word}'{hint}";
+        return $"{Where(command)}unknown command '{word}'{hint}";
     }
 
     /// <summary>The command of ours a user of another tool means by <paramref name="word"/>
