@@ -30,6 +30,10 @@ public sealed record LoadOptions
     /// the next validation, generator run or start. Tests pass their own.</summary>
     public Host.HostSettings? HostSettings { get; init; }
 
+    /// <summary>Checks against this host that a start would make when it plans the pod
+    /// (`podunits validate` sets them); null: none.</summary>
+    public Host.HostChecks? HostChecks { get; init; }
+
     /// <summary>Files larger than this are refused before parsing (a pod definition is a few KiB).</summary>
     public long MaxFileBytes { get; init; } = 1024 * 1024;
 }

@@ -3,7 +3,11 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PodUnits.Core.Errors;
+using PodUnits.Core.Linux;
 using PodUnits.Definitions;
+using PodUnits.Definitions.Host;
+using PodUnits.Planning.Confinement;
+using PodUnits.Runtime.Confinement.Seccomp;
 
 namespace PodUnits.Cli.Commands;
 
@@ -53,7 +57,11 @@ internal static class ValidateCommand
     internal static int Run(IReadOnlyList<string> files, bool ignoreFileName, OutputFormat format, TextWriter stdout, TextWriter stderr,
         bool escapeControls = false)
     {
-        var options = LoadOptions.Default with { RequireNameMatchesFile = !ignoreFileName };
+        var options = LoadOptions.Default with
+        {
+            RequireNameMatchesFile = !ignoreFileName,
+            HostChecks = new HostChecks(SeccompPlanner.ProfileDirectory, CapabilityGrants.PodServiceBoundingSet(LinuxCapabilities.BoundingSet())),
+        };
         var reports = new List<ValidateReport>();
         bool allValid = true;
         foreach (string file in files)

@@ -4,11 +4,14 @@ namespace PodUnits.Definitions.Parsing;
 
 /// <summary>Collects the diagnostics of one file; every mapper reports through it so that all
 /// problems of a file come out in one run.</summary>
-internal sealed class ParseContext(string file)
+internal sealed class ParseContext(string file, Host.HostChecks? hostChecks = null)
 {
     private readonly List<Diagnostic> diagnostics = [];
 
     public string File { get; } = file;
+
+    /// <summary>What to check against this host as well (<see cref="LoadOptions.HostChecks"/>).</summary>
+    public Host.HostChecks? HostChecks { get; } = hostChecks;
 
     public bool HasErrors => ErrorCount > 0;
 

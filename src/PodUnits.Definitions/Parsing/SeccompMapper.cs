@@ -6,7 +6,8 @@ namespace PodUnits.Definitions.Parsing;
 /// securityContext.seccompProfile, as Kubernetes validates it: type RuntimeDefault,
 /// Unconfined or Localhost; localhostProfile set exactly for Localhost, a relative path
 /// below PodUnits' profile directory (the kubelet's &lt;root-dir&gt;/seccomp) with no "..".
-/// Whether the file exists is checked when the pod is planned.
+/// Whether the file exists is checked when the pod is planned, and by `podunits validate`
+/// (<see cref="Host.HostChecks"/>).
 /// </summary>
 internal static class SeccompMapper
 {
@@ -27,6 +28,10 @@ internal static class SeccompMapper
             {
                 ctx.Error(at!, $"{f.PathOf("localhostProfile")}: \"{localhost}\" must be a relative path below the profile directory, without \"..\"");
                 return null;
+            }
+            if (ctx.HostChecks is { SeccompProfileDirectory: var directory } && !File.Exists($"{directory}/{localhost}"))
+            {
+                ctx.Error(at!, $"{f.PathOf("localhostProfile")}: no such file {directory}/{localhost} (a start would refuse the pod)");
             }
         }
         else if (localhost is not null)

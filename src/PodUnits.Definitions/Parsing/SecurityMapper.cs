@@ -92,6 +92,13 @@ internal static class SecurityMapper
             if (LinuxCapabilities.Normalize(names[i]) is string normalized)
             {
                 result.Add(normalized);
+                if (field == "add" && ctx.HostChecks is { PodBoundingSet: var bounding }
+                    && LinuxCapabilities.Number(normalized) is >= 0 and var number && (bounding >> number & 1) == 0)
+                {
+                    // Words of Planning's CapabilityGrants, which refuses the same at a start.
+                    ctx.Error(items[i], $"{caps.PathOf(field)}[{i}]: {normalized} cannot be granted: this host runs pods without it "
+                        + "(CapabilityBoundingSet= of pod@.service, or a bounding set around systemd)");
+                }
             }
             else
             {

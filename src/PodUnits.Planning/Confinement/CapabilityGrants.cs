@@ -16,6 +16,15 @@ namespace PodUnits.Planning.Confinement;
 /// </summary>
 public static class CapabilityGrants
 {
+    /// <summary>What CapabilityBoundingSet= of units/pod@.service takes away (a unit test holds
+    /// the two equal).</summary>
+    public static readonly IReadOnlyList<string> DroppedByPodService = ["CAP_SYS_MODULE", "CAP_SYSLOG"];
+
+    /// <summary>The bounding set a pod's service gets, as `podunits validate` sees it from a
+    /// shell of this host: <paramref name="own"/> less what pod@.service drops.</summary>
+    public static ulong PodServiceBoundingSet(ulong own) =>
+        DroppedByPodService.Aggregate(own, (set, name) => set & ~(1UL << LinuxCapabilities.Number(name)));
+
     public static void Check(PodDefinition pod, ulong boundingSet)
     {
         ArgumentNullException.ThrowIfNull(pod);

@@ -52,6 +52,36 @@ public sealed class SecurityContextTests
     }
 
     [Fact]
+    public void WithHostChecksAMissingLocalhostProfileAndACapabilityPodsLackAreErrorsAtTheirPosition()
+    {
+        // What `podunits validate` adds, so that it refuses what a start here would.
+        string profiles = Directory.CreateTempSubdirectory("seccomp-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(profiles, "present.json"), "{}");
+            var options = LoadOptions.Default with
+            {
+                HostChecks = new PodUnits.Definitions.Host.HostChecks(profiles, ~(1UL << 16)), // without CAP_SYS_MODULE
+            };
+            Assert.Equal(
+                [
+                    $"x.yaml:6:73: error: spec.securityContext.seccompProfile.localhostProfile: no such file {profiles}/nosuch.json (a start would refuse the pod)",
+                    "x.yaml:10:55: error: spec.containers[0].securityContext.capabilities.add[1]: CAP_SYS_MODULE cannot be granted: this host runs pods without it "
+                        + "(CapabilityBoundingSet= of pod@.service, or a bounding set around systemd)",
+                ],
+                DefinitionErrorTests.Diagnose(Pod("{seccompProfile: {type: Localhost, localhostProfile: nosuch.json}}",
+                    "{capabilities: {add: [NET_ADMIN, sys_module]}, seccompProfile: {type: Localhost, localhostProfile: present.json}}"), options: options));
+            // Without them (the generator, a start's load), the planner checks both instead.
+            Assert.Empty(DefinitionErrorTests.Diagnose(Pod("{seccompProfile: {type: Localhost, localhostProfile: nosuch.json}}",
+                "{capabilities: {add: [SYS_MODULE]}}")));
+        }
+        finally
+        {
+            Directory.Delete(profiles, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ProcMountDefaultIsAccepted()
     {
         Assert.Empty(DefinitionErrorTests.Diagnose(Pod("{}", "{procMount: Default}")));

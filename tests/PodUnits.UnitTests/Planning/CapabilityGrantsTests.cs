@@ -47,6 +47,16 @@ public sealed class CapabilityGrantsTests
         CapabilityGrants.Check(Pod(security), PodServiceSet);
 
     [Fact]
+    public void WhatValidateTakesAwayIsWhatPodServiceDrops()
+    {
+        string line = File.ReadLines(Path.Combine(RepoRoot.Path, "units/pod@.service"))
+            .Single(l => l.StartsWith("CapabilityBoundingSet=~", StringComparison.Ordinal));
+        Assert.Equal(line["CapabilityBoundingSet=~".Length..].Split(' ').Order(StringComparer.Ordinal),
+            CapabilityGrants.DroppedByPodService.Order(StringComparer.Ordinal));
+        Assert.Equal(PodServiceSet, CapabilityGrants.PodServiceBoundingSet(0x1ff_ffff_ffffUL));
+    }
+
+    [Fact]
     public void TheBoundingSetIsReadFromProcStatus()
     {
         string file = Path.GetTempFileName();
