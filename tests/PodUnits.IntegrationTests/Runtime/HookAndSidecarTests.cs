@@ -144,6 +144,23 @@ public sealed class HookAndSidecarTests
         Assert.Contains("sidecar-term", pod.Journal("-u", pod.Unit, "CONTAINER_NAME=server"));
     }
 
+    /// <summary>An init container that ran to completion did its job: once the main container
+    /// has restarted, STATUS= counts no container as exited (it said "1 exited" before).</summary>
+    [Fact]
+    public void ACompletedInitContainerDoesNotCountAsExitedAfterARestart()
+    {
+        const string name = "rt-init-count";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name,
+            "if [ -e /state/ran-once ]; then exec sleep 1000; fi; touch /state/ran-once; exit 3", // a new run gets a new root: the mark is in a volume
+            extraContainerYaml: "      volumeMounts: [{name: state, mountPath: /state}]",
+            extraSpecYaml: "  volumes: [{name: state, emptyDir: {}}]\n  initContainers:\n  - {name: prepare, image: busybox, command: [\"true\"]}",
+            restartPolicy: "Always"));
+        pod.Start();
+        Assert.True(PodHarness.WaitFor(() => Health(name, "main") is { } main && (int)main["restarts"]! == 1
+            && (string?)main["state"] == "running", seconds: 30), Status(name));
+        Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText") == "1 container(s) running"), pod.Show("StatusText"));
+    }
+
     [Fact]
     public void ThePodEndsWhenItsMainContainersHaveEndedWhateverItsSidecarsDo()
     {
