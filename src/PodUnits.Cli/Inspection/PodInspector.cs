@@ -19,7 +19,7 @@ namespace PodUnits.Cli.Inspection;
 internal sealed class PodInspector(SystemdManager systemd)
 {
     /// <summary>Every pod with a definition in the search path, plus running pods started
-    /// from a file or interactively, by name.</summary>
+    /// from a file or interactively, and ended ad-hoc pods kept with --keep, by name.</summary>
     public async Task<List<PodReport>> ListAsync()
     {
         var pods = new SortedDictionary<string, string?>(StringComparer.Ordinal);
@@ -32,6 +32,16 @@ internal sealed class PodInspector(SystemdManager systemd)
             foreach (string dir in Directory.EnumerateDirectories(PodPaths.RuntimeRoot))
             {
                 pods.TryAdd(Path.GetFileName(dir), null);
+            }
+        }
+        if (Directory.Exists(PodPaths.StateRoot))
+        {
+            foreach (string dir in Directory.EnumerateDirectories(PodPaths.StateRoot))
+            {
+                if (File.Exists(PodState.KeptAdHocDefinitionPath(Path.GetFileName(dir))))
+                {
+                    pods.TryAdd(Path.GetFileName(dir), null);
+                }
             }
         }
         var reports = new List<PodReport>();
@@ -73,24 +83,29 @@ internal sealed class PodInspector(SystemdManager systemd)
         // A running ad-hoc pod (`podunits run -i`) has no unit and no installed definition:
         // the one it was made from is in its runtime state.
         bool adHoc = definitionPath is null && File.Exists(PodState.AdHocDefinitionPath(name));
+        // An ended one kept with --keep: its definition is kept with its state until `podunits rm`.
+        bool kept = definitionPath is null && !adHoc && File.Exists(PodState.KeptAdHocDefinitionPath(name));
         if (adHoc)
         {
             definitionPath = PodState.AdHocDefinitionPath(name);
+        }
+        else if (kept)
+        {
+            definitionPath = PodState.KeptAdHocDefinitionPath(name);
         }
         PodDefinition? definition = null;
         string? error = null;
         if (definitionPath is not null)
         {
             LoadResult loaded = PodDefinitionLoader.LoadFile(definitionPath,
-                LoadOptions.Default with { DecryptSecret = null, NameMismatchIsWarning = adHoc }); // status shows no values
+                LoadOptions.Default with { DecryptSecret = null, NameMismatchIsWarning = adHoc || kept }); // status shows no values
             definition = loaded.Pod;
             error = loaded.Diagnostics.FirstOrDefault(d => d.Severity == Severity.Error)?.ToString();
         }
         // An ad-hoc pod runs in a scope of its own (AdHocScope), the same for `--keep`'s kept
         // state once it has ended; so does a definition's pod run by hand (`podunits run
         // NAME` in a shell) while pod@NAME.service is not running it.
-        string unit = adHoc || File.Exists(PodState.KeptAdHocDefinitionPath(name)) && definitionPath is null
-            ? AdHocScope.Name(name) : Core.Naming.PodUnitNames.Service(name);
+        string unit = adHoc || kept ? AdHocScope.Name(name) : Core.Naming.PodUnitNames.Service(name);
         UnitStatus? status = await systemd.GetUnitStatusAsync(unit).ConfigureAwait(false);
         bool ownScope = adHoc;
         if (!adHoc && status is not { IsActive: true } && await systemd.GetUnitStatusAsync(AdHocScope.Name(name)).ConfigureAwait(false) is { IsActive: true } byHand)
@@ -121,7 +136,7 @@ internal sealed class PodInspector(SystemdManager systemd)
         // enable`, masks), not just the annotation.
         // An enabled pod whose definition is gone or invalid still starts at boot (and fails):
         // `systemctl enable` is a link of its own, which only the package's removal undoes.
-        bool autostart = !adHoc && await StartsAtBootAsync(name, definition, definitionPath).ConfigureAwait(false);
+        bool autostart = !adHoc && !kept && await StartsAtBootAsync(name, definition, definitionPath).ConfigureAwait(false);
         // A scope has no main process: an ad-hoc pod's executor is its main process.
         // A scope has no main PID: the executor is the process the pod's claim names.
         uint mainPid = status is { IsActive: true, MainPid: 0 } && ownScope ? (uint)(PodState.Pids(name)?.Executor ?? 0) : status?.MainPid ?? 0;

@@ -170,6 +170,11 @@ public sealed class InteractiveTerminalTests
             Assert.True(export.Code == 0, export.Output);
             Assert.Contains("echo kept > /marker", export.Output, StringComparison.Ordinal);
             Assert.False(Directory.Exists($"/run/podunits/state/{pod}")); // nothing of a running pod is left
+            // list and status show it, ended, with the definition it was run from (never at boot).
+            Assert.Matches($@"(?m)^{pod}\s+inactive\s.*\sno\s+/var/lib/podunits/pods/{pod}/adhoc\.yaml$", PodHarness.Run(Podunits, "list").Output);
+            var status = PodHarness.Run(Podunits, "status", pod);
+            Assert.True(status.Code == 0, status.Output);
+            Assert.Contains($"Definition: /var/lib/podunits/pods/{pod}/adhoc.yaml", status.Output, StringComparison.Ordinal);
 
             // The kept state holds the name: a new run of it is refused (it would start
             // afresh over it, and without --keep remove it), until `podunits rm`.
