@@ -220,9 +220,14 @@ public sealed class HostPortReservations : IDisposable
         int colon = claim.LastIndexOf(':');
         string ip = colon < 0 ? "" : claim[..colon];
         string[] rest = claim[(colon + 1)..].Split('/');
-        return rest.Length == 2 && rest[0] == port.HostPort.ToString(System.Globalization.CultureInfo.InvariantCulture)
-            && rest[1] == port.Protocol && (IsEvery(ip) || IsEvery(port.HostIP) || ip == port.HostIP);
+        return rest.Length == 2 && int.TryParse(rest[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int hostPort)
+            && Overlaps(ip, hostPort, rest[1], port);
     }
+
+    /// <summary>Whether host port <paramref name="hostPort"/>/<paramref name="protocol"/> on
+    /// <paramref name="ip"/> ("" for every address) is the same port as <paramref name="port"/>.</summary>
+    internal static bool Overlaps(string ip, int hostPort, string? protocol, PortMappingPlan port) =>
+        hostPort == port.HostPort && protocol == port.Protocol && (IsEvery(ip) || IsEvery(port.HostIP) || ip == port.HostIP);
 
     /// <summary>Unset, 0.0.0.0 and :: all mean every address (bind(2)'s wildcards).</summary>
     private static bool IsEvery(string ip) => ip is "" or "0.0.0.0" or "::";

@@ -43,8 +43,10 @@ public sealed class PodNetwork : IDisposable
     public async Task<string> PrepareAsync(CancellationToken cancellationToken = default)
     {
         _ports = HostPortReservations.Reserve(_plan.Name, _network.PortMappings);
-        await ReleaseLeftoversAsync(_cni, _plan.Name, cancellationToken).ConfigureAwait(false);
-        await ReleaseCrashedHoldersAsync(cancellationToken).ConfigureAwait(false);
+        // One read of the cache (a file per attachment on the host) for both.
+        List<CniCacheEntry> cached = [.. _cni.Cache.ReadAll()];
+        await ReleaseAsync(_cni, _plan.Name, cached.FindAll(e => e.Pod == _plan.Name), cancellationToken).ConfigureAwait(false);
+        await ReleaseCrashedHoldersAsync(cached, cancellationToken).ConfigureAwait(false);
         return NetnsPins.Create(_plan.Name);
     }
 
@@ -56,13 +58,13 @@ public sealed class PodNetwork : IDisposable
     /// dead pod's name meanwhile, as gc does; a pod that runs again holds its name and is
     /// left alone (its own start refused the port already).
     /// </summary>
-    private async Task ReleaseCrashedHoldersAsync(CancellationToken cancellationToken)
+    private async Task ReleaseCrashedHoldersAsync(List<CniCacheEntry> cached, CancellationToken cancellationToken)
     {
         if (_network.PortMappings.Count == 0)
         {
             return;
         }
-        List<string> holders = [.. _cni.Cache.ReadAll().Where(e => e.Pod != _plan.Name && MapsAnyOf(e, _network.PortMappings))
+        List<string> holders = [.. cached.Where(e => e.Pod != _plan.Name && MapsAnyOf(e, _network.PortMappings))
             .Select(e => e.Pod).Distinct(StringComparer.Ordinal)];
         foreach (string dead in holders)
         {
@@ -85,8 +87,8 @@ public sealed class PodNetwork : IDisposable
         {
             if (m is JsonObject o && o["hostPort"] is JsonValue port && port.TryGetValue(out int hostPort))
             {
-                string claim = $"{(o["hostIP"] is JsonValue ip && ip.TryGetValue(out string? address) ? address + ":" : "")}{hostPort}/{(string?)o["protocol"]}";
-                if (ports.Any(p => HostPortReservations.Overlaps(claim, p)))
+                string ip = o["hostIP"] is JsonValue v && v.TryGetValue(out string? address) ? address : "";
+                if (ports.Any(p => HostPortReservations.Overlaps(ip, hostPort, (string?)o["protocol"], p)))
                 {
                     return true;
                 }
@@ -138,11 +140,17 @@ public sealed class PodNetwork : IDisposable
     /// pinned, or gone after a reboot: the plugins then release what they can without it),
     /// then the pin. For the executor's way out, the next start after a crash, and gc.
     /// </summary>
-    public static async Task ReleaseLeftoversAsync(CniRuntime cni, string pod, CancellationToken cancellationToken)
+    public static Task ReleaseLeftoversAsync(CniRuntime cni, string pod, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cni);
+        return ReleaseAsync(cni, pod, cni.Cache.ReadAll().Where(e => e.Pod == pod), cancellationToken);
+    }
+
+    /// <summary>DEL for <paramref name="entries"/>, the cached attachments of <paramref name="pod"/>, then the pin.</summary>
+    private static async Task ReleaseAsync(CniRuntime cni, string pod, IEnumerable<CniCacheEntry> entries, CancellationToken cancellationToken)
+    {
         string netns = NetnsPins.Exists(pod) ? NetnsPins.PathOf(pod) : "";
-        foreach (CniCacheEntry entry in cni.Cache.ReadAll().Where(e => e.Pod == pod))
+        foreach (CniCacheEntry entry in entries)
         {
             await cni.DeleteAsync(entry, netns, cancellationToken).ConfigureAwait(false);
         }
