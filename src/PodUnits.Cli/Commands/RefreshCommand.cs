@@ -14,7 +14,7 @@ internal static class RefreshCommand
     public static Command Create()
     {
         var names = new Argument<string[]>("NAME") { Description = "Only these pods (RPM's %podunits_post and %podunits_postun name theirs).", Arity = ArgumentArity.ZeroOrMore };
-        var dryRun = new Option<bool>("--dry-run", "-n") { Description = "Say what would happen; change nothing (no daemon-reload either)." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Say what would happen; change nothing (no daemon-reload either)." }; // no -n: that is --lines in status and logs
         Option<OutputFormat> output = GlobalOptions.Output();
         var command = new Command("refresh", """
             Make running pods match their definitions after packages installed, changed or
