@@ -150,6 +150,7 @@ internal sealed class PodInspector(SystemdManager systemd)
             // a "running 1 container(s)" of an executor that was killed.
             StatusText = status is { ActiveState: "failed" or "inactive", StatusText: { } last } && !last.StartsWith("failed: ", StringComparison.Ordinal) ? null : status?.StatusText,
             Users = definition?.UserNamespace == true ? Users(name) : null,
+            StaleUnitSettings = definition is null || adHoc || kept ? null : Generator.GeneratedSettings.Staleness(name, definitionPath!),
         };
     }
 

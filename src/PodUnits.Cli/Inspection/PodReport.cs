@@ -24,6 +24,10 @@ internal sealed record PodReport(
     /// a back-off's wait) or, once failed, why; null when it has none.</summary>
     public string? StatusText { get; init; }
 
+    /// <summary>Why systemd does not have the generator's settings for the current definition
+    /// (added or changed after the last daemon-reload); null when it has them.</summary>
+    public string? StaleUnitSettings { get; init; }
+
     /// <summary>Last lines of the containers' output (status only).</summary>
     public IReadOnlyList<string> RecentLines { get; init; } = [];
 }
