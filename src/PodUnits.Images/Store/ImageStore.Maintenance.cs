@@ -27,11 +27,14 @@ public sealed partial class ImageStore
         return rows;
     }
 
-    /// <summary><c>podunits image rm</c>: forgets a reference (refused while a pod uses the
-    /// image it names: a pin resolved to that manifest, or an unresolved pin naming the
-    /// reference), then collects what no reference or pod needs any more. A pod that runs
-    /// an older image the reference named before it moved does not hold the reference:
-    /// its pin holds that older manifest, which gc keeps.</summary>
+    /// <summary><c>podunits image rm</c>: forgets a reference, then collects what no reference
+    /// or pod needs any more. Refused while a pod uses the image it names: a pod that runs
+    /// that manifest under this name, or under a name that no longer finds it (the last name
+    /// of an image a pod runs, as podman refuses), or a pod not yet resolved that names it.
+    /// Another name of an image a pod runs only goes, as `podman rmi` untags: the pod's own
+    /// reference still finds the image. A pod that runs an older image the reference named
+    /// before it moved does not hold the reference either: its pin holds that older
+    /// manifest, which gc keeps.</summary>
     public GcResult Remove(string reference)
     {
         ImageReference parsed = ImageReference.Parse(reference);
@@ -40,7 +43,11 @@ public sealed partial class ImageStore
         string digest = _refs.Get(key) ?? throw new BadInputException($"image {parsed.ToFamiliarString()}", "is not in the image store");
         foreach (PodImagePin pin in PodImages.ReadAll(Root))
         {
-            if (pin.ManifestDigest is { } pinned ? pinned == digest : Normalize(pin.Reference) == key)
+            string? own = Normalize(pin.Reference);
+            bool uses = pin.ManifestDigest is { } pinned
+                ? pinned == digest && (own == key || own is null || _refs.Get(own) != digest)
+                : own == key;
+            if (uses)
                 throw new PodUnitsException($"image {parsed.ToFamiliarString()}", $"is in use by pod {pin.Pod} ({PodImages.PathFor(Root, pin.Pod)}); stop the pod first");
         }
         _refs.Remove(key);

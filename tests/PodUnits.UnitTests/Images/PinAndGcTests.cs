@@ -53,17 +53,22 @@ public sealed partial class PinAndGcTests : IDisposable
     }
 
     [Fact]
-    public async Task RmRefusesAReferenceWhoseManifestAPodRuns()
+    public async Task RmRefusesTheReferenceARunningPodNamesButNotAnotherNameOfItsImage()
     {
         string layout = Layout("one");
         await _store.ImportAsync(layout, "localhost/app:1");
         PodImages.Write(_store.Root, "web", ["localhost/app:1"]);
-        await _store.ResolveForPodAsync("web", "localhost/app:1", PullPolicy.Never);
+        ResolvedImage running = await _store.ResolveForPodAsync("web", "localhost/app:1", PullPolicy.Never);
         await _store.ImportAsync(layout, "localhost/alias:1"); // the same manifest under another name
 
-        var e = Assert.Throws<PodUnitsException>(() => _store.Remove("localhost/alias:1"));
-
+        var e = Assert.Throws<PodUnitsException>(() => _store.Remove("localhost/app:1"));
         Assert.Contains("in use by pod web", e.Message, StringComparison.Ordinal);
+
+        // The alias is only a name (podman rmi untags): it goes, the pod's image stays.
+        Assert.Equal(0, _store.Remove("localhost/alias:1").LayersRemoved);
+        Assert.Equal(["localhost/app:1"], _store.List().Select(i => i.Reference));
+        Assert.Equal("one", File.ReadAllText(running.LayerDirs[0] + "/version"));
+        Assert.Equal(running.ManifestDigest, (await _store.ResolveForPodAsync("web", "localhost/app:1", PullPolicy.Never)).ManifestDigest);
     }
 
     [Fact]
