@@ -69,6 +69,17 @@ public sealed class DatagramLogTarget : LineLogTarget
 
     protected override void EndOfChunk() => SendBatch();
 
+    /// <summary>The host's journald: a stopped one, sockets and all, is found again
+    /// (<see cref="LogTarget"/>); each datagram goes to the socket's path anew.</summary>
+    protected override bool RetriesAfterFailure => true;
+
+    /// <summary>The batch that failed is not sent again: its lines count as missed.</summary>
+    protected override void Reset()
+    {
+        _batch.Clear();
+        _entries = 0;
+    }
+
     private void SendBatch()
     {
         if (_entries == 0)

@@ -1,3 +1,4 @@
+using PodUnits.Core.Errors;
 using PodUnits.Core.Identity;
 using PodUnits.Journal;
 using PodUnits.Journal.Files;
@@ -52,6 +53,27 @@ public sealed class LogRoutes
     /// <summary>Whether the host journal gets <paramref name="container"/>'s output as a stream.</summary>
     public bool HostStream(ContainerPlan container) => _unitName is not null && FieldsPerLine(container).Count == 0;
 
+    /// <summary>A warning about a container's lines in the host journal, as a datagram of
+    /// PodUnits' own with the container's fields the unit does not add; stage 1's stderr when
+    /// the journal cannot take it either.</summary>
+    private static void HostWarning(string message, IReadOnlyList<KeyValuePair<string, string>> fields)
+    {
+        using var entry = new JournalEntryBuilder();
+        entry.Add("MESSAGE", message).AddPriority(JournalPriority.Warning).Add("SYSLOG_IDENTIFIER", "podunits");
+        foreach ((string field, string value) in fields)
+        {
+            entry.Add(field, value);
+        }
+        try
+        {
+            JournalClient.Shared.Send(entry);
+        }
+        catch (PodUnitsException)
+        {
+            StageLog.Warning(message);
+        }
+    }
+
     /// <summary>The journals for one stream of <paramref name="container"/>, host first.</summary>
     public IReadOnlyList<LogTarget> TargetsFor(ContainerPlan container, bool stderr)
     {
@@ -59,12 +81,13 @@ public sealed class LogRoutes
         string name = container.Name;
         JournalPriority priority = stderr ? JournalPriority.Error : JournalPriority.Informational;
         IReadOnlyList<KeyValuePair<string, string>> perLine = FieldsPerLine(container);
+        Action<string>? warn = _unitName is null ? null : message => HostWarning($"container {name} ({(stderr ? "stderr" : "stdout")}): {message}", perLine);
         LogTarget host = _unitName is not null && perLine.Count == 0
             ? new StreamLogTarget(JournalStream.DefaultSocketPath,
-                () => JournalStream.OpenHandle(name, priority, unitId: _unitName))
+                () => JournalStream.OpenHandle(name, priority, unitId: _unitName)) { Warn = warn }
             : new DatagramLogTarget(JournalClient.Shared,
                 [new("SYSLOG_IDENTIFIER", name), new("PRIORITY", ((int)priority).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                 .. perLine]);
+                 .. perLine]) { Warn = warn };
         if (_podJournal is null)
         {
             return [host];

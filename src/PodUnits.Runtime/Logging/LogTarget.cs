@@ -4,32 +4,65 @@ namespace PodUnits.Runtime.Logging;
 
 /// <summary>
 /// One journal a container stream goes to. The forwarder hands every chunk it reads to each
-/// target in turn; a target that fails (the pod's journald is gone at stop, the host's is
-/// restarting) says so once on stderr and is skipped from then on, so one journal never
-/// holds back or loses the others' lines.
+/// target in turn; a target that fails says so and is skipped, so one journal never holds
+/// back or loses the others' lines. The pod's own journal files are skipped from then on
+/// (they fail at the pod's end). The host's journald is tried again once a second
+/// (<see cref="RetriesAfterFailure"/>): `systemctl stop systemd-journald` and a start later,
+/// sockets and all, must not cost every later line of the pod (tour F); the lines written
+/// while it could not be reached are counted and said once it can be again.
 /// </summary>
 public abstract class LogTarget : IDisposable
 {
     private bool _failed;
+    private long _retryAt;
+    private long _missedLines;
 
-    /// <summary>Where the lines go, for the one warning on failure.</summary>
+    /// <summary>Where the lines go, for the warnings.</summary>
     public abstract string Description { get; }
+
+    /// <summary>Where this target's warnings go; stage 1's stderr unless set. The host
+    /// journal's targets send them to the host journal by datagram: the executor's stderr
+    /// is a stream journald closed when it stopped, and systemd does not open it again.</summary>
+    public Action<string>? Warn { get; init; }
+
+    /// <summary>Whether a failed journal is tried again (the host's journald, which can be
+    /// stopped and started again) rather than skipped for the rest of the stream.</summary>
+    protected virtual bool RetriesAfterFailure => false;
+
+    /// <summary>How long a failed journal is left alone before the next try.</summary>
+    protected virtual TimeSpan RetryDelay => TimeSpan.FromSeconds(1);
 
     /// <summary>Passes a chunk of the container's output on; blocks while the journal is full.</summary>
     public void Deliver(ReadOnlySpan<byte> chunk)
     {
-        if (!_failed)
+        if (_failed && (!RetriesAfterFailure || Environment.TickCount64 < _retryAt))
         {
-            Guard(this, chunk, static (target, data) => target.Write(data));
+            _missedLines += Lines(chunk);
+            return;
+        }
+        if (Guard(this, chunk, static (target, data) => target.Write(data)))
+        {
+            Recovered();
+        }
+        else
+        {
+            _missedLines += Lines(chunk);
         }
     }
 
     /// <summary>The stream ended: whatever is pending (an unterminated last line) goes out.</summary>
     public void Complete()
     {
-        if (!_failed)
+        if (!_failed || RetriesAfterFailure)
         {
-            Guard(this, [], static (target, _) => target.Finish());
+            if (Guard(this, [], static (target, _) => target.Finish()))
+            {
+                Recovered();
+            }
+        }
+        if (_failed && RetriesAfterFailure && _missedLines > 0)
+        {
+            (Warn ?? StageLog.Warning)($"journal {Description}: {_missedLines} line(s) of this stream did not reach it");
         }
     }
 
@@ -45,22 +78,51 @@ public abstract class LogTarget : IDisposable
     {
     }
 
+    /// <summary>After a failure: drop what belongs to the broken attempt (a connection, a
+    /// batch), so that the next try starts afresh.</summary>
+    protected virtual void Reset()
+    {
+    }
+
     protected virtual void Dispose(bool disposing)
     {
     }
 
+    private void Recovered()
+    {
+        if (!_failed)
+        {
+            return;
+        }
+        _failed = false;
+        (Warn ?? StageLog.Warning)($"journal {Description}: reachable again; {_missedLines} line(s) written meanwhile did not reach it");
+        _missedLines = 0;
+    }
+
+    private static long Lines(ReadOnlySpan<byte> chunk) => chunk.Count((byte)'\n');
+
     private delegate void TargetCall(LogTarget target, ReadOnlySpan<byte> chunk);
 
-    private static void Guard(LogTarget target, ReadOnlySpan<byte> chunk, TargetCall call)
+    /// <summary>True when the call went through.</summary>
+    private static bool Guard(LogTarget target, ReadOnlySpan<byte> chunk, TargetCall call)
     {
         try
         {
             call(target, chunk);
+            return true;
         }
         catch (Exception e) when (e is PodUnitsException or IOException)
         {
+            if (!target._failed)
+            {
+                (target.Warn ?? StageLog.Warning)(target.RetriesAfterFailure
+                    ? $"journal {target.Description}: {e.Message}; trying again every {target.RetryDelay.TotalSeconds:0.#} s, its copy of the lines meanwhile is lost"
+                    : $"journal {target.Description}: {e.Message}; its copy of these lines stops here");
+            }
             target._failed = true;
-            StageLog.Warning($"journal {target.Description}: {e.Message}; its copy of these lines stops here");
+            target._retryAt = Environment.TickCount64 + (long)target.RetryDelay.TotalMilliseconds;
+            target.Reset();
+            return false;
         }
     }
 }

@@ -29,10 +29,37 @@ public sealed class StreamLogTarget : LogTarget
 
     public override string Description { get; }
 
+    /// <summary>The host's journald: a stopped one is found again (<see cref="LogTarget"/>).</summary>
+    protected override bool RetriesAfterFailure => true;
+
     protected override void Write(ReadOnlySpan<byte> chunk)
     {
-        _socket ??= _connect();
+        if (_socket is null)
+        {
+            _socket = _connect();
+        }
+        else
+        {
+            try
+            {
+                JournalStream.Write(_socket, chunk, Description);
+                return;
+            }
+            catch (Exception e) when (e is PodUnits.Core.Errors.PodUnitsException or IOException)
+            {
+                // journald closed the stream (it was stopped, or restarted): while its socket
+                // unit stands, a new connection reaches it, or the journald it starts.
+                Reset();
+                _socket = _connect();
+            }
+        }
         JournalStream.Write(_socket, chunk, Description);
+    }
+
+    protected override void Reset()
+    {
+        _socket?.Dispose();
+        _socket = null;
     }
 
     protected override void Dispose(bool disposing)
