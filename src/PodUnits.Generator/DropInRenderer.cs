@@ -38,11 +38,14 @@ public static class DropInRenderer
         return text.ToString();
     }
 
-    /// <summary>Unit file values end at the line end and expand '%' specifiers: keep a
-    /// description from a definition on one line and literal.</summary>
+    /// <summary>Unit file values end at the line end, continue it after a trailing backslash
+    /// and expand '%' specifiers: keep a description from a definition on one line and
+    /// literal. The loader refuses other control characters and a trailing backslash; this
+    /// holds the unit file's syntax even so.</summary>
     private static string EscapeValue(string value) =>
-        value.Replace("\r", " ", StringComparison.Ordinal)
-             .Replace("\n", " ", StringComparison.Ordinal)
+        new string([.. value.Select(c => char.IsControl(c) ? ' ' : c)])
              .Replace("%", "%%", StringComparison.Ordinal)
-             .Trim();
+             .Trim()
+             .TrimEnd('\\')
+             .TrimEnd();
 }

@@ -136,9 +136,23 @@ internal static class PodMapper
                     ctx.Error(at, $"metadata.annotations.{key}: must be \"none\" (the images' own resolv.conf), found \"{value}\"");
                 }
             }
+            else if (key == "podunits.io/description")
+            {
+                // Free text, which the generator writes as Description=: line breaks become
+                // spaces, but another control character would reach the unit file raw (a NUL
+                // cuts the value) and a trailing backslash would join the generator's next line.
+                if (value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+                {
+                    ctx.Error(at, $"metadata.annotations.{key}: control characters other than line breaks and tabs are not allowed");
+                }
+                else if (value.TrimEnd().EndsWith('\\'))
+                {
+                    ctx.Error(at, $"metadata.annotations.{key}: must not end with a backslash (it would continue the unit file's line)");
+                }
+            }
             else if (key != "podunits.io/autostart")
             {
-                // Free text (podunits.io/description): the generator uses it as is.
+                // Another annotation of ours with free text.
             }
             else if (value is not ("true" or "false"))
             {
