@@ -12,6 +12,21 @@ public static class FileTypes
     public const uint CharDevice = 0x2000;
     public const uint Fifo = 0x1000;
 
+    /// <summary>The file type bits of what <paramref name="path"/> leads to (symlinks
+    /// followed), or null when nothing does (a dangling symlink too).</summary>
+    public static unsafe uint? Of(string path)
+    {
+        using var p = new Native.CString(path);
+        Tmds.Linux.stat status;
+        if (Tmds.Linux.LibC.stat(p, &status) == 0)
+        {
+            return (uint)status.st_mode & Mask;
+        }
+        int errno = Tmds.Linux.LibC.errno;
+        return errno == Tmds.Linux.LibC.ENOENT ? null
+            : throw new Errors.PodUnitsException(path, $"stat: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}");
+    }
+
     /// <summary>"a directory", "a FIFO"...: the kind of file <paramref name="type"/> (masked) is.</summary>
     public static string Describe(uint type) => type switch
     {

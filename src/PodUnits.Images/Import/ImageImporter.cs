@@ -2,6 +2,7 @@ using System.Text.Json;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
 using PodUnits.Images.Oci;
+using PodUnits.Core.Files;
 using PodUnits.Core.Naming;
 using PodUnits.Images.Store;
 using PodUnits.Images.Unpack;
@@ -35,6 +36,9 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
             return await ImportLayoutAsync(Path.GetFullPath(path), path, forced, fromTemp: false, cancellationToken);
         }
         if (!File.Exists(path)) throw new BadInputException($"import {path}", "no such file or directory");
+        // A device or a FIFO would be read for ever (/dev/zero) or until a writer comes.
+        if (FileTypes.Of(path) is uint type && type != FileTypes.Regular)
+            throw new BadInputException($"import {path}", $"is not a regular file or a directory ({FileTypes.Describe(type)})");
 
         string temp = $"{store.Root}/tmp/import-{Environment.ProcessId}-{Guid.NewGuid():N}";
         Directory.CreateDirectory(temp);

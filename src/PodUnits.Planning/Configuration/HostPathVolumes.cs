@@ -70,17 +70,7 @@ public static class HostPathVolumes
 
     /// <summary>The file type bits of what <paramref name="path"/> leads to, or
     /// <see cref="Absent"/> when nothing does (a dangling symlink too).</summary>
-    private static unsafe uint TypeOf(string path)
-    {
-        using var p = new CString(path);
-        stat status;
-        if (LibC.stat(p, &status) == 0)
-        {
-            return (uint)status.st_mode & FileTypes.Mask;
-        }
-        int errno = LibC.errno;
-        return errno == LibC.ENOENT ? Absent : throw new PodUnitsException(path, $"stat: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}");
-    }
+    private static uint TypeOf(string path) => FileTypes.Of(path) ?? Absent;
 
     private static void CreateEmptyFile(string what, string path)
     {

@@ -78,6 +78,23 @@ public sealed class ImageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ADeviceOrAFifoIsRefusedBeforeItIsRead()
+    {
+        // /dev/zero was read for ever at 100% CPU, a FIFO waited for a writer (tour F).
+        var device = await Assert.ThrowsAsync<BadInputException>(() => _store.ImportAsync("/dev/zero", "localhost/x:1"));
+        Assert.Equal("import /dev/zero: is not a regular file or a directory (a character device)", device.Message);
+        Assert.Equal(0, LibcFifo(_dir + "/fifo"));
+        var fifo = await Assert.ThrowsAsync<BadInputException>(() => _store.ImportAsync(_dir + "/fifo", "localhost/x:1"));
+        Assert.EndsWith("is not a regular file or a directory (a FIFO)", fifo.Message, StringComparison.Ordinal);
+    }
+
+    private static unsafe int LibcFifo(string path)
+    {
+        using var p = new PodUnits.Core.Native.CString(path);
+        return Tmds.Linux.LibC.mkfifo(p, 0x180);
+    }
+
+    [Fact]
     public async Task ImportsADockerSaveArchive()
     {
         (List<byte[]> tars, _) = TwoLayers();
