@@ -26,8 +26,22 @@ internal static class PlainConsole
         Console.SetError(WriterFor(2));
     }
 
-    private static StreamWriter WriterFor(int fd) =>
-        new(new DescriptorStream(fd), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 4096)
+    /// <summary>Waits up to <paramref name="milliseconds"/> for standard output's reader to go
+    /// (a pipe's reader exited: `podunits logs -f web | head -1`; a terminal hung up).</summary>
+    public static unsafe bool OutputReaderGone(int milliseconds)
+    {
+        var wait = new pollfd { fd = 1, events = 0 }; // POLLERR and POLLHUP are always reported
+        return LibC.poll(&wait, 1, milliseconds) > 0 && ((wait.revents & LibC.POLLERR) != 0 || (wait.revents & LibC.POLLHUP) != 0 || (wait.revents & LibC.POLLNVAL) != 0);
+    }
+
+    /// <summary>Standard output as bytes, for a command that writes them itself (`logs`):
+    /// Console.OpenStandardOutput would set the terminal up as above.</summary>
+    public static Stream OpenStandardOutput() => new DescriptorStream(1);
+
+    /// <summary>A writer for <paramref name="fd"/>; nothing at all when the descriptor is
+    /// closed (`podunits list >&-`), as .NET's console does.</summary>
+    private static TextWriter WriterFor(int fd) => LibC.fcntl(fd, LibC.F_GETFD) < 0 ? TextWriter.Null :
+        new StreamWriter(new DescriptorStream(fd), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 4096)
         {
             AutoFlush = true,
         };
@@ -59,8 +73,17 @@ internal static class PlainConsole
             }
             else if (errno != 0)
             {
-                throw new IOException($"cannot write to descriptor {fd}: {Marshal.GetPInvokeErrorMessage(errno)}");
+                // Not an internal error: the output's own (a full disk, /dev/full), exit 1.
+                throw new Core.Errors.PodUnitsException(fd == 1 ? "standard output" : "standard error", Marshal.GetPInvokeErrorMessage(errno));
             }
+        }
+
+        /// <summary>Written at once, as the console's stream does (`logs` writes a line at a time).</summary>
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
         }
 
         public override void Flush()

@@ -61,7 +61,7 @@ internal static class LogsCommand
             if (systemd is not null && await RunningAsync(systemd, pod))
             {
                 arguments.Add("--follow");
-                watching = WatchForEndAsync(systemd, pod, ended);
+                watching = Task.WhenAll(WatchForEndAsync(systemd, pod, ended), WatchForReaderGoneAsync(ended));
             }
             try
             {
@@ -118,6 +118,21 @@ internal static class LogsCommand
     private static async Task<bool> RunningAsync(SystemdManager systemd, string pod) =>
         await systemd.GetUnitStatusAsync(PodArgument.UnitName(pod)) is { ActiveState: not ("inactive" or "failed") }
         || await systemd.GetUnitStatusAsync(Runtime.Executor.AdHocScope.Name(pod)) is { IsActive: true };
+
+    /// <summary>Cancels <paramref name="ended"/> once nobody reads the output any more, as
+    /// journalctl -f ends: `podunits logs -f web | grep -m1 ready` must not wait for a line
+    /// after the one it wanted, nor for the pod's end.</summary>
+    private static Task WatchForReaderGoneAsync(CancellationTokenSource ended) => Task.Run(async () =>
+    {
+        while (!ended.IsCancellationRequested)
+        {
+            if (PlainConsole.OutputReaderGone(500))
+            {
+                await ended.CancelAsync();
+                return;
+            }
+        }
+    });
 
     /// <summary>Cancels <paramref name="ended"/> once the pod has stopped, a moment after, so
     /// that journalctl has shown its last lines (the executor ends only once they are in).</summary>
@@ -177,7 +192,7 @@ internal static class LogsCommand
         var start = new ProcessStartInfo(Core.Linux.HostTools.Journalctl, arguments) { RedirectStandardOutput = true };
         using Process journalctl = Process.Start(start)
             ?? throw new PodUnitsException("logs", "could not start journalctl");
-        using var stdout = Console.OpenStandardOutput();
+        using Stream stdout = PlainConsole.OpenStandardOutput();
         try
         {
             while (await journalctl.StandardOutput.ReadLineAsync(cancellationToken) is { } json)

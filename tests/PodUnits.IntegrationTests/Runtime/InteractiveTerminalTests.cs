@@ -265,7 +265,9 @@ public sealed class InteractiveTerminalTests
         const string pod = "it-modes";
         using var terminal = new ScriptTerminal(
             $"export TERM=xterm; {Podunits} version; {Podunits} status it-no-such-pod; {Podunits} list >/dev/null; " +
-            $"{Podunits} run -it --name {pod} busybox -- sh -c 'echo up-$((6*7)); exec sleep 300'; echo run-exit=$?");
+            $"{Podunits} run -it --name {pod} busybox -- sh -c 'echo up-$((6*7)); exec sleep 300'; echo run-exit=$?; " +
+            // (the terminal's output reaches the journal a moment after the screen)
+            $"for i in $(seq 50); do {Podunits} logs {pod} | grep -q up-42 && break; sleep 0.2; done; {Podunits} logs {pod}; echo logs-exit=$?");
         Assert.True(terminal.WaitFor("up-42"), terminal.Screen); // relayed once podunits holds the terminal raw
         terminal.Type("\u0010\u0011"); // detach: podunits prints how to come back
         Assert.Equal(0, terminal.WaitForExit());
@@ -274,6 +276,8 @@ public sealed class InteractiveTerminalTests
         Assert.Contains("it-no-such-pod", screen, StringComparison.Ordinal);
         Assert.Contains($"detached from pod {pod}", screen, StringComparison.Ordinal);
         Assert.Contains("run-exit=0", screen, StringComparison.Ordinal);
+        Assert.Contains("logs-exit=0", screen, StringComparison.Ordinal);
+        Assert.Equal(2, ScriptTerminal.Count(screen, "up-42")); // from the pod, then from the journal
         Assert.DoesNotContain("\u001b", screen, StringComparison.Ordinal);
         Assert.Equal(0, PodHarness.Run(Podunits, "stop", pod).Code);
     }
