@@ -128,7 +128,7 @@ internal sealed class PodInspector(SystemdManager systemd)
             containers.Add(new ContainerReport(container, init, image, scope, s?.ActiveState ?? "inactive",
                 s?.MemoryCurrent, s?.MemoryMax, s?.CpuQuotaPerSecUSec, s is { IsActive: true } ? MainProcess(s.ControlGroup, podInit) : null)
             {
-                Health = health.TryGetValue(container, out var h) ? Health(h) : null,
+                Health = health.TryGetValue(container, out var h) ? (running ? Health(h) : Ended(Health(h))) : null,
                 Sidecar = sidecar,
             });
         }
@@ -189,6 +189,12 @@ internal sealed class PodInspector(SystemdManager systemd)
         (string?)h["state"] ?? "unknown", (bool?)h["ready"] ?? false, (bool?)h["started"] ?? false, (int?)h["restarts"] ?? 0,
         (string?)h["startedAt"], (string?)h["restartAt"], (int?)h["lastExitCode"], (string?)h["lastExitReason"], (string?)h["lastProbe"],
         (string?)h["notifyStatus"]);
+
+    /// <summary>A container an ended pod last recorded as running: the pod ended without seeing
+    /// it end (its executor or pod init was killed), so its last state is not known, and it
+    /// is certainly not ready (tour F: "inactive" beside "running, ready").</summary>
+    private static ContainerHealthReport Ended(ContainerHealthReport h) =>
+        h.State == "running" ? h with { State = "unknown", Ready = false } : h;
 
     /// <summary>The range the pod holds (State/UserNamespaceRanges.cs), what it runs with and
     /// keeps while stopped; asked only for a pod whose definition gives it a user namespace (a

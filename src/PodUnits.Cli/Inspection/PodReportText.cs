@@ -115,6 +115,10 @@ internal static class PodReportText
         {
             parts.Insert(1, "startup probe pending");
         }
+        if (h.State == "unknown")
+        {
+            parts[0] = "unknown (the pod ended without seeing it end)";
+        }
         if (h.State == "restarting" && h.RestartAt is not null)
         {
             parts[0] = $"restarting at {h.RestartAt}";

@@ -153,6 +153,10 @@ public sealed class PodLifecycleTests
         // Not "status 137", which reads as a container's.
         Assert.True(pod.UnitJournalHas(l => l == "pod rt-init-kill failed: the pod init was killed by signal 9"), pod.UnitJournalText());
         Assert.Equal("failed: the pod init was killed by signal 9", pod.Show("StatusText"));
+        // Its container was last recorded running: status says its end was not seen.
+        string status = PodHarness.StatusText("rt-init-kill");
+        Assert.Contains("unknown (the pod ended without seeing it end), not ready", status, StringComparison.Ordinal);
+        Assert.DoesNotContain("running, ready", status, StringComparison.Ordinal);
     }
 
     [Fact]
