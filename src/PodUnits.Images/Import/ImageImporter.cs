@@ -150,7 +150,16 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
 
     private (string, string) Finish(ImageReference reference, string manifestDigest, CancellationToken cancellationToken)
     {
-        store.Materialize(reference.ToString(), manifestDigest, progress, cancellationToken); // unpack and check every layer first
+        try
+        {
+            store.Materialize(reference.ToString(), manifestDigest, progress, cancellationToken); // unpack and check every layer first
+        }
+        catch (LayerRejectedException e)
+        {
+            // A file given to import is the user's input (exit 2, as a refused archive member
+            // is), named with the image the layer belongs to (tour F: exit 1, no image named).
+            throw new BadInputException($"import {_shown}", $"image {reference.ToFamiliarString()}: {e.Message}");
+        }
         store.Tag(reference.ToString(), manifestDigest);
         return (reference.ToString(), manifestDigest);
     }

@@ -116,6 +116,19 @@ public sealed class ImageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task AHostileLayerEntryIsBadInputNamingTheImage()
+    {
+        byte[] evil = new LayerBuilder().File("../escape", "x").Tar();
+        OciLayoutBuilder.Write(_dir + "/evil", [evil], [LayerBuilder.Gzip(evil)], "application/vnd.oci.image.layer.v1.tar+gzip");
+
+        var e = await Assert.ThrowsAsync<BadInputException>(() => _store.ImportAsync(_dir + "/evil", "localhost/evil:1"));
+
+        Assert.StartsWith($"import {_dir}/evil: image localhost/evil:1: layer entry '../escape'", e.Message, StringComparison.Ordinal);
+        Assert.Equal(PodUnits.Core.Errors.ExitCodes.BadInput, e.ExitCode);
+        Assert.Empty(_store.List());
+    }
+
+    [Fact]
     public async Task ALayerWhoseContentDoesNotMatchItsDiffIdIsRefusedAndLeavesNothing()
     {
         (List<byte[]> tars, List<byte[]> blobs) = TwoLayers();
