@@ -65,6 +65,10 @@ public sealed partial record ImageReference(string Registry, string Repository, 
             if (!TagPattern().IsMatch(tag)) { why = $"tag '{tag}' may only hold letters, digits, '_', '.', '-' (up to 128, not starting with '.' or '-')"; return false; }
         }
 
+        // Docker's grammar (distribution/reference, NameTotalLengthMax): the name as written,
+        // registry included, tag and digest not, is at most 255 characters.
+        if (s.Length > 255) { why = $"name is {s.Length} characters long; at most 255"; return false; }
+
         string registry = DockerHub;
         string repository = s;
         int slash = s.IndexOf('/', StringComparison.Ordinal);

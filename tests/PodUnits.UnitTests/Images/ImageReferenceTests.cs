@@ -46,6 +46,15 @@ public sealed class ImageReferenceTests
         Assert.Equal(ExitCodes.BadInput, e.ExitCode);
     }
 
+    [Fact]
+    public void ANameIsAtMost255CharactersAsDockersGrammarSays()
+    {
+        string atLimit = "localhost/" + new string('x', 245);
+        Assert.True(ImageReference.TryParse(atLimit + ":1", out _, out _));
+        Assert.False(ImageReference.TryParse(atLimit + "x:1", out _, out string? why));
+        Assert.Equal("name is 256 characters long; at most 255", why);
+    }
+
     [Theory]
     [InlineData("busybox", "docker.io/library/busybox:latest", "busybox:latest")]
     [InlineData("team/app:1", "docker.io/team/app:1", "team/app:1")]
