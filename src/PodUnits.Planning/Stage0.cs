@@ -66,24 +66,11 @@ public static class Stage0
             PodLog.Warning($"{warning.File}:{warning.Line}:{warning.Column}: {warning.Message}", new(Pod: loaded.Pod?.Name));
         }
         PodDefinition pod = loaded.GetPodOrThrow();
-        if (byName && RunsAsItsService(pod.Name) && Generator.GeneratedSettings.Staleness(pod.Name, path) is { } stale)
+        if (byName && Core.Identity.OwnUnit.ServiceName() == PodUnitNames.Service(pod.Name) && Generator.GeneratedSettings.Staleness(pod.Name, path) is { } stale)
         {
             PodLog.Warning($"pod {pod.Name}: {stale}", new(Pod: pod.Name));
         }
         return await RunPodAsync(pod, interactive: false, source: sha256 is null ? null : (Path.GetFullPath(path), sha256)).ConfigureAwait(false);
-    }
-
-    /// <summary>Whether this process is pod@NAME.service's, not a `podunits run NAME` in a shell.</summary>
-    private static bool RunsAsItsService(string pod)
-    {
-        try
-        {
-            return File.ReadAllText("/proc/self/cgroup").Contains($"/{Core.Naming.PodUnitNames.Service(pod)}", StringComparison.Ordinal);
-        }
-        catch (IOException)
-        {
-            return false;
-        }
     }
 
     /// <summary>
