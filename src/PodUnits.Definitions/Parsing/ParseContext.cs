@@ -68,10 +68,7 @@ internal sealed class ParseContext(string file, Host.HostChecks? hostChecks = nu
             FieldRule? rule = table.Find(name);
             if (rule is null)
             {
-                string hint = name == "<<"
-                    ? "; YAML merge keys are not supported"
-                    : Suggest.Hint(name, table.Names);
-                Error(key, $"unknown field \"{name}\" in {where}{hint}");
+                Error(key, $"unknown field \"{name}\" in {where}{Suggest.Hint(name, table.Names)}");
                 continue;
             }
             switch (rule.Policy)

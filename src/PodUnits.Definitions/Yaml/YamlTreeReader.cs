@@ -140,14 +140,21 @@ internal sealed class YamlTreeReader
             {
                 var node = new YMapping(Line(ev.Start), Column(ev.Start));
                 long size = 1;
+                var merged = new List<KeyValuePair<YNode, YNode>>();
                 while (parser.MoveNext() && parser.Current is not MappingEnd)
                 {
                     YNode key = ReadNode(parser, depth + 1);
                     parser.MoveNext();
                     YNode value = ReadNode(parser, depth + 1);
-                    node.Entries.Add(new(key, value));
                     size = Grow(Grow(size, key, ev), value, ev);
+                    if (key is YScalar { IsPlain: true, Value: "<<" })
+                    {
+                        merged.AddRange(MergeSources(key, value));
+                        continue;
+                    }
+                    node.Entries.Add(new(key, value));
                 }
+                Merge(node, merged);
                 node.ExpandedSize = size;
                 Remember(map, node);
                 return node;
@@ -155,6 +162,47 @@ internal sealed class YamlTreeReader
             default:
                 throw new TreeLimitException(new YamlProblem(Line(ev.Start), Column(ev.Start),
                     $"unexpected YAML event {ev.GetType().Name}"));
+        }
+    }
+
+    /// <summary>
+    /// The entries a merge key (<c>&lt;&lt;: *base</c> or <c>&lt;&lt;: [*a, *b]</c>) brings in,
+    /// in precedence order. Kubernetes reads manifests with go-yaml, which applies YAML 1.1's
+    /// merge keys, so kubectl and podman kube play accept them: a manifest that shares a
+    /// container's fields this way must mean the same here.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<YNode, YNode>> MergeSources(YNode key, YNode value)
+    {
+        IEnumerable<YNode> sources = value is YSequence list ? list.Items : [value];
+        foreach (YNode source in sources)
+        {
+            if (source is not YMapping map)
+            {
+                throw new TreeLimitException(new YamlProblem(source.Line, source.Column,
+                    $"the merge key '<<' at {key.Line}:{key.Column} needs a mapping or a list of mappings, found {source.KindName}"));
+            }
+            foreach (KeyValuePair<YNode, YNode> entry in map.Entries)
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    /// <summary>Adds the merged entries a mapping does not set itself: its own keys win, then
+    /// the first source that has a key (YAML 1.1's merge type).</summary>
+    private static void Merge(YMapping node, List<KeyValuePair<YNode, YNode>> merged)
+    {
+        if (merged.Count == 0)
+        {
+            return;
+        }
+        var present = new HashSet<string>(node.Entries.Select(e => e.Key).OfType<YScalar>().Select(k => k.Value), StringComparer.Ordinal);
+        foreach (KeyValuePair<YNode, YNode> entry in merged)
+        {
+            if (entry.Key is not YScalar key || present.Add(key.Value))
+            {
+                node.Entries.Add(entry);
+            }
         }
     }
 

@@ -342,6 +342,10 @@ public sealed class DefinitionErrorTests
             ["x.yaml:4:1: error: YAML syntax: While parsing a flow sequence, did not find expected ',' or ']'"]
         },
         {
+            "apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a, image: b}, {<<: [x], name: c}]}\n",
+            ["x.yaml:3:48: error: the merge key '<<' at 3:43 needs a mapping or a list of mappings, found a scalar"]
+        },
+        {
             "apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a, image: b, args: *nope}]}\n",
             ["x.yaml:3:47: error: alias *nope refers to an anchor that is not defined before it"]
         },

@@ -25,6 +25,36 @@ public sealed class ValidDefinitionTests
         Assert.False(pod.Autostart);
     }
 
+    /// <summary>kubectl and podman kube play read YAML 1.1 merge keys (go-yaml): a container
+    /// sharing another's fields through an anchor means the same here.</summary>
+    [Fact]
+    public void MergeKeysWorkAsInKubectlOwnKeysWinThenTheFirstSource()
+    {
+        var result = PodDefinitionLoader.LoadText("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+                - &base
+                  name: a
+                  image: busybox
+                  workingDir: /a
+                  env: &env [{name: X, value: "1"}]
+                - <<: *base
+                  name: b
+                - <<: [{name: c, workingDir: /c}, *base]
+                  image: alpine
+            """, "p.yaml");
+
+        Assert.Empty(result.Diagnostics);
+        PodDefinition pod = result.Pod!;
+        Assert.Equal(["a", "b", "c"], pod.Containers.Select(c => c.Name));
+        Assert.Equal(["busybox", "busybox", "alpine"], pod.Containers.Select(c => c.Image));
+        Assert.Equal(["/a", "/a", "/c"], pod.Containers.Select(c => c.WorkingDir));
+        Assert.All(pod.Containers, c => Assert.Equal("X", Assert.Single(c.Env).Name));
+    }
+
     [Fact]
     public void EnvironmentNamesAreAnyPrintableAsciiButEqualsAsSinceKubernetes134()
     {
