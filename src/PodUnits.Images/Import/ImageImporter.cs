@@ -87,29 +87,31 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
     private async Task<IReadOnlyList<(string, string)>> ImportLayoutAsync(string dir, string shown, ImageReference? forced, bool fromTemp, CancellationToken cancellationToken)
     {
         ImageIndex index = Read(dir, "index.json", OciJsonContext.Default.ImageIndex, shown);
-        var manifests = new List<(Descriptor Descriptor, string? Name)>();
+        var manifests = new List<(Descriptor Descriptor, string? Name, string NamedIn)>();
         foreach (Descriptor d in index.Manifests)
         {
             string? refName = d.Annotations?.GetValueOrDefault("io.containerd.image.name") ?? d.Annotations?.GetValueOrDefault("org.opencontainers.image.ref.name");
             if (MediaTypes.IsIndex(d.MediaType))
             {
-                ImageIndex nested = Read(dir, BlobPath(d.Digest), OciJsonContext.Default.ImageIndex, shown);
+                string nestedPath = BlobPath(d.Digest, "index.json");
+                ImageIndex nested = Read(dir, nestedPath, OciJsonContext.Default.ImageIndex, shown);
                 Descriptor? chosen = ManifestKind.SelectPlatform(nested, ManifestKind.HostArchitecture());
-                if (chosen is not null) manifests.Add((chosen, refName));
+                if (chosen is not null) manifests.Add((chosen, refName, nestedPath));
                 continue;
             }
-            manifests.Add((d, refName));
+            manifests.Add((d, refName, "index.json"));
         }
         if (manifests.Count == 0) throw new BadInputException($"import {shown}", $"holds no image for linux/{ManifestKind.HostArchitecture()}");
         if (forced is not null && manifests.Count > 1) throw new BadInputException($"import {shown}", $"holds {manifests.Count} images; --name can only name one");
         var results = new List<(string, string)>();
-        foreach ((Descriptor descriptor, string? refName) in manifests)
+        foreach ((Descriptor descriptor, string? refName, string namedIn) in manifests)
         {
             ImageReference reference = forced ?? NameFrom(refName, shown);
-            ImageManifest manifest = Read(dir, BlobPath(descriptor.Digest), OciJsonContext.Default.ImageManifest, shown);
-            await AddAsync(dir, manifest.Config.Digest, fromTemp, cancellationToken);
-            foreach (Descriptor layer in manifest.Layers) await AddAsync(dir, layer.Digest, fromTemp, cancellationToken);
-            await AddAsync(dir, descriptor.Digest, fromTemp, cancellationToken);
+            string manifestPath = BlobPath(descriptor.Digest, namedIn);
+            ImageManifest manifest = Read(dir, manifestPath, OciJsonContext.Default.ImageManifest, shown);
+            await AddAsync(dir, manifest.Config.Digest, manifestPath, fromTemp, cancellationToken);
+            foreach (Descriptor layer in manifest.Layers) await AddAsync(dir, layer.Digest, manifestPath, fromTemp, cancellationToken);
+            await AddAsync(dir, descriptor.Digest, namedIn, fromTemp, cancellationToken);
             results.Add(Finish(reference, descriptor.Digest, cancellationToken));
         }
         return results;
@@ -164,10 +166,12 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
         return (reference.ToString(), manifestDigest);
     }
 
-    private async Task AddAsync(string dir, string digest, bool move, CancellationToken cancellationToken)
+    /// <param name="namedIn">The file that names <paramref name="digest"/>, for messages.</param>
+    private async Task AddAsync(string dir, string digest, string namedIn, bool move, CancellationToken cancellationToken)
     {
+        string blob = BlobPath(digest, namedIn);
         if (store.Blobs.Has(digest)) return;
-        await store.Blobs.AddFileAsync(Inside(dir, BlobPath(digest)), digest, move, cancellationToken);
+        await store.Blobs.AddFileAsync(Inside(dir, blob), digest, move, cancellationToken);
     }
 
     private static ImageReference NameFrom(string? refName, string shown)
@@ -179,7 +183,10 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
         throw new BadInputException($"import {shown}", $"the image has no full name{(refName is null ? "" : $" (only '{refName}')")}; pass --name REF");
     }
 
-    private static string BlobPath(string digest) => "blobs/sha256/" + Digests.Hex(digest);
+    /// <summary>Where a layout keeps the blob; a digest that is not sha256 is the file's fault
+    /// (tour F: exit 1 naming neither the file nor the import).</summary>
+    private string BlobPath(string? digest, string namedIn) => Digests.IsValid(digest) ? "blobs/sha256/" + Digests.Hex(digest!)
+        : throw new BadInputException($"import {_shown}", $"{namedIn} names the digest '{digest}', not sha256: followed by 64 lowercase hex digits");
 
     /// <summary>The path of <paramref name="relative"/> in <paramref name="dir"/>, refused if it
     /// (or a symlink on the way) leads outside, or is not a regular file (a FIFO in a layout

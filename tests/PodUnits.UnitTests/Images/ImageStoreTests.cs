@@ -128,6 +128,22 @@ public sealed class ImageStoreTests : IDisposable
         Assert.Empty(_store.List());
     }
 
+    [Theory]
+    [InlineData("sha256:../../../etc/passwd")]
+    [InlineData("md5:0123456789abcdef0123456789abcdef")]
+    public async Task ADigestThatIsNotSha256IsBadInputNamingTheFileThatHoldsIt(string digest)
+    {
+        byte[] layer = new LayerBuilder().File("hello", "world").Tar();
+        string manifest = OciLayoutBuilder.Write(_dir + "/odd", [layer], [layer], "application/vnd.oci.image.layer.v1.tar");
+        File.WriteAllText(_dir + "/odd/index.json", File.ReadAllText(_dir + "/odd/index.json").Replace(manifest, digest, StringComparison.Ordinal));
+
+        var e = await Assert.ThrowsAsync<BadInputException>(() => _store.ImportAsync(_dir + "/odd", "localhost/odd:1"));
+
+        Assert.Equal($"import {_dir}/odd: index.json names the digest '{digest}', not sha256: followed by 64 lowercase hex digits", e.Message);
+        Assert.Equal(PodUnits.Core.Errors.ExitCodes.BadInput, e.ExitCode);
+        Assert.Empty(_store.List());
+    }
+
     [Fact]
     public async Task ALayerWhoseContentDoesNotMatchItsDiffIdIsRefusedAndLeavesNothing()
     {
