@@ -299,12 +299,31 @@ public sealed class LayerUnpacker
                 // capability) that was not valid UTF-8 comes back altered and is not applied.
                 if (value.Contains('\uFFFD', StringComparison.Ordinal)) continue;
                 if (!_isRoot && !attribute.StartsWith("user.", StringComparison.Ordinal)) continue;
-                SetXattr(path, attribute, Encoding.UTF8.GetBytes(value));
+                try
+                {
+                    SetXattr(path, attribute, Encoding.UTF8.GetBytes(value));
+                }
+                catch (NativeCallException e) when (XattrRefusal(e.Errno) is not null)
+                {
+                    // The value or the name is what the kernel refuses (a malformed
+                    // security.capability, a namespace it does not know): the layer's fault,
+                    // said with its entry, not the store's temp path and an errno (tour F).
+                    throw SafePaths.Refuse(entry.Name, $"its attribute {attribute} cannot be set: {XattrRefusal(e.Errno)}");
+                }
             }
         }
         if (entry.EntryType != TarEntryType.Directory)
             SetTimes(path, entry.ModificationTime);
     }
+
+    /// <summary>What an errno of lsetxattr says about the layer; null for a failure of the
+    /// store itself (no space, I/O), which stays the store's error.</summary>
+    private static string? XattrRefusal(int errno) =>
+        errno == LibC.EINVAL ? "the kernel finds its value malformed"
+        : errno == LibC.ERANGE || errno == LibC.E2BIG ? "its value is too long"
+        : errno == LibC.EOPNOTSUPP ? "the store's filesystem does not support it"
+        : errno == LibC.EPERM ? "the kernel does not allow it"
+        : null;
 
     private static unsafe void SetXattr(string path, string name, ReadOnlySpan<byte> value)
     {

@@ -243,6 +243,19 @@ public sealed partial class LayerUnpackerTests
     }
 
     [Fact]
+    public void AMalformedFileCapabilityIsRefusedNamingTheEntry()
+    {
+        using var dir = new ScratchDir();
+        // Too short for any vfs_cap_data revision: the kernel refuses it with EINVAL.
+        var pax = new Dictionary<string, string> { ["SCHILY.xattr.security.capability"] = "xy" };
+
+        var e = Assert.Throws<LayerRejectedException>(() => Unpack(dir, new LayerBuilder().File("bin/tool", "x", pax: pax).Tar(), root: true));
+
+        Assert.Equal("layer entry 'bin/tool': refused: its attribute security.capability cannot be set: the kernel finds its value malformed", e.Message);
+        Assert.DoesNotContain(dir.Root, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UserXattrsAreKept()
     {
         using var dir = new ScratchDir();
