@@ -28,7 +28,8 @@ internal static partial class UsageErrors
     public static bool Refuses(ParseResult parsed)
     {
         ArgumentNullException.ThrowIfNull(parsed);
-        return (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction) || UnknownCommand(parsed) is not null;
+        return (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction) || UnknownCommand(parsed) is not null
+            || (parsed.Action is not System.CommandLine.Help.HelpAction && MisplacedOptions(parsed).Problems.Count > 0);
     }
 
     public static List<string> Describe(ParseResult parsed)
@@ -39,12 +40,16 @@ internal static partial class UsageErrors
             return [unknown];
         }
         bool unknownWord = parsed.Errors.Any(e => UnrecognizedPattern().IsMatch(e.Message));
-        var problems = new List<string>();
+        (List<string> problems, HashSet<string> explained) = MisplacedOptions(parsed);
         foreach (ParseError e in parsed.Errors)
         {
             if (unknownWord && RequiredCommandPattern().IsMatch(e.Message))
             {
                 continue; // the unknown word says more
+            }
+            if (UnrecognizedPattern().Match(e.Message) is { Success: true } word && explained.Contains(word.Groups[1].Value))
+            {
+                continue; // said with the option it belongs to
             }
             problems.Add(Describe(e, parsed.CommandResult.Command));
         }
@@ -84,7 +89,10 @@ internal static partial class UsageErrors
     private static string? UnknownCommand(ParseResult parsed)
     {
         Command command = parsed.CommandResult.Command;
-        if (command.Subcommands.Count == 0 || parsed.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith('-')) is not string word)
+        // A word right after an unknown option is most likely its value ("-o json"), not a command.
+        IReadOnlyList<string> unmatched = parsed.UnmatchedTokens;
+        if (command.Subcommands.Count == 0
+            || unmatched.Where((t, i) => !t.StartsWith('-') && (i == 0 || !LooksLikeOption(unmatched[i - 1]))).FirstOrDefault() is not string word)
         {
             return null;
         }

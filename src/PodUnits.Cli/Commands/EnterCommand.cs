@@ -47,11 +47,11 @@ internal static class EnterCommand
         {
             Description = "Run as root with every capability and no seccomp filter, for administrators (still the container's namespaces, root, scope and environment).",
         };
-        var commandLine = new Argument<string[]>("CMD")
+        var commandLine = UsageErrors.TakesAnyWords(new Argument<string[]>("CMD")
         {
             Description = "The command and its arguments (default /bin/sh). Put -- before it.",
             Arity = ArgumentArity.ZeroOrMore,
-        };
+        });
         var command = new Command("enter", """
             Run a command inside a running container, a shell by default (like podman exec or
             machinectl shell). It runs as the container's own process does: its root and

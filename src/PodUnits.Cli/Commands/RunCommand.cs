@@ -14,7 +14,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var pod = new Argument<string>("pod") { Description = "Pod name (definition in /etc/podunits/pods, ...), a definition file, or with -i an image." };
-        var rest = new Argument<string[]>("command") { Description = "With -i: the command and its arguments (after --).", Arity = ArgumentArity.ZeroOrMore };
+        var rest = UsageErrors.TakesAnyWords(new Argument<string[]>("command") { Description = "With -i: the command and its arguments (after --).", Arity = ArgumentArity.ZeroOrMore });
         var interactive = new Option<bool>("--interactive", "-i") { Description = "Run IMAGE as an ad-hoc pod with this process's stdin; its stdout and stderr come here as they are written, and go to the journal too." };
         var tty = new Option<bool>("--tty", "-t") { Description = "With -i: give the container a pseudo-terminal of its own (job control, line editing, window size) relayed to this terminal." };
         var name = new Option<string?>("--name") { Description = "With -i: the pod's name (and machine name); default pod-XXXXXXXX." };

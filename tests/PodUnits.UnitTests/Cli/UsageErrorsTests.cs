@@ -13,7 +13,7 @@ public sealed class UsageErrorsTests
     [InlineData(new[] { "list", "--output", "yaml" }, "--output: 'yaml' is not one of text, json")]
     [InlineData(new[] { "logs", "-n", "abc", "web" }, "--lines: 'abc' is not a whole number")]
     [InlineData(new[] { "logs" }, "podunits logs: missing NAME")]
-    [InlineData(new[] { "list", "--frob" }, "podunits list: unexpected '--frob'")]
+    [InlineData(new[] { "list", "--frob" }, "podunits list: unknown option '--frob'")]
     public void EachProblemIsOneSentenceOfItsOwn(string[] args, string expected) => Assert.Equal([expected], Problems(args));
 
     [Theory]
@@ -29,6 +29,37 @@ public sealed class UsageErrorsTests
     [InlineData(new[] { "image", "pull", "busybox" }, "podunits image: unknown command 'pull'; did you mean 'fetch'?")]
     [InlineData(new[] { "image", "lst" }, "podunits image: unknown command 'lst'; did you mean 'list'?")]
     public void AnUnknownCommandIsOneLineWithWhatWasMeant(string[] args, string expected) => Assert.Equal([expected], Problems(args));
+
+    /// <summary>Tour F: `status --bogus web` took "--bogus" for the name and blamed "web";
+    /// `-o json list` was two unexpected words.</summary>
+    [Theory]
+    [InlineData(new[] { "status", "--bogus", "web" }, "podunits status: unknown option '--bogus'")]
+    [InlineData(new[] { "status", "--bogus" }, "podunits status: unknown option '--bogus'")]
+    [InlineData(new[] { "status", "web", "--outptu", "json" }, "podunits status: unknown option '--outptu'; did you mean '--output'?")]
+    [InlineData(new[] { "validate", "--strict", "x.yaml" }, "podunits validate: unknown option '--strict'")]
+    [InlineData(new[] { "-o", "json", "list" }, "podunits list: put '-o json' after 'list': options go after their command")]
+    [InlineData(new[] { "--output=json", "status", "web" }, "podunits status: put '--output=json' after 'status': options go after their command")]
+    [InlineData(new[] { "--lines", "5", "logs", "web" }, "podunits logs: put '--lines 5' after 'logs': options go after their command")]
+    public void AWordThatLooksLikeAnOptionIsJudgedAsOne(string[] args, string expected)
+    {
+        Assert.Equal([expected], Problems(args));
+        Assert.True(UsageErrors.Refuses(CliApp.BuildRoot().Parse(args)));
+    }
+
+    [Fact]
+    public void AnOptionWithoutItsCommandIsNotReadAsACommand()
+    {
+        Assert.Equal(["put '-o json' after a command: options go after their command"], Problems("-o", "json"));
+        Assert.Equal(["unknown option '--frob'"], Problems("--frob"));
+    }
+
+    [Theory]
+    [InlineData("enter", "web", "ls", "-l")]
+    [InlineData("enter", "web", "--", "ls", "--color")]
+    [InlineData("run", "-i", "busybox", "--", "ls", "-l")]
+    [InlineData("image", "export", "busybox", "-")]
+    [InlineData("-v", "list")]
+    public void ACommandsOwnDashWordsAreNotOptions(params string[] args) => Assert.False(UsageErrors.Refuses(CliApp.BuildRoot().Parse(args)));
 
     [Fact]
     public void AnUnknownCommandWithHelpIsRefusedNotAnsweredWithTheRootsHelp()
