@@ -150,6 +150,8 @@ internal sealed class PodInspector(SystemdManager systemd)
             // a "running 1 container(s)" of an executor that was killed.
             StatusText = status is { ActiveState: "failed" or "inactive", StatusText: { } last } && !last.StartsWith("failed: ", StringComparison.Ordinal) ? null : status?.StatusText,
             Users = definition?.UserNamespace == true ? Users(name) : null,
+            Result = status?.Result is null or "success" ? null : status.Result,
+            Failure = UnitFailure.Describe(unit, status?.Result, status?.ExecMainCode ?? 0, status?.ExecMainStatus ?? 0),
             StaleUnitSettings = definition is null || adHoc || kept ? null : Generator.GeneratedSettings.Staleness(name, definitionPath!),
         };
     }

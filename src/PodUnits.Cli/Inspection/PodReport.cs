@@ -24,6 +24,14 @@ internal sealed record PodReport(
     /// a back-off's wait) or, once failed, why; null when it has none.</summary>
     public string? StatusText { get; init; }
 
+    /// <summary>systemd's Result= of the unit when it is not "success" ("signal",
+    /// "exit-code", "timeout"...): how the last run ended; null when it ended well or runs.</summary>
+    public string? Result { get; init; }
+
+    /// <summary><see cref="Result"/> in words, with the executor's exit status or signal
+    /// ("the executor was killed by SIGKILL").</summary>
+    public string? Failure { get; init; }
+
     /// <summary>Why systemd does not have the generator's settings for the current definition
     /// (added or changed after the last daemon-reload); null when it has them.</summary>
     public string? StaleUnitSettings { get; init; }

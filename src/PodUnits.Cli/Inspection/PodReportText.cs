@@ -50,6 +50,10 @@ internal static class PodReportText
             output.WriteLine($"       Invalid: {p.DefinitionError}");
         }
         output.WriteLine($"          Unit: {p.Unit}: {p.State} ({p.SubState}){(p.MainPid > 0 ? $", executor PID {p.MainPid}" : "")}");
+        if (p.Result is { } result)
+        {
+            output.WriteLine($"        Result: {result}{(p.Failure is { } why ? $" ({why})" : "")}");
+        }
         if (p.StaleUnitSettings is { } stale)
         {
             output.WriteLine($"       Warning: {stale}");

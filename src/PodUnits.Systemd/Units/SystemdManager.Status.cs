@@ -39,6 +39,8 @@ public sealed partial class SystemdManager
                 TasksCurrent: UInt64(typed, "TasksCurrent"))
             {
                 StatusText = NonEmpty(String(typed, "StatusText")),
+                ExecMainCode = Int32(typed, "ExecMainCode"),
+                ExecMainStatus = Int32(typed, "ExecMainStatus"),
             };
         }
         catch (SystemdCallException e) when (e.DBusErrorName is DBusErrors.UnknownObject or DBusErrors.NoSuchUnit)
@@ -110,6 +112,9 @@ public sealed partial class SystemdManager
 
     private static string? String(Dictionary<string, VariantValue> properties, string name) =>
         properties.TryGetValue(name, out VariantValue value) && value.Type == VariantValueType.String ? value.GetString() : null;
+
+    private static int Int32(Dictionary<string, VariantValue> properties, string name) =>
+        properties.TryGetValue(name, out VariantValue value) && value.Type == VariantValueType.Int32 ? value.GetInt32() : 0;
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

@@ -23,4 +23,12 @@ public sealed record UnitStatus(
 
     /// <summary>A service's STATUS= line (systemctl status's "Status:"); null when it has none.</summary>
     public string? StatusText { get; init; }
+
+    /// <summary>How a service's main process last ended (ExecMainCode: 1 exited, 2 killed, 3
+    /// dumped core; 0 when it has not ended) and its exit status or signal number
+    /// (ExecMainStatus), systemctl status's "Main PID: ... (code=killed, signal=KILL)".</summary>
+    public int ExecMainCode { get; init; }
+
+    /// <inheritdoc cref="ExecMainCode"/>
+    public int ExecMainStatus { get; init; }
 }

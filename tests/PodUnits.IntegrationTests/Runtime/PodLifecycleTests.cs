@@ -168,6 +168,10 @@ public sealed class PodLifecycleTests
         PodHarness.Run("kill", "-9", pod.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") is "failed" or "inactive"), pod.Show("ActiveState"));
+        // A killed executor leaves no "failed: WHY" of its own: status says what systemd saw.
+        Assert.Contains("Result: signal (the executor was killed by SIGKILL)", PodHarness.StatusText("rt-crash"), StringComparison.Ordinal);
+        Assert.Contains("\"failure\": \"the executor was killed by SIGKILL\"", PodHarness.Run("podunits", "status", "rt-crash", "-o", "json").Output,
+            StringComparison.Ordinal);
         Assert.True(PodHarness.WaitFor(() => PodHarness.Run("pgrep", "-f", "sleep 4242").Output.Trim().Length == 0), "container process left");
         Assert.True(PodHarness.WaitFor(() => !PodHarness.Run("machinectl", "list", "--no-legend").Output.Contains("rt-crash", StringComparison.Ordinal)),
             "machine left registered");

@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace PodUnits.Cli.Inspection;
+
+/// <summary>
+/// Why systemd says a pod's unit failed, in words: its Result= with what the executor's
+/// ExecMainCode/ExecMainStatus say (systemctl status's "Active: failed (Result: signal)" and
+/// "Main PID: 123 (code=killed, signal=KILL)"). An executor that was killed cannot leave a
+/// "failed: WHY" of its own, so without this `status` showed a failed pod and no reason
+/// (tour F).
+/// </summary>
+internal static class UnitFailure
+{
+    private const int Exited = 1, Killed = 2, Dumped = 3; // CLD_* in ExecMainCode
+
+    private static readonly string[] SignalNames =
+    [
+        "", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM",
+        "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
+    ];
+
+    /// <summary>The sentence for a unit whose Result is not "success"; null when it is (or unknown).</summary>
+    /// <param name="unit">The unit's name, for the command that lets it start again.</param>
+    public static string? Describe(string unit, string? result, int execMainCode, int execMainStatus) => result switch
+    {
+        null or "" or "success" => null,
+        "signal" or "core-dump" => execMainCode is Killed or Dumped
+            ? $"the executor was killed by {Signal(execMainStatus)}{(execMainCode == Dumped ? " and dumped core" : "")}"
+            : "the executor was killed by a signal",
+        "exit-code" => execMainCode == Exited
+            ? $"the executor exited with status {execMainStatus.ToString(CultureInfo.InvariantCulture)}"
+            : "the executor exited with a failure status",
+        "timeout" => "it did not start or stop in time (TimeoutStartSec=, TimeoutStopSec=)",
+        "watchdog" => "its watchdog timed out (WatchdogSec=)",
+        "oom-kill" => "the kernel's OOM killer killed one of its processes",
+        "start-limit-hit" => $"it was started too often in a short time (StartLimitBurst=); 'systemctl reset-failed {unit}' allows a start again",
+        "resources" => $"systemd could not set up what it needs ('journalctl -u {unit}' says what)",
+        "protocol" => "the executor broke the service protocol (no READY=1 from a Type=notify service)",
+        _ => $"systemd's result is '{result}'",
+    };
+
+    /// <summary>"SIGKILL", or "signal 42" for one without a classic name (realtime signals).</summary>
+    public static string Signal(int number) =>
+        number > 0 && number < SignalNames.Length ? "SIG" + SignalNames[number] : $"signal {number.ToString(CultureInfo.InvariantCulture)}";
+}
