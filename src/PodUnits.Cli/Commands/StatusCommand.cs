@@ -23,10 +23,11 @@ internal static class StatusCommand
             DefaultValueFactory = _ => 10,
         };
         var command = new Command("status", """
-            Show a pod: its definition, pod@NAME.service, its machine, every container's
-            scope (podunits-NAME-CONTAINER.scope) with memory use and limits, while it runs
-            its health (ready, restarts, last exit and reason, last probe result), and its
-            last output lines. For the unit alone: systemctl status pod@NAME.
+            Show a pod: its definition, pod@NAME.service (and once it failed, why: systemd's
+            Result and how the executor ended), its machine, every container's scope
+            (podunits-NAME-CONTAINER.scope) with memory use and limits, while it runs its
+            health (ready, restarts, last exit and reason, last probe result), and its last
+            output lines. For the unit alone: systemctl status pod@NAME.
               podunits status web
               podunits status web -o json | jq '.containers[] | {name, memoryCurrentBytes}'
               podunits status web -o json | jq '.containers[].health | {ready, restarts}'
