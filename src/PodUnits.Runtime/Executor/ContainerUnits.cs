@@ -19,8 +19,10 @@ public static class ContainerUnits
 
     /// <summary>The scope's cgroup under a hierarchy's root: a slice nests in the slices its
     /// name's dashes name (machine.slice / machine-podunits.slice / the pod's).</summary>
-    public static string CgroupPath(string pod, string container) =>
-        $"/machine.slice/machine-podunits.slice/{SliceName(pod)}/{ScopeName(pod, container)}";
+    public static string CgroupPath(string pod, string container) => $"{SliceCgroupPath(pod)}/{ScopeName(pod, container)}";
+
+    /// <summary>The pod's slice's cgroup under a hierarchy's root.</summary>
+    public static string SliceCgroupPath(string pod) => $"/machine.slice/machine-podunits.slice/{SliceName(pod)}";
 
     public static TransientUnitProperties ScopeProperties(PodPlan pod, ContainerPlan c)
     {

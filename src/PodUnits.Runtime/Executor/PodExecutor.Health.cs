@@ -50,8 +50,8 @@ public sealed partial class PodExecutor
             s.Restarts++;
         }
         s.Run++;
-        // Read only where an exit could be OOMKilled: /proc/vmstat is not free at every start.
-        s.OomKillsAtStart = HasMemoryLimit(Container(name)) ? OomKills.Count() : null;
+        // Read only where an exit could be OOMKilled: not free at every start.
+        s.OomKillsAtStart = HasMemoryLimit(Container(name)) ? OomCounts() : null;
         s.State = "waiting";
         s.RestartAt = null;
         s.KilledBy = null;
@@ -220,10 +220,10 @@ public sealed partial class PodExecutor
         if (s.LastExitReason == "OOMKilled")
         {
             // That kill is this run's: it must not count for another container's later SIGKILL.
-            long? now = OomKills.Count();
+            OomKills.Counts now = OomCounts();
             foreach (ContainerStatus other in Statuses.Values)
             {
-                other.OomKillsAtStart = other == s ? other.OomKillsAtStart : now;
+                other.OomKillsAtStart = other == s || other.OomKillsAtStart is null ? other.OomKillsAtStart : now;
             }
         }
         SaveStatuses();
@@ -244,11 +244,13 @@ public sealed partial class PodExecutor
 
     /// <summary>Whether a SIGKILL was the OOM killer's: the container's own memory cgroup says
     /// exactly while its scope is still there; once systemd has removed it, whether the
-    /// host's count grew during the run (<see cref="OomKills"/>).</summary>
+    /// pod's count (else the host's) grew during the run (<see cref="OomKills"/>).</summary>
     private bool KilledByOom(ContainerStatus s) =>
         OomKills.InCgroup(ContainerUnits.CgroupPath(_plan.Name, s.Name)) is long own
             ? own > 0
-            : OomKills.GrewDuring(s.OomKillsAtStart, OomKills.Count());
+            : s.OomKillsAtStart is not { } atStart || OomKills.Counts.Grew(atStart, OomCounts());
+
+    private OomKills.Counts OomCounts() => OomKills.Counts.Now(ContainerUnits.SliceCgroupPath(_plan.Name));
 
     /// <summary>"restarting C DELAY": the pod init starts it again after its back-off.</summary>
     private void OnRestarting(string name, int delaySeconds)

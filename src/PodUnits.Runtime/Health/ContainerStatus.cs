@@ -51,8 +51,9 @@ public sealed class ContainerStatus(string name)
     public string? KilledBy { get; set; }
     /// <summary>The current run's PID in the pod (the protocol names runs by it).</summary>
     public int PodPid { get; set; }
-    /// <summary>The kernel's OOM kill count when the current run started (<see cref="OomKills"/>); null when unknown.</summary>
-    public long? OomKillsAtStart { get; set; }
+    /// <summary>The OOM kill counts when the current run started (<see cref="OomKills"/>); null
+    /// when it has no memory limit, so no SIGKILL of it can be the OOM killer's.</summary>
+    public OomKills.Counts? OomKillsAtStart { get; set; }
     /// <summary>Whether the current run's postStart hook has ended well (true when it has none).</summary>
     public bool PostStartDone { get; set; }
 

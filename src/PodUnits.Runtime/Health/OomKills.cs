@@ -3,14 +3,14 @@ using System.Globalization;
 namespace PodUnits.Runtime.Health;
 
 /// <summary>
-/// The kernel's count of OOM kills since boot (/proc/vmstat's oom_kill, Linux 4.13 and
-/// later), a memory cgroup's kills included. The kernel tells a killed process's parent only
-/// "SIGKILL"; a container's own memory cgroup counts its OOM kills too, but systemd removes
-/// the scope's cgroup as soon as it is empty, often before the executor hears of the exit,
-/// and on a host with cgroup v1 memory the count is not summed up into the pod's slice. So
-/// a SIGKILL of a container with a memory limit counts as OOMKilled only when this count
-/// grew during its run: an external `kill -9` is an Error, unless an OOM kill happened
-/// elsewhere on the host in the same moment.
+/// Counts of OOM kills, to tell the OOM killer's SIGKILL from anyone else's: the kernel tells
+/// a killed process's parent only "SIGKILL". A container's own memory cgroup counts its OOM
+/// kills exactly, but systemd removes the scope's cgroup as soon as it is empty, often before
+/// the executor hears of the exit. Then the pod's slice says: cgroup v2's memory.events
+/// counts the kills of the whole subtree, and the slice lives as long as the pod. Only where
+/// the slice has no such count (cgroup v1 memory, no memory controller) is the host's count
+/// since boot (/proc/vmstat's oom_kill, Linux 4.13 and later) all there is: a `kill -9` is
+/// then an Error unless an OOM kill happened elsewhere on the host in the same moment.
 /// </summary>
 public static class OomKills
 {
@@ -50,6 +50,24 @@ public static class OomKills
             }
         }
         return null;
+    }
+
+    /// <summary>The OOM kills in the cgroup v2 subtree at <paramref name="cgroup"/> (a path
+    /// under the hierarchy's root): memory.events counts its descendants' too, unless the
+    /// hierarchy is mounted with memory_localevents; null when it has no memory.events.</summary>
+    public static long? InSubtree(string cgroup) => Count($"/sys/fs/cgroup{cgroup}/memory.events");
+
+    /// <summary>The counts a run's start is compared with: the pod's slice's, and the host's
+    /// for where the slice has none.</summary>
+    public readonly record struct Counts(long? Pod, long? Host)
+    {
+        public static Counts Now(string podSliceCgroup) =>
+            InSubtree(podSliceCgroup) is long pod ? new(pod, null) : new(null, Count());
+
+        /// <summary>Whether an OOM kill was counted between <paramref name="atStart"/> and now
+        /// (<paramref name="now"/>), by the pod's count where both have it.</summary>
+        public static bool Grew(Counts atStart, Counts now) =>
+            atStart.Pod is long podThen && now.Pod is long podNow ? podNow > podThen : GrewDuring(atStart.Host, now.Host ?? Count());
     }
 
     /// <summary>Whether a run that ended by SIGKILL, started when the count was

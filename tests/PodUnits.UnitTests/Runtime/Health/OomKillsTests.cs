@@ -27,4 +27,17 @@ public sealed class OomKillsTests : IDisposable
     [InlineData(3L, null, true)]
     public void ASigkillIsTheOomKillersWhenTheCountGrewDuringTheRun(long? atStart, long? now, bool oom) =>
         Assert.Equal(oom, OomKills.GrewDuring(atStart, now));
+
+    /// <summary>The pod's count decides where it has one: an OOM kill elsewhere on the host
+    /// (the host's count grew) does not make this pod's SIGKILL the OOM killer's.</summary>
+    [Theory]
+    [InlineData(2L, 3L, 10L, 10L, true)]
+    [InlineData(2L, 2L, 10L, 11L, false)]
+    [InlineData(null, null, 10L, 11L, true)]
+    [InlineData(null, null, 10L, 10L, false)]
+    public void ThePodsCountWinsOverTheHosts(long? podThen, long? podNow, long? hostThen, long? hostNow, bool oom) =>
+        Assert.Equal(oom, OomKills.Counts.Grew(new(podThen, podThen is null ? hostThen : null), new(podNow, podNow is null ? hostNow : null)));
+
+    [Fact]
+    public void ACgroupWithoutMemoryEventsHasNoSubtreeCount() => Assert.Null(OomKills.InSubtree("/no/such/cgroup.slice"));
 }
