@@ -34,7 +34,7 @@ internal static class SecretCommand
         {
             Description = "Store it encrypted with systemd-creds (host key, TPM2 where present) as NAME.cred; pods decrypt it in memory at start.",
         };
-        var replace = new Option<bool>("--replace") { Description = "Write over an existing Secret of this name (without it, that is an error)." };
+        var replace = new Option<bool>("--replace") { Description = "Write over an existing Secret of this name (without it, that is an error); an encrypted one stays encrypted." };
         var command = new Command("create",
             "Write Secret NAME to /etc/podunits/secrets/NAME.yaml (root only), or encrypted to NAME.cred with --encrypt.\n" +
             "Pods use it through secretKeyRef, envFrom secretRef and secret volumes; `systemctl reload pod@POD` updates running pods' volumes.\n" +

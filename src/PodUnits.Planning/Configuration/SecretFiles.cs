@@ -52,6 +52,7 @@ public static class SecretFiles
         {
             throw new BadInputException(what, $"already exists ({existing}); --replace writes over it");
         }
+        encrypt = Encrypts(name, encrypt, replace, directory);
         var yaml = new StringBuilder($"apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\ntype: Opaque\ndata:\n");
         foreach ((string key, byte[] value) in data)
         {
@@ -68,6 +69,13 @@ public static class SecretFiles
         PodPaths.WritePrivateFile(path, text);
         return path;
     }
+
+    /// <summary>Whether the new value is stored encrypted: when asked, and when it replaces
+    /// an encrypted one. A routine rotation (`--replace` without `--encrypt`, as in reload's
+    /// help) must not leave a value that was kept off the disk in plain text (tour G); to
+    /// store it in plain text, `podunits secret rm NAME` first.</summary>
+    internal static bool Encrypts(string name, bool encrypt, bool replace, string directory = Directory) =>
+        encrypt || (replace && File.Exists($"{directory}/{name}{EncryptedSecrets.Extension}"));
 
     public static IReadOnlyList<SecretSummary> List(string directory = Directory)
     {

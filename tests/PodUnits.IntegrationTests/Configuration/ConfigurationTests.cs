@@ -330,6 +330,13 @@ public sealed class ConfigurationTests : IDisposable
                 .Where(Directory.Exists)];
             var grep = PodHarness.Run("grep", ["-rlsF", "-D", "skip", "--", plaintext, .. places]);
             Assert.True(grep.Code != 0 && grep.Output.Length == 0, $"the plaintext is in: {grep.Output} (grep exit {grep.Code})");
+
+            // A rotation with --replace and no --encrypt keeps it encrypted (tour G: it became plain).
+            var rotate = PodHarness.Run("podunits", "secret", "create", "cfg-sealed", "--from-literal", "password=rotated", "--replace");
+            Assert.True(rotate.Code == 0, rotate.Output);
+            Assert.Contains("written to /etc/podunits/secrets/cfg-sealed.cred", rotate.Output, StringComparison.Ordinal);
+            Assert.False(File.Exists("/etc/podunits/secrets/cfg-sealed.yaml"));
+            Assert.Matches(@"(?m)^cfg-sealed\s+encrypted\s+password$", PodHarness.Run("podunits", "secret", "list").Output);
         }
         finally
         {

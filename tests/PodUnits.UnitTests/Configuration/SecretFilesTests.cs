@@ -30,4 +30,14 @@ public sealed class SecretFilesTests : IDisposable
         SecretFiles.Create("db", Data("second"), encrypt: false, replace: true, directory: _dir);
         Assert.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes("second")), File.ReadAllText(path), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ReplacingAnEncryptedSecretKeepsItEncrypted()
+    {
+        Assert.False(SecretFiles.Encrypts("db", encrypt: false, replace: true, directory: _dir));
+        File.WriteAllText($"{_dir}/db.cred", "sealed");
+        Assert.True(SecretFiles.Encrypts("db", encrypt: false, replace: true, directory: _dir));
+        Assert.True(SecretFiles.Encrypts("db", encrypt: true, replace: false, directory: _dir));
+        Assert.False(SecretFiles.Encrypts("other", encrypt: false, replace: true, directory: _dir));
+    }
 }
