@@ -33,6 +33,9 @@ internal sealed class ConfigObjectCatalog(IReadOnlyList<string> roots, long maxF
     /// <see cref="ForeignDiagnostics"/>), or null: a reference to it is not "not found".</summary>
     public string? InvalidFile(ConfigObjectKind kind, string name) => _invalid.GetValueOrDefault((kind, name));
 
+    /// <summary>The first error found in the object file at <paramref name="file"/>, or null.</summary>
+    public Diagnostic? FirstError(string file) => _foreign.FirstOrDefault(d => d.IsError && d.File == file);
+
     /// <summary>An object from a further document of the pod's file; false when the name is taken.</summary>
     public bool AddFromPodFile(ConfigObject o) => _inFile.TryAdd((o.Kind, o.Name), o);
 

@@ -123,8 +123,13 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
         ConfigObject? found = catalog.Find(kind, name, out string lookedIn);
         if (found is null && catalog.InvalidFile(kind, name) is { } invalid)
         {
-            // There but broken: optional or not, the file needs fixing, not creating.
-            f.Context.Error(f.Value(field)!, $"{f.PathOf(field)}: {ConfigObject.Describe(kind, name)} is in {invalid}, which is not valid; " +
+            // There but broken: optional or not, the file needs fixing, not creating. A
+            // failed start or reload shows one line, so it carries the file's first error
+            // (tour G: only `validate` named it). Not for an encrypted Secret: what is
+            // wrong inside it is the plaintext's business.
+            string first = catalog.FirstError(invalid) is { } e && !invalid.EndsWith(EncryptedSecrets.Extension, StringComparison.Ordinal)
+                ? $" ({e.Line}:{e.Column}: {e.Message})" : "";
+            f.Context.Error(f.Value(field)!, $"{f.PathOf(field)}: {ConfigObject.Describe(kind, name)} is in {invalid}, which is not valid{first}; " +
                 "fix the errors reported there");
         }
         else if (found is null && !optional)

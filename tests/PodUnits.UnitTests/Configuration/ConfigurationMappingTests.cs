@@ -163,7 +163,7 @@ public sealed class ConfigurationMappingTests : IDisposable
         Assert.Equal(
         [
             $"p.yaml:4:74: error: spec.containers[0].envFrom[0].configMapRef.name: ConfigMap \"cfg\" is in {_roots}/configmaps/cfg.yaml, " +
-                "which is not valid; fix the errors reported there",
+                "which is not valid (6:1: YAML syntax: While parsing a flow sequence, did not find expected ',' or ']'); fix the errors reported there",
             $"{_roots}/configmaps/cfg.yaml:6:1: error: YAML syntax: While parsing a flow sequence, did not find expected ',' or ']'",
         ], Errors(r));
     }
@@ -188,8 +188,8 @@ public sealed class ConfigurationMappingTests : IDisposable
         Assert.Equal(
         [
             // There but broken: not "not found", which would send the user to create it.
-            $"p.yaml:4:71: error: spec.containers[0].envFrom[0].secretRef.name: Secret \"s\" is in {_roots}/secrets/s.yaml, which is not valid; " +
-                "fix the errors reported there",
+            $"p.yaml:4:71: error: spec.containers[0].envFrom[0].secretRef.name: Secret \"s\" is in {_roots}/secrets/s.yaml, which is not valid " +
+                "(3:18: metadata.name: \"other\" must equal the file name \"s\"; pods find Secret \"other\" in other.yaml); fix the errors reported there",
             "p.yaml:8:18: error: metadata.name: \"Bad_Name\" is not a valid ConfigMap name: must be lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit",
             "p.yaml:10:14: error: binaryData: key \"k\" is also in data; a key may be in only one of them",
             $"{_roots}/secrets/s.yaml:3:18: error: metadata.name: \"other\" must equal the file name \"s\"; pods find Secret \"other\" in other.yaml",
