@@ -30,7 +30,24 @@ public sealed partial class PodExecutor
         }
         // The pod init sends SIGTERM at the end of the grace period whether or not the hook
         // has ended; the hook is not run longer than that.
+        _preStopStarted[name] = Environment.TickCount64;
         RunHook(systemd, c, podPid, hook, postStart: false, TimeSpan.FromSeconds(_plan.TerminationGracePeriodSeconds));
+    }
+
+    /// <summary>When each container's preStop hook began (TickCount64), to tell a hook cut
+    /// off at the grace period's end from one that failed on its own.</summary>
+    private readonly Dictionary<string, long> _preStopStarted = new(StringComparer.Ordinal);
+
+    /// <summary>What a preStop hook's failure says: a hook still running when the grace period
+    /// ran out was stopped with its container, which is not the hook's own failure (tour G:
+    /// "command exited with 137").</summary>
+    private string PreStopFailure(string name, ProbeOutcome outcome)
+    {
+        long grace = _plan.TerminationGracePeriodSeconds * 1000L;
+        bool cutOff = _preStopStarted.Remove(name, out long started) && Environment.TickCount64 - started >= grace - 250;
+        return cutOff
+            ? $"it had not ended when terminationGracePeriodSeconds ({_plan.TerminationGracePeriodSeconds} s) ran out and was stopped with its container"
+            : outcome.Message;
     }
 
     private void RunHook(SystemdManager systemd, ContainerPlan c, int podPid, HookPlan hook, bool postStart, TimeSpan timeout)
@@ -63,8 +80,9 @@ public sealed partial class PodExecutor
         {
             if (!outcome.Success)
             {
-                _eventLog?.HookFailed(name, "preStop", outcome.Message, "it gets its SIGTERM now");
+                _eventLog?.HookFailed(name, "preStop", PreStopFailure(name, outcome), "it gets its SIGTERM now");
             }
+            _preStopStarted.Remove(name);
             _control?.Send(new PodControlMessage.PreStopped(name, podPid));
             return;
         }

@@ -47,6 +47,28 @@ public sealed class HookAndSidecarTests
         Assert.Empty(ContainerRestartTests.JournalFields(pod, HookFailedId, "HOOK"));
     }
 
+    /// <summary>Tour G: a preStop hook still running when the grace period ran out was
+    /// reported as "command exited with 137", as if the hook had failed on its own.</summary>
+    [Fact]
+    public void APreStopHookCutOffByTheGracePeriodIsSaidToBe()
+    {
+        const string name = "rt-prestop-slow";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "trap 'exit 0' TERM; while true; do sleep 0.2; done",
+            extraContainerYaml: """
+                  lifecycle:
+                    preStop:
+                      exec:
+                        command: ["sleep", "20"]
+            """));
+        pod.Start();
+        var stop = pod.Systemctl("stop", pod.Unit);
+        Assert.True(stop.Code == 0, stop.Output);
+        Assert.True(PodHarness.WaitFor(() => ContainerRestartTests.JournalFields(pod, HookFailedId, "HOOK_OUTPUT").Any()),
+            string.Join("\n", pod.Journal("-u", pod.Unit)));
+        Assert.Equal(["it had not ended when terminationGracePeriodSeconds (5 s) ran out and was stopped with its container"],
+            ContainerRestartTests.JournalFields(pod, HookFailedId, "HOOK_OUTPUT"));
+    }
+
     [Fact]
     public void AFailingPostStartHookKillsTheRunAfterItsPreStopAndItRestartsAsItsPolicySays()
     {
