@@ -79,6 +79,13 @@ internal static class EnterCommand
             PodArgument.RequireKnown(pod);
             await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
             PodReport report = await new PodInspector(systemd).InspectAsync(pod);
+            if (report.Containers.Count == 0)
+            {
+                // Neither a running plan nor a valid definition names its containers: a
+                // stopped pod whose file is broken (tour G: "has no container (it has: )").
+                throw new PodUnitsException($"pod {pod}", $"is not running ({report.Unit} is {report.State})"
+                    + (report.DefinitionError is { } invalid ? $", and its definition is not valid: {invalid}" : ""));
+            }
             ContainerReport target = wanted is null
                 ? report.Containers.FirstOrDefault(c => !c.Init)
                     ?? throw new BadInputException($"pod {pod}", "has no definition with containers (name one with --container)")

@@ -110,6 +110,28 @@ public sealed class CliVerbTests : IDisposable
         Assert.Equal(0, PodHarness.Run(Podunits, "enter", "cli-web", "--", "true").Code);
     }
 
+    /// <summary>Tour G: a stopped pod whose file is broken was "has no container (it has: )".</summary>
+    [Fact]
+    public void EnterOfAStoppedPodWithABrokenDefinitionSaysBoth()
+    {
+        const string file = "/etc/podunits/pods/cli-broken.yaml";
+        File.WriteAllText(file, "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: busybox\n    bogus: 1\n");
+        try
+        {
+            foreach (string[] args in new[] { new[] { "enter", "cli-broken" }, ["enter", "cli-broken", "-c", "a", "--", "true"] })
+            {
+                var enter = PodHarness.Run(Podunits, args);
+                Assert.Equal(1, enter.Code);
+                Assert.StartsWith("podunits: pod cli-broken: is not running (pod@cli-broken.service is inactive), and its definition is not valid: "
+                    + file + ":7:5: ", enter.Output, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public void LogsAndStopOfANameNothingIsKnownOfAreErrors()
     {
