@@ -27,9 +27,11 @@ internal static class UnitFailure
         "signal" or "core-dump" => execMainCode is Killed or Dumped
             ? $"the executor was killed by {Signal(execMainStatus)}{(execMainCode == Dumped ? " and dumped core" : "")}"
             : "the executor was killed by a signal",
+        // The executor exits with the pod's status, a container's as often as its own
+        // (`podunits run` documents which): not "the executor" then (tour G).
         "exit-code" => execMainCode == Exited
-            ? $"the executor exited with status {execMainStatus.ToString(CultureInfo.InvariantCulture)}"
-            : "the executor exited with a failure status",
+            ? $"the pod ended with exit status {execMainStatus.ToString(CultureInfo.InvariantCulture)}"
+            : "the pod ended with a failure status",
         "timeout" => "it did not start or stop in time (TimeoutStartSec=, TimeoutStopSec=)",
         "watchdog" => "its watchdog timed out (WatchdogSec=)",
         "oom-kill" => "the kernel's OOM killer killed one of its processes",

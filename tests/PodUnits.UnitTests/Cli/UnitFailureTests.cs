@@ -12,7 +12,7 @@ public sealed class UnitFailureTests
     [InlineData("core-dump", 3, 11, "the executor was killed by SIGSEGV and dumped core")]
     [InlineData("signal", 2, 40, "the executor was killed by signal 40")]
     [InlineData("signal", 0, 0, "the executor was killed by a signal")]
-    [InlineData("exit-code", 1, 125, "the executor exited with status 125")]
+    [InlineData("exit-code", 1, 125, "the pod ended with exit status 125")]
     [InlineData("oom-kill", 1, 137, "the kernel's OOM killer killed one of its processes")]
     [InlineData("start-limit-hit", 0, 0, "it was started too often in a short time (StartLimitBurst=); 'systemctl reset-failed pod@web.service' allows a start again")]
     [InlineData("something-new", 0, 0, "systemd's result is 'something-new'")]
