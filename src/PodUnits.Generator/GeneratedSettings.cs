@@ -1,3 +1,6 @@
+using PodUnits.Core.Identity;
+using PodUnits.Definitions;
+
 namespace PodUnits.Generator;
 
 /// <summary>
@@ -14,19 +17,41 @@ public static class GeneratedSettings
     /// <summary>The generators' "normal" output directory (systemd.generator(7)).</summary>
     public const string NormalDirectory = "/run/systemd/generator";
 
-    /// <summary>Null when systemd has the generator's settings for the definition at
-    /// <paramref name="definitionPath"/>; else what is wrong, and what to run.</summary>
-    public static string? Staleness(string pod, string definitionPath, string directory = NormalDirectory)
+    /// <summary>Null when systemd has the generator's settings for <paramref name="pod"/>, read
+    /// from <paramref name="definitionPath"/>; else what is wrong, and what to run.</summary>
+    /// <param name="hostMachineId">The host's machine ID pod IDs derive from; null reads it.</param>
+    public static string? Staleness(PodDefinition pod, string definitionPath, string directory = NormalDirectory, string? hostMachineId = null)
     {
-        var dropIn = new FileInfo(Path.Combine(directory, GeneratorOutput.UnitName(pod) + ".d", DropInRenderer.FileName));
+        ArgumentNullException.ThrowIfNull(pod);
+        string unit = GeneratorOutput.UnitName(pod.Name);
+        var dropIn = new FileInfo(Path.Combine(directory, unit + ".d", DropInRenderer.FileName));
         if (!dropIn.Exists)
         {
             return $"systemd has no settings of the generator for {definitionPath} (restartPolicy, resources, ordering): "
                 + "it was added after the last daemon-reload; run 'systemctl daemon-reload' and restart the pod";
         }
-        return File.GetLastWriteTimeUtc(definitionPath) > dropIn.LastWriteTimeUtc
-            ? $"{definitionPath} changed after the last daemon-reload, so the unit's settings are the older definition's; "
-                + "run 'systemctl daemon-reload' and restart the pod"
-            : null;
+        if (File.GetLastWriteTimeUtc(definitionPath) <= dropIn.LastWriteTimeUtc)
+        {
+            return null;
+        }
+        // Edited since: stale only when the generator would now write something else. A
+        // ConfigMap in the pod's own file, a container's command or env change no setting,
+        // and a warning then sent administrators to restart after every `podunits reload`
+        // (tour G).
+        PodUnitSettings now = PodUnitSettingsMapper.Map(pod, definitionPath, hostMachineId ?? PodIdentity.ReadHostMachineId());
+        return Matches(now, directory, dropIn.FullName)
+            ? null
+            : $"{definitionPath} changed after the last daemon-reload, so the unit's settings are the older definition's; "
+                + "run 'systemctl daemon-reload' and restart the pod";
+    }
+
+    /// <summary>Whether the generator's files for the pod are what it would write for
+    /// <paramref name="settings"/>. Its wants links are left out: presets decide them
+    /// (AutostartPolicy), and they steer the next boot, not this run.</summary>
+    private static bool Matches(PodUnitSettings settings, string directory, string dropIn)
+    {
+        string socket = Path.Combine(directory, Core.Naming.PodUnitNames.Socket(settings.PodName));
+        return File.ReadAllText(dropIn) == DropInRenderer.Render(settings)
+            && (settings.SocketActivated ? File.Exists(socket) && File.ReadAllText(socket) == SocketUnitRenderer.Render(settings) : !File.Exists(socket));
     }
 }

@@ -66,7 +66,7 @@ public static class Stage0
             PodLog.Warning($"{warning.File}:{warning.Line}:{warning.Column}: {warning.Message}", new(Pod: loaded.Pod?.Name));
         }
         PodDefinition pod = loaded.GetPodOrThrow();
-        if (byName && Core.Identity.OwnUnit.ServiceName() == PodUnitNames.Service(pod.Name) && Generator.GeneratedSettings.Staleness(pod.Name, path) is { } stale)
+        if (byName && Core.Identity.OwnUnit.ServiceName() == PodUnitNames.Service(pod.Name) && Generator.GeneratedSettings.Staleness(pod, path) is { } stale)
         {
             PodLog.Warning($"pod {pod.Name}: {stale}", new(Pod: pod.Name));
         }

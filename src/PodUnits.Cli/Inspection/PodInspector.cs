@@ -152,7 +152,7 @@ internal sealed class PodInspector(SystemdManager systemd)
             Users = definition?.UserNamespace == true ? Users(name) : null,
             Result = status?.Result is null or "success" ? null : status.Result,
             Failure = UnitFailure.Describe(unit, status?.Result, status?.ExecMainCode ?? 0, status?.ExecMainStatus ?? 0),
-            StaleUnitSettings = definition is null || adHoc || kept ? null : Generator.GeneratedSettings.Staleness(name, definitionPath!),
+            StaleUnitSettings = definition is null || adHoc || kept ? null : Generator.GeneratedSettings.Staleness(definition, definitionPath!),
         };
     }
 

@@ -33,7 +33,13 @@ public sealed class UnreloadedDefinitionTests
             Assert.Equal("always", PodHarness.Run("systemctl", "show", "-P", "Restart", unit).Output.Trim());
             Assert.DoesNotContain("Warning:", PodHarness.Run("podunits", "status", name).Output, StringComparison.Ordinal);
 
-            // Edited after the reload: the settings are the older definition's.
+            // Written again after the reload, with no setting changed (a command, a ConfigMap
+            // of the file): the unit's settings are still the definition's (tour G).
+            File.WriteAllText(path, PodHarness.BusyboxPod(name, "echo changed; " + PodHarness.Idle, restartPolicy: "Always"));
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(5));
+            Assert.DoesNotContain("Warning:", PodHarness.Run("podunits", "status", name).Output, StringComparison.Ordinal);
+            // Edited so that a setting changes: the settings are the older definition's.
+            File.WriteAllText(path, PodHarness.BusyboxPod(name, PodHarness.Idle, restartPolicy: "Never"));
             File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(5));
             Assert.Contains($"Warning: {path} changed after the last daemon-reload", PodHarness.Run("podunits", "status", name).Output, StringComparison.Ordinal);
         }

@@ -1,46 +1,67 @@
+using PodUnits.Definitions;
 using PodUnits.Generator;
 
 namespace PodUnits.UnitTests.Generator;
 
 /// <summary>GeneratedSettings: whether systemd has the generator's settings for a pod's
-/// current definition, judged by its drop-in in the generator's directory.</summary>
+/// current definition, judged by its files in the generator's directory.</summary>
 public sealed class GeneratedSettingsTests : IDisposable
 {
+    private const string MachineId = "0123456789abcdef0123456789abcdef";
     private readonly string _dir = Directory.CreateTempSubdirectory("generated-").FullName;
+    private readonly DateTime _reload = new(2026, 12, 4, 8, 0, 0, DateTimeKind.Utc);
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private string Definition(DateTime written)
+    private string DefinitionPath => Path.Combine(_dir, "web.yaml");
+
+    private PodDefinition Definition(DateTime written, string restartPolicy = "Always", string configValue = "blue")
     {
-        string path = Path.Combine(_dir, "web.yaml");
-        File.WriteAllText(path, "kind: Pod\n");
-        File.SetLastWriteTimeUtc(path, written);
-        return path;
+        File.WriteAllText(DefinitionPath, $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web}
+            spec:
+              restartPolicy: {{{restartPolicy}}}
+              containers: [{name: c, image: busybox, envFrom: [{configMapRef: {name: colors}}]}]
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: colors}
+            data: {COLOR: {{{configValue}}}}
+            """);
+        File.SetLastWriteTimeUtc(DefinitionPath, written);
+        return PodDefinitionLoader.LoadFile(DefinitionPath, LoadOptions.Default with { DecryptSecret = null }).Pod!;
     }
 
-    private void DropIn(DateTime written)
+    /// <summary>What the generator wrote at the last daemon-reload, for <paramref name="pod"/>.</summary>
+    private void Generated(PodDefinition pod)
     {
-        string dir = Path.Combine(_dir, "pod@web.service.d");
-        Directory.CreateDirectory(dir);
-        string path = Path.Combine(dir, DropInRenderer.FileName);
-        File.WriteAllText(path, "[Service]\n");
-        File.SetLastWriteTimeUtc(path, written);
+        new GeneratorOutput(_dir).Write(PodUnitSettingsMapper.Map(pod, DefinitionPath, MachineId));
+        File.SetLastWriteTimeUtc(Path.Combine(_dir, "pod@web.service.d", DropInRenderer.FileName), _reload);
     }
+
+    private string? Staleness(PodDefinition pod) => GeneratedSettings.Staleness(pod, DefinitionPath, _dir, MachineId);
 
     [Fact]
-    public void ADefinitionTheGeneratorHasNotSeenHasNoSettings()
-    {
-        string definition = Definition(DateTime.UtcNow);
-        Assert.StartsWith($"systemd has no settings of the generator for {definition} ", GeneratedSettings.Staleness("web", definition, _dir), StringComparison.Ordinal);
-    }
+    public void ADefinitionTheGeneratorHasNotSeenHasNoSettings() =>
+        Assert.StartsWith($"systemd has no settings of the generator for {DefinitionPath} ", Staleness(Definition(_reload)), StringComparison.Ordinal);
 
     [Fact]
-    public void ADefinitionWrittenAfterItsDropInIsStaleAndOneBeforeItIsNot()
+    public void ADefinitionEditedAfterTheReloadIsStaleWhenItsSettingsDiffer()
     {
-        var reload = new DateTime(2026, 12, 4, 8, 0, 0, DateTimeKind.Utc);
-        DropIn(reload);
-        Assert.Null(GeneratedSettings.Staleness("web", Definition(reload.AddMinutes(-1)), _dir));
-        string edited = Definition(reload.AddMinutes(1));
-        Assert.StartsWith($"{edited} changed after the last daemon-reload", GeneratedSettings.Staleness("web", edited, _dir), StringComparison.Ordinal);
+        Generated(Definition(_reload.AddMinutes(-1)));
+        Assert.Null(Staleness(Definition(_reload.AddMinutes(-1))));
+        Assert.StartsWith($"{DefinitionPath} changed after the last daemon-reload",
+            Staleness(Definition(_reload.AddMinutes(1), restartPolicy: "Never")), StringComparison.Ordinal);
+    }
+
+    /// <summary>Tour G: editing the ConfigMap in the pod's own file, then `podunits reload`,
+    /// was told to daemon-reload and restart.</summary>
+    [Fact]
+    public void AnEditThatChangesNoSettingIsNotStale()
+    {
+        Generated(Definition(_reload.AddMinutes(-1)));
+        Assert.Null(Staleness(Definition(_reload.AddMinutes(1), configValue: "red")));
     }
 }
