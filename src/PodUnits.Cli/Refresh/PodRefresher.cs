@@ -51,7 +51,8 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         }
         List<RefreshAction> actions = RefreshDecision.Decide(onDisk, running, record is null ? null : new HashSet<string>(record.Pods.Keys, StringComparer.Ordinal),
             pod => bootUnits.GetValueOrDefault(pod),
-            record?.Config is { } before && before != config ? DefinitionInventory.LastConfigChangeUtc(DefinitionInventory.ConfigDirectories) : null, only);
+            record?.Config is { } before && before != config ? DefinitionInventory.LastConfigChangeUtc(DefinitionInventory.ConfigDirectories) : null, only,
+            record is null ? null : pod => EndedSince(pod, File.GetLastWriteTimeUtc(recordPath)));
         if (dryRun)
         {
             return [.. actions.Select(a => Report(a, "planned", null))];
@@ -69,6 +70,14 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         }
         SaveRecord(record, onDisk, config, only);
         return reports;
+    }
+
+    /// <summary>Whether the pod's last run ended after <paramref name="since"/>: the executor
+    /// keeps each run's container statuses when it ends (ContainerStatus.KeepLast).</summary>
+    private static bool EndedSince(string pod, DateTime since)
+    {
+        var last = new FileInfo($"{Runtime.State.PodPaths.StateDir(pod)}/{Runtime.Health.ContainerStatus.LastFileName}");
+        return last.Exists && last.LastWriteTimeUtc > since;
     }
 
     /// <summary>Pods whose pod@NAME.service is active, with the definition their plan names.</summary>

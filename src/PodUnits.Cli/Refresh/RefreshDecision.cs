@@ -23,7 +23,9 @@ internal sealed record RefreshAction(string Pod, RefreshActionKind Kind, string 
 /// (its volumes update as the kubelet updates them; environment variables wait for a
 /// restart). A pod started after the change (by RPM's %podunits_post, say) has them already.</item>
 /// <item>A pod the last refresh had not seen, not running and enabled, starts (a package just
-/// installed it). A pod that was seen before and is stopped stays stopped: that was someone's choice.</item>
+/// installed it). A pod that was seen before and is stopped stays stopped: that was someone's
+/// choice; so does one that has run and ended since the last refresh (an administrator added,
+/// started and stopped it by hand: tour G).</item>
 /// </list>
 /// </summary>
 internal static class RefreshDecision
@@ -37,8 +39,11 @@ internal static class RefreshDecision
     /// <param name="configChangedAt">When ConfigMap or Secret files last changed, if they changed
     /// since the last refresh; null when they did not.</param>
     /// <param name="only">Pods to consider (`podunits refresh NAME...`); null for all.</param>
+    /// <param name="endedSinceLastRefresh">Whether a pod has run and ended since the last
+    /// refresh; null: none has.</param>
     public static List<RefreshAction> Decide(IReadOnlyDictionary<string, DefinitionOnDisk> onDisk, IReadOnlyDictionary<string, RunningPod> running,
-        IReadOnlySet<string>? seenBefore, Func<string, string?> startUnit, DateTime? configChangedAt, IReadOnlySet<string>? only)
+        IReadOnlySet<string>? seenBefore, Func<string, string?> startUnit, DateTime? configChangedAt, IReadOnlySet<string>? only,
+        Func<string, bool>? endedSinceLastRefresh = null)
     {
         ArgumentNullException.ThrowIfNull(onDisk);
         ArgumentNullException.ThrowIfNull(running);
@@ -68,7 +73,8 @@ internal static class RefreshDecision
         }
         foreach ((string pod, DefinitionOnDisk definition) in onDisk.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if ((only is not null && !only.Contains(pod)) || running.ContainsKey(pod) || seenBefore?.Contains(pod) == true)
+            if ((only is not null && !only.Contains(pod)) || running.ContainsKey(pod) || seenBefore?.Contains(pod) == true
+                || endedSinceLastRefresh?.Invoke(pod) == true)
             {
                 continue;
             }

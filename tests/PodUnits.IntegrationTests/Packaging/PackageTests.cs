@@ -165,6 +165,26 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
             Assert.Equal("inactive", Active());
             Must(PodHarness.Run("systemctl", "start", Unit));
 
+            // So does a pod added by hand since the last refresh, run and stopped (tour G: the
+            // next trigger started it, as if a package had just installed it).
+            const string byHand = "pkg-byhand";
+            File.WriteAllText($"/etc/podunits/pods/{byHand}.yaml",
+                PodHarness.BusyboxPod(byHand, PodHarness.Idle).Replace("metadata:\n", "metadata:\n  annotations: {podunits.io/autostart: \"true\"}\n", StringComparison.Ordinal));
+            try
+            {
+                Must(PodHarness.Run("systemctl", "daemon-reload"));
+                Must(PodHarness.Run("systemctl", "start", $"pod@{byHand}.service"));
+                Must(PodHarness.Run("systemctl", "stop", $"pod@{byHand}.service"));
+                Assert.DoesNotContain(byHand, Must(PodHarness.Run("podunits", "refresh")), StringComparison.Ordinal);
+                Assert.NotEqual("active", PodHarness.Run("systemctl", "is-active", $"pod@{byHand}.service").Output.Trim());
+            }
+            finally
+            {
+                PodHarness.Run("systemctl", "stop", $"pod@{byHand}.service");
+                File.Delete($"/etc/podunits/pods/{byHand}.yaml");
+                PodHarness.Run("systemctl", "daemon-reload");
+            }
+
             // Removal stops it and takes it out of the generator's output and of boot.
             Assert.Contains($"{Unit}: stopped (its definition was removed)", Must(PodHarness.Run("dpkg", "-r", "podunits-example-greeter")), StringComparison.Ordinal);
             Assert.Equal("inactive", Active());

@@ -59,6 +59,13 @@ public sealed class RefreshDecisionTests : IDisposable
             "Stop pod@removed.service", "Reload pod@same.service", "Start pod@new-on.service"], Render(actions));
     }
 
+    /// <summary>Tour G: a pod added by hand after the last refresh, started and stopped, was
+    /// started by the next package's trigger.</summary>
+    [Fact]
+    public void ANewPodThatRanAndEndedSinceTheLastRefreshStaysStopped() =>
+        Assert.Equal(["Restart pod@changed.service", "Restart pod@overridden.service", "Stop pod@removed.service"],
+            Render(RefreshDecision.Decide(OnDisk, Running, Seen, Enabled, configChangedAt: null, only: null, endedSinceLastRefresh: pod => pod == "new-on")));
+
     [Fact]
     public void OnTheFirstRefreshEveryEnabledPodThatIsNotRunningStarts() =>
         Assert.Equal(["Restart pod@changed.service", "Restart pod@overridden.service", "Stop pod@removed.service", "Start pod@new-on.service", "Start pod@stopped.service"],
