@@ -16,6 +16,7 @@ internal static class GlobalOptions
     {
         Description = "Output format: 'text' for people, 'json' for scripts.",
         DefaultValueFactory = _ => OutputFormat.Text,
+        HelpName = "text|json", // not the enum's "<Json|Text>" and "[default: Text]" (tour G)
     };
 }
 

@@ -283,7 +283,7 @@ public sealed partial class PodExecutor : IDisposable
         {
             return false;
         }
-        StageLog.Warning($"podunits: machine {_plan.Name}: unregistering the registration left by an earlier run of {ownUnit} (leader PID {existing.Leader}, gone)");
+        StageLog.Warning($"machine {_plan.Name}: unregistering the registration left by an earlier run of {ownUnit} (leader PID {existing.Leader}, gone)");
         await systemd.Machines.UnregisterMachineAsync(_plan.Name).ConfigureAwait(false);
         return true;
     }

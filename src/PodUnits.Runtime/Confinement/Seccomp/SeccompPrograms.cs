@@ -122,7 +122,7 @@ public static class SeccompPrograms
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A cache that cannot be written costs the next start a compile, nothing else.
-            StageLog.Warning($"podunits: seccomp cache {directory}: {e.Message}, ignoring");
+            StageLog.Warning($"seccomp cache {directory}: {e.Message}, ignoring");
         }
     }
 }
