@@ -247,16 +247,44 @@ internal static class ImageCommand
     {
         var reference = new Argument<string>("REF") { Description = "The image reference to remove." };
         var command = new Command("rm", """
-            Remove an image reference (refused while a pod uses it) and what only it needed.
+            Remove an image reference (refused while a running pod uses it) and what only it
+            needed. Defined pods that are not running and name it are warned of: their next
+            start fetches it again, which an offline host cannot.
               podunits image rm nginx:1.27
             """) { reference };
         command.SetAction(parse =>
         {
-            GcResult result = OpenStore().Remove(parse.GetValue(reference)!);
-            Console.WriteLine($"removed {parse.GetValue(reference)} ({result.BlobsRemoved} blobs, {result.LayersRemoved} layers, {PullProgressRenderer.Size(result.BytesFreed)} freed)");
+            string given = parse.GetValue(reference)!;
+            GcResult result = OpenStore().Remove(given);
+            Console.WriteLine($"removed {given} ({result.BlobsRemoved} blobs, {result.LayersRemoved} layers, {PullProgressRenderer.Size(result.BytesFreed)} freed)");
+            if (DefinedPodsNaming(given) is { Count: > 0 } pods)
+            {
+                Logging.PodLog.Warning($"image {given}: pod(s) {string.Join(", ", pods)} name it; their next start fetches it again (an offline host cannot start them)");
+            }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The pods of the search path whose containers name <paramref name="given"/>
+    /// (as references, normalized): removing it is allowed while they are stopped, but an
+    /// air-gapped host would lose their next start (tour G).</summary>
+    private static List<string> DefinedPodsNaming(string given)
+    {
+        if (!Core.Naming.ImageReference.TryParse(given, out Core.Naming.ImageReference? removed, out _))
+        {
+            return [];
+        }
+        var pods = new List<string>();
+        foreach ((string name, string file) in Definitions.PodDefinitionSearchPath.Default.All())
+        {
+            Definitions.PodDefinition? pod = Definitions.PodDefinitionLoader.LoadFile(file, Definitions.LoadOptions.Default with { DecryptSecret = null }).Pod;
+            if (pod?.AllContainers.Any(c => Core.Naming.ImageReference.TryParse(c.Image, out Core.Naming.ImageReference? named, out _) && named == removed) == true)
+            {
+                pods.Add(name);
+            }
+        }
+        return pods;
     }
 }
 

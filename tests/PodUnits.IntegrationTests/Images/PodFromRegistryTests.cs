@@ -60,6 +60,8 @@ public sealed class PodFromRegistryTests : IClassFixture<RegistryFixture>, IDisp
         Assert.False(File.Exists("/var/lib/podunits/pods/img-pod/images"), "the pin outlived the pod");
         var removed = PodHarness.Run("/usr/bin/podunits", "image", "rm", image);
         Assert.True(removed.Code == 0, removed.Output);
+        // The stopped pod still names it: said, since its next start must fetch it (tour G).
+        Assert.Contains($"image {image}: pod(s) img-pod name it; their next start fetches it again", removed.Output, StringComparison.Ordinal);
     }
 
     [Fact]
