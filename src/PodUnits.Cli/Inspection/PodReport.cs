@@ -20,7 +20,7 @@ internal sealed record PodReport(
     /// for a pod that shares the host's users.</summary>
     public UsersReport? Users { get; init; }
 
-    /// <summary>The unit's STATUS= line: what the pod is doing ("running 2 of 2 container(s)",
+    /// <summary>The unit's STATUS= line: what the pod is doing ("2 of 2 container(s) running",
     /// a back-off's wait) or, once failed, why; null when it has none.</summary>
     public string? StatusText { get; init; }
 
@@ -36,8 +36,11 @@ internal sealed record PodReport(
     /// (added or changed after the last daemon-reload); null when it has them.</summary>
     public string? StaleUnitSettings { get; init; }
 
-    /// <summary>Last lines of the containers' output (status only).</summary>
-    public IReadOnlyList<string> RecentLines { get; init; } = [];
+    /// <summary>Last lines of the containers' output; null (and left out of the JSON) where
+    /// they were not asked for: `list` does not read the journal, and `[]` there read as "no
+    /// output" (tour G).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? RecentLines { get; init; }
 }
 
 /// <summary>The network a running pod joined, its addresses and published ports (from the

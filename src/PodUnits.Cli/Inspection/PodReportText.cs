@@ -101,7 +101,7 @@ internal static class PodReportText
                 }
             }
         }
-        if (p.RecentLines.Count > 0)
+        if (p.RecentLines is { Count: > 0 })
         {
             output.WriteLine();
             foreach (string line in p.RecentLines)

@@ -37,6 +37,8 @@ public sealed class CliVerbTests : IDisposable
         Assert.Equal("active", pod.GetProperty("state").GetString());
         Assert.Equal("running", pod.GetProperty("machine").GetProperty("state").GetString());
         Assert.Equal(_pod.MainPid, pod.GetProperty("mainPid").GetInt32());
+        // list reads no journal: no recentLines, rather than an empty list that reads as "no output".
+        Assert.False(pod.TryGetProperty("recentLines", out _));
     }
 
     [Fact]
