@@ -89,7 +89,7 @@ public sealed partial class PodExecutor
                         // (a missing command under restartPolicy Never) lets READY through too.
                         string containers = PodEventLog.Running(
                             _plan.Containers.Count(c => Serves(c) && Statuses[c.Name].State == "running"), _plan.Containers.Count(Serves));
-                        _notify.Ready(string.Join("; ", [$"running {containers}", .. NotifyStatusParts()]));
+                        _notify.Ready(string.Join("; ", [$"{containers} running", .. NotifyStatusParts()])); // as ReportStatus words it later
                         FailedStarts.Clear(_plan.Name); // the next restart by systemd is at once (Planning/State/StartBackOff.cs)
                         _eventLog?.Started(containers);
                     }

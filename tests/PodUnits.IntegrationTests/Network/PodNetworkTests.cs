@@ -89,7 +89,7 @@ public sealed class PodNetworkTests
         PodHarness.Run("kill", "-KILL", pod.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") is "failed" or "inactive"), pod.Show("ActiveState"));
 
-        // systemd keeps the killed executor's last STATUS= ("running 1 container(s)"); status
+        // systemd keeps the killed executor's last STATUS= ("1 container(s) running"); status
         // does not show it as if the pod still ran.
         Assert.DoesNotContain("Status:", PodHarness.Run(Podunits, "status", "net-kill").Output, StringComparison.Ordinal);
         Assert.StartsWith("running", pod.Show("StatusText"), StringComparison.Ordinal);

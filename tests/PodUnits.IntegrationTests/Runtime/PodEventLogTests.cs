@@ -48,7 +48,7 @@ public sealed class PodEventLogTests
         pod.Start();
         Assert.True(PodHarness.WaitFor(() => Entries(pod, JournalMessageIds.PodStarted).Length == 1), pod.UnitJournalText());
         Assert.Equal(["pod rt-events-part started: 1 of 2 container(s) running"], Entries(pod, JournalMessageIds.PodStarted, "POD_NAME=rt-events-part"));
-        Assert.DoesNotContain("running 2 container(s)", pod.Show("StatusText"), StringComparison.Ordinal);
+        Assert.Matches(@"^1 (of 2 )?container\(s\) running", pod.Show("StatusText"));
     }
 
     /// <summary>The messages of this pod's unit with <paramref name="messageId"/> and more matches.</summary>
