@@ -92,7 +92,7 @@ public sealed class PodNetworkTests
         // systemd keeps the killed executor's last STATUS= ("1 container(s) running"); status
         // does not show it as if the pod still ran.
         Assert.DoesNotContain("Status:", PodHarness.Run(Podunits, "status", "net-kill").Output, StringComparison.Ordinal);
-        Assert.StartsWith("running", pod.Show("StatusText"), StringComparison.Ordinal);
+        Assert.StartsWith("1 container(s) running", pod.Show("StatusText"), StringComparison.Ordinal);
 
         // A crash skips the executor's cleanup: the attachment is still there, pinned.
         Assert.Single(NetworkProbe.LeasesOf(id));

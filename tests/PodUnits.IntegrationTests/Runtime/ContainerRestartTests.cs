@@ -13,7 +13,7 @@ public sealed class ContainerRestartTests
     [Fact]
     public void ACrashingContainerBacksOffTenTwentyFortySecondsWhileItsNeighbourKeepsRunning()
     {
-        const string name = "rt-backoff";
+        const string name = "rt-crashloop"; // not StartBackOffTests' "rt-backoff": the two classes run at once
         using var pod = new PodHarness(name, $$"""
             apiVersion: v1
             kind: Pod
