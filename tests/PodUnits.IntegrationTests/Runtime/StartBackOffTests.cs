@@ -41,13 +41,13 @@ public sealed class StartBackOffTests
         Assert.True(pod.UnitJournalHas(l => l.Contains($"image {nowhere}: cannot reach registry", StringComparison.Ordinal)), Why());
         // ... and systemd's restart waits 10 s, saying so, rather than failing four more times.
         Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText").Contains("starting again in 10 s", StringComparison.Ordinal), 20), Why());
-        Assert.Equal("activating", pod.Show("ActiveState"));
-        Assert.Equal("1", pod.Show("NRestarts"));
+        Assert.True(pod.Show("ActiveState") == "activating" && pod.Show("NRestarts") == "1", Why());
         Assert.Contains("Status: \"back-off: 1 failed start(s), starting again in 10 s\"", PodHarness.StatusText(Name), StringComparison.Ordinal);
         Assert.True(pod.UnitJournalHas(l => l.Contains("its last 1 start(s) failed before it was ready; waiting 10 s", StringComparison.Ordinal)), Why());
         // The next one twice as long.
         Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText").Contains("starting again in 20 s", StringComparison.Ordinal), 30), Why());
-        Assert.Equal("2", pod.Show("NRestarts"));
+        // Said with the unit's journal: CI once saw 4 here, 11 s into the test (not yet understood).
+        Assert.True(pod.Show("NRestarts") == "2", Why());
 
         // A stop ends the wait at once and cleanly, with nothing left.
         var stop = pod.Systemctl("stop", pod.Unit);
