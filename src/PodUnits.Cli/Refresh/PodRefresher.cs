@@ -52,7 +52,7 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         List<RefreshAction> actions = RefreshDecision.Decide(onDisk, running, record is null ? null : new HashSet<string>(record.Pods.Keys, StringComparer.Ordinal),
             pod => bootUnits.GetValueOrDefault(pod),
             record?.Config is { } before && before != config ? DefinitionInventory.LastConfigChangeUtc(DefinitionInventory.ConfigDirectories) : null, only,
-            record is null ? null : pod => EndedSince(pod, File.GetLastWriteTimeUtc(recordPath)));
+            record is null ? null : EndedSinceRecord(File.GetLastWriteTimeUtc(recordPath)));
         if (dryRun)
         {
             return [.. actions.Select(a => Report(a, "planned", null))];
@@ -72,13 +72,14 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         return reports;
     }
 
-    /// <summary>Whether the pod's last run ended after <paramref name="since"/>: the executor
+    /// <summary>Whether a pod's last run ended after <paramref name="since"/> (the record's time,
+    /// read once for all pods): the executor
     /// keeps each run's container statuses when it ends (ContainerStatus.KeepLast).</summary>
-    private static bool EndedSince(string pod, DateTime since)
+    private static Func<string, bool> EndedSinceRecord(DateTime since) => pod =>
     {
         var last = new FileInfo($"{Runtime.State.PodPaths.StateDir(pod)}/{Runtime.Health.ContainerStatus.LastFileName}");
         return last.Exists && last.LastWriteTimeUtc > since;
-    }
+    };
 
     /// <summary>Pods whose pod@NAME.service is active, with the definition their plan names.</summary>
     private async Task<Dictionary<string, RunningPod>> RunningPodsAsync()
