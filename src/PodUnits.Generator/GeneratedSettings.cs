@@ -51,7 +51,16 @@ public static class GeneratedSettings
     private static bool Matches(PodUnitSettings settings, string directory, string dropIn)
     {
         string socket = Path.Combine(directory, Core.Naming.PodUnitNames.Socket(settings.PodName));
-        return File.ReadAllText(dropIn) == DropInRenderer.Render(settings)
-            && (settings.SocketActivated ? File.Exists(socket) && File.ReadAllText(socket) == SocketUnitRenderer.Render(settings) : !File.Exists(socket));
+        try
+        {
+            return File.ReadAllText(dropIn) == DropInRenderer.Render(settings)
+                && (settings.SocketActivated ? File.Exists(socket) && File.ReadAllText(socket) == SocketUnitRenderer.Render(settings) : !File.Exists(socket));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A daemon-reload rewriting them this moment: say "reload" rather than fail a
+            // status or a start over a hint.
+            return false;
+        }
     }
 }
