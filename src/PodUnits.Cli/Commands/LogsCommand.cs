@@ -9,7 +9,7 @@ using PodUnits.Systemd.Units;
 namespace PodUnits.Cli.Commands;
 
 /// <summary>
-/// <c>podunits logs NAME [-f] [--container C] [-n N]</c>: the pod's container output from the
+/// <c>podunits logs NAME [-f] [--container C] [-n N] [--since TIME] [-t]</c>: the pod's container output from the
 /// host journal (the entries the executor forwarded, matched by POD_NAME and the unit). It
 /// reads through journalctl's JSON output, so it sees exactly what `journalctl -u pod@NAME`
 /// sees, and prefixes lines with their container when several containers are shown.
@@ -22,6 +22,13 @@ internal static class LogsCommand
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines as they arrive, until the pod has stopped." };
         var container = new Option<string?>("--container", "-c") { Description = "Only this container's lines." };
         var lines = new Option<int?>("--lines", "-n") { Description = "Only the last N lines." };
+        var since = new Option<string?>("--since")
+        {
+            Description = "Only lines since then: a duration back from now (10m, 1h30m) or a time (2026-12-04T10:00:00Z, "
+                + "2026-12-04 10:00, local without a zone).",
+            HelpName = "TIME",
+        };
+        var timestamps = new Option<bool>("--timestamps", "-t") { Description = "Start each line with the time it was written (RFC 3339, UTC, in µs)." };
         var command = new Command("logs", """
             Print what a pod's containers wrote to stdout and stderr, from the journal.
             Each line starts with its container's name; PodUnits' own messages about the
@@ -29,9 +36,10 @@ internal static class LogsCommand
               podunits logs web
               podunits logs -f web -c app
               podunits logs -n 20 web
+              podunits logs --since 10m -t web
             """)
         {
-            name, follow, container, lines,
+            name, follow, container, lines, since, timestamps,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -46,6 +54,10 @@ internal static class LogsCommand
             if (parsed.GetValue(lines) is int n)
             {
                 arguments.Add(n >= 0 ? $"--lines={n}" : throw new BadInputException($"--lines {n}", "must be 0 or more"));
+            }
+            if (parsed.GetValue(since) is { } from)
+            {
+                arguments.Add(LogsSince.JournalctlArgument(LogsSince.Parse(from, DateTimeOffset.Now)));
             }
             // A name or container nothing is known of is a typo, not an empty log.
             PodArgument.RequireKnown(pod, () => HasLines(pod, null));
@@ -65,7 +77,7 @@ internal static class LogsCommand
             }
             try
             {
-                return await StreamAsync(arguments, prefix: only is null, ended.Token);
+                return await StreamAsync(arguments, new(Prefix: only is null, Timestamps: parsed.GetValue(timestamps)), ended.Token);
             }
             finally
             {
@@ -183,12 +195,17 @@ internal static class LogsCommand
         return [.. definition.InitContainers.Concat(definition.Containers).Select(c => c.Name)];
     }
 
-    private static async Task<int> StreamAsync(List<string> arguments, bool prefix, CancellationToken cancellationToken)
+    /// <summary>How <see cref="Render"/> shows a line: <paramref name="Prefix"/> the container's
+    /// name (every container's lines shown), <paramref name="Timestamps"/> the entry's time,
+    /// <paramref name="Escape"/> control characters as \xNN (a terminal reads them).</summary>
+    internal readonly record struct LineFormat(bool Prefix, bool Timestamps = false, bool Escape = false);
+
+    private static async Task<int> StreamAsync(List<string> arguments, LineFormat format, CancellationToken cancellationToken)
     {
         // A container's output is its own to choose: on a terminal its escape sequences could
         // retitle the window, rewrite what is shown or answer queries as if typed (CVE-2003-0063
         // style), so they are shown escaped, as journalctl does. A pipe or file gets the bytes.
-        bool escape = Console.IsOutputRedirected is false;
+        format = format with { Escape = Console.IsOutputRedirected is false };
         var start = new ProcessStartInfo(Core.Linux.HostTools.Journalctl, arguments) { RedirectStandardOutput = true };
         using Process journalctl = Process.Start(start)
             ?? throw new PodUnitsException("logs", "could not start journalctl");
@@ -197,7 +214,7 @@ internal static class LogsCommand
         {
             while (await journalctl.StandardOutput.ReadLineAsync(cancellationToken) is { } json)
             {
-                if (Render(json, prefix, escape) is { } line)
+                if (Render(json, format) is { } line)
                 {
                     await stdout.WriteAsync(line, cancellationToken);
                 }
@@ -214,23 +231,32 @@ internal static class LogsCommand
 
     /// <summary>One journal entry (journalctl's JSON) as an output line. MESSAGE is a string,
     /// or an array of bytes when it is not valid UTF-8: container output is bytes. With
-    /// <paramref name="prefix"/> (every container's lines shown) a container's line starts
-    /// with its container's name and PodUnits' own line with none, whatever the pod's shape;
-    /// without it (one container's lines asked for) PodUnits' own entries are left out: null.
-    /// With <paramref name="escape"/>, control characters are written as \xNN.</summary>
-    internal static byte[]? Render(string json, bool prefix, bool escape = false)
+    /// <see cref="LineFormat.Prefix"/> (every container's lines shown) a container's line
+    /// starts with its container's name and PodUnits' own line with none, whatever the pod's
+    /// shape; without it (one container's lines asked for) PodUnits' own entries are left
+    /// out: null. The time, with <see cref="LineFormat.Timestamps"/>, follows the name, as
+    /// kubectl logs --prefix --timestamps has it.</summary>
+    internal static byte[]? Render(string json, LineFormat format)
     {
         using JsonDocument entry = JsonDocument.Parse(json);
         JsonElement root = entry.RootElement;
         bool container = IsContainerLine(root);
-        if (!prefix && !container)
+        if (!format.Prefix && !container)
         {
             return null;
         }
         byte[] message = root.TryGetProperty("MESSAGE", out JsonElement m) ? Bytes(m) : [];
-        byte[] head = prefix && container ? Encoding.UTF8.GetBytes(Text(root, "CONTAINER_NAME") + " | ") : [];
-        return [.. head, .. escape ? EscapeControls(message) : message, (byte)'\n'];
+        string head = (format.Prefix && container ? Text(root, "CONTAINER_NAME") + " | " : "")
+            + (format.Timestamps ? Timestamp(root) + " " : "");
+        return [.. Encoding.UTF8.GetBytes(head), .. format.Escape ? EscapeControls(message) : message, (byte)'\n'];
     }
+
+    /// <summary>The entry's time as RFC 3339 in UTC to the microsecond journald keeps:
+    /// journalctl's JSON always carries __REALTIME_TIMESTAMP (µs since the epoch).</summary>
+    private static string Timestamp(JsonElement entry) =>
+        long.TryParse(Text(entry, "__REALTIME_TIMESTAMP"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long micros)
+            ? DateTimeOffset.UnixEpoch.AddTicks(micros * 10).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture)
+            : "-";
 
     /// <summary>C0 controls but tab, DEL, and the C1 controls (UTF-8 C2 80..C2 9F: a terminal
     /// may take U+009B as CSI) become \xNN text; everything else stays as it is.</summary>

@@ -68,7 +68,7 @@ internal static class StatusCommand
         var result = new List<string>();
         while (await journalctl.StandardOutput.ReadLineAsync(cancellationToken) is { } json)
         {
-            result.Add(Encoding.UTF8.GetString(LogsCommand.Render(json, prefix: true, escape)!).TrimEnd('\n'));
+            result.Add(Encoding.UTF8.GetString(LogsCommand.Render(json, new(Prefix: true, Escape: escape))!).TrimEnd('\n'));
         }
         await journalctl.WaitForExitAsync(cancellationToken);
         return result;

@@ -179,6 +179,31 @@ public sealed class CliVerbTests : IDisposable
     }
 
     [Fact]
+    public void LogsSinceATimeOrADurationAndWithTimestamps()
+    {
+        // -t: the time journald stored, RFC 3339 in UTC, as kubectl logs --timestamps.
+        var stamped = PodHarness.Run(Podunits, "logs", "cli-web", "-c", "main", "-t");
+        Assert.True(stamped.Code == 0, stamped.Output);
+        var line = System.Text.RegularExpressions.Regex.Match(stamped.Output, @"(?m)^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z) cli-started$");
+        Assert.True(line.Success, stamped.Output);
+        var written = DateTimeOffset.Parse(line.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True((DateTimeOffset.UtcNow - written).Duration() < TimeSpan.FromMinutes(10), $"{written} is not about now");
+
+        // --since a time after that line leaves it out; a duration back past it keeps it.
+        string after = written.AddSeconds(1).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var later = PodHarness.Run(Podunits, "logs", "cli-web", "--since", after);
+        Assert.True(later.Code == 0, later.Output);
+        Assert.DoesNotContain("cli-started", later.Output, StringComparison.Ordinal);
+        var hour = PodHarness.Run(Podunits, "logs", "cli-web", "--since", "1h");
+        Assert.True(hour.Code == 0, hour.Output);
+        Assert.Contains("main | cli-started", hour.Output.Split('\n'));
+
+        var bad = PodHarness.Run(Podunits, "logs", "cli-web", "--since", "yesterday");
+        Assert.Equal(2, bad.Code);
+        Assert.StartsWith("podunits: --since 'yesterday': is neither a duration back from now", bad.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LogsFollowEndsOnceThePodHasStopped()
     {
         // As kubectl logs -f and podman logs -f: it follows while the pod runs, then ends.

@@ -8,14 +8,14 @@ public sealed class LogsRenderTests
     [Fact]
     public void PrefixesTheContainerWhenSeveralAreShown()
     {
-        byte[]? line = LogsCommand.Render("""{"MESSAGE":"hello from web","CONTAINER_NAME":"web","SYSLOG_IDENTIFIER":"web"}""", prefix: true);
+        byte[]? line = LogsCommand.Render("""{"MESSAGE":"hello from web","CONTAINER_NAME":"web","SYSLOG_IDENTIFIER":"web"}""", new(Prefix: true));
         Assert.Equal("web | hello from web\n", Encoding.UTF8.GetString(line!));
     }
 
     [Fact]
     public void PrintsTheBareMessageForOneContainer()
     {
-        byte[]? line = LogsCommand.Render("""{"MESSAGE":"ready","CONTAINER_NAME":"db","SYSLOG_IDENTIFIER":"db"}""", prefix: false);
+        byte[]? line = LogsCommand.Render("""{"MESSAGE":"ready","CONTAINER_NAME":"db","SYSLOG_IDENTIFIER":"db"}""", new(Prefix: false));
         Assert.Equal("ready\n", Encoding.UTF8.GetString(line!));
     }
 
@@ -23,7 +23,7 @@ public sealed class LogsRenderTests
     public void KeepsNonUtf8MessagesAsBytes()
     {
         // journalctl -o json prints a message that is not valid UTF-8 as an array of bytes.
-        byte[]? line = LogsCommand.Render("""{"MESSAGE":[104,105,255],"CONTAINER_NAME":"c","SYSLOG_IDENTIFIER":"c"}""", prefix: false);
+        byte[]? line = LogsCommand.Render("""{"MESSAGE":[104,105,255],"CONTAINER_NAME":"c","SYSLOG_IDENTIFIER":"c"}""", new(Prefix: false));
         Assert.Equal(new byte[] { 104, 105, 255, 10 }, line);
     }
 
@@ -32,9 +32,9 @@ public sealed class LogsRenderTests
     {
         // ESC ]0;pwned BEL retitles a terminal; U+009B is CSI on some; tabs stay.
         string json = """{"MESSAGE":"a\u001b]0;pwned\u0007\tb\u009b2Jc\u007f","CONTAINER_NAME":"c","SYSLOG_IDENTIFIER":"c"}""";
-        Assert.Equal("a\\x1b]0;pwned\\x07\tb\\xc2\\x9b2Jc\\x7f\n", Encoding.UTF8.GetString(LogsCommand.Render(json, prefix: false, escape: true)!));
+        Assert.Equal("a\\x1b]0;pwned\\x07\tb\\xc2\\x9b2Jc\\x7f\n", Encoding.UTF8.GetString(LogsCommand.Render(json, new(Prefix: false, Escape: true))!));
         // Piped, the bytes are the container's own.
-        Assert.Equal("a\u001b]0;pwned\u0007\tb\u009b2Jc\u007f\n", Encoding.UTF8.GetString(LogsCommand.Render(json, prefix: false)!));
+        Assert.Equal("a\u001b]0;pwned\u0007\tb\u009b2Jc\u007f\n", Encoding.UTF8.GetString(LogsCommand.Render(json, new(Prefix: false))!));
     }
 
     /// <summary>Entries of a one-container pod's unit: its LogExtraFields= gives every one the
@@ -58,12 +58,20 @@ public sealed class LogsRenderTests
     public void PodUnitsOwnMessagesHaveNoContainerPrefixAndAreNotOneContainersLines(string json)
     {
         string message = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("MESSAGE").GetString()!;
-        Assert.Equal(message + "\n", Encoding.UTF8.GetString(LogsCommand.Render(json, prefix: true)!));
-        Assert.Null(LogsCommand.Render(json, prefix: false));
+        Assert.Equal(message + "\n", Encoding.UTF8.GetString(LogsCommand.Render(json, new(Prefix: true))!));
+        Assert.Null(LogsCommand.Render(json, new(Prefix: false)));
     }
 
     [Fact]
     public void OneContainersLinesAreMatchedByItsIdentifierToo() =>
         Assert.Equal(["_SYSTEMD_UNIT=pod@web.service", "POD_NAME=web", "CONTAINER_NAME=main", "SYSLOG_IDENTIFIER=main"],
             LogsCommand.Matches("web", "main").TakeWhile(m => m != "+"));
+
+    [Fact]
+    public void TimestampsFollowTheContainerInUtcToTheMicrosecond()
+    {
+        const string json = """{"MESSAGE":"ready","CONTAINER_NAME":"db","SYSLOG_IDENTIFIER":"db","__REALTIME_TIMESTAMP":"1733300000123456"}""";
+        Assert.Equal("db | 2024-12-04T08:13:20.123456Z ready\n", Encoding.UTF8.GetString(LogsCommand.Render(json, new(Prefix: true, Timestamps: true))!));
+        Assert.Equal("2024-12-04T08:13:20.123456Z ready\n", Encoding.UTF8.GetString(LogsCommand.Render(json, new(Prefix: false, Timestamps: true))!));
+    }
 }
