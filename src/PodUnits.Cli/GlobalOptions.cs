@@ -14,14 +14,15 @@ internal static class GlobalOptions
     /// <summary>A fresh --output option for verbs that can print JSON for scripts.</summary>
     public static Option<OutputFormat> Output() => new("--output", "-o")
     {
-        Description = "Output format: 'text' for people, 'json' for scripts.",
-        DefaultValueFactory = _ => OutputFormat.Text,
-        HelpName = "text|json", // not the enum's "<Json|Text>" and "[default: Text]" (tour G)
+        // No DefaultValueFactory: unset is default(OutputFormat), Text, and help shows no
+        // "[default: Text]" beside the lower-case values it takes (tour G).
+        Description = "Output format: 'text' (the default) for people, 'json' for scripts.",
+        HelpName = "text|json", // not the enum's "<Json|Text>"
     };
 }
 
 internal enum OutputFormat
 {
-    Text,
+    Text, // first: the value of an --output not given
     Json,
 }

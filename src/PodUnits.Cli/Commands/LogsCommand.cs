@@ -20,8 +20,8 @@ internal static class LogsCommand
     {
         var name = PodArgument.Create();
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines as they arrive, until the pod has stopped." };
-        var container = new Option<string?>("--container", "-c") { Description = "Only this container's lines." };
-        var lines = new Option<int?>("--lines", "-n") { Description = "Only the last N lines." };
+        var container = new Option<string?>("--container", "-c") { Description = "Only this container's lines.", HelpName = "CONTAINER" };
+        var lines = new Option<int?>("--lines", "-n") { Description = "Only the last N lines.", HelpName = "N" };
         var since = new Option<string?>("--since")
         {
             Description = "Only lines since then: a duration back from now (10m, 1h30m) or a time (2026-12-04T10:00:00Z, "
