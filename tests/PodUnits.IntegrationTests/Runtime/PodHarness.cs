@@ -81,12 +81,31 @@ internal sealed class PodHarness : IDisposable
         }
     }
 
-    /// <summary>A sleep length no other test uses, for a pod's neighbour container
-    /// (`sleep N`), so <see cref="NeighbourPid"/> finds this pod's process only.</summary>
+    /// <summary>A sleep length for a pod's neighbour container (`sleep N`) that few other
+    /// pods share; <see cref="NeighbourPid"/> keeps to this pod's scopes all the same (two
+    /// pods' lengths once matched, and each test saw the other's process).</summary>
     public static int NeighbourSeconds(string pod) => 3600 + (pod.Length * 7 + pod[^1]) % 997;
 
-    /// <summary>The host PID of the neighbour container's `sleep N`, to show it never restarted.</summary>
-    public string NeighbourPid() => Run("pgrep", "-x", "-f", $"sleep {NeighbourSeconds(Name)}").Output.Trim();
+    /// <summary>The host PID of this pod's neighbour container's `sleep N`, to show it never restarted.</summary>
+    public string NeighbourPid()
+    {
+        string scopes = $"/podunits-{PodUnits.Systemd.Naming.UnitNameEscaping.Escape(Name)}-";
+        return string.Join('\n', Run("pgrep", "-x", "-f", $"sleep {NeighbourSeconds(Name)}").Output
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(pid => CgroupOf(pid).Contains(scopes, StringComparison.Ordinal)));
+    }
+
+    private static string CgroupOf(string pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cgroup");
+        }
+        catch (IOException)
+        {
+            return ""; // it has ended
+        }
+    }
 
     public string Show(string property, string? unit = null) =>
         Run("systemctl", "show", "-p", property, "--value", unit ?? Unit).Output.Trim();
