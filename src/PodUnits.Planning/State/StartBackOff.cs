@@ -29,9 +29,23 @@ internal static class StartBackOff
             return true; // run by hand: whoever runs it decides when
         }
         int failed = FailedStarts.Count(pod);
-        if (failed > 0 && await AutomaticRestartsAsync(unit).ConfigureAwait(false) == 0)
+        if (failed > 0)
         {
-            failed = 0; // a start asked for, not systemd's Restart=
+            switch (await AutomaticRestartsAsync(unit).ConfigureAwait(false))
+            {
+                case (0, _):
+                    // A start asked for, not systemd's Restart=: at once, and said, so that a
+                    // journal of starts without their waits explains itself.
+                    PodLog.Information($"pod {pod}: its last {failed} start(s) failed before it was ready; "
+                        + "this start was asked for, not systemd's restart, so it is at once", new(Pod: pod));
+                    failed = 0;
+                    break;
+                case (null, string error):
+                    PodLog.Warning($"pod {pod}: its last {failed} start(s) failed before it was ready, and systemd cannot say "
+                        + $"whether this is its restart ({error}): starting at once", new(Pod: pod));
+                    failed = 0; // rather a start at once than a wait nobody can explain
+                    break;
+            }
         }
         FailedStarts.Begin(pod, failed);
         TimeSpan delay = FailedStarts.Delay(failed);
@@ -63,16 +77,17 @@ internal static class StartBackOff
         }
     }
 
-    private static async Task<uint> AutomaticRestartsAsync(string unit)
+    /// <summary>systemd's NRestarts of the unit, or null and why when the bus cannot say.</summary>
+    private static async Task<(uint? Restarts, string? Error)> AutomaticRestartsAsync(string unit)
     {
         try
         {
             await using SystemdManager systemd = await SystemdManager.ConnectAsync().ConfigureAwait(false);
-            return await systemd.GetServiceRestartsAsync(unit).ConfigureAwait(false);
+            return (await systemd.GetServiceRestartsAsync(unit).ConfigureAwait(false), null);
         }
         catch (Exception e) when (e is PodUnitsException or IOException or System.Net.Sockets.SocketException)
         {
-            return 0; // rather a start at once than a wait nobody can explain
+            return (null, e.Message);
         }
     }
 }
