@@ -34,6 +34,12 @@ public sealed record LoadOptions
     /// (`podunits validate` sets them); null: none.</summary>
     public Host.HostChecks? HostChecks { get; init; }
 
+    /// <summary>`podunits reload`: a ConfigMap, Secret or key that only an environment variable
+    /// (env valueFrom, envFrom) names and that is missing is a warning, not an error. Reload
+    /// changes volumes only; the environment is read at the next start, which will fail on it
+    /// (the kubelet's CreateContainerConfigError), so that is what the warning says.</summary>
+    public bool EnvReferencesAreWarnings { get; init; }
+
     /// <summary>Files larger than this are refused before parsing (a pod definition is a few KiB).</summary>
     public long MaxFileBytes { get; init; } = 1024 * 1024;
 }

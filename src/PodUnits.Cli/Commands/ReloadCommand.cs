@@ -17,7 +17,8 @@ internal static class ReloadCommand
         var command = new Command("reload",
             "Update a running pod's configMap, secret, downwardAPI and projected volumes from its definition and the\n" +
             "ConfigMaps and Secrets it uses, without restarting it (also 'systemctl reload pod@NAME'). Each volume\n" +
-            "changes in one step (its ..data link); environment variables keep their values until the next restart.\n" +
+            "changes in one step (its ..data link); environment variables keep their values until the next restart\n" +
+            "(a key only they use may go: reload warns that the next start will fail on it).\n" +
             "  podunits secret create db --replace --from-file password=./new-password && podunits reload web")
         {
             name,
@@ -31,8 +32,15 @@ internal static class ReloadCommand
                 ?? (File.Exists(PodState.AdHocDefinitionPath(pod)) ? PodState.AdHocDefinitionPath(pod) : null)
                 ?? throw new BadInputException($"pod {pod}", $"no definition {pod}.yaml in {PodDefinitionSearchPath.DefaultRootsText}");
             // The ad-hoc pod's file is adhoc.yaml: its name is the pod's, not the file's.
-            PodDefinition definition = PodDefinitionLoader.LoadFile(path, LoadOptions.Default with { NameMismatchIsWarning = installed is null })
-                .GetPodOrThrow();
+            // An environment variable's missing ConfigMap, Secret or key cannot stop the volumes'
+            // update (the environment is read at the next start): a warning (tour G).
+            LoadResult loaded = PodDefinitionLoader.LoadFile(path,
+                LoadOptions.Default with { NameMismatchIsWarning = installed is null, EnvReferencesAreWarnings = true });
+            foreach (Diagnostic warning in loaded.Warnings)
+            {
+                PodLog.Warning($"{warning.File}:{warning.Line}:{warning.Column}: {warning.Message}", new(Pod: pod));
+            }
+            PodDefinition definition = loaded.GetPodOrThrow();
             IReadOnlyList<string> written = ProjectedVolumeReload.Apply(definition, message => PodLog.Warning($"pod {pod}: {message}", new(Pod: pod)));
             Console.WriteLine(written.Count == 0
                 ? $"pod {pod}: no configMap, secret, downwardAPI or projected volumes to reload"

@@ -62,7 +62,7 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
         ConfigObject? found = Find(f, "name", kind, name, optional);
         if (found is { KeysKnown: true } && !found.IsEnvKey(key) && !optional)
         {
-            ctx.Error(f.Value("key")!, found.Data.ContainsKey(key)
+            ctx.EnvReferenceProblem(f.Value("key")!, found.Data.ContainsKey(key)
                 ? $"{f.PathOf("key")}: {found.Describe()} ({found.Source}) has \"{key}\" in binaryData; an environment variable takes a data key only, as in Kubernetes"
                 : $"{f.PathOf("key")}: {found.Describe()} ({found.Source}) has no key \"{key}\"; add it, or set optional: true" + Suggest.Hint(key, found.Data.Keys));
         }
@@ -118,7 +118,13 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
     }
 
     /// <summary>Looks <paramref name="name"/> up; a missing required object is an error at the name.</summary>
-    public static ConfigObject? Find(Fields f, string field, ConfigObjectKind kind, string name, bool optional, ConfigObjectCatalog catalog)
+    public static ConfigObject? Find(Fields f, string field, ConfigObjectKind kind, string name, bool optional, ConfigObjectCatalog catalog) =>
+        Find(f, field, kind, name, optional, catalog, f.Context.Error);
+
+    /// <summary>The object <paramref name="name"/> of <paramref name="kind"/>, or null after
+    /// reporting through <paramref name="report"/> why it is missing (unless optional).</summary>
+    private static ConfigObject? Find(Fields f, string field, ConfigObjectKind kind, string name, bool optional, ConfigObjectCatalog catalog,
+        Action<YNode, string> report)
     {
         ConfigObject? found = catalog.Find(kind, name, out string lookedIn);
         if (found is null && catalog.InvalidFile(kind, name) is { } invalid)
@@ -129,17 +135,17 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
             // wrong inside it is the plaintext's business.
             string first = catalog.FirstError(invalid) is { } e && !invalid.EndsWith(EncryptedSecrets.Extension, StringComparison.Ordinal)
                 ? $" ({e.Line}:{e.Column}: {e.Message})" : "";
-            f.Context.Error(f.Value(field)!, $"{f.PathOf(field)}: {ConfigObject.Describe(kind, name)} is in {invalid}, which is not valid{first}; " +
+            report(f.Value(field)!, $"{f.PathOf(field)}: {ConfigObject.Describe(kind, name)} is in {invalid}, which is not valid{first}; " +
                 "fix the errors reported there");
         }
         else if (found is null && !optional)
         {
-            f.Context.Error(f.Value(field)!, $"{f.PathOf(field)}: {ConfigObject.Describe(kind, name)} not found (looked in {lookedIn}); " +
+            report(f.Value(field)!, $"{f.PathOf(field)}: {ConfigObject.Describe(kind, name)} not found (looked in {lookedIn}); " +
                 "create it, or set optional: true");
         }
         return found;
     }
 
     private ConfigObject? Find(Fields f, string field, ConfigObjectKind kind, string name, bool optional) =>
-        Find(f, field, kind, name, optional, catalog);
+        Find(f, field, kind, name, optional, catalog, ctx.EnvReferenceProblem);
 }

@@ -29,6 +29,23 @@ internal sealed class ParseContext(string file, Host.HostChecks? hostChecks = nu
     public void Warning(YNode at, string message) =>
         diagnostics.Add(new Diagnostic(Severity.Warning, File, at.Line, at.Column, message));
 
+    /// <summary><see cref="LoadOptions.EnvReferencesAreWarnings"/>.</summary>
+    public bool EnvReferencesAreWarnings { get; init; }
+
+    /// <summary>A ConfigMap, Secret or key an environment variable names cannot be found: an
+    /// error, or for a reload a warning that the next start will fail on it.</summary>
+    public void EnvReferenceProblem(YNode at, string message)
+    {
+        if (EnvReferencesAreWarnings)
+        {
+            Warning(at, $"{message} (the environment is not reloaded; the next start fails on this)");
+        }
+        else
+        {
+            Error(at, message);
+        }
+    }
+
     /// <summary>Sorted by position; stable, so findings at one node keep their order. One key,
     /// not OrderBy(...).ThenBy(...): ThenBy is a generic virtual call, which NativeAOT looks up
     /// at run time at every pod start (docs/process-model.md, "What a NativeAOT process pays").</summary>

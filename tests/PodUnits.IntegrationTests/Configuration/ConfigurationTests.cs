@@ -226,11 +226,22 @@ public sealed class ConfigurationTests : IDisposable
             Assert.Contains("pod cfg-reload: reloaded volume cfg", pod.Journal("-u", pod.Unit));
             Assert.Equal("active", pod.Show("ActiveState")); // not restarted
 
-            // A change that breaks a reference fails the reload and changes nothing.
+            // A key only the environment uses may go: the volume follows (as the kubelet's
+            // does), and a warning says the next start will fail on the variable (tour G).
             File.WriteAllText(File1, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg-live}\ndata: {colour: red}\n");
+            var envOnly = PodHarness.Run("podunits", "reload", "cfg-reload");
+            Assert.True(envOnly.Code == 0, envOnly.Output);
+            Assert.Contains("has no key \"color\"", envOnly.Output, StringComparison.Ordinal);
+            Assert.Contains("the next start fails on this", envOnly.Output, StringComparison.Ordinal);
+            var files = PodHarness.Run("podunits", "enter", "cfg-reload", "-T", "--", "cat", "/cfg/colour");
+            Assert.Equal((0, "red"), (files.Code, files.Output.Trim()));
+
+            // A change that breaks the volume's own reference fails the reload and changes nothing.
+            File.WriteAllText(File1, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg-live}\ndata: [red]\n");
             var broken = PodHarness.Run("podunits", "reload", "cfg-reload");
             Assert.Equal(2, broken.Code);
-            Assert.Contains("has no key \"color\"", broken.Output, StringComparison.Ordinal);
+            Assert.Contains("which is not valid", broken.Output, StringComparison.Ordinal);
+            Assert.Equal("red", PodHarness.Run("podunits", "enter", "cfg-reload", "-T", "--", "cat", "/cfg/colour").Output.Trim());
             Assert.Equal("active", pod.Show("ActiveState"));
         }
         finally

@@ -150,6 +150,39 @@ public sealed class ConfigurationMappingTests : IDisposable
     }
 
     [Fact]
+    public void ForAReloadAMissingEnvironmentReferenceWarnsAndAVolumesStillFails()
+    {
+        const string Pod = """
+            apiVersion: v1
+            kind: Pod
+            spec:
+              containers:
+                - name: c
+                  image: busybox
+                  env:
+                    - {name: A, valueFrom: {configMapKeyRef: {name: cm, key: c}}}
+                    - {name: B, valueFrom: {secretKeyRef: {name: nope, key: k}}}
+                  volumeMounts: [{name: v, mountPath: /v}]
+              volumes:
+                - name: v
+                  configMap: {name: cm, items: [{key: q, path: y}]}
+            """;
+        LoadResult r = PodDefinitionLoader.LoadText(Pod + Objects, "p.yaml",
+            LoadOptions.Default with { RequireNameMatchesFile = false, ObjectRoots = [_roots], EnvReferencesAreWarnings = true });
+        Assert.Equal(string.Join('\n',
+        [
+            "p.yaml:8:66: warning: spec.containers[0].env[0].valueFrom.configMapKeyRef.key: ConfigMap \"cm\" (p.yaml:15) has no key \"c\"; " +
+                "add it, or set optional: true; did you mean \"a\"? (the environment is not reloaded; the next start fails on this)",
+            "p.yaml:9:54: warning: spec.containers[0].env[1].valueFrom.secretKeyRef.name: Secret \"nope\" not found (looked in this file and " +
+                $"{_roots}/secrets/nope.yaml (or .cred)); create it, or set optional: true (the environment is not reloaded; the next start fails on this)",
+        ]), string.Join('\n', r.Diagnostics.Where(d => !d.IsError).Select(d => d.ToString())));
+        Assert.Equal(["p.yaml:13:43: error: spec.volumes[0].configMap.items[0].key: ConfigMap \"cm\" (p.yaml:15) has no key \"q\"; " +
+            "add it, or set optional: true; did you mean \"a\"?"], Errors(r));
+        // A start's load is as strict as before.
+        Assert.Equal(3, Errors(Load(Pod + Objects)).Length);
+    }
+
+    [Fact]
     public void AnOptionalReferenceToABrokenFileIsStillAnError()
     {
         Directory.CreateDirectory($"{_roots}/configmaps");
