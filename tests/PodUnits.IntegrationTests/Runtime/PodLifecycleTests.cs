@@ -175,10 +175,12 @@ public sealed class PodLifecycleTests
         Assert.True(PodHarness.WaitFor(() => PodHarness.Run("pgrep", "-f", "sleep 4242").Output.Trim().Length == 0), "container process left");
         // machined drops the machine once its unit is no longer active. Once (CI, 2026-12-04)
         // it was still there after 20 s: say what machined and systemd then saw.
-        Assert.True(PodHarness.WaitFor(() => !PodHarness.Run("machinectl", "list", "--no-legend").Output.Contains("rt-crash", StringComparison.Ordinal)),
-            $"machine left registered: {PodHarness.Run("machinectl", "show", "rt-crash").Output}\n"
-            + $"unit {pod.Show("ActiveState")}/{pod.Show("SubState")}, its processes: {PodHarness.Run("systemd-cgls", "--no-pager", "-u", pod.Unit).Output}\n"
-            + string.Join('\n', pod.Journal("-u", pod.Unit, "-o", "short-precise", "-n", "40")));
+        if (!PodHarness.WaitFor(() => !PodHarness.Run("machinectl", "list", "--no-legend").Output.Contains("rt-crash", StringComparison.Ordinal)))
+        {
+            Assert.Fail($"machine left registered: {PodHarness.Run("machinectl", "show", "rt-crash").Output}\n"
+                + $"unit {pod.Show("ActiveState")}/{pod.Show("SubState")}, its processes: {PodHarness.Run("systemd-cgls", "--no-pager", "-u", pod.Unit).Output}\n"
+                + string.Join('\n', pod.Journal("-u", pod.Unit, "-o", "short-precise", "-n", "40")));
+        }
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState", "podunits-rt\\x2dcrash-main.scope") == "inactive"), "scope left");
         // The one mount left is the pinned network namespace, kept on purpose so CNI DEL
         // finds the interface (Network/NetnsPins.cs).
