@@ -29,7 +29,11 @@ public static class PodUnitSettingsMapper
     };
 
     /// <summary>POD_ID, and the container's fields when only one container can write. Not
-    /// with init containers: their lines would carry the main container's fields as well.</summary>
+    /// with init containers: their lines would carry the main container's fields as well.
+    /// Nor for a container named like PodUnits' own identifier ("podunits"): the unit's
+    /// stream, where stage 1 writes its diagnostics, has that SYSLOG_IDENTIFIER, so with
+    /// its CONTAINER_NAME too they would read as the container's lines (`podunits logs`
+    /// tells them apart by these two fields). Its lines then carry their fields each.</summary>
     private static List<KeyValuePair<string, string>> LogExtraFields(PodDefinition pod, string? hostMachineId)
     {
         if (hostMachineId is null)
@@ -38,7 +42,7 @@ public static class PodUnitSettingsMapper
         }
         string podId = PodIdentity.PodId(hostMachineId, pod.Name);
         List<ContainerDefinition> writers = pod.AllContainers.ToList();
-        return writers.Count == 1
+        return writers.Count == 1 && writers[0].Name != PodJournalFields.OwnIdentifier
             ? PodIdentity.ContainerFields(pod.Name, podId, writers[0].Name).Where(f => f.Key != PodJournalFields.PodName).ToList()
             : [new(PodJournalFields.PodId, podId)];
     }

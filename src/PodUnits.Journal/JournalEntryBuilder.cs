@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
+using static PodUnits.Core.Identity.PodJournalFields;
 
 namespace PodUnits.Journal;
 
@@ -140,6 +142,19 @@ public sealed class JournalEntryBuilder : IDisposable
 
     /// <summary>Adds PRIORITY.</summary>
     public JournalEntryBuilder AddPriority(JournalPriority priority) => Add(JournalFieldName.Priority, (long)priority);
+
+    /// <summary>Adds CODE_FILE (from the repository's src/ on), CODE_LINE and CODE_FUNC of the
+    /// caller, as systemd's own log does (systemd.journal-fields(7)). With MESSAGE_ID, they mark
+    /// an entry as PodUnits' own rather than a container's line (`podunits logs`).</summary>
+    public JournalEntryBuilder AddCodeLocation([CallerFilePath] string file = "", [CallerLineNumber] int line = 0, [CallerMemberName] string function = "") =>
+        Add(CodeFile, SourcePath(file)).Add(CodeLine, line).Add(CodeFunc, function);
+
+    /// <summary><paramref name="file"/> as the build saw it, from its src/ directory on.</summary>
+    public static string SourcePath(string file)
+    {
+        int src = file.LastIndexOf("/src/", StringComparison.Ordinal);
+        return src >= 0 ? file[(src + 1)..] : file;
+    }
 
     public void Dispose()
     {

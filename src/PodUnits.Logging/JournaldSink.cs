@@ -1,4 +1,5 @@
 using System.Globalization;
+using PodUnits.Core.Identity;
 using PodUnits.Journal;
 using Serilog.Core;
 using Serilog.Debugging;
@@ -23,7 +24,7 @@ namespace PodUnits.Logging;
 /// </summary>
 public sealed class JournaldSink : ILogEventSink
 {
-    public const string DefaultIdentifier = "podunits";
+    public const string DefaultIdentifier = PodJournalFields.OwnIdentifier;
 
     private static readonly JournalFieldName s_template = JournalFieldName.Create("MESSAGE_TEMPLATE");
     private static readonly JournalFieldName s_exception = JournalFieldName.Create("EXCEPTION");

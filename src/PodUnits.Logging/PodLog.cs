@@ -74,17 +74,10 @@ public static class PodLog
         if (about.Pod is { } pod) properties.Add(new LogEventProperty("PodName", new ScalarValue(pod)));
         if (about.Container is { } container) properties.Add(new LogEventProperty("ContainerName", new ScalarValue(container)));
         if (about.MessageId is { } id) properties.Add(new LogEventProperty(JournalMessageIds.PropertyName, new ScalarValue(id)));
-        properties.Add(new LogEventProperty("CodeFile", new ScalarValue(SourcePath(file))));
+        properties.Add(new LogEventProperty("CodeFile", new ScalarValue(JournalEntryBuilder.SourcePath(file))));
         properties.Add(new LogEventProperty("CodeLine", new ScalarValue(line)));
         properties.Add(new LogEventProperty("CodeFunc", new ScalarValue(function)));
         return new LogEvent(DateTimeOffset.Now, level, exception, new MessageTemplate([new Serilog.Parsing.TextToken(message)]), properties);
-    }
-
-    /// <summary>The source file from the repository's src/ on, as the build saw it.</summary>
-    internal static string SourcePath(string file)
-    {
-        int src = file.LastIndexOf("/src/", StringComparison.Ordinal);
-        return src >= 0 ? file[(src + 1)..] : file;
     }
 
     private static void Write(LogEventLevel level, string message, LogSubject about, Exception? exception, string file, int line, string function) =>

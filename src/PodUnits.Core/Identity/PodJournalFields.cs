@@ -16,6 +16,10 @@ public static class PodJournalFields
     public const string ContainerIdFull = "CONTAINER_ID_FULL";
     public const string ExitStatus = "EXIT_STATUS";
 
+    /// <summary>SYSLOG_IDENTIFIER of PodUnits' own entries, and of pod@.service's stream
+    /// (journald names a stream after the program systemd started: /usr/bin/podunits).</summary>
+    public const string OwnIdentifier = "podunits";
+
     // Where in PodUnits' source a message comes from, as systemd's own log writes them
     // (systemd.journal-fields(7)).
     public const string CodeFile = "CODE_FILE";

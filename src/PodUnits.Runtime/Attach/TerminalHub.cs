@@ -406,7 +406,7 @@ public sealed unsafe class TerminalHub : IDisposable
         {
             using var entry = new JournalEntryBuilder();
             entry.Add(JournalFieldName.Message, line).AddPriority(JournalPriority.Warning)
-                .Add(JournalFieldName.SyslogIdentifier, "podunits").Add(PodJournalFields.PodName, _pod);
+                .Add(JournalFieldName.SyslogIdentifier, PodJournalFields.OwnIdentifier).Add(PodJournalFields.PodName, _pod).AddCodeLocation();
             try
             {
                 JournalClient.Shared.Send(entry);

@@ -19,7 +19,7 @@ namespace PodUnits.Runtime.Executor;
 /// </summary>
 internal sealed class PodEventLog
 {
-    private const string Identifier = "podunits";
+    private const string Identifier = PodJournalFields.OwnIdentifier;
     private readonly PodPlan _plan;
     private readonly string? _unit;
     private readonly IReadOnlyList<KeyValuePair<string, string>> _unitFields;

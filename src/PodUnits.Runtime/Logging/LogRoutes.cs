@@ -59,7 +59,7 @@ public sealed class LogRoutes
     private static void HostWarning(string message, IReadOnlyList<KeyValuePair<string, string>> fields)
     {
         using var entry = new JournalEntryBuilder();
-        entry.Add("MESSAGE", message).AddPriority(JournalPriority.Warning).Add("SYSLOG_IDENTIFIER", "podunits");
+        entry.Add("MESSAGE", message).AddPriority(JournalPriority.Warning).Add("SYSLOG_IDENTIFIER", PodJournalFields.OwnIdentifier).AddCodeLocation();
         foreach ((string field, string value) in fields)
         {
             entry.Add(field, value);

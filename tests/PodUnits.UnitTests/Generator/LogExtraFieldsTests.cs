@@ -32,6 +32,15 @@ public sealed class LogExtraFieldsTests
     }
 
     [Fact]
+    public void AContainerNamedLikePodUnitsOwnIdentifierGetsOnlyThePodId()
+    {
+        // Its CONTAINER_NAME on the unit's stream would make stage 1's diagnostics there
+        // (SYSLOG_IDENTIFIER=podunits) read as the container's lines.
+        var fields = Map("  containers:\n  - {name: podunits, image: \"dir:/r\"}\n").LogExtraFields;
+        Assert.Equal("POD_ID", Assert.Single(fields).Key);
+    }
+
+    [Fact]
     public void AnInitContainerCountsAsAWriter()
     {
         var fields = Map("  initContainers:\n  - {name: i, image: \"dir:/r\"}\n  containers:\n  - {name: a, image: \"dir:/r\"}\n").LogExtraFields;

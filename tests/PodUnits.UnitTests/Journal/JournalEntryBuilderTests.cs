@@ -15,6 +15,17 @@ public sealed class JournalEntryBuilderTests
     }
 
     [Fact]
+    public void CodeLocationIsTheCallersFromSrcOn()
+    {
+        using var builder = new JournalEntryBuilder();
+        builder.AddCodeLocation("/build/podunits/src/PodUnits.Runtime/Logging/LogRoutes.cs", 62, "HostWarning");
+        Assert.Equal("CODE_FILE=src/PodUnits.Runtime/Logging/LogRoutes.cs\nCODE_LINE=62\nCODE_FUNC=HostWarning\n", Encoding.UTF8.GetString(builder.Encoded));
+        using var here = new JournalEntryBuilder();
+        here.AddCodeLocation();
+        Assert.Contains($"CODE_FUNC={nameof(CodeLocationIsTheCallersFromSrcOn)}\n", Encoding.UTF8.GetString(here.Encoded), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ValueWithNewlineUsesTheBinaryForm()
     {
         using var builder = new JournalEntryBuilder();
