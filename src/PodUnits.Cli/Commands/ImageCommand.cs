@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using PodUnits.Core.Errors;
+using PodUnits.Core.Text;
 using PodUnits.Images.Progress;
 using PodUnits.Images.Store;
 using PodUnits.Images.Trust;
@@ -231,7 +232,7 @@ internal static class ImageCommand
                     output.Flush(flushToDisk: true);
                 }
                 File.Move(temp, full, overwrite: true);
-                Console.Error.WriteLine($"exported {name} to {full}: {result.layers} layer(s), {PullProgressRenderer.Size(result.bytes)}");
+                Console.Error.WriteLine($"exported {name} to {full}: {Counted.Of(result.layers, "layer")}, {PullProgressRenderer.Size(result.bytes)}");
             }
             catch
             {
@@ -256,10 +257,10 @@ internal static class ImageCommand
         {
             string given = parse.GetValue(reference)!;
             GcResult result = OpenStore().Remove(given);
-            Console.WriteLine($"removed {given} ({result.BlobsRemoved} blobs, {result.LayersRemoved} layers, {PullProgressRenderer.Size(result.BytesFreed)} freed)");
+            Console.WriteLine($"removed {given} ({Counted.Of(result.BlobsRemoved, "blob")}, {Counted.Of(result.LayersRemoved, "layer")}, {PullProgressRenderer.Size(result.BytesFreed)} freed)");
             if (DefinedPodsNaming(given) is { Count: > 0 } pods)
             {
-                Logging.PodLog.Warning($"image {given}: pod(s) {string.Join(", ", pods)} name it; their next start fetches it again (an offline host cannot start them)");
+                Logging.PodLog.Warning($"image {given}: {Counted.Noun(pods.Count, "pod")} {string.Join(", ", pods)} {(pods.Count == 1 ? "names" : "name")} it; their next start fetches it again (an offline host cannot start them)");
             }
             return 0;
         });

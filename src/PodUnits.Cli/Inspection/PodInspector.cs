@@ -147,7 +147,7 @@ internal sealed class PodInspector(SystemdManager systemd)
             Network = running ? Network(name, plan?.HostNetwork ?? definition?.HostNetwork == true) : null,
             // systemd keeps a unit's last STATUS= after its process has gone: once the pod no
             // longer runs, only the executor's own last word ("failed: WHY") still holds, not
-            // a "1 container(s) running" of an executor that was killed.
+            // a "1 container running" of an executor that was killed.
             StatusText = status is { ActiveState: "failed" or "inactive", StatusText: { } last } && !last.StartsWith("failed: ", StringComparison.Ordinal) ? null : status?.StatusText,
             Users = definition?.UserNamespace == true ? Users(name) : null,
             Result = status?.Result is null or "success" ? null : status.Result,

@@ -20,7 +20,7 @@ internal sealed record PodReport(
     /// for a pod that shares the host's users.</summary>
     public UsersReport? Users { get; init; }
 
-    /// <summary>The unit's STATUS= line: what the pod is doing ("2 of 2 container(s) running",
+    /// <summary>The unit's STATUS= line: what the pod is doing ("2 containers running",
     /// a back-off's wait) or, once failed, why; null when it has none.</summary>
     public string? StatusText { get; init; }
 

@@ -1,4 +1,5 @@
 using PodUnits.Core.Errors;
+using PodUnits.Core.Text;
 using PodUnits.Definitions;
 using PodUnits.Runtime.Network;
 using PodUnits.Runtime.Network.Cni;
@@ -42,7 +43,7 @@ public static class NetworkPlanner
         }
         if (cni.MissingPlugins(list).ToList() is { Count: > 0 } missing)
         {
-            throw new BadInputException(where, $"network {name} ({list.Path}) needs CNI plugin(s) {string.Join(", ", missing)}, " +
+            throw new BadInputException(where, $"network {name} ({list.Path}) needs the CNI {Counted.Noun(missing.Count, "plugin")} {string.Join(", ", missing)}, " +
                 $"not found in {string.Join(", ", cni.PluginDirs)} (Debian: apt-get install containernetworking-plugins)");
         }
         var hostPorts = pod.AllContainers.SelectMany(c => c.Ports).Where(p => p.HostPort is not null).ToList();

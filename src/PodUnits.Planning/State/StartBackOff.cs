@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Identity;
 using PodUnits.Core.Naming;
+using PodUnits.Core.Text;
 using PodUnits.Logging;
 using PodUnits.Runtime.State;
 using PodUnits.Systemd.Notify;
@@ -36,12 +37,12 @@ internal static class StartBackOff
                 case (0, _):
                     // A start asked for, not systemd's Restart=: at once, and said, so that a
                     // journal of starts without their waits explains itself.
-                    PodLog.Information($"pod {pod}: its last {failed} start(s) failed before it was ready; "
+                    PodLog.Information($"pod {pod}: {LastFailed(failed)} before it was ready; "
                         + "this start was asked for, not systemd's restart, so it is at once", new(Pod: pod));
                     failed = 0;
                     break;
                 case (null, string error):
-                    PodLog.Warning($"pod {pod}: its last {failed} start(s) failed before it was ready, and systemd cannot say "
+                    PodLog.Warning($"pod {pod}: {LastFailed(failed)} before it was ready, and systemd cannot say "
                         + $"whether this is its restart ({error}): starting at once", new(Pod: pod));
                     failed = 0; // rather a start at once than a wait nobody can explain
                     break;
@@ -54,9 +55,9 @@ internal static class StartBackOff
             return true;
         }
         string seconds = delay.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
-        PodLog.Warning($"pod {pod}: its last {failed} start(s) failed before it was ready; waiting {seconds} s before this one, "
+        PodLog.Warning($"pod {pod}: {LastFailed(failed)} before it was ready; waiting {seconds} s before this one, "
             + $"as the kubelet backs off ('systemctl restart {unit}' starts at once)", new(Pod: pod));
-        SdNotify.Default.Status($"back-off: {failed} failed start(s), starting again in {seconds} s");
+        SdNotify.Default.Status($"back-off: {Counted.Of(failed, "failed start")}, starting again in {seconds} s");
         SdNotify.Default.ExtendTimeout((ulong)(delay + StartTimeoutExtender.DefaultExtension).TotalMicroseconds);
         using var stopped = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -76,6 +77,9 @@ internal static class StartBackOff
             return false;
         }
     }
+
+    /// <summary>"its last start failed", "its last 3 starts failed".</summary>
+    internal static string LastFailed(int failed) => failed == 1 ? "its last start failed" : $"its last {Counted.Of(failed, "start")} failed";
 
     /// <summary>systemd's NRestarts of the unit, or null and why when the bus cannot say.</summary>
     private static async Task<(uint? Restarts, string? Error)> AutomaticRestartsAsync(string unit)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Identity;
+using PodUnits.Core.Text;
 using PodUnits.Journal;
 using PodUnits.Runtime.Logging;
 using PodUnits.Runtime.Plan;
@@ -42,10 +43,10 @@ internal sealed class PodEventLog
     /// containers run at that moment (<see cref="Running"/>).</summary>
     public void Started(string containers) => EmitUnlessQuiet(JournalMessageIds.PodStarted, JournalPriority.Informational, $"pod {_plan.Name} started: {containers} running");
 
-    /// <summary>"2 container(s)", or "1 of 2 container(s)" when some have already ended
+    /// <summary>"2 containers", or "1 of 2 containers" when some have already ended
     /// (a container that exited for good does not hold READY back, but it does not run).</summary>
     public static string Running(int running, int total) =>
-        running == total ? $"{total} container(s)" : $"{running} of {total} container(s)";
+        running == total ? Counted.Of(total, "container") : $"{running} of {Counted.Of(total, "container")}";
 
     public void ContainerExited(string container, int status, string description, bool expected) =>
         EmitUnlessQuiet(JournalMessageIds.ContainerExited, expected ? JournalPriority.Informational : JournalPriority.Warning,
@@ -59,7 +60,7 @@ internal sealed class PodEventLog
 
     public void ContainerUnhealthy(string container, string probe, int threshold, string output, string then) =>
         EmitUnlessQuiet(JournalMessageIds.ContainerUnhealthy, JournalPriority.Warning,
-            $"container {container} failed its {probe} {threshold} time(s) in a row; killing it, {then}", container, null,
+            $"container {container} failed its {probe} {(threshold == 1 ? "once" : $"{threshold} times in a row")}; killing it, {then}", container, null,
             [new("PROBE", probe), new("PROBE_OUTPUT", output)]);
 
     public void ContainerRestarting(string container, int delaySeconds, int restart, string why) =>

@@ -1,4 +1,5 @@
 using PodUnits.Core.Errors;
+using PodUnits.Core.Text;
 using PodUnits.Runtime.Activation;
 using PodUnits.Runtime.Health;
 using PodUnits.Runtime.Init;
@@ -24,7 +25,7 @@ public sealed partial class PodExecutor
         if (_listenFds is not null && !_plan.Interactive && _plan.ListenContainer is null)
         {
             throw new PodUnitsException($"pod {_plan.Name}",
-                $"systemd passed {_listenFds.Count} socket(s) (pod@{_plan.Name}.socket) but the pod has several containers; " +
+                $"systemd passed {Counted.Of(_listenFds.Count, "socket")} (pod@{_plan.Name}.socket) but the pod has several containers; " +
                 "name the one that gets them with the annotation podunits.io/listen-container");
         }
         if (_plan.NotifyContainer is not string name)

@@ -257,7 +257,7 @@ public sealed partial class PodExecutor
         // An init container that ran to completion did its job: only the pod's own containers
         // (and sidecars) that ended, and are not running again, count as exited.
         int exited = _plan.Containers.Count(c => (!c.Init || c.Sidecar) && _exits.ContainsKey(c.Name));
-        var parts = new List<string> { exited > 0 ? $"{running} container(s) running, {exited} exited" : $"{running} container(s) running" };
+        var parts = new List<string> { exited > 0 ? $"{Counted.Of(running, "container")} running, {exited} exited" : $"{Counted.Of(running, "container")} running" };
         foreach (ContainerStatus s in Statuses.Values.Where(s => s.State == "restarting"))
         {
             int wait = (int)Math.Ceiling(((s.RestartAt ?? DateTime.UtcNow) - DateTime.UtcNow).TotalSeconds);

@@ -1,4 +1,5 @@
 using PodUnits.Core.Errors;
+using PodUnits.Core.Text;
 
 namespace PodUnits.Runtime.Logging;
 
@@ -62,7 +63,7 @@ public abstract class LogTarget : IDisposable
         }
         if (_failed && RetriesAfterFailure && _missedLines > 0)
         {
-            (Warn ?? StageLog.Warning)($"journal {Description}: {_missedLines} line(s) of this stream did not reach it");
+            (Warn ?? StageLog.Warning)($"journal {Description}: {Counted.Of(_missedLines, "line")} of this stream did not reach it");
         }
     }
 
@@ -95,7 +96,7 @@ public abstract class LogTarget : IDisposable
             return;
         }
         _failed = false;
-        (Warn ?? StageLog.Warning)($"journal {Description}: reachable again; {_missedLines} line(s) written meanwhile did not reach it");
+        (Warn ?? StageLog.Warning)($"journal {Description}: reachable again; {Counted.Of(_missedLines, "line")} written meanwhile did not reach it");
         _missedLines = 0;
     }
 

@@ -61,7 +61,7 @@ public sealed class PodFromRegistryTests : IClassFixture<RegistryFixture>, IDisp
         var removed = PodHarness.Run("/usr/bin/podunits", "image", "rm", image);
         Assert.True(removed.Code == 0, removed.Output);
         // The stopped pod still names it: said, since its next start must fetch it (tour G).
-        Assert.Contains($"image {image}: pod(s) img-pod name it; their next start fetches it again", removed.Output, StringComparison.Ordinal);
+        Assert.Contains($"image {image}: pod img-pod names it; their next start fetches it again", removed.Output, StringComparison.Ordinal);
     }
 
     [Fact]

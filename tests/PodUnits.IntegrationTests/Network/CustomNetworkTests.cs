@@ -108,7 +108,7 @@ public sealed class CustomNetworkTests
             Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
             Assert.Equal("2", pod.Show("ExecMainStatus"));
             Assert.True(pod.UnitJournalHas(l => l.Contains(
-                $"network nettestnoplugin ({NetDir}/nettestnoplugin.conflist) needs CNI plugin(s) podunits-no-such-plugin", StringComparison.Ordinal)), pod.UnitJournalText());
+                $"network nettestnoplugin ({NetDir}/nettestnoplugin.conflist) needs the CNI plugin podunits-no-such-plugin", StringComparison.Ordinal)), pod.UnitJournalText());
             Assert.False(NetworkProbe.LinkExists("nettest0"));
             Assert.Empty(NetworkProbe.CacheEntriesOf("net-noplugin"));
         }

@@ -89,10 +89,10 @@ public sealed class PodNetworkTests
         PodHarness.Run("kill", "-KILL", pod.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") is "failed" or "inactive"), pod.Show("ActiveState"));
 
-        // systemd keeps the killed executor's last STATUS= ("1 container(s) running"); status
+        // systemd keeps the killed executor's last STATUS= ("1 container running"); status
         // does not show it as if the pod still ran.
         Assert.DoesNotContain("Status:", PodHarness.Run(Podunits, "status", "net-kill").Output, StringComparison.Ordinal);
-        Assert.StartsWith("1 container(s) running", pod.Show("StatusText"), StringComparison.Ordinal);
+        Assert.StartsWith("1 container running", pod.Show("StatusText"), StringComparison.Ordinal);
 
         // A crash skips the executor's cleanup: the attachment is still there, pinned.
         Assert.Single(NetworkProbe.LeasesOf(id));

@@ -89,7 +89,7 @@ public sealed class ActivationTests
             && !s["ready"]!.GetValue<bool>()), Status(name, "main").ToJsonString());
         // As soon as the new run runs, before it says anything (it sleeps 2 s first): the
         // count and "not ready" are the new run's, the old run's STATUS= is gone.
-        Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText") is var text && text.StartsWith("2 container(s) running", StringComparison.Ordinal)
+        Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText") is var text && text.StartsWith("2 containers running", StringComparison.Ordinal)
             && text.Contains("not ready: main", StringComparison.Ordinal) && !text.Contains("main: ", StringComparison.Ordinal)), pod.Show("StatusText"));
         Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText").Contains("main: warming up", StringComparison.Ordinal)), pod.Show("StatusText"));
         File.WriteAllText(gate, "");

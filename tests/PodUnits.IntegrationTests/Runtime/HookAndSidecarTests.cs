@@ -180,7 +180,7 @@ public sealed class HookAndSidecarTests
         pod.Start();
         Assert.True(PodHarness.WaitFor(() => Health(name, "main") is { } main && (int)main["restarts"]! == 1
             && (string?)main["state"] == "running", seconds: 30), Status(name));
-        Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText") == "1 container(s) running"), pod.Show("StatusText"));
+        Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText") == "1 container running"), pod.Show("StatusText"));
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class ReadinessTests
         const string exit = "container main exited with status 1";
         Assert.True(PodHarness.WaitFor(() => pod.UnitJournalText().Split(exit).Length > 2, seconds: 40), pod.UnitJournalText());
         Assert.Equal("activating", pod.Show("ActiveState"));
-        Assert.DoesNotContain("started: 1 container(s) running", pod.UnitJournalText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("started: 1 container running", pod.UnitJournalText(), StringComparison.Ordinal);
     }
 }
 

@@ -42,7 +42,7 @@ public sealed class LogsRenderTests
     public static TheoryData<string> OwnEntries() =>
     [
         // a lifecycle event (PodEventLog)
-        """{"MESSAGE":"pod web started: 1 container(s) running","CONTAINER_NAME":"main","SYSLOG_IDENTIFIER":"podunits","MESSAGE_ID":"0b3c"}""",
+        """{"MESSAGE":"pod web started: 1 container running","CONTAINER_NAME":"main","SYSLOG_IDENTIFIER":"podunits","MESSAGE_ID":"0b3c"}""",
         // stage 0's warning (PodLog)
         """{"MESSAGE":"web.yaml:7:5: field \"namespace\" in metadata is ignored","CONTAINER_NAME":"main","SYSLOG_IDENTIFIER":"podunits","CODE_FILE":"src/x.cs"}""",
         // stage 1's line on the unit's stream (StageLog)
@@ -50,7 +50,7 @@ public sealed class LogsRenderTests
         // a container named podunits: the event still has its MESSAGE_ID
         """{"MESSAGE":"container podunits exited","CONTAINER_NAME":"podunits","SYSLOG_IDENTIFIER":"podunits","MESSAGE_ID":"0b3c"}""",
         // a multi-container pod's own entry
-        """{"MESSAGE":"pod web started: 2 container(s) running","SYSLOG_IDENTIFIER":"podunits","MESSAGE_ID":"0b3c"}""",
+        """{"MESSAGE":"pod web started: 2 containers running","SYSLOG_IDENTIFIER":"podunits","MESSAGE_ID":"0b3c"}""",
     ];
 
     [Theory]

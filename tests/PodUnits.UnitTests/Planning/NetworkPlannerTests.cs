@@ -111,7 +111,7 @@ public sealed class NetworkPlannerTests : IDisposable
     {
         string path = Conflist("lab.conflist", "lab", "bridge", "tuning", "portmap", "tuning", "firewall");
         BadInputException e = Assert.Throws<BadInputException>(() => Plan(Pod("lab")));
-        Assert.Equal($"{Source}:6:5: network lab ({path}) needs CNI plugin(s) tuning, firewall, not found in {_plugins}" +
+        Assert.Equal($"{Source}:6:5: network lab ({path}) needs the CNI plugins tuning, firewall, not found in {_plugins}" +
             " (Debian: apt-get install containernetworking-plugins)", e.Message);
         Assert.Equal(ExitCodes.BadInput, e.ExitCode);
     }
@@ -121,7 +121,7 @@ public sealed class NetworkPlannerTests : IDisposable
     {
         string path = Conflist("podunits.conflist", "podunits", "macvlan");
         BadInputException e = Assert.Throws<BadInputException>(() => Plan(Pod()));
-        Assert.Equal($"pod web: network podunits ({path}) needs CNI plugin(s) macvlan, not found in {_plugins}" +
+        Assert.Equal($"pod web: network podunits ({path}) needs the CNI plugin macvlan, not found in {_plugins}" +
             " (Debian: apt-get install containernetworking-plugins)", e.Message);
     }
 

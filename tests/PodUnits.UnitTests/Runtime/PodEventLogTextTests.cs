@@ -6,8 +6,8 @@ namespace PodUnits.UnitTests.Runtime;
 public sealed class PodEventLogTextTests
 {
     [Fact]
-    public void AllRunningIsTheCountAlone() => Assert.Equal("2 container(s)", PodEventLog.Running(2, 2));
+    public void AllRunningIsTheCountAlone() => Assert.Equal("2 containers", PodEventLog.Running(2, 2));
 
     [Fact]
-    public void FewerRunningSaysOfHowMany() => Assert.Equal("1 of 2 container(s)", PodEventLog.Running(1, 2));
+    public void FewerRunningSaysOfHowMany() => Assert.Equal("1 of 2 containers", PodEventLog.Running(1, 2));
 }
