@@ -54,7 +54,7 @@ public sealed class AdHocScopeTests
         }
         // The pod init stops the pod once its executor is gone; the scope ends with its last
         // process, and machined drops the machine with its unit.
-        Assert.True(PodHarness.WaitFor(() => !PodHarness.Run("machinectl", "list", "--no-legend").Output.Contains(pod, StringComparison.Ordinal), 30),
+        Assert.True(PodHarness.WaitFor(() => !PodHarness.MachineRegistered(pod), 30),
             PodHarness.Run("machinectl", "status", pod).Output);
         var again = PodHarness.Run(Podunits, "run", "-i", "--name", pod, "busybox", "--", "echo", "again");
         Assert.True(again.Code == 0, again.Output);

@@ -107,6 +107,13 @@ internal sealed class PodHarness : IDisposable
         }
     }
 
+    /// <summary>Whether machined lists a machine of exactly this name. Not a substring of
+    /// `machinectl list`: "rt-crash" is in "rt-crashloop", another class's pod that may run
+    /// at the same time (a CI failure said "machine left registered" for that reason).</summary>
+    public static bool MachineRegistered(string name) =>
+        Run("machinectl", "list", "--no-legend").Output.Split('\n')
+            .Any(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [string first, ..] && first == name);
+
     public string Show(string property, string? unit = null) =>
         Run("systemctl", "show", "-p", property, "--value", unit ?? Unit).Output.Trim();
 
