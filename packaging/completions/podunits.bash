@@ -46,7 +46,7 @@ _podunits() {
         "") COMPREPLY=($(compgen -W "$verbs --help --version" -- "$cur")); return;;
         list) options+=" --output";;
         status) options+=" --output --lines";;
-        logs) options+=" --follow --container --lines --since --timestamps";;
+        logs) options+=" --follow --container --lines --since --until --timestamps";;
         enter) options+=" --container --interactive -i --tty -t --no-tty -T --privileged";;
         attach) options+=" --detach-keys";;
         update) options+=" --container --memory --cpu";;

@@ -9,7 +9,7 @@ using PodUnits.Systemd.Units;
 namespace PodUnits.Cli.Commands;
 
 /// <summary>
-/// <c>podunits logs NAME [-f] [--container C] [-n N] [--since TIME] [-t]</c>: the pod's container output from the
+/// <c>podunits logs NAME [-f] [--container C] [-n N] [--since TIME] [--until TIME] [-t]</c>: the pod's container output from the
 /// host journal (the entries the executor forwarded, matched by POD_NAME and the unit). It
 /// reads through journalctl's JSON output, so it sees exactly what `journalctl -u pod@NAME`
 /// sees, and prefixes lines with their container when several containers are shown.
@@ -28,6 +28,11 @@ internal static class LogsCommand
                 + "2026-12-04 10:00, local without a zone).",
             HelpName = "TIME",
         };
+        var until = new Option<string?>("--until")
+        {
+            Description = "Only lines before then, in --since's forms (a duration back from now, or a time).",
+            HelpName = "TIME",
+        };
         var timestamps = new Option<bool>("--timestamps", "-t") { Description = "Start each line with the time it was written (RFC 3339, UTC, in µs)." };
         var command = new Command("logs", """
             Print what a pod's containers wrote to stdout and stderr, from the journal.
@@ -37,9 +42,10 @@ internal static class LogsCommand
               podunits logs -f web -c app
               podunits logs -n 20 web
               podunits logs --since 10m -t web
+              podunits logs --since '2026-12-04 10:00' --until '2026-12-04 10:05' web
             """)
         {
-            name, follow, container, lines, since, timestamps,
+            name, follow, container, lines, since, until, timestamps,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -55,10 +61,15 @@ internal static class LogsCommand
             {
                 arguments.Add(n >= 0 ? $"--lines={n}" : throw new BadInputException($"--lines {n}", "must be 0 or more"));
             }
-            if (parsed.GetValue(since) is { } from)
+            DateTimeOffset now = DateTimeOffset.Now;
+            DateTimeOffset? from = parsed.GetValue(since) is { } s ? LogsSince.Parse(s, now) : null;
+            DateTimeOffset? to = parsed.GetValue(until) is { } u ? LogsSince.Parse(u, now, "--until") : null;
+            if (from > to)
             {
-                arguments.Add(LogsSince.JournalctlArgument(LogsSince.Parse(from, DateTimeOffset.Now)));
+                throw new BadInputException($"--since '{parsed.GetValue(since)}'", $"is after --until '{parsed.GetValue(until)}'");
             }
+            arguments.AddRange([.. from is { } f ? [LogsSince.JournalctlArgument(f)] : Array.Empty<string>(),
+                .. to is { } t ? [LogsSince.JournalctlArgument(t, "--until")] : Array.Empty<string>()]);
             // A name or container nothing is known of is a typo, not an empty log.
             PodArgument.RequireKnown(pod, () => HasLines(pod, null));
             if (only is not null && !HasLines(pod, only) && DefinedContainers(pod) is { } defined && !defined.Contains(only))

@@ -5,8 +5,8 @@ using PodUnits.Core.Errors;
 namespace PodUnits.Cli.Commands;
 
 /// <summary>
-/// <c>logs --since</c>'s value, as podman logs --since and kubectl logs --since and
-/// --since-time take it: a Go duration back from now (<c>10m</c>, <c>1h30m</c>, <c>2.5s</c>)
+/// <c>logs --since</c>'s and <c>--until</c>'s value, as podman logs --since and --until and
+/// kubectl logs --since and --since-time take it: a Go duration back from now (<c>10m</c>, <c>1h30m</c>, <c>2.5s</c>)
 /// or a time (RFC 3339 <c>2026-12-04T10:00:00Z</c>, <c>2026-12-04 10:00:00</c>, a date;
 /// without a zone it is local time). The result is an absolute instant, handed to journalctl
 /// as <c>@SECONDS</c>: journalctl 252 reads neither Go durations nor RFC 3339's "T".
@@ -19,8 +19,9 @@ internal static partial class LogsSince
         "yyyy-MM-dd HH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ssK", "yyyy-MM-dd HH:mmK", "yyyy-MM-dd",
     ];
 
-    /// <summary>The instant <paramref name="value"/> names, <paramref name="now"/> being now.</summary>
-    public static DateTimeOffset Parse(string value, DateTimeOffset now)
+    /// <summary>The instant <paramref name="value"/> of <paramref name="option"/> names,
+    /// <paramref name="now"/> being now.</summary>
+    public static DateTimeOffset Parse(string value, DateTimeOffset now, string option = "--since")
     {
         ArgumentNullException.ThrowIfNull(value);
         if (GoDuration(value) is { } back)
@@ -31,16 +32,17 @@ internal static partial class LogsSince
         {
             return at;
         }
-        throw new BadInputException($"--since '{value}'",
+        throw new BadInputException($"{option} '{value}'",
             "is neither a duration back from now (10m, 1h30m, 45s) nor a time (2026-12-04T10:00:00Z, 2026-12-04 10:00:00, 2026-12-04)");
     }
 
-    /// <summary>journalctl's form of the instant: <c>@</c> and seconds since the epoch.</summary>
-    public static string JournalctlArgument(DateTimeOffset at) =>
-        "--since=@" + (at.ToUnixTimeMilliseconds() / 1000m).ToString("0.000", CultureInfo.InvariantCulture);
+    /// <summary>journalctl's form of the instant for <paramref name="option"/> (--since or
+    /// --until): <c>@</c> and seconds since the epoch.</summary>
+    public static string JournalctlArgument(DateTimeOffset at, string option = "--since") =>
+        option + "=@" + (at.ToUnixTimeMilliseconds() / 1000m).ToString("0.000", CultureInfo.InvariantCulture);
 
     /// <summary>A Go time.ParseDuration value without a sign ("1h30m", "2.5s", "100ms");
-    /// null when it is not one. A sign makes no sense here: --since looks back.</summary>
+    /// null when it is not one. A sign makes no sense here: a duration looks back.</summary>
     private static TimeSpan? GoDuration(string value)
     {
         if (value == "0")

@@ -179,7 +179,7 @@ public sealed class CliVerbTests : IDisposable
     }
 
     [Fact]
-    public void LogsSinceATimeOrADurationAndWithTimestamps()
+    public void LogsSinceAndUntilATimeOrADurationAndWithTimestamps()
     {
         // -t: the time journald stored, RFC 3339 in UTC, as kubectl logs --timestamps.
         var stamped = PodHarness.Run(Podunits, "logs", "cli-web", "-c", "main", "-t");
@@ -199,6 +199,21 @@ public sealed class CliVerbTests : IDisposable
         var hour = PodHarness.Run(Podunits, "logs", "cli-web", "--since", "1h");
         Assert.True(hour.Code == 0, hour.Output);
         Assert.Contains("main | cli-started", hour.Output.Split('\n'));
+
+        // --until just before that line leaves it out (--since keeps the earlier starts'
+        // lines out too, each a whole test earlier); a time after it keeps it. --since after
+        // --until is refused.
+        string before = written.AddMilliseconds(-2).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        string shortlyBefore = written.AddMilliseconds(-300).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var earlier = PodHarness.Run(Podunits, "logs", "cli-web", "--since", shortlyBefore, "--until", before);
+        Assert.True(earlier.Code == 0, earlier.Output);
+        Assert.DoesNotContain("cli-started", earlier.Output, StringComparison.Ordinal);
+        var through = PodHarness.Run(Podunits, "logs", "cli-web", "--since", "1h", "--until", after);
+        Assert.True(through.Code == 0, through.Output);
+        Assert.Contains("main | cli-started", through.Output.Split('\n'));
+        var reversed = PodHarness.Run(Podunits, "logs", "cli-web", "--since", after, "--until", before);
+        Assert.Equal(2, reversed.Code);
+        Assert.StartsWith($"podunits: --since '{after}': is after --until '{before}'", reversed.Output, StringComparison.Ordinal);
 
         var bad = PodHarness.Run(Podunits, "logs", "cli-web", "--since", "yesterday");
         Assert.Equal(2, bad.Code);

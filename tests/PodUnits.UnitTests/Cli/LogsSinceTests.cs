@@ -42,4 +42,13 @@ public sealed class LogsSinceTests
     [Fact]
     public void JournalctlGetsSecondsSinceTheEpoch() =>
         Assert.Equal("--since=@1733300000.123", LogsSince.JournalctlArgument(DateTimeOffset.FromUnixTimeMilliseconds(1733300000123)));
+
+    [Fact]
+    public void UntilTakesTheSameFormsAndIsNamedInItsError()
+    {
+        Assert.Equal(Now - TimeSpan.FromMinutes(5), LogsSince.Parse("5m", Now, "--until"));
+        Assert.Equal("--until=@1733300000.123", LogsSince.JournalctlArgument(DateTimeOffset.FromUnixTimeMilliseconds(1733300000123), "--until"));
+        var e = Assert.Throws<BadInputException>(() => LogsSince.Parse("soon", Now, "--until"));
+        Assert.StartsWith("--until 'soon': is neither a duration back from now", e.Message, StringComparison.Ordinal);
+    }
 }
