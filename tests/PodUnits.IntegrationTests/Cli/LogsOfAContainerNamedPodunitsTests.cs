@@ -19,34 +19,24 @@ public sealed class LogsOfAContainerNamedPodunitsTests
     {
         // PODUNITS_VERBOSE=1 makes the executor write "podunits: container C: scope started in
         // N ms" on the unit's stream: a line of PodUnits' own without MESSAGE_ID or CODE_FILE.
-        string dropIn = $"/run/systemd/system/pod@{Name}.service.d";
-        Directory.CreateDirectory(dropIn);
-        File.WriteAllText($"{dropIn}/verbose.conf", "[Service]\nEnvironment=PODUNITS_VERBOSE=1\n");
-        try
-        {
-            string yaml = PodHarness.BusyboxPod(Name, "echo own-name-hello; " + PodHarness.Idle).Replace("- name: main", "- name: podunits", StringComparison.Ordinal);
-            using var pod = new PodHarness(Name, yaml);
-            pod.Start();
-            Assert.DoesNotContain("CONTAINER_NAME=", pod.Show("LogExtraFields"), StringComparison.Ordinal);
-            Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit).Contains("own-name-hello")
-                && pod.Journal("-u", pod.Unit).Any(l => l.Contains("scope started in", StringComparison.Ordinal))),
-                pod.UnitJournalText());
+        using IDisposable verbose = PodHarness.VerboseExecutor(Name);
+        string yaml = PodHarness.BusyboxPod(Name, "echo own-name-hello; " + PodHarness.Idle).Replace("- name: main", "- name: podunits", StringComparison.Ordinal);
+        using var pod = new PodHarness(Name, yaml);
+        pod.Start();
+        Assert.DoesNotContain("CONTAINER_NAME=", pod.Show("LogExtraFields"), StringComparison.Ordinal);
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit).Contains("own-name-hello")
+            && pod.Journal("-u", pod.Unit).Any(l => l.Contains("scope started in", StringComparison.Ordinal))),
+            pod.UnitJournalText());
 
-            var all = PodHarness.Run(Podunits, "logs", Name);
-            Assert.True(all.Code == 0, all.Output);
-            string[] lines = all.Output.Split('\n');
-            Assert.Contains("podunits | own-name-hello", lines);
-            Assert.Contains(lines, l => l.StartsWith("podunits: container podunits: scope started in ", StringComparison.Ordinal));
+        var all = PodHarness.Run(Podunits, "logs", Name);
+        Assert.True(all.Code == 0, all.Output);
+        string[] lines = all.Output.Split('\n');
+        Assert.Contains("podunits | own-name-hello", lines);
+        Assert.Contains(lines, l => l.StartsWith("podunits: container podunits: scope started in ", StringComparison.Ordinal));
 
-            var container = PodHarness.Run(Podunits, "logs", Name, "-c", "podunits");
-            Assert.True(container.Code == 0, container.Output);
-            Assert.Contains("own-name-hello", container.Output.Split('\n'));
-            Assert.DoesNotContain("scope started in", container.Output, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(dropIn, recursive: true);
-            PodHarness.Run("systemctl", "daemon-reload");
-        }
+        var container = PodHarness.Run(Podunits, "logs", Name, "-c", "podunits");
+        Assert.True(container.Code == 0, container.Output);
+        Assert.Contains("own-name-hello", container.Output.Split('\n'));
+        Assert.DoesNotContain("scope started in", container.Output, StringComparison.Ordinal);
     }
 }

@@ -17,35 +17,25 @@ public sealed partial class SetupTimingTests
     [InlineData("timing-privileged", "      securityContext: {privileged: true}", false)]
     public void VerbosePodsSayWhatEachSetUpStepCost(string name, string security, bool confined)
     {
-        string dropIn = $"/run/systemd/system/pod@{name}.service.d";
-        Directory.CreateDirectory(dropIn);
-        File.WriteAllText($"{dropIn}/verbose.conf", "[Service]\nEnvironment=PODUNITS_VERBOSE=1\n");
-        try
-        {
-            using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "echo started; " + PodHarness.Idle, security));
-            var start = pod.Systemctl("start", pod.Unit);
-            Assert.True(start.Code == 0, start.Output + string.Join('\n', pod.Journal("-u", pod.Unit)));
-            string? setUp = null;
-            Assert.True(PodHarness.WaitFor(() => (setUp = pod.Journal("-u", pod.Unit).FirstOrDefault(l => l.Contains(" set up in ", StringComparison.Ordinal))) is not null),
-                string.Join('\n', pod.Journal("-u", pod.Unit)));
-            Assert.Contains(pod.Journal("-u", pod.Unit), l => ScopeLine().IsMatch(l));
+        using IDisposable verbose = PodHarness.VerboseExecutor(name);
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "echo started; " + PodHarness.Idle, security));
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output + string.Join('\n', pod.Journal("-u", pod.Unit)));
+        string? setUp = null;
+        Assert.True(PodHarness.WaitFor(() => (setUp = pod.Journal("-u", pod.Unit).FirstOrDefault(l => l.Contains(" set up in ", StringComparison.Ordinal))) is not null),
+            string.Join('\n', pod.Journal("-u", pod.Unit)));
+        Assert.Contains(pod.Journal("-u", pod.Unit), l => ScopeLine().IsMatch(l));
 
-            Match m = SetUpLine().Match(setUp!);
-            Assert.True(m.Success, setUp);
-            var steps = m.Groups["steps"].Value.Split(", ").Select(s => s[..s.LastIndexOf(' ')]).ToList();
-            double total = Number(m.Groups["total"].Value);
-            double sum = m.Groups["steps"].Value.Split(", ").Sum(s => Number(s[(s.LastIndexOf(' ') + 1)..]));
-            Assert.InRange(sum, total - 0.01, total + 0.01); // the total is the steps' sum
-            Assert.Contains("overlay", steps);
-            Assert.Contains("pivot_root", steps);
-            Assert.Equal(confined, steps.Contains("masks"));
-            Assert.Equal(confined, steps.Any(s => s.Contains("seccomp", StringComparison.Ordinal)));
-        }
-        finally
-        {
-            Directory.Delete(dropIn, recursive: true);
-            PodHarness.Run("systemctl", "daemon-reload");
-        }
+        Match m = SetUpLine().Match(setUp!);
+        Assert.True(m.Success, setUp);
+        var steps = m.Groups["steps"].Value.Split(", ").Select(s => s[..s.LastIndexOf(' ')]).ToList();
+        double total = Number(m.Groups["total"].Value);
+        double sum = m.Groups["steps"].Value.Split(", ").Sum(s => Number(s[(s.LastIndexOf(' ') + 1)..]));
+        Assert.InRange(sum, total - 0.01, total + 0.01); // the total is the steps' sum
+        Assert.Contains("overlay", steps);
+        Assert.Contains("pivot_root", steps);
+        Assert.Equal(confined, steps.Contains("masks"));
+        Assert.Equal(confined, steps.Any(s => s.Contains("seccomp", StringComparison.Ordinal)));
     }
 
     private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);

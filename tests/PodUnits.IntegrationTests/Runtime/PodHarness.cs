@@ -31,6 +31,27 @@ internal sealed class PodHarness : IDisposable
     public string Name { get; }
     public string Unit => $"pod@{Name}.service";
 
+    /// <summary>PODUNITS_VERBOSE=1 on pod@<paramref name="pod"/>.service, a drop-in as an
+    /// administrator would add it, for as long as the result is not disposed: stage 1 then
+    /// writes its timings (container-start's steps, each scope's) to the unit's stream.
+    /// Before the harness, whose daemon-reload loads it.</summary>
+    public static IDisposable VerboseExecutor(string pod)
+    {
+        string dropIn = $"/run/systemd/system/pod@{pod}.service.d";
+        Directory.CreateDirectory(dropIn);
+        File.WriteAllText($"{dropIn}/verbose.conf", "[Service]\nEnvironment=PODUNITS_VERBOSE=1\n");
+        return new Removal(() =>
+        {
+            Directory.Delete(dropIn, recursive: true);
+            Run("systemctl", "daemon-reload");
+        });
+    }
+
+    private sealed class Removal(Action remove) : IDisposable
+    {
+        public void Dispose() => remove();
+    }
+
     /// <summary>For pods whose commands have no SIGTERM handler and so, as PID 1 of their
     /// containers, outlive a stop's SIGTERM (the Kubernetes documentation's `sleep 3600`):
     /// Dispose kills their containers once the stop has begun instead of waiting out the
