@@ -30,7 +30,7 @@ internal static class LogsCommand
         };
         var until = new Option<string?>("--until")
         {
-            Description = "Only lines before then, in --since's forms (a duration back from now, or a time).",
+            Description = "Only lines before then, in --since's forms (a duration back from now, or a time); with -f, follow until then.",
             HelpName = "TIME",
         };
         var timestamps = new Option<bool>("--timestamps", "-t") { Description = "Start each line with the time it was written (RFC 3339, UTC, in µs)." };
@@ -77,13 +77,18 @@ internal static class LogsCommand
                 throw new BadInputException($"pod {pod}", $"has no container \"{only}\" (it has: {string.Join(", ", defined)})");
             }
             // As kubectl logs -f and podman logs -f: follow while the pod runs (a pod@NAME.service
-            // between automatic restarts counts as running), and end once it has stopped.
+            // between automatic restarts counts as running), and end once it has stopped; with
+            // --until, as podman logs -f --until, also then (journalctl -f would go on, silent).
             await using SystemdManager? systemd = parsed.GetValue(follow) ? await SystemdManager.ConnectAsync(cancellationToken: cancellationToken) : null;
             using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             Task watching = Task.CompletedTask;
-            if (systemd is not null && await RunningAsync(systemd, pod))
+            if (systemd is not null && (to is null || to > DateTimeOffset.Now) && await RunningAsync(systemd, pod))
             {
                 arguments.Add("--follow");
+                if (to is { } end)
+                {
+                    ended.CancelAfter(end - DateTimeOffset.Now is var left && left < MaxFollow ? left : MaxFollow);
+                }
                 watching = Task.WhenAll(WatchForEndAsync(systemd, pod, ended), WatchForReaderGoneAsync(ended));
             }
             try
@@ -119,6 +124,9 @@ internal static class LogsCommand
         }
         return matches;
     }
+
+    /// <summary>CancelAfter's limit (int.MaxValue ms, 24 days); a later --until follows that long.</summary>
+    private static readonly TimeSpan MaxFollow = TimeSpan.FromMilliseconds(int.MaxValue);
 
     /// <summary>
     /// Whether an entry is a line a container wrote rather than one of PodUnits' own. The

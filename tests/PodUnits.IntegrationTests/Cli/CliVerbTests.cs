@@ -223,6 +223,14 @@ public sealed class CliVerbTests : IDisposable
     [Fact]
     public async Task LogsFollowEndsOnceThePodHasStopped()
     {
+        // With --until, as podman logs -f --until, it ends then, the pod still running;
+        // journalctl -f --until alone would go on, printing nothing.
+        string soon = DateTimeOffset.UtcNow.AddSeconds(3).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var until = PodHarness.Run("timeout", "30", Podunits, "logs", "-f", "--until", soon, "cli-web");
+        Assert.True(until.Code == 0, $"logs -f --until {soon}: {until.Code}: {until.Output}");
+        Assert.Contains("cli-started", until.Output, StringComparison.Ordinal);
+        Assert.Equal("active", _pod.Show("ActiveState"));
+
         // As kubectl logs -f and podman logs -f: it follows while the pod runs, then ends.
         var info = new System.Diagnostics.ProcessStartInfo(Podunits, ["logs", "-f", "cli-web"]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var follow = System.Diagnostics.Process.Start(info)!;
