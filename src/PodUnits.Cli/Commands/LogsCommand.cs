@@ -87,7 +87,9 @@ internal static class LogsCommand
                 arguments.Add("--follow");
                 if (to is { } end)
                 {
-                    ended.CancelAfter(end - DateTimeOffset.Now is var left && left < MaxFollow ? left : MaxFollow);
+                    // Now again: the check above was a bus call ago, and a time just past cancels at once.
+                    TimeSpan left = end - DateTimeOffset.Now;
+                    ended.CancelAfter(left <= TimeSpan.Zero ? TimeSpan.Zero : left < MaxFollow ? left : MaxFollow);
                 }
                 watching = Task.WhenAll(WatchForEndAsync(systemd, pod, ended), WatchForReaderGoneAsync(ended));
             }
