@@ -21,6 +21,17 @@ public static class DropInRenderer
             text.Append("Wants=network-online.target\n");
             text.Append("After=network-online.target\n");
         }
+        if (settings.StartHasNoDeadline)
+        {
+            // Started by multi-user.target at boot without the target waiting for it (see
+            // PodUnitSettings.StartHasNoDeadline); the rest are a service's default
+            // dependencies (systemd.service(5)), which DefaultDependencies=no drops too.
+            text.Append("DefaultDependencies=no\n");
+            text.Append("Requires=sysinit.target\n");
+            text.Append("After=sysinit.target basic.target\n");
+            text.Append("Conflicts=shutdown.target\n");
+            text.Append("Before=shutdown.target\n");
+        }
         text.Append('\n');
         text.Append("[Service]\n");
         text.Append("Restart=").Append(settings.Restart).Append('\n');

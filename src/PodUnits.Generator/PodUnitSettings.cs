@@ -27,6 +27,13 @@ public sealed record PodUnitSettings
     /// lets run (init containers, a slow startup probe); null keeps the default.</summary>
     public string? TimeoutStart { get; init; }
 
+    /// <summary>The start has no deadline (TimeoutStartSec=infinity: init containers). Such a
+    /// pod must not hold up what wants it: a target orders itself after every unit it wants
+    /// (systemd.target(5)), so multi-user.target would wait at boot for as long as an init
+    /// container waits for its database. The drop-in then sets DefaultDependencies=no, which
+    /// drops that ordering, and spells out a service's other default dependencies.</summary>
+    public bool StartHasNoDeadline => TimeoutStart == PodUnitSettingsMapper.NoDeadline;
+
     /// <summary>Order after, and pull in, network-online.target.</summary>
     public required bool NeedsNetwork { get; init; }
 

@@ -47,6 +47,9 @@ public static class PodUnitSettingsMapper
             : [new(PodJournalFields.PodId, podId)];
     }
 
+    /// <summary>TimeoutStartSec='s value for a start without a deadline.</summary>
+    public const string NoDeadline = "infinity";
+
     /// <summary>systemd's start timeout, 90 s by default, is what makes a crash loop fail the
     /// start. Kubernetes gives some starts no such deadline: an init container (a database
     /// migration) runs as long as it takes, so a pod with one gets infinity; a startup probe
@@ -58,7 +61,7 @@ public static class PodUnitSettingsMapper
         const long DefaultSeconds = 90, RestOfTheStart = 60;
         if (pod.InitContainers.Any(c => !c.Sidecar))
         {
-            return "infinity";
+            return NoDeadline;
         }
         long probes = pod.AllContainers.Select(c => c.StartupProbe).OfType<Probe>()
             .Select(p => p.InitialDelaySeconds + ((long)p.FailureThreshold * (p.PeriodSeconds + p.TimeoutSeconds)))

@@ -57,4 +57,50 @@ public sealed class GeneratorTests
             pod.Systemctl("daemon-reload");
         }
     }
+
+    /// <summary>A pod with an init container has no start deadline (TimeoutStartSec=infinity, as
+    /// Kubernetes gives init containers none). A target that wants it, as multi-user.target
+    /// wants an autostart pod, must not wait for it: a wait-for-the-database init container
+    /// would hold the boot for as long as the database is away (tour H #1).</summary>
+    [Fact]
+    public void APodWithoutAStartDeadlineDoesNotHoldUpTheTargetThatStartsIt()
+    {
+        const string name = "gen-initwait";
+        const string target = "/etc/systemd/system/gen-boot.target";
+        using var pod = new PodHarness(name, $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+              annotations: {podunits.io/autostart: "true"}
+            spec:
+              terminationGracePeriodSeconds: 5
+              initContainers:
+              - {name: wait-for-db, image: busybox, command: ["sh", "-c", "{{PodHarness.Idle}}"]}
+              containers:
+              - {name: main, image: busybox, command: ["sh", "-c", "{{PodHarness.Idle}}"]}
+            """);
+        try
+        {
+            Assert.Contains(pod.Unit, pod.Show("Wants", "multi-user.target").Split(' '));
+            Assert.DoesNotContain(pod.Unit, pod.Show("After", "multi-user.target").Split(' '));
+            // The dependencies DefaultDependencies=no drops are spelled out.
+            Assert.Contains("shutdown.target", pod.Show("Conflicts").Split(' '));
+            Assert.Contains("basic.target", pod.Show("After").Split(' '));
+            var verify = PodHarness.Run("systemd-analyze", "verify", pod.Unit);
+            Assert.True(verify.Code == 0, "systemd-analyze verify: " + verify.Output);
+
+            // A stand-in for the boot: a target that wants the pod, started as boot starts it.
+            File.WriteAllText(target, $"[Unit]\nWants={pod.Unit}\n");
+            Assert.Equal(0, pod.Systemctl("daemon-reload").Code);
+            var boot = PodHarness.Run("timeout", "30", "systemctl", "start", "gen-boot.target");
+            Assert.True(boot.Code == 0, $"the target waited for the pod's init container (exit {boot.Code}): {boot.Output}");
+            Assert.Equal("activating", pod.Show("ActiveState"));
+        }
+        finally
+        {
+            File.Delete(target);
+            PodHarness.Run("systemctl", "stop", "gen-boot.target");
+        }
+    }
 }

@@ -18,6 +18,10 @@ public sealed class StartTimeoutTests
         Assert.Null(StartTimeout("  containers:\n  - {name: a, image: \"dir:/r\", readinessProbe: {exec: {command: [\"true\"]}}}\n"));
         // A startup probe that gives up within the default, with room for the rest: unchanged.
         Assert.Null(StartTimeout("  containers:\n  - {name: a, image: \"dir:/r\", startupProbe: {exec: {command: [\"true\"]}, periodSeconds: 5, failureThreshold: 5}}\n"));
+        // A start with a deadline is waited for as any service's: the default dependencies stay.
+        PodDefinition slow = PodDefinitionLoader.LoadText("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+            + "  - {name: a, image: \"dir:/r\", startupProbe: {exec: {command: [\"true\"]}, periodSeconds: 10, failureThreshold: 30}}\n", "/etc/podunits/pods/p.yaml").GetPodOrThrow();
+        Assert.DoesNotContain("DefaultDependencies", DropInRenderer.Render(PodUnitSettingsMapper.Map(slow, "/etc/podunits/pods/p.yaml", null)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -26,7 +30,12 @@ public sealed class StartTimeoutTests
         const string withInit = "  initContainers:\n  - {name: migrate, image: \"dir:/r\"}\n  containers:\n  - {name: a, image: \"dir:/r\"}\n";
         Assert.Equal("infinity", StartTimeout(withInit));
         PodDefinition pod = PodDefinitionLoader.LoadText($"apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n{withInit}", "/etc/podunits/pods/p.yaml").GetPodOrThrow();
-        Assert.Contains("\nTimeoutStartSec=infinity\n", DropInRenderer.Render(PodUnitSettingsMapper.Map(pod, "/etc/podunits/pods/p.yaml", null)), StringComparison.Ordinal);
+        string dropIn = DropInRenderer.Render(PodUnitSettingsMapper.Map(pod, "/etc/podunits/pods/p.yaml", null));
+        Assert.Contains("\nTimeoutStartSec=infinity\n", dropIn, StringComparison.Ordinal);
+        // So that multi-user.target does not wait for it at boot (no implicit After=), with a
+        // service's other default dependencies kept.
+        Assert.Contains("\nDefaultDependencies=no\nRequires=sysinit.target\nAfter=sysinit.target basic.target\n"
+            + "Conflicts=shutdown.target\nBefore=shutdown.target\n\n[Service]", dropIn, StringComparison.Ordinal);
         // A sidecar is no step the start waits to see finish.
         Assert.Null(StartTimeout("  initContainers:\n  - {name: log, image: \"dir:/r\", restartPolicy: Always}\n  containers:\n  - {name: a, image: \"dir:/r\"}\n"));
     }
