@@ -7,7 +7,10 @@ using PodUnits.Core.Linux;
 using PodUnits.Definitions;
 using PodUnits.Definitions.Host;
 using PodUnits.Planning.Confinement;
+using PodUnits.Planning.Network;
 using PodUnits.Runtime.Confinement.Seccomp;
+using PodUnits.Runtime.Network;
+using PodUnits.Runtime.Network.Cni;
 
 namespace PodUnits.Cli.Commands;
 
@@ -98,24 +101,43 @@ internal static class ValidateCommand
 
     /// <summary>What a start on this host would refuse beyond the definition itself, as the
     /// loader already does for Secrets and ConfigMaps: a podunits.io/network that names no
-    /// network configuration here.</summary>
+    /// network configuration here, and everything stage 0 checks of the network the pod
+    /// joins (a plugin or IPAM plugin not installed, a hostPort it cannot publish), with
+    /// stage 0's words. The default network missing altogether is not reported: that is the
+    /// host's installation, not the definition.</summary>
     private static LoadResult WithHostChecks(LoadResult result, string file)
     {
-        if (result.Pod is not { HostNetwork: false, Network: { } network })
+        if (result.Pod is not { HostNetwork: false } pod)
         {
             return result;
         }
+        (string field, int line, int column) = pod.Network is { } at
+            ? ("metadata.annotations.podunits.io/network: ", at.Line, at.Column)
+            : ("", 1, 1);
+        string? error = null;
         try
         {
-            _ = Runtime.Network.NetworkConfigs.Find(network.Name, Runtime.Network.NetworkConfigs.DefaultDirs);
-            return result;
+            _ = NetworkConfigs.Find(pod.Network?.Name ?? NetworkConfigs.DefaultNetwork, NetworkConfigs.DefaultDirs);
         }
         catch (BadInputException e)
         {
-            var error = new Diagnostic(Severity.Error, file, network.Line, network.Column,
-                $"metadata.annotations.podunits.io/network: {e.Message}");
-            return new LoadResult(null, [.. result.Diagnostics, error]);
+            if (pod.Network is null)
+            {
+                return result;
+            }
+            error = e.Message;
         }
+        try
+        {
+            _ = error is null ? NetworkPlanner.Plan(pod, machineId: "", NetworkConfigs.DefaultDirs, CniRuntime.Default) : null;
+        }
+        catch (BadInputException e)
+        {
+            error = e.Why;
+        }
+        return error is null
+            ? result
+            : new LoadResult(null, [.. result.Diagnostics, new Diagnostic(Severity.Error, file, line, column, field + error)]);
     }
 }
 

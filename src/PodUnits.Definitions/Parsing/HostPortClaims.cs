@@ -11,7 +11,7 @@ namespace PodUnits.Definitions.Parsing;
 /// </summary>
 internal sealed class HostPortClaims(ParseContext ctx, bool hostNetwork)
 {
-    private readonly Dictionary<(PortProtocol, string, long), string> _claimed = [];
+    private readonly List<(PortProtocol Protocol, string Address, long Port, string Path)> _claimed = [];
 
     public (int? HostPort, string? HostIP) Map(Fields port, string path, long? containerPort, PortProtocol protocol)
     {
@@ -36,14 +36,31 @@ internal sealed class HostPortClaims(ParseContext ctx, bool hostNetwork)
             ctx.Error(at, $"{path}.hostPort: with hostNetwork the container's port is the host's: must equal containerPort {inside}, found {host}");
         }
         string address = hostIP ?? "0.0.0.0";
-        if (_claimed.TryGetValue((protocol, address, host), out string? other))
+        // A wildcard overlaps the addresses it binds (bind(2) refuses the second socket, as
+        // the scheduler counts 0.0.0.0 as conflicting with any hostIP): 0.0.0.0 every IPv4
+        // address, :: every address (a dual-stack socket, Linux's default).
+        var other = _claimed.FirstOrDefault(c => c.Protocol == protocol && c.Port == host
+            && (c.Address == address || Covers(c.Address, address) || Covers(address, c.Address)));
+        if (other.Path is not null)
         {
-            ctx.Error(at, $"{path}.hostPort: {host}/{protocol} on {address} is already published by {other}");
+            ctx.Error(at, other.Address == address
+                ? $"{path}.hostPort: {host}/{protocol} on {address} is already published by {other.Path}"
+                : $"{path}.hostPort: {host}/{protocol} on {Described(address)} overlaps {Described(other.Address)}, where {other.Path} publishes it");
         }
         else
         {
-            _claimed[(protocol, address, host)] = path;
+            _claimed.Add((protocol, address, host, path));
         }
         return ((int)host, hostIP);
     }
+
+    private static bool Covers(string wildcard, string address) =>
+        wildcard == "::" || (wildcard == "0.0.0.0" && !address.Contains(':', StringComparison.Ordinal));
+
+    private static string Described(string address) => address switch
+    {
+        "0.0.0.0" => "0.0.0.0 (every IPv4 address)",
+        "::" => ":: (every address)",
+        _ => address,
+    };
 }

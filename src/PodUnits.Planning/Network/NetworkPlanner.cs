@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Text;
 using PodUnits.Definitions;
@@ -53,6 +55,15 @@ public static class NetworkPlanner
             throw new BadInputException(where, $"network {name} ({list.Path}) has no plugin with the portMappings capability, " +
                 $"so hostPort {hostPorts[0].HostPort} cannot be published on it; add " +
                 "{\"type\": \"portmap\", \"capabilities\": {\"portMappings\": true}} to its plugins, or use hostNetwork");
+        }
+        if (CniIpam.AddressFamilies(list) is { } families
+            && hostPorts.FirstOrDefault(p => p.HostIP is { } ip && !families.Contains(IPAddress.Parse(ip).AddressFamily)) is { HostIP: { } foreign })
+        {
+            // Published with no address of that family behind it, a connection would be held
+            // by the port's reservation and never answered.
+            string family = IPAddress.Parse(foreign).AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
+            throw new BadInputException(where, $"hostIP {foreign} is an {family} address, but network {name} ({list.Path}) gives the pod no {family} address " +
+                $"(its ipam ranges); publish the port on an address of the pod's family, or add an {family} range to the network");
         }
         return new NetworkPlan
         {

@@ -36,9 +36,13 @@ public sealed class HostPortReservations : IDisposable
         {
             foreach (PortMappingPlan port in ports)
             {
-                if (held.Hold(port) is { } error)
+                if (held.Hold(port) is int errno and not 0)
                 {
-                    throw new PodUnitsException($"pod {pod}", $"cannot publish hostPort {port}: {Holder(port, pod) ?? "another program on the host"} uses it ({error})");
+                    throw new PodUnitsException($"pod {pod}", $"cannot publish hostPort {port}: " + (errno == LibC.EADDRINUSE
+                        ? $"{Holder(port, pod) ?? "another program on the host"} uses it (address already in use)"
+                        : errno == LibC.EADDRNOTAVAIL
+                            ? $"{port.HostIP} is not an address of this host (hostIP)"
+                            : Marshal.GetPInvokeErrorMessage(errno)));
                 }
             }
             if (ports.Count > 0)
@@ -109,7 +113,7 @@ public sealed class HostPortReservations : IDisposable
     }
 
     /// <summary>
-    /// Binds a socket to the port; returns the error text when it is taken. A TCP socket
+    /// Binds a socket to the port; returns 0, or bind(2)'s errno (EADDRINUSE: it is taken). A TCP socket
     /// has SO_REUSEADDR, as every server sets it, and listens: a connection of an earlier
     /// holder of the port left in TIME-WAIT (a host service moved into a pod, a pod's
     /// restart) does not block it, while a listening socket still refuses every later bind,
@@ -118,7 +122,7 @@ public sealed class HostPortReservations : IDisposable
     /// listens, and why this is libc rather than System.Net.Sockets, which decides the
     /// option itself.
     /// </summary>
-    private unsafe string? Hold(PortMappingPlan port)
+    private unsafe int Hold(PortMappingPlan port)
     {
         IPAddress address = port.HostIP.Length == 0 ? IPAddress.Any : IPAddress.Parse(port.HostIP);
         bool v6 = address.AddressFamily == AddressFamily.InterNetworkV6;
@@ -132,7 +136,7 @@ public sealed class HostPortReservations : IDisposable
         if (fd < 0)
         {
             // No SCTP in this kernel: nothing to hold, portmap still maps it.
-            return port.Protocol == "sctp" ? null : Marshal.GetPInvokeErrorMessage(LibC.errno);
+            return port.Protocol == "sctp" ? 0 : LibC.errno;
         }
         if (port.Protocol == "tcp")
         {
@@ -166,10 +170,10 @@ public sealed class HostPortReservations : IDisposable
         {
             int errno = LibC.errno;
             _ = LibC.close(fd);
-            return errno == LibC.EADDRINUSE ? "address already in use" : Marshal.GetPInvokeErrorMessage(errno);
+            return errno;
         }
         _fds.Add(fd);
-        return null;
+        return 0;
     }
 
     /// <summary>The host ports a running pod claims, as written (for status); none when it
@@ -218,7 +222,7 @@ public sealed class HostPortReservations : IDisposable
     internal static bool Overlaps(string claim, PortMappingPlan port)
     {
         int colon = claim.LastIndexOf(':');
-        string ip = colon < 0 ? "" : claim[..colon];
+        string ip = colon < 0 ? "" : claim[..colon].TrimStart('[').TrimEnd(']');
         string[] rest = claim[(colon + 1)..].Split('/');
         return rest.Length == 2 && int.TryParse(rest[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int hostPort)
             && Overlaps(ip, hostPort, rest[1], port);

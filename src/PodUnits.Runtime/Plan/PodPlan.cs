@@ -151,7 +151,10 @@ public sealed class PortMappingPlan
     /// <summary>The host address to publish on; empty for every address.</summary>
     public string HostIP { get; init; } = "";
 
-    public override string ToString() => $"{(HostIP.Length == 0 ? "" : HostIP + ":")}{HostPort}/{Protocol}";
+    /// <summary>ADDRESS:PORT/PROTOCOL, an IPv6 address in brackets ([::1]:8080/tcp), as URLs
+    /// and ss(8) write it; PORT/PROTOCOL for every address.</summary>
+    public override string ToString() =>
+        $"{HostIP switch { "" => "", _ when HostIP.Contains(':', StringComparison.Ordinal) => $"[{HostIP}]:", _ => HostIP + ":" }}{HostPort}/{Protocol}";
 }
 
 /// <summary>A user namespace's mapping: container IDs 0..Size-1 are host IDs

@@ -216,4 +216,81 @@ public sealed class CustomNetworkTests
             File.Delete($"{NetDir}/nettestfull.conflist");
         }
     }
+
+    /// <summary>What stage 0 refuses of a network, validate reports at the same place with the
+    /// same words, and the start refuses it with exit status 2 (no retry) before any plugin
+    /// runs: an IPAM plugin that is not installed, a chain plugin that is not, a hostPort on
+    /// a network without portmap (tour H #2, #4).</summary>
+    [Fact]
+    public void ValidateAndTheStartRefuseAMissingIpamPluginAMissingPluginAndAnUnpublishablePort()
+    {
+        WriteConflist("nettestipam.conflist", """
+            { "cniVersion": "1.0.0", "name": "nettestipam",
+              "plugins": [ { "type": "bridge", "bridge": "nettestipam0", "ipam": { "type": "podunits-no-such-ipam" } } ] }
+            """);
+        WriteConflist("nettestnoplug2.conflist", """
+            { "cniVersion": "1.0.0", "name": "nettestnoplug2",
+              "plugins": [ { "type": "bridge", "bridge": "nettestnp0", "ipam": {} }, { "type": "podunits-no-such-plugin" } ] }
+            """);
+        WriteConflist("nettestnoport.conflist", """
+            { "cniVersion": "1.0.0", "name": "nettestnoport",
+              "plugins": [ { "type": "bridge", "bridge": "nettestnoport0", "ipam": { "type": "host-local", "ranges": [[{ "subnet": "10.122.12.0/24" }]] } } ] }
+            """);
+        string file = "/tmp/net-refused.yaml";
+        try
+        {
+            foreach ((string network, string port, string error) in new[]
+            {
+                ("nettestipam", "", $"network nettestipam ({NetDir}/nettestipam.conflist) needs the CNI plugin podunits-no-such-ipam (the ipam of bridge), not found in "),
+                ("nettestnoplug2", "", $"network nettestnoplug2 ({NetDir}/nettestnoplug2.conflist) needs the CNI plugin podunits-no-such-plugin, not found in "),
+                ("nettestnoport", "      ports: [{containerPort: 80, hostPort: 18196}]",
+                    $"network nettestnoport ({NetDir}/nettestnoport.conflist) has no plugin with the portMappings capability, so hostPort 18196 cannot be published on it"),
+            })
+            {
+                File.WriteAllText(file, PodHarness.BusyboxPod("net-refused", "true", extraContainerYaml: port).Replace("  name: net-refused",
+                    "  name: net-refused\n" + Annotated(network), StringComparison.Ordinal));
+                var validate = PodHarness.Run(Podunits, "validate", file);
+                Assert.Equal(2, validate.Code);
+                Assert.StartsWith($"{file}:6:5: error: metadata.annotations.podunits.io/network: {error}", validate.Output, StringComparison.Ordinal);
+                var run = PodHarness.Run(Podunits, "run", file);
+                Assert.Equal(2, run.Code);
+                Assert.StartsWith($"podunits: {file}:6:5: {error}", LastLine(run.Output), StringComparison.Ordinal);
+            }
+            Assert.False(NetworkProbe.LinkExists("nettestipam0"));
+            Assert.Empty(NetworkProbe.CacheEntriesOf("net-refused"));
+        }
+        finally
+        {
+            File.Delete(file);
+            foreach (string conflist in new[] { "nettestipam", "nettestnoplug2", "nettestnoport" })
+            {
+                File.Delete($"{NetDir}/{conflist}.conflist");
+            }
+        }
+    }
+
+    /// <summary>An IPv6 hostIP on the default network, which gives pods IPv4 addresses only:
+    /// published, its reservation would take connections nothing answers (tour H #3).</summary>
+    [Fact]
+    public void AHostIPOfAFamilyThePodHasNoAddressInIsRefused()
+    {
+        string file = "/tmp/net-v6host.yaml";
+        File.WriteAllText(file, PodHarness.BusyboxPod("net-v6host", "true",
+            extraContainerYaml: "      ports: [{containerPort: 9090, hostPort: 18182, hostIP: \"::1\"}]"));
+        try
+        {
+            const string error = "hostIP ::1 is an IPv6 address, but network podunits (/usr/lib/podunits/net.d/podunits.conflist) gives the pod no IPv6 address";
+            var validate = PodHarness.Run(Podunits, "validate", file);
+            Assert.Equal(2, validate.Code);
+            Assert.StartsWith($"{file}:1:1: error: {error}", validate.Output, StringComparison.Ordinal);
+            var run = PodHarness.Run(Podunits, "run", file);
+            Assert.Equal(2, run.Code);
+            Assert.StartsWith($"podunits: pod net-v6host: {error}", LastLine(run.Output), StringComparison.Ordinal);
+            Assert.NotEqual(0, PodHarness.Run("sh", "-c", "ss -ltnH 'sport = :18182' | grep -q .").Code);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

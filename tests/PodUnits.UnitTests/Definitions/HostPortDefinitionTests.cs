@@ -53,7 +53,7 @@ public sealed class HostPortDefinitionTests
               - name: b
                 image: busybox
                 ports:
-                - {containerPort: 80, hostPort: 8080, hostIP: 127.0.0.1, name: web}
+                - {containerPort: 80, hostPort: 8090, hostIP: 127.0.0.1, name: web}
                 - {containerPort: 80, protocol: UDP, hostPort: 8080}
             """;
         LoadResult result = PodDefinitionLoader.LoadText(yaml, "x.yaml");
@@ -69,7 +69,7 @@ public sealed class HostPortDefinitionTests
             pod.Containers[0].Ports);
         Assert.Equal(
             [
-                new ContainerPort(80, PortProtocol.TCP, "web", 8080, "127.0.0.1"),
+                new ContainerPort(80, PortProtocol.TCP, "web", 8090, "127.0.0.1"),
                 new ContainerPort(80, PortProtocol.UDP, null, 8080, null),
             ],
             pod.Containers[1].Ports);
@@ -127,6 +127,28 @@ public sealed class HostPortDefinitionTests
     {
         Assert.Equal(["x.yaml:13:43: error: spec.containers[1].ports[0].hostPort: 8080/TCP on 0.0.0.0 is already published by spec.containers[0].ports[0]"],
             Diagnose(Pod("[{containerPort: 80, hostPort: 8080}]", "[{containerPort: 81, hostPort: 8080, hostIP: 0.0.0.0}]")));
+    }
+
+    [Theory]
+    [InlineData("{containerPort: 80, hostPort: 8080, hostIP: 127.0.0.1}", "{containerPort: 81, hostPort: 8080}",
+        "x.yaml:10:99: error: spec.containers[0].ports[1].hostPort: 8080/TCP on 0.0.0.0 (every IPv4 address) overlaps 127.0.0.1, where spec.containers[0].ports[0] publishes it")]
+    [InlineData("{containerPort: 80, hostPort: 8080}", "{containerPort: 81, hostPort: 8080, hostIP: 127.0.0.1}",
+        "x.yaml:10:80: error: spec.containers[0].ports[1].hostPort: 8080/TCP on 127.0.0.1 overlaps 0.0.0.0 (every IPv4 address), where spec.containers[0].ports[0] publishes it")]
+    [InlineData("{containerPort: 80, hostPort: 8080, hostIP: \"::\"}", "{containerPort: 81, hostPort: 8080, hostIP: \"::1\"}",
+        "x.yaml:10:94: error: spec.containers[0].ports[1].hostPort: 8080/TCP on ::1 overlaps :: (every address), where spec.containers[0].ports[0] publishes it")]
+    public void AWildcardAddressOverlapsEveryOtherAddressOfThePort(string first, string second, string expected)
+    {
+        // bind(2) would refuse the second socket; the scheduler counts 0.0.0.0 as every address.
+        Assert.Equal([expected], Diagnose(Pod($"[{first}, {second}]")));
+    }
+
+    [Fact]
+    public void TwoSpecificAddressesOrTwoProtocolsDoNotOverlap()
+    {
+        // Nor does IPv4's wildcard overlap an IPv6 address: two sockets of two families.
+        Assert.Empty(Diagnose(Pod("[{containerPort: 80, hostPort: 8080}, {containerPort: 81, hostPort: 8080, hostIP: \"::1\"}]")));
+        Assert.Empty(Diagnose(Pod("[{containerPort: 80, hostPort: 8080, hostIP: 127.0.0.1}, {containerPort: 81, hostPort: 8080, hostIP: 127.0.0.2}]")));
+        Assert.Empty(Diagnose(Pod("[{containerPort: 80, hostPort: 8080, hostIP: 127.0.0.1}, {containerPort: 81, hostPort: 8080, protocol: UDP}]")));
     }
 
     [Fact]

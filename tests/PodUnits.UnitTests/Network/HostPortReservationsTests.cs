@@ -42,6 +42,10 @@ public sealed class HostPortReservationsTests : IDisposable
     [InlineData("127.0.0.1:8080/tcp", 8080, "tcp", "127.0.0.1", true)]
     [InlineData("127.0.0.1:8080/tcp", 8080, "tcp", "127.0.0.2", false)]
     [InlineData("127.0.0.1:8080/tcp", 8080, "udp", "127.0.0.1", false)]
+    [InlineData("[::1]:8080/udp", 8080, "udp", "::1", true)]
+    [InlineData("[::1]:8080/udp", 8080, "udp", "::2", false)]
+    [InlineData("[fd00::1]:53/sctp", 53, "sctp", "fd00::1", true)]
+    // Claims written before addresses were bracketed, by a pod still running.
     [InlineData("::1:8080/udp", 8080, "udp", "::1", true)]
     [InlineData("::1:8080/udp", 8080, "udp", "", true)]
     [InlineData("::1:8080/udp", 8080, "udp", "::2", false)]
@@ -83,7 +87,20 @@ public sealed class HostPortReservationsTests : IDisposable
     {
         Assert.Equal("8080/tcp", Port(8080).ToString());
         Assert.Equal("127.0.0.1:8080/tcp", Port(8080, hostIP: "127.0.0.1").ToString());
-        Assert.Equal("::1:8080/udp", Port(8080, "udp", "::1").ToString());
+        // An IPv6 address in brackets, as in a URL: "::1:8080" reads as an address alone.
+        Assert.Equal("[::1]:8080/udp", Port(8080, "udp", "::1").ToString());
+    }
+
+    [Fact]
+    public void AnAddressThisHostDoesNotHaveIsSaidSoNotBlamedOnAnotherProgram()
+    {
+        if (!TryPrepare(out string pod, out _))
+        {
+            return;
+        }
+        // TEST-NET-1 (RFC 5737): no host has it; bind(2) fails with EADDRNOTAVAIL, no packet is sent.
+        var e = Assert.Throws<PodUnitsException>(() => HostPortReservations.Reserve(pod, [Port(18184, "tcp", "192.0.2.1")]));
+        Assert.Equal($"pod {pod}: cannot publish hostPort 192.0.2.1:18184/tcp: 192.0.2.1 is not an address of this host (hostIP)", e.Message);
     }
 
     [Fact]

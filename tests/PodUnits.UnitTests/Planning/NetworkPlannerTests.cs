@@ -181,7 +181,7 @@ public sealed class NetworkPlannerTests : IDisposable
                 (8443, 443, "tcp", "::1"),
             ],
             plan.PortMappings.Select(p => (p.HostPort, p.ContainerPort, p.Protocol, p.HostIP)));
-        Assert.Equal(["8081/sctp", "8080/tcp", "127.0.0.1:5353/udp", "::1:8443/tcp"], plan.PortMappings.Select(p => p.ToString()));
+        Assert.Equal(["8081/sctp", "8080/tcp", "127.0.0.1:5353/udp", "[::1]:8443/tcp"], plan.PortMappings.Select(p => p.ToString()));
     }
 
     [Fact]
@@ -216,5 +216,64 @@ public sealed class NetworkPlannerTests : IDisposable
         var cni = new CniRuntime([System.IO.Path.Join(_dir.Path, "absent"), _plugins, more], _cni.Cache);
         Assert.Equal("podunits", NetworkPlanner.Plan(Pod(), MachineId, [_netd], cni)!.Name);
         Assert.Equal(["macvlan"], _cni.MissingPlugins(CniConfigList.Parse("x", File.ReadAllText(System.IO.Path.Join(_netd, "podunits.conflist")))));
+    }
+
+    [Fact]
+    public void AMissingIpamPluginIsNamedWithThePluginThatExecsIt()
+    {
+        // bridge execs its ipam.type itself: without this check the start got past stage 0
+        // and failed in the plugin's ADD, exit 1, retried with back-off forever.
+        string path = _dir.Write("net.d/lab.conflist", """
+            {"name": "lab", "cniVersion": "1.0.0", "plugins": [
+              {"type": "bridge", "ipam": {"type": "dhcp"}},
+              {"type": "portmap", "capabilities": {"portMappings": true}}]}
+            """);
+        BadInputException e = Assert.Throws<BadInputException>(() => Plan(Pod("lab")));
+        Assert.Equal($"{Source}:6:5: network lab ({path}) needs the CNI plugin dhcp (the ipam of bridge), not found in {_plugins}" +
+            " (Debian: apt-get install containernetworking-plugins)", e.Message);
+        Assert.Equal(ExitCodes.BadInput, e.ExitCode);
+    }
+
+    private PodDefinition PublishedOn(string network, string ranges, string hostIP)
+    {
+        _dir.Write($"net.d/{network}.conflist", $$$"""
+            {"name": "{{{network}}}", "cniVersion": "1.0.0", "plugins": [
+              {"type": "bridge", "ipam": {"type": "host-local", "ranges": {{{ranges}}}}},
+              {"type": "portmap", "capabilities": {"portMappings": true}}]}
+            """);
+        return PodDefinitionLoader.LoadText($$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+              annotations: {podunits.io/network: {{network}}}
+            spec:
+              containers:
+              - {name: app, image: busybox, ports: [{containerPort: 80, hostPort: 8080, hostIP: "{{hostIP}}"}]}
+            """, Source).GetPodOrThrow();
+    }
+
+    [Theory]
+    [InlineData("::1", "IPv6")]
+    [InlineData("::", "IPv6")]
+    public void AHostIPOfAFamilyThePodHasNoAddressInIsAnError(string hostIP, string family)
+    {
+        // Published, the port's reservation would take connections that nothing answers.
+        PodDefinition pod = PublishedOn("lab", """[[{"subnet": "10.122.0.0/24"}]]""", hostIP);
+        BadInputException e = Assert.Throws<BadInputException>(() => Plan(pod));
+        Assert.Equal($"{Source}:5:17: hostIP {hostIP} is an {family} address, but network lab ({_netd}/lab.conflist) gives the pod no {family} address " +
+            $"(its ipam ranges); publish the port on an address of the pod's family, or add an {family} range to the network", e.Message);
+        Assert.Equal(ExitCodes.BadInput, e.ExitCode);
+        // And the other way round, on a network of IPv6 addresses only.
+        Assert.Throws<BadInputException>(() => Plan(PublishedOn("six", """[[{"subnet": "fd66::/64"}]]""", "127.0.0.1")));
+    }
+
+    [Theory]
+    [InlineData("""[[{"subnet": "10.122.0.0/24"}], [{"subnet": "fd66::/64"}]]""", "::1")]
+    [InlineData("""[[{"subnet": "10.122.0.0/24"}]]""", "127.0.0.1")]
+    [InlineData("""[[{"subnet": "10.122.0.0/24"}]]""", "0.0.0.0")]
+    public void AHostIPOfAFamilyThePodHasAnAddressInIsPublished(string ranges, string hostIP)
+    {
+        Assert.Equal(hostIP, Assert.Single(Plan(PublishedOn("lab", ranges, hostIP))!.PortMappings).HostIP);
     }
 }

@@ -15,11 +15,13 @@ public sealed class CniRuntime(IReadOnlyList<string> pluginDirs, CniCache cache)
     public IReadOnlyList<string> PluginDirs { get; } = pluginDirs;
     public CniCache Cache { get; } = cache;
 
-    /// <summary>Plugins of <paramref name="network"/> that no plugin directory has.</summary>
+    /// <summary>Plugins of <paramref name="network"/>, and IPAM plugins they exec, that no
+    /// plugin directory has.</summary>
     public IEnumerable<string> MissingPlugins(CniConfigList network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        return network.PluginTypes.Distinct(StringComparer.Ordinal).Where(t => CniPlugin.Find(t, PluginDirs) is null);
+        return CniIpam.Executables(network).Where(e => CniPlugin.Find(e.Executable, PluginDirs) is null)
+            .Select(e => e.Named).Distinct(StringComparer.Ordinal);
     }
 
     public async Task<CniResult> AddAsync(string pod, CniConfigList network, CniAttachment attachment,
