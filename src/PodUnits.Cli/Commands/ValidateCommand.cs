@@ -69,6 +69,23 @@ internal static class ValidateCommand
         bool allValid = true;
         foreach (string file in files)
         {
+            if (!File.Exists(file) && !Directory.Exists(file))
+            {
+                // No position: there is no file to point into. A pod's name, as every other
+                // pod command takes, is told where its definition is.
+                string message = "no such file" + (!file.Contains('/', StringComparison.Ordinal) && PodDefinitionSearchPath.Default.Find(file) is { } definition
+                    ? $" (validate takes files: pod {file}'s definition is {definition})" : "");
+                allValid = false;
+                if (format == OutputFormat.Json)
+                {
+                    reports.Add(new ValidateReport(file, false, [new ValidateDiagnostic("error", 0, 0, message)]));
+                }
+                else
+                {
+                    stderr.WriteLine(escapeControls ? Escaped($"podunits: {file}: {message}") : $"podunits: {file}: {message}");
+                }
+                continue;
+            }
             // Outside the search path a differing metadata.name only matters once the file is
             // installed: a warning that says how, not an error.
             LoadResult result = WithHostChecks(PodDefinitionLoader.LoadFile(file,

@@ -89,7 +89,25 @@ public sealed partial class ValidateBinaryTests
         JsonElement d = files[1].GetProperty("diagnostics")[0];
         Assert.Equal("error", d.GetProperty("severity").GetString());
         Assert.Equal("no such file", d.GetProperty("message").GetString());
-        Assert.Equal(1, d.GetProperty("line").GetInt32());
+        Assert.Equal(0, d.GetProperty("line").GetInt32()); // no file, no position in it
+    }
+
+    [Fact]
+    public void APodsNameIsToldWhereItsDefinitionIs()
+    {
+        // Every other pod command takes a NAME; validate takes files, and says so.
+        Directory.CreateDirectory("/etc/podunits/pods");
+        File.WriteAllText("/etc/podunits/pods/val-byname.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: val-byname}\nspec:\n  containers: [{name: a, image: busybox}]\n");
+        try
+        {
+            var (code, _, stderr) = Run("validate", "val-byname");
+            Assert.Equal(2, code);
+            Assert.Equal("podunits: val-byname: no such file (validate takes files: pod val-byname's definition is /etc/podunits/pods/val-byname.yaml)\n", stderr);
+        }
+        finally
+        {
+            File.Delete("/etc/podunits/pods/val-byname.yaml");
+        }
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Equal(
             $"{bad}:5:5: error: spec.containers[0]: missing required field \"image\"\n" +
             $"{bad}:6:5: error: unknown field \"imagee\" in spec.containers[0]; did you mean \"image\"?\n" +
-            $"{missing}:1:1: error: no such file\n",
+            $"podunits: {missing}: no such file\n",
             stderr);
         Assert.EndsWith("web.yaml: valid\n", stdout, StringComparison.Ordinal);
     }
