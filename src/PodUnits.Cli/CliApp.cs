@@ -16,7 +16,7 @@ internal static class CliApp
         if (UnitStart.Matches(args))
         {
             PodLog.Configure(JournaldSink.DefaultIdentifier, verbose: false);
-            return InvokeAsync(() => Stage0.RunAsync(args[1]));
+            return InvokeAsync(() => Stage0.RunAsync(args[1]), podStart: true);
         }
         RootCommand root = BuildRoot();
         ParseResult parsed = root.Parse(args);
@@ -33,7 +33,9 @@ internal static class CliApp
     }
 
     /// <summary>Runs one command with the CLI's error contract.</summary>
-    private static async Task<int> InvokeAsync(Func<Task<int>> command)
+    /// <param name="podStart">Stage 0 of pod@NAME.service: a failure is kept for the next
+    /// start's back-off to say (Runtime/State/FailedStarts.cs).</param>
+    private static async Task<int> InvokeAsync(Func<Task<int>> command, bool podStart = false)
     {
         try
         {
@@ -42,6 +44,10 @@ internal static class CliApp
         catch (PodUnitsException e)
         {
             ErrorOutput.Report(e);
+            if (podStart)
+            {
+                Runtime.State.FailedStarts.RecordFailure(e.Message);
+            }
             return e.ExitCode;
         }
         catch (OperationCanceledException)

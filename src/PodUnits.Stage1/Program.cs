@@ -52,6 +52,7 @@ void FinalStatus(string message)
     if (args is ["run", ..])
     {
         SdNotify.Default.TryFinalFailure(message);
+        PodUnits.Runtime.State.FailedStarts.RecordFailure(message);
     }
 }
 

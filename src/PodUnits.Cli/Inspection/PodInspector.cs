@@ -148,10 +148,12 @@ internal sealed class PodInspector(SystemdManager systemd)
             // systemd keeps a unit's last STATUS= after its process has gone: once the pod no
             // longer runs, only the executor's own last word ("failed: WHY") still holds, not
             // a "1 container running" of an executor that was killed.
-            StatusText = status is { ActiveState: "failed" or "inactive", StatusText: { } last } && !last.StartsWith("failed: ", StringComparison.Ordinal) ? null : status?.StatusText,
+            // So does a stop before READY, which says what the start waited for.
+            StatusText = status is { ActiveState: "failed" or "inactive", StatusText: { } last } && !last.StartsWith("failed: ", StringComparison.Ordinal)
+                && !last.StartsWith(Runtime.Executor.PodExecutor.StoppingBeforeReady, StringComparison.Ordinal) ? null : status?.StatusText,
             Users = definition?.UserNamespace == true ? Users(name) : null,
             Result = status?.Result is null or "success" ? null : status.Result,
-            Failure = UnitFailure.Describe(unit, status?.Result, status?.ExecMainCode ?? 0, status?.ExecMainStatus ?? 0),
+            Failure = UnitFailure.Describe(unit, status?.Result, status?.ExecMainCode ?? 0, status?.ExecMainStatus ?? 0, status?.StatusText),
             StaleUnitSettings = definition is null || adHoc || kept ? null : Generator.GeneratedSettings.Staleness(definition, definitionPath!),
         };
     }

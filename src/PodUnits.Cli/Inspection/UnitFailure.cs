@@ -21,7 +21,9 @@ internal static class UnitFailure
 
     /// <summary>The sentence for a unit whose Result is not "success"; null when it is (or unknown).</summary>
     /// <param name="unit">The unit's name, for the command that lets it start again.</param>
-    public static string? Describe(string unit, string? result, int execMainCode, int execMainStatus) => result switch
+    /// <param name="statusText">The executor's last STATUS=, which tells a start's timeout
+    /// (it was stopped before READY) from a stop's (it was stopping after it).</param>
+    public static string? Describe(string unit, string? result, int execMainCode, int execMainStatus, string? statusText = null) => result switch
     {
         null or "" or "success" => null,
         "signal" or "core-dump" => execMainCode is Killed or Dumped
@@ -32,6 +34,9 @@ internal static class UnitFailure
         "exit-code" => execMainCode == Exited
             ? $"the pod ended with exit status {execMainStatus.ToString(CultureInfo.InvariantCulture)}"
             : "the pod ended with a failure status",
+        "timeout" when statusText?.StartsWith(Runtime.Executor.PodExecutor.StoppingBeforeReady, StringComparison.Ordinal) == true =>
+            "it was not ready within its start timeout (TimeoutStartSec=); the status line says what it waited for",
+        "timeout" when statusText == "stopping" => "it did not stop within its stop timeout (TimeoutStopSec=)",
         "timeout" => "it did not start or stop in time (TimeoutStartSec=, TimeoutStopSec=)",
         "watchdog" => "its watchdog timed out (WatchdogSec=)",
         "oom-kill" => "the kernel's OOM killer killed one of its processes",

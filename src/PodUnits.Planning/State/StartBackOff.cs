@@ -30,6 +30,7 @@ internal static class StartBackOff
             return true; // run by hand: whoever runs it decides when
         }
         int failed = FailedStarts.Count(pod);
+        string because = FailedStarts.LastFailure(pod) is { } why ? $" ({WithoutPodName(why, pod)})" : "";
         if (failed > 0)
         {
             switch (await AutomaticRestartsAsync(unit).ConfigureAwait(false))
@@ -55,9 +56,9 @@ internal static class StartBackOff
             return true;
         }
         string seconds = delay.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
-        PodLog.Warning($"pod {pod}: {LastFailed(failed)} before it was ready; waiting {seconds} s before this one, "
+        PodLog.Warning($"pod {pod}: {LastFailed(failed)} before it was ready{because}; waiting {seconds} s before this one, "
             + $"as the kubelet backs off ('systemctl restart {unit}' starts at once)", new(Pod: pod));
-        SdNotify.Default.Status($"back-off: {Counted.Of(failed, "failed start")}, starting again in {seconds} s");
+        SdNotify.Default.Status($"back-off: {Counted.Of(failed, "failed start")}{because}, starting again in {seconds} s");
         SdNotify.Default.ExtendTimeout((ulong)(delay + StartTimeoutExtender.DefaultExtension).TotalMicroseconds);
         using var stopped = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -77,6 +78,11 @@ internal static class StartBackOff
             return false;
         }
     }
+
+    /// <summary>A reason as the failed start worded it, without its "pod NAME: " (the
+    /// line it goes into names the pod already).</summary>
+    internal static string WithoutPodName(string why, string pod) =>
+        why.StartsWith($"pod {pod}: ", StringComparison.Ordinal) ? why[$"pod {pod}: ".Length..] : why;
 
     /// <summary>"its last start failed", "its last 3 starts failed".</summary>
     internal static string LastFailed(int failed) => failed == 1 ? "its last start failed" : $"its last {Counted.Of(failed, "start")} failed";

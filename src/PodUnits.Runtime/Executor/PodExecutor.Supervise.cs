@@ -125,6 +125,7 @@ public sealed partial class PodExecutor
             string why = DescribeFailure(_initStatus);
             _eventLog?.Failed(why);
             _notify.TryFinalFailure(why); // not "stopping", or the last probe's
+            FailedStarts.RecordFailure(why); // a no-op once the pod was ready
         }
         if (stoppedFromInside && _initStatus != PodInit.RebootExitCode)
         {
@@ -273,6 +274,48 @@ public sealed partial class PodExecutor
         parts.AddRange(NotifyStatusParts());
         _notify.Status(string.Join("; ", parts));
     }
+
+    /// <summary>What a start not yet READY waits for, container by container: an init
+    /// container still to complete, a container not ready with what its last probe found or
+    /// the step it is in ("app: readiness probe failed: ... connection refused", "db:
+    /// restarting, exited with status 1"). Read from a signal handler's thread: a snapshot.</summary>
+    private string WaitingFor()
+    {
+        var waits = new List<string>();
+        foreach (ContainerPlan c in _plan.Containers)
+        {
+            if (!Statuses.TryGetValue(c.Name, out ContainerStatus? s) || s.Ready || (Serves(c) && EndedForGood(c, s)))
+            {
+                continue;
+            }
+            if (!Serves(c))
+            {
+                if (s.LastExitReason != "Completed" || s.State != "exited")
+                {
+                    waits.Add($"init container {c.Name}: {(s.State == "running" ? "running" : Step(s))}");
+                }
+                continue;
+            }
+            waits.Add($"{c.Name}: {Step(s)}");
+            if (s.State == "waiting" && s.Run < 0)
+            {
+                break; // containers after one that never started did not start either
+            }
+        }
+        return waits.Count > 0 ? string.Join("; ", waits) : "the containers to be ready";
+    }
+
+    private static string Step(ContainerStatus s) => s.State switch
+    {
+        "running" when s.KilledBy is { } killed => $"being killed ({killed})",
+        "running" when !s.PostStartDone => "postStart hook running",
+        "running" when s.LastProbe is { } probe => probe,
+        "running" when !s.Started => "startup probe pending",
+        "running" => "not ready",
+        "restarting" => $"restarting, {Reason(s)}",
+        "exited" => Reason(s),
+        _ => "not started",
+    };
 
     /// <summary>The container's scope, with its host PID in it. A restarted container's
     /// previous scope may not be gone yet: systemd collects an emptied scope a moment after

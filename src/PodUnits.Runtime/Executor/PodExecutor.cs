@@ -450,6 +450,20 @@ public sealed partial class PodExecutor : IDisposable
             return;
         }
         _control?.Send(new PodControlMessage.StopPod());
-        _notify.Stopping("stopping");
+        if (Volatile.Read(ref _readySent) || _statuses is null)
+        {
+            _notify.Stopping("stopping");
+            return;
+        }
+        // Stopped while the start waited, by a start timeout as often as by hand: the line
+        // the unit keeps says what the start was waiting for, not only "stopping" (tour H #5).
+        string waiting = $"{StoppingBeforeReady}, waiting for {WaitingFor()}";
+        Log(waiting);
+        _notify.Stopping(waiting);
+        FailedStarts.RecordFailure(waiting);
     }
+
+    /// <summary>How STATUS= begins when a stop came before READY (`podunits status` keeps
+    /// it after the unit failed, and reads a timeout with it as the start's).</summary>
+    public const string StoppingBeforeReady = "stopping before it was ready";
 }

@@ -14,7 +14,10 @@ namespace PodUnits.Runtime.State;
 /// executor's READY clears the count (<see cref="Clear"/>). The count is a file in
 /// /run/podunits/state (root's only): a start that is killed is counted too, and a reboot
 /// starts afresh. Only systemd's own restarts wait: stage 0 asks for the unit's NRestarts,
-/// which systemd flushes when a start is not one of its automatic restarts.
+/// which systemd flushes when a start is not one of its automatic restarts. A start that
+/// fails says why in the same file (<see cref="RecordFailure"/>: the count, then the reason
+/// on a line of its own), so that the next start's back-off says it too: systemctl status
+/// shows only the current invocation, and the reason was otherwise left in an earlier one.
 /// </summary>
 public static class FailedStarts
 {
@@ -26,11 +29,55 @@ public static class FailedStarts
     {
         try
         {
-            return int.TryParse(File.ReadAllText(PathFor(pod)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : 0;
+            return int.TryParse(File.ReadAllText(PathFor(pod)).Split('\n')[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return 0;
+        }
+    }
+
+    /// <summary>Why the last counted start failed, as it said (<see cref="RecordFailure"/>);
+    /// null when it did not say (killed, timed out without a word) or there is no count.</summary>
+    public static string? LastFailure(string pod)
+    {
+        try
+        {
+            string[] lines = File.ReadAllText(PathFor(pod)).Split('\n', 2);
+            return lines.Length == 2 && lines[1].Trim() is { Length: > 0 } why ? why : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="why"/> beside the count of the start of pod@NAME.service this
+    /// process runs in (read from its cgroup), for the next start's back-off to say. Nothing
+    /// outside such a unit, and nothing once the pod was ready (READY cleared the count): a
+    /// failure after it is no failed start. Error texts name things, never a Secret's value.
+    /// </summary>
+    public static void RecordFailure(string why)
+    {
+        if (Core.Identity.OwnUnit.ServiceName() is not { } unit || !unit.StartsWith("pod@", StringComparison.Ordinal)
+            || !unit.EndsWith(".service", StringComparison.Ordinal))
+        {
+            return;
+        }
+        string pod = unit["pod@".Length..^".service".Length];
+        if (Core.Naming.ResourceNames.Explain(pod) is not null || !File.Exists(PathFor(pod)))
+        {
+            return;
+        }
+        try
+        {
+            // One line: the reason ends the file, and a STATUS= is one line.
+            PodPaths.WritePrivateFile(PathFor(pod), $"{Count(pod).ToString(CultureInfo.InvariantCulture)}\n{why.Split('\n')[0]}\n");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The next back-off says less; the journal has the reason either way.
         }
     }
 

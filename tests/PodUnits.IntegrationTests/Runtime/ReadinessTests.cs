@@ -47,6 +47,35 @@ public sealed class ReadinessTests
         Assert.Equal("activating", pod.Show("ActiveState"));
         Assert.DoesNotContain("started: 1 container running", pod.UnitJournalText(), StringComparison.Ordinal);
     }
+
+    /// <summary>A start that times out waiting for readiness leaves a status that says what
+    /// it waited for, and `podunits status` says it was the start's timeout (tour H #5).</summary>
+    [Fact]
+    public void AStartThatTimesOutSaysWhatItWaitedFor()
+    {
+        const string name = "rt-ready-timeout";
+        string dropIn = $"/run/systemd/system/pod@{name}.service.d";
+        Directory.CreateDirectory(dropIn);
+        File.WriteAllText($"{dropIn}/timeout.conf", "[Service]\nTimeoutStartSec=4s\n");
+        try
+        {
+            using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, PodHarness.Idle,
+                extraContainerYaml: "      readinessProbe:\n        periodSeconds: 1\n        exec:\n          command: [\"sh\", \"-c\", \"echo not-yet; exit 1\"]"));
+            Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
+            Assert.Equal("timeout", pod.Show("Result"));
+            const string waited = "stopping before it was ready, waiting for main: readiness probe failed: command exited with 1";
+            Assert.StartsWith(waited, pod.Show("StatusText"), StringComparison.Ordinal);
+            Assert.True(pod.UnitJournalHas(l => l.Contains(waited, StringComparison.Ordinal)), pod.UnitJournalText());
+            string status = PodHarness.StatusText(name);
+            Assert.Contains("it was not ready within its start timeout (TimeoutStartSec=)", status, StringComparison.Ordinal);
+            Assert.Contains($"Status: \"{waited}", status, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dropIn, recursive: true);
+            PodHarness.Run("systemctl", "daemon-reload");
+        }
+    }
 }
 
 /// <summary>resources.limits.memory is a real cgroup limit.</summary>

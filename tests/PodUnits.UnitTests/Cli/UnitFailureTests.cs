@@ -20,6 +20,14 @@ public sealed class UnitFailureTests
         Assert.Equal(expected, UnitFailure.Describe(Unit, result, code, status));
 
     [Theory]
+    [InlineData("stopping before it was ready, waiting for app: readiness probe failed: connection refused",
+        "it was not ready within its start timeout (TimeoutStartSec=); the status line says what it waited for")]
+    [InlineData("stopping", "it did not stop within its stop timeout (TimeoutStopSec=)")]
+    [InlineData(null, "it did not start or stop in time (TimeoutStartSec=, TimeoutStopSec=)")]
+    public void ATimeoutSaysWhichOneFromTheExecutorsLastStatus(string? statusText, string expected) =>
+        Assert.Equal(expected, UnitFailure.Describe(Unit, "timeout", 1, 0, statusText));
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("success")]
