@@ -89,4 +89,6 @@ internal sealed record ContainerHealthReport(
     int? LastExitCode,
     string? LastExitReason,
     string? LastProbe,
-    string? NotifyStatus = null);
+    string? NotifyStatus = null,
+    bool PostStartDone = true,
+    string? KilledBy = null);

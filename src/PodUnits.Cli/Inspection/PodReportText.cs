@@ -112,12 +112,19 @@ internal static class PodReportText
     }
 
     /// <summary>"running, ready, 2 restarts, last exit 1 (Error)", as kubectl describe says it.</summary>
-    private static string HealthLine(ContainerHealthReport h)
+    internal static string HealthLine(ContainerHealthReport h)
     {
         var parts = new List<string> { h.State, h.Ready ? "ready" : "not ready", $"{h.Restarts} restart{(h.Restarts == 1 ? "" : "s")}" };
-        if (h.State == "running" && !h.Started)
+        // Kubernetes' started is false until both the postStart hook and the startup probe
+        // are through: say which one the run waits for, or that it is being killed.
+        string? waiting = h.State != "running" ? null
+            : h.KilledBy is { } reason ? $"being killed ({reason})"
+            : !h.PostStartDone ? "postStart hook running"
+            : !h.Started ? "startup probe pending"
+            : null;
+        if (waiting is not null)
         {
-            parts.Insert(1, "startup probe pending");
+            parts.Insert(1, waiting);
         }
         if (h.State == "unknown")
         {

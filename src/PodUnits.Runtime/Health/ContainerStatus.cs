@@ -68,6 +68,7 @@ public sealed class ContainerStatus(string name)
         w.WriteString("state", State);
         w.WriteBoolean("ready", Ready);
         w.WriteBoolean("started", Started);
+        w.WriteBoolean("postStartDone", PostStartDone);
         w.WriteNumber("restarts", Restarts);
         w.WriteString("startedAt", Time(StartedAt));
         w.WriteString("restartAt", Time(RestartAt));
@@ -82,6 +83,7 @@ public sealed class ContainerStatus(string name)
         w.WriteString("lastExitReason", LastExitReason);
         w.WriteString("lastProbe", LastProbe);
         w.WriteString("notifyStatus", CurrentNotifyStatus);
+        w.WriteString("killedBy", KilledBy);
         w.WriteEndObject();
     }
 

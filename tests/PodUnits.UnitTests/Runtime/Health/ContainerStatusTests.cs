@@ -16,7 +16,7 @@ public sealed class ContainerStatusTests
             State = "running", Ready = true, Started = true, Restarts = 2, Run = 2,
             StartedAt = new DateTime(2026, 12, 2, 21, 0, 0, DateTimeKind.Utc),
             LastExitCode = 137, LastExitReason = "OOMKilled", LastProbe = "HTTP probe failed with statuscode: 500 \"<bad>\"",
-            NotifyStatus = "serving", NotifyStatusRun = 2,
+            NotifyStatus = "serving", NotifyStatusRun = 2, PostStartDone = true, KilledBy = "liveness probe failed",
         };
         var waiting = new ContainerStatus("db");
 
@@ -25,15 +25,16 @@ public sealed class ContainerStatusTests
         var expected = new JsonArray(
             new JsonObject
             {
-                ["name"] = "web", ["state"] = "running", ["ready"] = true, ["started"] = true, ["restarts"] = 2,
+                ["name"] = "web", ["state"] = "running", ["ready"] = true, ["started"] = true, ["postStartDone"] = true, ["restarts"] = 2,
                 ["startedAt"] = "2026-12-02T21:00:00.0000000Z", ["restartAt"] = null, ["lastExitCode"] = 137,
                 ["lastExitReason"] = "OOMKilled", ["lastProbe"] = "HTTP probe failed with statuscode: 500 \"<bad>\"", ["notifyStatus"] = "serving",
+                ["killedBy"] = "liveness probe failed",
             },
             new JsonObject
             {
-                ["name"] = "db", ["state"] = "waiting", ["ready"] = false, ["started"] = false, ["restarts"] = 0,
+                ["name"] = "db", ["state"] = "waiting", ["ready"] = false, ["started"] = false, ["postStartDone"] = false, ["restarts"] = 0,
                 ["startedAt"] = null, ["restartAt"] = null, ["lastExitCode"] = null,
-                ["lastExitReason"] = null, ["lastProbe"] = null, ["notifyStatus"] = null,
+                ["lastExitReason"] = null, ["lastProbe"] = null, ["notifyStatus"] = null, ["killedBy"] = null,
             });
         Assert.True(JsonNode.DeepEquals(expected, written), written.ToJsonString());
         Assert.Equal(expected.ToJsonString(), ContainerStatus.ToJson([running, waiting]));
