@@ -81,7 +81,7 @@ public static class PlanBuilder
         return new PodPlan
         {
             Name = pod.Name,
-            Hostname = pod.EffectiveHostname,
+            Hostname = Hostname(pod),
             HostNetwork = pod.HostNetwork,
             ShareProcessNamespace = pod.ShareProcessNamespace,
             Interactive = interactive,
@@ -133,6 +133,30 @@ public static class PlanBuilder
         return text.ToString();
     }
 
+    /// <summary>
+    /// The pod's hostname: spec.hostname, else the pod's name, except on the host's network,
+    /// where a pod is named as the host (Kubernetes' runtimes share the node's UTS namespace
+    /// with a hostNetwork pod, and podman's --network host the host's hostname): a node agent
+    /// reports the node's name. The pod keeps a UTS namespace of its own, so a container that
+    /// may call sethostname(2) cannot rename the host. spec.hostname, when set, still wins
+    /// (Kubernetes' runtimes ignore it there; docs/networking.md).
+    /// </summary>
+    private static string Hostname(PodDefinition pod)
+    {
+        if (!pod.HostNetwork || pod.Hostname is not null)
+        {
+            return pod.EffectiveHostname;
+        }
+        try
+        {
+            return File.ReadAllText("/proc/sys/kernel/hostname").Trim() is { Length: > 0 } host ? host : pod.EffectiveHostname;
+        }
+        catch (IOException)
+        {
+            return pod.EffectiveHostname;
+        }
+    }
+
     private static ContainerPlan Container(PodDefinition pod, ContainerDefinition c, bool init, string stateDir,
         Dictionary<string, string> volumes, ContainerImage image, string idFull, EnvSourceValues sources, HashSet<string> readOnlyVolumes)
     {
@@ -143,7 +167,7 @@ public static class PlanBuilder
         {
             baseEnv.Insert(0, new("PATH", CommandResolver.DefaultPath));
         }
-        baseEnv.Add(new("HOSTNAME", pod.EffectiveHostname));
+        baseEnv.Add(new("HOSTNAME", Hostname(pod)));
         ContainerProcess process = ContainerProcess.Resolve(c, image.Entrypoint, image.Cmd, baseEnv, sources);
         if (process.Argv.Count == 0)
         {

@@ -33,13 +33,14 @@ internal static unsafe class PodInitSetup
     public static void Prepare(PodPlan plan, string planJson)
     {
         string hostResolv = File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "";
+        string? hostHosts = plan.HostNetwork && File.Exists("/etc/hosts") ? File.ReadAllText("/etc/hosts") : null;
         int notifySocket = PodInitActivation.HoldNotifySocket(plan);
         Check.Io(LibcExtra.mount("tmpfs", "/run", "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV, "mode=0755"), "mount tmpfs", "/run");
         Directory.CreateDirectory($"{PodRun}/etc");
         PodInitActivation.PlaceNotifySocket(notifySocket);
         State.PodPaths.WritePrivateFile(State.PodPaths.InsidePodPlan, planJson); // root only: it holds the environment
         File.WriteAllText($"{PodRun}/etc/hostname", plan.Hostname + "\n");
-        File.WriteAllText($"{PodRun}/etc/hosts", HostsFile(plan));
+        File.WriteAllText($"{PodRun}/etc/hosts", HostsFile(plan, hostHosts));
         File.WriteAllText($"{PodRun}/etc/resolv.conf", plan.ResolvConf ?? hostResolv);
         PodJournal(plan);
         PodOsRelease(plan);
@@ -118,12 +119,30 @@ internal static unsafe class PodInitSetup
         return $"NAME=\"PodUnits\"\nID=podunits\nVARIANT=\"pod\"\nVARIANT_ID=pod\nPRETTY_NAME=\"PodUnits pod {plan.Name}\"\n";
     }
 
-    public static string HostsFile(PodPlan plan)
+    /// <summary>The pod's /etc/hosts: its own names, or on the host's network the host's file
+    /// (<paramref name="hostHosts"/>) as the kubelet writes it for such a pod
+    /// (nodeHostsFileContent): the pod resolves what the host resolves. hostAliases after either.</summary>
+    public static string HostsFile(PodPlan plan, string? hostHosts = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var text = new StringBuilder();
-        text.Append("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-        text.Append("127.0.1.1\t").Append(plan.Hostname).Append('\n');
+        if (hostHosts is not null)
+        {
+            text.Append(hostHosts);
+            if (hostHosts.Length > 0 && !hostHosts.EndsWith('\n'))
+            {
+                text.Append('\n');
+            }
+            if (plan.HostsLines.Count > 0)
+            {
+                text.Append("\n# Entries added by HostAliases.\n");
+            }
+        }
+        else
+        {
+            text.Append("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+            text.Append("127.0.1.1\t").Append(plan.Hostname).Append('\n');
+        }
         foreach (string line in plan.HostsLines)
         {
             text.Append(line).Append('\n');

@@ -117,6 +117,19 @@ public sealed class InteractiveTests
         PodHarness.JournalOutput("--all", "-o", "cat", $"POD_NAME={pod}", "CONTAINER_NAME=main").Split('\n');
 
     [Fact]
+    public void OnTheHostsNetworkThePodIsNamedAndResolvesAsTheHost()
+    {
+        // As Kubernetes and podman --network host (tour H #7); --hostname still wins.
+        var run = PodHarness.Run("podunits", "run", "-i", "--name", "it-hostname", "--net", "host", "busybox", "--",
+            "sh", "-c", "hostname; echo $HOSTNAME; cat /etc/hosts");
+        Assert.True(run.Code == 0, run.Output);
+        string host = File.ReadAllText("/proc/sys/kernel/hostname").Trim();
+        Assert.Equal($"{host}\n{host}\n{File.ReadAllText("/etc/hosts")}", run.Output);
+        var named = PodHarness.Run("podunits", "run", "-i", "--name", "it-hostname", "--net", "host", "--hostname", "box", "busybox", "--", "hostname");
+        Assert.Equal((0, "box\n"), (named.Code, named.Output));
+    }
+
+    [Fact]
     public void DnsNoneLeavesTheImagesResolvConfAndDnsHostGivesTheHosts()
     {
         // The busybox test image has no /etc/resolv.conf of its own.

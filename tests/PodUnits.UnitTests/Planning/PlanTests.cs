@@ -214,6 +214,28 @@ public sealed class PlanTests
     }
 
     [Fact]
+    public void OnTheHostsNetworkThePodIsNamedAsTheHostUnlessSpecHostnameSaysOtherwise()
+    {
+        // As Kubernetes' runtimes and podman --network host name such a pod (tour H #7).
+        string host = File.ReadAllText("/proc/sys/kernel/hostname").Trim();
+        PodPlan plan = Build(Pod([Container("app")]) with { HostNetwork = true });
+        Assert.Equal(host, plan.Hostname);
+        Assert.Contains($"HOSTNAME={host}", plan.Containers[0].Env);
+        Assert.Equal("box", Build(Pod([Container("app")]) with { HostNetwork = true, Hostname = "box" }).Hostname);
+        Assert.Equal("web", Build(Pod([Container("app")])).Hostname);
+    }
+
+    [Fact]
+    public void OnTheHostsNetworkEtcHostsIsTheHostsWithTheAliasesAfterIt()
+    {
+        PodPlan plan = Build(Pod([Container("app")]) with { HostNetwork = true });
+        Assert.Equal("127.0.0.1 localhost\n10.0.0.9 nas\n\n# Entries added by HostAliases.\n10.1.1.1\tdb db.local\n",
+            PodUnits.Runtime.Init.PodInitSetup.HostsFile(plan, "127.0.0.1 localhost\n10.0.0.9 nas"));
+        Assert.Equal("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\tweb\n10.1.1.1\tdb db.local\n",
+            PodUnits.Runtime.Init.PodInitSetup.HostsFile(Build(Pod([Container("app")]))));
+    }
+
+    [Fact]
     public void ReadinessProbeKeepsKubernetesTiming()
     {
         var container = Container("app") with { ReadinessProbe = new Probe { TcpPort = 8080, InitialDelaySeconds = 3 } };
