@@ -117,11 +117,7 @@ internal static class PodReportText
         var parts = new List<string> { h.State, h.Ready ? "ready" : "not ready", $"{h.Restarts} restart{(h.Restarts == 1 ? "" : "s")}" };
         // Kubernetes' started is false until both the postStart hook and the startup probe
         // are through: say which one the run waits for, or that it is being killed.
-        string? waiting = h.State != "running" ? null
-            : h.KilledBy is { } reason ? $"being killed ({reason})"
-            : !h.PostStartDone ? "postStart hook running"
-            : !h.Started ? "startup probe pending"
-            : null;
+        string? waiting = h.State == "running" ? Runtime.Health.ContainerStatus.StartingStep(h.Started, h.PostStartDone, h.KilledBy) : null;
         if (waiting is not null)
         {
             parts.Insert(1, waiting);

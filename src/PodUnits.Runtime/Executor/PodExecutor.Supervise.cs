@@ -307,11 +307,9 @@ public sealed partial class PodExecutor
 
     private static string Step(ContainerStatus s) => s.State switch
     {
-        "running" when s.KilledBy is { } killed => $"being killed ({killed})",
-        "running" when !s.PostStartDone => "postStart hook running",
-        "running" when s.LastProbe is { } probe => probe,
-        "running" when !s.Started => "startup probe pending",
-        "running" => "not ready",
+        // Past its hook and not being killed, what its last probe found says the most.
+        "running" when s.KilledBy is null && s.PostStartDone && s.LastProbe is { } probe => probe,
+        "running" => ContainerStatus.StartingStep(s.Started, s.PostStartDone, s.KilledBy) ?? "not ready",
         "restarting" => $"restarting, {Reason(s)}",
         "exited" => Reason(s),
         _ => "not started",

@@ -57,6 +57,16 @@ public sealed class ContainerStatus(string name)
     /// <summary>Whether the current run's postStart hook has ended well (true when it has none).</summary>
     public bool PostStartDone { get; set; }
 
+    /// <summary>What a running container is going through before it counts as started
+    /// (Kubernetes' started: its postStart hook ended well and its startup probe passed), or
+    /// that it is being killed and why; null when it is simply running. `podunits status` and
+    /// the executor's line for a stop before READY word it the same.</summary>
+    public static string? StartingStep(bool started, bool postStartDone, string? killedBy) =>
+        killedBy is { } reason ? $"being killed ({reason})"
+        : !postStartDone ? "postStart hook running"
+        : !started ? "startup probe pending"
+        : null;
+
     /// <summary>One element of containers.json. Written with the writer, not built as a
     /// JsonObject: the executor saves statuses as its first container runs, and JsonNode's
     /// first use builds the serializer's converters through reflection (about 1% of all CPU

@@ -60,13 +60,8 @@ public static class FailedStarts
     /// </summary>
     public static void RecordFailure(string why)
     {
-        if (Core.Identity.OwnUnit.ServiceName() is not { } unit || !unit.StartsWith("pod@", StringComparison.Ordinal)
-            || !unit.EndsWith(".service", StringComparison.Ordinal))
-        {
-            return;
-        }
-        string pod = unit["pod@".Length..^".service".Length];
-        if (Core.Naming.ResourceNames.Explain(pod) is not null || !File.Exists(PathFor(pod)))
+        if (Core.Identity.OwnUnit.ServiceName() is not { } unit || Core.Naming.PodUnitNames.PodOfService(unit) is not { } pod
+            || !File.Exists(PathFor(pod)))
         {
             return;
         }
