@@ -279,7 +279,9 @@ public sealed partial class PodExecutor
     /// it keeps a Kubernetes pod NotReady.</summary>
     private void EvaluateReady()
     {
-        if (_readySent || Stopping)
+        // Not before the network and the machine are there: a container that gave up waiting
+        // for its "go" (the attachment failed) has ended, not become ready.
+        if (_readySent || Stopping || !_registered)
         {
             return;
         }

@@ -106,6 +106,9 @@ public sealed partial class PodExecutor
                 case SupervisionEvent.Placed(string name, int hostPid, var why):
                     failure ??= OnPlaced(name, hostPid, why);
                     break;
+                case SupervisionEvent.Registered(var why):
+                    failure ??= OnRegistered(why, finishing);
+                    break;
                 case SupervisionEvent.OutputEnded when finishing:
                     UnregisterOnceDrained(systemd);
                     break;
@@ -162,7 +165,8 @@ public sealed partial class PodExecutor
     /// stop).</summary>
     private void UnregisterOnceDrained(SystemdManager systemd)
     {
-        if (Volatile.Read(ref _streamsOpen) == 0)
+        // Not registered yet (the pod ended before): the clean-up waits for the registration.
+        if (_registered && Volatile.Read(ref _streamsOpen) == 0)
         {
             _unregistering ??= UnregisterMachineAsync(systemd);
         }
@@ -240,11 +244,56 @@ public sealed partial class PodExecutor
             _control?.Send(new PodControlMessage.StopPod());
             return failure;
         }
-        _control?.Send(new PodControlMessage.Go(name));
+        if (_registered)
+        {
+            _control?.Send(new PodControlMessage.Go(name));
+        }
+        else
+        {
+            _goPending.Add(name); // no command may run before the pod's network is there
+        }
         _placed.Add(name);
         _hostPids[name] = hostPid;
         ReportStatus();
         return null;
+    }
+
+    /// <summary>On the loop: the network is attached and the machine registered, and the
+    /// containers already in their scopes may exec; or the pod stops, and says why.</summary>
+    private string? OnRegistered(string? failure, bool finishing)
+    {
+        if (failure is null)
+        {
+            _registered = true;
+            if (!finishing)
+            {
+                _goPending.ForEach(name => _control?.Send(new PodControlMessage.Go(name)));
+            }
+            _goPending.Clear();
+            return null;
+        }
+        _control?.Send(new PodControlMessage.StopPod());
+        return failure.Length > 0 ? failure : null;
+    }
+
+    /// <summary>Reports the network's attachment and the machine's registration to the loop.</summary>
+    private async Task ReportRegistrationAsync(Task registering)
+    {
+        string? failure = null;
+        try
+        {
+            await registering.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // reported to the loop, which fails the pod with it
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            // The pod init gone first (a sysctl the kernel refused, a mount): its own reason,
+            // which the loop reads, says why the pod failed; machined's "no such process"
+            // would not.
+            failure = PodInitGone() ? "" : e.Message;
+        }
+        _events.Writer.TryWrite(new SupervisionEvent.Registered(failure));
     }
 
     /// <summary>STATUS=: how many containers run, which restart and why, which are not ready.</summary>
@@ -386,7 +435,7 @@ public sealed partial class PodExecutor
     /// <summary>On every way out: the pod init gone, its output forwarded, the machine
     /// unregistered (when it was registered: then <paramref name="systemd"/> is there). The
     /// name and the image pins are released by <see cref="RunPlanAsync"/>.</summary>
-    private async Task CleanUpAsync(SystemdManager? systemd, bool registered)
+    private async Task CleanUpAsync(SystemdManager? systemd)
     {
         await _watching.CancelAsync().ConfigureAwait(false);
         if (_initPid > 0 && LibcExtra.waitpid(_initPid, out _, LibcExtra.WNOHANG) == 0)
@@ -396,6 +445,9 @@ public sealed partial class PodExecutor
             LibcExtra.waitpid(_initPid, out _, 0);
         }
         FinishStatuses(); // every container is gone: none restarts any more
+        // A registration still under way ends now (the pod init's end fails a wait for its
+        // leader): a machine registered after its unregistration would outlive the pod.
+        bool registered = _registering is { } registering && await SucceededAsync(registering).ConfigureAwait(false);
         // CNI DEL runs while the output is drained and the machine goes: its plugins take
         // tens of milliseconds (iptables), which would otherwise add to every stop.
         Task detaching = _detaching ?? DetachNetworkAsync();
@@ -418,6 +470,21 @@ public sealed partial class PodExecutor
         if (systemd is not null)
         {
             await (_removingSlice ?? RemoveSliceAsync(systemd)).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<bool> SucceededAsync(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+            return true;
+        }
+#pragma warning disable CA1031 // its failure was reported where it happened
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
         }
     }
 

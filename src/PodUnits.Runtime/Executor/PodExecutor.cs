@@ -75,6 +75,14 @@ public sealed partial class PodExecutor : IDisposable
     private readonly PodNetwork? _network;
     /// <summary>CNI ADD under way or done; the way out waits for it before DEL.</summary>
     private Task<CniResult?>? _attaching;
+    /// <summary>The network attached and the machine registered (<see cref="RegisterMachineAsync"/>);
+    /// the way out waits for it before it unregisters.</summary>
+    private Task? _registering;
+    /// <summary>Set on the supervision loop once <see cref="_registering"/> succeeded: containers
+    /// may exec from then on.</summary>
+    private bool _registered;
+    /// <summary>Containers in their scopes that wait for <see cref="_registered"/> to get their "go".</summary>
+    private readonly List<string> _goPending = [];
 
     private PodExecutor(PodPlan plan, string planPath, TerminalHub? terminal)
     {
@@ -156,7 +164,6 @@ public sealed partial class PodExecutor : IDisposable
         // for while the pod init sets the pod up: each takes milliseconds of waiting.
         Task<SystemdManager> connecting = SystemdManager.ConnectAsync();
         SystemdManager? systemd = null;
-        bool registered = false;
         try
         {
             OpenActivation();
@@ -183,27 +190,20 @@ public sealed partial class PodExecutor : IDisposable
             using var user2 = PosixSignalRegistration.Create((PosixSignal)Tmds.Linux.LibC.SIGUSR2, OnIgnoredSignal);
             systemd = await connecting.ConfigureAwait(false);
             _slicing = PodSlice.HasLimits(_plan) ? PodSlice.CreateAsync(systemd, _plan) : null;
-            Task registering = RegisterMachineAsync(systemd, attaching);
+            Task registering = _registering = RegisterMachineAsync(systemd, attaching);
             (string? unit, IReadOnlyList<KeyValuePair<string, string>> unitFields) = await OwnLogFieldsAsync(systemd).ConfigureAwait(false);
             _eventLog = new PodEventLog(_plan, unit, unitFields);
             StartForwarders(outputs, unit, unitFields);
             _ = WatchEmptyDirsAsync(_watching.Token);
-            try
-            {
-                await registering.ConfigureAwait(false);
-                registered = true;
-            }
-            catch (PodUnitsException) when (PodInitGone())
-            {
-                // The pod init failed its setup (a sysctl the kernel refused, a mount) before
-                // machined could look at it. Its own reason, which supervision reads next, says
-                // why the pod failed; machined's "no such process" would not.
-            }
+            // Supervision starts at once: the containers are placed in their scopes (a systemd
+            // job each) while the network is attached and the machine registered, and only
+            // their "go" waits for both (OnPlaced, OnRegistered).
+            _ = ReportRegistrationAsync(registering);
             return await SuperviseAsync(systemd).ConfigureAwait(false);
         }
         finally
         {
-            await CleanUpAsync(systemd, registered).ConfigureAwait(false);
+            await CleanUpAsync(systemd).ConfigureAwait(false);
             systemd ??= connecting.IsCompletedSuccessfully ? connecting.Result : null; // the pod init failed to start
             if (systemd is not null)
             {

@@ -13,6 +13,10 @@ internal abstract record SupervisionEvent
     /// or cannot be (PodExecutor.PlaceAsync).</summary>
     public sealed record Placed(string Container, int HostPid, string? Failure) : SupervisionEvent;
 
+    /// <summary>The network is attached and the machine registered (<paramref name="Failure"/>
+    /// null), or why not; empty when the pod init is gone and its own reason follows.</summary>
+    public sealed record Registered(string? Failure) : SupervisionEvent;
+
     /// <summary>Every container is ready (PodExecutor.EvaluateReady): READY=1.</summary>
     public sealed record Ready : SupervisionEvent;
 
