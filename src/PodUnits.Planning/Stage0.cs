@@ -84,6 +84,13 @@ public static class Stage0
     {
         ArgumentNullException.ThrowIfNull(options);
         string name = options.Name ?? AdHocOptions.GenerateName();
+        // The pod's state directory would be the defined pod's (its writable layers and
+        // volumes), mixed with another image's and removed when the ad-hoc pod ends.
+        if (ResourceNames.Explain(name) is null && PodDefinitionSearchPath.Default.Find(name) is { } defined)
+        {
+            throw new BadInputException("--name", $"{name} is the name of the pod defined in {defined}; an ad-hoc pod needs a name of its own "
+                + $"('podunits run {name}' runs that definition)");
+        }
         DetachKeys? detachKeys = options.Terminal ? DetachKeys.Parse(options.DetachKeys) : null; // a typo fails before the pull
         // As podman's -v: a path missing on the host is a mistake, said before anything starts
         // (the container's setup would fail on it with a system call's error and exit 125).

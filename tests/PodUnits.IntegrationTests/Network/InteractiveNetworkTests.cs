@@ -48,6 +48,18 @@ public sealed class InteractiveNetworkTests
         Assert.Null(NetworkProbe.Fetch("http://127.0.0.1:18095/"));
     }
 
+    /// <summary>An ad-hoc pod named like a defined pod would use, and on its way out remove,
+    /// that pod's state directory (its writable layers and volumes).</summary>
+    [Fact]
+    public void AnAdHocPodCannotTakeTheNameOfADefinedPod()
+    {
+        using var defined = new PodHarness("net-defined", PodHarness.BusyboxPod("net-defined", PodHarness.Idle));
+        var run = PodHarness.Run(Podunits, "run", "-i", "--name", "net-defined", "busybox", "--", "true");
+        Assert.Equal(2, run.Code);
+        Assert.Equal("podunits: --name: net-defined is the name of the pod defined in /etc/podunits/pods/net-defined.yaml; an ad-hoc pod needs a name of its own "
+            + "('podunits run net-defined' runs that definition)", run.Output.Trim());
+    }
+
     [Theory]
     [InlineData("8080", "podunits: --port: \"8080\": expected [HOSTIP:]HOSTPORT:CONTAINERPORT[/PROTO]")]
     [InlineData("8080:80/icmp", "podunits: --port: \"8080:80/icmp\": the protocol must be tcp, udp or sctp")]
