@@ -1,4 +1,6 @@
 using System.CommandLine;
+using PodUnits.Core.Errors;
+using PodUnits.Planning.State;
 using PodUnits.Systemd.Units;
 
 namespace PodUnits.Cli.Commands;
@@ -13,7 +15,8 @@ internal static class StopCommand
         var command = new Command("stop", """
             Stop a running pod (like 'systemctl stop pod@NAME'), or an ad-hoc one of 'podunits run -i',
             and wait until it is down: each container gets SIGTERM after its preStop hook, and SIGKILL
-            once the pod's terminationGracePeriodSeconds have passed.
+            once the pod's terminationGracePeriodSeconds have passed. Of a pod whose executor was killed,
+            release what it left (network attachment, runtime state), as 'podunits gc' would.
               podunits stop web
             """)
         {
@@ -26,11 +29,40 @@ internal static class StopCommand
             {
                 return 0;
             }
-            PodArgument.RequireKnown(pod);
             await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
+            if (await ReleaseLeftoversAsync(systemd, pod))
+            {
+                return 0;
+            }
+            PodArgument.RequireKnown(pod);
             await systemd.StopUnitAsync(PodArgument.UnitName(pod), cancellationToken);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A pod whose executor was killed (SIGKILL, a crash) no longer runs, but its
+    /// network attachment, runtime state and slice are still there: stop releases them, as
+    /// `podunits gc` would, so that a stopped pod is all gone. An ad-hoc pod has no next start
+    /// that would (tour H). Not while pod@NAME.service starts or runs: its executor may not
+    /// hold the pod's claim yet. False when there was nothing to release.</summary>
+    private static async Task<bool> ReleaseLeftoversAsync(SystemdManager systemd, string pod)
+    {
+        if (PodStateGc.Leftovers(pod).Count == 0
+            || await systemd.GetUnitStatusAsync(PodArgument.UnitName(pod)) is { IsActive: true })
+        {
+            return false;
+        }
+        List<string> released = [.. PodStateGc.CollectPod(pod)];
+        if (await PodSliceGc.CollectPodAsync(systemd, pod) is { } slice)
+        {
+            released.Add(slice);
+        }
+        if (released.Count == 0)
+        {
+            throw new PodUnitsException($"pod {pod}", "what its killed executor left could not be released (see above); 'podunits gc' tries again");
+        }
+        Console.WriteLine($"pod {pod} was not running; released what its killed executor left: {string.Join(", ", released)}");
+        return true;
     }
 }

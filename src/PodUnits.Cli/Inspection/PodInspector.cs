@@ -155,6 +155,7 @@ internal sealed class PodInspector(SystemdManager systemd)
             Result = status?.Result is null or "success" ? null : status.Result,
             Failure = UnitFailure.Describe(unit, status?.Result, status?.ExecMainCode ?? 0, status?.ExecMainStatus ?? 0, status?.StatusText),
             StaleUnitSettings = definition is null || adHoc || kept ? null : Generator.GeneratedSettings.Staleness(definition, definitionPath!),
+            Leftovers = running || Planning.State.PodStateGc.Leftovers(name) is not { Count: > 0 } left ? null : left,
         };
     }
 

@@ -36,6 +36,11 @@ internal sealed record PodReport(
     /// (added or changed after the last daemon-reload); null when it has them.</summary>
     public string? StaleUnitSettings { get; init; }
 
+    /// <summary>What a pod that no longer runs still holds because its executor was killed
+    /// (PodStateGc.Leftovers: its network attachment, runtime state, image pins), which `podunits
+    /// stop NAME` or `podunits gc` release; null while it runs or when it left nothing.</summary>
+    public IReadOnlyList<string>? Leftovers { get; init; }
+
     /// <summary>Last lines of the containers' output; null (and left out of the JSON) where
     /// they were not asked for: `list` does not read the journal, and `[]` there read as "no
     /// output" (tour G).</summary>

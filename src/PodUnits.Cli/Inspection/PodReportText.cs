@@ -62,6 +62,11 @@ internal static class PodReportText
         {
             output.WriteLine($"        Status: \"{statusText}\"");
         }
+        if (p.Leftovers is { } left)
+        {
+            output.WriteLine($"   Left behind: {string.Join(", ", left)}, by an executor that was killed;" +
+                $" 'podunits stop {p.Name}' or 'podunits gc' releases them");
+        }
         output.WriteLine($"     Autostart: {(!p.Autostart ? "no" : p.Definition is null || p.DefinitionError is not null
             ? "yes (enabled, but without a valid definition its start at boot fails)" : "yes (enabled: starts at boot)")}");
         output.WriteLine(p.Machine is { } m

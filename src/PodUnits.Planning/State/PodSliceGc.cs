@@ -29,27 +29,35 @@ public static class PodSliceGc
         var stopped = new List<string>();
         foreach (string pod in collected.Concat(PodsWithSlices()).Distinct(StringComparer.Ordinal).ToList())
         {
-            string slice = ContainerUnits.SliceName(pod);
-            if (PodClaim.IsHeld(pod) || await systemd.GetUnitStatusAsync(slice).ConfigureAwait(false) is not { IsActive: true })
-            {
-                continue;
-            }
-            bool done = false;
-            await PodClaim.WhileUnclaimedAsync(pod, async () =>
-            {
-                // Looked at again under the claim: a run that ended just now may still be stopping it.
-                if (await systemd.GetUnitStatusAsync(slice).ConfigureAwait(false) is { IsActive: true } status && !HasProcesses(status.ControlGroup))
-                {
-                    await systemd.StopUnitAsync(slice).ConfigureAwait(false);
-                    done = true;
-                }
-            }).ConfigureAwait(false);
-            if (done)
+            if (await CollectPodAsync(systemd, pod).ConfigureAwait(false) is { } slice)
             {
                 stopped.Add(slice);
             }
         }
         return stopped;
+    }
+
+    /// <summary>Stops <paramref name="pod"/>'s slice if it outlived the pod; returns the slice
+    /// stopped, or null.</summary>
+    public static async Task<string?> CollectPodAsync(SystemdManager systemd, string pod)
+    {
+        ArgumentNullException.ThrowIfNull(systemd);
+        string slice = ContainerUnits.SliceName(pod);
+        if (PodClaim.IsHeld(pod) || await systemd.GetUnitStatusAsync(slice).ConfigureAwait(false) is not { IsActive: true })
+        {
+            return null;
+        }
+        bool done = false;
+        await PodClaim.WhileUnclaimedAsync(pod, async () =>
+        {
+            // Looked at again under the claim: a run that ended just now may still be stopping it.
+            if (await systemd.GetUnitStatusAsync(slice).ConfigureAwait(false) is { IsActive: true } status && !HasProcesses(status.ControlGroup))
+            {
+                await systemd.StopUnitAsync(slice).ConfigureAwait(false);
+                done = true;
+            }
+        }).ConfigureAwait(false);
+        return done ? slice : null;
     }
 
     /// <summary>Pods named by the slices' cgroups under machine-podunits.slice.</summary>

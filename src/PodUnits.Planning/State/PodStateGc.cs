@@ -17,48 +17,13 @@ public static class PodStateGc
     /// <summary>Returns the names of the pods whose stale state was removed.</summary>
     public static IReadOnlyList<string> Collect()
     {
-        var removed = new List<string>();
-        if (Directory.Exists(PodPaths.RuntimeRoot))
-        {
-            foreach (string dir in Directory.EnumerateDirectories(PodPaths.RuntimeRoot))
-            {
-                string pod = Path.GetFileName(dir);
-                if (!PodClaim.IsHeld(pod))
-                {
-                    PodState.Release(pod);
-                    removed.Add(pod);
-                }
-            }
-        }
-        foreach (string pod in PodImages.ReadAll(ImageStore.DefaultRoot).Select(pin => pin.Pod).Distinct().ToList())
-        {
-            if (!PodClaim.IsHeld(pod))
-            {
-                PodImages.Delete(ImageStore.DefaultRoot, pod);
-                if (!removed.Contains(pod))
-                {
-                    removed.Add(pod);
-                }
-            }
-        }
-        // Network attachments a killed executor could not release: CNI DEL from the cache
-        // (with the namespace still pinned), then the pin.
-        foreach (string pod in NetworkLeftovers().Where(p => !PodClaim.IsHeld(p)))
-        {
-            try
-            {
-                PodNetwork.ReleaseLeftoversAsync(CniRuntime.Default, pod, CancellationToken.None).GetAwaiter().GetResult();
-            }
-            catch (Core.Errors.PodUnitsException e)
-            {
-                PodLog.Warning($"pod {pod}: releasing its network: {e.Message}; kept for the next gc", new(Pod: pod));
-                continue;
-            }
-            if (!removed.Contains(pod))
-            {
-                removed.Add(pod);
-            }
-        }
+        IEnumerable<string> runtimeDirs = Directory.Exists(PodPaths.RuntimeRoot)
+            ? Directory.EnumerateDirectories(PodPaths.RuntimeRoot).Select(d => Path.GetFileName(d)) : [];
+        List<string> candidates = [.. runtimeDirs
+            .Concat(PodImages.ReadAll(ImageStore.DefaultRoot).Select(pin => pin.Pod))
+            .Concat(NetworkLeftovers())
+            .Distinct(StringComparer.Ordinal)];
+        List<string> removed = [.. candidates.Where(pod => !PodClaim.IsHeld(pod) && CollectPod(pod).Count > 0)];
         // Lock files of pods that no longer run (gc takes each lock before removing it).
         if (Directory.Exists(PodPaths.RuntimeRoot))
         {
@@ -73,6 +38,83 @@ public static class PodStateGc
         }
         return removed;
     }
+
+    /// <summary>What <paramref name="pod"/>'s executor left when it was killed (a crash skips
+    /// its own clean-up), in words: its runtime state, its image pins, its network attachment
+    /// (the CNI cache's entries and the namespace pin). Empty while the pod runs.</summary>
+    public static IReadOnlyList<string> Leftovers(string pod)
+    {
+        if (PodClaim.IsHeld(pod))
+        {
+            return [];
+        }
+        var left = new List<string>();
+        if (Directory.Exists(PodPaths.RuntimeDir(pod)))
+        {
+            left.Add(RuntimeState);
+        }
+        if (File.Exists(PodImages.PathFor(ImageStore.DefaultRoot, pod)))
+        {
+            left.Add(ImagePins);
+        }
+        if (HasNetworkLeftovers(pod))
+        {
+            left.Add(NetworkAttachment);
+        }
+        return left;
+    }
+
+    /// <summary>Releases what <see cref="Leftovers"/> lists of a pod that does not run, and
+    /// returns what it released. A network attachment whose release fails is kept for the
+    /// next try, with a warning (its DEL needs the pinned namespace).</summary>
+    public static IReadOnlyList<string> CollectPod(string pod)
+    {
+        var released = new List<string>();
+        if (PodClaim.IsHeld(pod))
+        {
+            return released;
+        }
+        // An ad-hoc pod (`run -i`) without --keep: its writable layers and volumes were to go
+        // with it, as its executor removes them on a clean way out.
+        bool adHocState = File.Exists(PodState.AdHocDefinitionPath(pod)) && !File.Exists(PodState.KeptAdHocDefinitionPath(pod));
+        if (Directory.Exists(PodPaths.RuntimeDir(pod)))
+        {
+            PodState.Release(pod);
+            released.Add(RuntimeState);
+        }
+        if (File.Exists(PodImages.PathFor(ImageStore.DefaultRoot, pod)))
+        {
+            PodImages.Delete(ImageStore.DefaultRoot, pod);
+            released.Add(ImagePins);
+        }
+        if (adHocState)
+        {
+            PodState.DeleteAdHoc(pod);
+            released.Add(AdHocState);
+        }
+        // CNI DEL from the cache (with the namespace still pinned), then the pin.
+        if (HasNetworkLeftovers(pod))
+        {
+            try
+            {
+                PodNetwork.ReleaseLeftoversAsync(CniRuntime.Default, pod, CancellationToken.None).GetAwaiter().GetResult();
+                released.Add(NetworkAttachment);
+            }
+            catch (Core.Errors.PodUnitsException e)
+            {
+                PodLog.Warning($"pod {pod}: releasing its network: {e.Message}; kept for the next gc", new(Pod: pod));
+            }
+        }
+        return released;
+    }
+
+    private const string RuntimeState = "runtime state";
+    private const string ImagePins = "image pins";
+    private const string AdHocState = "the ad-hoc pod's writable layers and volumes";
+    private const string NetworkAttachment = "network attachment (lease, veth, port rules)";
+
+    private static bool HasNetworkLeftovers(string pod) =>
+        NetnsPins.Exists(pod) || CniRuntime.Default.Cache.ReadAll().Any(e => e.Pod == pod);
 
     /// <summary>Releases the user namespace ID range of every pod whose definition is gone
     /// from <paramref name="definitions"/> (the pod search path) and that is not running, and

@@ -3,7 +3,9 @@ using PodUnits.IntegrationTests.Runtime;
 
 namespace PodUnits.IntegrationTests.Network;
 
-/// <summary>`podunits run --interactive` on the default network, --net host and --port.</summary>
+/// <summary>`podunits run --interactive` on the default network, --net host and --port. In
+/// the gc collection: one test leaves a killed pod's network attachment to look at.</summary>
+[Collection(HostWideGc.Name)]
 public sealed class InteractiveNetworkTests
 {
     private const string Podunits = "/usr/bin/podunits";
@@ -46,6 +48,45 @@ public sealed class InteractiveNetworkTests
         Assert.Empty(NetworkProbe.CacheEntriesOf(pod));
         Assert.False(File.Exists($"/run/podunits/netns/{pod}"));
         Assert.Null(NetworkProbe.Fetch("http://127.0.0.1:18095/"));
+    }
+
+    /// <summary>An ad-hoc pod whose executor was SIGKILLed has no next start that would release
+    /// its network attachment: status says what it left, and `podunits stop` releases all of
+    /// it, as gc would (tour H).</summary>
+    [Fact]
+    public void AKilledAdHocPodsLeftoversAreShownByStatusAndReleasedByStop()
+    {
+        const string pod = "net-killed";
+        var info = new ProcessStartInfo(Podunits) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { "run", "-i", "--name", pod, "-p", "127.0.0.1:18097:80", "busybox", "--", "sleep", "1000" })
+        {
+            info.ArgumentList.Add(a);
+        }
+        using (Process p = Process.Start(info)!)
+        {
+            Assert.True(PodHarness.WaitFor(() => PodHarness.MachineRegistered(pod)), PodHarness.StatusText(pod));
+            string veth = NetworkProbe.HostVeth(pod);
+            p.Kill(); // SIGKILL: no clean-up of its own
+            p.WaitForExit();
+            Assert.True(PodHarness.WaitFor(() => !PodHarness.MachineRegistered(pod), 30));
+            Assert.NotEmpty(NetworkProbe.CacheEntriesOf(pod));
+            Assert.True(NetworkProbe.LinkExists(veth), "the leftover to release");
+
+            string status = PodHarness.StatusText(pod);
+            Assert.Contains("Left behind: runtime state, image pins, network attachment (lease, veth, port rules), by an executor that was killed;"
+                + $" 'podunits stop {pod}' or 'podunits gc' releases them", status, StringComparison.Ordinal);
+            Assert.Contains("\"leftovers\"", PodHarness.Run(Podunits, "status", pod, "--output", "json").Output, StringComparison.Ordinal);
+
+            var stop = PodHarness.Run(Podunits, "stop", pod);
+            Assert.True(stop.Code == 0, stop.Output);
+            Assert.True(stop.Output.Contains($"pod {pod} was not running; released what its killed executor left: runtime state, image pins, "
+                + "the ad-hoc pod's writable layers and volumes, network attachment (lease, veth, port rules), machine-podunits-net\\x2dkilled.slice", StringComparison.Ordinal), stop.Output);
+            Assert.Empty(NetworkProbe.CacheEntriesOf(pod));
+            Assert.False(File.Exists($"/run/podunits/netns/{pod}"));
+            Assert.False(NetworkProbe.LinkExists(veth));
+            Assert.False(Directory.Exists($"/var/lib/podunits/pods/{pod}"));
+            Assert.DoesNotContain("Left behind", PodHarness.StatusText(pod), StringComparison.Ordinal);
+        }
     }
 
     /// <summary>An ad-hoc pod named like a defined pod would use, and on its way out remove,
