@@ -75,6 +75,7 @@ internal sealed class PodInspector(SystemdManager systemd)
     }
 
     private Generator.UnitPresets? _presets; // read once for a whole `list`
+    private IReadOnlySet<string>? _podsInNetworkCache; // the same: for what stopped pods left
 
     /// <summary>One pod; <paramref name="definitionPath"/> null = look it up.</summary>
     public async Task<PodReport> InspectAsync(string name, string? definitionPath = null)
@@ -155,7 +156,8 @@ internal sealed class PodInspector(SystemdManager systemd)
             Result = status?.Result is null or "success" ? null : status.Result,
             Failure = UnitFailure.Describe(unit, status?.Result, status?.ExecMainCode ?? 0, status?.ExecMainStatus ?? 0, status?.StatusText),
             StaleUnitSettings = definition is null || adHoc || kept ? null : Generator.GeneratedSettings.Staleness(definition, definitionPath!),
-            Leftovers = running || Planning.State.PodStateGc.Leftovers(name) is not { Count: > 0 } left ? null : left,
+            Leftovers = running || Planning.State.PodStateGc.Leftovers(name, _podsInNetworkCache ??= Planning.State.PodStateGc.PodsInNetworkCache())
+                is not { Count: > 0 } left ? null : left,
         };
     }
 

@@ -41,8 +41,10 @@ public static class PodStateGc
 
     /// <summary>What <paramref name="pod"/>'s executor left when it was killed (a crash skips
     /// its own clean-up), in words: its runtime state, its image pins, its network attachment
-    /// (the CNI cache's entries and the namespace pin). Empty while the pod runs.</summary>
-    public static IReadOnlyList<string> Leftovers(string pod)
+    /// (the CNI cache's entries and the namespace pin). Empty while the pod runs.
+    /// <paramref name="cached"/>: the pods with entries in the CNI cache
+    /// (<see cref="PodsInNetworkCache"/>), read once for many pods; null reads the cache.</summary>
+    public static IReadOnlyList<string> Leftovers(string pod, IReadOnlySet<string>? cached = null)
     {
         if (PodClaim.IsHeld(pod))
         {
@@ -57,7 +59,7 @@ public static class PodStateGc
         {
             left.Add(ImagePins);
         }
-        if (HasNetworkLeftovers(pod))
+        if (NetnsPins.Exists(pod) || (cached ?? PodsInNetworkCache()).Contains(pod))
         {
             left.Add(NetworkAttachment);
         }
@@ -113,8 +115,11 @@ public static class PodStateGc
     private const string AdHocState = "the ad-hoc pod's writable layers and volumes";
     private const string NetworkAttachment = "network attachment (lease, veth, port rules)";
 
-    private static bool HasNetworkLeftovers(string pod) =>
-        NetnsPins.Exists(pod) || CniRuntime.Default.Cache.ReadAll().Any(e => e.Pod == pod);
+    /// <summary>The pods that have attachments in the CNI cache (running or left by a killed executor).</summary>
+    public static IReadOnlySet<string> PodsInNetworkCache() =>
+        CniRuntime.Default.Cache.ReadAll().Select(e => e.Pod).ToHashSet(StringComparer.Ordinal);
+
+    private static bool HasNetworkLeftovers(string pod) => NetnsPins.Exists(pod) || PodsInNetworkCache().Contains(pod);
 
     /// <summary>Releases the user namespace ID range of every pod whose definition is gone
     /// from <paramref name="definitions"/> (the pod search path) and that is not running, and
