@@ -19,11 +19,12 @@ public static class PodStateGc
     {
         IEnumerable<string> runtimeDirs = Directory.Exists(PodPaths.RuntimeRoot)
             ? Directory.EnumerateDirectories(PodPaths.RuntimeRoot).Select(d => Path.GetFileName(d)) : [];
+        IReadOnlySet<string> cached = PodsInNetworkCache();
         List<string> candidates = [.. runtimeDirs
             .Concat(PodImages.ReadAll(ImageStore.DefaultRoot).Select(pin => pin.Pod))
-            .Concat(NetworkLeftovers())
+            .Concat(cached).Concat(NetnsPins.Pinned())
             .Distinct(StringComparer.Ordinal)];
-        List<string> removed = [.. candidates.Where(pod => !PodClaim.IsHeld(pod) && CollectPod(pod).Count > 0)];
+        List<string> removed = [.. candidates.Where(pod => !PodClaim.IsHeld(pod) && CollectPod(pod, cached).Count > 0)];
         // Lock files of pods that no longer run (gc takes each lock before removing it).
         if (Directory.Exists(PodPaths.RuntimeRoot))
         {
@@ -68,8 +69,9 @@ public static class PodStateGc
 
     /// <summary>Releases what <see cref="Leftovers"/> lists of a pod that does not run, and
     /// returns what it released. A network attachment whose release fails is kept for the
-    /// next try, with a warning (its DEL needs the pinned namespace).</summary>
-    public static IReadOnlyList<string> CollectPod(string pod)
+    /// next try, with a warning (its DEL needs the pinned namespace). <paramref name="cached"/>
+    /// as for <see cref="Leftovers"/>.</summary>
+    public static IReadOnlyList<string> CollectPod(string pod, IReadOnlySet<string>? cached = null)
     {
         var released = new List<string>();
         if (PodClaim.IsHeld(pod))
@@ -95,7 +97,7 @@ public static class PodStateGc
             released.Add(AdHocState);
         }
         // CNI DEL from the cache (with the namespace still pinned), then the pin.
-        if (HasNetworkLeftovers(pod))
+        if (NetnsPins.Exists(pod) || (cached ?? PodsInNetworkCache()).Contains(pod))
         {
             try
             {
@@ -119,8 +121,6 @@ public static class PodStateGc
     public static IReadOnlySet<string> PodsInNetworkCache() =>
         CniRuntime.Default.Cache.ReadAll().Select(e => e.Pod).ToHashSet(StringComparer.Ordinal);
 
-    private static bool HasNetworkLeftovers(string pod) => NetnsPins.Exists(pod) || PodsInNetworkCache().Contains(pod);
-
     /// <summary>Releases the user namespace ID range of every pod whose definition is gone
     /// from <paramref name="definitions"/> (the pod search path) and that is not running, and
     /// returns them. A pod whose definition exists keeps its range: its writable layer and
@@ -132,7 +132,4 @@ public static class PodStateGc
         PodDefinitionSearchPath search = definitions ?? PodDefinitionSearchPath.Default;
         return UserNamespaceRanges.ReleaseUnused(pod => search.Find(pod) is not null || PodClaim.IsHeld(pod), directory);
     }
-
-    private static List<string> NetworkLeftovers() =>
-        [.. CniRuntime.Default.Cache.ReadAll().Select(e => e.Pod).Concat(NetnsPins.Pinned()).Distinct(StringComparer.Ordinal)];
 }
