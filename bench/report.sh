@@ -82,11 +82,25 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     echo
     echo "| section | contender | metric | median | p25-p75 | min-max | n | PodUnits ÷ row | note |"
     echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
+    # A peer row is divided into the PodUnits row of its own case when one is named alike
+    # ("podman kube play: 2 containers, default network" into "podunits: 2 containers,
+    # default network"), else into the section's first PodUnits row for that metric.
     awk -F'\t' '
-        NR == FNR { k = $1 SUBSEP $3; if (index($2, "podunits") == 1 && !(k in pod)) pod[k] = $5; next }
+        function case_of(c) { return index(c, ": ") ? substr(c, index(c, ": ") + 2) : "" }
+        NR == FNR {
+            k = $1 SUBSEP $3
+            if (index($2, "podunits") == 1) {
+                if (!(k in pod)) pod[k] = $5
+                if (case_of($2) != "" && !((k, case_of($2)) in alike)) alike[k, case_of($2)] = $5
+            }
+            next
+        }
         {
             k = $1 SUBSEP $3; r = "-"
-            if (index($2, "podunits") != 1 && (k in pod) && $5 + 0 != 0) r = sprintf("%.2f", pod[k] / $5)
+            if (index($2, "podunits") != 1 && (k in pod) && $5 + 0 != 0) {
+                base = ((k, case_of($2)) in alike) ? alike[k, case_of($2)] : pod[k]
+                r = sprintf("%.2f", base / $5)
+            }
             printf "| %s | %s | %s | %s %s | %s-%s | %s-%s | %s | %s | %s |\n", $1, $2, $3, $5, $4, $6, $7, $8, $9, $10, r, $11
         }' "$results" "$results"
     echo
