@@ -142,7 +142,7 @@ internal static class ValidateCommand
             {
                 return result;
             }
-            error = e.Message;
+            error = field + e.Message;
         }
         try
         {
@@ -150,11 +150,11 @@ internal static class ValidateCommand
         }
         catch (BadInputException e)
         {
-            error = e.Why;
+            error = e.Why; // stage 0's words, the field's path included
         }
         return error is null
             ? result
-            : new LoadResult(null, [.. result.Diagnostics, new Diagnostic(Severity.Error, file, line, column, field + error)]);
+            : new LoadResult(null, [.. result.Diagnostics, new Diagnostic(Severity.Error, file, line, column, error)]);
     }
 }
 

@@ -32,6 +32,8 @@ public static class NetworkPlanner
             { } at => $"{pod.SourcePath}:{at.Line}:{at.Column}",
             null => $"pod {pod.Name}",
         };
+        // At the annotation, the field's path comes first, as validate gives it.
+        string field = pod.Network is { Line: > 0 } ? "metadata.annotations.podunits.io/network: " : "";
         CniConfigList list;
         try
         {
@@ -40,19 +42,21 @@ public static class NetworkPlanner
         catch (BadInputException e)
         {
             string hint = pod.Network is null ? " (the default network; is the podunits package's /usr/lib/podunits/net.d there?)" : "";
-            // Not found: say so at the definition; a broken file: its own position first.
-            throw new BadInputException(where, e.What == $"network {name}" ? $"{e.Why}{hint}" : e.Message);
+            // Not found: say so at the definition, naming the network when the annotation
+            // did; a broken file: its own position first.
+            bool notFound = e.What == $"network {name}";
+            throw new BadInputException(where, field + (notFound && field.Length == 0 ? $"{e.Why}{hint}" : e.Message));
         }
         if (cni.MissingPlugins(list).ToList() is { Count: > 0 } missing)
         {
-            throw new BadInputException(where, $"network {name} ({list.Path}) needs the CNI {Counted.Noun(missing.Count, "plugin")} {string.Join(", ", missing)}, " +
+            throw new BadInputException(where, $"{field}network {name} ({list.Path}) needs the CNI {Counted.Noun(missing.Count, "plugin")} {string.Join(", ", missing)}, " +
                 $"not found in {string.Join(", ", cni.PluginDirs)} (Debian: apt-get install containernetworking-plugins)");
         }
         var hostPorts = pod.AllContainers.SelectMany(c => c.Ports).Where(p => p.HostPort is not null).ToList();
         if (hostPorts.Count > 0 && !list.Declares("portMappings"))
         {
             // No plugin would get the ports: they would be shown as published and never be.
-            throw new BadInputException(where, $"network {name} ({list.Path}) has no plugin with the portMappings capability, " +
+            throw new BadInputException(where, $"{field}network {name} ({list.Path}) has no plugin with the portMappings capability, " +
                 $"so hostPort {hostPorts[0].HostPort} cannot be published on it; add " +
                 "{\"type\": \"portmap\", \"capabilities\": {\"portMappings\": true}} to its plugins, or use hostNetwork");
         }
@@ -62,7 +66,7 @@ public static class NetworkPlanner
             // Published with no address of that family behind it, a connection would be held
             // by the port's reservation and never answered.
             string family = IPAddress.Parse(foreign).AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
-            throw new BadInputException(where, $"hostIP {foreign} is an {family} address, but network {name} ({list.Path}) gives the pod no {family} address " +
+            throw new BadInputException(where, $"{field}hostIP {foreign} is an {family} address, but network {name} ({list.Path}) gives the pod no {family} address " +
                 $"(its ipam ranges); publish the port on an address of the pod's family, or add an {family} range to the network");
         }
         return new NetworkPlan

@@ -84,7 +84,7 @@ public sealed class CustomNetworkTests
             "  name: net-unknown\n" + Annotated("nettestnosuch"), StringComparison.Ordinal));
         var run = PodHarness.Run(Podunits, "run", file);
         Assert.Equal(2, run.Code);
-        Assert.StartsWith($"podunits: {file}:6:5: no network configuration of that name (a .conflist with \"name\": \"nettestnosuch\") in /etc/podunits/net.d",
+        Assert.StartsWith($"podunits: {file}:6:5: metadata.annotations.podunits.io/network: network nettestnosuch: no network configuration of that name (a .conflist with \"name\": \"nettestnosuch\") in /etc/podunits/net.d",
             LastLine(run.Output), StringComparison.Ordinal);
         Assert.False(Directory.Exists("/run/podunits/state/net-unknown"));
         // validate refuses what the start refuses, at the same place.
@@ -254,7 +254,7 @@ public sealed class CustomNetworkTests
                 Assert.StartsWith($"{file}:6:5: error: metadata.annotations.podunits.io/network: {error}", validate.Output, StringComparison.Ordinal);
                 var run = PodHarness.Run(Podunits, "run", file);
                 Assert.Equal(2, run.Code);
-                Assert.StartsWith($"podunits: {file}:6:5: {error}", LastLine(run.Output), StringComparison.Ordinal);
+                Assert.StartsWith($"podunits: {file}:6:5: metadata.annotations.podunits.io/network: {error}", LastLine(run.Output), StringComparison.Ordinal);
             }
             Assert.False(NetworkProbe.LinkExists("nettestipam0"));
             Assert.Empty(NetworkProbe.CacheEntriesOf("net-refused"));

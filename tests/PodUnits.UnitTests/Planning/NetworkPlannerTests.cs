@@ -93,7 +93,7 @@ public sealed class NetworkPlannerTests : IDisposable
     {
         Conflist("podunits.conflist", "podunits", "bridge");
         BadInputException e = Assert.Throws<BadInputException>(() => Plan(Pod("lab")));
-        Assert.Equal($"{Source}:6:5: no network configuration of that name (a .conflist with \"name\": \"lab\") in {_netd}", e.Message);
+        Assert.Equal($"{Source}:6:5: metadata.annotations.podunits.io/network: network lab: no network configuration of that name (a .conflist with \"name\": \"lab\") in {_netd}", e.Message);
         Assert.Equal(ExitCodes.BadInput, e.ExitCode);
     }
 
@@ -111,7 +111,7 @@ public sealed class NetworkPlannerTests : IDisposable
     {
         string path = Conflist("lab.conflist", "lab", "bridge", "tuning", "portmap", "tuning", "firewall");
         BadInputException e = Assert.Throws<BadInputException>(() => Plan(Pod("lab")));
-        Assert.Equal($"{Source}:6:5: network lab ({path}) needs the CNI plugins tuning, firewall, not found in {_plugins}" +
+        Assert.Equal($"{Source}:6:5: metadata.annotations.podunits.io/network: network lab ({path}) needs the CNI plugins tuning, firewall, not found in {_plugins}" +
             " (Debian: apt-get install containernetworking-plugins)", e.Message);
         Assert.Equal(ExitCodes.BadInput, e.ExitCode);
     }
@@ -131,7 +131,7 @@ public sealed class NetworkPlannerTests : IDisposable
         string path = _dir.Write("net.d/lab.conflist", """{"name": "lab", "cniVersion": "0.2.0", "plugins": [{"type": "bridge"}]}""");
         BadInputException e = Assert.Throws<BadInputException>(() => Plan(Pod("lab")));
         // Which file is wrong is the one thing the administrator needs to fix it.
-        Assert.Equal($"{Source}:6:5: {path}: cniVersion \"0.2.0\" is not supported (PodUnits speaks 0.3.0, 0.3.1, 0.4.0, 1.0.0)", e.Message);
+        Assert.Equal($"{Source}:6:5: metadata.annotations.podunits.io/network: {path}: cniVersion \"0.2.0\" is not supported (PodUnits speaks 0.3.0, 0.3.1, 0.4.0, 1.0.0)", e.Message);
         Assert.Equal(ExitCodes.BadInput, e.ExitCode);
     }
 
@@ -200,7 +200,7 @@ public sealed class NetworkPlannerTests : IDisposable
               - {name: app, image: busybox, ports: [{containerPort: 80, hostPort: 8080}]}
             """, Source).GetPodOrThrow();
         BadInputException e = Assert.Throws<BadInputException>(() => Plan(pod));
-        Assert.Equal($"{Source}:5:17: network lab ({path}) has no plugin with the portMappings capability, so hostPort 8080 cannot be " +
+        Assert.Equal($"{Source}:5:17: metadata.annotations.podunits.io/network: network lab ({path}) has no plugin with the portMappings capability, so hostPort 8080 cannot be " +
             "published on it; add {\"type\": \"portmap\", \"capabilities\": {\"portMappings\": true}} to its plugins, or use hostNetwork", e.Message);
         Assert.Equal(ExitCodes.BadInput, e.ExitCode);
         // Without a hostPort the same network is fine.
@@ -229,7 +229,7 @@ public sealed class NetworkPlannerTests : IDisposable
               {"type": "portmap", "capabilities": {"portMappings": true}}]}
             """);
         BadInputException e = Assert.Throws<BadInputException>(() => Plan(Pod("lab")));
-        Assert.Equal($"{Source}:6:5: network lab ({path}) needs the CNI plugin dhcp (the ipam of bridge), not found in {_plugins}" +
+        Assert.Equal($"{Source}:6:5: metadata.annotations.podunits.io/network: network lab ({path}) needs the CNI plugin dhcp (the ipam of bridge), not found in {_plugins}" +
             " (Debian: apt-get install containernetworking-plugins)", e.Message);
         Assert.Equal(ExitCodes.BadInput, e.ExitCode);
     }
@@ -261,7 +261,7 @@ public sealed class NetworkPlannerTests : IDisposable
         // Published, the port's reservation would take connections that nothing answers.
         PodDefinition pod = PublishedOn("lab", """[[{"subnet": "10.122.0.0/24"}]]""", hostIP);
         BadInputException e = Assert.Throws<BadInputException>(() => Plan(pod));
-        Assert.Equal($"{Source}:5:17: hostIP {hostIP} is an {family} address, but network lab ({_netd}/lab.conflist) gives the pod no {family} address " +
+        Assert.Equal($"{Source}:5:17: metadata.annotations.podunits.io/network: hostIP {hostIP} is an {family} address, but network lab ({_netd}/lab.conflist) gives the pod no {family} address " +
             $"(its ipam ranges); publish the port on an address of the pod's family, or add an {family} range to the network", e.Message);
         Assert.Equal(ExitCodes.BadInput, e.ExitCode);
         // And the other way round, on a network of IPv6 addresses only.
