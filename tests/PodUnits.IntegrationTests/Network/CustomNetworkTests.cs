@@ -129,7 +129,7 @@ public sealed class CustomNetworkTests
                 "  name: net-broken\n" + Annotated("nettestbroken"), StringComparison.Ordinal));
             var run = PodHarness.Run(Podunits, "run", file);
             Assert.Equal(2, run.Code);
-            Assert.StartsWith($"podunits: {file}:6:5: {NetDir}/nettestbroken.conflist:3:", LastLine(run.Output), StringComparison.Ordinal);
+            Assert.StartsWith($"podunits: {file}:6:5: metadata.annotations.podunits.io/network: {NetDir}/nettestbroken.conflist:3:", LastLine(run.Output), StringComparison.Ordinal);
             // In words, not the resource key the NativeAOT executable's JsonException carries.
             Assert.EndsWith("not valid JSON: ':' was expected after the property name", LastLine(run.Output).TrimEnd(), StringComparison.Ordinal);
             // A key without arguments comes without the comma the one above has.
