@@ -1,3 +1,4 @@
+using PodUnits.Core.Native;
 using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 using PodUnits.Generator;
@@ -29,7 +30,7 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
             // Root's only, as tmpfiles makes /var/lib/podunits, should refresh run before it did.
             Directory.CreateDirectory(Path.GetDirectoryName(recordPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-        using Images.Store.StoreLock? exclusive = dryRun ? null : Images.Store.StoreLock.Exclusive(recordPath + ".lock");
+        using FileLock? exclusive = dryRun ? null : FileLock.Exclusive(recordPath + ".lock");
         // Read before the reload: a damaged record stops here, before anything changed.
         RefreshRecord? record = RefreshRecord.Load(recordPath);
         if (!dryRun)

@@ -1,3 +1,4 @@
+using PodUnits.Core.Native;
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text;
@@ -30,7 +31,7 @@ public sealed partial class ImageStore
     public ImageDetails Inspect(string reference)
     {
         ImageReference parsed = ImageReference.Parse(reference);
-        using StoreLock _ = StoreLock.Shared(LockPath);
+        using FileLock _ = FileLock.Shared(LockPath);
         string digest = FindStored(parsed);
         (ImageManifest manifest, ImageConfigFile config) = LoadManifest(digest);
         List<string> diffIds = config.RootFs?.DiffIds ?? [];
@@ -80,7 +81,7 @@ public sealed partial class ImageStore
     {
         ArgumentNullException.ThrowIfNull(output);
         ImageReference parsed = ImageReference.Parse(reference);
-        using StoreLock _ = StoreLock.Shared(LockPath);
+        using FileLock _ = FileLock.Shared(LockPath);
         string digest = FindStored(parsed);
         (ImageManifest manifest, ImageConfigFile _) = LoadManifest(digest);
         long manifestSize = _blobs.SizeOf(digest);

@@ -1,3 +1,4 @@
+using PodUnits.Core.Native;
 using PodUnits.Core.Errors;
 using PodUnits.Images.Oci;
 using PodUnits.Core.Naming;
@@ -9,7 +10,7 @@ public sealed partial class ImageStore
     /// <summary>Every stored reference with its size and creation time.</summary>
     public IReadOnlyList<ImageSummary> List()
     {
-        using StoreLock _ = StoreLock.Shared(LockPath);
+        using FileLock _ = FileLock.Shared(LockPath);
         var rows = new List<ImageSummary>();
         foreach ((string reference, string digest) in _refs.ReadAll())
         {
@@ -39,7 +40,7 @@ public sealed partial class ImageStore
     {
         ImageReference parsed = ImageReference.Parse(reference);
         string key = parsed.ToString();
-        using StoreLock _ = StoreLock.Exclusive(LockPath);
+        using FileLock _ = FileLock.Exclusive(LockPath);
         string digest = _refs.Get(key) ?? throw new BadInputException($"image {parsed.ToFamiliarString()}", "is not in the image store");
         foreach (PodImagePin pin in PodImages.ReadAll(Root))
         {
@@ -59,7 +60,7 @@ public sealed partial class ImageStore
     /// store lock exclusively, so it waits for pulls in progress and they wait for it.</summary>
     public GcResult CollectGarbage()
     {
-        using StoreLock _ = StoreLock.Exclusive(LockPath);
+        using FileLock _ = FileLock.Exclusive(LockPath);
         return CollectLocked();
     }
 

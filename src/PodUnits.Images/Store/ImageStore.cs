@@ -1,3 +1,4 @@
+using PodUnits.Core.Native;
 using System.Text.Json;
 using PodUnits.Core.Errors;
 using PodUnits.Images.Oci;
@@ -76,7 +77,7 @@ public sealed partial class ImageStore
         IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         ImageReference parsed = ImageReference.Parse(reference);
-        using StoreLock _ = StoreLock.Shared(LockPath);
+        using FileLock _ = FileLock.Shared(LockPath);
         string? manifestDigest = policy == PullPolicy.Always ? null : FindLocal(parsed);
         if (manifestDigest is null)
         {
@@ -117,7 +118,7 @@ public sealed partial class ImageStore
     public void Retag(string reference, string manifestDigest)
     {
         ImageReference parsed = ImageReference.Parse(reference);
-        using StoreLock _ = StoreLock.Shared(LockPath);
+        using FileLock _ = FileLock.Shared(LockPath);
         if (!Digests.IsValid(manifestDigest) || !_blobs.Has(manifestDigest))
             throw new PodUnitsException($"image {parsed.ToFamiliarString()}", $"manifest {manifestDigest} is not in the image store any more");
         LoadManifest(manifestDigest); // its config must be there too
@@ -209,7 +210,7 @@ public sealed partial class ImageStore
     public async Task<IReadOnlyList<ResolvedImage>> ImportAsync(string path, string? name = null,
         IProgress<PullProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        using StoreLock _ = StoreLock.Shared(LockPath);
+        using FileLock _ = FileLock.Shared(LockPath);
         var imported = await new Import.ImageImporter(this, progress).ImportAsync(path, name, cancellationToken);
         return imported.Select(i => Materialize(i.Reference, i.ManifestDigest, null, cancellationToken)).ToList();
     }

@@ -1,3 +1,4 @@
+using PodUnits.Core.Native;
 using System.Text.Json;
 using PodUnits.Core.Files;
 using PodUnits.Images.Oci;
@@ -35,7 +36,7 @@ internal sealed class RefStore(string storeRoot)
 
     private void Update(Action<SortedDictionary<string, string>> change)
     {
-        using StoreLock _ = StoreLock.Exclusive(_lock);
+        using FileLock _ = FileLock.Exclusive(_lock);
         SortedDictionary<string, string> refs = ReadAll();
         change(refs);
         var table = new RefTable { Refs = refs };

@@ -1,3 +1,4 @@
+using PodUnits.Core.Native;
 using System.Globalization;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Files;
@@ -34,7 +35,7 @@ public static class UserNamespaceRanges
     {
         CheckName(pod);
         PodPaths.CreatePrivateDirectory(directory);
-        using StoreLock _ = StoreLock.Exclusive(LockPath(directory));
+        using FileLock _ = FileLock.Exclusive(LockPath(directory));
         IReadOnlyList<(string Pod, IdMapping Range)> all = ReadAll(directory);
         List<IdMapping> others = [.. all.Where(e => e.Pod != pod).Select(e => e.Range).OrderBy(r => r.HostFirst)];
         ulong poolEnd = (ulong)poolFirst + poolSize;
@@ -95,7 +96,7 @@ public static class UserNamespaceRanges
         {
             return [];
         }
-        using StoreLock _ = StoreLock.Exclusive(LockPath(directory));
+        using FileLock _ = FileLock.Exclusive(LockPath(directory));
         List<(string Pod, IdMapping Range)> released = [];
         // Only the files to remove are read: another pod's unreadable file stops nothing here.
         foreach (string pod in Pods(directory).Where(release).ToList())

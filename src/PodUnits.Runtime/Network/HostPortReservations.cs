@@ -1,3 +1,4 @@
+using PodUnits.Core.Native;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -72,7 +73,7 @@ public sealed class HostPortReservations : IDisposable
         {
             return;
         }
-        using SafeFileHandle claiming = ClaimsLock();
+        using FileLock claiming = ClaimsLock();
         foreach (PortMappingPlan port in ports)
         {
             if (Holder(port, pod) is { } other)
@@ -92,18 +93,12 @@ public sealed class HostPortReservations : IDisposable
     }
 
     /// <summary>Serializes checking the claims against writing one's own, between pods that
-    /// start at the same moment (a flock, released with the descriptor).</summary>
-    private static SafeFileHandle ClaimsLock()
+    /// start at the same moment (a flock, released with the descriptor; not a FileStream,
+    /// whose own lock would fail a second opener instead of making it wait).</summary>
+    private static FileLock ClaimsLock()
     {
         PodPaths.CreateRuntimeRoot();
-        SafeFileHandle lockFile = File.OpenHandle($"{PodPaths.RuntimeRoot}/ports.lock", FileMode.OpenOrCreate, FileAccess.ReadWrite);
-        if (Core.Native.LibcExtra.flock((int)lockFile.DangerousGetHandle(), Core.Native.LibcExtra.LOCK_EX) != 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            lockFile.Dispose();
-            throw new PodUnitsException("host port claims", $"cannot lock {PodPaths.RuntimeRoot}/ports.lock: {Marshal.GetPInvokeErrorMessage(errno)}");
-        }
-        return lockFile;
+        return FileLock.Exclusive($"{PodPaths.RuntimeRoot}/ports.lock");
     }
 
     public void Dispose()

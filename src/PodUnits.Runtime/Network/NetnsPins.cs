@@ -97,19 +97,8 @@ public static class NetnsPins
     private static void MakeSharedMountPoint()
     {
         Directory.CreateDirectory(Dir);
-        // open(2), not FileStream: .NET takes a flock of its own on every FileStream, and a
-        // second opener would fail on it instead of waiting for this one.
-        string lockPath = Dir + ".lock";
-        int fd = Check.Io(LibcExtra.open(lockPath, LibcExtra.O_RDWR | LibcExtra.O_CREAT | LibcExtra.O_CLOEXEC | LibcExtra.O_NOFOLLOW, 0x180), "open", lockPath);
-        try
-        {
-            Check.Io(LibcExtra.flock(fd, LibcExtra.LOCK_EX), "flock", lockPath);
-            MountSharedOnce();
-        }
-        finally
-        {
-            LibcExtra.close(fd);
-        }
+        using FileLock _ = FileLock.Exclusive(Dir + ".lock");
+        MountSharedOnce();
     }
 
     private static void MountSharedOnce()

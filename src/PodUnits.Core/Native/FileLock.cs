@@ -1,26 +1,26 @@
-using PodUnits.Core.Native;
 using Tmds.Linux;
 
-namespace PodUnits.Images.Store;
+namespace PodUnits.Core.Native;
 
 /// <summary>
-/// flock(2) on a lock file. The store lock is taken shared by everything that adds to the
-/// store (pull, import, resolve: blobs and layer dirs appear by atomic rename, so adders
-/// never disturb each other) and exclusive by what removes (image rm, gc). The refs lock
-/// is taken exclusive for each read-modify-write of refs.json. flock locks are released by
-/// the kernel when the process dies, so a crash never leaves the store locked.
+/// flock(2) on a lock file, waited for. The image store's lock is taken shared by everything
+/// that adds to the store (pull, import, resolve: blobs and layer dirs appear by atomic
+/// rename, so adders never disturb each other) and exclusive by what removes (image rm,
+/// gc); the refs lock, host port claims and the like exclusive for each read-modify-write.
+/// flock locks are released by the kernel when the process dies, so a crash never leaves
+/// anything locked.
 /// </summary>
-public sealed class StoreLock : IDisposable
+public sealed class FileLock : IDisposable
 {
     private int _fd;
 
-    private StoreLock(int fd) => _fd = fd;
+    private FileLock(int fd) => _fd = fd;
 
-    public static StoreLock Shared(string path) => Take(path, LibcExtra.LOCK_SH);
+    public static FileLock Shared(string path) => Take(path, LibcExtra.LOCK_SH);
 
-    public static StoreLock Exclusive(string path) => Take(path, LibcExtra.LOCK_EX);
+    public static FileLock Exclusive(string path) => Take(path, LibcExtra.LOCK_EX);
 
-    private static StoreLock Take(string path, int operation)
+    private static FileLock Take(string path, int operation)
     {
         // A raw descriptor: FileStream takes flock locks of its own to emulate FileShare.
         int fd = Open(path);
@@ -39,7 +39,7 @@ public sealed class StoreLock : IDisposable
             _ = LibC.close(fd);
             throw;
         }
-        return new StoreLock(fd);
+        return new FileLock(fd);
     }
 
     private static unsafe int Open(string path)
