@@ -40,8 +40,8 @@ public static class ContainerExec
         string[] set = flags.Split(',');
         try
         {
-            // In a pod with its own user namespace this runs twice: the second time
-            // re-executed inside the container's namespaces (UserNamespaceEntry).
+            // This runs twice: the second time re-executed and forked inside the
+            // container's namespaces (UserNamespaceEntry).
             bool entered = UserNamespaceEntry.Entered;
             PodPlan pod = UserNamespaceEntry.ReadPlan(planPath);
             ContainerPlan c = pod.Containers.SingleOrDefault(x => x.Name == containerName)
@@ -59,14 +59,10 @@ public static class ContainerExec
                 {
                     LimitBoundingSet(ulong.Parse(bound.AsSpan(BoundFlag.Length), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
                 }
-                if (pod.Users is not null)
-                {
-                    UserNamespaceEntry.Join(planPath, Arguments(containerName, flags, extraEnv, argv), PidFd, ControlFd);
-                }
-                // setns(CLONE_NEWNS) needs a file system context of our own: threads share one.
-                Check.Io(LibcExtra.unshare(CloneFs), "unshare CLONE_FS");
-                Check.Io(LibcExtra.setns(PidFd, LibcExtra.CLONE_NEWNS), "setns CLONE_NEWNS", $"container {c.Name}");
-                LibcExtra.close(PidFd);
+                // Into the container's mount namespace before its PID namespace, never the
+                // other way round: a process the container can see must not see the host's
+                // root (enter.c, join_and_fork). The process goes on in the child forked there.
+                UserNamespaceEntry.Join(planPath, Arguments(containerName, flags, extraEnv, argv), PidFd, ControlFd, pod.Users is not null);
             }
             if (set.Contains("tty"))
             {
@@ -92,8 +88,6 @@ public static class ContainerExec
     /// <summary>The verb's arguments after PLAN: C FLAGS [--env K=V]... -- ARGV...</summary>
     public static List<string> Arguments(string container, string flags, IEnumerable<string> extraEnv, IEnumerable<string> argv) =>
         [container, flags, .. extraEnv.SelectMany(e => new[] { "--env", e }), "--", .. argv];
-
-    private const int CloneFs = 0x00000200;
 
     /// <summary>Drops from this process's bounding set every capability <paramref name="bound"/>
     /// lacks; the container's last steps then grant only what the bounding set still holds

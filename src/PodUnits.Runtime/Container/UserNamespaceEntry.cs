@@ -16,8 +16,9 @@ namespace PodUnits.Runtime.Container;
 /// namespace, and the native last steps (<see cref="ExecSpec"/>) at once: the .NET runtime
 /// never starts a second time on the start path, which would cost more than everything else
 /// a user namespace does (docs/user-namespaces.md, "Cost").</item>
-/// <item>container-exec (exec probes, `podunits enter`): setns into the container's mount and
-/// user namespaces, then managed code goes on as the namespace's root from where it left off
+/// <item>container-exec (exec probes, `podunits enter`), with or without a user namespace:
+/// setns into the container's mount (and user) namespaces and fork into its PID namespace,
+/// then managed code goes on in that child (as the namespace's root) from where it left off
 /// (<see cref="Entered"/>), reading the plan from a descriptor: the pod's /run is out of reach
 /// in the container's root.</item>
 /// </list>
@@ -44,16 +45,18 @@ internal static class UserNamespaceEntry
             string.Create(CultureInfo.InvariantCulture, $"pivot {root} {users.NamespaceFd} {reportFd} {specFd}"));
     }
 
-    /// <summary>container-exec: re-executes into the mount and user namespaces of the
-    /// container process <paramref name="pidFd"/> refers to; a failure in the constructor is
-    /// reported on the control socket <paramref name="controlFd"/>. Returns only by throwing.</summary>
-    public static void Join(string planPath, IReadOnlyList<string> arguments, int pidFd, int controlFd)
+    /// <summary>container-exec: re-executes into the mount namespace (and, with
+    /// <paramref name="userNamespace"/>, the user namespace) of the container process
+    /// <paramref name="pidFd"/> refers to, where the constructor forks into its PID namespace:
+    /// the process goes on in that child. A failure in the constructor is reported on the
+    /// control socket <paramref name="controlFd"/>. Returns only by throwing.</summary>
+    public static void Join(string planPath, IReadOnlyList<string> arguments, int pidFd, int controlFd, bool userNamespace)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         Inherit(pidFd);
         Inherit(controlFd);
         ReExec(["container-exec", HandOff(planPath), .. arguments],
-            string.Create(CultureInfo.InvariantCulture, $"join {pidFd} {controlFd}"));
+            string.Create(CultureInfo.InvariantCulture, $"join {pidFd} {controlFd} {(userNamespace ? 1 : 0)}"));
     }
 
     /// <summary>The plan, from its path or, in the re-executed process, from the descriptor

@@ -39,17 +39,19 @@ public sealed class ExecRequest
 
 /// <summary>
 /// Starts a process inside a running container (`podunits enter`, exec probes) confined as
-/// the container's own process is: spawned from a thread that joined the container's PID,
-/// network, UTS and IPC namespaces (so it is a process of the pod, which a pod stop kills),
-/// moved into the container's scope before it runs anything of the container (its memory and
-/// CPU limits and its device policy apply), then it joins the mount namespace and takes the
-/// container's credentials, capabilities, no_new_privs and seccomp filter itself
+/// the container's own process is: spawned from a thread that joined the container's
+/// network, UTS and IPC namespaces, moved into the container's scope before it runs anything
+/// of the container (its memory and CPU limits and its device policy apply, and a pod stop
+/// kills it), then it joins the mount namespace, forks into the container's PID namespace
+/// and takes the container's credentials, capabilities, no_new_privs and seccomp filter
 /// (<see cref="ContainerExec"/>). The container's process is named by a pidfd, so a PID
 /// reused meanwhile cannot be entered instead.
 /// </summary>
 public static class ExecLauncher
 {
-    private const int JoinedNamespaces = LibcExtra.CLONE_NEWNET | LibcExtra.CLONE_NEWUTS | LibcExtra.CLONE_NEWIPC | LibcExtra.CLONE_NEWPID;
+    // Not the PID namespace: the helper forks into it only once it has joined the mount
+    // namespace (ContainerExec), so no process the container can see ever sees the host's root.
+    private const int JoinedNamespaces = LibcExtra.CLONE_NEWNET | LibcExtra.CLONE_NEWUTS | LibcExtra.CLONE_NEWIPC;
 
     /// <summary>Starts the command; returns once it runs (or throws with why it could not).</summary>
     public static async Task<ExecProcess> StartAsync(ExecRequest request, SystemdManager systemd)
@@ -121,8 +123,8 @@ public static class ExecLauncher
     }
 
     /// <summary>setns(2) with a pidfd joins several namespaces at once (Linux 5.8) and changes
-    /// only the calling thread; CLONE_NEWPID applies to the children it makes. So a dedicated
-    /// thread joins and spawns, then ends, and no other work ever runs in those namespaces.</summary>
+    /// only the calling thread. So a dedicated thread joins and spawns, then ends, and no
+    /// other work ever runs in those namespaces.</summary>
     private static int SpawnInNamespaces(ExecRequest r, int pidFd, int controlFd)
     {
         List<string> argv = [Stage1.FileName, "container-exec", r.PlanPath, .. ContainerExec.Arguments(r.Container.Name, Flags(r), r.ExtraEnv, r.Argv)];
@@ -200,8 +202,33 @@ public sealed class ExecProcess : IDisposable
     {
         if (_status is null)
         {
+            if (signal == LibcExtra.SIGKILL)
+            {
+                // The command is a child of the helper, which waits for it outside the
+                // container's PID namespace (enter.c, relay) and passes other signals on, but
+                // not this one; nor does the child's parent-death signal survive the
+                // container user's set*id. So the command is killed by its own PID first.
+                foreach (int child in ChildrenOf(Pid))
+                {
+                    LibcExtra.kill(child, signal);
+                }
+            }
             LibcExtra.kill(Pid, signal);
         }
+    }
+
+    private static IEnumerable<int> ChildrenOf(int pid)
+    {
+        string children;
+        try
+        {
+            children = File.ReadAllText($"/proc/{pid}/task/{pid}/children");
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+        return children.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>Passes these signals on to the command instead of ending this process by them

@@ -1,11 +1,14 @@
 /*
- * The one step of PodUnits that cannot be written in C#: entering a user namespace.
+ * The steps of PodUnits that cannot be written in C#: entering a user namespace, and
+ * entering a container's mount namespace before its PID namespace.
  *
  * The kernel lets only a single-threaded process join a user namespace (setns(2): "A
  * multithreaded process may not change user namespace"), and a .NET process has threads
  * before its first line of managed code. So, as runc does with its nsexec constructor,
  * this constructor runs in podunits-stage1 before the .NET runtime starts, while the
- * process is still single-threaded, and only when PODUNITS_ENTER asks for it; otherwise it
+ * process is still single-threaded, and only when PODUNITS_ENTER asks for it (a mount
+ * namespace has the same rule for threads that share their file system context, and a .NET
+ * process cannot fork to make a child that runs on); otherwise it
  * returns at once and stage 1 starts as always. docs/user-namespaces.md tells the story.
  *
  *   PODUNITS_ENTER="pivot ROOT USERNS-FD REPORT-FD SPEC-FD"
@@ -13,9 +16,10 @@
  *       ROOT (which needs host root: the mount namespace is the host's user namespace's),
  *       join the pod's user namespace, become its root, and carry out the exec spec in
  *       SPEC-FD (become.c): the container's command runs without .NET starting again.
- *   PODUNITS_ENTER="join PID-FD REPORT-FD"
- *       container-exec: join the mount namespace and then the user namespace of the
- *       container process PID-FD refers to, and become the namespace's root.
+ *   PODUNITS_ENTER="join PID-FD REPORT-FD USERNS"
+ *       container-exec: join the mount namespace of the container process PID-FD refers
+ *       to, then (USERNS 1) its user namespace as the namespace's root, and only then fork
+ *       into its PID namespace (join_and_fork below says why).
  *   PODUNITS_ENTER="lead USERNS-FD"
  *       the pod's machine leader (Init/PodMachineLeader.cs): join the pod's user namespace,
  *       become its root and wait, with every signal at its default action, to be ended.
@@ -39,6 +43,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,12 +57,15 @@ enum report {
     REPORT_NONE,    /* the machine leader: the pod init sees it exit */
 };
 
+/* What is being entered, for the failure's words. */
+static const char *entering = "the pod's user namespace";
+
 static void fail(enum report how, int report_fd, const char *step)
 {
     char reason[400], message[512];
     unsigned char failed = 1;
     int n;
-    snprintf(reason, sizeof reason, "entering the pod's user namespace: %s: %s", step, strerror(errno));
+    snprintf(reason, sizeof reason, "entering %s: %s: %s", entering, step, strerror(errno));
     fprintf(stderr, "podunits: %s\n", reason);
     switch (how) {
     case REPORT_MESSAGE:
@@ -163,6 +171,76 @@ static void lead(int userns_fd)
     }
 }
 
+/* The parent's side of join_and_fork: it stays outside the container's PID namespace, holds
+ * no descriptor, passes on the signals a caller sends (the child is what they are meant
+ * for) and ends as the child ended, so that to its caller it is the command. */
+static void relay(pid_t child, const sigset_t *forwarded)
+{
+    int status;
+    siginfo_t info;
+    syscall(SYS_close_range, 0U, ~0U, 0U);
+    for (;;) {
+        int sig = sigwaitinfo(forwarded, &info);
+        if (sig == SIGCHLD) {
+            pid_t ended = waitpid(child, &status, WNOHANG);
+            if (ended == child) {
+                break;
+            }
+        } else if (sig > 0) {
+            kill(child, sig);
+        }
+    }
+    if (WIFSIGNALED(status)) {
+        /* Ended by the same signal (not dumpable: without a core), or as a shell reports it. */
+        signal(WTERMSIG(status), SIG_DFL);
+        sigprocmask(SIG_UNBLOCK, forwarded, NULL);
+        kill(getpid(), WTERMSIG(status));
+        _exit(128 + WTERMSIG(status));
+    }
+    _exit(WEXITSTATUS(status));
+}
+
+/* container-exec (`podunits enter`, exec probes). A process that is in the container's PID
+ * namespace is visible to the container (/proc/PID), and a container holding CAP_SYS_PTRACE
+ * may open /proc/PID/root of any process it sees, dumpable or not: were that process still
+ * in the host's mount namespace, it would be the host's root (the class of CVE-2016-9962).
+ * So the launcher spawns this process outside the container's PID namespace, it joins the
+ * mount (and user) namespace here, and only the child it forks afterwards, already inside
+ * them, is a process of the container; this process waits for it. */
+static void join_and_fork(int pid_fd, int report_fd, int userns)
+{
+    const enum report mode = REPORT_MESSAGE;
+    sigset_t forwarded, before;
+    pid_t child;
+    entering = userns ? "the pod's user namespace" : "the container's namespaces";
+    if (setns(pid_fd, CLONE_NEWNS) != 0) fail(mode, report_fd, "setns mount namespace");
+    if (setns(pid_fd, CLONE_NEWPID) != 0) fail(mode, report_fd, "setns PID namespace");
+    if (userns) {
+        if (setns(pid_fd, CLONE_NEWUSER) != 0) fail(mode, report_fd, "setns user namespace");
+        if (become_root() != 0) fail(mode, report_fd, "setresuid");
+    }
+    close(pid_fd);
+    sigemptyset(&forwarded);
+    int signals[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        sigaddset(&forwarded, signals[i]);
+    }
+    sigprocmask(SIG_BLOCK, &forwarded, &before);
+    child = fork();
+    if (child < 0) fail(mode, report_fd, "fork");
+    if (child > 0) {
+        relay(child, &forwarded); /* never returns */
+    }
+    /* Killed with its parent (a caller that gives up kills the process it spawned). The
+     * parent is outside this PID namespace, so getppid() says 0 while it lives; had it
+     * died already, this process would have the namespace's init for a parent. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != 0) _exit(PODUNITS_SETUP_FAILED);
+    /* A session of its own, as the launcher gave the parent: no controlling terminal of the
+     * caller's, and one of the container's own can be taken (TIOCSCTTY). */
+    if (setsid() < 0) fail(mode, report_fd, "setsid");
+    sigprocmask(SIG_SETMASK, &before, NULL);
+}
+
 __attribute__((constructor)) static void podunits_enter(void)
 {
     const char *value = getenv("PODUNITS_ENTER");
@@ -176,11 +254,8 @@ __attribute__((constructor)) static void podunits_enter(void)
     if (sscanf(value, "pivot %4095s %d %d %d", root, &a, &b, &c) == 4) {
         pivot_and_become(root, a, b, c); /* never returns */
     }
-    if (sscanf(value, "join %d %d", &a, &b) == 2) {
-        if (setns(a, CLONE_NEWNS) != 0) fail(REPORT_MESSAGE, b, "setns mount namespace");
-        if (setns(a, CLONE_NEWUSER) != 0) fail(REPORT_MESSAGE, b, "setns user namespace");
-        close(a);
-        if (become_root() != 0) fail(REPORT_MESSAGE, b, "setresuid");
+    if (sscanf(value, "join %d %d %d", &a, &b, &c) == 3) {
+        join_and_fork(a, b, c);
         unsetenv("PODUNITS_ENTER");
         setenv("PODUNITS_ENTERED", "1", 1);
         return;

@@ -1,0 +1,69 @@
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.Confinement;
+
+/// <summary>
+/// A container that holds CAP_SYS_PTRACE may open /proc/PID/root of every process it sees,
+/// dumpable or not. So a process that `podunits enter` or an exec probe starts must never be
+/// visible in the container while it still sees the host's root (the class of
+/// CVE-2016-9962): it joins the container's mount namespace first, and only a child it forks
+/// afterwards is in the container's PID namespace (enter.c, join_and_fork). The container
+/// runs tests/hostile/watch-entering.c, which tries the root of every new process of its PID
+/// namespace while the test enters it again and again and an exec readiness probe runs
+/// every second.
+/// </summary>
+public sealed class EnteringProcessTests : IDisposable
+{
+    private const string Podunits = "/usr/bin/podunits";
+    private const string PodName = "hostile-ptrace";
+    private readonly PodHarness _pod;
+
+    public EnteringProcessTests()
+    {
+        _pod = new PodHarness(PodName, HostilePods.Pod(PodName, $$"""
+              volumes:
+                - name: probe
+                  hostPath:
+                    path: {{HostileBinaries.BinDir}}
+              containers:
+                - name: main
+                  image: busybox
+                  command: ["/bin/sh", "-c", "/probe/watch-entering 15; trap 'exit 0' TERM; sleep 1000 & wait"]
+                  securityContext:
+                    capabilities:
+                      add: [SYS_PTRACE]
+                  readinessProbe:
+                    exec:
+                      command: ["true"]
+                    periodSeconds: 1
+                  volumeMounts:
+                    - {name: probe, mountPath: /probe, readOnly: true}
+            """));
+    }
+
+    public void Dispose() => _pod.Dispose();
+
+    [Fact]
+    public void NoProcessThatEntersTheContainerShowsItTheHostsRoot()
+    {
+        Assert.Equal(0, _pod.Systemctl("start", _pod.Unit).Code);
+        Assert.True(PodHarness.WaitFor(() => Lines().Any(l => l.StartsWith("watch-entering: watching", StringComparison.Ordinal)), 20),
+            HostilePods.Explain(_pod, Lines()));
+        for (int i = 0; i < 12; i++)
+        {
+            var enter = PodHarness.Run(Podunits, "enter", PodName, "--", "true");
+            Assert.True(enter.Code == 0, enter.Output);
+        }
+        Assert.True(PodHarness.WaitFor(() => Lines().Any(l => l.StartsWith("watch-entering: done:", StringComparison.Ordinal)), 30),
+            HostilePods.Explain(_pod, Lines()));
+        string[] lines = Lines();
+        string done = lines.Single(l => l.StartsWith("watch-entering: done:", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith("watch-entering: HIT", StringComparison.Ordinal));
+        Assert.EndsWith(", hits 0", done, StringComparison.Ordinal);
+        // It saw them: every enter and every probe is a new process of its PID namespace.
+        long seen = long.Parse(done.Split("new ")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(seen >= 12, done);
+    }
+
+    private string[] Lines() => _pod.Journal("-u", _pod.Unit, "CONTAINER_NAME=main");
+}
