@@ -54,7 +54,8 @@ public sealed partial class PodExecutor
     {
         ProbeRunner runner = Runner(systemd);
         int hostPid = _hostPids.TryGetValue(c.Name, out int pid) ? pid : 0;
-        _ = Task.Run(async () =>
+        _hooks.RemoveAll(t => t.IsCompleted);
+        _hooks.Add(Task.Run(async () =>
         {
             ProbeOutcome outcome;
             try
@@ -67,8 +68,27 @@ public sealed partial class PodExecutor
             {
                 outcome = ProbeOutcome.Failed(e.Message);
             }
-            _events.Writer.TryWrite(new SupervisionEvent.Hooked(c.Name, podPid, postStart, outcome));
-        });
+            if (!_events.Writer.TryWrite(new SupervisionEvent.Hooked(c.Name, podPid, postStart, outcome)) && !postStart && !outcome.Success)
+            {
+                // The pod ended first (its grace period ran out, the container went and the
+                // hook with it): the loop is gone, and the clean-up waits for this.
+                _eventLog?.HookFailed(c.Name, "preStop", PreStopFailure(c.Name, outcome), "it gets its SIGTERM now");
+            }
+        }));
+    }
+
+    /// <summary>Hooks still running: a preStop hook cut off at the grace period's end ends
+    /// with its container, about when the pod does, and its outcome is still said.</summary>
+    private readonly List<Task> _hooks = [];
+
+    /// <summary>Waits (briefly) for hooks still running, so their last outcomes are told.</summary>
+    private async Task HooksEndedAsync()
+    {
+        Task[] running = [.. _hooks.Where(t => !t.IsCompleted)];
+        if (running.Length > 0)
+        {
+            await Task.WhenAny(Task.WhenAll(running), Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A hook ended (on the supervision loop).</summary>

@@ -445,6 +445,7 @@ public sealed partial class PodExecutor
             LibcExtra.waitpid(_initPid, out _, 0);
         }
         FinishStatuses(); // every container is gone: none restarts any more
+        await HooksEndedAsync().ConfigureAwait(false);
         // A registration still under way ends now (the pod init's end fails a wait for its
         // leader): a machine registered after its unregistration would outlive the pod.
         bool registered = _registering is { } registering && await SucceededAsync(registering).ConfigureAwait(false);
