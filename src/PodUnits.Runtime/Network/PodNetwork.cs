@@ -43,11 +43,15 @@ public sealed class PodNetwork : IDisposable
     public async Task<string> PrepareAsync(CancellationToken cancellationToken = default)
     {
         _ports = HostPortReservations.Reserve(_plan.Name, _network.PortMappings);
+        // Before portmap turns on route_localnet (LocalnetGuard says why), meanwhile the rest.
+        Task guarding = _network.PortMappings.Count > 0 ? LocalnetGuard.EnsureAsync(cancellationToken) : Task.CompletedTask;
         // One read of the cache (a file per attachment on the host) for both.
         List<CniCacheEntry> cached = [.. _cni.Cache.ReadAll()];
         await ReleaseAsync(_cni, _plan.Name, cached.FindAll(e => e.Pod == _plan.Name), cancellationToken).ConfigureAwait(false);
         await ReleaseCrashedHoldersAsync(cached, cancellationToken).ConfigureAwait(false);
-        return NetnsPins.Create(_plan.Name);
+        string pin = NetnsPins.Create(_plan.Name);
+        await guarding.ConfigureAwait(false);
+        return pin;
     }
 
     /// <summary>
