@@ -23,8 +23,9 @@ public sealed class CniCache(string dir)
         return System.IO.Path.Join(Dir, $"{network}-{attachment.ContainerId}-{attachment.IfName}");
     }
 
-    /// <param name="failedPlugin">The index of the plugin whose ADD failed (PodUnits' own key
-    /// "failedPlugin"), so that a DEL retried later knows which errors to expect.</param>
+    /// <param name="failedPlugin">The index of the plugin whose ADD failed, or of the first
+    /// whose ADD has not finished yet (PodUnits' own key "failedPlugin"), so that a DEL retried
+    /// later knows which errors to expect.</param>
     public void Write(string pod, CniConfigList network, CniAttachment attachment, IReadOnlyDictionary<string, JsonNode> capabilityArgs,
         CniResult? result, int? failedPlugin = null)
     {

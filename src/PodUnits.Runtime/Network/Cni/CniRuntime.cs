@@ -38,6 +38,14 @@ public sealed class CniRuntime(IReadOnlyList<string> pluginDirs, CniCache cache)
                 JsonObject config = network.PluginConfig(plugin, capabilityArgs, previous);
                 previous = await CniPlugin.RunAsync("ADD", network, plugin, config, attachment, PluginDirs, cancellationToken).ConfigureAwait(false)
                     ?? previous;
+                if (previous is not null && plugin < network.Plugins.Count - 1)
+                {
+                    // Cached as it grows: a DEL after a crash in the middle of the ADD needs
+                    // the result so far as its prevResult (the firewall plugin finds the
+                    // pod's addresses, and so its rules, nowhere else). The plugins after this
+                    // one may not have run: their DEL may fail, as after a failed ADD.
+                    Cache.Write(pod, network, attachment, capabilityArgs, new CniResult(previous), failedPlugin: plugin + 1);
+                }
             }
         }
         catch
@@ -45,7 +53,7 @@ public sealed class CniRuntime(IReadOnlyList<string> pluginDirs, CniCache cache)
             // Undo what the plugins before the failing one did; the ADD's error is the one to report.
             try
             {
-                Cache.Write(pod, network, attachment, capabilityArgs, result: null, failedPlugin: plugin);
+                Cache.Write(pod, network, attachment, capabilityArgs, previous is null ? null : new CniResult(previous), failedPlugin: plugin);
                 await RunDeleteAsync(network, attachment, capabilityArgs, previous, plugin, CancellationToken.None).ConfigureAwait(false);
                 Cache.Delete(network.Name, attachment);
             }
