@@ -1,5 +1,6 @@
 using System.Globalization;
 using PodUnits.Core.Text;
+using PodUnits.Runtime.Container;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Health;
@@ -28,6 +29,7 @@ public sealed partial class PodExecutor
                     _notify.Status("starting containers");
                     break;
                 case PodControlMessage.Started(string name, int pid):
+                    _letGo.Remove(name);
                     OnStarted(name, pid);
                     _placing.RemoveAll(t => t.IsCompleted);
                     _placing.Add(PlaceAsync(systemd, name, pid));
@@ -35,7 +37,15 @@ public sealed partial class PodExecutor
                 case PodControlMessage.Running(string name):
                     OnRunning(systemd, name);
                     break;
+                case PodControlMessage.Exited(string name, int code)
+                    when !_letGo.Contains(name) && code == ContainerCommand.SetupFailed && (Stopping || failure is not null):
+                    // It waited for "go" and the pod stopped first (ContainerStart): it never
+                    // ran, so it neither failed nor exited (nor does the pod init count it).
+                    StageLog.Information($"container {name} did not start: the pod stopped first");
+                    ReportStatus();
+                    break;
                 case PodControlMessage.Exited(string name, int code):
+                    _letGo.Remove(name);
                     _exits[name] = code;
                     await OnExitedAsync(systemd, name, code).ConfigureAwait(false);
                     _eventLog?.ContainerExited(name, code, Describe(code, Container(name)), expected: code is 0 or 128 + 15);
@@ -247,6 +257,7 @@ public sealed partial class PodExecutor
         if (_registered)
         {
             _control?.Send(new PodControlMessage.Go(name));
+            _letGo.Add(name);
         }
         else
         {
@@ -268,6 +279,7 @@ public sealed partial class PodExecutor
             if (!finishing)
             {
                 _goPending.ForEach(name => _control?.Send(new PodControlMessage.Go(name)));
+                _letGo.UnionWith(_goPending);
             }
             _goPending.Clear();
             return null;

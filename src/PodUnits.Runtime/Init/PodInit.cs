@@ -29,6 +29,9 @@ public sealed class PodInit : IDisposable
     private readonly object _lock = new();
     private readonly Dictionary<int, ContainerPlan> _running = [];
     private readonly Dictionary<string, int> _syncFds = new(StringComparer.Ordinal);
+    /// <summary>Containers still waiting for "go" when the pod stopped: they never ran, and
+    /// their set-up's exit (125) is not the pod's.</summary>
+    private readonly HashSet<string> _neverRan = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _exitCodes = new(StringComparer.Ordinal);
     private readonly HashSet<int> _outputFds = [];
     // Per-container restarts (restartPolicy as Kubernetes applies it to each container).
@@ -326,6 +329,11 @@ public sealed class PodInit : IDisposable
     private void OnExited(ContainerPlan c, int code)
     {
         bool killed = _killedByProbe.Remove(c.Name);
+        if (_neverRan.Remove(c.Name) && code == ContainerCommand.SetupFailed)
+        {
+            CloseOutputs(_plan.Containers.IndexOf(c));
+            return;
+        }
         if (_stopRequested || _finishing || _plan.Interactive || !RestartBackOff.ShouldRestart(c.Restart, code, killed))
         {
             _exitCodes[c.Name] = code;
@@ -429,6 +437,7 @@ public sealed class PodInit : IDisposable
             {
                 LibcExtra.close(fd); // containers still waiting for "go" give up
             }
+            _neverRan.UnionWith(_syncFds.Keys);
             _syncFds.Clear();
             bool overran = Terminate([.. _running.Where(r => !r.Value.Sidecar).Select(r => r.Key)], deadline);
             DateTime last = deadline;

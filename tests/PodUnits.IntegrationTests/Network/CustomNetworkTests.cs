@@ -331,6 +331,12 @@ public sealed class CustomNetworkTests
             Assert.Empty(NetworkProbe.CacheEntriesOf("net-slow"));
             Assert.False(File.Exists("/run/podunits/netns/net-slow"));
             Assert.DoesNotContain(pod.Journal("-u", pod.Unit), l => l.Contains("network-was-there", StringComparison.Ordinal));
+            // The container never ran: a requested stop, not a failure of its set-up (125).
+            Assert.Equal("inactive", pod.Show("ActiveState"));
+            Assert.Equal("success", pod.Show("Result"));
+            Assert.True(pod.UnitJournalHas(l => l.Contains("container main did not start: the pod stopped first", StringComparison.Ordinal)),
+                pod.UnitJournalText());
+            Assert.DoesNotContain(pod.Journal("-u", pod.Unit), l => l.Contains("exited with status 125", StringComparison.Ordinal));
 
             File.Delete(adding);
             var start = pod.Systemctl("start", pod.Unit);
