@@ -48,12 +48,21 @@ internal static class StopCommand
     /// hold the pod's claim yet. False when there was nothing to release.</summary>
     private static async Task<bool> ReleaseLeftoversAsync(SystemdManager systemd, string pod)
     {
-        if (PodStateGc.Leftovers(pod).Count == 0
-            || await systemd.GetUnitStatusAsync(PodArgument.UnitName(pod)) is { IsActive: true })
+        if (await systemd.GetUnitStatusAsync(PodArgument.UnitName(pod)) is { IsActive: true })
+        {
+            return false;
+        }
+        // First what still runs in an ad-hoc pod's scope (a plugin adding the network).
+        string? scope = await PodSliceGc.CollectAdHocScopeAsync(systemd, pod);
+        if (scope is null && PodStateGc.Leftovers(pod).Count == 0)
         {
             return false;
         }
         List<string> released = [.. PodStateGc.CollectPod(pod)];
+        if (scope is not null)
+        {
+            released.Insert(0, scope);
+        }
         if (await PodSliceGc.CollectPodAsync(systemd, pod) is { } slice)
         {
             released.Add(slice);

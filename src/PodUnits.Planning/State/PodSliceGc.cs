@@ -39,25 +39,40 @@ public static class PodSliceGc
 
     /// <summary>Stops <paramref name="pod"/>'s slice if it outlived the pod; returns the slice
     /// stopped, or null.</summary>
-    public static async Task<string?> CollectPodAsync(SystemdManager systemd, string pod)
+    public static Task<string?> CollectPodAsync(SystemdManager systemd, string pod) =>
+        StopLeftAsync(systemd, pod, ContainerUnits.SliceName(pod), status => !HasProcesses(status.ControlGroup));
+
+    /// <summary>
+    /// Stops the scope of an ad-hoc pod whose `podunits run` was killed: unlike pod@NAME.service,
+    /// whose main process's death takes the rest of its cgroup with it, nothing ends what is
+    /// left in a scope (a CNI plugin still adding the network), and a scope systemd made for
+    /// a process already gone stays active with none and keeps the name taken. Done before the
+    /// network is released, so no plugin adds rules for an address given back meanwhile.
+    /// Returns the scope stopped, or null.
+    /// </summary>
+    public static Task<string?> CollectAdHocScopeAsync(SystemdManager systemd, string pod) =>
+        StopLeftAsync(systemd, pod, AdHocScope.Name(pod), _ => true);
+
+    /// <summary>Stops <paramref name="unit"/> of <paramref name="pod"/> when no run of the pod
+    /// holds its claim and the unit is active; looked at again under the claim (a run that
+    /// ended just now may still be stopping it). Returns the unit stopped, or null.</summary>
+    private static async Task<string?> StopLeftAsync(SystemdManager systemd, string pod, string unit, Func<UnitStatus, bool> mayStop)
     {
         ArgumentNullException.ThrowIfNull(systemd);
-        string slice = ContainerUnits.SliceName(pod);
-        if (PodClaim.IsHeld(pod) || await systemd.GetUnitStatusAsync(slice).ConfigureAwait(false) is not { IsActive: true })
+        if (PodClaim.IsHeld(pod) || await systemd.GetUnitStatusAsync(unit).ConfigureAwait(false) is not { IsActive: true })
         {
             return null;
         }
         bool done = false;
         await PodClaim.WhileUnclaimedAsync(pod, async () =>
         {
-            // Looked at again under the claim: a run that ended just now may still be stopping it.
-            if (await systemd.GetUnitStatusAsync(slice).ConfigureAwait(false) is { IsActive: true } status && !HasProcesses(status.ControlGroup))
+            if (await systemd.GetUnitStatusAsync(unit).ConfigureAwait(false) is { IsActive: true } status && mayStop(status))
             {
-                await systemd.StopUnitAsync(slice).ConfigureAwait(false);
+                await systemd.StopUnitAsync(unit).ConfigureAwait(false);
                 done = true;
             }
         }).ConfigureAwait(false);
-        return done ? slice : null;
+        return done ? unit : null;
     }
 
     /// <summary>Pods named by the slices' cgroups under machine-podunits.slice.</summary>
