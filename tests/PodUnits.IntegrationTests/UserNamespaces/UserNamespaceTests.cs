@@ -172,7 +172,10 @@ public sealed class UserNamespaceTests
         Assert.StartsWith($"vu-{name}-1000:", user.Output, StringComparison.Ordinal);
         // podunits status still finds the container's process (a child of the pod init).
         // Its command is the shell whose child sleeps.
-        string sleeping = PodHarness.Run("pgrep", "-f", "-x", "sleep 1000", "-U", F(first)).Output.Trim();
+        // "done" reaches the journal about when the shell forks the sleep: wait for it to exist.
+        string sleeping = "";
+        Assert.True(PodHarness.WaitFor(() => (sleeping = PodHarness.Run("pgrep", "-f", "-x", "sleep 1000", "-U", F(first)).Output.Trim()).Length > 0, 5),
+            "no sleep 1000 of the pod's root");
         string shell = PodHarness.Run("ps", "-o", "ppid=", "-p", sleeping).Output.Trim();
         var status = System.Text.Json.Nodes.JsonNode.Parse(PodHarness.Run("podunits", "status", name, "--output", "json").Output)!;
         Assert.Equal(shell, status["containers"]![0]!["pid"]?.ToString());
