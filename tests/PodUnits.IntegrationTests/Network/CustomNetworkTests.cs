@@ -300,56 +300,37 @@ public sealed class CustomNetworkTests
     [Fact]
     public void ContainersWaitForTheNetworkInTheirScopesAndAStopMeanwhileLeavesNothing()
     {
-        const string plugin = "/opt/cni/bin/podunits-test-slowfw", adding = "/run/podunits-test-slowfw.adding";
-        Directory.CreateDirectory("/opt/cni/bin");
-        File.WriteAllText(plugin, $"#!/bin/sh\n[ \"$CNI_COMMAND\" != ADD ] || {{ touch {adding}; sleep 3; }}\nexec /usr/lib/cni/firewall \"$@\"\n");
-        File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        WriteConflist("nettestslow.conflist", """
-            { "cniVersion": "1.0.0", "name": "nettestslow",
-              "plugins": [
-                { "type": "bridge", "bridge": "nettestslow0", "ipam": { "type": "host-local",
-                  "ranges": [[{ "subnet": "10.122.12.0/24" }]] } },
-                { "type": "podunits-test-slowfw" }
-              ] }
-            """);
-        try
-        {
-            using var pod = new PodHarness("net-slow", PodHarness.BusyboxPod("net-slow",
-                "ip -o -4 addr show eth0 | grep -q ' 10.122.12.' && echo network-was-there; exec sleep 1000").Replace("  name: net-slow",
-                "  name: net-slow\n" + Annotated("nettestslow"), StringComparison.Ordinal));
-            string scope = @"podunits-net\x2dslow-main.scope"; // systemd-escape'd, as ContainerUnits names it
+        using var network = new SlowNetwork("nettestslow", "10.122.12.0/24");
+        string adding = network.Adding;
+        using var pod = new PodHarness("net-slow", PodHarness.BusyboxPod("net-slow",
+            "ip -o -4 addr show eth0 | grep -q ' 10.122.12.' && echo network-was-there; exec sleep 1000").Replace("  name: net-slow",
+            "  name: net-slow\n" + Annotated("nettestslow"), StringComparison.Ordinal));
+        string scope = @"podunits-net\x2dslow-main.scope"; // systemd-escape'd, as ContainerUnits names it
 
-            File.Delete(adding);
-            Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
-            Assert.True(PodHarness.WaitFor(() => File.Exists(adding), 10), pod.UnitJournalText());
-            Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState", scope) == "active", 2), "not placed while the plugins run");
-            Assert.False(PodHarness.MachineRegistered("net-slow"));
-            Assert.Equal("activating", pod.Show("ActiveState"));
-            Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
-            Assert.False(PodHarness.MachineRegistered("net-slow"));
-            Assert.NotEqual("active", pod.Show("ActiveState", scope));
-            Assert.Empty(NetworkProbe.CacheEntriesOf("net-slow"));
-            Assert.False(File.Exists("/run/podunits/netns/net-slow"));
-            Assert.DoesNotContain(pod.Journal("-u", pod.Unit), l => l.Contains("network-was-there", StringComparison.Ordinal));
-            // The container never ran: a requested stop, not a failure of its set-up (125).
-            Assert.Equal("inactive", pod.Show("ActiveState"));
-            Assert.Equal("success", pod.Show("Result"));
-            Assert.True(pod.UnitJournalHas(l => l.Contains("container main did not start: the pod stopped first", StringComparison.Ordinal)),
-                pod.UnitJournalText());
-            Assert.DoesNotContain(pod.Journal("-u", pod.Unit), l => l.Contains("exited with status 125", StringComparison.Ordinal));
+        File.Delete(adding);
+        Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
+        Assert.True(PodHarness.WaitFor(() => File.Exists(adding), 10), pod.UnitJournalText());
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState", scope) == "active", 2), "not placed while the plugins run");
+        Assert.False(PodHarness.MachineRegistered("net-slow"));
+        Assert.Equal("activating", pod.Show("ActiveState"));
+        Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
+        Assert.False(PodHarness.MachineRegistered("net-slow"));
+        Assert.NotEqual("active", pod.Show("ActiveState", scope));
+        Assert.Empty(NetworkProbe.CacheEntriesOf("net-slow"));
+        Assert.False(File.Exists("/run/podunits/netns/net-slow"));
+        Assert.DoesNotContain(pod.Journal("-u", pod.Unit), l => l.Contains("network-was-there", StringComparison.Ordinal));
+        // The container never ran: a requested stop, not a failure of its set-up (125).
+        Assert.Equal("inactive", pod.Show("ActiveState"));
+        Assert.Equal("success", pod.Show("Result"));
+        Assert.True(pod.UnitJournalHas(l => l.Contains("container main did not start: the pod stopped first", StringComparison.Ordinal)),
+            pod.UnitJournalText());
+        Assert.DoesNotContain(pod.Journal("-u", pod.Unit), l => l.Contains("exited with status 125", StringComparison.Ordinal));
 
-            File.Delete(adding);
-            var start = pod.Systemctl("start", pod.Unit);
-            Assert.True(start.Code == 0, pod.UnitJournalText());
-            Assert.True(File.Exists(adding));
-            Assert.True(PodHarness.MachineRegistered("net-slow"));
-            Assert.True(pod.UnitJournalHas(l => l.Contains("network-was-there", StringComparison.Ordinal)), pod.UnitJournalText());
-        }
-        finally
-        {
-            File.Delete($"{NetDir}/nettestslow.conflist");
-            File.Delete(plugin);
-            File.Delete(adding);
-        }
+        File.Delete(adding);
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, pod.UnitJournalText());
+        Assert.True(File.Exists(adding));
+        Assert.True(PodHarness.MachineRegistered("net-slow"));
+        Assert.True(pod.UnitJournalHas(l => l.Contains("network-was-there", StringComparison.Ordinal)), pod.UnitJournalText());
     }
 }

@@ -95,50 +95,29 @@ public sealed class InteractiveNetworkTests
     [Fact]
     public void StopOfAKilledAdHocPodEndsThePluginStillAddingItsNetworkFirst()
     {
-        const string pod = "net-killedslow", plugin = "/opt/cni/bin/podunits-test-slowah", adding = "/run/podunits-test-slowah.adding";
-        const string conflist = "/etc/podunits/net.d/nettestslowah.conflist";
-        Directory.CreateDirectory("/opt/cni/bin");
-        File.WriteAllText(plugin, $"#!/bin/sh\n[ \"$CNI_COMMAND\" != ADD ] || {{ touch {adding}; sleep 3; }}\nexec /usr/lib/cni/firewall \"$@\"\n");
-        File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        File.WriteAllText(conflist, """
-            { "cniVersion": "1.0.0", "name": "nettestslowah",
-              "plugins": [
-                { "type": "bridge", "bridge": "nettestslowah0", "ipam": { "type": "host-local",
-                  "ranges": [[{ "subnet": "10.122.14.0/24" }]] } },
-                { "type": "podunits-test-slowah" }
-              ] }
-            """);
-        File.Delete(adding);
+        const string pod = "net-killedslow";
+        using var network = new SlowNetwork("nettestslowah", "10.122.14.0/24");
         var info = new ProcessStartInfo(Podunits) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { "run", "-i", "--name", pod, "--net", "nettestslowah", "busybox", "--", "sleep", "1000" })
+        foreach (string a in new[] { "run", "-i", "--name", pod, "--net", network.Name, "busybox", "--", "sleep", "1000" })
         {
             info.ArgumentList.Add(a);
         }
-        try
+        using (Process p = Process.Start(info)!)
         {
-            using (Process p = Process.Start(info)!)
-            {
-                Assert.True(PodHarness.WaitFor(() => File.Exists(adding), 30), PodHarness.StatusText(pod));
-                p.Kill(); // SIGKILL, while the plugin sleeps in the pod's scope
-                p.WaitForExit();
-            }
-            string scope = @"podunits-net\x2dkilledslow.scope";
-            string State() => PodHarness.Run("systemctl", "show", "-p", "ActiveState", "--value", scope).Output.Trim();
-            Assert.Equal("active", State());
-            var stop = PodHarness.Run(Podunits, "stop", pod);
-            Assert.True(stop.Code == 0, stop.Output);
-            Assert.Contains($"pod {pod} was not running; released what its killed executor left: {scope}, ", stop.Output, StringComparison.Ordinal);
-            Assert.NotEqual("active", State());
-            Thread.Sleep(3500); // as long as the plugin would have gone on
-            Assert.Empty(NetworkProbe.RulesMentioning("10.122.14."));
-            Assert.Empty(NetworkProbe.CacheEntriesOf(pod));
+            Assert.True(PodHarness.WaitFor(() => File.Exists(network.Adding), 30), PodHarness.StatusText(pod));
+            p.Kill(); // SIGKILL, while the plugin sleeps in the pod's scope
+            p.WaitForExit();
         }
-        finally
-        {
-            File.Delete(conflist);
-            File.Delete(plugin);
-            File.Delete(adding);
-        }
+        string scope = @"podunits-net\x2dkilledslow.scope";
+        string State() => PodHarness.Run("systemctl", "show", "-p", "ActiveState", "--value", scope).Output.Trim();
+        Assert.Equal("active", State());
+        var stop = PodHarness.Run(Podunits, "stop", pod);
+        Assert.True(stop.Code == 0, stop.Output);
+        Assert.Contains($"pod {pod} was not running; released what its killed executor left: {scope}, ", stop.Output, StringComparison.Ordinal);
+        Assert.NotEqual("active", State());
+        Thread.Sleep(3500); // as long as the plugin would have gone on
+        Assert.Empty(NetworkProbe.RulesMentioning("10.122.14."));
+        Assert.Empty(NetworkProbe.CacheEntriesOf(pod));
     }
 
     /// <summary>An ad-hoc pod named like a defined pod would use, and on its way out remove,

@@ -1,0 +1,47 @@
+namespace PodUnits.IntegrationTests.Network;
+
+/// <summary>
+/// A network whose ADD takes 3 s: bridge and host-local, then the real firewall plugin behind
+/// a wrapper in /opt/cni/bin that touches <see cref="Adding"/> and sleeps before it. Tests
+/// use the window to stop or kill a pod while its containers wait for the network. Each test
+/// class names its own (they run in parallel); disposing removes the files.
+/// </summary>
+internal sealed class SlowNetwork : IDisposable
+{
+    private readonly string _plugin;
+    private readonly string _conflist;
+
+    /// <param name="name">The network's name, conflist and plugin suffix.</param>
+    /// <param name="subnet">Its host-local subnet, one no other test uses.</param>
+    public SlowNetwork(string name, string subnet)
+    {
+        Name = name;
+        _plugin = $"/opt/cni/bin/podunits-test-{name}";
+        _conflist = $"/etc/podunits/net.d/{name}.conflist";
+        Adding = $"/run/podunits-test-{name}.adding";
+        Directory.CreateDirectory("/opt/cni/bin");
+        File.WriteAllText(_plugin, $"#!/bin/sh\n[ \"$CNI_COMMAND\" != ADD ] || {{ touch {Adding}; sleep 3; }}\nexec /usr/lib/cni/firewall \"$@\"\n");
+        File.SetUnixFileMode(_plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.WriteAllText(_conflist, $$"""
+            { "cniVersion": "1.0.0", "name": "{{name}}",
+              "plugins": [
+                { "type": "bridge", "bridge": "{{name}}0", "ipam": { "type": "host-local",
+                  "ranges": [[{ "subnet": "{{subnet}}" }]] } },
+                { "type": "podunits-test-{{name}}" }
+              ] }
+            """);
+        File.Delete(Adding);
+    }
+
+    public string Name { get; }
+
+    /// <summary>Exists once an ADD has reached the wrapper (delete it to watch for the next).</summary>
+    public string Adding { get; }
+
+    public void Dispose()
+    {
+        File.Delete(_conflist);
+        File.Delete(_plugin);
+        File.Delete(Adding);
+    }
+}
