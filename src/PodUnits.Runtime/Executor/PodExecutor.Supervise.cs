@@ -303,7 +303,8 @@ public sealed partial class PodExecutor
             // The pod init gone first (a sysctl the kernel refused, a mount): its own reason,
             // which the loop reads, says why the pod failed; machined's "no such process"
             // would not.
-            failure = PodInitGone() ? "" : e.Message;
+            // A stop that interrupted the network's ADD is no failure of the pod's either.
+            failure = PodInitGone() || (e is OperationCanceledException && Stopping) ? "" : e.Message;
         }
         _events.Writer.TryWrite(new SupervisionEvent.Registered(failure));
     }
@@ -343,9 +344,17 @@ public sealed partial class PodExecutor
     private string WaitingFor()
     {
         var waits = new List<string>();
+        if (_network?.AddingPlugin is { } plugin)
+        {
+            // Before any container: none runs before the network is there (tour I: a plugin
+            // that hung left a start's status blaming only the containers).
+            waits.Add($"network {_network.Name}: CNI ADD of plugin {plugin}");
+        }
+        // Not Statuses: the loop makes them, and may not have yet (a stop during the ADD).
+        Dictionary<string, ContainerStatus> statuses = _statuses ?? new(StringComparer.Ordinal);
         foreach (ContainerPlan c in _plan.Containers)
         {
-            if (!Statuses.TryGetValue(c.Name, out ContainerStatus? s) || s.Ready || (Serves(c) && EndedForGood(c, s)))
+            if (!statuses.TryGetValue(c.Name, out ContainerStatus? s) || s.Ready || (Serves(c) && EndedForGood(c, s)))
             {
                 continue;
             }

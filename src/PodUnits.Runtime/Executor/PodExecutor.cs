@@ -65,6 +65,9 @@ public sealed partial class PodExecutor : IDisposable
     private Task? _removingSlice;
     /// <summary>Cancelled when the pod ends: what watches it while it runs (EmptyDirLimits).</summary>
     private readonly CancellationTokenSource _watching = new();
+    /// <summary>Cancelled by the stop signal: a CNI ADD still running then ends (its plugin
+    /// killed, what it did undone) instead of holding the stop up until its timeout.</summary>
+    private readonly CancellationTokenSource _stopped = new();
     /// <summary>Lifecycle messages; set once the unit's log fields are known, before supervision.</summary>
     private PodEventLog? _eventLog;
 
@@ -153,6 +156,7 @@ public sealed partial class PodExecutor : IDisposable
     public void Dispose()
     {
         _watching.Dispose();
+        _stopped.Dispose();
         _control?.Dispose();
         _podJournal?.Dispose();
         _network?.Dispose();
@@ -169,6 +173,18 @@ public sealed partial class PodExecutor : IDisposable
         SystemdManager? systemd = null;
         try
         {
+            // From the first step on: a stop that came while the ports were claimed, a crashed
+            // run's network released or the namespace made would otherwise end the executor
+            // by .NET's default action, leaving all of it to gc. A hang-up (the terminal of
+            // `run -i` closed, `systemctl kill -s HUP`) stops the pod gracefully too, and
+            // SIGUSR1/SIGUSR2 are ignored: by their default action any of them killed the
+            // executor outright, with no grace period, no preStop and the network left to gc.
+            // A handler, unlike SIG_IGN, is not inherited across exec.
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
+            using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnStopSignal);
+            using var user1 = PosixSignalRegistration.Create((PosixSignal)Tmds.Linux.LibC.SIGUSR1, OnIgnoredSignal);
+            using var user2 = PosixSignalRegistration.Create((PosixSignal)Tmds.Linux.LibC.SIGUSR2, OnIgnoredSignal);
             OpenActivation();
             // The network is attached while the pod init starts and prepares the pod (no
             // container may run before it is: they wait for "go", sent only once supervision
@@ -182,15 +198,10 @@ public sealed partial class PodExecutor : IDisposable
             }
             Task<CniResult?> attaching = _attaching = AttachNetworkAsync();
             List<int> outputs = StartPodInit(_planPath, netns);
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
-            // A hang-up (the terminal of `run -i` closed, `systemctl kill -s HUP`) stops the
-            // pod gracefully too, and SIGUSR1/SIGUSR2 are ignored: by their default action any
-            // of them killed the executor outright, with no grace period, no preStop and the
-            // network left to gc. A handler, unlike SIG_IGN, is not inherited across exec.
-            using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnStopSignal);
-            using var user1 = PosixSignalRegistration.Create((PosixSignal)Tmds.Linux.LibC.SIGUSR1, OnIgnoredSignal);
-            using var user2 = PosixSignalRegistration.Create((PosixSignal)Tmds.Linux.LibC.SIGUSR2, OnIgnoredSignal);
+            if (Stopping)
+            {
+                _control?.Send(new PodControlMessage.StopPod()); // the signal came before there was a pod init to tell
+            }
             systemd = await connecting.ConfigureAwait(false);
             _slicing = PodSlice.HasLimits(_plan) ? PodSlice.CreateAsync(systemd, _plan) : null;
             Task registering = _registering = RegisterMachineAsync(systemd, attaching);
@@ -236,7 +247,7 @@ public sealed partial class PodExecutor : IDisposable
             return null;
         }
         await Task.Yield(); // off the caller's path: the plugins run while the pod init starts
-        return await _network.AttachAsync().ConfigureAwait(false);
+        return await _network.AttachAsync(_stopped.Token).ConfigureAwait(false);
     }
 
     /// <summary>With a network, machined learns the pod's host-side interfaces, so
@@ -453,7 +464,8 @@ public sealed partial class PodExecutor : IDisposable
             return;
         }
         _control?.Send(new PodControlMessage.StopPod());
-        if (Volatile.Read(ref _readySent) || _statuses is null)
+        _ = _stopped.CancelAsync(); // its callbacks (a plugin's kill) off this handler's thread
+        if (Volatile.Read(ref _readySent) || (_statuses is null && _network?.AddingPlugin is null))
         {
             _notify.Stopping("stopping");
             return;

@@ -101,7 +101,16 @@ public sealed class PodNetwork : IDisposable
         return false;
     }
 
-    /// <summary>CNI ADD of the namespace <see cref="PrepareAsync"/> pinned.</summary>
+    /// <summary>The network's name, as its conflist gives it.</summary>
+    public string Name => _network.Name;
+
+    /// <summary>While <see cref="AttachAsync"/> runs, the plugin it waits for; else null.</summary>
+    public string? AddingPlugin => Volatile.Read(ref _adding);
+    private string? _adding;
+
+    /// <summary>CNI ADD of the namespace <see cref="PrepareAsync"/> pinned. A cancellation
+    /// (the pod stops while a plugin hangs) kills the running plugin, and the ADD undoes
+    /// itself before the OperationCanceledException.</summary>
     public async Task<CniResult> AttachAsync(CancellationToken cancellationToken = default)
     {
         string netns = NetnsPins.PathOf(_plan.Name);
@@ -109,12 +118,17 @@ public sealed class PodNetwork : IDisposable
         CniResult result;
         try
         {
-            result = await _cni.AddAsync(_plan.Name, list, Attachment(netns), CapabilityArgs(), cancellationToken).ConfigureAwait(false);
+            result = await _cni.AddAsync(_plan.Name, list, Attachment(netns), CapabilityArgs(), cancellationToken,
+                plugin => Volatile.Write(ref _adding, plugin)).ConfigureAwait(false);
         }
         catch
         {
             NetnsPins.Unpin(_plan.Name); // the ADD undid itself
             throw;
+        }
+        finally
+        {
+            Volatile.Write(ref _adding, null);
         }
         PodPaths.WritePrivateFile($"{PodPaths.RuntimeDir(_plan.Name)}/{StateFile}", StateJson(_network.Name, result, _network.PortMappings));
         return result;

@@ -333,4 +333,38 @@ public sealed class CustomNetworkTests
         Assert.True(PodHarness.MachineRegistered("net-slow"));
         Assert.True(pod.UnitJournalHas(l => l.Contains("network-was-there", StringComparison.Ordinal)), pod.UnitJournalText());
     }
+
+    /// <summary>
+    /// Tour I: a plugin that hangs held a stop up until the unit's stop timeout, and the
+    /// start's status blamed only the containers. The stop now kills the plugin (and its
+    /// children), the ADD undoes itself, and the unit ends as a requested stop.
+    /// </summary>
+    [Fact]
+    public void AStopKillsAHangingPluginAndLeavesNothing()
+    {
+        using var network = new SlowNetwork("nettesthang", "10.122.13.0/24", seconds: 600);
+        using var pod = new PodHarness("net-hang", PodHarness.BusyboxPod("net-hang", "exec sleep 1000").Replace("  name: net-hang",
+            "  name: net-hang\n" + Annotated("nettesthang"), StringComparison.Ordinal));
+
+        Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
+        Assert.True(PodHarness.WaitFor(() => File.Exists(network.Adding), 10), pod.UnitJournalText());
+        Assert.Equal("activating", pod.Show("ActiveState"));
+        Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
+
+        // Without the kill, the stop ran into TimeoutStopSec (Result=timeout) with the plugin still asleep.
+        Assert.Equal("inactive", pod.Show("ActiveState"));
+        Assert.Equal("success", pod.Show("Result"));
+        Assert.NotEqual(0, PodHarness.Run("pgrep", "-f", network.Plugin).Code);
+        Assert.Empty(NetworkProbe.CacheEntriesOf("net-hang"));
+        Assert.False(File.Exists("/run/podunits/netns/net-hang"));
+        Assert.False(PodHarness.MachineRegistered("net-hang"));
+        Assert.Empty(PodHarness.Run("ip", "-o", "link", "show", "master", "nettesthang0").Output.Trim());
+        Assert.Empty(Directory.Exists("/var/lib/cni/networks/nettesthang")
+            ? Directory.GetFiles("/var/lib/cni/networks/nettesthang").Where(f => Path.GetFileName(f).StartsWith("10.", StringComparison.Ordinal))
+            : []);
+        Assert.True(pod.UnitJournalHas(l => l.Contains("waiting for network nettesthang: CNI ADD of plugin podunits-test-nettesthang", StringComparison.Ordinal)),
+            pod.UnitJournalText());
+        Assert.True(pod.UnitJournalHas(l => l.Contains("container main did not start: the pod stopped first", StringComparison.Ordinal)),
+            pod.UnitJournalText());
+    }
 }

@@ -1,8 +1,9 @@
 namespace PodUnits.IntegrationTests.Network;
 
 /// <summary>
-/// A network whose ADD takes 3 s: bridge and host-local, then the real firewall plugin behind
-/// a wrapper in /opt/cni/bin that touches <see cref="Adding"/> and sleeps before it. Tests
+/// A network whose ADD takes 3 s (or as long as asked): bridge and host-local, then the real
+/// firewall plugin behind a wrapper in /opt/cni/bin that touches <see cref="Adding"/> and
+/// sleeps before it. Tests
 /// use the window to stop or kill a pod while its containers wait for the network. Each test
 /// class names its own (they run in parallel); disposing removes the files.
 /// </summary>
@@ -13,14 +14,15 @@ internal sealed class SlowNetwork : IDisposable
 
     /// <param name="name">The network's name, conflist and plugin suffix.</param>
     /// <param name="subnet">Its host-local subnet, one no other test uses.</param>
-    public SlowNetwork(string name, string subnet)
+    /// <param name="seconds">How long the wrapper sleeps in each ADD.</param>
+    public SlowNetwork(string name, string subnet, int seconds = 3)
     {
         Name = name;
         _plugin = $"/opt/cni/bin/podunits-test-{name}";
         _conflist = $"/etc/podunits/net.d/{name}.conflist";
         Adding = $"/run/podunits-test-{name}.adding";
         Directory.CreateDirectory("/opt/cni/bin");
-        File.WriteAllText(_plugin, $"#!/bin/sh\n[ \"$CNI_COMMAND\" != ADD ] || {{ touch {Adding}; sleep 3; }}\nexec /usr/lib/cni/firewall \"$@\"\n");
+        File.WriteAllText(_plugin, $"#!/bin/sh\n[ \"$CNI_COMMAND\" != ADD ] || {{ touch {Adding}; sleep {seconds}; }}\nexec /usr/lib/cni/firewall \"$@\"\n");
         File.SetUnixFileMode(_plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         File.WriteAllText(_conflist, $$"""
             { "cniVersion": "1.0.0", "name": "{{name}}",
@@ -34,6 +36,9 @@ internal sealed class SlowNetwork : IDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>The wrapper plugin's executable (what a process list shows while it sleeps).</summary>
+    public string Plugin => _plugin;
 
     /// <summary>Exists once an ADD has reached the wrapper (delete it to watch for the next).</summary>
     public string Adding { get; }

@@ -5,7 +5,8 @@ namespace PodUnits.UnitTests.Network;
 
 /// <summary>CNI ADD's cache entry while the chain runs: a DEL after a crash in its middle
 /// must get the result so far as prevResult, or the firewall plugin, which finds the pod's
-/// addresses only there, removes none of its rules. The plugins are shell scripts.</summary>
+/// addresses only there, removes none of its rules. And an ADD given up on (the pod stops
+/// while a plugin hangs). The plugins are shell scripts.</summary>
 public sealed class CniRuntimeAddTests : IDisposable
 {
     private readonly TempDir _dir = new();
@@ -41,5 +42,66 @@ public sealed class CniRuntimeAddTests : IDisposable
         Assert.NotNull(after["result"]?["dns"]);
         Assert.Null(after["failedPlugin"]);
         Assert.NotNull(result.Json["dns"]);
+    }
+
+    [Fact]
+    public async Task ACancelledAddKillsTheRunningPluginAndUndoesWhatRanBefore()
+    {
+        string cache = _dir.Dir("cache");
+        string log = System.IO.Path.Join(_dir.Path, "log");
+        string asleep = System.IO.Path.Join(_dir.Path, "asleep");
+        Plugin("addr", $"cat >/dev/null; echo \"addr $CNI_COMMAND\" >> {log}; " + """echo '{"cniVersion": "1.0.0", "ips": [{"address": "10.9.0.2/24"}]}'""" + "\n");
+        // Hangs in ADD, as a plugin waiting for a lock or a lease would; its child too.
+        Plugin("hang", $"cat >/dev/null; echo \"hang $CNI_COMMAND\" >> {log}; [ \"$CNI_COMMAND\" != ADD ] && exit 0; sleep 600 & echo $! > {asleep}; wait\n");
+        var runtime = new CniRuntime([System.IO.Path.Join(_dir.Path, "plugins")], new CniCache(cache));
+        CniConfigList network = CniConfigList.Parse("lab.conflist",
+            """{"cniVersion": "1.0.0", "name": "lab", "plugins": [{"type": "addr"}, {"type": "hang"}]}""");
+        var attachment = new CniAttachment("abc123", "/run/netns/x", "eth0", []);
+        var running = new List<string>();
+        using var stop = new CancellationTokenSource();
+
+        Task<CniResult> adding = runtime.AddAsync("web", network, attachment, new Dictionary<string, JsonNode>(), stop.Token, running.Add);
+        for (int i = 0; i < 500 && !File.Exists(asleep); i++)
+        {
+            await Task.Delay(20);
+        }
+        Assert.True(File.Exists(asleep), "the hanging plugin never started");
+        await stop.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => adding);
+        Assert.Equal(["addr", "hang"], running);
+        Assert.False(Alive(File.ReadAllText(asleep).Trim()), "the plugin's child outlived it");
+        // Undone as a failed ADD is: DEL of the whole list in reverse, then no cache entry.
+        Assert.Equal(["addr ADD", "hang ADD", "hang DEL", "addr DEL"], File.ReadAllLines(log));
+        Assert.Empty(Directory.GetFiles(cache));
+    }
+
+    /// <summary>Running or asleep: neither gone nor a zombie (it is not this process's child to reap).</summary>
+    private static bool Alive(string pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0] is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
+    public async Task AnAddCancelledBeforeItBeganRunsNoPluginsAdd()
+    {
+        string log = System.IO.Path.Join(_dir.Path, "log");
+        Plugin("addr", $"cat >/dev/null; echo \"addr $CNI_COMMAND\" >> {log}\n");
+        var runtime = new CniRuntime([System.IO.Path.Join(_dir.Path, "plugins")], new CniCache(_dir.Dir("cache")));
+        CniConfigList network = CniConfigList.Parse("lab.conflist",
+            """{"cniVersion": "1.0.0", "name": "lab", "plugins": [{"type": "addr"}]}""");
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runtime.AddAsync("web", network,
+            new CniAttachment("abc123", "/run/netns/x", "eth0", []), new Dictionary<string, JsonNode>(), new CancellationToken(canceled: true)));
+
+        Assert.DoesNotContain("addr ADD", File.Exists(log) ? File.ReadAllLines(log) : []);
     }
 }

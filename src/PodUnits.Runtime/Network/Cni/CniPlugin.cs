@@ -29,7 +29,10 @@ public static class CniPlugin
 
     /// <summary>
     /// Runs <paramref name="command"/> (ADD, CHECK, DEL); returns the parsed stdout (null when
-    /// empty, as for DEL and CHECK). Failures name the plugin and the network's file.
+    /// empty, as for DEL and CHECK). Failures name the plugin and the network's file. A
+    /// cancellation kills the plugin and its children, then throws OperationCanceledException,
+    /// as libcni's callers do with a cancelled context: what the plugin did so far is for
+    /// the DEL that follows to release.
     /// </summary>
     public static async Task<JsonObject?> RunAsync(string command, CniConfigList network, int index, JsonObject config,
         CniAttachment attachment, IReadOnlyList<string> dirs, CancellationToken cancellationToken)
@@ -70,8 +73,10 @@ public static class CniPlugin
         }
         catch (OperationCanceledException)
         {
+            // Its children too: the plugins' work is mostly iptables processes.
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested(); // the caller gave up on it (the pod stops)
             throw new PodUnitsException(what, $"{command} did not finish within {Timeout.TotalSeconds:0} s and was killed");
         }
         string output = await stdout.ConfigureAwait(false);

@@ -24,8 +24,11 @@ public sealed class CniRuntime(IReadOnlyList<string> pluginDirs, CniCache cache)
             .Select(e => e.Named).Distinct(StringComparer.Ordinal);
     }
 
+    /// <summary>ADD of every plugin in order; a failure, or a cancellation (the plugin then
+    /// killed), is undone at once by a DEL of the whole list and rethrown.</summary>
+    /// <param name="running">Told each plugin's type as it starts (what a start waits for).</param>
     public async Task<CniResult> AddAsync(string pod, CniConfigList network, CniAttachment attachment,
-        IReadOnlyDictionary<string, JsonNode> capabilityArgs, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, JsonNode> capabilityArgs, CancellationToken cancellationToken, Action<string>? running = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         Cache.Write(pod, network, attachment, capabilityArgs, result: null);
@@ -35,6 +38,8 @@ public sealed class CniRuntime(IReadOnlyList<string> pluginDirs, CniCache cache)
         {
             for (; plugin < network.Plugins.Count; plugin++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
+                running?.Invoke((string)network.Plugins[plugin]["type"]!);
                 JsonObject config = network.PluginConfig(plugin, capabilityArgs, previous);
                 previous = await CniPlugin.RunAsync("ADD", network, plugin, config, attachment, PluginDirs, cancellationToken).ConfigureAwait(false)
                     ?? previous;
