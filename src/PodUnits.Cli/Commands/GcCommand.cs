@@ -21,28 +21,32 @@ internal static class GcCommand
         var command = new Command("gc", """
             Remove unreferenced image blobs and layers, and leftovers of interrupted work: a killed
             pod's runtime state, image pins, network attachment (CNI DEL: its lease, veth and
-            rules) and slice, the user namespace IDs of pods whose definition is gone, partial downloads.
+            rules), slice and, for an ad-hoc pod, what still runs in its scope; the user namespace
+            IDs of pods whose definition is gone; partial downloads.
               podunits gc
             """);
         command.SetAction(async (_, cancellationToken) =>
         {
-            IReadOnlyList<string> collected = PodStateGc.Collect();
-            foreach (string pod in collected)
-            {
-                Console.WriteLine($"removed stale state of pod {pod}");
-            }
+            SystemdManager? systemd = null;
             try
             {
-                await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
-                foreach (string slice in await PodSliceGc.CollectAsync(systemd, collected))
-                {
-                    Console.WriteLine($"stopped {slice}, left by a pod that no longer runs");
-                }
+                systemd = await SystemdManager.ConnectAsync(cancellationToken);
             }
             catch (PodUnitsException e)
             {
                 // Without systemd (a chroot, an image build) the rest of gc still has its work.
-                PodLog.Warning($"{e.Message}; no pod slice stopped");
+                PodLog.Warning($"{e.Message}; no pod scope or slice stopped");
+            }
+            try
+            {
+                await CollectPodsAsync(systemd);
+            }
+            finally
+            {
+                if (systemd is not null)
+                {
+                    await systemd.DisposeAsync();
+                }
             }
             try
             {
@@ -61,5 +65,40 @@ internal static class GcCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>What killed pods left: first what still runs in an ad-hoc pod's scope (a
+    /// plugin adding the network, which must not add rules for an address given back), then
+    /// their state and networks, then their slices.</summary>
+    private static async Task CollectPodsAsync(SystemdManager? systemd)
+    {
+        foreach (string scope in await StoppedAsync(systemd, PodSliceGc.CollectAdHocScopesAsync))
+        {
+            Console.WriteLine($"stopped {scope}, left by a pod whose executor was killed");
+        }
+        IReadOnlyList<string> collected = PodStateGc.Collect();
+        foreach (string pod in collected)
+        {
+            Console.WriteLine($"removed stale state of pod {pod}");
+        }
+        foreach (string slice in await StoppedAsync(systemd, s => PodSliceGc.CollectAsync(s, collected)))
+        {
+            Console.WriteLine($"stopped {slice}, left by a pod that no longer runs");
+        }
+    }
+
+    /// <summary>The units <paramref name="stop"/> stopped; none without systemd, or when
+    /// systemd refused (said as a warning: the rest of gc still has its work).</summary>
+    private static async Task<IReadOnlyList<string>> StoppedAsync(SystemdManager? systemd, Func<SystemdManager, Task<IReadOnlyList<string>>> stop)
+    {
+        try
+        {
+            return systemd is null ? [] : await stop(systemd);
+        }
+        catch (PodUnitsException e)
+        {
+            PodLog.Warning($"{e.Message}; no pod scope or slice stopped");
+            return [];
+        }
     }
 }

@@ -115,7 +115,10 @@ internal sealed class PodInspector(SystemdManager systemd)
         }
         MachineReport? machine = await MachineAsync(name).ConfigureAwait(false);
         var containers = new List<ContainerReport>();
-        bool running = status is { IsActive: true };
+        // A scope outlives a killed executor (a plugin still running in it, or none at all):
+        // the pod runs only while its executor holds the name (root can tell; others cannot).
+        bool orphanedScope = ownScope && status is { IsActive: true } && Environment.IsPrivilegedProcess && !PodClaim.IsHeld(name);
+        bool running = status is { IsActive: true } && !orphanedScope;
         // A pod that is not running shows how its last run's containers ended.
         Dictionary<string, System.Text.Json.Nodes.JsonObject> health = running
             ? Runtime.Health.ContainerStatus.Read(name) : Runtime.Health.ContainerStatus.ReadLast(name);
@@ -140,7 +143,7 @@ internal sealed class PodInspector(SystemdManager systemd)
         bool autostart = !adHoc && !kept && await StartsAtBootAsync(name, definition, definitionPath).ConfigureAwait(false);
         // A scope has no main process: an ad-hoc pod's executor is its main process.
         // A scope has no main PID: the executor is the process the pod's claim names.
-        uint mainPid = status is { IsActive: true, MainPid: 0 } && ownScope ? (uint)(PodState.Pids(name)?.Executor ?? 0) : status?.MainPid ?? 0;
+        uint mainPid = running && status is { MainPid: 0 } && ownScope ? (uint)(PodState.Pids(name)?.Executor ?? 0) : status?.MainPid ?? 0;
         (string active, string sub) = (status?.ActiveState ?? "inactive", status?.SubState ?? "dead");
         return new PodReport(name, definitionPath, error, autostart, unit, active, sub, mainPid, machine, containers)
         {
@@ -156,9 +159,19 @@ internal sealed class PodInspector(SystemdManager systemd)
             Result = status?.Result is null or "success" ? null : status.Result,
             Failure = UnitFailure.Describe(unit, status?.Result, status?.ExecMainCode ?? 0, status?.ExecMainStatus ?? 0, status?.StatusText),
             StaleUnitSettings = definition is null || adHoc || kept ? null : Generator.GeneratedSettings.Staleness(definition, definitionPath!),
-            Leftovers = running || Planning.State.PodStateGc.Leftovers(name, _podsInNetworkCache ??= Planning.State.PodStateGc.PodsInNetworkCache())
-                is not { Count: > 0 } left ? null : left,
+            Leftovers = running ? null : Leftovers(name, orphanedScope ? unit : null),
         };
+    }
+
+    /// <summary>What a killed executor left (PodStateGc.Leftovers), its scope first; null when nothing.</summary>
+    private List<string>? Leftovers(string name, string? scope)
+    {
+        List<string> left = [.. Planning.State.PodStateGc.Leftovers(name, _podsInNetworkCache ??= Planning.State.PodStateGc.PodsInNetworkCache())];
+        if (scope is not null)
+        {
+            left.Insert(0, $"its scope {scope}");
+        }
+        return left.Count > 0 ? left : null;
     }
 
     private static List<(string Name, bool Init, bool Sidecar, string Image)> DefinedContainers(PodDefinition? definition) =>

@@ -47,11 +47,30 @@ public static class PodSliceGc
     /// whose main process's death takes the rest of its cgroup with it, nothing ends what is
     /// left in a scope (a CNI plugin still adding the network), and a scope systemd made for
     /// a process already gone stays active with none and keeps the name taken. Done before the
-    /// network is released, so no plugin adds rules for an address given back meanwhile.
-    /// Returns the scope stopped, or null.
+    /// network is released, so no plugin adds rules for an address given back meanwhile. Not
+    /// while an executor is in the scope: one that has released the name on its way out
+    /// would lose its exit status to the stop (its pod init, which stops the pod by itself
+    /// once the executor is gone, is no reason to wait). Returns the scope stopped, or null.
     /// </summary>
     public static Task<string?> CollectAdHocScopeAsync(SystemdManager systemd, string pod) =>
-        StopLeftAsync(systemd, pod, AdHocScope.Name(pod), _ => true);
+        StopLeftAsync(systemd, pod, AdHocScope.Name(pod), status => !HasExecutor(status.ControlGroup));
+
+    /// <summary><see cref="CollectAdHocScopeAsync"/> for every pod scope in machine.slice
+    /// (ad-hoc pods, and pods run by hand from a shell); returns the scopes stopped. For gc,
+    /// before it releases networks.</summary>
+    public static async Task<IReadOnlyList<string>> CollectAdHocScopesAsync(SystemdManager systemd)
+    {
+        ArgumentNullException.ThrowIfNull(systemd);
+        var stopped = new List<string>();
+        foreach (string pod in PodsNamedBy("machine.slice", "podunits-", ".scope", AdHocScope.Name).Distinct(StringComparer.Ordinal).ToList())
+        {
+            if (await CollectAdHocScopeAsync(systemd, pod).ConfigureAwait(false) is { } scope)
+            {
+                stopped.Add(scope);
+            }
+        }
+        return stopped;
+    }
 
     /// <summary>Stops <paramref name="unit"/> of <paramref name="pod"/> when no run of the pod
     /// holds its claim and the unit is active; looked at again under the claim (a run that
@@ -76,19 +95,25 @@ public static class PodSliceGc
     }
 
     /// <summary>Pods named by the slices' cgroups under machine-podunits.slice.</summary>
-    private static IEnumerable<string> PodsWithSlices()
+    private static IEnumerable<string> PodsWithSlices() =>
+        PodsNamedBy("machine.slice/machine-podunits.slice", Prefix, ".slice", ContainerUnits.SliceName);
+
+    /// <summary>Pods whose units' cgroups are under <paramref name="parent"/>, in any hierarchy:
+    /// names PREFIX + escaped pod + SUFFIX that <paramref name="unitOf"/> gives back exactly
+    /// (a container's scope, podunits-POD-C.scope, does not: escaped names hold no dash).</summary>
+    private static IEnumerable<string> PodsNamedBy(string parent, string prefix, string suffix, Func<string, string> unitOf)
     {
         foreach (string root in Roots)
         {
-            string parent = $"{root}/machine.slice/machine-podunits.slice";
-            if (!Directory.Exists(parent))
+            string dir = $"{root}/{parent}";
+            if (!Directory.Exists(dir))
             {
                 continue;
             }
-            foreach (string dir in Directory.EnumerateDirectories(parent, $"{Prefix}*.slice"))
+            foreach (string path in Directory.EnumerateDirectories(dir, $"{prefix}*{suffix}"))
             {
-                string name = Path.GetFileName(dir);
-                if (UnitNameEscaping.TryUnescape(name[Prefix.Length..^".slice".Length], out string? pod) && pod.Length > 0 && ContainerUnits.SliceName(pod) == name)
+                string unit = Path.GetFileName(path);
+                if (UnitNameEscaping.TryUnescape(unit[prefix.Length..^suffix.Length], out string? pod) && pod.Length > 0 && unitOf(pod) == unit)
                 {
                     yield return pod;
                 }
@@ -96,9 +121,25 @@ public static class PodSliceGc
         }
     }
 
-    /// <summary>Whether a process is in the slice's cgroup or any below it, in the first
+    /// <summary>Whether a process is in the unit's cgroup or any below it, in the first
     /// hierarchy that has it (no cgroup: nothing runs there).</summary>
-    private static bool HasProcesses(string? controlGroup)
+    private static bool HasProcesses(string? controlGroup) => AnyProcess(controlGroup, _ => true);
+
+    /// <summary>Whether a pod's executor (`podunits-stage1 run ...`) is in the unit's cgroup.</summary>
+    private static bool HasExecutor(string? controlGroup) => AnyProcess(controlGroup, pid =>
+    {
+        try
+        {
+            string[] argv = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            return argv.Length > 1 && Path.GetFileName(argv[0]) == Stage1.FileName && argv[1] == "run";
+        }
+        catch (IOException)
+        {
+            return false; // gone meanwhile
+        }
+    });
+
+    private static bool AnyProcess(string? controlGroup, Func<string, bool> matches)
     {
         if (controlGroup is null || Roots.Select(root => root + controlGroup).FirstOrDefault(Directory.Exists) is not { } dir)
         {
@@ -107,7 +148,7 @@ public static class PodSliceGc
         try
         {
             return Directory.EnumerateFiles(dir, "cgroup.procs", SearchOption.AllDirectories)
-                .Any(procs => File.ReadAllText(procs).Trim().Length > 0);
+                .Any(procs => File.ReadAllText(procs).Split('\n', StringSplitOptions.RemoveEmptyEntries).Any(matches));
         }
         catch (IOException)
         {

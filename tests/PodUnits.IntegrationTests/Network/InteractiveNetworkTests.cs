@@ -97,6 +97,45 @@ public sealed class InteractiveNetworkTests
     {
         const string pod = "net-killedslow";
         using var network = new SlowNetwork("nettestslowah", "10.122.14.0/24");
+        string scope = KillWhileAdding(pod, network);
+        var stop = PodHarness.Run(Podunits, "stop", pod);
+        Assert.True(stop.Code == 0, stop.Output);
+        Assert.Contains($"pod {pod} was not running; released what its killed executor left: {scope}, ", stop.Output, StringComparison.Ordinal);
+        Assert.NotEqual("active", ScopeState(scope));
+        Thread.Sleep(3500); // as long as the plugin would have gone on
+        Assert.Empty(NetworkProbe.RulesMentioning("10.122.14."));
+        Assert.Empty(NetworkProbe.CacheEntriesOf(pod));
+    }
+
+    /// <summary>The same pod as `podunits status` shows it (no running pod, no dead
+    /// executor's PID, its scope left behind) and as gc releases it: the scope first.</summary>
+    [Fact]
+    public void GcEndsAKilledAdHocPodsScopeBeforeItReleasesTheNetwork()
+    {
+        const string pod = "net-killedgc";
+        using var network = new SlowNetwork("nettestslowgc", "10.122.15.0/24");
+        string scope = KillWhileAdding(pod, network);
+        string status = PodHarness.StatusText(pod);
+        Assert.Contains($"Left behind: its scope {scope}, ", status, StringComparison.Ordinal);
+        Assert.DoesNotContain("executor PID", status, StringComparison.Ordinal);
+
+        var gc = PodHarness.Run(Podunits, "gc");
+        Assert.True(gc.Code == 0, gc.Output);
+        string[] lines = gc.Output.Split('\n');
+        int stopped = Array.FindIndex(lines, l => l == $"stopped {scope}, left by a pod whose executor was killed");
+        int removed = Array.FindIndex(lines, l => l == $"removed stale state of pod {pod}");
+        Assert.True(stopped >= 0 && removed > stopped, gc.Output);
+        Assert.NotEqual("active", ScopeState(scope));
+        Thread.Sleep(3500); // as long as the plugin would have gone on
+        Assert.Empty(NetworkProbe.RulesMentioning("10.122.15."));
+        Assert.Empty(NetworkProbe.CacheEntriesOf(pod));
+        Assert.DoesNotContain("Left behind", PodHarness.StatusText(pod), StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs an ad-hoc pod on <paramref name="network"/> and SIGKILLs `podunits run`
+    /// while the slow plugin sleeps in the pod's scope; returns that scope, still active.</summary>
+    private static string KillWhileAdding(string pod, SlowNetwork network)
+    {
         var info = new ProcessStartInfo(Podunits) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in new[] { "run", "-i", "--name", pod, "--net", network.Name, "busybox", "--", "sleep", "1000" })
         {
@@ -108,17 +147,12 @@ public sealed class InteractiveNetworkTests
             p.Kill(); // SIGKILL, while the plugin sleeps in the pod's scope
             p.WaitForExit();
         }
-        string scope = @"podunits-net\x2dkilledslow.scope";
-        string State() => PodHarness.Run("systemctl", "show", "-p", "ActiveState", "--value", scope).Output.Trim();
-        Assert.Equal("active", State());
-        var stop = PodHarness.Run(Podunits, "stop", pod);
-        Assert.True(stop.Code == 0, stop.Output);
-        Assert.Contains($"pod {pod} was not running; released what its killed executor left: {scope}, ", stop.Output, StringComparison.Ordinal);
-        Assert.NotEqual("active", State());
-        Thread.Sleep(3500); // as long as the plugin would have gone on
-        Assert.Empty(NetworkProbe.RulesMentioning("10.122.14."));
-        Assert.Empty(NetworkProbe.CacheEntriesOf(pod));
+        string scope = $"podunits-{pod.Replace("-", "\\x2d", StringComparison.Ordinal)}.scope";
+        Assert.Equal("active", ScopeState(scope));
+        return scope;
     }
+
+    private static string ScopeState(string scope) => PodHarness.Run("systemctl", "show", "-p", "ActiveState", "--value", scope).Output.Trim();
 
     /// <summary>An ad-hoc pod named like a defined pod would use, and on its way out remove,
     /// that pod's state directory (its writable layers and volumes).</summary>
