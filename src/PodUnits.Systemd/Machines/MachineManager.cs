@@ -184,18 +184,55 @@ public sealed class MachineManager : IAsyncDisposable
 
     private static string Subject(string name) => $"machine \"{name}\"";
 
-    private Task CallAsync(string member, string name, string? signature, MessageBodyWriter writeArguments)
+    private async Task CallAsync(string member, string name, string? signature, MessageBodyWriter writeArguments)
     {
         MessageBuffer message = BusCalls.CreateCall(_connection, Destination, ManagerPath, ManagerInterface, member, signature,
             writeArguments);
-        return BusCalls.CallAsync(_connection, message, Subject(name));
+        try
+        {
+            await BusCalls.CallAsync(_connection, message, Subject(name)).ConfigureAwait(false);
+        }
+        catch (SystemdCallException e) when (NotStarted(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
 
-    private Task<T> CallAsync<T>(string member, string nameOrSubject, string? signature, MessageBodyWriter writeArguments,
+    private async Task<T> CallAsync<T>(string member, string nameOrSubject, string? signature, MessageBodyWriter writeArguments,
         MessageValueReader<T> reader, bool isSubject = false)
     {
         MessageBuffer message = BusCalls.CreateCall(_connection, Destination, ManagerPath, ManagerInterface, member, signature,
             writeArguments);
-        return BusCalls.CallAsync(_connection, message, reader, isSubject ? nameOrSubject : Subject(nameOrSubject));
+        try
+        {
+            return await BusCalls.CallAsync(_connection, message, reader, isSubject ? nameOrSubject : Subject(nameOrSubject)).ConfigureAwait(false);
+        }
+        catch (SystemdCallException e) when (NotStarted(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
+    }
+
+    /// <summary>
+    /// machined is started on demand by its bus name. When that fails the error is systemd's
+    /// (the bus forwards why its activation failed: "unit is masked", or an alias unit that
+    /// "failed to load properly") or the bus's own (no such name): about systemd-machined,
+    /// not about the machine the call named. Said so, with what to do; machined's own
+    /// errors are org.freedesktop.machine1.* and pass unchanged. Null for those.
+    /// </summary>
+    internal static SystemdCallException? NotStarted(SystemdCallException e)
+    {
+        string? name = e.DBusErrorName;
+        bool systemds = name?.StartsWith("org.freedesktop.systemd1.", StringComparison.Ordinal) == true;
+        bool unknown = name == DBusErrors.ServiceUnknown || name?.StartsWith("org.freedesktop.DBus.Error.Spawn.", StringComparison.Ordinal) == true;
+        if (!systemds && !unknown)
+        {
+            return null;
+        }
+        string fix = name == DBusErrors.ServiceUnknown
+            ? "install it (Debian: apt-get install systemd-container)"
+            : "'systemctl unmask systemd-machined' if it was masked, 'systemctl status systemd-machined' otherwise";
+        return new SystemdCallException("systemd-machined", $"could not be started: {e.Why}; PodUnits registers every pod with it: {fix}",
+            name, e.JobResult, e);
     }
 }
