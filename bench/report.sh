@@ -184,6 +184,8 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     echo "| the same as the issue measures it: the executors' CPU time per minute (podunits/podman) | $r | $(verdict "$r" 0.1 le) |"
     p=$(median health "podunits: one probe" "probing CPU per check"); d=$(median health "podman: one healthcheck run" "probing CPU per check")
     r=$(ratio "$p" "$d"); echo "| the same per check, since the two do not check equally often (not a goal, shown for honesty) | $r | - |"
+    p=$(median health "podunits: one exec probe" "probing CPU per check")
+    r=$(ratio "$p" "$d"); echo "| an exec probe running podman's health command, per check, beside podman's healthcheck (podunits/podman; the like-for-like case, not a goal) | $r | - |"
     p=$(median density "podunits: 2 containers, default network" "start to READY"); k=$(median density "podman kube play: 2 containers, default network" "start to READY")
     r=$(ratio "$p" "$k"); echo "| a two-container pod's start to READY at most 0.1x \`podman kube play\` of the same YAML, default network (podunits/podman) | $r | $(verdict "$r" 0.1 le) |"
     p=$(median density "podunits: 2 containers, hostNetwork" "start to READY"); k=$(median density "podman kube play: 2 containers, hostNetwork" "start to READY")

@@ -4,7 +4,9 @@
 # containers serving the same way with podman's healthcheck (--health-cmd running wget
 # against the same server, --health-interval=1s), one after the other in the same sandbox.
 # Each side also runs once with the checks absent (the same 50 pods or containers, idle),
-# so the probing cost is the difference: CPU time per minute, with minus without.
+# so the probing cost is the difference: CPU time per minute, with minus without. PodUnits
+# also runs with an exec liveness probe of podman's very health command (wget in the
+# container, every second): a process per check on both sides, the like-for-like case.
 #
 # What is counted (CPU time, user+system, read before and after each window):
 # - PodUnits: the pod@NAME.service cgroups (executor and pod init: the
@@ -43,7 +45,7 @@ mkdir -p "$www"
 echo "ok" >"$www/index.html"
 health_cmd='wget -q -O /dev/null http://127.0.0.1:8080/ || exit 1'
 
-# pods PREFIX PROBES(yes|no): the pod files PREFIX1..PREFIXcount
+# pods PREFIX PROBES(yes|no|exec): the pod files PREFIX1..PREFIXcount
 pods() {
     local i
     for i in $(seq 1 "$count"); do
@@ -59,12 +61,17 @@ spec:
     image: "dir:$rootfs"
     command: ["/bin/sh", "-c", "trap 'exit 0' TERM; httpd -f -p 8080 -h /health-www & wait"]
 YAML
-            [ "$2" = no ] || cat <<YAML
+            [ "$2" != yes ] || cat <<YAML
     livenessProbe:
       httpGet: {path: /, port: 8080}
       periodSeconds: 1
     readinessProbe:
       tcpSocket: {port: 8080}
+      periodSeconds: 1
+YAML
+            [ "$2" != exec ] || cat <<YAML
+    livenessProbe:
+      exec: {command: ["/bin/sh", "-c", "$health_cmd"]}
       periodSeconds: 1
 YAML
         } >"/etc/podunits/pods/$1$i.yaml"
@@ -81,12 +88,12 @@ remove_podman() {
 }
 cleanup() {
     local p i
-    for p in hidle hprobe; do
+    for p in hidle hprobe hexec; do
         for i in $(seq 1 "$count"); do systemctl stop "pod@$p$i" >/dev/null 2>&1 & done
     done
     wait
     remove_podman
-    rm -f /etc/podunits/pods/hidle*.yaml /etc/podunits/pods/hprobe*.yaml
+    rm -f /etc/podunits/pods/hidle*.yaml /etc/podunits/pods/hprobe*.yaml /etc/podunits/pods/hexec*.yaml
     systemctl daemon-reload
     rm -rf "$dir" "$www"
 }
@@ -274,12 +281,14 @@ pods_label="podunits: $count pods"
 podman_label="podman: $count containers"
 command_of health "$pods_label, probes every 1 s" "systemctl start pod@hprobe1 ... pod@hprobe$count (all at once); each: busybox httpd -f -p 8080, livenessProbe httpGet / :8080 and readinessProbe tcpSocket :8080, periodSeconds 1; CPU read over ${seconds} s after ${warmup} s"
 command_of health "$pods_label, no probes" "the same pods without probes (pod@hidle1 ... pod@hidle$count)"
+command_of health "$pods_label, exec probe every 1 s" "the same pods with one livenessProbe exec [/bin/sh, -c, '$health_cmd'], periodSeconds 1: podman's health command (pod@hexec1 ... pod@hexec$count)"
 command_of health "$podman_label, healthcheck every 1 s" "systemd-run --scope -- env DISABLE_HC_SYSTEMD=true podman run -d --name hpmN --health-cmd '$health_cmd' --health-interval=1s -v WWW:/www:ro localhost/busybox:bench httpd -f -p 8080 -h /www (N = 1..$count, four at a time); then for each: systemd-run --unit ID --on-unit-inactive=1s --timer-property=AccuracySec=1s podman healthcheck run ID (podman's own timer); CPU read over ${seconds} s after ${warmup} s"
 command_of health "$podman_label, no healthcheck" "the same without --health-cmd"
 
 echo "CPU time of probing, $count pods or containers, ${seconds} s per phase in $windows windows"
 podunits_phase pu-off hidle no
 podunits_phase pu-on hprobe yes
+podunits_phase pu-exec hexec exec
 podman_phase pm-off no
 podman_phase pm-on yes
 [ ! -s "$dir/errors" ] || echo "    errors: $(head -c 600 "$dir/errors")" >&2
@@ -290,7 +299,7 @@ rates() { # PHASE -> per window: supervisors containers system all checks-per-se
             printf "%.4f %.4f %.4f %.4f %.3f\n", s, c, y, s + c + y, ($5 - o) * 1e9 / ($1 - t) / n }
         { t = $1; a = $2; b = $3; d = $4; o = $5 }' "$dir/$1"
 }
-for p in pu-off pu-on pm-off pm-on; do rates "$p" >"$dir/$p.rates"; done
+for p in pu-off pu-on pu-exec pm-off pm-on; do rates "$p" >"$dir/$p.rates"; done
 # Each writes a file of its own: several are named in one command line before it runs.
 column_of() { awk -v k="$2" '{ print $k }' "$dir/$1.rates" >"$dir/$1.c$2"; echo "$dir/$1.c$2"; }
 diff_of() { # ON OFF COLUMN [SCALE] -> file of (on - off) * scale, window by window
@@ -307,6 +316,7 @@ checks() { printf '%s checks/s per server' "$(median_of "$(column_of "$1" 5)")";
 
 record health "$pods_label, probes every 1 s" "CPU per minute, everything" "CPU s" "$(column_of pu-on 4)" "$(cat "$dir/pu-on.note"); $(part pu-on); $(checks pu-on)"
 record health "$pods_label, no probes" "CPU per minute, everything" "CPU s" "$(column_of pu-off 4)" "$(part pu-off)"
+record health "$pods_label, exec probe every 1 s" "CPU per minute, everything" "CPU s" "$(column_of pu-exec 4)" "$(cat "$dir/pu-exec.note"); $(part pu-exec); $(checks pu-exec)"
 record health "$podman_label, healthcheck every 1 s" "CPU per minute, everything" "CPU s" "$(column_of pm-on 4)" "$(cat "$dir/pm-on.note"); $(part pm-on); $(checks pm-on)"
 record health "$podman_label, no healthcheck" "CPU per minute, everything" "CPU s" "$(column_of pm-off 4)" "$(part pm-off)"
 # The goal's numbers: what probing adds, everything counted, on both sides.
@@ -328,4 +338,5 @@ per_check() { # ON OFF -> file: (on - off) CPU s/min over the checks per minute,
     echo "$dir/$1.check"
 }
 record health "podunits: one probe" "probing CPU per check" "CPU ms" "$(per_check pu-on pu-off)" "a check: one TCP connection accepted by the server (httpGet or tcpSocket probe)"
+record health "podunits: one exec probe" "probing CPU per check" "CPU ms" "$(per_check pu-exec pu-off)" "a check: one wget run in the container by an exec probe (entering it: docs/confinement.md), counted by its connection"
 record health "podman: one healthcheck run" "probing CPU per check" "CPU ms" "$(per_check pm-on pm-off)" "a check: one wget run by podman healthcheck run"
