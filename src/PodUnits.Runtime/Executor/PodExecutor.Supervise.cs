@@ -116,6 +116,9 @@ public sealed partial class PodExecutor
                 case SupervisionEvent.Placed(string name, int hostPid, var why):
                     failure ??= OnPlaced(name, hostPid, why);
                     break;
+                case SupervisionEvent.NetworkSlow:
+                    ReportStatus();
+                    break;
                 case SupervisionEvent.Registered(var why):
                     failure ??= OnRegistered(why, finishing);
                     break;
@@ -317,6 +320,12 @@ public sealed partial class PodExecutor
             return;
         }
         int running = _placed.Count(n => Statuses[n].State == "running");
+        if (!_registered && _network?.AddingPlugin is { } plugin)
+        {
+            // Only once a plugin has taken a while (NetworkSlow), or as containers are placed meanwhile.
+            _notify.Status($"waiting for network {_network.Name}: CNI ADD of plugin {plugin}");
+            return;
+        }
         // An init container that ran to completion did its job: only the pod's own containers
         // (and sidecars) that ended, and are not running again, count as exited.
         int exited = _plan.Containers.Count(c => (!c.Init || c.Sidecar) && _exits.ContainsKey(c.Name));

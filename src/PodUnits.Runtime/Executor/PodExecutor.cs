@@ -247,8 +247,22 @@ public sealed partial class PodExecutor : IDisposable
             return null;
         }
         await Task.Yield(); // off the caller's path: the plugins run while the pod init starts
-        return await _network.AttachAsync(_stopped.Token).ConfigureAwait(false);
+        return await _network.AttachAsync(WatchPlugin, _stopped.Token).ConfigureAwait(false);
     }
+
+    /// <summary>A plugin that takes longer than this shows in the unit's status (STATUS=):
+    /// a plugin waiting for a lock or a lease holds the whole start up. Normal ones take
+    /// tens of milliseconds, and so cost no status update.</summary>
+    private static readonly TimeSpan SlowPlugin = TimeSpan.FromSeconds(1);
+
+    private void WatchPlugin(string plugin) =>
+        _ = Task.Delay(SlowPlugin).ContinueWith(_ =>
+        {
+            if (ReferenceEquals(_network?.AddingPlugin, plugin))
+            {
+                _events.Writer.TryWrite(new SupervisionEvent.NetworkSlow());
+            }
+        }, TaskScheduler.Default);
 
     /// <summary>With a network, machined learns the pod's host-side interfaces, so
     /// `machinectl status` lists them (it reads the addresses from the pod's namespace).</summary>

@@ -32,6 +32,9 @@ internal abstract record SupervisionEvent
     /// <summary>The notify container sent a datagram to the pod's notify socket (PodExecutor.Notify.cs).</summary>
     public sealed record Notified(string Container, Activation.NotifyMessage Message) : SupervisionEvent;
 
+    /// <summary>A CNI plugin has been adding the pod's network for a while (PodExecutor.AttachNetworkAsync).</summary>
+    public sealed record NetworkSlow : SupervisionEvent;
+
     /// <summary>An emptyDir on disk holds more than its sizeLimit (EmptyDirLimits).</summary>
     public sealed record Evicted(string Volume, long Bytes, ulong Limit) : SupervisionEvent;
 }

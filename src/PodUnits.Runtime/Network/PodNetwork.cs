@@ -111,7 +111,8 @@ public sealed class PodNetwork : IDisposable
     /// <summary>CNI ADD of the namespace <see cref="PrepareAsync"/> pinned. A cancellation
     /// (the pod stops while a plugin hangs) kills the running plugin, and the ADD undoes
     /// itself before the OperationCanceledException.</summary>
-    public async Task<CniResult> AttachAsync(CancellationToken cancellationToken = default)
+    /// <param name="running">Told each plugin's type as it starts.</param>
+    public async Task<CniResult> AttachAsync(Action<string>? running = null, CancellationToken cancellationToken = default)
     {
         string netns = NetnsPins.PathOf(_plan.Name);
         CniConfigList list = CniConfigList.Parse(_network.ConfigPath, _network.ConfigText);
@@ -119,7 +120,11 @@ public sealed class PodNetwork : IDisposable
         try
         {
             result = await _cni.AddAsync(_plan.Name, list, Attachment(netns), CapabilityArgs(), cancellationToken,
-                plugin => Volatile.Write(ref _adding, plugin)).ConfigureAwait(false);
+                plugin =>
+                {
+                    Volatile.Write(ref _adding, plugin);
+                    running?.Invoke(plugin);
+                }).ConfigureAwait(false);
         }
         catch
         {

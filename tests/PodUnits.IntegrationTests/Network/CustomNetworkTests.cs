@@ -348,6 +348,9 @@ public sealed class CustomNetworkTests
 
         Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
         Assert.True(PodHarness.WaitFor(() => File.Exists(network.Adding), 10), pod.UnitJournalText());
+        // The unit's STATUS= names the plugin once it takes a while.
+        Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText") == "waiting for network nettesthang: CNI ADD of plugin podunits-test-nettesthang", 10),
+            pod.Show("StatusText"));
         Assert.Equal("activating", pod.Show("ActiveState"));
         Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
 
