@@ -96,13 +96,13 @@ public sealed class InteractiveNetworkTests
     public void StopOfAKilledAdHocPodEndsThePluginStillAddingItsNetworkFirst()
     {
         const string pod = "net-killedslow";
-        using var network = new SlowNetwork("nettestslowah", "10.122.14.0/24");
+        using var network = new SlowNetwork("nettestslowah", "10.122.14.0/24", seconds: 120);
         string scope = KillWhileAdding(pod, network);
         var stop = PodHarness.Run(Podunits, "stop", pod);
         Assert.True(stop.Code == 0, stop.Output);
         Assert.Contains($"pod {pod} was not running; released what its killed executor left: {scope}, ", stop.Output, StringComparison.Ordinal);
         Assert.NotEqual("active", ScopeState(scope));
-        Thread.Sleep(3500); // as long as the plugin would have gone on
+        PluginEnded(network); // so it cannot add rules after the release
         Assert.Empty(NetworkProbe.RulesMentioning("10.122.14."));
         Assert.Empty(NetworkProbe.CacheEntriesOf(pod));
     }
@@ -113,11 +113,11 @@ public sealed class InteractiveNetworkTests
     public void GcEndsAKilledAdHocPodsScopeBeforeItReleasesTheNetwork()
     {
         const string pod = "net-killedgc";
-        using var network = new SlowNetwork("nettestslowgc", "10.122.15.0/24");
+        using var network = new SlowNetwork("nettestslowgc", "10.122.15.0/24", seconds: 120);
         string scope = KillWhileAdding(pod, network);
         string status = PodHarness.StatusText(pod);
-        Assert.Contains($"Left behind: its scope {scope}, ", status, StringComparison.Ordinal);
-        Assert.DoesNotContain("executor PID", status, StringComparison.Ordinal);
+        Assert.True(status.Contains($"Left behind: its scope {scope}, ", StringComparison.Ordinal), status);
+        Assert.False(status.Contains("executor PID", StringComparison.Ordinal), status);
 
         var gc = PodHarness.Run(Podunits, "gc");
         Assert.True(gc.Code == 0, gc.Output);
@@ -126,14 +126,15 @@ public sealed class InteractiveNetworkTests
         int removed = Array.FindIndex(lines, l => l == $"removed stale state of pod {pod}");
         Assert.True(stopped >= 0 && removed > stopped, gc.Output);
         Assert.NotEqual("active", ScopeState(scope));
-        Thread.Sleep(3500); // as long as the plugin would have gone on
+        PluginEnded(network); // so it cannot add rules after the release
         Assert.Empty(NetworkProbe.RulesMentioning("10.122.15."));
         Assert.Empty(NetworkProbe.CacheEntriesOf(pod));
         Assert.DoesNotContain("Left behind", PodHarness.StatusText(pod), StringComparison.Ordinal);
     }
 
     /// <summary>Runs an ad-hoc pod on <paramref name="network"/> and SIGKILLs `podunits run`
-    /// while the slow plugin sleeps in the pod's scope; returns that scope, still active.</summary>
+    /// while the slow plugin sleeps in the pod's scope (for two minutes: the scope stays
+    /// active however slow the sandbox is); returns that scope, still active.</summary>
     private static string KillWhileAdding(string pod, SlowNetwork network)
     {
         var info = new ProcessStartInfo(Podunits) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -151,6 +152,10 @@ public sealed class InteractiveNetworkTests
         Assert.Equal("active", ScopeState(scope));
         return scope;
     }
+
+    /// <summary>The slow plugin's processes are gone (they went with the scope).</summary>
+    private static void PluginEnded(SlowNetwork network) =>
+        Assert.True(PodHarness.WaitFor(() => PodHarness.Run("pgrep", "-f", network.Plugin).Code != 0, 10), "the plugin still runs");
 
     private static string ScopeState(string scope) => PodHarness.Run("systemctl", "show", "-p", "ActiveState", "--value", scope).Output.Trim();
 
