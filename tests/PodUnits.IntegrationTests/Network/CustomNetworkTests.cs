@@ -162,7 +162,9 @@ public sealed class CustomNetworkTests
             using var pod = new PodHarness("net-macfail", PodHarness.BusyboxPod("net-macfail", PodHarness.Idle).Replace("  name: net-macfail",
                 "  name: net-macfail\n" + Annotated("nettestmac"), StringComparison.Ordinal));
             Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
-            Assert.True(pod.UnitJournalHas(l => l.Contains("plugin macvlan: ADD failed", StringComparison.Ordinal)), pod.UnitJournalText());
+            // The plugin's own words ("Link not found"), then which link.
+            Assert.True(pod.UnitJournalHas(l => l.Contains("plugin macvlan: ADD failed: ", StringComparison.Ordinal)
+                && l.EndsWith("; its master nettest-nomaster is no network interface of this host", StringComparison.Ordinal)), pod.UnitJournalText());
             Assert.False(pod.UnitJournalHas(l => l.Contains("DEL failed", StringComparison.Ordinal)), pod.UnitJournalText());
             Assert.Empty(NetworkProbe.CacheEntriesOf("net-macfail"));
             Assert.False(File.Exists("/run/podunits/netns/net-macfail"));

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using PodUnits.Runtime.Network.Cni;
 
 namespace PodUnits.UnitTests.Network;
@@ -83,5 +84,21 @@ public sealed class CniPluginTests
     public void DefaultDirsAreDebiansFedorasAndUpstreams()
     {
         Assert.Equal(["/usr/lib/cni", "/usr/libexec/cni", "/opt/cni/bin"], CniPlugin.DefaultDirs);
+    }
+
+    [Fact]
+    public void AMasterTheHostLacksIsNamedAfterThePluginsOwnWords()
+    {
+        using var dir = new TempDir();
+        string net = dir.Dir("net");
+        Directory.CreateDirectory(System.IO.Path.Join(net, "eth0"));
+        JsonObject Config(string master) => new() { ["type"] = "macvlan", ["master"] = master };
+
+        Assert.Equal("; its master eth9 is no network interface of this host", CniPlugin.MissingMaster(Config("eth9"), net));
+        Assert.Equal("", CniPlugin.MissingMaster(Config("eth0"), net));
+        Assert.Equal("", CniPlugin.MissingMaster(new JsonObject { ["type"] = "bridge" }, net));
+        // Never a path outside the directory.
+        Assert.Equal("; its master ../net is no network interface of this host", CniPlugin.MissingMaster(Config("../net"), net));
+        Assert.Equal("; its master .. is no network interface of this host", CniPlugin.MissingMaster(Config(".."), net));
     }
 }

@@ -83,7 +83,7 @@ public static class CniPlugin
         string errors = await stderr.ConfigureAwait(false);
         if (process.ExitCode != 0)
         {
-            throw new PodUnitsException(what, $"{command} failed: {ErrorText(output, errors, process.ExitCode)}");
+            throw new PodUnitsException(what, $"{command} failed: {ErrorText(output, errors, process.ExitCode)}{MissingMaster(config)}");
         }
         if (string.IsNullOrWhiteSpace(output))
         {
@@ -123,4 +123,22 @@ public static class CniPlugin
     }
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
+
+    /// <summary>
+    /// macvlan, ipvlan and vlan name the host interface they attach to in "master"; when it is
+    /// not there, Debian's plugins say only netlink's "Link not found". What no plugin says is
+    /// added after its message: which interface, as the host has none of that name. Empty
+    /// when there is no "master", or the host has it.
+    /// </summary>
+    internal static string MissingMaster(JsonObject config, string sysClassNet = "/sys/class/net")
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (CniResult.Str(config["master"]) is not { Length: > 0 } master)
+        {
+            return "";
+        }
+        // A name with a slash or a dot path is no interface's (and must not name a path).
+        bool valid = master.Length <= 15 && !master.Contains('/', StringComparison.Ordinal) && master is not ("." or "..");
+        return valid && Directory.Exists(System.IO.Path.Join(sysClassNet, master)) ? "" : $"; its master {master} is no network interface of this host";
+    }
 }
