@@ -116,8 +116,8 @@ internal sealed class PodInspector(SystemdManager systemd)
         MachineReport? machine = await MachineAsync(name).ConfigureAwait(false);
         var containers = new List<ContainerReport>();
         // A scope outlives a killed executor (a plugin still running in it, or none at all):
-        // the pod runs only while its executor holds the name (root can tell; others cannot).
-        bool orphanedScope = ownScope && status is { IsActive: true } && Environment.IsPrivilegedProcess && !PodClaim.IsHeld(name);
+        // the pod runs only while its executor is in it, as gc decides it too.
+        bool orphanedScope = ownScope && status is { IsActive: true } && !PodSliceGc.HasExecutor(status.ControlGroup);
         bool running = status is { IsActive: true } && !orphanedScope;
         // A pod that is not running shows how its last run's containers ended.
         Dictionary<string, System.Text.Json.Nodes.JsonObject> health = running

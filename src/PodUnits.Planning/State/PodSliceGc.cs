@@ -125,8 +125,9 @@ public static class PodSliceGc
     /// hierarchy that has it (no cgroup: nothing runs there).</summary>
     private static bool HasProcesses(string? controlGroup) => AnyProcess(controlGroup, _ => true);
 
-    /// <summary>Whether a pod's executor (`podunits-stage1 run ...`) is in the unit's cgroup.</summary>
-    private static bool HasExecutor(string? controlGroup) => AnyProcess(controlGroup, pid =>
+    /// <summary>Whether a pod's executor (`podunits-stage1 run ...`) is in the unit's cgroup:
+    /// a pod's own scope without one outlived its killed executor (status and gc).</summary>
+    public static bool HasExecutor(string? controlGroup) => AnyProcess(controlGroup, pid =>
     {
         try
         {

@@ -319,13 +319,13 @@ public sealed partial class PodExecutor
         {
             return;
         }
-        int running = _placed.Count(n => Statuses[n].State == "running");
         if (!_registered && _network?.AddingPlugin is { } plugin)
         {
             // Only once a plugin has taken a while (NetworkSlow), or as containers are placed meanwhile.
             _notify.Status($"waiting for network {_network.Name}: CNI ADD of plugin {plugin}");
             return;
         }
+        int running = _placed.Count(n => Statuses[n].State == "running");
         // An init container that ran to completion did its job: only the pod's own containers
         // (and sidecars) that ended, and are not running again, count as exited.
         int exited = _plan.Containers.Count(c => (!c.Init || c.Sidecar) && _exits.ContainsKey(c.Name));
