@@ -592,10 +592,11 @@ public sealed partial class PodExecutor
     }
 
     /// <summary>Why the pod ended with <paramref name="status"/>: the first container that
-    /// exited with it, as the pod init chose it (PodInit.PodExitCode).</summary>
+    /// exited with it, as the pod init chose it (PodInit.PodExitCode, where sidecars do not
+    /// count: one stopped with the same status must not take the blame).</summary>
     private string DescribeFailure(int status)
     {
-        ContainerPlan? first = _plan.Containers.FirstOrDefault(c => _exits.TryGetValue(c.Name, out int code) && code == status);
+        ContainerPlan? first = _plan.Containers.FirstOrDefault(c => !c.Sidecar && _exits.TryGetValue(c.Name, out int code) && code == status);
         // No container's: the pod init's own, its set-up failing, or a signal (`kill -9` of it).
         return first is not null ? $"container {first.Name} exited with {Describe(status, first)}"
             : status > 128 ? $"the pod init was killed by signal {status - 128}" : $"the pod init ended with status {status}";

@@ -115,9 +115,9 @@ public sealed class PodInit : IDisposable
             {
                 continue;
             }
-            if (!StartContainer(i))
+            if (FirstStart(i) is int refused)
             {
-                return FinishStop(0);
+                return FinishStop(refused);
             }
             if (c.Sidecar)
             {
@@ -144,16 +144,16 @@ public sealed class PodInit : IDisposable
             {
                 continue;
             }
-            if (!StartContainer(i))
+            if (FirstStart(i) is int refused)
             {
-                return FinishStop(1);
+                return FinishStop(refused);
             }
-            if (c.PostStart is not null)
+            // As the kubelet, which starts the containers one by one and returns from each
+            // start only once its postStart hook has run: the next container starts after it
+            // (a way manifests order a proxy before its app).
+            if (c.PostStart is not null && !WaitUntilUp(c.Name, anyRun: false))
             {
-                // As the kubelet, which starts the containers one by one and returns from
-                // each start only once its postStart hook has run: the next container
-                // starts after it (a way manifests order a proxy before its app).
-                WaitUntilUp(c.Name, anyRun: false);
+                return FinishStop(0);
             }
         }
         lock (_lock)
@@ -166,6 +166,24 @@ public sealed class PodInit : IDisposable
             }
         }
         return FinishStop(PodExitCode());
+    }
+
+    /// <summary>A container's first start, on the main thread: null once it runs; else the
+    /// pod's status, 0 when a stop came first (the stop's), <see cref="ContainerCommand.SetupFailed"/>
+    /// when the start itself failed (no descriptor, no memory, the pids limit). The pod then
+    /// stops as in a stop: were the exception to end this process, PID 1 of the pod, the
+    /// kernel would SIGKILL every container at once.</summary>
+    private int? FirstStart(int index)
+    {
+        try
+        {
+            return StartContainer(index) ? null : 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PodUnitsException)
+        {
+            _control.Send(new PodControlMessage.Failed($"container {_plan.Containers[index].Name}: cannot start it: {e.Message}"));
+            return ContainerCommand.SetupFailed;
+        }
     }
 
     private bool StartContainer(int index)
@@ -360,9 +378,10 @@ public sealed class PodInit : IDisposable
         {
             State.PodState.FreshLayer(c);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            StageLog.Warning($"pod init: container {c.Name}: cannot renew its writable layer ({e.Message}); restarting on the old one");
+            // EPERM on a file a privileged container made immutable, for one.
+            StageLog.Warning($"pod init: container {c.Name}: cannot renew its writable layer ({e.Message}); restarting on what is left of it");
         }
         lock (_lock)
         {
@@ -370,9 +389,23 @@ public sealed class PodInit : IDisposable
             {
                 timer.Dispose();
             }
-            if (!StartContainer(_plan.Containers.IndexOf(c)))
+            int index = _plan.Containers.IndexOf(c);
+            try
             {
-                CloseOutputs(_plan.Containers.IndexOf(c)); // stopping meanwhile
+                if (!StartContainer(index))
+                {
+                    CloseOutputs(index); // stopping meanwhile
+                }
+            }
+#pragma warning disable CA1031 // on a timer's thread an exception would end this process, PID 1 of the pod, and every container with it
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                // A start that fails (no descriptor, no memory, the pids limit) is a run that
+                // ended at once: the executor hears it, and the back-off decides what next.
+                StageLog.Warning($"pod init: container {c.Name}: cannot start it again: {e.Message}");
+                _control.Send(new PodControlMessage.Exited(c.Name, ContainerCommand.SetupFailed));
+                OnExited(c, ContainerCommand.SetupFailed);
             }
             Monitor.PulseAll(_lock);
         }
@@ -388,9 +421,13 @@ public sealed class PodInit : IDisposable
         lock (_lock)
         {
             int pid = _running.FirstOrDefault(r => r.Value.Name == name).Key;
-            if (pid == 0)
+            if (pid == 0 || _stopRequested || _finishing)
             {
-                return; // already gone
+                // Gone already, or the pod stops (a poweroff, its natural end with sidecars
+                // left): as the kubelet stops probing a pod being deleted, a probe that fails
+                // while a container drains must not run its preStop hook a second time nor
+                // cut the stop's grace period short.
+                return;
             }
             _killedByProbe.Add(name);
             DateTime deadline = DateTime.UtcNow.AddSeconds(graceSeconds);

@@ -69,6 +69,72 @@ public sealed class HookAndSidecarTests
             ContainerRestartTests.JournalFields(pod, HookFailedId, "HOOK_OUTPUT"));
     }
 
+    /// <summary>Review of 2026-12-05: a stop while a postStart hook held the next container's
+    /// start back ended the pod init with status 1, a failed unit for a plain stop.</summary>
+    [Fact]
+    public void AStopWhileAPostStartHookHoldsTheStartBackEndsThePodInactive()
+    {
+        const string name = "rt-poststart-stop";
+        using var pod = new PodHarness(name, $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+            spec:
+              terminationGracePeriodSeconds: 5
+              containers:
+                - name: main
+                  image: busybox
+                  command: ["sh", "-c", {{Quote("echo main-up; " + PodHarness.Idle)}}]
+                  lifecycle:
+                    postStart:
+                      exec:
+                        command: ["sleep", "30"]
+                - name: second
+                  image: busybox
+                  command: ["sh", "-c", {{Quote(PodHarness.Idle)}}]
+            """);
+        Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
+        Assert.True(PodHarness.WaitFor(() => MainLines(pod).Contains("main-up"), seconds: 20), pod.UnitJournalText());
+        var stop = pod.Systemctl("stop", pod.Unit);
+        Assert.True(stop.Code == 0, stop.Output);
+        Assert.True((pod.Show("ActiveState"), pod.Show("Result")) == ("inactive", "success"),
+            $"{pod.Show("ActiveState")} {pod.Show("Result")}\n{pod.UnitJournalText()}");
+        Assert.Empty(pod.Journal("-u", pod.Unit, "CONTAINER_NAME=second")); // it never started
+    }
+
+    /// <summary>Review of 2026-12-05: during a stop that began inside the pod (machinectl
+    /// poweroff, here), a liveness probe failing while the container drained killed it again:
+    /// its preStop hook ran a second time and the probe's short grace period cut the drain off.
+    /// As the kubelet stops probing a pod being deleted, the stop now has the last word.</summary>
+    [Fact]
+    public void AProbeFailingWhileThePodPowersOffNeitherRunsPreStopAgainNorCutsTheDrainShort()
+    {
+        const string name = "rt-poweroff-drain";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name,
+            "trap 'rm -f /tmp/alive; sleep 3; echo drained; exit 0' TERM; touch /tmp/alive; echo armed; while true; do sleep 0.2; done",
+            extraContainerYaml: """
+                  livenessProbe:
+                    exec:
+                      command: ["test", "-e", "/tmp/alive"]
+                    periodSeconds: 1
+                    failureThreshold: 1
+                    terminationGracePeriodSeconds: 1
+                  lifecycle:
+                    preStop:
+                      exec:
+                        command: ["/bin/sh", "-c", "echo prestop > /proc/1/fd/1"]
+            """));
+        pod.Start();
+        Assert.True(PodHarness.WaitFor(() => MainLines(pod).Contains("armed")), pod.UnitJournalText());
+        var poweroff = PodHarness.Run("machinectl", "poweroff", name);
+        Assert.True(poweroff.Code == 0, poweroff.Output);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") is "inactive" or "failed", seconds: 20), pod.UnitJournalText());
+        Assert.Contains("drained", MainLines(pod));
+        Assert.Single(MainLines(pod), l => l == "prestop"); // the hook wrote into the container's own output
+        Assert.True(pod.Show("ActiveState") == "inactive", pod.UnitJournalText());
+    }
+
     [Fact]
     public void AFailingPostStartHookKillsTheRunAfterItsPreStopAndItRestartsAsItsPolicySays()
     {
