@@ -207,9 +207,12 @@ public sealed class ExecProcess : IDisposable
                 // The command is a child of the helper, which waits for it outside the
                 // container's PID namespace (enter.c, relay) and passes other signals on, but
                 // not this one; nor does the child's parent-death signal survive the
-                // container user's set*id. So the command is killed by its own PID first.
+                // container user's set*id. So the command is killed by its own PID first, with
+                // its process group (it leads one: enter.c's setsid), so that what it started
+                // (the `curl` of a timed-out `sh -c 'curl ... || exit 1'`) goes with it.
                 foreach (int child in ChildrenOf(Pid))
                 {
+                    LibcExtra.kill(-child, signal);
                     LibcExtra.kill(child, signal);
                 }
             }

@@ -5,6 +5,7 @@ using PodUnits.Core.Native;
 using PodUnits.Runtime.Exec;
 using PodUnits.Runtime.Plan;
 using PodUnits.Systemd.Units;
+using Tmds.Linux;
 
 namespace PodUnits.Runtime.Health;
 
@@ -119,26 +120,40 @@ public sealed class ProbeRunner(PodPlan plan, string planPath, SystemdManager sy
             LibcExtra.close(outRead);
             return new ProbeOutcome(false, e.Message); // not found, not executable, the container gone
         }
+        catch
+        {
+            LibcExtra.close(outRead);
+            throw;
+        }
         finally
         {
             LibcExtra.close(devNull);
             LibcExtra.close(outWrite);
         }
+        (int endedRead, int endedWrite) = Spawning.Spawner.Pipe();
         using (process)
         {
-            Task<string> output = Task.Run(() => ReadOutput(outRead));
+            Task<string> output = Task.Run(() => ReadOutput(outRead, endedRead));
             Task<int> exit = Task.Run(process.WaitForExit);
             bool timedOut = false;
+            int code;
             try
             {
-                await exit.WaitAsync(timeout).ConfigureAwait(false);
+                try
+                {
+                    await exit.WaitAsync(timeout).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    timedOut = true;
+                    process.Kill();
+                }
+                code = await exit.ConfigureAwait(false);
             }
-            catch (TimeoutException)
+            finally
             {
-                timedOut = true;
-                process.Kill();
+                LibcExtra.close(endedWrite); // the command has ended: ReadOutput drains what is left
             }
-            int code = await exit.ConfigureAwait(false);
             string text = await output.ConfigureAwait(false);
             return timedOut
                 ? new ProbeOutcome(false, $"command timed out after {timeout.TotalSeconds:0}s" + (text.Length > 0 ? $": {text}" : ""))
@@ -146,32 +161,59 @@ public sealed class ProbeRunner(PodPlan plan, string planPath, SystemdManager sy
         }
     }
 
-    /// <summary>The command's output up to <see cref="MaxOutput"/> bytes, read to its end so
-    /// the command never blocks on a full pipe.</summary>
-    private static unsafe string ReadOutput(int fd)
+    /// <summary>How long the output is still read once the command has ended: what it wrote
+    /// is in the pipe by then, but a process it left behind (`curl ... &`, a daemon a
+    /// postStart hook starts) may hold the pipe open for ever, and the probe's outcome must not
+    /// wait for that (the kubelet's CRI call has a deadline too).</summary>
+    private const int OutputDrainMilliseconds = 100;
+
+    /// <summary>The command's output up to <see cref="MaxOutput"/> bytes, read as it comes so
+    /// the command never blocks on a full pipe, until the pipe ends or, once
+    /// <paramref name="ended"/> (a pipe whose write end is closed when the command has ended)
+    /// reports the end, for <see cref="OutputDrainMilliseconds"/> more.</summary>
+    private static unsafe string ReadOutput(int fd, int ended)
     {
         var kept = new MemoryStream();
         byte* buffer = stackalloc byte[4096];
+        pollfd* wait = stackalloc pollfd[2];
+        long drainUntil = long.MaxValue;
         try
         {
-            long n;
-            while ((n = LibcExtra.read(fd, buffer, 4096)) != 0)
+            while (true)
             {
-                if (n < 0)
+                wait[0] = new pollfd { fd = fd, events = LibC.POLLIN };
+                wait[1] = new pollfd { fd = ended, events = LibC.POLLIN };
+                int slice = drainUntil == long.MaxValue ? -1 : (int)Math.Max(0, drainUntil - Environment.TickCount64);
+                int ready = LibC.poll(wait, drainUntil == long.MaxValue ? 2u : 1u, slice);
+                if (ready < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == LibC.EINTR)
                 {
-                    if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Tmds.Linux.LibC.EINTR)
-                    {
-                        continue;
-                    }
+                    continue;
+                }
+                if (ready <= 0)
+                {
+                    break; // drained, or poll failed
+                }
+                if (drainUntil == long.MaxValue && wait[1].revents != 0)
+                {
+                    drainUntil = Environment.TickCount64 + OutputDrainMilliseconds;
+                }
+                if (wait[0].revents == 0)
+                {
+                    continue;
+                }
+                long n = LibcExtra.read(fd, buffer, 4096);
+                if (n == 0 || (n < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != LibC.EINTR))
+                {
                     break;
                 }
-                int keep = (int)Math.Min(n, MaxOutput - kept.Length);
+                int keep = (int)Math.Clamp(n, 0, MaxOutput - kept.Length);
                 kept.Write(new ReadOnlySpan<byte>(buffer, keep));
             }
         }
         finally
         {
             LibcExtra.close(fd);
+            LibcExtra.close(ended);
         }
         return Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)kept.Length).Trim().ReplaceLineEndings(" ");
     }

@@ -123,6 +123,50 @@ public sealed class ProbeTests
         Assert.Contains("not ready", PodHarness.Run("podunits", "status", name).Output, StringComparison.Ordinal);
     }
 
+    /// <summary>Review of 2026-12-05: an exec probe's output was read until its pipe ended,
+    /// so a process the command left holding it (the `sleep` of a timed-out `sleep | cat`, a
+    /// `setsid sleep &`) kept the probe from ever ending: no outcome, no next probe, the
+    /// container never ready or never found dead.</summary>
+    [Fact]
+    public void AnExecProbeEndsByItsTimeoutWhateverTheCommandLeftBehind()
+    {
+        const string name = "rt-probe-leftover";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, PodHarness.Idle, extraContainerYaml: """
+                  readinessProbe:
+                    exec:
+                      command: ["sh", "-c", "setsid sleep 877 & echo ok"]
+                    periodSeconds: 5
+                  livenessProbe:
+                    exec:
+                      command: ["sh", "-c", "sleep 811 | cat"]
+                    periodSeconds: 1
+                    timeoutSeconds: 1
+                    failureThreshold: 100
+            """));
+        // Ready although the readiness probe's `setsid sleep` still holds the probe's output.
+        pod.Start();
+        Assert.True(Health(name, "main")?["ready"]?.GetValue<bool>() == true, Status(name));
+        Assert.True(PodHarness.WaitFor(() => TimedOutLivenessProbes(pod) >= 3, seconds: 30), pod.UnitJournalText());
+        // Each timed-out probe took its `sleep 811` with it (its command's process group): at
+        // most the one of the probe in flight is left.
+        Assert.True(ProcessesInPod(pod, "sleep 811") <= 1, PodHarness.Run("ps", "-ef").Output);
+        Assert.True(ProcessesInPod(pod, "sleep 877") >= 1, "the readiness probe's setsid sleep, which no timeout ended, is still there");
+        Assert.Equal("active", pod.Show("ActiveState"));
+    }
+
+    private static int TimedOutLivenessProbes(PodHarness pod) =>
+        ContainerRestartTests.JournalFields(pod, "f1bf8ccf53444068ba27b68589ed3333", "PROBE_OUTPUT")
+            .Count(o => o.Contains("command timed out after 1s", StringComparison.Ordinal));
+
+    /// <summary>Processes whose whole command line is <paramref name="commandLine"/> in this pod's scopes.</summary>
+    private static int ProcessesInPod(PodHarness pod, string commandLine)
+    {
+        string scopes = $"/podunits-{PodUnits.Systemd.Naming.UnitNameEscaping.Escape(pod.Name)}-";
+        return PodHarness.Run("pgrep", "-x", "-f", commandLine).Output
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Count(pid => File.Exists($"/proc/{pid}/cgroup") && File.ReadAllText($"/proc/{pid}/cgroup").Contains(scopes, StringComparison.Ordinal));
+    }
+
     private static void AssertRestartedByItsProbe(PodHarness pod)
     {
         var start = pod.Systemctl("start", pod.Unit);
