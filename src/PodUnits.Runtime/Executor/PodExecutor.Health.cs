@@ -43,6 +43,7 @@ public sealed partial class PodExecutor
     private void OnStarted(string name, int podPid)
     {
         ContainerStatus s = Statuses[name];
+        _hostPids.TryRemove(name, out _); // the run before's, if it was not heard ending
         s.PodPid = podPid;
         s.PostStartDone = false;
         if (s.Run >= 0)
@@ -63,6 +64,12 @@ public sealed partial class PodExecutor
     {
         ContainerPlan c = Container(name);
         ContainerStatus s = Statuses[name];
+        if (s.State != "waiting")
+        {
+            // The pod init infers "running" from the exec pipe's end, which a container-start
+            // killed before its exec also brings: its "exited" may come first.
+            return;
+        }
         s.State = "running";
         s.StartedAt = DateTime.UtcNow;
         s.Started = false;
@@ -197,7 +204,7 @@ public sealed partial class PodExecutor
         Statuses[c.Name].KilledBy = $"{Kind(w)} failed";
         _eventLog?.ContainerUnhealthy(c.Name, Kind(w), w.Plan.FailureThreshold, outcome.Message,
             c.Restart == ContainerRestart.Never ? "it will not restart (restartPolicy Never)" : "it will restart");
-        _control?.Send(new PodControlMessage.KillContainer(c.Name, grace));
+        _control?.Send(new PodControlMessage.KillContainer(c.Name, Statuses[c.Name].PodPid, grace));
     }
 
     /// <summary>"exited C CODE": its probes stop; what its process left in its scope is
@@ -207,6 +214,7 @@ public sealed partial class PodExecutor
         ContainerPlan c = Container(name);
         ContainerStatus s = Statuses[name];
         _prober?.Cancel(name);
+        _hostPids.TryRemove(name, out _);
         s.State = "exited";
         s.Ready = false;
         s.LastExitCode = code;

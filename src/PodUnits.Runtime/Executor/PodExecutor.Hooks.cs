@@ -121,7 +121,7 @@ public sealed partial class PodExecutor
         s.KilledBy = "postStart hook failed";
         _eventLog?.HookFailed(name, "postStart", outcome.Message,
             c.Restart == ContainerRestart.Never ? "killing it; it will not restart (restartPolicy Never)" : "killing it; it will restart");
-        _control?.Send(new PodControlMessage.KillContainer(name, _plan.TerminationGracePeriodSeconds));
+        _control?.Send(new PodControlMessage.KillContainer(name, podPid, _plan.TerminationGracePeriodSeconds));
     }
 
     /// <summary>"up C PID" once the run no longer holds back the next container: a sidecar

@@ -113,8 +113,8 @@ public sealed partial class PodExecutor
                 case SupervisionEvent.Hooked(string name, int pid, bool postStart, var outcome):
                     OnHooked(systemd, name, pid, postStart, outcome);
                     break;
-                case SupervisionEvent.Placed(string name, int hostPid, var why):
-                    failure ??= OnPlaced(name, hostPid, why);
+                case SupervisionEvent.Placed(string name, int podPid, int hostPid, var why):
+                    failure ??= OnPlaced(name, podPid, hostPid, why);
                     break;
                 case SupervisionEvent.NetworkSlow:
                     ReportStatus();
@@ -208,7 +208,7 @@ public sealed partial class PodExecutor
         }
         finally
         {
-            _events.Writer.TryWrite(new SupervisionEvent.Placed(name, hostPid.Value, failure));
+            _events.Writer.TryWrite(new SupervisionEvent.Placed(name, podPid, hostPid.Value, failure));
         }
     }
 
@@ -246,8 +246,15 @@ public sealed partial class PodExecutor
     }
 
     /// <summary>On the loop: the container is in its scope and may exec, or the pod stops.</summary>
-    private string? OnPlaced(string name, int hostPid, string? failure)
+    private string? OnPlaced(string name, int podPid, int hostPid, string? failure)
     {
+        if (Statuses[name].PodPid != podPid || Statuses[name].State != "waiting")
+        {
+            // That run ended while its scope was made (the pod stopping, a kill): no failure
+            // of its own, and neither its "go" nor its host PID (which may be another
+            // process's by now) is the next run's.
+            return null;
+        }
         if (failure is not null)
         {
             if (!Directory.Exists($"/proc/{hostPid}"))

@@ -42,7 +42,10 @@ public sealed partial class PodExecutor : IDisposable
     private readonly HashSet<string> _placed = new(StringComparer.Ordinal);
     /// <summary>Containers that have exec'd their command (the pod init's "running").</summary>
     private readonly HashSet<string> _execd = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _hostPids = new(StringComparer.Ordinal);
+    /// <summary>The host PID of each container's current run, once placed: probes read it on
+    /// the prober's threads. Dropped when the run ends, so that no hook or probe enters a
+    /// process that reused the PID.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _hostPids = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _exits = new(StringComparer.Ordinal);
     private ControlChannel? _control;
     private JournalDirectory? _podJournal;

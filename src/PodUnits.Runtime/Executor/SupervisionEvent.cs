@@ -11,7 +11,7 @@ internal abstract record SupervisionEvent
 
     /// <summary>A started container's process is in its scope (<paramref name="Failure"/> null)
     /// or cannot be (PodExecutor.PlaceAsync).</summary>
-    public sealed record Placed(string Container, int HostPid, string? Failure) : SupervisionEvent;
+    public sealed record Placed(string Container, int PodPid, int HostPid, string? Failure) : SupervisionEvent;
 
     /// <summary>The network is attached and the machine registered (<paramref name="Failure"/>
     /// null), or why not; empty when the pod init is gone and its own reason follows.</summary>

@@ -411,22 +411,22 @@ public sealed class PodInit : IDisposable
         }
     }
 
-    /// <summary>The executor's "kill C": its preStop hook (the kubelet runs it before any
+    /// <summary>The executor's "kill C PID": its preStop hook (the kubelet runs it before any
     /// kill), SIGTERM, SIGKILL to its process group once the grace period is over if it is
     /// still the same process; it all happens on a thread of its own, which waits for the
     /// executor's "prestopped". What it leaves behind in its scope the executor kills when it
     /// hears the exit.</summary>
-    private void Kill(string name, int graceSeconds)
+    private void Kill(string name, int pid, int graceSeconds)
     {
         lock (_lock)
         {
-            int pid = _running.FirstOrDefault(r => r.Value.Name == name).Key;
-            if (pid == 0 || _stopRequested || _finishing)
+            if (!_running.TryGetValue(pid, out ContainerPlan? run) || run.Name != name || _stopRequested || _finishing)
             {
-                // Gone already, or the pod stops (a poweroff, its natural end with sidecars
-                // left): as the kubelet stops probing a pod being deleted, a probe that fails
-                // while a container drains must not run its preStop hook a second time nor
-                // cut the stop's grace period short.
+                // That run is gone already (the next one is not the kill's), or the pod stops
+                // (a poweroff, its natural end with sidecars left): as the kubelet stops
+                // probing a pod being deleted, a probe that fails while a container drains
+                // must not run its preStop hook a second time nor cut the stop's grace
+                // period short.
                 return;
             }
             _killedByProbe.Add(name);
@@ -715,8 +715,8 @@ public sealed class PodInit : IDisposable
                 case PodControlMessage.StopPod:
                     RequestStop(false);
                     break;
-                case PodControlMessage.KillContainer(string name, int grace):
-                    Kill(name, grace);
+                case PodControlMessage.KillContainer(string name, int pid, int grace):
+                    Kill(name, pid, grace);
                     break;
                 case PodControlMessage.Up(string name, int pid):
                     Note(_up, name, pid);

@@ -38,7 +38,7 @@ public abstract record PodControlMessage : IControlMessage
             ("go", [string c]) => new Go(c),
             ("drained", []) => new Drained(),
             ("stop", []) => new StopPod(),
-            ("kill", [string c, string grace]) when Number(grace) is int g => new KillContainer(c, g),
+            ("kill", [string c, string pid, string grace]) when Number(pid) is int p && Number(grace) is int g => new KillContainer(c, p, g),
             ("prestop", [string c, string pid]) when Number(pid) is int p => new PreStop(c, p),
             ("prestopped", [string c, string pid]) when Number(pid) is int p => new PreStopped(c, p),
             ("up", [string c, string pid]) when Number(pid) is int p => new Up(c, p),
@@ -148,12 +148,14 @@ public abstract record PodControlMessage : IControlMessage
         public override string Format() => string.Create(CultureInfo.InvariantCulture, $"up {Container} {Pid}");
     }
 
-    /// <summary>Kill this container (a failed liveness or startup probe): SIGTERM, SIGKILL
-    /// after <paramref name="GraceSeconds"/>; it restarts unless its policy is Never, whatever
-    /// its status (the kubelet's rule).</summary>
-    public sealed record KillContainer(string Container, int GraceSeconds) : PodControlMessage
+    /// <summary>Kill run <paramref name="Pid"/> of this container (a failed liveness or
+    /// startup probe, a failed postStart hook): SIGTERM, SIGKILL after
+    /// <paramref name="GraceSeconds"/>; it restarts unless its policy is Never, whatever its
+    /// status (the kubelet's rule). The PID keeps a kill meant for a run that has just ended
+    /// from hitting the next one, started at once after it.</summary>
+    public sealed record KillContainer(string Container, int Pid, int GraceSeconds) : PodControlMessage
     {
-        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"kill {Container} {GraceSeconds}");
+        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"kill {Container} {Pid} {GraceSeconds}");
     }
 }
 

@@ -23,7 +23,7 @@ public sealed unsafe class PodControlMessageTests
         { new PodControlMessage.Go("web"), "go web" },
         { new PodControlMessage.Drained(), "drained" },
         { new PodControlMessage.StopPod(), "stop" },
-        { new PodControlMessage.KillContainer("web", 30), "kill web 30" },
+        { new PodControlMessage.KillContainer("web", 17, 30), "kill web 17 30" },
         { new PodControlMessage.PreStop("web", 9), "prestop web 9" },
         { new PodControlMessage.PreStopped("web", 9), "prestopped web 9" },
         { new PodControlMessage.Up("proxy", 12), "up proxy 12" },
