@@ -94,8 +94,9 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
                 if (remote == running) rows.Add(new(pod.Name, unit, image, running, remote, AutoUpdateResult.Unchanged));
                 else changes.Add((image, running, remote));
             }
-            catch (PodUnitsException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Whatever one registry answers (a malformed index too), the other images and pods still get checked.
                 rows.Add(Failure(pod, unit, image, running, null, e.Message));
             }
         }
@@ -122,10 +123,14 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
                 pulled.Add((image, old, fetched.ManifestDigest));
             }
         }
-        catch (PodUnitsException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            Restore(pulled); // the pod keeps running its old images; its tags name them again
-            rows.AddRange(changes.Select(c => Failure(pod, unit, c.Image, c.Old, c.New, $"not updated: {e.Message}")));
+            // The pod keeps running its old images. The image whose fetch failed never moved
+            // its tag (the store moves a tag only once the image is unpacked and checked);
+            // the ones fetched before it are pointed back. Any failure (not only a
+            // PodUnitsException) ends here, so one bad image does not stop the other pods.
+            string? unrestored = Restore(pulled);
+            rows.AddRange(changes.Select(c => Failure(pod, unit, c.Image, c.Old, c.New, $"not updated: {e.Message}{unrestored}")));
             return rows;
         }
 
@@ -142,13 +147,13 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
         }
         catch (SystemdCallException failure)
         {
-            Restore(pulled);
+            string? unrestored = Restore(pulled);
             try
             {
                 await systemd.RestartUnitAsync(unit, cancellationToken);
                 foreach ((string image, string old, string now) in pulled)
                 {
-                    rows.Add(new(pod.Name, unit, image, old, now, AutoUpdateResult.RolledBack, failure.Message));
+                    rows.Add(new(pod.Name, unit, image, old, now, AutoUpdateResult.RolledBack, failure.Message + unrestored));
                     Log(Serilog.Events.LogEventLevel.Warning, JournalMessageIds.PodAutoUpdateRolledBack, pod, image, old, now,
                         $"pod {pod.Name}: rolled back {image} to {Short(old)}: on {Short(now)} {failure.Message}");
                 }
@@ -162,9 +167,24 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
         }
     }
 
-    private void Restore(List<(string Image, string Old, string New)> pulled)
+    /// <summary>Points the tags of <paramref name="pulled"/> back at the images the pod ran.
+    /// Null when all went back, else "; " and what could not (for the rows' messages): one
+    /// tag that cannot go back must not keep the others from it.</summary>
+    private string? Restore(List<(string Image, string Old, string New)> pulled)
     {
-        foreach ((string image, string old, _) in pulled) store.Retag(image, old);
+        var failures = new List<string>();
+        foreach ((string image, string old, _) in pulled)
+        {
+            try
+            {
+                store.Retag(image, old);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failures.Add(e.Message);
+            }
+        }
+        return failures.Count == 0 ? null : "; not pointed back: " + string.Join("; ", failures);
     }
 
     private AutoUpdateResult Failure(PodDefinition pod, string unit, string image, string? running, string? remote, string error)

@@ -79,6 +79,7 @@ public sealed partial class ImageStore
         ImageReference parsed = ImageReference.Parse(reference);
         using FileLock _ = FileLock.Shared(LockPath);
         string? manifestDigest = policy == PullPolicy.Always ? null : FindLocal(parsed);
+        bool pulled = manifestDigest is null;
         if (manifestDigest is null)
         {
             if (policy == PullPolicy.Never)
@@ -86,6 +87,10 @@ public sealed partial class ImageStore
             manifestDigest = await PullLockedAsync(parsed, progress, cancellationToken);
         }
         ResolvedImage image = Materialize(parsed.ToString(), manifestDigest, progress, cancellationToken);
+        // The reference moves only now that every layer is unpacked and checked (as import
+        // tags after Materialize): an image refused here never replaces the one the tag
+        // named, which stays referenced, runnable and kept by gc.
+        if (pulled) _refs.Set(parsed.ToString(), manifestDigest);
         if (podName is not null) PodImages.Record(Root, podName, reference, manifestDigest);
         return image;
     }
@@ -141,7 +146,6 @@ public sealed partial class ImageStore
         {
             throw RegistryUnreachableException.From(reference, e);
         }
-        _refs.Set(reference.ToString(), manifestDigest);
         return manifestDigest;
     }
 

@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Formats.Tar;
 using System.Text.Json;
 using PodUnits.Core.Errors;
 using PodUnits.Images.Registry;
 using PodUnits.Images.Store;
+using PodUnits.Tests.Images;
 
 namespace PodUnits.IntegrationTests.Images;
 
@@ -129,6 +131,48 @@ public sealed class RegistryFetchTests : IClassFixture<RegistryFixture>, IDispos
         Assert.Empty(Directory.EnumerateFiles(_storeRoot + "/blobs/sha256", ".tmp-*"));
         Assert.DoesNotContain(Store().List(), i => i.Reference.Contains("corrupt", StringComparison.Ordinal));
         Assert.True(Directory.Exists(layout));
+    }
+
+    [Fact]
+    public async Task AFetchRefusedAtUnpackLeavesTheTagOnTheImageFetchedBefore()
+    {
+        await _registry.PushBusyboxAsync("test/broken:1");
+        string reference = $"{_registry.Host}/test/broken:1";
+        ResolvedImage good = await Store().FetchAsync(reference);
+
+        // One layer whose diff_id in the config is another tar's: skopeo copies it as it is,
+        // the store refuses it only when it unpacks the layer, after every blob is stored.
+        string layout = $"{_registry.Dir}/broken-{Guid.NewGuid():N}";
+        byte[] layer = OneFileTar("broken\n"), claimed = OneFileTar("claimed\n");
+        OciLayoutBuilder.Write(layout, [claimed], [RegistryFixture.Gzip(layer)], "application/vnd.oci.image.layer.v1.tar+gzip", "1");
+        await RegistryFixture.RunAsync("skopeo", "copy", "--quiet", "--dest-tls-verify=false", $"oci:{layout}:1", "docker://" + reference);
+
+        var e = await Assert.ThrowsAsync<PodUnitsException>(() => Store().FetchAsync(reference));
+
+        Assert.Contains("image config says", e.Message, StringComparison.Ordinal);
+        // No registry is configured as insecure now: only the store can answer.
+        var offline = ImageStore.Open(_storeRoot, new RegistrySettings());
+        Assert.Equal(good.ManifestDigest, (await offline.ResolveAsync(reference, PullPolicy.Never)).ManifestDigest);
+        GcResult gc = offline.CollectGarbage();
+        Assert.Equal(0, gc.LayersRemoved);
+        Assert.Equal(3, gc.BlobsRemoved); // the refused image's manifest, config and layer
+        ResolvedImage after = await offline.ResolveAsync(reference, PullPolicy.Never);
+        Assert.Equal(good.ManifestDigest, after.ManifestDigest);
+        Assert.Equal("hello from layer 2\n", File.ReadAllText(after.LayerDirs[1] + "/etc/hello"));
+    }
+
+    private static byte[] OneFileTar(string content)
+    {
+        var tar = new MemoryStream();
+        using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "version")
+            {
+                Mode = (UnixFileMode)0x1a4,
+                DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(content)),
+            });
+        }
+        return tar.ToArray();
     }
 
     [Fact]

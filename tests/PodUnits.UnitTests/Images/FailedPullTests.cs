@@ -1,0 +1,67 @@
+using PodUnits.Core.Errors;
+using PodUnits.Images.Registry;
+using PodUnits.Images.Store;
+using PodUnits.Tests.Images;
+
+namespace PodUnits.UnitTests.Images;
+
+/// <summary>A pull whose image is refused after its blobs are stored (at unpack) moves no
+/// tag: the image the tag named before stays referenced, runnable and kept by gc. Against
+/// a registry on 127.0.0.1 that serves test/app:1 from OCI layouts written here.</summary>
+public sealed class FailedPullTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("podunits-failed-pull-").FullName;
+    private string _tag = "";
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>Writes a one-layer layout; the tag names it from now on. <paramref name="diffIdOf"/>:
+    /// the tar the config claims (another one than the layer's makes the image refused).</summary>
+    private string Publish(string version, byte[]? diffIdOf = null)
+    {
+        byte[] tar = new LayerBuilder().File("version", version).Tar();
+        _tag = OciLayoutBuilder.Write($"{_dir}/layouts/{version}", [diffIdOf ?? tar], [LayerBuilder.Gzip(tar)], "application/vnd.oci.image.layer.v1.tar+gzip");
+        return _tag;
+    }
+
+    private (int, string, IEnumerable<byte[]>) Route(string path)
+    {
+        const string Blobs = "/v2/test/app/blobs/sha256:";
+        if (path == "/v2/test/app/manifests/1") return (200, "application/vnd.oci.image.manifest.v1+json", [Blob(_tag["sha256:".Length..])]);
+        if (path.StartsWith(Blobs, StringComparison.Ordinal)) return (200, "application/octet-stream", [Blob(path[Blobs.Length..])]);
+        return (404, "text/plain", []);
+    }
+
+    private byte[] Blob(string hex) =>
+        Directory.EnumerateDirectories(_dir + "/layouts").Select(d => $"{d}/blobs/sha256/{hex}").Where(File.Exists).Select(File.ReadAllBytes).First();
+
+    [Fact]
+    public async Task AnImageRefusedAtUnpackLeavesTheTagOnTheImageItNamedBefore()
+    {
+        using var registry = new ChunkedRegistry(Route);
+        var store = ImageStore.Open(_dir + "/store", new RegistrySettings(insecure: [registry.Host]));
+        string reference = registry.Host + "/test/app:1";
+        string good = Publish("good");
+        ResolvedImage before = await store.FetchAsync(reference);
+        Assert.Equal(good, before.ManifestDigest);
+
+        string broken = Publish("broken", diffIdOf: new LayerBuilder().File("version", "other").Tar());
+        var e = await Assert.ThrowsAsync<PodUnitsException>(() => store.FetchAsync(reference));
+
+        Assert.Contains("image config says", e.Message, StringComparison.Ordinal);
+        Assert.True(store.Blobs.Has(broken)); // stored, but named by nothing
+        Assert.Equal(good, store.LocalDigest(reference));
+        Assert.Equal(good, Assert.Single(store.List()).ManifestDigest);
+        // IfNotPresent runs the stored image, it does not fetch the broken one again.
+        Assert.Equal(before.LayerDirs, (await store.ResolveAsync(reference, PullPolicy.IfNotPresent)).LayerDirs);
+
+        GcResult gc = store.CollectGarbage();
+
+        Assert.Equal(0, gc.LayersRemoved);
+        Assert.Equal(3, gc.BlobsRemoved); // the broken image's manifest, config and layer
+        ResolvedImage after = await store.ResolveAsync(reference, PullPolicy.Never);
+        Assert.Equal(good, after.ManifestDigest);
+        Assert.Equal("good", File.ReadAllText(after.LayerDirs[0] + "/version"));
+        await registry.FinishAsync();
+    }
+}
