@@ -62,6 +62,7 @@ internal static class GcCommand
             }
             GcResult result = ImageCommand.OpenStore().CollectGarbage();
             Console.WriteLine($"removed {result.BlobsRemoved} blobs, {result.LayersRemoved} layers, {result.TempsRemoved} leftovers ({PullProgressRenderer.Size(result.BytesFreed)} freed)");
+            ImageCommand.WarnLayersKept(result);
             return 0;
         });
         return command;

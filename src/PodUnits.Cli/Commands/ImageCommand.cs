@@ -258,6 +258,7 @@ internal static class ImageCommand
             string given = parse.GetValue(reference)!;
             GcResult result = OpenStore().Remove(given);
             Console.WriteLine($"removed {given} ({Counted.Of(result.BlobsRemoved, "blob")}, {Counted.Of(result.LayersRemoved, "layer")}, {PullProgressRenderer.Size(result.BytesFreed)} freed)");
+            WarnLayersKept(result);
             if (DefinedPodsNaming(given) is { Count: > 0 } pods)
             {
                 Logging.PodLog.Warning($"image {given}: {Counted.Noun(pods.Count, "pod")} {string.Join(", ", pods)} {(pods.Count == 1 ? "names" : "name")} it; their next start fetches it again (an offline host cannot start them)");
@@ -265,6 +266,16 @@ internal static class ImageCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>gc removed no layer directory because a live image cannot be read: says which
+    /// and how to get out of it (a gc that never frees layers would otherwise go unnoticed).</summary>
+    internal static void WarnLayersKept(GcResult result)
+    {
+        if (result.LayersKeptBecause is { } why)
+        {
+            Logging.PodLog.Warning($"{why}; no layer directory removed, as which ones that image needs cannot be known (fetch it again or 'podunits image rm' it)");
+        }
     }
 
     /// <summary>The pods of the search path whose containers name <paramref name="given"/>

@@ -33,7 +33,7 @@ public sealed partial class ImageStore
         ImageReference parsed = ImageReference.Parse(reference);
         using FileLock _ = FileLock.Shared(LockPath);
         string digest = FindStored(parsed);
-        (ImageManifest manifest, ImageConfigFile config) = LoadManifest(digest);
+        (ImageManifest manifest, ImageConfigFile config) = LoadManifest(digest, parsed.ToFamiliarString());
         List<string> diffIds = config.RootFs?.DiffIds ?? [];
         var layers = manifest.Layers.Select((l, i) => new LayerDetails(l.Digest, l.MediaType, l.Size, i < diffIds.Count ? diffIds[i] : "")).ToList();
         var names = _refs.ReadAll().Where(r => r.Value == digest).Select(r => r.Key).ToList();
@@ -83,7 +83,7 @@ public sealed partial class ImageStore
         ImageReference parsed = ImageReference.Parse(reference);
         using FileLock _ = FileLock.Shared(LockPath);
         string digest = FindStored(parsed);
-        (ImageManifest manifest, ImageConfigFile _) = LoadManifest(digest);
+        (ImageManifest manifest, ImageConfigFile _) = LoadManifest(digest, parsed.ToFamiliarString());
         long manifestSize = _blobs.SizeOf(digest);
         var index = new ImageIndex
         {

@@ -16,7 +16,7 @@ public sealed partial class ImageStore
         {
             try
             {
-                (ImageManifest manifest, ImageConfigFile config) = LoadManifest(digest);
+                (ImageManifest manifest, ImageConfigFile config) = LoadManifest(digest, reference);
                 long size = manifest.Config.Size + manifest.Layers.Sum(l => l.Size);
                 rows.Add(new ImageSummary(reference, Digests.Abbreviate(manifest.Config.Digest), digest, size, config.Created));
             }
@@ -66,20 +66,21 @@ public sealed partial class ImageStore
 
     private GcResult CollectLocked()
     {
-        (HashSet<string> liveBlobs, HashSet<string> liveLayers) = LiveContent();
+        Live live = LiveContent();
         var sweep = new Sweep();
         foreach (string path in Directory.EnumerateFiles(_blobs.Directory))
         {
             string name = Path.GetFileName(path);
-            if (!liveBlobs.Contains(name)) sweep.Remove(path, IsTemp(name) ? Kind.Temp : Kind.Blob);
+            if (!live.Blobs.Contains(name)) sweep.Remove(path, IsTemp(name) ? Kind.Temp : Kind.Blob);
         }
         foreach (string path in Directory.EnumerateDirectories(_layers.Directory))
         {
             string name = Path.GetFileName(path);
-            if (!liveLayers.Contains(name)) sweep.Remove(path, IsTemp(name) ? Kind.Temp : Kind.Layer);
+            if (IsTemp(name)) sweep.Remove(path, Kind.Temp);
+            else if (live.Unreadable is null && !live.Layers.Contains(name)) sweep.Remove(path, Kind.Layer);
         }
         SweepTemps(sweep);
-        return new GcResult(sweep.Blobs, sweep.Layers, sweep.Temps, sweep.Bytes);
+        return new GcResult(sweep.Blobs, sweep.Layers, sweep.Temps, sweep.Bytes, live.Unreadable);
     }
 
     /// <summary>
@@ -102,7 +103,17 @@ public sealed partial class ImageStore
     }
 
     /// <summary>The blob and layer names (hex) that stored references and pods' pins need.</summary>
-    private (HashSet<string> Blobs, HashSet<string> Layers) LiveContent()
+    /// <param name="Unreadable">Why a live image's manifest or config could not be read (the
+    /// first such image), or null.</param>
+    private sealed record Live(HashSet<string> Blobs, HashSet<string> Layers, string? Unreadable);
+
+    /// <summary>What stored references and pods' pins need. A broken image keeps what it
+    /// still has: once its manifest parses, its config and layer blobs are kept whether or
+    /// not the config can be read. Which layer directories an image needs only its config
+    /// says (by diff_id); while a live image's manifest or config cannot be read, no layer
+    /// directory is removed at all, as a pod may have any of them mounted (the result says
+    /// why, and the next gc after a new fetch or `image rm` collects them).</summary>
+    private Live LiveContent()
     {
         var liveManifests = new HashSet<string>(_refs.ReadAll().Values, StringComparer.Ordinal);
         foreach (PodImagePin pin in PodImages.ReadAll(Root))
@@ -114,22 +125,24 @@ public sealed partial class ImageStore
         }
         var liveBlobs = new HashSet<string>(StringComparer.Ordinal);
         var liveLayers = new HashSet<string>(StringComparer.Ordinal);
+        string? unreadable = null;
         foreach (string manifestDigest in liveManifests)
         {
             liveBlobs.Add(Digests.Hex(manifestDigest));
             try
             {
-                (ImageManifest manifest, ImageConfigFile config) = LoadManifest(manifestDigest);
+                ImageManifest manifest = ReadManifest(manifestDigest);
                 liveBlobs.Add(Digests.Hex(manifest.Config.Digest));
                 foreach (Descriptor layer in manifest.Layers) liveBlobs.Add(Digests.Hex(layer.Digest));
+                ImageConfigFile config = ReadConfig(manifest, manifestDigest, null);
                 foreach (string diffId in config.RootFs?.DiffIds ?? []) if (Digests.IsValid(diffId)) liveLayers.Add(Digests.Hex(diffId));
             }
-            catch (PodUnitsException)
+            catch (PodUnitsException e)
             {
-                // A broken image keeps what it still has; a new fetch completes it.
+                unreadable ??= e.Message;
             }
         }
-        return (liveBlobs, liveLayers);
+        return new Live(liveBlobs, liveLayers, unreadable);
     }
 
     private static bool IsTemp(string name) => name.StartsWith(".tmp-", StringComparison.Ordinal);

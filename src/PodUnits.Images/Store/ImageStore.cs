@@ -126,7 +126,7 @@ public sealed partial class ImageStore
         using FileLock _ = FileLock.Shared(LockPath);
         if (!Digests.IsValid(manifestDigest) || !_blobs.Has(manifestDigest))
             throw new PodUnitsException($"image {parsed.ToFamiliarString()}", $"manifest {manifestDigest} is not in the image store any more");
-        LoadManifest(manifestDigest); // its config must be there too
+        LoadManifest(manifestDigest, parsed.ToFamiliarString()); // its config must be there too
         _refs.Set(parsed.ToString(), manifestDigest);
     }
 
@@ -165,7 +165,7 @@ public sealed partial class ImageStore
     /// <summary>Loads manifest and config, unpacks missing layers, returns the runnable view.</summary>
     internal ResolvedImage Materialize(string reference, string manifestDigest, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
-        (ImageManifest manifest, ImageConfigFile config) = LoadManifest(manifestDigest);
+        (ImageManifest manifest, ImageConfigFile config) = LoadManifest(manifestDigest, reference);
         List<string> diffIds = config.RootFs?.DiffIds ?? [];
         if (diffIds.Count != manifest.Layers.Count)
             throw new PodUnitsException($"image {reference}", $"its config lists {diffIds.Count} layer diff_ids but its manifest {manifest.Layers.Count} layers");
@@ -196,16 +196,46 @@ public sealed partial class ImageStore
         return new ResolvedImage(reference, manifestDigest, manifest.Config.Digest, dirs, config.Config ?? new ImageConfig(), config.Created, size);
     }
 
-    internal (ImageManifest Manifest, ImageConfigFile Config) LoadManifest(string manifestDigest)
+    /// <param name="reference">The image's name, for messages (null: the manifest names it).</param>
+    internal (ImageManifest Manifest, ImageConfigFile Config) LoadManifest(string manifestDigest, string? reference = null)
     {
-        byte[] data = _blobs.ReadVerified(manifestDigest);
-        ImageManifest manifest = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageManifest)
-            ?? throw new PodUnitsException($"manifest {manifestDigest}", "is empty");
-        if (!Digests.IsValid(manifest.Config.Digest) || manifest.Layers.Any(l => !Digests.IsValid(l.Digest)))
-            throw new PodUnitsException($"manifest {manifestDigest}", "names a blob by something other than a sha256 digest");
-        ImageConfigFile config = JsonSerializer.Deserialize(_blobs.ReadVerified(manifest.Config.Digest), OciJsonContext.Default.ImageConfigFile)
-            ?? throw new PodUnitsException($"config {manifest.Config.Digest}", "is empty");
-        return (manifest, config);
+        ImageManifest manifest = ReadManifest(manifestDigest);
+        return (manifest, ReadConfig(manifest, manifestDigest, reference));
+    }
+
+    /// <summary>The manifest, verified, parsed, and naming its blobs by sha256 digests.</summary>
+    private ImageManifest ReadManifest(string manifestDigest)
+    {
+        string what = $"manifest {manifestDigest}";
+        ImageManifest manifest = Parse(_blobs.ReadVerified(manifestDigest), OciJsonContext.Default.ImageManifest, what, "image manifest")
+            ?? throw new PodUnitsException(what, "is empty");
+        if (manifest.Config is null || manifest.Layers is null)
+            throw new PodUnitsException(what, "is not a valid image manifest: it has no config or no layers");
+        if (!Digests.IsValid(manifest.Config.Digest) || manifest.Layers.Any(l => l is null || !Digests.IsValid(l.Digest)))
+            throw new PodUnitsException(what, "names a blob by something other than a sha256 digest");
+        return manifest;
+    }
+
+    private ImageConfigFile ReadConfig(ImageManifest manifest, string manifestDigest, string? reference)
+    {
+        string what = $"config {manifest.Config.Digest} of {(reference is null ? "manifest " + manifestDigest : "image " + reference)}";
+        return Parse(_blobs.ReadVerified(manifest.Config.Digest), OciJsonContext.Default.ImageConfigFile, what, "image config")
+            ?? throw new PodUnitsException(what, "is empty");
+    }
+
+    /// <summary>A pull stores a config by its digest only, never parsing it: a field of the
+    /// wrong JSON type ("Entrypoint": "/bin/sh") is first seen here, and must be one line
+    /// naming the blob, not a raw JsonException that stops list, inspect or gc.</summary>
+    private static T? Parse<T>(byte[] data, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string what, string kind)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(data, type);
+        }
+        catch (JsonException e)
+        {
+            throw new PodUnitsException(what, $"is not a valid {kind}: {e.Message.ReplaceLineEndings(" ")}", ExitCodes.RuntimeFailure, e);
+        }
     }
 
     /// <summary><c>podunits image import</c>: an OCI layout dir, OCI archive or docker-save

@@ -50,4 +50,6 @@ public enum PullPhase
 public readonly record struct PullProgress(string Digest, PullPhase Phase, long Done, long Total, string? Note = null);
 
 /// <summary>What gc removed.</summary>
-public sealed record GcResult(int BlobsRemoved, int LayersRemoved, int TempsRemoved, long BytesFreed);
+/// <param name="LayersKeptBecause">Why no layer directory was removed (a live image whose
+/// manifest or config cannot be read), or null.</param>
+public sealed record GcResult(int BlobsRemoved, int LayersRemoved, int TempsRemoved, long BytesFreed, string? LayersKeptBecause = null);
