@@ -149,15 +149,23 @@ public sealed partial class ImageStore
         return manifestDigest;
     }
 
+    /// <summary>The stored manifest <paramref name="reference"/> resolves to, or null. A digest
+    /// reference REPO@D also finds D through another name of the same registry/repository
+    /// (a tag that names D, or REPO:TAG@D), never through another repository: the trust
+    /// policy judged D under the name it entered by, and a scope of REPO (reject, signedBy)
+    /// must not be passed by. Otherwise it is pulled by digest under REPO's policy (the
+    /// blobs already stored are not downloaded again), as podman's libimage does.</summary>
     private string? FindLocal(ImageReference reference)
     {
         string? digest = _refs.Get(reference.ToString());
         if (digest is not null && _blobs.Has(digest)) return digest;
-        // A digest reference also matches a stored manifest by that digest, whatever its name.
-        if (reference.Digest is not null && _blobs.Has(reference.Digest))
+        if (reference.Digest is null) return null;
+        foreach ((string key, string stored) in _refs.ReadAll())
         {
-            byte[] data = _blobs.ReadVerified(reference.Digest);
-            return ManifestKind.IsIndex(data, null) ? null : reference.Digest;
+            if (!ImageReference.TryParse(key, out ImageReference? named, out _)
+                || named.Registry != reference.Registry || named.Repository != reference.Repository) continue;
+            // REPO:TAG@D names what D resolved to (an index's platform manifest); REPO:TAG names D itself.
+            if ((named.Digest == reference.Digest || stored == reference.Digest) && _blobs.Has(stored)) return stored;
         }
         return null;
     }

@@ -166,6 +166,23 @@ public sealed class ImageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ADigestReferenceFindsOnlyWhatItsOwnRepositoryNames()
+    {
+        ResolvedImage image = Assert.Single(await _store.ImportAsync(Layout("layout"), "localhost/team/app:1"));
+        string digest = image.ManifestDigest;
+
+        // The same manifest under another repository was judged by that name's policy, not this one's.
+        var e = await Assert.ThrowsAsync<PodUnitsException>(() => _store.ResolveAsync($"registry.example/app@{digest}", PullPolicy.Never));
+        Assert.Equal($"image registry.example/app@{digest}: is not in the image store and imagePullPolicy is Never (import or fetch it first)", e.Message);
+        Assert.Null(_store.LocalDigest($"localhost/team/other@{digest}"));
+
+        // A tag of its own repository that names it does.
+        ResolvedImage pinned = await _store.ResolveAsync($"localhost/team/app@{digest}", PullPolicy.Never);
+        Assert.Equal(image.LayerDirs, pinned.LayerDirs);
+        Assert.Equal(digest, _store.LocalDigest($"localhost/team/app:other@{digest}"));
+    }
+
+    [Fact]
     public async Task RmRefusesAnImageInUseAndGcKeepsIt()
     {
         ResolvedImage image = Assert.Single(await _store.ImportAsync(Layout("layout"), "localhost/test/app:1"));
