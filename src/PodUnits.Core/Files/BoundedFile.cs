@@ -17,11 +17,12 @@ public static class BoundedFile
 {
     /// <summary>The file's bytes, or null with <paramref name="refusal"/> saying why not (not a
     /// regular file, larger than <paramref name="maxBytes"/>). Not found, permission denied and
-    /// other I/O errors throw, as File.ReadAllBytes does.</summary>
-    public static unsafe byte[]? Read(string path, long maxBytes, out string? refusal)
+    /// other I/O errors throw, as File.ReadAllBytes does. Without <paramref name="followSymlinks"/>
+    /// the open is O_NOFOLLOW: a symlink at <paramref name="path"/> fails it (ELOOP, an IOException).</summary>
+    public static unsafe byte[]? Read(string path, long maxBytes, out string? refusal, bool followSymlinks = true)
     {
         ArgumentNullException.ThrowIfNull(path);
-        int fd = LibcExtra.open(path, LibcExtra.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
+        int fd = LibcExtra.open(path, LibcExtra.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC | (followSymlinks ? 0 : LibcExtra.O_NOFOLLOW), 0);
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
@@ -60,9 +61,9 @@ public static class BoundedFile
 
     /// <summary>As <see cref="Read"/>, decoded as File.ReadAllText decodes (UTF-8 unless a
     /// byte order mark says otherwise).</summary>
-    public static string? ReadText(string path, long maxBytes, out string? refusal)
+    public static string? ReadText(string path, long maxBytes, out string? refusal, bool followSymlinks = true)
     {
-        if (Read(path, maxBytes, out refusal) is not { } bytes)
+        if (Read(path, maxBytes, out refusal, followSymlinks) is not { } bytes)
         {
             return null;
         }

@@ -6,6 +6,7 @@ public static class FileTypes
 {
     public const uint Mask = 0xF000;
     public const uint Socket = 0xC000;
+    public const uint Symlink = 0xA000;
     public const uint Regular = 0x8000;
     public const uint BlockDevice = 0x6000;
     public const uint Directory = 0x4000;
@@ -36,6 +37,7 @@ public static class FileTypes
         CharDevice => "a character device",
         BlockDevice => "a block device",
         Fifo => "a FIFO",
+        Symlink => "a symlink",
         _ => "another kind of file",
     };
 }

@@ -158,12 +158,12 @@ public static class ContainerImages
         try
         {
             // Read once: the USER's lookup and the supplementary groups both need them.
-            var accounts = new ImageAccounts(ReadFromLayers(image.LowerDirs, "etc/passwd"), ReadFromLayers(image.LowerDirs, "etc/group"));
+            var accounts = new ImageAccounts(ImageLayerFiles.Read(image.LowerDirs, "etc/passwd"), ImageLayerFiles.Read(image.LowerDirs, "etc/group"));
             (long? uid, long? gid) = ImageUser.Resolve(user, relative => relative switch
             {
                 "etc/passwd" => accounts.Passwd,
                 "etc/group" => accounts.Group,
-                _ => ReadFromLayers(image.LowerDirs, relative),
+                _ => ImageLayerFiles.Read(image.LowerDirs, relative),
             });
             return image with { Uid = uid, Gid = gid, Accounts = accounts };
         }
@@ -171,22 +171,9 @@ public static class ContainerImages
         {
             throw new BadInputException(what, e.Message);
         }
-    }
-
-    /// <summary>A small regular file from the top-most layer that has it; never through a
-    /// symlink (a layer's /etc may point anywhere on the host).</summary>
-    private static string? ReadFromLayers(string lowerDirs, string relative)
-    {
-        foreach (string layer in lowerDirs.Split(':'))
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            string dir = Path.Combine(layer, Path.GetDirectoryName(relative) ?? "");
-            string path = Path.Combine(layer, relative);
-            var file = new FileInfo(path);
-            if (new DirectoryInfo(dir).LinkTarget is null && file.Exists && file.LinkTarget is null && file.Length < (1 << 20))
-            {
-                return File.ReadAllText(path);
-            }
+            throw new PodUnitsException(what, $"cannot read the image's accounts: {e.Message}");
         }
-        return null;
     }
 }
