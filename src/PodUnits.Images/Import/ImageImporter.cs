@@ -41,6 +41,7 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
             throw new BadInputException($"import {path}", $"is not a regular file or a directory ({FileTypes.Describe(type)})");
 
         string temp = $"{store.Root}/tmp/import-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        PrivateDirectory.Create(store.Root + "/tmp");
         Directory.CreateDirectory(temp);
         try
         {

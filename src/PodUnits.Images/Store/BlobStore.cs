@@ -14,6 +14,7 @@ internal sealed class BlobStore
     public BlobStore(string storeRoot)
     {
         Directory = storeRoot + "/blobs/sha256";
+        PrivateDirectory.Create(storeRoot + "/blobs");
         System.IO.Directory.CreateDirectory(Directory);
     }
 

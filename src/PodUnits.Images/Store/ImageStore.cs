@@ -29,7 +29,7 @@ public sealed partial class ImageStore
     private ImageStore(string root, RegistrySettings settings)
     {
         Root = root.TrimEnd('/');
-        Directory.CreateDirectory(Root);
+        PrivateDirectory.Create(Root);
         _blobs = new BlobStore(Root);
         _layers = new LayerStore(Root);
         _refs = new RefStore(Root);

@@ -32,6 +32,7 @@ internal sealed class LayerStore
     public LayerStore(string storeRoot, LayerUnpacker? unpacker = null, Action<string>? syncTree = null)
     {
         Directory = storeRoot + "/layers/sha256";
+        PrivateDirectory.Create(storeRoot + "/layers");
         System.IO.Directory.CreateDirectory(Directory);
         _unpacker = unpacker ?? new LayerUnpacker();
         _syncTree = syncTree ?? AtomicFile.SyncFilesystem;

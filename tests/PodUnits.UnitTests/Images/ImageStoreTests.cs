@@ -71,6 +71,21 @@ public sealed class ImageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task AStoreRootItCreatesIsRootsAloneWhileAnExistingOneIsLeftAsItIs()
+    {
+        TarDirectory(Layout("layout", refName: "registry.example/team/app:2"), _dir + "/app.tar");
+        var store = ImageStore.Open(_dir + "/new/store", new RegistrySettings());
+        await store.ImportAsync(_dir + "/app.tar");
+
+        // Layer dirs keep images' setuid binaries: no host user may reach them.
+        foreach (string dir in (string[])["", "/blobs", "/layers", "/tmp"]) Assert.Equal(0x1c0, Stat.Mode(store.Root + dir));
+        Directory.CreateDirectory(_dir + "/packaged", (UnixFileMode)0x1ed);
+        File.SetUnixFileMode(_dir + "/packaged", (UnixFileMode)0x1ed);
+        ImageStore.Open(_dir + "/packaged", new RegistrySettings());
+        Assert.Equal(0x1ed, Stat.Mode(_dir + "/packaged"));
+    }
+
+    [Fact]
     public async Task AnOciLayoutWithOnlyATagNeedsAName()
     {
         var e = await Assert.ThrowsAsync<BadInputException>(() => _store.ImportAsync(Layout("layout", refName: "1")));
