@@ -100,16 +100,17 @@ public sealed partial record ImageReference(string Registry, string Repository, 
         return true;
     }
 
-    // The grammar of github.com/distribution/reference (reference.go), anchored.
-    [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")]
+    // The grammar of github.com/distribution/reference (reference.go), anchored. \z, not $:
+    // in .NET $ also matches before a final "\n", which would then reach keys and messages.
+    [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*\z")]
     public static partial Regex RepositoryPattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\z")]
     private static partial Regex TagPattern();
 
-    [GeneratedRegex(@"^sha256:[a-f0-9]{64}$")]
+    [GeneratedRegex(@"^sha256:[a-f0-9]{64}\z")]
     private static partial Regex DigestPattern();
 
-    [GeneratedRegex(@"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]{1,5})?$")]
+    [GeneratedRegex(@"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]{1,5})?\z")]
     public static partial Regex HostPattern();
 }

@@ -21,6 +21,7 @@ public static partial class Digests
     /// <summary>The 12-digit short form people see (as docker prints image IDs).</summary>
     public static string Abbreviate(string digest) => IsValid(digest) ? digest[7..19] : digest;
 
-    [GeneratedRegex("^sha256:[a-f0-9]{64}$")]
+    // \z, not $: $ also matches before a final "\n", which Hex() would then put in a path.
+    [GeneratedRegex(@"^sha256:[a-f0-9]{64}\z")]
     private static partial Regex Pattern();
 }

@@ -40,10 +40,22 @@ public sealed class ImageReferenceTests
     [InlineData("x@md5:0123456789abcdef0123456789abcdef")]
     [InlineData("host:5000/a/./b")]
     [InlineData("bad_host:5000/x")]
+    [InlineData("busybox\n")] // $ matches before a final newline; the patterns end with \z
+    [InlineData("busybox:1\n")]
+    [InlineData("x@" + D + "\n")]
+    [InlineData("host:5000\n/x")]
     public void RefusesWhatIsNotAReference(string text)
     {
         var e = Assert.Throws<BadInputException>(() => ImageReference.Parse(text));
         Assert.Equal(ExitCodes.BadInput, e.ExitCode);
+    }
+
+    [Fact]
+    public void ADigestWithATrailingNewlineIsNotADigest()
+    {
+        Assert.True(PodUnits.Images.Store.Digests.IsValid(D));
+        Assert.False(PodUnits.Images.Store.Digests.IsValid(D + "\n"));
+        Assert.Throws<PodUnitsException>(() => PodUnits.Images.Store.Digests.Hex(D + "\n"));
     }
 
     [Fact]
