@@ -52,7 +52,8 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
                     LayerUnpacker.ForArchive().Unpack(archive, temp, cancellationToken);
                     ArchiveMembers.CheckLinks(temp);
                 }
-                catch (Exception e) when (e is InvalidDataException or FormatException)
+                catch (Exception e) when (e is InvalidDataException or FormatException
+                    || (e is InvalidOperationException && e is not ObjectDisposedException)) // a tar header too large to read
                 {
                     throw new BadInputException($"import {path}", "is not a tar archive or OCI layout directory, or is damaged");
                 }

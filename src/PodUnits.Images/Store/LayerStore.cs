@@ -64,11 +64,18 @@ internal sealed class LayerStore
                 {
                     result = _unpacker.Unpack(counted, temp, cancellationToken);
                 }
-                catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)
+                catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException
+                    || (e is InvalidOperationException && e is not ObjectDisposedException))
                 {
                     // The digest matched, so this is what the image's maker sent: not a layer.
-                    throw new PodUnitsException($"layer {blobDigest}", e is EndOfStreamException
-                        ? "ends inside a tar entry (truncated when it was made)" : "is not a valid tar (or gzip/zstd of one): damaged when it was made");
+                    // System.Formats.Tar throws InvalidOperationException for a PAX or GNU
+                    // long-name header larger than any array: a tar no reader takes.
+                    throw new PodUnitsException($"layer {blobDigest}", e switch
+                    {
+                        EndOfStreamException => "ends inside a tar entry (truncated when it was made)",
+                        InvalidOperationException => $"has a tar header that cannot be read ({e.Message.ReplaceLineEndings(" ")})",
+                        _ => "is not a valid tar (or gzip/zstd of one): damaged when it was made",
+                    });
                 }
             }
             if (result.DiffId != diffId)

@@ -21,6 +21,42 @@ public sealed class LayerStoreTests : IDisposable
     }
 
     [Fact]
+    public void ATarHeaderTooLargeToReadIsOneLineNamingTheLayer()
+    {
+        byte[] blob = OversizedPaxHeader();
+        File.WriteAllBytes(_dir + "/huge", blob);
+        string digest = "sha256:" + OciLayoutBuilder.Hex(blob);
+        var layers = new LayerStore(_dir + "/store");
+
+        var e = Assert.Throws<PodUnits.Core.Errors.PodUnitsException>(() => layers.Ensure("sha256:" + new string('0', 64), _dir + "/huge", digest, CancellationToken.None));
+
+        Assert.StartsWith($"layer {digest}: has a tar header that cannot be read (", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(layers.Directory));
+    }
+
+    /// <summary>A ustar block of a PAX extended header ('x') whose size field says 2 GiB, more
+    /// than any array: System.Formats.Tar throws InvalidOperationException reading it.</summary>
+    private static byte[] OversizedPaxHeader()
+    {
+        byte[] tar = new byte[512 * 4];
+        void Put(int at, string text) => System.Text.Encoding.ASCII.GetBytes(text).CopyTo(tar, at);
+        Put(0, "PaxHeaders/huge");
+        Put(100, "0000644\0");
+        Put(108, "0000000\0");
+        Put(116, "0000000\0");
+        Put(124, "20000000000\0"); // octal 2^31
+        Put(136, "00000000000\0");
+        Put(148, "        ");
+        tar[156] = (byte)'x';
+        Put(257, "ustar\0");
+        Put(263, "00");
+        int sum = tar.Take(512).Sum(b => b);
+        Put(148, Convert.ToString(sum, 8).PadLeft(6, '0') + "\0 ");
+        return tar;
+    }
+
+    [Fact]
     public void TheWholeTreeIsSyncedBeforeTheRenameThatMarksItComplete()
     {
         (string blobPath, string blobDigest, string diffId) = Blob();
