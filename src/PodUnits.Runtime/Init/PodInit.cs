@@ -33,6 +33,9 @@ public sealed class PodInit : IDisposable
     /// their set-up's exit (125) is not the pod's.</summary>
     private readonly HashSet<string> _neverRan = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _exitCodes = new(StringComparer.Ordinal);
+    /// <summary>Containers whose last run ended after a stop was asked for: only their
+    /// SIGTERM's status is the stop's (one a probe killed before it stays a failure).</summary>
+    private readonly HashSet<string> _endedByStop = new(StringComparer.Ordinal);
     private readonly HashSet<int> _outputFds = [];
     // Per-container restarts (restartPolicy as Kubernetes applies it to each container).
     private readonly Dictionary<string, RestartBackOff> _backOffs = new(StringComparer.Ordinal);
@@ -328,15 +331,16 @@ public sealed class PodInit : IDisposable
         {
             // A sidecar does not count: it is stopped once the others have ended, so its
             // SIGTERM's status says nothing of how the pod did.
-            return PodExitCode(_plan.Containers.Where(c => !c.Sidecar).Select(c => c.Name), _exitCodes, _stopRequested);
+            return PodExitCode(_plan.Containers.Where(c => !c.Sidecar).Select(c => c.Name), _exitCodes, _endedByStop);
         }
     }
 
     /// <summary>The rule of <see cref="PodExitCode()"/>, over the containers' names in plan
-    /// order (init containers first) and the codes of those that ended.</summary>
-    internal static int PodExitCode(IEnumerable<string> containers, IReadOnlyDictionary<string, int> exitCodes, bool stopRequested) =>
-        containers.Select(name => exitCodes.TryGetValue(name, out int code) ? code : 0)
-            .FirstOrDefault(code => code != 0 && !(stopRequested && code == 128 + 15));
+    /// order (init containers first), the codes of those that ended, and which of them ended
+    /// after a stop was asked for (their 143 is the stop's SIGTERM, no failure).</summary>
+    internal static int PodExitCode(IEnumerable<string> containers, IReadOnlyDictionary<string, int> exitCodes, IReadOnlySet<string> endedByStop) =>
+        containers.Select(name => (name, code: exitCodes.TryGetValue(name, out int code) ? code : 0))
+            .FirstOrDefault(e => e.code != 0 && !(e.code == 128 + 15 && endedByStop.Contains(e.name))).code;
 
     /// <summary>
     /// A container ended (holding <see cref="_lock"/>): it starts again after its back-off
@@ -347,6 +351,10 @@ public sealed class PodInit : IDisposable
     private void OnExited(ContainerPlan c, int code)
     {
         bool killed = _killedByProbe.Remove(c.Name);
+        if (_stopRequested)
+        {
+            _endedByStop.Add(c.Name);
+        }
         if (_neverRan.Remove(c.Name) && code == ContainerCommand.SetupFailed)
         {
             CloseOutputs(_plan.Containers.IndexOf(c));

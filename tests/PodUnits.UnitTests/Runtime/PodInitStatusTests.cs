@@ -10,19 +10,20 @@ public sealed class PodInitStatusTests
     private static readonly string[] Order = ["init", "web", "db"];
 
     [Theory]
-    [InlineData("", false, 0)]
-    [InlineData("web=0 db=0", false, 0)]
-    [InlineData("web=0 db=3", false, 3)]
-    [InlineData("web=137 db=3", false, 137)]            // plan order, not the order they ended in
-    [InlineData("init=1", false, 1)]                    // a failed init container, the others never ran
-    [InlineData("web=143 db=0", true, 0)]               // SIGTERM from a stop is how a stop ends
-    [InlineData("web=143 db=0", false, 143)]            // a SIGTERM nobody asked for is a failure
-    [InlineData("web=143 db=137", true, 137)]           // SIGKILL after the grace period is not
-    public void TheFirstFailingContainerInPlanOrderSetsTheStatus(string codes, bool stopRequested, int expected)
+    [InlineData("", "", 0)]
+    [InlineData("web=0 db=0", "", 0)]
+    [InlineData("web=0 db=3", "", 3)]
+    [InlineData("web=137 db=3", "", 137)]            // plan order, not the order they ended in
+    [InlineData("init=1", "", 1)]                    // a failed init container, the others never ran
+    [InlineData("web=143 db=0", "web", 0)]              // SIGTERM from a stop is how a stop ends
+    [InlineData("web=143 db=0", "", 143)]               // a SIGTERM nobody asked for is a failure
+    [InlineData("web=143 db=137", "web db", 137)]       // SIGKILL after the grace period is not
+    [InlineData("web=143 db=143", "db", 143)]           // web's SIGTERM (a probe's kill) came before the stop
+    public void TheFirstFailingContainerInPlanOrderSetsTheStatus(string codes, string endedByStop, int expected)
     {
         var exitCodes = codes.Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Select(pair => pair.Split('='))
             .ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(expected, PodInit.PodExitCode(Order, exitCodes, stopRequested));
+        Assert.Equal(expected, PodInit.PodExitCode(Order, exitCodes, endedByStop.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet()));
     }
 }
