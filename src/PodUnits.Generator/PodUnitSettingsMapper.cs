@@ -20,7 +20,7 @@ public static class PodUnitSettingsMapper
             RestartPolicy.OnFailure => "on-failure",
             _ => "no",
         },
-        TimeoutStopSeconds = Core.Timing.ExecutorStop.TimeoutSeconds(pod.TerminationGracePeriodSeconds),
+        TimeoutStopSeconds = Core.Timing.ExecutorStop.TimeoutSeconds(pod.TerminationGracePeriodSeconds, pod.InitContainers.Count(c => c.Sidecar)),
         TimeoutStart = StartTimeout(pod),
         NeedsNetwork = NeedsNetwork(pod),
         Autostart = pod.Autostart,

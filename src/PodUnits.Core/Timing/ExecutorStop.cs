@@ -8,6 +8,11 @@ public static class ExecutorStop
 {
     public const int MarginSeconds = 15;
 
-    public static int TimeoutSeconds(long gracePeriodSeconds) =>
-        (int)Math.Min(int.MaxValue - MarginSeconds, Math.Max(0, gracePeriodSeconds)) + MarginSeconds;
+    /// <summary>What each sidecar may add after the grace period: they stop one by one once
+    /// the other containers have ended, each with at least the kubelet's 2 s between SIGTERM
+    /// and SIGKILL, plus 2 s more when its preStop hook overran.</summary>
+    public const int SidecarTurnSeconds = 4;
+
+    public static int TimeoutSeconds(long gracePeriodSeconds, int sidecars = 0) =>
+        (int)Math.Min(int.MaxValue / 2, Math.Max(0, gracePeriodSeconds)) + MarginSeconds + (SidecarTurnSeconds * Math.Clamp(sidecars, 0, 1024));
 }

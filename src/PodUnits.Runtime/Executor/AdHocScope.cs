@@ -46,7 +46,7 @@ public static class AdHocScope
             Slice = "machine.slice",
             CollectMode = CollectMode.InactiveOrFailed,
             // pod@.service's TimeoutStopSec= rule: the grace period and the executor's margin.
-            TimeoutStopUSec = (ulong)ExecutorStop.TimeoutSeconds(plan.TerminationGracePeriodSeconds) * 1_000_000,
+            TimeoutStopUSec = (ulong)ExecutorStop.TimeoutSeconds(plan.TerminationGracePeriodSeconds, plan.Containers.Count(c => c.Sidecar)) * 1_000_000,
         };
     }
 

@@ -482,6 +482,9 @@ public sealed partial class PodExecutor : IDisposable
         }
         _control?.Send(new PodControlMessage.StopPod());
         _ = _stopped.CancelAsync(); // its callbacks (a plugin's kill) off this handler's thread
+        // The kubelet stops probing a pod being deleted: no result would count now, and an
+        // exec probe is two processes in a container that is shutting down.
+        _prober?.Cancel(null);
         if (Volatile.Read(ref _readySent) || (_statuses is null && _network?.AddingPlugin is null))
         {
             _notify.Stopping("stopping");

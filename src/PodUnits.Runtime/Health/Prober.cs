@@ -151,12 +151,13 @@ public sealed class Prober : IDisposable
         _report(worker, outcome, changed);
     }
 
-    /// <summary>Stops every probe of <paramref name="container"/> (its run ended).</summary>
-    public void Cancel(string container)
+    /// <summary>Stops every probe of <paramref name="container"/> (its run ended), or of every
+    /// container (null: the pod stops).</summary>
+    public void Cancel(string? container)
     {
         lock (_lock)
         {
-            foreach (ProbeWorker w in _active.Where(w => w.Container == container))
+            foreach (ProbeWorker w in _active.Where(w => container is null || w.Container == container))
             {
                 w.Cancel();
             }

@@ -541,11 +541,14 @@ public sealed class PodInit : IDisposable
     /// preStop hook gets "prestop" sent to the executor and its SIGTERM once the hook has
     /// ended, the others their SIGTERM at once; then waits until they have ended. At
     /// <paramref name="deadline"/> whatever is left gets SIGTERM if its hook still runs, and
-    /// SIGKILL (to its process group) <see cref="PreStopExtension"/> later, else at once.
+    /// SIGKILL (to its process group) <see cref="PreStopExtension"/> later, else at once; but
+    /// never sooner than <see cref="MinimumGrace"/> after the last SIGTERM (the kubelet's
+    /// minimum: a hook that ended just before the deadline, a grace period of 0).
     /// Returns whether a hook overran the deadline.
     /// </summary>
     private bool Terminate(int[] pids, DateTime deadline)
     {
+        DateTime lastTerm = DateTime.UtcNow;
         var waiting = new List<int>();
         foreach (int pid in pids)
         {
@@ -568,6 +571,7 @@ public sealed class PodInit : IDisposable
             foreach (int pid in waiting.Where(p => late || HookEnded(p)).ToArray())
             {
                 LibcExtra.kill(pid, LibcExtra.SIGTERM);
+                lastTerm = DateTime.UtcNow;
                 _preStopped.Remove(pid);
                 waiting.Remove(pid);
             }
@@ -579,7 +583,7 @@ public sealed class PodInit : IDisposable
                 return true;
             }
         }
-        WaitUntil(() => pids.All(p => !_running.ContainsKey(p)), deadline);
+        WaitUntil(() => pids.All(p => !_running.ContainsKey(p)), deadline > lastTerm + MinimumGrace ? deadline : lastTerm + MinimumGrace);
         KillGroups(pids);
         return false;
     }

@@ -135,6 +135,58 @@ public sealed class HookAndSidecarTests
         Assert.True(pod.Show("ActiveState") == "inactive", pod.UnitJournalText());
     }
 
+    /// <summary>The kubelet's minimumGracePeriodInSeconds: whatever is left of the grace
+    /// period (none here), a container has 2 s between its SIGTERM and its SIGKILL. It was
+    /// given to sidecars only.</summary>
+    [Fact]
+    public void AContainerHasTwoSecondsBetweenItsSigtermAndItsSigkillWhateverTheGracePeriod()
+    {
+        const string name = "rt-grace-zero";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name,
+            "trap 'sleep 1; echo term-handled; exit 0' TERM; echo armed; while true; do sleep 0.2; done")
+            .Replace("terminationGracePeriodSeconds: 5", "terminationGracePeriodSeconds: 0", StringComparison.Ordinal));
+        pod.Start();
+        Assert.True(PodHarness.WaitFor(() => MainLines(pod).Contains("armed")), pod.UnitJournalText());
+        Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
+        Assert.Contains("term-handled", MainLines(pod));
+        Assert.Equal(("inactive", "0"), (pod.Show("ActiveState"), pod.Show("ExecMainStatus")));
+    }
+
+    /// <summary>Review of 2026-12-05: once a stop was asked for, every 143 counted as the
+    /// stop's SIGTERM, so a container a liveness probe had killed earlier (restartPolicy
+    /// Never: it stays down) vanished from the pod's result.</summary>
+    [Fact]
+    public void AProbesKillBeforeAStopStillFailsThePod()
+    {
+        const string name = "rt-kill-then-stop";
+        using var pod = new PodHarness(name, $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+            spec:
+              terminationGracePeriodSeconds: 5
+              restartPolicy: Never
+              containers:
+                - name: main
+                  image: busybox
+                  command: ["sh", "-c", {{Quote("trap 'exit 143' TERM; while true; do sleep 0.2; done")}}]
+                  livenessProbe:
+                    exec:
+                      command: ["false"]
+                    initialDelaySeconds: 1
+                    periodSeconds: 1
+                    failureThreshold: 1
+                - name: other
+                  image: busybox
+                  command: ["sh", "-c", {{Quote(PodHarness.Idle)}}]
+            """);
+        pod.Start();
+        Assert.True(PodHarness.WaitFor(() => Health(name, "main") is { } h && (int?)h["lastExitCode"] == 143, seconds: 20), Status(name));
+        Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
+        Assert.Equal(("failed", "143"), (pod.Show("ActiveState"), pod.Show("ExecMainStatus")));
+    }
+
     [Fact]
     public void AFailingPostStartHookKillsTheRunAfterItsPreStopAndItRestartsAsItsPolicySays()
     {

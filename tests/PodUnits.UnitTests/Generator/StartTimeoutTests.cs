@@ -46,4 +46,16 @@ public sealed class StartTimeoutTests
         // The Kubernetes documentation's slow starter: 30 failures 10 s apart (1 s timeouts).
         Assert.Equal("390", StartTimeout("  containers:\n  - {name: a, image: \"dir:/r\", startupProbe: {httpGet: {path: /healthz, port: 8080}, failureThreshold: 30, periodSeconds: 10}}\n"));
     }
+
+    /// <summary>TimeoutStopSec=: the grace period, 15 s for the executor's end, and 4 s for each
+    /// sidecar's turn after the others (its kubelet minimum of 2 s and a hook's 2 s extension).</summary>
+    [Fact]
+    public void EachSidecarAddsItsTurnToTheStopTimeout()
+    {
+        PodDefinition pod = PodDefinitionLoader.LoadText("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  terminationGracePeriodSeconds: 20\n"
+            + "  initContainers:\n  - {name: log, image: \"dir:/r\", restartPolicy: Always}\n  - {name: proxy, image: \"dir:/r\", restartPolicy: Always}\n"
+            + "  - {name: migrate, image: \"dir:/r\"}\n  containers:\n  - {name: a, image: \"dir:/r\"}\n", "/etc/podunits/pods/p.yaml").GetPodOrThrow();
+        Assert.Equal(20 + 15 + 8, PodUnitSettingsMapper.Map(pod, "/etc/podunits/pods/p.yaml", null).TimeoutStopSeconds);
+        Assert.Equal(45, PodUnits.Core.Timing.ExecutorStop.TimeoutSeconds(30));
+    }
 }
