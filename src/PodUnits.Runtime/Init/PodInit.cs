@@ -39,7 +39,8 @@ public sealed class PodInit : IDisposable
     private readonly HashSet<int> _outputFds = [];
     // Per-container restarts (restartPolicy as Kubernetes applies it to each container).
     private readonly Dictionary<string, RestartBackOff> _backOffs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DateTime> _startedAt = new(StringComparer.Ordinal);
+    /// <summary>When each container's current run started (Stopwatch timestamps: monotonic).</summary>
+    private readonly Dictionary<string, long> _startedAt = new(StringComparer.Ordinal);
     private readonly HashSet<string> _killedByProbe = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Timer> _timers = new(StringComparer.Ordinal);
     // Lifecycle: the executor's "up C PID" (postStart done, startup probe passed) and
@@ -248,7 +249,7 @@ public sealed class PodInit : IDisposable
             }
             _running[pid] = c;
             ChildStarted.Set();
-            _startedAt[c.Name] = DateTime.UtcNow;
+            _startedAt[c.Name] = System.Diagnostics.Stopwatch.GetTimestamp();
             _syncFds[c.Name] = syncWrite;
             _control.Send(new PodControlMessage.Started(c.Name, pid));
             new Thread(() => WatchExec(c.Name, execRead)) { IsBackground = true, Name = $"exec {c.Name}" }.Start();
@@ -367,7 +368,7 @@ public sealed class PodInit : IDisposable
             return;
         }
         RestartBackOff backOff = _backOffs.TryGetValue(c.Name, out RestartBackOff? b) ? b : _backOffs[c.Name] = new RestartBackOff();
-        TimeSpan delay = backOff.DelayAfter(_startedAt[c.Name], DateTime.UtcNow);
+        TimeSpan delay = backOff.DelayAfter(System.Diagnostics.Stopwatch.GetElapsedTime(_startedAt[c.Name]));
         _control.Send(new PodControlMessage.Restarting(c.Name, (int)delay.TotalSeconds));
         _timers[c.Name] = new Timer(_ => Restart(c), null, delay, Timeout.InfiniteTimeSpan);
     }

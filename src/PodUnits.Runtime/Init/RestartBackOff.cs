@@ -18,9 +18,14 @@ public sealed class RestartBackOff
 
     /// <summary>How long to wait before restarting a container that (re)started at
     /// <paramref name="started"/> and exited at <paramref name="exited"/>; advances the back-off.</summary>
-    public TimeSpan DelayAfter(DateTime started, DateTime exited)
+    public TimeSpan DelayAfter(DateTime started, DateTime exited) => DelayAfter(exited - started);
+
+    /// <summary>As <see cref="DelayAfter(DateTime, DateTime)"/>, for a run that lasted
+    /// <paramref name="ran"/> (measured on a monotonic clock: a clock step at boot, NTP
+    /// setting the time after the pods started, must not pass for ten minutes of running).</summary>
+    public TimeSpan DelayAfter(TimeSpan ran)
     {
-        if (_next == TimeSpan.Zero || exited - started > ResetAfter)
+        if (_next == TimeSpan.Zero || ran > ResetAfter)
         {
             _next = Initial;
             return TimeSpan.Zero;
