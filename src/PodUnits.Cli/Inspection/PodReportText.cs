@@ -117,7 +117,10 @@ internal static class PodReportText
     }
 
     /// <summary>"running, ready, 2 restarts, last exit 1 (Error)", as kubectl describe says it.</summary>
-    internal static string HealthLine(ContainerHealthReport h)
+    internal static string HealthLine(ContainerHealthReport h) => HealthLine(h, DateTime.UtcNow);
+
+    /// <param name="now">The time "restarting in N s" counts from.</param>
+    internal static string HealthLine(ContainerHealthReport h, DateTime now)
     {
         var parts = new List<string> { h.State, h.Ready ? "ready" : "not ready", $"{h.Restarts} restart{(h.Restarts == 1 ? "" : "s")}" };
         // Kubernetes' started is false until both the postStart hook and the startup probe
@@ -133,13 +136,28 @@ internal static class PodReportText
         }
         if (h.State == "restarting" && h.RestartAt is not null)
         {
-            parts[0] = $"restarting at {h.RestartAt}";
+            parts[0] = RestartingLine(h.RestartAt, now);
         }
         if (h.LastExitCode is int code)
         {
             parts.Add($"last exit {code} ({h.LastExitReason})");
         }
         return string.Join(", ", parts);
+    }
+
+    /// <summary>The back-off as a reader wants it: how long until the restart, and when by the
+    /// local clock ("restarting in 12 s, at 10:18:31"); --output json keeps the exact time.</summary>
+    private static string RestartingLine(string restartAt, DateTime now)
+    {
+        if (!DateTime.TryParse(restartAt, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out DateTime at))
+        {
+            return $"restarting at {restartAt}";
+        }
+        double left = Math.Ceiling((at.ToUniversalTime() - now.ToUniversalTime()).TotalSeconds);
+        string when = at.ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        return left > 0
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"restarting in {left:0} s, at {when}")
+            : $"restarting now (due at {when})";
     }
 }
 

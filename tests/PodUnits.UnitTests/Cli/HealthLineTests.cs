@@ -37,4 +37,14 @@ public sealed class HealthLineTests
         // containers.json written before postStartDone existed: no claim about a hook.
         Assert.Equal("running, startup probe pending, not ready, 0 restarts", PodReportText.HealthLine(new("running", false, false, 0, null, null, null, null, null)));
     }
+
+    [Fact]
+    public void ARestartWaitingOutItsBackOffSaysHowLongIsLeft()
+    {
+        var now = new DateTime(2026, 12, 5, 10, 18, 19, DateTimeKind.Utc);
+        ContainerHealthReport waiting = new("restarting", false, false, 2, null, "2026-12-05T10:18:31.3602624Z", 2, "Error", null);
+        string at = new DateTime(2026, 12, 5, 10, 18, 31, DateTimeKind.Utc).ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal($"restarting in 13 s, at {at}, not ready, 2 restarts, last exit 2 (Error)", PodReportText.HealthLine(waiting, now));
+        Assert.StartsWith("restarting now", PodReportText.HealthLine(waiting, now.AddMinutes(1)), StringComparison.Ordinal);
+    }
 }
