@@ -1,32 +1,73 @@
 using System.Text.Json;
+using PodUnits.Core.Errors;
 
 namespace PodUnits.Images.Oci;
 
-/// <summary>Tells manifests from indexes by their content (mediaType, or the presence of
-/// "manifests"), as a registry's Content-Type or an OCI layout may not say.</summary>
+/// <summary>Tells manifests from indexes by their content, which the digest and any
+/// signature cover, never by a registry's Content-Type alone (CVE-2021-41190 class).</summary>
 public static class ManifestKind
 {
-    public static bool IsIndex(ReadOnlySpan<byte> json, string? contentType)
+    /// <summary>
+    /// True for an index, false for a manifest. The body decides: its mediaType field, else
+    /// its shape ("manifests", or "config"/"layers"); the Content-Type only when the body says
+    /// neither. Refused, as containerd's validateMediaType and containers/image's
+    /// ValidateUnambiguousManifestFormat refuse them: a body with both shapes, a body whose
+    /// mediaType names the other kind than its shape, and a Content-Type naming the other
+    /// kind than the body. Otherwise a mirror could make one signed document read as either.
+    /// </summary>
+    /// <param name="what">Names the document in errors ("manifest of REF").</param>
+    public static bool IsIndex(ReadOnlySpan<byte> json, string? contentType, string what)
     {
-        if (MediaTypes.IsIndex(contentType)) return true;
-        if (MediaTypes.IsManifest(contentType)) return false;
+        (string? mediaType, bool hasManifests, bool hasImageFields) = Fields(json);
+        if (hasManifests && hasImageFields)
+            throw new PodUnitsException(what, "has both 'manifests' (an index) and 'config' or 'layers' (a manifest); refused as ambiguous");
+        bool? byShape = hasManifests ? true : hasImageFields ? false : null;
+        bool? byMediaType = KindOf(mediaType);
+        if (byMediaType is not null && byShape is not null && byMediaType != byShape)
+            throw new PodUnitsException(what, $"says mediaType {mediaType} but has the fields of {Name(byShape.Value)}; refused");
+        bool? byBody = byMediaType ?? byShape;
+        bool? byHeader = KindOf(contentType);
+        if (byBody is not null && byHeader is not null && byBody != byHeader)
+            throw new PodUnitsException(what, $"is {Name(byBody.Value)} but the registry sent it as {contentType}; refused");
+        return byBody ?? byHeader ?? false;
+    }
+
+    private static bool? KindOf(string? mediaType) =>
+        MediaTypes.IsIndex(mediaType) ? true : MediaTypes.IsManifest(mediaType) ? false : null;
+
+    private static string Name(bool index) => index ? "an index" : "a manifest";
+
+    /// <summary>The top-level fields that tell the kinds apart. A field that is null counts
+    /// as absent, as it does when the document is deserialized; a repeated field counts by
+    /// its last value, which is the one the deserializer keeps.</summary>
+    private static (string? MediaType, bool HasManifests, bool HasImageFields) Fields(ReadOnlySpan<byte> json)
+    {
+        string? mediaType = null;
+        bool manifests = false, config = false, layers = false;
         var reader = new Utf8JsonReader(json);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        try
         {
-            string? name = reader.GetString();
-            reader.Read();
-            if (name == "mediaType" && reader.TokenType == JsonTokenType.String)
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return (null, false, false);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                string? mt = reader.GetString();
-                if (MediaTypes.IsIndex(mt)) return true;
-                if (MediaTypes.IsManifest(mt)) return false;
+                string? name = reader.GetString();
+                reader.Read();
+                bool present = reader.TokenType != JsonTokenType.Null;
+                switch (name)
+                {
+                    case "mediaType": mediaType = reader.TokenType == JsonTokenType.String ? reader.GetString() : null; break;
+                    case "manifests": manifests = present; break;
+                    case "config": config = present; break;
+                    case "layers": layers = present; break;
+                }
+                reader.Skip();
             }
-            if (name == "manifests") return true;
-            if (name == "layers") return false;
-            reader.Skip();
         }
-        return false;
+        catch (JsonException)
+        {
+            // Not JSON, or cut short: deserializing it says so, naming the document.
+        }
+        return (mediaType, manifests, config || layers);
     }
 
     /// <summary>The host platform in OCI words (x86_64 is amd64, aarch64 arm64).</summary>

@@ -31,11 +31,11 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
     /// <summary>Returns the digest of the platform manifest, whose blobs are all stored.</summary>
     public async Task<string> PullAsync(ImageReference reference, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
-        (ImageReference source, (byte[] data, string digest, string? mediaType)) = await FirstSourceAsync(reference,
+        (ImageReference source, (byte[] data, string digest, bool isIndex)) = await FirstSourceAsync(reference,
             from => GetManifestAsync(from, from.ManifestReference, from.Digest, LimitedBody.MaxManifestBytes, cancellationToken), cancellationToken);
         string topDigest = digest;
         await trust.CheckPullAsync(reference, source, topDigest, ct => SigstoreAttachmentsAsync(source, topDigest, ct), cancellationToken);
-        if (ManifestKind.IsIndex(data, mediaType))
+        if (isIndex)
         {
             ImageIndex index = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageIndex) ?? new ImageIndex();
             string arch = ManifestKind.HostArchitecture();
@@ -43,8 +43,11 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
                 $"image {reference.ToFamiliarString()}",
                 $"has no linux/{arch} variant (it has: {string.Join(", ", index.Manifests.Select(m => $"{m.Platform?.Os}/{m.Platform?.Architecture}"))})");
             if (!Digests.IsValid(chosen.Digest)) throw new PodUnitsException($"image {reference.ToFamiliarString()}", "its index names a manifest by an unsupported digest");
-            (data, digest, _) = await GetManifestAsync(source, chosen.Digest, chosen.Digest,
+            (data, digest, isIndex) = await GetManifestAsync(source, chosen.Digest, chosen.Digest,
                 chosen.Size > 0 ? Math.Min(LimitedBody.MaxManifestBytes, chosen.Size) : LimitedBody.MaxManifestBytes, cancellationToken);
+            // Nested indexes are not followed: the platform's entry must be a manifest.
+            if (isIndex)
+                throw new PodUnitsException($"manifest {chosen.Digest} of {reference.ToFamiliarString()}", "is an index, not the image manifest its index names; refused");
         }
         ImageManifest manifest = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageManifest)
             ?? throw new PodUnitsException($"manifest of {reference.ToFamiliarString()}", "is empty");
@@ -82,9 +85,9 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
     {
         (ImageReference source, string? top) = await FirstSourceAsync(reference, from => HeadManifestAsync(from, cancellationToken), cancellationToken);
         if (top is not null && top == known) return top;
-        (byte[] data, string digest, string? mediaType) = await GetManifestAsync(source, top ?? source.ManifestReference, top,
+        (byte[] data, string digest, bool isIndex) = await GetManifestAsync(source, top ?? source.ManifestReference, top,
             LimitedBody.MaxManifestBytes, cancellationToken);
-        if (!ManifestKind.IsIndex(data, mediaType)) return digest;
+        if (!isIndex) return digest;
         ImageIndex index = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageIndex) ?? new ImageIndex();
         Descriptor chosen = ManifestKind.SelectPlatform(index, ManifestKind.HostArchitecture())
             ?? throw new PodUnitsException($"image {reference.ToFamiliarString()}", $"has no linux/{ManifestKind.HostArchitecture()} variant any more");
@@ -208,7 +211,11 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
 
     private const string SigstoreSignatureAnnotation = "dev.cosignproject.cosign/signature";
 
-    private async Task<(byte[] Data, string Digest, string? MediaType)> GetManifestAsync(ImageReference reference, string tagOrDigest,
+    /// <summary>The manifest or index, checked against its digest; whether it is an index is
+    /// decided from its content (<see cref="ManifestKind.IsIndex"/>), so a source that sends
+    /// an ambiguous document, or labels it as the other kind, fails like one that sends the
+    /// wrong bytes (and a mirror's turn passes to the next source).</summary>
+    private async Task<(byte[] Data, string Digest, bool IsIndex)> GetManifestAsync(ImageReference reference, string tagOrDigest,
         string? expectedDigest, long limit, CancellationToken cancellationToken)
     {
         using HttpResponseMessage response = await client.SendAsync(reference, () =>
@@ -224,7 +231,7 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
         string? expected = expectedDigest ?? (Digests.IsValid(claimed) ? claimed : null);
         if (expected is not null && expected != digest)
             throw new PodUnitsException($"manifest of {reference.ToFamiliarString()}", $"content has digest {digest}, expected {expected}; refused");
-        return (data, digest, response.Content.Headers.ContentType?.MediaType);
+        return (data, digest, ManifestKind.IsIndex(data, response.Content.Headers.ContentType?.MediaType, $"manifest of {reference.ToFamiliarString()}"));
     }
 
     private async Task FetchBlobAsync(ImageReference reference, Descriptor blob, IProgress<PullProgress>? progress, CancellationToken cancellationToken)

@@ -64,4 +64,44 @@ public sealed class FailedPullTests : IDisposable
         Assert.Equal("good", File.ReadAllText(after.LayerDirs[0] + "/version"));
         await registry.FinishAsync();
     }
+    /// <summary>The kind of a manifest comes from its body, which the digest and signatures
+    /// cover: a document that reads as an index or a manifest depending on the header is
+    /// refused before any blob is fetched, and the tag stays where it was.</summary>
+    [Theory]
+    [InlineData("application/vnd.oci.image.index.v1+json", "has both 'manifests' (an index) and 'config' or 'layers' (a manifest); refused as ambiguous")]
+    [InlineData("application/vnd.oci.image.manifest.v1+json", "has both 'manifests' (an index) and 'config' or 'layers' (a manifest); refused as ambiguous")]
+    public async Task AnAmbiguousManifestIsRefusedWhateverItsContentType(string contentType, string why)
+    {
+        string good = Publish("good");
+        byte[] manifest = Blob(good["sha256:".Length..]);
+        // The good manifest with an index's "manifests" added: both shapes at once.
+        byte[] ambiguous = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(manifest).TrimEnd()[..^1] + ",\"manifests\":[]}");
+        await AssertRefused(ambiguous, contentType, why);
+    }
+
+    [Theory]
+    [InlineData("application/vnd.oci.image.index.v1+json", "is a manifest but the registry sent it as application/vnd.oci.image.index.v1+json; refused")]
+    [InlineData("application/vnd.docker.distribution.manifest.list.v2+json", "is a manifest but the registry sent it as application/vnd.docker.distribution.manifest.list.v2+json; refused")]
+    public async Task AManifestSentAsAnIndexIsRefused(string contentType, string why)
+    {
+        string good = Publish("good");
+        await AssertRefused(Blob(good["sha256:".Length..]), contentType, why);
+    }
+
+    private async Task AssertRefused(byte[] body, string contentType, string why)
+    {
+        bool serveBody = false;
+        using var registry = new ChunkedRegistry(path => serveBody && path == "/v2/test/app/manifests/1" ? (200, contentType, [body]) : Route(path));
+        var store = ImageStore.Open(_dir + "/store", new RegistrySettings(insecure: [registry.Host]));
+        string reference = registry.Host + "/test/app:1";
+        string good = (await store.FetchAsync(reference)).ManifestDigest;
+        serveBody = true;
+
+        var e = await Assert.ThrowsAsync<PodUnitsException>(() => store.FetchAsync(reference));
+
+        Assert.Equal($"manifest of {reference}: {why}", e.Message);
+        Assert.Equal(good, store.LocalDigest(reference));
+        Dictionary<string, long> sent = await registry.FinishAsync();
+        Assert.Equal(2, sent.Keys.Count(p => p.Contains("/blobs/", StringComparison.Ordinal))); // the first pull's config and layer only
+    }
 }

@@ -33,9 +33,30 @@ public sealed class ManifestAndRegistryTests
     [InlineData("""{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.list.v2+json"}""", null, true)]
     [InlineData("""{"schemaVersion":2,"config":{},"layers":[]}""", null, false)]
     [InlineData("""{"schemaVersion":2}""", "application/vnd.oci.image.index.v1+json", true)]
-    [InlineData("""{"schemaVersion":2,"manifests":[]}""", "application/vnd.docker.distribution.manifest.v2+json", false)]
+    [InlineData("""{"schemaVersion":2,"manifests":[]}""", "application/json", true)]
+    [InlineData("""{"schemaVersion":2,"config":{},"layers":[]}""", "application/vnd.docker.distribution.manifest.v2+json", false)]
+    [InlineData("""{"schemaVersion":2,"manifests":null,"config":{}}""", null, false)] // null is absent, as for the deserializer
+    [InlineData("""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","mediaType":"application/vnd.oci.image.manifest.v1+json"}""", null, false)]
+    [InlineData("""not json""", null, false)]
     public void TellsIndexesFromManifests(string json, string? contentType, bool isIndex) =>
-        Assert.Equal(isIndex, ManifestKind.IsIndex(Encoding.UTF8.GetBytes(json), contentType));
+        Assert.Equal(isIndex, ManifestKind.IsIndex(Encoding.UTF8.GetBytes(json), contentType, "manifest of x/y:1"));
+
+    [Theory]
+    [InlineData("""{"schemaVersion":2,"manifests":[],"layers":[]}""", null, "has both 'manifests' (an index) and 'config' or 'layers' (a manifest); refused as ambiguous")]
+    [InlineData("""{"schemaVersion":2,"config":{},"manifests":[]}""", "application/vnd.oci.image.index.v1+json", "has both 'manifests' (an index) and 'config' or 'layers' (a manifest); refused as ambiguous")]
+    [InlineData("""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","config":{}}""", null,
+        "says mediaType application/vnd.oci.image.index.v1+json but has the fields of a manifest; refused")]
+    [InlineData("""{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","manifests":[]}""", null,
+        "says mediaType application/vnd.docker.distribution.manifest.v2+json but has the fields of an index; refused")]
+    [InlineData("""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}""", "application/vnd.oci.image.index.v1+json",
+        "is a manifest but the registry sent it as application/vnd.oci.image.index.v1+json; refused")]
+    [InlineData("""{"schemaVersion":2,"manifests":[]}""", "application/vnd.docker.distribution.manifest.v2+json",
+        "is an index but the registry sent it as application/vnd.docker.distribution.manifest.v2+json; refused")]
+    public void RefusesDocumentsThatReadAsBothKinds(string json, string? contentType, string why)
+    {
+        var e = Assert.Throws<PodUnitsException>(() => ManifestKind.IsIndex(Encoding.UTF8.GetBytes(json), contentType, "manifest of x/y:1"));
+        Assert.Equal("manifest of x/y:1: " + why, e.Message);
+    }
 
     [Fact]
     public void HostIsAmd64OnX8664() =>
