@@ -32,8 +32,10 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
         ImageReference? forced = name is null ? null : ImageReference.Parse(name);
         if (Directory.Exists(path))
         {
-            store.Trust.CheckImport("oci", path);
-            return await ImportLayoutAsync(Path.GetFullPath(path), path, forced, fromTemp: false, cancellationToken);
+            // Judged and read at the same resolved path: a symlink is judged where it leads.
+            string realDir = LibcExtra.realpath(path) ?? throw new BadInputException($"import {path}", "no such file or directory");
+            store.Trust.CheckImport("oci", realDir, path);
+            return await ImportLayoutAsync(realDir, path, forced, fromTemp: false, cancellationToken);
         }
         if (!File.Exists(path)) throw new BadInputException($"import {path}", "no such file or directory");
         // A device or a FIFO would be read for ever (/dev/zero) or until a writer comes.
@@ -45,8 +47,10 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
         Directory.CreateDirectory(temp);
         try
         {
+            string realPath;
             await using (var archive = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
             {
+                realPath = OpenedPath(archive, path);
                 try
                 {
                     LayerUnpacker.ForArchive().Unpack(archive, temp, cancellationToken);
@@ -69,12 +73,12 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
             // The policy's scopes name the archive, not the temp dir it was unpacked to.
             if (File.Exists(temp + "/index.json"))
             {
-                store.Trust.CheckImport("oci-archive", path);
+                store.Trust.CheckImport("oci-archive", realPath, path);
                 return await ImportLayoutAsync(temp, path, forced, fromTemp: true, cancellationToken);
             }
             if (File.Exists(temp + "/manifest.json"))
             {
-                store.Trust.CheckImport("docker-archive", path);
+                store.Trust.CheckImport("docker-archive", realPath, path);
                 return await ImportDockerArchiveAsync(temp, path, forced, cancellationToken);
             }
             throw new BadInputException($"import {path}", "has neither index.json (OCI) nor manifest.json (docker save)");
@@ -83,6 +87,21 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
         {
             Directory.Delete(temp, recursive: true);
         }
+    }
+
+    /// <summary>The path of the file <paramref name="archive"/> has open, symlinks resolved
+    /// (/proc/self/fd names it): the policy's path scopes judge the file read, even if the
+    /// name given is a symlink or is swapped for another file after it was opened.</summary>
+    private static string OpenedPath(FileStream archive, string path) =>
+        LibcExtra.realpath($"/proc/self/fd/{archive.SafeFileHandle.DangerousGetHandle()}")
+            ?? LibcExtra.realpath(path) ?? Path.GetFullPath(path);
+
+    /// <summary>Every name an import would set must be one the docker transport's policy
+    /// lets in unsigned (<see cref="Trust.ImageTrust.CheckImportName"/>), checked before
+    /// anything is stored or tagged.</summary>
+    private void CheckNames(IEnumerable<ImageReference> names, string shown)
+    {
+        foreach (ImageReference name in names) store.Trust.CheckImportName(name, shown);
     }
 
     /// <param name="shown">The path the user gave, for messages (<paramref name="dir"/> may be a temp directory).</param>
@@ -105,10 +124,11 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
         }
         if (manifests.Count == 0) throw new BadInputException($"import {shown}", $"holds no image for linux/{ManifestKind.HostArchitecture()}");
         if (forced is not null && manifests.Count > 1) throw new BadInputException($"import {shown}", $"holds {manifests.Count} images; --name can only name one");
+        List<ImageReference> names = [.. manifests.Select(m => forced ?? NameFrom(m.Name, shown))];
+        CheckNames(names, shown);
         var results = new List<(string, string)>();
-        foreach ((Descriptor descriptor, string? refName, string namedIn) in manifests)
+        foreach (((Descriptor descriptor, _, string namedIn), ImageReference reference) in manifests.Zip(names))
         {
-            ImageReference reference = forced ?? NameFrom(refName, shown);
             string manifestPath = BlobPath(descriptor.Digest, namedIn);
             ImageManifest manifest = Read(dir, manifestPath, OciJsonContext.Default.ImageManifest, shown);
             await AddAsync(dir, manifest.Config.Digest, manifestPath, fromTemp, cancellationToken);
@@ -123,8 +143,12 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
     {
         List<DockerArchiveEntry> entries = Read(dir, "manifest.json", OciJsonContext.Default.ListDockerArchiveEntry, shown);
         if (forced is not null && entries.Count > 1) throw new BadInputException($"import {shown}", $"holds {entries.Count} images; --name can only name one");
+        List<List<ImageReference>> namesOf = [.. entries.Select(entry => forced is not null ? [forced]
+            : entry.RepoTags?.Select(ImageReference.Parse).ToList() is { Count: > 0 } tags ? tags
+            : throw new BadInputException($"import {shown}", "an image in manifest.json has no RepoTags; pass --name REF"))];
+        CheckNames(namesOf.SelectMany(n => n), shown);
         var results = new List<(string, string)>();
-        foreach (DockerArchiveEntry entry in entries)
+        foreach ((DockerArchiveEntry entry, List<ImageReference> names) in entries.Zip(namesOf))
         {
             var manifest = new ImageManifest { SchemaVersion = 2, MediaType = MediaTypes.OciManifest };
             string configPath = Inside(dir, entry.Config);
@@ -144,9 +168,6 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
                 manifest.Layers.Add(new Descriptor { MediaType = mediaType, Size = size, Digest = digest });
             }
             string manifestDigest = store.Blobs.Add(JsonSerializer.SerializeToUtf8Bytes(manifest, OciJsonContext.Default.ImageManifest));
-            List<ImageReference> names = forced is not null ? [forced]
-                : entry.RepoTags?.Select(ImageReference.Parse).ToList() is { Count: > 0 } tags ? tags
-                : throw new BadInputException($"import {shown}", "an image in manifest.json has no RepoTags; pass --name REF");
             foreach (ImageReference reference in names) results.Add(Finish(reference, manifestDigest, cancellationToken));
         }
         return results;

@@ -39,6 +39,9 @@ public sealed partial class ImageStore
     public static ImageStore Open(string root = DefaultRoot, RegistrySettings? registry = null) =>
         new(root, registry ?? RegistrySettings.Load());
 
+    /// <summary>With a trust policy of the caller's instead of the host's (tests).</summary>
+    internal static ImageStore Open(string root, RegistrySettings registry, ImageTrust trust) => new(root, registry) { Trust = trust };
+
     public string Root { get; }
 
     public RegistrySettings Registry { get; }

@@ -111,15 +111,38 @@ public sealed class ImageTrust(TrustPolicy policy, SignatureLookaside lookaside)
     }
 
     /// <summary>An archive or layout carries no signatures PodUnits can check: only
-    /// insecureAcceptAnything lets it in.</summary>
-    public void CheckImport(string transport, string path)
+    /// insecureAcceptAnything lets it in. <paramref name="realPath"/> is the path with its
+    /// symlinks resolved, which the scopes are matched against (as containers/image does),
+    /// so a link under a trusted directory to a file elsewhere is judged where the file is;
+    /// <paramref name="shown"/> is what the user gave, for the message.</summary>
+    public void CheckImport(string transport, string realPath, string shown)
     {
-        foreach (PolicyRequirement requirement in Policy.ForPath(transport, path))
+        string where = realPath == Path.GetFullPath(shown) ? "" : $" ({shown} is {realPath})";
+        foreach (PolicyRequirement requirement in Policy.ForPath(transport, realPath))
         {
             if (requirement is AcceptAnything) continue;
-            throw new PodUnitsException($"import {path}", requirement is RejectAll
-                ? $"refused by {requirement.Entry}: the policy rejects every image in this scope"
-                : $"refused by {requirement.Entry}: a {transport} import carries no signature PodUnits can check (fetch the image from its registry instead)");
+            throw new PodUnitsException($"import {shown}", requirement is RejectAll
+                ? $"refused by {requirement.Entry}: the policy rejects every image in this scope{where}"
+                : $"refused by {requirement.Entry}: a {transport} import carries no signature PodUnits can check (fetch the image from its registry instead){where}");
+        }
+    }
+
+    /// <summary>
+    /// An import sets <paramref name="name"/> (from RepoTags, an annotation or --name), and a
+    /// pod that names it runs what the import put there. So the docker transport's policy for
+    /// that name must accept an image without signatures too: where it demands signatures or
+    /// rejects, the name can only be filled from its registry, where the policy is applied.
+    /// Without this, a layout or archive from an accepted path could replace a protected
+    /// name's image. Podman's load does not check this; PodUnits refuses.
+    /// </summary>
+    public void CheckImportName(ImageReference name, string shown)
+    {
+        foreach (PolicyRequirement requirement in Policy.ForImage(name))
+        {
+            if (requirement is AcceptAnything) continue;
+            throw new PodUnitsException($"import {shown}", requirement is RejectAll
+                ? $"refused by {requirement.Entry}: the policy rejects every image named {name.ToFamiliarString()} (import it under another name with --name)"
+                : $"refused by {requirement.Entry}: {name.ToFamiliarString()} needs a signature an import cannot carry (fetch it from the registry, or import it under another name with --name)");
         }
     }
 

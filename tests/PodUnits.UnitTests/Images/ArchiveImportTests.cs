@@ -1,7 +1,9 @@
 using System.Formats.Tar;
 using PodUnits.Core.Errors;
+using PodUnits.Core.Native;
 using PodUnits.Images.Registry;
 using PodUnits.Images.Store;
+using PodUnits.Images.Trust;
 using PodUnits.Images.Unpack;
 using PodUnits.Tests.Images;
 
@@ -121,5 +123,87 @@ public sealed class ArchiveImportTests : IDisposable
         ResolvedImage image = Assert.Single(await ImageStore.Open(_dir + "/store", new RegistrySettings()).ImportAsync(_dir + "/save.tar"));
 
         Assert.Equal("world", File.ReadAllText(image.LayerDirs[0] + "/hello"));
+    }
+
+    private ImageStore OpenWithPolicy(string policy) =>
+        ImageStore.Open(_dir + "/store", new RegistrySettings(),
+            new ImageTrust(TrustPolicyParser.Parse(System.Text.Encoding.UTF8.GetBytes(policy), "policy.json"), SignatureLookaside.Empty));
+
+    private string SaveArchive(string repoTag)
+    {
+        byte[] layer = new LayerBuilder().File("hello", "world").Tar();
+        string save = _dir + "/save";
+        Directory.CreateDirectory(save);
+        File.WriteAllBytes(save + "/layer.tar", layer);
+        File.WriteAllText(save + "/cfg.json", $"{{\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[\"sha256:{OciLayoutBuilder.Hex(layer)}\"]}}}}");
+        File.WriteAllText(save + "/manifest.json", $"[{{\"Config\":\"cfg.json\",\"RepoTags\":[\"localhost/free:1\",\"{repoTag}\"],\"Layers\":[\"layer.tar\"]}}]");
+        using (var output = File.Create(_dir + "/save.tar")) TarFile.CreateFromDirectory(save, output, includeBaseDirectory: false);
+        return _dir + "/save.tar";
+    }
+
+    /// <summary>An import cannot fill a name whose docker scope demands signatures or
+    /// rejects: a pod naming it would run what the archive holds, unsigned. Nothing is
+    /// stored or tagged; --name puts the same archive under a name the policy lets in.</summary>
+    [Theory]
+    [InlineData("registry.example/app:1", "signedBy", "needs a signature an import cannot carry (fetch it from the registry, or import it under another name with --name)")]
+    [InlineData("registry.example/team/app:1", "reject", "the policy rejects every image named registry.example/team/app:1 (import it under another name with --name)")]
+    public async Task AnArchiveCannotClaimANameThePolicyProtects(string repoTag, string type, string why)
+    {
+        string requirement = type == "reject" ? "{\"type\": \"reject\"}" : $"{{\"type\": \"signedBy\", \"keyType\": \"GPGKeys\", \"keyPath\": \"{_dir}/key.gpg\"}}";
+        ImageStore store = OpenWithPolicy("""
+            {"default": [{"type": "insecureAcceptAnything"}],
+             "transports": {"docker": {"registry.example": [REQUIREMENT]}}}
+            """.Replace("REQUIREMENT", requirement, StringComparison.Ordinal));
+        string archive = SaveArchive(repoTag);
+
+        var e = await Assert.ThrowsAsync<PodUnitsException>(() => store.ImportAsync(archive));
+
+        Assert.Equal($"import {archive}: refused by policy.json: transports.docker[\"registry.example\"][0] ({type}): " +
+            (type == "reject" ? why : $"{repoTag} {why}"), e.Message);
+        Assert.Empty(store.List());
+        Assert.Empty(Directory.EnumerateFiles(_dir + "/store/blobs/sha256"));
+        ResolvedImage renamed = Assert.Single(await store.ImportAsync(archive, "localhost/app:1"));
+        Assert.Equal("localhost/app:1", Assert.Single(store.List()).Reference);
+        Assert.Equal("world", File.ReadAllText(renamed.LayerDirs[0] + "/hello"));
+    }
+
+    [Fact]
+    public async Task ALayoutsAnnotatedNameIsCheckedAgainstTheDockerScopeToo()
+    {
+        byte[] tar = new LayerBuilder().File("hello", "world").Tar();
+        OciLayoutBuilder.Write(_dir + "/layout", [tar], [tar], "application/vnd.oci.image.layer.v1.tar", refName: "registry.example/app:1");
+        ImageStore store = OpenWithPolicy("""
+            {"default": [{"type": "insecureAcceptAnything"}],
+             "transports": {"docker": {"registry.example/app": [{"type": "sigstoreSigned", "keyPath": "DIR/key.pub"}]}}}
+            """.Replace("DIR", _dir, StringComparison.Ordinal));
+
+        var e = await Assert.ThrowsAsync<PodUnitsException>(() => store.ImportAsync(_dir + "/layout"));
+
+        Assert.Equal($"import {_dir}/layout: refused by policy.json: transports.docker[\"registry.example/app\"][0] (sigstoreSigned): " +
+            "registry.example/app:1 needs a signature an import cannot carry (fetch it from the registry, or import it under another name with --name)", e.Message);
+        Assert.Empty(store.List());
+    }
+
+    /// <summary>Path scopes judge where the file is, not the symlink the user named, as
+    /// containers/image resolves them: a link in a trusted directory to an archive in a
+    /// rejected one is rejected.</summary>
+    [Fact]
+    public async Task APathScopeJudgesTheFileASymlinkLeadsTo()
+    {
+        string real = LibcExtra.realpath(_dir)!;
+        Directory.CreateDirectory(_dir + "/trusted");
+        Directory.CreateDirectory(_dir + "/untrusted");
+        File.Move(SaveArchive("localhost/app:1"), _dir + "/untrusted/evil.tar");
+        File.CreateSymbolicLink(_dir + "/trusted/app.tar", _dir + "/untrusted/evil.tar");
+        ImageStore store = OpenWithPolicy("""
+            {"default": [{"type": "insecureAcceptAnything"}],
+             "transports": {"docker-archive": {"REAL/untrusted": [{"type": "reject"}], "REAL/trusted": [{"type": "insecureAcceptAnything"}]}}}
+            """.Replace("REAL", real, StringComparison.Ordinal));
+
+        var e = await Assert.ThrowsAsync<PodUnitsException>(() => store.ImportAsync(_dir + "/trusted/app.tar"));
+
+        Assert.Equal($"import {_dir}/trusted/app.tar: refused by policy.json: transports.docker-archive[\"{real}/untrusted\"][0] (reject): " +
+            $"the policy rejects every image in this scope ({_dir}/trusted/app.tar is {real}/untrusted/evil.tar)", e.Message);
+        Assert.Empty(store.List());
     }
 }

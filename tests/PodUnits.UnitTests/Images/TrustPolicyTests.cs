@@ -57,11 +57,11 @@ public sealed class TrustPolicyTests : IDisposable
              "transports": {"oci-archive": {"/srv/untrusted": [{"type": "reject"}]}}}
             """);
         var trust = new ImageTrust(policy, SignatureLookaside.Empty);
-        var e = Assert.Throws<PodUnitsException>(() => trust.CheckImport("oci-archive", "/srv/untrusted/sub/app.tar"));
+        var e = Assert.Throws<PodUnitsException>(() => trust.CheckImport("oci-archive", "/srv/untrusted/sub/app.tar", "/srv/untrusted/sub/app.tar"));
         Assert.Equal("import /srv/untrusted/sub/app.tar: refused by policy.json: transports.oci-archive[\"/srv/untrusted\"][0] (reject): " +
             "the policy rejects every image in this scope", e.Message);
-        trust.CheckImport("oci-archive", "/srv/trusted/app.tar");
-        trust.CheckImport("docker-archive", "/srv/untrusted/app.tar");
+        trust.CheckImport("oci-archive", "/srv/trusted/app.tar", "/srv/trusted/app.tar");
+        trust.CheckImport("docker-archive", "/srv/untrusted/app.tar", "/srv/untrusted/app.tar");
     }
 
     [Fact]
@@ -69,8 +69,25 @@ public sealed class TrustPolicyTests : IDisposable
     {
         string key = Path.Combine(_dir, "key.gpg");
         var trust = new ImageTrust(Parse($$"""{"default": [{"type": "signedBy", "keyType": "GPGKeys", "keyPath": "{{key}}"}]}"""), SignatureLookaside.Empty);
-        var e = Assert.Throws<PodUnitsException>(() => trust.CheckImport("oci", "/srv/layout"));
+        var e = Assert.Throws<PodUnitsException>(() => trust.CheckImport("oci", "/srv/layout", "/srv/layout"));
         Assert.Contains("refused by policy.json: default[0] (signedBy): a oci import carries no signature", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnImportedNameMustBeOneTheDockerScopeLetsInUnsigned()
+    {
+        var trust = new ImageTrust(Parse("""
+            {"default": [{"type": "insecureAcceptAnything"}],
+             "transports": {"docker": {"registry.example/app": [{"type": "signedBy", "keyType": "GPGKeys", "keyPath": "DIR/k.gpg"}],
+                                       "registry.example/gone": [{"type": "reject"}]}}}
+            """.Replace("DIR", _dir, StringComparison.Ordinal)), SignatureLookaside.Empty);
+        var e = Assert.Throws<PodUnitsException>(() => trust.CheckImportName(ImageReference.Parse("registry.example/app:1"), "/srv/a.tar"));
+        Assert.Equal("import /srv/a.tar: refused by policy.json: transports.docker[\"registry.example/app\"][0] (signedBy): registry.example/app:1 " +
+            "needs a signature an import cannot carry (fetch it from the registry, or import it under another name with --name)", e.Message);
+        e = Assert.Throws<PodUnitsException>(() => trust.CheckImportName(ImageReference.Parse("registry.example/gone@" + Digest), "/srv/a.tar"));
+        Assert.Contains("(reject): the policy rejects every image named registry.example/gone@" + Digest, e.Message, StringComparison.Ordinal);
+        trust.CheckImportName(ImageReference.Parse("registry.example/other:1"), "/srv/a.tar");
+        trust.CheckImportName(ImageReference.Parse("localhost/app:1"), "/srv/a.tar");
     }
 
     [Theory]
