@@ -246,7 +246,7 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
         long have = 0;
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: false))
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, useAsync: false))
             {
                 for (int attempt = 1; ; attempt++)
                 {
@@ -258,7 +258,7 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
                     catch (Exception e) when (attempt < MaxAttempts && !cancellationToken.IsCancellationRequested
                         && e is HttpRequestException or IOException)
                     {
-                        have = file.Position; // written and hashed so far: resume from here
+                        have = Rehash(file, hash); // what the file really holds: resume from there
                         progress?.Report(new PullProgress(blob.Digest, PullPhase.Retrying, have, blob.Size));
                         await Task.Delay(TimeSpan.FromMilliseconds(250 << (attempt - 1)), cancellationToken);
                     }
@@ -280,6 +280,23 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
         progress?.Report(new PullProgress(blob.Digest, PullPhase.Done, have, blob.Size));
     }
 
+    /// <summary>
+    /// Hashes again, from the start, the bytes the temp file holds, and returns how many. A
+    /// transfer that failed while writing (ENOSPC, EIO) may have left more or fewer bytes
+    /// than were read, so the resumed hash is built from the disk rather than carried on:
+    /// otherwise a local write error would end as "content does not match its digest",
+    /// blaming the registry.
+    /// </summary>
+    private static long Rehash(FileStream file, IncrementalHash hash)
+    {
+        hash.GetHashAndReset();
+        file.Position = 0;
+        byte[] buffer = new byte[1 << 17];
+        int n;
+        while ((n = file.Read(buffer, 0, buffer.Length)) > 0) hash.AppendData(buffer, 0, n);
+        return file.Position; // the end: the next bytes are written there
+    }
+
     /// <summary>One GET of the blob, from byte <paramref name="have"/> on; returns the bytes held after it.</summary>
     private async Task<long> DownloadAsync(ImageReference reference, Descriptor blob, FileStream file, IncrementalHash hash, long have,
         IProgress<PullProgress>? progress, CancellationToken cancellationToken)
@@ -291,13 +308,23 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
             if (offset > 0) request.Headers.Range = new RangeHeaderValue(offset, null);
             return request;
         }, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.OK && have > 0)
+        bool fromZero = response.StatusCode == HttpStatusCode.OK
+            || (response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.From == 0);
+        if (fromZero && have > 0)
         {
-            // The server ignored the Range: start over.
+            // The server ignored the Range (or sent the range from 0): start over.
             have = 0;
             file.SetLength(0);
             file.Position = 0;
             hash.GetHashAndReset();
+        }
+        else if (response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.From != have)
+        {
+            // Bytes from elsewhere than asked (or not saying from where) would end as a digest
+            // mismatch: drop what is held, and the next attempt asks for the whole blob.
+            file.SetLength(0);
+            file.Position = 0;
+            throw new IOException($"registry answered the range from byte {have} with {response.Content.Headers.ContentRange?.ToString() ?? "no Content-Range"}");
         }
         else if (!response.IsSuccessStatusCode)
         {
@@ -316,8 +343,8 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
         {
             have += n;
             if (have > blob.Size) throw TooLong(blob);
-            hash.AppendData(buffer, 0, n);
             file.Write(buffer, 0, n);
+            hash.AppendData(buffer, 0, n); // only what was written
             if (have - lastReport >= 1 << 18)
             {
                 lastReport = have;
