@@ -6,7 +6,8 @@ namespace PodUnits.Images.Registry;
 /// Reads registry response bodies with a ceiling that holds whatever the transfer encoding:
 /// Content-Length is checked up front when there is one, and the stream itself is read at
 /// most one byte past the ceiling, so a chunked body (no Content-Length) that goes on and
-/// on fails as soon as it passes the limit instead of filling memory or disk.
+/// on fails as soon as it passes the limit instead of filling memory or disk, and one that
+/// stops sending fails after the inactivity timeout (<see cref="Inactivity"/>).
 /// </summary>
 internal static class LimitedBody
 {
@@ -51,7 +52,7 @@ internal static class LimitedBody
         byte[] buffer = new byte[1 << 16];
         int n;
         while (output.Length < most
-            && (n = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, most - output.Length)), cancellationToken)) > 0)
+            && (n = await Inactivity.ReadAsync(response, body, buffer.AsMemory(0, (int)Math.Min(buffer.Length, most - output.Length)), cancellationToken)) > 0)
         {
             output.Write(buffer, 0, n);
         }

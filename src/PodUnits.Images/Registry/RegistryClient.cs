@@ -46,6 +46,7 @@ internal sealed class RegistryClient : IDisposable
         for (int attempt = 0; ; attempt++)
         {
             HttpRequestMessage request = build();
+            request.Options.Set(Inactivity.Key, _settings.ReadInactivityTimeout);
             lock (_authLock)
             {
                 if (_auth.TryGetValue(key, out AuthenticationHeaderValue? header)) request.Headers.Authorization = header;
@@ -53,7 +54,7 @@ internal sealed class RegistryClient : IDisposable
             HttpResponseMessage response;
             try
             {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                response = await Inactivity.SendAsync(_http, request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             }
             catch (HttpRequestException e) when (e.InnerException is System.Security.Authentication.AuthenticationException)
             {
@@ -90,7 +91,8 @@ internal sealed class RegistryClient : IDisposable
             throw Denied(reference, $"token realm {realm} is not HTTPS and its host is not listed as insecure");
         using var request = new HttpRequestMessage(HttpMethod.Get, tokenUri);
         request.Headers.Authorization = basic;
-        using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken);
+        request.Options.Set(Inactivity.Key, _settings.ReadInactivityTimeout);
+        using HttpResponseMessage response = await Inactivity.SendAsync(_http, request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode) throw Denied(reference, $"token service {tokenUri.Host} answered {(int)response.StatusCode} {response.ReasonPhrase}");
         byte[] body = await LimitedBody.ReadAsync(response, LimitedBody.MaxTokenBytes, $"token from {tokenUri.Host}", cancellationToken);
         TokenResponse? token = JsonSerializer.Deserialize(body, OciJsonContext.Default.TokenResponse);
@@ -109,8 +111,9 @@ internal sealed class RegistryClient : IDisposable
         {
             body = Encoding.UTF8.GetString(await LimitedBody.ReadPrefixAsync(response, LimitedBody.MaxErrorBytes, cancellationToken)).Trim();
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or PodUnitsException)
         {
+            // Unreadable or stalled (Inactivity): the status alone says enough.
         }
         if (body.Length > 300) body = body[..300];
         string why = $"{(int)response.StatusCode} {response.ReasonPhrase}{(body.Length > 0 ? ": " + body : "")}";

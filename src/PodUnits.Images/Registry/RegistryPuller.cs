@@ -339,7 +339,9 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
         long lastReport = have;
         int n;
         // Never more than one byte past the declared size is read, chunked or not.
-        while ((n = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, blob.Size - have + 1)), cancellationToken)) > 0)
+        // A registry that stops sending fails the pull at once (Inactivity), not retried: five
+        // more silent minutes would not help, and a pod start is waiting.
+        while ((n = await Inactivity.ReadAsync(response, body, buffer.AsMemory(0, (int)Math.Min(buffer.Length, blob.Size - have + 1)), cancellationToken)) > 0)
         {
             have += n;
             if (have > blob.Size) throw TooLong(blob);

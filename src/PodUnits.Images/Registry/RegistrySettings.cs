@@ -29,6 +29,10 @@ public sealed class RegistrySettings
 
     public IReadOnlySet<string> Insecure { get; }
 
+    /// <summary>How long a registry may send nothing (no headers, no body byte) before the
+    /// transfer fails (<see cref="Inactivity"/>); not in registries.yaml, tests shorten it.</summary>
+    internal TimeSpan ReadInactivityTimeout { get; init; } = Inactivity.Default;
+
     public string? AuthFile { get; }
 
     public IReadOnlyList<RegistryMirror> Mirrors { get; }
