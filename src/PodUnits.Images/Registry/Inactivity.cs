@@ -54,6 +54,15 @@ internal static class Inactivity
         }
     }
 
-    private static PodUnitsException Stalled(string? host, TimeSpan limit) =>
-        new($"registry {host}", $"sent nothing for {limit.TotalSeconds:0.###} s");
+    private static RegistryStalledException Stalled(string? host, TimeSpan limit) => new(host, limit);
+}
+
+/// <summary>A registry that went silent (<see cref="Inactivity"/>). A pull counts it as a
+/// registry it cannot reach (<see cref="RegistryUnreachableException.Is"/>), as a connection
+/// that fails: under imagePullPolicy Always a pod then runs its stored copy, as it does when
+/// the registry does not answer at all.</summary>
+public sealed class RegistryStalledException(string? host, TimeSpan limit)
+    : PodUnitsException($"registry {host}", $"sent nothing for {limit.TotalSeconds:0.###} s")
+{
+    public TimeSpan Limit { get; } = limit;
 }

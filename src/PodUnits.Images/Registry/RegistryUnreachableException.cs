@@ -26,6 +26,7 @@ public sealed class RegistryUnreachableException : PodUnitsException
     internal static bool Is(Exception e, CancellationToken cancellationToken) => e switch
     {
         HttpRequestException http => http.StatusCode is null && http.InnerException is not System.Security.Authentication.AuthenticationException,
+        RegistryStalledException => true,
         // SocketsHttpHandler's ConnectTimeout ends the request as a cancellation.
         OperationCanceledException => !cancellationToken.IsCancellationRequested,
         _ => false,
@@ -44,6 +45,7 @@ public sealed class RegistryUnreachableException : PodUnitsException
         SocketError.NetworkUnreachable or SocketError.HostUnreachable => "no route to it",
         SocketError.TimedOut => "connection timed out",
         _ when e is OperationCanceledException => "no answer within the connect timeout (30 s)",
+        _ when e is RegistryStalledException stall => $"it sent nothing for {stall.Limit.TotalSeconds:0.###} s",
         _ => e.Message,
     };
 

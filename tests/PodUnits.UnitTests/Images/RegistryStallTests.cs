@@ -53,9 +53,10 @@ public sealed class RegistryStallTests : IDisposable
         var store = ImageStore.Open(_dir + "/store", new RegistrySettings(insecure: [registry.Host]) { ReadInactivityTimeout = TimeSpan.FromSeconds(1) });
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        var e = await Assert.ThrowsAsync<PodUnitsException>(() => store.FetchAsync(registry.Host + "/test/app:1"));
+        // As a registry that cannot be reached: a pod under imagePullPolicy Always then runs its stored copy.
+        var e = await Assert.ThrowsAsync<RegistryUnreachableException>(() => store.FetchAsync(registry.Host + "/test/app:1"));
 
-        Assert.Equal($"registry {registry.Host}: sent nothing for 1 s", e.Message);
+        Assert.Equal($"image {registry.Host}/test/app:1: cannot reach registry {registry.Host}: it sent nothing for 1 s", e.Message);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20));
         Assert.Empty(store.List());
         _release.Set();
