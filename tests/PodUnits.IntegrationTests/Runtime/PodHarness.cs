@@ -108,12 +108,16 @@ internal sealed class PodHarness : IDisposable
     public static int NeighbourSeconds(string pod) => 3600 + (pod.Length * 7 + pod[^1]) % 997;
 
     /// <summary>The host PID of this pod's neighbour container's `sleep N`, to show it never restarted.</summary>
-    public string NeighbourPid()
+    public string NeighbourPid() => string.Join('\n', PidsInScopes($"sleep {NeighbourSeconds(Name)}"));
+
+    /// <summary>The host PIDs of the processes in this pod's container scopes whose whole
+    /// command line is <paramref name="commandLine"/>.</summary>
+    public IEnumerable<string> PidsInScopes(string commandLine)
     {
         string scopes = $"/podunits-{PodUnits.Systemd.Naming.UnitNameEscaping.Escape(Name)}-";
-        return string.Join('\n', Run("pgrep", "-x", "-f", $"sleep {NeighbourSeconds(Name)}").Output
+        return Run("pgrep", "-x", "-f", commandLine).Output
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(pid => CgroupOf(pid).Contains(scopes, StringComparison.Ordinal)));
+            .Where(pid => CgroupOf(pid).Contains(scopes, StringComparison.Ordinal));
     }
 
     private static string CgroupOf(string pid)

@@ -149,8 +149,8 @@ public sealed class ProbeTests
         Assert.True(PodHarness.WaitFor(() => TimedOutLivenessProbes(pod) >= 3, seconds: 30), pod.UnitJournalText());
         // Each timed-out probe took its `sleep 811` with it (its command's process group): at
         // most the one of the probe in flight is left.
-        Assert.True(ProcessesInPod(pod, "sleep 811") <= 1, PodHarness.Run("ps", "-ef").Output);
-        Assert.True(ProcessesInPod(pod, "sleep 877") >= 1, "the readiness probe's setsid sleep, which no timeout ended, is still there");
+        Assert.True(pod.PidsInScopes("sleep 811").Count() <= 1, PodHarness.Run("ps", "-ef").Output);
+        Assert.True(pod.PidsInScopes("sleep 877").Any(), "the readiness probe's setsid sleep, which no timeout ended, is still there");
         Assert.Equal("active", pod.Show("ActiveState"));
     }
 
@@ -158,14 +158,6 @@ public sealed class ProbeTests
         ContainerRestartTests.JournalFields(pod, "f1bf8ccf53444068ba27b68589ed3333", "PROBE_OUTPUT")
             .Count(o => o.Contains("command timed out after 1s", StringComparison.Ordinal));
 
-    /// <summary>Processes whose whole command line is <paramref name="commandLine"/> in this pod's scopes.</summary>
-    private static int ProcessesInPod(PodHarness pod, string commandLine)
-    {
-        string scopes = $"/podunits-{PodUnits.Systemd.Naming.UnitNameEscaping.Escape(pod.Name)}-";
-        return PodHarness.Run("pgrep", "-x", "-f", commandLine).Output
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Count(pid => File.Exists($"/proc/{pid}/cgroup") && File.ReadAllText($"/proc/{pid}/cgroup").Contains(scopes, StringComparison.Ordinal));
-    }
 
     private static void AssertRestartedByItsProbe(PodHarness pod)
     {
