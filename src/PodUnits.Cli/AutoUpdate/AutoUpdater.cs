@@ -114,6 +114,8 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
             return rows;
         }
 
+        // Until the rollback is done: after a failed restart no pin names the old images.
+        using IDisposable keep = store.KeepContent();
         var pulled = new List<(string Image, string Old, string New)>();
         try
         {

@@ -73,7 +73,8 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
                 gate.Release();
             }
         }));
-        // The manifest last: a stored manifest means its blobs are all there.
+        // The manifest last: a manifest a pull stored means its blobs are all there (a gc
+        // that died midway can break that later: ImageStore.IsWhole looks).
         blobs.Add(data, digest);
         return digest;
     }

@@ -130,8 +130,17 @@ public sealed partial class ImageStore
         if (!Digests.IsValid(manifestDigest) || !_blobs.Has(manifestDigest))
             throw new PodUnitsException($"image {parsed.ToFamiliarString()}", $"manifest {manifestDigest} is not in the image store any more");
         LoadManifest(manifestDigest, parsed.ToFamiliarString()); // its config must be there too
+        if (!IsWhole(manifestDigest))
+            throw new PodUnitsException($"image {parsed.ToFamiliarString()}", $"manifest {manifestDigest} lacks layers the image store no longer holds");
         _refs.Set(parsed.ToString(), manifestDigest);
     }
+
+    /// <summary>Holds the store lock shared until disposed: nothing stored is removed
+    /// meanwhile (gc and `image rm` wait), while pulls and pod starts go on. Auto-update
+    /// holds it from its first fetch until its rollback is done, since between a failed
+    /// restart (whose executor drops the pod's pin) and the tag pointed back, no pin and no
+    /// tag names the image it rolls back to.</summary>
+    public IDisposable KeepContent() => FileLock.Shared(LockPath);
 
     /// <summary>The manifest digest the store holds for <paramref name="reference"/>, or null.</summary>
     public string? LocalDigest(string reference) => FindLocal(ImageReference.Parse(reference));
@@ -161,16 +170,47 @@ public sealed partial class ImageStore
     private string? FindLocal(ImageReference reference)
     {
         string? digest = _refs.Get(reference.ToString());
-        if (digest is not null && _blobs.Has(digest)) return digest;
+        if (digest is not null && IsWhole(digest)) return digest;
         if (reference.Digest is null) return null;
         foreach ((string key, string stored) in _refs.ReadAll())
         {
             if (!ImageReference.TryParse(key, out ImageReference? named, out _)
                 || named.Registry != reference.Registry || named.Repository != reference.Repository) continue;
             // REPO:TAG@D names what D resolved to (an index's platform manifest); REPO:TAG names D itself.
-            if ((named.Digest == reference.Digest || stored == reference.Digest) && _blobs.Has(stored)) return stored;
+            if ((named.Digest == reference.Digest || stored == reference.Digest) && IsWhole(stored)) return stored;
         }
         return null;
+    }
+
+    /// <summary>Whether the store holds all an image needs to run: its manifest, its config,
+    /// and for each layer its directory or its blob to unpack it from. A gc or `image rm`
+    /// that died midway (power loss, an I/O error on one entry) can leave a manifest some of
+    /// whose blobs and layer directories went already: such an image counts as absent, so
+    /// IfNotPresent pulls it again (blobs still stored are not downloaded twice) instead of
+    /// failing on every start until the next gc. A manifest or config that is there but
+    /// cannot be read counts as present: Materialize says what is wrong with it.</summary>
+    private bool IsWhole(string manifestDigest)
+    {
+        if (!_blobs.Has(manifestDigest)) return false;
+        ImageManifest manifest;
+        ImageConfigFile config;
+        try
+        {
+            manifest = ReadManifest(manifestDigest);
+            if (!_blobs.Has(manifest.Config.Digest)) return false;
+            config = ReadConfig(manifest, manifestDigest, null);
+        }
+        catch (PodUnitsException)
+        {
+            return true;
+        }
+        List<string> diffIds = config.RootFs?.DiffIds ?? [];
+        if (diffIds.Count != manifest.Layers.Count || diffIds.Any(d => !Digests.IsValid(d))) return true;
+        for (int i = 0; i < diffIds.Count; i++)
+        {
+            if (!_layers.Has(diffIds[i]) && !_blobs.Has(manifest.Layers[i].Digest)) return false;
+        }
+        return true;
     }
 
     /// <summary>Loads manifest and config, unpacks missing layers, returns the runnable view.</summary>

@@ -1,4 +1,5 @@
 using PodUnits.Core.Errors;
+using PodUnits.Images.Oci;
 using PodUnits.Images.Registry;
 using PodUnits.Images.Store;
 using PodUnits.Tests.Images;
@@ -86,6 +87,57 @@ public sealed class FailedPullTests : IDisposable
     {
         string good = Publish("good");
         await AssertRefused(Blob(good["sha256:".Length..]), contentType, why);
+    }
+
+    /// <summary>A gc or `image rm` that died midway can leave a manifest whose layer blob and
+    /// directory are gone. Such an image is not "present": IfNotPresent pulls it again (only
+    /// what is missing), Never says what is wrong, and a rollback does not point a tag at it.</summary>
+    [Fact]
+    public async Task AnImageAnInterruptedGcLeftWithoutALayerIsFetchedAgain()
+    {
+        using var registry = new ChunkedRegistry(Route);
+        var store = ImageStore.Open(_dir + "/store", new RegistrySettings(insecure: [registry.Host]));
+        string reference = registry.Host + "/test/app:1";
+        string good = Publish("good");
+        ResolvedImage before = await store.FetchAsync(reference);
+        ImageManifest manifest = store.LoadManifest(good).Manifest;
+        string layerBlob = store.Blobs.PathOf(manifest.Layers[0].Digest);
+        File.Delete(layerBlob);
+        Directory.Delete(before.LayerDirs[0], recursive: true);
+
+        var never = await Assert.ThrowsAsync<PodUnitsException>(() => store.ResolveAsync(reference, PullPolicy.Never));
+        var rollback = Assert.Throws<PodUnitsException>(() => store.Retag(reference, good));
+        ResolvedImage again = await store.ResolveAsync(reference, PullPolicy.IfNotPresent);
+
+        Assert.Contains("is not in the image store and imagePullPolicy is Never", never.Message, StringComparison.Ordinal);
+        Assert.Contains("lacks layers the image store no longer holds", rollback.Message, StringComparison.Ordinal);
+        Assert.Equal(good, again.ManifestDigest);
+        Assert.Equal("good", File.ReadAllText(again.LayerDirs[0] + "/version"));
+        Assert.True(File.Exists(layerBlob));
+        await registry.FinishAsync();
+        // The second pull fetched the missing layer only: the config was still stored.
+        Assert.Equal(2, registry.Requests.Count(r => r.Path.EndsWith(manifest.Layers[0].Digest, StringComparison.Ordinal)));
+        Assert.Equal(1, registry.Requests.Count(r => r.Path.EndsWith(manifest.Config.Digest, StringComparison.Ordinal)));
+    }
+
+    /// <summary>What auto-update holds across its rollback: gc waits for it, a pull does not.</summary>
+    [Fact]
+    public async Task GcWaitsWhileTheStoresContentIsKept()
+    {
+        using var registry = new ChunkedRegistry(Route);
+        var store = ImageStore.Open(_dir + "/store", new RegistrySettings(insecure: [registry.Host]));
+        string reference = registry.Host + "/test/app:1";
+        Publish("good");
+        Task<GcResult> gc;
+        using (store.KeepContent())
+        {
+            await store.FetchAsync(reference); // a pull under the same shared lock goes on
+            gc = Task.Run(store.CollectGarbage);
+            await Task.Delay(300);
+            Assert.False(gc.IsCompleted);
+        }
+        await gc.WaitAsync(TimeSpan.FromSeconds(30));
+        await registry.FinishAsync();
     }
 
     private async Task AssertRefused(byte[] body, string contentType, string why)
