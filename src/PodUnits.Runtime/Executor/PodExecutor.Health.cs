@@ -199,6 +199,10 @@ public sealed partial class PodExecutor
     /// restarts as its policy says; its other probes stop with its run.</summary>
     private void KillUnhealthy(ContainerPlan c, ProbeWorker w, ProbeOutcome outcome)
     {
+        if (PodStopping)
+        {
+            return; // a result heard after probing ended: the container stops with the pod, no restart
+        }
         int grace = w.Plan.TerminationGracePeriodSeconds ?? _plan.TerminationGracePeriodSeconds;
         _prober?.Cancel(c.Name);
         Statuses[c.Name].KilledBy = $"{Kind(w)} failed";

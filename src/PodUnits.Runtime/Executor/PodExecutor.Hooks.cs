@@ -106,9 +106,9 @@ public sealed partial class PodExecutor
             _control?.Send(new PodControlMessage.PreStopped(name, podPid));
             return;
         }
-        if (s.PodPid != podPid || s.State != "running" || Stopping)
+        if (s.PodPid != podPid || s.State != "running" || PodStopping)
         {
-            return; // about a run that has ended
+            return; // about a run that has ended, or one the pod's stop ends anyway
         }
         if (outcome.Success)
         {

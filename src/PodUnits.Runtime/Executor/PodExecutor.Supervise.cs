@@ -62,6 +62,12 @@ public sealed partial class PodExecutor
                     failure ??= why;
                     _eventLog?.SetupFailed(failure);
                     break;
+                case PodControlMessage.Stopping:
+                    // machinectl poweroff, the last container but sidecars ended, an eviction,
+                    // or our own stop: the pod init acts on no kill now, so probing ends.
+                    _podInitStopping = true;
+                    _prober?.Cancel(null);
+                    break;
                 case PodControlMessage.Finishing(bool stop):
                     if (stop)
                     {

@@ -58,6 +58,7 @@ public sealed partial class PodExecutor : IDisposable
     /// <summary>Container output streams not yet at their end.</summary>
     private int _streamsOpen;
     private int _stopSignalled;
+    private bool _podInitStopping; // the supervision loop's own: set and read on it only
     private Task? _unregistering;
     /// <summary>CNI DEL, started as soon as every container is gone.</summary>
     private Task? _detaching;
@@ -470,6 +471,10 @@ public sealed partial class PodExecutor : IDisposable
 
     /// <summary>Set once a stop signal came: no READY, no STATUS updates, no more probing.</summary>
     private bool Stopping => Volatile.Read(ref _stopSignalled) != 0;
+
+    /// <summary>The pod stops, whoever began it (the pod init said "stopping"; <see cref="Stopping"/>
+    /// is the executor's own stop): no container is killed or restarts any more.</summary>
+    private bool PodStopping => Stopping || _podInitStopping;
 
     /// <summary>systemctl stop, machinectl terminate: the containers get their SIGTERM from
     /// here at once, not after a trip through the supervision loop (stop latency).</summary>

@@ -474,6 +474,7 @@ public sealed class PodInit : IDisposable
         lock (_lock)
         {
             _finishing = true;
+            _control.Send(new PodControlMessage.Stopping()); // no kill is acted on from now: no probing either
             foreach (Timer timer in _timers.Values)
             {
                 timer.Dispose(); // containers waiting out their back-off stay down

@@ -32,6 +32,7 @@ public abstract record PodControlMessage : IControlMessage
             ("running", [string c]) => new Running(c),
             ("exited", [string c, string code]) when Number(code) is int n => new Exited(c, n),
             ("restarting", [string c, string delay]) when Number(delay) is int d => new Restarting(c, d),
+            ("stopping", []) => new Stopping(),
             ("finishing", []) => new Finishing(StopRequested: false),
             ("finishing", ["stop"]) => new Finishing(StopRequested: true),
             ("failed", _) when rest.Length > 0 => new Failed(rest),
@@ -88,6 +89,15 @@ public abstract record PodControlMessage : IControlMessage
     public sealed record Restarting(string Container, int DelaySeconds) : PodControlMessage
     {
         public override string Format() => string.Create(CultureInfo.InvariantCulture, $"restarting {Container} {DelaySeconds}");
+    }
+
+    /// <summary>The pod stops, for whatever reason (a stop asked of either end, machinectl
+    /// poweroff, its last container but sidecars ended, an eviction): the pod init acts on no
+    /// <see cref="KillContainer"/> from now on, so the executor stops probing and says
+    /// nothing of a restart.</summary>
+    public sealed record Stopping : PodControlMessage
+    {
+        public override string Format() => "stopping";
     }
 
     /// <summary>Every container is gone (<paramref name="StopRequested"/>: because a stop was

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PodUnits.Journal;
 
 namespace PodUnits.IntegrationTests.Runtime;
 
@@ -133,6 +134,8 @@ public sealed class HookAndSidecarTests
         Assert.Contains("drained", MainLines(pod));
         Assert.Single(MainLines(pod), l => l == "prestop"); // the hook wrote into the container's own output
         Assert.True(pod.Show("ActiveState") == "inactive", pod.UnitJournalText());
+        // Probing ended with the pod's "stopping": no probe failure announced a restart.
+        Assert.Empty(ContainerRestartTests.JournalFields(pod, JournalMessageIds.ContainerUnhealthy, "PROBE"));
     }
 
     /// <summary>The kubelet's minimumGracePeriodInSeconds: whatever is left of the grace

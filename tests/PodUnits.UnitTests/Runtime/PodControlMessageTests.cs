@@ -17,6 +17,7 @@ public sealed unsafe class PodControlMessageTests
         { new PodControlMessage.Running("web"), "running web" },
         { new PodControlMessage.Exited("web", 137), "exited web 137" },
         { new PodControlMessage.Restarting("web", 20), "restarting web 20" },
+        { new PodControlMessage.Stopping(), "stopping" },
         { new PodControlMessage.Finishing(StopRequested: false), "finishing" },
         { new PodControlMessage.Finishing(StopRequested: true), "finishing stop" },
         { new PodControlMessage.Failed("pod setup: mount tmpfs: No space left on device"), "failed pod setup: mount tmpfs: No space left on device" },
