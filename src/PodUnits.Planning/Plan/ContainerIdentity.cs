@@ -44,6 +44,8 @@ public static class ContainerIdentity
             groups.Add(fsGroup);
         }
         groups.AddRange(podSecurity?.SupplementalGroups ?? []);
-        return new Ids((uint)uid, (uint)gid, [.. groups.Where(g => g != gid).Distinct().Select(g => (uint)g)]);
+        // Checked: every ID was range-checked where it came from (ImageUser.MaxId), and one that
+        // wrapped would be root.
+        return new Ids(checked((uint)uid), checked((uint)gid), [.. groups.Where(g => g != gid).Distinct().Select(g => checked((uint)g))]);
     }
 }

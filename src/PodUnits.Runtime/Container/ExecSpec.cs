@@ -12,7 +12,8 @@ namespace PodUnits.Runtime.Container;
 /// 1's constructor right after it joined a pod's user namespace, where running managed code
 /// again would cost a second .NET start (Container/UserNamespaceEntry.cs).
 /// Layout, little-endian: u32 version; str name, path, cwd; u32 flags (1 confine,
-/// 2 no_new_privs); u32 uid, gid, n, n x u32 groups; u64 capabilities kept; str seccomp
+/// 2 no_new_privs, 4 a seccomp filter is planned: an empty or malformed program is then refused,
+/// never taken for "no filter"); u32 uid, gid, n, n x u32 groups; u64 capabilities kept; str seccomp
 /// program; str LSM attribute file, value; u32 n, n x str argv; u32 n, n x str envp; where str
 /// is a u32 length and that many bytes.
 /// </summary>
@@ -21,6 +22,7 @@ internal static class ExecSpec
     private const uint Version = 1;
     private const uint Confine = 1;
     private const uint NoNewPrivileges = 2;
+    private const uint Filtered = 4;
 
     /// <param name="path">The executable, as the container sees it (already looked up on its PATH).</param>
     /// <param name="confine">False only for `podunits enter --privileged`.</param>
@@ -55,7 +57,7 @@ internal static class ExecSpec
         Str(c.Name);
         Str(path);
         Str(c.WorkingDir);
-        U32((confine ? Confine : 0) | (c.NoNewPrivileges ? NoNewPrivileges : 0));
+        U32((confine ? Confine : 0) | (c.NoNewPrivileges ? NoNewPrivileges : 0) | (c.Seccomp is not null ? Filtered : 0));
         U32(c.Uid);
         U32(c.Gid);
         uint[] groups = [c.Gid, .. c.SupplementaryGroups];

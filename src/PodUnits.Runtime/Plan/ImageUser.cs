@@ -25,22 +25,22 @@ public static class ImageUser
             return (null, null);
         }
         string[] parts = user.Split(':', 2);
-        long? uid = Number(parts[0]);
+        long? uid = Id(parts[0]);
         long? gid = null;
         if (uid is null)
         {
             string[] entry = Find(readImageFile("etc/passwd"), parts[0])
                 ?? throw new ArgumentException($"user \"{parts[0]}\" is not in the image's /etc/passwd");
-            uid = Number(entry.ElementAtOrDefault(2));
-            gid = Number(entry.ElementAtOrDefault(3));
+            uid = Id(entry.ElementAtOrDefault(2));
+            gid = Id(entry.ElementAtOrDefault(3));
         }
         else if (parts.Length == 1 && FindByUid(readImageFile("etc/passwd"), uid.Value) is { } byUid)
         {
-            gid = Number(byUid.ElementAtOrDefault(3));
+            gid = Id(byUid.ElementAtOrDefault(3));
         }
         if (parts.Length == 2)
         {
-            gid = Number(parts[1]) ?? Number((Find(readImageFile("etc/group"), parts[1])
+            gid = Id(parts[1]) ?? Id((Find(readImageFile("etc/group"), parts[1])
                 ?? throw new ArgumentException($"group \"{parts[1]}\" is not in the image's /etc/group")).ElementAtOrDefault(2));
         }
         return (uid, gid ?? 0);
@@ -60,7 +60,7 @@ public static class ImageUser
         foreach (string[] e in Entries(accounts.Group))
         {
             if ((e.ElementAtOrDefault(3) ?? "").Split(',').Contains(user, StringComparer.Ordinal)
-                && Number(e.ElementAtOrDefault(2)) is long gid && !groups.Contains(gid))
+                && Id(e.ElementAtOrDefault(2)) is long gid && !groups.Contains(gid))
             {
                 groups.Add(gid);
             }
@@ -72,11 +72,29 @@ public static class ImageUser
     public static long? PrimaryGroup(long uid, ImageAccounts accounts)
     {
         ArgumentNullException.ThrowIfNull(accounts);
-        return FindByUid(accounts.Passwd, uid) is { } entry ? Number(entry.ElementAtOrDefault(3)) : null;
+        return FindByUid(accounts.Passwd, uid) is { } entry ? Id(entry.ElementAtOrDefault(3)) : null;
     }
+
+    /// <summary>The largest UID or GID a container may have, as runc allows (and runAsUser):
+    /// 2^31 - 1. Wider values wrap when they become uid_t: 4294967296 is root, and
+    /// 4294967295 is setresuid's "leave unchanged" (root again), past runAsNonRoot's check.</summary>
+    public const long MaxId = int.MaxValue;
 
     private static long? Number(string? text) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : null;
+
+    /// <summary>A UID or GID the container will have, or null when <paramref name="text"/> is
+    /// no number (a name). Digits out of range are refused, never wrapped.</summary>
+    private static long? Id(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || !text.All(char.IsAsciiDigit))
+        {
+            return null;
+        }
+        return Number(text) is long n && n <= MaxId
+            ? n
+            : throw new ArgumentException($"ID {text} is out of range: user and group IDs must be 0 to {MaxId}");
+    }
 
     /// <summary>The file's entries, split at ':'. Loops, not LINQ chains, here and in
     /// <see cref="MemberGroups"/>: Select on Where's iterator is a generic virtual call, which

@@ -11,12 +11,14 @@
  *      every service it starts: .NET ignores SIGPIPE, and execve keeps an ignored signal
  *      ignored, so `yes | head` in a container would otherwise end with EPIPE errors (when
  *      a step fails, SIGPIPE is ignored again for stage 1's report and exit);
- *   1. the working directory, created if missing, and entered;
+ *   1. the working directory, resolved inside the container's root (never through a /proc
+ *      magic link), created if missing, and entered;
  *   2. the LSM attribute for the exec (AppArmor profile, SELinux label), while still root;
  *   3. the capability bounding set, the ambient set cleared;
  *   4. without no_new_privs, the seccomp filter now, while CAP_SYS_ADMIN allows it (as runc);
  *   5. groups, gid, uid (from root to another user the kernel clears the capability sets);
- *   6. for uid 0, effective and permitted set to what the bounding set still holds;
+ *   6. for uid 0, effective and permitted set to what the bounding set still holds (for
+ *      other users none), and for every user an empty inheritable set;
  *   7. with no_new_privs, it and then the filter, last;
  *   8. execve.
  */
@@ -29,6 +31,7 @@
 #include <signal.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -41,7 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { SPEC_VERSION = 1, FLAG_CONFINE = 1, FLAG_NO_NEW_PRIVS = 2 };
+enum { SPEC_VERSION = 1, FLAG_CONFINE = 1, FLAG_NO_NEW_PRIVS = 2, FLAG_SECCOMP = 4 };
 
 struct reader {
     const unsigned char *at, *end;
@@ -155,33 +158,58 @@ static void start_timing(struct timing *t, const char *carried)
     }
 }
 
-/* mkdir -p, relative to the current root: the container's working directory, made as
- * runc makes it, after the root is the container's and before the IDs change. The mount
- * points ContainerRoot.Directory (C#) makes are another matter: those are made before the
- * pivot, through descriptors that cannot leave the root, as host root. Here the root is
- * already the container's, so a plain path cannot leave it either. */
-static int make_directories(const char *path)
+/* The working directory, entered as the container sees it: each component is resolved
+ * with openat2 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS against the container's root, so
+ * neither ".." nor an image's symlink nor a /proc magic link (/proc/1/root, which in a pod
+ * sharing its PID namespace is the pod init's, the host's root) can lead out of it, and
+ * missing components are made with mkdirat on the descriptor of their parent, as runc
+ * makes them. This runs as host root with every capability (CVE-2024-21626: a working
+ * directory outside the root is a host escape), so a plain chdir(2) will not do. */
+static int enter_working_directory(const char *path)
 {
     char partial[4096];
     size_t n = strlen(path);
-    if (n >= sizeof partial) {
-        errno = ENAMETOOLONG;
+    if (n >= sizeof partial || path[0] != '/') {
+        errno = n >= sizeof partial ? ENAMETOOLONG : EINVAL;
         return -1;
     }
+    int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0) {
+        return -1;
+    }
+    struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+    int dir = dup(root);
     memcpy(partial, path, n + 1);
-    for (char *p = partial + 1; ; p++) {
-        if (*p == '/' || *p == '\0') {
-            char saved = *p;
-            *p = '\0';
-            if (mkdir(partial, 0755) != 0 && errno != EEXIST) {
-                return -1;
+    for (char *p = partial + 1; dir >= 0; p++) {
+        if (*p != '/' && *p != '\0') {
+            continue;
+        }
+        char saved = *p;
+        *p = '\0';
+        char *name = strrchr(partial, '/') + 1;
+        if (name[0] != '\0') {
+            int next = (int)syscall(SYS_openat2, root, partial, &how, sizeof how);
+            if (next < 0 && errno == ENOENT && mkdirat(dir, name, 0755) == 0) {
+                next = (int)syscall(SYS_openat2, root, partial, &how, sizeof how);
             }
-            *p = saved;
-            if (saved == '\0') {
-                return 0;
-            }
+            int saved_errno = errno;
+            close(dir);
+            dir = next;
+            errno = saved_errno;
+        }
+        *p = saved;
+        if (saved == '\0') {
+            break;
         }
     }
+    int result = dir >= 0 ? fchdir(dir) : -1;
+    int saved_errno = errno;
+    if (dir >= 0) {
+        close(dir);
+    }
+    close(root);
+    errno = saved_errno;
+    return result;
 }
 
 static int install_filter(const char *program, size_t length)
@@ -279,10 +307,28 @@ static int become(const unsigned char *spec, size_t length, const char *carried_
     if (r.bad || version != SPEC_VERSION || groups == NULL || argv == NULL || argv[0] == NULL || r.at != r.end) {
         return failed(error, error_size, PODUNITS_SETUP_FAILED, "the exec spec is malformed (version %u, %zu bytes)", version, length);
     }
+    /* A planned filter that is empty or no whole BPF program (a damaged cache file) fails the
+     * start: fail closed, never run unfiltered because the program went missing. */
+    if ((flags & FLAG_CONFINE) && (flags & FLAG_SECCOMP)
+        && (filter_length == 0 || filter_length % sizeof(struct sock_filter) != 0 || filter_length / sizeof(struct sock_filter) > BPF_MAXINSNS)) {
+        return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: its seccomp program is malformed (%zu bytes); refusing to run it unfiltered",
+                      name, filter_length);
+    }
+    /* As runc: IDs above 2^31 - 1 are refused (the planner refuses them first). (uid_t)-1
+     * would be setresuid's "unchanged", which leaves the process root. */
+    if (uid > INT32_MAX || gid > INT32_MAX) {
+        return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: user %u:%u is out of range", name, uid, gid);
+    }
+    for (uint32_t i = 0; i < ngroups; i++) {
+        if (groups[i] > INT32_MAX) {
+            return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: group %u is out of range", name, groups[i]);
+        }
+    }
 
     reset_signals();
-    if (make_directories(cwd) != 0 || chdir(cwd) != 0) {
-        return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: working directory %s: %s", name, cwd, strerror(errno));
+    if (enter_working_directory(cwd) != 0) {
+        return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: working directory %s: %s%s", name, cwd, strerror(errno),
+                      errno == EXDEV || errno == ELOOP ? " (it leads out of the container's root, through a /proc link or too many symlinks)" : "");
     }
     if (flags & FLAG_CONFINE) {
         if (lsm_path[0] != '\0') {
@@ -311,13 +357,17 @@ static int become(const unsigned char *spec, size_t length, const char *carried_
         if (setgroups(ngroups, groups) != 0 || setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0) {
             return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: cannot become user %u, group %u: %s", name, uid, gid, strerror(errno));
         }
-        if (uid == 0) {
-            /* Only what the bounding set still holds: pod@.service takes some away from
-             * everything it runs, and asking for more fails the whole capset. */
+        {
+            /* Root keeps what the bounding set still holds (pod@.service takes some away from
+             * everything it runs, and asking for more fails the whole capset); another user
+             * keeps none, which setresuid left it. Every user's inheritable set is emptied:
+             * the kernel keeps it across setresuid, and one inherited from whoever ran
+             * `podunits enter` (pam_cap) would grant a file's inheritable capabilities at
+             * execve, bounding set or not (runc does the same since CVE-2022-24769). */
             uint64_t mask = 0;
             struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
             struct __user_cap_data_struct data[2];
-            for (int cap = 0; cap <= last; cap++) {
+            for (int cap = 0; cap <= last && uid == 0; cap++) {
                 if ((keep & (1ULL << cap)) && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1) {
                     mask |= 1ULL << cap;
                 }

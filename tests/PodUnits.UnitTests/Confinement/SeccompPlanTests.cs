@@ -72,13 +72,13 @@ public sealed class SeccompPlanTests : IDisposable
         List<int> caps = PodUnits.Runtime.Plan.Capabilities.BoundingSet(false, [], []);
         byte[] first = SeccompPrograms.GetRuntimeDefault(caps, _cache);
         string cached = Assert.Single(Directory.GetFiles(_cache, "*.bpf"));
-        Assert.Equal(first, File.ReadAllBytes(cached));
+        Assert.Equal(SeccompPrograms.CacheFile(first), File.ReadAllBytes(cached));
         Assert.Equal(Convert.ToString(Convert.ToInt32("600", 8), 8), Convert.ToString((int)File.GetUnixFileMode(cached), 8));
 
-        // A second start reads the file: changed on purpose, the change comes back.
+        // A second start reads the file: changed on purpose (and its hash with it), the change comes back.
         byte[] marked = [.. first];
         marked[^1] ^= 0xff;
-        File.WriteAllBytes(cached, marked);
+        File.WriteAllBytes(cached, SeccompPrograms.CacheFile(marked));
         Assert.Equal(marked, SeccompPrograms.GetRuntimeDefault(caps, _cache));
 
         // Another capability set, another program.
@@ -88,6 +88,34 @@ public sealed class SeccompPlanTests : IDisposable
 
         // The same profile given by its bytes (as a Localhost file is) shares the key.
         Assert.Equal(marked, SeccompPrograms.Get(SeccompPrograms.RuntimeDefaultJson, "copy of RuntimeDefault", caps, _cache));
+    }
+
+    /// <summary>Review of 2026-12-05: a cache file a crash left empty was read as an empty
+    /// program, which the native side took for "no filter": every default pod ran unfiltered.
+    /// A file that is not whole (empty, torn, its bytes changed without its hash) is compiled
+    /// again and rewritten.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(-1)]
+    public void ADamagedCacheFileIsCompiledAgain(int keep)
+    {
+        List<int> caps = PodUnits.Runtime.Plan.Capabilities.BoundingSet(false, [], []);
+        byte[] first = SeccompPrograms.GetRuntimeDefault(caps, _cache);
+        string cached = Assert.Single(Directory.GetFiles(_cache, "*.bpf"));
+        byte[] file = File.ReadAllBytes(cached);
+        if (keep >= 0)
+        {
+            file = file[..keep];
+        }
+        else
+        {
+            file[^1] ^= 0xff; // the program changed, its hash did not
+        }
+        File.WriteAllBytes(cached, file);
+
+        Assert.Equal(first, SeccompPrograms.GetRuntimeDefault(caps, _cache));
+        Assert.Equal(SeccompPrograms.CacheFile(first), File.ReadAllBytes(cached));
     }
 
     [Fact]

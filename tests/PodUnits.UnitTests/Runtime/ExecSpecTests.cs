@@ -38,7 +38,7 @@ public sealed class ExecSpecTests
         Assert.Equal("app", r.Str());
         Assert.Equal("/bin/sh", r.Str());
         Assert.Equal("/srv/wörk", r.Str());
-        Assert.Equal(3u, r.U32()); // confine | no_new_privs
+        Assert.Equal(7u, r.U32()); // confine | no_new_privs | a seccomp filter is planned
         Assert.Equal(1000u, r.U32());
         Assert.Equal(3000u, r.U32());
         Assert.Equal(3u, r.U32());

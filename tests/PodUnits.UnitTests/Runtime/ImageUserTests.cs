@@ -35,4 +35,30 @@ public sealed class ImageUserTests
     [Fact]
     public void NoPasswdFileMeansNamesCannotResolve() =>
         Assert.Throws<ArgumentException>(() => ImageUser.Resolve("www", _ => null));
+
+    /// <summary>Review of 2026-12-05: an image's USER (or its /etc/passwd) with an ID past
+    /// 2^31 - 1 wrapped when it became uid_t: 4294967296 ran as root and 4294967295 was
+    /// setresuid's "unchanged", both past runAsNonRoot's check. Refused as runc refuses them.</summary>
+    [Theory]
+    [InlineData("4294967295")]
+    [InlineData("4294967296")]
+    [InlineData("2147483648")]
+    [InlineData("1000:4294967296")]
+    [InlineData("big")]
+    [InlineData("www:huge")]
+    public void IdsPastTwoToTheThirtyFirstAreRefused(string user)
+    {
+        static string? Wide(string path) => path switch
+        {
+            "etc/passwd" => "big:x:4294967296:1:big:/:/bin/sh\nwww:x:33:34:web:/var/www:/bin/false\n",
+            "etc/group" => "huge:x:4294967295:\n",
+            _ => null,
+        };
+        var e = Assert.Throws<ArgumentException>(() => ImageUser.Resolve(user, Wide));
+        Assert.Contains("is out of range: user and group IDs must be 0 to 2147483647", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheLargestIdIsAccepted() =>
+        Assert.Equal((2147483647L, 0L), ImageUser.Resolve("2147483647", Files));
 }

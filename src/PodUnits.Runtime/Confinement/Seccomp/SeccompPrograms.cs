@@ -13,7 +13,9 @@ namespace PodUnits.Runtime.Confinement.Seccomp;
 /// cache key: the profile's bytes, the container's capabilities, the architecture, the
 /// running kernel (a profile's minKernel conditions) and the libseccomp build (which syscall
 /// names it knows). So it is compiled once per key and kept in
-/// /var/cache/podunits/seccomp/KEY.bpf (root only, written whole and renamed); a warm start
+/// /var/cache/podunits/seccomp/KEY.bpf (root only, written whole, synced and renamed, its
+/// SHA-256 first: a file a crash left empty or torn is compiled again, never read as "no
+/// filter", which the native side would refuse anyway); a warm start
 /// reads 10 KB and never parses the profile or loads libseccomp. Deleting the directory is
 /// always safe. The built-in profile is known by its SHA-256, checked by a unit test against
 /// the embedded file, so a cached start does not even read it (reading an embedded resource
@@ -25,7 +27,9 @@ public static class SeccompPrograms
 
     /// <summary>Bumped whenever the compiler's output for the same input changes (the ENOSYS
     /// prefix, the bad-architecture action...), so old cached programs are not reused.</summary>
-    private const string CompilerVersion = "podunits-seccomp-1";
+    private const string CompilerVersion = "podunits-seccomp-2";
+
+    private const int HashLength = 32;
 
     private static readonly string[] LibraryDirectories =
         ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"];
@@ -54,7 +58,11 @@ public static class SeccompPrograms
         string path = $"{cacheDirectory}/{key}.bpf";
         try
         {
-            return File.ReadAllBytes(path);
+            if (Verified(File.ReadAllBytes(path)) is { } cached)
+            {
+                return cached;
+            }
+            StageLog.Warning($"seccomp cache {path}: damaged (a crash while it was written?), compiling again");
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -65,6 +73,20 @@ public static class SeccompPrograms
         Store(cacheDirectory, path, program);
         return program;
     }
+
+    /// <summary>The program a cache file holds when its hash says it is whole, else null.</summary>
+    internal static byte[]? Verified(byte[] file)
+    {
+        if (file.Length < HashLength + 8 || (file.Length - HashLength) % 8 != 0)
+        {
+            return null;
+        }
+        byte[] program = file[HashLength..];
+        return Sha256.HashData(program).AsSpan().SequenceEqual(file.AsSpan(0, HashLength)) ? program : null;
+    }
+
+    /// <summary>What a cache file holds: the program's SHA-256, then the program.</summary>
+    internal static byte[] CacheFile(byte[] program) => [.. Sha256.HashData(program), .. program];
 
     private static readonly Lazy<byte[]> RuntimeDefault = new(() => SeccompProfiles.RuntimeDefaultJson);
 
@@ -115,7 +137,8 @@ public static class SeccompPrograms
                 Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
             }))
             {
-                stream.Write(program);
+                stream.Write(CacheFile(program));
+                stream.Flush(flushToDisk: true); // before the rename gives it the name that says "complete"
             }
             File.Move(temporary, path, overwrite: true);
         }

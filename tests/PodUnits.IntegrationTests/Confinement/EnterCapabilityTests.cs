@@ -1,0 +1,28 @@
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.Confinement;
+
+/// <summary>
+/// Review of 2026-12-05: `podunits enter` runs from an administrator's shell, whose
+/// inheritable capabilities (pam_cap gives some) the kernel keeps across setresuid. Only a
+/// container user root had them cleared; a non-root one kept them, and a file with
+/// inheritable file capabilities would have gained them at execve, bounding set or not.
+/// </summary>
+public sealed class EnterCapabilityTests
+{
+    [Fact]
+    public void AnEnteredProcessInheritsNoCapabilityFromItsCaller()
+    {
+        const string name = "enter-caps";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, PodHarness.Idle,
+            """
+                  securityContext: {runAsUser: 1000}
+            """));
+        pod.Start();
+        var entered = PodHarness.Run("setpriv", "--inh-caps", "+net_admin,+sys_admin", "podunits", "enter", name, "--",
+            "grep", "-E", "^Cap(Inh|Prm|Eff):", "/proc/self/status");
+        Assert.True(entered.Code == 0, entered.Output);
+        Assert.Equal(["CapInh:\t0000000000000000", "CapPrm:\t0000000000000000", "CapEff:\t0000000000000000"],
+            entered.Output.Trim().Split('\n'));
+    }
+}
