@@ -99,11 +99,27 @@ public static class PlanBuilder
             FsGroup = fsGroup,
             FsGroupClaimDirs = [.. fsGroupClaims.Distinct(StringComparer.Ordinal)],
             FsGroupOnRootMismatch = pod.SecurityContext?.FsGroupChangePolicy == FsGroupChangePolicy.OnRootMismatch,
-            Sysctls = [.. (pod.SecurityContext?.Sysctls ?? []).Select(s => SysctlPlans.Of(s.Name, s.Value))],
+            Sysctls = Sysctls(pod),
             Containers = containers,
             NotifyContainer = interactive ? null : pod.Activation.NotifyContainer,
             ListenContainer = interactive ? null : pod.Activation.ListenContainer ?? (pod.Containers.Count == 1 ? pod.Containers[0].Name : null),
         };
+    }
+
+    /// <summary>The pod's own sysctls, and as podman's default_sysctls, for a pod with its own
+    /// network namespace, net.ipv4.ping_group_range "0 0": ping as root works through ICMP
+    /// sockets without CAP_NET_RAW, which the default capabilities leave out. A pod with its
+    /// own user namespace gets its range instead (UserNamespacePlanner); a pod that sets the
+    /// sysctl keeps its value.</summary>
+    private static List<SysctlPlan> Sysctls(PodDefinition pod)
+    {
+        List<SysctlPlan> sysctls = [.. (pod.SecurityContext?.Sysctls ?? []).Select(s => SysctlPlans.Of(s.Name, s.Value))];
+        const string Ping = "net.ipv4.ping_group_range";
+        if (!pod.HostNetwork && !pod.UserNamespace && !sysctls.Exists(s => s.Name == Ping))
+        {
+            sysctls.Add(SysctlPlans.Of(Ping, "0 0"));
+        }
+        return sysctls;
     }
 
     /// <summary>dnsPolicy None uses dnsConfig only; the others copy the host's resolv.conf

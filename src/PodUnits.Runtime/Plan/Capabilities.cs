@@ -4,16 +4,21 @@ namespace PodUnits.Runtime.Plan;
 
 /// <summary>
 /// The bounding set a container gets (capability names and numbers are the definitions'
-/// <see cref="LinuxCapabilities"/>): Docker's default set, or all when privileged,
+/// <see cref="LinuxCapabilities"/>): podman's default set, or all when privileged,
 /// then the definition's add and drop ("ALL" allowed in both, like Kubernetes).
 /// </summary>
 public static class Capabilities
 {
-    /// <summary>Docker's (and containerd's) default bounding set: 14 capabilities.</summary>
-    public static readonly IReadOnlyList<string> DockerDefault =
+    /// <summary>podman's default bounding set (containers.conf default_capabilities): 11
+    /// capabilities, the strictest of the peers. Docker's and containerd's 14 add NET_RAW
+    /// (packet sockets: spoofing on the bridge, and with hostNetwork sniffing the host's
+    /// traffic; the way into packet-socket kernel bugs), MKNOD and AUDIT_WRITE. ping still
+    /// works as root through ICMP sockets: a pod with its own network namespace gets
+    /// net.ipv4.ping_group_range "0 0", podman's default_sysctls (PlanBuilder).</summary>
+    public static readonly IReadOnlyList<string> Default =
     [
-        "CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID",
-        "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE",
+        "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "NET_BIND_SERVICE", "SETFCAP",
+        "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
     ];
 
     /// <summary>The highest capability number this table knows (CAP_LAST_CAP of its kernel).</summary>
@@ -29,24 +34,31 @@ public static class Capabilities
     /// <summary>The name as Kubernetes writes it, without CAP_.</summary>
     public static string Name(int number) => LinuxCapabilities.Names[number][4..];
 
-    /// <summary>The bounding set, sorted; throws <see cref="ArgumentException"/> naming an unknown capability.</summary>
+    /// <summary>The bounding set, sorted; throws <see cref="ArgumentException"/> naming an unknown
+    /// capability. In containerd's order (CRI's WithCapabilities): "ALL" in add, then "ALL" in
+    /// drop, then each capability added, then each dropped, so "add: [ALL], drop: [SYS_ADMIN]"
+    /// is everything but SYS_ADMIN and a capability both added and dropped is dropped.</summary>
     public static List<int> BoundingSet(bool privileged, IEnumerable<string>? add, IEnumerable<string>? drop)
     {
-        var set = new SortedSet<int>();
-        IEnumerable<string> start = privileged ? LinuxCapabilities.Names : DockerDefault;
-        foreach (string n in start)
+        List<string> adds = [.. add ?? []];
+        List<string> drops = [.. drop ?? []];
+        static bool IsAll(string n) => n.Equals("ALL", StringComparison.OrdinalIgnoreCase);
+        var set = new SortedSet<int>((privileged ? LinuxCapabilities.Names : Default).Select(Number));
+        if (adds.Any(IsAll))
         {
-            set.Add(Number(n));
+            set.UnionWith(Enumerable.Range(0, LinuxCapabilities.Names.Count));
         }
-        foreach (string n in drop ?? [])
+        if (drops.Any(IsAll))
         {
-            if (n.Equals("ALL", StringComparison.OrdinalIgnoreCase)) { set.Clear(); continue; }
-            set.Remove(Require(n));
+            set.Clear();
         }
-        foreach (string n in add ?? [])
+        foreach (string n in adds.Where(n => !IsAll(n)))
         {
-            if (n.Equals("ALL", StringComparison.OrdinalIgnoreCase)) { set.UnionWith(Enumerable.Range(0, LinuxCapabilities.Names.Count)); continue; }
             set.Add(Require(n));
+        }
+        foreach (string n in drops.Where(n => !IsAll(n)))
+        {
+            set.Remove(Require(n));
         }
         return [.. set];
     }

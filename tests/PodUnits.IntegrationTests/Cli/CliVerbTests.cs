@@ -260,7 +260,7 @@ public sealed class CliVerbTests : IDisposable
             Assert.Equal(Status(main, field), Status("self", field));
         }
         Assert.Equal("Seccomp: 2", Status("self", "Seccomp"));
-        Assert.Equal("CapEff: 00000000a80425fb", Status("self", "CapEff"));
+        Assert.Equal("CapEff: 00000000800405fb", Status("self", "CapEff"));
         // ...and in the container's scope, so its memory limit applies.
         string cgroup = PodHarness.Run(Podunits, "enter", "cli-web", "--", "cat", "/proc/self/cgroup").Output;
         Assert.Contains("podunits-cli\\x2dweb-main.scope", cgroup, StringComparison.Ordinal);

@@ -6,8 +6,7 @@ namespace PodUnits.IntegrationTests.Network;
 /// <summary>
 /// CVE-2020-8558 on PodUnits' bridge: a hostPort makes portmap turn on route_localnet on
 /// podunits0, after which the kernel accepts packets that arrive there for 127.0.0.0/8. A
-/// pod (CAP_NET_RAW is a default capability; here the test sends from the pod's network
-/// namespace itself) must still not reach what the host binds to 127.0.0.1 only: the executor
+/// pod (one given CAP_NET_RAW; here the test sends from the pod's network namespace itself) must still not reach what the host binds to 127.0.0.1 only: the executor
 /// adds kube-proxy's rule before the first portmap ADD (LocalnetGuard). The frame goes from
 /// the pod's eth0 to the bridge's own address, nowhere else; the listener is the sandbox's.
 /// </summary>

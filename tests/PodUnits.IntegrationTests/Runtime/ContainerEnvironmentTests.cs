@@ -78,7 +78,7 @@ public sealed class ContainerEnvironmentTests
             string.Join('\n', lines) + string.Join('\n', pod.Journal("-u", pod.Unit)));
         Assert.Contains("from-writer", lines);
         Assert.Contains("uid=1000 gid=1000", lines);
-        Assert.Contains("CapBnd: 00000000a80425fb", lines); // Docker's default set
+        Assert.Contains("CapBnd: 00000000800405fb", lines); // podman's default set
         Assert.Contains("NoNewPrivs: 1", lines);
         Assert.Contains("root-is-ro", lines);
         Assert.Contains("host-is-ro", lines);

@@ -9,7 +9,8 @@ namespace PodUnits.IntegrationTests.UserNamespaces;
 /// debian-rootfs.sh, built by tests/run.sh before the sandbox). nginx's master runs as the
 /// namespace's root and drops its workers to www-data (setgroups, setgid, setuid inside the
 /// namespace) after binding port 80, image files owned by groups other than root keep them,
-/// the page answers on the pod's address, and ping works.
+/// the page answers on the pod's address, and ping works (given NET_RAW, which Debian's ping
+/// needs to be executed at all).
 /// </summary>
 public sealed class DebianImageUserNamespaceTests
 {
@@ -33,6 +34,10 @@ public sealed class DebianImageUserNamespaceTests
                 - name: web
                   image: "dir:{{Rootfs}}"
                   command: ["nginx", "-g", "daemon off;"]
+                  # Debian's ping carries the file capability cap_net_raw: exec refuses it (EPERM)
+                  # where the bounding set lacks NET_RAW, which podman's default set does.
+                  securityContext:
+                    capabilities: {add: [NET_RAW]}
             """);
         var start = pod.Systemctl("start", pod.Unit);
         Assert.True(start.Code == 0, $"{start.Output}\n{string.Join('\n', pod.Journal("-u", pod.Unit))}");

@@ -9,7 +9,7 @@ namespace PodUnits.UnitTests.Confinement;
 /// through libseccomp's PFC text.</summary>
 public sealed class SeccompCompilerTests(ITestOutputHelper output)
 {
-    private static readonly List<int> DockerDefault = Capabilities.BoundingSet(false, [], []);
+    private static readonly List<int> DefaultSet = Capabilities.BoundingSet(false, [], []);
 
     private static string Describe(params string[] add) =>
         SeccompCompiler.Describe(SeccompProfiles.RuntimeDefault, Capabilities.BoundingSet(false, add, []));
@@ -93,7 +93,7 @@ public sealed class SeccompCompilerTests(ITestOutputHelper output)
     [Fact]
     public void ProgramIsWholeInstructionsWithinTheKernelsLimitAndMeasured()
     {
-        _ = SeccompCompiler.Compile(SeccompProfiles.RuntimeDefault, DockerDefault); // loads libseccomp, JIT
+        _ = SeccompCompiler.Compile(SeccompProfiles.RuntimeDefault, DefaultSet); // loads libseccomp, JIT
         var wall = new List<double>();
         TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
         byte[] program = [];
@@ -101,7 +101,7 @@ public sealed class SeccompCompilerTests(ITestOutputHelper output)
         for (int i = 0; i < Runs; i++)
         {
             long start = Stopwatch.GetTimestamp();
-            program = SeccompCompiler.Compile(SeccompProfiles.RuntimeDefault, DockerDefault);
+            program = SeccompCompiler.Compile(SeccompProfiles.RuntimeDefault, DefaultSet);
             wall.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
         double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / Runs;

@@ -21,7 +21,7 @@ public sealed partial class SeccompInstallTests
     private const int EINVAL = 22;
     private const int ENOSYS = 38;
 
-    private static readonly List<int> DockerDefault = Capabilities.BoundingSet(false, [], []);
+    private static readonly List<int> DefaultSet = Capabilities.BoundingSet(false, [], []);
 
     /// <summary>Syscall numbers of the calls without a glibc wrapper (asm/unistd_64.h; arm64: asm-generic).</summary>
     private static readonly (long Keyctl, long Clone3, long Socket) Nr =
@@ -67,7 +67,7 @@ public sealed partial class SeccompInstallTests
     [Fact]
     public void RuntimeDefaultRefusesWhatItShouldAndLetsTheRestRun()
     {
-        byte[] program = SeccompCompiler.Compile(SeccompProfiles.RuntimeDefault, DockerDefault);
+        byte[] program = SeccompCompiler.Compile(SeccompProfiles.RuntimeDefault, DefaultSet);
         var seen = OnFilteredThread(program, () => new
         {
             Status = File.ReadAllLines("/proc/thread-self/status").Single(l => l.StartsWith("Seccomp:", StringComparison.Ordinal)),
@@ -130,7 +130,7 @@ public sealed partial class SeccompInstallTests
     [Fact]
     public void TheTestRunnersOwnThreadsStayUnfiltered()
     {
-        OnFilteredThread(SeccompCompiler.Compile(SeccompProfiles.RuntimeDefault, DockerDefault), () => 0);
+        OnFilteredThread(SeccompCompiler.Compile(SeccompProfiles.RuntimeDefault, DefaultSet), () => 0);
         Assert.Contains("Seccomp:\t0", File.ReadAllLines("/proc/thread-self/status"));
     }
 }

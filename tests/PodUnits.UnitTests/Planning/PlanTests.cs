@@ -49,9 +49,26 @@ public sealed class PlanTests
         };
         PodPlan plan = Build(pod);
         Assert.Equal([("net.ipv4.ip_unprivileged_port_start", "net/ipv4/ip_unprivileged_port_start", "1024"),
-            ("net.ipv4.conf.eth0/100.forwarding", "net/ipv4/conf/eth0.100/forwarding", "1")],
+            ("net.ipv4.conf.eth0/100.forwarding", "net/ipv4/conf/eth0.100/forwarding", "1"),
+            ("net.ipv4.ping_group_range", "net/ipv4/ping_group_range", "0 0")], // podman's default_sysctls
             plan.Sysctls.Select(s => (s.Name, s.ProcPath, s.Value)));
-        Assert.Equal(2, PodPlan.FromJson(plan.Redacted().ToJson(), "plan").Sysctls.Count); // not secret: kept in the host's copy
+        Assert.Equal(3, PodPlan.FromJson(plan.Redacted().ToJson(), "plan").Sysctls.Count); // not secret: kept in the host's copy
+    }
+
+    /// <summary>ping as root without CAP_NET_RAW (not a default capability): ICMP sockets for
+    /// group 0 in the pod's own network namespace, as podman's default_sysctls. Not with the
+    /// host's network (that would change the host), and a pod's own value wins.</summary>
+    [Fact]
+    public void APodWithItsOwnNetworkLetsRootPingWithoutRawSockets()
+    {
+        Assert.Empty(Build(Pod([Container("app")]) with { HostNetwork = true }).Sysctls);
+        PodDefinition own = Pod([Container("app")]) with
+        {
+            HostNetwork = false,
+            SecurityContext = new PodSecurityContext(null, null) { Sysctls = [new Sysctl("net.ipv4.ping_group_range", "1 0")] },
+        };
+        SysctlPlan ping = Assert.Single(Build(own).Sysctls, s => s.Name == "net.ipv4.ping_group_range");
+        Assert.Equal("1 0", ping.Value);
     }
 
     [Fact]

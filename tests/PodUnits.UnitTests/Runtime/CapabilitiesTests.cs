@@ -5,12 +5,13 @@ namespace PodUnits.UnitTests.Runtime;
 public sealed class CapabilitiesTests
 {
     [Fact]
-    public void DefaultIsDockersFourteen()
+    public void DefaultIsPodmansEleven()
     {
         List<int> set = Capabilities.BoundingSet(false, null, null);
-        Assert.Equal(14, set.Count);
-        Assert.Contains(Capabilities.Number("NET_BIND_SERVICE"), set);
-        Assert.DoesNotContain(Capabilities.Number("SYS_ADMIN"), set);
+        Assert.Equal([0, 1, 3, 4, 5, 6, 7, 8, 10, 18, 31], set); // CHOWN ... SETFCAP, as podman's containers.conf
+        Assert.DoesNotContain(Capabilities.Number("NET_RAW"), set);
+        Assert.DoesNotContain(Capabilities.Number("MKNOD"), set);
+        Assert.DoesNotContain(Capabilities.Number("AUDIT_WRITE"), set);
     }
 
     [Fact]
@@ -29,12 +30,26 @@ public sealed class CapabilitiesTests
         Assert.Contains(12, set);
         Assert.DoesNotContain(Capabilities.Number("KILL"), set);
         Assert.DoesNotContain(0, set);
-        Assert.Equal(13, set.Count);
+        Assert.Equal(10, set.Count);
     }
 
     [Fact]
     public void DropAllThenAddKeepsOnlyTheAdded() =>
         Assert.Equal([Capabilities.Number("NET_BIND_SERVICE")], Capabilities.BoundingSet(false, ["NET_BIND_SERVICE"], ["ALL"]));
+
+    /// <summary>Review of 2026-12-05: drops came before adds, so "add: [ALL], drop: [SYS_ADMIN]"
+    /// kept SYS_ADMIN (and the seccomp filter compiled for it allowed mount and unshare).
+    /// containerd's order: ALL in add, ALL in drop, each add, each drop.</summary>
+    [Fact]
+    public void DropsWinOverAddsAsInContainerd()
+    {
+        List<int> all = Capabilities.BoundingSet(false, ["ALL"], ["SYS_ADMIN", "cap_net_admin"]);
+        Assert.Equal(Capabilities.Last + 1 - 2, all.Count);
+        Assert.DoesNotContain(Capabilities.Number("SYS_ADMIN"), all);
+        Assert.DoesNotContain(Capabilities.Number("NET_ADMIN"), all);
+        Assert.DoesNotContain(12, Capabilities.BoundingSet(false, ["NET_ADMIN"], ["NET_ADMIN"]));
+        Assert.Equal([Capabilities.Number("KILL")], Capabilities.BoundingSet(false, ["ALL", "KILL"], ["ALL"]));
+    }
 
     [Fact]
     public void PrivilegedGetsEverything() =>
