@@ -13,12 +13,13 @@ public static class DefaultConfinement
     /// every keyring the kernel holds; timer_list, sched_debug and latency_stats leak other
     /// processes' activity; /proc/acpi and /proc/scsi allow poking hardware; /sys/firmware
     /// holds the host's firmware tables; powercap's energy counters are a side channel
-    /// (CVE-2020-8694). Paths that do not exist on this kernel are skipped.</summary>
+    /// (CVE-2020-8694); /sys/dev/block lists the host's disks with their sizes and serial
+    /// numbers (podman masks it). Paths that do not exist on this kernel are skipped.</summary>
     public static readonly IReadOnlyList<string> MaskedPaths =
     [
         "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
         "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-        "/sys/firmware", "/sys/devices/virtual/powercap",
+        "/sys/firmware", "/sys/devices/virtual/powercap", "/sys/dev/block",
     ];
 
     /// <summary>Read-only for the container: /proc/sys holds host-wide settings (core_pattern
@@ -36,12 +37,14 @@ public static class DefaultConfinement
     /// <summary>The scope's device policy: DevicePolicy=closed plus these DeviceAllow= entries
     /// (systemd.resource-control(5)), the OCI runtime spec's default device set. Everything
     /// else, a host disk's block node made with mknod included, can neither be created nor
-    /// opened. "char-pts" is every pseudo-terminal of the container's own devpts.</summary>
+    /// opened. "char-pts" is every pseudo-terminal of the container's own devpts, which is
+    /// all a container's terminal is. Not /dev/console (5:1, the crun default set has it):
+    /// that is the host's system console, which a container able to mknod could otherwise
+    /// write to and read keystrokes from; runc's default set leaves it out too.</summary>
     public static readonly IReadOnlyList<(string Device, string Access)> DeviceAllow =
     [
         ("/dev/null", "rwm"), ("/dev/zero", "rwm"), ("/dev/full", "rwm"), ("/dev/random", "rwm"),
-        ("/dev/urandom", "rwm"), ("/dev/tty", "rwm"), ("/dev/console", "rwm"), ("/dev/ptmx", "rwm"),
-        ("char-pts", "rwm"),
+        ("/dev/urandom", "rwm"), ("/dev/tty", "rwm"), ("/dev/ptmx", "rwm"), ("char-pts", "rwm"),
     ];
 
     /// <summary>Sizes of the tmpfs PodUnits mounts in every container (tmpfs(5) size=). The
