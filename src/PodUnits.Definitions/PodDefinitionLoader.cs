@@ -38,12 +38,13 @@ public static class PodDefinitionLoader
         {
             return Fail(path, $"cannot be read: {e.Message}");
         }
-        return LoadText(text, path, options);
+        return LoadText(text, path, options, othersCanRead: (File.GetUnixFileMode(path) & UnixFileMode.OtherRead) != 0);
     }
 
     /// <summary>Parses <paramref name="text"/> as if it were the file <paramref name="path"/>
-    /// (the file name gives the pod name).</summary>
-    public static LoadResult LoadText(string text, string path, LoadOptions? options = null)
+    /// (the file name gives the pod name). <paramref name="othersCanRead"/>: every user of the
+    /// host can read the file, so a Secret in it is warned about.</summary>
+    public static LoadResult LoadText(string text, string path, LoadOptions? options = null, bool othersCanRead = false)
     {
         options ??= LoadOptions.Default;
         var ctx = new ParseContext(path, options.HostChecks) { EnvReferencesAreWarnings = options.EnvReferencesAreWarnings };
@@ -57,7 +58,7 @@ public static class PodDefinitionLoader
             ctx.Error(p.Line, p.Column, p.Message);
         }
         var catalog = new ConfigObjectCatalog(options.ObjectRoots, options.MaxFileBytes, options.DecryptSecret);
-        YNode? podDocument = PodDocument(documents, ctx, catalog);
+        YNode? podDocument = PodDocument(documents, ctx, catalog, othersCanRead);
         HostSettings settings = options.HostSettings ?? HostSettings.Load();
         PodDefinition? pod = podDocument is null ? null : PodMapper.Map(podDocument, ctx, path, PodNameFromPath(path), options, catalog, settings);
         IReadOnlyList<Diagnostic> foreign = [.. settings.Diagnostics, .. catalog.ForeignDiagnostics];
@@ -93,7 +94,7 @@ public static class PodDefinitionLoader
     /// Secrets it uses, as further YAML documents in any order. They go into the catalog
     /// before the pod is mapped, so references to them are checked.
     /// </summary>
-    private static YNode? PodDocument(IReadOnlyList<YNode> documents, ParseContext ctx, ConfigObjectCatalog catalog)
+    private static YNode? PodDocument(IReadOnlyList<YNode> documents, ParseContext ctx, ConfigObjectCatalog catalog, bool othersCanRead)
     {
         YNode? pod = null;
         foreach (YNode document in documents)
@@ -113,6 +114,11 @@ public static class PodDefinitionLoader
                 if (ConfigObjectMapper.Map(document, objectKind, ctx, nameFromFile: null) is ConfigObject o && !catalog.AddFromPodFile(o))
                 {
                     ctx.Error(document, $"{o.Describe()} is defined twice in this file");
+                }
+                else if (objectKind == ConfigObjectKind.Secret && othersCanRead)
+                {
+                    ctx.Warning(document, "this Secret is in a file every user of this host can read; chmod 600 the file, " +
+                        "or keep the Secret in /etc/podunits/secrets ('podunits secret create', root's only)");
                 }
             }
             else if (kind is "PersistentVolumeClaim")

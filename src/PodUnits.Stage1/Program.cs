@@ -16,6 +16,12 @@ using PodUnits.Systemd.Notify;
 // Errors follow the CLI's rule: one line on stderr, the documented exit code, a stack trace
 // only with PODUNITS_VERBOSE=1 (`podunits --verbose run` sets it before the exec).
 bool verbose = Verbosity.IsOn;
+if (args is ["run", ..] or ["pod-init", ..])
+{
+    // The executor and the pod init hold every Secret's and ConfigMap's value for the pod's
+    // life: a crash must not write them to disk as a core dump (systemd-coredump).
+    _ = PodUnits.Core.Native.LibcExtra.prctl(PodUnits.Core.Native.LibcExtra.PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
 try
 {
     return args switch

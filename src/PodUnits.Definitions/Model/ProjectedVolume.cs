@@ -9,6 +9,9 @@ namespace PodUnits.Definitions;
 public sealed record ProjectedVolume(int DefaultMode, IReadOnlyList<ProjectionSource> Sources)
 {
     public const int KubernetesDefaultMode = 0b110_100_100; // 0644
+
+    /// <summary>A file path in the volume as the kubelet's atomic writer cleans it ("./a/" is "a").</summary>
+    public static string CleanPath(string path) => Names.CleanVolumeFilePath(path);
 }
 
 /// <summary>One source of a projected volume: an object's keys (<paramref name="ObjectKind"/>

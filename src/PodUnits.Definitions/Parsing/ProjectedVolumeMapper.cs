@@ -95,7 +95,8 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
             }
             items.Add(new KeyToPath(key, path, mode));
         });
-        return new ProjectionSource(kind, name, optional, f.Has("items") ? items : null, null);
+        // An empty list projects every key, as the kubelet reads it (len(items) == 0).
+        return new ProjectionSource(kind, name, optional, items.Count > 0 ? items : null, null);
     }
 
     private ProjectionSource DownwardSource(Fields f)
@@ -124,7 +125,7 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
     private static string? FilePath(Fields item)
     {
         string? path = item.RequiredString("path");
-        if (path is not null && Names.ExplainVolumeFilePath(path) is string why)
+        if (path is not null && (Names.ExplainVolumeFilePath(path) ?? (Names.CleanVolumeFilePath(path).Length == 0 ? "names the volume itself, not a file in it" : null)) is string why)
         {
             item.Context.Error(item.Value("path")!, $"{item.PathOf("path")}: \"{path}\" {why}");
             return null;
@@ -132,12 +133,15 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
         return path;
     }
 
+    /// <summary>As the API server validates a projected volume: no two items (of items lists
+    /// and downwardAPI) name the same file, "./a" and "a/" being "a". Keys projected whole may
+    /// overlap (the later source wins), and a file inside another is refused when planned.</summary>
     private void CheckDistinctPaths(Fields volume, IReadOnlyList<ProjectionSource> sources)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (string path in sources.SelectMany(s => (s.Items?.Select(i => i.Path) ?? []).Concat(s.Fields?.Select(d => d.Path) ?? [])))
         {
-            if (!seen.Add(path.TrimEnd('/')))
+            if (!seen.Add(Names.CleanVolumeFilePath(path)))
             {
                 ctx.Error(volume.Node, $"{volume.Path}: two items write the file \"{path}\"");
             }

@@ -103,6 +103,12 @@ internal static class VolumeMapper
             ctx.Error(h.Value("path")!, $"{h.PathOf("path")}: must be an absolute path, found \"{path}\"");
             return null;
         }
+        // As Kubernetes validates it (validatePathNoBacksteps): the path used is the path written.
+        if (path is not null && (path.Contains('\0', StringComparison.Ordinal) || path.Split('/').Contains("..")))
+        {
+            ctx.Error(h.Value("path")!, $"{h.PathOf("path")}: must not contain {(path.Contains('\0', StringComparison.Ordinal) ? "NUL" : "a \"..\" element")}");
+            return null;
+        }
         string type = h.OneOf("type", HostPathTypes) ?? "";
         return path is null ? null : new HostPathVolume(path, type.Length == 0 ? HostPathType.Unset : Enum.Parse<HostPathType>(type));
     }

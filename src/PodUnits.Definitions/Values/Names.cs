@@ -65,16 +65,22 @@ internal static class Names
         return null;
     }
 
-    /// <summary>ConfigMap and Secret keys: [-._a-zA-Z0-9]+, at most 253, not "." or "..".</summary>
+    /// <summary>ConfigMap and Secret keys: [-._a-zA-Z0-9]+, at most 253, not "." and not
+    /// starting with ".." (Kubernetes' IsConfigMapKey: a volume's "..data" link and its
+    /// "..STAMP" directories are the atomic writer's own names).</summary>
     public static string? ExplainObjectKey(string key)
     {
         if (key.Length is 0 or > 253)
         {
             return "must be 1 to 253 characters";
         }
-        if (key is "." or "..")
+        if (key == ".")
         {
-            return "must not be \".\" or \"..\"";
+            return "must not be \".\"";
+        }
+        if (key.StartsWith("..", StringComparison.Ordinal))
+        {
+            return "must not start with \"..\" (a volume's own names, such as ..data, do)";
         }
         return key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
             ? null
@@ -96,6 +102,10 @@ internal static class Names
     /// allowed, as Kubernetes allows it (hostPath /dev for device tools).</summary>
     public static string? ExplainMountTarget(string mountPath)
     {
+        if (mountPath.Contains('\0', StringComparison.Ordinal))
+        {
+            return "must not contain NUL";
+        }
         var parts = new List<string>();
         foreach (string part in mountPath.Split('/'))
         {
@@ -145,6 +155,14 @@ internal static class Names
             return "must not start with \"..\"";
         }
         return path.Contains('\0', StringComparison.Ordinal) ? "must not contain NUL" : null;
+    }
+
+    /// <summary>A volume file path as the kubelet's atomic writer cleans it: no empty or "."
+    /// parts ("./a/" is "a"); empty when nothing is left.</summary>
+    public static string CleanVolumeFilePath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return string.Join('/', path.Split('/').Where(p => p is not ("" or ".")));
     }
 
     public static bool IsIpAddress(string text) =>

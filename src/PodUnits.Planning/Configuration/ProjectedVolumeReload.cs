@@ -1,4 +1,5 @@
 using PodUnits.Core.Errors;
+using PodUnits.Core.Native;
 using PodUnits.Definitions;
 using PodUnits.Planning.Plan;
 using PodUnits.Runtime.Init;
@@ -37,6 +38,9 @@ public static class ProjectedVolumeReload
         {
             throw new PodUnitsException(what, "is not running; nothing to reload");
         }
+        // One reload at a time (podunits reload and systemctl reload may race): each removes
+        // every content but its own once it switched.
+        using FileLock _ = FileLock.Exclusive($"{PodPaths.RuntimeDir(pod.Name)}/reload.lock");
         PodPlan running = PodPlan.Read(planPath);
         var facts = new Lazy<NodeFacts>(() => HostFacts.Gather(running.MachineId));
         var written = new List<string>();
@@ -49,7 +53,7 @@ public static class ProjectedVolumeReload
             }
             try
             {
-                ProjectedVolumeWriter.Write(root + volume.Path, ProjectedFiles.Of(now, pod, facts.Value), DateTime.UtcNow, volume.FsGroup);
+                ProjectedVolumeWriter.Write(root + volume.Path, ProjectedFiles.Of(volume.Name, now, pod, facts.Value), DateTime.UtcNow, volume.FsGroup);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -1,5 +1,6 @@
 using System.Text;
 using PodUnits.Core.Errors;
+using PodUnits.Core.Files;
 using PodUnits.Definitions;
 using PodUnits.Definitions.Parsing;
 
@@ -62,11 +63,14 @@ public static class SecretFiles
         string path = $"{directory}/{name}{(encrypt ? EncryptedSecrets.Extension : ".yaml")}";
         // Root's only, like the files: even the names of secrets are nobody else's business.
         System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // Written whole under a temporary name and renamed over the old file: a start reading it
+        // meanwhile sees the old value or the new one, and a failed write (a full disk) keeps
+        // the old one. The other form goes only then: it would shadow or be shadowed.
+        AtomicFile.Write(path, Encoding.UTF8.GetBytes(text), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         foreach (string other in Files(name, directory).Where(f => f != path))
         {
-            File.Delete(other); // the other form would shadow or be shadowed
+            File.Delete(other);
         }
-        PodPaths.WritePrivateFile(path, text);
         return path;
     }
 

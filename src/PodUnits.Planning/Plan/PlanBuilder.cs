@@ -65,7 +65,7 @@ public static class PlanBuilder
             {
                 // On a tmpfs the pod init mounts in its private /run, like a memory emptyDir.
                 string path = $"/run/podunits/volumes/{v.Name}";
-                projected.Add(new ProjectedVolumePlan { Name = v.Name, Path = path, Files = ProjectedFiles.Of(p, pod, facts.Value), FsGroup = fsGroup });
+                projected.Add(new ProjectedVolumePlan { Name = v.Name, Path = path, Files = ProjectedFiles.Of(v.Name, p, pod, facts.Value), FsGroup = fsGroup });
                 volumes[v.Name] = path;
             }
         }

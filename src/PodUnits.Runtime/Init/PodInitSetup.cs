@@ -38,7 +38,6 @@ internal static unsafe class PodInitSetup
         Check.Io(LibcExtra.mount("tmpfs", "/run", "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV, "mode=0755"), "mount tmpfs", "/run");
         Directory.CreateDirectory($"{PodRun}/etc");
         PodInitActivation.PlaceNotifySocket(notifySocket);
-        State.PodPaths.WritePrivateFile(State.PodPaths.InsidePodPlan, planJson); // root only: it holds the environment
         File.WriteAllText($"{PodRun}/etc/hostname", plan.Hostname + "\n");
         File.WriteAllText($"{PodRun}/etc/hosts", HostsFile(plan, hostHosts));
         File.WriteAllText($"{PodRun}/etc/resolv.conf", plan.ResolvConf ?? hostResolv);
@@ -55,6 +54,9 @@ internal static unsafe class PodInitSetup
         {
             ProjectedVolumeWriter.Mount(v);
         }
+        // Root only: it holds the environment. Written once the volumes are: `podunits reload`
+        // takes it for the sign that the pod runs, and must not write a volume not mounted yet.
+        State.PodPaths.WritePrivateFile(State.PodPaths.InsidePodPlan, planJson);
         byte[] name = Encoding.UTF8.GetBytes(plan.Hostname);
         fixed (byte* p = name)
         {

@@ -15,15 +15,18 @@ namespace PodUnits.Runtime.Init;
 public static class ProjectedVolumeWriter
 {
     public const string DataLink = "..data";
-    private const long Headroom = 4L << 20;
+    private const long Page = 4096;
+    /// <summary>Room beyond two copies of the content: a reload may bring more (a ConfigMap
+    /// holds at most 1 MiB, Kubernetes' limit). Only what is written takes memory.</summary>
+    private const long Headroom = 16L << 20;
+    private const UnixFileMode DirectoryMode = (UnixFileMode)0x1ed; // 0755
 
     /// <summary>Mounts the volume's tmpfs (room for two copies, for an update) and writes it.</summary>
     public static void Mount(ProjectedVolumePlan volume)
     {
         Directory.CreateDirectory(volume.Path);
-        long size = (2 * volume.Files.Sum(f => (long)f.Content.Length)) + Headroom;
         Check.Io(LibcExtra.mount("tmpfs", volume.Path, "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV | LibcExtra.MS_NOEXEC,
-            string.Create(CultureInfo.InvariantCulture, $"mode=0755,size={size}")), "mount tmpfs", volume.Path);
+            string.Create(CultureInfo.InvariantCulture, $"mode=0755,size={TmpfsSize(volume.Files)}")), "mount tmpfs", volume.Path);
         Write(volume.Path, volume.Files, DateTime.UtcNow, volume.FsGroup);
         if (volume.FsGroup is uint g)
         {
@@ -31,18 +34,91 @@ public static class ProjectedVolumeWriter
         }
     }
 
+    /// <summary>The tmpfs's size: two copies of the content (the old one stays until the new one
+    /// is complete) counted as tmpfs counts, in whole pages per file, plus a page for each
+    /// directory and link, plus headroom. Counting bytes instead, a few hundred small keys
+    /// (each a page) filled it at the first reload.</summary>
+    public static long TmpfsSize(IReadOnlyList<ProjectedFilePlan> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        long pages = 0;
+        foreach (ProjectedFilePlan f in files)
+        {
+            pages += ((f.Content.Length + Page - 1) / Page) + 2 + f.Path.Count(c => c == '/'); // its pages, its link, its directories
+        }
+        return (2 * (pages + 4) * Page) + Headroom;
+    }
+
     /// <summary>Writes <paramref name="files"/> as the volume's new content in
     /// <paramref name="directory"/>, replacing what was there in one rename; with
-    /// <paramref name="fsGroup"/>, owned by that group as the kubelet leaves them.</summary>
+    /// <paramref name="fsGroup"/>, owned by that group as the kubelet leaves them. Directories
+    /// are 0755 whatever the umask of who writes (`podunits reload` from a root shell with
+    /// umask 077 would leave non-root containers without their files), as the kubelet's atomic
+    /// writer makes them. A write that fails leaves the content as it was: the new directory
+    /// is removed, and so is any earlier one a crash left.</summary>
     public static void Write(string directory, IReadOnlyList<ProjectedFilePlan> files, DateTime now, uint? fsGroup)
     {
+        ArgumentNullException.ThrowIfNull(files);
         string stamp = ".." + now.ToString("yyyy_MM_dd_HH_mm_ss.fffffff", CultureInfo.InvariantCulture);
         string data = Path.Combine(directory, stamp);
-        Directory.CreateDirectory(data);
+        try
+        {
+            WriteContent(data, files, fsGroup);
+            string temporary = Path.Combine(directory, DataLink + "_tmp");
+            File.Delete(temporary);
+            File.CreateSymbolicLink(temporary, stamp);
+            Rename(temporary, Path.Combine(directory, DataLink)); // the switch
+        }
+        catch
+        {
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+            throw;
+        }
+        var entries = files.Select(f => f.Path.Split('/')[0]).ToHashSet(StringComparer.Ordinal);
+        foreach (string entry in entries)
+        {
+            string link = Path.Combine(directory, entry);
+            if (!Path.Exists(link) && new FileInfo(link).LinkTarget is null)
+            {
+                File.CreateSymbolicLink(link, $"{DataLink}/{entry}");
+            }
+        }
+        foreach (FileSystemInfo old in new DirectoryInfo(directory).EnumerateFileSystemInfos())
+        {
+            bool own = old.Name.StartsWith("..", StringComparison.Ordinal);
+            if (own ? old.Name == stamp || old.Name == DataLink : entries.Contains(old.Name))
+            {
+                continue;
+            }
+            if (old is DirectoryInfo && old.LinkTarget is null)
+            {
+                Directory.Delete(old.FullName, recursive: true); // an earlier content
+            }
+            else
+            {
+                File.Delete(old.FullName); // a link to an entry the new content no longer has (unlink: never its target)
+            }
+        }
+    }
+
+    private static void WriteContent(string data, IReadOnlyList<ProjectedFilePlan> files, uint? fsGroup)
+    {
+        MakeDirectory(data);
         foreach (ProjectedFilePlan file in files)
         {
             string path = Path.Combine(data, file.Path);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            string parent = data;
+            foreach (string part in file.Path.Split('/')[..^1])
+            {
+                parent = Path.Combine(parent, part);
+                if (!Directory.Exists(parent))
+                {
+                    MakeDirectory(parent);
+                }
+            }
             using (var stream = new FileStream(path, new FileStreamOptions
             {
                 Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
@@ -61,30 +137,12 @@ public static class ProjectedVolumeWriter
                 FsGroupOwnership.Apply(entry, g, readOnly: true);
             }
         }
-        string temporary = Path.Combine(directory, DataLink + "_tmp");
-        File.Delete(temporary);
-        File.CreateSymbolicLink(temporary, stamp);
-        Rename(temporary, Path.Combine(directory, DataLink)); // the switch
-        var entries = files.Select(f => f.Path.Split('/')[0]).ToHashSet(StringComparer.Ordinal);
-        foreach (string entry in entries)
-        {
-            string link = Path.Combine(directory, entry);
-            if (!Path.Exists(link) && new FileInfo(link).LinkTarget is null)
-            {
-                File.CreateSymbolicLink(link, $"{DataLink}/{entry}");
-            }
-        }
-        foreach (FileSystemInfo old in new DirectoryInfo(directory).EnumerateFileSystemInfos())
-        {
-            if (old.Name.StartsWith("..", StringComparison.Ordinal) && old.Name != stamp && old.Name != DataLink)
-            {
-                Directory.Delete(old.FullName, recursive: true); // an earlier content
-            }
-            else if (!old.Name.StartsWith("..", StringComparison.Ordinal) && !entries.Contains(old.Name))
-            {
-                old.Delete(); // a link to an entry the new content no longer has
-            }
-        }
+    }
+
+    private static void MakeDirectory(string path)
+    {
+        Directory.CreateDirectory(path);
+        File.SetUnixFileMode(path, DirectoryMode); // the umask is the caller's
     }
 
     /// <summary>rename(2) of a symlink over another (File.Move follows a link to a directory).</summary>

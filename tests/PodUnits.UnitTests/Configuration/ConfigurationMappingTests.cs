@@ -1,3 +1,4 @@
+using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 using PodUnits.Planning.Plan;
 using PodUnits.Runtime.Plan;
@@ -256,17 +257,115 @@ public sealed class ConfigurationMappingTests : IDisposable
             """ + Objects.Replace("1st: x", "c: \"3\"", StringComparison.Ordinal));
         Assert.True(r.IsValid, string.Join('\n', r.Diagnostics));
         PodDefinition pod = r.Pod!;
-        var all = ProjectedFiles.Of(pod.Volumes[0].Projected!, pod, Node);
+        var all = ProjectedFiles.Of("all", pod.Volumes[0].Projected!, pod, Node);
         Assert.Equal(["a", "b", "blob", "c"], all.Select(f => f.Path)); // binaryData is a file like data
         Assert.All(all, f => Assert.Equal(0b100_100_000, f.Mode));
-        var some = ProjectedFiles.Of(pod.Volumes[1].Projected!, pod, Node);
+        var some = ProjectedFiles.Of("some", pod.Volumes[1].Projected!, pod, Node);
         Assert.Equal("dir/u", Assert.Single(some).Path);
         Assert.Equal(256, some[0].Mode);
-        var info = ProjectedFiles.Of(pod.Volumes[2].Projected!, pod, Node);
+        var info = ProjectedFiles.Of("info", pod.Volumes[2].Projected!, pod, Node);
         Assert.Equal("a=\"one\"\nb=\"two \\\"q\\\"\"", System.Text.Encoding.UTF8.GetString(info[0].Content));
         Assert.Equal("64", System.Text.Encoding.UTF8.GetString(info[1].Content));
         Assert.Equal(new ClaimVolume("data.v1", true), pod.Volumes[3].Claim);
         Assert.Equal("/var/lib/podunits/volumes/data.v1", pod.Volumes[3].Claim!.HostPath);
+    }
+
+    /// <summary>Review of 2026-12-05: the base-and-override layering of a projected volume
+    /// failed at start ("file already exists"); the kubelet lets the later source win. An
+    /// empty items list projects every key, as the kubelet reads it. A file where another
+    /// source needs a directory is refused, naming both.</summary>
+    [Fact]
+    public void ALaterProjectedSourceWinsAndEmptyItemsProjectEveryKey()
+    {
+        LoadResult r = Load("""
+            apiVersion: v1
+            kind: Pod
+            spec:
+              containers: [{name: c, image: busybox}]
+              volumes:
+                - name: layered
+                  projected:
+                    sources:
+                      - configMap: {name: cm}
+                      - configMap: {name: override}
+                      - configMap: {name: cm, items: [{key: a, path: ./deep/a}]}
+                - {name: empty, configMap: {name: cm, items: []}}
+                - name: clash
+                  projected:
+                    sources:
+                      - configMap: {name: cm}
+                      - configMap: {name: cm, items: [{key: b, path: a/b}]}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: override}
+            data: {b: new}
+            """ + Objects);
+        Assert.True(r.IsValid, string.Join('\n', r.Diagnostics));
+        PodDefinition pod = r.Pod!;
+        var layered = ProjectedFiles.Of("layered", pod.Volumes[0].Projected!, pod, Node);
+        Assert.Equal(["1st", "a", "b", "blob", "deep/a"], layered.Select(f => f.Path).Order(StringComparer.Ordinal));
+        Assert.Equal("new", System.Text.Encoding.UTF8.GetString(layered.Single(f => f.Path == "b").Content));
+        Assert.Equal(["1st", "a", "b", "blob"], ProjectedFiles.Of("empty", pod.Volumes[1].Projected!, pod, Node).Select(f => f.Path));
+        var clash = Assert.Throws<BadInputException>(() => ProjectedFiles.Of("clash", pod.Volumes[2].Projected!, pod, Node));
+        Assert.Equal("volume clash: one source writes the file \"a\" and another \"a/b\" inside it: a path cannot be a file and a directory", clash.Message);
+    }
+
+    /// <summary>Keys starting with ".." are the atomic writer's own names (..data): refused
+    /// as Kubernetes refuses them. Items that name the same file once cleaned, or the volume
+    /// itself, are refused where they are written.</summary>
+    [Fact]
+    public void KeysAndItemPathsTheWriterCannotHoldAreRefusedAtTheirPosition()
+    {
+        LoadResult r = Load("""
+            apiVersion: v1
+            kind: Pod
+            spec:
+              containers: [{name: c, image: busybox}]
+              volumes:
+                - name: v
+                  projected:
+                    sources:
+                      - configMap: {name: cm, items: [{key: a, path: ./x}, {key: b, path: x/}, {key: a, path: .}]}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: dots}
+            data: {..data: x}
+            """ + Objects);
+        Assert.Equal(
+        [
+            "p.yaml:8:9: error: spec.volumes[0].projected: two items write the file \"x/\"",
+            "p.yaml:9:99: error: spec.volumes[0].projected.sources[0].configMap.items[2].path: \".\" names the volume itself, not a file in it",
+            "p.yaml:14:8: error: data: key \"..data\" is not valid: must not start with \"..\" (a volume's own names, such as ..data, do)",
+        ], Errors(r));
+    }
+
+    /// <summary>A Secret kept in the pod's own file is as private as the file: one every user
+    /// can read gets a warning at the Secret.</summary>
+    [Theory]
+    [InlineData("644", true)]
+    [InlineData("600", false)]
+    public void ASecretInAFileEveryoneCanReadIsWarnedAbout(string mode, bool warned)
+    {
+        string file = $"{_roots}/p.yaml";
+        File.WriteAllText(file, """
+            apiVersion: v1
+            kind: Pod
+            spec:
+              containers: [{name: c, image: busybox, envFrom: [{secretRef: {name: db}}]}]
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: db}
+            stringData: {pw: hunter2}
+            """);
+        File.SetUnixFileMode(file, (UnixFileMode)Convert.ToInt32(mode, 8));
+        LoadResult r = PodDefinitionLoader.LoadFile(file, LoadOptions.Default with { RequireNameMatchesFile = false, ObjectRoots = [_roots] });
+        Assert.True(r.IsValid, string.Join('\n', r.Diagnostics));
+        string[] warnings = [.. r.Diagnostics.Where(d => !d.IsError).Select(d => d.ToString())];
+        Assert.Equal(warned ? [$"{file}:6:1: warning: this Secret is in a file every user of this host can read; chmod 600 the file, " +
+            "or keep the Secret in /etc/podunits/secrets ('podunits secret create', root's only)"] : [], warnings);
     }
 
     [Fact]

@@ -41,6 +41,29 @@ public sealed class ProjectedVolumeWriterTests : IDisposable
             Directory.EnumerateFileSystemEntries(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
+    /// <summary>Review of 2026-12-05: a write that failed halfway left its directory on the
+    /// tmpfs, where it took the room the next reload needed. It is removed, and the volume
+    /// keeps what it had.</summary>
+    [Fact]
+    public void AFailedWriteKeepsThePreviousContentAndLeavesNothingBehind()
+    {
+        ProjectedVolumeWriter.Write(_dir, [File("a", "1")], new DateTime(2026, 11, 30, 15, 20, 0, DateTimeKind.Utc), null);
+        Assert.ThrowsAny<IOException>(() => ProjectedVolumeWriter.Write(_dir, [File("x", "1"), File("x/y", "2")],
+            new DateTime(2026, 11, 30, 15, 21, 0, DateTimeKind.Utc), null));
+        Assert.Equal("1", System.IO.File.ReadAllText($"{_dir}/a"));
+        Assert.Equal(["..2026_11_30_15_20_00.0000000", "..data", "a"],
+            Directory.EnumerateFileSystemEntries(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>tmpfs counts whole pages: room for two copies of 600 small keys is 600 pages
+    /// twice, not twice their bytes (which failed the first reload of such a volume).</summary>
+    [Fact]
+    public void TheTmpfsHoldsTwoCopiesCountedInPages()
+    {
+        ProjectedFilePlan[] files = [.. Enumerable.Range(0, 600).Select(i => File($"k{i}", "0123456789"))];
+        Assert.True(ProjectedVolumeWriter.TmpfsSize(files) >= 2L * 600 * 4096 + (16L << 20));
+    }
+
     /// <summary>fsGroup as the kubelet's SetVolumeOwnership leaves a read-only volume: the
     /// group on everything, group read on files, group search and setgid on directories.</summary>
     [Fact]

@@ -11,6 +11,25 @@ public sealed class DefinitionErrorTests
     public static TheoryData<string, string[]> Cases => new()
     {
         {
+            // Review of 2026-12-05: a NUL cut the path the kernel used short of the one written.
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: x}
+            spec:
+              containers:
+                - {name: a, image: busybox, volumeMounts: [{name: h, mountPath: "/data\0x"}]}
+              volumes:
+                - {name: h, hostPath: {path: "/srv/app\0-old"}}
+                - {name: u, hostPath: {path: /srv/../etc}}
+            """,
+            [
+                "x.yaml:6:69: error: spec.containers[0].volumeMounts[0].mountPath: \"/data\0x\" must not contain NUL",
+                "x.yaml:8:34: error: spec.volumes[0].hostPath.path: must not contain NUL",
+                "x.yaml:9:34: error: spec.volumes[1].hostPath.path: must not contain a \"..\" element",
+            ]
+        },
+        {
             """
             apiVersion: v1
             kind: Pod
