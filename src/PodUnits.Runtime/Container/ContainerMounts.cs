@@ -101,11 +101,11 @@ internal static class ContainerMounts
     /// <summary>subPath: one entry of the volume, resolved inside the volume as if it were a
     /// root (openat2 RESOLVE_IN_ROOT), so a symlink a container left in a shared volume cannot
     /// point the mount at the host (the kubelet's CVE-2017-1002101). A missing entry is created
-    /// as a directory, as the kubelet does. Bound by descriptor: nothing can swap it between
-    /// the lookup and the mount.</summary>
+    /// as a directory with the volume root's mode, as the kubelet does. Bound by descriptor:
+    /// nothing can swap it between the lookup and the mount.</summary>
     private static void BindSubPath(MountPlan m, string subPath, ContainerRoot inRoot, ulong attributes, int idmap, uint? podOwner)
     {
-        using var volume = new ContainerRoot(m.Source, podOwner);
+        using var volume = new ContainerRoot(m.Source, podOwner, directoriesLikeRoot: true);
         (int fd, bool isDirectory) = volume.TryExisting(subPath) ?? (volume.Directory(subPath), true);
         using var source = new Fd(fd);
         using var target = new Fd(isDirectory ? inRoot.Directory(m.Target) : inRoot.File(m.Target));

@@ -22,15 +22,21 @@ internal sealed class ContainerRoot : IDisposable
     private const int MaxLinks = 40;
     private readonly int _rootFd;
     private readonly uint? _owner;
+    private readonly UnixFileMode? _directoryMode;
 
     /// <param name="owner">Who owns what is created on the way (uid and gid), or null for the
     /// caller: in a pod with its own user namespace, the namespace's root, so a mount point's
     /// missing parents are root's inside, not host root's (which would show as nobody).</param>
-    public ContainerRoot(string hostPath, uint? owner = null)
+    /// <param name="directoriesLikeRoot">Directories created get the root's own mode (setgid
+    /// and sticky bits included) whatever the umask, instead of 0755: a volume's missing
+    /// subPath, as the kubelet makes it (SafeMakeDir with the volume's mode), so a non-root
+    /// container can write in an emptyDir's subPath as in the emptyDir.</param>
+    public ContainerRoot(string hostPath, uint? owner = null, bool directoriesLikeRoot = false)
     {
         HostPath = hostPath;
         _owner = owner;
         _rootFd = Check.Io(LibcExtra.open(hostPath, LibcExtra.O_PATH | LibcExtra.O_DIRECTORY | LibcExtra.O_CLOEXEC, 0), "open", hostPath);
+        _directoryMode = directoriesLikeRoot ? System.IO.File.GetUnixFileMode(ProcFd(_rootFd)) : null;
     }
 
     public string HostPath { get; }
@@ -124,6 +130,19 @@ internal sealed class ContainerRoot : IDisposable
         }
     }
 
+    /// <summary>chmod of the directory just made, through a descriptor that did not follow a
+    /// symlink: a container sharing the volume may have swapped one in meanwhile.</summary>
+    private unsafe void SetMode(int parentFd, byte* n, string name, UnixFileMode mode)
+    {
+        int fd = Tmds.Linux.LibC.openat(parentFd, n, LibcExtra.O_PATH | LibcExtra.O_DIRECTORY | LibcExtra.O_NOFOLLOW | LibcExtra.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            throw Failed("openat", Tmds.Linux.LibC.errno, name);
+        }
+        using var directory = new Fd(fd);
+        System.IO.File.SetUnixFileMode(ProcFd(fd), mode);
+    }
+
     private int TryOpen(string path, bool directory)
     {
         var how = new LibcExtra.OpenHow
@@ -149,13 +168,17 @@ internal sealed class ContainerRoot : IDisposable
         try
         {
             int result = directory
-                ? Tmds.Linux.LibC.mkdirat(parentFd, n, 0x1ed) // 0755
+                ? Tmds.Linux.LibC.mkdirat(parentFd, n, (Tmds.Linux.mode_t)(_directoryMode is null ? 0x1ed : 0x1c0)) // 0755, or 0700 until its mode is set
                 : CreateFile(parentFd, n);
             if (result == 0)
             {
                 if (_owner is uint owner)
                 {
                     Check.Io(Tmds.Linux.LibC.fchownat(parentFd, n, owner, owner, AtSymlinkNoFollow), "fchownat", name);
+                }
+                if (directory && _directoryMode is UnixFileMode mode)
+                {
+                    SetMode(parentFd, n, name, mode);
                 }
                 return null;
             }

@@ -229,12 +229,16 @@ public sealed class ConfigurationTests : IDisposable
             // A key only the environment uses may go: the volume follows (as the kubelet's
             // does), and a warning says the next start will fail on the variable (tour G).
             File.WriteAllText(File1, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg-live}\ndata: {colour: red}\n");
-            var envOnly = PodHarness.Run("podunits", "reload", "cfg-reload");
+            // From a root shell with a hardened umask: the new content's directory is still 0755
+            // (the kubelet's atomic writer makes it so), or non-root containers lose their files.
+            var envOnly = PodHarness.Run("sh", "-c", "umask 077; podunits reload cfg-reload");
             Assert.True(envOnly.Code == 0, envOnly.Output);
             Assert.Contains("has no key \"color\"", envOnly.Output, StringComparison.Ordinal);
             Assert.Contains("the next start fails on this", envOnly.Output, StringComparison.Ordinal);
             var files = PodHarness.Run("podunits", "enter", "cfg-reload", "-T", "--", "cat", "/cfg/colour");
             Assert.Equal((0, "red"), (files.Code, files.Output.Trim()));
+            var mode = PodHarness.Run("podunits", "enter", "cfg-reload", "-T", "--", "stat", "-L", "-c", "%a", "/cfg/..data");
+            Assert.Equal((0, "755"), (mode.Code, mode.Output.Trim()));
 
             // A change that breaks the volume's own reference fails the reload and changes nothing.
             File.WriteAllText(File1, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg-live}\ndata: [red]\n");
@@ -248,6 +252,27 @@ public sealed class ConfigurationTests : IDisposable
         {
             File.Delete(File1);
         }
+    }
+
+    /// <summary>Review of 2026-12-05: a missing subPath of an emptyDir was made 0755 and
+    /// root's, so the common "emptyDir + subPath" pattern failed for a non-root container.
+    /// The kubelet gives it the volume root's mode; so does PodUnits.</summary>
+    [Fact]
+    public void ANonRootContainerWritesInTheSubPathOfAnEmptyDir()
+    {
+        using var pod = new PodHarness("cfg-subpath", PodHarness.BusyboxPod("cfg-subpath",
+            "touch /cache/x && echo wrote-$(id -u) $(stat -c %a /cache); " + PodHarness.Idle,
+            """
+                  securityContext: {runAsUser: 1000}
+                  volumeMounts: [{name: scratch, mountPath: /cache, subPath: cache}]
+            """,
+            """
+              volumes: [{name: scratch, emptyDir: {}}]
+            """));
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output + string.Join('\n', pod.Journal("-u", pod.Unit)));
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("wrote-1000 777")),
+            string.Join('\n', pod.Journal("-u", pod.Unit)));
     }
 
     [Fact]

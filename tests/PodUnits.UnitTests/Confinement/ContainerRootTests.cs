@@ -45,6 +45,27 @@ public sealed class ContainerRootTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(_outside));
     }
 
+    /// <summary>Review of 2026-12-05: a volume's missing subPath was made 0755 and root's, so
+    /// a non-root container could not write in an emptyDir's subPath. Made with the volume
+    /// root's mode, setgid and sticky bits included, whatever the umask, as the kubelet does.</summary>
+    [Fact]
+    public void DirectoriesMadeLikeTheRootGetItsMode()
+    {
+        var mode = (UnixFileMode)Convert.ToInt32("3777", 8); // setgid and sticky, as an fsGroup emptyDir's
+        File.SetUnixFileMode(_root, mode);
+        using (var root = new ContainerRoot(_root, directoriesLikeRoot: true))
+        {
+            PodUnits.Core.Native.LibcExtra.close(root.Directory("/cache/deep"));
+        }
+        Assert.Equal(mode, File.GetUnixFileMode($"{_root}/cache"));
+        Assert.Equal(mode, File.GetUnixFileMode($"{_root}/cache/deep"));
+        using (var plain = new ContainerRoot(_root))
+        {
+            PodUnits.Core.Native.LibcExtra.close(plain.Directory("/mnt/point"));
+        }
+        Assert.Equal((UnixFileMode)Convert.ToInt32("755", 8), File.GetUnixFileMode($"{_root}/mnt") & ~UnixFileMode.SetGroup);
+    }
+
     [Fact]
     public void DotDotStopsAtTheRoot()
     {
