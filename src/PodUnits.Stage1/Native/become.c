@@ -10,10 +10,12 @@
  *   0. every ignored signal back to its default and an empty signal mask, as systemd gives
  *      every service it starts: .NET ignores SIGPIPE, and execve keeps an ignored signal
  *      ignored, so `yes | head` in a container would otherwise end with EPIPE errors (when
- *      a step fails, SIGPIPE is ignored again for stage 1's report and exit);
+ *      a step fails, SIGPIPE is ignored again for stage 1's report and exit); a session
+ *      keyring of its own and the default personality, whoever started it;
  *   1. the working directory, resolved inside the container's root (never through a /proc
  *      magic link), created if missing, and entered;
- *   2. the LSM attribute for the exec (AppArmor profile, SELinux label), while still root;
+ *   2. the LSM attribute for the exec (AppArmor profile, SELinux label), while still root,
+ *      written only onto procfs;
  *   3. the capability bounding set, the ambient set cleared;
  *   4. without no_new_privs, the seccomp filter now, while CAP_SYS_ADMIN allows it (as runc);
  *   5. groups, gid, uid (from root to another user the kernel clears the capability sets);
@@ -38,7 +40,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/keyctl.h>
+#include <linux/magic.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/vfs.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -326,6 +332,16 @@ static int become(const unsigned char *spec, size_t length, const char *carried_
     }
 
     reset_signals();
+    /* What the caller's session must not pass in, as runc resets it: a keyring of its own
+     * (`podunits enter` from an administrator's login would join that session's keyring,
+     * and every container of a pod pod@.service's), and the default personality (`setarch
+     * -R` would turn address space randomization off). Before seccomp, which refuses keyctl. */
+    if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS && errno != EACCES) {
+        return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: a session keyring of its own: %s", name, strerror(errno));
+    }
+    if (personality(PER_LINUX) < 0) {
+        return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: personality: %s", name, strerror(errno));
+    }
     if (enter_working_directory(cwd) != 0) {
         return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: working directory %s: %s%s", name, cwd, strerror(errno),
                       errno == EXDEV || errno == ELOOP ? " (it leads out of the container's root, through a /proc link or too many symlinks)" : "");
@@ -333,7 +349,16 @@ static int become(const unsigned char *spec, size_t length, const char *carried_
     if (flags & FLAG_CONFINE) {
         if (lsm_path[0] != '\0') {
             /* Before any filter, still root: nothing can refuse the write yet. */
-            int fd = open(lsm_path, O_WRONLY | O_CLOEXEC);
+            /* Only onto procfs itself: a container able to mount in its namespace could
+             * have put a file of its own over /proc/thread-self/attr (runc's CVE-2019-16884),
+             * and the exec would then go unconfined by the LSM. */
+            int fd = open(lsm_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+            struct statfs fs;
+            if (fd >= 0 && (fstatfs(fd, &fs) != 0 || fs.f_type != PROC_SUPER_MAGIC)) {
+                close(fd);
+                errno = EXDEV;
+                fd = -1;
+            }
             if (fd < 0 || write(fd, lsm_value, lsm_length) != (ssize_t)lsm_length) {
                 return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: %s \"%s\": the kernel refused it (%s)",
                               name, lsm_path, lsm_value, strerror(errno));

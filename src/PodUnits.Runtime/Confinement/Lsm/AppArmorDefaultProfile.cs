@@ -48,17 +48,19 @@ public static class AppArmorDefaultProfile
         }
         """;
 
-    /// <summary>Loads the profile unless the kernel has it already.</summary>
-    public static void EnsureLoaded(Func<string, bool> loaded)
+    /// <summary>Loads the profile unless the kernel has this very text of it already: one this
+    /// boot loaded from <paramref name="directory"/> (a tmpfs, gone at reboot). A profile of
+    /// that name loaded otherwise (an older PodUnits' text after an upgrade, or an
+    /// administrator's relaxed one) is replaced, not trusted by its name.</summary>
+    public static void EnsureLoaded(Func<string, bool> loaded, string directory = "/run/podunits/apparmor")
     {
         ArgumentNullException.ThrowIfNull(loaded);
-        if (loaded(Name))
+        string path = $"{directory}/{Name}";
+        if (loaded(Name) && File.Exists(path) && File.ReadAllText(path) == Text)
         {
             return;
         }
-        string dir = "/run/podunits/apparmor";
-        Directory.CreateDirectory(dir);
-        string path = $"{dir}/{Name}";
+        Directory.CreateDirectory(directory);
         File.WriteAllText(path, Text);
         var info = new ProcessStartInfo(Core.Linux.HostTools.AppArmorParser, ["--replace", "--write-cache", path]) { RedirectStandardError = true };
         try
@@ -68,11 +70,13 @@ public static class AppArmorDefaultProfile
             parser.WaitForExit();
             if (parser.ExitCode != 0)
             {
+                File.Delete(path); // not loaded: the next start tries again
                 throw new PodUnitsException($"AppArmor profile {Name}", $"apparmor_parser failed: {error.Trim()}");
             }
         }
         catch (System.ComponentModel.Win32Exception)
         {
+            File.Delete(path);
             throw new PodUnitsException($"AppArmor profile {Name}", "apparmor_parser is not installed (Debian: apparmor), so the RuntimeDefault profile cannot be loaded");
         }
     }

@@ -1,0 +1,28 @@
+using PodUnits.Core.Errors;
+using PodUnits.Runtime.Confinement.Lsm;
+
+namespace PodUnits.UnitTests.Confinement;
+
+/// <summary>Review of 2026-12-05: a profile named podunits-default already loaded was trusted
+/// by its name, so an upgrade's tightened text (or an administrator's relaxed profile of that
+/// name) never took effect until a reboot. Only the text this boot loaded is trusted.</summary>
+public sealed class AppArmorDefaultProfileTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("podunits-apparmor-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void AProfileOfThatNameIsTrustedOnlyWhenThisBootLoadedItsText()
+    {
+        File.WriteAllText($"{_dir}/{AppArmorDefaultProfile.Name}", AppArmorDefaultProfile.Text);
+        AppArmorDefaultProfile.EnsureLoaded(_ => true, _dir); // loaded, this text: nothing to run
+
+        File.WriteAllText($"{_dir}/{AppArmorDefaultProfile.Name}", "profile podunits-default { capability, }");
+        // Another text under that name: apparmor_parser runs (and, where it is missing or the
+        // kernel has no AppArmor, fails), leaving no file that would make the next start trust it.
+        var e = Assert.Throws<PodUnitsException>(() => AppArmorDefaultProfile.EnsureLoaded(_ => true, _dir));
+        Assert.Contains("apparmor_parser", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists($"{_dir}/{AppArmorDefaultProfile.Name}"));
+    }
+}
