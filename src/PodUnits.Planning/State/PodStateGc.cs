@@ -74,13 +74,38 @@ public static class PodStateGc
     public static IReadOnlyList<string> CollectPod(string pod, IReadOnlySet<string>? cached = null)
     {
         var released = new List<string>();
-        if (PodClaim.IsHeld(pod))
+        // Holding the pod's name all along, not only looking at it first: a start between the
+        // look and the release (a Restart= of the unit) would otherwise lose its new network
+        // (DEL of its veth, its address given back for the next pod), its pin and its state.
+        // A start meanwhile is refused as a start of a running pod is.
+        PodClaim.WhileUnclaimedAsync(pod, () =>
         {
-            return released;
-        }
+            Release(pod, cached, released);
+            return Task.CompletedTask;
+        }).GetAwaiter().GetResult();
+        return released;
+    }
+
+    private static void Release(string pod, IReadOnlySet<string>? cached, List<string> released)
+    {
         // An ad-hoc pod (`run -i`) without --keep: its writable layers and volumes were to go
         // with it, as its executor removes them on a clean way out.
         bool adHocState = File.Exists(PodState.AdHocDefinitionPath(pod)) && !File.Exists(PodState.KeptAdHocDefinitionPath(pod));
+        // The network first, while the name's lock file is still the one held: removing an
+        // ad-hoc pod's state unlinks it, and a start after that takes a fresh one.
+        // CNI DEL from the cache (with the namespace still pinned), then the pin.
+        if (NetnsPins.Exists(pod) || (cached ?? PodsInNetworkCache()).Contains(pod))
+        {
+            try
+            {
+                PodNetwork.ReleaseLeftoversAsync(CniRuntime.Default, pod, CancellationToken.None).GetAwaiter().GetResult();
+                released.Add(NetworkAttachment);
+            }
+            catch (Core.Errors.PodUnitsException e)
+            {
+                PodLog.Warning($"pod {pod}: releasing its network: {e.Message}; kept for the next gc", new(Pod: pod));
+            }
+        }
         if (Directory.Exists(PodPaths.RuntimeDir(pod)))
         {
             PodState.Release(pod);
@@ -96,20 +121,6 @@ public static class PodStateGc
             PodState.DeleteAdHoc(pod);
             released.Add(AdHocState);
         }
-        // CNI DEL from the cache (with the namespace still pinned), then the pin.
-        if (NetnsPins.Exists(pod) || (cached ?? PodsInNetworkCache()).Contains(pod))
-        {
-            try
-            {
-                PodNetwork.ReleaseLeftoversAsync(CniRuntime.Default, pod, CancellationToken.None).GetAwaiter().GetResult();
-                released.Add(NetworkAttachment);
-            }
-            catch (Core.Errors.PodUnitsException e)
-            {
-                PodLog.Warning($"pod {pod}: releasing its network: {e.Message}; kept for the next gc", new(Pod: pod));
-            }
-        }
-        return released;
     }
 
     private const string RuntimeState = "runtime state";

@@ -37,6 +37,12 @@ public sealed class HostPortReservations : IDisposable
         {
             foreach (PortMappingPlan port in ports)
             {
+                // A hostNetwork pod's claim holds no socket (its own program binds the port,
+                // perhaps not yet): the claims are looked at first, not only when bind fails.
+                if (Holder(port, pod) is { } other)
+                {
+                    throw new PodUnitsException($"pod {pod}", $"cannot publish hostPort {port}: {other} uses it");
+                }
                 if (held.Hold(port) is int errno and not 0)
                 {
                     throw new PodUnitsException($"pod {pod}", $"cannot publish hostPort {port}: " + (errno == LibC.EADDRINUSE

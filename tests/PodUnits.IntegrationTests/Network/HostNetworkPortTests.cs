@@ -46,4 +46,20 @@ public sealed class HostNetworkPortTests
         second.Systemctl("reset-failed", second.Unit);
         Assert.True(second.Systemctl("start", second.Unit).Code == 0, second.UnitJournalText());
     }
+
+    /// <summary>Review of 2026-12-05: a published hostPort looked at other pods' claims only
+    /// once its bind failed, so a hostNetwork pod whose program had not bound the port yet
+    /// (here it never does) was passed by, and both pods owned it.</summary>
+    [Fact]
+    public void APublishedHostPortIsRefusedWhenAHostNetworkPodClaimsIt()
+    {
+        using var first = new PodHarness("hn-claim", Pod("hn-claim", 18183));
+        using var second = new PodHarness("hn-claim-pub", NetworkProbe.HttpdPod("hn-claim-pub", "from-hn-claim-pub", hostPort: 18183));
+        Assert.True(first.Systemctl("start", first.Unit).Code == 0, first.UnitJournalText());
+
+        Assert.NotEqual(0, second.Systemctl("start", second.Unit).Code);
+        Assert.True(second.UnitJournalHas(l => l.Contains("cannot publish hostPort 18183/tcp: pod hn-claim uses it", StringComparison.Ordinal)),
+            second.UnitJournalText());
+        Assert.Empty(NetworkProbe.CacheEntriesOf("hn-claim-pub"));
+    }
 }

@@ -15,14 +15,16 @@ internal sealed class SlowNetwork : IDisposable
     /// <param name="name">The network's name, conflist and plugin suffix.</param>
     /// <param name="subnet">Its host-local subnet, one no other test uses.</param>
     /// <param name="seconds">How long the wrapper sleeps in each ADD.</param>
-    public SlowNetwork(string name, string subnet, int seconds = 3)
+    /// <param name="onDelete">A shell command the wrapper runs first in each DEL, or null.</param>
+    public SlowNetwork(string name, string subnet, int seconds = 3, string? onDelete = null)
     {
         Name = name;
         _plugin = $"/opt/cni/bin/podunits-test-{name}";
         _conflist = $"/etc/podunits/net.d/{name}.conflist";
         Adding = $"/run/podunits-test-{name}.adding";
         Directory.CreateDirectory("/opt/cni/bin");
-        File.WriteAllText(_plugin, $"#!/bin/sh\n[ \"$CNI_COMMAND\" != ADD ] || {{ touch {Adding}; sleep {seconds}; }}\nexec /usr/lib/cni/firewall \"$@\"\n");
+        string del = onDelete is null ? "" : $"[ \"$CNI_COMMAND\" != DEL ] || {{ {onDelete}; }}\n";
+        File.WriteAllText(_plugin, $"#!/bin/sh\n[ \"$CNI_COMMAND\" != ADD ] || {{ touch {Adding}; sleep {seconds}; }}\n{del}exec /usr/lib/cni/firewall \"$@\"\n");
         File.SetUnixFileMode(_plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         File.WriteAllText(_conflist, $$"""
             { "cniVersion": "1.0.0", "name": "{{name}}",
