@@ -26,12 +26,24 @@ internal static class DnsMapper
         {
             ctx.Error(f.Value("searches")!, $"spec.dnsConfig.searches: at most 32 are allowed, found {searches.Count}");
         }
+        // As the API server validates them: each a DNS subdomain (a trailing '.' allowed). A
+        // line break would add lines of its own to the pod's resolv.conf.
+        foreach (string search in searches.Where(d => Names.ExplainObjectName(d.TrimEnd('.')) is not null))
+        {
+            ctx.Error(f.Value("searches")!, $"spec.dnsConfig.searches: \"{search}\" is not a valid domain name");
+        }
         var options = new List<DnsOption>();
         ContainerMapper.ForEachObject(f, "options", KubernetesFields.DnsOption, (o, p) =>
         {
             if (o.RequiredString("name") is string name)
             {
-                options.Add(new DnsOption(name, o.String("value")));
+                string? value = o.String("value");
+                if ((name + value).Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) || name.Contains(':', StringComparison.Ordinal))
+                {
+                    ctx.Error(o.Node, $"{p}: \"{name}\" is not a resolv.conf option (no spaces, line breaks or ':' in a name)");
+                    return;
+                }
+                options.Add(new DnsOption(name, value));
             }
         });
         return new DnsConfig(nameservers, searches, options);
@@ -48,6 +60,12 @@ internal static class DnsMapper
                 ctx.Error(a.Value("ip")!, $"{p}.ip: \"{ip}\" is not an IP address");
             }
             List<string> hostnames = a.StringList("hostnames") ?? [];
+            // DNS subdomains, as the API server validates them: a line break would add lines
+            // of its own to the pod's /etc/hosts.
+            foreach (string hostname in hostnames.Where(h => Names.ExplainObjectName(h) is not null))
+            {
+                ctx.Error(a.Value("hostnames")!, $"{p}.hostnames: \"{hostname}\" is not a valid host name");
+            }
             if (ip is not null)
             {
                 result.Add(new HostAlias(ip, hostnames));

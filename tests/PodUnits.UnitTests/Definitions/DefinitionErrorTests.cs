@@ -11,6 +11,27 @@ public sealed class DefinitionErrorTests
     public static TheoryData<string, string[]> Cases => new()
     {
         {
+            // Review of 2026-12-05: a line break added lines of its own to the pod's /etc/hosts
+            // and resolv.conf; and every diagnostic is one line whatever the value quoted.
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: x}
+            spec:
+              containers: [{name: a, image: busybox}]
+              hostAliases:
+                - {ip: 10.0.0.1, hostnames: [ok.local, "bad\n10.0.0.2 evil"]}
+              dnsConfig:
+                searches: [example.com., "x\nnameserver 192.0.2.1"]
+                options: [{name: ndots, value: "2"}, {name: "a b"}]
+            """,
+            [
+                "x.yaml:7:33: error: spec.hostAliases[0].hostnames: \"bad\\n10.0.0.2 evil\" is not a valid host name",
+                "x.yaml:9:15: error: spec.dnsConfig.searches: \"x\\nnameserver 192.0.2.1\" is not a valid domain name",
+                "x.yaml:10:42: error: spec.dnsConfig.options[1]: \"a b\" is not a resolv.conf option (no spaces, line breaks or ':' in a name)",
+            ]
+        },
+        {
             // Review of 2026-12-05: a NUL cut the path the kernel used short of the one written.
             """
             apiVersion: v1
@@ -24,7 +45,7 @@ public sealed class DefinitionErrorTests
                 - {name: u, hostPath: {path: /srv/../etc}}
             """,
             [
-                "x.yaml:6:69: error: spec.containers[0].volumeMounts[0].mountPath: \"/data\0x\" must not contain NUL",
+                "x.yaml:6:69: error: spec.containers[0].volumeMounts[0].mountPath: \"/data\\x00x\" must not contain NUL",
                 "x.yaml:8:34: error: spec.volumes[0].hostPath.path: must not contain NUL",
                 "x.yaml:9:34: error: spec.volumes[1].hostPath.path: must not contain a \"..\" element",
             ]
