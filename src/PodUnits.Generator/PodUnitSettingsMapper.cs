@@ -64,9 +64,12 @@ public static class PodUnitSettingsMapper
             return NoDeadline;
         }
         long probes = pod.AllContainers.Select(c => c.StartupProbe).OfType<Probe>()
-            .Select(p => p.InitialDelaySeconds + ((long)p.FailureThreshold * (p.PeriodSeconds + p.TimeoutSeconds)))
+            .Select(p => p.InitialDelaySeconds + ((long)p.FailureThreshold * ((long)p.PeriodSeconds + p.TimeoutSeconds)))
             .DefaultIfEmpty(0).Max();
-        return probes + RestOfTheStart > DefaultSeconds ? (probes + RestOfTheStart).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        // Past a century the deadline is none (and systemd's range ends near 2^64 µs anyway).
+        const long Century = 100L * 365 * 24 * 3600;
+        return probes > Century ? NoDeadline
+            : probes + RestOfTheStart > DefaultSeconds ? (probes + RestOfTheStart).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
     /// <summary>A pod needs the network when it uses the host's, publishes ports, or may

@@ -18,6 +18,20 @@ public static class PodUnitNames
             ? pod : null;
     }
 
+    /// <summary>The length of the scope a container of the pod runs in (podunits-POD-C.scope,
+    /// both names unit-escaped: a valid name's only escaped character is '-', which is
+    /// "\x2d"). systemd takes unit names of at most 255 characters.</summary>
+    public static int ContainerScopeLength(string pod, string container)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(container);
+        static int Escaped(string name) => name.Length + (3 * name.Count(c => c == '-'));
+        return "podunits-".Length + Escaped(pod) + 1 + Escaped(container) + ".scope".Length;
+    }
+
+    /// <summary>The longest unit name systemd takes (UNIT_NAME_MAX less its NUL).</summary>
+    public const int MaxUnitName = 255;
+
     /// <summary>pod@NAME.socket: the socket unit whose sockets pod@NAME.service gets (docs/activation.md).</summary>
     public static string Socket(string pod) => $"pod@{pod}.socket";
 }

@@ -211,6 +211,24 @@ internal static class ActivationAnnotations
         {
             return "the socket's path must be normalized (no empty, '.' or '..' parts, no trailing '/')";
         }
+        // systemd unlinks whatever is at the path when its bind finds it taken: a socket of the
+        // pod's lives in /run, away from the sockets the host itself depends on.
+        if (!path.StartsWith("/run/", StringComparison.Ordinal))
+        {
+            return "the socket's path must be in /run (systemd replaces whatever is at it), for example unix:/run/app/app.sock";
+        }
+        if (ReservedRunDirectories.FirstOrDefault(d => path == d || path.StartsWith(d + "/", StringComparison.Ordinal)) is string taken)
+        {
+            return $"{taken} is the host's own (systemd, D-Bus, PodUnits...); choose another directory of /run";
+        }
         return null;
     }
+
+    /// <summary>Directories of /run whose sockets and files the host itself depends on.</summary>
+    private static readonly string[] ReservedRunDirectories =
+    [
+        "/run/systemd", "/run/dbus", "/run/udev", "/run/user", "/run/podunits", "/run/lock", "/run/log",
+        "/run/initctl", "/run/utmp", "/run/nologin", "/run/mount", "/run/credentials", "/run/host",
+        "/run/netns", "/run/cni", "/run/containerd", "/run/docker.sock", "/run/docker", "/run/podman",
+    ];
 }

@@ -7,7 +7,7 @@ namespace PodUnits.Definitions.Parsing;
 /// the pod's terminationGracePeriodSeconds (null when invalid), which bounds a sleep hook.</summary>
 internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit,
     HashSet<string> volumeNames, Dictionary<string, string> containerNames, HostPortClaims hostPorts,
-    ConfigObjectCatalog catalog, ICollection<string> allContainerNames, long? gracePeriod)
+    ConfigObjectCatalog catalog, ICollection<string> allContainerNames, long? gracePeriod, string podName)
 {
     private static readonly string[] PullPolicies = ["Always", "IfNotPresent", "Never"];
     private static readonly string[] Protocols = ["TCP", "UDP", "SCTP"];
@@ -119,6 +119,11 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
         else if (!containerNames.TryAdd(name, path))
         {
             ctx.Error(at, $"{path}.name: \"{name}\" is already the name of {containerNames[name]}; container names must be unique in a pod");
+        }
+        else if (PodUnitNames.ContainerScopeLength(podName, name) > PodUnitNames.MaxUnitName)
+        {
+            ctx.Error(at, $"{path}.name: \"{name}\" makes the container's scope (podunits-POD-{name}.scope, each '-' written as \\x2d) " +
+                $"{PodUnitNames.ContainerScopeLength(podName, name)} characters long with pod \"{podName}\"; systemd takes at most {PodUnitNames.MaxUnitName}: use shorter names");
         }
     }
 

@@ -226,7 +226,7 @@ internal static class PodMapper
             && (ic.Line, ic.Column).CompareTo((cs.Line, cs.Column)) < 0;
         foreach (string field in initFirst ? ["initContainers", "containers"] : new[] { "containers", "initContainers" })
         {
-            var mapped = MapContainers(spec, field, ctx, volumeNames, containerNames, hostPorts, catalog, allNames, gracePeriod);
+            var mapped = MapContainers(spec, field, ctx, volumeNames, containerNames, hostPorts, catalog, allNames, gracePeriod, name);
             (field == "containers" ? containers : initContainers).AddRange(mapped);
         }
         if (!spec.Has("containers"))
@@ -310,7 +310,7 @@ internal static class PodMapper
 
     private static List<ContainerDefinition> MapContainers(Fields spec, string field, ParseContext ctx,
         HashSet<string> volumeNames, Dictionary<string, string> containerNames, HostPortClaims hostPorts,
-        ConfigObjectCatalog catalog, string[] allNames, long? gracePeriod)
+        ConfigObjectCatalog catalog, string[] allNames, long? gracePeriod, string podName)
     {
         var result = new List<ContainerDefinition>();
         if (spec.Value(field) is not YNode node || ctx.List(node, spec.PathOf(field)) is not { } items)
@@ -320,7 +320,7 @@ internal static class PodMapper
         for (int i = 0; i < items.Count; i++)
         {
             var mapper = new ContainerMapper(ctx, $"spec.{field}[{i}]", field == "initContainers", volumeNames, containerNames, hostPorts,
-                catalog, allNames, gracePeriod);
+                catalog, allNames, gracePeriod, podName);
             if (mapper.Map(items[i]) is ContainerDefinition c)
             {
                 result.Add(c);

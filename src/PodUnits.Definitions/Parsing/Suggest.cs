@@ -5,16 +5,34 @@ namespace PodUnits.Definitions.Parsing;
 /// for the CLI's unknown verbs too, so both say "did you mean" by the same measure.</summary>
 public static class Suggest
 {
+    /// <summary>Beyond these sizes no hint is looked for: a definition is input to the boot's
+    /// generator, and one with thousands of references to missing keys of long names must
+    /// not cost minutes of edit distances (systemd kills a generator after 90 s, and every
+    /// pod would go without its settings).</summary>
+    private const int MaxCandidates = 512;
+    private const int MaxLength = 64;
+    private const int MaxEdits = 3;
+
     public static string? Closest(string typo, IEnumerable<string> candidates)
     {
         ArgumentNullException.ThrowIfNull(typo);
         ArgumentNullException.ThrowIfNull(candidates);
+        if (typo.Length > MaxLength)
+        {
+            return null;
+        }
+        string lower = typo.ToLowerInvariant();
         string? best = null;
         int bestDistance = int.MaxValue;
-        int allowed = Math.Clamp(typo.Length / 3, 1, 3);
+        int allowed = Math.Clamp(typo.Length / 3, 1, MaxEdits);
+        int seen = 0;
         foreach (string candidate in candidates)
         {
-            int d = Distance(typo.ToLowerInvariant(), candidate.ToLowerInvariant());
+            if (++seen > MaxCandidates)
+            {
+                return null;
+            }
+            int d = Distance(lower, candidate.ToLowerInvariant());
             if (d < bestDistance)
             {
                 best = candidate;
@@ -28,34 +46,49 @@ public static class Suggest
     public static string Hint(string typo, IEnumerable<string> candidates) =>
         Closest(typo, candidates) is string s ? $"; did you mean \"{s}\"?" : "";
 
+    /// <summary>The distance, or int.MaxValue when it is more than three edits (nothing more is
+    /// ever suggested): only cells within three of the diagonal are computed, in three rolling
+    /// rows (the transposition looks two rows back), and the walk stops at a row whose every
+    /// cell is past three.</summary>
     internal static int Distance(string a, string b)
     {
-        if (Math.Abs(a.Length - b.Length) > 3)
+        if (Math.Abs(a.Length - b.Length) > MaxEdits || b.Length > MaxLength + MaxEdits)
         {
             return int.MaxValue;
         }
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++)
+        const int Far = MaxEdits + 1;
+        int width = b.Length + 1;
+        Span<int> rows = stackalloc int[3 * width];
+        Span<int> before = rows[..width], previous = rows[width..(2 * width)], current = rows[(2 * width)..];
+        for (int j = 0; j < width; j++)
         {
-            d[i, 0] = i;
-        }
-        for (int j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
+            previous[j] = Math.Min(j, Far);
         }
         for (int i = 1; i <= a.Length; i++)
         {
-            for (int j = 1; j <= b.Length; j++)
+            current.Fill(Far);
+            current[0] = Math.Min(i, Far);
+            int rowBest = current[0];
+            for (int j = Math.Max(1, i - MaxEdits); j <= Math.Min(b.Length, i + MaxEdits); j++)
             {
                 int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                int v = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                int v = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
                 if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
                 {
-                    v = Math.Min(v, d[i - 2, j - 2] + 1);
+                    v = Math.Min(v, before[j - 2] + 1);
                 }
-                d[i, j] = v;
+                current[j] = Math.Min(v, Far);
+                rowBest = Math.Min(rowBest, current[j]);
             }
+            if (rowBest >= Far)
+            {
+                return int.MaxValue;
+            }
+            Span<int> recycled = before;
+            before = previous;
+            previous = current;
+            current = recycled;
         }
-        return d[a.Length, b.Length];
+        return previous[b.Length] >= Far ? int.MaxValue : previous[b.Length];
     }
 }

@@ -68,14 +68,16 @@ public sealed class TransientUnitProperties
     public IList<UnitProperty> Extra { get; } = [];
 
     /// <summary>Kubernetes CPU millicores (500m) as CPUQuotaPerSecUSec: 1000m is one full CPU,
-    /// rounded up to a whole percent (10m).</summary>
+    /// rounded up to a whole percent (10m). A quota too large for the property (20T cores) is
+    /// none: UINT64_MAX, systemd's "infinity".</summary>
     /// <remarks>systemd 252 keeps a unit's quota only as a whole percent: it saves the value
     /// set over D-Bus as "CPUQuota=N%", dividing with truncation, and every daemon-reload
     /// reads that back. Unrounded, 15m would become 10m at the next reload and 5m "0%",
     /// which systemd ignores: no limit at all. Rounding up keeps what is applied equal to
     /// what a reload restores, and never gives less than asked. The kubelet's own floor is
     /// 1% as well (it raises a CFS quota under 1 ms per 100 ms period to 1 ms).</remarks>
-    public static ulong CpuQuotaFromMillicores(ulong millicores) => checked((millicores + 9) / 10 * 10_000);
+    public static ulong CpuQuotaFromMillicores(ulong millicores) =>
+        millicores > (ulong.MaxValue / 10_000 * 10) - 10 ? ulong.MaxValue : (millicores + 9) / 10 * 10_000;
 
     /// <summary>The set properties as (name, variant) pairs, in a fixed order.</summary>
     public IReadOnlyList<UnitProperty> ToProperties()

@@ -112,6 +112,21 @@ public sealed class ActivationAnnotationTests
         Assert.NotNull(why);
     }
 
+    /// <summary>Review of 2026-12-05: systemd unlinks whatever is at a socket's path when its
+    /// bind finds it taken, so unix:/run/dbus/system_bus_socket replaced the system bus at the
+    /// next boot. A pod's socket lives in /run, outside the host's own directories.</summary>
+    [Theory]
+    [InlineData("unix:/etc/passwd", "must be in /run")]
+    [InlineData("unix:/var/run/app.sock", "must be in /run")]
+    [InlineData("unix:/run/dbus/system_bus_socket", "/run/dbus is the host's own")]
+    [InlineData("unix:/run/systemd/journal/socket", "/run/systemd is the host's own")]
+    [InlineData("unix:/run/podunits/state/x.sock", "/run/podunits is the host's own")]
+    public void ASocketPathOfTheHostsOwnIsRefused(string text, string why)
+    {
+        Assert.Null(ActivationAnnotations.Parse(text, out string? problem));
+        Assert.Contains(why, problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ABadAddressIsAnErrorNamingIt() =>
         Assert.Equal(["x.yaml:6:5: error: metadata.annotations.podunits.io/listen: \"tcp:localhost:80\" is not tcp:PORT, tcp:IPV4:PORT or tcp:[IPV6]:PORT (ports 1-65535, IP literals only)"],

@@ -75,4 +75,14 @@ public sealed class TransientUnitPropertiesTests
     [InlineData(1234UL, 1_240_000UL)]
     public void AQuotaIsAWholePercentSoADaemonReloadKeepsIt(ulong millicores, ulong quota) =>
         Assert.Equal(quota, TransientUnitProperties.CpuQuotaFromMillicores(millicores));
+
+    /// <summary>Review of 2026-12-05: limits.cpu: 20T passed validation and then threw an
+    /// OverflowException making the scope. A quota past what the property holds is none.</summary>
+    [Fact]
+    public void AnEnormousCpuLimitIsNoQuotaRatherThanAnOverflow()
+    {
+        Assert.Equal(500_000UL, TransientUnitProperties.CpuQuotaFromMillicores(500)); // half of a second per second
+        Assert.Equal(ulong.MaxValue, TransientUnitProperties.CpuQuotaFromMillicores(20_000_000_000_000_000));
+        Assert.Equal(ulong.MaxValue, TransientUnitProperties.CpuQuotaFromMillicores(ulong.MaxValue));
+    }
 }
