@@ -23,6 +23,7 @@ describe() {
         proc-scsi) echo "list /proc/scsi";;
         sys-firmware) echo "list /sys/firmware";;
         sys-powercap) echo "list /sys/devices/virtual/powercap";;
+        sys-dev-block) echo "list /sys/dev/block (the host's disks, their sizes and serial numbers)";;
         mknod-root-disk) echo "mknod a node of the host's root disk (in /, /tmp, /run, /dev/shm, /dev, /var/tmp), open it read-only, read 512 bytes";;
         mknod-loop-device) echo "the same with an unbound loop device (this machine keeps its root disk closed even to its root)";;
         mount-tmpfs) echo "mount a tmpfs";;
