@@ -33,6 +33,8 @@
 #include <signal.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/keyctl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <stdarg.h>
@@ -40,13 +42,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/keyctl.h>
-#include <linux/magic.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
-#include <sys/vfs.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
