@@ -33,6 +33,9 @@ public sealed class FailedPullTests : IDisposable
         return (404, "text/plain", []);
     }
 
+    /// <summary>The store under test, fetching from <paramref name="registry"/> over plain HTTP.</summary>
+    private ImageStore Store(ChunkedRegistry registry) => ImageStore.Open(_dir + "/store", new RegistrySettings(insecure: [registry.Host]));
+
     private byte[] Blob(string hex) =>
         Directory.EnumerateDirectories(_dir + "/layouts").Select(d => $"{d}/blobs/sha256/{hex}").Where(File.Exists).Select(File.ReadAllBytes).First();
 
@@ -40,7 +43,7 @@ public sealed class FailedPullTests : IDisposable
     public async Task AnImageRefusedAtUnpackLeavesTheTagOnTheImageItNamedBefore()
     {
         using var registry = new ChunkedRegistry(Route);
-        var store = ImageStore.Open(_dir + "/store", new RegistrySettings(insecure: [registry.Host]));
+        var store = Store(registry);
         string reference = registry.Host + "/test/app:1";
         string good = Publish("good");
         ResolvedImage before = await store.FetchAsync(reference);
@@ -96,7 +99,7 @@ public sealed class FailedPullTests : IDisposable
     public async Task AnImageAnInterruptedGcLeftWithoutALayerIsFetchedAgain()
     {
         using var registry = new ChunkedRegistry(Route);
-        var store = ImageStore.Open(_dir + "/store", new RegistrySettings(insecure: [registry.Host]));
+        var store = Store(registry);
         string reference = registry.Host + "/test/app:1";
         string good = Publish("good");
         ResolvedImage before = await store.FetchAsync(reference);
@@ -125,7 +128,7 @@ public sealed class FailedPullTests : IDisposable
     public async Task GcWaitsWhileTheStoresContentIsKept()
     {
         using var registry = new ChunkedRegistry(Route);
-        var store = ImageStore.Open(_dir + "/store", new RegistrySettings(insecure: [registry.Host]));
+        var store = Store(registry);
         string reference = registry.Host + "/test/app:1";
         Publish("good");
         Task<GcResult> gc;
@@ -144,7 +147,7 @@ public sealed class FailedPullTests : IDisposable
     {
         bool serveBody = false;
         using var registry = new ChunkedRegistry(path => serveBody && path == "/v2/test/app/manifests/1" ? (200, contentType, [body]) : Route(path));
-        var store = ImageStore.Open(_dir + "/store", new RegistrySettings(insecure: [registry.Host]));
+        var store = Store(registry);
         string reference = registry.Host + "/test/app:1";
         string good = (await store.FetchAsync(reference)).ManifestDigest;
         serveBody = true;
