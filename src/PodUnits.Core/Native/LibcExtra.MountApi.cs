@@ -4,8 +4,8 @@ namespace PodUnits.Core.Native;
 
 #pragma warning disable CA1401 // raw libc calls are the public surface of LibcExtra, as in Tmds.LibC
 
-// Linux's file-descriptor based mount API (open_tree(2), move_mount(2), mount_setattr(2),
-// Linux 5.2 / 5.12) and openat2(2) (Linux 5.6). glibc has no openat2 wrapper and only 2.36+
+// Linux's file-descriptor based mount API (open_tree(2), move_mount(2), fsopen(2),
+// fsconfig(2), fsmount(2), mount_setattr(2), Linux 5.2 / 5.12) and openat2(2) (Linux 5.6). glibc has no openat2 wrapper and only 2.36+
 // wraps the mount calls, so all go through syscall(2): these syscalls were added after the
 // architectures' tables were unified, so their numbers are the same on every architecture
 // (include/uapi/asm-generic/unistd.h; x86_64's table uses the same values from 424 on).
@@ -13,6 +13,9 @@ public static unsafe partial class LibcExtra
 {
     public const long SYS_open_tree = 428;
     public const long SYS_move_mount = 429;
+    public const long SYS_fsopen = 430;
+    public const long SYS_fsconfig = 431;
+    public const long SYS_fsmount = 432;
     public const long SYS_openat2 = 437;
     public const long SYS_mount_setattr = 442;
 
@@ -34,6 +37,11 @@ public static unsafe partial class LibcExtra
 
     public const uint OPEN_TREE_CLONE = 1;
     public const uint OPEN_TREE_CLOEXEC = O_CLOEXEC;
+
+    public const uint FSOPEN_CLOEXEC = 1;
+    public const uint FSMOUNT_CLOEXEC = 1;
+    public const uint FSCONFIG_SET_STRING = 1;
+    public const uint FSCONFIG_CMD_CREATE = 6;
 
     public const uint MOVE_MOUNT_F_EMPTY_PATH = 0x04;
     public const uint MOVE_MOUNT_T_EMPTY_PATH = 0x40;
@@ -112,6 +120,41 @@ public static unsafe partial class LibcExtra
             NativeMemory.Free(to);
         }
     }
+
+    public static int fsopen(string fileSystem, uint flags)
+    {
+        byte* p = Utf8(fileSystem);
+        try
+        {
+            return (int)syscall(SYS_fsopen, (nint)p, (nint)flags, 0, 0);
+        }
+        finally
+        {
+            NativeMemory.Free(p);
+        }
+    }
+
+    /// <summary>fsconfig(2) with a string value (FSCONFIG_SET_STRING) or none (a command:
+    /// <paramref name="key"/> and <paramref name="value"/> null).</summary>
+    public static int fsconfig(int fsFd, uint command, string? key, string? value)
+    {
+        byte* k = key is null ? null : Utf8(key);
+        byte* v = value is null ? null : Utf8(value);
+        try
+        {
+            return (int)syscall5(SYS_fsconfig, fsFd, (nint)command, (nint)k, (nint)v, 0);
+        }
+        finally
+        {
+            NativeMemory.Free(k);
+            NativeMemory.Free(v);
+        }
+    }
+
+    /// <summary>fsmount(2): the created file system as a detached mount, with the
+    /// MOUNT_ATTR_* <paramref name="attributes"/>.</summary>
+    public static int fsmount(int fsFd, uint flags, ulong attributes) =>
+        (int)syscall(SYS_fsmount, fsFd, (nint)flags, (nint)attributes, 0);
 
     public static int mount_setattr(int dirFd, string path, uint flags, MountAttr attr)
     {

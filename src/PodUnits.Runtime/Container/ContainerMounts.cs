@@ -33,17 +33,17 @@ internal static class ContainerMounts
         string upper = $"{c.LayerDir}/upper", work = $"{c.LayerDir}/work";
         Directory.CreateDirectory(upper);
         Directory.CreateDirectory(work);
-        string lowerDir = c.LowerDir;
+        // dir: images with ':' are refused at planning, so the plan's list splits cleanly.
+        IReadOnlyList<string> lowerDirs = c.LowerDir.Split(':');
         if (users is not null)
         {
-            lowerDir = users.IdmappedLowerDirs(lowerDir, $"{dir}/layers");
+            lowerDirs = users.IdmappedLowerDirs(lowerDirs, $"{dir}/layers");
             users.OwnUpperLayer(upper);
             SetupSteps.Done("idmapped layers");
         }
         // nodev: a device node in an image layer (or one the container makes in its upper
         // layer) cannot be opened through the root, whatever the device policy says.
-        Mount.Fresh("overlay", root, "overlay", c.Privileged ? 0 : LibcExtra.MS_NODEV,
-            $"lowerdir={lowerDir},upperdir={upper},workdir={work}");
+        OverlayMount.Create(root, lowerDirs, upper, work, c.Privileged ? 0 : LibcExtra.MOUNT_ATTR_NODEV);
         SetupSteps.Done("overlay");
         int idmapShared = users?.NamespaceFd ?? -1;
         using (var inRoot = new ContainerRoot(root, users?.Root))

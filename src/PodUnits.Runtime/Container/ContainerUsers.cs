@@ -60,18 +60,17 @@ internal sealed class ContainerUsers(IdMapping mapping, int namespaceFd, IReadOn
     /// mount_setattr per layer: microseconds, where a chown of the layers would be seconds and
     /// a copy of the image per range.
     /// </summary>
-    public string IdmappedLowerDirs(string lowerDir, string staging)
+    public IReadOnlyList<string> IdmappedLowerDirs(IReadOnlyList<string> layers, string staging)
     {
-        ArgumentNullException.ThrowIfNull(lowerDir);
-        string[] layers = lowerDir.Split(':');
-        var mapped = new string[layers.Length];
-        for (int i = 0; i < layers.Length; i++)
+        ArgumentNullException.ThrowIfNull(layers);
+        var mapped = new string[layers.Count];
+        for (int i = 0; i < layers.Count; i++)
         {
             mapped[i] = $"{staging}/{i.ToString(CultureInfo.InvariantCulture)}";
             Directory.CreateDirectory(mapped[i]);
             Mount.BindAt(layers[i], mapped[i], LibcExtra.MOUNT_ATTR_NODEV, NamespaceFd);
         }
-        return string.Join(':', mapped);
+        return mapped;
     }
 
     /// <summary>The writable layer's top directory belongs to the namespace's root: overlayfs
