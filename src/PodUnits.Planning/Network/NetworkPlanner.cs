@@ -16,6 +16,16 @@ namespace PodUnits.Planning.Network;
 /// </summary>
 public static class NetworkPlanner
 {
+    /// <summary>
+    /// CNI_CONTAINERID of one run of the pod: its machine ID (so a rule or lease shows whose it
+    /// is) and a part new in every run, as containerd, CRI-O and podman give every sandbox an ID
+    /// of its own. With one ID for every run, an attachment a crashed run left and whose DEL
+    /// cannot succeed (a macvlan whose master was renamed at reboot, a plugin removed since)
+    /// blocked each later start: the new ADD would have reused its cache entry, lease and chains.
+    /// </summary>
+    public static string ContainerIdOf(string machineId) =>
+        $"{machineId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}";
+
     public static NetworkPlan? Plan(PodDefinition pod, string machineId, IReadOnlyList<string> configDirs, CniRuntime cni)
     {
         ArgumentNullException.ThrowIfNull(pod);
@@ -74,7 +84,7 @@ public static class NetworkPlanner
             Name = list.Name,
             ConfigPath = list.Path,
             ConfigText = list.Text,
-            ContainerId = machineId,
+            ContainerId = ContainerIdOf(machineId),
             PortMappings = [.. hostPorts.Select(p => new PortMappingPlan
             {
                 HostPort = p.HostPort!.Value,

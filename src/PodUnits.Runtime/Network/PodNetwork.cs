@@ -47,11 +47,29 @@ public sealed class PodNetwork : IDisposable
         Task guarding = _network.PortMappings.Count > 0 ? LocalnetGuard.EnsureAsync(cancellationToken) : Task.CompletedTask;
         // One read of the cache (a file per attachment on the host) for both.
         List<CniCacheEntry> cached = [.. _cni.Cache.ReadAll()];
-        await ReleaseAsync(_cni, _plan.Name, cached.FindAll(e => e.Pod == _plan.Name), cancellationToken).ConfigureAwait(false);
+        await ReleaseAsync(_cni, _plan.Name, cached.FindAll(e => e.Pod == _plan.Name), cancellationToken, KeepForLater).ConfigureAwait(false);
         await ReleaseCrashedHoldersAsync(cached, cancellationToken).ConfigureAwait(false);
         string pin = NetnsPins.Create(_plan.Name);
         await guarding.ConfigureAwait(false);
         return pin;
+    }
+
+    /// <summary>
+    /// Whether a crashed run's attachment whose DEL failed may stay in the cache while this
+    /// run starts, for this run's stop and gc to try again; logged. Each run has a CNI
+    /// container ID of its own, so the two attachments share no cache entry, lease or chain.
+    /// Not when it maps one of this run's host ports: its DNAT rules come first and would take
+    /// the traffic.
+    /// </summary>
+    private bool KeepForLater(CniCacheEntry entry, Exception error)
+    {
+        if (error is not Core.Errors.PodUnitsException || MapsAnyOf(entry, _network.PortMappings))
+        {
+            return false;
+        }
+        Logging.StageLog.Warning($"could not release network {entry.Network.Name} of an earlier run of this pod ({error.Message}); " +
+            "starting with an attachment of its own, and trying again at the pod's stop and at gc");
+        return true;
     }
 
     /// <summary>
@@ -135,7 +153,7 @@ public sealed class PodNetwork : IDisposable
         {
             Volatile.Write(ref _adding, null);
         }
-        PodPaths.WritePrivateFile($"{PodPaths.RuntimeDir(_plan.Name)}/{StateFile}", StateJson(_network.Name, result, _network.PortMappings));
+        PodPaths.WritePrivateFile($"{PodPaths.RuntimeDir(_plan.Name)}/{StateFile}", StateJson(_network.Name, _network.ContainerId, result, _network.PortMappings));
         return result;
     }
 
@@ -170,12 +188,21 @@ public sealed class PodNetwork : IDisposable
     }
 
     /// <summary>DEL for <paramref name="entries"/>, the cached attachments of <paramref name="pod"/>, then the pin.</summary>
-    private static async Task ReleaseAsync(CniRuntime cni, string pod, IEnumerable<CniCacheEntry> entries, CancellationToken cancellationToken)
+    /// <param name="keep">Given an attachment whose DEL failed: true when it may stay cached
+    /// (the release goes on with the others), false to throw.</param>
+    private static async Task ReleaseAsync(CniRuntime cni, string pod, IEnumerable<CniCacheEntry> entries, CancellationToken cancellationToken,
+        Func<CniCacheEntry, Exception, bool>? keep = null)
     {
         string netns = NetnsPins.Exists(pod) ? NetnsPins.PathOf(pod) : "";
         foreach (CniCacheEntry entry in entries)
         {
-            await cni.DeleteAsync(entry, netns, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await cni.DeleteAsync(entry, netns, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (keep is not null && keep(entry, e))
+            {
+            }
         }
         NetnsPins.Unpin(pod);
     }
@@ -239,9 +266,10 @@ public sealed class PodNetwork : IDisposable
         return new Dictionary<string, JsonNode>(StringComparer.Ordinal) { ["portMappings"] = mappings };
     }
 
-    internal static string StateJson(string network, CniResult result, IReadOnlyList<PortMappingPlan> ports) => new JsonObject
+    internal static string StateJson(string network, string containerId, CniResult result, IReadOnlyList<PortMappingPlan> ports) => new JsonObject
     {
         ["network"] = network,
+        ["containerId"] = containerId,
         ["ips"] = new JsonArray([.. result.PodIPs.Select(ip => (JsonNode)ip)]),
         ["interfaces"] = new JsonArray([.. result.Interfaces.Select(i => (JsonNode)new JsonObject
         {

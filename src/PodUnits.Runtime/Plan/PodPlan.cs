@@ -136,7 +136,8 @@ public sealed class NetworkPlan
     public required string ConfigPath { get; init; }
     /// <summary>The configuration as stage 0 read it: stage 1 runs exactly this.</summary>
     public required string ConfigText { get; init; }
-    /// <summary>CNI_CONTAINERID: the pod's machine ID, the same across restarts.</summary>
+    /// <summary>CNI_CONTAINERID: the pod's machine ID and a part new in every run
+    /// (NetworkPlanner.ContainerIdOf says why).</summary>
     public required string ContainerId { get; init; }
     public List<PortMappingPlan> PortMappings { get; init; } = [];
 }

@@ -30,7 +30,12 @@ internal static class NetworkProbe
         .Select(i => i.GetProperty("name").GetString()!)
         .Single(n => n.StartsWith("veth", StringComparison.Ordinal));
 
-    /// <summary>The machine ID, which is also the pod's CNI container ID.</summary>
+    /// <summary>The running pod's CNI container ID (its machine ID, a dash and a part new in
+    /// every run), as the executor recorded it.</summary>
+    public static string ContainerId(string pod) =>
+        State(pod)?.GetProperty("containerId").GetString() ?? throw new InvalidOperationException($"pod {pod} has no network state");
+
+    /// <summary>The machine ID, the first part of the pod's CNI container ID.</summary>
     public static string MachineId(string pod) =>
         PodHarness.Run("machinectl", "show", pod, "-p", "Id", "--value").Output.Trim();
 
@@ -57,8 +62,10 @@ internal static class NetworkProbe
     /// by an address and holds the ID on its first line). Only lease files are read: host-local
     /// holds an flock on its `lock` file while other pods start, and .NET's file reads take
     /// an flock of their own, which then fails.</summary>
-    public static string[] LeasesOf(string containerId) => Directory.Exists(Leases)
-        ? [.. Directory.EnumerateFiles(Leases)
+    /// <param name="network">Another network's leases than the default's.</param>
+    public static string[] LeasesOf(string containerId, string? network = null) =>
+        (network is null ? Leases : $"/var/lib/cni/networks/{network}") is var dir && Directory.Exists(dir)
+        ? [.. Directory.EnumerateFiles(dir)
             .Where(f => System.Net.IPAddress.TryParse(Path.GetFileName(f), out _) && File.ReadLines(f).FirstOrDefault()?.Trim() == containerId)
             .Select(Path.GetFileName)!]
         : [];

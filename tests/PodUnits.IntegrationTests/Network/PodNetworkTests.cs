@@ -44,7 +44,7 @@ public sealed class PodNetworkTests
         Assert.Contains(ipA, PodHarness.Run(Podunits, "list", "--output", "json").Output, StringComparison.Ordinal);
         Assert.Contains(ipA, PodHarness.Run(Podunits, "status", "net-a").Output, StringComparison.Ordinal);
 
-        string id = NetworkProbe.MachineId("net-a");
+        string id = NetworkProbe.ContainerId("net-a");
         string veth = NetworkProbe.HostVeth("net-a");
         Assert.NotEmpty(NetworkProbe.RulesMentioning(id));
         Assert.Single(NetworkProbe.LeasesOf(id));
@@ -84,7 +84,7 @@ public sealed class PodNetworkTests
     {
         using var pod = new PodHarness("net-kill", NetworkProbe.HttpdPod("net-kill", "killed", hostPort: 18091));
         Assert.True(pod.Systemctl("start", pod.Unit).Code == 0, string.Join('\n', pod.Journal("-u", pod.Unit)));
-        string id = NetworkProbe.MachineId("net-kill");
+        string id = NetworkProbe.ContainerId("net-kill");
         string veth = NetworkProbe.HostVeth("net-kill");
         PodHarness.Run("kill", "-KILL", pod.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") is "failed" or "inactive"), pod.Show("ActiveState"));
@@ -116,7 +116,7 @@ public sealed class PodNetworkTests
         using var dead = new PodHarness("net-port-dead", NetworkProbe.HttpdPod("net-port-dead", "dead", hostPort: 18093));
         using var next = new PodHarness("net-port-next", NetworkProbe.HttpdPod("net-port-next", "next", hostPort: 18093));
         Assert.True(dead.Systemctl("start", dead.Unit).Code == 0, dead.UnitJournalText());
-        string deadId = NetworkProbe.MachineId("net-port-dead");
+        string deadId = NetworkProbe.ContainerId("net-port-dead");
         PodHarness.Run("kill", "-KILL", dead.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(PodHarness.WaitFor(() => dead.Show("ActiveState") is "failed" or "inactive"), dead.Show("ActiveState"));
         Assert.NotEmpty(NetworkProbe.RulesMentioning(deadId)); // its DNAT for 18093 is still there, and first
@@ -135,17 +135,63 @@ public sealed class PodNetworkTests
     {
         using var pod = new PodHarness("net-restart", NetworkProbe.HttpdPod("net-restart", "again"));
         Assert.True(pod.Systemctl("start", pod.Unit).Code == 0, string.Join('\n', pod.Journal("-u", pod.Unit)));
-        string id = NetworkProbe.MachineId("net-restart");
+        string id = NetworkProbe.ContainerId("net-restart");
         string oldVeth = NetworkProbe.HostVeth("net-restart");
         PodHarness.Run("kill", "-KILL", pod.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") is "failed" or "inactive"), pod.Show("ActiveState"));
         pod.Systemctl("reset-failed", pod.Unit);
 
         Assert.True(pod.Systemctl("start", pod.Unit).Code == 0, string.Join('\n', pod.Journal("-u", pod.Unit)));
-        Assert.Single(NetworkProbe.LeasesOf(id));
+        Assert.Empty(NetworkProbe.LeasesOf(id));
+        Assert.Single(NetworkProbe.LeasesOf(NetworkProbe.ContainerId("net-restart")));
         Assert.Single(NetworkProbe.CacheEntriesOf("net-restart"));
         Assert.False(NetworkProbe.LinkExists(oldVeth));
         Assert.Equal("again\n", NetworkProbe.FetchOnceListening($"http://{NetworkProbe.Ip("net-restart")}/"));
+    }
+
+    /// <summary>Review of 2026-12-05: every run of a pod had the same CNI container ID, so an
+    /// attachment a crashed run left and whose DEL failed (a macvlan whose master was renamed
+    /// at reboot) failed every later start. Each run has an ID of its own now: the start goes
+    /// on with a warning, and the stop releases both once DEL works again.</summary>
+    [Fact]
+    public void AnAttachmentOfACrashedRunWhoseDelFailsDoesNotBlockTheNextStart()
+    {
+        const string name = "net-delfail";
+        const string failing = "/run/podunits-test-delfail";
+        File.Delete(failing);
+        using var network = new SlowNetwork("nettestdelfail", "10.122.18.0/24", seconds: 0,
+            onDelete: $"if [ -e {failing} ]; then echo '{{\"cniVersion\":\"1.0.0\",\"code\":11,\"msg\":\"master gone\"}}'; exit 1; fi");
+        using var pod = new PodHarness(name, NetworkProbe.HttpdPod(name, "twice", annotations: $"  annotations:\n    podunits.io/network: {network.Name}"));
+        try
+        {
+            pod.Start();
+            string first = NetworkProbe.ContainerId(name);
+            PodHarness.Run("kill", "-KILL", pod.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") is "failed" or "inactive"), pod.Show("ActiveState"));
+            pod.Systemctl("reset-failed", pod.Unit);
+            File.WriteAllText(failing, "");
+
+            pod.Start();
+            Assert.True(pod.UnitJournalHas(l => l.Contains("could not release network nettestdelfail of an earlier run of this pod", StringComparison.Ordinal)
+                && l.Contains("master gone", StringComparison.Ordinal)), pod.UnitJournalText());
+            string second = NetworkProbe.ContainerId(name);
+            Assert.NotEqual(first, second);
+            Assert.StartsWith(NetworkProbe.MachineId(name) + "-", second, StringComparison.Ordinal);
+            // The earlier run's entry stays (its bridge DEL ran and gave its address back).
+            Assert.Equal(2, NetworkProbe.CacheEntriesOf(name).Length);
+            Assert.Single(NetworkProbe.LeasesOf(second, network.Name));
+            Assert.Equal("twice\n", NetworkProbe.FetchOnceListening($"http://{NetworkProbe.Ip(name)}/"));
+
+            File.Delete(failing);
+            Assert.True(pod.Systemctl("stop", pod.Unit).Code == 0);
+            Assert.Empty(NetworkProbe.CacheEntriesOf(name));
+            Assert.Empty(NetworkProbe.LeasesOf(first, network.Name));
+            Assert.Empty(NetworkProbe.LeasesOf(second, network.Name));
+        }
+        finally
+        {
+            File.Delete(failing);
+        }
     }
 
     [Fact]

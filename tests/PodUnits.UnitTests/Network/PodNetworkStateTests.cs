@@ -22,16 +22,16 @@ public sealed class PodNetworkStateTests
             new() { HostPort = 5353, ContainerPort = 53, Protocol = "udp", HostIP = "127.0.0.1" },
         ];
         Assert.Equal(
-            """{"network":"lab","ips":["10.121.0.5","fd00::5"],"interfaces":[{"name":"lab0","mac":"aa:aa:aa:aa:aa:01","inPod":false},"""
+            """{"network":"lab","containerId":"m-1","ips":["10.121.0.5","fd00::5"],"interfaces":[{"name":"lab0","mac":"aa:aa:aa:aa:aa:01","inPod":false},"""
             + """{"name":"eth0","mac":"aa:aa:aa:aa:aa:02","inPod":true},{"name":"lo","mac":null,"inPod":false}],"ports":["8080/tcp","127.0.0.1:5353/udp"]}""",
-            PodNetwork.StateJson("lab", result, ports));
+            PodNetwork.StateJson("lab", "m-1", result, ports));
     }
 
     [Fact]
     public void AnEmptyResultGivesEmptyLists()
     {
-        Assert.Equal("""{"network":"podunits","ips":[],"interfaces":[],"ports":[]}""",
-            PodNetwork.StateJson("podunits", new CniResult(new JsonObject()), []));
+        Assert.Equal("""{"network":"podunits","containerId":"m-2","ips":[],"interfaces":[],"ports":[]}""",
+            PodNetwork.StateJson("podunits", "m-2", new CniResult(new JsonObject()), []));
     }
 
     [Fact]

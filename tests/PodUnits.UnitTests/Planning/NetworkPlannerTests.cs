@@ -74,8 +74,16 @@ public sealed class NetworkPlannerTests : IDisposable
         Assert.Equal("podunits", plan.Name);
         Assert.Equal(path, plan.ConfigPath);
         Assert.Equal(File.ReadAllText(path), plan.ConfigText);
-        Assert.Equal(MachineId, plan.ContainerId);
+        Assert.Matches($"^{MachineId}-[0-9a-f]{{8}}$", plan.ContainerId);
         Assert.Empty(plan.PortMappings);
+    }
+
+    [Fact]
+    public void EachRunHasAContainerIdOfItsOwn()
+    {
+        // An attachment of a crashed run must not share the next run's cache entry and lease.
+        Conflist("podunits.conflist", "podunits", "bridge");
+        Assert.NotEqual(Plan(Pod())!.ContainerId, Plan(Pod())!.ContainerId);
     }
 
     [Fact]
