@@ -1,3 +1,4 @@
+using PodUnits.Core.Native;
 using System.CommandLine;
 using PodUnits.Cli.AutoUpdate;
 using PodUnits.Cli.Inspection;
@@ -31,7 +32,7 @@ internal static class AutoUpdateCommand
             """) { dryRun, output };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            using FileStream? held = TakeLock();
+            using FileLock? held = TakeLock();
             await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
             using Serilog.Core.Logger journal = PodUnitsLogging.Create(JournaldSink.DefaultIdentifier, verbose: false, LogDestination.Journal);
             var updater = new AutoUpdater(systemd, ImageCommand.OpenStore(), parsed.GetValue(dryRun), journal);
@@ -42,18 +43,12 @@ internal static class AutoUpdateCommand
         return command;
     }
 
-    private static FileStream TakeLock()
+    private static FileLock TakeLock()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(LockPath)!);
-        try
-        {
-            // .NET takes flock(LOCK_EX|LOCK_NB) for FileShare.None: released when the process ends.
-            return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            throw new PodUnitsException("auto-update", $"another podunits auto-update is running (it holds {LockPath})");
-        }
+        // Released when the process ends, however it ends.
+        return FileLock.TryExclusive(LockPath)
+            ?? throw new PodUnitsException("auto-update", $"another podunits auto-update is running (it holds {LockPath})");
     }
 
     private static void WriteTable(TextWriter output, List<AutoUpdateResult> results)

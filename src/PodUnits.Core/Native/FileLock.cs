@@ -42,10 +42,37 @@ public sealed class FileLock : IDisposable
         return new FileLock(fd);
     }
 
+    /// <summary>Whether <paramref name="path"/> could be locked at once (LOCK_EX|LOCK_NB): the
+    /// lock, or null while another holds it.</summary>
+    public static FileLock? TryExclusive(string path)
+    {
+        int fd = Open(path);
+        if (LibcExtra.flock(fd, LibcExtra.LOCK_EX | LibcExtra.LOCK_NB) == 0)
+        {
+            return new FileLock(fd);
+        }
+        int errno = LibC.errno;
+        _ = LibC.close(fd);
+        return errno == LibC.EWOULDBLOCK ? null : throw new Errors.NativeCallException("flock", errno, path);
+    }
+
+    /// <summary>
+    /// Owner-only: flock needs no more than a descriptor, so a lock file others could open
+    /// would let any user hold PodUnits' locks and stall every pod start (review of
+    /// 2026-12-05: netns.lock, 0644 in the world-searchable /run/podunits). A file made
+    /// 0644 by an older version is narrowed here; a symlink is refused.
+    /// </summary>
     private static unsafe int Open(string path)
     {
         using var p = new CString(path);
-        return Check.Io(LibC.open(p, LibC.O_RDWR | LibC.O_CREAT | LibC.O_CLOEXEC, LibcExtra.Mode0644), "open", path);
+        int fd = Check.Io(LibC.open(p, LibC.O_RDWR | LibC.O_CREAT | LibC.O_CLOEXEC | LibC.O_NOFOLLOW, LibcExtra.Mode0600), "open", path);
+        if (LibC.fchmod(fd, LibcExtra.Mode0600) != 0)
+        {
+            int errno = LibC.errno;
+            _ = LibC.close(fd);
+            throw new Errors.NativeCallException("fchmod", errno, path);
+        }
+        return fd;
     }
 
     public void Dispose()
