@@ -55,7 +55,8 @@ internal static class LogsCommand
             {
                 throw new BadInputException($"container name \"{only}\"", why);
             }
-            var arguments = new List<string> { "--no-pager", "-q", "-o", "json", OutputFields };
+            // --all: without it journalctl's JSON gives null for a field of 4 KiB or more (docs/platform-facts.md).
+            var arguments = new List<string> { "--no-pager", "-q", "--all", "-o", "json", OutputFields };
             arguments.AddRange(Matches(pod, only));
             if (parsed.GetValue(lines) is int n)
             {
@@ -107,7 +108,7 @@ internal static class LogsCommand
     }
 
     /// <summary>The fields <see cref="Render"/> reads, for journalctl's --output-fields.</summary>
-    internal const string OutputFields = "--output-fields=MESSAGE,CONTAINER_NAME,SYSLOG_IDENTIFIER,MESSAGE_ID,CODE_FILE";
+    internal const string OutputFields = "--output-fields=MESSAGE,CONTAINER_NAME,CONTAINER_PARTIAL_MESSAGE,SYSLOG_IDENTIFIER,MESSAGE_ID,CODE_FILE";
 
     /// <summary>journalctl matches for the pod's lines (one container's with
     /// <paramref name="container"/>): only what its executor forwarded. _SYSTEMD_UNIT is
@@ -231,11 +232,12 @@ internal static class LogsCommand
         using Process journalctl = Process.Start(start)
             ?? throw new PodUnitsException("logs", "could not start journalctl");
         using Stream stdout = PlainConsole.OpenStandardOutput();
+        var pieces = new LinePieces();
         try
         {
             while (await journalctl.StandardOutput.ReadLineAsync(cancellationToken) is { } json)
             {
-                if (Render(json, format) is { } line)
+                if (Render(json, format, pieces) is { } line)
                 {
                     await stdout.WriteAsync(line, cancellationToken);
                 }
@@ -244,8 +246,10 @@ internal static class LogsCommand
         catch (OperationCanceledException)
         {
             journalctl.Kill();
+            await WriteUnfinishedAsync(stdout, pieces, format);
             return 0;
         }
+        await WriteUnfinishedAsync(stdout, pieces, format);
         await journalctl.WaitForExitAsync(cancellationToken);
         return journalctl.ExitCode == 0 ? 0 : ExitCodes.RuntimeFailure;
     }
@@ -257,7 +261,11 @@ internal static class LogsCommand
     /// shape; without it (one container's lines asked for) PodUnits' own entries are left
     /// out: null. The time, with <see cref="LineFormat.Timestamps"/>, follows the name, as
     /// kubectl logs --prefix --timestamps has it.</summary>
-    internal static byte[]? Render(string json, LineFormat format)
+    /// <param name="pieces">Given, pieces of a container's line longer than a datagram holds
+    /// (CONTAINER_PARTIAL_MESSAGE=true on all but the last) are kept in it, by container, and
+    /// shown with the last as the one line they were (at the first one's time), as podman's
+    /// journald reader joins them.</param>
+    internal static byte[]? Render(string json, LineFormat format, LinePieces? pieces = null)
     {
         using JsonDocument entry = JsonDocument.Parse(json);
         JsonElement root = entry.RootElement;
@@ -269,7 +277,58 @@ internal static class LogsCommand
         byte[] message = root.TryGetProperty("MESSAGE", out JsonElement m) ? Bytes(m) : [];
         string head = (format.Prefix && container ? Text(root, "CONTAINER_NAME") + " | " : "")
             + (format.Timestamps ? Timestamp(root) + " " : "");
-        return [.. Encoding.UTF8.GetBytes(head), .. format.Escape ? EscapeControls(message) : message, (byte)'\n'];
+        if (container && pieces is not null)
+        {
+            string key = Text(root, "CONTAINER_NAME") ?? "";
+            if (Text(root, "CONTAINER_PARTIAL_MESSAGE") == "true")
+            {
+                pieces.Add(key, head, message);
+                return null;
+            }
+            if (pieces.Take(key) is { } earlier)
+            {
+                (head, message) = (earlier.Head, [.. earlier.Bytes, .. message]);
+            }
+        }
+        return Line(head, message, format);
+    }
+
+    private static byte[] Line(string head, byte[] message, LineFormat format) =>
+        [.. Encoding.UTF8.GetBytes(head), .. format.Escape ? EscapeControls(message) : message, (byte)'\n'];
+
+    /// <summary>What a container wrote last without a newline (its output ended, or the
+    /// journal has no more yet) is shown too.</summary>
+    private static async Task WriteUnfinishedAsync(Stream stdout, LinePieces pieces, LineFormat format)
+    {
+        foreach ((string head, List<byte> bytes) in pieces.TakeAll())
+        {
+            await stdout.WriteAsync(Line(head, [.. bytes], format));
+        }
+    }
+
+    /// <summary>The pieces of each container's line not ended yet, by container.</summary>
+    internal sealed class LinePieces
+    {
+        private readonly Dictionary<string, (string Head, List<byte> Bytes)> _held = new(StringComparer.Ordinal);
+
+        public void Add(string container, string head, byte[] piece)
+        {
+            if (!_held.TryGetValue(container, out var line))
+            {
+                _held[container] = line = (head, []);
+            }
+            line.Bytes.AddRange(piece);
+        }
+
+        public (string Head, List<byte> Bytes)? Take(string container) =>
+            _held.Remove(container, out var line) ? line : null;
+
+        public List<(string Head, List<byte> Bytes)> TakeAll()
+        {
+            var all = _held.Values.ToList();
+            _held.Clear();
+            return all;
+        }
     }
 
     /// <summary>The entry's time as RFC 3339 in UTC to the microsecond journald keeps:

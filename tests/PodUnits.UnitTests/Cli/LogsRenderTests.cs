@@ -74,4 +74,22 @@ public sealed class LogsRenderTests
         Assert.Equal("db | 2024-12-04T08:13:20.123456Z ready\n", Encoding.UTF8.GetString(LogsCommand.Render(json, new(Prefix: true, Timestamps: true))!));
         Assert.Equal("2024-12-04T08:13:20.123456Z ready\n", Encoding.UTF8.GetString(LogsCommand.Render(json, new(Prefix: false, Timestamps: true))!));
     }
+
+    /// <summary>Review of 2026-12-05: a line longer than a datagram holds reaches the journal
+    /// as pieces; each was shown as a line of its own.</summary>
+    [Fact]
+    public void ThePiecesOfALongLineAreShownAsOneLineWhateverComesBetween()
+    {
+        var pieces = new LogsCommand.LinePieces();
+        static string Piece(string container, string text, bool partial) =>
+            "{\"MESSAGE\":\"" + text + "\",\"CONTAINER_NAME\":\"" + container + "\",\"SYSLOG_IDENTIFIER\":\"" + container + "\""
+            + (partial ? ",\"CONTAINER_PARTIAL_MESSAGE\":\"true\"" : "") + "}";
+        string? Show(string json) => LogsCommand.Render(json, new(Prefix: true), pieces) is { } line ? Encoding.UTF8.GetString(line) : null;
+        Assert.Null(Show(Piece("web", "aaa", partial: true)));
+        Assert.Equal("db | between\n", Show(Piece("db", "between", partial: false)));
+        Assert.Null(Show(Piece("web", "bbb", partial: true)));
+        Assert.Equal("web | aaabbbccc\n", Show(Piece("web", "ccc", partial: false)));
+        Assert.Equal("web | next\n", Show(Piece("web", "next", partial: false)));
+        Assert.Empty(pieces.TakeAll());
+    }
 }

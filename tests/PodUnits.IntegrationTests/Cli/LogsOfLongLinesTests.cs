@@ -1,0 +1,29 @@
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.Cli;
+
+/// <summary>
+/// Review of 2026-12-05: `podunits logs` showed every line of 4 KiB or more as an empty line
+/// (journalctl's JSON gives null for such a field without --all), and the 8 KiB pieces a
+/// multi-container pod's long line is sent in as lines of their own. Both paths: the stream of
+/// a one-container pod and the datagrams of a pod of two.
+/// </summary>
+public sealed class LogsOfLongLinesTests
+{
+    private const string Podunits = "/usr/bin/podunits";
+    private const string Print = "head -c 5000 /dev/zero | tr '\\0' a; echo; head -c 20000 /dev/zero | tr '\\0' b; echo; echo printed; ";
+
+    [Theory]
+    [InlineData("logs-long-one", "")]
+    [InlineData("logs-long-two", "    - name: side\n      image: busybox\n      command: [\"sh\", \"-c\", \"trap 'exit 0' TERM; sleep 1000 & wait\"]")]
+    public void ALongLineIsShownWholeAndOnce(string name, string sideContainer)
+    {
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, Print + PodHarness.Idle, extraContainerYaml: sideContainer));
+        pod.Start();
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit).Contains("printed")), pod.UnitJournalText());
+
+        var logs = PodHarness.Run(Podunits, "logs", name, "-c", "main");
+        Assert.True(logs.Code == 0, logs.Output);
+        Assert.Equal([new string('a', 5000), new string('b', 20000), "printed"], logs.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+}
