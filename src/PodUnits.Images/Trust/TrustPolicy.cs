@@ -1,3 +1,4 @@
+using PodUnits.Core.Errors;
 using PodUnits.Core.Naming;
 
 namespace PodUnits.Images.Trust;
@@ -39,14 +40,40 @@ public sealed class TrustPolicy
         new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PolicyRequirement>>>());
 
     /// <summary>The first of <paramref name="paths"/> that exists (default: PodUnits' own
-    /// copy, then containers'), or the built-in default when none does.</summary>
+    /// copy, then containers'), or the built-in default when none does. Anything at a path
+    /// counts, as lstat(2) sees it: a dangling symlink (configuration management's link onto
+    /// a file system not mounted yet) or a directory is an error naming the path, not "no
+    /// policy", which would accept every image unsigned (fail closed; review of 2026-12-05).</summary>
     public static TrustPolicy Load(params string[] paths)
     {
         foreach (string path in paths.Length > 0 ? paths : [OwnPath, ContainersPath])
         {
-            if (File.Exists(path)) return TrustPolicyParser.Parse(File.ReadAllBytes(path), path);
+            if (Directory.Exists(path))
+            {
+                throw new BadInputException(path, "is a directory, not a trust policy file; no image is let in until it is one");
+            }
+            if (File.Exists(path)) // true for a symlink, even a dangling one
+            {
+                return TrustPolicyParser.Parse(Read(path), path);
+            }
         }
         return BuiltInDefault;
+    }
+
+    private static byte[] Read(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException && new FileInfo(path).LinkTarget is { } target)
+        {
+            throw new BadInputException(path, $"is a symlink to {target}, which is missing; the trust policy cannot be read, so no image is let in");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BadInputException(path, $"cannot be read ({e.Message}); no image is let in until it can");
+        }
     }
 
     /// <summary>The requirements for a registry image and the scope they came from.</summary>

@@ -246,4 +246,28 @@ public sealed class TrustPolicyTests : IDisposable
         var off = await Assert.ThrowsAsync<PodUnitsException>(() => noAttachments.CheckPullAsync(image, Digest, Source(Sign(key, payload)), CancellationToken.None));
         Assert.Contains("use-sigstore-attachments: true", off.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>Review of 2026-12-05: a policy.json that is a dangling symlink or a directory
+    /// counted as none, so the built-in insecureAcceptAnything let every image in.</summary>
+    [Fact]
+    public void APolicyPathThatIsNoFileFailsClosed()
+    {
+        string dir = Directory.CreateTempSubdirectory("podunits-policy-").FullName;
+        try
+        {
+            string link = Path.Join(dir, "policy.json");
+            File.CreateSymbolicLink(link, "/nonexistent/policy.json");
+            var e = Assert.Throws<BadInputException>(() => TrustPolicy.Load(link, Path.Join(dir, "other.json")));
+            Assert.Equal($"{link}: is a symlink to /nonexistent/policy.json, which is missing; the trust policy cannot be read, so no image is let in", e.Message);
+            File.Delete(link);
+            Directory.CreateDirectory(link);
+            Assert.Contains("is a directory", Assert.Throws<BadInputException>(() => TrustPolicy.Load(link)).Message, StringComparison.Ordinal);
+            Directory.Delete(link);
+            Assert.Same(TrustPolicy.BuiltInDefault, TrustPolicy.Load(link));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
