@@ -20,7 +20,9 @@ public static class PodUnitNames
 
     /// <summary>The length of the scope a container of the pod runs in (podunits-POD-C.scope,
     /// both names unit-escaped: a valid name's only escaped character is '-', which is
-    /// "\x2d"). systemd takes unit names of at most 255 characters.</summary>
+    /// "\x2d"). systemd takes unit names of at most 255 characters. It restates the name
+    /// ContainerUnits.ScopeName forms, which Definitions cannot reach: ScopeNameLengthTests
+    /// holds the two together.</summary>
     public static int ContainerScopeLength(string pod, string container)
     {
         ArgumentNullException.ThrowIfNull(pod);

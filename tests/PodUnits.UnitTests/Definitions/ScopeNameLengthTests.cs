@@ -19,6 +19,17 @@ public sealed class ScopeNameLengthTests
         Assert.True(PodUnitNames.ContainerScopeLength(LongPod, LongContainer) > PodUnitNames.MaxUnitName);
     }
 
+    /// <summary>Definitions cannot reach the Systemd project's unit escaping, so the length
+    /// is computed apart from the name; this ties the two together.</summary>
+    [Theory]
+    [InlineData("web", "app")]
+    [InlineData("a-b", "c-d-e")]
+    [InlineData("pod.1", "x")]
+    public void TheLengthIsTheLengthOfTheScopeNameTheExecutorUses(string pod, string container)
+    {
+        Assert.Equal(PodUnits.Runtime.Executor.ContainerUnits.ScopeName(pod, container).Length, PodUnitNames.ContainerScopeLength(pod, container));
+    }
+
     [Fact]
     public void AContainerWhoseScopeNameSystemdWouldRefuseIsAnErrorAtItsName()
     {
