@@ -31,13 +31,19 @@ public static class UserNamespaceRanges
     /// 65,536-aligned slot of the pool, recorded before it is returned. Fails when the pool is
     /// full, or when a file cannot be read (it may hold the owners of files on disk, so it is
     /// never overwritten).</summary>
-    public static IdMapping Acquire(string pod, uint poolFirst, uint poolSize, string directory = DefaultDirectory)
+    /// <param name="subordinate">Ranges no pod may overlap: by default the host's subordinate
+    /// IDs (<see cref="SubordinateIds"/>), which their users can map.</param>
+    public static IdMapping Acquire(string pod, uint poolFirst, uint poolSize, string directory = DefaultDirectory,
+        IReadOnlyList<IdMapping>? subordinate = null)
     {
         CheckName(pod);
         PodPaths.CreatePrivateDirectory(directory);
+        subordinate ??= SubordinateIds.Read();
         using FileLock _ = FileLock.Exclusive(LockPath(directory));
         IReadOnlyList<(string Pod, IdMapping Range)> all = ReadAll(directory);
-        List<IdMapping> others = [.. all.Where(e => e.Pod != pod).Select(e => e.Range).OrderBy(r => r.HostFirst)];
+        // A held range that a user's subordinate IDs came to overlap is given up: nothing of
+        // the pod's on disk outlives a start (its writable layer and emptyDirs are made anew).
+        List<IdMapping> others = [.. all.Where(e => e.Pod != pod).Select(e => e.Range).Concat(subordinate).OrderBy(r => r.HostFirst)];
         ulong poolEnd = (ulong)poolFirst + poolSize;
         if (all.FirstOrDefault(e => e.Pod == pod).Range is IdMapping held
             && held.HostFirst >= poolFirst && End(held) <= poolEnd && !others.Any(o => Overlaps(o, held.HostFirst, End(held))))
@@ -47,10 +53,12 @@ public static class UserNamespaceRanges
         ulong first = LowestFree(others, poolFirst);
         if (first + RangeSize > poolEnd)
         {
-            int holders = others.Count(o => o.HostFirst >= poolFirst && End(o) <= poolEnd);
+            int holders = all.Count(e => e.Pod != pod && e.Range.HostFirst >= poolFirst && End(e.Range) <= poolEnd);
+            int users = subordinate.Count(r => Overlaps(r, poolFirst, poolEnd));
+            string subordinates = users == 0 ? "" : $" and {users} subordinate ID ranges of {string.Join(" and ", SubordinateIds.HostFiles)} overlap it";
             throw new PodUnitsException($"pod {pod}",
                 $"the user namespace ID pool {poolFirst}-{poolEnd - 1} is exhausted: {holders} pods hold its {poolSize / RangeSize} ranges of " +
-                $"{RangeSize} IDs; raise userNamespacePool.size in {HostSettings.DefaultPath}, or run podunits gc to release the ranges " +
+                $"{RangeSize} IDs{subordinates}; raise userNamespacePool.size in {HostSettings.DefaultPath}, or run podunits gc to release the ranges " +
                 "of pods whose definitions are gone");
         }
         var range = new IdMapping((uint)first, RangeSize);

@@ -15,7 +15,8 @@ public sealed class UserNamespaceRangesTests : IDisposable
 
     public void Dispose() => Directory.Delete(Path.GetDirectoryName(_dir)!, recursive: true);
 
-    private IdMapping Acquire(string pod, uint size = 10 * Step) => UserNamespaceRanges.Acquire(pod, First, size, _dir);
+    private IdMapping Acquire(string pod, uint size = 10 * Step, IReadOnlyList<IdMapping>? subordinate = null) =>
+        UserNamespaceRanges.Acquire(pod, First, size, _dir, subordinate ?? []);
 
     [Fact]
     public void PodsGetConsecutiveSlotsAndKeepThem()
@@ -82,7 +83,7 @@ public sealed class UserNamespaceRangesTests : IDisposable
         Acquire("b");
         Assert.Equal(new IdMapping(First + Step, Step), Acquire("b"));
         // The pool now starts above both: b moves to its first slot, a's file stays as it is.
-        Assert.Equal(new IdMapping(First + 4 * Step, Step), UserNamespaceRanges.Acquire("b", First + 4 * Step, 2 * Step, _dir));
+        Assert.Equal(new IdMapping(First + 4 * Step, Step), UserNamespaceRanges.Acquire("b", First + 4 * Step, 2 * Step, _dir, []));
         Assert.Equal(new IdMapping(First, Step), UserNamespaceRanges.ReadAll(_dir).Single(e => e.Pod == "a").Range);
     }
 
@@ -102,7 +103,7 @@ public sealed class UserNamespaceRangesTests : IDisposable
         string[] pods = [.. Enumerable.Range(0, 24).Select(i => $"pod{i}")];
         IdMapping[] ranges = new IdMapping[pods.Length];
         Parallel.For(0, pods.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 },
-            i => ranges[i] = UserNamespaceRanges.Acquire(pods[i], First, 64 * Step, _dir));
+            i => ranges[i] = UserNamespaceRanges.Acquire(pods[i], First, 64 * Step, _dir, []));
         Assert.Equal(pods.Length, ranges.Select(r => r.HostFirst).Distinct().Count());
         Assert.All(ranges, r => Assert.True(r.HostFirst >= First && r.HostFirst < First + pods.Length * Step && r.HostFirst % Step == 0));
         Assert.Equal(pods.Length, UserNamespaceRanges.ReadAll(_dir).Count);
@@ -149,5 +150,38 @@ public sealed class UserNamespaceRangesTests : IDisposable
     {
         Assert.Throws<BadInputException>(() => Acquire("../etc"));
         Assert.Throws<BadInputException>(() => UserNamespaceRanges.Release(".lock", _dir));
+    }
+
+    /// <summary>Review of 2026-12-05: useradd gives the seventh user 493216-558751, which
+    /// overlapped the first pod's range; that user could map the pod's container root.</summary>
+    [Fact]
+    public void NoRangeOverlapsAUsersSubordinateIds()
+    {
+        IdMapping[] users = [new(100000 + (6 * Step), Step), new(100000 + (7 * Step), Step)]; // 493216.., 558752..
+        Assert.Equal(new IdMapping(First + (2 * Step), Step), Acquire("web", subordinate: users));
+        Assert.Equal(new IdMapping(First + (3 * Step), Step), Acquire("db", subordinate: users));
+    }
+
+    [Fact]
+    public void AHeldRangeAUserCameToOverlapIsGivenUp()
+    {
+        Assert.Equal(new IdMapping(First, Step), Acquire("web"));
+        Assert.Equal(new IdMapping(First + Step, Step), Acquire("web", subordinate: [new(First + 10, 1)]));
+        Assert.Equal($"{First + Step} {Step}\n", File.ReadAllText(Path.Combine(_dir, "web")));
+    }
+
+    [Fact]
+    public void APoolTheUsersTakeIsExhaustedSayingSo()
+    {
+        var e = Assert.Throws<PodUnitsException>(() => Acquire("web", size: 2 * Step, subordinate: [new(First, 2 * Step)]));
+        Assert.Contains("0 pods hold its 2 ranges of 65536 IDs and 1 subordinate ID ranges of /etc/subuid and /etc/subgid overlap it", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SubordinateIdFilesAreReadAsNewuidmapReadsThem()
+    {
+        string file = Path.Combine(Path.GetDirectoryName(_dir)!, "subuid");
+        File.WriteAllText(file, "alice:100000:65536\n# a comment\nbob:165536:65536\nbroken line\n1001:231072:10\n");
+        Assert.Equal([new(100000, Step), new(165536, Step), new(231072, 10)], SubordinateIds.Read([file, file + ".missing"]));
     }
 }
