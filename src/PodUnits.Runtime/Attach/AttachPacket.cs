@@ -39,20 +39,28 @@ public static unsafe class AttachPacket
     public const int MaxPayload = 16384;
 
     /// <summary>Sends one packet; false when the peer is gone.</summary>
-    public static bool Send(int socket, AttachKind kind, ReadOnlySpan<byte> payload)
+    /// <param name="patience">Given, how long the peer may leave its socket full (not reading)
+    /// before this gives up and returns false; else a send waits as long as it takes.</param>
+    public static bool Send(int socket, AttachKind kind, ReadOnlySpan<byte> payload, TimeSpan? patience = null)
     {
         byte* packet = stackalloc byte[MaxPayload + 1];
+        long deadline = patience is { } p ? Environment.TickCount64 + (long)p.TotalMilliseconds : long.MaxValue;
         while (true)
         {
             int length = Math.Min(payload.Length, MaxPayload);
             packet[0] = (byte)kind;
             payload[..length].CopyTo(new Span<byte>(packet + 1, length));
             long sent;
-            do
+            while (true)
             {
-                sent = send(socket, packet, (size_t)(length + 1), MSG_NOSIGNAL);
+                sent = send(socket, packet, (size_t)(length + 1), MSG_NOSIGNAL | (patience is null ? 0 : MSG_DONTWAIT));
+                int error = sent < 0 ? Marshal.GetLastPInvokeError() : 0;
+                if (error == EINTR || (error == EAGAIN && WritableBefore(socket, deadline)))
+                {
+                    continue;
+                }
+                break;
             }
-            while (sent < 0 && Marshal.GetLastPInvokeError() == EINTR);
             if (sent < 0)
             {
                 return false;
@@ -65,6 +73,18 @@ public static unsafe class AttachPacket
         }
     }
 
+    /// <summary>Whether <paramref name="socket"/> can take a packet before <paramref name="deadline"/> (TickCount64).</summary>
+    private static bool WritableBefore(int socket, long deadline)
+    {
+        long left = deadline - Environment.TickCount64;
+        if (left <= 0)
+        {
+            return false;
+        }
+        var wait = new pollfd { fd = socket, events = POLLOUT };
+        return poll(&wait, 1, (int)Math.Min(left, int.MaxValue)) >= 0; // EINTR: look again
+    }
+
     public static bool SendWindowSize(int socket, ushort rows, ushort columns)
     {
         Span<byte> size = stackalloc byte[4];
@@ -73,11 +93,11 @@ public static unsafe class AttachPacket
         return Send(socket, AttachKind.WindowSize, size);
     }
 
-    public static bool SendExit(int socket, int code)
+    public static bool SendExit(int socket, int code, TimeSpan? patience = null)
     {
         Span<byte> payload = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(payload, code);
-        return Send(socket, AttachKind.Exit, payload);
+        return Send(socket, AttachKind.Exit, payload, patience);
     }
 
     /// <summary>The next packet into <paramref name="buffer"/> (at least <see cref="MaxPayload"/>

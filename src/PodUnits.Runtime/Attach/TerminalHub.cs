@@ -35,6 +35,14 @@ public sealed unsafe class TerminalHub : IDisposable
     /// <summary>How long the container's command waits for a first window size.</summary>
     private static readonly TimeSpan SizeWait = TimeSpan.FromSeconds(1);
     private const int MaxTypedAhead = 65536;
+    /// <summary>
+    /// How long an attached terminal may read nothing while output waits for it before it is
+    /// detached (review of 2026-12-05). Sends to clients happen under <see cref="_lock"/>, so
+    /// one that stopped reading (a backgrounded `run -it`, `attach | less`, a dead SSH session)
+    /// held the container's output, every other terminal and the executor's own way out for
+    /// good. conmon blocks the same way; here the container never blocks on a terminal.
+    /// </summary>
+    internal static readonly TimeSpan ClientPatience = TimeSpan.FromSeconds(5);
 
     private readonly string _pod;
     private readonly ControlChannel _control;
@@ -143,7 +151,7 @@ public sealed unsafe class TerminalHub : IDisposable
         {
             foreach (int client in _clients)
             {
-                AttachPacket.SendExit(client, code);
+                AttachPacket.SendExit(client, code, ClientPatience);
             }
         }
     }
@@ -211,7 +219,7 @@ public sealed unsafe class TerminalHub : IDisposable
             _clients.Add(client);
             if (_commandEnded)
             {
-                AttachPacket.Send(client, AttachKind.CommandEnded, []);
+                AttachPacket.Send(client, AttachKind.CommandEnded, [], ClientPatience);
             }
         }
         Background("attached client", () => ServeClient(client));
@@ -418,17 +426,29 @@ public sealed unsafe class TerminalHub : IDisposable
         }
     }
 
-    /// <summary>To every client; one that is gone is dropped (its own reader closes it). Under <see cref="_lock"/>.</summary>
+    /// <summary>To every client; one that is gone, or has read nothing for <see cref="ClientPatience"/>,
+    /// is dropped (its own reader closes it). Under <see cref="_lock"/>.</summary>
     private void Broadcast(AttachKind kind, ReadOnlySpan<byte> payload)
     {
         for (int i = _clients.Count - 1; i >= 0; i--)
         {
-            if (!AttachPacket.Send(_clients[i], kind, payload))
+            if (!AttachPacket.Send(_clients[i], kind, payload, ClientPatience))
             {
+                if (Outstanding(_clients[i]) > 0) // full, not gone
+                {
+                    ToJournal($"an attached terminal read nothing for {ClientPatience.TotalSeconds:0} s and was detached; the container's output goes on");
+                }
                 _ = shutdown(_clients[i], SHUT_RDWR);
                 _clients.RemoveAt(i);
             }
         }
+    }
+
+    /// <summary>Bytes sent on <paramref name="socket"/> that its peer has not read (SIOCOUTQ).</summary>
+    private static int Outstanding(int socket)
+    {
+        int n = 0;
+        return LibcExtra.ioctl(socket, LibcExtra.SIOCOUTQ, &n) == 0 ? n : 0;
     }
 
     private static int Pending(int fd)

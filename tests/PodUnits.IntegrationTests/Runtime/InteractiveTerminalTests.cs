@@ -251,6 +251,45 @@ public sealed class InteractiveTerminalTests
         Assert.Contains("fin-42", journaled); // typed after attach: cat printed it
     }
 
+    /// <summary>Review of 2026-12-05: the executor sent to attached terminals with blocking
+    /// sends under its lock, so one that stopped reading (here a stopped `podunits attach`;
+    /// also `attach | less`, a backgrounded `run -it`, a dead SSH session) held the
+    /// container's output, every other terminal and the executor's way out for good. It is
+    /// detached after 5 s of reading nothing; the others go on.</summary>
+    [Fact]
+    public void ATerminalThatStopsReadingIsDetachedAndTheOthersGoOn()
+    {
+        const string pod = "it-stall";
+        using var first = new ScriptTerminal($"{Podunits} run -it --name {pod} -e 'PS1=st$ ' busybox -- sh; echo run-exit=$?");
+        Assert.True(first.WaitFor("st$ "), first.Screen);
+        using var stalled = new ScriptTerminal($"exec {Podunits} attach {pod}");
+        Assert.True(PodHarness.WaitFor(() => AttachedClients(pod) == 1), first.Screen); // run -it's own is a socket pair
+        int attach = int.Parse(PodHarness.Run("pgrep", "-f", $"^{Podunits} attach {pod}$").Output.Trim(), CultureInfo.InvariantCulture);
+        PodHarness.Run("kill", "-STOP", attach.ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            // About 2 MB: far more than the stopped client's socket holds.
+            first.Type("seq 300000; echo seq-$((6*7))\n");
+            Assert.True(first.WaitFor("seq-42", seconds: 60), first.Screen[^Math.Min(2000, first.Screen.Length)..]);
+            Assert.True(PodHarness.WaitFor(() => AttachedClients(pod) == 0), "the stalled terminal is still attached");
+            Assert.True(PodHarness.WaitFor(() => PodHarness.JournalOutput("-o", "cat", $"POD_NAME={pod}").Contains(
+                "an attached terminal read nothing for 5 s and was detached", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            PodHarness.Run("kill", "-CONT", attach.ToString(CultureInfo.InvariantCulture));
+        }
+        first.Type("exit 3\n");
+        Assert.Equal(0, first.WaitForExit());
+        Assert.Contains("run-exit=3", first.Screen, StringComparison.Ordinal);
+        Assert.True(PodHarness.WaitFor(() => !Directory.Exists($"/run/podunits/state/{pod}")));
+    }
+
+    /// <summary>How many clients are connected to the pod's attach socket (`ss -x` lists the
+    /// executor's accepted ends under the socket's path).</summary>
+    private static int AttachedClients(string pod) =>
+        PodHarness.Run("ss", "-x").Output.Split('\n').Count(l => l.Contains($"/run/podunits/state/{pod}/attach", StringComparison.Ordinal));
+
     /// <summary>The lines of the terminal container "main" of ad-hoc pod <paramref name="pod"/>
     /// in the host journal (an ad-hoc pod has no unit: every line carries the pod's fields).</summary>
     private static string[] TerminalJournal(string pod) =>
