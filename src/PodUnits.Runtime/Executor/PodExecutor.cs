@@ -351,9 +351,15 @@ public sealed partial class PodExecutor : IDisposable
     private List<int> StartPodInit(string planPath, string? netns)
     {
         (int controlMine, int controlTheirs) = Spawner.SocketPair();
-        var fds = new List<(int, int)> { (0, 0), (1, 1), (2, 2), (controlTheirs, PodInitDescriptors.Control) };
+        // `run -i` (no -t) from a terminal: the container reads a pipe, not the terminal itself.
+        int stdin = _plan.Interactive && !_plan.Terminal ? Attach.CallerInput.ForPod() : 0;
+        var fds = new List<(int, int)> { (stdin, 0), (1, 1), (2, 2), (controlTheirs, PodInitDescriptors.Control) };
         var readEnds = new List<int>();
         var writeEnds = new List<int> { controlTheirs };
+        if (stdin != 0)
+        {
+            writeEnds.Add(stdin); // the pod's from now on
+        }
         for (int i = 0; i < _plan.Containers.Count; i++)
         {
             foreach (int stream in new[] { 0, 1 })

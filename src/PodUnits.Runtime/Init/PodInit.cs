@@ -207,8 +207,10 @@ public sealed class PodInit : IDisposable
             {
                 IReadOnlyList<string> env = PodInitActivation.WithEnvironment(_plan, c,
                     Verbosity.IsOn ? [$"PATH={CommandResolver.DefaultPath}", $"{Verbosity.Variable}=1"] : [$"PATH={CommandResolver.DefaultPath}"]);
-                // `run -i` keeps the caller's stdin; its output goes through the pipes like any
-                // container's, and the executor copies it to the caller (Attach/CallerOutput.cs).
+                // `run -i` keeps the executor's stdin: the caller's pipe or file, or a pipe the
+                // executor fills from the caller's terminal (Attach/CallerInput.cs); its output
+                // goes through the pipes like any container's, and the executor copies it to the
+                // caller (Attach/CallerOutput.cs).
                 IReadOnlyList<(int From, int To)> fds = PodInitActivation.WithDescriptors(_plan, c, _plan.Terminal
                     ? [(0, 0), (1, 1), (2, 2), (syncRead, ContainerStart.SyncFd), (execWrite, ContainerStart.ExecFd),
                         (PodInitDescriptors.Terminal(_plan.Containers.Count), ContainerStart.TerminalFd)]

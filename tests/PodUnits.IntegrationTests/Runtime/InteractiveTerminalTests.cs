@@ -251,6 +251,24 @@ public sealed class InteractiveTerminalTests
         Assert.Contains("fin-42", journaled); // typed after attach: cat printed it
     }
 
+    /// <summary>Review of 2026-12-05: `run -i` without -t handed the caller's terminal itself
+    /// to the container, which could change its modes for good (stty -echo outlived the pod)
+    /// or read what was typed at the shell after a Ctrl-Z. The container reads a pipe now.</summary>
+    [Fact]
+    public void RunIWithoutATerminalGivesTheContainerAPipeFedFromTheCallersTerminal()
+    {
+        using var term = new ScriptTerminal($"{Podunits} run -i --name it-tty-pipe busybox -- sh -c " +
+            "'readlink /proc/self/fd/0; stty -echo; read line; echo got-$line'; echo run-exit=$?; stty -a");
+        Assert.True(term.WaitFor("pipe:["), term.Screen);
+        term.Type("hello\n");
+        Assert.Equal(0, term.WaitForExit());
+        string screen = term.Screen;
+        Assert.Contains("got-hello", screen, StringComparison.Ordinal);
+        Assert.Contains("run-exit=0", screen, StringComparison.Ordinal);
+        // The container's stty had no terminal to change: the caller's still echoes.
+        Assert.Matches(@"(^|\s)echo(\s|$)", screen[screen.LastIndexOf("run-exit=0", StringComparison.Ordinal)..]);
+    }
+
     /// <summary>Review of 2026-12-05: the executor sent to attached terminals with blocking
     /// sends under its lock, so one that stopped reading (here a stopped `podunits attach`;
     /// also `attach | less`, a backgrounded `run -it`, a dead SSH session) held the
