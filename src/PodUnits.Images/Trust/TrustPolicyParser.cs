@@ -14,6 +14,11 @@ internal static class TrustPolicyParser
 {
     private static readonly string[] TopKeys = ["default", "transports"];
 
+    /// <summary>containers-policy.json(5)'s transports: PodUnits reads docker and the path
+    /// transports; the others may stand in a policy shared with podman and skopeo.</summary>
+    private static readonly string[] KnownTransports =
+        ["docker", "oci", "oci-archive", "docker-archive", "atomic", "containers-storage", "dir", "docker-daemon", "sif", "tarball"];
+
     public static TrustPolicy Parse(byte[] json, string source)
     {
         JsonDocument document;
@@ -40,6 +45,8 @@ internal static class TrustPolicyParser
                 foreach (JsonProperty transport in ts.EnumerateObject())
                 {
                     string at = $"transports.{transport.Name}";
+                    if (!KnownTransports.Contains(transport.Name, StringComparer.Ordinal))
+                        throw Bad(source, at, $"unknown transport (known: {string.Join(", ", KnownTransports)}); its scopes would never match, and its images would fall to \"default\"");
                     if (transport.Value.ValueKind != JsonValueKind.Object) throw Bad(source, at, "must be an object of scopes");
                     var scopes = new Dictionary<string, IReadOnlyList<PolicyRequirement>>(StringComparer.Ordinal);
                     foreach (JsonProperty scope in transport.Value.EnumerateObject())
@@ -63,6 +70,12 @@ internal static class TrustPolicyParser
             if (scope.StartsWith("*.", StringComparison.Ordinal) && scope.Length > 2 && !scope[2..].Contains('/', StringComparison.Ordinal)) return;
             // A scope is a full reference or a prefix of one at a '/': registry[/namespace...].
             string host = scope.Split('/')[0];
+            // Scopes are compared as written with the image's canonical name: a host in
+            // another spelling would never match, and its images would fall to "default".
+            if (host.Any(char.IsAsciiLetterUpper))
+                throw Bad(source, at, $"names the registry host in upper case; images are matched by their lower-case name ({host.ToLowerInvariant()})");
+            if (host is "index.docker.io" or "registry-1.docker.io" or "registry.hub.docker.com")
+                throw Bad(source, at, $"names Docker Hub as {host}; images from it are named docker.io/... (write docker.io{scope[host.Length..]})");
             if (!(host.Contains('.', StringComparison.Ordinal) || host.Contains(':', StringComparison.Ordinal) || host == "localhost"))
                 throw Bad(source, at, scope.Contains('/', StringComparison.Ordinal)
                     ? "must start with the registry host (docker.io/library/busybox, not library/busybox)"

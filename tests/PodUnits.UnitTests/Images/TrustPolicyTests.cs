@@ -106,6 +106,9 @@ public sealed class TrustPolicyTests : IDisposable
     [InlineData("""{"default": [{"type": "reject"}], "transports": {"docker": {"busybox": [{"type": "reject"}]}}}""", "is not a registry host")]
     [InlineData("""{"default": [{"type": "reject"}], "transports": {"docker": {"library/busybox": [{"type": "reject"}]}}}""", "must start with the registry host")]
     [InlineData("""{"default": [{"type": "reject"}], "transports": {"oci": {"relative": [{"type": "reject"}]}}}""", "must be an absolute path")]
+    [InlineData("""{"default": [{"type": "reject"}], "transports": {"Docker": {}}}""", "transports.Docker: unknown transport")]
+    [InlineData("""{"default": [{"type": "reject"}], "transports": {"docker": {"Registry.example/app": [{"type": "reject"}]}}}""", "upper case; images are matched by their lower-case name (registry.example)")]
+    [InlineData("""{"default": [{"type": "reject"}], "transports": {"docker": {"index.docker.io/library/nginx": [{"type": "reject"}]}}}""", "write docker.io/library/nginx")]
     public void MistakesAreOneLineErrorsNamingFileAndEntry(string json, string expected)
     {
         var e = Assert.Throws<BadInputException>(() => Parse(json));
