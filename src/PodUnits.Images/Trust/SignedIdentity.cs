@@ -28,11 +28,14 @@ public sealed record MatchExact : SignedIdentity
     public override bool Accepts(ImageReference image, ImageReference claimed) => Exact(image) == Exact(claimed);
 }
 
-/// <summary>A digest reference: the same repository; a tag: exactly the same reference.</summary>
+/// <summary>A digest reference: the same repository; a tag: exactly the same reference. A
+/// reference with both (app:1.4@sha256:..., the pin docs/packaging.md recommends) is a digest
+/// reference: its tag is dropped, as podman's libimage drops it before containers/image sees
+/// it (which refuses the pair). Before, such a pin was refused under every signedBy.</summary>
 public sealed record MatchRepoDigestOrExact : SignedIdentity
 {
     public override bool Accepts(ImageReference image, ImageReference claimed) =>
-        image.Digest is not null && image.Tag is null ? Repository(image) == Repository(claimed) : Exact(image) == Exact(claimed);
+        image.Digest is not null ? Repository(image) == Repository(claimed) : Exact(image) == Exact(claimed);
 }
 
 /// <summary>The same repository, whatever the tag.</summary>
