@@ -242,6 +242,29 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
         }
     }
 
+    /// <summary>Packaging review of 2026-12-05: removal stopped only pod@*.service, so a
+    /// socket-activated pod's socket went on listening (a connection started the pod again,
+    /// on deleted binaries) and the auto-update timer went on firing. Both packages stop the
+    /// timer and the sockets before the pods. (Run for real, the scripts would stop every
+    /// pod of the sandbox, other tests' too: they are read here.)</summary>
+    [Fact]
+    public void RemovalStopsTheAutoUpdateTimerAndThePodsSocketsBeforeThePods()
+    {
+        string control = Path.Join(_built.Dir, $"deb-control-{Guid.NewGuid():N}");
+        Must(PodHarness.Run("dpkg-deb", "--control", _built.Deb, control));
+        string prerm = File.ReadAllText(Path.Join(control, "prerm"));
+        string scripts = Must(PodHarness.Run("rpm", "-qp", "--scripts", _built.Rpm));
+        string preun = scripts[scripts.IndexOf("preuninstall scriptlet", StringComparison.Ordinal)..];
+        foreach (string script in (string[])[prerm, preun])
+        {
+            int timer = script.IndexOf("systemctl --no-reload disable podunits-auto-update.timer", StringComparison.Ordinal);
+            int sockets = script.IndexOf("systemctl stop 'pod@*.socket'", StringComparison.Ordinal);
+            int pods = script.IndexOf("systemctl stop 'pod@*.service' 'podunits-*.scope'", StringComparison.Ordinal);
+            Assert.True(timer >= 0 && timer < sockets && sockets < pods, script);
+            Assert.Contains("systemctl stop podunits-auto-update.timer podunits-auto-update.service", script, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void TheRpmMacrosExpandAndTheScriptletsAndFileTriggersAreThere()
     {
