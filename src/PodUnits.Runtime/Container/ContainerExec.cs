@@ -66,7 +66,8 @@ public static class ContainerExec
             }
             if (set.Contains("tty"))
             {
-                ContainerTerminal.Attach(control, "", "podunits enter");
+                // In the pod's user namespace by now, if it has one: its IDs are the container's.
+                ContainerTerminal.Attach(control, "", "podunits enter", c.Uid);
             }
             List<string> env = [.. c.Env.Where(e => !extraEnv.Any(x => SameName(x, e))), .. extraEnv];
             if (PodAddressTokens.AnyIn(env))

@@ -70,7 +70,7 @@ public static unsafe class ContainerStart
             {
                 // Of the container's devpts: entered already, or with a user namespace still below the root.
                 using var terminal = new ControlChannel(TerminalFd);
-                ContainerTerminal.Attach(terminal, users is null ? "" : root, $"container {c.Name}");
+                ContainerTerminal.Attach(terminal, users is null ? "" : root, $"container {c.Name}", users?.Mapping.ToHost(c.Uid) ?? c.Uid);
                 SetupSteps.Done("terminal");
             }
             Activation.ListenFds? listen = ContainerActivation.Passed();

@@ -17,7 +17,10 @@ internal static unsafe class ContainerTerminal
 {
     /// <param name="root">Where the container's root is seen from here: "" once entered.</param>
     /// <param name="what">Who asks, for messages.</param>
-    public static void Attach(ControlChannel control, string root, string what)
+    /// <param name="owner">The command's user, as seen from here: the terminal becomes its, as
+    /// runc's fixStdioPermissions makes it, so a non-root command can open its own terminal
+    /// again ($(tty), /dev/stdin, screen, script); the devpts made it root's.</param>
+    public static void Attach(ControlChannel control, string root, string what, uint owner)
     {
         // /dev/pts is a devpts PodUnits mounted; refuse anything else the container put there.
         string ptmx = $"{root}/dev/pts/ptmx";
@@ -32,6 +35,10 @@ internal static unsafe class ContainerTerminal
             Check.Io(LibcExtra.ioctl(master, LibcExtra.TIOCSPTLCK, &unlock), "ioctl TIOCSPTLCK", ptmx);
             int slave = Check.Io(LibcExtra.ioctl_int(master, LibcExtra.TIOCGPTPEER, LibcExtra.O_RDWR | LibcExtra.O_NOCTTY),
                 "ioctl TIOCGPTPEER", ptmx);
+            if (owner != 0)
+            {
+                Check.Io(Tmds.Linux.LibC.fchown(slave, owner, uint.MaxValue), "fchown", $"the terminal of {what}");
+            }
             if (!control.Send(new ExecControlMessage.Pty(), [master]))
             {
                 throw new PodUnitsException(what, "the terminal's other end is gone");

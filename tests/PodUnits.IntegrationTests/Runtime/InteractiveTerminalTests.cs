@@ -269,6 +269,20 @@ public sealed class InteractiveTerminalTests
         Assert.Matches(@"(^|\s)echo(\s|$)", screen[screen.LastIndexOf("run-exit=0", StringComparison.Ordinal)..]);
     }
 
+    /// <summary>Review of 2026-12-05: the container's terminal stayed root's (the devpts made
+    /// it so), so a command run as another user could not open it again: $(tty), /dev/stdin,
+    /// screen and script failed. It is the command's user's, as runc makes it.</summary>
+    [Fact]
+    public void ANonRootCommandOwnsItsTerminal()
+    {
+        using var term = new ScriptTerminal($"{Podunits} run -it --name it-tty-owner -u 1000 busybox -- " +
+            "sh -c 'echo owner-$(stat -c %u $(tty)); exec 3<>$(tty) && echo reopen-$((6*7))'; echo run-exit=$?");
+        Assert.Equal(0, term.WaitForExit());
+        Assert.Contains("owner-1000", term.Screen, StringComparison.Ordinal);
+        Assert.Contains("reopen-42", term.Screen, StringComparison.Ordinal);
+        Assert.Contains("run-exit=0", term.Screen, StringComparison.Ordinal);
+    }
+
     /// <summary>Review of 2026-12-05: the executor sent to attached terminals with blocking
     /// sends under its lock, so one that stopped reading (here a stopped `podunits attach`;
     /// also `attach | less`, a backgrounded `run -it`, a dead SSH session) held the
