@@ -103,6 +103,33 @@ public static class Stage0
         return await RunPodAsync(pod, interactive: true, terminal: detachKeys, definition: options.ToYaml(name), keep: options.Keep).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// An ad-hoc pod's state directory (its writable layers, volumes and, without a
+    /// persistent journal, its journal) is removed when it ends. So an ad-hoc run may not take
+    /// a name whose directory is a defined pod's: one run from a file, or whose definition was
+    /// moved away, kept its containers' last statuses and journal there (interactive review
+    /// 6). Ad-hoc runs mark theirs; a defined pod's run removes the mark.
+    /// </summary>
+    private static void ClaimStateDirectory(string name, bool interactive)
+    {
+        string dir = PodPaths.StateDir(name), marker = PodState.AdHocMarkerPath(name);
+        if (!interactive)
+        {
+            if (File.Exists(marker))
+            {
+                File.Delete(marker); // a crashed ad-hoc pod's, or gone with the state since
+            }
+            return;
+        }
+        if (Directory.Exists(dir) && !File.Exists(marker))
+        {
+            PodState.Release(name);
+            throw new BadInputException("--name", $"{name} is the name of a pod run from a definition, whose state is in {dir}; an ad-hoc pod needs a name of its own");
+        }
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(marker, "");
+    }
+
     /// <summary>dnsConfig beside dnsPolicy Default or ClusterFirst adds to the resolv.conf
     /// that policy gives (the host's, as the pod's network can reach it), as the kubelet does.</summary>
     private static void MergeDnsConfig(PodPlan plan, PodDefinition pod)
@@ -159,6 +186,7 @@ public static class Stage0
             throw new BadInputException($"pod {pod.Name}", $"an earlier 'podunits run -i --keep' kept its state in {PodPaths.StateDir(pod.Name)}; "
                 + $"'podunits export {pod.Name}' prints it as a definition, 'podunits rm {pod.Name}' removes it");
         }
+        ClaimStateDirectory(pod.Name, interactive);
         ImageStore store = ImageStore.Open();
         bool pinned = false;
         (int Pid, int Attach) executor;

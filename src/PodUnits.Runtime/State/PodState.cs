@@ -131,6 +131,10 @@ public static class PodState
     /// <summary>After a `--keep` ad-hoc pod ended, until its state directory is removed.</summary>
     public static string KeptAdHocDefinitionPath(string pod) => $"{PodPaths.StateDir(pod)}/adhoc.yaml";
 
+    /// <summary>Marks the state directory as an ad-hoc pod's (`podunits run -i`): another
+    /// ad-hoc run of the name may reuse it; a directory without it is a defined pod's.</summary>
+    public static string AdHocMarkerPath(string pod) => $"{PodPaths.StateDir(pod)}/ad-hoc";
+
     public static void WritePids(string pod, int executorPid, int podInitPid) =>
         File.WriteAllText($"{PodPaths.RuntimeDir(pod)}/pids",
             string.Create(CultureInfo.InvariantCulture, $"{executorPid} {podInitPid}\n"));
