@@ -27,11 +27,13 @@ root=$work/deb
 packaging/install.sh --no-build --destdir "$root"
 rm -rf "$root/run"   # /run is a tmpfs: systemd-tmpfiles creates it at boot (podunits.conf)
 install -d "$root/DEBIAN"
-sed "s/@VERSION@/$version/" packaging/deb/control >"$root/DEBIAN/control"
+# The architecture the binaries were built for: build-release.sh publishes for this host's.
+arch=$(dpkg --print-architecture)
+sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" packaging/deb/control >"$root/DEBIAN/control"
 install -m 0644 packaging/deb/conffiles "$root/DEBIAN/conffiles"
 install -m 0644 packaging/deb/triggers "$root/DEBIAN/triggers"
 for script in postinst prerm postrm; do
     install -m 0755 "packaging/deb/$script" "$root/DEBIAN/$script"
 done
-dpkg-deb --root-owner-group -Zxz --build "$root" "$out/podunits_${version}_amd64.deb" >/dev/null
+dpkg-deb --root-owner-group -Zxz --build "$root" "$out/podunits_${version}_${arch}.deb" >/dev/null
 ls -1 "$out"
