@@ -16,26 +16,5 @@ public sealed record Diagnostic(Severity Severity, string File, int Line, int Co
     /// <summary>One line whatever the definition held: a control character a message quotes
     /// from it (a line break in a host name, a NUL in a path) is written as an escape.</summary>
     public override string ToString() =>
-        $"{File}:{Line}:{Column}: {(IsError ? "error" : "warning")}: {OneLine(Message)}";
-
-    private static string OneLine(string text)
-    {
-        if (!text.Any(char.IsControl))
-        {
-            return text;
-        }
-        var line = new System.Text.StringBuilder(text.Length + 8);
-        foreach (char c in text)
-        {
-            line.Append(c switch
-            {
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                _ when char.IsControl(c) => "\\x" + ((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture),
-                _ => c.ToString(),
-            });
-        }
-        return line.ToString();
-    }
+        $"{File}:{Line}:{Column}: {(IsError ? "error" : "warning")}: {Core.Text.OneLine.Of(Message)}";
 }

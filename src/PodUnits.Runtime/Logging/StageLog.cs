@@ -25,9 +25,16 @@ public static class StageLog
 
     public static void Error(string message) => Write(JournalPriority.Error, message);
 
-    /// <summary>The line for <paramref name="message"/>: prefixed with its priority for journald.</summary>
-    internal static string Line(bool toJournal, JournalPriority priority, string message) =>
-        toJournal ? $"<{((int)priority).ToString(CultureInfo.InvariantCulture)}>{message}" : message;
+    /// <summary>The line for <paramref name="message"/>: prefixed with its priority for
+    /// journald, and one line whatever it quotes. journald reads a priority prefix at the start
+    /// of every line of the stream, so a line break in a path a container named ("x\n&lt;0&gt;...")
+    /// made an entry of its own, at the emergency level journald walls to every terminal
+    /// (review of 2026-12-05).</summary>
+    internal static string Line(bool toJournal, JournalPriority priority, string message)
+    {
+        string line = Core.Text.OneLine.Of(message);
+        return toJournal ? $"<{((int)priority).ToString(CultureInfo.InvariantCulture)}>{line}" : line;
+    }
 
     public static void Write(JournalPriority priority, string message) =>
         Console.Error.WriteLine(Line(s_toJournal, priority, message)); // Console.Error is synchronized

@@ -100,4 +100,13 @@ public sealed class PodLogTests
         Assert.Equal("<3>podunits: broken", StageLog.Line(toJournal: true, JournalPriority.Error, "podunits: broken"));
         Assert.Equal("pod init: careful", StageLog.Line(toJournal: false, JournalPriority.Warning, "pod init: careful"));
     }
+
+    /// <summary>Review of 2026-12-05: journald reads a priority prefix on every line of a
+    /// stream, so a path with a line break that a container named made an entry of its own.</summary>
+    [Fact]
+    public void Stage1sLinesStayOneLineWhateverTheyQuote()
+    {
+        Assert.Equal("<4>pod init: removing x\\n<0>forged: busy", StageLog.Line(toJournal: true, JournalPriority.Warning, "pod init: removing x\n<0>forged: busy"));
+        Assert.Equal("a\\rb\\x1bc", StageLog.Line(toJournal: false, JournalPriority.Warning, "a\rb\u001bc"));
+    }
 }
