@@ -76,6 +76,7 @@ public sealed class DatagramLogTarget : LineLogTarget
     /// <summary>The batch that failed is not sent again: its lines count as missed.</summary>
     protected override void Reset()
     {
+        base.Reset();
         _batch.Clear();
         _entries = 0;
     }

@@ -28,6 +28,11 @@ public abstract class LineLogTarget : LogTarget
         EndOfChunk();
     }
 
+    /// <summary>After a failure the chunks are skipped until the journal is back: the line
+    /// begun before it is not finished (review of 2026-12-05: "abc", an outage, then
+    /// "def\n" made "abcdef").</summary>
+    protected override void Reset() => _splitter.Discard();
+
     /// <summary>One line, or one piece of a line (<paramref name="isPartial"/>); valid only during the call.</summary>
     protected abstract void Line(ReadOnlySpan<byte> message, bool isPartial);
 

@@ -42,10 +42,33 @@ public sealed class LineSplitterTests
         Assert.Equal(("next", false), result[3]);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100)]
+    public void ALineFillingAPieceWhoseNewlineComesInTheNextReadIsOneMessage(int first)
+    {
+        string line = new string('y', LineSplitter.MaxPiece);
+        Assert.Equal([(line, false), ("next", false)], Split(line[..first], line[first..], "\nnext\n"));
+        Assert.Equal([(line, true), ("z", true)], Split(line, "z"));
+        Assert.Equal([(line, true)], Split(line));
+    }
+
     [Fact]
     public void LineOfExactlyMaxPieceIsOneCompleteMessage()
     {
         string line = new string('y', LineSplitter.MaxPiece);
         Assert.Equal([(line, false)], Split(line + "\n"));
+    }
+
+    [Fact]
+    public void DiscardDropsTheUnterminatedRest()
+    {
+        var splitter = new LineSplitter();
+        var result = new List<string>();
+        void Emit(ReadOnlySpan<byte> m, bool partial) => result.Add(Encoding.UTF8.GetString(m));
+        splitter.Feed("abc"u8, Emit);
+        splitter.Discard();
+        splitter.Feed("def\n"u8, Emit);
+        Assert.Equal(["def"], result);
     }
 }
