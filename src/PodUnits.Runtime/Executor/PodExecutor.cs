@@ -114,6 +114,12 @@ public sealed partial class PodExecutor : IDisposable
         PodPlan plan = PodPlan.Read(planPath);
         PlanHandoff.KeepFromChildren(planPath);
         PodClaim.Adopt(plan.Name, claimFd); // held until this process ends
+        if (attachFd >= 0)
+        {
+            // dup2 into place cleared close-on-exec: without it every child of this process
+            // (CNI plugins, iptables, journalctl) held the channel to the caller's CLI.
+            Check.Io(LibcExtra.fcntl(attachFd, LibcExtra.F_SETFD, LibcExtra.FD_CLOEXEC), "fcntl F_SETFD", "the attach socket");
+        }
         // As a daemon does: `podunits run -i` inherits the caller's directory, which the pod
         // would otherwise keep busy (an unmount) and which may be gone or, entered from
         // another mount namespace, unreachable, so that getcwd(3) fails in every later
