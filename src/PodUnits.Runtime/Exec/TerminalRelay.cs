@@ -38,35 +38,12 @@ public static unsafe class TerminalRelay
     /// <summary>Copies until end of input or an error (EIO when a pty's slave side is gone).</summary>
     internal static void Copy(int from, int to)
     {
-        byte* buffer = stackalloc byte[16384];
-        while (true)
+        byte[] buffer = new byte[16384];
+        while (PodUnits.Runtime.Attach.TerminalIo.Read(from, buffer) is int n and > 0 && PodUnits.Runtime.Attach.TerminalIo.WriteAll(to, buffer.AsSpan(0, n)))
         {
-            long n = LibcExtra.read(from, buffer, 16384);
-            if (n < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR)
-            {
-                continue;
-            }
-            if (n <= 0)
-            {
-                return;
-            }
-            for (long done = 0; done < n;)
-            {
-                long written = LibcExtra.write(to, buffer + done, (nuint)(n - done));
-                if (written < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR)
-                {
-                    continue;
-                }
-                if (written <= 0)
-                {
-                    return;
-                }
-                done += written;
-            }
         }
     }
 
-    /// <summary>Gives the pty the caller's window size (of stdin or stdout, whichever is a terminal).</summary>
     internal static void CopyWindowSize(int master)
     {
         LibcExtra.WinSize size;

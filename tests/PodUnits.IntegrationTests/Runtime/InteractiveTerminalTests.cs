@@ -283,6 +283,21 @@ public sealed class InteractiveTerminalTests
         Assert.Contains("run-exit=0", term.Screen, StringComparison.Ordinal);
     }
 
+    /// <summary>Review of 2026-12-05: the relays took EAGAIN for the end of input, so from a
+    /// terminal left non-blocking (by a shell, node, a crashed program) nothing typed reached
+    /// the container.</summary>
+    [Fact]
+    public void ANonBlockingCallerTerminalStillReachesTheContainer()
+    {
+        using var term = new ScriptTerminal("perl -MFcntl -e 'fcntl(STDIN, F_SETFL, O_NONBLOCK) or die'; " +
+            $"{Podunits} run -it --name it-nonblock busybox -- sh -c 'echo ready; read x; echo got-$x'; echo run-exit=$?");
+        Assert.True(term.WaitFor("ready"), term.Screen);
+        term.Type("hi\n");
+        Assert.Equal(0, term.WaitForExit());
+        Assert.Contains("got-hi", term.Screen, StringComparison.Ordinal);
+        Assert.Contains("run-exit=0", term.Screen, StringComparison.Ordinal);
+    }
+
     /// <summary>Review of 2026-12-05: the executor sent to attached terminals with blocking
     /// sends under its lock, so one that stopped reading (here a stopped `podunits attach`;
     /// also `attach | less`, a backgrounded `run -it`, a dead SSH session) held the
