@@ -242,6 +242,21 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
         }
     }
 
+    /// <summary>Secrets' directories and the state directory are root's only in both
+    /// packages, as install.sh and rpm.spec say (packaging review of 2026-12-05: the tests
+    /// read paths, never modes, so a 0755 would have passed).</summary>
+    [Fact]
+    public void SecretsAndStateDirectoriesAreRootsOnlyInBothPackages()
+    {
+        string deb = Must(PodHarness.Run("dpkg-deb", "-c", _built.Deb));
+        string rpm = Must(PodHarness.Run("rpm", "-qlvp", _built.Rpm));
+        foreach (string dir in (string[])["/etc/podunits/secrets", "/usr/lib/podunits/secrets", "/var/lib/podunits"])
+        {
+            Assert.StartsWith("drwx------ root/root", deb.Split('\n').Single(l => l.EndsWith($" .{dir}/", StringComparison.Ordinal)), StringComparison.Ordinal);
+            Assert.Matches(@"^drwx------\s+\d+\s+root\s+root\s", rpm.Split('\n').Single(l => l.EndsWith($" {dir}", StringComparison.Ordinal)));
+        }
+    }
+
     /// <summary>Packaging review of 2026-12-05: removal stopped only pod@*.service, so a
     /// socket-activated pod's socket went on listening (a connection started the pod again,
     /// on deleted binaries) and the auto-update timer went on firing. Both packages stop the
