@@ -87,6 +87,15 @@ public sealed class DetachKeys
             }
             foreach (byte b in input)
             {
+                while (b != _sequence[_matched] && _matched > 0)
+                {
+                    // The held bytes broke off; their longest tail that begins the sequence
+                    // stays held (ctrl-p,ctrl-p,ctrl-q typed as Ctrl-P Ctrl-P Ctrl-P Ctrl-Q
+                    // still detaches), and what comes before it goes to the program.
+                    int kept = Border(_matched);
+                    output.AddRange(_sequence.AsSpan(0, _matched - kept));
+                    _matched = kept;
+                }
                 if (b == _sequence[_matched])
                 {
                     if (++_matched == _sequence.Length)
@@ -96,19 +105,23 @@ public sealed class DetachKeys
                     }
                     continue;
                 }
-                if (_matched > 0)
-                {
-                    output.AddRange(_sequence.AsSpan(0, _matched));
-                    _matched = 0;
-                }
-                if (b == _sequence[0])
-                {
-                    _matched = 1; // the held bytes broke off, but this one may begin it anew
-                    continue;
-                }
                 output.Add(b);
             }
             return false;
+        }
+
+        /// <summary>The longest proper prefix of the sequence's first <paramref name="length"/>
+        /// bytes that is also their suffix (KMP's failure function; sequences are a few keys).</summary>
+        private int Border(int length)
+        {
+            for (int k = length - 1; k > 0; k--)
+            {
+                if (_sequence.AsSpan(0, k).SequenceEqual(_sequence.AsSpan(length - k, k)))
+                {
+                    return k;
+                }
+            }
+            return 0;
         }
     }
 }

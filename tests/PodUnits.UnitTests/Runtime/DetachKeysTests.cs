@@ -70,6 +70,18 @@ public sealed class DetachKeysTests
         Assert.Equal(("\u0010", true), Feed(matcher, "\u0010\u0010\u0011"));
     }
 
+    /// <summary>Review of 2026-12-05: after a mismatch the matcher kept at most one byte, so a
+    /// sequence whose start repeats was missed when typed with one key too many.</summary>
+    [Theory]
+    [InlineData("ctrl-p,ctrl-p,ctrl-q", "\u0010\u0010\u0010\u0011", "\u0010")]
+    [InlineData("a,a,b", "aaab", "a")]
+    [InlineData("a,b,a,c", "ababac", "ab")]
+    public void ASequenceWhoseStartRepeatsIsFoundAfterAFalseStart(string keys, string typed, string passed)
+    {
+        var matcher = DetachKeys.Parse(keys).NewMatcher();
+        Assert.Equal((passed, true), Feed(matcher, typed));
+    }
+
     [Fact]
     public void AOneKeySequenceDetachesAtOnce()
     {
