@@ -49,14 +49,23 @@ public static class UserNamespacePlanner
     /// then lets any of its processes bind ports below 1024
     /// (net.ipv4.ip_unprivileged_port_start=0) and lets the pod's groups open ICMP echo
     /// sockets (net.ipv4.ping_group_range, written in host IDs: the pod's range). Both are in
-    /// Kubernetes' safe set; a pod that sets either itself keeps its value.
+    /// Kubernetes' safe set; a pod that sets either itself keeps its value. Its own
+    /// ping_group_range names the pod's groups, as the kernel reads it from inside the pod's
+    /// user namespace under runc; the pod init writes it as host root, which reads host group
+    /// IDs, so it is written translated through the pod's range (review of 2026-12-05: "0
+    /// 65535" covered none of the pod's processes).
     /// </summary>
     private static void NetworkSysctls(PodPlan plan, IdMapping users)
     {
+        int own = plan.Sysctls.FindIndex(s => s.Name == PingGroupRange);
+        if (own >= 0)
+        {
+            plan.Sysctls[own] = SysctlPlans.Of(PingGroupRange, PingGroupsOnHost(plan.Sysctls[own].Value, users));
+        }
         foreach ((string name, string value) in new[]
                  {
                      ("net.ipv4.ip_unprivileged_port_start", "0"),
-                     ("net.ipv4.ping_group_range", $"{users.HostFirst} {users.HostFirst + users.Size - 1}"),
+                     (PingGroupRange, $"{users.HostFirst} {users.HostFirst + users.Size - 1}"),
                  })
         {
             if (!plan.Sysctls.Any(s => s.Name == name))
@@ -64,6 +73,27 @@ public static class UserNamespacePlanner
                 plan.Sysctls.Add(SysctlPlans.Of(name, value));
             }
         }
+    }
+
+    private const string PingGroupRange = "net.ipv4.ping_group_range";
+
+    /// <summary>"FIRST LAST" in the pod's group IDs as host group IDs: the part inside the
+    /// pod's range, or "1 0" (no group, the kernel's default) when none of it is.</summary>
+    internal static string PingGroupsOnHost(string value, IdMapping users)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(users);
+        string[] parts = value.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length != 2 || !uint.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint first)
+            || !uint.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint last))
+        {
+            return value; // the kernel refuses it at the write, naming the sysctl
+        }
+        if (first > last || first >= users.Size)
+        {
+            return "1 0";
+        }
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{users.ToHost(first)} {users.ToHost(Math.Min(last, users.Size - 1))}");
     }
 
     private static void Check(PodPlan plan, string what, uint id)

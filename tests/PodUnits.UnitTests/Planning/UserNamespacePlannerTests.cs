@@ -45,6 +45,22 @@ public sealed class UserNamespacePlannerTests
             plan.Sysctls.Select(s => $"{s.Name}={s.Value} ({s.ProcPath})"));
     }
 
+    /// <summary>Review of 2026-12-05: the pod init writes sysctls as host root, so a pod's
+    /// own ping_group_range, in the pod's group IDs, covered none of its processes.</summary>
+    [Theory]
+    [InlineData("0 65535", "524288 589823")]
+    [InlineData("0 2147483647", "524288 589823")]
+    [InlineData("100 200", "524388 524488")]
+    [InlineData("70000 80000", "1 0")]
+    [InlineData("1 0", "1 0")]
+    public void APodsOwnPingGroupRangeIsWrittenInItsHostIds(string own, string written)
+    {
+        PodPlan plan = Plan();
+        plan.Sysctls.Add(new SysctlPlan { Name = "net.ipv4.ping_group_range", ProcPath = "net/ipv4/ping_group_range", Value = own });
+        UserNamespacePlanner.Apply(plan, Definition(true), _ => Range);
+        Assert.Equal(written, plan.Sysctls.Single(s => s.Name == "net.ipv4.ping_group_range").Value);
+    }
+
     [Fact]
     public void APodsOwnSysctlKeepsItsValue()
     {
