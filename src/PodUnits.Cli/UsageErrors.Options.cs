@@ -62,6 +62,11 @@ internal static partial class UsageErrors
             {
                 bool hasValue = option.Arity.MaximumNumberOfValues > 0 && !token.Value.Contains('=', StringComparison.Ordinal) && i + 1 < tokens.Count;
                 string given = hasValue ? $"{token.Value} {tokens[i + 1].Value}" : token.Value;
+                if (option.Name == "--from-literal")
+                {
+                    // KEY=VALUE of a Secret: the key only.
+                    given = hasValue ? $"{token.Value} {Shown(tokens[i + 1].Value)}" : $"{name}={Shown(token.Value[(name.Length + 1)..])}";
+                }
                 if (hasValue)
                 {
                     explained.Add(tokens[i + 1].Value);

@@ -56,11 +56,20 @@ internal static partial class UsageErrors
         return problems;
     }
 
+    /// <summary>A word quoted back: KEY=VALUE only up to its '=' (KEY=...), since the value
+    /// may be a secret (`secret create db token=hunter2`, its option forgotten), and these
+    /// lines reach the journal when stderr is one (review of 2026-12-05).</summary>
+    internal static string Shown(string word)
+    {
+        int equals = word.IndexOf('=', StringComparison.Ordinal);
+        return equals < 0 ? word : word[..(equals + 1)] + "...";
+    }
+
     private static string Describe(ParseError e, Command command)
     {
         if (UnrecognizedPattern().Match(e.Message) is { Success: true } unknown)
         {
-            return $"{Where(command)}unexpected '{unknown.Groups[1].Value}'"; // an unknown command is UnknownCommand's
+            return $"{Where(command)}unexpected '{Shown(unknown.Groups[1].Value)}'"; // an unknown command is UnknownCommand's
         }
         if (RequiredCommandPattern().IsMatch(e.Message))
         {

@@ -49,7 +49,9 @@ internal static class SecretCommand
             foreach (string entry in parse.GetValue(literal) ?? [])
             {
                 string[] kv = entry.Split('=', 2);
-                data.Add(kv.Length == 2 ? new(kv[0], Encoding.UTF8.GetBytes(kv[1])) : throw new BadInputException($"--from-literal {kv[0]}", "must be KEY=VALUE"));
+                // Without '=' the entry may be the value itself: it is not quoted back.
+                data.Add(kv.Length == 2 ? new(kv[0], Encoding.UTF8.GetBytes(kv[1]))
+                    : throw new BadInputException("--from-literal", "an entry has no '=': each must be KEY=VALUE (the entry is not shown: it may be the value)"));
             }
             foreach (string entry in parse.GetValue(file) ?? [])
             {

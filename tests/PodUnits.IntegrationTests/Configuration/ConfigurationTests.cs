@@ -331,6 +331,17 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Contains("1", lines); // a file beside the image's /etc files, not a directory over /etc
     }
 
+    /// <summary>Review of 2026-12-05: an entry without '=' (its key forgotten) was quoted back
+    /// whole, and it is the value.</summary>
+    [Fact]
+    public void ALiteralWithoutItsKeyIsRefusedWithoutQuotingIt()
+    {
+        var create = PodHarness.Run("podunits", "secret", "create", "cfg-nokey", "--from-literal", "hunter2-cfg");
+        Assert.Equal(2, create.Code);
+        Assert.Equal("podunits: --from-literal: an entry has no '=': each must be KEY=VALUE (the entry is not shown: it may be the value)", create.Output.Trim());
+        Assert.False(File.Exists("/etc/podunits/secrets/cfg-nokey.yaml"));
+    }
+
     [Fact]
     public void AnEncryptedSecretReachesThePodAndItsPlaintextNoFile()
     {

@@ -46,6 +46,19 @@ public sealed class UsageErrorsTests
         Assert.True(UsageErrors.Refuses(CliApp.BuildRoot().Parse(args)));
     }
 
+    /// <summary>Review of 2026-12-05: a Secret's value was quoted back in usage errors, which
+    /// reach the journal when stderr is one.</summary>
+    [Theory]
+    [InlineData(new[] { "secret", "create", "db", "token=hunter2" }, "podunits secret create: unexpected 'token=...'")]
+    [InlineData(new[] { "--from-literal", "token=hunter2", "secret", "create", "db" }, "podunits secret create: put '--from-literal token=...' after 'create': options go after their command")]
+    [InlineData(new[] { "--from-literal=token=hunter2", "secret", "create", "db" }, "podunits secret create: put '--from-literal=token=...' after 'create': options go after their command")]
+    public void ASecretsValueIsNotQuotedBack(string[] args, string expected)
+    {
+        List<string> problems = Problems(args);
+        Assert.Contains(expected, problems);
+        Assert.DoesNotContain(problems, p => p.Contains("hunter2", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void AnOptionWithoutItsCommandIsNotReadAsACommand()
     {
