@@ -89,6 +89,41 @@ static int become_root(void)
     return setgroups(0, NULL) == 0 && setresgid(0, 0, 0) == 0 && setresuid(0, 0, 0) == 0 ? 0 : -1;
 }
 
+/* The capability bounding set, as a mask (bit N: capability N). */
+static unsigned long long bounding_set(void)
+{
+    unsigned long long set = 0;
+    for (int cap = 0; cap < 64; cap++) {
+        int r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+        if (r < 0) {
+            break; /* EINVAL: past the last capability this kernel knows */
+        }
+        if (r == 1) {
+            set |= 1ULL << cap;
+        }
+    }
+    return set;
+}
+
+/* Joining a user namespace gives the process a full bounding set in it (the kernel's
+ * set_cred_user_ns), so what pod@.service's CapabilityBoundingSet= or an administrator's
+ * drop-in took away came back for the container and `podunits enter` (review of
+ * 2026-12-05). Called as the namespace's root, right after joining: drops again every
+ * capability the set held before. */
+static int limit_bounding_set(unsigned long long before)
+{
+    for (int cap = 0; cap < 64; cap++) {
+        int r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+        if (r < 0) {
+            break;
+        }
+        if (r == 1 && !(before & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* The exec spec from its sealed memfd (Container/ExecSpec.cs), which is then closed. */
 static unsigned char *read_spec(int fd, size_t *length)
 {
@@ -139,9 +174,11 @@ static void pivot_and_become(const char *root, int userns_fd, int report_fd, int
     if (syscall(SYS_pivot_root, ".", ".") != 0) fail(mode, report_fd, "pivot_root");
     if (umount2(".", MNT_DETACH) != 0) fail(mode, report_fd, "umount2 old root");
     if (chdir("/") != 0) fail(mode, report_fd, "chdir /");
+    unsigned long long bounding = bounding_set();
     if (setns(userns_fd, CLONE_NEWUSER) != 0) fail(mode, report_fd, "setns");
     close(userns_fd);
     if (become_root() != 0) fail(mode, report_fd, "setresuid");
+    if (limit_bounding_set(bounding) != 0) fail(mode, report_fd, "prctl PR_CAPBSET_DROP");
     code = podunits_become(spec, length, timing_with_reexec(), error, sizeof error);
     fprintf(stderr, "%s\n", error);
     unsigned char failed = 1;
@@ -216,8 +253,10 @@ static void join_and_fork(int pid_fd, int report_fd, int userns)
     if (setns(pid_fd, CLONE_NEWNS) != 0) fail(mode, report_fd, "setns mount namespace");
     if (setns(pid_fd, CLONE_NEWPID) != 0) fail(mode, report_fd, "setns PID namespace");
     if (userns) {
+        unsigned long long bounding = bounding_set();
         if (setns(pid_fd, CLONE_NEWUSER) != 0) fail(mode, report_fd, "setns user namespace");
         if (become_root() != 0) fail(mode, report_fd, "setresuid");
+        if (limit_bounding_set(bounding) != 0) fail(mode, report_fd, "prctl PR_CAPBSET_DROP");
     }
     close(pid_fd);
     sigemptyset(&forwarded);
