@@ -55,7 +55,7 @@ internal static class StatusCommand
     private static async Task<IReadOnlyList<string>> RecentLinesAsync(string pod, int count, bool escape, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(Core.Linux.HostTools.Journalctl,
-            ["--no-pager", "-q", "-o", "json", LogsCommand.OutputFields, $"--lines={count}", .. LogsCommand.Matches(pod, null)])
+            ["--no-pager", "-q", "--all", "-o", "json", LogsCommand.OutputFields, $"--lines={count}", .. LogsCommand.Matches(pod, null)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -65,11 +65,17 @@ internal static class StatusCommand
         {
             return [];
         }
+        // As `podunits logs` shows them: lines of 4 KiB and more (--all), a long line's pieces joined.
         var result = new List<string>();
+        var pieces = new LogsCommand.LinePieces();
         while (await journalctl.StandardOutput.ReadLineAsync(cancellationToken) is { } json)
         {
-            result.Add(Encoding.UTF8.GetString(LogsCommand.Render(json, new(Prefix: true, Escape: escape))!).TrimEnd('\n'));
+            if (LogsCommand.Render(json, new(Prefix: true, Escape: escape), pieces) is { } line)
+            {
+                result.Add(Encoding.UTF8.GetString(line).TrimEnd('\n'));
+            }
         }
+        result.AddRange(pieces.TakeAll().Select(p => p.Head + Encoding.UTF8.GetString(escape ? LogsCommand.EscapeControls([.. p.Bytes]) : [.. p.Bytes])));
         await journalctl.WaitForExitAsync(cancellationToken);
         return result;
     }

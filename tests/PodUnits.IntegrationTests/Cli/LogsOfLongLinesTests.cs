@@ -5,8 +5,9 @@ namespace PodUnits.IntegrationTests.Cli;
 /// <summary>
 /// Review of 2026-12-05: `podunits logs` showed every line of 4 KiB or more as an empty line
 /// (journalctl's JSON gives null for such a field without --all), and the 8 KiB pieces a
-/// multi-container pod's long line is sent in as lines of their own. Both paths: the stream of
-/// a one-container pod and the datagrams of a pod of two.
+/// multi-container pod's long line is sent in as lines of their own; `podunits status` showed
+/// its recent lines the same way. Both paths: the stream of a one-container pod and the
+/// datagrams of a pod of two.
 /// </summary>
 public sealed class LogsOfLongLinesTests
 {
@@ -25,5 +26,12 @@ public sealed class LogsOfLongLinesTests
         var logs = PodHarness.Run(Podunits, "logs", name, "-c", "main");
         Assert.True(logs.Code == 0, logs.Output);
         Assert.Equal([new string('a', 5000), new string('b', 20000), "printed"], logs.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        // `podunits status` shows its recent lines the same way.
+        var status = PodHarness.Run(Podunits, "status", name, "--lines", "20");
+        Assert.True(status.Code == 0, status.Output);
+        string[] shown = status.Output.Split('\n').Select(l => l.Trim()).ToArray();
+        Assert.Contains("main | " + new string('a', 5000), shown);
+        Assert.Contains("main | " + new string('b', 20000), shown);
     }
 }
