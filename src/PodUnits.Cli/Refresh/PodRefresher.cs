@@ -50,10 +50,19 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
                 bootUnits[pod] = await BootUnitAsync(pod, definition.File, searchPath, presets).ConfigureAwait(false);
             }
         }
+        // The sockets of pods whose definitions are gone: of those the last refresh saw.
+        var listening = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string pod in (record?.Pods.Keys ?? Enumerable.Empty<string>()).Where(p => !onDisk.ContainsKey(p)))
+        {
+            if (await SocketIsActiveAsync(pod).ConfigureAwait(false))
+            {
+                listening.Add(pod);
+            }
+        }
         List<RefreshAction> actions = RefreshDecision.Decide(onDisk, running, record is null ? null : new HashSet<string>(record.Pods.Keys, StringComparer.Ordinal),
             pod => bootUnits.GetValueOrDefault(pod),
             record?.Config is { } before && before != config ? DefinitionInventory.LastConfigChangeUtc(DefinitionInventory.ConfigDirectories) : null, only,
-            record is null ? null : EndedSinceRecord(File.GetLastWriteTimeUtc(recordPath)));
+            record is null ? null : EndedSinceRecord(File.GetLastWriteTimeUtc(recordPath)), listening);
         if (dryRun)
         {
             return [.. actions.Select(a => Report(a, "planned", null))];
@@ -156,11 +165,12 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
             switch (action.Kind)
             {
                 case RefreshActionKind.Stop:
-                    await systemd.StopUnitAsync(action.Unit, cancellationToken).ConfigureAwait(false);
-                    if (await systemd.GetUnitFileStateAsync(action.Unit).ConfigureAwait(false) == "enabled")
+                    if (action.Unit == Core.Naming.PodUnitNames.Service(action.Pod) && await SocketIsActiveAsync(action.Pod).ConfigureAwait(false))
                     {
-                        await systemd.DisableUnitFileAsync(action.Unit).ConfigureAwait(false); // as %systemd_preun does on removal
+                        // The socket first: a connection in between would start the pod again.
+                        await StopAndDisableAsync(Core.Naming.PodUnitNames.Socket(action.Pod), cancellationToken).ConfigureAwait(false);
                     }
+                    await StopAndDisableAsync(action.Unit, cancellationToken).ConfigureAwait(false);
                     break;
                 case RefreshActionKind.Restart:
                     await systemd.TryRestartUnitAsync(action.Unit, cancellationToken).ConfigureAwait(false);
@@ -177,6 +187,29 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         catch (SystemdCallException e)
         {
             return Report(action, "failed", e.Message);
+        }
+    }
+
+    private async Task<bool> SocketIsActiveAsync(string pod) =>
+        await systemd.GetUnitStatusAsync(Core.Naming.PodUnitNames.Socket(pod)).ConfigureAwait(false) is { IsActive: true };
+
+    /// <summary>Stops <paramref name="unit"/> and disables it when enabled, as %systemd_preun
+    /// does on removal. A socket whose generated file is gone has no file state to ask for.</summary>
+    private async Task StopAndDisableAsync(string unit, CancellationToken cancellationToken)
+    {
+        await systemd.StopUnitAsync(unit, cancellationToken).ConfigureAwait(false);
+        string state;
+        try
+        {
+            state = await systemd.GetUnitFileStateAsync(unit).ConfigureAwait(false);
+        }
+        catch (SystemdCallException)
+        {
+            return; // no unit file: nothing links to it
+        }
+        if (state == "enabled")
+        {
+            await systemd.DisableUnitFileAsync(unit).ConfigureAwait(false);
         }
     }
 

@@ -41,14 +41,24 @@ internal static class RefreshDecision
     /// <param name="only">Pods to consider (`podunits refresh NAME...`); null for all.</param>
     /// <param name="endedSinceLastRefresh">Whether a pod has run and ended since the last
     /// refresh; null: none has.</param>
+    /// <param name="listening">Pods whose pod@NAME.socket is active.</param>
     public static List<RefreshAction> Decide(IReadOnlyDictionary<string, DefinitionOnDisk> onDisk, IReadOnlyDictionary<string, RunningPod> running,
         IReadOnlySet<string>? seenBefore, Func<string, string?> startUnit, DateTime? configChangedAt, IReadOnlySet<string>? only,
-        Func<string, bool>? endedSinceLastRefresh = null)
+        Func<string, bool>? endedSinceLastRefresh = null, IReadOnlySet<string>? listening = null)
     {
         ArgumentNullException.ThrowIfNull(onDisk);
         ArgumentNullException.ThrowIfNull(running);
         ArgumentNullException.ThrowIfNull(startUnit);
         var actions = new List<RefreshAction>();
+        // A socket-activated pod whose definition is gone keeps its socket listening after the
+        // daemon-reload (an active unit outlives its file) and holding its port, and the next
+        // connection starts a pod with no definition (review of 2026-12-05). A running one's
+        // socket is stopped with its service (PodRefresher); an idle one's here.
+        foreach (string pod in (listening ?? new HashSet<string>()).Where(p => !onDisk.ContainsKey(p) && !running.ContainsKey(p)
+                     && (only is null || only.Contains(p))).Order(StringComparer.Ordinal))
+        {
+            actions.Add(new(pod, RefreshActionKind.Stop, Core.Naming.PodUnitNames.Socket(pod), "its definition was removed"));
+        }
         foreach ((string pod, RunningPod now) in running.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (only is not null && !only.Contains(pod))

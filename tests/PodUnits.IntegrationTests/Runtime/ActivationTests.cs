@@ -207,6 +207,40 @@ public sealed class ActivationTests
         }
     }
 
+    /// <summary>Review of 2026-12-05: refresh stopped only services, so the socket of an idle
+    /// socket-activated pod whose definition was removed kept listening (an active unit
+    /// outlives its file at a daemon-reload), and the next connection started a pod with no
+    /// definition.</summary>
+    [Fact]
+    public void RefreshStopsTheSocketOfAPodWhoseDefinitionWasRemoved()
+    {
+        const string name = "rt-listen-gone";
+        using var pod = new PodHarness(name, Pod(name, "    podunits.io/listen: \"tcp:127.0.0.1:18421\"\n    podunits.io/listen-container: main", "exec sleep 3921"));
+        try
+        {
+            var seen = PodHarness.Run("podunits", "refresh", name);
+            Assert.True(seen.Code == 0, seen.Output);
+            Assert.Equal(0, pod.Systemctl("start", $"pod@{name}.socket").Code);
+            Assert.Equal("active", PodHarness.Run("systemctl", "is-active", $"pod@{name}.socket").Output.Trim());
+
+            File.Delete($"/etc/podunits/pods/{name}.yaml");
+            pod.Systemctl("daemon-reload");
+            var refresh = PodHarness.Run("podunits", "refresh", name);
+            Assert.True(refresh.Code == 0, refresh.Output);
+            Assert.Contains($"pod@{name}.socket", refresh.Output, StringComparison.Ordinal);
+            Assert.NotEqual("active", PodHarness.Run("systemctl", "is-active", $"pod@{name}.socket").Output.Trim());
+            Assert.Throws<SocketException>(() =>
+            {
+                using var client = new TcpClient();
+                client.Connect("127.0.0.1", 18421);
+            });
+        }
+        finally
+        {
+            pod.Systemctl("stop", $"pod@{name}.socket");
+        }
+    }
+
     /// <summary>One line from 127.0.0.1:PORT, retried while the container restarts.</summary>
     private static string Ask(int port)
     {

@@ -51,6 +51,18 @@ public sealed class RefreshDecisionTests : IDisposable
         Assert.Equal("its definition was removed", actions[2].Reason);
     }
 
+    /// <summary>Review of 2026-12-05: refresh looked at services only, so an idle
+    /// socket-activated pod whose definition was removed kept listening on its port.</summary>
+    [Fact]
+    public void TheSocketOfAnIdlePodWhoseDefinitionWasRemovedStops()
+    {
+        HashSet<string> listening = new(["gone-idle", "removed", "same"], StringComparer.Ordinal);
+        List<RefreshAction> actions = RefreshDecision.Decide(OnDisk, Running, Seen, Enabled, configChangedAt: null, only: null, listening: listening);
+        Assert.Equal(["Stop pod@gone-idle.socket", "Restart pod@changed.service", "Restart pod@overridden.service", "Stop pod@removed.service", "Start pod@new-on.service"],
+            Render(actions));
+        Assert.Empty(RefreshDecision.Decide(OnDisk, Running, Seen, Enabled, configChangedAt: null, only: new HashSet<string>(["same"]), listening: listening));
+    }
+
     [Fact]
     public void ChangedConfigurationReloadsRunningPodsThatDoNotRestartAndStartedBeforeIt()
     {
