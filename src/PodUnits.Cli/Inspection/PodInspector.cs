@@ -220,7 +220,7 @@ internal sealed class PodInspector(SystemdManager systemd)
     /// keeps while stopped; asked only for a pod whose definition gives it a user namespace (a
     /// pod that no longer does keeps its old range until gc).</summary>
     private static UsersReport? Users(string name) =>
-        UserNamespaceRanges.ReadAll().Where(r => r.Pod == name).Select(r => new UsersReport(r.Range.HostFirst, r.Range.Size)).FirstOrDefault();
+        UserNamespaceRanges.Of(name) is { } range ? new UsersReport(range.HostFirst, range.Size) : null;
 
     /// <summary>The running pod's network: the host's (no address of its own, the ports its
     /// containers claim there), or the CNI network the executor recorded.</summary>
@@ -272,7 +272,17 @@ internal sealed class PodInspector(SystemdManager systemd)
         {
             return null;
         }
-        HashSet<int> pids = [.. File.ReadAllLines(procs).Select(l => int.Parse(l, CultureInfo.InvariantCulture))];
+        HashSet<int> pids;
+        try
+        {
+            pids = [.. File.ReadAllLines(procs).Select(l => int.TryParse(l, CultureInfo.InvariantCulture, out int pid) ? pid : 0).Where(pid => pid > 0)];
+        }
+        catch (IOException)
+        {
+            // The scope ended since systemd said it was active (a container restarting): one
+            // container's moment must not fail the whole status or list (CLI review of 2026-12-05).
+            return null;
+        }
         foreach (int pid in pids.Order())
         {
             if (ParentOf(pid) is int parent && (podInit is uint leader ? parent == leader : !pids.Contains(parent)))

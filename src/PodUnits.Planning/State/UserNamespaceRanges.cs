@@ -67,7 +67,23 @@ public static class UserNamespaceRanges
         return range;
     }
 
-    /// <summary>Every pod's range, by pod name (for `podunits status` and gc). Fails naming a
+    /// <summary>The range <paramref name="pod"/> holds, or null (for `podunits status` and
+    /// `list`): its own file only, so another pod's damaged file, or one gc removes this
+    /// moment, does not fail them. Fails naming the pod's own file when it is damaged.</summary>
+    public static IdMapping? Of(string pod, string directory = DefaultDirectory)
+    {
+        CheckName(pod);
+        try
+        {
+            return Parse(PathOf(directory, pod));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Every pod's range, by pod name. Fails naming a
     /// file that cannot be read as a range.</summary>
     public static IReadOnlyList<(string Pod, IdMapping Range)> ReadAll(string directory = DefaultDirectory)
     {

@@ -184,4 +184,16 @@ public sealed class UserNamespaceRangesTests : IDisposable
         File.WriteAllText(file, "alice:100000:65536\n# a comment\nbob:165536:65536\nbroken line\n1001:231072:10\n");
         Assert.Equal([new(100000, Step), new(165536, Step), new(231072, 10)], SubordinateIds.Read([file, file + ".missing"]));
     }
+
+    /// <summary>CLI review of 2026-12-05: status read every pod's file, so another pod's
+    /// damaged one failed it.</summary>
+    [Fact]
+    public void OnePodsRangeIsReadFromItsOwnFileAlone()
+    {
+        Assert.Equal(new IdMapping(First, Step), Acquire("web"));
+        File.WriteAllText(Path.Combine(_dir, "broken"), "garbage");
+        Assert.Equal(new IdMapping(First, Step), UserNamespaceRanges.Of("web", _dir));
+        Assert.Null(UserNamespaceRanges.Of("none", _dir));
+        Assert.Throws<PodUnitsException>(() => UserNamespaceRanges.Of("broken", _dir));
+    }
 }
