@@ -13,6 +13,8 @@ public static unsafe partial class LibcExtra
     public const ulong TIOCSWINSZ = 0x5414;
     /// <summary>How many bytes wait to be read (a pipe's, a socket's).</summary>
     public const ulong FIONREAD = 0x541B;
+    /// <summary>The terminal's foreground process group.</summary>
+    public const ulong TIOCGPGRP = 0x540F;
     /// <summary>Bytes in a socket's send queue its peer has not read (TIOCOUTQ's number).</summary>
     public const ulong SIOCOUTQ = 0x5411;
     /// <summary>_IOW('T', 0x31, int): lock (1) or unlock (0) a pty's slave.</summary>

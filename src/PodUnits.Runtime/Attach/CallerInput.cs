@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Spawning;
 using Tmds.Linux;
@@ -37,12 +36,8 @@ public static unsafe class CallerInput
         byte[] buffer = new byte[4096];
         try
         {
-            while (Read(buffer) is int n and > 0)
+            while (ReadInTheForeground(buffer) is int n and > 0 && TerminalIo.WriteAll(pipe, buffer.AsSpan(0, n)))
             {
-                if (new CallerOutput(pipe).WriteAll(buffer.AsSpan(0, n)) != 0)
-                {
-                    return;
-                }
             }
         }
         finally
@@ -51,44 +46,23 @@ public static unsafe class CallerInput
         }
     }
 
+    /// <summary>A read from a background job stops the whole process (SIGTTIN), and this one
+    /// is the pod's executor: while the shell has the job in the background, it waits for
+    /// `fg`, as the shell would.</summary>
+    private static int ReadInTheForeground(byte[] buffer)
+    {
+        while (!InTheForeground())
+        {
+            Thread.Sleep(200);
+        }
+        return TerminalIo.Read(0, buffer);
+    }
+
     /// <summary>Whether this process's group is the terminal's foreground group (or the
     /// terminal has none: then a read raises no SIGTTIN either).</summary>
     private static bool InTheForeground()
     {
         int group = 0;
-        return LibcExtra.ioctl(0, TIOCGPGRP, &group) != 0 || group == LibC.getpgid(0);
-    }
-
-    private const ulong TIOCGPGRP = 0x540F;
-
-    private static int Read(byte[] buffer)
-    {
-        fixed (byte* b = buffer)
-        {
-            while (true)
-            {
-                if (!InTheForeground())
-                {
-                    // A read from a background job stops the whole process (SIGTTIN), and
-                    // this one is the pod's executor: wait until `fg`, as the shell would.
-                    Thread.Sleep(200);
-                    continue;
-                }
-                long n = LibcExtra.read(0, b, (nuint)buffer.Length);
-                int errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
-                if (errno == LibC.EINTR)
-                {
-                    continue;
-                }
-                if (errno == LibC.EAGAIN)
-                {
-                    // The terminal's descriptor is non-blocking (shared with a shell that set it so).
-                    var poll = new pollfd { fd = 0, events = LibC.POLLIN };
-                    _ = LibC.poll(&poll, 1, -1);
-                    continue;
-                }
-                return (int)n;
-            }
-        }
+        return LibcExtra.ioctl(0, LibcExtra.TIOCGPGRP, &group) != 0 || group == LibC.getpgid(0);
     }
 }
