@@ -84,7 +84,7 @@ internal static class ActivationAnnotations
             foreach (ContainerDefinition c in containers)
             {
                 if (c.Ports.FirstOrDefault(p => p.HostPort == port && p.Protocol == protocol
-                    && (ip.Length == 0 || p.HostIP is null or "0.0.0.0" or "::" || p.HostIP == ip)) is not null)
+                    && (ip is "" or "0.0.0.0" or "::" || p.HostIP is null or "0.0.0.0" or "::" || p.HostIP == ip)) is not null)
                 {
                     return $"{protocol.ToString().ToLowerInvariant()} port {port} is also container {c.Name}'s hostPort: the socket " +
                         "already holds it, so the pod could never publish it; remove one of the two";

@@ -67,6 +67,8 @@ public sealed class ActivationAnnotationTests
     [InlineData("tcp:18406", "")]
     [InlineData("tcp:127.0.0.1:18406", "")]
     [InlineData("tcp:127.0.0.1:18406", ", hostIP: 127.0.0.1")]
+    [InlineData("tcp:0.0.0.0:18406", ", hostIP: 127.0.0.1")] // a wildcard socket holds every address (review of 2026-12-05)
+    [InlineData("tcp:[::]:18406", ", hostIP: 127.0.0.1")] // BindIPv6Only=both: IPv4's too
     public void AListeningPortThePodAlsoPublishesIsAnError(string listen, string hostIP) =>
         Assert.Equal([$"x.yaml:6:5: error: metadata.annotations.podunits.io/listen: tcp port 18406 is also container web's hostPort: " +
             "the socket already holds it, so the pod could never publish it; remove one of the two"],
