@@ -300,11 +300,15 @@ internal static class LogsCommand
     /// journal has no more yet) is shown too.</summary>
     private static async Task WriteUnfinishedAsync(Stream stdout, LinePieces pieces, LineFormat format)
     {
-        foreach ((string head, List<byte> bytes) in pieces.TakeAll())
+        foreach (byte[] line in Unfinished(pieces, format))
         {
-            await stdout.WriteAsync(Line(head, [.. bytes], format));
+            await stdout.WriteAsync(line);
         }
     }
+
+    /// <summary>The lines still held in <paramref name="pieces"/>, as <see cref="Render"/> shows a line.</summary>
+    internal static IEnumerable<byte[]> Unfinished(LinePieces pieces, LineFormat format) =>
+        pieces.TakeAll().Select(p => Line(p.Head, [.. p.Bytes], format));
 
     /// <summary>The pieces of each container's line not ended yet, by container.</summary>
     internal sealed class LinePieces

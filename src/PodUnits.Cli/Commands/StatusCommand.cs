@@ -68,14 +68,15 @@ internal static class StatusCommand
         // As `podunits logs` shows them: lines of 4 KiB and more (--all), a long line's pieces joined.
         var result = new List<string>();
         var pieces = new LogsCommand.LinePieces();
+        var format = new LogsCommand.LineFormat(Prefix: true, Escape: escape);
         while (await journalctl.StandardOutput.ReadLineAsync(cancellationToken) is { } json)
         {
-            if (LogsCommand.Render(json, new(Prefix: true, Escape: escape), pieces) is { } line)
+            if (LogsCommand.Render(json, format, pieces) is { } line)
             {
                 result.Add(Encoding.UTF8.GetString(line).TrimEnd('\n'));
             }
         }
-        result.AddRange(pieces.TakeAll().Select(p => p.Head + Encoding.UTF8.GetString(escape ? LogsCommand.EscapeControls([.. p.Bytes]) : [.. p.Bytes])));
+        result.AddRange(LogsCommand.Unfinished(pieces, format).Select(line => Encoding.UTF8.GetString(line).TrimEnd('\n')));
         await journalctl.WaitForExitAsync(cancellationToken);
         return result;
     }
