@@ -8,8 +8,17 @@ namespace PodUnits.Cli.Commands;
 /// executor, which stops the pod as systemd's SIGTERM would (grace periods, preStop hooks).</summary>
 internal static class AdHocPods
 {
-    /// <summary>Longer than any grace period the executor waits out (pod@.service's TimeoutStopSec).</summary>
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(50);
+    /// <summary>How long past the executor's own stop timeout (its scope's TimeoutStopSec, from
+    /// the pod's grace period and sidecars) stop waits: by then systemd has killed what was left.</summary>
+    private const int StopMarginSeconds = 5;
+
+    /// <summary>When the running plan cannot be read: pod@.service's timeout at the default grace period.</summary>
+    private static readonly int FallbackStopSeconds = Core.Timing.ExecutorStop.TimeoutSeconds(30);
+
+    /// <summary>How long stop waits for the executor of <paramref name="running"/> to end: the
+    /// pod's own stop timeout, so a long grace period or many sidecars are waited out.</summary>
+    internal static int StopWaitSeconds(Runtime.Plan.PodPlan? running) =>
+        (running?.StopTimeoutSeconds() ?? FallbackStopSeconds) + StopMarginSeconds;
 
     /// <summary>Stops <paramref name="pod"/> if it runs and pod@NAME.service does not run it,
     /// and waits until it is down; false when it is not such a pod.</summary>
@@ -24,12 +33,13 @@ internal static class AdHocPods
         {
             return false;
         }
-        var deadline = DateTime.UtcNow + StopTimeout;
+        int seconds = StopWaitSeconds(Runtime.Plan.PodPlan.ReadRunning(pod));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
         while (PodClaim.IsHeld(pod))
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new Core.Errors.PodUnitsException($"pod {pod}", $"still running {StopTimeout.TotalSeconds:0} s after SIGTERM to its executor (PID {pids.Executor})");
+                throw new Core.Errors.PodUnitsException($"pod {pod}", $"still running {seconds} s after SIGTERM to its executor (PID {pids.Executor})");
             }
             await Task.Delay(50, cancellationToken);
         }

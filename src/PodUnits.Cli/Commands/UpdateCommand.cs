@@ -55,7 +55,7 @@ internal static class UpdateCommand
             await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
             if (await systemd.GetUnitStatusAsync(scope) is not { IsActive: true })
             {
-                if (RunningPlan(pod) is { } plan && plan.Containers.All(x => x.Name != c))
+                if (Runtime.Plan.PodPlan.ReadRunning(pod) is { } plan && plan.Containers.All(x => x.Name != c))
                 {
                     throw new BadInputException($"pod {pod}", $"has no container \"{c}\" (it has: {string.Join(", ", plan.Containers.Select(x => x.Name))})");
                 }
@@ -70,25 +70,12 @@ internal static class UpdateCommand
         return command;
     }
 
-    /// <summary>The plan of the running pod (its host copy, without values); null when it is not running.</summary>
-    private static Runtime.Plan.PodPlan? RunningPlan(string pod)
-    {
-        try
-        {
-            return Runtime.Plan.PodPlan.Read($"{Runtime.State.PodPaths.RuntimeDir(pod)}/plan.json");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PodUnitsException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>A pod's limit must be at least each container's, as the definition's check
     /// says (and the pod's slice would cap the container anyway): a larger limit, or none
     /// ('max') under a pod limit, is refused rather than shown and never in effect.</summary>
     private static void RequireWithinPodLimits(string pod, string container, TransientUnitProperties properties)
     {
-        if (RunningPlan(pod) is not { } plan)
+        if (Runtime.Plan.PodPlan.ReadRunning(pod) is not { } plan)
         {
             return; // ended meanwhile: the scope call says so
         }

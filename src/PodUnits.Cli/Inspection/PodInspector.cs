@@ -123,7 +123,7 @@ internal sealed class PodInspector(SystemdManager systemd)
         Dictionary<string, System.Text.Json.Nodes.JsonObject> health = running
             ? Runtime.Health.ContainerStatus.Read(name) : Runtime.Health.ContainerStatus.ReadLast(name);
         uint? podInit = running ? PodInitPid(name) : null;
-        PodPlan? plan = running ? RunningPlan(name) : null;
+        PodPlan? plan = running ? PodPlan.ReadRunning(name) : null;
         foreach ((string container, bool init, bool sidecar, string image) in (plan is null ? null : RunningContainers(plan, definition))
             ?? DefinedContainers(definition))
         {
@@ -177,20 +177,6 @@ internal sealed class PodInspector(SystemdManager systemd)
     private static List<(string Name, bool Init, bool Sidecar, string Image)> DefinedContainers(PodDefinition? definition) =>
         [.. (definition?.InitContainers ?? []).Select(c => (c.Name, true, c.Sidecar, c.Image))
             .Concat((definition?.Containers ?? []).Select(c => (c.Name, false, c.Sidecar, c.Image)))];
-
-    /// <summary>The host's copy of a running pod's plan (it holds no values); null when it
-    /// cannot be read (not root, or the pod is gone).</summary>
-    private static PodPlan? RunningPlan(string name)
-    {
-        try
-        {
-            return PodPlan.Read($"{PodPaths.RuntimeDir(name)}/plan.json");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.PodUnitsException)
-        {
-            return null;
-        }
-    }
 
     /// <summary>
     /// The containers a running pod was started with, from its plan: what runs is what enter

@@ -1,6 +1,5 @@
 using PodUnits.Core.Errors;
 using PodUnits.Core.Identity;
-using PodUnits.Core.Timing;
 using PodUnits.Runtime.Plan;
 using PodUnits.Systemd;
 using PodUnits.Systemd.Naming;
@@ -46,7 +45,7 @@ public static class AdHocScope
             Slice = "machine.slice",
             CollectMode = CollectMode.InactiveOrFailed,
             // pod@.service's TimeoutStopSec= rule: the grace period and the executor's margin.
-            TimeoutStopUSec = (ulong)ExecutorStop.TimeoutSeconds(plan.TerminationGracePeriodSeconds, plan.Containers.Count(c => c.Sidecar)) * 1_000_000,
+            TimeoutStopUSec = (ulong)plan.StopTimeoutSeconds() * 1_000_000,
         };
     }
 

@@ -115,6 +115,26 @@ public sealed class PodPlan
     /// <summary>Reads a plan file (root's only: it holds every container's environment).</summary>
     public static PodPlan Read(string path) => FromUtf8(File.ReadAllBytes(path), path);
 
+    /// <summary>The host's copy of a running pod's plan (it holds no values): what runs, whatever
+    /// its definition says now; null when it cannot be read (not root, the pod is not running,
+    /// or it is just starting or ending).</summary>
+    public static PodPlan? ReadRunning(string pod)
+    {
+        try
+        {
+            return Read($"{State.PodPaths.RuntimeDir(pod)}/plan.json");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.PodUnitsException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>How long the executor of this plan may take to stop it (its scope's and
+    /// pod@.service's TimeoutStopSec).</summary>
+    public int StopTimeoutSeconds() =>
+        Core.Timing.ExecutorStop.TimeoutSeconds(TerminationGracePeriodSeconds, Containers.Count(c => c.Sidecar));
+
     /// <summary>Read by <see cref="PlanReader"/>, not by the serializer that wrote it: see why there.</summary>
     private static PodPlan FromUtf8(ReadOnlySpan<byte> json, string source)
     {
