@@ -48,22 +48,20 @@ internal static class GcCommand
                     await systemd.DisposeAsync();
                 }
             }
-            try
+            RangeRelease ranges = PodStateGc.ReleaseUserNamespaceRanges();
+            foreach ((string pod, IdMapping range) in ranges.Released)
             {
-                foreach ((string pod, IdMapping range) in PodStateGc.ReleaseUserNamespaceRanges())
-                {
-                    Console.WriteLine($"released user namespace IDs {range.HostFirst}-{range.HostFirst + range.Size - 1} of pod {pod} (its definition is gone)");
-                }
+                Console.WriteLine($"released user namespace IDs {range.HostFirst}-{range.HostFirst + range.Size - 1} of pod {pod} (its definition is gone)");
             }
-            catch (PodUnitsException e)
+            foreach (PodUnitsException unreadable in ranges.Unreadable)
             {
-                // A range file that cannot be read is never removed (it may own files on disk).
-                PodLog.Error($"{e.Message}; no user namespace range released");
+                // Never removed: it may be the only record of who owns the pod's files on disk.
+                PodLog.Error($"{unreadable.Message}; its range is kept");
             }
             GcResult result = ImageCommand.OpenStore().CollectGarbage();
             Console.WriteLine($"removed {result.BlobsRemoved} blobs, {result.LayersRemoved} layers, {result.TempsRemoved} leftovers ({PullProgressRenderer.Size(result.BytesFreed)} freed)");
             ImageCommand.WarnLayersKept(result);
-            return 0;
+            return ranges.Unreadable.Count > 0 ? ExitCodes.RuntimeFailure : ExitCodes.Ok;
         });
         return command;
     }

@@ -137,7 +137,7 @@ public static class PodStateGc
     /// returns them. A pod whose definition exists keeps its range: its writable layer and
     /// emptyDir volumes hold files owned by it. A pod run from a file outside the search path
     /// loses its range once it stops.</summary>
-    public static IReadOnlyList<(string Pod, IdMapping Range)> ReleaseUserNamespaceRanges(
+    public static RangeRelease ReleaseUserNamespaceRanges(
         PodDefinitionSearchPath? definitions = null, string directory = UserNamespaceRanges.DefaultDirectory)
     {
         PodDefinitionSearchPath search = definitions ?? PodDefinitionSearchPath.Default;

@@ -104,28 +104,45 @@ public static class UserNamespaceRanges
     public static bool Release(string pod, string directory = DefaultDirectory)
     {
         CheckName(pod);
-        return ReleaseWhere(p => p == pod, directory).Count > 0;
+        RangeRelease result = ReleaseWhere(p => p == pod, directory);
+        if (result.Unreadable.Count > 0)
+        {
+            throw result.Unreadable[0];
+        }
+        return result.Released.Count > 0;
     }
 
     /// <summary>For gc: gives up the range of every pod <paramref name="inUse"/> says nothing
     /// needs any more, and returns those. <paramref name="inUse"/> is asked under the lock,
     /// so a pod starting meanwhile either is seen as running or (its range released) gets a
-    /// fresh one when it acquires: a range is never held by two pods.</summary>
-    public static IReadOnlyList<(string Pod, IdMapping Range)> ReleaseUnused(Func<string, bool> inUse, string directory = DefaultDirectory) =>
+    /// fresh one when it acquires: a range is never held by two pods. A file that cannot be
+    /// read as a range is kept and reported, and the others are released all the same.</summary>
+    public static RangeRelease ReleaseUnused(Func<string, bool> inUse, string directory = DefaultDirectory) =>
         ReleaseWhere(pod => !inUse(pod), directory);
 
-    private static List<(string Pod, IdMapping Range)> ReleaseWhere(Func<string, bool> release, string directory)
+    private static RangeRelease ReleaseWhere(Func<string, bool> release, string directory)
     {
         if (!Directory.Exists(directory))
         {
-            return [];
+            return new RangeRelease([], []);
         }
         using FileLock _ = FileLock.Exclusive(LockPath(directory));
         List<(string Pod, IdMapping Range)> released = [];
+        List<PodUnitsException> unreadable = [];
         // Only the files to remove are read: another pod's unreadable file stops nothing here.
         foreach (string pod in Pods(directory).Where(release).ToList())
         {
-            IdMapping range = Parse(PathOf(directory, pod));
+            IdMapping range;
+            try
+            {
+                range = Parse(PathOf(directory, pod));
+            }
+            catch (PodUnitsException e)
+            {
+                // Kept: it may be the only record of who owns the pod's files.
+                unreadable.Add(e);
+                continue;
+            }
             File.Delete(PathOf(directory, pod));
             released.Add((pod, range));
         }
@@ -133,7 +150,7 @@ public static class UserNamespaceRanges
         {
             AtomicFile.SyncDirectory(directory);
         }
-        return released;
+        return new RangeRelease(released, unreadable);
     }
 
     /// <summary>The lowest 65,536-aligned start (counted from <paramref name="poolFirst"/>)
@@ -191,3 +208,7 @@ public static class UserNamespaceRanges
 
     private static string PathOf(string directory, string pod) => Path.Combine(directory, pod);
 }
+
+/// <summary>What a release did: the ranges given up, and the files kept because they could
+/// not be read as a range (each error names its file).</summary>
+public sealed record RangeRelease(IReadOnlyList<(string Pod, IdMapping Range)> Released, IReadOnlyList<PodUnitsException> Unreadable);

@@ -116,8 +116,21 @@ public sealed class UserNamespaceRangesTests : IDisposable
         Acquire("b");
         Acquire("c");
         Assert.Equal([("a", new IdMapping(First, Step)), ("c", new IdMapping(First + 2 * Step, Step))],
-            UserNamespaceRanges.ReleaseUnused(pod => pod == "b", _dir));
+            UserNamespaceRanges.ReleaseUnused(pod => pod == "b", _dir).Released);
         Assert.Equal(["b"], UserNamespaceRanges.ReadAll(_dir).Select(e => e.Pod));
+    }
+
+    [Fact]
+    public void AnUnreadableRangeIsKeptAndReportedAndTheOthersAreStillReleased()
+    {
+        Acquire("a");
+        Acquire("c");
+        File.WriteAllText(Path.Combine(_dir, "b"), "junk");
+        RangeRelease result = UserNamespaceRanges.ReleaseUnused(_ => false, _dir);
+        Assert.Equal(["a", "c"], result.Released.Select(r => r.Pod));
+        PodUnitsException problem = Assert.Single(result.Unreadable);
+        Assert.Contains(Path.Combine(_dir, "b"), problem.Message, StringComparison.Ordinal);
+        Assert.Equal(["b"], Directory.EnumerateFiles(_dir).Select(Path.GetFileName).Where(n => !n!.StartsWith('.')));
     }
 
     [Fact]
@@ -140,9 +153,9 @@ public sealed class UserNamespaceRangesTests : IDisposable
         Acquire("gone");
         Acquire("alsokept");
         Assert.Equal([("gone", new IdMapping(First + Step, Step))],
-            PodStateGc.ReleaseUserNamespaceRanges(new PodUnits.Definitions.PodDefinitionSearchPath([pods]), _dir));
+            PodStateGc.ReleaseUserNamespaceRanges(new PodUnits.Definitions.PodDefinitionSearchPath([pods]), _dir).Released);
         Assert.Equal(["alsokept", "kept"], UserNamespaceRanges.ReadAll(_dir).Select(e => e.Pod));
-        Assert.Empty(PodStateGc.ReleaseUserNamespaceRanges(new PodUnits.Definitions.PodDefinitionSearchPath([pods]), _dir + "-none"));
+        Assert.Empty(PodStateGc.ReleaseUserNamespaceRanges(new PodUnits.Definitions.PodDefinitionSearchPath([pods]), _dir + "-none").Released);
     }
 
     [Fact]
