@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Files;
+using PodUnits.Logging;
 using PodUnits.Planning.Configuration;
 
 namespace PodUnits.Cli.Commands;
@@ -103,7 +104,18 @@ internal static class SecretCommand
             Console.WriteLine($"{"NAME".PadRight(width)}  {"STORED",-9}  KEYS");
             foreach (SecretSummary row in rows)
             {
-                Console.WriteLine($"{row.Name.PadRight(width)}  {(row.Encrypted ? "encrypted" : "plain"),-9}  {string.Join(",", row.Keys)}");
+                Console.WriteLine($"{row.Name.PadRight(width)}  {(row.Encrypted ? "encrypted" : "plain"),-9}  {(row.Error is null ? string.Join(",", row.Keys) : "(unreadable)")}");
+            }
+            foreach (SecretSummary row in rows)
+            {
+                if (row.Error is not null)
+                {
+                    PodLog.Warning($"{row.File}: {row.Error}");
+                }
+                foreach (string shadowed in row.Shadowed)
+                {
+                    PodLog.Warning($"{shadowed}: not read by any pod: {row.File} of the same name is ('podunits secret rm {row.Name}' removes both)");
+                }
             }
             return 0;
         });

@@ -3,14 +3,15 @@ using PodUnits.Core.Errors;
 using PodUnits.Core.Files;
 using PodUnits.Definitions;
 using PodUnits.Definitions.Parsing;
-
-
 using PodUnits.Runtime.State;
 
 namespace PodUnits.Planning.Configuration;
 
-/// <summary>A Secret as `podunits secret list` shows it: never its values.</summary>
-public sealed record SecretSummary(string Name, bool Encrypted, IReadOnlyList<string> Keys, string File);
+/// <summary>A Secret as `podunits secret list` shows it: never its values. File is the one pods
+/// read; Shadowed, other files of the same name they do not; Error, why it cannot be read
+/// (Keys is empty then).</summary>
+public sealed record SecretSummary(string Name, bool Encrypted, IReadOnlyList<string> Keys, string File,
+    IReadOnlyList<string> Shadowed, string? Error);
 
 /// <summary>
 /// `podunits secret create|list|rm`: Secret files in /etc/podunits/secrets, plain
@@ -88,19 +89,22 @@ public static class SecretFiles
             return [];
         }
         var result = new List<SecretSummary>();
-        foreach (string file in System.IO.Directory.EnumerateFiles(directory).Order(StringComparer.Ordinal))
+        IEnumerable<string> names = System.IO.Directory.EnumerateFiles(directory).Select(Path.GetFileName)
+            .Select(fileName => Extensions.Where(e => fileName!.EndsWith(e, StringComparison.Ordinal)).Select(e => fileName![..^e.Length]).FirstOrDefault())
+            .OfType<string>().Where(name => ConfigObject.ExplainName(name) is null).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        foreach (string name in names)
         {
-            string fileName = Path.GetFileName(file);
-            string? name = new[] { ".yaml", ".yml", EncryptedSecrets.Extension }
-                .Where(e => fileName.EndsWith(e, StringComparison.Ordinal)).Select(e => fileName[..^e.Length]).FirstOrDefault();
-            if (name is null || ConfigObject.ExplainName(name) is not null || result.Any(r => r.Name == name))
+            // The first of Files is the one a pod loads (ConfigObjectCatalog's order).
+            string[] files = [.. Files(name, directory)];
+            if (files.Length == 0)
             {
                 continue;
             }
+            bool encrypted = files[0].EndsWith(EncryptedSecrets.Extension, StringComparison.Ordinal);
             // Loaded the way a pod loads it (decrypted in memory), for its key names only.
             ConfigObject? o = ConfigObjectLookup.Find(ConfigObjectKind.Secret, name, [Path.GetDirectoryName(directory)!], out IReadOnlyList<Diagnostic> problems);
-            result.Add(new SecretSummary(name, file.EndsWith(EncryptedSecrets.Extension, StringComparison.Ordinal),
-                o is null ? [$"(unreadable: {(problems.Count > 0 ? problems[0].Message : "?")})"] : [.. o.Data.Keys.Order(StringComparer.Ordinal)], file));
+            result.Add(new SecretSummary(name, encrypted, o is null ? [] : [.. o.Data.Keys.Order(StringComparer.Ordinal)], files[0],
+                files[1..], o is null ? Unreadable(encrypted, problems) : null));
         }
         return result;
     }
@@ -124,6 +128,21 @@ public static class SecretFiles
         return files;
     }
 
+    /// <summary>Why a Secret cannot be read. What is wrong inside a decrypted one is not shown:
+    /// a parser's message may quote the plaintext.</summary>
+    private static string Unreadable(bool encrypted, IReadOnlyList<Diagnostic> problems)
+    {
+        string? first = problems.Count > 0 ? problems[0].Message : null;
+        if (encrypted && first?.StartsWith("cannot be decrypted", StringComparison.Ordinal) != true)
+        {
+            return "its decrypted document is not a valid Secret ('podunits secret create --replace' writes a new one)";
+        }
+        return first ?? "cannot be read";
+    }
+
+    /// <summary>The forms of a Secret file, in the order a pod's load looks for them.</summary>
+    private static readonly string[] Extensions = [".yaml", ".yml", EncryptedSecrets.Extension];
+
     private static IEnumerable<string> Files(string name, string directory) =>
-        new[] { ".yaml", ".yml", EncryptedSecrets.Extension }.Select(e => $"{directory}/{name}{e}").Where(File.Exists);
+        Extensions.Select(e => $"{directory}/{name}{e}").Where(File.Exists);
 }

@@ -40,4 +40,29 @@ public sealed class SecretFilesTests : IDisposable
         Assert.True(SecretFiles.Encrypts("db", encrypt: true, replace: false, directory: _dir));
         Assert.False(SecretFiles.Encrypts("other", encrypt: false, replace: true, directory: _dir));
     }
+
+    [Fact]
+    public void AnUnreadableSecretIsListedWithItsErrorAndNoKeys()
+    {
+        string secrets = Directory.CreateDirectory(Path.Combine(_dir, "secrets")).FullName;
+        File.WriteAllText(Path.Combine(secrets, "db.yaml"), "apiVersion: v1\nkind: Secret\nmetadata: [\n");
+        SecretSummary row = Assert.Single(SecretFiles.List(secrets));
+        Assert.Empty(row.Keys);
+        Assert.NotNull(row.Error);
+        Assert.False(row.Encrypted);
+    }
+
+    [Fact]
+    public void TheFileAPodReadsIsTheOneListedAndTheOtherIsShadowed()
+    {
+        string secrets = Directory.CreateDirectory(Path.Combine(_dir, "secrets")).FullName;
+        SecretFiles.Create("db", Data("plain"), encrypt: false, directory: secrets);
+        File.WriteAllText(Path.Combine(secrets, "db.cred"), "anything");
+        SecretSummary row = Assert.Single(SecretFiles.List(secrets));
+        Assert.False(row.Encrypted);
+        Assert.Equal($"{secrets}/db.yaml", row.File);
+        Assert.Equal([$"{secrets}/db.cred"], row.Shadowed);
+        Assert.Equal(["password"], row.Keys);
+        Assert.Null(row.Error);
+    }
 }
