@@ -100,12 +100,15 @@ public sealed class HostPortReservations : IDisposable
 
     /// <summary>Serializes checking the claims against writing one's own, between pods that
     /// start at the same moment (a flock, released with the descriptor; not a FileStream,
-    /// whose own lock would fail a second opener instead of making it wait).</summary>
+    /// whose own lock would fail a second opener instead of making it wait). Beside the state
+    /// directory, not in it: there NAME.lock is pod NAME's claim, and "ports" is a valid pod name.</summary>
     private static FileLock ClaimsLock()
     {
         PodPaths.CreateRuntimeRoot();
-        return FileLock.Exclusive($"{PodPaths.RuntimeRoot}/ports.lock");
+        return FileLock.Exclusive(LockPath);
     }
+
+    internal const string LockPath = "/run/podunits/ports.lock";
 
     public void Dispose()
     {

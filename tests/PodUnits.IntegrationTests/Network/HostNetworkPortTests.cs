@@ -62,4 +62,19 @@ public sealed class HostNetworkPortTests
             second.UnitJournalText());
         Assert.Empty(NetworkProbe.CacheEntriesOf("hn-claim-pub"));
     }
+
+    /// <summary>Review of 2026-12-05: the host-port lock was /run/podunits/state/ports.lock,
+    /// which is also the claim lock of a pod named "ports": while that pod ran, every start of
+    /// a pod with a hostPort hung in flock until its start timeout.</summary>
+    [Fact]
+    public void APodNamedPortsDoesNotHoldTheHostPortLock()
+    {
+        using var ports = new PodHarness("ports", PodHarness.BusyboxPod("ports", PodHarness.Idle));
+        using var other = new PodHarness("hn-after-ports", Pod("hn-after-ports", 18184));
+        ports.Start();
+
+        var started = other.Systemctl("start", other.Unit);
+        Assert.True(started.Code == 0, other.UnitJournalText());
+        Assert.Equal("active", other.Show("ActiveState"));
+    }
 }
