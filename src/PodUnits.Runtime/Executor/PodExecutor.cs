@@ -181,20 +181,21 @@ public sealed partial class PodExecutor : IDisposable
         // for while the pod init sets the pod up: each takes milliseconds of waiting.
         Task<SystemdManager> connecting = SystemdManager.ConnectAsync();
         SystemdManager? systemd = null;
+        // From the first step to the end of the clean-up: a stop that came while the ports were
+        // claimed, a crashed run's network released or the namespace made, or a second one
+        // while the network is released, would otherwise end the executor by .NET's default
+        // action, leaving the rest to gc. A hang-up (the terminal of `run -i` closed,
+        // `systemctl kill -s HUP`) stops the pod gracefully too, and SIGUSR1/SIGUSR2 are
+        // ignored: by their default action any of them killed the executor outright, with no
+        // grace period, no preStop and the network left to gc. A handler, unlike SIG_IGN, is
+        // not inherited across exec.
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnStopSignal);
+        using var user1 = PosixSignalRegistration.Create((PosixSignal)Tmds.Linux.LibC.SIGUSR1, OnIgnoredSignal);
+        using var user2 = PosixSignalRegistration.Create((PosixSignal)Tmds.Linux.LibC.SIGUSR2, OnIgnoredSignal);
         try
         {
-            // From the first step on: a stop that came while the ports were claimed, a crashed
-            // run's network released or the namespace made would otherwise end the executor
-            // by .NET's default action, leaving all of it to gc. A hang-up (the terminal of
-            // `run -i` closed, `systemctl kill -s HUP`) stops the pod gracefully too, and
-            // SIGUSR1/SIGUSR2 are ignored: by their default action any of them killed the
-            // executor outright, with no grace period, no preStop and the network left to gc.
-            // A handler, unlike SIG_IGN, is not inherited across exec.
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
-            using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnStopSignal);
-            using var user1 = PosixSignalRegistration.Create((PosixSignal)Tmds.Linux.LibC.SIGUSR1, OnIgnoredSignal);
-            using var user2 = PosixSignalRegistration.Create((PosixSignal)Tmds.Linux.LibC.SIGUSR2, OnIgnoredSignal);
             OpenActivation();
             // The network is attached while the pod init starts and prepares the pod (no
             // container may run before it is: they wait for "go", sent only once supervision

@@ -196,6 +196,38 @@ public sealed class PodNetworkTests
         }
     }
 
+    /// <summary>Review of 2026-12-05: the executor's stop handlers were disposed before its
+    /// clean-up, so a second SIGTERM (or Ctrl-C) while it released the network took .NET's
+    /// default action and killed it in the middle of the DEL, leaving the attachment to gc.</summary>
+    [Fact]
+    public void ASecondStopSignalDuringTheCleanUpDoesNotCutItShort()
+    {
+        const string name = "net-twice-term";
+        const string deleting = "/run/podunits-test-twice-term.deleting";
+        File.Delete(deleting);
+        using var network = new SlowNetwork("nettesttwiceterm", "10.122.19.0/24", seconds: 0,
+            onDelete: $"touch {deleting}; sleep 3");
+        using var pod = new PodHarness(name, NetworkProbe.HttpdPod(name, "twice-term", annotations: $"  annotations:\n    podunits.io/network: {network.Name}"));
+        try
+        {
+            pod.Start();
+            string id = NetworkProbe.ContainerId(name);
+            int executor = pod.MainPid;
+            Assert.True(pod.Systemctl("--no-block", "stop", pod.Unit).Code == 0);
+            Assert.True(PodHarness.WaitFor(() => File.Exists(deleting)), pod.UnitJournalText());
+            PodHarness.Run("kill", "-TERM", executor.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") is "inactive" or "failed"), pod.Show("ActiveState"));
+            Assert.Equal("success", pod.Show("Result"));
+            Assert.Empty(NetworkProbe.CacheEntriesOf(name));
+            Assert.Empty(NetworkProbe.LeasesOf(id, network.Name));
+            Assert.False(Directory.Exists($"/run/podunits/state/{name}"));
+        }
+        finally
+        {
+            File.Delete(deleting);
+        }
+    }
+
     [Fact]
     public async Task CniCheckPassesWhileAttachedAndNamesThePluginOnceTheInterfaceIsGone()
     {
