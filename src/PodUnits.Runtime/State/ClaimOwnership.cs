@@ -33,8 +33,10 @@ internal static unsafe class ClaimOwnership
             {
                 return;
             }
-            FsGroupOwnership.Apply(rootFd, st, fsGroup, readOnly: false, root);
+            // The root last: OnRootMismatch takes a matching root for a finished walk, so a walk
+            // cut short (a start timeout, an entry that cannot be changed) is done again next time.
             Walk(rootFd, fsGroup, st.st_dev);
+            FsGroupOwnership.Apply(rootFd, st, fsGroup, readOnly: false, root);
         }
         finally
         {
