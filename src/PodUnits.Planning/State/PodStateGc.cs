@@ -22,7 +22,7 @@ public static class PodStateGc
         IReadOnlySet<string> cached = PodsInNetworkCache();
         List<string> candidates = [.. runtimeDirs
             .Concat(PodImages.ReadAll(ImageStore.DefaultRoot).Select(pin => pin.Pod))
-            .Concat(cached).Concat(NetnsPins.Pinned())
+            .Concat(cached).Concat(NetnsPins.Pinned()).Concat(EndedAdHocStates())
             .Distinct(StringComparer.Ordinal)];
         List<string> removed = [.. candidates.Where(pod => !PodClaim.IsHeld(pod) && CollectPod(pod, cached).Count > 0)];
         // Lock files of pods that no longer run (gc takes each lock before removing it).
@@ -64,8 +64,24 @@ public static class PodStateGc
         {
             left.Add(NetworkAttachment);
         }
+        if (IsEndedAdHocState(pod))
+        {
+            left.Add(AdHocState);
+        }
         return left;
     }
+
+    /// <summary>An ad-hoc pod's state that was to go with it (no --keep): marked on disk, so
+    /// found after a reboot emptied /run too, or when stage 0 died before it wrote anything
+    /// there. Only for a pod that does not run.</summary>
+    private static bool IsEndedAdHocState(string pod) =>
+        File.Exists(PodState.AdHocMarkerPath(pod)) && !File.Exists(PodState.KeptAdHocDefinitionPath(pod));
+
+    /// <summary>The pods with an ad-hoc state directory that was to go with them.</summary>
+    private static IEnumerable<string> EndedAdHocStates() =>
+        Directory.Exists(PodPaths.StateRoot)
+            ? Directory.EnumerateDirectories(PodPaths.StateRoot).Select(d => Path.GetFileName(d)).Where(IsEndedAdHocState)
+            : [];
 
     /// <summary>Releases what <see cref="Leftovers"/> lists of a pod that does not run, and
     /// returns what it released. A network attachment whose release fails is kept for the
@@ -90,7 +106,7 @@ public static class PodStateGc
     {
         // An ad-hoc pod (`run -i`) without --keep: its writable layers and volumes were to go
         // with it, as its executor removes them on a clean way out.
-        bool adHocState = File.Exists(PodState.AdHocDefinitionPath(pod)) && !File.Exists(PodState.KeptAdHocDefinitionPath(pod));
+        bool adHocState = IsEndedAdHocState(pod);
         // The network first, while the name's lock file is still the one held: removing an
         // ad-hoc pod's state unlinks it, and a start after that takes a fresh one.
         // CNI DEL from the cache (with the namespace still pinned), then the pin.

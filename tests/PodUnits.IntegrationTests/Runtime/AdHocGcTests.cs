@@ -1,0 +1,59 @@
+using System.Diagnostics;
+
+namespace PodUnits.IntegrationTests.Runtime;
+
+/// <summary>
+/// Review of 2026-12-05: gc recognised an ad-hoc pod's state (its writable layers and
+/// volumes, to go with it) only by its definition in /run. After a reboot, or when stage 0
+/// died before it wrote that file, gc removed the pod's pin and left its state directory for
+/// good: under a random name no later run reuses, listed nowhere, refused by `podunits rm`.
+/// The mark on disk says it now.
+/// </summary>
+public sealed class AdHocGcTests
+{
+    private const string Podunits = "/usr/bin/podunits";
+    private const string Name = "adhoc-gc-reboot";
+
+    [Fact]
+    public void GcRemovesTheStateOfAKilledAdHocPodAfterRunIsGone()
+    {
+        string state = $"/var/lib/podunits/pods/{Name}";
+        var info = new ProcessStartInfo(Podunits) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { "run", "-i", "--name", Name, "--net", "host", "busybox", "--", "sh", "-c", "echo kept > /data; sleep 1000" })
+        {
+            info.ArgumentList.Add(a);
+        }
+        using (Process p = Process.Start(info)!)
+        {
+            Assert.True(PodHarness.WaitFor(() => PodHarness.MachineRegistered(Name)), PodHarness.StatusText(Name));
+            p.Kill(); // SIGKILL: no clean-up of its own
+            p.WaitForExit();
+        }
+        Assert.True(PodHarness.WaitFor(() => !PodHarness.MachineRegistered(Name), 40));
+        Assert.True(File.Exists($"{state}/ad-hoc"));
+        // What a reboot does: /run is empty, the state directory on disk stays.
+        Directory.Delete($"/run/podunits/state/{Name}", recursive: true);
+
+        var gc = PodHarness.Run(Podunits, "gc");
+        Assert.True(gc.Code == 0, gc.Output);
+        Assert.Contains($"removed stale state of pod {Name}", gc.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(state), string.Join('\n', Directory.EnumerateFileSystemEntries(state, "*", SearchOption.AllDirectories)));
+    }
+
+    /// <summary>A --keep ad-hoc pod's state is the user's until `podunits rm`: gc leaves it.</summary>
+    [Fact]
+    public void GcKeepsTheStateOfAKeptAdHocPod()
+    {
+        const string kept = "adhoc-gc-kept";
+        Assert.Equal(0, PodHarness.Run(Podunits, "run", "-i", "--name", kept, "--keep", "--net", "host", "busybox", "--", "true").Code);
+        try
+        {
+            Assert.True(PodHarness.Run(Podunits, "gc").Code == 0);
+            Assert.True(File.Exists($"/var/lib/podunits/pods/{kept}/adhoc.yaml"));
+        }
+        finally
+        {
+            Assert.Equal(0, PodHarness.Run(Podunits, "rm", kept).Code);
+        }
+    }
+}
