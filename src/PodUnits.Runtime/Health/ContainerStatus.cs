@@ -105,10 +105,7 @@ public sealed class ContainerStatus(string name)
     public static void Save(string pod, IEnumerable<ContainerStatus> statuses)
     {
         ArgumentNullException.ThrowIfNull(statuses);
-        string path = $"{PodPaths.RuntimeDir(pod)}/{FileName}";
-        string temporary = path + ".new";
-        PodPaths.WritePrivateFile(temporary, ToJson(statuses));
-        File.Move(temporary, path, overwrite: true);
+        PodPaths.WritePrivateFile($"{PodPaths.RuntimeDir(pod)}/{FileName}", ToJson(statuses));
     }
 
     /// <summary>containers.json's text: an array of the statuses' objects.</summary>
@@ -142,7 +139,8 @@ public sealed class ContainerStatus(string name)
         {
             if (File.Exists(from) && Directory.Exists(stateDir))
             {
-                File.Copy(from, $"{stateDir}/{LastFileName}", overwrite: true); // 0600 as the file
+                // Replaced whole: a crash while it is written keeps the previous run's.
+                PodPaths.WritePrivateFile($"{stateDir}/{LastFileName}", File.ReadAllText(from));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -24,6 +24,8 @@ public static class ContainerLimitUpdates
         {
             return; // the pod has just ended: nothing will restart
         }
+        // Read, changed and written under a lock: two `podunits update`s at once each keep the other's change.
+        using Core.Native.FileLock _ = Core.Native.FileLock.Exclusive($"{PodPaths.RuntimeDir(pod)}/limits.lock");
         JsonObject all = ReadAll(pod);
         if (all[container] is not JsonObject mine)
         {
@@ -39,9 +41,7 @@ public static class ContainerLimitUpdates
             mine[CpuQuota] = q;
         }
         // Whole or not at all: the executor may read it at any moment (a container restarting).
-        string path = PathOf(pod);
-        PodPaths.WritePrivateFile(path + ".new", all.ToJsonString());
-        File.Move(path + ".new", path, overwrite: true);
+        PodPaths.WritePrivateFile(PathOf(pod), all.ToJsonString());
     }
 
     /// <summary>The container's updated limits over <paramref name="properties"/> (its definition's).</summary>

@@ -32,16 +32,11 @@ public static class PodPaths
     }
 
     /// <summary>Writes a file that is mode 0600 from its creation on (never briefly readable
-    /// by others), replacing what was there.</summary>
-    public static void WritePrivateFile(string path, string text)
-    {
-        File.Delete(path);
-        using var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew, Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
-        stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
-    }
+    /// by others), replacing what was there at once: a reader (`podunits stop` reading pids,
+    /// a start counting failures) sees the old content or the new, never an empty file, and a
+    /// crash in between leaves the old one.</summary>
+    public static void WritePrivateFile(string path, string text) =>
+        Core.Files.AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
     public static string StateDir(string pod) => $"{StateRoot}/{pod}";
 }

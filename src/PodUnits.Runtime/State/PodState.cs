@@ -32,7 +32,7 @@ public static class PodState
         }
         Directory.CreateDirectory(dir);
         string fresh = MachineId.NewRandom().ToString();
-        File.WriteAllText(file, fresh + "\n");
+        Core.Files.AtomicFile.Write(file, System.Text.Encoding.ASCII.GetBytes(fresh + "\n")); // a torn file would give the pod a new ID
         return fresh;
     }
 
@@ -136,7 +136,7 @@ public static class PodState
     public static string AdHocMarkerPath(string pod) => $"{PodPaths.StateDir(pod)}/ad-hoc";
 
     public static void WritePids(string pod, int executorPid, int podInitPid) =>
-        File.WriteAllText($"{PodPaths.RuntimeDir(pod)}/pids",
+        PodPaths.WritePrivateFile($"{PodPaths.RuntimeDir(pod)}/pids",
             string.Create(CultureInfo.InvariantCulture, $"{executorPid} {podInitPid}\n"));
 
     /// <summary>The host PIDs of a running pod's executor and pod init, or null.</summary>
