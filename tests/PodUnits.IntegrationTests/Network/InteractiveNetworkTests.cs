@@ -73,7 +73,7 @@ public sealed class InteractiveNetworkTests
             Assert.True(NetworkProbe.LinkExists(veth), "the leftover to release");
 
             string status = PodHarness.StatusText(pod);
-            Assert.Contains("Left behind: runtime state, image pins, network attachment (lease, veth, port rules), by an executor that was killed;"
+            Assert.Contains("Left behind: runtime state, image pins, network attachment (lease, veth, port rules), the ad-hoc pod's writable layers and volumes, by an executor that was killed;"
                 + $" 'podunits stop {pod}' or 'podunits gc' releases them", status, StringComparison.Ordinal);
             Assert.Contains("\"leftovers\"", PodHarness.Run(Podunits, "status", pod, "--output", "json").Output, StringComparison.Ordinal);
 

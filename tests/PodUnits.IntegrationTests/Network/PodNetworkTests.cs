@@ -205,7 +205,7 @@ public sealed class PodNetworkTests
         const string name = "net-twice-term";
         const string deleting = "/run/podunits-test-twice-term.deleting";
         File.Delete(deleting);
-        using var network = new SlowNetwork("nettesttwiceterm", "10.122.19.0/24", seconds: 0,
+        using var network = new SlowNetwork("nettesttwice", "10.122.19.0/24", seconds: 0,
             onDelete: $"touch {deleting}; sleep 3");
         using var pod = new PodHarness(name, NetworkProbe.HttpdPod(name, "twice-term", annotations: $"  annotations:\n    podunits.io/network: {network.Name}"));
         try
