@@ -10,7 +10,8 @@ namespace PodUnits.Planning.Configuration;
 /// hostPath.type as the kubelet applies it, in stage 0 before anything of the pod runs:
 /// DirectoryOrCreate makes the directory (0755, with its parents) and FileOrCreate an empty
 /// file (0644, not its parent directory) where nothing is; every other type must find that
-/// kind of file at the path, following symlinks as the mount does. Unset checks nothing.
+/// kind of file at the path, following symlinks as the mount does. Unset checks only that
+/// something is there (containerd's CRI would make a directory; docs/configuration.md).
 /// A failed check names the volume and what was found (the kubelet's "hostPath type check
 /// failed") and the pod does not start.
 /// </summary>
@@ -21,9 +22,20 @@ public static class HostPathVolumes
         ArgumentNullException.ThrowIfNull(pod);
         foreach (VolumeDefinition v in pod.Volumes)
         {
-            if (v.HostPath is { Type: not HostPathType.Unset } hostPath)
+            if (v.HostPath is not { } hostPath)
             {
-                Prepare($"pod {pod.Name}: volume {v.Name}", hostPath);
+                continue;
+            }
+            string what = $"pod {pod.Name}: volume {v.Name}";
+            if (hostPath.Type != HostPathType.Unset)
+            {
+                Prepare(what, hostPath);
+            }
+            else if (TypeOf(hostPath.Path) == Absent)
+            {
+                // Checked here, not only when the container mounts it: the start fails at once,
+                // naming the volume, before anything of the pod runs.
+                throw new PodUnitsException(what, $"hostPath {hostPath.Path}: nothing is there on the host (type: DirectoryOrCreate or FileOrCreate creates it)");
             }
         }
     }

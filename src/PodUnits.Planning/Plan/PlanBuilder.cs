@@ -34,7 +34,7 @@ public static class PlanBuilder
         {
             if (v.HostPath is { } hostPath)
             {
-                volumes[v.Name] = hostPath.Path;
+                volumes[v.Name] = PodPaths.HostPathInPod(hostPath.Path);
             }
             else if (v.EmptyDir is { } emptyDir)
             {
@@ -200,6 +200,10 @@ public static class PlanBuilder
             mounts.Add(new MountPlan { Source = source, Target = m.MountPath, ReadOnly = m.ReadOnly || readOnlyVolumes.Contains(m.Name),
                 SubPath = m.SubPathExpr is { } expr ? ExpandSubPath(what, m, expr, process.Environment) : m.SubPath });
         }
+        // Shallower first, whatever the definition's order, as containerd, CRI-O and Docker
+        // mount them: /data bound after /data/db would hide it, and the database would write
+        // into whatever /data is.
+        mounts = [.. mounts.OrderBy(m => MountDepth(m.Target))];
         ContainerSecurityContext? security = c.SecurityContext;
         List<int> caps;
         try
@@ -252,9 +256,28 @@ public static class PlanBuilder
     /// <summary>subPathExpr: $(VAR) references to the container's environment expanded (the
     /// downward API's metadata.name is the usual one), then checked as a subPath is. An
     /// address the network assigns later (status.podIP) cannot name a directory here.</summary>
+    /// <summary>How many names a mount path has ("/data/db": 2).</summary>
+    internal static int MountDepth(string target) => target.Split('/', StringSplitOptions.RemoveEmptyEntries).Count(n => n != ".");
+
     private static string ExpandSubPath(string what, VolumeMount m, string expression, IReadOnlyList<KeyValuePair<string, string>> environment)
     {
-        string path = EnvExpansion.Expand(expression, n => environment.LastOrDefault(e => e.Key == n).Value);
+        // As the kubelet's ExpandContainerVolumeMounts: a variable that is not set, or set to
+        // nothing, fails the container; left as written ("$(TYPO)") or dropped ("logs/"), it
+        // would give every pod sharing the volume the same directory.
+        var missing = new SortedSet<string>(StringComparer.Ordinal);
+        string path = EnvExpansion.Expand(expression, n =>
+        {
+            string? value = environment.LastOrDefault(e => e.Key == n).Value;
+            if (string.IsNullOrEmpty(value))
+            {
+                missing.Add(n);
+            }
+            return value ?? "";
+        });
+        if (missing.Count > 0)
+        {
+            throw new BadInputException(what, $"volumeMounts {m.MountPath}: subPathExpr \"{expression}\": missing value for {string.Join(", ", missing)}");
+        }
         if (path.Contains(NodeFacts.PodIPToken, StringComparison.Ordinal) || path.Contains(NodeFacts.PodIPsToken, StringComparison.Ordinal))
         {
             throw new BadInputException(what, $"volumeMounts {m.MountPath}: subPathExpr \"{expression}\" uses status.podIP, which is assigned after the plan is made");

@@ -65,15 +65,17 @@ internal static class ContainerMounts
             {
                 ulong attributes = (c.Privileged ? 0 : LibcExtra.MOUNT_ATTR_NODEV) | (m.ReadOnly ? LibcExtra.MOUNT_ATTR_RDONLY : 0);
                 int idmap = users?.IdmapFor(m.Source) ?? -1;
+                using Fd hostSource = HostPathSource(m.Source);
+                string source = hostSource.Value >= 0 ? ContainerRoot.ProcFd(hostSource.Value) : m.Source;
                 if (m.SubPath is { } subPath)
                 {
                     // A missing subPath in a pod's own volume is the namespace root's; in an
                     // idmapped one, host root's is already container root's.
-                    BindSubPath(m, subPath, inRoot, attributes, idmap, idmap < 0 ? users?.Root : null);
+                    BindSubPath(source, m, subPath, inRoot, attributes, idmap, idmap < 0 ? users?.Root : null);
                 }
                 else
                 {
-                    Mount.Bind(m.Source, inRoot, m.Target, Directory.Exists(m.Source), attributes, idmap);
+                    Mount.Bind(source, inRoot, m.Target, Directory.Exists(source), attributes, idmap);
                 }
             }
             SetupSteps.Done("volumes");
@@ -103,13 +105,29 @@ internal static class ContainerMounts
     /// point the mount at the host (the kubelet's CVE-2017-1002101). A missing entry is created
     /// as a directory with the volume root's mode, as the kubelet does. Bound by descriptor:
     /// nothing can swap it between the lookup and the mount.</summary>
-    private static void BindSubPath(MountPlan m, string subPath, ContainerRoot inRoot, ulong attributes, int idmap, uint? podOwner)
+    private static void BindSubPath(string volumeRoot, MountPlan m, string subPath, ContainerRoot inRoot, ulong attributes, int idmap, uint? podOwner)
     {
-        using var volume = new ContainerRoot(m.Source, podOwner, directoriesLikeRoot: true);
+        using var volume = new ContainerRoot(volumeRoot, podOwner, directoriesLikeRoot: true);
         (int fd, bool isDirectory) = volume.TryExisting(subPath) ?? (volume.Directory(subPath), true);
         using var source = new Fd(fd);
         using var target = new Fd(isDirectory ? inRoot.Directory(m.Target) : inRoot.File(m.Target));
         Mount.BindOnto(ContainerRoot.ProcFd(fd), target.Value, attributes, idmap);
+    }
+
+    /// <summary>A hostPath volume's source, looked up in the pod init's copy of the host's tree
+    /// as if it were the root (RESOLVE_IN_ROOT): /var/run/docker.sock through the host's
+    /// /var/run -> /run link reaches the host's /run, not the pod's. An O_PATH descriptor, or
+    /// -1 for a source that is not a hostPath.</summary>
+    private static Fd HostPathSource(string source)
+    {
+        if (State.PodPaths.HostPathOf(source) is not { } path)
+        {
+            return new Fd(-1);
+        }
+        using var host = new ContainerRoot(State.PodPaths.InsidePodHostRoot);
+        return host.TryExisting(path) is { } found
+            ? new Fd(found.Fd)
+            : throw new Core.Errors.PodUnitsException($"hostPath {path}", "nothing is there on the host (type: DirectoryOrCreate or FileOrCreate creates it)");
     }
 
     private static void ApiFileSystems(ContainerRoot inRoot, bool privileged, bool procUnmasked, ContainerUsers? users)

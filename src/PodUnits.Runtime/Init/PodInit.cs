@@ -88,7 +88,7 @@ public sealed class PodInit : IDisposable
     {
         try
         {
-            PodInitSetup.PrepareNamespaces(_plan);
+            int hostTree = PodInitSetup.PrepareNamespaces(_plan);
             if (_plan.Users is { } users)
             {
                 // As early as the pod's /proc allows: the executor registers the machine once
@@ -98,7 +98,7 @@ public sealed class PodInit : IDisposable
                 _control.Send(new PodControlMessage.Leader(), [leaderFd]);
                 LibcExtra.close(leaderFd);
             }
-            PodInitSetup.Prepare(_plan, json);
+            PodInitSetup.Prepare(_plan, json, hostTree);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.PodUnitsException)
         {

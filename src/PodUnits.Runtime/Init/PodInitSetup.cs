@@ -17,26 +17,42 @@ internal static unsafe class PodInitSetup
     private static readonly string[] OsReleasePaths = ["/usr/lib/os-release", "/etc/os-release"];
 
     /// <summary>The first steps: private mounts, the pod's own /proc (which the user
-    /// namespace's maps are written through) and its sysctls.</summary>
-    public static void PrepareNamespaces(PodPlan plan)
+    /// namespace's maps are written through) and its sysctls. Returns a detached copy of the
+    /// host's mount tree for <see cref="Prepare"/> when the pod has hostPath volumes, or -1.</summary>
+    public static int PrepareNamespaces(PodPlan plan)
     {
         // Nothing mounted in the pod may propagate back to the host (mount_namespaces(7)).
         Check.Io(LibcExtra.mount(null, "/", null, LibcExtra.MS_REC | LibcExtra.MS_PRIVATE, null), "mount --make-rprivate", "/");
         Network.NetnsPins.DetachInPod(); // other pods' pinned namespaces, copied with the mounts
+        // Before the pod's own mounts: hostPath /run/..., /var/log, /proc or /etc/os-release
+        // is the host's, as the kubelet mounts it, not what the pod put over it.
+        int hostTree = plan.NeedsHostTree()
+            ? Check.Io(LibcExtra.open_tree(LibcExtra.AT_FDCWD, "/", LibcExtra.OPEN_TREE_CLONE | LibcExtra.OPEN_TREE_CLOEXEC | LibcExtra.AT_RECURSIVE),
+                "open_tree", "/")
+            : -1;
         Check.Io(LibcExtra.mount("proc", "/proc", "proc", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV | LibcExtra.MS_NOEXEC, null), "mount proc", "/proc");
         // First, while the executor attaches the network: conf.default.* then reaches the
         // pod's interface (CNI plugins take far longer than this; docs/confinement.md).
         PodSysctls.Apply(plan);
+        return hostTree;
     }
 
-    /// <summary>The rest, after <see cref="PrepareNamespaces"/>.</summary>
-    public static void Prepare(PodPlan plan, string planJson)
+    /// <summary>The rest, after <see cref="PrepareNamespaces"/>; <paramref name="hostTree"/>
+    /// is what it returned (closed here).</summary>
+    public static void Prepare(PodPlan plan, string planJson, int hostTree = -1)
     {
         string hostResolv = File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "";
         string? hostHosts = plan.HostNetwork && File.Exists("/etc/hosts") ? File.ReadAllText("/etc/hosts") : null;
         int notifySocket = PodInitActivation.HoldNotifySocket(plan);
         Check.Io(LibcExtra.mount("tmpfs", "/run", "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV, "mode=0755"), "mount tmpfs", "/run");
         Directory.CreateDirectory($"{PodRun}/etc");
+        if (hostTree >= 0)
+        {
+            using var tree = new Container.Fd(hostTree);
+            Directory.CreateDirectory(State.PodPaths.InsidePodHostRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Check.Io(LibcExtra.move_mount(tree.Value, "", LibcExtra.AT_FDCWD, State.PodPaths.InsidePodHostRoot, LibcExtra.MOVE_MOUNT_F_EMPTY_PATH),
+                "move_mount", State.PodPaths.InsidePodHostRoot);
+        }
         PodInitActivation.PlaceNotifySocket(notifySocket);
         File.WriteAllText($"{PodRun}/etc/hostname", plan.Hostname + "\n");
         File.WriteAllText($"{PodRun}/etc/hosts", HostsFile(plan, hostHosts));

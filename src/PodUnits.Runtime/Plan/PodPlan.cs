@@ -112,6 +112,10 @@ public sealed class PodPlan
 
     public static PodPlan FromJson(string json, string source) => FromUtf8(System.Text.Encoding.UTF8.GetBytes(json), source);
 
+    /// <summary>Whether a container mounts a hostPath volume: the pod init then keeps a copy of
+    /// the host's mount tree for them (State.PodPaths.InsidePodHostRoot).</summary>
+    public bool NeedsHostTree() => Containers.Any(c => c.Mounts.Any(m => State.PodPaths.HostPathOf(m.Source) is not null));
+
     /// <summary>Reads a plan file (root's only: it holds every container's environment).</summary>
     public static PodPlan Read(string path) => FromUtf8(File.ReadAllBytes(path), path);
 

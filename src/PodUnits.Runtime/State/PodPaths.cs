@@ -11,6 +11,18 @@ public static class PodPaths
     /// which holds the plan container-start reads and the files every container shares.</summary>
     public const string InsidePodRun = "/run/podunits";
     public const string InsidePodPlan = InsidePodRun + "/plan.json";
+
+    /// <summary>Inside the pod: a copy of the host's mount tree, taken before the pod's own
+    /// /proc, /run, /var/log, machine-id and os-release hid the host's, which hostPath
+    /// volumes are resolved in (only in a pod that has one). Containers never see it.</summary>
+    public const string InsidePodHostRoot = InsidePodRun + "/host";
+
+    /// <summary>A hostPath volume's source as the pod init sees it (<see cref="InsidePodHostRoot"/>).</summary>
+    public static string HostPathInPod(string hostPath) => InsidePodHostRoot + "/" + hostPath.TrimStart('/');
+
+    /// <summary>The host path a source of <see cref="HostPathInPod"/> names, or null for any other source.</summary>
+    public static string? HostPathOf(string source) =>
+        source.StartsWith(InsidePodHostRoot + "/", StringComparison.Ordinal) ? "/" + source[(InsidePodHostRoot.Length + 1)..] : null;
     public const string StateRoot = "/var/lib/podunits/pods";
 
     public static string RuntimeDir(string pod) => $"{RuntimeRoot}/{pod}";

@@ -136,4 +136,56 @@ public sealed class ContainerEnvironmentTests
             StringComparison.Ordinal)), missing.UnitJournalText());
         Assert.False(Directory.Exists($"{root}/none"));
     }
+
+    /// <summary>Review of 2026-12-05: hostPath sources were looked up in the pod's mount
+    /// namespace, where the pod's own /run, /var/log and os-release hide the host's: a socket
+    /// under /run failed the start, and what a log shipper wrote to /var/log went to a tmpfs
+    /// lost at the stop. They are the host's now, found through the host's own links
+    /// (/var/run -> /run).</summary>
+    [Fact]
+    public void HostPathVolumesAreTheHostsEvenWhereThePodHasItsOwnMounts()
+    {
+        const string run = "/run/podunits-it-hostpath", log = "/var/log/podunits-it-hostpath";
+        Directory.CreateDirectory(run);
+        File.WriteAllText($"{run}/marker", "host-marker\n");
+        if (Directory.Exists(log))
+        {
+            Directory.Delete(log, recursive: true);
+        }
+        Directory.CreateDirectory(log);
+        string viaLink = Directory.ResolveLinkTarget("/var/run", returnFinalTarget: false) is null ? run : "/var/run/podunits-it-hostpath";
+        try
+        {
+            using var pod = new PodHarness("rt-hp-host", PodHarness.BusyboxPod("rt-hp-host",
+                "cat /m/marker; echo written > /logs/out; head -n 1 /osr; echo done; " + PodHarness.Idle,
+                extraContainerYaml: "      volumeMounts:\n        - {name: m, mountPath: /m}\n        - {name: logs, mountPath: /logs}\n        - {name: osr, mountPath: /osr}",
+                extraSpecYaml: $"  volumes:\n    - name: m\n      hostPath: {{path: {viaLink}, type: Directory}}\n"
+                    + $"    - name: logs\n      hostPath: {{path: {log}}}\n"
+                    + "    - name: osr\n      hostPath: {path: /etc/os-release, type: File}"));
+            pod.Start();
+            string[] lines = [];
+            Assert.True(PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main")).Contains("done")), pod.UnitJournalText());
+            Assert.Contains("host-marker", lines);
+            Assert.Contains(File.ReadLines("/etc/os-release").First(), lines);
+            Assert.True(pod.Systemctl("stop", pod.Unit).Code == 0);
+            Assert.Equal("written\n", File.ReadAllText($"{log}/out"));
+        }
+        finally
+        {
+            Directory.Delete(run, recursive: true);
+            Directory.Delete(log, recursive: true);
+        }
+    }
+
+    /// <summary>A hostPath without a type whose path is not there fails the start naming it.</summary>
+    [Fact]
+    public void AMissingHostPathWithoutATypeFailsTheStartNamingIt()
+    {
+        using var pod = new PodHarness("rt-hp-gone", PodHarness.BusyboxPod("rt-hp-gone", PodHarness.Idle,
+            extraContainerYaml: "      volumeMounts: [{name: d, mountPath: /d}]",
+            extraSpecYaml: "  volumes: [{name: d, hostPath: {path: /tmp/rt-hp-gone-nothing}}]"));
+        Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
+        Assert.True(pod.UnitJournalHas(l => l.Contains("pod rt-hp-gone: volume d: hostPath /tmp/rt-hp-gone-nothing: nothing is there on the host", StringComparison.Ordinal)),
+            pod.UnitJournalText());
+    }
 }

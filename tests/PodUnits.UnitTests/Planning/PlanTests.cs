@@ -213,7 +213,7 @@ public sealed class PlanTests
                 new VolumeDefinition("cache", null, new EmptyDirVolume(true, 16L << 20)),
                 new VolumeDefinition("host", new HostPathVolume("/srv", HostPathType.Directory), null),
             ]));
-        Assert.Equal(["/var/lib/podunits/pods/web/volumes/data", "/run/podunits/volumes/cache", "/srv"],
+        Assert.Equal(["/var/lib/podunits/pods/web/volumes/data", "/run/podunits/volumes/cache", "/run/podunits/host/srv"],
             plan.Containers[0].Mounts.Select(m => m.Source));
         Assert.Equal([false, true, true], plan.Containers[0].Mounts.Select(m => m.ReadOnly));
         Assert.Equal(16UL << 20, plan.EmptyDirs.Single(v => v.Memory).SizeLimitBytes);
@@ -343,5 +343,44 @@ public sealed class PlanTests
             Env = [new EnvVar("UP", "..")] };
         var e = Assert.Throws<BadInputException>(() => Build(Pod([escape], [data])));
         Assert.Contains("subPathExpr \"$(UP)/etc\" gives \"../etc\", which must not contain \"..\"", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Review of 2026-12-05: as the kubelet, a variable that is not set or is empty
+    /// fails the container instead of naming a directory "$(TYPO)" or "logs/" every pod shares.</summary>
+    [Theory]
+    [InlineData("pods/$(POD_NAMES)", "missing value for POD_NAMES")]
+    [InlineData("logs/$(EMPTY)", "missing value for EMPTY")]
+    [InlineData("$(B)/$(A)/$(EMPTY)", "missing value for B, EMPTY")]
+    public void SubPathExprWithAVariableNotSetOrEmptyIsRefused(string expression, string expected)
+    {
+        var data = new VolumeDefinition("data", new HostPathVolume("/srv/data", HostPathType.Unset), null);
+        ContainerDefinition app = Container("app", mounts: [new VolumeMount("data", "/logs", false, SubPathExpr: expression)]) with
+        {
+            Env = [new EnvVar("A", "1"), new EnvVar("EMPTY", "")],
+        };
+        var e = Assert.Throws<BadInputException>(() => Build(Pod([app], [data])));
+        Assert.EndsWith($"volumeMounts /logs: subPathExpr \"{expression}\": {expected}", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Review of 2026-12-05: mounts went in the definition's order, so /data after
+    /// /data/db hid the claim under an emptyDir. Shallower first now, ties in their order.</summary>
+    [Fact]
+    public void ANestedMountComesAfterTheMountThatHoldsIt()
+    {
+        ContainerDefinition app = Container("app", mounts:
+        [
+            new VolumeMount("db", "/data/db", false),
+            new VolumeMount("scratch", "/data", false),
+            new VolumeMount("logs", "/var/log/app", false),
+            new VolumeMount("cache", "/cache", false),
+        ]);
+        PodPlan plan = Build(Pod([app],
+        [
+            new VolumeDefinition("db", null, new EmptyDirVolume(false, null)),
+            new VolumeDefinition("scratch", null, new EmptyDirVolume(false, null)),
+            new VolumeDefinition("logs", null, new EmptyDirVolume(false, null)),
+            new VolumeDefinition("cache", null, new EmptyDirVolume(false, null)),
+        ]));
+        Assert.Equal(["/data", "/cache", "/data/db", "/var/log/app"], plan.Containers[0].Mounts.Select(m => m.Target));
     }
 }
