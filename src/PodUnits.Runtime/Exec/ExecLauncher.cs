@@ -53,8 +53,10 @@ public static class ExecLauncher
     // namespace (ContainerExec), so no process the container can see ever sees the host's root.
     private const int JoinedNamespaces = LibcExtra.CLONE_NEWNET | LibcExtra.CLONE_NEWUTS | LibcExtra.CLONE_NEWIPC;
 
-    /// <summary>Starts the command; returns once it runs (or throws with why it could not).</summary>
-    public static async Task<ExecProcess> StartAsync(ExecRequest request, SystemdManager systemd)
+    /// <summary>Starts the command; returns once it runs (or throws with why it could not).
+    /// <paramref name="cancellationToken"/> bounds the start (an exec probe's timeoutSeconds):
+    /// when it fires the helper is killed and OperationCanceledException thrown.</summary>
+    public static async Task<ExecProcess> StartAsync(ExecRequest request, SystemdManager systemd, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(systemd);
@@ -82,29 +84,17 @@ public static class ExecLauncher
             LibcExtra.close(pidFd);
         }
         var process = new ExecProcess(pid, control);
+        Task<string?>? handshake = null;
         try
         {
             await systemd.AttachProcessesToUnitAsync(ContainerUnits.ScopeName(request.Pod.Name, request.Container.Name), "", [(uint)pid])
-                .ConfigureAwait(false);
-            control.Send(new ExecControlMessage.Go());
-            if (request.Tty)
-            {
-                ExecControlMessage? pty = Receive(control, what, out int[] fds);
-                if (pty is not ExecControlMessage.Pty || fds.Length != 1)
-                {
-                    CloseAll(fds);
-                    throw new PodUnitsException(what, $"{Failure(pty) ?? "no pseudo-terminal came back"} ({fds.Length} descriptors)");
-                }
-                process.PtyMaster = fds[0];
-                // The command must start with the caller's window size (a `stty size` or a
-                // full-screen program reads it at once): set it before the helper may exec.
-                TerminalRelay.CopyWindowSize(fds[0]);
-                control.Send(new ExecControlMessage.Sized());
-            }
-            // End of stream: the command's execve closed the helper's end. Anything else says why not.
-            ExecControlMessage? last = Receive(control, what, out int[] more);
-            CloseAll(more);
-            if (Failure(last) is { } why)
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+            // The handshake blocks on the helper's socket until the command's execve: on a thread
+            // of its own, not on the bus connection's read loop that completed the await above
+            // (every other reply of the executor would wait behind it), and no longer than the
+            // caller allows (an execve stuck on a dead NFS server).
+            handshake = Task.Run(() => Handshake(request, control, process, what), CancellationToken.None);
+            if (await handshake.WaitAsync(cancellationToken).ConfigureAwait(false) is { } why)
             {
                 // The helper exits with the status a shell would give (127 not found, 126 not
                 // executable), which `podunits enter` passes on as podman exec does.
@@ -116,10 +106,46 @@ public static class ExecLauncher
         catch
         {
             process.Kill();
-            process.WaitForExit();
-            process.Dispose();
+            if (handshake is null || handshake.IsCompleted)
+            {
+                process.WaitForExit();
+                process.Dispose();
+            }
+            else
+            {
+                // Reaped once the handshake ends: a helper in an uninterruptible execve dies only then.
+                _ = handshake.ContinueWith(_ =>
+                {
+                    process.WaitForExit();
+                    process.Dispose();
+                }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
             throw;
         }
+    }
+
+    /// <summary>Go, the pseudo-terminal when asked for, then the end of the stream (the
+    /// command's execve closed the helper's end); returns why the command did not start, or null.</summary>
+    private static string? Handshake(ExecRequest request, ControlChannel control, ExecProcess process, string what)
+    {
+        control.Send(new ExecControlMessage.Go());
+        if (request.Tty)
+        {
+            ExecControlMessage? pty = Receive(control, what, out int[] fds);
+            if (pty is not ExecControlMessage.Pty || fds.Length != 1)
+            {
+                CloseAll(fds);
+                throw new PodUnitsException(what, $"{Failure(pty) ?? "no pseudo-terminal came back"} ({fds.Length} descriptors)");
+            }
+            process.PtyMaster = fds[0];
+            // The command must start with the caller's window size (a `stty size` or a
+            // full-screen program reads it at once): set it before the helper may exec.
+            TerminalRelay.CopyWindowSize(fds[0]);
+            control.Send(new ExecControlMessage.Sized());
+        }
+        ExecControlMessage? last = Receive(control, what, out int[] more);
+        CloseAll(more);
+        return Failure(last);
     }
 
     /// <summary>setns(2) with a pidfd joins several namespaces at once (Linux 5.8) and changes

@@ -107,18 +107,27 @@ public sealed class ProbeRunner(PodPlan plan, string planPath, SystemdManager sy
         int devNull = Check.Io(LibcExtra.open("/dev/null", LibcExtra.O_RDWR | LibcExtra.O_CLOEXEC, 0), "open", "/dev/null");
         (int outRead, int outWrite) = Spawning.Spawner.Pipe();
         ExecProcess process;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        // timeoutSeconds counts from the start: the helper's spawn, its move into the scope and
+        // the command's execve are part of it, as the kubelet's CRI ExecSync deadline covers them.
+        using var launch = new CancellationTokenSource(timeout);
         try
         {
             process = await ExecLauncher.StartAsync(new ExecRequest
             {
                 PlanPath = planPath, Pod = plan, Container = c, ContainerPid = hostPid, Argv = argv,
                 Stdio = (devNull, outWrite, outWrite), Stage1Path = Environment.ProcessPath ?? "/proc/self/exe",
-            }, systemd).ConfigureAwait(false);
+            }, systemd, launch.Token).ConfigureAwait(false);
         }
         catch (PodUnitsException e)
         {
             LibcExtra.close(outRead);
             return new ProbeOutcome(false, e.Message); // not found, not executable, the container gone
+        }
+        catch (OperationCanceledException) when (launch.IsCancellationRequested)
+        {
+            LibcExtra.close(outRead);
+            return new ProbeOutcome(false, $"command timed out after {timeout.TotalSeconds:0}s (it had not started)");
         }
         catch
         {
@@ -141,7 +150,9 @@ public sealed class ProbeRunner(PodPlan plan, string planPath, SystemdManager sy
             {
                 try
                 {
-                    await exit.WaitAsync(timeout).ConfigureAwait(false);
+                    TimeSpan left = timeout == Timeout.InfiniteTimeSpan ? timeout
+                        : TimeSpan.FromTicks(Math.Max(0, (timeout - System.Diagnostics.Stopwatch.GetElapsedTime(started)).Ticks));
+                    await exit.WaitAsync(left).ConfigureAwait(false);
                 }
                 catch (TimeoutException)
                 {

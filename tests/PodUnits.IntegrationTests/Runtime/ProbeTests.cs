@@ -154,6 +154,38 @@ public sealed class ProbeTests
         Assert.Equal("active", pod.Show("ActiveState"));
     }
 
+    /// <summary>Review of 2026-12-05: timeoutSeconds counted only once the command ran, and the
+    /// start waited for the helper's execve with no deadline (on the bus connection's read
+    /// loop): a command that could not start (a frozen scope, an execve stuck on a dead NFS
+    /// server) stopped that probe for good, and a liveness probe silently protected nothing.</summary>
+    [Fact]
+    public void AnExecProbeWhoseCommandCannotStartFailsByItsTimeout()
+    {
+        const string name = "rt-probe-frozen";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, PodHarness.Idle, extraContainerYaml: """
+                  livenessProbe:
+                    exec:
+                      command: ["true"]
+                    periodSeconds: 1
+                    timeoutSeconds: 1
+                    failureThreshold: 100
+            """));
+        pod.Start();
+        string scope = $"podunits-{name.Replace("-", "\\x2d", StringComparison.Ordinal)}-main.scope";
+        try
+        {
+            var freeze = PodHarness.Run("systemctl", "freeze", scope);
+            Assert.True(freeze.Code == 0, freeze.Output);
+            Assert.True(PodHarness.WaitFor(() => ContainerRestartTests.JournalFields(pod, "f1bf8ccf53444068ba27b68589ed3333", "PROBE_OUTPUT")
+                .Count(o => o.Contains("command timed out after 1s (it had not started)", StringComparison.Ordinal)) >= 2, seconds: 30), pod.UnitJournalText());
+        }
+        finally
+        {
+            PodHarness.Run("systemctl", "thaw", scope);
+        }
+        Assert.Equal("active", pod.Show("ActiveState"));
+    }
+
     private static int TimedOutLivenessProbes(PodHarness pod) =>
         ContainerRestartTests.JournalFields(pod, "f1bf8ccf53444068ba27b68589ed3333", "PROBE_OUTPUT")
             .Count(o => o.Contains("command timed out after 1s", StringComparison.Ordinal));
