@@ -305,9 +305,14 @@ public sealed partial class PodExecutor
         }
     }
 
+    /// <summary>Whether a container will not run again. A sidecar restarts whatever its exit,
+    /// until the pod ends by itself (its other containers done, under restartPolicy Never or
+    /// OnFailure): then the pod init stops it, and it too has ended for good. Without that, a job
+    /// whose sidecar was not ready yet never sent READY=1, and systemd failed the unit ('protocol').</summary>
     private bool EndedForGood(ContainerPlan c, ContainerStatus s) =>
-        s.State == "exited" && _exits.TryGetValue(c.Name, out int code)
-        && (_plan.Interactive || !RestartBackOff.ShouldRestart(c.Restart, code, killedByProbe: s.KilledBy is not null));
+        (c.Sidecar && _podInitStopping && !Stopping)
+        || (s.State == "exited" && _exits.TryGetValue(c.Name, out int code)
+            && (_plan.Interactive || !RestartBackOff.ShouldRestart(c.Restart, code, killedByProbe: s.KilledBy is not null)));
 
     /// <summary>
     /// The pod has ended: a container caught in its back-off ("restarting") or between a

@@ -67,6 +67,7 @@ public sealed partial class PodExecutor
                     // or our own stop: the pod init acts on no kill now, so probing ends.
                     _podInitStopping = true;
                     _prober?.Cancel(null);
+                    EvaluateReady(); // a job that ended before its sidecars were ready
                     break;
                 case PodControlMessage.Finishing(bool stop):
                     if (stop)

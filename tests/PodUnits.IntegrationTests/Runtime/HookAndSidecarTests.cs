@@ -333,6 +333,41 @@ public sealed class HookAndSidecarTests
         Assert.Contains("job-done", pod.Journal("-u", pod.Unit, "CONTAINER_NAME=job"));
     }
 
+    /// <summary>Review of 2026-12-05: a job that ended before its sidecar was ready never sent
+    /// READY=1 (a sidecar never counted as ended), and systemd failed the Type=notify unit
+    /// with result 'protocol' although every container succeeded.</summary>
+    [Fact]
+    public void AJobThatEndsBeforeItsSidecarIsReadyStillSucceeds()
+    {
+        const string name = "rt-sidecar-unready";
+        using var pod = new PodHarness(name, $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+            spec:
+              terminationGracePeriodSeconds: 5
+              restartPolicy: Never
+              initContainers:
+                - name: proxy
+                  image: busybox
+                  restartPolicy: Always
+                  command: ["sh", "-c", "while true; do sleep 1; done"]
+                  readinessProbe:
+                    exec: {command: ["true"]}
+                    initialDelaySeconds: 60
+              containers:
+                - name: job
+                  image: busybox
+                  command: ["sh", "-c", "echo job-done"]
+            """);
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output + "\n" + pod.UnitJournalText());
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "inactive", seconds: 30), pod.Show("ActiveState"));
+        Assert.Equal("success", pod.Show("Result"));
+        Assert.Contains("job-done", pod.Journal("-u", pod.Unit, "CONTAINER_NAME=job"));
+    }
+
     [Fact]
     public void ASidecarGetsItsSigtermWhenTheMainContainerUsedUpTheGracePeriod()
     {
