@@ -3,6 +3,11 @@ using PodUnits.Cli.Commands;
 
 // A thin main (Quadlet's lesson): the binary is the CLI, and under the name
 // "podunits-generator" (the link in system-generators/) it is the systemd generator.
+// Stage 0 (`podunits run`), reload, enter and `secret list` hold decrypted Secrets, stage 0
+// for as long as a pull or a `run -it` session lasts: a crash must not write them to disk as
+// a core dump, nor may another process of the caller's user read its memory. An exec resets
+// it (stage 1 sets it again).
+_ = PodUnits.Core.Native.LibcExtra.prctl(PodUnits.Core.Native.LibcExtra.PR_SET_DUMPABLE, 0, 0, 0, 0);
 PlainConsole.Install();
 if (Path.GetFileName(Environment.GetCommandLineArgs()[0]) == "podunits-generator")
 {

@@ -16,7 +16,9 @@ public static class PodGenerator
 
     /// <param name="hostMachineId">The host's machine ID the pods' IDs derive from (null: none yet).</param>
     /// <param name="presets">systemd's preset rules (<see cref="AutostartPolicy"/>); null: the host's.</param>
-    public static int Run(PodDefinitionSearchPath searchPath, string outputDirectory, GeneratorLog log, string? hostMachineId, UnitPresets? presets = null)
+    /// <param name="objectRoots">Where ConfigMap and Secret files are looked up; null: the host's.</param>
+    public static int Run(PodDefinitionSearchPath searchPath, string outputDirectory, GeneratorLog log, string? hostMachineId, UnitPresets? presets = null,
+        IReadOnlyList<string>? objectRoots = null)
     {
         ArgumentNullException.ThrowIfNull(searchPath);
         ArgumentNullException.ThrowIfNull(log);
@@ -26,7 +28,9 @@ public static class PodGenerator
         // so it runs on every core; reporting and writing then go in search-path order, so
         // the log and the output do not depend on thread timing.
         var loaded = new Loaded[definitions.Length];
-        Parallel.For(0, definitions.Length, i => loaded[i] = Load(definitions[i].Value, hostMachineId));
+        // No decryption this early in boot (and none is needed: unit settings hold no values).
+        LoadOptions options = LoadOptions.Default with { DecryptSecret = null, ObjectRoots = objectRoots ?? LoadOptions.Default.ObjectRoots };
+        Parallel.For(0, definitions.Length, i => loaded[i] = Load(definitions[i].Value, hostMachineId, options));
         var output = new GeneratorOutput(outputDirectory);
         for (int i = 0; i < definitions.Length; i++)
         {
@@ -39,8 +43,12 @@ public static class PodGenerator
             }
             // Warnings too (a field that only steers a cluster, a repeated env name), as
             // Quadlet reports its own: the boot log is where an administrator looks.
-            foreach (Diagnostic diagnostic in one.Result!.Diagnostics)
+            foreach (Diagnostic found in one.Result!.Diagnostics)
             {
+                // The kernel log is readable by every user where dmesg_restrict is 0.
+                Diagnostic diagnostic = ConfigObject.IsSecretFile(found.File)
+                    ? found with { Message = "in a Secret: not logged here, as it may quote a value ('podunits validate' shows it)" }
+                    : found;
                 if (diagnostic.Severity == Severity.Error)
                 {
                     log.Error(diagnostic.ToString());
@@ -60,12 +68,11 @@ public static class PodGenerator
         return log.Errors == 0 ? 0 : 1;
     }
 
-    private static Loaded Load(string file, string? hostMachineId)
+    private static Loaded Load(string file, string? hostMachineId, LoadOptions options)
     {
         try
         {
-            // No decryption this early in boot (and none is needed: unit settings hold no values).
-            LoadResult result = PodDefinitionLoader.LoadFile(file, LoadOptions.Default with { DecryptSecret = null });
+            LoadResult result = PodDefinitionLoader.LoadFile(file, options);
             return new Loaded(result, result.Pod is null ? null : PodUnitSettingsMapper.Map(result.Pod, file, hostMachineId), null);
         }
 #pragma warning disable CA1031 // one unreadable file must not stop the generator

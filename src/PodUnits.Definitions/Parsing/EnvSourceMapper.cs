@@ -131,10 +131,12 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
         {
             // There but broken: optional or not, the file needs fixing, not creating. A
             // failed start or reload shows one line, so it carries the file's first error
-            // (tour G: only `validate` named it). Not for an encrypted Secret: what is
-            // wrong inside it is the plaintext's business.
-            string first = catalog.FirstError(invalid) is { } e && !invalid.EndsWith(EncryptedSecrets.Extension, StringComparison.Ordinal)
-                ? $" ({e.Line}:{e.Column}: {e.Message})" : "";
+            // (tour G: only `validate` named it). Of a Secret only where: the message may
+            // quote a value (an unquoted password that YAML reads as an alias), and the line
+            // goes to the unit's status, which every user may read. Of an encrypted one
+            // nothing: what is wrong inside it is the plaintext's business.
+            Diagnostic? e = invalid.EndsWith(EncryptedSecrets.Extension, StringComparison.Ordinal) ? null : catalog.FirstError(invalid);
+            string first = e is null ? "" : kind == ConfigObjectKind.Secret ? $" (at {e.Line}:{e.Column})" : $" ({e.Line}:{e.Column}: {e.Message})";
             report(f.Value(field)!, $"{f.PathOf(field)}: {ConfigObject.Describe(kind, name)} is in {invalid}, which is not valid{first}; " +
                 "fix the errors reported there");
         }

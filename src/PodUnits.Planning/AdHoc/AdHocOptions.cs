@@ -211,8 +211,9 @@ public sealed record AdHocOptions
     private static (string Name, string Value) EnvVar(string text)
     {
         int eq = text.IndexOf('=', StringComparison.Ordinal);
+        // The name alone in the error: what follows it may be a value (a space typed for '=').
         return eq <= 0 || text.Contains('\0', StringComparison.Ordinal)
-            ? throw new BadInputException("--env", $"\"{text}\" is not NAME=VALUE")
+            ? throw new BadInputException("--env", $"an entry{(eq > 0 ? $" for {text[..eq].Replace("\0", "\\0", StringComparison.Ordinal)}" : "")} is not NAME=VALUE (it is not shown: it may hold a value)")
             : (text[..eq], text[(eq + 1)..]);
     }
 

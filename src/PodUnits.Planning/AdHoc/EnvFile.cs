@@ -39,7 +39,9 @@ public static class EnvFile
             int eq = line.IndexOf('=', StringComparison.Ordinal);
             if (eq == 0 || (eq < 0 && line.Any(char.IsWhiteSpace)))
             {
-                throw new BadInputException($"{path}:{i + 1}", $"\"{lines[i]}\" is not NAME=VALUE or NAME");
+                // Only the first word: the rest may be the value (a space typed for '=').
+                string first = eq == 0 ? "=..." : line.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries)[0] + " ...";
+                throw new BadInputException($"{path}:{i + 1}", $"\"{first}\" is not NAME=VALUE or NAME (the rest of the line is not shown: it may be a value)");
             }
             if (eq > 0)
             {

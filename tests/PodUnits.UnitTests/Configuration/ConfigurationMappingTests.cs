@@ -202,6 +202,25 @@ public sealed class ConfigurationMappingTests : IDisposable
         ], Errors(r));
     }
 
+    /// <summary>Review of 2026-12-05: an unquoted password YAML reads as an alias came back
+    /// whole in the pod's one-line error, which becomes the unit's status (readable by every
+    /// user); the Secret file's own diagnostics (for `podunits validate`) still say it.</summary>
+    [Fact]
+    public void ABrokenSecretsErrorInThePodsLineDoesNotQuoteItsValue()
+    {
+        Directory.CreateDirectory($"{_roots}/secrets");
+        File.WriteAllText($"{_roots}/secrets/db.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n  password: *Sup3rS3cret2024\n");
+        LoadResult r = Load("""
+            apiVersion: v1
+            kind: Pod
+            spec:
+              containers: [{name: c, image: busybox, envFrom: [{secretRef: {name: db}}]}]
+            """);
+        string podLine = Assert.Single(Errors(r), e => e.StartsWith("p.yaml:", StringComparison.Ordinal));
+        Assert.DoesNotContain("Sup3rS3cret2024", podLine, StringComparison.Ordinal);
+        Assert.Contains("which is not valid (at 5:", podLine, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ObjectsAreValidatedLikeTheApiServerDoes()
     {
@@ -222,8 +241,9 @@ public sealed class ConfigurationMappingTests : IDisposable
         Assert.Equal(
         [
             // There but broken: not "not found", which would send the user to create it.
+            // Of a Secret only where: the message may quote a value, and this line is a unit's status.
             $"p.yaml:4:71: error: spec.containers[0].envFrom[0].secretRef.name: Secret \"s\" is in {_roots}/secrets/s.yaml, which is not valid " +
-                "(3:18: metadata.name: \"other\" must equal the file name \"s\"; pods find Secret \"other\" in other.yaml); fix the errors reported there",
+                "(at 3:18); fix the errors reported there",
             "p.yaml:8:18: error: metadata.name: \"Bad_Name\" is not a valid ConfigMap name: must be lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit",
             "p.yaml:10:14: error: binaryData: key \"k\" is also in data; a key may be in only one of them",
             $"{_roots}/secrets/s.yaml:3:18: error: metadata.name: \"other\" must equal the file name \"s\"; pods find Secret \"other\" in other.yaml",

@@ -37,4 +37,35 @@ public sealed class GeneratorWarningTests : IDisposable
         Assert.Contains("nodeSelector", stderr.ToString(), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(output, "pod@warned.service.d", DropInRenderer.FileName)));
     }
+
+    /// <summary>Review of 2026-12-05: every diagnostic went to the kernel log, a broken Secret
+    /// file's too, whose message may quote a value (an unquoted password YAML reads as an
+    /// alias); the kernel log is every user's where dmesg_restrict is 0.</summary>
+    [Fact]
+    public void ABrokenSecretsMessageIsNotLogged()
+    {
+        string pods = Directory.CreateDirectory(Path.Combine(_root, "pods")).FullName;
+        string secrets = Directory.CreateDirectory(Path.Combine(_root, "secrets")).FullName;
+        string output = Directory.CreateDirectory(Path.Combine(_root, "out")).FullName;
+        File.WriteAllText(Path.Combine(secrets, "db.yaml"), "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n  password: *Sup3rS3cret2024\n");
+        File.WriteAllText(Path.Combine(pods, "uses.yaml"), """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: uses
+            spec:
+              containers:
+                - name: main
+                  image: busybox
+                  envFrom: [{secretRef: {name: db}}]
+            """);
+        var stderr = new StringWriter();
+        using (GeneratorLog log = GeneratorLog.ForWriter(stderr))
+        {
+            PodGenerator.Run(new PodDefinitionSearchPath([pods]), output, log, hostMachineId: null, objectRoots: [_root]);
+        }
+        string logged = stderr.ToString();
+        Assert.Contains($"{secrets}/db.yaml:5:", logged, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sup3rS3cret2024", logged, StringComparison.Ordinal);
+    }
 }

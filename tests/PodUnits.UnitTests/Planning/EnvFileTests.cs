@@ -24,6 +24,17 @@ public sealed class EnvFileTests
         Assert.StartsWith("app.env:1: ", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Review of 2026-12-05: the whole line was quoted, and with it the value of a
+    /// line where a space was typed for '='.</summary>
+    [Theory]
+    [InlineData("DB_PASSWORD s3cr3t", "app.env:1: \"DB_PASSWORD ...\" is not NAME=VALUE or NAME (the rest of the line is not shown: it may be a value)")]
+    [InlineData("=s3cr3t", "app.env:1: \"=...\" is not NAME=VALUE or NAME (the rest of the line is not shown: it may be a value)")]
+    public void ABadLineIsNotQuotedWhole(string line, string expected)
+    {
+        var e = Assert.Throws<BadInputException>(() => EnvFile.Parse([line], "app.env", _ => null));
+        Assert.Equal(expected, e.Message);
+    }
+
     [Fact]
     public void AMissingFileNamesIt()
     {
