@@ -79,16 +79,8 @@ public static class NamedVolumes
         return users;
     }
 
-    private static long Size(DirectoryInfo dir)
-    {
-        try
-        {
-            return dir.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true })
-                .Sum(f => f.Length);
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
+    /// <summary>What the volume holds on disk, as du -x counts it. Not .NET's recursive
+    /// enumeration, which follows symlinks to directories: a container's `ln -s / host` in
+    /// the volume made this root process walk the whole host (and a link to '.' loop).</summary>
+    private static long Size(DirectoryInfo dir) => DiskUsage.Of(dir.FullName);
 }

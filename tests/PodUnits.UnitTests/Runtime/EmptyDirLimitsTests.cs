@@ -28,10 +28,10 @@ public sealed class EmptyDirLimitsTests : IDisposable
     [Fact]
     public void CountsAllocatedBytesOnceAndNeverFollowsLinks()
     {
-        long empty = EmptyDirLimits.DiskUsage(_dir);
+        long empty = PodUnits.Runtime.State.DiskUsage.Of(_dir);
         Directory.CreateDirectory($"{_dir}/a/b");
         Write($"{_dir}/a/b/data", 1 << 20);
-        long withData = EmptyDirLimits.DiskUsage(_dir);
+        long withData = PodUnits.Runtime.State.DiskUsage.Of(_dir);
         Assert.InRange(withData - empty, 1 << 20, (1 << 20) + (64 << 10)); // the file, plus two directories' blocks
 
         File.CreateSymbolicLink($"{_dir}/a/inside-link", $"{_dir}/a/b/data");
@@ -39,14 +39,14 @@ public sealed class EmptyDirLimitsTests : IDisposable
         Write($"{_outside}/big", 4 << 20);
         File.CreateSymbolicLink($"{_dir}/outside", $"{_outside}/big");
         Directory.CreateSymbolicLink($"{_dir}/outside-dir", _outside);
-        Assert.InRange(EmptyDirLimits.DiskUsage(_dir), withData, withData + (16 << 10)); // links' own blocks at most
+        Assert.InRange(PodUnits.Runtime.State.DiskUsage.Of(_dir), withData, withData + (16 << 10)); // links' own blocks at most
 
         using (FileStream sparse = File.Create($"{_dir}/sparse"))
         {
             sparse.SetLength(100 << 20); // a hole: no blocks
         }
-        Assert.InRange(EmptyDirLimits.DiskUsage(_dir), withData, withData + (16 << 10));
-        Assert.Equal(0, EmptyDirLimits.DiskUsage($"{_dir}/gone"));
+        Assert.InRange(PodUnits.Runtime.State.DiskUsage.Of(_dir), withData, withData + (16 << 10));
+        Assert.Equal(0, PodUnits.Runtime.State.DiskUsage.Of($"{_dir}/gone"));
     }
 
     [Fact]
