@@ -134,7 +134,7 @@ internal static class EnterCommand
         {
             process = await ExecLauncher.StartAsync(new ExecRequest
             {
-                PlanPath = planPath, Pod = plan, Container = c, ContainerPid = pid, Argv = argv, ExtraEnv = extraEnv,
+                Pod = plan, Container = c, ContainerPid = pid, Argv = argv, ExtraEnv = extraEnv,
                 Tty = tty, Privileged = privileged, BoundingSet = podBoundingSet, Stage1Path = Stage1.Locate(),
                 Stdio = tty ? (devNull, devNull, devNull) : (stdio.Stdin, stdio.Stdout, stdio.Stderr),
             }, systemd);

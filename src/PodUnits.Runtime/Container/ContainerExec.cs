@@ -22,6 +22,8 @@ public static class ContainerExec
 {
     public const int ControlFd = 3;
     public const int PidFd = 4;
+    /// <summary>The plan, the container's part alone (ExecLauncher), as a sealed memfd.</summary>
+    public const int PlanFd = 5;
 
     /// <summary>FLAGS: "tty", "privileged" and "bound=HEX" (the most capabilities the command may
     /// hold: <see cref="Exec.ExecRequest.BoundingSet"/>), comma-separated, or "-".</summary>
@@ -44,6 +46,12 @@ public static class ContainerExec
             // container's namespaces (UserNamespaceEntry).
             bool entered = UserNamespaceEntry.Entered;
             PodPlan pod = UserNamespaceEntry.ReadPlan(planPath);
+            if (!entered)
+            {
+                // Reopened for the re-executed process (UserNamespaceEntry.Join); this copy must
+                // not reach the command.
+                State.PlanHandoff.KeepFromChildren(planPath);
+            }
             ContainerPlan c = pod.Containers.SingleOrDefault(x => x.Name == containerName)
                 ?? throw new PodUnitsException($"pod {pod.Name}", $"has no container {containerName}");
             if (!entered)

@@ -62,11 +62,12 @@ internal static class UserNamespaceEntry
     /// <summary>The plan, from its path or, in the re-executed process, from the descriptor
     /// handed over. That descriptor is read, never reopened through /proc (the plan is host
     /// root's, 0600, and the namespace's root is not host root), and then closed: the
-    /// container's command must not inherit it.</summary>
+    /// container's command must not inherit it. Before the re-exec a /proc/self/fd path is
+    /// opened as a file: the descriptor stays for <see cref="Join"/> to hand over.</summary>
     public static PodPlan ReadPlan(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (State.PlanHandoff.FdOf(path) is not int fd)
+        if (!Entered || State.PlanHandoff.FdOf(path) is not int fd)
         {
             return PodPlan.Read(path);
         }

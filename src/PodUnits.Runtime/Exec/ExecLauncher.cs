@@ -12,8 +12,8 @@ namespace PodUnits.Runtime.Exec;
 /// <summary>What to run inside a running container, and how.</summary>
 public sealed class ExecRequest
 {
-    /// <summary>The pod's plan as this process can read it (the host's /run/podunits/state/NAME/plan.json).</summary>
-    public required string PlanPath { get; init; }
+    /// <summary>The pod's full plan (the pod init's copy, with values): the helper gets the
+    /// container's part of it alone.</summary>
     public required PodPlan Pod { get; init; }
     public required ContainerPlan Container { get; init; }
     /// <summary>Host PID of the container's process: its namespaces are joined.</summary>
@@ -68,10 +68,11 @@ public static class ExecLauncher
         }
         (int mine, int theirs) = Spawner.SocketPair();
         var control = new ControlChannel(mine);
+        int planFd = NarrowedPlan(request);
         int pid;
         try
         {
-            pid = SpawnInNamespaces(request, pidFd, theirs);
+            pid = SpawnInNamespaces(request, pidFd, theirs, planFd);
         }
         catch
         {
@@ -82,6 +83,7 @@ public static class ExecLauncher
         {
             LibcExtra.close(theirs);
             LibcExtra.close(pidFd);
+            LibcExtra.close(planFd); // the helper has its own
         }
         var process = new ExecProcess(pid, control);
         Task<string?>? handshake = null;
@@ -151,10 +153,12 @@ public static class ExecLauncher
     /// <summary>setns(2) with a pidfd joins several namespaces at once (Linux 5.8) and changes
     /// only the calling thread. So a dedicated thread joins and spawns, then ends, and no
     /// other work ever runs in those namespaces.</summary>
-    private static int SpawnInNamespaces(ExecRequest r, int pidFd, int controlFd)
+    private static int SpawnInNamespaces(ExecRequest r, int pidFd, int controlFd, int planFd)
     {
-        List<string> argv = [Stage1.FileName, "container-exec", r.PlanPath, .. ContainerExec.Arguments(r.Container.Name, Flags(r), r.ExtraEnv, r.Argv)];
-        (int, int)[] fds = [(r.Stdio.Stdin, 0), (r.Stdio.Stdout, 1), (r.Stdio.Stderr, 2), (controlFd, ContainerExec.ControlFd), (pidFd, ContainerExec.PidFd)];
+        List<string> argv = [Stage1.FileName, "container-exec", State.PlanHandoff.PathOf(ContainerExec.PlanFd),
+            .. ContainerExec.Arguments(r.Container.Name, Flags(r), r.ExtraEnv, r.Argv)];
+        (int, int)[] fds = [(r.Stdio.Stdin, 0), (r.Stdio.Stdout, 1), (r.Stdio.Stderr, 2), (controlFd, ContainerExec.ControlFd), (pidFd, ContainerExec.PidFd),
+            (planFd, ContainerExec.PlanFd)];
         int pid = 0;
         Exception? failure = null;
         var thread = new Thread(() =>
@@ -173,6 +177,17 @@ public static class ExecLauncher
         thread.Start();
         thread.Join();
         return failure is null ? pid : throw failure;
+    }
+
+    /// <summary>The plan the helper reads (at <see cref="ContainerExec.PlanFd"/>): the
+    /// container's alone (<see cref="PodPlan.OnlyContainer"/>), in a sealed memfd,
+    /// close-on-exec here (nothing else this process starts may inherit it). The caller closes
+    /// its copy once the helper runs.</summary>
+    private static int NarrowedPlan(ExecRequest r)
+    {
+        int fd = State.PlanHandoff.Seal("podunits-exec-plan", System.Text.Encoding.UTF8.GetBytes(r.Pod.OnlyContainer(r.Container.Name).ToJson()));
+        Check.Io(LibcExtra.fcntl(fd, LibcExtra.F_SETFD, LibcExtra.FD_CLOEXEC), "fcntl F_SETFD", "exec plan");
+        return fd;
     }
 
     private static string Flags(ExecRequest r) => ContainerExec.Flags(r.Tty, r.Privileged, r.Privileged ? null : r.BoundingSet);

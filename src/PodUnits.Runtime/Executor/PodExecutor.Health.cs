@@ -137,7 +137,7 @@ public sealed partial class PodExecutor
         if (_probeRunner is null)
         {
             _netnsSockets = new NetnsSockets(_plan.HostNetwork ? null : $"/proc/{_initPid}/ns/net");
-            _probeRunner = new ProbeRunner(_plan, PlanHandoff.RunningPlanPath(_initPid), systemd, _netnsSockets, _podAddress);
+            _probeRunner = new ProbeRunner(_plan, systemd, _netnsSockets, _podAddress);
         }
         return _probeRunner;
     }

@@ -19,7 +19,7 @@ namespace PodUnits.Runtime.Health;
 /// network, where the kubelet would use the node's address). Each is bounded by
 /// timeoutSeconds.
 /// </summary>
-public sealed class ProbeRunner(PodPlan plan, string planPath, SystemdManager systemd, NetnsSockets sockets, IPAddress podAddress)
+public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSockets sockets, IPAddress podAddress)
 {
     private const int MaxOutput = 10 * 1024;
 
@@ -115,7 +115,7 @@ public sealed class ProbeRunner(PodPlan plan, string planPath, SystemdManager sy
         {
             process = await ExecLauncher.StartAsync(new ExecRequest
             {
-                PlanPath = planPath, Pod = plan, Container = c, ContainerPid = hostPid, Argv = argv,
+                Pod = plan, Container = c, ContainerPid = hostPid, Argv = argv,
                 Stdio = (devNull, outWrite, outWrite), Stage1Path = Environment.ProcessPath ?? "/proc/self/exe",
             }, systemd, launch.Token).ConfigureAwait(false);
         }

@@ -110,6 +110,21 @@ public sealed class PodPlan
         return copy;
     }
 
+    /// <summary>A copy holding one container's plan and no projected file: what a process
+    /// entering that container (`podunits enter`, an exec probe) needs. The helper that enters
+    /// runs inside the container's PID namespace before its exec, where a container with
+    /// CAP_SYS_PTRACE could read its memory: it must not carry the other containers' values.</summary>
+    public PodPlan OnlyContainer(string container)
+    {
+        PodPlan copy = FromJson(ToJson(), "plan");
+        copy.Containers.RemoveAll(c => c.Name != container);
+        foreach (ProjectedVolumePlan v in copy.ProjectedVolumes)
+        {
+            v.Files.Clear();
+        }
+        return copy;
+    }
+
     public static PodPlan FromJson(string json, string source) => FromUtf8(System.Text.Encoding.UTF8.GetBytes(json), source);
 
     /// <summary>Whether a container mounts a hostPath volume: the pod init then keeps a copy of
