@@ -206,9 +206,23 @@ public sealed partial class PodExecutor
         int grace = w.Plan.TerminationGracePeriodSeconds ?? _plan.TerminationGracePeriodSeconds;
         _prober?.Cancel(c.Name);
         Statuses[c.Name].KilledBy = $"{Kind(w)} failed";
+        NotReadyWhileKilled(c.Name, $"{Kind(w)} failed");
         _eventLog?.ContainerUnhealthy(c.Name, Kind(w), w.Plan.FailureThreshold, outcome.Message,
             c.Restart == ContainerRestart.Never ? "it will not restart (restartPolicy Never)" : "it will restart");
         _control?.Send(new PodControlMessage.KillContainer(c.Name, Statuses[c.Name].PodPid, grace));
+    }
+
+    /// <summary>A container being killed serves no more (its readiness probe ended with its
+    /// other probes): not ready from the kill on, not only once it has exited a grace period
+    /// later, as the kubelet's readiness turns when the dying container stops answering.</summary>
+    private void NotReadyWhileKilled(string name, string why)
+    {
+        ContainerStatus s = Statuses[name];
+        if (s.Ready)
+        {
+            s.Ready = false;
+            _eventLog?.ReadinessChanged(name, ready: false, $"being killed: {why}");
+        }
     }
 
     /// <summary>"exited C CODE": its probes stop; what its process left in its scope is

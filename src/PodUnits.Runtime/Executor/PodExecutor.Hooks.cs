@@ -119,6 +119,9 @@ public sealed partial class PodExecutor
             return;
         }
         s.KilledBy = "postStart hook failed";
+        NotReadyWhileKilled(name, s.KilledBy);
+        SaveStatuses();
+        ReportStatus();
         _eventLog?.HookFailed(name, "postStart", outcome.Message,
             c.Restart == ContainerRestart.Never ? "killing it; it will not restart (restartPolicy Never)" : "killing it; it will restart");
         _control?.Send(new PodControlMessage.KillContainer(name, podPid, _plan.TerminationGracePeriodSeconds));

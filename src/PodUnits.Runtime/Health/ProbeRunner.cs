@@ -69,19 +69,21 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
     public async Task<ProbeOutcome> HttpAsync(HttpGetPlan get, TimeSpan timeout, CancellationToken cancel, bool hook = false)
     {
         ArgumentNullException.ThrowIfNull(get);
-        return await Address(get.Host).ConfigureAwait(false) is { } address
+        return await Address(get.Host, timeout, cancel).ConfigureAwait(false) is { } address
             ? await HttpProbe.CheckAsync(sockets.Create, get, address, timeout, cancel, hook).ConfigureAwait(false)
             : new ProbeOutcome(false, $"host \"{get.Host}\" has no address");
     }
 
     private async Task<ProbeOutcome> TcpAsync(string? host, int port, TimeSpan timeout, CancellationToken cancel) =>
-        await Address(host).ConfigureAwait(false) is { } address
+        await Address(host, timeout, cancel).ConfigureAwait(false) is { } address
             ? await TcpProbe.CheckAsync(sockets.Create, address, port, timeout, cancel).ConfigureAwait(false)
             : new ProbeOutcome(false, $"host \"{host}\" has no address");
 
     /// <summary>The probe's host (an address, or a name the host's resolver knows, as the
-    /// kubelet resolves it on the node), else the pod's address.</summary>
-    private async Task<IPAddress?> Address(string? host)
+    /// kubelet resolves it on the node), else the pod's address. The lookup counts in the
+    /// probe's timeout, as the kubelet's dial deadline covers it: unreachable resolvers (5 s
+    /// per try and server) must not make a liveness probe three times as slow to fail.</summary>
+    private async Task<IPAddress?> Address(string? host, TimeSpan timeout, CancellationToken cancel)
     {
         if (host is null)
         {
@@ -91,13 +93,19 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
         {
             return literal;
         }
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        deadline.CancelAfter(timeout);
         try
         {
-            return (await Dns.GetHostAddressesAsync(host).ConfigureAwait(false)).FirstOrDefault();
+            return (await Dns.GetHostAddressesAsync(host, deadline.Token).ConfigureAwait(false)).FirstOrDefault();
         }
         catch (System.Net.Sockets.SocketException)
         {
             return null;
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            return null; // timed out: "has no address", as an unknown name
         }
     }
 

@@ -415,6 +415,9 @@ public sealed class PodInit : IDisposable
                 // A start that fails (no descriptor, no memory, the pids limit) is a run that
                 // ended at once: the executor hears it, and the back-off decides what next.
                 StageLog.Warning($"pod init: container {c.Name}: cannot start it again: {e.Message}");
+                // A run of no time for the back-off: the last good run's start would make every
+                // failed start after a long run look like one more long run, and reset the delay to 0.
+                _startedAt[c.Name] = System.Diagnostics.Stopwatch.GetTimestamp();
                 _control.Send(new PodControlMessage.Exited(c.Name, ContainerCommand.SetupFailed));
                 OnExited(c, ContainerCommand.SetupFailed);
             }
