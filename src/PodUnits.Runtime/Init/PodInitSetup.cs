@@ -44,7 +44,7 @@ internal static unsafe class PodInitSetup
         string hostResolv = File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "";
         string? hostHosts = plan.HostNetwork && File.Exists("/etc/hosts") ? File.ReadAllText("/etc/hosts") : null;
         int notifySocket = PodInitActivation.HoldNotifySocket(plan);
-        Check.Io(LibcExtra.mount("tmpfs", "/run", "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV, "mode=0755"), "mount tmpfs", "/run");
+        PodTmpfs.Mount("/run", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV, "mode=0755");
         Directory.CreateDirectory($"{PodRun}/etc");
         if (hostTree >= 0)
         {
@@ -63,7 +63,7 @@ internal static unsafe class PodInitSetup
         {
             Directory.CreateDirectory(v.Path);
             string size = v.SizeLimitBytes is { } b ? $",size={b}" : "";
-            Check.Io(LibcExtra.mount("tmpfs", v.Path, "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV, "mode=1777" + size), "mount tmpfs", v.Path);
+            PodTmpfs.Mount(v.Path, LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV, "mode=1777" + size);
             FsGroupOwnership.NewPodVolume(v.Path, v.FsGroup, plan.Users);
         }
         foreach (ProjectedVolumePlan v in plan.ProjectedVolumes)

@@ -25,8 +25,8 @@ public static class ProjectedVolumeWriter
     public static void Mount(ProjectedVolumePlan volume)
     {
         Directory.CreateDirectory(volume.Path);
-        Check.Io(LibcExtra.mount("tmpfs", volume.Path, "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV | LibcExtra.MS_NOEXEC,
-            string.Create(CultureInfo.InvariantCulture, $"mode=0755,size={TmpfsSize(volume.Files)}")), "mount tmpfs", volume.Path);
+        PodTmpfs.Mount(volume.Path, LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV | LibcExtra.MS_NOEXEC,
+            string.Create(CultureInfo.InvariantCulture, $"mode=0755,size={TmpfsSize(volume.Files)}"));
         Write(volume.Path, volume.Files, DateTime.UtcNow, volume.FsGroup);
         if (volume.FsGroup is uint g)
         {
