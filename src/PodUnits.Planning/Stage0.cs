@@ -100,7 +100,13 @@ public static class Stage0
         }
         options = await AdHocImages.PrepareAsync(options, ImageStore.Open(), name).ConfigureAwait(false);
         PodDefinition pod = options.Definition(name);
-        return await RunPodAsync(pod, interactive: true, terminal: detachKeys, definition: options.ToYaml(name), keep: options.Keep).ConfigureAwait(false);
+        if (options.Keep && options.Env.Count > 0)
+        {
+            PodLog.Warning($"pod {name}: --keep keeps the pod's definition on disk without the values of --env and --env-file; 'podunits export {name}' shows their names only",
+                new(Pod: name));
+        }
+        return await RunPodAsync(pod, interactive: true, terminal: detachKeys, definition: options.ToYaml(name),
+            keptDefinition: options.Keep ? options.ToYaml(name, values: false) : null).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -174,7 +180,7 @@ public static class Stage0
     /// </summary>
     /// <param name="terminal">`run -it`: the pod's executor is spawned rather than exec'd, and
     /// this process stays attached to its terminal until the pod ends or these keys detach it.</param>
-    private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive, DetachKeys? terminal = null, string? definition = null, bool keep = false,
+    private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive, DetachKeys? terminal = null, string? definition = null, string? keptDefinition = null,
         (string File, string Sha256)? source = null)
     {
         string stage1 = Stage1.Locate();
@@ -204,7 +210,7 @@ public static class Stage0
                 extender.Progressed).ConfigureAwait(false);
             PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
             plan.Terminal = terminal is not null;
-            plan.KeepState = keep;
+            plan.KeepState = keptDefinition is not null;
             (plan.DefinitionFile, plan.DefinitionSha256) = source is { } s ? (s.File, s.Sha256) : (null, null);
             UserNamespacePlanner.Apply(plan, pod, _ => UsersFromHostPool(pod));
             SeccompPlanner.Compile(plan);
@@ -229,7 +235,7 @@ public static class Stage0
             }
             if (definition is not null)
             {
-                PodState.WriteAdHocDefinition(pod.Name, definition, keep); // for `podunits export`
+                PodState.WriteAdHocDefinition(pod.Name, definition, keptDefinition); // for `podunits export`
             }
             string sealedPlan = PlanHandoff.Seal(plan.ToJson());
             if (terminal is null)
@@ -246,7 +252,7 @@ public static class Stage0
                 PodImages.Delete(store.Root, pod.Name);
             }
             PodState.Release(pod.Name);
-            if (interactive && !keep)
+            if (interactive && keptDefinition is null)
             {
                 PodState.DeleteAdHoc(pod.Name);
             }

@@ -64,7 +64,10 @@ public sealed record AdHocOptions
     /// string double-quoted with JSON's escapes (valid YAML), so no value can change the
     /// document's structure.
     /// </summary>
-    public string ToYaml(string name)
+    /// <param name="values">false for the copy `--keep` leaves on disk: each --env entry's
+    /// value is left out (a Secret passed as `--env-file prod.env` must not stay in
+    /// /var/lib/podunits until `podunits rm`), its name kept.</param>
+    public string ToYaml(string name, bool values = true)
     {
         Checked("--name", name);
         Checked("--hostname", Hostname);
@@ -111,7 +114,14 @@ public sealed record AdHocOptions
             y.Append("      env:\n");
             foreach ((string key, string value) in Env.Select(EnvVar))
             {
-                y.Append(CultureInfo.InvariantCulture, $"        - {{name: {Q(key)}, value: {Q(Literal(value))}}}\n");
+                if (values)
+                {
+                    y.Append(CultureInfo.InvariantCulture, $"        - {{name: {Q(key)}, value: {Q(Literal(value))}}}\n");
+                }
+                else
+                {
+                    y.Append(CultureInfo.InvariantCulture, $"        - {{name: {Q(key)}, value: \"\"}} # its value was not kept on disk\n");
+                }
             }
         }
         if (Network.Ports.Count > 0)

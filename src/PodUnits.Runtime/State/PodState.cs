@@ -115,13 +115,14 @@ public static class PodState
 
     /// <summary>The definition an ad-hoc pod was made from (`podunits run -i`), root's only
     /// (it holds the command line's environment), while the pod runs; `podunits export` prints it.
-    /// With <paramref name="keep"/> (`--keep`) a copy goes into its state directory, which stays.</summary>
-    public static void WriteAdHocDefinition(string pod, string yaml, bool keep)
+    /// With `--keep`, <paramref name="kept"/> (the same without environment values) goes into
+    /// its state directory, which stays.</summary>
+    public static void WriteAdHocDefinition(string pod, string yaml, string? kept)
     {
         PodPaths.WritePrivateFile(AdHocDefinitionPath(pod), yaml);
-        if (keep)
+        if (kept is not null)
         {
-            PodPaths.WritePrivateFile(KeptAdHocDefinitionPath(pod), yaml);
+            PodPaths.WritePrivateFile(KeptAdHocDefinitionPath(pod), kept);
         }
     }
 

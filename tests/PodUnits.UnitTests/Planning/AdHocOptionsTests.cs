@@ -140,4 +140,20 @@ public sealed class AdHocOptionsTests
         var e = Assert.Throws<BadInputException>(() => new AdHocOptions { Image = "busybox", Env = [entry] }.Definition("pod-00000000"));
         Assert.Equal(expected, e.Message);
     }
+
+    /// <summary>Review of 2026-12-05: `run -i --keep --env-file prod.env` left every value in
+    /// /var/lib/podunits/pods/NAME/adhoc.yaml until `podunits rm`. The kept copy has the
+    /// names alone, and still loads as a definition.</summary>
+    [Fact]
+    public void TheKeptDefinitionHasNoEnvironmentValues()
+    {
+        var options = new AdHocOptions { Image = "busybox", Env = ["DB_PASSWORD=s3cr3t", "MODE=prod"] };
+        string kept = options.ToYaml("pod-00000000", values: false);
+        Assert.DoesNotContain("s3cr3t", kept, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"prod\"", kept, StringComparison.Ordinal);
+        Assert.Contains("DB_PASSWORD", kept, StringComparison.Ordinal);
+        var pod = PodUnits.Definitions.PodDefinitionLoader.LoadText(kept, "pod-00000000.yaml").GetPodOrThrow();
+        Assert.Equal(["DB_PASSWORD", "MODE"], pod.Containers[0].Env.Select(e => e.Name));
+        Assert.Contains("s3cr3t", options.ToYaml("pod-00000000"), StringComparison.Ordinal);
+    }
 }
