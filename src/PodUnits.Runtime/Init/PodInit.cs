@@ -47,6 +47,10 @@ public sealed class PodInit : IDisposable
     // "prestopped C PID" (preStop hook done), by the run's pod PID.
     private readonly HashSet<int> _up = [];
     private readonly HashSet<int> _preStopped = [];
+    /// <summary>Runs a Terminate has begun with (preStop asked for, or SIGTERM sent): a stop
+    /// that comes while a probe's kill is under way waits for that run with the rest, and
+    /// runs its preStop hook no second time.</summary>
+    private readonly HashSet<int> _terminating = [];
     private bool _executorGone;
     private bool _finishing;
     /// <summary>The pod's user namespace (hostUsers: false), or -1.</summary>
@@ -559,6 +563,10 @@ public sealed class PodInit : IDisposable
         var waiting = new List<int>();
         foreach (int pid in pids)
         {
+            if (!_terminating.Add(pid))
+            {
+                continue; // being killed already (its hook ran or runs, its SIGTERM comes from there)
+            }
             if (_running.TryGetValue(pid, out ContainerPlan? c) && c.PreStop is not null && !_executorGone)
             {
                 _preStopped.Remove(pid);
@@ -658,6 +666,7 @@ public sealed class PodInit : IDisposable
                     StageLog.Information($"pod init: {why}: stopping the pod");
                     RequestStop(reboot);
                 }
+                _terminating.Remove(pid); // a later run may get the same PID
                 if (_running.Remove(pid, out ContainerPlan? c))
                 {
                     _up.Remove(pid);

@@ -368,6 +368,33 @@ public sealed class HookAndSidecarTests
         Assert.Contains("job-done", pod.Journal("-u", pod.Unit, "CONTAINER_NAME=job"));
     }
 
+    /// <summary>Review of 2026-12-05: a stop that came while a liveness probe's kill ran the
+    /// container's preStop hook ran that hook a second time.</summary>
+    [Fact]
+    public void AStopDuringAProbesKillRunsThePreStopHookOnce()
+    {
+        const string name = "rt-prestop-once";
+        string count = $"/var/lib/podunits/pods/{name}/volumes/shared/n";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "trap 'exit 0' TERM; while true; do sleep 1; done",
+            extraContainerYaml: """
+                  volumeMounts: [{name: shared, mountPath: /shared}]
+                  lifecycle:
+                    preStop:
+                      exec: {command: ["sh", "-c", "echo x >> /shared/n; sleep 4"]}
+                  livenessProbe:
+                    exec: {command: ["false"]}
+                    initialDelaySeconds: 2
+                    periodSeconds: 1
+                    failureThreshold: 1
+            """,
+            extraSpecYaml: "  volumes: [{name: shared, emptyDir: {}}]"));
+        pod.Start();
+        // The probe's kill has begun its hook: now the stop.
+        Assert.True(PodHarness.WaitFor(() => File.Exists(count), seconds: 30), pod.UnitJournalText());
+        Assert.True(pod.Systemctl("stop", pod.Unit).Code == 0);
+        Assert.Equal(["x"], File.ReadAllLines(count));
+    }
+
     [Fact]
     public void ASidecarGetsItsSigtermWhenTheMainContainerUsedUpTheGracePeriod()
     {
