@@ -25,6 +25,9 @@ public static unsafe partial class LibcExtra
     /// <summary>statfs(2) f_type of a devpts file system.</summary>
     public const long DEVPTS_SUPER_MAGIC = 0x1cd1;
 
+    /// <summary>statfs(2) f_type of a proc file system.</summary>
+    public const long PROC_SUPER_MAGIC = 0x9fa0;
+
     [StructLayout(LayoutKind.Sequential)]
     public struct WinSize
     {

@@ -75,7 +75,9 @@ internal static class ContainerMounts
                 }
                 else
                 {
-                    Mount.Bind(source, inRoot, m.Target, Directory.Exists(source), attributes, idmap);
+                    using var target = new Fd(Directory.Exists(source) ? inRoot.Directory(m.Target) : inRoot.File(m.Target));
+                    RefuseProcReachedThroughALink(target.Value, m.Target);
+                    Mount.BindOnto(source, target.Value, attributes, idmap);
                 }
             }
             SetupSteps.Done("volumes");
@@ -111,7 +113,22 @@ internal static class ContainerMounts
         (int fd, bool isDirectory) = volume.TryExisting(subPath) ?? (volume.Directory(subPath), true);
         using var source = new Fd(fd);
         using var target = new Fd(isDirectory ? inRoot.Directory(m.Target) : inRoot.File(m.Target));
+        RefuseProcReachedThroughALink(target.Value, m.Target);
         Mount.BindOnto(ContainerRoot.ProcFd(fd), target.Value, attributes, idmap);
+    }
+
+    /// <summary>The definition's check keeps volumes out of /proc as written (runc's rule, but
+    /// for lxcfs's files); an image's symlink (/etc/app -> /proc/sys/kernel) could still
+    /// send one there, over a file the container's confinement relies on. runc checks the
+    /// resolved destination; so does this, by the file system the target is on.</summary>
+    private static void RefuseProcReachedThroughALink(int targetFd, string mountPath)
+    {
+        bool written = mountPath.StartsWith("/proc/", StringComparison.Ordinal); // one of lxcfs's files: the definition allowed it
+        if (!written && LibcExtra.FileSystemType(targetFd) == LibcExtra.PROC_SUPER_MAGIC)
+        {
+            throw new Core.Errors.PodUnitsException($"volumeMounts {mountPath}",
+                "leads into /proc through a symbolic link of the image; a volume cannot be mounted there");
+        }
     }
 
     /// <summary>A hostPath volume's source, looked up in the pod init's copy of the host's tree

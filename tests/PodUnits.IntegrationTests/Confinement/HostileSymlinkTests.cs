@@ -57,6 +57,23 @@ public sealed class HostileSymlinkTests
         Assert.True(lines.Contains("mounted at /run/hostile-vol"), "the volume is not mounted at the container's /run/hostile-vol.\n" + why);
     }
 
+    /// <summary>Review of 2026-12-05: the rule that keeps volumes out of /proc looked at the
+    /// mountPath as written, and an image's link (/opt/knobs -> /proc/sys/kernel) sent the
+    /// volume onto the container's procfs all the same.</summary>
+    [Fact]
+    public void AVolumeCannotReachProcThroughALinkOfTheImage()
+    {
+        string root = HostileBinaries.Rootfs("proc-link-root");
+        Directory.CreateDirectory($"{root}/opt");
+        File.CreateSymbolicLink($"{root}/opt/knobs", "/proc/sys/kernel");
+        using var pod = new PodHarness("hostile-proclink", Pod("hostile-proclink", root, "/opt/knobs", "ls /opt/knobs; echo done"));
+        pod.Systemctl("start", pod.Unit);
+        Assert.True(PodHarness.WaitFor(() => pod.UnitJournalHas(l => l.Contains(
+            "volumeMounts /opt/knobs: leads into /proc through a symbolic link of the image", StringComparison.Ordinal)), seconds: 30),
+            pod.UnitJournalText());
+        Assert.DoesNotContain("done", pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main"));
+    }
+
     private static void RemoveIfThere(string path)
     {
         if (Directory.Exists(path))
