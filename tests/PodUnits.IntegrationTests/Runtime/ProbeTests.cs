@@ -171,10 +171,12 @@ public sealed class ProbeTests
                     failureThreshold: 100
             """));
         pod.Start();
-        string scope = $"podunits-{name.Replace("-", "\\x2d", StringComparison.Ordinal)}-main.scope";
         // The container's cgroup frozen by hand (systemd 252 cannot freeze a scope): the probe's
-        // helper is moved in before its execve, and stops there.
-        string freeze = $"/sys/fs/cgroup{pod.Show("ControlGroup", scope)}/cgroup.freeze";
+        // helper is moved in before its execve, and stops there. Found through the container's
+        // process, as this process's cgroup namespace names it.
+        string pid = Assert.Single(pod.PidsInScopes("sleep 1000"));
+        string cgroup = File.ReadAllText($"/proc/{pid}/cgroup").Trim().Split("::", 2)[1];
+        string freeze = $"/sys/fs/cgroup{cgroup}/cgroup.freeze";
         try
         {
             File.WriteAllText(freeze, "1");
