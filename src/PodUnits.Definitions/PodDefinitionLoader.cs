@@ -81,10 +81,39 @@ public static class PodDefinitionLoader
         }
         if (top.Child("spec", KubernetesFields.PersistentVolumeClaimSpec) is Fields spec)
         {
-            spec.StringList("accessModes");
+            AccessModes(spec, ctx);
             if (spec.String("volumeMode") is string mode && mode != "Filesystem")
             {
                 ctx.Error(spec.Value("volumeMode")!, $"spec.volumeMode: only Filesystem is supported (a claim is a directory), found \"{mode}\"");
+            }
+        }
+    }
+
+    /// <summary>The API's four access modes, checked as the API server checks them. A named
+    /// volume is one host directory: every mode is what a directory gives, but
+    /// ReadWriteOncePod (one pod at a time) is not enforced, which a warning says.</summary>
+    private static readonly string[] KnownAccessModes = ["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"];
+
+    private static void AccessModes(Fields spec, ParseContext ctx)
+    {
+        if (spec.Value("accessModes") is not YSequence items || spec.StringList("accessModes") is null)
+        {
+            return;
+        }
+        for (int i = 0; i < items.Items.Count; i++)
+        {
+            if (items.Items[i] is not YScalar { IsNull: false } item)
+            {
+                continue; // StringList said so
+            }
+            if (!KnownAccessModes.Contains(item.Value, StringComparer.Ordinal))
+            {
+                ctx.Error(item, $"spec.accessModes[{i}]: \"{item.Value}\" is not an access mode ({string.Join(", ", KnownAccessModes)})"
+                    + Suggest.Hint(item.Value, KnownAccessModes));
+            }
+            else if (item.Value == "ReadWriteOncePod")
+            {
+                ctx.Warning(item, $"spec.accessModes[{i}]: ReadWriteOncePod is not enforced: every pod that names the claim mounts it, running or not");
             }
         }
     }

@@ -408,4 +408,25 @@ public sealed class ConfigurationMappingTests : IDisposable
         ], Errors(r));
         Assert.Contains(r.Diagnostics, d => !d.IsError && d.Message.Contains("nothing limits its size", StringComparison.Ordinal));
     }
+
+    /// <summary>Review of 2026-12-05: access modes were read and not checked (a typo passed),
+    /// and ReadWriteOncePod was accepted as if it held.</summary>
+    [Fact]
+    public void AClaimsAccessModesAreCheckedAndReadWriteOncePodIsSaidNotToHold()
+    {
+        LoadResult r = Load("""
+            apiVersion: v1
+            kind: Pod
+            spec: {containers: [{name: c, image: busybox}]}
+            ---
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: d}
+            spec: {accessModes: [ReadWriteOnse, ReadWriteOncePod, ReadOnlyMany]}
+            """);
+        string error = Assert.Single(Errors(r));
+        Assert.StartsWith("p.yaml:8:22: error: spec.accessModes[0]: \"ReadWriteOnse\" is not an access mode", error, StringComparison.Ordinal);
+        Assert.Contains("ReadWriteOnce", error, StringComparison.Ordinal);
+        Assert.Contains(r.Diagnostics, d => !d.IsError && d.Message.Contains("ReadWriteOncePod is not enforced", StringComparison.Ordinal));
+    }
 }
