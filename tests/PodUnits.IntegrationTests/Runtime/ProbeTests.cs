@@ -173,10 +173,12 @@ public sealed class ProbeTests
         pod.Start();
         // The container's cgroup frozen by hand (systemd 252 cannot freeze a scope): the probe's
         // helper is moved in before its execve, and stops there. Found through the container's
-        // process, as this process's cgroup namespace names it.
+        // process, as this process's cgroup namespace names it, in the v2 hierarchy (on a hybrid
+        // host, the unified one: the v2 freezer works there too).
         string pid = Assert.Single(pod.PidsInScopes("sleep 1000"));
-        string cgroup = File.ReadAllText($"/proc/{pid}/cgroup").Trim().Split("::", 2)[1];
-        string freeze = $"/sys/fs/cgroup{cgroup}/cgroup.freeze";
+        string cgroup = File.ReadAllLines($"/proc/{pid}/cgroup").Single(l => l.StartsWith("0::", StringComparison.Ordinal))[3..];
+        string v2 = Directory.Exists("/sys/fs/cgroup/unified") ? "/sys/fs/cgroup/unified" : "/sys/fs/cgroup";
+        string freeze = $"{v2}{cgroup}/cgroup.freeze";
         try
         {
             File.WriteAllText(freeze, "1");
