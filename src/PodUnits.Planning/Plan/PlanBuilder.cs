@@ -218,7 +218,9 @@ public static class PlanBuilder
         List<string> env = [.. process.Environment.Select(e => $"{e.Key}={e.Value}")];
         if (!process.Environment.Any(e => e.Key == "HOME"))
         {
-            env.Add(ids.Uid == 0 ? "HOME=/root" : "HOME=/");
+            // As runc sets it: the user's home in the image's /etc/passwd (npm, pip and git
+            // write there), else / (/root for root).
+            env.Add("HOME=" + (ImageUser.Home(ids.Uid, image.Accounts) ?? (ids.Uid == 0 ? "/root" : "/")));
         }
         return new ContainerPlan
         {

@@ -68,6 +68,14 @@ public static class ImageUser
         return groups;
     }
 
+    /// <summary>The home directory /etc/passwd gives <paramref name="uid"/> (its sixth field),
+    /// or null: runc's HOME for a process that has none.</summary>
+    public static string? Home(long uid, ImageAccounts accounts)
+    {
+        ArgumentNullException.ThrowIfNull(accounts);
+        return FindByUid(accounts.Passwd, uid)?.ElementAtOrDefault(5) is { Length: > 0 } home ? home : null;
+    }
+
     /// <summary>The primary group /etc/passwd gives <paramref name="uid"/>, or null.</summary>
     public static long? PrimaryGroup(long uid, ImageAccounts accounts)
     {
