@@ -49,8 +49,10 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
             Name = name ?? "",
             Image = image ?? "",
             ImagePullPolicy = pull,
-            Command = f.StringList("command"),
-            Args = f.StringList("args"),
+            // An empty list is no list, as the API's omitempty makes it: `command: []` (a Helm
+            // default) keeps the image's ENTRYPOINT, `args: []` its CMD.
+            Command = f.StringList("command") is { Count: > 0 } command ? command : null,
+            Args = f.StringList("args") is { Count: > 0 } args ? args : null,
             Env = MapEnv(f, envSources),
             EnvFrom = envSources.EnvFrom(f),
             WorkingDir = workingDir,

@@ -110,6 +110,35 @@ public sealed class PlanTests
         Assert.Equal(["/bin/echo", "x"], Build(Pod([Container("a", command: ["/bin/echo"], args: ["x"])]), image).Containers[0].Argv);
     }
 
+    /// <summary>Review of 2026-12-05: `command: []` (a Helm default) counted as a command, so
+    /// its args ran as the program; the API drops empty lists, and the image's ENTRYPOINT and
+    /// CMD stand.</summary>
+    [Theory]
+    [InlineData("command: []", "/entry --default")]
+    [InlineData("args: []", "/entry --default")]
+    [InlineData("command: [], args: [\"--port=8080\"]", "/entry --port=8080")]
+    public void EmptyCommandOrArgsAreUnset(string fields, string argv)
+    {
+        var image = new ContainerImage("app:1", "/l", ["/entry"], ["--default"], ["PATH=/usr/bin"], "/srv", 0, 0);
+        PodDefinition pod = PodUnits.Definitions.PodDefinitionLoader.LoadText(
+            $"apiVersion: v1\nkind: Pod\nmetadata: {{name: web}}\nspec:\n  containers: [{{name: a, image: \"app:1\", {fields}}}]\n", "web.yaml").GetPodOrThrow();
+        Assert.Equal(argv.Split(' '), Build(pod, image).Containers[0].Argv);
+    }
+
+    /// <summary>Review of 2026-12-05: HOME was / for every non-root user, so npm, pip and git
+    /// of an image running as `node` wrote to /.npm and failed. runc takes the user's home
+    /// from the image's /etc/passwd; a definition's HOME still wins.</summary>
+    [Fact]
+    public void HomeIsTheUsersHomeInTheImagesPasswd()
+    {
+        var image = Busybox with { Accounts = new ImageAccounts("root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000::/home/node:/bin/sh\n", null) };
+        Assert.Contains("HOME=/home/node", Build(Pod([Container("app", uid: 1000)]), image).Containers[0].Env);
+        Assert.Contains("HOME=/", Build(Pod([Container("app", uid: 1234)]), image).Containers[0].Env);
+        Assert.Contains("HOME=/root", Build(Pod([Container("app", uid: 0)]), image).Containers[0].Env);
+        ContainerDefinition own = Container("app", uid: 1000) with { Env = [new EnvVar("HOME", "/data")] };
+        Assert.Equal(["HOME=/data"], Build(Pod([own]), image).Containers[0].Env.Where(e => e.StartsWith("HOME=", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void RunAsUserOverridesTheImageUserAndTakesItsGroupFromTheImagesPasswd()
     {
