@@ -37,7 +37,8 @@ public static class Capabilities
     /// <summary>The bounding set, sorted; throws <see cref="ArgumentException"/> naming an unknown
     /// capability. In containerd's order (CRI's WithCapabilities): "ALL" in add, then "ALL" in
     /// drop, then each capability added, then each dropped, so "add: [ALL], drop: [SYS_ADMIN]"
-    /// is everything but SYS_ADMIN and a capability both added and dropped is dropped.</summary>
+    /// is everything but SYS_ADMIN and a capability both added and dropped is dropped.
+    /// Privileged: every capability.</summary>
     public static List<int> BoundingSet(bool privileged, IEnumerable<string>? add, IEnumerable<string>? drop)
     {
         List<string> adds = [.. add ?? []];
@@ -60,7 +61,10 @@ public static class Capabilities
         {
             set.Remove(Require(n));
         }
-        return [.. set];
+        // A privileged container has every capability whatever add and drop say (checked
+        // all the same), as containerd's WithPrivileged and CRI-O's SetupPrivileged make it:
+        // `privileged: true` beside a hardened default's `drop: [ALL]` is still privileged.
+        return privileged ? [.. Enumerable.Range(0, LinuxCapabilities.Names.Count)] : [.. set];
     }
 
     private static int Require(string name)

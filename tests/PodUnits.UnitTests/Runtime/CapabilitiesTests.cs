@@ -55,6 +55,12 @@ public sealed class CapabilitiesTests
     public void PrivilegedGetsEverything() =>
         Assert.Equal(Capabilities.Last + 1, Capabilities.BoundingSet(true, null, null).Count);
 
+    /// <summary>Review of 2026-12-05: a hardened default's `drop: [ALL]` beside `privileged:
+    /// true` left a privileged container with no capability; containerd and CRI-O give it all.</summary>
+    [Fact]
+    public void PrivilegedIgnoresDrop() =>
+        Assert.Equal(Capabilities.Last + 1, Capabilities.BoundingSet(true, null, ["ALL", "NET_ADMIN"]).Count);
+
     [Fact]
     public void UnknownCapabilityIsNamed()
     {
