@@ -96,7 +96,8 @@ internal sealed class Fields(ParseContext context, string path, YMapping node)
         {
             if (s.Value.Length > 1 && s.Value[0] == '0' && s.Value.All(c => c is >= '0' and <= '7'))
             {
-                mode = Convert.ToInt64(s.Value, 8);
+                // More than 21 octal digits overflow a long; any of them is out of range anyway.
+                mode = s.Value.TrimStart('0').Length <= 12 ? Convert.ToInt64(s.Value, 8) : long.MaxValue;
             }
             else if (!TryParseInteger(s.Value, out mode))
             {

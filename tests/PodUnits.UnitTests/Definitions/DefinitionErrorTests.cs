@@ -11,6 +11,21 @@ public sealed class DefinitionErrorTests
     public static TheoryData<string, string[]> Cases => new()
     {
         {
+            // Review of 2026-12-05: a file mode of more octal digits than a long holds threw
+            // past the parser (no position, exit 1, the file's other errors lost).
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: x}
+            spec:
+              containers: [{name: a, image: busybox}]
+              volumes: [{name: c, configMap: {name: x, optional: true, defaultMode: 07777777777777777777777}}]
+            """,
+            [
+                "x.yaml:6:73: error: spec.volumes[0].configMap.defaultMode: must be a file mode from 0 to 0777 (octal, e.g. 0644, or decimal, e.g. 420), found \"07777777777777777777777\"",
+            ]
+        },
+        {
             // Review of 2026-12-05: a line break added lines of its own to the pod's /etc/hosts
             // and resolv.conf; and every diagnostic is one line whatever the value quoted.
             """
