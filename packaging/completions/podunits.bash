@@ -12,6 +12,14 @@ _podunits_pods() {
     done 2>/dev/null | sort -u
 }
 
+_podunits_adhoc_pods() { # ad-hoc pods: running (their definition in /run) or kept (--keep)
+    local file
+    for file in /run/podunits/state/*/adhoc.yaml /var/lib/podunits/pods/*/adhoc.yaml; do
+        [ -e "$file" ] || continue
+        file=${file%/adhoc.yaml}; echo "${file##*/}"
+    done 2>/dev/null | sort -u
+}
+
 _podunits_containers() { # POD: the pod's containers, as status's JSON lists them
     podunits status "$1" --output json --lines 0 2>/dev/null | sed -n 's/^      "name": "\([^"]*\)",$/\1/p'
 }
@@ -27,7 +35,8 @@ _podunits() {
     for ((i = 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
         case $word in
-            -c|--container|-o|--output|-n|--lines|-m|--memory|--cpu|--name|--dir|--detach-keys) i=$((i + 1));;
+            -c|--container|-o|--output|-n|--lines|-m|--memory|--cpu|--cpus|--name|--dir|--detach-keys|--since|--until|-e|--env|--env-file|\
+            -p|--port|--dns|--volume|--net|-u|--user|-w|--workdir|--hostname|--pull|--from-literal|--from-file) i=$((i + 1));;
             -*) ;;
             *) if [ -z "$verb" ]; then verb=$word
                elif { [ "$verb" = image ] || [ "$verb" = volume ] || [ "$verb" = secret ]; } && [ -z "$sub" ]; then sub=$word
@@ -38,7 +47,9 @@ _podunits() {
         -o|--output) COMPREPLY=($(compgen -W "text json" -- "$cur")); return;;
         -c|--container) [ -n "$pod" ] && COMPREPLY=($(compgen -W "$(_podunits_containers "$pod")" -- "$cur")); return;;
         --dir) COMPREPLY=($(compgen -d -- "$cur")); return;;
-        -n|--lines|-m|--memory|--cpu|--name|--from-literal|--detach-keys) return;;
+        -n|--lines|-m|--memory|--cpu|--cpus|--name|--from-literal|--detach-keys|--since|--until|-e|--env|-p|--port|--dns|--net|-u|--user|-w|--workdir|--hostname) return;;
+        --pull) COMPREPLY=($(compgen -W "always missing never" -- "$cur")); return;;
+        --env-file|--volume) COMPREPLY=($(compgen -f -- "$cur")); return;;
         --from-file) COMPREPLY=($(compgen -f -- "$cur")); return;;
     esac
     local options="--help --verbose"
@@ -65,7 +76,8 @@ _podunits() {
         COMPREPLY=($(compgen -W "$options" -- "$cur")); return
     fi
     case $verb in
-        status|stop|reload|logs|enter|attach|update) [ -z "$pod" ] && COMPREPLY=($(compgen -W "$(_podunits_pods)" -- "$cur"));;
+        status|stop|reload|logs|enter|update) [ -z "$pod" ] && COMPREPLY=($(compgen -W "$(_podunits_pods) $(_podunits_adhoc_pods)" -- "$cur"));;
+        attach|export|rm) [ -z "$pod" ] && COMPREPLY=($(compgen -W "$(_podunits_adhoc_pods)" -- "$cur"));;
         run) COMPREPLY=($(compgen -W "$(_podunits_pods)" -- "$cur") $(compgen -f -X '!*.y*ml' -- "$cur"));;
         refresh) COMPREPLY=($(compgen -W "$(_podunits_pods)" -- "$cur"));;
         validate) COMPREPLY=($(compgen -f -X '!*.y*ml' -- "$cur") $(compgen -d -- "$cur"));;

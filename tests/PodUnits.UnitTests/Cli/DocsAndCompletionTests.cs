@@ -32,6 +32,15 @@ public sealed class DocsAndCompletionTests
         Assert.Empty(Complete("podunits", "update", "web", "--memory", ""));
     }
 
+    /// <summary>Review of 2026-12-05: after most options that take a value the value was taken
+    /// for the pod's name, or the pod names were offered for it; --pull's own words now.</summary>
+    [Fact]
+    public void AnOptionsValueIsNotTakenForThePodsName()
+    {
+        Assert.Equal(["always"], Complete("podunits", "run", "--pull", "al"));
+        Assert.Equal(["always", "missing", "never"], Complete("podunits", "run", "--name", "x", "--pull", ""));
+    }
+
     [Fact]
     public void TheVersionIsTheSameInTheBinaryTheManPageAndThePackages()
     {
