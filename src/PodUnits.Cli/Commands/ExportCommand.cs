@@ -20,7 +20,8 @@ internal static class ExportCommand
               podunits export try > /etc/podunits/pods/try.yaml
               systemctl daemon-reload && systemctl enable --now pod@try
             (after the ad-hoc pod has ended: one name, one pod). A pod that has a definition
-            already is told where it is.
+            already is told where it is. After the pod ended, the values of --env and
+            --env-file are not kept (they may be secrets): their names come with empty values.
             """)
         {
             name,

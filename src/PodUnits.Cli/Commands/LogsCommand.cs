@@ -36,8 +36,9 @@ internal static class LogsCommand
         var timestamps = new Option<bool>("--timestamps", "-t") { Description = "Start each line with the time it was written (RFC 3339, UTC, in µs)." };
         var command = new Command("logs", """
             Print what a pod's containers wrote to stdout and stderr, from the journal.
-            Each line starts with its container's name; PodUnits' own messages about the
-            pod have none, and --container leaves them out.
+            Each line starts with its container's name (not with -c, where all are one
+            container's); PodUnits' own messages about the pod have none, and --container
+            leaves them out.
               podunits logs web
               podunits logs -f web -c app
               podunits logs -n 20 web

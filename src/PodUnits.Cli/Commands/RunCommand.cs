@@ -25,7 +25,7 @@ internal static class RunCommand
         var pull = new Option<string>("--pull") { Description = "With -i: always, missing (fetch only when the store lacks it) or never.", DefaultValueFactory = _ => "missing" };
         var memory = new Option<string?>("--memory", "-m") { Description = "With -i: memory limit, a Kubernetes quantity (256Mi, 1G; at least 6Mi, as podman)." };
         var cpus = new Option<string?>("--cpus") { Description = "With -i: CPU limit, a Kubernetes quantity (1.5, 500m)." };
-        var keep = new Option<bool>("--keep") { Description = "With -i: keep the pod's state (writable layer, volumes, its definition for export) after it ends; by default it is removed, as with podman run --rm." };
+        var keep = new Option<bool>("--keep") { Description = "With -i: keep the pod's state (writable layer, volumes, its definition for export, without --env values) after it ends; by default it is removed, as with podman run --rm." };
         var volumes = new Option<string[]>("--volume") { Description = "With -i: mount HOST-PATH at CONTAINER-PATH[:ro] (a hostPath volume; repeatable).", AllowMultipleArgumentsPerToken = false };
         var dns = new Option<string[]>("--dns") { Description = "With -i: a nameserver IP for the container's resolv.conf (repeatable, up to 3); 'none': the image's own resolv.conf; 'host' (the default): the host's resolvers.", AllowMultipleArgumentsPerToken = false };
         var envFile = new Option<string[]>("--env-file") { Description = "With -i: read NAME=VALUE lines from FILE (# comments; a bare NAME takes this process's value); before --env.", AllowMultipleArgumentsPerToken = false };
