@@ -8,21 +8,20 @@ public static class ImageReferences
 
     public static bool IsDirectory(string image) => image.StartsWith(DirectoryScheme, StringComparison.Ordinal);
 
-    /// <summary>Kubernetes' default imagePullPolicy: Always when the tag is ":latest" or absent
-    /// (and there is no digest), IfNotPresent otherwise.</summary>
+    /// <summary>Kubernetes' default imagePullPolicy: Always when the tag is ":latest", or when
+    /// there is neither a tag nor a digest (the API's ParseImageName then says "latest");
+    /// IfNotPresent otherwise. `app:latest@sha256:...` keeps its tag, so Always.</summary>
     public static ImagePullPolicy DefaultPullPolicy(string image)
     {
-        if (image.Contains('@', StringComparison.Ordinal))
-        {
-            return ImagePullPolicy.IfNotPresent;
-        }
-        int slash = image.LastIndexOf('/');
-        int colon = image.LastIndexOf(':');
+        int at = image.IndexOf('@', StringComparison.Ordinal);
+        string named = at >= 0 ? image[..at] : image;
+        int slash = named.LastIndexOf('/');
+        int colon = named.LastIndexOf(':');
         if (colon <= slash)
         {
-            return ImagePullPolicy.Always;
+            return at >= 0 ? ImagePullPolicy.IfNotPresent : ImagePullPolicy.Always;
         }
-        return image[(colon + 1)..] == "latest" ? ImagePullPolicy.Always : ImagePullPolicy.IfNotPresent;
+        return named[(colon + 1)..] == "latest" ? ImagePullPolicy.Always : ImagePullPolicy.IfNotPresent;
     }
 
     /// <summary>Why <paramref name="image"/> cannot be a reference (whitespace, empty, not

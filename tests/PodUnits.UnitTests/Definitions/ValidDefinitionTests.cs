@@ -194,6 +194,9 @@ public sealed class ValidDefinitionTests
     [InlineData("localhost:5000/app", ImagePullPolicy.Always)]
     [InlineData("localhost:5000/app:v2", ImagePullPolicy.IfNotPresent)]
     [InlineData("app@sha256:abcd", ImagePullPolicy.IfNotPresent)]
+    [InlineData("app:latest@sha256:abcd", ImagePullPolicy.Always)] // review of 2026-12-05: the tag stays "latest"
+    [InlineData("app:1@sha256:abcd", ImagePullPolicy.IfNotPresent)]
+    [InlineData("localhost:5000/app@sha256:abcd", ImagePullPolicy.IfNotPresent)]
     public void DefaultPullPolicyFollowsKubernetes(string image, ImagePullPolicy expected) =>
         Assert.Equal(expected, ImageReferences.DefaultPullPolicy(image));
 
