@@ -27,13 +27,9 @@ public sealed class InteractiveNetworkTests
     [Fact]
     public void APublishedPortServesWhileTheAdHocPodRunsAndIsGoneAfter()
     {
-        var info = new ProcessStartInfo(Podunits) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { "run", "-i", "--name", "net-adhoc", "-p", "127.0.0.1:18095:80", "busybox", "--", "sh", "-c",
-            "mkdir /w && echo ad-hoc > /w/index.html && exec httpd -f -p 80 -h /w" })
-        {
-            info.ArgumentList.Add(a);
-        }
-        using Process p = Process.Start(info)!;
+        string[] args = ["run", "-i", "--name", "net-adhoc", "-p", "127.0.0.1:18095:80", "busybox", "--", "sh", "-c",
+            "mkdir /w && echo ad-hoc > /w/index.html && exec httpd -f -p 80 -h /w"];
+        using Process p = PodHarness.StartPodunits(args);
         const string pod = "net-adhoc";
         try
         {
@@ -57,12 +53,8 @@ public sealed class InteractiveNetworkTests
     public void AKilledAdHocPodsLeftoversAreShownByStatusAndReleasedByStop()
     {
         const string pod = "net-killed";
-        var info = new ProcessStartInfo(Podunits) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { "run", "-i", "--name", pod, "-p", "127.0.0.1:18097:80", "busybox", "--", "sleep", "1000" })
-        {
-            info.ArgumentList.Add(a);
-        }
-        using (Process p = Process.Start(info)!)
+        string[] args = ["run", "-i", "--name", pod, "-p", "127.0.0.1:18097:80", "busybox", "--", "sleep", "1000"];
+        using (Process p = PodHarness.StartPodunits(args))
         {
             Assert.True(PodHarness.WaitFor(() => PodHarness.MachineRegistered(pod)), PodHarness.StatusText(pod));
             string veth = NetworkProbe.HostVeth(pod);
@@ -101,12 +93,8 @@ public sealed class InteractiveNetworkTests
         File.Delete(log);
         using var network = new SlowNetwork("nettestgclock", "10.122.16.0/24", seconds: 0,
             onDelete: $"if flock -n /run/podunits/state/{pod}.lock true; then echo unclaimed >> {log}; else echo claimed >> {log}; fi");
-        var info = new ProcessStartInfo(Podunits) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { "run", "-i", "--name", pod, "--net", network.Name, "busybox", "--", "sleep", "1000" })
-        {
-            info.ArgumentList.Add(a);
-        }
-        using (Process p = Process.Start(info)!)
+        string[] args = ["run", "-i", "--name", pod, "--net", network.Name, "busybox", "--", "sleep", "1000"];
+        using (Process p = PodHarness.StartPodunits(args))
         {
             Assert.True(PodHarness.WaitFor(() => PodHarness.MachineRegistered(pod)), PodHarness.StatusText(pod));
             p.Kill(); // SIGKILL: no clean-up of its own
@@ -170,12 +158,8 @@ public sealed class InteractiveNetworkTests
     /// active however slow the sandbox is); returns that scope, still active.</summary>
     private static string KillWhileAdding(string pod, SlowNetwork network)
     {
-        var info = new ProcessStartInfo(Podunits) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { "run", "-i", "--name", pod, "--net", network.Name, "busybox", "--", "sleep", "1000" })
-        {
-            info.ArgumentList.Add(a);
-        }
-        using (Process p = Process.Start(info)!)
+        string[] args = ["run", "-i", "--name", pod, "--net", network.Name, "busybox", "--", "sleep", "1000"];
+        using (Process p = PodHarness.StartPodunits(args))
         {
             Assert.True(PodHarness.WaitFor(() => File.Exists(network.Adding), 30), PodHarness.StatusText(pod));
             p.Kill(); // SIGKILL, while the plugin sleeps in the pod's scope

@@ -18,12 +18,8 @@ public sealed class AdHocGcTests
     public void GcRemovesTheStateOfAKilledAdHocPodAfterRunIsGone()
     {
         string state = $"/var/lib/podunits/pods/{Name}";
-        var info = new ProcessStartInfo(Podunits) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { "run", "-i", "--name", Name, "--net", "host", "busybox", "--", "sh", "-c", "echo kept > /data; sleep 1000" })
-        {
-            info.ArgumentList.Add(a);
-        }
-        using (Process p = Process.Start(info)!)
+        string[] args = ["run", "-i", "--name", Name, "--net", "host", "busybox", "--", "sh", "-c", "echo kept > /data; sleep 1000"];
+        using (Process p = PodHarness.StartPodunits(args))
         {
             Assert.True(PodHarness.WaitFor(() => PodHarness.MachineRegistered(Name)), PodHarness.StatusText(Name));
             p.Kill(); // SIGKILL: no clean-up of its own

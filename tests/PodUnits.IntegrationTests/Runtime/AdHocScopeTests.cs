@@ -65,12 +65,8 @@ public sealed class AdHocScopeTests
     /// stdin stays open, so it runs until stopped.</summary>
     private static Process StartIdle(string pod)
     {
-        var info = new ProcessStartInfo(Podunits) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in (string[])["run", "-i", "--name", pod, "busybox", "--", "sh", "-c", "echo idle-started; trap 'echo got-term; exit 0' TERM; sleep 1000 & wait"])
-        {
-            info.ArgumentList.Add(a);
-        }
-        return Process.Start(info)!;
+        string[] args = ["run", "-i", "--name", pod, "busybox", "--", "sh", "-c", "echo idle-started; trap 'echo got-term; exit 0' TERM; sleep 1000 & wait"];
+        return PodHarness.StartPodunits(args);
     }
 
     /// <summary>The unit machined registered machine <paramref name="pod"/> under; "" while there is none.</summary>

@@ -88,6 +88,18 @@ internal sealed class PodHarness : IDisposable
 
     public (int Code, string Output) Systemctl(params string[] args) => Run("systemctl", args);
 
+    /// <summary>Starts `podunits ARGS...` (an ad-hoc pod, typically) with its stdio on pipes and
+    /// returns at once: the caller waits for what it needs, and kills or disposes it.</summary>
+    public static System.Diagnostics.Process StartPodunits(params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("/usr/bin/podunits") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        return System.Diagnostics.Process.Start(info)!;
+    }
+
     /// <summary>systemctl start, which must succeed; when it does not, the failure says what
     /// systemctl, the unit's status and its journal said (a bare exit code explains nothing
     /// after the sandbox is gone).</summary>
