@@ -37,7 +37,8 @@ public sealed record ConfigObject(ConfigObjectKind Kind, string Name, IReadOnlyD
     /// directory): what is wrong in one is said by position only outside `podunits validate`,
     /// as a parser's message may quote a value, and a unit's status line or the kernel log is
     /// anybody's to read.</summary>
-    public static bool IsSecretFile(string path) => Path.GetFileName(Path.GetDirectoryName(path)) == "secrets";
+    public static bool IsSecretFile(string path) =>
+        Path.GetFileName(Path.GetDirectoryName(path)) == Parsing.ConfigObjectCatalog.Directory(ConfigObjectKind.Secret);
 
     /// <summary>Why <paramref name="key"/> is not a valid key ([-._a-zA-Z0-9]+), or null.</summary>
     public static string? ExplainKey(string key) => Names.ExplainObjectKey(key);

@@ -35,7 +35,7 @@ public static class HostPathVolumes
             {
                 // Checked here, not only when the container mounts it: the start fails at once,
                 // naming the volume, before anything of the pod runs.
-                throw new PodUnitsException(what, $"hostPath {hostPath.Path}: nothing is there on the host (type: DirectoryOrCreate or FileOrCreate creates it)");
+                throw new PodUnitsException(what, $"hostPath {hostPath.Path}: {Runtime.State.PodPaths.HostPathMissing}");
             }
         }
     }

@@ -144,7 +144,7 @@ internal static class ContainerMounts
         using var host = new ContainerRoot(State.PodPaths.InsidePodHostRoot);
         return host.TryExisting(path) is { } found
             ? new Fd(found.Fd)
-            : throw new Core.Errors.PodUnitsException($"hostPath {path}", "nothing is there on the host (type: DirectoryOrCreate or FileOrCreate creates it)");
+            : throw new Core.Errors.PodUnitsException($"hostPath {path}", State.PodPaths.HostPathMissing);
     }
 
     private static void ApiFileSystems(ContainerRoot inRoot, bool privileged, bool procUnmasked, ContainerUsers? users)

@@ -68,10 +68,11 @@ public static class ExecLauncher
         }
         (int mine, int theirs) = Spawner.SocketPair();
         var control = new ControlChannel(mine);
-        int planFd = NarrowedPlan(request);
+        int planFd = -1;
         int pid;
         try
         {
+            planFd = NarrowedPlan(request);
             pid = SpawnInNamespaces(request, pidFd, theirs, planFd);
         }
         catch
@@ -83,7 +84,10 @@ public static class ExecLauncher
         {
             LibcExtra.close(theirs);
             LibcExtra.close(pidFd);
-            LibcExtra.close(planFd); // the helper has its own
+            if (planFd >= 0)
+            {
+                LibcExtra.close(planFd); // the helper has its own
+            }
         }
         var process = new ExecProcess(pid, control);
         Task<string?>? handshake = null;

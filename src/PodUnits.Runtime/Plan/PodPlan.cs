@@ -94,7 +94,7 @@ public sealed class PodPlan
     /// (secrets among them). It is what stays in the host's /run (State/PlanHandoff.cs).</summary>
     public PodPlan Redacted()
     {
-        PodPlan copy = FromJson(ToJson(), "plan");
+        PodPlan copy = CopyWithoutProjectedFiles();
         foreach (ContainerPlan c in copy.Containers)
         {
             for (int i = 0; i < c.Env.Count; i++)
@@ -102,10 +102,6 @@ public sealed class PodPlan
                 c.Env[i] = c.Env[i].Split('=', 2)[0] + "=";
             }
             c.Argv.Clear();
-        }
-        foreach (ProjectedVolumePlan v in copy.ProjectedVolumes)
-        {
-            v.Files.Clear();
         }
         return copy;
     }
@@ -116,8 +112,15 @@ public sealed class PodPlan
     /// CAP_SYS_PTRACE could read its memory: it must not carry the other containers' values.</summary>
     public PodPlan OnlyContainer(string container)
     {
-        PodPlan copy = FromJson(ToJson(), "plan");
+        PodPlan copy = CopyWithoutProjectedFiles();
         copy.Containers.RemoveAll(c => c.Name != container);
+        return copy;
+    }
+
+    /// <summary>A deep copy (through the plan's JSON) without the files of projected volumes.</summary>
+    private PodPlan CopyWithoutProjectedFiles()
+    {
+        PodPlan copy = FromJson(ToJson(), "plan");
         foreach (ProjectedVolumePlan v in copy.ProjectedVolumes)
         {
             v.Files.Clear();

@@ -20,6 +20,9 @@ public static class PodPaths
     /// <summary>A hostPath volume's source as the pod init sees it (<see cref="InsidePodHostRoot"/>).</summary>
     public static string HostPathInPod(string hostPath) => InsidePodHostRoot + "/" + hostPath.TrimStart('/');
 
+    /// <summary>Why a hostPath without a type cannot be mounted: nothing is at its path.</summary>
+    public const string HostPathMissing = "nothing is there on the host (type: DirectoryOrCreate or FileOrCreate creates it)";
+
     /// <summary>The host path a source of <see cref="HostPathInPod"/> names, or null for any other source.</summary>
     public static string? HostPathOf(string source) =>
         source.StartsWith(InsidePodHostRoot + "/", StringComparison.Ordinal) ? "/" + source[(InsidePodHostRoot.Length + 1)..] : null;
