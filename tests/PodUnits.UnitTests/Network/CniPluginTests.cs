@@ -63,6 +63,37 @@ public sealed class CniPluginTests
         Assert.Null(e);
     }
 
+    /// <summary>CI of 2026-12-05: a plugin that failed before reading its stdin made the write
+    /// of its configuration fail with EPIPE, and the executor died of an "internal error: Broken
+    /// pipe" instead of reporting the plugin's own error. A configuration larger than a pipe's
+    /// buffer makes the closed pipe certain, not a race.</summary>
+    [Theory]
+    [InlineData(1, """echo '{"cniVersion":"1.0.0","code":11,"msg":"master gone"}'""", "DEL failed: master gone (CNI error 11)")]
+    [InlineData(0, "", null)]
+    public async Task APluginThatExitsWithoutReadingItsConfigurationIsJudgedByItsExitStatus(int status, string output, string? error)
+    {
+        using var dir = new TempDir();
+        string bin = dir.Dir("bin");
+        string plugin = dir.Write("bin/unread", $"#!/bin/sh\n{output}\nexit {status}\n");
+        File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        CniConfigList network = CniConfigList.Parse("/etc/podunits/net.d/lab.conflist",
+            """{"name": "lab", "cniVersion": "1.0.0", "plugins": [{"type": "unread"}]}""");
+        var config = new JsonObject { ["type"] = "unread", ["padding"] = new string('x', 1 << 20) };
+        var attachment = new CniAttachment("0011", "/run/podunits/netns/web", "eth0", []);
+
+        Task<JsonObject?> run = CniPlugin.RunAsync("DEL", network, 0, config, attachment, [bin], CancellationToken.None);
+        if (error is null)
+        {
+            Assert.Null(await run);
+        }
+        else
+        {
+            var e = await Assert.ThrowsAsync<PodUnits.Core.Errors.PodUnitsException>(() => run);
+            Assert.Contains(error, e.Message, StringComparison.Ordinal);
+            Assert.Contains("plugin unread", e.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void FindTakesTheFirstDirectoryThatHasThePlugin()
     {

@@ -63,12 +63,11 @@ public static class CniPlugin
         using Process process = Process.Start(start) ?? throw new PodUnitsException(what, "could not be started");
         Task<string> stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.StandardInput.WriteAsync(config.ToJsonString()).ConfigureAwait(false);
-        process.StandardInput.Close();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
         try
         {
+            await WriteConfigAsync(process, config.ToJsonString(), timeout.Token).ConfigureAwait(false);
             await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
@@ -97,6 +96,37 @@ public static class CniPlugin
         catch (JsonException e)
         {
             throw new PodUnitsException(what, $"{command} printed a result that is not JSON: {JsonErrors.Describe(e)}");
+        }
+    }
+
+    /// <summary>
+    /// Gives the plugin its configuration on stdin. A plugin may exit without reading it (a
+    /// script that fails at once, a DEL with nothing to do): the write then meets a closed
+    /// pipe (EPIPE), which says nothing about the plugin's result, so its exit status and
+    /// output decide, as Go's os/exec lets libcni's invocations do. The write is under the
+    /// timeout: a plugin that neither reads nor exits must not hold the pod's start.
+    /// </summary>
+    private static async Task WriteConfigAsync(Process process, string config, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await process.StandardInput.WriteAsync(config.AsMemory(), cancellationToken).ConfigureAwait(false);
+            await process.StandardInput.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The plugin closed its stdin (exited); its status tells what happened.
+        }
+        finally
+        {
+            try
+            {
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // Whatever the writer still held met the same closed pipe.
+            }
         }
     }
 
