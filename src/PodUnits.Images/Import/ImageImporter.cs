@@ -120,7 +120,8 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
                 if (chosen is not null) manifests.Add((chosen, refName, nestedPath));
                 continue;
             }
-            manifests.Add((d, refName, "index.json"));
+            // An index.json may list each platform's manifest itself: only the one that runs here.
+            if (ManifestKind.Suits(d.Platform, ManifestKind.HostArchitecture())) manifests.Add((d, refName, "index.json"));
         }
         if (manifests.Count == 0) throw new BadInputException($"import {shown}", $"holds no image for linux/{ManifestKind.HostArchitecture()}");
         if (forced is not null && manifests.Count > 1) throw new BadInputException($"import {shown}", $"holds {manifests.Count} images; --name can only name one");

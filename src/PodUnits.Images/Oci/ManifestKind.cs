@@ -83,18 +83,49 @@ public static class ManifestKind
     };
 
     /// <summary>Picks the manifest for linux/<paramref name="architecture"/> from an index;
-    /// null when there is none (the caller names the platforms that exist).</summary>
+    /// null when there is none (the caller names the platforms that exist). Among several of
+    /// the architecture, the variant decides as containerd's default matcher does
+    /// (<see cref="VariantRank"/>); the first of equal rank wins.</summary>
     public static Descriptor? SelectPlatform(ImageIndex index, string architecture, string os = "linux")
     {
         Descriptor? best = null;
+        int bestRank = -1;
         foreach (Descriptor d in index.Manifests)
         {
+            // Attestation manifests (BuildKit) carry platform unknown/unknown and are skipped here.
             if (d.Platform is null || d.Platform.Os != os || d.Platform.Architecture != architecture) continue;
-            // Attestation manifests (BuildKit) carry platform unknown/unknown and are skipped above.
-            // For arm64, prefer variant v8 or none; otherwise the first match wins.
-            if (best is null || (architecture == "arm64" && d.Platform.Variant is null or "v8" && best.Platform?.Variant is not (null or "v8")))
-                best = d;
+            if (VariantRank(architecture, d.Platform.Variant) is int rank && rank > bestRank)
+            {
+                (best, bestRank) = (d, rank);
+            }
         }
         return best;
     }
+
+    /// <summary>Whether a manifest of <paramref name="platform"/> runs here: no platform said
+    /// (a single image's manifest), or linux on this architecture in a variant it runs.</summary>
+    public static bool Suits(Platform? platform, string architecture, string os = "linux") =>
+        platform is null || (platform.Os == os && platform.Architecture == architecture && VariantRank(architecture, platform.Variant) is not null);
+
+    /// <summary>
+    /// How well a variant of <paramref name="architecture"/> suits this host, higher better;
+    /// null when it may not run at all. As containerd's platforms package decides it without
+    /// reading the CPU's features: amd64 takes the baseline only (no variant, or v1: a v2-v4
+    /// build needs instructions an older CPU lacks, and dies of SIGILL); arm64 takes v8 (or
+    /// none), not a later one; 32-bit arm prefers v7 (what no variant means), then v6, then v5.
+    /// Other architectures have no variants that matter: any is taken.
+    /// </summary>
+    internal static int? VariantRank(string architecture, string? variant) => architecture switch
+    {
+        "amd64" => variant is null or "" or "v1" ? 0 : null,
+        "arm64" => variant is null or "" or "v8" ? 0 : null,
+        "arm" => variant switch
+        {
+            null or "" or "v7" => 3,
+            "v6" => 2,
+            "v5" => 1,
+            _ => null,
+        },
+        _ => 0,
+    };
 }

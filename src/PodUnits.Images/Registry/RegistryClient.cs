@@ -52,6 +52,7 @@ internal sealed class RegistryClient : IDisposable
                 if (_auth.TryGetValue(key, out AuthenticationHeaderValue? header)) request.Headers.Authorization = header;
             }
             HttpResponseMessage response;
+            string? asked = request.RequestUri?.Authority; // the handler rewrites RequestUri on a redirect
             try
             {
                 response = await Inactivity.SendAsync(_http, request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -61,6 +62,14 @@ internal sealed class RegistryClient : IDisposable
                 throw new PodUnitsException($"registry {reference.Registry}", $"TLS failed: {(ResourceKeys.IsKey(e.InnerException.Message) ? "the handshake did not complete" : e.InnerException.Message)} (a plain-HTTP registry must be listed under insecure: in {RegistrySettings.DefaultPath})");
             }
             if (response.StatusCode != HttpStatusCode.Unauthorized || attempt > 0) return response;
+            // A challenge from the registry alone gets its credentials: a blob GET redirected to
+            // a storage host (S3, a CDN) that answers 401 naming a token realm of its own must
+            // not receive the registry's password, as containerd asks credentials of the host
+            // that challenged. The 401 is returned as the answer it is.
+            if (response.RequestMessage?.RequestUri is { } answered && !string.Equals(answered.Authority, asked, StringComparison.OrdinalIgnoreCase))
+            {
+                return response;
+            }
             AuthChallenge? challenge = AuthChallenge.Parse(response.Headers.WwwAuthenticate.ToString());
             response.Dispose();
             AuthenticationHeaderValue value = await AuthenticateAsync(reference, challenge, cancellationToken);

@@ -92,7 +92,7 @@ public sealed class LayerUnpacker
             if (relative.Length == 0)
             {
                 // The root itself ("./"): keep its metadata, nothing to create.
-                if (entry.EntryType == TarEntryType.Directory) state.Directories.Add((root, entry.ModificationTime));
+                if (entry.EntryType == TarEntryType.Directory) state.Directories.Add(("", entry.ModificationTime));
                 continue;
             }
             (string parent, string name) = SafePaths.Split(relative);
@@ -108,9 +108,16 @@ public sealed class LayerUnpacker
             if (IsArchive) ApplyArchiveModes(path, entry.EntryType);
             else ApplyMetadata(path, entry);
         }
-        // Directory times last: creating their children changed them.
+        // Directory times last: creating their children changed them. Each is looked up again
+        // without following symlinks: a later entry may have replaced it, or a parent of it,
+        // with a link out of the layer (utimensat's AT_SYMLINK_NOFOLLOW guards the last
+        // component only), as containerd resolves each deferred directory inside the root.
         for (int i = state.Directories.Count - 1; i >= 0; i--)
-            SetTimes(state.Directories[i].Path, state.Directories[i].MTime);
+        {
+            (string relativeDir, DateTimeOffset mtime) = state.Directories[i];
+            if (relativeDir.Length == 0) SetTimes(root, mtime);
+            else if (SafePaths.IsRealDirectory(root, relativeDir)) SetTimes(root + "/" + relativeDir, mtime);
+        }
         if (state.SkippedDevices.Count > 0) state.Notes.Add(DevicesNote(state.SkippedDevices));
         string diffId = tarStream.FinishDigest();
         return new UnpackResult(diffId, tarStream.BytesRead, state.Notes, state.SkippedDevices.Count);
@@ -122,7 +129,8 @@ public sealed class LayerUnpacker
         public string Root { get; } = root;
         public long Free { get; set; } = free;
         public List<string> Notes { get; } = [];
-        public List<(string Path, DateTimeOffset MTime)> Directories { get; } = [];
+        /// <summary>Directory entries by their path relative to the root ("" for the root).</summary>
+        public List<(string Relative, DateTimeOffset MTime)> Directories { get; } = [];
         public List<string> SkippedDevices { get; } = [];
     }
 
@@ -138,7 +146,7 @@ public sealed class LayerUnpacker
                     SafePaths.Remove(path);
                     SafePaths.MakeDirectory(path, LibcExtra.Mode0700);
                 }
-                state.Directories.Add((path, entry.ModificationTime));
+                state.Directories.Add((relative, entry.ModificationTime));
                 return true;
             case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
                 state.Free = EnsureSpace(state.Root, entry.Length, state.Free, entry.Name);

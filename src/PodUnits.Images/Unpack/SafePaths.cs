@@ -76,11 +76,32 @@ internal static class SafePaths
         return status.st_mode & LibC.S_IFMT;
     }
 
-    /// <summary>mkdir(2) of <paramref name="path"/> with <paramref name="mode"/> (less the umask).</summary>
+    /// <summary>mkdir(2) of <paramref name="path"/> with exactly <paramref name="mode"/>: chmod'ed
+    /// after, since mkdir takes the caller's umask off, and a root shell's 077 would leave a
+    /// parent the layer does not list (its /usr) at 0700 in a layer every container shares.</summary>
     public static unsafe void MakeDirectory(string path, mode_t mode)
     {
         using var p = new CString(path);
         Check.Io(LibC.mkdir(p, mode), "mkdir", path);
+        Check.Io(LibC.chmod(p, mode), "chmod", path);
+    }
+
+    /// <summary>Whether every component of <paramref name="relative"/> under <paramref name="root"/>,
+    /// the last one included, is still a real directory, reached through no symlink: a later
+    /// entry may have replaced one of them (a directory `a`, then a symlink `a` -> /etc), and
+    /// what was recorded by its path must then not be touched through the link.</summary>
+    public static bool IsRealDirectory(string root, string relative)
+    {
+        string path = root;
+        foreach (string part in relative.Split('/'))
+        {
+            path = path + "/" + part;
+            if (TypeOf(path) != LibC.S_IFDIR)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Removes whatever is at <paramref name="path"/> (a later entry replaces an

@@ -12,9 +12,14 @@ internal sealed class LayerBuilder
 
     public LayerBuilder() => _writer = new TarWriter(_tar, TarEntryFormat.Pax, leaveOpen: true);
 
-    public LayerBuilder Dir(string name, UnixFileMode mode = (UnixFileMode)0x1ed)
+    public LayerBuilder Dir(string name, UnixFileMode mode = (UnixFileMode)0x1ed, DateTimeOffset? mtime = null)
     {
-        _writer.WriteEntry(new PaxTarEntry(TarEntryType.Directory, name) { Mode = mode });
+        var entry = new PaxTarEntry(TarEntryType.Directory, name) { Mode = mode };
+        if (mtime is { } time)
+        {
+            entry.ModificationTime = time;
+        }
+        _writer.WriteEntry(entry);
         return this;
     }
 

@@ -101,6 +101,26 @@ public sealed partial class LayerUnpackerTests
         Assert.Equal(before, dir.Snapshot());
     }
 
+    /// <summary>Review of 2026-12-05: directory times were set at the end by the paths recorded
+    /// when the directories were made, so a directory a later entry replaced with a symlink
+    /// (`a/`, `a/secret/`, then `a` -> the host's /etc) had the host's file under it
+    /// (/etc/shadow) take the layer's times.</summary>
+    [Fact]
+    public void DirectoryTimesAreNeverSetThroughALinkThatReplacedAParent()
+    {
+        using var dir = new ScratchDir();
+        var hostTime = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(dir.Canary + "/secret", hostTime);
+        byte[] tar = new LayerBuilder().Dir("a").Dir("a/secret", mtime: DateTimeOffset.UnixEpoch)
+            .Symlink("a", dir.Canary).Dir("kept", mtime: new DateTimeOffset(2010, 1, 1, 0, 0, 0, TimeSpan.Zero)).Tar();
+
+        Unpack(dir, tar);
+
+        Assert.Equal(hostTime, File.GetLastWriteTimeUtc(dir.Canary + "/secret"));
+        Assert.Equal(dir.Canary, new FileInfo(dir.Root + "/a").LinkTarget);
+        Assert.Equal(new DateTime(2010, 1, 1, 0, 0, 0, DateTimeKind.Utc), Directory.GetLastWriteTimeUtc(dir.Root + "/kept"));
+    }
+
     [Fact]
     public void AFileReplacingASymlinkReplacesTheLinkNotItsTarget()
     {

@@ -28,6 +28,31 @@ public sealed class ManifestAndRegistryTests
         Assert.Equal(expected, ManifestKind.SelectPlatform(index, arch)?.Digest);
     }
 
+    /// <summary>Review of 2026-12-05: the first linux/amd64 entry won, a v3 build (AVX2) too,
+    /// which dies of SIGILL on an older CPU; 32-bit arm took the first variant (v5 before v7).</summary>
+    [Theory]
+    [InlineData("amd64", "amd64/v3 amd64 arm64", 1)]
+    [InlineData("amd64", "amd64/v3 amd64/v2", null)]
+    [InlineData("amd64", "amd64/v1 amd64", 0)]
+    [InlineData("arm64", "arm64/v9 arm64/v8 arm64", 1)]
+    [InlineData("arm", "arm/v5 arm/v6 arm/v7 arm64", 2)]
+    [InlineData("arm", "arm/v5 arm/v6", 1)]
+    [InlineData("arm", "arm/v8", null)]
+    [InlineData("s390x", "s390x", 0)]
+    public void TheVariantDecidesAsContainerdsDefaultMatcherDoes(string host, string platforms, int? expected)
+    {
+        string[] entries = platforms.Split(' ');
+        string Digest(int i) => "sha256:" + new string((char)('a' + i), 64);
+        string json = "{\"schemaVersion\":2,\"manifests\":[" + string.Join(',', entries.Select((p, i) =>
+        {
+            string[] parts = p.Split('/');
+            string variant = parts.Length > 1 ? $",\"variant\":\"{parts[1]}\"" : "";
+            return $"{{\"digest\":\"{Digest(i)}\",\"size\":1,\"platform\":{{\"architecture\":\"{parts[0]}\",\"os\":\"linux\"{variant}}}}}";
+        })) + "]}";
+        ImageIndex index = JsonSerializer.Deserialize(json, OciJsonContext.Default.ImageIndex)!;
+        Assert.Equal(expected is int i ? Digest(i) : null, ManifestKind.SelectPlatform(index, host)?.Digest);
+    }
+
     [Theory]
     [InlineData("""{"schemaVersion":2,"manifests":[]}""", null, true)]
     [InlineData("""{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.list.v2+json"}""", null, true)]

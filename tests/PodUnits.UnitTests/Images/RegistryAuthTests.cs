@@ -15,7 +15,10 @@ public sealed class RegistryAuthTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private sealed class FakeRegistry(string layoutDir, string manifestDigest) : HttpMessageHandler
+    /// <param name="storageChallenges">Blobs are "redirected" to a storage host that answers
+    /// 401 with a token realm of its own (the handler rewrites RequestUri, as SocketsHttpHandler
+    /// does when it follows a redirect).</param>
+    private sealed class FakeRegistry(string layoutDir, string manifestDigest, bool storageChallenges = false) : HttpMessageHandler
     {
         public List<string> Log { get; } = [];
 
@@ -38,6 +41,13 @@ public sealed class RegistryAuthTests : IDisposable
                     "Bearer realm=\"https://auth.example/token\",service=\"reg.example\",scope=\"repository:team/app:pull\"");
                 return Task.FromResult(challenge);
             }
+            if (storageChallenges && url.Contains("/blobs/", StringComparison.Ordinal))
+            {
+                request.RequestUri = new Uri("https://storage.example/bucket/blob");
+                var challenge = new HttpResponseMessage(HttpStatusCode.Unauthorized) { RequestMessage = request };
+                challenge.Headers.TryAddWithoutValidation("WWW-Authenticate", "Bearer realm=\"https://collector.example/token\",service=\"x\"");
+                return Task.FromResult(challenge);
+            }
             string last = url[(url.LastIndexOf('/') + 1)..];
             string hex = last.StartsWith("sha256:", StringComparison.Ordinal) ? last[7..] : manifestDigest[7..];
             string path = $"{layoutDir}/blobs/sha256/{hex}";
@@ -51,13 +61,13 @@ public sealed class RegistryAuthTests : IDisposable
         private static HttpResponseMessage Json(string body) => new(HttpStatusCode.OK) { Content = new StringContent(body) };
     }
 
-    private (ImageStore Store, FakeRegistry Registry) Setup(string user, string password)
+    private (ImageStore Store, FakeRegistry Registry) Setup(string user, string password, bool storageChallenges = false)
     {
         byte[] tar = new LayerBuilder().File("hello", "world").Tar();
         string manifest = OciLayoutBuilder.Write(_dir + "/layout", [tar], [LayerBuilder.Gzip(tar)], "application/vnd.oci.image.layer.v1.tar+gzip");
         string basic = Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
         File.WriteAllText(_dir + "/auth.json", "{\"auths\":{\"reg.example\":{\"auth\":\"" + basic + "\"}}}");
-        var registry = new FakeRegistry(_dir + "/layout", manifest);
+        var registry = new FakeRegistry(_dir + "/layout", manifest, storageChallenges);
         var store = ImageStore.Open(_dir + "/store", new RegistrySettings(authFile: _dir + "/auth.json"));
         store.HttpHandler = registry;
         return (store, registry);
@@ -84,5 +94,19 @@ public sealed class RegistryAuthTests : IDisposable
         var e = await Assert.ThrowsAsync<PodUnitsException>(() => store.FetchAsync("reg.example/team/app:1"));
 
         Assert.Equal("registry reg.example: authentication for team/app failed: token service auth.example answered 401 Unauthorized", e.Message);
+    }
+
+    /// <summary>Review of 2026-12-05: a 401 from the storage host a blob was redirected to was
+    /// taken for the registry's challenge, and the registry's password went to the token realm
+    /// that host named.</summary>
+    [Fact]
+    public async Task AChallengeFromARedirectsTargetGetsNoCredentials()
+    {
+        (ImageStore store, FakeRegistry registry) = Setup("me", "pw", storageChallenges: true);
+
+        var e = await Assert.ThrowsAsync<PodUnitsException>(() => store.FetchAsync("reg.example/team/app:1"));
+
+        Assert.DoesNotContain(registry.Log, l => l.Contains("collector.example", StringComparison.Ordinal));
+        Assert.Contains("401", e.Message, StringComparison.Ordinal);
     }
 }
