@@ -38,7 +38,7 @@ public static class PodDefinitionLoader
         {
             return Fail(path, $"cannot be read: {e.Message}");
         }
-        return LoadText(text, path, options, othersCanRead: (File.GetUnixFileMode(path) & UnixFileMode.OtherRead) != 0);
+        return LoadText(text, path, options, othersCanRead: FileExposure.EveryUserCanRead(path));
     }
 
     /// <summary>Parses <paramref name="text"/> as if it were the file <paramref name="path"/>

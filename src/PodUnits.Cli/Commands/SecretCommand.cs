@@ -62,8 +62,16 @@ internal static class SecretCommand
                 byte[] bytes = FromFile(path);
                 data.Add(new(key, bytes));
             }
+            string? plainBefore = parse.GetValue(replace) ? SecretFiles.PlainFile(parse.GetValue(name)!) : null;
             string written = SecretFiles.Create(parse.GetValue(name)!, data, parse.GetValue(encrypt), parse.GetValue(replace));
             Console.WriteLine($"secret {parse.GetValue(name)}: {data.Count} key{(data.Count == 1 ? "" : "s")} written to {written}");
+            if (plainBefore is not null && written.EndsWith(PodUnits.Definitions.Parsing.EncryptedSecrets.Extension, StringComparison.Ordinal))
+            {
+                // Deleting a file does not erase it: ext4's free blocks, etckeeper's history and
+                // backups of /etc keep what it held. Encrypting it now protects the next value.
+                Console.Error.WriteLine($"podunits: note: {plainBefore} is removed, but its old value may survive in the disk's free blocks "
+                    + "and in backups or version control of /etc; rotate it if that matters");
+            }
             return 0;
         });
         return command;

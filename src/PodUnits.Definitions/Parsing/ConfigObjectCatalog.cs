@@ -124,6 +124,13 @@ internal sealed class ConfigObjectCatalog(IReadOnlyList<string> roots, long maxF
                 return null;
             }
             text = read;
+            if (kind == ConfigObjectKind.Secret && FileExposure.EveryUserCanRead(path))
+            {
+                // Kept with the errors (unlike a standalone file's other warnings): a value
+                // every local user can read is worth repeating in every pod that uses it.
+                _foreign.Add(new Diagnostic(Severity.Warning, path, 1, 1,
+                    "every user of this host can read this Secret; chmod 600 the file ('podunits secret create' writes it so)"));
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

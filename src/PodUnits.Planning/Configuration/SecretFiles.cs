@@ -143,6 +143,11 @@ public static class SecretFiles
     /// <summary>The forms of a Secret file, in the order a pod's load looks for them.</summary>
     private static readonly string[] Extensions = [".yaml", ".yml", EncryptedSecrets.Extension];
 
+    /// <summary>The plain-text file of Secret <paramref name="name"/>, or null: what an
+    /// encrypted replacement removes, whose blocks and backups may still hold the value.</summary>
+    public static string? PlainFile(string name, string directory = Directory) =>
+        Files(name, directory).FirstOrDefault(f => !f.EndsWith(EncryptedSecrets.Extension, StringComparison.Ordinal));
+
     private static IEnumerable<string> Files(string name, string directory) =>
         Extensions.Select(e => $"{directory}/{name}{e}").Where(File.Exists);
 }

@@ -396,4 +396,26 @@ public sealed class ConfigurationTests : IDisposable
         }
         Assert.False(File.Exists("/etc/podunits/secrets/cfg-sealed.cred"));
     }
+
+    /// <summary>Review of 2026-12-05: moving a plain Secret to an encrypted one deleted the
+    /// plain file silently, though its blocks and /etc's backups may still hold the value.</summary>
+    [Fact]
+    public void EncryptingAPlainSecretSaysTheOldValueMaySurvive()
+    {
+        try
+        {
+            var plain = PodHarness.Run("podunits", "secret", "create", "cfg-moved", "--from-literal", "password=old-cfg-moved");
+            Assert.True(plain.Code == 0, plain.Output);
+            Assert.DoesNotContain("note:", plain.Output, StringComparison.Ordinal);
+            var sealedOne = PodHarness.Run("podunits", "secret", "create", "cfg-moved", "--from-literal", "password=new-cfg-moved", "--replace", "--encrypt");
+            Assert.True(sealedOne.Code == 0, sealedOne.Output);
+            Assert.Contains("podunits: note: /etc/podunits/secrets/cfg-moved.yaml is removed, but its old value may survive", sealedOne.Output, StringComparison.Ordinal);
+            Assert.False(File.Exists("/etc/podunits/secrets/cfg-moved.yaml"));
+            Assert.True(File.Exists("/etc/podunits/secrets/cfg-moved.cred"));
+        }
+        finally
+        {
+            PodHarness.Run("podunits", "secret", "rm", "cfg-moved");
+        }
+    }
 }
