@@ -32,7 +32,7 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
         {
             ctx.Error(f.Value("image")!, $"{f.PathOf("image")}: \"{image}\" {bad}");
         }
-        var pull = f.OneOf("imagePullPolicy", PullPolicies) is string p
+        var pull = f.OneOfOrDefault("imagePullPolicy", PullPolicies) is string p
             ? Enum.Parse<ImagePullPolicy>(p)
             : ImageReferences.DefaultPullPolicy(image ?? "");
         string? workingDir = f.String("workingDir");
@@ -178,7 +178,7 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
             {
                 e.Missing("containerPort");
             }
-            var protocol = e.OneOf("protocol", Protocols) is string proto ? Enum.Parse<PortProtocol>(proto) : PortProtocol.TCP;
+            var protocol = e.OneOfOrDefault("protocol", Protocols) is string proto ? Enum.Parse<PortProtocol>(proto) : PortProtocol.TCP;
             string? name = e.String("name");
             if (name is not null && Names.ExplainPortName(name) is string why)
             {

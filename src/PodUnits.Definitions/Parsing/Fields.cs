@@ -210,6 +210,15 @@ internal sealed class Fields(ParseContext context, string path, YMapping node)
         return result;
     }
 
+    /// <summary>
+    /// <see cref="OneOf"/> for a field the API server defaults when it is empty
+    /// (imagePullPolicy, protocol, dnsPolicy, restartPolicy, scheme): their Go type's zero
+    /// value is "", which SetDefaults_* replaces before validation, so `imagePullPolicy: ""`
+    /// (a Helm chart's unset value) means the default there, and null (the default) here.
+    /// </summary>
+    public string? OneOfOrDefault(string name, string[] allowed) =>
+        Value(name) is YScalar { IsPlain: false, Value: "" } ? null : OneOf(name, allowed);
+
     /// <summary>One of <paramref name="allowed"/>, exactly as Kubernetes spells it.</summary>
     public string? OneOf(string name, string[] allowed)
     {

@@ -47,7 +47,7 @@ internal static class HandlerMapper
         // Every field is read even without a port, so that all its problems come out in one run.
         var action = new HttpGetAction
         {
-            Scheme = hf.OneOf("scheme", Schemes) ?? "HTTP",
+            Scheme = hf.OneOfOrDefault("scheme", Schemes) ?? "HTTP",
             Host = hf.String("host") is { Length: > 0 } host ? host : null,
             Port = port ?? 0,
             Path = hf.String("path") is { Length: > 0 } path ? path : "/",

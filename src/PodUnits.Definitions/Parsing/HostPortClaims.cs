@@ -15,7 +15,8 @@ internal sealed class HostPortClaims(ParseContext ctx, bool hostNetwork)
 
     public (int? HostPort, string? HostIP) Map(Fields port, string path, long? containerPort, PortProtocol protocol)
     {
-        long? hostPort = port.Integer("hostPort", 1, 65535);
+        // 0 is the API's "not published" (the int32's zero value, omitted when serialized).
+        long? hostPort = port.Integer("hostPort", 0, 65535) is long n and not 0 ? n : null;
         string? hostIP = port.String("hostIP");
         if (hostIP is not null && !Names.IsIpAddress(hostIP))
         {

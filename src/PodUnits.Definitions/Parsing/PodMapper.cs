@@ -218,7 +218,14 @@ internal static class PodMapper
         var hostPorts = new HostPortClaims(ctx, hostNetwork);
         // Read before the containers: it bounds their sleep hooks (null when invalid: reported here).
         long? gracePeriod = spec.Value("terminationGracePeriodSeconds") is null ? 30
-            : spec.Integer("terminationGracePeriodSeconds", 0, int.MaxValue);
+            : spec.Integer("terminationGracePeriodSeconds", int.MinValue, int.MaxValue);
+        if (gracePeriod < 0)
+        {
+            // The API server has taken a negative period as 1 since Kubernetes 1.27 (it was
+            // an immediate kill before, which a definition written for either never meant).
+            ctx.Warning(spec.Value("terminationGracePeriodSeconds")!, $"spec.terminationGracePeriodSeconds: {gracePeriod} is negative; taken as 1, as the API server does");
+            gracePeriod = 1;
+        }
 
         // Map the two lists in file order, so a duplicate name is reported where it repeats.
         List<ContainerDefinition> initContainers = [], containers = [];
@@ -248,13 +255,13 @@ internal static class PodMapper
         {
             ctx.Error(spec.Value("hostname")!, $"spec.hostname: \"{hostname}\" is not a valid hostname: {why}");
         }
-        var dnsPolicy = spec.OneOf("dnsPolicy", DnsPolicies) is string dp ? Enum.Parse<DnsPolicy>(dp) : DnsPolicy.ClusterFirst;
+        var dnsPolicy = spec.OneOfOrDefault("dnsPolicy", DnsPolicies) is string dp ? Enum.Parse<DnsPolicy>(dp) : DnsPolicy.ClusterFirst;
         DnsConfig? dnsConfig = DnsMapper.MapConfig(spec, ctx);
         if (dnsPolicy == DnsPolicy.None && (dnsConfig is null || dnsConfig.Nameservers.Count == 0))
         {
             ctx.Error(spec.Value("dnsPolicy")!, "spec.dnsPolicy: None needs spec.dnsConfig with at least one nameserver");
         }
-        var restart = spec.OneOf("restartPolicy", RestartPolicies) is string rp ? Enum.Parse<RestartPolicy>(rp) : RestartPolicy.Always;
+        var restart = spec.OneOfOrDefault("restartPolicy", RestartPolicies) is string rp ? Enum.Parse<RestartPolicy>(rp) : RestartPolicy.Always;
         PodSecurityContext? security = SecurityMapper.MapPod(spec, ctx, hostNetwork, settings);
 
         (ResourceLimits limits, ResourceLimits requests) = PodResourceMapper.Map(spec, ctx, containers, initContainers);

@@ -23,6 +23,10 @@ public static class ContainerIdentity
         PodSecurityContext? podSecurity = pod.SecurityContext;
         long? runAsUser = c.SecurityContext?.RunAsUser ?? podSecurity?.RunAsUser;
         long? runAsGroup = c.SecurityContext?.RunAsGroup ?? podSecurity?.RunAsGroup;
+        if (runAsUser is null && image.UserError is string unknown)
+        {
+            throw new BadInputException(what, $"image {image.Reference}: {unknown}; set runAsUser, or use an image whose USER it defines");
+        }
         long uid = runAsUser ?? image.Uid ?? 0;
         // runAsUser without runAsGroup: the group /etc/passwd gives that UID in the image, else 0
         // (containerd's WithUserID; the Kubernetes documentation's `id` shows gid=0).

@@ -155,10 +155,11 @@ public static class ContainerImages
 
     private static ContainerImage WithUser(string what, ContainerImage image, string? user)
     {
+        ImageAccounts accounts = ImageAccounts.None;
         try
         {
             // Read once: the USER's lookup and the supplementary groups both need them.
-            var accounts = new ImageAccounts(ImageLayerFiles.Read(image.LowerDirs, "etc/passwd"), ImageLayerFiles.Read(image.LowerDirs, "etc/group"));
+            accounts = new ImageAccounts(ImageLayerFiles.Read(image.LowerDirs, "etc/passwd"), ImageLayerFiles.Read(image.LowerDirs, "etc/group"));
             (long? uid, long? gid) = ImageUser.Resolve(user, relative => relative switch
             {
                 "etc/passwd" => accounts.Passwd,
@@ -169,7 +170,8 @@ public static class ContainerImages
         }
         catch (ArgumentException e)
         {
-            throw new BadInputException(what, e.Message);
+            // Decided per container (ContainerIdentity): runAsUser makes the USER irrelevant.
+            return image with { Accounts = accounts, UserError = e.Message };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -161,10 +161,11 @@ internal static class ContainerMounts
         }
         Dev(inRoot, users);
         SetupSteps.Done("dev");
-        string owner = ContainerUsers.TmpfsOwner(users);
-        Mount.Fresh("tmpfs", inRoot, "/run", "tmpfs", NoSuidDev, $"mode=0755,size={DefaultConfinement.RunSize}{owner}");
-        Mount.Fresh("tmpfs", inRoot, "/tmp", "tmpfs", NoSuidDev, $"mode=1777,size={DefaultConfinement.TmpSize}{owner}");
-        SetupSteps.Done("run and tmp");
+        // No tmpfs on /run or /tmp: they are the image's, in the container's fresh writable
+        // layer, as containerd and CRI-O leave them. A tmpfs hid what images ship there (a
+        // postgres image's /var/run/postgresql, owned by its user), counted its pages against
+        // limits.memory, and stayed writable under readOnlyRootFilesystem, where Kubernetes
+        // users mount an emptyDir.
     }
 
     /// <summary>The default masked and read-only paths of /proc and /sys (runc's way: /dev/null

@@ -23,4 +23,9 @@ public sealed record ContainerImage(
     /// <summary>The image's /etc/passwd and /etc/group (null when it has none), for the
     /// groups its users belong to (supplementalGroupsPolicy Merge).</summary>
     public ImageAccounts Accounts { get; init; } = ImageAccounts.None;
+
+    /// <summary>Why the image's USER names no account (a user or group its /etc/passwd or
+    /// /etc/group lacks), or null. An error only for a container that does not set runAsUser:
+    /// containerd looks the image's USER up only then.</summary>
+    public string? UserError { get; init; }
 }

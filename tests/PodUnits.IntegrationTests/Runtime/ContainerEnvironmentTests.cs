@@ -188,4 +188,60 @@ public sealed class ContainerEnvironmentTests
         Assert.True(pod.UnitJournalHas(l => l.Contains("pod rt-hp-gone: volume d: hostPath /tmp/rt-hp-gone-nothing: nothing is there on the host", StringComparison.Ordinal)),
             pod.UnitJournalText());
     }
+
+    /// <summary>Review of 2026-12-05: every container had a tmpfs on /run and /tmp, which hid
+    /// what the image ships there (a postgres image's /var/run/postgresql, owned by its user),
+    /// and stayed writable under readOnlyRootFilesystem. They are the image's now, in the
+    /// container's writable layer, as containerd and CRI-O leave them.</summary>
+    [Fact]
+    public void RunAndTmpAreTheImagesOwn()
+    {
+        string root = Confinement.HostileBinaries.Rootfs("run-tmp-root");
+        Directory.CreateDirectory($"{root}/run/app");
+        File.WriteAllText($"{root}/run/app/marker", "shipped-in-run\n");
+        File.WriteAllText($"{root}/tmp/seed", "shipped-in-tmp\n");
+        File.SetUnixFileMode($"{root}/tmp", (UnixFileMode)0x3ff); // 1777
+        File.SetUnixFileMode($"{root}/run/app", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Assert.Equal(0, PodHarness.Run("chown", "-R", "999:999", $"{root}/run/app").Code);
+        const string name = "rt-run-tmp";
+        string yaml = $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+            spec:
+              terminationGracePeriodSeconds: 2
+              volumes: [{name: scratch, emptyDir: {} }]
+              containers:
+                - name: main
+                  image: dir:{{root}}
+                  securityContext: {runAsUser: 999, runAsGroup: 999}
+                  command: ["sh", "-c"]
+                  args:
+                    - >-
+                      cat /run/app/marker; echo $$ > /run/app/app.pid && echo pid-written; cat /tmp/seed;
+                      awk '$5 == "/run" || $5 == "/tmp" { print "mount at " $5 }' /proc/self/mountinfo;
+                      echo done; {{PodHarness.Idle}}
+                - name: ro
+                  image: dir:{{root}}
+                  securityContext: {readOnlyRootFilesystem: true}
+                  volumeMounts: [{name: scratch, mountPath: /tmp}]
+                  command: ["sh", "-c"]
+                  args:
+                    - >-
+                      touch /run/x 2>/dev/null || echo run-is-ro; touch /tmp/x && echo tmp-volume-writable;
+                      echo done; {{PodHarness.Idle}}
+            """;
+        using var pod = new PodHarness(name, yaml);
+        string[] main = Confinement.HostilePods.RunUntil(pod, "done");
+        string why = Confinement.HostilePods.Explain(pod, main);
+        Assert.True(main.Contains("shipped-in-run"), "the image's /run/app is hidden.\n" + why);
+        Assert.True(main.Contains("pid-written"), "the image's user cannot write its own /run/app.\n" + why);
+        Assert.True(main.Contains("shipped-in-tmp"), "the image's /tmp is hidden.\n" + why);
+        Assert.False(main.Any(l => l.StartsWith("mount at ", StringComparison.Ordinal)), "a file system is mounted on /run or /tmp.\n" + why);
+        string[] ro = [];
+        Assert.True(PodHarness.WaitFor(() => (ro = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=ro")).Contains("done")), pod.UnitJournalText());
+        Assert.Contains("run-is-ro", ro);
+        Assert.Contains("tmp-volume-writable", ro);
+    }
 }

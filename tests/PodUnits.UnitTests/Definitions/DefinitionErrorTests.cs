@@ -226,7 +226,7 @@ public sealed class DefinitionErrorTests
             [
                 "x.yaml:4:18: error: spec.restartPolicy: must be one of Always, OnFailure, Never, found \"always\"; did you mean \"Always\"?",
                 "x.yaml:5:14: error: spec.dnsPolicy: None needs spec.dnsConfig with at least one nameserver",
-                "x.yaml:6:34: error: spec.terminationGracePeriodSeconds: must be between 0 and 2147483647, found -5",
+                "x.yaml:6:34: warning: spec.terminationGracePeriodSeconds: -5 is negative; taken as 1, as the API server does",
                 "x.yaml:7:16: error: spec.hostNetwork: must be true or false, found \"maybe\"",
                 "x.yaml:11:22: error: spec.containers[0].imagePullPolicy: must be one of Always, IfNotPresent, Never, found \"IfNotPresnt\"; did you mean \"IfNotPresent\"?",
                 "x.yaml:13:22: error: spec.containers[0].ports[0].containerPort: must be an integer, found the string \"80\"",

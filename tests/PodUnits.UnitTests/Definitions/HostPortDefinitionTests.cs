@@ -78,6 +78,8 @@ public sealed class HostPortDefinitionTests
     [Theory]
     [InlineData("[{containerPort: 80, hostPort: 1}]")]
     [InlineData("[{containerPort: 80, hostPort: 65535}]")]
+    [InlineData("[{containerPort: 80, hostPort: 0}]")] // the API's "not published"
+    [InlineData("[{containerPort: 80, hostPort: 0}, {containerPort: 81, hostPort: 0}]")]
     [InlineData("[{containerPort: 80, hostPort: 8080, hostIP: 0.0.0.0}]")]
     [InlineData("[{containerPort: 80, hostPort: 8080, hostIP: \"fe80::1\"}]")]
     [InlineData("[{containerPort: 80, hostPort: 8080}, {containerPort: 80, hostPort: 8080, protocol: UDP}, {containerPort: 80, hostPort: 8080, protocol: SCTP}]")]
@@ -88,9 +90,8 @@ public sealed class HostPortDefinitionTests
     }
 
     [Theory]
-    [InlineData("[{containerPort: 80, hostPort: 0}]", "x.yaml:10:43: error: spec.containers[0].ports[0].hostPort: must be between 1 and 65535, found 0")]
-    [InlineData("[{containerPort: 80, hostPort: 65536}]", "x.yaml:10:43: error: spec.containers[0].ports[0].hostPort: must be between 1 and 65535, found 65536")]
-    [InlineData("[{containerPort: 80, hostPort: -80}]", "x.yaml:10:43: error: spec.containers[0].ports[0].hostPort: must be between 1 and 65535, found -80")]
+    [InlineData("[{containerPort: 80, hostPort: 65536}]", "x.yaml:10:43: error: spec.containers[0].ports[0].hostPort: must be between 0 and 65535, found 65536")]
+    [InlineData("[{containerPort: 80, hostPort: -80}]", "x.yaml:10:43: error: spec.containers[0].ports[0].hostPort: must be between 0 and 65535, found -80")]
     [InlineData("[{containerPort: 80, hostPort: \"8080\"}]", "x.yaml:10:43: error: spec.containers[0].ports[0].hostPort: must be an integer, found the string \"8080\"")]
     [InlineData("[{containerPort: 80, hostPort: 8080, hostIP: localhost}]", "x.yaml:10:57: error: spec.containers[0].ports[0].hostIP: \"localhost\" is not an IP address")]
     [InlineData("[{containerPort: 80, hostPort: 8080, hostIP: 10.0.0.256}]", "x.yaml:10:57: error: spec.containers[0].ports[0].hostIP: \"10.0.0.256\" is not an IP address")]

@@ -200,6 +200,39 @@ public sealed class ValidDefinitionTests
     public void DefaultPullPolicyFollowsKubernetes(string image, ImagePullPolicy expected) =>
         Assert.Equal(expected, ImageReferences.DefaultPullPolicy(image));
 
+    /// <summary>Review of 2026-12-05: empty strings and zeros that the API server defaults (a
+    /// Helm chart's unset values) were errors; they are the defaults, as kubectl apply makes them.</summary>
+    [Fact]
+    public void EmptyValuesTheApiServerDefaultsAreTheDefaults()
+    {
+        const string yaml = """
+            apiVersion: v1
+            kind: Pod
+            spec:
+              restartPolicy: ""
+              dnsPolicy: ""
+              terminationGracePeriodSeconds: -3
+              containers:
+              - name: a
+                image: app:1.2
+                imagePullPolicy: ""
+                ports: [{containerPort: 80, protocol: "", hostPort: 0}]
+                readinessProbe: {httpGet: {port: 80, scheme: ""}}
+            """;
+        LoadResult result = PodDefinitionLoader.LoadText(yaml, "p.yaml");
+        Assert.Equal(["p.yaml:6:34: warning: spec.terminationGracePeriodSeconds: -3 is negative; taken as 1, as the API server does"],
+            result.Diagnostics.Select(d => d.ToString()));
+        PodDefinition pod = result.GetPodOrThrow();
+        Assert.Equal((RestartPolicy.Always, DnsPolicy.ClusterFirst, 1L), (pod.RestartPolicy, pod.DnsPolicy, pod.TerminationGracePeriodSeconds));
+        ContainerDefinition c = pod.Containers[0];
+        Assert.Equal(ImagePullPolicy.IfNotPresent, c.ImagePullPolicy);
+        Assert.Equal([new ContainerPort(80, PortProtocol.TCP, null, null, null)], c.Ports);
+        Assert.Equal("HTTP", c.ReadinessProbe!.HttpGet!.Scheme);
+        // Where "" is no API default, it stays an error.
+        Assert.Contains(PodDefinitionLoader.LoadText(yaml.Replace("image: app:1.2", "image: app:1.2\n    securityContext: {seccompProfile: {type: \"\"}}", StringComparison.Ordinal), "p.yaml").Diagnostics,
+            d => d.Severity == Severity.Error && d.Message.Contains("seccompProfile.type", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void NamedProbePortResolvesToItsNumber()
     {

@@ -170,6 +170,30 @@ public sealed class PlanTests
         Assert.Equal((1000u, 1000u), (strict.Uid, strict.Gid));
     }
 
+    /// <summary>Review of 2026-12-05: the image's USER was looked up even for a container whose
+    /// runAsUser overrides it, so an image whose USER names an account its /etc/passwd lacks
+    /// could not run at all. containerd looks it up only without runAsUser.</summary>
+    [Fact]
+    public void AnImageUserThePasswdLacksMattersOnlyWithoutRunAsUser()
+    {
+        ContainerImage image = Busybox with { UserError = "user \"app\" is not in the image's /etc/passwd" };
+        var e = Assert.Throws<BadInputException>(() => Build(Pod([Container("app")]), image));
+        Assert.EndsWith("container app: image busybox: user \"app\" is not in the image's /etc/passwd; set runAsUser, or use an image whose USER it defines",
+            e.Message, StringComparison.Ordinal);
+        ContainerPlan overridden = Build(Pod([Container("app", uid: 1234)]), image).Containers[0];
+        Assert.Equal((1234u, 0u), (overridden.Uid, overridden.Gid));
+    }
+
+    /// <summary>Review of 2026-12-05: `podunits status` reported the image the definition names
+    /// now, not the one the running container was started from. The plan keeps it.</summary>
+    [Fact]
+    public void ThePlanKeepsTheImageAsTheDefinitionNamedIt()
+    {
+        PodPlan plan = Build(Pod([Container("app") with { Image = "registry.example/app:1.25" }]));
+        Assert.Equal("registry.example/app:1.25", plan.Containers[0].Image);
+        Assert.Equal("registry.example/app:1.25", PodPlan.FromJson(plan.Redacted().ToJson(), "plan").Containers[0].Image);
+    }
+
     [Theory]
     [InlineData(null, null, "image busybox names no USER, so it runs as root")]
     [InlineData(0L, null, "the USER of image busybox is root (UID 0)")]
