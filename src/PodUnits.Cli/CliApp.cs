@@ -55,6 +55,13 @@ internal static class CliApp
             ErrorOutput.ReportInterrupted();
             return 130;
         }
+        catch (UnauthorizedAccessException e) when (!Environment.IsPrivilegedProcess)
+        {
+            // `podunits list` as a user: pod state is root's only (plans hold secrets). Not an
+            // "internal error" that invites a bug report, but what to do about it.
+            ErrorOutput.Report(new PodUnitsException("permission denied", $"{e.Message.TrimEnd('.')}; PodUnits' state is root's only: run podunits as root"));
+            return ExitCodes.RuntimeFailure;
+        }
 #pragma warning disable CA1031 // the CLI boundary: anything unexpected becomes one line, not a crash
         catch (Exception e)
 #pragma warning restore CA1031

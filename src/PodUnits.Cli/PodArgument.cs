@@ -14,7 +14,7 @@ internal static class PodArgument
     {
         string name = parsed.GetValue(argument) ?? "";
         string? why = ResourceNames.Explain(name);
-        return why is null ? name : throw new BadInputException($"pod name \"{name}\"", why);
+        return why is null ? name : throw new BadInputException($"pod name \"{Core.Text.OneLine.Of(name)}\"", why);
     }
 
     public static string UnitName(string pod) => Core.Naming.PodUnitNames.Service(pod);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PodUnits.Core.Errors;
 using PodUnits.Definitions;
 using PodUnits.Planning.State;
 using PodUnits.Runtime.Executor;
@@ -118,7 +119,11 @@ internal sealed class PodInspector(SystemdManager systemd)
         // A scope outlives a killed executor (a plugin still running in it, or none at all):
         // the pod runs only while its executor is in it, as gc decides it too.
         bool orphanedScope = ownScope && status is { IsActive: true } && !PodSliceGc.HasExecutor(status.ControlGroup);
-        bool running = status is { IsActive: true } && !orphanedScope;
+        // Running is what holds the pod's claim (the executor, or stage 0 while it prepares),
+        // not the unit's state: a pod stopping (deactivating) still runs and its files are
+        // current; one waiting out its start back-off (activating) does not, and what the
+        // killed run left is not live.
+        bool running = (status is { IsActive: true } || status?.ActiveState == "deactivating") && !orphanedScope && PodClaim.IsHeld(name);
         // A pod that is not running shows how its last run's containers ended.
         Dictionary<string, System.Text.Json.Nodes.JsonObject> health = running
             ? Runtime.Health.ContainerStatus.Read(name) : Runtime.Health.ContainerStatus.ReadLast(name);
@@ -181,14 +186,14 @@ internal sealed class PodInspector(SystemdManager systemd)
     /// <summary>
     /// The containers a running pod was started with, from its plan: what runs is what enter
     /// and status must find, whatever the file says now (edited for the next start, broken, or
-    /// removed by a package). Images come from the definition where it still names the
-    /// container the same.
+    /// removed by a package), the images too. A plan of an older version has no image: then
+    /// the definition's, where it still names the container the same.
     /// </summary>
     private static List<(string Name, bool Init, bool Sidecar, string Image)> RunningContainers(PodPlan plan, PodDefinition? definition)
     {
-        string ImageOf(string container) =>
-            definition?.AllContainers.FirstOrDefault(c => c.Name == container)?.Image ?? "(as started)";
-        return [.. plan.Containers.Select(c => (c.Name, c.Init, c.Sidecar, ImageOf(c.Name)))];
+        string ImageOf(ContainerPlan running) => running.Image is { Length: > 0 } image ? image
+            : definition?.AllContainers.FirstOrDefault(c => c.Name == running.Name)?.Image ?? "(as started)";
+        return [.. plan.Containers.Select(c => (c.Name, c.Init, c.Sidecar, ImageOf(c)))];
     }
 
     private static ContainerHealthReport Health(System.Text.Json.Nodes.JsonObject h) => new(
@@ -205,8 +210,18 @@ internal sealed class PodInspector(SystemdManager systemd)
     /// <summary>The range the pod holds (State/UserNamespaceRanges.cs), what it runs with and
     /// keeps while stopped; asked only for a pod whose definition gives it a user namespace (a
     /// pod that no longer does keeps its old range until gc).</summary>
-    private static UsersReport? Users(string name) =>
-        UserNamespaceRanges.Of(name) is { } range ? new UsersReport(range.HostFirst, range.Size) : null;
+    private static UsersReport? Users(string name)
+    {
+        try
+        {
+            return UserNamespaceRanges.Of(name) is { } range ? new UsersReport(range.HostFirst, range.Size) : null;
+        }
+        catch (Exception e) when (e is PodUnitsException or IOException or UnauthorizedAccessException)
+        {
+            // A range file an administrator mistyped: `gc` reports it and goes on; so does this.
+            return new UsersReport(0, 0, e.Message);
+        }
+    }
 
     /// <summary>The running pod's network: the host's (no address of its own, the ports its
     /// containers claim there), or the CNI network the executor recorded.</summary>

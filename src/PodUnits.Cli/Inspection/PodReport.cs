@@ -60,7 +60,9 @@ internal sealed record NetworkReport(string Name, IReadOnlyList<string> Ips, IRe
 }
 
 /// <summary>Container IDs 0..Size-1 are host IDs HostFirst..HostFirst+Size-1 (users and groups).</summary>
-internal sealed record UsersReport(uint HostFirst, uint Size);
+/// <summary>The pod's user namespace range; <paramref name="Error"/> says why its file could
+/// not be read (then the numbers are 0): the one pod's report says so, not the whole list.</summary>
+internal sealed record UsersReport(uint HostFirst, uint Size, string? Error = null);
 
 internal sealed record MachineReport(string Id, string State, uint Leader, string Unit);
 

@@ -82,7 +82,11 @@ internal static class PodReportText
             string ports = n.Ports.Count == 0 ? "" : $", published {string.Join(", ", n.Ports)}";
             output.WriteLine($"       Network: {n.Name}, IP {string.Join(", ", n.Ips)}{ports}");
         }
-        if (p.Users is { } u)
+        if (p.Users is { Error: { } usersError })
+        {
+            output.WriteLine($"         Users: own user namespace, range unknown: {usersError}");
+        }
+        else if (p.Users is { } u)
         {
             output.WriteLine($"         Users: own user namespace, IDs 0-{u.Size - 1} → host {u.HostFirst}-{u.HostFirst + u.Size - 1}");
         }

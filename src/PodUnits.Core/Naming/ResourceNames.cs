@@ -25,7 +25,10 @@ public static class ResourceNames
         {
             if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
             {
-                return $"may contain only lowercase letters, digits and '-' (found '{c}')";
+                // A control character shown as itself would break the one-line error (a CR
+                // from a CRLF file of names returns the cursor over the message).
+                string found = char.IsControl(c) || char.IsWhiteSpace(c) ? "U+" + ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture) : $"'{c}'";
+                return $"may contain only lowercase letters, digits and '-' (found {found})";
             }
         }
         if (name[0] == '-' || name[^1] == '-')

@@ -228,6 +228,7 @@ public static class PlanBuilder
             Init = init,
             IdFull = idFull,
             PodEtcFiles = pod.ImageResolvConf ? ["hostname", "hosts"] : ["hostname", "hosts", "resolv.conf"],
+            Image = c.Image,
             LowerDir = image.LowerDirs,
             LayerDir = $"{stateDir}/containers/{c.Name}",
             Argv = [.. process.Argv],

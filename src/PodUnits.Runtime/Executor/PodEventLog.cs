@@ -39,6 +39,11 @@ internal sealed class PodEventLog
         _quiet = plan.Interactive;
     }
 
+    /// <summary>Whether an entry went to the journal as a datagram: journald learns its unit
+    /// and the unit's LogExtraFields= (POD_NAME...) from the sender's cgroup when it reads it,
+    /// so the executor must not exit before it has (PodExecutor's journal sync).</summary>
+    public bool SentDatagrams { get; private set; }
+
     /// <summary>READY=1 was sent; <paramref name="containers"/> says how many of the pod's
     /// containers run at that moment (<see cref="Running"/>).</summary>
     public void Started(string containers) => EmitUnlessQuiet(JournalMessageIds.PodStarted, JournalPriority.Informational, $"pod {_plan.Name} started: {containers} running");
@@ -133,6 +138,7 @@ internal sealed class PodEventLog
         try
         {
             JournalClient.Shared.Send(entry);
+            SentDatagrams = true;
         }
         catch (PodUnitsException e)
         {

@@ -503,10 +503,12 @@ public sealed partial class PodExecutor
             f.Join(TimeSpan.FromSeconds(10));
         }
         _podJournal?.Dispose(); // its files closed cleanly: the next run archives them
-        if (_forwarders.Any(f => f.SentDatagrams))
-        {
-            WaitForJournal(); // streams name their unit in their header; datagrams do not
-        }
+        // Streams name their unit in their header; datagrams do not: the last "container
+        // exited" and "pod stopped" would lose _SYSTEMD_UNIT and POD_NAME, and with them their
+        // place in `podunits logs` and `status`, if journald read them after the exit. The
+        // sync runs beside the machine's unregistration and the CNI DEL, not after them.
+        Task journal = _forwarders.Any(f => f.SentDatagrams) || _eventLog?.SentDatagrams == true
+            ? Task.Run(WaitForJournal) : Task.CompletedTask;
         if (registered && systemd is not null)
         {
             await (_unregistering ?? UnregisterMachineAsync(systemd)).ConfigureAwait(false);
@@ -516,6 +518,7 @@ public sealed partial class PodExecutor
         {
             await (_removingSlice ?? RemoveSliceAsync(systemd)).ConfigureAwait(false);
         }
+        await journal.ConfigureAwait(false);
     }
 
     private static async Task<bool> SucceededAsync(Task task)

@@ -234,6 +234,6 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
             LibcExtra.close(fd);
             LibcExtra.close(ended);
         }
-        return Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)kept.Length).Trim().ReplaceLineEndings(" ");
+        return ProbeText.CommandOutput(new ReadOnlySpan<byte>(kept.GetBuffer(), 0, (int)kept.Length));
     }
 }

@@ -42,6 +42,22 @@ internal static class ProbeText
         return m.Length > 0 ? char.ToLowerInvariant(m[0]) + m[1..] : s.SocketErrorCode.ToString();
     }
 
+    /// <summary>An exec probe's output as one line without control characters: it becomes the
+    /// container's last probe in `podunits status` and the unit's STATUS=, which terminals
+    /// show, so an escape sequence the command printed must not drive the reader's terminal.
+    /// Line breaks become one space each.</summary>
+    public static string CommandOutput(ReadOnlySpan<byte> output)
+    {
+        string text = Encoding.UTF8.GetString(output).Trim().ReplaceLineEndings(" ");
+        return string.Create(text.Length, text, static (line, t) =>
+        {
+            for (int i = 0; i < t.Length; i++)
+            {
+                line[i] = char.IsControl(t[i]) ? ' ' : t[i];
+            }
+        });
+    }
+
     /// <summary>The start of a body as one printable line (the journal shows one line).</summary>
     public static string Excerpt(ReadOnlySpan<byte> body)
     {

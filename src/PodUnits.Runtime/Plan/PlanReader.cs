@@ -302,7 +302,7 @@ internal static class PlanReader
 
     private static ContainerPlan Container(ref Utf8JsonReader r)
     {
-        string? name = null, idFull = null, lowerDir = null, layerDir = null, workingDir = null, appArmor = null, seLinux = null;
+        string? name = null, idFull = null, image = null, lowerDir = null, layerDir = null, workingDir = null, appArmor = null, seLinux = null;
         bool init = false, readOnlyRoot = false, privileged = false, procUnmasked = false, noNewPrivileges = false, sidecar = false;
         uint uid = 0, gid = 0;
         ulong? memoryMax = null, cpu = null;
@@ -323,6 +323,7 @@ internal static class PlanReader
                 case nameof(ContainerPlan.Init): init = r.GetBoolean(); break;
                 case nameof(ContainerPlan.IdFull): idFull = Str(ref r); break;
                 case nameof(ContainerPlan.PodEtcFiles): podEtcFiles = Strings(ref r); break;
+                case nameof(ContainerPlan.Image): image = Str(ref r); break;
                 case nameof(ContainerPlan.LowerDir): lowerDir = Str(ref r); break;
                 case nameof(ContainerPlan.LayerDir): layerDir = Str(ref r); break;
                 case nameof(ContainerPlan.Argv): argv = Strings(ref r); break;
@@ -358,6 +359,7 @@ internal static class PlanReader
             Init = init,
             IdFull = idFull ?? DefaultContainer.IdFull,
             PodEtcFiles = podEtcFiles ?? [.. DefaultContainer.PodEtcFiles],
+            Image = image ?? DefaultContainer.Image,
             LowerDir = Required(lowerDir, nameof(ContainerPlan), nameof(ContainerPlan.LowerDir)),
             LayerDir = Required(layerDir, nameof(ContainerPlan), nameof(ContainerPlan.LayerDir)),
             Argv = argv ?? [],

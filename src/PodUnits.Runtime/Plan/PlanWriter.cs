@@ -140,6 +140,7 @@ internal static class PlanWriter
         w.WriteBoolean(nameof(ContainerPlan.Init), c.Init);
         w.WriteString(nameof(ContainerPlan.IdFull), c.IdFull);
         Strings(w, nameof(ContainerPlan.PodEtcFiles), c.PodEtcFiles);
+        w.WriteString(nameof(ContainerPlan.Image), c.Image);
         w.WriteString(nameof(ContainerPlan.LowerDir), c.LowerDir);
         w.WriteString(nameof(ContainerPlan.LayerDir), c.LayerDir);
         Strings(w, nameof(ContainerPlan.Argv), c.Argv);

@@ -266,6 +266,9 @@ public sealed class ContainerPlan
     /// <summary>The pod's files bound over the container's /etc (from /run/podunits/etc):
     /// hostname, hosts and resolv.conf, without resolv.conf for podunits.io/dns: none.</summary>
     public List<string> PodEtcFiles { get; init; } = ["hostname", "hosts", "resolv.conf"];
+    /// <summary>The image as the definition named it when the pod started (what status reports
+    /// while the file may already name another); empty in a plan written before it was kept.</summary>
+    public string Image { get; init; } = "";
     /// <summary>The image's root filesystem directory: the overlay's lower layer.</summary>
     public required string LowerDir { get; init; }
     /// <summary>The directory holding the overlay's upper and work dirs.</summary>

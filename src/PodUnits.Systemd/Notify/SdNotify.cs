@@ -28,14 +28,36 @@ public sealed partial class SdNotify
     public bool IsAvailable => _socketPath is not null;
 
     /// <summary>READY=1: start-up is finished (Type=notify units become active).</summary>
-    public bool Ready(string? status = null) => Notify(status is null ? "READY=1" : $"READY=1\nSTATUS={status}");
+    public bool Ready(string? status = null) => Notify(status is null ? "READY=1" : $"READY=1\nSTATUS={StatusValue(status)}");
 
     /// <summary>STATUS=: a line shown by `systemctl status`.</summary>
-    public bool Status(string status) => Notify($"STATUS={status}");
+    public bool Status(string status) => Notify($"STATUS={StatusValue(status)}");
 
     /// <summary>STOPPING=1: shutdown has begun; with a STATUS= line in the same datagram,
     /// so systemd updates the unit (and tells its D-Bus watchers) once, not twice.</summary>
-    public bool Stopping(string? status = null) => Notify(status is null ? "STOPPING=1" : $"STOPPING=1\nSTATUS={status}");
+    public bool Stopping(string? status = null) => Notify(status is null ? "STOPPING=1" : $"STOPPING=1\nSTATUS={StatusValue(status)}");
+
+    /// <summary>The most characters of a STATUS= value sent: systemd reads a notification into
+    /// a buffer of PIPE_BUF (4096) bytes and drops a longer one whole ("exceeded maximum
+    /// size. Ignoring."), the READY=1 or STOPPING=1 beside it too. 1000 characters are at most
+    /// 3000 bytes of UTF-8 (a UTF-16 unit is at most 3 bytes), leaving room for the rest.</summary>
+    internal const int MaxStatusChars = 1000;
+
+    /// <summary>A status as one assignment systemd keeps: control characters (a newline would
+    /// start another assignment; probe output may carry terminal escapes) become spaces, and
+    /// a long text is cut, never between the halves of a surrogate pair.</summary>
+    internal static string StatusValue(string status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        int length = status.Length <= MaxStatusChars ? status.Length
+            : char.IsHighSurrogate(status[MaxStatusChars - 4]) ? MaxStatusChars - 4 : MaxStatusChars - 3;
+        var value = new StringBuilder(length + 3);
+        foreach (char c in status.AsSpan(0, length))
+        {
+            value.Append(char.IsControl(c) ? ' ' : c);
+        }
+        return length < status.Length ? value.Append("...").ToString() : value.ToString();
+    }
 
     /// <summary>MAINPID=: the main process of the service is another process.</summary>
     public bool MainPid(int pid) => Notify($"MAINPID={pid}");

@@ -41,6 +41,17 @@ public sealed class CliVerbTests : IDisposable
         Assert.False(pod.TryGetProperty("recentLines", out _));
     }
 
+    /// <summary>Review of 2026-12-05: `podunits list` as a user ended in "internal error:
+    /// Access to the path ... is denied", which reads as a bug; it says to run as root now.</summary>
+    [Fact]
+    public void ListAsAUserSaysItNeedsRoot()
+    {
+        var list = PodHarness.Run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", Podunits, "list");
+        Assert.True(list.Code == 1, $"exit {list.Code}: {list.Output}");
+        Assert.DoesNotContain("internal error", list.Output, StringComparison.Ordinal);
+        Assert.Matches(@"^podunits: permission denied: .+; PodUnits' state is root's only: run podunits as root\n?$", list.Output);
+    }
+
     [Fact]
     public void StatusShowsScopesLimitsAndTheLastLines()
     {

@@ -15,6 +15,8 @@ public sealed class ResourceNamesTests
     [InlineData("", "must not be empty")]
     [InlineData("Hello", "may contain only lowercase letters, digits and '-' (found 'H')")]
     [InlineData("a_b", "may contain only lowercase letters, digits and '-' (found '_')")]
+    [InlineData("web\r", "may contain only lowercase letters, digits and '-' (found U+000D)")] // a CRLF file of names
+    [InlineData("a b", "may contain only lowercase letters, digits and '-' (found U+0020)")]
     [InlineData("../etc", "may contain only lowercase letters, digits and '-' (found '.')")]
     [InlineData("-web", "must start and end with a letter or digit")]
     [InlineData("web-", "must start and end with a letter or digit")]

@@ -36,6 +36,36 @@ public sealed class SdNotifyTests
         }
     }
 
+    /// <summary>Review of 2026-12-05: a STATUS= holding a failing probe's output (10 KiB) made a
+    /// datagram systemd drops whole, the STOPPING=1 with it; a newline in it started another
+    /// assignment, and an escape sequence reached `systemctl status` readers' terminals.</summary>
+    [Fact]
+    public void AStatusIsOneAssignmentThatSystemdKeeps()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"podunits-notify-{Guid.NewGuid():N}.sock");
+        using Socket listener = Bind(path);
+        try
+        {
+            var notify = new SdNotify(path);
+            string output = "waiting for app: readiness probe failed: \u001b]52;c;AAAA\u0007" + string.Concat(Enumerable.Repeat("trace line \u00e9\u20ac\n", 2000));
+            Assert.True(notify.Stopping(output));
+            string sent = Receive(listener, 8192);
+            Assert.True(Encoding.UTF8.GetByteCount(sent) <= 4096, $"{Encoding.UTF8.GetByteCount(sent)} bytes");
+            Assert.StartsWith("STOPPING=1\nSTATUS=waiting for app: readiness probe failed:  ]52;c;AAAA trace line", sent, StringComparison.Ordinal);
+            Assert.EndsWith("...", sent, StringComparison.Ordinal);
+            Assert.Equal(1, sent.Count(c => c == '\n'));
+            Assert.Equal(SdNotify.MaxStatusChars, sent.Length - "STOPPING=1\nSTATUS=".Length);
+            // A cut never splits a surrogate pair.
+            string emoji = new string('x', SdNotify.MaxStatusChars - 4) + "\U0001F600\U0001F600\U0001F600";
+            Assert.Equal(new string('x', SdNotify.MaxStatusChars - 4) + "...", SdNotify.StatusValue(emoji));
+            Assert.Equal("short one", SdNotify.StatusValue("short\tone"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void SendsToAnAbstractSocketNamedWithAnAt()
     {
@@ -86,9 +116,9 @@ public sealed class SdNotifyTests
         return socket;
     }
 
-    private static string Receive(Socket socket)
+    private static string Receive(Socket socket, int size = 4096)
     {
-        var buffer = new byte[4096];
+        var buffer = new byte[size];
         int n = socket.Receive(buffer);
         return Encoding.UTF8.GetString(buffer, 0, n);
     }
