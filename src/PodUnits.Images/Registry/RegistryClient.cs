@@ -82,7 +82,7 @@ internal sealed class RegistryClient : IDisposable
 
     private async Task<AuthenticationHeaderValue> AuthenticateAsync(ImageReference reference, AuthChallenge? challenge, CancellationToken cancellationToken)
     {
-        (string User, string Password)? credentials = _settings.CredentialsFor(reference.ApiHost) ?? _settings.CredentialsFor(reference.Registry);
+        (string User, string Password)? credentials = _settings.CredentialsFor(reference.ApiHost, reference.Repository) ?? _settings.CredentialsFor(reference.Registry, reference.Repository);
         AuthenticationHeaderValue? basic = credentials is { } c
             ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.User}:{c.Password}")))
             : null;
@@ -104,7 +104,15 @@ internal sealed class RegistryClient : IDisposable
         using HttpResponseMessage response = await Inactivity.SendAsync(_http, request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode) throw Denied(reference, $"token service {tokenUri.Host} answered {(int)response.StatusCode} {response.ReasonPhrase}");
         byte[] body = await LimitedBody.ReadAsync(response, LimitedBody.MaxTokenBytes, $"token from {tokenUri.Host}", cancellationToken);
-        TokenResponse? token = JsonSerializer.Deserialize(body, OciJsonContext.Default.TokenResponse);
+        TokenResponse? token;
+        try
+        {
+            token = JsonSerializer.Deserialize(body, OciJsonContext.Default.TokenResponse);
+        }
+        catch (JsonException e)
+        {
+            throw Denied(reference, $"token service {tokenUri.Host} answered no JSON token: {JsonErrors.Describe(e)}");
+        }
         string value = token?.Token ?? token?.AccessToken ?? throw Denied(reference, "token service sent no token");
         return new AuthenticationHeaderValue("Bearer", value);
     }
@@ -125,6 +133,7 @@ internal sealed class RegistryClient : IDisposable
             // Unreadable or stalled (Inactivity): the status alone says enough.
         }
         if (body.Length > 300) body = body[..300];
+        body = Core.Text.OneLine.Of(body); // the registry's text: no line breaks or escapes into the message
         string why = $"{(int)response.StatusCode} {response.ReasonPhrase}{(body.Length > 0 ? ": " + body : "")}";
         if (response.StatusCode == HttpStatusCode.NotFound) why = "not found in the registry (" + why + ")";
         return new PodUnitsException($"{what} of {reference.ToFamiliarString()}", why);

@@ -232,7 +232,34 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
         string? expected = expectedDigest ?? (Digests.IsValid(claimed) ? claimed : null);
         if (expected is not null && expected != digest)
             throw new PodUnitsException($"manifest of {reference.ToFamiliarString()}", $"content has digest {digest}, expected {expected}; refused");
-        return (data, digest, ManifestKind.IsIndex(data, response.Content.Headers.ContentType?.MediaType, $"manifest of {reference.ToFamiliarString()}"));
+        bool isIndex = ManifestKind.IsIndex(data, response.Content.Headers.ContentType?.MediaType, $"manifest of {reference.ToFamiliarString()}");
+        CheckShape(data, isIndex, $"manifest of {reference.ToFamiliarString()} from {reference.Registry}");
+        return (data, digest, isIndex);
+    }
+
+    /// <summary>
+    /// Refuses an answer that is not the index or manifest JSON it claims to be, here, while a
+    /// failure still moves on to the next source: a mirror path serving a web page with 200
+    /// (a Nexus UI) otherwise won the pull and ended it with a raw JSON exception, the origin
+    /// never tried. Also what the later steps take for granted: a manifest's config and layers.
+    /// </summary>
+    private static void CheckShape(byte[] data, bool isIndex, string what)
+    {
+        try
+        {
+            if (isIndex)
+            {
+                if (JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageIndex) is not { Manifests: not null })
+                    throw new PodUnitsException(what, "is not an image index: it lists no manifests");
+                return;
+            }
+            if (JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageManifest) is not { Config: not null, Layers: not null })
+                throw new PodUnitsException(what, "is not an image manifest: it has no config or no layers");
+        }
+        catch (JsonException e)
+        {
+            throw new PodUnitsException(what, $"is not JSON of an image {(isIndex ? "index" : "manifest")}: {JsonErrors.Describe(e)}");
+        }
     }
 
     private async Task FetchBlobAsync(ImageReference reference, Descriptor blob, IProgress<PullProgress>? progress, CancellationToken cancellationToken)

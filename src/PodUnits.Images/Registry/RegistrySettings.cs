@@ -79,8 +79,14 @@ public sealed class RegistrySettings
         return new RegistrySettings(insecure, authFile, mirrors);
     }
 
-    /// <summary>user and password for <paramref name="host"/> from the auth file, if any.</summary>
-    public (string User, string Password)? CredentialsFor(string host)
+    /// <summary>
+    /// user and password for <paramref name="repository"/> on <paramref name="host"/> from the
+    /// auth file, if any. As containers-auth.json(5) reads it: a key may be a host or a
+    /// host/namespace[/repo] (what `podman login quay.io/team` writes), and the longest key
+    /// that is the repository or a path prefix of it wins, the bare host last; Docker's legacy
+    /// "https://index.docker.io/v1/" counts as the host.
+    /// </summary>
+    public (string User, string Password)? CredentialsFor(string host, string? repository = null)
     {
         if (AuthFile is null || !File.Exists(AuthFile)) return null;
         AuthFile? file;
@@ -93,15 +99,33 @@ public sealed class RegistrySettings
             throw new BadInputException($"auth file {AuthFile}", $"not valid JSON: {JsonErrors.Describe(e)} (line {(e.LineNumber ?? 0) + 1})");
         }
         if (file?.Auths is null) return null;
+        (string Key, AuthEntry Entry, int Length)? best = null;
         foreach ((string key, AuthEntry entry) in file.Auths)
         {
-            string keyHost = key.Replace("https://", "", StringComparison.Ordinal).Replace("http://", "", StringComparison.Ordinal).Split('/')[0];
-            bool match = keyHost == host || (host == "registry-1.docker.io" && keyHost is "docker.io" or "index.docker.io");
-            if (!match || entry.Auth is null) continue;
-            string decoded = Encoding.UTF8.GetString(Convert.FromBase64String(entry.Auth));
-            int colon = decoded.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0) return (decoded[..colon], decoded[(colon + 1)..]);
+            bool scheme = key.StartsWith("https://", StringComparison.Ordinal) || key.StartsWith("http://", StringComparison.Ordinal);
+            string[] parts = key.Replace("https://", "", StringComparison.Ordinal).Replace("http://", "", StringComparison.Ordinal)
+                .TrimEnd('/').Split('/', 2);
+            string keyHost = parts[0];
+            string keyPath = parts.Length > 1 && !(scheme && parts[1] is "v1" or "v2") ? parts[1] : "";
+            bool hostMatches = keyHost == host || (host == "registry-1.docker.io" && keyHost is "docker.io" or "index.docker.io");
+            bool pathMatches = keyPath.Length == 0 || (repository is not null
+                && (repository == keyPath || repository.StartsWith(keyPath + "/", StringComparison.Ordinal)));
+            if (!hostMatches || !pathMatches || entry.Auth is null) continue;
+            if (best is null || keyPath.Length > best.Value.Length) best = (key, entry, keyPath.Length);
         }
-        return null;
+        if (best is not { } chosen) return null;
+        byte[] raw;
+        try
+        {
+            raw = Convert.FromBase64String(chosen.Entry.Auth!);
+        }
+        catch (FormatException)
+        {
+            // Not quoted: the entry is user:password in base64, and its text may be one.
+            throw new BadInputException($"auth file {AuthFile}", $"the \"auth\" of {chosen.Key} is not base64 (of user:password)");
+        }
+        string decoded = Encoding.UTF8.GetString(raw);
+        int colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 ? (decoded[..colon], decoded[(colon + 1)..]) : null;
     }
 }

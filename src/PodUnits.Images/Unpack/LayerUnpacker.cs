@@ -172,13 +172,13 @@ public sealed class LayerUnpacker
                 Check.Io(MakeNode(path, LibC.S_IFIFO | LibcExtra.Mode0600), "mknod", path);
                 return true;
             default:
-                state.Notes.Add($"skipped {relative}: tar entry type {entry.EntryType} is not supported");
+                state.Notes.Add($"skipped {Core.Text.OneLine.Of(relative)}: tar entry type {entry.EntryType} is not supported");
                 return false;
         }
     }
 
     private static string DevicesNote(List<string> skipped) =>
-        $"skipped {skipped.Count} device node{(skipped.Count == 1 ? "" : "s")} ({string.Join(", ", skipped.Take(NamedSkips))}"
+        $"skipped {skipped.Count} device node{(skipped.Count == 1 ? "" : "s")} ({string.Join(", ", skipped.Take(NamedSkips).Select(Core.Text.OneLine.Of))}"
         + $"{(skipped.Count > NamedSkips ? ", ..." : "")}): layers may not create devices";
 
     private long EnsureSpace(string root, long needed, long free, string entryName)

@@ -129,8 +129,11 @@ internal static class SafePaths
 /// symlink: the whole layer is refused (and its partial directory removed).</summary>
 public sealed class LayerRejectedException : PodUnitsException
 {
+    /// <summary>The entry's name and what the message quotes of the layer (a parent, a link's
+    /// target) are the layer's text: a PAX path may hold a newline or an escape sequence, which
+    /// would split the message in the journal or drive a terminal. Escaped (\xNN).</summary>
     public LayerRejectedException(string entryName, string why)
-        : base($"layer entry '{entryName}'", $"refused: {why}") => EntryName = entryName;
+        : base($"layer entry '{Core.Text.OneLine.Of(entryName)}'", $"refused: {Core.Text.OneLine.Of(why)}") => EntryName = entryName;
 
     public string EntryName { get; } = "";
 

@@ -119,6 +119,35 @@ public sealed class ManifestAndRegistryTests
         }
     }
 
+    /// <summary>Review of 2026-12-05: keys with a namespace (`podman login quay.io/team-b`)
+    /// counted for the whole host, the first listed winning, so team-b's pull got team-a's
+    /// robot. The longest key that is the repository or a path prefix of it wins.</summary>
+    [Fact]
+    public void AnAuthFileKeyWithANamespaceCountsForThatNamespace()
+    {
+        string dir = Directory.CreateTempSubdirectory("podunits-reg-").FullName;
+        try
+        {
+            static string Auth(string user) => "{\"auth\":\"" + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":pw")) + "\"}";
+            File.WriteAllText(dir + "/auth.json", "{\"auths\":{"
+                + $"\"quay.io/team-a\":{Auth("robot-a")},\"quay.io/team-b\":{Auth("robot-b")},\"quay.io\":{Auth("anyone")},"
+                + $"\"quay.io/team-b/app\":{Auth("robot-app")},\"https://index.docker.io/v1/\":{Auth("hub")},\"bad.example\":{{\"auth\":\"not base64!\"}}}}}}");
+            RegistrySettings s = RegistrySettings.Parse($"authFile: {dir}/auth.json\n", "test.yaml");
+            Assert.Equal(("robot-b", "pw"), s.CredentialsFor("quay.io", "team-b/web"));
+            Assert.Equal(("robot-app", "pw"), s.CredentialsFor("quay.io", "team-b/app"));
+            Assert.Equal(("robot-a", "pw"), s.CredentialsFor("quay.io", "team-a/app"));
+            Assert.Equal(("anyone", "pw"), s.CredentialsFor("quay.io", "team-ab/app")); // a path prefix is whole components
+            Assert.Equal(("anyone", "pw"), s.CredentialsFor("quay.io"));
+            Assert.Equal(("hub", "pw"), s.CredentialsFor("registry-1.docker.io", "library/nginx"));
+            var e = Assert.Throws<BadInputException>(() => s.CredentialsFor("bad.example", "x/y"));
+            Assert.Equal($"auth file {dir}/auth.json: the \"auth\" of bad.example is not base64 (of user:password)", e.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     [Fact]
     public void RegistriesYamlTyposNameTheLine()
     {

@@ -1,0 +1,61 @@
+using System.Net;
+using PodUnits.Images.Registry;
+using PodUnits.Images.Store;
+using PodUnits.Tests.Images;
+
+namespace PodUnits.UnitTests.Images;
+
+/// <summary>A mirror that answers a manifest request with something that is no manifest.</summary>
+public sealed class MirrorAnswerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("podunits-mirror-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>Serves the layout as reg.example; answers every request to mirror.example with
+    /// a web page and 200, as a misconfigured Nexus path does.</summary>
+    private sealed class Registry(string layoutDir, string manifestDigest) : HttpMessageHandler
+    {
+        public List<string> Log { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            string url = request.RequestUri!.ToString();
+            lock (Log) Log.Add(url);
+            if (request.RequestUri.Host == "mirror.example")
+            {
+                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+                {
+                    Content = new StringContent("<html><body>Nexus Repository Manager</body></html>", System.Text.Encoding.UTF8, "text/html"),
+                });
+            }
+            string last = url[(url.LastIndexOf('/') + 1)..];
+            string hex = last.StartsWith("sha256:", StringComparison.Ordinal) ? last[7..] : manifestDigest[7..];
+            string path = $"{layoutDir}/blobs/sha256/{hex}";
+            if (!File.Exists(path)) return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(File.ReadAllBytes(path)) };
+            if (url.Contains("/manifests/", StringComparison.Ordinal))
+                response.Content.Headers.ContentType = new("application/vnd.oci.image.manifest.v1+json");
+            return Task.FromResult(response);
+        }
+    }
+
+    /// <summary>Review of 2026-12-05: the web page won the pull (200), and its JSON parse ended
+    /// it with "internal error", the origin never tried.</summary>
+    [Fact]
+    public async Task AMirrorServingAWebPageIsPassedOverForTheNextSource()
+    {
+        byte[] tar = new LayerBuilder().File("hello", "world").Tar();
+        string manifest = OciLayoutBuilder.Write(_dir + "/layout", [tar], [LayerBuilder.Gzip(tar)], "application/vnd.oci.image.layer.v1.tar+gzip");
+        var registry = new Registry(_dir + "/layout", manifest);
+        var settings = RegistrySettings.Parse("mirrors:\n  reg.example: [mirror.example/hub]\n", "registries.yaml");
+        var store = ImageStore.Open(_dir + "/store", settings);
+        store.HttpHandler = registry;
+
+        ResolvedImage image = await store.FetchAsync("reg.example/team/app:1");
+
+        Assert.Equal("world", File.ReadAllText(image.LayerDirs[0] + "/hello"));
+        Assert.Contains(registry.Log, l => l.StartsWith("https://mirror.example/v2/hub/team/app/manifests/1", StringComparison.Ordinal));
+        Assert.DoesNotContain(registry.Log, l => l.StartsWith("https://mirror.example/", StringComparison.Ordinal) && l.Contains("/blobs/", StringComparison.Ordinal));
+    }
+}
