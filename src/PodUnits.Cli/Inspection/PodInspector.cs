@@ -114,7 +114,6 @@ internal sealed class PodInspector(SystemdManager systemd)
         {
             (unit, status, ownScope) = (AdHocScope.Name(name), byHand, true);
         }
-        MachineReport? machine = await MachineAsync(name).ConfigureAwait(false);
         var containers = new List<ContainerReport>();
         // A scope outlives a killed executor (a plugin still running in it, or none at all):
         // the pod runs only while its executor is in it, as gc decides it too.
@@ -124,6 +123,9 @@ internal sealed class PodInspector(SystemdManager systemd)
         // current; one waiting out its start back-off (activating) does not, and what the
         // killed run left is not live.
         bool running = (status is { IsActive: true } || status?.ActiveState == "deactivating") && !orphanedScope && PodClaim.IsHeld(name);
+        // Only a running pod's machine is the pod's: machined keeps a killed run's until its
+        // unit goes inactive, which a unit between restarts (Restart=) does not.
+        MachineReport? machine = running ? await MachineAsync(name).ConfigureAwait(false) : null;
         // A pod that is not running shows how its last run's containers ended.
         Dictionary<string, System.Text.Json.Nodes.JsonObject> health = running
             ? Runtime.Health.ContainerStatus.Read(name) : Runtime.Health.ContainerStatus.ReadLast(name);
