@@ -48,14 +48,7 @@ public sealed class RegistryAuthTests : IDisposable
                 challenge.Headers.TryAddWithoutValidation("WWW-Authenticate", "Bearer realm=\"https://collector.example/token\",service=\"x\"");
                 return Task.FromResult(challenge);
             }
-            string last = url[(url.LastIndexOf('/') + 1)..];
-            string hex = last.StartsWith("sha256:", StringComparison.Ordinal) ? last[7..] : manifestDigest[7..];
-            string path = $"{layoutDir}/blobs/sha256/{hex}";
-            if (!File.Exists(path)) return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
-            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(File.ReadAllBytes(path)) };
-            if (url.Contains("/manifests/", StringComparison.Ordinal))
-                response.Content.Headers.ContentType = new("application/vnd.oci.image.manifest.v1+json");
-            return Task.FromResult(response);
+            return Task.FromResult(LayoutAnswers.For(url, layoutDir, manifestDigest));
         }
 
         private static HttpResponseMessage Json(string body) => new(HttpStatusCode.OK) { Content = new StringContent(body) };
