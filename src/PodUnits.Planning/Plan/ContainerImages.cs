@@ -130,6 +130,12 @@ public static class ContainerImages
         {
             throw new BadInputException(what, e.Why);
         }
+        catch (PodUnitsException e) when (!e.What.Contains(reference, StringComparison.Ordinal))
+        {
+            // A layer's or a blob's error ("layer entry 'usr/x': refused: ...") names no image:
+            // in a pod of several, which one is what the reader needs first.
+            throw new PodUnitsException(what, $"{e.What}: {e.Why}", e.ExitCode, e);
+        }
         var image = new ContainerImage(reference, resolved.LowerDirOption, resolved.Config.Entrypoint, resolved.Config.Cmd,
             resolved.Config.Env ?? [], resolved.Config.WorkingDir, null, null);
         return WithUser(what, image, resolved.Config.User);
