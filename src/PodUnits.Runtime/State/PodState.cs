@@ -48,6 +48,13 @@ public static class PodState
         }
         PodPaths.CreatePrivateDirectory(dir);
         WritePids(pod, Environment.ProcessId, 0);
+        // The run before is no longer the last run: a start that fails before any container
+        // runs (an image that cannot be pulled) must not show its containers' exits as its own.
+        string last = $"{PodPaths.StateDir(pod)}/{Health.ContainerStatus.LastFileName}";
+        if (File.Exists(last))
+        {
+            File.Delete(last);
+        }
         return claim;
     }
 
