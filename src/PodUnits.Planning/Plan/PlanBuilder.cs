@@ -256,12 +256,14 @@ public static class PlanBuilder
         };
     }
 
-    /// <summary>subPathExpr: $(VAR) references to the container's environment expanded (the
-    /// downward API's metadata.name is the usual one), then checked as a subPath is. An
-    /// address the network assigns later (status.podIP) cannot name a directory here.</summary>
     /// <summary>How many names a mount path has ("/data/db": 2).</summary>
     internal static int MountDepth(string target) => target.Split('/', StringSplitOptions.RemoveEmptyEntries).Count(n => n != ".");
 
+    /// <summary>subPathExpr: $(VAR) references to the container's environment expanded (the
+    /// downward API's metadata.name is the usual one), then checked as a subPath is. An
+    /// address the network assigns later (status.podIP) cannot name a directory here. The
+    /// expanded path is never quoted: a variable may hold a Secret's value, and the error
+    /// becomes the unit's status line, which every user can read.</summary>
     private static string ExpandSubPath(string what, VolumeMount m, string expression, IReadOnlyList<KeyValuePair<string, string>> environment)
     {
         // As the kubelet's ExpandContainerVolumeMounts: a variable that is not set, or set to
@@ -286,7 +288,7 @@ public static class PlanBuilder
             throw new BadInputException(what, $"volumeMounts {m.MountPath}: subPathExpr \"{expression}\" uses status.podIP, which is assigned after the plan is made");
         }
         return VolumeMount.ExplainSubPath(path) is string why
-            ? throw new BadInputException(what, $"volumeMounts {m.MountPath}: subPathExpr \"{expression}\" gives \"{path}\", which {why}")
+            ? throw new BadInputException(what, $"volumeMounts {m.MountPath}: subPathExpr \"{expression}\" gives a path which {why}")
             : path;
     }
 

@@ -90,8 +90,9 @@ public sealed class PodPlan
     public string ToJson() => PlanWriter.Write(this);
 
     /// <summary>A copy without what the processes of the pod alone need: environment values
-    /// (names kept), argv (values may be expanded into it) and the files of projected volumes
-    /// (secrets among them). It is what stays in the host's /run (State/PlanHandoff.cs).</summary>
+    /// (names kept), argv (values may be expanded into it), subPaths (a subPathExpr may expand
+    /// a Secret's value into one) and the files of projected volumes (secrets among them). It
+    /// is what stays in the host's /run (State/PlanHandoff.cs).</summary>
     public PodPlan Redacted()
     {
         PodPlan copy = CopyWithoutProjectedFiles();
@@ -102,6 +103,11 @@ public sealed class PodPlan
                 c.Env[i] = c.Env[i].Split('=', 2)[0] + "=";
             }
             c.Argv.Clear();
+            for (int i = 0; i < c.Mounts.Count; i++)
+            {
+                MountPlan m = c.Mounts[i];
+                c.Mounts[i] = new MountPlan { Source = m.Source, Target = m.Target, ReadOnly = m.ReadOnly, SubPath = m.SubPath is null ? null : "" };
+            }
         }
         return copy;
     }
