@@ -187,15 +187,31 @@ public sealed class PodNetwork : IDisposable
         return ReleaseAsync(cni, pod, cni.Cache.ReadAll().Where(e => e.Pod == pod), cancellationToken);
     }
 
-    /// <summary>DEL for <paramref name="entries"/>, the cached attachments of <paramref name="pod"/>, then the pin.</summary>
+    /// <summary>
+    /// DEL for <paramref name="entries"/>, the cached attachments of <paramref name="pod"/>,
+    /// then the pin. The pin is the namespace of the run that made it, recorded with that
+    /// run's network state; an earlier run's attachment kept after a failed DEL (KeepForLater)
+    /// is DEL'd without a namespace, as the CNI spec allows once it is gone: in this run's, the
+    /// bridge plugin would delete this run's eth0 (it deletes by interface name), and this
+    /// run's own DEL would then find no address to remove its masquerade rule by. Every entry
+    /// is tried, a failing one does not keep the others (and their leases and rules) for
+    /// good; the first failure is thrown after, and the pin stays when an entry that needs it
+    /// could not be released.
+    /// </summary>
     /// <param name="keep">Given an attachment whose DEL failed: true when it may stay cached
-    /// (the release goes on with the others), false to throw.</param>
+    /// without failing the release, false to fail it.</param>
     private static async Task ReleaseAsync(CniRuntime cni, string pod, IEnumerable<CniCacheEntry> entries, CancellationToken cancellationToken,
         Func<CniCacheEntry, Exception, bool>? keep = null)
     {
-        string netns = NetnsPins.Exists(pod) ? NetnsPins.PathOf(pod) : "";
+        string pin = NetnsPins.Exists(pod) ? NetnsPins.PathOf(pod) : "";
+        // After a Claim (a new start) the record is gone: the pin is then the crashed run's,
+        // whose attachments are the ones released here.
+        string? owner = ReadState(pod)?["containerId"]?.GetValue<string>();
+        Exception? failed = null;
+        bool pinNeeded = false;
         foreach (CniCacheEntry entry in entries)
         {
+            string netns = owner is null || entry.Attachment.ContainerId == owner ? pin : "";
             try
             {
                 await cni.DeleteAsync(entry, netns, cancellationToken).ConfigureAwait(false);
@@ -203,8 +219,20 @@ public sealed class PodNetwork : IDisposable
             catch (Exception e) when (keep is not null && keep(entry, e))
             {
             }
+            catch (Core.Errors.PodUnitsException e)
+            {
+                failed ??= e;
+                pinNeeded |= netns.Length > 0;
+            }
         }
-        NetnsPins.Unpin(pod);
+        if (!pinNeeded)
+        {
+            NetnsPins.Unpin(pod);
+        }
+        if (failed is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
+        }
     }
 
     /// <summary>The pod's network as the executor recorded it: for status and list.</summary>

@@ -158,9 +158,12 @@ public sealed class PodNetworkTests
     {
         const string name = "net-delfail";
         const string failing = "/run/podunits-test-delfail";
+        const string deletes = "/run/podunits-test-delfail.log";
         File.Delete(failing);
+        File.Delete(deletes);
         using var network = new SlowNetwork("nettestdelfail", "10.122.18.0/24", seconds: 0,
-            onDelete: $"if [ -e {failing} ]; then echo '{{\"cniVersion\":\"1.0.0\",\"code\":11,\"msg\":\"master gone\"}}'; exit 1; fi");
+            onDelete: $"echo \"$CNI_CONTAINERID netns=$CNI_NETNS\" >> {deletes}; "
+                + $"if [ -e {failing} ]; then echo '{{\"cniVersion\":\"1.0.0\",\"code\":11,\"msg\":\"master gone\"}}'; exit 1; fi");
         using var pod = new PodHarness(name, NetworkProbe.HttpdPod(name, "twice", annotations: $"  annotations:\n    podunits.io/network: {network.Name}"));
         try
         {
@@ -189,10 +192,17 @@ public sealed class PodNetworkTests
             Assert.Empty(NetworkProbe.CacheEntriesOf(name));
             Assert.Empty(NetworkProbe.LeasesOf(first, network.Name));
             Assert.Empty(NetworkProbe.LeasesOf(second, network.Name));
+            // Review of 2026-12-05 (network, 1): the earlier run's DEL at this stop ran in this
+            // run's namespace, where the bridge plugin deletes this run's eth0 by name. Its
+            // namespace is gone: it gets none; this run's own DEL gets the pin.
+            string[] log = File.ReadAllLines(deletes);
+            Assert.Equal($"{first} netns=", log[^2..].Single(l => l.StartsWith(first, StringComparison.Ordinal)));
+            Assert.Equal($"{second} netns=/run/podunits/netns/{name}", log[^2..].Single(l => l.StartsWith(second, StringComparison.Ordinal)));
         }
         finally
         {
             File.Delete(failing);
+            File.Delete(deletes);
         }
     }
 
