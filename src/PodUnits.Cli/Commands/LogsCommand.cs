@@ -87,6 +87,12 @@ internal static class LogsCommand
             if (systemd is not null && (to is null || to > DateTimeOffset.Now) && await RunningAsync(systemd, pod))
             {
                 arguments.Add("--follow");
+                if (parsed.GetValue(lines) is null)
+                {
+                    // journalctl -f shows only the last 10 lines unless told otherwise; kubectl
+                    // and podman logs -f show all of them, then follow.
+                    arguments.Add("--no-tail");
+                }
                 if (to is { } end)
                 {
                     // Now again: the check above was a bus call ago, and a time just past cancels at once.
