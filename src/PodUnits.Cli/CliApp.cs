@@ -29,7 +29,13 @@ internal static class CliApp
             ErrorOutput.ReportUsage(UsageErrors.Describe(parsed), UsageErrors.CommandPath(parsed.CommandResult.Command));
             return Task.FromResult(ExitCodes.BadInput);
         }
-        return InvokeAsync(() => parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+        return InvokeAsync(() => parsed.InvokeAsync(new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false,
+            // Signals are the commands' own (stage 0's pull, the attached terminal, enter):
+            // System.CommandLine must not end the process after a timeout of its own meanwhile.
+            ProcessTerminationTimeout = null,
+        }));
     }
 
     /// <summary>Runs one command with the CLI's error contract.</summary>

@@ -10,10 +10,8 @@ namespace PodUnits.Cli;
 /// (perf over 110 pods started at once: 12% of stage 0's CPU). Only that exact form takes
 /// this path, and it does what the run command's action does for it (Commands/RunCommand.cs:
 /// no -i, no options, no command, so Stage0.RunAsync(NAME)); anything else, `run --help`
-/// or a file name included, is parsed as always. One difference, for the better: a SIGTERM
-/// while stage 0 plans ends it at once (the runtime's default), where System.CommandLine's
-/// invocation catches it and gives the action, which does not watch for it, up to its
-/// ProcessTerminationTimeout (2 s).
+/// or a file name included, is parsed as always. Either way a SIGTERM while stage 0 plans is
+/// stage 0's own (Stage0.RunPodAsync): it cancels the pull and releases what the start took.
 /// </summary>
 internal static class UnitStart
 {

@@ -1,6 +1,8 @@
+using System.Runtime.InteropServices;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Linux;
 using PodUnits.Core.Naming;
+using PodUnits.Core.Native;
 using PodUnits.Definitions;
 using PodUnits.Definitions.Host;
 using PodUnits.Images.Store;
@@ -196,6 +198,19 @@ public static class Stage0
         ImageStore store = ImageStore.Open();
         bool pinned = false;
         (int Pid, int Attach) executor;
+        // Ctrl-C, an SSH drop, `podunits stop NAME` or systemctl stop during a pull: without a
+        // handler the process died there, leaving the claim's directory, the image pin (then
+        // `image rm` refused: "in use by pod pod-1a2b3c4d") and hostPath directories to gc.
+        // The signal cancels the pull instead, and the catch below releases them.
+        using var interrupted = new CancellationTokenSource();
+        int received = 0; // the signal's number, to end by it once released
+        List<PosixSignalRegistration> stops = [.. new (PosixSignal Signal, int Number)[] { (PosixSignal.SIGINT, 2), (PosixSignal.SIGTERM, 15), (PosixSignal.SIGHUP, 1) }
+            .Select(s => PosixSignalRegistration.Create(s.Signal, context =>
+            {
+                context.Cancel = true;
+                Interlocked.CompareExchange(ref received, s.Number, 0);
+                interrupted.Cancel();
+            }))];
         try
         {
             // Pinned first, so `image rm` and `gc` cannot take an image between its
@@ -207,7 +222,7 @@ public static class Stage0
             // A long pull extends the start timeout while it makes progress (EXTEND_TIMEOUT_USEC=).
             var extender = new StartTimeoutExtender(SdNotify.Default);
             Dictionary<string, ContainerImage> images = await ContainerImages.ResolveAsync(pod, store, text => SdNotify.Default.Status(text),
-                extender.Progressed).ConfigureAwait(false);
+                extender.Progressed, cancellationToken: interrupted.Token).ConfigureAwait(false);
             PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
             plan.Terminal = terminal is not null;
             plan.KeepState = keptDefinition is not null;
@@ -238,6 +253,10 @@ public static class Stage0
                 PodState.WriteAdHocDefinition(pod.Name, definition, keptDefinition); // for `podunits export`
             }
             string sealedPlan = PlanHandoff.Seal(plan.ToJson());
+            // A stop asked while the plan was made ends the start here; from the exec (or the
+            // spawn) on, the executor's own handlers take the signals.
+            interrupted.Token.ThrowIfCancellationRequested();
+            StopHandling(stops);
             if (terminal is null)
             {
                 Stage1.Exec(stage1, sealedPlan, claim); // returns only by throwing
@@ -247,6 +266,7 @@ public static class Stage0
         }
         catch
         {
+            StopHandling(stops);
             if (pinned)
             {
                 PodImages.Delete(store.Root, pod.Name);
@@ -256,9 +276,29 @@ public static class Stage0
             {
                 PodState.DeleteAdHoc(pod.Name);
             }
+            if (received != 0)
+            {
+                // Ended by the signal, as without the handler, once released: systemd counts a
+                // SIGTERM'd main process as a clean stop (an exit status would fail the unit),
+                // and a shell sees 128+N. Its default action is back (StopHandling).
+                PodLog.Error("interrupted");
+                _ = LibcExtra.kill(Environment.ProcessId, received);
+                Thread.Sleep(TimeSpan.FromSeconds(5)); // then the status below, 130
+            }
             throw;
         }
         // From here on the pod is the executor's: it releases what was taken above.
         return AttachedTerminal.Run(pod.Name, executor.Pid, executor.Attach, terminal);
+    }
+
+    /// <summary>Gives the stop signals back to their default action (a disposed registration
+    /// restores it once none is left).</summary>
+    private static void StopHandling(List<PosixSignalRegistration> registrations)
+    {
+        foreach (PosixSignalRegistration r in registrations)
+        {
+            r.Dispose();
+        }
+        registrations.Clear();
     }
 }
