@@ -253,10 +253,11 @@ public static class Stage0
                 PodState.WriteAdHocDefinition(pod.Name, definition, keptDefinition); // for `podunits export`
             }
             string sealedPlan = PlanHandoff.Seal(plan.ToJson());
-            // A stop asked while the plan was made ends the start here; from the exec (or the
-            // spawn) on, the executor's own handlers take the signals.
-            interrupted.Token.ThrowIfCancellationRequested();
+            // The signals' default action back first, then a last look: a stop asked until then
+            // ends the start here, one after it ends the process as it always did, so none falls
+            // between the two. From the exec (or the spawn) on, the executor's handlers take them.
             StopHandling(stops);
+            interrupted.Token.ThrowIfCancellationRequested();
             if (terminal is null)
             {
                 Stage1.Exec(stage1, sealedPlan, claim); // returns only by throwing

@@ -27,4 +27,17 @@ public static class OneLine
         }
         return line.ToString();
     }
+
+    /// <summary><paramref name="text"/> with every control character (line breaks, escape
+    /// sequences' ESC, BEL) a space: for a container's text shown on one line, where an escape
+    /// would drive the reader's terminal and \xNN would be noise (a probe's output, a status).</summary>
+    public static string Spaced(ReadOnlySpan<char> text)
+    {
+        var line = new System.Text.StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            line.Append(char.IsControl(c) ? ' ' : c);
+        }
+        return line.ToString();
+    }
 }

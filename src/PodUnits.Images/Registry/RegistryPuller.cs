@@ -41,7 +41,7 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
             string arch = ManifestKind.HostArchitecture();
             Descriptor chosen = ManifestKind.SelectPlatform(index, arch) ?? throw new PodUnitsException(
                 $"image {reference.ToFamiliarString()}",
-                $"has no linux/{arch} variant (it has: {string.Join(", ", index.Manifests.Select(m => $"{m.Platform?.Os}/{m.Platform?.Architecture}"))})");
+                $"has no linux/{arch} variant this host runs (it has: {string.Join(", ", index.Manifests.Select(m => $"{m.Platform?.Os}/{m.Platform?.Architecture}{(m.Platform?.Variant is { Length: > 0 } v ? "/" + v : "")}"))})");
             if (!Digests.IsValid(chosen.Digest)) throw new PodUnitsException($"image {reference.ToFamiliarString()}", "its index names a manifest by an unsupported digest");
             (data, digest, isIndex) = await GetManifestAsync(source, chosen.Digest, chosen.Digest,
                 chosen.Size > 0 ? Math.Min(LimitedBody.MaxManifestBytes, chosen.Size) : LimitedBody.MaxManifestBytes, cancellationToken);
@@ -247,14 +247,16 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
     {
         try
         {
-            if (isIndex)
-            {
-                if (JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageIndex) is not { Manifests: not null })
-                    throw new PodUnitsException(what, "is not an image index: it lists no manifests");
-                return;
-            }
-            if (JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageManifest) is not { Config: not null, Layers: not null })
-                throw new PodUnitsException(what, "is not an image manifest: it has no config or no layers");
+            // By the properties themselves: the deserialized types default missing ones to
+            // empty, so `{}` would pass as a manifest with no layers.
+            using JsonDocument document = JsonDocument.Parse(data);
+            JsonElement root = document.RootElement;
+            bool whole = root.ValueKind == JsonValueKind.Object && (isIndex
+                ? root.TryGetProperty("manifests", out JsonElement manifests) && manifests.ValueKind == JsonValueKind.Array
+                : root.TryGetProperty("config", out JsonElement config) && config.ValueKind == JsonValueKind.Object
+                    && root.TryGetProperty("layers", out JsonElement layers) && layers.ValueKind == JsonValueKind.Array);
+            if (!whole)
+                throw new PodUnitsException(what, isIndex ? "is not an image index: it lists no manifests" : "is not an image manifest: it has no config or no layers");
         }
         catch (JsonException e)
         {

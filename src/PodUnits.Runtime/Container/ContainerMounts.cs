@@ -84,8 +84,9 @@ internal static class ContainerMounts
         }
         if (c.ReadOnlyRootFilesystem)
         {
-            // The root mount alone (not its submounts: /tmp, /run, volumes stay as they are),
-            // keeping nodev, which a MS_REMOUNT would have cleared.
+            // The root mount alone (not its submounts: volumes, /dev, /proc stay as they are),
+            // keeping nodev, which a MS_REMOUNT would have cleared. /run and /tmp are the
+            // root's own directories: read-only with it, as on Kubernetes.
             Mount.SetAttributes(LibcExtra.AT_FDCWD, root, recursive: false, LibcExtra.MOUNT_ATTR_RDONLY);
         }
         if (users is not null)

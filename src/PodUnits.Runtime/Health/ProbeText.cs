@@ -48,14 +48,7 @@ internal static class ProbeText
     /// Line breaks become one space each.</summary>
     public static string CommandOutput(ReadOnlySpan<byte> output)
     {
-        string text = Encoding.UTF8.GetString(output).Trim().ReplaceLineEndings(" ");
-        return string.Create(text.Length, text, static (line, t) =>
-        {
-            for (int i = 0; i < t.Length; i++)
-            {
-                line[i] = char.IsControl(t[i]) ? ' ' : t[i];
-            }
-        });
+        return Core.Text.OneLine.Spaced(Encoding.UTF8.GetString(output).Trim().ReplaceLineEndings(" "));
     }
 
     /// <summary>The start of a body as one printable line (the journal shows one line).</summary>

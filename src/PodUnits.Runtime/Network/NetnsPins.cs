@@ -20,7 +20,20 @@ public static class NetnsPins
 {
     public const string Dir = "/run/podunits/netns";
 
+    /// <summary>The CNI container ID of the run that made each pin, beside Dir (whose every
+    /// file is a pin): a release DELs only that run's attachment in the namespace
+    /// (PodNetwork.ReleaseAsync), whatever state a later start has cleared meanwhile.</summary>
+    public const string OwnersDir = "/run/podunits/netns-owners";
+
     public static string PathOf(string pod) => $"{Dir}/{pod}";
+
+    /// <summary>The CNI container ID of the run whose namespace the pin holds, or null (no pin,
+    /// or one made by a version that did not record it).</summary>
+    public static string? OwnerOf(string pod)
+    {
+        string path = $"{OwnersDir}/{pod}";
+        return File.Exists(PathOf(pod)) && File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+    }
 
     /// <summary>
     /// Makes the pod's network namespace, empty but for its loopback, and pins it; returns the
@@ -30,7 +43,7 @@ public static class NetnsPins
     /// changes only that thread, binds /proc/thread-self/ns/net and ends; the pin holds the
     /// namespace from then on, as `ip netns add` does.
     /// </summary>
-    public static string Create(string pod)
+    public static string Create(string pod, string owner)
     {
         string path = PathOf(pod);
         MakeSharedMountPoint();
@@ -55,6 +68,8 @@ public static class NetnsPins
             File.Delete(path);
             throw new PodUnitsException($"pod {pod}", $"cannot make and pin its network namespace at {path}: {error}");
         }
+        Directory.CreateDirectory(OwnersDir);
+        File.WriteAllText($"{OwnersDir}/{pod}", owner + "\n");
         return path;
     }
 
@@ -64,6 +79,11 @@ public static class NetnsPins
     public static void Unpin(string pod)
     {
         string path = PathOf(pod);
+        string owner = $"{OwnersDir}/{pod}";
+        if (File.Exists(owner))
+        {
+            File.Delete(owner);
+        }
         if (!File.Exists(path))
         {
             return;

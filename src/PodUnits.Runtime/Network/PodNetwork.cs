@@ -49,7 +49,7 @@ public sealed class PodNetwork : IDisposable
         List<CniCacheEntry> cached = [.. _cni.Cache.ReadAll()];
         await ReleaseAsync(_cni, _plan.Name, cached.FindAll(e => e.Pod == _plan.Name), cancellationToken, KeepForLater).ConfigureAwait(false);
         await ReleaseCrashedHoldersAsync(cached, cancellationToken).ConfigureAwait(false);
-        string pin = NetnsPins.Create(_plan.Name);
+        string pin = NetnsPins.Create(_plan.Name, _network.ContainerId);
         await guarding.ConfigureAwait(false);
         return pin;
     }
@@ -189,8 +189,8 @@ public sealed class PodNetwork : IDisposable
 
     /// <summary>
     /// DEL for <paramref name="entries"/>, the cached attachments of <paramref name="pod"/>,
-    /// then the pin. The pin is the namespace of the run that made it, recorded with that
-    /// run's network state; an earlier run's attachment kept after a failed DEL (KeepForLater)
+    /// then the pin. The pin is the namespace of the run that made it, recorded beside it
+    /// (NetnsPins.OwnerOf); any other run's attachment kept after a failed DEL (KeepForLater)
     /// is DEL'd without a namespace, as the CNI spec allows once it is gone: in this run's, the
     /// bridge plugin would delete this run's eth0 (it deletes by interface name), and this
     /// run's own DEL would then find no address to remove its masquerade rule by. Every entry
@@ -204,9 +204,8 @@ public sealed class PodNetwork : IDisposable
         Func<CniCacheEntry, Exception, bool>? keep = null)
     {
         string pin = NetnsPins.Exists(pod) ? NetnsPins.PathOf(pod) : "";
-        // After a Claim (a new start) the record is gone: the pin is then the crashed run's,
-        // whose attachments are the ones released here.
-        string? owner = ReadState(pod)?["containerId"]?.GetValue<string>();
+        // Null for a pin of an older version: every entry then gets it, as before.
+        string? owner = NetnsPins.OwnerOf(pod);
         Exception? failed = null;
         bool pinNeeded = false;
         foreach (CniCacheEntry entry in entries)

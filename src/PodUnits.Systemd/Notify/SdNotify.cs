@@ -51,12 +51,8 @@ public sealed partial class SdNotify
         ArgumentNullException.ThrowIfNull(status);
         int length = status.Length <= MaxStatusChars ? status.Length
             : char.IsHighSurrogate(status[MaxStatusChars - 4]) ? MaxStatusChars - 4 : MaxStatusChars - 3;
-        var value = new StringBuilder(length + 3);
-        foreach (char c in status.AsSpan(0, length))
-        {
-            value.Append(char.IsControl(c) ? ' ' : c);
-        }
-        return length < status.Length ? value.Append("...").ToString() : value.ToString();
+        string value = Core.Text.OneLine.Spaced(status.AsSpan(0, length));
+        return length < status.Length ? value + "..." : value;
     }
 
     /// <summary>MAINPID=: the main process of the service is another process.</summary>

@@ -14,7 +14,7 @@ public sealed class MirrorAnswerTests : IDisposable
 
     /// <summary>Serves the layout as reg.example; answers every request to mirror.example with
     /// a web page and 200, as a misconfigured Nexus path does.</summary>
-    private sealed class Registry(string layoutDir, string manifestDigest) : HttpMessageHandler
+    private sealed class Registry(string layoutDir, string manifestDigest, string mirrorBody) : HttpMessageHandler
     {
         public List<string> Log { get; } = [];
 
@@ -26,7 +26,7 @@ public sealed class MirrorAnswerTests : IDisposable
             {
                 return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
                 {
-                    Content = new StringContent("<html><body>Nexus Repository Manager</body></html>", System.Text.Encoding.UTF8, "text/html"),
+                    Content = new StringContent(mirrorBody, System.Text.Encoding.UTF8, "text/html"),
                 });
             }
             return Task.FromResult(LayoutAnswers.For(url, layoutDir, manifestDigest));
@@ -35,12 +35,15 @@ public sealed class MirrorAnswerTests : IDisposable
 
     /// <summary>Review of 2026-12-05: the web page won the pull (200), and its JSON parse ended
     /// it with "internal error", the origin never tried.</summary>
-    [Fact]
-    public async Task AMirrorServingAWebPageIsPassedOverForTheNextSource()
+    [Theory]
+    [InlineData("<html><body>Nexus Repository Manager</body></html>")]
+    [InlineData("{}")] // JSON, but no manifest: its types would default the missing parts to empty
+    [InlineData("{\"schemaVersion\":2,\"config\":{}}")]
+    public async Task AMirrorServingAWebPageIsPassedOverForTheNextSource(string mirrorBody)
     {
         byte[] tar = new LayerBuilder().File("hello", "world").Tar();
         string manifest = OciLayoutBuilder.Write(_dir + "/layout", [tar], [LayerBuilder.Gzip(tar)], "application/vnd.oci.image.layer.v1.tar+gzip");
-        var registry = new Registry(_dir + "/layout", manifest);
+        var registry = new Registry(_dir + "/layout", manifest, mirrorBody);
         var settings = RegistrySettings.Parse("mirrors:\n  reg.example: [mirror.example/hub]\n", "registries.yaml");
         var store = ImageStore.Open(_dir + "/store", settings);
         store.HttpHandler = registry;
