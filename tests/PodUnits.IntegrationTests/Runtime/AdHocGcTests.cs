@@ -9,6 +9,7 @@ namespace PodUnits.IntegrationTests.Runtime;
 /// good: under a random name no later run reuses, listed nowhere, refused by `podunits rm`.
 /// The mark on disk says it now.
 /// </summary>
+[Collection(HostWideGc.Name)]
 public sealed class AdHocGcTests
 {
     private const string Podunits = "/usr/bin/podunits";

@@ -6,6 +6,7 @@ namespace PodUnits.IntegrationTests.Runtime;
 /// took that pod's directory (its containers' last statuses, and its journal on hosts without
 /// /var/log/journal) and removed it.
 /// </summary>
+[Collection(HostWideGc.Name)]
 public sealed class AdHocNameTests : IDisposable
 {
     private const string Podunits = "/usr/bin/podunits";
