@@ -47,6 +47,10 @@ public sealed partial class PodExecutor
                 case PodControlMessage.Exited(string name, int code):
                     _letGo.Remove(name);
                     _exits[name] = code;
+                    foreach (LogForwarder forwarder in _forwardersOf.GetValueOrDefault(name, []))
+                    {
+                        forwarder.RunEnded(); // its pipes outlive the run when it restarts
+                    }
                     await OnExitedAsync(systemd, name, code).ConfigureAwait(false);
                     _eventLog?.ContainerExited(name, code, Describe(code, Container(name)), expected: code is 0 or 128 + 15);
                     EvaluateReady();

@@ -39,6 +39,7 @@ public sealed partial class PodExecutor : IDisposable
     private readonly List<Task> _placing = [];
     private readonly SdNotify _notify = SdNotify.Default;
     private readonly List<LogForwarder> _forwarders = [];
+    private readonly Dictionary<string, LogForwarder[]> _forwardersOf = new(StringComparer.Ordinal);
     private readonly HashSet<string> _placed = new(StringComparer.Ordinal);
     /// <summary>Containers that have exec'd their command (the pod init's "running").</summary>
     private readonly HashSet<string> _execd = new(StringComparer.Ordinal);
@@ -472,6 +473,7 @@ public sealed partial class PodExecutor : IDisposable
                     routes.TargetsFor(container, stderr: stream == 1), OnStreamEnded, caller);
                 forwarder.Start();
                 _forwarders.Add(forwarder);
+                _forwardersOf[container.Name] = [.. _forwardersOf.GetValueOrDefault(container.Name, []), forwarder];
             }
         }
     }

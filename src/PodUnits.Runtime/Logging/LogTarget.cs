@@ -54,16 +54,26 @@ public abstract class LogTarget : IDisposable
     /// <summary>The stream ended: whatever is pending (an unterminated last line) goes out.</summary>
     public void Complete()
     {
-        if (!_failed || RetriesAfterFailure)
+        // A failed journal has nothing pending (Reset dropped it), and finishing sends
+        // nothing then: taking that for a recovery would say "reachable again" of a journal
+        // nobody tried (review of 2026-12-05).
+        if (!_failed)
         {
-            if (Guard(this, [], static (target, _) => target.Finish()))
-            {
-                Recovered();
-            }
+            Guard(this, [], static (target, _) => target.Finish());
         }
         if (_failed && RetriesAfterFailure && _missedLines > 0)
         {
             (Warn ?? StageLog.Warning)($"journal {Description}: {Counted.Of(_missedLines, "line")} of this stream did not reach it");
+        }
+    }
+
+    /// <summary>A run of the container ended (it restarts, or exited while the pod goes on):
+    /// an unterminated last line goes out now, not glued to the next run's first.</summary>
+    public void EndRun()
+    {
+        if (!_failed)
+        {
+            Guard(this, [], static (target, _) => target.EndOfRun());
         }
     }
 
@@ -78,6 +88,9 @@ public abstract class LogTarget : IDisposable
     protected virtual void Finish()
     {
     }
+
+    /// <summary>What <see cref="EndRun"/> does: by default what the stream's end does.</summary>
+    protected virtual void EndOfRun() => Finish();
 
     /// <summary>After a failure: drop what belongs to the broken attempt (a connection, a
     /// batch), so that the next try starts afresh.</summary>

@@ -18,6 +18,7 @@ public sealed class StreamLogTarget : LogTarget
 {
     private readonly Func<SafeFileHandle> _connect;
     private SafeFileHandle? _socket;
+    private bool _unfinished;
 
     /// <param name="description">Names the journal in the one warning on failure.</param>
     /// <param name="connect">Opens the stream, header sent (JournalStream.OpenHandle).</param>
@@ -43,6 +44,7 @@ public sealed class StreamLogTarget : LogTarget
             try
             {
                 JournalStream.Write(_socket, chunk, Description);
+                _unfinished = chunk.IsEmpty ? _unfinished : chunk[^1] != (byte)'\n';
                 return;
             }
             catch (Exception e) when (e is PodUnits.Core.Errors.PodUnitsException or IOException)
@@ -54,10 +56,23 @@ public sealed class StreamLogTarget : LogTarget
             }
         }
         JournalStream.Write(_socket, chunk, Description);
+        _unfinished = chunk.IsEmpty ? _unfinished : chunk[^1] != (byte)'\n';
+    }
+
+    /// <summary>journald holds an unterminated line until the stream's end: closing the
+    /// connection makes it write the line (_LINE_BREAK=eof); the next run's first chunk
+    /// opens a new one.</summary>
+    protected override void EndOfRun()
+    {
+        if (_unfinished)
+        {
+            Reset();
+        }
     }
 
     protected override void Reset()
     {
+        _unfinished = false;
         _socket?.Dispose();
         _socket = null;
     }

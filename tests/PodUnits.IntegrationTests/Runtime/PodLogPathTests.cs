@@ -66,6 +66,31 @@ public sealed class PodLogPathTests
         AssertDesignFields(pod, Fields(pod, "12345"));
     }
 
+    [Theory]
+    [InlineData("lp-rerun1", false)] // one container: the stream path
+    [InlineData("lp-rerun2", true)] // two: the datagram path
+    public void ARestartingContainersUnfinishedLastLineIsLoggedWhenItsRunEnds(string name, bool twoContainers)
+    {
+        // Its runs write into the same pipe, which ends only with the pod: without the end of
+        // each run, "run-2" would wait for the next run's output (after the 10 s back-off)
+        // and be glued to it as "run-2run-3".
+        const string Count = "n=$(cat /c/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > /c/n; printf run-$n; exit 1";
+        string side = twoContainers ? "\n    - name: side\n      image: busybox\n      command: [\"sh\", \"-c\", \"trap 'exit 0' TERM; sleep 1000 & wait\"]" : "";
+        string yaml = PodHarness.BusyboxPod(name, Count,
+            extraContainerYaml: "      volumeMounts:\n        - name: c\n          mountPath: /c" + side,
+            extraSpecYaml: "  volumes:\n    - name: c\n      emptyDir: {}", restartPolicy: "Always");
+        using var pod = new PodHarness(name, yaml);
+        pod.Start();
+        // Run 2 follows run 1 at once; run 3 comes 10 s after run 2's end.
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "SYSLOG_IDENTIFIER=main").Contains("run-2"), seconds: 8),
+            string.Join('\n', pod.Journal("-u", pod.Unit)));
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-M", name, "-t", "main").Contains("run-2"), seconds: 8),
+            string.Join('\n', pod.Journal("-M", name)));
+        Assert.Equal(twoContainers ? ["true"] : [], Fields(pod, "run-2").GetValueOrDefault("CONTAINER_PARTIAL_MESSAGE") ?? []);
+        Assert.Equal(twoContainers ? [] : ["eof"], Fields(pod, "run-2").GetValueOrDefault("_LINE_BREAK") ?? []);
+        Assert.Equal("active", pod.Show("ActiveState"));
+    }
+
     private static string OneShot(string name, string command) =>
         PodHarness.BusyboxPod(name, command);
 

@@ -57,6 +57,49 @@ public sealed class LogForwarderTests
         Close(callerWrite);
     }
 
+    [Fact]
+    public async Task AnUnfinishedLastLineGoesOutWhenTheRunEndsNotWithTheNextRun()
+    {
+        // A restarting container's runs share the pipe: its end does not come between them.
+        (int containerRead, int containerWrite) = Spawner.Pipe();
+        var journal = new KeepingTarget();
+        var forwarder = new LogForwarder(containerRead, "test stdout", [journal]);
+        forwarder.Start();
+        using (var container = Writer(containerWrite))
+        {
+            container.Write(Encoding.ASCII.GetBytes("config missing"));
+            container.Flush();
+            await journal.WaitForAsync("config missing");
+            forwarder.RunEnded();
+            await journal.WaitForAsync("config missing|");
+            container.Write(Encoding.ASCII.GetBytes("config missing\n"));
+        }
+        Assert.True(forwarder.Join(TimeSpan.FromSeconds(10)));
+        Assert.Equal("config missing|config missing\n", journal.Text);
+    }
+
+    [Fact]
+    public async Task TheEndOfARunWhoseLastLineEndedLeavesTheNextRunsLinesWhole()
+    {
+        (int containerRead, int containerWrite) = Spawner.Pipe();
+        var journal = new KeepingTarget();
+        var forwarder = new LogForwarder(containerRead, "test stdout", [journal]);
+        forwarder.Start();
+        using (var container = Writer(containerWrite))
+        {
+            container.Write(Encoding.ASCII.GetBytes("run 1\n"));
+            container.Flush();
+            await journal.WaitForAsync("run 1\n");
+            forwarder.RunEnded();
+            container.Write(Encoding.ASCII.GetBytes("run 2, "));
+            container.Flush();
+            await journal.WaitForAsync("run 1\nrun 2, ");
+            container.Write(Encoding.ASCII.GetBytes("one line\n"));
+        }
+        Assert.True(forwarder.Join(TimeSpan.FromSeconds(10)));
+        Assert.Equal("run 1\nrun 2, one line\n", journal.Text); // no end of run inside run 2's line
+    }
+
     private static FileStream Writer(int fd) => new(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, 0);
 
     private static string ReadExactly(int fd, int count)
@@ -81,12 +124,45 @@ public sealed class LogForwarderTests
 
         public override string Description => "test journal";
 
-        public string Text => _text.ToString();
+        public string Text
+        {
+            get
+            {
+                lock (_text)
+                {
+                    return _text.ToString();
+                }
+            }
+        }
 
         public bool Completed { get; private set; }
 
-        protected override void Write(ReadOnlySpan<byte> chunk) => _text.Append(Encoding.ASCII.GetString(chunk));
+        /// <summary>Waits until the journal holds <paramref name="text"/> (a run's end shows as "|").</summary>
+        public async Task WaitForAsync(string text)
+        {
+            for (int i = 0; i < 1000 && Text != text; i++)
+            {
+                await Task.Delay(10);
+            }
+            Assert.Equal(text, Text);
+        }
+
+        protected override void Write(ReadOnlySpan<byte> chunk)
+        {
+            lock (_text)
+            {
+                _text.Append(Encoding.ASCII.GetString(chunk));
+            }
+        }
 
         protected override void Finish() => Completed = true;
+
+        protected override void EndOfRun()
+        {
+            lock (_text)
+            {
+                _text.Append('|');
+            }
+        }
     }
 }

@@ -51,6 +51,19 @@ public sealed class LogTargetRetryTests
         Assert.Equal(1, target.Tries);
     }
 
+    [Fact]
+    public void AJournalStillDownAtTheStreamsEndIsNotSaidToBeBack()
+    {
+        var warnings = new List<string>();
+        var target = new FlakyTarget(retries: true) { Down = true, Warn = warnings.Add };
+        target.Deliver("a-1\n"u8);
+        target.Deliver("a-2\n"u8);
+        target.Complete();
+        Assert.DoesNotContain(warnings, w => w.Contains("reachable again", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("2 lines of this stream did not reach it", StringComparison.Ordinal));
+        Assert.False(target.Completed);
+    }
+
     private sealed class FlakyTarget(bool retries, TimeSpan? delay = null) : LogTarget
     {
         private readonly StringBuilder _text = new();
