@@ -62,9 +62,12 @@ public sealed record ListenFds(IReadOnlyList<string> Names)
         $"LISTEN_FDNAMES={string.Join(':', Names)}",
     ];
 
-    /// <summary>The variables a container's own environment must not bring along (ours win).</summary>
+    /// <summary>The variables a container's own environment must not bring along (ours win):
+    /// exactly those of sd_listen_fds(3) and sd_notify(3). An image's LISTEN_PORT or
+    /// LISTEN_ADDR is its own (review of 2026-12-06: every LISTEN_ name was dropped).</summary>
     public static bool IsActivationVariable(string entry) =>
-        entry.StartsWith("LISTEN_", StringComparison.Ordinal) || entry.StartsWith("NOTIFY_SOCKET=", StringComparison.Ordinal);
+        entry.StartsWith("LISTEN_FDS=", StringComparison.Ordinal) || entry.StartsWith("LISTEN_PID=", StringComparison.Ordinal) ||
+        entry.StartsWith("LISTEN_FDNAMES=", StringComparison.Ordinal) || entry.StartsWith("NOTIFY_SOCKET=", StringComparison.Ordinal);
 
     /// <summary>
     /// The executor's intake: the sockets systemd passed this process, made close-on-exec (no

@@ -182,8 +182,8 @@ public static unsafe class Spawner
     /// <summary>This process's environment as "K=V", without the variables systemd gives the
     /// service itself (a child must not notify or claim the service's fds).</summary>
     public static List<string> InheritedEnvironment() =>
-        CurrentEnvironment().Where(v => !v.StartsWith("NOTIFY_SOCKET=", StringComparison.Ordinal) &&
-            !v.StartsWith("LISTEN_", StringComparison.Ordinal) && !v.StartsWith("WATCHDOG_", StringComparison.Ordinal)).ToList();
+        CurrentEnvironment().Where(v => !Activation.ListenFds.IsActivationVariable(v) &&
+            !v.StartsWith("WATCHDOG_USEC=", StringComparison.Ordinal) && !v.StartsWith("WATCHDOG_PID=", StringComparison.Ordinal)).ToList();
 
     /// <summary>This process's whole environment as "K=V": for an exec that stays this process
     /// (the service's main PID keeps NOTIFY_SOCKET and the rest).</summary>

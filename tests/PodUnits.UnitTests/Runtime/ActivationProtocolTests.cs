@@ -55,6 +55,18 @@ public sealed class ActivationProtocolTests
     }
 
     [Theory]
+    [InlineData("LISTEN_FDS=9", true)]
+    [InlineData("LISTEN_PID=1", true)]
+    [InlineData("LISTEN_FDNAMES=a", true)]
+    [InlineData("NOTIFY_SOCKET=/run/x", true)]
+    [InlineData("LISTEN_PORT=8080", false)] // an image's own settings stay
+    [InlineData("LISTEN_ADDR=0.0.0.0", false)]
+    [InlineData("LISTEN_FDS_EXTRA=1", false)]
+    [InlineData("NOTIFY_SOCKETS=1", false)]
+    public void OnlyTheProtocolsOwnVariablesAreReplaced(string entry, bool replaced) =>
+        Assert.Equal(replaced, ListenFds.IsActivationVariable(entry));
+
+    [Theory]
     [InlineData("0::/machine.slice/machine-podunits\\x2dweb.slice/podunits-web-app.scope\n", true)]
     [InlineData("12:pids:/machine.slice/machine-podunits\\x2dweb.slice/podunits-web-app.scope\n0::/\n", true)]
     [InlineData("0::/machine.slice/machine-podunits\\x2dweb.slice/podunits-web-app.scope/inner\n", true)]

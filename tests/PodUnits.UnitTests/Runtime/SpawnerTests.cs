@@ -74,16 +74,23 @@ public sealed unsafe class SpawnerTests
     [Fact]
     public void ChildrenDoNotInheritTheServicesNotificationAndSockets()
     {
-        Environment.SetEnvironmentVariable("LISTEN_FDS_SPAWNER_TEST", "3");
+        // LISTEN_FDNAMES alone claims nothing (sd_listen_fds needs LISTEN_PID to be the
+        // reader's): safe to set in a test process. A LISTEN_ name of the user's is kept.
+        Environment.SetEnvironmentVariable("LISTEN_FDNAMES", "spawner-test");
+        Environment.SetEnvironmentVariable("LISTEN_PORT_SPAWNER_TEST", "8080");
         try
         {
-            Assert.Contains(Spawner.CurrentEnvironment(), v => v == "LISTEN_FDS_SPAWNER_TEST=3");
-            Assert.DoesNotContain(Spawner.InheritedEnvironment(), v => v.StartsWith("LISTEN_", StringComparison.Ordinal)
-                || v.StartsWith("NOTIFY_SOCKET=", StringComparison.Ordinal) || v.StartsWith("WATCHDOG_", StringComparison.Ordinal));
+            Assert.Contains(Spawner.CurrentEnvironment(), v => v == "LISTEN_FDNAMES=spawner-test");
+            List<string> inherited = Spawner.InheritedEnvironment();
+            Assert.DoesNotContain(inherited, v => v.StartsWith("LISTEN_FDS=", StringComparison.Ordinal) || v.StartsWith("LISTEN_PID=", StringComparison.Ordinal)
+                || v.StartsWith("LISTEN_FDNAMES=", StringComparison.Ordinal) || v.StartsWith("NOTIFY_SOCKET=", StringComparison.Ordinal)
+                || v.StartsWith("WATCHDOG_USEC=", StringComparison.Ordinal) || v.StartsWith("WATCHDOG_PID=", StringComparison.Ordinal));
+            Assert.Contains("LISTEN_PORT_SPAWNER_TEST=8080", inherited);
         }
         finally
         {
-            Environment.SetEnvironmentVariable("LISTEN_FDS_SPAWNER_TEST", null);
+            Environment.SetEnvironmentVariable("LISTEN_FDNAMES", null);
+            Environment.SetEnvironmentVariable("LISTEN_PORT_SPAWNER_TEST", null);
         }
     }
 }
