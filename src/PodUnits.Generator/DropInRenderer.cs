@@ -21,6 +21,21 @@ public static class DropInRenderer
             text.Append("Wants=network-online.target\n");
             text.Append("After=network-online.target\n");
         }
+        if (settings.SocketActivated)
+        {
+            // Started by hand (`systemctl start pod@NAME`), the pod gets its sockets too,
+            // rather than running without them while its socket unit cannot start
+            // (systemd.socket(5): "an explicit Requires= dependency may be added").
+            string socket = Core.Naming.PodUnitNames.Socket(settings.PodName);
+            text.Append("Requires=").Append(socket).Append('\n');
+            text.Append("After=").Append(socket).Append('\n');
+        }
+        foreach (string path in settings.MountsFor)
+        {
+            // As Quadlet does for its volumes' sources. Unit files expand '%' and split at
+            // spaces (quoted); the loader refused control characters in paths already.
+            text.Append("RequiresMountsFor=").Append(QuotedPath(path)).Append('\n');
+        }
         if (settings.StartHasNoDeadline)
         {
             // Started by multi-user.target at boot without the target waiting for it (see
@@ -47,6 +62,16 @@ public static class DropInRenderer
                 .AppendJoin(' ', settings.LogExtraFields.Select(f => $"{f.Key}={f.Value}")).Append('\n');
         }
         return text.ToString();
+    }
+
+    /// <summary>A path as one word of a unit setting: '%' doubled, and quoted (C escapes
+    /// for '\\' and '"') when it has a space or a quote.</summary>
+    private static string QuotedPath(string path)
+    {
+        string literal = path.Replace("%", "%%", StringComparison.Ordinal);
+        return literal.IndexOfAny([' ', '\t', '"', '\'', '\\']) < 0
+            ? literal
+            : "\"" + literal.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
     }
 
     /// <summary>Unit file values end at the line end, continue it after a trailing backslash

@@ -49,6 +49,10 @@ public sealed record PodUnitSettings
     /// for a socket-activated pod, listen at boot (sockets.target wants pod@NAME.socket).</summary>
     public required bool Autostart { get; init; }
 
+    /// <summary>hostPath volumes' sources: RequiresMountsFor= orders the pod after the mounts
+    /// they live on (an NFS share, a late local mount) and keeps those until it has stopped.</summary>
+    public IReadOnlyList<string> MountsFor { get; init; } = [];
+
     /// <summary>podunits.io/listen: the generated pod@NAME.socket listens on these; empty: no socket unit.</summary>
     public IReadOnlyList<ListenAddress> Listen { get; init; } = [];
 

@@ -25,6 +25,7 @@ public static class PodUnitSettingsMapper
         NeedsNetwork = NeedsNetwork(pod),
         Autostart = pod.Autostart,
         Listen = pod.Activation.Listen,
+        MountsFor = [.. pod.Volumes.Select(v => v.HostPath?.Path).OfType<string>().Distinct(StringComparer.Ordinal)],
         LogExtraFields = LogExtraFields(pod, hostMachineId),
     };
 
@@ -54,8 +55,12 @@ public static class PodUnitSettingsMapper
     /// start. Kubernetes gives some starts no such deadline: an init container (a database
     /// migration) runs as long as it takes, so a pod with one gets infinity; a startup probe
     /// may fail for initialDelaySeconds + failureThreshold x (periodSeconds + timeoutSeconds)
-    /// before it gives up, so a pod whose probe allows longer gets that plus a minute for the
-    /// rest of the start. An image pull extends the timeout by itself (EXTEND_TIMEOUT_USEC).</summary>
+    /// before it gives up, and READY=1 waits for every readinessProbe, whose first success
+    /// comes after initialDelaySeconds + successThreshold x (periodSeconds + timeoutSeconds)
+    /// at the soonest (after the startup probe: Kubernetes runs it first); a pod whose probes
+    /// take longer gets that plus a minute for the rest of the start. An image pull extends
+    /// the timeout by itself (EXTEND_TIMEOUT_USEC), and the rest of the start then gets the
+    /// whole timeout again (Planning/State/StartBudget.cs).</summary>
     public static string? StartTimeout(PodDefinition pod)
     {
         const long DefaultSeconds = 90, RestOfTheStart = 60;
@@ -63,8 +68,7 @@ public static class PodUnitSettingsMapper
         {
             return NoDeadline;
         }
-        long probes = pod.AllContainers.Select(c => c.StartupProbe).OfType<Probe>()
-            .Select(p => p.InitialDelaySeconds + ((long)p.FailureThreshold * ((long)p.PeriodSeconds + p.TimeoutSeconds)))
+        long probes = pod.AllContainers.Select(c => StartupAllowance(c.StartupProbe) + ReadinessAllowance(c.ReadinessProbe))
             .DefaultIfEmpty(0).Max();
         // Past a century the deadline is none (and systemd's range ends near 2^64 µs anyway).
         const long Century = 100L * 365 * 24 * 3600;
@@ -72,10 +76,19 @@ public static class PodUnitSettingsMapper
             : probes + RestOfTheStart > DefaultSeconds ? (probes + RestOfTheStart).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
-    /// <summary>A pod needs the network when it uses the host's, publishes ports, or may
-    /// pull an image from a registry (anything but a local dir: image or pull policy Never).</summary>
+    private static long StartupAllowance(Probe? p) =>
+        p is null ? 0 : p.InitialDelaySeconds + ((long)p.FailureThreshold * ((long)p.PeriodSeconds + p.TimeoutSeconds));
+
+    private static long ReadinessAllowance(Probe? p) =>
+        p is null ? 0 : p.InitialDelaySeconds + ((long)p.SuccessThreshold * ((long)p.PeriodSeconds + p.TimeoutSeconds));
+
+    /// <summary>A pod needs the network when it uses the host's, is on a network of its own
+    /// choosing (podunits.io/network: a macvlan or ipvlan master, a DHCP server, links the
+    /// host brings up at boot), publishes ports, or may pull an image from a registry
+    /// (anything but a local dir: image or pull policy Never). The default network is a
+    /// bridge of PodUnits' own, which needs nothing of the host's network.</summary>
     private static bool NeedsNetwork(PodDefinition pod) =>
-        pod.HostNetwork || pod.AllContainers.Any(c =>
+        pod.HostNetwork || pod.Network is not null || pod.AllContainers.Any(c =>
             c.Ports.Count > 0 ||
             (!ImageReferences.IsDirectory(c.Image) && c.ImagePullPolicy != ImagePullPolicy.Never));
 }

@@ -27,6 +27,13 @@ public static class SocketUnitRenderer
         {
             text.Append(address.Setting).Append('=').Append(address.Address).Append('\n');
         }
+        if (settings.Listen.Any(a => !a.Address.StartsWith('/') && a.Address.Contains(':', StringComparison.Ordinal)))
+        {
+            // An address of an interface that may not be up yet when sockets.target starts
+            // the socket at boot (systemd.socket(5) recommends it "whenever you bind a socket
+            // to a specific IP address"). Not for unix sockets, where it would be an error.
+            text.Append("FreeBind=yes\n");
+        }
         return text.ToString();
     }
 }

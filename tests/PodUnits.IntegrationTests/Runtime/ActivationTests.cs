@@ -181,6 +181,15 @@ public sealed class ActivationTests
 
             Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
             Assert.Equal("listening", pod.Show("SubState", socket)); // stopping the service leaves the socket
+
+            // Started by hand, the service brings its socket up first and gets it (Requires=):
+            // before, it ran without it, and the socket could not start while it ran.
+            Assert.Equal(0, pod.Systemctl("stop", socket).Code);
+            var direct = pod.Systemctl("start", pod.Unit);
+            Assert.True(direct.Code == 0, direct.Output);
+            Assert.Equal("active", pod.Show("ActiveState", socket));
+            Assert.EndsWith($"fds=1 names={socket}", Ask(84), StringComparison.Ordinal);
+            Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
         }
         finally
         {

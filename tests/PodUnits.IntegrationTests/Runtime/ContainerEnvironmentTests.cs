@@ -162,6 +162,8 @@ public sealed class ContainerEnvironmentTests
                 extraSpecYaml: $"  volumes:\n    - name: m\n      hostPath: {{path: {viaLink}, type: Directory}}\n"
                     + $"    - name: logs\n      hostPath: {{path: {log}}}\n"
                     + "    - name: osr\n      hostPath: {path: /etc/os-release, type: File}"));
+            // Ordered after the mounts the sources live on, as Quadlet orders its volumes.
+            Assert.Contains(log, pod.Show("RequiresMountsFor").Split(' '));
             pod.Start();
             string[] lines = [];
             Assert.True(PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main")).Contains("done")), pod.UnitJournalText());

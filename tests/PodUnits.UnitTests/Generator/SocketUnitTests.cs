@@ -33,8 +33,24 @@ public sealed class SocketUnitTests : IDisposable
         [Socket]
         ListenStream=80
         ListenDatagram=[::1]:53
+        FreeBind=yes
 
         """.ReplaceLineEndings("\n"), SocketUnitRenderer.Render(Settings(false, new("ListenStream", "80"), new("ListenDatagram", "[::1]:53"))));
+
+    [Fact]
+    public void AnAddressOfAnInterfaceThatMayNotBeUpYetIsBoundFreelyAPortOrAPathIsNot()
+    {
+        Assert.Contains("FreeBind=yes\n", SocketUnitRenderer.Render(Settings(false, new ListenAddress("ListenStream", "192.0.2.10:443"))), StringComparison.Ordinal);
+        Assert.DoesNotContain("FreeBind", SocketUnitRenderer.Render(Settings(false, new("ListenStream", "443"), new("ListenStream", "/run/web.sock"))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASocketActivatedPodStartedByHandGetsItsSocketsToo()
+    {
+        string dropIn = DropInRenderer.Render(Settings(false, new ListenAddress("ListenStream", "80")));
+        Assert.Contains("\nRequires=pod@web.socket\nAfter=pod@web.socket\n", dropIn, StringComparison.Ordinal);
+        Assert.DoesNotContain("pod@web.socket", DropInRenderer.Render(Settings(false)), StringComparison.Ordinal);
+    }
 
     [Fact]
     public void AnAutostartPodThatIsSocketActivatedListensAtBootAndStartsOnDemand()
