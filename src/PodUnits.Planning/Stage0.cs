@@ -223,6 +223,10 @@ public static class Stage0
             var extender = new StartTimeoutExtender(SdNotify.Default);
             Dictionary<string, ContainerImage> images = await ContainerImages.ResolveAsync(pod, store, text => SdNotify.Default.Status(text),
                 extender.Progressed, cancellationToken: interrupted.Token).ConfigureAwait(false);
+            if (extender.Extended)
+            {
+                await StartBudget.RenewAsync(pod.Name).ConfigureAwait(false); // the pull is not the start's
+            }
             PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
             plan.Terminal = terminal is not null;
             plan.KeepState = keptDefinition is not null;

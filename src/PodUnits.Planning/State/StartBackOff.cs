@@ -69,6 +69,7 @@ internal static class StartBackOff
         try
         {
             await Task.Delay(delay, stopped.Token).ConfigureAwait(false);
+            await StartBudget.RenewAsync(pod).ConfigureAwait(false); // the wait is not the start's
             return true;
         }
         catch (OperationCanceledException)

@@ -37,6 +37,10 @@ public sealed class StartTimeoutExtender
         _clock = clock;
     }
 
+    /// <summary>Whether an extension was sent: the step ran past what its progress allows
+    /// without one, and what comes after it gets the start's budget anew (StartBudget).</summary>
+    public bool Extended { get; private set; }
+
     /// <summary>The step made progress; extends the start timeout when one is due.</summary>
     public void Progressed()
     {
@@ -44,6 +48,7 @@ public sealed class StartTimeoutExtender
         try
         {
             _notify.ExtendTimeout((ulong)(_pacer.Extension.Ticks / TimeSpan.TicksPerMicrosecond));
+            Extended = true;
         }
         catch (PodUnitsException)
         {

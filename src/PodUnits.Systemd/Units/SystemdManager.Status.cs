@@ -68,6 +68,18 @@ public sealed partial class SystemdManager
         return value.GetUInt32();
     }
 
+    /// <summary>A loaded service's TimeoutStartSec= in µs (<see cref="ulong.MaxValue"/> for
+    /// infinity), null when the unit is not loaded.</summary>
+    public async Task<ulong?> GetServiceStartTimeoutAsync(string serviceName)
+    {
+        if (await GetUnitAsync(serviceName) is not { } path)
+        {
+            return null;
+        }
+        VariantValue value = await BusCalls.GetAsync(_connection, Destination, path, TypeInterface(serviceName)!, "TimeoutStartUSec", Subject(serviceName));
+        return value.GetUInt64();
+    }
+
     /// <summary>
     /// A service's LogExtraFields= as "NAME=value" pairs (journald adds them to every entry
     /// of the unit); empty when it has none or is not a service.

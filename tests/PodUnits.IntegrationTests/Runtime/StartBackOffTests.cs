@@ -15,11 +15,12 @@ public sealed class StartBackOffTests
     private const string Name = "rt-backoff";
     private const string CountFile = $"/run/podunits/state/{Name}.starts";
 
-    private static string Pod(string image) => $$"""
+    /// <summary>An idle pod that restarts (Always) on <paramref name="image"/>, pulled if not present.</summary>
+    internal static string Pod(string image, string name = Name, string extraContainerYaml = "") => $$"""
         apiVersion: v1
         kind: Pod
         metadata:
-          name: {{Name}}
+          name: {{name}}
         spec:
           terminationGracePeriodSeconds: 2
           restartPolicy: Always
@@ -28,6 +29,7 @@ public sealed class StartBackOffTests
               image: {{image}}
               imagePullPolicy: IfNotPresent
               command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(PodHarness.Idle)}}]
+        {{extraContainerYaml}}
         """;
 
     [Fact]

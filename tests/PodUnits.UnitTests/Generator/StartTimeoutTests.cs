@@ -47,6 +47,20 @@ public sealed class StartTimeoutTests
         Assert.Equal("390", StartTimeout("  containers:\n  - {name: a, image: \"dir:/r\", startupProbe: {httpGet: {path: /healthz, port: 8080}, failureThreshold: 30, periodSeconds: 10}}\n"));
     }
 
+    [Fact]
+    public void TheStartWaitsForReadinessSoItsDeadlineCoversIt()
+    {
+        // READY=1 waits for the readinessProbe: 120 s of initial delay plus one 10 s period
+        // and its 1 s timeout, then a minute for the rest (review of 2026-12-06: killed at 90 s).
+        Assert.Equal("191", StartTimeout("  containers:\n  - {name: a, image: \"dir:/r\", readinessProbe: {httpGet: {path: /, port: 80}, initialDelaySeconds: 120}}\n"));
+        // After a startup probe: the two add up (Kubernetes runs readiness only once startup passed).
+        Assert.Equal("456", StartTimeout("  containers:\n  - {name: a, image: \"dir:/r\", startupProbe: {httpGet: {path: /, port: 80}, failureThreshold: 30, periodSeconds: 10},"
+            + " readinessProbe: {httpGet: {path: /, port: 80}, successThreshold: 6, periodSeconds: 10}}\n"));
+        // Per container: the slowest decides.
+        Assert.Equal("191", StartTimeout("  containers:\n  - {name: a, image: \"dir:/r\", readinessProbe: {exec: {command: [\"true\"]}, initialDelaySeconds: 120}}\n"
+            + "  - {name: b, image: \"dir:/r\", readinessProbe: {exec: {command: [\"true\"]}, initialDelaySeconds: 20}}\n"));
+    }
+
     /// <summary>TimeoutStopSec=: the grace period, 15 s for the executor's end, and 4 s for each
     /// sidecar's turn after the others (its kubelet minimum of 2 s and a hook's 2 s extension).</summary>
     [Fact]
