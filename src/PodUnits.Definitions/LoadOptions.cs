@@ -40,6 +40,14 @@ public sealed record LoadOptions
     /// (the kubelet's CreateContainerConfigError), so that is what the warning says.</summary>
     public bool EnvReferencesAreWarnings { get; init; }
 
+    /// <summary>The generator: a ConfigMap, Secret or key that the pod references and that is
+    /// missing (or whose file is broken) is a warning, not an error. No unit setting depends on
+    /// them, and they may come later than the generator: a Secret a boot service writes into
+    /// /run/podunits/secrets, one the administrator creates after the package that ships the
+    /// pod. The start fails on it while it is missing, as the kubelet's
+    /// CreateContainerConfigError does; the pod keeps its unit settings and its autostart.</summary>
+    public bool MissingObjectsAreWarnings { get; init; }
+
     /// <summary>Files larger than this are refused before parsing (a pod definition is a few KiB).</summary>
     public long MaxFileBytes { get; init; } = 1024 * 1024;
 }

@@ -47,7 +47,7 @@ public static class PodDefinitionLoader
     public static LoadResult LoadText(string text, string path, LoadOptions? options = null, bool othersCanRead = false)
     {
         options ??= LoadOptions.Default;
-        var ctx = new ParseContext(path, options.HostChecks) { EnvReferencesAreWarnings = options.EnvReferencesAreWarnings };
+        var ctx = new ParseContext(path, options.HostChecks) { EnvReferencesAreWarnings = options.EnvReferencesAreWarnings, MissingObjectsAreWarnings = options.MissingObjectsAreWarnings };
         if (text.Length > options.MaxFileBytes)
         {
             return Fail(path, $"is too large for a pod definition ({text.Length} characters; at most {options.MaxFileBytes})");

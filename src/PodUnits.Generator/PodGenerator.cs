@@ -29,7 +29,14 @@ public static class PodGenerator
         // the log and the output do not depend on thread timing.
         var loaded = new Loaded[definitions.Length];
         // No decryption this early in boot (and none is needed: unit settings hold no values).
-        LoadOptions options = LoadOptions.Default with { DecryptSecret = null, ObjectRoots = objectRoots ?? LoadOptions.Default.ObjectRoots };
+        // A missing ConfigMap or Secret is a warning: no unit setting depends on one, and it
+        // may come later (a Secret a boot service writes into /run is never there this early).
+        LoadOptions options = LoadOptions.Default with
+        {
+            DecryptSecret = null,
+            ObjectRoots = objectRoots ?? LoadOptions.Default.ObjectRoots,
+            MissingObjectsAreWarnings = true,
+        };
         Parallel.For(0, definitions.Length, i => loaded[i] = Load(definitions[i].Value, hostMachineId, options));
         var output = new GeneratorOutput(outputDirectory);
         for (int i = 0; i < definitions.Length; i++)

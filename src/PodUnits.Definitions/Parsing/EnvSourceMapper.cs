@@ -119,7 +119,7 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
 
     /// <summary>Looks <paramref name="name"/> up; a missing required object is an error at the name.</summary>
     public static ConfigObject? Find(Fields f, string field, ConfigObjectKind kind, string name, bool optional, ConfigObjectCatalog catalog) =>
-        Find(f, field, kind, name, optional, catalog, f.Context.Error);
+        Find(f, field, kind, name, optional, catalog, f.Context.ObjectReferenceProblem);
 
     /// <summary>The object <paramref name="name"/> of <paramref name="kind"/>, or null after
     /// reporting through <paramref name="report"/> why it is missing (unless optional).</summary>

@@ -32,11 +32,32 @@ internal sealed class ParseContext(string file, Host.HostChecks? hostChecks = nu
     /// <summary><see cref="LoadOptions.EnvReferencesAreWarnings"/>.</summary>
     public bool EnvReferencesAreWarnings { get; init; }
 
+    /// <summary><see cref="LoadOptions.MissingObjectsAreWarnings"/>.</summary>
+    public bool MissingObjectsAreWarnings { get; init; }
+
+    /// <summary>A ConfigMap, Secret or key the pod references cannot be found: an error, or
+    /// for the generator a warning that a start fails on it while it is missing.</summary>
+    public void ObjectReferenceProblem(YNode at, string message)
+    {
+        if (MissingObjectsAreWarnings)
+        {
+            Warning(at, $"{message} (a start fails on this while it is missing)");
+        }
+        else
+        {
+            Error(at, message);
+        }
+    }
+
     /// <summary>A ConfigMap, Secret or key an environment variable names cannot be found: an
     /// error, or for a reload a warning that the next start will fail on it.</summary>
     public void EnvReferenceProblem(YNode at, string message)
     {
-        if (EnvReferencesAreWarnings)
+        if (MissingObjectsAreWarnings)
+        {
+            ObjectReferenceProblem(at, message);
+        }
+        else if (EnvReferencesAreWarnings)
         {
             Warning(at, $"{message} (the environment is not reloaded; the next start fails on this)");
         }

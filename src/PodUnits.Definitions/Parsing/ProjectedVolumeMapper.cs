@@ -90,7 +90,7 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
             }
             if (found is { KeysKnown: true } && !found.Data.ContainsKey(key) && !optional)
             {
-                ctx.Error(i.Value("key")!, $"{p}.key: {found.Describe()} ({found.Source}) has no key \"{key}\"; add it, or set optional: true" +
+                ctx.ObjectReferenceProblem(i.Value("key")!, $"{p}.key: {found.Describe()} ({found.Source}) has no key \"{key}\"; add it, or set optional: true" +
                     Suggest.Hint(key, found.Data.Keys));
             }
             items.Add(new KeyToPath(key, path, mode));

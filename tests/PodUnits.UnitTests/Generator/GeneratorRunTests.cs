@@ -54,6 +54,52 @@ public sealed class GeneratorRunTests : IDisposable
         Assert.Equal(1, again);
     }
 
+    [Fact]
+    public void APodWhoseConfigMapOrSecretIsNotThereYetKeepsItsSettingsAndAutostart()
+    {
+        // A Secret a boot service writes into /run/podunits/secrets is never there when the
+        // generator runs: the pod must still start at boot (and fail there until it is).
+        File.WriteAllText(Path.Combine(_pods, "app.yaml"), """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              annotations: {podunits.io/autostart: "true"}
+            spec:
+              restartPolicy: Always
+              containers:
+              - name: c
+                image: busybox:1.36
+                envFrom: [{secretRef: {name: db}}]
+                env: [{name: MODE, valueFrom: {configMapKeyRef: {name: settings, key: mode}}}]
+                volumeMounts: [{name: tls, mountPath: /tls}]
+              volumes:
+              - {name: tls, secret: {secretName: tls}}
+            """);
+        string roots = Directory.CreateTempSubdirectory("podunits-gen-objects-").FullName;
+        try
+        {
+            var stderr = new StringWriter();
+            int status;
+            using (GeneratorLog log = GeneratorLog.ForWriter(stderr))
+            {
+                status = PodGenerator.Run(new PodDefinitionSearchPath([_pods]), _output, log, null, objectRoots: [roots]);
+            }
+            string said = stderr.ToString();
+            Assert.Equal(0, status);
+            Assert.True(File.Exists(Path.Combine(_output, "pod@app.service.d", DropInRenderer.FileName)), said);
+            Assert.Equal(GeneratorOutput.TemplateUnitPath, new FileInfo(Path.Combine(_output, "multi-user.target.wants", "pod@app.service")).LinkTarget);
+            foreach (string missing in new[] { "Secret \"db\"", "ConfigMap \"settings\"", "Secret \"tls\"" })
+            {
+                Assert.Contains(said.Split('\n'), l => l.Contains(missing, StringComparison.Ordinal) && l.Contains("a start fails on this while it is missing", StringComparison.Ordinal));
+            }
+            Assert.DoesNotContain("not generated", said, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(roots, recursive: true);
+        }
+    }
+
     private string RunOnce(out int status)
     {
         var stderr = new StringWriter();
