@@ -65,7 +65,12 @@ internal static class RefreshCommand
         }
         foreach (RefreshReport r in reports.Where(r => r.Result != "failed"))
         {
-            string verb = r.Result == "planned" ? $"would {r.Action}" : Past(r.Action);
+            string verb = r.Result switch
+            {
+                "planned" => $"would {r.Action}",
+                "queued" => $"{r.Action} queued, not waited for: its start has no deadline (init containers); 'systemctl status {r.Unit}' follows it",
+                _ => Past(r.Action),
+            };
             output.WriteLine($"{r.Unit}: {verb} ({r.Reason})");
         }
     }

@@ -9,7 +9,8 @@ using PodUnits.Systemd.Units;
 
 namespace PodUnits.Cli.Refresh;
 
-/// <summary>What one action came to: "done", "failed" or, with --dry-run, "planned".</summary>
+/// <summary>What one action came to: "done", "failed", "queued" (a start with no deadline,
+/// not waited for) or, with --dry-run, "planned".</summary>
 internal sealed record RefreshReport(string Pod, string Action, string Unit, string Reason, string Result, string? Error);
 
 /// <summary>
@@ -172,6 +173,12 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
                     }
                     await StopAndDisableAsync(action.Unit, cancellationToken).ConfigureAwait(false);
                     break;
+                case RefreshActionKind.Restart or RefreshActionKind.Start when await HasNoStartDeadlineAsync(action.Unit).ConfigureAwait(false):
+                    // A pod with init containers (TimeoutStartSec=infinity) may wait for its
+                    // database for hours: a package transaction must not wait with it
+                    // (review of 2026-12-06: `apt install` hung). Queued, and said so.
+                    await systemd.QueueJobAsync(action.Kind == RefreshActionKind.Start ? "StartUnit" : "TryRestartUnit", action.Unit).ConfigureAwait(false);
+                    return Report(action, "queued", null);
                 case RefreshActionKind.Restart:
                     await systemd.TryRestartUnitAsync(action.Unit, cancellationToken).ConfigureAwait(false);
                     break;
@@ -189,6 +196,9 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
             return Report(action, "failed", e.Message);
         }
     }
+
+    private async Task<bool> HasNoStartDeadlineAsync(string unit) =>
+        unit.EndsWith(".service", StringComparison.Ordinal) && await systemd.GetServiceStartTimeoutAsync(unit).ConfigureAwait(false) is ulong.MaxValue or 0;
 
     private async Task<bool> SocketIsActiveAsync(string pod) =>
         await systemd.GetUnitStatusAsync(Core.Naming.PodUnitNames.Socket(pod)).ConfigureAwait(false) is { IsActive: true };

@@ -106,6 +106,12 @@ public sealed partial class SystemdManager : IAsyncDisposable
     public Task StopUnitAsync(string unitName, string mode, CancellationToken cancellationToken) =>
         RunJobAsync("StopUnit", "stop", unitName, (ref MessageWriter w) => { w.WriteString(unitName); w.WriteString(mode); }, "ss", cancellationToken);
 
+    /// <summary>StartUnit (<paramref name="member"/> "StartUnit" or "TryRestartUnit", mode
+    /// "replace") without waiting for the job; returns its object path once queued. For a
+    /// start with no deadline, which a caller must not wait for.</summary>
+    public Task<string> QueueJobAsync(string member, string unitName) =>
+        CallManagerAsync(member, Subject(unitName), (ref MessageWriter w) => { w.WriteString(unitName); w.WriteString("replace"); }, "ss", BusCalls.ReadObjectPath);
+
     /// <summary>StopUnit without waiting for the job; returns its object path once queued. For
     /// a unit's own main process: the job waits for that process to exit.</summary>
     public Task<string> QueueStopUnitAsync(string unitName, string mode = "replace") =>
