@@ -51,11 +51,13 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
                 bootUnits[pod] = await BootUnitAsync(pod, definition.File, searchPath, presets).ConfigureAwait(false);
             }
         }
-        // The sockets of pods whose definitions are gone: of those the last refresh saw.
+        // The sockets of pods whose definitions are gone, as systemd lists them: a pod the
+        // record never saw (an administrator's own, or before the first refresh) has one too.
         var listening = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string pod in (record?.Pods.Keys ?? Enumerable.Empty<string>()).Where(p => !onDisk.ContainsKey(p)))
+        foreach (string socket in await systemd.ListUnitNamesAsync(["active"], ["pod@*.socket"]).ConfigureAwait(false))
         {
-            if (await SocketIsActiveAsync(pod).ConfigureAwait(false))
+            string pod = socket["pod@".Length..^".socket".Length];
+            if (Core.Naming.ResourceNames.Explain(pod) is null && !onDisk.ContainsKey(pod) && (only is null || only.Contains(pod)))
             {
                 listening.Add(pod);
             }
@@ -79,7 +81,7 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         {
             await systemd.ReloadDaemonAsync().ConfigureAwait(false); // the links `disable` removed
         }
-        SaveRecord(record, onDisk, config, only);
+        SaveRecord(record, onDisk, config, only, reports);
         return reports;
     }
 
@@ -227,8 +229,15 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         new(a.Pod, a.Kind.ToString().ToLowerInvariant(), a.Unit, a.Reason, result, error);
 
     /// <summary>Every pod on disk is now seen; with a list of pods, only those change in the record.</summary>
-    private void SaveRecord(RefreshRecord? before, Dictionary<string, DefinitionOnDisk> onDisk, string config, IReadOnlySet<string>? only)
+    /// <remarks>What failed is recorded as not done, so the next refresh decides it again
+    /// (review of 2026-12-06: a start that failed once was never tried again): a new pod whose
+    /// start failed stays new, a changed one whose restart failed keeps its old digest, a
+    /// removed one whose stop failed stays in the record, and a failed reload keeps the old
+    /// configuration digest.</remarks>
+    private void SaveRecord(RefreshRecord? before, Dictionary<string, DefinitionOnDisk> onDisk, string config, IReadOnlySet<string>? only,
+        List<RefreshReport> reports)
     {
+        bool Failed(string pod, string action) => reports.Any(r => r.Pod == pod && r.Action == action && r.Result == "failed");
         var pods = new Dictionary<string, string>(StringComparer.Ordinal);
         if (only is not null && before is not null)
         {
@@ -239,8 +248,20 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         }
         foreach ((string pod, DefinitionOnDisk definition) in onDisk.Where(p => only is null || only.Contains(p.Key)))
         {
-            pods[pod] = definition.Sha256;
+            if (Failed(pod, "start"))
+            {
+                continue;
+            }
+            pods[pod] = Failed(pod, "restart") && before?.Pods.GetValueOrDefault(pod) is { } old ? old : definition.Sha256;
         }
-        new RefreshRecord { Pods = pods, Config = only is null ? config : before?.Config ?? config }.Save(recordPath);
+        foreach (string pod in reports.Where(r => r.Action == "stop" && r.Result == "failed" && !onDisk.ContainsKey(r.Pod)).Select(r => r.Pod))
+        {
+            if (before?.Pods.GetValueOrDefault(pod) is { } old)
+            {
+                pods[pod] = old;
+            }
+        }
+        bool reloadFailed = reports.Any(r => r.Action == "reload" && r.Result == "failed");
+        new RefreshRecord { Pods = pods, Config = only is null && !reloadFailed ? config : before?.Config ?? config }.Save(recordPath);
     }
 }

@@ -68,6 +68,34 @@ public sealed partial class SystemdManager
         return value.GetUInt32();
     }
 
+    /// <summary>Names of the loaded units that match one of <paramref name="patterns"/> (globs)
+    /// and are in one of <paramref name="states"/> (ListUnitsByPatterns; empty: any).</summary>
+    public Task<IReadOnlyList<string>> ListUnitNamesAsync(string[] states, string[] patterns) =>
+        CallManagerAsync("ListUnitsByPatterns", "units", (ref MessageWriter w) =>
+        {
+            w.WriteArray(states);
+            w.WriteArray(patterns);
+        }, "asas", static (Message m, object? _) =>
+        {
+            Reader reader = m.GetBodyReader();
+            var names = new List<string>();
+            ArrayEnd end = reader.ReadArrayStart(DBusType.Struct); // a(ssssssouso)
+            while (reader.HasNext(end))
+            {
+                reader.AlignStruct();
+                names.Add(reader.ReadString());
+                for (int i = 0; i < 5; i++)
+                {
+                    reader.ReadString(); // description, load, active and sub state, followed
+                }
+                reader.ReadObjectPathAsString();
+                reader.ReadUInt32();
+                reader.ReadString();
+                reader.ReadObjectPathAsString();
+            }
+            return (IReadOnlyList<string>)names;
+        });
+
     /// <summary>A loaded service's TimeoutStartSec= in µs (<see cref="ulong.MaxValue"/> for
     /// infinity), null when the unit is not loaded.</summary>
     public async Task<ulong?> GetServiceStartTimeoutAsync(string serviceName)

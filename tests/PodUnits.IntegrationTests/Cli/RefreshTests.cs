@@ -2,10 +2,10 @@ using PodUnits.IntegrationTests.Runtime;
 
 namespace PodUnits.IntegrationTests.Cli;
 
-/// <summary>`podunits refresh` runs inside package transactions: a pod whose start has no
+/// <summary>`podunits refresh` as package transactions run it: a pod whose start has no
 /// deadline (an init container waiting for its database) is started without waiting, or
-/// `apt install` would hang with it.</summary>
-public sealed class RefreshNoDeadlineTests
+/// `apt install` would hang with it; what failed is tried again by the next refresh.</summary>
+public sealed class RefreshTests
 {
     [Fact]
     public void APodWhoseStartHasNoDeadlineIsQueuedNotWaitedFor()
@@ -39,5 +39,38 @@ public sealed class RefreshNoDeadlineTests
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit).Any(l => l.Contains("wait-for-db", StringComparison.Ordinal))),
             pod.UnitJournalText());
         Assert.Equal("activating", pod.Show("ActiveState"));
+    }
+
+    [Fact]
+    public void AStartThatFailedIsTriedAgainByTheNextRefresh()
+    {
+        const string name = "cli-refresh-retry";
+        string Pod(string image, string policy) => $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+              annotations:
+                podunits.io/autostart: "true"
+            spec:
+              terminationGracePeriodSeconds: 2
+              containers:
+                - name: main
+                  image: {{image}}
+                  imagePullPolicy: {{policy}}
+                  command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(PodHarness.Idle)}}]
+            """;
+        using var pod = new PodHarness(name, Pod("localhost/not-imported:1", "Never"));
+        var first = PodHarness.Run("podunits", "refresh", name);
+        Assert.Equal(1, first.Code);
+        Assert.Contains($"pod@{name}.service", first.Output, StringComparison.Ordinal);
+        // Before, the record took the pod as seen, and every later refresh had nothing to do.
+        var again = PodHarness.Run("podunits", "refresh", name);
+        Assert.True(again.Code == 1 && again.Output.Contains($"pod@{name}.service", StringComparison.Ordinal), again.Output);
+        using var fixedPod = new PodHarness(name, Pod("busybox", "IfNotPresent"));
+        var third = PodHarness.Run("podunits", "refresh", name);
+        Assert.True(third.Code == 0, third.Output);
+        Assert.Contains($"pod@{name}.service: started", third.Output, StringComparison.Ordinal);
+        Assert.Equal("active", pod.Show("ActiveState"));
     }
 }
