@@ -115,7 +115,7 @@ internal static class LogsCommand
     }
 
     /// <summary>The fields <see cref="Render"/> reads, for journalctl's --output-fields.</summary>
-    internal const string OutputFields = "--output-fields=MESSAGE,CONTAINER_NAME,CONTAINER_PARTIAL_MESSAGE,SYSLOG_IDENTIFIER,MESSAGE_ID,CODE_FILE";
+    internal const string OutputFields = "--output-fields=MESSAGE,PRIORITY,CONTAINER_NAME,CONTAINER_PARTIAL_MESSAGE,SYSLOG_IDENTIFIER,MESSAGE_ID,CODE_FILE";
 
     /// <summary>journalctl matches for the pod's lines (one container's with
     /// <paramref name="container"/>): only what its executor forwarded. _SYSTEMD_UNIT is
@@ -286,7 +286,9 @@ internal static class LogsCommand
             + (format.Timestamps ? Timestamp(root) + " " : "");
         if (container && pieces is not null)
         {
-            string key = Text(root, "CONTAINER_NAME") ?? "";
+            // By stream too (PRIORITY 6 stdout, 3 stderr): a stderr line written while a
+            // long stdout line is in pieces is not part of it (review of 2026-12-05).
+            string key = $"{Text(root, "CONTAINER_NAME")}\n{Text(root, "PRIORITY")}";
             if (Text(root, "CONTAINER_PARTIAL_MESSAGE") == "true")
             {
                 pieces.Add(key, head, message);
@@ -317,7 +319,7 @@ internal static class LogsCommand
     internal static IEnumerable<byte[]> Unfinished(LinePieces pieces, LineFormat format) =>
         pieces.TakeAll().Select(p => Line(p.Head, [.. p.Bytes], format));
 
-    /// <summary>The pieces of each container's line not ended yet, by container.</summary>
+    /// <summary>The pieces of each container stream's line not ended yet, by container and stream.</summary>
     internal sealed class LinePieces
     {
         private readonly Dictionary<string, (string Head, List<byte> Bytes)> _held = new(StringComparer.Ordinal);

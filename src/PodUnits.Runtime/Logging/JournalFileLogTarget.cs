@@ -16,11 +16,14 @@ public sealed class JournalFileLogTarget : LineLogTarget
     private readonly JournalDirectory _journal;
     private readonly byte[][] _fields;
     private readonly byte[][] _partialFields;
+    private readonly TimeSpan _retryDelay;
     private bool _wrote;
 
     /// <param name="fields">NAME=value pairs every line of this stream gets.</param>
-    public JournalFileLogTarget(JournalDirectory journal, string description, IEnumerable<KeyValuePair<string, string>> fields)
+    /// <param name="retryDelay">How long a failed journal is left alone (tests shorten it).</param>
+    public JournalFileLogTarget(JournalDirectory journal, string description, IEnumerable<KeyValuePair<string, string>> fields, TimeSpan? retryDelay = null)
     {
+        _retryDelay = retryDelay ?? TimeSpan.FromSeconds(10);
         ArgumentNullException.ThrowIfNull(journal);
         ArgumentNullException.ThrowIfNull(fields);
         _journal = journal;
@@ -30,6 +33,14 @@ public sealed class JournalFileLogTarget : LineLogTarget
     }
 
     public override string Description { get; }
+
+    /// <summary>Tried again too, every 10 s: a disk full for a minute (a rotation's new file
+    /// cannot be allocated) must not cost the pod's journal every later line of the stream
+    /// (review of 2026-12-05). A failed file is removed (JournalFileWriter.Create) and the
+    /// next try starts a new one.</summary>
+    protected override bool RetriesAfterFailure => true;
+
+    protected override TimeSpan RetryDelay => _retryDelay;
 
     protected override void Line(ReadOnlySpan<byte> message, bool isPartial)
     {

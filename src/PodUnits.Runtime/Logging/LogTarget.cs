@@ -6,11 +6,11 @@ namespace PodUnits.Runtime.Logging;
 /// <summary>
 /// One journal a container stream goes to. The forwarder hands every chunk it reads to each
 /// target in turn; a target that fails says so and is skipped, so one journal never holds
-/// back or loses the others' lines. The pod's own journal files are skipped from then on
-/// (they fail at the pod's end). The host's journald is tried again once a second
-/// (<see cref="RetriesAfterFailure"/>): `systemctl stop systemd-journald` and a start later,
-/// sockets and all, must not cost every later line of the pod (tour F); the lines written
-/// while it could not be reached are counted and said once it can be again.
+/// back or loses the others' lines. A failed journal is tried again after a delay
+/// (<see cref="RetriesAfterFailure"/>): the host's journald once a second (`systemctl stop
+/// systemd-journald` and a start later, sockets and all, must not cost every later line of
+/// the pod: tour F), the pod's own files every 10 s (a full disk); the lines written while
+/// it could not be reached are counted and said once it can be again.
 /// </summary>
 public abstract class LogTarget : IDisposable
 {

@@ -92,4 +92,17 @@ public sealed class LogsRenderTests
         Assert.Equal("web | next\n", Show(Piece("web", "next", partial: false)));
         Assert.Empty(pieces.TakeAll());
     }
+
+    [Fact]
+    public void AStderrLineBetweenThePiecesOfAStdoutLineIsNotPartOfIt()
+    {
+        var pieces = new LogsCommand.LinePieces();
+        static string Entry(string text, int priority, bool partial) =>
+            "{\"MESSAGE\":\"" + text + "\",\"PRIORITY\":\"" + priority.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            + "\",\"CONTAINER_NAME\":\"app\",\"SYSLOG_IDENTIFIER\":\"app\"" + (partial ? ",\"CONTAINER_PARTIAL_MESSAGE\":\"true\"" : "") + "}";
+        string? Show(string json) => LogsCommand.Render(json, new(Prefix: true), pieces) is { } line ? Encoding.UTF8.GetString(line) : null;
+        Assert.Null(Show(Entry("first half, ", 6, partial: true)));
+        Assert.Equal("app | slow query\n", Show(Entry("slow query", 3, partial: false)));
+        Assert.Equal("app | first half, second half\n", Show(Entry("second half", 6, partial: false)));
+    }
 }
