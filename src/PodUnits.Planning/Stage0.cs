@@ -13,6 +13,7 @@ using PodUnits.Planning.Confinement;
 using PodUnits.Planning.Network;
 using PodUnits.Planning.Plan;
 using PodUnits.Planning.State;
+using PodUnits.Runtime.Activation;
 using PodUnits.Runtime.Attach;
 using PodUnits.Runtime.Confinement.Lsm;
 using PodUnits.Runtime.Confinement.Seccomp;
@@ -40,6 +41,7 @@ public static class Stage0
     public static async Task<int> RunAsync(string nameOrFile)
     {
         ArgumentNullException.ThrowIfNull(nameOrFile);
+        ListenFds.Guard(); // until the exec: no helper of stage 0 gets systemd's sockets
         bool byName = !nameOrFile.Contains('/', StringComparison.Ordinal) && !nameOrFile.EndsWith(".yaml", StringComparison.Ordinal);
         string path = !byName
             ? nameOrFile
@@ -264,6 +266,7 @@ public static class Stage0
             interrupted.Token.ThrowIfCancellationRequested();
             if (terminal is null)
             {
+                ListenFds.Passed()?.KeepAcrossExec();
                 Stage1.Exec(stage1, sealedPlan, claim); // returns only by throwing
                 throw new InvalidOperationException("execve returned");
             }

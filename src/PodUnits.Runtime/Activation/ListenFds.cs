@@ -74,21 +74,43 @@ public sealed record ListenFds(IReadOnlyList<string> Names)
     /// helper the executor runs may inherit them) and the variables unset (sd_listen_fds'
     /// unset_environment), so nothing later reads them twice. Null when there are none.
     /// </summary>
+    /// <summary>
+    /// Stage 0's guard: the sockets systemd passed are made close-on-exec at once, so no
+    /// helper stage 0 runs before stage 1 (gpgv, apparmor_parser, the CNI check) holds the
+    /// host's listening port (review of 2026-12-06); the variables stay for stage 1, which
+    /// takes them (<see cref="Take"/>) after <see cref="KeepAcrossExec"/> gave them back.
+    /// </summary>
+    public static ListenFds? Guard()
+    {
+        ListenFds? fds = Passed();
+        fds?.SetCloseOnExec(true);
+        return fds;
+    }
+
+    /// <summary>The sockets systemd passed this process, as its variables say (nothing changed).</summary>
+    public static ListenFds? Passed() =>
+        Parse(Environment.GetEnvironmentVariable("LISTEN_PID"), Environment.GetEnvironmentVariable("LISTEN_FDS"),
+            Environment.GetEnvironmentVariable("LISTEN_FDNAMES"), Environment.ProcessId);
+
+    /// <summary>Clears close-on-exec just before stage 0 execs stage 1 (the same process, which takes them).</summary>
+    public void KeepAcrossExec() => SetCloseOnExec(false);
+
+    private void SetCloseOnExec(bool closeOnExec)
+    {
+        for (int fd = First; fd < First + Count; fd++)
+        {
+            Check.Io(LibcExtra.fcntl(fd, LibcExtra.F_SETFD, closeOnExec ? LibcExtra.FD_CLOEXEC : 0), "fcntl F_SETFD", $"LISTEN_FDS descriptor {fd}");
+        }
+    }
+
     public static ListenFds? Take()
     {
-        ListenFds? fds = Parse(Environment.GetEnvironmentVariable("LISTEN_PID"), Environment.GetEnvironmentVariable("LISTEN_FDS"),
-            Environment.GetEnvironmentVariable("LISTEN_FDNAMES"), Environment.ProcessId);
+        ListenFds? fds = Passed();
         foreach (string variable in new[] { "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES" })
         {
             Environment.SetEnvironmentVariable(variable, null);
         }
-        if (fds is not null)
-        {
-            for (int fd = First; fd < First + fds.Count; fd++)
-            {
-                Check.Io(LibcExtra.fcntl(fd, LibcExtra.F_SETFD, LibcExtra.FD_CLOEXEC), "fcntl F_SETFD", $"LISTEN_FDS descriptor {fd}");
-            }
-        }
+        fds?.SetCloseOnExec(true);
         return fds;
     }
 }

@@ -54,6 +54,31 @@ public sealed class ActivationProtocolTests
         Assert.Null(ListenFds.FromHandoff(""));
     }
 
+    [Fact]
+    public void StageZeroKeepsSystemdsSocketsFromItsHelpersUntilItsExec()
+    {
+        // fd 3 stands in for the socket systemd passes (this test host has one there); its
+        // flags are put back whatever happens.
+        int before = PodUnits.Core.Native.LibcExtra.fcntl(ListenFds.First, PodUnits.Core.Native.LibcExtra.F_GETFD, 0);
+        Assert.True(before >= 0, "no descriptor 3 in the test host");
+        Environment.SetEnvironmentVariable("LISTEN_PID", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Environment.SetEnvironmentVariable("LISTEN_FDS", "1");
+        try
+        {
+            Assert.NotNull(ListenFds.Guard());
+            Assert.Equal(PodUnits.Core.Native.LibcExtra.FD_CLOEXEC, PodUnits.Core.Native.LibcExtra.fcntl(ListenFds.First, PodUnits.Core.Native.LibcExtra.F_GETFD, 0));
+            Assert.Equal("1", Environment.GetEnvironmentVariable("LISTEN_FDS")); // kept for stage 1
+            ListenFds.Passed()!.KeepAcrossExec();
+            Assert.Equal(0, PodUnits.Core.Native.LibcExtra.fcntl(ListenFds.First, PodUnits.Core.Native.LibcExtra.F_GETFD, 0));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("LISTEN_PID", null);
+            Environment.SetEnvironmentVariable("LISTEN_FDS", null);
+            PodUnits.Core.Native.LibcExtra.fcntl(ListenFds.First, PodUnits.Core.Native.LibcExtra.F_SETFD, before);
+        }
+    }
+
     [Theory]
     [InlineData("LISTEN_FDS=9", true)]
     [InlineData("LISTEN_PID=1", true)]
