@@ -88,6 +88,18 @@ public sealed class JournalDirectory : IDisposable
         }
     }
 
+    /// <summary>Closed for good (<see cref="Dispose"/>): writes fail and always will.</summary>
+    public bool IsClosed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _disposed;
+            }
+        }
+    }
+
     /// <summary>Wakes readers following the journal (after a batch of entries).</summary>
     public void NotifyReaders()
     {

@@ -38,7 +38,7 @@ public sealed class JournalFileLogTarget : LineLogTarget
     /// cannot be allocated) must not cost the pod's journal every later line of the stream
     /// (review of 2026-12-05). A failed file is removed (JournalFileWriter.Create) and the
     /// next try starts a new one.</summary>
-    protected override bool RetriesAfterFailure => true;
+    protected override bool RetriesAfterFailure => !_journal.IsClosed; // closed at the pod's end: nothing to try again
 
     protected override TimeSpan RetryDelay => _retryDelay;
 

@@ -28,6 +28,14 @@ public abstract class LineLogTarget : LogTarget
         EndOfChunk();
     }
 
+    /// <summary>The run's last line is whole: `podunits logs` joins partial pieces with the
+    /// next entry of the stream, which would be the next run's first line.</summary>
+    protected sealed override void EndOfRun()
+    {
+        _splitter.Flush(_line, partial: false);
+        EndOfChunk();
+    }
+
     /// <summary>After a failure the chunks are skipped until the journal is back: the line
     /// begun before it is not finished (review of 2026-12-05: "abc", an outage, then
     /// "def\n" made "abcdef").</summary>

@@ -47,15 +47,17 @@ public sealed class LineSplitter
         }
     }
 
-    /// <summary>At end of stream: the unterminated rest, if any, as a partial message.</summary>
-    public void Flush(LinePieceHandler emit)
+    /// <summary>At end of stream: the unterminated rest, if any, as a partial message (as
+    /// podman's driver marks it); at the end of a container's run, which ends the line for
+    /// good, <paramref name="partial"/> false, so no reader joins it to the next run's.</summary>
+    public void Flush(LinePieceHandler emit, bool partial = true)
     {
         ArgumentNullException.ThrowIfNull(emit);
         if (_length > 0)
         {
             int length = _length;
             _length = 0;
-            emit(_pending.AsSpan(0, length), true);
+            emit(_pending.AsSpan(0, length), partial);
         }
     }
 

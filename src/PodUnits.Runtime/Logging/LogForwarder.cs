@@ -26,8 +26,11 @@ public sealed class LogForwarder
 
     private readonly Thread _thread;
     private readonly IReadOnlyList<LogTarget> _targets;
-    private readonly int _runEnd;
+    private readonly Lock _runEndLock = new();
+    private int _runEnd;
     private int _runsEnded;
+    private int _pipe; // -1 once closed (under _runEndLock)
+    private volatile bool _idle; // blocked in read(2) with no line unfinished
 
     /// <param name="ended">Called on the forwarder's thread once the stream ended and all of
     /// it was passed on (or forwarding failed).</param>
@@ -39,6 +42,7 @@ public sealed class LogForwarder
         ArgumentNullException.ThrowIfNull(targets);
         _targets = targets;
         _runEnd = Check.Io(LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK), "eventfd");
+        _pipe = pipeFd;
         _thread = new Thread(() =>
         {
             try
@@ -63,15 +67,28 @@ public sealed class LogForwarder
 
     /// <summary>The container's run ended (its processes are gone, so all they wrote is in
     /// the pipe): what is in the pipe is passed on and an unterminated last line goes out
-    /// as partial, as at the stream's end.</summary>
+    /// as a line of its own, as at the stream's end. Nothing once the stream has ended.</summary>
     public unsafe void RunEnded()
     {
-        Interlocked.Increment(ref _runsEnded);
-        ulong one = 1;
-        _ = LibcExtra.write(_runEnd, (byte*)&one, sizeof(ulong));
+        lock (_runEndLock)
+        {
+            if (_runEnd < 0)
+            {
+                return; // closed with the stream: its number may be another descriptor's now
+            }
+            if (_idle && BytesInPipe(_pipe) == 0)
+            {
+                // Everything the run wrote was passed on, its last line whole: nothing to end,
+                // and a signal kept for later would end the next run's first line instead.
+                return;
+            }
+            Interlocked.Increment(ref _runsEnded);
+            ulong one = 1;
+            _ = LibcExtra.write(_runEnd, (byte*)&one, sizeof(ulong));
+        }
     }
 
-    private unsafe void Pump(int fd, CallerOutput? caller)
+    private void Pump(int fd, CallerOutput? caller)
     {
         byte[] buffer = new byte[ChunkSize];
         bool unfinished = false; // the last chunk ended inside a line
@@ -88,31 +105,32 @@ public sealed class LogForwarder
                         continue; // a wake-up a read already accounted for
                     }
                     runsSeen = Volatile.Read(ref _runsEnded);
-                    if (!PassOnWhatIsThere(fd, buffer, caller, ref unfinished))
+                    if (!EndRun(fd, buffer, caller, ref unfinished))
                     {
                         break;
                     }
-                    EndRun();
-                    unfinished = false;
                     continue;
                 }
-                int n = Read(fd, buffer);
-                if (n <= 0)
-                {
-                    break;
-                }
-                if (Volatile.Read(ref _runsEnded) != runsSeen)
-                {
-                    // A run ended while nothing of it was pending: nothing to flush, and what
-                    // this read brought is the next run's.
-                    runsSeen = Volatile.Read(ref _runsEnded);
-                    ConsumeRunEnd();
-                }
-                if (!PassOn(buffer.AsSpan(0, n), caller))
+                _idle = !unfinished;
+                int n = Read(fd, buffer, buffer.Length);
+                _idle = false;
+                if (n <= 0 || !PassOn(buffer.AsSpan(0, n), caller))
                 {
                     break;
                 }
                 unfinished = buffer[n - 1] != (byte)'\n';
+                if (Volatile.Read(ref _runsEnded) != runsSeen)
+                {
+                    // A run ended before or while this read waited: every byte of that run
+                    // was in the pipe by then, so this chunk is (at least partly) its output,
+                    // even when this thread lagged behind the container.
+                    runsSeen = Volatile.Read(ref _runsEnded);
+                    ConsumeRunEnd();
+                    if (!EndRun(fd, buffer, caller, ref unfinished))
+                    {
+                        break;
+                    }
+                }
             }
             foreach (LogTarget target in _targets)
             {
@@ -121,13 +139,44 @@ public sealed class LogForwarder
         }
         finally
         {
-            _ = LibC.close(fd);
-            _ = LibC.close(_runEnd);
+            lock (_runEndLock)
+            {
+                _ = LibC.close(fd);
+                _pipe = -1;
+                _ = LibC.close(_runEnd);
+                _runEnd = -1;
+            }
             foreach (LogTarget target in _targets)
             {
                 target.Dispose();
             }
         }
+    }
+
+    /// <summary>The end of a run: what the pipe holds now (the run's last bytes, bounded: a
+    /// next run that writes on does not hold the end up) is passed on, then an unfinished
+    /// line goes out. False when the stream ended (or the caller went) meanwhile.</summary>
+    private bool EndRun(int fd, byte[] buffer, CallerOutput? caller, ref bool unfinished)
+    {
+        for (int left = BytesInPipe(fd); left > 0;)
+        {
+            int n = Read(fd, buffer, Math.Min(left, buffer.Length));
+            if (n <= 0 || !PassOn(buffer.AsSpan(0, n), caller))
+            {
+                return false;
+            }
+            unfinished = buffer[n - 1] != (byte)'\n';
+            left -= n;
+        }
+        if (unfinished)
+        {
+            foreach (LogTarget target in _targets)
+            {
+                target.EndRun();
+            }
+            unfinished = false;
+        }
+        return true;
     }
 
     /// <summary>Hands a chunk to the caller (`run -i`) and every journal; false once the caller is gone.</summary>
@@ -139,30 +188,6 @@ public sealed class LogForwarder
             target.Deliver(chunk);
         }
         return !callerGone;
-    }
-
-    /// <summary>Reads what the pipe holds without waiting for more; false when the stream
-    /// ended (or the caller is gone) meanwhile.</summary>
-    private bool PassOnWhatIsThere(int fd, byte[] buffer, CallerOutput? caller, ref bool unfinished)
-    {
-        while (Readable(fd, timeoutMs: 0))
-        {
-            int n = Read(fd, buffer);
-            if (n <= 0 || !PassOn(buffer.AsSpan(0, n), caller))
-            {
-                return false;
-            }
-            unfinished = buffer[n - 1] != (byte)'\n';
-        }
-        return true;
-    }
-
-    private void EndRun()
-    {
-        foreach (LogTarget target in _targets)
-        {
-            target.EndRun();
-        }
     }
 
     /// <summary>True when the run's end came (the pipe may hold its last bytes too), false when only data did.</summary>
@@ -182,16 +207,10 @@ public sealed class LogForwarder
         }
     }
 
-    private static unsafe bool Readable(int fd, int timeoutMs)
+    private static unsafe int BytesInPipe(int fd)
     {
-        var wait = new pollfd { fd = fd, events = LibC.POLLIN };
-        int ready;
-        do
-        {
-            ready = LibC.poll(&wait, 1, timeoutMs);
-        }
-        while (ready < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR);
-        return ready > 0;
+        int count = 0;
+        return LibcExtra.ioctl(fd, LibcExtra.FIONREAD, &count) == 0 ? count : 0;
     }
 
     private unsafe void ConsumeRunEnd()
@@ -202,13 +221,13 @@ public sealed class LogForwarder
 
     /// <summary>Bytes read, 0 at the stream's end; a read error ends the stream too (it
     /// cannot happen on a pipe this process holds, and retrying would spin).</summary>
-    private static unsafe int Read(int fd, byte[] buffer)
+    private static unsafe int Read(int fd, byte[] buffer, int count)
     {
         fixed (byte* p = buffer)
         {
             while (true)
             {
-                nint n = LibcExtra.read(fd, p, (nuint)buffer.Length);
+                nint n = LibcExtra.read(fd, p, (nuint)count);
                 if (n >= 0)
                 {
                     return (int)n;

@@ -74,7 +74,9 @@ public sealed class PodLogPathTests
         // Its runs write into the same pipe, which ends only with the pod: without the end of
         // each run, "run-2" would wait for the next run's output (after the 10 s back-off)
         // and be glued to it as "run-2run-3".
-        const string Count = "n=$(cat /c/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > /c/n; printf run-$n; exit 1";
+        // Run 1 prints nothing: run 2 follows it at once (the first restart has no back-off),
+        // and might write before the executor saw run 1 end.
+        const string Count = "n=$(cat /c/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > /c/n; [ $n -lt 2 ] || printf run-$n; exit 1";
         string side = twoContainers ? "\n    - name: side\n      image: busybox\n      command: [\"sh\", \"-c\", \"trap 'exit 0' TERM; sleep 1000 & wait\"]" : "";
         string yaml = PodHarness.BusyboxPod(name, Count,
             extraContainerYaml: "      volumeMounts:\n        - name: c\n          mountPath: /c" + side,
@@ -86,7 +88,8 @@ public sealed class PodLogPathTests
             string.Join('\n', pod.Journal("-u", pod.Unit)));
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-M", name, "-t", "main").Contains("run-2"), seconds: 8),
             string.Join('\n', pod.Journal("-M", name)));
-        Assert.Equal(twoContainers ? ["true"] : [], Fields(pod, "run-2").GetValueOrDefault("CONTAINER_PARTIAL_MESSAGE") ?? []);
+        // A whole line (the run's end ended it), which no reader joins to the next run's.
+        Assert.Empty(Fields(pod, "run-2").GetValueOrDefault("CONTAINER_PARTIAL_MESSAGE") ?? []);
         Assert.Equal(twoContainers ? [] : ["eof"], Fields(pod, "run-2").GetValueOrDefault("_LINE_BREAK") ?? []);
         Assert.Equal("active", pod.Show("ActiveState"));
     }

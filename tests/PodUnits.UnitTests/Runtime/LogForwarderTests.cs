@@ -100,6 +100,49 @@ public sealed class LogForwarderTests
         Assert.Equal("run 1\nrun 2, one line\n", journal.Text); // no end of run inside run 2's line
     }
 
+    [Fact]
+    public async Task ARunsLastLineIsItsOwnEvenWhenTheForwarderLagsBehind()
+    {
+        // The forwarder is held up in a journal (a slow journald) while the container writes
+        // its last, unterminated line and its run ends.
+        (int containerRead, int containerWrite) = Spawner.Pipe();
+        using var gate = new ManualResetEventSlim(false);
+        var journal = new KeepingTarget { Gate = gate };
+        var forwarder = new LogForwarder(containerRead, "test stdout", [journal]);
+        forwarder.Start();
+        using (var container = Writer(containerWrite))
+        {
+            container.Write(Encoding.ASCII.GetBytes("working\n"));
+            container.Flush();
+            await Task.Delay(100); // the forwarder now waits at the gate with "working\n"
+            container.Write(Encoding.ASCII.GetBytes("fatal: no config"));
+            container.Flush();
+            forwarder.RunEnded();
+            gate.Set();
+            await journal.WaitForAsync("working\nfatal: no config|");
+            container.Write(Encoding.ASCII.GetBytes("next run\n"));
+        }
+        Assert.True(forwarder.Join(TimeSpan.FromSeconds(10)));
+        Assert.Equal("working\nfatal: no config|next run\n", journal.Text);
+    }
+
+    [Fact]
+    public void AFinishedForwarderIgnoresARunsEnd()
+    {
+        // The supervision loop may hear of a container's exit after its stream ended: the
+        // forwarder's descriptor is closed by then and its number may be another's.
+        (int containerRead, int containerWrite) = Spawner.Pipe();
+        var forwarder = new LogForwarder(containerRead, "test stdout", [new KeepingTarget()]);
+        forwarder.Start();
+        Close(containerWrite);
+        Assert.True(forwarder.Join(TimeSpan.FromSeconds(10)));
+        (int probeRead, int probeWrite) = Spawner.Pipe(); // may take the closed number
+        forwarder.RunEnded();
+        using var stream = new FileStream(new SafeFileHandle(probeRead, ownsHandle: true), FileAccess.Read, 0);
+        Close(probeWrite);
+        Assert.Equal(-1, stream.ReadByte()); // nothing was written into it
+    }
+
     private static FileStream Writer(int fd) => new(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, 0);
 
     private static string ReadExactly(int fd, int count)
@@ -137,6 +180,9 @@ public sealed class LogForwarderTests
 
         public bool Completed { get; private set; }
 
+        /// <summary>Set: each write waits for it (a journal that holds the forwarder up).</summary>
+        public ManualResetEventSlim? Gate { get; init; }
+
         /// <summary>Waits until the journal holds <paramref name="text"/> (a run's end shows as "|").</summary>
         public async Task WaitForAsync(string text)
         {
@@ -149,6 +195,7 @@ public sealed class LogForwarderTests
 
         protected override void Write(ReadOnlySpan<byte> chunk)
         {
+            Gate?.Wait(TimeSpan.FromSeconds(10));
             lock (_text)
             {
                 _text.Append(Encoding.ASCII.GetString(chunk));
