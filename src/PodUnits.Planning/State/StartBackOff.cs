@@ -31,7 +31,12 @@ internal static class StartBackOff
         }
         int failed = FailedStarts.Count(pod);
         string because = FailedStarts.LastFailure(pod) is { } why ? $" ({WithoutPodName(why, pod)})" : "";
-        if (failed > 0)
+        // A socket-activated pod's start comes from its socket as often as from anyone: each
+        // failed start hands a waiting connection back, which starts it again at once, and
+        // five of those in 10 s hit systemd's start limit, which stops the socket for good
+        // (review of 2026-12-06). Such starts back off whoever asked for them.
+        bool socket = Runtime.Activation.ListenFds.Passed() is not null;
+        if (failed > 0 && !socket)
         {
             switch (await AutomaticRestartsAsync(unit).ConfigureAwait(false))
             {
@@ -57,7 +62,9 @@ internal static class StartBackOff
         }
         string seconds = delay.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
         PodLog.Warning($"pod {pod}: {LastFailed(failed)} before it was ready{because}; waiting {seconds} s before this one, "
-            + $"as the kubelet backs off ('systemctl restart {unit}' starts at once)", new(Pod: pod));
+            + (socket
+                ? $"as the kubelet backs off (its socket would start it again at once; 'systemctl stop {unit}' ends the wait and the next start is at once)"
+                : $"as the kubelet backs off ('systemctl restart {unit}' starts at once)"), new(Pod: pod));
         SdNotify.Default.Status($"back-off: {Counted.Of(failed, "failed start")}{because}, starting again in {seconds} s");
         SdNotify.Default.ExtendTimeout((ulong)(delay + StartTimeoutExtender.DefaultExtension).TotalMicroseconds);
         using var stopped = new CancellationTokenSource();

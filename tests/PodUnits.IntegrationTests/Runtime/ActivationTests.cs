@@ -258,6 +258,49 @@ public sealed class ActivationTests
     }
 
     /// <summary>One line from 127.0.0.1:PORT, retried while the container restarts.</summary>
+    /// <summary>Each failed start hands the waiting connection back to the socket, which
+    /// starts the pod again at once: without a back-off, five in 10 s hit systemd's start
+    /// limit, and the socket stopped for good.</summary>
+    [Fact]
+    public void ASocketActivatedPodThatFailsBacksOffAndKeepsItsSocket()
+    {
+        const string name = "rt-listen-fail";
+        const int port = 18431;
+        string nowhere = $"127.0.0.1:{Images.RegistryFixture.FreePort()}/test/later:1";
+        using var pod = new PodHarness(name, $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+              annotations:
+                podunits.io/listen: "tcp:127.0.0.1:{{port}}"
+            spec:
+              terminationGracePeriodSeconds: 2
+              restartPolicy: Never
+              containers:
+                - name: main
+                  image: {{nowhere}}
+                  imagePullPolicy: IfNotPresent
+                  command: ["sh", "-c", "sleep 1000"]
+            """);
+        string socket = $"pod@{name}.socket";
+        try
+        {
+            Assert.Equal(0, pod.Systemctl("start", socket).Code);
+            using var client = new TcpClient();
+            client.Connect("127.0.0.1", port); // waits in the socket's queue
+            Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText").Contains("starting again in 10 s", StringComparison.Ordinal), 20),
+                $"{pod.Show("ActiveState")}, socket {pod.Show("ActiveState", socket)}: {pod.UnitJournalText()}");
+            Assert.Equal("active", pod.Show("ActiveState", socket));
+            Assert.Equal(2, pod.Journal("-u", pod.Unit).Count(l => l.StartsWith($"Starting {pod.Unit}", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            pod.Systemctl("stop", socket);
+            pod.Systemctl("reset-failed", pod.Unit, socket);
+        }
+    }
+
     private static string Ask(int port)
     {
         var clock = Stopwatch.StartNew();
