@@ -27,7 +27,7 @@ internal static class StartBudget
         {
             return;
         }
-        ulong? budget;
+        ulong budget;
         try
         {
             await using SystemdManager systemd = await SystemdManager.ConnectAsync().ConfigureAwait(false);
@@ -39,9 +39,9 @@ internal static class StartBudget
             budget = (ulong)SystemdDefault.TotalMicroseconds;
         }
         // 0 and infinity: no deadline to renew (systemd ignores an extension then anyway).
-        if (budget is { } usec and > 0 and < ulong.MaxValue)
+        if (budget is > 0 and < ulong.MaxValue)
         {
-            SdNotify.Default.ExtendTimeout(usec);
+            SdNotify.Default.ExtendTimeout(budget);
         }
     }
 }

@@ -67,7 +67,8 @@ public sealed record ListenFds(IReadOnlyList<string> Names)
     /// LISTEN_ADDR is its own (review of 2026-12-06: every LISTEN_ name was dropped).</summary>
     public static bool IsActivationVariable(string entry) =>
         entry.StartsWith("LISTEN_FDS=", StringComparison.Ordinal) || entry.StartsWith("LISTEN_PID=", StringComparison.Ordinal) ||
-        entry.StartsWith("LISTEN_FDNAMES=", StringComparison.Ordinal) || entry.StartsWith("NOTIFY_SOCKET=", StringComparison.Ordinal);
+        entry.StartsWith("LISTEN_FDNAMES=", StringComparison.Ordinal) || entry.StartsWith("LISTEN_PIDFDID=", StringComparison.Ordinal) ||
+        entry.StartsWith("NOTIFY_SOCKET=", StringComparison.Ordinal);
 
     /// <summary>
     /// The executor's intake: the sockets systemd passed this process, made close-on-exec (no
@@ -106,7 +107,7 @@ public sealed record ListenFds(IReadOnlyList<string> Names)
     public static ListenFds? Take()
     {
         ListenFds? fds = Passed();
-        foreach (string variable in new[] { "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES" })
+        foreach (string variable in new[] { "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "LISTEN_PIDFDID" })
         {
             Environment.SetEnvironmentVariable(variable, null);
         }

@@ -96,14 +96,11 @@ public sealed partial class SystemdManager
             return (IReadOnlyList<string>)names;
         });
 
-    /// <summary>A loaded service's TimeoutStartSec= in µs (<see cref="ulong.MaxValue"/> for
-    /// infinity), null when the unit is not loaded.</summary>
-    public async Task<ulong?> GetServiceStartTimeoutAsync(string serviceName)
+    /// <summary>A service's TimeoutStartSec= in µs (<see cref="ulong.MaxValue"/> for
+    /// infinity), loading the unit if needed (a pod never started is not loaded yet).</summary>
+    public async Task<ulong> GetServiceStartTimeoutAsync(string serviceName)
     {
-        if (await GetUnitAsync(serviceName) is not { } path)
-        {
-            return null;
-        }
+        string path = await LoadUnitAsync(serviceName);
         VariantValue value = await BusCalls.GetAsync(_connection, Destination, path, TypeInterface(serviceName)!, "TimeoutStartUSec", Subject(serviceName));
         return value.GetUInt64();
     }

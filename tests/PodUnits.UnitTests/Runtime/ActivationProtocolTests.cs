@@ -83,6 +83,7 @@ public sealed class ActivationProtocolTests
     [InlineData("LISTEN_FDS=9", true)]
     [InlineData("LISTEN_PID=1", true)]
     [InlineData("LISTEN_FDNAMES=a", true)]
+    [InlineData("LISTEN_PIDFDID=1234", true)] // systemd 259's addition
     [InlineData("NOTIFY_SOCKET=/run/x", true)]
     [InlineData("LISTEN_PORT=8080", false)] // an image's own settings stay
     [InlineData("LISTEN_ADDR=0.0.0.0", false)]
