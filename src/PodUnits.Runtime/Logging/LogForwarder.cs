@@ -17,8 +17,8 @@ namespace PodUnits.Runtime.Logging;
 /// pod; so the end of a run (<see cref="RunEnded"/>) is what makes an unterminated last line
 /// go out, as conmon's exit does for podman. Otherwise "config missing" printed without a
 /// newline before a crash would stay unseen until the next run's output, and then be glued
-/// to it. The forwarder blocks in read(2) while nothing is pending (the hot path costs no
-/// more than a read per chunk) and polls for the run's end only while a line is unfinished.
+/// to it. While nothing is pending the forwarder blocks in poll(2) on the pipe alone, and
+/// only while a line is unfinished on the pipe and the run's end (an eventfd) together.
 /// </remarks>
 public sealed class LogForwarder
 {
@@ -111,9 +111,21 @@ public sealed class LogForwarder
                     }
                     continue;
                 }
-                _idle = !unfinished;
+                if (!unfinished)
+                {
+                    // Idle: wait for data without taking it, then leave idle under the lock
+                    // before the read does. A run's end that finds this thread idle with an
+                    // empty pipe then knows nothing of that run is pending: all it wrote was
+                    // read and its last line was whole (a read that had already taken the
+                    // run's tail would not count as idle).
+                    _idle = true;
+                    WaitReadable(fd);
+                    lock (_runEndLock)
+                    {
+                        _idle = false;
+                    }
+                }
                 int n = Read(fd, buffer, buffer.Length);
-                _idle = false;
                 if (n <= 0 || !PassOn(buffer.AsSpan(0, n), caller))
                 {
                     break;
@@ -204,6 +216,15 @@ public sealed class LogForwarder
                 continue;
             }
             return ready > 0 && wait[1].revents != 0;
+        }
+    }
+
+    /// <summary>Until the pipe has data or ended (poll's POLLHUP and POLLERR come unasked).</summary>
+    private static unsafe void WaitReadable(int fd)
+    {
+        var wait = new pollfd { fd = fd, events = LibC.POLLIN };
+        while (LibC.poll(&wait, 1, -1) < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR)
+        {
         }
     }
 
