@@ -87,6 +87,7 @@ public static class Stage0
     public static async Task<int> RunAdHocAsync(AdHocOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ListenFds.Guard(); // a service of one's own may run `podunits run -i` with sockets too
         string name = options.Name ?? AdHocOptions.GenerateName();
         // The pod's state directory would be the defined pod's (its writable layers and
         // volumes), mixed with another image's and removed when the ad-hoc pod ends.

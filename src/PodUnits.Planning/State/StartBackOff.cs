@@ -31,11 +31,11 @@ internal static class StartBackOff
         }
         int failed = FailedStarts.Count(pod);
         string because = FailedStarts.LastFailure(pod) is { } why ? $" ({WithoutPodName(why, pod)})" : "";
-        // A socket-activated pod's start comes from its socket as often as from anyone: each
-        // failed start hands a waiting connection back, which starts it again at once, and
-        // five of those in 10 s hit systemd's start limit, which stops the socket for good
-        // (review of 2026-12-06). Such starts back off whoever asked for them.
-        bool socket = Runtime.Activation.ListenFds.Passed() is not null;
+        // A failed start of a socket-activated pod hands the waiting connection back to its
+        // socket, which starts it again at once: five of those in 10 s hit systemd's start
+        // limit, which stops the socket for good (review of 2026-12-06). A start with a
+        // connection waiting backs off whoever asked for it; one by hand with none does not.
+        bool socket = Runtime.Activation.ListenFds.Passed()?.AnyWaiting() == true;
         if (failed > 0 && !socket)
         {
             switch (await AutomaticRestartsAsync(unit).ConfigureAwait(false))
@@ -63,7 +63,7 @@ internal static class StartBackOff
         string seconds = delay.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
         PodLog.Warning($"pod {pod}: {LastFailed(failed)} before it was ready{because}; waiting {seconds} s before this one, "
             + (socket
-                ? $"as the kubelet backs off (its socket would start it again at once; 'systemctl stop {unit}' ends the wait and the next start is at once)"
+                ? $"as the kubelet backs off (a connection waits, and its socket would start it again at once; 'systemctl stop {unit}' ends the wait)"
                 : $"as the kubelet backs off ('systemctl restart {unit}' starts at once)"), new(Pod: pod));
         SdNotify.Default.Status($"back-off: {Counted.Of(failed, "failed start")}{because}, starting again in {seconds} s");
         SdNotify.Default.ExtendTimeout((ulong)(delay + StartTimeoutExtender.DefaultExtension).TotalMicroseconds);

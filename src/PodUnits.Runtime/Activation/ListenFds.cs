@@ -1,6 +1,8 @@
 using System.Globalization;
 using PodUnits.Core.Native;
 
+using Tmds.Linux;
+
 namespace PodUnits.Runtime.Activation;
 
 /// <summary>
@@ -92,6 +94,18 @@ public sealed record ListenFds(IReadOnlyList<string> Names)
     public static ListenFds? Passed() =>
         Parse(Environment.GetEnvironmentVariable("LISTEN_PID"), Environment.GetEnvironmentVariable("LISTEN_FDS"),
             Environment.GetEnvironmentVariable("LISTEN_FDNAMES"), Environment.ProcessId);
+
+    /// <summary>Whether a connection (or a datagram) waits on one of the sockets: a start
+    /// its socket made, which a failed start would make again at once.</summary>
+    public unsafe bool AnyWaiting()
+    {
+        pollfd* wait = stackalloc pollfd[Count];
+        for (int i = 0; i < Count; i++)
+        {
+            wait[i] = new pollfd { fd = First + i, events = LibC.POLLIN };
+        }
+        return LibC.poll(wait, (uint)Count, 0) > 0;
+    }
 
     /// <summary>Clears close-on-exec just before stage 0 execs stage 1 (the same process, which takes them).</summary>
     public void KeepAcrossExec() => SetCloseOnExec(false);
