@@ -30,7 +30,7 @@ public sealed class LogForwarder
     private int _runEnd;
     private int _runsEnded;
     private int _pipe; // -1 once closed (under _runEndLock)
-    private volatile bool _idle; // blocked in read(2) with no line unfinished
+    private volatile bool _idle; // waiting for data with no line unfinished (under _runEndLock)
 
     /// <param name="ended">Called on the forwarder's thread once the stream ended and all of
     /// it was passed on (or forwarding failed).</param>
@@ -117,8 +117,24 @@ public sealed class LogForwarder
                     // before the read does. A run's end that finds this thread idle with an
                     // empty pipe then knows nothing of that run is pending: all it wrote was
                     // read and its last line was whole (a read that had already taken the
-                    // run's tail would not count as idle).
-                    _idle = true;
+                    // run's tail would not count as idle). A run's end that came since this
+                    // thread last looked is taken here, under the same lock, not left for later.
+                    bool runEnded;
+                    lock (_runEndLock)
+                    {
+                        runEnded = Volatile.Read(ref _runsEnded) != runsSeen;
+                        _idle = !runEnded;
+                    }
+                    if (runEnded)
+                    {
+                        runsSeen = Volatile.Read(ref _runsEnded);
+                        ConsumeRunEnd();
+                        if (!EndRun(fd, buffer, caller, ref unfinished))
+                        {
+                            break;
+                        }
+                        continue;
+                    }
                     WaitReadable(fd);
                     lock (_runEndLock)
                     {
