@@ -80,12 +80,25 @@ public static unsafe partial class LibcExtra
         public ulong UsernsFd;
     }
 
+    /// <summary>openat2(2). With RESOLVE_IN_ROOT or RESOLVE_BENEATH the kernel answers EAGAIN
+    /// when a rename or mount anywhere on the host raced the lookup ("the caller may choose to
+    /// retry"): on a busy host that failed a container's start once in a CI run, so it is
+    /// tried again, a bounded number of times.</summary>
     public static int openat2(int dirFd, string path, OpenHow how)
     {
+        const int EAGAIN = 11, Tries = 64;
         byte* p = Utf8(path);
         try
         {
-            return (int)syscall(SYS_openat2, dirFd, (nint)p, (nint)(&how), sizeof(OpenHow));
+            for (int attempt = 1; ; attempt++)
+            {
+                int fd = (int)syscall(SYS_openat2, dirFd, (nint)p, (nint)(&how), sizeof(OpenHow));
+                if (fd >= 0 || attempt == Tries || (how.Resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH)) == 0
+                    || Marshal.GetLastPInvokeError() != EAGAIN)
+                {
+                    return fd;
+                }
+            }
         }
         finally
         {
