@@ -20,8 +20,9 @@ internal static class RefreshCommand
             Make running pods match their definitions after packages installed, changed or
             removed some: reload systemd (the generator), then stop running pods whose
             definition is gone (and disable them), restart running pods whose definition
-            changed since they started, reload running pods when ConfigMap or Secret files
-            changed, and start new pods that are enabled (podunits.io/autostart, a preset, or
+            changed since they started (and their sockets, when podunits.io/listen changed),
+            reload running pods when ConfigMap or Secret files changed, and start new pods
+            that are enabled (podunits.io/autostart, a preset, or
             'systemctl enable'). A pod that was there before and is stopped stays stopped.
             dpkg's trigger and RPM's file triggers run it; the last refresh's view is kept
             in /var/lib/podunits/refresh.json. Exit status 1 when any unit failed.
@@ -67,7 +68,7 @@ internal static class RefreshCommand
         {
             string verb = r.Result switch
             {
-                "planned" => $"would {r.Action}",
+                "planned" => r.Action == "relisten" ? "would restart on its new addresses" : $"would {r.Action}",
                 "queued" => $"{r.Action} queued, not waited for: its start has no deadline (init containers); 'systemctl status {r.Unit}' follows it",
                 _ => Past(r.Action),
             };
@@ -79,6 +80,7 @@ internal static class RefreshCommand
     {
         "stop" => "stopped",
         "start" => "started",
+        "relisten" => "restarted on its new addresses",
         _ => action + "ed",
     };
 }

@@ -34,6 +34,16 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         using FileLock? exclusive = dryRun ? null : FileLock.Exclusive(recordPath + ".lock");
         // Read before the reload: a damaged record stops here, before anything changed.
         RefreshRecord? record = RefreshRecord.Load(recordPath);
+        // Before the reload: a socket whose addresses changed may not stay active across it.
+        var activeSockets = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string socket in await systemd.ListUnitNamesAsync(["active"], ["pod@*.socket"]).ConfigureAwait(false))
+        {
+            string pod = socket["pod@".Length..^".socket".Length];
+            if (Core.Naming.ResourceNames.Explain(pod) is null && (only is null || only.Contains(pod)))
+            {
+                activeSockets.Add(pod);
+            }
+        }
         if (!dryRun)
         {
             await systemd.ReloadDaemonAsync().ConfigureAwait(false);
@@ -51,37 +61,32 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
                 bootUnits[pod] = await BootUnitAsync(pod, definition.File, searchPath, presets).ConfigureAwait(false);
             }
         }
-        // The sockets of pods whose definitions are gone, as systemd lists them: a pod the
-        // record never saw (an administrator's own, or before the first refresh) has one too.
-        var listening = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string socket in await systemd.ListUnitNamesAsync(["active"], ["pod@*.socket"]).ConfigureAwait(false))
-        {
-            string pod = socket["pod@".Length..^".socket".Length];
-            if (Core.Naming.ResourceNames.Explain(pod) is null && !onDisk.ContainsKey(pod) && (only is null || only.Contains(pod)))
-            {
-                listening.Add(pod);
-            }
-        }
+        var listen = new ListenSettings(record, onDisk);
+        // The sockets systemd lists, not the record's: a pod the record never saw (an
+        // administrator's own, or before the first refresh) whose definition is gone has one too.
         List<RefreshAction> actions = RefreshDecision.Decide(onDisk, running, record is null ? null : new HashSet<string>(record.Pods.Keys, StringComparer.Ordinal),
             pod => bootUnits.GetValueOrDefault(pod),
             record?.Config is { } before && before != config ? DefinitionInventory.LastConfigChangeUtc(DefinitionInventory.ConfigDirectories) : null, only,
-            record is null ? null : EndedSinceRecord(File.GetLastWriteTimeUtc(recordPath)), listening);
+            record is null ? null : EndedSinceRecord(File.GetLastWriteTimeUtc(recordPath)), activeSockets,
+            pod => RefreshDecision.ListenChanged(listen.Before(pod), listen.Now(pod), activeSockets.Contains(pod)));
         if (dryRun)
         {
             return [.. actions.Select(a => Report(a, "planned", null))];
         }
         var reports = new List<RefreshReport>();
         // Stops first (a removed pod may hold a host port a new one needs), starts last.
-        foreach (RefreshActionKind kind in (RefreshActionKind[])[RefreshActionKind.Stop, RefreshActionKind.Restart, RefreshActionKind.Reload, RefreshActionKind.Start])
+        // A socket that moves may free an address a restarted pod's hostPort needs.
+        foreach (RefreshActionKind kind in (RefreshActionKind[])[RefreshActionKind.Stop, RefreshActionKind.Relisten, RefreshActionKind.Restart,
+                     RefreshActionKind.Reload, RefreshActionKind.Start])
         {
             RefreshAction[] batch = [.. actions.Where(a => a.Kind == kind)];
             reports.AddRange(await Task.WhenAll(batch.Select(a => ApplyAsync(a, cancellationToken))).ConfigureAwait(false));
         }
-        if (reports.Any(r => r.Action == "stop" && r.Result == "done"))
+        if (reports.Any(r => r.Action is "stop" or "relisten" && r.Result == "done"))
         {
             await systemd.ReloadDaemonAsync().ConfigureAwait(false); // the links `disable` removed
         }
-        SaveRecord(record, onDisk, config, only, reports);
+        SaveRecord(record, onDisk, config, only, reports, listen);
         return reports;
     }
 
@@ -175,6 +180,8 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
                     }
                     await StopAndDisableAsync(action.Unit, cancellationToken).ConfigureAwait(false);
                     break;
+                case RefreshActionKind.Relisten:
+                    return Report(action, await RelistenAsync(action.Pod, cancellationToken).ConfigureAwait(false) ? "queued" : "done", null);
                 case RefreshActionKind.Restart or RefreshActionKind.Start when await HasNoStartDeadlineAsync(action.Unit).ConfigureAwait(false):
                     // A pod with init containers (TimeoutStartSec=infinity) may wait for its
                     // database for hours: a package transaction must not wait with it
@@ -201,6 +208,67 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
 
     private async Task<bool> HasNoStartDeadlineAsync(string unit) =>
         unit.EndsWith(".service", StringComparison.Ordinal) && await systemd.GetServiceStartTimeoutAsync(unit).ConfigureAwait(false) is ulong.MaxValue or 0;
+
+    /// <summary>
+    /// Moves a pod's socket to the addresses its definition has now (<see cref="RefreshActionKind.Relisten"/>),
+    /// in the order systemd needs for a socket of Accept=no: a daemon-reload changed the
+    /// socket unit's settings but not the descriptors it holds, the running pod holds them
+    /// too, and systemd refuses to start a socket while its service runs. The service stops,
+    /// the socket stops and starts again (or stays stopped and disabled when the definition
+    /// has no podunits.io/listen any more), and the service starts again if it ran.
+    /// </summary>
+    /// <returns>Whether the service's start was queued rather than waited for (no start deadline).</returns>
+    private async Task<bool> RelistenAsync(string pod, CancellationToken cancellationToken)
+    {
+        string service = Core.Naming.PodUnitNames.Service(pod), socket = Core.Naming.PodUnitNames.Socket(pod);
+        bool ran = await systemd.GetUnitStatusAsync(service).ConfigureAwait(false) is { IsActive: true };
+        // Failed counts too: a socket whose every address changed has no descriptor left after the reload.
+        bool listened = await systemd.GetUnitStatusAsync(socket).ConfigureAwait(false) is { ActiveState: not "inactive" };
+        if (ran)
+        {
+            await systemd.StopUnitAsync(service, cancellationToken).ConfigureAwait(false);
+        }
+        bool listensNow = await HasUnitFileAsync(socket).ConfigureAwait(false);
+        if (listened)
+        {
+            if (listensNow)
+            {
+                await systemd.StopUnitAsync(socket, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await StopAndDisableAsync(socket, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        if (listensNow && (listened || ran))
+        {
+            await systemd.StartUnitAsync(socket, cancellationToken).ConfigureAwait(false);
+        }
+        if (!ran)
+        {
+            return false;
+        }
+        if (await HasNoStartDeadlineAsync(service).ConfigureAwait(false))
+        {
+            await systemd.QueueJobAsync("StartUnit", service).ConfigureAwait(false);
+            return true;
+        }
+        await systemd.StartUnitAsync(service, cancellationToken).ConfigureAwait(false);
+        return false;
+    }
+
+    private async Task<bool> HasUnitFileAsync(string unit)
+    {
+        try
+        {
+            await systemd.GetUnitFileStateAsync(unit).ConfigureAwait(false);
+            return true;
+        }
+        catch (SystemdCallException)
+        {
+            return false;
+        }
+    }
 
     private async Task<bool> SocketIsActiveAsync(string pod) =>
         await systemd.GetUnitStatusAsync(Core.Naming.PodUnitNames.Socket(pod)).ConfigureAwait(false) is { IsActive: true };
@@ -235,7 +303,7 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
     /// removed one whose stop failed stays in the record, and a failed reload keeps the old
     /// configuration digest.</remarks>
     private void SaveRecord(RefreshRecord? before, Dictionary<string, DefinitionOnDisk> onDisk, string config, IReadOnlySet<string>? only,
-        List<RefreshReport> reports)
+        List<RefreshReport> reports, ListenSettings listen)
     {
         bool Failed(string pod, string action) => reports.Any(r => r.Pod == pod && r.Action == action && r.Result == "failed");
         var pods = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -252,7 +320,7 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
             {
                 continue;
             }
-            pods[pod] = Failed(pod, "restart") && before?.Pods.GetValueOrDefault(pod) is { } old ? old : definition.Sha256;
+            pods[pod] = (Failed(pod, "restart") || Failed(pod, "relisten")) && before?.Pods.GetValueOrDefault(pod) is { } old ? old : definition.Sha256;
         }
         foreach (string pod in reports.Where(r => r.Action == "stop" && r.Result == "failed" && !onDisk.ContainsKey(r.Pod)).Select(r => r.Pod))
         {
@@ -262,6 +330,11 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
             }
         }
         bool reloadFailed = reports.Any(r => r.Action == "reload" && r.Result == "failed");
-        new RefreshRecord { Pods = pods, Config = only is null && !reloadFailed ? config : before?.Config ?? config }.Save(recordPath);
+        new RefreshRecord
+        {
+            Pods = pods,
+            Config = only is null && !reloadFailed ? config : before?.Config ?? config,
+            Listen = listen.ToRecord(pods.Keys, only, pod => Failed(pod, "relisten")),
+        }.Save(recordPath);
     }
 }

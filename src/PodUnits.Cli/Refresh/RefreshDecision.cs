@@ -8,7 +8,11 @@ internal readonly record struct DefinitionOnDisk(string File, string Sha256);
 /// plan's record; null when it was started by a PodUnits that kept none) and when it started.</summary>
 internal readonly record struct RunningPod(string? DefinitionFile, string? DefinitionSha256, DateTime? StartedUtc = null);
 
-internal enum RefreshActionKind { Start, Restart, Reload, Stop }
+/// <summary>What refresh does to a pod. Relisten: stop the service, stop the socket, start the
+/// socket again on its new addresses (unless the definition has none now) and the service
+/// if it ran: a socket keeps the descriptors it has across a daemon-reload, and systemd
+/// refuses to start a socket while its service runs.</summary>
+internal enum RefreshActionKind { Start, Restart, Reload, Stop, Relisten }
 
 /// <summary>One thing `podunits refresh` does to one pod's unit, and why.</summary>
 internal sealed record RefreshAction(string Pod, RefreshActionKind Kind, string Unit, string Reason);
@@ -26,6 +30,8 @@ internal sealed record RefreshAction(string Pod, RefreshActionKind Kind, string 
 /// installed it). A pod that was seen before and is stopped stays stopped: that was someone's
 /// choice; so does one that has run and ended since the last refresh (an administrator added,
 /// started and stopped it by hand: tour G).</item>
+/// <item>A pod whose podunits.io/listen changed has its socket restarted on the new addresses
+/// (with the service around it when it runs), or stopped when it has none now.</item>
 /// </list>
 /// </summary>
 internal static class RefreshDecision
@@ -42,9 +48,11 @@ internal static class RefreshDecision
     /// <param name="endedSinceLastRefresh">Whether a pod has run and ended since the last
     /// refresh; null: none has.</param>
     /// <param name="listening">Pods whose pod@NAME.socket is active.</param>
+    /// <param name="listenChanged">Whether a pod's podunits.io/listen differs from what its
+    /// socket was started with (<see cref="ListenChanged"/>); null: none did.</param>
     public static List<RefreshAction> Decide(IReadOnlyDictionary<string, DefinitionOnDisk> onDisk, IReadOnlyDictionary<string, RunningPod> running,
         IReadOnlySet<string>? seenBefore, Func<string, string?> startUnit, DateTime? configChangedAt, IReadOnlySet<string>? only,
-        Func<string, bool>? endedSinceLastRefresh = null, IReadOnlySet<string>? listening = null)
+        Func<string, bool>? endedSinceLastRefresh = null, IReadOnlySet<string>? listening = null, Func<string, bool>? listenChanged = null)
     {
         ArgumentNullException.ThrowIfNull(onDisk);
         ArgumentNullException.ThrowIfNull(running);
@@ -72,14 +80,24 @@ internal static class RefreshDecision
             }
             else if (now.DefinitionSha256 is not null && (now.DefinitionSha256 != definition.Sha256 || now.DefinitionFile != definition.File))
             {
-                actions.Add(new(pod, RefreshActionKind.Restart, unit, now.DefinitionFile == definition.File
+                string why = now.DefinitionFile == definition.File
                     ? $"{definition.File} changed"
-                    : $"it is now defined by {definition.File} (was {now.DefinitionFile})"));
+                    : $"it is now defined by {definition.File} (was {now.DefinitionFile})";
+                actions.Add(listenChanged?.Invoke(pod) == true
+                    ? new(pod, RefreshActionKind.Relisten, Core.Naming.PodUnitNames.Socket(pod), $"{why}, its podunits.io/listen with it")
+                    : new(pod, RefreshActionKind.Restart, unit, why));
             }
             else if (configChangedAt is { } changed && (now.StartedUtc is not { } started || started < changed))
             {
                 actions.Add(new(pod, RefreshActionKind.Reload, unit, "ConfigMap or Secret files changed"));
             }
+        }
+        // An idle pod's socket holds the addresses it was started with; the next connection
+        // would start the new definition behind the old addresses.
+        foreach ((string pod, DefinitionOnDisk definition) in onDisk.Where(p => listening?.Contains(p.Key) == true && !running.ContainsKey(p.Key)
+                     && (only is null || only.Contains(p.Key)) && listenChanged?.Invoke(p.Key) == true).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            actions.Add(new(pod, RefreshActionKind.Relisten, Core.Naming.PodUnitNames.Socket(pod), $"{definition.File} changed its podunits.io/listen"));
         }
         foreach ((string pod, DefinitionOnDisk definition) in onDisk.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -95,4 +113,14 @@ internal static class RefreshDecision
         }
         return actions;
     }
+
+    /// <summary>Whether a pod's socket must be restarted to listen where its definition says
+    /// now. <paramref name="before"/>: the settings the last refresh left (null: unknown, a pod
+    /// no refresh has seen since PodUnits kept them); <paramref name="after"/>: the
+    /// definition's now (null when it does not load: its restart fails on it, nothing moves).
+    /// Unknown is taken as changed for a pod that listens before or after: the restart of its
+    /// socket costs a connection in its queue at worst, a missed one leaves it on old
+    /// addresses until someone restarts it by hand.</summary>
+    public static bool ListenChanged(IReadOnlyList<string>? before, IReadOnlyList<string>? after, bool socketActive) =>
+        after is not null && (before is null ? socketActive || after.Count > 0 : !before.SequenceEqual(after, StringComparer.Ordinal));
 }

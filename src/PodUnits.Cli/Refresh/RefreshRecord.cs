@@ -19,6 +19,14 @@ internal sealed class RefreshRecord
     /// <summary>Pod name → SHA-256 of its definition when the refresh ran.</summary>
     public Dictionary<string, string> Pods { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>Pod name → its podunits.io/listen as the socket unit's settings
+    /// (<c>ListenStream=127.0.0.1:8080</c>), for pods that have one, as the refresh left them:
+    /// what an active pod@NAME.socket listens on, unless someone restarted it since. The next
+    /// refresh compares it with the definition, since a daemon-reload changes the socket
+    /// unit's settings but not the sockets it holds (<see cref="ListenSettings"/>). A pod
+    /// without one is absent; null for a pod means unknown. Null in a record from before it was kept.</summary>
+    public Dictionary<string, List<string>?>? Listen { get; init; }
+
     /// <summary><see cref="ConfigDigest"/> when the refresh ran.</summary>
     public string? Config { get; init; }
 

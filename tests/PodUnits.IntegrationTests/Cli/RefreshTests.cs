@@ -67,7 +67,7 @@ public sealed class RefreshTests
         // Before, the record took the pod as seen, and every later refresh had nothing to do.
         var again = PodHarness.Run("podunits", "refresh", name);
         Assert.True(again.Code == 1 && again.Output.Contains($"pod@{name}.service", StringComparison.Ordinal), again.Output);
-        using var fixedPod = new PodHarness(name, Pod("busybox", "IfNotPresent"));
+        pod.Redefine(Pod("busybox", "IfNotPresent"));
         var third = PodHarness.Run("podunits", "refresh", name);
         Assert.True(third.Code == 0, third.Output);
         Assert.Contains($"pod@{name}.service: started", third.Output, StringComparison.Ordinal);

@@ -257,7 +257,6 @@ public sealed class ActivationTests
         }
     }
 
-    /// <summary>One line from 127.0.0.1:PORT, retried while the container restarts.</summary>
     /// <summary>Each failed start hands the waiting connection back to the socket, which
     /// starts the pod again at once: without a back-off, five in 10 s hit systemd's start
     /// limit, and the socket stopped for good.</summary>
@@ -301,6 +300,70 @@ public sealed class ActivationTests
         }
     }
 
+    /// <summary>Review of 2026-12-06: a changed podunits.io/listen restarted the service
+    /// alone, and the socket kept listening where it was (a daemon-reload does not reopen a
+    /// socket's descriptors, and systemd refuses to start a socket while its service runs).
+    /// Each step changes the definition and reloads systemd, as an upgrade's files and
+    /// another package's reload would, before refresh runs.</summary>
+    [Fact]
+    public void RefreshMovesASocketWhosePodChangedItsListenIdleOrRunning()
+    {
+        const string name = "rt-listen-move";
+        string socket = $"pod@{name}.socket";
+        static string Annotations(int? port) => port is { } p ? $"    podunits.io/listen: \"tcp:127.0.0.1:{p}\"\n    podunits.io/listen-container: main" : "    podunits.io/autostart: \"false\"";
+        static string Define(int? port) => Pod(name, Annotations(port), "if [ -n \"$LISTEN_FDS\" ]; then exec /helper/activation-helper serve moved; fi; exec sleep 3924");
+        static void Refused(int port) => Assert.Throws<SocketException>(() =>
+        {
+            using var client = new TcpClient();
+            client.Connect("127.0.0.1", port);
+        });
+        string Refresh(string expected)
+        {
+            var refresh = PodHarness.Run("podunits", "refresh", name);
+            Assert.True(refresh.Code == 0, refresh.Output);
+            Assert.Contains(expected, refresh.Output, StringComparison.Ordinal);
+            return refresh.Output;
+        }
+        using var pod = new PodHarness(name, Define(18441));
+        try
+        {
+            Assert.True(PodHarness.Run("podunits", "refresh", name).Code == 0); // what the socket listens on is recorded
+            Assert.Equal(0, pod.Systemctl("start", socket).Code);
+
+            // Idle: the socket moves, and the pod stays stopped until a connection comes.
+            pod.Redefine(Define(18442));
+            Refresh($"{socket}: restarted on its new addresses");
+            Assert.Equal("active", pod.Show("ActiveState", socket));
+            Assert.Equal("inactive", pod.Show("ActiveState"));
+            Refused(18441);
+            Assert.EndsWith($"fds=1 names={socket}", Ask(18442), StringComparison.Ordinal);
+            Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "active"), pod.Show("ActiveState"));
+
+            // Running, listen removed: the socket stops and the pod runs on without it.
+            pod.Redefine(Define(null));
+            Refresh($"{socket}: restarted on its new addresses");
+            Assert.Equal("inactive", pod.Show("ActiveState", socket));
+            Assert.Equal("active", pod.Show("ActiveState"));
+            Refused(18442);
+            Assert.True(PodHarness.WaitFor(() => pod.PidsInScopes("sleep 3924").Any()), "the new run was given sockets"); // its branch without LISTEN_FDS
+
+            // Running, listen added: the socket starts, and the pod's new run gets it.
+            pod.Redefine(Define(18443));
+            Refresh($"{socket}: restarted on its new addresses");
+            Assert.Equal("active", pod.Show("ActiveState", socket));
+            Assert.Equal("active", pod.Show("ActiveState"));
+            Assert.EndsWith($"fds=1 names={socket}", Ask(18443), StringComparison.Ordinal);
+
+            // Nothing moved since: nothing to do.
+            Assert.DoesNotContain(socket, Refresh(""), StringComparison.Ordinal);
+        }
+        finally
+        {
+            pod.Systemctl("stop", pod.Unit, socket);
+        }
+    }
+
+    /// <summary>One line from 127.0.0.1:PORT, retried while the container restarts.</summary>
     private static string Ask(int port)
     {
         var clock = Stopwatch.StartNew();

@@ -21,8 +21,15 @@ internal sealed class PodHarness : IDisposable
     public PodHarness(string name, string yaml)
     {
         Name = name;
+        Redefine(yaml);
+    }
+
+    /// <summary>Replaces the pod's definition (atomically) and reloads systemd, as a package
+    /// upgrade's new file and the next daemon-reload would.</summary>
+    public void Redefine(string yaml)
+    {
         Directory.CreateDirectory("/etc/podunits/pods");
-        string partial = $"/etc/podunits/pods/.{name}.yaml.tmp";
+        string partial = $"/etc/podunits/pods/.{Name}.yaml.tmp";
         File.WriteAllText(partial, yaml);
         File.Move(partial, DefinitionPath, overwrite: true);
         Reload();

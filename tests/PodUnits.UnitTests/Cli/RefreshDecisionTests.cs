@@ -63,6 +63,75 @@ public sealed class RefreshDecisionTests : IDisposable
         Assert.Empty(RefreshDecision.Decide(OnDisk, Running, Seen, Enabled, configChangedAt: null, only: new HashSet<string>(["same"]), listening: listening));
     }
 
+    /// <summary>Review of 2026-12-06: a changed podunits.io/listen only restarted the service,
+    /// and the socket kept its old addresses (a daemon-reload does not reopen them).</summary>
+    [Fact]
+    public void APodWhoseListenChangedHasItsSocketRestartedRunningOrIdle()
+    {
+        var onDisk = new Dictionary<string, DefinitionOnDisk>(OnDisk, StringComparer.Ordinal) { ["idle"] = new("/usr/lib/podunits/pods/idle.yaml", "44") };
+        HashSet<string> listening = new(["idle", "same", "changed"], StringComparer.Ordinal);
+        HashSet<string> moved = new(["idle", "same", "changed", "stopped"], StringComparer.Ordinal);
+        List<RefreshAction> actions = RefreshDecision.Decide(onDisk, Running, Seen, Enabled, configChangedAt: null, only: null,
+            listening: listening, listenChanged: moved.Contains);
+        // "same" runs the definition on disk: its listen cannot have moved. "stopped" has no
+        // active socket: its next start listens where the definition says.
+        Assert.Equal(["Relisten pod@changed.socket", "Restart pod@overridden.service", "Stop pod@removed.service", "Relisten pod@idle.socket",
+            "Start pod@new-on.service"], Render(actions));
+        Assert.Equal("/usr/lib/podunits/pods/changed.yaml changed, its podunits.io/listen with it", actions[0].Reason);
+        Assert.Equal("/usr/lib/podunits/pods/idle.yaml changed its podunits.io/listen", actions[3].Reason);
+        Assert.Equal(["Restart pod@changed.service"], Render(RefreshDecision.Decide(onDisk, Running, Seen, Enabled, configChangedAt: null,
+            only: new HashSet<string>(["changed"], StringComparer.Ordinal), listening: listening, listenChanged: _ => false)));
+    }
+
+    [Theory]
+    [InlineData(new[] { "ListenStream=8080" }, new[] { "ListenStream=8080" }, true, false)]
+    [InlineData(new[] { "ListenStream=8080" }, new[] { "ListenStream=9090" }, true, true)]
+    [InlineData(new[] { "ListenStream=8080", "ListenStream=8081" }, new[] { "ListenStream=8081", "ListenStream=8080" }, true, true)] // LISTEN_FDS order
+    [InlineData(new string[0], new[] { "ListenStream=8080" }, false, true)] // added
+    [InlineData(new[] { "ListenStream=8080" }, new string[0], true, true)] // removed
+    [InlineData(null, new string[0], false, false)] // unknown, and no socket either way
+    [InlineData(null, new string[0], true, true)] // unknown: an active socket restarts
+    [InlineData(null, new[] { "ListenStream=8080" }, false, true)]
+    [InlineData(new[] { "ListenStream=8080" }, null, true, false)] // a definition that does not load moves nothing
+    public void ListenChangedComparesInOrderAndTakesUnknownAsChanged(string[]? before, string[]? after, bool active, bool changed) =>
+        Assert.Equal(changed, RefreshDecision.ListenChanged(before, after, active));
+
+    [Fact]
+    public void ListenSettingsComeFromTheRecordUntilTheDefinitionChanges()
+    {
+        string Write(string name, string annotations)
+        {
+            string file = $"{_dir}/{name}.yaml";
+            File.WriteAllText(file, $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  annotations:\n{annotations}" +
+                "spec:\n  containers:\n    - name: main\n      image: busybox\n");
+            return file;
+        }
+        string web = Write("web", "    podunits.io/listen: \"tcp:127.0.0.1:9090,udp:53\"\n"), plain = Write("plain", "    podunits.io/autostart: \"true\"\n");
+        var onDisk = new Dictionary<string, DefinitionOnDisk>(StringComparer.Ordinal)
+        {
+            ["web"] = new(web, "new"), ["plain"] = new(plain, "pp"), ["kept"] = new($"{_dir}/kept.yaml", "kk"), ["other"] = new(web, "oo"),
+        };
+        var record = new RefreshRecord
+        {
+            Pods = { ["web"] = "old", ["plain"] = "pp", ["kept"] = "kk", ["other"] = "o0" },
+            Listen = new(StringComparer.Ordinal) { ["web"] = ["ListenStream=8080"], ["kept"] = ["ListenStream=1"], ["other"] = ["ListenStream=2"] },
+        };
+        var listen = new ListenSettings(record, onDisk);
+        Assert.Equal(["ListenStream=8080"], listen.Before("web"));
+        Assert.Equal(["ListenStream=127.0.0.1:9090", "ListenDatagram=53"], listen.Now("web")); // changed: loaded
+        Assert.Empty(listen.Before("plain")!);
+        Assert.Empty(listen.Now("plain")!);
+        Assert.Equal(["ListenStream=1"], listen.Now("kept")); // unchanged: the record's, the file is not read
+        Assert.Null(listen.Before("new"));
+        Assert.Null(new ListenSettings(new RefreshRecord { Pods = { ["web"] = "old" } }, onDisk).Before("web")); // an older record
+        // Outside `refresh NAME...` and where a relisten failed, the old settings stay.
+        Dictionary<string, List<string>?> saved = listen.ToRecord(["web", "plain", "kept", "other"], only: new HashSet<string>(["web", "plain", "kept"]),
+            relistenFailed: pod => pod == "kept");
+        Assert.Equal(["kept", "other", "web"], saved.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["ListenStream=127.0.0.1:9090", "ListenDatagram=53"], saved["web"]);
+        Assert.Equal(["ListenStream=2"], saved["other"]);
+    }
+
     [Fact]
     public void ChangedConfigurationReloadsRunningPodsThatDoNotRestartAndStartedBeforeIt()
     {
