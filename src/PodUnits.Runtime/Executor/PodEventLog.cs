@@ -17,6 +17,8 @@ namespace PodUnits.Runtime.Executor;
 /// fields that catalog names (POD_NAME, POD_ID, CONTAINER_NAME, EXIT_STATUS) unless the
 /// unit's LogExtraFields= adds them already. Elsewhere (a terminal) it is a line on stderr;
 /// for an interactive pod only a failure to set it up is, the terminal showing the rest.
+/// Entries are sent from a thread of their own (<see cref="JournalSendQueue"/>): they are
+/// emitted on the supervision loop, which must not wait for a journald that does not read.
 /// </summary>
 internal sealed class PodEventLog
 {
@@ -24,7 +26,7 @@ internal sealed class PodEventLog
     private readonly PodPlan _plan;
     private readonly string? _unit;
     private readonly IReadOnlyList<KeyValuePair<string, string>> _unitFields;
-    private readonly bool _toJournal;
+    private readonly JournalSendQueue? _sends;
     private readonly bool _quiet;
 
     /// <param name="unit">The executor's service; named in OBJECT_SYSTEMD_UNIT= so `journalctl
@@ -35,14 +37,19 @@ internal sealed class PodEventLog
         _plan = plan;
         _unit = unit;
         _unitFields = unitFields;
-        _toJournal = JournalStream.StderrIsJournal() && JournalClient.IsAvailable();
+        _sends = JournalStream.StderrIsJournal() && JournalClient.IsAvailable() ? new JournalSendQueue(JournalClient.Shared) : null;
         _quiet = plan.Interactive;
     }
 
-    /// <summary>Whether an entry went to the journal as a datagram: journald learns its unit
-    /// and the unit's LogExtraFields= (POD_NAME...) from the sender's cgroup when it reads it,
-    /// so the executor must not exit before it has (PodExecutor's journal sync).</summary>
+    /// <summary>Whether an entry went to the journal as a datagram (or is queued to): journald
+    /// learns its unit and the unit's LogExtraFields= (POD_NAME...) from the sender's cgroup
+    /// when it reads it, so the executor must not exit before it has (PodExecutor's journal
+    /// sync, after <see cref="Flush"/>).</summary>
     public bool SentDatagrams { get; private set; }
+
+    /// <summary>Sends what is queued, for up to <paramref name="timeout"/>; later entries go to
+    /// stderr. At the executor's end, before its journal sync.</summary>
+    public void Flush(TimeSpan timeout) => _sends?.Complete(timeout);
 
     /// <summary>READY=1 was sent; <paramref name="containers"/> says how many of the pod's
     /// containers run at that moment (<see cref="Running"/>).</summary>
@@ -110,7 +117,7 @@ internal sealed class PodEventLog
     private void Emit(string messageId, JournalPriority priority, string message, string? container = null, int? status = null,
         IReadOnlyList<KeyValuePair<string, string>>? fields = null)
     {
-        if (!_toJournal)
+        if (_sends is null)
         {
             StageLog.Write(priority, message);
             return;
@@ -135,14 +142,13 @@ internal sealed class PodEventLog
         {
             entry.Add("OBJECT_SYSTEMD_UNIT", _unit);
         }
-        try
+        if (_sends.TryEnqueue(entry.Encoded, priority, message))
         {
-            JournalClient.Shared.Send(entry);
             SentDatagrams = true;
         }
-        catch (PodUnitsException e)
+        else if (_sends.IsCompleted)
         {
-            StageLog.Write(priority, $"{message} (journal: {e.Message})");
+            StageLog.Write(priority, message); // after the flush: the executor is ending
         }
     }
 

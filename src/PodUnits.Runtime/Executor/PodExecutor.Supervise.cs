@@ -502,10 +502,18 @@ public sealed partial class PodExecutor
         Task detaching = _detaching ?? DetachNetworkAsync();
         _terminal?.WaitForOutput();
         _terminal?.ReleaseJournal(); // the terminal container's stdout pipe can end now
-        foreach (LogForwarder f in _forwarders)
+        // One deadline for every stream and the lifecycle messages, inside the stop's margin
+        // (ExecutorStop): a journald that does not read cost 10 s per stream, one after the
+        // other, and systemd's SIGKILL came before the pod's journal, machine and slice were
+        // let go (review of the log path, finding 3).
+        long deadline = Environment.TickCount64 + (long)DrainTime.TotalMilliseconds;
+        TimeSpan Left() => TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64));
+        List<string> undrained = [.. _forwarders.Where(f => !f.Join(Left())).Select(f => f.Name)];
+        if (undrained.Count > 0)
         {
-            f.Join(TimeSpan.FromSeconds(10));
+            Log($"the journal did not take the last output of {string.Join(", ", undrained)} within {DrainTime.TotalSeconds:0} s; what was left is lost");
         }
+        _eventLog?.Flush(Left());
         _podJournal?.Dispose(); // its files closed cleanly: the next run archives them
         // Streams name their unit in their header; datagrams do not: the last "container
         // exited" and "pod stopped" would lose _SYSTEMD_UNIT and POD_NAME, and with them their
@@ -524,6 +532,11 @@ public sealed partial class PodExecutor
         }
         await journal.ConfigureAwait(false);
     }
+
+    /// <summary>How long the end of a pod waits for its output and lifecycle messages to reach
+    /// the journals: well inside <see cref="Core.Timing.ExecutorStop.MarginSeconds"/>, which the
+    /// scopes, the machine and the slice need too.</summary>
+    private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(8);
 
     private static async Task<bool> SucceededAsync(Task task)
     {

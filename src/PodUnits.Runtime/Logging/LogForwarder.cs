@@ -40,6 +40,7 @@ public sealed class LogForwarder
     public LogForwarder(int pipeFd, string name, IReadOnlyList<LogTarget> targets, Action? ended = null, CallerOutput? caller = null)
     {
         ArgumentNullException.ThrowIfNull(targets);
+        Name = name;
         _targets = targets;
         _runEnd = Check.Io(LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK), "eventfd");
         _pipe = pipeFd;
@@ -55,6 +56,9 @@ public sealed class LogForwarder
             }
         }) { IsBackground = true, Name = $"log {name}" };
     }
+
+    /// <summary>The stream it forwards ("main stdout").</summary>
+    public string Name { get; }
 
     public void Start() => _thread.Start();
 

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using PodUnits.IntegrationTests.Runtime;
+
+namespace PodUnits.IntegrationTests.Journal;
+
+/// <summary>
+/// journald stalled (SIGSTOP here; an I/O stall or a debugger on a real host) while a
+/// container floods the datagram path: once the executor's journal socket could take no
+/// more, its own lifecycle messages blocked the supervision loop they are sent from, so a
+/// failing liveness probe killed nothing and no container restarted until journald read
+/// again (review of the log path, finding 3). Host-wide: every other test's journal stalls too.
+/// </summary>
+[Collection(HostWideSettings.Name)]
+public sealed class JournaldStallTests
+{
+    private const string Gate = "/var/lib/podunits-test-stall";
+
+    [Fact]
+    public void ALivenessKillAndItsRestartHappenWhileJournaldIsStalled()
+    {
+        const string name = "jo-stall";
+        Directory.CreateDirectory(Gate);
+        File.Delete($"{Gate}/kill");
+        // 64 MB of lines, more than the socket's send buffer (8 MB) and journald's queue hold.
+        const string flood = "yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c 64000000; exec sleep 1000";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, PodHarness.Idle,
+            extraContainerYaml: """
+                      livenessProbe:
+                        exec: {command: ["sh", "-c", "test ! -e /gate/kill"]}
+                        periodSeconds: 1
+                        failureThreshold: 1
+                      volumeMounts:
+                        - {name: gate, mountPath: /gate, readOnly: true}
+                    - name: noisy
+                      image: busybox
+                      command: ["sh", "-c", "FLOOD"]
+                """.Replace("FLOOD", flood, StringComparison.Ordinal),
+            extraSpecYaml: $"  volumes:\n    - name: gate\n      hostPath: {{path: {Gate}, type: Directory}}",
+            restartPolicy: "Always")) { KillOnDispose = true };
+        pod.Start();
+        string journald = PodHarness.Run("systemctl", "show", "-p", "MainPID", "--value", "systemd-journald.service").Output.Trim();
+        Assert.True(int.TryParse(journald, out int pid) && pid > 1, journald);
+        try
+        {
+            Assert.Equal(0, PodHarness.Run("kill", "-STOP", journald).Code);
+            // The flood fills the executor's socket meanwhile: its forwarder blocks, then any
+            // other send on that socket would.
+            Thread.Sleep(3000);
+            File.WriteAllText($"{Gate}/kill", "");
+            Assert.True(PodHarness.WaitFor(() => Restarts(name) >= 1, 30), $"main restarted {Restarts(name)} times while journald was stopped");
+        }
+        finally
+        {
+            PodHarness.Run("kill", "-CONT", journald);
+            File.Delete($"{Gate}/kill");
+        }
+    }
+
+    private static int Restarts(string pod) =>
+        JsonNode.Parse(File.ReadAllText($"/run/podunits/state/{pod}/containers.json"))!.AsArray()
+            .OfType<JsonObject>().Single(o => (string?)o["name"] == "main")["restarts"]!.GetValue<int>();
+}
