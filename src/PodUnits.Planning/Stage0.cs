@@ -242,9 +242,12 @@ public static class Stage0
                 AppArmorDefaultProfile.EnsureLoaded(AppArmorDefaultProfile.IsLoaded);
             }
             plan.Network = NetworkPlanner.Plan(pod, plan.MachineId, NetworkConfigs.DefaultDirs, CniRuntime.Default);
-            if (plan.Network is not null)
+            if (plan.Network is { } network)
             {
-                plan.ResolvConf ??= HostDns.ForPodNetwork();
+                // IPv6 servers only where the pod may get an IPv6 address (unknown: dhcp's ipam).
+                bool ipv6 = CniIpam.AddressFamilies(CniConfigList.Parse(network.ConfigPath, network.ConfigText))?
+                    .Contains(System.Net.Sockets.AddressFamily.InterNetworkV6) ?? true;
+                plan.ResolvConf ??= HostDns.ForPodNetwork(ipv6);
             }
             MergeDnsConfig(plan, pod);
             long pidsLimit = pod.HostSettings.PidsLimit;

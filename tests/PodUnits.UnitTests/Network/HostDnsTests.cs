@@ -86,4 +86,26 @@ public sealed class HostDnsTests
         Assert.Equal("nameserver 192.168.1.1\n",
             HostDns.Rewrite("nameserver 10.9.9.9\nnameserver 127.0.0.53\n", "nameserver 192.168.1.1\n"));
     }
+
+    /// <summary>Review of 2026-12-05, finding 5: with these four from resolved, the only
+    /// server a pod on an IPv4-only network could reach was the fourth, which glibc never
+    /// uses (it reads three).</summary>
+    [Fact]
+    public void LinkLocalServersAndIPv6OnesOnANetworkWithoutIPv6AreCommentedOut()
+    {
+        string upstream = "nameserver 2001:db8::53\nnameserver fe80::1%2\nnameserver 2001:db8::54\nnameserver 192.168.1.1\n";
+        Assert.Equal(
+            "# nameserver 2001:db8::53 (IPv6: the pod's network gives it no IPv6 address)\n"
+            + "# nameserver fe80::1%2 (link-local, on a link of the host's: not reachable from the pod)\n"
+            + "# nameserver 2001:db8::54 (IPv6: the pod's network gives it no IPv6 address)\n"
+            + "nameserver 192.168.1.1\n",
+            HostDns.Rewrite("nameserver 127.0.0.53\n", upstream, podHasIpv6: false));
+        Assert.Equal(
+            "nameserver 2001:db8::53\n"
+            + "# nameserver fe80::1%2 (link-local, on a link of the host's: not reachable from the pod)\n"
+            + "nameserver 2001:db8::54\nnameserver 192.168.1.1\n",
+            HostDns.Rewrite(upstream, null, podHasIpv6: true));
+        Assert.Equal("# nameserver fe80::53 (link-local, on a link of the host's: not reachable from the pod)\nnameserver ::ffff:10.0.0.2\n",
+            HostDns.Rewrite("nameserver fe80::53\nnameserver ::ffff:10.0.0.2\n", null, podHasIpv6: false));
+    }
 }
