@@ -186,10 +186,11 @@ internal static class ActivationAnnotations
                 && IPAddress.TryParse(inner, out IPAddress? v6) && v6.AddressFamily == AddressFamily.InterNetworkV6
                 ? $"[{inner}]:{port}" : null;
         }
-        // IPAddress.TryParse takes "1" or "1.2" as IPv4 too: require four dotted parts.
+        // IPAddress.TryParse takes "1" or "1.2" as IPv4 too, and a leading zero as octal,
+        // which systemd's inet_pton refuses: four dotted parts, each as written canonically.
         string[] octets = host.Split('.');
         return octets.Length == 4 && octets.All(o => o.Length is > 0 and <= 3 && o.All(char.IsAsciiDigit))
-            && IPAddress.TryParse(host, out IPAddress? v4) && v4.AddressFamily == AddressFamily.InterNetwork
+            && IPAddress.TryParse(host, out IPAddress? v4) && v4.AddressFamily == AddressFamily.InterNetwork && v4.ToString() == host
             ? $"{host}:{port}" : null;
     }
 

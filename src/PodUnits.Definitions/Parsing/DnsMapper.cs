@@ -17,9 +17,12 @@ internal static class DnsMapper
         {
             ctx.Error(f.Value("nameservers")!, $"spec.dnsConfig.nameservers: at most 3 are allowed, found {nameservers.Count}");
         }
-        foreach (string ns in nameservers.Where(ns => !Names.IsIpAddress(ns)))
+        foreach (string ns in nameservers)
         {
-            ctx.Error(f.Value("nameservers")!, $"spec.dnsConfig.nameservers: \"{ns}\" is not an IP address");
+            if (Names.IpAddressProblem(ns) is { } problem)
+            {
+                ctx.Error(f.Value("nameservers")!, $"spec.dnsConfig.nameservers: \"{ns}\" {problem}");
+            }
         }
         List<string> searches = f.StringList("searches") ?? [];
         if (searches.Count > 32)
@@ -55,9 +58,9 @@ internal static class DnsMapper
         ContainerMapper.ForEachObject(spec, "hostAliases", KubernetesFields.HostAlias, (a, p) =>
         {
             string? ip = a.RequiredString("ip");
-            if (ip is not null && !Names.IsIpAddress(ip))
+            if (ip is not null && Names.IpAddressProblem(ip) is { } problem)
             {
-                ctx.Error(a.Value("ip")!, $"{p}.ip: \"{ip}\" is not an IP address");
+                ctx.Error(a.Value("ip")!, $"{p}.ip: \"{ip}\" {problem}");
             }
             List<string> hostnames = a.StringList("hostnames") ?? [];
             // DNS subdomains, as the API server validates them: a line break would add lines

@@ -18,9 +18,9 @@ internal sealed class HostPortClaims(ParseContext ctx, bool hostNetwork)
         // 0 is the API's "not published" (the int32's zero value, omitted when serialized).
         long? hostPort = port.Integer("hostPort", 0, 65535) is long n and not 0 ? n : null;
         string? hostIP = port.String("hostIP");
-        if (hostIP is not null && !Names.IsIpAddress(hostIP))
+        if (hostIP is not null && Names.IpAddressProblem(hostIP) is { } problem)
         {
-            ctx.Error(port.Value("hostIP")!, $"{path}.hostIP: \"{hostIP}\" is not an IP address");
+            ctx.Error(port.Value("hostIP")!, $"{path}.hostIP: \"{hostIP}\" {problem}");
             hostIP = null;
         }
         if (hostIP is not null && hostPort is null)

@@ -165,7 +165,30 @@ internal static class Names
         return string.Join('/', path.Split('/').Where(p => p is not ("" or ".")));
     }
 
-    public static bool IsIpAddress(string text) =>
-        IPAddress.TryParse(text, out IPAddress? ip)
-        && (ip.AddressFamily == AddressFamily.InterNetworkV6 || text.Count(c => c == '.') == 3);
+    /// <summary>What is wrong with <paramref name="text"/> as an IP address ("is not an IP
+    /// address", the end of an error message), or null. IPv4 must be in its canonical form:
+    /// .NET reads a leading zero as octal (10.0.0.011 is 10.0.0.9), Go's parsers (the CNI
+    /// plugins) refuse it and Kubernetes' read it as decimal, so one text meant three
+    /// addresses (review of 2026-12-05, finding 6: a hostIP of 127.0.0.01 was held by PodUnits
+    /// and skipped by portmap). IPv6 may not name a zone, an interface of the host's.</summary>
+    public static string? IpAddressProblem(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!IPAddress.TryParse(text, out IPAddress? ip) || (ip.AddressFamily == AddressFamily.InterNetwork && text.Count(c => c == '.') != 3))
+        {
+            return "is not an IP address";
+        }
+        if (ip.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            return text.Contains('%', StringComparison.Ordinal) ? "names a zone (%), an interface of the host's, which an address here may not" : null;
+        }
+        string canonical = ip.ToString();
+        if (canonical == text)
+        {
+            return null;
+        }
+        return text.Split('.').All(part => part.Length > 0 && part.All(char.IsAsciiDigit))
+            ? $"is not written as IPv4 addresses are ({canonical} here; a leading zero is octal to some parsers and decimal to others)"
+            : "is not an IP address";
+    }
 }

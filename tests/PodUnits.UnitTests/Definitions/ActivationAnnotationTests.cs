@@ -97,6 +97,7 @@ public sealed class ActivationAnnotationTests
     [InlineData("tcp:65536")]
     [InlineData("tcp:localhost:80")]
     [InlineData("tcp:1.2:80")]
+    [InlineData("tcp:127.0.0.01:80")] // systemd's inet_pton refuses a leading zero; .NET read it as octal
     [InlineData("tcp:[fe80::1%eth0]:80")]
     [InlineData("tcp:::1:80")]
     [InlineData("tcp:%i")]
