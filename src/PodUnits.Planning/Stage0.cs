@@ -198,6 +198,10 @@ public static class Stage0
                 + $"'podunits export {pod.Name}' prints it as a definition, 'podunits rm {pod.Name}' removes it");
         }
         ClaimStateDirectory(pod.Name, interactive);
+        if (source is { } started)
+        {
+            PodState.WriteStartingDefinition(pod.Name, started.File, started.Sha256);
+        }
         ImageStore store = ImageStore.Open();
         bool pinned = false;
         (int Pid, int Attach) executor;

@@ -111,10 +111,11 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         {
             string pod = Path.GetFileName(dir);
             if (Core.Naming.ResourceNames.Explain(pod) is not null
-                || await systemd.GetUnitStatusAsync(Core.Naming.PodUnitNames.Service(pod)).ConfigureAwait(false) is not { IsActive: true })
+                || await systemd.GetUnitStatusAsync(Core.Naming.PodUnitNames.Service(pod)).ConfigureAwait(false) is not { IsActive: true } status)
             {
                 continue; // ad-hoc pods (`run -i`) have no unit and are nobody's package
             }
+            bool starting = status.ActiveState == "activating";
             PodPlan? plan = null;
             DateTime? started = null;
             try
@@ -124,9 +125,15 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
             }
             catch (Exception e) when (e is IOException or PodUnitsException or System.Text.Json.JsonException)
             {
-                // Starting right now, or ending: judged by its definition alone.
+                // Starting right now (pulling, say), or ending.
             }
-            running[pod] = new(plan?.DefinitionFile, plan?.DefinitionSha256, plan is null ? null : started);
+            if (plan is null && PodState.StartingDefinition(pod) is { } noted)
+            {
+                // Before its plan: stage 0 noted what it starts from as it began.
+                running[pod] = new(noted.File, noted.Sha256, noted.SinceUtc, Starting: true);
+                continue;
+            }
+            running[pod] = new(plan?.DefinitionFile, plan?.DefinitionSha256, plan is null ? null : started, starting);
         }
         return running;
     }

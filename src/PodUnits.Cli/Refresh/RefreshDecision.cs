@@ -5,8 +5,11 @@ namespace PodUnits.Cli.Refresh;
 internal readonly record struct DefinitionOnDisk(string File, string Sha256);
 
 /// <summary>A pod whose pod@NAME.service is active, with the definition it started from (the
-/// plan's record; null when it was started by a PodUnits that kept none) and when it started.</summary>
-internal readonly record struct RunningPod(string? DefinitionFile, string? DefinitionSha256, DateTime? StartedUtc = null);
+/// plan's record; null when it was started by a PodUnits that kept none) and when it started
+/// (its plan was written, having read the ConfigMaps and Secrets). <paramref name="Starting"/>:
+/// still on its way to READY (then StartedUtc is when its start began, while no plan exists
+/// yet): a reload would merge into its start job and do nothing.</summary>
+internal readonly record struct RunningPod(string? DefinitionFile, string? DefinitionSha256, DateTime? StartedUtc = null, bool Starting = false);
 
 /// <summary>What refresh does to a pod. Relisten: stop the service, stop the socket, start the
 /// socket again on its new addresses (unless the definition has none now) and the service
@@ -89,7 +92,9 @@ internal static class RefreshDecision
             }
             else if (configChangedAt is { } changed && (now.StartedUtc is not { } started || started < changed))
             {
-                actions.Add(new(pod, RefreshActionKind.Reload, unit, "ConfigMap or Secret files changed"));
+                actions.Add(now.Starting
+                    ? new(pod, RefreshActionKind.Restart, unit, "ConfigMap or Secret files changed while it was starting")
+                    : new(pod, RefreshActionKind.Reload, unit, "ConfigMap or Secret files changed"));
             }
         }
         // An idle pod's socket holds the addresses it was started with; the next connection

@@ -120,6 +120,30 @@ public static class PodState
         return path;
     }
 
+    /// <summary>Where stage 0 notes, as soon as it has the pod's name, which definition it
+    /// starts from (its SHA-256, then its path, a line each): `podunits refresh` during a start,
+    /// before the plan exists (a pull can take minutes), must know whether the pod starts the
+    /// definition a package has just replaced (review of 2026-12-06, finding 6).</summary>
+    public static string StartingDefinitionPath(string pod) => $"{PodPaths.RuntimeDir(pod)}/definition";
+
+    public static void WriteStartingDefinition(string pod, string file, string sha256) =>
+        PodPaths.WritePrivateFile(StartingDefinitionPath(pod), $"{sha256}\n{file}\n");
+
+    /// <summary>The definition a starting pod starts from, and when it began; null when none was noted.</summary>
+    public static (string File, string Sha256, DateTime SinceUtc)? StartingDefinition(string pod)
+    {
+        string path = StartingDefinitionPath(pod);
+        try
+        {
+            string[] lines = File.ReadAllText(path).Split('\n');
+            return lines.Length >= 2 && lines[0].Length == 64 ? (lines[1], lines[0], File.GetLastWriteTimeUtc(path)) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The definition an ad-hoc pod was made from (`podunits run -i`), root's only
     /// (it holds the command line's environment), while the pod runs; `podunits export` prints it.
     /// With `--keep`, <paramref name="kept"/> (the same without environment values) goes into

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using PodUnits.IntegrationTests.Runtime;
 
 namespace PodUnits.IntegrationTests.Cli;
@@ -72,5 +74,45 @@ public sealed class RefreshTests
         Assert.True(third.Code == 0, third.Output);
         Assert.Contains($"pod@{name}.service: started", third.Output, StringComparison.Ordinal);
         Assert.Equal("active", pod.Show("ActiveState"));
+    }
+
+    /// <summary>Review of 2026-12-06, finding 6: while stage 0 pulled, the pod had no plan, so
+    /// a package's refresh could not tell which definition it was starting: it came up on the
+    /// one the package had just replaced, and the record took the new one as done.</summary>
+    [Fact]
+    public async Task APodStillPullingWhenItsDefinitionChangesIsRestartedOnTheNewOne()
+    {
+        const string name = "cli-refresh-pulling";
+        // A registry that accepts the connection and never answers: the start waits in its pull.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        int port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        string Pod(string image, string policy) => $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+            spec:
+              terminationGracePeriodSeconds: 2
+              containers:
+                - name: main
+                  image: {{image}}
+                  imagePullPolicy: {{policy}}
+                  command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(PodHarness.Idle)}}]
+            """;
+        using var pod = new PodHarness(name, Pod($"127.0.0.1:{port}/test/slow:1", "IfNotPresent"));
+        Assert.Equal(0, PodHarness.Run("podunits", "refresh", name).Code); // seen, so only a change moves it
+        Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using Socket connection = await silent.AcceptSocketAsync(timeout.Token); // the pull has begun
+        Assert.Equal("activating", pod.Show("ActiveState"));
+
+        pod.Redefine(Pod("busybox", "IfNotPresent"));
+        var refresh = PodHarness.Run("podunits", "refresh", name);
+        Assert.True(refresh.Code == 0, refresh.Output);
+        Assert.Contains($"pod@{name}.service: restarted (/etc/podunits/pods/{name}.yaml changed)", refresh.Output, StringComparison.Ordinal);
+        Assert.Equal("active", pod.Show("ActiveState"));
+        string image = (string?)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText($"/run/podunits/state/{name}/plan.json"))!["Containers"]![0]!["Image"] ?? "";
+        Assert.Contains("busybox", image, StringComparison.Ordinal);
     }
 }

@@ -132,6 +132,24 @@ public sealed class RefreshDecisionTests : IDisposable
         Assert.Equal(["ListenStream=2"], saved["other"]);
     }
 
+    /// <summary>Review of 2026-12-06, finding 6: a pod still pulling when a package replaced
+    /// its definition had no plan yet, so refresh decided nothing (and a reload on a
+    /// ConfigMap change, which a start job swallows); stage 0 notes its definition first.</summary>
+    [Fact]
+    public void APodStillStartingRestartsForANewDefinitionOrAConfigChangeSinceItsStartBegan()
+    {
+        var running = new Dictionary<string, RunningPod>(StringComparer.Ordinal)
+        {
+            ["changed"] = new("/usr/lib/podunits/pods/changed.yaml", "00", Changed.AddHours(-1), Starting: true),
+            ["same"] = new("/usr/lib/podunits/pods/same.yaml", "aa", Changed.AddSeconds(-5), Starting: true),
+            ["started-after"] = new("/usr/lib/podunits/pods/started-after.yaml", "33", Changed.AddSeconds(1), Starting: true),
+        };
+        List<RefreshAction> actions = RefreshDecision.Decide(OnDisk, running, new HashSet<string>(OnDisk.Keys, StringComparer.Ordinal), Enabled,
+            configChangedAt: Changed, only: null);
+        Assert.Equal(["Restart pod@changed.service", "Restart pod@same.service"], Render(actions));
+        Assert.Equal("ConfigMap or Secret files changed while it was starting", actions[1].Reason);
+    }
+
     [Fact]
     public void ChangedConfigurationReloadsRunningPodsThatDoNotRestartAndStartedBeforeIt()
     {
