@@ -43,7 +43,8 @@ public static class ProjectedVolumeReload
         using FileLock _ = FileLock.Exclusive($"{PodPaths.RuntimeDir(pod.Name)}/reload.lock");
         PodPlan running = PodPlan.Read(planPath);
         var facts = new Lazy<NodeFacts>(() => HostFacts.Gather(running.MachineId));
-        var written = new List<string>();
+        // Every volume's files first: what cannot be computed fails before any volume switched.
+        var contents = new List<(ProjectedVolumePlan Volume, IReadOnlyList<ProjectedFilePlan> Files)>();
         foreach (ProjectedVolumePlan volume in running.ProjectedVolumes)
         {
             if (pod.Volumes.FirstOrDefault(v => v.Name == volume.Name)?.Projected is not { } now)
@@ -51,14 +52,22 @@ public static class ProjectedVolumeReload
                 report($"volume {volume.Name}: no longer a configMap, secret, downwardAPI or projected volume; restart the pod to apply that");
                 continue;
             }
+            contents.Add((volume, ProjectedFiles.Of(volume.Name, now, pod, facts.Value)));
+        }
+        var written = new List<string>();
+        foreach ((ProjectedVolumePlan volume, IReadOnlyList<ProjectedFilePlan> files) in contents)
+        {
             try
             {
-                ProjectedVolumeWriter.Write(root + volume.Path, ProjectedFiles.Of(volume.Name, now, pod, facts.Value), DateTime.UtcNow, volume.FsGroup);
+                ProjectedVolumeWriter.Write(root + volume.Path, files, DateTime.UtcNow, volume.FsGroup);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // The switch is one rename: a failure before it leaves the old content in place.
-                throw new PodUnitsException(what, $"volume {volume.Name}: {e.Message} (the volume keeps its previous content)");
+                // The switch is one rename: a failure before it leaves the old content in place,
+                // but the volumes before it have switched (review of 2026-12-06, finding 8).
+                string before = written.Count == 0 ? "" : $"; {string.Join(", ", written)} already {(written.Count == 1 ? "has" : "have")} the new content";
+                string full = e is IOException { HResult: 28 } ? "; its tmpfs is sized at the pod's start, twice what it held then: restart the pod to give it room" : "";
+                throw new PodUnitsException(what, $"volume {volume.Name}: {e.Message} (it keeps its previous content{before}){full}");
             }
             written.Add(volume.Name);
         }

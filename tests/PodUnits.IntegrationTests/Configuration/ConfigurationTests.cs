@@ -259,6 +259,53 @@ public sealed class ConfigurationTests : IDisposable
         }
     }
 
+    /// <summary>Review of 2026-12-06, finding 8: a reload that failed on its second volume
+    /// said the pod kept its previous content, while the first volume had switched. The
+    /// second volume's tmpfs is made immutable here (chattr +i through the pod init's root),
+    /// so that no new content can be written into it.</summary>
+    [Fact]
+    public void AReloadThatFailsOnOneVolumeSaysWhichAlreadyHaveTheNewContent()
+    {
+        const string name = "cfg-partial";
+        static void Write(string map, string value) =>
+            File.WriteAllText($"/etc/podunits/configmaps/{map}.yaml", $"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {map}}}\ndata: {{k: {value}}}\n");
+        Write("cfg-part-a", "old");
+        Write("cfg-part-b", "old");
+        string? frozen = null;
+        try
+        {
+            using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, PodHarness.Idle,
+                "      volumeMounts: [{name: a, mountPath: /a}, {name: b, mountPath: /b}]",
+                "  volumes: [{name: a, configMap: {name: cfg-part-a}}, {name: b, configMap: {name: cfg-part-b}}]"));
+            var start = pod.Systemctl("start", pod.Unit);
+            Assert.True(start.Code == 0, start.Output + pod.UnitJournalText());
+            string podInit = File.ReadAllText($"/run/podunits/state/{name}/pids").Split(' ')[1].Trim();
+            string path = (string)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText($"/run/podunits/state/{name}/plan.json"))!["ProjectedVolumes"]!
+                .AsArray().Single(v => (string?)v!["Name"] == "b")!["Path"]!;
+            frozen = $"/proc/{podInit}/root{path}";
+            var chattr = PodHarness.Run("chattr", "+i", frozen);
+            Assert.True(chattr.Code == 0, chattr.Output);
+
+            Write("cfg-part-a", "new");
+            Write("cfg-part-b", "new");
+            var reload = PodHarness.Run("podunits", "reload", name);
+            Assert.NotEqual(0, reload.Code);
+            Assert.Contains("volume b: ", reload.Output, StringComparison.Ordinal);
+            Assert.Contains("(it keeps its previous content; a already has the new content)", reload.Output, StringComparison.Ordinal);
+            Assert.Equal("new", PodHarness.Run("podunits", "enter", name, "-T", "--", "cat", "/a/k").Output.Trim());
+            Assert.Equal("old", PodHarness.Run("podunits", "enter", name, "-T", "--", "cat", "/b/k").Output.Trim());
+        }
+        finally
+        {
+            if (frozen is not null)
+            {
+                PodHarness.Run("chattr", "-i", frozen);
+            }
+            File.Delete("/etc/podunits/configmaps/cfg-part-a.yaml");
+            File.Delete("/etc/podunits/configmaps/cfg-part-b.yaml");
+        }
+    }
+
     /// <summary>Review of 2026-12-05: a missing subPath of an emptyDir was made 0755 and
     /// root's, so the common "emptyDir + subPath" pattern failed for a non-root container.
     /// The kubelet gives it the volume root's mode; so does PodUnits.</summary>
