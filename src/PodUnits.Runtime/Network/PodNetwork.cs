@@ -47,7 +47,16 @@ public sealed class PodNetwork : IDisposable
         Task guarding = _network.PortMappings.Count > 0 ? LocalnetGuard.EnsureAsync(cancellationToken) : Task.CompletedTask;
         // One read of the cache (a file per attachment on the host) for both.
         List<CniCacheEntry> cached = [.. _cni.Cache.ReadAll()];
-        await ReleaseAsync(_cni, _plan.Name, cached.FindAll(e => e.Pod == _plan.Name), cancellationToken, KeepForLater).ConfigureAwait(false);
+        try
+        {
+            await ReleaseAsync(_cni, _plan.Name, cached.FindAll(e => e.Pod == _plan.Name), cancellationToken, KeepForLater).ConfigureAwait(false);
+        }
+        catch (Core.Errors.PodUnitsException e)
+        {
+            // A plugin's own message names the network and plugin, not whose attachment it was.
+            throw new Core.Errors.PodUnitsException($"pod {_plan.Name}", $"cannot release the network attachment an earlier run of this pod left, " +
+                $"which maps a hostPort this run publishes ({e.Message}); 'podunits gc' tries it again");
+        }
         await ReleaseCrashedHoldersAsync(cached, cancellationToken).ConfigureAwait(false);
         string pin = NetnsPins.Create(_plan.Name, _network.ContainerId);
         await guarding.ConfigureAwait(false);
@@ -90,7 +99,19 @@ public sealed class PodNetwork : IDisposable
             .Select(e => e.Pod).Distinct(StringComparer.Ordinal)];
         foreach (string dead in holders)
         {
-            if (await PodClaim.WhileUnclaimedAsync(dead, () => ReleaseLeftoversAsync(_cni, dead, cancellationToken)).ConfigureAwait(false))
+            bool released;
+            try
+            {
+                released = await PodClaim.WhileUnclaimedAsync(dead, () => ReleaseLeftoversAsync(_cni, dead, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (Core.Errors.PodUnitsException e)
+            {
+                // Review of 2026-12-05 (network, 7): the start failed with the plugin's message
+                // alone, naming neither the other pod nor why its attachment mattered.
+                throw new Core.Errors.PodUnitsException($"pod {_plan.Name}", $"cannot release the network of pod {dead}, which ended without releasing it " +
+                    $"and still maps a hostPort this pod publishes ({e.Message}); 'podunits stop {dead}' or 'podunits gc' tries it again");
+            }
+            if (released)
             {
                 Logging.StageLog.Information($"released the network of pod {dead}, which ended without releasing it and still mapped a hostPort of this pod's");
             }

@@ -130,6 +130,56 @@ public sealed class PodNetworkTests
         Assert.Equal("next\n", NetworkProbe.FetchOnceListening("http://127.0.0.1:18093/"));
     }
 
+    /// <summary>Review of 2026-12-05 (network, 7): when the dead pod's attachment could not be
+    /// released, the next pod's start failed with the plugin's message alone ("network X:
+    /// plugin portmap: DEL failed"), naming neither the dead pod nor what to run.</summary>
+    [Fact]
+    public void AStartThatCannotReleaseAKilledPodsPortSaysWhosePortItIs()
+    {
+        const string failing = "/run/podunits-test-portdel.fail";
+        const string plugin = "/opt/cni/bin/podunits-test-portdel";
+        const string conflist = "/etc/podunits/net.d/nettestportdel.conflist";
+        File.Delete(failing);
+        Directory.CreateDirectory("/opt/cni/bin");
+        File.WriteAllText(plugin, "#!/bin/sh\n[ \"$CNI_COMMAND\" != DEL ] || [ ! -e " + failing + " ] || " +
+            "{ echo '{\"cniVersion\":\"1.0.0\",\"code\":11,\"msg\":\"iptables is locked\"}'; exit 1; }\nexec /usr/lib/cni/portmap \"$@\"\n");
+        File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.WriteAllText(conflist, """
+            { "cniVersion": "1.0.0", "name": "nettestportdel",
+              "plugins": [
+                { "type": "bridge", "bridge": "nettestpd0", "isGateway": true, "ipam": { "type": "host-local",
+                  "ranges": [[{ "subnet": "10.122.20.0/24" }]] } },
+                { "type": "podunits-test-portdel", "capabilities": { "portMappings": true } }
+              ] }
+            """);
+        const string annotations = "  annotations:\n    podunits.io/network: nettestportdel";
+        try
+        {
+            using var dead = new PodHarness("net-pd-dead", NetworkProbe.HttpdPod("net-pd-dead", "dead", hostPort: 18094, annotations: annotations));
+            using var next = new PodHarness("net-pd-next", NetworkProbe.HttpdPod("net-pd-next", "next", hostPort: 18094, annotations: annotations));
+            Assert.True(dead.Systemctl("start", dead.Unit).Code == 0, dead.UnitJournalText());
+            PodHarness.Run("kill", "-KILL", dead.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(PodHarness.WaitFor(() => dead.Show("ActiveState") is "failed" or "inactive"), dead.Show("ActiveState"));
+            File.WriteAllText(failing, "");
+
+            Assert.NotEqual(0, next.Systemctl("start", next.Unit).Code);
+            Assert.True(next.UnitJournalHas(l => l.Contains("cannot release the network of pod net-pd-dead, which ended without releasing it", StringComparison.Ordinal)
+                && l.Contains("iptables is locked", StringComparison.Ordinal) && l.Contains("'podunits stop net-pd-dead'", StringComparison.Ordinal)),
+                next.UnitJournalText());
+
+            File.Delete(failing);
+            next.Systemctl("reset-failed", next.Unit);
+            Assert.True(next.Systemctl("start", next.Unit).Code == 0, next.UnitJournalText());
+            Assert.Empty(NetworkProbe.CacheEntriesOf("net-pd-dead"));
+        }
+        finally
+        {
+            File.Delete(failing);
+            File.Delete(conflist);
+            File.Delete(plugin);
+        }
+    }
+
     [Fact]
     public void TheNextStartAfterACrashReleasesTheOldAttachmentFirst()
     {
