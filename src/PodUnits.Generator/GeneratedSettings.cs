@@ -30,14 +30,12 @@ public static class GeneratedSettings
             return $"systemd has no settings of the generator for {definitionPath} (restartPolicy, resources, ordering): "
                 + "it was added after the last daemon-reload; run 'systemctl daemon-reload' and restart the pod";
         }
-        if (File.GetLastWriteTimeUtc(definitionPath) <= dropIn.LastWriteTimeUtc)
-        {
-            return null;
-        }
-        // Edited since: stale only when the generator would now write something else. A
-        // ConfigMap in the pod's own file, a container's command or env change no setting,
-        // and a warning then sent administrators to restart after every `podunits reload`
-        // (tour G).
+        // Judged by content, never by modification times: `cp -p`, `rsync -a`, `install -p` and
+        // tar keep a source's older time, and a definition deployed that way looked current
+        // (review of 2026-12-06, generator 9). Stale only when the generator would now write
+        // something else: a ConfigMap in the pod's own file, a container's command or env
+        // change no setting, and a warning then sent administrators to restart after every
+        // `podunits reload` (tour G). One render and two small reads.
         PodUnitSettings now = PodUnitSettingsMapper.Map(pod, definitionPath, hostMachineId ?? PodIdentity.ReadHostMachineId());
         return Matches(now, directory, dropIn.FullName)
             ? null

@@ -56,6 +56,16 @@ public sealed class GeneratedSettingsTests : IDisposable
             Staleness(Definition(_reload.AddMinutes(1), restartPolicy: "Never")), StringComparison.Ordinal);
     }
 
+    /// <summary>Review of 2026-12-06 (generator, 9): a definition deployed with `cp -p` or
+    /// `rsync -a` keeps its source's older modification time, and was taken as current.</summary>
+    [Fact]
+    public void AChangedDefinitionWithAnOlderModificationTimeIsStaleToo()
+    {
+        Generated(Definition(_reload.AddMinutes(-10)));
+        Assert.StartsWith($"{DefinitionPath} changed after the last daemon-reload",
+            Staleness(Definition(_reload.AddDays(-30), restartPolicy: "Never")), StringComparison.Ordinal);
+    }
+
     /// <summary>Tour G: editing the ConfigMap in the pod's own file, then `podunits reload`,
     /// was told to daemon-reload and restart.</summary>
     [Fact]
