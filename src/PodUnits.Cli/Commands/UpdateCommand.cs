@@ -52,6 +52,7 @@ internal static class UpdateCommand
             }
             PodArgument.RequireKnown(pod); // "no such pod", exit 2, as enter and logs say
             string scope = ContainerUnits.ScopeName(pod, c);
+            int? run = Runtime.State.PodState.Pids(pod)?.Executor; // the run this update is for
             await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
             if (await systemd.GetUnitStatusAsync(scope) is not { IsActive: true })
             {
@@ -62,9 +63,22 @@ internal static class UpdateCommand
                 throw new PodUnitsException($"pod {pod}: container {c}", $"is not running (no active {scope})");
             }
             RequireWithinPodLimits(pod, c, properties);
+            // For the container's next scope too, should it restart: systemd forgets these with
+            // the scope. Saved first, for this run only (review of 2026-12-06, activation 9): a
+            // container that restarts between the two steps gets them in its new scope (the
+            // executor applies them as it places it, and the property call reaches the scope
+            // of that name either way); a pod that started again before the save gets none of
+            // them, and one that started again between the two steps is said to.
+            if (run is not { } executor || !Runtime.State.ContainerLimitUpdates.Save(pod, c, properties.MemoryMax, properties.CpuQuotaPerSecUSec, executor))
+            {
+                throw new PodUnitsException($"pod {pod}", "ended or started again while being updated; its new run has its definition's limits (run the update again)");
+            }
             await systemd.SetUnitPropertiesAsync(scope, runtime: true, properties);
-            // For the container's next scope too, should it restart: systemd forgets these with the scope.
-            Runtime.State.ContainerLimitUpdates.Save(pod, c, properties.MemoryMax, properties.CpuQuotaPerSecUSec);
+            if (Runtime.State.PodState.Pids(pod)?.Executor != executor)
+            {
+                throw new PodUnitsException($"pod {pod}", "started again while being updated: its new run's container may have the new limit " +
+                    "until it restarts, then its definition's (run the update again to keep it)");
+            }
             return 0;
         });
         return command;

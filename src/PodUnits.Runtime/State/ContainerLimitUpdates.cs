@@ -17,15 +17,21 @@ public static class ContainerLimitUpdates
 
     public static string PathOf(string pod) => $"{PodPaths.RuntimeDir(pod)}/limits.json";
 
-    /// <summary>Records new limits for <paramref name="container"/> (null: that limit is unchanged).</summary>
-    public static void Save(string pod, string container, ulong? memoryMax, ulong? cpuQuotaPerSecUSec)
+    /// <summary>Records new limits for <paramref name="container"/> (null: that limit is
+    /// unchanged) in the run whose executor is <paramref name="executorPid"/>; false when that
+    /// run has ended (a new run's state is its own: "until the pod ends").</summary>
+    public static bool Save(string pod, string container, ulong? memoryMax, ulong? cpuQuotaPerSecUSec, int executorPid)
     {
         if (!Directory.Exists(PodPaths.RuntimeDir(pod)))
         {
-            return; // the pod has just ended: nothing will restart
+            return false; // the pod has just ended: nothing will restart
         }
         // Read, changed and written under a lock: two `podunits update`s at once each keep the other's change.
         using Core.Native.FileLock _ = Core.Native.FileLock.Exclusive($"{PodPaths.RuntimeDir(pod)}/limits.lock");
+        if (PodState.Pids(pod)?.Executor != executorPid)
+        {
+            return false; // started again since: the runtime directory is the new run's
+        }
         JsonObject all = ReadAll(pod);
         if (all[container] is not JsonObject mine)
         {
@@ -42,6 +48,7 @@ public static class ContainerLimitUpdates
         }
         // Whole or not at all: the executor may read it at any moment (a container restarting).
         PodPaths.WritePrivateFile(PathOf(pod), all.ToJsonString());
+        return true;
     }
 
     /// <summary>The container's updated limits over <paramref name="properties"/> (its definition's).</summary>
