@@ -68,9 +68,9 @@ internal static class RefreshCommand
         {
             string verb = r.Result switch
             {
-                "planned" => r.Action == "relisten" ? "would restart on its new addresses" : $"would {r.Action}",
+                "planned" => r.Action == "relisten" ? "would move to the addresses the definition has now" : $"would {r.Action}",
                 "queued" => $"{r.Action} queued, not waited for: its start has no deadline (init containers); 'systemctl status {r.Unit}' follows it",
-                _ => Past(r.Action),
+                _ => r.Did ?? Past(r.Action),
             };
             output.WriteLine($"{r.Unit}: {verb} ({r.Reason})");
         }
@@ -80,7 +80,6 @@ internal static class RefreshCommand
     {
         "stop" => "stopped",
         "start" => "started",
-        "relisten" => "restarted on its new addresses",
         _ => action + "ed",
     };
 }

@@ -7,8 +7,9 @@ namespace PodUnits.Cli.Refresh;
 /// in the annotation's order (the order of LISTEN_FDS): as the last refresh left them
 /// (<see cref="RefreshRecord.Listen"/>) and as the definition says now. The record, not
 /// systemd's view, is "before": any daemon-reload (another package's, an administrator's)
-/// shows the new settings in the socket unit while the socket still holds the old
-/// descriptors, so after one nothing in systemd tells the two apart. A definition is loaded
+/// shows the new settings in the socket unit, while systemd only closed the descriptors of
+/// addresses that moved (a running pod keeps its copies) and opened none ("not functional
+/// until restarted"), so after one nothing in systemd's properties tells the two apart. A definition is loaded
 /// only when its hash changed since the record.
 /// </summary>
 internal sealed class ListenSettings(RefreshRecord? record, IReadOnlyDictionary<string, DefinitionOnDisk> onDisk)

@@ -11,7 +11,11 @@ namespace PodUnits.Cli.Refresh;
 
 /// <summary>What one action came to: "done", "failed", "queued" (a start with no deadline,
 /// not waited for) or, with --dry-run, "planned".</summary>
-internal sealed record RefreshReport(string Pod, string Action, string Unit, string Reason, string Result, string? Error);
+internal sealed record RefreshReport(string Pod, string Action, string Unit, string Reason, string Result, string? Error)
+{
+    /// <summary>A relisten's outcome in words ("restarted on its new addresses"; "stopped and disabled: ...").</summary>
+    public string? Did { get; init; }
+}
 
 /// <summary>
 /// `podunits refresh`: makes the running pods match the definitions on disk after a package
@@ -68,7 +72,8 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
             pod => bootUnits.GetValueOrDefault(pod),
             record?.Config is { } before && before != config ? DefinitionInventory.LastConfigChangeUtc(DefinitionInventory.ConfigDirectories) : null, only,
             record is null ? null : EndedSinceRecord(File.GetLastWriteTimeUtc(recordPath)), activeSockets,
-            pod => RefreshDecision.ListenChanged(listen.Before(pod), listen.Now(pod), activeSockets.Contains(pod)));
+            pod => RefreshDecision.ListenChanged(listen.Before(pod), listen.Now(pod), activeSockets.Contains(pod)),
+            pod => listen.Before(pod) is { } before && RefreshDecision.ListenChanged(before, listen.Now(pod), activeSockets.Contains(pod)));
         if (dryRun)
         {
             return [.. actions.Select(a => Report(a, "planned", null))];
@@ -166,7 +171,7 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
     {
         // A definition an upgrade broke must not take down the pod that runs the old one: it
         // is checked first, as `nginx -t` before a reload, and the pod keeps running.
-        if (action.Kind is RefreshActionKind.Restart or RefreshActionKind.Start
+        if (action.Kind is RefreshActionKind.Restart or RefreshActionKind.Start or RefreshActionKind.Relisten
             && PodDefinitionSearchPath.Default.Find(action.Pod) is { } file
             && PodDefinitionLoader.LoadFile(file, LoadOptions.Default with { DecryptSecret = null }).Diagnostics
                 .FirstOrDefault(d => d.Severity == Severity.Error) is { } error)
@@ -188,7 +193,8 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
                     await StopAndDisableAsync(action.Unit, cancellationToken).ConfigureAwait(false);
                     break;
                 case RefreshActionKind.Relisten:
-                    return Report(action, await RelistenAsync(action.Pod, cancellationToken).ConfigureAwait(false) ? "queued" : "done", null);
+                    (string did, bool queued) = await RelistenAsync(action.Pod, cancellationToken).ConfigureAwait(false);
+                    return Report(action, queued ? "queued" : "done", null) with { Did = did };
                 case RefreshActionKind.Restart or RefreshActionKind.Start when await HasNoStartDeadlineAsync(action.Unit).ConfigureAwait(false):
                     // A pod with init containers (TimeoutStartSec=infinity) may wait for its
                     // database for hours: a package transaction must not wait with it
@@ -217,24 +223,21 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         unit.EndsWith(".service", StringComparison.Ordinal) && await systemd.GetServiceStartTimeoutAsync(unit).ConfigureAwait(false) is ulong.MaxValue or 0;
 
     /// <summary>
-    /// Moves a pod's socket to the addresses its definition has now (<see cref="RefreshActionKind.Relisten"/>),
-    /// in the order systemd needs for a socket of Accept=no: a daemon-reload changed the
-    /// socket unit's settings but not the descriptors it holds, the running pod holds them
-    /// too, and systemd refuses to start a socket while its service runs. The service stops,
-    /// the socket stops and starts again (or stays stopped and disabled when the definition
-    /// has no podunits.io/listen any more), and the service starts again if it ran.
+    /// Moves a pod's socket to the addresses its definition has now (<see cref="RefreshActionKind.Relisten"/>).
+    /// A daemon-reload gives the socket unit its new settings, but systemd neither opens the new
+    /// addresses nor closes what a running pod inherited, and refuses to start a socket while
+    /// its service runs. So: the socket stops first (a connection in between would start the
+    /// pod again; with the drop-in's Requires= the service stops with it), then the service,
+    /// then the socket starts on the new addresses (or stays stopped and disabled when the
+    /// definition has no podunits.io/listen any more), then the service if it ran.
     /// </summary>
-    /// <returns>Whether the service's start was queued rather than waited for (no start deadline).</returns>
-    private async Task<bool> RelistenAsync(string pod, CancellationToken cancellationToken)
+    /// <returns>What was done, for the report, and whether the service's start was queued
+    /// rather than waited for (no start deadline).</returns>
+    private async Task<(string Did, bool Queued)> RelistenAsync(string pod, CancellationToken cancellationToken)
     {
         string service = Core.Naming.PodUnitNames.Service(pod), socket = Core.Naming.PodUnitNames.Socket(pod);
         bool ran = await systemd.GetUnitStatusAsync(service).ConfigureAwait(false) is { IsActive: true };
-        // Failed counts too: a socket whose every address changed has no descriptor left after the reload.
         bool listened = await systemd.GetUnitStatusAsync(socket).ConfigureAwait(false) is { ActiveState: not "inactive" };
-        if (ran)
-        {
-            await systemd.StopUnitAsync(service, cancellationToken).ConfigureAwait(false);
-        }
         bool listensNow = await HasUnitFileAsync(socket).ConfigureAwait(false);
         if (listened)
         {
@@ -247,21 +250,38 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
                 await StopAndDisableAsync(socket, cancellationToken).ConfigureAwait(false);
             }
         }
+        if (ran)
+        {
+            await systemd.StopUnitAsync(service, cancellationToken).ConfigureAwait(false);
+        }
+        string did = !listensNow ? "stopped and disabled: the definition has no podunits.io/listen now"
+            : listened ? "restarted on its new addresses" : "started";
         if (listensNow && (listened || ran))
         {
-            await systemd.StartUnitAsync(socket, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await systemd.StartUnitAsync(socket, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SystemdCallException e) when (ran)
+            {
+                // The new address taken, say: the pod is down, and no later refresh would
+                // notice (it acts on running pods and active sockets).
+                throw new SystemdCallException(e.Subject, $"{e.Why}; {service} was stopped for the move and is not running: " +
+                    $"'systemctl start {service}' once the address is free", e.DBusErrorName, e.JobResult, e);
+            }
         }
         if (!ran)
         {
-            return false;
+            return (did, false);
         }
+        did += $"; {service} started again";
         if (await HasNoStartDeadlineAsync(service).ConfigureAwait(false))
         {
             await systemd.QueueJobAsync("StartUnit", service).ConfigureAwait(false);
-            return true;
+            return (did, true);
         }
         await systemd.StartUnitAsync(service, cancellationToken).ConfigureAwait(false);
-        return false;
+        return (did, false);
     }
 
     private async Task<bool> HasUnitFileAsync(string unit)

@@ -52,10 +52,14 @@ internal static class RefreshDecision
     /// refresh; null: none has.</param>
     /// <param name="listening">Pods whose pod@NAME.socket is active.</param>
     /// <param name="listenChanged">Whether a pod's podunits.io/listen differs from what its
-    /// socket was started with (<see cref="ListenChanged"/>); null: none did.</param>
+    /// socket was started with (<see cref="ListenChanged"/>: unknown counts as changed); null: none did.</param>
+    /// <param name="listenMoved">Whether it is known to differ (the record has the pod's
+    /// settings): for an idle socket, and for a running pod that already runs the definition
+    /// on disk (its service was restarted after a daemon-reload) but whose socket was not moved.</param>
     public static List<RefreshAction> Decide(IReadOnlyDictionary<string, DefinitionOnDisk> onDisk, IReadOnlyDictionary<string, RunningPod> running,
         IReadOnlySet<string>? seenBefore, Func<string, string?> startUnit, DateTime? configChangedAt, IReadOnlySet<string>? only,
-        Func<string, bool>? endedSinceLastRefresh = null, IReadOnlySet<string>? listening = null, Func<string, bool>? listenChanged = null)
+        Func<string, bool>? endedSinceLastRefresh = null, IReadOnlySet<string>? listening = null, Func<string, bool>? listenChanged = null,
+        Func<string, bool>? listenMoved = null)
     {
         ArgumentNullException.ThrowIfNull(onDisk);
         ArgumentNullException.ThrowIfNull(running);
@@ -90,6 +94,11 @@ internal static class RefreshDecision
                     ? new(pod, RefreshActionKind.Relisten, Core.Naming.PodUnitNames.Socket(pod), $"{why}, its podunits.io/listen with it")
                     : new(pod, RefreshActionKind.Restart, unit, why));
             }
+            else if (listenMoved?.Invoke(pod) == true)
+            {
+                actions.Add(new(pod, RefreshActionKind.Relisten, Core.Naming.PodUnitNames.Socket(pod),
+                    $"{definition.File} changed its podunits.io/listen, and the pod was restarted since without its socket moving"));
+            }
             else if (configChangedAt is { } changed && (now.StartedUtc is not { } started || started < changed))
             {
                 actions.Add(now.Starting
@@ -97,10 +106,10 @@ internal static class RefreshDecision
                     : new(pod, RefreshActionKind.Reload, unit, "ConfigMap or Secret files changed"));
             }
         }
-        // An idle pod's socket holds the addresses it was started with; the next connection
-        // would start the new definition behind the old addresses.
+        // An idle pod's socket listens where it was started (a daemon-reload closes what moved
+        // and opens nothing new): the new definition would be reachable at none of its new addresses.
         foreach ((string pod, DefinitionOnDisk definition) in onDisk.Where(p => listening?.Contains(p.Key) == true && !running.ContainsKey(p.Key)
-                     && (only is null || only.Contains(p.Key)) && listenChanged?.Invoke(p.Key) == true).OrderBy(p => p.Key, StringComparer.Ordinal))
+                     && (only is null || only.Contains(p.Key)) && listenMoved?.Invoke(p.Key) == true).OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             actions.Add(new(pod, RefreshActionKind.Relisten, Core.Naming.PodUnitNames.Socket(pod), $"{definition.File} changed its podunits.io/listen"));
         }

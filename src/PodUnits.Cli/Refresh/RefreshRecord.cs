@@ -23,7 +23,7 @@ internal sealed class RefreshRecord
     /// (<c>ListenStream=127.0.0.1:8080</c>), for pods that have one, as the refresh left them:
     /// what an active pod@NAME.socket listens on, unless someone restarted it since. The next
     /// refresh compares it with the definition, since a daemon-reload changes the socket
-    /// unit's settings but not the sockets it holds (<see cref="ListenSettings"/>). A pod
+    /// unit's settings without opening the new addresses (<see cref="ListenSettings"/>). A pod
     /// without one is absent; null for a pod means unknown. Null in a record from before it was kept.</summary>
     public Dictionary<string, List<string>?>? Listen { get; init; }
 

@@ -341,7 +341,7 @@ public sealed class ActivationTests
 
             // Running, listen removed: the socket stops and the pod runs on without it.
             pod.Redefine(Define(null));
-            Refresh($"{socket}: restarted on its new addresses");
+            Refresh($"{socket}: stopped and disabled: the definition has no podunits.io/listen now; {pod.Unit} started again");
             Assert.Equal("inactive", pod.Show("ActiveState", socket));
             Assert.Equal("active", pod.Show("ActiveState"));
             Refused(18442);
@@ -349,7 +349,7 @@ public sealed class ActivationTests
 
             // Running, listen added: the socket starts, and the pod's new run gets it.
             pod.Redefine(Define(18443));
-            Refresh($"{socket}: restarted on its new addresses");
+            Refresh($"{socket}: started; {pod.Unit} started again");
             Assert.Equal("active", pod.Show("ActiveState", socket));
             Assert.Equal("active", pod.Show("ActiveState"));
             Assert.EndsWith($"fds=1 names={socket}", Ask(18443), StringComparison.Ordinal);

@@ -72,13 +72,17 @@ public sealed class RefreshDecisionTests : IDisposable
         HashSet<string> listening = new(["idle", "same", "changed"], StringComparer.Ordinal);
         HashSet<string> moved = new(["idle", "same", "changed", "stopped"], StringComparer.Ordinal);
         List<RefreshAction> actions = RefreshDecision.Decide(onDisk, Running, Seen, Enabled, configChangedAt: null, only: null,
-            listening: listening, listenChanged: moved.Contains);
-        // "same" runs the definition on disk: its listen cannot have moved. "stopped" has no
-        // active socket: its next start listens where the definition says.
-        Assert.Equal(["Relisten pod@changed.socket", "Restart pod@overridden.service", "Stop pod@removed.service", "Relisten pod@idle.socket",
-            "Start pod@new-on.service"], Render(actions));
+            listening: listening, listenChanged: moved.Contains, listenMoved: moved.Contains);
+        // "same" runs the definition on disk, restarted after a daemon-reload, with its socket
+        // where it was. "stopped" has no active socket: its next start listens where the definition says.
+        Assert.Equal(["Relisten pod@changed.socket", "Restart pod@overridden.service", "Stop pod@removed.service", "Relisten pod@same.socket",
+            "Relisten pod@idle.socket", "Start pod@new-on.service"], Render(actions));
         Assert.Equal("/usr/lib/podunits/pods/changed.yaml changed, its podunits.io/listen with it", actions[0].Reason);
-        Assert.Equal("/usr/lib/podunits/pods/idle.yaml changed its podunits.io/listen", actions[3].Reason);
+        Assert.Equal("/usr/lib/podunits/pods/idle.yaml changed its podunits.io/listen", actions[4].Reason);
+        // Unknown (no record of the settings) moves only what restarts anyway.
+        Assert.Equal(["Relisten pod@changed.socket", "Restart pod@overridden.service", "Stop pod@removed.service", "Start pod@new-on.service"],
+            Render(RefreshDecision.Decide(onDisk, Running, Seen, Enabled, configChangedAt: null, only: null,
+                listening: listening, listenChanged: moved.Contains, listenMoved: _ => false)));
         Assert.Equal(["Restart pod@changed.service"], Render(RefreshDecision.Decide(onDisk, Running, Seen, Enabled, configChangedAt: null,
             only: new HashSet<string>(["changed"], StringComparer.Ordinal), listening: listening, listenChanged: _ => false)));
     }
