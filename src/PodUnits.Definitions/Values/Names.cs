@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -182,13 +183,20 @@ internal static class Names
         {
             return text.Contains('%', StringComparison.Ordinal) ? "names a zone (%), an interface of the host's, which an address here may not" : null;
         }
-        string canonical = ip.ToString();
-        if (canonical == text)
+        string octal = ip.ToString();
+        if (octal == text)
         {
             return null;
         }
-        return text.Split('.').All(part => part.Length > 0 && part.All(char.IsAsciiDigit))
-            ? $"is not written as IPv4 addresses are ({canonical} here; a leading zero is octal to some parsers and decimal to others)"
-            : "is not an IP address";
+        // The reading the author meant, as Kubernetes reads it: each part in decimal.
+        string[] parts = text.Split('.');
+        if (!parts.All(part => part.Length is > 0 and <= 3 && part.All(char.IsAsciiDigit)) || parts.Any(part => int.Parse(part, CultureInfo.InvariantCulture) > 255))
+        {
+            return "is not an IP address";
+        }
+        string meant = string.Join('.', parts.Select(part => int.Parse(part, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)));
+        return meant == octal
+            ? $"is not written as IPv4 addresses are: write {meant} (a leading zero is octal to some parsers)"
+            : $"is not written as IPv4 addresses are: write {meant}, as Kubernetes reads it (a leading zero is octal to some parsers: {octal})";
     }
 }

@@ -98,9 +98,9 @@ public sealed class HostPortDefinitionTests
     [InlineData("[{containerPort: 80, hostIP: 127.0.0.1}]", "x.yaml:10:41: error: spec.containers[0].ports[0].hostIP: needs hostPort (hostIP says where hostPort is published)")]
     // Review of 2026-12-05, finding 6: .NET read 127.0.0.01 as 127.0.0.1, portmap skipped it.
     [InlineData("[{containerPort: 80, hostPort: 8080, hostIP: 127.0.0.01}]",
-        "x.yaml:10:57: error: spec.containers[0].ports[0].hostIP: \"127.0.0.01\" is not written as IPv4 addresses are (127.0.0.1 here; a leading zero is octal to some parsers and decimal to others)")]
+        "x.yaml:10:57: error: spec.containers[0].ports[0].hostIP: \"127.0.0.01\" is not written as IPv4 addresses are: write 127.0.0.1 (a leading zero is octal to some parsers)")]
     [InlineData("[{containerPort: 80, hostPort: 8080, hostIP: 10.0.0.011}]",
-        "x.yaml:10:57: error: spec.containers[0].ports[0].hostIP: \"10.0.0.011\" is not written as IPv4 addresses are (10.0.0.9 here; a leading zero is octal to some parsers and decimal to others)")]
+        "x.yaml:10:57: error: spec.containers[0].ports[0].hostIP: \"10.0.0.011\" is not written as IPv4 addresses are: write 10.0.0.11, as Kubernetes reads it (a leading zero is octal to some parsers: 10.0.0.9)")]
     [InlineData("[{containerPort: 80, hostPort: 8080, hostIP: \"fe80::1%eth0\"}]",
         "x.yaml:10:57: error: spec.containers[0].ports[0].hostIP: \"fe80::1%eth0\" names a zone (%), an interface of the host's, which an address here may not")]
     public void BadHostPortsAreErrorsAtTheirValue(string ports, string expected)
