@@ -51,6 +51,10 @@ internal sealed class PodEventLog
     /// stderr. At the executor's end, before its journal sync.</summary>
     public void Flush(TimeSpan timeout) => _sends?.Complete(timeout);
 
+    /// <summary>Takes no more entries (later ones go to stderr) while the queued ones go on
+    /// being sent: at the pod's end, so that they drain beside the containers' output.</summary>
+    public void Close() => _sends?.Close();
+
     /// <summary>READY=1 was sent; <paramref name="containers"/> says how many of the pod's
     /// containers run at that moment (<see cref="Running"/>).</summary>
     public void Started(string containers) => EmitUnlessQuiet(JournalMessageIds.PodStarted, JournalPriority.Informational, $"pod {_plan.Name} started: {containers} running");

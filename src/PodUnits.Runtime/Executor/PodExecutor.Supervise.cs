@@ -507,6 +507,7 @@ public sealed partial class PodExecutor
         // other, and systemd's SIGKILL came before the pod's journal, machine and slice were
         // let go (review of the log path, finding 3).
         long deadline = Environment.TickCount64 + (long)DrainTime.TotalMilliseconds;
+        _eventLog?.Close(); // its last entries drain beside the output, not after it
         TimeSpan Left() => TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64));
         List<string> undrained = [.. _forwarders.Where(f => !f.Join(Left())).Select(f => f.Name)];
         if (undrained.Count > 0)
@@ -535,8 +536,8 @@ public sealed partial class PodExecutor
 
     /// <summary>How long the end of a pod waits for its output and lifecycle messages to reach
     /// the journals: well inside <see cref="Core.Timing.ExecutorStop.MarginSeconds"/>, which the
-    /// scopes, the machine and the slice need too.</summary>
-    private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(8);
+    /// scopes, the machine, the slice and the journal sync after it (up to 5 s) need too.</summary>
+    private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(6);
 
     private static async Task<bool> SucceededAsync(Task task)
     {

@@ -27,6 +27,7 @@ internal sealed class JournalSendQueue
     private readonly JournalClient _client;
     private readonly Thread _thread;
     private bool _completed;
+    private bool _sending; // an entry taken from the queue and not yet sent
     private int _dropped;
 
     private readonly record struct Queued(byte[] Entry, JournalPriority Priority, string Message);
@@ -102,6 +103,7 @@ internal sealed class JournalSendQueue
                     return; // completed, and all sent
                 }
                 queued = _queue.Dequeue();
+                _sending = true;
             }
             try
             {
@@ -111,6 +113,20 @@ internal sealed class JournalSendQueue
             {
                 StageLog.Write(queued.Priority, $"{queued.Message} (journal: {e.Message})");
             }
+            lock (_gate)
+            {
+                _sending = false;
+            }
+        }
+    }
+
+    /// <summary>Takes no more entries; what is queued goes on being sent (<see cref="Complete"/> waits for it).</summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            _completed = true;
+            Monitor.Pulse(_gate);
         }
     }
 
@@ -119,16 +135,12 @@ internal sealed class JournalSendQueue
     /// lost when the process exits). True when every queued entry went.</summary>
     public bool Complete(TimeSpan timeout)
     {
-        lock (_gate)
-        {
-            _completed = true;
-            Monitor.Pulse(_gate);
-        }
+        Close();
         bool sent = _thread.Join(timeout);
         int lost;
         lock (_gate)
         {
-            lost = _dropped + (sent ? 0 : _queue.Count + 1); // and the one being sent
+            lost = _dropped + _queue.Count + (_sending ? 1 : 0);
         }
         if (lost > 0)
         {
