@@ -57,17 +57,23 @@ public static class ProjectedVolumeReload
         var written = new List<string>();
         foreach ((ProjectedVolumePlan volume, IReadOnlyList<ProjectedFilePlan> files) in contents)
         {
+            string dataLink = Path.Combine(root + volume.Path, ProjectedVolumeWriter.DataLink);
+            string? current = new FileInfo(dataLink).LinkTarget;
             try
             {
                 ProjectedVolumeWriter.Write(root + volume.Path, files, DateTime.UtcNow, volume.FsGroup);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or PodUnitsException)
             {
-                // The switch is one rename: a failure before it leaves the old content in place,
-                // but the volumes before it have switched (review of 2026-12-06, finding 8).
+                // The switch is one rename of ..data: a failure before it leaves the volume's
+                // content as it was, one after it (its new entries' links, the old content's
+                // removal) does not; the volumes before it have switched either way (review of
+                // 2026-12-06, finding 8: it said the pod kept its previous content).
+                bool switched = new FileInfo(dataLink).LinkTarget != current;
+                string state = switched ? "it has the new content, perhaps with some of its entries not linked yet" : "it keeps its previous content";
                 string before = written.Count == 0 ? "" : $"; {string.Join(", ", written)} already {(written.Count == 1 ? "has" : "have")} the new content";
                 string full = e is IOException { HResult: 28 } ? "; its tmpfs is sized at the pod's start, twice what it held then: restart the pod to give it room" : "";
-                throw new PodUnitsException(what, $"volume {volume.Name}: {e.Message} (it keeps its previous content{before}){full}");
+                throw new PodUnitsException(what, $"volume {volume.Name}: {e.Message} ({state}{before}){full}");
             }
             written.Add(volume.Name);
         }
