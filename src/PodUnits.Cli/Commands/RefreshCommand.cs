@@ -68,7 +68,7 @@ internal static class RefreshCommand
         {
             string verb = r.Result switch
             {
-                "planned" => r.Action == "relisten" ? "would move to the addresses the definition has now" : $"would {r.Action}",
+                "planned" => r.Action == "relisten" ? "would move its socket as the definition says now" : $"would {r.Action}",
                 "queued" => $"{r.Action} queued, not waited for: its start has no deadline (init containers); 'systemctl status {r.Unit}' follows it",
                 _ => r.Did ?? Past(r.Action),
             };

@@ -3,6 +3,7 @@ using PodUnits.Core.Errors;
 using PodUnits.Core.Naming;
 using PodUnits.Definitions;
 using PodUnits.Runtime.Executor;
+using PodUnits.Systemd;
 using PodUnits.Systemd.Units;
 
 namespace PodUnits.Cli.Commands;
@@ -66,14 +67,26 @@ internal static class UpdateCommand
             // For the container's next scope too, should it restart: systemd forgets these with
             // the scope. Saved first, for this run only (review of 2026-12-06, activation 9): a
             // container that restarts between the two steps gets them in its new scope (the
-            // executor applies them as it places it, and the property call reaches the scope
-            // of that name either way); a pod that started again before the save gets none of
+            // executor applies them as it places it; the property call reaches the scope of
+            // that name when it exists); a pod that started again before the save gets none of
             // them, and one that started again between the two steps is said to.
             if (run is not { } executor || !Runtime.State.ContainerLimitUpdates.Save(pod, c, properties.MemoryMax, properties.CpuQuotaPerSecUSec, executor))
             {
                 throw new PodUnitsException($"pod {pod}", "ended or started again while being updated; its new run has its definition's limits (run the update again)");
             }
-            await systemd.SetUnitPropertiesAsync(scope, runtime: true, properties);
+            try
+            {
+                await systemd.SetUnitPropertiesAsync(scope, runtime: true, properties);
+            }
+            catch (SystemdCallException e)
+            {
+                if (await systemd.GetUnitStatusAsync(scope) is { IsActive: true })
+                {
+                    throw;
+                }
+                throw new PodUnitsException($"pod {pod}: container {c}", $"ended as it was being updated (no active {scope}); " +
+                    "the new limit is saved and applies if it starts again", inner: e);
+            }
             if (Runtime.State.PodState.Pids(pod)?.Executor != executor)
             {
                 throw new PodUnitsException($"pod {pod}", "started again while being updated: its new run's container may have the new limit " +

@@ -66,6 +66,18 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
             }
         }
         var listen = new ListenSettings(record, onDisk);
+        // A socket started after its definition was last written listens where it says (someone
+        // applied the change by hand, stopping and starting it; the host booted since): a move
+        // the record has not seen yet is not one (second review of 2026-12-06).
+        var restartedSince = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string pod in activeSockets.Where(onDisk.ContainsKey))
+        {
+            if (await systemd.GetUnitActiveSinceAsync(Core.Naming.PodUnitNames.Socket(pod)).ConfigureAwait(false) is { } since
+                && since > File.GetLastWriteTimeUtc(onDisk[pod].File))
+            {
+                restartedSince.Add(pod);
+            }
+        }
         // The sockets systemd lists, not the record's: a pod the record never saw (an
         // administrator's own, or before the first refresh) whose definition is gone has one too.
         List<RefreshAction> actions = RefreshDecision.Decide(onDisk, running, record is null ? null : new HashSet<string>(record.Pods.Keys, StringComparer.Ordinal),
@@ -73,7 +85,7 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
             record?.Config is { } before && before != config ? DefinitionInventory.LastConfigChangeUtc(DefinitionInventory.ConfigDirectories) : null, only,
             record is null ? null : EndedSinceRecord(File.GetLastWriteTimeUtc(recordPath)), activeSockets,
             pod => RefreshDecision.ListenChanged(listen.Before(pod), listen.Now(pod), activeSockets.Contains(pod)),
-            pod => listen.Before(pod) is { } before && RefreshDecision.ListenChanged(before, listen.Now(pod), activeSockets.Contains(pod)));
+            pod => listen.Before(pod) is { } before && !restartedSince.Contains(pod) && RefreshDecision.ListenChanged(before, listen.Now(pod), activeSockets.Contains(pod)));
         if (dryRun)
         {
             return [.. actions.Select(a => Report(a, "planned", null))];
@@ -171,7 +183,11 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
     {
         // A definition an upgrade broke must not take down the pod that runs the old one: it
         // is checked first, as `nginx -t` before a reload, and the pod keeps running.
-        if (action.Kind is RefreshActionKind.Restart or RefreshActionKind.Start or RefreshActionKind.Relisten
+        // Not for an idle socket's move: no pod runs, and one that starts on the new definition
+        // fails on it either way.
+        if ((action.Kind is RefreshActionKind.Restart or RefreshActionKind.Start
+                || (action.Kind is RefreshActionKind.Relisten
+                    && await systemd.GetUnitStatusAsync(Core.Naming.PodUnitNames.Service(action.Pod)).ConfigureAwait(false) is { IsActive: true }))
             && PodDefinitionSearchPath.Default.Find(action.Pod) is { } file
             && PodDefinitionLoader.LoadFile(file, LoadOptions.Default with { DecryptSecret = null }).Diagnostics
                 .FirstOrDefault(d => d.Severity == Severity.Error) is { } error)

@@ -11,10 +11,10 @@ internal readonly record struct DefinitionOnDisk(string File, string Sha256);
 /// yet): a reload would merge into its start job and do nothing.</summary>
 internal readonly record struct RunningPod(string? DefinitionFile, string? DefinitionSha256, DateTime? StartedUtc = null, bool Starting = false);
 
-/// <summary>What refresh does to a pod. Relisten: stop the service, stop the socket, start the
-/// socket again on its new addresses (unless the definition has none now) and the service
-/// if it ran: a socket keeps the descriptors it has across a daemon-reload, and systemd
-/// refuses to start a socket while its service runs.</summary>
+/// <summary>What refresh does to a pod. Relisten: stop the socket, stop the service, start
+/// the socket again on its new addresses (unless the definition has none now) and the service
+/// if it ran: a daemon-reload opens no new address for an active socket, a running pod keeps
+/// the old ones, and systemd refuses to start a socket while its service runs.</summary>
 internal enum RefreshActionKind { Start, Restart, Reload, Stop, Relisten }
 
 /// <summary>One thing `podunits refresh` does to one pod's unit, and why.</summary>
@@ -54,8 +54,10 @@ internal static class RefreshDecision
     /// <param name="listenChanged">Whether a pod's podunits.io/listen differs from what its
     /// socket was started with (<see cref="ListenChanged"/>: unknown counts as changed); null: none did.</param>
     /// <param name="listenMoved">Whether it is known to differ (the record has the pod's
-    /// settings): for an idle socket, and for a running pod that already runs the definition
-    /// on disk (its service was restarted after a daemon-reload) but whose socket was not moved.</param>
+    /// settings) and its socket was not started after the definition was last written
+    /// (someone applied the change by hand, or the host booted): for an idle socket, and for a running pod that already runs
+    /// the definition on disk (its service was restarted after a daemon-reload) but whose
+    /// socket was not moved.</param>
     public static List<RefreshAction> Decide(IReadOnlyDictionary<string, DefinitionOnDisk> onDisk, IReadOnlyDictionary<string, RunningPod> running,
         IReadOnlySet<string>? seenBefore, Func<string, string?> startUnit, DateTime? configChangedAt, IReadOnlySet<string>? only,
         Func<string, bool>? endedSinceLastRefresh = null, IReadOnlySet<string>? listening = null, Func<string, bool>? listenChanged = null,

@@ -68,6 +68,26 @@ public sealed partial class SystemdManager
         return value.GetUInt32();
     }
 
+    /// <summary>When the unit last became active (ActiveEnterTimestamp, UTC); null when it is
+    /// not loaded or never was active.</summary>
+    public async Task<DateTime?> GetUnitActiveSinceAsync(string unitName)
+    {
+        if (await GetUnitAsync(unitName) is not { } path)
+        {
+            return null;
+        }
+        try
+        {
+            VariantValue value = await BusCalls.GetAsync(_connection, Destination, path, UnitInterface, "ActiveEnterTimestamp", Subject(unitName));
+            ulong microseconds = value.GetUInt64();
+            return microseconds == 0 ? null : DateTime.UnixEpoch.AddTicks((long)microseconds * 10);
+        }
+        catch (SystemdCallException e) when (e.DBusErrorName is DBusErrors.UnknownObject or DBusErrors.NoSuchUnit)
+        {
+            return null; // unloaded meanwhile
+        }
+    }
+
     /// <summary>Names of the loaded units that match one of <paramref name="patterns"/> (globs)
     /// and are in one of <paramref name="states"/> (ListUnitsByPatterns; empty: any).</summary>
     public Task<IReadOnlyList<string>> ListUnitNamesAsync(string[] states, string[] patterns) =>

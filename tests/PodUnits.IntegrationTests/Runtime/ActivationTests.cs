@@ -339,12 +339,23 @@ public sealed class ActivationTests
             Assert.EndsWith($"fds=1 names={socket}", Ask(18442), StringComparison.Ordinal);
             Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "active"), pod.Show("ActiveState"));
 
+            // Running, the address moves: the running pod held the old one (its copy of the
+            // socket) until the move restarted it.
+            string before = pod.Show("ExecMainPID");
+            pod.Redefine(Define(18444));
+            Refresh($"{socket}: restarted on its new addresses; {pod.Unit} started again");
+            Assert.Equal("active", pod.Show("ActiveState", socket));
+            Assert.Equal("active", pod.Show("ActiveState"));
+            Assert.NotEqual(before, pod.Show("ExecMainPID"));
+            Refused(18442);
+            Assert.EndsWith($"fds=1 names={socket}", Ask(18444), StringComparison.Ordinal);
+
             // Running, listen removed: the socket stops and the pod runs on without it.
             pod.Redefine(Define(null));
             Refresh($"{socket}: stopped and disabled: the definition has no podunits.io/listen now; {pod.Unit} started again");
             Assert.Equal("inactive", pod.Show("ActiveState", socket));
             Assert.Equal("active", pod.Show("ActiveState"));
-            Refused(18442);
+            Refused(18444);
             Assert.True(PodHarness.WaitFor(() => pod.PidsInScopes("sleep 3924").Any()), "the new run was given sockets"); // its branch without LISTEN_FDS
 
             // Running, listen added: the socket starts, and the pod's new run gets it.
