@@ -175,28 +175,28 @@ internal static class Names
     public static string? IpAddressProblem(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!IPAddress.TryParse(text, out IPAddress? ip) || (ip.AddressFamily == AddressFamily.InterNetwork && text.Count(c => c == '.') != 3))
-        {
-            return "is not an IP address";
-        }
-        if (ip.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            return text.Contains('%', StringComparison.Ordinal) ? "names a zone (%), an interface of the host's, which an address here may not" : null;
-        }
-        string octal = ip.ToString();
-        if (octal == text)
-        {
-            return null;
-        }
-        // The reading the author meant, as Kubernetes reads it: each part in decimal.
         string[] parts = text.Split('.');
-        if (!parts.All(part => part.Length is > 0 and <= 3 && part.All(char.IsAsciiDigit)) || parts.Any(part => int.Parse(part, CultureInfo.InvariantCulture) > 255))
+        if (parts.Length == 4 && parts.All(part => part.Length is > 0 and <= 3 && part.All(char.IsAsciiDigit)))
+        {
+            int[] octets = [.. parts.Select(part => int.Parse(part, CultureInfo.InvariantCulture))];
+            if (octets.Any(o => o > 255))
+            {
+                return "is not an IP address";
+            }
+            // The reading the author meant, as Kubernetes reads it: each part in decimal.
+            string meant = string.Join('.', octets);
+            if (meant == text)
+            {
+                return null;
+            }
+            return IPAddress.TryParse(text, out IPAddress? octal) && octal.ToString() != meant
+                ? $"is not written as IPv4 addresses are: write {meant}, as Kubernetes reads it (a leading zero is octal to some parsers: {octal})"
+                : $"is not written as IPv4 addresses are: write {meant} (a leading zero is octal to some parsers)";
+        }
+        if (!text.Contains(':', StringComparison.Ordinal) || !IPAddress.TryParse(text, out IPAddress? ip) || ip.AddressFamily != AddressFamily.InterNetworkV6)
         {
             return "is not an IP address";
         }
-        string meant = string.Join('.', parts.Select(part => int.Parse(part, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)));
-        return meant == octal
-            ? $"is not written as IPv4 addresses are: write {meant} (a leading zero is octal to some parsers)"
-            : $"is not written as IPv4 addresses are: write {meant}, as Kubernetes reads it (a leading zero is octal to some parsers: {octal})";
+        return text.Contains('%', StringComparison.Ordinal) ? "names a zone (%), an interface of the host's, which an address here may not" : null;
     }
 }

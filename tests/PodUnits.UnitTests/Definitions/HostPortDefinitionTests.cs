@@ -101,6 +101,8 @@ public sealed class HostPortDefinitionTests
         "x.yaml:10:57: error: spec.containers[0].ports[0].hostIP: \"127.0.0.01\" is not written as IPv4 addresses are: write 127.0.0.1 (a leading zero is octal to some parsers)")]
     [InlineData("[{containerPort: 80, hostPort: 8080, hostIP: 10.0.0.011}]",
         "x.yaml:10:57: error: spec.containers[0].ports[0].hostIP: \"10.0.0.011\" is not written as IPv4 addresses are: write 10.0.0.11, as Kubernetes reads it (a leading zero is octal to some parsers: 10.0.0.9)")]
+    [InlineData("[{containerPort: 80, hostPort: 8080, hostIP: 10.0.0.08}]",
+        "x.yaml:10:57: error: spec.containers[0].ports[0].hostIP: \"10.0.0.08\" is not written as IPv4 addresses are: write 10.0.0.8 (a leading zero is octal to some parsers)")]
     [InlineData("[{containerPort: 80, hostPort: 8080, hostIP: \"fe80::1%eth0\"}]",
         "x.yaml:10:57: error: spec.containers[0].ports[0].hostIP: \"fe80::1%eth0\" names a zone (%), an interface of the host's, which an address here may not")]
     public void BadHostPortsAreErrorsAtTheirValue(string ports, string expected)
