@@ -21,8 +21,10 @@ public sealed class JournaldStallTests
         const string name = "jo-stall";
         Directory.CreateDirectory(Gate);
         File.Delete($"{Gate}/kill");
-        // 64 MB of lines, more than the socket's send buffer (8 MB) and journald's queue hold.
-        const string flood = "yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c 64000000; exec sleep 1000";
+        File.Delete($"{Gate}/flood");
+        // 64 MB of lines, more than the socket's send buffer (8 MB) and journald's queue hold,
+        // once journald is stopped (before, it could have drained them already).
+        const string flood = "until [ -e /gate/flood ]; do sleep 0.1; done; yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c 64000000; exec sleep 1000";
         using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, PodHarness.Idle,
             extraContainerYaml: """
                       livenessProbe:
@@ -34,6 +36,8 @@ public sealed class JournaldStallTests
                     - name: noisy
                       image: busybox
                       command: ["sh", "-c", "FLOOD"]
+                      volumeMounts:
+                        - {name: gate, mountPath: /gate, readOnly: true}
                 """.Replace("FLOOD", flood, StringComparison.Ordinal),
             extraSpecYaml: $"  volumes:\n    - name: gate\n      hostPath: {{path: {Gate}, type: Directory}}",
             restartPolicy: "Always")) { KillOnDispose = true };
@@ -43,6 +47,7 @@ public sealed class JournaldStallTests
         try
         {
             Assert.Equal(0, PodHarness.Run("kill", "-STOP", journald).Code);
+            File.WriteAllText($"{Gate}/flood", "");
             // The flood fills the executor's socket meanwhile: its forwarder blocks, then any
             // other send on that socket would.
             Thread.Sleep(3000);
@@ -53,6 +58,7 @@ public sealed class JournaldStallTests
         {
             PodHarness.Run("kill", "-CONT", journald);
             File.Delete($"{Gate}/kill");
+            File.Delete($"{Gate}/flood");
         }
     }
 
