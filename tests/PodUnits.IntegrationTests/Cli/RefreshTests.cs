@@ -47,21 +47,7 @@ public sealed class RefreshTests
     public void AStartThatFailedIsTriedAgainByTheNextRefresh()
     {
         const string name = "cli-refresh-retry";
-        string Pod(string image, string policy) => $$"""
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: {{name}}
-              annotations:
-                podunits.io/autostart: "true"
-            spec:
-              terminationGracePeriodSeconds: 2
-              containers:
-                - name: main
-                  image: {{image}}
-                  imagePullPolicy: {{policy}}
-                  command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(PodHarness.Idle)}}]
-            """;
+        string Pod(string image, string policy) => IdlePod(name, image, policy, autostart: true);
         using var pod = new PodHarness(name, Pod("localhost/not-imported:1", "Never"));
         var first = PodHarness.Run("podunits", "refresh", name);
         Assert.Equal(1, first.Code);
@@ -87,19 +73,7 @@ public sealed class RefreshTests
         using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
         int port = ((IPEndPoint)silent.LocalEndpoint).Port;
-        string Pod(string image, string policy) => $$"""
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: {{name}}
-            spec:
-              terminationGracePeriodSeconds: 2
-              containers:
-                - name: main
-                  image: {{image}}
-                  imagePullPolicy: {{policy}}
-                  command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(PodHarness.Idle)}}]
-            """;
+        string Pod(string image, string policy) => IdlePod(name, image, policy, autostart: false);
         using var pod = new PodHarness(name, Pod($"127.0.0.1:{port}/test/slow:1", "IfNotPresent"));
         Assert.Equal(0, PodHarness.Run("podunits", "refresh", name).Code); // seen, so only a change moves it
         Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
@@ -115,4 +89,21 @@ public sealed class RefreshTests
         string image = (string?)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText($"/run/podunits/state/{name}/plan.json"))!["Containers"]![0]!["Image"] ?? "";
         Assert.Contains("busybox", image, StringComparison.Ordinal);
     }
+
+    /// <summary>A one-container pod idling on <paramref name="image"/>.</summary>
+    private static string IdlePod(string name, string image, string policy, bool autostart) => $$"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: {{name}}
+          annotations:
+            podunits.io/autostart: "{{(autostart ? "true" : "false")}}"
+        spec:
+          terminationGracePeriodSeconds: 2
+          containers:
+            - name: main
+              image: {{image}}
+              imagePullPolicy: {{policy}}
+              command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(PodHarness.Idle)}}]
+        """;
 }
