@@ -49,7 +49,10 @@ public sealed partial class PodExecutor
                     _exits[name] = code;
                     foreach (LogForwarder forwarder in _forwardersOf.GetValueOrDefault(name, []))
                     {
-                        forwarder.RunEnded(); // its pipes outlive the run when it restarts
+                        // Its pipes outlive the run when it restarts. Here, before the next
+                        // run's "started" is even read, so before its "go": the pipe holds only
+                        // this run's output now, and where it ends is exact (LogForwarder).
+                        forwarder.RunEnded();
                     }
                     await OnExitedAsync(systemd, name, code).ConfigureAwait(false);
                     _eventLog?.ContainerExited(name, code, Describe(code, Container(name)), expected: code is 0 or 128 + 15);

@@ -17,8 +17,14 @@ namespace PodUnits.Runtime.Logging;
 /// pod; so the end of a run (<see cref="RunEnded"/>) is what makes an unterminated last line
 /// go out, as conmon's exit does for podman. Otherwise "config missing" printed without a
 /// newline before a crash would stay unseen until the next run's output, and then be glued
-/// to it. While nothing is pending the forwarder blocks in poll(2) on the pipe alone, and
-/// only while a line is unfinished on the pipe and the run's end (an eventfd) together.
+/// to it. The end is a position in the stream, taken when the executor hears of the exit:
+/// the bytes read so far plus those still in the pipe (FIONREAD). That is exact because the
+/// run's processes are gone by then and the next run cannot write yet (its container waits
+/// for the executor's "go", which the executor sends only after it has handled the exit);
+/// reads never go past a run's end, so a forwarder that lags behind the container (a slow
+/// journald) still ends the line where the run ended, not where its next read happened to.
+/// While nothing is pending the forwarder blocks in poll(2) on the pipe alone, and only
+/// while a line is unfinished on the pipe and the run's end (an eventfd) together.
 /// </remarks>
 public sealed class LogForwarder
 {
@@ -26,11 +32,11 @@ public sealed class LogForwarder
 
     private readonly Thread _thread;
     private readonly IReadOnlyList<LogTarget> _targets;
-    private readonly Lock _runEndLock = new();
-    private int _runEnd;
-    private int _runsEnded;
-    private int _pipe; // -1 once closed (under _runEndLock)
-    private volatile bool _idle; // waiting for data with no line unfinished (under _runEndLock)
+    private readonly Lock _positionLock = new();
+    private readonly Queue<long> _runEnds = new(); // stream positions, in order (under _positionLock)
+    private long _position; // bytes read from the pipe so far (under _positionLock)
+    private int _runEnd; // eventfd: wakes a forwarder waiting on an unfinished line
+    private int _pipe; // -1 once closed (under _positionLock)
 
     /// <param name="ended">Called on the forwarder's thread once the stream ended and all of
     /// it was passed on (or forwarding failed).</param>
@@ -69,24 +75,25 @@ public sealed class LogForwarder
     /// <summary>Waits until the stream ended (every writer closed it) and all of it was passed on.</summary>
     public bool Join(TimeSpan timeout) => _thread.Join(timeout);
 
-    /// <summary>The container's run ended (its processes are gone, so all they wrote is in
-    /// the pipe): what is in the pipe is passed on and an unterminated last line goes out
-    /// as a line of its own, as at the stream's end. Nothing once the stream has ended.</summary>
+    /// <summary>The container's run ended: its processes are gone, so all they wrote is read
+    /// or in the pipe, and the next run has written nothing yet (call it before that run's
+    /// "go"). Where the stream stands now is the run's end: once the forwarder gets there, an
+    /// unterminated last line goes out as a line of its own, as at the stream's end. Nothing
+    /// once the stream has ended.</summary>
     public unsafe void RunEnded()
     {
-        lock (_runEndLock)
+        lock (_positionLock)
         {
             if (_runEnd < 0)
             {
                 return; // closed with the stream: its number may be another descriptor's now
             }
-            if (_idle && BytesInPipe(_pipe) == 0)
+            long end = _position + BytesInPipe(_pipe);
+            if (_runEnds.Count > 0 && _runEnds.Last() == end)
             {
-                // Everything the run wrote was passed on, its last line whole: nothing to end,
-                // and a signal kept for later would end the next run's first line instead.
-                return;
+                return; // a run that wrote nothing: its end is the one before's
             }
-            Interlocked.Increment(ref _runsEnded);
+            _runEnds.Enqueue(end);
             ulong one = 1;
             _ = LibcExtra.write(_runEnd, (byte*)&one, sizeof(ulong));
         }
@@ -96,73 +103,37 @@ public sealed class LogForwarder
     {
         byte[] buffer = new byte[ChunkSize];
         bool unfinished = false; // the last chunk ended inside a line
-        int runsSeen = 0;
         try
         {
             while (true)
             {
+                if (ReachedRunEnd() && unfinished)
+                {
+                    foreach (LogTarget target in _targets)
+                    {
+                        target.EndRun();
+                    }
+                    unfinished = false;
+                }
                 if (unfinished && WaitForDataOrRunEnd(fd))
                 {
                     ConsumeRunEnd();
-                    if (Volatile.Read(ref _runsEnded) == runsSeen)
-                    {
-                        continue; // a wake-up a read already accounted for
-                    }
-                    runsSeen = Volatile.Read(ref _runsEnded);
-                    if (!EndRun(fd, buffer, caller, ref unfinished))
-                    {
-                        break;
-                    }
                     continue;
                 }
                 if (!unfinished)
                 {
-                    // Idle: wait for data without taking it, then leave idle under the lock
-                    // before the read does. A run's end that finds this thread idle with an
-                    // empty pipe then knows nothing of that run is pending: all it wrote was
-                    // read and its last line was whole (a read that had already taken the
-                    // run's tail would not count as idle). A run's end that came since this
-                    // thread last looked is taken here, under the same lock, not left for later.
-                    bool runEnded;
-                    lock (_runEndLock)
-                    {
-                        runEnded = Volatile.Read(ref _runsEnded) != runsSeen;
-                        _idle = !runEnded;
-                    }
-                    if (runEnded)
-                    {
-                        runsSeen = Volatile.Read(ref _runsEnded);
-                        ConsumeRunEnd();
-                        if (!EndRun(fd, buffer, caller, ref unfinished))
-                        {
-                            break;
-                        }
-                        continue;
-                    }
-                    WaitReadable(fd);
-                    lock (_runEndLock)
-                    {
-                        _idle = false;
-                    }
+                    WaitReadable(fd); // a whole line needs no run's end: the pipe alone
                 }
-                int n = Read(fd, buffer, buffer.Length);
-                if (n <= 0 || !PassOn(buffer.AsSpan(0, n), caller))
+                int n = ReadUpToRunEnd(fd, buffer);
+                if (n < 0)
+                {
+                    continue; // a run ended right here since this thread last looked
+                }
+                if (n == 0 || !PassOn(buffer.AsSpan(0, n), caller))
                 {
                     break;
                 }
                 unfinished = buffer[n - 1] != (byte)'\n';
-                if (Volatile.Read(ref _runsEnded) != runsSeen)
-                {
-                    // A run ended before or while this read waited: every byte of that run
-                    // was in the pipe by then, so this chunk is (at least partly) its output,
-                    // even when this thread lagged behind the container.
-                    runsSeen = Volatile.Read(ref _runsEnded);
-                    ConsumeRunEnd();
-                    if (!EndRun(fd, buffer, caller, ref unfinished))
-                    {
-                        break;
-                    }
-                }
             }
             foreach (LogTarget target in _targets)
             {
@@ -171,7 +142,7 @@ public sealed class LogForwarder
         }
         finally
         {
-            lock (_runEndLock)
+            lock (_positionLock)
             {
                 _ = LibC.close(fd);
                 _pipe = -1;
@@ -185,30 +156,38 @@ public sealed class LogForwarder
         }
     }
 
-    /// <summary>The end of a run: what the pipe holds now (the run's last bytes, bounded: a
-    /// next run that writes on does not hold the end up) is passed on, then an unfinished
-    /// line goes out. False when the stream ended (or the caller went) meanwhile.</summary>
-    private bool EndRun(int fd, byte[] buffer, CallerOutput? caller, ref bool unfinished)
+    /// <summary>Whether the stream is at a run's end (one or more), which it then leaves behind.</summary>
+    private bool ReachedRunEnd()
     {
-        for (int left = BytesInPipe(fd); left > 0;)
+        lock (_positionLock)
         {
-            int n = Read(fd, buffer, Math.Min(left, buffer.Length));
-            if (n <= 0 || !PassOn(buffer.AsSpan(0, n), caller))
+            bool reached = false;
+            while (_runEnds.TryPeek(out long end) && end <= _position)
             {
-                return false;
+                _runEnds.Dequeue();
+                reached = true;
             }
-            unfinished = buffer[n - 1] != (byte)'\n';
-            left -= n;
+            return reached;
         }
-        if (unfinished)
+    }
+
+    /// <summary>Reads what the pipe holds, never past the next run's end: bytes read, 0 at
+    /// the stream's end, -1 when the stream is at a run's end already. The read cannot
+    /// block (the pipe is readable and this thread its only reader), and it holds the lock
+    /// so that <see cref="RunEnded"/> sees the bytes it took either all or not at all.</summary>
+    private int ReadUpToRunEnd(int fd, byte[] buffer)
+    {
+        lock (_positionLock)
         {
-            foreach (LogTarget target in _targets)
+            int count = _runEnds.TryPeek(out long end) ? (int)Math.Min(buffer.Length, end - _position) : buffer.Length;
+            if (count <= 0)
             {
-                target.EndRun();
+                return -1;
             }
-            unfinished = false;
+            int n = Read(fd, buffer, count);
+            _position += n;
+            return n;
         }
-        return true;
     }
 
     /// <summary>Hands a chunk to the caller (`run -i`) and every journal; false once the caller is gone.</summary>

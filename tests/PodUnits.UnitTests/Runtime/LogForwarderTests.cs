@@ -127,6 +127,60 @@ public sealed class LogForwarderTests
     }
 
     [Fact]
+    public async Task ARunsLastLineIsItsOwnWhenTheNextRunWroteBeforeTheForwarderCaughtUp()
+    {
+        // The first restart is immediate: the next run may write while the forwarder is still
+        // held up in a journal with the last run's output. Its first line must not be glued
+        // to the last run's unterminated one, which a read of all the pipe held would do.
+        (int containerRead, int containerWrite) = Spawner.Pipe();
+        using var gate = new ManualResetEventSlim(false);
+        var journal = new KeepingTarget { Gate = gate };
+        var forwarder = new LogForwarder(containerRead, "test stdout", [journal]);
+        forwarder.Start();
+        using (var container = Writer(containerWrite))
+        {
+            container.Write(Encoding.ASCII.GetBytes("working\n"));
+            container.Flush();
+            await Task.Delay(100); // the forwarder now waits at the gate with "working\n"
+            container.Write(Encoding.ASCII.GetBytes("fatal: no config"));
+            container.Flush();
+            forwarder.RunEnded();
+            container.Write(Encoding.ASCII.GetBytes("next run\n"));
+            container.Flush();
+            gate.Set();
+        }
+        Assert.True(forwarder.Join(TimeSpan.FromSeconds(10)));
+        Assert.Equal("working\nfatal: no config|next run\n", journal.Text);
+    }
+
+    [Fact]
+    public async Task RunsThatWroteNothingEndNoLine()
+    {
+        // Two quick crashes with no output between them, then a run that writes a line in
+        // two pieces: neither empty run's end may cut it.
+        (int containerRead, int containerWrite) = Spawner.Pipe();
+        var journal = new KeepingTarget();
+        var forwarder = new LogForwarder(containerRead, "test stdout", [journal]);
+        forwarder.Start();
+        using (var container = Writer(containerWrite))
+        {
+            container.Write(Encoding.ASCII.GetBytes("partial"));
+            container.Flush();
+            await journal.WaitForAsync("partial");
+            forwarder.RunEnded();
+            forwarder.RunEnded();
+            await journal.WaitForAsync("partial|");
+            forwarder.RunEnded();
+            container.Write(Encoding.ASCII.GetBytes("one "));
+            container.Flush();
+            await journal.WaitForAsync("partial|one ");
+            container.Write(Encoding.ASCII.GetBytes("line\n"));
+        }
+        Assert.True(forwarder.Join(TimeSpan.FromSeconds(10)));
+        Assert.Equal("partial|one line\n", journal.Text);
+    }
+
+    [Fact]
     public void AFinishedForwarderIgnoresARunsEnd()
     {
         // The supervision loop may hear of a container's exit after its stream ended: the
