@@ -58,7 +58,7 @@ internal static class LogsCommand
             }
             // --all: without it journalctl's JSON gives null for a field of 4 KiB or more (docs/platform-facts.md).
             var arguments = new List<string> { "--no-pager", "-q", "--all", "-o", "json", OutputFields };
-            arguments.AddRange(Matches(pod, only));
+            arguments.AddRange(Matches(pod, only, Runtime.State.PodLogUnits.Of(pod)));
             if (parsed.GetValue(lines) is int n)
             {
                 arguments.Add(n >= 0 ? $"--lines={n}" : throw new BadInputException($"--lines {n}", "must be 0 or more"));
@@ -122,14 +122,20 @@ internal static class LogsCommand
     /// journald's own (no client can forge it), pod@NAME.service or an ad-hoc pod's scope;
     /// any local program may send POD_NAME=NAME. One container's lines are also those with
     /// its SYSLOG_IDENTIFIER: in a one-container pod the unit's LogExtraFields= gives
-    /// PodUnits' own entries its CONTAINER_NAME too (<see cref="IsContainerLine"/>).</summary>
-    internal static List<string> Matches(string pod, string? container)
+    /// PodUnits' own entries its CONTAINER_NAME too (<see cref="IsContainerLine"/>). A pod a
+    /// service of the host's own has run (<paramref name="otherServices"/>, PodLogUnits) has
+    /// its lines under that service, from root (_UID, journald's too): its other processes
+    /// may not run as root, and their POD_NAME is no pod's.</summary>
+    internal static List<string> Matches(string pod, string? container, IReadOnlyList<string> otherServices)
     {
+        ArgumentNullException.ThrowIfNull(otherServices);
         var matches = new List<string>();
-        foreach (string unit in (string[])[PodArgument.UnitName(pod), Runtime.Executor.AdHocScope.Name(pod)])
+        IEnumerable<string[]> units = [[$"_SYSTEMD_UNIT={PodArgument.UnitName(pod)}"], [$"_SYSTEMD_UNIT={Runtime.Executor.AdHocScope.Name(pod)}"],
+            .. otherServices.Select(s => new[] { $"_SYSTEMD_UNIT={s}", "_UID=0" })];
+        foreach (string[] unit in units)
         {
             matches.AddRange(matches.Count > 0 ? ["+"] : []); // journalctl's OR between groups of matches
-            matches.AddRange([$"_SYSTEMD_UNIT={unit}", $"POD_NAME={pod}",
+            matches.AddRange([.. unit, $"POD_NAME={pod}",
                 .. container is null ? Array.Empty<string>() : [$"CONTAINER_NAME={container}", $"SYSLOG_IDENTIFIER={container}"]]);
         }
         return matches;
@@ -156,9 +162,12 @@ internal static class LogsCommand
     private static string? Text(JsonElement entry, string field) =>
         entry.TryGetProperty(field, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
+    /// <summary>Whether the pod runs: its pod@NAME.service or ad-hoc scope is active, or any
+    /// run holds its name (a service of the host's own runs it).</summary>
     private static async Task<bool> RunningAsync(SystemdManager systemd, string pod) =>
         await systemd.GetUnitStatusAsync(PodArgument.UnitName(pod)) is { ActiveState: not ("inactive" or "failed") }
-        || await systemd.GetUnitStatusAsync(Runtime.Executor.AdHocScope.Name(pod)) is { IsActive: true };
+        || await systemd.GetUnitStatusAsync(Runtime.Executor.AdHocScope.Name(pod)) is { IsActive: true }
+        || Runtime.State.PodClaim.IsHeld(pod);
 
     /// <summary>Cancels <paramref name="ended"/> once nobody reads the output any more, as
     /// journalctl -f ends: `podunits logs -f web | grep -m1 ready` must not wait for a line

@@ -55,7 +55,7 @@ internal static class StatusCommand
     private static async Task<IReadOnlyList<string>> RecentLinesAsync(string pod, int count, bool escape, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(Core.Linux.HostTools.Journalctl,
-            ["--no-pager", "-q", "--all", "-o", "json", LogsCommand.OutputFields, $"--lines={count}", .. LogsCommand.Matches(pod, null)])
+            ["--no-pager", "-q", "--all", "-o", "json", LogsCommand.OutputFields, $"--lines={count}", .. LogsCommand.Matches(pod, null, Runtime.State.PodLogUnits.Of(pod))])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

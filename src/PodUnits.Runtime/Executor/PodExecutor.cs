@@ -218,6 +218,7 @@ public sealed partial class PodExecutor : IDisposable
             _slicing = PodSlice.HasLimits(_plan) ? PodSlice.CreateAsync(systemd, _plan) : null;
             Task registering = _registering = RegisterMachineAsync(systemd, attaching);
             (string? unit, IReadOnlyList<KeyValuePair<string, string>> unitFields) = await OwnLogFieldsAsync(systemd).ConfigureAwait(false);
+            NoteOwnUnit(unit);
             _eventLog = new PodEventLog(_plan, unit, unitFields);
             StartForwarders(outputs, unit, unitFields);
             _ = WatchEmptyDirsAsync(_watching.Token);
@@ -326,6 +327,24 @@ public sealed partial class PodExecutor : IDisposable
         StageLog.Warning($"machine {_plan.Name}: unregistering the registration left by an earlier run of {ownUnit} (leader PID {existing.Leader}, gone)");
         await systemd.Machines.UnregisterMachineAsync(_plan.Name).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>A service of the host's own that runs the pod (`ExecStart=podunits run NAME`):
+    /// noted, for `podunits logs` to find the lines journald attributes to it.</summary>
+    private void NoteOwnUnit(string? unit)
+    {
+        if (unit is null || _plan.Interactive)
+        {
+            return;
+        }
+        try
+        {
+            State.PodLogUnits.Record(_plan.Name, unit);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            StageLog.Warning($"noting {unit} as the pod's unit: {e.Message}; 'podunits logs {_plan.Name}' will not show what it logs there");
+        }
     }
 
     /// <summary>The executor's service and its LogExtraFields= as journald applies them (it

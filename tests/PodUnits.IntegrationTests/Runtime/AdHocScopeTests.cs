@@ -108,6 +108,39 @@ public sealed class AdHocScopeTests
     }
 
     [Fact]
+    public void APodRunByAServiceOfTheHostsOwnShowsItsLinesInPodunitsLogs()
+    {
+        // `ExecStart=podunits run NAME` in a unit of the administrator's: that service is the
+        // pod's unit, and journald files the pod's lines under it. `podunits logs` matched
+        // only pod@NAME.service and the ad-hoc scope, and showed nothing.
+        const string pod = "it-own-service";
+        const string service = "it-own-runner.service";
+        using var definition = new PodHarness(pod, PodHarness.BusyboxPod(pod, "echo own-service-started; trap 'echo got-term; exit 0' TERM; sleep 1000 & wait"));
+        var start = PodHarness.Run("systemd-run", $"--unit={service}", "--service-type=exec", "--collect", Podunits, "run", pod);
+        Assert.True(start.Code == 0, start.Output);
+        try
+        {
+            Assert.True(PodHarness.WaitFor(() => PodHarness.Run(Podunits, "logs", pod).Output.Contains("main | own-service-started", StringComparison.Ordinal)),
+                PodHarness.Run(Podunits, "logs", pod).Output + PodHarness.Run("journalctl", "--no-pager", "-u", service).Output);
+        }
+        finally
+        {
+            PodHarness.Run("systemctl", "stop", service);
+        }
+        // The record outlives the run: the lines of a pod that has stopped are found too.
+        Assert.True(PodHarness.WaitFor(() => PodHarness.Run(Podunits, "logs", pod).Output.Contains("main | got-term", StringComparison.Ordinal)),
+            PodHarness.Run(Podunits, "logs", pod).Output);
+        // What a process of that service sends as another user is no line of the pod's,
+        // whatever fields it claims.
+        var forged = PodHarness.Run("systemd-run", $"--unit={service}", "--uid=65534", "--wait", "--collect", "/bin/sh", "-c",
+            $"printf 'MESSAGE=forged\\nPOD_NAME={pod}\\nCONTAINER_NAME=main\\nSYSLOG_IDENTIFIER=main\\n' | logger --journald");
+        Assert.True(forged.Code == 0, forged.Output);
+        Assert.True(PodHarness.WaitFor(() => PodHarness.Run("journalctl", "--no-pager", "-o", "cat", $"POD_NAME={pod}", "_UID=65534").Output.Contains("forged", StringComparison.Ordinal)),
+            "the forged line never reached the journal");
+        Assert.DoesNotContain("forged", PodHarness.Run(Podunits, "logs", pod).Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AHangUpStopsThePodGracefullyAndUserSignalsAreIgnored()
     {
         // By their default action these killed the executor outright: no grace period, the

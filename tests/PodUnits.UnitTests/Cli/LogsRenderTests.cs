@@ -65,7 +65,24 @@ public sealed class LogsRenderTests
     [Fact]
     public void OneContainersLinesAreMatchedByItsIdentifierToo() =>
         Assert.Equal(["_SYSTEMD_UNIT=pod@web.service", "POD_NAME=web", "CONTAINER_NAME=main", "SYSLOG_IDENTIFIER=main"],
-            LogsCommand.Matches("web", "main").TakeWhile(m => m != "+"));
+            LogsCommand.Matches("web", "main", []).TakeWhile(m => m != "+"));
+
+    [Fact]
+    public void APodRunByAServiceOfTheHostsOwnIsMatchedUnderThatServiceFromRootOnly() =>
+        Assert.Equal(
+            ["_SYSTEMD_UNIT=pod@web.service", "POD_NAME=web", "+", @"_SYSTEMD_UNIT=podunits-web.scope", "POD_NAME=web",
+             "+", "_SYSTEMD_UNIT=shop.service", "_UID=0", "POD_NAME=web"],
+            LogsCommand.Matches("web", null, ["shop.service"]));
+
+    [Theory]
+    [InlineData("shop.service", true)]
+    [InlineData(@"my\x2dapp@1.service", true)]
+    [InlineData("session-3.scope", false)]
+    [InlineData(".service", false)]
+    [InlineData("x.service --since=1", false)]
+    [InlineData("x.service\n+", false)]
+    public void OnlyAServicesNameIsTakenFromTheRecord(string unit, bool taken) =>
+        Assert.Equal(taken, PodUnits.Runtime.State.PodLogUnits.IsServiceName(unit));
 
     [Fact]
     public void TimestampsFollowTheContainerInUtcToTheMicrosecond()
