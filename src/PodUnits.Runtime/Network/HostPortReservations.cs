@@ -28,7 +28,10 @@ public sealed class HostPortReservations : IDisposable
     {
     }
 
-    public static HostPortReservations Reserve(string pod, IReadOnlyList<PortMappingPlan> ports)
+    /// <param name="dualStack">The pod's network gives it an IPv6 address too: a port published
+    /// on every address (no hostIP) is then mapped for IPv6 as well (portmap's ip6tables
+    /// rules), so its IPv6 wildcard is held too, on a socket of its own (IPV6_V6ONLY).</param>
+    public static HostPortReservations Reserve(string pod, IReadOnlyList<PortMappingPlan> ports, bool dualStack = false)
     {
         ArgumentNullException.ThrowIfNull(ports);
         var held = new HostPortReservations();
@@ -43,13 +46,15 @@ public sealed class HostPortReservations : IDisposable
                 {
                     throw new PodUnitsException($"pod {pod}", $"cannot publish hostPort {port}: {other} uses it");
                 }
-                if (held.Hold(port) is int errno and not 0)
+                IPAddress address = port.HostIP.Length == 0 ? IPAddress.Any : IPAddress.Parse(port.HostIP);
+                if (held.Hold(port, address) is int errno and not 0)
                 {
-                    throw new PodUnitsException($"pod {pod}", $"cannot publish hostPort {port}: " + (errno == LibC.EADDRINUSE
-                        ? $"{Holder(port, pod) ?? "another program on the host"} uses it (address already in use)"
-                        : errno == LibC.EADDRNOTAVAIL
-                            ? $"{port.HostIP} is not an address of this host (hostIP)"
-                            : Marshal.GetPInvokeErrorMessage(errno)));
+                    throw Refused(pod, port, errno, "");
+                }
+                if (dualStack && port.HostIP.Length == 0 && held.Hold(port, IPAddress.IPv6Any) is int errno6 and not 0 && errno6 != LibC.EAFNOSUPPORT)
+                {
+                    // EAFNOSUPPORT: a kernel without IPv6 (ipv6.disable=1) maps no IPv6 either.
+                    throw Refused(pod, port, errno6, " on IPv6");
                 }
             }
             if (ports.Count > 0)
@@ -64,6 +69,13 @@ public sealed class HostPortReservations : IDisposable
             throw;
         }
     }
+
+    private static PodUnitsException Refused(string pod, PortMappingPlan port, int errno, string family) =>
+        new($"pod {pod}", $"cannot publish hostPort {port}: " + (errno == LibC.EADDRINUSE
+            ? $"{Holder(port, pod) ?? "another program on the host"} uses it{family} (address already in use)"
+            : errno == LibC.EADDRNOTAVAIL
+                ? $"{port.HostIP} is not an address of this host (hostIP)"
+                : Marshal.GetPInvokeErrorMessage(errno)));
 
     /// <summary>
     /// The ports of a hostNetwork pod's containers (Kubernetes defaults each hostPort to its
@@ -126,9 +138,8 @@ public sealed class HostPortReservations : IDisposable
     /// listens, and why this is libc rather than System.Net.Sockets, which decides the
     /// option itself.
     /// </summary>
-    private unsafe int Hold(PortMappingPlan port)
+    private unsafe int Hold(PortMappingPlan port, IPAddress address)
     {
-        IPAddress address = port.HostIP.Length == 0 ? IPAddress.Any : IPAddress.Parse(port.HostIP);
         bool v6 = address.AddressFamily == AddressFamily.InterNetworkV6;
         (int type, int protocol) = port.Protocol switch
         {
@@ -142,10 +153,16 @@ public sealed class HostPortReservations : IDisposable
             // No SCTP in this kernel: nothing to hold, portmap still maps it.
             return port.Protocol == "sctp" ? 0 : LibC.errno;
         }
+        int on = 1;
         if (port.Protocol == "tcp")
         {
-            int on = 1;
             _ = LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, &on, sizeof(int));
+        }
+        if (v6)
+        {
+            // [::] alone: the IPv4 wildcard is held by a socket of its own (or not at all, for
+            // an IPv6 hostIP), and net.ipv6.bindv6only must not decide what this one takes.
+            _ = LibC.setsockopt(fd, LibC.IPPROTO_IPV6, LibC.IPV6_V6ONLY, &on, sizeof(int));
         }
         byte[] ip = address.GetAddressBytes();
         ushort portBE = (ushort)IPAddress.HostToNetworkOrder((short)port.HostPort);

@@ -188,6 +188,45 @@ public sealed class CustomNetworkTests
     }
 
     [Fact]
+    public void ADualStackNetworkHoldsAPortPublishedOnEveryAddressOnIpv6Too()
+    {
+        // portmap maps a port without hostIP for each family the pod has an address of. The
+        // reservation held the IPv4 wildcard alone, so a program on the host that had
+        // [::]:PORT to itself (IPV6_V6ONLY) did not stop the start, and the pod's DNAT rule
+        // then took that program's IPv6 connections.
+        WriteConflist("nettestdual.conflist", """
+            { "cniVersion": "1.0.0", "name": "nettestdual",
+              "plugins": [
+                { "type": "bridge", "bridge": "nettestdual0", "isGateway": true, "ipam": { "type": "host-local",
+                  "ranges": [[{ "subnet": "10.122.21.0/24" }], [{ "subnet": "fd00:122:21::/64" }]] } },
+                { "type": "portmap", "capabilities": { "portMappings": true } }
+              ] }
+            """);
+        const int port = 18095;
+        try
+        {
+            using var pod = new PodHarness("net-dual", NetworkProbe.HttpdPod("net-dual", "dual", hostPort: port, annotations: Annotated("nettestdual")));
+            using (var program = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetworkV6, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { DualMode = false })
+            {
+                program.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.IPv6Any, port));
+                program.Listen();
+                Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
+                Assert.True(pod.UnitJournalHas(l => l.Contains($"cannot publish hostPort {port}/tcp: another program on the host uses it on IPv6 (address already in use)", StringComparison.Ordinal)),
+                    pod.UnitJournalText());
+                Assert.Empty(NetworkProbe.CacheEntriesOf("net-dual"));
+            }
+            // The program gone, the pod starts and is reached on its IPv6 mapping (the
+            // bridge's address is the host's), which is what the hold is for.
+            Assert.True(pod.Systemctl("start", pod.Unit).Code == 0, pod.UnitJournalText());
+            Assert.Equal("dual\n", NetworkProbe.FetchOnceListening($"http://[fd00:122:21::1]:{port}/"));
+        }
+        finally
+        {
+            File.Delete($"{NetDir}/nettestdual.conflist");
+        }
+    }
+
+    [Fact]
     public void APluginThatFailsAddUndoesThePluginsBeforeIt()
     {
         // bridge and firewall succeed, then tuning fails on a sysctl that does not exist.
