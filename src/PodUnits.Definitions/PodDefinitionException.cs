@@ -14,8 +14,10 @@ public sealed class PodDefinitionException : PodUnitsException
 
     public IReadOnlyList<Diagnostic> Diagnostics { get; }
 
+    /// <summary>The first error, as the one line every failed start and reload shows:
+    /// redacted where it may quote a Secret (the line reaches the journal and the unit's status).</summary>
     private static Diagnostic First(IReadOnlyList<Diagnostic> diagnostics) =>
-        diagnostics.FirstOrDefault(d => d.IsError) ?? new Diagnostic(Severity.Error, "definition", 1, 1, "invalid");
+        diagnostics.FirstOrDefault(d => d.IsError)?.Redacted() ?? new Diagnostic(Severity.Error, "definition", 1, 1, "invalid");
 
     private static string Where(IReadOnlyList<Diagnostic> diagnostics)
     {

@@ -62,7 +62,7 @@ public static class PodDefinitionLoader
         HostSettings settings = options.HostSettings ?? HostSettings.Load();
         PodDefinition? pod = podDocument is null ? null : PodMapper.Map(podDocument, ctx, path, PodNameFromPath(path), options, catalog, settings);
         IReadOnlyList<Diagnostic> foreign = [.. settings.Diagnostics, .. catalog.ForeignDiagnostics];
-        IReadOnlyList<Diagnostic> diagnostics = [.. ctx.Sorted(), .. foreign];
+        IReadOnlyList<Diagnostic> diagnostics = SecretDocuments.Mark([.. ctx.Sorted(), .. foreign], path, text, documents);
         bool valid = !ctx.HasErrors && !foreign.Any(d => d.IsError);
         return new LoadResult(valid ? pod : null, diagnostics);
     }

@@ -53,9 +53,7 @@ public static class PodGenerator
             foreach (Diagnostic found in one.Result!.Diagnostics)
             {
                 // The kernel log is readable by every user where dmesg_restrict is 0.
-                Diagnostic diagnostic = ConfigObject.IsSecretFile(found.File)
-                    ? found with { Message = "in a Secret: not logged here, as it may quote a value ('podunits validate' shows it)" }
-                    : found;
+                Diagnostic diagnostic = found.Redacted();
                 if (diagnostic.Severity == Severity.Error)
                 {
                     log.Error(diagnostic.ToString());

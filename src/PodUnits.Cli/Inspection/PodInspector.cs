@@ -102,7 +102,7 @@ internal sealed class PodInspector(SystemdManager systemd)
             LoadResult loaded = PodDefinitionLoader.LoadFile(definitionPath,
                 LoadOptions.Default with { DecryptSecret = null, NameMismatchIsWarning = adHoc || kept }); // status shows no values
             definition = loaded.Pod;
-            error = loaded.Diagnostics.FirstOrDefault(d => d.Severity == Severity.Error)?.ToString();
+            error = loaded.Diagnostics.FirstOrDefault(d => d.Severity == Severity.Error)?.Redacted().ToString();
         }
         // An ad-hoc pod runs in a scope of its own (AdHocScope), the same for `--keep`'s kept
         // state once it has ended; so does a definition's pod run by hand (`podunits run

@@ -190,7 +190,7 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
                     && await systemd.GetUnitStatusAsync(Core.Naming.PodUnitNames.Service(action.Pod)).ConfigureAwait(false) is { IsActive: true }))
             && PodDefinitionSearchPath.Default.Find(action.Pod) is { } file
             && PodDefinitionLoader.LoadFile(file, LoadOptions.Default with { DecryptSecret = null }).Diagnostics
-                .FirstOrDefault(d => d.Severity == Severity.Error) is { } error)
+                .FirstOrDefault(d => d.Severity == Severity.Error)?.Redacted() is { } error)
         {
             return Report(action, "failed", action.Kind == RefreshActionKind.Start
                 ? $"the definition is invalid: {error}"

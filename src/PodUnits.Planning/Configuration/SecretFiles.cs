@@ -128,16 +128,25 @@ public static class SecretFiles
         return files;
     }
 
-    /// <summary>Why a Secret cannot be read. What is wrong inside a decrypted one is not shown:
-    /// a parser's message may quote the plaintext.</summary>
-    private static string Unreadable(bool encrypted, IReadOnlyList<Diagnostic> problems)
+    /// <summary>Why a Secret cannot be read: its first error (a warning, such as one about the
+    /// file's mode, is no reason). What is wrong inside one is not shown, as a parser's message
+    /// may quote a value and the list may go to a log: where it is, and that `validate` says
+    /// what; of an encrypted one, that its plaintext is no valid Secret. Whatever needs no
+    /// content is said: a file that cannot be read or decrypted.</summary>
+    internal static string Unreadable(bool encrypted, IReadOnlyList<Diagnostic> problems)
     {
-        string? first = problems.Count > 0 ? problems[0].Message : null;
-        if (encrypted && first?.StartsWith("cannot be decrypted", StringComparison.Ordinal) != true)
+        Diagnostic? first = problems.FirstOrDefault(d => d.IsError);
+        if (first is null)
         {
-            return "its decrypted document is not a valid Secret ('podunits secret create --replace' writes a new one)";
+            return "cannot be read";
         }
-        return first ?? "cannot be read";
+        if (first.Message.StartsWith("cannot be decrypted", StringComparison.Ordinal) || first.Message.StartsWith("cannot be read", StringComparison.Ordinal))
+        {
+            return first.Message;
+        }
+        return encrypted
+            ? "its decrypted document is not a valid Secret ('podunits secret create --replace' writes a new one)"
+            : $"not a valid Secret at {first.Line}:{first.Column} ('podunits validate' of a pod that uses it says what is wrong; not shown here, as it may quote a value)";
     }
 
     /// <summary>The forms of a Secret file, in the order a pod's load looks for them.</summary>

@@ -221,6 +221,65 @@ public sealed class ConfigurationMappingTests : IDisposable
         Assert.Contains("which is not valid (at 5:", podLine, StringComparison.Ordinal);
     }
 
+    /// <summary>Review of 2026-12-06: a reload loads with environment references as warnings,
+    /// so a broken Secret only an environment variable used left the Secret file's own error
+    /// first, quoting the value, as the line of the failed ExecReload= in the journal.</summary>
+    [Fact]
+    public void AReloadsErrorAboutABrokenSecretDoesNotQuoteItsValue()
+    {
+        Directory.CreateDirectory($"{_roots}/secrets");
+        File.WriteAllText($"{_roots}/secrets/db.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n  password: *Tr0ub4dor3\n");
+        LoadResult r = PodDefinitionLoader.LoadText("""
+            apiVersion: v1
+            kind: Pod
+            spec:
+              containers: [{name: c, image: busybox, env: [{name: P, valueFrom: {secretKeyRef: {name: db, key: password}}}]}]
+            """, "p.yaml", LoadOptions.Default with { RequireNameMatchesFile = false, ObjectRoots = [_roots], EnvReferencesAreWarnings = true });
+        var e = new PodDefinitionException(r.Diagnostics);
+        Assert.DoesNotContain("Tr0ub4dor3", e.Message, StringComparison.Ordinal);
+        Assert.Equal($"{_roots}/secrets/db.yaml:5:13", e.What);
+        Assert.StartsWith(Diagnostic.SecretMessage, e.Why, StringComparison.Ordinal);
+        // `podunits validate` lists the diagnostics themselves, in full.
+        Assert.Contains(r.Diagnostics, d => d.IsError && d.Message.Contains("Tr0ub4dor3", StringComparison.Ordinal));
+    }
+
+    /// <summary>Review of 2026-12-06: a Secret in the pod's own file was redacted nowhere: its
+    /// errors went whole to the unit's status line, the journal, the kernel log (generator) and
+    /// refresh's report. Block style, where the YAML error ends the parse, and flow style.</summary>
+    [Theory]
+    [InlineData("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  token: *9f2kQzz\n", "9f2kQzz", 12)]
+    [InlineData("{apiVersion: v1, kind: Secret, metadata: {name: s}, data: \"AbcSecretValue\"}\n", "AbcSecretValue", 8)]
+    public void ASecretInThePodsOwnFileHasItsErrorsSaidByPositionOutsideValidate(string secret, string value, int line)
+    {
+        string pod = "apiVersion: v1\nkind: Pod\nspec:\n  containers: [{name: c, image: busybox}]\n---\n# the token\n---\n";
+        LoadResult r = PodDefinitionLoader.LoadText(pod + secret, "p.yaml", LoadOptions.Default with { RequireNameMatchesFile = false, ObjectRoots = [_roots] });
+        Diagnostic error = r.Diagnostics.First(d => d.IsError);
+        Assert.Contains(value, error.Message, StringComparison.Ordinal); // validate's
+        Assert.True(error.MayQuoteSecret);
+        Assert.Equal(line, error.Line);
+        Assert.DoesNotContain(value, new PodDefinitionException(r.Diagnostics).Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(value, error.Redacted().ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnErrorInThePodDocumentBesideASecretIsSaidInFull()
+    {
+        LoadResult r = PodDefinitionLoader.LoadText("""
+            apiVersion: v1
+            kind: Pod
+            spec:
+              containers: [{name: c, image: busybox, imagePullPolicy: Sometimes}]
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: s}
+            stringData: {k: v}
+            """, "p.yaml", LoadOptions.Default with { RequireNameMatchesFile = false, ObjectRoots = [_roots] });
+        Diagnostic error = Assert.Single(r.Diagnostics, d => d.IsError);
+        Assert.False(error.MayQuoteSecret);
+        Assert.Contains("Sometimes", new PodDefinitionException(r.Diagnostics).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ObjectsAreValidatedLikeTheApiServerDoes()
     {

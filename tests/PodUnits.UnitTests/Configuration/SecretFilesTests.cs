@@ -52,6 +52,24 @@ public sealed class SecretFilesTests : IDisposable
         Assert.False(row.Encrypted);
     }
 
+    /// <summary>Review of 2026-12-06: the list gave the first diagnostic of any kind as the
+    /// reason (a warning about the file's mode), and a parser's message whole, value and all.</summary>
+    [Fact]
+    public void AnUnreadableSecretsReasonIsItsFirstErrorByPositionWithoutTheValue()
+    {
+        string secrets = Directory.CreateDirectory(Path.Combine(_dir, "secrets")).FullName;
+        string file = Path.Combine(secrets, "db.yaml");
+        File.WriteAllText(file, "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n  password: *Hunter2Hunter2\n");
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        SecretSummary row = Assert.Single(SecretFiles.List(secrets));
+        Assert.Equal("not a valid Secret at 5:13 ('podunits validate' of a pod that uses it says what is wrong; not shown here, as it may quote a value)", row.Error);
+    }
+
+    [Fact]
+    public void WhyAnEncryptedSecretCannotBeDecryptedIsSaid() =>
+        Assert.Equal("cannot be decrypted: systemd-creds decrypt failed: Failed to decrypt",
+            SecretFiles.Unreadable(encrypted: true, [new PodUnits.Definitions.Diagnostic(PodUnits.Definitions.Severity.Error, "/x/db.cred", 1, 1, "cannot be decrypted: systemd-creds decrypt failed: Failed to decrypt")]));
+
     [Fact]
     public void TheFileAPodReadsIsTheOneListedAndTheOtherIsShadowed()
     {

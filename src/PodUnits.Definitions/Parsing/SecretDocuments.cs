@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+using PodUnits.Definitions.Yaml;
+
+namespace PodUnits.Definitions.Parsing;
+
+/// <summary>
+/// Marks the diagnostics that may quote a Secret's value (<see cref="Diagnostic.MayQuoteSecret"/>):
+/// every one of a standalone Secret file, and those of a pod file that fall within a Secret
+/// document of it. The documents are told apart on the text, split at its "---" lines, as
+/// well as on the parsed tree: a YAML error ends the parse (an unquoted password that YAML
+/// reads as an alias), and the document it stopped in is still a Secret's when its text
+/// says `kind: Secret` at the top level.
+/// </summary>
+internal static partial class SecretDocuments
+{
+    public static IReadOnlyList<Diagnostic> Mark(IReadOnlyList<Diagnostic> diagnostics, string path, string text, IReadOnlyList<YNode> documents)
+    {
+        List<(int First, int Last)>? secrets = null;
+        var marked = new List<Diagnostic>(diagnostics.Count);
+        foreach (Diagnostic d in diagnostics)
+        {
+            bool inSecret = d.File == path
+                ? (secrets ??= Ranges(text, documents)).Exists(r => d.Line >= r.First && d.Line <= r.Last)
+                : ConfigObject.IsSecretFile(d.File);
+            marked.Add(inSecret ? d with { MayQuoteSecret = true } : d);
+        }
+        return marked;
+    }
+
+    /// <summary>The line ranges (1-based, inclusive) of the Secret documents of <paramref name="text"/>.</summary>
+    internal static List<(int First, int Last)> Ranges(string text, IReadOnlyList<YNode> documents)
+    {
+        string[] lines = text.Split('\n');
+        var ranges = new List<(int First, int Last)>();
+        int first = 1;
+        for (int i = 1; i <= lines.Length + 1; i++)
+        {
+            bool end = i > lines.Length || (i > first && DocumentStart().IsMatch(lines[i - 1]));
+            if (!end)
+            {
+                continue;
+            }
+            int last = i - 1;
+            bool secret = lines[(first - 1)..last].Any(l => TopLevelSecretKind().IsMatch(l))
+                || documents.Any(doc => doc.Line >= first && doc.Line <= last && ConfigObjectCatalog.DocumentKind(doc) == "Secret");
+            if (secret)
+            {
+                ranges.Add((first, last));
+            }
+            first = i;
+        }
+        return ranges;
+    }
+
+    [GeneratedRegex(@"^---(\s|$)")]
+    private static partial Regex DocumentStart();
+
+    [GeneratedRegex(@"^(---\s+)?[""']?kind[""']?\s*:\s*[""']?Secret[""']?\s*(#.*)?\r?$")]
+    private static partial Regex TopLevelSecretKind();
+}
