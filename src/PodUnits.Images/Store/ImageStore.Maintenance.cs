@@ -162,6 +162,18 @@ public sealed partial class ImageStore
             if (Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null)
             {
                 Bytes += SizeOf(path);
+                if (kind == Kind.Layer)
+                {
+                    // Out of its name first, in one rename: the name says the layer is whole
+                    // (LayerStore.Has), and a removal that dies midway (Ctrl-C, a kill, power)
+                    // must not leave part of it there for the next pull to take as unpacked.
+                    // What is left under the temporary name, the next gc removes.
+                    string parent = Path.GetDirectoryName(path)!;
+                    string doomed = $"{parent}/.tmp-rm-{Path.GetFileName(path)}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+                    Directory.Move(path, doomed);
+                    Core.Files.AtomicFile.SyncDirectory(parent);
+                    path = doomed;
+                }
                 Directory.Delete(path, recursive: true);
             }
             else

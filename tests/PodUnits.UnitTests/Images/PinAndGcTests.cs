@@ -52,6 +52,45 @@ public sealed partial class PinAndGcTests : IDisposable
         Assert.False(Directory.Exists(running.LayerDirs[0]));
     }
 
+    /// <summary>Review of 2026-12-06: a layer was deleted file by file under its own name,
+    /// which says it is whole; a removal that died midway (Ctrl-C, a kill, a power cut) left
+    /// part of it there, and the next pull of an image on it used it as unpacked. Here the
+    /// removal dies on a file it cannot unlink (immutable).</summary>
+    [Fact]
+    public async Task ALayerWhoseRemovalDiesMidwayIsNeverTakenForWhole()
+    {
+        string layout = Layout("whole");
+        ResolvedImage image = Assert.Single(await _store.ImportAsync(layout, "localhost/app:1"));
+        string layer = image.LayerDirs[0];
+        File.WriteAllText($"{layer}/stuck", "");
+        Chattr("+i", $"{layer}/stuck");
+        string? left = null;
+        try
+        {
+            Assert.ThrowsAny<Exception>(() => _store.Remove("localhost/app:1"));
+            Assert.False(Directory.Exists(layer));
+            left = Assert.Single(Directory.GetDirectories(Path.GetDirectoryName(layer)!, ".tmp-rm-*"));
+            // The next pull unpacks it again, whole.
+            ResolvedImage again = Assert.Single(await _store.ImportAsync(layout, "localhost/app:1"));
+            Assert.Equal(layer, again.LayerDirs[0]);
+            Assert.Equal("whole", File.ReadAllText($"{layer}/version"));
+            Assert.False(File.Exists($"{layer}/stuck"));
+        }
+        finally
+        {
+            Chattr("-i", left is null ? $"{layer}/stuck" : $"{left}/stuck");
+        }
+        _store.CollectGarbage(); // the rest of the removal
+        Assert.Empty(Directory.GetDirectories(Path.GetDirectoryName(layer)!, ".tmp-rm-*"));
+    }
+
+    private static void Chattr(string flag, string file)
+    {
+        using var chattr = System.Diagnostics.Process.Start("chattr", [flag, file]);
+        chattr.WaitForExit();
+        Assert.Equal(0, chattr.ExitCode);
+    }
+
     [Fact]
     public async Task RmRefusesTheReferenceARunningPodNamesButNotAnotherNameOfItsImage()
     {
