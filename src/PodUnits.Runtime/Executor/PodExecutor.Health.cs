@@ -56,6 +56,7 @@ public sealed partial class PodExecutor
         s.State = "waiting";
         s.RestartAt = null;
         s.KilledBy = null;
+        s.KillGraceSeconds = null;
     }
 
     /// <summary>"running C": its command runs. Its postStart hook runs first when it has one
@@ -72,9 +73,10 @@ public sealed partial class PodExecutor
         }
         s.State = "running";
         s.StartedAt = DateTime.UtcNow;
+        s.StartedMonotonic = Prober.Now();
         s.Started = false;
         s.Ready = false;
-        if (c.PostStart is { } hook && !Stopping && !_plan.Interactive)
+        if (c.PostStart is { } hook && !PodStopping && !_plan.Interactive)
         {
             RunPostStart(systemd, c, s, hook);
         }
@@ -95,13 +97,13 @@ public sealed partial class PodExecutor
         s.PostStartDone = true;
         s.Started = c.Startup is null;
         s.Ready = c.Startup is null && c.Readiness is null;
-        if (Stopping || _plan.Interactive)
+        if (PodStopping || _plan.Interactive)
         {
-            return;
+            return; // no probe starts once the pod stops (the pod init's "stopping" too: an eviction, a poweroff)
         }
         if (c.Startup is { } startup)
         {
-            Probe(systemd, new ProbeWorker(c.Name, s.Run, ProbeKind.Startup, startup), (s.StartedAt ?? DateTime.UtcNow).AddSeconds(startup.InitialDelaySeconds));
+            Probe(systemd, new ProbeWorker(c.Name, s.Run, ProbeKind.Startup, startup), s.StartedMonotonic + TimeSpan.FromSeconds(startup.InitialDelaySeconds));
         }
         else
         {
@@ -112,22 +114,22 @@ public sealed partial class PodExecutor
 
     private void StartLivenessAndReadiness(SystemdManager systemd, ContainerPlan c, ContainerStatus s)
     {
-        DateTime started = s.StartedAt ?? DateTime.UtcNow;
+        TimeSpan started = s.StartedMonotonic;
         if (c.Liveness is { } liveness)
         {
-            Probe(systemd, new ProbeWorker(c.Name, s.Run, ProbeKind.Liveness, liveness), started.AddSeconds(liveness.InitialDelaySeconds));
+            Probe(systemd, new ProbeWorker(c.Name, s.Run, ProbeKind.Liveness, liveness), started + TimeSpan.FromSeconds(liveness.InitialDelaySeconds));
         }
         if (c.Readiness is { } readiness)
         {
-            Probe(systemd, new ProbeWorker(c.Name, s.Run, ProbeKind.Readiness, readiness), started.AddSeconds(readiness.InitialDelaySeconds));
+            Probe(systemd, new ProbeWorker(c.Name, s.Run, ProbeKind.Readiness, readiness), started + TimeSpan.FromSeconds(readiness.InitialDelaySeconds));
         }
     }
 
-    private void Probe(SystemdManager systemd, ProbeWorker worker, DateTime first)
+    private void Probe(SystemdManager systemd, ProbeWorker worker, TimeSpan first)
     {
         Runner(systemd);
         _prober ??= new Prober(RunProbe, (w, outcome, changed) => _events.Writer.TryWrite(new SupervisionEvent.Probed(w, outcome, changed)));
-        DateTime now = DateTime.UtcNow;
+        TimeSpan now = Prober.Now();
         _prober.Add(worker, first > now ? first : now);
     }
 
@@ -151,9 +153,12 @@ public sealed partial class PodExecutor
     private void OnProbed(SystemdManager systemd, ProbeWorker w, ProbeOutcome outcome, bool changed)
     {
         ContainerStatus s = Statuses[w.Container];
-        if (w.Run != s.Run || s.State != "running" || Stopping)
+        if (w.Run != s.Run || s.State != "running" || PodStopping || s.KilledBy is not null)
         {
-            return; // about a run that has ended
+            // About a run that has ended or is being killed (a readiness result that was on its
+            // way when a liveness probe had the run killed must not make it ready again), or
+            // heard after probing ended with the pod's stop, whoever began it.
+            return;
         }
         string lastProbe = $"{Kind(w)} {(outcome.Success ? "succeeded" : "failed")}" + (outcome.Message.Length > 0 ? $": {outcome.Message}" : "");
         bool seen = lastProbe != s.LastProbe;
@@ -206,6 +211,7 @@ public sealed partial class PodExecutor
         int grace = w.Plan.TerminationGracePeriodSeconds ?? _plan.TerminationGracePeriodSeconds;
         _prober?.Cancel(c.Name);
         Statuses[c.Name].KilledBy = $"{Kind(w)} failed";
+        Statuses[c.Name].KillGraceSeconds = grace;
         NotReadyWhileKilled(c.Name, $"{Kind(w)} failed");
         _eventLog?.ContainerUnhealthy(c.Name, Kind(w), w.Plan.FailureThreshold, outcome.Message,
             c.Restart == ContainerRestart.Never ? "it will not restart (restartPolicy Never)" : "it will restart");
@@ -236,13 +242,12 @@ public sealed partial class PodExecutor
         s.State = "exited";
         s.Ready = false;
         s.LastExitCode = code;
-        s.LastExitReason = s.KilledBy ?? code switch
-        {
-            0 => "Completed",
-            // Not when the stop's grace period ran out; only with a limit, and an OOM kill counted.
-            128 + 9 when !Stopping && HasMemoryLimit(c) && KilledByOom(s) => "OOMKilled",
-            _ => "Error",
-        };
+        // Not when the stop's grace period ran out; only with a limit, and an OOM kill counted.
+        // Before a probe's kill: the kernel's kill during the kill's grace period is what
+        // ended the run (the probe failed as it thrashed at its limit), as the kubelet's reason
+        // comes from the runtime and the probe's failure is an event.
+        bool oom = code == 128 + 9 && !Stopping && HasMemoryLimit(c) && KilledByOom(s);
+        s.LastExitReason = oom ? "OOMKilled" : s.KilledBy ?? (code == 0 ? "Completed" : "Error");
         if (s.LastExitReason == "OOMKilled")
         {
             // That kill is this run's: it must not count for another container's later SIGKILL.

@@ -29,24 +29,27 @@ public sealed partial class PodExecutor
             return;
         }
         // The pod init sends SIGTERM at the end of the grace period whether or not the hook
-        // has ended; the hook is not run longer than that.
-        _preStopStarted[name] = Environment.TickCount64;
-        RunHook(systemd, c, podPid, hook, postStart: false, TimeSpan.FromSeconds(_plan.TerminationGracePeriodSeconds));
+        // has ended; the hook is not run longer than that. A probe's kill has the probe's own
+        // grace period, if it sets one.
+        ContainerStatus s = Statuses[name];
+        int grace = s.KilledBy is not null && s.KillGraceSeconds is int g ? g : _plan.TerminationGracePeriodSeconds;
+        _preStopStarted[name] = (Environment.TickCount64, grace);
+        RunHook(systemd, c, podPid, hook, postStart: false, TimeSpan.FromSeconds(grace));
     }
 
-    /// <summary>When each container's preStop hook began (TickCount64), to tell a hook cut
-    /// off at the grace period's end from one that failed on its own.</summary>
-    private readonly Dictionary<string, long> _preStopStarted = new(StringComparer.Ordinal);
+    /// <summary>When each container's preStop hook began (TickCount64) and the grace period it
+    /// had, to tell a hook cut off at the grace period's end from one that failed on its own.</summary>
+    private readonly Dictionary<string, (long Started, int GraceSeconds)> _preStopStarted = new(StringComparer.Ordinal);
 
     /// <summary>What a preStop hook's failure says: a hook still running when the grace period
     /// ran out was stopped with its container, which is not the hook's own failure (tour G:
     /// "command exited with 137").</summary>
     private string PreStopFailure(string name, ProbeOutcome outcome)
     {
-        long grace = _plan.TerminationGracePeriodSeconds * 1000L;
-        bool cutOff = _preStopStarted.Remove(name, out long started) && Environment.TickCount64 - started >= grace - 250;
+        bool cutOff = _preStopStarted.Remove(name, out (long Started, int GraceSeconds) hook)
+            && Environment.TickCount64 - hook.Started >= (hook.GraceSeconds * 1000L) - 250;
         return cutOff
-            ? $"it had not ended when terminationGracePeriodSeconds ({_plan.TerminationGracePeriodSeconds} s) ran out and was stopped with its container"
+            ? $"it had not ended when terminationGracePeriodSeconds ({hook.GraceSeconds} s) ran out and was stopped with its container"
             : outcome.Message;
     }
 
@@ -124,6 +127,7 @@ public sealed partial class PodExecutor
         ReportStatus();
         _eventLog?.HookFailed(name, "postStart", outcome.Message,
             c.Restart == ContainerRestart.Never ? "killing it; it will not restart (restartPolicy Never)" : "killing it; it will restart");
+        s.KillGraceSeconds = _plan.TerminationGracePeriodSeconds;
         _control?.Send(new PodControlMessage.KillContainer(name, podPid, _plan.TerminationGracePeriodSeconds));
     }
 

@@ -37,16 +37,24 @@ public sealed partial class PodExecutor
                 case PodControlMessage.Running(string name):
                     OnRunning(systemd, name);
                     break;
-                case PodControlMessage.Exited(string name, int code)
+                case PodControlMessage.Exited(string name, int code, _)
                     when !_letGo.Contains(name) && code == ContainerCommand.SetupFailed && (Stopping || failure is not null):
                     // It waited for "go" and the pod stopped first (ContainerStart): it never
                     // ran, so it neither failed nor exited (nor does the pod init count it).
                     StageLog.Information($"container {name} did not start: the pod stopped first");
                     ReportStatus();
                     break;
-                case PodControlMessage.Exited(string name, int code):
+                case PodControlMessage.Exited(string name, int code, bool killed):
                     _letGo.Remove(name);
                     _exits[name] = code;
+                    if (!killed)
+                    {
+                        // The kill asked for came after the run had ended (it was shutting down,
+                        // hence the failed probe), or while the pod stopped: the pod init ignored
+                        // it, so the run ended as its status says and restarts only as its
+                        // policy says, as the pod init decides.
+                        Statuses[name].KilledBy = null;
+                    }
                     foreach (LogForwarder forwarder in _forwardersOf.GetValueOrDefault(name, []))
                     {
                         // Its pipes outlive the run when it restarts. Here, before the next

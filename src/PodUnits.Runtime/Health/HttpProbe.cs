@@ -47,7 +47,8 @@ public static class HttpProbe
         var target = new ProbeHttpClient.Target(newSocket, address);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        string? hostHeader = get.Headers.LastOrDefault(h => string.Equals(h.Name, "Host", StringComparison.OrdinalIgnoreCase))?.Value ?? hostPort;
+        // The first Host, as the kubelet's headers.Get("Host") takes it.
+        string? hostHeader = get.Headers.FirstOrDefault(h => string.Equals(h.Name, "Host", StringComparison.OrdinalIgnoreCase))?.Value ?? hostPort;
         for (int redirects = 0; ; redirects++)
         {
             try
@@ -116,8 +117,21 @@ public static class HttpProbe
                 continue; // the caller's hostHeader
             }
             userAgent |= string.Equals(header.Name, "User-Agent", StringComparison.OrdinalIgnoreCase);
-            accept |= string.Equals(header.Name, "Accept", StringComparison.OrdinalIgnoreCase);
-            h.TryAddWithoutValidation(header.Name, header.Value);
+            if (string.Equals(header.Name, "Accept", StringComparison.OrdinalIgnoreCase))
+            {
+                accept = true;
+                if (header.Value.Length == 0)
+                {
+                    continue; // the kubelet deletes an Accept set to "": none is sent
+                }
+            }
+            if (!h.TryAddWithoutValidation(header.Name, header.Value))
+            {
+                // A content header (Content-Type, Content-Language...), which .NET keeps on a
+                // request's content only: an empty one carries it, as Go sends it on a GET.
+                request.Content ??= new ByteArrayContent([]);
+                request.Content.Headers.TryAddWithoutValidation(header.Name, header.Value);
+            }
         }
         if (!userAgent)
         {

@@ -69,15 +69,26 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
     public async Task<ProbeOutcome> HttpAsync(HttpGetPlan get, TimeSpan timeout, CancellationToken cancel, bool hook = false)
     {
         ArgumentNullException.ThrowIfNull(get);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         return await Address(get.Host, timeout, cancel).ConfigureAwait(false) is { } address
-            ? await HttpProbe.CheckAsync(sockets.Create, get, address, timeout, cancel, hook).ConfigureAwait(false)
+            ? await HttpProbe.CheckAsync(sockets.Create, get, address, Left(timeout, started), cancel, hook).ConfigureAwait(false)
             : new ProbeOutcome(false, $"host \"{get.Host}\" has no address");
     }
 
-    private async Task<ProbeOutcome> TcpAsync(string? host, int port, TimeSpan timeout, CancellationToken cancel) =>
-        await Address(host, timeout, cancel).ConfigureAwait(false) is { } address
-            ? await TcpProbe.CheckAsync(sockets.Create, address, port, timeout, cancel).ConfigureAwait(false)
+    private async Task<ProbeOutcome> TcpAsync(string? host, int port, TimeSpan timeout, CancellationToken cancel)
+    {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        return await Address(host, timeout, cancel).ConfigureAwait(false) is { } address
+            ? await TcpProbe.CheckAsync(sockets.Create, address, port, Left(timeout, started), cancel).ConfigureAwait(false)
             : new ProbeOutcome(false, $"host \"{host}\" has no address");
+    }
+
+    /// <summary>What is left of <paramref name="timeout"/> since <paramref name="started"/>
+    /// (a host name's lookup took the rest: one deadline for both, as the kubelet's dial
+    /// has); a millisecond at least, so the probe still fails as a timeout.</summary>
+    private static TimeSpan Left(TimeSpan timeout, long started) =>
+        timeout == Timeout.InfiniteTimeSpan ? timeout
+            : TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, (timeout - System.Diagnostics.Stopwatch.GetElapsedTime(started)).Ticks));
 
     /// <summary>The probe's host (an address, or a name the host's resolver knows, as the
     /// kubelet resolves it on the node), else the pod's address. The lookup counts in the
@@ -189,16 +200,19 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
     /// <summary>The command's output up to <see cref="MaxOutput"/> bytes, read as it comes so
     /// the command never blocks on a full pipe, until the pipe ends or, once
     /// <paramref name="ended"/> (a pipe whose write end is closed when the command has ended)
-    /// reports the end, for <see cref="OutputDrainMilliseconds"/> more.</summary>
+    /// reports the end, for <see cref="OutputDrainMilliseconds"/> more, however much a
+    /// process it left behind goes on writing. The pipe such a process still holds is then
+    /// <see cref="LeftoverOutput"/>'s, which reads it until that process closes it.</summary>
     private static unsafe string ReadOutput(int fd, int ended)
     {
         var kept = new MemoryStream();
         byte* buffer = stackalloc byte[4096];
         pollfd* wait = stackalloc pollfd[2];
         long drainUntil = long.MaxValue;
+        bool atEnd = false;
         try
         {
-            while (true)
+            while (drainUntil == long.MaxValue || Environment.TickCount64 < drainUntil)
             {
                 wait[0] = new pollfd { fd = fd, events = LibC.POLLIN };
                 wait[1] = new pollfd { fd = ended, events = LibC.POLLIN };
@@ -223,6 +237,7 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
                 long n = LibcExtra.read(fd, buffer, 4096);
                 if (n == 0 || (n < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != LibC.EINTR))
                 {
+                    atEnd = true;
                     break;
                 }
                 int keep = (int)Math.Clamp(n, 0, MaxOutput - kept.Length);
@@ -231,7 +246,14 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
         }
         finally
         {
-            LibcExtra.close(fd);
+            if (atEnd)
+            {
+                LibcExtra.close(fd);
+            }
+            else
+            {
+                LeftoverOutput.Adopt(fd); // a process the command started may still write to it
+            }
             LibcExtra.close(ended);
         }
         return ProbeText.CommandOutput(new ReadOnlySpan<byte>(kept.GetBuffer(), 0, (int)kept.Length));

@@ -6,35 +6,42 @@ namespace PodUnits.Runtime.Health;
 /// (<see cref="ProbeWorker.Record"/>), reports it and schedules the next one periodSeconds
 /// after the last was due (the kubelet's ticker). No thread or process per probe: a network
 /// probe is a socket, an exec probe the one process it runs. The same probe never overlaps
-/// itself: a probe slower than its period runs again when it is done.
+/// itself: a probe slower than its period runs again when it is done. Times are on the
+/// monotonic clock (<see cref="Now"/>): a step of the wall clock (NTP setting the time after
+/// an autostarted pod began, an RTC kept in local time) must neither hold every probe back
+/// for as long as the step nor run them all at once.
 /// </summary>
 public sealed class Prober : IDisposable
 {
     private readonly object _lock = new();
-    private readonly PriorityQueue<ProbeWorker, DateTime> _due = new();
+    private readonly PriorityQueue<ProbeWorker, TimeSpan> _due = new();
     /// <summary>Every worker not done, waiting or running.</summary>
     private readonly HashSet<ProbeWorker> _active = [];
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Func<ProbeWorker, CancellationToken, Task<ProbeOutcome>> _probe;
     private readonly Action<ProbeWorker, ProbeOutcome, bool> _report;
-    private readonly Func<DateTime> _now;
+    private readonly Func<TimeSpan> _now;
     private Task? _loop;
 
     /// <param name="probe">Runs one probe (the handlers of <see cref="ProbeRunner"/>); it
     /// enforces the probe's timeoutSeconds itself.</param>
     /// <param name="report">Hears every outcome with whether it changed the probe's result;
     /// called on a pool thread, outside the lock.</param>
-    public Prober(Func<ProbeWorker, CancellationToken, Task<ProbeOutcome>> probe, Action<ProbeWorker, ProbeOutcome, bool> report, Func<DateTime>? now = null)
+    public Prober(Func<ProbeWorker, CancellationToken, Task<ProbeOutcome>> probe, Action<ProbeWorker, ProbeOutcome, bool> report, Func<TimeSpan>? now = null)
     {
         _probe = probe;
         _report = report;
-        _now = now ?? (() => DateTime.UtcNow);
+        _now = now ?? Now;
     }
 
-    /// <summary>Probes <paramref name="worker"/> from <paramref name="first"/> on (a container's
-    /// start plus initialDelaySeconds, or now for probes held back by a startup probe).</summary>
-    public void Add(ProbeWorker worker, DateTime first)
+    /// <summary>The monotonic clock's time (CLOCK_MONOTONIC), which probes are scheduled on.</summary>
+    public static TimeSpan Now() => System.Diagnostics.Stopwatch.GetElapsedTime(0);
+
+    /// <summary>Probes <paramref name="worker"/> from <paramref name="first"/> (<see cref="Now"/>'s
+    /// clock) on: a container's start plus initialDelaySeconds, or now for probes held back
+    /// by a startup probe.</summary>
+    public void Add(ProbeWorker worker, TimeSpan first)
     {
         ArgumentNullException.ThrowIfNull(worker);
         lock (_lock)
@@ -67,14 +74,14 @@ public sealed class Prober : IDisposable
         while (!stop.IsCancellationRequested)
         {
             ProbeWorker? next = null;
-            DateTime due = DateTime.MaxValue;
+            TimeSpan due = TimeSpan.MaxValue;
             // Decided once, under the lock: a second look at the clock outside it once ran a
             // probe it had not dequeued, which then ran again from the queue, and every such
             // race left one more probe chain running for good.
             bool runNow = false;
             lock (_lock)
             {
-                while (_due.TryPeek(out ProbeWorker? w, out DateTime at))
+                while (_due.TryPeek(out ProbeWorker? w, out TimeSpan at))
                 {
                     if (!w.Done)
                     {
@@ -112,7 +119,7 @@ public sealed class Prober : IDisposable
         }
     }
 
-    private async Task RunAsync(ProbeWorker worker, DateTime due, CancellationToken stop)
+    private async Task RunAsync(ProbeWorker worker, TimeSpan due, CancellationToken stop)
     {
         ProbeOutcome outcome;
         try
@@ -143,7 +150,7 @@ public sealed class Prober : IDisposable
             }
             else
             {
-                DateTime next = due.AddSeconds(worker.Plan.PeriodSeconds);
+                TimeSpan next = due + TimeSpan.FromSeconds(worker.Plan.PeriodSeconds);
                 _due.Enqueue(worker, next > _now() ? next : _now());
             }
         }

@@ -676,7 +676,7 @@ public sealed class PodInit : IDisposable
                     {
                         LibcExtra.close(fd);
                     }
-                    _control.Send(new PodControlMessage.Exited(c.Name, code));
+                    _control.Send(new PodControlMessage.Exited(c.Name, code, KilledByProbe: _killedByProbe.Contains(c.Name)));
                     OnExited(c, code);
                     Monitor.PulseAll(_lock);
                 }

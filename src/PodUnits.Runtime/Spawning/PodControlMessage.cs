@@ -31,6 +31,7 @@ public abstract record PodControlMessage : IControlMessage
             ("started", [string c, string pid]) when Number(pid) is int p => new Started(c, p),
             ("running", [string c]) => new Running(c),
             ("exited", [string c, string code]) when Number(code) is int n => new Exited(c, n),
+            ("exited", [string c, string code, "killed"]) when Number(code) is int n => new Exited(c, n, KilledByProbe: true),
             ("restarting", [string c, string delay]) when Number(delay) is int d => new Restarting(c, d),
             ("stopping", []) => new Stopping(),
             ("finishing", []) => new Finishing(StopRequested: false),
@@ -78,10 +79,13 @@ public abstract record PodControlMessage : IControlMessage
         public override string Format() => $"running {Container}";
     }
 
-    /// <summary>The container ended: <paramref name="Code"/> is its status, or 128 + signal.</summary>
-    public sealed record Exited(string Container, int Code) : PodControlMessage
+    /// <summary>The container ended: <paramref name="Code"/> is its status, or 128 + signal.
+    /// <paramref name="KilledByProbe"/>: the pod init had acted on a <see cref="KillContainer"/>
+    /// of this run (it ignores one for a run that had ended already, or while the pod stops),
+    /// so the run's end is the kill's and it restarts whatever its status.</summary>
+    public sealed record Exited(string Container, int Code, bool KilledByProbe = false) : PodControlMessage
     {
-        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"exited {Container} {Code}");
+        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"exited {Container} {Code}{(KilledByProbe ? " killed" : "")}");
     }
 
     /// <summary>The container that just exited starts again, as its restart policy says, in

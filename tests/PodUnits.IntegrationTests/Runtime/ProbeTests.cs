@@ -154,6 +154,39 @@ public sealed class ProbeTests
         Assert.Equal("active", pod.Show("ActiveState"));
     }
 
+    /// <summary>Review of 2026-12-06: 100 ms after a hook's or probe's command ended, the
+    /// executor closed the output pipe, and what the command had started in the background
+    /// died at its next write (SIGPIPE): `sh -c 'reloader &'` lost its reloader silently.
+    /// A writer that never stops (`yes`) kept the read going for ever, and that probe never
+    /// ran again.</summary>
+    [Fact]
+    public void WhatAHookOrProbeLeftBehindMayGoOnWriting()
+    {
+        const string name = "rt-probe-writer";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, PodHarness.Idle, extraContainerYaml: """
+                  lifecycle:
+                    postStart:
+                      exec:
+                        command: ["sh", "-c", "sh -c 'while echo beat; do sleep 0.2; done' hook-writer-833 & echo started"]
+                  livenessProbe:
+                    exec:
+                      command: ["sh", "-c", "if [ ! -e /tmp/writer-started ]; then touch /tmp/writer-started; sh -c 'while :; do echo spam; done' probe-writer-834 & fi; echo x >> /tmp/probe-runs; echo ok"]
+                    periodSeconds: 1
+            """));
+        pod.Start();
+        const string hookWriter = "sh -c while echo beat; do sleep 0.2; done hook-writer-833";
+        const string probeWriter = "sh -c while :; do echo spam; done probe-writer-834";
+        Assert.True(PodHarness.WaitFor(() => pod.PidsInScopes(probeWriter).Any()), PodHarness.Run("ps", "-ef").Output);
+        string runs = $"/proc/{pod.PidsInScopes(probeWriter).First()}/root/tmp/probe-runs";
+        int probes = File.ReadAllLines(runs).Length;
+        Thread.Sleep(3000); // fifteen of its writes since the hook ended
+        Assert.True(pod.PidsInScopes(hookWriter).Any(), "the hook's background writer died: " + pod.UnitJournalText());
+        Assert.True(pod.PidsInScopes(probeWriter).Any(), "the probe's background writer died");
+        // The liveness probe goes on while the writer fills its first run's pipe without a pause.
+        Assert.True(PodHarness.WaitFor(() => File.ReadAllLines(runs).Length >= probes + 3, seconds: 30), Status(name));
+        Assert.Equal("active", pod.Show("ActiveState"));
+    }
+
     /// <summary>Review of 2026-12-05: timeoutSeconds counted only once the command ran, and the
     /// start waited for the helper's execve with no deadline (on the bus connection's read
     /// loop): a command that could not start (a frozen scope, an execve stuck on a dead NFS

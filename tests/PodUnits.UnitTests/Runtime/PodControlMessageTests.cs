@@ -16,6 +16,7 @@ public sealed unsafe class PodControlMessageTests
         { new PodControlMessage.Started("web", 7), "started web 7" },
         { new PodControlMessage.Running("web"), "running web" },
         { new PodControlMessage.Exited("web", 137), "exited web 137" },
+        { new PodControlMessage.Exited("web", 143, KilledByProbe: true), "exited web 143 killed" },
         { new PodControlMessage.Restarting("web", 20), "restarting web 20" },
         { new PodControlMessage.Stopping(), "stopping" },
         { new PodControlMessage.Finishing(StopRequested: false), "finishing" },

@@ -73,6 +73,26 @@ public sealed class HttpProbeTests
         Assert.Equal(["svc.example"], r.Values("Host"));
     }
 
+    /// <summary>Review of 2026-12-06: a header .NET counts as a content header was dropped
+    /// silently, an Accept set to "" was sent empty, and the last Host won.</summary>
+    [Fact]
+    public async Task ContentHeadersGoAnEmptyAcceptIsNoneAndTheFirstHostWins()
+    {
+        await using var server = new RawHttpServer(_ => RawHttpServer.Response(200));
+        List<HttpHeaderPlan> headers =
+        [
+            new() { Name = "Content-Type", Value = "application/grpc-health" },
+            new() { Name = "Accept", Value = "" },
+            new() { Name = "Host", Value = "first.example" },
+            new() { Name = "Host", Value = "second.example" },
+        ];
+        Assert.True((await Probe(server.Port, headers: headers)).Success);
+        RawHttpRequest r = Assert.Single(server.Requests);
+        Assert.Equal(["application/grpc-health"], r.Values("Content-Type"));
+        Assert.Empty(r.Values("Accept"));
+        Assert.Equal(["first.example"], r.Values("Host"));
+    }
+
     [Fact]
     public async Task TheHostIsTheProbesHostWithItsPortButTheConnectionGoesToTheAddress()
     {

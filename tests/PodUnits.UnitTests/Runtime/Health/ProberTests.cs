@@ -13,22 +13,22 @@ public sealed class ProberTests
     [Fact]
     public async Task AProbeRunsWhenDueAndAgainAfterItsPeriod()
     {
-        var runs = new ConcurrentQueue<DateTime>();
+        var runs = new ConcurrentQueue<TimeSpan>();
         var reports = new BlockingCollection<(ProbeWorker, ProbeOutcome, bool)>();
         using var prober = new Prober((w, _) =>
         {
-            runs.Enqueue(DateTime.UtcNow);
+            runs.Enqueue(Prober.Now());
             return Task.FromResult(new ProbeOutcome(true, "ok"));
         }, (w, o, changed) => reports.Add((w, o, changed)));
         var worker = new ProbeWorker("web", 0, ProbeKind.Readiness, new ProbePlan { PeriodSeconds = 1 });
-        DateTime added = DateTime.UtcNow;
-        prober.Add(worker, added.AddMilliseconds(300));
+        TimeSpan added = Prober.Now();
+        prober.Add(worker, added + TimeSpan.FromMilliseconds(300));
 
         Assert.True(reports.TryTake(out var first, Patience));
         Assert.True(first.Item3); // not ready -> ready
         Assert.True(reports.TryTake(out var second, Patience));
         Assert.False(second.Item3);
-        DateTime[] times = [.. runs];
+        TimeSpan[] times = [.. runs];
         Assert.True(times[0] - added >= TimeSpan.FromMilliseconds(290), $"ran after {(times[0] - added).TotalMilliseconds} ms");
         // The next run is due one period after the previous one was due (the kubelet's ticker),
         // not after it ran: a late first run on a loaded machine makes the gap shorter, never
@@ -42,11 +42,11 @@ public sealed class ProberTests
     [Fact]
     public void AProbeThatFallsDueWhileTheLoopDecidesRunsOnce()
     {
-        DateTime due = new(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc);
+        TimeSpan due = TimeSpan.FromHours(1);
         int looks = 0;
         // The first look (under the lock) says "not yet"; every later one is past the due
         // time, and never reaches the next period, so one run is all there should be.
-        DateTime Clock() => Interlocked.Increment(ref looks) == 1 ? due.AddMilliseconds(-1) : due.AddMilliseconds(500);
+        TimeSpan Clock() => Interlocked.Increment(ref looks) == 1 ? due - TimeSpan.FromMilliseconds(1) : due + TimeSpan.FromMilliseconds(500);
         int runs = 0;
         var reports = new BlockingCollection<ProbeOutcome>();
         using var prober = new Prober((_, _) =>
@@ -84,7 +84,7 @@ public sealed class ProberTests
             }
             return new ProbeOutcome(true, "");
         }, (_, _, _) => { });
-        DateTime now = DateTime.UtcNow;
+        TimeSpan now = Prober.Now();
         prober.Add(new ProbeWorker("slow", 0, ProbeKind.Liveness, new ProbePlan { PeriodSeconds = 1 }), now);
         prober.Add(new ProbeWorker("fast", 0, ProbeKind.Liveness, new ProbePlan { PeriodSeconds = 1 }), now);
         Assert.True(fastRuns.TryTake(out _, Patience));
@@ -106,7 +106,7 @@ public sealed class ProberTests
             started.Release();
             return release.Task;
         }, (_, _, _) => Interlocked.Increment(ref reports));
-        prober.Add(new ProbeWorker("web", 0, ProbeKind.Liveness, new ProbePlan { PeriodSeconds = 1 }), DateTime.UtcNow);
+        prober.Add(new ProbeWorker("web", 0, ProbeKind.Liveness, new ProbePlan { PeriodSeconds = 1 }), Prober.Now());
         Assert.True(await started.WaitAsync(Patience));
         prober.Cancel("web");
         release.SetResult(new ProbeOutcome(false, "gone"));
@@ -122,7 +122,7 @@ public sealed class ProberTests
         var reports = new BlockingCollection<bool>();
         using var prober = new Prober((w, _) => Task.FromResult(new ProbeOutcome(Interlocked.Increment(ref runs) >= 2, "")),
             (w, o, changed) => reports.Add(changed));
-        prober.Add(new ProbeWorker("web", 0, ProbeKind.Startup, new ProbePlan { PeriodSeconds = 1, FailureThreshold = 5 }), DateTime.UtcNow);
+        prober.Add(new ProbeWorker("web", 0, ProbeKind.Startup, new ProbePlan { PeriodSeconds = 1, FailureThreshold = 5 }), Prober.Now());
         Assert.True(reports.TryTake(out bool first, Patience));
         Assert.False(first);
         Assert.True(reports.TryTake(out bool second, Patience));
