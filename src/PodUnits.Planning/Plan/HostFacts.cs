@@ -21,7 +21,42 @@ namespace PodUnits.Planning.Plan;
 public static class HostFacts
 {
     public static NodeFacts Gather(string podMachineId) => new(
-        Environment.MachineName, HostIP(), PodUid(podMachineId), Environment.ProcessorCount * 1000L, MemTotal(), StorageBytes());
+        Environment.MachineName, HostIP(), PodUid(podMachineId), OnlineCpus() * 1000L, MemTotal(), StorageBytes());
+
+    /// <summary>The host's online CPUs, as the kubelet's node capacity counts them: not
+    /// Environment.ProcessorCount, which follows the calling process's CPU affinity and cgroup
+    /// quota, so a `podunits reload` run from a `taskset` shell would change a container's
+    /// limits.cpu file with nothing changed in the pod.</summary>
+    private static int OnlineCpus()
+    {
+        try
+        {
+            return CpuListCount(File.ReadAllText("/sys/devices/system/cpu/online")) is int n and > 0 ? n : Environment.ProcessorCount;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Environment.ProcessorCount;
+        }
+    }
+
+    /// <summary>How many CPUs a kernel CPU list names ("0-3,8,10-11": 7); null when it is not one.</summary>
+    internal static int? CpuListCount(string list)
+    {
+        int count = 0;
+        foreach (string part in list.Trim().Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] ends = part.Split('-');
+            if (ends.Length is < 1 or > 2
+                || !int.TryParse(ends[0], NumberStyles.None, CultureInfo.InvariantCulture, out int first)
+                || !int.TryParse(ends[^1], NumberStyles.None, CultureInfo.InvariantCulture, out int last)
+                || last < first)
+            {
+                return null;
+            }
+            count += last - first + 1;
+        }
+        return count;
+    }
 
     /// <summary>The pod's machine ID as a UUID (metadata.uid is a UUID in Kubernetes).</summary>
     public static string PodUid(string machineId) =>
