@@ -134,8 +134,19 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
             // (tour G: only `validate` named it). Of a Secret only where: the message may
             // quote a value (an unquoted password that YAML reads as an alias), and the line
             // goes to the unit's status, which every user may read. Of an encrypted one
-            // nothing: what is wrong inside it is the plaintext's business.
-            Diagnostic? e = invalid.EndsWith(EncryptedSecrets.Extension, StringComparison.Ordinal) ? null : catalog.FirstError(invalid);
+            // nothing but that it cannot be decrypted (a new host key, a cleared TPM), which
+            // quotes systemd-creds, not the plaintext: what is wrong inside it is the
+            // plaintext's business.
+            Diagnostic? e = catalog.FirstError(invalid);
+            if (invalid.EndsWith(EncryptedSecrets.Extension, StringComparison.Ordinal))
+            {
+                report(f.Value(field)!, e is not null && SecretDocuments.SaysNoContent(e.Message)
+                    ? $"{f.PathOf(field)}: {ConfigObject.Describe(kind, name)} is in {invalid}, which {e.Message}; " +
+                        $"'podunits secret create {name} --replace' encrypts it anew for this host"
+                    : $"{f.PathOf(field)}: {ConfigObject.Describe(kind, name)} is in {invalid}, whose decrypted document is not a valid Secret; " +
+                        $"'podunits secret create {name} --replace' writes a new one");
+                return null;
+            }
             string first = e is null ? "" : kind == ConfigObjectKind.Secret ? $" (at {e.Line}:{e.Column})" : $" ({e.Line}:{e.Column}: {e.Message})";
             report(f.Value(field)!, $"{f.PathOf(field)}: {ConfigObject.Describe(kind, name)} is in {invalid}, which is not valid{first}; " +
                 "fix the errors reported there");

@@ -22,10 +22,15 @@ internal static partial class SecretDocuments
             bool inSecret = d.File == path
                 ? (secrets ??= Ranges(text, documents)).Exists(r => d.Line >= r.First && d.Line <= r.Last)
                 : ConfigObject.IsSecretFile(d.File);
-            marked.Add(inSecret ? d with { MayQuoteSecret = true } : d);
+            marked.Add(inSecret && !SaysNoContent(d.Message) ? d with { MayQuoteSecret = true } : d);
         }
         return marked;
     }
+
+    /// <summary>A message about the file as a whole, which quotes nothing of its content: it
+    /// cannot be read (the OS's reason) or decrypted (systemd-creds' reason).</summary>
+    internal static bool SaysNoContent(string message) =>
+        message.StartsWith("cannot be decrypted: ", StringComparison.Ordinal) || message.StartsWith("cannot be read: ", StringComparison.Ordinal);
 
     /// <summary>The line ranges (1-based, inclusive) of the Secret documents of <paramref name="text"/>.</summary>
     internal static List<(int First, int Last)> Ranges(string text, IReadOnlyList<YNode> documents)

@@ -58,6 +58,10 @@ public sealed class EncryptedSecretTests : IDisposable
         Assert.Contains($"{_roots}/secrets/db.cred:1:1: error: cannot be decrypted: systemd-creds decrypt failed: Failed to decrypt",
             failed.Diagnostics.Select(d => d.ToString()));
         Assert.False(failed.IsValid);
+        // The start's one line says why (review of 2026-12-06: it said "not valid; fix the
+        // errors reported there" of a file that is fine on the host it was made on).
+        Assert.Contains("which cannot be decrypted: systemd-creds decrypt failed: Failed to decrypt; 'podunits secret create db --replace' encrypts it anew for this host",
+            new PodDefinitionException(failed.Diagnostics).Message, StringComparison.Ordinal);
     }
 
     [Fact]
