@@ -1,3 +1,4 @@
+using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Confinement;
 using PodUnits.Runtime.Plan;
@@ -111,7 +112,19 @@ internal static class ContainerMounts
     private static void BindSubPath(string volumeRoot, MountPlan m, string subPath, ContainerRoot inRoot, ulong attributes, int idmap, uint? podOwner)
     {
         using var volume = new ContainerRoot(volumeRoot, podOwner, directoriesLikeRoot: true);
-        (int fd, bool isDirectory) = volume.TryExisting(subPath) ?? (volume.Directory(subPath), true);
+        int fd;
+        bool isDirectory;
+        try
+        {
+            (fd, isDirectory) = volume.TryExisting(subPath) ?? (volume.Directory(subPath), true);
+        }
+        catch (NativeCallException e)
+        {
+            // The path is not said: a subPathExpr's may hold a variable's value, a Secret's
+            // (the planner quotes the expression, never the value), and this line goes to the
+            // journal. The definition says which entry it is.
+            throw new PodUnitsException($"volumeMounts {m.Target}", $"its subPath cannot be looked up in the volume: {e.Syscall} failed: {e.Why}", e.ExitCode);
+        }
         using var source = new Fd(fd);
         using var target = new Fd(isDirectory ? inRoot.Directory(m.Target) : inRoot.File(m.Target));
         RefuseProcReachedThroughALink(target.Value, m.Target);

@@ -43,4 +43,43 @@ public sealed class HostileSubPathTests
         Assert.Equal("host-file=is-dir entries=0", lines.Single(l => l.StartsWith("host-file=", StringComparison.Ordinal)));
         Assert.Contains("ok=inside", lines);
     }
+
+    /// <summary>Review of 2026-12-06: a subPathExpr whose lookup failed otherwise than by a
+    /// missing entry (here a file where a directory is expected) had container-start's error
+    /// quote the expanded path, a Secret's value with it, into the journal; the planner's
+    /// own errors quote the expression only.</summary>
+    [Fact]
+    public void ASubPathExprThatCannotBeMountedIsNotQuotedWithItsValue()
+    {
+        using var pod = new PodHarness("hostile-subpathexpr", """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: hostile-subpathexpr}
+            spec:
+              restartPolicy: Never
+              hostNetwork: true
+              volumes: [{name: shared, emptyDir: {}}]
+              initContainers:
+                - name: plant
+                  image: busybox
+                  command: ["sh", "-c", "echo not-a-directory > /shared/tenants"]
+                  volumeMounts: [{name: shared, mountPath: /shared}]
+              containers:
+                - name: main
+                  image: busybox
+                  command: ["true"]
+                  env: [{name: TENANT, valueFrom: {secretKeyRef: {name: tenant, key: id}}}]
+                  volumeMounts: [{name: shared, mountPath: /data, subPathExpr: "tenants/$(TENANT)"}]
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: tenant}
+            stringData: {id: tok-Zq81secret}
+            """);
+        pod.Systemctl("start", pod.Unit);
+        Assert.True(pod.UnitJournalHas(l => l.Contains("volumeMounts /data: its subPath cannot be looked up in the volume", StringComparison.Ordinal)),
+            pod.UnitJournalText());
+        Assert.DoesNotContain("tok-Zq81secret", pod.UnitJournalText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("tok-Zq81secret", PodHarness.Run("journalctl", "--no-pager", "-o", "cat", "-b").Output, StringComparison.Ordinal);
+    }
 }
