@@ -6,8 +6,11 @@ namespace PodUnits.Core.Errors;
 /// so the message reads like "mount /var/lib/podunits/x: Permission denied (EACCES)".</summary>
 public sealed class NativeCallException : PodUnitsException
 {
+    /// <param name="path">Written escaped (<see cref="Text.OneLine"/>): a path may come from a
+    /// layer or a definition and hold a newline or a terminal's escape sequence, which would
+    /// split the message in the journal or drive the terminal of whoever reads it.</param>
     public NativeCallException(string syscall, int errno, string? path = null)
-        : base(path is null ? syscall : $"{syscall} {path}", Describe(errno))
+        : base(path is null ? syscall : $"{syscall} {Text.OneLine.Of(path)}", Describe(errno))
     {
         Syscall = syscall;
         Errno = errno;

@@ -85,15 +85,25 @@ public static class ManifestKind
     /// <summary>Picks the manifest for linux/<paramref name="architecture"/> from an index;
     /// null when there is none (the caller names the platforms that exist). Among several of
     /// the architecture, the variant decides as containerd's default matcher does
-    /// (<see cref="VariantRank"/>); the first of equal rank wins.</summary>
+    /// (<see cref="VariantRank"/>); the first of equal rank wins. An entry that names no
+    /// platform at all (some OCI tools write an index of one such) is taken last, as
+    /// containerd's filter and `image import` (<see cref="Suits"/>) take it.</summary>
     public static Descriptor? SelectPlatform(ImageIndex index, string architecture, string os = "linux")
     {
         Descriptor? best = null;
-        int bestRank = -1;
+        int bestRank = -2;
         foreach (Descriptor d in index.Manifests)
         {
+            if (d.Platform is null)
+            {
+                if (bestRank < -1)
+                {
+                    (best, bestRank) = (d, -1);
+                }
+                continue;
+            }
             // Attestation manifests (BuildKit) carry platform unknown/unknown and are skipped here.
-            if (d.Platform is null || d.Platform.Os != os || d.Platform.Architecture != architecture) continue;
+            if (d.Platform.Os != os || d.Platform.Architecture != architecture) continue;
             if (VariantRank(architecture, d.Platform.Variant) is int rank && rank > bestRank)
             {
                 (best, bestRank) = (d, rank);

@@ -41,7 +41,8 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
             string arch = ManifestKind.HostArchitecture();
             Descriptor chosen = ManifestKind.SelectPlatform(index, arch) ?? throw new PodUnitsException(
                 $"image {reference.ToFamiliarString()}",
-                $"has no linux/{arch} variant this host runs (it has: {string.Join(", ", index.Manifests.Select(m => $"{m.Platform?.Os}/{m.Platform?.Architecture}{(m.Platform?.Variant is { Length: > 0 } v ? "/" + v : "")}"))})");
+                // The registry's words, escaped: a \u001b in its JSON is an escape sequence here.
+                $"has no linux/{arch} variant this host runs (it has: {Core.Text.OneLine.Of(string.Join(", ", index.Manifests.Select(m => $"{m.Platform?.Os}/{m.Platform?.Architecture}{(m.Platform?.Variant is { Length: > 0 } v ? "/" + v : "")}")))})");
             if (!Digests.IsValid(chosen.Digest)) throw new PodUnitsException($"image {reference.ToFamiliarString()}", "its index names a manifest by an unsupported digest");
             (data, digest, isIndex) = await GetManifestAsync(source, chosen.Digest, chosen.Digest,
                 chosen.Size > 0 ? Math.Min(LimitedBody.MaxManifestBytes, chosen.Size) : LimitedBody.MaxManifestBytes, cancellationToken);
@@ -61,12 +62,20 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
             throw LimitedBody.TooLarge($"config {manifest.Config.Digest} of {reference.ToFamiliarString()}", LimitedBody.MaxConfigBytes);
 
         using var gate = new SemaphoreSlim(ParallelBlobs);
+        // The first blob that fails for good ends the others: the pull fails either way, and
+        // gigabytes more would only hold the store's lock (and the error) back.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await Task.WhenAll(wanted.DistinctBy(d => d.Digest).Select(async d =>
         {
-            await gate.WaitAsync(cancellationToken);
+            await gate.WaitAsync(failed.Token);
             try
             {
-                await FetchBlobAsync(source, d, progress, cancellationToken);
+                await FetchBlobAsync(source, d, progress, failed.Token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await failed.CancelAsync(); // the others end as cancelled: this failure is the one said
+                throw;
             }
             finally
             {
@@ -195,11 +204,19 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
         if (response.StatusCode == HttpStatusCode.NotFound) return [];
         if (!response.IsSuccessStatusCode) throw await RegistryClient.ErrorAsync(reference, response, "sigstore signatures " + tag, cancellationToken);
         byte[] data = await LimitedBody.ReadAsync(response, LimitedBody.MaxManifestBytes, $"sigstore signatures of {reference.ToFamiliarString()}", cancellationToken);
-        ImageManifest manifest = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageManifest) ?? new ImageManifest();
+        ImageManifest manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageManifest) ?? new ImageManifest();
+        }
+        catch (JsonException e)
+        {
+            throw new PodUnitsException($"sigstore signatures {tag} of {reference.ToFamiliarString()}", $"are not JSON of an image manifest: {JsonErrors.Describe(e)}");
+        }
         var result = new List<SigstoreSignature>();
         foreach (Descriptor layer in manifest.Layers.Take(16))
         {
-            if (layer.Annotations?.GetValueOrDefault(SigstoreSignatureAnnotation) is not { } signature || !Digests.IsValid(layer.Digest)) continue;
+            if (layer is null || layer.Annotations?.GetValueOrDefault(SigstoreSignatureAnnotation) is not { } signature || !Digests.IsValid(layer.Digest)) continue;
             using HttpResponseMessage blob = await client.SendAsync(reference,
                 () => new HttpRequestMessage(HttpMethod.Get, client.Url(reference, "blobs/" + layer.Digest)), cancellationToken);
             if (!blob.IsSuccessStatusCode) throw await RegistryClient.ErrorAsync(reference, blob, $"sigstore payload {layer.Digest}", cancellationToken);
@@ -257,6 +274,15 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
                     && root.TryGetProperty("layers", out JsonElement layers) && layers.ValueKind == JsonValueKind.Array);
             if (!whole)
                 throw new PodUnitsException(what, isIndex ? "is not an image index: it lists no manifests" : "is not an image manifest: it has no config or no layers");
+            // And as the later steps read it: a field of the wrong type ("size": "1469") or a
+            // null entry must fail here, where the next source is tried, not as an internal
+            // error once this source has won.
+            bool nullEntry = isIndex
+                ? (JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageIndex)?.Manifests ?? []).Any(d => d is null)
+                : JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageManifest) is not { } manifest
+                    || manifest.Config is null || manifest.Layers is null || manifest.Layers.Any(d => d is null);
+            if (nullEntry)
+                throw new PodUnitsException(what, $"is not an image {(isIndex ? "index" : "manifest")}: it has an entry that is null");
         }
         catch (JsonException e)
         {
@@ -285,10 +311,22 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
                         have = await DownloadAsync(reference, blob, file, hash, have, progress, cancellationToken);
                         break;
                     }
+                    catch (IOException e) when (e.HResult is DiskFull or QuotaExceeded)
+                    {
+                        // The store's file system, not the transfer: trying again fills it again.
+                        throw new PodUnitsException($"blob {blob.Digest} of {reference.ToFamiliarString()}",
+                            $"cannot be stored: {e.Message} in {Path.GetDirectoryName(temp)} ('podunits gc' removes unused images and layers)");
+                    }
                     catch (Exception e) when (attempt < MaxAttempts && !cancellationToken.IsCancellationRequested
                         && e is HttpRequestException or IOException)
                     {
                         have = Rehash(file, hash); // what the file really holds: resume from there
+                        if (have == blob.Size)
+                        {
+                            // Every byte came before the connection broke (on the read that looks
+                            // for its end): nothing to ask for, and a range from the end is a 416.
+                            break;
+                        }
                         progress?.Report(new PullProgress(blob.Digest, PullPhase.Retrying, have, blob.Size));
                         await Task.Delay(TimeSpan.FromMilliseconds(250 << (attempt - 1)), cancellationToken);
                     }
@@ -298,7 +336,9 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
                             $"transfer failed {MaxAttempts} times: {e.Message}");
                     }
                 }
-                file.Flush(flushToDisk: true);
+                long received = have;
+                Progress.Heartbeat.During(() => file.Flush(flushToDisk: true), progress is null ? null
+                    : () => progress.Report(new PullProgress(blob.Digest, PullPhase.Downloading, received, blob.Size)));
             }
             string actual = "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
             blobs.Commit(temp, blob.Digest, actual);
@@ -386,6 +426,9 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
         if (have < blob.Size) throw new IOException($"connection ended after {have} of {blob.Size} bytes");
         return have;
     }
+
+    /// <summary>ENOSPC and EDQUOT, as .NET's IOException carries them (HResult is the errno on Unix).</summary>
+    private const int DiskFull = 28, QuotaExceeded = 122;
 
     private static PodUnitsException TooLong(Descriptor blob) =>
         new($"blob {blob.Digest}", $"registry sends more than the {blob.Size} bytes the manifest declares; refused");

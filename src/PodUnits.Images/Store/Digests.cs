@@ -12,7 +12,7 @@ public static partial class Digests
 
     /// <summary>The hex part, for paths; throws on anything that is not a sha256 digest.</summary>
     public static string Hex(string digest) =>
-        IsValid(digest) ? digest[7..] : throw new PodUnitsException($"digest '{digest}'", "is not sha256: followed by 64 lowercase hex digits");
+        IsValid(digest) ? digest[7..] : throw new PodUnitsException($"digest '{Core.Text.OneLine.Of(digest ?? "")}'", "is not sha256: followed by 64 lowercase hex digits");
 
     public static string Of(ReadOnlySpan<byte> data) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(data));
 

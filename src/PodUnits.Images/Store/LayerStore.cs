@@ -80,7 +80,9 @@ internal sealed class LayerStore
             }
             if (result.DiffId != diffId)
                 throw new PodUnitsException($"layer {blobDigest}", $"uncompressed content has digest {result.DiffId}, but the image config says {diffId}; refused");
-            _syncTree(temp); // durable before it gets the name that says "complete"
+            // Durable before it gets the name that says "complete".
+            long read = new FileInfo(blobPath).Length;
+            Progress.Heartbeat.During(() => _syncTree(temp), progress is null ? null : () => progress(read));
             try
             {
                 System.IO.Directory.Move(temp, final);

@@ -181,13 +181,18 @@ public sealed class LayerUnpacker
         $"skipped {skipped.Count} device node{(skipped.Count == 1 ? "" : "s")} ({string.Join(", ", skipped.Take(NamedSkips).Select(Core.Text.OneLine.Of))}"
         + $"{(skipped.Count > NamedSkips ? ", ..." : "")}): layers may not create devices";
 
+    /// <summary>Files from this size on are checked against the file system's own count, not
+    /// the unpack's estimate: up to four layers unpack at once, each estimating from its own
+    /// start, and running pods write beside them; the reserve is theirs.</summary>
+    private const long LookAgainFrom = 1L << 20;
+
     private long EnsureSpace(string root, long needed, long free, string entryName)
     {
-        if (needed + Reserve <= free) return free;
-        free = _freeBytes(root); // someone may have freed space meanwhile
+        if (needed < LookAgainFrom && needed + Reserve <= free) return free;
+        free = _freeBytes(root); // a large file, or the estimate ran out: others write here too
         if (needed + Reserve <= free) return free;
         throw new PodUnitsException($"unpacking into {root}",
-            $"not enough free space for '{entryName}' ({needed} bytes; {Math.Max(0, free)} bytes free, {Reserve} kept in reserve)");
+            $"not enough free space for '{Core.Text.OneLine.Of(entryName)}' ({needed} bytes; {Math.Max(0, free)} bytes free, {Reserve} kept in reserve)");
     }
 
     private static void WriteFile(string path, TarEntry entry, CancellationToken cancellationToken)

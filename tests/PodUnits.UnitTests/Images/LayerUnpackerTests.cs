@@ -295,6 +295,20 @@ public sealed partial class LayerUnpackerTests
         Assert.Contains("not enough free space", e.Message);
     }
 
+    /// <summary>Review of 2026-12-06: each unpack took one look at the free space and then
+    /// counted only its own writes, so parallel unpacks (and running pods) took the file
+    /// system past the reserve, to nothing free.</summary>
+    [Fact]
+    public void ALargeFileIsCheckedAgainstWhatIsFreeNowNotAtTheStart()
+    {
+        using var dir = new ScratchDir();
+        int looks = 0;
+        long Free(string _) => Interlocked.Increment(ref looks) == 1 ? 1L << 30 : 17L << 20; // others wrote meanwhile
+        byte[] tar = new LayerBuilder().File("big", new string('x', 2 << 20)).Tar();
+        var e = Assert.Throws<PodUnitsException>(() => new LayerUnpacker(Free, IsRoot).Unpack(new MemoryStream(tar), dir.Root));
+        Assert.Contains("not enough free space for 'big'", e.Message);
+    }
+
     [LibraryImport("libc")]
     private static partial uint geteuid();
 }

@@ -53,6 +53,18 @@ public sealed class ManifestAndRegistryTests
         Assert.Equal(expected is int i ? Digest(i) : null, ManifestKind.SelectPlatform(index, host)?.Digest);
     }
 
+    /// <summary>Review of 2026-12-06: a pull refused an index whose entry names no platform,
+    /// which `image import`, containerd and containers/image take.</summary>
+    [Theory]
+    [InlineData("""[{"digest":"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","size":1}]""", "a")]
+    [InlineData("""[{"digest":"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","size":1},{"digest":"sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","size":1,"platform":{"architecture":"amd64","os":"linux"}}]""", "b")]
+    [InlineData("""[{"digest":"sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","size":1,"platform":{"architecture":"arm64","os":"linux"}},{"digest":"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","size":1}]""", "a")]
+    public void AnEntryWithoutAPlatformIsTakenWhenNoneNamesThisOne(string manifests, string expected)
+    {
+        ImageIndex index = JsonSerializer.Deserialize("{\"schemaVersion\":2,\"manifests\":" + manifests + "}", OciJsonContext.Default.ImageIndex)!;
+        Assert.Equal("sha256:" + new string(expected[0], 64), ManifestKind.SelectPlatform(index, "amd64")?.Digest);
+    }
+
     [Theory]
     [InlineData("""{"schemaVersion":2,"manifests":[]}""", null, true)]
     [InlineData("""{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.list.v2+json"}""", null, true)]

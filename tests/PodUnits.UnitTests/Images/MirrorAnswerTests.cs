@@ -39,6 +39,10 @@ public sealed class MirrorAnswerTests : IDisposable
     [InlineData("<html><body>Nexus Repository Manager</body></html>")]
     [InlineData("{}")] // JSON, but no manifest: its types would default the missing parts to empty
     [InlineData("{\"schemaVersion\":2,\"config\":{}}")]
+    // Review of 2026-12-06: the right shape with a field of the wrong type, or a null entry,
+    // passed the check and ended the pull as an internal error.
+    [InlineData("{\"schemaVersion\":2,\"config\":{\"size\":\"1469\"},\"layers\":[]}")]
+    [InlineData("{\"schemaVersion\":2,\"config\":{},\"layers\":[null]}")]
     public async Task AMirrorServingAWebPageIsPassedOverForTheNextSource(string mirrorBody)
     {
         byte[] tar = new LayerBuilder().File("hello", "world").Tar();

@@ -59,5 +59,38 @@ public sealed class ResumedBlobTests : IDisposable
         Assert.Equal(contentRange == "bytes 0-" ? [null, $"bytes={CutAt}-"] : [null, $"bytes={CutAt}-", null], ranges);
     }
 
+    /// <summary>Review of 2026-12-06: the connection broke after the blob's last byte, on the
+    /// read that looks for its end; the retry asked for the range from the end, a registry
+    /// answers that with 416, and the pull failed with the whole blob on disk.</summary>
+    [Fact]
+    public async Task ABlobWhoseLastByteCameBeforeTheConnectionBrokeIsNotAskedForAgain()
+    {
+        byte[] tar = new LayerBuilder().File("big", new string('y', 3 * CutAt)).Tar();
+        string manifest = OciLayoutBuilder.Write(_dir + "/layout", [tar], [tar], "application/vnd.oci.image.layer.v1.tar");
+        string layerPath = "/v2/test/app/blobs/sha256:" + OciLayoutBuilder.Hex(tar);
+        using var registry = new ChunkedRegistry((path, range) =>
+        {
+            if (path == "/v2/test/app/manifests/1")
+                return (200, "Content-Type: application/vnd.oci.image.manifest.v1+json\r\n", [Blob(manifest)]);
+            if (path == layerPath)
+                return range is null ? (200, "", AllThenBroken(tar)) : (416, "", []);
+            const string Blobs = "/v2/test/app/blobs/";
+            return path.StartsWith(Blobs, StringComparison.Ordinal) ? (200, "", [Blob(path[Blobs.Length..])]) : (404, "", []);
+        });
+        var store = ImageStore.Open(_dir + "/store", new RegistrySettings(insecure: [registry.Host]));
+
+        ResolvedImage image = await store.FetchAsync(registry.Host + "/test/app:1");
+
+        Assert.Equal(3 * CutAt, new FileInfo(image.LayerDirs[0] + "/big").Length);
+        await registry.FinishAsync();
+        Assert.Equal([null], registry.Requests.Where(r => r.Path == layerPath).Select(r => r.Range));
+    }
+
+    private static IEnumerable<byte[]> AllThenBroken(byte[] data)
+    {
+        yield return data;
+        throw new IOException("connection broken"); // hangs up before the body's end
+    }
+
     private byte[] Blob(string digest) => File.ReadAllBytes($"{_dir}/layout/blobs/sha256/{digest["sha256:".Length..]}");
 }
