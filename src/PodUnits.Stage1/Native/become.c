@@ -227,17 +227,19 @@ static int install_filter(const char *program, size_t length)
     return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog);
 }
 
+/* The last capability this kernel knows: the highest PR_CAPBSET_READ does not refuse. Not
+ * /proc/sys/kernel/cap_last_cap, which is read in the container's mount namespace: a
+ * container that made user and mount namespaces of its own (seccomp Unconfined) could bind a
+ * file saying -1 over it there, and an exec probe or `podunits enter` joining that namespace
+ * then dropped no capability at all, host root (review of 2026-12-06). Should the kernel
+ * refuse even capability 0, the compile-time last one fails the drop below: closed. */
 static int last_capability(void)
 {
-    int last = CAP_LAST_CAP;
-    FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
-    if (f != NULL) {
-        if (fscanf(f, "%d", &last) != 1) {
-            last = CAP_LAST_CAP;
-        }
-        fclose(f);
+    int last = -1;
+    for (int cap = 0; cap < 64 && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++) {
+        last = cap;
     }
-    return last > 63 ? 63 : last;
+    return last < 0 ? CAP_LAST_CAP : last;
 }
 
 /* The kernel's struct sigaction: the C library's wrapper refuses the signals it keeps for
