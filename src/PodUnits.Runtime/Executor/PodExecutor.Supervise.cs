@@ -169,6 +169,14 @@ public sealed partial class PodExecutor
         {
             await StopOwnUnitAsync(systemd).ConfigureAwait(false);
         }
+        if (_plan.Interactive && _initStatus == 0 && Volatile.Read(ref _stopSignal) is int signal and > 0)
+        {
+            // The pod init counts a stop's SIGTERM as a clean end, which is right for a unit
+            // (systemctl stop is no failure); `run -i` stopped by a signal is a command killed
+            // by it to its caller (130 for an interrupt before the command ran, 143 for
+            // `podunits stop` or kill -TERM), as docs/design.md's exit statuses say.
+            return 128 + signal;
+        }
         return _initStatus;
     }
 

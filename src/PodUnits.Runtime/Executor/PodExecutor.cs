@@ -59,6 +59,9 @@ public sealed partial class PodExecutor : IDisposable
     /// <summary>Container output streams not yet at their end.</summary>
     private int _streamsOpen;
     private int _stopSignalled;
+    /// <summary>The signal number of the stop (SIGTERM 15, SIGINT 2, SIGHUP 1): an interactive
+    /// pod stopped by one ends 128 + it, as a command killed by it would.</summary>
+    private int _stopSignal;
     private bool _podInitStopping; // the supervision loop's own: set and read on it only
     private Task? _unregistering;
     /// <summary>CNI DEL, started as soon as every container is gone.</summary>
@@ -515,10 +518,20 @@ public sealed partial class PodExecutor : IDisposable
     private void OnStopSignal(PosixSignalContext context)
     {
         context.Cancel = true;
+        if (context.Signal == PosixSignal.SIGINT && ForwardInterrupt())
+        {
+            return;
+        }
         if (Interlocked.Exchange(ref _stopSignalled, 1) != 0)
         {
             return;
         }
+        Volatile.Write(ref _stopSignal, context.Signal switch
+        {
+            PosixSignal.SIGINT => 2,
+            PosixSignal.SIGHUP => 1,
+            _ => 15,
+        });
         _control?.Send(new PodControlMessage.StopPod());
         _ = _stopped.CancelAsync(); // its callbacks (a plugin's kill) off this handler's thread
         // The kubelet stops probing a pod being deleted: no result would count now, and an
@@ -535,6 +548,23 @@ public sealed partial class PodExecutor : IDisposable
         Log(waiting);
         _notify.Stopping(waiting);
         FailedStarts.RecordFailure(waiting);
+    }
+
+    /// <summary>
+    /// `run -i`: Ctrl-C (the terminal's SIGINT to the caller, whose process this is) goes to
+    /// the container's command, as podman's --sig-proxy sends it, rather than stopping the pod:
+    /// the command decides (a shell's trap, a REPL that goes on), and one it kills ends with
+    /// 130, which the caller's shell sees (`run -i ... && deploy` does not go on). False when
+    /// there is no command to send it to yet (then the pod stops, and ends 130 all the same).
+    /// </summary>
+    private bool ForwardInterrupt()
+    {
+        if (!_plan.Interactive || Stopping || _plan.Containers.Count != 1
+            || !_hostPids.TryGetValue(_plan.Containers[0].Name, out int pid))
+        {
+            return false;
+        }
+        return Tmds.Linux.LibC.kill(pid, Tmds.Linux.LibC.SIGINT) == 0;
     }
 
     /// <summary>How STATUS= begins when a stop came before READY (`podunits status` keeps

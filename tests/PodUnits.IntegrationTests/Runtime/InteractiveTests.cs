@@ -98,6 +98,48 @@ public sealed class InteractiveTests
         Assert.Equal("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n", run.Output);
     }
 
+    /// <summary>Review of 2026-12-06: Ctrl-C of `run -i` stopped the pod with SIGTERM, and the
+    /// stop's 143 counted as a clean end: the caller got 0, and `run -i ... && deploy` went on.
+    /// The interrupt goes to the command, whose status the caller gets; a stop by a signal
+    /// ends 128 + it.</summary>
+    [Fact]
+    public void AnInterruptGoesToTheCommandAndAStopBySignalIsNoSuccess()
+    {
+        using (Process trapping = StartInterruptible("it-int-trap", "sh", "-c", "trap 'echo got-int; exit 3' INT; echo ready; while :; do sleep 0.1; done"))
+        {
+            Assert.Equal("ready", trapping.StandardOutput.ReadLine());
+            Assert.Equal(0, PodHarness.Run("kill", "-INT", trapping.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Code);
+            Assert.True(trapping.WaitForExit(30_000));
+            Assert.Equal("got-int", trapping.StandardOutput.ReadToEnd().Trim());
+            Assert.Equal(3, trapping.ExitCode);
+        }
+        foreach ((string signal, int status) in (ReadOnlySpan<(string, int)>)[("-INT", 130), ("-TERM", 143)])
+        {
+            using Process plain = StartInterruptible($"it-sig{status}", "sh", "-c", "echo ready; exec sleep 1000");
+            Assert.Equal("ready", plain.StandardOutput.ReadLine());
+            Assert.Equal(0, PodHarness.Run("kill", signal, plain.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Code);
+            Assert.True(plain.WaitForExit(30_000));
+            Assert.Equal(status, plain.ExitCode);
+        }
+    }
+
+    /// <summary><see cref="StartRun"/> with SIGINT at its default action, as a shell's foreground
+    /// job has it: the test host may run with it ignored (a background job's), and a program
+    /// keeps an interrupt ignored that it was started with (nohup), PodUnits too.</summary>
+    private static Process StartInterruptible(string name, params string[] command)
+    {
+        var info = new ProcessStartInfo("python3")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (string a in (string[])["-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
+            "/usr/bin/podunits", "run", "-i", "--name", name, "busybox", "--", .. command])
+        {
+            info.ArgumentList.Add(a);
+        }
+        return Process.Start(info)!;
+    }
+
     private static Process StartRun(string name, params string[] command)
     {
         var info = new ProcessStartInfo("/usr/bin/podunits")
