@@ -287,16 +287,7 @@ internal static class ImageCommand
         {
             return [];
         }
-        var pods = new List<string>();
-        foreach ((string name, string file) in Definitions.PodDefinitionSearchPath.Default.All())
-        {
-            Definitions.PodDefinition? pod = Definitions.PodDefinitionLoader.LoadFile(file, Definitions.LoadOptions.Default with { DecryptSecret = null }).Pod;
-            if (pod?.AllContainers.Any(c => Core.Naming.ImageReference.TryParse(c.Image, out Core.Naming.ImageReference? named, out _) && named == removed) == true)
-            {
-                pods.Add(name);
-            }
-        }
-        return pods;
+        return DefinedPods.Where(pod => pod.AllContainers.Any(c => Core.Naming.ImageReference.TryParse(c.Image, out Core.Naming.ImageReference? named, out _) && named == removed));
     }
 }
 

@@ -49,16 +49,62 @@ internal static class VolumeCommand
     {
         var name = new Argument<string>("NAME") { Description = "The volume (claim) name." };
         var command = new Command("rm", """
-            Remove a named volume and its data (refused while a running pod mounts it).
+            Remove a named volume and its data. Refused while a pod that names it runs or is
+            starting (pulling its image, waiting out a back-off or an automatic restart): it
+            would go on, or start, on an empty volume. A stopped pod that names it is warned
+            of: its next start gets an empty one.
               podunits volume rm web-data
             """) { name };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            NamedVolumes.Remove(parse.GetValue(name)!);
-            Console.WriteLine($"removed volume {parse.GetValue(name)}");
+            string volume = parse.GetValue(name)!;
+            List<string> naming = DefinedPods.Where(pod => pod.Volumes.Any(v => v.Claim?.ClaimName == volume));
+            await RefuseWhileStartingAsync(volume, naming, cancellationToken);
+            NamedVolumes.Remove(volume);
+            Console.WriteLine($"removed volume {volume}");
+            if (naming.Count > 0)
+            {
+                Logging.PodLog.Warning($"volume {volume}: {Core.Text.Counted.Noun(naming.Count, "pod")} {string.Join(", ", naming)} " +
+                    $"{(naming.Count == 1 ? "names" : "name")} it; {(naming.Count == 1 ? "its" : "their")} next start gets an empty one");
+            }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A pod that names the volume and has not stopped: its claim is held (pulling,
+    /// running) or its unit is not inactive (a start back-off, systemd's automatic restart,
+    /// before the claim). NamedVolumes.Remove alone sees only running pods' plans.</summary>
+    private static async Task RefuseWhileStartingAsync(string volume, List<string> naming, CancellationToken cancellationToken)
+    {
+        if (naming.Count == 0)
+        {
+            return;
+        }
+        Systemd.Units.SystemdManager? systemd = null;
+        try
+        {
+            systemd = await Systemd.Units.SystemdManager.ConnectAsync(cancellationToken: cancellationToken);
+        }
+        catch (Core.Errors.PodUnitsException)
+        {
+            // No system bus (a host being set up): the claims alone say what runs.
+        }
+        await using (systemd)
+        {
+            foreach (string pod in naming)
+            {
+                string unit = Core.Naming.PodUnitNames.Service(pod);
+                string? state = systemd is null ? null : (await systemd.GetUnitStatusAsync(unit))?.ActiveState;
+                // A running pod that mounts it NamedVolumes.Remove refuses by its plan, saying so.
+                if ((Runtime.State.PodClaim.IsHeld(pod) || state is not (null or "inactive" or "failed"))
+                    && !(state == "active" && File.Exists($"{Runtime.State.PodPaths.RuntimeDir(pod)}/plan.json")))
+                {
+                    throw new Core.Errors.PodUnitsException($"volume {volume}",
+                        $"is named by pod {pod}, whose {unit} is {state ?? "running"}: it would go on, or start, on an empty volume; stop it first ('systemctl stop {unit}')");
+                }
+            }
+        }
     }
 }
 

@@ -364,6 +364,44 @@ public sealed class ConfigurationTests : IDisposable
         Assert.False(Directory.Exists(Volume));
     }
 
+    /// <summary>Review of 2026-12-06: `volume rm` refused only once a pod's plan existed, so
+    /// a pod still pulling its image (or between an automatic restart's runs) had its data
+    /// deleted, and started on an empty volume.</summary>
+    [Fact]
+    public async Task AVolumeOfAStartingPodIsNotRemovedAndAStoppedOnesIsWarnedOf()
+    {
+        const string name = "cfg-claim-pull";
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0); // accepts, never answers
+        silent.Start();
+        int port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        Directory.CreateDirectory("/var/lib/podunits/volumes/cfg-claim-pull/db");
+        using var pod = new PodHarness(name, $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: {{{name}}}}
+            spec:
+              terminationGracePeriodSeconds: 2
+              containers:
+                - name: main
+                  image: 127.0.0.1:{{{port}}}/test/slow:1
+                  volumeMounts: [{name: data, mountPath: /data}]
+              volumes: [{name: data, persistentVolumeClaim: {claimName: cfg-claim-pull}}]
+            """);
+        Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using System.Net.Sockets.Socket pulling = await silent.AcceptSocketAsync(timeout.Token);
+        var refused = PodHarness.Run("podunits", "volume", "rm", "cfg-claim-pull");
+        Assert.Equal(1, refused.Code);
+        Assert.Contains($"podunits: volume cfg-claim-pull: is named by pod {name}, whose pod@{name}.service is activating", refused.Output, StringComparison.Ordinal);
+        Assert.True(Directory.Exists("/var/lib/podunits/volumes/cfg-claim-pull/db"));
+
+        Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
+        var removed = PodHarness.Run("podunits", "volume", "rm", "cfg-claim-pull");
+        Assert.True(removed.Code == 0, removed.Output);
+        Assert.Contains($"pod {name} names it; its next start gets an empty one", removed.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists("/var/lib/podunits/volumes/cfg-claim-pull"));
+    }
+
     [Fact]
     public void SubPathMountsOneKeyOfAConfigMap()
     {
