@@ -10,4 +10,8 @@ public static class ExitCodes
 
     /// <summary>The caller asked for something wrong: usage or definition errors.</summary>
     public const int BadInput = 2;
+
+    /// <summary>A command to run in a container (`enter`, `run -i`) could not be set up there:
+    /// podman's and a shell's 125, told from the command's own statuses.</summary>
+    public const int ContainerSetupFailed = 125;
 }

@@ -134,7 +134,7 @@ public sealed class CliVerbTests : IDisposable
             foreach (string[] args in new[] { new[] { "enter", "cli-broken" }, ["enter", "cli-broken", "-c", "a", "--", "true"] })
             {
                 var enter = PodHarness.Run(Podunits, args);
-                Assert.Equal(1, enter.Code);
+                Assert.Equal(125, enter.Code); // PodUnits' own, not the command's 1 (review of 2026-12-06)
                 Assert.StartsWith("podunits: pod cli-broken: is not running (pod@cli-broken.service is inactive), and its definition is not valid: "
                     + file + ":7:5: ", enter.Output, StringComparison.Ordinal);
             }
