@@ -52,7 +52,11 @@ internal static class ContainerMounts
             ApiFileSystems(inRoot, c.Privileged, c.ProcUnmasked, users);
             foreach (string f in c.PodEtcFiles)
             {
-                Mount.Bind($"/run/podunits/etc/{f}", inRoot, $"/etc/{f}", directory: false, LibcExtra.MOUNT_ATTR_NODEV, idmapShared);
+                // The pod's one copy, every container's: read-only with a read-only root, as
+                // containerd mounts them, or a "read-only" container could still point its
+                // siblings' names elsewhere.
+                Mount.Bind($"/run/podunits/etc/{f}", inRoot, $"/etc/{f}", directory: false,
+                    LibcExtra.MOUNT_ATTR_NODEV | (c.ReadOnlyRootFilesystem ? LibcExtra.MOUNT_ATTR_RDONLY : 0), idmapShared);
             }
             SetupSteps.Done("etc files");
             if (notifySocket)

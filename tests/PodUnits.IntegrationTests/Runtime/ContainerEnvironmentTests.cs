@@ -232,6 +232,7 @@ public sealed class ContainerEnvironmentTests
                   args:
                     - >-
                       touch /run/x 2>/dev/null || echo run-is-ro; touch /tmp/x && echo tmp-volume-writable;
+                      for f in hosts hostname resolv.conf; do (echo >> /etc/$f) 2>/dev/null || echo $f-is-ro; done;
                       echo done; {{PodHarness.Idle}}
             """;
         using var pod = new PodHarness(name, yaml);
@@ -245,5 +246,8 @@ public sealed class ContainerEnvironmentTests
         Assert.True(PodHarness.WaitFor(() => (ro = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=ro")).Contains("done")), pod.UnitJournalText());
         Assert.Contains("run-is-ro", ro);
         Assert.Contains("tmp-volume-writable", ro);
+        // The pod's /etc files too (review of 2026-12-06: they were bound writable), as
+        // containerd mounts them for a read-only root; the main container may write them.
+        Assert.Equal(["hosts-is-ro", "hostname-is-ro", "resolv.conf-is-ro"], ro.Where(l => l.EndsWith("-is-ro", StringComparison.Ordinal) && l != "run-is-ro"));
     }
 }
