@@ -59,6 +59,7 @@ internal static class PodMapper
             ctx.Error(network.Line, network.Column, $"metadata.annotations.{KubernetesFields.NetworkAnnotation}: " +
                 "the pod has hostNetwork: true and so no network of its own; remove one of the two");
         }
+        pod = pod is null ? null : AppArmorAnnotations.Apply(pod, annotations, key => KeyNode(metadata!.Value("annotations")!, key), ctx);
         PodActivation activation = pod is null ? PodActivation.None : ActivationAnnotations.Map(annotations,
             key => KeyNode(metadata!.Value("annotations")!, key), ctx, pod.Containers, pod.InitContainers, pod.HostNetwork);
         return ctx.HasErrors || pod is null ? null : pod with
