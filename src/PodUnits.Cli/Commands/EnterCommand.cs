@@ -77,37 +77,38 @@ internal static class EnterCommand
                 throw new BadInputException("enter", "--tty and --no-tty exclude each other");
             }
             PodArgument.RequireKnown(pod);
-            await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
-            PodReport report = await new PodInspector(systemd).InspectAsync(pod);
-            if (report.Containers.Count == 0)
-            {
-                // Neither a running plan nor a valid definition names its containers: a
-                // stopped pod whose file is broken (tour G: "has no container (it has: )").
-                throw new PodUnitsException($"pod {pod}", $"is not running ({report.Unit} is {report.State})"
-                    + (report.DefinitionError is { } invalid ? $", and its definition is not valid: {invalid}" : ""), ExitCodes.ContainerSetupFailed);
-            }
-            ContainerReport target = wanted is null
-                ? report.Containers.FirstOrDefault(c => !c.Init)
-                    ?? throw new BadInputException($"pod {pod}", "has no definition with containers (name one with --container)")
-                : report.Containers.FirstOrDefault(c => c.Name == wanted)
-                    ?? throw new BadInputException($"pod {pod}", $"has no container \"{wanted}\" (it has: {string.Join(", ", report.Containers.Select(c => c.Name))})");
-            int pid = target.Pid ?? throw new PodUnitsException($"pod {pod}: container {target.Name}", $"is not running ({target.Scope} is {target.State})",
-                ExitCodes.ContainerSetupFailed);
-            bool withTty = parsed.GetValue(tty) || (!parsed.GetValue(noTty) && LibcExtra.isatty(0) == 1);
-            bool asRoot = parsed.GetValue(privileged);
-            if (asRoot)
-            {
-                PodLog.Warning($"enter --privileged: the command runs as root with every capability and no seccomp filter in {pod}/{target.Name}", new(Pod: pod, Container: target.Name));
-            }
             try
             {
+                await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
+                PodReport report = await new PodInspector(systemd).InspectAsync(pod);
+                if (report.Containers.Count == 0)
+                {
+                    // Neither a running plan nor a valid definition names its containers: a
+                    // stopped pod whose file is broken (tour G: "has no container (it has: )").
+                    throw new PodUnitsException($"pod {pod}", $"is not running ({report.Unit} is {report.State})"
+                        + (report.DefinitionError is { } invalid ? $", and its definition is not valid: {invalid}" : ""), ExitCodes.ContainerSetupFailed);
+                }
+                ContainerReport target = wanted is null
+                    ? report.Containers.FirstOrDefault(c => !c.Init)
+                        ?? throw new BadInputException($"pod {pod}", "has no definition with containers (name one with --container)")
+                    : report.Containers.FirstOrDefault(c => c.Name == wanted)
+                        ?? throw new BadInputException($"pod {pod}", $"has no container \"{wanted}\" (it has: {string.Join(", ", report.Containers.Select(c => c.Name))})");
+                int pid = target.Pid ?? throw new PodUnitsException($"pod {pod}: container {target.Name}", $"is not running ({target.Scope} is {target.State})",
+                    ExitCodes.ContainerSetupFailed);
+                bool withTty = parsed.GetValue(tty) || (!parsed.GetValue(noTty) && LibcExtra.isatty(0) == 1);
+                bool asRoot = parsed.GetValue(privileged);
+                if (asRoot)
+                {
+                    PodLog.Warning($"enter --privileged: the command runs as root with every capability and no seccomp filter in {pod}/{target.Name}", new(Pod: pod, Container: target.Name));
+                }
                 return await EnterAsync(systemd, pod, target.Name, pid, parsed.GetValue(commandLine) is { Length: > 0 } given ? given : ["/bin/sh"],
                     withTty, asRoot);
             }
             catch (PodUnitsException e) when (e.ExitCode == ExitCodes.RuntimeFailure)
             {
-                // PodUnits' own failure to run the command there, told from the command's own
-                // status 1 (`enter web -- grep -q ready f`), as podman exec says 125.
+                // PodUnits' own failure to run the command there (systemd unreachable, the pod
+                // not inspectable, the exec not set up), told from the command's own status 1
+                // (`enter web -- grep -q ready f`), as podman exec says 125.
                 throw new PodUnitsException(e.What, e.Why, ExitCodes.ContainerSetupFailed, e);
             }
         });

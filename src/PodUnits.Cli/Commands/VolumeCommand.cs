@@ -95,13 +95,19 @@ internal static class VolumeCommand
             foreach (string pod in naming)
             {
                 string unit = Core.Naming.PodUnitNames.Service(pod);
+                bool claimed = Runtime.State.PodClaim.IsHeld(pod);
+                if (claimed && File.Exists($"{Runtime.State.PodPaths.RuntimeDir(pod)}/plan.json"))
+                {
+                    continue; // it runs: NamedVolumes.Remove refuses by its plan, if that mounts the volume
+                }
                 string? state = systemd is null ? null : (await systemd.GetUnitStatusAsync(unit))?.ActiveState;
-                // A running pod that mounts it NamedVolumes.Remove refuses by its plan, saying so.
-                if ((Runtime.State.PodClaim.IsHeld(pod) || state is not (null or "inactive" or "failed"))
-                    && !(state == "active" && File.Exists($"{Runtime.State.PodPaths.RuntimeDir(pod)}/plan.json")))
+                string? why = claimed ? "is starting (pulling its images or setting up)"
+                    : state is null or "inactive" or "failed" ? null
+                    : $"has {unit} {state} (a start, its back-off, or an automatic restart between two runs)";
+                if (why is not null)
                 {
                     throw new Core.Errors.PodUnitsException($"volume {volume}",
-                        $"is named by pod {pod}, whose {unit} is {state ?? "running"}: it would go on, or start, on an empty volume; stop it first ('systemctl stop {unit}')");
+                        $"is named by pod {pod}, which {why}: it would start on an empty volume; stop it first ('podunits stop {pod}')");
                 }
             }
         }

@@ -5,11 +5,12 @@ namespace PodUnits.Definitions.Parsing;
 /// <summary>
 /// container.apparmor.security.beta.kubernetes.io/CONTAINER: the AppArmor profile a container
 /// asked for before securityContext.appArmorProfile existed. Deprecated, but Kubernetes still
-/// honours it (1.30 on) for a container whose field is not set, and over the pod's field; a
-/// manifest that asks for a stricter Localhost profile this way must not run under the
-/// default one without a word. The values "runtime/default", "localhost/NAME" and
-/// "unconfined" are read as the field's types; one that differs from the container's field
-/// is refused, as the API server refuses it.
+/// honours it (1.30 on) for a container whose fields do not say otherwise; a manifest that asks
+/// for a stricter Localhost profile this way must not run under the default one without a
+/// word. The values "runtime/default", "localhost/NAME" and "unconfined" are read as the
+/// field's types, an empty one as unset; one that differs from the container's field, or
+/// (the container having none) from the pod's, is refused, as the API server refuses it on
+/// create: a leftover "unconfined" must not undo a pod-wide profile.
 /// </summary>
 internal static class AppArmorAnnotations
 {
@@ -17,7 +18,7 @@ internal static class AppArmorAnnotations
 
     public static PodDefinition Apply(PodDefinition pod, Dictionary<string, string> annotations, Func<string, YNode> keyNode, ParseContext ctx)
     {
-        foreach ((string key, string value) in annotations.Where(a => a.Key.StartsWith(Prefix, StringComparison.Ordinal)))
+        foreach ((string key, string value) in annotations.Where(a => a.Key.StartsWith(Prefix, StringComparison.Ordinal) && a.Value.Length > 0))
         {
             YNode at = keyNode(key);
             string container = key[Prefix.Length..];
@@ -31,26 +32,28 @@ internal static class AppArmorAnnotations
                 ctx.Error(at, $"metadata.annotations.{key}: \"{value}\" is not an AppArmor profile (runtime/default, localhost/NAME or unconfined)");
                 continue;
             }
+            AppArmorProfileRef? podField = pod.SecurityContext?.AppArmorProfile;
             pod = pod with
             {
-                InitContainers = [.. pod.InitContainers.Select(c => Applied(c, container, profile, key, ctx))],
-                Containers = [.. pod.Containers.Select(c => Applied(c, container, profile, key, ctx))],
+                InitContainers = [.. pod.InitContainers.Select(c => Applied(c, container, profile, podField, key, ctx))],
+                Containers = [.. pod.Containers.Select(c => Applied(c, container, profile, podField, key, ctx))],
             };
         }
         return pod;
     }
 
-    private static ContainerDefinition Applied(ContainerDefinition c, string container, AppArmorProfileRef profile, string key, ParseContext ctx)
+    private static ContainerDefinition Applied(ContainerDefinition c, string container, AppArmorProfileRef profile, AppArmorProfileRef? podField, string key, ParseContext ctx)
     {
         if (c.Name != container)
         {
             return c;
         }
-        if (c.SecurityContext?.AppArmorProfile is { } field)
+        if ((c.SecurityContext?.AppArmorProfile ?? podField) is { } field)
         {
             if (field.Type != profile.Type || field.LocalhostProfile != profile.LocalhostProfile)
             {
-                ctx.Error(profile.Line, profile.Column, $"metadata.annotations.{key}: says another AppArmor profile than the container's securityContext.appArmorProfile (line {field.Line}); remove the annotation");
+                string whose = c.SecurityContext?.AppArmorProfile is null ? "the pod's" : "the container's";
+                ctx.Error(profile.Line, profile.Column, $"metadata.annotations.{key}: says another AppArmor profile than {whose} securityContext.appArmorProfile (line {field.Line}); remove the annotation");
             }
             return c;
         }

@@ -73,7 +73,9 @@ public sealed partial class ImageStore
             string name = Path.GetFileName(path);
             if (!live.Blobs.Contains(name)) sweep.Remove(path, IsTemp(name) ? Kind.Temp : Kind.Blob);
         }
-        foreach (string path in Directory.EnumerateDirectories(_layers.Directory))
+        // A snapshot: a dead layer is renamed to .tmp-rm-* in this directory as it goes, and a
+        // listing still in progress could meet it again and count it as a temporary twice.
+        foreach (string path in Directory.GetDirectories(_layers.Directory))
         {
             string name = Path.GetFileName(path);
             if (IsTemp(name)) sweep.Remove(path, Kind.Temp);

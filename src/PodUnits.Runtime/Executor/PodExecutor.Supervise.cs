@@ -47,6 +47,7 @@ public sealed partial class PodExecutor
                 case PodControlMessage.Exited(string name, int code, bool killed):
                     _letGo.Remove(name);
                     _exits[name] = code;
+                    Volatile.Write(ref _commandEnded, _plan.Interactive);
                     if (!killed)
                     {
                         // The kill asked for came after the run had ended (it was shutting down,

@@ -62,6 +62,8 @@ public sealed partial class PodExecutor : IDisposable
     /// <summary>The signal number of the stop (SIGTERM 15, SIGINT 2, SIGHUP 1): an interactive
     /// pod stopped by one ends 128 + it, as a command killed by it would.</summary>
     private int _stopSignal;
+    /// <summary>An interactive pod's command has exited (heard on the supervision loop).</summary>
+    private bool _commandEnded;
     private bool _podInitStopping; // the supervision loop's own: set and read on it only
     private Task? _unregistering;
     /// <summary>CNI DEL, started as soon as every container is gone.</summary>
@@ -526,12 +528,17 @@ public sealed partial class PodExecutor : IDisposable
         {
             return;
         }
-        Volatile.Write(ref _stopSignal, context.Signal switch
+        if (!Volatile.Read(ref _commandEnded))
         {
-            PosixSignal.SIGINT => 2,
-            PosixSignal.SIGHUP => 1,
-            _ => 15,
-        });
+            // Only a stop that came before the command's end is its end: a Ctrl-C during the
+            // clean-up after a command that exited 0 must not make `run -i` fail.
+            Volatile.Write(ref _stopSignal, context.Signal switch
+            {
+                PosixSignal.SIGINT => 2,
+                PosixSignal.SIGHUP => 1,
+                _ => 15,
+            });
+        }
         _control?.Send(new PodControlMessage.StopPod());
         _ = _stopped.CancelAsync(); // its callbacks (a plugin's kill) off this handler's thread
         // The kubelet stops probing a pod being deleted: no result would count now, and an

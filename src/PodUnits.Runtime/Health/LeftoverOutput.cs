@@ -10,12 +10,17 @@ namespace PodUnits.Runtime.Health;
 /// on one thread of the executor until that process closes its end, as a terminal takes
 /// what a job left in the background writes. Closing the read end instead would kill such a
 /// process at its next write (SIGPIPE, at its default in the command's children), and leaving
-/// it unread would stop it once the pipe is full. At most <see cref="MaxAdopted"/> at once;
-/// beyond that the pipe is closed, as before there was this thread.
+/// it unread would stop it once the pipe is full. The executor's CPU is the pod service's, not
+/// the container's (whose limits do not count it), so the thread reads at most
+/// <see cref="ReadsPerSecond"/> times a second, 4 KiB a pipe each time: a writer that never
+/// pauses is slowed down to about 400 KiB/s (it waits on its full pipe), not killed and not
+/// given a core. At most <see cref="MaxAdopted"/> pipes at once; beyond that the pipe is
+/// closed, and what still holds it gets SIGPIPE at its next write.
 /// </summary>
 internal static unsafe class LeftoverOutput
 {
     internal const int MaxAdopted = 256;
+    private const int ReadsPerSecond = 100;
 
     private static readonly Lock s_lock = new();
     private static readonly List<int> s_fds = []; // under s_lock
@@ -84,6 +89,7 @@ internal static unsafe class LeftoverOutput
                 ulong added;
                 _ = LibcExtra.read(wait[0].fd, (byte*)&added, sizeof(ulong));
             }
+            bool busy = false;
             for (int i = 1; i <= count; i++)
             {
                 if (wait[i].revents == 0)
@@ -99,6 +105,11 @@ internal static unsafe class LeftoverOutput
                     }
                     LibcExtra.close(wait[i].fd);
                 }
+                busy |= n == 4096;
+            }
+            if (busy)
+            {
+                Thread.Sleep(1000 / ReadsPerSecond); // a writer that fills the buffer: the pace above
             }
         }
     }

@@ -392,7 +392,8 @@ public sealed class ConfigurationTests : IDisposable
         using System.Net.Sockets.Socket pulling = await silent.AcceptSocketAsync(timeout.Token);
         var refused = PodHarness.Run("podunits", "volume", "rm", "cfg-claim-pull");
         Assert.Equal(1, refused.Code);
-        Assert.Contains($"podunits: volume cfg-claim-pull: is named by pod {name}, whose pod@{name}.service is activating", refused.Output, StringComparison.Ordinal);
+        Assert.Contains($"podunits: volume cfg-claim-pull: is named by pod {name}, which is starting (pulling its images or setting up): it would start on an empty volume; stop it first ('podunits stop {name}')",
+            refused.Output, StringComparison.Ordinal);
         Assert.True(Directory.Exists("/var/lib/podunits/volumes/cfg-claim-pull/db"));
 
         Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);

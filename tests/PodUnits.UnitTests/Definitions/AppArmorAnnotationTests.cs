@@ -7,7 +7,7 @@ namespace PodUnits.UnitTests.Definitions;
 /// Localhost profile ran under the default one.</summary>
 public sealed class AppArmorAnnotationTests
 {
-    private static LoadResult Load(string annotations, string mainContext = "") => PodDefinitionLoader.LoadText($$$"""
+    private static LoadResult Load(string annotations, string mainContext = "", string podContext = "{}") => PodDefinitionLoader.LoadText($$$"""
         apiVersion: v1
         kind: Pod
         metadata:
@@ -15,7 +15,7 @@ public sealed class AppArmorAnnotationTests
           annotations:
         {{{annotations}}}
         spec:
-          securityContext: {appArmorProfile: {type: RuntimeDefault}}
+          securityContext: {{{podContext}}}
           initContainers: [{name: setup, image: busybox}]
           containers:
             - {name: main, image: busybox{{{mainContext}}}}
@@ -23,17 +23,31 @@ public sealed class AppArmorAnnotationTests
         """, "x.yaml", LoadOptions.Default with { RequireNameMatchesFile = false });
 
     [Fact]
-    public void TheAnnotationGivesTheContainerItsProfileOverThePodsField()
+    public void TheAnnotationGivesAContainerWithoutAFieldItsProfile()
     {
         LoadResult r = Load("""
                 container.apparmor.security.beta.kubernetes.io/main: localhost/strict-web
                 container.apparmor.security.beta.kubernetes.io/setup: unconfined
+                container.apparmor.security.beta.kubernetes.io/side: ""
             """);
         Assert.True(r.IsValid, string.Join('\n', r.Diagnostics));
         PodDefinition pod = r.Pod!;
         Assert.Equal((AppArmorProfileType.Localhost, "strict-web"), (pod.Containers[0].SecurityContext!.AppArmorProfile!.Type, pod.Containers[0].SecurityContext!.AppArmorProfile!.LocalhostProfile));
         Assert.Equal(AppArmorProfileType.Unconfined, pod.InitContainers[0].SecurityContext!.AppArmorProfile!.Type);
-        Assert.Null(pod.Containers[1].SecurityContext?.AppArmorProfile); // the pod's field, as before
+        Assert.Null(pod.Containers[1].SecurityContext?.AppArmorProfile); // "" is unset, as Kubernetes reads it
+    }
+
+    /// <summary>Review of this session's diff: a leftover "unconfined" beside a pod-wide
+    /// profile left the container unconfined; the API server refuses it on create.</summary>
+    [Fact]
+    public void AnAnnotationThatContradictsThePodsFieldIsAnError()
+    {
+        LoadResult r = Load("""
+                container.apparmor.security.beta.kubernetes.io/main: unconfined
+                container.apparmor.security.beta.kubernetes.io/side: localhost/pod-wide
+            """, podContext: "{appArmorProfile: {type: Localhost, localhostProfile: pod-wide}}");
+        Diagnostic error = Assert.Single(r.Diagnostics, d => d.IsError);
+        Assert.Contains("container.apparmor.security.beta.kubernetes.io/main: says another AppArmor profile than the pod's securityContext.appArmorProfile", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
