@@ -173,10 +173,10 @@ public sealed partial class PodExecutor
         if (_plan.Interactive && _initStatus == 0 && Volatile.Read(ref _stopSignal) is int signal and > 0)
         {
             // The pod init counts a stop's SIGTERM as a clean end, which is right for a unit
-            // (systemctl stop is no failure); `run -i` stopped by a signal is a command killed
-            // by it to its caller (130 for an interrupt before the command ran, 143 for
-            // `podunits stop` or kill -TERM), as docs/design.md's exit statuses say.
-            return 128 + signal;
+            // (systemctl stop is no failure); `run -i`'s caller gets the command's own status
+            // (143 when the stop's SIGTERM killed it, 0 when it caught it and ended well, as
+            // podman run gives it), or 128 + the signal when the stop came before it ran.
+            return _exits.TryGetValue(_plan.Containers[0].Name, out int code) ? code : 128 + signal;
         }
         return _initStatus;
     }
