@@ -26,6 +26,9 @@ internal sealed record RefreshReport(string Pod, string Action, string Unit, str
 /// </summary>
 internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
 {
+    /// <summary>How much older than its real time a file's mtime may be (below).</summary>
+    private static readonly TimeSpan FileTimeCoarseness = TimeSpan.FromSeconds(1);
+
     public async Task<List<RefreshReport>> RunAsync(IReadOnlySet<string>? only, bool dryRun, CancellationToken cancellationToken)
     {
         // One refresh at a time (a dpkg trigger and an administrator's, say): the second waits,
@@ -68,12 +71,16 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         var listen = new ListenSettings(record, onDisk);
         // A socket started after its definition was last written listens where it says (someone
         // applied the change by hand, stopping and starting it; the host booted since): a move
-        // the record has not seen yet is not one (second review of 2026-12-06).
+        // the record has not seen yet is not one (second review of 2026-12-06). "After" by more
+        // than a file time's coarseness: the kernel stamps a write with the clock of its last
+        // tick (up to a jiffy behind), systemd its timestamps with the precise one, so a
+        // definition written a millisecond after the socket started looked older than it (a
+        // CI run saw it). Moving a socket that was moved already only starts it again there.
         var restartedSince = new HashSet<string>(StringComparer.Ordinal);
         foreach (string pod in activeSockets.Where(onDisk.ContainsKey))
         {
             if (await systemd.GetUnitActiveSinceAsync(Core.Naming.PodUnitNames.Socket(pod)).ConfigureAwait(false) is { } since
-                && since > File.GetLastWriteTimeUtc(onDisk[pod].File))
+                && since > File.GetLastWriteTimeUtc(onDisk[pod].File) + FileTimeCoarseness)
             {
                 restartedSince.Add(pod);
             }
