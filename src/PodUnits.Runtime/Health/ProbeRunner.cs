@@ -84,8 +84,8 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
     }
 
     /// <summary>What is left of <paramref name="timeout"/> since <paramref name="started"/>
-    /// (a host name's lookup took the rest: one deadline for both, as the kubelet's dial
-    /// has); a millisecond at least, so the probe still fails as a timeout.</summary>
+    /// (a host name's lookup, or an exec's spawn, took the rest: one deadline for the whole
+    /// probe, as the kubelet's has); a millisecond at least, so the probe still fails as a timeout.</summary>
     private static TimeSpan Left(TimeSpan timeout, long started) =>
         timeout == Timeout.InfiniteTimeSpan ? timeout
             : TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, (timeout - System.Diagnostics.Stopwatch.GetElapsedTime(started)).Ticks));
@@ -169,9 +169,7 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
             {
                 try
                 {
-                    TimeSpan left = timeout == Timeout.InfiniteTimeSpan ? timeout
-                        : TimeSpan.FromTicks(Math.Max(0, (timeout - System.Diagnostics.Stopwatch.GetElapsedTime(started)).Ticks));
-                    await exit.WaitAsync(left).ConfigureAwait(false);
+                    await exit.WaitAsync(Left(timeout, started)).ConfigureAwait(false);
                 }
                 catch (TimeoutException)
                 {
