@@ -33,7 +33,8 @@ public static class DropInRenderer
         foreach (string path in settings.MountsFor)
         {
             // As Quadlet does for its volumes' sources. Unit files expand '%' and split at
-            // spaces (quoted); the loader refused control characters in paths already.
+            // spaces (quoted); the loader refused control characters in paths already, and
+            // QuotedPath refuses them again: a line break would begin lines of its own.
             text.Append("RequiresMountsFor=").Append(QuotedPath(path)).Append('\n');
         }
         if (settings.StartHasNoDeadline)
@@ -68,6 +69,10 @@ public static class DropInRenderer
     /// for '\\' and '"') when it has a space or a quote.</summary>
     private static string QuotedPath(string path)
     {
+        if (path.Any(char.IsControl))
+        {
+            throw new ArgumentException($"a path with control characters cannot be written to a unit file: \"{Core.Text.OneLine.Of(path)}\"", nameof(path));
+        }
         string literal = path.Replace("%", "%%", StringComparison.Ordinal);
         return literal.IndexOfAny([' ', '\t', '"', '\'', '\\']) < 0
             ? literal

@@ -104,9 +104,17 @@ internal static class VolumeMapper
             return null;
         }
         // As Kubernetes validates it (validatePathNoBacksteps): the path used is the path written.
-        if (path is not null && (path.Contains('\0', StringComparison.Ordinal) || path.Split('/').Contains("..")))
+        if (path is not null && path.Split('/').Contains(".."))
         {
-            ctx.Error(h.Value("path")!, $"{h.PathOf("path")}: must not contain {(path.Contains('\0', StringComparison.Ordinal) ? "NUL" : "a \"..\" element")}");
+            ctx.Error(h.Value("path")!, $"{h.PathOf("path")}: must not contain a \"..\" element");
+            return null;
+        }
+        // Kubernetes allows them; a unit file cannot hold them. The generator writes the path
+        // as RequiresMountsFor=, and a line break there began lines of the generator's own
+        // (review of 2026-12-06: "\n[Service]\nExecStartPre=..." ran as root on the host).
+        if (path is not null && path.Any(char.IsControl))
+        {
+            ctx.Error(h.Value("path")!, $"{h.PathOf("path")}: must not contain control characters (a line break, a tab, NUL), which a unit file's RequiresMountsFor= cannot hold");
             return null;
         }
         string type = h.OneOf("type", HostPathTypes) ?? "";

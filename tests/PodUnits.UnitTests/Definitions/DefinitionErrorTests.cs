@@ -58,11 +58,14 @@ public sealed class DefinitionErrorTests
               volumes:
                 - {name: h, hostPath: {path: "/srv/app\0-old"}}
                 - {name: u, hostPath: {path: /srv/../etc}}
+                - {name: n, hostPath: {path: "/srv/d\n[Service]\nExecStartPre=/bin/touch /x"}}
             """,
             [
                 "x.yaml:6:69: error: spec.containers[0].volumeMounts[0].mountPath: \"/data\\x00x\" must not contain NUL",
-                "x.yaml:8:34: error: spec.volumes[0].hostPath.path: must not contain NUL",
+                "x.yaml:8:34: error: spec.volumes[0].hostPath.path: must not contain control characters (a line break, a tab, NUL), which a unit file's RequiresMountsFor= cannot hold",
                 "x.yaml:9:34: error: spec.volumes[1].hostPath.path: must not contain a \"..\" element",
+                // Review of 2026-12-06: written as RequiresMountsFor=, the line break began lines of the unit's own.
+                "x.yaml:10:34: error: spec.volumes[2].hostPath.path: must not contain control characters (a line break, a tab, NUL), which a unit file's RequiresMountsFor= cannot hold",
             ]
         },
         {
