@@ -36,7 +36,7 @@ internal static class PlainConsole
 
     /// <summary>Standard output as bytes, for a command that writes them itself (`logs`):
     /// Console.OpenStandardOutput would set the terminal up as above.</summary>
-    public static Stream OpenStandardOutput() => new DescriptorStream(1);
+    public static DescriptorStream OpenStandardOutput() => new(1);
 
     /// <summary>A writer for <paramref name="fd"/>; nothing at all when the descriptor is
     /// closed (`podunits list >&-`), as .NET's console does.</summary>
@@ -47,10 +47,14 @@ internal static class PlainConsole
         };
 
     /// <summary>A write-only stream over an inherited descriptor it does not own.</summary>
-    private sealed class DescriptorStream(int fd) : Stream
+    internal sealed class DescriptorStream(int fd) : Stream
     {
         private readonly CallerOutput _output = new(fd);
         private bool _readerGone;
+
+        /// <summary>Whether a write found no reader (EPIPE): what follows is dropped, and a
+        /// command with more to write may as well end.</summary>
+        public bool ReaderGone => _readerGone;
 
         public override bool CanRead => false;
         public override bool CanSeek => false;

@@ -247,16 +247,14 @@ internal static class LogsCommand
         var start = new ProcessStartInfo(Core.Linux.HostTools.Journalctl, arguments) { RedirectStandardOutput = true };
         using Process journalctl = Process.Start(start)
             ?? throw new PodUnitsException("logs", "could not start journalctl");
-        using Stream stdout = PlainConsole.OpenStandardOutput();
+        using PlainConsole.DescriptorStream stdout = PlainConsole.OpenStandardOutput();
         var pieces = new LinePieces();
         try
         {
-            while (await journalctl.StandardOutput.ReadLineAsync(cancellationToken) is { } json)
+            if (!await RelayAsync(journalctl.StandardOutput, stdout, format, pieces, cancellationToken))
             {
-                if (Render(json, format, pieces) is { } line)
-                {
-                    await stdout.WriteAsync(line, cancellationToken);
-                }
+                journalctl.Kill();
+                return 0;
             }
         }
         catch (OperationCanceledException)
@@ -268,6 +266,27 @@ internal static class LogsCommand
         await WriteUnfinishedAsync(stdout, pieces, format);
         await journalctl.WaitForExitAsync(cancellationToken);
         return journalctl.ExitCode == 0 ? 0 : ExitCodes.RuntimeFailure;
+    }
+
+    /// <summary>Shows journalctl's entries until its output ends (true) or nobody reads
+    /// <paramref name="stdout"/> any more (false): `podunits logs web | head -5` then ends
+    /// at once, as journalctl and kubectl logs do, rather than reading and rendering the
+    /// rest of a journal that may hold millions of the pod's lines for no reader.</summary>
+    internal static async Task<bool> RelayAsync(TextReader journal, PlainConsole.DescriptorStream stdout, LineFormat format, LinePieces pieces,
+        CancellationToken cancellationToken)
+    {
+        while (await journal.ReadLineAsync(cancellationToken) is { } json)
+        {
+            if (Render(json, format, pieces) is { } line)
+            {
+                await stdout.WriteAsync(line, cancellationToken);
+                if (stdout.ReaderGone)
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /// <summary>One journal entry (journalctl's JSON) as an output line. MESSAGE is a string,
