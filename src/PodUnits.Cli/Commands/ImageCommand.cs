@@ -212,6 +212,10 @@ internal static class ImageCommand
             {
                 throw new BadInputException($"image export {target}", $"is a directory: name the archive's file in it (for example {full.TrimEnd('/')}/image.tar)");
             }
+            // Ctrl-C or a stop cancels the export, and the catch below deletes the half-written
+            // archive: by the signals' default action it stayed, hidden, beside the target.
+            // Taken before the file is made, so that no signal falls between the two.
+            using var interrupt = new InterruptSignals(cancellationToken);
             string temp = $"{Path.GetDirectoryName(full)}/.{Path.GetFileName(full)}.tmp-{Environment.ProcessId}";
             FileStream created;
             try
@@ -228,7 +232,7 @@ internal static class ImageCommand
                 (int layers, long bytes) result;
                 await using (var output = created)
                 {
-                    result = await store.ExportAsync(name, output, cancellationToken);
+                    result = await store.ExportAsync(name, output, interrupt.Token);
                     output.Flush(flushToDisk: true);
                 }
                 File.Move(temp, full, overwrite: true);

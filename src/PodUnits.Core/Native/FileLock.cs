@@ -44,10 +44,30 @@ public sealed class FileLock : IDisposable
 
     /// <summary>Whether <paramref name="path"/> could be locked at once (LOCK_EX|LOCK_NB): the
     /// lock, or null while another holds it.</summary>
-    public static FileLock? TryExclusive(string path)
+    public static FileLock? TryExclusive(string path) => TryTake(path, LibcExtra.LOCK_EX);
+
+    /// <summary>
+    /// A shared lock whose wait ends at <paramref name="cancellationToken"/>: for a command a
+    /// user may interrupt while another holds the lock exclusively (`image export` behind a
+    /// long `gc`). A blocked flock(2) cannot be cancelled, so the wait is a retry every
+    /// 50 ms; the exclusive holders are short, the shared ones never wait for each other.
+    /// </summary>
+    public static async Task<FileLock> SharedAsync(string path, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (TryTake(path, LibcExtra.LOCK_SH) is { } taken)
+            {
+                return taken;
+            }
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static FileLock? TryTake(string path, int operation)
     {
         int fd = Open(path);
-        if (LibcExtra.flock(fd, LibcExtra.LOCK_EX | LibcExtra.LOCK_NB) == 0)
+        if (LibcExtra.flock(fd, operation | LibcExtra.LOCK_NB) == 0)
         {
             return new FileLock(fd);
         }

@@ -81,7 +81,7 @@ public sealed partial class ImageStore
     {
         ArgumentNullException.ThrowIfNull(output);
         ImageReference parsed = ImageReference.Parse(reference);
-        using FileLock _ = FileLock.Shared(LockPath);
+        using FileLock _ = await FileLock.SharedAsync(LockPath, cancellationToken); // an interrupt ends a wait behind gc
         string digest = FindStored(parsed);
         (ImageManifest manifest, ImageConfigFile _) = LoadManifest(digest, parsed.ToFamiliarString());
         long manifestSize = _blobs.SizeOf(digest);

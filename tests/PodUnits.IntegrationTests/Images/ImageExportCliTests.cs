@@ -57,6 +57,43 @@ public sealed class ImageExportCliTests : IDisposable
         Assert.Contains("exported-and-back", run.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>Ctrl-C or a stop during an export ends it with "interrupted", exit 130, and no
+    /// hidden half-written archive beside the target: by the signal's default action it
+    /// stayed. Stopped here while the export waits behind an exclusive holder of the store's
+    /// lock (as gc and image rm take it), so that it cannot have ended first.</summary>
+    [Fact]
+    public async Task AnExportStoppedMidwayEndsWith130AndLeavesNoFile()
+    {
+        string source = _dir + "/busybox.tar";
+        Assert.Equal(0, PodHarness.Run(RepoRoot.Path + "/packaging/busybox-image.sh", "--archive", source).Code);
+        Assert.Equal(0, PodHarness.Run("podunits", "image", "import", source, "--name", Name).Code);
+        string target = Directory.CreateDirectory(_dir + "/out").FullName;
+        using var holder = System.Diagnostics.Process.Start("flock",
+            ["-x", "/var/lib/podunits/store.lock", "sh", "-c", $"touch {_dir}/held; while [ ! -e {_dir}/release ]; do sleep 0.05; done"])!;
+        try
+        {
+            Assert.True(PodHarness.WaitFor(() => File.Exists(_dir + "/held")), "the store's lock was not taken");
+            using var export = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("podunits", ["image", "export", Name, target + "/it.tar"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            Task<string> stderr = export.StandardError.ReadToEndAsync();
+            Assert.True(PodHarness.WaitFor(() => Directory.EnumerateFiles(target, ".it.tar.tmp-*").Any()), "the export began no archive");
+            Assert.Equal(0, PodHarness.Run("kill", "-TERM", export.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Code);
+            Assert.True(export.WaitForExit(30_000), "the export did not end at SIGTERM");
+            string said = await stderr;
+            Assert.True(export.ExitCode == 130, said);
+            Assert.Equal("podunits: interrupted", said.Trim());
+            Assert.Empty(Directory.EnumerateFileSystemEntries(target));
+        }
+        finally
+        {
+            File.WriteAllText(_dir + "/release", "");
+            holder.WaitForExit(10_000);
+        }
+    }
+
     [Fact]
     public void ExportingWhatIsNotStoredIsOneLineAndLeavesNoFile()
     {

@@ -1,0 +1,47 @@
+using System.Runtime.InteropServices;
+
+namespace PodUnits.Cli;
+
+/// <summary>
+/// For a verb that leaves something to undo when it is cut short (a half-written archive,
+/// tags moved to images not yet proven): SIGINT, SIGTERM and SIGHUP cancel <see cref="Token"/>
+/// instead of ending the process by their default action, so that the verb's own clean-up
+/// runs, and CliApp turns the cancellation into "interrupted", exit 130. The CLI leaves
+/// System.CommandLine's own handling off (CliApp: other verbs' signals are their own), so a
+/// verb without one of these ends at once, as a plain Unix tool does. A second signal
+/// ends the process by its default action: a clean-up that hangs can still be cut short.
+/// </summary>
+internal sealed class InterruptSignals : IDisposable
+{
+    private readonly CancellationTokenSource _cancel;
+    private readonly PosixSignalRegistration[] _registrations;
+    private int _received;
+
+    public InterruptSignals(CancellationToken outer)
+    {
+        _cancel = CancellationTokenSource.CreateLinkedTokenSource(outer);
+        _registrations = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP }.Select(s => PosixSignalRegistration.Create(s, OnSignal))];
+    }
+
+    /// <summary>Cancelled by the first signal (or the caller's token).</summary>
+    public CancellationToken Token => _cancel.Token;
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        if (Interlocked.Increment(ref _received) > 1)
+        {
+            return; // the default action: the process ends
+        }
+        context.Cancel = true;
+        _cancel.Cancel();
+    }
+
+    public void Dispose()
+    {
+        foreach (PosixSignalRegistration registration in _registrations)
+        {
+            registration.Dispose();
+        }
+        _cancel.Dispose();
+    }
+}
