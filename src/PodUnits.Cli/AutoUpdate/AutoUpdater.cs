@@ -23,11 +23,17 @@ namespace PodUnits.Cli.AutoUpdate;
 /// <item>when it failed, points the tags back at the old images and restarts again.</item>
 /// </list>
 /// A pod's images are updated together, with one restart. Digest references never move.
+/// A pod whose start has no deadline of its own (TimeoutStartSec=infinity: the generator
+/// gives it to a pod with init containers) is given <paramref name="readyTimeout"/>: its
+/// restart job would otherwise never end, and neither would the rollback or this command.
+/// Cut short by a signal (<paramref name="cancellationToken"/>), it points moved tags
+/// back, and a pod already restarting is restarted on its old images (queued, not waited
+/// for), so that nothing runs or stays tagged that was not proven ready.
 /// </summary>
 /// <remarks>Updates, rollbacks and failures always go to the journal (<paramref name="journal"/>),
 /// whoever runs the command: a pod restarted on another image is a host event, not only the
 /// caller's business; the caller gets the results on stdout.</remarks>
-internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool dryRun, Serilog.ILogger journal)
+internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool dryRun, TimeSpan readyTimeout, Serilog.ILogger journal)
 {
     /// <summary>How many registries are asked at once: checks are independent and mostly
     /// waiting; restarts stay one after the other.</summary>
@@ -117,6 +123,7 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
         // Until the rollback is done: after a failed restart no pin names the old images.
         using IDisposable keep = store.KeepContent();
         var pulled = new List<(string Image, string Old, string New)>();
+        bool restarting = false;
         try
         {
             foreach ((string image, string old, _) in changes)
@@ -124,8 +131,53 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
                 ResolvedImage fetched = await store.FetchAsync(image, null, cancellationToken);
                 pulled.Add((image, old, fetched.ManifestDigest));
             }
+            restarting = true;
+            string? failure = await RestartAsync(unit, cancellationToken);
+            if (failure is null)
+            {
+                foreach ((string image, string old, string now) in pulled)
+                {
+                    rows.Add(new(pod.Name, unit, image, now, now, AutoUpdateResult.Updated));
+                    Log(Serilog.Events.LogEventLevel.Information, JournalMessageIds.PodAutoUpdated, pod, image, old, now,
+                        $"pod {pod.Name}: updated {image} from {Short(old)} to {Short(now)}");
+                }
+                return rows;
+            }
+            string? unrestored = Restore(pulled);
+            string? again = await RestartAsync(unit, cancellationToken);
+            if (again is null)
+            {
+                foreach ((string image, string old, string now) in pulled)
+                {
+                    rows.Add(new(pod.Name, unit, image, old, now, AutoUpdateResult.RolledBack, failure + unrestored));
+                    Log(Serilog.Events.LogEventLevel.Warning, JournalMessageIds.PodAutoUpdateRolledBack, pod, image, old, now,
+                        $"pod {pod.Name}: rolled back {image} to {Short(old)}: on {Short(now)} {failure}");
+                }
+            }
+            else
+            {
+                rows.AddRange(pulled.Select(p => Failure(pod, unit, p.Image, p.Old, p.New,
+                    $"the pod failed on the new image ({failure}) and on the old one ({again})")));
+            }
+            return rows;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException) when (pulled.Count > 0)
+        {
+            // Interrupted: nothing unproven may stay tagged, nor keep running. Said in the
+            // journal, the only place it reaches (stdout gets no table from a cut-short run).
+            string? unrestored = Restore(pulled);
+            if (restarting)
+            {
+                await systemd.QueueJobAsync("RestartUnit", unit);
+            }
+            foreach ((string image, string old, string now) in pulled)
+            {
+                Failure(pod, unit, image, old, now, (restarting ? "interrupted while the pod restarted: its tag points at the old image again and the pod restarts on it (queued)"
+                    : "interrupted: the tag points at the old image again; the pod was not restarted") + unrestored);
+            }
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !restarting)
         {
             // The pod keeps running its old images. The image whose fetch failed never moved
             // its tag (the store moves a tag only once the image is unpacked and checked);
@@ -135,37 +187,31 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
             rows.AddRange(changes.Select(c => Failure(pod, unit, c.Image, c.Old, c.New, $"not updated: {e.Message}{unrestored}")));
             return rows;
         }
+    }
 
+    /// <summary>Restarts the pod and waits until it is ready: null then, else why it is not.
+    /// systemd's start timeout decides, or <c>readyTimeout</c> for a pod without one.</summary>
+    private async Task<string?> RestartAsync(string unit, CancellationToken cancellationToken)
+    {
+        bool ownDeadline = await systemd.GetServiceStartTimeoutAsync(unit) is ulong.MaxValue or 0;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (ownDeadline)
+        {
+            deadline.CancelAfter(readyTimeout);
+        }
         try
         {
-            await systemd.RestartUnitAsync(unit, cancellationToken);
-            foreach ((string image, string old, string now) in pulled)
-            {
-                rows.Add(new(pod.Name, unit, image, now, now, AutoUpdateResult.Updated));
-                Log(Serilog.Events.LogEventLevel.Information, JournalMessageIds.PodAutoUpdated, pod, image, old, now,
-                    $"pod {pod.Name}: updated {image} from {Short(old)} to {Short(now)}");
-            }
-            return rows;
+            await systemd.RestartUnitAsync(unit, deadline.Token);
+            return null;
         }
         catch (SystemdCallException failure)
         {
-            string? unrestored = Restore(pulled);
-            try
-            {
-                await systemd.RestartUnitAsync(unit, cancellationToken);
-                foreach ((string image, string old, string now) in pulled)
-                {
-                    rows.Add(new(pod.Name, unit, image, old, now, AutoUpdateResult.RolledBack, failure.Message + unrestored));
-                    Log(Serilog.Events.LogEventLevel.Warning, JournalMessageIds.PodAutoUpdateRolledBack, pod, image, old, now,
-                        $"pod {pod.Name}: rolled back {image} to {Short(old)}: on {Short(now)} {failure.Message}");
-                }
-            }
-            catch (SystemdCallException again)
-            {
-                rows.AddRange(pulled.Select(p => Failure(pod, unit, p.Image, p.Old, p.New,
-                    $"the pod failed on the new image ({failure.Message}) and on the old one ({again.Message})")));
-            }
-            return rows;
+            return failure.Message;
+        }
+        catch (OperationCanceledException) when (ownDeadline && !cancellationToken.IsCancellationRequested)
+        {
+            // The start job goes on in systemd; the next restart (the rollback's) replaces it.
+            return $"{unit} was not ready within {readyTimeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s (its start has no timeout of its own; auto-update's --ready-timeout)";
         }
     }
 

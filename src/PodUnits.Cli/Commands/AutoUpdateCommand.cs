@@ -17,26 +17,40 @@ internal static class AutoUpdateCommand
     public static Command Create()
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Only ask the registries and list what would be updated; change nothing." };
+        var readyTimeout = new Option<string>("--ready-timeout")
+        {
+            Description = "How long a pod whose start has no timeout of its own (TimeoutStartSec=infinity, as a pod with init containers gets) "
+                + "may take to become ready before it is rolled back; a Go duration (90s, 10m). Other pods have their unit's start timeout.",
+            HelpName = "DURATION",
+            DefaultValueFactory = _ => "10m",
+        };
         Option<OutputFormat> output = GlobalOptions.Output();
         var command = new Command("auto-update", """
             Update running pods annotated podunits.io/auto-update: registry to the image their tags
             name in the registry now. For each such pod whose unit is active: ask the registry (HEAD)
             for every tag it runs, pull what changed (the image trust policy applies), restart
             pod@NAME.service and wait until the pod is ready. A pod that does not become ready
-            within its start timeout is rolled back: its tags name the old images again and it is
-            restarted on them. Images named by digest never change. Results go to the journal
+            within its start timeout (--ready-timeout when it has none) is rolled back: its tags
+            name the old images again and it is restarted on them. Interrupted (Ctrl-C, a stop),
+            it points moved tags back and restarts a pod it was restarting on its old images. Images named by digest never change. Results go to the journal
             (journalctl -x explains them); exit status 1 when an update failed or was rolled back.
             podunits-auto-update.timer runs this daily (systemctl enable --now podunits-auto-update.timer).
               podunits auto-update --dry-run
               podunits auto-update -o json | jq -r '.[] | select(.result == "updated") | .pod'
-            """) { dryRun, output };
+            """) { dryRun, readyTimeout, output };
         command.SetAction(async (parsed, cancellationToken) =>
         {
+            string wait = parsed.GetValue(readyTimeout)!;
+            TimeSpan ready = LogsSince.GoDuration(wait) is { } d && d > TimeSpan.Zero && d <= TimeSpan.FromDays(1) ? d
+                : throw new BadInputException($"--ready-timeout '{Core.Text.OneLine.Of(wait)}'", "is not a duration between 1ms and 24h (90s, 10m, 1h)");
             using FileLock? held = TakeLock();
-            await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
+            // Ctrl-C, or systemd stopping the timer's service, must not leave tags moved to
+            // images no pod was proven ready on (AutoUpdater points them back).
+            using var interrupt = new InterruptSignals(cancellationToken);
+            await using SystemdManager systemd = await SystemdManager.ConnectAsync(interrupt.Token);
             using Serilog.Core.Logger journal = PodUnitsLogging.Create(JournaldSink.DefaultIdentifier, verbose: false, LogDestination.Journal);
-            var updater = new AutoUpdater(systemd, ImageCommand.OpenStore(), parsed.GetValue(dryRun), journal);
-            List<AutoUpdateResult> results = await updater.RunAsync(cancellationToken);
+            var updater = new AutoUpdater(systemd, ImageCommand.OpenStore(), parsed.GetValue(dryRun), ready, journal);
+            List<AutoUpdateResult> results = await updater.RunAsync(interrupt.Token);
             PodReportText.Write(parsed.GetValue(output), results, AutoUpdateJsonContext.Default.ListAutoUpdateResult, WriteTable);
             return results.Any(r => r.IsFailure) ? ExitCodes.RuntimeFailure : ExitCodes.Ok;
         });

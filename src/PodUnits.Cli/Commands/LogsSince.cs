@@ -43,7 +43,7 @@ internal static partial class LogsSince
 
     /// <summary>A Go time.ParseDuration value without a sign ("1h30m", "2.5s", "100ms");
     /// null when it is not one. A sign makes no sense here: a duration looks back.</summary>
-    private static TimeSpan? GoDuration(string value)
+    internal static TimeSpan? GoDuration(string value)
     {
         if (value == "0")
         {

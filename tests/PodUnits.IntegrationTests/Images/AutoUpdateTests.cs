@@ -38,10 +38,10 @@ public sealed class AutoUpdateTests : IClassFixture<RegistryFixture>, IDisposabl
         Directory.Delete(_dir, recursive: true);
     }
 
-    private async Task<string> PushAsync(string marker)
+    private async Task<string> PushAsync(string marker, string repository = "auto/app")
     {
         string layout = await _registry.PushBusyboxAsync($"staging/app:{Guid.NewGuid():N}", marker: marker + "\n");
-        return _pusher.Push(layout, $"{_registry.Host}/auto/app:1", null);
+        return _pusher.Push(layout, $"{_registry.Host}/{repository}:1", null);
     }
 
     private static (int Code, JsonArray Rows, string Output) AutoUpdate(params string[] extra)
@@ -150,6 +150,86 @@ public sealed class AutoUpdateTests : IClassFixture<RegistryFixture>, IDisposabl
             string.Join('\n', pod.Journal("-u", pod.Unit, "CONTAINER_NAME=pinned")));
         PodHarness.Run("/usr/bin/podunits", "image", "rm", image);
         PodHarness.Run("/usr/bin/podunits", "image", "rm", pinned);
+    }
+
+    /// <summary>A pod with an init container has no start timeout (TimeoutStartSec=infinity):
+    /// its restart on an image that never gets ready once kept auto-update waiting for ever,
+    /// and a stop of the command left the tag on that image, to run at the next start.</summary>
+    [Fact]
+    public async Task APodWithoutAStartTimeoutIsGivenOneAndAnInterruptedUpdateLeavesNothingUnproven()
+    {
+        const string name = "auto-slow";
+        string image = $"{_registry.Host}/auto/slow:1";
+        string v1 = await PushAsync("good v1", "auto/slow");
+        using var pod = new PodHarness(name, $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+              annotations:
+                podunits.io/auto-update: registry
+            spec:
+              terminationGracePeriodSeconds: 2
+              initContainers:
+                - name: migrate
+                  image: {{image}}
+                  command: ["sh", "-c", "true"]
+              containers:
+                - name: app
+                  image: {{image}}
+                  command: ["sh", "-c", "cat /etc/hello; trap 'exit 0' TERM; sleep 1000 & wait"]
+                  readinessProbe:
+                    exec:
+                      command: ["sh", "-c", "grep -q good /etc/hello"]
+                    periodSeconds: 1
+            """);
+        Assert.Equal("infinity", pod.Show("TimeoutStartUSec"));
+        pod.Start();
+        string[] AppLines() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=app");
+        string Running() => File.ReadAllLines($"/var/lib/podunits/pods/{name}/images").Last(l => l.StartsWith(image + " ", StringComparison.Ordinal)).Split(' ')[1];
+        string Tagged() => (string)JsonNode.Parse(PodHarness.Run("/usr/bin/podunits", "image", "inspect", "-o", "json", image).Output)!["manifestDigest"]!;
+        Assert.True(PodHarness.WaitFor(() => AppLines().Contains("good v1")), pod.UnitJournalText());
+        string v2 = await PushAsync("broken v2", "auto/slow");
+        try
+        {
+            // No start timeout of its own: --ready-timeout's, then the rollback.
+            var rolledBack = AutoUpdate("--ready-timeout", "4s");
+            Assert.True(rolledBack.Code == 1, rolledBack.Output);
+            JsonNode row = rolledBack.Rows.Single()!;
+            Assert.Equal("rolled-back", (string?)row["result"]);
+            Assert.Contains($"{pod.Unit} was not ready within 4 s (its start has no timeout of its own", (string?)row["error"], StringComparison.Ordinal);
+            Assert.Equal("active", pod.Systemctl("is-active", pod.Unit).Output.Trim());
+            Assert.Equal(v1, Running());
+            Assert.Equal(v1, Tagged());
+            Assert.Contains("broken v2", AppLines());
+
+            // Stopped while the pod restarts on v2 (as systemd stops the timer's service):
+            // the tag is pointed back and the pod restarted on v1.
+            int before = AppLines().Count(l => l == "broken v2");
+            using var update = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/podunits", ["auto-update"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            Task<string> stderr = update.StandardError.ReadToEndAsync();
+            Task<string> stdout = update.StandardOutput.ReadToEndAsync();
+            Assert.True(PodHarness.WaitFor(() => AppLines().Count(l => l == "broken v2") > before, 30), pod.UnitJournalText());
+            Assert.Equal(v2, Tagged()); // moved, while the restart is under way
+            Assert.Equal(0, PodHarness.Run("kill", "-TERM", update.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Code);
+            Assert.True(update.WaitForExit(30_000), "auto-update did not end at SIGTERM");
+            Assert.True(update.ExitCode == 130, await stdout + await stderr);
+            Assert.Contains("interrupted", await stderr, StringComparison.Ordinal);
+            Assert.Equal(v1, Tagged());
+            Assert.True(PodHarness.WaitFor(() => pod.Systemctl("is-active", pod.Unit).Output.Trim() == "active" && Running() == v1, 30), pod.UnitJournalText());
+            Assert.True(PodHarness.WaitFor(() => AppLines().Count(l => l == "good v1") == 3, 10), pod.UnitJournalText());
+            Assert.True(PodHarness.WaitFor(() => pod.Journal("MESSAGE_ID=f7e5164622ef4309afb4098dde183407", $"POD_NAME={name}", $"OLD_DIGEST={v1}", $"NEW_DIGEST={v2}")
+                .Any(l => l.Contains("interrupted while the pod restarted", StringComparison.Ordinal)), 10), "no journal entry for the interruption");
+        }
+        finally
+        {
+            pod.Systemctl("stop", pod.Unit);
+            PodHarness.Run("/usr/bin/podunits", "image", "rm", image);
+        }
     }
 
     [Fact]
