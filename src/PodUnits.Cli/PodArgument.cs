@@ -23,12 +23,14 @@ internal static class PodArgument
     /// Throws (exit 2) for a name PodUnits knows nothing of: no definition in the search path,
     /// no runtime state (running, or an ad-hoc pod) and, when <paramref name="inJournal"/>
     /// says so, no lines in the journal either. A typo then says so instead of doing nothing
-    /// with exit 0, as podman does for an unknown container.
+    /// with exit 0, as podman does for an unknown container. An ad-hoc pod's state kept by
+    /// `run -i --keep` is a pod too, as `list` and `status` show it: `stop` of it does
+    /// nothing (exit 0, as for any stopped pod), `enter` says it is not running.
     /// </summary>
     public static void RequireKnown(string pod, Func<bool>? inJournal = null)
     {
         if (Definitions.PodDefinitionSearchPath.Default.Find(pod) is not null || Directory.Exists(Runtime.State.PodPaths.RuntimeDir(pod))
-            || inJournal?.Invoke() == true)
+            || File.Exists(Runtime.State.PodState.KeptAdHocDefinitionPath(pod)) || inJournal?.Invoke() == true)
         {
             return;
         }

@@ -37,7 +37,8 @@ internal static class EnterCommand
         };
         var interactive = new Option<bool>("--interactive", "-i")
         {
-            Description = "Accepted for podman exec -it and docker exec -it habits: stdin is always the command's (a terminal through its pseudo-terminal).",
+            Description = "Keep stdin open: a terminal reaches the command through its pseudo-terminal, or with -T through a pipe "
+                + "(without -i, -T gives it /dev/null, as podman exec). A pipe or file as stdin is always the command's.",
         };
         var noTty = new Option<bool>("--no-tty", "-T")
         {
@@ -102,7 +103,7 @@ internal static class EnterCommand
                     PodLog.Warning($"enter --privileged: the command runs as root with every capability and no seccomp filter in {pod}/{target.Name}", new(Pod: pod, Container: target.Name));
                 }
                 return await EnterAsync(systemd, pod, target.Name, pid, parsed.GetValue(commandLine) is { Length: > 0 } given ? given : ["/bin/sh"],
-                    withTty, asRoot);
+                    withTty, parsed.GetValue(interactive), asRoot);
             }
             catch (PodUnitsException e) when (e.ExitCode == ExitCodes.RuntimeFailure)
             {
@@ -115,7 +116,7 @@ internal static class EnterCommand
         return command;
     }
 
-    private static async Task<int> EnterAsync(SystemdManager systemd, string pod, string containerName, int pid, string[] argv, bool tty, bool privileged)
+    private static async Task<int> EnterAsync(SystemdManager systemd, string pod, string containerName, int pid, string[] argv, bool tty, bool interactive, bool privileged)
     {
         // The pod's own copy of its plan (the host's copy holds no values: State/PlanHandoff.cs).
         int podInit = PodState.Pids(pod) is (_, int init) && init > 0 ? init : throw new PodUnitsException($"pod {pod}", "is not running");
@@ -138,7 +139,7 @@ internal static class EnterCommand
         ContainerPlan c = plan.Containers.FirstOrDefault(x => x.Name == containerName)
             ?? throw new PodUnitsException($"pod {pod}", $"its plan has no container {containerName}");
         List<string> extraEnv = tty && Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } term ? [$"TERM={term}"] : [];
-        using PipedStdio stdio = TerminalRelay.StdioFor();
+        using PipedStdio? stdio = tty ? null : TerminalRelay.StdioFor(interactive);
         int devNull = tty ? Check.Io(LibcExtra.open("/dev/null", LibcExtra.O_RDWR | LibcExtra.O_CLOEXEC, 0), "open", "/dev/null") : -1;
         ExecProcess process;
         try
@@ -147,7 +148,7 @@ internal static class EnterCommand
             {
                 Pod = plan, Container = c, ContainerPid = pid, Argv = argv, ExtraEnv = extraEnv,
                 Tty = tty, Privileged = privileged, BoundingSet = podBoundingSet, Stage1Path = Stage1.Locate(),
-                Stdio = tty ? (devNull, devNull, devNull) : (stdio.Stdin, stdio.Stdout, stdio.Stderr),
+                Stdio = stdio is null ? (devNull, devNull, devNull) : (stdio.Stdin, stdio.Stdout, stdio.Stderr),
             }, systemd);
         }
         finally
@@ -156,7 +157,7 @@ internal static class EnterCommand
             {
                 LibcExtra.close(devNull);
             }
-            stdio.Started();
+            stdio?.Started();
         }
         using (process)
         {

@@ -36,8 +36,52 @@ public static unsafe class AttachedTerminal
             SayDetached(pod);
             return 0;
         }
+        if (outcome.ExitCode is null && !Within(EndGrace, () => Exited(executorPid)))
+        {
+            throw Dropped(pod);
+        }
         int status = Wait(executorPid);
         return outcome.ExitCode ?? status;
+    }
+
+    /// <summary>How long a session whose socket ended without the pod's exit code waits for
+    /// the executor to end before it takes the end for the hub dropping this terminal: an
+    /// executor that ends without saying closes the socket on its way out.</summary>
+    private static readonly TimeSpan EndGrace = TimeSpan.FromSeconds(3);
+
+    /// <summary>The hub drops a terminal that read nothing for a while (TerminalHub.ClientPatience),
+    /// so that it does not hold the pod's output up. The pod runs on: said here, instead of
+    /// a session that sat silent (run -it) or claimed the pod had ended (attach).</summary>
+    private static PodUnitsException Dropped(string pod) =>
+        new($"pod {pod}", $"this terminal read nothing of the pod's output for {TerminalHub.ClientPatience.TotalSeconds:0} s and was detached; "
+            + $"the pod runs on ('podunits attach {pod}' returns to it, 'podunits stop {pod}' ends it)");
+
+    private static bool Within(TimeSpan limit, Func<bool> condition)
+    {
+        long end = Environment.TickCount64 + (long)limit.TotalMilliseconds;
+        while (!condition())
+        {
+            if (Environment.TickCount64 >= end)
+            {
+                return false;
+            }
+            Thread.Sleep(50);
+        }
+        return true;
+    }
+
+    /// <summary>Whether the child <paramref name="pid"/> has ended (a zombie: not reaped here).</summary>
+    private static bool Exited(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return true;
+        }
     }
 
     /// <summary>`podunits attach POD`: the pod's exit code if it ends while attached, 0 after a detach.</summary>
@@ -65,7 +109,13 @@ public static unsafe class AttachedTerminal
             SayDetached(pod);
             return 0;
         }
-        return outcome.ExitCode ?? throw new PodUnitsException($"pod {pod}", "its executor ended without saying how the pod ended (journalctl -t podunits)");
+        if (outcome.ExitCode is { } code)
+        {
+            return code;
+        }
+        throw Within(EndGrace, () => !PodClaim.IsHeld(pod))
+            ? new PodUnitsException($"pod {pod}", "its executor ended without saying how the pod ended (journalctl -t podunits)")
+            : Dropped(pod);
     }
 
     private static void SayDetached(string pod) =>

@@ -31,9 +31,11 @@ public static unsafe class TerminalRelay
     public static PtySession Attach(int master) => new(master);
 
     /// <summary>The descriptors a command without a pseudo-terminal gets for 0, 1 and 2: the
-    /// caller's own, except that a terminal becomes /dev/null (stdin) or a pipe this process
-    /// copies to the terminal (stdout, stderr). Dispose the result after the command ended.</summary>
-    public static PipedStdio StdioFor() => new();
+    /// caller's own, except that a terminal becomes a pipe this process copies to the
+    /// terminal (stdout, stderr) or, for stdin, one it fills from the terminal when
+    /// <paramref name="interactive"/> (`enter -i -T`, as podman exec -i) and /dev/null
+    /// otherwise. Dispose the result after the command ended.</summary>
+    public static PipedStdio StdioFor(bool interactive) => new(interactive);
 
     /// <summary>Copies until end of input or an error (EIO when a pty's slave side is gone).</summary>
     internal static void Copy(int from, int to)
@@ -60,9 +62,10 @@ public sealed class PipedStdio : IDisposable
     private readonly List<int> _close = [];
     private readonly List<Thread> _copies = [];
 
-    internal PipedStdio()
+    internal PipedStdio(bool interactive)
     {
-        Stdin = LibcExtra.isatty(0) == 1 ? Keep(LibcExtra.open("/dev/null", LibcExtra.O_RDONLY | LibcExtra.O_CLOEXEC, 0)) : 0;
+        Stdin = LibcExtra.isatty(0) != 1 ? 0
+            : Keep(interactive ? Attach.CallerInput.ForPod() : LibcExtra.open("/dev/null", LibcExtra.O_RDONLY | LibcExtra.O_CLOEXEC, 0));
         Stdout = Output(1);
         Stderr = Output(2);
     }

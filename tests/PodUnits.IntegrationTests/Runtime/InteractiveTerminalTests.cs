@@ -71,6 +71,34 @@ public sealed class InteractiveTerminalTests
         Assert.Contains("first-exit=0", first.Screen, StringComparison.Ordinal);
     }
 
+    /// <summary>CLI review of 2026-12-06: `enter -i -T` from a terminal gave the command
+    /// /dev/null as its stdin, so `enter -i -T web -- psql` ended at once. With -i it reads a
+    /// pipe this process fills from the terminal (as podman exec -i); without, /dev/null.</summary>
+    [Fact]
+    public void EnterWithoutAPseudoTerminalReadsTheTerminalOnlyWithI()
+    {
+        const string pod = "it-enter-pipe";
+        using var first = new ScriptTerminal($"{Podunits} run -it --name {pod} -e 'PS1=ep$ ' busybox -- sh; echo first-exit=$?");
+        Assert.True(first.WaitFor("ep$ "), first.Screen);
+        using (var piped = new ScriptTerminal($"{Podunits} enter -i -T {pod} -- sh -c 'readlink /proc/self/fd/0; read line; echo got-$line'; echo enter-exit=$?"))
+        {
+            Assert.True(piped.WaitFor("pipe:["), piped.Screen);
+            piped.Type("hello\n");
+            Assert.Equal(0, piped.WaitForExit());
+            Assert.Contains("got-hello", piped.Screen, StringComparison.Ordinal);
+            Assert.Contains("enter-exit=0", piped.Screen, StringComparison.Ordinal);
+        }
+        using (var closed = new ScriptTerminal($"{Podunits} enter -T {pod} -- readlink /proc/self/fd/0; echo enter-exit=$?"))
+        {
+            Assert.Equal(0, closed.WaitForExit());
+            Assert.Contains("/dev/null", closed.Screen, StringComparison.Ordinal);
+            Assert.Contains("enter-exit=0", closed.Screen, StringComparison.Ordinal);
+        }
+        first.Type("exit\n");
+        first.WaitForExit();
+        Assert.Contains("first-exit=0", first.Screen, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TheDebianBasedImageGivesABashPromptWithAGeneratedName()
     {
@@ -175,6 +203,16 @@ public sealed class InteractiveTerminalTests
             var status = PodHarness.Run(Podunits, "status", pod);
             Assert.True(status.Code == 0, status.Output);
             Assert.Contains($"Definition: /var/lib/podunits/pods/{pod}/adhoc.yaml", status.Output, StringComparison.Ordinal);
+            // A pod the verbs know, not running: stop has nothing to do (as for any stopped
+            // pod, so `stop NAME && rm NAME` works), enter and update say it does not run.
+            var stop = PodHarness.Run(Podunits, "stop", pod);
+            Assert.True(stop.Code == 0, stop.Output);
+            var enter = PodHarness.Run(Podunits, "enter", "-T", pod, "--", "true");
+            Assert.True(enter.Code == 125, enter.Output);
+            Assert.Contains("is not running", enter.Output, StringComparison.Ordinal);
+            var update = PodHarness.Run(Podunits, "update", pod, "-c", "main", "--memory", "64Mi");
+            Assert.True(update.Code == 1, update.Output);
+            Assert.Contains("is not running", update.Output, StringComparison.Ordinal);
 
             // The kept state holds the name: a new run of it is refused (it would start
             // afresh over it, and without --keep remove it), until `podunits rm`.
@@ -249,6 +287,43 @@ public sealed class InteractiveTerminalTests
         Assert.Equal(Enumerable.Range(0, 20000).Select(i => $"line-{i}"),
             journaled.Select(l => Regex.Match(l, "(line-[0-9]+)$")).Where(m => m.Success).Select(m => m.Groups[1].Value));
         Assert.Contains("fin-42", journaled); // typed after attach: cat printed it
+    }
+
+    /// <summary>CLI review of 2026-12-06: the executor drops a terminal that reads nothing for
+    /// 5 s while the pod writes (so that it holds nothing up); `run -it` then sat silent in
+    /// cooked mode until the pod ended, and `attach` said the pod had ended. Here the
+    /// terminal stops reading because script(1), which reads the pty for it, is stopped.</summary>
+    [Fact]
+    public void ATerminalThatReadNothingIsToldItWasDetachedAndThePodRunsOn()
+    {
+        const string pod = "it-dropped";
+        try
+        {
+            using (var term = new ScriptTerminal($"{Podunits} run -it --name {pod} busybox -- " +
+                "sh -c 'while true; do head -c 65536 /dev/zero | tr \\\\0 x; echo; sleep 0.2; done'; echo run-exit=$?"))
+            {
+                Assert.True(term.WaitFor("xxxxxxxxxxxxxxxx"), term.Screen);
+                string script = term.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                Assert.Equal(0, PodHarness.Run("kill", "-STOP", script).Code);
+                try
+                {
+                    Assert.True(PodHarness.WaitFor(() => PodHarness.JournalOutput("--all", "-o", "cat", $"POD_NAME={pod}", "SYSLOG_IDENTIFIER=podunits")
+                        .Contains("an attached terminal read nothing for 5 s", StringComparison.Ordinal), 60), "the hub kept the terminal");
+                }
+                finally
+                {
+                    PodHarness.Run("kill", "-CONT", script);
+                }
+                Assert.Equal(0, term.WaitForExit());
+                Assert.Contains($"podunits: pod {pod}: this terminal read nothing of the pod's output for 5 s and was detached; the pod runs on", term.Screen, StringComparison.Ordinal);
+                Assert.Contains("run-exit=1", term.Screen, StringComparison.Ordinal);
+            }
+            Assert.Matches($@"(?m)^{pod}\s+active\b", PodHarness.Run(Podunits, "list").Output);
+        }
+        finally
+        {
+            PodHarness.Run(Podunits, "stop", pod);
+        }
     }
 
     /// <summary>Review of 2026-12-05: `run -i` without -t handed the caller's terminal itself
