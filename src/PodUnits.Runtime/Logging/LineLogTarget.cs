@@ -22,9 +22,15 @@ public abstract class LineLogTarget : LogTarget
         EndOfChunk();
     }
 
+    /// <summary>The stream's end ends its last line for good too: the pipe closes when the
+    /// container's last run ends (with restartPolicy Never, an interactive pod, a pod's stop),
+    /// often before the executor hears of the exit, and a piece marked partial was joined by
+    /// `podunits logs` to the next pod run's first line ("ok" twice made "okok"; journal
+    /// review of 2026-12-06, finding 1). podman's driver marks it partial, but each of its
+    /// container instances has a CONTAINER_ID of its own; a PodUnits container's stays.</summary>
     protected sealed override void Finish()
     {
-        _splitter.Flush(_line);
+        _splitter.Flush(_line, partial: false);
         EndOfChunk();
     }
 

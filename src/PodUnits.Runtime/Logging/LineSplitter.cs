@@ -47,9 +47,9 @@ public sealed class LineSplitter
         }
     }
 
-    /// <summary>At end of stream: the unterminated rest, if any, as a partial message (as
-    /// podman's driver marks it); at the end of a container's run, which ends the line for
-    /// good, <paramref name="partial"/> false, so no reader joins it to the next run's.</summary>
+    /// <summary>The unterminated rest, if any: marked <paramref name="partial"/> (as podman's
+    /// driver marks it at end of stream), or, at the end of a container's run or of its
+    /// stream, which end the line for good, not, so no reader joins it to the next run's.</summary>
     public void Flush(LinePieceHandler emit, bool partial = true)
     {
         ArgumentNullException.ThrowIfNull(emit);

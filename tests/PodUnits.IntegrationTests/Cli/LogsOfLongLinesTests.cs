@@ -34,4 +34,22 @@ public sealed class LogsOfLongLinesTests
         Assert.Contains("main | " + new string('a', 5000), shown);
         Assert.Contains("main | " + new string('b', 20000), shown);
     }
+
+    /// <summary>Journal review of 2026-12-06: a run's unterminated last line, sent when its
+    /// stream ended, was marked partial, and `podunits logs` joined it to the next pod run's
+    /// first line: "ok" twice showed as "okok".</summary>
+    [Fact]
+    public void AnUnterminatedLastLineIsNotJoinedToTheNextRunsFirst()
+    {
+        const string name = "logs-unterminated";
+        for (int run = 0; run < 2; run++)
+        {
+            var printed = PodHarness.Run(Podunits, "run", "-i", "--name", name, "--net", "host", "busybox", "--", "printf", "ok");
+            Assert.True(printed.Code == 0, printed.Output);
+        }
+        string[] lines = [];
+        Assert.True(PodHarness.WaitFor(() => (lines = PodHarness.Run(Podunits, "logs", name).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Count(l => l.EndsWith("ok", StringComparison.Ordinal)) >= 2, 10),
+            string.Join('\n', lines));
+        Assert.Equal(["main | ok", "main | ok"], lines.Where(l => l.StartsWith("main |", StringComparison.Ordinal)));
+    }
 }
