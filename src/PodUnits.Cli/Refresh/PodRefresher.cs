@@ -69,18 +69,21 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
             }
         }
         var listen = new ListenSettings(record, onDisk);
-        // A socket started after its definition was last written listens where it says (someone
+        // A socket started after its definition last changed listens where it says (someone
         // applied the change by hand, stopping and starting it; the host booted since): a move
-        // the record has not seen yet is not one (second review of 2026-12-06). "After" by more
-        // than a file time's coarseness: the kernel stamps a write with the clock of its last
-        // tick (up to a jiffy behind), systemd its timestamps with the precise one, so a
-        // definition written a millisecond after the socket started looked older than it (a
-        // CI run saw it). Moving a socket that was moved already only starts it again there.
+        // the record has not seen yet is not one (second review of 2026-12-06). "Changed" is
+        // the later of mtime and ctime: a package installs the file with its build time as
+        // mtime, which made every packaged move look applied already (generator review of
+        // 2026-12-06, finding 1); installing stamps ctime. "After" by more than a file time's
+        // coarseness: the kernel stamps a write with the clock of its last tick (up to a
+        // jiffy behind), systemd its timestamps with the precise one, so a definition written
+        // a millisecond after the socket started looked older than it (a CI run saw it).
+        // Moving a socket that was moved already only starts it again there.
         var restartedSince = new HashSet<string>(StringComparer.Ordinal);
         foreach (string pod in activeSockets.Where(onDisk.ContainsKey))
         {
             if (await systemd.GetUnitActiveSinceAsync(Core.Naming.PodUnitNames.Socket(pod)).ConfigureAwait(false) is { } since
-                && since > File.GetLastWriteTimeUtc(onDisk[pod].File) + FileTimeCoarseness)
+                && since > (Core.Files.FileChangeTime.Of(onDisk[pod].File) ?? DateTime.MaxValue - FileTimeCoarseness) + FileTimeCoarseness)
             {
                 restartedSince.Add(pod);
             }
