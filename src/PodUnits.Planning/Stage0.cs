@@ -260,7 +260,11 @@ public static class Stage0
             PodState.Prepare(plan, plan.Redacted().ToJson()); // the host's copy: no values
             if (pod.HostNetwork)
             {
-                HostPortReservations.ClaimForHostNetwork(pod.Name, HostNetworkPorts(pod));
+                List<PortMappingPlan> ports = HostNetworkPorts(pod);
+                HostPortReservations.ClaimForHostNetwork(pod.Name, ports);
+                // A killed pod's portmap rules for these ports come before this pod's sockets
+                // and would take their traffic, as for a published pod (PodNetwork).
+                await PodNetwork.ReleaseCrashedHoldersAsync(CniRuntime.Default, pod.Name, ports, cancellationToken: interrupted.Token).ConfigureAwait(false);
             }
             if (definition is not null)
             {

@@ -59,7 +59,7 @@ public sealed class PodNetwork : IDisposable
             throw new Core.Errors.PodUnitsException($"pod {_plan.Name}", $"cannot release the network attachment an earlier run of this pod left, " +
                 $"which maps a hostPort this run publishes ({e.Message}); 'podunits gc' tries it again");
         }
-        await ReleaseCrashedHoldersAsync(cached, cancellationToken).ConfigureAwait(false);
+        await ReleaseCrashedHoldersAsync(_cni, _plan.Name, _network.PortMappings, cached, cancellationToken).ConfigureAwait(false);
         string pin = NetnsPins.Create(_plan.Name, _network.ContainerId);
         await guarding.ConfigureAwait(false);
         return pin;
@@ -89,28 +89,34 @@ public sealed class PodNetwork : IDisposable
     /// port and start, but the dead pod's DNAT rules come first and would take its traffic.
     /// So the attachments of such pods are released here (DEL from the cache), holding the
     /// dead pod's name meanwhile, as gc does; a pod that runs again holds its name and is
-    /// left alone (its own start refused the port already).
+    /// left alone (its own start refused the port already). A pod on the host's network
+    /// needs it as much: the DNAT rules come before its socket too (network review of
+    /// 2026-12-06, finding 1), so stage 0 calls this for it with <paramref name="cached"/> null.
     /// </summary>
-    private async Task ReleaseCrashedHoldersAsync(List<CniCacheEntry> cached, CancellationToken cancellationToken)
+    public static async Task ReleaseCrashedHoldersAsync(CniRuntime cni, string pod, IReadOnlyList<PortMappingPlan> ports,
+        List<CniCacheEntry>? cached = null, CancellationToken cancellationToken = default)
     {
-        if (_network.PortMappings.Count == 0)
+        ArgumentNullException.ThrowIfNull(cni);
+        ArgumentNullException.ThrowIfNull(ports);
+        if (ports.Count == 0)
         {
             return;
         }
-        List<string> holders = [.. cached.Where(e => e.Pod != _plan.Name && MapsAnyOf(e, _network.PortMappings))
+        cached ??= [.. cni.Cache.ReadAll()];
+        List<string> holders = [.. cached.Where(e => e.Pod != pod && MapsAnyOf(e, ports))
             .Select(e => e.Pod).Distinct(StringComparer.Ordinal)];
         foreach (string dead in holders)
         {
             bool released;
             try
             {
-                released = await PodClaim.WhileUnclaimedAsync(dead, () => ReleaseLeftoversAsync(_cni, dead, cancellationToken)).ConfigureAwait(false);
+                released = await PodClaim.WhileUnclaimedAsync(dead, () => ReleaseLeftoversAsync(cni, dead, cancellationToken)).ConfigureAwait(false);
             }
             catch (Core.Errors.PodUnitsException e)
             {
                 // Review of 2026-12-05 (network, 7): the start failed with the plugin's message
                 // alone, naming neither the other pod nor why its attachment mattered.
-                throw new Core.Errors.PodUnitsException($"pod {_plan.Name}", $"cannot release the network of pod {dead}, which ended without releasing it " +
+                throw new Core.Errors.PodUnitsException($"pod {pod}", $"cannot release the network of pod {dead}, which ended without releasing it " +
                     $"and still maps a hostPort this pod publishes ({e.Message}); 'podunits stop {dead}' or 'podunits gc' tries it again");
             }
             if (released)

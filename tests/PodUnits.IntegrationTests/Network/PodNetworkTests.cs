@@ -130,6 +130,42 @@ public sealed class PodNetworkTests
         Assert.Equal("next\n", NetworkProbe.FetchOnceListening("http://127.0.0.1:18093/"));
     }
 
+    /// <summary>Network review of 2026-12-06: a pod on the host's network that took a killed
+    /// pod's hostPort started, but the killed pod's DNAT rules sent its traffic to the dead
+    /// pod's address (kept up by its pinned namespace): only a published pod's start released them.</summary>
+    [Fact]
+    public void AHostNetworkPodOnTheHostPortOfAKilledPodGetsItsTraffic()
+    {
+        using var dead = new PodHarness("net-hport-dead", NetworkProbe.HttpdPod("net-hport-dead", "dead", hostPort: 18098));
+        using var next = new PodHarness("net-hport-next", """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: net-hport-next
+            spec:
+              hostNetwork: true
+              terminationGracePeriodSeconds: 5
+              restartPolicy: Never
+              containers:
+                - name: web
+                  image: busybox
+                  command: ["sh", "-c", "mkdir -p /www && echo host-next > /www/index.html && exec httpd -f -p 18098 -h /www"]
+                  ports:
+                    - containerPort: 18098
+            """);
+        Assert.True(dead.Systemctl("start", dead.Unit).Code == 0, dead.UnitJournalText());
+        string deadId = NetworkProbe.ContainerId("net-hport-dead");
+        PodHarness.Run("kill", "-KILL", dead.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(PodHarness.WaitFor(() => dead.Show("ActiveState") is "failed" or "inactive"), dead.Show("ActiveState"));
+        Assert.NotEmpty(NetworkProbe.RulesMentioning(deadId));
+
+        Assert.True(next.Systemctl("start", next.Unit).Code == 0, next.UnitJournalText());
+        Assert.Empty(NetworkProbe.RulesMentioning(deadId));
+        Assert.Empty(NetworkProbe.CacheEntriesOf("net-hport-dead"));
+        Assert.True(next.UnitJournalHas(l => l.Contains("released the network of pod net-hport-dead", StringComparison.Ordinal)), next.UnitJournalText());
+        Assert.Equal("host-next\n", NetworkProbe.FetchOnceListening("http://127.0.0.1:18098/"));
+    }
+
     /// <summary>Review of 2026-12-05 (network, 7): when the dead pod's attachment could not be
     /// released, the next pod's start failed with the plugin's message alone ("network X:
     /// plugin portmap: DEL failed"), naming neither the dead pod nor what to run.</summary>
