@@ -148,7 +148,7 @@ internal static class ActivationAnnotations
             case "tcp" or "udp" when InetAddress(rest) is string address:
                 return new ListenAddress(parts[0] == "tcp" ? "ListenStream" : "ListenDatagram", address);
             case "tcp" or "udp":
-                why = $"\"{item}\" is not {parts[0]}:PORT, {parts[0]}:IPV4:PORT or {parts[0]}:[IPV6]:PORT (ports 1-65535, IP literals only)";
+                why = $"\"{item}\" is not {parts[0]}:PORT, {parts[0]}:IPV4:PORT or {parts[0]}:[IPV6]:PORT (ports 1-65535 without a leading zero, IP literals only)";
                 return null;
             case "unix" when UnixPathProblem(rest) is string problem:
                 why = $"\"{item}\": {problem}";
@@ -169,7 +169,9 @@ internal static class ActivationAnnotations
         int colon = text.LastIndexOf(':');
         string host = colon < 0 ? "" : text[..colon];
         string port = colon < 0 ? text : text[(colon + 1)..];
-        if (port.Length is 0 or > 5 || !port.All(char.IsAsciiDigit)
+        // No leading zero: systemd reads a port with strtoul's base 0, so "010" is port 8 and
+        // "0808" no port at all (generator review of 2026-12-06, finding 9).
+        if (port.Length is 0 or > 5 || !port.All(char.IsAsciiDigit) || port[0] == '0'
             || int.Parse(port, CultureInfo.InvariantCulture) is < 1 or > 65535)
         {
             return null;

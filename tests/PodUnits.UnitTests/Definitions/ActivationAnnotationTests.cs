@@ -95,6 +95,8 @@ public sealed class ActivationAnnotationTests
     [Theory]
     [InlineData("tcp:0")]
     [InlineData("tcp:65536")]
+    [InlineData("tcp:010")] // systemd's strtoul base 0: port 8 (review of 2026-12-06)
+    [InlineData("tcp:127.0.0.1:0808")] // no port at all to systemd
     [InlineData("tcp:localhost:80")]
     [InlineData("tcp:1.2:80")]
     [InlineData("tcp:127.0.0.01:80")] // systemd's inet_pton refuses a leading zero; .NET read it as octal
@@ -132,7 +134,7 @@ public sealed class ActivationAnnotationTests
 
     [Fact]
     public void ABadAddressIsAnErrorNamingIt() =>
-        Assert.Equal(["x.yaml:6:5: error: metadata.annotations.podunits.io/listen: \"tcp:localhost:80\" is not tcp:PORT, tcp:IPV4:PORT or tcp:[IPV6]:PORT (ports 1-65535, IP literals only)"],
+        Assert.Equal(["x.yaml:6:5: error: metadata.annotations.podunits.io/listen: \"tcp:localhost:80\" is not tcp:PORT, tcp:IPV4:PORT or tcp:[IPV6]:PORT (ports 1-65535 without a leading zero, IP literals only)"],
             DefinitionErrorTests.Diagnose(Pod("    podunits.io/listen: \"tcp:80, tcp:localhost:80\"")));
 
     [Fact]
