@@ -16,6 +16,7 @@ using PodUnits.Systemd.Notify;
 // Errors follow the CLI's rule: one line on stderr, the documented exit code, a stack trace
 // only with PODUNITS_VERBOSE=1 (`podunits --verbose run` sets it before the exec).
 bool verbose = Verbosity.IsOn;
+Stage1.RestoreName();
 if (args is ["run", ..] or ["pod-init", ..])
 {
     // The executor and the pod init hold every Secret's and ConfigMap's value for the pod's

@@ -98,6 +98,7 @@ public static unsafe partial class LibcExtra
     public const int PR_CAP_AMBIENT_CLEAR_ALL = 4;
     public const int PR_SET_PDEATHSIG = 1;
     public const int PR_SET_DUMPABLE = 4;
+    public const int PR_SET_NAME = 15;
 
     [LibraryImport(Libc, SetLastError = true)]
     public static partial int prctl(int option, ulong arg2, ulong arg3, ulong arg4, ulong arg5);

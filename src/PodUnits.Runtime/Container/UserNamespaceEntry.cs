@@ -94,6 +94,6 @@ internal static class UserNamespaceEntry
         {
             env.Add($"{SetupSteps.CarriedVariable}={steps}");
         }
-        Spawner.Exec("/proc/self/exe", [Executor.Stage1.FileName, .. arguments], env);
+        Spawner.Exec(Executor.Stage1.Self, [Executor.Stage1.FileName, .. arguments], env);
     }
 }

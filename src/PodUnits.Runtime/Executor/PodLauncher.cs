@@ -32,7 +32,7 @@ public static class PodLauncher
         try
         {
             return Spawner.SpawnUnshared(NamespaceFlags(plan, netns is not null), "pod namespaces", netns is null ? null : () => JoinNetwork(netns),
-                Environment.ProcessPath ?? "/proc/self/exe", [Stage1.FileName, "pod-init", planPath],
+                Stage1.Self, [Stage1.FileName, "pod-init", planPath],
                 [.. Spawner.InheritedEnvironment(), .. environment], fds, newSession: true);
         }
         catch (Exception e) when (e is not PodUnitsException)

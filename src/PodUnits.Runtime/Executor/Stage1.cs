@@ -18,6 +18,27 @@ public static class Stage1
     /// <summary>Installed by packaging/install.sh (docs/design.md's layout plus this helper).</summary>
     public const string InstalledPath = "/usr/libexec/podunits/" + FileName;
 
+    /// <summary>
+    /// How a stage 1 process starts another of its own (the pod init, a container-start, the
+    /// machine's leader, an exec probe): this very binary, never the path it was started
+    /// from. A package upgrade renames a new binary into that path while pods run, and a
+    /// running pod would then mix versions: its old pod init handing its plan and descriptors
+    /// to a new container-start at the next restart (generator review of 2026-12-06, finding
+    /// 5). The kernel names such a process "exe"; Program.cs names it back.
+    /// </summary>
+    public const string Self = "/proc/self/exe";
+
+    /// <summary>Started through <see cref="Self"/>, which the kernel names "exe" (comm: what ps,
+    /// top, pgrep -x and the journal's _COMM show), a stage 1 process names itself back first
+    /// thing, as it was named when started by its path.</summary>
+    public static unsafe void RestoreName()
+    {
+        byte* name = stackalloc byte[16];
+        int length = System.Text.Encoding.ASCII.GetBytes(FileName, new Span<byte>(name, 15));
+        name[length] = 0;
+        _ = Core.Native.LibcExtra.prctl(Core.Native.LibcExtra.PR_SET_NAME, (ulong)name, 0, 0, 0);
+    }
+
     /// <summary>The installed helper, or the one beside this executable (a build tree's artifacts/publish).</summary>
     public static string Locate()
     {

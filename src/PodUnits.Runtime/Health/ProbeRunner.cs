@@ -135,7 +135,7 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
             process = await ExecLauncher.StartAsync(new ExecRequest
             {
                 Pod = plan, Container = c, ContainerPid = hostPid, Argv = argv,
-                Stdio = (devNull, outWrite, outWrite), Stage1Path = Environment.ProcessPath ?? "/proc/self/exe",
+                Stdio = (devNull, outWrite, outWrite), Stage1Path = Executor.Stage1.Self,
             }, systemd, launch.Token).ConfigureAwait(false);
         }
         catch (PodUnitsException e)

@@ -231,9 +231,9 @@ public sealed class PodInit : IDisposable
                 // command is PID 1 and no other container's processes, environment or root
                 // can be reached through /proc. Otherwise all share the pod's.
                 pid = _plan.ShareProcessNamespace
-                    ? Spawner.Spawn(Environment.ProcessPath ?? "/proc/self/exe",
+                    ? Spawner.Spawn(Executor.Stage1.Self,
                         [Executor.Stage1.FileName, "container-start", State.PodPaths.InsidePodPlan, c.Name], env, fds, newSession: true)
-                    : Spawner.SpawnUnshared(LibcExtra.CLONE_NEWPID, "container PID namespace", null, Environment.ProcessPath ?? "/proc/self/exe",
+                    : Spawner.SpawnUnshared(LibcExtra.CLONE_NEWPID, "container PID namespace", null, Executor.Stage1.Self,
                         [Executor.Stage1.FileName, "container-start", State.PodPaths.InsidePodPlan, c.Name], env, fds, newSession: true);
             }
             catch

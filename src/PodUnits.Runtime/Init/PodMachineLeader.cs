@@ -21,7 +21,7 @@ internal static class PodMachineLeader
     public static (int Pid, int PidFd) Start(int usersFd)
     {
         const int TheirUsersFd = 3;
-        int pid = Spawner.Spawn(Environment.ProcessPath ?? "/proc/self/exe", [Executor.Stage1.FileName, "machine-leader"],
+        int pid = Spawner.Spawn(Executor.Stage1.Self, [Executor.Stage1.FileName, "machine-leader"],
             [$"PODUNITS_ENTER=lead {TheirUsersFd}"], [(usersFd, TheirUsersFd)], newSession: true);
         int pidFd = LibcExtra.pidfd_open(pid); // not yet reaped: the reaper starts later
         return pidFd >= 0 ? (pid, pidFd) : throw new PodUnitsException("the machine leader", "pidfd_open failed");
