@@ -13,14 +13,27 @@ internal static class DefinitionInventory
     public static readonly IReadOnlyList<string> ConfigDirectories =
         [.. ((string[])["/etc/podunits", "/run/podunits", "/usr/lib/podunits"]).SelectMany(root => (string[])[$"{root}/configmaps", $"{root}/secrets"])];
 
-    /// <summary>Every pod name with the file that wins for it and that file's SHA-256.</summary>
-    public static Dictionary<string, DefinitionOnDisk> Definitions(PodDefinitionSearchPath searchPath)
+    /// <summary>Every pod name with the file that wins for it and that file's SHA-256; in
+    /// <paramref name="unreadable"/> the files that cannot be hashed (larger than a definition
+    /// may be, not a regular file, a dangling symlink, unreadable), with why. One such file
+    /// must not stop the refresh of every other pod, as it does not stop the generator
+    /// (generator review of 2026-12-06, finding 4).</summary>
+    public static Dictionary<string, DefinitionOnDisk> Definitions(PodDefinitionSearchPath searchPath,
+        out List<(string Pod, string File, string Why)> unreadable)
     {
         ArgumentNullException.ThrowIfNull(searchPath);
         var found = new Dictionary<string, DefinitionOnDisk>(StringComparer.Ordinal);
+        unreadable = [];
         foreach ((string name, string file) in searchPath.All())
         {
-            found[name] = new(Path.GetFullPath(file), PodDefinitionSearchPath.HashOf(file));
+            try
+            {
+                found[name] = new(Path.GetFullPath(file), PodDefinitionSearchPath.HashOf(file));
+            }
+            catch (Exception e) when (e is Core.Errors.PodUnitsException or IOException or UnauthorizedAccessException)
+            {
+                unreadable.Add((name, Path.GetFullPath(file), e is Core.Errors.PodUnitsException p ? p.Why : e.Message));
+            }
         }
         return found;
     }

@@ -56,9 +56,15 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
             await systemd.ReloadDaemonAsync().ConfigureAwait(false);
         }
         PodDefinitionSearchPath searchPath = PodDefinitionSearchPath.Default;
-        Dictionary<string, DefinitionOnDisk> onDisk = DefinitionInventory.Definitions(searchPath);
+        Dictionary<string, DefinitionOnDisk> onDisk = DefinitionInventory.Definitions(searchPath, out var unreadable);
         string config = DefinitionInventory.ConfigDigest(DefinitionInventory.ConfigDirectories);
         Dictionary<string, RunningPod> running = await RunningPodsAsync().ConfigureAwait(false);
+        // A pod whose file cannot be read is left as it is: taken as unchanged since the pod
+        // started (or the last refresh), neither stopped as if removed nor restarted, and said.
+        foreach ((string pod, string file, _) in unreadable)
+        {
+            onDisk[pod] = new(file, running.GetValueOrDefault(pod).DefinitionSha256 ?? record?.Pods.GetValueOrDefault(pod) ?? "");
+        }
         UnitPresets presets = UnitPresets.Load(UnitPresets.SystemDirectories);
         var bootUnits = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach ((string pod, DefinitionOnDisk definition) in onDisk)
@@ -96,11 +102,13 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
             record is null ? null : EndedSinceRecord(File.GetLastWriteTimeUtc(recordPath)), activeSockets,
             pod => RefreshDecision.ListenChanged(listen.Before(pod), listen.Now(pod), activeSockets.Contains(pod)),
             pod => listen.Before(pod) is { } before && !restartedSince.Contains(pod) && RefreshDecision.ListenChanged(before, listen.Now(pod), activeSockets.Contains(pod)));
+        List<RefreshReport> unread = [.. unreadable.Where(u => only is null || only.Contains(u.Pod))
+            .Select(u => new RefreshReport(u.Pod, "read", u.File, "its definition", "failed", $"{u.Why}; pod {u.Pod} left as it is"))];
         if (dryRun)
         {
-            return [.. actions.Select(a => Report(a, "planned", null))];
+            return [.. unread, .. actions.Select(a => Report(a, "planned", null))];
         }
-        var reports = new List<RefreshReport>();
+        var reports = new List<RefreshReport>(unread);
         // Stops first (a removed pod may hold a host port a new one needs), starts last.
         // A socket that moves may free an address a restarted pod's hostPort needs.
         foreach (RefreshActionKind kind in (RefreshActionKind[])[RefreshActionKind.Stop, RefreshActionKind.Relisten, RefreshActionKind.Restart,
@@ -353,8 +361,8 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
     /// <remarks>What failed is recorded as not done, so the next refresh decides it again
     /// (review of 2026-12-06: a start that failed once was never tried again): a new pod whose
     /// start failed stays new, a changed one whose restart failed keeps its old digest, a
-    /// removed one whose stop failed stays in the record, and a failed reload keeps the old
-    /// configuration digest.</remarks>
+    /// removed one whose stop failed stays in the record, a pod whose file cannot be read keeps
+    /// what it had, and a failed reload keeps the old configuration digest.</remarks>
     private void SaveRecord(RefreshRecord? before, Dictionary<string, DefinitionOnDisk> onDisk, string config, IReadOnlySet<string>? only,
         List<RefreshReport> reports, ListenSettings listen)
     {
@@ -369,6 +377,14 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         }
         foreach ((string pod, DefinitionOnDisk definition) in onDisk.Where(p => only is null || only.Contains(p.Key)))
         {
+            if (Failed(pod, "read"))
+            {
+                if (before?.Pods.GetValueOrDefault(pod) is { } kept)
+                {
+                    pods[pod] = kept; // decided again once the file reads
+                }
+                continue;
+            }
             if (Failed(pod, "start"))
             {
                 continue;

@@ -91,6 +91,31 @@ public sealed class RefreshTests
     }
 
     /// <summary>A one-container pod idling on <paramref name="image"/>.</summary>
+    /// <summary>Generator review of 2026-12-06, finding 4: one definition file refresh could not
+    /// hash (larger than a definition may be, here) failed the whole refresh, before it decided
+    /// anything for any pod; the generator skips such a file and goes on.</summary>
+    [Fact]
+    public void AnUnreadableDefinitionIsSaidAndLeftAsItIsWhileTheOthersAreRefreshed()
+    {
+        const string name = "cli-refresh-beside";
+        const string big = "/etc/podunits/pods/cli-refresh-big.yaml";
+        using var pod = new PodHarness(name, IdlePod(name, "busybox", "IfNotPresent", autostart: true));
+        try
+        {
+            File.WriteAllText(big, "# " + new string('x', 2 << 20) + "\n");
+            var refresh = PodHarness.Run("podunits", "refresh", name, "cli-refresh-big");
+            Assert.True(refresh.Code == 1, refresh.Output);
+            Assert.Contains($"pod@{name}.service: started", refresh.Output, StringComparison.Ordinal);
+            Assert.Contains($"{big}: read failed: ", refresh.Output, StringComparison.Ordinal);
+            Assert.Contains("pod cli-refresh-big left as it is", refresh.Output, StringComparison.Ordinal);
+            Assert.Equal("active", pod.Show("ActiveState"));
+        }
+        finally
+        {
+            File.Delete(big);
+        }
+    }
+
     private static string IdlePod(string name, string image, string policy, bool autostart) => $$"""
         apiVersion: v1
         kind: Pod
