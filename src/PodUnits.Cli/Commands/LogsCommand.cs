@@ -138,6 +138,15 @@ internal static class LogsCommand
             matches.AddRange([.. unit, $"POD_NAME={pod}",
                 .. container is null ? Array.Empty<string>() : [$"CONTAINER_NAME={container}", $"SYSLOG_IDENTIFIER={container}"]]);
         }
+        if (container is null)
+        {
+            // PodUnits' own entries from pod@NAME.service that journald read after their
+            // sender had exited (stage 0's error, sent just before it ends: the start's "why")
+            // carry neither _SYSTEMD_UNIT nor the unit's POD_NAME, only the OBJECT_SYSTEMD_UNIT
+            // PodUnitsLogging adds, from root; `journalctl -u` matches them the same way
+            // (journal review of 2026-12-06, finding 3).
+            matches.AddRange(["+", $"OBJECT_SYSTEMD_UNIT={PodArgument.UnitName(pod)}", "_UID=0"]);
+        }
         return matches;
     }
 

@@ -95,6 +95,9 @@ public sealed class LogRoutes
         LogTarget pod = new JournalFileLogTarget(_podJournal, $"of pod {_podName}",
             [new("SYSLOG_IDENTIFIER", name), new("PRIORITY", ((int)priority).ToString(System.Globalization.CultureInfo.InvariantCulture)),
              .. _podJournalFields, .. PodIdentity.ContainerFields(_podName, _podId, name, container.IdFull)]);
-        return [host, pod];
+        // The pod's journal first: it takes a lock and a copy into a mapping, while a slow host
+        // journald blocks the send, which held the pod's copy back with it and at the stop's
+        // limit lost the tail from both (journal review of 2026-12-06, finding 4).
+        return [pod, host];
     }
 }

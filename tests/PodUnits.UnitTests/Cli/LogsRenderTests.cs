@@ -71,8 +71,14 @@ public sealed class LogsRenderTests
     public void APodRunByAServiceOfTheHostsOwnIsMatchedUnderThatServiceFromRootOnly() =>
         Assert.Equal(
             ["_SYSTEMD_UNIT=pod@web.service", "POD_NAME=web", "+", @"_SYSTEMD_UNIT=podunits-web.scope", "POD_NAME=web",
-             "+", "_SYSTEMD_UNIT=shop.service", "_UID=0", "POD_NAME=web"],
+             "+", "_SYSTEMD_UNIT=shop.service", "_UID=0", "POD_NAME=web",
+             // Stage 0's last words, read by journald after it exited (journal review of 2026-12-06).
+             "+", "OBJECT_SYSTEMD_UNIT=pod@web.service", "_UID=0"],
             LogsCommand.Matches("web", null, ["shop.service"]));
+
+    [Fact]
+    public void OneContainersLinesLeavePodUnitsOwnEntriesOut() =>
+        Assert.DoesNotContain("OBJECT_SYSTEMD_UNIT=pod@web.service", LogsCommand.Matches("web", "main", []));
 
     [Theory]
     [InlineData("shop.service", true)]
