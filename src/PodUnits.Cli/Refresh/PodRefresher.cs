@@ -102,6 +102,19 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
             record is null ? null : EndedSinceRecord(File.GetLastWriteTimeUtc(recordPath)), activeSockets,
             pod => RefreshDecision.ListenChanged(listen.Before(pod), listen.Now(pod), activeSockets.Contains(pod)),
             pod => listen.Before(pod) is { } before && !restartedSince.Contains(pod) && RefreshDecision.ListenChanged(before, listen.Now(pod), activeSockets.Contains(pod)));
+        // A stopped or failed pod whose definition is gone keeps the link `systemctl enable`
+        // made, and every boot then fails it for want of a definition: disabled too, as
+        // %systemd_preun disables a unit whether it runs or not (generator review of
+        // 2026-12-06, finding 8).
+        foreach (string pod in (record?.Pods.Keys ?? Enumerable.Empty<string>()).Where(p => !onDisk.ContainsKey(p) && !running.ContainsKey(p)
+                     && (only is null || only.Contains(p)) && actions.All(a => a.Pod != p)).Order(StringComparer.Ordinal).ToList())
+        {
+            string unit = Core.Naming.PodUnitNames.Service(pod);
+            if (await IsEnabledAsync(unit).ConfigureAwait(false))
+            {
+                actions.Add(new(pod, RefreshActionKind.Stop, unit, "its definition was removed; it was enabled, and is disabled"));
+            }
+        }
         List<RefreshReport> unread = [.. unreadable.Where(u => only is null || only.Contains(u.Pod))
             .Select(u => new RefreshReport(u.Pod, "read", u.File, "its definition", "failed", $"{u.Why}; pod {u.Pod} left as it is"))];
         if (dryRun)
@@ -339,18 +352,21 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
     private async Task StopAndDisableAsync(string unit, CancellationToken cancellationToken)
     {
         await systemd.StopUnitAsync(unit, cancellationToken).ConfigureAwait(false);
-        string state;
+        if (await IsEnabledAsync(unit).ConfigureAwait(false))
+        {
+            await systemd.DisableUnitFileAsync(unit).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> IsEnabledAsync(string unit)
+    {
         try
         {
-            state = await systemd.GetUnitFileStateAsync(unit).ConfigureAwait(false);
+            return await systemd.GetUnitFileStateAsync(unit).ConfigureAwait(false) == "enabled";
         }
         catch (SystemdCallException)
         {
-            return; // no unit file: nothing links to it
-        }
-        if (state == "enabled")
-        {
-            await systemd.DisableUnitFileAsync(unit).ConfigureAwait(false);
+            return false; // no unit file: nothing links to it
         }
     }
 

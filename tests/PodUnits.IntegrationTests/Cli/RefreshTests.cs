@@ -116,6 +116,33 @@ public sealed class RefreshTests
         }
     }
 
+    /// <summary>Generator review of 2026-12-06, finding 8: a stopped pod enabled with
+    /// `systemctl enable` kept its link when its definition went, and every boot then failed
+    /// it for want of a definition; only a running pod's removal disabled it.</summary>
+    [Fact]
+    public void AStoppedEnabledPodWhoseDefinitionIsRemovedIsDisabled()
+    {
+        const string name = "cli-refresh-gone";
+        string unit = $"pod@{name}.service";
+        try
+        {
+            using (var pod = new PodHarness(name, IdlePod(name, "busybox", "IfNotPresent", autostart: false)))
+            {
+                Assert.Equal(0, PodHarness.Run("podunits", "refresh", name).Code); // seen, stopped
+                Assert.Equal(0, pod.Systemctl("enable", unit).Code);
+                Assert.Equal("enabled", pod.Systemctl("is-enabled", unit).Output.Trim());
+            } // the definition removed, the pod never started
+            var refresh = PodHarness.Run("podunits", "refresh", name);
+            Assert.True(refresh.Code == 0, refresh.Output);
+            Assert.Contains($"{unit}: stopped (its definition was removed; it was enabled, and is disabled)", refresh.Output, StringComparison.Ordinal);
+            Assert.NotEqual("enabled", PodHarness.Run("systemctl", "is-enabled", unit).Output.Trim());
+        }
+        finally
+        {
+            PodHarness.Run("systemctl", "disable", unit);
+        }
+    }
+
     private static string IdlePod(string name, string image, string policy, bool autostart) => $$"""
         apiVersion: v1
         kind: Pod

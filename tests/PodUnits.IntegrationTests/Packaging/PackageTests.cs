@@ -277,6 +277,9 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
             int pods = script.IndexOf("systemctl stop 'pod@*.service' 'podunits-*.scope'", StringComparison.Ordinal);
             Assert.True(timer >= 0 && timer < sockets && sockets < pods, script);
             Assert.Contains("systemctl stop podunits-auto-update.timer podunits-auto-update.service", script, StringComparison.Ordinal);
+            // Generator review of 2026-12-06, finding 6: the record survived, and a reinstall
+            // took the pods this removal stopped for pods stopped on purpose.
+            Assert.True(script.IndexOf("rm -f /var/lib/podunits/refresh.json", StringComparison.Ordinal) > pods, script);
         }
     }
 
