@@ -28,10 +28,14 @@ public sealed class HostPortReservations : IDisposable
     {
     }
 
-    /// <param name="dualStack">The pod's network gives it an IPv6 address too: a port published
-    /// on every address (no hostIP) is then mapped for IPv6 as well (portmap's ip6tables
-    /// rules), so its IPv6 wildcard is held too, on a socket of its own (IPV6_V6ONLY).</param>
-    public static HostPortReservations Reserve(string pod, IReadOnlyList<PortMappingPlan> ports, bool dualStack = false)
+    /// <param name="families">The address families the pod's network gives it (null: unknown,
+    /// as with dhcp, taken as IPv4). A port published on every address (no hostIP) is mapped
+    /// for each of them (portmap's iptables and ip6tables rules), so each one's wildcard is
+    /// held, IPv6 on a socket of its own (IPV6_V6ONLY), and only those: on an IPv6-only
+    /// network an IPv4 hold took IPv4 connections nothing maps and never answered them
+    /// (network review of 2026-12-06, finding 3), as the kubelet's holder too held the pod
+    /// IP's family only.</param>
+    public static HostPortReservations Reserve(string pod, IReadOnlyList<PortMappingPlan> ports, IReadOnlySet<AddressFamily>? families = null)
     {
         ArgumentNullException.ThrowIfNull(ports);
         var held = new HostPortReservations();
@@ -46,12 +50,13 @@ public sealed class HostPortReservations : IDisposable
                 {
                     throw new PodUnitsException($"pod {pod}", $"cannot publish hostPort {port}: {other} uses it");
                 }
-                IPAddress address = port.HostIP.Length == 0 ? IPAddress.Any : IPAddress.Parse(port.HostIP);
-                if (held.Hold(port, address) is int errno and not 0)
+                bool every = port.HostIP.Length == 0;
+                if ((!every || families is null || families.Contains(AddressFamily.InterNetwork))
+                    && held.Hold(port, every ? IPAddress.Any : IPAddress.Parse(port.HostIP)) is int errno and not 0)
                 {
                     throw Refused(pod, port, errno, "");
                 }
-                if (dualStack && port.HostIP.Length == 0 && held.Hold(port, IPAddress.IPv6Any) is int errno6 and not 0 && errno6 != LibC.EAFNOSUPPORT)
+                if (every && families?.Contains(AddressFamily.InterNetworkV6) == true && held.Hold(port, IPAddress.IPv6Any) is int errno6 and not 0 && errno6 != LibC.EAFNOSUPPORT)
                 {
                     // EAFNOSUPPORT: a kernel without IPv6 (ipv6.disable=1) maps no IPv6 either.
                     throw Refused(pod, port, errno6, " on IPv6");

@@ -42,9 +42,8 @@ public sealed class PodNetwork : IDisposable
     /// pod's network namespace; returns the pin, for the pod init to join.</summary>
     public async Task<string> PrepareAsync(CancellationToken cancellationToken = default)
     {
-        _ports = HostPortReservations.Reserve(_plan.Name, _network.PortMappings, dualStack: _network.PortMappings.Count > 0
-            && Cni.CniIpam.AddressFamilies(Cni.CniConfigList.Parse(_network.ConfigPath, _network.ConfigText)) is { } families
-            && families.Contains(System.Net.Sockets.AddressFamily.InterNetworkV6));
+        _ports = HostPortReservations.Reserve(_plan.Name, _network.PortMappings, _network.PortMappings.Count == 0 ? null
+            : Cni.CniIpam.AddressFamilies(Cni.CniConfigList.Parse(_network.ConfigPath, _network.ConfigText)));
         // Before portmap turns on route_localnet (LocalnetGuard says why), meanwhile the rest.
         Task guarding = _network.PortMappings.Count > 0 ? LocalnetGuard.EnsureAsync(cancellationToken) : Task.CompletedTask;
         // One read of the cache (a file per attachment on the host) for both.

@@ -202,7 +202,7 @@ public sealed class CustomNetworkTests
                 { "type": "portmap", "capabilities": { "portMappings": true } }
               ] }
             """);
-        const int port = 18095;
+        const int port = 18105;
         try
         {
             using var pod = new PodHarness("net-dual", NetworkProbe.HttpdPod("net-dual", "dual", hostPort: port, annotations: Annotated("nettestdual")));
@@ -223,6 +223,37 @@ public sealed class CustomNetworkTests
         finally
         {
             File.Delete($"{NetDir}/nettestdual.conflist");
+        }
+    }
+
+    /// <summary>Network review of 2026-12-06: on an IPv6-only network a port without hostIP
+    /// was held on IPv4 too, which nothing maps there: a program with 0.0.0.0:PORT stopped the
+    /// start, and without one IPv4 connections reached the hold and hung.</summary>
+    [Fact]
+    public void AnIpv6OnlyNetworkHoldsAPortPublishedOnEveryAddressOnIpv6Only()
+    {
+        WriteConflist("nettestsix.conflist", """
+            { "cniVersion": "1.0.0", "name": "nettestsix",
+              "plugins": [
+                { "type": "bridge", "bridge": "nettestsix0", "isGateway": true, "ipam": { "type": "host-local",
+                  "ranges": [[{ "subnet": "fd00:122:22::/64" }]] } },
+                { "type": "portmap", "capabilities": { "portMappings": true } }
+              ] }
+            """);
+        const int port = 18104;
+        try
+        {
+            using var pod = new PodHarness("net-six", NetworkProbe.HttpdPod("net-six", "six", hostPort: port, annotations: Annotated("nettestsix")));
+            using var program = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            program.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Any, port));
+            program.Listen();
+            // The host's IPv4 port is the program's: the pod's mapping is IPv6's alone.
+            Assert.True(pod.Systemctl("start", pod.Unit).Code == 0, pod.UnitJournalText());
+            Assert.Equal("six\n", NetworkProbe.FetchOnceListening($"http://[fd00:122:22::1]:{port}/"));
+        }
+        finally
+        {
+            File.Delete($"{NetDir}/nettestsix.conflist");
         }
     }
 
@@ -317,7 +348,7 @@ public sealed class CustomNetworkTests
     {
         string file = "/tmp/net-v6host.yaml";
         File.WriteAllText(file, PodHarness.BusyboxPod("net-v6host", "true",
-            extraContainerYaml: "      ports: [{containerPort: 9090, hostPort: 18182, hostIP: \"::1\"}]"));
+            extraContainerYaml: "      ports: [{containerPort: 9090, hostPort: 18185, hostIP: \"::1\"}]"));
         try
         {
             const string error = "hostIP ::1 is an IPv6 address, but network podunits (/usr/lib/podunits/net.d/podunits.conflist) gives the pod no IPv6 address";
@@ -327,7 +358,7 @@ public sealed class CustomNetworkTests
             var run = PodHarness.Run(Podunits, "run", file);
             Assert.Equal(2, run.Code);
             Assert.StartsWith($"podunits: pod net-v6host: {error}", LastLine(run.Output), StringComparison.Ordinal);
-            Assert.NotEqual(0, PodHarness.Run("sh", "-c", "ss -ltnH 'sport = :18182' | grep -q .").Code);
+            Assert.NotEqual(0, PodHarness.Run("sh", "-c", "ss -ltnH 'sport = :18185' | grep -q .").Code);
         }
         finally
         {
