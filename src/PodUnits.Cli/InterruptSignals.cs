@@ -33,7 +33,15 @@ internal sealed class InterruptSignals : IDisposable
             return; // the default action: the process ends
         }
         context.Cancel = true;
-        _cancel.Cancel();
+        try
+        {
+            _cancel.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // A signal .NET delivered as the verb finished (a handler may run after its
+            // registration is disposed): nothing is left to cancel.
+        }
     }
 
     public void Dispose()

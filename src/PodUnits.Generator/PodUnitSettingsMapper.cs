@@ -68,12 +68,19 @@ public static class PodUnitSettingsMapper
         {
             return NoDeadline;
         }
-        long probes = pod.AllContainers.Select(c => StartupAllowance(c.StartupProbe) + ReadinessAllowance(c.ReadinessProbe))
-            .DefaultIfEmpty(0).Max();
+        long probes = ProbeAllowanceSeconds(pod);
         // Past a century the deadline is none (and systemd's range ends near 2^64 µs anyway).
         const long Century = 100L * 365 * 24 * 3600;
         return probes > Century ? NoDeadline
             : probes + RestOfTheStart > DefaultSeconds ? (probes + RestOfTheStart).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>How long the pod's startup and readiness probes may take to say it is ready,
+    /// in seconds: the longest of any container (see <see cref="StartTimeout"/>).</summary>
+    public static long ProbeAllowanceSeconds(PodDefinition pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return pod.AllContainers.Select(c => StartupAllowance(c.StartupProbe) + ReadinessAllowance(c.ReadinessProbe)).DefaultIfEmpty(0).Max();
     }
 
     private static long StartupAllowance(Probe? p) =>

@@ -132,7 +132,7 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
                 pulled.Add((image, old, fetched.ManifestDigest));
             }
             restarting = true;
-            string? failure = await RestartAsync(unit, cancellationToken);
+            string? failure = await RestartAsync(pod, unit, cancellationToken);
             if (failure is null)
             {
                 foreach ((string image, string old, string now) in pulled)
@@ -144,7 +144,7 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
                 return rows;
             }
             string? unrestored = Restore(pulled);
-            string? again = await RestartAsync(unit, cancellationToken);
+            string? again = await RestartAsync(pod, unit, cancellationToken);
             if (again is null)
             {
                 foreach ((string image, string old, string now) in pulled)
@@ -190,14 +190,18 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
     }
 
     /// <summary>Restarts the pod and waits until it is ready: null then, else why it is not.
-    /// systemd's start timeout decides, or <c>readyTimeout</c> for a pod without one.</summary>
-    private async Task<string?> RestartAsync(string unit, CancellationToken cancellationToken)
+    /// systemd's start timeout decides, or for a pod without one <c>readyTimeout</c>, or the
+    /// time its startup and readiness probes may take to say it is ready when that is longer
+    /// (a 30-minute startup probe must not be cut off at 10), up to a day.</summary>
+    private async Task<string?> RestartAsync(PodDefinition pod, string unit, CancellationToken cancellationToken)
     {
         bool ownDeadline = await systemd.GetServiceStartTimeoutAsync(unit) is ulong.MaxValue or 0;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        TimeSpan limit = TimeSpan.FromSeconds(Math.Max(readyTimeout.TotalSeconds,
+            Math.Min(Generator.PodUnitSettingsMapper.ProbeAllowanceSeconds(pod), TimeSpan.FromDays(1).TotalSeconds)));
         if (ownDeadline)
         {
-            deadline.CancelAfter(readyTimeout);
+            deadline.CancelAfter(limit);
         }
         try
         {
@@ -211,7 +215,7 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
         catch (OperationCanceledException) when (ownDeadline && !cancellationToken.IsCancellationRequested)
         {
             // The start job goes on in systemd; the next restart (the rollback's) replaces it.
-            return $"{unit} was not ready within {readyTimeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s (its start has no timeout of its own; auto-update's --ready-timeout)";
+            return $"{unit} was not ready within {limit.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s (its start has no timeout of its own; auto-update's --ready-timeout, or its probes' allowance)";
         }
     }
 

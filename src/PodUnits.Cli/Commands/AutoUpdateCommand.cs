@@ -20,7 +20,8 @@ internal static class AutoUpdateCommand
         var readyTimeout = new Option<string>("--ready-timeout")
         {
             Description = "How long a pod whose start has no timeout of its own (TimeoutStartSec=infinity, as a pod with init containers gets) "
-                + "may take to become ready before it is rolled back; a Go duration (90s, 10m). Other pods have their unit's start timeout.",
+                + "may take to become ready before it is rolled back, unless its probes may take longer; a Go duration (90s, 10m). "
+                + "Other pods have their unit's start timeout.",
             HelpName = "DURATION",
             DefaultValueFactory = _ => "10m",
         };

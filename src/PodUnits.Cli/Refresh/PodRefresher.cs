@@ -63,7 +63,11 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         // started (or the last refresh), neither stopped as if removed nor restarted, and said.
         foreach ((string pod, string file, _) in unreadable)
         {
-            onDisk[pod] = new(file, running.GetValueOrDefault(pod).DefinitionSha256 ?? record?.Pods.GetValueOrDefault(pod) ?? "");
+            // A running pod's own file and hash (an unreadable override in /etc must not look
+            // like a move to another file, a restart that then fails on it).
+            onDisk[pod] = running.GetValueOrDefault(pod) is { DefinitionSha256: { } hash } now
+                ? new(now.DefinitionFile ?? file, hash)
+                : new(file, record?.Pods.GetValueOrDefault(pod) ?? "");
         }
         UnitPresets presets = UnitPresets.Load(UnitPresets.SystemDirectories);
         var bootUnits = new Dictionary<string, string?>(StringComparer.Ordinal);

@@ -2,8 +2,9 @@ namespace PodUnits.Runtime.Logging;
 
 /// <summary>
 /// A journal that takes a container stream line by line, split as podman's journald driver
-/// splits it (<see cref="LineSplitter"/>: long lines and an unterminated last line become
-/// pieces marked partial). A subclass writes each piece and, after each chunk the forwarder
+/// splits it (<see cref="LineSplitter"/>: a long line becomes pieces marked partial, all but
+/// its last; a run's or the stream's unterminated last line is a whole one, see
+/// <see cref="Finish"/>). A subclass writes each piece and, after each chunk the forwarder
 /// read, does what one chunk's worth of lines needs once (send the batch, wake readers).
 /// </summary>
 public abstract class LineLogTarget : LogTarget

@@ -50,7 +50,7 @@ public sealed class LineSplitter
     /// <summary>The unterminated rest, if any: marked <paramref name="partial"/> (as podman's
     /// driver marks it at end of stream), or, at the end of a container's run or of its
     /// stream, which end the line for good, not, so no reader joins it to the next run's.</summary>
-    public void Flush(LinePieceHandler emit, bool partial = true)
+    public void Flush(LinePieceHandler emit, bool partial)
     {
         ArgumentNullException.ThrowIfNull(emit);
         if (_length > 0)

@@ -74,7 +74,7 @@ public sealed class LogRoutes
         }
     }
 
-    /// <summary>The journals for one stream of <paramref name="container"/>, host first.</summary>
+    /// <summary>The journals for one stream of <paramref name="container"/>, the pod's own first.</summary>
     public IReadOnlyList<LogTarget> TargetsFor(ContainerPlan container, bool stderr)
     {
         ArgumentNullException.ThrowIfNull(container);

@@ -90,7 +90,6 @@ public sealed class RefreshTests
         Assert.Contains("busybox", image, StringComparison.Ordinal);
     }
 
-    /// <summary>A one-container pod idling on <paramref name="image"/>.</summary>
     /// <summary>Generator review of 2026-12-06, finding 4: one definition file refresh could not
     /// hash (larger than a definition may be, here) failed the whole refresh, before it decided
     /// anything for any pod; the generator skips such a file and goes on.</summary>
@@ -143,6 +142,7 @@ public sealed class RefreshTests
         }
     }
 
+    /// <summary>A one-container pod idling on <paramref name="image"/>.</summary>
     private static string IdlePod(string name, string image, string policy, bool autostart) => $$"""
         apiVersion: v1
         kind: Pod

@@ -14,7 +14,7 @@ public sealed class LineSplitterTests
         {
             splitter.Feed(Encoding.UTF8.GetBytes(chunk), Emit);
         }
-        splitter.Flush(Emit);
+        splitter.Flush(Emit, partial: true);
         return result;
     }
 
