@@ -1,5 +1,6 @@
 using System.Globalization;
 using PodUnits.Core.Errors;
+using PodUnits.Core.Linux;
 using PodUnits.Definitions;
 using PodUnits.Planning.State;
 using PodUnits.Runtime.Executor;
@@ -288,25 +289,11 @@ internal sealed class PodInspector(SystemdManager systemd)
         }
         foreach (int pid in pids.Order())
         {
-            if (ParentOf(pid) is int parent && (podInit is uint leader ? parent == leader : !pids.Contains(parent)))
+            if (ProcessStat.ParentOf(pid) is int parent && (podInit is uint leader ? parent == leader : !pids.Contains(parent)))
             {
                 return pid;
             }
         }
         return null;
-    }
-
-    private static int? ParentOf(int pid)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            string[] after = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(after[1], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return null; // gone meanwhile
-        }
     }
 }

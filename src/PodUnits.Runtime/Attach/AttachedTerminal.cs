@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using PodUnits.Core.Errors;
+using PodUnits.Core.Linux;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Spawning;
 using PodUnits.Runtime.State;
@@ -36,7 +37,7 @@ public static unsafe class AttachedTerminal
             SayDetached(pod);
             return 0;
         }
-        if (outcome.ExitCode is null && !Within(EndGrace, () => Exited(executorPid)))
+        if (outcome.ExitCode is null && !Within(EndGrace, () => ProcessStat.HasEnded(executorPid)))
         {
             throw Dropped(pod);
         }
@@ -68,20 +69,6 @@ public static unsafe class AttachedTerminal
             Thread.Sleep(50);
         }
         return true;
-    }
-
-    /// <summary>Whether the child <paramref name="pid"/> has ended (a zombie: not reaped here).</summary>
-    private static bool Exited(int pid)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
-        }
-        catch (IOException)
-        {
-            return true;
-        }
     }
 
     /// <summary>`podunits attach POD`: the pod's exit code if it ends while attached, 0 after a detach.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using PodUnits.Core.Text;
 using PodUnits.Runtime.Container;
 using PodUnits.Core.Errors;
+using PodUnits.Core.Linux;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Health;
 using PodUnits.Runtime.Init;
@@ -345,7 +346,7 @@ public sealed partial class PodExecutor
             // which the loop reads, says why the pod failed; machined's "no such process"
             // would not.
             // A stop that interrupted the network's ADD is no failure of the pod's either.
-            failure = PodInitGone() || (e is OperationCanceledException && Stopping) ? "" : e.Message;
+            failure = ProcessStat.HasEnded(_initPid) || (e is OperationCanceledException && Stopping) ? "" : e.Message;
         }
         _events.Writer.TryWrite(new SupervisionEvent.Registered(failure));
     }

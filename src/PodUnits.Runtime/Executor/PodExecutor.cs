@@ -244,20 +244,6 @@ public sealed partial class PodExecutor : IDisposable
         }
     }
 
-    /// <summary>Whether the pod init has exited (a zombie, or already reaped).</summary>
-    private bool PodInitGone()
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{_initPid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
-        }
-        catch (IOException)
-        {
-            return true;
-        }
-    }
-
     private async Task<CniResult?> AttachNetworkAsync()
     {
         if (_network is null)
