@@ -163,10 +163,23 @@ internal static class LogsCommand
     /// unit through LogExtraFields= (docs/journal.md), the executor's messages included.
     /// </summary>
     internal static bool IsContainerLine(JsonElement entry) =>
-        Text(entry, "CONTAINER_NAME") is { Length: > 0 } container
-        && Text(entry, "SYSLOG_IDENTIFIER") == container
+        ContainerOf(entry) is not null
         && !entry.TryGetProperty("MESSAGE_ID", out _)
         && !entry.TryGetProperty("CODE_FILE", out _);
+
+    /// <summary>The container an entry names both as CONTAINER_NAME and SYSLOG_IDENTIFIER.
+    /// CONTAINER_NAME can hold two values (journalctl gives an array): a unit generated from
+    /// an older definition adds its one container's name to every line (LogRoutes.StaleUnitFields),
+    /// and the line's own is the one that is also its identifier.</summary>
+    private static string? ContainerOf(JsonElement entry)
+    {
+        if (Text(entry, "SYSLOG_IDENTIFIER") is not { Length: > 0 } identifier || !entry.TryGetProperty("CONTAINER_NAME", out JsonElement names))
+        {
+            return null;
+        }
+        IEnumerable<JsonElement> values = names.ValueKind == JsonValueKind.Array ? names.EnumerateArray() : [names];
+        return values.Any(v => v.ValueKind == JsonValueKind.String && v.GetString() == identifier) ? identifier : null;
+    }
 
     private static string? Text(JsonElement entry, string field) =>
         entry.TryGetProperty(field, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
@@ -319,13 +332,13 @@ internal static class LogsCommand
             return null;
         }
         byte[] message = root.TryGetProperty("MESSAGE", out JsonElement m) ? Bytes(m) : [];
-        string head = (format.Prefix && container ? Text(root, "CONTAINER_NAME") + " | " : "")
+        string head = (format.Prefix && container ? ContainerOf(root) + " | " : "")
             + (format.Timestamps ? Timestamp(root) + " " : "");
         if (container && pieces is not null)
         {
             // By stream too (PRIORITY 6 stdout, 3 stderr): a stderr line written while a
             // long stdout line is in pieces is not part of it (review of 2026-12-05).
-            string key = $"{Text(root, "CONTAINER_NAME")}\n{Text(root, "PRIORITY")}";
+            string key = $"{ContainerOf(root)}\n{Text(root, "PRIORITY")}";
             if (Text(root, "CONTAINER_PARTIAL_MESSAGE") == "true")
             {
                 pieces.Add(key, head, message);

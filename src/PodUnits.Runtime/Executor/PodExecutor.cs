@@ -470,6 +470,10 @@ public sealed partial class PodExecutor : IDisposable
     {
         _podJournal = OpenPodJournal();
         var routes = new LogRoutes(_plan.Name, _plan.MachineId, unit, unitFields, _podJournal, PodJournalFields());
+        if (routes.StaleUnitFields(_plan.Containers) is { } stale)
+        {
+            StageLog.Warning(stale);
+        }
         _streamsOpen = 2 * _plan.Containers.Count;
         for (int i = 0; i < _plan.Containers.Count; i++)
         {

@@ -47,8 +47,31 @@ public sealed class LogRoutes
     public IReadOnlyList<KeyValuePair<string, string>> FieldsPerLine(ContainerPlan container)
     {
         ArgumentNullException.ThrowIfNull(container);
-        return PodIdentity.ContainerFields(_podName, _podId, container.Name, container.IdFull).Where(f => !_unitFields.Contains(f)).ToList();
+        return FieldsOf(container).Where(f => !_unitFields.Contains(f)).ToList();
     }
+
+    /// <summary>
+    /// What is wrong when the unit adds a container's fields of another definition than the
+    /// one this run follows; null when nothing is. The generator puts a one-container pod's
+    /// CONTAINER_NAME in LogExtraFields=; a pod edited (a container renamed or added) and
+    /// restarted without `systemctl daemon-reload` runs with the old fields, which journald
+    /// adds to every line, so another container's lines carry two CONTAINER_NAMEs (journal
+    /// review of 2026-12-06, finding 2). journald cannot be told to leave them out: it is said.
+    /// </summary>
+    public string? StaleUnitFields(IReadOnlyList<ContainerPlan> containers)
+    {
+        ArgumentNullException.ThrowIfNull(containers);
+        string[] stale = [.. _unitFields
+            .Where(f => f.Key is PodJournalFields.ContainerName or PodJournalFields.ContainerId or PodJournalFields.ContainerIdFull)
+            .Where(f => containers.Count != 1 || !FieldsOf(containers[0]).Contains(f))
+            .Select(f => $"{f.Key}={f.Value}")];
+        return stale.Length == 0 ? null
+            : $"{_unitName} adds {string.Join(" ", stale)} to every line, from a definition older than the one this run follows: "
+              + "run 'systemctl daemon-reload' and restart it; until then other containers' lines carry that name too";
+    }
+
+    private IReadOnlyList<KeyValuePair<string, string>> FieldsOf(ContainerPlan container) =>
+        PodIdentity.ContainerFields(_podName, _podId, container.Name, container.IdFull);
 
     /// <summary>Whether the host journal gets <paramref name="container"/>'s output as a stream.</summary>
     public bool HostStream(ContainerPlan container) => _unitName is not null && FieldsPerLine(container).Count == 0;

@@ -128,4 +128,16 @@ public sealed class LogsRenderTests
         Assert.Equal("app | slow query\n", Show(Entry("slow query", 3, partial: false)));
         Assert.Equal("app | first half, second half\n", Show(Entry("second half", 6, partial: false)));
     }
+
+    [Fact]
+    public void AContainerNameTheUnitAddsToAnotherContainersLinesIsNotTheirs()
+    {
+        // A unit generated for container "app" before "side" was added: journald adds
+        // CONTAINER_NAME=app to side's lines too, and journalctl prints the two as an array.
+        const string json = """{"MESSAGE":"from side","CONTAINER_NAME":["side","app"],"SYSLOG_IDENTIFIER":"side"}""";
+        Assert.Equal("side | from side\n", Encoding.UTF8.GetString(LogsCommand.Render(json, new(Prefix: true))!));
+        Assert.Equal("from side\n", Encoding.UTF8.GetString(LogsCommand.Render(json, new(Prefix: false))!));
+        // PodUnits' own entry with the unit's name only is still not a container's line.
+        Assert.Null(LogsCommand.Render("""{"MESSAGE":"x","CONTAINER_NAME":["side","app"],"SYSLOG_IDENTIFIER":"podunits"}""", new(Prefix: false)));
+    }
 }

@@ -63,4 +63,18 @@ public sealed class LogRoutesTests
     [Fact]
     public void OutsideAServiceEveryLineIsADatagram() =>
         Assert.False(Routes(null, AllOf("main")).HostStream(C("main")));
+
+    [Fact]
+    public void AUnitGeneratedForAnotherContainerIsSaidToBeStale()
+    {
+        // Generated for a one-container pod whose container was "app"; the pod now has two.
+        LogRoutes routes = Routes("pod@local.service", AllOf("app"));
+        Assert.Null(routes.StaleUnitFields([C("app")]));
+        string stale = routes.StaleUnitFields([C("app"), C("side")])!;
+        Assert.Contains("CONTAINER_NAME=app", stale, StringComparison.Ordinal);
+        Assert.Contains("systemctl daemon-reload", stale, StringComparison.Ordinal);
+        Assert.NotNull(routes.StaleUnitFields([C("web")])); // renamed
+        // A template's POD_NAME alone names no container: nothing stale.
+        Assert.Null(Routes("pod@local.service", new KeyValuePair<string, string>("POD_NAME", "local")).StaleUnitFields([C("a"), C("b")]));
+    }
 }
