@@ -29,13 +29,26 @@ public static class AutostartPolicy
     /// masked → never; enabled by hand (`systemctl enable`, also --runtime) → yes; otherwise
     /// (the generator's "generated" socket, a disabled or static instance) what the generator
     /// decides, read from the definition so that it holds before a daemon-reload too.</summary>
-    public static bool StartsAtBoot(string unitFileState, PodUnitSettings settings, bool packaged, UnitPresets presets)
+    /// <param name="serviceFileState">For a socket-activated pod, pod@NAME.service's
+    /// UnitFileState: systemd refuses to enable the generated socket, and `systemctl enable
+    /// pod@NAME` (the service, which requires its socket) is how an administrator has such a
+    /// pod start at boot (generator review of 2026-12-06, finding 7).</param>
+    public static bool StartsAtBoot(string unitFileState, PodUnitSettings settings, bool packaged, UnitPresets presets, string serviceFileState = "")
     {
         ArgumentNullException.ThrowIfNull(unitFileState);
+        ArgumentNullException.ThrowIfNull(settings);
         if (unitFileState.StartsWith("masked", StringComparison.Ordinal))
         {
             return false;
         }
-        return unitFileState is "enabled" or "enabled-runtime" || Decide(settings, packaged, presets);
+        return unitFileState is "enabled" or "enabled-runtime" || ServiceEnabled(settings, serviceFileState) || Decide(settings, packaged, presets);
+    }
+
+    /// <summary>Whether a socket-activated pod's service is enabled by hand: then boot starts
+    /// the pod itself, not only its socket.</summary>
+    public static bool ServiceEnabled(PodUnitSettings settings, string serviceFileState)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.SocketActivated && serviceFileState is "enabled" or "enabled-runtime";
     }
 }

@@ -61,19 +61,13 @@ internal sealed class PodInspector(SystemdManager systemd)
     {
         Generator.PodUnitSettings? settings = definition is null || definitionPath is null ? null
             : Generator.PodUnitSettingsMapper.Map(definition, definitionPath, hostMachineId: null);
-        string state;
-        try
-        {
-            state = await systemd.GetUnitFileStateAsync(settings?.BootUnit ?? Core.Naming.PodUnitNames.Service(name)).ConfigureAwait(false);
-        }
-        catch (SystemdCallException)
-        {
-            state = ""; // no unit file: a socket the generator makes at the next reload
-        }
+        string state = await Refresh.PodRefresher.UnitFileStateAsync(systemd, settings?.BootUnit ?? Core.Naming.PodUnitNames.Service(name)).ConfigureAwait(false);
+        string serviceState = settings is { SocketActivated: true }
+            ? await Refresh.PodRefresher.UnitFileStateAsync(systemd, Core.Naming.PodUnitNames.Service(name)).ConfigureAwait(false) : "";
         return settings is null
             ? state is "enabled" or "enabled-runtime"
             : Generator.AutostartPolicy.StartsAtBoot(state, settings, PodDefinitionSearchPath.Default.IsPackaged(definitionPath!),
-                _presets ??= Generator.UnitPresets.Load(Generator.UnitPresets.SystemDirectories));
+                _presets ??= Generator.UnitPresets.Load(Generator.UnitPresets.SystemDirectories), serviceState);
     }
 
     private Generator.UnitPresets? _presets; // read once for a whole `list`

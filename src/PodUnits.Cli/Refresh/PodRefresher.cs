@@ -202,16 +202,29 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         }
         PodUnitSettings settings = PodUnitSettingsMapper.Map(loaded.Pod, file, hostMachineId: null);
         string unit = settings.BootUnit;
-        string state;
+        string state = await UnitFileStateAsync(systemd, unit).ConfigureAwait(false);
+        string service = Core.Naming.PodUnitNames.Service(pod);
+        string serviceState = settings.SocketActivated ? await UnitFileStateAsync(systemd, service).ConfigureAwait(false) : "";
+        if (!AutostartPolicy.StartsAtBoot(state, settings, searchPath.IsPackaged(file), presets, serviceState))
+        {
+            return null;
+        }
+        // A socket-activated pod whose service is enabled starts whole at boot: so on install.
+        return AutostartPolicy.ServiceEnabled(settings, serviceState) && !state.StartsWith("enabled", StringComparison.Ordinal) ? service : unit;
+    }
+
+    /// <summary>A unit's UnitFileState; empty when systemd has no such unit file yet (a
+    /// socket the generator makes at the next reload: --dry-run).</summary>
+    internal static async Task<string> UnitFileStateAsync(SystemdManager systemd, string unit)
+    {
         try
         {
-            state = await systemd.GetUnitFileStateAsync(unit).ConfigureAwait(false);
+            return await systemd.GetUnitFileStateAsync(unit).ConfigureAwait(false);
         }
         catch (SystemdCallException)
         {
-            state = ""; // no unit file yet: a socket the generator makes at the next reload (--dry-run)
+            return "";
         }
-        return AutostartPolicy.StartsAtBoot(state, settings, searchPath.IsPackaged(file), presets) ? unit : null;
     }
 
     private async Task<RefreshReport> ApplyAsync(RefreshAction action, CancellationToken cancellationToken)

@@ -219,6 +219,30 @@ public sealed class ActivationTests
         }
     }
 
+    /// <summary>Generator review of 2026-12-06, finding 7: systemd refuses to enable the
+    /// generated socket, and an administrator who enabled the service instead (which requires
+    /// the socket, so boot starts both) was told the pod does not start at boot.</summary>
+    [Fact]
+    public void ASocketActivatedPodWhoseServiceIsEnabledIsShownAsStartingAtBoot()
+    {
+        const string name = "rt-listen-enabled";
+        using var pod = new PodHarness(name, Pod(name, "    podunits.io/listen: \"tcp:127.0.0.1:18423\"\n    podunits.io/listen-container: main",
+            "exec sleep 3923"));
+        try
+        {
+            Assert.Contains("Autostart: no", PodHarness.Run("podunits", "status", name).Output, StringComparison.Ordinal);
+            Assert.NotEqual(0, PodHarness.Run("systemctl", "enable", $"pod@{name}.socket").Code); // as docs/packaging.md says
+            Assert.Equal(0, PodHarness.Run("systemctl", "enable", pod.Unit).Code);
+            Assert.Contains("Autostart: yes (enabled: starts at boot)", PodHarness.Run("podunits", "status", name).Output, StringComparison.Ordinal);
+            var list = JsonNode.Parse(PodHarness.Run("podunits", "list", "-o", "json").Output)!.AsArray();
+            Assert.True(list.Single(p => (string?)p!["name"] == name)!["autostart"]!.GetValue<bool>(), list.ToJsonString());
+        }
+        finally
+        {
+            PodHarness.Run("systemctl", "disable", pod.Unit);
+        }
+    }
+
     /// <summary>Review of 2026-12-05: refresh stopped only services, so the socket of an idle
     /// socket-activated pod whose definition was removed kept listening (an active unit
     /// outlives its file at a daemon-reload), and the next connection started a pod with no

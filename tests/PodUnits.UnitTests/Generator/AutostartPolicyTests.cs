@@ -54,6 +54,19 @@ public sealed class AutostartPolicyTests : IDisposable
     }
 
     [Fact]
+    public void ASocketActivatedPodWhoseServiceIsEnabledStartsAtBoot()
+    {
+        // The generated socket cannot be enabled ("generated"); an enabled service can, and
+        // requires its socket. A masked socket still wins.
+        PodUnitSettings off = Settings("web", false, socket: true);
+        Assert.False(AutostartPolicy.StartsAtBoot("generated", off, packaged: false, Presets(""), serviceFileState: "disabled"));
+        Assert.True(AutostartPolicy.StartsAtBoot("generated", off, packaged: false, Presets(""), serviceFileState: "enabled"));
+        Assert.False(AutostartPolicy.StartsAtBoot("masked", off, packaged: false, Presets(""), serviceFileState: "enabled"));
+        // For a pod without a socket the service is the boot unit, judged as such only.
+        Assert.False(AutostartPolicy.ServiceEnabled(Settings("web", false), "enabled"));
+    }
+
+    [Fact]
     public void TheGeneratorAppliesPresetsToPackagedPodsOnly()
     {
         string etc = Directory.CreateDirectory($"{_root}/etc").FullName;
