@@ -108,7 +108,7 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
     private async Task<IReadOnlyList<(string, string)>> ImportLayoutAsync(string dir, string shown, ImageReference? forced, bool fromTemp, CancellationToken cancellationToken)
     {
         ImageIndex index = Read(dir, "index.json", OciJsonContext.Default.ImageIndex, shown);
-        var manifests = new List<(Descriptor Descriptor, string? Name, string NamedIn)>();
+        var manifests = new List<(Descriptor Descriptor, string? Name, string NamedIn, string? IndexDigest)>();
         foreach (Descriptor d in index.Manifests)
         {
             string? refName = d.Annotations?.GetValueOrDefault("io.containerd.image.name") ?? d.Annotations?.GetValueOrDefault("org.opencontainers.image.ref.name");
@@ -117,18 +117,22 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
                 string nestedPath = BlobPath(d.Digest, "index.json");
                 ImageIndex nested = Read(dir, nestedPath, OciJsonContext.Default.ImageIndex, shown);
                 Descriptor? chosen = ManifestKind.SelectPlatform(nested, ManifestKind.HostArchitecture());
-                if (chosen is not null) manifests.Add((chosen, refName, nestedPath));
+                if (chosen is not null) manifests.Add((chosen, refName, nestedPath, d.Digest));
                 continue;
             }
             // An index.json may list each platform's manifest itself: only the one that runs here.
-            if (ManifestKind.Suits(d.Platform, ManifestKind.HostArchitecture())) manifests.Add((d, refName, "index.json"));
+            if (ManifestKind.Suits(d.Platform, ManifestKind.HostArchitecture())) manifests.Add((d, refName, "index.json", null));
         }
         if (manifests.Count == 0) throw new BadInputException($"import {shown}", $"holds no image for linux/{ManifestKind.HostArchitecture()}");
         if (forced is not null && manifests.Count > 1) throw new BadInputException($"import {shown}", $"holds {manifests.Count} images; --name can only name one");
         List<ImageReference> names = [.. manifests.Select(m => forced ?? NameFrom(m.Name, shown))];
         CheckNames(names, shown);
+        foreach (((Descriptor descriptor, _, _, string? indexDigest), ImageReference reference) in manifests.Zip(names))
+        {
+            CheckOwnDigest(reference, descriptor.Digest, indexDigest);
+        }
         var results = new List<(string, string)>();
-        foreach (((Descriptor descriptor, _, string namedIn), ImageReference reference) in manifests.Zip(names))
+        foreach (((Descriptor descriptor, _, string namedIn, _), ImageReference reference) in manifests.Zip(names))
         {
             string manifestPath = BlobPath(descriptor.Digest, namedIn);
             ImageManifest manifest = Read(dir, manifestPath, OciJsonContext.Default.ImageManifest, shown);
@@ -169,9 +173,25 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
                 manifest.Layers.Add(new Descriptor { MediaType = mediaType, Size = size, Digest = digest });
             }
             string manifestDigest = store.Blobs.Add(JsonSerializer.SerializeToUtf8Bytes(manifest, OciJsonContext.Default.ImageManifest));
+            foreach (ImageReference reference in names) CheckOwnDigest(reference, manifestDigest, null);
             foreach (ImageReference reference in names) results.Add(Finish(reference, manifestDigest, cancellationToken));
         }
         return results;
+    }
+
+    /// <summary>
+    /// A name with a digest (REPO@sha256:D, from the archive or --name) is stored only for the
+    /// manifest D itself, or a platform's manifest of the index D, as a pull stores it: a pod
+    /// pinned to D runs exactly that image (docs/trust.md), and an archive naming D while
+    /// holding another image would have become what every pod pinned to D runs (trust review
+    /// of 2026-12-06, finding 3). Unreferenced blobs of a refused import go at the next gc.
+    /// </summary>
+    private void CheckOwnDigest(ImageReference reference, string manifestDigest, string? indexDigest)
+    {
+        if (reference.Digest is { } digest && digest != manifestDigest && digest != indexDigest)
+        {
+            throw new BadInputException($"import {_shown}", $"the name {reference.ToFamiliarString()} pins digest {digest}, but the image is manifest {manifestDigest}{(indexDigest is null ? "" : $" of index {indexDigest}")}; name it by a tag or by its own digest");
+        }
     }
 
     private (string, string) Finish(ImageReference reference, string manifestDigest, CancellationToken cancellationToken)

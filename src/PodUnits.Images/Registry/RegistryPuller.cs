@@ -214,7 +214,7 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
             throw new PodUnitsException($"sigstore signatures {tag} of {reference.ToFamiliarString()}", $"are not JSON of an image manifest: {JsonErrors.Describe(e)}");
         }
         var result = new List<SigstoreSignature>();
-        foreach (Descriptor layer in manifest.Layers.Take(16))
+        foreach (Descriptor layer in (manifest.Layers ?? []).Take(16))
         {
             if (layer is null || layer.Annotations?.GetValueOrDefault(SigstoreSignatureAnnotation) is not { } signature || !Digests.IsValid(layer.Digest)) continue;
             using HttpResponseMessage blob = await client.SendAsync(reference,

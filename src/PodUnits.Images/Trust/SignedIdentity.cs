@@ -14,6 +14,13 @@ public abstract record SignedIdentity
     /// pulled as <paramref name="image"/>.</summary>
     public abstract bool Accepts(ImageReference image, ImageReference claimed);
 
+    /// <summary>Whether a signature that names only a repository, no tag or digest (what
+    /// cosign signs), can vouch at all. Only the repository rules accept one, as in
+    /// containers/image, whose man page calls that choice open to tag substitution: under
+    /// the others "reg/app" would read as "reg/app:latest", and anyone able to move the tag
+    /// could point it at any other signed build (trust review of 2026-12-06, finding 1).</summary>
+    public virtual bool AcceptsRepositoryOnly => false;
+
     internal static string Repository(ImageReference r) => $"{r.Registry}/{r.Repository}";
 
     /// <summary>The full form with "latest" for a reference that names neither tag nor
@@ -41,6 +48,8 @@ public sealed record MatchRepoDigestOrExact : SignedIdentity
 /// <summary>The same repository, whatever the tag.</summary>
 public sealed record MatchRepository : SignedIdentity
 {
+    public override bool AcceptsRepositoryOnly => true;
+
     public override bool Accepts(ImageReference image, ImageReference claimed) => Repository(image) == Repository(claimed);
 }
 
@@ -53,6 +62,8 @@ public sealed record ExactReference(ImageReference Reference) : SignedIdentity
 /// <summary>The signature names this repository, whatever the image was pulled as.</summary>
 public sealed record ExactRepository(string RepositoryName) : SignedIdentity
 {
+    public override bool AcceptsRepositoryOnly => true;
+
     public override bool Accepts(ImageReference image, ImageReference claimed) => RepositoryName == Repository(claimed);
 }
 

@@ -31,9 +31,10 @@ public static class SigstoreVerifier
         {
             using var ecdsa = ECDsa.Create();
             ecdsa.ImportFromPem(publicKeyPem);
-            HashAlgorithmName hash = ecdsa.KeySize switch { > 384 => HashAlgorithmName.SHA512, > 256 => HashAlgorithmName.SHA384, _ => HashAlgorithmName.SHA256 };
+            // SHA-256 whatever the curve: cosign and containers/image sign and check with it
+            // for every key (a P-384 key's valid signature was refused).
             why = "its signature was not made by the policy's key";
-            return ecdsa.VerifyData(signature.Payload, sig, hash, DSASignatureFormat.Rfc3279DerSequence);
+            return ecdsa.VerifyData(signature.Payload, sig, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
         }
         catch (CryptographicException) when (IsRsa(publicKeyPem))
         {

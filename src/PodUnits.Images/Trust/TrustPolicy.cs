@@ -111,8 +111,10 @@ public sealed class TrustPolicy
             yield return name;
             if (!name.Contains('/', StringComparison.Ordinal)) break;
         }
-        string host = image.Registry;
-        if (host.Contains(':', StringComparison.Ordinal)) yield break; // host:port has no wildcard parents
+        // Wildcards match the host whatever its port, as containers/image's: a host:port once
+        // ended the list here, and "*.corp.example" requiring signatures let an unsigned
+        // registry.corp.example:5000/app fall to "default" (trust review, finding 2).
+        string host = image.Registry.Split(':')[0];
         for (int dot = host.IndexOf('.', StringComparison.Ordinal); dot >= 0; dot = host.IndexOf('.', dot + 1))
         {
             yield return "*" + host[dot..];

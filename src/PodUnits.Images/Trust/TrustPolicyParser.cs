@@ -24,7 +24,9 @@ internal static class TrustPolicyParser
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow });
+            // A key given twice refuses the file, as containers/image does: the last one
+            // winning let a merged fragment quietly weaken a scope (trust review, finding 4).
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
@@ -81,8 +83,13 @@ internal static class TrustPolicyParser
                     ? "must start with the registry host (docker.io/library/busybox, not library/busybox)"
                     : "is not a registry host (a scope starts with one: docker.io/library/busybox, not busybox)");
             string probe = scope.Contains('/', StringComparison.Ordinal) ? scope : scope + "/x";
-            if (!ImageReference.TryParse(probe, out _, out string? why))
+            if (!ImageReference.TryParse(probe, out ImageReference? parsed, out string? why))
                 throw Bad(source, at, $"is not a registry, namespace or image reference: {why}");
+            // Images are looked up by their canonical name: docker.io/nginx never matches
+            // docker.io/library/nginx (trust review of 2026-12-06, finding 6).
+            if (parsed.Registry == ImageReference.DockerHub && scope.StartsWith("docker.io/", StringComparison.Ordinal)
+                && !scope[("docker.io/".Length)..].Contains('/', StringComparison.Ordinal))
+                throw Bad(source, at, $"names an official image without its namespace; images from it are named docker.io/library/... (write docker.io/library/{scope["docker.io/".Length..]})");
         }
         if (TrustPolicy.PathTransports.Contains(transport) && !scope.StartsWith('/'))
             throw Bad(source, at, "must be an absolute path");
@@ -117,7 +124,7 @@ internal static class TrustPolicyParser
                 return new RejectAll(entry);
             case "signedBy":
                 CheckKeys(item, ["type", "keyType", "keyPath", "keyPaths", "keyData", "signedIdentity"], source, at);
-                string keyType = item.TryGetProperty("keyType", out JsonElement kt) ? kt.GetString() ?? "" : "";
+                string keyType = item.TryGetProperty("keyType", out JsonElement kt) ? (kt.ValueKind == JsonValueKind.String ? kt.GetString()! : kt.GetRawText()) : "";
                 if (keyType != "GPGKeys")
                     throw Bad(source, at, $"keyType \"{keyType}\" is not supported (PodUnits checks GPGKeys, as containers/image does)");
                 return new SignedBy(entry, Keys(item, source, at), Identity(item, source, at));
@@ -173,7 +180,8 @@ internal static class TrustPolicyParser
     {
         if (!item.TryGetProperty("signedIdentity", out JsonElement identity)) return SignedIdentity.Default;
         at += ".signedIdentity";
-        string type = identity.ValueKind == JsonValueKind.Object && identity.TryGetProperty("type", out JsonElement t) ? t.GetString() ?? "" : "";
+        string type = identity.ValueKind == JsonValueKind.Object && identity.TryGetProperty("type", out JsonElement t)
+            ? (t.ValueKind == JsonValueKind.String ? t.GetString()! : t.GetRawText()) : "";
         switch (type)
         {
             case "matchExact":
@@ -188,7 +196,7 @@ internal static class TrustPolicyParser
             case "exactReference":
                 CheckKeys(identity, ["type", "dockerReference"], source, at);
                 string reference = String(identity, "dockerReference", source, at);
-                if (!ImageReference.TryParse(reference, out ImageReference? parsed, out string? why) || parsed.Tag is null && parsed.Digest is null)
+                if (!ImageReference.TryParse(reference, out ImageReference? parsed, out string? why) || SignaturePayload.NamesOnlyARepository(reference))
                     throw Bad(source, at + ".dockerReference", $"\"{reference}\" is not a reference with a tag or digest{(why is null ? "" : ": " + why)}");
                 return new ExactReference(parsed);
             case "exactRepository":
@@ -200,10 +208,23 @@ internal static class TrustPolicyParser
                 return new ExactRepository(SignedIdentity.Repository(repo));
             case "remapIdentity":
                 CheckKeys(identity, ["type", "prefix", "signedPrefix"], source, at);
-                return new RemapIdentity(String(identity, "prefix", source, at), String(identity, "signedPrefix", source, at));
+                return new RemapIdentity(Prefix(identity, "prefix", source, at), Prefix(identity, "signedPrefix", source, at));
             default:
                 throw Bad(source, at, $"unknown type \"{type}\" (known: matchExact, matchRepoDigestOrExact, matchRepository, exactReference, exactRepository, remapIdentity)");
         }
+    }
+
+    /// <summary>A remapIdentity prefix: a host[:port], a namespace or a repository, without
+    /// tag or digest (containers/image checks it at load too; found only at a pull, a bad
+    /// one was reported as a bad image reference).</summary>
+    private static string Prefix(JsonElement element, string key, string source, string at)
+    {
+        string prefix = String(element, key, source, at);
+        string probe = prefix.Contains('/', StringComparison.Ordinal) ? prefix : prefix + "/x";
+        if (!ImageReference.TryParse(probe, out ImageReference? parsed, out string? why) || !SignaturePayload.NamesOnlyARepository(prefix)
+            || !probe.StartsWith(parsed.Registry + "/", StringComparison.Ordinal))
+            throw Bad(source, $"{at}.{key}", $"\"{prefix}\" is not a registry host, namespace or repository without tag or digest{(why is null ? "" : ": " + why)}");
+        return prefix;
     }
 
     private static string String(JsonElement element, string key, string source, string at) =>

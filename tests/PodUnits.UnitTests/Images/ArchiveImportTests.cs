@@ -184,6 +184,28 @@ public sealed class ArchiveImportTests : IDisposable
         Assert.Empty(store.List());
     }
 
+    /// <summary>Trust review of 2026-12-06, finding 3: a name pinning a digest was stored for
+    /// whatever the archive held, and a pod pinned to that digest then ran it.</summary>
+    [Fact]
+    public async Task ANameCannotPinADigestOtherThanTheImagesOwn()
+    {
+        byte[] tar = new LayerBuilder().File("hello", "world").Tar();
+        string pinned = "registry.example/app@sha256:" + new string('1', 64);
+        OciLayoutBuilder.Write(_dir + "/layout", [tar], [tar], "application/vnd.oci.image.layer.v1.tar", refName: pinned);
+        var store = ImageStore.Open(_dir + "/store", new RegistrySettings());
+
+        var annotated = await Assert.ThrowsAsync<BadInputException>(() => store.ImportAsync(_dir + "/layout"));
+        Assert.StartsWith($"import {_dir}/layout: the name {pinned} pins digest sha256:1111", annotated.Message, StringComparison.Ordinal);
+        Assert.Empty(store.List());
+        await Assert.ThrowsAsync<BadInputException>(() => store.ImportAsync(_dir + "/layout", "registry.example/app:1@sha256:" + new string('1', 64)));
+        Assert.Empty(store.List());
+
+        // By a tag, and then by its own digest, it imports.
+        ResolvedImage tagged = Assert.Single(await store.ImportAsync(_dir + "/layout", "registry.example/app:1"));
+        ResolvedImage own = Assert.Single(await store.ImportAsync(_dir + "/layout", "registry.example/app@" + tagged.ManifestDigest));
+        Assert.Equal(tagged.ManifestDigest, own.ManifestDigest);
+    }
+
     /// <summary>Path scopes judge where the file is, not the symlink the user named, as
     /// containers/image resolves them: a link in a trusted directory to an archive in a
     /// rejected one is rejected.</summary>

@@ -45,6 +45,10 @@ public sealed class TrustPolicyTests : IDisposable
         Assert.Contains("[\"registry.example.com/team\"]", TypeFor(policy, "registry.example.com/team/sub/x"), StringComparison.Ordinal);
         Assert.Contains("[\"registry.example.com\"]", TypeFor(policy, "registry.example.com/other/app"), StringComparison.Ordinal);
         Assert.Contains("[\"*.mirror.example\"]", TypeFor(policy, "eu.mirror.example/app"), StringComparison.Ordinal);
+        // A port does not take the host out of its wildcard (it fell to "" and was accepted).
+        Assert.Contains("[\"*.mirror.example\"]", TypeFor(policy, "eu.mirror.example:5000/app"), StringComparison.Ordinal);
+        // Host names are case-insensitive: the same registry, the same scope.
+        Assert.Contains("[\"registry.example.com\"]", TypeFor(policy, "Registry.Example.COM/other/app"), StringComparison.Ordinal);
         Assert.Contains("transports.docker[\"\"][0] (insecureAcceptAnything)", TypeFor(policy, "busybox"), StringComparison.Ordinal);
         Assert.Contains("default[0] (reject)", policy.ForPath("oci-archive", "/tmp/x.tar")[0].Entry, StringComparison.Ordinal);
     }
@@ -109,6 +113,14 @@ public sealed class TrustPolicyTests : IDisposable
     [InlineData("""{"default": [{"type": "reject"}], "transports": {"Docker": {}}}""", "transports.Docker: unknown transport")]
     [InlineData("""{"default": [{"type": "reject"}], "transports": {"docker": {"Registry.example/app": [{"type": "reject"}]}}}""", "upper case; images are matched by their lower-case name (registry.example)")]
     [InlineData("""{"default": [{"type": "reject"}], "transports": {"docker": {"index.docker.io/library/nginx": [{"type": "reject"}]}}}""", "write docker.io/library/nginx")]
+    [InlineData("""{"default": [{"type": "reject"}], "transports": {"docker": {"docker.io/nginx": [{"type": "reject"}]}}}""", "write docker.io/library/nginx")]
+    [InlineData("""{"default": [{"type": "reject"}], "default": [{"type": "insecureAcceptAnything"}]}""", "policy.json:1:")]
+    [InlineData("""{"default": [{"type": "reject"}], "transports": {"docker": {"reg.example/app": [{"type": "reject"}], "reg.example/app": [{"type": "insecureAcceptAnything"}]}}}""", "policy.json:1:")]
+    [InlineData("""{"default": [{"type": "signedBy", "keyType": 1, "keyPath": "/k"}]}""", "keyType \"1\" is not supported")]
+    [InlineData("""{"default": [{"type": "signedBy", "keyType": "GPGKeys", "keyPath": "/k", "signedIdentity": {"type": 5}}]}""", "signedIdentity: unknown type \"5\"")]
+    [InlineData("""{"default": [{"type": "signedBy", "keyType": "GPGKeys", "keyPath": "/k", "signedIdentity": {"type": "exactReference", "dockerReference": "reg.example/app"}}]}""", "is not a reference with a tag or digest")]
+    [InlineData("""{"default": [{"type": "signedBy", "keyType": "GPGKeys", "keyPath": "/k", "signedIdentity": {"type": "remapIdentity", "prefix": "mirror.example", "signedPrefix": "Bad Prefix"}}]}""", "signedIdentity.signedPrefix: \"Bad Prefix\" is not a registry host")]
+    [InlineData("""{"default": [{"type": "signedBy", "keyType": "GPGKeys", "keyPath": "/k", "signedIdentity": {"type": "remapIdentity", "prefix": "mirror.example/app:1", "signedPrefix": "origin.example"}}]}""", "signedIdentity.prefix: \"mirror.example/app:1\" is not a registry host")]
     public void MistakesAreOneLineErrorsNamingFileAndEntry(string json, string expected)
     {
         var e = Assert.Throws<BadInputException>(() => Parse(json));
@@ -172,6 +184,28 @@ public sealed class TrustPolicyTests : IDisposable
         Assert.Contains("type is", SignaturePayload.Check(Payload(SignaturePayload.SigstoreType, Digest, "reg.example/app:1"), simple, Digest, image, SignedIdentity.Default), StringComparison.Ordinal);
         Assert.Contains("keys this version does not know", SignaturePayload.Check(Payload(simple, Digest, "reg.example/app:1", ",\"x\":1"), simple, Digest, image, SignedIdentity.Default), StringComparison.Ordinal);
         Assert.Contains("not valid JSON", SignaturePayload.Check([0x7b], simple, Digest, image, SignedIdentity.Default), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASignatureOfTheRepositoryAloneVouchesOnlyUnderTheRepositoryRules()
+    {
+        // What cosign signs: "reg.example/app", no tag. Read as app:latest, it let whoever can
+        // move the tag point it at any other signed build of the repository.
+        const string cosign = SignaturePayload.SigstoreType;
+        byte[] payload = Payload(cosign, Digest, "reg.example/app");
+        foreach (string pulled in new[] { "reg.example/app", "reg.example/app:latest", "reg.example/app@" + Digest })
+        {
+            ImageReference image = ImageReference.Parse(pulled);
+            Assert.Contains("signs only the repository reg.example/app", SignaturePayload.Check(payload, cosign, Digest, image, SignedIdentity.Default), StringComparison.Ordinal);
+            Assert.NotNull(SignaturePayload.Check(payload, cosign, Digest, image, new MatchExact()));
+            Assert.NotNull(SignaturePayload.Check(payload, cosign, Digest, image, new ExactReference(ImageReference.Parse("reg.example/app:latest"))));
+            Assert.Null(SignaturePayload.Check(payload, cosign, Digest, image, new MatchRepository()));
+            Assert.Null(SignaturePayload.Check(payload, cosign, Digest, image, new ExactRepository("reg.example/app")));
+        }
+        // A registry's port is no tag.
+        Assert.True(SignaturePayload.NamesOnlyARepository("reg.example:5000/app"));
+        Assert.False(SignaturePayload.NamesOnlyARepository("reg.example:5000/app:1"));
+        Assert.False(SignaturePayload.NamesOnlyARepository("reg.example/app@" + Digest));
     }
 
     [Fact]
@@ -251,6 +285,15 @@ public sealed class TrustPolicyTests : IDisposable
         var noAttachments = new ImageTrust(trust.Policy, SignatureLookaside.Empty);
         var off = await Assert.ThrowsAsync<PodUnitsException>(() => noAttachments.CheckPullAsync(image, Digest, Source(Sign(key, payload)), CancellationToken.None));
         Assert.Contains("use-sigstore-attachments: true", off.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AP384KeysSignatureIsCheckedOverSha256AsCosignMakesIt()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        byte[] payload = Payload(SignaturePayload.SigstoreType, Digest, "reg.example/app:1");
+        var signature = new SigstoreSignature(payload, Convert.ToBase64String(key.SignData(payload, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)));
+        Assert.True(SigstoreVerifier.Verify(signature, key.ExportSubjectPublicKeyInfoPem(), out string why), why);
     }
 
     /// <summary>Review of 2026-12-05: a policy.json that is a dangling symlink or a directory
