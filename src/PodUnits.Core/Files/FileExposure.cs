@@ -9,18 +9,25 @@ public static class FileExposure
 {
     public static bool EveryUserCanRead(string path)
     {
-        string full = Path.GetFullPath(path);
-        if ((File.GetUnixFileMode(full) & UnixFileMode.OtherRead) == 0)
+        try
         {
-            return false;
-        }
-        for (string? dir = Path.GetDirectoryName(full); dir is not null; dir = Path.GetDirectoryName(dir))
-        {
-            if ((File.GetUnixFileMode(dir) & UnixFileMode.OtherExecute) == 0)
+            string full = Path.GetFullPath(path);
+            if ((File.GetUnixFileMode(full) & UnixFileMode.OtherRead) == 0)
             {
                 return false;
             }
+            for (string? dir = Path.GetDirectoryName(full); dir is not null; dir = Path.GetDirectoryName(dir))
+            {
+                if ((File.GetUnixFileMode(dir) & UnixFileMode.OtherExecute) == 0)
+                {
+                    return false;
+                }
+            }
+            return true;
         }
-        return true;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // removed since it was read (a refresh, an upgrade): nobody reads it now
+        }
     }
 }

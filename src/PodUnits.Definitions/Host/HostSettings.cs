@@ -1,3 +1,5 @@
+using PodUnits.Core.Files;
+
 namespace PodUnits.Definitions.Host;
 
 /// <summary>
@@ -43,6 +45,9 @@ public sealed record HostSettings
     public bool AllowsUnsafeSysctl(string normalized) =>
         AllowedUnsafeSysctls.Any(p => p.EndsWith('*') ? normalized.StartsWith(p[..^1], StringComparison.Ordinal) : normalized == p);
 
+    /// <summary>The largest settings file read.</summary>
+    public const long MaxBytes = 1024 * 1024;
+
     /// <summary>Reads <paramref name="path"/>; a missing file gives the defaults.</summary>
     public static HostSettings Load(string path = DefaultPath)
     {
@@ -52,7 +57,13 @@ public sealed record HostSettings
             {
                 return Default with { Source = path };
             }
-            return Parse(File.ReadAllText(path), path);
+            // Bounded, as definitions are read: a FIFO or /dev/zero here would hang or fill
+            // the memory of the generator and every start (definitions review, finding 10).
+            if (BoundedFile.ReadText(path, MaxBytes, out string? refusal) is not { } text)
+            {
+                return Default with { Source = path, Diagnostics = [new Diagnostic(Severity.Error, path, 1, 1, refusal!)] };
+            }
+            return Parse(text, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

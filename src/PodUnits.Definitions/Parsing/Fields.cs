@@ -80,6 +80,7 @@ internal sealed class Fields(ParseContext context, string path, YMapping node)
             Context.Error(value, $"{PathOf(name)}: must be between {min} and {max}, found {n}");
             return null;
         }
+        WarnIfOctal(s, PathOf(name), n);
         return n;
     }
 
@@ -153,6 +154,7 @@ internal sealed class Fields(ParseContext context, string path, YMapping node)
             }
             else
             {
+                WarnIfOctal(s, $"{PathOf(name)}[{i}]", n);
                 result.Add(n);
             }
         }
@@ -237,13 +239,23 @@ internal sealed class Fields(ParseContext context, string path, YMapping node)
         return null;
     }
 
-    /// <summary>YAML core-schema integers: decimal, 0o octal, 0x hex.</summary>
+    /// <summary>YAML integers as Kubernetes reads them (go-yaml: strconv.ParseInt base 0):
+    /// decimal, 0o and (YAML 1.1) a leading 0 octal, 0x hex; a value beyond a long is none.
+    /// 01000 was read as 1000 here and as 512 by Kubernetes and podman, and a runAsUser
+    /// differed silently (definitions review of 2026-12-06, finding 4).</summary>
     internal static bool TryParseInteger(string text, out long value)
     {
         value = 0;
         if (text.StartsWith("0x", StringComparison.Ordinal))
         {
-            return long.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+            // As unsigned, then range-checked: a signed parse read 0xFFFFFFFFFFFFFFFF as -1.
+            bool hex = ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong unsigned) && unsigned <= long.MaxValue;
+            value = hex ? (long)unsigned : 0;
+            return hex;
+        }
+        if (IsLeadingZeroOctal(text))
+        {
+            return TryParseInteger("0o" + text.TrimStart('0'), out value) || text.TrimStart('0').Length == 0;
         }
         if (text.StartsWith("0o", StringComparison.Ordinal))
         {
@@ -258,5 +270,20 @@ internal sealed class Fields(ParseContext context, string path, YMapping node)
             }
         }
         return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>Whether a plain integer is octal by its leading 0 alone (0644, not 0 or 0o644;
+    /// 08 has a digit octal has not, and go-yaml reads it as the number 8).</summary>
+    internal static bool IsLeadingZeroOctal(string text) =>
+        text.Length > 1 && text[0] == '0' && text.All(c => c is >= '0' and <= '7');
+
+    /// <summary>A warning for an integer written with a leading 0: it is octal, as in
+    /// Kubernetes, which few mean outside a file mode.</summary>
+    private void WarnIfOctal(YScalar s, string path, long n)
+    {
+        if (IsLeadingZeroOctal(s.Value))
+        {
+            Context.Warning(s, $"{path}: {s.Value} is octal, {n}, as Kubernetes reads a number with a leading 0; write {n} to say so");
+        }
     }
 }

@@ -41,9 +41,17 @@ internal static class ResourceMapper
     {
         long? memory = null;
         long? cpu = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach ((YNode k, YNode v) in map.Entries)
         {
             string key = (k as YScalar)?.Value ?? "";
+            // A second "memory:" won silently (a merge left both): an error, as a duplicate
+            // key is everywhere else in a definition (definitions review, finding 5).
+            if (!seen.Add(key))
+            {
+                ctx.Error(k, $"duplicate key \"{key}\" in {path}");
+                continue;
+            }
             switch (key)
             {
                 case "memory":

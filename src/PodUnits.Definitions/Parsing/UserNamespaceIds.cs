@@ -41,7 +41,7 @@ internal static class UserNamespaceIds
                 : value is null ? [] : [(value, $"{path}.{field}")];
             foreach ((YNode node, string at) in ids)
             {
-                if (node is YScalar s && long.TryParse(s.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long id) && id >= UserNamespacePool.RangeSize)
+                if (node is YScalar { IsPlain: true } s && Fields.TryParseInteger(s.Value, out long id) && id >= UserNamespacePool.RangeSize)
                 {
                     ctx.Error(node, $"{at}: {id} is outside the pod's user namespace, which maps IDs 0-{UserNamespacePool.RangeSize - 1} " +
                         "(hostUsers: false, or the host's userNamespaces: auto)");

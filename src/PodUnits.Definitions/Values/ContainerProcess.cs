@@ -46,7 +46,7 @@ public sealed record ContainerProcess(IReadOnlyList<string> Argv, IReadOnlyList<
         {
             if (e.From is null)
             {
-                Set(e.Name, EnvExpansion.Expand(e.Value, n => values.GetValueOrDefault(n)));
+                Set(e.Name, EnvExpansion.Expand(e.Value, n => values.GetValueOrDefault(n), $"env {e.Name} of container {container.Name}"));
             }
             else if (sources!.ValueFrom(e.From) is string value)
             {
@@ -56,10 +56,10 @@ public sealed record ContainerProcess(IReadOnlyList<string> Argv, IReadOnlyList<
         string? Lookup(string n) => values.GetValueOrDefault(n);
 
         IEnumerable<string> program = container.Command is { } command
-            ? command.Select(c => EnvExpansion.Expand(c, Lookup))
+            ? command.Select(c => EnvExpansion.Expand(c, Lookup, $"the command of container {container.Name}"))
             : imageEntrypoint ?? [];
         IEnumerable<string> arguments = container.Args is { } args
-            ? args.Select(a => EnvExpansion.Expand(a, Lookup))
+            ? args.Select(a => EnvExpansion.Expand(a, Lookup, $"the args of container {container.Name}"))
             : container.Command is null ? imageCmd ?? [] : [];
         return new ContainerProcess(
             [.. program, .. arguments],

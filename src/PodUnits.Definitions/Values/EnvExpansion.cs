@@ -10,8 +10,16 @@ namespace PodUnits.Definitions;
 /// </summary>
 public static class EnvExpansion
 {
-    public static string Expand(string input, Func<string, string?> lookup)
+    /// <summary>The longest expansion: the kernel's MAX_ARG_STRLEN, the most one argument or
+    /// NAME=value can hold at execve. Each variable may repeat the one before it twice, so
+    /// forty lines doubled a value into gigabytes in the executor (root) before execve
+    /// could refuse it (definitions review of 2026-12-06, finding 3).</summary>
+    public const int MaxExpandedLength = 128 * 1024;
+
+    /// <param name="subject">What is expanded, for the error ("env NAME").</param>
+    public static string Expand(string input, Func<string, string?> lookup, string subject = "a $(VAR) expansion")
     {
+        ArgumentNullException.ThrowIfNull(input);
         if (!input.Contains('$', StringComparison.Ordinal))
         {
             return input;
@@ -43,6 +51,11 @@ public static class EnvExpansion
                     string name = input[(cursor + 2)..close];
                     buf.Append(lookup(name) ?? $"$({name})");
                     advance = close - cursor;
+                    if (buf.Length > MaxExpandedLength)
+                    {
+                        throw new PodUnits.Core.Errors.BadInputException(subject,
+                            $"expands to more than {MaxExpandedLength} characters (the most an argument or variable can hold); $({name}) is {lookup(name)?.Length ?? 0} characters long");
+                    }
                 }
             }
             else

@@ -23,7 +23,7 @@ public static partial class SysctlNames
 
     /// <summary>Kubernetes' SysctlContainSlashFmt: segments of [a-z0-9]([-_a-z0-9]*[a-z0-9])?
     /// joined by '.' or '/'.</summary>
-    [GeneratedRegex(@"^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$")]
+    [GeneratedRegex(@"^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?\z")]
     private static partial Regex NameSyntax();
 
     /// <summary>

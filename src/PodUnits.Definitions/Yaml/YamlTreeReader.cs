@@ -21,6 +21,10 @@ internal sealed class YamlTreeReader
     public const int MaxDepth = 64;
     public const long MaxExpandedNodes = 100_000;
 
+    /// <summary>A scalar counts as one node more for this many characters of its text, so
+    /// a document expands to at most MaxExpandedNodes × this many characters (6.4 M).</summary>
+    public const int ScalarCharsPerNode = 64;
+
     private readonly Dictionary<string, YNode> anchors = new(StringComparer.Ordinal);
     private readonly List<YamlProblem> problems = [];
     private bool emptyIsValid;
@@ -46,11 +50,14 @@ internal sealed class YamlTreeReader
                 ? tab : (Line(e.Start), Column(e.Start));
             reader.problems.Add(new YamlProblem(line, column, "YAML syntax: " + Describe(e)));
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             // YamlDotNet 18.1's scanner throws this (not a YamlException) on some malformed
             // flow collections, e.g. a comment right after a ',' inside [...]; found by
-            // MutationFuzzTests. Report it as the syntax error it is.
+            // MutationFuzzTests. Report it as the syntax error it is. ArgumentException (and
+            // ArgumentOutOfRangeException) on an invalid surrogate pair escape ("\ud800\u0041")
+            // or a verbatim tag that is not a URI (!<t+ag>), found by the definitions review
+            // of 2026-12-06: it escaped as an "internal error", exit 1, restarted for ever.
             Mark at = scanner.CurrentPosition;
             reader.problems.Add(new YamlProblem(Line(at), Column(at), "YAML syntax: malformed YAML near here"));
         }
@@ -118,7 +125,14 @@ internal sealed class YamlTreeReader
             case Scalar scalar:
             {
                 bool plain = scalar.Style == ScalarStyle.Plain && scalar.Tag.IsEmpty;
-                var node = new YScalar(Line(ev.Start), Column(ev.Start), scalar.Value, plain);
+                // Its text counts too, a node per ScalarCharsPerNode characters: 2,000 aliases
+                // of one 300 KB string were 2,000 nodes, and every consumer that copies the
+                // text (a ConfigMap's bytes, an env expansion, the plan) paid gigabytes for a
+                // file under 1 MiB (definitions review of 2026-12-06, finding 1).
+                var node = new YScalar(Line(ev.Start), Column(ev.Start), scalar.Value, plain)
+                {
+                    ExpandedSize = 1 + scalar.Value.Length / ScalarCharsPerNode,
+                };
                 Remember(scalar, node);
                 return node;
             }
@@ -212,7 +226,7 @@ internal sealed class YamlTreeReader
         if (size > MaxExpandedNodes)
         {
             throw new TreeLimitException(new YamlProblem(Line(at.Start), Column(at.Start),
-                $"the document expands to more than {MaxExpandedNodes} nodes (aliases?); refusing it"));
+                $"the document expands to more than {MaxExpandedNodes} nodes, counting {ScalarCharsPerNode} characters of text as one (aliases?); refusing it"));
         }
         return size;
     }

@@ -447,7 +447,65 @@ public sealed class DefinitionErrorTests
     {
         string yaml = "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n" +
                       "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n";
-        Assert.Equal(["x.yaml:5:4: error: the document expands to more than 100000 nodes (aliases?); refusing it"], Diagnose(yaml));
+        Assert.Equal(["x.yaml:5:4: error: the document expands to more than 100000 nodes, counting 64 characters of text as one (aliases?); refusing it"], Diagnose(yaml));
+    }
+
+    [Fact]
+    public void AnAliasBombOfTextIsRefusedToo()
+    {
+        // 2,000 aliases of one 300 KB string: a small file, two nodes a line, 600 MB of text.
+        var yaml = new System.Text.StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  k0: &b \"");
+        yaml.Append('x', 300_000).Append("\"\n");
+        for (int i = 1; i <= 2000; i++)
+        {
+            yaml.Append("  k").Append(i).Append(": *b\n");
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        string[] errors = Diagnose(yaml.ToString());
+        Assert.Contains(errors, e => e.Contains("expands to more than 100000 nodes, counting 64 characters of text as one", StringComparison.Ordinal));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 * 1024 * 1024);
+    }
+
+    [Theory]
+    [InlineData("\"\\ud800\\u0041\"")] // a high surrogate without its low half
+    [InlineData("\"\\udc00\\udc00\"")] // a low surrogate first
+    [InlineData("!<t+ag> x")]             // a verbatim tag that is no URI
+    public void YamlTheParserThrowsOtherwiseOnIsASyntaxErrorAtItsPlace(string value)
+    {
+        // Each escaped the reader as ArgumentException: "internal error", exit 1, no position.
+        string[] errors = Diagnose($"apiVersion: v1\nkind: Pod\nspec: {{containers: [{{name: a, image: b, env: [{{name: A, value: {value}}}]}}]}}\n");
+        Assert.StartsWith("x.yaml:3:", Assert.Single(errors), StringComparison.Ordinal);
+        Assert.Contains("error: YAML syntax", errors[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AResourceGivenTwiceIsAnError()
+    {
+        string yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n  - name: a\n    image: busybox\n" +
+            "    resources:\n      limits:\n        memory: 64Mi\n        cpu: 500m\n        memory: 4Gi\n";
+        Assert.Equal(["x.yaml:12:9: error: duplicate key \"memory\" in spec.containers[0].resources.limits"], Diagnose(yaml));
+    }
+
+    [Fact]
+    public void IntegersWithALeadingZeroAreOctalAsKubernetesReadsThemAndSaidSo()
+    {
+        string Pod(string securityContext) => "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n  - name: a\n    image: busybox\n" +
+            $"    securityContext: {securityContext}\n";
+        LoadResult octal = PodDefinitionLoader.LoadText(Pod("{runAsUser: 01000}"), "x.yaml");
+        Assert.Equal(512, octal.Pod!.Containers[0].SecurityContext!.RunAsUser);
+        Assert.Equal(["x.yaml:8:34: warning: spec.containers[0].securityContext.runAsUser: 01000 is octal, 512, as Kubernetes reads a number with a leading 0; write 512 to say so"],
+            octal.Diagnostics.Select(d => d.ToString()));
+        Assert.Equal(1000, PodDefinitionLoader.LoadText(Pod("{runAsUser: 1000}"), "x.yaml").Pod!.Containers[0].SecurityContext!.RunAsUser);
+        // Hex beyond a long was read as a negative number.
+        Assert.Contains("must be an integer", Assert.Single(Diagnose(Pod("{runAsUser: 0xFFFFFFFFFFFFFFFF}"))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnIdOutsideThePodsUserNamespaceIsRefusedWhateverItsBase()
+    {
+        string yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  hostUsers: false\n  containers:\n  - name: a\n    image: busybox\n" +
+            "    securityContext: {runAsUser: 0x10000}\n";
+        Assert.Contains(Diagnose(yaml), e => e.Contains("65536 is outside the pod's user namespace", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -74,4 +74,17 @@ public sealed class EnvExpansionTests
             ["PATH=/bin", "HOME=/root2", "NAME=pod", "GREETING=hi pod $(LATER) /root", "LATER=late"],
             p.Environment.Select(kv => $"{kv.Key}={kv.Value}"));
     }
+
+    [Fact]
+    public void AnExpansionThatWouldOutgrowAnArgumentIsRefusedAtOnce()
+    {
+        // Each variable twice the one before: forty of them were gigabytes in the executor.
+        EnvVar[] env = [new("V0", "xxxxxxxxxxxxxxxx"), .. Enumerable.Range(1, 40).Select(i => new EnvVar($"V{i}", $"$(V{i - 1})$(V{i - 1})"))];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<PodUnits.Core.Errors.BadInputException>(() => ContainerProcess.Resolve(Container(["sh"], null, env), null, null, []));
+        Assert.StartsWith("env V14 of container c: expands to more than 131072 characters", e.Message, StringComparison.Ordinal);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 * 1024 * 1024);
+        // Up to the limit it expands.
+        Assert.Equal(2 * 65536, EnvExpansion.Expand("$(A)$(A)", n => new string('a', 65536)).Length);
+    }
 }

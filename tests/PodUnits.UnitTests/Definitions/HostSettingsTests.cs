@@ -134,4 +134,35 @@ public sealed class HostSettingsTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void AFifoInPlaceOfTheFileIsAnErrorNotAHang()
+    {
+        string dir = Directory.CreateTempSubdirectory("podunits-settings-").FullName;
+        try
+        {
+            string fifo = Path.Join(dir, "podunits.yaml");
+            using (var made = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+            {
+                made.WaitForExit();
+                Assert.Equal(0, made.ExitCode);
+            }
+            HostSettings settings = HostSettings.Load(fifo);
+            string error = Assert.Single(settings.Diagnostics).ToString();
+            Assert.StartsWith(fifo, error, StringComparison.Ordinal);
+            Assert.EndsWith("error: is not a regular file (a FIFO)", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ASysctlNameWithATrailingLineBreakIsNoName()
+    {
+        // A .NET "$" matches before a final "\n": the name reached /proc/sys/...\n.
+        Assert.NotNull(SysctlNames.Explain("net.core.somaxconn\n"));
+        Assert.Null(SysctlNames.Explain("net.core.somaxconn"));
+    }
 }
