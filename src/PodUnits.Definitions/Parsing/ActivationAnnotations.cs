@@ -41,7 +41,7 @@ internal static class ActivationAnnotations
             {
                 ctx.Error(where, $"metadata.annotations.{Listen}: {why}");
             }
-            else if (PublishedTwice(listen, containers, hostNetwork) is string twice)
+            else if (PublishedTwice(listen, [.. containers, .. initContainers], hostNetwork) is string twice)
             {
                 ctx.Error(where, $"metadata.annotations.{Listen}: {twice}");
             }

@@ -89,6 +89,9 @@ public sealed unsafe class NotifySocket : IDisposable
         new Thread(() => Receive(accept, received, rejected)) { IsBackground = true, Name = "notify" }.Start();
     }
 
+    /// <summary>How many refused senders are said (each once).</summary>
+    public const int MaxReportedSenders = 32;
+
     private void Receive(Func<int, bool> accept, Action<NotifyMessage> received, Action<int> rejected)
     {
         byte* data = stackalloc byte[NotifyMessage.MaxDatagram];
@@ -112,13 +115,22 @@ public sealed unsafe class NotifySocket : IDisposable
             (int pid, List<int> fds) = Ancillary(&message, control + (uint)message.msg_controllen);
             try
             {
-                if (n > NotifyMessage.MaxDatagram || (message.msg_flags & MSG_TRUNC) != 0)
+                // Dispose's shutdown wakes recvmsg with an empty "datagram" and no sender:
+                // once read as one from PID 0, warned about at every stop like a spoof
+                // (activation review of 2026-12-06, finding 7).
+                if (Volatile.Read(ref _closed) != 0)
                 {
-                    continue; // not a notification
+                    return;
                 }
-                if (pid <= 0 || !accept(pid))
+                if (n > NotifyMessage.MaxDatagram || (message.msg_flags & MSG_TRUNC) != 0 || pid <= 0)
                 {
-                    if (reported.Add(pid))
+                    continue; // not a notification (SO_PASSCRED gives every real one a sender)
+                }
+                if (!accept(pid))
+                {
+                    // Each sender once, and a bounded number of them: a neighbour forking
+                    // fresh PIDs must not grow this set or the journal without end.
+                    if (reported.Count < MaxReportedSenders && reported.Add(pid))
                     {
                         rejected(pid);
                     }

@@ -59,13 +59,6 @@ internal static class ContainerMounts
                     LibcExtra.MOUNT_ATTR_NODEV | (c.ReadOnlyRootFilesystem ? LibcExtra.MOUNT_ATTR_RDONLY : 0), idmapShared);
             }
             SetupSteps.Done("etc files");
-            if (notifySocket)
-            {
-                // The socket alone, read-only (which leaves it writable: a socket's writes
-                // are not file writes): nothing else of the host's /run comes with it.
-                Mount.Bind(Activation.NotifySocket.PodPath, inRoot, Activation.NotifySocket.ContainerPath, directory: false,
-                    LibcExtra.MOUNT_ATTR_RDONLY | LibcExtra.MOUNT_ATTR_NOSUID | LibcExtra.MOUNT_ATTR_NODEV | LibcExtra.MOUNT_ATTR_NOEXEC, idmapShared);
-            }
             foreach (MountPlan m in c.Mounts)
             {
                 ulong attributes = (c.Privileged ? 0 : LibcExtra.MOUNT_ATTR_NODEV) | (m.ReadOnly ? LibcExtra.MOUNT_ATTR_RDONLY : 0);
@@ -86,6 +79,10 @@ internal static class ContainerMounts
                 }
             }
             SetupSteps.Done("volumes");
+            if (notifySocket)
+            {
+                BindNotifySocket(inRoot, idmapShared);
+            }
         }
         if (c.ReadOnlyRootFilesystem)
         {
@@ -106,6 +103,27 @@ internal static class ContainerMounts
         Check.Io(LibcExtra.chdir("/"), "chdir", "/");
         SetupSteps.Done("pivot_root");
         return root;
+    }
+
+    /// <summary>
+    /// The notify socket alone, read-only (which leaves it writable: a socket's writes are not
+    /// file writes): nothing else of the host's /run comes with it. After the volumes: an
+    /// emptyDir at /run (or /var/run, the image's link to it), the usual companion of
+    /// readOnlyRootFilesystem, covered it, and READY=1 never came (activation review of
+    /// 2026-12-06, finding 1). Its mountpoint is then made in that volume.
+    /// </summary>
+    private static void BindNotifySocket(ContainerRoot inRoot, int idmap)
+    {
+        try
+        {
+            Mount.Bind(Activation.NotifySocket.PodPath, inRoot, Activation.NotifySocket.ContainerPath, directory: false,
+                LibcExtra.MOUNT_ATTR_RDONLY | LibcExtra.MOUNT_ATTR_NOSUID | LibcExtra.MOUNT_ATTR_NODEV | LibcExtra.MOUNT_ATTR_NOEXEC, idmap);
+        }
+        catch (NativeCallException e)
+        {
+            throw new PodUnitsException("podunits.io/notify",
+                $"the notify socket cannot be placed at {Activation.NotifySocket.ContainerPath}: {e.Syscall} failed: {e.Why} (a volume mounted at /run must be writable)", e.ExitCode);
+        }
     }
 
     /// <summary>subPath: one entry of the volume, resolved inside the volume as if it were a

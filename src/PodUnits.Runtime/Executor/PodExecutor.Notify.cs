@@ -36,7 +36,7 @@ public sealed partial class PodExecutor
         string scope = ContainerUnits.ScopeName(_plan.Name, name);
         _notifySocket = NotifySocket.Bind(_plan.Name);
         _notifySocket.Start(pid => NotifySocket.ProcessIsIn(pid, scope),
-            message => _events.Writer.TryWrite(new SupervisionEvent.Notified(name, message)),
+            message => Pend(name, message),
             pid => Log($"container {name}: ignoring a notification from PID {pid}, which is not (or no longer) in {scope}"));
     }
 
@@ -47,23 +47,65 @@ public sealed partial class PodExecutor
 
     private IEnumerable<string> ListenHandoff() => _listenFds is null ? [] : [_listenFds.HandoffEntry];
 
+    /// <summary>The notify container's messages the supervision loop has not handled yet,
+    /// merged into one (READY=1 if any said it, the last STATUS=).</summary>
+    private NotifyMessage? _notifyPending;
+
+    /// <summary>
+    /// On the socket's thread: merges <paramref name="message"/> into the pending one, and
+    /// wakes the loop only when none was pending. A container sending STATUS= in a loop queued
+    /// an event per datagram without bound, each a synced file write and a message to PID 1,
+    /// and the pod's exits and stop waited behind them (activation review of 2026-12-06,
+    /// finding 2): now at most one waits, and the loop handles the latest.
+    /// </summary>
+    private void Pend(string container, NotifyMessage message)
+    {
+        if (!message.Ready && message.Status is null)
+        {
+            return; // nothing PodUnits reads (a BARRIER=1's descriptor is closed by the reader)
+        }
+        NotifyMessage? before, merged;
+        do
+        {
+            before = Volatile.Read(ref _notifyPending);
+            merged = before is null ? message : new NotifyMessage(before.Ready || message.Ready, message.Status ?? before.Status, Barrier: false);
+        }
+        while (Interlocked.CompareExchange(ref _notifyPending, merged, before) != before);
+        if (before is null)
+        {
+            _events.Writer.TryWrite(new SupervisionEvent.Notified(container));
+        }
+    }
+
     /// <summary>On the supervision loop: READY=1 makes the current run ready (with its probes),
-    /// STATUS= shows in the unit's status line and in `podunits status`.</summary>
+    /// STATUS= shows in the unit's status line and in `podunits status`; a message that
+    /// changes neither writes nothing.</summary>
     private void OnNotified(SupervisionEvent.Notified notified)
     {
+        if (Interlocked.Exchange(ref _notifyPending, null) is not { } message)
+        {
+            return;
+        }
         ContainerStatus s = Statuses[notified.Container];
-        if (notified.Message.Status is string status)
+        bool changed = false;
+        if (message.Status is string status && (status != s.NotifyStatus || s.NotifyStatusRun != s.Run))
         {
             s.NotifyStatus = status;
             s.NotifyStatusRun = s.Run;
+            changed = true;
         }
-        if (notified.Message.Ready && s.NotifiedRun != s.Run)
+        if (message.Ready && s.NotifiedRun != s.Run)
         {
             s.NotifiedRun = s.Run;
+            changed = true;
             if (s.Ready)
             {
                 _eventLog?.ReadinessChanged(notified.Container, ready: true, "READY=1 through the notify socket");
             }
+        }
+        if (!changed)
+        {
+            return;
         }
         SaveStatuses();
         EvaluateReady();

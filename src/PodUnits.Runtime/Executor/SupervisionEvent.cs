@@ -29,8 +29,9 @@ internal abstract record SupervisionEvent
     /// <summary>Every container output stream has ended and is forwarded.</summary>
     public sealed record OutputEnded : SupervisionEvent;
 
-    /// <summary>The notify container sent a datagram to the pod's notify socket (PodExecutor.Notify.cs).</summary>
-    public sealed record Notified(string Container, Activation.NotifyMessage Message) : SupervisionEvent;
+    /// <summary>The notify container sent datagrams to the pod's notify socket, merged into
+    /// the pending message the loop takes (PodExecutor.Notify.cs).</summary>
+    public sealed record Notified(string Container) : SupervisionEvent;
 
     /// <summary>A CNI plugin has been adding the pod's network for a while (PodExecutor.AttachNetworkAsync).</summary>
     public sealed record NetworkSlow : SupervisionEvent;

@@ -100,6 +100,41 @@ public sealed class ActivationTests
         Assert.Contains("ready", status.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>Activation review of 2026-12-06, finding 1: the notify socket was bound before
+    /// the volumes, and an emptyDir at /run (what readOnlyRootFilesystem asks for) covered it:
+    /// READY=1 never came and the start timed out.</summary>
+    [Fact]
+    public void AVolumeAtRunDoesNotHideTheNotifySocket()
+    {
+        const string name = "rt-notify-run";
+        using var pod = new PodHarness(name, $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+              annotations:
+                podunits.io/notify: main
+            spec:
+              terminationGracePeriodSeconds: 5
+              volumes:
+                - name: helper
+                  hostPath: {path: {{Helper.Value}}, type: Directory}
+                - name: run
+                  emptyDir: {}
+              containers:
+                - name: main
+                  image: busybox
+                  command: ["sh", "-c", "/helper/activation-helper notify READY=1 'STATUS=behind a volume'; exec sleep 3925"]
+                  securityContext: {readOnlyRootFilesystem: true}
+                  volumeMounts:
+                    - {name: helper, mountPath: /helper, readOnly: true}
+                    - {name: run, mountPath: /run}
+            """);
+        pod.Start(); // returns once the pod is READY: the container's READY=1 reached it
+        Assert.Equal("active", pod.Show("ActiveState"));
+        Assert.Contains("main: behind a volume", pod.Show("StatusText"), StringComparison.Ordinal);
+    }
+
     /// <summary>With shareProcessNamespace: true the pod's other containers can reach the
     /// notify socket through /proc/PID/root of the notify container's process: the sender's
     /// cgroup, not the socket's location, decides.</summary>

@@ -75,6 +75,26 @@ public sealed class ActivationAnnotationTests
             DefinitionErrorTests.Diagnose(Pod($"    podunits.io/listen: \"{listen}\"",
                 $"  - {{name: web, image: busybox, ports: [{{containerPort: 80, hostPort: 18406{hostIP}}}]}}")));
 
+    /// <summary>Activation review of 2026-12-06, finding 4: a sidecar's hostPort is published
+    /// too, and was not compared: every start failed on the pod's own socket.</summary>
+    [Fact]
+    public void ASidecarPublishingTheListenedPortIsAnErrorToo() =>
+        Assert.Equal(["x.yaml:6:5: error: metadata.annotations.podunits.io/listen: tcp port 18406 is also container proxy's hostPort: " +
+            "the socket already holds it, so the pod could never publish it; remove one of the two"],
+            DefinitionErrorTests.Diagnose("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: x
+                  annotations:
+                    podunits.io/listen: "tcp:18406"
+                spec:
+                  initContainers:
+                  - {name: proxy, image: busybox, restartPolicy: Always, ports: [{containerPort: 80, hostPort: 18406}]}
+                  containers:
+                  - {name: web, image: busybox}
+                """));
+
     [Theory]
     [InlineData("udp:18406", "")]
     [InlineData("tcp:127.0.0.1:18406", ", hostIP: 10.0.0.1")]

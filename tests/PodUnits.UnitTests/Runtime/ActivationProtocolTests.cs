@@ -101,4 +101,31 @@ public sealed class ActivationProtocolTests
     [InlineData("0::/x/podunits-web-app.scope.evil\n", false)]
     public void TheSenderMustBeInTheContainersScope(string cgroupFile, bool inScope) =>
         Assert.Equal(inScope, NotifySocket.CgroupIsIn(cgroupFile, "podunits-web-app.scope"));
+
+    /// <summary>Activation review of 2026-12-06, finding 7: the shutdown that wakes the
+    /// reader was taken for an empty datagram from PID 0 and warned about at every stop.</summary>
+    [Fact]
+    public void ClosingTheSocketIsNoRejectedSender()
+    {
+        string pod = $"unit-notify-{Guid.NewGuid():N}"[..24];
+        int rejected = 0, received = 0;
+        var socket = NotifySocket.Bind(pod);
+        try
+        {
+            socket.Start(_ => true, _ => Interlocked.Increment(ref received), _ => Interlocked.Increment(ref rejected));
+            using (var sender = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified))
+            {
+                sender.SendTo("READY=1"u8, new System.Net.Sockets.UnixDomainSocketEndPoint(NotifySocket.HostPath(pod)));
+            }
+            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref received) == 1, TimeSpan.FromSeconds(10)));
+        }
+        finally
+        {
+            socket.Dispose();
+            File.Delete(NotifySocket.HostPath(pod));
+        }
+        Thread.Sleep(300); // the reader wakes from the shutdown meanwhile
+        Assert.Equal(0, Volatile.Read(ref rejected));
+        Assert.Equal(1, Volatile.Read(ref received));
+    }
 }
