@@ -235,6 +235,12 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
             {
                 ctx.Error(e.Value("subPathExpr")!, $"{p}.subPathExpr: \"{subPathExpr}\" must be a relative path");
             }
+            else if (subPathExpr is { Length: > 0 } && Names.ExplainVolumeFilePath(System.Text.RegularExpressions.Regex.Replace(subPathExpr, @"\$\([^)]*\)", "x")) is string exprWhy)
+            {
+                // As the API server checks it when the pod is created ("..", say): before,
+                // validate passed what every start refused (definitions review, finding 9).
+                ctx.Error(e.Value("subPathExpr")!, $"{p}.subPathExpr: \"{subPathExpr}\" {exprWhy}");
+            }
             if (name is not null && mountPath is not null)
             {
                 result.Add(new VolumeMount(name, mountPath, e.Boolean("readOnly") ?? false, subPath is { Length: > 0 } ? subPath : null,

@@ -14,7 +14,9 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
     /// <summary>valueFrom: exactly one source.</summary>
     public EnvSource? ValueFrom(Fields env)
     {
-        if (env.Value("value") is not null)
+        // An empty value beside valueFrom is allowed, as the API server allows it (a
+        // chart's unset value); only a non-empty one conflicts.
+        if (env.Value("value") is YNode value && value is not YScalar { Value: "" })
         {
             ctx.Error(env.Value("valueFrom")!, $"{env.PathOf("valueFrom")}: a variable has value or valueFrom, not both");
             return null;

@@ -32,19 +32,23 @@ internal static class ProbeMapper
             HttpGet = HandlerMapper.HttpGet(f, ports),
             Grpc = Grpc(f),
             InitialDelaySeconds = (int)(f.Integer("initialDelaySeconds", 0, int.MaxValue) ?? 0),
-            PeriodSeconds = (int)(f.Integer("periodSeconds", 1, int.MaxValue) ?? 10),
-            TimeoutSeconds = (int)(f.Integer("timeoutSeconds", 1, int.MaxValue) ?? 1),
+            // 0 is unset, as the API server's SetDefaults_Probe has it (a Helm chart's empty
+            // value writes 0): the default, not an error (definitions review, finding 9).
+            PeriodSeconds = OrDefault(f.Integer("periodSeconds", 0, int.MaxValue), 10),
+            TimeoutSeconds = OrDefault(f.Integer("timeoutSeconds", 0, int.MaxValue), 1),
             SuccessThreshold = SuccessThreshold(f, kind),
-            FailureThreshold = (int)(f.Integer("failureThreshold", 1, int.MaxValue) ?? 3),
+            FailureThreshold = OrDefault(f.Integer("failureThreshold", 0, int.MaxValue), 3),
             TerminationGracePeriodSeconds = GracePeriod(f, kind),
         };
     }
 
+    private static int OrDefault(long? value, int unset) => value is long n and > 0 ? (int)n : unset;
+
     /// <summary>Kubernetes requires 1 for liveness and startup probes: one success ends their
-    /// run of failures; only readiness counts successes.</summary>
+    /// run of failures; only readiness counts successes. 0 is unset: 1.</summary>
     private static int SuccessThreshold(Fields f, ProbeKind kind)
     {
-        long? n = f.Integer("successThreshold", 1, int.MaxValue);
+        long? n = f.Integer("successThreshold", 0, int.MaxValue) is long given and > 0 ? given : null;
         if (n is long found && found != 1 && kind != ProbeKind.Readiness)
         {
             f.Context.Error(f.Value("successThreshold")!, $"{f.PathOf("successThreshold")}: must be 1 for a {Describe(kind)}, found {found}");

@@ -342,7 +342,6 @@ public sealed class DefinitionErrorTests
                 "x.yaml:17:25: error: spec.containers[0].livenessProbe.successThreshold: must be 1 for a liveness probe, found 3",
                 "x.yaml:18:38: error: spec.containers[0].livenessProbe.terminationGracePeriodSeconds: must be greater than 0, found 0",
                 "x.yaml:19:19: error: spec.containers[0].startupProbe: must have exactly one of exec, tcpSocket, httpGet or grpc",
-                "x.yaml:19:35: error: spec.containers[0].startupProbe.periodSeconds: must be between 1 and 2147483647, found 0",
             ]
         },
         {
@@ -498,6 +497,34 @@ public sealed class DefinitionErrorTests
         Assert.Equal(1000, PodDefinitionLoader.LoadText(Pod("{runAsUser: 1000}"), "x.yaml").Pod!.Containers[0].SecurityContext!.RunAsUser);
         // Hex beyond a long was read as a negative number.
         Assert.Contains("must be an integer", Assert.Single(Diagnose(Pod("{runAsUser: 0xFFFFFFFFFFFFFFFF}"))), StringComparison.Ordinal);
+    }
+
+    private static string OneContainer(string containerYaml) =>
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n  - name: a\n    image: busybox\n" + containerYaml;
+
+    [Fact]
+    public void ZerosAndEmptyValuesTheApiServerDefaultsAreTheDefaults()
+    {
+        // What Helm writes for unset values: valid in a cluster, so valid here.
+        LoadResult loaded = PodDefinitionLoader.LoadText(OneContainer(
+            "    readinessProbe: {exec: {command: [\"true\"]}, periodSeconds: 0, timeoutSeconds: 0, successThreshold: 0, failureThreshold: 0}\n" +
+            "    env: [{name: A, value: \"\", valueFrom: {fieldRef: {fieldPath: metadata.name}}}]\n"), "x.yaml");
+        Assert.Empty(loaded.Diagnostics);
+        Probe probe = loaded.Pod!.Containers[0].ReadinessProbe!;
+        Assert.Equal((10, 1, 1, 3), (probe.PeriodSeconds, probe.TimeoutSeconds, probe.SuccessThreshold, probe.FailureThreshold));
+        Assert.NotNull(loaded.Pod.Containers[0].Env[0].From);
+        // A non-empty value beside valueFrom is still an error.
+        Assert.Contains("value or valueFrom, not both", Assert.Single(Diagnose(OneContainer(
+            "    env: [{name: A, value: x, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]\n"))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASubPathExprLeavingItsVolumeIsRefusedAtLoad()
+    {
+        string[] errors = Diagnose("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  volumes: [{name: v, emptyDir: {}}]\n  containers:\n  - name: a\n    image: busybox\n" +
+            "    env: [{name: X, value: y}]\n    volumeMounts: [{name: v, mountPath: /d, subPathExpr: \"../$(X)\"}]\n");
+        Assert.StartsWith("x.yaml:10:", Assert.Single(errors), StringComparison.Ordinal);
+        Assert.Contains("subPathExpr: \"../$(X)\"", errors[0], StringComparison.Ordinal);
     }
 
     [Fact]
