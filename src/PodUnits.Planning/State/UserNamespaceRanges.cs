@@ -21,7 +21,7 @@ namespace PodUnits.Planning.State;
 /// </summary>
 public static class UserNamespaceRanges
 {
-    public const string DefaultDirectory = "/var/lib/podunits/userns";
+    public const string DefaultDirectory = UserNamespaceRangeFiles.DefaultDirectory;
 
     /// <summary>The IDs a pod gets (container IDs 0..65535).</summary>
     public const uint RangeSize = UserNamespacePool.RangeSize;
@@ -204,9 +204,9 @@ public static class UserNamespaceRanges
         }
     }
 
-    private static string LockPath(string directory) => Path.Combine(directory, ".lock");
+    private static string LockPath(string directory) => UserNamespaceRangeFiles.LockPath(directory);
 
-    private static string PathOf(string directory, string pod) => Path.Combine(directory, pod);
+    private static string PathOf(string directory, string pod) => UserNamespaceRangeFiles.PathOf(directory, pod);
 }
 
 /// <summary>What a release did: the ranges given up, and the files kept because they could

@@ -219,6 +219,7 @@ public static class PodState
         // the lock file unlinked while held, as gc does (a later claim then makes a fresh one).
         _ = PodClaim.Acquire(pod);
         Directory.Delete(PodPaths.StateDir(pod), recursive: true);
+        UserNamespaceRangeFiles.Forget(pod);
         Release(pod);
         File.Delete(PodClaim.LockPath(pod));
     }
@@ -233,5 +234,6 @@ public static class PodState
         {
             Directory.Delete(stateDir, recursive: true);
         }
+        UserNamespaceRangeFiles.Forget(name); // its files, which carry the range's IDs, are gone
     }
 }

@@ -193,12 +193,19 @@ static void pivot_and_become(const char *root, int userns_fd, int report_fd, int
  * descriptor but the pod init's standard ones and stays not dumpable (so container root, in the same user namespace, can
  * neither ptrace it nor open its /proc/PID/root, which is the pod init's). `machinectl
  * poweroff` (SIGRTMIN+4) and `reboot` (SIGINT) end it by their default action; the pod init
- * reaps it and stops (or restarts) the pod. */
+ * reaps it and stops (or restarts) the pod.
+ *
+ * Not dumpable again after become_root: changing IDs resets the flag to fs.suid_dumpable,
+ * and where an administrator set that to 1 (core dumps of setuid programs), container root
+ * could list /proc/LEADER/root, the host's tree (user-namespace review of 2026-12-06,
+ * finding 2). It needs no capability either: the bounding set is emptied. */
 static void lead(int userns_fd)
 {
     sigset_t none;
     if (setns(userns_fd, CLONE_NEWUSER) != 0) fail(REPORT_NONE, -1, "setns");
     if (become_root() != 0) fail(REPORT_NONE, -1, "setresuid");
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) fail(REPORT_NONE, -1, "prctl PR_SET_DUMPABLE");
+    if (limit_bounding_set(0) != 0) fail(REPORT_NONE, -1, "prctl PR_CAPBSET_DROP");
     if (chdir("/") != 0) fail(REPORT_NONE, -1, "chdir /");
     if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0) fail(REPORT_NONE, -1, "close_range");
     sigemptyset(&none);

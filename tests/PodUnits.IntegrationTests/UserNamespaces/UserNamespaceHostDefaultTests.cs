@@ -27,6 +27,28 @@ public sealed class UserNamespaceHostDefaultTests
         });
     }
 
+    /// <summary>User-namespace review of 2026-12-06, finding 4: an ad-hoc pod's range stayed
+    /// after its state was gone, one file per `run -i`, until the pool ran out.</summary>
+    [Fact]
+    public void AnAdHocPodsRangeGoesWithIt()
+    {
+        const string ranges = "/var/lib/podunits/userns";
+        HostWideSettings.With("userNamespaces: auto\n", () =>
+        {
+            var run = PodHarness.Run("podunits", "run", "-i", "--name", "userns-adhoc", "busybox", "--", "cat", "/proc/self/uid_map");
+            Assert.True(run.Code == 0, run.Output);
+            Assert.Matches(@"^\s*0\s+[1-9][0-9]*\s+65536\s*$", run.Output); // it had a range of its own
+            Assert.False(File.Exists($"{ranges}/userns-adhoc"), "the ad-hoc pod's range file stayed");
+
+            var kept = PodHarness.Run("podunits", "run", "-i", "--keep", "--name", "userns-adhoc-kept", "busybox", "--", "true");
+            Assert.True(kept.Code == 0, kept.Output);
+            Assert.True(File.Exists($"{ranges}/userns-adhoc-kept")); // its kept layer carries the range's IDs
+            var rm = PodHarness.Run("podunits", "rm", "userns-adhoc-kept");
+            Assert.True(rm.Code == 0, rm.Output);
+            Assert.False(File.Exists($"{ranges}/userns-adhoc-kept"), "rm left the kept pod's range");
+        });
+    }
+
     private static string MapOf(PodHarness pod)
     {
         var start = pod.Systemctl("start", pod.Unit);
