@@ -128,4 +128,12 @@ public static unsafe partial class LibcExtra
     public static int WTERMSIG(int status) => status & 0x7f;
     public static bool WIFEXITED(int status) => WTERMSIG(status) == 0;
     public static bool WIFSIGNALED(int status) => ((sbyte)((status & 0x7f) + 1) >> 1) > 0;
+
+    /// <summary>setfsuid(2): the calling thread's file-system user ID (returns the previous one).</summary>
+    [LibraryImport(Libc)]
+    public static partial int setfsuid(uint fsuid);
+
+    /// <summary>setfsgid(2): the calling thread's file-system group ID (returns the previous one).</summary>
+    [LibraryImport(Libc)]
+    public static partial int setfsgid(uint fsgid);
 }

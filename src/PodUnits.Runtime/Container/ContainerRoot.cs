@@ -167,9 +167,26 @@ internal sealed class ContainerRoot : IDisposable
         byte* n = LibcExtra.Utf8(name);
         try
         {
-            int result = directory
-                ? Tmds.Linux.LibC.mkdirat(parentFd, n, (Tmds.Linux.mode_t)(_directoryMode is null ? 0x1ed : 0x1c0)) // 0755, or 0700 until its mode is set
-                : CreateFile(parentFd, n);
+            (int result, int errno) = Make(parentFd, n, directory);
+            if (result != 0 && errno == EOVERFLOW && _owner is uint namespaceRoot)
+            {
+                // Inside an idmapped volume (a hostPath or PVC of a pod with its own user
+                // namespace) host root has no mapping, and the kernel refuses it a new file:
+                // a volume mounted in another one failed with EOVERFLOW (user-namespace
+                // review of 2026-12-06, finding 1). Made as the namespace's root instead,
+                // this thread's file-system IDs alone, it is root's inside and on disk uid 0,
+                // as runc makes it from inside the namespace.
+                int uid = LibcExtra.setfsuid(namespaceRoot), gid = LibcExtra.setfsgid(namespaceRoot);
+                try
+                {
+                    (result, errno) = Make(parentFd, n, directory);
+                }
+                finally
+                {
+                    _ = LibcExtra.setfsgid((uint)gid);
+                    _ = LibcExtra.setfsuid((uint)uid);
+                }
+            }
             if (result == 0)
             {
                 if (_owner is uint owner)
@@ -182,7 +199,6 @@ internal sealed class ContainerRoot : IDisposable
                 }
                 return null;
             }
-            int errno = Tmds.Linux.LibC.errno;
             if (errno is not (EEXIST or ELOOP))
             {
                 throw Failed(directory ? "mkdirat" : "openat O_CREAT", errno, name);
@@ -195,6 +211,15 @@ internal sealed class ContainerRoot : IDisposable
         {
             System.Runtime.InteropServices.NativeMemory.Free(n);
         }
+    }
+
+    /// <summary>mkdirat or an exclusive create, and errno when it failed.</summary>
+    private unsafe (int Result, int Errno) Make(int parentFd, byte* name, bool directory)
+    {
+        int result = directory
+            ? Tmds.Linux.LibC.mkdirat(parentFd, name, (Tmds.Linux.mode_t)(_directoryMode is null ? 0x1ed : 0x1c0)) // 0755, or 0700 until its mode is set
+            : CreateFile(parentFd, name);
+        return (result, result == 0 ? 0 : Tmds.Linux.LibC.errno);
     }
 
     private static unsafe int CreateFile(int parentFd, byte* name)
@@ -224,4 +249,5 @@ internal sealed class ContainerRoot : IDisposable
     private const int ENOENT = 2;
     private const int EEXIST = 17;
     private const int ELOOP = 40;
+    private const int EOVERFLOW = 75;
 }

@@ -211,4 +211,52 @@ public sealed class UserNamespaceTests
         Assert.Contains("sysrq-refused", lines);
         Assert.Contains("kcore-refused", lines);
     }
+
+    /// <summary>User-namespace review of 2026-12-06, finding 1: a volume mounted inside a
+    /// hostPath of a pod with its own user namespace failed with EOVERFLOW, its mountpoint
+    /// made as host root in the idmapped volume. The hostPath is on the sandbox's /tmp, a
+    /// tmpfs (its overlayfs root cannot be idmapped).</summary>
+    [Fact]
+    public void AVolumeInsideAHostPathGetsItsMountpointMadeAsTheNamespacesRoot()
+    {
+        const string name = "userns-nested";
+        string host = $"/tmp/podunits-{name}";
+        PodHarness.Run("rm", "-rf", host);
+        Directory.CreateDirectory(host);
+        try
+        {
+            using var pod = new PodHarness(name, $$"""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: {{name}}
+                spec:
+                  hostUsers: false
+                  terminationGracePeriodSeconds: 2
+                  restartPolicy: Never
+                  volumes:
+                    - name: data
+                      hostPath: {path: {{host}}, type: Directory}
+                    - name: cache
+                      emptyDir: {}
+                  containers:
+                    - name: main
+                      image: busybox
+                      command: ["sh", "-c", "echo owner $(stat -c %u /data/cache) mounted $(grep -c ' /data/cache ' /proc/self/mountinfo); echo done; exec sleep 3930"]
+                      volumeMounts:
+                        - {name: data, mountPath: /data}
+                        - {name: cache, mountPath: /data/cache}
+                """);
+            string[] lines = RunUntilDone(pod);
+            Assert.Contains("owner 0 mounted 1", lines);
+            Assert.Equal(0, OwnerOf($"{host}/cache")); // on disk host root, root inside: as runc makes it
+        }
+        finally
+        {
+            PodHarness.Run("rm", "-rf", host);
+        }
+    }
+
+    private static int OwnerOf(string path) =>
+        int.Parse(PodHarness.Run("stat", "-c", "%u", path).Output.Trim(), CultureInfo.InvariantCulture);
 }
