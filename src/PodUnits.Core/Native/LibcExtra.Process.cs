@@ -129,6 +129,15 @@ public static unsafe partial class LibcExtra
     public static bool WIFEXITED(int status) => WTERMSIG(status) == 0;
     public static bool WIFSIGNALED(int status) => ((sbyte)((status & 0x7f) + 1) >> 1) > 0;
 
+    /// <summary>getpwuid(3): the account of <paramref name="uid"/> through NSS (files, sss,
+    /// systemd, ldap...), or zero when none has it.</summary>
+    [LibraryImport(Libc)]
+    public static partial nint getpwuid(uint uid);
+
+    /// <summary>getgrgid(3): the group of <paramref name="gid"/> through NSS, or zero.</summary>
+    [LibraryImport(Libc)]
+    public static partial nint getgrgid(uint gid);
+
     /// <summary>setfsuid(2): the calling thread's file-system user ID (returns the previous one).</summary>
     [LibraryImport(Libc)]
     public static partial int setfsuid(uint fsuid);

@@ -33,12 +33,22 @@ public static class UserNamespaceRanges
     /// never overwritten).</summary>
     /// <param name="subordinate">Ranges no pod may overlap: by default the host's subordinate
     /// IDs (<see cref="SubordinateIds"/>), which their users can map.</param>
+    /// <param name="hostAccountAt">Whether the host knows a user or group of that ID (NSS:
+    /// /etc/passwd, a directory service through sss or ldap, another container manager's
+    /// users through nss-systemd): by default <see cref="HostAccountAt"/>.</param>
     public static IdMapping Acquire(string pod, uint poolFirst, uint poolSize, string directory = DefaultDirectory,
-        IReadOnlyList<IdMapping>? subordinate = null)
+        IReadOnlyList<IdMapping>? subordinate = null, Func<uint, bool>? hostAccountAt = null)
     {
         CheckName(pod);
         PodPaths.CreatePrivateDirectory(directory);
         subordinate ??= SubordinateIds.Read();
+        hostAccountAt ??= HostAccountAt;
+        // A new range whose first or last ID is a host account's (SSSD's AD mapping and
+        // FreeIPA hand out IDs in the same span as the pool) would make that user the pod's
+        // container user on the host: such a slot is skipped, as systemd-nspawn's
+        // --private-users=pick skips one (user-namespace review of 2026-12-06, finding 3). A
+        // held range is not asked again: while its pod runs, nss-systemd names its IDs itself.
+        bool Known(ulong start) => hostAccountAt((uint)start) || hostAccountAt((uint)(start + RangeSize - 1));
         using FileLock _ = FileLock.Exclusive(LockPath(directory));
         IReadOnlyList<(string Pod, IdMapping Range)> all = ReadAll(directory);
         // A held range that a user's subordinate IDs came to overlap is given up: nothing of
@@ -51,6 +61,15 @@ public static class UserNamespaceRanges
             return held;
         }
         ulong first = LowestFree(others, poolFirst);
+        for (int skipped = 0; first + RangeSize <= poolEnd && Known(first) && skipped < MaxSkippedSlots; skipped++)
+        {
+            others = [.. others.Append(new IdMapping((uint)first, RangeSize)).OrderBy(r => r.HostFirst)];
+            first = LowestFree(others, poolFirst);
+        }
+        if (first + RangeSize <= poolEnd && Known(first))
+        {
+            first = poolEnd; // too many slots in use by the host's accounts: said as exhaustion
+        }
         if (first + RangeSize > poolEnd)
         {
             int holders = all.Count(e => e.Pod != pod && e.Range.HostFirst >= poolFirst && End(e.Range) <= poolEnd);
@@ -66,6 +85,12 @@ public static class UserNamespaceRanges
             string.Create(CultureInfo.InvariantCulture, $"{range.HostFirst} {range.Size}\n")));
         return range;
     }
+
+    /// <summary>How many slots taken by host accounts one acquisition skips at most.</summary>
+    private const int MaxSkippedSlots = 64;
+
+    /// <summary>Whether NSS knows a user or a group of <paramref name="id"/>.</summary>
+    public static bool HostAccountAt(uint id) => LibcExtra.getpwuid(id) != 0 || LibcExtra.getgrgid(id) != 0;
 
     /// <summary>The range <paramref name="pod"/> holds, or null (for `podunits status` and
     /// `list`): its own file only, so another pod's damaged file, or one gc removes this

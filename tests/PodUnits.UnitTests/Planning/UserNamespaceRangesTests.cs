@@ -15,8 +15,21 @@ public sealed class UserNamespaceRangesTests : IDisposable
 
     public void Dispose() => Directory.Delete(Path.GetDirectoryName(_dir)!, recursive: true);
 
-    private IdMapping Acquire(string pod, uint size = 10 * Step, IReadOnlyList<IdMapping>? subordinate = null) =>
-        UserNamespaceRanges.Acquire(pod, First, size, _dir, subordinate ?? []);
+    private IdMapping Acquire(string pod, uint size = 10 * Step, IReadOnlyList<IdMapping>? subordinate = null, Func<uint, bool>? hostAccountAt = null) =>
+        UserNamespaceRanges.Acquire(pod, First, size, _dir, subordinate ?? [], hostAccountAt ?? (_ => false));
+
+    [Fact]
+    public void ASlotWhoseFirstOrLastIdIsAHostAccountIsSkipped()
+    {
+        // A directory service's user at the first slot's base, another at the second's end.
+        var accounts = new HashSet<uint> { First, First + 2 * Step - 1 };
+        Assert.Equal(new IdMapping(First + 2 * Step, Step), Acquire("web", hostAccountAt: accounts.Contains));
+        // Held, it is not asked again (nss-systemd names a running pod's own IDs).
+        Assert.Equal(new IdMapping(First + 2 * Step, Step), Acquire("web", hostAccountAt: id => id >= First));
+        // Every slot a host account's: said as exhaustion, not handed out.
+        var e = Assert.Throws<PodUnitsException>(() => Acquire("db", size: 4 * Step, hostAccountAt: _ => true));
+        Assert.Contains("is exhausted", e.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void PodsGetConsecutiveSlotsAndKeepThem()
