@@ -52,6 +52,10 @@ internal static class ResourceMapper
                 ctx.Error(k, $"duplicate key \"{key}\" in {path}");
                 continue;
             }
+            if (warnOnly && v is YScalar { Value: "0" })
+            {
+                continue; // a request of 0 is none, as the API server takes it (a chart's default)
+            }
             switch (key)
             {
                 case "memory":
@@ -80,6 +84,12 @@ internal static class ResourceMapper
         }
         if (Quantities.TryParseMemoryBytes(text, out long bytes, out string? error))
         {
+            if (text.EndsWith('m'))
+            {
+                // The API server warns of a fractional byte count; "500m" is a typo of 500Mi
+                // that made a 1-byte limit, and the container was killed at once.
+                ctx.Warning(node, $"{path}: \"{text}\" is thousandths of a byte (m is milli), taken as {bytes} bytes; did you mean {text[..^1]}Mi?");
+            }
             return bytes;
         }
         ctx.Error(node, $"{path}: {error}");

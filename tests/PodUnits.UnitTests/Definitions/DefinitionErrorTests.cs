@@ -519,6 +519,16 @@ public sealed class DefinitionErrorTests
     }
 
     [Fact]
+    public void AMilliByteLimitIsWarnedOfAndAZeroRequestIsNone()
+    {
+        LoadResult loaded = PodDefinitionLoader.LoadText(OneContainer("    resources: {limits: {memory: 500m}, requests: {cpu: 0, memory: 0}}\n"), "x.yaml");
+        Assert.NotNull(loaded.Pod);
+        Assert.Contains(loaded.Diagnostics, d => d.ToString().Contains("warning: spec.containers[0].resources.limits.memory: \"500m\" is thousandths of a byte", StringComparison.Ordinal)
+            && d.ToString().EndsWith("did you mean 500Mi?", StringComparison.Ordinal));
+        Assert.DoesNotContain(loaded.Diagnostics, d => d.IsError);
+    }
+
+    [Fact]
     public void ASubPathExprLeavingItsVolumeIsRefusedAtLoad()
     {
         string[] errors = Diagnose("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  volumes: [{name: v, emptyDir: {}}]\n  containers:\n  - name: a\n    image: busybox\n" +
