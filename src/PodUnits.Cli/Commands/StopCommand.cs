@@ -36,6 +36,14 @@ internal static class StopCommand
             }
             PodArgument.RequireKnown(pod);
             await systemd.StopUnitAsync(PodArgument.UnitName(pod), cancellationToken);
+            // systemctl says so too ("can still be activated by"); stop talks to systemd over
+            // D-Bus, and the pod came back at the next connection without a word (activation
+            // review of 2026-12-06, finding 6).
+            string socket = Core.Naming.PodUnitNames.Socket(pod);
+            if (await systemd.GetUnitStatusAsync(socket) is { IsActive: true })
+            {
+                Console.Error.WriteLine($"podunits: note: {socket} still listens and starts the pod again at the next connection; 'systemctl stop {socket}' stops listening");
+            }
             return 0;
         });
         return command;

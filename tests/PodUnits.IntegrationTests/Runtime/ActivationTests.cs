@@ -224,7 +224,11 @@ public sealed class ActivationTests
             Assert.True(direct.Code == 0, direct.Output);
             Assert.Equal("active", pod.Show("ActiveState", socket));
             Assert.EndsWith($"fds=1 names={socket}", Ask(84), StringComparison.Ordinal);
-            Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
+            // podunits stop says what systemctl stop would: the socket brings the pod back.
+            var stop = PodHarness.Run("podunits", "stop", name);
+            Assert.True(stop.Code == 0, stop.Output);
+            Assert.Contains($"{socket} still listens and starts the pod again at the next connection", stop.Output, StringComparison.Ordinal);
+            Assert.Equal("inactive", pod.Show("ActiveState"));
         }
         finally
         {
