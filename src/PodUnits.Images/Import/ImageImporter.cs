@@ -117,7 +117,11 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
                 string nestedPath = BlobPath(d.Digest, "index.json");
                 ImageIndex nested = Read(dir, nestedPath, OciJsonContext.Default.ImageIndex, shown);
                 Descriptor? chosen = ManifestKind.SelectPlatform(nested, ManifestKind.HostArchitecture());
-                if (chosen is not null) manifests.Add((chosen, refName, nestedPath, d.Digest));
+                // The index's digest may pin a name only if the file is that index: it is not
+                // stored or checked otherwise, and a forged one could point D at any image
+                // (review of this session's own changes).
+                string? ownDigest = Digests.Of(File.ReadAllBytes(Inside(dir, nestedPath))) == d.Digest ? d.Digest : null;
+                if (chosen is not null) manifests.Add((chosen, refName, nestedPath, ownDigest));
                 continue;
             }
             // An index.json may list each platform's manifest itself: only the one that runs here.

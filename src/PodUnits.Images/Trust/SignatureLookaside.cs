@@ -20,24 +20,28 @@ public sealed class SignatureLookaside
     /// <summary>One configuration section.</summary>
     public sealed record Section(string? Lookaside, bool UseSigstoreAttachments);
 
-    private readonly Section? _default;
-    private readonly Dictionary<string, Section> _scopes;
+    /// <summary>A section as written: a setting it leaves out is null, and falls through to
+    /// the next less specific scope, then default-docker.</summary>
+    private sealed record Written(string? Lookaside, bool? UseSigstoreAttachments);
 
-    private SignatureLookaside(Section? @default, Dictionary<string, Section> scopes)
+    private readonly Written? _default;
+    private readonly Dictionary<string, Written> _scopes;
+
+    private SignatureLookaside(Written? @default, Dictionary<string, Written> scopes)
     {
         _default = @default;
         _scopes = scopes;
     }
 
-    public static SignatureLookaside Empty { get; } = new(null, new Dictionary<string, Section>(StringComparer.Ordinal));
+    public static SignatureLookaside Empty { get; } = new(null, new Dictionary<string, Written>(StringComparer.Ordinal));
 
     public static SignatureLookaside Load(string? directory = null)
     {
         directory ??= Directory.Exists(OwnDirectory) ? OwnDirectory : ContainersDirectory;
         if (!Directory.Exists(directory)) return Empty;
-        Section? @default = null;
+        Written? @default = null;
         string? defaultFrom = null;
-        var scopes = new Dictionary<string, Section>(StringComparer.Ordinal);
+        var scopes = new Dictionary<string, Written>(StringComparer.Ordinal);
         var scopeFrom = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string file in Directory.EnumerateFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
         {
@@ -71,14 +75,20 @@ public sealed class SignatureLookaside
         return new SignatureLookaside(@default, scopes);
     }
 
-    /// <summary>The section for <paramref name="image"/>: its most specific scope, else default-docker.</summary>
+    /// <summary>The settings for <paramref name="image"/>, each from the most specific scope
+    /// that sets it, else default-docker, as containers/image looks each one up; null when no
+    /// section applies. A narrower section that set only use-sigstore-attachments hid a wider
+    /// one's lookaside (trust review of 2026-12-06, finding 8).</summary>
     public Section? For(ImageReference image)
     {
-        foreach (string scope in TrustPolicy.DockerScopes(image))
+        List<Written> applying = [.. TrustPolicy.DockerScopes(image).Select(s => _scopes.GetValueOrDefault(s)).OfType<Written>()];
+        if (_default is not null)
         {
-            if (_scopes.TryGetValue(scope, out Section? found)) return found;
+            applying.Add(_default);
         }
-        return _default;
+        return applying.Count == 0 ? null
+            : new Section(applying.Select(w => w.Lookaside).FirstOrDefault(l => l is not null),
+                applying.Select(w => w.UseSigstoreAttachments).FirstOrDefault(u => u is not null) ?? false);
     }
 
     /// <summary>Where signature-<paramref name="index"/> (from 1) of a manifest is:
@@ -115,12 +125,12 @@ public sealed class SignatureLookaside
     private static YamlMappingNode? ReadRoot(string file) =>
         Configuration.YamlSettingsFile.RootMapping(File.ReadAllText(file), file, "default-docker and docker");
 
-    private static Section ReadSection(YamlNode node, string file, string where)
+    private static Written ReadSection(YamlNode node, string file, string where)
     {
-        if (node is YamlScalarNode { Value: null or "" }) return new Section(null, false);
+        if (node is YamlScalarNode { Value: null or "" }) return new Written(null, null);
         if (node is not YamlMappingNode map) throw new BadInputException(where, "a configuration section must be a mapping");
         string? lookaside = null;
-        bool attachments = false;
+        bool? attachments = null;
         foreach ((YamlNode k, YamlNode v) in map.Children)
         {
             string key = (k as YamlScalarNode)?.Value ?? "";
@@ -143,6 +153,6 @@ public sealed class SignatureLookaside
                     break; // lookaside-staging, sigstore-staging and keys of newer versions: writers' business
             }
         }
-        return new Section(lookaside, attachments);
+        return new Written(lookaside, attachments);
     }
 }

@@ -42,7 +42,7 @@ public static class SignaturePayload
             if (signed is null || !ImageReference.TryParse(signed, out ImageReference? signedReference, out _))
                 return "its payload names no valid docker-reference";
             if (NamesOnlyARepository(signed) && !identity.AcceptsRepositoryOnly)
-                return $"it signs only the repository {signed}, not a tag or digest (as cosign signs): only signedIdentity matchRepository or exactRepository accepts that, and then any signed image of the repository passes for any tag";
+                return $"it signs only the repository {signed}, not a tag or digest (as cosign signs): only signedIdentity matchRepository or exactRepository accepts that (add \"signedIdentity\": {{\"type\": \"matchRepository\"}} to the requirement), and then any signed image of the repository passes for any tag";
             return identity.Accepts(image, signedReference) ? null : $"it signs the identity {signed}, which the policy's signedIdentity does not accept for {image}";
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)

@@ -103,6 +103,13 @@ public sealed class TrustPolicy
     /// then wildcards of the registry's parent domains (*.example.com).</summary>
     public static IEnumerable<string> DockerScopes(ImageReference image)
     {
+        ArgumentNullException.ThrowIfNull(image);
+        // Host names are case-insensitive, and scopes are written in lower case (the parser
+        // refuses others): Registry.Example/app reached the registry of the
+        // registry.example/app scope but fell to "default" (trust review of 2026-12-06,
+        // finding 5). Only here: the image keeps its name as written in the store, the auth
+        // file's and the mirrors' lookups.
+        image = image with { Registry = image.Registry.ToLowerInvariant() };
         string repository = $"{image.Registry}/{image.Repository}";
         yield return SignedIdentity.Exact(image);
         if (image.Tag is not null && image.Digest is not null) yield return $"{repository}@{image.Digest}";

@@ -76,7 +76,7 @@ internal static class TrustPolicyParser
             // another spelling would never match, and its images would fall to "default".
             if (host.Any(char.IsAsciiLetterUpper))
                 throw Bad(source, at, $"names the registry host in upper case; images are matched by their lower-case name ({host.ToLowerInvariant()})");
-            if (host is "index.docker.io" or "registry-1.docker.io" or "registry.hub.docker.com")
+            if (host is "index.docker.io" or "registry-1.docker.io")
                 throw Bad(source, at, $"names Docker Hub as {host}; images from it are named docker.io/... (write docker.io{scope[host.Length..]})");
             if (!(host.Contains('.', StringComparison.Ordinal) || host.Contains(':', StringComparison.Ordinal) || host == "localhost"))
                 throw Bad(source, at, scope.Contains('/', StringComparison.Ordinal)
@@ -87,8 +87,10 @@ internal static class TrustPolicyParser
                 throw Bad(source, at, $"is not a registry, namespace or image reference: {why}");
             // Images are looked up by their canonical name: docker.io/nginx never matches
             // docker.io/library/nginx (trust review of 2026-12-06, finding 6).
+            // "docker.io/myorg" is a namespace (it matches docker.io/myorg/app); only with a tag
+            // or digest is the short form an image's, one that is never named so.
             if (parsed.Registry == ImageReference.DockerHub && scope.StartsWith("docker.io/", StringComparison.Ordinal)
-                && !scope[("docker.io/".Length)..].Contains('/', StringComparison.Ordinal))
+                && !scope[("docker.io/".Length)..].Contains('/', StringComparison.Ordinal) && !SignaturePayload.NamesOnlyARepository(scope))
                 throw Bad(source, at, $"names an official image without its namespace; images from it are named docker.io/library/... (write docker.io/library/{scope["docker.io/".Length..]})");
         }
         if (TrustPolicy.PathTransports.Contains(transport) && !scope.StartsWith('/'))
@@ -221,7 +223,7 @@ internal static class TrustPolicyParser
     {
         string prefix = String(element, key, source, at);
         string probe = prefix.Contains('/', StringComparison.Ordinal) ? prefix : prefix + "/x";
-        if (!ImageReference.TryParse(probe, out ImageReference? parsed, out string? why) || !SignaturePayload.NamesOnlyARepository(prefix)
+        if (!ImageReference.TryParse(probe, out ImageReference? parsed, out string? why) || !SignaturePayload.NamesOnlyARepository(probe)
             || !probe.StartsWith(parsed.Registry + "/", StringComparison.Ordinal))
             throw Bad(source, $"{at}.{key}", $"\"{prefix}\" is not a registry host, namespace or repository without tag or digest{(why is null ? "" : ": " + why)}");
         return prefix;

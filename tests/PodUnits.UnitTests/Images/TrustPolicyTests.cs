@@ -113,7 +113,7 @@ public sealed class TrustPolicyTests : IDisposable
     [InlineData("""{"default": [{"type": "reject"}], "transports": {"Docker": {}}}""", "transports.Docker: unknown transport")]
     [InlineData("""{"default": [{"type": "reject"}], "transports": {"docker": {"Registry.example/app": [{"type": "reject"}]}}}""", "upper case; images are matched by their lower-case name (registry.example)")]
     [InlineData("""{"default": [{"type": "reject"}], "transports": {"docker": {"index.docker.io/library/nginx": [{"type": "reject"}]}}}""", "write docker.io/library/nginx")]
-    [InlineData("""{"default": [{"type": "reject"}], "transports": {"docker": {"docker.io/nginx": [{"type": "reject"}]}}}""", "write docker.io/library/nginx")]
+    [InlineData("""{"default": [{"type": "reject"}], "transports": {"docker": {"docker.io/nginx:1.27": [{"type": "reject"}]}}}""", "write docker.io/library/nginx:1.27")]
     [InlineData("""{"default": [{"type": "reject"}], "default": [{"type": "insecureAcceptAnything"}]}""", "policy.json:1:")]
     [InlineData("""{"default": [{"type": "reject"}], "transports": {"docker": {"reg.example/app": [{"type": "reject"}], "reg.example/app": [{"type": "insecureAcceptAnything"}]}}}""", "policy.json:1:")]
     [InlineData("""{"default": [{"type": "signedBy", "keyType": 1, "keyPath": "/k"}]}""", "keyType \"1\" is not supported")]
@@ -187,6 +187,22 @@ public sealed class TrustPolicyTests : IDisposable
     }
 
     [Fact]
+    public void NamespacesOfDockerHubAndRemappedPrefixesWithAPortLoad()
+    {
+        // Review of this session's own changes: both were refused, and with them every pull.
+        TrustPolicy policy = Parse("""
+            {"default": [{"type": "reject"}],
+             "transports": {"docker": {
+               "docker.io/myorg": [{"type": "insecureAcceptAnything"}],
+               "mirror.example:5000/c": [{"type": "signedBy", "keyType": "GPGKeys", "keyData": "AA==", "signedIdentity": {"type": "remapIdentity", "prefix": "mirror.example:5000", "signedPrefix": "localhost:5000/origin"}}]
+             }}}
+            """);
+        Assert.Contains("[\"docker.io/myorg\"]", TypeFor(policy, "myorg/app:1"), StringComparison.Ordinal);
+        SignedIdentity remap = ((SignedBy)policy.ForImage(ImageReference.Parse("mirror.example:5000/c/x:1"))[0]).Identity;
+        Assert.True(remap.Accepts(ImageReference.Parse("mirror.example:5000/c/x:1"), ImageReference.Parse("localhost:5000/origin/c/x:1")));
+    }
+
+    [Fact]
     public void ASignatureOfTheRepositoryAloneVouchesOnlyUnderTheRepositoryRules()
     {
         // What cosign signs: "reg.example/app", no tag. Read as app:latest, it let whoever can
@@ -251,7 +267,9 @@ public sealed class TrustPolicyTests : IDisposable
         File.WriteAllText(dir + "/b.yaml", "docker:\n  reg.example/team/app:\n    use-sigstore-attachments: true\n    lookaside-staging: file:///tmp/x\n");
         SignatureLookaside lookaside = SignatureLookaside.Load(dir);
         Assert.Equal(new SignatureLookaside.Section("file:///srv/team", false), lookaside.For(ImageReference.Parse("reg.example/team/web:1")));
-        Assert.Equal(new SignatureLookaside.Section(null, true), lookaside.For(ImageReference.Parse("reg.example/team/app:1")));
+        // Each setting from the most specific scope that sets it (as containers/image): the
+        // app's section sets only attachments; its lookaside is its namespace's.
+        Assert.Equal(new SignatureLookaside.Section("file:///srv/team", true), lookaside.For(ImageReference.Parse("reg.example/team/app:1")));
         Assert.Equal("https://sigs.example/all", lookaside.For(ImageReference.Parse("busybox"))!.Lookaside);
         File.WriteAllText(dir + "/c.yaml", "docker:\n  reg.example/team:\n    lookaside: file:///elsewhere\n");
         var e = Assert.Throws<BadInputException>(() => SignatureLookaside.Load(dir));
