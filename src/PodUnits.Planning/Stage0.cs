@@ -41,7 +41,7 @@ public static class Stage0
     public static async Task<int> RunAsync(string nameOrFile)
     {
         ArgumentNullException.ThrowIfNull(nameOrFile);
-        ListenFds.Guard(); // until the exec: no helper of stage 0 gets systemd's sockets
+        ListenFds? sockets = ListenFds.Guard(); // until the exec: no helper of stage 0 gets systemd's sockets
         bool byName = !nameOrFile.Contains('/', StringComparison.Ordinal) && !nameOrFile.EndsWith(".yaml", StringComparison.Ordinal);
         string path = !byName
             ? nameOrFile
@@ -70,6 +70,15 @@ public static class Stage0
             PodLog.Warning($"{warning.File}:{warning.Line}:{warning.Column}: {warning.Message}", new(Pod: loaded.Pod?.Name));
         }
         PodDefinition pod = loaded.GetPodOrThrow();
+        // Said before any pull and as the definition's fault (exit 2, which Restart= and the
+        // back-off do not retry): found in stage 1, it failed every start after the pulls with
+        // exit 1, retried for ever (activation review of 2026-12-06, finding 5).
+        if (sockets is not null && pod.Activation.ListenContainer is null && pod.Containers.Count > 1)
+        {
+            throw new BadInputException($"pod {pod.Name}",
+                $"systemd passed {Core.Text.Counted.Of(sockets.Count, "socket")} but the pod has {pod.Containers.Count} containers; " +
+                "name the one that gets them with the annotation podunits.io/listen-container");
+        }
         if (byName && Core.Identity.OwnUnit.ServiceName() == PodUnitNames.Service(pod.Name) && Generator.GeneratedSettings.Staleness(pod, path) is { } stale)
         {
             PodLog.Warning($"pod {pod.Name}: {stale}", new(Pod: pod.Name));

@@ -8,7 +8,7 @@ namespace PodUnits.Definitions.Parsing;
 /// <summary>
 /// The annotations of sd_notify and socket activation (docs/activation.md), checked against
 /// the pod's containers once they are mapped:
-/// <c>podunits.io/notify: C</c>, <c>podunits.io/listen: "tcp:8080, udp:[::1]:53, unix:/run/x.sock"</c>
+/// <c>podunits.io/notify: C</c>, <c>podunits.io/listen: "tcp:8080, udp:[::1]:53, unix:/run/x/x.sock"</c>
 /// and <c>podunits.io/listen-container: C</c>. Listen addresses end up in a unit file, so
 /// only a strict grammar passes: a port, an IP literal with a port, an absolute path of
 /// plain characters; no host names (systemd binds IP addresses), no '%' (unit specifiers),
@@ -158,7 +158,7 @@ internal static class ActivationAnnotations
             default:
                 why = item.Length == 0
                     ? "an empty address (a stray comma?)"
-                    : $"\"{item}\" must start with tcp:, udp: or unix: (for example tcp:8080, tcp:[::1]:9090, unix:/run/app.sock)";
+                    : $"\"{item}\" must start with tcp:, udp: or unix: (for example tcp:8080, tcp:[::1]:9090, unix:/run/app/app.sock)";
                 return null;
         }
     }
@@ -224,6 +224,14 @@ internal static class ActivationAnnotations
         {
             return $"{taken} is the host's own (systemd, D-Bus, PodUnits...); choose another directory of /run";
         }
+        // Files right in /run are the host's (xtables.lock, which iptables-legacy and so every
+        // CNI portmap locks; utmp; daemons' sockets): a socket there would replace one. In a
+        // directory of its own, a pod's socket is named for what it is (activation review of
+        // 2026-12-06, finding 9).
+        if (path.Count(c => c == '/') < 3)
+        {
+            return $"the socket's path must be in a directory of its own in /run, not right in it (systemd replaces whatever is at it, and /run's files are the host's), for example unix:/run/app/{path["/run/".Length..]}";
+        }
         return null;
     }
 
@@ -233,5 +241,6 @@ internal static class ActivationAnnotations
         "/run/systemd", "/run/dbus", "/run/udev", "/run/user", "/run/podunits", "/run/lock", "/run/log",
         "/run/initctl", "/run/utmp", "/run/nologin", "/run/mount", "/run/credentials", "/run/host",
         "/run/netns", "/run/cni", "/run/containerd", "/run/docker.sock", "/run/docker", "/run/podman",
+        "/run/crio", "/run/libvirt", "/run/nscd", "/run/avahi-daemon", "/run/snapd", "/run/NetworkManager", "/run/sshd",
     ];
 }

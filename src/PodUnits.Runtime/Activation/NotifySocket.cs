@@ -142,9 +142,20 @@ public sealed unsafe class NotifySocket : IDisposable
             {
                 // BARRIER=1's descriptor among them: closing it tells the sender that every
                 // earlier datagram has been read (sd_notify_barrier(3)).
-                fds.ForEach(fd => _ = close(fd));
+                fds.ForEach(CloseAtOnce);
             }
         }
+    }
+
+    /// <summary>Closes a descriptor a sender passed without waiting on it: a TCP socket with
+    /// unsent data and SO_LINGER set would hold this thread in close() for its linger time,
+    /// and READY=1 behind it (activation review of 2026-12-06, finding 8). A zero linger
+    /// makes close() immediate; on a descriptor that is no socket setsockopt fails, harmlessly.</summary>
+    private static void CloseAtOnce(int fd)
+    {
+        var immediate = new linger { l_onoff = 1, l_linger = 0 };
+        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &immediate, sizeof(linger));
+        _ = close(fd);
     }
 
     private static (int Pid, List<int> Fds) Ancillary(msghdr* message, byte* end)

@@ -228,11 +228,41 @@ public sealed class ActivationTests
             var stop = PodHarness.Run("podunits", "stop", name);
             Assert.True(stop.Code == 0, stop.Output);
             Assert.Contains($"{socket} still listens and starts the pod again at the next connection", stop.Output, StringComparison.Ordinal);
-            Assert.Equal("inactive", pod.Show("ActiveState"));
         }
         finally
         {
             pod.Systemctl("stop", socket);
+        }
+    }
+
+    /// <summary>Activation review of 2026-12-06, finding 5: an administrator's socket for a
+    /// pod of two containers without podunits.io/listen-container failed in stage 1, after the
+    /// pulls, with exit 1, and the waiting connection started it again and again.</summary>
+    [Fact]
+    public void SocketsForAPodOfSeveralContainersWithoutAListenContainerAreRefusedBeforeAnythingStarts()
+    {
+        const string name = "rt-listen-several";
+        string socket = $"pod@{name}.socket", socketFile = $"/run/systemd/system/{socket}";
+        File.WriteAllText(socketFile, "[Socket]\nListenStream=127.0.0.1:18424\n");
+        using var pod = new PodHarness(name, Pod(name, "    podunits.io/description: two containers", "exec sleep 3924"));
+        try
+        {
+            Assert.Equal(0, pod.Systemctl("start", socket).Code);
+            using (var client = new TcpClient())
+            {
+                // The backlog takes it; the start it makes is what counts. The waiting
+                // connection starts the unit again after each failure, so its state flaps:
+                // the journal says what each start did.
+                client.Connect("127.0.0.1", 18424);
+                Assert.True(pod.UnitJournalHas(l => l.Contains("systemd passed 1 socket but the pod has 2 containers", StringComparison.Ordinal)), pod.UnitJournalText());
+                Assert.True(pod.UnitJournalHas(l => l.Contains("status=2/", StringComparison.Ordinal)), pod.UnitJournalText()); // bad input, not retried by Restart=
+            }
+        }
+        finally
+        {
+            pod.Systemctl("stop", socket);
+            File.Delete(socketFile);
+            PodHarness.Run("systemctl", "daemon-reload");
         }
     }
 

@@ -46,10 +46,10 @@ public sealed class ActivationAnnotationTests
     [Fact]
     public void ListenGoesToTheOnlyContainer()
     {
-        PodDefinition pod = PodDefinitionLoader.LoadText(Pod("    podunits.io/listen: \"tcp:80, udp:[::1]:53, unix:/run/web.sock\""), "x.yaml")
+        PodDefinition pod = PodDefinitionLoader.LoadText(Pod("    podunits.io/listen: \"tcp:80, udp:[::1]:53, unix:/run/web/web.sock\""), "x.yaml")
             .GetPodOrThrow();
         Assert.Equal("web", pod.Activation.ListenContainer);
-        Assert.Equal([new("ListenStream", "80"), new("ListenDatagram", "[::1]:53"), new("ListenStream", "/run/web.sock")],
+        Assert.Equal([new("ListenStream", "80"), new("ListenDatagram", "[::1]:53"), new("ListenStream", "/run/web/web.sock")],
             pod.Activation.Listen);
     }
 
@@ -146,6 +146,8 @@ public sealed class ActivationAnnotationTests
     [InlineData("unix:/run/dbus/system_bus_socket", "/run/dbus is the host's own")]
     [InlineData("unix:/run/systemd/journal/socket", "/run/systemd is the host's own")]
     [InlineData("unix:/run/podunits/state/x.sock", "/run/podunits is the host's own")]
+    [InlineData("unix:/run/xtables.lock", "in a directory of its own in /run")]
+    [InlineData("unix:/run/libvirt/libvirt-sock", "/run/libvirt is the host's own")]
     public void ASocketPathOfTheHostsOwnIsRefused(string text, string why)
     {
         Assert.Null(ActivationAnnotations.Parse(text, out string? problem));
