@@ -157,7 +157,10 @@ internal sealed class PodInspector(SystemdManager systemd)
             // So does a stop before READY, which says what the start waited for.
             StatusText = status is { ActiveState: "failed" or "inactive", StatusText: { } last } && !last.StartsWith("failed: ", StringComparison.Ordinal)
                 && !last.StartsWith(Runtime.Executor.PodExecutor.StoppingBeforeReady, StringComparison.Ordinal) ? null : status?.StatusText,
-            Users = definition?.UserNamespace == true ? Users(name) : null,
+            // A running pod's from its plan: what it was started with, not what its definition
+            // (or podunits.yaml's userNamespaces) says since (user-namespace review, finding 7).
+            Users = plan is not null ? (plan.Users is { } mapped ? new UsersReport(mapped.HostFirst, mapped.Size) : null)
+                : definition?.UserNamespace == true ? Users(name) : null,
             Result = status?.Result is null or "success" ? null : status.Result,
             Failure = UnitFailure.Describe(unit, status?.Result, status?.ExecMainCode ?? 0, status?.ExecMainStatus ?? 0, status?.StatusText),
             StaleUnitSettings = definition is null || adHoc || kept ? null : Generator.GeneratedSettings.Staleness(definition, definitionPath!),

@@ -124,6 +124,9 @@ public static unsafe partial class LibcExtra
     [LibraryImport(Libc, SetLastError = true)]
     public static partial int capset(CapUserHeader* header, CapUserData* data);
 
+    [LibraryImport(Libc, SetLastError = true)]
+    public static partial int capget(CapUserHeader* header, CapUserData* data);
+
     public static int WEXITSTATUS(int status) => (status >> 8) & 0xff;
     public static int WTERMSIG(int status) => status & 0x7f;
     public static bool WIFEXITED(int status) => WTERMSIG(status) == 0;

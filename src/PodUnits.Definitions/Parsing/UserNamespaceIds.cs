@@ -44,7 +44,7 @@ internal static class UserNamespaceIds
                 if (node is YScalar { IsPlain: true } s && Fields.TryParseInteger(s.Value, out long id) && id >= UserNamespacePool.RangeSize)
                 {
                     ctx.Error(node, $"{at}: {id} is outside the pod's user namespace, which maps IDs 0-{UserNamespacePool.RangeSize - 1} " +
-                        "(hostUsers: false, or the host's userNamespaces: auto)");
+                        "(hostUsers: false, or the host's userNamespaces: auto, where spec.hostUsers: true keeps the host's users)");
                 }
             }
         }

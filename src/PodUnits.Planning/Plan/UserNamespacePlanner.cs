@@ -101,7 +101,7 @@ public static class UserNamespacePlanner
         if (id >= UserNamespacePool.RangeSize)
         {
             throw new PodUnitsException($"pod {plan.Name}",
-                $"{what} is outside the pod's user namespace, which maps IDs 0-{UserNamespacePool.RangeSize - 1} (hostUsers: false); use an ID below {UserNamespacePool.RangeSize}",
+                $"{what} is outside the pod's user namespace, which maps IDs 0-{UserNamespacePool.RangeSize - 1} (hostUsers: false, or the host's userNamespaces: auto); use an ID below {UserNamespacePool.RangeSize}, or spec.hostUsers: true for the host's users",
                 ExitCodes.BadInput);
         }
     }

@@ -211,12 +211,12 @@ public static class UserNamespaceRanges
         if (parts.Length == 2
             && uint.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out uint first)
             && uint.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out uint size)
-            && size > 0 && (ulong)first + size <= (ulong)uint.MaxValue + 1)
+            && size == RangeSize && (ulong)first + size <= (ulong)uint.MaxValue + 1)
         {
             return new IdMapping(first, size);
         }
         string shown = text.Length <= 40 ? text.TrimEnd('\n') : text[..37] + "...";
-        throw new PodUnitsException(path, $"is not a user namespace range (one line \"FIRST SIZE\"), found \"{shown}\"; " +
+        throw new PodUnitsException(path, $"is not a user namespace range (one line \"FIRST {RangeSize}\": every pod maps container IDs 0-{RangeSize - 1}), found \"{shown}\"; " +
             "it records the host IDs that own the pod's files on disk, so PodUnits does not overwrite it: " +
             "correct it, or remove it if the pod's files may get new owners");
     }

@@ -179,6 +179,10 @@ internal sealed class ContainerRoot : IDisposable
                 int uid = LibcExtra.setfsuid(namespaceRoot), gid = LibcExtra.setfsgid(namespaceRoot);
                 try
                 {
+                    // A non-zero fsuid drops the file-system capabilities: raised again, or a
+                    // volume directory of an application user (1000, 0755) refused what runc,
+                    // root in the namespace with CAP_DAC_OVERRIDE over it, makes.
+                    RaiseFileSystemCapabilities();
                     (result, errno) = Make(parentFd, n, directory);
                 }
                 finally
@@ -211,6 +215,19 @@ internal sealed class ContainerRoot : IDisposable
         {
             System.Runtime.InteropServices.NativeMemory.Free(n);
         }
+    }
+
+    /// <summary>This thread's CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER and
+    /// CAP_FSETID back into its effective set from its permitted one (capabilities(7): a
+    /// change of fsuid from 0 clears them; its change back to 0 raises them again).</summary>
+    private static unsafe void RaiseFileSystemCapabilities()
+    {
+        const uint FileSystem = 0b11111; // bits 0-4: CHOWN, DAC_OVERRIDE, DAC_READ_SEARCH, FOWNER, FSETID
+        var header = new LibcExtra.CapUserHeader { Version = LibcExtra.LINUX_CAPABILITY_VERSION_3, Pid = 0 };
+        LibcExtra.CapUserData* data = stackalloc LibcExtra.CapUserData[2];
+        Check.Io(LibcExtra.capget(&header, data), "capget", "this thread");
+        data[0].Effective |= data[0].Permitted & FileSystem;
+        Check.Io(LibcExtra.capset(&header, data), "capset", "this thread");
     }
 
     /// <summary>mkdirat or an exclusive create, and errno when it failed.</summary>

@@ -67,8 +67,12 @@ internal static class Mount
         catch (Core.Errors.NativeCallException e) when (idmapTo >= 0 && e.Errno == Einval)
         {
             LibcExtra.close(tree);
-            throw new Core.Errors.PodUnitsException(source,
-                "cannot be an idmapped mount (its file system, or one mounted below it, does not support idmapping), which a pod with its own user namespace needs",
+            // PodUnits' own files (/run/podunits: the pod's /etc files, emptyDirs) are on tmpfs,
+            // idmappable since Linux 6.3: there the kernel, not the volume, is what is missing
+            // (user-namespace review of 2026-12-06, finding 5).
+            throw new Core.Errors.PodUnitsException(source, source.StartsWith("/run/podunits/", StringComparison.Ordinal)
+                ? $"cannot be an idmapped mount: this kernel ({Environment.OSVersion.Version}) cannot idmap tmpfs (Linux 6.3 can), which a pod with its own user namespace needs; set spec.hostUsers: true, or userNamespaces: host in /etc/podunits/podunits.yaml"
+                : "cannot be an idmapped mount (its file system, or one mounted below it, does not support idmapping), which a pod with its own user namespace needs",
                 inner: e);
         }
         catch

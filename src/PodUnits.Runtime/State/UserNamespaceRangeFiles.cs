@@ -1,3 +1,4 @@
+using PodUnits.Core.Files;
 using PodUnits.Core.Native;
 
 namespace PodUnits.Runtime.State;
@@ -19,14 +20,23 @@ public static class UserNamespaceRangeFiles
     public static string PathOf(string directory, string pod) => Path.Combine(directory, pod);
 
     /// <summary>Gives up <paramref name="pod"/>'s range, if it holds one. Only for a pod whose
-    /// files are gone (or going) with it: they carry the range's IDs.</summary>
+    /// files are gone (or going) with it: they carry the range's IDs. Never fails the pod's
+    /// end over it: a range left behind is what `podunits gc` releases.</summary>
     public static void Forget(string pod, string directory = DefaultDirectory)
     {
-        if (!File.Exists(PathOf(directory, pod)))
+        try
         {
-            return;
+            if (!File.Exists(PathOf(directory, pod)))
+            {
+                return;
+            }
+            using FileLock _ = FileLock.Exclusive(LockPath(directory));
+            File.Delete(PathOf(directory, pod));
+            AtomicFile.SyncDirectory(directory);
         }
-        using FileLock _ = FileLock.Exclusive(LockPath(directory));
-        File.Delete(PathOf(directory, pod));
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PodUnits.Core.Errors.PodUnitsException)
+        {
+            // Left for gc, which says which range it releases.
+        }
     }
 }

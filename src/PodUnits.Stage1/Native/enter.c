@@ -33,6 +33,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -198,14 +199,19 @@ static void pivot_and_become(const char *root, int userns_fd, int report_fd, int
  * Not dumpable again after become_root: changing IDs resets the flag to fs.suid_dumpable,
  * and where an administrator set that to 1 (core dumps of setuid programs), container root
  * could list /proc/LEADER/root, the host's tree (user-namespace review of 2026-12-06,
- * finding 2). It needs no capability either: the bounding set is emptied. */
+ * finding 2). It needs no capability either: the bounding set is emptied, and the root IDs'
+ * capabilities in the namespace are dropped. */
 static void lead(int userns_fd)
 {
     sigset_t none;
+    struct __user_cap_header_struct cap_header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct no_caps[_LINUX_CAPABILITY_U32S_3];
+    memset(no_caps, 0, sizeof no_caps);
     if (setns(userns_fd, CLONE_NEWUSER) != 0) fail(REPORT_NONE, -1, "setns");
     if (become_root() != 0) fail(REPORT_NONE, -1, "setresuid");
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) fail(REPORT_NONE, -1, "prctl PR_SET_DUMPABLE");
     if (limit_bounding_set(0) != 0) fail(REPORT_NONE, -1, "prctl PR_CAPBSET_DROP");
+    if (syscall(SYS_capset, &cap_header, no_caps) != 0) fail(REPORT_NONE, -1, "capset");
     if (chdir("/") != 0) fail(REPORT_NONE, -1, "chdir /");
     if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0) fail(REPORT_NONE, -1, "close_range");
     sigemptyset(&none);

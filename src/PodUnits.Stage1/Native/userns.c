@@ -68,7 +68,12 @@ int podunits_create_userns(const char *map, char *error, size_t error_size)
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (pid < 0) {
         free(stack);
-        snprintf(error, error_size, "clone CLONE_NEWUSER: %s", strerror(saved));
+        /* ENOSPC is the kernel's word for a user namespace limit reached, a hardening setting
+         * more often than a full table: say which (user-namespace review, finding 5). */
+        snprintf(error, error_size, "clone CLONE_NEWUSER: %s%s", strerror(saved),
+                 saved == ENOSPC ? " (the sysctl user.max_user_namespaces is 0 or reached: a pod with its own user namespace needs it; "
+                                   "or set spec.hostUsers: true)"
+                 : saved == EPERM || saved == EACCES ? " (refused by the kernel or a security policy; spec.hostUsers: true keeps the host's users)" : "");
         return -1;
     }
     /* setgroups stays allowed: the maps are written by a privileged process. */

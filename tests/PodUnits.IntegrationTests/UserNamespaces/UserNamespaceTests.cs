@@ -223,6 +223,9 @@ public sealed class UserNamespaceTests
         string host = $"/tmp/podunits-{name}";
         PodHarness.Run("rm", "-rf", host);
         Directory.CreateDirectory(host);
+        // An application user's directory (0755): made as the namespace's root, the mountpoint
+        // needs that root's CAP_DAC_OVERRIDE over it, as runc has it.
+        Assert.Equal(0, PodHarness.Run("chown", "1000:1000", host).Code);
         try
         {
             using var pod = new PodHarness(name, $$"""
@@ -255,6 +258,19 @@ public sealed class UserNamespaceTests
         {
             PodHarness.Run("rm", "-rf", host);
         }
+    }
+
+    /// <summary>User-namespace review of 2026-12-06, finding 7: status read the user namespace
+    /// from the current definition, not from what the running pod was started with.</summary>
+    [Fact]
+    public void StatusShowsTheUserNamespaceTheRunningPodWasStartedWith()
+    {
+        const string name = "userns-status";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, PodHarness.Idle, extraSpecYaml: "  hostUsers: false"));
+        pod.Start();
+        Assert.Contains("Users: own user namespace", PodHarness.StatusText(name), StringComparison.Ordinal);
+        pod.Redefine(PodHarness.BusyboxPod(name, PodHarness.Idle, extraSpecYaml: "  hostUsers: true"));
+        Assert.Contains("Users: own user namespace", PodHarness.StatusText(name), StringComparison.Ordinal); // still what runs
     }
 
     private static int OwnerOf(string path) =>

@@ -45,9 +45,9 @@ public sealed class HostUsersDefinitionTests
     [InlineData("  hostUsers: \"false\"", "x.yaml:6:14: error: spec.hostUsers: must be true or false, found the string \"false\"")]
     [InlineData("  hostUser: false", "x.yaml:6:3: error: unknown field \"hostUser\" in spec; did you mean \"hostUsers\"?")]
     [InlineData("  hostUsers: false\n  securityContext: {runAsUser: 65536}",
-        "x.yaml:7:32: error: spec.securityContext.runAsUser: 65536 is outside the pod's user namespace, which maps IDs 0-65535 (hostUsers: false, or the host's userNamespaces: auto)")]
+        "x.yaml:7:32: error: spec.securityContext.runAsUser: 65536 is outside the pod's user namespace, which maps IDs 0-65535 (hostUsers: false, or the host's userNamespaces: auto, where spec.hostUsers: true keeps the host's users)")]
     [InlineData("  hostUsers: false\n  securityContext: {supplementalGroups: [10, 70000]}",
-        "x.yaml:7:46: error: spec.securityContext.supplementalGroups[1]: 70000 is outside the pod's user namespace, which maps IDs 0-65535 (hostUsers: false, or the host's userNamespaces: auto)")]
+        "x.yaml:7:46: error: spec.securityContext.supplementalGroups[1]: 70000 is outside the pod's user namespace, which maps IDs 0-65535 (hostUsers: false, or the host's userNamespaces: auto, where spec.hostUsers: true keeps the host's users)")]
     public void MistakesAreErrorsAtTheirPosition(string specLines, string expected)
     {
         Assert.Equal([expected], DefinitionErrorTests.Diagnose(Pod(specLines), options: Host(UserNamespacesDefault.Host)));
@@ -58,7 +58,7 @@ public sealed class HostUsersDefinitionTests
     {
         string pod = Pod("  hostname: x").Replace("    image: busybox", "    image: busybox\n    securityContext: {runAsGroup: 100000}", StringComparison.Ordinal);
         Assert.Equal(["x.yaml:10:35: error: spec.containers[0].securityContext.runAsGroup: 100000 is outside the pod's user namespace, " +
-            "which maps IDs 0-65535 (hostUsers: false, or the host's userNamespaces: auto)"],
+            "which maps IDs 0-65535 (hostUsers: false, or the host's userNamespaces: auto, where spec.hostUsers: true keeps the host's users)"],
             DefinitionErrorTests.Diagnose(pod, options: Host(UserNamespacesDefault.Auto)));
         Assert.Empty(DefinitionErrorTests.Diagnose(pod, options: Host(UserNamespacesDefault.Host)));
     }

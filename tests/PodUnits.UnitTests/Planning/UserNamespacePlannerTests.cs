@@ -89,6 +89,7 @@ public sealed class UserNamespacePlannerTests
         var e = Assert.Throws<PodUnitsException>(() =>
             UserNamespacePlanner.Apply(plan, Definition(true), _ => throw new InvalidOperationException("no range may be taken")));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("or spec.hostUsers: true for the host's users", e.Message, StringComparison.Ordinal); // the way out under auto
         Assert.Equal(ExitCodes.BadInput, e.ExitCode);
         Assert.Null(plan.Users);
     }

@@ -76,6 +76,7 @@ public sealed class UserNamespaceRangesTests : IDisposable
     [InlineData("524288 0\n")]
     [InlineData("-1 65536\n")]
     [InlineData("4294901760 131072\n")]
+    [InlineData("524288 1000\n")] // "corrected" by hand to another size: the planner checks IDs against 65,536
     [InlineData("")]
     public void AFileThatCannotBeReadIsAnErrorNamingItAndIsKept(string content)
     {
@@ -83,7 +84,7 @@ public sealed class UserNamespaceRangesTests : IDisposable
         string path = Path.Combine(_dir, "old");
         File.WriteAllText(path, content);
         var e = Assert.Throws<PodUnitsException>(() => Acquire("old"));
-        Assert.StartsWith($"{path}: is not a user namespace range (one line \"FIRST SIZE\"), found \"{content.TrimEnd('\n')}\"", e.Message);
+        Assert.StartsWith($"{path}: is not a user namespace range (one line \"FIRST 65536\": every pod maps container IDs 0-65535), found \"{content.TrimEnd('\n')}\"", e.Message);
         Assert.Throws<PodUnitsException>(() => Acquire("other"));
         Assert.Throws<PodUnitsException>(() => UserNamespaceRanges.ReadAll(_dir));
         Assert.Equal(content, File.ReadAllText(path));
@@ -104,10 +105,10 @@ public sealed class UserNamespaceRangesTests : IDisposable
     public void RangesOutsideThePoolOrUnalignedAreStillAvoided()
     {
         Directory.CreateDirectory(_dir);
-        File.WriteAllText(Path.Combine(_dir, "odd"), $"{First + 100} 1000\n");
-        Assert.Equal(new IdMapping(First + Step, Step), Acquire("a"));
-        File.WriteAllText(Path.Combine(_dir, "byhand"), $"{First + 2 * Step} {Step}");
-        Assert.Equal(new IdMapping(First + 2 * Step, Step), Acquire("byhand"));
+        File.WriteAllText(Path.Combine(_dir, "odd"), $"{First + 100} {Step}\n");
+        Assert.Equal(new IdMapping(First + 2 * Step, Step), Acquire("a")); // odd reaches into the second slot
+        File.WriteAllText(Path.Combine(_dir, "byhand"), $"{First + 3 * Step} {Step}");
+        Assert.Equal(new IdMapping(First + 3 * Step, Step), Acquire("byhand"));
     }
 
     [Fact]
