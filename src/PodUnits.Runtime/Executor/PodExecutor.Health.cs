@@ -320,7 +320,14 @@ public sealed partial class PodExecutor
         if (ready)
         {
             _readySent = true;
-            _events.Writer.TryWrite(new SupervisionEvent.Ready());
+            if (!_events.Writer.TryWrite(new SupervisionEvent.Ready()))
+            {
+                // The pod init is gone and the control thread has completed the channel: a
+                // one-shot pod whose last container ended at once. The loop still reads what
+                // was queued, but a Ready written now is lost, and systemd failed such a pod
+                // with 'protocol' (no READY=1 before the exit), as a CI run saw. Said here.
+                OnReady();
+            }
         }
     }
 

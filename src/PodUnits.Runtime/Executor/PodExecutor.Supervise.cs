@@ -117,16 +117,7 @@ public sealed partial class PodExecutor
                     _control?.Send(new PodControlMessage.StopPod());
                     break;
                 case SupervisionEvent.Ready:
-                    if (!Stopping)
-                    {
-                        // The containers running now, not the plan's: one that ended for good
-                        // (a missing command under restartPolicy Never) lets READY through too.
-                        string containers = PodEventLog.Running(
-                            _plan.Containers.Count(c => Serves(c) && Statuses[c.Name].State == "running"), _plan.Containers.Count(Serves));
-                        _notify.Ready(string.Join("; ", [$"{containers} running", .. NotifyStatusParts()])); // as ReportStatus words it later
-                        FailedStarts.Clear(_plan.Name); // the next restart by systemd is at once (Planning/State/StartBackOff.cs)
-                        _eventLog?.Started(containers);
-                    }
+                    OnReady();
                     break;
                 case SupervisionEvent.Notified notified:
                     OnNotified(notified);
@@ -349,6 +340,22 @@ public sealed partial class PodExecutor
             failure = ProcessStat.HasEnded(_initPid) || (e is OperationCanceledException && Stopping) ? "" : e.Message;
         }
         _events.Writer.TryWrite(new SupervisionEvent.Registered(failure));
+    }
+
+    /// <summary>READY=1, once every container is ready (or ended for good).</summary>
+    private void OnReady()
+    {
+        if (Stopping)
+        {
+            return;
+        }
+        // The containers running now, not the plan's: one that ended for good
+        // (a missing command under restartPolicy Never) lets READY through too.
+        string containers = PodEventLog.Running(
+            _plan.Containers.Count(c => Serves(c) && Statuses[c.Name].State == "running"), _plan.Containers.Count(Serves));
+        _notify.Ready(string.Join("; ", [$"{containers} running", .. NotifyStatusParts()])); // as ReportStatus words it later
+        FailedStarts.Clear(_plan.Name); // the next restart by systemd is at once (Planning/State/StartBackOff.cs)
+        _eventLog?.Started(containers);
     }
 
     /// <summary>STATUS=: how many containers run, which restart and why, which are not ready.</summary>
