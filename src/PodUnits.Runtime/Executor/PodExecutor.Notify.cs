@@ -118,4 +118,22 @@ public sealed partial class PodExecutor
         _plan.NotifyContainer is string name && Statuses[name] is { State: "running", CurrentNotifyStatus: string status } ? [$"{name}: {status}"] : [];
 
     private void CloseActivation() => _notifySocket?.Dispose();
+
+    /// <summary>
+    /// The container that takes the sockets ended for good while the pod runs on (its
+    /// restartPolicy, in a pod with other containers): the pod still holds the sockets, so
+    /// systemd does not listen again, and their connections wait unanswered until the pod
+    /// stops. Said once, in the journal (activation review of 2026-12-06, finding 3; how a
+    /// container that exits when idle should be restarted is restartPolicy's, docs/activation.md).
+    /// </summary>
+    private void WarnIfSocketsOrphaned(string container)
+    {
+        if (_listenFds is null || Stopping || container != _plan.ListenContainer
+            || !EndedForGood(Container(container), Statuses[container]) || Statuses.Values.All(s => s.State != "running"))
+        {
+            return;
+        }
+        Log($"container {container}, which takes the connections of pod@{_plan.Name}.socket, has ended for good while the pod runs on: "
+            + "its connections wait unanswered until the pod stops (restartPolicy Always restarts it)");
+    }
 }

@@ -66,6 +66,7 @@ public sealed partial class PodExecutor
                     }
                     await OnExitedAsync(systemd, name, code).ConfigureAwait(false);
                     _eventLog?.ContainerExited(name, code, Describe(code, Container(name)), expected: code is 0 or 128 + 15);
+                    WarnIfSocketsOrphaned(name);
                     EvaluateReady();
                     ReportStatus();
                     break;

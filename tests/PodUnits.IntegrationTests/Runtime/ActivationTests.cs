@@ -266,6 +266,52 @@ public sealed class ActivationTests
         }
     }
 
+    /// <summary>Activation review of 2026-12-06, finding 3: a listen container that ended for
+    /// good in a pod that runs on left the sockets held and their connections unanswered,
+    /// and nothing said so.</summary>
+    [Fact]
+    public void AListenContainerThatEndedForGoodWhileThePodRunsOnIsSaid()
+    {
+        const string name = "rt-listen-ended";
+        string socket = $"pod@{name}.socket";
+        using var pod = new PodHarness(name, $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+              annotations:
+                podunits.io/listen: "tcp:127.0.0.1:18425"
+                podunits.io/listen-container: main
+            spec:
+              terminationGracePeriodSeconds: 5
+              restartPolicy: Never
+              volumes:
+                - name: helper
+                  hostPath: {path: {{Helper.Value}}, type: Directory}
+              containers:
+                - name: main
+                  image: busybox
+                  command: ["/helper/activation-helper", "serve", "hello", "once"]
+                  volumeMounts:
+                    - {name: helper, mountPath: /helper, readOnly: true}
+                - name: side
+                  image: busybox
+                  command: ["sleep", "3925"]
+            """);
+        try
+        {
+            Assert.Equal(0, pod.Systemctl("start", socket).Code);
+            Assert.StartsWith("hello pid=", Ask(18425), StringComparison.Ordinal);
+            Assert.True(pod.UnitJournalHas(l => l.Contains($"container main, which takes the connections of {socket}, has ended for good while the pod runs on", StringComparison.Ordinal)),
+                pod.UnitJournalText());
+            Assert.Equal("active", pod.Show("ActiveState")); // side runs on
+        }
+        finally
+        {
+            pod.Systemctl("stop", socket);
+        }
+    }
+
     /// <summary>An autostart pod with a socket listens at boot: the generator links its
     /// pod@NAME.socket (UnitFileState "generated") into sockets.target, and status and list
     /// say so, as `podunits refresh` decides it.</summary>
