@@ -208,7 +208,11 @@ public sealed class ProbeTests
         // helper is moved in before its execve, and stops there. Found through the container's
         // process, as this process's cgroup namespace names it, in the v2 hierarchy (on a hybrid
         // host, the unified one: the v2 freezer works there too).
-        string pid = Assert.Single(pod.PidsInScopes("sleep 1000"));
+        // READY comes when the shell runs, which may not have forked its sleep yet (a CI run
+        // found none): waited for.
+        string[] sleeps = [];
+        Assert.True(PodHarness.WaitFor(() => (sleeps = [.. pod.PidsInScopes("sleep 1000")]).Length == 1, seconds: 10), string.Join(' ', sleeps));
+        string pid = sleeps[0];
         string cgroup = File.ReadAllLines($"/proc/{pid}/cgroup").Single(l => l.StartsWith("0::", StringComparison.Ordinal))[3..];
         string v2 = Directory.Exists("/sys/fs/cgroup/unified") ? "/sys/fs/cgroup/unified" : "/sys/fs/cgroup";
         string freeze = $"{v2}{cgroup}/cgroup.freeze";
