@@ -204,8 +204,7 @@ internal static class TrustPolicyParser
             case "exactRepository":
                 CheckKeys(identity, ["type", "dockerRepository"], source, at);
                 string repository = String(identity, "dockerRepository", source, at);
-                bool tagged = repository.Contains('@', StringComparison.Ordinal) || repository[(repository.LastIndexOf('/') + 1)..].Contains(':', StringComparison.Ordinal);
-                if (!ImageReference.TryParse(repository, out ImageReference? repo, out string? whyRepo) || tagged)
+                if (!ImageReference.TryParse(repository, out ImageReference? repo, out string? whyRepo) || !SignaturePayload.NamesOnlyARepository(repository))
                     throw Bad(source, at + ".dockerRepository", $"\"{repository}\" is not a repository without tag or digest{(whyRepo is null ? "" : ": " + whyRepo)}");
                 return new ExactRepository(SignedIdentity.Repository(repo));
             case "remapIdentity":
