@@ -125,11 +125,15 @@ public sealed partial class PodExecutor
     /// systemd does not listen again, and their connections wait unanswered until the pod
     /// stops. Said once, in the journal (activation review of 2026-12-06, finding 3; how a
     /// container that exits when idle should be restarted is restartPolicy's, docs/activation.md).
+    /// The pod runs on while another container has not ended for good, whether it runs yet or
+    /// not: a sidecar still starting when the listen container served once and ended counts
+    /// (a CI run saw the warning missed when only containers in State "running" counted).
     /// </summary>
     private void WarnIfSocketsOrphaned(string container)
     {
         if (_listenFds is null || Stopping || container != _plan.ListenContainer
-            || !EndedForGood(Container(container), Statuses[container]) || Statuses.Values.All(s => s.State != "running"))
+            || !EndedForGood(Container(container), Statuses[container])
+            || _plan.Containers.Where(Serves).All(c => c.Name == container || EndedForGood(c, Statuses[c.Name])))
         {
             return;
         }
