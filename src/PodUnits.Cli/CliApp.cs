@@ -18,8 +18,7 @@ internal static class CliApp
             PodLog.Configure(JournaldSink.DefaultIdentifier, verbose: false);
             return InvokeAsync(() => Stage0.RunAsync(args[1]), podStart: true);
         }
-        RootCommand root = BuildRoot();
-        ParseResult parsed = root.Parse(args);
+        ParseResult parsed = Parse(args);
         bool verbose = parsed.GetValue(GlobalOptions.Verbose);
         PodLog.Configure(JournaldSink.DefaultIdentifier, verbose);
 
@@ -41,7 +40,7 @@ internal static class CliApp
     /// <summary>Runs one command with the CLI's error contract.</summary>
     /// <param name="podStart">Stage 0 of pod@NAME.service: a failure is kept for the next
     /// start's back-off to say (Runtime/State/FailedStarts.cs).</param>
-    private static async Task<int> InvokeAsync(Func<Task<int>> command, bool podStart = false)
+    internal static async Task<int> InvokeAsync(Func<Task<int>> command, bool podStart = false)
     {
         try
         {
@@ -55,6 +54,13 @@ internal static class CliApp
                 Runtime.State.FailedStarts.RecordFailure(e.Message);
             }
             return e.ExitCode;
+        }
+        catch (OperationCanceledException e) when (!Interruption.Signalled)
+        {
+            // No signal asked for it: a timeout that the verb did not turn into an error of
+            // its own. Not "interrupted", exit 130, which says Ctrl-C (Interruption).
+            ErrorOutput.Report(new PodUnitsException("timed out", "a server gave no answer in time (run with --verbose for which)", ExitCodes.RuntimeFailure, e));
+            return ExitCodes.RuntimeFailure;
         }
         catch (OperationCanceledException)
         {
@@ -76,6 +82,16 @@ internal static class CliApp
             return ExitCodes.RuntimeFailure;
         }
     }
+
+    /// <summary>
+    /// The command line as PodUnits reads it. System.CommandLine replaces a word that starts
+    /// with '@' by the words of the file it names ("response files", on by default): as root
+    /// and before any name check, so `podunits status @/etc/shadow` printed the file's lines
+    /// back as errors, and `@/` crashed the parse (CLI review of 2026-12-06, finding 1).
+    /// PodUnits documents no such feature; a word is a word.
+    /// </summary>
+    internal static ParseResult Parse(IReadOnlyList<string> args) =>
+        BuildRoot().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
 
     internal static RootCommand BuildRoot()
     {

@@ -33,6 +33,7 @@ internal sealed class InterruptSignals : IDisposable
             return; // the default action: the process ends
         }
         context.Cancel = true;
+        Core.Errors.Interruption.Note();
         try
         {
             _cancel.Cancel();

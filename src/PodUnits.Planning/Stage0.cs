@@ -36,13 +36,20 @@ namespace PodUnits.Planning;
 /// </summary>
 public static class Stage0
 {
+    /// <summary>Whether `podunits run WORD` names a pod rather than a file: a word with a '/'
+    /// or a definition's extension is a file (`podunits run web.yml` was looked up as the pod
+    /// "web.yml": CLI review of 2026-12-06, finding 5).</summary>
+    internal static bool IsPodName(string word) =>
+        !word.Contains('/', StringComparison.Ordinal)
+        && !PodDefinitionSearchPath.Extensions.Any(ext => word.EndsWith(ext, StringComparison.Ordinal));
+
     /// <summary>Runs the pod named <paramref name="nameOrFile"/> (a definition in the search
     /// path, or a file) until it ends; returns the pod's exit code.</summary>
     public static async Task<int> RunAsync(string nameOrFile)
     {
         ArgumentNullException.ThrowIfNull(nameOrFile);
         ListenFds? sockets = ListenFds.Guard(); // until the exec: no helper of stage 0 gets systemd's sockets
-        bool byName = !nameOrFile.Contains('/', StringComparison.Ordinal) && !nameOrFile.EndsWith(".yaml", StringComparison.Ordinal);
+        bool byName = IsPodName(nameOrFile);
         string path = !byName
             ? nameOrFile
             : PodDefinitionSearchPath.Default.Find(nameOrFile)
@@ -112,6 +119,7 @@ public static class Stage0
         {
             throw new BadInputException("--volume", $"{missing} does not exist on the host");
         }
+        options.Validate(name);
         options = await AdHocImages.PrepareAsync(options, ImageStore.Open(), name).ConfigureAwait(false);
         PodDefinition pod = options.Definition(name);
         if (options.Keep && options.Env.Count > 0)
@@ -225,6 +233,7 @@ public static class Stage0
             {
                 context.Cancel = true;
                 Interlocked.CompareExchange(ref received, s.Number, 0);
+                Interruption.Note();
                 interrupted.Cancel();
             }))];
         try

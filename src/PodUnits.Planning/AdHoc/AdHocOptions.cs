@@ -47,6 +47,20 @@ public sealed record AdHocOptions
     /// resolvers (dnsPolicy Default's meaning, rkt's --dns host).</summary>
     public IReadOnlyList<string> Dns { get; init; } = [];
 
+    /// <summary>
+    /// Every check <see cref="Definition"/> makes, before anything is imported or pulled: an
+    /// archive image was imported (its tag in the store moved) before a typo in --memory or
+    /// --name failed the run, and --pull was never checked for one (CLI review of 2026-12-06,
+    /// finding 3). The archive stands in as a placeholder reference, a user name (resolved
+    /// from the image later) as none.
+    /// </summary>
+    public void Validate(string generatedName)
+    {
+        bool archive = AdHocImages.ArchiveSchemes.Any(s => Image.StartsWith(s, StringComparison.Ordinal));
+        bool numericUser = User is null || User.Split(':').All(p => long.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _));
+        _ = (this with { Image = archive ? "localhost/podunits-archive:latest" : Image, User = numericUser ? User : null }).Definition(generatedName);
+    }
+
     /// <summary>The pod these options describe, loaded from <see cref="ToYaml"/> by the same
     /// loader and checks as an installed definition; <paramref name="generatedName"/> when no --name.</summary>
     public PodDefinition Definition(string generatedName)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using PodUnits.Cli;
 
 namespace PodUnits.UnitTests.Cli;
@@ -5,7 +6,7 @@ namespace PodUnits.UnitTests.Cli;
 /// <summary>Usage errors in the CLI's words: one line per problem, no .NET type names.</summary>
 public sealed class UsageErrorsTests
 {
-    private static List<string> Problems(params string[] args) => UsageErrors.Describe(CliApp.BuildRoot().Parse(args));
+    private static List<string> Problems(params string[] args) => UsageErrors.Describe(CliApp.Parse(args));
 
     [Theory]
     [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
@@ -43,7 +44,7 @@ public sealed class UsageErrorsTests
     public void AWordThatLooksLikeAnOptionIsJudgedAsOne(string[] args, string expected)
     {
         Assert.Equal([expected], Problems(args));
-        Assert.True(UsageErrors.Refuses(CliApp.BuildRoot().Parse(args)));
+        Assert.True(UsageErrors.Refuses(CliApp.Parse(args)));
     }
 
     /// <summary>Review of 2026-12-05: a Secret's value was quoted back in usage errors, which
@@ -72,7 +73,41 @@ public sealed class UsageErrorsTests
     [InlineData("run", "-i", "busybox", "--", "ls", "-l")]
     [InlineData("image", "export", "busybox", "-")]
     [InlineData("-v", "list")]
-    public void ACommandsOwnDashWordsAreNotOptions(params string[] args) => Assert.False(UsageErrors.Refuses(CliApp.BuildRoot().Parse(args)));
+    public void ACommandsOwnDashWordsAreNotOptions(params string[] args) => Assert.False(UsageErrors.Refuses(CliApp.Parse(args)));
+
+    /// <summary>CLI review of 2026-12-06, finding 1: System.CommandLine read a word starting
+    /// with '@' as a file of more words, as root and before any check: a file's lines came
+    /// back as errors, and a directory crashed the parse.</summary>
+    [Fact]
+    public void AWordStartingWithAtIsAWordNotAFileToRead()
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "secret-line\n");
+            ParseResult parsed = CliApp.Parse(["status", "@" + file]);
+            Assert.DoesNotContain(parsed.Tokens, t => t.Value.Contains("secret-line", StringComparison.Ordinal));
+            Assert.Contains(parsed.Tokens, t => t.Value == "@" + file);
+            Assert.DoesNotContain(UsageErrors.Describe(parsed), p => p.Contains("secret-line", StringComparison.Ordinal));
+            // A directory: the parse threw UnauthorizedAccessException, a crash with a stack trace.
+            Assert.Contains(Problems("list", "@/"), p => p.Contains("unexpected '@/'", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>CLI review of 2026-12-06, finding 2: every cancellation was "interrupted",
+    /// exit 130, though no signal had come (the CLI leaves Ctrl-C to a few verbs' handlers):
+    /// HttpClient's timeouts are cancellations too.</summary>
+    [Fact]
+    public async Task ATimeoutNoSignalCausedIsARuntimeFailureNotAnInterrupt()
+    {
+        Assert.False(PodUnits.Core.Errors.Interruption.Signalled);
+        int code = await CliApp.InvokeAsync(() => throw new TaskCanceledException("timed out", new TimeoutException()));
+        Assert.Equal(1, code);
+    }
 
     [Fact]
     public void AnUnknownCommandWithHelpIsRefusedNotAnsweredWithTheRootsHelp()

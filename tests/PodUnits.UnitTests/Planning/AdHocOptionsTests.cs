@@ -7,6 +7,22 @@ namespace PodUnits.UnitTests.Planning;
 /// <summary>`podunits run -i`'s options become one pod definition, checked before anything starts.</summary>
 public sealed class AdHocOptionsTests
 {
+    /// <summary>CLI review of 2026-12-06, finding 3: with an archive image every option but
+    /// the volumes and detach keys was checked after the archive was imported and its tag
+    /// moved, and --pull never. Validate checks them first; an archive and a user name,
+    /// known only after the import, pass.</summary>
+    [Theory]
+    [InlineData("--pull", "sometimes", null, null)]
+    [InlineData("--memory", null, "1", null)]
+    [InlineData("--name", null, null, "Web")]
+    public void AnArchiveRunsOptionsAreCheckedBeforeItsImport(string option, string? pull, string? memory, string? name)
+    {
+        var options = new AdHocOptions { Image = "oci-archive:/nonexistent/app.tar:app:2", Pull = pull ?? "missing", Memory = memory, Name = name };
+        var e = Assert.Throws<BadInputException>(() => options.Validate("pod-unused"));
+        Assert.StartsWith(option, e.Message, StringComparison.Ordinal);
+        new AdHocOptions { Image = "oci-archive:/nonexistent/app.tar", User = "nginx:www", Memory = "64Mi" }.Validate("pod-unused");
+    }
+
     [Fact]
     public void EveryOptionLandsWhereADefinitionWouldPutIt()
     {
