@@ -36,7 +36,7 @@ _podunits() {
         word=${COMP_WORDS[i]}
         case $word in
             -c|--container|-o|--output|-n|--lines|-m|--memory|--cpu|--cpus|--name|--dir|--detach-keys|--since|--until|-e|--env|--env-file|\
-            -p|--port|--dns|--volume|--net|-u|--user|-w|--workdir|--hostname|--pull|--from-literal|--from-file) i=$((i + 1));;
+            -p|--port|--dns|--volume|--net|-u|--user|-w|--workdir|--hostname|--pull|--from-literal|--from-file|--ready-timeout) i=$((i + 1));;
             -*) ;;
             *) if [ -z "$verb" ]; then verb=$word
                elif { [ "$verb" = image ] || [ "$verb" = volume ] || [ "$verb" = secret ]; } && [ -z "$sub" ]; then sub=$word
@@ -62,9 +62,10 @@ _podunits() {
         attach) options+=" --detach-keys";;
         update) options+=" --container --memory --cpu";;
         run) options+=" --interactive -i --tty -t --detach-keys --name --hostname --env -e --workdir -w --user -u --pull --memory -m --cpus --volume --dns --env-file --keep --net --port -p";;
-        validate) options+=" --ignore-file-name";;
+        validate) options+=" --ignore-file-name --output";;
         generate) options+=" --dir";;
-        refresh|auto-update) options+=" --dry-run --output";;
+        refresh) options+=" --dry-run --output";;
+        auto-update) options+=" --dry-run --output --ready-timeout";;
         image) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "fetch import list inspect export rm" -- "$cur")); return; }
                case $sub in list|inspect) options+=" --output";; import) options+=" --name";; esac;;
         volume) [ -z "$sub" ] && { COMPREPLY=($(compgen -W "list rm" -- "$cur")); return; }

@@ -36,6 +36,9 @@ internal static class AttachCommand
         {
             string pod = PodArgument.Validated(parsed, name);
             DetachKeys detach = DetachKeys.Parse(parsed.GetValue(keys)!);
+            // A typo is bad input (2), as for every NAME verb: attach exits with the pod's own
+            // status, and "not running", 1, could not be told from a pod that ended 1.
+            PodArgument.RequireKnown(pod);
             return Task.FromResult(AttachedTerminal.Attach(pod, detach));
         });
         return command;

@@ -26,7 +26,10 @@ internal static partial class LogsSince
         ArgumentNullException.ThrowIfNull(value);
         if (GoDuration(value) is { } back)
         {
-            return now - back;
+            // Back before 1970 is the whole journal (nothing in it is older); further back
+            // than year 1 threw from the subtraction, an internal error (CLI review of
+            // 2026-12-06, finding 4).
+            return back >= now - DateTimeOffset.UnixEpoch ? DateTimeOffset.UnixEpoch : now - back;
         }
         if (DateTimeOffset.TryParseExact(value, TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out DateTimeOffset at))
         {

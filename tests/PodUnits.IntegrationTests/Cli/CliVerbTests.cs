@@ -155,6 +155,10 @@ public sealed class CliVerbTests : IDisposable
         var stop = PodHarness.Run(Podunits, "stop", "cli-nosuch");
         Assert.Equal(2, stop.Code);
         Assert.StartsWith("podunits: pod cli-nosuch: no such pod", stop.Output, StringComparison.Ordinal);
+        // CLI review of 2026-12-06, finding 6: attach said "it is not running", exit 1.
+        var attach = PodHarness.Run(Podunits, "attach", "cli-nosuch");
+        Assert.Equal(2, attach.Code);
+        Assert.StartsWith("podunits: pod cli-nosuch: no such pod", attach.Output, StringComparison.Ordinal);
         var container = PodHarness.Run(Podunits, "logs", "cli-web", "-c", "nope");
         Assert.Equal((2, "podunits: pod cli-web: has no container \"nope\" (it has: main)"), (container.Code, container.Output.Trim()));
         Assert.Equal(2, PodHarness.Run(Podunits, "logs", "cli-web", "-n", "-5").Code);

@@ -41,6 +41,35 @@ public sealed class DocsAndCompletionTests
         Assert.Equal(["always", "missing", "never"], Complete("podunits", "run", "--name", "x", "--pull", ""));
     }
 
+    /// <summary>Each verb's (and subverb's) long options, as `podunits VERB [SUB] --TAB` must
+    /// offer them.</summary>
+    public static TheoryData<string, string> LongOptions()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (System.CommandLine.Command verb in CommandTable.All().Where(c => !c.Hidden))
+        {
+            IEnumerable<(string Words, System.CommandLine.Command Command)> commands = verb.Subcommands.Count == 0
+                ? [(verb.Name, verb)]
+                : verb.Subcommands.Where(c => !c.Hidden).Select(c => ($"{verb.Name} {c.Name}", c));
+            foreach ((string words, System.CommandLine.Command command) in commands)
+            {
+                foreach (string option in command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Append(o.Name))
+                    .Where(n => n.StartsWith("--", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal))
+                {
+                    data.Add(words, option);
+                }
+            }
+        }
+        return data;
+    }
+
+    /// <summary>CLI review of 2026-12-06, finding 9: `auto-update --ready-timeout` and
+    /// `validate --output` were documented and never offered.</summary>
+    [Theory]
+    [MemberData(nameof(LongOptions))]
+    public void TheCompletionOffersEveryLongOption(string words, string option) =>
+        Assert.Contains(option, Complete([.. "podunits".Split(' '), .. words.Split(' '), "--"]));
+
     [Fact]
     public void TheVersionIsTheSameInTheBinaryTheManPageAndThePackages()
     {

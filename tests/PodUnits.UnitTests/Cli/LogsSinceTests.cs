@@ -7,6 +7,14 @@ public sealed class LogsSinceTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>CLI review of 2026-12-06, finding 4: a duration reaching back before year 1
+    /// threw from the subtraction, an internal error.</summary>
+    [Theory]
+    [InlineData("20000000h")]
+    [InlineData("500000h")]
+    public void ADurationBackBeforeTheEpochIsTheWholeJournal(string value) =>
+        Assert.Equal(DateTimeOffset.UnixEpoch, LogsSince.Parse(value, Now, "--until"));
+
     [Theory]
     [InlineData("10m", 600)]
     [InlineData("1h30m", 5400)]
