@@ -121,17 +121,20 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
         }
 
         // Until the rollback is done: after a failed restart no pin names the old images.
-        using IDisposable keep = store.KeepContent();
+        using IDisposable keep = await store.KeepContentAsync(cancellationToken);
         var pulled = new List<(string Image, string Old, string New)>();
         bool restarting = false;
         try
         {
             foreach ((string image, string old, _) in changes)
             {
-                ResolvedImage fetched = await store.FetchAsync(image, null, cancellationToken);
+                // Progress on stderr (plain lines when it is the journal, as under the timer):
+                // a pull of minutes said nothing (CLI review of 2026-12-06, finding 8).
+                ResolvedImage fetched = await store.FetchAsync(image, Images.Progress.PullProgressRenderer.ForStandardError(), cancellationToken);
                 pulled.Add((image, old, fetched.ManifestDigest));
             }
             restarting = true;
+            PodLog.Information($"pod {pod.Name}: restarting {unit} on the new image{(pulled.Count == 1 ? "" : "s")}, waiting for it to be ready", new(Pod: pod.Name));
             string? failure = await RestartAsync(pod, unit, cancellationToken);
             if (failure is null)
             {

@@ -139,10 +139,11 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
         foreach (((Descriptor descriptor, _, string namedIn, _), ImageReference reference) in manifests.Zip(names))
         {
             string manifestPath = BlobPath(descriptor.Digest, namedIn);
+            CheckSize(dir, descriptor, namedIn, Registry.LimitedBody.MaxManifestBytes); // before it is read whole
             ImageManifest manifest = Read(dir, manifestPath, OciJsonContext.Default.ImageManifest, shown);
-            await AddAsync(dir, manifest.Config.Digest, manifestPath, fromTemp, cancellationToken);
-            foreach (Descriptor layer in manifest.Layers) await AddAsync(dir, layer.Digest, manifestPath, fromTemp, cancellationToken);
-            await AddAsync(dir, descriptor.Digest, namedIn, fromTemp, cancellationToken);
+            await AddAsync(dir, manifest.Config, manifestPath, fromTemp, Registry.LimitedBody.MaxConfigBytes, cancellationToken);
+            foreach (Descriptor layer in manifest.Layers) await AddAsync(dir, layer, manifestPath, fromTemp, null, cancellationToken);
+            await AddAsync(dir, descriptor, namedIn, fromTemp, Registry.LimitedBody.MaxManifestBytes, cancellationToken);
             results.Add(Finish(reference, descriptor.Digest, cancellationToken));
         }
         return results;
@@ -161,6 +162,8 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
         {
             var manifest = new ImageManifest { SchemaVersion = 2, MediaType = MediaTypes.OciManifest };
             string configPath = Inside(dir, entry.Config);
+            if (new FileInfo(configPath).Length > Registry.LimitedBody.MaxConfigBytes)
+                throw new BadInputException($"import {shown}", $"{entry.Config} has {new FileInfo(configPath).Length} bytes, more than the {Registry.LimitedBody.MaxConfigBytes} an image config may have");
             manifest.Config = new Descriptor
             {
                 MediaType = MediaTypes.OciConfig,
@@ -215,11 +218,30 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
     }
 
     /// <param name="namedIn">The file that names <paramref name="digest"/>, for messages.</param>
-    private async Task AddAsync(string dir, string digest, string namedIn, bool move, CancellationToken cancellationToken)
+    private async Task AddAsync(string dir, Descriptor descriptor, string namedIn, bool move, long? limit, CancellationToken cancellationToken)
     {
-        string blob = BlobPath(digest, namedIn);
-        if (store.Blobs.Has(digest)) return;
-        await store.Blobs.AddFileAsync(Inside(dir, blob), digest, move, cancellationToken);
+        string blob = BlobPath(descriptor.Digest, namedIn);
+        if (store.Blobs.Has(descriptor.Digest)) return;
+        string path = CheckSize(dir, descriptor, namedIn, limit);
+        await store.Blobs.AddFileAsync(path, descriptor.Digest, move, cancellationToken);
+    }
+
+    /// <summary>
+    /// The blob's file, checked against its descriptor's size (and <paramref name="limit"/>),
+    /// as a pull checks what it downloads: a wrong size was stored as it was, shown by
+    /// `image list` and written into exports that skopeo, podman and containerd refuse, a huge
+    /// one overflowed the image's total, and a config of hundreds of MB was read whole at every
+    /// start (images review of 2026-12-06, finding 7).
+    /// </summary>
+    private string CheckSize(string dir, Descriptor descriptor, string namedIn, long? limit)
+    {
+        string path = Inside(dir, BlobPath(descriptor.Digest, namedIn));
+        long length = new FileInfo(path).Length;
+        if (length != descriptor.Size)
+            throw new BadInputException($"import {_shown}", $"{namedIn} gives blob {descriptor.Digest} a size of {descriptor.Size} bytes, but its file has {length}");
+        if (limit is long max && length > max)
+            throw new BadInputException($"import {_shown}", $"blob {descriptor.Digest} has {length} bytes, more than the {max} a manifest or config may have");
+        return path;
     }
 
     private static ImageReference NameFrom(string? refName, string shown)

@@ -95,7 +95,12 @@ internal sealed class RegistryClient : IDisposable
         if (challenge.Parameters.TryGetValue("service", out string? service)) query.Append("service=").Append(Uri.EscapeDataString(service));
         string scope = challenge.Parameters.TryGetValue("scope", out string? s) ? s : $"repository:{reference.Repository}:pull";
         query.Append(query.Length > 0 ? "&" : "").Append("scope=").Append(Uri.EscapeDataString(scope));
-        var tokenUri = new Uri(realm + (realm.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query);
+        // An empty, relative or malformed realm is the registry's fault, said as a denial (a
+        // mirror's then hands over to the next source); `new Uri` threw UriFormatException,
+        // an internal error naming no registry (images review of 2026-12-06, finding 6).
+        if (!Uri.TryCreate(realm + (realm.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query, UriKind.Absolute, out Uri? tokenUri)
+            || tokenUri.Scheme is not ("https" or "http"))
+            throw Denied(reference, $"token realm '{Core.Text.OneLine.Of(realm)}' is not an absolute http(s) URL");
         if (tokenUri.Scheme != "https" && !_settings.IsInsecure(tokenUri.Authority))
             throw Denied(reference, $"token realm {realm} is not HTTPS and its host is not listed as insecure");
         using var request = new HttpRequestMessage(HttpMethod.Get, tokenUri);

@@ -101,6 +101,10 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
         ImageIndex index = JsonSerializer.Deserialize(data, OciJsonContext.Default.ImageIndex) ?? new ImageIndex();
         Descriptor chosen = ManifestKind.SelectPlatform(index, ManifestKind.HostArchitecture())
             ?? throw new PodUnitsException($"image {reference.ToFamiliarString()}", $"has no linux/{ManifestKind.HostArchitecture()} variant any more");
+        // Checked as a pull checks it: auto-update prints and logs what this returns (images
+        // review of 2026-12-06, finding 5: escape sequences reached the terminal).
+        if (!Digests.IsValid(chosen.Digest))
+            throw new PodUnitsException($"image {reference.ToFamiliarString()}", "its index names this platform's manifest by an unsupported digest");
         return chosen.Digest;
     }
 
@@ -117,9 +121,10 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
                 await HeadManifestAsync(from, cancellationToken);
                 return from;
             }
-            catch (Exception e) when (e is PodUnitsException or HttpRequestException)
+            catch (Exception e) when (e is PodUnitsException || RegistryUnreachableException.Is(e, cancellationToken))
             {
-                // Not this mirror; the next, and the image's own registry last.
+                // Not this mirror (an answer of no, or none: its connect timeout too); the
+                // next, and the image's own registry last.
             }
         }
         return sources[^1];

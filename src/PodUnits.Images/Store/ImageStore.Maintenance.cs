@@ -193,9 +193,24 @@ public sealed partial class ImageStore
     private static string? Normalize(string reference) =>
         ImageReference.TryParse(reference, out ImageReference? parsed, out _) ? parsed.ToString() : null;
 
+    /// <summary>
+    /// What a directory's files take, for gc's "bytes freed": links not followed. A layer
+    /// holds the image's symlinks as they are (var/run -> /run, or a hostile x -> /), and
+    /// .NET's recursive enumeration descends into a symlink to a directory unless it is
+    /// skipped as a reparse point: gc counted the host's /run, and an image's link to / made
+    /// it walk the host's tree, /proc's loops included, holding the store lock (images review
+    /// of 2026-12-06, finding 1). A count that fails anyway is no reason to keep the directory.
+    /// </summary>
     private static long SizeOf(string directory)
     {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
-        return new DirectoryInfo(directory).EnumerateFiles("*", options).Sum(f => f.Length);
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
+        try
+        {
+            return new DirectoryInfo(directory).EnumerateFiles("*", options).Sum(f => f.Length);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
     }
 }

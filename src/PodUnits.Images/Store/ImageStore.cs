@@ -80,7 +80,10 @@ public sealed partial class ImageStore
         IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         ImageReference parsed = ImageReference.Parse(reference);
-        using FileLock _ = FileLock.Shared(LockPath);
+        // Waited for as a cancellable retry: a stop of a start that waits behind gc or
+        // `image rm` must end it and release what stage 0 took (images review of 2026-12-06,
+        // finding 2: a blocked flock(2) heard no signal).
+        using FileLock _ = await FileLock.SharedAsync(LockPath, cancellationToken);
         string? manifestDigest = policy == PullPolicy.Always ? null : FindLocal(parsed);
         bool pulled = manifestDigest is null;
         if (manifestDigest is null)
@@ -140,7 +143,8 @@ public sealed partial class ImageStore
     /// holds it from its first fetch until its rollback is done, since between a failed
     /// restart (whose executor drops the pod's pin) and the tag pointed back, no pin and no
     /// tag names the image it rolls back to.</summary>
-    public IDisposable KeepContent() => FileLock.Shared(LockPath);
+    public async Task<IDisposable> KeepContentAsync(CancellationToken cancellationToken = default) =>
+        await FileLock.SharedAsync(LockPath, cancellationToken);
 
     /// <summary>The manifest digest the store holds for <paramref name="reference"/>, or null.</summary>
     public string? LocalDigest(string reference) => FindLocal(ImageReference.Parse(reference));
@@ -295,7 +299,7 @@ public sealed partial class ImageStore
     public async Task<IReadOnlyList<ResolvedImage>> ImportAsync(string path, string? name = null,
         IProgress<PullProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        using FileLock _ = FileLock.Shared(LockPath);
+        using FileLock _ = await FileLock.SharedAsync(LockPath, cancellationToken);
         var imported = await new Import.ImageImporter(this, progress).ImportAsync(path, name, cancellationToken);
         return imported.Select(i => Materialize(i.Reference, i.ManifestDigest, null, cancellationToken)).ToList();
     }

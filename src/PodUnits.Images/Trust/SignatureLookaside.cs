@@ -120,6 +120,12 @@ public sealed class SignatureLookaside
         {
             throw new PodUnitsException($"signature {url}", $"cannot be read: {e.Message}");
         }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // HttpClient.Timeout: the lookaside server's silence, said as such (a pull under
+            // signedBy blamed the registry, `image inspect` said "interrupted").
+            throw new PodUnitsException($"signature {url}", $"the lookaside server gave no answer within {http.Timeout.TotalSeconds:0} s", ExitCodes.RuntimeFailure, e);
+        }
     }
 
     private static YamlMappingNode? ReadRoot(string file) =>

@@ -53,7 +53,18 @@ internal sealed class HashingStream(Stream inner) : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        int n = inner.Read(buffer);
+        int n;
+        try
+        {
+            n = inner.Read(buffer);
+        }
+        catch (ZstdSharp.ZstdException e)
+        {
+            // ZstdSharp's own type, derived from Exception: said as GZipStream says a damaged
+            // stream, so every reader's "not a layer" handling takes it (it was an internal
+            // error naming no layer: images review of 2026-12-06, finding 3).
+            throw new InvalidDataException($"zstd: {e.Message}", e);
+        }
         _hash.AppendData(buffer[..n]);
         BytesRead += n;
         return n;

@@ -206,6 +206,25 @@ public sealed class ArchiveImportTests : IDisposable
         Assert.Equal(tagged.ManifestDigest, own.ManifestDigest);
     }
 
+    /// <summary>Images review of 2026-12-06, finding 7: a descriptor's size was never compared
+    /// with its file, and the wrong size was stored, listed and exported as it was.</summary>
+    [Theory]
+    [InlineData("1")]
+    [InlineData("9223372036854775807")]
+    public async Task ABlobWhoseSizeIsNotItsDescriptorsIsRefused(string size)
+    {
+        byte[] tar = new LayerBuilder().File("hello", "world").Tar();
+        string manifest = OciLayoutBuilder.Write(_dir + "/layout", [tar], [tar], "application/vnd.oci.image.layer.v1.tar");
+        string index = File.ReadAllText(_dir + "/layout/index.json");
+        File.WriteAllText(_dir + "/layout/index.json", System.Text.RegularExpressions.Regex.Replace(index, "\"size\":[0-9]+", $"\"size\":{size}"));
+        var store = ImageStore.Open(_dir + "/store", new RegistrySettings());
+
+        var e = await Assert.ThrowsAsync<BadInputException>(() => store.ImportAsync(_dir + "/layout", "localhost/x:1"));
+
+        Assert.StartsWith($"import {_dir}/layout: index.json gives blob {manifest} a size of {size} bytes, but its file has ", e.Message, StringComparison.Ordinal);
+        Assert.Empty(store.List());
+    }
+
     /// <summary>Path scopes judge where the file is, not the symlink the user named, as
     /// containers/image resolves them: a link in a trusted directory to an archive in a
     /// rejected one is rejected.</summary>

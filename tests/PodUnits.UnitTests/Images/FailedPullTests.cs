@@ -132,7 +132,7 @@ public sealed class FailedPullTests : IDisposable
         string reference = registry.Host + "/test/app:1";
         Publish("good");
         Task<GcResult> gc;
-        using (store.KeepContent())
+        using (await store.KeepContentAsync())
         {
             await store.FetchAsync(reference); // a pull under the same shared lock goes on
             gc = Task.Run(store.CollectGarbage);

@@ -76,20 +76,27 @@ public sealed class LayerStoreTests : IDisposable
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void ABlobThatIsNoLayerIsRefusedNamingIt(bool truncated)
+    [InlineData("garbage")]
+    [InlineData("truncated")]
+    [InlineData("zstd")] // a zstd frame's magic, then garbage: ZstdSharp's own exception was an internal error
+    public void ABlobThatIsNoLayerIsRefusedNamingIt(string kind)
     {
         // Its digest matches (the image's maker sent it so), but it is no tar: garbage, or a
         // tar cut inside an entry.
         byte[] tar = new LayerBuilder().File("etc/motd", new string('x', 4000)).Tar();
-        byte[] blob = truncated ? tar[..1000] : [.. Enumerable.Range(0, 2048).Select(i => (byte)(i * 7 + 3))];
+        byte[] garbage = [.. Enumerable.Range(0, 2048).Select(i => (byte)(i * 7 + 3))];
+        byte[] blob = kind switch
+        {
+            "truncated" => tar[..1000],
+            "zstd" => [0x28, 0xb5, 0x2f, 0xfd, .. garbage],
+            _ => garbage,
+        };
         File.WriteAllBytes(_dir + "/bad", blob);
         string digest = "sha256:" + OciLayoutBuilder.Hex(blob);
         var layers = new LayerStore(_dir + "/store");
         var e = Assert.Throws<PodUnits.Core.Errors.PodUnitsException>(() => layers.Ensure("sha256:" + new string('0', 64), _dir + "/bad", digest, CancellationToken.None));
         Assert.StartsWith($"layer {digest}: ", e.Message, StringComparison.Ordinal);
-        Assert.Contains(truncated ? "ends inside a tar entry" : "is not a valid tar", e.Message, StringComparison.Ordinal);
+        Assert.Contains(kind == "truncated" ? "ends inside a tar entry" : "is not a valid tar", e.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(layers.Directory));
     }
 

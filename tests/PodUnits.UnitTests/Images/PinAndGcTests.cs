@@ -143,6 +143,45 @@ public sealed partial class PinAndGcTests : IDisposable
         Assert.Single(_store.List());
     }
 
+    /// <summary>Images review of 2026-12-06, finding 1: gc's byte count followed a layer's
+    /// symlinks to directories (var/run -> /run in every Debian image; x -> / in a hostile
+    /// one) onto the host's tree, and through a loop for ever. Here a dead unpack links to
+    /// a directory outside the store holding 5 MB and a link to itself.</summary>
+    [Fact]
+    public async Task GcCountsALayersFilesWithoutFollowingItsLinksOutOfTheStore()
+    {
+        await _store.ImportAsync(Layout("one"), "localhost/app:1");
+        string outside = Directory.CreateDirectory(_dir + "/outside").FullName;
+        File.WriteAllBytes(outside + "/big", new byte[5 << 20]);
+        Directory.CreateSymbolicLink(outside + "/loop", outside);
+        string dead = _store.Root + "/layers/sha256/.tmp-dead";
+        Directory.CreateDirectory(dead);
+        File.WriteAllBytes(dead + "/own", new byte[1000]);
+        Directory.CreateSymbolicLink(dead + "/escape", outside);
+
+        GcResult gc = _store.CollectGarbage();
+
+        Assert.Equal(1, gc.TempsRemoved);
+        Assert.InRange(gc.BytesFreed, 1000, 64 << 10);
+        Assert.False(Directory.Exists(dead));
+        Assert.Equal(5 << 20, new FileInfo(outside + "/big").Length);
+        Assert.Single(_store.List());
+    }
+
+    /// <summary>Images review of 2026-12-06, finding 2: a start waiting for the store lock
+    /// behind gc sat in flock(2), deaf to the stop that cancels its token.</summary>
+    [Fact]
+    public async Task AResolveWaitingBehindGcEndsWhenItsStartIsStopped()
+    {
+        await _store.ImportAsync(Layout("one"), "localhost/app:1");
+        using (PodUnits.Core.Native.FileLock.Exclusive(_store.Root + "/store.lock"))
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.ResolveAsync("localhost/app:1", PullPolicy.Never, cancellationToken: stop.Token));
+        }
+        Assert.Equal("localhost/app:1", (await _store.ResolveAsync("localhost/app:1", PullPolicy.Never)).Reference);
+    }
+
     [Fact]
     public async Task AnImportHoldsTheStoreLockForAsLongAsItsTempDirExists()
     {

@@ -18,7 +18,8 @@ public sealed class RegistryAuthTests : IDisposable
     /// <param name="storageChallenges">Blobs are "redirected" to a storage host that answers
     /// 401 with a token realm of its own (the handler rewrites RequestUri, as SocketsHttpHandler
     /// does when it follows a redirect).</param>
-    private sealed class FakeRegistry(string layoutDir, string manifestDigest, bool storageChallenges = false) : HttpMessageHandler
+    /// <param name="realm">The token realm its challenge names.</param>
+    private sealed class FakeRegistry(string layoutDir, string manifestDigest, bool storageChallenges = false, string realm = "https://auth.example/token") : HttpMessageHandler
     {
         public List<string> Log { get; } = [];
 
@@ -38,7 +39,7 @@ public sealed class RegistryAuthTests : IDisposable
             {
                 var challenge = new HttpResponseMessage(HttpStatusCode.Unauthorized);
                 challenge.Headers.TryAddWithoutValidation("WWW-Authenticate",
-                    "Bearer realm=\"https://auth.example/token\",service=\"reg.example\",scope=\"repository:team/app:pull\"");
+                    $"Bearer realm=\"{realm}\",service=\"reg.example\",scope=\"repository:team/app:pull\"");
                 return Task.FromResult(challenge);
             }
             if (storageChallenges && url.Contains("/blobs/", StringComparison.Ordinal))
@@ -54,13 +55,13 @@ public sealed class RegistryAuthTests : IDisposable
         private static HttpResponseMessage Json(string body) => new(HttpStatusCode.OK) { Content = new StringContent(body) };
     }
 
-    private (ImageStore Store, FakeRegistry Registry) Setup(string user, string password, bool storageChallenges = false)
+    private (ImageStore Store, FakeRegistry Registry) Setup(string user, string password, bool storageChallenges = false, string realm = "https://auth.example/token")
     {
         byte[] tar = new LayerBuilder().File("hello", "world").Tar();
         string manifest = OciLayoutBuilder.Write(_dir + "/layout", [tar], [LayerBuilder.Gzip(tar)], "application/vnd.oci.image.layer.v1.tar+gzip");
         string basic = Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
         File.WriteAllText(_dir + "/auth.json", "{\"auths\":{\"reg.example\":{\"auth\":\"" + basic + "\"}}}");
-        var registry = new FakeRegistry(_dir + "/layout", manifest, storageChallenges);
+        var registry = new FakeRegistry(_dir + "/layout", manifest, storageChallenges, realm);
         var store = ImageStore.Open(_dir + "/store", new RegistrySettings(authFile: _dir + "/auth.json"));
         store.HttpHandler = registry;
         return (store, registry);
@@ -101,5 +102,20 @@ public sealed class RegistryAuthTests : IDisposable
 
         Assert.DoesNotContain(registry.Log, l => l.Contains("collector.example", StringComparison.Ordinal));
         Assert.Contains("401", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Images review of 2026-12-06, finding 6: an empty or relative realm threw
+    /// UriFormatException out of `new Uri`, an internal error naming no registry.</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("token")]
+    [InlineData("ftp://auth.example/token")]
+    public async Task ATokenRealmThatIsNoHttpUrlIsTheRegistrysErrorNamed(string realm)
+    {
+        (ImageStore store, _) = Setup("me", "pw", realm: realm);
+
+        var e = await Assert.ThrowsAsync<PodUnitsException>(() => store.FetchAsync("reg.example/team/app:1"));
+
+        Assert.Equal($"registry reg.example: authentication for team/app failed: token realm '{realm}' is not an absolute http(s) URL", e.Message);
     }
 }
