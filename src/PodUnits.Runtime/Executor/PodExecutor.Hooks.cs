@@ -23,7 +23,12 @@ public sealed partial class PodExecutor
     private void OnPreStop(SystemdManager systemd, string name, int podPid)
     {
         ContainerPlan c = Container(name);
-        if (c.PreStop is not { } hook || _plan.Interactive)
+        ContainerStatus s = Statuses[name];
+        // Only for a run whose command runs, as the kubelet runs no preStop for a container
+        // that never started: a run still waiting for "go" or setting up its root is in a
+        // mount namespace whose root is the host's until its pivot_root, and the hook would
+        // join it and run there (health review of 2026-12-06, finding 1).
+        if (c.PreStop is not { } hook || _plan.Interactive || s.State != "running" || s.PodPid != podPid)
         {
             _control?.Send(new PodControlMessage.PreStopped(name, podPid));
             return;
@@ -31,7 +36,6 @@ public sealed partial class PodExecutor
         // The pod init sends SIGTERM at the end of the grace period whether or not the hook
         // has ended; the hook is not run longer than that. A probe's kill has the probe's own
         // grace period, if it sets one.
-        ContainerStatus s = Statuses[name];
         int grace = s.KilledBy is not null && s.KillGraceSeconds is int g ? g : _plan.TerminationGracePeriodSeconds;
         _preStopStarted[name] = (Environment.TickCount64, grace);
         RunHook(systemd, c, podPid, hook, postStart: false, TimeSpan.FromSeconds(grace));
@@ -67,9 +71,11 @@ public sealed partial class PodExecutor
                     ? ProbeOutcome.Failed("the container is not running")
                     : await runner.RunHookAsync(c, hostPid, hook, timeout, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Core.Errors.PodUnitsException e)
+#pragma warning disable CA1031 // every outcome must reach the loop: a hook that never reports holds the start (postStart) or the SIGTERM (preStop) for good
+            catch (Exception e)
+#pragma warning restore CA1031
             {
-                outcome = ProbeOutcome.Failed(e.Message);
+                outcome = ProbeOutcome.Failed(e is Core.Errors.PodUnitsException ? e.Message : $"{e.GetType().Name}: {e.Message}");
             }
             if (!_events.Writer.TryWrite(new SupervisionEvent.Hooked(c.Name, podPid, postStart, outcome)) && !postStart && !outcome.Success)
             {

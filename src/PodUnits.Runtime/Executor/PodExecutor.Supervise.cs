@@ -379,8 +379,11 @@ public sealed partial class PodExecutor
         var parts = new List<string> { exited > 0 ? $"{Counted.Of(running, "container")} running, {exited} exited" : $"{Counted.Of(running, "container")} running" };
         foreach (ContainerStatus s in Statuses.Values.Where(s => s.State == "restarting"))
         {
-            int wait = (int)Math.Ceiling(((s.RestartAt ?? DateTime.UtcNow) - DateTime.UtcNow).TotalSeconds);
-            parts.Add($"{s.Name} restarting{(wait > 0 ? $" in {wait} s" : "")} ({Reason(s)}, restart {s.Restarts + 1})");
+            // When, by the local clock: STATUS= is sent at events only, and a countdown said
+            // "in 300 s" for the whole of a 5-minute back-off (health review of 2026-12-06, 10).
+            string at = s.RestartAt is DateTime restartAt && restartAt > DateTime.UtcNow
+                ? $" at {restartAt.ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}" : "";
+            parts.Add($"{s.Name} restarting{at} ({Reason(s)}, restart {s.Restarts + 1})");
         }
         // List's own FindAll and ConvertAll, not Where(...).Select(...): a generic virtual call,
         // which NativeAOT looks up at run time (docs/process-model.md, "What a NativeAOT process pays").

@@ -30,12 +30,19 @@ public static class HttpProbe
     /// <see cref="OperationCanceledException"/> rather than reporting a failed probe.</param>
     /// <param name="hook">A lifecycle hook rather than a probe: any response is a success, as
     /// the kubelet's hook runner only fails on a request that gets none.</param>
-    public static async Task<ProbeOutcome> CheckAsync(Func<AddressFamily, Socket> newSocket, HttpGetPlan get, IPAddress address, TimeSpan timeout, CancellationToken cancellationToken,
+    public static Task<ProbeOutcome> CheckAsync(Func<AddressFamily, Socket> newSocket, HttpGetPlan get, IPAddress address, TimeSpan timeout, CancellationToken cancellationToken,
+        bool hook = false) =>
+        CheckAsync(newSocket, get, [address], timeout, cancellationToken, hook);
+
+    /// <param name="addresses">The host name's addresses, tried in turn until one connects
+    /// (TcpProbe says why).</param>
+    public static async Task<ProbeOutcome> CheckAsync(Func<AddressFamily, Socket> newSocket, HttpGetPlan get, IReadOnlyList<IPAddress> addresses, TimeSpan timeout, CancellationToken cancellationToken,
         bool hook = false)
     {
         ArgumentNullException.ThrowIfNull(newSocket);
         ArgumentNullException.ThrowIfNull(get);
-        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(addresses);
+        IPAddress address = addresses[0];
         string host = string.IsNullOrEmpty(get.Host) ? address.ToString() : get.Host;
         string hostPort = ProbeText.HostPort(host, get.Port);
         string scheme = string.Equals(get.Scheme, "HTTPS", StringComparison.OrdinalIgnoreCase) ? "https" : "http";
@@ -44,7 +51,7 @@ public static class HttpProbe
         {
             return ProbeOutcome.Failed($"parse \"{scheme}://{hostPort}{path}\": invalid URL");
         }
-        var target = new ProbeHttpClient.Target(newSocket, address);
+        var target = new ProbeHttpClient.Target(newSocket, addresses);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         // The first Host, as the kubelet's headers.Get("Host") takes it.
@@ -53,7 +60,18 @@ public static class HttpProbe
         {
             try
             {
-                using HttpRequestMessage request = NewRequest(uri, target, get.Headers, hostHeader);
+                HttpRequestMessage request;
+                try
+                {
+                    request = NewRequest(uri, target, get.Headers, hostHeader);
+                }
+                catch (FormatException)
+                {
+                    // Go's client: "invalid Host header". It escaped as an exception no hook
+                    // caught, and a postStart hook never reported (health review of 2026-12-06, 4).
+                    return ProbeOutcome.Failed($"Get \"{uri}\": http: invalid Host header");
+                }
+                using HttpRequestMessage _ = request;
                 using HttpResponseMessage response = await ProbeHttpClient.Client.SendAsync(request, deadline.Token).ConfigureAwait(false);
                 int status = (int)response.StatusCode;
                 Uri? location = response.Headers.Location;

@@ -67,12 +67,18 @@ internal static class ProbeHttpClient
 
     /// <summary>A request's connection target. <see cref="Connected"/> tells a timeout while
     /// dialling from one while waiting for the answer (the gRPC probe words them differently).</summary>
-    internal sealed class Target(Func<AddressFamily, Socket> newSocket, IPAddress address)
+    /// <param name="addresses">Tried in turn until one connects (a host name's addresses, as
+    /// Go's dialer tries them); a failure is said as the first's.</param>
+    internal sealed class Target(Func<AddressFamily, Socket> newSocket, IReadOnlyList<IPAddress> addresses)
     {
         private Socket? _socket;
 
+        public Target(Func<AddressFamily, Socket> newSocket, IPAddress address) : this(newSocket, [address])
+        {
+        }
+
         public Func<AddressFamily, Socket> NewSocket { get; } = newSocket;
-        public IPAddress Address { get; } = address;
+        public IReadOnlyList<IPAddress> Addresses { get; } = addresses;
         public bool Connected => Volatile.Read(ref _socket) is not null;
 
         public void Opened(Socket socket) => Volatile.Write(ref _socket, socket);
@@ -118,24 +124,31 @@ internal static class ProbeHttpClient
             throw new InvalidOperationException("probe request without a target");
         }
         int port = context.DnsEndPoint.Port;
-        Socket socket = target.NewSocket(target.Address.AddressFamily);
-        try
+        ProbeDialException? first = null;
+        foreach (IPAddress address in target.Addresses)
         {
-            socket.NoDelay = true;
-            await socket.ConnectAsync(new IPEndPoint(target.Address, port), cancellationToken).ConfigureAwait(false);
+            Socket? socket = null;
+            try
+            {
+                socket = target.NewSocket(address.AddressFamily);
+                socket.NoDelay = true;
+                await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException e)
+            {
+                socket?.Dispose();
+                first ??= new ProbeDialException(ProbeText.DialError(ProbeText.HostPort(address, port), e), e);
+                continue; // the name's next address
+            }
+            catch
+            {
+                socket?.Dispose();
+                throw;
+            }
+            target.Opened(socket);
+            return new NetworkStream(socket, ownsSocket: true);
         }
-        catch (SocketException e)
-        {
-            socket.Dispose();
-            throw new ProbeDialException(ProbeText.DialError(ProbeText.HostPort(target.Address, port), e), e);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-        target.Opened(socket);
-        return new NetworkStream(socket, ownsSocket: true);
+        throw (Exception?)first ?? new InvalidOperationException("probe request without an address");
     }
 }
 

@@ -23,11 +23,16 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
 {
     private const int MaxOutput = 10 * 1024;
 
+    private const int MaxTimeoutSeconds = 24 * 24 * 3600;
+
     public Task<ProbeOutcome> RunAsync(ContainerPlan container, int hostPid, ProbePlan probe, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(container);
         ArgumentNullException.ThrowIfNull(probe);
-        var timeout = TimeSpan.FromSeconds(probe.TimeoutSeconds);
+        // .NET's timers take at most 49.7 days: a longer timeoutSeconds threw from
+        // CancelAfter, after an exec probe had opened its descriptors (health review of
+        // 2026-12-06, finding 8). 24 days is as good as no timeout for a probe.
+        var timeout = TimeSpan.FromSeconds(Math.Min(probe.TimeoutSeconds, MaxTimeoutSeconds));
         if (probe.Exec is { Count: > 0 } argv)
         {
             return ExecAsync(container, hostPid, argv, timeout);
@@ -70,16 +75,16 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
     {
         ArgumentNullException.ThrowIfNull(get);
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        return await Address(get.Host, timeout, cancel).ConfigureAwait(false) is { } address
-            ? await HttpProbe.CheckAsync(sockets.Create, get, address, Left(timeout, started), cancel, hook).ConfigureAwait(false)
+        return await Addresses(get.Host, timeout, cancel).ConfigureAwait(false) is { } addresses
+            ? await HttpProbe.CheckAsync(sockets.Create, get, addresses, Left(timeout, started), cancel, hook).ConfigureAwait(false)
             : new ProbeOutcome(false, $"host \"{get.Host}\" has no address");
     }
 
     private async Task<ProbeOutcome> TcpAsync(string? host, int port, TimeSpan timeout, CancellationToken cancel)
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        return await Address(host, timeout, cancel).ConfigureAwait(false) is { } address
-            ? await TcpProbe.CheckAsync(sockets.Create, address, port, Left(timeout, started), cancel).ConfigureAwait(false)
+        return await Addresses(host, timeout, cancel).ConfigureAwait(false) is { } addresses
+            ? await TcpProbe.CheckAsync(sockets.Create, addresses, port, Left(timeout, started), cancel).ConfigureAwait(false)
             : new ProbeOutcome(false, $"host \"{host}\" has no address");
     }
 
@@ -91,28 +96,30 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
             : TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, (timeout - System.Diagnostics.Stopwatch.GetElapsedTime(started)).Ticks));
 
     /// <summary>The probe's host (an address, or a name the host's resolver knows, as the
-    /// kubelet resolves it on the node), else the pod's address. The lookup counts in the
+    /// kubelet resolves it on the node, with all its addresses), else the pod's address. The lookup counts in the
     /// probe's timeout, as the kubelet's dial deadline covers it: unreachable resolvers (5 s
     /// per try and server) must not make a liveness probe three times as slow to fail.</summary>
-    private async Task<IPAddress?> Address(string? host, TimeSpan timeout, CancellationToken cancel)
+    private async Task<IPAddress[]?> Addresses(string? host, TimeSpan timeout, CancellationToken cancel)
     {
         if (host is null)
         {
-            return podAddress;
+            return [podAddress];
         }
         if (IPAddress.TryParse(host, out IPAddress? literal))
         {
-            return literal;
+            return [literal];
         }
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         deadline.CancelAfter(timeout);
         try
         {
-            return (await Dns.GetHostAddressesAsync(host, deadline.Token).ConfigureAwait(false)).FirstOrDefault();
+            // Every address, in the resolver's order: the probe tries each (TcpProbe).
+            IPAddress[] found = await Dns.GetHostAddressesAsync(host, deadline.Token).ConfigureAwait(false);
+            return found.Length == 0 ? null : found;
         }
-        catch (System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or ArgumentException)
         {
-            return null;
+            return null; // unknown, or no host name at all (longer than 255 characters)
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
@@ -161,8 +168,13 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
         (int endedRead, int endedWrite) = Spawning.Spawner.Pipe();
         using (process)
         {
-            Task<string> output = Task.Run(() => ReadOutput(outRead, endedRead));
-            Task<int> exit = Task.Run(process.WaitForExit);
+            // Threads of their own: both block (poll, waitpid) for as long as the command runs,
+            // a postStart hook's for minutes, and on a 2-core host two pool threads per hook
+            // or probe held the executor's own work (the supervision loop, the other probes'
+            // timers) until the pool grew, one thread per half second (health review of
+            // 2026-12-06, finding 5).
+            Task<string> output = Task.Factory.StartNew(() => ReadOutput(outRead, endedRead), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            Task<int> exit = Task.Factory.StartNew(process.WaitForExit, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             bool timedOut = false;
             int code;
             try

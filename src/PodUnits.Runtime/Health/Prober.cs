@@ -22,6 +22,7 @@ public sealed class Prober : IDisposable
     private readonly Func<ProbeWorker, CancellationToken, Task<ProbeOutcome>> _probe;
     private readonly Action<ProbeWorker, ProbeOutcome, bool> _report;
     private readonly Func<TimeSpan> _now;
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
     private Task? _loop;
 
     /// <param name="probe">Runs one probe (the handlers of <see cref="ProbeRunner"/>); it
@@ -108,7 +109,12 @@ public sealed class Prober : IDisposable
                 }
                 else
                 {
+                    // At most a day at a time, then look again: SemaphoreSlim's timer takes at most
+                    // 49.7 days, and a probe due later (a huge initialDelaySeconds) threw
+                    // out of this loop, which ended every probe of the pod without a word
+                    // (health review of 2026-12-06, finding 8).
                     TimeSpan wait = due - _now();
+                    wait = wait > MaxWait ? MaxWait : wait;
                     await _wake.WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, stop).ConfigureAwait(false);
                 }
             }

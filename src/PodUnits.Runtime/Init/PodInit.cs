@@ -448,12 +448,18 @@ public sealed class PodInit : IDisposable
                 return;
             }
             _killedByProbe.Add(name);
-            DateTime deadline = DateTime.UtcNow.AddSeconds(graceSeconds);
+            DateTime deadline = MonotonicNow.AddSeconds(graceSeconds);
             new Thread(() =>
             {
                 lock (_lock)
                 {
-                    Terminate([pid], deadline);
+                    // Looked at again: the run may have ended, and been reaped, before this
+                    // thread got the lock; its PID is no one's now (health review of
+                    // 2026-12-06, finding 7).
+                    if (_running.TryGetValue(pid, out ContainerPlan? still) && still.Name == name)
+                    {
+                        Terminate([pid], deadline);
+                    }
                 }
             })
             { IsBackground = true, Name = $"kill {name}" }.Start();
@@ -479,7 +485,7 @@ public sealed class PodInit : IDisposable
     /// </summary>
     private int FinishStop(int code)
     {
-        DateTime deadline = DateTime.UtcNow.AddSeconds(_plan.TerminationGracePeriodSeconds);
+        DateTime deadline = MonotonicNow.AddSeconds(_plan.TerminationGracePeriodSeconds);
         lock (_lock)
         {
             _finishing = true;
@@ -507,7 +513,7 @@ public sealed class PodInit : IDisposable
                 // As the kubelet: a sidecar's turn comes with what is left of the grace period,
                 // but at least MinimumGrace, so one the main containers left no time still gets
                 // its SIGTERM and a moment to flush what it carries for them.
-                DateTime own = DateTime.UtcNow + MinimumGrace > deadline ? DateTime.UtcNow + MinimumGrace : deadline;
+                DateTime own = MonotonicNow + MinimumGrace > deadline ? MonotonicNow + MinimumGrace : deadline;
                 overran |= Terminate(pids, own);
                 last = own > last ? own : last;
             }
@@ -532,7 +538,7 @@ public sealed class PodInit : IDisposable
             _control.Send(new PodControlMessage.Finishing(_stopRequested));
             // A killed executor will never say "drained": the pod's end is not held up for it
             // (its unit waits for this process, and a Restart= with it).
-            WaitUntil(() => _drained || _executorGone, DateTime.UtcNow.AddSeconds(10));
+            WaitUntil(() => _drained || _executorGone, MonotonicNow.AddSeconds(10));
         }
         LibcExtra.kill(-1, LibcExtra.SIGKILL);
         // No message for the executor: it learns the status by reaping this process.
@@ -559,7 +565,7 @@ public sealed class PodInit : IDisposable
     /// </summary>
     private bool Terminate(int[] pids, DateTime deadline)
     {
-        DateTime lastTerm = DateTime.UtcNow;
+        DateTime lastTerm = MonotonicNow;
         var waiting = new List<int>();
         foreach (int pid in pids)
         {
@@ -582,11 +588,11 @@ public sealed class PodInit : IDisposable
         while (waiting.Count > 0)
         {
             WaitUntil(() => waiting.Any(HookEnded), deadline);
-            bool late = DateTime.UtcNow >= deadline;
+            bool late = MonotonicNow >= deadline;
             foreach (int pid in waiting.Where(p => late || HookEnded(p)).ToArray())
             {
                 LibcExtra.kill(pid, LibcExtra.SIGTERM);
-                lastTerm = DateTime.UtcNow;
+                lastTerm = MonotonicNow;
                 _preStopped.Remove(pid);
                 waiting.Remove(pid);
             }
@@ -613,6 +619,16 @@ public sealed class PodInit : IDisposable
         }
     }
 
+    /// <summary>
+    /// Now on the monotonic clock (CLOCK_MONOTONIC, as Environment.TickCount64 reads it), as
+    /// a DateTime for the deadlines' arithmetic only: never shown, never compared with a
+    /// calendar time. Grace periods, sidecar turns and SIGKILL deadlines must not move with
+    /// the wall clock: NTP's first step or a resume from suspend killed a draining container
+    /// at once, or gave it the step's length more (health review of 2026-12-06, finding 2;
+    /// the kubelet's are monotonic, as PodUnits' probes and back-off are).
+    /// </summary>
+    private static DateTime MonotonicNow => DateTime.MinValue.AddMilliseconds(Environment.TickCount64);
+
     /// <summary>Monitor.Wait takes at most int.MaxValue ms; a grace period may be longer.</summary>
     private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
 
@@ -620,7 +636,7 @@ public sealed class PodInit : IDisposable
     /// <paramref name="deadline"/> passes; whoever changes what it reads pulses the lock.</summary>
     private void WaitUntil(Func<bool> done, DateTime deadline)
     {
-        while (!done() && deadline - DateTime.UtcNow is { Ticks: > 0 } left)
+        while (!done() && deadline - MonotonicNow is { Ticks: > 0 } left)
         {
             Monitor.Wait(_lock, left < MaxWait ? left : MaxWait);
         }

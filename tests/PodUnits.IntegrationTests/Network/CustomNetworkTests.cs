@@ -374,8 +374,19 @@ public sealed class CustomNetworkTests
     {
         using var network = new SlowNetwork("nettestslow", "10.122.12.0/24");
         string adding = network.Adding;
+        // Its preStop hook must not run while the container waits for "go" (health review of
+        // 2026-12-06, finding 1): it would join a mount namespace whose root is still the
+        // host's and run there. The file it touches would then be the sandbox's.
+        const string hookRan = "/tmp/podunits-test-net-slow-prestop";
+        File.Delete(hookRan);
         using var pod = new PodHarness("net-slow", PodHarness.BusyboxPod("net-slow",
-            "ip -o -4 addr show eth0 | grep -q ' 10.122.12.' && echo network-was-there; exec sleep 1000").Replace("  name: net-slow",
+            "ip -o -4 addr show eth0 | grep -q ' 10.122.12.' && echo network-was-there; exec sleep 1000",
+            extraContainerYaml: $$"""
+                  lifecycle:
+                    preStop:
+                      exec:
+                        command: ["touch", "{{hookRan}}"]
+            """).Replace("  name: net-slow",
             "  name: net-slow\n" + Annotated("nettestslow"), StringComparison.Ordinal));
         string scope = @"podunits-net\x2dslow-main.scope"; // systemd-escape'd, as ContainerUnits names it
 
@@ -397,6 +408,8 @@ public sealed class CustomNetworkTests
         Assert.True(pod.UnitJournalHas(l => l.Contains("container main did not start: the pod stopped first", StringComparison.Ordinal)),
             pod.UnitJournalText());
         Assert.DoesNotContain(pod.Journal("-u", pod.Unit), l => l.Contains("exited with status 125", StringComparison.Ordinal));
+        Assert.Empty(ContainerRestartTests.JournalFields(pod, "507621239c1645d9af95f25118a4505b", "HOOK")); // no hook tried
+        Assert.False(File.Exists(hookRan));
 
         File.Delete(adding);
         var start = pod.Systemctl("start", pod.Unit);

@@ -45,7 +45,7 @@ public sealed class ContainerRestartTests
         bool sawBackOffStatus = false;
         Assert.True(PodHarness.WaitFor(() =>
         {
-            sawBackOffStatus |= pod.Show("StatusText").Contains("crash restarting in ", StringComparison.Ordinal);
+            sawBackOffStatus |= pod.Show("StatusText").Contains("crash restarting at ", StringComparison.Ordinal);
             return File.Exists(starts) && File.ReadAllLines(starts).Length >= 5;
         }, seconds: 120), $"starts: {(File.Exists(starts) ? File.ReadAllText(starts) : "none")}; status: {pod.Show("StatusText")}");
 

@@ -93,6 +93,17 @@ public sealed class HttpProbeTests
         Assert.Equal(["first.example"], r.Values("Host"));
     }
 
+    /// <summary>Health review of 2026-12-06, finding 4: .NET's FormatException for a Host
+    /// header that is no host escaped the probe, and a postStart hook never reported.</summary>
+    [Fact]
+    public async Task AHostHeaderThatIsNoHostFailsTheProbeAsGosClientDoes()
+    {
+        await using var server = new RawHttpServer(_ => RawHttpServer.Response(200));
+        ProbeOutcome outcome = await Probe(server.Port, headers: [new() { Name = "Host", Value = "bad host" }]);
+        Assert.Equal(new ProbeOutcome(false, $"Get \"http://127.0.0.1:{server.Port}/\": http: invalid Host header"), outcome);
+        Assert.Empty(server.Requests);
+    }
+
     [Fact]
     public async Task TheHostIsTheProbesHostWithItsPortButTheConnectionGoesToTheAddress()
     {

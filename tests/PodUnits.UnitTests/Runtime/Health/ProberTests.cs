@@ -36,6 +36,28 @@ public sealed class ProberTests
         Assert.True(times[1] - added >= TimeSpan.FromMilliseconds(1290), $"second run after {(times[1] - added).TotalMilliseconds} ms");
     }
 
+    /// <summary>Health review of 2026-12-06, finding 8: a probe due in 60 days (a huge
+    /// initialDelaySeconds, "never") at the head of the queue made the loop's wait throw, and
+    /// every probe of the pod stopped without a word. The probe due now still runs on.</summary>
+    [Fact]
+    public void AProbeDueInTwoMonthsDoesNotStopTheOthers()
+    {
+        var reports = new BlockingCollection<string>();
+        // The probe takes a while, as a real one does: while it runs, the far one heads the queue.
+        using var prober = new Prober(async (_, cancel) =>
+        {
+            await Task.Delay(50, cancel);
+            return new ProbeOutcome(true, "ok");
+        }, (w, _, _) => reports.Add(w.Container));
+        prober.Add(new ProbeWorker("far", 0, ProbeKind.Liveness, new ProbePlan { PeriodSeconds = 1 }), Prober.Now() + TimeSpan.FromDays(60));
+        prober.Add(new ProbeWorker("near", 0, ProbeKind.Readiness, new ProbePlan { PeriodSeconds = 1 }), Prober.Now());
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(reports.TryTake(out string? container, Patience), $"run {i + 1} of the near probe did not come");
+            Assert.Equal("near", container);
+        }
+    }
+
     /// <summary>The clock turns between the loop's look at the queue and its decision: the
     /// probe must run once, not also a second time from the queue it was never taken out
     /// of (that race left one more probe chain for good; 50 pods saw checks/s creep up).</summary>

@@ -53,6 +53,29 @@ public sealed class TcpProbeTests
         }
     }
 
+    /// <summary>Health review of 2026-12-06, finding 3: only a name's first address was
+    /// tried, and `host: localhost` (::1 first) failed every probe of a server on IPv4 only.
+    /// Each is tried in turn; a failure is said as the first address's.</summary>
+    [Fact]
+    public async Task EveryAddressOfANameIsTriedInTurn()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            ProbeOutcome outcome = await TcpProbe.CheckAsync(_sockets.New, [IPAddress.IPv6Loopback, IPAddress.Loopback], port, NoTimeout, CancellationToken.None);
+            Assert.Equal(new ProbeOutcome(true, $"connected to 127.0.0.1:{port}"), outcome);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+        using var closed = new ClosedPort();
+        ProbeOutcome refused = await TcpProbe.CheckAsync(_sockets.New, [IPAddress.Loopback, IPAddress.Parse("127.0.0.2")], closed.Number, NoTimeout, CancellationToken.None);
+        Assert.Equal(new ProbeOutcome(false, $"dial tcp 127.0.0.1:{closed.Number}: connect: connection refused"), refused);
+    }
+
     [Fact]
     public async Task AClosedPortIsRefused()
     {
