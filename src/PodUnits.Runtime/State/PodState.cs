@@ -218,10 +218,39 @@ public static class PodState
         // Held until this process ends ("is already running" should a start come between),
         // the lock file unlinked while held, as gc does (a later claim then makes a fresh one).
         _ = PodClaim.Acquire(pod);
-        Directory.Delete(PodPaths.StateDir(pod), recursive: true);
+        try
+        {
+            DeleteMarkersLast(PodPaths.StateDir(pod), [KeptAdHocDefinitionPath(pod), AdHocMarkerPath(pod)]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PodUnitsException($"pod {pod}", $"could not remove all of its kept state: {e.Message}; once that is mended, 'podunits rm {pod}' again", ExitCodes.RuntimeFailure, e);
+        }
         UserNamespaceRangeFiles.Forget(pod);
         Release(pod);
         File.Delete(PodClaim.LockPath(pod));
+    }
+
+    /// <summary>
+    /// Deletes <paramref name="dir"/> with <paramref name="markers"/> last: they say what the
+    /// directory is, and a removal cut short (Ctrl-C, a file that would not go) that took them
+    /// first left a directory that `rm`, `run -i --name` and gc all refused as no ad-hoc pod's
+    /// (CLI review of 2026-12-06, finding 7). Whatever is left, `rm` takes again.
+    /// </summary>
+    private static void DeleteMarkersLast(string dir, string[] markers)
+    {
+        foreach (string entry in Directory.EnumerateFileSystemEntries(dir).Where(e => !markers.Contains(e, StringComparer.Ordinal)).ToList())
+        {
+            if (Directory.Exists(entry) && new DirectoryInfo(entry).LinkTarget is null)
+            {
+                Directory.Delete(entry, recursive: true);
+            }
+            else
+            {
+                File.Delete(entry);
+            }
+        }
+        Directory.Delete(dir, recursive: true);
     }
 
     /// <summary>An interactive pod's state goes with it (its name is never reused), its lock

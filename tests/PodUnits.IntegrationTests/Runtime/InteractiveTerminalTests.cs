@@ -221,6 +221,23 @@ public sealed class InteractiveTerminalTests
             Assert.Equal($"podunits: pod {pod}: an earlier 'podunits run -i --keep' kept its state in /var/lib/podunits/pods/{pod}; "
                 + $"'podunits export {pod}' prints it as a definition, 'podunits rm {pod}' removes it\n", again.Output);
             Assert.Equal("kept\n", File.ReadAllText($"/var/lib/podunits/pods/{pod}/containers/main/upper/marker"));
+            // CLI review of 2026-12-06, finding 7: a removal cut short (here a mount point in
+            // the state that cannot go) took the markers first, and nothing would take the
+            // name again. It says what failed, keeps them, and a second rm finishes.
+            string busy = $"/var/lib/podunits/pods/{pod}/containers/main/upper/busy";
+            Directory.CreateDirectory(busy);
+            Assert.Equal(0, PodHarness.Run("mount", "-t", "tmpfs", "none", busy).Code);
+            try
+            {
+                var cut = PodHarness.Run(Podunits, "rm", pod);
+                Assert.True(cut.Code == 1, cut.Output);
+                Assert.StartsWith($"podunits: pod {pod}: could not remove all of its kept state: ", cut.Output, StringComparison.Ordinal);
+                Assert.True(File.Exists($"/var/lib/podunits/pods/{pod}/adhoc.yaml"));
+            }
+            finally
+            {
+                PodHarness.Run("umount", busy);
+            }
             var rm = PodHarness.Run(Podunits, "rm", pod);
             Assert.True(rm.Code == 0, rm.Output);
             Assert.False(Directory.Exists($"/var/lib/podunits/pods/{pod}"));
