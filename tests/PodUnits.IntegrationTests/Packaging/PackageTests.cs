@@ -61,8 +61,8 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
             Assert.Contains(path, rpm);
         }
         // ...so is every directory of PodUnits' own (not /usr or /etc themselves)...
-        foreach (string dir in staged.Where(p => Directory.Exists(_built.Staging + p) && p.Contains("podunits", StringComparison.Ordinal)
-            && !p.Contains("/doc/", StringComparison.Ordinal)))
+        // (/usr/share/doc/podunits too: generator review of 2026-12-06, finding 10, `rpm -e` left it.)
+        foreach (string dir in staged.Where(p => Directory.Exists(_built.Staging + p) && p.Contains("podunits", StringComparison.Ordinal)))
         {
             Assert.Contains(dir, rpm);
         }
@@ -260,6 +260,41 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
             Assert.StartsWith("drwx------ root/root", deb.Split('\n').Single(l => l.EndsWith($" .{dir}/", StringComparison.Ordinal)), StringComparison.Ordinal);
             Assert.Matches(@"^drwx------\s+\d+\s+root\s+root\s", rpm.Split('\n').Single(l => l.EndsWith($" {dir}", StringComparison.Ordinal)));
         }
+    }
+
+    /// <summary>Generator review of 2026-12-06, finding 10: `apt purge` left the seccomp cache
+    /// and the links `systemctl enable pod@NAME` made to a template no longer installed. The
+    /// real postrm runs, in a mount namespace of its own whose /etc/systemd/system, /var/cache
+    /// and /var/lib/podunits are empty tmpfs (and no /run/systemd/system: no reload of the
+    /// sandbox's systemd): the cache and pod@ links go, another unit's link and the pods'
+    /// data stay.</summary>
+    [Fact]
+    public void PurgingTheDebRemovesTheSeccompCacheAndThePodsEnableLinksButKeepsTheirData()
+    {
+        string control = Path.Join(_built.Dir, $"deb-control-{Guid.NewGuid():N}");
+        Must(PodHarness.Run("dpkg-deb", "--control", _built.Deb, control));
+        const string wants = "/etc/systemd/system/multi-user.target.wants";
+        string script = $"""
+            set -e
+            mount -t tmpfs none /run/systemd
+            mount -t tmpfs none /etc/systemd/system
+            mount -t tmpfs none /var/cache
+            mkdir -p /var/lib/podunits && mount -t tmpfs none /var/lib/podunits
+            mkdir -p /var/cache/podunits/seccomp {wants} /etc/systemd/system/sockets.target.wants /var/lib/podunits/volumes/data
+            touch /var/cache/podunits/seccomp/0.bpf /var/lib/podunits/volumes/data/kept
+            ln -s /usr/lib/systemd/system/pod@.service {wants}/pod@web.service
+            ln -s /usr/lib/systemd/system/other.service {wants}/other.service
+            ln -s /usr/lib/systemd/system/pod@.socket /etc/systemd/system/sockets.target.wants/pod@web.socket
+            sh {control}/postrm purge
+            echo "cache: $(ls -A /var/cache)"
+            echo "links: $(ls -A {wants} /etc/systemd/system/sockets.target.wants | tr '\n' ' ')"
+            echo "data: $(ls -A /var/lib/podunits/volumes/data)"
+            """;
+        string output = Must(PodHarness.Run("unshare", "--mount", "--propagation", "private", "sh", "-c", script));
+        Assert.Contains("cache: \n", output, StringComparison.Ordinal);
+        Assert.Contains("other.service", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("pod@web", output, StringComparison.Ordinal);
+        Assert.Contains("data: kept", output, StringComparison.Ordinal);
     }
 
     /// <summary>Packaging review of 2026-12-05: removal stopped only pod@*.service, so a
