@@ -121,7 +121,7 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
                 await HeadManifestAsync(from, cancellationToken);
                 return from;
             }
-            catch (Exception e) when (e is PodUnitsException || RegistryUnreachableException.Is(e, cancellationToken))
+            catch (Exception e) when (e is PodUnitsException or HttpRequestException || RegistryUnreachableException.Is(e, cancellationToken))
             {
                 // Not this mirror (an answer of no, or none: its connect timeout too); the
                 // next, and the image's own registry last.

@@ -62,11 +62,12 @@ public sealed partial class ImageStore
                 found.AddRange(await Trust.FindAsync(parsed, source, details.ManifestDigest,
                     ct => puller.SigstoreAttachmentsAsync(source, details.ManifestDigest, ct), cancellationToken));
             }
-            catch (Exception e) when (e is PodUnitsException || RegistryUnreachableException.Is(e, cancellationToken))
+            catch (Exception e) when (e is PodUnitsException or HttpRequestException || RegistryUnreachableException.Is(e, cancellationToken))
             {
                 // A registry that cannot be reached (its connect timeout included) is this
                 // name's entry, not the end of the command (CLI review of 2026-12-06, finding 2).
-                string why = e is PodUnitsException ? e.Message : RegistryUnreachableException.From(parsed, e).Message;
+                string why = e is not PodUnitsException && RegistryUnreachableException.Is(e, cancellationToken)
+                    ? RegistryUnreachableException.From(parsed, e).Message : e.Message;
                 found.Add(new SignatureFound(parsed.ToString(), "error", "-", null, false, why));
             }
         }

@@ -51,7 +51,7 @@ public static class HttpProbe
         {
             return ProbeOutcome.Failed($"parse \"{scheme}://{hostPort}{path}\": invalid URL");
         }
-        var target = new ProbeHttpClient.Target(newSocket, addresses);
+        var target = new ProbeHttpClient.Target(newSocket, addresses) { Timeout = timeout };
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         // The first Host, as the kubelet's headers.Get("Host") takes it.

@@ -79,6 +79,11 @@ internal static class ProbeHttpClient
 
         public Func<AddressFamily, Socket> NewSocket { get; } = newSocket;
         public IReadOnlyList<IPAddress> Addresses { get; } = addresses;
+
+        /// <summary>The whole request's timeout and its start, for each address's share of
+        /// it (DialDeadline); infinite: no share.</summary>
+        public TimeSpan Timeout { get; init; } = System.Threading.Timeout.InfiniteTimeSpan;
+        public long Started { get; init; } = System.Diagnostics.Stopwatch.GetTimestamp();
         public bool Connected => Volatile.Read(ref _socket) is not null;
 
         public void Opened(Socket socket) => Volatile.Write(ref _socket, socket);
@@ -125,20 +130,29 @@ internal static class ProbeHttpClient
         }
         int port = context.DnsEndPoint.Port;
         ProbeDialException? first = null;
-        foreach (IPAddress address in target.Addresses)
+        for (int i = 0; i < target.Addresses.Count; i++)
         {
+            IPAddress address = target.Addresses[i];
             Socket? socket = null;
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(DialDeadline.Share(target.Timeout, target.Started, target.Addresses.Count - i));
             try
             {
                 socket = target.NewSocket(address.AddressFamily);
                 socket.NoDelay = true;
-                await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
+                await socket.ConnectAsync(new IPEndPoint(address, port), attempt.Token).ConfigureAwait(false);
             }
             catch (SocketException e)
             {
                 socket?.Dispose();
                 first ??= new ProbeDialException(ProbeText.DialError(ProbeText.HostPort(address, port), e), e);
                 continue; // the name's next address
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && i < target.Addresses.Count - 1)
+            {
+                socket?.Dispose(); // its share of the timeout is spent: the next address
+                first ??= new ProbeDialException($"dial tcp {ProbeText.HostPort(address, port)}: i/o timeout", new TimeoutException());
+                continue;
             }
             catch
             {

@@ -23,7 +23,10 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
 {
     private const int MaxOutput = 10 * 1024;
 
-    private const int MaxTimeoutSeconds = 24 * 24 * 3600;
+    /// <summary>A timeout .NET's timers take: at most 24 days (as good as none for a probe or
+    /// a hook; a preStop's is the grace period, which may be 68 years), infinite as it is.</summary>
+    private static TimeSpan Bounded(TimeSpan timeout) =>
+        timeout == Timeout.InfiniteTimeSpan || timeout <= TimeSpan.FromDays(24) ? timeout : TimeSpan.FromDays(24);
 
     public Task<ProbeOutcome> RunAsync(ContainerPlan container, int hostPid, ProbePlan probe, CancellationToken cancel)
     {
@@ -32,7 +35,7 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
         // .NET's timers take at most 49.7 days: a longer timeoutSeconds threw from
         // CancelAfter, after an exec probe had opened its descriptors (health review of
         // 2026-12-06, finding 8). 24 days is as good as no timeout for a probe.
-        var timeout = TimeSpan.FromSeconds(Math.Min(probe.TimeoutSeconds, MaxTimeoutSeconds));
+        var timeout = Bounded(TimeSpan.FromSeconds(probe.TimeoutSeconds));
         if (probe.Exec is { Count: > 0 } argv)
         {
             return ExecAsync(container, hostPid, argv, timeout);
@@ -57,6 +60,7 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
     {
         ArgumentNullException.ThrowIfNull(container);
         ArgumentNullException.ThrowIfNull(hook);
+        timeout = Bounded(timeout);
         if (hook.Exec is { Count: > 0 } argv)
         {
             return await ExecAsync(container, hostPid, argv, timeout).ConfigureAwait(false);
@@ -130,13 +134,14 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
     public async Task<ProbeOutcome> ExecAsync(ContainerPlan c, int hostPid, IReadOnlyList<string> argv, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(c);
-        int devNull = Check.Io(LibcExtra.open("/dev/null", LibcExtra.O_RDWR | LibcExtra.O_CLOEXEC, 0), "open", "/dev/null");
-        (int outRead, int outWrite) = Spawning.Spawner.Pipe();
-        ExecProcess process;
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         // timeoutSeconds counts from the start: the helper's spawn, its move into the scope and
         // the command's execve are part of it, as the kubelet's CRI ExecSync deadline covers them.
-        using var launch = new CancellationTokenSource(timeout);
+        // Made before any descriptor is opened: nothing may throw between those and the try.
+        using var launch = new CancellationTokenSource(Bounded(timeout));
+        int devNull = Check.Io(LibcExtra.open("/dev/null", LibcExtra.O_RDWR | LibcExtra.O_CLOEXEC, 0), "open", "/dev/null");
+        (int outRead, int outWrite) = Spawning.Spawner.Pipe();
+        ExecProcess process;
         try
         {
             process = await ExecLauncher.StartAsync(new ExecRequest

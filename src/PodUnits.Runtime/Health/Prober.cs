@@ -109,8 +109,8 @@ public sealed class Prober : IDisposable
                 }
                 else
                 {
-                    // At most a day at a time, then look again: SemaphoreSlim's timer takes at most
-                    // 49.7 days, and a probe due later (a huge initialDelaySeconds) threw
+                    // At most a day at a time, then look again: SemaphoreSlim takes at most
+                    // int.MaxValue ms (24.8 days), and a probe due later (a huge initialDelaySeconds) threw
                     // out of this loop, which ended every probe of the pod without a word
                     // (health review of 2026-12-06, finding 8).
                     TimeSpan wait = due - _now();

@@ -15,28 +15,37 @@ public static class TcpProbe
         CheckAsync(newSocket, [address], port, timeout, cancellationToken);
 
     /// <param name="addresses">A host name's addresses, tried in turn until one connects,
-    /// within the one timeout, as Go's dialer tries them: `host: localhost` resolves to ::1
+    /// each with its share of the one timeout (DialDeadline), as Go's dialer tries them: `host: localhost` resolves to ::1
     /// first, and a server listening on IPv4 only must still pass (health review of
     /// 2026-12-06, finding 3). A failure is said as the first address's, as Go's is.</param>
     public static async Task<ProbeOutcome> CheckAsync(Func<AddressFamily, Socket> newSocket, IReadOnlyList<IPAddress> addresses, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(newSocket);
         ArgumentNullException.ThrowIfNull(addresses);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         ProbeOutcome? first = null;
-        foreach (IPAddress address in addresses)
+        for (int i = 0; i < addresses.Count; i++)
         {
+            IPAddress address = addresses[i];
             string target = ProbeText.HostPort(address, port);
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+            attempt.CancelAfter(DialDeadline.Share(timeout, started, addresses.Count - i));
             try
             {
                 using Socket socket = newSocket(address.AddressFamily);
-                await socket.ConnectAsync(new IPEndPoint(address, port), deadline.Token).ConfigureAwait(false);
+                await socket.ConnectAsync(new IPEndPoint(address, port), attempt.Token).ConfigureAwait(false);
                 return ProbeOutcome.Passed($"connected to {target}");
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return ProbeOutcome.Failed($"dial tcp {target}: i/o timeout (after {ProbeText.Duration(timeout)})");
+                ProbeOutcome timedOut = ProbeOutcome.Failed($"dial tcp {target}: i/o timeout (after {ProbeText.Duration(timeout)})");
+                if (deadline.IsCancellationRequested)
+                {
+                    return first ?? timedOut;
+                }
+                first ??= timedOut; // its share is spent: the next address
             }
             catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or InvalidOperationException)
             {

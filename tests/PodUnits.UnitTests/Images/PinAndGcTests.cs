@@ -177,7 +177,9 @@ public sealed partial class PinAndGcTests : IDisposable
         using (PodUnits.Core.Native.FileLock.Exclusive(_store.Root + "/store.lock"))
         {
             using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.ResolveAsync("localhost/app:1", PullPolicy.Never, cancellationToken: stop.Token));
+            // Bounded: a wait that heard no stop would hang the run rather than fail the test.
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.ResolveAsync("localhost/app:1", PullPolicy.Never, cancellationToken: stop.Token)
+                .WaitAsync(TimeSpan.FromSeconds(30)));
         }
         Assert.Equal("localhost/app:1", (await _store.ResolveAsync("localhost/app:1", PullPolicy.Never)).Reference);
     }

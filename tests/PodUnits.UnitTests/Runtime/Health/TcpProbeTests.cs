@@ -103,6 +103,38 @@ public sealed class TcpProbeTests
         Assert.Equal(new ProbeOutcome(false, $"dial tcp 127.0.0.1:{port}: i/o timeout (after 200ms)"), outcome);
     }
 
+    /// <summary>Review of this session's own changes: an address that drops SYNs took the whole
+    /// timeout, and the next address was never tried. Each gets its share (Go's
+    /// partialDeadline): 127.0.0.1's listener never accepts (its queue full), 127.0.0.2 on the
+    /// same port does.</summary>
+    [Fact]
+    public async Task AnAddressThatHangsGetsItsShareOfTheTimeoutAndTheNextIsTried()
+    {
+        using var hanging = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        hanging.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        hanging.Listen(0);
+        int port = ((IPEndPoint)hanging.LocalEndPoint!).Port;
+        var other = IPAddress.Parse("127.0.0.2");
+        var listener = new TcpListener(other, port);
+        listener.Start();
+        try
+        {
+            // Fill the hanging listener's queue, as AConnectThatHangsTimesOut does.
+            ProbeOutcome filled = default;
+            for (int i = 0; i < 4 && (i == 0 || filled.Success); i++)
+            {
+                filled = await TcpProbe.CheckAsync(_sockets.New, IPAddress.Loopback, port, TimeSpan.FromMilliseconds(200), CancellationToken.None);
+            }
+            Assert.False(filled.Success);
+            ProbeOutcome outcome = await TcpProbe.CheckAsync(_sockets.New, [IPAddress.Loopback, other], port, TimeSpan.FromSeconds(6), CancellationToken.None);
+            Assert.Equal(new ProbeOutcome(true, $"connected to 127.0.0.2:{port}"), outcome);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
     [Fact]
     public async Task CancellationIsTheCallersNotAFailure()
     {
