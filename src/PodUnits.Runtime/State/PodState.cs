@@ -224,7 +224,12 @@ public static class PodState
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new PodUnitsException($"pod {pod}", $"could not remove all of its kept state: {e.Message}; once that is mended, 'podunits rm {pod}' again", ExitCodes.RuntimeFailure, e);
+            // .NET's message for EPERM is a resource key here (UseSystemResourceKeys); EPERM on
+            // root's unlink is an immutable or append-only file a container left.
+            string why = e is UnauthorizedAccessException
+                ? $"permission denied in {PodPaths.StateDir(pod)} (a file made immutable in the container? 'lsattr -R' shows it)"
+                : e.Message;
+            throw new PodUnitsException($"pod {pod}", $"could not remove all of its kept state: {why}; once that is mended, 'podunits rm {pod}' again", ExitCodes.RuntimeFailure, e);
         }
         UserNamespaceRangeFiles.Forget(pod);
         Release(pod);

@@ -263,11 +263,12 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
     }
 
     /// <summary>Generator review of 2026-12-06, finding 10: `apt purge` left the seccomp cache
-    /// and the links `systemctl enable pod@NAME` made to a template no longer installed. The
-    /// real postrm runs, in a mount namespace of its own whose /etc/systemd/system, /var/cache
-    /// and /var/lib/podunits are empty tmpfs (and no /run/systemd/system: no reload of the
-    /// sandbox's systemd): the cache and pod@ links go, another unit's link and the pods'
-    /// data stay.</summary>
+    /// and the links `systemctl enable pod@NAME` made to a template no longer installed (the
+    /// auto-update timer's too, when the removal ran without systemd). The real postrm runs,
+    /// in a mount namespace of its own whose /etc/systemd/system, /var/cache and
+    /// /var/lib/podunits are empty tmpfs (and no /run/systemd/system: no reload of the
+    /// sandbox's systemd): the cache and those links go; a link to an administrator's own unit
+    /// (a pod@NAME.socket is never the package's) and the pods' data stay.</summary>
     [Fact]
     public void PurgingTheDebRemovesTheSeccompCacheAndThePodsEnableLinksButKeepsTheirData()
     {
@@ -280,20 +281,23 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
             mount -t tmpfs none /etc/systemd/system
             mount -t tmpfs none /var/cache
             mkdir -p /var/lib/podunits && mount -t tmpfs none /var/lib/podunits
-            mkdir -p /var/cache/podunits/seccomp {wants} /etc/systemd/system/sockets.target.wants /var/lib/podunits/volumes/data
+            mkdir -p /var/cache/podunits/seccomp {wants} /etc/systemd/system/sockets.target.wants /etc/systemd/system/timers.target.wants /var/lib/podunits/volumes/data
             touch /var/cache/podunits/seccomp/0.bpf /var/lib/podunits/volumes/data/kept
             ln -s /usr/lib/systemd/system/pod@.service {wants}/pod@web.service
             ln -s /usr/lib/systemd/system/other.service {wants}/other.service
-            ln -s /usr/lib/systemd/system/pod@.socket /etc/systemd/system/sockets.target.wants/pod@web.socket
+            ln -s /etc/systemd/system/pod@web.socket /etc/systemd/system/sockets.target.wants/pod@web.socket
+            ln -s /usr/lib/systemd/system/podunits-auto-update.timer /etc/systemd/system/timers.target.wants/podunits-auto-update.timer
             sh {control}/postrm purge
             echo "cache: $(ls -A /var/cache)"
-            echo "links: $(ls -A {wants} /etc/systemd/system/sockets.target.wants | tr '\n' ' ')"
+            echo "links: $(ls -A {wants} /etc/systemd/system/sockets.target.wants /etc/systemd/system/timers.target.wants | tr '\n' ' ')"
             echo "data: $(ls -A /var/lib/podunits/volumes/data)"
             """;
         string output = Must(PodHarness.Run("unshare", "--mount", "--propagation", "private", "sh", "-c", script));
         Assert.Contains("cache: \n", output, StringComparison.Ordinal);
         Assert.Contains("other.service", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("pod@web", output, StringComparison.Ordinal);
+        Assert.Contains("pod@web.socket", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("pod@web.service", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("podunits-auto-update.timer", output, StringComparison.Ordinal);
         Assert.Contains("data: kept", output, StringComparison.Ordinal);
     }
 
