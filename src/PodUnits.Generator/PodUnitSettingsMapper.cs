@@ -91,11 +91,13 @@ public static class PodUnitSettingsMapper
 
     /// <summary>A pod needs the network when it uses the host's, is on a network of its own
     /// choosing (podunits.io/network: a macvlan or ipvlan master, a DHCP server, links the
-    /// host brings up at boot), publishes ports, or may pull an image from a registry
-    /// (anything but a local dir: image or pull policy Never). The default network is a
-    /// bridge of PodUnits' own, which needs nothing of the host's network.</summary>
+    /// host brings up at boot), publishes ports, may pull an image from a registry (anything
+    /// but a local dir: image or pull policy Never), or copies the host's DNS servers into
+    /// its resolv.conf at its start (a copy made before DHCP gave the host any held none for
+    /// the pod's life: network review of 2026-12-06, finding 1). The default network itself
+    /// is a bridge of PodUnits' own, which needs nothing of the host's network.</summary>
     private static bool NeedsNetwork(PodDefinition pod) =>
-        pod.HostNetwork || pod.Network is not null || pod.AllContainers.Any(c =>
+        pod.HostNetwork || pod.Network is not null || (pod.DnsPolicy != DnsPolicy.None && !pod.ImageResolvConf) || pod.AllContainers.Any(c =>
             c.Ports.Count > 0 ||
             (!ImageReferences.IsDirectory(c.Image) && c.ImagePullPolicy != ImagePullPolicy.Never));
 }

@@ -266,12 +266,22 @@ public static class Stage0
             plan.Network = NetworkPlanner.Plan(pod, plan.MachineId, NetworkConfigs.DefaultDirs, CniRuntime.Default);
             if (plan.Network is { } network)
             {
-                // IPv6 servers only where the pod may get an IPv6 address (unknown: dhcp's ipam).
-                bool ipv6 = CniIpam.AddressFamilies(CniConfigList.Parse(network.ConfigPath, network.ConfigText))?
-                    .Contains(System.Net.Sockets.AddressFamily.InterNetworkV6) ?? true;
-                plan.ResolvConf ??= HostDns.ForPodNetwork(ipv6);
+                // Servers of a family only where the pod may get an address of it (unknown:
+                // dhcp's ipam, both kept).
+                var families = CniIpam.AddressFamilies(CniConfigList.Parse(network.ConfigPath, network.ConfigText));
+                bool ipv6 = families?.Contains(System.Net.Sockets.AddressFamily.InterNetworkV6) ?? true;
+                bool ipv4 = families?.Contains(System.Net.Sockets.AddressFamily.InterNetwork) ?? true;
+                plan.ResolvConf ??= HostDns.ForPodNetwork(ipv6, ipv4);
             }
             MergeDnsConfig(plan, pod);
+            if (!pod.HostNetwork && !pod.ImageResolvConf && plan.ResolvConf is { } resolv && !HostDns.HasNameserver(resolv))
+            {
+                // A copy with no server (the host had none yet, or only ones the pod cannot
+                // reach): every lookup fails until the pod restarts, and nothing said why
+                // (network review of 2026-12-06, finding 1).
+                PodLog.Warning($"pod {pod.Name}: its resolv.conf names no DNS server it can reach (the host's: {HostDns.HostResolvConf}); "
+                    + "lookups in the pod fail until it restarts with one there, or set dnsPolicy None and dnsConfig", new(Pod: pod.Name));
+            }
             long pidsLimit = pod.HostSettings.PidsLimit;
             plan.ContainerTasksMax = pidsLimit > 0 ? (ulong)pidsLimit : null;
             plan.ImagePinFile = PodImages.PathFor(store.Root, pod.Name);

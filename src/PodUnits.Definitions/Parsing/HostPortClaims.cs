@@ -23,9 +23,20 @@ internal sealed class HostPortClaims(ParseContext ctx, bool hostNetwork)
             ctx.Error(port.Value("hostIP")!, $"{path}.hostIP: \"{hostIP}\" {problem}");
             hostIP = null;
         }
+        // One spelling per address: 2001:DB8::1 and 2001:db8::1 escaped the claims, the
+        // overlap checks and a crashed holder's release, which compare text (network review
+        // of 2026-12-06, finding 6). IPv4 is canonical already (Names.IpAddressProblem).
+        hostIP = hostIP is null ? null : System.Net.IPAddress.Parse(hostIP).ToString();
         if (hostIP is not null && hostPort is null)
         {
             ctx.Error(port.Value("hostIP")!, $"{path}.hostIP: needs hostPort (hostIP says where hostPort is published)");
+        }
+        if (hostPort is null && hostNetwork && containerPort is long own && port.Value("containerPort") is { } containerAt)
+        {
+            // With hostNetwork the container's port is the host's whether or not hostPort says
+            // so (Kubernetes defaults it): two containers on one port cannot both bind it
+            // (network review of 2026-12-06, finding 7).
+            Claim(containerAt, $"{path}.containerPort", protocol, hostIP ?? "0.0.0.0", own);
         }
         if (hostPort is not long host)
         {
@@ -36,31 +47,37 @@ internal sealed class HostPortClaims(ParseContext ctx, bool hostNetwork)
         {
             ctx.Error(at, $"{path}.hostPort: with hostNetwork the container's port is the host's: must equal containerPort {inside}, found {host}");
         }
-        string address = hostIP ?? "0.0.0.0";
-        // A wildcard overlaps the addresses it binds (bind(2) refuses the second socket, as
-        // the scheduler counts 0.0.0.0 as conflicting with any hostIP): 0.0.0.0 every IPv4
-        // address, :: every address (a dual-stack socket, Linux's default).
+        Claim(at, $"{path}.hostPort", path, protocol, hostIP ?? "0.0.0.0", host);
+        return ((int)host, hostIP);
+    }
+
+    private void Claim(YNode at, string field, PortProtocol protocol, string address, long host) =>
+        Claim(at, field, field[..field.LastIndexOf('.')], protocol, address, host);
+
+    private void Claim(YNode at, string field, string path, PortProtocol protocol, string address, long host)
+    {
+        // A wildcard overlaps the addresses it binds, as the scheduler counts 0.0.0.0 (an
+        // unset hostIP) as conflicting with any hostIP of either family: on a dual-stack
+        // network an unset hostIP is held and mapped on IPv6 too. :: is every address.
         var other = _claimed.FirstOrDefault(c => c.Protocol == protocol && c.Port == host
-            && (c.Address == address || Covers(c.Address, address) || Covers(address, c.Address)));
+            && (c.Address == address || Covers(c.Address) || Covers(address)));
         if (other.Path is not null)
         {
             ctx.Error(at, other.Address == address
-                ? $"{path}.hostPort: {host}/{protocol} on {address} is already published by {other.Path}"
-                : $"{path}.hostPort: {host}/{protocol} on {Described(address)} overlaps {Described(other.Address)}, where {other.Path} publishes it");
+                ? $"{field}: {host}/{protocol} on {address} is already published by {other.Path}"
+                : $"{field}: {host}/{protocol} on {Described(address)} overlaps {Described(other.Address)}, where {other.Path} publishes it");
         }
         else
         {
             _claimed.Add((protocol, address, host, path));
         }
-        return ((int)host, hostIP);
     }
 
-    private static bool Covers(string wildcard, string address) =>
-        wildcard == "::" || (wildcard == "0.0.0.0" && !address.Contains(':', StringComparison.Ordinal));
+    private static bool Covers(string wildcard) => wildcard is "::" or "0.0.0.0";
 
     private static string Described(string address) => address switch
     {
-        "0.0.0.0" => "0.0.0.0 (every IPv4 address)",
+        "0.0.0.0" => "0.0.0.0 (every address)",
         "::" => ":: (every address)",
         _ => address,
     };

@@ -25,7 +25,10 @@ public static class HostDns
     /// <summary>From the host's files; null when the host has no resolv.conf.</summary>
     /// <param name="podHasIpv6">Whether the pod's network may give it an IPv6 address (true
     /// when its IPAM cannot tell, as dhcp's).</param>
-    public static string? ForPodNetwork(bool podHasIpv6)
+    /// <param name="podHasIpv4">Whether it may give it an IPv4 address (false on an IPv6-only
+    /// network: three IPv4 servers ahead of an IPv6 one failed every lookup there, as the
+    /// other way round: network review of 2026-12-06, finding 8).</param>
+    public static string? ForPodNetwork(bool podHasIpv6, bool podHasIpv4 = true)
     {
         if (!File.Exists(HostResolvConf))
         {
@@ -33,12 +36,12 @@ public static class HostDns
         }
         string host = File.ReadAllText(HostResolvConf);
         string? upstream = File.Exists(ResolvedUpstream) ? File.ReadAllText(ResolvedUpstream) : null;
-        return Rewrite(host, upstream, podHasIpv6);
+        return Rewrite(host, upstream, podHasIpv6, podHasIpv4);
     }
 
     /// <summary>Pure: <paramref name="host"/> as the pod should see it, given resolved's
     /// upstream file when there is one.</summary>
-    public static string Rewrite(string host, string? resolvedUpstream, bool podHasIpv6 = true)
+    public static string Rewrite(string host, string? resolvedUpstream, bool podHasIpv6 = true, bool podHasIpv4 = true)
     {
         ArgumentNullException.ThrowIfNull(host);
         if (resolvedUpstream is not null && Nameservers(host).Any(ns => ns == "127.0.0.53"))
@@ -48,7 +51,7 @@ public static class HostDns
         var text = new StringBuilder();
         foreach (string line in host.Split('\n'))
         {
-            if (Nameserver(line) is string ns && Unreachable(ns, podHasIpv6) is { } why)
+            if (Nameserver(line) is string ns && Unreachable(ns, podHasIpv6, podHasIpv4) is { } why)
             {
                 text.Append("# ").Append(line.Trim()).Append(" (").Append(why).Append(")\n");
                 continue;
@@ -60,7 +63,7 @@ public static class HostDns
 
     /// <summary>Why the pod cannot reach <paramref name="nameserver"/>; null when it can (or
     /// it is no address, which the resolver ignores anyway).</summary>
-    private static string? Unreachable(string nameserver, bool podHasIpv6)
+    private static string? Unreachable(string nameserver, bool podHasIpv6, bool podHasIpv4)
     {
         if (!IPAddress.TryParse(nameserver, out IPAddress? ip))
         {
@@ -72,12 +75,15 @@ public static class HostDns
         }
         if (ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || ip.IsIPv4MappedToIPv6)
         {
-            return null;
+            return podHasIpv4 ? null : "IPv4: the pod's network gives it no IPv4 address";
         }
         return ip.IsIPv6LinkLocal || nameserver.Contains('%', StringComparison.Ordinal) ? "link-local, on a link of the host's: not reachable from the pod"
             : podHasIpv6 ? null
             : "IPv6: the pod's network gives it no IPv6 address";
     }
+
+    /// <summary>Whether <paramref name="resolvConf"/> names a server (one not commented out).</summary>
+    public static bool HasNameserver(string resolvConf) => Nameservers(resolvConf ?? "").Any();
 
     private static IEnumerable<string> Nameservers(string text) => text.Split('\n').Select(Nameserver).OfType<string>();
 

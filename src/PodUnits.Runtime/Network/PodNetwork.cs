@@ -172,13 +172,12 @@ public sealed class PodNetwork : IDisposable
                     running?.Invoke(plugin);
                 }).ConfigureAwait(false);
         }
-        catch
-        {
-            NetnsPins.Unpin(_plan.Name); // the ADD undid itself
-            throw;
-        }
         finally
         {
+            // The pin stays when the ADD fails: DetachAsync, which always follows, removes it
+            // once no cached entry needs it. Removed here, an undo DEL that had failed (its
+            // entry kept) was retried without the namespace, and the bridge's masquerade rule
+            // stayed for good (network review of 2026-12-06, finding 4).
             Volatile.Write(ref _adding, null);
         }
         PodPaths.WritePrivateFile($"{PodPaths.RuntimeDir(_plan.Name)}/{StateFile}", StateJson(_network.Name, _network.ContainerId, result, _network.PortMappings));

@@ -54,7 +54,7 @@ public sealed class HostPortDefinitionTests
                 image: busybox
                 ports:
                 - {containerPort: 80, hostPort: 8090, hostIP: 127.0.0.1, name: web}
-                - {containerPort: 80, protocol: UDP, hostPort: 8080}
+                - {containerPort: 80, protocol: UDP, hostPort: 8080, hostIP: 127.0.0.1}
             """;
         LoadResult result = PodDefinitionLoader.LoadText(yaml, "x.yaml");
         Assert.Empty(result.Diagnostics);
@@ -70,7 +70,7 @@ public sealed class HostPortDefinitionTests
         Assert.Equal(
             [
                 new ContainerPort(80, PortProtocol.TCP, "web", 8090, "127.0.0.1"),
-                new ContainerPort(80, PortProtocol.UDP, null, 8080, null),
+                new ContainerPort(80, PortProtocol.UDP, null, 8080, "127.0.0.1"),
             ],
             pod.Containers[1].Ports);
     }
@@ -141,9 +141,9 @@ public sealed class HostPortDefinitionTests
 
     [Theory]
     [InlineData("{containerPort: 80, hostPort: 8080, hostIP: 127.0.0.1}", "{containerPort: 81, hostPort: 8080}",
-        "x.yaml:10:99: error: spec.containers[0].ports[1].hostPort: 8080/TCP on 0.0.0.0 (every IPv4 address) overlaps 127.0.0.1, where spec.containers[0].ports[0] publishes it")]
+        "x.yaml:10:99: error: spec.containers[0].ports[1].hostPort: 8080/TCP on 0.0.0.0 (every address) overlaps 127.0.0.1, where spec.containers[0].ports[0] publishes it")]
     [InlineData("{containerPort: 80, hostPort: 8080}", "{containerPort: 81, hostPort: 8080, hostIP: 127.0.0.1}",
-        "x.yaml:10:80: error: spec.containers[0].ports[1].hostPort: 8080/TCP on 127.0.0.1 overlaps 0.0.0.0 (every IPv4 address), where spec.containers[0].ports[0] publishes it")]
+        "x.yaml:10:80: error: spec.containers[0].ports[1].hostPort: 8080/TCP on 127.0.0.1 overlaps 0.0.0.0 (every address), where spec.containers[0].ports[0] publishes it")]
     [InlineData("{containerPort: 80, hostPort: 8080, hostIP: \"::\"}", "{containerPort: 81, hostPort: 8080, hostIP: \"::1\"}",
         "x.yaml:10:94: error: spec.containers[0].ports[1].hostPort: 8080/TCP on ::1 overlaps :: (every address), where spec.containers[0].ports[0] publishes it")]
     public void AWildcardAddressOverlapsEveryOtherAddressOfThePort(string first, string second, string expected)
@@ -152,11 +152,32 @@ public sealed class HostPortDefinitionTests
         Assert.Equal([expected], Diagnose(Pod($"[{first}, {second}]")));
     }
 
+    /// <summary>Network review of 2026-12-06, finding 7: an unset hostIP was taken for IPv4's
+    /// only, but on a dual-stack network it is held and mapped on IPv6 too, and the start
+    /// failed blaming "another program"; the scheduler counts 0.0.0.0 as every address.
+    /// Finding 6: two spellings of one IPv6 address are one address.</summary>
+    [Fact]
+    public void AnUnsetHostIpOverlapsAnIpv6AddressAndSpellingsOfOneAddressAreOne()
+    {
+        Assert.Equal(["x.yaml:10:80: error: spec.containers[0].ports[1].hostPort: 8080/TCP on 2001:db8::1 overlaps 0.0.0.0 (every address), where spec.containers[0].ports[0] publishes it"],
+            Diagnose(Pod("[{containerPort: 80, hostPort: 8080}, {containerPort: 81, hostPort: 8080, hostIP: \"2001:DB8::1\"}]")));
+        Assert.Equal(["x.yaml:10:103: error: spec.containers[0].ports[1].hostPort: 8080/TCP on 2001:db8::1 is already published by spec.containers[0].ports[0]"],
+            Diagnose(Pod("[{containerPort: 80, hostPort: 8080, hostIP: \"2001:db8::1\"}, {containerPort: 81, hostPort: 8080, hostIP: \"2001:DB8:0::1\"}]")));
+    }
+
+    /// <summary>Network review of 2026-12-06, finding 7: with hostNetwork a port without a
+    /// hostPort is still the host's; two containers on one port passed, and the second's
+    /// bind failed at run time.</summary>
+    [Fact]
+    public void WithHostNetworkTwoContainersOnOnePortAreAnErrorWithoutHostPortsToo()
+    {
+        Assert.Equal(["x.yaml:13:29: error: spec.containers[1].ports[0].containerPort: 8080/TCP on 0.0.0.0 is already published by spec.containers[0].ports[0]"],
+            Diagnose(Pod("[{containerPort: 8080}]", "[{containerPort: 8080}]", hostNetwork: "true")));
+    }
+
     [Fact]
     public void TwoSpecificAddressesOrTwoProtocolsDoNotOverlap()
     {
-        // Nor does IPv4's wildcard overlap an IPv6 address: two sockets of two families.
-        Assert.Empty(Diagnose(Pod("[{containerPort: 80, hostPort: 8080}, {containerPort: 81, hostPort: 8080, hostIP: \"::1\"}]")));
         Assert.Empty(Diagnose(Pod("[{containerPort: 80, hostPort: 8080, hostIP: 127.0.0.1}, {containerPort: 81, hostPort: 8080, hostIP: 127.0.0.2}]")));
         Assert.Empty(Diagnose(Pod("[{containerPort: 80, hostPort: 8080, hostIP: 127.0.0.1}, {containerPort: 81, hostPort: 8080, protocol: UDP}]")));
     }

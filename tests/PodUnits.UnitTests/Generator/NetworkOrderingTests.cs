@@ -24,9 +24,16 @@ public sealed class NetworkOrderingTests
         // A macvlan master or a DHCP server may not be there before network-online.target.
         Assert.Contains("\nWants=network-online.target\nAfter=network-online.target\n", DropIn("podunits.io/network: lan", Local), StringComparison.Ordinal);
 
+    /// <summary>Network review of 2026-12-06, finding 1: such a pod still copies the host's
+    /// DNS servers at its start, and at boot before DHCP had given resolved any, it kept a
+    /// resolv.conf without one for its whole life.</summary>
     [Fact]
-    public void APodOnTheDefaultBridgeWithALocalImageAndNoPortsDoesNot() =>
-        Assert.DoesNotContain("network-online", DropIn("", Local), StringComparison.Ordinal);
+    public void APodOnTheDefaultBridgeWithALocalImageWaitsForTheHostsDnsServers() =>
+        Assert.Contains("After=network-online.target", DropIn("", Local), StringComparison.Ordinal);
+
+    [Fact]
+    public void APodOnTheDefaultBridgeWithALocalImageNoPortsAndItsOwnDnsDoesNot() =>
+        Assert.DoesNotContain("network-online", DropIn("podunits.io/dns: none", Local), StringComparison.Ordinal);
 
     [Fact]
     public void APodThatPublishesAPortDoes() =>

@@ -94,6 +94,25 @@ public sealed class CniPluginTests
         }
     }
 
+    /// <summary>Network review of 2026-12-06, finding 3: a plugin file without its x bit
+    /// (or on a noexec mount) threw .NET's Win32Exception, which no release path caught: a
+    /// start that had to DEL with it failed, gc aborted. Now a PodUnitsException naming it.</summary>
+    [Fact]
+    public async Task APluginThatCannotBeExecutedIsAnErrorNamingIt()
+    {
+        using var dir = new TempDir();
+        string bin = dir.Dir("bin");
+        dir.Write("bin/noexec", "#!/bin/sh\nexit 0\n");
+        CniConfigList network = CniConfigList.Parse("/etc/podunits/net.d/lab.conflist",
+            """{"name": "lab", "cniVersion": "1.0.0", "plugins": [{"type": "noexec"}]}""");
+        var attachment = new CniAttachment("0011", "/run/podunits/netns/web", "eth0", []);
+
+        var e = await Assert.ThrowsAsync<PodUnits.Core.Errors.PodUnitsException>(() =>
+            CniPlugin.RunAsync("DEL", network, 0, new JsonObject { ["type"] = "noexec" }, attachment, [bin], CancellationToken.None));
+
+        Assert.StartsWith("network lab (/etc/podunits/net.d/lab.conflist): plugin noexec: could not be started: Permission denied", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void FindTakesTheFirstDirectoryThatHasThePlugin()
     {

@@ -19,6 +19,28 @@ public sealed class HostDnsTests
         search lan
         """;
 
+    /// <summary>Network review of 2026-12-06, finding 1: at boot, before DHCP, resolved's
+    /// upstream file names no server; the pod's copy then has none, which the start says.</summary>
+    [Fact]
+    public void ACopyMadeBeforeTheHostHasServersHasNone()
+    {
+        string copy = HostDns.Rewrite(ResolvedStub, "# This is /run/systemd/resolve/resolv.conf\n# No DNS servers known.\n");
+        Assert.False(HostDns.HasNameserver(copy));
+        Assert.False(HostDns.HasNameserver(HostDns.Rewrite("nameserver 127.0.0.1\n", null))); // commented out: the host's loopback
+        Assert.True(HostDns.HasNameserver(HostDns.Rewrite(ResolvedStub, ResolvedUpstream)));
+    }
+
+    /// <summary>Network review of 2026-12-06, finding 8: on an IPv6-only network the IPv4
+    /// servers stayed, and glibc's first three were all unreachable.</summary>
+    [Fact]
+    public void OnAnIpv6OnlyNetworkIpv4ServersAreCommentedOut()
+    {
+        string rewritten = HostDns.Rewrite("nameserver 192.168.1.1\nnameserver 192.168.1.2\nnameserver 192.168.1.3\nnameserver 2001:db8::53\n", null,
+            podHasIpv6: true, podHasIpv4: false);
+        Assert.Equal(["2001:db8::53"], rewritten.Split('\n').Where(l => l.StartsWith("nameserver ", StringComparison.Ordinal)).Select(l => l["nameserver ".Length..]));
+        Assert.Contains("# nameserver 192.168.1.1 (IPv4: the pod's network gives it no IPv4 address)", rewritten, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TheResolvedStubIsReplacedByItsUpstreamServers()
     {

@@ -60,26 +60,46 @@ public static class CniPlugin
         start.Environment["CNI_ARGS"] = attachment.ArgsText;
         start.Environment["CNI_PATH"] = string.Join(':', dirs);
 
-        using Process process = Process.Start(start) ?? throw new PodUnitsException(what, "could not be started");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new PodUnitsException(what, "could not be started");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            // execve's error (no x bit, a noexec mount, a script's missing interpreter): as
+            // .NET's own exception it escaped every release path's catch, and a start or gc
+            // that had to DEL with this plugin failed as a whole (network review of 2026-12-06, 3).
+            throw new PodUnitsException(what, $"could not be started: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(e.NativeErrorCode)} ({executable})", ExitCodes.RuntimeFailure, e);
+        }
+        using Process _ = process;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
+        // Read under the timeout too, and only so much: a process the plugin left behind
+        // holding its stdout kept the read from ending after the plugin had (the DEL at a
+        // stop, gc), and a plugin that logs without end grew the executor's memory
+        // (network review of 2026-12-06, 5).
+        Task<string> stdout = ReadAtMostAsync(process.StandardOutput, MaxOutputChars, timeout.Token);
+        Task<string> stderr = ReadAtMostAsync(process.StandardError, MaxOutputChars, timeout.Token);
+        string output, errors;
         try
         {
             await WriteConfigAsync(process, config.ToJsonString(), timeout.Token).ConfigureAwait(false);
             await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            output = await stdout.ConfigureAwait(false);
+            errors = await stderr.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             // Its children too: the plugins' work is mostly iptables processes.
+            bool exited = process.HasExited;
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested(); // the caller gave up on it (the pod stops)
-            throw new PodUnitsException(what, $"{command} did not finish within {Timeout.TotalSeconds:0} s and was killed");
+            throw new PodUnitsException(what, exited
+                ? $"{command}'s output did not end within {Timeout.TotalSeconds:0} s: a process the plugin started holds its stdout or stderr"
+                : $"{command} did not finish within {Timeout.TotalSeconds:0} s and was killed");
         }
-        string output = await stdout.ConfigureAwait(false);
-        string errors = await stderr.ConfigureAwait(false);
         if (process.ExitCode != 0)
         {
             throw new PodUnitsException(what, $"{command} failed: {ErrorText(output, errors, process.ExitCode)}{MissingMaster(config)}");
@@ -97,6 +117,25 @@ public static class CniPlugin
         {
             throw new PodUnitsException(what, $"{command} printed a result that is not JSON: {JsonErrors.Describe(e)}");
         }
+    }
+
+    /// <summary>The most of a plugin's stdout or stderr kept: a result is a few KB, an error's
+    /// last line is all that is shown.</summary>
+    private const int MaxOutputChars = 1 << 20;
+
+    /// <summary>What <paramref name="reader"/> gives until its end, the first
+    /// <paramref name="max"/> characters kept and the rest read and dropped (so the plugin
+    /// never blocks on a full pipe).</summary>
+    private static async Task<string> ReadAtMostAsync(StreamReader reader, int max, CancellationToken cancellationToken)
+    {
+        var kept = new System.Text.StringBuilder();
+        char[] buffer = new char[8192];
+        int n;
+        while ((n = await reader.ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            kept.Append(buffer, 0, Math.Min(n, max - kept.Length));
+        }
+        return kept.ToString();
     }
 
     /// <summary>
