@@ -67,9 +67,11 @@ internal sealed class LayerStore
                 catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException
                     || (e is InvalidOperationException && e is not ObjectDisposedException))
                 {
-                    // The digest matched, so this is what the image's maker sent: not a layer.
-                    // System.Formats.Tar throws InvalidOperationException for a PAX or GNU
-                    // long-name header larger than any array: a tar no reader takes.
+                    // The digest matched when it was stored, so this is what the image's maker
+                    // sent, unless the disk changed it since. System.Formats.Tar throws
+                    // InvalidOperationException for a PAX or GNU long-name header larger than
+                    // any array: a tar no reader takes.
+                    ThrowIfDamagedInStore(blobPath, blobDigest, e);
                     throw new PodUnitsException($"layer {blobDigest}", e switch
                     {
                         EndOfStreamException => "ends inside a tar entry (truncated when it was made)",
@@ -79,7 +81,10 @@ internal sealed class LayerStore
                 }
             }
             if (result.DiffId != diffId)
+            {
+                ThrowIfDamagedInStore(blobPath, blobDigest, null);
                 throw new PodUnitsException($"layer {blobDigest}", $"uncompressed content has digest {result.DiffId}, but the image config says {diffId}; refused");
+            }
             // Durable before it gets the name that says "complete".
             long read = new FileInfo(blobPath).Length;
             Progress.Heartbeat.During(() => _syncTree(temp), progress is null ? null : () => progress(read));
@@ -100,5 +105,29 @@ internal sealed class LayerStore
             if (System.IO.Directory.Exists(temp)) System.IO.Directory.Delete(temp, recursive: true);
             throw;
         }
+    }
+
+    /// <summary>
+    /// A blob that no longer matches its digest was changed on disk after its checked commit
+    /// (a disk error, a file system that lost data): not the image maker's fault, and as it
+    /// was, `image fetch` took it for present and fetched nothing. It is moved out of its name
+    /// (a ".tmp-" name gc removes), so the next fetch downloads it again (images review of
+    /// 2026-12-06, finding 4). Read only on this failure path.
+    /// </summary>
+    private static void ThrowIfDamagedInStore(string blobPath, string blobDigest, Exception? inner)
+    {
+        string actual;
+        using (var stream = new FileStream(blobPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+        {
+            actual = Digests.Of(stream);
+        }
+        if (actual == blobDigest)
+        {
+            return;
+        }
+        string aside = $"{Path.GetDirectoryName(blobPath)}/.tmp-damaged-{Digests.Hex(blobDigest)}-{Environment.ProcessId}";
+        File.Move(blobPath, aside, overwrite: true);
+        throw new PodUnitsException($"layer {blobDigest}", $"is damaged in the image store (its bytes are {actual} now); it was set aside: fetch the image again ('podunits image fetch')",
+            ExitCodes.RuntimeFailure, inner);
     }
 }

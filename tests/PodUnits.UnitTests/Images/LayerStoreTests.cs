@@ -100,6 +100,26 @@ public sealed class LayerStoreTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(layers.Directory));
     }
 
+    /// <summary>Images review of 2026-12-06, finding 4: a blob changed on disk after its
+    /// checked commit was blamed on the image's maker, and stayed, so `image fetch` fetched
+    /// nothing. It is said as the store's damage and set aside for a fetch to replace.</summary>
+    [Fact]
+    public void ABlobDamagedInTheStoreIsSaidSoAndSetAside()
+    {
+        (string blobPath, string blobDigest, string diffId) = Blob();
+        byte[] bytes = File.ReadAllBytes(blobPath);
+        bytes[bytes.Length / 2] ^= 0xff;
+        File.WriteAllBytes(blobPath, bytes);
+        var layers = new LayerStore(_dir + "/store");
+
+        var e = Assert.Throws<PodUnits.Core.Errors.PodUnitsException>(() => layers.Ensure(diffId, blobPath, blobDigest, CancellationToken.None));
+
+        Assert.StartsWith($"layer {blobDigest}: is damaged in the image store", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(blobPath));
+        Assert.Single(Directory.GetFiles(_dir, ".tmp-damaged-*"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(layers.Directory));
+    }
+
     [Fact]
     public void ASyncFailureLeavesNoLayerUnderItsFinalName()
     {
