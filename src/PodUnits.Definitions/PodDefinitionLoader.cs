@@ -57,11 +57,18 @@ public static class PodDefinitionLoader
         {
             ctx.Error(p.Line, p.Column, p.Message);
         }
-        var catalog = new ConfigObjectCatalog(options.ObjectRoots, options.MaxFileBytes, options.DecryptSecret);
+        var catalog = new ConfigObjectCatalog(options.ObjectRoots, ConfigObjectCatalog.MaxObjectFileBytes(options.MaxFileBytes), options.DecryptSecret);
         YNode? podDocument = PodDocument(documents, ctx, catalog, othersCanRead);
         HostSettings settings = options.HostSettings ?? HostSettings.Load();
         PodDefinition? pod = podDocument is null ? null : PodMapper.Map(podDocument, ctx, path, PodNameFromPath(path), options, catalog, settings);
-        IReadOnlyList<Diagnostic> foreign = [.. settings.Diagnostics, .. catalog.ForeignDiagnostics];
+        // Where a missing object is a warning (the generator; env references on reload), so is
+        // a broken object file: the reference to it then says the object is not there, as for
+        // a missing one. As errors they dropped the pod's unit settings and autostart at the
+        // next daemon-reload, which LoadOptions promises a broken file does not (config review
+        // of 2026-12-06, finding 1).
+        bool lenient = options.MissingObjectsAreWarnings || options.EnvReferencesAreWarnings;
+        IReadOnlyList<Diagnostic> foreign = [.. settings.Diagnostics,
+            .. catalog.ForeignDiagnostics.Select(d => lenient && d.IsError ? d with { Severity = Severity.Warning } : d)];
         IReadOnlyList<Diagnostic> diagnostics = SecretDocuments.Mark([.. ctx.Sorted(), .. foreign], path, text, documents);
         bool valid = !ctx.HasErrors && !foreign.Any(d => d.IsError);
         return new LoadResult(valid ? pod : null, diagnostics);

@@ -25,6 +25,12 @@ public sealed record ConfigObject(ConfigObjectKind Kind, string Name, IReadOnlyD
     /// <summary>Whether <paramref name="key"/> can be an environment variable's value.</summary>
     public bool IsEnvKey(string key) => Data.ContainsKey(key) && BinaryKeys?.Contains(key) != true;
 
+    /// <summary>Whether <paramref name="value"/> can be an environment variable's as it is:
+    /// UTF-8 text (a .NET string would replace what is not) without a NUL (execve ends a
+    /// variable there).</summary>
+    public static bool IsEnvText(byte[] value) =>
+        value is not null && !value.AsSpan().Contains((byte)0) && System.Text.Unicode.Utf8.IsValid(value);
+
     /// <summary>"ConfigMap \"app-config\"" or "Secret \"db\"".</summary>
     public string Describe() => Describe(Kind, Name);
 

@@ -13,6 +13,12 @@ namespace PodUnits.Definitions.Parsing;
 /// </summary>
 internal sealed class ConfigObjectCatalog(IReadOnlyList<string> roots, long maxFileBytes, Func<string, string, string>? decryptSecret = null)
 {
+    /// <summary>An object file's limit: twice a definition's, as base64 makes 1 MiB of values
+    /// (Kubernetes' limit on an object's data, which `podunits secret create` keeps) 1.33 MiB
+    /// of YAML; a file of the same limit refused Secrets `secret create` had written (config
+    /// review of 2026-12-06, finding 2).</summary>
+    public static long MaxObjectFileBytes(long maxDefinitionBytes) => maxDefinitionBytes * 2;
+
     /// <summary>The layers of the search path, as for pods (docs/design.md).</summary>
     public static readonly IReadOnlyList<string> DefaultRoots = ["/etc/podunits", "/run/podunits", "/usr/lib/podunits"];
 

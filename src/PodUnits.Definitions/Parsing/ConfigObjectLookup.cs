@@ -6,7 +6,7 @@ public static class ConfigObjectLookup
 {
     public static ConfigObject? Find(ConfigObjectKind kind, string name, IReadOnlyList<string> roots, out IReadOnlyList<Diagnostic> problems)
     {
-        var catalog = new ConfigObjectCatalog(roots, LoadOptions.Default.MaxFileBytes, EncryptedSecrets.Decrypt);
+        var catalog = new ConfigObjectCatalog(roots, ConfigObjectCatalog.MaxObjectFileBytes(LoadOptions.Default.MaxFileBytes), EncryptedSecrets.Decrypt);
         ConfigObject? found = catalog.Find(kind, name, out _);
         problems = catalog.ForeignDiagnostics;
         return found;

@@ -100,7 +100,12 @@ internal static class DownwardApiMapper
         {
             string text = (d as YScalar)?.Value ?? "";
             bool cpu = resource.EndsWith(".cpu", StringComparison.Ordinal);
-            long? parsed = cpu ? text switch { "1m" => 1, "1" => 1000, _ => null } : MemoryDivisors.TryGetValue(text, out long m) ? m : null;
+            // Compared by value, as the API server compares the canonical form (1000m is 1,
+            // 1024Ki is 1Mi); a zero is "unset", the form `kubectl get -o yaml` prints an
+            // unset divisor in (config review of 2026-12-06, finding 5).
+            long? parsed = IsZeroQuantity(text) ? (cpu ? 1000 : 1)
+                : cpu ? (Quantities.TryParseCpuMillis(text, out long millis, out _) && millis is 1 or 1000 ? millis : null)
+                : Quantities.TryParseMemoryBytes(text, out long bytes, out _) && MemoryDivisors.ContainsValue(bytes) ? bytes : null;
             if (parsed is null)
             {
                 f.Context.Error(d, $"{f.PathOf("divisor")}: \"{text}\" is not a divisor Kubernetes allows for {resource} " +
@@ -114,5 +119,12 @@ internal static class DownwardApiMapper
             divisor = 1000; // "1": whole cores
         }
         return container is null || resource is null ? null : new ResourceFieldRef(container, resource, divisor);
+    }
+
+    /// <summary>"0", "0m", "0.0Mi": a quantity of zero.</summary>
+    private static bool IsZeroQuantity(string text)
+    {
+        string number = text.TrimEnd("kMGTPEimn".ToCharArray());
+        return number.Length > 0 && decimal.TryParse(number, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out decimal n) && n == 0;
     }
 }

@@ -68,6 +68,14 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
                 ? $"{f.PathOf("key")}: {found.Describe()} ({found.Source}) has \"{key}\" in binaryData; an environment variable takes a data key only, as in Kubernetes"
                 : $"{f.PathOf("key")}: {found.Describe()} ({found.Source}) has no key \"{key}\"; add it, or set optional: true" + Suggest.Hint(key, found.Data.Keys));
         }
+        else if (found is { KeysKnown: true } && found.IsEnvKey(key) && found.Data.TryGetValue(key, out byte[]? value) && !ConfigObject.IsEnvText(value))
+        {
+            // A variable is text up to its first NUL: invalid UTF-8 became U+FFFD and a NUL
+            // cut it short, so a random binary key reached the container as another key
+            // (config review of 2026-12-06, finding 3). The value itself is never quoted.
+            ctx.EnvReferenceProblem(f.Value("key")!, $"{f.PathOf("key")}: the value of \"{key}\" in {found.Describe()} ({found.Source}) is not UTF-8 text "
+                + "or holds a NUL byte, which an environment variable cannot carry unchanged; mount it as a file instead");
+        }
         return new ObjectKeyRef(kind, name, key, optional);
     }
 

@@ -24,7 +24,7 @@ public sealed class EnvSourceValues(PodDefinition pod, Func<NodeFacts> node)
             foreach ((string key, byte[] value) in o.Data.OrderBy(d => d.Key, StringComparer.Ordinal))
             {
                 string name = source.Prefix + key;
-                if (o.IsEnvKey(key) && Names.ExplainEnvName(name) is null)
+                if (o.IsEnvKey(key) && Names.ExplainEnvName(name) is null && ConfigObject.IsEnvText(value))
                 {
                     yield return new(name, Encoding.UTF8.GetString(value));
                 }
@@ -35,7 +35,7 @@ public sealed class EnvSourceValues(PodDefinition pod, Func<NodeFacts> node)
     /// <summary>The value of a valueFrom source, or null when it is left unset.</summary>
     public string? ValueFrom(EnvSource source) => source switch
     {
-        ObjectKeyRef r => pod.FindObject(r.Kind, r.Name) is ConfigObject o && o.IsEnvKey(r.Key) && o.Data.TryGetValue(r.Key, out byte[]? v)
+        ObjectKeyRef r => pod.FindObject(r.Kind, r.Name) is ConfigObject o && o.IsEnvKey(r.Key) && o.Data.TryGetValue(r.Key, out byte[]? v) && ConfigObject.IsEnvText(v)
             ? Encoding.UTF8.GetString(v)
             : null,
         _ => DownwardValues.Of(source, pod, node()), // host facts are gathered only when a pod asks

@@ -26,6 +26,9 @@ public static class SecretFiles
     /// <summary>Writes Secret <paramref name="name"/> with <paramref name="data"/>; returns the
     /// file. An existing Secret of that name is an error unless <paramref name="replace"/>, as
     /// with kubectl create and podman secret create.</summary>
+    /// <summary>The most a Secret's values may add up to (Kubernetes' 1 MiB).</summary>
+    public const int MaxDataBytes = 1 << 20;
+
     public static string Create(string name, IReadOnlyList<KeyValuePair<string, byte[]>> data, bool encrypt, bool replace = false,
         string directory = Directory)
     {
@@ -38,6 +41,13 @@ public static class SecretFiles
         if (data.Count == 0)
         {
             throw new BadInputException(what, "no keys: give --from-literal KEY=VALUE or --from-file [KEY=]PATH");
+        }
+        // Kubernetes' limit on a Secret's decoded data, checked before anything is written:
+        // 800 KiB passed here and made a file pods refused (config review of 2026-12-06, 2).
+        long total = data.Sum(kv => (long)kv.Value.Length);
+        if (total > MaxDataBytes)
+        {
+            throw new BadInputException(what, $"its values add up to {total} bytes; a Secret holds at most {MaxDataBytes} (Kubernetes' limit)");
         }
         foreach ((string key, _) in data)
         {

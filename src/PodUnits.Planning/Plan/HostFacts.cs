@@ -21,7 +21,25 @@ namespace PodUnits.Planning.Plan;
 public static class HostFacts
 {
     public static NodeFacts Gather(string podMachineId) => new(
-        Environment.MachineName, HostIP(), PodUid(podMachineId), OnlineCpus() * 1000L, MemTotal(), StorageBytes());
+        NodeName(ReadHostname()), HostIP(), PodUid(podMachineId), OnlineCpus() * 1000L, MemTotal(), StorageBytes());
+
+    /// <summary>spec.nodeName as the kubelet takes it: the whole hostname, lowercased.
+    /// Environment.MachineName cut it at the first dot and kept its case (`Web1` for
+    /// Web1.example.com, where the pod's own hostname says the whole name: config review of
+    /// 2026-12-06, finding 6).</summary>
+    internal static string NodeName(string hostname) => hostname.Trim().ToLowerInvariant();
+
+    private static string ReadHostname()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/sys/kernel/hostname");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Environment.MachineName;
+        }
+    }
 
     /// <summary>The host's online CPUs, as the kubelet's node capacity counts them: not
     /// Environment.ProcessorCount, which follows the calling process's CPU affinity and cgroup

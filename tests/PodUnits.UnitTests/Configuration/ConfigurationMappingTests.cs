@@ -90,6 +90,76 @@ public sealed class ConfigurationMappingTests : IDisposable
         Assert.Equal("192.0.2.10", env["HOST"]);
     }
 
+    /// <summary>Config review of 2026-12-06, finding 3: a Secret's bytes that are not UTF-8
+    /// reached the variable with U+FFFD in their place, and a NUL cut it short. A key
+    /// reference to such a value is an error at its key (never quoting it); envFrom skips it.</summary>
+    [Fact]
+    public void AValueThatIsNoTextIsNoEnvironmentVariable()
+    {
+        LoadResult r = Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+                - name: c
+                  image: busybox
+                  envFrom: [{secretRef: {name: bin}}]
+                  env: [{name: KEY, valueFrom: {secretKeyRef: {name: bin, key: key}}}]
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: bin}
+            data: {key: cORz, nul: YQBi, text: b2s=}
+            """);
+        Assert.Equal("p.yaml:9:68: error: spec.containers[0].env[0].valueFrom.secretKeyRef.key: the value of \"key\" in Secret \"bin\" (p.yaml:11) is not UTF-8 text "
+            + "or holds a NUL byte, which an environment variable cannot carry unchanged; mount it as a file instead", Assert.Single(Errors(r)));
+        LoadResult envFromOnly = Load(string.Join('\n', """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+                - name: c
+                  image: busybox
+                  envFrom: [{secretRef: {name: bin}}]
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: bin}
+            data: {key: cORz, nul: YQBi, text: b2s=}
+            """));
+        Assert.True(envFromOnly.IsValid, string.Join('\n', envFromOnly.Diagnostics));
+        ContainerProcess p = ContainerProcess.Resolve(envFromOnly.Pod!.Containers[0], ["/bin/sh"], null, [], new EnvSourceValues(envFromOnly.Pod, () => Node));
+        Assert.Equal(["text=ok"], p.Environment.Where(e => e.Key is "key" or "nul" or "text").Select(e => $"{e.Key}={e.Value}"));
+    }
+
+    /// <summary>Config review of 2026-12-06, finding 5: divisors were matched as text, so
+    /// `divisor: "0"` (how `kubectl get -o yaml` prints an unset one) and 1000m were refused.</summary>
+    [Fact]
+    public void DivisorsAreComparedByValueAndZeroIsUnset()
+    {
+        LoadResult r = Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+                - name: c
+                  image: busybox
+                  resources: {limits: {cpu: 1500m, memory: 64Mi}}
+                  env:
+                    - {name: CORES, valueFrom: {resourceFieldRef: {resource: limits.cpu, divisor: "0"}}}
+                    - {name: MILLI, valueFrom: {resourceFieldRef: {resource: limits.cpu, divisor: 1000m}}}
+                    - {name: BYTES, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: "0"}}}
+                    - {name: MIB, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1024Ki}}}
+            """);
+        Assert.True(r.IsValid, string.Join('\n', r.Diagnostics));
+        var env = ContainerProcess.Resolve(r.Pod!.Containers[0], ["/bin/sh"], null, [], new EnvSourceValues(r.Pod, () => Node)).Environment
+            .ToDictionary(e => e.Key, e => e.Value);
+        Assert.Equal(("2", "2", (64L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), "64"), (env["CORES"], env["MILLI"], env["BYTES"], env["MIB"]));
+    }
+
     [Fact]
     public void ABinaryDataKeyIsNoEnvironmentVariable()
     {
@@ -223,9 +293,11 @@ public sealed class ConfigurationMappingTests : IDisposable
 
     /// <summary>Review of 2026-12-06: a reload loads with environment references as warnings,
     /// so a broken Secret only an environment variable used left the Secret file's own error
-    /// first, quoting the value, as the line of the failed ExecReload= in the journal.</summary>
+    /// first, quoting the value, as the line of the failed ExecReload= in the journal. Config
+    /// review of 2026-12-06, finding 1: such a Secret does not fail the reload at all (it
+    /// changes volumes only); its file's errors are warnings, redacted outside validate.</summary>
     [Fact]
-    public void AReloadsErrorAboutABrokenSecretDoesNotQuoteItsValue()
+    public void AReloadGoesOnPastABrokenSecretOnlyTheEnvironmentUsesAndDoesNotQuoteItsValue()
     {
         Directory.CreateDirectory($"{_roots}/secrets");
         File.WriteAllText($"{_roots}/secrets/db.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n  password: *Tr0ub4dor3\n");
@@ -235,12 +307,14 @@ public sealed class ConfigurationMappingTests : IDisposable
             spec:
               containers: [{name: c, image: busybox, env: [{name: P, valueFrom: {secretKeyRef: {name: db, key: password}}}]}]
             """, "p.yaml", LoadOptions.Default with { RequireNameMatchesFile = false, ObjectRoots = [_roots], EnvReferencesAreWarnings = true });
-        var e = new PodDefinitionException(r.Diagnostics);
-        Assert.DoesNotContain("Tr0ub4dor3", e.Message, StringComparison.Ordinal);
-        Assert.Equal($"{_roots}/secrets/db.yaml:5:13", e.What);
-        Assert.StartsWith(Diagnostic.SecretMessage, e.Why, StringComparison.Ordinal);
+        Assert.True(r.IsValid, string.Join('\n', r.Diagnostics));
+        Diagnostic fileError = Assert.Single(r.Diagnostics, d => d.File == $"{_roots}/secrets/db.yaml");
+        Assert.False(fileError.IsError);
+        Assert.Equal((5, 13), (fileError.Line, fileError.Column));
+        Assert.DoesNotContain("Tr0ub4dor3", fileError.Redacted().ToString(), StringComparison.Ordinal);
+        Assert.All(r.Diagnostics.Where(d => d.File == "p.yaml"), d => Assert.DoesNotContain("Tr0ub4dor3", d.Message, StringComparison.Ordinal));
         // `podunits validate` lists the diagnostics themselves, in full.
-        Assert.Contains(r.Diagnostics, d => d.IsError && d.Message.Contains("Tr0ub4dor3", StringComparison.Ordinal));
+        Assert.Contains("Tr0ub4dor3", fileError.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Review of 2026-12-06: a Secret in the pod's own file was redacted nowhere: its

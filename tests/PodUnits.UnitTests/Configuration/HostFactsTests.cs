@@ -16,4 +16,12 @@ public sealed class HostFactsTests
     [InlineData("a", null)]
     public void ACpuListIsCountedAsTheKernelWritesIt(string list, int? count) =>
         Assert.Equal(count, HostFacts.CpuListCount(list));
+
+    /// <summary>Config review of 2026-12-06, finding 6: spec.nodeName was the hostname cut at
+    /// its first dot, in its own case; the kubelet's is the whole name, lowercased.</summary>
+    [Theory]
+    [InlineData("Web1.Example.COM\n", "web1.example.com")]
+    [InlineData("node1\n", "node1")]
+    public void TheNodeNameIsTheWholeHostnameLowercased(string hostname, string nodeName) =>
+        Assert.Equal(nodeName, HostFacts.NodeName(hostname));
 }

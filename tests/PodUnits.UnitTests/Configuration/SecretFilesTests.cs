@@ -31,6 +31,23 @@ public sealed class SecretFilesTests : IDisposable
         Assert.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes("second")), File.ReadAllText(path), StringComparison.Ordinal);
     }
 
+    /// <summary>Config review of 2026-12-06, finding 2: `secret create` took 1 MiB per value and
+    /// wrote it base64 (4/3 of it) into a file past the 1 MiB every pod refused. Values up to
+    /// Kubernetes' 1 MiB in all are written and read back; more is refused before writing.</summary>
+    [Fact]
+    public void ASecretOfNearly1MiBIsReadBackAndMoreIsRefusedBeforeWriting()
+    {
+        string secrets = Directory.CreateDirectory(Path.Combine(_dir, "secrets")).FullName;
+        SecretFiles.Create("big", [new("blob", new byte[900 * 1024])], encrypt: false, directory: secrets);
+        var found = PodUnits.Definitions.Parsing.ConfigObjectLookup.Find(PodUnits.Definitions.ConfigObjectKind.Secret, "big", [_dir], out var problems);
+        Assert.True(found is not null, string.Join('\n', problems));
+        Assert.Equal(900 * 1024, found.Data["blob"].Length);
+
+        var e = Assert.Throws<BadInputException>(() => SecretFiles.Create("bigger", [new("a", new byte[600 * 1024]), new("b", new byte[600 * 1024])], encrypt: false, directory: secrets));
+        Assert.Equal($"secret bigger: its values add up to {1200 * 1024} bytes; a Secret holds at most {1 << 20} (Kubernetes' limit)", e.Message);
+        Assert.False(File.Exists(Path.Combine(secrets, "bigger.yaml")));
+    }
+
     [Fact]
     public void ReplacingAnEncryptedSecretKeepsItEncrypted()
     {

@@ -100,6 +100,47 @@ public sealed class GeneratorRunTests : IDisposable
         }
     }
 
+    /// <summary>Config review of 2026-12-06, finding 1: a ConfigMap file with an error (an
+    /// administrator's typo) dropped the pods that use it from the generated units, their
+    /// autostart and settings with them, where a missing file did not.</summary>
+    [Fact]
+    public void APodWhoseConfigMapFileIsBrokenKeepsItsSettingsAndAutostart()
+    {
+        File.WriteAllText(Path.Combine(_pods, "app.yaml"), """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              annotations: {podunits.io/autostart: "true"}
+            spec:
+              containers:
+              - name: c
+                image: busybox:1.36
+                envFrom: [{configMapRef: {name: settings}}]
+            """);
+        string roots = Directory.CreateTempSubdirectory("podunits-gen-objects-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(roots, "configmaps"));
+            File.WriteAllText(Path.Combine(roots, "configmaps", "settings.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: [x]\n");
+            var stderr = new StringWriter();
+            int status;
+            using (GeneratorLog log = GeneratorLog.ForWriter(stderr))
+            {
+                status = PodGenerator.Run(new PodDefinitionSearchPath([_pods]), _output, log, null, objectRoots: [roots]);
+            }
+            string said = stderr.ToString();
+            Assert.Equal(0, status);
+            Assert.True(File.Exists(Path.Combine(_output, "pod@app.service.d", DropInRenderer.FileName)), said);
+            Assert.Equal(GeneratorOutput.TemplateUnitPath, new FileInfo(Path.Combine(_output, "multi-user.target.wants", "pod@app.service")).LinkTarget);
+            Assert.Contains("settings.yaml:4:", said, StringComparison.Ordinal);
+            Assert.DoesNotContain("not generated", said, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(roots, recursive: true);
+        }
+    }
+
     private string RunOnce(out int status)
     {
         var stderr = new StringWriter();
