@@ -96,7 +96,8 @@ public sealed class ConfigurationMappingTests : IDisposable
     [Fact]
     public void AValueThatIsNoTextIsNoEnvironmentVariable()
     {
-        LoadResult r = Load("""
+        // A Secret with bytes that are not UTF-8 (70 E4 73), a NUL (a\0b) and text ("ok").
+        static string PodWith(string env) => $$$"""
             apiVersion: v1
             kind: Pod
             metadata: {name: p}
@@ -105,30 +106,17 @@ public sealed class ConfigurationMappingTests : IDisposable
                 - name: c
                   image: busybox
                   envFrom: [{secretRef: {name: bin}}]
-                  env: [{name: KEY, valueFrom: {secretKeyRef: {name: bin, key: key}}}]
+                  env: [{{{env}}}]
             ---
             apiVersion: v1
             kind: Secret
             metadata: {name: bin}
             data: {key: cORz, nul: YQBi, text: b2s=}
-            """);
+            """;
+        LoadResult r = Load(PodWith("{name: KEY, valueFrom: {secretKeyRef: {name: bin, key: key}}}"));
         Assert.Equal("p.yaml:9:68: error: spec.containers[0].env[0].valueFrom.secretKeyRef.key: the value of \"key\" in Secret \"bin\" (p.yaml:11) is not UTF-8 text "
             + "or holds a NUL byte, which an environment variable cannot carry unchanged; mount it as a file instead", Assert.Single(Errors(r)));
-        LoadResult envFromOnly = Load(string.Join('\n', """
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: p}
-            spec:
-              containers:
-                - name: c
-                  image: busybox
-                  envFrom: [{secretRef: {name: bin}}]
-            ---
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: bin}
-            data: {key: cORz, nul: YQBi, text: b2s=}
-            """));
+        LoadResult envFromOnly = Load(PodWith(""));
         Assert.True(envFromOnly.IsValid, string.Join('\n', envFromOnly.Diagnostics));
         ContainerProcess p = ContainerProcess.Resolve(envFromOnly.Pod!.Containers[0], ["/bin/sh"], null, [], new EnvSourceValues(envFromOnly.Pod, () => Node));
         Assert.Equal(["text=ok"], p.Environment.Where(e => e.Key is "key" or "nul" or "text").Select(e => $"{e.Key}={e.Value}"));
