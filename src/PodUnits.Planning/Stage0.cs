@@ -72,9 +72,9 @@ public static class Stage0
         // content's and the next `podunits refresh` restarts the pod once more, never less.
         string? sha256 = options.NameMismatchIsWarning ? null : PodDefinitionSearchPath.HashOf(path);
         LoadResult loaded = PodDefinitionLoader.LoadFile(path, options);
-        foreach (Diagnostic warning in loaded.Warnings)
+        foreach (string warning in loaded.WarningLines)
         {
-            PodLog.Warning($"{warning.File}:{warning.Line}:{warning.Column}: {warning.Message}", new(Pod: loaded.Pod?.Name));
+            PodLog.Warning(warning, new(Pod: loaded.Pod?.Name));
         }
         PodDefinition pod = loaded.GetPodOrThrow();
         // Said before any pull and as the definition's fault (exit 2, which Restart= and the

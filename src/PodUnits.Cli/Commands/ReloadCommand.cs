@@ -36,9 +36,9 @@ internal static class ReloadCommand
             // update (the environment is read at the next start): a warning (tour G).
             LoadResult loaded = PodDefinitionLoader.LoadFile(path,
                 LoadOptions.Default with { NameMismatchIsWarning = installed is null, EnvReferencesAreWarnings = true });
-            foreach (Diagnostic warning in loaded.Warnings)
+            foreach (string warning in loaded.WarningLines)
             {
-                PodLog.Warning($"{warning.File}:{warning.Line}:{warning.Column}: {warning.Message}", new(Pod: pod));
+                PodLog.Warning(warning, new(Pod: pod));
             }
             PodDefinition definition = loaded.GetPodOrThrow();
             IReadOnlyList<string> written = ProjectedVolumeReload.Apply(definition, message => PodLog.Warning($"pod {pod}: {message}", new(Pod: pod)));

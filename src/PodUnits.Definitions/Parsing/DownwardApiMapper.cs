@@ -7,7 +7,7 @@ namespace PodUnits.Definitions.Parsing;
 /// which fieldRef paths an env var and a volume file may name, and resourceFieldRef's
 /// resources and divisors. Values are computed later (Values/DownwardValues).
 /// </summary>
-internal static class DownwardApiMapper
+internal static partial class DownwardApiMapper
 {
     private static readonly string[] EnvFields =
     [
@@ -103,9 +103,7 @@ internal static class DownwardApiMapper
             // Compared by value, as the API server compares the canonical form (1000m is 1,
             // 1024Ki is 1Mi); a zero is "unset", the form `kubectl get -o yaml` prints an
             // unset divisor in (config review of 2026-12-06, finding 5).
-            long? parsed = IsZeroQuantity(text) ? (cpu ? 1000 : 1)
-                : cpu ? (Quantities.TryParseCpuMillis(text, out long millis, out _) && millis is 1 or 1000 ? millis : null)
-                : Quantities.TryParseMemoryBytes(text, out long bytes, out _) && MemoryDivisors.ContainsValue(bytes) ? bytes : null;
+            long? parsed = IsZeroQuantity(text) ? (cpu ? 1000 : 1) : Divisor(text, cpu);
             if (parsed is null)
             {
                 f.Context.Error(d, $"{f.PathOf("divisor")}: \"{text}\" is not a divisor Kubernetes allows for {resource} " +
@@ -121,10 +119,39 @@ internal static class DownwardApiMapper
         return container is null || resource is null ? null : new ResourceFieldRef(container, resource, divisor);
     }
 
-    /// <summary>"0", "0m", "0.0Mi": a quantity of zero.</summary>
-    private static bool IsZeroQuantity(string text)
+    /// <summary>
+    /// The divisor <paramref name="text"/> names, when its canonical form is one Kubernetes
+    /// allows: a whole number with a suffix of the allowed value's own family (1000m is 1,
+    /// 1024Ki is 1Mi, 1000k is 1M; 1024 is not 1Ki, nor 0.5 or 1e3 anything), as the API
+    /// server compares Quantity.String(). Null otherwise.
+    /// </summary>
+    private static long? Divisor(string text, bool cpu)
     {
-        string number = text.TrimEnd("kMGTPEimn".ToCharArray());
-        return number.Length > 0 && decimal.TryParse(number, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out decimal n) && n == 0;
+        System.Text.RegularExpressions.Match m = WholeQuantity().Match(text);
+        if (!m.Success)
+        {
+            return null;
+        }
+        string suffix = m.Groups[2].Value;
+        if (cpu)
+        {
+            return suffix is "" or "m" && Quantities.TryParseCpuMillis(text, out long millis, out _) && millis is 1 or 1000 ? millis : null;
+        }
+        if (!Quantities.TryParseMemoryBytes(text, out long bytes, out _))
+        {
+            return null;
+        }
+        bool binary = suffix.EndsWith('i');
+        return MemoryDivisors.FirstOrDefault(d => d.Value == bytes && d.Key.EndsWith('i') == binary).Key is null ? null : bytes;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([0-9]+)([a-zA-Z]*)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex WholeQuantity();
+
+    /// <summary>"0", "0m", "-0", "0.0Mi", "0e3": a quantity of zero, which the API server
+    /// takes for an unset divisor.</summary>
+    private static bool IsZeroQuantity(string text) => ZeroQuantity().IsMatch(text);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[+-]?0+(\.0*)?([eE][+-]?[0-9]+)?([kMGTPE]i?|[munp])?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ZeroQuantity();
 }

@@ -73,8 +73,16 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
             // A variable is text up to its first NUL: invalid UTF-8 became U+FFFD and a NUL
             // cut it short, so a random binary key reached the container as another key
             // (config review of 2026-12-06, finding 3). The value itself is never quoted.
-            ctx.EnvReferenceProblem(f.Value("key")!, $"{f.PathOf("key")}: the value of \"{key}\" in {found.Describe()} ({found.Source}) is not UTF-8 text "
-                + "or holds a NUL byte, which an environment variable cannot carry unchanged; mount it as a file instead");
+            string problem = $"{f.PathOf("key")}: the value of \"{key}\" in {found.Describe()} ({found.Source}) is not UTF-8 text "
+                + "or holds a NUL byte, which an environment variable cannot carry unchanged; mount it as a file instead";
+            if (ctx.MissingObjectsAreWarnings)
+            {
+                ctx.Warning(f.Value("key")!, problem + " (a start fails on this)"); // the generator: nothing is missing
+            }
+            else
+            {
+                ctx.EnvReferenceProblem(f.Value("key")!, problem);
+            }
         }
         return new ObjectKeyRef(kind, name, key, optional);
     }

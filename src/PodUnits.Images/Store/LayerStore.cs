@@ -116,18 +116,33 @@ internal sealed class LayerStore
     /// </summary>
     private static void ThrowIfDamagedInStore(string blobPath, string blobDigest, Exception? inner)
     {
-        string actual;
-        using (var stream = new FileStream(blobPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+        string? actual;
+        try
         {
+            using var stream = new FileStream(blobPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
             actual = Digests.Of(stream);
+        }
+        catch (FileNotFoundException)
+        {
+            actual = null; // another process unpacking the same layer found it damaged first and set it aside
         }
         if (actual == blobDigest)
         {
             return;
         }
-        string aside = $"{Path.GetDirectoryName(blobPath)}/.tmp-damaged-{Digests.Hex(blobDigest)}-{Environment.ProcessId}";
-        File.Move(blobPath, aside, overwrite: true);
-        throw new PodUnitsException($"layer {blobDigest}", $"is damaged in the image store (its bytes are {actual} now); it was set aside: fetch the image again ('podunits image fetch')",
+        if (actual is not null)
+        {
+            string aside = $"{Path.GetDirectoryName(blobPath)}/.tmp-damaged-{Digests.Hex(blobDigest)}-{Environment.ProcessId}";
+            try
+            {
+                File.Move(blobPath, aside, overwrite: true);
+            }
+            catch (FileNotFoundException)
+            {
+                // Set aside by that other process meanwhile.
+            }
+        }
+        throw new PodUnitsException($"layer {blobDigest}", "is damaged in the image store (its bytes no longer match their digest); it was set aside: fetch the image again ('podunits image fetch')",
             ExitCodes.RuntimeFailure, inner);
     }
 }

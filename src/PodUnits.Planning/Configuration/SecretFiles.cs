@@ -23,12 +23,15 @@ public static class SecretFiles
 {
     public const string Directory = "/etc/podunits/secrets";
 
-    /// <summary>Writes Secret <paramref name="name"/> with <paramref name="data"/>; returns the
-    /// file. An existing Secret of that name is an error unless <paramref name="replace"/>, as
-    /// with kubectl create and podman secret create.</summary>
     /// <summary>The most a Secret's values may add up to (Kubernetes' 1 MiB).</summary>
     public const int MaxDataBytes = 1 << 20;
 
+    /// <summary>The most systemd-creds encrypts (CREDENTIAL_SIZE_MAX).</summary>
+    private const int MaxEncryptedDocumentBytes = 1 << 20;
+
+    /// <summary>Writes Secret <paramref name="name"/> with <paramref name="data"/>; returns the
+    /// file. An existing Secret of that name is an error unless <paramref name="replace"/>, as
+    /// with kubectl create and podman secret create.</summary>
     public static string Create(string name, IReadOnlyList<KeyValuePair<string, byte[]>> data, bool encrypt, bool replace = false,
         string directory = Directory)
     {
@@ -69,6 +72,13 @@ public static class SecretFiles
         foreach ((string key, byte[] value) in data)
         {
             yaml.Append("  \"").Append(key).Append("\": ").Append(Convert.ToBase64String(value)).Append('\n');
+        }
+        // systemd-creds encrypts at most 1 MiB (systemd's CREDENTIAL_SIZE_MAX), and the values
+        // are base64 in the document: said before it fails there.
+        if (encrypt && Encoding.UTF8.GetByteCount(yaml.ToString()) is int plain && plain > MaxEncryptedDocumentBytes)
+        {
+            throw new BadInputException(what, $"encrypted, its document would be {plain} bytes, more than the {MaxEncryptedDocumentBytes} systemd-creds encrypts "
+                + "(about 760 KiB of values, which are base64 in it)");
         }
         string text = encrypt ? EncryptedSecrets.Encrypt(yaml.ToString(), EncryptedSecrets.CredentialName(name)) : yaml.ToString();
         string path = $"{directory}/{name}{(encrypt ? EncryptedSecrets.Extension : ".yaml")}";

@@ -124,7 +124,9 @@ public sealed class ConfigurationTests : IDisposable
         Assert.True(PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main")).Contains("done")),
             string.Join('\n', pod.Journal("-u", pod.Unit)));
         Assert.Contains("mode=production user=admin level=debug greeting=hello from etc", lines);
-        Assert.Contains($"name=cfg-values ns=default app=web mem=64 node={Environment.MachineName}", lines);
+        // spec.nodeName: the whole hostname, lowercased, as the kubelet's.
+        string node = File.ReadAllText("/proc/sys/kernel/hostname").Trim().ToLowerInvariant();
+        Assert.Contains($"name=cfg-values ns=default app=web mem=64 node={node}", lines);
         string ip = lines.Single(l => l.StartsWith("ip=", StringComparison.Ordinal));
         Assert.Matches(@"^ip=10\.121\.\d+\.\d+ url=http://10\.121\.\d+\.\d+:8080/$", ip);
         Assert.Matches("^uid=[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", lines.Single(l => l.StartsWith("uid=", StringComparison.Ordinal)));

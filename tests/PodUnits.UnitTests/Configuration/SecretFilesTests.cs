@@ -46,6 +46,10 @@ public sealed class SecretFilesTests : IDisposable
         var e = Assert.Throws<BadInputException>(() => SecretFiles.Create("bigger", [new("a", new byte[600 * 1024]), new("b", new byte[600 * 1024])], encrypt: false, directory: secrets));
         Assert.Equal($"secret bigger: its values add up to {1200 * 1024} bytes; a Secret holds at most {1 << 20} (Kubernetes' limit)", e.Message);
         Assert.False(File.Exists(Path.Combine(secrets, "bigger.yaml")));
+        // Encrypted, the base64 document must fit systemd-creds' 1 MiB: said before it is asked.
+        var encrypted = Assert.Throws<BadInputException>(() => SecretFiles.Create("sealed", [new("blob", new byte[900 * 1024])], encrypt: true, directory: secrets));
+        Assert.StartsWith("secret sealed: encrypted, its document would be ", encrypted.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(secrets, "sealed.*"));
     }
 
     [Fact]
