@@ -128,7 +128,7 @@ public sealed partial class PodExecutor
     private void Probe(SystemdManager systemd, ProbeWorker worker, TimeSpan first)
     {
         Runner(systemd);
-        _prober ??= new Prober(RunProbe, (w, outcome, changed) => _events.Writer.TryWrite(new SupervisionEvent.Probed(w, outcome, changed)));
+        _prober ??= new Prober(RunProbe, (w, outcome, recorded) => _events.Writer.TryWrite(new SupervisionEvent.Probed(w, outcome, recorded)));
         TimeSpan now = Prober.Now();
         _prober.Add(worker, first > now ? first : now);
     }
@@ -149,8 +149,11 @@ public sealed partial class PodExecutor
             ? _probeRunner!.RunAsync(Container(w.Container), pid, w.Plan, cancel)
             : Task.FromResult(new ProbeOutcome(false, "the container is not running"));
 
-    /// <summary>An outcome of a probe of the container's current run.</summary>
-    private void OnProbed(SystemdManager systemd, ProbeWorker w, ProbeOutcome outcome, bool changed)
+    /// <summary>An outcome of a probe of the container's current run. What it did to the
+    /// probe comes with it (<paramref name="recorded"/>): the worker's own state may already be
+    /// its next outcome's, and a readiness turn said with the next turn's value logged the
+    /// same transition twice and missed the other (health review of 2026-12-06, finding 9).</summary>
+    private void OnProbed(SystemdManager systemd, ProbeWorker w, ProbeOutcome outcome, ProbeRecorded recorded)
     {
         ContainerStatus s = Statuses[w.Container];
         if (w.Run != s.Run || s.State != "running" || PodStopping || s.KilledBy is not null)
@@ -163,14 +166,15 @@ public sealed partial class PodExecutor
         string lastProbe = $"{Kind(w)} {(outcome.Success ? "succeeded" : "failed")}" + (outcome.Message.Length > 0 ? $": {outcome.Message}" : "");
         bool seen = lastProbe != s.LastProbe;
         s.LastProbe = lastProbe;
-        if (!outcome.Success && w.ConsecutiveFailures <= w.Plan.FailureThreshold)
+        bool changed = recorded.Changed;
+        if (!outcome.Success && recorded.ConsecutiveFailures <= w.Plan.FailureThreshold)
         {
-            _eventLog?.ProbeFailed(w.Container, Kind(w), w.ConsecutiveFailures, w.Plan.FailureThreshold, outcome.Message);
+            _eventLog?.ProbeFailed(w.Container, Kind(w), recorded.ConsecutiveFailures, w.Plan.FailureThreshold, outcome.Message);
         }
         if (changed)
         {
             ContainerPlan c = Container(w.Container);
-            switch (w.Kind, w.Result)
+            switch (w.Kind, recorded.Result)
             {
                 case (ProbeKind.Startup, true):
                     s.Started = true;

@@ -123,8 +123,8 @@ public sealed partial class PodExecutor
                 case SupervisionEvent.Notified notified:
                     OnNotified(notified);
                     break;
-                case SupervisionEvent.Probed(var worker, var outcome, bool changed):
-                    OnProbed(systemd, worker, outcome, changed);
+                case SupervisionEvent.Probed(var worker, var outcome, var recorded):
+                    OnProbed(systemd, worker, outcome, recorded);
                     break;
                 case SupervisionEvent.Hooked(string name, int pid, bool postStart, var outcome):
                     OnHooked(systemd, name, pid, postStart, outcome);

@@ -20,8 +20,9 @@ internal abstract record SupervisionEvent
     /// <summary>Every container is ready (PodExecutor.EvaluateReady): READY=1.</summary>
     public sealed record Ready : SupervisionEvent;
 
-    /// <summary>A probe ran (<see cref="Health.Prober"/>); <paramref name="Changed"/>: its result turned.</summary>
-    public sealed record Probed(Health.ProbeWorker Worker, Health.ProbeOutcome Outcome, bool Changed) : SupervisionEvent;
+    /// <summary>A probe ran (<see cref="Health.Prober"/>); <paramref name="Recorded"/>: what its
+    /// outcome did to the probe's result, as it was then.</summary>
+    public sealed record Probed(Health.ProbeWorker Worker, Health.ProbeOutcome Outcome, Health.ProbeRecorded Recorded) : SupervisionEvent;
 
     /// <summary>A lifecycle hook of run <paramref name="PodPid"/> of the container ended.</summary>
     public sealed record Hooked(string Container, int PodPid, bool PostStart, Health.ProbeOutcome Outcome) : SupervisionEvent;

@@ -70,5 +70,18 @@ public sealed class ProbeWorker(string container, int run, ProbeKind kind, Probe
         return changed;
     }
 
+    /// <summary>Records one outcome and says what it left: the result and the count of
+    /// failures as they were then, for whoever hears of it later (the executor's loop reads
+    /// its events after the next run of the same probe may have recorded its own).</summary>
+    public ProbeRecorded RecordOutcome(bool success)
+    {
+        bool changed = Record(success);
+        return new ProbeRecorded(changed, Result, _failures);
+    }
+
     public override string ToString() => $"{Kind.ToString().ToLowerInvariant()} probe of {Container}";
 }
+
+/// <summary>What one outcome did to its probe (<see cref="ProbeWorker.RecordOutcome"/>):
+/// whether it turned the result, the result and the consecutive failures right after it.</summary>
+public readonly record struct ProbeRecorded(bool Changed, bool? Result, int ConsecutiveFailures);

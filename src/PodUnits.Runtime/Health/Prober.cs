@@ -20,16 +20,17 @@ public sealed class Prober : IDisposable
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Func<ProbeWorker, CancellationToken, Task<ProbeOutcome>> _probe;
-    private readonly Action<ProbeWorker, ProbeOutcome, bool> _report;
+    private readonly Action<ProbeWorker, ProbeOutcome, ProbeRecorded> _report;
     private readonly Func<TimeSpan> _now;
     private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
     private Task? _loop;
 
     /// <param name="probe">Runs one probe (the handlers of <see cref="ProbeRunner"/>); it
     /// enforces the probe's timeoutSeconds itself.</param>
-    /// <param name="report">Hears every outcome with whether it changed the probe's result;
-    /// called on a pool thread, outside the lock.</param>
-    public Prober(Func<ProbeWorker, CancellationToken, Task<ProbeOutcome>> probe, Action<ProbeWorker, ProbeOutcome, bool> report, Func<TimeSpan>? now = null)
+    /// <param name="report">Hears every outcome with what it did to the probe, as it was
+    /// then (the worker itself may have recorded its next outcome by the time the report is
+    /// read); called on a pool thread, outside the lock.</param>
+    public Prober(Func<ProbeWorker, CancellationToken, Task<ProbeOutcome>> probe, Action<ProbeWorker, ProbeOutcome, ProbeRecorded> report, Func<TimeSpan>? now = null)
     {
         _probe = probe;
         _report = report;
@@ -142,14 +143,14 @@ public sealed class Prober : IDisposable
         {
             outcome = new ProbeOutcome(false, e.Message);
         }
-        bool changed;
+        ProbeRecorded recorded;
         lock (_lock)
         {
             if (worker.Done || stop.IsCancellationRequested)
             {
                 return; // its container ended meanwhile: the outcome is about a process gone
             }
-            changed = worker.Record(outcome.Success);
+            recorded = worker.RecordOutcome(outcome.Success);
             if (worker.Done)
             {
                 _active.Remove(worker);
@@ -161,7 +162,7 @@ public sealed class Prober : IDisposable
             }
         }
         _wake.Release();
-        _report(worker, outcome, changed);
+        _report(worker, outcome, recorded);
     }
 
     /// <summary>Stops every probe of <paramref name="container"/> (its run ended), or of every

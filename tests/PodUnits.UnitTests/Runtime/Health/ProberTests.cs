@@ -14,7 +14,7 @@ public sealed class ProberTests
     public async Task AProbeRunsWhenDueAndAgainAfterItsPeriod()
     {
         var runs = new ConcurrentQueue<TimeSpan>();
-        var reports = new BlockingCollection<(ProbeWorker, ProbeOutcome, bool)>();
+        var reports = new BlockingCollection<(ProbeWorker, ProbeOutcome, ProbeRecorded)>();
         using var prober = new Prober((w, _) =>
         {
             runs.Enqueue(Prober.Now());
@@ -25,15 +25,48 @@ public sealed class ProberTests
         prober.Add(worker, added + TimeSpan.FromMilliseconds(300));
 
         Assert.True(reports.TryTake(out var first, Patience));
-        Assert.True(first.Item3); // not ready -> ready
+        Assert.True(first.Item3.Changed); // not ready -> ready
+        Assert.Equal(true, first.Item3.Result);
         Assert.True(reports.TryTake(out var second, Patience));
-        Assert.False(second.Item3);
+        Assert.False(second.Item3.Changed);
         TimeSpan[] times = [.. runs];
         Assert.True(times[0] - added >= TimeSpan.FromMilliseconds(290), $"ran after {(times[0] - added).TotalMilliseconds} ms");
         // The next run is due one period after the previous one was due (the kubelet's ticker),
         // not after it ran: a late first run on a loaded machine makes the gap shorter, never
         // the second run early.
         Assert.True(times[1] - added >= TimeSpan.FromMilliseconds(1290), $"second run after {(times[1] - added).TotalMilliseconds} ms");
+    }
+
+    /// <summary>Health review of 2026-12-06, finding 9: a report is read later than it is made
+    /// (the executor's loop takes it from a queue), by which time the probe's next run may
+    /// have recorded its own outcome. The report carries the result as this outcome left it.</summary>
+    [Fact]
+    public void AReportSaysTheResultItsOutcomeLeftNotTheProbesLaterOne()
+    {
+        int runs = 0;
+        var reports = new BlockingCollection<(bool Success, ProbeRecorded Recorded, bool? LiveResult)>();
+        var worker = new ProbeWorker("web", 0, ProbeKind.Readiness, new ProbePlan { PeriodSeconds = 1, FailureThreshold = 1 });
+        using var secondRecorded = new ManualResetEventSlim();
+        using var prober = new Prober(async (_, _) =>
+        {
+            await Task.Yield(); // completes on a pool thread, as a real probe does, not the loop's
+            return new ProbeOutcome(Interlocked.Increment(ref runs) == 1, "");
+        }, (w, o, recorded) =>
+        {
+            if (!o.Success)
+            {
+                secondRecorded.Set();
+                return;
+            }
+            // The first report is slow to be read: the second run has recorded its failure by then.
+            Assert.True(secondRecorded.Wait(Patience));
+            reports.Add((o.Success, recorded, w.Result));
+        });
+        prober.Add(worker, Prober.Now());
+        Assert.True(reports.TryTake(out var first, Patience));
+        Assert.True(first.Success);
+        Assert.Equal(false, first.LiveResult); // the worker has moved on...
+        Assert.Equal(new ProbeRecorded(true, true, 0), first.Recorded); // ...the report has not
     }
 
     /// <summary>Health review of 2026-12-06, finding 8: a probe due in 60 days (a huge
@@ -143,7 +176,7 @@ public sealed class ProberTests
         int runs = 0;
         var reports = new BlockingCollection<bool>();
         using var prober = new Prober((w, _) => Task.FromResult(new ProbeOutcome(Interlocked.Increment(ref runs) >= 2, "")),
-            (w, o, changed) => reports.Add(changed));
+            (w, o, recorded) => reports.Add(recorded.Changed));
         prober.Add(new ProbeWorker("web", 0, ProbeKind.Startup, new ProbePlan { PeriodSeconds = 1, FailureThreshold = 5 }), Prober.Now());
         Assert.True(reports.TryTake(out bool first, Patience));
         Assert.False(first);
