@@ -147,7 +147,7 @@ internal static class EnterCommand
             process = await ExecLauncher.StartAsync(new ExecRequest
             {
                 Pod = plan, Container = c, ContainerPid = pid, Argv = argv, ExtraEnv = extraEnv,
-                Tty = tty, Privileged = privileged, BoundingSet = podBoundingSet, Stage1Path = Stage1.Locate(),
+                Tty = tty, Privileged = privileged, BoundingSet = podBoundingSet, Stage1Path = Stage1.ReadOnlyView(Stage1.Locate()),
                 Stdio = stdio is null ? (devNull, devNull, devNull) : (stdio.Stdin, stdio.Stdout, stdio.Stderr),
             }, systemd);
         }

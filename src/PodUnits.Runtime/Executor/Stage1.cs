@@ -53,13 +53,54 @@ public static class Stage1
         throw new PodUnitsException("podunits run", $"{FileName} not found at {InstalledPath} or {beside}; the installation is incomplete (packaging/install.sh)");
     }
 
-    /// <summary>Replaces this process with <c>podunits-stage1 run PLAN CLAIM-FD</c>; stage 1
-    /// inherits the pod's claim (<see cref="State.PodClaim"/>). Returns only by throwing.</summary>
+    /// <summary>
+    /// <paramref name="path"/> as seen through a read-only, detached bind mount of its
+    /// directory: the path to start stage 1 from, so that every stage 1 process (all started
+    /// from <see cref="Self"/> after this one) has its executable on a mount nobody can write
+    /// through. A container-start or container-exec runs this file inside the container until
+    /// its last execve, and a command that is a script starting with <c>#!/proc/self/exe</c>
+    /// has the kernel run it there again as the container's command: the CVE-2019-5736 class,
+    /// where a process of the container opens /proc/PID/exe and rewrites the host's binary,
+    /// which every later pod runs as root. Only the kernel's refusal to write an executable
+    /// being run (ETXTBSY, briefly gone in Linux 6.11's development) stood in the way; runc
+    /// and crun run themselves from a sealed copy for the same reason (confinement review of
+    /// 2026-12-06, finding 1). A mount of the file's directory rather than a copy: no
+    /// megabytes copied per start, and the executable keeps its name (the kernel names the
+    /// process after the file, and /proc/PID/exe reads /podunits-stage1). The mount is never
+    /// attached anywhere (nothing propagates to other namespaces, nothing to unmount) and goes
+    /// away with the last process running from it; its descriptor is close-on-exec and is
+    /// kept until then.
+    /// </summary>
+    public static string ReadOnlyView(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/";
+        int fd = Core.Native.Check.Io(Core.Native.LibcExtra.open_tree(Core.Native.LibcExtra.AT_FDCWD, directory,
+            Core.Native.LibcExtra.OPEN_TREE_CLONE | Core.Native.LibcExtra.OPEN_TREE_CLOEXEC), "open_tree", directory);
+        var readOnly = new Core.Native.LibcExtra.MountAttr
+        {
+            AttrSet = Core.Native.LibcExtra.MOUNT_ATTR_RDONLY | Core.Native.LibcExtra.MOUNT_ATTR_NOSUID | Core.Native.LibcExtra.MOUNT_ATTR_NODEV,
+        };
+        try
+        {
+            Core.Native.Check.Io(Core.Native.LibcExtra.mount_setattr(fd, "", Core.Native.LibcExtra.AT_EMPTY_PATH, readOnly), "mount_setattr", directory);
+        }
+        catch
+        {
+            Core.Native.LibcExtra.close(fd);
+            throw;
+        }
+        return $"/proc/self/fd/{fd.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{Path.GetFileName(path)}";
+    }
+
+    /// <summary>Replaces this process with <c>podunits-stage1 run PLAN CLAIM-FD</c>, run from
+    /// <see cref="ReadOnlyView"/>; stage 1 inherits the pod's claim (<see cref="State.PodClaim"/>).
+    /// Returns only by throwing.</summary>
     public static void Exec(string path, string planPath, State.PodClaim claim)
     {
         ArgumentNullException.ThrowIfNull(claim);
         claim.KeepAcrossExec();
-        Spawner.Exec(path, [FileName, "run", planPath, claim.Fd.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        Spawner.Exec(ReadOnlyView(path), [FileName, "run", planPath, claim.Fd.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             Spawner.CurrentEnvironment());
     }
 
@@ -80,7 +121,7 @@ public static class Stage1
         try
         {
             var culture = System.Globalization.CultureInfo.InvariantCulture;
-            int pid = Spawner.Spawn(path,
+            int pid = Spawner.Spawn(ReadOnlyView(path),
                 [FileName, "run", State.PlanHandoff.PathOf(planFd), claimFd.ToString(culture), attachFd.ToString(culture)],
                 Spawner.CurrentEnvironment(), [(devNull, 0), (devNull, 1), (2, 2), (plan, planFd), (claim.Fd, claimFd), (theirs, attachFd)],
                 newSession: true);

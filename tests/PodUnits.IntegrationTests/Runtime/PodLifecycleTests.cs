@@ -37,7 +37,18 @@ public sealed class PodLifecycleTests
         Assert.Equal(["rt-hello", "podunits-stage1", "podunits-stage1 pod-init /proc/self/fd/6 "],
             inside.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         // The unit's main process is still `podunits run` (systemd started it), now running stage 1.
-        Assert.Equal("/usr/libexec/podunits/podunits-stage1", new FileInfo($"/proc/{pod.MainPid}/exe").LinkTarget);
+        // Every stage 1 process runs the installed file through a read-only mount of its own
+        // (Stage1.ReadOnlyView): a container whose command is a "#!/proc/self/exe" script gets
+        // the kernel to run stage 1 inside it, and its /proc/PID/exe must not be a way to write
+        // the host's binary (confinement review of 2026-12-06, finding 1).
+        foreach (string pid in new[] { pod.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture), leader })
+        {
+            string exe = $"/proc/{pid}/exe";
+            Assert.Equal("/podunits-stage1", new FileInfo(exe).LinkTarget);
+            Assert.True(IsOnReadOnlyMount(exe), $"{exe} is on a writable mount");
+            Assert.Equal(PodHarness.Run("stat", "-L", "-c", "%d:%i", "/usr/libexec/podunits/podunits-stage1").Output,
+                PodHarness.Run("stat", "-L", "-c", "%d:%i", exe).Output);
+        }
         Assert.StartsWith("podunits-stage1 run /proc/self/fd/",
             File.ReadAllText($"/proc/{pod.MainPid}/cmdline").Replace('\0', ' '), StringComparison.Ordinal);
 
@@ -263,5 +274,16 @@ public sealed class PodLifecycleTests
         Assert.True(broken < 0 && lines.Length == 100000,
             $"{lines.Length} lines; the sequence breaks at index {broken}: "
             + string.Join(" | ", lines.Skip(Math.Max(0, (broken < 0 ? 100000 : broken) - 2)).Take(5)));
+    }
+
+    /// <summary>statvfs(2) of <paramref name="path"/> (links followed) says ST_RDONLY: the
+    /// mount or its filesystem is read-only.</summary>
+    private static unsafe bool IsOnReadOnlyMount(string path)
+    {
+        const ulong ST_RDONLY = 1;
+        using var p = new PodUnits.Core.Native.CString(path);
+        Tmds.Linux.statvfs status;
+        PodUnits.Core.Native.Check.Io(Tmds.Linux.LibC.statvfs(p, &status), "statvfs", path);
+        return ((ulong)status.f_flag & ST_RDONLY) != 0;
     }
 }
