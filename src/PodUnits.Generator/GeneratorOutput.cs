@@ -57,6 +57,36 @@ public sealed class GeneratorOutput
         }
     }
 
+    /// <summary>Removes whatever <see cref="Write"/> wrote for <paramref name="podName"/>
+    /// before it failed; best effort, as what could not be written may not be removable
+    /// either.</summary>
+    public void Remove(string podName)
+    {
+        string unit = UnitName(podName);
+        string socket = Core.Naming.PodUnitNames.Socket(podName);
+        string[] files =
+        [
+            Path.Combine(_directory, unit + ".d", DropInRenderer.FileName),
+            Path.Combine(_directory, socket),
+            Path.Combine(_directory, "sockets.target.wants", socket),
+            Path.Combine(_directory, "multi-user.target.wants", unit),
+        ];
+        foreach (string file in files)
+        {
+            try
+            {
+                if (!Directory.Exists(file) || new FileInfo(file).LinkTarget is not null)
+                {
+                    File.Delete(file);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // left as it is; the error already reported says why the pod has no units
+            }
+        }
+    }
+
     private void Link(string wantsDirectory, string unit, string target)
     {
         string wants = Path.Combine(_directory, wantsDirectory);

@@ -68,7 +68,23 @@ public static class PodGenerator
                 log.Error($"{file}: invalid; pod@{name}.service not generated");
                 continue;
             }
-            output.Write(one.Settings with { Autostart = AutostartPolicy.Decide(one.Settings, searchPath.IsPackaged(file), presets) });
+            try
+            {
+                output.Write(one.Settings with { Autostart = AutostartPolicy.Decide(one.Settings, searchPath.IsPackaged(file), presets) });
+            }
+#pragma warning disable CA1031 // one pod's files that cannot be written must not cost every later pod its units
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                // A file that cannot be written (the output full or failing, a used --dir where
+                // a directory sits at a file's name), a value the renderer refuses: until this
+                // was caught, the run ended here and every pod after this one in the search path
+                // got no units, its autostart none either (generator review of 2026-12-06,
+                // finding 1). What was written of this pod goes, so that no half a set of files
+                // passes for its units.
+                output.Remove(name);
+                log.Error($"{file}: {Core.Text.OneLine.Of(e.Message)}; pod@{name}.service not generated");
+            }
         }
         return log.Errors == 0 ? 0 : 1;
     }

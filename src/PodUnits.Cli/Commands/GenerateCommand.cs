@@ -49,6 +49,16 @@ internal static class GenerateCommand
             log.Error("usage: podunits-generator NORMAL_DIR [EARLY_DIR LATE_DIR]");
             return 2;
         }
-        return PodGenerator.Run(PodDefinitionSearchPath.Default, args[0], log);
+        try
+        {
+            return PodGenerator.Run(PodDefinitionSearchPath.Default, args[0], log);
+        }
+#pragma warning disable CA1031 // a generator reports and ends; a stack trace in the boot log helps no one
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            log.Error($"{Core.Text.OneLine.Of(e.Message)}; no pod units generated");
+            return 1;
+        }
     }
 }

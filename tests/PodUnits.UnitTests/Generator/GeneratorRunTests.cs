@@ -121,6 +121,38 @@ public sealed class GeneratorRunTests : IDisposable
         }
     }
 
+    /// <summary>Generator review of 2026-12-06, finding 1: a pod whose files cannot be written
+    /// (here a used --dir where a directory sits at its drop-in's name) is reported and
+    /// skipped; the pods after it get their units and autostart as before, and nothing of it
+    /// is left to pass for its units.</summary>
+    [Fact]
+    public void APodWhoseFilesCannotBeWrittenCostsNoOtherPodItsUnits()
+    {
+        foreach (string name in new[] { "a", "b", "c" })
+        {
+            File.WriteAllText(Path.Combine(_pods, $"{name}.yaml"), """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  annotations: {podunits.io/autostart: "true"}
+                spec:
+                  containers:
+                  - {name: c, image: busybox:1.36}
+
+                """);
+        }
+        Directory.CreateDirectory(Path.Combine(_output, "pod@b.service.d", DropInRenderer.FileName));
+        string said = RunOnce(out int status);
+        Assert.Equal(1, status);
+        Assert.Matches(@"b\.yaml: .*; pod@b\.service not generated", said);
+        foreach (string name in new[] { "a", "c" })
+        {
+            Assert.True(File.Exists(Path.Combine(_output, $"pod@{name}.service.d", DropInRenderer.FileName)), said);
+            Assert.Equal(GeneratorOutput.TemplateUnitPath, new FileInfo(Path.Combine(_output, "multi-user.target.wants", $"pod@{name}.service")).LinkTarget);
+        }
+        Assert.Null(new FileInfo(Path.Combine(_output, "multi-user.target.wants", "pod@b.service")).LinkTarget);
+    }
+
     /// <summary>One generator pass with standalone objects in <paramref name="roots"/>, after
     /// which app.yaml has its drop-in and its wants link; what the generator said.</summary>
     private string RunKeepingApp(string roots)
