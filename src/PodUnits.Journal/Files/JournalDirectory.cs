@@ -146,9 +146,25 @@ public sealed class JournalDirectory : IDisposable
         // Renamed now, synced and marked archived in the background (as journald offlines a
         // rotated file on a thread of its own): the two fdatasyncs would otherwise hold up the
         // container's output for as long as the disk takes.
+        // The writer is let go only once its file has its archived name: a rename that failed
+        // (a full disk, a file system remounted read-only) once dropped it with system.journal
+        // left in place, and every later try to open a new one met that file (O_EXCL), so the
+        // pod's journal stayed dead after the disk had room again (journal review of
+        // 2026-12-06, finding 2). Kept, the full writer makes the next entry try again.
         JournalFileWriter full = _writer;
+        string active = Path.Combine(_directory, Active);
+        try
+        {
+            File.Move(active, Path.Combine(_directory, full.ArchivedName("system")));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Said as a PodUnitsException: the log targets catch these and IOExceptions, and
+            // EPERM (an immutable directory) is neither.
+            throw new Core.Errors.PodUnitsException(_directory, $"cannot archive the full {Active}: {Core.Errors.IoErrors.Describe(e, active)}",
+                Core.Errors.ExitCodes.RuntimeFailure, e);
+        }
         _writer = null;
-        File.Move(Path.Combine(_directory, Active), Path.Combine(_directory, full.ArchivedName("system")));
         Task before = _archiving;
         _archiving = Task.Run(async () =>
         {

@@ -49,10 +49,20 @@ public sealed class StreamLogTarget : LogTarget
             }
             catch (Exception e) when (e is PodUnits.Core.Errors.PodUnitsException or IOException)
             {
-                // journald closed the stream (it was stopped, or restarted): while its socket
-                // unit stands, a new connection reaches it, or the journald it starts.
+                // journald closed the stream: it was stopped (a restart keeps its streams in
+                // its file descriptor store and closes none). While its socket unit stands, a
+                // new connection reaches the journald it starts.
                 Reset();
                 _socket = _connect();
+                JournalStream.Write(_socket, chunk, Description);
+                _unfinished = chunk.IsEmpty ? _unfinished : chunk[^1] != (byte)'\n';
+                // What the stopped journald had not read of the old connection went with it, in
+                // the kernel: not a loss that can be counted, but not one to keep quiet about
+                // either (journal review of 2026-12-06, finding 1). The chunk that met the closed
+                // stream is sent again whole: a line twice rather than none.
+                (Warn ?? StageLog.Warning)($"journal {Description}: journald closed the stream (was it stopped?); lines it had not read by then are not in it, "
+                    + "and the last may appear twice; reconnected");
+                return;
             }
         }
         JournalStream.Write(_socket, chunk, Description);

@@ -141,6 +141,56 @@ public sealed class JournalFileWriterTests : IDisposable
         Assert.Equal(["from the clean run", "from the crashed run", "from the next run"], all.Select(e => e.Text("MESSAGE")));
     }
 
+    /// <summary>Journal review of 2026-12-06, finding 2: a rotation whose rename fails (here
+    /// the directory made immutable, which root cannot rename in either) fails that entry
+    /// loudly, and once the directory can be written again the journal goes on: the full file
+    /// archived, a new one active, every other entry there.</summary>
+    [Fact]
+    public async Task ARotationWhoseRenameFailedIsTriedAgainOnceItCanBe()
+    {
+        byte[][] main = Fields("main");
+        int written = 0;
+        using (var journal = new JournalDirectory(_dir, MachineId, 512 * 1024, 4 * 1024 * 1024))
+        {
+            journal.Append(main, "0"u8);
+            written++;
+            Chattr("+i");
+            try
+            {
+                Exception? failed = null;
+                while (failed is null && written < 100_000)
+                {
+                    try
+                    {
+                        journal.Append(main, Encoding.UTF8.GetBytes(written.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                        written++;
+                    }
+                    catch (PodUnits.Core.Errors.PodUnitsException e)
+                    {
+                        failed = e;
+                    }
+                }
+                Assert.NotNull(failed);
+                Assert.Contains("cannot archive the full system.journal", failed.Message, StringComparison.Ordinal);
+            }
+            finally
+            {
+                Chattr("-i");
+            }
+            journal.Append(main, "after"u8);
+        }
+        Assert.Single(Directory.GetFiles(_dir, "system@*.journal"));
+        List<ExportedEntry> all = Parse(await JournalExport.RunAsync("journalctl", ["-D", _dir, "-o", "export"]));
+        Assert.Equal([.. Enumerable.Range(0, written).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), "after"],
+            all.Select(e => e.Text("MESSAGE")));
+    }
+
+    private void Chattr(string change)
+    {
+        var chattr = PodUnits.IntegrationTests.Runtime.PodHarness.Run("chattr", change, _dir);
+        Assert.True(chattr.Code == 0, chattr.Output);
+    }
+
     [Fact]
     public void AfterItIsClosedALineFailsLoudlyAndNoFileIsReopened()
     {
