@@ -259,15 +259,20 @@ public static class PodState
     }
 
     /// <summary>An interactive pod's state goes with it (its name is never reused), its lock
-    /// file too: this process holds the lock, which makes removing it safe (PodClaim).</summary>
+    /// file too: this process holds the lock, which makes removing it safe (PodClaim). The
+    /// lock file goes last: once it is unlinked, a new run of the same name claims a fresh
+    /// one, and it then kept the old range file as its own and this deleted it under it (its
+    /// state directory too), so the next pod in a user namespace could get the same host IDs
+    /// (user-namespace review of 2026-12-06, finding 1). Until then, a new run of the name is
+    /// told it is running.</summary>
     public static void DeleteAdHoc(string name)
     {
-        File.Delete(PodClaim.LockPath(name));
         string stateDir = PodPaths.StateDir(name);
         if (Directory.Exists(stateDir))
         {
             Directory.Delete(stateDir, recursive: true);
         }
         UserNamespaceRangeFiles.Forget(name); // its files, which carry the range's IDs, are gone
+        File.Delete(PodClaim.LockPath(name));
     }
 }
