@@ -6,7 +6,8 @@ namespace PodUnits.Runtime.Logging;
 /// A container stream sent to a journald over its native protocol, every line an entry with
 /// the fields the unit cannot add itself (for a pod of several containers: which container
 /// it is). Lines are split like podman's journald driver does (<see cref="LineSplitter"/>):
-/// long lines and an unterminated last line become pieces marked CONTAINER_PARTIAL_MESSAGE.
+/// the pieces of a long line but its last are marked CONTAINER_PARTIAL_MESSAGE; an
+/// unterminated last line (a run's or the stream's end) is a whole entry.
 /// The lines of one read go out together, as entries of one datagram (<see
 /// cref="JournalEntryBuilder.EndEntry"/>): a line is never held back waiting for more, and a
 /// burst costs journald one wake-up per read instead of one per line.

@@ -6,10 +6,10 @@ namespace PodUnits.Runtime.Logging;
 /// <summary>
 /// A container stream written into the pod's own journal files (`journalctl -M POD`) by the
 /// executor itself (<see cref="JournalDirectory"/>), split into lines as for the host
-/// journal (<see cref="LineSplitter"/>, pieces of long or unterminated lines marked
-/// CONTAINER_PARTIAL_MESSAGE=true). Every entry carries the fields journald would have
-/// given it and the container's fields; readers following the journal are woken once per
-/// chunk, not per line.
+/// journal (<see cref="LineSplitter"/>: the pieces of a long line but its last marked
+/// CONTAINER_PARTIAL_MESSAGE=true; an unterminated last line is a whole entry). Every entry
+/// carries the fields journald would have given it and the container's fields; readers
+/// following the journal are woken once per chunk, not per line.
 /// </summary>
 public sealed class JournalFileLogTarget : LineLogTarget
 {

@@ -6,7 +6,8 @@ public delegate void LinePieceHandler(ReadOnlySpan<byte> message, bool partial);
 /// <summary>
 /// Splits a byte stream into journal messages like podman's journald driver: one per line
 /// without the newline; a line longer than <see cref="MaxPiece"/> bytes becomes pieces of
-/// that size marked partial, and a last line without a newline is flushed as partial too.
+/// that size marked partial; a last line without a newline is flushed as its caller says
+/// (LineLogTarget: whole, at a run's end and the stream's).
 /// A line wholly inside one chunk is passed as a slice of that chunk, so splitting copies
 /// and allocates nothing on the hot path; only a line spanning chunks is gathered.
 /// </summary>

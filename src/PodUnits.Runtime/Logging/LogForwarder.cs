@@ -210,11 +210,12 @@ public sealed class LogForwarder
             wait[0] = new pollfd { fd = fd, events = LibC.POLLIN };
             wait[1] = new pollfd { fd = _runEnd, events = LibC.POLLIN };
             int ready = LibC.poll(wait, 2, -1);
-            if (ready < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR)
+            if (ready < 0)
             {
+                PollFailed();
                 continue;
             }
-            return ready > 0 && wait[1].revents != 0;
+            return wait[1].revents != 0;
         }
     }
 
@@ -222,8 +223,22 @@ public sealed class LogForwarder
     private static unsafe void WaitReadable(int fd)
     {
         var wait = new pollfd { fd = fd, events = LibC.POLLIN };
-        while (LibC.poll(&wait, 1, -1) < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR)
+        while (LibC.poll(&wait, 1, -1) < 0)
         {
+            PollFailed();
+        }
+    }
+
+    /// <summary>poll(2) failed: a signal (EINTR) or no memory for its tables (ENOMEM). It is
+    /// asked again, never taken for "readable": the read that follows holds the position lock
+    /// and would block on an empty pipe, and with it the supervision loop's next
+    /// <see cref="RunEnded"/>, probes and restarts included (journal review of 2026-12-06,
+    /// finding 5).</summary>
+    private static void PollFailed()
+    {
+        if (Marshal.GetLastPInvokeError() != LibC.EINTR)
+        {
+            Thread.Sleep(10); // memory is short: give the kernel a moment
         }
     }
 
