@@ -35,19 +35,21 @@ public static class UserNamespaceRanges
     /// IDs (<see cref="SubordinateIds"/>), which their users can map.</param>
     /// <param name="hostAccountAt">Whether the host knows a user or group of that ID (NSS:
     /// /etc/passwd, a directory service through sss or ldap, another container manager's
-    /// users through nss-systemd): by default <see cref="HostAccountAt"/>.</param>
+    /// users through nss-systemd), other than the pod's own: by default <see cref="HostAccountAt"/>.</param>
     public static IdMapping Acquire(string pod, uint poolFirst, uint poolSize, string directory = DefaultDirectory,
         IReadOnlyList<IdMapping>? subordinate = null, Func<uint, bool>? hostAccountAt = null)
     {
         CheckName(pod);
         PodPaths.CreatePrivateDirectory(directory);
         subordinate ??= SubordinateIds.Read();
-        hostAccountAt ??= HostAccountAt;
-        // A new range whose first or last ID is a host account's (SSSD's AD mapping and
-        // FreeIPA hand out IDs in the same span as the pool) would make that user the pod's
-        // container user on the host: such a slot is skipped, as systemd-nspawn's
-        // --private-users=pick skips one (user-namespace review of 2026-12-06, finding 3). A
-        // held range is not asked again: while its pod runs, nss-systemd names its IDs itself.
+        hostAccountAt ??= id => HostAccountAt(id, pod);
+        // A range whose first or last ID is a host account's (SSSD's AD mapping and FreeIPA
+        // hand out IDs in the same span as the pool; systemd-nspawn --private-users=pick takes
+        // slots of it too) would make that user the pod's container user on the host: such a
+        // slot is skipped, as nspawn skips one (user-namespace review of 2026-12-06, finding
+        // 3), and a held range such an account came to while the pod was stopped is given up
+        // (the second review of that day, finding 2). The pod's own names, which
+        // nss-mymachines gives its IDs while machined has it registered, are not others'.
         bool Known(ulong start) => hostAccountAt((uint)start) || hostAccountAt((uint)(start + RangeSize - 1));
         using FileLock _ = FileLock.Exclusive(LockPath(directory));
         IReadOnlyList<(string Pod, IdMapping Range)> all = ReadAll(directory);
@@ -56,7 +58,8 @@ public static class UserNamespaceRanges
         List<IdMapping> others = [.. all.Where(e => e.Pod != pod).Select(e => e.Range).Concat(subordinate).OrderBy(r => r.HostFirst)];
         ulong poolEnd = (ulong)poolFirst + poolSize;
         if (all.FirstOrDefault(e => e.Pod == pod).Range is IdMapping held
-            && held.HostFirst >= poolFirst && End(held) <= poolEnd && !others.Any(o => Overlaps(o, held.HostFirst, End(held))))
+            && held.HostFirst >= poolFirst && End(held) <= poolEnd && !others.Any(o => Overlaps(o, held.HostFirst, End(held)))
+            && !Known(held.HostFirst))
         {
             return held;
         }
@@ -89,8 +92,28 @@ public static class UserNamespaceRanges
     /// <summary>How many slots taken by host accounts one acquisition skips at most.</summary>
     private const int MaxSkippedSlots = 64;
 
-    /// <summary>Whether NSS knows a user or a group of <paramref name="id"/>.</summary>
-    public static bool HostAccountAt(uint id) => LibcExtra.getpwuid(id) != 0 || LibcExtra.getgrgid(id) != 0;
+    /// <summary>Whether NSS knows a user or a group of <paramref name="id"/> that is not
+    /// <paramref name="pod"/>'s own: nss-mymachines names the IDs of a machine registered
+    /// with a user namespace "vu-MACHINE-ID" and "vg-MACHINE-ID", and a pod's machine may still
+    /// be registered when it starts again (a run whose executor was killed).</summary>
+    public static bool HostAccountAt(uint id, string pod)
+    {
+        static string? NameAt(nint entry) => entry == 0 ? null : System.Runtime.InteropServices.Marshal.PtrToStringUTF8(
+            System.Runtime.InteropServices.Marshal.ReadIntPtr(entry)); // pw_name and gr_name come first
+        return NameAt(LibcExtra.getpwuid(id)) is { } user && !IsMachineAccountOf(user, "vu", pod)
+            || NameAt(LibcExtra.getgrgid(id)) is { } group && !IsMachineAccountOf(group, "vg", pod);
+    }
+
+    /// <summary>Whether <paramref name="name"/> is nss-mymachines' name for an ID of machine
+    /// <paramref name="pod"/>: PREFIX-POD-DIGITS ("vu-web-0"; "vu-web-2-0" is machine web-2's).</summary>
+    public static bool IsMachineAccountOf(string name, string prefix, string pod)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(prefix);
+        ArgumentNullException.ThrowIfNull(pod);
+        string start = $"{prefix}-{pod}-";
+        return name.StartsWith(start, StringComparison.Ordinal) && name.Length > start.Length && name[start.Length..].All(char.IsAsciiDigit);
+    }
 
     /// <summary>The range <paramref name="pod"/> holds, or null (for `podunits status` and
     /// `list`): its own file only, so another pod's damaged file, or one gc removes this

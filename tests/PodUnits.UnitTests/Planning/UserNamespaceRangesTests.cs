@@ -24,12 +24,32 @@ public sealed class UserNamespaceRangesTests : IDisposable
         // A directory service's user at the first slot's base, another at the second's end.
         var accounts = new HashSet<uint> { First, First + 2 * Step - 1 };
         Assert.Equal(new IdMapping(First + 2 * Step, Step), Acquire("web", hostAccountAt: accounts.Contains));
-        // Held, it is not asked again (nss-systemd names a running pod's own IDs).
-        Assert.Equal(new IdMapping(First + 2 * Step, Step), Acquire("web", hostAccountAt: id => id >= First));
+        // Held, it is kept while no account is at its ends...
+        Assert.Equal(new IdMapping(First + 2 * Step, Step), Acquire("web", hostAccountAt: accounts.Contains));
+        // ...and given up once one came there while the pod was stopped (an nspawn container
+        // that picked the slot, a new directory user: user-namespace review of 2026-12-06,
+        // second pass, finding 2).
+        accounts.Add(First + 2 * Step);
+        Assert.Equal(new IdMapping(First + 3 * Step, Step), Acquire("web", hostAccountAt: accounts.Contains));
+        Assert.Equal($"{First + 3 * Step} {Step}\n", File.ReadAllText(Path.Combine(_dir, "web")));
         // Every slot a host account's: said as exhaustion, not handed out.
         var e = Assert.Throws<PodUnitsException>(() => Acquire("db", size: 4 * Step, hostAccountAt: _ => true));
         Assert.Contains("is exhausted", e.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>The names nss-mymachines gives a registered machine's IDs are the pod's own,
+    /// not another account in its range; another machine's are not.</summary>
+    [Theory]
+    [InlineData("vu-web-0", "vu", "web", true)]
+    [InlineData("vg-web-65535", "vg", "web", true)]
+    [InlineData("vu-web-2-0", "vu", "web", false)]
+    [InlineData("vu-web-2-0", "vu", "web-2", true)]
+    [InlineData("vu-web-", "vu", "web", false)]
+    [InlineData("vu-webx-0", "vu", "web", false)]
+    [InlineData("alice", "vu", "web", false)]
+    [InlineData("vg-web-0", "vu", "web", false)]
+    public void APodsOwnMachineAccountsAreKnownByName(string name, string prefix, string pod, bool own) =>
+        Assert.Equal(own, UserNamespaceRanges.IsMachineAccountOf(name, prefix, pod));
 
     [Fact]
     public void PodsGetConsecutiveSlotsAndKeepThem()
