@@ -215,11 +215,28 @@ public static class Stage0
                 + $"'podunits export {pod.Name}' prints it as a definition, 'podunits rm {pod.Name}' removes it");
         }
         ClaimStateDirectory(pod.Name, interactive);
-        if (source is { } started)
+        ImageStore store;
+        try
         {
-            PodState.WriteStartingDefinition(pod.Name, started.File, started.Sha256);
+            if (source is { } started)
+            {
+                PodState.WriteStartingDefinition(pod.Name, started.File, started.Sha256);
+            }
+            store = ImageStore.Open();
         }
-        ImageStore store = ImageStore.Open();
+        catch
+        {
+            // Released as the start's own failures below are: a full /run or an image store
+            // that cannot be opened left the claim's directory (its pids naming a process
+            // gone) and a `run -i` pod's marked state behind (systemd review of 2026-12-06,
+            // finding 1).
+            PodState.Release(pod.Name);
+            if (interactive && keptDefinition is null)
+            {
+                PodState.DeleteAdHoc(pod.Name);
+            }
+            throw;
+        }
         bool pinned = false;
         (int Pid, int Attach) executor;
         // Ctrl-C, an SSH drop, `podunits stop NAME` or systemctl stop during a pull: without a
