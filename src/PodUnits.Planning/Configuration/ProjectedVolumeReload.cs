@@ -42,6 +42,7 @@ public static class ProjectedVolumeReload
         // every content but its own once it switched.
         using FileLock _ = FileLock.Exclusive($"{PodPaths.RuntimeDir(pod.Name)}/reload.lock");
         PodPlan running = PodPlan.Read(planPath);
+        pod = RunningLimits.Apply(pod, running, container => ContainerLimitUpdates.Of(pod.Name, container), report);
         var facts = new Lazy<NodeFacts>(() => HostFacts.Gather(running.MachineId));
         // Every volume's files first: what cannot be computed fails before any volume switched.
         var contents = new List<(ProjectedVolumePlan Volume, IReadOnlyList<ProjectedFilePlan> Files)>();

@@ -69,6 +69,19 @@ public static class ContainerLimitUpdates
         }
     }
 
+    /// <summary>The limits `podunits update` gave <paramref name="container"/> in this run of
+    /// the pod (null: that one was not changed).</summary>
+    public static (ulong? MemoryMax, ulong? CpuQuotaPerSecUSec) Of(string pod, string container)
+    {
+        if (ReadAll(pod)[container] is not JsonObject mine)
+        {
+            return (null, null);
+        }
+        ulong? memory = mine[MemoryMax] is JsonValue m && m.TryGetValue(out ulong bytes) ? bytes : null;
+        ulong? quota = mine[CpuQuota] is JsonValue q && q.TryGetValue(out ulong usec) ? usec : null;
+        return (memory, quota);
+    }
+
     private static JsonObject ReadAll(string pod)
     {
         string path = PathOf(pod);
