@@ -132,8 +132,39 @@ internal static class ActivationAnnotations
             why = $"at most {MaxListen} addresses, found {result.Count}";
             return null;
         }
-        why = null;
-        return result;
+        why = StreamsOverlapping(result);
+        return why is null ? result : null;
+    }
+
+    /// <summary>
+    /// Two TCP addresses the socket unit could never both bind: a port alone (or [::]) listens
+    /// on every IPv6 and IPv4 address of the port (systemd's BindIPv6Only=both, the kernel's
+    /// bindv6only 0), 0.0.0.0 on every IPv4 one, and a second socket on one of those addresses
+    /// fails with EADDRINUSE, failing pod@NAME.socket at every start, at boot too, where
+    /// `podunits validate` had passed it (generator review of 2026-12-06, finding 2). UDP
+    /// sockets may share a port (SO_REUSEADDR), as unix paths are no ports.
+    /// </summary>
+    private static string? StreamsOverlapping(List<ListenAddress> listen)
+    {
+        var inet = listen.Where(l => l.Setting == "ListenStream" && !l.Address.StartsWith('/')).Select(l =>
+        {
+            int colon = l.Address.LastIndexOf(':');
+            return (Address: l.Address, Host: colon < 0 ? "" : l.Address[..colon], Port: colon < 0 ? l.Address : l.Address[(colon + 1)..]);
+        }).ToList();
+        static bool EveryAddress(string host) => host is "" or "[::]";
+        static bool IPv4(string host) => !host.StartsWith('[');
+        foreach (var a in inet)
+        {
+            foreach (var b in inet.Where(b => b.Address != a.Address && b.Port == a.Port))
+            {
+                if (EveryAddress(a.Host) || (a.Host == "0.0.0.0" && IPv4(b.Host) && b.Host.Length > 0))
+                {
+                    string every = EveryAddress(a.Host) ? "every IPv6 and IPv4 address" : "every IPv4 address";
+                    return $"\"tcp:{a.Address}\" listens on {every} of port {a.Port} already, so the socket could never bind \"tcp:{b.Address}\" too; keep one of the two";
+                }
+            }
+        }
+        return null;
     }
 
     /// <summary>One address: tcp:PORT, tcp:IPV4:PORT, tcp:[IPV6]:PORT (udp: the same), unix:/PATH.</summary>

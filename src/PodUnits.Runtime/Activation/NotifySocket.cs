@@ -186,17 +186,21 @@ public sealed unsafe class NotifySocket : IDisposable
     }
 
     /// <summary>Whether the cgroup file of a process (/proc/PID/cgroup: "ID:CONTROLLERS:PATH"
-    /// lines, one per hierarchy) puts it in <paramref name="scope"/> or below it. Any
-    /// hierarchy counts: on a hybrid host the scope shows in the v1 ones and the unified one.</summary>
+    /// lines, one per hierarchy) puts it in the cgroup <paramref name="scope"/> (a path from
+    /// the hierarchy's root) or below it. Any hierarchy counts: on a hybrid host the scope
+    /// shows in the v1 ones and the unified one. The whole path: a cgroup of the scope's name
+    /// anywhere (one another container that may make cgroups made below its own) is not the
+    /// scope (generator review of 2026-12-06, finding 3).</summary>
     public static bool CgroupIsIn(string cgroupFile, string scope)
     {
         ArgumentNullException.ThrowIfNull(cgroupFile);
+        ArgumentNullException.ThrowIfNull(scope);
         return cgroupFile.Split('\n').Any(line => line.Split(':', 3) is [_, _, string path]
-            && path.Split('/').Contains(scope, StringComparer.Ordinal));
+            && (path == scope || path.StartsWith(scope + "/", StringComparison.Ordinal)));
     }
 
-    /// <summary>Whether host process <paramref name="pid"/> runs in <paramref name="scope"/>;
-    /// false when it is gone.</summary>
+    /// <summary>Whether host process <paramref name="pid"/> runs in the cgroup
+    /// <paramref name="scope"/>; false when it is gone.</summary>
     public static bool ProcessIsIn(int pid, string scope)
     {
         try

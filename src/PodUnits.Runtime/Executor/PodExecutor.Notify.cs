@@ -35,7 +35,8 @@ public sealed partial class PodExecutor
         Statuses[name].Notify = true;
         string scope = ContainerUnits.ScopeName(_plan.Name, name);
         _notifySocket = NotifySocket.Bind(_plan.Name);
-        _notifySocket.Start(pid => NotifySocket.ProcessIsIn(pid, scope),
+        string cgroup = ContainerUnits.CgroupPath(_plan.Name, name);
+        _notifySocket.Start(pid => NotifySocket.ProcessIsIn(pid, cgroup),
             message => Pend(name, message),
             pid => Log($"container {name}: ignoring a notification from PID {pid}, which is not (or no longer) in {scope}"));
     }

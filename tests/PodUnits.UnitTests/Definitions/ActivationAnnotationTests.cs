@@ -159,6 +159,27 @@ public sealed class ActivationAnnotationTests
         Assert.Equal(["x.yaml:6:5: error: metadata.annotations.podunits.io/listen: \"tcp:localhost:80\" is not tcp:PORT, tcp:IPV4:PORT or tcp:[IPV6]:PORT (ports 1-65535 without a leading zero, IP literals only)"],
             DefinitionErrorTests.Diagnose(Pod("    podunits.io/listen: \"tcp:80, tcp:localhost:80\"")));
 
+    /// <summary>Generator review of 2026-12-06, finding 2: addresses the socket unit could
+    /// never both bind are refused where they are written, not at every start of the socket.</summary>
+    [Theory]
+    [InlineData("tcp:8080, tcp:127.0.0.1:8080", "\"tcp:8080\" listens on every IPv6 and IPv4 address of port 8080 already")]
+    [InlineData("tcp:[::1]:8080, tcp:8080", "\"tcp:8080\" listens on every IPv6 and IPv4 address of port 8080 already, so the socket could never bind \"tcp:[::1]:8080\" too")]
+    [InlineData("tcp:[::]:8080, tcp:0.0.0.0:8080", "\"tcp:[::]:8080\" listens on every IPv6 and IPv4 address")]
+    [InlineData("tcp:0.0.0.0:8080, tcp:10.0.0.1:8080", "\"tcp:0.0.0.0:8080\" listens on every IPv4 address of port 8080 already")]
+    public void StreamAddressesThatOverlapAreRefused(string text, string why)
+    {
+        Assert.Null(ActivationAnnotations.ParseAll(text, out string? problem));
+        Assert.Contains(why, problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("tcp:0.0.0.0:8080, tcp:[::1]:8080")] // two families
+    [InlineData("tcp:127.0.0.1:8080, tcp:10.0.0.1:8080")]
+    [InlineData("tcp:8080, tcp:8081, udp:8080")]
+    [InlineData("udp:8080, udp:127.0.0.1:8080")] // datagram sockets may share a port
+    public void AddressesThatCanAllBeBoundAreKept(string text) =>
+        Assert.NotNull(ActivationAnnotations.ParseAll(text, out _));
+
     [Fact]
     public void ARepeatedAddressIsRefused()
     {

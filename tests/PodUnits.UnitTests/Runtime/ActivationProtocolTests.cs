@@ -93,14 +93,18 @@ public sealed class ActivationProtocolTests
         Assert.Equal(replaced, ListenFds.IsActivationVariable(entry));
 
     [Theory]
-    [InlineData("0::/machine.slice/machine-podunits\\x2dweb.slice/podunits-web-app.scope\n", true)]
-    [InlineData("12:pids:/machine.slice/machine-podunits\\x2dweb.slice/podunits-web-app.scope\n0::/\n", true)]
-    [InlineData("0::/machine.slice/machine-podunits\\x2dweb.slice/podunits-web-app.scope/inner\n", true)]
-    [InlineData("0::/machine.slice/machine-podunits\\x2dweb.slice/podunits-web-side.scope\n", false)]
+    [InlineData("0::/machine.slice/machine-podunits.slice/machine-podunits-web.slice/podunits-web-app.scope\n", true)]
+    [InlineData("12:pids:/machine.slice/machine-podunits.slice/machine-podunits-web.slice/podunits-web-app.scope\n0::/\n", true)]
+    [InlineData("0::/machine.slice/machine-podunits.slice/machine-podunits-web.slice/podunits-web-app.scope/inner\n", true)]
+    [InlineData("0::/machine.slice/machine-podunits.slice/machine-podunits-web.slice/podunits-web-side.scope\n", false)]
     [InlineData("0::/machine.slice/pod@web.service\n", false)]
     [InlineData("0::/x/podunits-web-app.scope.evil\n", false)]
+    // A cgroup of the scope's name made below another container's scope (generator review of
+    // 2026-12-06, finding 3): not the scope.
+    [InlineData("0::/machine.slice/machine-podunits.slice/machine-podunits-web.slice/podunits-web-side.scope/podunits-web-app.scope\n", false)]
+    [InlineData("0::/machine.slice/machine-podunits.slice/machine-podunits-web.slice/podunits-web-app.scope.evil\n", false)]
     public void TheSenderMustBeInTheContainersScope(string cgroupFile, bool inScope) =>
-        Assert.Equal(inScope, NotifySocket.CgroupIsIn(cgroupFile, "podunits-web-app.scope"));
+        Assert.Equal(inScope, NotifySocket.CgroupIsIn(cgroupFile, PodUnits.Runtime.Executor.ContainerUnits.CgroupPath("web", "app")));
 
     /// <summary>Activation review of 2026-12-06, finding 7: the shutdown that wakes the
     /// reader was taken for an empty datagram from PID 0 and warned about at every stop.</summary>
