@@ -113,7 +113,11 @@ public static class PodSliceGc
             foreach (string path in Directory.EnumerateDirectories(dir, $"{prefix}*{suffix}"))
             {
                 string unit = Path.GetFileName(path);
-                if (UnitNameEscaping.TryUnescape(unit[prefix.Length..^suffix.Length], out string? pod) && pod.Length > 0 && unitOf(pod) == unit)
+                // Only a name a pod can have: "podunits-a-b.scope" (made by hand) unescapes to
+                // "a/b", whose claim's path cannot be opened, and that failure ended gc's pass
+                // over every scope after it (systemd review of 2026-12-06, finding 2).
+                if (UnitNameEscaping.TryUnescape(unit[prefix.Length..^suffix.Length], out string? pod) && Core.Naming.ResourceNames.IsValid(pod)
+                    && unitOf(pod) == unit)
                 {
                     yield return pod;
                 }
