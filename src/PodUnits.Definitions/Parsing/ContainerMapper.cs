@@ -42,7 +42,7 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
         }
         List<ContainerPort> ports = MapPorts(f);
         var envSources = new EnvSourceMapper(ctx, catalog, name ?? "", allContainerNames);
-        (ResourceLimits limits, ResourceLimits requests) = ResourceMapper.Map(f, ctx);
+        (ResourceLimits limits, ResourceLimits requests) = ResourceMapper.Map(f, ctx, requestsWithinLimits: true);
         bool sidecar = MapRestartPolicy(f);
         return new ContainerDefinition
         {
@@ -222,7 +222,7 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
                 ctx.Error(e.Value("mountPath")!, $"{p}.mountPath: \"{mountPath}\" is already mounted in this container");
             }
             string? subPath = e.String("subPath");
-            if (subPath is { Length: > 0 } && Names.ExplainVolumeFilePath(subPath) is string why)
+            if (subPath is { Length: > 0 } && Names.ExplainSubPath(subPath) is string why)
             {
                 ctx.Error(e.Value("subPath")!, $"{p}.subPath: \"{subPath}\" {why}");
             }
@@ -235,7 +235,7 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
             {
                 ctx.Error(e.Value("subPathExpr")!, $"{p}.subPathExpr: \"{subPathExpr}\" must be a relative path");
             }
-            else if (subPathExpr is { Length: > 0 } && Names.ExplainVolumeFilePath(System.Text.RegularExpressions.Regex.Replace(subPathExpr, @"\$\([^)]*\)", "x")) is string exprWhy)
+            else if (subPathExpr is { Length: > 0 } && Names.ExplainSubPath(System.Text.RegularExpressions.Regex.Replace(subPathExpr, @"\$\([^)]*\)", "x")) is string exprWhy)
             {
                 // As the API server checks it when the pod is created ("..", say): before,
                 // validate passed what every start refused (definitions review, finding 9).

@@ -103,7 +103,7 @@ internal static partial class DownwardApiMapper
             // Compared by value, as the API server compares the canonical form (1000m is 1,
             // 1024Ki is 1Mi); a zero is "unset", the form `kubectl get -o yaml` prints an
             // unset divisor in (config review of 2026-12-06, finding 5).
-            long? parsed = IsZeroQuantity(text) ? (cpu ? 1000 : 1) : Divisor(text, cpu);
+            long? parsed = Quantities.IsZero(text) ? (cpu ? 1000 : 1) : Divisor(text, cpu);
             if (parsed is null)
             {
                 f.Context.Error(d, $"{f.PathOf("divisor")}: \"{text}\" is not a divisor Kubernetes allows for {resource} " +
@@ -148,10 +148,4 @@ internal static partial class DownwardApiMapper
     [System.Text.RegularExpressions.GeneratedRegex(@"^([0-9]+)([a-zA-Z]*)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex WholeQuantity();
 
-    /// <summary>"0", "0m", "-0", "0.0Mi", "0e3": a quantity of zero, which the API server
-    /// takes for an unset divisor.</summary>
-    private static bool IsZeroQuantity(string text) => ZeroQuantity().IsMatch(text);
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^[+-]?0+(\.0*)?([eE][+-]?[0-9]+)?([kMGTPE]i?|[munp])?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-    private static partial System.Text.RegularExpressions.Regex ZeroQuantity();
 }

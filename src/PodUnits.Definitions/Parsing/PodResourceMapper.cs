@@ -62,9 +62,15 @@ internal static class PodResourceMapper
 
     private static readonly (string Name, Func<ResourceLimits, long?> Of, Func<long, string> Show)[] Resources =
     [
-        ("cpu", r => r.CpuMillis, m => m.ToString(CultureInfo.InvariantCulture) + "m"),
-        ("memory", r => r.MemoryBytes, b => b % (1 << 20) == 0 ? $"{b >> 20}Mi" : $"{b} bytes"),
+        ("cpu", r => r.CpuMillis, ShowCpu),
+        ("memory", r => r.MemoryBytes, ShowMemory),
     ];
+
+    /// <summary>Millicores as a quantity ("1500m").</summary>
+    internal static string ShowCpu(long millis) => millis.ToString(CultureInfo.InvariantCulture) + "m";
+
+    /// <summary>Bytes as a quantity: whole MiB as "64Mi", else the bytes.</summary>
+    internal static string ShowMemory(long bytes) => bytes % (1 << 20) == 0 ? $"{bytes >> 20}Mi" : $"{bytes} bytes";
 
     /// <summary>The node of resources.KIND.RESOURCE (for its line and column), or the closest
     /// one that exists.</summary>

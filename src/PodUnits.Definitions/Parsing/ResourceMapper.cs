@@ -11,7 +11,10 @@ internal static class ResourceMapper
 
     /// <summary>The limits (enforced) and the requests (not enforced; the downward API shows
     /// them). A request left out defaults to the limit, as the API server defaults it.</summary>
-    public static (ResourceLimits Limits, ResourceLimits Requests) Map(Fields owner, ParseContext ctx)
+    /// <param name="requestsWithinLimits">A container's: a request above its limit is an
+    /// error, as the API server's (the pod's own are checked with its containers',
+    /// PodResourceMapper).</param>
+    public static (ResourceLimits Limits, ResourceLimits Requests) Map(Fields owner, ParseContext ctx, bool requestsWithinLimits = false)
     {
         if (owner.Value("resources") is not YNode node
             || ctx.Object(node, owner.PathOf("resources"), KubernetesFields.Resources) is not Fields r)
@@ -33,8 +36,24 @@ internal static class ResourceMapper
             (long? memory, long? cpu) = Check(limitsMap, r.PathOf("limits"), ctx, warnOnly: false);
             limits = memory is null && cpu is null ? ResourceLimits.None : new ResourceLimits(memory, cpu);
         }
+        if (requestsWithinLimits && r.Ignored("requests") is YMapping asked)
+        {
+            // The downward API showed a request above its limit, which the API server refuses
+            // (definitions review of 2026-12-06, finding 1).
+            Within(asked, "memory", requested.Memory, limits.MemoryBytes, PodResourceMapper.ShowMemory, r.PathOf("requests"), ctx);
+            Within(asked, "cpu", requested.Cpu, limits.CpuMillis, PodResourceMapper.ShowCpu, r.PathOf("requests"), ctx);
+        }
         var requestsOrLimits = new ResourceLimits(requested.Memory ?? limits.MemoryBytes, requested.Cpu ?? limits.CpuMillis);
         return (limits, requestsOrLimits is { MemoryBytes: null, CpuMillis: null } ? ResourceLimits.None : requestsOrLimits);
+    }
+
+    private static void Within(YMapping requests, string resource, long? request, long? limit, Func<long, string> show, string path, ParseContext ctx)
+    {
+        if (request is long r && limit is long l && r > l)
+        {
+            YNode at = requests.Entries.FirstOrDefault(e => e.Key is YScalar { Value: var k } && k == resource).Value ?? requests;
+            ctx.Error(at, $"{path}.{resource}: {show(r)} is more than its limit of {show(l)}; a request must not exceed its limit");
+        }
     }
 
     private static (long? Memory, long? Cpu) Check(YMapping map, string path, ParseContext ctx, bool warnOnly)
@@ -52,9 +71,12 @@ internal static class ResourceMapper
                 ctx.Error(k, $"duplicate key \"{key}\" in {path}");
                 continue;
             }
-            if (warnOnly && v is YScalar { Value: "0" })
+            if (warnOnly && v is YScalar { Value: var text } && Quantities.IsZero(text))
             {
-                continue; // a request of 0 is none, as the API server takes it (a chart's default)
+                // A request of 0 is none, as the API server takes it (a chart's default),
+                // however it is written: "0m", "0Mi" and "0.0" were refused as not more than
+                // zero (definitions review of 2026-12-06, finding 2).
+                continue;
             }
             switch (key)
             {

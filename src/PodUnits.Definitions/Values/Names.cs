@@ -158,6 +158,24 @@ internal static class Names
         return path.Contains('\0', StringComparison.Ordinal) ? "must not contain NUL" : null;
     }
 
+    /// <summary>Why a volumeMount's subPath (or subPathExpr, expanded) is refused, or null:
+    /// the API server's rule for a path below a volume, relative and without a ".." element.
+    /// Unlike an item path of a configMap, secret or projected volume, it may start with ".."
+    /// ("..data" is a name; definitions review of 2026-12-06, finding 3).</summary>
+    public static string? ExplainSubPath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.StartsWith('/'))
+        {
+            return "must be a relative path";
+        }
+        if (path.Split('/').Any(p => p == ".."))
+        {
+            return "must not contain \"..\"";
+        }
+        return path.Contains('\0', StringComparison.Ordinal) ? "must not contain NUL" : null;
+    }
+
     /// <summary>A volume file path as the kubelet's atomic writer cleans it: no empty or "."
     /// parts ("./a/" is "a"); empty when nothing is left.</summary>
     public static string CleanVolumeFilePath(string path)

@@ -10,8 +10,19 @@ namespace PodUnits.Definitions;
 /// 0.0005 CPU is 1m). Limits must be greater than zero here: a zero MemoryMax or CPUQuota
 /// would stop the container, never what a limit is meant for.
 /// </summary>
-public static class Quantities
+public static partial class Quantities
 {
+    /// <summary>"0", "0m", "-0", "0.0Mi", "0e3": a quantity of zero, however it is written
+    /// (the API server takes it for an unset divisor, a request of none).</summary>
+    public static bool IsZero(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return ZeroQuantity().IsMatch(text);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[+-]?0+(\.0*)?([eE][+-]?[0-9]+)?([kMGTPE]i?|[munp])?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ZeroQuantity();
+
     /// <summary>The least memory limit `run -i --memory` and `update --memory` take: 6 MiB, as
     /// podman and Docker (a limit of a few bytes is accepted by systemd and the kernel, and
     /// OOM-kills the container at once). A definition's limits.memory follows Kubernetes,

@@ -528,6 +528,43 @@ public sealed class DefinitionErrorTests
         Assert.DoesNotContain(loaded.Diagnostics, d => d.IsError);
     }
 
+    /// <summary>Definitions review of 2026-12-06, finding 2: a zero request is none however
+    /// it is written, as the API server takes it.</summary>
+    [Theory]
+    [InlineData("0m")]
+    [InlineData("0Mi")]
+    [InlineData("\"0.0\"")]
+    public void AZeroRequestInAnySpellingIsNone(string zero)
+    {
+        LoadResult loaded = PodDefinitionLoader.LoadText(OneContainer($"    resources: {{limits: {{memory: 64Mi}}, requests: {{cpu: {zero}, memory: {zero}}}}}\n"), "x.yaml");
+        Assert.DoesNotContain(loaded.Diagnostics, d => d.IsError);
+        Assert.Equal(64L << 20, loaded.Pod!.Containers[0].Requests.MemoryBytes); // none asked: the limit, as defaulted
+    }
+
+    /// <summary>Definitions review of 2026-12-06, finding 1: a container's request above its
+    /// limit is refused, as the API server refuses it (the downward API showed it).</summary>
+    [Fact]
+    public void AContainersRequestAboveItsLimitIsRefused()
+    {
+        string[] errors = Diagnose(OneContainer("    resources: {limits: {cpu: 1, memory: 64Mi}, requests: {cpu: 2, memory: 32Mi}}\n"));
+        Assert.Equal(["x.yaml:8:65: error: spec.containers[0].resources.requests.cpu: 2000m is more than its limit of 1000m; a request must not exceed its limit"],
+            errors.Where(e => e.Contains(": error: ", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Definitions review of 2026-12-06, finding 3: a subPath may start with ".."
+    /// ("..data" is a name); only a ".." element leaves the volume.</summary>
+    [Theory]
+    [InlineData("..data", true)]
+    [InlineData("a/..b", true)]
+    [InlineData("../x", false)]
+    [InlineData("a/../../x", false)]
+    public void ASubPathMayStartWithTwoDotsButNotClimb(string subPath, bool valid)
+    {
+        string[] errors = Diagnose("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  volumes: [{name: v, emptyDir: {}}]\n  containers:\n  - name: a\n    image: busybox\n" +
+            $"    volumeMounts: [{{name: v, mountPath: /d, subPath: \"{subPath}\"}}]\n");
+        Assert.Equal(valid, errors.Length == 0);
+    }
+
     [Fact]
     public void ASubPathExprLeavingItsVolumeIsRefusedAtLoad()
     {
