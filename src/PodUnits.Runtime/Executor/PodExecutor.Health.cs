@@ -59,13 +59,13 @@ public sealed partial class PodExecutor
         s.KillGraceSeconds = null;
     }
 
-    /// <summary>"running C": its command runs. Its postStart hook runs first when it has one
+    /// <summary>"running C PID": its command runs. Its postStart hook runs first when it has one
     /// (PodExecutor.Hooks.cs), then its probes start.</summary>
-    private void OnRunning(SystemdManager systemd, string name)
+    private void OnRunning(SystemdManager systemd, string name, int podPid)
     {
         ContainerPlan c = Container(name);
         ContainerStatus s = Statuses[name];
-        if (s.State != "waiting")
+        if (s.State != "waiting" || s.PodPid != podPid)
         {
             // The pod init infers "running" from the exec pipe's end, which a container-start
             // killed before its exec also brings: its "exited" may come first.
@@ -236,7 +236,8 @@ public sealed partial class PodExecutor
     }
 
     /// <summary>"exited C CODE": its probes stop; what its process left in its scope is
-    /// killed when it will run again (the scope's name must be free for the next run).</summary>
+    /// killed (the scope's name must be free for the next run, and a run that ended leaves
+    /// nothing running).</summary>
     private async Task OnExitedAsync(SystemdManager systemd, string name, int code)
     {
         ContainerPlan c = Container(name);
@@ -262,7 +263,14 @@ public sealed partial class PodExecutor
             }
         }
         SaveStatuses();
-        if (c.Restart != ContainerRestart.Never && _placed.Contains(name))
+        // Whatever the run left in its scope goes with it, whether it runs again or not: in a
+        // pod sharing its PID namespace, a `daemon & exit 0` under restartPolicy Never left the
+        // daemon running for the rest of the pod, holding the container's output open, and
+        // SIGKILLed without a SIGTERM at the pod's stop (supervision review of 2026-12-06,
+        // finding 6); containerd's shim kills a container's every process when its first one
+        // exits and it has no PID namespace of its own. With one (the default) the kernel has
+        // done so already.
+        if (_placed.Contains(name))
         {
             try
             {
@@ -342,7 +350,7 @@ public sealed partial class PodExecutor
     private bool EndedForGood(ContainerPlan c, ContainerStatus s) =>
         (c.Sidecar && _podInitStopping && !Stopping)
         || (s.State == "exited" && _exits.TryGetValue(c.Name, out int code)
-            && (_plan.Interactive || !RestartBackOff.ShouldRestart(c.Restart, code, killedByProbe: s.KilledBy is not null)));
+            && (_plan.Interactive || !RestartBackOff.ShouldRestart(c.Restart, code, killedByProbe: s.KilledBy is { } k && k != PostStartFailed)));
 
     /// <summary>
     /// The pod has ended: a container caught in its back-off ("restarting") or between a

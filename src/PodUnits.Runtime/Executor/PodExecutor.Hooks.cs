@@ -16,6 +16,10 @@ namespace PodUnits.Runtime.Executor;
 /// </summary>
 public sealed partial class PodExecutor
 {
+    /// <summary>ContainerStatus.KilledBy of a run a failed postStart hook had killed: unlike a
+    /// probe's kill, it restarts as its status says (<see cref="EndedForGood"/>).</summary>
+    private const string PostStartFailed = "postStart hook failed";
+
     private void RunPostStart(SystemdManager systemd, ContainerPlan c, ContainerStatus s, HookPlan hook) =>
         RunHook(systemd, c, s.PodPid, hook, postStart: true, Timeout.InfiniteTimeSpan);
 
@@ -127,14 +131,18 @@ public sealed partial class PodExecutor
             ReportStatus();
             return;
         }
-        s.KilledBy = "postStart hook failed";
+        s.KilledBy = PostStartFailed;
         NotReadyWhileKilled(name, s.KilledBy);
         SaveStatuses();
         ReportStatus();
-        _eventLog?.HookFailed(name, "postStart", outcome.Message,
-            c.Restart == ContainerRestart.Never ? "killing it; it will not restart (restartPolicy Never)" : "killing it; it will restart");
+        _eventLog?.HookFailed(name, "postStart", outcome.Message, c.Restart switch
+        {
+            ContainerRestart.Never => "killing it; it will not restart (restartPolicy Never)",
+            ContainerRestart.OnFailure => "killing it; it will restart unless it exits 0 (restartPolicy OnFailure)",
+            _ => "killing it; it will restart",
+        });
         s.KillGraceSeconds = _plan.TerminationGracePeriodSeconds;
-        _control?.Send(new PodControlMessage.KillContainer(name, podPid, _plan.TerminationGracePeriodSeconds));
+        _control?.Send(new PodControlMessage.KillContainer(name, podPid, _plan.TerminationGracePeriodSeconds, ByProbe: false));
     }
 
     /// <summary>"up C PID" once the run no longer holds back the next container: a sidecar

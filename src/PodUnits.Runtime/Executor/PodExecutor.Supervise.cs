@@ -35,8 +35,8 @@ public sealed partial class PodExecutor
                     _placing.RemoveAll(t => t.IsCompleted);
                     _placing.Add(PlaceAsync(systemd, name, pid));
                     break;
-                case PodControlMessage.Running(string name):
-                    OnRunning(systemd, name);
+                case PodControlMessage.Running(string name, int pid):
+                    OnRunning(systemd, name, pid);
                     break;
                 case PodControlMessage.Exited(string name, int code, _)
                     when !_letGo.Contains(name) && code == ContainerCommand.SetupFailed && (Stopping || failure is not null):
@@ -290,12 +290,12 @@ public sealed partial class PodExecutor
         }
         if (_registered)
         {
-            _control?.Send(new PodControlMessage.Go(name));
+            _control?.Send(new PodControlMessage.Go(name, podPid));
             _letGo.Add(name);
         }
         else
         {
-            _goPending.Add(name); // no command may run before the pod's network is there
+            _goPending.Add((name, podPid)); // no command may run before the pod's network is there
         }
         _placed.Add(name);
         _hostPids[name] = hostPid;
@@ -312,8 +312,8 @@ public sealed partial class PodExecutor
             _registered = true;
             if (!finishing)
             {
-                _goPending.ForEach(name => _control?.Send(new PodControlMessage.Go(name)));
-                _letGo.UnionWith(_goPending);
+                _goPending.ForEach(run => _control?.Send(new PodControlMessage.Go(run.Name, run.PodPid)));
+                _letGo.UnionWith(_goPending.Select(run => run.Name));
             }
             _goPending.Clear();
             return null;

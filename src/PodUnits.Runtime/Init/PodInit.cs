@@ -28,7 +28,8 @@ public sealed class PodInit : IDisposable
     private readonly ControlChannel _control = new(PodInitDescriptors.Control);
     private readonly object _lock = new();
     private readonly Dictionary<int, ContainerPlan> _running = [];
-    private readonly Dictionary<string, int> _syncFds = new(StringComparer.Ordinal);
+    /// <summary>The "go" pipe of each container's run waiting for it, with the run's PID.</summary>
+    private readonly Dictionary<string, (int Pid, int Fd)> _syncFds = new(StringComparer.Ordinal);
     /// <summary>Containers still waiting for "go" when the pod stopped: they never ran, and
     /// their set-up's exit (125) is not the pod's.</summary>
     private readonly HashSet<string> _neverRan = new(StringComparer.Ordinal);
@@ -41,6 +42,9 @@ public sealed class PodInit : IDisposable
     private readonly Dictionary<string, RestartBackOff> _backOffs = new(StringComparer.Ordinal);
     /// <summary>When each container's current run started (Stopwatch timestamps: monotonic).</summary>
     private readonly Dictionary<string, long> _startedAt = new(StringComparer.Ordinal);
+    /// <summary>Containers whose current run a "kill" was acted on for.</summary>
+    private readonly HashSet<string> _killed = new(StringComparer.Ordinal);
+    /// <summary>Of those, the ones a probe's kill: they restart whatever their status.</summary>
     private readonly HashSet<string> _killedByProbe = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Timer> _timers = new(StringComparer.Ordinal);
     // Lifecycle: the executor's "up C PID" (postStart done, startup probe passed) and
@@ -256,17 +260,18 @@ public sealed class PodInit : IDisposable
             _running[pid] = c;
             ChildStarted.Set();
             _startedAt[c.Name] = System.Diagnostics.Stopwatch.GetTimestamp();
-            _syncFds[c.Name] = syncWrite;
+            _syncFds[c.Name] = (pid, syncWrite);
             _control.Send(new PodControlMessage.Started(c.Name, pid));
-            new Thread(() => WatchExec(c.Name, execRead)) { IsBackground = true, Name = $"exec {c.Name}" }.Start();
+            new Thread(() => WatchExec(c.Name, pid, execRead)) { IsBackground = true, Name = $"exec {c.Name}" }.Start();
             return true;
         }
     }
 
-    /// <summary>Reports "running C" once container-start has exec'd the container's command:
-    /// its close-on-exec end of the pipe closes with nothing written. A byte means it failed
-    /// (its exit says how).</summary>
-    private unsafe void WatchExec(string container, int fd)
+    /// <summary>Reports "running C PID" once container-start has exec'd the container's
+    /// command: its close-on-exec end of the pipe closes with nothing written. A byte means it
+    /// failed (its exit says how). Said under the lock, while the run is still there: the
+    /// reaper says its "exited" under the same lock, so a run's "running" never follows it.</summary>
+    private unsafe void WatchExec(string container, int pid, int fd)
     {
         byte failed;
         long n;
@@ -278,7 +283,13 @@ public sealed class PodInit : IDisposable
         LibcExtra.close(fd);
         if (n == 0)
         {
-            _control.Send(new PodControlMessage.Running(container));
+            lock (_lock)
+            {
+                if (_running.TryGetValue(pid, out ContainerPlan? run) && run.Name == container)
+                {
+                    _control.Send(new PodControlMessage.Running(container, pid));
+                }
+            }
         }
     }
 
@@ -357,6 +368,7 @@ public sealed class PodInit : IDisposable
     /// </summary>
     private void OnExited(ContainerPlan c, int code)
     {
+        _killed.Remove(c.Name);
         bool killed = _killedByProbe.Remove(c.Name);
         if (_stopRequested)
         {
@@ -434,7 +446,7 @@ public sealed class PodInit : IDisposable
     /// still the same process; it all happens on a thread of its own, which waits for the
     /// executor's "prestopped". What it leaves behind in its scope the executor kills when it
     /// hears the exit.</summary>
-    private void Kill(string name, int pid, int graceSeconds)
+    private void Kill(string name, int pid, int graceSeconds, bool byProbe)
     {
         lock (_lock)
         {
@@ -447,7 +459,11 @@ public sealed class PodInit : IDisposable
                 // period short.
                 return;
             }
-            _killedByProbe.Add(name);
+            _killed.Add(name);
+            if (byProbe)
+            {
+                _killedByProbe.Add(name); // restarts whatever its status; a hook's kill lets the status decide
+            }
             DateTime deadline = MonotonicNow.AddSeconds(graceSeconds);
             new Thread(() =>
             {
@@ -495,7 +511,7 @@ public sealed class PodInit : IDisposable
                 timer.Dispose(); // containers waiting out their back-off stay down
             }
             _timers.Clear();
-            foreach (int fd in _syncFds.Values)
+            foreach ((_, int fd) in _syncFds.Values)
             {
                 LibcExtra.close(fd); // containers still waiting for "go" give up
             }
@@ -579,7 +595,7 @@ public sealed class PodInit : IDisposable
                 _control.Send(new PodControlMessage.PreStop(c.Name, pid));
                 waiting.Add(pid);
             }
-            else
+            else if (_running.ContainsKey(pid))
             {
                 LibcExtra.kill(pid, LibcExtra.SIGTERM);
             }
@@ -591,7 +607,12 @@ public sealed class PodInit : IDisposable
             bool late = MonotonicNow >= deadline;
             foreach (int pid in waiting.Where(p => late || HookEnded(p)).ToArray())
             {
-                LibcExtra.kill(pid, LibcExtra.SIGTERM);
+                // Not to a run that ended during its hook: it was reaped, and its PID may be
+                // another process's by now (supervision review of 2026-12-06, finding 3).
+                if (_running.ContainsKey(pid))
+                {
+                    LibcExtra.kill(pid, LibcExtra.SIGTERM);
+                }
                 lastTerm = MonotonicNow;
                 _preStopped.Remove(pid);
                 waiting.Remove(pid);
@@ -688,11 +709,11 @@ public sealed class PodInit : IDisposable
                     _up.Remove(pid);
                     _preStopped.Remove(pid);
                     int code = Spawner.ExitCodeOf(status);
-                    if (_syncFds.Remove(c.Name, out int fd))
+                    if (_syncFds.Remove(c.Name, out (int Pid, int Fd) sync))
                     {
-                        LibcExtra.close(fd);
+                        LibcExtra.close(sync.Fd);
                     }
-                    _control.Send(new PodControlMessage.Exited(c.Name, code, KilledByProbe: _killedByProbe.Contains(c.Name)));
+                    _control.Send(new PodControlMessage.Exited(c.Name, code, Killed: _killed.Contains(c.Name)));
                     OnExited(c, code);
                     Monitor.PulseAll(_lock);
                 }
@@ -738,14 +759,17 @@ public sealed class PodInit : IDisposable
                     }
                     RequestStop(false); // the executor is gone: nobody supervises the pod any more
                     return;
-                case PodControlMessage.Go(string name):
+                case PodControlMessage.Go(string name, int pid):
                     lock (_lock)
                     {
-                        if (_syncFds.Remove(name, out int fd))
+                        // Only the run it is for: one that died after its placement may have
+                        // been followed by the next, not yet in its scope.
+                        if (_syncFds.TryGetValue(name, out (int Pid, int Fd) sync) && sync.Pid == pid)
                         {
+                            _syncFds.Remove(name);
                             byte go = 1;
-                            LibcExtra.write(fd, &go, 1);
-                            LibcExtra.close(fd);
+                            LibcExtra.write(sync.Fd, &go, 1);
+                            LibcExtra.close(sync.Fd);
                         }
                     }
                     break;
@@ -759,8 +783,8 @@ public sealed class PodInit : IDisposable
                 case PodControlMessage.StopPod:
                     RequestStop(false);
                     break;
-                case PodControlMessage.KillContainer(string name, int pid, int grace):
-                    Kill(name, pid, grace);
+                case PodControlMessage.KillContainer(string name, int pid, int grace, bool byProbe):
+                    Kill(name, pid, grace, byProbe);
                     break;
                 case PodControlMessage.Up(string name, int pid):
                     Note(_up, name, pid);

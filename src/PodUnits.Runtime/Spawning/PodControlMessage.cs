@@ -29,18 +29,19 @@ public abstract record PodControlMessage : IControlMessage
             ("setup-done", []) => new SetupDone(),
             ("leader", []) => new Leader(),
             ("started", [string c, string pid]) when Number(pid) is int p => new Started(c, p),
-            ("running", [string c]) => new Running(c),
+            ("running", [string c, string pid]) when Number(pid) is int p => new Running(c, p),
             ("exited", [string c, string code]) when Number(code) is int n => new Exited(c, n),
-            ("exited", [string c, string code, "killed"]) when Number(code) is int n => new Exited(c, n, KilledByProbe: true),
+            ("exited", [string c, string code, "killed"]) when Number(code) is int n => new Exited(c, n, Killed: true),
             ("restarting", [string c, string delay]) when Number(delay) is int d => new Restarting(c, d),
             ("stopping", []) => new Stopping(),
             ("finishing", []) => new Finishing(StopRequested: false),
             ("finishing", ["stop"]) => new Finishing(StopRequested: true),
             ("failed", _) when rest.Length > 0 => new Failed(rest),
-            ("go", [string c]) => new Go(c),
+            ("go", [string c, string pid]) when Number(pid) is int p => new Go(c, p),
             ("drained", []) => new Drained(),
             ("stop", []) => new StopPod(),
             ("kill", [string c, string pid, string grace]) when Number(pid) is int p && Number(grace) is int g => new KillContainer(c, p, g),
+            ("kill", [string c, string pid, string grace, "hook"]) when Number(pid) is int p && Number(grace) is int g => new KillContainer(c, p, g, ByProbe: false),
             ("prestop", [string c, string pid]) when Number(pid) is int p => new PreStop(c, p),
             ("prestopped", [string c, string pid]) when Number(pid) is int p => new PreStopped(c, p),
             ("up", [string c, string pid]) when Number(pid) is int p => new Up(c, p),
@@ -73,19 +74,22 @@ public abstract record PodControlMessage : IControlMessage
         public override string Format() => string.Create(CultureInfo.InvariantCulture, $"started {Container} {Pid}");
     }
 
-    /// <summary>The container has exec'd its command.</summary>
-    public sealed record Running(string Container) : PodControlMessage
+    /// <summary>The container's run that is pod PID <paramref name="Pid"/> has exec'd its
+    /// command. With its PID, as every message about one run: a late one of a run that
+    /// ended must not make the next run, still waiting for <see cref="Go"/>, "running"
+    /// (supervision review of 2026-12-06, finding 1).</summary>
+    public sealed record Running(string Container, int Pid) : PodControlMessage
     {
-        public override string Format() => $"running {Container}";
+        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"running {Container} {Pid}");
     }
 
     /// <summary>The container ended: <paramref name="Code"/> is its status, or 128 + signal.
-    /// <paramref name="KilledByProbe"/>: the pod init had acted on a <see cref="KillContainer"/>
+    /// <paramref name="Killed"/>: the pod init had acted on a <see cref="KillContainer"/>
     /// of this run (it ignores one for a run that had ended already, or while the pod stops),
-    /// so the run's end is the kill's and it restarts whatever its status.</summary>
-    public sealed record Exited(string Container, int Code, bool KilledByProbe = false) : PodControlMessage
+    /// so the run's end is the kill's (a probe's restarts it whatever its status).</summary>
+    public sealed record Exited(string Container, int Code, bool Killed = false) : PodControlMessage
     {
-        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"exited {Container} {Code}{(KilledByProbe ? " killed" : "")}");
+        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"exited {Container} {Code}{(Killed ? " killed" : "")}");
     }
 
     /// <summary>The container that just exited starts again, as its restart policy says, in
@@ -128,10 +132,13 @@ public abstract record PodControlMessage : IControlMessage
 
     // From the executor to the pod init.
 
-    /// <summary>The container is in its scope: container-start may exec.</summary>
-    public sealed record Go(string Container) : PodControlMessage
+    /// <summary>The container's run that is pod PID <paramref name="Pid"/> is in its scope:
+    /// its container-start may exec. With its PID: a "go" meant for a run that died
+    /// meanwhile must not let the next one exec before it is in its scope, outside its
+    /// limits (supervision review of 2026-12-06, finding 2).</summary>
+    public sealed record Go(string Container, int Pid) : PodControlMessage
     {
-        public override string Format() => $"go {Container}";
+        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"go {Container} {Pid}");
     }
 
     /// <summary>Every container output has ended and is forwarded: the pod's journald may stop.</summary>
@@ -162,14 +169,17 @@ public abstract record PodControlMessage : IControlMessage
         public override string Format() => string.Create(CultureInfo.InvariantCulture, $"up {Container} {Pid}");
     }
 
-    /// <summary>Kill run <paramref name="Pid"/> of this container (a failed liveness or
-    /// startup probe, a failed postStart hook): SIGTERM, SIGKILL after
-    /// <paramref name="GraceSeconds"/>; it restarts unless its policy is Never, whatever its
-    /// status (the kubelet's rule). The PID keeps a kill meant for a run that has just ended
-    /// from hitting the next one, started at once after it.</summary>
-    public sealed record KillContainer(string Container, int Pid, int GraceSeconds) : PodControlMessage
+    /// <summary>Kill run <paramref name="Pid"/> of this container: SIGTERM, SIGKILL after
+    /// <paramref name="GraceSeconds"/>. <paramref name="ByProbe"/> (a failed liveness or
+    /// startup probe): it restarts unless its policy is Never, whatever its status, as the
+    /// kubelet restarts a container its probe failed. Otherwise (a failed postStart hook,
+    /// "hook") its exit status decides as for any exit: under OnFailure a run that ends its
+    /// SIGTERM with 0 stays down, as the kubelet leaves it (health review of 2026-12-06,
+    /// finding 6). The PID keeps a kill meant for a run that has just ended from hitting the
+    /// next one, started at once after it.</summary>
+    public sealed record KillContainer(string Container, int Pid, int GraceSeconds, bool ByProbe = true) : PodControlMessage
     {
-        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"kill {Container} {Pid} {GraceSeconds}");
+        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"kill {Container} {Pid} {GraceSeconds}{(ByProbe ? "" : " hook")}");
     }
 }
 

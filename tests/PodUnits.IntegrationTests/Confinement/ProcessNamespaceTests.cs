@@ -66,6 +66,31 @@ public sealed class ProcessNamespaceTests
         Assert.Contains("app-private", seen, StringComparison.Ordinal);
     }
 
+    /// <summary>Supervision review of 2026-12-06, finding 6: in a shared PID namespace, what a
+    /// container started and left behind ends with it, whatever its restartPolicy (containerd's
+    /// shim kills a container's every process when its first one exits without a PID namespace
+    /// of its own); under Never it ran on for the rest of the pod.</summary>
+    [Fact]
+    public void SharedWhatAContainerLeftBehindEndsWithIt()
+    {
+        const string name = "pidns-leftover";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "sleep 4377 & until [ -e /tmp/go ]; do sleep 0.2; done; exit 0",
+            extraSpecYaml: "  shareProcessNamespace: true",
+            extraContainerYaml: """
+                - name: other
+                  image: busybox
+                  command: ["sh", "-c", "trap 'exit 0' TERM; sleep 1000 & wait"]
+            """));
+        Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
+        Assert.True(PodHarness.WaitFor(() => PodHarness.Run("pgrep", "-x", "-f", "sleep 4377").Code == 0, seconds: 30), pod.UnitJournalText());
+        // The first container's sh exits when told; its sleep goes with it.
+        var go = PodHarness.Run("podunits", "enter", name, "-c", "main", "--", "touch", "/tmp/go");
+        Assert.True(go.Code == 0, go.Output);
+        Assert.True(PodHarness.WaitFor(() => PodHarness.Run("pgrep", "-x", "-f", "sleep 4377").Code != 0, seconds: 20),
+            PodHarness.Run("ps", "-eo", "pid,ppid,args").Output);
+        Assert.Equal("active", pod.Show("ActiveState")); // the other container runs on
+    }
+
     /// <summary>A command with no SIGTERM handler (`sleep`): as its namespace's PID 1 it
     /// outlives the stop's SIGTERM, so the grace period's SIGKILL ends it and the pod fails
     /// with 137, as a service that outlives its stop timeout does; under the pod init (shared)

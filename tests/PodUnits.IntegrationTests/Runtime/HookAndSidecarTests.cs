@@ -43,7 +43,7 @@ public sealed class HookAndSidecarTests
         var stop = pod.Systemctl("stop", pod.Unit);
         Assert.True(stop.Code == 0, stop.Output);
         // The SIGTERM came after the hook had written its file, though the hook slept first.
-        Assert.True(PodHarness.WaitFor(() => MainLines(pod).Contains("term after prestop-ran"), seconds: 5),
+        Assert.True(PodHarness.WaitFor(() => MainLines(pod).Contains("term after prestop-ran")),
             string.Join("\n", pod.Journal("-u", pod.Unit)));
         Assert.Empty(ContainerRestartTests.JournalFields(pod, HookFailedId, "HOOK"));
     }
@@ -221,6 +221,28 @@ public sealed class HookAndSidecarTests
         Assert.Equal("activating", pod.Show("ActiveState"));
     }
 
+    /// <summary>Health review of 2026-12-06, finding 6: a hook's kill lets the run's status
+    /// decide, as any exit's: under OnFailure a command that ends its SIGTERM with 0 stays
+    /// down, as the kubelet leaves it (a probe's kill restarts it whatever its status).</summary>
+    [Fact]
+    public void AFailingPostStartHookUnderOnFailureLeavesARunThatEndsWellDown()
+    {
+        const string name = "rt-poststart-onfail";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, PodHarness.Idle,
+            extraContainerYaml: """
+                  lifecycle:
+                    postStart:
+                      exec:
+                        command: ["false"]
+            """, restartPolicy: "OnFailure"));
+        Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
+        Assert.True(PodHarness.WaitFor(() => ContainerRestartTests.JournalFields(pod, HookFailedId, "HOOK").Any(), seconds: 30),
+            pod.UnitJournalText());
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") is "inactive" or "failed", seconds: 30), pod.UnitJournalText());
+        Assert.Empty(ContainerRestartTests.JournalFields(pod, RestartingId, "RESTART_COUNT"));
+        Assert.Contains(pod.Journal("-u", pod.Unit), l => l.Contains("it will restart unless it exits 0 (restartPolicy OnFailure)", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void AFailingPostStartHookUnderRestartPolicyNeverFailsThePod()
     {
@@ -282,7 +304,7 @@ public sealed class HookAndSidecarTests
 
         var stop = pod.Systemctl("stop", pod.Unit);
         Assert.True(stop.Code == 0, stop.Output);
-        Assert.True(PodHarness.WaitFor(() => MainLines(pod).Contains("at-term-sidecar-up"), seconds: 5),
+        Assert.True(PodHarness.WaitFor(() => MainLines(pod).Contains("at-term-sidecar-up")),
             string.Join("\n", pod.Journal("-u", pod.Unit)));
         Assert.Contains("sidecar-term", pod.Journal("-u", pod.Unit, "CONTAINER_NAME=server"));
     }
@@ -422,7 +444,7 @@ public sealed class HookAndSidecarTests
         // main drains for longer than the grace period and is killed at its end; the sidecar
         // then still gets SIGTERM and 2 s, as the kubelet gives it, not an immediate SIGKILL.
         Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
-        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=shipper").Contains("shipper-flushed"), seconds: 5),
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=shipper").Contains("shipper-flushed")),
             pod.UnitJournalText());
     }
 

@@ -14,18 +14,19 @@ public sealed unsafe class PodControlMessageTests
         { new PodControlMessage.SetupDone(), "setup-done" },
         { new PodControlMessage.Leader(), "leader" },
         { new PodControlMessage.Started("web", 7), "started web 7" },
-        { new PodControlMessage.Running("web"), "running web" },
+        { new PodControlMessage.Running("web", 7), "running web 7" },
         { new PodControlMessage.Exited("web", 137), "exited web 137" },
-        { new PodControlMessage.Exited("web", 143, KilledByProbe: true), "exited web 143 killed" },
+        { new PodControlMessage.Exited("web", 143, Killed: true), "exited web 143 killed" },
         { new PodControlMessage.Restarting("web", 20), "restarting web 20" },
         { new PodControlMessage.Stopping(), "stopping" },
         { new PodControlMessage.Finishing(StopRequested: false), "finishing" },
         { new PodControlMessage.Finishing(StopRequested: true), "finishing stop" },
         { new PodControlMessage.Failed("pod setup: mount tmpfs: No space left on device"), "failed pod setup: mount tmpfs: No space left on device" },
-        { new PodControlMessage.Go("web"), "go web" },
+        { new PodControlMessage.Go("web", 7), "go web 7" },
         { new PodControlMessage.Drained(), "drained" },
         { new PodControlMessage.StopPod(), "stop" },
         { new PodControlMessage.KillContainer("web", 17, 30), "kill web 17 30" },
+        { new PodControlMessage.KillContainer("web", 17, 30, ByProbe: false), "kill web 17 30 hook" },
         { new PodControlMessage.PreStop("web", 9), "prestop web 9" },
         { new PodControlMessage.PreStopped("web", 9), "prestopped web 9" },
         { new PodControlMessage.Up("proxy", 12), "up proxy 12" },
@@ -63,6 +64,8 @@ public sealed unsafe class PodControlMessageTests
     [InlineData("finishing later")]
     [InlineData("failed")]
     [InlineData("go")]
+    [InlineData("go web")] // which run: a late one must not let the next exec (supervision review of 2026-12-06)
+    [InlineData("running web")]
     [InlineData("Stop")]
     [InlineData("restarting web soon")]
     [InlineData("kill web")]
