@@ -129,6 +129,15 @@ public static class PodSliceGc
     /// hierarchy that has it (no cgroup: nothing runs there).</summary>
     private static bool HasProcesses(string? controlGroup) => AnyProcess(controlGroup, _ => true);
 
+    /// <summary>Whether a process of <paramref name="pod"/> still runs without its claim: its
+    /// containers' slice or its ad-hoc scope (the pod init) has one. After a SIGKILL of the
+    /// executor the pod init goes on stopping the containers for up to their grace period,
+    /// and their user namespace range, network and state are still theirs: gc must not give
+    /// them to the next pod meanwhile, as it did when it could not reach systemd to stop the
+    /// scope first (user-namespace review of 2026-12-06, finding 3).</summary>
+    public static bool HasProcessesLeft(string pod) =>
+        HasProcesses(ContainerUnits.SliceCgroupPath(pod)) || HasProcesses($"/machine.slice/{AdHocScope.Name(pod)}");
+
     /// <summary>Whether a pod's executor (`podunits-stage1 run ...`) is in the unit's cgroup:
     /// a pod's own scope without one outlived its killed executor (status and gc).</summary>
     public static bool HasExecutor(string? controlGroup) => AnyProcess(controlGroup, pid =>

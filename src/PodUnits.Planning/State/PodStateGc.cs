@@ -24,7 +24,7 @@ public static class PodStateGc
             .Concat(PodImages.ReadAll(ImageStore.DefaultRoot).Select(pin => pin.Pod))
             .Concat(cached).Concat(NetnsPins.Pinned()).Concat(EndedAdHocStates())
             .Distinct(StringComparer.Ordinal)];
-        List<string> removed = [.. candidates.Where(pod => !PodClaim.IsHeld(pod) && CollectPod(pod, cached).Count > 0)];
+        List<string> removed = [.. candidates.Where(pod => !PodClaim.IsHeld(pod) && !StillRunning(pod) && CollectPod(pod, cached).Count > 0)];
         // Lock files of pods that no longer run (gc takes each lock before removing it).
         if (Directory.Exists(PodPaths.RuntimeRoot))
         {
@@ -102,6 +102,18 @@ public static class PodStateGc
         return released;
     }
 
+    /// <summary>A pod without its claim whose processes run on (its executor was killed and
+    /// its containers drain): said, and left for a later gc.</summary>
+    private static bool StillRunning(string pod)
+    {
+        if (!PodSliceGc.HasProcessesLeft(pod))
+        {
+            return false;
+        }
+        PodLog.Warning($"pod {pod}: its executor is gone but its processes still run (stopping?); its state is left for a later gc", new(Pod: pod));
+        return true;
+    }
+
     private static void Release(string pod, IReadOnlySet<string>? cached, List<string> released)
     {
         // An ad-hoc pod (`run -i`) without --keep: its writable layers and volumes were to go
@@ -157,6 +169,6 @@ public static class PodStateGc
         PodDefinitionSearchPath? definitions = null, string directory = UserNamespaceRanges.DefaultDirectory)
     {
         PodDefinitionSearchPath search = definitions ?? PodDefinitionSearchPath.Default;
-        return UserNamespaceRanges.ReleaseUnused(pod => search.Find(pod) is not null || PodClaim.IsHeld(pod), directory);
+        return UserNamespaceRanges.ReleaseUnused(pod => search.Find(pod) is not null || PodClaim.IsHeld(pod) || PodSliceGc.HasProcessesLeft(pod), directory);
     }
 }

@@ -37,6 +37,43 @@ public sealed class AdHocGcTests
         Assert.False(Directory.Exists(state), gc.Output);
     }
 
+    /// <summary>User-namespace review of 2026-12-06, finding 3: after a SIGKILL of its executor
+    /// the pod init goes on stopping the containers for their grace period. A gc meanwhile
+    /// that cannot reach systemd (to stop the pod's scope first) left the containers running
+    /// and took their state, their network and their ID range away; it leaves them now, and
+    /// a gc once they are gone takes them.</summary>
+    [Fact]
+    public void GcLeavesAKilledPodWhoseContainersStillStop()
+    {
+        const string draining = "adhoc-gc-draining";
+        string definition = Path.Combine(Path.GetTempPath(), $"{draining}.yaml");
+        File.WriteAllText(definition, PodHarness.BusyboxPod(draining, "trap '' TERM; sleep 1000 & wait; wait",
+            extraSpecYaml: "  hostNetwork: true").Replace("terminationGracePeriodSeconds: 5", "terminationGracePeriodSeconds: 30", StringComparison.Ordinal));
+        string runtime = $"/run/podunits/state/{draining}";
+        try
+        {
+            // Run from a shell, not a unit: its executor and pod init are in a scope of their own.
+            using (Process p = PodHarness.StartPodunits("run", definition))
+            {
+                Assert.True(PodHarness.WaitFor(() => PodHarness.MachineRegistered(draining)), PodHarness.StatusText(draining));
+                p.Kill(); // SIGKILL: the pod init stops the container, which ignores SIGTERM, for its grace period
+                p.WaitForExit();
+            }
+            var gc = PodHarness.Run("env", "DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent", Podunits, "gc");
+            Assert.DoesNotContain($"removed stale state of pod {draining}", gc.Output, StringComparison.Ordinal);
+            Assert.Contains($"pod {draining}: its executor is gone but its processes still run", gc.Output, StringComparison.Ordinal);
+            Assert.True(Directory.Exists(runtime), gc.Output);
+            Assert.True(PodHarness.WaitFor(() => !PodUnits.Planning.State.PodSliceGc.HasProcessesLeft(draining), 90), PodHarness.StatusText(draining));
+            var after = PodHarness.Run(Podunits, "gc");
+            Assert.Contains($"removed stale state of pod {draining}", after.Output, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(runtime), after.Output);
+        }
+        finally
+        {
+            File.Delete(definition);
+        }
+    }
+
     /// <summary>A --keep ad-hoc pod's state is the user's until `podunits rm`: gc leaves it.</summary>
     [Fact]
     public void GcKeepsTheStateOfAKeptAdHocPod()
