@@ -14,8 +14,13 @@ namespace PodUnits.Planning.Plan;
 /// </summary>
 public static class UserNamespacePlanner
 {
+    /// <summary>The first Linux that idmaps tmpfs (6.3): a pod in its own user namespace binds
+    /// its /etc files and configuration volumes from tmpfs as idmapped mounts.</summary>
+    public static readonly Version MinimumKernel = new(6, 3);
+
     /// <param name="acquire">Takes the pod's range (State.UserNamespaceRanges.Acquire with the host's pool).</param>
-    public static void Apply(PodPlan plan, PodDefinition pod, Func<string, IdMapping> acquire)
+    /// <param name="kernel">The running kernel's version (uname); null: this host's.</param>
+    public static void Apply(PodPlan plan, PodDefinition pod, Func<string, IdMapping> acquire, Version? kernel = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(pod);
@@ -23,6 +28,16 @@ public static class UserNamespacePlanner
         if (!pod.UserNamespace)
         {
             return;
+        }
+        kernel ??= Environment.OSVersion.Version;
+        if (kernel < MinimumKernel)
+        {
+            // Said before anything is set up: the first container's start failed on it (exit
+            // 125) after the network and the pod init were up, and under the host's
+            // userNamespaces: auto every pod did (user-namespace review of 2026-12-06, finding 4).
+            throw new PodUnitsException($"pod {plan.Name}",
+                $"a pod in its own user namespace (hostUsers: false, or userNamespaces: auto in {HostSettings.DefaultPath}) needs Linux {MinimumKernel} or later "
+                + $"(idmapped tmpfs), and this host runs {kernel}; set hostUsers: true, or remove userNamespaces: auto");
         }
         foreach (ContainerPlan c in plan.Containers)
         {

@@ -70,6 +70,31 @@ public sealed class UserNamespacePlannerTests
         Assert.Equal(["net.ipv4.ip_unprivileged_port_start=555", "net.ipv4.ping_group_range=524288 589823"], plan.Sysctls.Select(s => $"{s.Name}={s.Value}"));
     }
 
+    /// <summary>User-namespace review of 2026-12-06, finding 4: on a kernel without idmapped
+    /// tmpfs the pod is refused before anything is set up, and no range is taken.</summary>
+    [Theory]
+    [InlineData(5, 15, false)]
+    [InlineData(6, 2, false)]
+    [InlineData(6, 3, true)]
+    [InlineData(6, 18, true)]
+    public void AKernelWithoutIdmappedTmpfsIsSaidBeforeAnythingStarts(int major, int minor, bool runs)
+    {
+        PodPlan plan = Plan();
+        var asked = new List<string>();
+        void Apply() => UserNamespacePlanner.Apply(plan, Definition(true), pod => { asked.Add(pod); return Range; }, new Version(major, minor, 0));
+        if (runs)
+        {
+            Apply();
+            Assert.Equal(["web"], asked);
+            return;
+        }
+        var e = Assert.Throws<PodUnitsException>(Apply);
+        Assert.Contains($"needs Linux 6.3 or later (idmapped tmpfs), and this host runs {major}.{minor}.0", e.Message, StringComparison.Ordinal);
+        Assert.Empty(asked);
+        // A pod of the host's users runs there as before.
+        UserNamespacePlanner.Apply(Plan(), Definition(false), _ => Range, new Version(major, minor, 0));
+    }
+
     [Fact]
     public void APodOfTheHostsUsersTakesNoRange()
     {
