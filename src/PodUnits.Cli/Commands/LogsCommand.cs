@@ -401,19 +401,29 @@ internal static class LogsCommand
             ? DateTimeOffset.UnixEpoch.AddTicks(micros * 10).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture)
             : "-";
 
-    /// <summary>C0 controls but tab, DEL, and the C1 controls (UTF-8 C2 80..C2 9F: a terminal
-    /// may take U+009B as CSI) become \xNN text; everything else stays as it is.</summary>
+    /// <summary>C0 controls but tab, DEL, and the C1 controls become \xNN text; everything
+    /// else stays as it is. C1 either way it can come: UTF-8's C2 80..C2 9F (a terminal may
+    /// take U+009B as CSI), or a byte 80..9F that is no part of a UTF-8 sequence, which a
+    /// terminal in 8-bit mode (the Linux console under LANG=C) takes as CSI itself (terminal
+    /// review of 2026-12-06, finding 2).</summary>
     internal static byte[] EscapeControls(byte[] message)
     {
+        ArgumentNullException.ThrowIfNull(message);
         var escaped = new List<byte>(message.Length);
         for (int i = 0; i < message.Length; i++)
         {
             byte b = message[i];
-            if (b == 0xC2 && i + 1 < message.Length && message[i + 1] is >= 0x80 and <= 0x9F)
+            int length = Utf8SequenceAt(message, i);
+            if (length == 2 && b == 0xC2 && message[i + 1] <= 0x9F)
             {
                 escaped.AddRange(Encoding.ASCII.GetBytes($"\\xc2\\x{message[++i]:x2}"));
             }
-            else if ((b < 0x20 && b != (byte)'\t') || b == 0x7F)
+            else if (length > 1)
+            {
+                escaped.AddRange(message.AsSpan(i, length).ToArray());
+                i += length - 1;
+            }
+            else if ((b < 0x20 && b != (byte)'\t') || b == 0x7F || b is >= 0x80 and <= 0x9F)
             {
                 escaped.AddRange(Encoding.ASCII.GetBytes($"\\x{b:x2}"));
             }
@@ -423,6 +433,31 @@ internal static class LogsCommand
             }
         }
         return [.. escaped];
+    }
+
+    /// <summary>The length of the UTF-8 sequence of two to four bytes starting at
+    /// <paramref name="i"/>: a lead byte and its continuation bytes; 0 when there is none.</summary>
+    private static int Utf8SequenceAt(byte[] text, int i)
+    {
+        int length = text[i] switch
+        {
+            >= 0xC2 and <= 0xDF => 2,
+            >= 0xE0 and <= 0xEF => 3,
+            >= 0xF0 and <= 0xF4 => 4,
+            _ => 0,
+        };
+        if (length == 0 || i + length > text.Length)
+        {
+            return 0;
+        }
+        for (int k = 1; k < length; k++)
+        {
+            if (text[i + k] is < 0x80 or > 0xBF)
+            {
+                return 0;
+            }
+        }
+        return length;
     }
 
     private static byte[] Bytes(JsonElement value) => value.ValueKind switch
