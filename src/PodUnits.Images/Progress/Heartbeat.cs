@@ -22,7 +22,21 @@ internal static class Heartbeat
             return;
         }
         TimeSpan period = every ?? Interval;
-        using var timer = new Timer(_ => beat(), null, period, period);
-        work();
+        var timer = new Timer(_ => beat(), null, period, period);
+        try
+        {
+            work();
+        }
+        finally
+        {
+            // No beat after the step: Dispose() alone leaves callbacks already queued to the
+            // thread pool to run later (a starved pool ran several after the step had returned;
+            // test review of 2026-12-06, finding 10). This one returns once none runs or will.
+            using var stopped = new ManualResetEvent(false);
+            if (timer.Dispose(stopped))
+            {
+                stopped.WaitOne();
+            }
+        }
     }
 }

@@ -46,15 +46,25 @@ public sealed class RegistryFixture : IAsyncLifetime
         _registry.BeginOutputReadLine();
         _registry.BeginErrorReadLine();
         using var http = new HttpClient();
-        for (int i = 0; ; i++)
+        // Up to a minute for the registry to listen: 5 s was tight on a loaded 2-core machine
+        // with fixtures and pods starting together, and a reply other than OK looped for good
+        // (test review of 2026-12-06, finding 11).
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        HttpStatusCode? last = null;
+        while (true)
         {
             try
             {
                 using HttpResponseMessage r = await http.GetAsync($"http://{Host}/v2/");
                 if (r.StatusCode == HttpStatusCode.OK) break;
+                last = r.StatusCode;
             }
-            catch (HttpRequestException) when (i < 100)
+            catch (HttpRequestException) when (waited.Elapsed < TimeSpan.FromSeconds(60) && !_registry.HasExited)
             {
+            }
+            if (waited.Elapsed > TimeSpan.FromSeconds(60) || _registry.HasExited)
+            {
+                throw new InvalidOperationException($"the test registry at {Host} did not answer OK within a minute (last: {last?.ToString() ?? "no answer"}, exited: {_registry.HasExited})");
             }
             await Task.Delay(50);
         }

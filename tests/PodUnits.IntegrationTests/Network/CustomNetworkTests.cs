@@ -372,7 +372,10 @@ public sealed class CustomNetworkTests
     [Fact]
     public void ContainersWaitForTheNetworkInTheirScopesAndAStopMeanwhileLeavesNothing()
     {
-        using var network = new SlowNetwork("nettestslow", "10.122.12.0/24");
+        // An ADD that would take 2 minutes: the checks below must all fall while it runs, and
+        // with 3 s a loaded machine ran past it (test review of 2026-12-06, finding 1); the stop
+        // kills the plugin, as AStopKillsAHangingPluginAndLeavesNothing shows.
+        using var network = new SlowNetwork("nettestslow", "10.122.12.0/24", seconds: 120);
         string adding = network.Adding;
         // Its preStop hook must not run while the container waits for "go" (health review of
         // 2026-12-06, finding 1): it would join a mount namespace whose root is still the
@@ -393,7 +396,7 @@ public sealed class CustomNetworkTests
         File.Delete(adding);
         Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
         Assert.True(PodHarness.WaitFor(() => File.Exists(adding), 10), pod.UnitJournalText());
-        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState", scope) == "active", 2), "not placed while the plugins run");
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState", scope) == "active"), "not placed while the plugins run");
         Assert.False(PodHarness.MachineRegistered("net-slow"));
         Assert.Equal("activating", pod.Show("ActiveState"));
         Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
@@ -412,6 +415,7 @@ public sealed class CustomNetworkTests
         Assert.False(File.Exists(hookRan));
 
         File.Delete(adding);
+        network.Delay = 3; // an ADD that ends, late
         var start = pod.Systemctl("start", pod.Unit);
         Assert.True(start.Code == 0, pod.UnitJournalText());
         Assert.True(File.Exists(adding));

@@ -11,6 +11,7 @@ internal sealed class SlowNetwork : IDisposable
 {
     private readonly string _plugin;
     private readonly string _conflist;
+    private readonly string _seconds;
 
     /// <param name="name">The network's name, conflist and plugin suffix.</param>
     /// <param name="subnet">Its host-local subnet, one no other test uses.</param>
@@ -22,9 +23,11 @@ internal sealed class SlowNetwork : IDisposable
         _plugin = $"/opt/cni/bin/podunits-test-{name}";
         _conflist = $"/etc/podunits/net.d/{name}.conflist";
         Adding = $"/run/podunits-test-{name}.adding";
+        _seconds = $"/run/podunits-test-{name}.seconds";
+        Delay = seconds;
         Directory.CreateDirectory("/opt/cni/bin");
         string del = onDelete is null ? "" : $"[ \"$CNI_COMMAND\" != DEL ] || {{ {onDelete}; }}\n";
-        File.WriteAllText(_plugin, $"#!/bin/sh\n[ \"$CNI_COMMAND\" != ADD ] || {{ touch {Adding}; sleep {seconds}; }}\n{del}exec /usr/lib/cni/firewall \"$@\"\n");
+        File.WriteAllText(_plugin, $"#!/bin/sh\n[ \"$CNI_COMMAND\" != ADD ] || {{ touch {Adding}; sleep $(cat {_seconds}); }}\n{del}exec /usr/lib/cni/firewall \"$@\"\n");
         File.SetUnixFileMode(_plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         File.WriteAllText(_conflist, $$"""
             { "cniVersion": "1.0.0", "name": "{{name}}",
@@ -39,6 +42,12 @@ internal sealed class SlowNetwork : IDisposable
 
     public string Name { get; }
 
+    /// <summary>How long the next ADD sleeps, in seconds (read by each ADD as it starts).</summary>
+    public int Delay
+    {
+        set => File.WriteAllText(_seconds, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>The wrapper plugin's executable (what a process list shows while it sleeps).</summary>
     public string Plugin => _plugin;
 
@@ -50,5 +59,6 @@ internal sealed class SlowNetwork : IDisposable
         File.Delete(_conflist);
         File.Delete(_plugin);
         File.Delete(Adding);
+        File.Delete(_seconds);
     }
 }

@@ -61,8 +61,13 @@ public sealed class ActivationTests
         // slow this machine is, instead of for a fixed two seconds.
         string gate = $"{Helper.Value}/gate-{name}";
         File.Delete(gate);
+        // And it says "warming up" only once this one is open: a new run's silent start lasts
+        // until the test has seen it too (it slept 2 s, which a loaded machine could miss;
+        // test review of 2026-12-06, finding 3).
+        string warm = $"{Helper.Value}/warm-{name}";
+        File.WriteAllText(warm, "");
         using var pod = new PodHarness(name, Pod(name, "    podunits.io/notify: main",
-            "sleep 2; /helper/activation-helper notify 'STATUS=warming up'; " +
+            $"while [ ! -e /helper/warm-{name} ]; do sleep 0.2; done; /helper/activation-helper notify 'STATUS=warming up'; " +
             $"while [ ! -e /helper/gate-{name} ]; do sleep 0.2; done; " +
             "/helper/activation-helper notify READY=1 'STATUS=serving 42'; exec sleep 3917"));
         Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
@@ -84,13 +89,15 @@ public sealed class ActivationTests
         // closed again first, so the new run waits at it until the test has seen that).
         string neighbour = pod.NeighbourPid();
         File.Delete(gate);
+        File.Delete(warm);
         Assert.Equal(0, PodHarness.Run("pkill", "-KILL", "-x", "-f", "sleep 3917").Code);
         Assert.True(PodHarness.WaitFor(() => Status(name, "main") is { } s && s["restarts"]!.GetValue<int>() == 1
             && !s["ready"]!.GetValue<bool>()), Status(name, "main").ToJsonString());
-        // As soon as the new run runs, before it says anything (it sleeps 2 s first): the
+        // As soon as the new run runs, before it says anything (it waits for the test): the
         // count and "not ready" are the new run's, the old run's STATUS= is gone.
         Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText") is var text && text.StartsWith("2 containers running", StringComparison.Ordinal)
             && text.Contains("not ready: main", StringComparison.Ordinal) && !text.Contains("main: ", StringComparison.Ordinal)), pod.Show("StatusText"));
+        File.WriteAllText(warm, "");
         Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText").Contains("main: warming up", StringComparison.Ordinal)), pod.Show("StatusText"));
         File.WriteAllText(gate, "");
         Assert.True(PodHarness.WaitFor(() => Status(name, "main")["ready"]!.GetValue<bool>()), Status(name, "main").ToJsonString());

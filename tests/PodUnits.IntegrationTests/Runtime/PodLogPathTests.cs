@@ -84,9 +84,9 @@ public sealed class PodLogPathTests
         using var pod = new PodHarness(name, yaml);
         pod.Start();
         // Run 2 follows run 1 at once; run 3 comes 10 s after run 2's end.
-        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "SYSLOG_IDENTIFIER=main").Contains("run-2"), seconds: 8),
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "SYSLOG_IDENTIFIER=main").Contains("run-2")),
             string.Join('\n', pod.Journal("-u", pod.Unit)));
-        Assert.True(PodHarness.WaitFor(() => pod.Journal("-M", name, "-t", "main").Contains("run-2"), seconds: 8),
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-M", name, "-t", "main").Contains("run-2")),
             string.Join('\n', pod.Journal("-M", name)));
         // A whole line (the run's end ended it), which no reader joins to the next run's.
         Assert.Empty(Fields(pod, "run-2").GetValueOrDefault("CONTAINER_PARTIAL_MESSAGE") ?? []);

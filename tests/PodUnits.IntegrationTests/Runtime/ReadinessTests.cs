@@ -16,21 +16,25 @@ public sealed class ReadinessTests
         Assert.True(start.Code == 0, start.Output);
         Assert.True(clock.Elapsed.TotalSeconds >= 1.9, $"READY came after {clock.Elapsed.TotalSeconds:F1} s, before the probe could pass");
         // A scope has no main PID; the container is the only "sleep 1001".
-        string pid = PodHarness.Run("pgrep", "-n", "-f", "sleep 1001").Output.Trim();
+        string pid = PodHarness.Run("pgrep", "-n", "-x", "-f", "sleep 1001").Output.Trim();
         Assert.Equal(0, PodHarness.Run("nsenter", "-t", pid, "-m", "-r", "test", "-e", "/tmp/ready").Code);
     }
 
+    /// <summary>The container listens only once the test says so: the start must still wait
+    /// then, whatever the time it took to get there (a 2 s sleep before the listener could
+    /// not tell a start that waited from a slow one; test review of 2026-12-06, finding 8).</summary>
     [Fact]
     public void StartWaitsForTcpProbeInsideThePodNetwork()
     {
         using var pod = new PodHarness("rt-ready-tcp", PodHarness.BusyboxPod("rt-ready-tcp",
-            "sleep 2; while true; do nc -l -p 8080 </dev/null; done",
-            extraContainerYaml: "      readinessProbe:\n        tcpSocket:\n          port: 8080"));
-        var clock = Stopwatch.StartNew();
-        var start = pod.Systemctl("start", pod.Unit);
-        Assert.True(start.Code == 0, start.Output);
-        Assert.True(clock.Elapsed.TotalSeconds >= 1.9, $"READY came after {clock.Elapsed.TotalSeconds:F1} s");
-        Assert.Equal("active", pod.Show("ActiveState"));
+            "until [ -e /tmp/go ]; do sleep 0.2; done; while true; do nc -l -p 8080 </dev/null; done",
+            extraContainerYaml: "      readinessProbe:\n        periodSeconds: 1\n        tcpSocket:\n          port: 8080"));
+        Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText").Contains("not ready: main", StringComparison.Ordinal)), pod.Show("StatusText"));
+        Assert.Equal("activating", pod.Show("ActiveState"));
+        var go = PodHarness.Run("podunits", "enter", "rt-ready-tcp", "--", "touch", "/tmp/go");
+        Assert.True(go.Code == 0, go.Output);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "active"), pod.Show("ActiveState"));
     }
 
     [Fact]

@@ -8,6 +8,7 @@ namespace PodUnits.IntegrationTests.Runtime;
 /// namespaces are ever changed. The tests of this class run one after another, so the
 /// settings file one writes is not seen by the other.
 /// </summary>
+[Collection(HostWideSettings.Name)] // it writes the host's settings file every pod reads (test review of 2026-12-06, finding 7)
 public sealed class SysctlTests
 {
     // Values no kernel has as its default, so "unchanged on the host" means something.
@@ -61,7 +62,7 @@ public sealed class SysctlTests
             Assert.True(pod.UnitJournalHas(l => l.Contains("sysctl net.ipv4.conf.nosuchif.forwarding: this kernel has no such sysctl in the pod's namespaces",
                 StringComparison.Ordinal)), pod.UnitJournalText());
             Assert.False(PodHarness.MachineRegistered(name), "machine left registered");
-            Assert.True(PodHarness.WaitFor(() => !Directory.Exists($"/run/podunits/state/{name}") && !File.Exists($"/run/podunits/netns/{name}"), 5));
+            Assert.True(PodHarness.WaitFor(() => !Directory.Exists($"/run/podunits/state/{name}") && !File.Exists($"/run/podunits/netns/{name}")));
         });
     }
 

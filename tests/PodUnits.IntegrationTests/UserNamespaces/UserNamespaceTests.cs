@@ -174,7 +174,7 @@ public sealed class UserNamespaceTests
         // Its command is the shell whose child sleeps.
         // "done" reaches the journal about when the shell forks the sleep: wait for it to exist.
         string sleeping = "";
-        Assert.True(PodHarness.WaitFor(() => (sleeping = PodHarness.Run("pgrep", "-f", "-x", "sleep 1000", "-U", F(first)).Output.Trim()).Length > 0, 5),
+        Assert.True(PodHarness.WaitFor(() => (sleeping = PodHarness.Run("pgrep", "-f", "-x", "sleep 1000", "-U", F(first)).Output.Trim()).Length > 0),
             "no sleep 1000 of the pod's root");
         string shell = PodHarness.Run("ps", "-o", "ppid=", "-p", sleeping).Output.Trim();
         var status = System.Text.Json.Nodes.JsonNode.Parse(PodHarness.Run("podunits", "status", name, "--output", "json").Output)!;
