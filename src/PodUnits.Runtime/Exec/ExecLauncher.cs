@@ -212,8 +212,11 @@ public static class ExecLauncher
     private static string? Failure(ExecControlMessage? message) => message switch
     {
         null => null,
-        ExecControlMessage.Failed(string why) => why,
-        _ => $"protocol error: \"{message.Format()}\" out of turn",
+        // One line without control characters: the helper's words reach the administrator's
+        // terminal, and a process of the container must not be able to drive it (terminal
+        // review of 2026-12-06, finding 5).
+        ExecControlMessage.Failed(string why) => Core.Text.OneLine.Of(why),
+        _ => $"protocol error: \"{Core.Text.OneLine.Of(message.Format())}\" out of turn",
     };
 
     private static void CloseAll(int[] fds)

@@ -179,6 +179,7 @@ static void pivot_and_become(const char *root, int userns_fd, int report_fd, int
     if (setns(userns_fd, CLONE_NEWUSER) != 0) fail(mode, report_fd, "setns");
     close(userns_fd);
     if (become_root() != 0) fail(mode, report_fd, "setresuid");
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) fail(mode, report_fd, "prctl PR_SET_DUMPABLE"); /* as in join_and_fork */
     if (limit_bounding_set(bounding) != 0) fail(mode, report_fd, "prctl PR_CAPBSET_DROP");
     code = podunits_become(spec, length, timing_with_reexec(), error, sizeof error);
     fprintf(stderr, "%s\n", error);
@@ -269,6 +270,11 @@ static void join_and_fork(int pid_fd, int report_fd, int userns)
         unsigned long long bounding = bounding_set();
         if (setns(pid_fd, CLONE_NEWUSER) != 0) fail(mode, report_fd, "setns user namespace");
         if (become_root() != 0) fail(mode, report_fd, "setresuid");
+        /* Not dumpable again, as lead() does: changing IDs reset the flag to fs.suid_dumpable,
+         * and where that is 1 container root could open /proc/CHILD/fd/3 of the child forked
+         * below (the control socket to the host's `podunits enter`) through its whole start
+         * (terminal review of 2026-12-06, finding 5). The child inherits it. */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) fail(mode, report_fd, "prctl PR_SET_DUMPABLE");
         if (limit_bounding_set(bounding) != 0) fail(mode, report_fd, "prctl PR_CAPBSET_DROP");
     }
     close(pid_fd);
