@@ -36,8 +36,12 @@ public static class RunningLimits
                 report($"container {c.Name}: its limits changed in the definition; {Later}");
             }
             (ulong? memory, ulong? quota) = updates(c.Name);
-            // CPUQuotaPerSecUSec: a whole CPU is 1,000,000 µs a second, 1,000 millicores.
-            return c with { Limits = new ResourceLimits((long?)memory ?? started.MemoryBytes, quota is { } q ? (long)(q / 1000) : started.CpuMillis) };
+            // `podunits update --memory max` / `--cpu max` store infinity (ulong.MaxValue): no
+            // limit of its own then, as without one in the definition. CPUQuotaPerSecUSec: a
+            // whole CPU is 1,000,000 µs a second, 1,000 millicores.
+            long? memoryNow = memory is { } m ? (m >= long.MaxValue ? null : (long)m) : started.MemoryBytes;
+            long? cpuNow = quota is { } q ? (q == ulong.MaxValue ? null : (long)(q / 1000)) : started.CpuMillis;
+            return c with { Limits = new ResourceLimits(memoryNow, cpuNow) };
         }
         ContainerDefinition[] initContainers = [.. edited.InitContainers.Select(Running)];
         ContainerDefinition[] containers = [.. edited.Containers.Select(Running)];

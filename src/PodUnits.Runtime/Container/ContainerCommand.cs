@@ -18,10 +18,11 @@ internal static class ContainerCommand
     public const int NotFound = 127;
 
     /// <param name="confine">False only for `podunits enter --privileged`.</param>
-    public static int Exec(ContainerPlan c, IReadOnlyList<string> argv, IReadOnlyList<string> env, bool confine, Action<string> report)
+    /// <param name="passedFds">The activation sockets the command gets at 3.. (ExecSpec).</param>
+    public static int Exec(ContainerPlan c, IReadOnlyList<string> argv, IReadOnlyList<string> env, bool confine, Action<string> report, int passedFds = 0)
     {
         ArgumentNullException.ThrowIfNull(report);
-        if (Spec(c, argv, env, confine, IsExecutableFile, Path.Exists, report, out int failure) is not { } spec)
+        if (Spec(c, argv, env, confine, IsExecutableFile, Path.Exists, report, out int failure, passedFds) is not { } spec)
         {
             return failure;
         }
@@ -37,7 +38,7 @@ internal static class ContainerCommand
     /// an execute bit, a directory), as a shell and podman say. <paramref name="isExecutable"/>
     /// and <paramref name="exists"/> tell about a path as the container sees it.</summary>
     public static byte[]? Spec(ContainerPlan c, IReadOnlyList<string> argv, IReadOnlyList<string> env, bool confine,
-        Func<string, bool> isExecutable, Func<string, bool> exists, Action<string> report, out int failure)
+        Func<string, bool> isExecutable, Func<string, bool> exists, Action<string> report, out int failure, int passedFds = 0)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(argv);
@@ -54,7 +55,7 @@ internal static class ContainerCommand
             return null;
         }
         failure = 0;
-        return ExecSpec.Build(c, path, argv, env, confine);
+        return ExecSpec.Build(c, path, argv, env, confine, passedFds);
     }
 
     public static bool IsExecutableFile(string path)

@@ -78,12 +78,12 @@ public static unsafe class ContainerStart
             s_execFd = ContainerActivation.ArrangeListenFds(listen?.Count ?? 0, ExecFd);
             if (users is null)
             {
-                return ContainerCommand.Exec(c, argv, env, confine: true, StageLog.Warning);
+                return ContainerCommand.Exec(c, argv, env, confine: true, StageLog.Warning, listen?.Count ?? 0);
             }
             // The root is built but not entered: the command is looked up inside it from here,
             // and the native step pivots into it, joins the namespace and becomes the command.
             using var inRoot = new ContainerRoot(root);
-            if (ContainerCommand.Spec(c, argv, env, confine: true, inRoot.IsExecutableFile, inRoot.Exists, StageLog.Warning, out int failure) is not { } spec)
+            if (ContainerCommand.Spec(c, argv, env, confine: true, inRoot.IsExecutableFile, inRoot.Exists, StageLog.Warning, out int failure, listen?.Count ?? 0) is not { } spec)
             {
                 return failure;
             }

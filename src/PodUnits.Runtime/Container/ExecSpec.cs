@@ -7,26 +7,30 @@ namespace PodUnits.Runtime.Container;
 /// <summary>
 /// What the last steps of a container's process must do, from the working directory to
 /// execve, as the native code that carries them out reads it (src/PodUnits.Stage1/Native/
-/// become.c; the layout is that file's, version 1). One implementation of the privilege drop
+/// become.c; the layout is that file's, version 2). One implementation of the privilege drop
 /// for every way into a container: called in-process (<see cref="Stage1Native"/>), or by stage
 /// 1's constructor right after it joined a pod's user namespace, where running managed code
 /// again would cost a second .NET start (Container/UserNamespaceEntry.cs).
 /// Layout, little-endian: u32 version; str name, path, cwd; u32 flags (1 confine,
 /// 2 no_new_privs, 4 a seccomp filter is planned: an empty or malformed program is then refused,
 /// never taken for "no filter"); u32 uid, gid, n, n x u32 groups; u64 capabilities kept; str seccomp
-/// program; str LSM attribute file, value; u32 n, n x str argv; u32 n, n x str envp; where str
-/// is a u32 length and that many bytes.
+/// program; str LSM attribute file, value; u32 n, n x str argv; u32 n, n x str envp; u32 the
+/// descriptors from 3 on the command gets (its activation sockets; every other one is made
+/// close-on-exec); where str is a u32 length and that many bytes.
 /// </summary>
 internal static class ExecSpec
 {
-    private const uint Version = 1;
+    private const uint Version = 2;
     private const uint Confine = 1;
     private const uint NoNewPrivileges = 2;
     private const uint Filtered = 4;
 
     /// <param name="path">The executable, as the container sees it (already looked up on its PATH).</param>
     /// <param name="confine">False only for `podunits enter --privileged`.</param>
-    public static byte[] Build(ContainerPlan c, string path, IReadOnlyList<string> argv, IReadOnlyList<string> env, bool confine)
+    /// <param name="passedFds">How many descriptors from 3 on the command gets (socket
+    /// activation's); said here, not read from the environment, where an image's or a
+    /// definition's own LISTEN_FDS would have kept every descriptor open.</param>
+    public static byte[] Build(ContainerPlan c, string path, IReadOnlyList<string> argv, IReadOnlyList<string> env, bool confine, int passedFds = 0)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(argv);
@@ -80,6 +84,7 @@ internal static class ExecSpec
         Str(lsmValue);
         Strings(argv);
         Strings(env);
+        U32((uint)Math.Max(0, passedFds));
         return stream.ToArray();
     }
 }

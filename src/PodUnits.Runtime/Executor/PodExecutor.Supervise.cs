@@ -312,8 +312,11 @@ public sealed partial class PodExecutor
             _registered = true;
             if (!finishing)
             {
-                _goPending.ForEach(run => _control?.Send(new PodControlMessage.Go(run.Name, run.PodPid)));
-                _letGo.UnionWith(_goPending.Select(run => run.Name));
+                // Only runs still current: one that died waiting is no one's to let go, and its
+                // name in _letGo made the next run's 125 at a stop a failure, not "did not start".
+                var current = _goPending.Where(run => Statuses[run.Name].PodPid == run.PodPid && Statuses[run.Name].State == "waiting").ToList();
+                current.ForEach(run => _control?.Send(new PodControlMessage.Go(run.Name, run.PodPid)));
+                _letGo.UnionWith(current.Select(run => run.Name));
             }
             _goPending.Clear();
             return null;

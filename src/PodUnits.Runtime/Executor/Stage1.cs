@@ -84,6 +84,13 @@ public static class Stage1
         try
         {
             Core.Native.Check.Io(Core.Native.LibcExtra.mount_setattr(fd, "", Core.Native.LibcExtra.AT_EMPTY_PATH, readOnly), "mount_setattr", directory);
+            // Above the descriptors a spawn maps to 0..5 (the plan, the claim, a control
+            // socket): one of those numbers would be this one's, overwritten in the child
+            // before its exec looked the path up (review of the session's own diff). Still
+            // within the table's first 64, which never has to grow for it.
+            int high = Core.Native.Check.Io(Core.Native.LibcExtra.fcntl(fd, Core.Native.LibcExtra.F_DUPFD_CLOEXEC, 10), "fcntl F_DUPFD_CLOEXEC", directory);
+            Core.Native.LibcExtra.close(fd);
+            fd = high;
         }
         catch
         {

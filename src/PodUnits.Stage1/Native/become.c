@@ -51,7 +51,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { SPEC_VERSION = 1, FLAG_CONFINE = 1, FLAG_NO_NEW_PRIVS = 2, FLAG_SECCOMP = 4 };
+enum { SPEC_VERSION = 2, FLAG_CONFINE = 1, FLAG_NO_NEW_PRIVS = 2, FLAG_SECCOMP = 4 };
 
 struct reader {
     const unsigned char *at, *end;
@@ -278,24 +278,12 @@ int podunits_become(const unsigned char *spec, size_t length, const char *carrie
     return code;
 }
 
-/* The first descriptor the command is not meant to get: after stdio and LISTEN_FDS sockets. */
-static unsigned int first_closed_fd(char **envp)
-{
-    unsigned long listen = 0;
-    for (char **e = envp; *e != NULL; e++) {
-        if (strncmp(*e, "LISTEN_FDS=", 11) == 0) {
-            listen = strtoul(*e + 11, NULL, 10);
-        }
-    }
-    return 3 + (unsigned int)(listen > 65536 ? 65536 : listen);
-}
-
 static int become(const unsigned char *spec, size_t length, const char *carried_steps, char *error, size_t error_size)
 {
     struct reader r = { spec, spec + length, 0 };
     struct timing t;
     size_t filter_length = 0, lsm_length = 0;
-    uint32_t version, flags, uid, gid, ngroups;
+    uint32_t version, flags, uid, gid, ngroups, passed_fds;
     uint64_t keep;
     gid_t *groups;
     char *name, *path, *cwd, *filter, *lsm_path, *lsm_value, **argv, **envp;
@@ -325,8 +313,21 @@ static int become(const unsigned char *spec, size_t length, const char *carried_
     lsm_value = bytes(&r, &lsm_length);
     argv = strings(&r);
     envp = strings(&r);
+    passed_fds = u32(&r);
     if (r.bad || version != SPEC_VERSION || groups == NULL || argv == NULL || argv[0] == NULL || r.at != r.end) {
         return failed(error, error_size, PODUNITS_SETUP_FAILED, "the exec spec is malformed (version %u, %zu bytes)", version, length);
+    }
+    /* Whatever descriptor something left open closes at the execve, but for stdio and the
+     * sockets passed to the command (socket activation's, counted in the spec: an image's or
+     * a definition's LISTEN_FDS says nothing here). Every descriptor stage 1 opens is
+     * close-on-exec already; this is for the one a later change or a library forgets, which
+     * for a host directory would be the host's tree in the container through /proc/self/fd
+     * (the CVE-2024-21626 class). runc and crun do the same before their last execve
+     * (confinement review of 2026-12-06, finding 2). Here, before any seccomp filter: a
+     * Localhost profile need not allow close_range (review of that session's own diff). The
+     * descriptors still serve until the execve: the exec-status pipe reports a failed one. */
+    if (passed_fds > 65536 || syscall(SYS_close_range, 3 + passed_fds, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+        return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: close_range: %s", name, passed_fds > 65536 ? "too many descriptors passed" : strerror(errno));
     }
     /* A planned filter that is empty or no whole BPF program (a damaged cache file) fails the
      * start: fail closed, never run unfiltered because the program went missing. */
@@ -397,6 +398,11 @@ static int become(const unsigned char *spec, size_t length, const char *carried_
         if (setgroups(ngroups, groups) != 0 || setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0) {
             return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: cannot become user %u, group %u: %s", name, uid, gid, strerror(errno));
         }
+        /* Changing IDs set the flag to fs.suid_dumpable again: where an administrator set it to
+         * 1, a process of the container's user could ptrace this one, or open its descriptors,
+         * until the execve (review of the 2026-12-06 session's own diff). Not fatal: a
+         * Localhost seccomp profile installed above may not allow prctl. */
+        (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         {
             /* Root keeps what the bounding set still holds (pod@.service takes some away from
              * everything it runs, and asking for more fails the whole capset); another user
@@ -434,17 +440,6 @@ static int become(const unsigned char *spec, size_t length, const char *carried_
         /* stderr is the container's: the journal keeps it with the container's name. */
         fprintf(stderr, "podunits: container %s: set up in %.3f ms (%s)\n", name, t.total / 1e6, t.steps);
         fflush(stderr);
-    }
-    /* Whatever descriptor something left open closes at the execve, but for stdio and the
-     * sockets passed to the command (LISTEN_FDS: ContainerActivation sets it and drops a
-     * definition's own). Every descriptor stage 1 opens is close-on-exec already; this is
-     * for the one a later change or a library forgets, which for a host directory would be
-     * the host's tree in the container through /proc/self/fd (the CVE-2024-21626 class).
-     * runc and crun do the same before their last execve (confinement review of 2026-12-06,
-     * finding 2). Descriptors still open until then: the exec-status pipe reports a failed
-     * execve. */
-    if (syscall(SYS_close_range, first_closed_fd(envp), ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
-        return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: close_range: %s", name, strerror(errno));
     }
     execve(path, argv, envp);
     return failed(error, error_size, errno == ENOENT ? PODUNITS_NOT_FOUND : PODUNITS_NOT_EXECUTABLE,

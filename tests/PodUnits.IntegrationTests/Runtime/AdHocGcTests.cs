@@ -47,7 +47,7 @@ public sealed class AdHocGcTests
     {
         const string draining = "adhoc-gc-draining";
         string definition = Path.Combine(Path.GetTempPath(), $"{draining}.yaml");
-        File.WriteAllText(definition, PodHarness.BusyboxPod(draining, "trap '' TERM; sleep 1000 & wait; wait",
+        File.WriteAllText(definition, PodHarness.BusyboxPod(draining, "trap '' TERM; sleep 1717 & wait; wait",
             extraSpecYaml: "  hostNetwork: true").Replace("terminationGracePeriodSeconds: 5", "terminationGracePeriodSeconds: 30", StringComparison.Ordinal));
         string runtime = $"/run/podunits/state/{draining}";
         try
@@ -55,7 +55,9 @@ public sealed class AdHocGcTests
             // Run from a shell, not a unit: its executor and pod init are in a scope of their own.
             using (Process p = PodHarness.StartPodunits("run", definition))
             {
-                Assert.True(PodHarness.WaitFor(() => PodHarness.MachineRegistered(draining)), PodHarness.StatusText(draining));
+                // Its command runs (registered alone is too soon: a killed executor's container
+                // may not have had its "go" yet, and would never start).
+                Assert.True(PodHarness.WaitFor(() => PodHarness.Run("pgrep", "-x", "-f", "sleep 1717").Code == 0), PodHarness.StatusText(draining));
                 p.Kill(); // SIGKILL: the pod init stops the container, which ignores SIGTERM, for its grace period
                 p.WaitForExit();
             }

@@ -58,5 +58,8 @@ public sealed class RunningLimitsTests
         PodDefinition shown = RunningLimits.Apply(definition, Running(definition), _ => (96UL << 20, 500_000UL), said.Add);
         Assert.Equal(["96", "500"], Files(shown));
         Assert.Empty(said); // the definition is as the pod started: nothing waits
+        // --memory max --cpu max: no limit of its own, so the node's (4000m, 8Gi), here under the pod's 2 CPUs.
+        PodDefinition unlimited = RunningLimits.Apply(definition, Running(definition), _ => (ulong.MaxValue, ulong.MaxValue), said.Add);
+        Assert.Equal(["8192", "2000"], Files(unlimited));
     }
 }

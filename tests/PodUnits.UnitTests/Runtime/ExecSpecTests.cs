@@ -5,7 +5,7 @@ using PodUnits.Runtime.Plan;
 
 namespace PodUnits.UnitTests.Runtime;
 
-/// <summary>ExecSpec writes the layout src/PodUnits.Stage1/Native/become.c reads (version 1),
+/// <summary>ExecSpec writes the layout src/PodUnits.Stage1/Native/become.c reads (version 2),
 /// read back here field by field as the C reader does.</summary>
 public sealed class ExecSpecTests
 {
@@ -33,8 +33,8 @@ public sealed class ExecSpecTests
     {
         byte[] program = [1, 2, 3, 4, 5, 6, 7, 8];
         var c = Container(noNewPrivileges: true, new SeccompPlan { Profile = "RuntimeDefault", Program = program });
-        var r = new Reader(ExecSpec.Build(c, "/bin/sh", ["sh", "-c", "echo hi"], ["PATH=/bin", "A=ü"], confine: true));
-        Assert.Equal(1u, r.U32());
+        var r = new Reader(ExecSpec.Build(c, "/bin/sh", ["sh", "-c", "echo hi"], ["PATH=/bin", "A=ü", "LISTEN_FDS=9"], confine: true, passedFds: 2));
+        Assert.Equal(2u, r.U32());
         Assert.Equal("app", r.Str());
         Assert.Equal("/bin/sh", r.Str());
         Assert.Equal("/srv/wörk", r.Str());
@@ -48,7 +48,9 @@ public sealed class ExecSpecTests
         Assert.Equal("", r.Str()); // no LSM
         Assert.Equal("", r.Str());
         Assert.Equal(["sh", "-c", "echo hi"], r.Strings());
-        Assert.Equal(["PATH=/bin", "A=ü"], r.Strings());
+        Assert.Equal(["PATH=/bin", "A=ü", "LISTEN_FDS=9"], r.Strings());
+        // The sockets the command gets, as the caller counted them: not the environment's word.
+        Assert.Equal(2u, r.U32());
         Assert.True(r.AtEnd);
     }
 
