@@ -233,10 +233,6 @@ public sealed class ExecProcess : IDisposable
 {
     private readonly ControlChannel _control;
     private int? _status;
-    private Timer? _afterHangUp;
-
-    /// <summary>How long a command may outlive the hang-up of the session that entered it.</summary>
-    public static readonly TimeSpan HangUpGrace = TimeSpan.FromSeconds(10);
 
     internal ExecProcess(int pid, ControlChannel control)
     {
@@ -287,10 +283,7 @@ public sealed class ExecProcess : IDisposable
     }
 
     /// <summary>Passes these signals on to the command instead of ending this process by them
-    /// (the command runs in a session of its own, so a terminal's keys do not reach it). A
-    /// hang-up (the caller's session is gone) kills the command <see cref="HangUpGrace"/>
-    /// later if it is still there: one that ignores SIGHUP kept a root `podunits enter`
-    /// running for good after its user had gone (terminal review of 2026-12-06, finding 3).</summary>
+    /// (the command runs in a session of its own, so a terminal's keys do not reach it).</summary>
     public IDisposable ForwardSignals(params PosixSignal[] signals)
     {
         ArgumentNullException.ThrowIfNull(signals);
@@ -298,10 +291,6 @@ public sealed class ExecProcess : IDisposable
         {
             context.Cancel = true;
             Kill(SignalNumber(signal));
-            if (signal == PosixSignal.SIGHUP)
-            {
-                _afterHangUp ??= new Timer(_ => Kill(), null, HangUpGrace, Timeout.InfiniteTimeSpan);
-            }
         })).ToList();
         return new Registrations(registrations);
     }
@@ -348,9 +337,5 @@ public sealed class ExecProcess : IDisposable
         return _status;
     }
 
-    public void Dispose()
-    {
-        _afterHangUp?.Dispose();
-        _control.Dispose();
-    }
+    public void Dispose() => _control.Dispose();
 }
