@@ -66,14 +66,32 @@ internal static class NetworkProbe
     public static string[] LeasesOf(string containerId, string? network = null) =>
         (network is null ? Leases : $"/var/lib/cni/networks/{network}") is var dir && Directory.Exists(dir)
         ? [.. Directory.EnumerateFiles(dir)
-            .Where(f => System.Net.IPAddress.TryParse(Path.GetFileName(f), out _) && File.ReadLines(f).FirstOrDefault()?.Trim() == containerId)
+            .Where(f => System.Net.IPAddress.TryParse(Path.GetFileName(f), out _) && TextOf(f)?.Split('\n')[0].Trim() == containerId)
             .Select(Path.GetFileName)!]
         : [];
 
-    /// <summary>Cache entries of the pod (they record its name).</summary>
+    /// <summary>Cache entries of the pod (they record its name). An entry being written
+    /// (".tmp-*", renamed into place) is not one yet.</summary>
     public static string[] CacheEntriesOf(string pod) => Directory.Exists(Cache)
-        ? [.. Directory.EnumerateFiles(Cache).Where(f => File.ReadAllText(f).Contains($"\"pod\":\"{pod}\"", StringComparison.Ordinal))]
+        ? [.. Directory.EnumerateFiles(Cache)
+            .Where(f => !Path.GetFileName(f).StartsWith(".tmp-", StringComparison.Ordinal)
+                && TextOf(f)?.Contains($"\"pod\":\"{pod}\"", StringComparison.Ordinal) == true)]
         : [];
+
+    /// <summary>A file's text, or null when it went between listing its directory and reading
+    /// it: other tests' pods start and stop meanwhile, and their leases and cache entries come
+    /// and go.</summary>
+    private static string? TextOf(string file)
+    {
+        try
+        {
+            return File.ReadAllText(file);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>iptables rules (all tables) that mention <paramref name="text"/>.</summary>
     public static string[] RulesMentioning(string text) =>
