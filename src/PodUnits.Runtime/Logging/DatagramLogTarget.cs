@@ -92,5 +92,6 @@ public sealed class DatagramLogTarget : LineLogTarget
         _batch.Clear();
         _entries = 0;
         DatagramCount++;
+        Reached();
     }
 }

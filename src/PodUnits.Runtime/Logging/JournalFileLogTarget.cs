@@ -53,6 +53,15 @@ public sealed class JournalFileLogTarget : LineLogTarget
             throw new IOException(e.Message, e); // a read-only directory, say: this journal's copy stops, with one warning
         }
         _wrote = true;
+        Reached();
+    }
+
+    /// <summary>The lines written before the failure wake `journalctl -f` now, not at the
+    /// next chunk that succeeds (journal review of 2026-12-06, finding 4).</summary>
+    protected override void Reset()
+    {
+        base.Reset();
+        EndOfChunk();
     }
 
     protected override void EndOfChunk()

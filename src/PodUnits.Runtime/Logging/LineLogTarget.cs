@@ -11,16 +11,36 @@ public abstract class LineLogTarget : LogTarget
 {
     private readonly LineSplitter _splitter = new();
     private readonly LinePieceHandler _line;
+    private long _handed;  // whole lines of the current chunk passed to Line
+    private long _reached; // of those, how many the subclass said reached its journal
 
     protected LineLogTarget()
     {
-        _line = Line;
+        _line = Handed;
     }
 
     protected sealed override void Write(ReadOnlySpan<byte> chunk)
     {
+        _handed = 0;
+        _reached = 0;
         _splitter.Feed(chunk, _line);
         EndOfChunk();
+    }
+
+    protected sealed override long LinesReachedOfChunk => _reached;
+
+    /// <summary>A subclass says every line it was given so far (this one too, when called
+    /// from <see cref="Line"/>) is in its journal.</summary>
+    protected void Reached() => _reached = _handed;
+
+    private void Handed(ReadOnlySpan<byte> message, bool isPartial)
+    {
+        // Counted first: a Reached() inside this call covers the line it was called for.
+        if (!isPartial)
+        {
+            _handed++;
+        }
+        Line(message, isPartial);
     }
 
     /// <summary>The stream's end ends its last line for good too: the pipe closes when the

@@ -64,6 +64,61 @@ public sealed class LogTargetRetryTests
         Assert.False(target.Completed);
     }
 
+    [Fact]
+    public void LinesOfAChunkThatGotThereBeforeItsFailureAreNotCountedAsLost()
+    {
+        // Journal review of 2026-12-06, finding 4: a chunk of 10 lines whose 5th failed was
+        // said as 10 lost, 4 of them in the journal.
+        var warnings = new List<string>();
+        var target = new LineByLineTarget(failAt: 5) { Warn = warnings.Add };
+        target.Deliver(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, 10).Select(i => $"l-{i}\n"))));
+        target.Deliver("l-11\n"u8);
+        Assert.Equal(["l-1", "l-2", "l-3", "l-4", "l-11"], target.Lines);
+        Assert.Contains(warnings, w => w.EndsWith("reachable again; 6 lines written meanwhile did not reach it", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void APartOfALongLineIsNoLineReached()
+    {
+        // The pieces of a line longer than the splitter's limit are partial: only its end makes it a line.
+        var warnings = new List<string>();
+        var target = new LineByLineTarget(failAt: 2) { Warn = warnings.Add };
+        target.Deliver(Encoding.ASCII.GetBytes(new string('x', 20_000) + "\nshort\n"));
+        target.Deliver("next\n"u8);
+        Assert.Contains(warnings, w => w.EndsWith("2 lines written meanwhile did not reach it", StringComparison.Ordinal));
+    }
+
+    /// <summary>Writes each piece as it comes, as the pod's journal files do, failing once at the Nth.</summary>
+    private sealed class LineByLineTarget(int failAt) : LineLogTarget
+    {
+        private int _calls;
+
+        public List<string> Lines { get; } = [];
+
+        public override string Description => "test journal";
+
+        protected override bool RetriesAfterFailure => true;
+
+        protected override TimeSpan RetryDelay => TimeSpan.Zero;
+
+        protected override void Line(ReadOnlySpan<byte> message, bool isPartial)
+        {
+            if (++_calls == failAt)
+            {
+                throw new IOException("append: No space left on device");
+            }
+            if (!isPartial)
+            {
+                Lines.Add(Encoding.ASCII.GetString(message));
+            }
+            Reached();
+        }
+
+        protected override void EndOfChunk()
+        {
+        }
+    }
+
     private sealed class FlakyTarget(bool retries, TimeSpan? delay = null) : LogTarget
     {
         private readonly StringBuilder _text = new();
