@@ -39,6 +39,7 @@ public sealed unsafe class NotifySocket : IDisposable
     private readonly int _fd;
     private readonly string _path;
     private int _closed;
+    private Thread? _reader;
 
     private NotifySocket(int fd, string path)
     {
@@ -86,8 +87,12 @@ public sealed unsafe class NotifySocket : IDisposable
     /// rejected ones, once per sender, to <paramref name="rejected"/>.</summary>
     public void Start(Func<int, bool> accept, Action<NotifyMessage> received, Action<int> rejected)
     {
-        new Thread(() => Receive(accept, received, rejected)) { IsBackground = true, Name = "notify" }.Start();
+        _reader = new Thread(() => Receive(accept, received, rejected)) { IsBackground = true, Name = "notify" };
+        _reader.Start();
     }
+
+    /// <summary>Waits until the reading thread has ended (after <see cref="Dispose"/>); for tests.</summary>
+    internal bool WaitForReader(TimeSpan timeout) => _reader?.Join(timeout) ?? true;
 
     /// <summary>How many refused senders are said (each once).</summary>
     public const int MaxReportedSenders = 32;

@@ -128,7 +128,9 @@ public sealed class ActivationProtocolTests
             socket.Dispose();
             File.Delete(NotifySocket.HostPath(pod));
         }
-        Thread.Sleep(300); // the reader wakes from the shutdown meanwhile
+        // Only once the reader has woken from the shutdown and ended can it be said that it
+        // took the shutdown for no sender (a fixed sleep passed with the bug on a slow machine).
+        Assert.True(socket.WaitForReader(TimeSpan.FromSeconds(10)), "the reader did not end after the socket's shutdown");
         Assert.Equal(0, Volatile.Read(ref rejected));
         Assert.Equal(1, Volatile.Read(ref received));
     }
