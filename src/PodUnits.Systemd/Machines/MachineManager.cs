@@ -218,14 +218,18 @@ public sealed class MachineManager : IAsyncDisposable
     /// (the bus forwards why its activation failed: "unit is masked", or an alias unit that
     /// "failed to load properly") or the bus's own (no such name): about systemd-machined,
     /// not about the machine the call named. Said so, with what to do; machined's own
-    /// errors are org.freedesktop.machine1.* and pass unchanged. Null for those.
+    /// errors are org.freedesktop.machine1.* and pass unchanged. Null for those, and for
+    /// systemd's errors an activation does not give: CreateMachine makes the machine's scope
+    /// through systemd and passes its error on unchanged (UnitExists for a leftover
+    /// machine-NAME.scope is about that scope, not about machined).
     /// </summary>
     internal static SystemdCallException? NotStarted(SystemdCallException e)
     {
         string? name = e.DBusErrorName;
-        bool systemds = name?.StartsWith("org.freedesktop.systemd1.", StringComparison.Ordinal) == true;
-        bool unknown = name == DBusErrors.ServiceUnknown || name?.StartsWith("org.freedesktop.DBus.Error.Spawn.", StringComparison.Ordinal) == true;
-        if (!systemds && !unknown)
+        bool activation = name is DBusErrors.UnitMasked or DBusErrors.LoadFailed or DBusErrors.NoSuchUnit
+            or DBusErrors.ServiceUnknown
+            || name?.StartsWith("org.freedesktop.DBus.Error.Spawn.", StringComparison.Ordinal) == true;
+        if (!activation)
         {
             return null;
         }

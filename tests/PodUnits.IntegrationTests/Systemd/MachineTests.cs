@@ -76,6 +76,24 @@ public sealed class MachineTests
     }
 
     [Fact]
+    public async Task CreateMachineOverALeftoverScopeSaysTheScopeExistsNotThatMachinedDidNotStart()
+    {
+        // machined passes systemd's error for the scope it makes on unchanged; it used to be
+        // read as machined's activation failing, with advice to unmask it (systemd review of
+        // 2026-12-06, finding 3).
+        await using TestUnits test = await TestUnits.StartAsync();
+        string name = test.MachineName("leftover");
+        string scope = UnitNames.Build("machine", name, "scope");
+        await test.Systemd.StartTransientScopeAsync(scope, [(uint)test.Sleeper().Id], new TransientUnitProperties(), TransientScopeTests.Timeout());
+
+        var e = await Assert.ThrowsAsync<SystemdCallException>(() => test.Machines.CreateMachineAsync(name, MachineId.NewRandom(),
+            "podunits", "container", (uint)test.Sleeper().Id, "/", new TransientUnitProperties()));
+        Assert.Equal(DBusErrors.UnitExists, e.DBusErrorName);
+        Assert.StartsWith($"machine \"{name}\": ", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("could not be started", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadMachineCallsSayWhichMachineAndWhy()
     {
         await using TestUnits test = await TestUnits.StartAsync();
