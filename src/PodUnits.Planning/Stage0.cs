@@ -352,8 +352,12 @@ public static class Stage0
             }
             throw;
         }
-        // From here on the pod is the executor's: it releases what was taken above.
-        return AttachedTerminal.Run(pod.Name, executor.Pid, executor.Attach, terminal);
+        // From here on the pod is the executor's: it releases what was taken above. The
+        // session blocks on a thread of its own, not on a thread-pool worker (this
+        // continuation is one after an image pull): .NET runs SIGHUP's and SIGWINCH's
+        // handlers on the pool.
+        return await Task.Factory.StartNew(() => AttachedTerminal.Run(pod.Name, executor.Pid, executor.Attach, terminal),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
     }
 
     /// <summary>Gives the stop signals back to their default action (a disposed registration

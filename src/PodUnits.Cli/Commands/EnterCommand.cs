@@ -161,12 +161,23 @@ internal static class EnterCommand
         }
         using (process)
         {
-            if (process.PtyMaster is int master)
-            {
-                return TerminalRelay.RunWithPty(process, master);
-            }
-            using IDisposable forward = process.ForwardSignals(PosixSignal.SIGINT, PosixSignal.SIGQUIT, PosixSignal.SIGTERM, PosixSignal.SIGHUP);
-            return process.WaitForExit();
+            // Waited for on a thread of its own: this continuation is a thread-pool worker,
+            // and .NET runs SIGHUP's and SIGWINCH's handlers and the hang-up's timer on the
+            // pool; blocked in waitpid for the command's whole life, it would leave them to
+            // the pool's injection of new workers.
+            return await Task.Factory.StartNew(() => Relay(process), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                .ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Passes the caller's terminal or signals on to the command until it ends; its status.</summary>
+    private static int Relay(ExecProcess process)
+    {
+        if (process.PtyMaster is int master)
+        {
+            return TerminalRelay.RunWithPty(process, master);
+        }
+        using IDisposable forward = process.ForwardSignals(PosixSignal.SIGINT, PosixSignal.SIGQUIT, PosixSignal.SIGTERM, PosixSignal.SIGHUP);
+        return process.WaitForExit();
     }
 }

@@ -17,7 +17,7 @@ public static unsafe class AttachedTerminal
     /// <summary>
     /// `podunits run -it` after the spawn: attached until the pod ends (its exit code is this
     /// process's) or the user detaches (0; the pod runs on). A signal that would have ended
-    /// the executor when it was this process (SIGTERM, SIGINT, a hangup of the terminal) stops
+    /// the executor when it was this process (SIGTERM, SIGINT, SIGQUIT, a hangup of the terminal) stops
     /// the pod instead, gracefully.
     /// </summary>
     public static int Run(string pod, int executorPid, int socket, DetachKeys keys)
@@ -30,6 +30,7 @@ public static unsafe class AttachedTerminal
         }
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop); // by its default action: the terminal left raw
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
         AttachOutcome outcome = client.Run();
         if (outcome.Detached)
@@ -90,6 +91,10 @@ public static unsafe class AttachedTerminal
         }
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave);
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Leave);
+        // Raw mode keeps the keys from raising these; one sent from elsewhere ended attach by
+        // its default action, the caller's terminal left raw (terminal review of 2026-12-06, 3).
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave);
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Leave);
         AttachOutcome outcome = client.Run();
         if (outcome.Detached)
         {

@@ -233,6 +233,10 @@ public sealed class ExecProcess : IDisposable
 {
     private readonly ControlChannel _control;
     private int? _status;
+    private Timer? _afterHangUp;
+
+    /// <summary>How long a command may outlive a SIGHUP or SIGTERM passed on to it.</summary>
+    public static readonly TimeSpan HangUpGrace = TimeSpan.FromSeconds(10);
 
     internal ExecProcess(int pid, ControlChannel control)
     {
@@ -283,7 +287,11 @@ public sealed class ExecProcess : IDisposable
     }
 
     /// <summary>Passes these signals on to the command instead of ending this process by them
-    /// (the command runs in a session of its own, so a terminal's keys do not reach it).</summary>
+    /// (the command runs in a session of its own, so a terminal's keys do not reach it). A
+    /// hang-up (the caller's session is gone) or a SIGTERM kills the command
+    /// <see cref="HangUpGrace"/> later if it is still there, as podman stops a container: one
+    /// that ignores them kept a root `podunits enter` running for good after its user had
+    /// gone, and only SIGKILL ended it (terminal review of 2026-12-06, finding 3).</summary>
     public IDisposable ForwardSignals(params PosixSignal[] signals)
     {
         ArgumentNullException.ThrowIfNull(signals);
@@ -291,6 +299,10 @@ public sealed class ExecProcess : IDisposable
         {
             context.Cancel = true;
             Kill(SignalNumber(signal));
+            if (signal is PosixSignal.SIGHUP or PosixSignal.SIGTERM)
+            {
+                _afterHangUp ??= new Timer(_ => Kill(), null, HangUpGrace, Timeout.InfiniteTimeSpan);
+            }
         })).ToList();
         return new Registrations(registrations);
     }
@@ -337,5 +349,9 @@ public sealed class ExecProcess : IDisposable
         return _status;
     }
 
-    public void Dispose() => _control.Dispose();
+    public void Dispose()
+    {
+        _afterHangUp?.Dispose();
+        _control.Dispose();
+    }
 }

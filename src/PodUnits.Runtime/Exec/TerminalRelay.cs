@@ -20,7 +20,9 @@ public static unsafe class TerminalRelay
     {
         ArgumentNullException.ThrowIfNull(process);
         using PtySession session = Attach(master);
-        using IDisposable forward = process.ForwardSignals(PosixSignal.SIGHUP, PosixSignal.SIGTERM);
+        // SIGINT and SIGQUIT too: raw mode keeps the keys from raising them, and one sent from
+        // elsewhere ended this process by its default action, the caller's terminal left raw.
+        using IDisposable forward = process.ForwardSignals(PosixSignal.SIGHUP, PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT);
         return process.WaitForExit();
     }
 
