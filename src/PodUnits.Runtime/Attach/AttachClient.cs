@@ -77,8 +77,14 @@ public sealed unsafe class AttachClient : IDisposable
         _ = shutdown(_socket, SHUT_RDWR); // the receive loop ends; the hub drops this client
     }
 
+    /// <summary>Reads the terminal and matches the detach keys; what is typed goes to the pod
+    /// from another thread (<see cref="InputQueue"/>), so that a pod that reads no input never
+    /// keeps the detach keys from being read.</summary>
     private void ForwardInput()
     {
+        var queue = new InputQueue();
+        var sender = new Thread(() => SendInput(queue)) { IsBackground = true, Name = "input to pod" };
+        sender.Start();
         byte[] buffer = new byte[AttachPacket.MaxPayload];
         var typed = new List<byte>(AttachPacket.MaxPayload);
         while (true)
@@ -86,18 +92,33 @@ public sealed unsafe class AttachClient : IDisposable
             int n = TerminalIo.Read(0, buffer);
             if (n <= 0)
             {
+                queue.Complete();
                 return; // end of input: the pod's terminal stays as it is
             }
             typed.Clear();
             bool detach = _keys.Feed(buffer.AsSpan(0, n), typed);
-            if (typed.Count > 0 && !AttachPacket.Send(_socket, AttachKind.Input, CollectionsMarshal.AsSpan(typed)))
+            if (typed.Count > 0)
             {
-                return;
+                _ = queue.TryAdd(CollectionsMarshal.AsSpan(typed));
             }
             if (detach)
             {
+                // What was typed before the keys goes first, unless the pod is not reading.
+                queue.Complete();
+                _ = sender.Join(TimeSpan.FromSeconds(1));
                 Detach();
                 return;
+            }
+        }
+    }
+
+    private void SendInput(InputQueue queue)
+    {
+        while (queue.Take() is { } chunk)
+        {
+            if (!AttachPacket.Send(_socket, AttachKind.Input, chunk))
+            {
+                return; // the hub is gone
             }
         }
     }

@@ -306,6 +306,41 @@ public sealed class InteractiveTerminalTests
         Assert.Contains("fin-42", journaled); // typed after attach: cat printed it
     }
 
+    /// <summary>Terminal review of 2026-12-06, finding 4: a command that reads no input fills
+    /// its pty, then the hub's write and the socket, and the client's send blocked; the detach
+    /// keys typed next were never read, and the user was held in a raw terminal.</summary>
+    [Fact]
+    public void DetachKeysWorkWhenTheCommandReadsNoInput()
+    {
+        const string pod = "it-noread";
+        try
+        {
+            using var term = new ScriptTerminal($"{Podunits} run -it --name {pod} busybox -- " +
+                "sh -c 'trap \"exit 0\" TERM; stty raw -echo; echo not-reading; sleep 6071 & wait'; echo run-exit=$?");
+            Assert.True(term.WaitFor("not-reading"), term.Screen);
+            // Far more than the pty's, the hub's socket's and the client's queue's room
+            // together; from a task, as script(1) stops taking it when podunits stops reading.
+            var typing = new Thread(() =>
+            {
+                for (int i = 0; i < 64; i++)
+                {
+                    term.Type(new string('x', 16 * 1024));
+                }
+                term.Type("\u0010\u0011"); // Ctrl-P Ctrl-Q
+            }) { IsBackground = true };
+            typing.Start();
+            Assert.True(typing.Join(TimeSpan.FromSeconds(60)), "podunits stopped reading its terminal");
+            Assert.True(term.WaitFor($"detached from pod {pod}"), term.Screen);
+            Assert.Equal(0, term.WaitForExit());
+            Assert.Contains("run-exit=0", term.Screen, StringComparison.Ordinal);
+            Assert.Matches($@"(?m)^{pod}\s+active\b", PodHarness.Run(Podunits, "list").Output); // the pod runs on
+        }
+        finally
+        {
+            PodHarness.Run(Podunits, "stop", pod);
+        }
+    }
+
     /// <summary>CLI review of 2026-12-06: the executor drops a terminal that reads nothing for
     /// 5 s while the pod writes (so that it holds nothing up); `run -it` then sat silent in
     /// cooked mode until the pod ended, and `attach` said the pod had ended. Here the
