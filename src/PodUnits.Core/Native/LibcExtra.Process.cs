@@ -66,6 +66,25 @@ public static unsafe partial class LibcExtra
     [LibraryImport(Libc, SetLastError = true)]
     public static partial int waitpid(int pid, out int status, int options);
 
+    private const int P_ALL = 0;
+    private const int WEXITED = 4;
+    private const int WNOWAIT = 0x01000000;
+    private const int SiginfoSize = 128;
+    private const int SiginfoPidOffset = 16; // si_pid: after si_signo, si_errno, si_code and padding (64-bit Linux)
+
+    [LibraryImport(Libc, EntryPoint = "waitid", SetLastError = true)]
+    private static partial int waitid_raw(int idtype, int id, byte* info, int options);
+
+    /// <summary>Waits until a child has ended and returns its PID without reaping it
+    /// (waitid WEXITED|WNOWAIT); -1 with errno set on failure. The caller reaps it by PID
+    /// when it is ready: until then the PID stays the zombie's and is no other process's.</summary>
+    public static int PeekEndedChild()
+    {
+        byte* info = stackalloc byte[SiginfoSize];
+        new Span<byte>(info, SiginfoSize).Clear();
+        return waitid_raw(P_ALL, 0, info, WEXITED | WNOWAIT) == 0 ? *(int*)(info + SiginfoPidOffset) : -1;
+    }
+
     public const int SIGHUP = 1;
     public const int SIGINT = 2;
     public const int SIGQUIT = 3;

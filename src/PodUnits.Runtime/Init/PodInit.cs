@@ -55,6 +55,9 @@ public sealed class PodInit : IDisposable
     /// that comes while a probe's kill is under way waits for that run with the rest, and
     /// runs its preStop hook no second time.</summary>
     private readonly HashSet<int> _terminating = [];
+    /// <summary>Runs whose preStop hook was asked for and whose SIGTERM has not gone yet:
+    /// whichever Terminate sees the hook end (or its deadline) first sends it, once.</summary>
+    private readonly HashSet<int> _awaitingTerm = [];
     private bool _executorGone;
     private bool _finishing;
     /// <summary>The pod's user namespace (hostUsers: false), or -1.</summary>
@@ -587,11 +590,21 @@ public sealed class PodInit : IDisposable
         {
             if (!_terminating.Add(pid))
             {
-                continue; // being killed already (its hook ran or runs, its SIGTERM comes from there)
+                // Being killed already (a probe's kill): its hook is not asked for again. If
+                // it still runs, this deadline holds for it too, SIGTERM and extension
+                // included: a stop in the middle of a probe's kill SIGKILLed a run whose hook
+                // outlasted the pod's grace period without a SIGTERM (supervision review of
+                // 2026-12-06, finding 4).
+                if (_awaitingTerm.Contains(pid))
+                {
+                    waiting.Add(pid);
+                }
+                continue;
             }
             if (_running.TryGetValue(pid, out ContainerPlan? c) && c.PreStop is not null && !_executorGone)
             {
                 _preStopped.Remove(pid);
+                _awaitingTerm.Add(pid);
                 _control.Send(new PodControlMessage.PreStop(c.Name, pid));
                 waiting.Add(pid);
             }
@@ -600,7 +613,7 @@ public sealed class PodInit : IDisposable
                 LibcExtra.kill(pid, LibcExtra.SIGTERM);
             }
         }
-        bool HookEnded(int pid) => _preStopped.Contains(pid) || !_running.ContainsKey(pid) || _executorGone;
+        bool HookEnded(int pid) => _preStopped.Contains(pid) || !_awaitingTerm.Contains(pid) || !_running.ContainsKey(pid) || _executorGone;
         while (waiting.Count > 0)
         {
             WaitUntil(() => waiting.Any(HookEnded), deadline);
@@ -608,10 +621,12 @@ public sealed class PodInit : IDisposable
             foreach (int pid in waiting.Where(p => late || HookEnded(p)).ToArray())
             {
                 // Not to a run that ended during its hook: it was reaped, and its PID may be
-                // another process's by now (supervision review of 2026-12-06, finding 3).
-                if (_running.ContainsKey(pid))
+                // another process's by now (supervision review of 2026-12-06, finding 3). Nor
+                // a second time: the other Terminate waiting for this run may have sent it.
+                if (_awaitingTerm.Remove(pid) && _running.ContainsKey(pid))
                 {
                     LibcExtra.kill(pid, LibcExtra.SIGTERM);
+                    Monitor.PulseAll(_lock); // the other one's hook has "ended" now
                 }
                 lastTerm = MonotonicNow;
                 _preStopped.Remove(pid);
@@ -677,12 +692,15 @@ public sealed class PodInit : IDisposable
         }
     }
 
-    /// <summary>As PID 1 every orphan of the pod becomes our child: wait for any child.</summary>
+    /// <summary>As PID 1 every orphan of the pod becomes our child: wait for any child. A
+    /// child that ended is reaped under the lock, where it leaves the runs: until then its PID
+    /// is its zombie's, so a signal sent under the lock to a run still listed can never reach
+    /// another process that got the PID (own-diff review of 2026-12-06, finding 8).</summary>
     private void Reap()
     {
         while (true)
         {
-            int pid = LibcExtra.waitpid(-1, out int status, 0);
+            int pid = LibcExtra.PeekEndedChild();
             if (pid <= 0)
             {
                 if (Marshal.GetLastPInvokeError() == Tmds.Linux.LibC.ECHILD)
@@ -697,6 +715,10 @@ public sealed class PodInit : IDisposable
             }
             lock (_lock)
             {
+                if (LibcExtra.waitpid(pid, out int status, LibcExtra.WNOHANG) != pid)
+                {
+                    continue; // not ours to reap after all
+                }
                 if (pid == _leaderPid && !_finishing)
                 {
                     (bool reboot, string why) = PodMachineLeader.StopFor(status);
@@ -704,6 +726,7 @@ public sealed class PodInit : IDisposable
                     RequestStop(reboot);
                 }
                 _terminating.Remove(pid); // a later run may get the same PID
+                _awaitingTerm.Remove(pid);
                 if (_running.Remove(pid, out ContainerPlan? c))
                 {
                     _up.Remove(pid);

@@ -390,6 +390,36 @@ public sealed class HookAndSidecarTests
         Assert.Contains("job-done", pod.Journal("-u", pod.Unit, "CONTAINER_NAME=job"));
     }
 
+    /// <summary>Supervision review of 2026-12-06, finding 4: a stop during a probe's kill whose
+    /// preStop hook outlasted the pod's grace period (5 s here; the probe's own is 60) SIGKILLed
+    /// the run without a SIGTERM. The kubelet sends it at the end of the grace period, and
+    /// gives the hook 2 s more.</summary>
+    [Fact]
+    public void AStopDuringAProbesKillStillSendsSigtermWhenTheHookOutlastsTheGracePeriod()
+    {
+        const string name = "rt-prestop-term";
+        string hook = $"/var/lib/podunits/pods/{name}/volumes/shared/hook";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "trap 'echo got-term; exit 0' TERM; while true; do sleep 0.2; done",
+            extraContainerYaml: """
+                  volumeMounts: [{name: shared, mountPath: /shared}]
+                  lifecycle:
+                    preStop:
+                      exec: {command: ["sh", "-c", "touch /shared/hook; sleep 30"]}
+                  livenessProbe:
+                    exec: {command: ["false"]}
+                    initialDelaySeconds: 2
+                    periodSeconds: 1
+                    failureThreshold: 1
+                    terminationGracePeriodSeconds: 60
+            """,
+            extraSpecYaml: "  volumes: [{name: shared, emptyDir: {}}]"));
+        pod.Start();
+        // The probe's kill has begun its hook, which will not end: now the stop.
+        Assert.True(PodHarness.WaitFor(() => File.Exists(hook), seconds: 30), pod.UnitJournalText());
+        Assert.True(pod.Systemctl("stop", pod.Unit).Code == 0);
+        Assert.True(PodHarness.WaitFor(() => MainLines(pod).Contains("got-term")), pod.UnitJournalText());
+    }
+
     /// <summary>Review of 2026-12-05: a stop that came while a liveness probe's kill ran the
     /// container's preStop hook ran that hook a second time.</summary>
     [Fact]
