@@ -67,6 +67,7 @@ public static unsafe partial class LibcExtra
     public static partial int waitpid(int pid, out int status, int options);
 
     private const int P_ALL = 0;
+    private const int P_PID = 1;
     private const int WEXITED = 4;
     private const int WNOWAIT = 0x01000000;
     private const int SiginfoSize = 128;
@@ -83,6 +84,14 @@ public static unsafe partial class LibcExtra
         byte* info = stackalloc byte[SiginfoSize];
         new Span<byte>(info, SiginfoSize).Clear();
         return waitid_raw(P_ALL, 0, info, WEXITED | WNOWAIT) == 0 ? *(int*)(info + SiginfoPidOffset) : -1;
+    }
+
+    /// <summary>Waits until the child <paramref name="pid"/> has ended without reaping it
+    /// (waitid WEXITED|WNOWAIT); 0, or -1 with errno set (EINTR: call again).</summary>
+    public static int PeekEnded(int pid)
+    {
+        byte* info = stackalloc byte[SiginfoSize];
+        return waitid_raw(P_PID, pid, info, WEXITED | WNOWAIT);
     }
 
     public const int SIGHUP = 1;

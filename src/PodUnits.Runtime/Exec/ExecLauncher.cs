@@ -232,6 +232,9 @@ public static class ExecLauncher
 public sealed class ExecProcess : IDisposable
 {
     private readonly ControlChannel _control;
+    /// <summary>Held while the command is reaped and while it is signalled: once reaped its
+    /// PID (and its children's) may be another process's, and no signal may go there.</summary>
+    private readonly Lock _reap = new();
     private int? _status;
     private Timer? _afterHangUp;
 
@@ -252,8 +255,12 @@ public sealed class ExecProcess : IDisposable
     /// <summary>Signals the command, unless it has been waited for (its PID may be another's by then).</summary>
     public void Kill(int signal = LibcExtra.SIGKILL)
     {
-        if (_status is null)
+        lock (_reap)
         {
+            if (_status is not null)
+            {
+                return;
+            }
             if (signal == LibcExtra.SIGKILL)
             {
                 // The command is a child of the helper, which waits for it outside the
@@ -261,7 +268,8 @@ public sealed class ExecProcess : IDisposable
                 // not this one; nor does the child's parent-death signal survive the
                 // container user's set*id. So the command is killed by its own PID first, with
                 // its process group (it leads one: enter.c's setsid), so that what it started
-                // (the `curl` of a timed-out `sh -c 'curl ... || exit 1'`) goes with it.
+                // (the `curl` of a timed-out `sh -c 'curl ... || exit 1'`) goes with it. The
+                // helper is not reaped meanwhile (the lock), so its child is still its child.
                 foreach (int child in ChildrenOf(Pid))
                 {
                     LibcExtra.kill(-child, signal);
@@ -301,7 +309,10 @@ public sealed class ExecProcess : IDisposable
             Kill(SignalNumber(signal));
             if (signal is PosixSignal.SIGHUP or PosixSignal.SIGTERM)
             {
-                _afterHangUp ??= new Timer(_ => Kill(), null, HangUpGrace, Timeout.InfiniteTimeSpan);
+                lock (_reap) // SIGHUP's handler and SIGTERM's run on different threads: one timer
+                {
+                    _afterHangUp ??= _status is null ? new Timer(_ => Kill(), null, HangUpGrace, Timeout.InfiniteTimeSpan) : null;
+                }
             }
         })).ToList();
         return new Registrations(registrations);
@@ -328,25 +339,28 @@ public sealed class ExecProcess : IDisposable
         {
             return done;
         }
-        int result;
-        int status;
-        do
+        // Waited for without reaping, then reaped under the lock Kill takes (see _reap).
+        while (LibcExtra.PeekEnded(Pid) < 0 && Tmds.Linux.LibC.errno == Tmds.Linux.LibC.EINTR)
         {
-            result = LibcExtra.waitpid(Pid, out status, 0);
         }
-        while (result < 0 && Tmds.Linux.LibC.errno == Tmds.Linux.LibC.EINTR);
-        _status = result == Pid ? Spawner.ExitCodeOf(status) : ContainerCommand.SetupFailed;
-        return _status.Value;
+        lock (_reap)
+        {
+            _status ??= LibcExtra.waitpid(Pid, out int status, LibcExtra.WNOHANG) == Pid ? Spawner.ExitCodeOf(status) : ContainerCommand.SetupFailed;
+            return _status.Value;
+        }
     }
 
     /// <summary>The status if the command has ended, else null (no waiting).</summary>
     public int? TryGetExit()
     {
-        if (_status is null && LibcExtra.waitpid(Pid, out int status, LibcExtra.WNOHANG) == Pid)
+        lock (_reap)
         {
-            _status = Spawner.ExitCodeOf(status);
+            if (_status is null && LibcExtra.waitpid(Pid, out int status, LibcExtra.WNOHANG) == Pid)
+            {
+                _status = Spawner.ExitCodeOf(status);
+            }
+            return _status;
         }
-        return _status;
     }
 
     public void Dispose()

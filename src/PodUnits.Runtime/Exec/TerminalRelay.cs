@@ -19,10 +19,12 @@ public static unsafe class TerminalRelay
     public static int RunWithPty(ExecProcess process, int master)
     {
         ArgumentNullException.ThrowIfNull(process);
-        using PtySession session = Attach(master);
         // SIGINT and SIGQUIT too: raw mode keeps the keys from raising them, and one sent from
         // elsewhere ended this process by its default action, the caller's terminal left raw.
+        // Passed on from before raw mode until after the terminal is restored (the session is
+        // disposed first), the 2 s its last output may take included.
         using IDisposable forward = process.ForwardSignals(PosixSignal.SIGHUP, PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT);
+        using PtySession session = Attach(master);
         return process.WaitForExit();
     }
 

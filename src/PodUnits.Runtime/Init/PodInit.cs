@@ -474,8 +474,9 @@ public sealed class PodInit : IDisposable
                 {
                     // Looked at again: the run may have ended, and been reaped, before this
                     // thread got the lock; its PID is no one's now (health review of
-                    // 2026-12-06, finding 7).
-                    if (_running.TryGetValue(pid, out ContainerPlan? still) && still.Name == name)
+                    // 2026-12-06, finding 7). Nor once the pod stops: the stop's grace period
+                    // holds then, not the probe's (own-diff review of 2026-12-06, finding 6).
+                    if (_running.TryGetValue(pid, out ContainerPlan? still) && still.Name == name && !_finishing)
                     {
                         Terminate([pid], deadline);
                     }
@@ -715,9 +716,20 @@ public sealed class PodInit : IDisposable
             }
             lock (_lock)
             {
-                if (LibcExtra.waitpid(pid, out int status, LibcExtra.WNOHANG) != pid)
+                int reaped = LibcExtra.waitpid(pid, out int status, LibcExtra.WNOHANG);
+                if (reaped != pid)
                 {
-                    continue; // not ours to reap after all
+                    if (reaped < 0 && _running.ContainsKey(pid))
+                    {
+                        // Reaped by someone else between the peek and now: its run has ended
+                        // all the same, with a status nobody can tell any more.
+                        StageLog.Warning($"pod init: the end of run {pid} was collected elsewhere; its status is taken as 255");
+                        status = 255 << 8;
+                    }
+                    else
+                    {
+                        continue; // not ours to reap after all
+                    }
                 }
                 if (pid == _leaderPid && !_finishing)
                 {

@@ -66,6 +66,8 @@ public sealed class EnterSignalTests
             Assert.True(second.WaitFor("attached-42"), second.Screen); // the session is up, its terminal raw
 
             Assert.Equal(0, PodHarness.Run("kill", "-INT", attach).Code);
+            // Detached before script(1)'s input closes: its end-of-file would reach the pod's shell.
+            Assert.True(second.WaitFor($"detached from pod {pod}"), second.Screen);
             Assert.Equal(0, second.WaitForExit());
             string screen = second.Screen;
             Assert.Contains($"detached from pod {pod}", screen, StringComparison.Ordinal);
