@@ -80,9 +80,14 @@ public sealed unsafe class AttachClient : IDisposable
     /// <summary>Reads the terminal and matches the detach keys; what is typed goes to the pod
     /// from another thread (<see cref="InputQueue"/>), so that a pod that reads no input never
     /// keeps the detach keys from being read.</summary>
+    /// <summary>Bytes typed that the pod did not take (its command read no input): dropped.</summary>
+    public long DroppedInput => _input?.Dropped ?? 0;
+
+    private volatile InputQueue? _input;
+
     private void ForwardInput()
     {
-        var queue = new InputQueue();
+        var queue = _input = new InputQueue(dropWhenFull: _terminal);
         var sender = new Thread(() => SendInput(queue)) { IsBackground = true, Name = "input to pod" };
         sender.Start();
         byte[] buffer = new byte[AttachPacket.MaxPayload];
@@ -99,7 +104,7 @@ public sealed unsafe class AttachClient : IDisposable
             bool detach = _keys.Feed(buffer.AsSpan(0, n), typed);
             if (typed.Count > 0)
             {
-                _ = queue.TryAdd(CollectionsMarshal.AsSpan(typed));
+                _ = queue.Add(CollectionsMarshal.AsSpan(typed));
             }
             if (detach)
             {
@@ -118,7 +123,8 @@ public sealed unsafe class AttachClient : IDisposable
         {
             if (!AttachPacket.Send(_socket, AttachKind.Input, chunk))
             {
-                return; // the hub is gone
+                queue.Complete(); // the hub is gone: a reader waiting for room gives up
+                return;
             }
         }
     }

@@ -33,6 +33,7 @@ public static unsafe class AttachedTerminal
         using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop); // by its default action: the terminal left raw
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
         AttachOutcome outcome = client.Run();
+        SayDropped(pod, client);
         if (outcome.Detached)
         {
             SayDetached(pod);
@@ -96,6 +97,7 @@ public static unsafe class AttachedTerminal
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave);
         using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Leave);
         AttachOutcome outcome = client.Run();
+        SayDropped(pod, client);
         if (outcome.Detached)
         {
             SayDetached(pod);
@@ -108,6 +110,16 @@ public static unsafe class AttachedTerminal
         throw Within(EndGrace, () => !PodClaim.IsHeld(pod))
             ? new PodUnitsException($"pod {pod}", "its executor ended without saying how the pod ended (journalctl -t podunits)")
             : Dropped(pod);
+    }
+
+    /// <summary>Typed input the pod's command did not read is dropped beyond a bound (so that
+    /// the detach keys are still read): said, not silently lost.</summary>
+    private static void SayDropped(string pod, AttachClient client)
+    {
+        if (client.DroppedInput is long dropped and > 0)
+        {
+            Console.Error.WriteLine($"podunits: {Core.Text.Counted.Of(dropped, "byte")} typed did not reach pod {pod}: its command was not reading its input");
+        }
     }
 
     private static void SayDetached(string pod) =>
