@@ -108,9 +108,13 @@ public sealed unsafe class AttachClient : IDisposable
             }
             if (detach)
             {
-                // What was typed before the keys goes first, unless the pod is not reading.
+                // What was typed before the keys goes first, unless the pod is not reading:
+                // then what still waits is dropped, and counted.
                 queue.Complete();
-                _ = sender.Join(TimeSpan.FromSeconds(1));
+                if (!sender.Join(TimeSpan.FromSeconds(1)))
+                {
+                    queue.Abandon();
+                }
                 Detach();
                 return;
             }
@@ -123,7 +127,7 @@ public sealed unsafe class AttachClient : IDisposable
         {
             if (!AttachPacket.Send(_socket, AttachKind.Input, chunk))
             {
-                queue.Complete(); // the hub is gone: a reader waiting for room gives up
+                queue.Abandon(); // the hub is gone: a reader waiting for room gives up
                 return;
             }
         }

@@ -118,7 +118,7 @@ public static unsafe class AttachedTerminal
     {
         if (client.DroppedInput is long dropped and > 0)
         {
-            Console.Error.WriteLine($"podunits: {Core.Text.Counted.Of(dropped, "byte")} typed did not reach pod {pod}: its command was not reading its input");
+            Console.Error.WriteLine($"podunits: {Core.Text.Counted.Of(dropped, "byte")} of typed input dropped: the command of pod {pod} was not reading it");
         }
     }
 

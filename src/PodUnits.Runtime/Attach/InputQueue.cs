@@ -70,6 +70,20 @@ internal sealed class InputQueue(bool dropWhenFull)
         }
     }
 
+    /// <summary>Nothing more will be sent (the session ends): what still waits counts as
+    /// dropped, and <see cref="Take"/> returns null.</summary>
+    public void Abandon()
+    {
+        lock (_lock)
+        {
+            _dropped += _bytes;
+            _chunks.Clear();
+            _bytes = 0;
+            _completed = true;
+            Monitor.PulseAll(_lock);
+        }
+    }
+
     /// <summary>The next chunk, waiting for one; null after <see cref="Complete"/> and the last chunk.</summary>
     public byte[]? Take()
     {

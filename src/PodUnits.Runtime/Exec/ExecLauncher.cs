@@ -269,7 +269,9 @@ public sealed class ExecProcess : IDisposable
                 // container user's set*id. So the command is killed by its own PID first, with
                 // its process group (it leads one: enter.c's setsid), so that what it started
                 // (the `curl` of a timed-out `sh -c 'curl ... || exit 1'`) goes with it. The
-                // helper is not reaped meanwhile (the lock), so its child is still its child.
+                // lock keeps the helper from being reaped meanwhile, so its own PID is its;
+                // the command's is the helper's to reap, and could be freed the instant the
+                // command ends (reused only after a wrap of the PID space).
                 foreach (int child in ChildrenOf(Pid))
                 {
                     LibcExtra.kill(-child, signal);

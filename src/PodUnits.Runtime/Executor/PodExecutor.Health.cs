@@ -56,7 +56,6 @@ public sealed partial class PodExecutor
         s.State = "waiting";
         s.RestartAt = null;
         s.KilledBy = null;
-        s.KillGraceSeconds = null;
     }
 
     /// <summary>"running C PID": its command runs. Its postStart hook runs first when it has one
@@ -215,7 +214,6 @@ public sealed partial class PodExecutor
         int grace = w.Plan.TerminationGracePeriodSeconds ?? _plan.TerminationGracePeriodSeconds;
         _prober?.Cancel(c.Name);
         Statuses[c.Name].KilledBy = $"{Kind(w)} failed";
-        Statuses[c.Name].KillGraceSeconds = grace;
         NotReadyWhileKilled(c.Name, $"{Kind(w)} failed");
         _eventLog?.ContainerUnhealthy(c.Name, Kind(w), w.Plan.FailureThreshold, outcome.Message,
             c.Restart == ContainerRestart.Never ? "it will not restart (restartPolicy Never)" : "it will restart");

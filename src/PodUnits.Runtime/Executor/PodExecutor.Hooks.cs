@@ -24,7 +24,7 @@ public sealed partial class PodExecutor
         RunHook(systemd, c, s.PodPid, hook, postStart: true, Timeout.InfiniteTimeSpan);
 
     /// <summary>"prestop C PID": the pod init holds that run's SIGTERM until we answer.</summary>
-    private void OnPreStop(SystemdManager systemd, string name, int podPid)
+    private void OnPreStop(SystemdManager systemd, string name, int podPid, int secondsLeft)
     {
         ContainerPlan c = Container(name);
         ContainerStatus s = Statuses[name];
@@ -38,9 +38,10 @@ public sealed partial class PodExecutor
             return;
         }
         // The pod init sends SIGTERM at the end of the grace period whether or not the hook
-        // has ended; the hook is not run longer than that. A probe's kill has the probe's own
-        // grace period, if it sets one.
-        int grace = s.KilledBy is not null && s.KillGraceSeconds is int g ? g : _plan.TerminationGracePeriodSeconds;
+        // has ended; the hook is not run longer than that. The pod init says how long is left:
+        // a probe's kill has the probe's own grace period if it sets one, a stop the pod's,
+        // and a stop during a probe's kill whichever ends first.
+        int grace = secondsLeft;
         _preStopStarted[name] = (Environment.TickCount64, grace);
         RunHook(systemd, c, podPid, hook, postStart: false, TimeSpan.FromSeconds(grace));
     }
@@ -141,7 +142,6 @@ public sealed partial class PodExecutor
             ContainerRestart.OnFailure => "killing it; it will restart unless it exits 0 (restartPolicy OnFailure)",
             _ => "killing it; it will restart",
         });
-        s.KillGraceSeconds = _plan.TerminationGracePeriodSeconds;
         _control?.Send(new PodControlMessage.KillContainer(name, podPid, _plan.TerminationGracePeriodSeconds, ByProbe: false));
     }
 

@@ -73,8 +73,8 @@ public sealed partial class PodExecutor
                 case PodControlMessage.Restarting(string name, int delay):
                     OnRestarting(name, delay);
                     break;
-                case PodControlMessage.PreStop(string name, int pid):
-                    OnPreStop(systemd, name, pid);
+                case PodControlMessage.PreStop(string name, int pid, int secondsLeft):
+                    OnPreStop(systemd, name, pid, secondsLeft);
                     break;
                 case PodControlMessage.Failed(string why):
                     failure ??= why;

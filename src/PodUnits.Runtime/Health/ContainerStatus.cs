@@ -45,9 +45,6 @@ public sealed class ContainerStatus(string name)
     /// <summary>The same moment on the monotonic clock (<see cref="Prober.Now"/>), which the
     /// run's probes are scheduled from; not saved.</summary>
     public TimeSpan StartedMonotonic { get; set; }
-    /// <summary>The grace period of the kill <see cref="KilledBy"/> asked for (a probe's own
-    /// terminationGracePeriodSeconds, else the pod's): how long its preStop hook may run. Not saved.</summary>
-    public int? KillGraceSeconds { get; set; }
     public DateTime? RestartAt { get; set; }
     public int? LastExitCode { get; set; }
     /// <summary>Kubernetes' reason: Completed, Error, OOMKilled, or the probe that killed it.</summary>

@@ -476,9 +476,19 @@ public sealed class PodInit : IDisposable
                     // thread got the lock; its PID is no one's now (health review of
                     // 2026-12-06, finding 7). Nor once the pod stops: the stop's grace period
                     // holds then, not the probe's (own-diff review of 2026-12-06, finding 6).
-                    if (_running.TryGetValue(pid, out ContainerPlan? still) && still.Name == name && !_finishing)
+                    if (_running.TryGetValue(pid, out ContainerPlan? still) && still.Name == name)
                     {
-                        Terminate([pid], deadline);
+                        if (_stopRequested || _finishing)
+                        {
+                            // The stop came first (in the moment before this thread ran): no
+                            // kill of the probe's any more, so the run's end is not its.
+                            _killed.Remove(name);
+                            _killedByProbe.Remove(name);
+                        }
+                        else
+                        {
+                            Terminate([pid], deadline);
+                        }
                     }
                 }
             })
@@ -606,7 +616,9 @@ public sealed class PodInit : IDisposable
             {
                 _preStopped.Remove(pid);
                 _awaitingTerm.Add(pid);
-                _control.Send(new PodControlMessage.PreStop(c.Name, pid));
+                // The hook's time is this deadline's: whole seconds, rounded up, at least one.
+                int left = (int)Math.Clamp(Math.Ceiling((deadline - MonotonicNow).TotalSeconds), 1, int.MaxValue);
+                _control.Send(new PodControlMessage.PreStop(c.Name, pid, left));
                 waiting.Add(pid);
             }
             else if (_running.ContainsKey(pid))

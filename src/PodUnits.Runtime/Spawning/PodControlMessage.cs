@@ -42,7 +42,7 @@ public abstract record PodControlMessage : IControlMessage
             ("stop", []) => new StopPod(),
             ("kill", [string c, string pid, string grace]) when Number(pid) is int p && Number(grace) is int g => new KillContainer(c, p, g),
             ("kill", [string c, string pid, string grace, "hook"]) when Number(pid) is int p && Number(grace) is int g => new KillContainer(c, p, g, ByProbe: false),
-            ("prestop", [string c, string pid]) when Number(pid) is int p => new PreStop(c, p),
+            ("prestop", [string c, string pid, string left]) when Number(pid) is int p && Number(left) is int l => new PreStop(c, p, l),
             ("prestopped", [string c, string pid]) when Number(pid) is int p => new PreStopped(c, p),
             ("up", [string c, string pid]) when Number(pid) is int p => new Up(c, p),
             _ => throw new ProtocolException(text),
@@ -118,10 +118,11 @@ public abstract record PodControlMessage : IControlMessage
     /// <summary>The run of the container that is pod PID <paramref name="Pid"/> is about to be
     /// stopped (the pod stops, or a probe asked for its kill): run its preStop hook and answer
     /// <see cref="PreStopped"/>; its SIGTERM waits for that, or for the end of its grace
-    /// period.</summary>
-    public sealed record PreStop(string Container, int Pid) : PodControlMessage
+    /// period, <paramref name="SecondsLeft"/> from now (the pod init keeps the deadlines: a
+    /// stop that came while a probe's kill began holds the hook to the stop's).</summary>
+    public sealed record PreStop(string Container, int Pid, int SecondsLeft) : PodControlMessage
     {
-        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"prestop {Container} {Pid}");
+        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"prestop {Container} {Pid} {SecondsLeft}");
     }
 
     /// <summary>The pod could not be set up, and why (free text, one line).</summary>

@@ -333,6 +333,8 @@ public sealed class InteractiveTerminalTests
             Assert.True(term.WaitFor($"detached from pod {pod}"), term.Screen);
             Assert.Equal(0, term.WaitForExit());
             Assert.Contains("run-exit=0", term.Screen, StringComparison.Ordinal);
+            // What could not be passed on is said, not silently lost.
+            Assert.Matches($"podunits: [0-9]+ bytes of typed input dropped: the command of pod {pod} was not reading it", term.Screen);
             Assert.Matches($@"(?m)^{pod}\s+active\b", PodHarness.Run(Podunits, "list").Output); // the pod runs on
         }
         finally

@@ -62,6 +62,17 @@ public sealed class InputQueueTests
     }
 
     [Fact]
+    public void AnAbandonedQueueCountsWhatStillWaitedAsDropped()
+    {
+        var queue = new InputQueue(dropWhenFull: true);
+        Assert.True(queue.Add("abc"u8));
+        queue.Abandon();
+        Assert.Equal(3, queue.Dropped);
+        Assert.Null(queue.Take());
+        Assert.False(queue.Add("d"u8));
+    }
+
+    [Fact]
     public void TakeWaitsForInput()
     {
         var queue = new InputQueue(dropWhenFull: true);

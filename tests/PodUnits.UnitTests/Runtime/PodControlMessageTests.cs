@@ -27,7 +27,7 @@ public sealed unsafe class PodControlMessageTests
         { new PodControlMessage.StopPod(), "stop" },
         { new PodControlMessage.KillContainer("web", 17, 30), "kill web 17 30" },
         { new PodControlMessage.KillContainer("web", 17, 30, ByProbe: false), "kill web 17 30 hook" },
-        { new PodControlMessage.PreStop("web", 9), "prestop web 9" },
+        { new PodControlMessage.PreStop("web", 9, 30), "prestop web 9 30" },
         { new PodControlMessage.PreStopped("web", 9), "prestopped web 9" },
         { new PodControlMessage.Up("proxy", 12), "up proxy 12" },
     };
