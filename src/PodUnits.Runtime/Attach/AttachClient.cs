@@ -77,14 +77,14 @@ public sealed unsafe class AttachClient : IDisposable
         _ = shutdown(_socket, SHUT_RDWR); // the receive loop ends; the hub drops this client
     }
 
-    /// <summary>Reads the terminal and matches the detach keys; what is typed goes to the pod
-    /// from another thread (<see cref="InputQueue"/>), so that a pod that reads no input never
-    /// keeps the detach keys from being read.</summary>
     /// <summary>Bytes typed that the pod did not take (its command read no input): dropped.</summary>
     public long DroppedInput => _input?.Dropped ?? 0;
 
     private volatile InputQueue? _input;
 
+    /// <summary>Reads the terminal and matches the detach keys; what is typed goes to the pod
+    /// from another thread (<see cref="InputQueue"/>), so that a pod that reads no input never
+    /// keeps the detach keys from being read.</summary>
     private void ForwardInput()
     {
         var queue = _input = new InputQueue(dropWhenFull: _terminal);
