@@ -233,7 +233,7 @@ public static class Stage0
             PodState.Release(pod.Name);
             if (interactive && keptDefinition is null)
             {
-                PodState.DeleteAdHoc(pod.Name);
+                _ = PodState.DeleteAdHoc(pod.Name);
             }
             throw;
         }
@@ -339,7 +339,7 @@ public static class Stage0
             PodState.Release(pod.Name);
             if (interactive && keptDefinition is null)
             {
-                PodState.DeleteAdHoc(pod.Name);
+                _ = PodState.DeleteAdHoc(pod.Name);
             }
             if (received != 0)
             {

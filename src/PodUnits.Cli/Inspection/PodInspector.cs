@@ -112,7 +112,7 @@ internal sealed class PodInspector(SystemdManager systemd)
         var containers = new List<ContainerReport>();
         // A scope outlives a killed executor (a plugin still running in it, or none at all):
         // the pod runs only while its executor is in it, as gc decides it too.
-        bool orphanedScope = ownScope && status is { IsActive: true } && !PodSliceGc.HasExecutor(status.ControlGroup);
+        bool orphanedScope = ownScope && status is { IsActive: true } && !PodProcesses.HasExecutor(status.ControlGroup);
         // Running is what holds the pod's claim (the executor, or stage 0 while it prepares),
         // not the unit's state: a pod stopping (deactivating) still runs and its files are
         // current; one waiting out its start back-off (activating) does not, and what the

@@ -17,9 +17,6 @@ public static class PodSliceGc
 {
     private const string Prefix = "machine-podunits-";
 
-    /// <summary>The hierarchies where a slice's cgroup may be: cgroup v2, or v1's systemd ones.</summary>
-    private static readonly string[] Roots = ["/sys/fs/cgroup", "/sys/fs/cgroup/unified", "/sys/fs/cgroup/systemd"];
-
     /// <summary>Stops the leftover slices of <paramref name="collected"/> (pods whose stale
     /// state gc just removed) and of any pod whose slice is there while it does not run;
     /// returns the slices stopped.</summary>
@@ -40,7 +37,7 @@ public static class PodSliceGc
     /// <summary>Stops <paramref name="pod"/>'s slice if it outlived the pod; returns the slice
     /// stopped, or null.</summary>
     public static Task<string?> CollectPodAsync(SystemdManager systemd, string pod) =>
-        StopLeftAsync(systemd, pod, ContainerUnits.SliceName(pod), status => !HasProcesses(status.ControlGroup));
+        StopLeftAsync(systemd, pod, ContainerUnits.SliceName(pod), status => !PodProcesses.InCgroup(status.ControlGroup));
 
     /// <summary>
     /// Stops the scope of an ad-hoc pod whose `podunits run` was killed: unlike pod@NAME.service,
@@ -53,7 +50,7 @@ public static class PodSliceGc
     /// once the executor is gone, is no reason to wait). Returns the scope stopped, or null.
     /// </summary>
     public static Task<string?> CollectAdHocScopeAsync(SystemdManager systemd, string pod) =>
-        StopLeftAsync(systemd, pod, AdHocScope.Name(pod), status => !HasExecutor(status.ControlGroup));
+        StopLeftAsync(systemd, pod, AdHocScope.Name(pod), status => !PodProcesses.HasExecutor(status.ControlGroup));
 
     /// <summary><see cref="CollectAdHocScopeAsync"/> for every pod scope in machine.slice
     /// (ad-hoc pods, and pods run by hand from a shell); returns the scopes stopped. For gc,
@@ -103,7 +100,7 @@ public static class PodSliceGc
     /// (a container's scope, podunits-POD-C.scope, does not: escaped names hold no dash).</summary>
     private static IEnumerable<string> PodsNamedBy(string parent, string prefix, string suffix, Func<string, string> unitOf)
     {
-        foreach (string root in Roots)
+        foreach (string root in PodProcesses.CgroupRoots)
         {
             string dir = $"{root}/{parent}";
             if (!Directory.Exists(dir))
@@ -122,51 +119,6 @@ public static class PodSliceGc
                     yield return pod;
                 }
             }
-        }
-    }
-
-    /// <summary>Whether a process is in the unit's cgroup or any below it, in the first
-    /// hierarchy that has it (no cgroup: nothing runs there).</summary>
-    private static bool HasProcesses(string? controlGroup) => AnyProcess(controlGroup, _ => true);
-
-    /// <summary>Whether a process of <paramref name="pod"/> still runs without its claim: its
-    /// containers' slice or its ad-hoc scope (the pod init) has one. After a SIGKILL of the
-    /// executor the pod init goes on stopping the containers for up to their grace period,
-    /// and their user namespace range, network and state are still theirs: gc must not give
-    /// them to the next pod meanwhile, as it did when it could not reach systemd to stop the
-    /// scope first (user-namespace review of 2026-12-06, finding 3).</summary>
-    public static bool HasProcessesLeft(string pod) =>
-        HasProcesses(ContainerUnits.SliceCgroupPath(pod)) || HasProcesses($"/machine.slice/{AdHocScope.Name(pod)}");
-
-    /// <summary>Whether a pod's executor (`podunits-stage1 run ...`) is in the unit's cgroup:
-    /// a pod's own scope without one outlived its killed executor (status and gc).</summary>
-    public static bool HasExecutor(string? controlGroup) => AnyProcess(controlGroup, pid =>
-    {
-        try
-        {
-            string[] argv = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
-            return argv.Length > 1 && Path.GetFileName(argv[0]) == Stage1.FileName && argv[1] == "run";
-        }
-        catch (IOException)
-        {
-            return false; // gone meanwhile
-        }
-    });
-
-    private static bool AnyProcess(string? controlGroup, Func<string, bool> matches)
-    {
-        if (controlGroup is null || Roots.Select(root => root + controlGroup).FirstOrDefault(Directory.Exists) is not { } dir)
-        {
-            return false;
-        }
-        try
-        {
-            return Directory.EnumerateFiles(dir, "cgroup.procs", SearchOption.AllDirectories)
-                .Any(procs => File.ReadAllText(procs).Split('\n', StringSplitOptions.RemoveEmptyEntries).Any(matches));
-        }
-        catch (IOException)
-        {
-            return true; // changing under us: something is there
         }
     }
 }

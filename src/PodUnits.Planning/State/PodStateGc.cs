@@ -24,7 +24,7 @@ public static class PodStateGc
             .Concat(PodImages.ReadAll(ImageStore.DefaultRoot).Select(pin => pin.Pod))
             .Concat(cached).Concat(NetnsPins.Pinned()).Concat(EndedAdHocStates())
             .Distinct(StringComparer.Ordinal)];
-        List<string> removed = [.. candidates.Where(pod => !PodClaim.IsHeld(pod) && !StillRunning(pod) && CollectPod(pod, cached).Count > 0)];
+        List<string> removed = [.. candidates.Where(pod => !PodClaim.IsHeld(pod) && CollectPod(pod, cached).Count > 0)];
         // Lock files of pods that no longer run (gc takes each lock before removing it).
         if (Directory.Exists(PodPaths.RuntimeRoot))
         {
@@ -96,17 +96,42 @@ public static class PodStateGc
         // A start meanwhile is refused as a start of a running pod is.
         PodClaim.WhileUnclaimedAsync(pod, () =>
         {
-            Release(pod, cached, released);
+            // Looked at under the claim: a run that ended just now may have left processes
+            // stopping, and `podunits stop` comes here without gc's look first (recovery
+            // review of 2026-12-07, finding 4).
+            if (!StillRunning(pod))
+            {
+                ReleaseEach(pod, cached, released);
+            }
             return Task.CompletedTask;
         }).GetAwaiter().GetResult();
         return released;
+    }
+
+    /// <summary>
+    /// <see cref="Release"/>, with what would not go said and left for the next gc: one file a
+    /// container made immutable, or a mount point busy, ended gc there, before every pod after
+    /// it, the slices, the ID ranges and the images; and since the order is the same each time,
+    /// every later gc too (recovery review of 2026-12-07, finding 3).
+    /// </summary>
+    private static void ReleaseEach(string pod, IReadOnlySet<string>? cached, List<string> released)
+    {
+        try
+        {
+            Release(pod, cached, released);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.PodUnitsException)
+        {
+            string why = e is UnauthorizedAccessException ? "permission denied (a file made immutable in a container? 'lsattr -R' shows it)" : e.Message;
+            PodLog.Warning($"pod {pod}: releasing what its run left: {why}; the rest is kept for the next gc", new(Pod: pod));
+        }
     }
 
     /// <summary>A pod without its claim whose processes run on (its executor was killed and
     /// its containers drain): said, and left for a later gc.</summary>
     private static bool StillRunning(string pod)
     {
-        if (!PodSliceGc.HasProcessesLeft(pod))
+        if (!PodProcesses.AnyLeft(pod))
         {
             return false;
         }
@@ -144,9 +169,8 @@ public static class PodStateGc
             PodImages.Delete(ImageStore.DefaultRoot, pod);
             released.Add(ImagePins);
         }
-        if (adHocState)
+        if (adHocState && PodState.DeleteAdHoc(pod))
         {
-            PodState.DeleteAdHoc(pod);
             released.Add(AdHocState);
         }
     }
@@ -169,6 +193,6 @@ public static class PodStateGc
         PodDefinitionSearchPath? definitions = null, string directory = UserNamespaceRanges.DefaultDirectory)
     {
         PodDefinitionSearchPath search = definitions ?? PodDefinitionSearchPath.Default;
-        return UserNamespaceRanges.ReleaseUnused(pod => search.Find(pod) is not null || PodClaim.IsHeld(pod) || PodSliceGc.HasProcessesLeft(pod), directory);
+        return UserNamespaceRanges.ReleaseUnused(pod => search.Find(pod) is not null || PodClaim.IsHeld(pod) || PodProcesses.AnyLeft(pod), directory);
     }
 }

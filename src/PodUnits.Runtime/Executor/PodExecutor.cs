@@ -163,7 +163,7 @@ public sealed partial class PodExecutor : IDisposable
             PodState.Release(plan.Name);
             if (plan.Interactive && !plan.KeepState)
             {
-                PodState.DeleteAdHoc(plan.Name);
+                _ = PodState.DeleteAdHoc(plan.Name);
             }
             terminal?.Dispose();
         }

@@ -109,7 +109,11 @@ public sealed class PodNetwork : IDisposable
             bool released;
             try
             {
-                released = await PodClaim.WhileUnclaimedAsync(dead, () => ReleaseLeftoversAsync(cni, dead, cancellationToken)).ConfigureAwait(false);
+                released = await PodClaim.WhileUnclaimedAsync(dead, () => PodProcesses.AnyLeft(dead)
+                    // Its executor killed, its containers still stopping: the rules are still
+                    // theirs (recovery review of 2026-12-07, finding 1).
+                    ? throw new Core.Errors.PodUnitsException($"pod {dead}", "its executor was killed and its processes are still stopping")
+                    : ReleaseLeftoversAsync(cni, dead, cancellationToken)).ConfigureAwait(false);
             }
             catch (Core.Errors.PodUnitsException e)
             {

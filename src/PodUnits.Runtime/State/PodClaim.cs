@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
+using PodUnits.Runtime.Executor;
 
 namespace PodUnits.Runtime.State;
 
@@ -50,11 +51,30 @@ public sealed class PodClaim
             // one, and the next open makes a fresh file.
             if (!IsUnlinked(fd))
             {
+                if (!PodProcesses.NoneLeftWithin(pod, EarlierRunPatience))
+                {
+                    LibcExtra.close(fd);
+                    throw new PodUnitsException($"pod {pod}", $"processes of an earlier run, whose executor was killed, are still stopping "
+                        + $"(in {ContainerUnits.SliceName(pod)} or {AdHocScope.Name(pod)}); nothing of theirs was touched: "
+                        + $"try again once they are gone, or 'podunits stop {pod}' ends them");
+                }
                 return new PodClaim(pod, fd);
             }
             LibcExtra.close(fd);
         }
     }
+
+    /// <summary>
+    /// How long a claim waits for what an earlier run left running. A free lock says only that
+    /// the run's executor is gone: after a SIGKILL of it, the pod init of a pod in a scope of
+    /// its own goes on stopping the containers for their grace period. A start meanwhile
+    /// deleted their writable layers and emptyDirs under them, released their network and
+    /// gave up their user-namespace IDs before anything noticed (recovery review of
+    /// 2026-12-07, finding 1). Under pod@NAME.service systemd kills the rest of the service
+    /// with its main process, and the containers' PID namespaces go with the pod init in
+    /// moments: a restart waits for that here rather than failing.
+    /// </summary>
+    private static readonly TimeSpan EarlierRunPatience = TimeSpan.FromSeconds(3);
 
     /// <summary>
     /// LOCK_EX without waiting for a running pod, but with a few short retries: IsHeld (gc,

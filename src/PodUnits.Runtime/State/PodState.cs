@@ -264,15 +264,30 @@ public static class PodState
     /// one, and it then kept the old range file as its own and this deleted it under it (its
     /// state directory too), so the next pod in a user namespace could get the same host IDs
     /// (user-namespace review of 2026-12-06, finding 1). Until then, a new run of the name is
-    /// told it is running.</summary>
-    public static void DeleteAdHoc(string name)
+    /// told it is running. The ad-hoc marker goes last, as in <see cref="RemoveKept"/>: a
+    /// removal cut short (the executor killed at its scope's stop timeout in a large layer, a
+    /// file that would not go) that took it first left the layers, volumes and ID range for
+    /// good, since nothing took the directory for an ad-hoc pod's any more (recovery review of
+    /// 2026-12-07, finding 2). Such a removal is said and left to gc, with the range and the
+    /// lock file: false.</summary>
+    public static bool DeleteAdHoc(string name)
     {
         string stateDir = PodPaths.StateDir(name);
-        if (Directory.Exists(stateDir))
+        try
         {
-            Directory.Delete(stateDir, recursive: true);
+            if (Directory.Exists(stateDir))
+            {
+                DeleteMarkersLast(stateDir, [AdHocMarkerPath(name)]);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string why = e is UnauthorizedAccessException ? "permission denied (a file made immutable in the container? 'lsattr -R' shows it)" : e.Message;
+            StageLog.Warning($"pod {name}: removing its state in {stateDir}: {why}; 'podunits gc' tries again");
+            return false;
         }
         UserNamespaceRangeFiles.Forget(name); // its files, which carry the range's IDs, are gone
         File.Delete(PodClaim.LockPath(name));
+        return true;
     }
 }

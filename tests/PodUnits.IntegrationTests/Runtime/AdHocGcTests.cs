@@ -52,20 +52,12 @@ public sealed class AdHocGcTests
         string runtime = $"/run/podunits/state/{draining}";
         try
         {
-            // Run from a shell, not a unit: its executor and pod init are in a scope of their own.
-            using (Process p = PodHarness.StartPodunits("run", definition))
-            {
-                // Its command runs (registered alone is too soon: a killed executor's container
-                // may not have had its "go" yet, and would never start).
-                Assert.True(PodHarness.WaitFor(() => PodHarness.Run("pgrep", "-x", "-f", "sleep 1717").Code == 0), PodHarness.StatusText(draining));
-                p.Kill(); // SIGKILL: the pod init stops the container, which ignores SIGTERM, for its grace period
-                p.WaitForExit();
-            }
+            RunAndKillTheExecutor(draining, definition, "sleep 1717");
             var gc = PodHarness.Run("env", "DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent", Podunits, "gc");
             Assert.DoesNotContain($"removed stale state of pod {draining}", gc.Output, StringComparison.Ordinal);
             Assert.Contains($"pod {draining}: its executor is gone but its processes still run", gc.Output, StringComparison.Ordinal);
             Assert.True(Directory.Exists(runtime), gc.Output);
-            Assert.True(PodHarness.WaitFor(() => !PodUnits.Planning.State.PodSliceGc.HasProcessesLeft(draining), 90), PodHarness.StatusText(draining));
+            Assert.True(PodHarness.WaitFor(() => !PodUnits.Runtime.State.PodProcesses.AnyLeft(draining), 90), PodHarness.StatusText(draining));
             var after = PodHarness.Run(Podunits, "gc");
             Assert.Contains($"removed stale state of pod {draining}", after.Output, StringComparison.Ordinal);
             Assert.False(Directory.Exists(runtime), after.Output);
@@ -74,6 +66,101 @@ public sealed class AdHocGcTests
         {
             File.Delete(definition);
         }
+    }
+
+    /// <summary>Recovery review of 2026-12-07, findings 1 and 4: a start of a pod whose killed
+    /// executor's containers were still stopping took the free claim for a pod gone. It
+    /// deleted their writable layers and emptyDirs under them, released their network, and
+    /// only then found the earlier run's scope. It leaves them alone now, and `podunits stop`
+    /// ends them before it releases anything.</summary>
+    [Fact]
+    public void AStartLeavesTheContainersOfAKilledRunThatStillStopAlone()
+    {
+        const string draining = "adhoc-start-draining";
+        string definition = Path.Combine(Path.GetTempPath(), $"{draining}.yaml");
+        File.WriteAllText(definition, PodHarness.BusyboxPod(draining, "echo kept > /data/marker; echo kept > /layer-marker; trap '' TERM; sleep 1719 & wait; wait",
+            extraContainerYaml: "      volumeMounts:\n        - name: data\n          mountPath: /data",
+            extraSpecYaml: "  hostNetwork: true\n  volumes:\n    - name: data\n      emptyDir: {}")
+            .Replace("terminationGracePeriodSeconds: 5", "terminationGracePeriodSeconds: 20", StringComparison.Ordinal));
+        string state = $"/var/lib/podunits/pods/{draining}";
+        try
+        {
+            RunAndKillTheExecutor(draining, definition, "sleep 1719");
+            using (Process again = PodHarness.StartPodunits("run", definition))
+            {
+                bool ended = again.WaitForExit(TimeSpan.FromSeconds(15));
+                if (!ended)
+                {
+                    again.Kill();
+                }
+                string said = again.StandardError.ReadToEnd();
+                Assert.True(ended, $"a second run started beside the first: {said}");
+                Assert.NotEqual(0, again.ExitCode);
+                Assert.Contains($"pod {draining}: processes of an earlier run, whose executor was killed, are still stopping", said, StringComparison.Ordinal);
+            }
+            Assert.Equal(0, PodHarness.Run("pgrep", "-x", "-f", "sleep 1719").Code);
+            Assert.True(File.Exists($"{state}/volumes/data/marker"), "the running container's emptyDir was emptied");
+            Assert.True(File.Exists($"{state}/containers/main/upper/layer-marker"), "the running container's writable layer was emptied");
+
+            var stop = PodHarness.Run(Podunits, "stop", draining);
+            Assert.True(stop.Code == 0, stop.Output);
+            Assert.Contains("released what its killed executor left", stop.Output, StringComparison.Ordinal);
+            Assert.True(PodHarness.WaitFor(() => !PodUnits.Runtime.State.PodProcesses.AnyLeft(draining), 10), PodHarness.StatusText(draining));
+        }
+        finally
+        {
+            File.Delete(definition);
+        }
+    }
+
+    /// <summary>Recovery review of 2026-12-07, findings 2 and 3: a file that would not go (made
+    /// immutable in a container) ended gc with an internal error, before every pod, slice, ID
+    /// range and image after it, at each gc; and the removal could take the ad-hoc mark
+    /// first, leaving the rest for good. gc now says it, keeps the mark and goes on; the next
+    /// gc, once the file is mended, takes the state.</summary>
+    [Fact]
+    public void GcSaysWhatWouldNotGoAndKeepsItForTheNextGc()
+    {
+        const string stuck = "adhoc-gc-immutable";
+        string state = $"/var/lib/podunits/pods/{stuck}";
+        using (Process p = PodHarness.StartPodunits("run", "-i", "--name", stuck, "--net", "host", "busybox", "--", "sh", "-c", "echo kept > /data; sleep 1722"))
+        {
+            Assert.True(PodHarness.WaitFor(() => PodHarness.Run("pgrep", "-x", "-f", "sleep 1722").Code == 0), PodHarness.StatusText(stuck));
+            p.Kill(); // SIGKILL: its state is left for gc
+            p.WaitForExit();
+        }
+        Assert.True(PodHarness.WaitFor(() => !PodHarness.MachineRegistered(stuck), 40));
+        string frozen = Directory.EnumerateFiles(state, "data", SearchOption.AllDirectories).Single();
+        var chattr = PodHarness.Run("chattr", "+i", frozen);
+        Assert.True(chattr.Code == 0, chattr.Output);
+        try
+        {
+            var gc = PodHarness.Run(Podunits, "gc");
+            Assert.True(gc.Code == 0, gc.Output);
+            Assert.Contains($"pod {stuck}: removing its state in {state}: permission denied", gc.Output, StringComparison.Ordinal);
+            Assert.True(File.Exists($"{state}/ad-hoc"), gc.Output);
+        }
+        finally
+        {
+            PodHarness.Run("chattr", "-i", frozen);
+        }
+        var again = PodHarness.Run(Podunits, "gc");
+        Assert.True(again.Code == 0, again.Output);
+        Assert.Contains($"removed stale state of pod {stuck}", again.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(state), again.Output);
+    }
+
+    /// <summary>Runs <paramref name="definition"/> from a shell, not a unit (its executor and pod
+    /// init are in a scope of their own), until its command (<paramref name="command"/>, as
+    /// pgrep matches it) runs, then SIGKILLs its executor: the pod init goes on stopping the
+    /// container, which ignores SIGTERM, for its grace period. Registered alone is too soon:
+    /// a killed executor's container may not have had its "go" yet, and would never start.</summary>
+    private static void RunAndKillTheExecutor(string pod, string definition, string command)
+    {
+        using Process p = PodHarness.StartPodunits("run", definition);
+        Assert.True(PodHarness.WaitFor(() => PodHarness.Run("pgrep", "-x", "-f", command).Code == 0), PodHarness.StatusText(pod));
+        p.Kill();
+        p.WaitForExit();
     }
 
     /// <summary>A --keep ad-hoc pod's state is the user's until `podunits rm`: gc leaves it.</summary>
