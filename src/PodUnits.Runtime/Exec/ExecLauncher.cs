@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using PodUnits.Core.Errors;
 using PodUnits.Core.Native;
+using PodUnits.Runtime.Activation;
 using PodUnits.Runtime.Container;
 using PodUnits.Runtime.Executor;
 using PodUnits.Runtime.Plan;
@@ -61,7 +62,7 @@ public static class ExecLauncher
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(systemd);
         string what = $"pod {request.Pod.Name}: container {request.Container.Name}";
-        int pidFd = LibcExtra.pidfd_open(request.ContainerPid);
+        int pidFd = OpenContainerProcess(request);
         if (pidFd < 0)
         {
             throw new PodUnitsException(what, "is not running");
@@ -128,6 +129,32 @@ public static class ExecLauncher
             }
             throw;
         }
+    }
+
+    /// <summary>
+    /// A pidfd of the container's process, or -1 when it is no longer that process. The PID
+    /// was read earlier (`enter` inspected the pod, a probe was given it when the container
+    /// started): a container that ended meanwhile may have left its number to any process,
+    /// the host's or another pod's, whose namespaces the helper then joined and ran the command
+    /// in with this container's user and capabilities (confinement review of 2026-12-07,
+    /// finding 1). So the process must be in the container's scope, read after the pidfd is
+    /// opened, and still the pidfd's after that read: a process not yet reaped keeps its
+    /// number, so the cgroup read was its own.
+    /// </summary>
+    private static int OpenContainerProcess(ExecRequest request)
+    {
+        int pidFd = LibcExtra.pidfd_open(request.ContainerPid);
+        if (pidFd < 0)
+        {
+            return -1;
+        }
+        if (NotifySocket.ProcessIsIn(request.ContainerPid, ContainerUnits.CgroupPath(request.Pod.Name, request.Container.Name))
+            && LibcExtra.PidOfPidfd(pidFd) == request.ContainerPid)
+        {
+            return pidFd;
+        }
+        LibcExtra.close(pidFd);
+        return -1;
     }
 
     /// <summary>Go, the pseudo-terminal when asked for, then the end of the stream (the
