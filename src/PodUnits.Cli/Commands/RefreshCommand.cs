@@ -25,7 +25,8 @@ internal static class RefreshCommand
             that are enabled (podunits.io/autostart, a preset, or
             'systemctl enable'). A pod that was there before and is stopped stays stopped.
             dpkg's trigger and RPM's file triggers run it; the last refresh's view is kept
-            in /var/lib/podunits/refresh.json. Exit status 1 when any unit failed.
+            in /var/lib/podunits/refresh.json. In a chroot, or with SYSTEMD_OFFLINE=1,
+            it leaves systemd alone, as systemctl does. Exit status 1 when any unit failed.
               podunits refresh --dry-run
               podunits refresh greeter
             """) { names, dryRun, output };
@@ -38,6 +39,14 @@ internal static class RefreshCommand
                 {
                     throw new BadInputException($"pod name \"{pod}\"", why);
                 }
+            }
+            if (Core.Linux.OfflineSystem.Reason() is { } offline)
+            {
+                // As systemctl does ("Running in chroot, ignoring command"): the units of the
+                // system this runs on are not the ones the bus reaches.
+                Console.Error.WriteLine($"podunits refresh: {offline}; systemd's units are left alone, as systemctl leaves them: nothing was refreshed");
+                Inspection.PodReportText.Write(parsed.GetValue(output), [], RefreshJsonContext.Default.ListRefreshReport, (_, _) => { });
+                return ExitCodes.Ok;
             }
             bool dry = parsed.GetValue(dryRun);
             await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);

@@ -143,6 +143,50 @@ public sealed class RefreshTests
     }
 
     /// <summary>A one-container pod idling on <paramref name="image"/>.</summary>
+    /// <summary>Packaging review of 2026-12-07, finding 1: a package's trigger in a rescue or
+    /// installer chroot, with the host's /run bound into it, refreshed the host's pods against
+    /// the chroot's definitions. refresh now leaves systemd alone there and with
+    /// SYSTEMD_OFFLINE=1, as systemctl does. The chroot here sees the same definitions, so
+    /// without that the enabled pod would start.</summary>
+    [Fact]
+    public void AChrootOrAnOfflineSystemIsNotRefreshed()
+    {
+        const string name = "cli-refresh-chroot";
+        using var pod = new PodHarness(name, IdlePod(name, "busybox", "IfNotPresent", autostart: true));
+        var offline = PodHarness.Run("env", "SYSTEMD_OFFLINE=1", "podunits", "refresh", name);
+        Assert.True(offline.Code == 0, offline.Output);
+        Assert.Contains("podunits refresh: SYSTEMD_OFFLINE is set; systemd's units are left alone", offline.Output, StringComparison.Ordinal);
+
+        string root = Directory.CreateTempSubdirectory("podunits-chroot-").FullName;
+        try
+        {
+            // In a mount namespace of its own, so every mount goes with it: the host's /usr,
+            // /etc, /var and /run bound in, as a rescue chroot has them, and its own /proc.
+            string script = $"""
+                mount --make-rprivate /
+                mount -t tmpfs chroot {root}
+                cd {root}
+                mkdir usr etc var run proc dev tmp
+                for link in bin sbin lib lib64; do ln -s usr/$link $link; done
+                for dir in usr etc var run dev; do mount --rbind /$dir $dir; done
+                mount -t proc proc proc
+                exec chroot {root} /usr/bin/podunits refresh {name}
+                """;
+            var chrooted = PodHarness.Run("unshare", "-m", "sh", "-ec", script);
+            Assert.True(chrooted.Code == 0, chrooted.Output);
+            Assert.Contains("podunits refresh: this runs in a chroot (its / is not PID 1's root)", chrooted.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root);
+        }
+        Assert.Equal("inactive", pod.Show("ActiveState"));
+        // The same pod on the running system: refresh starts it.
+        var refresh = PodHarness.Run("podunits", "refresh", name);
+        Assert.True(refresh.Code == 0, refresh.Output);
+        Assert.Contains($"pod@{name}.service: started", refresh.Output, StringComparison.Ordinal);
+    }
+
     private static string IdlePod(string name, string image, string policy, bool autostart) => $$"""
         apiVersion: v1
         kind: Pod
