@@ -200,6 +200,15 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
             Assert.Contains("localhost/greeter:1.0", Must(PodHarness.Run("podunits", "image", "list")), StringComparison.Ordinal);
             Must(PodHarness.Run("dpkg", "-P", "podunits-example-greeter"));
             Assert.DoesNotContain("localhost/greeter:1.0", Must(PodHarness.Run("podunits", "image", "list")), StringComparison.Ordinal);
+
+            // Packaging review of 2026-12-07, finding 2: a one-step purge (apt purge) runs
+            // postrm purge before PodUnits' trigger, with the pod still running, and the
+            // store kept the image it refused to remove.
+            Must(PodHarness.Run("dpkg", "-i", Deb(_built.ExampleV1)));
+            Assert.Equal("active", Active());
+            Must(PodHarness.Run("dpkg", "-P", "podunits-example-greeter"));
+            Assert.Equal("inactive", Active());
+            Assert.DoesNotContain("localhost/greeter:1.0", Must(PodHarness.Run("podunits", "image", "list")), StringComparison.Ordinal);
         }
         finally
         {
