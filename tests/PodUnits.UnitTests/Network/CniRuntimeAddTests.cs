@@ -25,7 +25,8 @@ public sealed class CniRuntimeAddTests : IDisposable
     {
         string cache = _dir.Dir("cache");
         string seen = System.IO.Path.Join(_dir.Path, "seen");
-        Plugin("addr", """cat >/dev/null; echo '{"cniVersion": "1.0.0", "ips": [{"address": "10.9.0.2/24"}]}'""" + "\n");
+        string seenFirst = System.IO.Path.Join(_dir.Path, "seen-first");
+        Plugin("addr", $"cat >/dev/null; cat {cache}/* > {seenFirst}; " + """echo '{"cniVersion": "1.0.0", "ips": [{"address": "10.9.0.2/24"}]}'""" + "\n");
         // What a crash here would leave for gc: the cache entry as the second plugin runs.
         Plugin("rules", $"cat >/dev/null; cat {cache}/* > {seen}; " + """echo '{"cniVersion": "1.0.0", "ips": [{"address": "10.9.0.2/24"}], "dns": {}}'""" + "\n");
         var runtime = new CniRuntime([System.IO.Path.Join(_dir.Path, "plugins")], new CniCache(cache));
@@ -35,6 +36,9 @@ public sealed class CniRuntimeAddTests : IDisposable
 
         CniResult result = await runtime.AddAsync("web", network, attachment, new Dictionary<string, JsonNode>(), CancellationToken.None);
 
+        var first = JsonNode.Parse(File.ReadAllText(seenFirst))!.AsObject();
+        Assert.Null(first["result"]);
+        Assert.Equal(0, first["failedPlugin"]?.GetValue<int>()); // not even "addr" may have finished
         var during = JsonNode.Parse(File.ReadAllText(seen))!.AsObject();
         Assert.Equal("10.9.0.2/24", during["result"]?["ips"]?[0]?["address"]?.GetValue<string>());
         Assert.Equal(1, during["failedPlugin"]?.GetValue<int>()); // "rules" may not have finished

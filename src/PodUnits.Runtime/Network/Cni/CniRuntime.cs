@@ -31,7 +31,12 @@ public sealed class CniRuntime(IReadOnlyList<string> pluginDirs, CniCache cache)
         IReadOnlyDictionary<string, JsonNode> capabilityArgs, CancellationToken cancellationToken, Action<string>? running = null)
     {
         ArgumentNullException.ThrowIfNull(network);
-        Cache.Write(pod, network, attachment, capabilityArgs, result: null);
+        // From the first plugin on, none may have finished: a DEL after a crash during its ADD
+        // counts no plugin's failure, as after a failed ADD. Counted, a DEL that cannot succeed
+        // without its ADD's state (a macvlan whose master is gone) kept the entry for good, and
+        // a pod whose hostPorts it maps could never start again (recovery review of
+        // 2026-12-07, finding 5).
+        Cache.Write(pod, network, attachment, capabilityArgs, result: null, failedPlugin: 0);
         JsonObject? previous = null;
         int plugin = 0;
         try
