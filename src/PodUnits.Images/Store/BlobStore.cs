@@ -30,11 +30,16 @@ internal sealed class BlobStore
     public byte[] ReadVerified(string digest)
     {
         string path = PathOf(digest);
-        if (!File.Exists(path)) throw new PodUnitsException($"blob {digest}", "is not in the image store (run 'podunits image fetch' again)");
+        if (!File.Exists(path)) throw NotStored(digest);
         byte[] data = File.ReadAllBytes(path);
         if (Digests.Of(data) != digest) throw new PodUnitsException($"blob {digest}", $"content in {path} does not match its digest; remove it and fetch again");
         return data;
     }
+
+    /// <summary>A blob a step needs is not (or no longer) stored: fetching the image again
+    /// brings it back.</summary>
+    public static PodUnitsException NotStored(string digest, Exception? inner = null) =>
+        new($"blob {digest}", "is not in the image store (run 'podunits image fetch' again)", ExitCodes.RuntimeFailure, inner);
 
     public string NewTempPath(string digest) =>
         $"{Directory}/.tmp-{Digests.Hex(digest)}-{Environment.ProcessId}-{Guid.NewGuid():N}";

@@ -57,7 +57,7 @@ internal sealed class LayerStore
         try
         {
             UnpackResult result;
-            using (var blob = new FileStream(blobPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+            using (FileStream blob = OpenBlob(blobPath, blobDigest))
             using (var counted = new ProgressStream(blob, ProgressEvery, progress))
             {
                 try
@@ -104,6 +104,25 @@ internal sealed class LayerStore
         {
             if (System.IO.Directory.Exists(temp)) System.IO.Directory.Delete(temp, recursive: true);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The caller saw the blob stored, but another process may have set it aside since
+    /// (<see cref="ThrowIfDamagedInStore"/>, while unpacking the same layer for another image):
+    /// that is the store's one-line error telling to fetch again, not a raw
+    /// FileNotFoundException reported as an internal error (second images review of
+    /// 2026-12-06, finding 6).
+    /// </summary>
+    private static FileStream OpenBlob(string blobPath, string blobDigest)
+    {
+        try
+        {
+            return new FileStream(blobPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw BlobStore.NotStored(blobDigest, e);
         }
     }
 

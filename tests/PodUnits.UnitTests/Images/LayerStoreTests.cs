@@ -35,6 +35,22 @@ public sealed class LayerStoreTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(layers.Directory));
     }
 
+    /// <summary>Second images review of 2026-12-06, finding 6: a blob seen stored and then set
+    /// aside by another process (as damaged) before it was opened gave a raw
+    /// FileNotFoundException, an internal error, instead of telling to fetch again.</summary>
+    [Fact]
+    public void ABlobGoneBeforeItIsOpenedIsTheStoresErrorToFetchAgain()
+    {
+        (string path, string digest, string diffId) = Blob();
+        File.Delete(path);
+        var layers = new LayerStore(_dir + "/store");
+
+        var e = Assert.Throws<PodUnits.Core.Errors.PodUnitsException>(() => layers.Ensure(diffId, path, digest, CancellationToken.None));
+
+        Assert.Equal($"blob {digest}: is not in the image store (run 'podunits image fetch' again)", e.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(layers.Directory)); // no temp dir left
+    }
+
     /// <summary>A ustar block of a PAX extended header ('x') whose size field says 2 GiB, more
     /// than any array: System.Formats.Tar throws InvalidOperationException reading it.</summary>
     private static byte[] OversizedPaxHeader()
