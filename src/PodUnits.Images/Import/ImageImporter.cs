@@ -107,7 +107,7 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
     /// <param name="shown">The path the user gave, for messages (<paramref name="dir"/> may be a temp directory).</param>
     private async Task<IReadOnlyList<(string, string)>> ImportLayoutAsync(string dir, string shown, ImageReference? forced, bool fromTemp, CancellationToken cancellationToken)
     {
-        ImageIndex index = Read(dir, "index.json", OciJsonContext.Default.ImageIndex, shown);
+        ImageIndex index = ReadIndex(dir, "index.json").Index;
         var manifests = new List<(Descriptor Descriptor, string? Name, string NamedIn, string? IndexDigest)>();
         foreach (Descriptor d in index.Manifests)
         {
@@ -115,12 +115,12 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
             if (MediaTypes.IsIndex(d.MediaType))
             {
                 string nestedPath = BlobPath(d.Digest, "index.json");
-                ImageIndex nested = Read(dir, nestedPath, OciJsonContext.Default.ImageIndex, shown);
+                (ImageIndex nested, string nestedDigest) = ReadIndex(dir, nestedPath);
                 Descriptor? chosen = ManifestKind.SelectPlatform(nested, ManifestKind.HostArchitecture());
                 // The index's digest may pin a name only if the file is that index: it is not
                 // stored or checked otherwise, and a forged one could point D at any image
                 // (review of this session's own changes).
-                string? ownDigest = Digests.Of(File.ReadAllBytes(Inside(dir, nestedPath))) == d.Digest ? d.Digest : null;
+                string? ownDigest = nestedDigest == d.Digest ? d.Digest : null;
                 if (chosen is not null) manifests.Add((chosen, refName, nestedPath, ownDigest));
                 continue;
             }
@@ -140,7 +140,7 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
         {
             string manifestPath = BlobPath(descriptor.Digest, namedIn);
             CheckSize(dir, descriptor, namedIn, Registry.LimitedBody.MaxManifestBytes); // before it is read whole
-            ImageManifest manifest = Read(dir, manifestPath, OciJsonContext.Default.ImageManifest, shown);
+            ImageManifest manifest = Read(ReadJson(dir, manifestPath), manifestPath, OciJsonContext.Default.ImageManifest);
             await AddAsync(dir, manifest.Config, manifestPath, fromTemp, Registry.LimitedBody.MaxConfigBytes, cancellationToken);
             foreach (Descriptor layer in manifest.Layers) await AddAsync(dir, layer, manifestPath, fromTemp, null, cancellationToken);
             await AddAsync(dir, descriptor, namedIn, fromTemp, Registry.LimitedBody.MaxManifestBytes, cancellationToken);
@@ -151,7 +151,7 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
 
     private async Task<IReadOnlyList<(string, string)>> ImportDockerArchiveAsync(string dir, string shown, ImageReference? forced, CancellationToken cancellationToken)
     {
-        List<DockerArchiveEntry> entries = Read(dir, "manifest.json", OciJsonContext.Default.ListDockerArchiveEntry, shown);
+        List<DockerArchiveEntry> entries = Read(ReadJson(dir, "manifest.json"), "manifest.json", OciJsonContext.Default.ListDockerArchiveEntry);
         if (forced is not null && entries.Count > 1) throw new BadInputException($"import {shown}", $"holds {entries.Count} images; --name can only name one");
         List<List<ImageReference>> namesOf = [.. entries.Select(entry => forced is not null ? [forced]
             : entry.RepoTags?.Select(ImageReference.Parse).ToList() is { Count: > 0 } tags ? tags
@@ -274,17 +274,40 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
         return real;
     }
 
-    private T Read<T>(string dir, string relative, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string shown)
+    /// <summary>
+    /// A JSON file of the image (index.json, an index, a manifest, docker's manifest.json),
+    /// no larger than a pulled manifest may be: read whole, a multi-GB index.json exhausted
+    /// memory while the store lock was held (second images review of 2026-12-06, finding 5).
+    /// The limit is the open file's length, and no more is read, so a file growing meanwhile
+    /// cannot pass it.
+    /// </summary>
+    private byte[] ReadJson(string dir, string relative)
     {
-        string path = Inside(dir, relative);
+        using var file = new FileStream(Inside(dir, relative), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        long length = file.Length;
+        if (length > Registry.LimitedBody.MaxManifestBytes)
+            throw new BadInputException($"import {_shown}", $"{relative} has {length} bytes, more than the {Registry.LimitedBody.MaxManifestBytes} an index or manifest may have");
+        byte[] data = new byte[length];
+        return data[..file.ReadAtLeast(data, data.Length, throwOnEndOfStream: false)];
+    }
+
+    /// <summary>index.json or a nested index, and the digest of the very bytes parsed.</summary>
+    private (ImageIndex Index, string Digest) ReadIndex(string dir, string relative)
+    {
+        byte[] data = ReadJson(dir, relative);
+        return (Read(data, relative, OciJsonContext.Default.ImageIndex), Digests.Of(data));
+    }
+
+    private T Read<T>(byte[] data, string relative, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(path), type) ?? throw new BadInputException($"import {shown}", $"{relative} is empty");
+            return JsonSerializer.Deserialize(data, type) ?? throw new BadInputException($"import {_shown}", $"{relative} is empty");
         }
         catch (JsonException e)
         {
             // Its Message is a resource key in these executables: the position says more.
-            throw new BadInputException($"import {shown}", $"{relative} is not the JSON an image holds (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+            throw new BadInputException($"import {_shown}", $"{relative} is not the JSON an image holds (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
         }
     }
 

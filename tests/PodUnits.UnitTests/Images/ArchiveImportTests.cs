@@ -49,6 +49,20 @@ public sealed class ArchiveImportTests : IDisposable
         Assert.Equal($"import {_dir}/image.tar: index.json is not the JSON an image holds (line 2, byte 17)", e.Message);
     }
 
+    /// <summary>Second images review of 2026-12-06, finding 5: index.json and docker's
+    /// manifest.json were read whole, whatever their size, while the store lock was held.</summary>
+    [Theory]
+    [InlineData("index.json")]
+    [InlineData("manifest.json")]
+    public async Task AnIndexOrManifestLargerThanAPulledOneMayBeIsRefused(string name)
+    {
+        string json = "[" + new string(' ', LimitedBody.MaxManifestBytes - 1) + "]";
+
+        BadInputException e = await ImportRefused(new LayerBuilder().File(name, json).Tar());
+
+        Assert.Equal($"import {_dir}/image.tar: {name} has {LimitedBody.MaxManifestBytes + 1} bytes, more than the {LimitedBody.MaxManifestBytes} an index or manifest may have", e.Message);
+    }
+
     [Theory]
     [InlineData("fifo", "a FIFO")]
     [InlineData("char", "a character device")]
