@@ -140,7 +140,7 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
         {
             string manifestPath = BlobPath(descriptor.Digest, namedIn);
             CheckSize(dir, descriptor, namedIn, Registry.LimitedBody.MaxManifestBytes); // before it is read whole
-            ImageManifest manifest = Read(ReadJson(dir, manifestPath), manifestPath, OciJsonContext.Default.ImageManifest);
+            ImageManifest manifest = ReadManifest(dir, manifestPath);
             await AddAsync(dir, manifest.Config, manifestPath, fromTemp, Registry.LimitedBody.MaxConfigBytes, cancellationToken);
             foreach (Descriptor layer in manifest.Layers) await AddAsync(dir, layer, manifestPath, fromTemp, null, cancellationToken);
             await AddAsync(dir, descriptor, namedIn, fromTemp, Registry.LimitedBody.MaxManifestBytes, cancellationToken);
@@ -151,7 +151,7 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
 
     private async Task<IReadOnlyList<(string, string)>> ImportDockerArchiveAsync(string dir, string shown, ImageReference? forced, CancellationToken cancellationToken)
     {
-        List<DockerArchiveEntry> entries = Read(ReadJson(dir, "manifest.json"), "manifest.json", OciJsonContext.Default.ListDockerArchiveEntry);
+        List<DockerArchiveEntry> entries = ReadDockerManifest(dir);
         if (forced is not null && entries.Count > 1) throw new BadInputException($"import {shown}", $"holds {entries.Count} images; --name can only name one");
         List<List<ImageReference>> namesOf = [.. entries.Select(entry => forced is not null ? [forced]
             : entry.RepoTags?.Select(ImageReference.Parse).ToList() is { Count: > 0 } tags ? tags
@@ -295,8 +295,48 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
     private (ImageIndex Index, string Digest) ReadIndex(string dir, string relative)
     {
         byte[] data = ReadJson(dir, relative);
-        return (Read(data, relative, OciJsonContext.Default.ImageIndex), Digests.Of(data));
+        ImageIndex index = Read(data, relative, OciJsonContext.Default.ImageIndex);
+        NoNullEntries(index.Manifests, relative, "an image index", "manifests");
+        return (index, Digests.Of(data));
     }
+
+    private ImageManifest ReadManifest(string dir, string relative)
+    {
+        ImageManifest manifest = Read(ReadJson(dir, relative), relative, OciJsonContext.Default.ImageManifest);
+        if (manifest.Config is null) throw NotShaped(relative, "an image manifest", "\"config\" is null");
+        NoNullEntries(manifest.Layers, relative, "an image manifest", "layers");
+        return manifest;
+    }
+
+    private List<DockerArchiveEntry> ReadDockerManifest(string dir)
+    {
+        const string Relative = "manifest.json", Kind = "a docker save manifest";
+        List<DockerArchiveEntry> entries = Read(ReadJson(dir, Relative), Relative, OciJsonContext.Default.ListDockerArchiveEntry);
+        NoNullEntries(entries, Relative, Kind, null);
+        foreach (DockerArchiveEntry entry in entries)
+        {
+            if (entry.Config is null) throw NotShaped(Relative, Kind, "\"Config\" is null");
+            NoNullEntries(entry.Layers, Relative, Kind, "Layers");
+            if (entry.RepoTags is not null) NoNullEntries(entry.RepoTags, Relative, Kind, "RepoTags");
+        }
+        return entries;
+    }
+
+    /// <summary>
+    /// System.Text.Json gives a list, an entry or a field written as null as null (the types
+    /// default only missing ones), and the steps after take them for granted: refused here, as
+    /// the puller's CheckShape refuses them, not left to a NullReferenceException reported as
+    /// an internal error (second images review of 2026-12-06, finding 2).
+    /// </summary>
+    /// <param name="field">The list's name in its file; null for a file that is the list.</param>
+    private void NoNullEntries<T>(List<T>? list, string relative, string kind, string? field) where T : class
+    {
+        if (list is null) throw NotShaped(relative, kind, $"\"{field}\" is null");
+        if (list.Any(e => e is null)) throw NotShaped(relative, kind, field is null ? "an entry is null" : $"an entry of \"{field}\" is null");
+    }
+
+    private BadInputException NotShaped(string relative, string kind, string why) =>
+        new($"import {_shown}", $"{relative} is not {kind}: {why}");
 
     private T Read<T>(byte[] data, string relative, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
     {

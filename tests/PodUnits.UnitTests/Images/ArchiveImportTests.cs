@@ -63,6 +63,39 @@ public sealed class ArchiveImportTests : IDisposable
         Assert.Equal($"import {_dir}/image.tar: {name} has {LimitedBody.MaxManifestBytes + 1} bytes, more than the {LimitedBody.MaxManifestBytes} an index or manifest may have", e.Message);
     }
 
+    /// <summary>Second images review of 2026-12-06, finding 2: a list, entry or field given
+    /// as null ended in a NullReferenceException, reported as an internal error. BLOB is the
+    /// manifest or nested index that index.json names.</summary>
+    [Theory]
+    [InlineData("index.json", """{"manifests":[null]}""", "index.json is not an image index: an entry of \"manifests\" is null")]
+    [InlineData("index.json", """{"manifests":null}""", "index.json is not an image index: \"manifests\" is null")]
+    [InlineData("nested index", """{"manifests":[null]}""", "BLOB is not an image index: an entry of \"manifests\" is null")]
+    [InlineData("manifest", """{"schemaVersion":2,"config":null,"layers":[]}""", "BLOB is not an image manifest: \"config\" is null")]
+    [InlineData("manifest", """{"schemaVersion":2,"config":{},"layers":null}""", "BLOB is not an image manifest: \"layers\" is null")]
+    [InlineData("manifest", """{"schemaVersion":2,"config":{},"layers":[null]}""", "BLOB is not an image manifest: an entry of \"layers\" is null")]
+    [InlineData("manifest.json", "[null]", "manifest.json is not a docker save manifest: an entry is null")]
+    [InlineData("manifest.json", """[{"Config":null,"Layers":[]}]""", "manifest.json is not a docker save manifest: \"Config\" is null")]
+    [InlineData("manifest.json", """[{"Config":"c.json","Layers":null}]""", "manifest.json is not a docker save manifest: \"Layers\" is null")]
+    [InlineData("manifest.json", """[{"Config":"c.json","Layers":[null]}]""", "manifest.json is not a docker save manifest: an entry of \"Layers\" is null")]
+    [InlineData("manifest.json", """[{"Config":"c.json","RepoTags":[null],"Layers":[]}]""", "manifest.json is not a docker save manifest: an entry of \"RepoTags\" is null")]
+    public async Task ANullWhereAnImageNeedsAValueIsOneClearError(string file, string json, string why)
+    {
+        string hex = OciLayoutBuilder.Hex(System.Text.Encoding.UTF8.GetBytes(json));
+        string? mediaType = file switch
+        {
+            "manifest" => "application/vnd.oci.image.manifest.v1+json",
+            "nested index" => "application/vnd.oci.image.index.v1+json",
+            _ => null,
+        };
+        var archive = new LayerBuilder();
+        archive = mediaType is null ? archive.File(file, json) : archive.Dir("blobs").Dir("blobs/sha256").File("blobs/sha256/" + hex, json)
+            .File("index.json", $"{{\"manifests\":[{{\"mediaType\":\"{mediaType}\",\"digest\":\"sha256:{hex}\",\"size\":{json.Length}}}]}}");
+
+        BadInputException e = await ImportRefused(archive.Tar());
+
+        Assert.Equal($"import {_dir}/image.tar: {why.Replace("BLOB", "blobs/sha256/" + hex, StringComparison.Ordinal)}", e.Message);
+    }
+
     [Theory]
     [InlineData("fifo", "a FIFO")]
     [InlineData("char", "a character device")]
