@@ -128,25 +128,37 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
             if (ManifestKind.Suits(d.Platform, ManifestKind.HostArchitecture())) manifests.Add((d, refName, "index.json", null));
         }
         if (manifests.Count == 0) throw new BadInputException($"import {shown}", $"holds no image for linux/{ManifestKind.HostArchitecture()}");
-        if (forced is not null && manifests.Count > 1) throw new BadInputException($"import {shown}", $"holds {manifests.Count} images; --name can only name one");
+        int images = manifests.DistinctBy(m => m.Descriptor.Digest, StringComparer.Ordinal).Count(); // one image may have several names
+        if (forced is not null && images > 1) throw new BadInputException($"import {shown}", $"holds {images} images; --name can only name one");
         List<ImageReference> names = [.. manifests.Select(m => forced ?? NameFrom(m.Name, shown))];
         CheckNames(names, shown);
         foreach (((Descriptor descriptor, _, _, string? indexDigest), ImageReference reference) in manifests.Zip(names))
         {
             CheckOwnDigest(reference, descriptor.Digest, indexDigest);
         }
-        var results = new List<(string, string)>();
-        foreach (((Descriptor descriptor, _, string namedIn, _), ImageReference reference) in manifests.Zip(names))
+        // Every entry's size is checked while its file is still here: storing a manifest
+        // moves it out of an archive's temp dir.
+        foreach ((Descriptor descriptor, _, string namedIn, _) in manifests)
         {
-            string manifestPath = BlobPath(descriptor.Digest, namedIn);
             CheckSize(dir, descriptor, namedIn, Registry.LimitedBody.MaxManifestBytes); // before it is read whole
+        }
+        // One manifest may be listed under several names (two tags of one image, or a nested
+        // index and a top-level entry naming it): it is stored and unpacked once, then each
+        // name set. Taken one entry at a time, the second found the manifest moved out and
+        // failed with the first name already set (second images review of 2026-12-06, finding 1).
+        var stored = new List<(ImageReference, string)>();
+        foreach (var image in manifests.Zip(names).GroupBy(m => m.First.Descriptor.Digest, StringComparer.Ordinal))
+        {
+            ((Descriptor descriptor, _, string namedIn, _), ImageReference first) = image.First();
+            string manifestPath = BlobPath(descriptor.Digest, namedIn);
             ImageManifest manifest = ReadManifest(dir, manifestPath);
             await AddAsync(dir, manifest.Config, manifestPath, fromTemp, Registry.LimitedBody.MaxConfigBytes, cancellationToken);
             foreach (Descriptor layer in manifest.Layers) await AddAsync(dir, layer, manifestPath, fromTemp, null, cancellationToken);
             await AddAsync(dir, descriptor, namedIn, fromTemp, Registry.LimitedBody.MaxManifestBytes, cancellationToken);
-            results.Add(Finish(reference, descriptor.Digest, cancellationToken));
+            Unpack(first, descriptor.Digest, cancellationToken);
+            stored.AddRange(image.Select(m => (m.Second, descriptor.Digest)));
         }
-        return results;
+        return TagAll(stored);
     }
 
     private async Task<IReadOnlyList<(string, string)>> ImportDockerArchiveAsync(string dir, string shown, ImageReference? forced, CancellationToken cancellationToken)
@@ -157,7 +169,7 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
             : entry.RepoTags?.Select(ImageReference.Parse).ToList() is { Count: > 0 } tags ? tags
             : throw new BadInputException($"import {shown}", "an image in manifest.json has no RepoTags; pass --name REF"))];
         CheckNames(namesOf.SelectMany(n => n), shown);
-        var results = new List<(string, string)>();
+        var stored = new List<(ImageReference, string)>();
         foreach ((DockerArchiveEntry entry, List<ImageReference> names) in entries.Zip(namesOf))
         {
             var manifest = new ImageManifest { SchemaVersion = 2, MediaType = MediaTypes.OciManifest };
@@ -181,9 +193,10 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
             }
             string manifestDigest = store.Blobs.Add(JsonSerializer.SerializeToUtf8Bytes(manifest, OciJsonContext.Default.ImageManifest));
             foreach (ImageReference reference in names) CheckOwnDigest(reference, manifestDigest, null);
-            foreach (ImageReference reference in names) results.Add(Finish(reference, manifestDigest, cancellationToken));
+            Unpack(names[0], manifestDigest, cancellationToken);
+            stored.AddRange(names.Select(reference => (reference, manifestDigest)));
         }
-        return results;
+        return TagAll(stored);
     }
 
     /// <summary>
@@ -201,11 +214,13 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
         }
     }
 
-    private (string, string) Finish(ImageReference reference, string manifestDigest, CancellationToken cancellationToken)
+    /// <summary>Unpacks and checks every layer of the image <paramref name="reference"/> names
+    /// (one of its names, for messages), before any name is set.</summary>
+    private void Unpack(ImageReference reference, string manifestDigest, CancellationToken cancellationToken)
     {
         try
         {
-            store.Materialize(reference.ToString(), manifestDigest, progress, cancellationToken); // unpack and check every layer first
+            store.Materialize(reference.ToString(), manifestDigest, progress, cancellationToken);
         }
         catch (LayerRejectedException e)
         {
@@ -213,8 +228,17 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
             // is), named with the image the layer belongs to (tour F: exit 1, no image named).
             throw new BadInputException($"import {_shown}", $"image {reference.ToFamiliarString()}: {e.Message}");
         }
-        store.Tag(reference.ToString(), manifestDigest);
-        return (reference.ToString(), manifestDigest);
+    }
+
+    /// <summary>Sets the names only once every image of the input is stored and unpacked: an
+    /// input refused at its second image sets no name at all, rather than leave the import half
+    /// done (what it stored is unreferenced, and goes at the next gc). Each name once: --name
+    /// gives every entry of one image the same.</summary>
+    private List<(string, string)> TagAll(List<(ImageReference Reference, string ManifestDigest)> images)
+    {
+        List<(string Reference, string ManifestDigest)> named = [.. images.Select(i => (i.Reference.ToString(), i.ManifestDigest)).Distinct()];
+        foreach ((string reference, string manifestDigest) in named) store.Tag(reference, manifestDigest);
+        return named;
     }
 
     /// <param name="namedIn">The file that names <paramref name="digest"/>, for messages.</param>

@@ -49,6 +49,79 @@ public sealed class ArchiveImportTests : IDisposable
         Assert.Equal($"import {_dir}/image.tar: index.json is not the JSON an image holds (line 2, byte 17)", e.Message);
     }
 
+    private const string ManifestType = "application/vnd.oci.image.manifest.v1+json";
+
+    private static string IndexEntry(string mediaType, string digest, long size, string refName) =>
+        $"{{\"mediaType\":\"{mediaType}\",\"digest\":\"{digest}\",\"size\":{size},\"annotations\":{{\"org.opencontainers.image.ref.name\":\"{refName}\"}}}}";
+
+    /// <summary>An OCI archive of <paramref name="layout"/>, its index.json listing <paramref name="entries"/>.</summary>
+    private string ArchiveOf(string layout, params string[] entries)
+    {
+        File.WriteAllText(layout + "/index.json", $"{{\"schemaVersion\":2,\"manifests\":[{string.Join(",", entries)}]}}");
+        using (var output = File.Create(_dir + "/image.tar")) TarFile.CreateFromDirectory(layout, output, includeBaseDirectory: false);
+        return _dir + "/image.tar";
+    }
+
+    /// <summary>Second images review of 2026-12-06, finding 1: an archive listing one manifest
+    /// twice (two tags of one image, or a nested index and a top-level entry naming it) failed
+    /// at the second entry, the manifest moved out of the temp dir by the first, which had set
+    /// its name already. Stored once, every name resolves to it; --name names it once.</summary>
+    [Theory]
+    [InlineData(false, null)]
+    [InlineData(true, null)]
+    [InlineData(false, "localhost/app:9")]
+    public async Task OneImageListedUnderTwoNamesIsImportedUnderEach(bool viaNestedIndex, string? name)
+    {
+        byte[] tar = new LayerBuilder().File("hello", "world").Tar();
+        string layout = _dir + "/layout";
+        string manifest = OciLayoutBuilder.Write(layout, [tar], [tar], "application/vnd.oci.image.layer.v1.tar");
+        long size = new FileInfo($"{layout}/blobs/sha256/{manifest[7..]}").Length;
+        string first = IndexEntry(ManifestType, manifest, size, "localhost/app:1");
+        if (viaNestedIndex)
+        {
+            byte[] nested = System.Text.Encoding.UTF8.GetBytes($"{{\"schemaVersion\":2,\"manifests\":[{{\"mediaType\":\"{ManifestType}\",\"digest\":\"{manifest}\",\"size\":{size}," +
+                $"\"platform\":{{\"architecture\":\"{PodUnits.Images.Oci.ManifestKind.HostArchitecture()}\",\"os\":\"linux\"}}}}]}}");
+            File.WriteAllBytes($"{layout}/blobs/sha256/{OciLayoutBuilder.Hex(nested)}", nested);
+            first = IndexEntry("application/vnd.oci.image.index.v1+json", "sha256:" + OciLayoutBuilder.Hex(nested), nested.Length, "localhost/app:1");
+        }
+        string archive = ArchiveOf(layout, first, IndexEntry(ManifestType, manifest, size, "localhost/app:2"));
+        var store = ImageStore.Open(_dir + "/store", new RegistrySettings());
+
+        IReadOnlyList<ResolvedImage> imported = await store.ImportAsync(archive, name);
+
+        string[] names = name is null ? ["localhost/app:1", "localhost/app:2"] : [name];
+        Assert.Equal(names, imported.Select(i => i.Reference));
+        foreach (string n in names)
+        {
+            ResolvedImage image = await store.ResolveAsync(n, PullPolicy.Never);
+            Assert.Equal(manifest, image.ManifestDigest);
+            Assert.Equal("world", File.ReadAllText(image.LayerDirs[0] + "/hello"));
+        }
+        Assert.Equal(names, store.List().Select(i => i.Reference).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>An archive refused at its second image sets no name, not the first image's
+    /// alone: an import is not left half done.</summary>
+    [Fact]
+    public async Task AnArchiveRefusedAtItsSecondImageSetsNoName()
+    {
+        byte[] tar = new LayerBuilder().File("hello", "world").Tar();
+        string layout = _dir + "/layout";
+        string good = OciLayoutBuilder.Write(layout, [tar], [tar], "application/vnd.oci.image.layer.v1.tar");
+        byte[] broken = System.Text.Encoding.UTF8.GetBytes(File.ReadAllText($"{layout}/blobs/sha256/{good[7..]}")
+            .Replace("sha256:" + OciLayoutBuilder.Hex(tar), "sha256:" + new string('0', 64), StringComparison.Ordinal));
+        File.WriteAllBytes($"{layout}/blobs/sha256/{OciLayoutBuilder.Hex(broken)}", broken);
+        string archive = ArchiveOf(layout,
+            IndexEntry(ManifestType, good, new FileInfo($"{layout}/blobs/sha256/{good[7..]}").Length, "localhost/good:1"),
+            IndexEntry(ManifestType, "sha256:" + OciLayoutBuilder.Hex(broken), broken.Length, "localhost/broken:1"));
+        var store = ImageStore.Open(_dir + "/store", new RegistrySettings());
+
+        var e = await Assert.ThrowsAsync<BadInputException>(() => store.ImportAsync(archive));
+
+        Assert.Equal($"import {_dir}/image.tar: 'blobs/sha256/{new string('0', 64)}' is missing or outside the image", e.Message);
+        Assert.Empty(store.List());
+    }
+
     /// <summary>Second images review of 2026-12-06, finding 5: index.json and docker's
     /// manifest.json were read whole, whatever their size, while the store lock was held.</summary>
     [Theory]
