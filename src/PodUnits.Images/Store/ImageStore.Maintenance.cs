@@ -92,7 +92,10 @@ public sealed partial class ImageStore
     /// (ResolveAsync, ImportAsync, Remove), and this runs under the store lock held
     /// exclusively: any such file found here belongs to a process that has died (flock locks
     /// end with their process), never to an import in progress, whatever its age. The pins
-    /// under pods/ are written without the store lock and are not touched.
+    /// under pods/ are written without the store lock and are not touched, nor are other
+    /// files' temporaries in the root: `podunits refresh` replaces refresh.json there without
+    /// the store lock, and a gc meanwhile took its file from under it (images review of
+    /// 2026-12-07, finding 3).
     /// </summary>
     private void SweepTemps(Sweep sweep)
     {
@@ -101,7 +104,7 @@ public sealed partial class ImageStore
         {
             foreach (string path in Directory.EnumerateFileSystemEntries(tmp)) sweep.Remove(path, Kind.Temp);
         }
-        foreach (string path in Directory.EnumerateFiles(Root, ".tmp-*")) sweep.Remove(path, Kind.Temp);
+        foreach (string path in Directory.EnumerateFiles(Root, $".tmp-{RefStore.FileName}-*")) sweep.Remove(path, Kind.Temp);
     }
 
     /// <summary>The blob and layer names (hex) that stored references and pods' pins need.</summary>

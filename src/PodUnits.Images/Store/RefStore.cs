@@ -13,7 +13,9 @@ namespace PodUnits.Images.Store;
 /// </summary>
 internal sealed class RefStore(string storeRoot)
 {
-    private readonly string _path = storeRoot + "/refs.json";
+    /// <summary>The table's file name in the store root (its temporaries are ".tmp-NAME-...").</summary>
+    public const string FileName = "refs.json";
+    private readonly string _path = $"{storeRoot}/{FileName}";
     private readonly string _lock = storeRoot + "/refs.lock";
 
     public SortedDictionary<string, string> ReadAll()

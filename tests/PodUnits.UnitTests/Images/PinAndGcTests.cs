@@ -134,12 +134,16 @@ public sealed partial class PinAndGcTests : IDisposable
         Directory.CreateDirectory(_store.Root + "/tmp/import-4242-dead/blobs/sha256");
         File.WriteAllText(_store.Root + "/tmp/import-4242-dead/blobs/sha256/x", "half an archive");
         File.WriteAllText(_store.Root + "/.tmp-refs.json-4242-dead", "{");
+        // Images review of 2026-12-07, finding 3: `podunits refresh` replaces refresh.json in
+        // the same directory without the store lock; gc took its file from under it.
+        string refreshing = _store.Root + "/.tmp-refresh.json-4243-live";
+        File.WriteAllText(refreshing, "{}");
 
         GcResult gc = _store.CollectGarbage();
 
         Assert.Equal(2, gc.TempsRemoved);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_store.Root + "/tmp"));
-        Assert.Empty(Directory.EnumerateFiles(_store.Root, ".tmp-*"));
+        Assert.Equal([refreshing], Directory.EnumerateFiles(_store.Root, ".tmp-*"));
         Assert.Single(_store.List());
     }
 
