@@ -55,7 +55,12 @@ internal static class ContainerMounts
                 // The pod's one copy, every container's: read-only with a read-only root, as
                 // containerd mounts them, or a "read-only" container could still point its
                 // siblings' names elsewhere.
-                Mount.Bind($"/run/podunits/etc/{f}", inRoot, $"/etc/{f}", directory: false,
+                // Kept out of /proc as volumes are: an image's /etc/hosts -> /proc/... put the
+                // pod's file over a file of the container's procfs (confinement review of
+                // 2026-12-07, finding 2; runc refuses such a mount too).
+                using var target = new Fd(inRoot.File($"/etc/{f}"));
+                RefuseProcReachedThroughALink(target.Value, $"/etc/{f}", $"/etc/{f} of the image", $"the pod's /etc/{f}");
+                Mount.BindOnto($"/run/podunits/etc/{f}", target.Value,
                     LibcExtra.MOUNT_ATTR_NODEV | (c.ReadOnlyRootFilesystem ? LibcExtra.MOUNT_ATTR_RDONLY : 0), idmapShared);
             }
             SetupSteps.Done("etc files");
@@ -157,13 +162,13 @@ internal static class ContainerMounts
     /// for lxcfs's files); an image's symlink (/etc/app -> /proc/sys/kernel) could still
     /// send one there, over a file the container's confinement relies on. runc checks the
     /// resolved destination; so does this, by the file system the target is on.</summary>
-    private static void RefuseProcReachedThroughALink(int targetFd, string mountPath)
+    private static void RefuseProcReachedThroughALink(int targetFd, string mountPath, string? what = null, string mounted = "a volume")
     {
         bool written = mountPath.StartsWith("/proc/", StringComparison.Ordinal); // one of lxcfs's files: the definition allowed it
         if (!written && LibcExtra.FileSystemType(targetFd) == LibcExtra.PROC_SUPER_MAGIC)
         {
-            throw new Core.Errors.PodUnitsException($"volumeMounts {mountPath}",
-                "leads into /proc through a symbolic link of the image; a volume cannot be mounted there");
+            throw new Core.Errors.PodUnitsException(what ?? $"volumeMounts {mountPath}",
+                $"leads into /proc through a symbolic link of the image; {mounted} cannot be mounted there");
         }
     }
 

@@ -74,6 +74,24 @@ public sealed class HostileSymlinkTests
         Assert.DoesNotContain("done", pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main"));
     }
 
+    /// <summary>Confinement review of 2026-12-07, finding 2: the pod's /etc files skipped that
+    /// rule, and an image's /etc/hostname -> /proc/sys/kernel/hostname had the pod's file
+    /// mounted over the container's procfs.</summary>
+    [Fact]
+    public void ThePodsEtcFilesCannotReachProcThroughALinkOfTheImage()
+    {
+        string root = HostileBinaries.Rootfs("etc-proc-link-root");
+        Directory.CreateDirectory($"{root}/etc");
+        File.Delete($"{root}/etc/hostname");
+        File.CreateSymbolicLink($"{root}/etc/hostname", "/proc/sys/kernel/hostname");
+        using var pod = new PodHarness("hostile-etcproc", Pod("hostile-etcproc", root, "/opt/vol", "cat /proc/sys/kernel/hostname; echo done"));
+        pod.Systemctl("start", pod.Unit);
+        Assert.True(PodHarness.WaitFor(() => pod.UnitJournalHas(l => l.Contains(
+            "/etc/hostname of the image: leads into /proc through a symbolic link of the image; the pod's /etc/hostname cannot be mounted there",
+            StringComparison.Ordinal)), seconds: 30), pod.UnitJournalText());
+        Assert.DoesNotContain("done", pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main"));
+    }
+
     private static void RemoveIfThere(string path)
     {
         if (Directory.Exists(path))
