@@ -15,31 +15,42 @@ public static class OfflineSystem
     /// <summary>Why systemd must be left alone here, or null when it may be used.</summary>
     public static string? Reason()
     {
-        if (IsSet("SYSTEMD_OFFLINE"))
+        // Set either way, it decides, as in systemd: SYSTEMD_OFFLINE=0 says this is the
+        // running system whatever its root.
+        if (Flag("SYSTEMD_OFFLINE") is bool offline)
         {
-            return "SYSTEMD_OFFLINE is set";
+            return offline ? "SYSTEMD_OFFLINE is set" : null;
         }
-        return !IsSet("SYSTEMD_IGNORE_CHROOT") && InChroot("/", "/proc/1/root") ? "this runs in a chroot (its / is not PID 1's root)" : null;
+        return Flag("SYSTEMD_IGNORE_CHROOT") != true && InChroot("/", "/proc") ? "this runs in a chroot (its / is not PID 1's root)" : null;
     }
 
-    /// <summary>Whether <paramref name="root"/> and <paramref name="initRoot"/> are different
-    /// directories; false when either cannot be looked at (no /proc: nothing tells, and
-    /// systemd takes it for no chroot too).</summary>
-    public static unsafe bool InChroot(string root, string initRoot)
+    /// <summary>Whether <paramref name="root"/> is not the root of PID 1 in the procfs at
+    /// <paramref name="proc"/>. Without a procfs there, a chroot, as systemd takes it: every
+    /// running system has one, and a rescue chroot often mounts none.</summary>
+    public static unsafe bool InChroot(string root, string proc)
     {
         ArgumentNullException.ThrowIfNull(root);
-        ArgumentNullException.ThrowIfNull(initRoot);
+        ArgumentNullException.ThrowIfNull(proc);
         using var ownPath = new Native.CString(root);
-        using var initPath = new Native.CString(initRoot);
+        using var initPath = new Native.CString($"{proc}/1/root");
         Tmds.Linux.stat own, init;
-        if (Tmds.Linux.LibC.stat(ownPath, &own) != 0 || Tmds.Linux.LibC.stat(initPath, &init) != 0)
+        if (Tmds.Linux.LibC.stat(ownPath, &own) != 0)
         {
             return false;
+        }
+        if (Tmds.Linux.LibC.stat(initPath, &init) != 0)
+        {
+            return !Directory.Exists($"{proc}/self"); // a procfs that hides PID 1's root cannot tell
         }
         return own.st_dev != init.st_dev || own.st_ino != init.st_ino;
     }
 
-    /// <summary>A boolean variable as systemd's getenv_bool() reads it.</summary>
-    private static bool IsSet(string name) =>
-        Environment.GetEnvironmentVariable(name)?.Trim().ToLowerInvariant() is "1" or "yes" or "y" or "true" or "t" or "on";
+    /// <summary>A boolean variable as systemd's getenv_bool() reads it; null when unset or
+    /// no boolean.</summary>
+    private static bool? Flag(string name) => Environment.GetEnvironmentVariable(name)?.Trim().ToLowerInvariant() switch
+    {
+        "1" or "yes" or "y" or "true" or "t" or "on" => true,
+        "0" or "no" or "n" or "false" or "f" or "off" => false,
+        _ => null,
+    };
 }

@@ -142,7 +142,6 @@ public sealed class RefreshTests
         }
     }
 
-    /// <summary>A one-container pod idling on <paramref name="image"/>.</summary>
     /// <summary>Packaging review of 2026-12-07, finding 1: a package's trigger in a rescue or
     /// installer chroot, with the host's /run bound into it, refreshed the host's pods against
     /// the chroot's definitions. refresh now leaves systemd alone there and with
@@ -162,19 +161,23 @@ public sealed class RefreshTests
         {
             // In a mount namespace of its own, so every mount goes with it: the host's /usr,
             // /etc, /var and /run bound in, as a rescue chroot has them, and its own /proc.
-            string script = $"""
-                mount --make-rprivate /
-                mount -t tmpfs chroot {root}
-                cd {root}
-                mkdir usr etc var run proc dev tmp
-                for link in bin sbin lib lib64; do ln -s usr/$link $link; done
-                for dir in usr etc var run dev; do mount --rbind /$dir $dir; done
-                mount -t proc proc proc
-                exec chroot {root} /usr/bin/podunits refresh {name}
-                """;
-            var chrooted = PodHarness.Run("unshare", "-m", "sh", "-ec", script);
-            Assert.True(chrooted.Code == 0, chrooted.Output);
-            Assert.Contains("podunits refresh: this runs in a chroot (its / is not PID 1's root)", chrooted.Output, StringComparison.Ordinal);
+            // With a /proc of its own and without (a rescue chroot often has none).
+            foreach (string proc in (string[])["mount -t proc proc proc", ": no /proc"])
+            {
+                string script = $"""
+                    mount --make-rprivate /
+                    mount -t tmpfs chroot {root}
+                    cd {root}
+                    mkdir usr etc var run proc dev tmp
+                    for link in bin sbin lib lib64; do ln -s usr/$link $link; done
+                    for dir in usr etc var run dev; do mount --rbind /$dir $dir; done
+                    {proc}
+                    exec chroot {root} /usr/bin/podunits refresh {name}
+                    """;
+                var chrooted = PodHarness.Run("unshare", "-m", "sh", "-ec", script);
+                Assert.True(chrooted.Code == 0, chrooted.Output);
+                Assert.Contains("podunits refresh: this runs in a chroot (its / is not PID 1's root)", chrooted.Output, StringComparison.Ordinal);
+            }
         }
         finally
         {
@@ -187,6 +190,7 @@ public sealed class RefreshTests
         Assert.Contains($"pod@{name}.service: started", refresh.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>A one-container pod idling on <paramref name="image"/>.</summary>
     private static string IdlePod(string name, string image, string policy, bool autostart) => $$"""
         apiVersion: v1
         kind: Pod
