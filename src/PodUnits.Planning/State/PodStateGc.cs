@@ -187,12 +187,15 @@ public static class PodStateGc
     /// <summary>Releases the user namespace ID range of every pod whose definition is gone
     /// from <paramref name="definitions"/> (the pod search path) and that is not running, and
     /// returns them. A pod whose definition exists keeps its range: its writable layer and
-    /// emptyDir volumes hold files owned by it. A pod run from a file outside the search path
-    /// loses its range once it stops.</summary>
+    /// emptyDir volumes hold files owned by it, and so does an ad-hoc pod's state while it is
+    /// there. A pod run from a file outside the search path loses its range once it stops.</summary>
     public static RangeRelease ReleaseUserNamespaceRanges(
         PodDefinitionSearchPath? definitions = null, string directory = UserNamespaceRanges.DefaultDirectory)
     {
         PodDefinitionSearchPath search = definitions ?? PodDefinitionSearchPath.Default;
-        return UserNamespaceRanges.ReleaseUnused(pod => search.Find(pod) is not null || PodClaim.IsHeld(pod) || PodProcesses.AnyLeft(pod), directory);
+        // An ad-hoc pod's state (kept with --keep, or not yet removed: a file that would not
+        // go) holds files owned by its range too (own-diff review of 2026-12-07).
+        return UserNamespaceRanges.ReleaseUnused(pod => search.Find(pod) is not null || PodClaim.IsHeld(pod) || PodProcesses.AnyLeft(pod)
+            || File.Exists(PodState.AdHocMarkerPath(pod)), directory);
     }
 }

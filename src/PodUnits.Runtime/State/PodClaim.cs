@@ -56,7 +56,7 @@ public sealed class PodClaim
                     LibcExtra.close(fd);
                     throw new PodUnitsException($"pod {pod}", $"processes of an earlier run, whose executor was killed, are still stopping "
                         + $"(in {ContainerUnits.SliceName(pod)} or {AdHocScope.Name(pod)}); nothing of theirs was touched: "
-                        + $"try again once they are gone, or 'podunits stop {pod}' ends them");
+                        + "try again once they are gone");
                 }
                 return new PodClaim(pod, fd);
             }

@@ -105,11 +105,17 @@ public sealed class AdHocGcTests
             var stop = PodHarness.Run(Podunits, "stop", draining);
             Assert.True(stop.Code == 0, stop.Output);
             Assert.Contains("released what its killed executor left", stop.Output, StringComparison.Ordinal);
+            Assert.Contains("runtime state", stop.Output, StringComparison.Ordinal); // not its scope alone
             Assert.True(PodHarness.WaitFor(() => !PodUnits.Runtime.State.PodProcesses.AnyLeft(draining), 10), PodHarness.StatusText(draining));
         }
         finally
         {
+            PodHarness.Run(Podunits, "stop", draining); // what a failure left running
             File.Delete(definition);
+            if (Directory.Exists(state))
+            {
+                Directory.Delete(state, recursive: true);
+            }
         }
     }
 
