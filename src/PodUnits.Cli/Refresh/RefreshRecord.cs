@@ -52,6 +52,9 @@ internal sealed class RefreshRecord
     public void Save(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // The image store's gc sweeps only its own temporaries in this directory (images
+        // review of 2026-12-07, finding 3): a killed refresh's are removed here.
+        AtomicFile.RemoveDeadTemporaries(path);
         AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(this, RefreshJsonContext.Default.RefreshRecord));
     }
 }

@@ -8,6 +8,30 @@ namespace PodUnits.Core.Files;
 /// never a half-written one.</summary>
 public static class AtomicFile
 {
+    /// <summary>Removes the temporaries that writers of <paramref name="path"/> killed before
+    /// their rename left (".tmp-NAME-PID-..." of a PID that no longer runs), for a file whose
+    /// directory nobody else sweeps. A PID reused meanwhile keeps its file until a later call.</summary>
+    public static void RemoveDeadTemporaries(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string? dir = Path.GetDirectoryName(path);
+        string prefix = $".tmp-{Path.GetFileName(path)}-";
+        if (dir is null || !Directory.Exists(dir))
+        {
+            return;
+        }
+        foreach (string temp in Directory.EnumerateFiles(dir, prefix + "*"))
+        {
+            string rest = Path.GetFileName(temp)[prefix.Length..];
+            int dash = rest.IndexOf('-', StringComparison.Ordinal);
+            if (dash > 0 && int.TryParse(rest.AsSpan(0, dash), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
+                && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
     /// <param name="mode">The file's mode whatever the umask; by default the umask decides.</param>
     public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
     {
