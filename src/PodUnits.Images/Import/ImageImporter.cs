@@ -247,7 +247,15 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
         string blob = BlobPath(descriptor.Digest, namedIn);
         if (store.Blobs.Has(descriptor.Digest)) return;
         string path = CheckSize(dir, descriptor, namedIn, limit);
-        await store.Blobs.AddFileAsync(path, descriptor.Digest, move, cancellationToken);
+        if (move)
+        {
+            await store.Blobs.AddFileAsync(path, descriptor.Digest, move, cancellationToken); // our own temp directory's
+            return;
+        }
+        await using FileStream file = OpenInside(dir, blob);
+        if (file.Length != descriptor.Size) // changed since it was checked
+            throw new BadInputException($"import {_shown}", $"{namedIn} gives blob {descriptor.Digest} a size of {descriptor.Size} bytes, but its file has {file.Length}");
+        await store.Blobs.AddAsync(file, descriptor.Digest, cancellationToken);
     }
 
     /// <summary>
@@ -282,6 +290,46 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
     private string BlobPath(string? digest, string namedIn) => Digests.IsValid(digest) ? "blobs/sha256/" + Digests.Hex(digest!)
         : throw new BadInputException($"import {_shown}", $"{namedIn} names the digest '{digest}', not sha256: followed by 64 lowercase hex digits");
 
+    /// <summary>
+    /// <paramref name="relative"/> in <paramref name="dir"/>, opened once and read through that
+    /// descriptor. Checked by path and opened by it again, a file of a layout directory another
+    /// user owns could be swapped between the two for a FIFO (the import, holding the store
+    /// lock, then hung for ever; gc and `image rm` behind it) or for a link to a root-only file
+    /// (whose digest the error then showed) (images review of 2026-12-07, finding 4).
+    /// openat2 keeps every step of the lookup beneath the directory, O_NONBLOCK keeps a FIFO
+    /// from blocking the open, and the descriptor's own type decides.
+    /// </summary>
+    private FileStream OpenInside(string dir, string relative) => OpenInside(dir, relative, _shown);
+
+    /// <param name="shown">The import's input as the user gave it, for messages.</param>
+    internal static unsafe FileStream OpenInside(string dir, string relative, string shown)
+    {
+        string clean = SafePaths.Clean(relative) ?? throw new BadInputException($"import {shown}", $"'{relative}' is missing or outside the image");
+        int dirFd = Check.Io(LibcExtra.open(dir, LibcExtra.O_PATH | LibcExtra.O_DIRECTORY | LibcExtra.O_CLOEXEC, 0), "open", dir);
+        int fd;
+        try
+        {
+            fd = LibcExtra.openat2(dirFd, clean, new LibcExtra.OpenHow
+            {
+                Flags = (ulong)(LibcExtra.O_RDONLY | LibC.O_NONBLOCK | LibcExtra.O_NOCTTY | LibcExtra.O_CLOEXEC),
+                Resolve = LibcExtra.RESOLVE_BENEATH | LibcExtra.RESOLVE_NO_MAGICLINKS,
+            });
+        }
+        finally
+        {
+            LibcExtra.close(dirFd);
+        }
+        if (fd < 0) throw new BadInputException($"import {shown}", $"'{relative}' is missing or outside the image");
+        var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+        stat status;
+        if (LibC.fstat(fd, &status) != 0 || (status.st_mode & LibC.S_IFMT) != LibC.S_IFREG)
+        {
+            handle.Dispose();
+            throw new BadInputException($"import {shown}", $"'{relative}' is not a regular file");
+        }
+        return new FileStream(handle, FileAccess.Read, 1 << 16);
+    }
+
     /// <summary>The path of <paramref name="relative"/> in <paramref name="dir"/>, refused if it
     /// (or a symlink on the way) leads outside, or is not a regular file (a FIFO in a layout
     /// directory would block the import forever, a device would be read as a blob).</summary>
@@ -307,7 +355,7 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
     /// </summary>
     private byte[] ReadJson(string dir, string relative)
     {
-        using var file = new FileStream(Inside(dir, relative), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using FileStream file = OpenInside(dir, relative);
         long length = file.Length;
         if (length > Registry.LimitedBody.MaxManifestBytes)
             throw new BadInputException($"import {_shown}", $"{relative} has {length} bytes, more than the {Registry.LimitedBody.MaxManifestBytes} an index or manifest may have");
