@@ -51,7 +51,10 @@ install -d -m 0755 "$d/etc/podunits/pods" "$d/usr/lib/podunits/pods" "$d/run/pod
     "$d/etc/podunits/configmaps" "$d/usr/lib/podunits/configmaps"
 # Root's only, as `podunits secret create` makes it: file names say what a host keeps secret.
 install -d -m 0700 "$d/etc/podunits/secrets" "$d/usr/lib/podunits/secrets"
-install -d -m 0700 "$d/var/lib/podunits"
+install -d -m 0700 "$d/var/lib/podunits" "$d/var/lib/podunits/pods" "$d/run/podunits/state" "$d/run/podunits/secrets"     "$d/var/cache/podunits"
+# Every directory tmpfiles.d/podunits.conf makes is the packages' too, so `rpm -qf` and
+# `rpm -V` vouch for them and their modes (packaging review of 2026-12-07, finding 6).
+install -d -m 0755 "$d/var/lib/podunits/seccomp"
 if [ ! -e "$d/etc/podunits/registries.yaml" ]; then
     install -D -m 0644 packaging/registries.yaml "$d/etc/podunits/registries.yaml"
 fi

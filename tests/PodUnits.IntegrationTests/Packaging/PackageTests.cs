@@ -264,9 +264,15 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
     {
         string deb = Must(PodHarness.Run("dpkg-deb", "-c", _built.Deb));
         string rpm = Must(PodHarness.Run("rpm", "-qlvp", _built.Rpm));
-        foreach (string dir in (string[])["/etc/podunits/secrets", "/usr/lib/podunits/secrets", "/var/lib/podunits"])
+        foreach (string dir in (string[])["/etc/podunits/secrets", "/usr/lib/podunits/secrets", "/var/lib/podunits", "/var/lib/podunits/pods"])
         {
             Assert.StartsWith("drwx------ root/root", deb.Split('\n').Single(l => l.EndsWith($" .{dir}/", StringComparison.Ordinal)), StringComparison.Ordinal);
+            Assert.Matches(@"^drwx------\s+\d+\s+root\s+root\s", rpm.Split('\n').Single(l => l.EndsWith($" {dir}", StringComparison.Ordinal)));
+        }
+        // Packaging review of 2026-12-07, finding 6: tmpfiles made these, and no package
+        // owned them (the .deb has no /run: tmpfiles makes it at boot).
+        foreach (string dir in (string[])["/run/podunits/state", "/run/podunits/secrets"])
+        {
             Assert.Matches(@"^drwx------\s+\d+\s+root\s+root\s", rpm.Split('\n').Single(l => l.EndsWith($" {dir}", StringComparison.Ordinal)));
         }
     }
