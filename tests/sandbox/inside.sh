@@ -7,6 +7,10 @@ set -euo pipefail
 results=$1; shift
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
+# The sandbox is a booted host: a container image's build-time policy (Debian's Docker
+# images install a policy-rc.d that forbids every service start, as this CI machine's
+# has) is not its administrator's, and the package's scripts honour it.
+rm -f /usr/sbin/policy-rc.d
 packaging/install.sh --no-build >/dev/null
 systemctl daemon-reload
 systemd-tmpfiles --create /usr/lib/tmpfiles.d/podunits.conf

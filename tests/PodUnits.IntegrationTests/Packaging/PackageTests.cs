@@ -216,6 +216,29 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
         }
     }
 
+    /// <summary>Packaging review of 2026-12-07, finding 1: where policy-rc.d forbids starting
+    /// services (a container image's "exit 101"), debhelper's scripts start none, and the
+    /// trigger's refresh started the package's pods all the same.</summary>
+    [Fact]
+    public void APolicyThatForbidsStartingServicesKeepsTheTriggerFromRefreshing()
+    {
+        InstallPodUnitsDeb();
+        const string policy = "/usr/sbin/policy-rc.d";
+        File.WriteAllText(policy, "#!/bin/sh\nexit 101\n");
+        File.SetUnixFileMode(policy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            string install = Must(PodHarness.Run("dpkg", "-i", Deb(_built.ExampleV1)));
+            Assert.Contains("podunits: policy-rc.d forbids starting services: pods were not refreshed", install, StringComparison.Ordinal);
+            Assert.Equal("inactive", Active());
+        }
+        finally
+        {
+            File.Delete(policy);
+            Forget();
+        }
+    }
+
     [Fact]
     public void APresetDecidesAPackagedPodsAutostartAndSystemctlEnableOverridesIt()
     {
@@ -264,7 +287,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
     {
         string deb = Must(PodHarness.Run("dpkg-deb", "-c", _built.Deb));
         string rpm = Must(PodHarness.Run("rpm", "-qlvp", _built.Rpm));
-        foreach (string dir in (string[])["/etc/podunits/secrets", "/usr/lib/podunits/secrets", "/var/lib/podunits", "/var/lib/podunits/pods"])
+        foreach (string dir in (string[])["/etc/podunits/secrets", "/usr/lib/podunits/secrets", "/var/lib/podunits", "/var/lib/podunits/pods", "/var/cache/podunits"])
         {
             Assert.StartsWith("drwx------ root/root", deb.Split('\n').Single(l => l.EndsWith($" .{dir}/", StringComparison.Ordinal)), StringComparison.Ordinal);
             Assert.Matches(@"^drwx------\s+\d+\s+root\s+root\s", rpm.Split('\n').Single(l => l.EndsWith($" {dir}", StringComparison.Ordinal)));
