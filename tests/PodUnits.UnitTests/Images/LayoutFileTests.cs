@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PodUnits.Core.Errors;
 using PodUnits.Images.Import;
+using PodUnits.UnitTests.Network;
 
 namespace PodUnits.UnitTests.Images;
 
@@ -9,44 +10,46 @@ namespace PodUnits.UnitTests.Images;
 /// to hang on (the store lock held) and no link out of the directory.</summary>
 public sealed class LayoutFileTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("podunits-layout-").FullName;
+    private readonly TempDir _temp = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private string Dir => _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void ARegularFileInsideIsOpened()
     {
-        Directory.CreateDirectory($"{_dir}/blobs/sha256");
-        File.WriteAllText($"{_dir}/blobs/sha256/abc", "content");
-        File.CreateSymbolicLink($"{_dir}/index.json", "blobs/sha256/abc"); // a link that stays inside
-        using (FileStream file = ImageImporter.OpenInside(_dir, "blobs/sha256/abc", "layout"))
+        Directory.CreateDirectory($"{Dir}/blobs/sha256");
+        File.WriteAllText($"{Dir}/blobs/sha256/abc", "content");
+        File.CreateSymbolicLink($"{Dir}/index.json", "blobs/sha256/abc"); // a link that stays inside
+        using (FileStream file = ImageImporter.OpenInside(Dir, "blobs/sha256/abc", "layout"))
         {
             Assert.Equal(7, file.Length);
         }
-        using FileStream linked = ImageImporter.OpenInside(_dir, "index.json", "layout");
+        using FileStream linked = ImageImporter.OpenInside(Dir, "index.json", "layout");
         Assert.Equal(7, linked.Length);
     }
 
     [Fact]
     public void AFifoIsRefusedWithoutWaitingForAWriter()
     {
-        using (Process mkfifo = Process.Start("mkfifo", $"{_dir}/index.json"))
+        using (Process mkfifo = Process.Start("mkfifo", $"{Dir}/index.json"))
         {
             mkfifo.WaitForExit();
         }
-        var e = Assert.Throws<BadInputException>(() => ImageImporter.OpenInside(_dir, "index.json", "layout"));
+        var e = Assert.Throws<BadInputException>(() => ImageImporter.OpenInside(Dir, "index.json", "layout"));
         Assert.Equal("import layout: 'index.json' is not a regular file", e.Message);
     }
 
     [Fact]
     public void ALinkOutOfTheDirectoryIsRefused()
     {
-        string outside = Path.Join(_dir, "..", $"{Path.GetFileName(_dir)}-outside");
+        string outside = Path.Join(Dir, "..", $"{Path.GetFileName(Dir)}-outside");
         File.WriteAllText(outside, "root's only");
         try
         {
-            File.CreateSymbolicLink($"{_dir}/index.json", outside);
-            var e = Assert.Throws<BadInputException>(() => ImageImporter.OpenInside(_dir, "index.json", "layout"));
+            File.CreateSymbolicLink($"{Dir}/index.json", outside);
+            var e = Assert.Throws<BadInputException>(() => ImageImporter.OpenInside(Dir, "index.json", "layout"));
             Assert.Equal("import layout: 'index.json' is missing or outside the image", e.Message);
         }
         finally
