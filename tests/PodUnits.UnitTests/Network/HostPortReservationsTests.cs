@@ -293,13 +293,26 @@ public sealed class HostPortReservationsTests : IDisposable
     private static (SocketType, ProtocolType) Kind(string protocol) =>
         protocol == "udp" ? (SocketType.Dgram, ProtocolType.Udp) : (SocketType.Stream, ProtocolType.Tcp);
 
-    /// <summary>A port on 127.0.0.1 nothing uses now (the kernel's choice of an ephemeral one).</summary>
+    /// <summary>A port on 127.0.0.1 nothing uses now, below the kernel's ephemeral range
+    /// (ip_local_port_range). Not one the kernel picks (bind to port 0): the tests of this
+    /// assembly run in parallel, and the probe and registry tests' servers and connections
+    /// take ephemeral ports, so a port this test freed could be given to one of them before
+    /// it is reserved again.</summary>
     private static int FreePort(string protocol)
     {
-        (SocketType type, ProtocolType proto) = Kind(protocol);
-        using var socket = new Socket(AddressFamily.InterNetwork, type, proto);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+        int ephemeralStart = int.Parse(
+            File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0],
+            System.Globalization.CultureInfo.InvariantCulture);
+        int low = Math.Min(10000, ephemeralStart / 2);
+        for (int tries = 0; tries < 1000; tries++)
+        {
+            int number = Random.Shared.Next(low, ephemeralStart);
+            if (CanBind(Port(number, protocol, "127.0.0.1")))
+            {
+                return number;
+            }
+        }
+        throw new InvalidOperationException($"no free {protocol} port below {ephemeralStart} on 127.0.0.1");
     }
 
     /// <summary>Whether another program could bind the port now. Through System.Net.Sockets,
