@@ -246,16 +246,16 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
     {
         string blob = BlobPath(descriptor.Digest, namedIn);
         if (store.Blobs.Has(descriptor.Digest)) return;
-        string path = CheckSize(dir, descriptor, namedIn, limit);
         if (move)
         {
+            string path = CheckSize(dir, descriptor, namedIn, limit);
             await store.Blobs.AddFileAsync(path, descriptor.Digest, move, cancellationToken); // our own temp directory's
             return;
         }
+        // A layout directory's file: looked up once, judged and copied through that descriptor.
         await using FileStream file = OpenInside(dir, blob);
-        if (file.Length != descriptor.Size) // changed since it was checked
-            throw new BadInputException($"import {_shown}", $"{namedIn} gives blob {descriptor.Digest} a size of {descriptor.Size} bytes, but its file has {file.Length}");
-        await store.Blobs.AddAsync(file, descriptor.Digest, cancellationToken);
+        CheckLength(file.Length, descriptor, namedIn, limit);
+        await store.Blobs.AddAsync(file, descriptor.Digest, descriptor.Size, cancellationToken);
     }
 
     /// <summary>
@@ -268,12 +268,16 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
     private string CheckSize(string dir, Descriptor descriptor, string namedIn, long? limit)
     {
         string path = Inside(dir, BlobPath(descriptor.Digest, namedIn));
-        long length = new FileInfo(path).Length;
+        CheckLength(new FileInfo(path).Length, descriptor, namedIn, limit);
+        return path;
+    }
+
+    private void CheckLength(long length, Descriptor descriptor, string namedIn, long? limit)
+    {
         if (length != descriptor.Size)
             throw new BadInputException($"import {_shown}", $"{namedIn} gives blob {descriptor.Digest} a size of {descriptor.Size} bytes, but its file has {length}");
         if (limit is long max && length > max)
             throw new BadInputException($"import {_shown}", $"blob {descriptor.Digest} has {length} bytes, more than the {max} a manifest or config may have");
-        return path;
     }
 
     private static ImageReference NameFrom(string? refName, string shown)

@@ -67,7 +67,11 @@ internal sealed class BlobStore
     }
 
     /// <summary>Copies a stream in as a blob, hashing on the way; returns its digest.</summary>
-    public async Task<string> AddAsync(Stream source, string? expected, CancellationToken cancellationToken)
+    /// <param name="size">The blob's size when the caller knows it (a file it was given):
+    /// no more than one byte past it is read, and a longer source is the caller's bad input.
+    /// A layout file another user keeps appending to would otherwise be copied until the
+    /// disk is full, the store lock held all along, and only then fail its digest.</param>
+    public async Task<string> AddAsync(Stream source, string? expected, long? size, CancellationToken cancellationToken)
     {
         if (expected is not null && Has(expected)) return expected;
         string temp = NewTempPath(expected ?? "sha256:" + new string('0', 64));
@@ -78,9 +82,13 @@ internal sealed class BlobStore
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: false))
             {
                 byte[] buffer = new byte[1 << 17];
+                long left = size + 1 ?? long.MaxValue;
                 int n;
-                while ((n = await source.ReadAsync(buffer, cancellationToken)) > 0)
+                while ((n = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken)) > 0)
                 {
+                    left -= n;
+                    if (left == 0)
+                        throw new BadInputException($"blob {expected ?? "of unknown digest"}", $"has more than the {size} bytes it was given; refused");
                     hash.AppendData(buffer, 0, n);
                     await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
                 }
@@ -104,7 +112,7 @@ internal sealed class BlobStore
         if (!move)
         {
             await using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-            return await AddAsync(source, expected, cancellationToken);
+            return await AddAsync(source, expected, null, cancellationToken);
         }
         string actual;
         await using (var source = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.SequentialScan))
