@@ -71,14 +71,26 @@ public sealed record ExactRepository(string RepositoryName) : SignedIdentity
 /// (a mirror); then matchRepoDigestOrExact.</summary>
 public sealed record RemapIdentity(string Prefix, string SignedPrefix) : SignedIdentity
 {
+    /// <summary>
+    /// The prefix is matched against the image's repository name alone, whole or up to a '/',
+    /// as containers/image's refMatchesPrefix: matched against the full reference, a ':' after
+    /// the prefix also matched a port, so "mirror.example" remapped
+    /// mirror.example:5000/app, another registry (trust review of 2026-12-07, finding 4). A
+    /// remapped name that is no reference (a signedPrefix with a path before a port) is not
+    /// accepted, rather than thrown as a bad image reference from the policy check.
+    /// </summary>
     public override bool Accepts(ImageReference image, ImageReference claimed)
     {
-        string full = image.ToString();
-        ImageReference mapped = image;
-        if (full.StartsWith(Prefix, StringComparison.Ordinal) && (full.Length == Prefix.Length || full[Prefix.Length] is '/' or ':' or '@'
-            || Prefix.EndsWith('/')))
+        string name = Repository(image);
+        if (!(name == Prefix || name.StartsWith(Prefix + "/", StringComparison.Ordinal)))
         {
-            mapped = ImageReference.Parse(SignedPrefix + full[Prefix.Length..]);
+            return Default.Accepts(image, claimed);
+        }
+        string full = image.ToString();
+        if (!full.StartsWith(Prefix, StringComparison.Ordinal)
+            || !ImageReference.TryParse(SignedPrefix + full[Prefix.Length..], out ImageReference? mapped, out _))
+        {
+            return false;
         }
         return Default.Accepts(mapped, claimed);
     }

@@ -69,7 +69,11 @@ internal static class TrustPolicyParser
         if (scope.Length == 0) return;
         if (transport == TrustPolicy.DockerTransport)
         {
-            if (scope.StartsWith("*.", StringComparison.Ordinal) && scope.Length > 2 && !scope[2..].Contains('/', StringComparison.Ordinal)) return;
+            if (scope.StartsWith("*.", StringComparison.Ordinal) && scope.Length > 2 && !scope[2..].Contains('/', StringComparison.Ordinal))
+            {
+                CheckWildcard(scope, source, at);
+                return;
+            }
             // A scope is a full reference or a prefix of one at a '/': registry[/namespace...].
             string host = scope.Split('/')[0];
             // Scopes are compared as written with the image's canonical name: a host in
@@ -93,8 +97,34 @@ internal static class TrustPolicyParser
                 && !scope[("docker.io/".Length)..].Contains('/', StringComparison.Ordinal) && !SignaturePayload.NamesOnlyARepository(scope))
                 throw Bad(source, at, $"names an official image without its namespace; images from it are named docker.io/library/... (write docker.io/library/{scope["docker.io/".Length..]})");
         }
-        if (TrustPolicy.PathTransports.Contains(transport) && !scope.StartsWith('/'))
-            throw Bad(source, at, "must be an absolute path");
+        if (TrustPolicy.PathTransports.Contains(transport))
+        {
+            if (!scope.StartsWith('/'))
+                throw Bad(source, at, "must be an absolute path");
+            // Paths are looked up in their canonical form (TrustPolicy.PathScopes): one written
+            // otherwise never matched, and its imports fell to "default". containers/image
+            // refuses both at load (trust review of 2026-12-07, finding 3).
+            if (scope == "/")
+                throw Bad(source, at, "names the root directory; the transport's default scope \"\" means every path");
+            string canonical = Path.GetFullPath(scope).TrimEnd('/');
+            if (canonical != scope)
+                throw Bad(source, at, $"is not a path in canonical form, which images are matched by (write {canonical})");
+        }
+    }
+
+    /// <summary>A wildcard scope, *.DOMAIN, is matched against the image's host in lower case
+    /// and without its port (TrustPolicy.DockerScopes): one written with either never matched,
+    /// and an unsigned image of that registry fell to "default" (trust review of 2026-12-07,
+    /// finding 3).</summary>
+    private static void CheckWildcard(string scope, string source, string at)
+    {
+        string domain = scope[2..];
+        if (domain.Contains(':', StringComparison.Ordinal))
+            throw Bad(source, at, $"names a port; a wildcard matches its hosts on every port (write *.{domain.Split(':')[0]})");
+        if (domain.Any(char.IsAsciiLetterUpper))
+            throw Bad(source, at, $"names the domain in upper case; images are matched by their lower-case host (write *.{domain.ToLowerInvariant()})");
+        if (!domain.Split('.').All(label => label.Length > 0 && label.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
+            throw Bad(source, at, "is not *. followed by a domain name (*.example.com)");
     }
 
     private static List<PolicyRequirement> Requirements(JsonElement list, string source, string at)

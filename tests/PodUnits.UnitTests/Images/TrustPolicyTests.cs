@@ -121,6 +121,13 @@ public sealed class TrustPolicyTests : IDisposable
     [InlineData("""{"default": [{"type": "signedBy", "keyType": "GPGKeys", "keyPath": "/k", "signedIdentity": {"type": "exactReference", "dockerReference": "reg.example/app"}}]}""", "is not a reference with a tag or digest")]
     [InlineData("""{"default": [{"type": "signedBy", "keyType": "GPGKeys", "keyPath": "/k", "signedIdentity": {"type": "remapIdentity", "prefix": "mirror.example", "signedPrefix": "Bad Prefix"}}]}""", "signedIdentity.signedPrefix: \"Bad Prefix\" is not a registry host")]
     [InlineData("""{"default": [{"type": "signedBy", "keyType": "GPGKeys", "keyPath": "/k", "signedIdentity": {"type": "remapIdentity", "prefix": "mirror.example/app:1", "signedPrefix": "origin.example"}}]}""", "signedIdentity.prefix: \"mirror.example/app:1\" is not a registry host")]
+    // Scopes that could never match (trust review of 2026-12-07, finding 3).
+    [InlineData("""{"default": [{"type": "reject"}], "transports": {"oci-archive": {"/srv/incoming/": [{"type": "reject"}]}}}""", "(write /srv/incoming)")]
+    [InlineData("""{"default": [{"type": "reject"}], "transports": {"oci": {"/srv/../incoming": [{"type": "reject"}]}}}""", "(write /incoming)")]
+    [InlineData("""{"default": [{"type": "reject"}], "transports": {"docker-archive": {"/": [{"type": "reject"}]}}}""", "names the root directory")]
+    [InlineData("""{"default": [{"type": "reject"}], "transports": {"docker": {"*.corp.example:5000": [{"type": "reject"}]}}}""", "(write *.corp.example)")]
+    [InlineData("""{"default": [{"type": "reject"}], "transports": {"docker": {"*.Corp.Example": [{"type": "reject"}]}}}""", "(write *.corp.example)")]
+    [InlineData("""{"default": [{"type": "reject"}], "transports": {"docker": {"*.*.example": [{"type": "reject"}]}}}""", "is not *. followed by a domain name")]
     public void MistakesAreOneLineErrorsNamingFileAndEntry(string json, string expected)
     {
         var e = Assert.Throws<BadInputException>(() => Parse(json));
@@ -168,6 +175,19 @@ public sealed class TrustPolicyTests : IDisposable
         Assert.True(Of("mirror.example/b:1").Accepts(ImageReference.Parse("mirror.example/b:1"), ImageReference.Parse("origin.example/b:9")));
         Assert.True(Of("mirror.example/c/x:1").Accepts(ImageReference.Parse("mirror.example/c/x:1"), ImageReference.Parse("origin.example/c/x:1")));
         Assert.False(Of("mirror.example/c/x:1").Accepts(ImageReference.Parse("mirror.example/c/x:1"), ImageReference.Parse("origin.example/c/x:2")));
+    }
+
+    [Fact]
+    public void ARemappedPrefixIsARepositoryPrefixNotAHostOnAnotherPort()
+    {
+        // Trust review of 2026-12-07, finding 4: "mirror.example" remapped
+        // mirror.example:5000/app, a registry of its own, as containers/image does not.
+        var remap = new RemapIdentity("mirror.example", "origin.example/ns");
+        ImageReference otherPort = ImageReference.Parse("mirror.example:5000/app:1");
+        Assert.False(remap.Accepts(otherPort, ImageReference.Parse("origin.example:5000/app:1")));
+        Assert.True(remap.Accepts(otherPort, otherPort)); // not remapped: matchRepoDigestOrExact
+        Assert.True(remap.Accepts(ImageReference.Parse("mirror.example/app:1"), ImageReference.Parse("origin.example/ns/app:1")));
+        Assert.False(remap.Accepts(ImageReference.Parse("mirror.example/app:1"), ImageReference.Parse("mirror.example/app:1")));
     }
 
     private static byte[] Payload(string type, string digest, string reference, string extraCritical = "") => Encoding.UTF8.GetBytes(
