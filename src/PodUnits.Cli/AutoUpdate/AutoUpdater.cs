@@ -16,19 +16,24 @@ namespace PodUnits.Cli.AutoUpdate;
 /// <list type="number">
 /// <item>asks each tag's registry which manifest it names now (a HEAD request; the image
 /// the pod runs is the digest its executor recorded in pods/NAME/images);</item>
-/// <item>pulls the new images (the trust policy applies), moving their tags;</item>
-/// <item>restarts pod@NAME.service and waits for the job: a Type=notify unit's restart
-/// ends when the pod is READY (its containers run and their readiness probes pass) or
-/// fails at TimeoutStartSec=;</item>
-/// <item>when it failed, points the tags back at the old images and restarts again.</item>
+/// <item>pulls the new images (the trust policy applies), leaving their tags where they are;</item>
+/// <item>restarts pod@NAME.service on them (an <see cref="AutoUpdateTrial"/> its stage 0
+/// takes) and waits for the job: a Type=notify unit's restart ends when the pod is READY
+/// (its containers run and their readiness probes pass) or fails at TimeoutStartSec=;</item>
+/// <item>moves the tags once every pod was ready on the new images; when one failed,
+/// restarts the pods restarted so far on the images their tags still name.</item>
 /// </list>
-/// A pod's images are updated together, with one restart. Digest references never move.
+/// A pod's images are updated together, with one restart, and so are the pods that share an
+/// image that changed: a tag is host-wide, and moved for one pod while another failed on its
+/// image, it became that other pod's image at its next start (trust review of 2026-12-07,
+/// finding 1). Digest references never move.
 /// A pod whose start has no deadline of its own (TimeoutStartSec=infinity: the generator
 /// gives it to a pod with init containers) is given <paramref name="readyTimeout"/>: its
 /// restart job would otherwise never end, and neither would the rollback or this command.
-/// Cut short by a signal (<paramref name="cancellationToken"/>), it points moved tags
-/// back, and a pod already restarting is restarted on its old images (queued, not waited
-/// for), so that nothing runs or stays tagged that was not proven ready.
+/// Cut short by a signal (<paramref name="cancellationToken"/>), killed, or the host losing
+/// power, no tag has moved to an image not proven ready; pods already restarted are
+/// restarted again (queued, not waited for) when it can, and otherwise run the new image
+/// only until their next start.
 /// </summary>
 /// <remarks>Updates, rollbacks and failures always go to the journal (<paramref name="journal"/>),
 /// whoever runs the command: a pod restarted on another image is a host event, not only the
@@ -38,6 +43,10 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
     /// <summary>How many registries are asked at once: checks are independent and mostly
     /// waiting; restarts stay one after the other.</summary>
     private const int ParallelChecks = 8;
+
+    /// <summary>One running pod: its rows so far and the images whose tag names another
+    /// digest in the registry than the one the pod runs.</summary>
+    private sealed record PodCheck(PodDefinition Pod, string Unit, List<AutoUpdateResult> Rows, List<(string Image, string Old, string New)> Changes);
 
     public async Task<List<AutoUpdateResult>> RunAsync(CancellationToken cancellationToken)
     {
@@ -53,7 +62,7 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
         // What each running pod runs: the digests its executor recorded (read once for all).
         ILookup<string, PodImagePin> pins = PodImages.ReadAll(store.Root).Where(p => p.ManifestDigest is not null).ToLookup(p => p.Pod, StringComparer.Ordinal);
         using var gate = new SemaphoreSlim(ParallelChecks);
-        var checks = await Task.WhenAll(candidates.Select(async c =>
+        PodCheck[] checks = await Task.WhenAll(candidates.Select(async c =>
         {
             await gate.WaitAsync(cancellationToken);
             try
@@ -65,18 +74,31 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
                 gate.Release();
             }
         }));
-        var results = new List<AutoUpdateResult>();
-        for (int i = 0; i < candidates.Count; i++)
+        foreach (List<PodCheck> group in SharingGroups(checks))
         {
-            results.AddRange(await ApplyAsync(candidates[i].Pod, candidates[i].Unit, checks[i].Rows, checks[i].Changes, cancellationToken));
+            await ApplyAsync(group, cancellationToken);
         }
-        return results;
+        return [.. checks.SelectMany(c => c.Rows)];
     }
 
-    /// <summary>Asks the registries; changes nothing. Rows for the images that stay as they
-    /// are, and the changes found.</summary>
-    private async Task<(List<AutoUpdateResult> Rows, List<(string Image, string Old, string New)> Changes)> CheckPodAsync(
-        PodDefinition pod, string unit, IEnumerable<PodImagePin> podPins, CancellationToken cancellationToken)
+    /// <summary>The pods in groups that share a changed image (by reference), each group in
+    /// the pods' order; a pod with nothing to change is a group of its own.</summary>
+    private static List<List<PodCheck>> SharingGroups(PodCheck[] checks)
+    {
+        var groups = new List<List<PodCheck>>();
+        foreach (PodCheck check in checks)
+        {
+            var images = check.Changes.Select(c => c.Image).ToHashSet(StringComparer.Ordinal);
+            List<List<PodCheck>> sharing = [.. groups.Where(g => g.Any(other => other.Changes.Any(c => images.Contains(c.Image))))];
+            List<PodCheck> merged = [.. sharing.SelectMany(g => g), check];
+            groups.RemoveAll(sharing.Contains);
+            groups.Add(merged);
+        }
+        return groups;
+    }
+
+    /// <summary>Asks the registries; changes nothing.</summary>
+    private async Task<PodCheck> CheckPodAsync(PodDefinition pod, string unit, IEnumerable<PodImagePin> podPins, CancellationToken cancellationToken)
     {
         var rows = new List<AutoUpdateResult>();
         var pins = podPins.GroupBy(p => p.Reference, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().ManifestDigest!, StringComparer.Ordinal);
@@ -106,91 +128,190 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
                 rows.Add(Failure(pod, unit, image, running, null, e.Message));
             }
         }
-        return (rows, changes);
+        return new PodCheck(pod, unit, rows, changes);
     }
 
-    /// <summary>Pulls, restarts and, when the pod does not get ready, rolls back.</summary>
-    private async Task<List<AutoUpdateResult>> ApplyAsync(PodDefinition pod, string unit, List<AutoUpdateResult> rows,
-        List<(string Image, string Old, string New)> changes, CancellationToken cancellationToken)
+    /// <summary>Pulls the group's new images, restarts its pods on them one after the other
+    /// and moves the tags once all are ready; else restarts those restarted so far on the
+    /// images the tags still name. Adds each pod's rows.</summary>
+    private async Task ApplyAsync(List<PodCheck> group, CancellationToken cancellationToken)
     {
-        if (changes.Count == 0) return rows;
+        List<PodCheck> changing = [.. group.Where(p => p.Changes.Count > 0)];
+        if (changing.Count == 0) return;
         if (dryRun)
         {
-            rows.AddRange(changes.Select(c => new AutoUpdateResult(pod.Name, unit, c.Image, c.Old, c.New, AutoUpdateResult.Pending)));
-            return rows;
+            foreach (PodCheck p in changing) p.Rows.AddRange(p.Changes.Select(c => new AutoUpdateResult(p.Pod.Name, p.Unit, c.Image, c.Old, c.New, AutoUpdateResult.Pending)));
+            return;
         }
 
-        // Until the rollback is done: after a failed restart no pin names the old images.
+        // Until the pods run again on what they ran or on what is tagged: an image fetched
+        // but not tagged, and the old one after a failed restart (whose executor dropped the
+        // pod's pin), are named by nothing gc would keep.
         using IDisposable keep = await store.KeepContentAsync(cancellationToken);
-        var pulled = new List<(string Image, string Old, string New)>();
-        bool restarting = false;
+        var fetched = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
-            foreach ((string image, string old, _) in changes)
+            foreach (string image in changing.SelectMany(p => p.Changes).Select(c => c.Image).Distinct(StringComparer.Ordinal))
             {
                 // Progress on stderr (plain lines when it is the journal, as under the timer):
                 // a pull of minutes said nothing (CLI review of 2026-12-06, finding 8).
-                ResolvedImage fetched = await store.FetchAsync(image, Images.Progress.PullProgressRenderer.ForStandardError(), cancellationToken);
-                pulled.Add((image, old, fetched.ManifestDigest));
+                ResolvedImage pulled = await store.FetchWithoutTaggingAsync(image, Images.Progress.PullProgressRenderer.ForStandardError(), cancellationToken);
+                fetched[image] = pulled.ManifestDigest;
             }
-            restarting = true;
-            PodLog.Information($"pod {pod.Name}: restarting {unit} on the new image{(pulled.Count == 1 ? "" : "s")}, waiting for it to be ready", new(Pod: pod.Name));
-            string? failure = await RestartAsync(pod, unit, cancellationToken);
-            if (failure is null)
-            {
-                foreach ((string image, string old, string now) in pulled)
-                {
-                    rows.Add(new(pod.Name, unit, image, now, now, AutoUpdateResult.Updated));
-                    Log(Serilog.Events.LogEventLevel.Information, JournalMessageIds.PodAutoUpdated, pod, image, old, now,
-                        $"pod {pod.Name}: updated {image} from {Short(old)} to {Short(now)}");
-                }
-                return rows;
-            }
-            string? unrestored = Restore(pulled);
-            string? again = await RestartAsync(pod, unit, cancellationToken);
-            if (again is null)
-            {
-                foreach ((string image, string old, string now) in pulled)
-                {
-                    rows.Add(new(pod.Name, unit, image, old, now, AutoUpdateResult.RolledBack, failure + unrestored));
-                    Log(Serilog.Events.LogEventLevel.Warning, JournalMessageIds.PodAutoUpdateRolledBack, pod, image, old, now,
-                        $"pod {pod.Name}: rolled back {image} to {Short(old)}: on {Short(now)} {failure}");
-                }
-            }
-            else
-            {
-                rows.AddRange(pulled.Select(p => Failure(pod, unit, p.Image, p.Old, p.New,
-                    $"the pod failed on the new image ({failure}) and on the old one ({again})")));
-            }
-            return rows;
         }
-        catch (OperationCanceledException) when (pulled.Count > 0)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Interrupted: nothing unproven may stay tagged, nor keep running. Said in the
-            // journal, the only place it reaches (stdout gets no table from a cut-short run).
-            string? unrestored = Restore(pulled);
-            if (restarting)
-            {
-                await systemd.QueueJobAsync("RestartUnit", unit);
-            }
-            foreach ((string image, string old, string now) in pulled)
-            {
-                Failure(pod, unit, image, old, now, (restarting ? "interrupted while the pod restarted: its tag points at the old image again and the pod restarts on it (queued)"
-                    : "interrupted: the tag points at the old image again; the pod was not restarted") + unrestored);
-            }
-            throw;
+            // No tag moved and no pod restarted: they keep running their old images. Any
+            // failure (not only a PodUnitsException) ends here, so one bad image does not stop
+            // the other pods.
+            foreach (PodCheck p in changing) p.Rows.AddRange(p.Changes.Select(c => Failure(p.Pod, p.Unit, c.Image, c.Old, c.New, $"not updated: {e.Message}")));
+            return;
         }
-        catch (Exception e) when (e is not OperationCanceledException && !restarting)
+
+        var restarted = new List<PodCheck>();
+        try
         {
-            // The pod keeps running its old images. The image whose fetch failed never moved
-            // its tag (the store moves a tag only once the image is unpacked and checked);
-            // the ones fetched before it are pointed back. Any failure (not only a
-            // PodUnitsException) ends here, so one bad image does not stop the other pods.
-            string? unrestored = Restore(pulled);
-            rows.AddRange(changes.Select(c => Failure(pod, unit, c.Image, c.Old, c.New, $"not updated: {e.Message}{unrestored}")));
-            return rows;
+            (PodCheck Pod, string Why)? failed = null;
+            foreach (PodCheck p in changing)
+            {
+                var trial = p.Changes.Select(c => (c.Image, fetched[c.Image])).ToList();
+                PodLog.Information($"pod {p.Pod.Name}: restarting {p.Unit} on the new image{(trial.Count == 1 ? "" : "s")}, waiting for it to be ready", new(Pod: p.Pod.Name));
+                AutoUpdateTrial.Write(p.Pod.Name, trial);
+                restarted.Add(p);
+                string? failure;
+                try
+                {
+                    failure = await RestartAsync(p.Pod, p.Unit, cancellationToken);
+                }
+                finally
+                {
+                    AutoUpdateTrial.Discard(p.Pod.Name); // taken by the start, unless it failed before
+                }
+                if (failure is not null)
+                {
+                    failed = (p, failure);
+                    break;
+                }
+            }
+            if (failed is null)
+            {
+                Proven(changing, fetched);
+                return;
+            }
+            await RollBackAsync(changing, restarted, failed.Value.Pod, failed.Value.Why, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // Interrupted, or systemd could not be asked: the tags never moved, and the pods
+            // restarted so far are restarted on their images (queued). Said in the journal,
+            // the only place an interruption reaches (stdout gets no table from a cut-short run).
+            bool interrupted = e is OperationCanceledException;
+            foreach (PodCheck p in changing)
+            {
+                bool wasRestarted = restarted.Contains(p);
+                string outcome = wasRestarted ? $"the pod {await QueueRestartAsync(p.Unit)}" : "the pod was not restarted";
+                string cause = !interrupted ? e.Message : wasRestarted ? "interrupted while the pod restarted" : "interrupted";
+                foreach ((string image, string old, string now) in p.Changes.Where(c => !p.Rows.Any(r => r.Image == c.Image)))
+                {
+                    AutoUpdateResult row = Failure(p.Pod, p.Unit, image, old, now, $"{cause}: its tag still names the old image, and {outcome}");
+                    if (!interrupted) p.Rows.Add(row);
+                }
+            }
+            if (interrupted) throw;
         }
     }
+
+    /// <summary>Every pod of the group was ready on the new images: the tags move, and each
+    /// row says what the pod runs, as its executor recorded it.</summary>
+    private void Proven(List<PodCheck> changing, Dictionary<string, string> fetched)
+    {
+        var unmoved = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach ((string image, string digest) in fetched)
+        {
+            try
+            {
+                store.Retag(image, digest);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                unmoved[image] = e.Message;
+            }
+        }
+        foreach (PodCheck p in changing)
+        {
+            foreach ((string image, string old, string now) in p.Changes)
+            {
+                string? running = Running(p.Pod.Name, image);
+                if (running != now)
+                {
+                    p.Rows.Add(Failure(p.Pod, p.Unit, image, running, now, $"the pod was restarted ready, but runs {Short(running)}, not {Short(now)}"));
+                }
+                else if (unmoved.TryGetValue(image, out string? why))
+                {
+                    p.Rows.Add(Failure(p.Pod, p.Unit, image, running, now, $"the pod runs the new image, but its tag could not be moved (the next start runs the old one): {why}"));
+                }
+                else
+                {
+                    p.Rows.Add(new(p.Pod.Name, p.Unit, image, running, now, AutoUpdateResult.Updated));
+                    Log(Serilog.Events.LogEventLevel.Information, JournalMessageIds.PodAutoUpdated, p.Pod, image, old, now,
+                        $"pod {p.Pod.Name}: updated {image} from {Short(old)} to {Short(now)}");
+                }
+            }
+        }
+    }
+
+    /// <summary><paramref name="failed"/> was not ready on the new images: every pod restarted
+    /// so far is restarted on what the tags still name, the others are left alone.</summary>
+    private async Task RollBackAsync(List<PodCheck> changing, List<PodCheck> restarted, PodCheck failed, string why, CancellationToken cancellationToken)
+    {
+        foreach (PodCheck p in changing)
+        {
+            string because = p == failed ? why
+                : $"pod {failed.Pod.Name}, which runs {(failed.Changes.Count == 1 ? "an image" : "images")} of this update too, did not become ready on {(failed.Changes.Count == 1 ? "it" : "them")}: {why}";
+            if (!restarted.Contains(p))
+            {
+                p.Rows.AddRange(p.Changes.Select(c => Failure(p.Pod, p.Unit, c.Image, c.Old, c.New, $"not updated: {because}")));
+                continue;
+            }
+            string? again = await RestartAsync(p.Pod, p.Unit, cancellationToken);
+            foreach ((string image, string old, string now) in p.Changes)
+            {
+                string? running = Running(p.Pod.Name, image);
+                if (again is null && running == old)
+                {
+                    p.Rows.Add(new(p.Pod.Name, p.Unit, image, running, now, AutoUpdateResult.RolledBack, because));
+                    Log(Serilog.Events.LogEventLevel.Warning, JournalMessageIds.PodAutoUpdateRolledBack, p.Pod, image, old, now,
+                        $"pod {p.Pod.Name}: rolled back {image} to {Short(old)}: on {Short(now)} {because}");
+                }
+                else
+                {
+                    p.Rows.Add(Failure(p.Pod, p.Unit, image, running, now, again is null
+                        ? $"the pod did not become ready on the new image ({because}) and was restarted ready on {Short(running)}, not on {Short(old)}"
+                        : $"the pod failed on the new image ({because}) and on the old one ({again})"));
+                }
+            }
+        }
+    }
+
+    /// <summary>Queues a restart of <paramref name="unit"/> (not waited for): "restarts on it
+    /// (queued)", or why it could not be asked.</summary>
+    private async Task<string> QueueRestartAsync(string unit)
+    {
+        try
+        {
+            await systemd.QueueJobAsync("RestartUnit", unit);
+            return "restarts on it (queued)";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return $"could not be restarted on it ({e.Message}): it runs the new image until its next start";
+        }
+    }
+
+    /// <summary>The digest <paramref name="pod"/>'s executor recorded for <paramref name="image"/>:
+    /// what it runs (null when it does not run).</summary>
+    private string? Running(string pod, string image) =>
+        PodImages.ReadAll(store.Root).LastOrDefault(p => p.Pod == pod && p.Reference == image).ManifestDigest;
 
     /// <summary>Restarts the pod and waits until it is ready: null then, else why it is not.
     /// systemd's start timeout decides, or for a pod without one <c>readyTimeout</c>, or the
@@ -220,26 +341,6 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
             // The start job goes on in systemd; the next restart (the rollback's) replaces it.
             return $"{unit} was not ready within {limit.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s (its start has no timeout of its own; auto-update's --ready-timeout, or its probes' allowance)";
         }
-    }
-
-    /// <summary>Points the tags of <paramref name="pulled"/> back at the images the pod ran.
-    /// Null when all went back, else "; " and what could not (for the rows' messages): one
-    /// tag that cannot go back must not keep the others from it.</summary>
-    private string? Restore(List<(string Image, string Old, string New)> pulled)
-    {
-        var failures = new List<string>();
-        foreach ((string image, string old, _) in pulled)
-        {
-            try
-            {
-                store.Retag(image, old);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                failures.Add(e.Message);
-            }
-        }
-        return failures.Count == 0 ? null : "; not pointed back: " + string.Join("; ", failures);
     }
 
     private AutoUpdateResult Failure(PodDefinition pod, string unit, string image, string? running, string? remote, string error)

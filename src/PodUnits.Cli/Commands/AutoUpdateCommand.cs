@@ -30,10 +30,11 @@ internal static class AutoUpdateCommand
             Update running pods annotated podunits.io/auto-update: registry to the image their tags
             name in the registry now. For each such pod whose unit is active: ask the registry (HEAD)
             for every tag it runs, pull what changed (the image trust policy applies), restart
-            pod@NAME.service and wait until the pod is ready. A pod that does not become ready
-            within its start timeout (--ready-timeout when it has none) is rolled back: its tags
-            name the old images again and it is restarted on them. Interrupted (Ctrl-C, a stop),
-            it points moved tags back and restarts a pod it was restarting on its old images. Images named by digest never change. Results go to the journal
+            pod@NAME.service on it and wait until the pod is ready, then move the tags. A pod that
+            does not become ready within its start timeout (--ready-timeout when it has none) is
+            rolled back: restarted on the images its tags still name, with the pods that share its
+            new image. Interrupted (Ctrl-C, a stop), it restarts a pod it was restarting on its old
+            images. Images named by digest never change. Results go to the journal
             (journalctl -x explains them); exit status 1 when an update failed or was rolled back.
             podunits-auto-update.timer runs this daily (systemctl enable --now podunits-auto-update.timer).
               podunits auto-update --dry-run

@@ -16,6 +16,12 @@ public static class ProcessStat
     public static int? ParentOf(int pid) =>
         Fields(pid) is { } fields ? int.Parse(fields[1], CultureInfo.InvariantCulture) : null;
 
+    /// <summary>When <paramref name="pid"/> started, in clock ticks after boot (proc(5)'s
+    /// starttime): with the PID, it names one process, whatever number the kernel gives later
+    /// ones. Null when it is gone.</summary>
+    public static long? StartTime(int pid) =>
+        Fields(pid) is { Length: > 19 } fields ? long.Parse(fields[19], CultureInfo.InvariantCulture) : null;
+
     /// <summary>The fields after the command name (state first), or null when the process is gone.</summary>
     private static string[]? Fields(int pid)
     {

@@ -65,7 +65,7 @@ public sealed partial class ImageStore
     /// and makes sure every layer is unpacked.</summary>
     public Task<ResolvedImage> ResolveAsync(string reference, PullPolicy policy,
         IProgress<PullProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        ResolveCoreAsync(reference, policy, null, progress, cancellationToken);
+        ResolveCoreAsync(reference, policy, null, progress, moveTag: true, cancellationToken);
 
     /// <summary>As <see cref="ResolveAsync"/>, for a pod that runs the image: before the store
     /// lock is released, the manifest digest is added to the pod's pin
@@ -74,10 +74,33 @@ public sealed partial class ImageStore
     /// <paramref name="reference"/> with <see cref="PodImages.Write"/> first.</summary>
     public Task<ResolvedImage> ResolveForPodAsync(string podName, string reference, PullPolicy policy,
         IProgress<PullProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        ResolveCoreAsync(reference, policy, podName, progress, cancellationToken);
+        ResolveCoreAsync(reference, policy, podName, progress, moveTag: true, cancellationToken);
+
+    /// <summary>As <see cref="ResolveForPodAsync"/>, for the stored manifest
+    /// <paramref name="manifestDigest"/> rather than what <paramref name="reference"/> names:
+    /// an auto-update's trial of a new image, which moves the tag only once the pod was ready
+    /// on it (AutoUpdateTrial).</summary>
+    public async Task<ResolvedImage> ResolveTrialForPodAsync(string podName, string reference, string manifestDigest,
+        IProgress<PullProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ImageReference parsed = ImageReference.Parse(reference);
+        using FileLock _ = await FileLock.SharedAsync(LockPath, cancellationToken);
+        if (!Digests.IsValid(manifestDigest) || !IsWhole(manifestDigest))
+            throw new PodUnitsException($"image {parsed.ToFamiliarString()}", $"manifest {manifestDigest}, which auto-update fetched for this start, is not (or no longer) whole in the image store");
+        ResolvedImage image = Materialize(parsed.ToString(), manifestDigest, progress, cancellationToken);
+        PodImages.Record(Root, podName, reference, manifestDigest);
+        return image;
+    }
+
+    /// <summary>auto-update's fetch: pulls what <paramref name="reference"/> names in its
+    /// registry now and unpacks it, leaving the tag where it is until a pod was proven ready
+    /// on the image. The caller keeps the image from gc meanwhile (<see cref="KeepContentAsync"/>).</summary>
+    public Task<ResolvedImage> FetchWithoutTaggingAsync(string reference, IProgress<PullProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        ResolveCoreAsync(reference, PullPolicy.Always, null, progress, moveTag: false, cancellationToken);
 
     private async Task<ResolvedImage> ResolveCoreAsync(string reference, PullPolicy policy, string? podName,
-        IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+        IProgress<PullProgress>? progress, bool moveTag, CancellationToken cancellationToken)
     {
         ImageReference parsed = ImageReference.Parse(reference);
         // Waited for as a cancellable retry: a stop of a start that waits behind gc or
@@ -85,7 +108,7 @@ public sealed partial class ImageStore
         // finding 2: a blocked flock(2) heard no signal).
         using FileLock _ = await FileLock.SharedAsync(LockPath, cancellationToken);
         string? manifestDigest = policy == PullPolicy.Always ? null : FindLocal(parsed);
-        bool pulled = manifestDigest is null;
+        bool pulled = manifestDigest is null && moveTag;
         if (manifestDigest is null)
         {
             if (policy == PullPolicy.Never)

@@ -56,6 +56,8 @@ public static class ContainerImages
         ArgumentNullException.ThrowIfNull(status);
         var byImage = new Dictionary<(string, ImagePullPolicy), ContainerImage>();
         var result = new Dictionary<string, ContainerImage>(StringComparer.Ordinal);
+        // The new images `podunits auto-update` restarts this pod on, before their tags move.
+        IReadOnlyDictionary<string, string> trial = pin && pod.AutoUpdate ? AutoUpdateTrial.Take(pod.Name) : new Dictionary<string, string>();
         foreach (ContainerDefinition c in pod.AllContainers)
         {
             if (!byImage.TryGetValue((c.Image, c.ImagePullPolicy), out ContainerImage? image))
@@ -63,6 +65,8 @@ public static class ContainerImages
                 string what = $"pod {pod.Name}: container {c.Name}: image {c.Image}";
                 image = c.Image.StartsWith(DirectoryScheme, StringComparison.Ordinal)
                     ? FromDirectory(what, c.Image)
+                    : trial.TryGetValue(c.Image, out string? trialDigest)
+                    ? await FromTrialAsync(what, pod.Name, store, c.Image, trialDigest, status, progressed, cancellationToken).ConfigureAwait(false)
                     : await FromStoreAsync(what, pod.Name, pin, store, c.Image, c.ImagePullPolicy, pod.AutoUpdate, status, progressed, cancellationToken).ConfigureAwait(false);
                 byImage[(c.Image, c.ImagePullPolicy)] = image;
             }
@@ -136,9 +140,33 @@ public static class ContainerImages
             // in a pod of several, which one is what the reader needs first.
             throw new PodUnitsException(what, $"{e.What}: {e.Why}", e.ExitCode, e);
         }
+        return Finish(what, resolved, reference);
+    }
+
+    private static ContainerImage Finish(string what, ResolvedImage resolved, string reference)
+    {
         var image = new ContainerImage(reference, resolved.LowerDirOption, resolved.Config.Entrypoint, resolved.Config.Cmd,
             resolved.Config.Env ?? [], resolved.Config.WorkingDir, null, null);
         return WithUser(what, image, resolved.Config.User);
+    }
+
+    /// <summary>The image an auto-update fetched for this start (<see cref="AutoUpdateTrial"/>),
+    /// by its digest: its tag still names the image the pod ran before.</summary>
+    private static async Task<ContainerImage> FromTrialAsync(string what, string podName, ImageStore store, string reference, string manifestDigest,
+        Action<string> status, Action? progressed, CancellationToken cancellationToken)
+    {
+        status($"trying image {reference} at {manifestDigest[..19]} for auto-update");
+        var progress = new StatusOnPull(PullProgressRenderer.ForStandardError(), () => { }, progressed);
+        ResolvedImage resolved;
+        try
+        {
+            resolved = await store.ResolveTrialForPodAsync(podName, reference, manifestDigest, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PodUnitsException e) when (!e.What.Contains(reference, StringComparison.Ordinal))
+        {
+            throw new PodUnitsException(what, $"{e.What}: {e.Why}", e.ExitCode, e);
+        }
+        return Finish(what, resolved, reference);
     }
 
     /// <summary>Forwards pull progress, says "pulling" in the unit's STATUS= once a blob

@@ -186,8 +186,8 @@ public sealed class AutoUpdateTests : IClassFixture<RegistryFixture>, IDisposabl
         Assert.Equal("infinity", pod.Show("TimeoutStartUSec"));
         pod.Start();
         string[] AppLines() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=app");
-        string Running() => File.ReadAllLines($"/var/lib/podunits/pods/{name}/images").Last(l => l.StartsWith(image + " ", StringComparison.Ordinal)).Split(' ')[1];
-        string Tagged() => (string)JsonNode.Parse(PodHarness.Run("/usr/bin/podunits", "image", "inspect", "-o", "json", image).Output)!["manifestDigest"]!;
+        string Running() => Pinned(name, image);
+        string Tagged() => AutoUpdateTests.Tagged(image);
         Assert.True(PodHarness.WaitFor(() => AppLines().Contains("good v1")), pod.UnitJournalText());
         string v2 = await PushAsync("broken v2", "auto/slow");
         try
@@ -214,12 +214,13 @@ public sealed class AutoUpdateTests : IClassFixture<RegistryFixture>, IDisposabl
             Task<string> stderr = update.StandardError.ReadToEndAsync();
             Task<string> stdout = update.StandardOutput.ReadToEndAsync();
             Assert.True(PodHarness.WaitFor(() => AppLines().Count(l => l == "broken v2") > before, 30), pod.UnitJournalText());
-            Assert.Equal(v2, Tagged()); // moved, while the restart is under way
+            Assert.Equal(v1, Tagged()); // not moved before the pod is ready on v2
             Assert.Equal(0, PodHarness.Run("kill", "-TERM", update.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Code);
             Assert.True(update.WaitForExit(30_000), "auto-update did not end at SIGTERM");
             Assert.True(update.ExitCode == 130, await stdout + await stderr);
             Assert.Contains("interrupted", await stderr, StringComparison.Ordinal);
             Assert.Equal(v1, Tagged());
+            Assert.False(File.Exists($"/run/podunits/auto-update/{name}"), "the trial outlived the update");
             Assert.True(PodHarness.WaitFor(() => pod.Systemctl("is-active", pod.Unit).Output.Trim() == "active" && Running() == v1, 30), pod.UnitJournalText());
             Assert.True(PodHarness.WaitFor(() => AppLines().Count(l => l == "good v1") == 3, 10), pod.UnitJournalText());
             Assert.True(PodHarness.WaitFor(() => pod.Journal("MESSAGE_ID=f7e5164622ef4309afb4098dde183407", $"POD_NAME={name}", $"OLD_DIGEST={v1}", $"NEW_DIGEST={v2}")
@@ -231,6 +232,119 @@ public sealed class AutoUpdateTests : IClassFixture<RegistryFixture>, IDisposabl
             PodHarness.Run("/usr/bin/podunits", "image", "rm", image);
         }
     }
+
+    /// <summary>Trust review of 2026-12-07, finding 2: the tag moved before the restart, so an
+    /// auto-update killed (or a host losing power) while the pod restarted left the unproven
+    /// image tagged, and the pod's next start ran it, with no rollback to follow.</summary>
+    [Fact]
+    public async Task AKilledAutoUpdateLeavesTheTagOnTheImageThePodWasReadyOn()
+    {
+        const string name = "auto-killed";
+        string image = $"{_registry.Host}/auto/killed:1";
+        string v1 = await PushAsync("good v1", "auto/killed");
+        using var pod = new PodHarness(name, AppPod(name, image, "grep -q good /etc/hello"));
+        pod.Start();
+        string[] AppLines() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=app");
+        Assert.True(PodHarness.WaitFor(() => AppLines().Contains("good v1")), pod.UnitJournalText());
+        string v2 = await PushAsync("broken v2", "auto/killed");
+        try
+        {
+            using var update = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/podunits", ["auto-update"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            Task<string> stderr = update.StandardError.ReadToEndAsync();
+            Task<string> stdout = update.StandardOutput.ReadToEndAsync();
+            Assert.True(PodHarness.WaitFor(() => AppLines().Contains("broken v2"), 30), pod.UnitJournalText());
+            Assert.Equal(v2, Pinned(name, image)); // the restart runs the new image...
+            Assert.Equal(v1, Tagged(image)); // ...under a tag that still names the proven one
+            Assert.Equal(0, PodHarness.Run("kill", "-KILL", update.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Code);
+            Assert.True(update.WaitForExit(10_000));
+            _ = await stdout + await stderr;
+
+            // The restart it asked for goes on (until its start timeout: nobody is left to
+            // roll it back); the pod's next start runs what the tag names.
+            Assert.Equal(0, pod.Systemctl("restart", pod.Unit).Code);
+            Assert.Equal(v1, Pinned(name, image));
+            Assert.Equal(v1, Tagged(image));
+            Assert.False(File.Exists($"/run/podunits/auto-update/{name}"), "a trial outlived its auto-update");
+        }
+        finally
+        {
+            pod.Systemctl("stop", pod.Unit);
+            PodHarness.Run("/usr/bin/podunits", "image", "rm", image);
+        }
+    }
+
+    /// <summary>Trust review of 2026-12-07, finding 1: pods sharing a tag were updated one by
+    /// one, so one pod's success moved the tag another had just failed on (it ran that image
+    /// at its next start), or a rollback moved it back under a pod just updated. Now they are
+    /// one update: the first pod is restarted ready on v2, the second is not, and both run v1
+    /// again under a tag that never moved.</summary>
+    [Fact]
+    public async Task PodsSharingATagAreUpdatedTogetherOrNotAtAll()
+    {
+        string image = $"{_registry.Host}/auto/shared:1";
+        string v1 = await PushAsync("good v1", "auto/shared");
+        // auto-first is taken first (by name) and gets ready on anything; auto-pod, with the
+        // class's short start timeout, only on a good image.
+        using var first = new PodHarness("auto-first", AppPod("auto-first", image, "true"));
+        using var pod = new PodHarness(Pod, AppPod(Pod, image, "grep -q good /etc/hello"));
+        first.Start();
+        pod.Start();
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=app").Contains("good v1")), pod.UnitJournalText());
+        string v2 = await PushAsync("broken v2", "auto/shared");
+        try
+        {
+            var run = AutoUpdate();
+            Assert.True(run.Code == 1, run.Output);
+            JsonNode firstRow = run.Rows.Single(r => (string?)r!["pod"] == "auto-first")!;
+            JsonNode podRow = run.Rows.Single(r => (string?)r!["pod"] == Pod)!;
+            Assert.Equal("rolled-back", (string?)podRow["result"]);
+            Assert.Equal("rolled-back", (string?)firstRow["result"]);
+            Assert.StartsWith($"pod {Pod}, which runs an image of this update too, did not become ready on it: ", (string?)firstRow["error"], StringComparison.Ordinal);
+            Assert.Equal(v1, (string?)firstRow["running"]);
+            Assert.Equal(v2, (string?)firstRow["registry"]);
+            Assert.Contains("broken v2", first.Journal("-u", first.Unit, "CONTAINER_NAME=app")); // it did run v2, ready
+            Assert.Equal(v1, Tagged(image));
+            Assert.Equal(v1, Pinned("auto-first", image));
+            Assert.Equal(v1, Pinned(Pod, image));
+            Assert.Equal("active", first.Systemctl("is-active", first.Unit).Output.Trim());
+            Assert.Equal("active", pod.Systemctl("is-active", pod.Unit).Output.Trim());
+        }
+        finally
+        {
+            first.Systemctl("stop", first.Unit);
+            pod.Systemctl("stop", pod.Unit);
+            PodHarness.Run("/usr/bin/podunits", "image", "rm", image);
+        }
+    }
+
+    private static string AppPod(string name, string image, string probe) => $$"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: {{name}}
+          annotations:
+            podunits.io/auto-update: registry
+        spec:
+          terminationGracePeriodSeconds: 2
+          containers:
+            - name: app
+              image: {{image}}
+              command: ["sh", "-c", "cat /etc/hello; trap 'exit 0' TERM; sleep 1000 & wait"]
+              readinessProbe:
+                exec:
+                  command: ["sh", "-c", "{{probe}}"]
+                periodSeconds: 1
+        """;
+
+    private static string Pinned(string pod, string image) =>
+        File.ReadAllLines($"/var/lib/podunits/pods/{pod}/images").Last(l => l.StartsWith(image + " ", StringComparison.Ordinal)).Split(' ')[1];
+
+    private static string Tagged(string image) =>
+        (string)JsonNode.Parse(PodHarness.Run("/usr/bin/podunits", "image", "inspect", "-o", "json", image).Output)!["manifestDigest"]!;
 
     [Fact]
     public void AnUnknownAutoUpdateModeIsRefusedWhereItIsWritten()
