@@ -4,7 +4,7 @@ namespace PodUnits.Cli;
 
 /// <summary>
 /// For a verb that leaves something to undo when it is cut short (a half-written archive,
-/// tags moved to images not yet proven): SIGINT, SIGTERM and SIGHUP cancel <see cref="Token"/>
+/// tags moved to images not yet proven): SIGINT, SIGTERM, SIGHUP and SIGQUIT cancel <see cref="Token"/>
 /// instead of ending the process by their default action, so that the verb's own clean-up
 /// runs, and CliApp turns the cancellation into "interrupted", exit 130. The CLI leaves
 /// System.CommandLine's own handling off (CliApp: other verbs' signals are their own), so a
@@ -20,8 +20,14 @@ internal sealed class InterruptSignals : IDisposable
     public InterruptSignals(CancellationToken outer)
     {
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(outer);
-        _registrations = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP }.Select(s => PosixSignalRegistration.Create(s, OnSignal))];
+        _registrations = [.. Signals.Select(s => PosixSignalRegistration.Create(s, OnSignal))];
     }
+
+    /// <summary>The signals handled. SIGQUIT too: Ctrl-\ is a terminal's way to stop a
+    /// command as much as Ctrl-C, and by its default action it left the hidden half-written
+    /// archive of `image export` and the tags `auto-update` had moved (CLI review of
+    /// 2026-12-07, finding 1).</summary>
+    internal static readonly PosixSignal[] Signals = [PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT];
 
     /// <summary>Cancelled by the first signal (or the caller's token).</summary>
     public CancellationToken Token => _cancel.Token;

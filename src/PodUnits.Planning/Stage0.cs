@@ -245,7 +245,7 @@ public static class Stage0
         // The signal cancels the pull instead, and the catch below releases them.
         using var interrupted = new CancellationTokenSource();
         int received = 0; // the signal's number, to end by it once released
-        List<PosixSignalRegistration> stops = [.. new (PosixSignal Signal, int Number)[] { (PosixSignal.SIGINT, 2), (PosixSignal.SIGTERM, 15), (PosixSignal.SIGHUP, 1) }
+        List<PosixSignalRegistration> stops = [.. StopSignals
             .Select(s => PosixSignalRegistration.Create(s.Signal, context =>
             {
                 context.Cancel = true;
@@ -341,6 +341,13 @@ public static class Stage0
             {
                 _ = PodState.DeleteAdHoc(pod.Name);
             }
+            if (received == LibcExtra.SIGQUIT)
+            {
+                // Ctrl-\: 131 as by the signal, but not by its default action, a core dump of
+                // stage 0 for systemd-coredump to keep (CLI review of 2026-12-07, finding 1).
+                PodLog.Error("interrupted");
+                Environment.Exit(128 + LibcExtra.SIGQUIT);
+            }
             if (received != 0)
             {
                 // Ended by the signal, as without the handler, once released: systemd counts a
@@ -359,6 +366,13 @@ public static class Stage0
         return await Task.Factory.StartNew(() => AttachedTerminal.Run(pod.Name, executor.Pid, executor.Attach, terminal),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
     }
+
+    /// <summary>What stops stage 0 during the pull, each cancelling it so that the claim, the
+    /// image pin and hostPath directories are released: Ctrl-C, a stop, an SSH drop, and
+    /// Ctrl-\, which the terminal sends `run -i`'s foreground job as well (CLI review of
+    /// 2026-12-07, finding 1: by its default action it left them all to gc).</summary>
+    internal static readonly (PosixSignal Signal, int Number)[] StopSignals =
+        [(PosixSignal.SIGINT, LibcExtra.SIGINT), (PosixSignal.SIGTERM, LibcExtra.SIGTERM), (PosixSignal.SIGHUP, LibcExtra.SIGHUP), (PosixSignal.SIGQUIT, LibcExtra.SIGQUIT)];
 
     /// <summary>Gives the stop signals back to their default action (a disposed registration
     /// restores it once none is left).</summary>

@@ -59,7 +59,7 @@ public sealed partial class PodExecutor : IDisposable
     /// <summary>Container output streams not yet at their end.</summary>
     private int _streamsOpen;
     private int _stopSignalled;
-    /// <summary>The signal number of the stop (SIGTERM 15, SIGINT 2, SIGHUP 1): an interactive
+    /// <summary>The signal number of the stop (SIGTERM 15, SIGINT 2, SIGHUP 1, SIGQUIT 3): an interactive
     /// pod stopped by one ends 128 + it, as a command killed by it would.</summary>
     private int _stopSignal;
     /// <summary>An interactive pod's command has exited (heard on the supervision loop).</summary>
@@ -194,10 +194,13 @@ public sealed partial class PodExecutor : IDisposable
         // `systemctl kill -s HUP`) stops the pod gracefully too, and SIGUSR1/SIGUSR2 are
         // ignored: by their default action any of them killed the executor outright, with no
         // grace period, no preStop and the network left to gc. A handler, unlike SIG_IGN, is
-        // not inherited across exec.
+        // not inherited across exec. SIGQUIT too: the executor of `run -i` is the shell's
+        // foreground job, and Ctrl-\ killed it by the default action, leaving the CNI
+        // attachment, the state and the image pin to gc (CLI review of 2026-12-07, finding 1).
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnStopSignal);
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnStopSignal);
         using var user1 = PosixSignalRegistration.Create((PosixSignal)Tmds.Linux.LibC.SIGUSR1, OnIgnoredSignal);
         using var user2 = PosixSignalRegistration.Create((PosixSignal)Tmds.Linux.LibC.SIGUSR2, OnIgnoredSignal);
         try
@@ -495,7 +498,7 @@ public sealed partial class PodExecutor : IDisposable
     private static void OnIgnoredSignal(PosixSignalContext context)
     {
         context.Cancel = true;
-        Log($"ignoring {((int)context.Signal == Tmds.Linux.LibC.SIGUSR1 ? "SIGUSR1" : "SIGUSR2")}: SIGTERM, SIGINT and SIGHUP stop the pod");
+        Log($"ignoring {((int)context.Signal == Tmds.Linux.LibC.SIGUSR1 ? "SIGUSR1" : "SIGUSR2")}: SIGTERM, SIGINT, SIGHUP and SIGQUIT stop the pod");
     }
 
     /// <summary>Set once a stop signal came: no READY, no STATUS updates, no more probing.</summary>
@@ -510,7 +513,7 @@ public sealed partial class PodExecutor : IDisposable
     private void OnStopSignal(PosixSignalContext context)
     {
         context.Cancel = true;
-        if (context.Signal == PosixSignal.SIGINT && ForwardInterrupt())
+        if (context.Signal is PosixSignal.SIGINT or PosixSignal.SIGQUIT && ForwardInterrupt(context.Signal))
         {
             return;
         }
@@ -522,12 +525,7 @@ public sealed partial class PodExecutor : IDisposable
         {
             // Only a stop that came before the command's end is its end: a Ctrl-C during the
             // clean-up after a command that exited 0 must not make `run -i` fail.
-            Volatile.Write(ref _stopSignal, context.Signal switch
-            {
-                PosixSignal.SIGINT => 2,
-                PosixSignal.SIGHUP => 1,
-                _ => 15,
-            });
+            Volatile.Write(ref _stopSignal, StopSignalNumber(context.Signal));
         }
         _control?.Send(new PodControlMessage.StopPod());
         _ = _stopped.CancelAsync(); // its callbacks (a plugin's kill) off this handler's thread
@@ -547,21 +545,31 @@ public sealed partial class PodExecutor : IDisposable
         FailedStarts.RecordFailure(waiting);
     }
 
+    /// <summary>The number of a stop signal, for an interactive pod's 128 + it.</summary>
+    internal static int StopSignalNumber(PosixSignal signal) => signal switch
+    {
+        PosixSignal.SIGINT => Tmds.Linux.LibC.SIGINT,
+        PosixSignal.SIGHUP => Tmds.Linux.LibC.SIGHUP,
+        PosixSignal.SIGQUIT => Tmds.Linux.LibC.SIGQUIT,
+        _ => Tmds.Linux.LibC.SIGTERM,
+    };
+
     /// <summary>
-    /// `run -i`: Ctrl-C (the terminal's SIGINT to the caller, whose process this is) goes to
-    /// the container's command, as podman's --sig-proxy sends it, rather than stopping the pod:
-    /// the command decides (a shell's trap, a REPL that goes on), and one it kills ends with
-    /// 130, which the caller's shell sees (`run -i ... && deploy` does not go on). False when
-    /// there is no command to send it to yet (then the pod stops, and ends 130 all the same).
+    /// `run -i`: Ctrl-C and Ctrl-\ (the terminal's SIGINT and SIGQUIT to the caller, whose
+    /// process this is) go to the container's command, as podman's --sig-proxy sends them,
+    /// rather than stopping the pod: the command decides (a shell's trap, a REPL that goes on),
+    /// and one they kill ends with 130 or 131, which the caller's shell sees (`run -i ... &&
+    /// deploy` does not go on). False when there is no command to send it to yet (then the pod
+    /// stops, and ends 128 + the signal all the same).
     /// </summary>
-    private bool ForwardInterrupt()
+    private bool ForwardInterrupt(PosixSignal signal)
     {
         if (!_plan.Interactive || Stopping || _plan.Containers.Count != 1
             || !_hostPids.TryGetValue(_plan.Containers[0].Name, out int pid))
         {
             return false;
         }
-        return Tmds.Linux.LibC.kill(pid, Tmds.Linux.LibC.SIGINT) == 0;
+        return Tmds.Linux.LibC.kill(pid, StopSignalNumber(signal)) == 0;
     }
 
     /// <summary>How STATUS= begins when a stop came before READY (`podunits status` keeps

@@ -105,14 +105,7 @@ public sealed class InteractiveTests
     [Fact]
     public void AnInterruptGoesToTheCommandAndAStopBySignalIsNoSuccess()
     {
-        using (Process trapping = StartInterruptible("it-int-trap", "sh", "-c", "trap 'echo got-int; exit 3' INT; echo ready; while :; do sleep 0.1; done"))
-        {
-            Assert.Equal("ready", trapping.StandardOutput.ReadLine());
-            Assert.Equal(0, PodHarness.Run("kill", "-INT", trapping.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Code);
-            Assert.True(trapping.WaitForExit(30_000));
-            Assert.Equal("got-int", trapping.StandardOutput.ReadToEnd().Trim());
-            Assert.Equal(3, trapping.ExitCode);
-        }
+        AssertTheCommandTrapsIt("it-int-trap", "INT");
         foreach ((string signal, int status) in (ReadOnlySpan<(string, int)>)[("-INT", 130), ("-TERM", 143)])
         {
             using Process plain = StartInterruptible($"it-sig{status}", "sh", "-c", "echo ready; exec sleep 1000");
@@ -123,22 +116,43 @@ public sealed class InteractiveTests
         }
     }
 
-    /// <summary><see cref="StartRun"/> with SIGINT at its default action, as a shell's foreground
-    /// job has it: the test host may run with it ignored (a background job's), and a program
-    /// keeps an interrupt ignored that it was started with (nohup), PodUnits too.</summary>
-    private static Process StartInterruptible(string name, params string[] command)
+    /// <summary>CLI review of 2026-12-07, finding 1: Ctrl-\ (SIGQUIT to the foreground job, the
+    /// executor) killed `run -i`'s executor by the default action: no clean-up, the network,
+    /// the state and the image pin left to gc, and the command's status lost. It goes to the
+    /// command as Ctrl-C does, and the pod ends and is released as after any other end.</summary>
+    [Fact]
+    public void AQuitGoesToTheCommandAndThePodIsReleased()
     {
-        var info = new ProcessStartInfo("python3")
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        foreach (string a in (string[])["-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
-            "/usr/bin/podunits", "run", "-i", "--name", name, "busybox", "--", .. command])
-        {
-            info.ArgumentList.Add(a);
-        }
-        return Process.Start(info)!;
+        AssertTheCommandTrapsIt("it-quit", "QUIT");
+        Assert.False(Directory.Exists("/run/podunits/state/it-quit"), "the runtime state stayed");
+        Assert.False(Directory.Exists("/var/lib/podunits/pods/it-quit"), "the pin and the state directory stayed");
+        var status = PodHarness.Run("/usr/bin/podunits", "status", "it-quit");
+        Assert.DoesNotContain("Left behind", status.Output, StringComparison.Ordinal);
+        // A command that leaves SIGQUIT at its default action is ended by it: 128 + 3.
+        using Process plain = StartInterruptible("it-quit-plain", "sh", "-c", "echo ready; exec sleep 1000");
+        Assert.Equal("ready", plain.StandardOutput.ReadLine());
+        Assert.Equal(0, PodHarness.Run("kill", "-QUIT", plain.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Code);
+        Assert.True(plain.WaitForExit(30_000));
+        Assert.Equal(128 + 3, plain.ExitCode);
+        Assert.False(Directory.Exists("/run/podunits/state/it-quit-plain"), "the runtime state stayed");
     }
+
+    /// <summary>`run -i` of a command that traps <paramref name="signal"/>, sent it: the command
+    /// gets it, and `run` ends with the status its trap chose.</summary>
+    private static void AssertTheCommandTrapsIt(string name, string signal)
+    {
+        using Process trapping = StartInterruptible(name, "sh", "-c", $"trap 'echo got-{signal}; exit 3' {signal}; echo ready; while :; do sleep 0.1; done");
+        Assert.Equal("ready", trapping.StandardOutput.ReadLine());
+        Assert.Equal(0, PodHarness.Run("kill", $"-{signal}", trapping.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Code);
+        Assert.True(trapping.WaitForExit(30_000));
+        Assert.Equal($"got-{signal}", trapping.StandardOutput.ReadToEnd().Trim());
+        Assert.True(trapping.ExitCode == 3, $"exit {trapping.ExitCode}: {trapping.StandardError.ReadToEnd()}");
+    }
+
+    /// <summary><see cref="StartRun"/> with SIGINT and SIGQUIT at their default action, as a
+    /// shell's foreground job has them (<see cref="PodHarness.StartPodunitsInterruptible"/>).</summary>
+    private static Process StartInterruptible(string name, params string[] command) =>
+        PodHarness.StartPodunitsInterruptible(["run", "-i", "--name", name, "busybox", "--", .. command]);
 
     private static Process StartRun(string name, params string[] command)
     {

@@ -107,6 +107,22 @@ internal sealed class PodHarness : IDisposable
         return System.Diagnostics.Process.Start(info)!;
     }
 
+    /// <summary><see cref="StartPodunits"/> with SIGINT and SIGQUIT at their default action, as
+    /// a shell's foreground job has them: a test host started in the background may have both
+    /// ignored, and a program keeps a signal ignored that it was started with (nohup), PodUnits too.</summary>
+    public static System.Diagnostics.Process StartPodunitsInterruptible(params string[] args) =>
+        StartInterruptible(["/usr/bin/podunits", .. args]);
+
+    private static System.Diagnostics.Process StartInterruptible(string[] argv)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in (string[])["-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); signal.signal(signal.SIGQUIT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])", .. argv])
+        {
+            info.ArgumentList.Add(a);
+        }
+        return System.Diagnostics.Process.Start(info)!;
+    }
+
     /// <summary>systemctl start, which must succeed; when it does not, the failure says what
     /// systemctl, the unit's status and its journal said (a bare exit code explains nothing
     /// after the sandbox is gone).</summary>
