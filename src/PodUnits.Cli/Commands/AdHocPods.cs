@@ -29,7 +29,7 @@ internal static class AdHocPods
         {
             return false;
         }
-        if (kill(pids.Executor, SIGTERM) != 0)
+        if (!SignalStop(pids.Executor))
         {
             return false;
         }
@@ -43,6 +43,20 @@ internal static class AdHocPods
             }
             await Task.Delay(50, cancellationToken);
         }
+        return true;
+    }
+
+    /// <summary>SIGTERM, then SIGCONT, as systemd's stop sends them (kill_and_sigcont): the
+    /// executor of `run -i` is its shell's foreground job, and one suspended by Ctrl-Z kept the
+    /// SIGTERM pending until `fg`, so that stop waited out its whole timeout and failed, the
+    /// pod still running (CLI review of 2026-12-07, finding 2). False when there is no such process.</summary>
+    internal static bool SignalStop(int executor)
+    {
+        if (kill(executor, SIGTERM) != 0)
+        {
+            return false;
+        }
+        _ = kill(executor, SIGCONT);
         return true;
     }
 }

@@ -137,6 +137,35 @@ public sealed class InteractiveTests
         Assert.False(Directory.Exists("/run/podunits/state/it-quit-plain"), "the runtime state stayed");
     }
 
+    /// <summary>CLI review of 2026-12-07, finding 2: `podunits stop` of a `run -i` suspended by
+    /// Ctrl-Z (its executor stopped, the SIGTERM pending) waited its whole 22 s and failed,
+    /// the pod running on until `fg`. It sends SIGCONT after the SIGTERM, as systemd does.</summary>
+    [Fact]
+    public void StopEndsARunSuspendedByCtrlZ()
+    {
+        using Process p = StartRun("it-tstp", "sh", "-c", "echo ready; exec sleep 1000");
+        Assert.Equal("ready", p.StandardOutput.ReadLine());
+        Assert.True(PodHarness.WaitFor(() => File.Exists("/run/podunits/state/it-tstp/pids")));
+        string pid = p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture); // -i: stage 1 in the CLI's process
+        try
+        {
+            // SIGSTOP for Ctrl-Z's SIGTSTP: the kernel drops SIGTSTP to an orphaned process
+            // group, which the test host's children may be; the executor is stopped either way.
+            Assert.Equal(0, PodHarness.Run("kill", "-STOP", pid).Code);
+            Assert.True(PodHarness.WaitFor(() => File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].StartsWith('T'), seconds: 10), "not suspended");
+            var watch = Stopwatch.StartNew();
+            var stop = PodHarness.Run("/usr/bin/podunits", "stop", "it-tstp");
+            Assert.True(stop.Code == 0, stop.Output);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"stop took {watch.Elapsed}");
+            Assert.True(p.WaitForExit(30_000));
+            Assert.Equal(143, p.ExitCode);
+        }
+        finally
+        {
+            PodHarness.Run("kill", "-CONT", pid);
+        }
+    }
+
     /// <summary>`run -i` of a command that traps <paramref name="signal"/>, sent it: the command
     /// gets it, and `run` ends with the status its trap chose.</summary>
     private static void AssertTheCommandTrapsIt(string name, string signal)

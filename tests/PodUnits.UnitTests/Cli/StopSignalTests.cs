@@ -1,0 +1,32 @@
+using PodUnits.Cli.Commands;
+
+namespace PodUnits.UnitTests.Cli;
+
+/// <summary>CLI review of 2026-12-07, finding 2: `podunits stop` of a `run -i` suspended by
+/// Ctrl-Z left its SIGTERM pending until `fg`: it waited its whole timeout, then failed.</summary>
+public sealed class StopSignalTests
+{
+    [Fact]
+    public void AStoppedExecutorIsContinuedToActOnItsSigterm()
+    {
+        using var sleeper = System.Diagnostics.Process.Start("sleep", "100");
+        try
+        {
+            Assert.Equal(0, Tmds.Linux.LibC.kill(sleeper.Id, Tmds.Linux.LibC.SIGSTOP));
+            Assert.True(SpinWait.SpinUntil(() => File.ReadAllText($"/proc/{sleeper.Id}/stat").Split(") ")[1].StartsWith('T'), 5_000), "not stopped");
+            Assert.True(AdHocPods.SignalStop(sleeper.Id));
+            Assert.True(sleeper.WaitForExit(5_000), "the SIGTERM stayed pending");
+            Assert.Equal(128 + 15, sleeper.ExitCode);
+        }
+        finally
+        {
+            if (!sleeper.HasExited)
+            {
+                sleeper.Kill();
+            }
+        }
+    }
+
+    [Fact]
+    public void NoSuchExecutorIsFalse() => Assert.False(AdHocPods.SignalStop(int.MaxValue));
+}
