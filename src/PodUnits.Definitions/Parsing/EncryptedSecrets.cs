@@ -50,7 +50,18 @@ public static class EncryptedSecrets
         {
             info.ArgumentList.Add(a);
         }
-        using Process p = Process.Start(info) ?? throw new IOException($"cannot start {Tool}");
+        Process? started;
+        try
+        {
+            started = Process.Start(info);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            // An IOException as the tool's other failures, which callers say in a line of their
+            // own (CLI review of 2026-12-07, finding 5): not .NET's message, a resource key here.
+            throw new IOException($"cannot start {Tool}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(e.NativeErrorCode)}", e);
+        }
+        using Process p = started ?? throw new IOException($"cannot start {Tool}");
         Task<string> output = p.StandardOutput.ReadToEndAsync();
         Task<string> error = p.StandardError.ReadToEndAsync();
         if (input is not null)

@@ -27,8 +27,13 @@ public static class NamedVolumes
             .Select(d => new NamedVolume(d.Name, d.FullName, Size(d), users.GetValueOrDefault(d.FullName) ?? []))];
     }
 
-    public static void Remove(string name, string root = ClaimVolume.Root)
+    public static void Remove(string name, string root = ClaimVolume.Root) =>
+        Remove(name, root, path => Directory.Delete(path, recursive: true));
+
+    /// <param name="delete">Removes the volume's directory and all in it.</param>
+    internal static void Remove(string name, string root, Action<string> delete)
     {
+        ArgumentNullException.ThrowIfNull(delete);
         string what = $"volume {name}";
         if (ClaimVolume.ExplainName(name) is string why)
         {
@@ -43,7 +48,20 @@ public static class NamedVolumes
         {
             throw new PodUnitsException(what, $"is in use by running pod{(pods.Count == 1 ? "" : "s")} {string.Join(", ", pods)}; stop {(pods.Count == 1 ? "it" : "them")} first");
         }
-        Directory.Delete(path, recursive: true);
+        try
+        {
+            delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not an "internal error" with .NET's resource key (UseSystemResourceKeys), and
+            // said to be half done: what was removed is gone. EPERM on root's unlink is a file a
+            // container made immutable or append-only (CLI review of 2026-12-07, finding 5).
+            string reason = e is UnauthorizedAccessException
+                ? $"permission denied in {path} (a file made immutable in a container? 'lsattr -R' shows it)"
+                : e.Message;
+            throw new PodUnitsException(what, $"could not remove all of it: {reason}; once that is mended, 'podunits volume rm {name}' again", ExitCodes.RuntimeFailure, e);
+        }
     }
 
     /// <summary>Volume path to the running pods whose plan mounts it.</summary>

@@ -33,9 +33,15 @@ public static class SecretFiles
     /// file. An existing Secret of that name is an error unless <paramref name="replace"/>, as
     /// with kubectl create and podman secret create.</summary>
     public static string Create(string name, IReadOnlyList<KeyValuePair<string, byte[]>> data, bool encrypt, bool replace = false,
-        string directory = Directory)
+        string directory = Directory) =>
+        Create(name, data, encrypt, replace, directory, EncryptedSecrets.Encrypt);
+
+    /// <param name="encryptWith">Encrypts a document as a credential of a name (systemd-creds).</param>
+    internal static string Create(string name, IReadOnlyList<KeyValuePair<string, byte[]>> data, bool encrypt, bool replace,
+        string directory, Func<string, string, string> encryptWith)
     {
         ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(encryptWith);
         string what = $"secret {name}";
         if (ConfigObject.ExplainName(name) is string why)
         {
@@ -80,7 +86,18 @@ public static class SecretFiles
             throw new BadInputException(what, $"encrypted, its document would be {plain} bytes, more than the {MaxEncryptedDocumentBytes} systemd-creds encrypts "
                 + "(about 760 KiB of values, which are base64 in it)");
         }
-        string text = encrypt ? EncryptedSecrets.Encrypt(yaml.ToString(), EncryptedSecrets.CredentialName(name)) : yaml.ToString();
+        string text;
+        try
+        {
+            text = encrypt ? encryptWith(yaml.ToString(), EncryptedSecrets.CredentialName(name)) : yaml.ToString();
+        }
+        catch (IOException e)
+        {
+            // The host's condition (no systemd-creds before systemd 250, no host key or TPM2 to
+            // be had), not PodUnits' bug: one line saying so, not "internal error" (CLI review
+            // of 2026-12-07, finding 5). Nothing is written.
+            throw new PodUnitsException(what, e.Message, ExitCodes.RuntimeFailure, e);
+        }
         string path = $"{directory}/{name}{(encrypt ? EncryptedSecrets.Extension : ".yaml")}";
         // Root's only, like the files: even the names of secrets are nobody else's business.
         System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

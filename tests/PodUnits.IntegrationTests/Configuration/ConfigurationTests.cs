@@ -506,4 +506,57 @@ public sealed class ConfigurationTests : IDisposable
             PodHarness.Run("podunits", "secret", "rm", "cfg-moved");
         }
     }
+
+    /// <summary>CLI review of 2026-12-07, finding 5: a file a container made immutable in a
+    /// volume made `volume rm` print "internal error: UnauthorizedAccess_IODenied_Path" (root
+    /// sees .NET's resource key) and leave the volume half-deleted without saying so.</summary>
+    [Fact]
+    public void AVolumeThatCannotAllBeRemovedSaysSoInOneLine()
+    {
+        const string Volume = "/var/lib/podunits/volumes/cfg-immutable";
+        Directory.CreateDirectory($"{Volume}/sub");
+        File.WriteAllText($"{Volume}/a", "a");
+        File.WriteAllText($"{Volume}/sub/f", "f");
+        try
+        {
+            var chattr = PodHarness.Run("chattr", "+i", $"{Volume}/sub/f");
+            Assert.True(chattr.Code == 0, chattr.Output);
+            var rm = PodHarness.Run("podunits", "volume", "rm", "cfg-immutable");
+            Assert.True(rm.Code == 1, rm.Output);
+            Assert.Equal($"podunits: volume cfg-immutable: could not remove all of it: permission denied in {Volume} (a file made immutable in a container? "
+                + "'lsattr -R' shows it); once that is mended, 'podunits volume rm cfg-immutable' again\n", rm.Output);
+            PodHarness.Run("chattr", "-i", $"{Volume}/sub/f");
+            var again = PodHarness.Run("podunits", "volume", "rm", "cfg-immutable");
+            Assert.True(again.Code == 0, again.Output);
+            Assert.False(Directory.Exists(Volume));
+        }
+        finally
+        {
+            PodHarness.Run("chattr", "-i", $"{Volume}/sub/f");
+            PodHarness.Run("rm", "-rf", Volume);
+        }
+    }
+
+    /// <summary>CLI review of 2026-12-07, finding 5: `secret create --encrypt` on a host whose
+    /// systemd-creds cannot encrypt (missing before systemd 250, no host key or TPM2) printed
+    /// "internal error". Here it fails (false) or cannot be started (not executable).</summary>
+    [Theory]
+    [InlineData("/usr/bin/false", "secret cfg-noenc: systemd-creds encrypt failed: no reason given")]
+    [InlineData("/etc/os-release", "secret cfg-noenc: cannot start /usr/bin/systemd-creds: Permission denied")]
+    public void AnEncryptionTheHostCannotDoIsOneLineAndWritesNothing(string standIn, string expected)
+    {
+        Assert.Equal(0, PodHarness.Run("mount", "--bind", standIn, "/usr/bin/systemd-creds").Code);
+        try
+        {
+            var create = PodHarness.Run("podunits", "secret", "create", "cfg-noenc", "--from-literal", "a=b", "--encrypt");
+            Assert.True(create.Code == 1, create.Output);
+            Assert.Equal($"podunits: {expected}\n", create.Output);
+            Assert.False(File.Exists("/etc/podunits/secrets/cfg-noenc.cred"));
+            Assert.False(File.Exists("/etc/podunits/secrets/cfg-noenc.yaml"));
+        }
+        finally
+        {
+            PodHarness.Run("umount", "/usr/bin/systemd-creds");
+        }
+    }
 }

@@ -13,6 +13,22 @@ public sealed class SecretFilesTests : IDisposable
 
     private static KeyValuePair<string, byte[]>[] Data(string value) => [new("password", Encoding.UTF8.GetBytes(value))];
 
+    /// <summary>CLI review of 2026-12-07, finding 5: systemd-creds missing (systemd before 250)
+    /// or unable to encrypt (no host key, no TPM2) is the host's condition, not a bug: it said
+    /// "internal error". One line naming the secret, exit 1, and nothing written or replaced.</summary>
+    [Fact]
+    public void AnEncryptionTheHostCannotDoIsOneLineAndWritesNothing()
+    {
+        string path = SecretFiles.Create("db", Data("first"), encrypt: false, directory: _dir);
+        Func<string, string, string> missing = (_, _) =>
+            throw new IOException("/usr/bin/systemd-creds is missing (package systemd); it is needed for encrypted secrets");
+        var e = Assert.Throws<PodUnitsException>(() => SecretFiles.Create("db", Data("second"), encrypt: true, replace: true, _dir, missing));
+        Assert.Equal("secret db: /usr/bin/systemd-creds is missing (package systemd); it is needed for encrypted secrets", e.Message);
+        Assert.Equal(ExitCodes.RuntimeFailure, e.ExitCode);
+        Assert.Equal([path], Directory.GetFiles(_dir));
+        Assert.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes("first")), File.ReadAllText(path), StringComparison.Ordinal); // the old value stays
+    }
+
     [Fact]
     public void AnExistingSecretIsKeptUnlessReplaceIsAsked()
     {

@@ -1,3 +1,4 @@
+using PodUnits.Core.Errors;
 using PodUnits.Planning.Configuration;
 
 namespace PodUnits.UnitTests.Planning;
@@ -23,5 +24,27 @@ public sealed class NamedVolumesTests : IDisposable
         NamedVolume volume = Assert.Single(NamedVolumes.List(_root));
         Assert.Equal("data", volume.Name);
         Assert.InRange(volume.Bytes, 1 << 20, (1 << 20) + (64 << 10));
+    }
+
+    /// <summary>CLI review of 2026-12-07, finding 5: a volume holding a file a container made
+    /// immutable (EPERM for root) made `volume rm` say "internal error:
+    /// UnauthorizedAccess_IODenied_Path" and leave the volume half-deleted without saying so.</summary>
+    [Fact]
+    public void AVolumeThatCannotAllBeRemovedIsOneLineSayingSo()
+    {
+        string data = Directory.CreateDirectory(Path.Combine(_root, "data")).FullName;
+        File.WriteAllText(Path.Combine(data, "gone"), "x");
+        void Denied(string path)
+        {
+            File.Delete(Path.Combine(path, "gone"));
+            throw new UnauthorizedAccessException("UnauthorizedAccess_IODenied_Path, " + Path.Combine(path, "immutable"));
+        }
+        var e = Assert.Throws<PodUnitsException>(() => NamedVolumes.Remove("data", _root, Denied));
+        Assert.Equal($"volume data: could not remove all of it: permission denied in {data} (a file made immutable in a container? 'lsattr -R' shows it); "
+            + "once that is mended, 'podunits volume rm data' again", e.Message);
+        Assert.Equal(ExitCodes.RuntimeFailure, e.ExitCode);
+
+        var busy = Assert.Throws<PodUnitsException>(() => NamedVolumes.Remove("data", _root, _ => throw new IOException("Device or resource busy")));
+        Assert.Equal("volume data: could not remove all of it: Device or resource busy; once that is mended, 'podunits volume rm data' again", busy.Message);
     }
 }
