@@ -8,16 +8,20 @@ namespace PodUnits.Cli.Commands;
 /// <summary>
 /// The systemd generator (systemd.generator(7)): run by systemd at boot and on
 /// daemon-reload as /usr/lib/systemd/system-generators/podunits-generator NORMAL EARLY LATE,
-/// and `podunits generate --dir DIR`, the same logic as a dry run into DIR.
+/// and `podunits generate [--dir DIR]`, the same logic as a dry run into DIR, or printed.
 /// </summary>
 internal static class GenerateCommand
 {
     public static Command Create()
     {
-        var dir = new Option<string>("--dir") { Description = "Write the generated units here.", Required = true };
+        var dir = new Option<string?>("--dir") { Description = "Write the generated units here instead of printing them.", HelpName = "DIR" };
         var command = new Command("generate", """
-            Dry run of the systemd generator: write the pod@NAME.service drop-ins and wants links for every pod definition into DIR.
-            Exit status 1 when a definition is invalid (its file:line:column on stderr; the valid ones are written), as the generator.
+            Dry run of the systemd generator: the pod@NAME.service drop-ins, sockets and wants
+            links it would make for every pod definition, printed to stdout (each file after a
+            '# PATH' line, each link as '# PATH -> TARGET'), or written into DIR with --dir.
+            Without --dir nothing is written where systemd reads. Exit status 1 when a definition is invalid (its
+            file:line:column on stderr; the valid ones are generated), as the generator.
+              podunits generate
               podunits generate --dir /tmp/units && find /tmp/units
             """)
         {
@@ -25,7 +29,11 @@ internal static class GenerateCommand
         };
         command.SetAction(parsed =>
         {
-            string output = parsed.GetValue(dir)!;
+            using GeneratorLog log = GeneratorLog.Open(preferKmsg: false);
+            if (parsed.GetValue(dir) is not { } output)
+            {
+                return Print(log);
+            }
             try
             {
                 Directory.CreateDirectory(output);
@@ -34,10 +42,29 @@ internal static class GenerateCommand
             {
                 throw new BadInputException($"--dir {output}", File.Exists(output) ? "is a file, not a directory" : IoErrors.Describe(e, output));
             }
-            using GeneratorLog log = GeneratorLog.Open(preferKmsg: false);
             return PodGenerator.Run(PodDefinitionSearchPath.Default, output, log);
         });
         return command;
+    }
+
+    /// <summary>Without --dir: generated into a private directory of its own, printed, and
+    /// removed. --dir was required, though /work/shared/DESIGN.md fixes `generate [--dir DIR]`,
+    /// so a script written to it failed with exit 2 (CLI review of 2026-12-07, finding 3).
+    /// Not systemd's own /run/systemd/generator: a dry run must change nothing the next
+    /// daemon-reload or boot reads.</summary>
+    private static int Print(GeneratorLog log)
+    {
+        DirectoryInfo scratch = Directory.CreateTempSubdirectory("podunits-generate-");
+        try
+        {
+            int status = PodGenerator.Run(PodDefinitionSearchPath.Default, scratch.FullName, log);
+            GeneratorListing.Write(scratch.FullName, Console.Out);
+            return status;
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
     }
 
     /// <summary>argv: NORMAL_DIR [EARLY_DIR LATE_DIR]; drop-ins go to the normal directory.</summary>

@@ -43,6 +43,13 @@ public sealed class GeneratorTests
             Assert.Equal(1, dry.Code);
             Assert.Contains("/etc/podunits/pods/gen-bad.yaml:6:5: error: unknown field \"imagee\"", dry.Output, StringComparison.Ordinal);
             Assert.True(File.Exists("/tmp/gen-dry/pod@gen-auto.service.d/50-podunits.conf"));
+            // Without --dir (DESIGN.md's `generate [--dir DIR]`; CLI review of 2026-12-07,
+            // finding 3): the same, printed, with each file's path.
+            var printed = PodHarness.Run("/usr/bin/podunits", "generate");
+            Assert.True(printed.Code == 1, printed.Output);
+            Assert.Contains("\n# pod@gen-auto.service.d/50-podunits.conf\n", "\n" + printed.Output, StringComparison.Ordinal);
+            Assert.Contains("# multi-user.target.wants/pod@gen-auto.service -> /usr/lib/systemd/system/pod@.service\n", printed.Output, StringComparison.Ordinal);
+            Assert.Contains("/etc/podunits/pods/gen-bad.yaml:6:5: error: unknown field \"imagee\"", printed.Output, StringComparison.Ordinal);
             // A --dir that is a file is one line, exit 2 (once "internal error: IO_FileExists_Name").
             var onFile = PodHarness.Run("/usr/bin/podunits", "generate", "--dir", "/etc/os-release");
             Assert.Equal((2, "podunits: --dir /etc/os-release: is a file, not a directory"), (onFile.Code, onFile.Output.Trim()));

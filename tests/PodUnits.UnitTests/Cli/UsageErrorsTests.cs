@@ -73,6 +73,7 @@ public sealed class UsageErrorsTests
     [InlineData("run", "-i", "busybox", "--", "ls", "-l")]
     [InlineData("image", "export", "busybox", "-")]
     [InlineData("-v", "list")]
+    [InlineData("generate")] // DESIGN.md's `generate [--dir DIR]` (CLI review of 2026-12-07, finding 3)
     public void ACommandsOwnDashWordsAreNotOptions(params string[] args) => Assert.False(UsageErrors.Refuses(CliApp.Parse(args)));
 
     /// <summary>CLI review of 2026-12-06, finding 1: System.CommandLine read a word starting
