@@ -56,6 +56,12 @@ internal static class PlainConsole
         /// command with more to write may as well end.</summary>
         public bool ReaderGone => _readerGone;
 
+        /// <summary>Set, a write that finds no reader fails with this error instead of
+        /// dropping what follows: for output that is nothing unless whole (`image export REF -`,
+        /// which read and hashed every blob for a reader gone, then exited 0: CLI review of
+        /// 2026-12-07, finding 4), as tar and cat end by SIGPIPE.</summary>
+        public (string What, string Why)? IncompleteWithoutReader { get; init; }
+
         public override bool CanRead => false;
         public override bool CanSeek => false;
         public override bool CanWrite => true;
@@ -68,17 +74,27 @@ internal static class PlainConsole
         {
             if (_readerGone)
             {
+                ThrowIfIncomplete();
                 return; // the rest of the output has no reader either
             }
             int errno = _output.WriteAll(buffer);
             if (errno == LibC.EPIPE)
             {
                 _readerGone = true;
+                ThrowIfIncomplete();
             }
             else if (errno != 0)
             {
                 // Not an internal error: the output's own (a full disk, /dev/full), exit 1.
                 throw new Core.Errors.PodUnitsException(fd == 1 ? "standard output" : "standard error", Marshal.GetPInvokeErrorMessage(errno));
+            }
+        }
+
+        private void ThrowIfIncomplete()
+        {
+            if (IncompleteWithoutReader is { } error)
+            {
+                throw new Core.Errors.PodUnitsException(error.What, error.Why);
             }
         }
 

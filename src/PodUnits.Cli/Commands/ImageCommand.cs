@@ -179,6 +179,10 @@ internal static class ImageCommand
         ["config"] = image.Config,
     };
 
+    /// <summary>`image export REF -` whose reader went before the end.</summary>
+    internal static readonly (string What, string Why) ExportReaderGone =
+        ("image export", "standard output: its reader went away before the archive was complete");
+
     private static Command Export()
     {
         var reference = new Argument<string>("REF") { Description = "A stored image's reference (podunits image list)." };
@@ -203,7 +207,10 @@ internal static class ImageCommand
                 {
                     throw new BadInputException("image export", "will not write an archive to a terminal; give a FILE or redirect stdout");
                 }
-                await using Stream stdout = Console.OpenStandardOutput();
+                // Not .NET's console stream, which takes EPIPE for success: a reader that went
+                // (`| head -c 4096`) ends the export at once, and it fails (CLI review of
+                // 2026-12-07, finding 4).
+                await using Stream stdout = new PlainConsole.DescriptorStream(1) { IncompleteWithoutReader = ExportReaderGone };
                 await store.ExportAsync(name, stdout, cancellationToken);
                 return 0;
             }

@@ -93,6 +93,20 @@ public sealed class ImageExportCliTests : IDisposable
         }
     }
 
+    /// <summary>CLI review of 2026-12-07, finding 4: `image export REF - | head -c 4096` read
+    /// and hashed the whole image for a reader that had gone (.NET's console stream takes
+    /// EPIPE for success), then exited 0 for an archive never delivered.</summary>
+    [Fact]
+    public void AnExportWhoseReaderGoesFails()
+    {
+        string source = _dir + "/busybox.tar";
+        Assert.Equal(0, PodHarness.Run(RepoRoot.Path + "/packaging/busybox-image.sh", "--archive", source).Code);
+        Assert.Equal(0, PodHarness.Run("podunits", "image", "import", source, "--name", Name).Code);
+        var piped = PodHarness.Run("bash", "-c", $"podunits image export {Name} - | head -c 4096 >/dev/null; echo \"status ${{PIPESTATUS[0]}}\"");
+        // Run's output: bash's stdout, then its stderr (podunits').
+        Assert.Equal("status 1\npodunits: image export: standard output: its reader went away before the archive was complete\n", piped.Output);
+    }
+
     [Fact]
     public void ExportingWhatIsNotStoredIsOneLineAndLeavesNoFile()
     {
