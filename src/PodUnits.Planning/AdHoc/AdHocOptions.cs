@@ -66,12 +66,58 @@ public sealed record AdHocOptions
     public PodDefinition Definition(string generatedName)
     {
         string name = Checked("--name", Name) ?? generatedName;
-        // Named after the pod so the loader's file-name rule holds; messages say where it came from.
-        PodDefinition pod = PodDefinitionLoader.LoadText(ToYaml(name), $"(podunits run)/{name}.yaml").GetPodOrThrow();
+        // Named after the pod so the loader's file-name rule holds.
+        PodDefinition pod;
+        try
+        {
+            pod = PodDefinitionLoader.LoadText(ToYaml(name), $"(podunits run)/{name}.yaml").GetPodOrThrow();
+        }
+        catch (PodDefinitionException e)
+        {
+            throw AsOptionError(e);
+        }
         // The network was named by --net, not at a line of a file anyone wrote: line 0 makes
         // the planner's messages about it say "--net NAME" (NetworkPlanner).
         return pod.Network is { } network ? pod with { Network = network with { Line = 0, Column = 0 } } : pod;
     }
+
+    /// <summary>
+    /// A check only the definition loader makes (a mount path given twice, a fourth --dns, an
+    /// environment name Kubernetes refuses), said of the option that gave the value: the user
+    /// typed options, and the loader's message named a YAML file that does not exist, a line
+    /// and column in it, a Kubernetes field path, and 'podunits validate' for it (CLI review of
+    /// 2026-12-07, finding 7).
+    /// </summary>
+    private static BadInputException AsOptionError(PodDefinitionException e)
+    {
+        Diagnostic? first = e.Diagnostics.FirstOrDefault(d => d.IsError)?.Redacted();
+        if (first is null)
+        {
+            return new BadInputException("podunits run", e.Why);
+        }
+        int colon = first.Message.IndexOf(": ", StringComparison.Ordinal);
+        string field = colon < 0 ? "" : first.Message[..colon];
+        string why = colon < 0 ? first.Message : first.Message[(colon + 2)..];
+        return new BadInputException(OptionOf(field), Core.Text.OneLine.Of(why));
+    }
+
+    /// <summary>The option of <see cref="ToYaml"/>'s field <paramref name="field"/>.</summary>
+    internal static string OptionOf(string field) => field switch
+    {
+        _ when field.Contains(".volumeMounts[", StringComparison.Ordinal) || field.StartsWith("spec.volumes[", StringComparison.Ordinal) => "--volume",
+        _ when field.StartsWith("spec.dnsConfig", StringComparison.Ordinal) || field.StartsWith("spec.dnsPolicy", StringComparison.Ordinal) => "--dns",
+        _ when field.Contains(".env[", StringComparison.Ordinal) => "--env",
+        _ when field.Contains(".ports[", StringComparison.Ordinal) => "--port",
+        _ when field.Contains(".resources.limits.memory", StringComparison.Ordinal) => "--memory",
+        _ when field.Contains(".resources.limits.cpu", StringComparison.Ordinal) => "--cpus",
+        _ when field.Contains(".workingDir", StringComparison.Ordinal) => "--workdir",
+        _ when field.Contains(".securityContext", StringComparison.Ordinal) => "--user",
+        _ when field.Contains(".command", StringComparison.Ordinal) => "the command",
+        _ when field.EndsWith(".image", StringComparison.Ordinal) => "the image",
+        _ when field == "spec.hostname" => "--hostname",
+        _ when field == "metadata.name" => "--name",
+        _ => "podunits run",
+    };
 
     /// <summary>
     /// The Kubernetes Pod that reproduces this ad-hoc pod, what `podunits export` prints: every

@@ -23,6 +23,32 @@ public sealed class AdHocOptionsTests
         new AdHocOptions { Image = "oci-archive:/nonexistent/app.tar", User = "nginx:www", Memory = "64Mi" }.Validate("pod-unused");
     }
 
+    /// <summary>CLI review of 2026-12-07, finding 7: a check only the definition loader makes
+    /// named a YAML file that does not exist ("(podunits run)/pod-1a2b3c4d.yaml:NN:CC"), a
+    /// Kubernetes field path and 'podunits validate', never the option the value came from.</summary>
+    [Fact]
+    public void ALoadersCheckOfAnOptionNamesTheOption()
+    {
+        var volume = Assert.Throws<BadInputException>(() =>
+            new AdHocOptions { Image = "busybox", Volumes = ["/tmp:/data", "/srv:/data"] }.Validate("pod-00000000"));
+        Assert.Equal(("--volume", "--volume: \"/data\" is already mounted in this container"), (volume.What, volume.Message));
+        var dns = Assert.Throws<BadInputException>(() =>
+            new AdHocOptions { Image = "busybox", Dns = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"] }.Validate("pod-00000000"));
+        Assert.Equal(("--dns", "--dns: at most 3 are allowed, found 4"), (dns.What, dns.Message));
+        Assert.Equal(ExitCodes.BadInput, dns.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("spec.containers[0].volumeMounts[1].mountPath", "--volume")]
+    [InlineData("spec.volumes[0].hostPath.path", "--volume")]
+    [InlineData("spec.dnsConfig.nameservers", "--dns")]
+    [InlineData("spec.containers[0].env[2].name", "--env")]
+    [InlineData("spec.containers[0].ports[0].containerPort", "--port")]
+    [InlineData("spec.containers[0].workingDir", "--workdir")]
+    [InlineData("spec.containers[0].image", "the image")]
+    [InlineData("spec.somethingElse", "podunits run")]
+    public void EachFieldOfAnAdHocPodIsSaidAsItsOption(string field, string option) => Assert.Equal(option, AdHocOptions.OptionOf(field));
+
     [Fact]
     public void EveryOptionLandsWhereADefinitionWouldPutIt()
     {
