@@ -59,9 +59,9 @@ internal static class LogsCommand
             // --all: without it journalctl's JSON gives null for a field of 4 KiB or more (docs/platform-facts.md).
             var arguments = new List<string> { "--no-pager", "-q", "--all", "-o", "json", OutputFields };
             arguments.AddRange(Matches(pod, only, Runtime.State.PodLogUnits.Of(pod)));
-            if (parsed.GetValue(lines) is int n)
+            if (parsed.GetValue(lines) is < 0 and int negative)
             {
-                arguments.Add(n >= 0 ? $"--lines={n}" : throw new BadInputException($"--lines {n}", "must be 0 or more"));
+                throw new BadInputException($"--lines {negative}", "must be 0 or more");
             }
             DateTimeOffset now = DateTimeOffset.Now;
             DateTimeOffset? from = parsed.GetValue(since) is { } s ? LogsSince.Parse(s, now) : null;
@@ -78,6 +78,20 @@ internal static class LogsCommand
             {
                 throw new BadInputException($"pod {pod}", $"has no container \"{only}\" (it has: {string.Join(", ", defined)})");
             }
+            var format = new LineFormat(Prefix: only is null, Timestamps: parsed.GetValue(timestamps));
+            LogWindow? window = null;
+            if (parsed.GetValue(lines) is int n)
+            {
+                // The entries of the last N lines whole, not journalctl's last N entries, of which
+                // a long line is several (LogWindow).
+                window = n > 0 ? await LogWindow.MeasureAsync(arguments, n, format, cancellationToken) : null;
+                if (window is not null && from is { } after)
+                {
+                    // journalctl takes --since or --cursor, not both; the window is after it.
+                    arguments.Remove(LogsSince.JournalctlArgument(after));
+                }
+                arguments.Add(window?.Argument ?? $"--lines={n}");
+            }
             // As kubectl logs -f and podman logs -f: follow while the pod runs (a pod@NAME.service
             // between automatic restarts counts as running), and end once it has stopped; with
             // --until, as podman logs -f --until, also then (journalctl -f would go on, silent).
@@ -87,10 +101,11 @@ internal static class LogsCommand
             if (systemd is not null && (to is null || to > DateTimeOffset.Now) && await RunningAsync(systemd, pod))
             {
                 arguments.Add("--follow");
-                if (parsed.GetValue(lines) is null)
+                if (parsed.GetValue(lines) is null || window is not null)
                 {
                     // journalctl -f shows only the last 10 lines unless told otherwise; kubectl
-                    // and podman logs -f show all of them, then follow.
+                    // and podman logs -f show all of them, then follow (from the window's
+                    // cursor, all that follows it).
                     arguments.Add("--no-tail");
                 }
                 if (to is { } end)
@@ -103,7 +118,7 @@ internal static class LogsCommand
             }
             try
             {
-                return await StreamAsync(arguments, new(Prefix: only is null, Timestamps: parsed.GetValue(timestamps)), ended.Token);
+                return await StreamAsync(arguments, format, window, ended.Token);
             }
             finally
             {
@@ -260,7 +275,7 @@ internal static class LogsCommand
     /// <paramref name="Escape"/> control characters as \xNN (a terminal reads them).</summary>
     internal readonly record struct LineFormat(bool Prefix, bool Timestamps = false, bool Escape = false);
 
-    private static async Task<int> StreamAsync(List<string> arguments, LineFormat format, CancellationToken cancellationToken)
+    private static async Task<int> StreamAsync(List<string> arguments, LineFormat format, LogWindow? window, CancellationToken cancellationToken)
     {
         // A container's output is its own to choose: on a terminal its escape sequences could
         // retitle the window, rewrite what is shown or answer queries as if typed (CVE-2003-0063
@@ -273,7 +288,7 @@ internal static class LogsCommand
         var pieces = new LinePieces();
         try
         {
-            if (!await RelayAsync(journalctl.StandardOutput, stdout, format, pieces, cancellationToken))
+            if (!await RelayAsync(journalctl.StandardOutput, stdout, format, pieces, cancellationToken, window))
             {
                 journalctl.Kill();
                 return 0;
@@ -294,12 +309,44 @@ internal static class LogsCommand
     /// <paramref name="stdout"/> any more (false): `podunits logs web | head -5` then ends
     /// at once, as journalctl and kubectl logs do, rather than reading and rendering the
     /// rest of a journal that may hold millions of the pod's lines for no reader.</summary>
+    /// <param name="window">Given (`-n N`), the output starts with its entries, of which only the
+    /// last lines are shown: the others are pieces of lines before them.</param>
     internal static async Task<bool> RelayAsync(TextReader journal, PlainConsole.DescriptorStream stdout, LineFormat format, LinePieces pieces,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, LogWindow? window = null)
     {
+        ArgumentNullException.ThrowIfNull(pieces);
+        int read = 0;
+        List<byte[]>? held = window is null ? null : [];
         while (await journal.ReadLineAsync(cancellationToken) is { } json)
         {
-            if (Render(json, format, pieces) is { } line)
+            byte[]? line = Render(json, format, pieces);
+            if (held is not null)
+            {
+                if (line is not null)
+                {
+                    held.Add(line);
+                }
+                if (++read < window!.Entries)
+                {
+                    continue;
+                }
+                if (!await WriteAllAsync(window.Last(held, pieces.Count)))
+                {
+                    return false;
+                }
+                held = null;
+            }
+            else if (line is not null && !await WriteAllAsync([line]))
+            {
+                return false;
+            }
+        }
+        // Fewer entries than measured (the journal rotated meanwhile): what there is.
+        return held is null || await WriteAllAsync(window!.Last(held, pieces.Count));
+
+        async Task<bool> WriteAllAsync(IEnumerable<byte[]> lines)
+        {
+            foreach (byte[] line in lines)
             {
                 await stdout.WriteAsync(line, cancellationToken);
                 if (stdout.ReaderGone)
@@ -307,8 +354,8 @@ internal static class LogsCommand
                     return false;
                 }
             }
+            return true;
         }
-        return true;
     }
 
     /// <summary>One journal entry (journalctl's JSON) as an output line. MESSAGE is a string,
@@ -336,10 +383,8 @@ internal static class LogsCommand
             + (format.Timestamps ? Timestamp(root) + " " : "");
         if (container && pieces is not null)
         {
-            // By stream too (PRIORITY 6 stdout, 3 stderr): a stderr line written while a
-            // long stdout line is in pieces is not part of it (review of 2026-12-05).
-            string key = $"{ContainerOf(root)}\n{Text(root, "PRIORITY")}";
-            if (Text(root, "CONTAINER_PARTIAL_MESSAGE") == "true")
+            string key = PieceKey(root)!;
+            if (IsPartial(root))
             {
                 pieces.Add(key, head, message);
                 return null;
@@ -351,6 +396,15 @@ internal static class LogsCommand
         }
         return Line(head, message, format);
     }
+
+    /// <summary>Which of a container's lines a piece belongs to: by stream too (PRIORITY 6
+    /// stdout, 3 stderr), as a stderr line written while a long stdout line is in pieces is
+    /// not part of it (review of 2026-12-05); null for PodUnits' own entries.</summary>
+    internal static string? PieceKey(JsonElement entry) =>
+        IsContainerLine(entry) ? $"{ContainerOf(entry)}\n{Text(entry, "PRIORITY")}" : null;
+
+    /// <summary>A piece of a line that goes on in the next entry of its stream.</summary>
+    internal static bool IsPartial(JsonElement entry) => Text(entry, "CONTAINER_PARTIAL_MESSAGE") == "true";
 
     private static byte[] Line(string head, byte[] message, LineFormat format) =>
         [.. Encoding.UTF8.GetBytes(head), .. format.Escape ? EscapeControls(message) : message, (byte)'\n'];
@@ -382,6 +436,9 @@ internal static class LogsCommand
             }
             line.Bytes.AddRange(piece);
         }
+
+        /// <summary>How many lines are held, not ended yet.</summary>
+        public int Count => _held.Count;
 
         public (string Head, List<byte> Bytes)? Take(string container) =>
             _held.Remove(container, out var line) ? line : null;

@@ -54,8 +54,15 @@ internal static class StatusCommand
 
     private static async Task<IReadOnlyList<string>> RecentLinesAsync(string pod, int count, bool escape, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Core.Linux.HostTools.Journalctl,
-            ["--no-pager", "-q", "--all", "-o", "json", LogsCommand.OutputFields, $"--lines={count}", .. LogsCommand.Matches(pod, null, Runtime.State.PodLogUnits.Of(pod))])
+        string[] selection = ["--no-pager", "-q", "--all", "-o", "json", LogsCommand.OutputFields, .. LogsCommand.Matches(pod, null, Runtime.State.PodLogUnits.Of(pod))];
+        var format = new LogsCommand.LineFormat(Prefix: true, Escape: escape);
+        // The last lines whole, not the last entries, of which a long line is several: its
+        // last piece alone was shown as a line (CLI review of 2026-12-07, finding 6).
+        if (await LogWindow.MeasureAsync(selection, count, format, cancellationToken) is not { } window)
+        {
+            return [];
+        }
+        var start = new ProcessStartInfo(Core.Linux.HostTools.Journalctl, [.. selection, window.Argument])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -66,17 +73,22 @@ internal static class StatusCommand
             return [];
         }
         // As `podunits logs` shows them: lines of 4 KiB and more (--all), a long line's pieces joined.
-        var result = new List<string>();
+        var rendered = new List<string>();
         var pieces = new LogsCommand.LinePieces();
-        var format = new LogsCommand.LineFormat(Prefix: true, Escape: escape);
-        while (await journalctl.StandardOutput.ReadLineAsync(cancellationToken) is { } json)
+        int read = 0;
+        while (read++ < window.Entries && await journalctl.StandardOutput.ReadLineAsync(cancellationToken) is { } json)
         {
             if (LogsCommand.Render(json, format, pieces) is { } line)
             {
-                result.Add(Encoding.UTF8.GetString(line).TrimEnd('\n'));
+                rendered.Add(Encoding.UTF8.GetString(line).TrimEnd('\n'));
             }
         }
-        result.AddRange(LogsCommand.Unfinished(pieces, format).Select(line => Encoding.UTF8.GetString(line).TrimEnd('\n')));
+        if (!journalctl.HasExited)
+        {
+            journalctl.Kill(); // what came after the window is newer than this status
+        }
+        List<string> result = [.. window.Last(rendered, pieces.Count),
+            .. LogsCommand.Unfinished(pieces, format).Select(line => Encoding.UTF8.GetString(line).TrimEnd('\n'))];
         await journalctl.WaitForExitAsync(cancellationToken);
         return result;
     }

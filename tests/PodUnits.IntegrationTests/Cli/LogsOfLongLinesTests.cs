@@ -33,6 +33,16 @@ public sealed class LogsOfLongLinesTests
         string[] shown = status.Output.Split('\n').Select(l => l.Trim()).ToArray();
         Assert.Contains("main | " + new string('a', 5000), shown);
         Assert.Contains("main | " + new string('b', 20000), shown);
+
+        // -n counts lines, not the journal's entries, of which the long line is three: its
+        // last piece alone was shown as a line (CLI review of 2026-12-07, finding 6).
+        var last = PodHarness.Run(Podunits, "logs", name, "-c", "main", "-n", "2");
+        Assert.True(last.Code == 0, last.Output);
+        Assert.Equal([new string('b', 20000), "printed"], last.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var recent = PodHarness.Run(Podunits, "status", name, "--lines", "2");
+        Assert.True(recent.Code == 0, recent.Output);
+        string[] recentLines = recent.Output.Split('\n').Select(l => l.Trim()).ToArray();
+        Assert.DoesNotContain(recentLines, l => l.EndsWith('b') && l != "main | " + new string('b', 20000));
     }
 
     /// <summary>Journal review of 2026-12-06: a run's unterminated last line, sent when its
