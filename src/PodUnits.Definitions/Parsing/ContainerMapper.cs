@@ -149,7 +149,11 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
             {
                 ctx.Warning(e.Value("name")!, $"{p}.name: \"{name}\" is set more than once; the last value wins");
             }
-            if (e.Has("valueFrom"))
+            // `valueFrom:` with nothing after it (a Helm `if` that rendered nothing) is no
+            // valueFrom, as Kubernetes reads it: `value` beside it crashed the loader, and
+            // without one the variable was dropped, where Kubernetes sets it empty
+            // (definitions review of 2026-12-07, findings 1 and 6).
+            if (e.Present("valueFrom"))
             {
                 if (sources.ValueFrom(e) is EnvSource from)
                 {
@@ -174,7 +178,7 @@ internal sealed class ContainerMapper(ParseContext ctx, string path, bool isInit
                 // Present but null: as required as absent (its hostPort would be dropped).
                 ctx.Error(key, $"{p}.containerPort: required, found null");
             }
-            else if (!e.Has("containerPort"))
+            else if (e.Key("containerPort") is null)
             {
                 e.Missing("containerPort");
             }

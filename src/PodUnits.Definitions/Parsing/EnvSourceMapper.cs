@@ -25,7 +25,9 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
         {
             return null;
         }
-        string[] present = [.. Sources.Where(from.Has)];
+        // A source written as null is none (finding 6 of the definitions review of
+        // 2026-12-07): counted, it passed this check and the variable was dropped.
+        string[] present = [.. Sources.Where(from.Present)];
         if (present.Length != 1)
         {
             ctx.Error(from.Node, $"{from.Path}: must have exactly one of configMapKeyRef, secretKeyRef, fieldRef, resourceFieldRef" +
@@ -98,12 +100,12 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
             {
                 ctx.Error(e.Value("prefix")!, $"{p}.prefix: \"{prefix}\" is not a valid start of a variable name: {why}");
             }
-            if (e.Has("configMapRef") == e.Has("secretRef"))
+            if (e.Present("configMapRef") == e.Present("secretRef"))
             {
                 ctx.Error(e.Node, $"{p}: must have exactly one of configMapRef and secretRef");
                 return;
             }
-            ConfigObjectKind kind = e.Has("secretRef") ? ConfigObjectKind.Secret : ConfigObjectKind.ConfigMap;
+            ConfigObjectKind kind = e.Present("secretRef") ? ConfigObjectKind.Secret : ConfigObjectKind.ConfigMap;
             if (e.Child(kind == ConfigObjectKind.Secret ? "secretRef" : "configMapRef", KubernetesFields.ObjectReference) is not Fields r
                 || ObjectName(r, "name", kind) is not string name)
             {

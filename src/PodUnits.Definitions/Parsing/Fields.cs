@@ -34,7 +34,14 @@ internal sealed class Fields(ParseContext context, string path, YMapping node)
     public Fields? Child(string name, FieldTable table) =>
         Value(name) is YNode value ? Context.Object(value, PathOf(name), table) : null;
 
-    public bool Has(string name) => supported.ContainsKey(name);
+    /// <summary>Whether the field is set: written with a value other than YAML null. Every
+    /// one-of and presence decision asks this, never whether the key is written: Kubernetes
+    /// reads `x:`, `x: ~` and `x: null` as absent, and a decision on the key alone, followed
+    /// by <see cref="Value"/> or <see cref="Child"/> finding nothing, crashed the loader, let
+    /// a pod without containers through, or dropped a variable without a word (definitions
+    /// review of 2026-12-07, findings 1, 2 and 6). Where a written null matters (an error
+    /// worth giving), <see cref="Key"/> says it is written.</summary>
+    public bool Present(string name) => Value(name) is not null;
 
     public void Missing(string name) =>
         Context.Error(Node, $"{(Path.Length == 0 ? "the manifest" : Path)}: missing required field \"{name}\"");

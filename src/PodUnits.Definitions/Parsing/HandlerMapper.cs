@@ -12,7 +12,7 @@ internal static class HandlerMapper
     /// as the API server decodes it.</summary>
     public static void ExactlyOne(Fields f, string[] actions)
     {
-        string[] found = [.. actions.Where(a => f.Value(a) is not null)];
+        string[] found = [.. actions.Where(f.Present)];
         if (found.Length == 1)
         {
             return;

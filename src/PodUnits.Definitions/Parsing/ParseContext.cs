@@ -18,7 +18,12 @@ internal sealed class ParseContext(string file, Host.HostChecks? hostChecks = nu
     /// <summary>Errors so far; comparing two counts tells whether one part of a file had any.</summary>
     public int ErrorCount { get; private set; }
 
-    public void Error(YNode at, string message) => Error(at.Line, at.Column, message);
+    /// <summary>An error at <paramref name="at"/>. A null node (a `Value(...)!` of a field
+    /// written as null) is a mapper's slip, and it threw NullReferenceException past the
+    /// loader: `podunits validate` said "internal error", exit 1, no position, and a start
+    /// was retried for ever (definitions review of 2026-12-07, finding 1). It is still an
+    /// error of the file, at its start, with the file's other diagnostics kept.</summary>
+    public void Error(YNode? at, string message) => Error(at?.Line ?? 1, at?.Column ?? 1, message);
 
     public void Error(int line, int column, string message)
     {
@@ -26,8 +31,9 @@ internal sealed class ParseContext(string file, Host.HostChecks? hostChecks = nu
         ErrorCount++;
     }
 
-    public void Warning(YNode at, string message) =>
-        diagnostics.Add(new Diagnostic(Severity.Warning, File, at.Line, at.Column, message));
+    /// <summary>A warning at <paramref name="at"/>; a null node, as for <see cref="Error(YNode?, string)"/>, at the file's start.</summary>
+    public void Warning(YNode? at, string message) =>
+        diagnostics.Add(new Diagnostic(Severity.Warning, File, at?.Line ?? 1, at?.Column ?? 1, message));
 
     /// <summary><see cref="LoadOptions.EnvReferencesAreWarnings"/>.</summary>
     public bool EnvReferencesAreWarnings { get; init; }

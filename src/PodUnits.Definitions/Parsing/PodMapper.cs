@@ -237,13 +237,16 @@ internal static class PodMapper
             var mapped = MapContainers(spec, field, ctx, volumeNames, containerNames, hostPorts, catalog, allNames, gracePeriod, name);
             (field == "containers" ? containers : initContainers).AddRange(mapped);
         }
-        if (!spec.Has("containers"))
+        if (spec.Key("containers") is not YScalar containersKey)
         {
             spec.Missing("containers");
         }
-        else if (spec.Value("containers") is YSequence { Items.Count: 0 } or YScalar { IsNull: true })
+        else if (spec.Value("containers") is null or YSequence { Items.Count: 0 })
         {
-            ctx.Error(spec.Value("containers") ?? spec.Node, "spec.containers: must list at least one container");
+            // Value reads a YAML null as absent, so `containers:` (every item commented out)
+            // matched no pattern here and a pod without containers passed (definitions
+            // review of 2026-12-07, finding 2); Kubernetes says "Required value".
+            ctx.Error(spec.Value("containers") ?? containersKey, "spec.containers: must list at least one container");
         }
         else if (initContainers.Count + containers.Count > MaxContainers)
         {

@@ -27,7 +27,7 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
         var sources = new List<ProjectionSource>();
         ContainerMapper.ForEachObject(f, "sources", KubernetesFields.VolumeProjection, (s, p) =>
         {
-            string[] kinds = [.. s.Node.Entries.Select(e => (e.Key as YScalar)?.Value ?? "").Where(s.Has)];
+            string[] kinds = [.. s.Node.Entries.Select(e => (e.Key as YScalar)?.Value ?? "").Where(s.Present)];
             if (kinds.Length != 1)
             {
                 ctx.Error(s.Node, $"{p}: must have exactly one of configMap, secret, downwardAPI{(kinds.Length == 0 ? "" : $", found {string.Join(" and ", kinds)}")}");
@@ -45,7 +45,7 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
                 sources.Add(source);
             }
         });
-        if (!f.Has("sources"))
+        if (!f.Present("sources"))
         {
             f.Missing("sources");
         }
@@ -106,12 +106,12 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
         {
             string? path = FilePath(i);
             int? mode = i.Mode("mode");
-            if (i.Has("fieldRef") == i.Has("resourceFieldRef"))
+            if (i.Present("fieldRef") == i.Present("resourceFieldRef"))
             {
                 ctx.Error(i.Node, $"{p}: must have exactly one of fieldRef and resourceFieldRef");
                 return;
             }
-            EnvSource? field = i.Has("fieldRef")
+            EnvSource? field = i.Present("fieldRef")
                 ? i.Child("fieldRef", KubernetesFields.FieldSelector) is Fields r ? DownwardApiMapper.FieldRef(r, forVolume: true) : null
                 : i.Child("resourceFieldRef", KubernetesFields.ResourceFieldSelector) is Fields rr ? DownwardApiMapper.ResourceFieldRef(rr, null, containerNames) : null;
             if (path is not null && field is not null)

@@ -37,7 +37,16 @@ internal static class VolumeMapper
             EmptyDirVolume? emptyDir = null;
             ProjectedVolume? projected = null;
             ClaimVolume? claim = null;
-            string[] kinds = [.. Kinds.Where(v.Has)];
+            // Counted as Kubernetes counts them, a kind written as null being none, so that
+            // `configMap:` beside a hostPath is the hostPath (definitions review of
+            // 2026-12-07, finding 6). A null kind alone is still refused for the field it
+            // lacks: Kubernetes makes an emptyDir of it, which a `hostPath:` a template left
+            // empty would silently turn into a directory that goes with the pod.
+            string[] kinds = [.. Kinds.Where(v.Present)];
+            if (kinds.Length == 0)
+            {
+                kinds = [.. Kinds.Where(k => v.Key(k) is not null).Take(1)];
+            }
             if (kinds.Length > 1)
             {
                 ctx.Error(v.Node, $"{p}: a volume has exactly one kind; found {string.Join(" and ", kinds)}");
@@ -63,7 +72,7 @@ internal static class VolumeMapper
                     claim = new ClaimVolume(claimName, c.Boolean("readOnly") ?? false);
                 }
             }
-            else if (v.Has("hostPath"))
+            else if (kinds is ["hostPath"])
             {
                 if (v.Value("hostPath") is not YNode hp)
                 {

@@ -380,6 +380,55 @@ public sealed class DefinitionErrorTests
             ]
         },
         {
+            // Definitions review of 2026-12-07, finding 2: every container commented out left
+            // `containers:` null, which passed as a pod without containers.
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: x}
+            spec:
+              containers:
+              # - name: web
+              #   image: nginx
+            """,
+            ["x.yaml:5:3: error: spec.containers: must list at least one container"]
+        },
+        {
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: x}
+            spec:
+              initContainers: [{name: i, image: busybox}]
+              containers: ~
+            """,
+            ["x.yaml:6:3: error: spec.containers: must list at least one container"]
+        },
+        {
+            // Definitions review of 2026-12-07, finding 6: a one-of source written as null is
+            // none, as Kubernetes reads it; counted as one, the variable, the envFrom entry
+            // and the file were dropped without a word.
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: x}
+            spec:
+              containers:
+              - name: a
+                image: busybox
+                env: [{name: A, valueFrom: {fieldRef: null}}]
+                envFrom: [{configMapRef: null}]
+                volumeMounts: [{name: d, mountPath: /d}]
+              volumes:
+              - {name: d, downwardAPI: {items: [{path: labels, fieldRef: null}]}}
+            """,
+            [
+                "x.yaml:8:32: error: spec.containers[0].env[0].valueFrom: must have exactly one of configMapKeyRef, secretKeyRef, fieldRef, resourceFieldRef",
+                "x.yaml:9:15: error: spec.containers[0].envFrom[0]: must have exactly one of configMapRef and secretRef",
+                "x.yaml:12:37: error: spec.volumes[0].downwardAPI.items[0]: must have exactly one of fieldRef and resourceFieldRef",
+            ]
+        },
+        {
             "",
             ["x.yaml:1:1: error: the file is empty; expected a Kubernetes manifest"]
         },
@@ -516,6 +565,58 @@ public sealed class DefinitionErrorTests
         // A non-empty value beside valueFrom is still an error.
         Assert.Contains("value or valueFrom, not both", Assert.Single(Diagnose(OneContainer(
             "    env: [{name: A, value: x, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]\n"))), StringComparison.Ordinal);
+    }
+
+    /// <summary>Definitions review of 2026-12-07, finding 1: `valueFrom:` left empty (a Helm
+    /// `if` that rendered nothing) beside a value threw NullReferenceException past the
+    /// loader; Kubernetes reads it as absent, and the variable as its value.</summary>
+    [Fact]
+    public void AValueBesideANullValueFromIsTheValue()
+    {
+        foreach (string empty in new[] { "", " ~", " null" })
+        {
+            LoadResult loaded = PodDefinitionLoader.LoadText(OneContainer($"    env:\n    - name: A\n      value: \"1\"\n      valueFrom:{empty}\n"), "x.yaml");
+            Assert.Empty(loaded.Diagnostics);
+            Assert.Equal([("A", "1", (EnvSource?)null)], loaded.Pod!.Containers[0].Env.Select(e => (e.Name, e.Value, e.From)));
+        }
+        Assert.Equal(["x.yaml:11:18: error: spec.containers[0].env[0].valueFrom: a variable has value or valueFrom, not both"],
+            Diagnose(OneContainer("    env:\n    - name: A\n      value: \"1\"\n      valueFrom: {fieldRef: {fieldPath: metadata.name}}\n")));
+    }
+
+    /// <summary>Definitions review of 2026-12-07, finding 6: a variable whose valueFrom is
+    /// null has neither, and is set empty as Kubernetes sets it; it was left unset, which
+    /// `${A-x}` tells apart.</summary>
+    [Fact]
+    public void AVariableWithANullValueFromIsSetEmpty()
+    {
+        LoadResult loaded = PodDefinitionLoader.LoadText(OneContainer("    env: [{name: A, valueFrom: null}]\n"), "x.yaml");
+        Assert.Empty(loaded.Diagnostics);
+        Assert.Equal([("A", "")], loaded.Pod!.Containers[0].Env.Select(e => (e.Name, e.Value)));
+    }
+
+    /// <summary>Definitions review of 2026-12-07, finding 6: a volume kind written as null
+    /// beside another is none, as Kubernetes counts them ("exactly one kind" said otherwise);
+    /// alone it is still refused for the field it lacks.</summary>
+    [Fact]
+    public void AVolumeKindWrittenAsNullIsNone()
+    {
+        string Pod(string volume) => "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers: [{name: a, image: busybox}]\n" +
+            $"  volumes: [{volume}]\n";
+        LoadResult loaded = PodDefinitionLoader.LoadText(Pod("{name: v, configMap: null, hostPath: {path: /srv}}"), "x.yaml");
+        Assert.Empty(loaded.Diagnostics);
+        Assert.Equal("/srv", Assert.Single(loaded.Pod!.Volumes).HostPath!.Path);
+        Assert.Equal(["x.yaml:6:13: error: spec.volumes[0].hostPath: missing required field \"path\""], Diagnose(Pod("{name: v, hostPath: null}")));
+    }
+
+    /// <summary>Definitions review of 2026-12-07, finding 1: an error at a null node (a
+    /// mapper's `Value(...)!` of a field written as null) threw NullReferenceException.</summary>
+    [Fact]
+    public void AnErrorAtANullNodeIsAnErrorOfTheFileNotACrash()
+    {
+        var ctx = new PodUnits.Definitions.Parsing.ParseContext("x.yaml");
+        ctx.Error(null, "m");
+        ctx.Warning(null, "w");
+        Assert.Equal(["x.yaml:1:1: error: m", "x.yaml:1:1: warning: w"], ctx.Sorted().Select(d => d.ToString()));
     }
 
     [Fact]
