@@ -27,10 +27,14 @@ public static class PodDefinitionLoader
             {
                 return Fail(path, "is a directory, not a pod definition file");
             }
-            if (BoundedFile.ReadText(path, options.MaxFileBytes, out string? refusal) is not { } read)
+            if (YamlText.Read(path, options.MaxFileBytes, out TextRefusal? refusal) is not { } read)
             {
-                return Fail(path, refusal!.StartsWith("is larger", StringComparison.Ordinal)
-                    ? $"is too large for a pod definition (at most {options.MaxFileBytes} bytes)" : refusal);
+                TextRefusal why = refusal!.Value;
+                LoadResult failed = Fail(path, why.Message.StartsWith("is larger", StringComparison.Ordinal)
+                    ? $"is too large for a pod definition (at most {options.MaxFileBytes} bytes)" : why.Message, why.Line, why.Column);
+                // The byte named may be one of a Secret's value in this file: kept out of the
+                // journal and the unit's status line as any diagnostic in a Secret's document.
+                return why.Text is null ? failed : failed with { Diagnostics = SecretDocuments.Mark(failed.Diagnostics, path, why.Text, []) };
             }
             text = read;
         }
@@ -188,6 +192,6 @@ public static class PodDefinitionLoader
         return file;
     }
 
-    private static LoadResult Fail(string path, string why) =>
-        new(null, [new Diagnostic(Severity.Error, path, 1, 1, why)]);
+    private static LoadResult Fail(string path, string why, int line = 1, int column = 1) =>
+        new(null, [new Diagnostic(Severity.Error, path, line, column, why)]);
 }

@@ -1,4 +1,4 @@
-using PodUnits.Core.Files;
+using PodUnits.Definitions.Yaml;
 
 namespace PodUnits.Definitions.Host;
 
@@ -59,9 +59,10 @@ public sealed record HostSettings
             }
             // Bounded, as definitions are read: a FIFO or /dev/zero here would hang or fill
             // the memory of the generator and every start (definitions review, finding 10).
-            if (BoundedFile.ReadText(path, MaxBytes, out string? refusal) is not { } text)
+            if (YamlText.Read(path, MaxBytes, out TextRefusal? refusal) is not { } text)
             {
-                return Default with { Source = path, Diagnostics = [new Diagnostic(Severity.Error, path, 1, 1, refusal!)] };
+                TextRefusal why = refusal!.Value;
+                return Default with { Source = path, Diagnostics = [new Diagnostic(Severity.Error, path, why.Line, why.Column, why.Message)] };
             }
             return Parse(text, path);
         }

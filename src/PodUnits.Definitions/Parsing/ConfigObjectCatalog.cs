@@ -123,9 +123,10 @@ internal sealed class ConfigObjectCatalog(IReadOnlyList<string> roots, long maxF
             {
                 return Parse(ctx, plaintext, path, kind, name);
             }
-            if (BoundedFile.ReadText(path, maxFileBytes, out string? refusal) is not { } read)
+            if (YamlText.Read(path, maxFileBytes, out TextRefusal? refusal) is not { } read)
             {
-                ctx.Error(1, 1, refusal!.StartsWith("is larger", StringComparison.Ordinal) ? $"is too large for a {kind} (at most {maxFileBytes} bytes)" : refusal);
+                TextRefusal why = refusal!.Value;
+                ctx.Error(why.Line, why.Column, why.Message.StartsWith("is larger", StringComparison.Ordinal) ? $"is too large for a {kind} (at most {maxFileBytes} bytes)" : why.Message);
                 _foreign.AddRange(ctx.Sorted());
                 return null;
             }

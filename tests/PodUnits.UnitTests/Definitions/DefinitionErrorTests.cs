@@ -706,6 +706,38 @@ public sealed class DefinitionErrorTests
             PodDefinitionLoader.LoadFile("/tmp").Diagnostics.Select(d => d.ToString()));
     }
 
+    /// <summary>Definitions review of 2026-12-07, finding 4: a file saved as Latin-1 was
+    /// decoded with U+FFFD for its bad bytes, without a word, and the container got
+    /// "caf\uFFFD"; kubectl and podman refuse such a file.</summary>
+    [Fact]
+    public void AFileThatIsNotUtf8IsAnErrorAtItsFirstBadByte()
+    {
+        string dir = Directory.CreateTempSubdirectory("podunits-utf8-").FullName;
+        try
+        {
+            string pod = Path.Combine(dir, "x.yaml");
+            File.WriteAllBytes(pod, System.Text.Encoding.Latin1.GetBytes(OneContainer("    env: [{name: A, value: \"caf\u00E9\"}]\n")));
+            LoadResult loaded = PodDefinitionLoader.LoadFile(pod);
+            Assert.Null(loaded.Pod);
+            Assert.Equal([$"{pod}:8:32: error: not UTF-8 text (byte 0xE9); save the file as UTF-8"], loaded.Diagnostics.Select(d => d.ToString()));
+
+            Directory.CreateDirectory(Path.Combine(dir, "configmaps"));
+            string configMap = Path.Combine(dir, "configmaps", "c.yaml");
+            File.WriteAllBytes(configMap, System.Text.Encoding.Latin1.GetBytes("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {greeting: \"Gr\u00FC\u00DFe\"}\n"));
+            LoadResult withConfigMap = PodDefinitionLoader.LoadText(OneContainer("    envFrom: [{configMapRef: {name: c}}]\n"), "x.yaml", LoadOptions.Default with { ObjectRoots = [dir] });
+            Assert.Null(withConfigMap.Pod);
+            Assert.Contains($"{configMap}:4:21: error: not UTF-8 text (byte 0xFC); save the file as UTF-8", withConfigMap.Diagnostics.Select(d => d.ToString()));
+
+            // As UTF-8, with or without a byte order mark, the same text is valid.
+            File.WriteAllBytes(pod, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(OneContainer("    env: [{name: A, value: \"caf\u00E9\"}]\n"))]);
+            Assert.Equal("caf\u00E9", Assert.Single(PodDefinitionLoader.LoadFile(pod).Pod!.Containers[0].Env).Value);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void InvalidFileNameIsReportedWhenNoMetadataName()
     {
