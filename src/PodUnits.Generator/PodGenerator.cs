@@ -1,5 +1,6 @@
 using PodUnits.Core.Identity;
 using PodUnits.Definitions;
+using PodUnits.Definitions.Host;
 
 namespace PodUnits.Generator;
 
@@ -17,12 +18,23 @@ public static class PodGenerator
     /// <param name="hostMachineId">The host's machine ID the pods' IDs derive from (null: none yet).</param>
     /// <param name="presets">systemd's preset rules (<see cref="AutostartPolicy"/>); null: the host's.</param>
     /// <param name="objectRoots">Where ConfigMap and Secret files are looked up; null: the host's.</param>
+    /// <param name="hostSettings">/etc/podunits/podunits.yaml as read; null: read it.</param>
     public static int Run(PodDefinitionSearchPath searchPath, string outputDirectory, GeneratorLog log, string? hostMachineId, UnitPresets? presets = null,
-        IReadOnlyList<string>? objectRoots = null)
+        IReadOnlyList<string>? objectRoots = null, HostSettings? hostSettings = null)
     {
         ArgumentNullException.ThrowIfNull(searchPath);
         ArgumentNullException.ThrowIfNull(log);
         presets ??= UnitPresets.Load(UnitPresets.SystemDirectories);
+        // Read once, its errors said once. Loaded with each pod, they made every pod invalid:
+        // one typo in podunits.yaml cost every pod its drop-in and autostart at the next boot,
+        // with nothing in `systemctl --failed` (definitions review of 2026-12-07, finding 3).
+        // No unit setting depends on the host settings, and each start reads the file again
+        // and fails on its errors, on the unit's status line.
+        hostSettings ??= HostSettings.Load();
+        foreach (Diagnostic problem in hostSettings.Diagnostics)
+        {
+            Report(log, problem, "; every pod's units are generated all the same, and each start fails until it is fixed");
+        }
         KeyValuePair<string, string>[] definitions = [.. searchPath.All()];
         // Parsing and validating is nearly all of the CPU time and each file is independent,
         // so it runs on every core; reporting and writing then go in search-path order, so
@@ -36,6 +48,7 @@ public static class PodGenerator
             DecryptSecret = null,
             ObjectRoots = objectRoots ?? LoadOptions.Default.ObjectRoots,
             MissingObjectsAreWarnings = true,
+            HostSettings = hostSettings with { Diagnostics = [] },
         };
         Parallel.For(0, definitions.Length, i => loaded[i] = Load(definitions[i].Value, hostMachineId, options));
         var output = new GeneratorOutput(outputDirectory);
@@ -52,16 +65,7 @@ public static class PodGenerator
             // Quadlet reports its own: the boot log is where an administrator looks.
             foreach (Diagnostic found in one.Result!.Diagnostics)
             {
-                // The kernel log is readable by every user where dmesg_restrict is 0.
-                Diagnostic diagnostic = found.Redacted();
-                if (diagnostic.Severity == Severity.Error)
-                {
-                    log.Error(diagnostic.ToString());
-                }
-                else
-                {
-                    log.Warning($"{diagnostic.File}:{diagnostic.Line}:{diagnostic.Column}: {diagnostic.Message}"); // the log says "warning"
-                }
+                Report(log, found);
             }
             if (one.Settings is null)
             {
@@ -87,6 +91,21 @@ public static class PodGenerator
             }
         }
         return log.Errors == 0 ? 0 : 1;
+    }
+
+    /// <summary>Logs <paramref name="found"/>, an error with <paramref name="consequence"/> after it.</summary>
+    private static void Report(GeneratorLog log, Diagnostic found, string consequence = "")
+    {
+        // The kernel log is readable by every user where dmesg_restrict is 0.
+        Diagnostic diagnostic = found.Redacted();
+        if (diagnostic.Severity == Severity.Error)
+        {
+            log.Error($"{diagnostic}{consequence}");
+        }
+        else
+        {
+            log.Warning($"{diagnostic.File}:{diagnostic.Line}:{diagnostic.Column}: {diagnostic.Message}"); // the log says "warning"
+        }
     }
 
     private static Loaded Load(string file, string? hostMachineId, LoadOptions options)

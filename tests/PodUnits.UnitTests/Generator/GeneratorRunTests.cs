@@ -1,4 +1,5 @@
 using PodUnits.Definitions;
+using PodUnits.Definitions.Host;
 using PodUnits.Generator;
 
 namespace PodUnits.UnitTests.Generator;
@@ -121,6 +122,30 @@ public sealed class GeneratorRunTests : IDisposable
         }
     }
 
+    /// <summary>Definitions review of 2026-12-07, finding 3: a typo in podunits.yaml made
+    /// every pod invalid for the generator, so no pod got its drop-in or started at boot. The
+    /// units are kept (each start fails on the file), and the error is said once, not per pod.</summary>
+    [Fact]
+    public void ABrokenHostSettingsFileCostsNoPodItsUnits()
+    {
+        WriteAutostartPods("app", "web");
+        HostSettings settings = HostSettings.Parse("pidLimit: 4096\n", "/etc/podunits/podunits.yaml");
+        Assert.Contains(settings.Diagnostics, d => d.IsError);
+        var stderr = new StringWriter();
+        int status;
+        using (GeneratorLog log = GeneratorLog.ForWriter(stderr))
+        {
+            status = PodGenerator.Run(new PodDefinitionSearchPath([_pods]), _output, log, null, hostSettings: settings);
+        }
+        string said = stderr.ToString();
+        Assert.Equal(1, status);
+        string settingsError = Assert.Single(said.Split('\n'), l => l.Contains("podunits.yaml:", StringComparison.Ordinal));
+        Assert.EndsWith("/etc/podunits/podunits.yaml:1:1: error: unknown field \"pidLimit\" in the top level; did you mean \"pidsLimit\"?" +
+            "; every pod's units are generated all the same, and each start fails until it is fixed", settingsError.TrimEnd('\r'), StringComparison.Ordinal);
+        AssertGenerated(said, "app", "web");
+        Assert.DoesNotContain("not generated", said, StringComparison.Ordinal);
+    }
+
     /// <summary>Generator review of 2026-12-06, finding 1: a pod whose files cannot be written
     /// (here a used --dir where a directory sits at its drop-in's name) is reported and
     /// skipped; the pods after it get their units and autostart as before, and nothing of it
@@ -128,7 +153,19 @@ public sealed class GeneratorRunTests : IDisposable
     [Fact]
     public void APodWhoseFilesCannotBeWrittenCostsNoOtherPodItsUnits()
     {
-        foreach (string name in new[] { "a", "b", "c" })
+        WriteAutostartPods("a", "b", "c");
+        Directory.CreateDirectory(Path.Combine(_output, "pod@b.service.d", DropInRenderer.FileName));
+        string said = RunOnce(out int status);
+        Assert.Equal(1, status);
+        Assert.Matches(@"b\.yaml: .*; pod@b\.service not generated", said);
+        AssertGenerated(said, "a", "c");
+        Assert.Null(new FileInfo(Path.Combine(_output, "multi-user.target.wants", "pod@b.service")).LinkTarget);
+    }
+
+    /// <summary>A valid pod NAME.yaml with autostart for each of <paramref name="names"/>.</summary>
+    private void WriteAutostartPods(params string[] names)
+    {
+        foreach (string name in names)
         {
             File.WriteAllText(Path.Combine(_pods, $"{name}.yaml"), """
                 apiVersion: v1
@@ -141,16 +178,16 @@ public sealed class GeneratorRunTests : IDisposable
 
                 """);
         }
-        Directory.CreateDirectory(Path.Combine(_output, "pod@b.service.d", DropInRenderer.FileName));
-        string said = RunOnce(out int status);
-        Assert.Equal(1, status);
-        Assert.Matches(@"b\.yaml: .*; pod@b\.service not generated", said);
-        foreach (string name in new[] { "a", "c" })
+    }
+
+    /// <summary>Each of <paramref name="names"/> has its drop-in and its wants link.</summary>
+    private void AssertGenerated(string said, params string[] names)
+    {
+        foreach (string name in names)
         {
             Assert.True(File.Exists(Path.Combine(_output, $"pod@{name}.service.d", DropInRenderer.FileName)), said);
             Assert.Equal(GeneratorOutput.TemplateUnitPath, new FileInfo(Path.Combine(_output, "multi-user.target.wants", $"pod@{name}.service")).LinkTarget);
         }
-        Assert.Null(new FileInfo(Path.Combine(_output, "multi-user.target.wants", "pod@b.service")).LinkTarget);
     }
 
     /// <summary>One generator pass with standalone objects in <paramref name="roots"/>, after
