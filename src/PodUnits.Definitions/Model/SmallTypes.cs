@@ -49,8 +49,13 @@ public sealed record ContainerPort(int Number, PortProtocol Protocol, string? Na
 /// environment, expanded when the pod is planned.</summary>
 public sealed record VolumeMount(string Name, string MountPath, bool ReadOnly, string? SubPath = null, string? SubPathExpr = null)
 {
-    /// <summary>Why <paramref name="path"/> cannot be a subPath (absolute, "..", empty), or null.</summary>
-    public static string? ExplainSubPath(string path) => Names.ExplainVolumeFilePath(path);
+    /// <summary>Why <paramref name="path"/>, a subPathExpr as expanded, cannot be a subPath
+    /// (empty, absolute, a ".." element), or null. The loader's rule (Names.ExplainSubPath),
+    /// which lets "..data" be a name as the kubelet does: this was the rule of a configMap's
+    /// item paths, so "..$(POD_NAME)" passed validate and every start refused it
+    /// (definitions review of 2026-12-07, finding 7).</summary>
+    public static string? ExplainSubPath(string path) =>
+        string.IsNullOrEmpty(path) ? "must not be empty" : Names.ExplainSubPath(path);
 }
 
 public sealed record HostAlias(string Ip, IReadOnlyList<string> Hostnames);

@@ -404,6 +404,25 @@ public sealed class PlanTests
         Assert.DoesNotContain("../etc", e.Message, StringComparison.Ordinal); // never the expanded value: it may be a Secret's
     }
 
+    /// <summary>Definitions review of 2026-12-07, finding 7: an expanded subPathExpr may start
+    /// with ".." as a literal subPath may ("..web" is a name); validate passed it and every
+    /// start refused it. A ".." element still leaves the volume, and is refused.</summary>
+    [Theory]
+    [InlineData("..$(POD)", "..web")]
+    [InlineData("..cache", "..cache")]
+    [InlineData("logs/..$(POD)", "logs/..web")]
+    public void AnExpandedSubPathMayStartWithTwoDots(string expression, string expected) =>
+        Assert.Equal(expected, Assert.Single(Build(WithSubPathExpr(expression, new EnvVar("POD", "", new PodFieldRef("metadata.name")))).Containers[0].Mounts).SubPath);
+
+    /// <summary>A pod whose container "app" mounts a hostPath volume at /logs with
+    /// <paramref name="expression"/> as its subPathExpr, and <paramref name="env"/>.</summary>
+    private static PodDefinition WithSubPathExpr(string expression, params EnvVar[] env)
+    {
+        var data = new VolumeDefinition("data", new HostPathVolume("/srv/data", HostPathType.Unset), null);
+        ContainerDefinition app = Container("app", mounts: [new VolumeMount("data", "/logs", false, SubPathExpr: expression)]) with { Env = env };
+        return Pod([app], [data]);
+    }
+
     /// <summary>Review of 2026-12-05: as the kubelet, a variable that is not set or is empty
     /// fails the container instead of naming a directory "$(TYPO)" or "logs/" every pod shares.</summary>
     [Theory]
@@ -412,12 +431,7 @@ public sealed class PlanTests
     [InlineData("$(B)/$(A)/$(EMPTY)", "missing value for B, EMPTY")]
     public void SubPathExprWithAVariableNotSetOrEmptyIsRefused(string expression, string expected)
     {
-        var data = new VolumeDefinition("data", new HostPathVolume("/srv/data", HostPathType.Unset), null);
-        ContainerDefinition app = Container("app", mounts: [new VolumeMount("data", "/logs", false, SubPathExpr: expression)]) with
-        {
-            Env = [new EnvVar("A", "1"), new EnvVar("EMPTY", "")],
-        };
-        var e = Assert.Throws<BadInputException>(() => Build(Pod([app], [data])));
+        var e = Assert.Throws<BadInputException>(() => Build(WithSubPathExpr(expression, new EnvVar("A", "1"), new EnvVar("EMPTY", ""))));
         Assert.EndsWith($"volumeMounts /logs: subPathExpr \"{expression}\": {expected}", e.Message, StringComparison.Ordinal);
     }
 
