@@ -35,7 +35,11 @@ internal static partial class SecretDocuments
     /// <summary>The line ranges (1-based, inclusive) of the Secret documents of <paramref name="text"/>.</summary>
     internal static List<(int First, int Last)> Ranges(string text, IReadOnlyList<YNode> documents)
     {
-        string[] lines = text.Split('\n');
+        // Numbered as the parser numbers the diagnostics' lines. Split at '\n' alone, a file
+        // with CR line endings was one line, its `kind: Secret` never matched, and an error
+        // quoting a password went unredacted into the journal; a U+2028 or NEL shifted the
+        // ranges a line (definitions review of 2026-12-07, finding 8).
+        string[] lines = YamlText.Lines(text);
         var ranges = new List<(int First, int Last)>();
         int first = 1;
         for (int i = 1; i <= lines.Length + 1; i++)

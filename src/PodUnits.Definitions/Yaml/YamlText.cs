@@ -65,6 +65,28 @@ internal static class YamlText
     /// lines at "\r\n", "\r", "\n", U+0085, U+2028 and U+2029 (CharacterAnalyzer.IsBreak).</summary>
     public static bool IsBreak(char c) => c is '\n' or '\r' or '\u0085' or '\u2028' or '\u2029';
 
+    /// <summary>The lines of <paramref name="text"/> as the parser numbers them, without their breaks.</summary>
+    public static string[] Lines(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var lines = new List<string>();
+        int start = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (IsBreak(text[i]))
+            {
+                lines.Add(text[start..i]);
+                if (text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
+                start = i + 1;
+            }
+        }
+        lines.Add(text[start..]);
+        return [.. lines];
+    }
+
     /// <summary>The line and column (1-based) just after <paramref name="text"/>, as the parser counts them.</summary>
     private static (int Line, int Column) End(ReadOnlySpan<char> text)
     {

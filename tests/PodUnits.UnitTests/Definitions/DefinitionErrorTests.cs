@@ -738,6 +738,23 @@ public sealed class DefinitionErrorTests
         }
     }
 
+    /// <summary>Definitions review of 2026-12-07, finding 8: the lines of a file with CR line
+    /// endings were counted at '\n' alone, so its Secret document was not found and an error
+    /// quoting a password (YAML reads `*s3cr3t` as an alias) went unredacted to the journal.</summary>
+    [Theory]
+    [InlineData("\r")]
+    [InlineData("\u2028")]
+    [InlineData("\u0085")]
+    public void AnErrorInASecretIsRedactedWhateverTheLineBreaks(string lineBreak)
+    {
+        string text = string.Join(lineBreak, "apiVersion: v1", "kind: Pod", "metadata: {name: x}", "spec: {containers: [{name: a, image: busybox}]}",
+            "---", "apiVersion: v1", "kind: Secret", "metadata: {name: s}", "stringData:", "  password: *s3cr3t", "");
+        Diagnostic error = Assert.Single(PodDefinitionLoader.LoadText(text, "x.yaml").Diagnostics);
+        Assert.Equal("x.yaml:10:13: error: alias *s3cr3t refers to an anchor that is not defined before it", error.ToString());
+        Assert.True(error.MayQuoteSecret);
+        Assert.Equal(Diagnostic.SecretMessage, error.Redacted().Message);
+    }
+
     [Fact]
     public void InvalidFileNameIsReportedWhenNoMetadataName()
     {
