@@ -17,11 +17,11 @@ internal static class DnsMapper
         {
             ctx.Error(f.Value("nameservers")!, $"spec.dnsConfig.nameservers: at most 3 are allowed, found {nameservers.Count}");
         }
-        foreach (string ns in nameservers)
+        foreach ((int i, YScalar ns) in f.StringItems("nameservers"))
         {
-            if (Names.IpAddressProblem(ns) is { } problem)
+            if (Names.IpAddressProblem(ns.Value) is { } problem)
             {
-                ctx.Error(f.Value("nameservers")!, $"spec.dnsConfig.nameservers: \"{ns}\" {problem}");
+                ctx.Error(ns, $"spec.dnsConfig.nameservers[{i}]: \"{ns.Value}\" {problem}");
             }
         }
         List<string> searches = f.StringList("searches") ?? [];
@@ -31,9 +31,9 @@ internal static class DnsMapper
         }
         // As the API server validates them: each a DNS subdomain (a trailing '.' allowed). A
         // line break would add lines of its own to the pod's resolv.conf.
-        foreach (string search in searches.Where(d => Names.ExplainObjectName(d.TrimEnd('.')) is not null))
+        foreach ((int i, YScalar search) in f.StringItems("searches").Where(d => Names.ExplainObjectName(d.Item.Value.TrimEnd('.')) is not null))
         {
-            ctx.Error(f.Value("searches")!, $"spec.dnsConfig.searches: \"{search}\" is not a valid domain name");
+            ctx.Error(search, $"spec.dnsConfig.searches[{i}]: \"{search.Value}\" is not a valid domain name");
         }
         var options = new List<DnsOption>();
         ContainerMapper.ForEachObject(f, "options", KubernetesFields.DnsOption, (o, p) =>
@@ -65,9 +65,9 @@ internal static class DnsMapper
             List<string> hostnames = a.StringList("hostnames") ?? [];
             // DNS subdomains, as the API server validates them: a line break would add lines
             // of its own to the pod's /etc/hosts.
-            foreach (string hostname in hostnames.Where(h => Names.ExplainObjectName(h) is not null))
+            foreach ((int i, YScalar hostname) in a.StringItems("hostnames").Where(h => Names.ExplainObjectName(h.Item.Value) is not null))
             {
-                ctx.Error(a.Value("hostnames")!, $"{p}.hostnames: \"{hostname}\" is not a valid host name");
+                ctx.Error(hostname, $"{p}.hostnames[{i}]: \"{hostname.Value}\" is not a valid host name");
             }
             if (ip is not null)
             {

@@ -189,6 +189,14 @@ internal sealed class Fields(ParseContext context, string path, YMapping node)
         return result;
     }
 
+    /// <summary>The items of the list field <paramref name="name"/> that <see cref="StringList"/>
+    /// takes, each with its index, so that an error about one is at its place and names it
+    /// (`nameservers[2]`), not at the list (definitions review of 2026-12-07, finding 10).</summary>
+    public IEnumerable<(int Index, YScalar Item)> StringItems(string name) =>
+        Value(name) is YSequence list
+            ? list.Items.Select((item, i) => (Index: i, Item: item as YScalar)).Where(x => x.Item is { IsNull: false }).Select(x => (x.Index, x.Item!))
+            : [];
+
     public Dictionary<string, string>? StringMap(string name)
     {
         if (Value(name) is not YNode value)

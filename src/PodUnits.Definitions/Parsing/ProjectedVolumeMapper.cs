@@ -14,17 +14,26 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
     private const string NoCluster = "needs a Kubernetes API server to issue it, and PodUnits runs pods without one";
 
     public ProjectedVolume? ConfigMap(Fields f) =>
-        Single(f, ObjectSource(f, "name", ConfigObjectKind.ConfigMap));
+        Single(f, ObjectSource(f, "name", ConfigObjectKind.ConfigMap, NewPaths()));
 
     public ProjectedVolume? Secret(Fields f) =>
-        Single(f, ObjectSource(f, "secretName", ConfigObjectKind.Secret));
+        Single(f, ObjectSource(f, "secretName", ConfigObjectKind.Secret, NewPaths()));
 
     public ProjectedVolume? DownwardApi(Fields f) =>
-        Single(f, DownwardSource(f));
+        Single(f, DownwardSource(f, NewPaths()));
+
+    /// <summary>The files a volume's items write so far, cleaned ("./a" and "a/" being "a"):
+    /// as the API server validates a projected volume, no two items (of items lists and
+    /// downwardAPI) name the same file. Keys projected whole may overlap (the later source
+    /// wins), and a file inside another is refused when planned. Checked as each item is
+    /// mapped, so the error is at the item that repeats a file, not at the volume
+    /// (definitions review of 2026-12-07, finding 10).</summary>
+    private static HashSet<string> NewPaths() => new(StringComparer.Ordinal);
 
     public ProjectedVolume? Projected(Fields f)
     {
         var sources = new List<ProjectionSource>();
+        HashSet<string> paths = NewPaths();
         ContainerMapper.ForEachObject(f, "sources", KubernetesFields.VolumeProjection, (s, p) =>
         {
             string[] kinds = [.. s.Node.Entries.Select(e => (e.Key as YScalar)?.Value ?? "").Where(s.Present)];
@@ -35,9 +44,9 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
             }
             ProjectionSource? source = kinds[0] switch
             {
-                "configMap" => s.Child("configMap", KubernetesFields.ObjectProjection) is Fields c ? ObjectSource(c, "name", ConfigObjectKind.ConfigMap) : null,
-                "secret" => s.Child("secret", KubernetesFields.ObjectProjection) is Fields c ? ObjectSource(c, "name", ConfigObjectKind.Secret) : null,
-                "downwardAPI" => s.Child("downwardAPI", KubernetesFields.DownwardApiProjection) is Fields c ? DownwardSource(c) : null,
+                "configMap" => s.Child("configMap", KubernetesFields.ObjectProjection) is Fields c ? ObjectSource(c, "name", ConfigObjectKind.ConfigMap, paths) : null,
+                "secret" => s.Child("secret", KubernetesFields.ObjectProjection) is Fields c ? ObjectSource(c, "name", ConfigObjectKind.Secret, paths) : null,
+                "downwardAPI" => s.Child("downwardAPI", KubernetesFields.DownwardApiProjection) is Fields c ? DownwardSource(c, paths) : null,
                 _ => Refuse(s, kinds[0]),
             };
             if (source is not null)
@@ -49,7 +58,6 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
         {
             f.Missing("sources");
         }
-        CheckDistinctPaths(f, sources);
         return new ProjectedVolume(f.Mode("defaultMode") ?? ProjectedVolume.KubernetesDefaultMode, sources);
     }
 
@@ -59,18 +67,13 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
         return null;
     }
 
-    private ProjectedVolume? Single(Fields f, ProjectionSource? source)
+    private static ProjectedVolume? Single(Fields f, ProjectionSource? source)
     {
         int mode = f.Mode("defaultMode") ?? ProjectedVolume.KubernetesDefaultMode;
-        if (source is null)
-        {
-            return null;
-        }
-        CheckDistinctPaths(f, [source]);
-        return new ProjectedVolume(mode, [source]);
+        return source is null ? null : new ProjectedVolume(mode, [source]);
     }
 
-    private ProjectionSource? ObjectSource(Fields f, string nameField, ConfigObjectKind kind)
+    private ProjectionSource? ObjectSource(Fields f, string nameField, ConfigObjectKind kind, HashSet<string> paths)
     {
         bool optional = f.Boolean("optional") ?? false;
         if (EnvSourceMapper.ObjectName(f, nameField, kind) is not string name)
@@ -82,7 +85,7 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
         ContainerMapper.ForEachObject(f, "items", KubernetesFields.KeyToPath, (i, p) =>
         {
             string? key = i.RequiredString("key");
-            string? path = FilePath(i);
+            string? path = FilePath(i, paths);
             int? mode = i.Mode("mode");
             if (key is null || path is null)
             {
@@ -99,12 +102,12 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
         return new ProjectionSource(kind, name, optional, items.Count > 0 ? items : null, null);
     }
 
-    private ProjectionSource DownwardSource(Fields f)
+    private ProjectionSource DownwardSource(Fields f, HashSet<string> paths)
     {
         var files = new List<DownwardFile>();
         ContainerMapper.ForEachObject(f, "items", KubernetesFields.DownwardApiFile, (i, p) =>
         {
-            string? path = FilePath(i);
+            string? path = FilePath(i, paths);
             int? mode = i.Mode("mode");
             if (i.Present("fieldRef") == i.Present("resourceFieldRef"))
             {
@@ -122,7 +125,9 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
         return new ProjectionSource(null, null, false, null, files);
     }
 
-    private static string? FilePath(Fields item)
+    /// <summary>An item's path, checked, and added to <paramref name="paths"/>; null after
+    /// an error.</summary>
+    private static string? FilePath(Fields item, HashSet<string> paths)
     {
         string? path = item.RequiredString("path");
         if (path is not null && (Names.ExplainVolumeFilePath(path) ?? (Names.CleanVolumeFilePath(path).Length == 0 ? "names the volume itself, not a file in it" : null)) is string why)
@@ -130,21 +135,11 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
             item.Context.Error(item.Value("path")!, $"{item.PathOf("path")}: \"{path}\" {why}");
             return null;
         }
-        return path;
-    }
-
-    /// <summary>As the API server validates a projected volume: no two items (of items lists
-    /// and downwardAPI) name the same file, "./a" and "a/" being "a". Keys projected whole may
-    /// overlap (the later source wins), and a file inside another is refused when planned.</summary>
-    private void CheckDistinctPaths(Fields volume, IReadOnlyList<ProjectionSource> sources)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string path in sources.SelectMany(s => (s.Items?.Select(i => i.Path) ?? []).Concat(s.Fields?.Select(d => d.Path) ?? [])))
+        if (path is not null && !paths.Add(Names.CleanVolumeFilePath(path)))
         {
-            if (!seen.Add(Names.CleanVolumeFilePath(path)))
-            {
-                ctx.Error(volume.Node, $"{volume.Path}: two items write the file \"{path}\"");
-            }
+            item.Context.Error(item.Value("path")!, $"{item.PathOf("path")}: another item of this volume writes the file \"{path}\" too");
+            return null;
         }
+        return path;
     }
 }

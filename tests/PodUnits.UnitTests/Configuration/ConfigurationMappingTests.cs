@@ -234,9 +234,9 @@ public sealed class ConfigurationMappingTests : IDisposable
                 "status.podIP, status.podIPs, metadata.labels['KEY'], metadata.annotations['KEY'])",
             "p.yaml:12:83: error: spec.containers[0].env[4].valueFrom.resourceFieldRef.divisor: \"1Mi\" is not a divisor Kubernetes allows for limits.cpu (allowed: 1m, 1)",
             "p.yaml:13:56: error: spec.containers[0].volumeMounts[0].subPath: \"../etc\" must not contain \"..\"",
-            "p.yaml:17:9: error: spec.volumes[0].projected: two items write the file \"x\"",
             "p.yaml:19:68: error: spec.volumes[0].projected.sources[0].configMap.items[1].key: ConfigMap \"cm\" (p.yaml:22) has no key \"q\"; " +
                 "add it, or set optional: true; did you mean \"a\"?",
+            "p.yaml:20:42: error: spec.volumes[0].projected.sources[1].downwardAPI.items[0].path: another item of this volume writes the file \"x\" too",
         ], Errors(r));
     }
 
@@ -510,7 +510,7 @@ public sealed class ConfigurationMappingTests : IDisposable
             """ + Objects);
         Assert.Equal(
         [
-            "p.yaml:8:9: error: spec.volumes[0].projected: two items write the file \"x/\"",
+            "p.yaml:9:79: error: spec.volumes[0].projected.sources[0].configMap.items[1].path: another item of this volume writes the file \"x/\" too",
             "p.yaml:9:99: error: spec.volumes[0].projected.sources[0].configMap.items[2].path: \".\" names the volume itself, not a file in it",
             "p.yaml:14:8: error: data: key \"..data\" is not valid: must not start with \"..\" (a volume's own names, such as ..data, do)",
         ], Errors(r));

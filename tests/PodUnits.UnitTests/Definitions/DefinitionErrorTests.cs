@@ -41,8 +41,9 @@ public sealed class DefinitionErrorTests
                 options: [{name: ndots, value: "2"}, {name: "a b"}]
             """,
             [
-                "x.yaml:7:33: error: spec.hostAliases[0].hostnames: \"bad\\n10.0.0.2 evil\" is not a valid host name",
-                "x.yaml:9:15: error: spec.dnsConfig.searches: \"x\\nnameserver 192.0.2.1\" is not a valid domain name",
+                // Definitions review of 2026-12-07, finding 10: at the item, not the list.
+                "x.yaml:7:44: error: spec.hostAliases[0].hostnames[1]: \"bad\\n10.0.0.2 evil\" is not a valid host name",
+                "x.yaml:9:30: error: spec.dnsConfig.searches[1]: \"x\\nnameserver 192.0.2.1\" is not a valid domain name",
                 "x.yaml:10:42: error: spec.dnsConfig.options[1]: \"a b\" is not a resolv.conf option (no spaces, line breaks or ':' in a name)",
             ]
         },
@@ -429,6 +430,23 @@ public sealed class DefinitionErrorTests
             ]
         },
         {
+            // Definitions review of 2026-12-07, finding 10: the error named the list and the
+            // line of its first item, whichever item was wrong.
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: x}
+            spec:
+              containers: [{name: a, image: busybox}]
+              dnsConfig:
+                nameservers:
+                - 1.1.1.1
+                - 8.8.8.8
+                - 10.0.0.300
+            """,
+            ["x.yaml:10:7: error: spec.dnsConfig.nameservers[2]: \"10.0.0.300\" is not an IP address"]
+        },
+        {
             "",
             ["x.yaml:1:1: error: the file is empty; expected a Kubernetes manifest"]
         },
@@ -474,7 +492,7 @@ public sealed class DefinitionErrorTests
                 "x.yaml:6:5: error: metadata.annotations: unknown PodUnits annotation \"podunits.io/autostrat\"; did you mean \"podunits.io/autostart\"?",
                 "x.yaml:7:5: error: metadata.annotations.podunits.io/autostart: must be \"true\" or \"false\", found \"yes\"",
                 "x.yaml:9:22: error: spec.hostAliases[0].ip: \"10.0.0.300\" is not an IP address",
-                "x.yaml:10:28: error: spec.dnsConfig.nameservers: \"dns.example\" is not an IP address",
+                "x.yaml:10:38: error: spec.dnsConfig.nameservers[1]: \"dns.example\" is not an IP address",
                 "x.yaml:12:43: error: spec.containers[0].workingDir: must be an absolute path, found \"tmp\"",
                 "x.yaml:12:48: error: field \"stdin\" in spec.containers[0] is not supported yet",
             ]
