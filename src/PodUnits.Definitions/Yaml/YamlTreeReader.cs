@@ -155,6 +155,7 @@ internal sealed class YamlTreeReader
                 var node = new YMapping(Line(ev.Start), Column(ev.Start));
                 long size = 1;
                 var merged = new List<KeyValuePair<YNode, YNode>>();
+                YNode? mergeKey = null;
                 while (parser.MoveNext() && parser.Current is not MappingEnd)
                 {
                     YNode key = ReadNode(parser, depth + 1);
@@ -163,7 +164,13 @@ internal sealed class YamlTreeReader
                     size = Grow(Grow(size, key, ev), value, ev);
                     if (key is YScalar { IsPlain: true, Value: "<<" })
                     {
+                        if (mergeKey is not null)
+                        {
+                            throw SecondMergeKey(mergeKey, key);
+                        }
+                        mergeKey = key;
                         merged.AddRange(MergeSources(key, value));
+                        CheckMergeShadows(node, key, merged);
                         continue;
                     }
                     node.Entries.Add(new(key, value));
@@ -199,6 +206,31 @@ internal sealed class YamlTreeReader
             {
                 yield return entry;
             }
+        }
+    }
+
+    /// <summary>
+    /// Where YAML 1.1 and kubectl part ways, an error: go-yaml v2, which kubectl and podman
+    /// read manifests with (sigs.k8s.io/yaml), applies a merge where its `&lt;&lt;` stands,
+    /// over the keys written before it, and a second `&lt;&lt;` over the first. Read as YAML
+    /// 1.1 says, a container ran with other limits than in a cluster (definitions review of
+    /// 2026-12-07, finding 5). A repeated `&lt;&lt;` was not even a duplicate key.
+    /// </summary>
+    private static TreeLimitException SecondMergeKey(YNode first, YNode key) =>
+        new(new YamlProblem(key.Line, key.Column,
+            $"a second merge key '<<' in one mapping (the first is at {first.Line}:{first.Column}): kubectl and podman let the later one win, " +
+            "YAML 1.1 the first; merge both with one, <<: [*a, *b], where the first source wins"));
+
+    /// <summary>A key written before the merge key <paramref name="key"/> that a source of it
+    /// sets too: kubectl and podman take the merged value, YAML 1.1 the written one.</summary>
+    private static void CheckMergeShadows(YMapping node, YNode key, List<KeyValuePair<YNode, YNode>> merged)
+    {
+        var mergedKeys = new HashSet<string>(merged.Select(e => e.Key).OfType<YScalar>().Select(k => k.Value), StringComparer.Ordinal);
+        if (node.Entries.Select(e => e.Key).OfType<YScalar>().FirstOrDefault(k => mergedKeys.Contains(k.Value)) is YScalar own)
+        {
+            throw new TreeLimitException(new YamlProblem(own.Line, own.Column,
+                $"\"{own.Value}\" is set here and by the merge key '<<' at {key.Line}:{key.Column} after it: kubectl and podman take the merged value, " +
+                "YAML 1.1 this one; move the key after the '<<'"));
         }
     }
 

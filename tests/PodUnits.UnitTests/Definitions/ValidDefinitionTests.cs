@@ -55,6 +55,41 @@ public sealed class ValidDefinitionTests
         Assert.All(pod.Containers, c => Assert.Equal("X", Assert.Single(c.Env).Name));
     }
 
+    /// <summary>Definitions review of 2026-12-07, finding 5: kubectl and podman (go-yaml v2)
+    /// apply a merge where its '&lt;&lt;' stands, over the keys written before it, and a second
+    /// '&lt;&lt;' over the first; YAML 1.1, which this followed, lets those keys and the first
+    /// source win. Container b ran with 1Gi and no CPU limit here, 64Mi and 500m in a cluster.
+    /// Where the two disagree, it is an error.</summary>
+    [Fact]
+    public void AMergeKeyThatKubectlReadsOtherwiseIsAnError()
+    {
+        string[] Diagnose(string containers) => [.. PodDefinitionLoader.LoadText(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n" + containers, "p.yaml").Diagnostics.Select(d => d.ToString())];
+        Assert.Equal(["p.yaml:12:7: error: \"limits\" is set here and by the merge key '<<' at 13:7 after it: kubectl and podman take the merged value, " +
+            "YAML 1.1 this one; move the key after the '<<'"],
+            Diagnose("""
+                  - name: a
+                    image: busybox
+                    resources: &small {limits: {memory: 64Mi, cpu: 500m}}
+                  - name: b
+                    image: busybox
+                    resources:
+                      limits: {memory: 1Gi}
+                      <<: *small
+
+                """));
+        Assert.Equal(["p.yaml:9:5: error: a second merge key '<<' in one mapping (the first is at 8:5): kubectl and podman let the later one win, " +
+            "YAML 1.1 the first; merge both with one, <<: [*a, *b], where the first source wins"],
+            Diagnose("""
+                  - &a {name: a, image: busybox, workingDir: /a}
+                  - &b {name: b, image: busybox, workingDir: /b}
+                  - <<: *a
+                    <<: *b
+                    name: c
+
+                """));
+    }
+
     [Fact]
     public void EnvironmentNamesAreAnyPrintableAsciiButEqualsAsSinceKubernetes134()
     {
