@@ -45,10 +45,12 @@ internal sealed class YamlTreeReader
         catch (YamlException e)
         {
             // A tab in indentation: YamlDotNet points at where the enclosing mapping began
-            // (1:1 for a whole file), not at the tab; the first indenting tab is the one.
-            (int line, int column) = e.Message.Contains("tab", StringComparison.Ordinal) && FirstIndentingTab(text) is { } tab
-                ? tab : (Line(e.Start), Column(e.Start));
-            reader.problems.Add(new YamlProblem(line, column, "YAML syntax: " + Describe(e)));
+            // (1:1 for a whole file), not at the tab; its scanner stopped at the tab. The
+            // first tab among a line's leading blanks was taken before, which may be a legal
+            // one in an earlier block scalar (a tab-indented script in `args: - |`), far
+            // from the error (definitions review of 2026-12-07, finding 9).
+            Mark at = e.Message.Contains("tab", StringComparison.Ordinal) ? scanner.CurrentPosition : e.Start;
+            reader.problems.Add(new YamlProblem(Line(at), Column(at), "YAML syntax: " + Describe(e)));
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
@@ -277,29 +279,6 @@ internal sealed class YamlTreeReader
 
     /// <summary>YamlDotNet's message without the "(Line: .., Col: ..)" prefix: we print the
     /// position ourselves.</summary>
-    /// <summary>Line and column (1-based) of the first tab among a line's leading blanks.</summary>
-    private static (int Line, int Column)? FirstIndentingTab(string text)
-    {
-        int line = 1;
-        int column = 1;
-        bool leading = true;
-        foreach (char c in text)
-        {
-            if (c == '\n')
-            {
-                (line, column, leading) = (line + 1, 1, true);
-                continue;
-            }
-            if (leading && c == '\t')
-            {
-                return (line, column);
-            }
-            leading &= c == ' ';
-            column++;
-        }
-        return null;
-    }
-
     private static string Describe(YamlException e)
     {
         string message = e.Message;

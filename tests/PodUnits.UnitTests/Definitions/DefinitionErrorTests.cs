@@ -864,4 +864,12 @@ public sealed class DefinitionErrorTests
         Assert.Equal(["x.yaml:6:3: error: YAML syntax: While scanning a plain scalar, found a tab character that violate indentation"],
             Diagnose("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n  \t image: b\n"));
     }
+
+    /// <summary>Definitions review of 2026-12-07, finding 9: a tab after the indentation of a
+    /// block scalar's line is its content, and legal; the error was put there, not at line 10.</summary>
+    [Fact]
+    public void ATabInIndentationIsNotConfusedWithOneInABlockScalar() =>
+        Assert.Equal(["x.yaml:10:1: error: YAML syntax: While scanning a mapping, found invalid tab as indentation"],
+            Diagnose("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  annotations:\n    podunits.io/description: |\n      web\n      \tfrontend\n" +
+                "spec:\n\tcontainers: []\n"));
 }
