@@ -130,7 +130,7 @@ internal static class LogsCommand
     }
 
     /// <summary>The fields <see cref="Render"/> reads, for journalctl's --output-fields.</summary>
-    internal const string OutputFields = "--output-fields=MESSAGE,PRIORITY,CONTAINER_NAME,CONTAINER_PARTIAL_MESSAGE,SYSLOG_IDENTIFIER,MESSAGE_ID,CODE_FILE";
+    internal const string OutputFields = "--output-fields=MESSAGE,PRIORITY,CONTAINER_NAME,CONTAINER_PARTIAL_MESSAGE,_LINE_BREAK,SYSLOG_IDENTIFIER,MESSAGE_ID,CODE_FILE";
 
     /// <summary>journalctl matches for the pod's lines (one container's with
     /// <paramref name="container"/>): only what its executor forwarded. _SYSTEMD_UNIT is
@@ -366,9 +366,10 @@ internal static class LogsCommand
     /// out: null. The time, with <see cref="LineFormat.Timestamps"/>, follows the name, as
     /// kubectl logs --prefix --timestamps has it.</summary>
     /// <param name="pieces">Given, pieces of a container's line longer than a datagram holds
-    /// (CONTAINER_PARTIAL_MESSAGE=true on all but the last) are kept in it, by container, and
-    /// shown with the last as the one line they were (at the first one's time), as podman's
-    /// journald reader joins them.</param>
+    /// (CONTAINER_PARTIAL_MESSAGE=true on all but the last) or than journald's LineMax= on the
+    /// stream path (_LINE_BREAK=line-max on all but the last) are kept in it, by container,
+    /// and shown with the last as the one line they were (at the first one's time), as
+    /// podman's journald reader joins them.</param>
     internal static byte[]? Render(string json, LineFormat format, LinePieces? pieces = null)
     {
         using JsonDocument entry = JsonDocument.Parse(json);
@@ -403,8 +404,13 @@ internal static class LogsCommand
     internal static string? PieceKey(JsonElement entry) =>
         IsContainerLine(entry) ? $"{ContainerOf(entry)}\n{Text(entry, "PRIORITY")}" : null;
 
-    /// <summary>A piece of a line that goes on in the next entry of its stream.</summary>
-    internal static bool IsPartial(JsonElement entry) => Text(entry, "CONTAINER_PARTIAL_MESSAGE") == "true";
+    /// <summary>A piece of a line that goes on in the next entry of its stream. journald cuts a
+    /// stream's line at LineMax= (48K) and marks the cut pieces _LINE_BREAK=line-max: a
+    /// one-container pod's lines take the stream path, and its long line was shown as several
+    /// where a pod of two showed one (logging review of 2026-12-07, finding 2). Its other
+    /// marks (eof, nul, pid-change) end a line.</summary>
+    internal static bool IsPartial(JsonElement entry) =>
+        Text(entry, "CONTAINER_PARTIAL_MESSAGE") == "true" || Text(entry, "_LINE_BREAK") == "line-max";
 
     private static byte[] Line(string head, byte[] message, LineFormat format) =>
         [.. Encoding.UTF8.GetBytes(head), .. format.Escape ? EscapeControls(message) : message, (byte)'\n'];

@@ -66,6 +66,27 @@ public sealed class PodLogPathTests
         AssertDesignFields(pod, Fields(pod, "12345"));
     }
 
+    /// <summary>Logging review of 2026-12-07, finding 2: journald cuts a stream's line at
+    /// LineMax= (48K) into pieces marked _LINE_BREAK=line-max, which `podunits logs` showed as
+    /// lines of their own on the stream path (a one-container pod) and joined on the datagram
+    /// path.</summary>
+    [Fact]
+    public void ALineLongerThanJournaldsLineMaxIsOneLineInPodunitsLogsOnTheStreamPath()
+    {
+        const int Length = 100000;
+        using var pod = new PodHarness("lp-long", PodHarness.BusyboxPod("lp-long",
+            $"yes a | head -n {Length} | tr -d '\\n'; echo; echo after-long; " + PodHarness.Idle));
+        pod.Start();
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "SYSLOG_IDENTIFIER=main").Contains("after-long")),
+            string.Join('\n', pod.Journal("-u", pod.Unit).Select(l => l.Length > 80 ? $"{l[..80]}... ({l.Length})" : l)));
+        // The stream path, where journald did cut it.
+        Assert.Equal(["stdout"], Fields(pod, "after-long")["_TRANSPORT"]);
+        Assert.NotEmpty(pod.Journal("-u", pod.Unit, "SYSLOG_IDENTIFIER=main", "_LINE_BREAK=line-max"));
+        var logs = PodHarness.Run("podunits", "logs", "-c", "main", pod.Name);
+        Assert.Equal(0, logs.Code);
+        Assert.Equal([new string('a', Length), "after-long"], logs.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     [Theory]
     [InlineData("lp-rerun1", false)] // one container: the stream path
     [InlineData("lp-rerun2", true)] // two: the datagram path

@@ -116,6 +116,28 @@ public sealed class LogsRenderTests
         Assert.Empty(pieces.TakeAll());
     }
 
+    /// <summary>Logging review of 2026-12-07, finding 2: on the stream path (a one-container
+    /// pod) journald cuts a line at LineMax= and marks the pieces _LINE_BREAK=line-max; they
+    /// were shown as lines of their own. Its other marks end the line they are on.</summary>
+    [Fact]
+    public void ThePiecesJournaldCutAtLineMaxAreShownAsOneLine()
+    {
+        var pieces = new LogsCommand.LinePieces();
+        static string Entry(string text, string? lineBreak) =>
+            "{\"MESSAGE\":\"" + text + "\"" + (lineBreak is null ? "" : ",\"_LINE_BREAK\":\"" + lineBreak + "\"")
+            + ",\"SYSLOG_IDENTIFIER\":\"main\",\"CONTAINER_NAME\":\"main\",\"PRIORITY\":\"6\"}";
+        string? Show(string json) => LogsCommand.Render(json, new(Prefix: true), pieces) is { } line ? Encoding.UTF8.GetString(line) : null;
+        Assert.Null(Show(Entry("aaa", "line-max")));
+        Assert.Null(Show(Entry("bbb", "line-max")));
+        Assert.Equal("main | aaabbbccc\n", Show(Entry("ccc", null)));
+        Assert.Equal("main | unterminated\n", Show(Entry("unterminated", "eof")));
+        Assert.Equal("main | a\n", Show(Entry("a", "nul")));
+        Assert.Equal("main | b\n", Show(Entry("b", null)));
+        Assert.Empty(pieces.TakeAll());
+        // journalctl gives only the fields asked for.
+        Assert.Contains("_LINE_BREAK", LogsCommand.OutputFields["--output-fields=".Length..].Split(','));
+    }
+
     [Fact]
     public void AStderrLineBetweenThePiecesOfAStdoutLineIsNotPartOfIt()
     {
