@@ -37,7 +37,10 @@ internal sealed class PodEventLog
         _plan = plan;
         _unit = unit;
         _unitFields = unitFields;
-        _sends = JournalStream.StderrIsJournal() && JournalClient.IsAvailable() ? new JournalSendQueue(JournalClient.Shared) : null;
+        // The queue's own count of what it gave up carries the fields that keep `journalctl
+        // -u` and `podunits logs` finding it (logging review of 2026-12-07, finding 1).
+        _sends = JournalStream.StderrIsJournal() && JournalClient.IsAvailable()
+            ? new JournalSendQueue(JournalClient.Shared, warning: message => Encode(null, JournalPriority.Warning, message)) : null;
         _quiet = plan.Interactive;
     }
 
@@ -126,8 +129,26 @@ internal sealed class PodEventLog
             StageLog.Write(priority, message);
             return;
         }
+        if (_sends.TryEnqueue(Encode(messageId, priority, message, container, status, fields)))
+        {
+            SentDatagrams = true;
+        }
+        else if (_sends.IsCompleted)
+        {
+            StageLog.Write(priority, message); // after the flush: the executor is ending
+        }
+    }
+
+    private byte[] Encode(string? messageId, JournalPriority priority, string message, string? container = null, int? status = null,
+        IReadOnlyList<KeyValuePair<string, string>>? fields = null)
+    {
         using var entry = new JournalEntryBuilder();
-        entry.Add("MESSAGE", message).Add("MESSAGE_ID", messageId).AddPriority(priority).Add("SYSLOG_IDENTIFIER", Identifier);
+        entry.Add("MESSAGE", message);
+        if (messageId is not null)
+        {
+            entry.Add("MESSAGE_ID", messageId);
+        }
+        entry.AddPriority(priority).Add("SYSLOG_IDENTIFIER", Identifier);
         AddUnlessTheUnitDoes(entry, PodJournalFields.PodName, _plan.Name);
         AddUnlessTheUnitDoes(entry, PodJournalFields.PodId, _plan.MachineId);
         if (container is not null)
@@ -146,14 +167,7 @@ internal sealed class PodEventLog
         {
             entry.Add("OBJECT_SYSTEMD_UNIT", _unit);
         }
-        if (_sends.TryEnqueue(entry.Encoded, priority, message))
-        {
-            SentDatagrams = true;
-        }
-        else if (_sends.IsCompleted)
-        {
-            StageLog.Write(priority, message); // after the flush: the executor is ending
-        }
+        return entry.Encoded.ToArray();
     }
 
     private void AddUnlessTheUnitDoes(JournalEntryBuilder entry, string name, string value)

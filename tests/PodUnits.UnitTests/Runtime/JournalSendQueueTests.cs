@@ -28,7 +28,7 @@ public sealed class JournalSendQueueTests : IDisposable
         {
             for (int i = 0; i < attempts; i++)
             {
-                if (queue.TryEnqueue(Encoding.ASCII.GetBytes($"MESSAGE=entry {i}\n"), JournalPriority.Informational, $"entry {i}"))
+                if (queue.TryEnqueue(Encoding.ASCII.GetBytes($"MESSAGE=entry {i}\n")))
                 {
                     accepted.Add(i);
                 }
@@ -41,15 +41,69 @@ public sealed class JournalSendQueueTests : IDisposable
 
         Task<bool> completing = Task.Run(() => queue.Complete(TimeSpan.FromSeconds(60)));
         var received = new List<int>();
-        byte[] buffer = new byte[256];
-        while (received.Count < accepted.Count)
+        int said = 0; // what was dropped is counted in the journal each time the queue has drained
+        byte[] buffer = new byte[512];
+        while (received.Count < accepted.Count || said < queue.Dropped)
         {
             string datagram = Encoding.ASCII.GetString(buffer, 0, _receiver.Receive(buffer)); // throws after 5 s without one
-            received.Add(int.Parse(datagram["MESSAGE=entry ".Length..^1], System.Globalization.CultureInfo.InvariantCulture));
+            if (datagram.StartsWith("MESSAGE=entry ", StringComparison.Ordinal))
+            {
+                received.Add(int.Parse(datagram["MESSAGE=entry ".Length..^1], System.Globalization.CultureInfo.InvariantCulture));
+                continue;
+            }
+            int count = int.Parse(datagram["MESSAGE=".Length..datagram.IndexOf(' ', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(Warning(count), datagram);
+            said += count;
         }
+        Assert.Equal(queue.Dropped, said);
         Assert.True(await completing);
         Assert.Equal(accepted, received);
         Assert.True(queue.IsCompleted);
-        Assert.False(queue.TryEnqueue("MESSAGE=late\n"u8, JournalPriority.Informational, "late"));
+        Assert.False(queue.TryEnqueue("MESSAGE=late\n"u8.ToArray()));
+    }
+
+    private static string Warning(int lost) =>
+        $"MESSAGE={lost} lifecycle message{(lost == 1 ? "" : "s")} did not reach the journal: journald could not be reached or did not take them in time\n"
+        + "PRIORITY=4\nSYSLOG_IDENTIFIER=podunits\n";
+
+    /// <summary>Logging review of 2026-12-07, finding 1: an entry journald could not be
+    /// reached for went to stderr, which after a journald stop is a dead stream, and
+    /// Complete neither counted it nor said false.</summary>
+    [Fact]
+    public void EntriesJournaldCannotBeReachedForAreCountedWhenTheQueueGivesUp()
+    {
+        using var client = new JournalClient(Path.Combine(_receiver.Directory, "none.sock"));
+        var warnings = new List<string>();
+        var queue = new JournalSendQueue(client) { RetryDelay = TimeSpan.FromMilliseconds(20), Warn = warnings.Add };
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(queue.TryEnqueue(Encoding.ASCII.GetBytes($"MESSAGE=entry {i}\n")));
+        }
+        Assert.False(queue.Complete(TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(["3 lifecycle messages did not reach the journal: journald could not be reached or did not take them in time"], warnings);
+    }
+
+    [Fact]
+    public void EntriesWaitForAJournaldStoppedAndStartedAgainAndArriveInOrder()
+    {
+        string path = Path.Combine(_receiver.Directory, "restarted.sock");
+        using var client = new JournalClient(path);
+        var warnings = new List<string>();
+        var queue = new JournalSendQueue(client, capacity: 2) { RetryDelay = TimeSpan.FromMilliseconds(20), Warn = warnings.Add };
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(i < 2, queue.TryEnqueue(Encoding.ASCII.GetBytes($"MESSAGE=entry {i}\n")));
+        }
+        Thread.Sleep(100); // some tries fail
+        using var journald = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram,
+            System.Net.Sockets.ProtocolType.Unspecified) { ReceiveTimeout = 5000 };
+        journald.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        byte[] buffer = new byte[512];
+        string Next() => Encoding.ASCII.GetString(buffer, 0, journald.Receive(buffer));
+        Assert.Equal("MESSAGE=entry 0\n", Next());
+        Assert.Equal("MESSAGE=entry 1\n", Next());
+        Assert.Equal(Warning(2), Next()); // the two that did not fit while it was away
+        Assert.True(queue.Complete(TimeSpan.FromSeconds(5)));
+        Assert.Empty(warnings);
     }
 }
