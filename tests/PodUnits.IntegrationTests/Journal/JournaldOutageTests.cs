@@ -48,4 +48,54 @@ public sealed class JournaldOutageTests
                 $"{pod.Name}/{container}: {lines.Length} of 400 lines and no word of the gap\n{unitLog}");
         }
     }
+
+    /// <summary>Logging review of 2026-12-07, finding 1: a lifecycle message that could not be
+    /// sent while journald was stopped went to the executor's stderr, a stream journald had
+    /// closed for good, and no count said it; stage 1's own lines went there for the rest of
+    /// the pod's life. Now the messages wait for journald (or are counted), and stage 1's
+    /// lines go to a new stream.</summary>
+    [Fact]
+    public void LifecycleMessagesAndStageOnesLinesSurviveAJournaldStopAndStart()
+    {
+        const string Name = "jo-probe";
+        // Verbose: the executor says "scope started" (StageLog) at every start of "crash".
+        using IDisposable verbose = PodHarness.VerboseExecutor(Name);
+        using var pod = new PodHarness(Name, PodHarness.BusyboxPod(Name, PodHarness.Idle,
+            extraContainerYaml: """
+                  livenessProbe:
+                    exec:
+                      command: ["sh", "-c", "exit 1"]
+                    periodSeconds: 1
+                    failureThreshold: 1000
+                - name: crash
+                  image: busybox
+                  command: ["sh", "-c", "sleep 1; exit 1"]
+            """, restartPolicy: "Always"));
+        pod.Start();
+        string[] Failures() => pod.Journal("-u", pod.Unit, $"MESSAGE_ID={PodUnits.Journal.JournalMessageIds.ProbeFailed}");
+        int ScopeStarts() => pod.Journal("-u", pod.Unit).Count(l => l.Contains("container crash: scope started in", StringComparison.Ordinal));
+        Assert.True(PodHarness.WaitFor(() => Failures().Length >= 2 && ScopeStarts() >= 1), pod.UnitJournalText());
+        try
+        {
+            Assert.Equal(0, PodHarness.Run("systemctl", ["stop", .. Units]).Code);
+            Thread.Sleep(3000);
+        }
+        finally
+        {
+            Assert.Equal(0, PodHarness.Run("systemctl", ["start", .. Units.Reverse()]).Code);
+        }
+        int startsBefore = ScopeStarts();
+        // "crash" restarts after a back-off of 10 s, then 20 s.
+        Assert.True(PodHarness.WaitFor(() => ScopeStarts() > startsBefore, 45), $"no \"scope started\" after the outage\n{pod.UnitJournalText()}");
+        Thread.Sleep(3000);
+        Assert.Equal(0, pod.Systemctl("stop", pod.Unit).Code);
+
+        string unitLog = pod.UnitJournalText();
+        int[] counts = [.. Failures().Select(l => System.Text.RegularExpressions.Regex.Match(l, @"\((\d+) of 1000\)"))
+            .Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
+        Assert.True(counts.Length > 5, unitLog);
+        bool consecutive = counts.Zip(counts.Skip(1)).All(p => p.Second == p.First + 1);
+        Assert.True(consecutive || unitLog.Contains("lifecycle messages did not reach the journal", StringComparison.Ordinal),
+            $"probe failures {string.Join(", ", counts)} with a gap and no word of it\n{unitLog}");
+    }
 }
