@@ -93,6 +93,67 @@ public sealed class PodLogTests
         Assert.Null(KmsgSink.TryOpen("podunits-generator", "/nonexistent/kmsg"));
     }
 
+    /// <summary>Logging review of 2026-12-07, finding 3: the kernel refuses a kmsg record
+    /// longer than 976 bytes (EINVAL), and the record was lost in Serilog's SelfLog.</summary>
+    [Fact]
+    public void AMessageLongerThanAKmsgRecordGoesAsSeveralThatSayTheyContinue()
+    {
+        string message = string.Concat(Enumerable.Range(0, 400).Select(i => $"é{i % 10}€ab{i % 7}xyz"))[..3000];
+        string[] records = [.. KmsgSink.Records(4, "podunits-generator[1]", message)];
+        Assert.True(records.Length > 3, $"{records.Length} records");
+        Assert.All(records, r => Assert.True(Encoding.UTF8.GetByteCount(r) <= 976, $"{Encoding.UTF8.GetByteCount(r)} bytes"));
+        Assert.All(records, r => Assert.EndsWith("\n", r, StringComparison.Ordinal));
+        Assert.StartsWith("<4>podunits-generator[1]: é0€ab0xyz", records[0], StringComparison.Ordinal);
+        Assert.All(records[1..], r => Assert.StartsWith("<4>podunits-generator[1]: (continued) ", r, StringComparison.Ordinal));
+        Assert.Equal(message, string.Concat(records.Select((r, i) =>
+            r["<4>podunits-generator[1]: ".Length..^1][(i == 0 ? 0 : "(continued) ".Length)..])));
+        Assert.Equal(["<4>podunits-generator[1]: short\n"], KmsgSink.Records(4, "podunits-generator[1]", "short"));
+    }
+
+    /// <summary>Logging review of 2026-12-07, finding 3: the kernel's ratelimit allows 10
+    /// records per open file of /dev/kmsg in 5 s and drops the rest unsaid; the device is
+    /// opened again after every 10. A file renamed under the sink shows where each went.</summary>
+    [Fact]
+    public void KmsgIsOpenedAgainAfterEveryTenRecords()
+    {
+        string file = Path.GetTempFileName();
+        string first = file + ".first";
+        try
+        {
+            using (KmsgSink sink = KmsgSink.TryOpen("podunits-generator", file)!)
+            {
+                File.Move(file, first);
+                File.WriteAllText(file, "");
+                for (int i = 1; i <= 15; i++)
+                {
+                    sink.Emit(PodLog.Event(LogEventLevel.Warning, $"warning {i}", default, null, "f.cs", 1, "M"));
+                }
+            }
+            string Records(int from, int to) =>
+                string.Concat(Enumerable.Range(from, to - from + 1).Select(i => $"<4>podunits-generator[{Environment.ProcessId}]: warning {i}\n"));
+            Assert.Equal(Records(1, 10), File.ReadAllText(first, Encoding.UTF8));
+            Assert.Equal(Records(11, 15), File.ReadAllText(file, Encoding.UTF8));
+        }
+        finally
+        {
+            File.Delete(file);
+            File.Delete(first);
+        }
+    }
+
+    /// <summary>Logging review of 2026-12-07, finding 3: a record kmsg refused went to
+    /// Serilog's SelfLog, which writes nowhere.</summary>
+    [Fact]
+    public void ARecordKmsgRefusesGoesToStderr()
+    {
+        var stderr = new StringWriter();
+        using (KmsgSink sink = KmsgSink.TryOpen("podunits-generator", "/dev/full", stderr)!) // every write: ENOSPC
+        {
+            sink.Emit(PodLog.Event(LogEventLevel.Error, "pod web not generated", default, null, "f.cs", 1, "M"));
+        }
+        Assert.Matches($@"^<3>podunits-generator\[{Environment.ProcessId}\]: pod web not generated \(kmsg: [^\n]+\)\n$", stderr.ToString());
+    }
+
     [Fact]
     public void Stage1PrefixesItsPriorityOnlyForTheJournalStream()
     {
