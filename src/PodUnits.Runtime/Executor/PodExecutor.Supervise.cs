@@ -641,6 +641,11 @@ public sealed partial class PodExecutor
     /// lines (the ones printed on SIGTERM) would lose _SYSTEMD_UNIT and vanish from
     /// `journalctl -u`.
     /// </summary>
+    private static readonly TimeSpan SyncTime = TimeSpan.FromSeconds(5);
+
+    internal static readonly string SyncTimedOut =
+        $"journalctl --sync did not finish within {SyncTime.TotalSeconds:0} s; the pod's last lines and messages may lack their unit (_SYSTEMD_UNIT) and so be missing from 'journalctl -u' and 'podunits logs'";
+
     private static void WaitForJournal()
     {
         try
@@ -650,9 +655,13 @@ public sealed partial class PodExecutor
                 RedirectStandardError = true,
                 UseShellExecute = false,
             });
-            if (sync is not null && !sync.WaitForExit(TimeSpan.FromSeconds(5)))
+            if (sync is not null && !sync.WaitForExit(SyncTime))
             {
                 sync.Kill();
+                // Said, not silent: the pod's last datagrams may be read after the exit,
+                // without their unit (logging review of 2026-12-07, finding 4). The unit's
+                // stream names the unit in its header, so this line keeps it.
+                Log(SyncTimedOut);
             }
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)

@@ -79,22 +79,35 @@ public sealed class LogRoutes
     /// <summary>A warning about a container's lines in the host journal, as a datagram of
     /// PodUnits' own with the container's fields the unit does not add; stage 1's stderr when
     /// the journal cannot take it either.</summary>
-    private static void HostWarning(string message, IReadOnlyList<KeyValuePair<string, string>> fields)
+    private static void HostWarning(string message, IReadOnlyList<KeyValuePair<string, string>> fields, string unit)
     {
+        try
+        {
+            JournalClient.Shared.Send(HostWarningEntry(message, fields, unit));
+        }
+        catch (PodUnitsException)
+        {
+            StageLog.Warning(message);
+        }
+    }
+
+    /// <summary>The entry of <see cref="HostWarning"/>. It names the executor's unit in
+    /// OBJECT_SYSTEMD_UNIT, as PodEventLog's entries do: the warning that counts lost lines
+    /// is sent as the executor ends, and journald, reading it after the exit, could no
+    /// longer give it _SYSTEMD_UNIT from the sender's cgroup; `journalctl -u` and `podunits
+    /// logs` (LogsCommand.Matches) then did not show it (logging review of 2026-12-07,
+    /// finding 4). Not POD_NAME or POD_ID where the unit adds them: no field twice.</summary>
+    internal static byte[] HostWarningEntry(string message, IReadOnlyList<KeyValuePair<string, string>> fields, string unit)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
         using var entry = new JournalEntryBuilder();
         entry.Add("MESSAGE", message).AddPriority(JournalPriority.Warning).Add("SYSLOG_IDENTIFIER", PodJournalFields.OwnIdentifier).AddCodeLocation();
         foreach ((string field, string value) in fields)
         {
             entry.Add(field, value);
         }
-        try
-        {
-            JournalClient.Shared.Send(entry);
-        }
-        catch (PodUnitsException)
-        {
-            StageLog.Warning(message);
-        }
+        entry.Add("OBJECT_SYSTEMD_UNIT", unit);
+        return entry.Encoded.ToArray();
     }
 
     /// <summary>The journals for one stream of <paramref name="container"/>, the pod's own first.</summary>
@@ -104,7 +117,8 @@ public sealed class LogRoutes
         string name = container.Name;
         JournalPriority priority = stderr ? JournalPriority.Error : JournalPriority.Informational;
         IReadOnlyList<KeyValuePair<string, string>> perLine = FieldsPerLine(container);
-        Action<string>? warn = _unitName is null ? null : message => HostWarning($"container {name} ({(stderr ? "stderr" : "stdout")}): {message}", perLine);
+        string? unit = _unitName;
+        Action<string>? warn = unit is null ? null : message => HostWarning($"container {name} ({(stderr ? "stderr" : "stdout")}): {message}", perLine, unit);
         LogTarget host = _unitName is not null && perLine.Count == 0
             ? new StreamLogTarget(JournalStream.DefaultSocketPath,
                 () => JournalStream.OpenHandle(name, priority, unitId: _unitName)) { Warn = warn }

@@ -62,6 +62,33 @@ public sealed class JournaldStallTests
         }
     }
 
+    /// <summary>Logging review of 2026-12-07, finding 4: a journal sync that did not finish
+    /// within its 5 s at the pod's end was killed without a word, though the pod's last
+    /// datagrams may then be read without their unit.</summary>
+    [Fact]
+    public void AJournalSyncThatTimesOutAtThePodsEndIsSaid()
+    {
+        const string name = "jo-sync";
+        // Two containers: the datagram path, whose entries need the sync.
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "echo main-up; " + PodHarness.Idle,
+            extraContainerYaml: $"    - name: side\n      image: busybox\n      command: [\"sh\", \"-c\", {System.Text.Json.JsonSerializer.Serialize("echo side-up; " + PodHarness.Idle)}]"));
+        pod.Start();
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=side").Contains("side-up")), pod.UnitJournalText());
+        string journald = PodHarness.Run("systemctl", "show", "-p", "MainPID", "--value", "systemd-journald.service").Output.Trim();
+        Assert.True(int.TryParse(journald, out int pid) && pid > 1, journald);
+        try
+        {
+            Assert.Equal(0, PodHarness.Run("kill", "-STOP", journald).Code);
+            Assert.Equal(0, pod.Systemctl("stop", "--no-block", pod.Unit).Code);
+            Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "inactive", 40), pod.Show("ActiveState"));
+        }
+        finally
+        {
+            PodHarness.Run("kill", "-CONT", journald);
+        }
+        Assert.True(pod.UnitJournalHas(l => l.Contains("journalctl --sync did not finish within 5 s", StringComparison.Ordinal)), pod.UnitJournalText());
+    }
+
     private static int Restarts(string pod) =>
         JsonNode.Parse(File.ReadAllText($"/run/podunits/state/{pod}/containers.json"))!.AsArray()
             .OfType<JsonObject>().Single(o => (string?)o["name"] == "main")["restarts"]!.GetValue<int>();

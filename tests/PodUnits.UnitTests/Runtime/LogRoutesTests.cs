@@ -18,6 +18,21 @@ public sealed class LogRoutesTests
     private static ContainerPlan C(string name) =>
         new() { Name = name, LowerDir = "/l", LayerDir = "/d", IdFull = PodIdentity.ContainerIdFull(PodId, name) };
 
+    /// <summary>Logging review of 2026-12-07, finding 4: the warning counting a stream's lost
+    /// lines is sent as the executor ends; read after its exit, it had no unit and was in
+    /// neither `journalctl -u` nor `podunits logs`.</summary>
+    [Fact]
+    public void AWarningAboutLostLinesNamesTheUnitItIsAbout()
+    {
+        byte[] entry = LogRoutes.HostWarningEntry("container main (stdout): 37 lines of this stream did not reach it",
+            [new("CONTAINER_NAME", "side")], "pod@local.service");
+        List<KeyValuePair<string, string>> fields = [.. PodUnits.UnitTests.Journal.NativeEntry.Parse(entry)
+            .Where(f => !f.Key.StartsWith("CODE_", StringComparison.Ordinal))
+            .Select(f => new KeyValuePair<string, string>(f.Key, System.Text.Encoding.UTF8.GetString(f.Value)))];
+        Assert.Equal([new("MESSAGE", "container main (stdout): 37 lines of this stream did not reach it"), new("PRIORITY", "4"),
+            new("SYSLOG_IDENTIFIER", "podunits"), new("CONTAINER_NAME", "side"), new("OBJECT_SYSTEMD_UNIT", "pod@local.service")], fields);
+    }
+
     [Fact]
     public void UnitFieldsHoldingEverythingMeanTheStreamPath()
     {
