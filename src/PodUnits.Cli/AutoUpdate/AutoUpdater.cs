@@ -20,20 +20,20 @@ namespace PodUnits.Cli.AutoUpdate;
 /// <item>restarts pod@NAME.service on them (an <see cref="AutoUpdateTrial"/> its stage 0
 /// takes) and waits for the job: a Type=notify unit's restart ends when the pod is READY
 /// (its containers run and their readiness probes pass) or fails at TimeoutStartSec=;</item>
-/// <item>moves the tags once every pod was ready on the new images; when one failed,
-/// restarts the pods restarted so far on the images their tags still name.</item>
+/// <item>moves the tags once every pod was ready on the new images and runs them; when one
+/// failed, restarts the pods restarted so far on the digests they ran before.</item>
 /// </list>
 /// A pod's images are updated together, with one restart, and so are the pods that share an
-/// image that changed: a tag is host-wide, and moved for one pod while another failed on its
+/// image that changed, however they write its name: a tag is host-wide, and moved for one pod while another failed on its
 /// image, it became that other pod's image at its next start (trust review of 2026-12-07,
 /// finding 1). Digest references never move.
 /// A pod whose start has no deadline of its own (TimeoutStartSec=infinity: the generator
 /// gives it to a pod with init containers) is given <paramref name="readyTimeout"/>: its
 /// restart job would otherwise never end, and neither would the rollback or this command.
 /// Cut short by a signal (<paramref name="cancellationToken"/>), killed, or the host losing
-/// power, no tag has moved to an image not proven ready; pods already restarted are
-/// restarted again (queued, not waited for) when it can, and otherwise run the new image
-/// only until their next start.
+/// power, no tag has moved to an image not proven ready; pods still on the new images are
+/// restarted again (queued, not waited for) when it can, and otherwise run them only until
+/// their next start.
 /// </summary>
 /// <remarks>Updates, rollbacks and failures always go to the journal (<paramref name="journal"/>),
 /// whoever runs the command: a pod restarted on another image is a host event, not only the
@@ -88,14 +88,18 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
         var groups = new List<List<PodCheck>>();
         foreach (PodCheck check in checks)
         {
-            var images = check.Changes.Select(c => c.Image).ToHashSet(StringComparer.Ordinal);
-            List<List<PodCheck>> sharing = [.. groups.Where(g => g.Any(other => other.Changes.Any(c => images.Contains(c.Image))))];
+            var images = check.Changes.Select(c => Canonical(c.Image)).ToHashSet(StringComparer.Ordinal);
+            List<List<PodCheck>> sharing = [.. groups.Where(g => g.Any(other => other.Changes.Any(c => images.Contains(Canonical(c.Image)))))];
             List<PodCheck> merged = [.. sharing.SelectMany(g => g), check];
             groups.RemoveAll(sharing.Contains);
             groups.Add(merged);
         }
         return groups;
     }
+
+    /// <summary>The store's name of an image (nginx is docker.io/library/nginx:latest): pods
+    /// that write one tag differently share it all the same.</summary>
+    private static string Canonical(string image) => ImageReference.Parse(image).ToString();
 
     /// <summary>Asks the registries; changes nothing.</summary>
     private async Task<PodCheck> CheckPodAsync(PodDefinition pod, string unit, IEnumerable<PodImagePin> podPins, CancellationToken cancellationToken)
@@ -133,7 +137,7 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
 
     /// <summary>Pulls the group's new images, restarts its pods on them one after the other
     /// and moves the tags once all are ready; else restarts those restarted so far on the
-    /// images the tags still name. Adds each pod's rows.</summary>
+    /// images they ran before. Adds each pod's rows.</summary>
     private async Task ApplyAsync(List<PodCheck> group, CancellationToken cancellationToken)
     {
         List<PodCheck> changing = [.. group.Where(p => p.Changes.Count > 0)];
@@ -148,10 +152,10 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
         // but not tagged, and the old one after a failed restart (whose executor dropped the
         // pod's pin), are named by nothing gc would keep.
         using IDisposable keep = await store.KeepContentAsync(cancellationToken);
-        var fetched = new Dictionary<string, string>(StringComparer.Ordinal);
+        var fetched = new Dictionary<string, string>(StringComparer.Ordinal); // by canonical name
         try
         {
-            foreach (string image in changing.SelectMany(p => p.Changes).Select(c => c.Image).Distinct(StringComparer.Ordinal))
+            foreach (string image in changing.SelectMany(p => p.Changes).Select(c => Canonical(c.Image)).Distinct(StringComparer.Ordinal))
             {
                 // Progress on stderr (plain lines when it is the journal, as under the timer):
                 // a pull of minutes said nothing (CLI review of 2026-12-06, finding 8).
@@ -168,49 +172,47 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
             return;
         }
 
-        var restarted = new List<PodCheck>();
+        // The pods restarted on the new images and not (yet) back on their old ones.
+        var onTrial = new List<PodCheck>();
         try
         {
             (PodCheck Pod, string Why)? failed = null;
             foreach (PodCheck p in changing)
             {
-                var trial = p.Changes.Select(c => (c.Image, fetched[c.Image])).ToList();
-                PodLog.Information($"pod {p.Pod.Name}: restarting {p.Unit} on the new image{(trial.Count == 1 ? "" : "s")}, waiting for it to be ready", new(Pod: p.Pod.Name));
-                AutoUpdateTrial.Write(p.Pod.Name, trial);
-                restarted.Add(p);
-                string? failure;
-                try
-                {
-                    failure = await RestartAsync(p.Pod, p.Unit, cancellationToken);
-                }
-                finally
-                {
-                    AutoUpdateTrial.Discard(p.Pod.Name); // taken by the start, unless it failed before
-                }
-                if (failure is not null)
+                PodLog.Information($"pod {p.Pod.Name}: restarting {p.Unit} on the new image{(p.Changes.Count == 1 ? "" : "s")}, waiting for it to be ready", new(Pod: p.Pod.Name));
+                onTrial.Add(p);
+                if (await RestartOnAsync(p, p.Changes.Select(c => (c.Image, fetched[Canonical(c.Image)])), cancellationToken) is { } failure)
                 {
                     failed = (p, failure);
                     break;
                 }
             }
+            // Every pod must run what was fetched when the tags move: one started again
+            // meanwhile by another hand (Restart=, an administrator) runs what the tag names
+            // (own-diff review of 2026-12-07, finding 3).
+            failed ??= changing.SelectMany(p => p.Changes.Select(c => (Pod: p, c.Image, Running: Running(p.Pod.Name, c.Image))))
+                .Where(r => r.Running != fetched[Canonical(r.Image)])
+                .Select(r => ((PodCheck Pod, string Why)?)(r.Pod, $"it was restarted ready, but then ran {Short(r.Running)} of {r.Image}, not {Short(fetched[Canonical(r.Image)])}"))
+                .FirstOrDefault();
             if (failed is null)
             {
                 Proven(changing, fetched);
                 return;
             }
-            await RollBackAsync(changing, restarted, failed.Value.Pod, failed.Value.Why, cancellationToken);
+            await RollBackAsync(changing, onTrial, failed.Value.Pod, failed.Value.Why, cancellationToken);
         }
         catch (Exception e)
         {
             // Interrupted, or systemd could not be asked: the tags never moved, and the pods
-            // restarted so far are restarted on their images (queued). Said in the journal,
-            // the only place an interruption reaches (stdout gets no table from a cut-short run).
+            // still on the new images are restarted on what the tags name (queued). Said in the
+            // journal, the only place an interruption reaches (stdout gets no table from a
+            // cut-short run).
             bool interrupted = e is OperationCanceledException;
-            foreach (PodCheck p in changing)
+            foreach (PodCheck p in changing.Where(p => p.Changes.Any(c => !p.Rows.Any(r => r.Image == c.Image))))
             {
-                bool wasRestarted = restarted.Contains(p);
-                string outcome = wasRestarted ? $"the pod {await QueueRestartAsync(p.Unit)}" : "the pod was not restarted";
-                string cause = !interrupted ? e.Message : wasRestarted ? "interrupted while the pod restarted" : "interrupted";
+                bool unproven = onTrial.Contains(p);
+                string outcome = unproven ? $"the pod {await QueueRestartAsync(p.Unit)}" : "the pod was not restarted";
+                string cause = !interrupted ? e.Message : unproven ? "interrupted while the pod restarted" : "interrupted";
                 foreach ((string image, string old, string now) in p.Changes.Where(c => !p.Rows.Any(r => r.Image == c.Image)))
                 {
                     AutoUpdateResult row = Failure(p.Pod, p.Unit, image, old, now, $"{cause}: its tag still names the old image, and {outcome}");
@@ -221,8 +223,24 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
         }
     }
 
-    /// <summary>Every pod of the group was ready on the new images: the tags move, and each
-    /// row says what the pod runs, as its executor recorded it.</summary>
+    /// <summary>Restarts <paramref name="p"/> on <paramref name="images"/> (an
+    /// <see cref="AutoUpdateTrial"/> its stage 0 takes) and waits until it is ready: null
+    /// then, else why it is not.</summary>
+    private async Task<string?> RestartOnAsync(PodCheck p, IEnumerable<(string Reference, string ManifestDigest)> images, CancellationToken cancellationToken)
+    {
+        AutoUpdateTrial.Write(p.Pod.Name, images);
+        try
+        {
+            return await RestartAsync(p.Pod, p.Unit, cancellationToken);
+        }
+        finally
+        {
+            AutoUpdateTrial.Discard(p.Pod.Name); // taken by the start, unless it failed before
+        }
+    }
+
+    /// <summary>Every pod of the group was ready on the new images and runs them: the tags
+    /// move.</summary>
     private void Proven(List<PodCheck> changing, Dictionary<string, string> fetched)
     {
         var unmoved = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -241,39 +259,38 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
         {
             foreach ((string image, string old, string now) in p.Changes)
             {
-                string? running = Running(p.Pod.Name, image);
-                if (running != now)
-                {
-                    p.Rows.Add(Failure(p.Pod, p.Unit, image, running, now, $"the pod was restarted ready, but runs {Short(running)}, not {Short(now)}"));
-                }
-                else if (unmoved.TryGetValue(image, out string? why))
+                string running = fetched[Canonical(image)];
+                if (unmoved.TryGetValue(Canonical(image), out string? why))
                 {
                     p.Rows.Add(Failure(p.Pod, p.Unit, image, running, now, $"the pod runs the new image, but its tag could not be moved (the next start runs the old one): {why}"));
                 }
                 else
                 {
                     p.Rows.Add(new(p.Pod.Name, p.Unit, image, running, now, AutoUpdateResult.Updated));
-                    Log(Serilog.Events.LogEventLevel.Information, JournalMessageIds.PodAutoUpdated, p.Pod, image, old, now,
-                        $"pod {p.Pod.Name}: updated {image} from {Short(old)} to {Short(now)}");
+                    Log(Serilog.Events.LogEventLevel.Information, JournalMessageIds.PodAutoUpdated, p.Pod, image, old, running,
+                        $"pod {p.Pod.Name}: updated {image} from {Short(old)} to {Short(running)}");
                 }
             }
         }
     }
 
     /// <summary><paramref name="failed"/> was not ready on the new images: every pod restarted
-    /// so far is restarted on what the tags still name, the others are left alone.</summary>
-    private async Task RollBackAsync(List<PodCheck> changing, List<PodCheck> restarted, PodCheck failed, string why, CancellationToken cancellationToken)
+    /// on them is restarted on the digests it ran before (not on what the tags name: another
+    /// hand may have moved one meanwhile; own-diff review of 2026-12-07, finding 2), the
+    /// others are left alone.</summary>
+    private async Task RollBackAsync(List<PodCheck> changing, List<PodCheck> onTrial, PodCheck failed, string why, CancellationToken cancellationToken)
     {
         foreach (PodCheck p in changing)
         {
             string because = p == failed ? why
                 : $"pod {failed.Pod.Name}, which runs {(failed.Changes.Count == 1 ? "an image" : "images")} of this update too, did not become ready on {(failed.Changes.Count == 1 ? "it" : "them")}: {why}";
-            if (!restarted.Contains(p))
+            if (!onTrial.Contains(p))
             {
                 p.Rows.AddRange(p.Changes.Select(c => Failure(p.Pod, p.Unit, c.Image, c.Old, c.New, $"not updated: {because}")));
                 continue;
             }
-            string? again = await RestartAsync(p.Pod, p.Unit, cancellationToken);
+            string? again = await RestartOnAsync(p, p.Changes.Select(c => (c.Image, c.Old)), cancellationToken);
+            onTrial.Remove(p);
             foreach ((string image, string old, string now) in p.Changes)
             {
                 string? running = Running(p.Pod.Name, image);

@@ -32,9 +32,9 @@ internal static class AutoUpdateCommand
             for every tag it runs, pull what changed (the image trust policy applies), restart
             pod@NAME.service on it and wait until the pod is ready, then move the tags. A pod that
             does not become ready within its start timeout (--ready-timeout when it has none) is
-            rolled back: restarted on the images its tags still name, with the pods that share its
-            new image. Interrupted (Ctrl-C, a stop), it restarts a pod it was restarting on its old
-            images. Images named by digest never change. Results go to the journal
+            rolled back: restarted on the images it ran before, with the pods that share its new
+            image. Interrupted (Ctrl-C, a stop), it restarts the pods it restarted on new images on
+            the images their tags name. Images named by digest never change. Results go to the journal
             (journalctl -x explains them); exit status 1 when an update failed or was rolled back.
             podunits-auto-update.timer runs this daily (systemctl enable --now podunits-auto-update.timer).
               podunits auto-update --dry-run

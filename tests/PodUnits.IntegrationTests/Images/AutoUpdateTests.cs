@@ -38,10 +38,10 @@ public sealed class AutoUpdateTests : IClassFixture<RegistryFixture>, IDisposabl
         Directory.Delete(_dir, recursive: true);
     }
 
-    private async Task<string> PushAsync(string marker, string repository = "auto/app")
+    private async Task<string> PushAsync(string marker, string repository = "auto/app", string tag = "1")
     {
         string layout = await _registry.PushBusyboxAsync($"staging/app:{Guid.NewGuid():N}", marker: marker + "\n");
-        return _pusher.Push(layout, $"{_registry.Host}/{repository}:1", null);
+        return _pusher.Push(layout, $"{_registry.Host}/{repository}:{tag}", null);
     }
 
     private static (int Code, JsonArray Rows, string Output) AutoUpdate(params string[] extra)
@@ -281,20 +281,22 @@ public sealed class AutoUpdateTests : IClassFixture<RegistryFixture>, IDisposabl
     /// one, so one pod's success moved the tag another had just failed on (it ran that image
     /// at its next start), or a rollback moved it back under a pod just updated. Now they are
     /// one update: the first pod is restarted ready on v2, the second is not, and both run v1
-    /// again under a tag that never moved.</summary>
+    /// again under a tag that never moved. auto-first writes the tag without ":latest": the
+    /// same tag all the same (own-diff review of 2026-12-07, finding 1).</summary>
     [Fact]
     public async Task PodsSharingATagAreUpdatedTogetherOrNotAtAll()
     {
-        string image = $"{_registry.Host}/auto/shared:1";
-        string v1 = await PushAsync("good v1", "auto/shared");
+        string image = $"{_registry.Host}/auto/shared:latest";
+        string untagged = $"{_registry.Host}/auto/shared";
+        string v1 = await PushAsync("good v1", "auto/shared", "latest");
         // auto-first is taken first (by name) and gets ready on anything; auto-pod, with the
         // class's short start timeout, only on a good image.
-        using var first = new PodHarness("auto-first", AppPod("auto-first", image, "true"));
+        using var first = new PodHarness("auto-first", AppPod("auto-first", untagged, "true"));
         using var pod = new PodHarness(Pod, AppPod(Pod, image, "grep -q good /etc/hello"));
         first.Start();
         pod.Start();
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=app").Contains("good v1")), pod.UnitJournalText());
-        string v2 = await PushAsync("broken v2", "auto/shared");
+        string v2 = await PushAsync("broken v2", "auto/shared", "latest");
         try
         {
             var run = AutoUpdate();
@@ -308,7 +310,7 @@ public sealed class AutoUpdateTests : IClassFixture<RegistryFixture>, IDisposabl
             Assert.Equal(v2, (string?)firstRow["registry"]);
             Assert.Contains("broken v2", first.Journal("-u", first.Unit, "CONTAINER_NAME=app")); // it did run v2, ready
             Assert.Equal(v1, Tagged(image));
-            Assert.Equal(v1, Pinned("auto-first", image));
+            Assert.Equal(v1, Pinned("auto-first", untagged));
             Assert.Equal(v1, Pinned(Pod, image));
             Assert.Equal("active", first.Systemctl("is-active", first.Unit).Output.Trim());
             Assert.Equal("active", pod.Systemctl("is-active", pod.Unit).Output.Trim());
