@@ -64,11 +64,29 @@ public static class EncryptedSecrets
         using Process p = started ?? throw new IOException($"cannot start {Tool}");
         Task<string> output = p.StandardOutput.ReadToEndAsync();
         Task<string> error = p.StandardError.ReadToEndAsync();
-        if (input is not null)
+        try
         {
-            p.StandardInput.Write(input);
+            if (input is not null)
+            {
+                p.StandardInput.Write(input);
+            }
+            p.StandardInput.Close();
         }
-        p.StandardInput.Close();
+        catch (IOException)
+        {
+            // The tool ended before it read its input (EPIPE): its exit status and stderr say
+            // why, not "Broken pipe". The pipe is closed all the same (a flush of what is left
+            // fails again, and the writer is closed then), so the Process's dispose has
+            // nothing left to flush.
+            try
+            {
+                p.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // closed regardless
+            }
+        }
         p.WaitForExit();
         return (p.ExitCode, output.Result, error.Result);
     }
