@@ -18,6 +18,16 @@ namespace PodUnits.Cli.Commands;
 /// <param name="Lines">How many of the lines the window renders to show: the last ones.</param>
 internal sealed record LogWindow(int Entries, string Cursor, int Lines)
 {
+    /// <summary>
+    /// How many entries past the N lines are read to find where the open ones began. A line's
+    /// pieces are sent one after the other, so its first is near; but a stream that writes
+    /// rarely (a stderr line a week, a quiet sidecar) has no earlier entry near to close its
+    /// line on, and the whole journal was read, parsed and rendered for `status`'s ten lines
+    /// (review of the merged CLI change, 2026-12-07). Past this many, a line is shown from the
+    /// oldest of its pieces read.
+    /// </summary>
+    internal const int MaxOvershoot = 10_000;
+
     /// <summary>Reads <paramref name="newestFirst"/> (journalctl -r's JSON entries) until it holds
     /// the last <paramref name="lines"/> lines <see cref="LogsCommand.Render"/> shows, each from
     /// its first piece; null when the journal has no entry.</summary>
@@ -26,6 +36,7 @@ internal sealed record LogWindow(int Entries, string Cursor, int Lines)
         ArgumentNullException.ThrowIfNull(newestFirst);
         int entries = 0;
         int found = 0;
+        int overshoot = 0;
         string? cursor = null;
         var seen = new HashSet<string>(StringComparer.Ordinal); // container streams met so far
         var open = new HashSet<string>(StringComparer.Ordinal); // lines whose first piece is still to come
@@ -64,7 +75,7 @@ internal sealed record LogWindow(int Entries, string Cursor, int Lines)
             {
                 found++; // PodUnits' own entry, one line
             }
-            if (found >= lines && open.Count == 0)
+            if (found >= lines && (open.Count == 0 || ++overshoot > MaxOvershoot))
             {
                 break;
             }

@@ -48,6 +48,20 @@ public sealed class LogWindowTests
     }
 
     [Fact]
+    public async Task ARarelyWrittenStreamDoesNotMakeTheWholeJournalBeRead()
+    {
+        // One stderr line at the start, then a busy stdout: the stderr line's stream has no
+        // earlier entry to close it on, which read the journal to its start.
+        List<string> entries = [Entry("main", "once", priority: 3)];
+        entries.AddRange(Enumerable.Range(0, LogWindow.MaxOvershoot * 3).Select(i => Entry("main", $"line {i}")));
+        entries.Insert(entries.Count - 1, Entry("main", "late error", priority: 3));
+        LogWindow window = (await MeasureAsync(entries, 3))!;
+        Assert.Equal(3 + LogWindow.MaxOvershoot, window.Entries); // not all 30,002
+        Assert.Equal([$"line {LogWindow.MaxOvershoot * 3 - 2}", "late error", $"line {LogWindow.MaxOvershoot * 3 - 1}"],
+            await ShownAsync(entries[^window.Entries..], window, prefix: false));
+    }
+
+    [Fact]
     public async Task OneLineIsTheLastAlone()
     {
         List<string> entries = LongLine();

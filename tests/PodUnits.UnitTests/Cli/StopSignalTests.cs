@@ -9,14 +9,17 @@ public sealed class StopSignalTests
     [Fact]
     public void AStoppedExecutorIsContinuedToActOnItsSigterm()
     {
-        using var sleeper = System.Diagnostics.Process.Start("sleep", "100");
+        // A process that handles SIGTERM, as the executor does: the kernel kills a stopped
+        // task at once for a signal whose action is the default, so `sleep` would end without
+        // the SIGCONT too (review of the merged CLI change, 2026-12-07).
+        using var sleeper = System.Diagnostics.Process.Start("sh", ["-c", "trap 'exit 7' TERM; while :; do sleep 0.1; done"]);
         try
         {
             Assert.Equal(0, Tmds.Linux.LibC.kill(sleeper.Id, Tmds.Linux.LibC.SIGSTOP));
             Assert.True(SpinWait.SpinUntil(() => File.ReadAllText($"/proc/{sleeper.Id}/stat").Split(") ")[1].StartsWith('T'), 5_000), "not stopped");
             Assert.True(AdHocPods.SignalStop(sleeper.Id));
             Assert.True(sleeper.WaitForExit(5_000), "the SIGTERM stayed pending");
-            Assert.Equal(128 + 15, sleeper.ExitCode);
+            Assert.Equal(7, sleeper.ExitCode);
         }
         finally
         {
