@@ -12,9 +12,14 @@ public sealed class StopSignalTests
         // A process that handles SIGTERM, as the executor does: the kernel kills a stopped
         // task at once for a signal whose action is the default, so `sleep` would end without
         // the SIGCONT too (review of the merged CLI change, 2026-12-07).
-        using var sleeper = System.Diagnostics.Process.Start("sh", ["-c", "trap 'exit 7' TERM; while :; do sleep 0.1; done"]);
+        using var sleeper = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", ["-c", "trap 'exit 7' TERM; echo trapped; while :; do sleep 0.1; done"])
+        {
+            RedirectStandardOutput = true,
+        })!;
         try
         {
+            // Stopped before its trap is set, it would die of the SIGTERM's default action.
+            Assert.Equal("trapped", sleeper.StandardOutput.ReadLine());
             Assert.Equal(0, Tmds.Linux.LibC.kill(sleeper.Id, Tmds.Linux.LibC.SIGSTOP));
             Assert.True(SpinWait.SpinUntil(() => File.ReadAllText($"/proc/{sleeper.Id}/stat").Split(") ")[1].StartsWith('T'), 5_000), "not stopped");
             Assert.True(AdHocPods.SignalStop(sleeper.Id));
