@@ -123,8 +123,14 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
             try
             {
                 string remote = await store.RemoteDigestAsync(image, running, cancellationToken);
-                if (remote == running) rows.Add(new(pod.Name, unit, image, running, remote, AutoUpdateResult.Unchanged));
-                else changes.Add((image, running, remote));
+                if (remote != running) changes.Add((image, running, remote));
+                // The pod is ready on what the registry names, but the tag still names what it
+                // ran before: an auto-update killed between the pod's ready and the tag's move.
+                // Its next start would run the old image, and "unchanged" here would never move
+                // the tag. It is a change of the tag alone: no restart, the tag moves with the
+                // group's (the pod runs the image already).
+                else if (store.LocalDigest(image) is { } tagged && tagged != running) changes.Add((image, tagged, remote));
+                else rows.Add(new(pod.Name, unit, image, running, remote, AutoUpdateResult.Unchanged));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -179,6 +185,10 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
             (PodCheck Pod, string Why)? failed = null;
             foreach (PodCheck p in changing)
             {
+                if (p.Changes.All(c => Running(p.Pod.Name, c.Image) == fetched[Canonical(c.Image)]))
+                {
+                    continue; // ready on them already: only its tags lag behind
+                }
                 PodLog.Information($"pod {p.Pod.Name}: restarting {p.Unit} on the new image{(p.Changes.Count == 1 ? "" : "s")}, waiting for it to be ready", new(Pod: p.Pod.Name));
                 onTrial.Add(p);
                 if (await RestartOnAsync(p, p.Changes.Select(c => (c.Image, fetched[Canonical(c.Image)])), cancellationToken) is { } failure)
@@ -196,7 +206,7 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
                 .FirstOrDefault();
             if (failed is null)
             {
-                Proven(changing, fetched);
+                Proven(changing, onTrial, fetched);
                 return;
             }
             await RollBackAsync(changing, onTrial, failed.Value.Pod, failed.Value.Why, cancellationToken);
@@ -240,8 +250,8 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
     }
 
     /// <summary>Every pod of the group was ready on the new images and runs them: the tags
-    /// move.</summary>
-    private void Proven(List<PodCheck> changing, Dictionary<string, string> fetched)
+    /// move. A pod not <paramref name="restarted"/> ran them already (its tag lagged).</summary>
+    private void Proven(List<PodCheck> changing, List<PodCheck> restarted, Dictionary<string, string> fetched)
     {
         var unmoved = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach ((string image, string digest) in fetched)
@@ -267,8 +277,9 @@ internal sealed class AutoUpdater(SystemdManager systemd, ImageStore store, bool
                 else
                 {
                     p.Rows.Add(new(p.Pod.Name, p.Unit, image, running, now, AutoUpdateResult.Updated));
-                    Log(Serilog.Events.LogEventLevel.Information, JournalMessageIds.PodAutoUpdated, p.Pod, image, old, running,
-                        $"pod {p.Pod.Name}: updated {image} from {Short(old)} to {Short(running)}");
+                    Log(Serilog.Events.LogEventLevel.Information, JournalMessageIds.PodAutoUpdated, p.Pod, image, old, running, restarted.Contains(p)
+                        ? $"pod {p.Pod.Name}: updated {image} from {Short(old)} to {Short(running)}"
+                        : $"pod {p.Pod.Name}: runs {Short(running)} of {image}, ready, and its tag, which still named {Short(old)}, now names it");
                 }
             }
         }

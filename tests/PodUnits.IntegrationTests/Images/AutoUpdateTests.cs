@@ -277,6 +277,56 @@ public sealed class AutoUpdateTests : IClassFixture<RegistryFixture>, IDisposabl
         }
     }
 
+    /// <summary>An auto-update killed after the pod was ready on v2 but before the tag moved
+    /// left the pod running v2 under a tag that named v1: later runs said "unchanged" (the
+    /// pod runs what the registry names) and never moved it, so the pod's next start ran v1.
+    /// The state is made here as such a run leaves it: its trial, taken by the restart it
+    /// asked for. The next run moves the tag and does not restart the pod.</summary>
+    [Fact]
+    public async Task ATagLeftBehindByAKilledAutoUpdateMovesWithoutARestart()
+    {
+        const string name = "auto-lagging";
+        string image = $"{_registry.Host}/auto/lagging:1";
+        string v1 = await PushAsync("good v1", "auto/lagging");
+        using var pod = new PodHarness(name, AppPod(name, image, "grep -q good /etc/hello"));
+        pod.Start();
+        string[] AppLines() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=app");
+        Assert.True(PodHarness.WaitFor(() => AppLines().Contains("good v1")), pod.UnitJournalText());
+        string v2 = await PushAsync("good v2", "auto/lagging");
+        string byDigest = $"{_registry.Host}/auto/lagging@{v2}";
+        try
+        {
+            var pull = PodHarness.Run("/usr/bin/podunits", "image", "fetch", byDigest);
+            Assert.True(pull.Code == 0, pull.Output);
+            Planning.Plan.AutoUpdateTrial.Write(name, [(image, v2)]);
+            Assert.Equal(0, pod.Systemctl("restart", pod.Unit).Code);
+            Assert.Equal(v2, Pinned(name, image));
+            Assert.Equal(v1, Tagged(image));
+            int pid = pod.MainPid;
+
+            var run = AutoUpdate();
+            Assert.True(run.Code == 0, run.Output);
+            JsonNode row = run.Rows.Single(r => (string?)r!["pod"] == name)!;
+            Assert.True((string?)row["result"] == "updated", run.Output);
+            Assert.Equal(v2, (string?)row["running"]);
+            Assert.Equal(v2, Tagged(image));
+            Assert.Equal(pid, pod.MainPid); // not restarted: it was ready on v2 already
+            Assert.True(PodHarness.WaitFor(() => pod.Journal("MESSAGE_ID=e6c041a101814887b5b2eba06d5aed0c", $"POD_NAME={name}", $"OLD_DIGEST={v1}", $"NEW_DIGEST={v2}")
+                .Any(l => l.Contains($"pod {name}: runs {v2[..19]} of {image}, ready, and its tag, which still named {v1[..19]}, now names it", StringComparison.Ordinal)), 10),
+                "no journal entry for the tag's move");
+
+            Assert.Equal(0, pod.Systemctl("restart", pod.Unit).Code);
+            Assert.Equal(v2, Pinned(name, image)); // its next start runs what it was ready on
+        }
+        finally
+        {
+            Planning.Plan.AutoUpdateTrial.Discard(name);
+            pod.Systemctl("stop", pod.Unit);
+            PodHarness.Run("/usr/bin/podunits", "image", "rm", image);
+            PodHarness.Run("/usr/bin/podunits", "image", "rm", byDigest);
+        }
+    }
+
     /// <summary>Trust review of 2026-12-07, finding 1: pods sharing a tag were updated one by
     /// one, so one pod's success moved the tag another had just failed on (it ran that image
     /// at its next start), or a rollback moved it back under a pod just updated. Now they are
