@@ -16,7 +16,11 @@ namespace PodUnits.Cli.Commands;
 /// <param name="Entries">How many entries, oldest first from <paramref name="Cursor"/>, the window holds.</param>
 /// <param name="Cursor">The oldest entry's __CURSOR, where the output starts.</param>
 /// <param name="Lines">How many of the lines the window renders to show: the last ones.</param>
-internal sealed record LogWindow(int Entries, string Cursor, int Lines)
+/// <param name="UnfinishedLines">How many of those are lines not ended yet (the newest entry of
+/// its stream is a piece), shown last: only the newest of them count, for `-n 1` while two
+/// containers are each mid-line showed both (review of the merged CLI change, 2026-12-07,
+/// finding 2).</param>
+internal sealed record LogWindow(int Entries, string Cursor, int Lines, int UnfinishedLines = 0)
 {
     /// <summary>
     /// How many entries past the N lines are read to find where the open ones began. A line's
@@ -36,6 +40,7 @@ internal sealed record LogWindow(int Entries, string Cursor, int Lines)
         ArgumentNullException.ThrowIfNull(newestFirst);
         int entries = 0;
         int found = 0;
+        int unfinished = 0;
         int overshoot = 0;
         string? cursor = null;
         var seen = new HashSet<string>(StringComparer.Ordinal); // container streams met so far
@@ -56,9 +61,14 @@ internal sealed record LogWindow(int Entries, string Cursor, int Lines)
                 if (partial && seen.Add(key))
                 {
                     // The newest of its stream and not the last piece: a line not ended yet,
-                    // which is shown last (LogsCommand.Unfinished); followed back all the same.
-                    found++;
-                    open.Add(key);
+                    // which is shown last (LogsCommand.Unfinished); followed back all the same,
+                    // when it is one of the N lines.
+                    if (found < lines)
+                    {
+                        found++;
+                        unfinished++;
+                        open.Add(key);
+                    }
                 }
                 else if (!partial)
                 {
@@ -80,7 +90,7 @@ internal sealed record LogWindow(int Entries, string Cursor, int Lines)
                 break;
             }
         }
-        return cursor is null ? null : new LogWindow(entries, cursor, lines);
+        return cursor is null ? null : new LogWindow(entries, cursor, lines, unfinished);
     }
 
     /// <summary>The window of the last <paramref name="lines"/> lines of the entries journalctl
@@ -114,11 +124,12 @@ internal sealed record LogWindow(int Entries, string Cursor, int Lines)
 
     /// <summary>The lines to show of <paramref name="rendered"/>, the window's lines in order,
     /// while <paramref name="unfinished"/> lines not ended yet follow them (shown at the end, or
-    /// once they end): the last ones, <see cref="Lines"/> in all.</summary>
+    /// once they end; <see cref="UnfinishedLines"/> of them at most): the last ones,
+    /// <see cref="Lines"/> in all.</summary>
     public IEnumerable<T> Last<T>(IReadOnlyList<T> rendered, int unfinished)
     {
         ArgumentNullException.ThrowIfNull(rendered);
-        int keep = Math.Clamp(Lines - unfinished, 0, rendered.Count);
+        int keep = Math.Clamp(Lines - Math.Min(unfinished, UnfinishedLines), 0, rendered.Count);
         return rendered.Skip(rendered.Count - keep);
     }
 }

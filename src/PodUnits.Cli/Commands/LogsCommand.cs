@@ -300,7 +300,8 @@ internal static class LogsCommand
             await WriteUnfinishedAsync(stdout, pieces, format);
             return 0;
         }
-        await WriteUnfinishedAsync(stdout, pieces, format);
+        // Without -f the output is the window's alone: its unfinished lines are among its N.
+        await WriteUnfinishedAsync(stdout, pieces, format, window is not null && !arguments.Contains("--follow") ? window.UnfinishedLines : int.MaxValue);
         await journalctl.WaitForExitAsync(cancellationToken);
         return journalctl.ExitCode == 0 ? 0 : ExitCodes.RuntimeFailure;
     }
@@ -417,22 +418,29 @@ internal static class LogsCommand
 
     /// <summary>What a container wrote last without a newline (its output ended, or the
     /// journal has no more yet) is shown too.</summary>
-    private static async Task WriteUnfinishedAsync(Stream stdout, LinePieces pieces, LineFormat format)
+    private static async Task WriteUnfinishedAsync(Stream stdout, LinePieces pieces, LineFormat format, int max = int.MaxValue)
     {
-        foreach (byte[] line in Unfinished(pieces, format))
+        foreach (byte[] line in Unfinished(pieces, format, max))
         {
             await stdout.WriteAsync(line);
         }
     }
 
-    /// <summary>The lines still held in <paramref name="pieces"/>, as <see cref="Render"/> shows a line.</summary>
-    internal static IEnumerable<byte[]> Unfinished(LinePieces pieces, LineFormat format) =>
-        pieces.TakeAll().Select(p => Line(p.Head, [.. p.Bytes], format));
+    /// <summary>The lines still held in <paramref name="pieces"/>, as <see cref="Render"/> shows a
+    /// line, in the order their last pieces came: the newest <paramref name="max"/> of them.</summary>
+    internal static IEnumerable<byte[]> Unfinished(LinePieces pieces, LineFormat format, int max = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(pieces);
+        List<(string Head, List<byte> Bytes)> all = pieces.TakeAll();
+        return all.Skip(Math.Max(0, all.Count - max)).Select(p => Line(p.Head, [.. p.Bytes], format));
+    }
 
     /// <summary>The pieces of each container stream's line not ended yet, by container and stream.</summary>
     internal sealed class LinePieces
     {
         private readonly Dictionary<string, (string Head, List<byte> Bytes)> _held = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, long> _lastPiece = new(StringComparer.Ordinal); // when each line's last piece came
+        private long _pieces;
 
         public void Add(string container, string head, byte[] piece)
         {
@@ -441,18 +449,21 @@ internal static class LogsCommand
                 _held[container] = line = (head, []);
             }
             line.Bytes.AddRange(piece);
+            _lastPiece[container] = ++_pieces;
         }
 
         /// <summary>How many lines are held, not ended yet.</summary>
         public int Count => _held.Count;
 
         public (string Head, List<byte> Bytes)? Take(string container) =>
-            _held.Remove(container, out var line) ? line : null;
+            _held.Remove(container, out var line) && _lastPiece.Remove(container) ? line : null;
 
+        /// <summary>Every line held, the one whose last piece came first first.</summary>
         public List<(string Head, List<byte> Bytes)> TakeAll()
         {
-            var all = _held.Values.ToList();
+            List<(string Head, List<byte> Bytes)> all = [.. _held.OrderBy(h => _lastPiece[h.Key]).Select(h => h.Value)];
             _held.Clear();
+            _lastPiece.Clear();
             return all;
         }
     }

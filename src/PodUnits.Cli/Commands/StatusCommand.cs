@@ -88,7 +88,7 @@ internal static class StatusCommand
             journalctl.Kill(); // what came after the window is newer than this status
         }
         List<string> result = [.. window.Last(rendered, pieces.Count),
-            .. LogsCommand.Unfinished(pieces, format).Select(line => Encoding.UTF8.GetString(line).TrimEnd('\n'))];
+            .. LogsCommand.Unfinished(pieces, format, window.UnfinishedLines).Select(line => Encoding.UTF8.GetString(line).TrimEnd('\n'))];
         await journalctl.WaitForExitAsync(cancellationToken);
         return result;
     }

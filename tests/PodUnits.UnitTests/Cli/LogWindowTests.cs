@@ -102,6 +102,32 @@ public sealed class LogWindowTests
         Assert.Equal(["two", new string('u', 16384)], await ShownAsync(entries[^window.Entries..], window, prefix: false));
     }
 
+    /// <summary>Review of the merged CLI change (2026-12-07), finding 2: every stream whose
+    /// newest entry was a piece counted, past N too, and all were shown: `-n 1` while two
+    /// containers were each mid-line printed both.</summary>
+    [Fact]
+    public async Task OnlyTheNewestOfSeveralLinesNotEndedCount()
+    {
+        List<string> entries =
+        [
+            Entry("side", "s-before"),
+            Entry("main", "m-before"),
+            Entry("side", new string('s', 8192), partial: true),
+            Entry("main", new string('m', 8192), partial: true),
+        ];
+        LogWindow one = (await MeasureAsync(entries, 1, prefix: true))!;
+        Assert.Equal(1, one.UnfinishedLines);
+        Assert.Equal(["main | " + new string('m', 8192)], await ShownAsync(entries[^one.Entries..], one, prefix: true));
+
+        entries.Add(Entry("side", "s-end"));
+        entries.Add(Entry("main", new string('m', 8192), partial: true));
+        // Newest first: main mid-line, then side's ended line; the two lines are those.
+        LogWindow two = (await MeasureAsync(entries, 2, prefix: true))!;
+        Assert.Equal(1, two.UnfinishedLines);
+        Assert.Equal(["side | " + new string('s', 8192) + "s-end", "main | " + new string('m', 16384)],
+            await ShownAsync(entries[^two.Entries..], two, prefix: true));
+    }
+
     [Fact]
     public async Task AJournalWithFewerLinesIsShownWhole()
     {
@@ -127,7 +153,7 @@ public sealed class LogWindowTests
                 var pieces = new LogsCommand.LinePieces();
                 var format = new LogsCommand.LineFormat(Prefix: prefix);
                 Assert.True(await LogsCommand.RelayAsync(journal, stdout, format, pieces, CancellationToken.None, window));
-                foreach (byte[] line in LogsCommand.Unfinished(pieces, format))
+                foreach (byte[] line in LogsCommand.Unfinished(pieces, format, window.UnfinishedLines))
                 {
                     stdout.Write(line);
                 }
