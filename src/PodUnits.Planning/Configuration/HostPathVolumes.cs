@@ -45,18 +45,21 @@ public static class HostPathVolumes
         ArgumentNullException.ThrowIfNull(volume);
         string path = volume.Path;
         uint found = TypeOf(path);
-        if (found == Absent)
+        if (found == Absent && volume.Type is HostPathType.DirectoryOrCreate or HostPathType.FileOrCreate)
         {
-            switch (volume.Type)
+            HostPathCreation.Create(what, volume, () =>
             {
-                case HostPathType.DirectoryOrCreate:
+                if (volume.Type == HostPathType.DirectoryOrCreate)
+                {
                     Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
                         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-                    return;
-                case HostPathType.FileOrCreate:
+                }
+                else
+                {
                     CreateEmptyFile(what, path);
-                    return;
-            }
+                }
+            });
+            return;
         }
         uint wanted = Expected(volume.Type);
         if (found != wanted)

@@ -78,4 +78,35 @@ public sealed class HostPathVolumesTests : IDisposable
         Prepare(path, HostPathType.Socket);
         Prepare($"{_dir}/link", HostPathType.Socket); // followed, as the mount follows it
     }
+
+    /// <summary>Volumes review of 2026-12-07, finding 6: a creation the host refused escaped as
+    /// an IOException, "internal error: The file ... already exists", naming neither the pod
+    /// nor the volume.</summary>
+    [Theory]
+    [InlineData(HostPathType.DirectoryOrCreate)]
+    [InlineData(HostPathType.FileOrCreate)]
+    public void ADanglingLinkIsRefusedNamingTheVolumeAndWhereItPoints(HostPathType type)
+    {
+        File.CreateSymbolicLink($"{_dir}/dangling", $"{_dir}/nowhere");
+        var e = Assert.Throws<PodUnitsException>(() => Prepare($"{_dir}/dangling", type));
+        Assert.Equal($"pod p: volume v: hostPath {_dir}/dangling (type {type}): cannot create it: a symbolic link to {_dir}/nowhere, which does not exist",
+            e.Message);
+        Assert.False(Path.Exists($"{_dir}/nowhere"));
+    }
+
+    /// <summary>EROFS (a read-only /usr on an ostree host) and EACCES (root_squash) as the
+    /// host gives them, through the creation's seam: a unit test runs as root on a writable disk.</summary>
+    [Fact]
+    public void ACreationTheHostRefusesIsOneLineWithTheSystemsWords()
+    {
+        var volume = new HostPathVolume($"{_dir}/usr/share/app-data", HostPathType.DirectoryOrCreate);
+        var e = Assert.Throws<PodUnitsException>(() => HostPathCreation.Create("pod p: volume v", volume,
+            () => throw new IOException($"Read-only file system : '{volume.Path}'", 30)));
+        Assert.Equal($"pod p: volume v: hostPath {volume.Path} (type DirectoryOrCreate): cannot create it: Read-only file system", e.Message);
+
+        e = Assert.Throws<PodUnitsException>(() => HostPathCreation.Create("pod p: volume v", volume with { Type = HostPathType.FileOrCreate },
+            () => throw new UnauthorizedAccessException("UnauthorizedAccess_IODenied_Path")));
+        Assert.Equal($"pod p: volume v: hostPath {volume.Path} (type FileOrCreate): cannot create it: "
+            + "permission denied (root refused: an NFS export with root_squash, or a security module)", e.Message);
+    }
 }
