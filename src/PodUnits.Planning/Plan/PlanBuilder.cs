@@ -43,7 +43,8 @@ public static class PlanBuilder
                 emptyDirs.Add(new EmptyDirPlan
                 {
                     Name = v.Name, Path = path, Memory = emptyDir.InMemory,
-                    SizeLimitBytes = emptyDir.SizeLimitBytes is long limit ? (ulong)limit : null,
+                    SizeLimitBytes = emptyDir.InMemory ? MemoryEmptyDirSize.Of(pod, emptyDir.SizeLimitBytes)
+                        : emptyDir.SizeLimitBytes is long limit ? (ulong)limit : null,
                     FsGroup = fsGroup,
                 });
                 volumes[v.Name] = path;

@@ -272,6 +272,38 @@ public sealed class PlanTests
         Assert.Equal(16UL << 20, plan.EmptyDirs.Single(v => v.Memory).SizeLimitBytes);
     }
 
+    /// <summary>Volumes review of 2026-12-07, finding 5: a memory emptyDir without a sizeLimit
+    /// was a tmpfs of half the host's RAM. Its size is capped by the pod's memory limits, as
+    /// the kubelet sizes it (calculateEmptyDirMemorySize).</summary>
+    [Fact]
+    public void AMemoryEmptyDirIsCappedByThePodsMemoryLimits()
+    {
+        ulong? Size(PodDefinition pod, long? sizeLimit) => Build(pod with
+        {
+            Volumes = [new VolumeDefinition("cache", null, new EmptyDirVolume(true, sizeLimit)), new VolumeDefinition("disk", null, new EmptyDirVolume(false, null))],
+        }).EmptyDirs.Single(v => v.Memory).SizeLimitBytes;
+        PodDefinition limited = Pod([Container("a", memory: 64L << 20), Container("b", memory: 32L << 20)]);
+        Assert.Equal(96UL << 20, Size(limited, null));
+        Assert.Equal(96UL << 20, Size(limited, 1L << 30));
+        Assert.Equal(16UL << 20, Size(limited, 16L << 20));
+        Assert.Null(Build(limited with { Volumes = [new VolumeDefinition("disk", null, new EmptyDirVolume(false, null))] }).EmptyDirs.Single().SizeLimitBytes);
+
+        // One container without a limit: the pod has none, and the kernel's default stays.
+        PodDefinition open = Pod([Container("a", memory: 64L << 20), Container("b")]);
+        Assert.Null(Size(open, null));
+        Assert.Equal(1UL << 30, Size(open, 1L << 30));
+
+        // The pod-level limit, when set, is the pod's.
+        Assert.Equal(48UL << 20, Size(open with { Limits = new ResourceLimits(48L << 20, null) }, null));
+
+        // Init containers run before the app containers, sidecars alongside both.
+        ContainerDefinition setup = Container("setup", memory: 200L << 20), proxy = Container("proxy", memory: 16L << 20) with { Sidecar = true };
+        Assert.Equal(200UL << 20, Size(Pod([Container("a", memory: 64L << 20)], init: [setup]), null));
+        Assert.Equal(80UL << 20, Size(Pod([Container("a", memory: 64L << 20)], init: [proxy]), null));
+        Assert.Equal(216UL << 20, Size(Pod([Container("a", memory: 64L << 20)], init: [proxy, setup]), null));
+        Assert.Null(Size(Pod([Container("a", memory: 64L << 20)], init: [Container("setup")]), null));
+    }
+
     [Fact]
     public void HostsAndDns()
     {
