@@ -199,7 +199,7 @@ public static class PlanBuilder
             // Projected volumes are always read-only, as the kubelet mounts them, and so is a
             // claim whose volume source says readOnly.
             mounts.Add(new MountPlan { Source = source, Target = m.MountPath, ReadOnly = m.ReadOnly || readOnlyVolumes.Contains(m.Name),
-                SubPath = m.SubPathExpr is { } expr ? ExpandSubPath(what, m, expr, process.Environment) : m.SubPath });
+                SubPath = m.SubPathExpr is { } expr ? ExpandSubPath(what, m, expr, process.Environment) : m.SubPath, Volume = m.Name });
         }
         // Shallower first, whatever the definition's order, as containerd, CRI-O and Docker
         // mount them: /data bound after /data/db would hide it, and the database would write

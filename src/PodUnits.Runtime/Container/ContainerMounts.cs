@@ -66,22 +66,7 @@ internal static class ContainerMounts
             SetupSteps.Done("etc files");
             foreach (MountPlan m in c.Mounts)
             {
-                ulong attributes = (c.Privileged ? 0 : LibcExtra.MOUNT_ATTR_NODEV) | (m.ReadOnly ? LibcExtra.MOUNT_ATTR_RDONLY : 0);
-                int idmap = users?.IdmapFor(m.Source) ?? -1;
-                using Fd hostSource = HostPathSource(m.Source);
-                string source = hostSource.Value >= 0 ? ContainerRoot.ProcFd(hostSource.Value) : m.Source;
-                if (m.SubPath is { } subPath)
-                {
-                    // A missing subPath in a pod's own volume is the namespace root's; in an
-                    // idmapped one, host root's is already container root's.
-                    BindSubPath(source, m, subPath, inRoot, attributes, idmap, idmap < 0 ? users?.Root : null);
-                }
-                else
-                {
-                    using var target = new Fd(Directory.Exists(source) ? inRoot.Directory(m.Target) : inRoot.File(m.Target));
-                    RefuseProcReachedThroughALink(target.Value, m.Target);
-                    Mount.BindOnto(source, target.Value, attributes, idmap);
-                }
+                VolumeMountFailures.Said(m, () => MountVolume(c, m, inRoot, users));
             }
             SetupSteps.Done("volumes");
             if (notifySocket)
@@ -108,6 +93,29 @@ internal static class ContainerMounts
         Check.Io(LibcExtra.chdir("/"), "chdir", "/");
         SetupSteps.Done("pivot_root");
         return root;
+    }
+
+    private static void MountVolume(ContainerPlan c, MountPlan m, ContainerRoot inRoot, ContainerUsers? users)
+    {
+        ulong attributes = (c.Privileged ? 0 : LibcExtra.MOUNT_ATTR_NODEV) | (m.ReadOnly ? LibcExtra.MOUNT_ATTR_RDONLY : 0);
+        int idmap = users?.IdmapFor(m.Source) ?? -1;
+        using Fd hostSource = HostPathSource(m.Source);
+        string source = hostSource.Value >= 0 ? ContainerRoot.ProcFd(hostSource.Value) : m.Source;
+        if (m.SubPath is { } subPath)
+        {
+            VolumeMountFailures.RefuseSubPathOfAFile(m, source);
+            // A missing subPath in a pod's own volume is the namespace root's; in an
+            // idmapped one, host root's is already container root's.
+            BindSubPath(source, m, subPath, inRoot, attributes, idmap, idmap < 0 ? users?.Root : null);
+        }
+        else
+        {
+            bool directory = Directory.Exists(source);
+            VolumeMountFailures.RefuseKindMismatch(m, source, inRoot);
+            using var target = new Fd(directory ? inRoot.Directory(m.Target) : inRoot.File(m.Target));
+            RefuseProcReachedThroughALink(target.Value, m.Target);
+            Mount.BindOnto(source, target.Value, attributes, idmap);
+        }
     }
 
     /// <summary>
@@ -153,6 +161,7 @@ internal static class ContainerMounts
             throw new PodUnitsException($"volumeMounts {m.Target}", $"its subPath cannot be looked up in the volume: {e.Syscall} failed: {e.Why}", e.ExitCode);
         }
         using var source = new Fd(fd);
+        VolumeMountFailures.RefuseKindMismatch(m, ContainerRoot.ProcFd(fd), inRoot);
         using var target = new Fd(isDirectory ? inRoot.Directory(m.Target) : inRoot.File(m.Target));
         RefuseProcReachedThroughALink(target.Value, m.Target);
         Mount.BindOnto(ContainerRoot.ProcFd(fd), target.Value, attributes, idmap);

@@ -430,7 +430,7 @@ internal static class PlanReader
 
     private static MountPlan Mount(ref Utf8JsonReader r)
     {
-        string? source = null, target = null, subPath = null;
+        string? source = null, target = null, subPath = null, volume = null;
         bool readOnly = false;
         Start(ref r, nameof(MountPlan));
         while (NextProperty(ref r, out string property))
@@ -441,6 +441,7 @@ internal static class PlanReader
                 case nameof(MountPlan.Target): target = Str(ref r); break;
                 case nameof(MountPlan.ReadOnly): readOnly = r.GetBoolean(); break;
                 case nameof(MountPlan.SubPath): subPath = Str(ref r); break;
+                case nameof(MountPlan.Volume): volume = Str(ref r); break;
                 default: r.Skip(); break;
             }
         }
@@ -450,6 +451,7 @@ internal static class PlanReader
             Target = Required(target, nameof(MountPlan), nameof(MountPlan.Target)),
             ReadOnly = readOnly,
             SubPath = subPath,
+            Volume = volume,
         };
     }
 

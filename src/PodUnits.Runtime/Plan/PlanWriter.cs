@@ -187,6 +187,7 @@ internal static class PlanWriter
         w.WriteString(nameof(MountPlan.Target), m.Target);
         w.WriteBoolean(nameof(MountPlan.ReadOnly), m.ReadOnly);
         w.WriteString(nameof(MountPlan.SubPath), m.SubPath);
+        w.WriteString(nameof(MountPlan.Volume), m.Volume);
         w.WriteEndObject();
     }
 

@@ -106,7 +106,7 @@ public sealed class PodPlan
             for (int i = 0; i < c.Mounts.Count; i++)
             {
                 MountPlan m = c.Mounts[i];
-                c.Mounts[i] = new MountPlan { Source = m.Source, Target = m.Target, ReadOnly = m.ReadOnly, SubPath = m.SubPath is null ? null : "" };
+                c.Mounts[i] = new MountPlan { Source = m.Source, Target = m.Target, ReadOnly = m.ReadOnly, SubPath = m.SubPath is null ? null : "", Volume = m.Volume };
             }
         }
         return copy;
@@ -350,6 +350,10 @@ public sealed class MountPlan
     /// <summary>volumeMounts[].subPath: the entry of the volume to mount instead of all of
     /// it, resolved inside the volume (never outside it) when the container starts.</summary>
     public string? SubPath { get; init; }
+    /// <summary>The volume's name in the definition, for a mount's errors: its source alone
+    /// is a path of the pod's or /proc/self/fd/N (volumes review of 2026-12-07, finding 7).
+    /// Null in a plan written before it was.</summary>
+    public string? Volume { get; init; }
 }
 
 /// <summary>A probe as the kubelet runs it: one handler, Kubernetes' timing fields.</summary>
