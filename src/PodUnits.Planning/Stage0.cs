@@ -238,6 +238,7 @@ public static class Stage0
             throw;
         }
         bool pinned = false;
+        List<int> volumeLocks = [];
         (int Pid, int Attach) executor;
         // Ctrl-C, an SSH drop, `podunits stop NAME` or systemctl stop during a pull: without a
         // handler the process died there, leaving the claim's directory, the image pin (then
@@ -302,6 +303,9 @@ public static class Stage0
             long pidsLimit = pod.HostSettings.PidsLimit;
             plan.ContainerTasksMax = pidsLimit > 0 ? (ulong)pidsLimit : null;
             plan.ImagePinFile = PodImages.PathFor(store.Root, pod.Name);
+            // Before Prepare makes or keeps their directories, for the pod's life: no `volume rm`
+            // deletes a volume under the pod (volumes review of 2026-12-07, finding 3).
+            plan.ClaimLockFds = volumeLocks = VolumeLocks.TakeShared(pod.Name, plan.ClaimDirs);
             PodState.Prepare(plan, plan.Redacted().ToJson()); // the host's copy: no values
             if (pod.HostNetwork)
             {
@@ -324,14 +328,17 @@ public static class Stage0
             if (terminal is null)
             {
                 ListenFds.Passed()?.KeepAcrossExec();
+                VolumeLocks.KeepAcrossExec(volumeLocks);
                 Stage1.Exec(stage1, sealedPlan, claim); // returns only by throwing
                 throw new InvalidOperationException("execve returned");
             }
-            executor = Stage1.Spawn(stage1, sealedPlan, claim);
+            executor = Stage1.Spawn(stage1, sealedPlan, claim, volumeLocks);
+            VolumeLocks.Close(volumeLocks); // the executor's now; this process may stay attached after the pod ends
         }
         catch
         {
             StopHandling(stops);
+            VolumeLocks.Close(volumeLocks);
             if (pinned)
             {
                 PodImages.Delete(store.Root, pod.Name);

@@ -120,6 +120,7 @@ public sealed partial class PodExecutor : IDisposable
         PodPlan plan = PodPlan.Read(planPath);
         PlanHandoff.KeepFromChildren(planPath);
         PodClaim.Adopt(plan.Name, claimFd); // held until this process ends
+        VolumeLocks.Adopt(plan.ClaimLockFds); // so are the volumes' locks, never passed on to a child
         if (attachFd >= 0)
         {
             // dup2 into place cleared close-on-exec: without it every child of this process

@@ -116,10 +116,12 @@ public static class Stage1
     /// in a session of its own instead, so the pod can outlive this process when its user
     /// detaches (<see cref="Attach.TerminalHub"/>). The child gets /dev/null for stdin and
     /// stdout and this process's stderr, which it replaces at once with a pipe of its own;
-    /// returns its PID and this process's end of the attach socket.
+    /// returns its PID and this process's end of the attach socket. The volumes' locks
+    /// (<see cref="State.VolumeLocks"/>, 10 and above) keep their numbers, which the plan names.
     /// </summary>
-    public static (int Pid, int Attach) Spawn(string path, string planPath, State.PodClaim claim)
+    public static (int Pid, int Attach) Spawn(string path, string planPath, State.PodClaim claim, IReadOnlyList<int> volumeLocks)
     {
+        ArgumentNullException.ThrowIfNull(volumeLocks);
         ArgumentNullException.ThrowIfNull(claim);
         const int planFd = 3, claimFd = 4, attachFd = 5;
         int plan = State.PlanHandoff.FdOf(planPath) ?? throw new PodUnitsException("podunits run", "the plan was not handed over as a descriptor");
@@ -130,7 +132,7 @@ public static class Stage1
             var culture = System.Globalization.CultureInfo.InvariantCulture;
             int pid = Spawner.Spawn(ReadOnlyView(path),
                 [FileName, "run", State.PlanHandoff.PathOf(planFd), claimFd.ToString(culture), attachFd.ToString(culture)],
-                Spawner.CurrentEnvironment(), [(devNull, 0), (devNull, 1), (2, 2), (plan, planFd), (claim.Fd, claimFd), (theirs, attachFd)],
+                Spawner.CurrentEnvironment(), [(devNull, 0), (devNull, 1), (2, 2), (plan, planFd), (claim.Fd, claimFd), (theirs, attachFd), .. volumeLocks.Select(fd => (fd, fd))],
                 newSession: true);
             return (pid, mine);
         }

@@ -49,6 +49,7 @@ internal static class PlanReader
         ulong? memoryMax = null, cpu = null, tasksMax = null;
         uint? fsGroup = null;
         List<string>? hostsLines = null, claimDirs = null, fsGroupClaimDirs = null;
+        List<int>? claimLockFds = null;
         List<EmptyDirPlan>? emptyDirs = null;
         List<ProjectedVolumePlan>? projected = null;
         List<SysctlPlan>? sysctls = null;
@@ -82,6 +83,7 @@ internal static class PlanReader
                 case nameof(PodPlan.EmptyDirs): emptyDirs = List(ref r, EmptyDir); break;
                 case nameof(PodPlan.ProjectedVolumes): projected = List(ref r, ProjectedVolume); break;
                 case nameof(PodPlan.ClaimDirs): claimDirs = Strings(ref r); break;
+                case nameof(PodPlan.ClaimLockFds): claimLockFds = List(ref r, static (ref Utf8JsonReader v) => v.GetInt32()); break;
                 case nameof(PodPlan.FsGroup): fsGroup = UIntOrNull(ref r); break;
                 case nameof(PodPlan.FsGroupClaimDirs): fsGroupClaimDirs = Strings(ref r); break;
                 case nameof(PodPlan.FsGroupOnRootMismatch): fsGroupOnRootMismatch = r.GetBoolean(); break;
@@ -118,6 +120,7 @@ internal static class PlanReader
             EmptyDirs = emptyDirs ?? [],
             ProjectedVolumes = projected ?? [],
             ClaimDirs = claimDirs ?? [],
+            ClaimLockFds = claimLockFds ?? [],
             FsGroup = fsGroup,
             FsGroupClaimDirs = fsGroupClaimDirs ?? [],
             FsGroupOnRootMismatch = fsGroupOnRootMismatch,

@@ -53,6 +53,7 @@ internal static class PlanWriter
         List(w, nameof(PodPlan.EmptyDirs), p.EmptyDirs, EmptyDir);
         List(w, nameof(PodPlan.ProjectedVolumes), p.ProjectedVolumes, ProjectedVolume);
         Strings(w, nameof(PodPlan.ClaimDirs), p.ClaimDirs);
+        List(w, nameof(PodPlan.ClaimLockFds), p.ClaimLockFds, (w, n) => w.WriteNumberValue(n));
         Number(w, nameof(PodPlan.FsGroup), p.FsGroup);
         Strings(w, nameof(PodPlan.FsGroupClaimDirs), p.FsGroupClaimDirs);
         w.WriteBoolean(nameof(PodPlan.FsGroupOnRootMismatch), p.FsGroupOnRootMismatch);

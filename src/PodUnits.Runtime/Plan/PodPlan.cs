@@ -63,6 +63,10 @@ public sealed class PodPlan
     /// <summary>Named volumes (persistentVolumeClaim) this pod mounts: host directories under
     /// /var/lib/podunits/volumes, created if missing, never removed with the pod.</summary>
     public List<string> ClaimDirs { get; init; } = [];
+    /// <summary>The descriptors of the shared locks stage 0 took on <see cref="ClaimDirs"/>'
+    /// volumes (State/VolumeLocks), which the executor inherits at these numbers and holds
+    /// for the pod's life, so that `podunits volume rm` cannot remove a volume under it.</summary>
+    public List<int> ClaimLockFds { get; set; } = [];
     /// <summary>securityContext.fsGroup for the claims the pod may write (volume source not
     /// readOnly): <see cref="FsGroupClaimDirs"/> get that group (State/ClaimOwnership).</summary>
     public uint? FsGroup { get; init; }
