@@ -22,7 +22,8 @@ internal static class GcCommand
             Remove unreferenced image blobs and layers, and leftovers of interrupted work: a killed
             pod's runtime state, image pins, network attachment (CNI DEL: its lease, veth and
             rules), slice and, for an ad-hoc pod, what still runs in its scope; the user namespace
-            IDs of pods whose definition is gone; partial downloads.
+            IDs of pods whose definition is gone; partial downloads; what an interrupted
+            'podunits volume rm' left (/var/lib/podunits/volumes/.removing-*).
               podunits gc
             """);
         command.SetAction(async (_, cancellationToken) =>
@@ -47,6 +48,10 @@ internal static class GcCommand
                 {
                     await systemd.DisposeAsync();
                 }
+            }
+            foreach (string leftover in Planning.Configuration.NamedVolumes.CollectLeftovers(warning => PodLog.Warning(warning)))
+            {
+                Console.WriteLine($"removed {leftover}, left by an interrupted 'podunits volume rm'");
             }
             RangeRelease ranges = PodStateGc.ReleaseUserNamespaceRanges();
             foreach ((string pod, IdMapping range) in ranges.Released)

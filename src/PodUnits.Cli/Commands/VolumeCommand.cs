@@ -51,8 +51,11 @@ internal static class VolumeCommand
         var command = new Command("rm", """
             Remove a named volume and its data. Refused while a pod that names it runs or is
             starting (pulling its image, waiting out a back-off or an automatic restart): it
-            would go on, or start, on an empty volume. A stopped pod that names it is warned
-            of: its next start gets an empty one.
+            would go on, or start, on an empty volume. A pod that starts during the removal
+            fails ("is being removed"). A stopped pod that names it is warned of: its next start
+            gets an empty one. The volume is renamed aside (.removing-NAME-*) before it is
+            deleted; what an interrupted removal left, rm of the name again or 'podunits gc'
+            removes.
               podunits volume rm web-data
             """) { name };
         command.SetAction(async (parse, cancellationToken) =>

@@ -12,7 +12,8 @@ public sealed record NamedVolume(string Name, string Path, long Bytes, IReadOnly
 /// <summary>
 /// `podunits volume list|rm`: the directories under /var/lib/podunits/volumes that
 /// persistentVolumeClaim volumes name, like podman's named volumes. A volume outlives every
-/// pod (gc never touches it); rm refuses one that a running pod mounts.
+/// pod (gc never touches one, only what an interrupted rm left); rm refuses one that a pod
+/// that runs or is starting mounts.
 /// </summary>
 public static class NamedVolumes
 {
@@ -23,7 +24,8 @@ public static class NamedVolumes
             return [];
         }
         Dictionary<string, List<string>> users = RunningUsers(root);
-        return [.. new DirectoryInfo(root).EnumerateDirectories().OrderBy(d => d.Name, StringComparer.Ordinal)
+        // Not the hidden .removing-NAME-* of a removal (NamedVolumeLeftovers).
+        return [.. new DirectoryInfo(root).EnumerateDirectories().Where(d => !d.Name.StartsWith('.')).OrderBy(d => d.Name, StringComparer.Ordinal)
             .Select(d => new NamedVolume(d.Name, d.FullName, Size(d), users.GetValueOrDefault(d.FullName) ?? []))];
     }
 
@@ -31,7 +33,15 @@ public static class NamedVolumes
         Remove(name, root, path => Directory.Delete(path, recursive: true));
 
     /// <param name="delete">Removes the volume's directory and all in it.</param>
-    internal static void Remove(string name, string root, Action<string> delete)
+    internal static void Remove(string name, string root, Action<string> delete) => Remove(name, root, VolumeLocks.Root, delete);
+
+    /// <summary>Under the volume's lock, taken exclusive (<see cref="VolumeLocks"/>): refused
+    /// while a pod starts or runs with it, and no pod starts with it until the removal is done
+    /// (volumes review of 2026-12-07, finding 3). The directory is renamed aside before it is
+    /// deleted (<see cref="NamedVolumeLeftovers"/>), and what an earlier rm of the name left
+    /// goes too.</summary>
+    /// <param name="lockDir">Where the volumes' lock files are.</param>
+    internal static void Remove(string name, string root, string lockDir, Action<string> delete)
     {
         ArgumentNullException.ThrowIfNull(delete);
         string what = $"volume {name}";
@@ -40,17 +50,68 @@ public static class NamedVolumes
             throw new BadInputException(what, why);
         }
         string path = $"{root}/{name}";
-        if (!Directory.Exists(path))
+        if (!Directory.Exists(path) && NamedVolumeLeftovers.In(root, name).Count == 0)
         {
             throw new BadInputException(what, $"no such volume in {root}");
         }
-        if (RunningUsers(root).GetValueOrDefault(path) is { Count: > 0 } pods)
-        {
-            throw new PodUnitsException(what, $"is in use by running pod{(pods.Count == 1 ? "" : "s")} {string.Join(", ", pods)}; stop {(pods.Count == 1 ? "it" : "them")} first");
-        }
+        int held = VolumeLocks.TryExclusive(name, lockDir) ?? throw InUse(name, root, lockDir);
         try
         {
-            delete(path);
+            // A pod of a PodUnits from before the lock holds none: its plan still says it.
+            if (RunningUsers(root).GetValueOrDefault(path) is { Count: > 0 } pods)
+            {
+                throw InUseBy(what, pods);
+            }
+            if (Directory.Exists(path))
+            {
+                NamedVolumeLeftovers.MoveAsideAndDelete(path, aside => Deleting(name, aside, delete));
+            }
+            foreach (string leftover in NamedVolumeLeftovers.In(root, name))
+            {
+                NamedVolumeLeftovers.TryDelete(leftover, dir => Deleting(name, dir, delete));
+            }
+        }
+        finally
+        {
+            Core.Native.LibcExtra.close(held);
+        }
+    }
+
+    /// <summary>`podunits gc`: deletes what interrupted removals left (.removing-NAME-*), but
+    /// one another removal is deleting; returns the directories deleted, and says each that
+    /// could not all go to <paramref name="warning"/>.</summary>
+    public static IReadOnlyList<string> CollectLeftovers(Action<string> warning, string root = ClaimVolume.Root) =>
+        CollectLeftovers(warning, root, path => Directory.Delete(path, recursive: true)); // the deleter Remove uses
+
+    internal static IReadOnlyList<string> CollectLeftovers(Action<string> warning, string root, Action<string> delete)
+    {
+        ArgumentNullException.ThrowIfNull(warning);
+        var removed = new List<string>();
+        foreach (string leftover in NamedVolumeLeftovers.In(root))
+        {
+            string name = NamedVolumeLeftovers.VolumeOf(Path.GetFileName(leftover)) ?? Path.GetFileName(leftover);
+            try
+            {
+                if (NamedVolumeLeftovers.TryDelete(leftover, dir => Deleting(name, dir, delete)))
+                {
+                    removed.Add(leftover);
+                }
+            }
+            catch (PodUnitsException e)
+            {
+                warning(e.Message);
+            }
+        }
+        return removed;
+    }
+
+    /// <summary>Runs <paramref name="delete"/> on <paramref name="dir"/>, the volume renamed
+    /// aside, saying a failure in one line.</summary>
+    private static void Deleting(string name, string dir, Action<string> delete)
+    {
+        try
+        {
+            delete(dir);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -58,11 +119,29 @@ public static class NamedVolumes
             // said to be half done: what was removed is gone. EPERM on root's unlink is a file a
             // container made immutable or append-only (CLI review of 2026-12-07, finding 5).
             string reason = e is UnauthorizedAccessException
-                ? $"permission denied in {path} (a file made immutable in a container? 'lsattr -R' shows it)"
+                ? $"permission denied (a file made immutable in a container? 'lsattr -R {dir}' shows it)"
                 : e.Message;
-            throw new PodUnitsException(what, $"could not remove all of it: {reason}; once that is mended, 'podunits volume rm {name}' again", ExitCodes.RuntimeFailure, e);
+            throw new PodUnitsException($"volume {name}", $"could not remove all of it: {reason}; what is left is in {dir}, "
+                + $"which 'podunits volume rm {name}' or 'podunits gc' removes once that is mended", ExitCodes.RuntimeFailure, e);
         }
     }
+
+    /// <summary>Why the volume's lock could not be had: another removal, or a pod that runs
+    /// or is starting (named when its plan says so).</summary>
+    private static PodUnitsException InUse(string name, string root, string lockDir)
+    {
+        string what = $"volume {name}";
+        if (VolumeLocks.IsBeingRemoved(name, lockDir))
+        {
+            return new PodUnitsException(what, "is being removed already, by another 'podunits volume rm'");
+        }
+        return RunningUsers(root).GetValueOrDefault($"{root}/{name}") is { Count: > 0 } pods
+            ? InUseBy(what, pods)
+            : new PodUnitsException(what, "is in use by a pod that is starting; stop it first");
+    }
+
+    private static PodUnitsException InUseBy(string what, List<string> pods) =>
+        new(what, $"is in use by running pod{(pods.Count == 1 ? "" : "s")} {string.Join(", ", pods)}; stop {(pods.Count == 1 ? "it" : "them")} first");
 
     /// <summary>Volume path to the running pods whose plan mounts it.</summary>
     private static Dictionary<string, List<string>> RunningUsers(string root)

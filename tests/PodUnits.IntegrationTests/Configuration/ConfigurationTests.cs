@@ -509,7 +509,9 @@ public sealed class ConfigurationTests : IDisposable
 
     /// <summary>CLI review of 2026-12-07, finding 5: a file a container made immutable in a
     /// volume made `volume rm` print "internal error: UnauthorizedAccess_IODenied_Path" (root
-    /// sees .NET's resource key) and leave the volume half-deleted without saying so.</summary>
+    /// sees .NET's resource key) and leave the volume half-deleted without saying so. Since the
+    /// volumes review of 2026-12-07 (finding 3) what is left waits renamed aside, and a second
+    /// rm of the name removes it.</summary>
     [Fact]
     public void AVolumeThatCannotAllBeRemovedSaysSoInOneLine()
     {
@@ -517,24 +519,95 @@ public sealed class ConfigurationTests : IDisposable
         Directory.CreateDirectory($"{Volume}/sub");
         File.WriteAllText($"{Volume}/a", "a");
         File.WriteAllText($"{Volume}/sub/f", "f");
+        string[] Leftovers() => Directory.GetDirectories("/var/lib/podunits/volumes", ".removing-cfg-immutable-*");
         try
         {
             var chattr = PodHarness.Run("chattr", "+i", $"{Volume}/sub/f");
             Assert.True(chattr.Code == 0, chattr.Output);
             var rm = PodHarness.Run("podunits", "volume", "rm", "cfg-immutable");
             Assert.True(rm.Code == 1, rm.Output);
-            Assert.Equal($"podunits: volume cfg-immutable: could not remove all of it: permission denied in {Volume} (a file made immutable in a container? "
-                + "'lsattr -R' shows it); once that is mended, 'podunits volume rm cfg-immutable' again\n", rm.Output);
-            PodHarness.Run("chattr", "-i", $"{Volume}/sub/f");
+            string leftover = Assert.Single(Leftovers());
+            Assert.Equal($"podunits: volume cfg-immutable: could not remove all of it: permission denied (a file made immutable in a container? "
+                + $"'lsattr -R {leftover}' shows it); what is left is in {leftover}, which 'podunits volume rm cfg-immutable' or 'podunits gc' "
+                + "removes once that is mended\n", rm.Output);
+            Assert.False(Directory.Exists(Volume)); // a pod starting now would get an empty volume
+            PodHarness.Run("chattr", "-i", $"{leftover}/sub/f");
             var again = PodHarness.Run("podunits", "volume", "rm", "cfg-immutable");
             Assert.True(again.Code == 0, again.Output);
-            Assert.False(Directory.Exists(Volume));
+            Assert.Empty(Leftovers());
         }
         finally
         {
-            PodHarness.Run("chattr", "-i", $"{Volume}/sub/f");
-            PodHarness.Run("rm", "-rf", Volume);
+            foreach (string dir in Leftovers().Append(Volume))
+            {
+                PodHarness.Run("chattr", "-i", $"{dir}/sub/f");
+                PodHarness.Run("rm", "-rf", dir);
+            }
         }
+    }
+
+    /// <summary>Volumes review of 2026-12-07, finding 3: `volume rm` held nothing against a
+    /// start, so a pod starting during a long removal ran on a half-deleted volume. The
+    /// executor holds the volume's lock for the pod's life (inherited across stage 0's exec),
+    /// rm takes it exclusive, and a start while rm holds it fails at once.</summary>
+    [Fact]
+    public void AVolumesLockKeepsRmAndAStartApart()
+    {
+        const string Name = "cfg-claim-lock", Volume = "/var/lib/podunits/volumes/cfg-claim-lock";
+        const string LockFile = "/run/podunits/volume-locks/cfg-claim-lock.lock";
+        PodHarness.Run("rm", "-rf", Volume);
+        string Yaml(string command) => PodHarness.BusyboxPod(Name, command,
+            """
+                  volumeMounts: [{name: data, mountPath: /data}]
+            """,
+            """
+              volumes: [{name: data, persistentVolumeClaim: {claimName: cfg-claim-lock}}]
+            """);
+        using (var running = new PodHarness(Name, Yaml("echo kept > /data/marker; echo written; " + PodHarness.Idle)))
+        {
+            Assert.True(running.Systemctl("start", running.Unit).Code == 0, running.UnitJournalText());
+            Assert.True(PodHarness.WaitFor(() => running.Journal("-u", running.Unit, "CONTAINER_NAME=main").Contains("written")), running.UnitJournalText());
+            // Held by the executor, the unit's main process, after stage 0's exec.
+            var probe = PodHarness.Run("flock", "--nonblock", "--exclusive", LockFile, "true");
+            Assert.True(probe.Code == 1, probe.Output);
+            Assert.Contains(LockFile, PodHarness.Run("ls", "-l", $"/proc/{running.MainPid}/fd").Output, StringComparison.Ordinal);
+            var refused = PodHarness.Run("podunits", "volume", "rm", Name);
+            Assert.True(refused.Code == 1, refused.Output);
+            Assert.Contains($"podunits: volume {Name}: is in use by running pod {Name}; stop it first", refused.Output, StringComparison.Ordinal);
+            Assert.True(File.Exists($"{Volume}/marker"));
+        }
+
+        // A removal holding the lock (flock stands in for a long `volume rm`): a start fails at
+        // once, saying so, and touches nothing.
+        using (var blocked = new PodHarness(Name, Yaml("echo started; " + PodHarness.Idle)))
+        {
+            using var removal = System.Diagnostics.Process.Start("flock", ["--exclusive", LockFile, "sleep", "60"]);
+            try
+            {
+                Assert.True(PodHarness.WaitFor(() => PodHarness.Run("flock", "--nonblock", "--shared", LockFile, "true").Code == 1, 10));
+                Assert.NotEqual(0, blocked.Systemctl("start", blocked.Unit).Code);
+                Assert.True(blocked.UnitJournalHas(line => line.Contains($"volume {Name}: is being removed ('podunits volume rm'); pod {Name} can start once that is done",
+                    StringComparison.Ordinal)), blocked.UnitJournalText());
+                Assert.True(File.Exists($"{Volume}/marker"));
+            }
+            finally
+            {
+                removal.Kill();
+                removal.WaitForExit();
+            }
+        }
+
+        // Stopped: rm removes it, leaves nothing aside, and the next start gets an empty volume.
+        var rm = PodHarness.Run("podunits", "volume", "rm", Name);
+        Assert.True(rm.Code == 0, rm.Output);
+        Assert.False(Directory.Exists(Volume));
+        Assert.Empty(Directory.GetDirectories("/var/lib/podunits/volumes", $".removing-{Name}-*"));
+        using (var fresh = new PodHarness(Name, Yaml("echo entries=$(ls -A /data | wc -l)")))
+        {
+            Assert.True(fresh.Systemctl("start", fresh.Unit).Code == 0, fresh.UnitJournalText());
+            Assert.True(PodHarness.WaitFor(() => fresh.Journal("-u", fresh.Unit, "CONTAINER_NAME=main").Contains("entries=0")), fresh.UnitJournalText());
+        }
+        PodHarness.Run("podunits", "volume", "rm", Name);
     }
 
     /// <summary>CLI review of 2026-12-07, finding 5: `secret create --encrypt` on a host whose
