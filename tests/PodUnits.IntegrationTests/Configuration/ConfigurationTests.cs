@@ -581,7 +581,8 @@ public sealed class ConfigurationTests : IDisposable
         // once, saying so, and touches nothing.
         using (var blocked = new PodHarness(Name, Yaml("echo started; " + PodHarness.Idle)))
         {
-            using var removal = System.Diagnostics.Process.Start("flock", ["--exclusive", LockFile, "sleep", "60"]);
+            // --close: the sleep does not inherit the lock, which goes with flock when it is killed.
+            using var removal = System.Diagnostics.Process.Start("flock", ["--exclusive", "--close", LockFile, "sleep", "60"]);
             try
             {
                 Assert.True(PodHarness.WaitFor(() => PodHarness.Run("flock", "--nonblock", "--shared", LockFile, "true").Code == 1, 10));
