@@ -260,6 +260,7 @@ public static class Stage0
             // resolution and the pod's end; resolving adds each manifest digest to the pin.
             PodImages.Write(store.Root, pod.Name, ContainerImages.StoreReferences(pod));
             pinned = true;
+            UserNamespacePlanner.CheckKernel(pod); // before hostPath directories and pulls made for nothing
             HostPathVolumes.Prepare(pod);
             CapabilityGrants.Check(pod, LinuxCapabilities.BoundingSet()); // before a pull that would be for nothing
             // A long pull extends the start timeout while it makes progress (EXTEND_TIMEOUT_USEC=).

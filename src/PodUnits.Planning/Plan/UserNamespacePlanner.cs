@@ -29,16 +29,7 @@ public static class UserNamespacePlanner
         {
             return;
         }
-        kernel ??= Environment.OSVersion.Version;
-        if (kernel < MinimumKernel)
-        {
-            // Said before anything is set up: the first container's start failed on it (exit
-            // 125) after the network and the pod init were up, and under the host's
-            // userNamespaces: auto every pod did (user-namespace review of 2026-12-06, finding 4).
-            throw new PodUnitsException($"pod {plan.Name}",
-                $"a pod in its own user namespace (hostUsers: false, or userNamespaces: auto in {HostSettings.DefaultPath}) needs Linux {MinimumKernel} or later "
-                + $"(idmapped tmpfs), and this host runs {kernel}; set hostUsers: true, or remove userNamespaces: auto");
-        }
+        CheckKernel(pod, kernel);
         foreach (ContainerPlan c in plan.Containers)
         {
             Check(plan, $"container {c.Name}: user {c.Uid} (runAsUser, or the image's USER)", c.Uid);
@@ -54,6 +45,29 @@ public static class UserNamespacePlanner
         }
         plan.Users = acquire(plan.Name);
         NetworkSysctls(plan, plan.Users);
+    }
+
+    /// <summary>Refuses a pod in its own user namespace on a kernel older than
+    /// <see cref="MinimumKernel"/>. Needs only the definition, so stage 0 asks it before it
+    /// creates hostPath directories or pulls images.</summary>
+    /// <param name="kernel">The running kernel's version (uname); null: this host's.</param>
+    public static void CheckKernel(PodDefinition pod, Version? kernel = null)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        kernel ??= Environment.OSVersion.Version;
+        if (!pod.UserNamespace || kernel >= MinimumKernel)
+        {
+            return;
+        }
+        // Said before anything is set up: the first container's start failed on it (exit
+        // 125) after the network and the pod init were up, and under the host's
+        // userNamespaces: auto every pod did (user-namespace review of 2026-12-06, finding 4).
+        // Bad input, exit 2: the kernel does not change under the unit, and pod@.service's
+        // RestartPreventExitStatus=2 stops Restart= from pulling again and again every few
+        // minutes (user-namespace review of 2026-12-07, finding 3).
+        throw new PodUnitsException($"pod {pod.Name}",
+            $"a pod in its own user namespace (hostUsers: false, or userNamespaces: auto in {HostSettings.DefaultPath}) needs Linux {MinimumKernel} or later "
+            + $"(idmapped tmpfs), and this host runs {kernel}; set hostUsers: true, or remove userNamespaces: auto", ExitCodes.BadInput);
     }
 
     /// <summary>

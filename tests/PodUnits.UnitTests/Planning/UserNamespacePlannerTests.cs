@@ -90,7 +90,14 @@ public sealed class UserNamespacePlannerTests
         }
         var e = Assert.Throws<PodUnitsException>(Apply);
         Assert.Contains($"needs Linux 6.3 or later (idmapped tmpfs), and this host runs {major}.{minor}.0", e.Message, StringComparison.Ordinal);
+        // Exit 2, which pod@.service's RestartPreventExitStatus covers: Restart= does not pull
+        // again every few minutes for a kernel that will not change (user-namespace review of
+        // 2026-12-07, finding 3).
+        Assert.Equal(ExitCodes.BadInput, e.ExitCode);
         Assert.Empty(asked);
+        // Stage 0 asks it from the definition alone, before hostPaths and pulls.
+        Assert.Equal(ExitCodes.BadInput, Assert.Throws<PodUnitsException>(() => UserNamespacePlanner.CheckKernel(Definition(true), new Version(major, minor, 0))).ExitCode);
+        UserNamespacePlanner.CheckKernel(Definition(false), new Version(major, minor, 0));
         // A pod of the host's users runs there as before.
         UserNamespacePlanner.Apply(Plan(), Definition(false), _ => Range, new Version(major, minor, 0));
     }
