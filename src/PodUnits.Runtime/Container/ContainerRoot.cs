@@ -24,7 +24,8 @@ internal sealed class ContainerRoot : IDisposable
     private readonly uint? _owner;
     private readonly UnixFileMode? _directoryMode;
 
-    /// <param name="owner">Who owns what is created on the way (uid and gid), or null for the
+    /// <param name="owner">Who owns what is created on the way (uid, and gid where the parent
+    /// directory is not setgid: a setgid one's group stays), or null for the
     /// caller: in a pod with its own user namespace, the namespace's root, so a mount point's
     /// missing parents are root's inside, not host root's (which would show as nobody).</param>
     /// <param name="directoriesLikeRoot">Directories created get the root's own mode (setgid
@@ -195,7 +196,13 @@ internal sealed class ContainerRoot : IDisposable
             {
                 if (_owner is uint owner)
                 {
-                    Check.Io(Tmds.Linux.LibC.fchownat(parentFd, n, owner, owner, AtSymlinkNoFollow), "fchownat", name);
+                    // The group only where the parent does not give it: under a setgid parent
+                    // (an emptyDir of a pod with fsGroup) the kernel gave the new entry the
+                    // parent's group, fsGroup, as without a user namespace and as the kubelet's
+                    // SafeMakeDir leaves it; (owner, owner) made a shared subPath group 0
+                    // inside (user-namespace review of 2026-12-07, finding 2).
+                    uint group = IsSetGroupId(parentFd) ? uint.MaxValue : owner; // -1: unchanged
+                    Check.Io(Tmds.Linux.LibC.fchownat(parentFd, n, owner, group, AtSymlinkNoFollow), "fchownat", name);
                 }
                 if (directory && _directoryMode is UnixFileMode mode)
                 {
@@ -216,6 +223,11 @@ internal sealed class ContainerRoot : IDisposable
             System.Runtime.InteropServices.NativeMemory.Free(n);
         }
     }
+
+    /// <summary>Whether the directory <paramref name="fd"/> (O_PATH) has the setgid bit, so
+    /// what is made in it takes its group.</summary>
+    private static bool IsSetGroupId(int fd) =>
+        System.IO.File.GetUnixFileMode(ProcFd(fd)).HasFlag(UnixFileMode.SetGroup);
 
     /// <summary>This thread's CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER and
     /// CAP_FSETID back into its effective set from its permitted one (capabilities(7): a

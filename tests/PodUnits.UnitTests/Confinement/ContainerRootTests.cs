@@ -66,6 +66,37 @@ public sealed class ContainerRootTests : IDisposable
         Assert.Equal((UnixFileMode)Convert.ToInt32("755", 8), File.GetUnixFileMode($"{_root}/mnt") & ~UnixFileMode.SetGroup);
     }
 
+    /// <summary>User-namespace review of 2026-12-07, finding 2: what is made for a pod with
+    /// its own user namespace became (ns-root, ns-root), so a subPath made in an fsGroup
+    /// emptyDir (setgid) lost fsGroup. Under a setgid parent only the owner changes; elsewhere
+    /// the group is the namespace root's too. Needs root (chown to other IDs).</summary>
+    [Fact]
+    public void UnderASetgidParentOnlyTheOwnerIsSetAndTheGroupStays()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            return; // chown to another user needs CAP_CHOWN; the integration tests cover it as root
+        }
+        const uint namespaceRoot = 524288, fsGroupOnHost = namespaceRoot + 2000;
+        // An emptyDir as PodState.Prepare leaves it for fsGroup 2000: setgid, fsGroup's group.
+        string volume = Directory.CreateDirectory($"{_root}/volume").FullName;
+        string plain = Directory.CreateDirectory($"{_root}/plain").FullName;
+        File.SetUnixFileMode(volume, (UnixFileMode)Convert.ToInt32("2777", 8));
+        Assert.Equal(0, Images.Stat.Chown(volume, namespaceRoot, fsGroupOnHost));
+        using (var root = new ContainerRoot(volume, owner: namespaceRoot, directoriesLikeRoot: true))
+        {
+            PodUnits.Core.Native.LibcExtra.close(root.Directory("/cache"));
+            PodUnits.Core.Native.LibcExtra.close(root.File("/cache/conf"));
+        }
+        using (var root = new ContainerRoot(plain, owner: namespaceRoot))
+        {
+            PodUnits.Core.Native.LibcExtra.close(root.Directory("/made"));
+        }
+        Assert.Equal((namespaceRoot, fsGroupOnHost), Images.Stat.Owner($"{volume}/cache"));
+        Assert.Equal((namespaceRoot, fsGroupOnHost), Images.Stat.Owner($"{volume}/cache/conf"));
+        Assert.Equal((namespaceRoot, namespaceRoot), Images.Stat.Owner($"{plain}/made"));
+    }
+
     [Fact]
     public void DotDotStopsAtTheRoot()
     {

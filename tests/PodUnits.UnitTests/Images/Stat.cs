@@ -20,6 +20,13 @@ internal static unsafe partial class Stat
         return buf;
     }
 
+    /// <summary>st_uid and st_gid.</summary>
+    public static (uint Uid, uint Gid) Owner(string path)
+    {
+        byte[] raw = Raw(path);
+        return (BitConverter.ToUInt32(raw, 28), BitConverter.ToUInt32(raw, 32));
+    }
+
     public static int Type(string path) => (int)BitConverter.ToUInt32(Raw(path), 24) & 0xF000;
 
     public static ulong Rdev(string path) => BitConverter.ToUInt64(Raw(path), 40);
@@ -35,6 +42,9 @@ internal static unsafe partial class Stat
             return n < 0 ? null : Encoding.UTF8.GetString(buf, 0, (int)n);
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Chown(string path, uint uid, uint gid);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int lstat(string path, byte* buf);
