@@ -22,15 +22,10 @@ internal static unsafe class ContainerTerminal
     /// again ($(tty), /dev/stdin, screen, script); the devpts made it root's.</param>
     public static void Attach(ControlChannel control, string root, string what, uint owner)
     {
-        // /dev/pts is a devpts PodUnits mounted; refuse anything else the container put there.
         string ptmx = $"{root}/dev/pts/ptmx";
-        int master = Check.Io(LibcExtra.open(ptmx, LibcExtra.O_RDWR | LibcExtra.O_NOCTTY | LibcExtra.O_CLOEXEC, 0), "open", ptmx);
+        int master = root.Length == 0 ? OpenEntered(ptmx) : OpenBelow(root, ptmx);
         try
         {
-            if (LibcExtra.FileSystemType(master) != LibcExtra.DEVPTS_SUPER_MAGIC)
-            {
-                throw new PodUnitsException(ptmx, "is not on the container's devpts");
-            }
             int unlock = 0;
             Check.Io(LibcExtra.ioctl(master, LibcExtra.TIOCSPTLCK, &unlock), "ioctl TIOCSPTLCK", ptmx);
             int slave = Check.Io(LibcExtra.ioctl_int(master, LibcExtra.TIOCGPTPEER, LibcExtra.O_RDWR | LibcExtra.O_NOCTTY),
@@ -64,4 +59,48 @@ internal static unsafe class ContainerTerminal
             LibcExtra.close(master);
         }
     }
+
+    private const int OpenFlags = LibcExtra.O_RDWR | LibcExtra.O_NOCTTY | LibcExtra.O_CLOEXEC;
+
+    /// <summary>The ptmx of a process that has entered the container: its /dev/pts is the
+    /// container's own view, so a link there resolves inside the container.</summary>
+    private static int OpenEntered(string ptmx)
+    {
+        int master = Check.Io(LibcExtra.open(ptmx, OpenFlags, 0), "open", ptmx);
+        // /dev/pts is a devpts PodUnits mounted; refuse anything else the container put there.
+        if (LibcExtra.FileSystemType(master) != LibcExtra.DEVPTS_SUPER_MAGIC)
+        {
+            LibcExtra.close(master);
+            throw NotDevpts(ptmx);
+        }
+        return master;
+    }
+
+    /// <summary>
+    /// The ptmx of a container whose root is built but not yet entered (a pod with its own
+    /// user namespace), opened by container-start as host root while its mount namespace still
+    /// holds the host's tree. By host path, a volume over /dev/pts could make "ptmx" a link to
+    /// a host device or FIFO, opened read-write before any check: a /dev/watchdog armed that
+    /// way can reboot the host (user-namespace review of 2026-12-07, finding 6). So it is
+    /// resolved inside the root (RESOLVE_IN_ROOT, no magic links) to an O_PATH descriptor,
+    /// which opens nothing, checked to be on devpts, and only then opened through that
+    /// descriptor.
+    /// </summary>
+    private static int OpenBelow(string root, string ptmx)
+    {
+        using var inRoot = new ContainerRoot(root);
+        if (inRoot.TryExisting("/dev/pts/ptmx") is not { } found)
+        {
+            throw NotDevpts(ptmx);
+        }
+        using var path = new Fd(found.Fd);
+        if (found.IsDirectory || LibcExtra.FileSystemType(found.Fd) != LibcExtra.DEVPTS_SUPER_MAGIC)
+        {
+            throw NotDevpts(ptmx);
+        }
+        string reopened = ContainerRoot.ProcFd(found.Fd);
+        return Check.Io(LibcExtra.open(reopened, OpenFlags, 0), "open", ptmx);
+    }
+
+    private static PodUnitsException NotDevpts(string ptmx) => new(ptmx, "is not on the container's devpts");
 }
