@@ -190,7 +190,12 @@ public static class Stage0
     private static IdMapping UsersFromHostPool(PodDefinition pod)
     {
         UserNamespacePool pool = pod.HostSettings.UserNamespacePool;
-        return UserNamespaceRanges.Acquire(pod.Name, pool.First, pool.Size);
+        IdMapping range = UserNamespaceRanges.Acquire(pod.Name, pool.First, pool.Size);
+        foreach (string warning in SubordinateOverlaps.OfRunningPods(except: pod.Name))
+        {
+            PodLog.Warning(warning);
+        }
+        return range;
     }
 
     /// <summary>

@@ -58,10 +58,19 @@ internal static class GcCommand
             {
                 Console.WriteLine($"released user namespace IDs {range.HostFirst}-{range.HostFirst + range.Size - 1} of pod {pod} (its definition is gone)");
             }
+            foreach (string pod in ranges.KeptForState)
+            {
+                Console.WriteLine($"kept the user namespace IDs of pod {pod} (its definition is gone): {PodPaths.StateDir(pod)} holds files they own; "
+                    + "remove that directory to release them at the next gc");
+            }
             foreach (PodUnitsException unreadable in ranges.Unreadable)
             {
                 // Never removed: it may be the only record of who owns the pod's files on disk.
                 PodLog.Error($"{unreadable.Message}; its range is kept");
+            }
+            foreach (string warning in SubordinateOverlaps.OfRunningPods())
+            {
+                PodLog.Warning(warning);
             }
             GcResult result = ImageCommand.OpenStore().CollectGarbage();
             Console.WriteLine($"removed {result.BlobsRemoved} blobs, {result.LayersRemoved} layers, {result.TempsRemoved} leftovers ({PullProgressRenderer.Size(result.BytesFreed)} freed)");

@@ -187,15 +187,37 @@ public static class PodStateGc
     /// <summary>Releases the user namespace ID range of every pod whose definition is gone
     /// from <paramref name="definitions"/> (the pod search path) and that is not running, and
     /// returns them. A pod whose definition exists keeps its range: its writable layer and
-    /// emptyDir volumes hold files owned by it, and so does an ad-hoc pod's state while it is
-    /// there. A pod run from a file outside the search path loses its range once it stops.</summary>
+    /// emptyDir volumes hold files owned by it. So does a pod whose state directory
+    /// (<paramref name="stateRoot"/>/NAME) is still there, definition or not: those are
+    /// returned as kept. A pod run from a file outside the search path loses its range once
+    /// it stops and its state is gone.</summary>
     public static RangeRelease ReleaseUserNamespaceRanges(
-        PodDefinitionSearchPath? definitions = null, string directory = UserNamespaceRanges.DefaultDirectory)
+        PodDefinitionSearchPath? definitions = null, string directory = UserNamespaceRanges.DefaultDirectory, string stateRoot = PodPaths.StateRoot)
     {
         PodDefinitionSearchPath search = definitions ?? PodDefinitionSearchPath.Default;
-        // An ad-hoc pod's state (kept with --keep, or not yet removed: a file that would not
-        // go) holds files owned by its range too (own-diff review of 2026-12-07).
-        return UserNamespaceRanges.ReleaseUnused(pod => search.Find(pod) is not null || PodClaim.IsHeld(pod) || PodProcesses.AnyLeft(pod)
-            || File.Exists(PodState.AdHocMarkerPath(pod)), directory);
+        List<string> keptForState = [];
+        bool InUse(string pod)
+        {
+            if (search.Find(pod) is not null || PodClaim.IsHeld(pod) || PodProcesses.AnyLeft(pod))
+            {
+                return true;
+            }
+            // The state of a removed pod stays (packaging.md) and its files are owned by the
+            // range: released, the range went to the next pod, which then owned them for ls,
+            // find -uid, quotas and audit (user-namespace review of 2026-12-07, finding 4).
+            // An ad-hoc pod's state (kept with --keep, or not yet removed: a file that would
+            // not go) is such a state too (own-diff review of 2026-12-07); `podunits rm`
+            // releases it with its range.
+            if (!Directory.Exists(Path.Join(stateRoot, pod)))
+            {
+                return false;
+            }
+            if (!File.Exists(Path.Join(stateRoot, pod, Path.GetFileName(PodState.AdHocMarkerPath(pod)))))
+            {
+                keptForState.Add(pod);
+            }
+            return true;
+        }
+        return UserNamespaceRanges.ReleaseUnused(InUse, directory) with { KeptForState = keptForState };
     }
 }

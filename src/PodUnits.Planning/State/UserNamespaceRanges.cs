@@ -15,7 +15,7 @@ namespace PodUnits.Planning.State;
 /// userNamespaces: auto): one file per pod, DIRECTORY/NAME, holding one line "FIRST SIZE".
 /// A pod keeps its range across restarts, because its writable layer and emptyDir volumes
 /// hold files owned by the range's host IDs; `podunits gc` releases the range of a pod whose
-/// definition is gone (PodStateGc). Every change is made under an exclusive flock on
+/// definition and state are gone (PodStateGc). Every change is made under an exclusive flock on
 /// DIRECTORY/.lock, so pods starting at once never get overlapping ranges. Pure file-system
 /// state: no systemd, no namespaces.
 /// </summary>
@@ -27,7 +27,7 @@ public static class UserNamespaceRanges
     public const uint RangeSize = UserNamespacePool.RangeSize;
 
     /// <summary>The range of <paramref name="pod"/>: the one it holds when that lies inside the
-    /// pool (poolFirst..poolFirst+poolSize-1) and overlaps no other pod's, else the lowest free
+    /// pool (poolFirst..poolFirst+poolSize-1) and overlaps no other pod's, else the highest free
     /// 65,536-aligned slot of the pool, recorded before it is returned. Fails when the pool is
     /// full, or when a file cannot be read (it may hold the owners of files on disk, so it is
     /// never overwritten).</summary>
@@ -63,17 +63,25 @@ public static class UserNamespaceRanges
         {
             return held;
         }
-        ulong first = LowestFree(others, poolFirst);
-        for (int skipped = 0; first + RangeSize <= poolEnd && Known(first) && skipped < MaxSkippedSlots; skipped++)
+        // From the pool's end down: useradd hands out subordinate IDs from 100000 up and sees
+        // only /etc/subuid and /etc/subgid, so a user added while a pod runs took the pod's IDs
+        // (its container root) from the seventh user on when the pool was filled from its
+        // start; from the top of the default pool, about 28,600 users (user-namespace review of
+        // 2026-12-07, finding 1). The ranges are not written into those files under a
+        // reserved account as podman and LXD do: that means shadow's locking (lckpwdf, and
+        // commonio's link-based /etc/subuid.lock) and an atomic rewrite of files every user's
+        // rootless containers depend on, not done here.
+        ulong? first = HighestFree(others, poolFirst, poolEnd);
+        for (int skipped = 0; first is ulong taken && Known(taken) && skipped < MaxSkippedSlots; skipped++)
         {
-            others = [.. others.Append(new IdMapping((uint)first, RangeSize)).OrderBy(r => r.HostFirst)];
-            first = LowestFree(others, poolFirst);
+            others = [.. others.Append(new IdMapping((uint)taken, RangeSize)).OrderBy(r => r.HostFirst)];
+            first = HighestFree(others, poolFirst, poolEnd);
         }
-        if (first + RangeSize <= poolEnd && Known(first))
+        if (first is ulong last && Known(last))
         {
-            first = poolEnd; // too many slots in use by the host's accounts: said as exhaustion
+            first = null; // too many slots in use by the host's accounts: said as exhaustion
         }
-        if (first + RangeSize > poolEnd)
+        if (first is not ulong free)
         {
             int holders = all.Count(e => e.Pod != pod && e.Range.HostFirst >= poolFirst && End(e.Range) <= poolEnd);
             int users = subordinate.Count(r => Overlaps(r, poolFirst, poolEnd));
@@ -83,7 +91,7 @@ public static class UserNamespaceRanges
                 $"{RangeSize} IDs{subordinates}; raise userNamespacePool.size in {HostSettings.DefaultPath}, or run podunits gc to release the ranges " +
                 "of pods whose definitions are gone");
         }
-        var range = new IdMapping((uint)first, RangeSize);
+        var range = new IdMapping((uint)free, RangeSize);
         AtomicFile.Write(PathOf(directory, pod), System.Text.Encoding.ASCII.GetBytes(
             string.Create(CultureInfo.InvariantCulture, $"{range.HostFirst} {range.Size}\n")));
         return range;
@@ -201,23 +209,24 @@ public static class UserNamespaceRanges
         return new RangeRelease(released, unreadable);
     }
 
-    /// <summary>The lowest 65,536-aligned start (counted from <paramref name="poolFirst"/>)
-    /// whose range overlaps none of <paramref name="sorted"/> (ordered by HostFirst).</summary>
-    private static ulong LowestFree(List<IdMapping> sorted, uint poolFirst)
+    /// <summary>The highest 65,536-aligned start (counted from <paramref name="poolFirst"/>)
+    /// whose whole range lies below <paramref name="poolEnd"/> and overlaps none of
+    /// <paramref name="taken"/>; null when there is none.</summary>
+    private static ulong? HighestFree(List<IdMapping> taken, uint poolFirst, ulong poolEnd)
     {
-        ulong candidate = poolFirst;
-        foreach (IdMapping taken in sorted)
+        if (poolEnd < (ulong)poolFirst + RangeSize)
         {
-            if (End(taken) <= candidate)
+            return null;
+        }
+        ulong candidate = poolFirst + ((poolEnd - poolFirst) / RangeSize - 1) * RangeSize;
+        while (taken.Where(t => Overlaps(t, candidate, candidate + RangeSize)).Select(t => (ulong?)t.HostFirst).Min() is ulong below)
+        {
+            // The highest aligned slot that ends at or before the lowest range in the way.
+            if (below < (ulong)poolFirst + RangeSize)
             {
-                continue;
+                return null;
             }
-            if (taken.HostFirst >= candidate + RangeSize)
-            {
-                break;
-            }
-            // Overlaps: the next aligned slot after it.
-            candidate = poolFirst + ((End(taken) - poolFirst + RangeSize - 1) / RangeSize * RangeSize);
+            candidate = poolFirst + ((below - poolFirst) / RangeSize - 1) * RangeSize;
         }
         return candidate;
     }
@@ -259,4 +268,9 @@ public static class UserNamespaceRanges
 
 /// <summary>What a release did: the ranges given up, and the files kept because they could
 /// not be read as a range (each error names its file).</summary>
-public sealed record RangeRelease(IReadOnlyList<(string Pod, IdMapping Range)> Released, IReadOnlyList<PodUnitsException> Unreadable);
+public sealed record RangeRelease(IReadOnlyList<(string Pod, IdMapping Range)> Released, IReadOnlyList<PodUnitsException> Unreadable)
+{
+    /// <summary>The pods whose definition is gone and whose range is kept only because their
+    /// state directory still holds files owned by it (gc says so, naming the directory).</summary>
+    public IReadOnlyList<string> KeptForState { get; init; } = [];
+}
