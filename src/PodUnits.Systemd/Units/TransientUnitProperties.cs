@@ -28,8 +28,21 @@ public sealed class TransientUnitProperties
     /// <summary>AddRef=: the unit lives as long as the calling bus client holds a reference (systemd 236+).</summary>
     public bool? AddRef { get; set; }
 
+    /// <summary>Scopes only, at creation: the bus name (a connection's unique name) systemd
+    /// asks to stop the scope, with an org.freedesktop.systemd1.Scope RequestStop signal,
+    /// instead of sending SIGTERM itself. systemd forgets it when that name leaves the bus.</summary>
+    public string? Controller { get; set; }
+
     /// <summary>MemoryMax= in bytes (<see cref="Infinity"/> for none). On cgroup v1 systemd maps it to memory.limit_in_bytes.</summary>
     public ulong? MemoryMax { get; set; }
+
+    /// <summary>MemorySwapMax= in bytes: 0 for no swap at all (cgroup v2's memory.swap.max;
+    /// ignored on cgroup v1).</summary>
+    public ulong? MemorySwapMax { get; set; }
+
+    /// <summary>CPUWeight= (1 to 10000, systemd's default 100): the unit's share of CPU
+    /// time against its siblings under contention. See <see cref="CpuWeightFromMillicores"/>.</summary>
+    public ulong? CpuWeight { get; set; }
 
     /// <summary>CPUQuota= as microseconds of CPU time per second: 500000 is 50% of one CPU.
     /// See <see cref="CpuQuotaFromMillicores"/>.</summary>
@@ -79,6 +92,18 @@ public sealed class TransientUnitProperties
     public static ulong CpuQuotaFromMillicores(ulong millicores) =>
         millicores > (ulong.MaxValue / 10_000 * 10) - 10 ? ulong.MaxValue : (millicores + 9) / 10 * 10_000;
 
+    /// <summary>A Kubernetes CPU request (millicores) as CPUWeight=, exactly as a kubelet on
+    /// cgroup v2 gets there: cpu.shares = milli × 1024 / 1000 (truncated, at least 2, at
+    /// most 262144: MilliCPUToShares), then runc's shares-to-weight mapping
+    /// 1 + (shares − 2) × 9999 / 262142 (truncated). 500m is 512 shares, weight 20; 1000m
+    /// is weight 39; 0 (no request) is 2 shares, weight 1.</summary>
+    public static ulong CpuWeightFromMillicores(ulong millicores)
+    {
+        const ulong MinShares = 2, MaxShares = 262_144;
+        ulong shares = millicores > MaxShares ? MaxShares : Math.Clamp(millicores * 1024 / 1000, MinShares, MaxShares);
+        return 1 + ((shares - MinShares) * 9999 / (MaxShares - MinShares));
+    }
+
     /// <summary>The set properties as (name, variant) pairs, in a fixed order.</summary>
     public IReadOnlyList<UnitProperty> ToProperties()
     {
@@ -90,7 +115,10 @@ public sealed class TransientUnitProperties
         if (Delegate is bool d) Add(UnitProperty.OfBool("Delegate", d));
         if (CollectMode is CollectMode cm) Add(UnitProperty.OfString("CollectMode", cm.ToDBus()));
         if (AddRef is bool addRef) Add(UnitProperty.OfBool("AddRef", addRef));
+        if (Controller is not null) Add(UnitProperty.OfString("Controller", Controller));
         if (MemoryMax is ulong mem) Add(UnitProperty.OfUInt64("MemoryMax", mem));
+        if (MemorySwapMax is ulong swap) Add(UnitProperty.OfUInt64("MemorySwapMax", swap));
+        if (CpuWeight is ulong weight) Add(UnitProperty.OfUInt64("CPUWeight", weight));
         if (CpuQuotaPerSecUSec is ulong cpu) Add(UnitProperty.OfUInt64("CPUQuotaPerSecUSec", cpu));
         if (TasksMax is ulong tasks) Add(UnitProperty.OfUInt64("TasksMax", tasks));
         if (DevicePolicy is not null) Add(UnitProperty.OfString("DevicePolicy", DevicePolicy));

@@ -85,4 +85,28 @@ public sealed class TransientUnitPropertiesTests
         Assert.Equal(ulong.MaxValue, TransientUnitProperties.CpuQuotaFromMillicores(20_000_000_000_000_000));
         Assert.Equal(ulong.MaxValue, TransientUnitProperties.CpuQuotaFromMillicores(ulong.MaxValue));
     }
+
+    [Fact]
+    public void ControllerSwapAndWeightAreWrittenAsSystemdTakesThem()
+    {
+        var properties = new TransientUnitProperties { Controller = ":1.42", MemoryMax = 1 << 20, MemorySwapMax = 0, CpuWeight = 20 };
+        Assert.Equal(["Controller (s)", "MemoryMax (t)", "MemorySwapMax (t)", "CPUWeight (t)"],
+            properties.ToProperties().Select(p => p.ToString()));
+    }
+
+    /// <summary>The kubelet's MilliCPUToShares (truncated, 2 to 262144 shares) and runc's
+    /// 1 + (shares − 2) × 9999 / 262142, truncated (systemd review of 2026-12-07, finding 5).</summary>
+    [Theory]
+    [InlineData(0UL, 1UL)] // no request: 2 shares
+    [InlineData(1UL, 1UL)] // 1 share, raised to 2
+    [InlineData(100UL, 4UL)] // 102 shares
+    [InlineData(250UL, 10UL)] // 256
+    [InlineData(500UL, 20UL)] // 512: 1 + 19.45
+    [InlineData(1000UL, 39UL)] // 1024: 1 + 38.98, not systemd's 100
+    [InlineData(2000UL, 79UL)] // 2048
+    [InlineData(128_000UL, 5000UL)] // 131072 shares
+    [InlineData(262_144UL, 10_000UL)] // past the most shares: the most weight
+    [InlineData(ulong.MaxValue, 10_000UL)]
+    public void ACpuRequestWeighsAsTheKubeletWeighsIt(ulong millicores, ulong weight) =>
+        Assert.Equal(weight, TransientUnitProperties.CpuWeightFromMillicores(millicores));
 }
