@@ -36,7 +36,7 @@ internal static class PodResourceMapper
                 ctx.Error(At(resources, "limits", resource),
                     $"spec.resources.limits.{resource}: {show(podLimit)} is less than container \"{over.Name}\"'s limit of {show(of(over.Limits)!.Value)}; a pod's limit must be at least each container's");
             }
-            long aggregate = Aggregate(containers, initContainers, c => of(c.Requests) ?? 0);
+            long aggregate = PodRequests.Aggregate(containers, initContainers, c => of(c.Requests) ?? 0);
             if (request is long podRequest && aggregate > podRequest)
             {
                 ctx.Error(At(resources, "requests", resource),
@@ -44,20 +44,6 @@ internal static class PodResourceMapper
             }
         }
         return (limits, requests);
-    }
-
-    /// <summary>Kubernetes' AggregateContainerRequests: a sidecar keeps running, so its request
-    /// adds to every init container started after it and to the containers' sum.</summary>
-    private static long Aggregate(IReadOnlyList<ContainerDefinition> containers, IReadOnlyList<ContainerDefinition> initContainers,
-        Func<ContainerDefinition, long> request)
-    {
-        long sidecars = 0, init = 0;
-        foreach (ContainerDefinition c in initContainers)
-        {
-            sidecars += c.Sidecar ? request(c) : 0;
-            init = Math.Max(init, c.Sidecar ? sidecars : sidecars + request(c));
-        }
-        return Math.Max(containers.Sum(request) + sidecars, init);
     }
 
     private static readonly (string Name, Func<ResourceLimits, long?> Of, Func<long, string> Show)[] Resources =

@@ -46,7 +46,7 @@ internal static class PlanReader
             imagePinFile = null, journalDir = null, resolvConf = null, notifyContainer = null, listenContainer = null;
         bool hostNetwork = false, shareProcessNamespace = false, interactive = false, terminal = false, keepState = false, fsGroupOnRootMismatch = false;
         int? grace = null;
-        ulong? memoryMax = null, cpu = null, tasksMax = null;
+        ulong? memoryMax = null, cpu = null, cpuRequest = null, tasksMax = null;
         uint? fsGroup = null;
         List<string>? hostsLines = null, claimDirs = null, fsGroupClaimDirs = null;
         List<int>? claimLockFds = null;
@@ -76,6 +76,7 @@ internal static class PlanReader
                 case nameof(PodPlan.TerminationGracePeriodSeconds): grace = r.GetInt32(); break;
                 case nameof(PodPlan.MemoryMaxBytes): memoryMax = ULongOrNull(ref r); break;
                 case nameof(PodPlan.CpuMillicores): cpu = ULongOrNull(ref r); break;
+                case nameof(PodPlan.CpuRequestMillicores): cpuRequest = ULongOrNull(ref r); break;
                 case nameof(PodPlan.ContainerTasksMax): tasksMax = ULongOrNull(ref r); break;
                 case nameof(PodPlan.JournalDir): journalDir = Str(ref r); break;
                 case nameof(PodPlan.ResolvConf): resolvConf = Str(ref r); break;
@@ -113,6 +114,7 @@ internal static class PlanReader
             TerminationGracePeriodSeconds = grace ?? DefaultPod.TerminationGracePeriodSeconds,
             MemoryMaxBytes = memoryMax,
             CpuMillicores = cpu,
+            CpuRequestMillicores = cpuRequest,
             ContainerTasksMax = tasksMax,
             JournalDir = journalDir,
             ResolvConf = resolvConf,
@@ -308,7 +310,7 @@ internal static class PlanReader
         string? name = null, idFull = null, image = null, lowerDir = null, layerDir = null, workingDir = null, appArmor = null, seLinux = null;
         bool init = false, readOnlyRoot = false, privileged = false, procUnmasked = false, noNewPrivileges = false, sidecar = false;
         uint uid = 0, gid = 0;
-        ulong? memoryMax = null, cpu = null;
+        ulong? memoryMax = null, cpu = null, cpuRequest = null;
         List<string>? podEtcFiles = null, argv = null, env = null;
         List<uint>? groups = null;
         List<int>? capabilities = null;
@@ -346,6 +348,7 @@ internal static class PlanReader
                 case nameof(ContainerPlan.Seccomp): seccomp = Object(ref r, Seccomp); break;
                 case nameof(ContainerPlan.MemoryMaxBytes): memoryMax = ULongOrNull(ref r); break;
                 case nameof(ContainerPlan.CpuMillicores): cpu = ULongOrNull(ref r); break;
+                case nameof(ContainerPlan.CpuRequestMillicores): cpuRequest = ULongOrNull(ref r); break;
                 case nameof(ContainerPlan.Readiness): readiness = Object(ref r, Probe); break;
                 case nameof(ContainerPlan.Liveness): liveness = Object(ref r, Probe); break;
                 case nameof(ContainerPlan.Startup): startup = Object(ref r, Probe); break;
@@ -382,6 +385,7 @@ internal static class PlanReader
             Seccomp = seccomp,
             MemoryMaxBytes = memoryMax,
             CpuMillicores = cpu,
+            CpuRequestMillicores = cpuRequest,
             Readiness = readiness,
             Liveness = liveness,
             Startup = startup,

@@ -46,6 +46,7 @@ internal static class PlanWriter
         w.WriteNumber(nameof(PodPlan.TerminationGracePeriodSeconds), p.TerminationGracePeriodSeconds);
         Number(w, nameof(PodPlan.MemoryMaxBytes), p.MemoryMaxBytes);
         Number(w, nameof(PodPlan.CpuMillicores), p.CpuMillicores);
+        Number(w, nameof(PodPlan.CpuRequestMillicores), p.CpuRequestMillicores);
         Number(w, nameof(PodPlan.ContainerTasksMax), p.ContainerTasksMax);
         w.WriteString(nameof(PodPlan.JournalDir), p.JournalDir);
         w.WriteString(nameof(PodPlan.ResolvConf), p.ResolvConf);
@@ -161,6 +162,7 @@ internal static class PlanWriter
         Object(w, nameof(ContainerPlan.Seccomp), c.Seccomp, Seccomp);
         Number(w, nameof(ContainerPlan.MemoryMaxBytes), c.MemoryMaxBytes);
         Number(w, nameof(ContainerPlan.CpuMillicores), c.CpuMillicores);
+        Number(w, nameof(ContainerPlan.CpuRequestMillicores), c.CpuRequestMillicores);
         Object(w, nameof(ContainerPlan.Readiness), c.Readiness, Probe);
         Object(w, nameof(ContainerPlan.Liveness), c.Liveness, Probe);
         Object(w, nameof(ContainerPlan.Startup), c.Startup, Probe);

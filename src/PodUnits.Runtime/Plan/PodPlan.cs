@@ -46,6 +46,10 @@ public sealed class PodPlan
     /// pod's slice, which holds every container's scope (Executor/PodSlice.cs).</summary>
     public ulong? MemoryMaxBytes { get; init; }
     public ulong? CpuMillicores { get; init; }
+    /// <summary>The pod's CPU request in millicores, for CPUWeight= of its slice: its own
+    /// (spec.resources.requests.cpu) or else its containers' together, as the kubelet sizes
+    /// a pod's cgroup (PodRequests); null when nothing in the pod requests CPU.</summary>
+    public ulong? CpuRequestMillicores { get; init; }
     /// <summary>TasksMax= of each container's scope (podunits.yaml's pidsLimit); null for
     /// systemd's default.</summary>
     public ulong? ContainerTasksMax { get; set; }
@@ -308,6 +312,8 @@ public sealed class ContainerPlan
     public SeccompPlan? Seccomp { get; init; }
     public ulong? MemoryMaxBytes { get; init; }
     public ulong? CpuMillicores { get; init; }
+    /// <summary>resources.requests.cpu (defaulted to limits.cpu), for CPUWeight= of the scope.</summary>
+    public ulong? CpuRequestMillicores { get; init; }
     public ProbePlan? Readiness { get; init; }
     public ProbePlan? Liveness { get; init; }
     public ProbePlan? Startup { get; init; }
