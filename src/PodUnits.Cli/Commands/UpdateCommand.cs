@@ -42,6 +42,9 @@ internal static class UpdateCommand
                 {
                     throw new BadInputException($"--memory {m}", "less than 6Mi, the least podman and Docker allow (the container would be OOM-killed at once)");
                 }
+                // No swap past the new limit either, as a scope gets from the start (ContainerUnits);
+                // said again for a scope an older PodUnits made (systemd review of 2026-12-07, finding 2).
+                properties.MemorySwapMax = 0;
             }
             if (parsed.GetValue(cpu) is { } q)
             {

@@ -94,6 +94,7 @@ public sealed partial class PodExecutor
                         stoppedFromInside = !Stopping; // machinectl poweroff or reboot, not systemctl stop
                     }
                     finishing = true;
+                    Volatile.Write(ref _containersGone, true);
                     // Every container is gone: the attached terminals get their modes back before
                     // anything more is said on them, and nothing uses the network or the slice.
                     _terminal?.WaitForOutput();
@@ -159,7 +160,7 @@ public sealed partial class PodExecutor
             _notify.TryFinalFailure(why); // not "stopping", or the last probe's
             FailedStarts.RecordFailure(why); // a no-op once the pod was ready
         }
-        if (stoppedFromInside && _initStatus != PodInit.RebootExitCode)
+        if ((stoppedFromInside || Volatile.Read(ref _stopAskedForAScope)) && _initStatus != PodInit.RebootExitCode)
         {
             await StopOwnUnitAsync(systemd).ConfigureAwait(false);
         }
@@ -179,6 +180,8 @@ public sealed partial class PodExecutor
     /// inside: a stop, not a crash, yet the executor's end alone would be restarted under
     /// Restart=always. A stop job of its own unit, queued before it exits, makes the stop
     /// final, as `systemctl stop` would; systemd's SIGTERM for it finds the pod already ending.
+    /// The same after systemd's RequestStop for a container's scope (`systemctl stop` of the
+    /// scope or its slice: PodExecutor.ScopeStop.cs): the pod was stopped, not crashed.
     /// </summary>
     private async Task StopOwnUnitAsync(SystemdManager systemd)
     {
@@ -247,7 +250,7 @@ public sealed partial class PodExecutor
             }
             catch (PodUnitsException e)
             {
-                return $"cannot create the pod's slice {ContainerUnits.SliceName(_plan.Name)} for spec.resources: {e.Message}";
+                return $"cannot ready the pod's slice {ContainerUnits.SliceName(_plan.Name)}: {e.Message}";
             }
         }
         try
@@ -453,7 +456,8 @@ public sealed partial class PodExecutor
     private async Task StartScopeAsync(SystemdManager systemd, ContainerPlan c, int hostPid)
     {
         string scope = ContainerUnits.ScopeName(_plan.Name, c.Name);
-        TransientUnitProperties properties = ContainerUnits.ScopeProperties(_plan, c);
+        string? controller = _scopeController is null ? null : await _scopeController.ConfigureAwait(false);
+        TransientUnitProperties properties = ContainerUnits.ScopeProperties(_plan, c, controller);
         ContainerLimitUpdates.Apply(_plan.Name, c.Name, properties); // `podunits update` outlives a restart
         for (int attempt = 0; ; attempt++)
         {
@@ -466,7 +470,10 @@ public sealed partial class PodExecutor
             {
                 if (attempt == 20)
                 {
-                    await systemd.StopUnitAsync(scope).ConfigureAwait(false); // a leftover that will not go by itself
+                    // A leftover that will not go by itself. Killed, not stopped: it may be this
+                    // run's own, whose controller is this executor, and a stop would come back
+                    // here as a RequestStop, the whole pod's stop (PodExecutor.ScopeStop.cs).
+                    await systemd.KillUnitAsync(scope, KillWho.All, Tmds.Linux.LibC.SIGKILL).ConfigureAwait(false);
                 }
                 await Task.Delay(50).ConfigureAwait(false);
             }
@@ -590,10 +597,10 @@ public sealed partial class PodExecutor
     }
 
     /// <summary>The pod's slice goes with the pod (PodSlice.RemoveAsync), once a container was
-    /// placed in it or it was made for pod-level limits: systemd keeps an implicit slice
+    /// placed in it or it was made with settings of its own: systemd keeps an implicit slice
     /// active, empty, after its last scope has gone.</summary>
     private Task RemoveSliceAsync(SystemdManager systemd) =>
-        _placed.Count > 0 || _slicing is not null ? PodSlice.RemoveAsync(systemd, _plan, Log) : Task.CompletedTask;
+        _placed.Count > 0 || PodSlice.HasSettings(_plan) ? PodSlice.RemoveAsync(systemd, _plan, Log) : Task.CompletedTask;
 
     /// <summary>CNI DEL and the rest of <see cref="Network.PodNetwork.DetachAsync"/>; a failure
     /// is logged, not thrown (the pod has ended either way), and leaves the cache entry for

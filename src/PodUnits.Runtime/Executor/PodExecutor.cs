@@ -68,8 +68,8 @@ public sealed partial class PodExecutor : IDisposable
     private Task? _unregistering;
     /// <summary>CNI DEL, started as soon as every container is gone.</summary>
     private Task? _detaching;
-    /// <summary>Creating the pod's slice with its pod-level limits (PodSlice), when it has any;
-    /// the first scope waits for it.</summary>
+    /// <summary>Readying the pod's slice (PodSlice.PrepareAsync): made with the pod's limits and
+    /// CPU weight, or a leftover one stopped; the first scope waits for it.</summary>
     private Task? _slicing;
     /// <summary>Stopping the pod's slice, started once every container is gone.</summary>
     private Task? _removingSlice;
@@ -174,6 +174,7 @@ public sealed partial class PodExecutor : IDisposable
     {
         _watching.Dispose();
         _stopped.Dispose();
+        _scopeStopWatch?.Dispose();
         _control?.Dispose();
         _podJournal?.Dispose();
         _network?.Dispose();
@@ -224,7 +225,8 @@ public sealed partial class PodExecutor : IDisposable
                 _control?.Send(new PodControlMessage.StopPod()); // the signal came before there was a pod init to tell
             }
             systemd = await connecting.ConfigureAwait(false);
-            _slicing = PodSlice.HasLimits(_plan) ? PodSlice.CreateAsync(systemd, _plan) : null;
+            _slicing = PodSlice.PrepareAsync(systemd, _plan);
+            _scopeController = ListenForScopeStopsAsync(systemd);
             Task registering = _registering = RegisterMachineAsync(systemd, attaching);
             (string? unit, IReadOnlyList<KeyValuePair<string, string>> unitFields) = await OwnLogFieldsAsync(systemd).ConfigureAwait(false);
             NoteOwnUnit(unit);
@@ -518,15 +520,23 @@ public sealed partial class PodExecutor : IDisposable
         {
             return;
         }
+        BeginStop(StopSignalNumber(context.Signal));
+    }
+
+    /// <summary>Stops the pod gracefully, as <paramref name="signal"/> to the executor asks (a
+    /// signal, or systemd's RequestStop for a container's scope: PodExecutor.ScopeStop.cs);
+    /// false when a stop had begun already. Called on any thread.</summary>
+    private bool BeginStop(int signal)
+    {
         if (Interlocked.Exchange(ref _stopSignalled, 1) != 0)
         {
-            return;
+            return false;
         }
         if (!Volatile.Read(ref _commandEnded))
         {
             // Only a stop that came before the command's end is its end: a Ctrl-C during the
             // clean-up after a command that exited 0 must not make `run -i` fail.
-            Volatile.Write(ref _stopSignal, StopSignalNumber(context.Signal));
+            Volatile.Write(ref _stopSignal, signal);
         }
         _control?.Send(new PodControlMessage.StopPod());
         _ = _stopped.CancelAsync(); // its callbacks (a plugin's kill) off this handler's thread
@@ -536,7 +546,7 @@ public sealed partial class PodExecutor : IDisposable
         if (Volatile.Read(ref _readySent) || (_statuses is null && _network?.AddingPlugin is null))
         {
             _notify.Stopping("stopping");
-            return;
+            return true;
         }
         // Stopped while the start waited, by a start timeout as often as by hand: the line
         // the unit keeps says what the start was waiting for, not only "stopping" (tour H #5).
@@ -544,6 +554,7 @@ public sealed partial class PodExecutor : IDisposable
         Log(waiting);
         _notify.Stopping(waiting);
         FailedStarts.RecordFailure(waiting);
+        return true;
     }
 
     /// <summary>The number of a stop signal, for an interactive pod's 128 + it.</summary>

@@ -6,18 +6,20 @@ using PodUnits.Systemd.Units;
 namespace PodUnits.Runtime.Executor;
 
 /// <summary>
-/// Pod-level resources (spec.resources.limits) on the pod's slice,
-/// <c>machine-podunits-POD.slice</c>, the parent of every container's scope: a transient
-/// slice with MemoryMax= and CPUQuota=, created before the first scope (which would otherwise
-/// create the slice implicitly, without limits). Only pods with pod-level limits pay for
-/// creating it: without them the slice is the implicit one systemd makes for the first scope.
-/// Either way it is stopped when the pod's containers are gone, so no slice outlives its pod
-/// (systemd leaves an implicit slice active after its last scope) and none keeps stale
-/// limits.
+/// The pod's slice, <c>machine-podunits-POD.slice</c>, the parent of every container's scope.
+/// A pod with pod-level limits (spec.resources.limits) or a CPU request gets it as a transient
+/// slice with MemoryMax=, MemorySwapMax=0, CPUQuota= and CPUWeight=, created before the first
+/// scope (which would otherwise create the slice implicitly, with systemd's defaults). Only
+/// such pods pay for creating it: for the others the slice is the implicit one systemd makes
+/// for the first scope. Either way it is stopped when the pod's containers are gone, so no
+/// slice outlives its pod (systemd leaves an implicit slice active after its last scope) and
+/// none keeps stale settings.
 /// </summary>
 internal static class PodSlice
 {
-    public static bool HasLimits(PodPlan plan) => plan.MemoryMaxBytes is not null || plan.CpuMillicores is not null;
+    /// <summary>Whether the pod's slice is made with settings of its own.</summary>
+    public static bool HasSettings(PodPlan plan) =>
+        plan.MemoryMaxBytes is not null || plan.CpuMillicores is not null || plan.CpuRequestMillicores is not null;
 
     public static TransientUnitProperties Properties(PodPlan plan)
     {
@@ -26,17 +28,36 @@ internal static class PodSlice
         {
             Description = $"PodUnits pod {plan.Name}",
             MemoryMax = plan.MemoryMaxBytes,
+            // The pod's containers share its limit in RAM only, as each its own (ContainerUnits).
+            MemorySwapMax = plan.MemoryMaxBytes is null ? null : 0,
             CpuQuotaPerSecUSec = plan.CpuMillicores is { } m ? TransientUnitProperties.CpuQuotaFromMillicores(m) : null,
+            // The kubelet's pod cgroup: the shares of what the pod requests together (systemd
+            // review of 2026-12-07, finding 5).
+            CpuWeight = plan.CpuRequestMillicores is { } r ? TransientUnitProperties.CpuWeightFromMillicores(r) : null,
         };
     }
 
-    /// <summary>Creates the slice with the pod's limits. A slice of the same name may be loaded
-    /// already: the implicit one of an earlier run without limits, or one a crashed executor
-    /// left. The pod's name is claimed (no run of this pod is alive), so whatever is in it is
-    /// left over: it is stopped, and the slice created once more.</summary>
-    public static async Task CreateAsync(SystemdManager systemd, PodPlan plan)
+    /// <summary>
+    /// Readies the slice before the first scope goes in it. A slice of the same name may be
+    /// loaded already: the implicit one of an earlier run, or one a killed executor left with
+    /// that run's limits. The pod's name is claimed (no run of this pod is alive), so whatever
+    /// is in it is left over: it is stopped, and, for a pod with settings, the slice created
+    /// once more. A pod without settings stopped nothing before, and so ran under the limits
+    /// of a killed run whose definition had them (systemd review of 2026-12-07, finding 4).
+    /// </summary>
+    public static async Task PrepareAsync(SystemdManager systemd, PodPlan plan)
     {
+        ArgumentNullException.ThrowIfNull(systemd);
+        ArgumentNullException.ThrowIfNull(plan);
         string slice = ContainerUnits.SliceName(plan.Name);
+        if (!HasSettings(plan))
+        {
+            if (await systemd.GetUnitAsync(slice).ConfigureAwait(false) is not null)
+            {
+                await systemd.StopUnitAsync(slice).ConfigureAwait(false);
+            }
+            return;
+        }
         try
         {
             await systemd.StartTransientUnitAsync(slice, Properties(plan).ToProperties()).ConfigureAwait(false);

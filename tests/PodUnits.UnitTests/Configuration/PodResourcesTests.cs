@@ -2,6 +2,7 @@ using PodUnits.Definitions;
 using PodUnits.Planning.Plan;
 using PodUnits.Runtime.Executor;
 using PodUnits.Runtime.Plan;
+using PodUnits.Systemd.Units;
 
 namespace PodUnits.UnitTests.Configuration;
 
@@ -85,13 +86,47 @@ public sealed class PodResourcesTests
         PodDefinition pod = Load("{limits: {memory: 256Mi, cpu: 1500m}}").Pod!;
         var image = new ContainerImage("busybox", "/l", null, ["sh"], ["PATH=/bin"], null, null, null);
         PodPlan plan = PlanBuilder.Build(pod, "00112233445566778899aabbccddeeff", pod.AllContainers.ToDictionary(c => c.Name, _ => image));
-        Assert.True(PodSlice.HasLimits(plan));
+        Assert.True(PodSlice.HasSettings(plan));
         var properties = PodSlice.Properties(plan);
         Assert.Equal(256UL << 20, properties.MemoryMax);
+        Assert.Equal(0UL, properties.MemorySwapMax); // no swap beyond the pod's limit either
         Assert.Equal(1_500_000UL, properties.CpuQuotaPerSecUSec);
+        Assert.Equal(TransientUnitProperties.CpuWeightFromMillicores(1500), properties.CpuWeight); // the request, defaulted to the limit
         Assert.Null(plan.Containers[0].MemoryMaxBytes); // the containers keep no limit of their own
 
         PodDefinition none = Load("{}").Pod!;
-        Assert.False(PodSlice.HasLimits(PlanBuilder.Build(none, "00112233445566778899aabbccddeeff", none.AllContainers.ToDictionary(c => c.Name, _ => image))));
+        PodPlan plain = PlanBuilder.Build(none, "00112233445566778899aabbccddeeff", none.AllContainers.ToDictionary(c => c.Name, _ => image));
+        Assert.False(PodSlice.HasSettings(plain));
+        Assert.Null(plain.CpuRequestMillicores);
+        Assert.All(plain.Containers, c => Assert.Null(ContainerUnits.CpuWeight(plain, c))); // systemd's default weight
+    }
+
+    [Fact]
+    public void CpuRequestsWeightTheSliceByTheirSumAndEachScopeByItsOwn()
+    {
+        // What the kubelet's pod cgroup gets: the containers' requests together (b has none: 0).
+        PodDefinition pod = Load("{}", "{requests: {cpu: 500m}}", "{requests: {cpu: 250m}}, restartPolicy: Always").Pod!;
+        var image = new ContainerImage("busybox", "/l", null, ["sh"], ["PATH=/bin"], null, null, null);
+        PodPlan plan = PlanBuilder.Build(pod, "00112233445566778899aabbccddeeff", pod.AllContainers.ToDictionary(c => c.Name, _ => image));
+
+        Assert.Equal(750UL, plan.CpuRequestMillicores); // a + the sidecar i
+        Assert.True(PodSlice.HasSettings(plan));
+        Assert.Null(PodSlice.Properties(plan).MemorySwapMax); // no memory limit of the pod's
+        Assert.Equal(30UL, PodSlice.Properties(plan).CpuWeight); // 768 shares
+        ContainerPlan a = plan.Containers.Single(c => c.Name == "a");
+        ContainerPlan b = plan.Containers.Single(c => c.Name == "b");
+        Assert.Equal(20UL, ContainerUnits.ScopeProperties(plan, a, null).CpuWeight);
+        Assert.Equal(1UL, ContainerUnits.ScopeProperties(plan, b, null).CpuWeight); // none: the kubelet's 2 shares, not systemd's 100
+    }
+
+    [Fact]
+    public void APodLevelCpuRequestIsTheSlicesWeight()
+    {
+        PodDefinition pod = Load("{requests: {cpu: 2}}", "{requests: {cpu: 100m}}").Pod!;
+        var image = new ContainerImage("busybox", "/l", null, ["sh"], ["PATH=/bin"], null, null, null);
+        PodPlan plan = PlanBuilder.Build(pod, "00112233445566778899aabbccddeeff", pod.AllContainers.ToDictionary(c => c.Name, _ => image));
+        Assert.Equal(2000UL, plan.CpuRequestMillicores);
+        Assert.Equal(79UL, PodSlice.Properties(plan).CpuWeight);
+        Assert.Equal(4UL, ContainerUnits.CpuWeight(plan, plan.Containers.Single(c => c.Name == "a")));
     }
 }
