@@ -48,6 +48,56 @@ public sealed class HookAndSidecarTests
         Assert.Empty(ContainerRestartTests.JournalFields(pod, HookFailedId, "HOOK"));
     }
 
+    /// <summary>A preStop hook whose file shows whether it ran before the SIGTERM (it sleeps first).</summary>
+    private const string PreStopWritesAfterASecond = """
+              lifecycle:
+                preStop:
+                  exec:
+                    command: ["/bin/sh", "-c", "sleep 1; echo prestop-ran > /tmp/prestop"]
+        """;
+
+    /// <summary>Systemd review of 2026-12-07, finding 1: the host's shutdown stops the pod's
+    /// unit and every container scope at once (they conflict with shutdown.target). systemd
+    /// SIGTERMed the container directly, before its preStop hook ("term after "). Now the
+    /// executor is the scope's controller: systemd asks it, and the pod stops in order.</summary>
+    [Fact]
+    public void StoppingTheUnitAndAContainersScopeTogetherStopsThePodInOrder()
+    {
+        const string name = "rt-scopestop";
+        string command = "trap 'echo \"term after $(cat /tmp/prestop)\"; exit 0' TERM; echo up; while true; do sleep 0.2; done";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, command, extraContainerYaml: PreStopWritesAfterASecond));
+        pod.Start();
+        const string scope = "podunits-rt\\x2dscopestop-main.scope";
+        Assert.NotEqual("", pod.Show("Controller", scope)); // the executor's bus name
+        Assert.Equal("0", pod.Show("MemorySwapMax", scope));
+
+        var stop = pod.Systemctl("stop", pod.Unit, scope); // two stop jobs at once, as at shutdown
+        Assert.True(stop.Code == 0, stop.Output);
+        Assert.True(PodHarness.WaitFor(() => MainLines(pod).Contains("term after prestop-ran")),
+            string.Join("\n", pod.Journal("-u", pod.Unit)));
+        Assert.Empty(ContainerRestartTests.JournalFields(pod, RestartingId, "RESTART_COUNT"));
+        Assert.Equal("inactive", pod.Show("ActiveState"));
+    }
+
+    /// <summary>A container's scope stopped alone stops its whole pod (a container cannot be
+    /// stopped apart from it), which stays stopped: no Restart= start, no container restart.</summary>
+    [Fact]
+    public void StoppingOneContainersScopeStopsThePodForGood()
+    {
+        const string name = "rt-scopealone";
+        // restartPolicy Always: the generator gives the unit Restart=always too.
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "trap 'echo got-term; exit 0' TERM; while true; do sleep 0.2; done",
+            restartPolicy: "Always"));
+        pod.Start();
+        var stop = pod.Systemctl("stop", "podunits-rt\\x2dscopealone-main.scope");
+        Assert.True(stop.Code == 0, stop.Output);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "inactive", seconds: 30), pod.Show("ActiveState"));
+        Thread.Sleep(2000);
+        Assert.Equal("inactive", pod.Show("ActiveState")); // not started again by Restart=always
+        Assert.Contains("got-term", MainLines(pod));
+        Assert.Empty(ContainerRestartTests.JournalFields(pod, RestartingId, "RESTART_COUNT"));
+    }
+
     /// <summary>Tour G: a preStop hook still running when the grace period ran out was
     /// reported as "command exited with 137", as if the hook had failed on its own.</summary>
     [Fact]
