@@ -134,7 +134,7 @@ internal static class KubernetesFields
 
     public static readonly FieldTable EmptyDir = new(["medium", "sizeLimit"]);
 
-    public static readonly FieldTable Resources = new(["limits"], [("requests", Scheduler)], ["claims"]);
+    public static readonly FieldTable Resources = new(["limits", "requests"], [], ["claims"]);
 
     public static readonly FieldTable PodSecurityContext = new(
         ["runAsUser", "runAsGroup", "seccompProfile", "runAsNonRoot", "fsGroup", "fsGroupChangePolicy",

@@ -35,13 +35,12 @@ public sealed class CorpusTests : IDisposable
     {
         { "commands.yaml", [], [] },
         { "cpu-request-limit.yaml", [], [
-            "7:5: warning: field \"namespace\" in metadata is ignored: it only matters to a Kubernetes cluster",
-            "17:9: warning: field \"requests\" in spec.containers[0].resources is ignored: it only matters to a Kubernetes scheduler"] },
+            "7:5: warning: field \"namespace\" in metadata is ignored: it only matters to a Kubernetes cluster"] },
         { "dapi-envars-container.yaml", [], [
-            "20:9: warning: field \"requests\" in spec.containers[0].resources is ignored: it only matters to a Kubernetes scheduler"] },
+            "21:11: warning: field \"memory\" in spec.containers[0].resources.requests is ignored: it only matters to a Kubernetes scheduler"] },
         { "dapi-envars-pod.yaml", [], [] },
         { "dapi-volume-resources.yaml", [], [
-            "20:9: warning: field \"requests\" in spec.containers[0].resources is ignored: it only matters to a Kubernetes scheduler"] },
+            "21:11: warning: field \"memory\" in spec.containers[0].resources.requests is ignored: it only matters to a Kubernetes scheduler"] },
         { "dapi-volume.yaml", [], [] },
         { "envFrom.yaml", ["configmap-envFrom.yaml"], [] },
         { "envars.yaml", [], [] },
@@ -51,7 +50,7 @@ public sealed class CorpusTests : IDisposable
         { "localhost.yaml", [], [] },
         { "memory-request-limit.yaml", [], [
             "7:5: warning: field \"namespace\" in metadata is ignored: it only matters to a Kubernetes cluster",
-            "14:9: warning: field \"requests\" in spec.containers[0].resources is ignored: it only matters to a Kubernetes scheduler"] },
+            "15:11: warning: field \"memory\" in spec.containers[0].resources.requests is ignored: it only matters to a Kubernetes scheduler"] },
         { "pod-configmap-env-var-valueFrom.yaml", ["configmap-multikeys.yaml"], [] },
         { "pod-configmap-envFrom.yaml", ["configmaps.yaml"], [] },
         { "pod-configmap-volume-specific-key.yaml", ["configmap-multikeys.yaml"], [] },

@@ -148,7 +148,7 @@ public sealed class DefinitionErrorTests
             [
                 "x.yaml:5:3: error: unknown field \"namespce\" in metadata; did you mean \"namespace\"?",
                 "x.yaml:10:5: error: field \"tty\" in spec.containers[0] is not supported yet",
-                "x.yaml:12:7: warning: field \"requests\" in spec.containers[0].resources is ignored: it only matters to a Kubernetes scheduler",
+                "x.yaml:12:18: warning: field \"memory\" in spec.containers[0].resources.requests is ignored: it only matters to a Kubernetes scheduler",
                 "x.yaml:13:24: error: spec.containers[0].resources.limits.memory: \"100Mb\" is not a quantity: \"Mb\" is not a unit; write 100M (powers of 1000) or 100Mi (powers of 1024)",
                 "x.yaml:13:36: error: spec.containers[0].resources.limits.cpu: \"-1\" must be greater than zero",
                 "x.yaml:14:3: warning: field \"nodeSelector\" in spec is ignored: it only matters to a Kubernetes scheduler",
