@@ -31,6 +31,12 @@ public static unsafe partial class LibcExtra
     [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int rename(string from, string to);
 
+    /// <summary>getdents64(2): the raw entries (struct linux_dirent64) of the directory
+    /// <paramref name="fd"/> holds, names as bytes, as the kernel has them. Through syscall(2):
+    /// glibc wraps it only since 2.30, and readdir(3) needs a DIR* that owns the descriptor.</summary>
+    public static long getdents64(int fd, byte* buffer, int size) =>
+        syscall(SyscallNumbers.Getdents64, fd, (nint)buffer, size, 0);
+
     [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int lsetxattr(string path, string name, byte* value, nuint size, int flags);
 

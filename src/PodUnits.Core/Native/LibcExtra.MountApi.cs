@@ -86,23 +86,31 @@ public static unsafe partial class LibcExtra
     /// tried again, a bounded number of times.</summary>
     public static int openat2(int dirFd, string path, OpenHow how)
     {
-        const int EAGAIN = 11, Tries = 64;
         byte* p = Utf8(path);
         try
         {
-            for (int attempt = 1; ; attempt++)
-            {
-                int fd = (int)syscall(SYS_openat2, dirFd, (nint)p, (nint)(&how), sizeof(OpenHow));
-                if (fd >= 0 || attempt == Tries || (how.Resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH)) == 0
-                    || Marshal.GetLastPInvokeError() != EAGAIN)
-                {
-                    return fd;
-                }
-            }
+            return openat2(dirFd, p, how);
         }
         finally
         {
             NativeMemory.Free(p);
+        }
+    }
+
+    /// <summary>openat2(2) of a NUL-terminated path as raw bytes: a name a container wrote need
+    /// not be UTF-8, and a string made of it would name something else (volumes review of
+    /// 2026-12-07, finding 2).</summary>
+    public static int openat2(int dirFd, byte* path, OpenHow how)
+    {
+        const int EAGAIN = 11, Tries = 64;
+        for (int attempt = 1; ; attempt++)
+        {
+            int fd = (int)syscall(SYS_openat2, dirFd, (nint)path, (nint)(&how), sizeof(OpenHow));
+            if (fd >= 0 || attempt == Tries || (how.Resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH)) == 0
+                || Marshal.GetLastPInvokeError() != EAGAIN)
+            {
+                return fd;
+            }
         }
     }
 

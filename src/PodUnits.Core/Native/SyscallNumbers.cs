@@ -15,6 +15,8 @@ public static class SyscallNumbers
 
     public static long Seccomp => Pick(x64: 317, arm64: 277);
 
+    public static long Getdents64 => Pick(x64: 217, arm64: 61);
+
     /// <summary>The number for the architecture this process runs on.</summary>
     public static long Pick(long x64, long arm64) => Pick(RuntimeInformation.ProcessArchitecture, x64, arm64);
 
