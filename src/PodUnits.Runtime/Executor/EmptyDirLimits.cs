@@ -23,16 +23,28 @@ internal static class EmptyDirLimits
     /// <summary>The pod's on-disk emptyDirs with a sizeLimit.</summary>
     public static List<EmptyDirPlan> Limited(PodPlan plan) => [.. plan.EmptyDirs.Where(v => !v.Memory && v.SizeLimitBytes is not null)];
 
-    /// <summary>The first volume holding more than its limit, with what it holds, or null.</summary>
-    public static (EmptyDirPlan Volume, long Bytes)? FirstOver(IEnumerable<EmptyDirPlan> volumes)
+    /// <summary>The first volume holding more than its limit, with what it holds, or null.
+    /// A volume that cannot be measured in full (a directory in it that cannot be read, for
+    /// another reason than its vanishing) counts as over, with why in
+    /// <c>Unmeasurable</c>: what could not be seen could be anything, and skipping it was how
+    /// a container escaped its limit (volumes review of 2026-12-07, finding 4).</summary>
+    public static (EmptyDirPlan Volume, long Bytes, string? Unmeasurable)? FirstOver(IEnumerable<EmptyDirPlan> volumes)
     {
         ArgumentNullException.ThrowIfNull(volumes);
         foreach (EmptyDirPlan v in volumes)
         {
-            long bytes = State.DiskUsage.Of(v.Path);
+            long bytes;
+            try
+            {
+                bytes = State.DiskUsage.Of(v.Path);
+            }
+            catch (State.DescriptorTreeException e)
+            {
+                return (v, 0, e.Message);
+            }
             if (bytes > (long)v.SizeLimitBytes!.Value)
             {
-                return (v, bytes);
+                return (v, bytes, null);
             }
         }
         return null;

@@ -113,8 +113,10 @@ public sealed partial class PodExecutor
             }
             switch (e)
             {
-                case SupervisionEvent.Evicted(string volume, long bytes, ulong limit):
-                    failure ??= $"evicted: emptyDir \"{volume}\" holds {ByteSizes.Format((ulong)bytes)} on disk, more than its sizeLimit of {ByteSizes.Format((ulong)limit)}";
+                case SupervisionEvent.Evicted(string volume, long bytes, ulong limit, var unmeasurable):
+                    failure ??= unmeasurable is null
+                        ? $"evicted: emptyDir \"{volume}\" holds {ByteSizes.Format((ulong)bytes)} on disk, more than its sizeLimit of {ByteSizes.Format((ulong)limit)}"
+                        : $"evicted: emptyDir \"{volume}\" could not be measured against its sizeLimit of {ByteSizes.Format((ulong)limit)}: {unmeasurable}";
                     _eventLog?.SetupFailed(failure);
                     _control?.Send(new PodControlMessage.StopPod());
                     break;
@@ -509,9 +511,9 @@ public sealed partial class PodExecutor
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
-                if (await Task.Run(() => EmptyDirLimits.FirstOver(limited), stop).ConfigureAwait(false) is ({ } volume, long bytes))
+                if (await Task.Run(() => EmptyDirLimits.FirstOver(limited), stop).ConfigureAwait(false) is ({ } volume, long bytes, var unmeasurable))
                 {
-                    _events.Writer.TryWrite(new SupervisionEvent.Evicted(volume.Name, bytes, volume.SizeLimitBytes!.Value));
+                    _events.Writer.TryWrite(new SupervisionEvent.Evicted(volume.Name, bytes, volume.SizeLimitBytes!.Value, unmeasurable));
                     return;
                 }
             }

@@ -37,6 +37,7 @@ internal abstract record SupervisionEvent
     /// <summary>A CNI plugin has been adding the pod's network for a while (PodExecutor.AttachNetworkAsync).</summary>
     public sealed record NetworkSlow : SupervisionEvent;
 
-    /// <summary>An emptyDir on disk holds more than its sizeLimit (EmptyDirLimits).</summary>
-    public sealed record Evicted(string Volume, long Bytes, ulong Limit) : SupervisionEvent;
+    /// <summary>An emptyDir on disk holds more than its sizeLimit, or could not be measured
+    /// (<paramref name="Unmeasurable"/> says why) (EmptyDirLimits).</summary>
+    public sealed record Evicted(string Volume, long Bytes, ulong Limit, string? Unmeasurable = null) : SupervisionEvent;
 }

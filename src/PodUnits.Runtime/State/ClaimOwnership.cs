@@ -13,12 +13,12 @@ namespace PodUnits.Runtime.State;
 /// </summary>
 /// <remarks>
 /// A claim outlives its pods and another pod may be changing it right now, so the walk never
-/// resolves a path: each entry is opened relative to its directory's descriptor with
+/// follows a symlink: each entry is opened relative to its directory's descriptor with
 /// O_PATH|O_NOFOLLOW and changed through that descriptor (fchownat with AT_EMPTY_PATH, chmod
-/// of /proc/self/fd/N, which names the inode, not a path), and directories are descended
-/// through descriptors opened with O_NOFOLLOW. A symlink swapped in behind a check therefore
-/// gets at most its own group changed, never its target's: the kubelet's path-based walk had
-/// exactly that hole. Mount points inside are not crossed.
+/// of /proc/self/fd/N, which names the inode, not a path), and directories are walked by
+/// <see cref="DescriptorTree"/>, which opens none through a symlink. A symlink swapped in
+/// behind a check therefore gets at most its own group changed, never its target's: the
+/// kubelet's path-based walk had exactly that hole. Mount points inside are not crossed.
 /// </remarks>
 internal static unsafe class ClaimOwnership
 {
@@ -35,7 +35,7 @@ internal static unsafe class ClaimOwnership
             }
             // The root last: OnRootMismatch takes a matching root for a finished walk, so a walk
             // cut short (a start timeout, an entry that cannot be changed) is done again next time.
-            Walk(rootFd, fsGroup, st.st_dev);
+            Walk(rootFd, root, fsGroup, st.st_dev);
             FsGroupOwnership.Apply(rootFd, st, fsGroup, readOnly: false, root);
         }
         finally
@@ -44,49 +44,44 @@ internal static unsafe class ClaimOwnership
         }
     }
 
-    /// <summary>The entries below the directory <paramref name="dirFd"/> (changed itself already).</summary>
-    private static void Walk(int dirFd, uint fsGroup, ulong device)
-    {
-        // Listing through /proc/self/fd/N reads the directory the descriptor holds.
-        foreach (string name in Directory.EnumerateFileSystemEntries($"/proc/self/fd/{dirFd}").Select(Path.GetFileName).OfType<string>())
+    /// <summary>The entries below the root <paramref name="rootFd"/> (changed last), by
+    /// descriptor and raw byte names, with a few descriptors open whatever the depth: a name
+    /// that is not UTF-8, or a chain deeper than stage 0's descriptor limit, was skipped with
+    /// all below it, and OnRootMismatch then took the walk as done for good (volumes review of
+    /// 2026-12-07, finding 4).</summary>
+    private static void Walk(int rootFd, string root, uint fsGroup, ulong device) =>
+        DescriptorTree.Visit(rootFd, root, (int dirFd, byte[] name, in stat listed) =>
         {
             int fd = OpenBeneath(dirFd, name, LibcExtra.O_PATH);
             if (fd < 0)
             {
-                continue; // removed meanwhile, or a mount point
+                return; // removed meanwhile, or a mount point
             }
             try
             {
                 stat st;
-                if (fstat(fd, &st) != 0 || st.st_dev != device)
+                if (fstat(fd, &st) == 0 && st.st_dev == device)
                 {
-                    continue;
-                }
-                FsGroupOwnership.Apply(fd, st, fsGroup, readOnly: false, name);
-                if ((st.st_mode & S_IFMT) == S_IFDIR && OpenBeneath(dirFd, name, LibcExtra.O_RDONLY | LibcExtra.O_DIRECTORY) is int child and >= 0)
-                {
-                    try
-                    {
-                        Walk(child, fsGroup, device);
-                    }
-                    finally
-                    {
-                        _ = close(child);
-                    }
+                    FsGroupOwnership.Apply(fd, st, fsGroup, readOnly: false, RawNames.Printable(RawNames.Of(name)));
                 }
             }
             finally
             {
                 _ = close(fd);
             }
-        }
-    }
+        });
 
     /// <summary>openat2 of one name in <paramref name="dirFd"/>: no symlink followed, not out of
     /// it, not onto another mount.</summary>
-    private static int OpenBeneath(int dirFd, string name, int flags) => LibcExtra.openat2(dirFd, name, new LibcExtra.OpenHow
+    private static int OpenBeneath(int dirFd, byte[] name, int flags)
     {
-        Flags = (ulong)(flags | LibcExtra.O_NOFOLLOW | LibcExtra.O_CLOEXEC),
-        Resolve = LibcExtra.RESOLVE_BENEATH | LibcExtra.RESOLVE_NO_SYMLINKS | LibcExtra.RESOLVE_NO_MAGICLINKS | LibcExtra.RESOLVE_NO_XDEV,
-    });
+        fixed (byte* n = name)
+        {
+            return LibcExtra.openat2(dirFd, n, new LibcExtra.OpenHow
+            {
+                Flags = (ulong)(flags | LibcExtra.O_NOFOLLOW | LibcExtra.O_CLOEXEC),
+                Resolve = LibcExtra.RESOLVE_BENEATH | LibcExtra.RESOLVE_NO_SYMLINKS | LibcExtra.RESOLVE_NO_MAGICLINKS | LibcExtra.RESOLVE_NO_XDEV,
+            });
+        }
+    }
 }

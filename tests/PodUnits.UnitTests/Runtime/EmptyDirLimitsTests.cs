@@ -59,8 +59,9 @@ public sealed class EmptyDirLimitsTests : IDisposable
         var small = new EmptyDirPlan { Name = "small", Path = $"{_dir}/small", SizeLimitBytes = 1 << 20 };
         var full = new EmptyDirPlan { Name = "full", Path = $"{_dir}/full", SizeLimitBytes = 1 << 20 };
         Assert.Null(EmptyDirLimits.FirstOver([small]));
-        (EmptyDirPlan volume, long bytes) = EmptyDirLimits.FirstOver([small, full])!.Value;
+        (EmptyDirPlan volume, long bytes, string? unmeasurable) = EmptyDirLimits.FirstOver([small, full])!.Value;
         Assert.Same(full, volume);
+        Assert.Null(unmeasurable);
         Assert.True(bytes > 2 << 20 - 1);
 
         var plan = new PodPlan
