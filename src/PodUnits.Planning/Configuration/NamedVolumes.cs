@@ -29,8 +29,10 @@ public static class NamedVolumes
             .Select(d => new NamedVolume(d.Name, d.FullName, Size(d), users.GetValueOrDefault(d.FullName) ?? []))];
     }
 
+    /// <summary>By descriptor, names as bytes (<see cref="DescriptorTree"/>): pods wrote in
+    /// the volume (volumes review of 2026-12-07, findings 1 and 2).</summary>
     public static void Remove(string name, string root = ClaimVolume.Root) =>
-        Remove(name, root, path => Directory.Delete(path, recursive: true));
+        Remove(name, root, DescriptorTree.Remove);
 
     /// <param name="delete">Removes the volume's directory and all in it.</param>
     internal static void Remove(string name, string root, Action<string> delete) => Remove(name, root, VolumeLocks.Root, delete);
@@ -113,7 +115,7 @@ public static class NamedVolumes
         {
             delete(dir);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DescriptorTreeException)
         {
             // Not an "internal error" with .NET's resource key (UseSystemResourceKeys), and
             // said to be half done: what was removed is gone. EPERM on root's unlink is a file a

@@ -408,9 +408,10 @@ public sealed class PodInit : IDisposable
         {
             State.PodState.FreshLayer(c);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or State.DescriptorTreeException)
         {
-            // EPERM on a file a privileged container made immutable, for one.
+            // EPERM on a file a privileged container made immutable, for one; or a sibling
+            // that keeps writing in the old layer through /proc/PID/root.
             StageLog.Warning($"pod init: container {c.Name}: cannot renew its writable layer ({e.Message}); restarting on what is left of it");
         }
         lock (_lock)

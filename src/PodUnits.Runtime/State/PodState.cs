@@ -59,16 +59,18 @@ public static class PodState
     }
 
     /// <summary>An empty writable layer for <paramref name="c"/>: at every pod start, and when
-    /// the container restarts within a running pod (a new container, as in Kubernetes).</summary>
+    /// the container restarts within a running pod (a new container, as in Kubernetes). The
+    /// old one is removed by descriptor (<see cref="DescriptorTree"/>): while the pod init
+    /// removes it as host root, a sibling container may still write in it through
+    /// /proc/PID/root and swap a directory for a link to the host's /etc (volumes review of
+    /// 2026-12-07, finding 1), and any name it holds, UTF-8 or not, goes (finding 2).</summary>
+    /// <exception cref="DescriptorTreeException">Part of the old layer could not be removed.</exception>
     public static void FreshLayer(ContainerPlan c)
     {
         ArgumentNullException.ThrowIfNull(c);
         foreach (string dir in (string[])[$"{c.LayerDir}/upper", $"{c.LayerDir}/work"])
         {
-            if (Directory.Exists(dir))
-            {
-                Directory.Delete(dir, recursive: true); // removes symbolic links, never follows them
-            }
+            DescriptorTree.Remove(dir);
             Directory.CreateDirectory(dir);
         }
     }
@@ -77,21 +79,18 @@ public static class PodState
     public static string Prepare(PodPlan plan, string planJson)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        string containers = $"{plan.StateDir}/containers";
-        if (Directory.Exists(containers))
+        try
         {
-            Directory.Delete(containers, recursive: true); // Kubernetes: a new pod start has fresh layers
+            ClearLastRun(plan);
         }
-        foreach (ContainerPlan c in plan.Containers)
+        catch (DescriptorTreeException e)
         {
-            FreshLayer(c);
+            // Said with the pod, not "internal error": the start fails until the entry named
+            // can be removed (volumes review of 2026-12-07, finding 2).
+            throw new PodUnitsException($"pod {plan.Name}", $"cannot clear what its last run left: {e.Message}", ExitCodes.RuntimeFailure, e);
         }
         foreach (EmptyDirPlan v in plan.EmptyDirs.Where(v => !v.Memory))
         {
-            if (Directory.Exists(v.Path))
-            {
-                Directory.Delete(v.Path, recursive: true);
-            }
             // 0777 as the kubelet makes an emptyDir: any container user may write to it.
             Directory.CreateDirectory(v.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
                 | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
@@ -118,6 +117,21 @@ public static class PodState
         // Root only: the plan holds every container's environment, passwords included.
         PodPaths.WritePrivateFile(path, planJson);
         return path;
+    }
+
+    /// <summary>Kubernetes: a new pod start has fresh layers and emptyDirs. Both are trees the
+    /// containers wrote in, so removed by descriptor, names as bytes (<see cref="DescriptorTree"/>).</summary>
+    internal static void ClearLastRun(PodPlan plan)
+    {
+        DescriptorTree.Remove($"{plan.StateDir}/containers");
+        foreach (ContainerPlan c in plan.Containers)
+        {
+            FreshLayer(c);
+        }
+        foreach (EmptyDirPlan v in plan.EmptyDirs.Where(v => !v.Memory))
+        {
+            DescriptorTree.Remove(v.Path);
+        }
     }
 
     /// <summary>Where stage 0 notes, as soon as it has the pod's name, which definition it
@@ -222,10 +236,11 @@ public static class PodState
         {
             DeleteMarkersLast(PodPaths.StateDir(pod), [KeptAdHocDefinitionPath(pod), AdHocMarkerPath(pod)]);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DescriptorTreeException)
         {
             // .NET's message for EPERM is a resource key here (UseSystemResourceKeys); EPERM on
-            // root's unlink is an immutable or append-only file a container left.
+            // root's unlink is an immutable or append-only file a container left (the
+            // DescriptorTreeException says so itself).
             string why = e is UnauthorizedAccessException
                 ? $"permission denied in {PodPaths.StateDir(pod)} (a file made immutable in the container? 'lsattr -R' shows it)"
                 : e.Message;
@@ -240,23 +255,12 @@ public static class PodState
     /// Deletes <paramref name="dir"/> with <paramref name="markers"/> last: they say what the
     /// directory is, and a removal cut short (Ctrl-C, a file that would not go) that took them
     /// first left a directory that `rm`, `run -i --name` and gc all refused as no ad-hoc pod's
-    /// (CLI review of 2026-12-06, finding 7). Whatever is left, `rm` takes again.
+    /// (CLI review of 2026-12-06, finding 7). Whatever is left, `rm` takes again. By
+    /// descriptor, names as bytes: the layers and volumes in it are the containers'
+    /// (volumes review of 2026-12-07, findings 1 and 2).
     /// </summary>
-    private static void DeleteMarkersLast(string dir, string[] markers)
-    {
-        foreach (string entry in Directory.EnumerateFileSystemEntries(dir).Where(e => !markers.Contains(e, StringComparer.Ordinal)).ToList())
-        {
-            if (Directory.Exists(entry) && new DirectoryInfo(entry).LinkTarget is null)
-            {
-                Directory.Delete(entry, recursive: true);
-            }
-            else
-            {
-                File.Delete(entry);
-            }
-        }
-        Directory.Delete(dir, recursive: true);
-    }
+    private static void DeleteMarkersLast(string dir, string[] markers) =>
+        DescriptorTree.Remove(dir, [.. markers.Select(Path.GetFileName).OfType<string>()], entering: null);
 
     /// <summary>An interactive pod's state goes with it (its name is never reused), its lock
     /// file too: this process holds the lock, which makes removing it safe (PodClaim). The
@@ -280,7 +284,7 @@ public static class PodState
                 DeleteMarkersLast(stateDir, [AdHocMarkerPath(name)]);
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DescriptorTreeException)
         {
             string why = e is UnauthorizedAccessException ? "permission denied (a file made immutable in the container? 'lsattr -R' shows it)" : e.Message;
             StageLog.Warning($"pod {name}: removing its state in {stateDir}: {why}; 'podunits gc' tries again");
