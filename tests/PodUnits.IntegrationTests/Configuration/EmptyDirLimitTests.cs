@@ -42,4 +42,20 @@ public sealed class EmptyDirLimitTests
         Assert.Contains("filled", journal);
         Assert.DoesNotContain(journal, l => l.Contains("\"roomy\"", StringComparison.Ordinal));
     }
+
+    /// <summary>Volumes review of 2026-12-07, finding 4: what is written below a directory
+    /// whose name is not UTF-8 was not counted (.NET's enumeration gave a name that lstat
+    /// could not find), so the container escaped its limit.</summary>
+    [Fact]
+    public void WhatIsBelowANameThatIsNotUtf8CountsAgainstTheLimit()
+    {
+        using var pod = new PodHarness("cfg-evict-bytes", PodHarness.BusyboxPod("cfg-evict-bytes",
+            """d="$(printf '/scratch/\377')"; mkdir "$d"; dd if=/dev/zero of="$d/fill" bs=1M count=3 2>/dev/null; sync; echo filled; """ + PodHarness.Idle,
+            extraContainerYaml: "      volumeMounts:\n        - {name: scratch, mountPath: /scratch}",
+            extraSpecYaml: "  volumes:\n    - {name: scratch, emptyDir: {sizeLimit: 1Mi}}"));
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output + pod.UnitJournalText());
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "failed", seconds: 60), pod.Show("ActiveState") + "\n" + pod.UnitJournalText());
+        Assert.True(pod.UnitJournalHas(l => l.StartsWith("pod cfg-evict-bytes failed: evicted: emptyDir \"scratch\" holds 3", StringComparison.Ordinal)), pod.UnitJournalText());
+    }
 }
