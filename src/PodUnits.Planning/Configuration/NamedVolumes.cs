@@ -83,7 +83,7 @@ public static class NamedVolumes
     /// one another removal is deleting; returns the directories deleted, and says each that
     /// could not all go to <paramref name="warning"/>.</summary>
     public static IReadOnlyList<string> CollectLeftovers(Action<string> warning, string root = ClaimVolume.Root) =>
-        CollectLeftovers(warning, root, path => Directory.Delete(path, recursive: true)); // the deleter Remove uses
+        CollectLeftovers(warning, root, DescriptorTree.Remove); // the deleter Remove uses
 
     internal static IReadOnlyList<string> CollectLeftovers(Action<string> warning, string root, Action<string> delete)
     {
