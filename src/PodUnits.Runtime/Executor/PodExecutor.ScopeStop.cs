@@ -8,9 +8,11 @@ namespace PodUnits.Runtime.Executor;
 /// when systemd is to stop one (host shutdown, a stop of machine.slice or of the pod's slice,
 /// `systemctl stop` of the scope) it sends RequestStop here and waits for the scope to empty,
 /// instead of SIGTERMing the container beside the pod's own stop (systemd review of
-/// 2026-12-07, finding 1). A container is part of its pod and cannot be stopped alone, so the
-/// request stops the whole pod, as SIGTERM to the executor does: preStop hooks, the
-/// containers' SIGTERM and grace period, sidecars last (docs/process-model.md).
+/// 2026-12-07, finding 1). A container is part of its pod and cannot be stopped alone, so a
+/// stop systemd was asked for stops the whole pod, as SIGTERM to the executor does: preStop
+/// hooks, the containers' SIGTERM and grace period, sidecars last (docs/process-model.md).
+/// One systemd makes of itself (an OOM kill on systemd 252) signals the container alone
+/// (<see cref="StopForScopeAsync"/>).
 /// </summary>
 public sealed partial class PodExecutor
 {
@@ -57,6 +59,46 @@ public sealed partial class PodExecutor
             // Every container has ended: what is left in the scope (a process that escaped its
             // container's end) is no container's, and systemd waits for it to go.
             _ = KillStrayAsync(systemd, scope);
+            return;
+        }
+        _ = StopForScopeAsync(systemd, scope);
+    }
+
+    /// <summary>
+    /// A stop systemd was asked for (a job: the host's shutdown, a stop of the scope or its
+    /// slice) stops the pod. One systemd makes of itself, without a job, is the OOM kill of a
+    /// process in the scope on systemd 252 and earlier (Debian 12, RHEL 9), which stop the
+    /// scope then: that stopped the whole pod for good (review of the merged systemd change,
+    /// 2026-12-07, finding 1). The container's processes get SIGTERM instead, as systemd
+    /// would send them without a controller (SIGKILL at the scope's stop timeout); the
+    /// container ends and restartPolicy decides, as before the scopes had a controller.
+    /// Kubernetes would let a container whose main process survived run on; systemd 253 and
+    /// later do too (a delegated scope's OOMPolicy=continue).
+    /// </summary>
+    private async Task StopForScopeAsync(SystemdManager systemd, string scope)
+    {
+        bool asked;
+        try
+        {
+            asked = await systemd.HasJobAsync(scope).ConfigureAwait(false);
+        }
+        catch (Core.Errors.PodUnitsException e)
+        {
+            Log($"cannot tell why systemd stops {scope} ({e.Message}): taken as a stop of the pod");
+            asked = true;
+        }
+        if (!asked)
+        {
+            StageLog.Information($"podunits: systemd is stopping {scope} by itself (a process in it was killed for memory): " +
+                "the container's processes get SIGTERM, as systemd would send them, and the pod goes on");
+            try
+            {
+                await systemd.KillUnitAsync(scope, KillWho.All, Tmds.Linux.LibC.SIGTERM).ConfigureAwait(false);
+            }
+            catch (Core.Errors.PodUnitsException e)
+            {
+                Log($"signalling {scope}: {e.Message}");
+            }
             return;
         }
         if (BeginStop(Tmds.Linux.LibC.SIGTERM))

@@ -475,7 +475,14 @@ public sealed partial class PodExecutor
                     // A leftover that will not go by itself. Killed, not stopped: it may be this
                     // run's own, whose controller is this executor, and a stop would come back
                     // here as a RequestStop, the whole pod's stop (PodExecutor.ScopeStop.cs).
-                    await systemd.KillUnitAsync(scope, KillWho.All, Tmds.Linux.LibC.SIGKILL).ConfigureAwait(false);
+                    try
+                    {
+                        await systemd.KillUnitAsync(scope, KillWho.All, Tmds.Linux.LibC.SIGKILL).ConfigureAwait(false);
+                    }
+                    catch (Systemd.SystemdCallException gone) when (gone.DBusErrorName is Systemd.DBusErrors.NoSuchUnit or Systemd.DBusErrors.UnknownObject)
+                    {
+                        // It went between the two calls: the next attempt creates the scope.
+                    }
                 }
                 await Task.Delay(50).ConfigureAwait(false);
             }

@@ -45,6 +45,28 @@ public sealed partial class SystemdManager
             emitOnCapturedContext: false, ObserverFlags.NoSubscribe, state: onRequest).ConfigureAwait(false);
     }
 
+    /// <summary>Whether systemd runs or has queued a job for the unit (its Job property, (id,
+    /// path), id 0 when none). A stop systemd was asked for (the host's shutdown, a stop of the
+    /// unit or of its slice) runs as a job; one systemd makes of itself has none: systemd 252
+    /// and earlier stop a scope when the kernel OOM-kills a process in it (scope.c, before
+    /// scopes had OOMPolicy= in 253). False when the unit is not loaded.</summary>
+    public async Task<bool> HasJobAsync(string unitName)
+    {
+        if (await GetUnitAsync(unitName).ConfigureAwait(false) is not { } path)
+        {
+            return false;
+        }
+        try
+        {
+            VariantValue job = await Bus.BusCalls.GetAsync(_connection, Destination, path, UnitInterface, "Job", Subject(unitName)).ConfigureAwait(false);
+            return job.GetItem(0).GetUInt32() != 0;
+        }
+        catch (SystemdCallException e) when (e.DBusErrorName is DBusErrors.UnknownObject or DBusErrors.NoSuchUnit)
+        {
+            return false; // unloaded meanwhile
+        }
+    }
+
     /// <summary>The object path systemd gives a unit: /org/freedesktop/systemd1/unit/ and the
     /// name with every byte but ASCII letters and digits written as _XX, lower-case hex
     /// (unit_dbus_path, bus_label_escape).</summary>
