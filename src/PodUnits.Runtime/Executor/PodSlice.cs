@@ -19,7 +19,7 @@ internal static class PodSlice
 {
     /// <summary>Whether the pod's slice is made with settings of its own.</summary>
     public static bool HasSettings(PodPlan plan) =>
-        plan.MemoryMaxBytes is not null || plan.CpuMillicores is not null || plan.CpuRequestMillicores is not null;
+        plan.MemoryMaxBytes is not null || plan.CpuMillicores is not null;
 
     public static TransientUnitProperties Properties(PodPlan plan)
     {
@@ -31,9 +31,11 @@ internal static class PodSlice
             // The pod's containers share its limit in RAM only, as each its own (ContainerUnits).
             MemorySwapMax = plan.MemoryMaxBytes is null ? null : 0,
             CpuQuotaPerSecUSec = plan.CpuMillicores is { } m ? TransientUnitProperties.CpuQuotaFromMillicores(m) : null,
-            // The kubelet's pod cgroup: the shares of what the pod requests together (systemd
-            // review of 2026-12-07, finding 5).
-            CpuWeight = plan.CpuRequestMillicores is { } r ? TransientUnitProperties.CpuWeightFromMillicores(r) : null,
+            // No CPUWeight= of what the pod requests: a pod that requests nothing keeps systemd's
+            // 100, where the kubelet gives it the least (2 shares), so a weight from a request
+            // (500m is 20) put the pods that asked for CPU below those that did not (review of
+            // the merged systemd change, 2026-12-07, finding 2). Pods weigh the same; only the
+            // containers of a pod are weighted against each other (ContainerUnits).
         };
     }
 

@@ -91,7 +91,7 @@ public sealed class PodResourcesTests
         Assert.Equal(256UL << 20, properties.MemoryMax);
         Assert.Equal(0UL, properties.MemorySwapMax); // no swap beyond the pod's limit either
         Assert.Equal(1_500_000UL, properties.CpuQuotaPerSecUSec);
-        Assert.Equal(TransientUnitProperties.CpuWeightFromMillicores(1500), properties.CpuWeight); // the request, defaulted to the limit
+        Assert.Null(properties.CpuWeight); // pods weigh the same, whatever they request
         Assert.Null(plan.Containers[0].MemoryMaxBytes); // the containers keep no limit of their own
 
         PodDefinition none = Load("{}").Pod!;
@@ -102,7 +102,7 @@ public sealed class PodResourcesTests
     }
 
     [Fact]
-    public void CpuRequestsWeightTheSliceByTheirSumAndEachScopeByItsOwn()
+    public void CpuRequestsWeightEachScopeByItsOwnAndNotTheSlice()
     {
         // What the kubelet's pod cgroup gets: the containers' requests together (b has none: 0).
         PodDefinition pod = Load("{}", "{requests: {cpu: 500m}}", "{requests: {cpu: 250m}}, restartPolicy: Always").Pod!;
@@ -110,9 +110,9 @@ public sealed class PodResourcesTests
         PodPlan plan = PlanBuilder.Build(pod, "00112233445566778899aabbccddeeff", pod.AllContainers.ToDictionary(c => c.Name, _ => image));
 
         Assert.Equal(750UL, plan.CpuRequestMillicores); // a + the sidecar i
-        Assert.True(PodSlice.HasSettings(plan));
+        Assert.False(PodSlice.HasSettings(plan)); // pods weigh the same: one that requests nothing would outweigh it
         Assert.Null(PodSlice.Properties(plan).MemorySwapMax); // no memory limit of the pod's
-        Assert.Equal(30UL, PodSlice.Properties(plan).CpuWeight); // 768 shares
+        Assert.Null(PodSlice.Properties(plan).CpuWeight);
         ContainerPlan a = plan.Containers.Single(c => c.Name == "a");
         ContainerPlan b = plan.Containers.Single(c => c.Name == "b");
         Assert.Equal(20UL, ContainerUnits.ScopeProperties(plan, a, null).CpuWeight);
@@ -120,13 +120,13 @@ public sealed class PodResourcesTests
     }
 
     [Fact]
-    public void APodLevelCpuRequestIsTheSlicesWeight()
+    public void APodLevelCpuRequestWeighsOnlyItsContainers()
     {
         PodDefinition pod = Load("{requests: {cpu: 2}}", "{requests: {cpu: 100m}}").Pod!;
         var image = new ContainerImage("busybox", "/l", null, ["sh"], ["PATH=/bin"], null, null, null);
         PodPlan plan = PlanBuilder.Build(pod, "00112233445566778899aabbccddeeff", pod.AllContainers.ToDictionary(c => c.Name, _ => image));
         Assert.Equal(2000UL, plan.CpuRequestMillicores);
-        Assert.Equal(79UL, PodSlice.Properties(plan).CpuWeight);
+        Assert.Null(PodSlice.Properties(plan).CpuWeight);
         Assert.Equal(4UL, ContainerUnits.CpuWeight(plan, plan.Containers.Single(c => c.Name == "a")));
     }
 }
