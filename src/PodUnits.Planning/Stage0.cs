@@ -266,6 +266,11 @@ public static class Stage0
             PodImages.Write(store.Root, pod.Name, ContainerImages.StoreReferences(pod));
             pinned = true;
             UserNamespacePlanner.CheckKernel(pod); // before hostPath directories and pulls made for nothing
+            // The named volumes' locks, shared, before the pull and for the pod's life: a pod
+            // that is starting (a pull can take minutes) holds its volumes against `volume rm`,
+            // even one run from a file outside the search path, whose plan nobody can see yet
+            // (volumes review of 2026-12-07, finding 3; merged review, finding 4).
+            volumeLocks = VolumeLocks.TakeShared(pod.Name, pod.Volumes.Select(v => v.Claim?.HostPath).OfType<string>().Distinct(StringComparer.Ordinal));
             HostPathVolumes.Prepare(pod);
             CapabilityGrants.Check(pod, LinuxCapabilities.BoundingSet()); // before a pull that would be for nothing
             // A long pull extends the start timeout while it makes progress (EXTEND_TIMEOUT_USEC=).
@@ -309,9 +314,7 @@ public static class Stage0
             long pidsLimit = pod.HostSettings.PidsLimit;
             plan.ContainerTasksMax = pidsLimit > 0 ? (ulong)pidsLimit : null;
             plan.ImagePinFile = PodImages.PathFor(store.Root, pod.Name);
-            // Before Prepare makes or keeps their directories, for the pod's life: no `volume rm`
-            // deletes a volume under the pod (volumes review of 2026-12-07, finding 3).
-            plan.ClaimLockFds = volumeLocks = VolumeLocks.TakeShared(pod.Name, plan.ClaimDirs);
+            plan.ClaimLockFds = volumeLocks; // stage 1 holds them from the exec on
             PodState.Prepare(plan, plan.Redacted().ToJson()); // the host's copy: no values
             if (pod.HostNetwork)
             {

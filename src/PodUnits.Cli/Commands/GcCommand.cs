@@ -13,7 +13,7 @@ namespace PodUnits.Cli.Commands;
 /// <summary><c>podunits gc</c>: removes image blobs and layer directories no reference and
 /// no pod needs, after removing the runtime state a crashed pod left behind (pod state
 /// first, so what only a dead pod held is free for the image collection) and releasing the
-/// user namespace ID ranges of pods whose definitions are gone.</summary>
+/// user namespace ID ranges of pods whose definitions and state are gone.</summary>
 internal static class GcCommand
 {
     public static Command Create()
@@ -22,7 +22,8 @@ internal static class GcCommand
             Remove unreferenced image blobs and layers, and leftovers of interrupted work: a killed
             pod's runtime state, image pins, network attachment (CNI DEL: its lease, veth and
             rules), slice and, for an ad-hoc pod, what still runs in its scope; the user namespace
-            IDs of pods whose definition is gone; partial downloads; what an interrupted
+            IDs of pods whose definition and state (/var/lib/podunits/pods/NAME) are gone;
+            partial downloads; what an interrupted
             'podunits volume rm' left (/var/lib/podunits/volumes/.removing-*).
               podunits gc
             """);

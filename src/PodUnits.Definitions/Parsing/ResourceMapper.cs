@@ -99,10 +99,19 @@ internal static class ResourceMapper
                     cpu = Cpu(v, $"{path}.cpu", ctx);
                     break;
                 default:
+                    string hint = Suggest.Closest(key, Supported) is string s && key.Length > 1 ? $"; did you mean \"{s}\"?" : "";
                     if (!warnOnly)
                     {
-                        string hint = Suggest.Closest(key, Supported) is string s && key.Length > 1 ? $"; did you mean \"{s}\"?" : "";
                         ctx.Error(k, $"resource \"{key}\" in {path} is not supported yet (supported: cpu, memory){hint}");
+                    }
+                    else
+                    {
+                        // A request of another resource (ephemeral-storage, hugepages, an extended
+                        // one) only steers a scheduler; a misspelt cpu weighs nothing (review of
+                        // the merged systemd change, 2026-12-07, finding 6).
+                        ctx.Warning(k, hint.Length > 0
+                            ? $"resource \"{key}\" in {path} is ignored{hint}"
+                            : $"field \"{key}\" in {path} is ignored: it only matters to a Kubernetes scheduler");
                     }
                     break;
             }

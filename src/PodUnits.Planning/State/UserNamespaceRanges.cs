@@ -89,7 +89,7 @@ public static class UserNamespaceRanges
             throw new PodUnitsException($"pod {pod}",
                 $"the user namespace ID pool {poolFirst}-{poolEnd - 1} is exhausted: {holders} pods hold its {poolSize / RangeSize} ranges of " +
                 $"{RangeSize} IDs{subordinates}; raise userNamespacePool.size in {HostSettings.DefaultPath}, or run podunits gc to release the ranges " +
-                "of pods whose definitions are gone");
+                "of pods whose definitions and state are gone (remove /var/lib/podunits/pods/NAME of a pod removed for good first)");
         }
         var range = new IdMapping((uint)free, RangeSize);
         AtomicFile.Write(PathOf(directory, pod), System.Text.Encoding.ASCII.GetBytes(

@@ -7,7 +7,7 @@ namespace PodUnits.Runtime.State;
 /// <summary>
 /// The lock of a named volume (a persistentVolumeClaim's directory): flock(2) on
 /// /run/podunits/volume-locks/NAME.lock. A starting pod takes it shared for each of its
-/// claims before stage 0 makes or keeps their directories, and its executor holds it for the
+/// claims as stage 0 begins (before the pull, and before it makes or keeps their directories), and its executor holds it for the
 /// pod's life: the descriptors are inherited across stage 0's exec, as the pod's claim is
 /// (<see cref="PodClaim"/>), and the kernel drops them with the process. `podunits volume rm`
 /// takes it exclusive without waiting and holds it across the removal. Before, every check of

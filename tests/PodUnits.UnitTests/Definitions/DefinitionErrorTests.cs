@@ -670,6 +670,19 @@ public sealed class DefinitionErrorTests
             errors.Where(e => e.Contains(": error: ", StringComparison.Ordinal)));
     }
 
+    /// <summary>Review of the merged systemd change (2026-12-07), finding 6: once requests was a
+    /// supported field (requests.cpu weighs CPU), a misspelt cpu or a scheduler-only request
+    /// passed without a word.</summary>
+    [Fact]
+    public void AnyRequestButCpuAndMemoryIsWarnedOf()
+    {
+        string[] warnings = [.. Diagnose(OneContainer("    resources: {requests: {cpuu: 1, ephemeral-storage: 1Gi}}\n")).Where(e => e.Contains(": warning: ", StringComparison.Ordinal))];
+        Assert.Equal([
+            "x.yaml:8:28: warning: resource \"cpuu\" in spec.containers[0].resources.requests is ignored; did you mean \"cpu\"?",
+            "x.yaml:8:37: warning: field \"ephemeral-storage\" in spec.containers[0].resources.requests is ignored: it only matters to a Kubernetes scheduler",
+        ], warnings);
+    }
+
     /// <summary>Definitions review of 2026-12-06, finding 3: a subPath may start with ".."
     /// ("..data" is a name); only a ".." element leaves the volume.</summary>
     [Theory]

@@ -19,6 +19,27 @@ public sealed class NamedVolumesTests : IDisposable
 
     private void Remove(string name, Action<string> delete) => NamedVolumes.Remove(name, _root, _locks, delete);
 
+    /// <summary>Review of the merged volume change (2026-12-07), finding 3: a volume that is a
+    /// link to a directory on another disk failed to open for its lock ("Too many levels of
+    /// symbolic links") and could never be removed; before the rename-aside its link went.</summary>
+    [Fact]
+    public void AVolumeThatIsALinkLosesTheLinkAndKeepsWhatItNames()
+    {
+        string elsewhere = Directory.CreateTempSubdirectory("podunits-volume-elsewhere-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(elsewhere, "keep"), "x");
+            Directory.CreateSymbolicLink(Path.Combine(_root, "linked"), elsewhere);
+            Remove("linked", _ => throw new InvalidOperationException("the link's target was to be deleted"));
+            Assert.False(Path.Exists(Path.Combine(_root, "linked")));
+            Assert.True(File.Exists(Path.Combine(elsewhere, "keep")));
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
+
     [Fact]
     public void AVolumesSizeNeverFollowsTheLinksAContainerLeftInIt()
     {

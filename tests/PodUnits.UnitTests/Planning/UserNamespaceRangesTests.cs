@@ -89,7 +89,7 @@ public sealed class UserNamespaceRangesTests : IDisposable
         Acquire("b", 2 * Step);
         var e = Assert.Throws<PodUnitsException>(() => Acquire("c", 2 * Step));
         Assert.Equal("pod c: the user namespace ID pool 524288-655359 is exhausted: 2 pods hold its 2 ranges of 65536 IDs; " +
-            "raise userNamespacePool.size in /etc/podunits/podunits.yaml, or run podunits gc to release the ranges of pods whose definitions are gone",
+            "raise userNamespacePool.size in /etc/podunits/podunits.yaml, or run podunits gc to release the ranges of pods whose definitions and state are gone (remove /var/lib/podunits/pods/NAME of a pod removed for good first)",
             e.Message);
         Assert.False(File.Exists(Path.Combine(_dir, "c")));
     }
