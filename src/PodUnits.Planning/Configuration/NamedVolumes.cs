@@ -146,7 +146,7 @@ public static class NamedVolumes
             // container made immutable or append-only (CLI review of 2026-12-07, finding 5).
             string reason = e is UnauthorizedAccessException
                 ? $"permission denied (a file made immutable in a container? 'lsattr -R {dir}' shows it)"
-                : e.Message;
+                : e is DescriptorTreeException walk ? walk.Why : e.Message; // the walker names the entry in dir
             throw new PodUnitsException($"volume {name}", $"could not remove all of it: {reason}; what is left is in {dir}, "
                 + $"which 'podunits volume rm {name}' or 'podunits gc' removes once that is mended", ExitCodes.RuntimeFailure, e);
         }

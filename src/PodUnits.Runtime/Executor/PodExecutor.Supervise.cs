@@ -468,7 +468,9 @@ public sealed partial class PodExecutor
                 await systemd.StartTransientScopeAsync(scope, [(uint)hostPid], properties).ConfigureAwait(false);
                 return;
             }
-            catch (Systemd.SystemdCallException e) when (e.DBusErrorName == Systemd.DBusErrors.UnitExists && attempt < 100)
+            // NoSuchUnit: the pod's slice, a killed run's stopped just before (PodSlice.PrepareAsync),
+            // was being collected when the scope named it (seen after a SIGKILLed executor).
+            catch (Systemd.SystemdCallException e) when (e.DBusErrorName is Systemd.DBusErrors.UnitExists or Systemd.DBusErrors.NoSuchUnit && attempt < 100)
             {
                 if (attempt == 20)
                 {

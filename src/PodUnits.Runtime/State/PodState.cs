@@ -286,7 +286,9 @@ public static class PodState
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DescriptorTreeException)
         {
-            string why = e is UnauthorizedAccessException ? "permission denied (a file made immutable in the container? 'lsattr -R' shows it)" : e.Message;
+            // The walker's own words name the entry below the directory already said.
+            string why = e is UnauthorizedAccessException ? "permission denied (a file made immutable in the container? 'lsattr -R' shows it)"
+                : e is DescriptorTreeException walk ? walk.Why : e.Message;
             StageLog.Warning($"pod {name}: removing its state in {stateDir}: {why}; 'podunits gc' tries again");
             return false;
         }
