@@ -356,8 +356,12 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
         {
             int timer = script.IndexOf("systemctl --no-reload disable podunits-auto-update.timer", StringComparison.Ordinal);
             int sockets = script.IndexOf("systemctl stop 'pod@*.socket'", StringComparison.Ordinal);
-            int pods = script.IndexOf("systemctl stop 'pod@*.service' 'podunits-*.scope'", StringComparison.Ordinal);
+            int pods = script.IndexOf("systemctl stop 'pod@*.service' >", StringComparison.Ordinal);
             Assert.True(timer >= 0 && timer < sockets && sockets < pods, script);
+            // Then only ad-hoc pods' scopes: a glob stopped every container's scope beside its
+            // pod (systemd review of 2026-12-07, finding 1).
+            Assert.True(script.IndexOf("systemctl stop $adhoc", StringComparison.Ordinal) > pods, script);
+            Assert.DoesNotContain("systemctl stop 'pod@*.service' 'podunits-*.scope'", script, StringComparison.Ordinal);
             Assert.Contains("systemctl stop podunits-auto-update.timer podunits-auto-update.service", script, StringComparison.Ordinal);
             // Generator review of 2026-12-06, finding 6: the record survived, and a reinstall
             // took the pods this removal stopped for pods stopped on purpose.
