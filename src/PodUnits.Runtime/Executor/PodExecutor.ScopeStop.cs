@@ -95,6 +95,10 @@ public sealed partial class PodExecutor
             {
                 await systemd.KillUnitAsync(scope, KillWho.All, Tmds.Linux.LibC.SIGTERM).ConfigureAwait(false);
             }
+            catch (Systemd.SystemdCallException e) when (e.DBusErrorName is Systemd.DBusErrors.NoSuchUnit or Systemd.DBusErrors.UnknownObject)
+            {
+                // Emptied and collected meanwhile: nothing left to signal.
+            }
             catch (Core.Errors.PodUnitsException e)
             {
                 Log($"signalling {scope}: {e.Message}");
@@ -114,6 +118,12 @@ public sealed partial class PodExecutor
         try
         {
             await systemd.KillUnitAsync(scope, KillWho.All, Tmds.Linux.LibC.SIGKILL).ConfigureAwait(false);
+        }
+        catch (Systemd.SystemdCallException e) when (e.DBusErrorName is Systemd.DBusErrors.NoSuchUnit or Systemd.DBusErrors.UnknownObject)
+        {
+            // Gone meanwhile, with nothing left in it: the usual case at a pod's end, when the
+            // slice's stop asks for scopes systemd had not yet collected (`run -i` printed this
+            // on the caller's terminal).
         }
         catch (Core.Errors.PodUnitsException e)
         {
