@@ -56,7 +56,14 @@ internal static class PodSlice
         {
             if (await systemd.GetUnitAsync(slice).ConfigureAwait(false) is not null)
             {
-                await systemd.StopUnitAsync(slice).ConfigureAwait(false);
+                try
+                {
+                    await systemd.StopUnitAsync(slice).ConfigureAwait(false);
+                }
+                catch (SystemdCallException e) when (e.DBusErrorName is DBusErrors.NoSuchUnit or DBusErrors.UnknownObject)
+                {
+                    // Collected between the two calls: nothing is left to stop.
+                }
             }
             return;
         }
