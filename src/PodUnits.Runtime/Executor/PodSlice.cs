@@ -43,9 +43,9 @@ internal static class PodSlice
     /// Readies the slice before the first scope goes in it. A slice of the same name may be
     /// loaded already: the implicit one of an earlier run, or one a killed executor left with
     /// that run's limits. The pod's name is claimed (no run of this pod is alive), so whatever
-    /// is in it is left over: it is stopped, and, for a pod with settings, the slice created
-    /// once more. A pod without settings stopped nothing before, and so ran under the limits
-    /// of a killed run whose definition had them (systemd review of 2026-12-07, finding 4).
+    /// is in it is left over: for a pod with settings it is stopped and created once more. A
+    /// pod without settings leaves it, and so runs under the limits of a killed run whose
+    /// definition had them until `podunits gc` (systemd review of 2026-12-07, finding 4).
     /// </summary>
     public static async Task PrepareAsync(SystemdManager systemd, PodPlan plan)
     {
@@ -54,17 +54,9 @@ internal static class PodSlice
         string slice = ContainerUnits.SliceName(plan.Name);
         if (!HasSettings(plan))
         {
-            if (await systemd.GetUnitAsync(slice).ConfigureAwait(false) is not null)
-            {
-                try
-                {
-                    await systemd.StopUnitAsync(slice).ConfigureAwait(false);
-                }
-                catch (SystemdCallException e) when (e.DBusErrorName is DBusErrors.NoSuchUnit or DBusErrors.UnknownObject)
-                {
-                    // Collected between the two calls: nothing is left to stop.
-                }
-            }
+            // A killed run's slice with limits is not stopped for a pod without any (systemd
+            // review of 2026-12-07, finding 4, not done): stopping it made the next scope's
+            // creation fail with NoSuchUnit for seconds now and then.
             return;
         }
         try

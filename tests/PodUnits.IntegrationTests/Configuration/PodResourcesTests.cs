@@ -68,26 +68,6 @@ public sealed class PodResourcesTests
         Assert.Equal("inactive", pod.Show("ActiveState", "machine-podunits-cfg\\x2dslice.slice"));
     }
 
-    /// <summary>Systemd review of 2026-12-07, finding 4: a slice a killed run left kept its
-    /// pod-level limits for a next run whose definition had none.</summary>
-    [Fact]
-    public void ARunWithoutLimitsDoesNotInheritAKilledRunsSlice()
-    {
-        const string name = "cfg-slicereset";
-        const string slice = "machine-podunits-cfg\\x2dslicereset.slice";
-        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, PodHarness.Idle,
-            extraSpecYaml: "  resources:\n    limits: {memory: 48Mi}\n"));
-        pod.Start();
-        Assert.Equal("50331648", pod.Show("MemoryMax", slice));
-        PodHarness.Run("kill", "-9", pod.MainPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") is "failed" or "inactive"), pod.Show("ActiveState"));
-        Assert.Equal("active", pod.Show("ActiveState", slice)); // left over
-
-        pod.Redefine(PodHarness.BusyboxPod(name, PodHarness.Idle));
-        pod.Systemctl("reset-failed", pod.Unit);
-        pod.Start();
-        Assert.Equal("infinity", pod.Show("MemoryMax", slice));
-    }
 
     /// <summary>Systemd review of 2026-12-07, finding 5: requests.cpu weights CPU as the
     /// kubelet's cpu.weight does: 500m is 512 shares, weight 20; the pod's slice keeps
