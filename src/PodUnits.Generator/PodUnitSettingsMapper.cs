@@ -76,11 +76,27 @@ public static class PodUnitSettingsMapper
     }
 
     /// <summary>How long the pod's startup and readiness probes may take to say it is ready,
-    /// in seconds: the longest of any container (see <see cref="StartTimeout"/>).</summary>
+    /// in seconds: the longest of any container (see <see cref="StartTimeout"/>), each counted
+    /// from when it may start. A sidecar (an init container with restartPolicy: Always) holds
+    /// back every container after it until its startup probe passes, as the kubelet does, so
+    /// the startup allowances of the sidecars before a container add to its own; the largest
+    /// of any one container alone made a pod with a slow sidecar and a slow app time out at
+    /// every start (health review of 2026-12-07, finding 1). A sidecar's readiness holds
+    /// nothing back.</summary>
     public static long ProbeAllowanceSeconds(PodDefinition pod)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        return pod.AllContainers.Select(c => StartupAllowance(c.StartupProbe) + ReadinessAllowance(c.ReadinessProbe)).DefaultIfEmpty(0).Max();
+        long heldBack = 0, longest = 0;
+        foreach (ContainerDefinition c in pod.AllContainers)
+        {
+            long startup = StartupAllowance(c.StartupProbe);
+            longest = Math.Max(longest, heldBack + startup + ReadinessAllowance(c.ReadinessProbe));
+            if (c.Sidecar)
+            {
+                heldBack += startup;
+            }
+        }
+        return longest;
     }
 
     private static long StartupAllowance(Probe? p) =>

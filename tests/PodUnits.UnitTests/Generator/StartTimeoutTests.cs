@@ -40,6 +40,24 @@ public sealed class StartTimeoutTests
         Assert.Null(StartTimeout("  initContainers:\n  - {name: log, image: \"dir:/r\", restartPolicy: Always}\n  containers:\n  - {name: a, image: \"dir:/r\"}\n"));
     }
 
+    /// <summary>Health review of 2026-12-07, finding 1: a sidecar holds the containers after it
+    /// back until its startup probe passes, so their allowances add up.</summary>
+    [Fact]
+    public void ASidecarsStartupAllowanceComesBeforeTheContainersAfterIt()
+    {
+        const string Slow = "startupProbe: {httpGet: {path: /, port: 80}, periodSeconds: 10, failureThreshold: 12}"; // 132 s
+        Assert.Equal("324", StartTimeout($"  initContainers:\n  - {{name: proxy, image: \"dir:/r\", restartPolicy: Always, {Slow}}}\n"
+            + $"  containers:\n  - {{name: a, image: \"dir:/r\", {Slow}}}\n"));
+        // A sidecar's readiness holds nothing back: the slowest alone decides.
+        const string SlowReady = "readinessProbe: {httpGet: {path: /, port: 80}, initialDelaySeconds: 120}"; // 131 s
+        Assert.Equal("191", StartTimeout($"  initContainers:\n  - {{name: proxy, image: \"dir:/r\", restartPolicy: Always, {SlowReady}}}\n"
+            + $"  containers:\n  - {{name: a, image: \"dir:/r\", {SlowReady}}}\n"));
+        // Two sidecars: each holds back all that follows it.
+        Assert.Equal("456", StartTimeout($"  initContainers:\n  - {{name: s1, image: \"dir:/r\", restartPolicy: Always, {Slow}}}\n"
+            + $"  - {{name: s2, image: \"dir:/r\", restartPolicy: Always, {Slow}}}\n"
+            + $"  containers:\n  - {{name: a, image: \"dir:/r\", {Slow}}}\n"));
+    }
+
     [Fact]
     public void ASlowStartupProbeGetsItsWholeAllowanceAndAMinute()
     {
