@@ -163,8 +163,7 @@ public sealed partial class PodExecutor
             return;
         }
         string lastProbe = $"{Kind(w)} {(outcome.Success ? "succeeded" : "failed")}" + (outcome.Message.Length > 0 ? $": {outcome.Message}" : "");
-        bool seen = lastProbe != s.LastProbe;
-        s.LastProbe = lastProbe;
+        bool seen = s.RecordProbe(w.Kind, lastProbe);
         bool changed = recorded.Changed;
         if (!outcome.Success && recorded.ConsecutiveFailures <= w.Plan.FailureThreshold)
         {
@@ -182,8 +181,15 @@ public sealed partial class PodExecutor
                     SendUpIfDue(c, s);
                     break;
                 case (ProbeKind.Readiness, bool ready):
+                    bool before = s.Ready;
                     s.Ready = ready;
-                    _eventLog?.ReadinessChanged(w.Container, ready, outcome.Message);
+                    if (s.Ready != before)
+                    {
+                        // The container's readiness, not the probe's turn: a notify container
+                        // whose probe passes before its READY=1 is not ready yet, and its
+                        // READY=1 says so (OnNotified; health review of 2026-12-07, finding 3).
+                        _eventLog?.ReadinessChanged(w.Container, s.Ready, outcome.Message);
+                    }
                     break;
                 case (ProbeKind.Liveness or ProbeKind.Startup, false):
                     KillUnhealthy(c, w, outcome);

@@ -444,8 +444,11 @@ public sealed partial class PodExecutor
 
     private static string Step(ContainerStatus s) => s.State switch
     {
-        // Past its hook and not being killed, what its last probe found says the most.
-        "running" when s.KilledBy is null && s.PostStartDone && s.LastProbe is { } probe => probe,
+        // Past its hook and not being killed, what the probe its readiness waits on found last
+        // says the most (a passing liveness probe beside it says nothing).
+        "running" when s.KilledBy is null && s.PostStartDone && s.WaitingOnProbe is { } probe => probe,
+        "running" when s.KilledBy is null && s.PostStartDone && s.Started && s.Notify && s.NotifiedRun != s.Run =>
+            "no READY=1 through the notify socket yet",
         "running" => ContainerStatus.StartingStep(s.Started, s.PostStartDone, s.KilledBy) ?? "not ready",
         "restarting" => $"restarting, {Reason(s)}",
         "exited" => Reason(s),

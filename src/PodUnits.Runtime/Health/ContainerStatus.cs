@@ -49,7 +49,32 @@ public sealed class ContainerStatus(string name)
     public int? LastExitCode { get; set; }
     /// <summary>Kubernetes' reason: Completed, Error, OOMKilled, or the probe that killed it.</summary>
     public string? LastExitReason { get; set; }
-    public string? LastProbe { get; set; }
+    /// <summary>What the last probe of any kind found (saved; `podunits status` shows it).</summary>
+    public string? LastProbe { get; private set; }
+    /// <summary>What the last probe of each kind found: with a liveness probe beside a
+    /// readiness probe, the one slot named whichever reported last, so the reason a start
+    /// waited (<see cref="WaitingOnProbe"/>) was often a passing liveness probe, and the two
+    /// turns rewrote the status file every period (health review of 2026-12-07, finding 2).</summary>
+    private readonly Dictionary<ProbeKind, string> _lastByKind = [];
+
+    /// <summary>Records a probe's outcome; whether it says something its kind did not say last time.</summary>
+    public bool RecordProbe(ProbeKind kind, string outcome)
+    {
+        LastProbe = outcome;
+        if (_lastByKind.TryGetValue(kind, out string? previous) && previous == outcome)
+        {
+            return false;
+        }
+        _lastByKind[kind] = outcome;
+        return true;
+    }
+
+    /// <summary>The probe a running container's readiness waits on, as its last outcome said
+    /// it: the startup probe until it passes, then the readiness probe; null when neither has
+    /// reported, or when the probes pass (a notify container may still wait for READY=1).</summary>
+    public string? WaitingOnProbe => !Started ? _lastByKind.GetValueOrDefault(ProbeKind.Startup)
+        : !_probedReady ? _lastByKind.GetValueOrDefault(ProbeKind.Readiness)
+        : null;
     /// <summary>Set when a probe's failure had the current run killed: its exit's reason.</summary>
     public string? KilledBy { get; set; }
     /// <summary>The current run's PID in the pod (the protocol names runs by it).</summary>

@@ -69,11 +69,18 @@ public sealed class ActivationTests
         using var pod = new PodHarness(name, Pod(name, "    podunits.io/notify: main",
             $"while [ ! -e /helper/warm-{name} ]; do sleep 0.2; done; /helper/activation-helper notify 'STATUS=warming up'; " +
             $"while [ ! -e /helper/gate-{name} ]; do sleep 0.2; done; " +
-            "/helper/activation-helper notify READY=1 'STATUS=serving 42'; exec sleep 3917"));
+            "/helper/activation-helper notify READY=1 'STATUS=serving 42'; exec sleep 3917",
+            // A readiness probe that passes long before READY=1: the container is not ready
+            // until both say so, and the journal says it once (health review of 2026-12-07,
+            // finding 3: "is ready" came at the probe's pass, and again at READY=1).
+            "      readinessProbe: {exec: {command: [\"true\"]}, periodSeconds: 1}"));
         Assert.Equal(0, pod.Systemctl("start", "--no-block", pod.Unit).Code);
 
         Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText").Contains("main: warming up", StringComparison.Ordinal)),
             pod.Show("StatusText"));
+        Assert.True(PodHarness.WaitFor(() => ((string?)Status(name, "main")["lastProbe"])?.StartsWith("readiness probe succeeded", StringComparison.Ordinal) == true),
+            Status(name, "main").ToJsonString());
+        Assert.DoesNotContain(pod.Journal("-u", pod.Unit), l => l.Contains("container main is ready", StringComparison.Ordinal));
         Assert.Equal("activating", pod.Show("ActiveState")); // the container runs, but has not said READY=1
         Assert.False(Status(name, "main")["ready"]!.GetValue<bool>());
         Thread.Sleep(500);
@@ -81,6 +88,9 @@ public sealed class ActivationTests
 
         File.WriteAllText(gate, "");
         Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "active"), pod.Show("ActiveState"));
+        Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit).Any(l => l.Contains("container main is ready", StringComparison.Ordinal))),
+            pod.UnitJournalText());
+        Assert.Single(pod.Journal("-u", pod.Unit), l => l.Contains("container main is ready", StringComparison.Ordinal));
         Assert.Contains("main: serving 42", pod.Show("StatusText"), StringComparison.Ordinal);
         Assert.True(Status(name, "main")["ready"]!.GetValue<bool>());
         Assert.Equal("serving 42", (string?)Status(name, "main")["notifyStatus"]);

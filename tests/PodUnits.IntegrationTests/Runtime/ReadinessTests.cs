@@ -53,7 +53,9 @@ public sealed class ReadinessTests
     }
 
     /// <summary>A start that times out waiting for readiness leaves a status that says what
-    /// it waited for, and `podunits status` says it was the start's timeout (tour H #5).</summary>
+    /// it waited for, and `podunits status` says it was the start's timeout (tour H #5). A
+    /// passing liveness probe at the same period beside it is not what it waited for (health
+    /// review of 2026-12-07, finding 2: it was named whenever it reported last).</summary>
     [Fact]
     public void AStartThatTimesOutSaysWhatItWaitedFor()
     {
@@ -64,7 +66,8 @@ public sealed class ReadinessTests
         try
         {
             using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, PodHarness.Idle,
-                extraContainerYaml: "      readinessProbe:\n        periodSeconds: 1\n        exec:\n          command: [\"sh\", \"-c\", \"echo not-yet; exit 1\"]"));
+                extraContainerYaml: "      readinessProbe:\n        periodSeconds: 1\n        exec:\n          command: [\"sh\", \"-c\", \"echo not-yet; exit 1\"]\n"
+                    + "      livenessProbe:\n        periodSeconds: 1\n        exec:\n          command: [\"sh\", \"-c\", \"sleep 0.1\"]"));
             Assert.NotEqual(0, pod.Systemctl("start", pod.Unit).Code);
             Assert.Equal("timeout", pod.Show("Result"));
             const string waited = "stopping before it was ready, waiting for main: readiness probe failed: command exited with 1";
@@ -73,6 +76,7 @@ public sealed class ReadinessTests
             string status = PodHarness.StatusText(name);
             Assert.Contains("it was not ready within its start timeout (TimeoutStartSec=)", status, StringComparison.Ordinal);
             Assert.Contains($"Status: \"{waited}", status, StringComparison.Ordinal);
+            Assert.DoesNotContain("liveness probe succeeded", pod.UnitJournalText(), StringComparison.Ordinal);
         }
         finally
         {

@@ -15,9 +15,10 @@ public sealed class ContainerStatusTests
         {
             State = "running", Ready = true, Started = true, Restarts = 2, Run = 2,
             StartedAt = new DateTime(2026, 12, 2, 21, 0, 0, DateTimeKind.Utc),
-            LastExitCode = 137, LastExitReason = "OOMKilled", LastProbe = "HTTP probe failed with statuscode: 500 \"<bad>\"",
+            LastExitCode = 137, LastExitReason = "OOMKilled",
             NotifyStatus = "serving", NotifyStatusRun = 2, PostStartDone = true, KilledBy = "liveness probe failed",
         };
+        running.RecordProbe(ProbeKind.Liveness, "HTTP probe failed with statuscode: 500 \"<bad>\"");
         var waiting = new ContainerStatus("db");
 
         JsonArray written = Assert.IsType<JsonArray>(JsonNode.Parse(ContainerStatus.ToJson([running, waiting])));
@@ -38,5 +39,32 @@ public sealed class ContainerStatusTests
             });
         Assert.True(JsonNode.DeepEquals(expected, written), written.ToJsonString());
         Assert.Equal(expected.ToJsonString(), ContainerStatus.ToJson([running, waiting]));
+    }
+
+    /// <summary>Health review of 2026-12-07, finding 2: a passing liveness probe beside a
+    /// failing readiness probe neither names what the start waits on nor counts as news at
+    /// each turn.</summary>
+    [Fact]
+    public void WhatReadinessWaitsOnIsItsOwnProbesLastOutcome()
+    {
+        var s = new ContainerStatus("web") { State = "running", Started = true, Ready = false };
+        Assert.True(s.RecordProbe(ProbeKind.Readiness, "readiness probe failed: HTTP probe failed with statuscode: 503"));
+        Assert.True(s.RecordProbe(ProbeKind.Liveness, "liveness probe succeeded"));
+        Assert.Equal("readiness probe failed: HTTP probe failed with statuscode: 503", s.WaitingOnProbe);
+        // The same two outcomes again, in either order: nothing new.
+        Assert.False(s.RecordProbe(ProbeKind.Liveness, "liveness probe succeeded"));
+        Assert.False(s.RecordProbe(ProbeKind.Readiness, "readiness probe failed: HTTP probe failed with statuscode: 503"));
+        Assert.Equal("readiness probe failed: HTTP probe failed with statuscode: 503", s.WaitingOnProbe);
+
+        // Before its startup probe passes, that probe is what it waits on.
+        var starting = new ContainerStatus("db") { State = "running", Started = false };
+        starting.RecordProbe(ProbeKind.Startup, "startup probe failed: connection refused");
+        starting.RecordProbe(ProbeKind.Readiness, "readiness probe succeeded");
+        Assert.Equal("startup probe failed: connection refused", starting.WaitingOnProbe);
+
+        // Probes that pass leave nothing to wait on.
+        var ready = new ContainerStatus("ok") { State = "running", Started = true, Ready = true };
+        ready.RecordProbe(ProbeKind.Readiness, "readiness probe succeeded");
+        Assert.Null(ready.WaitingOnProbe);
     }
 }
