@@ -320,6 +320,9 @@ public static class Stage0
             {
                 List<PortMappingPlan> ports = HostNetworkPorts(pod);
                 HostPortReservations.ClaimForHostNetwork(pod.Name, ports);
+                // What a killed earlier run of this pod left on a CNI network: nothing else
+                // releases it while this run holds the name (PodNetwork.ReleaseOwnAsync).
+                await PodNetwork.ReleaseOwnAsync(CniRuntime.Default, pod.Name, ports, interrupted.Token).ConfigureAwait(false);
                 // A killed pod's portmap rules for these ports come before this pod's sockets
                 // and would take their traffic, as for a published pod (PodNetwork).
                 await PodNetwork.ReleaseCrashedHoldersAsync(CniRuntime.Default, pod.Name, ports, cancellationToken: interrupted.Token).ConfigureAwait(false);

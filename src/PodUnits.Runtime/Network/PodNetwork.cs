@@ -48,16 +48,8 @@ public sealed class PodNetwork : IDisposable
         Task guarding = _network.PortMappings.Count > 0 ? LocalnetGuard.EnsureAsync(cancellationToken) : Task.CompletedTask;
         // One read of the cache (a file per attachment on the host) for both.
         List<CniCacheEntry> cached = [.. _cni.Cache.ReadAll()];
-        try
-        {
-            await ReleaseAsync(_cni, _plan.Name, cached.FindAll(e => e.Pod == _plan.Name), cancellationToken, KeepForLater).ConfigureAwait(false);
-        }
-        catch (Core.Errors.PodUnitsException e)
-        {
-            // A plugin's own message names the network and plugin, not whose attachment it was.
-            throw new Core.Errors.PodUnitsException($"pod {_plan.Name}", $"cannot release the network attachment an earlier run of this pod left, " +
-                $"which maps a hostPort this run publishes ({e.Message}); 'podunits gc' tries it again");
-        }
+        await ReleaseOwnAsync(_cni, _plan.Name, _network.PortMappings, cached, "starting with an attachment of its own, and trying again at the pod's stop and at gc",
+            cancellationToken).ConfigureAwait(false);
         await ReleaseCrashedHoldersAsync(_cni, _plan.Name, _network.PortMappings, cached, cancellationToken).ConfigureAwait(false);
         string pin = NetnsPins.Create(_plan.Name, _network.ContainerId);
         await guarding.ConfigureAwait(false);
@@ -65,20 +57,56 @@ public sealed class PodNetwork : IDisposable
     }
 
     /// <summary>
+    /// Releases what an earlier run of <paramref name="pod"/>, whose executor was killed, left
+    /// (cache entries and pin), for a start of the pod on the host's network: it has no
+    /// PodNetwork, whose PrepareAsync does this for a CNI start, and while it runs it holds the
+    /// name, so neither gc nor stop would release them. The killed run's DNAT rules for its
+    /// hostPorts come before this run's sockets and would send their traffic to an address
+    /// where nothing listens, for as long as this run lasts (network review of 2026-12-07,
+    /// finding 1). Stage 0 calls it with the name claimed and the earlier run's processes gone.
+    /// </summary>
+    public static Task ReleaseOwnAsync(CniRuntime cni, string pod, IReadOnlyList<PortMappingPlan> ports, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cni);
+        ArgumentNullException.ThrowIfNull(ports);
+        return ReleaseOwnAsync(cni, pod, ports, [.. cni.Cache.ReadAll()], "starting on the host's network, and trying again at gc once this run has ended",
+            cancellationToken);
+    }
+
+    /// <summary>DEL of the earlier runs' attachments of <paramref name="pod"/> among
+    /// <paramref name="cached"/>, then the pin; one whose DEL fails may stay (logged, with
+    /// <paramref name="retried"/> saying what tries again) unless it maps one of
+    /// <paramref name="ports"/>, when the start fails.</summary>
+    private static async Task ReleaseOwnAsync(CniRuntime cni, string pod, IReadOnlyList<PortMappingPlan> ports, List<CniCacheEntry> cached,
+        string retried, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReleaseAsync(cni, pod, cached.FindAll(e => e.Pod == pod), cancellationToken,
+                (entry, error) => KeepForLater(entry, error, ports, retried)).ConfigureAwait(false);
+        }
+        catch (Core.Errors.PodUnitsException e)
+        {
+            // A plugin's own message names the network and plugin, not whose attachment it was.
+            throw new Core.Errors.PodUnitsException($"pod {pod}", $"cannot release the network attachment an earlier run of this pod left, " +
+                $"which maps a hostPort this run publishes ({e.Message}); 'podunits gc' tries it again");
+        }
+    }
+
+    /// <summary>
     /// Whether a crashed run's attachment whose DEL failed may stay in the cache while this
-    /// run starts, for this run's stop and gc to try again; logged. Each run has a CNI
+    /// run starts, for a later release to try again (<paramref name="retried"/>); logged. Each run has a CNI
     /// container ID of its own, so the two attachments share no cache entry, lease or chain.
     /// Not when it maps one of this run's host ports: its DNAT rules come first and would take
     /// the traffic.
     /// </summary>
-    private bool KeepForLater(CniCacheEntry entry, Exception error)
+    private static bool KeepForLater(CniCacheEntry entry, Exception error, IReadOnlyList<PortMappingPlan> ports, string retried)
     {
-        if (error is not Core.Errors.PodUnitsException || MapsAnyOf(entry, _network.PortMappings))
+        if (error is not Core.Errors.PodUnitsException || MapsAnyOf(entry, ports))
         {
             return false;
         }
-        Logging.StageLog.Warning($"could not release network {entry.Network.Name} of an earlier run of this pod ({error.Message}); " +
-            "starting with an attachment of its own, and trying again at the pod's stop and at gc");
+        Logging.StageLog.Warning($"could not release network {entry.Network.Name} of an earlier run of this pod ({error.Message}); {retried}");
         return true;
     }
 

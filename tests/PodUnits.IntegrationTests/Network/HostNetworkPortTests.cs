@@ -1,11 +1,17 @@
+using System.Diagnostics;
 using PodUnits.IntegrationTests.Runtime;
 
 namespace PodUnits.IntegrationTests.Network;
 
 /// <summary>hostNetwork pods' ports are claimed like published ones: a second pod that wants
-/// one is refused naming the first, as the scheduler would not place them together.</summary>
+/// one is refused naming the first, as the scheduler would not place them together. In the gc
+/// collection: one test leaves a killed pod's network attachment for its next start to release,
+/// which another test's gc must not release first.</summary>
+[Collection(HostWideGc.Name)]
 public sealed class HostNetworkPortTests
 {
+    private const string Podunits = "/usr/bin/podunits";
+
     private static string Pod(string name, int port = 18181) => PodHarness.BusyboxPod(name, PodHarness.Idle,
         extraContainerYaml: $"      ports: [{{containerPort: {port}}}]", extraSpecYaml: "  hostNetwork: true");
 
@@ -61,6 +67,52 @@ public sealed class HostNetworkPortTests
         Assert.True(second.UnitJournalHas(l => l.Contains("cannot publish hostPort 18183/tcp: pod hn-claim uses it", StringComparison.Ordinal)),
             second.UnitJournalText());
         Assert.Empty(NetworkProbe.CacheEntriesOf("hn-claim-pub"));
+    }
+
+    /// <summary>Network review of 2026-12-07, finding 1: a pod whose executor was killed while
+    /// it published a port, started again on the host's network, left its own killed run's
+    /// attachment alone (only other pods' were released). The killed run's DNAT rules sent the
+    /// port's traffic, from 127.0.0.1 too, to the dead address for as long as the new run
+    /// lasted, and neither gc nor stop released them while it held the name.</summary>
+    [Fact]
+    public void AKilledRunsAttachmentIsReleasedWhenThePodStartsAgainOnTheHostsNetwork()
+    {
+        const string pod = "hn-own-killed";
+        const string port = "18187";
+        string[] published = ["run", "-i", "--name", pod, "-p", $"{port}:80", "busybox", "--", "sh", "-c", "trap 'exit 0' TERM; sleep 1801 & wait"];
+        string[] onHost = ["run", "-i", "--name", pod, "--net", "host", "-p", $"{port}:{port}", "busybox", "--", "sh", "-c",
+            $"mkdir /w && echo on-host > /w/index.html && exec httpd -f -p {port} -h /w"];
+        try
+        {
+            using (Process p = PodHarness.StartPodunits(published))
+            {
+                Assert.True(PodHarness.WaitFor(() => PodHarness.MachineRegistered(pod)), PodHarness.StatusText(pod));
+                p.Kill(); // SIGKILL: no clean-up of its own
+                p.WaitForExit();
+            }
+            string scope = $"podunits-{pod.Replace("-", "\\x2d", StringComparison.Ordinal)}.scope";
+            Assert.True(PodHarness.WaitFor(() => !PodHarness.MachineRegistered(pod)
+                && PodHarness.Run("systemctl", "show", "-p", "ActiveState", "--value", scope).Output.Trim() != "active", 60), PodHarness.StatusText(pod));
+            Assert.NotEmpty(NetworkProbe.CacheEntriesOf(pod)); // the leftover to release
+            Assert.True(File.Exists($"/run/podunits/netns/{pod}"));
+
+            using Process host = PodHarness.StartPodunits(onHost);
+            try
+            {
+                Assert.Equal("on-host\n", NetworkProbe.FetchOnceListening($"http://127.0.0.1:{port}/"));
+                Assert.False(File.Exists($"/run/podunits/netns/{pod}"));
+                Assert.Empty(NetworkProbe.CacheEntriesOf(pod));
+            }
+            finally
+            {
+                PodHarness.Run("kill", "-TERM", host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Assert.True(host.WaitForExit(30_000));
+            }
+        }
+        finally
+        {
+            PodHarness.Run(Podunits, "stop", pod); // what a failed run left
+        }
     }
 
     /// <summary>Review of 2026-12-05: the host-port lock was /run/podunits/state/ports.lock,
