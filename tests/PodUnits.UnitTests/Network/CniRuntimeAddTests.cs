@@ -80,6 +80,55 @@ public sealed class CniRuntimeAddTests : IDisposable
         Assert.Empty(Directory.GetFiles(cache));
     }
 
+    /// <summary>Network review of 2026-12-07, finding 3: a DEL that went on after a plugin
+    /// failed gave the address back (bridge, host-local) while the failed plugin's rules still
+    /// pointed at it. The CNI spec says the list MUST stop: the plugins before the failed one
+    /// keep theirs, and the cache entry stays for the next release.</summary>
+    [Fact]
+    public async Task ADelStopsAtThePluginThatFailsAndKeepsTheEntry()
+    {
+        string cache = _dir.Dir("cache");
+        string log = System.IO.Path.Join(_dir.Path, "log");
+        string[] types = ["bridge", "portmap", "firewall"];
+        foreach (string type in types)
+        {
+            string fails = type == "portmap" ? "[ \"$CNI_COMMAND\" = DEL ] && { echo 'xtables lock' >&2; exit 1; }; " : "";
+            Plugin(type, $"cat >/dev/null; echo \"{type} $CNI_COMMAND\" >> {log}; {fails}" + """echo '{"cniVersion": "1.0.0"}'""" + "\n");
+        }
+        var runtime = new CniRuntime([System.IO.Path.Join(_dir.Path, "plugins")], new CniCache(cache));
+        CniConfigList network = CniConfigList.Parse("lab.conflist",
+            """{"cniVersion": "1.0.0", "name": "lab", "plugins": [{"type": "bridge"}, {"type": "portmap"}, {"type": "firewall"}]}""");
+        await runtime.AddAsync("web", network, new CniAttachment("abc123", "/run/netns/x", "eth0", []), new Dictionary<string, JsonNode>(), CancellationToken.None);
+        CniCacheEntry entry = runtime.Cache.ReadAll().Single();
+
+        await Assert.ThrowsAsync<PodUnits.Core.Errors.PodUnitsException>(() => runtime.DeleteAsync(entry, "/run/netns/x", CancellationToken.None));
+
+        Assert.Equal(["bridge ADD", "portmap ADD", "firewall ADD", "firewall DEL", "portmap DEL"], File.ReadAllLines(log)); // no bridge DEL
+        Assert.Single(Directory.GetFiles(cache));
+    }
+
+    /// <summary>The undo of a failed ADD is not stopped by the DEL errors of the plugin that
+    /// failed and those after it, which never ran: every plugin before it still gets its DEL.</summary>
+    [Fact]
+    public async Task TheUndoOfAFailedAddRunsEveryDelDespiteThePluginsThatNeverRan()
+    {
+        string cache = _dir.Dir("cache");
+        string log = System.IO.Path.Join(_dir.Path, "log");
+        Plugin("addr", $"cat >/dev/null; echo \"addr $CNI_COMMAND\" >> {log}; " + """echo '{"cniVersion": "1.0.0", "ips": [{"address": "10.9.0.2/24"}]}'""" + "\n");
+        // Fails its ADD and its DEL, as Debian's macvlan does without its master.
+        Plugin("broken", $"cat >/dev/null; echo \"broken $CNI_COMMAND\" >> {log}; echo 'Link not found' >&2; exit 1\n");
+        Plugin("after", $"cat >/dev/null; echo \"after $CNI_COMMAND\" >> {log}; [ \"$CNI_COMMAND\" = DEL ] && exit 1; exit 0\n");
+        var runtime = new CniRuntime([System.IO.Path.Join(_dir.Path, "plugins")], new CniCache(cache));
+        CniConfigList network = CniConfigList.Parse("lab.conflist",
+            """{"cniVersion": "1.0.0", "name": "lab", "plugins": [{"type": "addr"}, {"type": "broken"}, {"type": "after"}]}""");
+
+        await Assert.ThrowsAsync<PodUnits.Core.Errors.PodUnitsException>(() => runtime.AddAsync("web", network,
+            new CniAttachment("abc123", "/run/netns/x", "eth0", []), new Dictionary<string, JsonNode>(), CancellationToken.None));
+
+        Assert.Equal(["addr ADD", "broken ADD", "after DEL", "broken DEL", "addr DEL"], File.ReadAllLines(log));
+        Assert.Empty(Directory.GetFiles(cache));
+    }
+
     /// <summary>Running or asleep: neither gone nor a zombie (it is not this process's child to reap).</summary>
     private static bool Alive(string pid)
     {

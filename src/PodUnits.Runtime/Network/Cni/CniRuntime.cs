@@ -107,17 +107,22 @@ public sealed class CniRuntime(IReadOnlyList<string> pluginDirs, CniCache cache)
         File.Delete(entry.Path);
     }
 
-    /// <summary>Every plugin in reverse order, even after one failed (each releases its own
-    /// resources: a lease, a rule, a link); the first failure is thrown at the end.</summary>
+    /// <summary>Every plugin in reverse order, stopping at the first that fails (CNI spec,
+    /// "Network Configuration List Error Handling": the runtime MUST stop executing the list;
+    /// libcni's DelNetworkList does): the plugins before it keep what they hold, the bridge
+    /// its veth and host-local the lease, so no other pod gets the address while the failed
+    /// plugin's rules (portmap's DNAT) still point at it. Going on gave the address back under
+    /// those rules (network review of 2026-12-07, finding 3). The cache entry stays, and the
+    /// next release runs the whole list again.</summary>
     /// <param name="failedPlugin">The plugin whose ADD failed, when DEL undoes a failed ADD: its
-    /// DEL and those of the plugins after it, which never ran, may fail without consequence.
+    /// DEL and those of the plugins after it, which never ran, may fail without consequence
+    /// and do not stop the list, so every plugin that did run still gets its DEL.
     /// Some plugins' DEL fails for the very reason their ADD did (Debian's macvlan cannot find
     /// its master for either), and counting that would keep the attachment in the cache for
     /// good: every later start and gc would fail on it, with nothing of it left to release.</param>
     private async Task RunDeleteAsync(CniConfigList network, CniAttachment attachment, IReadOnlyDictionary<string, JsonNode> capabilityArgs,
         JsonObject? result, int failedPlugin, CancellationToken cancellationToken)
     {
-        Exception? first = null;
         for (int i = network.Plugins.Count - 1; i >= 0; i--)
         {
             try
@@ -125,21 +130,11 @@ public sealed class CniRuntime(IReadOnlyList<string> pluginDirs, CniCache cache)
                 JsonObject config = network.PluginConfig(i, capabilityArgs, result);
                 await CniPlugin.RunAsync("DEL", network, i, config, attachment, PluginDirs, cancellationToken).ConfigureAwait(false);
             }
-#pragma warning disable CA1031 // collected, rethrown below
-            catch (Exception e) when (i < failedPlugin)
-#pragma warning restore CA1031
-            {
-                first ??= e;
-            }
 #pragma warning disable CA1031 // what its failed ADD made, if anything, it undid itself
-            catch (Exception)
+            catch (Exception) when (i >= failedPlugin)
 #pragma warning restore CA1031
             {
             }
-        }
-        if (first is not null)
-        {
-            throw first;
         }
     }
 }
