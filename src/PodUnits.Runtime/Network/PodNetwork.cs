@@ -137,11 +137,16 @@ public sealed class PodNetwork : IDisposable
             bool released;
             try
             {
-                released = await PodClaim.WhileUnclaimedAsync(dead, () => PodProcesses.AnyLeft(dead)
-                    // Its executor killed, its containers still stopping: the rules are still
-                    // theirs (recovery review of 2026-12-07, finding 1).
-                    ? throw new Core.Errors.PodUnitsException($"pod {dead}", "its executor was killed and its processes are still stopping")
-                    : ReleaseLeftoversAsync(cni, dead, cancellationToken)).ConfigureAwait(false);
+                // Not released and not held either: the lock was only being looked at (IsHeld)
+                // for longer than WhileUnclaimedAsync waits. Once more, then a failure naming the
+                // pod: going on silently left its DNAT rules in front of this pod's (network
+                // review of 2026-12-07, finding 2).
+                released = await ReleaseIfUnclaimedAsync(cni, dead, cancellationToken).ConfigureAwait(false)
+                    || (!PodClaim.IsHeld(dead) && await ReleaseIfUnclaimedAsync(cni, dead, cancellationToken).ConfigureAwait(false));
+                if (!released && !PodClaim.IsHeld(dead))
+                {
+                    throw new Core.Errors.PodUnitsException($"pod {dead}", "its name stayed locked, though no run of it holds it");
+                }
             }
             catch (Core.Errors.PodUnitsException e)
             {
@@ -156,6 +161,15 @@ public sealed class PodNetwork : IDisposable
             }
         }
     }
+
+    /// <summary>The release of a dead pod's attachments, holding its name; false when a run
+    /// of it holds the name (or, for an instant, something looks at the lock).</summary>
+    private static Task<bool> ReleaseIfUnclaimedAsync(CniRuntime cni, string dead, CancellationToken cancellationToken) =>
+        PodClaim.WhileUnclaimedAsync(dead, () => PodProcesses.AnyLeft(dead)
+            // Its executor killed, its containers still stopping: the rules are still
+            // theirs (recovery review of 2026-12-07, finding 1).
+            ? throw new Core.Errors.PodUnitsException($"pod {dead}", "its executor was killed and its processes are still stopping")
+            : ReleaseLeftoversAsync(cni, dead, cancellationToken));
 
     /// <summary>Whether a cached attachment's portMappings take one of <paramref name="ports"/>.</summary>
     internal static bool MapsAnyOf(CniCacheEntry entry, IReadOnlyList<PortMappingPlan> ports)

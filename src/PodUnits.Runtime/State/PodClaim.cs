@@ -78,7 +78,7 @@ public sealed class PodClaim
 
     /// <summary>
     /// LOCK_EX without waiting for a running pod, but with a few short retries: IsHeld (gc,
-    /// a port conflict's message) takes a shared lock for an instant to look, and a start at
+    /// status, list, a start's port check) takes a shared lock for an instant to look, and a start at
     /// that instant must not take it for a running pod. A real holder keeps the lock for
     /// the pod's whole life.
     /// </summary>
@@ -136,7 +136,10 @@ public sealed class PodClaim
         int fd = Check.Io(LibcExtra.open(path, LibcExtra.O_RDWR | LibcExtra.O_CREAT | LibcExtra.O_CLOEXEC | LibcExtra.O_NOFOLLOW, 0x180), "open", path);
         try
         {
-            if (LibcExtra.flock(fd, LibcExtra.LOCK_EX | LibcExtra.LOCK_NB) != 0 || IsUnlinked(fd))
+            // With Acquire's retries: a bare try met IsHeld's passing look (another start's
+            // port check, status, list) and took a killed pod for a running one, whose DNAT
+            // rules a start then left in front of its own (network review of 2026-12-07, finding 2).
+            if (!TryLockExclusive(fd) || IsUnlinked(fd))
             {
                 return false; // running, or another gc collected the file meanwhile
             }
