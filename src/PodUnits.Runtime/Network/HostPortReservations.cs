@@ -232,7 +232,11 @@ public sealed class HostPortReservations : IDisposable
             {
                 continue;
             }
-            foreach (string line in File.ReadLines(file))
+            // Claims() catches what reading may meet: the pod may end (or restart, clearing
+            // its runtime directory) between the look and the read, and a start then failed
+            // with an internal error (network review of 2026-12-07, finding 5). A pod whose
+            // claims are gone holds no port.
+            foreach (string line in Claims(pod))
             {
                 if (Overlaps(line, port))
                 {

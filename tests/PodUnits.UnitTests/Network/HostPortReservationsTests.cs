@@ -171,6 +171,31 @@ public sealed class HostPortReservationsTests : IDisposable
         }
     }
 
+    /// <summary>Network review of 2026-12-07, finding 5: a pod that ended (or restarted) between
+    /// the look at its claims file and the read failed another pod's start with an internal
+    /// error. A dangling link stands for the file gone in that moment: it exists for the look
+    /// (File.Exists falls back to lstat) and the read finds nothing.</summary>
+    [Fact]
+    public void ARunningPodsClaimsGoneBeforeTheyAreReadHoldNoPort()
+    {
+        if (!TryPrepare(out string first, out string second))
+        {
+            return;
+        }
+        File.CreateSymbolicLink($"{PodPaths.RuntimeDir(first)}/ports", $"{PodPaths.RuntimeDir(first)}/gone");
+        PortMappingPlan port = Port(FreePort("tcp"), "tcp", "127.0.0.1");
+        PodClaim claim = PodClaim.Acquire(first);
+        try
+        {
+            using HostPortReservations held = HostPortReservations.Reserve(second, [port]);
+            Assert.Equal($"{port}\n", File.ReadAllText($"{PodPaths.RuntimeDir(second)}/ports"));
+        }
+        finally
+        {
+            LibcExtra.close(claim.Fd);
+        }
+    }
+
     [Theory]
     [InlineData("tcp")]
     [InlineData("udp")]
