@@ -48,7 +48,11 @@ public static class CniIpam
             IEnumerable<string?> prefixes = type switch
             {
                 "host-local" => Subnets(ipam),
-                "static" => (ipam["addresses"] as JsonArray ?? []).Select(a => Text(a?["address"])),
+                // `as JsonObject`: the string indexer of a node that is no object throws, and a
+                // range or address written as a bare string was an internal error at validate
+                // and every start (network review of 2026-12-07, finding 4). The family is then
+                // unknown, and the plugin's own error at ADD names the field.
+                "static" => (ipam["addresses"] as JsonArray ?? []).Select(a => Text((a as JsonObject)?["address"])),
                 _ => [null],
             };
             foreach (string? prefix in prefixes.DefaultIfEmpty(null))
@@ -65,7 +69,7 @@ public static class CniIpam
 
     private static IEnumerable<string?> Subnets(JsonObject ipam) =>
         ipam["ranges"] is JsonArray ranges
-            ? ranges.OfType<JsonArray>().SelectMany(set => set.Select(range => Text(range?["subnet"])))
+            ? ranges.OfType<JsonArray>().SelectMany(set => set.Select(range => Text((range as JsonObject)?["subnet"])))
             : [Text(ipam["subnet"])];
 
     private static AddressFamily? Family(string? prefix)
