@@ -21,11 +21,17 @@ public static class ProjectedVolumeWriter
     private const long Headroom = 16L << 20;
     private const UnixFileMode DirectoryMode = (UnixFileMode)0x1ed; // 0755
 
-    /// <summary>Mounts the volume's tmpfs (room for two copies, for an update) and writes it.</summary>
+    /// <summary>Mounts the volume's tmpfs (room for two copies, for an update) and writes it.
+    /// Not noexec: `defaultMode: 0755` / `mode: 0555` are how a ConfigMap or Secret ships a
+    /// script a container runs, and the kubelet's tmpfs (and a configMap's node directory)
+    /// allows it. The files are root's, read-only in every container and written by the
+    /// administrator; a container can run what it writes to its own layer anyway, so noexec
+    /// confined nothing and only made those scripts fail with "Permission denied" (config
+    /// review of 2026-12-07, finding 1). The container's bind keeps these flags.</summary>
     public static void Mount(ProjectedVolumePlan volume)
     {
         Directory.CreateDirectory(volume.Path);
-        PodTmpfs.Mount(volume.Path, LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV | LibcExtra.MS_NOEXEC,
+        PodTmpfs.Mount(volume.Path, LibcExtra.MS_NOSUID | LibcExtra.MS_NODEV,
             string.Create(CultureInfo.InvariantCulture, $"mode=0755,size={TmpfsSize(volume.Files)}"));
         Write(volume.Path, volume.Files, DateTime.UtcNow, volume.FsGroup);
         if (volume.FsGroup is uint g)

@@ -175,6 +175,12 @@ public sealed class ConfigurationTests : IDisposable
         Assert.True(PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main")).Contains("done")),
             string.Join('\n', pod.Journal("-u", pod.Unit)));
         string mount = Assert.Single(lines, l => l.StartsWith("tmpfs ", StringComparison.Ordinal));
+        // nosuid and nodev, but not noexec: a mode's execute bits take effect (config review
+        // of 2026-12-07, finding 1).
+        string[] options = mount.Split(' ')[1].Split(',');
+        Assert.Contains("nosuid", options);
+        Assert.Contains("nodev", options);
+        Assert.DoesNotContain("noexec", options);
         // And never in swap (Linux 6.4's noswap; review of 2026-12-05), as the kubelet mounts it.
         if (Environment.OSVersion.Version >= new Version(6, 4))
         {
@@ -183,6 +189,52 @@ public sealed class ConfigurationTests : IDisposable
         // Nothing under the pod's state on disk holds the value (its writable layer, volumes).
         var grep = PodHarness.Run("grep", "-rl", "cfg-plaintext-7f3a", "/var/lib/podunits/pods/cfg-secret-fs");
         Assert.True(grep.Code == 1, grep.Output);
+    }
+
+    [Fact]
+    public void AScriptInAConfigMapRunsAsTheCommand()
+    {
+        // defaultMode 0755, and an item's mode 0555 through a subPath: the way Helm charts
+        // ship their scripts. The volume's tmpfs was noexec and both failed with "Permission
+        // denied" (config review of 2026-12-07, finding 1).
+        using var pod = new PodHarness("cfg-script", """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: cfg-script}
+            spec:
+              hostNetwork: true
+              restartPolicy: Never
+              volumes:
+                - name: scripts
+                  configMap: {name: scripts, defaultMode: 0755}
+                - name: one
+                  configMap: {name: scripts, items: [{key: run.sh, path: run.sh, mode: 0555}]}
+              containers:
+                - name: whole
+                  image: busybox
+                  command: ["/scripts/run.sh", "whole"]
+                  volumeMounts: [{name: scripts, mountPath: /scripts}]
+                - name: sub
+                  image: busybox
+                  command: ["/opt/run.sh", "sub"]
+                  volumeMounts: [{name: one, mountPath: /opt/run.sh, subPath: run.sh}]
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: scripts}
+            data:
+              run.sh: |
+                #!/bin/sh
+                echo "script ran in $1"
+            """);
+        var start = pod.Systemctl("start", pod.Unit);
+        Assert.True(start.Code == 0, start.Output + string.Join('\n', pod.Journal("-u", pod.Unit)));
+        foreach (string c in new[] { "whole", "sub" })
+        {
+            Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=" + c).Contains("script ran in " + c)),
+                string.Join('\n', pod.Journal("-u", pod.Unit)));
+        }
+        Assert.DoesNotContain(pod.Journal("-u", pod.Unit), l => l.Contains("Permission denied", StringComparison.Ordinal));
     }
 
     [Fact]
