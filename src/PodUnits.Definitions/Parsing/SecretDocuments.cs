@@ -9,7 +9,7 @@ namespace PodUnits.Definitions.Parsing;
 /// document of it. The documents are told apart on the text, split at its "---" lines, as
 /// well as on the parsed tree: a YAML error ends the parse (an unquoted password that YAML
 /// reads as an alias), and the document it stopped in is still a Secret's when its text
-/// says `kind: Secret` at the top level.
+/// says `kind: Secret` on any line, in any style.
 /// </summary>
 internal static partial class SecretDocuments
 {
@@ -50,7 +50,7 @@ internal static partial class SecretDocuments
                 continue;
             }
             int last = i - 1;
-            bool secret = lines[(first - 1)..last].Any(l => TopLevelSecretKind().IsMatch(l))
+            bool secret = lines[(first - 1)..last].Any(l => SecretKind().IsMatch(l))
                 || documents.Any(doc => doc.Line >= first && doc.Line <= last && ConfigObjectCatalog.DocumentKind(doc) == "Secret");
             if (secret)
             {
@@ -64,6 +64,10 @@ internal static partial class SecretDocuments
     [GeneratedRegex(@"^---(\s|$)")]
     private static partial Regex DocumentStart();
 
-    [GeneratedRegex(@"^(---\s+)?[""']?kind[""']?\s*:\s*[""']?Secret[""']?\s*(#.*)?\r?$")]
-    private static partial Regex TopLevelSecretKind();
+    /// <summary>`kind: Secret` anywhere on a line, in block, flow or JSON form: a line that is
+    /// exactly `kind: Secret` missed `{apiVersion: v1, kind: Secret, ...}` and `  "kind":
+    /// "Secret",`, and an unquoted `*password` in them went to the status line (config review
+    /// of 2026-12-07, finding 2). Matching more only hides a message; validate shows it.</summary>
+    [GeneratedRegex(@"(^|[{,\s])[""']?kind[""']?\s*:\s*[""']?Secret[""']?\s*([,}#]|\r?$)")]
+    private static partial Regex SecretKind();
 }

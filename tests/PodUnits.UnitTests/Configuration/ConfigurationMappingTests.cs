@@ -345,6 +345,10 @@ public sealed class ConfigurationMappingTests : IDisposable
     [Theory]
     [InlineData("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  token: *9f2kQzz\n", "9f2kQzz", 12)]
     [InlineData("{apiVersion: v1, kind: Secret, metadata: {name: s}, data: \"AbcSecretValue\"}\n", "AbcSecretValue", 8)]
+    // A YAML error in a flow or JSON Secret: the parse ends, only the text tells the kind
+    // (config review of 2026-12-07, finding 2).
+    [InlineData("{apiVersion: v1, kind: Secret, metadata: {name: db}, stringData: {password: *hunter2}}\n", "hunter2", 8)]
+    [InlineData("{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Secret\",\n  \"metadata\": {\"name\": \"db\"},\n  \"stringData\": {\"pw\": *hunter2}\n}\n", "hunter2", 12)]
     public void ASecretInThePodsOwnFileHasItsErrorsSaidByPositionOutsideValidate(string secret, string value, int line)
     {
         string pod = "apiVersion: v1\nkind: Pod\nspec:\n  containers: [{name: c, image: busybox}]\n---\n# the token\n---\n";
