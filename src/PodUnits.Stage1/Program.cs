@@ -17,10 +17,9 @@ using PodUnits.Systemd.Notify;
 // only with PODUNITS_VERBOSE=1 (`podunits --verbose run` sets it before the exec).
 bool verbose = Verbosity.IsOn;
 Stage1.RestoreName();
-if (args is ["run", ..] or ["pod-init", ..])
+if (Stage1.HoldsValues(args))
 {
-    // The executor and the pod init hold every Secret's and ConfigMap's value for the pod's
-    // life: a crash must not write them to disk as a core dump (systemd-coredump).
+    // A crash must not write a pod's values to disk as a core dump (systemd-coredump).
     _ = PodUnits.Core.Native.LibcExtra.prctl(PodUnits.Core.Native.LibcExtra.PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 try

@@ -39,6 +39,20 @@ public static class Stage1
         _ = Core.Native.LibcExtra.prctl(Core.Native.LibcExtra.PR_SET_NAME, (ulong)name, 0, 0, 0);
     }
 
+    /// <summary>
+    /// Whether the stage 1 process started with <paramref name="args"/> holds a pod's values
+    /// and is made non-dumpable first thing (PR_SET_DUMPABLE 0: a crash writes no core dump
+    /// through systemd-coredump, no other process of the same user reads its memory). The
+    /// executor and the pod init hold every Secret's and ConfigMap's value for the pod's life;
+    /// container-start reads the whole plan (every container's environment, every projected
+    /// file) and container-exec its container's part, and both stayed dumpable until their
+    /// execve, which the pod init's flag does not survive (config review of 2026-12-07,
+    /// finding 3). The container's own execve sets the flag back: the container is as on
+    /// Kubernetes.
+    /// </summary>
+    public static bool HoldsValues(IReadOnlyList<string> args) =>
+        args is ["run", ..] or ["pod-init", ..] or ["container-start", ..] or ["container-exec", ..];
+
     /// <summary>The installed helper, or the one beside this executable (a build tree's artifacts/publish).</summary>
     public static string Locate()
     {
