@@ -79,22 +79,43 @@ public static class DownwardValues
         return string.Join('\n', pairs.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Quote(p.Value)}"));
     }
 
+    /// <summary>Go's strconv.Quote, which the kubelet's %q is: printable runes as they are
+    /// (unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space),
+    /// the short escapes Go has (\a \b \f \v among them), other control characters below
+    /// U+0080 as \xHH and every other non-printable rune (U+0085, U+2028, U+00A0, format
+    /// characters) as \uHHHH or \UHHHHHHHH. Writing \x07 and a raw U+2028, a program that
+    /// parses the kubelet's format read other text (config review of 2026-12-07, finding 5).</summary>
     private static string Quote(string value)
     {
         var text = new StringBuilder("\"");
-        foreach (char ch in value)
+        foreach (Rune r in value.EnumerateRunes())
         {
-            text.Append(ch switch
+            text.Append(r.Value switch
             {
                 '"' => "\\\"",
                 '\\' => "\\\\",
+                7 => "\\a",
+                8 => "\\b",
+                '\f' => "\\f",
                 '\n' => "\\n",
-                '\t' => "\\t",
                 '\r' => "\\r",
-                < ' ' or '\x7f' => $"\\x{(int)ch:x2}",
-                _ => ch.ToString(),
+                '\t' => "\\t",
+                '\v' => "\\v",
+                < ' ' or 0x7f => string.Create(CultureInfo.InvariantCulture, $"\\x{r.Value:x2}"),
+                _ when IsPrint(r) => r.ToString(),
+                < 0x10000 => string.Create(CultureInfo.InvariantCulture, $"\\u{r.Value:x4}"),
+                _ => string.Create(CultureInfo.InvariantCulture, $"\\U{r.Value:x8}"),
             });
         }
         return text.Append('"').ToString();
     }
+
+    /// <summary>Go's unicode.IsPrint.</summary>
+    private static bool IsPrint(Rune r) => r.Value == ' ' || Rune.GetUnicodeCategory(r) switch
+    {
+        UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+            or UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
+            or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned => false,
+        _ => true,
+    };
 }
