@@ -199,7 +199,7 @@ internal sealed class PodInspector(SystemdManager systemd)
     private static ContainerHealthReport Health(System.Text.Json.Nodes.JsonObject h) => new(
         (string?)h["state"] ?? "unknown", (bool?)h["ready"] ?? false, (bool?)h["started"] ?? false, (int?)h["restarts"] ?? 0,
         (string?)h["startedAt"], (string?)h["restartAt"], (int?)h["lastExitCode"], (string?)h["lastExitReason"], (string?)h["lastProbe"],
-        (string?)h["notifyStatus"], (bool?)h["postStartDone"] ?? true, (string?)h["killedBy"]);
+        (string?)h["notifyStatus"], (bool?)h["postStartDone"] ?? true, (string?)h["killedBy"], (string?)h["waitingOn"]);
 
     /// <summary>A container an ended pod last recorded as running: the pod ended without seeing
     /// it end (its executor or pod init was killed), so its last state is not known, and it

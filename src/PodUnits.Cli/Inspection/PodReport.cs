@@ -98,4 +98,5 @@ internal sealed record ContainerHealthReport(
     string? LastProbe,
     string? NotifyStatus = null,
     bool PostStartDone = true,
-    string? KilledBy = null);
+    string? KilledBy = null,
+    string? WaitingOn = null);

@@ -100,7 +100,11 @@ internal static class PodReportText
             if (c.Health is { } h)
             {
                 output.WriteLine($"        {HealthLine(h)}");
-                if (h.LastProbe is not null)
+                if (h.WaitingOn is not null)
+                {
+                    output.WriteLine($"        waiting on: {h.WaitingOn}");
+                }
+                if (h.LastProbe is not null && h.LastProbe != h.WaitingOn)
                 {
                     output.WriteLine($"        last probe: {h.LastProbe}");
                 }

@@ -51,6 +51,7 @@ public sealed partial class PodExecutor
             s.Restarts++;
         }
         s.Run++;
+        s.NewRun();
         // Read only where an exit could be OOMKilled: not free at every start.
         s.OomKillsAtStart = HasMemoryLimit(Container(name)) ? OomCounts() : null;
         s.State = "waiting";
@@ -249,6 +250,13 @@ public sealed partial class PodExecutor
         _prober?.Cancel(name);
         _hostPids.TryRemove(name, out _);
         s.State = "exited";
+        if (s.Ready && !PodStopping && (c.Readiness is not null || s.Notify))
+        {
+            // Its readiness ends with the run, as its entry said it began (a follower of the
+            // entries saw ready, then ready again after a crash; review of the merged health
+            // change, 2026-12-07, finding 5). Not at the pod's stop: one entry per container.
+            _eventLog?.ReadinessChanged(name, ready: false, code == 0 ? "it exited" : $"it exited with status {code}");
+        }
         s.Ready = false;
         s.LastExitCode = code;
         // Not when the stop's grace period ran out; only with a limit, and an OOM kill counted.

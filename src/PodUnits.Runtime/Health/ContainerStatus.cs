@@ -69,6 +69,11 @@ public sealed class ContainerStatus(string name)
         return true;
     }
 
+    /// <summary>A new run's probes report afresh: what the run before's found is not what this
+    /// one waits on (review of the merged health change, 2026-12-07, finding 3). The last
+    /// probe of any kind stays for display.</summary>
+    public void NewRun() => _lastByKind.Clear();
+
     /// <summary>The probe a running container's readiness waits on, as its last outcome said
     /// it: the startup probe until it passes, then the readiness probe; null when neither has
     /// reported, or when the probes pass (a notify container may still wait for READY=1).</summary>
@@ -120,6 +125,10 @@ public sealed class ContainerStatus(string name)
         }
         w.WriteString("lastExitReason", LastExitReason);
         w.WriteString("lastProbe", LastProbe);
+        // What a running container that is not ready waits on: with a passing liveness probe
+        // beside a failing readiness probe, lastProbe may be the liveness one (review of the
+        // merged health change, 2026-12-07, finding 4).
+        w.WriteString("waitingOn", State == "running" && !Ready ? WaitingOnProbe : null);
         w.WriteString("notifyStatus", CurrentNotifyStatus);
         w.WriteString("killedBy", KilledBy);
         w.WriteEndObject();

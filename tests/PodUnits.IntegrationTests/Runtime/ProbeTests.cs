@@ -118,9 +118,12 @@ public sealed class ProbeTests
         Assert.Equal(0, PodHarness.Run("nsenter", "-t", pid, "-m", "-r", "touch", "/tmp/stop").Code);
         Assert.True(PodHarness.WaitFor(() => Health(name, "main")?["ready"]?.GetValue<bool>() == false), Status(name));
         Assert.Contains("readiness probe failed", (string?)Health(name, "main")!["lastProbe"], StringComparison.Ordinal);
+        Assert.Contains("readiness probe failed", (string?)Health(name, "main")!["waitingOn"], StringComparison.Ordinal);
         Assert.Contains("not ready: main", pod.Show("StatusText"), StringComparison.Ordinal);
         Assert.Equal("active", pod.Show("ActiveState"));
-        Assert.Contains("not ready", PodHarness.Run("podunits", "status", name).Output, StringComparison.Ordinal);
+        string status = PodHarness.Run("podunits", "status", name).Output;
+        Assert.Contains("not ready", status, StringComparison.Ordinal);
+        Assert.Contains("waiting on: readiness probe failed", status, StringComparison.Ordinal);
     }
 
     /// <summary>Review of 2026-12-05: an exec probe's output was read until its pipe ended,

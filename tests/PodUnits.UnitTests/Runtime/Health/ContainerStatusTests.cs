@@ -28,14 +28,14 @@ public sealed class ContainerStatusTests
             {
                 ["name"] = "web", ["state"] = "running", ["ready"] = true, ["started"] = true, ["postStartDone"] = true, ["restarts"] = 2,
                 ["startedAt"] = "2026-12-02T21:00:00.0000000Z", ["restartAt"] = null, ["lastExitCode"] = 137,
-                ["lastExitReason"] = "OOMKilled", ["lastProbe"] = "HTTP probe failed with statuscode: 500 \"<bad>\"", ["notifyStatus"] = "serving",
+                ["lastExitReason"] = "OOMKilled", ["lastProbe"] = "HTTP probe failed with statuscode: 500 \"<bad>\"", ["waitingOn"] = null, ["notifyStatus"] = "serving",
                 ["killedBy"] = "liveness probe failed",
             },
             new JsonObject
             {
                 ["name"] = "db", ["state"] = "waiting", ["ready"] = false, ["started"] = false, ["postStartDone"] = false, ["restarts"] = 0,
                 ["startedAt"] = null, ["restartAt"] = null, ["lastExitCode"] = null,
-                ["lastExitReason"] = null, ["lastProbe"] = null, ["notifyStatus"] = null, ["killedBy"] = null,
+                ["lastExitReason"] = null, ["lastProbe"] = null, ["waitingOn"] = null, ["notifyStatus"] = null, ["killedBy"] = null,
             });
         Assert.True(JsonNode.DeepEquals(expected, written), written.ToJsonString());
         Assert.Equal(expected.ToJsonString(), ContainerStatus.ToJson([running, waiting]));
@@ -61,6 +61,16 @@ public sealed class ContainerStatusTests
         starting.RecordProbe(ProbeKind.Startup, "startup probe failed: connection refused");
         starting.RecordProbe(ProbeKind.Readiness, "readiness probe succeeded");
         Assert.Equal("startup probe failed: connection refused", starting.WaitingOnProbe);
+
+        // containers.json says it beside the last probe of any kind.
+        JsonObject saved = Assert.IsType<JsonObject>(Assert.IsType<JsonArray>(JsonNode.Parse(ContainerStatus.ToJson([s])))[0]);
+        Assert.Equal("readiness probe failed: HTTP probe failed with statuscode: 503", (string?)saved["waitingOn"]);
+
+        // A new run waits on its own probes, not on what the run before's found.
+        starting.RecordProbe(ProbeKind.Startup, "startup probe succeeded");
+        starting.NewRun();
+        Assert.Null(starting.WaitingOnProbe);
+        Assert.True(starting.RecordProbe(ProbeKind.Startup, "startup probe succeeded"));
 
         // Probes that pass leave nothing to wait on.
         var ready = new ContainerStatus("ok") { State = "running", Started = true, Ready = true };
