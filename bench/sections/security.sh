@@ -26,6 +26,8 @@ loop_dev=""
 for d in $(ls -d /sys/block/loop* 2>/dev/null | sort -V -r); do
     [ ! -d "$d/loop" ] && [ "$(cat "$d/size")" = 0 ] && { loop_dev=$(cat "$d/dev"); break; }
 done
+# The host's /dev/null (st_dev:st_ino, decimal): a chmod of it from a container is an escape.
+dev_null=$(stat -c %d:%i /dev/null)
 sleep 600 &
 outsider=$!
 trap 'kill "$outsider" 2>/dev/null || true; rm -f /etc/podunits/pods/benchsec.yaml' EXIT
@@ -34,7 +36,7 @@ echo "escape probe: podman run (default profile)"
 # The bench's containers.conf turns podman's cgroups off for the timing sections; here they
 # are on (cgroupfs, as docs/platform-facts.md found works in the sandbox), so podman's default device
 # rules apply as they do on a real host.
-podman_cmd="podman --cgroup-manager=cgroupfs run --rm --cgroups=enabled -v $bin:/probe:ro -e HOSTILE_ROOT_DEV=$root_dev -e HOSTILE_LOOP_DEV=$loop_dev -e HOSTILE_HOST_PID=$outsider localhost/busybox:bench /probe/escape-probe"
+podman_cmd="podman --cgroup-manager=cgroupfs run --rm --cgroups=enabled -v $bin:/probe:ro -e HOSTILE_ROOT_DEV=$root_dev -e HOSTILE_LOOP_DEV=$loop_dev -e HOSTILE_HOST_PID=$outsider -e HOSTILE_DEV_NULL=$dev_null localhost/busybox:bench /probe/escape-probe"
 # podman and the reference run below start from the sandbox's systemd, as the pod does, so
 # all three have its capability bounding set.
 systemd-run --wait --pipe -q --collect $podman_cmd >"$work/podman.txt" 2>"$work/podman.err" ||
@@ -57,6 +59,7 @@ spec:
     - {name: HOSTILE_ROOT_DEV, value: "$root_dev"}
     - {name: HOSTILE_LOOP_DEV, value: "$loop_dev"}
     - {name: HOSTILE_HOST_PID, value: "$outsider"}
+    - {name: HOSTILE_DEV_NULL, value: "$dev_null"}
     volumeMounts:
     - {name: probe, mountPath: /probe, readOnly: true}
 YAML
@@ -76,7 +79,7 @@ systemctl reset-failed pod@benchsec 2>/dev/null || true
 
 echo "escape probe: the sandbox host itself, no container (reference)"
 systemd-run --wait --pipe -q --collect -E HOSTILE_ROOT_DEV="$root_dev" -E HOSTILE_LOOP_DEV="$loop_dev" \
-    -E HOSTILE_HOST_PID="$outsider" "$bin/escape-probe" >"$work/host.txt" 2>&1 || true
+    -E HOSTILE_HOST_PID="$outsider" -E HOSTILE_DEV_NULL="$dev_null" "$bin/escape-probe" >"$work/host.txt" 2>&1 || true
 
 for who in podman podunits host; do
     echo "  $who: $(grep -c '^check ' "$work/$who.txt" || true) checks, $(grep -c ': ESCAPED' "$work/$who.txt" || true) escaped"

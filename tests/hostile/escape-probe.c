@@ -12,13 +12,15 @@
  * and last "probe done: N checks". It always exits 0: the lines are the result.
  *
  * This machine's kernel is shared, so every check is HARMLESS when the protection is
- * missing: it writes back values it read, reads at most 512 bytes, passes arguments the
- * kernel rejects before doing anything, or does its work in a child that exits. Each
- * check says why in its comment. Nothing is ever written to a device.
+ * missing: it writes back values it read (or the mode a file has), reads at most 512
+ * bytes, passes arguments the kernel rejects before doing anything, or does its work in a
+ * child that exits. Each check says why in its comment. Nothing is ever written to a
+ * device.
  *
  * Environment: HOSTILE_ROOT_DEV=MAJOR:MINOR (a block device of the host's root disk),
  * HOSTILE_LOOP_DEV=MAJOR:MINOR (an unbound loop device: opening and reading one changes
- * nothing), HOSTILE_HOST_PID=PID (a process of the host, outside the pod).
+ * nothing), HOSTILE_HOST_PID=PID (a process of the host, outside the pod),
+ * HOSTILE_DEV_NULL=DEV:INO (st_dev and st_ino of the host's /dev/null, in decimal).
  *
  * Build: tests/hostile/build.sh (gcc -static -O2 -o escape-probe escape-probe.c probe-*.c).
  */
@@ -159,6 +161,8 @@ int main(void)
      * machine's root may open where the root disk is closed to everyone. */
     check_mknod("mknod-root-disk", "HOSTILE_ROOT_DEV");
     check_mknod("mknod-loop-device", "HOSTILE_LOOP_DEV");
+    /* The device nodes the container gets: the host's own must not take a chmod. */
+    check_dev_node_chmod();
     /* System calls a filter (or the capability set) must refuse. */
     check_mount();
     check_unshare_user();

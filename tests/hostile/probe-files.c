@@ -205,3 +205,32 @@ void check_mknod(const char *name, const char *env)
         report(name, "inconclusive", "%s", detail);
     }
 }
+
+/* chmod of /dev/null to the mode it has (so nothing changes, though its ctime moves): a bind
+ * of the host's devtmpfs node that lets it through would let a chmod to 0600 lock every
+ * non-root user of the host out of /dev/null. A read-only mount refuses it (EROFS); a node
+ * of the container's own (runc and crun mknod one) may take it. HOSTILE_DEV_NULL=DEV:INO
+ * (st_dev and st_ino of the host's /dev/null, in decimal) tells the two apart. */
+void check_dev_node_chmod(void)
+{
+    const char *name = "dev-node-chmod";
+    struct stat st;
+    if (stat("/dev/null", &st) < 0) {
+        report_failure(name, errno, "stat /dev/null");
+        return;
+    }
+    if (chmod("/dev/null", st.st_mode & 07777) < 0) {
+        report_failure(name, errno, "chmod /dev/null to its own mode");
+        return;
+    }
+    const char *spec = getenv("HOSTILE_DEV_NULL");
+    unsigned long long dev, ino;
+    if (!spec || sscanf(spec, "%llu:%llu", &dev, &ino) != 2) {
+        report(name, "inconclusive", "chmod /dev/null went through; HOSTILE_DEV_NULL=DEV:INO not given");
+    } else if ((unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino) {
+        report(name, "ESCAPED", "chmod of the host's /dev/null (%llu:%llu) went through (its mode is unchanged)", dev, ino);
+    } else {
+        report(name, "contained", "(chmod of a /dev/null of its own, %llu:%llu)",
+               (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+    }
+}

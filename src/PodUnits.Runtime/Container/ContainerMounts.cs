@@ -256,7 +256,13 @@ internal static class ContainerMounts
         Mount.Fresh("tmpfs", inRoot, "/dev", "tmpfs", LibcExtra.MS_NOSUID | LibcExtra.MS_NOEXEC, $"mode=0755,size={DefaultConfinement.DevSize}{owner}");
         foreach (string d in DefaultConfinement.DeviceNodes)
         {
-            Mount.Bind($"/dev/{d}", inRoot, $"/dev/{d}", directory: false, 0);
+            // Each bind is the host's devtmpfs inode: read-write, a root container's chmod or
+            // chown of its /dev/null changed the host's and every other container's
+            // (confinement review of 2026-12-07, finding 1). On a read-only mount chmod, chown
+            // and utimes get EROFS, while reads and writes of the device still work (the kernel
+            // takes no write access on the mount for a special file: do_dentry_open).
+            Mount.Bind($"/dev/{d}", inRoot, $"/dev/{d}", directory: false,
+                LibcExtra.MOUNT_ATTR_RDONLY | LibcExtra.MOUNT_ATTR_NOSUID | LibcExtra.MOUNT_ATTR_NOEXEC);
         }
         // gid=5: the tty group, as runc and systemd-nspawn mount it.
         Mount.Fresh("devpts", inRoot, "/dev/pts", "devpts", LibcExtra.MS_NOSUID | LibcExtra.MS_NOEXEC,

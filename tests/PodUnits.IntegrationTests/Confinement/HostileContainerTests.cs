@@ -17,8 +17,9 @@ public sealed class HostileContainerTests(ProbeRun run) : IClassFixture<ProbeRun
         // Masked /proc and /sys files and directories.
         "proc-kcore", "proc-keys", "proc-timer-list", "proc-sched-debug", "proc-latency-stats",
         "proc-acpi", "proc-scsi", "sys-firmware", "sys-powercap", "sys-dev-block",
-        // Device nodes: mknod and open of the host's root disk and of a loop device.
-        "mknod-root-disk", "mknod-loop-device",
+        // Device nodes: mknod and open of the host's root disk and of a loop device; chmod of
+        // the container's /dev/null (the host's node, bound read-only).
+        "mknod-root-disk", "mknod-loop-device", "dev-node-chmod",
         // System calls the capability set or the seccomp filter must refuse.
         "mount-tmpfs", "unshare-user", "keyctl", "init-module", "open-by-handle-at", "kexec-load",
         "kexec-file-load", "bpf-prog-load", "userfaultfd", "perf-event-open", "setns", "iopl", "reboot",
@@ -36,6 +37,15 @@ public sealed class HostileContainerTests(ProbeRun run) : IClassFixture<ProbeRun
         ProbeLine? line = run.Checks.FirstOrDefault(c => c.Name == check);
         Assert.True(line is not null, $"the probe printed no line for {check}.\n{run.Report}");
         Assert.True(line.Refused, $"{line.Text}\n\nevery probe line:\n{run.Report}");
+    }
+
+    /// <summary>The probe's chmod of /dev/null to its own mode did not reach the host's node,
+    /// whose ctime it would have moved (confinement review of 2026-12-07, finding 1).</summary>
+    [Fact]
+    public void HostDevNullIsUnchanged()
+    {
+        Assert.True(run.HostDevNullBefore.Length > 0, run.Report);
+        Assert.Equal(run.HostDevNullBefore, run.HostDevNullAfter);
     }
 
     [Fact]

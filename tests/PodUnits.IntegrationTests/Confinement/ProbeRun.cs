@@ -28,6 +28,7 @@ public class ProbeRun : IDisposable
         try
         {
             string bin = binDir?.Invoke() ?? HostileBinaries.BinDir;
+            HostDevNullBefore = HostDevNull();
             string yaml = HostilePods.Pod(podName, podSpec + $$"""
                   volumes:
                     - name: probe
@@ -41,6 +42,7 @@ public class ProbeRun : IDisposable
                         - {name: HOSTILE_ROOT_DEV, value: "{{HostileBinaries.RootDiskDevice()}}"}
                         - {name: HOSTILE_LOOP_DEV, value: "{{HostileBinaries.UnusedLoopDevice()}}"}
                         - {name: HOSTILE_HOST_PID, value: "{{outsider.Id.ToString(CultureInfo.InvariantCulture)}}"}
+                        - {name: HOSTILE_DEV_NULL, value: "{{HostDevNullBefore.Split(' ')[0]}}"}
                       volumeMounts:
                         - {name: probe, mountPath: /probe, readOnly: true}
 
@@ -48,6 +50,7 @@ public class ProbeRun : IDisposable
             _pod = new PodHarness(podName, yaml);
             Lines = HostilePods.RunUntil(_pod, "probe done:");
             Checks = [.. Lines.Select(ProbeLine.Parse).OfType<ProbeLine>()];
+            HostDevNullAfter = HostDevNull();
             Report = Checks.Count > 0 ? string.Join('\n', Lines) : HostilePods.Explain(_pod, [.. Lines]);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException)
@@ -59,6 +62,19 @@ public class ProbeRun : IDisposable
             outsider.Kill();
             outsider.WaitForExit();
         }
+    }
+
+    /// <summary>"DEV:INO CTIME" of the host's /dev/null before the probe ran and after: the
+    /// probe's dev-node-chmod check changes a ctime it reaches, even to the same mode
+    /// (confinement review of 2026-12-07, finding 1).</summary>
+    public string HostDevNullBefore { get; } = "";
+
+    public string HostDevNullAfter { get; } = "";
+
+    private static string HostDevNull()
+    {
+        var stat = PodHarness.Run("stat", "-c", "%d:%i %z", "/dev/null");
+        return stat.Code == 0 ? stat.Output.Trim() : throw new IOException($"stat /dev/null: {stat.Output}");
     }
 
     /// <summary>What the probe's container printed.</summary>
