@@ -47,9 +47,10 @@ public static class DefaultConfinement
         ("/dev/urandom", "rwm"), ("/dev/tty", "rwm"), ("/dev/ptmx", "rwm"), ("char-pts", "rwm"),
     ];
 
-    /// <summary>Sizes of the tmpfs PodUnits mounts in every container (tmpfs(5) size=), Docker's
-    /// 64 MiB. The pages count against the container's memory limit, like any tmpfs it
-    /// writes; the caps keep a container without a limit from filling the host's memory
+    /// <summary>Sizes of the tmpfs PodUnits mounts (tmpfs(5) size=), Docker's 64 MiB: each
+    /// container's /dev, and the pod's one /dev/shm its containers share (Init/PodShm.cs).
+    /// The pages count against the memory limit of the container that wrote them first, like
+    /// any tmpfs; the caps keep a container without a limit from filling the host's memory
     /// through them. /run and /tmp get none: they are the image's (ContainerMounts).</summary>
     public const string DevSize = "65536k";
     public const string ShmSize = "65536k";

@@ -267,7 +267,12 @@ internal static class ContainerMounts
         // gid=5: the tty group, as runc and systemd-nspawn mount it.
         Mount.Fresh("devpts", inRoot, "/dev/pts", "devpts", LibcExtra.MS_NOSUID | LibcExtra.MS_NOEXEC,
             $"newinstance,ptmxmode=0666,mode=0620,gid={ContainerUsers.TtyGroup(users)}");
-        Mount.Fresh("shm", inRoot, "/dev/shm", "tmpfs", NoSuidDev | LibcExtra.MS_NOEXEC, $"mode=1777,size={DefaultConfinement.ShmSize}{owner}");
+        // The pod's one /dev/shm, shared by its containers (Init/PodShm.cs). Not idmapped: in
+        // a pod with its own user namespace it belongs to the namespace root already, and its
+        // files hold mapped IDs, as a memory emptyDir's. A volume at /dev/shm comes later and
+        // wins, as with containerd.
+        Mount.Bind(Init.PodShm.Path, inRoot, "/dev/shm", directory: true,
+            LibcExtra.MOUNT_ATTR_NODEV | LibcExtra.MOUNT_ATTR_NOSUID | LibcExtra.MOUNT_ATTR_NOEXEC);
         using var dev = new Fd(inRoot.Directory("/dev"));
         foreach ((string name, string target) in new[]
                  {

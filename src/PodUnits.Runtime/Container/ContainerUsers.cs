@@ -15,7 +15,7 @@ namespace PodUnits.Runtime.Container;
 /// <item>what belongs to this pod alone, the writable layer and emptyDir, holds the mapped host
 /// IDs on disk (its top directory is the namespace root's), so a container's files appear
 /// under the pod's range from the host, as systemd-nspawn --private-users leaves them;</item>
-/// <item>fresh tmpfs mounts (/dev, /run, /tmp, /dev/shm) belong to the namespace root.</item>
+/// <item>fresh tmpfs mounts (/dev, and the pod's /dev/shm) belong to the namespace root.</item>
 /// </list>
 /// </summary>
 internal sealed class ContainerUsers(IdMapping mapping, int namespaceFd, IReadOnlyCollection<string> podOwned)
@@ -47,8 +47,11 @@ internal sealed class ContainerUsers(IdMapping mapping, int namespaceFd, IReadOn
     public int IdmapFor(string source) => podOwned.Contains(source) ? -1 : NamespaceFd;
 
     /// <summary>tmpfs options that give a fresh mount to the namespace's root.</summary>
-    public static string TmpfsOwner(ContainerUsers? users) =>
-        users is null ? "" : string.Create(CultureInfo.InvariantCulture, $",uid={users.Root},gid={users.Root}");
+    public static string TmpfsOwner(ContainerUsers? users) => TmpfsOwner(users?.Mapping);
+
+    /// <summary>The same for the pod's mapping (the pod init's tmpfs mounts).</summary>
+    public static string TmpfsOwner(IdMapping? mapping) =>
+        mapping is null ? "" : string.Create(CultureInfo.InvariantCulture, $",uid={mapping.HostFirst},gid={mapping.HostFirst}");
 
     /// <summary>devpts' gid=5 (tty), as the namespace sees it.</summary>
     public static uint TtyGroup(ContainerUsers? users) => users is null ? 5 : users.Mapping.ToHost(5);

@@ -7,7 +7,7 @@ namespace PodUnits.Runtime.Init;
 /// <summary>
 /// What the pod init prepares in the pod's fresh namespaces before any container starts:
 /// private mounts, its own /proc, a private /run holding the plan and the files every
-/// container shares (/etc/hostname, hosts, resolv.conf), the pod's journal and os-release,
+/// container shares (/etc/hostname, hosts, resolv.conf, /dev/shm), the pod's journal and os-release,
 /// memory volumes, configMap/secret/downwardAPI/projected volumes, the pod's sysctls, the
 /// hostname and lo.
 /// </summary>
@@ -57,6 +57,7 @@ internal static unsafe class PodInitSetup
         File.WriteAllText($"{PodRun}/etc/hostname", plan.Hostname + "\n");
         File.WriteAllText($"{PodRun}/etc/hosts", HostsFile(plan, hostHosts));
         File.WriteAllText($"{PodRun}/etc/resolv.conf", plan.ResolvConf ?? hostResolv);
+        PodShm.Mount(plan);
         PodJournal(plan);
         PodOsRelease(plan);
         foreach (EmptyDirPlan v in plan.EmptyDirs.Where(v => v.Memory))
