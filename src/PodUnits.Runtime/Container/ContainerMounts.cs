@@ -69,6 +69,7 @@ internal static class ContainerMounts
                 VolumeMountFailures.Said(m, () => MountVolume(c, m, inRoot, users));
             }
             SetupSteps.Done("volumes");
+            MakeWorkingDirectory(c, inRoot);
             if (notifySocket)
             {
                 BindNotifySocket(inRoot, idmapShared);
@@ -93,6 +94,29 @@ internal static class ContainerMounts
         Check.Io(LibcExtra.chdir("/"), "chdir", "/");
         SetupSteps.Done("pivot_root");
         return root;
+    }
+
+    /// <summary>A missing working directory is made here, before the root may become
+    /// read-only, and after the volumes, so one inside a volume is made in it: runc makes it
+    /// in prepareRootfs, before finalizeRootfs sets the root read-only. Made later, by
+    /// become.c, it failed with EROFS under readOnlyRootFilesystem (confinement review of
+    /// 2026-12-07, finding 4). A path that cannot be made (a file on the way, a link out of
+    /// the root) is left to become.c, which refuses it with its own message, as it does for
+    /// container-exec.</summary>
+    private static void MakeWorkingDirectory(ContainerPlan c, ContainerRoot inRoot)
+    {
+        if (!c.WorkingDir.StartsWith('/'))
+        {
+            return;
+        }
+        try
+        {
+            LibcExtra.close(inRoot.Directory(c.WorkingDir));
+        }
+        catch (NativeCallException)
+        {
+            // become.c says why, at the same path, with the start's usual exit status.
+        }
     }
 
     private static void MountVolume(ContainerPlan c, MountPlan m, ContainerRoot inRoot, ContainerUsers? users)

@@ -13,7 +13,8 @@
  *      a step fails, SIGPIPE is ignored again for stage 1's report and exit); a session
  *      keyring of its own and the default personality, whoever started it;
  *   1. the working directory, resolved inside the container's root (never through a /proc
- *      magic link), created if missing, and entered;
+ *      magic link), created if missing, and entered (container-start made it already, before
+ *      a read-only root became read-only: ContainerMounts.MakeWorkingDirectory);
  *   2. the LSM attribute for the exec (AppArmor profile, SELinux label), while still root,
  *      written only onto procfs;
  *   3. the capability bounding set, the ambient set cleared;

@@ -75,4 +75,27 @@ public sealed class HostileWorkingDirectoryTests
         Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=fresh").Contains("cwd=/srv/new/app"), 20),
             HostilePods.UnitLog(pod));
     }
+
+    /// <summary>A working directory the image lacks is made before the root becomes read-only,
+    /// as runc makes it, so readOnlyRootFilesystem does not fail the start with EROFS; the root
+    /// stays read-only (confinement review of 2026-12-07, finding 4).</summary>
+    [Fact]
+    public void AMissingWorkingDirectoryIsMadeUnderAReadOnlyRoot()
+    {
+        const string name = "hostile-cwd-ro";
+        using var pod = new PodHarness(name, HostilePods.Pod(name, """
+              hostNetwork: true
+              containers:
+                - name: main
+                  image: busybox
+                  workingDir: /nonexistent/app
+                  command: ["sh", "-c", "echo cwd=$(pwd); touch /x 2>/dev/null && echo root-writable || echo root-read-only; echo done"]
+                  securityContext:
+                    readOnlyRootFilesystem: true
+            """));
+        string[] lines = HostilePods.RunUntil(pod, "done");
+        string why = HostilePods.Explain(pod, lines);
+        Assert.True(lines.Contains("cwd=/nonexistent/app"), why);
+        Assert.True(lines.Contains("root-read-only"), why);
+    }
 }
