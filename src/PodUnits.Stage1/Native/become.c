@@ -11,7 +11,7 @@
  *      every service it starts: .NET ignores SIGPIPE, and execve keeps an ignored signal
  *      ignored, so `yes | head` in a container would otherwise end with EPIPE errors (when
  *      a step fails, SIGPIPE is ignored again for stage 1's report and exit); a session
- *      keyring of its own and the default personality, whoever started it;
+ *      keyring of its own, the default personality and umask 0022, whoever started it;
  *   1. the working directory, resolved inside the container's root (never through a /proc
  *      magic link), created if missing, and entered (container-start made it already, before
  *      a read-only root became read-only: ContainerMounts.MakeWorkingDirectory);
@@ -359,6 +359,12 @@ static int become(const unsigned char *spec, size_t length, const char *carried_
     if (personality(PER_LINUX) < 0) {
         return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: personality: %s", name, strerror(errno));
     }
+    /* The file mode creation mask too: runc gives every container process and every exec
+     * 0022, whoever runs it. `podunits enter` or `run -i` from a hardened root shell (umask
+     * 077) wrote files into shared volumes that the pod's non-root containers could not read
+     * (confinement review of 2026-12-07, finding 7). Resource limits stay the caller's
+     * (docs/confinement.md). */
+    umask(022);
     if (enter_working_directory(cwd) != 0) {
         return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: working directory %s: %s%s", name, cwd, strerror(errno),
                       errno == EXDEV || errno == ELOOP ? " (it leads out of the container's root, through a /proc link or too many symlinks)" : "");

@@ -65,6 +65,17 @@ public sealed class HostileEnterTests : IDisposable
         Assert.False(File.Exists(HostLog), $"the image's library ran in the host's mount namespace and wrote {HostLog}:\n{(File.Exists(HostLog) ? File.ReadAllText(HostLog) : "")}\n{why}");
     }
 
+    /// <summary>The entered command gets umask 0022, as runc gives every exec, not the caller's:
+    /// a hardened root shell's 077 would make the files it writes into a shared volume
+    /// unreadable to the pod's non-root containers (confinement review of 2026-12-07, finding 7).</summary>
+    [Fact]
+    public void EnterGivesTheCommandUmask0022WhateverTheCallersIs()
+    {
+        var enter = PodHarness.Run("bash", "-c", $"umask 077; {Podunits} enter {PodName} -- /bin/sh -c umask");
+        Assert.True(enter.Output.Split('\n').Any(l => l.Trim() == "0022"),
+            $"umask 077; podunits enter {PodName} -- sh -c umask (exit {enter.Code}) printed:\n{enter.Output}");
+    }
+
     [Fact]
     public void EnterShowsTheContainersCapabilitySet()
     {
