@@ -24,6 +24,8 @@ describe() {
         sys-firmware) echo "list /sys/firmware";;
         sys-powercap) echo "list /sys/devices/virtual/powercap";;
         sys-dev-block) echo "list /sys/dev/block (the host's disks, their sizes and serial numbers)";;
+        proc-interrupts) echo "read /proc/interrupts (every device's interrupt counts per CPU)";;
+        sys-thermal-throttle) echo "list /sys/devices/system/cpu/cpu0/thermal_throttle";;
         mknod-root-disk) echo "mknod a node of the host's root disk (in /, /tmp, /run, /dev/shm, /dev, /var/tmp), open it read-only, read 512 bytes";;
         mknod-loop-device) echo "the same with an unbound loop device (this machine keeps its root disk closed even to its root)";;
         dev-node-chmod) echo "chmod /dev/null to the mode it has (the host's node would take it)";;

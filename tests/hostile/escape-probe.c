@@ -157,6 +157,8 @@ int main(void)
     check_list("sys-firmware", "/sys/firmware");
     check_list("sys-powercap", "/sys/devices/virtual/powercap");
     check_list("sys-dev-block", "/sys/dev/block");
+    check_read("proc-interrupts", "/proc/interrupts");
+    check_list("sys-thermal-throttle", "/sys/devices/system/cpu/cpu0/thermal_throttle");
     /* Devices: the host's root disk (issue 16), and an unused loop device, which this
      * machine's root may open where the root disk is closed to everyone. */
     check_mknod("mknod-root-disk", "HOSTILE_ROOT_DEV");

@@ -14,13 +14,29 @@ public static class DefaultConfinement
     /// processes' activity; /proc/acpi and /proc/scsi allow poking hardware; /sys/firmware
     /// holds the host's firmware tables; powercap's energy counters are a side channel
     /// (CVE-2020-8694); /sys/dev/block lists the host's disks with their sizes and serial
-    /// numbers (podman masks it). Paths that do not exist on this kernel are skipped.</summary>
+    /// numbers (podman masks it); /proc/interrupts counts every device's interrupts per CPU,
+    /// other tenants' NICs and disks included, a side channel current Docker masks, as it
+    /// masks each CPU's thermal_throttle (<see cref="MaskedCpuDirectories"/>; confinement
+    /// review of 2026-12-07, finding 9). Paths that do not exist on this kernel are skipped.</summary>
     public static readonly IReadOnlyList<string> MaskedPaths =
     [
-        "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+        "/proc/acpi", "/proc/asound", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
         "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
         "/sys/firmware", "/sys/devices/virtual/powercap", "/sys/dev/block",
     ];
+
+    /// <summary>Where the CPUs are in sysfs.</summary>
+    public const string SysCpus = "/sys/devices/system/cpu";
+
+    /// <summary>The per-CPU directories masked like <see cref="MaskedPaths"/>, from the names in
+    /// <see cref="SysCpus"/>: each cpuN's thermal_throttle (throttle counts and times, a
+    /// cross-container activity side channel; Docker masks them). The caller skips those that
+    /// do not exist (no such driver, a VM).</summary>
+    public static IEnumerable<string> MaskedCpuDirectories(IEnumerable<string> cpuEntries) =>
+        cpuEntries.Where(IsCpu).Order(StringComparer.Ordinal).Select(name => $"{SysCpus}/{name}/thermal_throttle");
+
+    private static bool IsCpu(string name) =>
+        name.Length > 3 && name.StartsWith("cpu", StringComparison.Ordinal) && name.AsSpan(3).IndexOfAnyExceptInRange('0', '9') < 0;
 
     /// <summary>Read-only for the container: /proc/sys holds host-wide settings (core_pattern
     /// and modprobe run helpers as host root); sysrq-trigger reboots or crashes the host;

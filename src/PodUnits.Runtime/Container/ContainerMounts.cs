@@ -246,7 +246,7 @@ internal static class ContainerMounts
     /// over a file, an empty read-only tmpfs over a directory, a read-only bind of itself).</summary>
     private static void Masks(ContainerRoot inRoot)
     {
-        foreach (string path in DefaultConfinement.MaskedPaths)
+        foreach (string path in DefaultConfinement.MaskedPaths.Concat(DefaultConfinement.MaskedCpuDirectories(SysCpuEntries(inRoot))))
         {
             if (inRoot.TryExisting(path) is not (int fd, bool isDirectory))
             {
@@ -272,6 +272,18 @@ internal static class ContainerMounts
             Mount.BindOnto(ContainerRoot.ProcFd(fd), fd,
                 LibcExtra.MOUNT_ATTR_RDONLY | LibcExtra.MOUNT_ATTR_NOSUID | LibcExtra.MOUNT_ATTR_NODEV | LibcExtra.MOUNT_ATTR_NOEXEC);
         }
+    }
+
+    /// <summary>The names in the container's own sysfs's CPU directory, listed through its
+    /// descriptor (resolved inside the root, as every mask is), or none.</summary>
+    private static string[] SysCpuEntries(ContainerRoot inRoot)
+    {
+        if (inRoot.TryExisting(DefaultConfinement.SysCpus) is not (int fd, bool isDirectory))
+        {
+            return [];
+        }
+        using var cpus = new Fd(fd);
+        return !isDirectory ? [] : [.. Directory.EnumerateDirectories(ContainerRoot.ProcFd(fd)).Select(Path.GetFileName).OfType<string>()];
     }
 
     private static void Dev(ContainerRoot inRoot, ContainerUsers? users)

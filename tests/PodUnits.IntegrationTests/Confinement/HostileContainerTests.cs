@@ -16,7 +16,7 @@ public sealed class HostileContainerTests(ProbeRun run) : IClassFixture<ProbeRun
         "core-pattern-write", "sysrq-trigger", "proc-irq-write", "sys-write",
         // Masked /proc and /sys files and directories.
         "proc-kcore", "proc-keys", "proc-timer-list", "proc-sched-debug", "proc-latency-stats",
-        "proc-acpi", "proc-scsi", "sys-firmware", "sys-powercap", "sys-dev-block",
+        "proc-acpi", "proc-scsi", "sys-firmware", "sys-powercap", "sys-dev-block", "proc-interrupts", "sys-thermal-throttle",
         // Device nodes: mknod and open of the host's root disk and of a loop device; chmod of
         // the container's /dev/null (the host's node, bound read-only).
         "mknod-root-disk", "mknod-loop-device", "dev-node-chmod",
