@@ -24,14 +24,18 @@ internal static class SeccompMapper
                 ctx.Error(f.Value("type")!, $"{f.PathOf("localhostProfile")}: required when type is Localhost");
                 return null;
             }
-            if (localhost.Length == 0 || localhost.StartsWith('/') || localhost.Split('/').Any(part => part is ".." or ""))
+            // "." too: "." or "profiles/." names a directory, never a profile (confinement review
+            // of 2026-12-07, finding 6).
+            if (localhost.Length == 0 || localhost.StartsWith('/') || localhost.Split('/').Any(part => part is ".." or "" or "."))
             {
-                ctx.Error(at!, $"{f.PathOf("localhostProfile")}: \"{localhost}\" must be a relative path below the profile directory, without \"..\"");
+                ctx.Error(at!, $"{f.PathOf("localhostProfile")}: \"{localhost}\" must be a relative path below the profile directory, without \"..\" or \".\"");
                 return null;
             }
             if (ctx.HostChecks is { SeccompProfileDirectory: var directory } && !File.Exists($"{directory}/{localhost}"))
             {
-                ctx.Error(at!, $"{f.PathOf("localhostProfile")}: no such file {directory}/{localhost} (a start would refuse the pod)");
+                // File.Exists: a regular file (or a link to one), as a start needs it.
+                ctx.Error(at!, $"{f.PathOf("localhostProfile")}: " + (Directory.Exists($"{directory}/{localhost}")
+                    ? $"{directory}/{localhost} is a directory, not a profile file" : $"no such file {directory}/{localhost}") + " (a start would refuse the pod)");
             }
         }
         else if (localhost is not null)

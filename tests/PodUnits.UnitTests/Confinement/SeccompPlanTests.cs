@@ -50,21 +50,33 @@ public sealed class SeccompPlanTests : IDisposable
     [Fact]
     public void AMissingLocalhostProfileIsBadInputNamingWhereTheDefinitionAsksForIt()
     {
-        var plan = new PodPlan
-        {
-            Name = "p", Hostname = "p", MachineId = "00112233445566778899aabbccddeeff", StateDir = "/x",
-            Containers =
-            [
-                new ContainerPlan
-                {
-                    Name = "c", LowerDir = "/l", LayerDir = "/d",
-                    Seccomp = new SeccompPlan { Profile = "Localhost", LocalhostProfile = "nope.json", Origin = "/etc/podunits/pods/p.yaml:5:6" },
-                },
-            ],
-        };
-        var e = Assert.Throws<BadInputException>(() => SeccompPlanner.Compile(plan, _cache));
+        var e = Assert.Throws<BadInputException>(() => SeccompPlanner.Compile(LocalhostPlan("nope.json"), _cache));
         Assert.Equal($"/etc/podunits/pods/p.yaml:5:6: pod p: container c: seccomp profile Localhost \"nope.json\": no such file {_cache}/nope.json", e.Message);
     }
+
+    /// <summary>A directory (an administrator's subdirectory of profiles, named without the
+    /// file) is one line naming the path, not an "internal error" (confinement review of
+    /// 2026-12-07, finding 6).</summary>
+    [Fact]
+    public void ALocalhostProfileThatIsADirectoryIsBadInputNamingThePath()
+    {
+        Directory.CreateDirectory($"{_cache}/d");
+        var e = Assert.Throws<BadInputException>(() => SeccompPlanner.Compile(LocalhostPlan("d"), _cache));
+        Assert.Equal($"/etc/podunits/pods/p.yaml:5:6: pod p: container c: seccomp profile Localhost \"d\": {_cache}/d is not a readable file", e.Message);
+    }
+
+    private static PodPlan LocalhostPlan(string profile) => new()
+    {
+        Name = "p", Hostname = "p", MachineId = "00112233445566778899aabbccddeeff", StateDir = "/x",
+        Containers =
+        [
+            new ContainerPlan
+            {
+                Name = "c", LowerDir = "/l", LayerDir = "/d",
+                Seccomp = new SeccompPlan { Profile = "Localhost", LocalhostProfile = profile, Origin = "/etc/podunits/pods/p.yaml:5:6" },
+            },
+        ],
+    };
 
     [Fact]
     public void ProgramsAreCompiledOnceAndThenReadFromTheCache()

@@ -34,9 +34,13 @@ public sealed class SecurityContextTests
     [Theory]
     [InlineData("{seccompProfile: {type: Localhost}}", "x.yaml:10:46: error: spec.containers[0].securityContext.seccompProfile.localhostProfile: required when type is Localhost")]
     [InlineData("{seccompProfile: {type: Localhost, localhostProfile: ../etc/shadow}}",
-        "x.yaml:10:75: error: spec.containers[0].securityContext.seccompProfile.localhostProfile: \"../etc/shadow\" must be a relative path below the profile directory, without \"..\"")]
+        "x.yaml:10:75: error: spec.containers[0].securityContext.seccompProfile.localhostProfile: \"../etc/shadow\" must be a relative path below the profile directory, without \"..\" or \".\"")]
     [InlineData("{seccompProfile: {type: Localhost, localhostProfile: /etc/p.json}}",
-        "x.yaml:10:75: error: spec.containers[0].securityContext.seccompProfile.localhostProfile: \"/etc/p.json\" must be a relative path below the profile directory, without \"..\"")]
+        "x.yaml:10:75: error: spec.containers[0].securityContext.seccompProfile.localhostProfile: \"/etc/p.json\" must be a relative path below the profile directory, without \"..\" or \".\"")]
+    [InlineData("{seccompProfile: {type: Localhost, localhostProfile: \".\"}}",
+        "x.yaml:10:75: error: spec.containers[0].securityContext.seccompProfile.localhostProfile: \".\" must be a relative path below the profile directory, without \"..\" or \".\"")]
+    [InlineData("{seccompProfile: {type: Localhost, localhostProfile: profiles/./a.json}}",
+        "x.yaml:10:75: error: spec.containers[0].securityContext.seccompProfile.localhostProfile: \"profiles/./a.json\" must be a relative path below the profile directory, without \"..\" or \".\"")]
     [InlineData("{seccompProfile: {type: Unconfined, localhostProfile: a.json}}",
         "x.yaml:10:76: error: spec.containers[0].securityContext.seccompProfile.localhostProfile: only allowed when type is Localhost")]
     [InlineData("{seccompProfile: {type: runtimedefault}}",

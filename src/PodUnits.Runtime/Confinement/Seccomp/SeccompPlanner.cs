@@ -35,6 +35,13 @@ public static class SeccompPlanner
                 {
                     throw new BadInputException($"{seccomp.Origin}: {what}", $"seccomp profile Localhost \"{relative}\": no such file {path}");
                 }
+                catch (Exception e) when (e is UnauthorizedAccessException or IOException or ArgumentException)
+                {
+                    // A directory (UnauthorizedAccessException, even for root), a symlink loop,
+                    // a NUL in the name: one line naming the path, not an "internal error"
+                    // (confinement review of 2026-12-07, finding 6).
+                    throw new BadInputException($"{seccomp.Origin}: {what}", $"seccomp profile Localhost \"{relative}\": {path} is not a readable file");
+                }
                 seccomp.Program = SeccompPrograms.Get(json, path, c.Capabilities);
             }
             else
