@@ -25,4 +25,29 @@ public sealed class AppArmorDefaultProfileTests : IDisposable
         Assert.Contains("apparmor_parser", e.Message, StringComparison.Ordinal);
         Assert.False(File.Exists($"{_dir}/{AppArmorDefaultProfile.Name}"));
     }
+
+    /// <summary>Confinement review of 2026-12-07, finding 5: starts that write the profile at
+    /// once never leave it empty or half written for another's apparmor_parser, and leave no
+    /// temporary files.</summary>
+    [Fact]
+    public async Task ConcurrentWritesNeverShowAnIncompleteProfile()
+    {
+        string path = $"{_dir}/{AppArmorDefaultProfile.Name}";
+        AppArmorDefaultProfile.WriteProfile(_dir);
+        Task[] writers = [.. Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                AppArmorDefaultProfile.WriteProfile(_dir);
+            }
+        }))];
+        var seen = new List<string>();
+        while (!writers.All(w => w.IsCompleted))
+        {
+            seen.Add(File.ReadAllText(path));
+        }
+        await Task.WhenAll(writers);
+        Assert.All(seen, text => Assert.Equal(AppArmorDefaultProfile.Text, text));
+        Assert.Equal([path], Directory.GetFiles(_dir));
+    }
 }

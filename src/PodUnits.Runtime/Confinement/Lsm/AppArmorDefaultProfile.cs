@@ -56,12 +56,18 @@ public static class AppArmorDefaultProfile
     {
         ArgumentNullException.ThrowIfNull(loaded);
         string path = $"{directory}/{Name}";
+        Directory.CreateDirectory(directory);
+        // Check, write, parse and (on failure) delete under one lock: autostart pods of one
+        // boot all get here at once, and one's rewrite truncated the file another's parser
+        // was reading, or one's failure deleted the file another had just loaded
+        // (confinement review of 2026-12-07, finding 5). Under the lock a failed load may
+        // delete the profile file itself: no other start is between its write and its parse.
+        using var held = Core.Native.FileLock.Exclusive($"{directory}/.lock");
         if (loaded(Name) && File.Exists(path) && File.ReadAllText(path) == Text)
         {
             return;
         }
-        Directory.CreateDirectory(directory);
-        File.WriteAllText(path, Text);
+        WriteProfile(directory);
         var info = new ProcessStartInfo(Core.Linux.HostTools.AppArmorParser, ["--replace", "--write-cache", path]) { RedirectStandardError = true };
         try
         {
@@ -78,6 +84,23 @@ public static class AppArmorDefaultProfile
         {
             File.Delete(path);
             throw new PodUnitsException($"AppArmor profile {Name}", "apparmor_parser is not installed (Debian: apparmor), so the RuntimeDefault profile cannot be loaded");
+        }
+    }
+
+    /// <summary>Writes <see cref="Text"/> to a temporary file and renames it into place, so
+    /// the profile file is never seen empty or half written, whoever else reads it.</summary>
+    internal static void WriteProfile(string directory)
+    {
+        string path = $"{directory}/{Name}";
+        string temporary = $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
+        try
+        {
+            File.WriteAllText(temporary, Text);
+            File.Move(temporary, path, overwrite: true); // rename(2): atomic in one directory
+        }
+        finally
+        {
+            File.Delete(temporary); // nothing left there after the rename
         }
     }
 
