@@ -260,7 +260,7 @@ public static class PlanBuilder
     }
 
     /// <summary>How many names a mount path has ("/data/db": 2).</summary>
-    internal static int MountDepth(string target) => target.Split('/', StringSplitOptions.RemoveEmptyEntries).Count(n => n != ".");
+    internal static int MountDepth(string target) => MountPlan.DepthOf(target);
 
     /// <summary>subPathExpr: $(VAR) references to the container's environment expanded (the
     /// downward API's metadata.name is the usual one), then checked as a subPath is. An

@@ -50,23 +50,23 @@ internal static class ContainerMounts
         using (var inRoot = new ContainerRoot(root, users?.Root))
         {
             ApiFileSystems(inRoot, c.Privileged, c.ProcUnmasked, users);
-            foreach (string f in c.PodEtcFiles)
-            {
-                // The pod's one copy, every container's: read-only with a read-only root, as
-                // containerd mounts them, or a "read-only" container could still point its
-                // siblings' names elsewhere.
-                // Kept out of /proc as volumes are: an image's /etc/hosts -> /proc/... put the
-                // pod's file over a file of the container's procfs (confinement review of
-                // 2026-12-07, finding 2; runc refuses such a mount too).
-                using var target = new Fd(inRoot.File($"/etc/{f}"));
-                RefuseProcReachedThroughALink(target.Value, $"/etc/{f}", $"/etc/{f} of the image", $"the pod's /etc/{f}");
-                Mount.BindOnto($"/run/podunits/etc/{f}", target.Value,
-                    LibcExtra.MOUNT_ATTR_NODEV | (c.ReadOnlyRootFilesystem ? LibcExtra.MOUNT_ATTR_RDONLY : 0), idmapShared);
-            }
-            SetupSteps.Done("etc files");
+            // The pod's /etc files after the volumes of depth 1 (the plan's are ordered by
+            // depth) and before the deeper ones, as containerd sorts them all by depth: a
+            // volume at /etc no longer hides hosts, hostname and resolv.conf, and one at
+            // /etc/hosts still wins (confinement review of 2026-12-07, finding 8).
+            bool etcFilesBound = false;
             foreach (MountPlan m in c.Mounts)
             {
+                if (!etcFilesBound && MountPlan.DepthOf(m.Target) >= 2)
+                {
+                    BindPodEtcFiles(c, inRoot, idmapShared);
+                    etcFilesBound = true;
+                }
                 VolumeMountFailures.Said(m, () => MountVolume(c, m, inRoot, users));
+            }
+            if (!etcFilesBound)
+            {
+                BindPodEtcFiles(c, inRoot, idmapShared);
             }
             SetupSteps.Done("volumes");
             MakeWorkingDirectory(c, inRoot);
@@ -94,6 +94,24 @@ internal static class ContainerMounts
         Check.Io(LibcExtra.chdir("/"), "chdir", "/");
         SetupSteps.Done("pivot_root");
         return root;
+    }
+
+    private static void BindPodEtcFiles(ContainerPlan c, ContainerRoot inRoot, int idmapShared)
+    {
+        foreach (string f in c.PodEtcFiles)
+        {
+            // The pod's one copy, every container's: read-only with a read-only root, as
+            // containerd mounts them, or a "read-only" container could still point its
+            // siblings' names elsewhere.
+            // Kept out of /proc as volumes are: an image's /etc/hosts -> /proc/... put the
+            // pod's file over a file of the container's procfs (confinement review of
+            // 2026-12-07, finding 2; runc refuses such a mount too).
+            using var target = new Fd(inRoot.File($"/etc/{f}"));
+            RefuseProcReachedThroughALink(target.Value, $"/etc/{f}", $"/etc/{f} of the image", $"the pod's /etc/{f}");
+            Mount.BindOnto($"/run/podunits/etc/{f}", target.Value,
+                LibcExtra.MOUNT_ATTR_NODEV | (c.ReadOnlyRootFilesystem ? LibcExtra.MOUNT_ATTR_RDONLY : 0), idmapShared);
+        }
+        SetupSteps.Done("etc files");
     }
 
     /// <summary>A missing working directory is made here, before the root may become

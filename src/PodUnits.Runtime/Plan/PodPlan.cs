@@ -364,6 +364,14 @@ public sealed class MountPlan
     /// is a path of the pod's or /proc/self/fd/N (volumes review of 2026-12-07, finding 7).
     /// Null in a plan written before it was.</summary>
     public string? Volume { get; init; }
+
+    /// <summary>How many names a mount path has ("/data/db": 2): the plan's mounts are in
+    /// that order, and the pod's /etc files go between depth 1 and 2.</summary>
+    public static int DepthOf(string target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return target.Split('/', StringSplitOptions.RemoveEmptyEntries).Count(n => n != ".");
+    }
 }
 
 /// <summary>A probe as the kubelet runs it: one handler, Kubernetes' timing fields.</summary>
