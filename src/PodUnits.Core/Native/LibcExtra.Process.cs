@@ -131,6 +131,10 @@ public static unsafe partial class LibcExtra
     [LibraryImport(Libc, SetLastError = true)]
     public static partial int prctl(int option, ulong arg2, ulong arg3, ulong arg4, ulong arg5);
 
+    /// <summary>umask(2); returns the mask before (it cannot fail).</summary>
+    [LibraryImport(Libc)]
+    public static partial uint umask(uint mask);
+
     /// <summary>_LINUX_CAPABILITY_VERSION_3: two 32-bit data words per set.</summary>
     public const uint LINUX_CAPABILITY_VERSION_3 = 0x20080522;
 

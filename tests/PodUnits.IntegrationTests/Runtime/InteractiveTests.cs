@@ -239,6 +239,18 @@ public sealed class InteractiveTests
         Assert.Equal("printed\n", run.Output);
     }
 
+    /// <summary>Review of the merged confinement change, 2026-12-07, finding 1: a root shell's
+    /// umask 077 came along into everything `run -i` made for the container (its `/`, its /etc
+    /// files, its working directory), which a non-root command could then not use.</summary>
+    [Fact]
+    public void TheCallersUmaskDoesNotShapeTheContainer()
+    {
+        var run = PodHarness.Run("sh", "-c", "umask 077; exec /usr/bin/podunits run -i --name it-umask --net host -u 65534 -w /new/dir busybox -- "
+            + "sh -c 'stat -c %a / /etc/resolv.conf /etc/hosts /new/dir; umask'");
+        Assert.True(run.Code == 0, run.Output);
+        Assert.Equal("755\n644\n644\n755\n0022\n", run.Output);
+    }
+
     [Fact]
     public void AnImageWhoseRegistryCannotBeReachedIsOneLineNamingIt()
     {
