@@ -314,9 +314,11 @@ internal static class ContainerMounts
             // chown of its /dev/null changed the host's and every other container's
             // (confinement review of 2026-12-07, finding 1). On a read-only mount chmod, chown
             // and utimes get EROFS, while reads and writes of the device still work (the kernel
-            // takes no write access on the mount for a special file: do_dentry_open).
+            // takes no write access on the mount for a special file: do_dentry_open). Not noexec:
+            // an executable mapping of /dev/zero works under runc and crun (review of the merged
+            // confinement change, 2026-12-07, finding 2).
             Mount.Bind($"/dev/{d}", inRoot, $"/dev/{d}", directory: false,
-                LibcExtra.MOUNT_ATTR_RDONLY | LibcExtra.MOUNT_ATTR_NOSUID | LibcExtra.MOUNT_ATTR_NOEXEC);
+                LibcExtra.MOUNT_ATTR_RDONLY | LibcExtra.MOUNT_ATTR_NOSUID);
         }
         // gid=5: the tty group, as runc and systemd-nspawn mount it.
         Mount.Fresh("devpts", inRoot, "/dev/pts", "devpts", LibcExtra.MS_NOSUID | LibcExtra.MS_NOEXEC,

@@ -236,7 +236,13 @@ public sealed partial class PodExecutor
         if (s.Ready)
         {
             s.Ready = false;
-            _eventLog?.ReadinessChanged(name, ready: false, $"being killed: {why}");
+            if (Container(name).Readiness is not null || s.Notify)
+            {
+                // Only where its readiness was logged when it came (review of the merged
+                // confinement change, 2026-12-07, finding 3): a container without a readiness
+                // probe is ready silently, and so stops being it silently.
+                _eventLog?.ReadinessChanged(name, ready: false, $"being killed: {why}");
+            }
         }
     }
 
