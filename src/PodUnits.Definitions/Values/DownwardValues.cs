@@ -44,10 +44,11 @@ public static class DownwardValues
             "metadata.annotations" => KeyValueLines(pod.Annotations),
             "spec.nodeName" => node.NodeName,
             "spec.serviceAccountName" => pod.ServiceAccountName,
-            "status.hostIP" or "status.hostIPs" => node.HostIP,
+            "status.hostIP" => node.HostIP,
+            "status.hostIPs" => node.AllHostIPs,
             // hostNetwork: the pod's address is the host's, as in Kubernetes.
             "status.podIP" => pod.HostNetwork ? node.HostIP : NodeFacts.PodIPToken,
-            "status.podIPs" => pod.HostNetwork ? node.HostIP : NodeFacts.PodIPsToken,
+            "status.podIPs" => pod.HostNetwork ? node.AllHostIPs : NodeFacts.PodIPsToken,
             _ => throw new ArgumentException($"unknown field path {path}", nameof(path)),
         };
     }

@@ -14,14 +14,19 @@ namespace PodUnits.Planning.Plan;
 /// The host facts the downward API shows (<see cref="NodeFacts"/>), read in stage 0, in the
 /// host's namespaces: the hostname as spec.nodeName; as status.hostIP the first IPv4 address
 /// of the interface holding the default route (the address the kubelet would report as the
-/// node's InternalIP on a one-host setup), else of any interface that is up and not loopback;
+/// node's InternalIP on a one-host setup), else of any interface that is up and not loopback,
+/// and on a host without IPv4 the first global IPv6 address chosen the same way (status.hostIPs
+/// lists both families, IPv4 first, as on a dual-stack node);
 /// node allocatable as the online CPUs, MemTotal and the size of the file system holding
 /// /var/lib/podunits.
 /// </summary>
 public static class HostFacts
 {
-    public static NodeFacts Gather(string podMachineId) => new(
-        NodeName(ReadHostname()), HostIP(), PodUid(podMachineId), OnlineCpus() * 1000L, MemTotal(), StorageBytes());
+    public static NodeFacts Gather(string podMachineId)
+    {
+        (string hostIP, string hostIPs) = HostIPs();
+        return new(NodeName(ReadHostname()), hostIP, PodUid(podMachineId), OnlineCpus() * 1000L, MemTotal(), StorageBytes(), hostIPs);
+    }
 
     /// <summary>spec.nodeName as the kubelet takes it: the whole hostname, lowercased.
     /// Environment.MachineName cut it at the first dot and kept its case (`Web1` for
@@ -82,9 +87,8 @@ public static class HostFacts
             ? $"{machineId[..8]}-{machineId[8..12]}-{machineId[12..16]}-{machineId[16..20]}-{machineId[20..]}"
             : machineId;
 
-    private static string HostIP()
+    private static (string HostIP, string HostIPs) HostIPs()
     {
-        string? routeInterface = DefaultRouteInterface();
         NetworkInterface[] interfaces;
         try
         {
@@ -92,21 +96,52 @@ public static class HostFacts
         }
         catch (NetworkInformationException)
         {
-            return "127.0.0.1";
+            return (NoAddress, NoAddress);
         }
-        IEnumerable<NetworkInterface> ordered = interfaces
+        return ChooseHostIPs([.. interfaces
             .Where(i => i.NetworkInterfaceType != NetworkInterfaceType.Loopback && i.OperationalStatus != OperationalStatus.Down)
-            .OrderBy(i => i.Name == routeInterface ? 0 : 1);
-        foreach (NetworkInterface i in ordered)
+            .Select(i => (i.Name, i.GetIPProperties().UnicastAddresses.Select(a => a.Address).ToArray()))],
+            DefaultRouteInterface(), DefaultIPv6RouteInterface());
+    }
+
+    /// <summary>What a host without any address gives (in a pod of its own network, its own
+    /// loopback: said in docs/configuration.md).</summary>
+    private const string NoAddress = "127.0.0.1";
+
+    /// <summary>status.hostIP and status.hostIPs from the interfaces that are up (name and
+    /// addresses): per family, the first address of the interface holding that family's
+    /// default route, else of any; IPv4 first. On a host without IPv4 it was 127.0.0.1, in a
+    /// pod with a network of its own the pod's own loopback (config review of 2026-12-07,
+    /// finding 4). Link-local and multicast IPv6 addresses are no node address.</summary>
+    internal static (string HostIP, string HostIPs) ChooseHostIPs(IReadOnlyList<(string Name, IPAddress[] Addresses)> up,
+        string? ipv4RouteInterface, string? ipv6RouteInterface)
+    {
+        ArgumentNullException.ThrowIfNull(up);
+        IPAddress? First(string? routeInterface, Func<IPAddress, bool> usable) => up
+            .OrderBy(i => i.Name == routeInterface ? 0 : 1)
+            .SelectMany(i => i.Addresses)
+            .FirstOrDefault(usable);
+        IPAddress? v4 = First(ipv4RouteInterface, a => a.AddressFamily == AddressFamily.InterNetwork);
+        IPAddress? v6 = First(ipv6RouteInterface, a => a.AddressFamily == AddressFamily.InterNetworkV6
+            && !a.IsIPv6LinkLocal && !a.IsIPv6Multicast && !IPAddress.IsLoopback(a));
+        string[] all = [.. new[] { v4, v6 }.OfType<IPAddress>().Select(a => a.ToString())];
+        return all.Length == 0 ? (NoAddress, NoAddress) : (all[0], string.Join(',', all));
+    }
+
+    /// <summary>/proc/net/ipv6_route's interface for ::/0, or null (not `lo`, which holds the
+    /// kernel's unreachable default).</summary>
+    private static string? DefaultIPv6RouteInterface()
+    {
+        try
         {
-            IPAddress? v4 = i.GetIPProperties().UnicastAddresses.Select(a => a.Address)
-                .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork);
-            if (v4 is not null)
-            {
-                return v4.ToString();
-            }
+            return File.ReadLines("/proc/net/ipv6_route")
+                .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .FirstOrDefault(f => f.Length >= 10 && f[0] == "00000000000000000000000000000000" && f[1] == "00" && f[9] != "lo")?[9];
         }
-        return "127.0.0.1";
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>/proc/net/route's interface for destination 0.0.0.0/0, or null.</summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using PodUnits.Planning.Plan;
 
 namespace PodUnits.UnitTests.Configuration;
@@ -24,4 +25,21 @@ public sealed class HostFactsTests
     [InlineData("node1\n", "node1")]
     public void TheNodeNameIsTheWholeHostnameLowercased(string hostname, string nodeName) =>
         Assert.Equal(nodeName, HostFacts.NodeName(hostname));
+
+    /// <summary>Config review of 2026-12-07, finding 4: a host without IPv4 gave 127.0.0.1,
+    /// in a pod of its own network the pod's own loopback; hostIPs never had IPv6.</summary>
+    [Fact]
+    public void TheHostsAddressesComeFromEachFamilysDefaultRoute()
+    {
+        (string, IPAddress[]) eth0 = ("eth0", [IPAddress.Parse("fe80::1"), IPAddress.Parse("192.0.2.10"), IPAddress.Parse("2001:db8::10")]);
+        (string, IPAddress[]) wg0 = ("wg0", [IPAddress.Parse("10.9.0.1"), IPAddress.Parse("2001:db8:9::1")]);
+        // IPv4 only: the default route's interface first, whatever the order.
+        Assert.Equal(("10.9.0.1", "10.9.0.1"), HostFacts.ChooseHostIPs([eth0 with { Item2 = [IPAddress.Parse("192.0.2.10")] }, wg0 with { Item2 = [IPAddress.Parse("10.9.0.1")] }], "wg0", null));
+        // Dual stack: IPv4 first, each family from its own route's interface.
+        Assert.Equal(("192.0.2.10", "192.0.2.10,2001:db8:9::1"), HostFacts.ChooseHostIPs([eth0, wg0], "eth0", "wg0"));
+        // IPv6 only: a global address, never the link-local one.
+        Assert.Equal(("2001:db8::10", "2001:db8::10"), HostFacts.ChooseHostIPs([("eth0", [IPAddress.Parse("fe80::1"), IPAddress.Parse("2001:db8::10")])], null, "eth0"));
+        // Nothing but link-local: no node address at all.
+        Assert.Equal(("127.0.0.1", "127.0.0.1"), HostFacts.ChooseHostIPs([("eth0", [IPAddress.Parse("fe80::1")])], null, null));
+    }
 }
