@@ -129,6 +129,27 @@ public sealed class CniRuntimeAddTests : IDisposable
         Assert.Empty(Directory.GetFiles(cache));
     }
 
+    /// <summary>Merged network review of 2026-12-07, finding 2: a DEL of an attachment whose ADD
+    /// was killed in its first plugin swallowed the cancellation as one of the errors a plugin
+    /// that never ran may give, and deleted the entry, the only record of the lease.</summary>
+    [Fact]
+    public async Task ACancelledDelOfAKilledAddKeepsTheEntry()
+    {
+        string cache = _dir.Dir("cache");
+        Plugin("bridge", "cat >/dev/null; [ \"$CNI_COMMAND\" = DEL ] && exec sleep 5; " + """echo '{"cniVersion": "1.0.0"}'""" + "\n");
+        var runtime = new CniRuntime([System.IO.Path.Join(_dir.Path, "plugins")], new CniCache(cache));
+        CniConfigList network = CniConfigList.Parse("lab.conflist",
+            """{"cniVersion": "1.0.0", "name": "lab", "plugins": [{"type": "bridge"}]}""");
+        // What an executor killed during the bridge's ADD leaves.
+        runtime.Cache.Write("web", network, new CniAttachment("abc123", "", "eth0", []), new Dictionary<string, JsonNode>(), result: null, failedPlugin: 0);
+        CniCacheEntry entry = runtime.Cache.ReadAll().Single();
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runtime.DeleteAsync(entry, "", stop.Token));
+
+        Assert.True(File.Exists(entry.Path), "the entry went with a DEL that never ran");
+    }
+
     /// <summary>Running or asleep: neither gone nor a zombie (it is not this process's child to reap).</summary>
     private static bool Alive(string pid)
     {

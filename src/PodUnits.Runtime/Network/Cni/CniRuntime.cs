@@ -119,7 +119,10 @@ public sealed class CniRuntime(IReadOnlyList<string> pluginDirs, CniCache cache)
     /// and do not stop the list, so every plugin that did run still gets its DEL.
     /// Some plugins' DEL fails for the very reason their ADD did (Debian's macvlan cannot find
     /// its master for either), and counting that would keep the attachment in the cache for
-    /// good: every later start and gc would fail on it, with nothing of it left to release.</param>
+    /// good: every later start and gc would fail on it, with nothing of it left to release.
+    /// A cancellation is no such failure: a DEL that never ran released nothing, and the cache
+    /// entry, the only record of host-local's lease, went with it (merged network review of
+    /// 2026-12-07, finding 2), so it always propagates.</param>
     private async Task RunDeleteAsync(CniConfigList network, CniAttachment attachment, IReadOnlyDictionary<string, JsonNode> capabilityArgs,
         JsonObject? result, int failedPlugin, CancellationToken cancellationToken)
     {
@@ -131,7 +134,7 @@ public sealed class CniRuntime(IReadOnlyList<string> pluginDirs, CniCache cache)
                 await CniPlugin.RunAsync("DEL", network, i, config, attachment, PluginDirs, cancellationToken).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // what its failed ADD made, if anything, it undid itself
-            catch (Exception) when (i >= failedPlugin)
+            catch (Exception e) when (i >= failedPlugin && e is not OperationCanceledException)
 #pragma warning restore CA1031
             {
             }
