@@ -82,7 +82,10 @@ public sealed class PodClaim
     /// that instant must not take it for a running pod. A real holder keeps the lock for
     /// the pod's whole life.
     /// </summary>
-    private static bool TryLockExclusive(int fd)
+    /// <param name="onBusy">For tests: called once, after the first try found the lock held,
+    /// so that a test can drop its look at a known point instead of racing the retries
+    /// (merged network review of 2026-12-07, finding 7).</param>
+    private static bool TryLockExclusive(int fd, Action? onBusy = null)
     {
         for (int attempt = 0; ; attempt++)
         {
@@ -93,6 +96,10 @@ public sealed class PodClaim
             if (Marshal.GetLastPInvokeError() != LibcExtra.EWOULDBLOCK || attempt == 4)
             {
                 return false;
+            }
+            if (attempt == 0)
+            {
+                onBusy?.Invoke();
             }
             Thread.Sleep(10);
         }
@@ -128,7 +135,11 @@ public sealed class PodClaim
     /// refused as a start of a running pod is. A lock file made here for a pod without state
     /// is removed again while held, as <see cref="TryCollect"/> removes one.
     /// </summary>
-    public static async Task<bool> WhileUnclaimedAsync(string pod, Func<Task> action)
+    public static Task<bool> WhileUnclaimedAsync(string pod, Func<Task> action) => WhileUnclaimedAsync(pod, action, onBusy: null);
+
+    /// <summary><see cref="WhileUnclaimedAsync(string, Func{Task})"/>, with TryLockExclusive's
+    /// test hook.</summary>
+    internal static async Task<bool> WhileUnclaimedAsync(string pod, Func<Task> action, Action? onBusy)
     {
         ArgumentNullException.ThrowIfNull(action);
         PodPaths.CreateRuntimeRoot();
@@ -139,7 +150,7 @@ public sealed class PodClaim
             // With Acquire's retries: a bare try met IsHeld's passing look (another start's
             // port check, status, list) and took a killed pod for a running one, whose DNAT
             // rules a start then left in front of its own (network review of 2026-12-07, finding 2).
-            if (!TryLockExclusive(fd) || IsUnlinked(fd))
+            if (!TryLockExclusive(fd, onBusy) || IsUnlinked(fd))
             {
                 return false; // running, or another gc collected the file meanwhile
             }

@@ -6,38 +6,70 @@ namespace PodUnits.UnitTests.Runtime.State;
 /// <summary>Network review of 2026-12-07, finding 2: WhileUnclaimedAsync took IsHeld's passing
 /// shared lock (another start's port check, status, list) for a running pod, and a killed
 /// pod's DNAT rules were left in front of a new pod's ports. It retries as Acquire does now.
+/// The look is dropped from TryLockExclusive's hook, after the first try met it, not after a
+/// sleep that raced the retries (merged network review of 2026-12-07, finding 7).
 /// Runs as root, as CI does (the claims are in /run/podunits/state).</summary>
 public sealed class PodClaimLookTests : IDisposable
 {
     private readonly string _pod = $"unit-test-claim-{Guid.NewGuid():N}"[..32];
+    private int _look = -1;
+    private bool _ran;
 
-    public void Dispose() => PodClaim.TryCollect(_pod);
+    public void Dispose()
+    {
+        if (_look >= 0)
+        {
+            LibcExtra.close(_look);
+        }
+        PodClaim.TryCollect(_pod);
+    }
+
+    /// <summary>A shared lock on the pod's lock file, as IsHeld takes to look.</summary>
+    private void Look()
+    {
+        PodPaths.CreateRuntimeRoot();
+        string path = PodClaim.LockPath(_pod);
+        _look = LibcExtra.open(path, LibcExtra.O_RDWR | LibcExtra.O_CREAT | LibcExtra.O_CLOEXEC, 0x180);
+        Assert.True(_look >= 0, $"cannot open {path}");
+        Assert.Equal(0, LibcExtra.flock(_look, LibcExtra.LOCK_SH | LibcExtra.LOCK_NB));
+    }
+
+    /// <summary>WhileUnclaimedAsync of an action that notes it ran.</summary>
+    private Task<bool> WhileUnclaimedAsync(Action onBusy) => PodClaim.WhileUnclaimedAsync(_pod, () =>
+    {
+        _ran = true;
+        return Task.CompletedTask;
+    }, onBusy);
 
     [Fact]
     public async Task APassingLookAtTheLockIsNoRunningPod()
     {
-        PodPaths.CreateRuntimeRoot();
-        string path = PodClaim.LockPath(_pod);
-        int look = LibcExtra.open(path, LibcExtra.O_RDWR | LibcExtra.O_CREAT | LibcExtra.O_CLOEXEC, 0x180);
-        Assert.True(look >= 0, $"cannot open {path}");
-        Assert.Equal(0, LibcExtra.flock(look, LibcExtra.LOCK_SH | LibcExtra.LOCK_NB));
-        // Given up a moment later, as IsHeld gives it up; the first try meets it.
-        var looking = new Thread(() =>
-        {
-            Thread.Sleep(10);
-            LibcExtra.close(look);
-        });
-        looking.Start();
-        bool ran = false;
+        Look();
+        int busy = 0;
 
-        bool released = await PodClaim.WhileUnclaimedAsync(_pod, () =>
+        bool released = await WhileUnclaimedAsync(() =>
         {
-            ran = true;
-            return Task.CompletedTask;
+            // Given up after the first try met it, as IsHeld gives it up.
+            busy++;
+            LibcExtra.close(_look);
+            _look = -1;
         });
 
-        looking.Join();
+        Assert.Equal(1, busy); // the retry, not the first try, took the lock
         Assert.True(released);
-        Assert.True(ran);
+        Assert.True(_ran);
+    }
+
+    [Fact]
+    public async Task ALockHeldThroughTheRetriesIsARunningPod()
+    {
+        Look();
+        int busy = 0;
+
+        bool released = await WhileUnclaimedAsync(() => busy++);
+
+        Assert.Equal(1, busy);
+        Assert.False(released);
+        Assert.False(_ran);
     }
 }
