@@ -320,12 +320,15 @@ public static class Stage0
             {
                 List<PortMappingPlan> ports = HostNetworkPorts(pod);
                 HostPortReservations.ClaimForHostNetwork(pod.Name, ports);
+                // One read of the CNI cache, a file per attachment on the host, for both
+                // (merged network review of 2026-12-07, finding 8).
+                List<CniCacheEntry> cached = [.. CniRuntime.Default.Cache.ReadAll()];
                 // What a killed earlier run of this pod left on a CNI network: nothing else
                 // releases it while this run holds the name (PodNetwork.ReleaseOwnAsync).
-                await PodNetwork.ReleaseOwnAsync(CniRuntime.Default, pod.Name, ports, interrupted.Token).ConfigureAwait(false);
+                await PodNetwork.ReleaseOwnAsync(CniRuntime.Default, pod.Name, ports, cached, interrupted.Token).ConfigureAwait(false);
                 // A killed pod's portmap rules for these ports come before this pod's sockets
                 // and would take their traffic, as for a published pod (PodNetwork).
-                await PodNetwork.ReleaseCrashedHoldersAsync(CniRuntime.Default, pod.Name, ports, cancellationToken: interrupted.Token).ConfigureAwait(false);
+                await PodNetwork.ReleaseCrashedHoldersAsync(CniRuntime.Default, pod.Name, ports, cached, interrupted.Token).ConfigureAwait(false);
             }
             if (definition is not null)
             {

@@ -63,13 +63,17 @@ public sealed class PodNetwork : IDisposable
     /// name, so neither gc nor stop would release them. The killed run's DNAT rules for its
     /// hostPorts come before this run's sockets and would send their traffic to an address
     /// where nothing listens, for as long as this run lasts (network review of 2026-12-07,
-    /// finding 1). Stage 0 calls it with the name claimed and the earlier run's processes gone.
+    /// finding 1). Stage 0 calls it with the name claimed and the earlier run's processes gone,
+    /// and with <paramref name="cached"/> the cache it then gives ReleaseCrashedHoldersAsync:
+    /// each read parses every attachment's entry on the host (merged network review of
+    /// 2026-12-07, finding 8); null reads it.
     /// </summary>
-    public static Task ReleaseOwnAsync(CniRuntime cni, string pod, IReadOnlyList<PortMappingPlan> ports, CancellationToken cancellationToken = default)
+    public static Task ReleaseOwnAsync(CniRuntime cni, string pod, IReadOnlyList<PortMappingPlan> ports, List<CniCacheEntry>? cached = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cni);
         ArgumentNullException.ThrowIfNull(ports);
-        return ReleaseOwnAsync(cni, pod, ports, [.. cni.Cache.ReadAll()], "starting on the host's network, and trying again at gc once this run has ended",
+        return ReleaseOwnAsync(cni, pod, ports, cached ?? [.. cni.Cache.ReadAll()], "starting on the host's network, and trying again at gc once this run has ended",
             cancellationToken);
     }
 
@@ -118,7 +122,9 @@ public sealed class PodNetwork : IDisposable
     /// dead pod's name meanwhile, as gc does; a pod that runs again holds its name and is
     /// left alone (its own start refused the port already). A pod on the host's network
     /// needs it as much: the DNAT rules come before its socket too (network review of
-    /// 2026-12-06, finding 1), so stage 0 calls this for it with <paramref name="cached"/> null.
+    /// 2026-12-06, finding 1), so stage 0 calls this for it. <paramref name="cached"/>: the
+    /// cache as read for ReleaseOwnAsync (this pod's own entries, released since, are skipped
+    /// here), or null to read it.
     /// </summary>
     public static async Task ReleaseCrashedHoldersAsync(CniRuntime cni, string pod, IReadOnlyList<PortMappingPlan> ports,
         List<CniCacheEntry>? cached = null, CancellationToken cancellationToken = default)
