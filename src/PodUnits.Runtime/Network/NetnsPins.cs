@@ -27,6 +27,50 @@ public static class NetnsPins
 
     public static string PathOf(string pod) => $"{Dir}/{pod}";
 
+    /// <summary>
+    /// The namespaces of attachments whose DEL failed at a start on a CNI network, by CNI
+    /// container ID (<see cref="KeepAside"/>): the start needs the pin's name for its own
+    /// namespace, and the retry needs the old one, or the bridge plugin leaves its masquerade
+    /// rule for good (merged network review of 2026-12-07, finding 1). Under Dir, so shared
+    /// and detached in a pod as the pins are; a directory, which <see cref="Pinned"/> skips,
+    /// whose name no pod has (a DNS label begins with a letter or digit).
+    /// </summary>
+    public const string KeptDir = Dir + "/.kept";
+
+    /// <summary>The namespace kept aside for the attachment <paramref name="containerId"/>, or
+    /// null when there is none.</summary>
+    public static string? KeptOf(string containerId)
+    {
+        string path = $"{KeptDir}/{containerId}";
+        return File.Exists(path) ? path : null;
+    }
+
+    /// <summary>
+    /// Binds the namespace <paramref name="pod"/>'s pin holds at KeptDir/<paramref name="containerId"/>,
+    /// for the attachment of that ID whose DEL failed, before <see cref="Create"/> replaces the
+    /// pin: a bind, since a mount under a shared one cannot be moved (mount(2) MS_MOVE). Its
+    /// release removes it (<see cref="UnpinKept"/>).
+    /// </summary>
+    public static void KeepAside(string pod, string containerId)
+    {
+        string path = $"{KeptDir}/{containerId}";
+        Directory.CreateDirectory(KeptDir);
+        using (File.Create(path))
+        {
+        }
+        if (LibcExtra.mount(PathOf(pod), path, null, LibcExtra.MS_BIND, null) != 0)
+        {
+            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            File.Delete(path);
+            throw new PodUnitsException($"pod {pod}", $"cannot keep the network namespace of its attachment {containerId} at {path}: "
+                + $"{System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+        }
+    }
+
+    /// <summary>Unmounts and removes what <see cref="KeepAside"/> kept for
+    /// <paramref name="containerId"/>; nothing to do when there is none.</summary>
+    public static void UnpinKept(string pod, string containerId) => Remove(pod, $"{KeptDir}/{containerId}");
+
     /// <summary>The CNI container ID of the run whose namespace the pin holds, or null (no pin,
     /// or one made by a version that did not record it).</summary>
     public static string? OwnerOf(string pod)
@@ -47,7 +91,7 @@ public static class NetnsPins
     {
         string path = PathOf(pod);
         MakeSharedMountPoint();
-        Unpin(pod); // a crashed run's, already DEL'd by the caller
+        Unpin(pod); // a crashed run's, already DEL'd by the caller or kept aside (KeepAside)
         using (File.Create(path))
         {
         }
@@ -78,12 +122,16 @@ public static class NetnsPins
     /// <summary>Unmounts and removes the pin; nothing to do when there is none.</summary>
     public static void Unpin(string pod)
     {
-        string path = PathOf(pod);
         string owner = $"{OwnersDir}/{pod}";
         if (File.Exists(owner))
         {
             File.Delete(owner);
         }
+        Remove(pod, PathOf(pod));
+    }
+
+    private static void Remove(string pod, string path)
+    {
         if (!File.Exists(path))
         {
             return;

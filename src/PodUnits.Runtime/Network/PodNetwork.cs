@@ -48,8 +48,7 @@ public sealed class PodNetwork : IDisposable
         Task guarding = _network.PortMappings.Count > 0 ? LocalnetGuard.EnsureAsync(cancellationToken) : Task.CompletedTask;
         // One read of the cache (a file per attachment on the host) for both.
         List<CniCacheEntry> cached = [.. _cni.Cache.ReadAll()];
-        await ReleaseOwnAsync(_cni, _plan.Name, _network.PortMappings, cached, "starting with an attachment of its own, and trying again at the pod's stop and at gc",
-            cancellationToken).ConfigureAwait(false);
+        await ReleaseOwnAsync(_cni, _plan.Name, _network.PortMappings, cached, pinReused: true, cancellationToken).ConfigureAwait(false);
         await ReleaseCrashedHoldersAsync(_cni, _plan.Name, _network.PortMappings, cached, cancellationToken).ConfigureAwait(false);
         string pin = NetnsPins.Create(_plan.Name, _network.ContainerId);
         await guarding.ConfigureAwait(false);
@@ -73,21 +72,24 @@ public sealed class PodNetwork : IDisposable
     {
         ArgumentNullException.ThrowIfNull(cni);
         ArgumentNullException.ThrowIfNull(ports);
-        return ReleaseOwnAsync(cni, pod, ports, cached ?? [.. cni.Cache.ReadAll()], "starting on the host's network, and trying again at gc once this run has ended",
-            cancellationToken);
+        return ReleaseOwnAsync(cni, pod, ports, cached ?? [.. cni.Cache.ReadAll()], pinReused: false, cancellationToken);
     }
 
     /// <summary>DEL of the earlier runs' attachments of <paramref name="pod"/> among
-    /// <paramref name="cached"/>, then the pin; one whose DEL fails may stay (logged, with
-    /// <paramref name="retried"/> saying what tries again) unless it maps one of
-    /// <paramref name="ports"/>, when the start fails.</summary>
-    private static async Task ReleaseOwnAsync(CniRuntime cni, string pod, IReadOnlyList<PortMappingPlan> ports, List<CniCacheEntry> cached,
-        string retried, CancellationToken cancellationToken)
+    /// <paramref name="cached"/>, then the pin; one whose DEL fails may stay (logged) unless it
+    /// maps one of <paramref name="ports"/>, when the start fails. It keeps its namespace for
+    /// the retry (ReleaseAsync).</summary>
+    /// <param name="pinReused">Whether the start pins a namespace of its own under the pod's
+    /// name (a CNI network), or runs on the host's and tries again only at gc.</param>
+    internal static async Task ReleaseOwnAsync(CniRuntime cni, string pod, IReadOnlyList<PortMappingPlan> ports, List<CniCacheEntry> cached,
+        bool pinReused, CancellationToken cancellationToken)
     {
+        string retried = pinReused ? "starting with an attachment of its own, and trying again at the pod's stop and at gc"
+            : "starting on the host's network, and trying again at gc once this run has ended";
         try
         {
             await ReleaseAsync(cni, pod, cached.FindAll(e => e.Pod == pod), cancellationToken,
-                (entry, error) => KeepForLater(entry, error, ports, retried)).ConfigureAwait(false);
+                (entry, error) => KeepForLater(entry, error, ports, retried), pinReused).ConfigureAwait(false);
         }
         catch (Core.Errors.PodUnitsException e)
         {
@@ -269,18 +271,21 @@ public sealed class PodNetwork : IDisposable
     /// <summary>
     /// DEL for <paramref name="entries"/>, the cached attachments of <paramref name="pod"/>,
     /// then the pin. The pin is the namespace of the run that made it, recorded beside it
-    /// (NetnsPins.OwnerOf); any other run's attachment kept after a failed DEL (KeepForLater)
-    /// is DEL'd without a namespace, as the CNI spec allows once it is gone: in this run's, the
-    /// bridge plugin would delete this run's eth0 (it deletes by interface name), and this
-    /// run's own DEL would then find no address to remove its masquerade rule by. Every entry
-    /// is tried, a failing one does not keep the others (and their leases and rules) for
-    /// good; the first failure is thrown after, and the pin stays when an entry that needs it
-    /// could not be released.
+    /// (NetnsPins.OwnerOf); an earlier run's attachment kept after a failed DEL at a start on
+    /// a CNI network (KeepForLater) is DEL'd in the namespace kept aside for it
+    /// (NetnsPins.KeepAside), or without one, as the CNI spec allows once it is gone: in this
+    /// run's, the bridge plugin would delete this run's eth0 (it deletes by interface name),
+    /// and this run's own DEL would then find no address to remove its masquerade rule by.
+    /// Every entry is tried, a failing one does not keep the others (and their leases and
+    /// rules) for good; the first failure is thrown after, and an entry's namespace stays
+    /// while the entry does.
     /// </summary>
     /// <param name="keep">Given an attachment whose DEL failed: true when it may stay cached
     /// without failing the release, false to fail it.</param>
+    /// <param name="pinReused">Whether the caller pins a new namespace under the pod's name
+    /// next: a kept attachment's namespace is then kept aside, else the pin stays.</param>
     private static async Task ReleaseAsync(CniRuntime cni, string pod, IEnumerable<CniCacheEntry> entries, CancellationToken cancellationToken,
-        Func<CniCacheEntry, Exception, bool>? keep = null)
+        Func<CniCacheEntry, Exception, bool>? keep = null, bool pinReused = false)
     {
         string pin = NetnsPins.Exists(pod) ? NetnsPins.PathOf(pod) : "";
         // Null for a pin of an older version: every entry then gets it, as before.
@@ -289,18 +294,29 @@ public sealed class PodNetwork : IDisposable
         bool pinNeeded = false;
         foreach (CniCacheEntry entry in entries)
         {
-            string netns = owner is null || entry.Attachment.ContainerId == owner ? pin : "";
+            string id = entry.Attachment.ContainerId;
+            bool inPin = pin.Length > 0 && (owner is null || id == owner);
+            string netns = inPin ? pin : NetnsPins.KeptOf(id) ?? "";
             try
             {
                 await cni.DeleteAsync(entry, netns, cancellationToken).ConfigureAwait(false);
+                NetnsPins.UnpinKept(pod, id);
             }
             catch (Exception e) when (keep is not null && keep(entry, e))
             {
+                // Its namespace stays for the retry, or the bridge's DEL, which the failed
+                // plugin stopped, never gets it and leaves its masquerade rule for good
+                // (merged network review of 2026-12-07, finding 1).
+                if (inPin && pinReused)
+                {
+                    KeepAside(pod, id);
+                }
+                pinNeeded |= inPin && !pinReused;
             }
             catch (Core.Errors.PodUnitsException e)
             {
                 failed ??= e;
-                pinNeeded |= netns.Length > 0;
+                pinNeeded |= inPin;
             }
         }
         if (!pinNeeded)
@@ -310,6 +326,20 @@ public sealed class PodNetwork : IDisposable
         if (failed is not null)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
+        }
+    }
+
+    /// <summary><see cref="NetnsPins.KeepAside"/>, or a warning: without it the retry runs
+    /// without the namespace, as it did before there was one.</summary>
+    private static void KeepAside(string pod, string containerId)
+    {
+        try
+        {
+            NetnsPins.KeepAside(pod, containerId);
+        }
+        catch (Core.Errors.PodUnitsException e)
+        {
+            Logging.StageLog.Warning($"{e.Message}; its release is tried again without it, and the bridge's masquerading rule may stay");
         }
     }
 
