@@ -122,14 +122,26 @@ public sealed class PodNetwork : IDisposable
     /// port and start, but the dead pod's DNAT rules come first and would take its traffic.
     /// So the attachments of such pods are released here (DEL from the cache), holding the
     /// dead pod's name meanwhile, as gc does; a pod that runs again holds its name and is
-    /// left alone (its own start refused the port already). A pod on the host's network
+    /// left alone (its own start refused the port already); while another release holds it
+    /// (gc, `podunits stop`, another start), this one waits and tries again. A pod on the host's network
     /// needs it as much: the DNAT rules come before its socket too (network review of
     /// 2026-12-06, finding 1), so stage 0 calls this for it. <paramref name="cached"/>: the
     /// cache as read for ReleaseOwnAsync (this pod's own entries, released since, are skipped
     /// here), or null to read it.
     /// </summary>
-    public static async Task ReleaseCrashedHoldersAsync(CniRuntime cni, string pod, IReadOnlyList<PortMappingPlan> ports,
-        List<CniCacheEntry>? cached = null, CancellationToken cancellationToken = default)
+    public static Task ReleaseCrashedHoldersAsync(CniRuntime cni, string pod, IReadOnlyList<PortMappingPlan> ports,
+        List<CniCacheEntry>? cached = null, CancellationToken cancellationToken = default) =>
+        ReleaseCrashedHoldersAsync(cni, pod, ports, cached, OtherReleasePatience, cancellationToken);
+
+    /// <summary>How long a start waits for another release of a dead pod's network (gc's,
+    /// `podunits stop`'s, another start's), which holds the dead pod's name for a whole DEL: a
+    /// plugin's timeout, and a little.</summary>
+    private static readonly TimeSpan OtherReleasePatience = CniPlugin.Timeout + TimeSpan.FromSeconds(5);
+
+    /// <summary><see cref="ReleaseCrashedHoldersAsync(CniRuntime, string, IReadOnlyList{PortMappingPlan}, List{CniCacheEntry}?, CancellationToken)"/>,
+    /// waiting up to <paramref name="patience"/> for another release.</summary>
+    internal static async Task ReleaseCrashedHoldersAsync(CniRuntime cni, string pod, IReadOnlyList<PortMappingPlan> ports,
+        List<CniCacheEntry>? cached, TimeSpan patience, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cni);
         ArgumentNullException.ThrowIfNull(ports);
@@ -155,6 +167,13 @@ public sealed class PodNetwork : IDisposable
                 {
                     throw new Core.Errors.PodUnitsException($"pod {dead}", "its name stayed locked, though no run of it holds it");
                 }
+                if (!released && !RunHolds(dead))
+                {
+                    // Held by another release of its network, not by a run: going on left its
+                    // DNAT rules in front of this pod's whenever that release failed (merged
+                    // network review of 2026-12-07, finding 6).
+                    released = await AfterOtherReleaseAsync(cni, dead, patience, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (Core.Errors.PodUnitsException e)
             {
@@ -166,6 +185,36 @@ public sealed class PodNetwork : IDisposable
             if (released)
             {
                 Logging.StageLog.Information($"released the network of pod {dead}, which ended without releasing it and still mapped a hostPort of this pod's");
+            }
+        }
+    }
+
+    /// <summary>Whether a run of <paramref name="pod"/> holds its name: its executor lives, or
+    /// its processes do; not so for gc, `podunits stop` or a start releasing its network.</summary>
+    private static bool RunHolds(string pod) =>
+        (PodState.Pids(pod) is (int executor, _) && Directory.Exists($"/proc/{executor}")) || PodProcesses.AnyLeft(pod);
+
+    /// <summary>The release of <paramref name="dead"/>'s attachments once another release
+    /// has let go of its name: what that one left, if it failed, or nothing. False when a run
+    /// of it turns out to hold the name; fails after <paramref name="patience"/>.</summary>
+    private static async Task<bool> AfterOtherReleaseAsync(CniRuntime cni, string dead, TimeSpan patience, CancellationToken cancellationToken)
+    {
+        long deadline = Environment.TickCount64 + (long)patience.TotalMilliseconds;
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
+            if (await ReleaseIfUnclaimedAsync(cni, dead, cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+            if (RunHolds(dead))
+            {
+                return false;
+            }
+            if (Environment.TickCount64 >= deadline)
+            {
+                throw new Core.Errors.PodUnitsException($"pod {dead}",
+                    $"another release of its network (podunits gc, podunits stop or a start) held its name for more than {patience.TotalSeconds:0} s");
             }
         }
     }
