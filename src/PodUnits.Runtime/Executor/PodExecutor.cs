@@ -212,7 +212,19 @@ public sealed partial class PodExecutor : IDisposable
             // container may run before it is: they wait for "go", sent only once supervision
             // starts below). Its namespace is made first, for the pod init to join, so that
             // CNI ADD, most of a networked pod's start, begins before the pod init's spawn.
-            string? netns = _network is null ? null : await _network.PrepareAsync().ConfigureAwait(false);
+            string? netns;
+            try
+            {
+                // With the stop's token: releasing what a dead pod left may wait for another
+                // release of it (up to a minute), which a stop, Ctrl-C or the start's timeout
+                // must end at once, not be SIGKILLed in (review of the merged network change,
+                // 2026-12-07, finding 1). What was not released stays for gc.
+                netns = _network is null ? null : await _network.PrepareAsync(_stopped.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (Stopping)
+            {
+                return _plan.Interactive && Volatile.Read(ref _stopSignal) is int signal and > 0 ? 128 + signal : 0;
+            }
             if (AdHocScope.IsNeeded(_plan))
             {
                 // Before the pod init is spawned, so that it and all it starts are in the scope.

@@ -191,7 +191,7 @@ public sealed class PodNetwork : IDisposable
 
     /// <summary>Whether a run of <paramref name="pod"/> holds its name: its executor lives, or
     /// its processes do; not so for gc, `podunits stop` or a start releasing its network.</summary>
-    private static bool RunHolds(string pod) =>
+    internal static bool RunHolds(string pod) =>
         (PodState.Pids(pod) is (int executor, _) && Directory.Exists($"/proc/{executor}")) || PodProcesses.AnyLeft(pod);
 
     /// <summary>The release of <paramref name="dead"/>'s attachments once another release
@@ -200,6 +200,8 @@ public sealed class PodNetwork : IDisposable
     private static async Task<bool> AfterOtherReleaseAsync(CniRuntime cni, string dead, TimeSpan patience, CancellationToken cancellationToken)
     {
         long deadline = Environment.TickCount64 + (long)patience.TotalMilliseconds;
+        Logging.StageLog.Information($"waiting for another release of pod {dead}'s network (podunits gc, podunits stop or a start) to end, " +
+            $"up to {patience.TotalSeconds:0} s: it maps a hostPort of this pod's");
         while (true)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
