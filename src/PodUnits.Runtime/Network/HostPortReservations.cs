@@ -228,7 +228,11 @@ public sealed class HostPortReservations : IDisposable
         {
             string pod = System.IO.Path.GetFileName(dir);
             string file = System.IO.Path.Join(dir, ClaimsFile);
-            if (pod == self || !File.Exists(file) || !PodClaim.IsHeld(pod))
+            // Held by a run: gc, `podunits stop` or another start releasing a dead pod's network
+            // hold its name too, and that pod uses no port any more; its rules are left to the
+            // release of dead holders (PodNetwork.ReleaseCrashedHoldersAsync), which waits for
+            // theirs (review of the merged network change, 2026-12-07, finding 2).
+            if (pod == self || !File.Exists(file) || !PodClaim.IsHeld(pod) || !PodNetwork.RunHolds(pod))
             {
                 continue;
             }

@@ -146,6 +146,36 @@ public sealed class HostPortReservationsTests : IDisposable
         Assert.Equal($"{port}\n", File.ReadAllText($"{PodPaths.RuntimeDir(second)}/ports"));
     }
 
+    /// <summary>Review of the merged network change, 2026-12-07, finding 2: a dead pod whose
+    /// name gc, `podunits stop` or another start held to release its network counted as using
+    /// its ports, and a start failed at once naming a pod that no longer ran.</summary>
+    [Fact]
+    public void ADeadPodsClaimsHeldByAReleaseHoldNoPort()
+    {
+        if (!TryPrepare(out string dead, out string second))
+        {
+            return;
+        }
+        PortMappingPlan port = Port(FreePort("tcp"), "tcp", "127.0.0.1");
+        File.WriteAllText($"{PodPaths.RuntimeDir(dead)}/ports", $"{port}\n");
+        PodState.WritePids(dead, int.MaxValue, 0); // an executor that is gone: no such PID
+        PodClaim release = PodClaim.Acquire(dead); // held, as a release of its network holds it
+        try
+        {
+            using (HostPortReservations.Reserve(second, [port]))
+            {
+            }
+            // The same claims held by a run: refused, naming it.
+            PodState.WritePids(dead, Environment.ProcessId, 0);
+            PodUnitsException e = Assert.Throws<PodUnitsException>(() => HostPortReservations.Reserve(second, [port]));
+            Assert.Equal($"pod {second}: cannot publish hostPort {port}: pod {dead} uses it", e.Message);
+        }
+        finally
+        {
+            LibcExtra.close(release.Fd);
+        }
+    }
+
     [Theory]
     [InlineData("tcp")]
     [InlineData("udp")]
@@ -157,6 +187,7 @@ public sealed class HostPortReservationsTests : IDisposable
         }
         PortMappingPlan port = Port(FreePort(protocol), protocol, "127.0.0.1");
         PodClaim claim = PodClaim.Acquire(first);
+        PodState.WritePids(first, Environment.ProcessId, 0); // a run holds it: this process stands for its executor
         try
         {
             using HostPortReservations held = HostPortReservations.Reserve(first, [port]);
@@ -185,6 +216,7 @@ public sealed class HostPortReservationsTests : IDisposable
         File.CreateSymbolicLink($"{PodPaths.RuntimeDir(first)}/ports", $"{PodPaths.RuntimeDir(first)}/gone");
         PortMappingPlan port = Port(FreePort("tcp"), "tcp", "127.0.0.1");
         PodClaim claim = PodClaim.Acquire(first);
+        PodState.WritePids(first, Environment.ProcessId, 0); // held by a run: its claims are read
         try
         {
             using HostPortReservations held = HostPortReservations.Reserve(second, [port]);
