@@ -110,14 +110,18 @@ public static class HostFacts
 
     /// <summary>status.hostIP and status.hostIPs from the interfaces that are up (name and
     /// addresses): per family, the first address of the interface holding that family's
-    /// default route, else of any; IPv4 first. On a host without IPv4 it was 127.0.0.1, in a
+    /// default route (else of any, on a host without any default route); IPv4 first. On a host without IPv4 it was 127.0.0.1, in a
     /// pod with a network of its own the pod's own loopback (config review of 2026-12-07,
     /// finding 4). Link-local and multicast IPv6 addresses are no node address.</summary>
     internal static (string HostIP, string HostIPs) ChooseHostIPs(IReadOnlyList<(string Name, IPAddress[] Addresses)> up,
         string? ipv4RouteInterface, string? ipv6RouteInterface)
     {
         ArgumentNullException.ThrowIfNull(up);
-        IPAddress? First(string? routeInterface, Func<IPAddress, bool> usable) => up
+        // Any interface stands in only on a host without any default route, as the kubelet's
+        // choice of a node IP: on an IPv6-only host an IPv4 address of the pods' own bridge (or
+        // docker0, a VPN) became hostIP once a pod ran (review of the merged change, 2026-12-07).
+        bool anyRoute = ipv4RouteInterface is not null || ipv6RouteInterface is not null;
+        IPAddress? First(string? routeInterface, Func<IPAddress, bool> usable) => routeInterface is null && anyRoute ? null : up
             .OrderBy(i => i.Name == routeInterface ? 0 : 1)
             .SelectMany(i => i.Addresses)
             .FirstOrDefault(usable);

@@ -39,6 +39,9 @@ public sealed class HostFactsTests
         Assert.Equal(("192.0.2.10", "192.0.2.10,2001:db8:9::1"), HostFacts.ChooseHostIPs([eth0, wg0], "eth0", "wg0"));
         // IPv6 only: a global address, never the link-local one.
         Assert.Equal(("2001:db8::10", "2001:db8::10"), HostFacts.ChooseHostIPs([("eth0", [IPAddress.Parse("fe80::1"), IPAddress.Parse("2001:db8::10")])], null, "eth0"));
+        // IPv6-only with the pods' own bridge up: the bridge's IPv4 address is no node address.
+        Assert.Equal(("2001:db8::10", "2001:db8::10"), HostFacts.ChooseHostIPs([("podunits0", [IPAddress.Parse("10.121.0.1")]),
+            ("eth0", [IPAddress.Parse("2001:db8::10")])], null, "eth0"));
         // Nothing but link-local: no node address at all.
         Assert.Equal(("127.0.0.1", "127.0.0.1"), HostFacts.ChooseHostIPs([("eth0", [IPAddress.Parse("fe80::1")])], null, null));
     }
