@@ -207,6 +207,14 @@ public sealed partial class PodExecutor : IDisposable
         using var user2 = PosixSignalRegistration.Create((PosixSignal)Tmds.Linux.LibC.SIGUSR2, OnIgnoredSignal);
         try
         {
+            if (_terminal is not null)
+            {
+                // Spawned by `run -it` rather than exec'd: the pids file names stage 0, which
+                // a detach ends, and a run counts as holding its ports by its executor's PID
+                // (PodNetwork.RunHolds), also while it prepares the network (review of the
+                // merged network change, 2026-12-07, finding 1 of the second round).
+                PodState.WritePids(_plan.Name, Environment.ProcessId, 0);
+            }
             OpenActivation();
             // The network is attached while the pod init starts and prepares the pod (no
             // container may run before it is: they wait for "go", sent only once supervision
