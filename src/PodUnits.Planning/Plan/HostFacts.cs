@@ -122,7 +122,9 @@ public static class HostFacts
         // docker0, a VPN) became hostIP once a pod ran (review of the merged change, 2026-12-07).
         bool anyRoute = ipv4RouteInterface is not null || ipv6RouteInterface is not null;
         IPAddress? First(string? routeInterface, Func<IPAddress, bool> usable) => routeInterface is null && anyRoute ? null : up
-            .OrderBy(i => i.Name == routeInterface ? 0 : 1)
+            // Only the route's interface when there is one: a bridge's or a VPN's address is
+            // no node address, also when the route's interface has none of that family.
+            .Where(i => routeInterface is null || i.Name == routeInterface)
             .SelectMany(i => i.Addresses)
             .FirstOrDefault(usable);
         IPAddress? v4 = First(ipv4RouteInterface, a => a.AddressFamily == AddressFamily.InterNetwork);

@@ -42,6 +42,9 @@ public sealed class HostFactsTests
         // IPv6-only with the pods' own bridge up: the bridge's IPv4 address is no node address.
         Assert.Equal(("2001:db8::10", "2001:db8::10"), HostFacts.ChooseHostIPs([("podunits0", [IPAddress.Parse("10.121.0.1")]),
             ("eth0", [IPAddress.Parse("2001:db8::10")])], null, "eth0"));
+        // The IPv6 route's interface has only a link-local address: no IPv6 node address, not a VPN's.
+        Assert.Equal(("192.0.2.10", "192.0.2.10"), HostFacts.ChooseHostIPs([("eth0", [IPAddress.Parse("192.0.2.10"), IPAddress.Parse("fe80::1")]),
+            ("wg0", [IPAddress.Parse("fd7a::1")])], "eth0", "eth0"));
         // Nothing but link-local: no node address at all.
         Assert.Equal(("127.0.0.1", "127.0.0.1"), HostFacts.ChooseHostIPs([("eth0", [IPAddress.Parse("fe80::1")])], null, null));
     }
