@@ -279,10 +279,13 @@ public sealed class PodNetworkTests
             Assert.Empty(NetworkProbe.LeasesOf(first, network.Name));
             Assert.Empty(NetworkProbe.LeasesOf(second, network.Name));
             // Review of 2026-12-05 (network, 1): the earlier run's DEL at this stop ran in this
-            // run's namespace, where the bridge plugin deletes this run's eth0 by name. Its
-            // namespace is gone: it gets none; this run's own DEL gets the pin.
+            // run's namespace, where the bridge plugin deletes this run's eth0 by name. It gets
+            // its own, kept aside when this run's pin replaced it (review of the merged network
+            // change, 2026-12-07, finding 1), and the kept bind goes with the release; this
+            // run's own DEL gets the pin.
             string[] log = File.ReadAllLines(deletes);
-            Assert.Equal($"{first} netns=", log[^2..].Single(l => l.StartsWith(first, StringComparison.Ordinal)));
+            Assert.Equal($"{first} netns=/run/podunits/netns/.kept/{first}", log[^2..].Single(l => l.StartsWith(first, StringComparison.Ordinal)));
+            Assert.False(File.Exists($"/run/podunits/netns/.kept/{first}"));
             Assert.Equal($"{second} netns=/run/podunits/netns/{name}", log[^2..].Single(l => l.StartsWith(second, StringComparison.Ordinal)));
         }
         finally
