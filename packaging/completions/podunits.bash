@@ -61,7 +61,7 @@ _podunits() {
         enter) options+=" --container --interactive -i --tty -t --no-tty -T --privileged";;
         attach) options+=" --detach-keys";;
         update) options+=" --container --memory --cpu";;
-        run) options+=" --interactive -i --tty -t --detach-keys --name --hostname --env -e --workdir -w --user -u --pull --memory -m --cpus --volume --dns --env-file --keep --net --port -p";;
+        run) options+=" --interactive -i --tty -t --detach-keys --entrypoint --name --hostname --env -e --workdir -w --user -u --pull --memory -m --cpus --volume --dns --env-file --keep --net --port -p";;
         validate) options+=" --ignore-file-name --output";;
         generate) options+=" --dir";;
         refresh) options+=" --dry-run --output";;

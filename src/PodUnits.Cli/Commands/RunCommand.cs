@@ -14,7 +14,8 @@ internal static class RunCommand
     public static Command Create()
     {
         var pod = new Argument<string>("pod") { Description = "Pod name (definition in /etc/podunits/pods, ...), a definition file, or with -i an image." };
-        var rest = UsageErrors.TakesAnyWords(new Argument<string[]>("command") { Description = "With -i: the command and its arguments (after --).", Arity = ArgumentArity.ZeroOrMore });
+        var rest = UsageErrors.TakesAnyWords(new Argument<string[]>("command") { Description = "With -i: the command and its arguments (after --); they replace the image's CMD, its ENTRYPOINT stays (podman run's meaning).", Arity = ArgumentArity.ZeroOrMore });
+        var entrypoint = new Option<string?>("--entrypoint") { Description = "With -i: replace the image's ENTRYPOINT (and CMD): a program, or a JSON array [\"PROGRAM\", \"ARG\", ...]; \"\" for none." };
         var interactive = new Option<bool>("--interactive", "-i") { Description = "Run IMAGE as an ad-hoc pod with this process's stdin; its stdout and stderr come here as they are written, and go to the journal too." };
         var tty = new Option<bool>("--tty", "-t") { Description = "With -i: give the container a pseudo-terminal of its own (job control, line editing, window size) relayed to this terminal." };
         var name = new Option<string?>("--name") { Description = "With -i: the pod's name (and machine name); default pod-XXXXXXXX." };
@@ -40,7 +41,7 @@ internal static class RunCommand
         };
         var detachKeys = AttachCommand.DetachKeysOption();
         detachKeys.Description = "With -it: " + detachKeys.Description;
-        Option[] adHocOnly = [tty, detachKeys, keep, name, hostname, env, envFile, workdir, user, memory, cpus, volumes, dns, net, ports];
+        Option[] adHocOnly = [tty, detachKeys, entrypoint, keep, name, hostname, env, envFile, workdir, user, memory, cpus, volumes, dns, net, ports];
         var command = new Command("run", """
             Run a pod in the foreground (what pod@NAME.service runs), or with -i an image as an
             ad-hoc pod: registered with machined, logged to the journal, removed when it ends.
@@ -52,6 +53,9 @@ internal static class RunCommand
               podunits run -i busybox -- sh -c 'echo hello' < /dev/null
               podunits run -i --keep --name try busybox -- sh -c 'echo x > /f'; podunits export try
               podunits run -it --name try -e GREETING=hi -p 8080:80 docker://nginx
+              podunits run -i --entrypoint /bin/sh docker://postgres -- -c 'id'
+            The words after -- replace the image's CMD and keep its ENTRYPOINT (podman run,
+            kubectl run); --entrypoint replaces the ENTRYPOINT.
             Image references: docker://REF or REF (a registry), dir:/PATH (a root directory),
             oci-archive:PATH[:REF] and docker-archive:PATH[:REF] (imported into the store first).
             With -it, Ctrl-P Ctrl-Q (--detach-keys) leaves the pod running and returns to the
@@ -59,7 +63,7 @@ internal static class RunCommand
             prints it as a definition to install.
             """)
         {
-            pod, rest, interactive, tty, detachKeys, keep, name, hostname, env, envFile, workdir, user, pull, memory, cpus, volumes, dns, net, ports,
+            pod, rest, interactive, tty, detachKeys, entrypoint, keep, name, hostname, env, envFile, workdir, user, pull, memory, cpus, volumes, dns, net, ports,
         };
         command.SetAction((parse, _) =>
         {
@@ -82,6 +86,7 @@ internal static class RunCommand
             {
                 Image = target,
                 Command = argv,
+                Entrypoint = parse.GetValue(entrypoint) is { } words ? AdHocOptions.ParseEntrypoint(words) : null,
                 Network = InteractiveNetwork.Parse(parse.GetValue(net), parse.GetValue(ports) ?? []),
                 Terminal = parse.GetValue(tty),
                 DetachKeys = parse.GetValue(detachKeys)!,

@@ -16,7 +16,13 @@ namespace PodUnits.Planning.AdHoc;
 public sealed record AdHocOptions
 {
     public required string Image { get; init; }
+    /// <summary>The words after the image (after --): they replace the image's CMD and keep
+    /// its ENTRYPOINT, as in podman run and kubectl run (Kubernetes' <c>args</c>).</summary>
     public IReadOnlyList<string> Command { get; init; } = [];
+    /// <summary>--entrypoint: replaces the image's ENTRYPOINT, and its CMD with it (podman,
+    /// Docker; Kubernetes' <c>command</c>); empty: no entrypoint, the words are the whole
+    /// command. Null: the image's.</summary>
+    public IReadOnlyList<string>? Entrypoint { get; init; }
     public InteractiveNetwork Network { get; init; } = InteractiveNetwork.Default;
     /// <summary>-t: a pseudo-terminal of the container's own (Attach/TerminalHub.cs).</summary>
     public bool Terminal { get; init; }
@@ -112,7 +118,8 @@ public sealed record AdHocOptions
         _ when field.Contains(".resources.limits.cpu", StringComparison.Ordinal) => "--cpus",
         _ when field.Contains(".workingDir", StringComparison.Ordinal) => "--workdir",
         _ when field.Contains(".securityContext", StringComparison.Ordinal) => "--user",
-        _ when field.Contains(".command", StringComparison.Ordinal) => "the command",
+        _ when field.Contains(".command", StringComparison.Ordinal) => "--entrypoint",
+        _ when field.Contains(".args", StringComparison.Ordinal) => "the command",
         _ when field.EndsWith(".image", StringComparison.Ordinal) => "the image",
         _ when field == "spec.hostname" => "--hostname",
         _ when field == "metadata.name" => "--name",
@@ -131,9 +138,14 @@ public sealed record AdHocOptions
     {
         Checked("--name", name);
         Checked("--hostname", Hostname);
+        (IReadOnlyList<string> command, IReadOnlyList<string> args) = CommandAndArgs();
         var y = new StringBuilder();
         y.Append(CultureInfo.InvariantCulture, $"# An ad-hoc pod of `podunits run`, as a definition. To run it as a host service:\n");
         y.Append(CultureInfo.InvariantCulture, $"#   install it as /etc/podunits/pods/{name}.yaml, then: systemctl enable --now pod@{name}\n");
+        // What -i (and -t) gave it, a service does not: a command that reads its input or
+        // needs a terminal (a shell, cat, a REPL) ends at once there (review of the docs,
+        // 2026-12-07, finding 3).
+        y.Append(CultureInfo.InvariantCulture, $"# It ran with -i{(Terminal ? "t" : "")}: as a service its stdin is empty{(Terminal ? " and it has no terminal" : "")}.\n");
         y.Append(CultureInfo.InvariantCulture, $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: {Q(name)}\n");
         DnsChoice dns = ParseDns(Dns);
         if (Network.Network is not null || dns == DnsChoice.Image)
@@ -162,12 +174,10 @@ public sealed record AdHocOptions
             }
         }
         y.Append(CultureInfo.InvariantCulture, $"  containers:\n    - name: main\n      image: {Q(Image)}\n      imagePullPolicy: {PullPolicy(Pull)}\n");
-        if (Command.Count > 0)
-        {
-            // A definition's command expands $(VAR) and turns $$ into $ (Kubernetes); a command
-            // line means what it says, as in podman run, so each $ is escaped.
-            y.Append(CultureInfo.InvariantCulture, $"      command: [{string.Join(", ", Command.Select(a => Q(Literal(a))))}]\n");
-        }
+        // A definition's command and args expand $(VAR) and turn $$ into $ (Kubernetes); a
+        // command line means what it says, as in podman run, so each $ is escaped.
+        if (command.Count > 0) y.Append(CultureInfo.InvariantCulture, $"      command: [{string.Join(", ", command.Select(a => Q(Literal(a))))}]\n");
+        if (args.Count > 0) y.Append(CultureInfo.InvariantCulture, $"      args: [{string.Join(", ", args.Select(a => Q(Literal(a))))}]\n");
         if (WorkingDir is not null) y.Append(CultureInfo.InvariantCulture, $"      workingDir: {Q(Absolute("--workdir", WorkingDir))}\n");
         if (Env.Count > 0)
         {
@@ -220,6 +230,45 @@ public sealed record AdHocOptions
             }
         }
         return y.ToString();
+    }
+
+    /// <summary>
+    /// The container's command and args: the words after the image are args, so the image's
+    /// ENTRYPOINT stays (podman run, kubectl run; they were the command, which ran
+    /// `alpine/git -- --version` as the program "--version" and skipped every entrypoint
+    /// script: review of the docs, 2026-12-07, finding 1). --entrypoint is the command;
+    /// an empty one makes the words the whole command.
+    /// </summary>
+    private (IReadOnlyList<string> Command, IReadOnlyList<string> Args) CommandAndArgs() => Entrypoint switch
+    {
+        null => ([], Command),
+        [] when Command.Count == 0 => throw new BadInputException("--entrypoint",
+            "an empty entrypoint needs the command after the image (-- CMD ARGS...): the image's CMD goes with its ENTRYPOINT"),
+        [] => (Command, []),
+        _ => (Entrypoint, Command),
+    };
+
+    /// <summary>--entrypoint's value as podman reads it: a JSON array of strings, or one
+    /// program (a plain string; "" for none).</summary>
+    public static IReadOnlyList<string> ParseEntrypoint(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!value.TrimStart().StartsWith('['))
+        {
+            return value.Length == 0 ? [] : [value];
+        }
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(value);
+            if (json.RootElement.EnumerateArray().All(e => e.ValueKind == System.Text.Json.JsonValueKind.String))
+            {
+                return [.. json.RootElement.EnumerateArray().Select(e => e.GetString()!)];
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        throw new BadInputException("--entrypoint", $"\"{value}\": not a JSON array of strings (give one program, or [\"PROGRAM\", \"ARG\", ...])");
     }
 
     /// <summary>A YAML double-quoted scalar: JSON's string syntax, which YAML reads the same.</summary>

@@ -1,3 +1,5 @@
+using PodUnits.IntegrationTests.Images;
+using PodUnits.Tests.Images;
 using PodUnits.UnitTests;
 
 namespace PodUnits.IntegrationTests.Runtime;
@@ -13,6 +15,7 @@ public sealed class InteractiveImageTests : IDisposable
     {
         PodHarness.Run("podunits", "image", "rm", "localhost/it-archive:1");
         PodHarness.Run("podunits", "image", "rm", "localhost/it-docker:2");
+        PodHarness.Run("podunits", "image", "rm", "localhost/it-entrypoint:1");
         Directory.Delete(_dir, recursive: true);
     }
 
@@ -61,5 +64,37 @@ public sealed class InteractiveImageTests : IDisposable
         Assert.False(Directory.Exists("/run/podunits/state/it-bad-image"));
         // Nor a pin that would keep the image from `image rm` in the name of a pod never started.
         Assert.False(File.Exists("/var/lib/podunits/pods/it-bad-image/images"));
+    }
+
+    /// <summary>Review of the docs, 2026-12-07, finding 1: the words after the image replaced
+    /// its ENTRYPOINT (Kubernetes' command); as in podman run they are its CMD now, and
+    /// --entrypoint replaces the ENTRYPOINT (and the CMD with it).</summary>
+    [Fact]
+    public void TheWordsKeepTheImagesEntrypointAndEntrypointReplacesIt()
+    {
+        string rootfs = _dir + "/rootfs";
+        Directory.CreateDirectory(rootfs + "/bin");
+        File.Copy("/bin/busybox", rootfs + "/bin/busybox");
+        foreach (string applet in new[] { "sh", "echo", "id" }) File.CreateSymbolicLink($"{rootfs}/bin/{applet}", "busybox");
+        byte[] layer = RegistryFixture.TarOf(rootfs);
+        OciLayoutBuilder.Write(_dir + "/layout", [layer], [layer], "application/vnd.oci.image.layer.v1.tar",
+            configFields: "\"Env\":[\"PATH=/bin\"],\"Entrypoint\":[\"/bin/echo\",\"entry\"],\"Cmd\":[\"default\"]");
+        var imported = PodHarness.Run("podunits", "image", "import", _dir + "/layout", "--name", "localhost/it-entrypoint:1");
+        Assert.True(imported.Code == 0, imported.Output);
+        (string[] Words, string Expected)[] runs =
+        [
+            ([], "entry default"),
+            (["--", "arg one"], "entry arg one"),
+            (["--entrypoint", "/bin/echo", "--", "x"], "x"),
+            (["--entrypoint", "[\"/bin/echo\", \"a\"]"], "a"),
+            (["--entrypoint", "", "--", "echo", "whole"], "whole"),
+        ];
+        foreach ((string[] words, string expected) in runs)
+        {
+            string[] options = [.. words.TakeWhile(w => w != "--")];
+            var run = PodHarness.Run("podunits", ["run", "-i", "--name", "it-entrypoint", .. options, "localhost/it-entrypoint:1", .. words.Skip(options.Length)]);
+            Assert.True(run.Code == 0, run.Output);
+            Assert.Equal(expected, run.Output.Trim());
+        }
     }
 }

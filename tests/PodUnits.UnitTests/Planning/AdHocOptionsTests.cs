@@ -46,6 +46,8 @@ public sealed class AdHocOptionsTests
     [InlineData("spec.containers[0].ports[0].containerPort", "--port")]
     [InlineData("spec.containers[0].workingDir", "--workdir")]
     [InlineData("spec.containers[0].image", "the image")]
+    [InlineData("spec.containers[0].args[1]", "the command")]
+    [InlineData("spec.containers[0].command[0]", "--entrypoint")]
     [InlineData("spec.somethingElse", "podunits run")]
     public void EachFieldOfAnAdHocPodIsSaidAsItsOption(string field, string option) => Assert.Equal(option, AdHocOptions.OptionOf(field));
 
@@ -64,7 +66,8 @@ public sealed class AdHocOptionsTests
         Assert.True(pod.HostNetwork);
         ContainerDefinition c = Assert.Single(pod.Containers);
         Assert.Equal("docker://busybox", c.Image);
-        Assert.Equal(["sh", "-c", "echo $$$$ $$(HOME)"], c.Command); // the definition's escapes: the shell sees "echo $$ $(HOME)"
+        Assert.Null(c.Command); // the image's ENTRYPOINT stays
+        Assert.Equal(["sh", "-c", "echo $$$$ $$(HOME)"], c.Args); // the definition's escapes: the shell sees "echo $$ $(HOME)"
         Assert.Equal([new EnvVar("A", "1"), new EnvVar("B", "x=y"), new EnvVar("A", "2")], c.Env);
         Assert.Equal("/srv", c.WorkingDir);
         Assert.Equal(1000, c.SecurityContext!.RunAsUser);
@@ -92,7 +95,7 @@ public sealed class AdHocOptionsTests
         // What `podunits export` prints is what an administrator installs: the file loads as it is.
         PodDefinition pod = PodDefinitionLoader.LoadText(yaml, "/etc/podunits/pods/try.yaml").GetPodOrThrow();
         ContainerDefinition c = Assert.Single(pod.Containers);
-        Assert.Equal(["sh", "-c", "echo \"a: b\"\n- c # d"], c.Command);
+        Assert.Equal(["sh", "-c", "echo \"a: b\"\n- c # d"], c.Args);
         Assert.Equal("}{'\"\n\\", Assert.Single(c.Env).Value);
         Assert.Equal("web", pod.Network!.Name);
         Assert.Equal(new ContainerPort(80, PortProtocol.TCP, null, 8080, "127.0.0.1"), Assert.Single(c.Ports));
@@ -132,6 +135,7 @@ public sealed class AdHocOptionsTests
         Assert.Equal(generated, pod.EffectiveHostname);
         ContainerDefinition c = Assert.Single(pod.Containers);
         Assert.Null(c.Command);
+        Assert.Null(c.Args);
         Assert.Equal(ImagePullPolicy.IfNotPresent, c.ImagePullPolicy); // podman's --pull=missing
         Assert.Null(c.SecurityContext);
         Assert.Equal(ResourceLimits.None, c.Limits);
@@ -197,5 +201,49 @@ public sealed class AdHocOptionsTests
         var pod = PodUnits.Definitions.PodDefinitionLoader.LoadText(kept, "pod-00000000.yaml").GetPodOrThrow();
         Assert.Equal(["DB_PASSWORD", "MODE"], pod.Containers[0].Env.Select(e => e.Name));
         Assert.Contains("s3cr3t", options.ToYaml("pod-00000000"), StringComparison.Ordinal);
+    }
+
+    /// <summary>Review of the docs, 2026-12-07, finding 1: the words after the image were the
+    /// container's command, which replaced the image's ENTRYPOINT; podman run and kubectl run
+    /// keep it and replace CMD. --entrypoint is podman's way to replace it.</summary>
+    [Fact]
+    public void TheWordsReplaceCmdAndEntrypointReplacesEntrypoint()
+    {
+        ContainerDefinition words = Assert.Single(new AdHocOptions { Image = "alpine/git", Command = ["--version"] }.Definition("p").Containers);
+        Assert.Null(words.Command);
+        Assert.Equal(["--version"], words.Args);
+        ContainerDefinition program = Assert.Single(new AdHocOptions
+        {
+            Image = "postgres", Entrypoint = AdHocOptions.ParseEntrypoint("/bin/sh"), Command = ["-c", "id"],
+        }.Definition("p").Containers);
+        Assert.Equal(["/bin/sh"], program.Command);
+        Assert.Equal(["-c", "id"], program.Args);
+        ContainerDefinition array = Assert.Single(new AdHocOptions { Image = "x", Entrypoint = AdHocOptions.ParseEntrypoint("[\"/bin/echo\", \"a b\"]") }.Definition("p").Containers);
+        Assert.Equal(["/bin/echo", "a b"], array.Command);
+        Assert.Null(array.Args);
+        ContainerDefinition none = Assert.Single(new AdHocOptions { Image = "x", Entrypoint = AdHocOptions.ParseEntrypoint(""), Command = ["id", "-u"] }.Definition("p").Containers);
+        Assert.Equal(["id", "-u"], none.Command);
+        Assert.Null(none.Args);
+    }
+
+    [Theory]
+    [InlineData("[\"/bin/sh\", 1]")]
+    [InlineData("[\"/bin/sh\"")]
+    public void AnEntrypointThatIsNoArrayOfStringsIsAnOptionError(string value)
+    {
+        var e = Assert.Throws<BadInputException>(() => AdHocOptions.ParseEntrypoint(value));
+        Assert.StartsWith("--entrypoint: ", e.Message, StringComparison.Ordinal);
+        var empty = Assert.Throws<BadInputException>(() => new AdHocOptions { Image = "x", Entrypoint = [] }.Validate("p"));
+        Assert.StartsWith("--entrypoint: an empty entrypoint needs the command", empty.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Review of the docs, 2026-12-07, finding 3: the export dropped -i and -t without
+    /// a word; installed as a service, a shell ended at once.</summary>
+    [Fact]
+    public void TheExportSaysWhatAServiceLacks()
+    {
+        Assert.Contains("\n# It ran with -it: as a service its stdin is empty and it has no terminal.\n",
+            new AdHocOptions { Image = "x", Terminal = true }.ToYaml("p"), StringComparison.Ordinal);
+        Assert.Contains("\n# It ran with -i: as a service its stdin is empty.\n", new AdHocOptions { Image = "x" }.ToYaml("p"), StringComparison.Ordinal);
     }
 }
