@@ -22,6 +22,8 @@ internal static class ExportCommand
             (after the ad-hoc pod has ended: one name, one pod). A pod that has a definition
             already is told where it is. After the pod ended, the values of --env and
             --env-file are not kept (they may be secrets): their names come with empty values.
+            As a service the command's stdin is empty and it has no terminal (said on stderr):
+            a shell, or a command that reads its input, ends at once there.
             """)
         {
             name,
@@ -33,14 +35,22 @@ internal static class ExportCommand
             {
                 if (File.Exists(path))
                 {
+                    string yaml;
                     try
                     {
-                        Console.Out.Write(File.ReadAllText(path));
+                        yaml = File.ReadAllText(path);
                     }
                     catch (UnauthorizedAccessException)
                     {
                         // Root's only: it holds the command line's environment.
                         throw new PodUnitsException($"pod {pod}", $"{path} is root's only; run export as root");
+                    }
+                    Console.Out.Write(yaml);
+                    // Said where the one who installs it reads, not only in the YAML's comment
+                    // (review of the docs, 2026-12-07, finding 3). Files of older runs lack it.
+                    if (yaml.Contains("\n# It ran with -i", StringComparison.Ordinal))
+                    {
+                        Logging.PodLog.Warning($"pod {pod}: as a service its command gets an empty stdin and no terminal; a shell, or a command that reads its input, ends at once there");
                     }
                     return 0;
                 }
