@@ -16,6 +16,11 @@ public sealed record Diagnostic(Severity Severity, string File, int Line, int Co
 
     public bool IsError => Severity == Severity.Error;
 
+    /// <summary>It says a ConfigMap, Secret or key the pod references does not exist (yet): a
+    /// start may succeed once it is created, as the kubelet retries a container that failed
+    /// with CreateContainerConfigError (<see cref="PodDefinitionException.OnlyMissingReferences"/>).</summary>
+    public bool IsMissingReference { get; init; }
+
     /// <summary>It is about a Secret's document (a standalone Secret file, or a Secret in the
     /// pod's own file): a parser's message may quote a value there ("alias *s3cr3t refers
     /// to...", "must be a mapping, found ..."), so only `podunits validate`, run by root at a

@@ -14,6 +14,11 @@ public sealed class PodDefinitionException : PodUnitsException
 
     public IReadOnlyList<Diagnostic> Diagnostics { get; }
 
+    /// <summary>Every error says a referenced ConfigMap, Secret or key does not exist (yet):
+    /// a start fails on it as a runtime failure, which Restart= and the start back-off retry,
+    /// as the kubelet retries CreateContainerConfigError (Stage0).</summary>
+    public bool OnlyMissingReferences => Diagnostics.Where(d => d.IsError).All(d => d.IsMissingReference) && Diagnostics.Any(d => d.IsError);
+
     /// <summary>The first error, as the one line every failed start and reload shows:
     /// redacted where it may quote a Secret (the line reaches the journal and the unit's status).</summary>
     private static Diagnostic First(IReadOnlyList<Diagnostic> diagnostics) =>

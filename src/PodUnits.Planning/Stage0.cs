@@ -76,7 +76,19 @@ public static class Stage0
         {
             PodLog.Warning(warning, new(Pod: loaded.Pod?.Name));
         }
-        PodDefinition pod = loaded.GetPodOrThrow();
+        PodDefinition pod;
+        try
+        {
+            pod = loaded.GetPodOrThrow();
+        }
+        catch (PodDefinitionException e) when (e.OnlyMissingReferences)
+        {
+            // A Secret a boot service writes, a ConfigMap created after `enable --now`: the
+            // start fails until it exists, retried by Restart= and the back-off as the kubelet
+            // retries CreateContainerConfigError. Exit 2 (bad input) stopped such a pod for good
+            // (review of the docs, 2026-12-07, finding 2).
+            throw new PodUnitsException(e.What, e.Why + " (the start is retried while it is missing)", ExitCodes.RuntimeFailure, e);
+        }
         // Said before any pull and as the definition's fault (exit 2, which Restart= and the
         // back-off do not retry): found in stage 1, it failed every start after the pulls with
         // exit 1, retried for ever (activation review of 2026-12-06, finding 5).

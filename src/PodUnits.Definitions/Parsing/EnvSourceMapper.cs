@@ -66,9 +66,11 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
         ConfigObject? found = Find(f, "name", kind, name, optional);
         if (found is { KeysKnown: true } && !found.IsEnvKey(key) && !optional)
         {
-            ctx.EnvReferenceProblem(f.Value("key")!, found.Data.ContainsKey(key)
+            bool inBinaryData = found.Data.ContainsKey(key);
+            ctx.EnvReferenceProblem(f.Value("key")!, inBinaryData
                 ? $"{f.PathOf("key")}: {found.Describe()} ({found.Source}) has \"{key}\" in binaryData; an environment variable takes a data key only, as in Kubernetes"
-                : $"{f.PathOf("key")}: {found.Describe()} ({found.Source}) has no key \"{key}\"; add it, or set optional: true" + Suggest.Hint(key, found.Data.Keys));
+                : $"{f.PathOf("key")}: {found.Describe()} ({found.Source}) has no key \"{key}\"; add it, or set optional: true" + Suggest.Hint(key, found.Data.Keys),
+                missing: !inBinaryData);
         }
         else if (found is { KeysKnown: true } && found.IsEnvKey(key) && found.Data.TryGetValue(key, out byte[]? value) && !ConfigObject.IsEnvText(value))
         {
@@ -141,10 +143,14 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
     public static ConfigObject? Find(Fields f, string field, ConfigObjectKind kind, string name, bool optional, ConfigObjectCatalog catalog) =>
         Find(f, field, kind, name, optional, catalog, f.Context.ObjectReferenceProblem);
 
+    /// <summary>How <see cref="Find(Fields, string, ConfigObjectKind, string, bool, ConfigObjectCatalog, Report)"/>
+    /// reports: where, what, and whether the object is only missing (it may come).</summary>
+    private delegate void Report(YNode at, string message, bool missing);
+
     /// <summary>The object <paramref name="name"/> of <paramref name="kind"/>, or null after
     /// reporting through <paramref name="report"/> why it is missing (unless optional).</summary>
     private static ConfigObject? Find(Fields f, string field, ConfigObjectKind kind, string name, bool optional, ConfigObjectCatalog catalog,
-        Action<YNode, string> report)
+        Report report)
     {
         ConfigObject? found = catalog.Find(kind, name, out string lookedIn);
         if (found is null && catalog.InvalidFile(kind, name) is { } invalid)
@@ -164,17 +170,17 @@ internal sealed class EnvSourceMapper(ParseContext ctx, ConfigObjectCatalog cata
                     ? $"{f.PathOf(field)}: {ConfigObject.Describe(kind, name)} is in {invalid}, which {e.Message}; " +
                         $"'podunits secret create {name} --replace' encrypts it anew for this host"
                     : $"{f.PathOf(field)}: {ConfigObject.Describe(kind, name)} is in {invalid}, whose decrypted document is not a valid Secret; " +
-                        $"'podunits secret create {name} --replace' writes a new one");
+                        $"'podunits secret create {name} --replace' writes a new one", false);
                 return null;
             }
             string first = e is null ? "" : kind == ConfigObjectKind.Secret ? $" (at {e.Line}:{e.Column})" : $" ({e.Line}:{e.Column}: {e.Message})";
             report(f.Value(field)!, $"{f.PathOf(field)}: {ConfigObject.Describe(kind, name)} is in {invalid}, which is not valid{first}; " +
-                "fix the errors reported there");
+                "fix the errors reported there", false);
         }
         else if (found is null && !optional)
         {
             report(f.Value(field)!, $"{f.PathOf(field)}: {ConfigObject.Describe(kind, name)} not found (looked in {lookedIn}); " +
-                "create it, or set optional: true");
+                "create it, or set optional: true", true);
         }
         return found;
     }

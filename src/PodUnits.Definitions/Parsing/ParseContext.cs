@@ -25,9 +25,9 @@ internal sealed class ParseContext(string file, Host.HostChecks? hostChecks = nu
     /// error of the file, at its start, with the file's other diagnostics kept.</summary>
     public void Error(YNode? at, string message) => Error(at?.Line ?? 1, at?.Column ?? 1, message);
 
-    public void Error(int line, int column, string message)
+    public void Error(int line, int column, string message, bool missingReference = false)
     {
-        diagnostics.Add(new Diagnostic(Severity.Error, File, line, column, message));
+        diagnostics.Add(new Diagnostic(Severity.Error, File, line, column, message) { IsMissingReference = missingReference });
         ErrorCount++;
     }
 
@@ -41,9 +41,10 @@ internal sealed class ParseContext(string file, Host.HostChecks? hostChecks = nu
     /// <summary><see cref="LoadOptions.MissingObjectsAreWarnings"/>.</summary>
     public bool MissingObjectsAreWarnings { get; init; }
 
-    /// <summary>A ConfigMap, Secret or key the pod references cannot be found: an error, or
-    /// for the generator a warning that a start fails on it while it is missing.</summary>
-    public void ObjectReferenceProblem(YNode at, string message)
+    /// <summary>A ConfigMap, Secret or key the pod references cannot be found (<paramref name="missing"/>),
+    /// or is unusable: an error, or for the generator a warning that a start fails on it while
+    /// it is missing.</summary>
+    public void ObjectReferenceProblem(YNode at, string message, bool missing = false)
     {
         if (MissingObjectsAreWarnings)
         {
@@ -51,17 +52,17 @@ internal sealed class ParseContext(string file, Host.HostChecks? hostChecks = nu
         }
         else
         {
-            Error(at, message);
+            Error(at.Line, at.Column, message, missing);
         }
     }
 
     /// <summary>A ConfigMap, Secret or key an environment variable names cannot be found: an
     /// error, or for a reload a warning that the next start will fail on it.</summary>
-    public void EnvReferenceProblem(YNode at, string message)
+    public void EnvReferenceProblem(YNode at, string message, bool missing = false)
     {
         if (MissingObjectsAreWarnings)
         {
-            ObjectReferenceProblem(at, message);
+            ObjectReferenceProblem(at, message, missing);
         }
         else if (EnvReferencesAreWarnings)
         {
@@ -69,7 +70,7 @@ internal sealed class ParseContext(string file, Host.HostChecks? hostChecks = nu
         }
         else
         {
-            Error(at, message);
+            Error(at.Line, at.Column, message, missing);
         }
     }
 

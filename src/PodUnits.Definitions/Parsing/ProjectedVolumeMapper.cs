@@ -94,7 +94,7 @@ internal sealed class ProjectedVolumeMapper(ParseContext ctx, ConfigObjectCatalo
             if (found is { KeysKnown: true } && !found.Data.ContainsKey(key) && !optional)
             {
                 ctx.ObjectReferenceProblem(i.Value("key")!, $"{p}.key: {found.Describe()} ({found.Source}) has no key \"{key}\"; add it, or set optional: true" +
-                    Suggest.Hint(key, found.Data.Keys));
+                    Suggest.Hint(key, found.Data.Keys), missing: true);
             }
             items.Add(new KeyToPath(key, path, mode));
         });

@@ -255,6 +255,40 @@ public sealed class ConfigurationTests : IDisposable
             && l.Contains("ConfigMap \"cfg-standalone\"", StringComparison.Ordinal) && l.Contains("has no key \"colour\"", StringComparison.Ordinal));
     }
 
+    /// <summary>Review of the docs, 2026-12-07, finding 2: a Secret that does not exist yet
+    /// (a boot service writes it into /run/podunits/secrets a moment later) failed the start
+    /// with exit 2, which pod@.service never retries: the pod stayed failed. It is exit 1 now,
+    /// retried by Restart= and the start back-off, as the kubelet retries
+    /// CreateContainerConfigError.</summary>
+    [Fact]
+    public void APodWaitingForASecretStartsOnceItIsWritten()
+    {
+        const string Secret = "/run/podunits/secrets/cfg-late.yaml";
+        try
+        {
+            using var pod = new PodHarness("cfg-late", PodHarness.BusyboxPod("cfg-late", "echo token=$TOKEN; " + PodHarness.Idle,
+                """
+                      env: [{name: TOKEN, valueFrom: {secretKeyRef: {name: cfg-late, key: token}}}]
+                """, restartPolicy: "Always"));
+            pod.Systemctl("start", "--no-block", pod.Unit);
+            string[] lines = [];
+            Assert.True(PodHarness.WaitFor(() => (lines = pod.Journal("-u", pod.Unit)).Any(l =>
+                l.Contains("Secret \"cfg-late\" not found", StringComparison.Ordinal) && l.Contains("the start is retried while it is missing", StringComparison.Ordinal))),
+                string.Join('\n', lines));
+            Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "activating"), pod.Show("ActiveState") + pod.UnitJournalText());
+            Directory.CreateDirectory("/run/podunits/secrets");
+            File.WriteAllText(Secret, "apiVersion: v1\nkind: Secret\nmetadata: {name: cfg-late}\nstringData: {token: s3cr3t}\n");
+            // The first back-off is 10 s.
+            Assert.True(PodHarness.WaitFor(() => pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("token=s3cr3t"), 60),
+                pod.Show("ActiveState") + pod.UnitJournalText());
+            Assert.Equal("active", pod.Show("ActiveState"));
+        }
+        finally
+        {
+            File.Delete(Secret);
+        }
+    }
+
     [Fact]
     public void AnEditedConfigMapReachesTheRunningPodOnReload()
     {

@@ -240,6 +240,37 @@ public sealed class ConfigurationMappingTests : IDisposable
         ], Errors(r));
     }
 
+    /// <summary>Review of the docs, 2026-12-07, finding 2: a start on a missing object or key
+    /// failed with exit 2, which pod@.service never retries; a Secret a boot service writes a
+    /// moment later left the pod failed. Only "not there (yet)" is retried (exit 1), as the
+    /// kubelet retries CreateContainerConfigError; a broken object or a key in binaryData is
+    /// the definition's fault.</summary>
+    [Fact]
+    public void OnlyAMissingObjectOrKeyIsAFailureThatMayPass()
+    {
+        const string Head = """
+            apiVersion: v1
+            kind: Pod
+            spec:
+              containers:
+                - name: c
+                  image: busybox
+                  env:
+
+            """;
+        var missing = Assert.Throws<PodDefinitionException>(() => Load(Head + """
+                    - {name: A, valueFrom: {configMapKeyRef: {name: cm, key: c}}}
+                    - {name: B, valueFrom: {secretKeyRef: {name: nope, key: k}}}
+            """ + Objects).GetPodOrThrow());
+        Assert.True(missing.OnlyMissingReferences);
+        Assert.Equal([true, true], missing.Diagnostics.Where(d => d.IsError).Select(d => d.IsMissingReference));
+        var binary = Assert.Throws<PodDefinitionException>(() => Load(Head + """
+                    - {name: A, valueFrom: {configMapKeyRef: {name: cm, key: blob}}}
+                    - {name: B, valueFrom: {secretKeyRef: {name: nope, key: k}}}
+            """ + Objects).GetPodOrThrow());
+        Assert.False(binary.OnlyMissingReferences);
+    }
+
     [Fact]
     public void ForAReloadAMissingEnvironmentReferenceWarnsAndAVolumesStillFails()
     {
