@@ -44,6 +44,10 @@ public static class AdHocScope
             Description = plan.Interactive ? $"PodUnits ad-hoc pod {plan.Name}" : $"PodUnits pod {plan.Name}, run by hand",
             Slice = "machine.slice",
             CollectMode = CollectMode.InactiveOrFailed,
+            // pod@.service's After=: the executor in this scope stops the pod through D-Bus and
+            // unregisters it from machined, so at shutdown both stop after it (packaging
+            // review of 2026-12-07, finding 1).
+            After = [.. ContainerUnits.ScopeAfter, "systemd-machined.service"],
             // pod@.service's TimeoutStopSec= rule: the grace period and the executor's margin.
             TimeoutStopUSec = (ulong)plan.StopTimeoutSeconds() * 1_000_000,
         };

@@ -12,6 +12,15 @@ namespace PodUnits.Runtime.Executor;
 /// </summary>
 public static class ContainerUnits
 {
+    /// <summary>The units a container's scope is ordered after (packaging review of
+    /// 2026-12-07, finding 1). A stop of the scope is a RequestStop over D-Bus to the executor,
+    /// which stops the pod through the bus as well. At shutdown dbus.service's stop job comes in
+    /// the same transaction, and unordered it could run first: systemd, off the bus, then
+    /// SIGTERMed the containers itself (no preStop, no sidecar order). After= makes the scope
+    /// stop before the bus does; it pulls nothing in, and is harmless under dbus-broker, whose
+    /// unit is Before=basic.target anyway (a scope is not After=basic.target).</summary>
+    public static readonly IReadOnlyList<string> ScopeAfter = ["dbus.service"];
+
     public static string SliceName(string pod) => $"machine-podunits-{UnitNameEscaping.Escape(pod)}.slice";
 
     public static string ScopeName(string pod, string container) =>
@@ -42,6 +51,7 @@ public static class ContainerUnits
             // sends RequestStop to the executor, which stops the whole pod (PodExecutor.ScopeStop.cs),
             // and waits for the scope to empty; SIGKILL only after the pod's own stop time.
             Controller = controller,
+            After = ScopeAfter,
             TimeoutStopUSec = (ulong)pod.StopTimeoutSeconds() * 1_000_000,
             // Delegated, because systemd moves processes into a unit afterwards only then
             // (AttachProcessesToUnit: "Process migration not available on non-delegated

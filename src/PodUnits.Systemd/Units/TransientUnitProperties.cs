@@ -33,6 +33,10 @@ public sealed class TransientUnitProperties
     /// instead of sending SIGTERM itself. systemd forgets it when that name leaves the bus.</summary>
     public string? Controller { get; set; }
 
+    /// <summary>After= (as, at creation): units this one starts after and, what matters for a
+    /// scope, stops before when both stop in one transaction, as at shutdown.</summary>
+    public IReadOnlyList<string>? After { get; set; }
+
     /// <summary>MemoryMax= in bytes (<see cref="Infinity"/> for none). On cgroup v1 systemd maps it to memory.limit_in_bytes.</summary>
     public ulong? MemoryMax { get; set; }
 
@@ -116,6 +120,7 @@ public sealed class TransientUnitProperties
         if (CollectMode is CollectMode cm) Add(UnitProperty.OfString("CollectMode", cm.ToDBus()));
         if (AddRef is bool addRef) Add(UnitProperty.OfBool("AddRef", addRef));
         if (Controller is not null) Add(UnitProperty.OfString("Controller", Controller));
+        if (After is { Count: > 0 } after) Add(UnitProperty.OfStringArray("After", after));
         if (MemoryMax is ulong mem) Add(UnitProperty.OfUInt64("MemoryMax", mem));
         if (MemorySwapMax is ulong swap) Add(UnitProperty.OfUInt64("MemorySwapMax", swap));
         if (CpuWeight is ulong weight) Add(UnitProperty.OfUInt64("CPUWeight", weight));

@@ -49,7 +49,7 @@ public sealed class HookAndSidecarTests
     }
 
     /// <summary>A preStop hook whose file shows whether it ran before the SIGTERM (it sleeps first).</summary>
-    private const string PreStopWritesAfterASecond = """
+    internal const string PreStopWritesAfterASecond = """
               lifecycle:
                 preStop:
                   exec:
@@ -70,6 +70,10 @@ public sealed class HookAndSidecarTests
         const string scope = "podunits-rt\\x2dscopestop-main.scope";
         Assert.NotEqual("", pod.Show("Controller", scope)); // the executor's bus name
         Assert.Equal("0", pod.Show("MemorySwapMax", scope));
+        // Packaging review of 2026-12-07, finding 1: both stop before the bus at shutdown.
+        Assert.Contains("dbus.service", pod.Show("After").Split(' '));
+        Assert.Contains("systemd-machined.service", pod.Show("After").Split(' '));
+        Assert.Contains("dbus.service", pod.Show("After", scope).Split(' '));
 
         var stop = pod.Systemctl("stop", pod.Unit, scope); // two stop jobs at once, as at shutdown
         Assert.True(stop.Code == 0, stop.Output);

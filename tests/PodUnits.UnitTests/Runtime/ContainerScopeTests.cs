@@ -59,6 +59,19 @@ public sealed class ContainerScopeTests
         Assert.Equal(20UL, ContainerUnits.ScopeProperties(copy, copy.Containers[0], null).CpuWeight);
     }
 
+    /// <summary>Packaging review of 2026-12-07, finding 1: at shutdown a scope's stop (a
+    /// RequestStop to the executor) must come before the bus's, and an ad-hoc pod's scope,
+    /// whose executor also unregisters the pod, before machined's too.</summary>
+    [Fact]
+    public void ScopesStopBeforeTheBusTheyAreStoppedThrough()
+    {
+        PodPlan pod = Pod(30, Container("app"));
+        TransientUnitProperties scope = ContainerUnits.ScopeProperties(pod, pod.Containers[0], ":1.42");
+        Assert.Equal(["dbus.service"], scope.After);
+        Assert.Contains("After (as)", scope.ToProperties().Select(p => p.ToString()));
+        Assert.Equal(["dbus.service", "systemd-machined.service"], AdHocScope.Properties(pod).After);
+    }
+
     /// <summary>RequestStop names the scope by its object path: systemd's bus_label_escape.</summary>
     [Fact]
     public void AScopesObjectPathIsSystemds() =>
