@@ -29,6 +29,10 @@ rm -rf "$root/run"   # /run is a tmpfs: systemd-tmpfiles creates it at boot (pod
 install -d "$root/DEBIAN"
 # The architecture the binaries were built for: build-release.sh publishes for this host's.
 arch=$(dpkg --print-architecture)
+# control's Depends: has systemd-container (machined: a pod whose registration fails stops,
+# so without it no pod runs; a Recommends is skipped by --no-install-recommends) and the
+# system bus it needs (packaging review of 2026-12-07, finding 2). A binary control file
+# takes no comments, hence this one here.
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" packaging/deb/control >"$root/DEBIAN/control"
 install -m 0644 packaging/deb/conffiles "$root/DEBIAN/conffiles"
 install -m 0644 packaging/deb/triggers "$root/DEBIAN/triggers"

@@ -73,6 +73,21 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
         Assert.Contains("/usr/libexec/podunits/podunits-stage1", rpm);
     }
 
+    /// <summary>Packaging review of 2026-12-07, finding 2: machined (systemd-container) was a
+    /// Recommends, which --no-install-recommends and install_weak_deps=False skip, and
+    /// without it every pod fails to register and stops.</summary>
+    [Fact]
+    public void ThePackagesDependOnMachined()
+    {
+        string depends = Must(PodHarness.Run("dpkg-deb", "-f", _built.Deb, "Depends"));
+        Assert.Contains("systemd-container", depends.Split(',', StringSplitOptions.TrimEntries));
+        Assert.Contains("default-dbus-system-bus | dbus-system-bus", depends.Split(',', StringSplitOptions.TrimEntries));
+        Assert.DoesNotContain("systemd-container", Must(PodHarness.Run("dpkg-deb", "-f", _built.Deb, "Recommends")), StringComparison.Ordinal);
+        string[] requires = Must(PodHarness.Run("rpm", "-qp", "--requires", _built.Rpm)).Split('\n', StringSplitOptions.TrimEntries);
+        Assert.Contains("systemd-container", requires);
+        Assert.DoesNotContain("systemd-container", Must(PodHarness.Run("rpm", "-qp", "--recommends", _built.Rpm)), StringComparison.Ordinal);
+    }
+
     private const string Unit = "pod@greeter.service";
 
     /// <summary>Where the journal ends now: the tests share the unit name, and each reads only its own entries.</summary>
