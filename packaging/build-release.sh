@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
-# Builds the release binaries (NativeAOT) into artifacts/publish/, unless they are newer
-# than every source file already. Fails on any AOT or trim warning.
+# Builds the release binaries (NativeAOT) into artifacts/publish/, unless the last build
+# finished both and no source file changed since it started. Fails on any AOT or trim warning.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out=artifacts/publish
-bin=$out/podunits
-if [ -x "$bin" ] && [ -x "$out/podunits-stage1" ] && [ -z "$(find src Directory.Build.props Directory.Packages.props -newer "$bin" -type f -print -quit)" ]; then
+# The stamp of the last complete build, dated when that build started. Not the CLI's own
+# date: after a stage 1 publish that failed or was interrupted, the new CLI was newer than
+# every source and the old podunits-stage1 was there, so the next run packaged the two
+# versions together; and a source edited during the CLI's publish was older than the CLI
+# (packaging review of 2026-12-07, finding 4).
+stamp=$out/.complete
+sources=(src Directory.Build.props Directory.Packages.props global.json)
+if [ -e "$stamp" ] && [ -x "$out/podunits" ] && [ -x "$out/podunits-stage1" ] \
+    && [ -z "$(find "${sources[@]}" -newer "$stamp" -type f -print -quit)" ]; then
     exit 0
 fi
+mkdir -p "$out"
+rm -f "$stamp"
+started=$(mktemp "$out/.started.XXXXXX") # dated now, before any source is read
+trap 'rm -f "$started"' EXIT
 arch=$(uname -m); case $arch in x86_64) rid=linux-x64;; aarch64) rid=linux-arm64;; *) rid=linux-$arch;; esac
 dotnet publish src/PodUnits.Cli -c Release -r "$rid" -o "$out" --nologo -warnaserror -clp:NoSummary \
     -p:DebugType=none
@@ -15,3 +26,4 @@ dotnet publish src/PodUnits.Cli -c Release -r "$rid" -o "$out" --nologo -warnase
 dotnet publish src/PodUnits.Stage1 -c Release -r "$rid" -o "$out" --nologo -warnaserror -clp:NoSummary \
     -p:DebugType=none
 rm -f "$out"/*.pdb "$out"/*.dbg
+mv "$started" "$stamp" # mv keeps the start date
