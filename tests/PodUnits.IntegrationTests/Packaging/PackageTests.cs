@@ -376,9 +376,14 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
         string prerm = File.ReadAllText(Path.Join(control, "prerm"));
         string scripts = Must(PodHarness.Run("rpm", "-qp", "--scripts", _built.Rpm));
         string preun = scripts[scripts.IndexOf("preuninstall scriptlet", StringComparison.Ordinal)..];
+        // Packaging review of 2026-12-07, finding 6: the .deb stops the timer but keeps it
+        // enabled, as a removal keeps the pods' enablement (postrm purge drops the link);
+        // RPM's %preun disables it, as %systemd_preun does.
+        Assert.DoesNotContain("disable podunits-auto-update.timer", prerm, StringComparison.Ordinal);
+        Assert.Contains("systemctl --no-reload disable podunits-auto-update.timer", preun, StringComparison.Ordinal);
         foreach (string script in (string[])[prerm, preun])
         {
-            int timer = script.IndexOf("systemctl --no-reload disable podunits-auto-update.timer", StringComparison.Ordinal);
+            int timer = script.IndexOf("systemctl stop podunits-auto-update.timer podunits-auto-update.service", StringComparison.Ordinal);
             int sockets = script.IndexOf("systemctl stop 'pod@*.socket'", StringComparison.Ordinal);
             int pods = script.IndexOf("systemctl stop 'pod@*.service' >", StringComparison.Ordinal);
             Assert.True(timer >= 0 && timer < sockets && sockets < pods, script);
@@ -386,7 +391,6 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
             // pod (systemd review of 2026-12-07, finding 1).
             Assert.True(script.IndexOf("systemctl stop $adhoc", StringComparison.Ordinal) > pods, script);
             Assert.DoesNotContain("systemctl stop 'pod@*.service' 'podunits-*.scope'", script, StringComparison.Ordinal);
-            Assert.Contains("systemctl stop podunits-auto-update.timer podunits-auto-update.service", script, StringComparison.Ordinal);
             // Generator review of 2026-12-06, finding 6: the record survived, and a reinstall
             // took the pods this removal stopped for pods stopped on purpose.
             Assert.True(script.IndexOf("rm -f /var/lib/podunits/refresh.json", StringComparison.Ordinal) > pods, script);
