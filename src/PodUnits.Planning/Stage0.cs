@@ -222,7 +222,10 @@ public static class Stage0
     private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive, DetachKeys? terminal = null, string? definition = null, string? keptDefinition = null,
         (string File, string Sha256)? source = null)
     {
-        string stage1 = Stage1.Locate();
+        // The file as it is now, before the minutes a pull may take: an upgrade meanwhile
+        // fails the start instead of handing this version's plan to the next's stage 1
+        // (packaging review of 2026-12-07, finding 3).
+        Stage1Binary stage1 = Stage1Binary.Locate();
         PodClaim claim = PodState.Claim(pod.Name); // a busy name fails here, before anything of the running pod is touched
         if (interactive && File.Exists(PodState.KeptAdHocDefinitionPath(pod.Name)))
         {

@@ -115,13 +115,15 @@ public static class Stage1
     }
 
     /// <summary>Replaces this process with <c>podunits-stage1 run PLAN CLAIM-FD</c>, run from
-    /// <see cref="ReadOnlyView"/>; stage 1 inherits the pod's claim (<see cref="State.PodClaim"/>).
+    /// <see cref="ReadOnlyView"/> of the file stage 0 found at its start (<see cref="Stage1Binary"/>); stage 1 inherits the pod's claim (<see cref="State.PodClaim"/>).
     /// Returns only by throwing.</summary>
-    public static void Exec(string path, string planPath, State.PodClaim claim)
+    public static void Exec(Stage1Binary binary, string planPath, State.PodClaim claim)
     {
+        ArgumentNullException.ThrowIfNull(binary);
         ArgumentNullException.ThrowIfNull(claim);
+        string view = binary.View(); // a replaced file fails the start here, before the exec
         claim.KeepAcrossExec();
-        Spawner.Exec(ReadOnlyView(path), [FileName, "run", planPath, claim.Fd.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        Spawner.Exec(view, [FileName, "run", planPath, claim.Fd.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             Spawner.CurrentEnvironment());
     }
 
@@ -133,8 +135,9 @@ public static class Stage1
     /// returns its PID and this process's end of the attach socket. The volumes' locks
     /// (<see cref="State.VolumeLocks"/>, 10 and above) keep their numbers, which the plan names.
     /// </summary>
-    public static (int Pid, int Attach) Spawn(string path, string planPath, State.PodClaim claim, IReadOnlyList<int> volumeLocks)
+    public static (int Pid, int Attach) Spawn(Stage1Binary binary, string planPath, State.PodClaim claim, IReadOnlyList<int> volumeLocks)
     {
+        ArgumentNullException.ThrowIfNull(binary);
         ArgumentNullException.ThrowIfNull(volumeLocks);
         ArgumentNullException.ThrowIfNull(claim);
         const int planFd = 3, claimFd = 4, attachFd = 5;
@@ -144,7 +147,7 @@ public static class Stage1
         try
         {
             var culture = System.Globalization.CultureInfo.InvariantCulture;
-            int pid = Spawner.Spawn(ReadOnlyView(path),
+            int pid = Spawner.Spawn(binary.View(),
                 [FileName, "run", State.PlanHandoff.PathOf(planFd), claimFd.ToString(culture), attachFd.ToString(culture)],
                 Spawner.CurrentEnvironment(), [(devNull, 0), (devNull, 1), (2, 2), (plan, planFd), (claim.Fd, claimFd), (theirs, attachFd), .. volumeLocks.Select(fd => (fd, fd))],
                 newSession: true);
