@@ -227,7 +227,7 @@ public sealed partial class PodExecutor : IDisposable
                 // release of it (up to a minute), which a stop, Ctrl-C or the start's timeout
                 // must end at once, not be SIGKILLed in (review of the merged network change,
                 // 2026-12-07, finding 1). What was not released stays for gc.
-                netns = _network is null ? null : await _network.PrepareAsync(_stopped.Token).ConfigureAwait(false);
+                netns = _network is null ? null : await _network.PrepareAsync(status => _notify.Status(status), _stopped.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (Stopping)
             {

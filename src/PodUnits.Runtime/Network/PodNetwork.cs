@@ -39,8 +39,10 @@ public sealed class PodNetwork : IDisposable
     }
 
     /// <summary>Holds the host ports, releases a crashed run's attachment, makes and pins the
-    /// pod's network namespace; returns the pin, for the pod init to join.</summary>
-    public async Task<string> PrepareAsync(CancellationToken cancellationToken = default)
+    /// pod's network namespace; returns the pin, for the pod init to join. <paramref name="waiting"/>
+    /// is told what the start waits for while it waits for another release of a dead pod's
+    /// network (up to a minute), for the unit's status line.</summary>
+    public async Task<string> PrepareAsync(Action<string>? waiting = null, CancellationToken cancellationToken = default)
     {
         _ports = HostPortReservations.Reserve(_plan.Name, _network.PortMappings, _network.PortMappings.Count == 0 ? null
             : Cni.CniIpam.AddressFamilies(Cni.CniConfigList.Parse(_network.ConfigPath, _network.ConfigText)));
@@ -49,7 +51,7 @@ public sealed class PodNetwork : IDisposable
         // One read of the cache (a file per attachment on the host) for both.
         List<CniCacheEntry> cached = [.. _cni.Cache.ReadAll()];
         await ReleaseOwnAsync(_cni, _plan.Name, _network.PortMappings, cached, pinReused: true, cancellationToken).ConfigureAwait(false);
-        await ReleaseCrashedHoldersAsync(_cni, _plan.Name, _network.PortMappings, cached, cancellationToken).ConfigureAwait(false);
+        await ReleaseCrashedHoldersAsync(_cni, _plan.Name, _network.PortMappings, cached, OtherReleasePatience, waiting, cancellationToken).ConfigureAwait(false);
         string pin = NetnsPins.Create(_plan.Name, _network.ContainerId);
         await guarding.ConfigureAwait(false);
         return pin;
@@ -131,7 +133,7 @@ public sealed class PodNetwork : IDisposable
     /// </summary>
     public static Task ReleaseCrashedHoldersAsync(CniRuntime cni, string pod, IReadOnlyList<PortMappingPlan> ports,
         List<CniCacheEntry>? cached = null, CancellationToken cancellationToken = default) =>
-        ReleaseCrashedHoldersAsync(cni, pod, ports, cached, OtherReleasePatience, cancellationToken);
+        ReleaseCrashedHoldersAsync(cni, pod, ports, cached, OtherReleasePatience, null, cancellationToken);
 
     /// <summary>How long a start waits for another release of a dead pod's network (gc's,
     /// `podunits stop`'s, another start's), which holds the dead pod's name for a whole DEL: a
@@ -139,9 +141,9 @@ public sealed class PodNetwork : IDisposable
     private static readonly TimeSpan OtherReleasePatience = CniPlugin.Timeout + TimeSpan.FromSeconds(5);
 
     /// <summary><see cref="ReleaseCrashedHoldersAsync(CniRuntime, string, IReadOnlyList{PortMappingPlan}, List{CniCacheEntry}?, CancellationToken)"/>,
-    /// waiting up to <paramref name="patience"/> for another release.</summary>
+    /// waiting up to <paramref name="patience"/> for another release (said to <paramref name="waiting"/>).</summary>
     internal static async Task ReleaseCrashedHoldersAsync(CniRuntime cni, string pod, IReadOnlyList<PortMappingPlan> ports,
-        List<CniCacheEntry>? cached, TimeSpan patience, CancellationToken cancellationToken)
+        List<CniCacheEntry>? cached, TimeSpan patience, Action<string>? waiting, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cni);
         ArgumentNullException.ThrowIfNull(ports);
@@ -172,6 +174,9 @@ public sealed class PodNetwork : IDisposable
                     // Held by another release of its network, not by a run: going on left its
                     // DNAT rules in front of this pod's whenever that release failed (merged
                     // network review of 2026-12-07, finding 6).
+                    // Said in the unit's status too: "preparing" for up to a minute told nothing
+                    // (review of the merged network change, 2026-12-07, left open then).
+                    waiting?.Invoke($"waiting for another release of pod {dead}'s network (it maps a hostPort of this pod's)");
                     released = await AfterOtherReleaseAsync(cni, dead, patience, cancellationToken).ConfigureAwait(false);
                 }
             }

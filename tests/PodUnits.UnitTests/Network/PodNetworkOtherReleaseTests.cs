@@ -63,7 +63,7 @@ public sealed class PodNetworkOtherReleaseTests : IDisposable
     public async Task AReleaseThatHoldsTheNameTooLongFailsTheStartNamingThePod()
     {
         var e = await Assert.ThrowsAsync<PodUnits.Core.Errors.PodUnitsException>(() =>
-            PodNetwork.ReleaseCrashedHoldersAsync(_runtime, "b", [Port], null, TimeSpan.FromMilliseconds(300), CancellationToken.None));
+            PodNetwork.ReleaseCrashedHoldersAsync(_runtime, "b", [Port], null, TimeSpan.FromMilliseconds(300), null, CancellationToken.None));
 
         Assert.Contains($"pod {_dead}", e.Message, StringComparison.Ordinal);
         Assert.Single(_runtime.Cache.ReadAll());
@@ -72,9 +72,12 @@ public sealed class PodNetworkOtherReleaseTests : IDisposable
     [Fact]
     public async Task AReleaseThatLetsGoIsFollowedByThisStartsOwn()
     {
-        Task releasing = PodNetwork.ReleaseCrashedHoldersAsync(_runtime, "b", [Port], null, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var said = new List<string>();
+        Task releasing = PodNetwork.ReleaseCrashedHoldersAsync(_runtime, "b", [Port], null, TimeSpan.FromSeconds(30), said.Add, CancellationToken.None);
         await Task.Delay(300);
         Assert.False(releasing.IsCompleted, "the start went on while another release held the dead pod's name");
+        // The unit's status says what the start waits for, not only "preparing".
+        Assert.Equal([$"waiting for another release of pod {_dead}'s network (it maps a hostPort of this pod's)"], said);
         LetGo(); // gc's DEL failed and it gave up
 
         await releasing;
