@@ -13,7 +13,8 @@ internal static class StopCommand
     {
         var name = PodArgument.Create();
         var command = new Command("stop", """
-            Stop a running pod (like 'systemctl stop pod@NAME'), or an ad-hoc one of 'podunits run -i',
+            Stop a running pod (like 'systemctl stop pod@NAME', or of the service that runs it
+            with 'podunits run NAME'), or an ad-hoc one of 'podunits run -i',
             and wait until it is down: each container gets SIGTERM after its preStop hook, and SIGKILL
             once the pod's terminationGracePeriodSeconds have passed. Of a pod whose executor was killed,
             release what it left (network attachment, runtime state), as 'podunits gc' would.
@@ -25,11 +26,11 @@ internal static class StopCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             string pod = PodArgument.Validated(parsed, name);
-            if (await AdHocPods.TryStopAsync(pod, cancellationToken))
+            await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
+            if (await AdHocPods.TryStopAsync(systemd, pod, cancellationToken))
             {
                 return 0;
             }
-            await using SystemdManager systemd = await SystemdManager.ConnectAsync(cancellationToken);
             if (await ReleaseLeftoversAsync(systemd, pod))
             {
                 return 0;

@@ -141,6 +141,34 @@ public sealed class AdHocScopeTests
     }
 
     [Fact]
+    public void StopOfAPodRunByAServiceOfTheHostsOwnStopsThatServiceForGood()
+    {
+        // Lifecycle review of 2026-12-07, finding 1: `podunits stop` SIGTERMed the executor,
+        // which systemd took for a crash of the service's main process, and Restart=always
+        // started the pod again about 100 ms later.
+        const string pod = "it-own-restart";
+        const string service = "it-own-restart.service";
+        using var definition = new PodHarness(pod, PodHarness.BusyboxPod(pod, "echo own-restart-started; trap 'echo got-term; exit 0' TERM; sleep 1810 & wait"));
+        var start = PodHarness.Run("systemd-run", $"--unit={service}", "-p", "Restart=always", "--service-type=exec", "--collect", Podunits, "run", pod);
+        Assert.True(start.Code == 0, start.Output);
+        try
+        {
+            Assert.True(PodHarness.WaitFor(() => PodHarness.Run(Podunits, "logs", pod).Output.Contains("main | own-restart-started", StringComparison.Ordinal)),
+                PodHarness.Run(Podunits, "logs", pod).Output + PodHarness.Run("journalctl", "--no-pager", "-u", service).Output);
+            var stop = PodHarness.Run(Podunits, "stop", pod);
+            Assert.True(stop.Code == 0, stop.Output);
+            Thread.Sleep(3000); // past RestartSec= (100 ms): a restart would have come by now
+            Assert.NotEqual("active", PodHarness.Run("systemctl", "is-active", service).Output.Trim());
+            Assert.False(Directory.Exists($"/run/podunits/state/{pod}"), PodHarness.StatusText(pod));
+            Assert.DoesNotContain("active (running)", PodHarness.StatusText(pod), StringComparison.Ordinal);
+        }
+        finally
+        {
+            PodHarness.Run("systemctl", "stop", service);
+        }
+    }
+
+    [Fact]
     public void AHangUpStopsThePodGracefullyAndUserSignalsAreIgnored()
     {
         // By their default action these killed the executor outright: no grace period, the
