@@ -227,9 +227,12 @@ public static class Stage0
         // (packaging review of 2026-12-07, finding 3).
         Stage1Binary stage1 = Stage1Binary.Locate();
         PodClaim claim = PodState.Claim(pod.Name); // a busy name fails here, before anything of the running pod is touched
-        if (interactive && File.Exists(PodState.KeptAdHocDefinitionPath(pod.Name)))
+        if (File.Exists(PodState.KeptAdHocDefinitionPath(pod.Name)))
         {
             // Its writable layer and volumes would be started afresh, and without --keep removed.
+            // A definition's start too: it wiped them without a word and kept adhoc.yaml, so a
+            // later `podunits rm` removed the defined pod's state and forgot its ID range
+            // (lifecycle review of 2026-12-07, finding 3). Exit 2, which Restart= does not retry.
             PodState.Release(pod.Name);
             throw new BadInputException($"pod {pod.Name}", $"an earlier 'podunits run -i --keep' kept its state in {PodPaths.StateDir(pod.Name)}; "
                 + $"'podunits export {pod.Name}' prints it as a definition, 'podunits rm {pod.Name}' removes it");

@@ -22,7 +22,10 @@ internal static class RmCommand
         command.SetAction(parsed =>
         {
             string pod = PodArgument.Validated(parsed, name);
-            PodState.RemoveKept(pod);
+            if (!PodState.RemoveKept(pod))
+            {
+                Console.Error.WriteLine($"podunits: note: pod {pod} has run from a definition in the kept state since; removed only the kept definition, not that pod's state");
+            }
             Console.Out.WriteLine(pod); // as podman rm says what it removed
             return 0;
         });

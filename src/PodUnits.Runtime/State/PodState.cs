@@ -175,11 +175,13 @@ public static class PodState
     public static string AdHocDefinitionPath(string pod) => $"{PodPaths.RuntimeDir(pod)}/adhoc.yaml";
 
     /// <summary>After a `--keep` ad-hoc pod ended, until its state directory is removed.</summary>
-    public static string KeptAdHocDefinitionPath(string pod) => $"{PodPaths.StateDir(pod)}/adhoc.yaml";
+    public static string KeptAdHocDefinitionPath(string pod) => Path.Join(PodPaths.StateDir(pod), KeptAdHocDefinitionFile);
+
+    private const string KeptAdHocDefinitionFile = "adhoc.yaml", AdHocMarkerFile = "ad-hoc";
 
     /// <summary>Marks the state directory as an ad-hoc pod's (`podunits run -i`): another
     /// ad-hoc run of the name may reuse it; a directory without it is a defined pod's.</summary>
-    public static string AdHocMarkerPath(string pod) => $"{PodPaths.StateDir(pod)}/ad-hoc";
+    public static string AdHocMarkerPath(string pod) => Path.Join(PodPaths.StateDir(pod), AdHocMarkerFile);
 
     public static void WritePids(string pod, int executorPid, int podInitPid) =>
         PodPaths.WritePrivateFile($"{PodPaths.RuntimeDir(pod)}/pids",
@@ -217,8 +219,10 @@ public static class PodState
 
     /// <summary>`podunits rm NAME`: removes what `run -i --keep` kept of an ended ad-hoc pod
     /// (its writable layers, volumes and definition), under the pod's claim so that no run of
-    /// the name starts meanwhile. Refused while it runs, and for a name with nothing kept.</summary>
-    public static void RemoveKept(string pod)
+    /// the name starts meanwhile. Refused while it runs, and for a name with nothing kept.
+    /// False when a defined pod has run in the kept state since (a start before such starts
+    /// were refused): then only the kept definition is removed.</summary>
+    public static bool RemoveKept(string pod)
     {
         if (PodClaim.IsHeld(pod))
         {
@@ -232,6 +236,18 @@ public static class PodState
         // Held until this process ends ("is already running" should a start come between),
         // the lock file unlinked while held, as gc does (a later claim then makes a fresh one).
         _ = PodClaim.Acquire(pod);
+        if (TakenOverByDefinedPod(PodPaths.StateDir(pod)))
+        {
+            // Only the kept definition is the ad-hoc pod's now: the rest, and the ID range that
+            // owns its volumes' files, are the defined pod's (lifecycle review of 2026-12-07,
+            // finding 3). The runtime directory may be what a killed run of it left, for gc.
+            File.Delete(KeptAdHocDefinitionPath(pod));
+            if (!Directory.Exists(PodPaths.RuntimeDir(pod)))
+            {
+                File.Delete(PodClaim.LockPath(pod));
+            }
+            return false;
+        }
         try
         {
             DeleteMarkersLast(PodPaths.StateDir(pod), [KeptAdHocDefinitionPath(pod), AdHocMarkerPath(pod)]);
@@ -249,7 +265,15 @@ public static class PodState
         UserNamespaceRangeFiles.Forget(pod);
         Release(pod);
         File.Delete(PodClaim.LockPath(pod));
+        return true;
     }
+
+    /// <summary>Whether the kept state in <paramref name="stateDir"/> has become a defined
+    /// pod's: its start removes the ad-hoc marker (Stage0's ClaimStateDirectory), and one
+    /// started there before a kept state refused such starts. A removal cut short cannot leave
+    /// this: it takes the kept definition before the marker.</summary>
+    internal static bool TakenOverByDefinedPod(string stateDir) =>
+        File.Exists(Path.Join(stateDir, KeptAdHocDefinitionFile)) && !File.Exists(Path.Join(stateDir, AdHocMarkerFile));
 
     /// <summary>
     /// Deletes <paramref name="dir"/> with <paramref name="markers"/> last: they say what the

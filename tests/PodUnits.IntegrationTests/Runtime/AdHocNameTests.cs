@@ -46,4 +46,44 @@ public sealed class AdHocNameTests : IDisposable
         Assert.Equal(0, PodHarness.Run(Podunits, "run", "-i", "--name", again, "busybox", "--", "true").Code);
         Assert.Equal(0, PodHarness.Run(Podunits, "run", "-i", "--name", again, "busybox", "--", "true").Code);
     }
+
+    [Fact]
+    public void ADefinitionsStartIsRefusedOverAKeptAdHocState()
+    {
+        // Lifecycle review of 2026-12-07, finding 3: pod@NAME wiped the kept layer without a
+        // word and kept adhoc.yaml, and a later `podunits rm` removed the defined pod's state.
+        const string pod = "adhoc-kept-def";
+        string state = $"/var/lib/podunits/pods/{pod}";
+        try
+        {
+            var kept = PodHarness.Run(Podunits, "run", "-i", "--keep", "--name", pod, "busybox", "--", "sh", "-c", "echo kept > /marker");
+            Assert.True(kept.Code == 0, kept.Output);
+            using var service = new PodHarness(pod, PodHarness.BusyboxPod(pod, "echo defined-started; trap 'exit 0' TERM; sleep 1811 & wait"));
+            string refusal = $"podunits: pod {pod}: an earlier 'podunits run -i --keep' kept its state in {state}; "
+                + $"'podunits export {pod}' prints it as a definition, 'podunits rm {pod}' removes it";
+
+            var byHand = PodHarness.Run(Podunits, "run", pod);
+            Assert.True(byHand.Code == 2, byHand.Output);
+            Assert.Contains(refusal, byHand.Output, StringComparison.Ordinal);
+            var start = service.Systemctl("start", service.Unit);
+            Assert.NotEqual(0, start.Code);
+            Assert.True(PodHarness.WaitFor(() => service.Show("ActiveState") != "activating"), service.UnitJournalText());
+            Assert.Equal("2", service.Show("ExecMainStatus")); // RestartPreventExitStatus=2: not retried
+            Assert.True(service.UnitJournalHas(l => l.Contains($"'podunits rm {pod}' removes it", StringComparison.Ordinal)), service.UnitJournalText());
+            Assert.Equal("kept\n", File.ReadAllText($"{state}/containers/main/upper/marker"));
+            Assert.True(File.Exists($"{state}/adhoc.yaml"));
+
+            // export, rm, then the definition: the way the refusal names.
+            var rm = PodHarness.Run(Podunits, "rm", pod);
+            Assert.True(rm.Code == 0, rm.Output);
+            service.Systemctl("reset-failed", service.Unit);
+            var again = service.Systemctl("start", service.Unit);
+            Assert.True(again.Code == 0, again.Output + service.UnitJournalText());
+            Assert.True(service.UnitJournalHas(l => l.Contains("defined-started", StringComparison.Ordinal)), service.UnitJournalText());
+        }
+        finally
+        {
+            PodHarness.Run("rm", "-rf", state);
+        }
+    }
 }
