@@ -148,7 +148,8 @@ public static class Stage0
     /// persistent journal, its journal) is removed when it ends. So an ad-hoc run may not take
     /// a name whose directory is a defined pod's: one run from a file, or whose definition was
     /// moved away, kept its containers' last statuses and journal there (interactive review
-    /// 6). Ad-hoc runs mark theirs; a defined pod's run removes the mark.
+    /// 6). Ad-hoc runs mark theirs; a defined pod's run removes the mark. Past the refusals,
+    /// the start is accepted, and the last run's statuses go.
     /// </summary>
     private static void ClaimStateDirectory(string name, bool interactive)
     {
@@ -159,15 +160,18 @@ public static class Stage0
             {
                 File.Delete(marker); // a crashed ad-hoc pod's, or gone with the state since
             }
-            return;
         }
-        if (Directory.Exists(dir) && !File.Exists(marker))
+        else if (Directory.Exists(dir) && !File.Exists(marker))
         {
             PodState.Release(name);
             throw new BadInputException("--name", $"{name} is the name of a pod run from a definition, whose state is in {dir}; an ad-hoc pod needs a name of its own");
         }
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(marker, "");
+        else
+        {
+            Directory.CreateDirectory(dir);
+            File.WriteAllText(marker, "");
+        }
+        PodState.ForgetLastRun(name);
     }
 
     /// <summary>dnsConfig beside dnsPolicy Default or ClusterFirst adds to the resolv.conf

@@ -37,7 +37,7 @@ public static class PodState
     }
 
     /// <summary>Takes the pod's name (<see cref="PodClaim"/>; fails when the pod runs
-    /// already) and removes what a crash left of an earlier run.</summary>
+    /// already) and removes what a crash left of an earlier run's runtime state.</summary>
     public static PodClaim Claim(string pod)
     {
         PodClaim claim = PodClaim.Acquire(pod);
@@ -48,14 +48,21 @@ public static class PodState
         }
         PodPaths.CreatePrivateDirectory(dir);
         WritePids(pod, Environment.ProcessId, 0);
-        // The run before is no longer the last run: a start that fails before any container
-        // runs (an image that cannot be pulled) must not show its containers' exits as its own.
-        string last = $"{PodPaths.StateDir(pod)}/{Health.ContainerStatus.LastFileName}";
+        return claim;
+    }
+
+    /// <summary>Once a start is accepted, the run before is no longer the last run: a start
+    /// that fails before any container runs (an image that cannot be pulled) must not show its
+    /// containers' exits as its own. Not in <see cref="Claim"/>: a start refused after it (a
+    /// kept ad-hoc state, an ad-hoc name that is a defined pod's) took the last run's statuses
+    /// from `status` and `refresh` (lifecycle review of 2026-12-07, finding 4).</summary>
+    public static void ForgetLastRun(string pod)
+    {
+        string last = Path.Join(PodPaths.StateDir(pod), Health.ContainerStatus.LastFileName);
         if (File.Exists(last))
         {
             File.Delete(last);
         }
-        return claim;
     }
 
     /// <summary>An empty writable layer for <paramref name="c"/>: at every pod start, and when

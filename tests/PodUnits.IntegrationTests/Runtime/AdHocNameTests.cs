@@ -31,12 +31,18 @@ public sealed class AdHocNameTests : IDisposable
         Assert.True(run.Code == 0, run.Output);
         string state = $"/var/lib/podunits/pods/{Name}";
         Assert.True(Directory.Exists(state));
+        string lastRun = File.ReadAllText($"{state}/last-containers.json");
+        Assert.Contains("last exit 0", PodHarness.StatusText(Name), StringComparison.Ordinal);
 
         var adHoc = PodHarness.Run(Podunits, "run", "-i", "--name", Name, "busybox", "--", "true");
         Assert.Equal(2, adHoc.Code);
         Assert.Equal($"podunits: --name: {Name} is the name of a pod run from a definition, whose state is in {state}; an ad-hoc pod needs a name of its own",
             adHoc.Output.Trim());
         Assert.True(Directory.Exists(state));
+        // Lifecycle review of 2026-12-07, finding 4: the claim before the refusal deleted how
+        // the last run's containers ended, which status and refresh read.
+        Assert.Equal(lastRun, File.ReadAllText($"{state}/last-containers.json"));
+        Assert.Contains("last exit 0", PodHarness.StatusText(Name), StringComparison.Ordinal);
         Assert.False(Directory.Exists($"/run/podunits/state/{Name}"));
 
         // Ad-hoc pods of one name follow each other as before.
