@@ -160,7 +160,12 @@ public sealed class PodClaim
             }
             finally
             {
-                if (!Directory.Exists(PodPaths.RuntimeDir(pod)))
+                // Only while the path still names the file held here: an action that released
+                // the pod (gc's DeleteAdHoc) unlinked it already, and a start may have made and
+                // locked a new one there since, which this unlinked under the running pod
+                // (lifecycle review of 2026-12-07, finding 6). Only a holder unlinks the file,
+                // so a linked one is still ours.
+                if (!IsUnlinked(fd) && !Directory.Exists(PodPaths.RuntimeDir(pod)))
                 {
                     File.Delete(path);
                 }
