@@ -37,6 +37,11 @@ internal static class StopCommand
             }
             PodArgument.RequireKnown(pod);
             await systemd.StopUnitAsync(PodArgument.UnitName(pod), cancellationToken);
+            // A stop during a restart's back-off or pull ended a start that had not yet
+            // released what the killed run before it left (its executor's PrepareAsync does
+            // that): released now, or it stayed until gc (lifecycle review of 2026-12-07,
+            // finding 2).
+            await ReleaseLeftoversAsync(systemd, pod, afterStop: true);
             // systemctl says so too ("can still be activated by"); stop talks to systemd over
             // D-Bus, and the pod came back at the next connection without a word (activation
             // review of 2026-12-06, finding 6).
@@ -54,8 +59,9 @@ internal static class StopCommand
     /// network attachment, runtime state and slice are still there: stop releases them, as
     /// `podunits gc` would, so that a stopped pod is all gone. An ad-hoc pod has no next start
     /// that would (tour H). Not while pod@NAME.service starts or runs: its executor may not
-    /// hold the pod's claim yet. False when there was nothing to release.</summary>
-    private static async Task<bool> ReleaseLeftoversAsync(SystemdManager systemd, string pod)
+    /// hold the pod's claim yet. False when there was nothing to release. <paramref name="afterStop"/>:
+    /// the unit was just stopped; what could not be released is left to gc without failing the stop.</summary>
+    private static async Task<bool> ReleaseLeftoversAsync(SystemdManager systemd, string pod, bool afterStop = false)
     {
         if (await systemd.GetUnitStatusAsync(PodArgument.UnitName(pod)) is { IsActive: true })
         {
@@ -78,9 +84,16 @@ internal static class StopCommand
         }
         if (released.Count == 0)
         {
+            if (afterStop)
+            {
+                Console.Error.WriteLine($"podunits: note: pod {pod}: what an earlier run's killed executor left could not be released (see above); 'podunits gc' tries again");
+                return false;
+            }
             throw new PodUnitsException($"pod {pod}", "what its killed executor left could not be released (see above); 'podunits gc' tries again");
         }
-        Console.WriteLine($"pod {pod} was not running; released what its killed executor left: {string.Join(", ", released)}");
+        Console.WriteLine(afterStop
+            ? $"pod {pod} stopped; released what an earlier run's killed executor left: {string.Join(", ", released)}"
+            : $"pod {pod} was not running; released what its killed executor left: {string.Join(", ", released)}");
         return true;
     }
 }

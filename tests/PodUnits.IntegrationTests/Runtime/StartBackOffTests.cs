@@ -86,4 +86,33 @@ public sealed class StartBackOffTests
         Check(PodHarness.WaitFor(() => pod.Show("ActiveState") == "active", 30));
         Check(!File.Exists(CountFile));
     }
+
+    /// <summary>Lifecycle review of 2026-12-07, finding 2: `podunits stop` during a restart's
+    /// back-off stopped the unit but left what the killed run before it held (the CNI lease,
+    /// veth and DNAT rules, the namespace pin) until gc: only the next start's executor
+    /// releases it, and the stop ended that start first.</summary>
+    [Fact]
+    public void AStopDuringTheBackOffReleasesWhatTheKilledRunLeft()
+    {
+        const string name = "rt-backoff-left";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "echo up; " + PodHarness.Idle,
+            """
+                  startupProbe: {exec: {command: ["false"]}, periodSeconds: 1, failureThreshold: 600}
+            """, restartPolicy: "Always"));
+        pod.Systemctl("start", "--no-block", pod.Unit);
+        Assert.True(PodHarness.WaitFor(() => File.Exists($"/run/podunits/netns/{name}") && pod.Journal("-u", pod.Unit, "CONTAINER_NAME=main").Contains("up")),
+            pod.UnitJournalText());
+        // Killed before READY: the next start is counted a failed one's and backs off.
+        var kill = PodHarness.Run("systemctl", "kill", "--kill-whom=main", "--signal=SIGKILL", pod.Unit);
+        Assert.True(kill.Code == 0, kill.Output);
+        Assert.True(PodHarness.WaitFor(() => pod.Show("StatusText").Contains("starting again in", StringComparison.Ordinal), 30),
+            pod.Show("StatusText") + pod.UnitJournalText());
+        Assert.True(File.Exists($"/run/podunits/netns/{name}"), "the killed run left no attachment to release");
+
+        var stop = PodHarness.Run("podunits", "stop", name);
+        Assert.True(stop.Code == 0, stop.Output);
+        Assert.Contains($"pod {name} stopped; released what an earlier run's killed executor left", stop.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists($"/run/podunits/netns/{name}"));
+        Assert.DoesNotContain("Left behind", PodHarness.StatusText(name), StringComparison.Ordinal);
+    }
 }
