@@ -56,6 +56,11 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
                     LayerUnpacker.ForArchive().Unpack(archive, temp, cancellationToken);
                     ArchiveMembers.CheckLinks(temp);
                 }
+                catch (TarHeaderTooLargeException e)
+                {
+                    // A decompression bomb's header (images review of 2026-12-07, finding 1).
+                    throw new BadInputException($"import {path}", $"has {e.Message}; refused");
+                }
                 catch (Exception e) when (e is InvalidDataException or FormatException
                     || (e is InvalidOperationException && e is not ObjectDisposedException)) // a tar header too large to read
                 {

@@ -64,7 +64,7 @@ internal sealed class LayerStore
                 {
                     result = _unpacker.Unpack(counted, temp, cancellationToken);
                 }
-                catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException
+                catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or TarHeaderTooLargeException
                     || (e is InvalidOperationException && e is not ObjectDisposedException))
                 {
                     // The digest matched when it was stored, so this is what the image's maker
@@ -76,6 +76,8 @@ internal sealed class LayerStore
                     {
                         EndOfStreamException => "ends inside a tar entry (truncated when it was made)",
                         InvalidOperationException => $"has a tar header that cannot be read ({e.Message.ReplaceLineEndings(" ")})",
+                        // (images review of 2026-12-07, finding 1)
+                        TarHeaderTooLargeException => $"has {e.Message}; refused, as containerd and podman refuse it",
                         _ => "is not a valid tar (or gzip/zstd of one): damaged when it was made",
                     });
                 }

@@ -79,7 +79,10 @@ public sealed class LayerUnpacker
     {
         var state = new UnpackState(root, _freeBytes(root));
         using HashingStream tarStream = LayerStreams.OpenTar(blob);
-        using var reader = new TarReader(tarStream, leaveOpen: true);
+        // Under the reader: refuses oversized metadata headers before the reader reads them
+        // (images review of 2026-12-07, finding 1).
+        using var guard = new TarHeaderGuard(tarStream);
+        using var reader = new TarReader(guard, leaveOpen: true);
         while (reader.GetNextEntry(copyData: false) is { } entry)
         {
             cancellationToken.ThrowIfCancellationRequested();
