@@ -79,8 +79,8 @@ public sealed class LayerUnpacker
     {
         var state = new UnpackState(root, _freeBytes(root));
         using HashingStream tarStream = LayerStreams.OpenTar(blob);
-        // Under the reader: refuses oversized metadata headers before the reader reads them
-        // (images review of 2026-12-07, finding 1).
+        // Under the reader: refuses oversized metadata headers and keeps PAX values as bytes
+        // (images review of 2026-12-07, findings 1 and 2).
         using var guard = new TarHeaderGuard(tarStream);
         using var reader = new TarReader(guard, leaveOpen: true);
         while (reader.GetNextEntry(copyData: false) is { } entry)
@@ -109,7 +109,7 @@ public sealed class LayerUnpacker
             string path = parentPath + "/" + name;
             if (!Create(state, entry, relative, path, cancellationToken)) continue;
             if (IsArchive) ApplyArchiveModes(path, entry.EntryType);
-            else ApplyMetadata(path, entry);
+            else ApplyMetadata(path, entry, guard.EntryRecords);
         }
         // Directory times last: creating their children changed them. Each is looked up again
         // without following symlinks: a later entry may have replaced it, or a parent of it,
@@ -297,7 +297,8 @@ public sealed class LayerUnpacker
         ChangeMode(path, type == TarEntryType.Directory ? LibcExtra.Mode0755 : LibcExtra.Mode0644);
     }
 
-    private void ApplyMetadata(string path, TarEntry entry)
+    /// <param name="rawRecords">The entry's PAX records as bytes (<see cref="TarHeaderGuard.EntryRecords"/>).</param>
+    private void ApplyMetadata(string path, TarEntry entry, IReadOnlyDictionary<string, byte[]>? rawRecords)
     {
         bool isLink = entry.EntryType == TarEntryType.SymbolicLink;
         if (_isRoot) ChangeOwner(path, entry.Uid, entry.Gid);
@@ -305,19 +306,22 @@ public sealed class LayerUnpacker
         if (!isLink) ChangeMode(path, (ushort)((uint)entry.Mode & LibcExtra.ALLPERMS));
         if (entry is PaxTarEntry pax)
         {
-            foreach ((string key, string value) in pax.ExtendedAttributes)
+            foreach (string key in pax.ExtendedAttributes.Keys)
             {
                 if (!key.StartsWith("SCHILY.xattr.", StringComparison.Ordinal)) continue;
                 string attribute = key["SCHILY.xattr.".Length..];
                 if (attribute.StartsWith("trusted.overlay.", StringComparison.Ordinal))
                     throw SafePaths.Refuse(entry.Name, $"it carries the overlayfs attribute {attribute}");
-                // System.Formats.Tar decodes PAX values as UTF-8: a binary value (e.g. a file
-                // capability) that was not valid UTF-8 comes back altered and is not applied.
-                if (value.Contains('\uFFFD', StringComparison.Ordinal)) continue;
                 if (!_isRoot && !attribute.StartsWith("user.", StringComparison.Ordinal)) continue;
+                // The value as the layer has it: System.Formats.Tar decodes it as UTF-8, which
+                // turned a binary one (cap_setuid=ep on newuidmap) into U+FFFD, and it was
+                // dropped without a word (images review of 2026-12-07, finding 2). The guard
+                // read the same header, so a value it lacks is a bug of ours: refused, not dropped.
+                byte[] value = rawRecords?.GetValueOrDefault(key)
+                    ?? throw SafePaths.Refuse(entry.Name, $"its attribute {attribute} could not be read as bytes");
                 try
                 {
-                    SetXattr(path, attribute, Encoding.UTF8.GetBytes(value));
+                    SetXattr(path, attribute, value);
                 }
                 catch (NativeCallException e) when (XattrRefusal(e.Errno) is not null)
                 {

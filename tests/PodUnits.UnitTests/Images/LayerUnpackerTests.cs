@@ -286,6 +286,32 @@ public sealed partial class LayerUnpackerTests
         Assert.Equal("kept", Stat.GetXattr(dir.Root + "/f", "user.note"));
     }
 
+    /// <summary>Images review of 2026-12-07, finding 2: System.Formats.Tar decodes PAX values
+    /// as UTF-8, and a value that was not (cap_setuid=ep: a lone 0x80) was dropped without a
+    /// word. The bytes are taken from the header itself. TarWriter cannot write such a value:
+    /// the tar is written by hand.</summary>
+    [Theory]
+    [InlineData("security.capability", true)]
+    [InlineData("user.binary", false)]
+    public void BinaryXattrValuesAreSetByteForByte(string attribute, bool root)
+    {
+        if (root && !IsRoot) return; // security.* needs root, as unpacking images does
+        using var dir = new ScratchDir();
+        // vfs_cap_data revision 2, effective: permitted CAP_SETUID (bit 7), as on newuidmap.
+        byte[] capability = [0x01, 0x00, 0x00, 0x02, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        byte[] pax = RawTar.Pax(("SCHILY.xattr." + attribute, capability), ("comment", [0xff, 0xfe]));
+        byte[] layer =
+        [
+            .. RawTar.Entry("PaxHeaders/newuidmap", 'x', pax),
+            .. RawTar.Entry("newuidmap", '0', "ELF"u8.ToArray()),
+            .. RawTar.End(),
+        ];
+
+        Unpack(dir, layer, root);
+
+        Assert.Equal(capability, Stat.GetXattrBytes(dir.Root + "/newuidmap", attribute));
+    }
+
     [Fact]
     public void ALayerBiggerThanFreeSpaceFails()
     {

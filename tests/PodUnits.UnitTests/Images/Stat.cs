@@ -33,13 +33,17 @@ internal static unsafe partial class Stat
 
     public static long LinkCount(string path) => BitConverter.ToInt64(Raw(path), 16);
 
-    public static string? GetXattr(string path, string name)
+    public static string? GetXattr(string path, string name) =>
+        GetXattrBytes(path, name) is { } value ? Encoding.UTF8.GetString(value) : null;
+
+    /// <summary>The value as stored, or null when there is none.</summary>
+    public static byte[]? GetXattrBytes(string path, string name)
     {
         byte[] buf = new byte[256];
         fixed (byte* p = buf)
         {
             nint n = lgetxattr(path, name, p, 256);
-            return n < 0 ? null : Encoding.UTF8.GetString(buf, 0, (int)n);
+            return n < 0 ? null : buf[..(int)n];
         }
     }
 
