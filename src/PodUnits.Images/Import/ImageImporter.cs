@@ -250,7 +250,13 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
     private async Task AddAsync(string dir, Descriptor descriptor, string namedIn, bool move, long? limit, CancellationToken cancellationToken)
     {
         string blob = BlobPath(descriptor.Digest, namedIn);
-        if (store.Blobs.Has(descriptor.Digest)) return;
+        if (store.Blobs.Has(descriptor.Digest))
+        {
+            // Stored already: the descriptor's size is checked against it all the same, or a
+            // wrong one went into the store and into exports (images review of 2026-12-07, finding 5).
+            CheckLength(store.Blobs.SizeOf(descriptor.Digest), descriptor, namedIn, limit);
+            return;
+        }
         if (move)
         {
             string path = CheckSize(dir, descriptor, namedIn, limit);

@@ -58,6 +58,11 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
             throw new PodUnitsException($"manifest of {reference.ToFamiliarString()}", "names a blob by something other than a sha256 digest");
         if (wanted.Any(d => d.Size < 0))
             throw new PodUnitsException($"manifest of {reference.ToFamiliarString()}", "declares a negative blob size");
+        // One blob listed twice with two sizes: only the first was fetched and checked, and
+        // the other went into the store and into exports (images review of 2026-12-07, finding 5).
+        if (wanted.GroupBy(d => d.Digest, StringComparer.Ordinal).FirstOrDefault(g => g.Select(d => d.Size).Distinct().Count() > 1) is { } twice)
+            throw new PodUnitsException($"manifest of {reference.ToFamiliarString()}",
+                $"gives blob {twice.Key} different sizes ({string.Join(" and ", twice.Select(d => d.Size).Distinct())} bytes); refused");
         if (manifest.Config.Size > LimitedBody.MaxConfigBytes)
             throw LimitedBody.TooLarge($"config {manifest.Config.Digest} of {reference.ToFamiliarString()}", LimitedBody.MaxConfigBytes);
 
@@ -299,6 +304,13 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
     {
         if (blobs.Has(blob.Digest))
         {
+            // Stored already (by another image's pull, or an import): its size is checked as a
+            // download's is, or the manifest's wrong size was taken as it was (images review
+            // of 2026-12-07, finding 5).
+            long stored = blobs.SizeOf(blob.Digest);
+            if (stored != blob.Size)
+                throw new PodUnitsException($"blob {blob.Digest} of {reference.ToFamiliarString()}",
+                    $"the manifest declares {blob.Size} bytes, but the blob has {stored}; refused");
             progress?.Report(new PullProgress(blob.Digest, PullPhase.Exists, blob.Size, blob.Size));
             return;
         }

@@ -39,7 +39,7 @@ public sealed partial class ImageStore
         var names = _refs.ReadAll().Where(r => r.Value == digest).Select(r => r.Key).ToList();
         JsonObject? raw = JsonNode.Parse(_blobs.ReadVerified(manifest.Config.Digest)) is JsonObject o ? o["config"] as JsonObject : null;
         return new ImageDetails(parsed.ToString(), digest, manifest.MediaType, manifest.Config.Digest, config.Created, config.Architecture, config.Os,
-            manifest.Config.Size + manifest.Layers.Sum(l => l.Size), layers, names, (JsonObject?)raw?.DeepClone());
+            manifest.TotalSize(), layers, names, (JsonObject?)raw?.DeepClone());
     }
 
     /// <summary>The signatures to be found for every name of a stored image (as

@@ -17,7 +17,7 @@ public sealed partial class ImageStore
             try
             {
                 (ImageManifest manifest, ImageConfigFile config) = LoadManifest(digest, reference);
-                long size = manifest.Config.Size + manifest.Layers.Sum(l => l.Size);
+                long size = manifest.TotalSize();
                 rows.Add(new ImageSummary(reference, Digests.Abbreviate(manifest.Config.Digest), digest, size, config.Created));
             }
             catch (PodUnitsException)

@@ -247,7 +247,7 @@ public sealed partial class ImageStore
         List<string> diffIds = config.RootFs?.DiffIds ?? [];
         if (diffIds.Count != manifest.Layers.Count)
             throw new PodUnitsException($"image {reference}", $"its config lists {diffIds.Count} layer diff_ids but its manifest {manifest.Layers.Count} layers");
-        long size = manifest.Config.Size + manifest.Layers.Sum(l => l.Size);
+        long size = manifest.TotalSize();
         // Layers are independent directories: unpack the missing ones side by side.
         var missing = Enumerable.Range(0, diffIds.Count).Where(i => !_layers.Has(diffIds[i])).DistinctBy(i => diffIds[i]).ToList();
         try

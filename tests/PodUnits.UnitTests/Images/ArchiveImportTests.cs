@@ -345,6 +345,31 @@ public sealed class ArchiveImportTests : IDisposable
         Assert.Empty(store.List());
     }
 
+    /// <summary>Images review of 2026-12-07, finding 5: a blob the store held already was taken
+    /// with the size the layout's manifest gave it, unchecked, and exported so.</summary>
+    [Fact]
+    public async Task AStoredBlobIsCheckedAgainstTheSizeTheLayoutGives()
+    {
+        byte[] tar = new LayerBuilder().File("hello", "world").Tar();
+        string manifestDigest = OciLayoutBuilder.Write(_dir + "/layout", [tar], [tar], "application/vnd.oci.image.layer.v1.tar");
+        string layer = "sha256:" + OciLayoutBuilder.Hex(tar);
+        string manifestPath = _dir + "/layout/blobs/sha256/" + manifestDigest["sha256:".Length..];
+        byte[] manifest = System.Text.Encoding.UTF8.GetBytes(File.ReadAllText(manifestPath)
+            .Replace($"\"digest\":\"{layer}\",\"size\":{tar.Length}", $"\"digest\":\"{layer}\",\"size\":{tar.Length + 5}", StringComparison.Ordinal));
+        string lying = OciLayoutBuilder.Hex(manifest);
+        File.WriteAllBytes(_dir + "/layout/blobs/sha256/" + lying, manifest);
+        File.WriteAllText(_dir + "/layout/index.json", File.ReadAllText(_dir + "/layout/index.json")
+            .Replace(manifestDigest["sha256:".Length..], lying, StringComparison.Ordinal)
+            .Replace($"\"size\":{new FileInfo(manifestPath).Length}", $"\"size\":{manifest.Length}", StringComparison.Ordinal));
+        var store = ImageStore.Open(_dir + "/store", new RegistrySettings());
+        new BlobStore(_dir + "/store").Add(tar); // stored before, by another image
+
+        var e = await Assert.ThrowsAsync<BadInputException>(() => store.ImportAsync(_dir + "/layout", "localhost/x:1"));
+
+        Assert.Equal($"import {_dir}/layout: blobs/sha256/{lying} gives blob {layer} a size of {tar.Length + 5} bytes, but its file has {tar.Length}", e.Message);
+        Assert.Empty(store.List());
+    }
+
     /// <summary>Path scopes judge where the file is, not the symlink the user named, as
     /// containers/image resolves them: a link in a trusted directory to an archive in a
     /// rejected one is rejected.</summary>

@@ -95,6 +95,18 @@ public sealed class ManifestAndRegistryTests
         Assert.Equal("manifest of x/y:1: " + why, e.Message);
     }
 
+    /// <summary>Images review of 2026-12-07, finding 5: a checked sum of a stored manifest's
+    /// sizes overflowed, and every start naming the image was an internal error.</summary>
+    [Fact]
+    public void AnImagesTotalSizeSaturatesInsteadOfOverflowing()
+    {
+        var manifest = new ImageManifest { Config = new Descriptor { Size = 100 } };
+        manifest.Layers.Add(new Descriptor { Size = 1234 });
+        Assert.Equal(1334, manifest.TotalSize());
+        manifest.Layers.Add(new Descriptor { Size = long.MaxValue });
+        Assert.Equal(long.MaxValue, manifest.TotalSize());
+    }
+
     [Fact]
     public void HostIsAmd64OnX8664() =>
         Assert.Equal(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64 ? "amd64" : ManifestKind.HostArchitecture(),

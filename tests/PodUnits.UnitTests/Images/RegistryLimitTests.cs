@@ -62,6 +62,39 @@ public sealed class RegistryLimitTests : IDisposable
         Assert.Empty(Directory.EnumerateFiles(_dir + "/store/blobs/sha256", ".tmp-*"));
     }
 
+    /// <summary>Images review of 2026-12-07, finding 5: a layer listed twice with two sizes was
+    /// fetched by the first, and the second overflowed the image's total at every start.</summary>
+    [Fact]
+    public async Task ABlobListedWithTwoSizesIsRefused()
+    {
+        string layer = "sha256:" + new string('c', 64);
+        string manifest = Manifest(Config.Length, layer, 10).Replace("}]}",
+            $"}},{{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"{layer}\",\"size\":{long.MaxValue}}}]}}", StringComparison.Ordinal);
+        (PodUnitsException e, Dictionary<string, long> sent) = await Pull(path =>
+            (200, "application/vnd.oci.image.manifest.v1+json", [Encoding.UTF8.GetBytes(manifest)]));
+
+        Assert.EndsWith($"/test/app:1: gives blob {layer} different sizes (10 and {long.MaxValue} bytes); refused", e.Message, StringComparison.Ordinal);
+        Assert.Equal(["/v2/test/app/manifests/1"], sent.Keys);
+    }
+
+    /// <summary>Images review of 2026-12-07, finding 5: a blob the store held already was taken
+    /// with whatever size the manifest gave it, and exported so.</summary>
+    [Fact]
+    public async Task AStoredBlobIsCheckedAgainstTheSizeTheManifestGives()
+    {
+        byte[] layerBytes = LayerBuilder.Gzip(new LayerBuilder().File("f", "x").Tar());
+        string layer = new BlobStore(_dir + "/store").Add(layerBytes);
+        (PodUnitsException e, _) = await Pull(path => path switch
+        {
+            "/v2/test/app/manifests/1" => (200, "application/vnd.oci.image.manifest.v1+json",
+                [Encoding.UTF8.GetBytes(Manifest(Config.Length, layer, layerBytes.Length + 5))]),
+            _ => (200, "application/octet-stream", [Config]),
+        });
+
+        Assert.StartsWith($"blob {layer} of ", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith($"/test/app:1: the manifest declares {layerBytes.Length + 5} bytes, but the blob has {layerBytes.Length}; refused", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AConfigDeclaredLargerThanEightMiBIsNotFetched()
     {
