@@ -245,6 +245,15 @@ internal static class ImageCommand
                 File.Move(temp, full, overwrite: true);
                 Console.Error.WriteLine($"exported {name} to {full}: {Counted.Of(result.layers, "layer")}, {PullProgressRenderer.Size(result.bytes)}");
             }
+            catch (Exception e) when (e is UnauthorizedAccessException
+                || (e is IOException && e is not (FileNotFoundException or DirectoryNotFoundException)))
+            {
+                // Writing the archive failed (a full disk, a quota, an I/O error): one line, not
+                // an internal error (images review of 2026-12-07, finding 6). A blob missing
+                // from the store is the store's own error, raised as such.
+                File.Delete(temp);
+                throw new PodUnitsException($"image export {target}", IoErrors.Describe(e, full), ExitCodes.RuntimeFailure, e);
+            }
             catch
             {
                 File.Delete(temp);

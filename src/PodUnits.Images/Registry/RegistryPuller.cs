@@ -328,11 +328,10 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
                         have = await DownloadAsync(reference, blob, file, hash, have, progress, cancellationToken);
                         break;
                     }
-                    catch (IOException e) when (e.HResult is DiskFull or QuotaExceeded)
+                    catch (IOException e) when (BlobStore.IsFull(e))
                     {
                         // The store's file system, not the transfer: trying again fills it again.
-                        throw new PodUnitsException($"blob {blob.Digest} of {reference.ToFamiliarString()}",
-                            $"cannot be stored: {e.Message} in {Path.GetDirectoryName(temp)} ('podunits gc' removes unused images and layers)");
+                        throw BlobStore.CannotStore($"blob {blob.Digest} of {reference.ToFamiliarString()}", e, Path.GetDirectoryName(temp)!);
                     }
                     catch (Exception e) when (attempt < MaxAttempts && !cancellationToken.IsCancellationRequested
                         && e is HttpRequestException or IOException)
@@ -445,7 +444,6 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
     }
 
     /// <summary>ENOSPC and EDQUOT, as .NET's IOException carries them (HResult is the errno on Unix).</summary>
-    private const int DiskFull = 28, QuotaExceeded = 122;
 
     private static PodUnitsException TooLong(Descriptor blob) =>
         new($"blob {blob.Digest}", $"registry sends more than the {blob.Size} bytes the manifest declares; refused");

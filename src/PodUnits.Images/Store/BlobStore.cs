@@ -41,6 +41,16 @@ internal sealed class BlobStore
     public static PodUnitsException NotStored(string digest, Exception? inner = null) =>
         new($"blob {digest}", "is not in the image store (run 'podunits image fetch' again)", ExitCodes.RuntimeFailure, inner);
 
+    /// <summary>ENOSPC or EDQUOT (IOException.HResult is the errno on Linux): the store's
+    /// file system is full, which trying again does not mend.</summary>
+    public static bool IsFull(IOException e) => e.HResult is DiskFull or QuotaExceeded;
+
+    private const int DiskFull = 28, QuotaExceeded = 122;
+
+    /// <summary>The one line for a blob the store has no room for.</summary>
+    public static PodUnitsException CannotStore(string what, IOException e, string directory) =>
+        new(what, $"cannot be stored: {e.Message} in {directory} ('podunits gc' removes unused images and layers)", ExitCodes.RuntimeFailure, e);
+
     public string NewTempPath(string digest) =>
         $"{Directory}/.tmp-{Digests.Hex(digest)}-{Environment.ProcessId}-{Guid.NewGuid():N}";
 
@@ -95,6 +105,12 @@ internal sealed class BlobStore
                 file.Flush(flushToDisk: true);
             }
             actual = "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+        }
+        catch (IOException e) when (IsFull(e))
+        {
+            // As a pull says it, not an internal error (images review of 2026-12-07, finding 6).
+            File.Delete(temp);
+            throw CannotStore($"blob {expected ?? "of unknown digest"}", e, Directory);
         }
         catch
         {

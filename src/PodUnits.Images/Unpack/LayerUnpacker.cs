@@ -42,6 +42,8 @@ public sealed class LayerUnpacker
 {
     private const long Reserve = 16L << 20;
     private const int NamedSkips = 3;
+    /// <summary>NAME_MAX of Linux file systems: the longest name of one path component, in bytes.</summary>
+    private const int NameMax = 255;
     private const uint RootUid = 0;
     /// <summary>makedev(0, 0): what mknod(2) gets for a FIFO, and overlayfs' whiteout device.</summary>
     private const ulong DeviceZero = 0;
@@ -91,6 +93,10 @@ public sealed class LayerUnpacker
                 continue;
             string? relative = SafePaths.Clean(entry.Name);
             if (relative is null) throw SafePaths.Refuse(entry.Name, "it climbs out of the layer root with '..'");
+            // A component over NAME_MAX failed in lstat or open with the store's temp path, or
+            // as an internal error: it is the layer's own (images review of 2026-12-07, finding 6).
+            if (relative.Split('/').Any(part => Encoding.UTF8.GetByteCount(part) > NameMax))
+                throw SafePaths.Refuse(entry.Name, $"its name is longer than the file system allows ({NameMax} bytes a component)");
             if (IsArchive) ArchiveMembers.Check(entry, relative);
             if (relative.Length == 0)
             {

@@ -312,6 +312,19 @@ public sealed partial class LayerUnpackerTests
         Assert.Equal(capability, Stat.GetXattrBytes(dir.Root + "/newuidmap", attribute));
     }
 
+    /// <summary>Images review of 2026-12-07, finding 6: a name component longer than NAME_MAX
+    /// threw PathTooLongException, an internal error.</summary>
+    [Fact]
+    public void ANameLongerThanTheFileSystemAllowsRefusesTheLayer()
+    {
+        using var dir = new ScratchDir();
+        string name = "etc/" + new string('n', 300);
+
+        var e = Assert.Throws<LayerRejectedException>(() => Unpack(dir, new LayerBuilder().File(name, "x").Tar()));
+
+        Assert.Equal($"layer entry '{name}': refused: its name is longer than the file system allows (255 bytes a component)", e.Message);
+    }
+
     [Fact]
     public void ALayerBiggerThanFreeSpaceFails()
     {
