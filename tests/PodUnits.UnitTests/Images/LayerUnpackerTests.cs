@@ -243,6 +243,24 @@ public sealed partial class LayerUnpackerTests
         Assert.Contains("skipped 4 device nodes (dev/sda, dev/mem, dev/zero-zero, ...)", note, StringComparison.Ordinal);
     }
 
+    /// <summary>Images review of 2026-12-07, finding 8: each hard link scanned the whole list
+    /// of skipped devices, quadratic time under the store lock.</summary>
+    [Fact]
+    public void ManyHardLinksToSkippedDevicesTakeLinearTime()
+    {
+        using var dir = new ScratchDir();
+        var layer = new LayerBuilder().Dir("d");
+        for (int i = 0; i < 50_000; i++) layer.Device($"d/{i}", TarEntryType.CharacterDevice, 1, 3);
+        for (int i = 0; i < 50_000; i++) layer.HardLink($"d/l{i}", "d/49999");
+        byte[] tar = layer.Tar();
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        UnpackResult result = Unpack(dir, tar);
+
+        Assert.Equal(100_000, result.SkippedDevices);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+
     [Fact]
     public void FifosAreKept()
     {
