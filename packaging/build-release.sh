@@ -8,11 +8,13 @@ out=artifacts/publish
 # date: after a stage 1 publish that failed or was interrupted, the new CLI was newer than
 # every source and the old podunits-stage1 was there, so the next run packaged the two
 # versions together; and a source edited during the CLI's publish was older than the CLI
-# (packaging review of 2026-12-07, finding 4).
+# (packaging review of 2026-12-07, finding 4). The build's own output under src (bin/, obj/)
+# is not a source: written after the stamp's date, it made every build look stale, and the
+# RPM's %build, which has no SDK in the test sandbox, rebuilt and failed.
 stamp=$out/.complete
 sources=(src Directory.Build.props Directory.Packages.props global.json)
 if [ -e "$stamp" ] && [ -x "$out/podunits" ] && [ -x "$out/podunits-stage1" ] \
-    && [ -z "$(find "${sources[@]}" -newer "$stamp" -type f -print -quit)" ]; then
+    && [ -z "$(find "${sources[@]}" \( -name bin -o -name obj \) -prune -o -newer "$stamp" -type f -print -quit)" ]; then
     exit 0
 fi
 mkdir -p "$out"

@@ -21,6 +21,7 @@ public sealed class BuildReleaseFreshnessTests : IDisposable
             *) file=podunits; [ -z "${EDIT_DURING_CLI:-}" ] || { sleep 0.05; touch "$EDIT_DURING_CLI"; } ;;
         esac
         mkdir -p "$out" && printf '#!/bin/sh\n' >"$out/$file" && chmod +x "$out/$file"
+        mkdir -p "$2/obj" && touch "$2/obj/project.assets.json" # as the SDK writes obj/ during the build
         """;
 
     private readonly string _root = Directory.CreateTempSubdirectory("podunits-build-release-").FullName;
