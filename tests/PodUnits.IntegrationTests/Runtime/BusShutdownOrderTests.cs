@@ -21,8 +21,11 @@ public sealed class BusShutdownOrderTests
         pod.Start();
         try
         {
-            // One systemctl call is one transaction, as shutdown.target's.
-            var stop = pod.Systemctl("stop", "dbus.service", pod.Unit, scope);
+            // Shutdown queues all three stop jobs at once. systemctl asks for one job per unit,
+            // each answered before the next is asked, so the bus's comes last here: queued
+            // while the pod's and the scope's run, it must wait for them, which only After=
+            // makes it do (the bus's first, it ran at once, whatever the ordering).
+            var stop = pod.Systemctl("stop", pod.Unit, scope, "dbus.service");
             Assert.True(stop.Code == 0, stop.Output);
         }
         finally
