@@ -90,7 +90,7 @@ internal static class ImageCommand
             int width = Math.Max(3, rows.Count == 0 ? 3 : rows.Max(r => r.Reference.Length));
             Console.WriteLine($"{"REF".PadRight(width)}  {"ID",-12}  {"SIZE",10}  CREATED");
             foreach (ImageSummary row in rows)
-                Console.WriteLine($"{row.Reference.PadRight(width)}  {row.Id,-12}  {PullProgressRenderer.Size(row.Size),10}  {row.Created ?? "-"}");
+                Console.WriteLine($"{row.Reference.PadRight(width)}  {row.Id,-12}  {PullProgressRenderer.Size(row.Size),10}  {Shown(row.Created)}");
             return 0;
         });
         return command;
@@ -133,10 +133,10 @@ internal static class ImageCommand
                 return 0;
             }
             Console.WriteLine($"Reference:    {image.Reference}");
-            Console.WriteLine($"Manifest:     {image.ManifestDigest} ({image.ManifestMediaType ?? "-"})");
+            Console.WriteLine($"Manifest:     {image.ManifestDigest} ({Shown(image.ManifestMediaType)})");
             Console.WriteLine($"Config:       {image.ConfigDigest}");
-            Console.WriteLine($"Platform:     {image.Os ?? "-"}/{image.Architecture ?? "-"}");
-            Console.WriteLine($"Created:      {image.Created ?? "-"}");
+            Console.WriteLine($"Platform:     {Shown(image.Os)}/{Shown(image.Architecture)}");
+            Console.WriteLine($"Created:      {Shown(image.Created)}");
             Console.WriteLine($"Size:         {PullProgressRenderer.Size(image.Size)} (compressed)");
             Console.WriteLine($"Names:        {string.Join(", ", image.References)}");
             foreach (string key in ShownConfigKeys)
@@ -149,12 +149,12 @@ internal static class ImageCommand
             Console.WriteLine($"Layers:       {image.Layers.Count}");
             foreach (LayerDetails layer in image.Layers)
             {
-                Console.WriteLine($"  {layer.Digest}  {PullProgressRenderer.Size(layer.Size),10}  {layer.MediaType ?? "-"}  diff_id {layer.DiffId}");
+                Console.WriteLine($"  {layer.Digest}  {PullProgressRenderer.Size(layer.Size),10}  {Shown(layer.MediaType)}  diff_id {layer.DiffId}");
             }
             Console.WriteLine($"Signatures:   {(signatures.Count == 0 ? "none found" : signatures.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
             foreach (SignatureFound s in signatures)
             {
-                Console.WriteLine($"  {s.Kind}  {s.Location}  identity {s.Identity ?? "-"}  {(s.Verified ? "verified" : "not verified")}: {s.Detail}");
+                Console.WriteLine($"  {s.Kind}  {Shown(s.Location)}  identity {Shown(s.Identity)}  {(s.Verified ? "verified" : "not verified")}: {Shown(s.Detail)}");
             }
             return 0;
         });
@@ -309,6 +309,13 @@ internal static class ImageCommand
         }
         return DefinedPods.Where(pod => pod.AllContainers.Any(c => Core.Naming.ImageReference.TryParse(c.Image, out Core.Naming.ImageReference? named, out _) && named == removed));
     }
+
+    /// <summary>A string of the image maker's (its config's created, os and architecture, a
+    /// media type, a signature's claims), shown with its control characters escaped: an ESC
+    /// or OSC 52 sequence in `created` drove the administrator's terminal, rewrote earlier
+    /// rows or set the clipboard (images review of 2026-12-07, finding 4). `-o json` escapes
+    /// them already.</summary>
+    internal static string Shown(string? imageText) => imageText is null ? "-" : Core.Text.OneLine.Of(imageText);
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]

@@ -23,4 +23,14 @@ public sealed class EscapeControlsTests
     [InlineData("¡ÿ")]
     public void TextStaysAsItIs(string text) =>
         Assert.Equal(text, Encoding.UTF8.GetString(LogsCommand.EscapeControls(Encoding.UTF8.GetBytes(text))));
+
+    /// <summary>Images review of 2026-12-07, finding 4: `image list` and `image inspect` printed
+    /// an image's own created, os, architecture and media types as they were.</summary>
+    [Theory]
+    [InlineData("2024-01-01T00:00:00Z\u001b[2K\u001b[1A", "2024-01-01T00:00:00Z\\x1b[2K\\x1b[1A")]
+    [InlineData("\u001b]52;c;aGk=\u0007", "\\x1b]52;c;aGk=\\x07")]
+    [InlineData("amd64", "amd64")]
+    [InlineData(null, "-")]
+    public void AnImagesOwnTextIsShownWithItsControlsEscaped(string? text, string shown) =>
+        Assert.Equal(shown, ImageCommand.Shown(text));
 }
