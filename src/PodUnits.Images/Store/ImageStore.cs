@@ -271,7 +271,19 @@ public sealed partial class ImageStore
         // A layer repeated (empty layers often are) may appear only once in lowerdir; keeping
         // its topmost place changes nothing, as that copy covers every path the layer has.
         dirs = dirs.Distinct(StringComparer.Ordinal).ToList();
-        return new ResolvedImage(reference, manifestDigest, manifest.Config.Digest, dirs, config.Config ?? new ImageConfig(), config.Created, size);
+        return new ResolvedImage(reference, manifestDigest, manifest.Config.Digest, dirs, config.Config ?? new ImageConfig(), config.Created, size)
+        {
+            ForeignPlatform = ForeignPlatformOf(config.Os, config.Architecture, ManifestKind.HostArchitecture()),
+        };
+    }
+
+    /// <summary>"OS/ARCH" of a config that names another platform than linux/<paramref name="host"/>;
+    /// null when it names this one or none (an empty field is taken as fitting).</summary>
+    internal static string? ForeignPlatformOf(string? os, string? architecture, string host)
+    {
+        bool otherOs = !string.IsNullOrEmpty(os) && os != "linux";
+        bool otherArchitecture = !string.IsNullOrEmpty(architecture) && architecture != host;
+        return otherOs || otherArchitecture ? Core.Text.OneLine.Of($"{(string.IsNullOrEmpty(os) ? "?" : os)}/{(string.IsNullOrEmpty(architecture) ? "?" : architecture)}") : null;
     }
 
     /// <param name="reference">The image's name, for messages (null: the manifest names it).</param>

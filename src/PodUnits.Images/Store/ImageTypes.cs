@@ -26,6 +26,13 @@ public sealed record ResolvedImage(
 {
     /// <summary>The lowerdir= value for mount(8) -t overlay.</summary>
     public string LowerDirOption => string.Join(':', LayerDirs);
+
+    /// <summary>The OS/architecture the image's config names when it is not this host's
+    /// (linux/<see cref="Oci.ManifestKind.HostArchitecture"/>), else null: a single-platform
+    /// image built elsewhere is pulled and unpacked without a word and fails only at exec
+    /// ("Exec format error"), where Docker and podman warn (images review of 2026-12-07,
+    /// finding 7). An index's variant is chosen by platform already.</summary>
+    public string? ForeignPlatform { get; init; }
 }
 
 /// <summary>One row of <c>podunits image list</c>.</summary>

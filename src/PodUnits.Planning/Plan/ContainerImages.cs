@@ -140,11 +140,16 @@ public static class ContainerImages
             // in a pod of several, which one is what the reader needs first.
             throw new PodUnitsException(what, $"{e.What}: {e.Why}", e.ExitCode, e);
         }
-        return Finish(what, resolved, reference);
+        return Finish(what, podName, resolved, reference);
     }
 
-    private static ContainerImage Finish(string what, ResolvedImage resolved, string reference)
+    private static ContainerImage Finish(string what, string podName, ResolvedImage resolved, string reference)
     {
+        if (resolved.ForeignPlatform is { } platform)
+        {
+            PodLog.Warning($"{what}: is built for {platform}, and this host runs linux/{Images.Oci.ManifestKind.HostArchitecture()}; " +
+                "its programs may fail with \"Exec format error\"", new(Pod: podName));
+        }
         var image = new ContainerImage(reference, resolved.LowerDirOption, resolved.Config.Entrypoint, resolved.Config.Cmd,
             resolved.Config.Env ?? [], resolved.Config.WorkingDir, null, null);
         return WithUser(what, image, resolved.Config.User);
@@ -166,7 +171,7 @@ public static class ContainerImages
         {
             throw new PodUnitsException(what, $"{e.What}: {e.Why}", e.ExitCode, e);
         }
-        return Finish(what, resolved, reference);
+        return Finish(what, podName, resolved, reference);
     }
 
     /// <summary>Forwards pull progress, says "pulling" in the unit's STATUS= once a blob
