@@ -193,7 +193,13 @@ public sealed class PodClaim
             {
                 return false;
             }
-            File.Delete(path);
+            // Unlinked between the open and the lock (an ended pod's clean-up), the path may
+            // name a new run's lock file by now, which must stay (review of the merged
+            // changes, 2026-12-07, finding 3: as WhileUnclaimedAsync).
+            if (!IsUnlinked(fd))
+            {
+                File.Delete(path);
+            }
             return true;
         }
         finally
