@@ -49,6 +49,11 @@ public static class Stage0
     {
         ArgumentNullException.ThrowIfNull(nameOrFile);
         ListenFds? sockets = ListenFds.Guard(); // until the exec: no helper of stage 0 gets systemd's sockets
+        // The stage 1 file as it is now, before the back-off's and a pull's minutes: an
+        // upgrade meanwhile fails the start instead of handing this version's plan to the
+        // next's stage 1 (packaging review of 2026-12-07, finding 3; located after the back-off
+        // at first: review of the merged changes, finding 2).
+        Stage1Binary stage1 = Stage1Binary.Locate();
         bool byName = IsPodName(nameOrFile);
         string path = !byName
             ? nameOrFile
@@ -87,7 +92,11 @@ public static class Stage0
             // start fails until it exists, retried by Restart= and the back-off as the kubelet
             // retries CreateContainerConfigError. Exit 2 (bad input) stopped such a pod for good
             // (review of the docs, 2026-12-07, finding 2).
-            throw new PodUnitsException(e.What, e.Why + " (the start is retried while it is missing)", ExitCodes.RuntimeFailure, e);
+            // Said only where it is so: pod@NAME.service restarts unless restartPolicy is Never
+            // (review of the merged changes, 2026-12-07, finding 4).
+            bool retried = byName && Core.Identity.OwnUnit.ServiceName() == PodUnitNames.Service(nameOrFile)
+                && PodDefinitionLoader.LoadFile(path, options with { MissingObjectsAreWarnings = true }).Pod is { RestartPolicy: not RestartPolicy.Never };
+            throw new PodUnitsException(e.What, e.Why + (retried ? " (the start is retried while it is missing)" : ""), ExitCodes.RuntimeFailure, e);
         }
         // Said before any pull and as the definition's fault (exit 2, which Restart= and the
         // back-off do not retry): found in stage 1, it failed every start after the pulls with
@@ -102,7 +111,7 @@ public static class Stage0
         {
             PodLog.Warning($"pod {pod.Name}: {stale}", new(Pod: pod.Name));
         }
-        return await RunPodAsync(pod, interactive: false, source: sha256 is null ? null : (Path.GetFullPath(path), sha256)).ConfigureAwait(false);
+        return await RunPodAsync(stage1, pod, interactive: false, source: sha256 is null ? null : (Path.GetFullPath(path), sha256)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -116,6 +125,7 @@ public static class Stage0
     {
         ArgumentNullException.ThrowIfNull(options);
         ListenFds.Guard(); // a service of one's own may run `podunits run -i` with sockets too
+        Stage1Binary stage1 = Stage1Binary.Locate(); // before an archive's import or a pull (RunAsync says why)
         string name = options.Name ?? AdHocOptions.GenerateName();
         // The pod's state directory would be the defined pod's (its writable layers and
         // volumes), mixed with another image's and removed when the ad-hoc pod ends.
@@ -139,7 +149,7 @@ public static class Stage0
             PodLog.Warning($"pod {name}: --keep keeps the pod's definition on disk without the values of --env and --env-file; 'podunits export {name}' shows their names only",
                 new(Pod: name));
         }
-        return await RunPodAsync(pod, interactive: true, terminal: detachKeys, definition: options.ToYaml(name),
+        return await RunPodAsync(stage1, pod, interactive: true, terminal: detachKeys, definition: options.ToYaml(name),
             keptDefinition: options.Keep ? options.ToYaml(name, values: false) : null).ConfigureAwait(false);
     }
 
@@ -223,14 +233,19 @@ public static class Stage0
     /// </summary>
     /// <param name="terminal">`run -it`: the pod's executor is spawned rather than exec'd, and
     /// this process stays attached to its terminal until the pod ends or these keys detach it.</param>
-    private static async Task<int> RunPodAsync(PodDefinition pod, bool interactive, DetachKeys? terminal = null, string? definition = null, string? keptDefinition = null,
+    private static async Task<int> RunPodAsync(Stage1Binary stage1, PodDefinition pod, bool interactive, DetachKeys? terminal = null, string? definition = null, string? keptDefinition = null,
         (string File, string Sha256)? source = null)
     {
-        // The file as it is now, before the minutes a pull may take: an upgrade meanwhile
-        // fails the start instead of handing this version's plan to the next's stage 1
-        // (packaging review of 2026-12-07, finding 3).
-        Stage1Binary stage1 = Stage1Binary.Locate();
         PodClaim claim = PodState.Claim(pod.Name); // a busy name fails here, before anything of the running pod is touched
+        if (!interactive && PodState.TakenOverByDefinedPod(PodPaths.StateDir(pod.Name)))
+        {
+            // A definition's pod took this state over before such starts were refused: it is
+            // that pod's (its layer was started afresh then), and only the stale ad-hoc
+            // definition goes; refused, the pod never started again after an upgrade (review
+            // of the merged changes, 2026-12-07, finding 1).
+            File.Delete(PodState.KeptAdHocDefinitionPath(pod.Name));
+            PodLog.Warning($"pod {pod.Name}: removed {PodState.KeptAdHocDefinitionPath(pod.Name)}, left by an ad-hoc pod whose state this pod took over", new(Pod: pod.Name));
+        }
         if (File.Exists(PodState.KeptAdHocDefinitionPath(pod.Name)))
         {
             // Its writable layer and volumes would be started afresh, and without --keep removed.

@@ -279,7 +279,7 @@ public static class PodState
     /// pod's: its start removes the ad-hoc marker (Stage0's ClaimStateDirectory), and one
     /// started there before a kept state refused such starts. A removal cut short cannot leave
     /// this: it takes the kept definition before the marker.</summary>
-    internal static bool TakenOverByDefinedPod(string stateDir) =>
+    public static bool TakenOverByDefinedPod(string stateDir) =>
         File.Exists(Path.Join(stateDir, KeptAdHocDefinitionFile)) && !File.Exists(Path.Join(stateDir, AdHocMarkerFile));
 
     /// <summary>

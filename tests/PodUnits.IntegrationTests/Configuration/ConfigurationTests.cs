@@ -253,6 +253,12 @@ public sealed class ConfigurationTests : IDisposable
             string.Join('\n', lines));
         Assert.Contains(lines, l => l.Contains("/etc/podunits/pods/cfg-missing.yaml:15:", StringComparison.Ordinal)
             && l.Contains("ConfigMap \"cfg-standalone\"", StringComparison.Ordinal) && l.Contains("has no key \"colour\"", StringComparison.Ordinal));
+        // A key that may come is a runtime failure (exit 1); under restartPolicy Never nothing
+        // retries it, and the message does not say it would (review of the merged changes,
+        // 2026-12-07, finding 4).
+        Assert.True(PodHarness.WaitFor(() => pod.Show("ActiveState") == "failed"), pod.Show("ActiveState"));
+        Assert.Equal("1", pod.Show("ExecMainStatus"));
+        Assert.DoesNotContain(lines, l => l.Contains("retried", StringComparison.Ordinal));
     }
 
     /// <summary>Review of the docs, 2026-12-07, finding 2: a Secret that does not exist yet

@@ -92,4 +92,32 @@ public sealed class AdHocNameTests : IDisposable
             PodHarness.Run("rm", "-rf", state);
         }
     }
+
+    /// <summary>Review of the merged changes, 2026-12-07, finding 1: a pod that took a kept
+    /// ad-hoc state over before such starts were refused (adhoc.yaml there, the ad-hoc marker
+    /// gone) was refused at every start after the upgrade, exit 2, never retried. It starts,
+    /// and the stale ad-hoc definition goes.</summary>
+    [Fact]
+    public void APodThatTookAKeptStateOverEarlierStillStarts()
+    {
+        const string pod = "adhoc-taken";
+        string state = $"/var/lib/podunits/pods/{pod}";
+        try
+        {
+            // What the earlier version left: the kept definition without the ad-hoc marker.
+            Directory.CreateDirectory(state);
+            File.WriteAllText($"{state}/adhoc.yaml", "# an ad-hoc pod of `podunits run`\n");
+            using var service = new PodHarness(pod, PodHarness.BusyboxPod(pod, "echo taken-started; trap 'exit 0' TERM; sleep 1812 & wait"));
+            var start = service.Systemctl("start", service.Unit);
+            Assert.True(start.Code == 0, start.Output + service.UnitJournalText());
+            Assert.True(PodHarness.WaitFor(() => service.UnitJournalHas(l => l.Contains("taken-started", StringComparison.Ordinal))), service.UnitJournalText());
+            Assert.False(File.Exists($"{state}/adhoc.yaml"));
+            Assert.True(service.UnitJournalHas(l => l.Contains($"removed {state}/adhoc.yaml, left by an ad-hoc pod whose state this pod took over", StringComparison.Ordinal)),
+                service.UnitJournalText());
+        }
+        finally
+        {
+            PodHarness.Run("rm", "-rf", state);
+        }
+    }
 }
