@@ -133,9 +133,21 @@ public sealed partial class ImageStore
 
     private async Task<long> WriteBlobAsync(TarWriter tar, string digest, CancellationToken cancellationToken)
     {
-        await using var file = new FileStream(_blobs.PathOf(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);
+        FileStream file;
+        try
+        {
+            file = new FileStream(_blobs.PathOf(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // The store's error, said as a pull or a start says it: it was "internal error",
+            // as the export's catch of write failures lets these through (review of the merged
+            // changes, 2026-12-07, finding 5).
+            throw BlobStore.NotStored(digest, e);
+        }
+        await using var opened = file;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using var checking = new HashingStream(file, hash);
+        await using var checking = new HashingStream(file, hash, digest);
         var entry = new PaxTarEntry(TarEntryType.RegularFile, "blobs/sha256/" + Digests.Hex(digest)) { Mode = (UnixFileMode)0x1a4, DataStream = checking };
         await tar.WriteEntryAsync(entry, cancellationToken);
         string actual = "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
@@ -146,8 +158,9 @@ public sealed partial class ImageStore
         return file.Length;
     }
 
-    /// <summary>A read-only pass-through that hashes what is read.</summary>
-    private sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
+    /// <summary>A read-only pass-through that hashes what is read. A failure to read is the
+    /// store's, said of the blob: as an IOException it was blamed on the archive being written.</summary>
+    private sealed class HashingStream(Stream inner, IncrementalHash hash, string digest) : Stream
     {
         public override bool CanRead => true;
         public override bool CanSeek => inner.CanSeek;
@@ -169,17 +182,37 @@ public sealed partial class ImageStore
 
         public override int Read(Span<byte> buffer)
         {
-            int n = inner.Read(buffer);
+            int n;
+            try
+            {
+                n = inner.Read(buffer);
+            }
+            catch (IOException e)
+            {
+                throw Unreadable(e);
+            }
             hash.AppendData(buffer[..n]);
             return n;
         }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            int n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            int n;
+            try
+            {
+                n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw Unreadable(e);
+            }
             hash.AppendData(buffer.Span[..n]);
             return n;
         }
+
+        private PodUnitsException Unreadable(IOException e) =>
+            new($"blob {digest}", $"in the image store cannot be read ({e.Message}): the store is damaged ('podunits image fetch' or import the image again)",
+                ExitCodes.RuntimeFailure, e);
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

@@ -45,6 +45,18 @@ public sealed class ImageExportTests : IDisposable
         Assert.Equal("[\"PATH=/bin\"]", image.Config["Env"]!.ToJsonString());
     }
 
+    /// <summary>Review of the merged changes, 2026-12-07, finding 5: a blob missing from the
+    /// store made `image export` say "internal error".</summary>
+    [Fact]
+    public async Task ABlobMissingFromTheStoreIsSaidAsTheStoresError()
+    {
+        ImageDetails image = _store.Inspect("localhost/test/app:1");
+        File.Delete($"{_dir}/store/blobs/sha256/{image.Layers[1].Digest["sha256:".Length..]}");
+        await using var output = new MemoryStream();
+        var e = await Assert.ThrowsAsync<PodUnitsException>(() => _store.ExportAsync("localhost/test/app:1", output));
+        Assert.Equal($"blob {image.Layers[1].Digest}: is not in the image store (run 'podunits image fetch' again)", e.Message);
+    }
+
     [Fact]
     public async Task AnExportedArchiveIsAnOciLayoutThatImportsBackUnderItsName()
     {
