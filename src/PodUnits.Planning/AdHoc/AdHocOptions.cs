@@ -80,7 +80,7 @@ public sealed record AdHocOptions
         }
         catch (PodDefinitionException e)
         {
-            throw AsOptionError(e);
+            throw AsOptionError(e, wordsAreCommand: Entrypoint is []);
         }
         // The network was named by --net, not at a line of a file anyone wrote: line 0 makes
         // the planner's messages about it say "--net NAME" (NetworkPlanner).
@@ -94,7 +94,9 @@ public sealed record AdHocOptions
     /// and column in it, a Kubernetes field path, and 'podunits validate' for it (CLI review of
     /// 2026-12-07, finding 7).
     /// </summary>
-    private static BadInputException AsOptionError(PodDefinitionException e)
+    /// <param name="wordsAreCommand">--entrypoint "": the words after the image are the
+    /// command, and its errors theirs, not --entrypoint's.</param>
+    private static BadInputException AsOptionError(PodDefinitionException e, bool wordsAreCommand)
     {
         Diagnostic? first = e.Diagnostics.FirstOrDefault(d => d.IsError)?.Redacted();
         if (first is null)
@@ -104,7 +106,8 @@ public sealed record AdHocOptions
         int colon = first.Message.IndexOf(": ", StringComparison.Ordinal);
         string field = colon < 0 ? "" : first.Message[..colon];
         string why = colon < 0 ? first.Message : first.Message[(colon + 2)..];
-        return new BadInputException(OptionOf(field), Core.Text.OneLine.Of(why));
+        string option = OptionOf(field);
+        return new BadInputException(wordsAreCommand && option == "--entrypoint" ? "the command" : option, Core.Text.OneLine.Of(why));
     }
 
     /// <summary>The option of <see cref="ToYaml"/>'s field <paramref name="field"/>.</summary>
