@@ -32,7 +32,9 @@ public sealed class AdHocNameTests : IDisposable
         string state = $"/var/lib/podunits/pods/{Name}";
         Assert.True(Directory.Exists(state));
         string lastRun = File.ReadAllText($"{state}/last-containers.json");
-        Assert.Contains("last exit 0", PodHarness.StatusText(Name), StringComparison.Ordinal);
+        // status knows a pod run from a file by its lines in the journal, which journald may
+        // not have written yet when `run` returns.
+        Assert.True(PodHarness.WaitFor(() => PodHarness.StatusText(Name).Contains("last exit 0", StringComparison.Ordinal)), PodHarness.StatusText(Name));
 
         var adHoc = PodHarness.Run(Podunits, "run", "-i", "--name", Name, "busybox", "--", "true");
         Assert.Equal(2, adHoc.Code);
@@ -100,7 +102,7 @@ public sealed class AdHocNameTests : IDisposable
     [Fact]
     public void APodThatTookAKeptStateOverEarlierStillStarts()
     {
-        const string pod = "adhoc-taken";
+        const string pod = "adhoc-took-over"; // not Name: another test's
         string state = $"/var/lib/podunits/pods/{pod}";
         try
         {
