@@ -12,6 +12,8 @@ namespace PodUnits.Images.Unpack;
 ///   twice as large: a gzip of a few MB made stage 0, root and without a memory limit,
 ///   allocate gigabytes per layer (images review of 2026-12-07, finding 1). The limit is Go's
 ///   archive/tar's (maxSpecialFileSize), which containerd and podman unpack with;
+/// - hands the reader an x header's data with the newlines inside xattr values masked
+///   (<see cref="PaxNewlineMask"/>), which the reader would refuse;
 /// - keeps the raw bytes of the PAX records that apply to the entry whose header came last
 ///   (<see cref="EntryRecords"/>): the reader decodes values as UTF-8, which alters a binary
 ///   value such as a file capability (images review of 2026-12-07, finding 2).
@@ -37,6 +39,8 @@ internal sealed class TarHeaderGuard(Stream inner) : Stream
     /// <summary>The data of an x header being read, and how much of it has come.</summary>
     private byte[]? _pax;
     private int _paxFill;
+    /// <summary>Hides the newlines in its xattr values from the reader (<see cref="PaxNewlineMask"/>).</summary>
+    private PaxNewlineMask? _mask;
     /// <summary>Records of an x header for the header that comes next.</summary>
     private Dictionary<string, byte[]>? _pending;
     private byte _previousType;
@@ -59,7 +63,7 @@ internal sealed class TarHeaderGuard(Stream inner) : Stream
 
     /// <summary>Walks the bytes about to be handed to the reader; throws before it gets a
     /// header it should not act on.</summary>
-    private void Follow(ReadOnlySpan<byte> data)
+    private void Follow(Span<byte> data)
     {
         while (data.Length > 0 && !_ended)
         {
@@ -71,6 +75,7 @@ internal sealed class TarHeaderGuard(Stream inner) : Stream
                     int keep = Math.Min(take, _pax.Length - _paxFill);
                     data[..keep].CopyTo(_pax.AsSpan(_paxFill));
                     _paxFill += keep;
+                    _mask?.Mask(data[..keep]); // after the copy: the raw bytes keep the newlines
                 }
                 data = data[take..];
                 _skip -= take;
@@ -116,6 +121,7 @@ internal sealed class TarHeaderGuard(Stream inner) : Stream
         _previousType = type;
         _skip = size + Padding(size);
         _pax = collect ? new byte[size] : null;
+        _mask = collect ? new PaxNewlineMask() : null;
         _paxFill = 0;
         FinishPaxIfRead();
     }

@@ -330,6 +330,28 @@ public sealed partial class LayerUnpackerTests
         Assert.Equal(capability, Stat.GetXattrBytes(dir.Root + "/newuidmap", attribute));
     }
 
+    /// <summary>A PAX record is length-prefixed, so its value may hold a newline or an '='
+    /// (a binary capability or a user.* note can): the layer must unpack with the value
+    /// whole, not be refused or cut at the newline.</summary>
+    [Fact]
+    public void AnXattrValueWithANewlineAndAnEqualsSignIsSetWhole()
+    {
+        using var dir = new ScratchDir();
+        byte[] value = [0x41, 0x0a, 0x3d, 0x0a, 0x80, 0x42, 0x0a];
+        byte[] pax = RawTar.Pax(("SCHILY.xattr.user.lines", value), ("SCHILY.xattr.user.after", "z"u8.ToArray()));
+        byte[] layer =
+        [
+            .. RawTar.Entry("PaxHeaders/notes", 'x', pax),
+            .. RawTar.Entry("notes", '0', "text"u8.ToArray()),
+            .. RawTar.End(),
+        ];
+
+        Unpack(dir, layer, root: false);
+
+        Assert.Equal(value, Stat.GetXattrBytes(dir.Root + "/notes", "user.lines"));
+        Assert.Equal("z"u8.ToArray(), Stat.GetXattrBytes(dir.Root + "/notes", "user.after"));
+    }
+
     /// <summary>Images review of 2026-12-07, finding 6: a name component longer than NAME_MAX
     /// threw PathTooLongException, an internal error.</summary>
     [Fact]
