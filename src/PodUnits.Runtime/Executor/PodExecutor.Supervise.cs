@@ -30,7 +30,6 @@ public sealed partial class PodExecutor
                     _notify.Status("starting containers");
                     break;
                 case PodControlMessage.Started(string name, int pid):
-                    _letGo.Remove(name);
                     OnStarted(name, pid);
                     _placing.RemoveAll(t => t.IsCompleted);
                     _placing.Add(PlaceAsync(systemd, name, pid));
@@ -38,15 +37,15 @@ public sealed partial class PodExecutor
                 case PodControlMessage.Running(string name, int pid):
                     OnRunning(systemd, name, pid);
                     break;
-                case PodControlMessage.Exited(string name, int code, _)
-                    when !_letGo.Contains(name) && code == ContainerCommand.SetupFailed && (Stopping || failure is not null):
+                case PodControlMessage.Exited(string name, _, _, NeverRan: true):
                     // It waited for "go" and the pod stopped first (ContainerStart): it never
                     // ran, so it neither failed nor exited (nor does the pod init count it).
+                    // The pod init's word, not a guess from the "go"s sent here: one that
+                    // crossed the stop is ignored there (lifecycle review of 2026-12-07, finding 5).
                     StageLog.Information($"container {name} did not start: the pod stopped first");
                     ReportStatus();
                     break;
-                case PodControlMessage.Exited(string name, int code, bool killed):
-                    _letGo.Remove(name);
+                case PodControlMessage.Exited(string name, int code, bool killed, _):
                     _exits[name] = code;
                     Volatile.Write(ref _commandEnded, _plan.Interactive);
                     if (!killed)
@@ -139,7 +138,7 @@ public sealed partial class PodExecutor
                     ReportStatus();
                     break;
                 case SupervisionEvent.Registered(var why):
-                    failure ??= OnRegistered(why, finishing);
+                    failure ??= OnRegistered(why);
                     break;
                 case SupervisionEvent.OutputEnded when finishing:
                     UnregisterOnceDrained(systemd);
@@ -293,14 +292,15 @@ public sealed partial class PodExecutor
             _control?.Send(new PodControlMessage.StopPod());
             return failure;
         }
-        if (_registered)
-        {
-            _control?.Send(new PodControlMessage.Go(name, podPid));
-            _letGo.Add(name);
-        }
-        else
+        if (!_registered)
         {
             _goPending.Add((name, podPid)); // no command may run before the pod's network is there
+        }
+        else if (!PodStopping)
+        {
+            // Not once the pod stops: it would be ignored (PodInit.ShouldLetGo), and without
+            // it the run gives up and never runs (lifecycle review of 2026-12-07, finding 5).
+            _control?.Send(new PodControlMessage.Go(name, podPid));
         }
         _placed.Add(name);
         _hostPids[name] = hostPid;
@@ -310,18 +310,22 @@ public sealed partial class PodExecutor
 
     /// <summary>On the loop: the network is attached and the machine registered, and the
     /// containers already in their scopes may exec; or the pod stops, and says why.</summary>
-    private string? OnRegistered(string? failure, bool finishing)
+    private string? OnRegistered(string? failure)
     {
         if (failure is null)
         {
             _registered = true;
-            if (!finishing)
+            if (!PodStopping)
             {
-                // Only runs still current: one that died waiting is no one's to let go, and its
-                // name in _letGo made the next run's 125 at a stop a failure, not "did not start".
-                var current = _goPending.Where(run => Statuses[run.Name].PodPid == run.PodPid && Statuses[run.Name].State == "waiting").ToList();
-                current.ForEach(run => _control?.Send(new PodControlMessage.Go(run.Name, run.PodPid)));
-                _letGo.UnionWith(current.Select(run => run.Name));
+                // Only runs still current: one that died waiting is no one's to let go. None
+                // once the pod stops, as in OnPlaced (lifecycle review of 2026-12-07, finding 5).
+                foreach ((string name, int podPid) in _goPending)
+                {
+                    if (Statuses[name].PodPid == podPid && Statuses[name].State == "waiting")
+                    {
+                        _control?.Send(new PodControlMessage.Go(name, podPid));
+                    }
+                }
             }
             _goPending.Clear();
             return null;

@@ -96,9 +96,6 @@ public sealed partial class PodExecutor : IDisposable
     private bool _registered;
     /// <summary>Containers in their scopes that wait for <see cref="_registered"/> to get their "go".</summary>
     private readonly List<(string Name, int PodPid)> _goPending = [];
-    /// <summary>Containers whose current run was let go (it may exec); one that ends
-    /// without having been let go never ran.</summary>
-    private readonly HashSet<string> _letGo = new(StringComparer.Ordinal);
 
     private PodExecutor(PodPlan plan, string planPath, TerminalHub? terminal)
     {

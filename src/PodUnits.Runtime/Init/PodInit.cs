@@ -31,7 +31,7 @@ public sealed class PodInit : IDisposable
     /// <summary>The "go" pipe of each container's run waiting for it, with the run's PID.</summary>
     private readonly Dictionary<string, (int Pid, int Fd)> _syncFds = new(StringComparer.Ordinal);
     /// <summary>Containers still waiting for "go" when the pod stopped: they never ran, and
-    /// their set-up's exit (125) is not the pod's.</summary>
+    /// their exit (125, or the stop's SIGTERM) is not the pod's.</summary>
     private readonly HashSet<string> _neverRan = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _exitCodes = new(StringComparer.Ordinal);
     /// <summary>Containers whose last run ended after a stop was asked for: only their
@@ -367,9 +367,10 @@ public sealed class PodInit : IDisposable
     /// A container ended (holding <see cref="_lock"/>): it starts again after its back-off
     /// when its policy says so (its exit is then not the pod's yet), otherwise its status
     /// counts for the pod and its output pipes close. A restart gets a fresh writable layer,
-    /// as a new container does in Kubernetes; emptyDir volumes keep their contents.
+    /// as a new container does in Kubernetes; emptyDir volumes keep their contents. A run that
+    /// <paramref name="neverRan"/> (it waited for "go" when the pod stopped) counts for nothing.
     /// </summary>
-    private void OnExited(ContainerPlan c, int code)
+    private void OnExited(ContainerPlan c, int code, bool neverRan = false)
     {
         _killed.Remove(c.Name);
         bool killed = _killedByProbe.Remove(c.Name);
@@ -377,8 +378,10 @@ public sealed class PodInit : IDisposable
         {
             _endedByStop.Add(c.Name);
         }
-        if (_neverRan.Remove(c.Name) && code == ContainerCommand.SetupFailed)
+        if (neverRan)
         {
+            // Whatever its status: its 125 when it read the closed "go" pipe, or the stop's
+            // SIGTERM when that came first (FinishStop closes the pipe, then terminates it).
             CloseOutputs(_plan.Containers.IndexOf(c));
             return;
         }
@@ -761,8 +764,11 @@ public sealed class PodInit : IDisposable
                     {
                         LibcExtra.close(sync.Fd);
                     }
-                    _control.Send(new PodControlMessage.Exited(c.Name, code, Killed: _killed.Contains(c.Name)));
-                    OnExited(c, code);
+                    // Said to the executor, which cannot tell a "go" that came too late from
+                    // one that came in time: only here is it known (PodControlMessage.Exited).
+                    bool neverRan = _neverRan.Remove(c.Name);
+                    _control.Send(new PodControlMessage.Exited(c.Name, code, Killed: _killed.Contains(c.Name), NeverRan: neverRan));
+                    OnExited(c, code, neverRan);
                     Monitor.PulseAll(_lock);
                 }
             }
@@ -782,6 +788,19 @@ public sealed class PodInit : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Whether the executor's "go C <paramref name="pid"/>" lets the run of C waiting for it
+    /// (<paramref name="waitingPid"/>, null when none waits) exec. Only the run it is for: one
+    /// that died after its placement may have been followed by the next, not yet in its scope.
+    /// And not once a stop was asked for or the pod finishes: the kubelet starts no container
+    /// in a terminating pod, and a "go" that crossed the executor's "stop" let a one-shot init
+    /// container (a migration) begin and be cut off by the stop's SIGTERM (lifecycle review of
+    /// 2026-12-07, finding 5). Its descriptor stays for <see cref="FinishStop"/>, which closes
+    /// it: the run gives up, never ran, and its end counts for nothing.
+    /// </summary>
+    internal static bool ShouldLetGo(bool stopRequested, bool finishing, int? waitingPid, int pid) =>
+        !stopRequested && !finishing && waitingPid == pid;
 
     private unsafe void ReadControl()
     {
@@ -810,9 +829,8 @@ public sealed class PodInit : IDisposable
                 case PodControlMessage.Go(string name, int pid):
                     lock (_lock)
                     {
-                        // Only the run it is for: one that died after its placement may have
-                        // been followed by the next, not yet in its scope.
-                        if (_syncFds.TryGetValue(name, out (int Pid, int Fd) sync) && sync.Pid == pid)
+                        bool waiting = _syncFds.TryGetValue(name, out (int Pid, int Fd) sync);
+                        if (ShouldLetGo(_stopRequested, _finishing, waiting ? sync.Pid : null, pid))
                         {
                             _syncFds.Remove(name);
                             byte go = 1;

@@ -32,6 +32,8 @@ public abstract record PodControlMessage : IControlMessage
             ("running", [string c, string pid]) when Number(pid) is int p => new Running(c, p),
             ("exited", [string c, string code]) when Number(code) is int n => new Exited(c, n),
             ("exited", [string c, string code, "killed"]) when Number(code) is int n => new Exited(c, n, Killed: true),
+            ("exited", [string c, string code, "unstarted"]) when Number(code) is int n => new Exited(c, n, NeverRan: true),
+            ("exited", [string c, string code, "killed", "unstarted"]) when Number(code) is int n => new Exited(c, n, Killed: true, NeverRan: true),
             ("restarting", [string c, string delay]) when Number(delay) is int d => new Restarting(c, d),
             ("stopping", []) => new Stopping(),
             ("finishing", []) => new Finishing(StopRequested: false),
@@ -86,10 +88,15 @@ public abstract record PodControlMessage : IControlMessage
     /// <summary>The container ended: <paramref name="Code"/> is its status, or 128 + signal.
     /// <paramref name="Killed"/>: the pod init had acted on a <see cref="KillContainer"/>
     /// of this run (it ignores one for a run that had ended already, or while the pod stops),
-    /// so the run's end is the kill's (a probe's restarts it whatever its status).</summary>
-    public sealed record Exited(string Container, int Code, bool Killed = false) : PodControlMessage
+    /// so the run's end is the kill's (a probe's restarts it whatever its status).
+    /// <paramref name="NeverRan"/>: the run still waited for <see cref="Go"/> when the pod
+    /// stopped, and gave up (its status is its set-up's, or the stop's signal): its command
+    /// never ran, so its end counts for nothing. Said by the pod init, which alone knows
+    /// whether a "go" reached the run (lifecycle review of 2026-12-07, finding 5).</summary>
+    public sealed record Exited(string Container, int Code, bool Killed = false, bool NeverRan = false) : PodControlMessage
     {
-        public override string Format() => string.Create(CultureInfo.InvariantCulture, $"exited {Container} {Code}{(Killed ? " killed" : "")}");
+        public override string Format() => string.Create(CultureInfo.InvariantCulture,
+            $"exited {Container} {Code}{(Killed ? " killed" : "")}{(NeverRan ? " unstarted" : "")}");
     }
 
     /// <summary>The container that just exited starts again, as its restart policy says, in

@@ -17,6 +17,8 @@ public sealed unsafe class PodControlMessageTests
         { new PodControlMessage.Running("web", 7), "running web 7" },
         { new PodControlMessage.Exited("web", 137), "exited web 137" },
         { new PodControlMessage.Exited("web", 143, Killed: true), "exited web 143 killed" },
+        { new PodControlMessage.Exited("migrate", 125, NeverRan: true), "exited migrate 125 unstarted" },
+        { new PodControlMessage.Exited("migrate", 143, Killed: true, NeverRan: true), "exited migrate 143 killed unstarted" },
         { new PodControlMessage.Restarting("web", 20), "restarting web 20" },
         { new PodControlMessage.Stopping(), "stopping" },
         { new PodControlMessage.Finishing(StopRequested: false), "finishing" },
