@@ -34,6 +34,7 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
         (ImageReference source, (byte[] data, string digest, bool isIndex)) = await FirstSourceAsync(reference,
             from => GetManifestAsync(from, from.ManifestReference, from.Digest, LimitedBody.MaxManifestBytes, cancellationToken), cancellationToken);
         string topDigest = digest;
+        byte[] top = data;
         await trust.CheckPullAsync(reference, source, topDigest, ct => SigstoreAttachmentsAsync(source, topDigest, ct), cancellationToken);
         if (isIndex)
         {
@@ -90,6 +91,11 @@ internal sealed class RegistryPuller(RegistryClient client, BlobStore blobs, Ima
         // The manifest last: a manifest a pull stored means its blobs are all there (a gc
         // that died midway can break that later: ImageStore.IsWhole looks).
         blobs.Add(data, digest);
+        // And the index it was chosen from: a name pinning the index's digest (REPO@sha256:INDEX,
+        // how multi-platform images are pinned) can then be exported with the index, which is
+        // what lets `image import` check that name against the manifest (images review of
+        // 2026-12-07, finding 3). gc keeps it while a reference names it by that digest.
+        if (topDigest != digest) blobs.Add(top, topDigest);
         return digest;
     }
 

@@ -120,7 +120,8 @@ public sealed partial class ImageStore
     /// why, and the next gc after a new fetch or `image rm` collects them).</summary>
     private Live LiveContent()
     {
-        var liveManifests = new HashSet<string>(_refs.ReadAll().Values, StringComparer.Ordinal);
+        SortedDictionary<string, string> refs = _refs.ReadAll();
+        var liveManifests = new HashSet<string>(refs.Values, StringComparer.Ordinal);
         foreach (PodImagePin pin in PodImages.ReadAll(Root))
         {
             // A pin not resolved yet: its resolution has not begun (it would hold the store
@@ -128,7 +129,7 @@ public sealed partial class ImageStore
             string? digest = pin.ManifestDigest ?? _refs.Get(Normalize(pin.Reference) ?? "");
             if (digest is not null) liveManifests.Add(digest);
         }
-        var liveBlobs = new HashSet<string>(StringComparer.Ordinal);
+        var liveBlobs = new HashSet<string>(PinnedIndexes(refs), StringComparer.Ordinal);
         var liveLayers = new HashSet<string>(StringComparer.Ordinal);
         string? unreadable = null;
         foreach (string manifestDigest in liveManifests)
@@ -148,6 +149,24 @@ public sealed partial class ImageStore
             }
         }
         return new Live(liveBlobs, liveLayers, unreadable);
+    }
+
+    /// <summary>
+    /// The stored indexes that references name by digest (REPO@sha256:INDEX, naming the
+    /// platform manifest a pull chose from it): `image export` of such a name writes the
+    /// index, without which `image import` cannot check the name (images review of
+    /// 2026-12-07, finding 3). An index no reference pins by digest (a tag's) goes.
+    /// </summary>
+    private IEnumerable<string> PinnedIndexes(SortedDictionary<string, string> refs)
+    {
+        foreach ((string key, string manifestDigest) in refs)
+        {
+            if (ImageReference.TryParse(key, out ImageReference? named, out _) && named.Digest is { } pinned
+                && pinned != manifestDigest && Digests.IsValid(pinned) && _blobs.Has(pinned))
+            {
+                yield return Digests.Hex(pinned);
+            }
+        }
     }
 
     private static bool IsTemp(string name) => name.StartsWith(".tmp-", StringComparison.Ordinal);
