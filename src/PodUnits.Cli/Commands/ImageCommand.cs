@@ -191,7 +191,9 @@ internal static class ImageCommand
             Write a stored image as an OCI archive (an OCI image layout in a tar), named by its
             full reference: what 'podunits image import', 'podman load' and skopeo's
             oci-archive: read. Every blob is checked against its digest on the way; FILE
-            appears only once it is complete.
+            appears only once it is complete. A REF pinning a multi-platform index
+            (REPO@sha256:INDEX) is written with that index and this platform's manifest, so
+            that the import sets that name.
               podunits image export busybox busybox.tar
               skopeo inspect oci-archive:busybox.tar
               podunits image import busybox.tar        (on another host)

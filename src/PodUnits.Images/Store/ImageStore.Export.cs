@@ -88,22 +88,11 @@ public sealed partial class ImageStore
         using FileLock _ = await FileLock.SharedAsync(LockPath, cancellationToken); // an interrupt ends a wait behind gc
         string digest = FindStored(parsed);
         (ImageManifest manifest, ImageConfigFile _) = LoadManifest(digest, parsed.ToFamiliarString());
-        long manifestSize = _blobs.SizeOf(digest);
-        var index = new ImageIndex
-        {
-            SchemaVersion = 2,
-            MediaType = MediaTypes.OciIndex,
-            Manifests =
-            [
-                new Descriptor
-                {
-                    MediaType = manifest.MediaType ?? MediaTypes.OciManifest,
-                    Digest = digest,
-                    Size = manifestSize,
-                    Annotations = new Dictionary<string, string>(StringComparer.Ordinal) { [RefNameAnnotation] = parsed.ToString() },
-                },
-            ],
-        };
+        var named = new Dictionary<string, string>(StringComparer.Ordinal) { [RefNameAnnotation] = parsed.ToString() };
+        Descriptor top = parsed.Digest is { } pinned && pinned != digest
+            ? PinnedIndex(parsed, pinned, digest, named)
+            : new Descriptor { MediaType = manifest.MediaType ?? MediaTypes.OciManifest, Digest = digest, Size = _blobs.SizeOf(digest), Annotations = named };
+        var index = new ImageIndex { SchemaVersion = 2, MediaType = MediaTypes.OciIndex, Manifests = [top] };
         await using var tar = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
         await WriteFileAsync(tar, "oci-layout", Encoding.UTF8.GetBytes("{\"imageLayoutVersion\":\"1.0.0\"}"), cancellationToken);
         await WriteFileAsync(tar, "index.json", JsonSerializer.SerializeToUtf8Bytes(index, OciJsonContext.Default.ImageIndex), cancellationToken);
@@ -112,7 +101,7 @@ public sealed partial class ImageStore
         await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, "blobs/sha256/") { Mode = (UnixFileMode)0x1ed }, cancellationToken);
         long bytes = 0;
         var written = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string blob in new[] { digest, manifest.Config.Digest }.Concat(manifest.Layers.Select(l => l.Digest)))
+        foreach (string blob in new[] { top.Digest, digest, manifest.Config.Digest }.Concat(manifest.Layers.Select(l => l.Digest)))
         {
             if (written.Add(blob))
             {
@@ -120,6 +109,34 @@ public sealed partial class ImageStore
             }
         }
         return (manifest.Layers.Count, bytes);
+    }
+
+    /// <summary>
+    /// index.json's entry for a name that pins an index (REPO@sha256:INDEX, which the store
+    /// maps to the platform manifest a pull chose from it): that index, so that `image import`
+    /// can check the name against the manifest. With only the manifest, the archive named
+    /// INDEX while holding another digest, which import rightly refuses (images review of
+    /// 2026-12-07, finding 3). The index's other platforms' manifests are not written: the
+    /// OCI image layout lets referenced blobs be missing, and import passes over them.
+    /// </summary>
+    private Descriptor PinnedIndex(ImageReference parsed, string indexDigest, string manifestDigest, Dictionary<string, string> named)
+    {
+        string what = $"image export {parsed.ToFamiliarString()}";
+        // Pulled before pulls kept the index: an archive without it could not be imported.
+        if (!Digests.IsValid(indexDigest) || !_blobs.Has(indexDigest))
+            throw new PodUnitsException(what, $"the index {indexDigest} the name pins is not in the image store (fetched before indexes were kept), and without it 'image import' cannot check the name; fetch it again ('podunits image fetch {parsed.ToFamiliarString()}'), or export it by a tag or by its manifest digest ({(parsed with { Tag = null, Digest = manifestDigest }).ToFamiliarString()})");
+        byte[] data = _blobs.ReadVerified(indexDigest);
+        ImageIndex? index = ManifestKind.IsIndex(data, null, $"blob {indexDigest}")
+            ? Parse(data, OciJsonContext.Default.ImageIndex, $"index {indexDigest}", "image index") : null;
+        if (index?.Manifests is not { } listed || !listed.Any(m => m?.Digest == manifestDigest))
+            throw new PodUnitsException(what, $"the name pins {indexDigest}, which is not an index listing the image's manifest {manifestDigest}; export it by its manifest digest");
+        return new Descriptor
+        {
+            MediaType = MediaTypes.IsIndex(index.MediaType) ? index.MediaType : MediaTypes.OciIndex,
+            Digest = indexDigest,
+            Size = data.Length,
+            Annotations = named,
+        };
     }
 
     private string FindStored(ImageReference reference) =>
