@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The one test command: builds everything, runs the unit tests here, then the integration
+# The one test command: builds everything, runs the unit tests and the benchmark report's
+# self-test (tests/bench/report-selftest.sh; also with --unit-only) here, then the integration
 # tests inside a throwaway systemd host (tests/sandbox/sandbox.sh), and ends with the line
 # "N passed, N failed". Exits non-zero if anything failed or could not run.
 #
@@ -45,17 +46,25 @@ dotnet test tests/PodUnits.UnitTests --no-build -c Debug --nologo "${filter[@]}"
 [ -f "$results/unit.trx" ] || { echo "unit tests produced no results"; broken=$((broken + 1)); }
 
 script_passed=0; script_failed=0
-if [ -z "$unit_only" ]; then
-    stage "sandbox self-test"
+# script_test TITLE LOG SCRIPT: a self-test script whose last line, "N passed, N failed",
+# adds to the totals; a script that does not end with that line counts as broken.
+script_test() {
+    stage "$1"
     # Through a file, not `tee /dev/stderr`: reopening stderr truncates it when it is a log
     # file (CI's), which wiped everything printed before this line.
-    tests/sandbox/selftest.sh 2>&1 | tee "$results/selftest.log"
-    line=$(tail -n 1 "$results/selftest.log")
+    "$3" 2>&1 | tee "$results/$2"
+    local line; line=$(tail -n 1 "$results/$2")
     if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-        script_passed=${BASH_REMATCH[1]}; script_failed=${BASH_REMATCH[2]}
+        script_passed=$((script_passed + BASH_REMATCH[1])); script_failed=$((script_failed + BASH_REMATCH[2]))
     else
         broken=$((broken + 1))
     fi
+}
+# The benchmark report's verdicts on made-up results: no root, no sandbox, so with
+# --unit-only too.
+script_test "bench report self-test" bench-report-selftest.log tests/bench/report-selftest.sh
+if [ -z "$unit_only" ]; then
+    script_test "sandbox self-test" selftest.log tests/sandbox/selftest.sh
 
     stage "Debian-based test image (mmdebstrap; the sandbox has no network)"
     # A failure here is not fatal: the tests that need the image fail and say why.

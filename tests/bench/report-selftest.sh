@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Checks the benchmark report's arithmetic and verdicts (bench/report.sh) and the sample
+# accounting of bench/lib.sh without running any benchmark: a copy of report.sh turns
+# made-up results TSVs into a report in a temporary tree (docs/benchmarks.md stays as it
+# is), and lib.sh's helpers time stub commands. Needs no root and no sandbox.
+# Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+passed=0; failed=0
+check() { # description, command...
+    local what=$1; shift
+    if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: bench report: $what"; fi
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# report.sh writes docs/ next to the bench/ it runs from. Without bench/analysis.md in the
+# copy, the report is the tables only.
+mkdir -p "$tmp/tree/bench" "$tmp/tree/docs"
+cp bench/report.sh bench/lib.sh "$tmp/tree/bench/"
+doc=$tmp/tree/docs/benchmarks.md
+
+# row SECTION CONTENDER METRIC UNIT MEDIAN [N [NOTE]]: a results line (bench/lib.sh's TSV)
+row() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$5" "$5" "$5" "$5" "${6:-15}" "${7:-}"; }
+# report RESULTS [--merge]: report.sh over that results file, into $doc
+report() { (cd "$tmp/tree" && bash bench/report.sh "$1" 15 ${2:+"$2"}) >"$tmp/report.out" 2>&1; }
+# goal TEXT: "RATIO | VERDICT" of the goal row that begins with TEXT
+goal() { awk -v g="| $1" '/^## Goals/ { on = 1 } on && index($0, g) == 1 { n = split($0, f, / \| /); sub(/ \|$/, "", f[n]); print f[n - 1] " | " f[n]; exit }' "$doc"; }
+# is TEXT EXPECTED: the goal row reads EXPECTED ("RATIO | VERDICT")
+is() { [ "$(goal "$1")" = "$2" ] || { echo "    goal \"$1\": \"$(goal "$1")\", expected \"$2\"" >&2; return 1; }; }
+
+# start_rows S F U W: start-stop's PodUnits start S and the floor service's start F; the
+# run-to-completion floors unshare+chroot U and systemd-run --wait true W
+start_rows() {
+    row start-stop "podunits: systemctl start pod@x" "start to READY" ms "$1"
+    row start-stop "floor: systemd-run sleep service" "start to READY" ms "$2"
+    row run-to-completion "floor: systemd-run --wait true" wall ms "$4"
+    row run-to-completion "floor: unshare+chroot true" wall ms "$3"
+}
+floor_goal="start to READY within 1.5x of a bare service start plus the namespace floor"
+
+# Finding 1: the namespace floor is unshare+chroot minus the same wrapper, not a second
+# service start on top of the first.
+start_rows 60 30 40 40 >"$tmp/r1.tsv"; report "$tmp/r1.tsv"
+check "the start floor adds nothing when unshare+chroot costs no more than its wrapper (60 / 30)" is "$floor_goal" "2.00 | MISSED"
+start_rows 60 30 50 40 >"$tmp/r1.tsv"; report "$tmp/r1.tsv"
+check "the start floor adds what unshare+chroot costs beyond its wrapper (60 / (30 + 10))" is "$floor_goal" "1.50 | met"
+start_rows 53.870 26.135 21.197 30.970 >"$tmp/r1.tsv"; report "$tmp/r1.tsv"
+check "the start floor of docs/benchmarks.md's run of 2026-12-04: 2.06, missed" is "$floor_goal" "2.06 | MISSED"
+start_rows 60 30 nan 40 >"$tmp/r1.tsv"; report "$tmp/r1.tsv"
+check "a floor contender that never ran leaves the start floor goal not measured" is "$floor_goal" "n/a | not measured"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
