@@ -16,14 +16,16 @@ command_of() {
     echo >>"$BENCH_RESULTS.commands"
 }
 
-# stats FILE -> "median p25 p75 min max n" over the numbers in FILE (one per line)
+# stats FILE -> "median p25 p75 min max n" over the numbers in FILE (one per line). A
+# sample "inf" (a pod that never became active) sorts above every number and stays "inf".
 stats() {
     sort -g "$1" | awk '
-        function pick(p,   i) { i = int(p * (NR - 1) + 0.5) + 1; return v[i] }
+        function fmt(x) { return (x ~ /^-?[0-9]+([.][0-9]*)?([eE][-+]?[0-9]+)?$/) ? sprintf("%.3f", x) : x }
+        function pick(p,   i) { i = int(p * (NR - 1) + 0.5) + 1; return fmt(v[i]) }
         { v[NR] = $1 }
         END {
             if (NR == 0) { print "nan nan nan nan nan 0"; exit }
-            printf "%.3f %.3f %.3f %.3f %.3f %d\n", pick(0.5), pick(0.25), pick(0.75), v[1], v[NR], NR
+            printf "%s %s %s %s %s %d\n", pick(0.5), pick(0.25), pick(0.75), fmt(v[1]), fmt(v[NR]), NR
         }'
 }
 

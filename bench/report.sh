@@ -201,8 +201,12 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     if [ -n "$n" ]; then
         a=$(median density "$n" "start all"); q=$(median density "$n" "each pod's start to READY, p99")
         note=$(awk -F'\t' -v c="$n" '$1 == "density" && $2 == c && $3 == "start all" { print $11 }' "$results")
-        echo "| ${n#podunits: }: all started within 10 s | $a ms ($note) | $(awk -v a="$a" 'BEGIN { print (a != "" && a <= 10000) ? "met" : "MISSED" }') |"
-        echo "| ${n#podunits: }: each pod's start to READY, p99 under 1 s | $q ms | $(awk -v a="$q" 'BEGIN { print (a != "" && a < 1000) ? "met" : "MISSED" }') |"
+        # "All started" needs every pod active and in the journal, not only the call's return
+        # within 10 s (failed starts end fast; a pod restarting after one is not active).
+        count=${n#podunits: }; count=${count%% *}
+        all=$(case $note in "$count of $count active, 0 failed starts, first line of $count of $count "*) echo 1;; esac)
+        echo "| ${n#podunits: }: all started within 10 s | $a ms ($note) | $(awk -v a="$a" -v all="$all" 'BEGIN { print (all != "" && a ~ /^[0-9]+([.][0-9]*)?$/ && a <= 10000) ? "met" : "MISSED" }') |"
+        echo "| ${n#podunits: }: each pod's start to READY, p99 under 1 s | $q ms | $(awk -v a="$q" 'BEGIN { print (a ~ /^[0-9]+([.][0-9]*)?$/ && a < 1000) ? "met" : "MISSED" }') |"
         # Per pod among the most pods started (a node's worth), where the binary's pages are
         # shared as they are on a node; a pod alone carries all of them, shown beside it.
         c=$(median memory "podman's conmon" "idle PSS")

@@ -172,7 +172,9 @@ for n in "${counts[@]}"; do
                 else if (kv[1] == "ActiveEnterTimestampMonotonic") a = kv[2]
                 else if (kv[1] == "ActiveState") state = kv[2]
             }
-            if (state == "active" && s > 0 && a > s) printf "%.3f\n", (a - s) / 1000
+            # A pod that is not active (failed, or activating again after a failure) never
+            # became READY: "inf", so that the percentiles count it rather than leave it out.
+            if (state == "active" && s > 0 && a > s) printf "%.3f\n", (a - s) / 1000; else print "inf"
         }' >"$dir/each"
     failed=$(systemctl list-units --state=failed --plain --no-legend 'pod@dens*' | wc -l)
     active=$(systemctl list-units --state=active --plain --no-legend 'pod@dens*' | wc -l)
@@ -189,7 +191,7 @@ for n in "${counts[@]}"; do
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e6 }' >"$dir/start"
     awk -v a="$t2" -v b="$t3" 'BEGIN { printf "%.3f\n", (b - a) / 1e6 }' >"$dir/stop"
     touch "$dir/each"
-    sort -g "$dir/each" | awk '{ v[NR] = $1 } END { i = int(0.99 * (NR - 1) + 0.5) + 1; printf "%.3f\n", (NR ? v[i] : "nan") }' >"$dir/p99"
+    sort -g "$dir/each" | awk '{ v[NR] = $1 } END { i = int(0.99 * (NR - 1) + 0.5) + 1; print (NR == 0 ? "nan" : v[i] == "inf" ? "inf" : sprintf("%.3f", v[i])) }' >"$dir/p99"
     awk -v p="$pss" -v n="$n" 'BEGIN { printf "%.0f\n", p / n }' >"$dir/pss"
     record density "$name" "start all" ms "$dir/start" "$active of $n active, $failed failed starts, first line of $lines of $n pods in the journal"
     record density "$name" "each pod's start to READY" ms "$dir/each"
