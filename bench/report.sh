@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Turns bench results (bench/lib.sh's TSV) into docs/benchmarks.md and two SVG charts.
 #   bench/report.sh RESULTS.tsv RUNS [--merge]
-# --merge (bench/run.sh passes it when sections are named): the run measured only some
-# sections, so the rows and commands of every other section are read back from the
-# docs/benchmarks.md being replaced and kept, instead of vanishing from it.
+# --merge (bench/run.sh always passes it): the rows and commands of every section this run
+# did not measure (health, say, after a full run) are read back from the
+# docs/benchmarks.md being replaced and kept, instead of vanishing from it, with the time
+# each section's run ended and, if the machine's description changed, the one it was
+# measured on.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 results=$1 runs=$2 merge=${3:-}
@@ -17,10 +19,15 @@ fi
 ended=$(date -u -r "$results" '+%Y-%m-%d %H:%M UTC')
 measured=$(awk -F'\t' '!seen[$1]++ { printf "%s%s", sep, $1; sep = ", " }' "$results")
 new_sections=$(cut -f1 "$results" | sort -u | tr '\n' ' ')
+machine="$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"),\
+ kernel $(uname -r), systemd $( (systemctl --version || true) | awk 'NR == 1 { print $2 }'), podman $( (podman --version 2>/dev/null || true) | awk '{ print $3 }')"
+runs_line="Runs (when each section's run ended):"
+ends=$(mktemp); trap 'rm -f "$ends"' EXIT   # "section<TAB>when its run ended", every section of the report
+new_ends=$(awk -F'\t' -v e="$ended" '!seen[$1]++ { print $1 "\t" e }' "$results")
 if [ "$merge" = --merge ] && [ -f "$doc" ]; then
     # The Results table's rows back into the TSV (the ratio column is recomputed), and
     # the Exact commands table's rows, for the sections this run did not measure.
-    merged=$(mktemp); trap 'rm -f "$merged" "$merged.commands"' EXIT
+    merged=$(mktemp); trap 'rm -f "$ends" "$merged" "$merged.commands"' EXIT
     awk -v new_sections="$new_sections" 'BEGIN { n = split(new_sections, s, " "); for (i = 1; i <= n; i++) new[s[i]] = 1 }
         /^## / { in_results = ($0 == "## Results") }
         in_results && /^\| / && !/^\| (section|---) / {
@@ -35,6 +42,16 @@ if [ "$merge" = --merge ] && [ -f "$doc" ]; then
             printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f[1], f[2], f[3], unit, median, p25, p75, lo, hi, f[7], note
         }' "$doc" >"$merged"
     carried=$(awk -F'\t' '!seen[$1]++ { printf "%s%s", sep, $1; sep = ", " }' "$merged")
+    # When each carried section's run ended, from the line this script wrote (absent from
+    # files older than it: "an earlier run"), and the machine the file described.
+    awk -F'\t' -v prefix="$runs_line " '
+        NR == FNR { if (index($0, prefix) == 1) { l = substr($0, length(prefix) + 1); sub(/[.]$/, "", l); n = split(l, g, "; ")
+                for (i = 1; i <= n; i++) { p = index(g[i], ": "); k = split(substr(g[i], p + 2), ss, ", ")
+                    for (j = 1; j <= k; j++) when[ss[j]] = substr(g[i], 1, p - 1) } }
+            next }
+        !seen[$1]++ { printf "%s\t%s\n", $1, ($1 in when) ? when[$1] : "an earlier run" }' "$doc" "$merged" >"$ends"
+    carried_on=$(awk '/^Machine: / { on = 1 } on { s = s (s == "" ? "" : " ") $0 } on && /runs per contender/ { print s; exit }' "$doc" |
+        sed 's/^Machine: //; s/, [0-9]* runs per contender.*//')
     cat "$results" >>"$merged"
     awk -v new_sections="$new_sections" 'BEGIN { n = split(new_sections, s, " "); for (i = 1; i <= n; i++) new[s[i]] = 1 }
         /^## / { in_commands = ($0 == "## Exact commands") }
@@ -48,6 +65,7 @@ if [ "$merge" = --merge ] && [ -f "$doc" ]; then
     [ ! -s "$results.commands" ] || cat "$results.commands" >>"$merged.commands"
     results=$merged
 fi
+echo "$new_ends" >>"$ends"
 
 median() { # section contender-prefix metric -> median (first match) or empty
     awk -F'\t' -v s="$1" -v c="$2" -v m="$3" '$1 == s && index($2, c) == 1 && $3 == m { print $5; exit }' "$results"
@@ -60,20 +78,24 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     echo "# Benchmarks"
     echo
     if [ -n "${carried:-}" ]; then
+        if [ "$carried_on" = "$machine" ]; then on="on the same machine"
+        else on="on a machine the file described as \"${carried_on:-nothing}\" (this run's is below)"; fi
         echo "Written by \`bench/run.sh\`. The rows of $measured come from a run that ended $ended;"
         echo "those of $carried are carried over from the earlier run(s) this file was written"
-        echo "from (\`git log docs/benchmarks.md\`), on the same machine. Within a section every number comes"
+        echo "from (\`git log docs/benchmarks.md\`), $on. Within a section every number comes"
     else
         echo "Written by \`bench/run.sh\` from a run that ended $ended. Every number below comes"
     fi
     echo "from one run of that command; contenders alternate run by run (A B C A B C ...) inside"
     echo "the same throwaway systemd host the integration tests use (tests/sandbox/sandbox.sh)."
     echo
-    echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo),"
-    echo "$(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r), systemd $(systemctl --version | awk 'NR == 1 { print $2 }'),"
-    echo "podman $(podman --version 2>/dev/null | awk '{ print $3 }'), $runs runs per contender unless noted${carried:+$per_row}."
+    echo "Machine: $machine, $runs runs per contender unless noted${carried:+$per_row}."
     echo "Times are wall-clock medians with the 25th-75th percentile range; each includes the"
     echo "same few ms of \`bash -c\` overhead for every contender."
+    echo
+    # One group per time, in the order the sections first appear.
+    awk -F'\t' -v prefix="$runs_line" '!($2 in at) { at[$2] = ++n; when[n] = $2 } { list[at[$2]] = list[at[$2]] (list[at[$2]] == "" ? "" : ", ") $1 }
+        END { printf "%s", prefix; for (i = 1; i <= n; i++) printf "%s %s: %s", (i > 1 ? ";" : ""), when[i], list[i]; print "." }' "$ends"
     echo
     echo "## Results"
     echo

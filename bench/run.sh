@@ -12,12 +12,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs=15
 sections=()
-merge=""      # sections named: the report keeps the other sections' rows (bench/report.sh --merge)
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) runs=$2; shift 2;;
         -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
-        *) sections+=("$1"); merge=--merge; shift;;
+        *) sections+=("$1"); shift;;
     esac
 done
 [ ${#sections[@]} -gt 0 ] || sections=(start logs memory scale generator images definitions confinement userns configuration network interactive autoupdate density security)
@@ -52,7 +51,9 @@ if [ ${#timed[@]} -gt 0 ]; then
     results="$PWD/$out/results.tsv"
     : >"$results"; : >"$results.commands"
     tests/sandbox/sandbox.sh -- env BENCH_QUADLET="$BENCH_QUADLET" BENCH_SECTION_TIMEOUT="${BENCH_SECTION_TIMEOUT:-1200}" BENCH_HEALTH_PODS="${BENCH_HEALTH_PODS:-}" BENCH_HEALTH_SECONDS="${BENCH_HEALTH_SECONDS:-}" bench/inside.sh "$results" "$runs" "${timed[@]}"
-    bench/report.sh "$results" "$runs" ${merge:+"$merge"}
+    # --merge always: the sections this run did not measure (health after a full run, or
+    # every other one after a run of some) keep their rows, labelled as carried over.
+    bench/report.sh "$results" "$runs" --merge
     echo "bench: wrote docs/benchmarks.md"
 fi
 if [ -n "$security" ]; then

@@ -72,5 +72,34 @@ BENCH_RESULTS=/dev/null source bench/lib.sh
 printf '3\ninf\n1\n' >"$tmp/samples"
 check "stats sorts a never-active pod (inf) last and keeps it" [ "$(stats "$tmp/samples")" = "3.000 3.000 inf 1.000 inf 3" ]
 
+# Finding 7: a full run (no section named) keeps the rows of the sections it did not
+# measure, health's among them, with the time each one's run ended.
+check "bench/run.sh always has the report merge" grep -q 'bench/report.sh "$results" "$runs" --merge$' bench/run.sh
+probe_goal="CPU time of probing N pods"
+{
+    row health "podunits: probing" "probing CPU per minute (with - without)" "CPU s" 4.675 3
+    row health "podman: healthcheck" "probing CPU per minute (with - without)" "CPU s" 60.698 3
+} >"$tmp/health.tsv"
+printf 'health\tpodunits: probing\tsystemctl start pod@h1 ... pod@h10\n' >"$tmp/health.tsv.commands"
+touch -d '2026-12-05 08:19 UTC' "$tmp/health.tsv"
+rm -f "$doc"; report "$tmp/health.tsv" --merge
+probe_ratio() { goal "$probe_goal" | sed 's/ .*//'; }
+check "health rows alone: probing 0.077x podman's" [ "$(probe_ratio)" = 0.077 ]
+start_rows 53.870 26.135 21.197 30.970 >"$tmp/r7.tsv"; : >"$tmp/r7.tsv.commands"
+touch -d '2026-12-06 10:00 UTC' "$tmp/r7.tsv"
+report "$tmp/r7.tsv" --merge
+check "a run without health keeps the health rows" grep -q '^| health | podman: healthcheck | probing CPU per minute (with - without) | 60.698 CPU s |' "$doc"
+check "... and health's probing goal (0.077x)" [ "$(probe_ratio)" = 0.077 ]
+check "... and health's exact commands" grep -q '^| health | podunits: probing | `systemctl start pod@h1 ... pod@h10` |' "$doc"
+check "... and says health is carried over" grep -q '^those of health are carried over' "$doc"
+check "... and when each section's run ended" grep -qx "Runs (when each section's run ended): 2026-12-05 08:19 UTC: health; 2026-12-06 10:00 UTC: start-stop, run-to-completion." "$doc"
+# A third run, of health only: start's rows carried with their own time.
+touch -d '2026-12-07 09:00 UTC' "$tmp/health.tsv"; report "$tmp/health.tsv" --merge
+check "a carried section keeps the time its run ended" grep -qx "Runs (when each section's run ended): 2026-12-06 10:00 UTC: start-stop, run-to-completion; 2026-12-07 09:00 UTC: health." "$doc"
+check "... and its goal (2.06)" is "$floor_goal" "2.06 | MISSED"
+check "the carried rows are said to be from the same machine when it is described alike" grep -q 'on the same machine\.' "$doc"
+sed -i 's/^Machine: [0-9]* cores/Machine: 64 cores/' "$doc"; report "$tmp/health.tsv" --merge
+check "... and from the machine the file described when it is not" grep -q 'on a machine the file described as "64 cores, ' "$doc"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
