@@ -101,5 +101,9 @@ check "the carried rows are said to be from the same machine when it is describe
 sed -i 's/^Machine: [0-9]* cores/Machine: 64 cores/' "$doc"; report "$tmp/health.tsv" --merge
 check "... and from the machine the file described when it is not" grep -q 'on a machine the file described as "64 cores, ' "$doc"
 
+# Finding 4: analysis.md is printed under every new run's numbers, so it dates what it quotes.
+check "bench/analysis.md quotes no undated run ('this run', 'the run above')" \
+    sh -c "! grep -niE 'in this run|run above|the one above|\(above\)|in the same run' bench/analysis.md"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
