@@ -25,10 +25,15 @@ security=""
 for s in "${sections[@]}"; do if [ "$s" = security ]; then security=1; else timed+=("$s"); fi; done
 wants() { local s; for s in "${timed[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 [ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 2; }
+command -v dotnet >/dev/null || { echo "bench: the .NET 10 SDK (global.json) must be on PATH" >&2; exit 2; }
 
 need=()
+# Everything the sections call that a minimal Debian 12 may lack: python3 (images: a free
+# port, the OCI layout and its JSON) with python3-yaml (definitions: the CSafeLoader floor),
+# procps (pgrep: memory, scale, density, health), the rest as named. The .NET 10 SDK
+# (global.json) must be on PATH already: PodUnits and the definitions helper are built here.
 for pkg in systemd-container busybox-static dbus iproute2 podman crun conmon skopeo docker-registry hyperfine libsystemd-dev gcc libc6-dev \
-    containernetworking-plugins iptables iperf3 curl jq catatonit; do
+    containernetworking-plugins iptables iperf3 curl jq catatonit python3 python3-yaml procps; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
