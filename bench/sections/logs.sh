@@ -4,7 +4,8 @@
 #    path, a pod of two the datagram path: docs/process-model.md#journal; a pod of four
 #    writes a quarter of the lines from each container at once), vs the same
 #    program as a plain service (StandardOutput=journal, journald's stream protocol) vs
-#    podman's journald log driver. Lines are counted back; loss is reported.
+#    podman's journald log driver. Lines are counted back, distinct numbers apart from
+#    entries; lost and duplicated lines are reported.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$here/lib.sh"
@@ -25,10 +26,14 @@ wait_last() {
     done
 }
 
-# count MATCH... : the entries for MATCH, to report lost lines (after the clock stopped)
-count() {
-    # grep -c ., not wc -l: podman's journald driver keeps the newline in MESSAGE
-    journalctl -q -o cat "$@" | grep -c . || true
+# tally WANT MATCH... : "DISTINCT ALL" for MATCH (after the clock stopped): how many of the
+# numbers 1..WANT that seq printed are in the journal, and how many entries there are.
+# Counting entries alone would let a duplicate hide a lost line. Empty lines are no entry:
+# podman's journald driver keeps the newline in MESSAGE.
+tally() {
+    local want=$1; shift
+    journalctl -q -o cat "$@" | awk -v w="$want" 'NF { all++ } $1 ~ /^[0-9]+$/ && $1 >= 1 && $1 <= w && !seen[$1]++ { d++ }
+        END { print d + 0, all + 0 }'
 }
 
 # pod_yaml NAME [SECOND_CONTAINER]: the benchmark pod; with a second (idle) container the
@@ -94,10 +99,18 @@ for run in $(seq 1 "$runs"); do
         esac
         wait_last "${match[@]}"
         t1=$(now_ns)
-        n=$(count "${match[@]}")
+        if [ "$who" = podunits4 ]; then   # each container's numbers on their own
+            n=0 all=0
+            for c in 1 2 3 4; do
+                read -r d a < <(tally "$want" _SYSTEMD_UNIT="pod@$tag.service" CONTAINER_NAME=w$c SYSLOG_IDENTIFIER=w$c)
+                n=$((n + d)) all=$((all + a))
+            done
+        else
+            read -r n all < <(tally "$want" "${match[@]}")
+        fi
         rm -f "/etc/podunits/pods/$tag.yaml"
         awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN { printf "%.0f\n", n / ((b - a) / 1e9) }' >>"$dir/$who.rate"
-        echo $((lines - n)) >>"$dir/$who.lost"
+        echo "$((lines - n)) $((all - n))" >>"$dir/$who.lost"   # lost, duplicated (or not seq's)
     done
 done
 systemctl daemon-reload
@@ -109,7 +122,8 @@ for who in "${contenders[@]}"; do
         service) name="systemd service, StandardOutput=journal";;
         podman) name="podman --log-driver=journald";;
     esac
-    lost=$(awk '{ s += $1 } END { print s + 0 }' "$dir/$who.lost")
-    record logs "$name" "lines per second" lines/s "$dir/$who.rate" "lost $lost of $((lines * runs))"
+    # The most of any run, not a sum: one run's duplicates must not cancel another's losses.
+    read -r lost dup < <(awk '$1 > l { l = $1 } $2 > u { u = $2 } END { print l + 0, u + 0 }' "$dir/$who.lost")
+    record logs "$name" "lines per second" lines/s "$dir/$who.rate" "lost $lost, duplicated $dup of $lines per run (the most in one of $runs runs)"
 done
 rm -rf "$dir"

@@ -101,6 +101,26 @@ check "the carried rows are said to be from the same machine when it is describe
 sed -i 's/^Machine: [0-9]* cores/Machine: 64 cores/' "$doc"; report "$tmp/health.tsv" --merge
 check "... and from the machine the file described when it is not" grep -q 'on a machine the file described as "64 cores, ' "$doc"
 
+# Finding 8: no lost line means 0 lost and 0 duplicated on every path; more entries than
+# lines ("lost -5") hides losses behind duplicates.
+lost_goal="zero log lines lost (podunits, every path)"
+logs_rows() { # NOTE-OF-THE-FOUR-CONTAINER-POD
+    row logs "podunits: pod of 1 container (stream path)" "lines per second" lines/s 43813 5 "lost 0, duplicated 0 of 200000 per run (the most in one of 5 runs)"
+    row logs "podunits: pod of 4 containers (datagram path)" "lines per second" lines/s 42448 5 "$1"
+}
+lost_verdict() { goal "$lost_goal" | sed 's/.* | //'; }
+while IFS='|' read -r note want what; do
+    logs_rows "$note" >"$tmp/r8.tsv"; report "$tmp/r8.tsv"
+    check "$what" [ "$(lost_verdict)" = "$want" ]
+done <<'CASES'
+lost 0, duplicated 0 of 200000 per run (the most in one of 5 runs)|met|lost 0, duplicated 0 on every path: met
+lost 0 of 1000000|met|an older row's 'lost 0 of 1000000' (duplicates not counted then): met
+lost -5 of 1000000|MISSED|a negative loss (more entries than lines): missed
+lost 0, duplicated 5 of 200000 per run (the most in one of 5 runs)|MISSED|lines duplicated: missed
+lost 3, duplicated 0 of 200000 per run (the most in one of 5 runs)|MISSED|lines lost: missed
+lost 10, duplicated 0 of 200000 per run (the most in one of 5 runs)|MISSED|lost 10 (a 0 after the first digit): missed
+CASES
+
 # Finding 4: analysis.md is printed under every new run's numbers, so it dates what it quotes.
 check "bench/analysis.md quotes no undated run ('this run', 'the run above')" \
     sh -c "! grep -niE 'in this run|run above|the one above|\(above\)|in the same run' bench/analysis.md"
