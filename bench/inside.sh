@@ -39,15 +39,55 @@ runroot = "/run/containers/storage"
 CONF
 (cd / && tar -C "$BENCH_ROOTFS" -c . | podman import -q - localhost/busybox:bench >/dev/null)
 
-# A section that hangs must not take the others with it.
+# A section that hangs must not take the others with it, and one that fails or times out
+# must not leave its pods, units, containers, background processes or configuration to
+# the sections after it (they would count its executors, its CPU, its definitions).
 limit=${BENCH_SECTION_TIMEOUT:-1200}
+snapshot=$(mktemp -d)
+mkdir -p /run/podunits/pods
+for d in /etc/podunits /etc/containers /run/podunits/pods; do cp -a "$d" "$snapshot/${d//\//_}"; done
+# run_section DIR COMMAND...: COMMAND in DIR under the time limit. timeout puts it in a
+# process group of its own: whatever it started in the background (a registry, a sampler)
+# and left running ends with it.
+run_section() {
+    local rc=0 pid
+    (cd "$1" && shift && exec timeout "$limit" "$@") & pid=$!
+    wait "$pid" || rc=$?
+    kill -- "-$pid" 2>/dev/null || true
+    return "$rc"
+}
+# settle: every pod, bench unit and podman container stopped, the configuration as it was
+# before the first section.
+settle() {
+    local d
+    systemctl stop 'pod@*.service' 'podunits-*.scope' 'bench-*' >/dev/null 2>&1 || true
+    podman pod rm -af -t 0 >/dev/null 2>&1 || true
+    podman rm -af -t 0 >/dev/null 2>&1 || true
+    rm -rf /run/systemd/system/pod@*.service.d
+    for d in /etc/podunits /etc/containers /run/podunits/pods; do rm -rf "$d"; cp -a "$snapshot/${d//\//_}" "$d"; done
+    systemctl daemon-reload
+    systemctl reset-failed >/dev/null 2>&1 || true
+}
+failed=()
 for section in "$@"; do
     echo "== $section"
+    why=""
     if [ -x "bench/sections/$section.sh" ]; then
-        (cd / && timeout "$limit" "$OLDPWD/bench/sections/$section.sh") || echo "bench: section $section failed or timed out" >&2
+        run_section / "$PWD/bench/sections/$section.sh" || why="failed or timed out"
     elif [ -x "bench/$section/run.sh" ]; then
-        timeout "$limit" "bench/$section/run.sh" || echo "bench: section $section failed or timed out" >&2
+        run_section "$PWD" "bench/$section/run.sh" || why="failed or timed out"
     else
-        echo "bench: no section $section" >&2
+        why="no such section"
     fi
+    if [ -n "$why" ]; then
+        # A row the report shows (and does not carry into later reports): the section's
+        # other rows, if any, are what it recorded before it stopped.
+        echo "bench: section $section: $why" >&2
+        printf '%s\tbench\tsection failed\t-\tnan\tnan\tnan\tnan\tnan\t0\t%s (bench/inside.sh); any other rows of it are what it recorded before\n' \
+            "$section" "$why" >>"$BENCH_RESULTS"
+        failed+=("$section")
+    fi
+    settle
 done
+rm -rf "$snapshot"
+[ ${#failed[@]} -eq 0 ] || { echo "bench: sections failed: ${failed[*]}" >&2; exit 1; }

@@ -32,7 +32,8 @@ if [ "$merge" = --merge ] && [ -f "$doc" ]; then
         /^## / { in_results = ($0 == "## Results") }
         in_results && /^\| / && !/^\| (section|---) / {
             line = substr($0, 3, length($0) - 4); n = split(line, f, / \| /)
-            if (n < 9 || (f[1] in new)) next
+            # A "section failed" row (bench/inside.sh) speaks of its own run only.
+            if (n < 9 || (f[1] in new) || f[3] == "section failed") next
             median = f[4]; unit = f[4]; sub(/ .*/, "", median); sub(/^[^ ]* /, "", unit)
             # A range with no numbers (a row added by hand) reads back as empty ends, which
             # render as "-" again; anything else would grow by a dash at every merge.

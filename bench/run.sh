@@ -50,12 +50,15 @@ if wants definitions; then
         --nologo -warnaserror -clp:NoSummary -p:DebugType=none >/dev/null
 fi
 
+status=0
 if [ ${#timed[@]} -gt 0 ]; then
     out=artifacts/bench
     mkdir -p "$out"
     results="$PWD/$out/results.tsv"
     : >"$results"; : >"$results.commands"
-    tests/sandbox/sandbox.sh -- env BENCH_QUADLET="$BENCH_QUADLET" BENCH_SECTION_TIMEOUT="${BENCH_SECTION_TIMEOUT:-1200}" BENCH_HEALTH_PODS="${BENCH_HEALTH_PODS:-}" BENCH_HEALTH_SECONDS="${BENCH_HEALTH_SECONDS:-}" bench/inside.sh "$results" "$runs" "${timed[@]}"
+    # A section that failed is a row of the report and the run's exit status, after the
+    # report is written.
+    tests/sandbox/sandbox.sh -- env BENCH_QUADLET="$BENCH_QUADLET" BENCH_SECTION_TIMEOUT="${BENCH_SECTION_TIMEOUT:-1200}" BENCH_HEALTH_PODS="${BENCH_HEALTH_PODS:-}" BENCH_HEALTH_SECONDS="${BENCH_HEALTH_SECONDS:-}" bench/inside.sh "$results" "$runs" "${timed[@]}" || status=$?
     # --merge always: the sections this run did not measure (health after a full run, or
     # every other one after a run of some) keep their rows, labelled as carried over.
     bench/report.sh "$results" "$runs" --merge
@@ -64,5 +67,6 @@ fi
 if [ -n "$security" ]; then
     # Without nspawn's own system call filter (sandbox.sh --no-seccomp): the table compares
     # what podman and PodUnits install themselves, as on a real host. No timings recorded.
-    tests/sandbox/sandbox.sh --no-seccomp -- bench/inside.sh /dev/null 1 security
+    tests/sandbox/sandbox.sh --no-seccomp -- bench/inside.sh /dev/null 1 security || status=$?
 fi
+exit "$status"

@@ -121,6 +121,23 @@ lost 3, duplicated 0 of 200000 per run (the most in one of 5 runs)|MISSED|lines 
 lost 10, duplicated 0 of 200000 per run (the most in one of 5 runs)|MISSED|lost 10 (a 0 after the first digit): missed
 CASES
 
+# Finding 9: bench/inside.sh's run_section ends what a section left running in the
+# background, and passes its failure on; the report shows a failed section's row for that
+# run only.
+eval "$(sed -n '/^run_section() {/,/^}/p' bench/inside.sh)"
+printf '#!/bin/sh\nsleep 300 & echo $! >"$1"\nexit 3\n' >"$tmp/section.sh"; chmod +x "$tmp/section.sh"
+limit=20; rc=0; run_section "$tmp" ./section.sh "$tmp/left" || rc=$?
+check "run_section returns the section's failure" [ "$rc" = 3 ]
+gone() { ! grep -qE '^State:[[:space:]]+[^Z]' "/proc/$1/status" 2>/dev/null; }   # ended (a zombie where nothing reaps)
+check "run_section ends what the section left running in the background" gone "$(cat "$tmp/left")"
+limit=1; rc=0; run_section "$tmp" sleep 30 || rc=$?
+check "run_section stops a section at the time limit" [ "$rc" = 124 ]
+{ row images "bench" "section failed" - nan 0 "failed or timed out (bench/inside.sh)"; start_rows 60 30 40 40; } >"$tmp/r9.tsv"
+report "$tmp/r9.tsv" --merge
+check "a failed section is a row of its run's report" grep -q '^| images | bench | section failed | ' "$doc"
+row density "podunits: 1 pod at once" "start all" ms 65 1 >"$tmp/r9.tsv"; report "$tmp/r9.tsv" --merge
+check "... and is not carried into the next run's" sh -c "! grep -q 'section failed' '$doc'"
+
 # Finding 4: analysis.md is printed under every new run's numbers, so it dates what it quotes.
 check "bench/analysis.md quotes no undated run ('this run', 'the run above')" \
     sh -c "! grep -niE 'in this run|run above|the one above|\(above\)|in the same run' bench/analysis.md"
