@@ -60,6 +60,7 @@ alternate() {
     done
     for i in "${!names[@]}"; do
         local failures; failures=$(grep -cx "${names[$i]}" "$dir/failures" 2>/dev/null || true)
+        [ "${failures:-0}" != 0 ] || failures=""   # grep -c prints 0 for a contender that never failed
         touch "$dir/$i"
         record "$section" "${names[$i]}" "$metric" ms "$dir/$i" "${failures:+$failures failed runs}"
     done
@@ -69,11 +70,12 @@ alternate() {
 # pod_starts SECTION POD LABEL [POD LABEL...]: `systemctl start pod@POD` until READY (then a
 # stop, off the clock) for each pod, 3 x BENCH_RUNS rounds after a warm-up round, the order
 # rotated every round so no pod always follows the same one (a stop's tail work would
-# otherwise land on the same neighbour every time); records "start to READY" per label.
+# otherwise land on the same neighbour every time); records "start to READY" per label,
+# with the number of failed starts (after the warm-up) as the note.
 # Three times the usual runs: what these sections compare (a few milliseconds) is smaller
 # than this machine's run-to-run jitter, which the median of 15 did not average out.
 pod_starts() {
-    local section=$1 pods=() labels=() dir run k n who i; shift
+    local section=$1 pods=() labels=() dir run k n who i t0 t1; shift
     while [ $# -gt 0 ]; do pods+=("$1"); labels+=("$2"); command_of "$section" "$2" "systemctl start pod@$1 (stopped after the clock)"; shift 2; done
     dir=$(mktemp -d); n=${#pods[@]}
     for run in $(seq 0 $((BENCH_RUNS * 3))); do
@@ -82,6 +84,7 @@ pod_starts() {
             t0=$(now_ns)
             if ! systemctl start "pod@$who" >/dev/null 2>"$dir/err"; then
                 echo "    $who: start failed: $(head -c 300 "$dir/err")" >&2
+                [ "$run" = 0 ] || echo "$i" >>"$dir/failed"
             else
                 t1=$(now_ns)
                 [ "$run" = 0 ] || awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e6 }' >>"$dir/$i"
@@ -91,7 +94,8 @@ pod_starts() {
     done
     for i in "${!pods[@]}"; do
         touch "$dir/$i"
-        record "$section" "${labels[$i]}" "start to READY" ms "$dir/$i"
+        k=$(grep -cx "$i" "$dir/failed" 2>/dev/null || true)
+        record "$section" "${labels[$i]}" "start to READY" ms "$dir/$i" "$([ "${k:-0}" = 0 ] || echo "$k failed starts")"
     done
     rm -rf "$dir"
 }

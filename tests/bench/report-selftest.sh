@@ -138,6 +138,23 @@ check "a failed section is a row of its run's report" grep -q '^| images | bench
 row density "podunits: 1 pod at once" "start all" ms 65 1 >"$tmp/r9.tsv"; report "$tmp/r9.tsv" --merge
 check "... and is not carried into the next run's" sh -c "! grep -q 'section failed' '$doc'"
 
+# Finding 10: lib.sh's alternate and pod_starts with stub commands; a contender that never
+# failed gets no "0 failed runs", one that failed once says so and has one sample less.
+(
+    export BENCH_RESULTS=$tmp/r10.tsv BENCH_RUNS=3
+    source bench/lib.sh
+    echo 0 >"$tmp/calls"   # the flaky one's second call (run 1, after the warm-up) fails
+    alternate alt wall steady true flaky "n=\$(cat $tmp/calls); echo \$((n + 1)) >$tmp/calls; [ \$n != 1 ]"
+    echo 0 >"$tmp/starts"  # pod b's third start (round 2) fails
+    systemctl() { [ "$1 $2" != "start pod@b" ] && return 0; local n; n=$(cat "$tmp/starts"); echo $((n + 1)) >"$tmp/starts"; [ "$n" != 2 ]; }
+    BENCH_RUNS=1 pod_starts ps a "pod a" b "pod b"
+) >/dev/null 2>&1
+field() { awk -F'\t' -v c="$1" -v m="$2" -v k="$3" '$2 == c && $3 == m { print $k }' "$tmp/r10.tsv"; }
+check "alternate: a contender that never failed has all its runs and no note" [ "$(field steady wall 10)|$(field steady wall 11)" = "3|" ]
+check "alternate: one that failed once has a run less and says so" [ "$(field flaky wall 10)|$(field flaky wall 11)" = "2|1 failed runs" ]
+check "pod_starts: 3 rounds after the warm-up, no failure, no note" [ "$(field "pod a" "start to READY" 10)|$(field "pod a" "start to READY" 11)" = "3|" ]
+check "pod_starts: a failed start is a sample less and a note" [ "$(field "pod b" "start to READY" 10)|$(field "pod b" "start to READY" 11)" = "2|1 failed starts" ]
+
 # Finding 4: analysis.md is printed under every new run's numbers, so it dates what it quotes.
 check "bench/analysis.md quotes no undated run ('this run', 'the run above')" \
     sh -c "! grep -niE 'in this run|run above|the one above|\(above\)|in the same run' bench/analysis.md"
