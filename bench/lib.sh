@@ -38,8 +38,18 @@ record() {
     printf '  %-34s %-22s median %10s %s (p25 %s, p75 %s, n=%s)\n' "$2" "$3" "$5" "$4" "$6" "$7" "${10}"
 }
 
-# alternate SECTION METRIC NAME1 CMD1 NAME2 CMD2 ...: runs the contenders in turn
-# (A B C A B C ...) BENCH_RUNS times, so machine noise hits all alike; wall time in ms.
+# rotated ROUND WORD...: the words, their order rotated by ROUND (0: as given, 1: from the
+# second, ...). Contenders run in this order each round, so none always follows the same
+# one: a stop's tail work (machined's queries, the namespaces' teardown) would otherwise
+# land on the same neighbour's start every time.
+rotated() {
+    local round=$1 n i k; shift; n=$#
+    for ((i = 0; i < n; i++)); do k=$(( (round + i) % n + 1 )); echo "${!k}"; done
+}
+
+# alternate SECTION METRIC NAME1 CMD1 NAME2 CMD2 ...: runs the contenders in turn BENCH_RUNS
+# times, the order rotated every round (A B C, B C A, C A B, ...), so machine noise and each
+# one's aftermath hit all alike; wall time in ms.
 alternate() {
     local section=$1 metric=$2; shift 2
     local names=() cmds=() i run start end dir
@@ -47,7 +57,7 @@ alternate() {
     dir=$(mktemp -d)
     for i in "${!names[@]}"; do bash -c "${cmds[$i]}" >/dev/null 2>&1 || true; done   # warm-up
     for run in $(seq 1 "$BENCH_RUNS"); do
-        for i in "${!names[@]}"; do
+        for i in $(rotated "$run" "${!names[@]}"); do
             start=$(now_ns)
             if ! bash -c "${cmds[$i]}" >/dev/null 2>"$dir/err"; then
                 echo "    ${names[$i]}: run $run failed: $(head -c 300 "$dir/err")" >&2

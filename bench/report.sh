@@ -87,8 +87,9 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     else
         echo "Written by \`bench/run.sh\` from a run that ended $ended. Every number below comes"
     fi
-    echo "from one run of that command; contenders alternate run by run (A B C A B C ...) inside"
-    echo "the same throwaway systemd host the integration tests use (tests/sandbox/sandbox.sh)."
+    echo "from one run of that command; contenders take turns run by run (A B C, then B C A,"
+    echo "C A B, ... in runs that ended after 2026-12-07; A B C A B C ... before), inside the"
+    echo "same throwaway systemd host the integration tests use (tests/sandbox/sandbox.sh)."
     echo
     echo "Machine: $machine, $runs runs per contender unless noted${carried:+$per_row}."
     echo "Times are wall-clock medians with the 25th-75th percentile range; each includes the"

@@ -2,9 +2,9 @@
 # The one benchmark command. As root on Debian 12: installs the peers (podman, crun,
 # conmon, skopeo, hyperfine...), builds PodUnits, boots the same throwaway systemd host the
 # integration tests use, measures PodUnits side by side with its peers (contenders
-# alternate run by run) and writes docs/benchmarks.md plus docs/benchmarks-*.svg. The
-# security section (issue 16's escape probe under podman and PodUnits) runs in a sandbox of
-# its own and writes docs/security.md instead.
+# take turns run by run, in an order rotated every round) and writes docs/benchmarks.md
+# plus docs/benchmarks-*.svg. The security section (issue 16's escape probe under podman
+# and PodUnits) runs in a sandbox of its own and writes docs/security.md instead.
 #
 #   bench/run.sh [--runs N] [SECTION...]     sections: start logs memory scale generator images definitions confinement userns configuration network interactive autoupdate density security
 #                                           health only when named (50 podman healthchecks at 1 s need more than 2 cores)

@@ -56,10 +56,8 @@ for p in confdefault confunconfined confprivileged; do
 done
 systemctl daemon-reload
 since=$(date '+%Y-%m-%d %H:%M:%S'); sleep 1
-steps=(confdefault confunconfined confprivileged)
 for run in $(seq 0 $((BENCH_RUNS * 3))); do
-    for k in 0 1 2; do
-        who=${steps[$(( (run + k) % 3 ))]}
+    for who in $(rotated "$run" confdefault confunconfined confprivileged); do
         systemctl start "pod@$who" >/dev/null 2>&1 || echo "    $who: start failed" >&2
         systemctl stop "pod@$who" >/dev/null 2>&1 || true
     done

@@ -77,7 +77,7 @@ up() { act "$1" start; }
 down() { act "$1" stop; }
 echo "two-container pod: start until READY (podman: until kube play returns), stop until down (ms)"
 for run in $(seq 0 "$runs"); do   # round 0 warms up
-    for who in podunits-host podman-host podunits-default podman-default; do
+    for who in $(rotated "$run" podunits-host podman-host podunits-default podman-default); do   # no one always after the same stop
         t0=$(now_ns)
         if ! up "$who" >/dev/null 2>"$dir/err"; then
             echo "    $who: start failed: $(head -c 300 "$dir/err")" >&2

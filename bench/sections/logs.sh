@@ -64,7 +64,7 @@ command_of logs "systemd service, StandardOutput=journal" "systemd-run -q --wait
 command_of logs "podman --log-driver=journald" "systemd-run -q --wait --unit=TAG podman run --rm --network=host --name TAG --log-driver=journald localhost/busybox:bench seq 1 $lines; count: journalctl -q -o cat CONTAINER_NAME=TAG"
 contenders=(podunits podunits2 podunits4 service podman)
 for run in $(seq 1 "$runs"); do
-    for who in "${contenders[@]}"; do
+    for who in $(rotated "$run" "${contenders[@]}"); do   # no one always after the same writer
         tag="benchlog-$who-$run-$RANDOM"
         want=$lines
         case $who in

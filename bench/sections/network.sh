@@ -137,7 +137,7 @@ command_of network "${label[nspawn]}" "$nspawn_up; systemctl stop bench-nspawn-n
 command_of network "${label[podman]}" "$podman_up; podman stop -t 0 benchpodnet && systemctl stop bench-podman-net"
 served=""
 for run in $(seq 0 "$BENCH_RUNS"); do
-    for who in podunits podunits-host podunits-bridge nspawn podman; do
+    for who in $(rotated "$run" podunits podunits-host podunits-bridge nspawn podman); do   # no one always after the same stop
         t0=$(now_ns)
         if ! up "$who" >/dev/null 2>"$dir/err"; then
             echo "$who" >>"$dir/failed"; echo "    $who: start failed: $(head -c 300 "$dir/err")" >&2

@@ -46,7 +46,7 @@ command_of start-stop "podunits: systemctl start pod@x" "systemctl start pod@ben
 command_of start-stop "nspawn as Type=notify service" "$start_nspawn; systemctl stop bench-nspawn"
 command_of start-stop "floor: systemd-run sleep service" "systemd-run -q --collect --unit=bench-floor -p Type=exec /bin/sleep infinity; systemctl stop bench-floor"
 for run in $(seq 0 "$BENCH_RUNS"); do
-    for who in podunits nspawn floor; do
+    for who in $(rotated "$run" podunits nspawn floor); do   # no one always after the same stop
         case $who in
             podunits) up="systemctl start pod@benchidle"; down="systemctl stop pod@benchidle";;
             nspawn) up=$start_nspawn; down="systemctl stop bench-nspawn";;

@@ -38,7 +38,7 @@ done
 systemctl daemon-reload
 since=$(date '+%Y-%m-%d %H:%M:%S'); sleep 1
 for run in $(seq 0 $((BENCH_RUNS * 2))); do
-    for who in usershost usersown; do
+    for who in $(rotated "$run" usershost usersown); do
         systemctl start "pod@$who" >/dev/null 2>&1 || echo "    $who: start failed" >&2
         systemctl stop "pod@$who" >/dev/null 2>&1 || true
     done

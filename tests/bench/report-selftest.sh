@@ -144,7 +144,7 @@ check "... and is not carried into the next run's" sh -c "! grep -q 'section fai
     export BENCH_RESULTS=$tmp/r10.tsv BENCH_RUNS=3
     source bench/lib.sh
     echo 0 >"$tmp/calls"   # the flaky one's second call (run 1, after the warm-up) fails
-    alternate alt wall steady true flaky "n=\$(cat $tmp/calls); echo \$((n + 1)) >$tmp/calls; [ \$n != 1 ]"
+    alternate alt wall steady "echo s >>$tmp/order" flaky "echo f >>$tmp/order; n=\$(cat $tmp/calls); echo \$((n + 1)) >$tmp/calls; [ \$n != 1 ]"
     echo 0 >"$tmp/starts"  # pod b's third start (round 2) fails
     systemctl() { [ "$1 $2" != "start pod@b" ] && return 0; local n; n=$(cat "$tmp/starts"); echo $((n + 1)) >"$tmp/starts"; [ "$n" != 2 ]; }
     BENCH_RUNS=1 pod_starts ps a "pod a" b "pod b"
@@ -152,6 +152,9 @@ check "... and is not carried into the next run's" sh -c "! grep -q 'section fai
 field() { awk -F'\t' -v c="$1" -v m="$2" -v k="$3" '$2 == c && $3 == m { print $k }' "$tmp/r10.tsv"; }
 check "alternate: a contender that never failed has all its runs and no note" [ "$(field steady wall 10)|$(field steady wall 11)" = "3|" ]
 check "alternate: one that failed once has a run less and says so" [ "$(field flaky wall 10)|$(field flaky wall 11)" = "2|1 failed runs" ]
+# Finding 5: the order rotates round by round (the warm-up as given), so neither always
+# runs right after the other's run.
+check "alternate rotates the order every round" [ "$(tr -d '\n' <"$tmp/order")" = sffssffs ]
 check "pod_starts: 3 rounds after the warm-up, no failure, no note" [ "$(field "pod a" "start to READY" 10)|$(field "pod a" "start to READY" 11)" = "3|" ]
 check "pod_starts: a failed start is a sample less and a note" [ "$(field "pod b" "start to READY" 10)|$(field "pod b" "start to READY" 11)" = "2|1 failed starts" ]
 
