@@ -110,7 +110,10 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
     # ("podman kube play: 2 containers, default network" into "podunits: 2 containers,
     # default network"), else into the section's first PodUnits row for that metric.
     awk -F'\t' '
-        function case_of(c) { return index(c, ": ") ? substr(c, index(c, ": ") + 2) : "" }
+        # A peer row of "N containers at once" (each with its conmon) is the case of the
+        # PodUnits row of "N pods at once" (one-container pods).
+        function case_of(c) { c = index(c, ": ") ? substr(c, index(c, ": ") + 2) : ""; sub(/ containers at once$/, " pods at once", c)
+            sub(/ container at once$/, " pod at once", c); return c }
         NR == FNR {
             k = $1 SUBSEP $3
             if (index($2, "podunits") == 1) {
@@ -237,10 +240,15 @@ verdict() { [ "$1" = n/a ] && { echo "not measured"; return; }; awk -v r="$1" -v
         echo "| ${n#podunits: }: all started within 10 s | $a ms ($note) | $(awk -v a="$a" -v all="$all" 'BEGIN { print (all != "" && a ~ /^[0-9]+([.][0-9]*)?$/ && a <= 10000) ? "met" : "MISSED" }') |"
         echo "| ${n#podunits: }: each pod's start to READY, p99 under 1 s | $q ms | $(awk -v a="$q" 'BEGIN { print (a ~ /^[0-9]+([.][0-9]*)?$/ && a < 1000) ? "met" : "MISSED" }') |"
         # Per pod among the most pods started (a node's worth), where the binary's pages are
-        # shared as they are on a node; a pod alone carries all of them, shown beside it.
-        c=$(median memory "podman's conmon" "idle PSS")
+        # shared as they are on a node, against conmon's per container among as many
+        # containers, whose pages are shared alike (the density section's rows; not the
+        # memory section's conmon, which runs alone). A pod alone is shown beside the conmon
+        # that runs alone.
+        cn="podman's conmon: $count container$([ "$count" = 1 ] || echo s) at once"
+        c=$(awk -F'\t' -v c="$cn" -v all="$count of $count containers running" '$1 == "density" && $2 == c && $3 == "idle PSS per pod" && $11 == all { print $5; exit }' "$results")
         p=$(median density "$n" "idle PSS per pod")
-        r=$(ratio "$p" "$c"); echo "| supervision PSS of an idle one-container pod (executor, pod init), per pod among ${n#podunits: }, at most 2x conmon's (podunits/conmon) | $r | $(verdict "$r" 2 le) |"
+        r=$(ratio "$p" "$c"); echo "| supervision PSS of an idle one-container pod (executor, pod init), per pod among ${n#podunits: }, at most 2x conmon's per container among as many containers (podunits/conmon) | $r | $(verdict "$r" 2 le) |"
+        c=$(median memory "podman's conmon" "idle PSS")
         p=$(median density "podunits: 1 pod at once" "idle PSS per pod")
         r=$(ratio "$p" "$c"); echo "| the same for a pod alone, its executable's pages shared by its own two processes only (podunits/conmon; shown, no goal) | $r | - |"
     fi

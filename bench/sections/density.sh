@@ -5,7 +5,9 @@
 #     maximum) started at once and stopped at once: the total times, every pod's own start
 #     to READY (p50, p99), failures, the idle PSS per pod, to show how the cost grows, and
 #     whose CPU a start is (cgroups: the pod's service, its containers, PID 1, D-Bus,
-#     machined, journald), which bounds how fast 2 cores can start them.
+#     machined, journald), which bounds how fast 2 cores can start them. Beside each N, N
+#     podman containers of the same idle command: conmon's PSS per container among as many
+#     (the memory section's conmon runs alone, its pages shared with no other conmon).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$here/lib.sh"
@@ -45,6 +47,7 @@ cleanup() {
     kube down "$dir/kubed.yaml" >/dev/null 2>&1 || true
     local i
     seq 1 "${counts[-1]}" | sed 's/^/pod@dens/' | xargs systemctl stop 2>/dev/null || true
+    podman rm -af -t 0 >/dev/null 2>&1 || true
     rm -f /etc/podunits/pods/dens*.yaml
     systemctl daemon-reload
     rm -rf "$dir"
@@ -204,4 +207,18 @@ for n in "${counts[@]}"; do
         record density "$name" "CPU per pod's start: ${cpu_parts[$i]}" ms "$dir/cpu" "$([ "$i" = 0 ] && echo "cgroup cpu.stat, from before systemctl start until it returned; all = every process here")"
         i=$((i + 1))
     done < <(cpu_per_pod "$dir/cpu.before" "$dir/cpu.after" "$n")
+
+    # The same count of podman containers, each with its conmon, as the memory section
+    # starts one; conmon's PSS per container among them, after the same settling time.
+    cname="podman's conmon: $n container$([ "$n" = 1 ] || echo s) at once"
+    command_of density "$cname" "podman run -d --network=host localhost/busybox:bench sleep infinity, $n times; Pss of every conmon / their number; then podman rm -af -t 0"
+    for _ in $(seq 1 "$n"); do
+        podman run -d -q --network=host localhost/busybox:bench sleep infinity >/dev/null 2>>"$dir/podman-errors" || true
+    done
+    sleep 2
+    # shellcheck disable=SC2046
+    conmons=$(pgrep -x conmon | wc -l); pss=$(pss_kb $(pgrep -x conmon))
+    podman rm -af -t 0 >/dev/null 2>&1 || true
+    awk -v p="$pss" -v c="$conmons" 'BEGIN { if (c > 0) printf "%.0f\n", p / c }' >"$dir/conmon.pss"
+    record density "$cname" "idle PSS per pod" KiB "$dir/conmon.pss" "$conmons of $n containers running"
 done

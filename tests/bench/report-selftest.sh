@@ -158,6 +158,23 @@ check "alternate rotates the order every round" [ "$(tr -d '\n' <"$tmp/order")" 
 check "pod_starts: 3 rounds after the warm-up, no failure, no note" [ "$(field "pod a" "start to READY" 10)|$(field "pod a" "start to READY" 11)" = "3|" ]
 check "pod_starts: a failed start is a sample less and a note" [ "$(field "pod b" "start to READY" 10)|$(field "pod b" "start to READY" 11)" = "2|1 failed starts" ]
 
+# Finding 2: the PSS goal divides PodUnits' per pod among N by conmon's per container among
+# N, never by the memory section's conmon alone.
+pss_goal="supervision PSS of an idle one-container pod"
+pss_rows() {
+    density_rows 4000 "110 of 110 active, 0 failed starts, first line of 110 of 110 pods in the journal" 900
+    row density "podunits: 110 pods at once" "idle PSS per pod" KiB 1991 1
+    row memory "podman's conmon" "idle PSS" KiB 1140 5
+}
+pss_rows >"$tmp/r2.tsv"; report "$tmp/r2.tsv"
+check "without conmon among 110 containers the PSS goal is not measured (not 1991 / 1140 alone)" is "$pss_goal" "n/a | not measured"
+{ pss_rows; row density "podman's conmon: 110 containers at once" "idle PSS per pod" KiB 900 1 "110 of 110 containers running"; } >"$tmp/r2.tsv"; report "$tmp/r2.tsv"
+check "with conmon among 110 containers the PSS goal divides by it (1991 / 900)" is "$pss_goal" "2.21 | MISSED"
+check "... and the Results table divides the PodUnits row of the same count by it" \
+    grep -q "^| density | podman's conmon: 110 containers at once | idle PSS per pod | 900 KiB | .* | 2.21 | 110 of 110 containers running |$" "$doc"
+{ pss_rows; row density "podman's conmon: 110 containers at once" "idle PSS per pod" KiB 900 1 "108 of 110 containers running"; } >"$tmp/r2.tsv"; report "$tmp/r2.tsv"
+check "conmon among fewer containers than pods: not measured" is "$pss_goal" "n/a | not measured"
+
 # Finding 4: analysis.md is printed under every new run's numbers, so it dates what it quotes.
 check "bench/analysis.md quotes no undated run ('this run', 'the run above')" \
     sh -c "! grep -niE 'in this run|run above|the one above|\(above\)|in the same run' bench/analysis.md"
