@@ -57,6 +57,21 @@ public sealed class GeneratorOutput
         }
     }
 
+    /// <summary>A running pod's saved files (<see cref="RunningPodSettings"/>), as
+    /// <see cref="Write"/> wrote them for the definition it started from. No wants link: it
+    /// steers only the next boot, when /run starts empty and the definition must load anyway.</summary>
+    public void WriteSaved(string podName, SavedUnitFiles saved)
+    {
+        ArgumentNullException.ThrowIfNull(saved);
+        string dropInDirectory = Path.Combine(_directory, UnitName(podName) + ".d");
+        Directory.CreateDirectory(dropInDirectory);
+        WriteFile(Path.Combine(dropInDirectory, DropInRenderer.FileName), saved.DropIn);
+        if (saved.Socket is not null)
+        {
+            WriteFile(Path.Combine(_directory, Core.Naming.PodUnitNames.Socket(podName)), saved.Socket);
+        }
+    }
+
     /// <summary>Removes whatever <see cref="Write"/> wrote for <paramref name="podName"/>
     /// before it failed; best effort, as what could not be written may not be removable
     /// either.</summary>

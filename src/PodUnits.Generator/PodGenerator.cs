@@ -12,15 +12,17 @@ namespace PodUnits.Generator;
 public static class PodGenerator
 {
     /// <summary>Returns 0 when every definition was good, 1 when any was reported.</summary>
-    public static int Run(PodDefinitionSearchPath searchPath, string outputDirectory, GeneratorLog log) =>
-        Run(searchPath, outputDirectory, log, PodIdentity.ReadHostMachineId());
+    public static int Run(PodDefinitionSearchPath searchPath, string outputDirectory, GeneratorLog log, RunningPodSettings? running = null) =>
+        Run(searchPath, outputDirectory, log, PodIdentity.ReadHostMachineId(), running: running);
 
     /// <param name="hostMachineId">The host's machine ID the pods' IDs derive from (null: none yet).</param>
     /// <param name="presets">systemd's preset rules (<see cref="AutostartPolicy"/>); null: the host's.</param>
     /// <param name="objectRoots">Where ConfigMap and Secret files are looked up; null: the host's.</param>
     /// <param name="hostSettings">/etc/podunits/podunits.yaml as read; null: read it.</param>
+    /// <param name="running">The saved settings of running pods, for a definition that no
+    /// longer loads; null: none (such a definition's unit gets nothing).</param>
     public static int Run(PodDefinitionSearchPath searchPath, string outputDirectory, GeneratorLog log, string? hostMachineId, UnitPresets? presets = null,
-        IReadOnlyList<string>? objectRoots = null, HostSettings? hostSettings = null)
+        IReadOnlyList<string>? objectRoots = null, HostSettings? hostSettings = null, RunningPodSettings? running = null)
     {
         ArgumentNullException.ThrowIfNull(searchPath);
         ArgumentNullException.ThrowIfNull(log);
@@ -40,16 +42,7 @@ public static class PodGenerator
         // so it runs on every core; reporting and writing then go in search-path order, so
         // the log and the output do not depend on thread timing.
         var loaded = new Loaded[definitions.Length];
-        // No decryption this early in boot (and none is needed: unit settings hold no values).
-        // A missing ConfigMap or Secret is a warning: no unit setting depends on one, and it
-        // may come later (a Secret a boot service writes into /run is never there this early).
-        LoadOptions options = LoadOptions.Default with
-        {
-            DecryptSecret = null,
-            ObjectRoots = objectRoots ?? LoadOptions.Default.ObjectRoots,
-            MissingObjectsAreWarnings = true,
-            HostSettings = hostSettings with { Diagnostics = [] },
-        };
+        LoadOptions options = Options(hostSettings, objectRoots);
         Parallel.For(0, definitions.Length, i => loaded[i] = Load(definitions[i].Value, hostMachineId, options));
         var output = new GeneratorOutput(outputDirectory);
         for (int i = 0; i < definitions.Length; i++)
@@ -58,7 +51,7 @@ public static class PodGenerator
             Loaded one = loaded[i];
             if (one.Failure is not null)
             {
-                log.Error($"{file}: {one.Failure}; pod@{name}.service not generated");
+                NotLoaded(output, running, log, name, $"{file}: {one.Failure}");
                 continue;
             }
             // Warnings too (a field that only steers a cluster, a repeated env name), as
@@ -69,7 +62,7 @@ public static class PodGenerator
             }
             if (one.Settings is null)
             {
-                log.Error($"{file}: invalid; pod@{name}.service not generated");
+                NotLoaded(output, running, log, name, $"{file}: invalid");
                 continue;
             }
             try
@@ -91,6 +84,48 @@ public static class PodGenerator
             }
         }
         return log.Errors == 0 ? 0 : 1;
+    }
+
+    /// <summary>How the generator loads a definition (and `podunits refresh` when it asks
+    /// whether the generator could): no decryption this early in boot (and none is needed:
+    /// unit settings hold no values). A missing ConfigMap or Secret is a warning: no unit
+    /// setting depends on one, and it may come later (a Secret a boot service writes into /run
+    /// is never there this early). The host settings' errors are said once, not per pod.</summary>
+    public static LoadOptions Options(HostSettings hostSettings, IReadOnlyList<string>? objectRoots = null)
+    {
+        ArgumentNullException.ThrowIfNull(hostSettings);
+        return LoadOptions.Default with
+        {
+            DecryptSecret = null,
+            ObjectRoots = objectRoots ?? LoadOptions.Default.ObjectRoots,
+            MissingObjectsAreWarnings = true,
+            HostSettings = hostSettings with { Diagnostics = [] },
+        };
+    }
+
+    /// <summary>
+    /// Reports a definition that does not load (<paramref name="what"/>). Its unit gets no
+    /// files, unless its pod runs: then the files the generator made for the definition that
+    /// pod started from, which stage 0 saved, so that the running pod keeps its Restart=,
+    /// stop timeout and socket until it stops (upgrade review of 2026-12-07, finding 1).
+    /// </summary>
+    private static void NotLoaded(GeneratorOutput output, RunningPodSettings? running, GeneratorLog log, string name, string what)
+    {
+        if (running?.Find(name) is { } saved)
+        {
+            try
+            {
+                output.WriteSaved(name, saved);
+                log.Error($"{what}; pod@{name}.service keeps the running pod's settings, from the definition it started with, until it stops");
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.PodUnitsException)
+            {
+                output.Remove(name);
+                what += $" (its running pod's settings could not be written: {Core.Text.OneLine.Of(e.Message)})";
+            }
+        }
+        log.Error($"{what}; pod@{name}.service not generated");
     }
 
     /// <summary>Logs <paramref name="found"/>, an error with <paramref name="consequence"/> after it.</summary>

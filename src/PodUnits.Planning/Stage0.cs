@@ -107,11 +107,17 @@ public static class Stage0
                 $"systemd passed {Core.Text.Counted.Of(sockets.Count, "socket")} but the pod has {pod.Containers.Count} containers; " +
                 "name the one that gets them with the annotation podunits.io/listen-container");
         }
-        if (byName && Core.Identity.OwnUnit.ServiceName() == PodUnitNames.Service(pod.Name) && Generator.GeneratedSettings.Staleness(pod, path) is { } stale)
+        bool asOwnUnit = byName && Core.Identity.OwnUnit.ServiceName() == PodUnitNames.Service(pod.Name);
+        if (asOwnUnit && Generator.GeneratedSettings.Staleness(pod, path) is { } stale)
         {
             PodLog.Warning($"pod {pod.Name}: {stale}", new(Pod: pod.Name));
         }
-        return await RunPodAsync(stage1, pod, interactive: false, source: sha256 is null ? null : (Path.GetFullPath(path), sha256)).ConfigureAwait(false);
+        // What the generator makes of this definition, saved for the run: should the definition
+        // stop loading while the pod runs, the generator writes these again rather than leave
+        // the running unit bare (upgrade review of 2026-12-07, finding 1). Only in the pod's
+        // own unit: a run by hand is not the one pod@NAME.service's settings are for.
+        Generator.PodUnitSettings? unitSettings = asOwnUnit ? Generator.PodUnitSettingsMapper.Map(pod, path, Core.Identity.PodIdentity.ReadHostMachineId()) : null;
+        return await RunPodAsync(stage1, pod, interactive: false, source: sha256 is null ? null : (Path.GetFullPath(path), sha256), unitSettings: unitSettings).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -234,7 +240,7 @@ public static class Stage0
     /// <param name="terminal">`run -it`: the pod's executor is spawned rather than exec'd, and
     /// this process stays attached to its terminal until the pod ends or these keys detach it.</param>
     private static async Task<int> RunPodAsync(Stage1Binary stage1, PodDefinition pod, bool interactive, DetachKeys? terminal = null, string? definition = null, string? keptDefinition = null,
-        (string File, string Sha256)? source = null)
+        (string File, string Sha256)? source = null, Generator.PodUnitSettings? unitSettings = null)
     {
         PodClaim claim = PodState.Claim(pod.Name); // a busy name fails here, before anything of the running pod is touched
         if (!interactive && PodState.TakenOverByDefinedPod(PodPaths.StateDir(pod.Name)))
@@ -263,6 +269,11 @@ public static class Stage0
             if (source is { } started)
             {
                 PodState.WriteStartingDefinition(pod.Name, started.File, started.Sha256);
+            }
+            if (unitSettings is not null)
+            {
+                // From the claim on, a pull's minutes included: the unit runs with these already.
+                Generator.RunningPodSettings.Save(PodState.SavedUnitSettingsDir(pod.Name), unitSettings);
             }
             store = ImageStore.Open();
         }

@@ -42,10 +42,15 @@ internal static class GenerateCommand
             {
                 throw new BadInputException($"--dir {output}", File.Exists(output) ? "is a file, not a directory" : IoErrors.Describe(e, output));
             }
-            return PodGenerator.Run(PodDefinitionSearchPath.Default, output, log);
+            return PodGenerator.Run(PodDefinitionSearchPath.Default, output, log, RunningPods);
         });
         return command;
     }
+
+    /// <summary>The running pods' saved settings, for definitions that no longer load: a pod
+    /// runs while its claim is held (upgrade review of 2026-12-07, finding 1). The dry run
+    /// uses them too, to show what the generator would write.</summary>
+    private static RunningPodSettings RunningPods => new(Runtime.State.PodState.SavedUnitSettingsDir, Runtime.State.PodClaim.IsHeld);
 
     /// <summary>Without --dir: generated into a private directory of its own, printed, and
     /// removed. --dir was required, though /work/shared/DESIGN.md fixes `generate [--dir DIR]`,
@@ -57,7 +62,7 @@ internal static class GenerateCommand
         DirectoryInfo scratch = Directory.CreateTempSubdirectory("podunits-generate-");
         try
         {
-            int status = PodGenerator.Run(PodDefinitionSearchPath.Default, scratch.FullName, log);
+            int status = PodGenerator.Run(PodDefinitionSearchPath.Default, scratch.FullName, log, RunningPods);
             GeneratorListing.Write(scratch.FullName, Console.Out);
             return status;
         }
@@ -78,7 +83,7 @@ internal static class GenerateCommand
         }
         try
         {
-            return PodGenerator.Run(PodDefinitionSearchPath.Default, args[0], log);
+            return PodGenerator.Run(PodDefinitionSearchPath.Default, args[0], log, RunningPods);
         }
 #pragma warning disable CA1031 // a generator reports and ends; a stack trace in the boot log helps no one
         catch (Exception e)

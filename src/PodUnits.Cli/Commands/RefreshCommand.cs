@@ -24,6 +24,8 @@ internal static class RefreshCommand
             reload running pods when ConfigMap or Secret files changed, and start new pods
             that are enabled (podunits.io/autostart, a preset, or
             'systemctl enable'). A pod that was there before and is stopped stays stopped.
+            A running pod whose definition does not load keeps running the one it started
+            with (and its unit that one's settings), and is reported as failed.
             dpkg's trigger and RPM's file triggers run it; the last refresh's view is kept
             in /var/lib/podunits/refresh.json. In a chroot, or with SYSTEMD_OFFLINE=1,
             it leaves systemd alone, as systemctl does. Exit status 1 when any unit failed.

@@ -121,6 +121,11 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         }
         List<RefreshReport> unread = [.. unreadable.Where(u => only is null || only.Contains(u.Pod))
             .Select(u => new RefreshReport(u.Pod, "read", u.File, "its definition", "failed", $"{u.Why}; pod {u.Pod} left as it is"))];
+        // Every running pod whose definition does not load, planned for or not (upgrade review
+        // of 2026-12-07, finding 1), but once: a restart or a socket's move says it itself.
+        var said = new HashSet<string>(unreadable.Select(u => u.Pod), StringComparer.Ordinal);
+        said.UnionWith(actions.Where(a => a.Kind is RefreshActionKind.Restart or RefreshActionKind.Relisten).Select(a => a.Pod));
+        unread.AddRange(UnloadableRunningDefinitions.Find(onDisk, running.Keys, said, only));
         if (dryRun)
         {
             return [.. unread, .. actions.Select(a => Report(a, "planned", null))];

@@ -165,6 +165,13 @@ public static class PodState
         }
     }
 
+    /// <summary>Where stage 0 saves the generator's files for the definition a pod@NAME.service
+    /// starts from (Generator's RunningPodSettings): the generator writes them again, while the
+    /// pod runs, should that definition stop loading (upgrade review of 2026-12-07, finding 1).
+    /// In the runtime directory, so they go with the run: removed when it ends, and by the
+    /// next claim or gc after a killed one.</summary>
+    public static string SavedUnitSettingsDir(string pod) => $"{PodPaths.RuntimeDir(pod)}/unit";
+
     /// <summary>The definition an ad-hoc pod was made from (`podunits run -i`), root's only
     /// (it holds the command line's environment), while the pod runs; `podunits export` prints it.
     /// With `--keep`, <paramref name="kept"/> (the same without environment values) goes into

@@ -156,6 +156,11 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
             // An administrator's override that does not load: refresh says so, fails, and the
             // pod goes on running the definition it started with.
             string beforeBroken = MainPid();
+            // Its unit's settings too: the reload left it bare (Restart=no, the template's stop
+            // timeout) until the generator kept the running pod's (upgrade review of
+            // 2026-12-07, finding 1).
+            string UnitSettings() => Must(PodHarness.Run("systemctl", "show", "-p", "Restart,TimeoutStopUSec,LogExtraFields", Unit));
+            string settings = UnitSettings();
             File.WriteAllText("/etc/podunits/pods/greeter.yaml", "apiVersion: v1\nkind: Pod\nspec:\n  containers: []\n");
             try
             {
@@ -165,6 +170,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.Built>
                     broken.Output, StringComparison.Ordinal);
                 Assert.Equal("active", Active());
                 Assert.Equal(beforeBroken, MainPid());
+                Assert.Equal(settings, UnitSettings());
             }
             finally
             {
