@@ -73,13 +73,17 @@ public sealed partial class ImageStore
             string name = Path.GetFileName(path);
             if (!live.Blobs.Contains(name)) sweep.Remove(path, IsTemp(name) ? Kind.Temp : Kind.Blob);
         }
-        // A snapshot: a dead layer is renamed to .tmp-rm-* in this directory as it goes, and a
-        // listing still in progress could meet it again and count it as a temporary twice.
-        foreach (string path in Directory.GetDirectories(_layers.Directory))
+        // Every unpacker version's directory: an older version's layers go once no pin names
+        // that version (upgrade review of 2026-12-07, finding 2).
+        foreach (string layers in _layers.AllDirectories().ToList())
         {
-            string name = Path.GetFileName(path);
-            if (IsTemp(name)) sweep.Remove(path, Kind.Temp);
-            else if (live.Unreadable is null && !live.Layers.Contains(name)) sweep.Remove(path, Kind.Layer);
+            // A snapshot: a dead layer is renamed to .tmp-rm-* in this directory as it goes, and a
+            // listing still in progress could meet it again and count it as a temporary twice.
+            foreach (string path in Directory.GetDirectories(layers))
+            {
+                if (IsTemp(Path.GetFileName(path))) sweep.Remove(path, Kind.Temp);
+                else if (live.Unreadable is null && !live.Layers.Contains(path)) sweep.Remove(path, Kind.Layer);
+            }
         }
         SweepTemps(sweep);
         return new GcResult(sweep.Blobs, sweep.Layers, sweep.Temps, sweep.Bytes, live.Unreadable);
@@ -107,7 +111,8 @@ public sealed partial class ImageStore
         foreach (string path in Directory.EnumerateFiles(Root, $".tmp-{RefStore.FileName}-*")) sweep.Remove(path, Kind.Temp);
     }
 
-    /// <summary>The blob and layer names (hex) that stored references and pods' pins need.</summary>
+    /// <summary>The blob names (hex) and layer directories (paths) that stored references and
+    /// pods' pins need.</summary>
     /// <param name="Unreadable">Why a live image's manifest or config could not be read (the
     /// first such image), or null.</param>
     private sealed record Live(HashSet<string> Blobs, HashSet<string> Layers, string? Unreadable);
@@ -117,22 +122,24 @@ public sealed partial class ImageStore
     /// not the config can be read. Which layer directories an image needs only its config
     /// says (by diff_id); while a live image's manifest or config cannot be read, no layer
     /// directory is removed at all, as a pod may have any of them mounted (the result says
-    /// why, and the next gc after a new fetch or `image rm` collects them).</summary>
+    /// why, and the next gc after a new fetch or `image rm` collects them). A reference needs
+    /// the current unpacker version's layers; a pod's pin the version it mounted (a pod
+    /// started before an upgrade mounts the older version's directories).</summary>
     private Live LiveContent()
     {
         SortedDictionary<string, string> refs = _refs.ReadAll();
-        var liveManifests = new HashSet<string>(refs.Values, StringComparer.Ordinal);
+        var liveManifests = new HashSet<(string Digest, int LayerVersion)>(refs.Values.Select(d => (d, LayerStore.UnpackerVersion)));
         foreach (PodImagePin pin in PodImages.ReadAll(Root))
         {
             // A pin not resolved yet: its resolution has not begun (it would hold the store
-            // lock), so it will find what the reference names now.
-            string? digest = pin.ManifestDigest ?? _refs.Get(Normalize(pin.Reference) ?? "");
-            if (digest is not null) liveManifests.Add(digest);
+            // lock), so it will find what the reference names now, at this version.
+            if (pin.ManifestDigest is { } pinned) liveManifests.Add((pinned, pin.LayerVersion));
+            else if (_refs.Get(Normalize(pin.Reference) ?? "") is { } named) liveManifests.Add((named, LayerStore.UnpackerVersion));
         }
         var liveBlobs = new HashSet<string>(PinnedIndexes(refs), StringComparer.Ordinal);
         var liveLayers = new HashSet<string>(StringComparer.Ordinal);
         string? unreadable = null;
-        foreach (string manifestDigest in liveManifests)
+        foreach ((string manifestDigest, int layerVersion) in liveManifests)
         {
             liveBlobs.Add(Digests.Hex(manifestDigest));
             try
@@ -141,7 +148,7 @@ public sealed partial class ImageStore
                 liveBlobs.Add(Digests.Hex(manifest.Config.Digest));
                 foreach (Descriptor layer in manifest.Layers) liveBlobs.Add(Digests.Hex(layer.Digest));
                 ImageConfigFile config = ReadConfig(manifest, manifestDigest, null);
-                foreach (string diffId in config.RootFs?.DiffIds ?? []) if (Digests.IsValid(diffId)) liveLayers.Add(Digests.Hex(diffId));
+                foreach (string diffId in config.RootFs?.DiffIds ?? []) if (Digests.IsValid(diffId)) liveLayers.Add(_layers.PathOf(layerVersion, diffId));
             }
             catch (PodUnitsException e)
             {

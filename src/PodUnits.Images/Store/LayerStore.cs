@@ -6,7 +6,7 @@ using PodUnits.Images.Unpack;
 namespace PodUnits.Images.Store;
 
 /// <summary>
-/// layers/sha256/DIFFID-HEX: each layer unpacked once into its own directory (an overlayfs
+/// layers/uN/sha256/DIFFID-HEX: each layer unpacked once (per unpacker version) into its own directory (an overlayfs
 /// lower dir), shared by every image and pod that uses it. Keyed by diff_id (the digest of
 /// the uncompressed tar) so the same layer compressed two ways is unpacked once.
 /// <para>
@@ -21,9 +21,27 @@ namespace PodUnits.Images.Store;
 /// unpacked again by the next resolve and removed by gc. No marker file is needed, and none
 /// could live inside the directory: it is the container's root filesystem.
 /// </para>
+/// <para>
+/// The diff_id names the unpacker's input, not its output: a fix of the unpacker (binary
+/// xattrs such as security.capability, skipped device nodes) changes what the same tar
+/// becomes. So the layers each version of the unpacker made have their own directory,
+/// layers/u<see cref="UnpackerVersion"/>/sha256 (version 1, before there were versions:
+/// layers/sha256), and a layer that only an older version unpacked counts as absent and is
+/// unpacked again beside it (upgrade review of 2026-12-07, finding 2). The older directory
+/// is never renamed or changed here: a running pod may have it as an overlay lower dir. gc
+/// keeps it while a pod's pin names that version (<see cref="PodImages"/>). Each version
+/// reads only its own directory, so a downgraded PodUnits never misreads a newer layout:
+/// it unpacks its own copy.
+/// </para>
 /// </summary>
 internal sealed class LayerStore
 {
+    /// <summary>Bumped whenever the unpacker's output for the same tar changes, as
+    /// SeccompPrograms' CompilerVersion is: every layer stored before is then unpacked again
+    /// once. 2: xattr values set byte for byte and values holding a newline unpacked
+    /// (commits e5018d0, f0d2bd5).</summary>
+    public const int UnpackerVersion = 2;
+
     private const long ProgressEvery = 1 << 20;
     private readonly LayerUnpacker _unpacker;
     private readonly Action<string> _syncTree;
@@ -31,16 +49,43 @@ internal sealed class LayerStore
     /// <param name="syncTree">For tests: what makes an unpacked tree durable (default syncfs).</param>
     public LayerStore(string storeRoot, LayerUnpacker? unpacker = null, Action<string>? syncTree = null)
     {
-        Directory = storeRoot + "/layers/sha256";
-        PrivateDirectory.Create(storeRoot + "/layers");
+        Root = storeRoot + "/layers";
+        Directory = DirectoryOf(UnpackerVersion);
+        PrivateDirectory.Create(Root);
         System.IO.Directory.CreateDirectory(Directory);
         _unpacker = unpacker ?? new LayerUnpacker();
         _syncTree = syncTree ?? AtomicFile.SyncFilesystem;
     }
 
+    /// <summary>layers/: the directories of every unpacker version.</summary>
+    public string Root { get; }
+
+    /// <summary>Where this version's layers are.</summary>
     public string Directory { get; }
 
     public string PathOf(string diffId) => Directory + "/" + Digests.Hex(diffId);
+
+    /// <summary>Where the layer <paramref name="diffId"/> that unpacker
+    /// <paramref name="version"/> made is (or would be).</summary>
+    public string PathOf(int version, string diffId) => DirectoryOf(version) + "/" + Digests.Hex(diffId);
+
+    private string DirectoryOf(int version) =>
+        version <= 1 ? Root + "/sha256" : $"{Root}/u{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}/sha256";
+
+    /// <summary>The layer directories of every version present (older and newer ones too):
+    /// layers/sha256 and layers/uN/sha256.</summary>
+    public IEnumerable<string> AllDirectories()
+    {
+        if (System.IO.Directory.Exists(Root + "/sha256")) yield return Root + "/sha256";
+        foreach (string version in System.IO.Directory.EnumerateDirectories(Root, "u*"))
+        {
+            if (int.TryParse(Path.GetFileName(version).AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n)
+                && n >= 2 && DirectoryOf(n) == version + "/sha256" && System.IO.Directory.Exists(version + "/sha256"))
+            {
+                yield return version + "/sha256";
+            }
+        }
+    }
 
     public bool Has(string diffId) => System.IO.Directory.Exists(PathOf(diffId));
 

@@ -4,14 +4,19 @@ using PodUnits.Core.Files;
 namespace PodUnits.Images.Store;
 
 /// <summary>One image a pod holds: the reference as the pod definition wrote it and, once
-/// resolved, the digest of the manifest it resolved to.</summary>
-public readonly record struct PodImagePin(string Pod, string Reference, string? ManifestDigest);
+/// resolved, the digest of the manifest it resolved to and the unpacker version whose layer
+/// directories the pod mounts (<see cref="LayerStore.UnpackerVersion"/>; 1 for a line that
+/// names none, written before there were versions).</summary>
+public readonly record struct PodImagePin(string Pod, string Reference, string? ManifestDigest, int LayerVersion = 1);
 
 /// <summary>
 /// The contract between the executor and image rm/gc: while a pod may use images, the file
 /// <c>ROOT/pods/NAME/images</c> lists them, one per line: <c>REFERENCE</c> before the image
-/// is resolved, <c>REFERENCE SHA256-DIGEST</c> after (the manifest it resolved to; a line
-/// holding only a digest means that digest). The executor writes the references
+/// is resolved, <c>REFERENCE SHA256-DIGEST uN</c> after (the manifest it resolved to, and the
+/// unpacker version N whose layer directories the pod mounts: gc keeps those, not only the
+/// current version's, for a pod started before an upgrade re-unpacked its layers (upgrade
+/// review of 2026-12-07, finding 2). A line without uN is version 1's; a line holding only
+/// a digest means that digest). The executor writes the references
 /// (<see cref="Write"/>) BEFORE resolving, so gc cannot remove a layer between resolving
 /// and mounting; resolving for the pod (<see cref="ImageStore.ResolveForPodAsync"/>) adds
 /// each digest (<see cref="Record"/>) while it still holds the store lock, so from then on
@@ -36,7 +41,8 @@ public static class PodImages
             throw new PodUnitsException($"pin of {reference} for pod {podName}", $"'{reference} {manifestDigest}' is not a reference and a sha256 digest");
         string path = PathFor(storeRoot, podName);
         List<string> lines = File.Exists(path) ? [.. File.ReadAllLines(path).Where(l => l.Trim().Length > 0)] : [];
-        string resolved = reference + " " + manifestDigest;
+        // Resolving materializes every layer at the current version (ImageStore.Materialize).
+        string resolved = $"{reference} {manifestDigest} u{LayerStore.UnpackerVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
         if (lines.Contains(resolved, StringComparer.Ordinal)) return;
         int bare = lines.FindIndex(l => l.Trim() == reference);
         if (bare >= 0) lines[bare] = resolved;
@@ -69,9 +75,14 @@ public static class PodImages
         {
             0 => null,
             1 => new PodImagePin(pod, parts[0], Digests.IsValid(parts[0]) ? parts[0] : null),
-            _ => new PodImagePin(pod, parts[0], Digests.IsValid(parts[1]) ? parts[1] : null),
+            2 => new PodImagePin(pod, parts[0], Digests.IsValid(parts[1]) ? parts[1] : null),
+            _ => new PodImagePin(pod, parts[0], Digests.IsValid(parts[1]) ? parts[1] : null, LayerVersionOf(parts[2])),
         };
     }
+
+    /// <summary>"u2" is 2; anything else is taken for version 1's (the old layer directory).</summary>
+    private static int LayerVersionOf(string word) =>
+        word.StartsWith('u') && int.TryParse(word.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1 ? n : 1;
 
     private static void WriteLines(string storeRoot, string podName, IEnumerable<string> lines)
     {

@@ -207,7 +207,7 @@ public sealed class PodLifecycleTests
         // from `image rm` nor holds its address.
         Assert.True(Directory.Exists("/run/podunits/state/rt-crash"));
         // The pin names the reference and the manifest digest it resolved to.
-        Assert.Matches("^busybox sha256:[0-9a-f]{64}$", File.ReadAllText("/var/lib/podunits/pods/rt-crash/images").Trim());
+        Assert.Matches("^busybox sha256:[0-9a-f]{64} u[0-9]+$", File.ReadAllText("/var/lib/podunits/pods/rt-crash/images").Trim());
         Assert.Contains("rt-crash", PodUnits.Planning.State.PodStateGc.Collect());
         Assert.False(Directory.Exists("/run/podunits/state/rt-crash"));
         Assert.False(File.Exists("/var/lib/podunits/pods/rt-crash/images"));

@@ -132,6 +132,31 @@ public sealed class LayerStoreTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(layers.Directory));
     }
 
+    /// <summary>Upgrade review of 2026-12-07, finding 2: a layer an older unpacker stored
+    /// (before binary xattrs were kept, say) was taken as unpacked for ever. It counts as
+    /// absent now and is unpacked again beside it, by the same .tmp- and rename; the old
+    /// directory, maybe a running pod's lower dir, is left as it is.</summary>
+    [Fact]
+    public void ALayerAnOlderUnpackerVersionMadeIsUnpackedAgainBesideIt()
+    {
+        (string blobPath, string blobDigest, string diffId) = Blob();
+        var layers = new LayerStore(_dir + "/store");
+        string old = layers.PathOf(1, diffId);
+        Directory.CreateDirectory(old + "/etc");
+        File.WriteAllText(old + "/etc/motd", "what version 1 made");
+
+        Assert.Equal(_dir + "/store/layers/sha256/" + diffId[7..], old);
+        Assert.Equal($"{_dir}/store/layers/u{LayerStore.UnpackerVersion}/sha256/{diffId[7..]}", layers.PathOf(diffId));
+        Assert.False(layers.Has(diffId));
+        layers.Ensure(diffId, blobPath, blobDigest, CancellationToken.None);
+
+        Assert.True(layers.Has(diffId));
+        Assert.Equal("hello", File.ReadAllText(layers.PathOf(diffId) + "/etc/motd"));
+        Assert.Equal("what version 1 made", File.ReadAllText(old + "/etc/motd"));
+        Assert.Equal([_dir + "/store/layers/sha256", layers.Directory], layers.AllDirectories());
+        Assert.Equal([layers.PathOf(diffId)], Directory.EnumerateDirectories(layers.Directory)); // no temp left
+    }
+
     [Fact]
     public void AnUnpackCutShortByACrashIsNeverUsedAndIsDoneAgain()
     {

@@ -33,7 +33,7 @@ public sealed partial class PinAndGcTests : IDisposable
         await _store.ImportAsync(Layout("old"), "localhost/app:latest");
         PodImages.Write(_store.Root, "web", ["localhost/app"]);
         ResolvedImage running = await _store.ResolveForPodAsync("web", "localhost/app", PullPolicy.IfNotPresent);
-        Assert.Equal($"localhost/app {running.ManifestDigest}\n", File.ReadAllText(PodImages.PathFor(_store.Root, "web")));
+        Assert.Equal($"localhost/app {running.ManifestDigest} u2\n", File.ReadAllText(PodImages.PathFor(_store.Root, "web")));
 
         ResolvedImage newer = Assert.Single(await _store.ImportAsync(Layout("new"), "localhost/app:latest")); // the tag moves
         GcResult gc = _store.CollectGarbage();
@@ -120,11 +120,57 @@ public sealed partial class PinAndGcTests : IDisposable
         PodImages.Record(_dir, "web", "busybox", a);
         PodImages.Record(_dir, "web", "busybox", b); // resolved again under another pull policy
 
-        Assert.Equal($"busybox {a}\nnginx:1\nbusybox {b}\n", File.ReadAllText(PodImages.PathFor(_dir, "web")));
+        Assert.Equal($"busybox {a} u2\nnginx:1\nbusybox {b} u2\n", File.ReadAllText(PodImages.PathFor(_dir, "web")));
         Assert.Equal(
-            [new PodImagePin("web", "busybox", a), new PodImagePin("web", "nginx:1", null), new PodImagePin("web", "busybox", b)],
+            [new PodImagePin("web", "busybox", a, 2), new PodImagePin("web", "nginx:1", null), new PodImagePin("web", "busybox", b, 2)],
             PodImages.ReadAll(_dir));
         Assert.Equal(new PodImagePin("old", a, a), PodImages.Parse("old", a)); // a bare digest pins itself
+    }
+
+    /// <summary>Upgrade review of 2026-12-07, finding 2: a pin written before there were
+    /// unpacker versions names version 1's layer directories; one of a newer PodUnits its own.</summary>
+    [Theory]
+    [InlineData("busybox DIGEST", 1)]
+    [InlineData("busybox DIGEST u2", 2)]
+    [InlineData("busybox DIGEST u7", 7)]
+    [InlineData("busybox DIGEST later", 1)]
+    public void APinSaysWhichUnpackerVersionsLayersThePodMounts(string line, int version)
+    {
+        string a = "sha256:" + new string('a', 64);
+        Assert.Equal(new PodImagePin("web", "busybox", a, version), PodImages.Parse("web", line.Replace("DIGEST", a, StringComparison.Ordinal)));
+    }
+
+    /// <summary>Upgrade review of 2026-12-07, finding 2: after an upgrade that bumps the
+    /// unpacker version, a start unpacks the image's layers again beside the old ones, which
+    /// a pod started before the upgrade still has as lower dirs: gc keeps those while that
+    /// pod's pin (written without a version) holds them, and removes them once it is gone.</summary>
+    [Fact]
+    public async Task ALayerAnOlderUnpackerMadeStaysWhileAPodStartedBeforeTheUpgradeRunsOnIt()
+    {
+        ResolvedImage image = Assert.Single(await _store.ImportAsync(Layout("old"), "localhost/app:1"));
+        // What the store held before the upgrade: the layer under version 1's name only, and
+        // a pod that resolved it then.
+        string current = image.LayerDirs[0];
+        string legacy = _store.Root + "/layers/sha256/" + Path.GetFileName(current);
+        Directory.CreateDirectory(Path.GetDirectoryName(legacy)!);
+        Directory.Move(current, legacy);
+        File.WriteAllText(legacy + "/made-by", "version 1");
+        Directory.CreateDirectory(_store.Root + "/pods/before");
+        File.WriteAllText(PodImages.PathFor(_store.Root, "before"), $"localhost/app:1 {image.ManifestDigest}\n");
+
+        PodImages.Write(_store.Root, "after", ["localhost/app:1"]);
+        ResolvedImage again = await _store.ResolveForPodAsync("after", "localhost/app:1", PullPolicy.Never);
+
+        Assert.Equal(current, again.LayerDirs[0]); // unpacked again, under the current version's name
+        Assert.Equal("old", File.ReadAllText(current + "/version"));
+        Assert.False(File.Exists(current + "/made-by"));
+        Assert.Equal(0, _store.CollectGarbage().LayersRemoved);
+        Assert.Equal("version 1", File.ReadAllText(legacy + "/made-by")); // never touched under the running pod
+
+        PodImages.Delete(_store.Root, "before");
+        Assert.Equal(1, _store.CollectGarbage().LayersRemoved);
+        Assert.False(Directory.Exists(legacy));
+        Assert.True(Directory.Exists(current));
     }
 
     [Fact]
