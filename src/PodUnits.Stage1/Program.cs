@@ -13,6 +13,8 @@ using PodUnits.Systemd.Notify;
 //   container-exec PLAN C FLAGS [--env K=V]... -- ARGV...
 //                             a process entering a running container (`podunits enter`,
 //                             exec probes), spawned by Exec/ExecLauncher.cs
+//   version                   prints "build ID", the identity `podunits version` prints too
+// `run` and `container-exec` refuse a starter of another build, status 1 (Stage1.EnsureSameBuild).
 // Errors follow the CLI's rule: one line on stderr, the documented exit code, a stack trace
 // only with PODUNITS_VERBOSE=1 (`podunits --verbose run` sets it before the exec).
 bool verbose = Verbosity.IsOn;
@@ -24,8 +26,10 @@ if (Stage1.HoldsValues(args))
 }
 try
 {
+    Stage1.EnsureSameBuild(args, Environment.GetEnvironmentVariable(PodUnits.Core.Identity.BuildIdentity.Variable));
     return args switch
     {
+        ["version"] => PrintBuild(),
         ["run", string plan, string claimFd] when int.TryParse(claimFd, out int fd) => await PodExecutor.RunPlanAsync(plan, fd),
         ["run", string plan, string claimFd, string attachFd] when int.TryParse(claimFd, out int fd) && int.TryParse(attachFd, out int attach)
             => await PodExecutor.RunPlanAsync(plan, fd, attach),
@@ -73,6 +77,12 @@ static int ContainerExecArguments(string plan, string container, string flags, s
     return i < rest.Length && rest[i] == "--" && i + 1 < rest.Length
         ? ContainerExec.Run(plan, container, flags, rest[(i + 1)..], env)
         : Usage();
+}
+
+static int PrintBuild()
+{
+    Console.WriteLine($"build {PodUnits.Core.Identity.BuildIdentity.Id}");
+    return ExitCodes.Ok;
 }
 
 static int Usage()

@@ -198,7 +198,10 @@ public static class ExecLauncher
             {
                 Check.Io(LibcExtra.setns(pidFd, JoinedNamespaces), "setns", $"container {r.Container.Name}");
                 // A session of its own: no controlling terminal, so /dev/tty cannot reach the caller's.
-                pid = Spawner.Spawn(r.Stage1Path, argv, [$"PATH={CommandResolver.DefaultPath}"], fds, newSession: true);
+                // The build's identity, for container-exec to refuse another's: `enter` runs
+                // the installed podunits-stage1, which an upgrade may have replaced (upgrade
+                // review of 2026-12-07, finding 3).
+                pid = Spawner.Spawn(r.Stage1Path, argv, [$"PATH={CommandResolver.DefaultPath}", Core.Identity.BuildIdentity.Assignment], fds, newSession: true);
             }
             catch (PodUnitsException e)
             {

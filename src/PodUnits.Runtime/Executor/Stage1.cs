@@ -53,6 +53,28 @@ public static class Stage1
     public static bool HoldsValues(IReadOnlyList<string> args) =>
         args is ["run", ..] or ["pod-init", ..] or ["container-start", ..] or ["container-exec", ..];
 
+    /// <summary>
+    /// Refuses, before anything else is read, a hand-off from a podunits of another build
+    /// (<see cref="Core.Identity.BuildIdentity"/>): the executor (<c>run</c>, from stage 0's
+    /// exec or `run -it`'s spawn) and <c>container-exec</c> (`enter`'s, an exec probe's) are
+    /// what another executable starts. The pod init, container-start and the machine's leader
+    /// are started by stage 1 itself, from <see cref="Self"/>, and need no check
+    /// (upgrade review of 2026-12-07, finding 3).
+    /// </summary>
+    public static void EnsureSameBuild(IReadOnlyList<string> args, string? handedOver)
+    {
+        if (args is ["run", ..] or ["container-exec", ..])
+        {
+            Core.Identity.BuildIdentity.EnsureSameAs(handedOver);
+        }
+    }
+
+    /// <summary>A child's environment: this process's, with this build's identity for stage
+    /// 1 to check (<see cref="EnsureSameBuild"/>).</summary>
+    public static List<string> HandOffEnvironment() =>
+        [.. Spawner.CurrentEnvironment().Where(v => !v.StartsWith(Core.Identity.BuildIdentity.Variable + "=", StringComparison.Ordinal)),
+            Core.Identity.BuildIdentity.Assignment];
+
     /// <summary>The installed helper, or the one beside this executable (a build tree's artifacts/publish).</summary>
     public static string Locate()
     {
@@ -124,7 +146,7 @@ public static class Stage1
         string view = binary.View(); // a replaced file fails the start here, before the exec
         claim.KeepAcrossExec();
         Spawner.Exec(view, [FileName, "run", planPath, claim.Fd.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            Spawner.CurrentEnvironment());
+            HandOffEnvironment());
     }
 
     /// <summary>
@@ -149,7 +171,7 @@ public static class Stage1
             var culture = System.Globalization.CultureInfo.InvariantCulture;
             int pid = Spawner.Spawn(binary.View(),
                 [FileName, "run", State.PlanHandoff.PathOf(planFd), claimFd.ToString(culture), attachFd.ToString(culture)],
-                Spawner.CurrentEnvironment(), [(devNull, 0), (devNull, 1), (2, 2), (plan, planFd), (claim.Fd, claimFd), (theirs, attachFd), .. volumeLocks.Select(fd => (fd, fd))],
+                HandOffEnvironment(), [(devNull, 0), (devNull, 1), (2, 2), (plan, planFd), (claim.Fd, claimFd), (theirs, attachFd), .. volumeLocks.Select(fd => (fd, fd))],
                 newSession: true);
             return (pid, mine);
         }

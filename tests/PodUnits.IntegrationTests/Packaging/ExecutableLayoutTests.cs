@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Text;
 
 namespace PodUnits.IntegrationTests.Packaging;
@@ -31,6 +32,62 @@ public sealed class ExecutableLayoutTests
         Assert.Equal(SectionTypeRela, rela.Type);
         long relocations = rela.Size / RelaEntrySize;
         Assert.True(relocations < MostRelocations, $"{path}: {relocations} load-time relocations");
+    }
+
+    /// <summary>Upgrade review of 2026-12-07, finding 3: the installed podunits and
+    /// podunits-stage1 come from one build (build-release.sh stamps both publishes alike), and
+    /// both say which.</summary>
+    [Fact]
+    public void BothExecutablesAreOneBuild()
+    {
+        var cli = Execute("/usr/bin/podunits", ["version"]);
+        var stage1 = Execute(Stage1Path, ["version"]);
+        Assert.Equal(0, cli.Code);
+        Assert.Equal(0, stage1.Code);
+        string build = Assert.Single(stage1.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches(@"^build [0-9]+\.[0-9]+\.[0-9]+\+[0-9a-f]{16}$", build); // the release's digest, not "+local"
+        Assert.Contains(build, cli.Stdout.Split('\n'));
+    }
+
+    /// <summary>Upgrade review of 2026-12-07, finding 3: a podunits-stage1 handed a pod, or a
+    /// process to enter, by a podunits of another build (or of a version that names none)
+    /// refuses in one line with status 1, so Restart= runs matching files later.</summary>
+    [Theory]
+    [InlineData("0.0.1+0123456789abcdef", "run", "/nonexistent/plan.json", "3")]
+    [InlineData(null, "run", "/nonexistent/plan.json", "3")]
+    [InlineData("0.0.1+0123456789abcdef", "container-exec", "/nonexistent/plan.json", "main", "0", "--", "true")]
+    public void AStageOneOfAnotherBuildRefusesTheHandOff(string? build, params string[] args)
+    {
+        var refused = Execute(Stage1Path, args, build);
+        Assert.Equal(1, refused.Code);
+        Assert.Equal("", refused.Stdout);
+        string line = Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("podunits: podunits-stage1: is another build", line, StringComparison.Ordinal);
+        Assert.Contains("an upgrade in progress?", line, StringComparison.Ordinal);
+    }
+
+    private const string Stage1Path = "/usr/libexec/podunits/podunits-stage1";
+
+    /// <summary>Runs <paramref name="file"/> with PODUNITS_BUILD set to <paramref name="build"/>
+    /// (removed when null) and no verbose flag, to its end.</summary>
+    private static (int Code, string Stdout, string Stderr) Execute(string file, string[] args, string? build = null)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        info.Environment.Remove("PODUNITS_VERBOSE");
+        info.Environment.Remove("PODUNITS_BUILD");
+        if (build is not null)
+        {
+            info.Environment["PODUNITS_BUILD"] = build;
+        }
+        using Process p = Process.Start(info)!;
+        Task<string> err = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, output, err.Result);
     }
 
     /// <summary>An ELF64 little-endian file's type and section headers (name, type, size): the
