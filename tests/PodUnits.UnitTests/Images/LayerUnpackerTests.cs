@@ -244,9 +244,11 @@ public sealed partial class LayerUnpackerTests
     }
 
     /// <summary>Images review of 2026-12-07, finding 8: each hard link scanned the whole list
-    /// of skipped devices, quadratic time under the store lock.</summary>
+    /// of skipped devices, quadratic time under the store lock (a set now). Time is not
+    /// asserted here (no timed assertions in tests: this one failed on a loaded machine);
+    /// what is checked is that every link to a skipped device is skipped with it.</summary>
     [Fact]
-    public void ManyHardLinksToSkippedDevicesTakeLinearTime()
+    public void ManyHardLinksToSkippedDevicesAreSkippedWithThem()
     {
         using var dir = new ScratchDir();
         var layer = new LayerBuilder().Dir("d");
@@ -254,11 +256,10 @@ public sealed partial class LayerUnpackerTests
         for (int i = 0; i < 50_000; i++) layer.HardLink($"d/l{i}", "d/49999");
         byte[] tar = layer.Tar();
 
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         UnpackResult result = Unpack(dir, tar);
 
         Assert.Equal(100_000, result.SkippedDevices);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Root + "/d"));
     }
 
     [Fact]
