@@ -178,18 +178,23 @@ internal sealed class ImageImporter(ImageStore store, IProgress<PullProgress>? p
     /// index lists every platform, but an archive of one image (`image export` of a name
     /// pinning the index, `skopeo copy` without --all) holds only one platform's manifest:
     /// the OCI image layout lets referenced blobs be missing ("SHOULD be fulfilled by an
-    /// external blob store"), so the absent ones are passed over, not failed on (images
-    /// review of 2026-12-07, finding 3). An index for this host's platform is not followed
-    /// (a pull refuses it too), and this host's manifest listed but absent is said as such.
+    /// external blob store"), so the other platforms' absent ones are passed over, not
+    /// failed on (images review of 2026-12-07, finding 3). An index for this host's platform
+    /// is not followed (a pull refuses it too), and this host's manifest listed but absent is
+    /// said as such, even where a worse match is present.
     /// </summary>
     private Descriptor? ChoosePresent(string dir, ImageIndex nested, string nestedPath)
     {
         string arch = ManifestKind.HostArchitecture();
         var valid = new ImageIndex { Manifests = [.. nested.Manifests.Where(m => Digests.IsValid(m.Digest))] };
-        var present = new ImageIndex { Manifests = [.. valid.Manifests.Where(m => File.Exists($"{dir}/blobs/sha256/{Digests.Hex(m.Digest)}"))] };
-        Descriptor? chosen = ManifestKind.SelectPlatform(present, arch);
-        if (chosen is null && ManifestKind.SelectPlatform(valid, arch) is { } absent)
-            throw new BadInputException($"import {_shown}", $"{nestedPath} names manifest {absent.Digest} for linux/{arch}, which the image does not hold");
+        // The best match among all the index lists, as a pull of the index chooses, and only
+        // then whether the archive holds it: choosing among the present ones would set a name
+        // pinning the index to a worse match (arm v6 for v7, an entry without a platform)
+        // than the one the pin means on this host (review of the merged changes of
+        // 2026-12-07, finding 4).
+        Descriptor? chosen = ManifestKind.SelectPlatform(valid, arch);
+        if (chosen is not null && !File.Exists($"{dir}/blobs/sha256/{Digests.Hex(chosen.Digest)}"))
+            throw new BadInputException($"import {_shown}", $"{nestedPath} names manifest {chosen.Digest} for linux/{arch}, which the image does not hold");
         if (chosen is not null && MediaTypes.IsIndex(chosen.MediaType))
             throw new BadInputException($"import {_shown}", $"{nestedPath} names an index for linux/{arch}, not a manifest: an index nested in a nested index is not followed");
         return chosen;

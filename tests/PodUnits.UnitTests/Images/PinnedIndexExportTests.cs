@@ -189,4 +189,25 @@ public sealed class PinnedIndexExportTests : IDisposable
 
         Assert.Equal($"import {layout}: blobs/sha256/{Digests.Hex(nestedDigest)} names manifest {absent} for linux/{ManifestKind.HostArchitecture()}, which the image does not hold", e.Message);
     }
+
+    /// <summary>Review of the merged changes of 2026-12-07, finding 4: with this host's
+    /// manifest absent, a present entry that matches worse (one without a platform, which a
+    /// pull takes only when nothing names this host) was chosen, and a name pinning the index
+    /// would have meant another manifest than a pull of that index gives here.</summary>
+    [Fact]
+    public async Task AWorseMatchPresentDoesNotStandInForThisHostsAbsentManifest()
+    {
+        string layout = _dir + "/layout";
+        string absent = "sha256:" + new string('4', 64);
+        byte[] nested = Encoding.UTF8.GetBytes("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+            + $"{{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"{absent}\",\"size\":500,\"platform\":{{\"os\":\"linux\",\"architecture\":\"{ManifestKind.HostArchitecture()}\"}}}},"
+            + $"{{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"{_manifest}\",\"size\":{SizeOf(_manifest)}}}]}}");
+        string nestedDigest = Put(layout, nested);
+        File.WriteAllText(layout + "/index.json", "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+            + $"\"digest\":\"{nestedDigest}\",\"size\":{nested.Length},\"annotations\":{{\"{ImageStore.RefNameAnnotation}\":\"{Repository}@{nestedDigest}\"}}}}]}}");
+
+        var e = await Assert.ThrowsAsync<BadInputException>(() => Store("other").ImportAsync(layout));
+
+        Assert.Equal($"import {layout}: blobs/sha256/{Digests.Hex(nestedDigest)} names manifest {absent} for linux/{ManifestKind.HostArchitecture()}, which the image does not hold", e.Message);
+    }
 }
