@@ -55,8 +55,8 @@ skopeo_run() {
 }
 podunits_run; skopeo_run   # warm-up (page cache, registry)
 # Both must have produced the same files, or the timing means nothing.
-# The current unpacker version's directory (layers/uN/sha256, src/PodUnits.Images/README.md).
-layers=$(ls -d "$work"/store/layers/u*/sha256 | sort -V | tail -n 1)
+# The current unpacker version's directory (layers/vN, src/PodUnits.Images/README.md).
+layers=$(ls -d "$work"/store/layers/v[0-9]* | sort -V | tail -n 1)
 [ "$(ls "$layers" | wc -l)" = 4 ] || { echo "podunits: expected 4 layer dirs" >&2; exit 1; }
 [ "$(find "$layers" -type f | wc -l)" = "$(find "$work/rootfs" -type f | wc -l)" ] || { echo "file counts differ" >&2; exit 1; }
 echo "image: 4 layers, $((compressed / 1000)) kB compressed, $((uncompressed / 1000)) kB unpacked"

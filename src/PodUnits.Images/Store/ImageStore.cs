@@ -12,7 +12,7 @@ namespace PodUnits.Images.Store;
 /// The image store under a root (default /var/lib/podunits):
 /// <code>
 /// blobs/sha256/HEX        manifests, configs, layer blobs by digest
-/// layers/uN/sha256/HEX    unpacked layers by unpacker version and diff_id (overlayfs lower dirs)
+/// layers/vN/HEX           unpacked layers by unpacker version and diff_id (overlayfs lower dirs)
 /// refs.json, refs.lock    reference -> manifest digest
 /// store.lock              flock: shared while adding, exclusive for rm/gc
 /// pods/NAME/images        written by the executor: images a pod uses (see PodImages)

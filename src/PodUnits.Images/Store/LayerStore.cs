@@ -6,7 +6,7 @@ using PodUnits.Images.Unpack;
 namespace PodUnits.Images.Store;
 
 /// <summary>
-/// layers/uN/sha256/DIFFID-HEX: each layer unpacked once (per unpacker version) into its own directory (an overlayfs
+/// layers/vN/DIFFID-HEX: each layer unpacked once (per unpacker version) into its own directory (an overlayfs
 /// lower dir), shared by every image and pod that uses it. Keyed by diff_id (the digest of
 /// the uncompressed tar) so the same layer compressed two ways is unpacked once.
 /// <para>
@@ -25,7 +25,7 @@ namespace PodUnits.Images.Store;
 /// The diff_id names the unpacker's input, not its output: a fix of the unpacker (binary
 /// xattrs such as security.capability, skipped device nodes) changes what the same tar
 /// becomes. So the layers each version of the unpacker made have their own directory,
-/// layers/u<see cref="UnpackerVersion"/>/sha256 (version 1, before there were versions:
+/// layers/v<see cref="UnpackerVersion"/> (version 1, before there were versions:
 /// layers/sha256), and a layer that only an older version unpacked counts as absent and is
 /// unpacked again beside it (upgrade review of 2026-12-07, finding 2). The older directory
 /// is never renamed or changed here: a running pod may have it as an overlay lower dir. gc
@@ -69,20 +69,25 @@ internal sealed class LayerStore
     /// <paramref name="version"/> made is (or would be).</summary>
     public string PathOf(int version, string diffId) => DirectoryOf(version) + "/" + Digests.Hex(diffId);
 
+    /// <summary>layers/vN (layers/sha256 for version 1). No "sha256" level under vN: a
+    /// diff_id is a sha256 digest, and each byte of a lower dir's path counts where overlayfs
+    /// options must fit one page (kernels before 6.8): the versioned path is shorter than
+    /// version 1's, so no image that mounted before an upgrade is refused after it (review of
+    /// the merged changes of 2026-12-07, finding 5).</summary>
     private string DirectoryOf(int version) =>
-        version <= 1 ? Root + "/sha256" : $"{Root}/u{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}/sha256";
+        version <= 1 ? Root + "/sha256" : $"{Root}/v{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     /// <summary>The layer directories of every version present (older and newer ones too):
-    /// layers/sha256 and layers/uN/sha256.</summary>
+    /// layers/sha256 and layers/vN.</summary>
     public IEnumerable<string> AllDirectories()
     {
         if (System.IO.Directory.Exists(Root + "/sha256")) yield return Root + "/sha256";
-        foreach (string version in System.IO.Directory.EnumerateDirectories(Root, "u*"))
+        foreach (string version in System.IO.Directory.EnumerateDirectories(Root, "v*"))
         {
             if (int.TryParse(Path.GetFileName(version).AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n)
-                && n >= 2 && DirectoryOf(n) == version + "/sha256" && System.IO.Directory.Exists(version + "/sha256"))
+                && n >= 2 && DirectoryOf(n) == version)
             {
-                yield return version + "/sha256";
+                yield return version;
             }
         }
     }

@@ -8,7 +8,7 @@ namespace PodUnits.IntegrationTests.Images;
 /// Upgrade review of 2026-12-07, finding 2: a layer an older unpacker stored (before binary
 /// xattrs such as security.capability were kept) was taken as unpacked for ever, so the fix
 /// never reached a host that had pulled the image before. Layers now live under their
-/// unpacker version (layers/uN/sha256); one only an older version made is unpacked again at
+/// unpacker version (layers/vN); one only an older version made is unpacked again at
 /// the next start, and gc removes the old copy once no pod's pin names it.
 /// </summary>
 public sealed class LayerVersionTests : IDisposable

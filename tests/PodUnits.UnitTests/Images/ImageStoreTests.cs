@@ -50,7 +50,7 @@ public sealed class ImageStoreTests : IDisposable
         Assert.Equal("v1", File.ReadAllText(image.LayerDirs[1] + "/bin/tool"));
         Assert.Equal("hello", File.ReadAllText(image.LayerDirs[1] + "/etc/motd"));
         Assert.Equal(["/bin/sh"], image.Config.Cmd);
-        Assert.StartsWith(_dir + "/store/layers/u2/sha256/", image.LayerDirs[0], StringComparison.Ordinal);
+        Assert.StartsWith(_dir + "/store/layers/v2/", image.LayerDirs[0], StringComparison.Ordinal);
 
         ResolvedImage again = await _store.ResolveAsync("localhost/test/app:1", PullPolicy.Never);
         Assert.Equal(image.ManifestDigest, again.ManifestDigest);
@@ -170,7 +170,7 @@ public sealed class ImageStoreTests : IDisposable
 
         Assert.Contains("image config says", e.Message);
         Assert.Empty(_store.List());
-        Assert.DoesNotContain(Directory.EnumerateDirectories(_dir + "/store/layers/u2/sha256"), d => Path.GetFileName(d).StartsWith(".tmp", StringComparison.Ordinal));
+        Assert.DoesNotContain(Directory.EnumerateDirectories(_dir + "/store/layers/v2"), d => Path.GetFileName(d).StartsWith(".tmp", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -245,7 +245,7 @@ public sealed class ImageStoreTests : IDisposable
 
         Assert.Single(results.Select(r => r[0].ManifestDigest).Distinct());
         Assert.Equal(4, _store.List().Count);
-        Assert.Equal(2, Directory.EnumerateDirectories(_store.Root + "/layers/u2/sha256").Count());
+        Assert.Equal(2, Directory.EnumerateDirectories(_store.Root + "/layers/v2").Count());
         Assert.Equal(Encoding.UTF8.GetBytes("v2"), File.ReadAllBytes(results[3][0].LayerDirs[0] + "/bin/tool"));
     }
 }

@@ -146,7 +146,7 @@ public sealed class LayerStoreTests : IDisposable
         File.WriteAllText(old + "/etc/motd", "what version 1 made");
 
         Assert.Equal(_dir + "/store/layers/sha256/" + diffId[7..], old);
-        Assert.Equal($"{_dir}/store/layers/u{LayerStore.UnpackerVersion}/sha256/{diffId[7..]}", layers.PathOf(diffId));
+        Assert.Equal($"{_dir}/store/layers/v{LayerStore.UnpackerVersion}/{diffId[7..]}", layers.PathOf(diffId));
         Assert.False(layers.Has(diffId));
         layers.Ensure(diffId, blobPath, blobDigest, CancellationToken.None);
 
