@@ -44,6 +44,12 @@ public sealed class RunningPodSettings(Func<string, string> directoryOf, Func<st
         Core.Files.AtomicFile.Write(Path.Combine(directory, DropInRenderer.FileName), Encoding.UTF8.GetBytes(DropInRenderer.Render(settings)), Private);
     }
 
+    /// <summary>Whether stage 0 saved the files in <paramref name="directory"/>: the drop-in,
+    /// written last, says the copy is complete. A pod started before PodUnits saved them has
+    /// none, and its unit falls back to the template at a reload (merged-changes review of
+    /// 2026-12-07, finding 3).</summary>
+    public static bool IsSaved(string directory) => File.Exists(Path.Combine(directory, DropInRenderer.FileName));
+
     /// <summary>The saved files of <paramref name="pod"/> while it runs; null when it does not
     /// run, has none saved (started before this version, by hand from a file, ad hoc), or they
     /// cannot be read.</summary>
@@ -52,11 +58,11 @@ public sealed class RunningPodSettings(Func<string, string> directoryOf, Func<st
         string directory = directoryOf(pod);
         try
         {
-            string dropIn = Path.Combine(directory, DropInRenderer.FileName);
-            if (!File.Exists(dropIn))
+            if (!IsSaved(directory))
             {
                 return null;
             }
+            string dropIn = Path.Combine(directory, DropInRenderer.FileName);
             string socket = Path.Combine(directory, SocketFileName);
             var saved = new SavedUnitFiles(File.ReadAllText(dropIn), File.Exists(socket) ? File.ReadAllText(socket) : null);
             return isRunning(pod) ? saved : null;

@@ -18,8 +18,12 @@ internal static class UnloadableRunningDefinitions
 {
     /// <param name="said">Pods already reported for their definition (unreadable), or whose
     /// restart or socket move checks it and says so itself.</param>
-    public static List<RefreshReport> Find(Dictionary<string, DefinitionOnDisk> onDisk, IEnumerable<string> running, IReadOnlySet<string> said, IReadOnlySet<string>? only)
+    /// <param name="hasSavedSettings">Whether stage 0 saved a pod's unit settings (by default,
+    /// <see cref="RunningPodSettings.IsSaved"/> of its runtime state).</param>
+    public static List<RefreshReport> Find(Dictionary<string, DefinitionOnDisk> onDisk, IEnumerable<string> running, IReadOnlySet<string> said, IReadOnlySet<string>? only,
+        Func<string, bool>? hasSavedSettings = null)
     {
+        hasSavedSettings ??= pod => RunningPodSettings.IsSaved(Runtime.State.PodState.SavedUnitSettingsDir(pod));
         LoadOptions options = PodGenerator.Options(HostSettings.Load());
         var reports = new List<RefreshReport>();
         foreach (string pod in running.Where(p => (only is null || only.Contains(p)) && !said.Contains(p)).Order(StringComparer.Ordinal))
@@ -30,13 +34,29 @@ internal static class UnloadableRunningDefinitions
             }
             if (FirstError(definition.File, options) is { } error)
             {
-                string unit = Core.Naming.PodUnitNames.Service(pod);
                 reports.Add(new RefreshReport(pod, "validate", definition.File, "its definition", "failed",
-                    $"{error}; pod {pod} keeps running the definition it started with, and {unit} that one's settings, until it stops; "
-                    + "it cannot start again until its definition loads"));
+                    $"{error}; {Consequence(pod, hasSavedSettings(pod))}; it cannot start again until its definition loads"));
             }
         }
         return reports;
+    }
+
+    /// <summary>
+    /// What the reload did to the running pod's unit. A pod started before PodUnits saved unit
+    /// settings (before d603008: the first upgrade to that build, which is when an upgrade that
+    /// refuses the older version's definitions bites), or run by hand rather than as its unit,
+    /// has no copy, and the generator left its unit the template's: saying it kept its settings
+    /// told the administrator the opposite of the unit's state (merged-changes review of
+    /// 2026-12-07, finding 3). The check looks for the file the generator looks for, so both
+    /// agree.
+    /// </summary>
+    internal static string Consequence(string pod, bool saved)
+    {
+        string unit = Core.Naming.PodUnitNames.Service(pod);
+        return saved
+            ? $"pod {pod} keeps running the definition it started with, and {unit} that one's settings, until it stops"
+            : $"pod {pod} keeps running the definition it started with, but no unit settings were saved for it (it started before PodUnits "
+              + $"saved them, or not as {unit}): {unit} now has the template's (Restart=no, 45 s stop timeout) until it stops";
     }
 
     /// <summary>Why <paramref name="file"/> does not load, in one line; null when it does.</summary>
