@@ -14,7 +14,8 @@ using PodUnits.Systemd.Notify;
 //                             a process entering a running container (`podunits enter`,
 //                             exec probes), spawned by Exec/ExecLauncher.cs
 //   version                   prints "build ID", the identity `podunits version` prints too
-// `run` and `container-exec` refuse a starter of another build, status 1 (Stage1.EnsureSameBuild).
+// `run` and `container-exec` refuse a starter of another build, status 1 (Stage1.EnsureSameBuild);
+// a refused `run` releases what stage 0 took for the pod first (RefusedHandOff).
 // Errors follow the CLI's rule: one line on stderr, the documented exit code, a stack trace
 // only with PODUNITS_VERBOSE=1 (`podunits --verbose run` sets it before the exec).
 bool verbose = Verbosity.IsOn;
@@ -26,7 +27,7 @@ if (Stage1.HoldsValues(args))
 }
 try
 {
-    Stage1.EnsureSameBuild(args, Environment.GetEnvironmentVariable(PodUnits.Core.Identity.BuildIdentity.Variable));
+    Stage1.EnsureSameBuildOrRelease(args, Environment.GetEnvironmentVariable(PodUnits.Core.Identity.BuildIdentity.Variable));
     return args switch
     {
         ["version"] => PrintBuild(),

@@ -69,6 +69,26 @@ public static class Stage1
         }
     }
 
+    /// <summary>
+    /// Program.cs's check: <see cref="EnsureSameBuild"/>, and for a refused <c>run</c>, what stage
+    /// 0 took for the pod released first (<see cref="RefusedHandOff"/>), since the executor
+    /// that would have released it never runs (merged-changes review of 2026-12-07, finding
+    /// 1). container-exec took nothing.
+    /// </summary>
+    public static void EnsureSameBuildOrRelease(IReadOnlyList<string> args, string? handedOver)
+    {
+        try
+        {
+            EnsureSameBuild(args, handedOver);
+        }
+        catch (PodUnitsException) when (args is ["run", _, string claimFd, ..]
+            && int.TryParse(claimFd, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int fd))
+        {
+            RefusedHandOff.Release(fd);
+            throw;
+        }
+    }
+
     /// <summary>A child's environment: this process's, with this build's identity for stage
     /// 1 to check (<see cref="EnsureSameBuild"/>).</summary>
     public static List<string> HandOffEnvironment() =>

@@ -66,6 +66,57 @@ public sealed class ExecutableLayoutTests
         Assert.Contains("an upgrade in progress?", line, StringComparison.Ordinal);
     }
 
+    /// <summary>Review of the merged changes, 2026-12-07, finding 1: a refused `run` releases
+    /// what stage 0 took for the pod (its image pin, its runtime directory, a `run -i` pod's
+    /// state unless kept), which the executor that never ran would have, finding the pod by
+    /// the claim descriptor it was handed, not by the plan.</summary>
+    [Theory]
+    [InlineData(false, false)] // a pod of a definition: its state directory stays
+    [InlineData(true, false)] // `run -i`: its state goes, and its lock file
+    [InlineData(true, true)] // `run -i --keep`: its state stays
+    public void ARefusedRunReleasesWhatStageZeroTook(bool adHoc, bool kept)
+    {
+        const string Pod = "t-refused";
+        string lockFile = $"/run/podunits/state/{Pod}.lock", runtimeDir = $"/run/podunits/state/{Pod}", stateDir = $"/var/lib/podunits/pods/{Pod}";
+        try
+        {
+            Directory.CreateDirectory(runtimeDir);
+            File.WriteAllText(Path.Combine(runtimeDir, "pids"), "1 1\n");
+            Directory.CreateDirectory(stateDir);
+            File.WriteAllText(Path.Combine(stateDir, "images"), "");
+            if (adHoc)
+            {
+                File.WriteAllText(Path.Combine(stateDir, "ad-hoc"), "");
+                Directory.CreateDirectory(Path.Combine(stateDir, "containers/main/upper"));
+            }
+            if (kept)
+            {
+                File.WriteAllText(Path.Combine(stateDir, "adhoc.yaml"), "");
+            }
+
+            var refused = Execute("/bin/bash", ["-c", $"exec 3<>{lockFile}; exec {Stage1Path} run /nonexistent/plan.json 3"], "0.0.1+0123456789abcdef");
+
+            Assert.Equal(1, refused.Code);
+            Assert.StartsWith("podunits: podunits-stage1: is another build", refused.Stderr, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(stateDir, "images")), "the image pin is left");
+            Assert.False(Directory.Exists(runtimeDir), "the runtime directory is left");
+            Assert.Equal(!adHoc || kept, Directory.Exists(stateDir));
+            Assert.Equal(!adHoc || kept, File.Exists(lockFile));
+        }
+        finally
+        {
+            if (Directory.Exists(runtimeDir))
+            {
+                Directory.Delete(runtimeDir, recursive: true);
+            }
+            if (Directory.Exists(stateDir))
+            {
+                Directory.Delete(stateDir, recursive: true);
+            }
+            File.Delete(lockFile);
+        }
+    }
+
     private const string Stage1Path = "/usr/libexec/podunits/podunits-stage1";
 
     /// <summary>Runs <paramref name="file"/> with PODUNITS_BUILD set to <paramref name="build"/>
