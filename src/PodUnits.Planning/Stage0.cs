@@ -397,6 +397,11 @@ public static class Stage0
             }
             executor = Stage1.Spawn(stage1, sealedPlan, claim, volumeLocks);
             VolumeLocks.Close(volumeLocks); // the executor's now; this process may stay attached after the pod ends
+            // The claim too: flock belongs to the open file, shared with the executor, so a CLI
+            // stalled on a dead terminal (or stopped by SIGTSTP) kept the name "running" after
+            // its executor ended, and `stop`, a new start and gc waited for it (interactive
+            // review of 2026-12-07, finding 4). The executor's copy holds the lock for the pod.
+            LibcExtra.close(claim.Fd);
         }
         catch
         {

@@ -525,6 +525,34 @@ public sealed class InteractiveTerminalTests
         Assert.Contains($"pod {pod}: no such pod", attach.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>Interactive review of 2026-12-07, finding 4: the `run -it` CLI kept its copy
+    /// of the claim's descriptor, so one stalled on a dead terminal (here stopped, as by
+    /// SIGTSTP or a suspended SSH session) kept the name "running" after its executor ended:
+    /// `stop` timed out and a new start was refused.</summary>
+    [Fact]
+    public void AStoppedRunItCliKeepsNeitherTheNameNorItsStop()
+    {
+        const string pod = "it-cli-stopped";
+        using var term = new ScriptTerminal($"{Podunits} run -it --name {pod} busybox -- " +
+            "sh -c 'trap \"exit 0\" TERM; echo up-$((6*7)); sleep 1840 & wait'; echo run-exit=$?");
+        Assert.True(term.WaitFor("up-42"), term.Screen);
+        string cli = CliOf(pod);
+        Assert.Equal(0, PodHarness.Run("kill", "-STOP", cli).Code);
+        try
+        {
+            var stop = PodHarness.Run(Podunits, "stop", pod);
+            Assert.True(stop.Code == 0, stop.Output);
+            var again = PodHarness.Run(Podunits, "run", "-i", "--name", pod, "busybox", "--", "true");
+            Assert.True(again.Code == 0, again.Output);
+        }
+        finally
+        {
+            PodHarness.Run("kill", "-CONT", cli);
+        }
+        Assert.Equal(0, term.WaitForExit()); // the CLI ends once it runs again: its executor is gone
+        Assert.Contains("run-exit=", term.Screen, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void APodWithoutATerminalHasNothingToAttachTo()
     {
@@ -550,13 +578,17 @@ public sealed class InteractiveTerminalTests
     private static bool IsAttached(string pod) =>
         PodHarness.Run("ss", "-x").Output.Contains($"/run/podunits/state/{pod}/attach", StringComparison.Ordinal);
 
+    /// <summary>The `podunits run -it` process of the pod: its executor's parent, while attached.</summary>
+    private static string CliOf(string pod)
+    {
+        string status = File.ReadAllText($"/proc/{ExecutorOf(pod)}/status");
+        return status.Split('\n').First(l => l.StartsWith("PPid:", StringComparison.Ordinal))[5..].Trim();
+    }
+
     /// <summary>The terminal `podunits run -it` relays (script's): the executor's parent's, while attached.</summary>
     private static string CallerTerminalOf(string pod)
     {
-        int executor = ExecutorOf(pod);
-        string status = File.ReadAllText($"/proc/{executor}/status");
-        string ppid = status.Split('\n').First(l => l.StartsWith("PPid:", StringComparison.Ordinal))[5..].Trim();
-        string tty = new FileInfo($"/proc/{ppid}/fd/0").LinkTarget!;
+        string tty = new FileInfo($"/proc/{CliOf(pod)}/fd/0").LinkTarget!;
         Assert.StartsWith("/dev/pts/", tty, StringComparison.Ordinal);
         return tty;
     }
