@@ -331,6 +331,13 @@ public static class Stage0
             }
             PodPlan plan = PlanBuilder.Build(pod, PodState.MachineIdOf(pod.Name), images, interactive);
             plan.Terminal = terminal is not null;
+            if (plan.Terminal)
+            {
+                foreach (ContainerPlan c in plan.Containers)
+                {
+                    TerminalEnvironment.AddTerm(c.Env); // TERM=xterm, as docker and podman (interactive review of 2026-12-07, finding 3)
+                }
+            }
             plan.KeepState = keptDefinition is not null;
             (plan.DefinitionFile, plan.DefinitionSha256) = source is { } s ? (s.File, s.Sha256) : (null, null);
             UserNamespacePlanner.Apply(plan, pod, _ => UsersFromHostPool(pod));

@@ -17,7 +17,7 @@ internal static class RunCommand
         var rest = UsageErrors.TakesAnyWords(new Argument<string[]>("command") { Description = "With -i: the command and its arguments (after --); they replace the image's CMD, its ENTRYPOINT stays (podman run's meaning).", Arity = ArgumentArity.ZeroOrMore });
         var entrypoint = new Option<string?>("--entrypoint") { Description = "With -i: replace the image's ENTRYPOINT (and CMD): a program, or a JSON array [\"PROGRAM\", \"ARG\", ...]; \"\" for none." };
         var interactive = new Option<bool>("--interactive", "-i") { Description = "Run IMAGE as an ad-hoc pod with this process's stdin; its stdout and stderr come here as they are written, and go to the journal too." };
-        var tty = new Option<bool>("--tty", "-t") { Description = "With -i: give the container a pseudo-terminal of its own (job control, line editing, window size) relayed to this terminal." };
+        var tty = new Option<bool>("--tty", "-t") { Description = "With -i: give the container a pseudo-terminal of its own (job control, line editing, window size; TERM=xterm unless the image or -e sets it) relayed to this terminal." };
         var name = new Option<string?>("--name") { Description = "With -i: the pod's name (and machine name); default pod-XXXXXXXX." };
         var hostname = new Option<string?>("--hostname") { Description = "With -i: the pod's hostname; default its name." };
         var env = new Option<string[]>("--env", "-e") { Description = "With -i: set NAME=VALUE in the container (repeatable).", AllowMultipleArgumentsPerToken = false };

@@ -525,6 +525,27 @@ public sealed class InteractiveTerminalTests
         Assert.Contains($"pod {pod}: no such pod", attach.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>Interactive review of 2026-12-07, finding 3: the container got no TERM, so
+    /// clear and top refused to start and less, vi and readline fell back to a dumb terminal.
+    /// xterm, as docker and podman, not the caller's; -e wins.</summary>
+    [Fact]
+    public void RunItGivesTheContainerXtermUnlessEnvSetsTerm()
+    {
+        static string Seen(string options)
+        {
+            using var term = new ScriptTerminal($"export TERM=screen; {Podunits} run -it --name it-term {options} busybox -- sh -c 'echo term=$TERM.'; echo run-exit=$?");
+            Assert.Equal(0, term.WaitForExit());
+            Assert.Contains("run-exit=0", term.Screen, StringComparison.Ordinal);
+            return term.Screen;
+        }
+        Assert.Contains("term=xterm.", Seen(""), StringComparison.Ordinal); // not the caller's screen
+        Assert.Contains("term=vt100.", Seen("-e TERM=vt100"), StringComparison.Ordinal);
+        // Without -t there is no terminal, and no TERM either.
+        var piped = PodHarness.Run(Podunits, "run", "-i", "--name", "it-term", "busybox", "--", "sh", "-c", "echo term=${TERM-unset}.");
+        Assert.True(piped.Code == 0, piped.Output);
+        Assert.Contains("term=unset.", piped.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>Interactive review of 2026-12-07, finding 4: the `run -it` CLI kept its copy
     /// of the claim's descriptor, so one stalled on a dead terminal (here stopped, as by
     /// SIGTSTP or a suspended SSH session) kept the name "running" after its executor ended:
