@@ -20,7 +20,7 @@ internal static class RunCommand
         var tty = new Option<bool>("--tty", "-t") { Description = "With -i: give the container a pseudo-terminal of its own (job control, line editing, window size; TERM=xterm unless the image or -e sets it) relayed to this terminal." };
         var name = new Option<string?>("--name") { Description = "With -i: the pod's name (and machine name); default pod-XXXXXXXX." };
         var hostname = new Option<string?>("--hostname") { Description = "With -i: the pod's hostname; default its name." };
-        var env = new Option<string[]>("--env", "-e") { Description = "With -i: set NAME=VALUE in the container (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var env = new Option<string[]>("--env", "-e") { Description = "With -i: set NAME=VALUE in the container, or NAME to this process's value (skipped when unset; repeatable).", AllowMultipleArgumentsPerToken = false };
         var workdir = new Option<string?>("--workdir", "-w") { Description = "With -i: the command's working directory (absolute)." };
         var user = new Option<string?>("--user", "-u") { Description = "With -i: run as USER[:GROUP], numbers or names from the image's /etc/passwd and /etc/group." };
         var pull = new Option<string>("--pull") { Description = "With -i: always, missing (fetch only when the store lacks it) or never.", DefaultValueFactory = _ => "missing" };
@@ -93,7 +93,7 @@ internal static class RunCommand
                 Keep = parse.GetValue(keep),
                 Name = parse.GetValue(name),
                 Hostname = parse.GetValue(hostname),
-                Env = [.. (parse.GetValue(envFile) ?? []).SelectMany(EnvFile.Read), .. parse.GetValue(env) ?? []],
+                Env = [.. (parse.GetValue(envFile) ?? []).SelectMany(EnvFile.Read), .. EnvOption.Resolve(parse.GetValue(env) ?? [], Environment.GetEnvironmentVariable)],
                 Volumes = parse.GetValue(volumes) ?? [],
                 Dns = parse.GetValue(dns) ?? [],
                 WorkingDir = parse.GetValue(workdir),

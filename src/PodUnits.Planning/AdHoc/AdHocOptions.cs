@@ -335,7 +335,7 @@ public sealed record AdHocOptions
         int eq = text.IndexOf('=', StringComparison.Ordinal);
         // The name alone in the error: what follows it may be a value (a space typed for '=').
         return eq <= 0 || text.Contains('\0', StringComparison.Ordinal)
-            ? throw new BadInputException("--env", $"an entry{(eq > 0 ? $" for {text[..eq].Replace("\0", "\\0", StringComparison.Ordinal)}" : "")} is not NAME=VALUE (it is not shown: it may hold a value)")
+            ? throw new BadInputException("--env", $"an entry{(eq > 0 ? $" for {text[..eq].Replace("\0", "\\0", StringComparison.Ordinal)}" : "")} is not NAME=VALUE or NAME (it is not shown: it may hold a value)")
             : (text[..eq], text[(eq + 1)..]);
     }
 

@@ -251,6 +251,17 @@ public sealed class InteractiveTests
         Assert.Equal("755\n644\n644\n755\n0022\n", run.Output);
     }
 
+    /// <summary>Interactive review of 2026-12-07, finding 8: `-e NAME` without a value was
+    /// refused; as with podman it takes the caller's value, and nothing when unset.</summary>
+    [Fact]
+    public void EnvWithoutAValueTakesTheCallersValue()
+    {
+        var run = PodHarness.Run("sh", "-c", "unset PODUNITS_TEST_UNSET; PODUNITS_TEST_FOO='from caller' exec /usr/bin/podunits run -i --name it-env-bare --net host "
+            + "-e PODUNITS_TEST_FOO -e PODUNITS_TEST_UNSET busybox -- sh -c 'echo \"foo=$PODUNITS_TEST_FOO unset=${PODUNITS_TEST_UNSET-none}\"'");
+        Assert.True(run.Code == 0, run.Output);
+        Assert.Equal("foo=from caller unset=none\n", run.Output);
+    }
+
     [Fact]
     public void AnImageWhoseRegistryCannotBeReachedIsOneLineNamingIt()
     {

@@ -178,9 +178,9 @@ public sealed class AdHocOptionsTests
     /// <summary>Review of 2026-12-05: a bad --env entry was quoted back, and with it the value
     /// of `--env "PASSWORD s3cr3t"` (a space typed for '=') or of one holding a NUL.</summary>
     [Theory]
-    [InlineData("PASSWORD s3cr3t", "--env: an entry is not NAME=VALUE (it is not shown: it may hold a value)")]
-    [InlineData("=s3cr3t", "--env: an entry is not NAME=VALUE (it is not shown: it may hold a value)")]
-    [InlineData("PASSWORD=s3cr3t\0", "--env: an entry for PASSWORD is not NAME=VALUE (it is not shown: it may hold a value)")]
+    [InlineData("PASSWORD s3cr3t", "--env: an entry is not NAME=VALUE or NAME (it is not shown: it may hold a value)")]
+    [InlineData("=s3cr3t", "--env: an entry is not NAME=VALUE or NAME (it is not shown: it may hold a value)")]
+    [InlineData("PASSWORD=s3cr3t\0", "--env: an entry for PASSWORD is not NAME=VALUE or NAME (it is not shown: it may hold a value)")]
     public void ABadEnvEntryIsRefusedWithoutQuotingIt(string entry, string expected)
     {
         var e = Assert.Throws<BadInputException>(() => new AdHocOptions { Image = "busybox", Env = [entry] }.Definition("pod-00000000"));
