@@ -11,9 +11,73 @@ namespace PodUnits.Runtime.Attach;
 /// </summary>
 public sealed unsafe class CallerOutput(int fd)
 {
-    /// <summary>Writes all of <paramref name="chunk"/>, waiting while the caller does not
-    /// read; false once the caller's end is gone (EPIPE: `run -i ... | head`).</summary>
-    public bool Write(ReadOnlySpan<byte> chunk) => WriteAll(chunk) == 0;
+    private readonly object _gate = new();
+    private byte[] _pending = [];
+    private int _pendingLength = -1; // -1: nothing for the writer thread (under _gate)
+    private CallerWrite? _result; // the last chunk's (under _gate)
+    private bool _dropped; // under _gate
+    private Thread? _writer;
+
+    /// <summary>
+    /// Writes all of <paramref name="chunk"/>, waiting while the caller does not read, on a
+    /// thread of its own: the forwarder waits for it, so a slow caller holds the container
+    /// back as its own pipe would, but <see cref="Drop"/> lets the forwarder go on (to the
+    /// journal) while that thread stays blocked in write(2) on a caller that never reads
+    /// again (interactive review of 2026-12-07, finding 1).
+    /// </summary>
+    public CallerWrite Pass(ReadOnlySpan<byte> chunk)
+    {
+        lock (_gate)
+        {
+            if (_dropped)
+            {
+                return CallerWrite.Dropped;
+            }
+            if (_pending.Length < chunk.Length)
+            {
+                _pending = new byte[chunk.Length];
+            }
+            chunk.CopyTo(_pending);
+            (_pendingLength, _result) = (chunk.Length, null);
+            Monitor.PulseAll(_gate);
+        }
+        if (_writer is null)
+        {
+            _writer = new Thread(WriteChunks) { IsBackground = true, Name = $"caller fd {fd}" };
+            _writer.Start();
+        }
+        lock (_gate)
+        {
+            while (_result is null && !_dropped)
+            {
+                Monitor.Wait(_gate);
+            }
+            return _result ?? CallerWrite.Dropped;
+        }
+    }
+
+    /// <summary>Whether <see cref="Pass"/> waits for the caller to read right now.</summary>
+    public bool Waiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pendingLength >= 0 && !_dropped;
+            }
+        }
+    }
+
+    /// <summary>Gives up on the caller: a <see cref="Pass"/> waiting returns at once, and every
+    /// later one, with <see cref="CallerWrite.Dropped"/>.</summary>
+    public void Drop()
+    {
+        lock (_gate)
+        {
+            _dropped = true;
+            Monitor.PulseAll(_gate);
+        }
+    }
 
     /// <summary>Writes all of <paramref name="chunk"/>, waiting while the descriptor is full;
     /// 0, or the errno that stopped it (EPIPE when the reader has gone).</summary>
@@ -45,4 +109,49 @@ public sealed unsafe class CallerOutput(int fd)
         }
         return 0;
     }
+
+    /// <summary>What a write's errno means for the container. EPIPE (and EBADF, a closed
+    /// descriptor) is a reader that stopped reading, `run -i ... | head`: the container's own
+    /// pipe would give it SIGPIPE. Anything else, EIO of a hung-up terminal above all, is not:
+    /// a command writing to a hung-up terminal of its own gets EIO and runs on, and a SIGPIPE
+    /// killed a command's graceful stop after an SSH drop (interactive review of 2026-12-07,
+    /// finding 2). Then only the caller is given up; the journal gets the rest.</summary>
+    public static CallerWrite Meaning(int errno) =>
+        errno == 0 ? CallerWrite.Written
+        : errno == LibC.EPIPE || errno == LibC.EBADF ? CallerWrite.Gone
+        : CallerWrite.Failed;
+
+    private void WriteChunks()
+    {
+        while (true)
+        {
+            int length;
+            lock (_gate)
+            {
+                while (_pendingLength < 0)
+                {
+                    Monitor.Wait(_gate);
+                }
+                length = _pendingLength;
+            }
+            CallerWrite result = Meaning(WriteAll(_pending.AsSpan(0, length))); // only this thread reads _pending while a length is set
+            lock (_gate)
+            {
+                (_pendingLength, _result) = (-1, result);
+                Monitor.PulseAll(_gate);
+            }
+        }
+    }
+}
+
+/// <summary>How a chunk for the caller went (<see cref="CallerOutput.Pass"/>).</summary>
+public enum CallerWrite
+{
+    Written,
+    /// <summary>The reader is gone (EPIPE): the container's pipe is closed, as its own would be.</summary>
+    Gone,
+    /// <summary>Another error (EIO: a hung-up terminal): the caller gets nothing more, the journal all.</summary>
+    Failed,
+    /// <summary>Given up by <see cref="CallerOutput.Drop"/> (a stop's deadline).</summary>
+    Dropped,
 }

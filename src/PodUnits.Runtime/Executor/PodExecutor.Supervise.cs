@@ -566,15 +566,9 @@ public sealed partial class PodExecutor
         // (ExecutorStop): a journald that does not read cost 10 s per stream, one after the
         // other, and systemd's SIGKILL came before the pod's journal, machine and slice were
         // let go (review of the log path, finding 3).
-        long deadline = Environment.TickCount64 + (long)DrainTime.TotalMilliseconds;
         _eventLog?.Close(); // its last entries drain beside the output, not after it
-        TimeSpan Left() => TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64));
-        List<string> undrained = [.. _forwarders.Where(f => !f.Join(Left())).Select(f => f.Name)];
-        if (undrained.Count > 0)
-        {
-            Log($"the journal did not take the last output of {string.Join(", ", undrained)} within {DrainTime.TotalSeconds:0} s; what was left is lost");
-        }
-        _eventLog?.Flush(Left());
+        DrainOutput(out TimeSpan left).ForEach(Log); // PodExecutor.Drain.cs: a `run -i` caller's pace (interactive review of 2026-12-07, finding 1)
+        _eventLog?.Flush(left);
         _podJournal?.Dispose(); // its files closed cleanly: the next run archives them
         // Streams name their unit in their header; datagrams do not: the last "container
         // exited" and "pod stopped" would lose _SYSTEMD_UNIT and POD_NAME, and with them their

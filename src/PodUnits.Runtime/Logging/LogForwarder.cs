@@ -37,12 +37,15 @@ public sealed class LogForwarder
     private long _position; // bytes read from the pipe so far (under _positionLock)
     private int _runEnd; // eventfd: wakes a forwarder waiting on an unfinished line
     private int _pipe; // -1 once closed (under _positionLock)
+    private readonly CallerOutput? _caller;
 
     /// <param name="ended">Called on the forwarder's thread once the stream ended and all of
     /// it was passed on (or forwarding failed).</param>
     /// <param name="caller">`run -i`: the caller's stdout or stderr, which gets every chunk
-    /// first. Once the caller's end is gone, the forwarder closes the pipe, so the container's
-    /// next write fails as it would have on the caller's own pipe (SIGPIPE).</param>
+    /// after the journals. Once the caller's end is gone (EPIPE), the forwarder closes the
+    /// pipe, so the container's next write fails as it would have on the caller's own pipe
+    /// (SIGPIPE); after any other error (EIO: a hung-up terminal) the caller gets nothing more
+    /// and the journals the rest.</param>
     public LogForwarder(int pipeFd, string name, IReadOnlyList<LogTarget> targets, Action? ended = null, CallerOutput? caller = null)
     {
         ArgumentNullException.ThrowIfNull(targets);
@@ -50,6 +53,7 @@ public sealed class LogForwarder
         _targets = targets;
         _runEnd = Check.Io(LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK), "eventfd");
         _pipe = pipeFd;
+        _caller = caller;
         _thread = new Thread(() =>
         {
             try
@@ -74,6 +78,12 @@ public sealed class LogForwarder
 
     /// <summary>Waits until the stream ended (every writer closed it) and all of it was passed on.</summary>
     public bool Join(TimeSpan timeout) => _thread.Join(timeout);
+
+    /// <summary>Whether it waits for the `run -i` caller to read a chunk (the journals have it).</summary>
+    public bool WaitingForCaller => _caller?.Waiting ?? false;
+
+    /// <summary>Gives the `run -i` caller up: what is left goes to the journals alone.</summary>
+    public void DropCaller() => _caller?.Drop();
 
     /// <summary>The container's run ended: its processes are gone, so all they wrote is read
     /// or in the pipe, and the next run has written nothing yet (call it before that run's
@@ -129,7 +139,7 @@ public sealed class LogForwarder
                 {
                     continue; // a run ended right here since this thread last looked
                 }
-                if (n == 0 || !PassOn(buffer.AsSpan(0, n), caller))
+                if (n == 0 || !PassOn(buffer.AsSpan(0, n), ref caller))
                 {
                     break;
                 }
@@ -190,15 +200,24 @@ public sealed class LogForwarder
         }
     }
 
-    /// <summary>Hands a chunk to the caller (`run -i`) and every journal; false once the caller is gone.</summary>
-    private bool PassOn(ReadOnlySpan<byte> chunk, CallerOutput? caller)
+    /// <summary>Hands a chunk to every journal, then to the caller (`run -i`); false once the
+    /// caller's reader is gone. The journals first: a caller that reads slowly (a pager, a
+    /// terminal stopped by Ctrl-S) never costs them a line, even when the end of the pod
+    /// gives the caller up (interactive review of 2026-12-07, finding 1). A caller that
+    /// failed otherwise (<see cref="CallerWrite.Failed"/>, or dropped) is set to null: the
+    /// container runs on, its output journaled.</summary>
+    private bool PassOn(ReadOnlySpan<byte> chunk, ref CallerOutput? caller)
     {
-        bool callerGone = caller is not null && !caller.Write(chunk);
         foreach (LogTarget target in _targets)
         {
             target.Deliver(chunk);
         }
-        return !callerGone;
+        CallerWrite written = caller?.Pass(chunk) ?? CallerWrite.Written;
+        if (written is CallerWrite.Failed or CallerWrite.Dropped)
+        {
+            caller = null;
+        }
+        return written != CallerWrite.Gone;
     }
 
     /// <summary>True when the run's end came (the pipe may hold its last bytes too), false when only data did.</summary>

@@ -525,6 +525,24 @@ public sealed class InteractiveTerminalTests
         Assert.Contains($"pod {pod}: no such pod", attach.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>Interactive review of 2026-12-07, finding 2: a write to the caller's hung-up
+    /// terminal (EIO) was taken for a reader gone, and the container's pipe was closed: the
+    /// command, in its graceful stop after the hang-up's SIGHUP, died of SIGPIPE at its next
+    /// line, and the journal lacked the rest. It runs its trap to the end now.</summary>
+    [Fact]
+    public void RunIWhoseTerminalHangsUpLetsTheCommandStopGracefully()
+    {
+        const string pod = "it-hangup";
+        using var term = new ScriptTerminal($"{Podunits} run -i --name {pod} busybox -- sh -c " +
+            "'trap \"echo cleaning; sleep 1; echo done-$((6*7)); exit 0\" TERM; echo ready; while :; do echo progress; sleep 1; done'; echo run-exit=$?");
+        Assert.True(term.WaitFor("progress"), term.Screen);
+        Assert.Equal(0, PodHarness.Run("kill", "-KILL", term.Pid.ToString(CultureInfo.InvariantCulture)).Code); // its pty hangs up
+        string[] journaled = [];
+        Assert.True(PodHarness.WaitFor(() => (journaled = TerminalJournal(pod)).Contains("done-42"), seconds: 60), string.Join('\n', journaled.TakeLast(5)));
+        Assert.Contains("cleaning", journaled); // written after the hang-up: it got no SIGPIPE
+        Assert.True(PodHarness.WaitFor(() => !Directory.Exists($"/run/podunits/state/{pod}")), "the pod did not end");
+    }
+
     /// <summary>Interactive review of 2026-12-07, finding 3: the container got no TERM, so
     /// clear and top refused to start and less, vi and readline fell back to a dumb terminal.
     /// xterm, as docker and podman, not the caller's; -e wins.</summary>

@@ -88,6 +88,26 @@ public sealed class InteractiveTests
         Assert.Contains("line", Journal("it-sigpipe"));
     }
 
+    /// <summary>Interactive review of 2026-12-07, finding 1: with a caller that reads slowly
+    /// (`| less`), the end of the pod waited 6 s for the output and dropped the rest, for
+    /// the caller and, as the caller came first, for the journal too, blaming the journal.</summary>
+    [Fact]
+    public async Task ASlowCallerGetsTheWholeOutputAndSoDoesTheJournal()
+    {
+        using Process p = StartRun("it-slow-caller", "seq", "1", "200000");
+        p.StandardInput.Close();
+        Task<string> err = p.StandardError.ReadToEndAsync();
+        Thread.Sleep(TimeSpan.FromSeconds(10)); // the command ends meanwhile, the end of its output in the pipes
+        string output = await p.StandardOutput.ReadToEndAsync();
+        Assert.True(p.WaitForExit(30_000));
+        Assert.Equal(0, p.ExitCode);
+        Assert.EndsWith("\n199999\n200000\n", output, StringComparison.Ordinal);
+        Assert.Equal(200000, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal("", await err);
+        string[] journaled = [];
+        Assert.True(PodHarness.WaitFor(() => (journaled = Journal("it-slow-caller")).Contains("200000"), seconds: 30), string.Join('\n', journaled.TakeLast(3)));
+    }
+
     [Fact]
     public void AContainerStartsWithNoSignalIgnoredOrBlocked()
     {

@@ -57,6 +57,61 @@ public sealed class LogForwarderTests
         Close(callerWrite);
     }
 
+    /// <summary>Interactive review of 2026-12-07, finding 2: every error but EPIPE closed the
+    /// container's pipe, so a hung-up terminal (EIO) killed the command by SIGPIPE during its
+    /// graceful stop. Here the caller is /dev/full (ENOSPC): the caller is given up, the
+    /// container writes on and the journal gets it all.</summary>
+    [Fact]
+    public void ACallerThatFailsOtherwiseIsGivenUpAndTheContainerWritesOn()
+    {
+        (int containerRead, int containerWrite) = Spawner.Pipe();
+        using SafeFileHandle full = File.OpenHandle("/dev/full", FileMode.Open, FileAccess.Write);
+        var journal = new KeepingTarget();
+        var forwarder = new LogForwarder(containerRead, "test stdout", [journal], caller: new CallerOutput((int)full.DangerousGetHandle()));
+        forwarder.Start();
+        using (var container = Writer(containerWrite))
+        {
+            container.Write(Encoding.ASCII.GetBytes("first\n"));
+            container.Flush();
+            Thread.Sleep(100);
+            container.Write(Encoding.ASCII.GetBytes("second\n")); // no SIGPIPE, no EPIPE
+            container.Flush();
+        }
+        Assert.True(forwarder.Join(TimeSpan.FromSeconds(10)));
+        Assert.Equal("first\nsecond\n", journal.Text);
+        Assert.Equal(CallerWrite.Failed, CallerOutput.Meaning(Tmds.Linux.LibC.EIO));
+        Assert.Equal(CallerWrite.Gone, CallerOutput.Meaning(Tmds.Linux.LibC.EPIPE));
+    }
+
+    /// <summary>Interactive review of 2026-12-07, finding 1: the caller came first, so a caller
+    /// that read slowly held the journal's copy back too, and the end of the pod cut both. The
+    /// journal gets each chunk before the caller; a caller given up (a stop's deadline) lets
+    /// the rest go to the journal alone.</summary>
+    [Fact]
+    public void TheJournalDoesNotWaitForASlowCallerAndGetsTheRestOnceItIsDropped()
+    {
+        (int containerRead, int containerWrite) = Spawner.Pipe();
+        (int callerRead, int callerWrite) = Spawner.Pipe();
+        var journal = new KeepingTarget();
+        var forwarder = new LogForwarder(containerRead, "test stdout", [journal], caller: new CallerOutput(callerWrite));
+        forwarder.Start();
+        byte[] output = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 40_000).Select(i => $"{i}\n"))); // far more than two pipes hold
+        var writing = new Thread(() =>
+        {
+            using var container = Writer(containerWrite);
+            container.Write(output);
+        }) { IsBackground = true };
+        writing.Start();
+        Assert.True(SpinWait.SpinUntil(() => forwarder.WaitingForCaller, TimeSpan.FromSeconds(10)), "the forwarder never waited for the caller");
+        Assert.False(forwarder.Join(TimeSpan.FromMilliseconds(200))); // the caller's pace holds the container back
+        Assert.True(journal.Text.Length > 0, "the journal waited for the caller");
+        forwarder.DropCaller();
+        Assert.True(forwarder.Join(TimeSpan.FromSeconds(10)), "the forwarder still waits for the dropped caller");
+        Assert.True(writing.Join(TimeSpan.FromSeconds(10)));
+        Assert.Equal(Encoding.ASCII.GetString(output), journal.Text);
+        Close(callerRead, callerWrite);
+    }
+
     [Fact]
     public async Task AnUnfinishedLastLineGoesOutWhenTheRunEndsNotWithTheNextRun()
     {
