@@ -54,6 +54,9 @@ public sealed unsafe class TerminalHub : IDisposable
     private readonly int _diagnostics;
     private int _listener = -1;
     private int _master = -1;
+    /// <summary>Type calls writing to the master outside <see cref="_lock"/>, and the master
+    /// the output's end left for the last of them to close (under <see cref="_lock"/>).</summary>
+    private int _masterWriters, _masterToClose = -1;
     private WinSizeValue? _size;
     private Thread? _output;
     /// <summary>A write end of the container's stdout pipe (its log forwarder reads the
@@ -261,8 +264,27 @@ public sealed unsafe class TerminalHub : IDisposable
                 _typedAhead.AddRange(bytes[..Math.Min(room, bytes.Length)]);
                 return;
             }
+            _masterWriters++;
         }
-        TerminalIo.WriteAll(master, bytes);
+        try
+        {
+            TerminalIo.WriteAll(master, bytes);
+        }
+        finally
+        {
+            // The number stays the master's until the last writer is done: closed under a
+            // paste blocked in write(2), the number went to the clean-up's next descriptor
+            // (CNI DEL's stdin, journalctl's pipes, the D-Bus socket) and the rest of the paste
+            // into it (interactive review of 2026-12-07, finding 5).
+            lock (_lock)
+            {
+                if (--_masterWriters == 0 && _masterToClose >= 0)
+                {
+                    _ = close(_masterToClose);
+                    _masterToClose = -1;
+                }
+            }
+        }
     }
 
     private void Resize(WinSizeValue size)
@@ -386,7 +408,14 @@ public sealed unsafe class TerminalHub : IDisposable
         lock (_lock)
         {
             _master = -1;
-            _ = close(master);
+            if (_masterWriters == 0)
+            {
+                _ = close(master);
+            }
+            else
+            {
+                _masterToClose = master; // a Type still writes to it: the last one closes it
+            }
         }
     }
 
