@@ -299,13 +299,27 @@ public static class Stage0
         // The signal cancels the pull instead, and the catch below releases them.
         using var interrupted = new CancellationTokenSource();
         int received = 0; // the signal's number, to end by it once released
+        // `run -it`: the spawned executor's PID. From the spawn until the attached session's
+        // own handlers are in place a stop signal stops the pod, as theirs do: by its default
+        // action it ended this process and left the pod running detached, unseen (interactive
+        // review of 2026-12-07, finding 7).
+        int spawned = 0;
         List<PosixSignalRegistration> stops = [.. StopSignals
             .Select(s => PosixSignalRegistration.Create(s.Signal, context =>
             {
                 context.Cancel = true;
+                if (Volatile.Read(ref spawned) is int executorPid and > 0)
+                {
+                    _ = LibcExtra.kill(executorPid, LibcExtra.SIGTERM);
+                    return;
+                }
                 Interlocked.CompareExchange(ref received, s.Number, 0);
                 Interruption.Note();
                 interrupted.Cancel();
+                if (Volatile.Read(ref spawned) is int late and > 0)
+                {
+                    _ = LibcExtra.kill(late, LibcExtra.SIGTERM); // spawned meanwhile: the check after the spawn may have missed it
+                }
             }))];
         try
         {
@@ -392,8 +406,12 @@ public static class Stage0
             string sealedPlan = PlanHandoff.Seal(plan.ToJson());
             // The signals' default action back first, then a last look: a stop asked until then
             // ends the start here, one after it ends the process as it always did, so none falls
-            // between the two. From the exec (or the spawn) on, the executor's handlers take them.
-            StopHandling(stops);
+            // between the two. From the exec on, the executor's handlers take them. `run -it`
+            // keeps its handlers across the spawn instead (see spawned).
+            if (terminal is null)
+            {
+                StopHandling(stops);
+            }
             interrupted.Token.ThrowIfCancellationRequested();
             if (terminal is null)
             {
@@ -403,6 +421,11 @@ public static class Stage0
                 throw new InvalidOperationException("execve returned");
             }
             executor = Stage1.Spawn(stage1, sealedPlan, claim, volumeLocks);
+            Interlocked.Exchange(ref spawned, executor.Pid);
+            if (interrupted.IsCancellationRequested)
+            {
+                _ = LibcExtra.kill(executor.Pid, LibcExtra.SIGTERM); // asked between the last look and the spawn
+            }
             VolumeLocks.Close(volumeLocks); // the executor's now; this process may stay attached after the pod ends
             // The claim too: flock belongs to the open file, shared with the executor, so a CLI
             // stalled on a dead terminal (or stopped by SIGTSTP) kept the name "running" after
@@ -445,8 +468,15 @@ public static class Stage0
         // session blocks on a thread of its own, not on a thread-pool worker (this
         // continuation is one after an image pull): .NET runs SIGHUP's and SIGWINCH's
         // handlers on the pool.
-        return await Task.Factory.StartNew(() => AttachedTerminal.Run(pod.Name, executor.Pid, executor.Attach, terminal),
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+        try
+        {
+            return await Task.Factory.StartNew(() => AttachedTerminal.Run(pod.Name, executor.Pid, executor.Attach, terminal, handlersInPlace: () => StopHandling(stops)),
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+        }
+        finally
+        {
+            StopHandling(stops); // when the session failed before its handlers were in place
+        }
     }
 
     /// <summary>What stops stage 0 during the pull, each cancelling it so that the claim, the

@@ -20,7 +20,9 @@ public static unsafe class AttachedTerminal
     /// the executor when it was this process (SIGTERM, SIGINT, SIGQUIT, a hangup of the terminal) stops
     /// the pod instead, gracefully.
     /// </summary>
-    public static int Run(string pod, int executorPid, int socket, DetachKeys keys)
+    /// <param name="handlersInPlace">Called once this session's signal handlers are registered:
+    /// stage 0 then drops its own, which stopped the pod until here.</param>
+    public static int Run(string pod, int executorPid, int socket, DetachKeys keys, Action? handlersInPlace = null)
     {
         using var client = new AttachClient(socket, keys);
         void Stop(PosixSignalContext context)
@@ -32,6 +34,7 @@ public static unsafe class AttachedTerminal
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop); // by its default action: the terminal left raw
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+        handlersInPlace?.Invoke();
         AttachOutcome outcome = client.Run();
         SayDropped(pod, client);
         if (outcome.Detached)
