@@ -251,20 +251,44 @@ public sealed unsafe class TerminalHub : IDisposable
         _ = close(client);
     }
 
+    /// <summary>
+    /// Called with SIGINT (or SIGQUIT) when Ctrl-C (Ctrl-\) is typed before the command has its
+    /// terminal: the executor stops the pod, as `run -i` does then (130, 131). The terminal is
+    /// raw from the start, so the key sent no signal: it waited with what was typed ahead, and
+    /// the new pty's line discipline took it for an INTR with no process group to get it and
+    /// dropped it, so a slow start (a DHCP network, an earlier run's network released) could
+    /// not be cut short from the keyboard (interactive review of 2026-12-07, finding 6).
+    /// </summary>
+    public Action<int>? InterruptBeforeStart { get; set; }
+
     private void Type(ReadOnlySpan<byte> bytes)
     {
         int master;
+        int interrupted = 0;
         lock (_lock)
         {
             master = _master;
-            if (master < 0)
+            if (master < 0 && InterruptBeforeStart is not null && bytes.IndexOfAny((byte)0x03, (byte)0x1c) is int at and >= 0)
+            {
+                interrupted = bytes[at] == 0x03 ? SIGINT : SIGQUIT;
+            }
+            else if (master < 0)
             {
                 // Typed before the command had its terminal: it gets the bytes once it has.
                 int room = Math.Max(0, MaxTypedAhead - _typedAhead.Count);
                 _typedAhead.AddRange(bytes[..Math.Min(room, bytes.Length)]);
                 return;
             }
-            _masterWriters++;
+            else
+            {
+                _masterWriters++;
+            }
+        }
+        if (interrupted != 0)
+        {
+            // Outside the lock: the stop logs on stage 1's stderr, which this hub reads under it.
+            InterruptBeforeStart?.Invoke(interrupted);
+            return;
         }
         try
         {

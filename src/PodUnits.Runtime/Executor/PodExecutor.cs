@@ -211,6 +211,7 @@ public sealed partial class PodExecutor : IDisposable
                 // (PodNetwork.RunHolds), also while it prepares the network (review of the
                 // merged network change, 2026-12-07, finding 1 of the second round).
                 PodState.WritePids(_plan.Name, Environment.ProcessId, 0);
+                _terminal.InterruptBeforeStart = signal => BeginStop(signal); // Ctrl-C before the command runs (interactive review of 2026-12-07, finding 6)
             }
             OpenActivation();
             // The network is attached while the pod init starts and prepares the pod (no

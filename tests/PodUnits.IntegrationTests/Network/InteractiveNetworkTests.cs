@@ -153,6 +153,24 @@ public sealed class InteractiveNetworkTests
         Assert.DoesNotContain("Left behind", PodHarness.StatusText(pod), StringComparison.Ordinal);
     }
 
+    /// <summary>Interactive review of 2026-12-07, finding 6: Ctrl-C typed into `run -it`'s raw
+    /// terminal while the network was being added waited for the pty, whose line discipline
+    /// dropped it; the start could not be cut short. It stops the pod, 130, as with -i.</summary>
+    [Fact]
+    public void CtrlCBeforeARunItCommandRunsStopsThePod()
+    {
+        const string pod = "net-itctrlc";
+        using var network = new SlowNetwork("nettestctrlc", "10.122.17.0/24", seconds: 120);
+        using var term = new ScriptTerminal($"{Podunits} run -it --name {pod} --net {network.Name} busybox -- sleep 1842; echo run-exit=$?");
+        Assert.True(PodHarness.WaitFor(() => File.Exists(network.Adding), 30), term.Screen);
+        Thread.Sleep(1000); // the CLI's terminal is raw by now: the key reaches the executor as input
+        term.Type("\u0003");
+        Assert.Equal(0, term.WaitForExit());
+        Assert.Contains("run-exit=130", term.Screen, StringComparison.Ordinal);
+        Assert.True(PodHarness.WaitFor(() => !Directory.Exists($"/run/podunits/state/{pod}")), "the pod runs on");
+        PluginEnded(network);
+    }
+
     /// <summary>Runs an ad-hoc pod on <paramref name="network"/> and SIGKILLs `podunits run`
     /// while the slow plugin sleeps in the pod's scope (for two minutes: the scope stays
     /// active however slow the sandbox is); returns that scope, still active.</summary>
