@@ -533,8 +533,12 @@ public sealed class InteractiveTerminalTests
     public void RunIWhoseTerminalHangsUpLetsTheCommandStopGracefully()
     {
         const string pod = "it-hangup";
-        using var term = new ScriptTerminal($"{Podunits} run -i --name {pod} busybox -- sh -c " +
-            "'trap \"echo cleaning; sleep 1; echo done-$((6*7)); exit 0\" TERM; echo ready; while :; do echo progress; sleep 1; done'; echo run-exit=$?");
+        // exec: podunits leads the terminal's session, so the hang-up's SIGHUP is its own, as
+        // from a login shell that passes it on to its jobs. A non-interactive `sh -c` parent
+        // passes nothing on, and a process only writing to a hung-up terminal gets EIO and
+        // runs on (the pod then runs on too, as podman's and docker's containers do).
+        using var term = new ScriptTerminal($"exec {Podunits} run -i --name {pod} busybox -- sh -c " +
+            "'trap \"echo cleaning; sleep 1; echo done-$((6*7)); exit 0\" TERM; echo ready; while :; do echo progress; sleep 1; done'");
         Assert.True(term.WaitFor("progress"), term.Screen);
         Assert.Equal(0, PodHarness.Run("kill", "-KILL", term.Pid.ToString(CultureInfo.InvariantCulture)).Code); // its pty hangs up
         string[] journaled = [];
