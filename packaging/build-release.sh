@@ -22,13 +22,8 @@ rm -f "$stamp"
 started=$(mktemp "$out/.started.XXXXXX") # dated now, before any source is read
 trap 'rm -f "$started"' EXIT
 # One build identity for both executables (upgrade review of 2026-12-07, finding 3):
-# podunits-stage1 refuses a podunits of another build. The version and a digest of the
-# sources: two builds of the same sources agree (the build stays reproducible), and an edit
-# without a commit or version bump still makes another build.
-version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
-digest=$(find "${sources[@]}" \( -name bin -o -name obj \) -prune -o -type f -print0 | LC_ALL=C sort -z \
-    | xargs -0 sha256sum | sha256sum | cut -c1-16)
-build_id="$version+$digest"
+# podunits-stage1 refuses a podunits of another build (packaging/build-id.sh says how).
+build_id=$(packaging/build-id.sh)
 arch=$(uname -m); case $arch in x86_64) rid=linux-x64;; aarch64) rid=linux-arm64;; *) rid=linux-$arch;; esac
 dotnet publish src/PodUnits.Cli -c Release -r "$rid" -o "$out" --nologo -warnaserror -clp:NoSummary \
     -p:DebugType=none -p:PodUnitsBuildId="$build_id"

@@ -31,7 +31,9 @@ broken=0   # stages that could not run at all count as failures in the total
 stage() { printf '\n==> %s\n' "$*"; }
 
 stage "build"
-if ! dotnet build PodUnits.sln -c Debug -warnaserror --nologo -clp:NoSummary; then
+# The release's build identity in the Debug build too: test code starts the installed
+# podunits-stage1 in-process (ExecLauncher), and stage 1 refuses another build's hand-off.
+if ! dotnet build PodUnits.sln -c Debug -warnaserror --nologo -clp:NoSummary -p:PodUnitsBuildId="$(packaging/build-id.sh)"; then
     echo "build failed"; echo "0 passed, 1 failed"; exit 1
 fi
 

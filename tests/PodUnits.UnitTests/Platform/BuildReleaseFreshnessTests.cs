@@ -29,7 +29,10 @@ public sealed class BuildReleaseFreshnessTests : IDisposable
     public BuildReleaseFreshnessTests()
     {
         Directory.CreateDirectory(Path.Join(_root, "packaging"));
-        File.Copy(Path.Join(RepoRoot.Path, "packaging/build-release.sh"), Path.Join(_root, "packaging/build-release.sh"));
+        foreach (string script in (string[])["packaging/build-release.sh", "packaging/build-id.sh"])
+        {
+            File.Copy(Path.Join(RepoRoot.Path, script), Path.Join(_root, script));
+        }
         Directory.CreateDirectory(Path.Join(_root, "src/PodUnits.Runtime"));
         Directory.CreateDirectory(Path.Join(_root, "bin"));
         File.WriteAllText(Path.Join(_root, "bin/dotnet"), FakeDotnet.Replace("\r", "", StringComparison.Ordinal) + "\n");
