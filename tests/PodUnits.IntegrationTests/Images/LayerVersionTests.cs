@@ -11,6 +11,7 @@ namespace PodUnits.IntegrationTests.Images;
 /// unpacker version (layers/vN); one only an older version made is unpacked again at
 /// the next start, and gc removes the old copy once no pod's pin names it.
 /// </summary>
+[Collection(HostWideGc.Name)]
 public sealed class LayerVersionTests : IDisposable
 {
     private const string Image = "localhost/it-layer-version:1";
