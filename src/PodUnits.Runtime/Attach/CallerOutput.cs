@@ -112,15 +112,13 @@ public sealed unsafe class CallerOutput(int fd)
 
     /// <summary>What a write's errno means for the container. EPIPE (and EBADF, a closed
     /// descriptor) is a reader that stopped reading, `run -i ... | head`: the container's own
-    /// pipe would give it SIGPIPE. EIO, a hung-up terminal, too, for now: the interactive
-    /// review of 2026-12-07 (finding 2) had EIO give up only the caller, so that a command's
-    /// graceful stop after an SSH drop's SIGHUP is not cut by SIGPIPE; but in the sandbox a
-    /// `run -i` whose terminal hung up, sent SIGHUP too, then ran on (not understood yet), and
-    /// a pod that outlives its caller for good is worse than a stop cut short. Any other
-    /// error (ENOSPC of /dev/full) gives up only the caller; the journal gets the rest.</summary>
+    /// pipe would give it SIGPIPE. Anything else, EIO of a hung-up terminal above all, is not:
+    /// a command writing to a hung-up terminal of its own gets EIO and runs on, and a SIGPIPE
+    /// killed a command's graceful stop after an SSH drop (interactive review of 2026-12-07,
+    /// finding 2). Then only the caller is given up; the journal gets the rest.</summary>
     public static CallerWrite Meaning(int errno) =>
         errno == 0 ? CallerWrite.Written
-        : errno == LibC.EPIPE || errno == LibC.EBADF || errno == LibC.EIO ? CallerWrite.Gone
+        : errno == LibC.EPIPE || errno == LibC.EBADF ? CallerWrite.Gone
         : CallerWrite.Failed;
 
     private void WriteChunks()

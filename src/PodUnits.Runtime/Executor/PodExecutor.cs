@@ -193,7 +193,8 @@ public sealed partial class PodExecutor : IDisposable
         // `systemctl kill -s HUP`) stops the pod gracefully too, and SIGUSR1/SIGUSR2 are
         // ignored: by their default action any of them killed the executor outright, with no
         // grace period, no preStop and the network left to gc. A handler, unlike SIG_IGN, is
-        // not inherited across exec. SIGQUIT too: the executor of `run -i` is the shell's
+        // not inherited across exec; a stop signal ignored when the executor started (`nohup
+        // podunits run -i`) stays ignored, as .NET keeps it so and nohup asks. SIGQUIT too: the executor of `run -i` is the shell's
         // foreground job, and Ctrl-\ killed it by the default action, leaving the CNI
         // attachment, the state and the image pin to gc (CLI review of 2026-12-07, finding 1).
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);

@@ -14,11 +14,6 @@ public sealed class EnterSignalTests
 {
     private const string Podunits = "/usr/bin/podunits";
 
-    /// <summary>With these signals at their default: a test run started in the background
-    /// (`nohup ... &amp;`) passes them on ignored, and a process .NET finds ignoring SIGINT,
-    /// SIGQUIT or SIGHUP at its start keeps them ignored, as nohup means.</summary>
-    private const string DefaultSignals = "env --default-signal=HUP,INT,QUIT,TERM";
-
     [Theory]
     [InlineData("HUP", 6061)]
     [InlineData("TERM", 6062)]
@@ -27,7 +22,7 @@ public sealed class EnterSignalTests
         string name = $"enter-{signal.ToLowerInvariant()}";
         using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, PodHarness.Idle));
         pod.Start();
-        using var terminal = new ScriptTerminal($"{DefaultSignals} {Podunits} enter -t {name} -- sh -c "
+        using var terminal = new ScriptTerminal($"{Podunits} enter -t {name} -- sh -c "
             + $"\"trap 'echo got-int' INT; trap '' HUP TERM QUIT; echo entered-ready; sleep {sleep} & while :; do wait; done\"; echo enter-exit=$?; stty -a");
         Assert.True(terminal.WaitFor("entered-ready"), terminal.Screen);
         string enter = PodHarness.Run("pgrep", "-f", $"^{Podunits} enter -t {name}").Output.Trim();
@@ -58,7 +53,7 @@ public sealed class EnterSignalTests
                 first.Type("\u0010\u0011"); // Ctrl-P Ctrl-Q
                 Assert.Equal(0, first.WaitForExit());
             }
-            using var second = new ScriptTerminal($"{DefaultSignals} {Podunits} attach {pod}; echo attach-exit=$?; stty -a");
+            using var second = new ScriptTerminal($"{Podunits} attach {pod}; echo attach-exit=$?; stty -a");
             string attach = "";
             Assert.True(PodHarness.WaitFor(() => Regex.IsMatch(attach = PodHarness.Run("pgrep", "-f", $"^{Podunits} attach {pod}$").Output.Trim(), "^[0-9]+$")),
                 second.Screen);

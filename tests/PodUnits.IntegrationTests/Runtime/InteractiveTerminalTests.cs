@@ -525,25 +525,49 @@ public sealed class InteractiveTerminalTests
         Assert.Contains($"pod {pod}: no such pod", attach.Output, StringComparison.Ordinal);
     }
 
-    /// <summary>A `run -i` whose terminal hangs up (script(1), which holds the pty's master,
-    /// killed; the hang-up's SIGHUP sent too, as a login shell passes it on) does not outlive
-    /// it: the pod ends and its output up to then is in the journal. (Interactive review of
-    /// 2026-12-07, finding 2, wanted the command's graceful stop to run to its end; with EIO
-    /// giving up only the caller, the pod here ran on: not done, see CallerOutput.Meaning.)</summary>
+    /// <summary>Interactive review of 2026-12-07, finding 2: a write to the caller's hung-up
+    /// terminal (EIO) was taken for a reader gone, and the container's pipe was closed: the
+    /// command, in its graceful stop after the hang-up's SIGHUP, died of SIGPIPE at its next
+    /// line, and the journal lacked the rest. It runs its trap to the end now.</summary>
     [Fact]
-    public void RunIWhoseTerminalHangsUpEnds()
+    public void RunIWhoseTerminalHangsUpLetsTheCommandStopGracefully()
     {
         const string pod = "it-hangup";
-        // exec: podunits (stage 1 once stage 0 execs it) leads the terminal's session.
+        // exec: podunits leads the terminal's session, so the hang-up's SIGHUP is its own, as
+        // from a login shell that passes it on to its jobs. A non-interactive `sh -c` parent
+        // passes nothing on, and a process only writing to a hung-up terminal gets EIO and
+        // runs on (the pod then runs on too, as podman's and docker's containers do).
         using var term = new ScriptTerminal($"exec {Podunits} run -i --name {pod} busybox -- sh -c " +
-            "'echo ready; while :; do echo progress; sleep 1; done'");
+            "'trap \"echo cleaning; sleep 1; echo done-$((6*7)); exit 0\" TERM; echo ready; while :; do echo progress; sleep 1; done'");
         Assert.True(term.WaitFor("progress"), term.Screen);
-        string leader = PodHarness.Run("pgrep", "-P", term.Pid.ToString(CultureInfo.InvariantCulture)).Output.Split('\n')[0].Trim();
-        Assert.Matches("^[0-9]+$", leader);
         Assert.Equal(0, PodHarness.Run("kill", "-KILL", term.Pid.ToString(CultureInfo.InvariantCulture)).Code); // its pty hangs up
-        PodHarness.Run("kill", "-HUP", leader);
-        Assert.True(PodHarness.WaitFor(() => !Directory.Exists($"/run/podunits/state/{pod}"), seconds: 60), "the pod did not end");
-        Assert.Contains("ready", TerminalJournal(pod));
+        string[] journaled = [];
+        Assert.True(PodHarness.WaitFor(() => (journaled = TerminalJournal(pod)).Contains("done-42"), seconds: 60), string.Join('\n', journaled.TakeLast(5)));
+        Assert.Contains("cleaning", journaled); // written after the hang-up: it got no SIGPIPE
+        Assert.True(PodHarness.WaitFor(() => !Directory.Exists($"/run/podunits/state/{pod}")), "the pod did not end");
+    }
+
+    /// <summary>The other side of the test above: a `run -i` started with SIGHUP ignored
+    /// (nohup, `trap '' HUP`) keeps it ignored, as nohup asks, so its pod runs on after the
+    /// hang-up with its output in the journal, until it is stopped. (The executor's SIGHUP
+    /// handler is .NET's, which keeps a signal it finds ignored at the start ignored: that is
+    /// why the test above first ran on in a test run started by `nohup`.)</summary>
+    [Fact]
+    public void RunIStartedIgnoringHangUpsOutlivesItsTerminalUntilStopped()
+    {
+        const string pod = "it-nohup";
+        using var term = new ScriptTerminal($"trap '' HUP; exec {Podunits} run -i --name {pod} busybox -- sh -c " +
+            "'trap \"exit 0\" TERM; i=0; while :; do i=$((i+1)); echo tick-$i; sleep 0.2; done'");
+        Assert.True(term.WaitFor("tick-3"), term.Screen);
+        Assert.Equal(0, PodHarness.Run("kill", "-KILL", term.Pid.ToString(CultureInfo.InvariantCulture)).Code); // its pty hangs up
+        string[] journaled = [];
+        int Ticks() => (journaled = TerminalJournal(pod)).Count(l => l.StartsWith("tick-", StringComparison.Ordinal));
+        int atHangUp = Ticks();
+        Assert.True(PodHarness.WaitFor(() => Ticks() >= atHangUp + 15, seconds: 30), string.Join('\n', journaled.TakeLast(5))); // it writes on, journaled
+        Assert.True(Directory.Exists($"/run/podunits/state/{pod}"), "the pod ended at the hang-up");
+        var stop = PodHarness.Run(Podunits, "stop", pod);
+        Assert.True(stop.Code == 0, stop.Output);
+        Assert.False(Directory.Exists($"/run/podunits/state/{pod}"));
     }
 
     /// <summary>Interactive review of 2026-12-07, finding 3: the container got no TERM, so

@@ -17,8 +17,12 @@ internal sealed class ScriptTerminal : IDisposable
 
     public ScriptTerminal(string command)
     {
-        var info = new ProcessStartInfo("script") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { "--quiet", "--flush", "--return", "--command", command, "/dev/null" })
+        // With the stop signals at their default, as a person's terminal has them: a test run
+        // started in the background (`nohup tests/run.sh ... &`, and the sandbox's own `&`)
+        // passes SIGHUP, SIGINT and SIGQUIT on ignored, and a .NET process that finds one
+        // ignored at its start keeps it so (as nohup means): a hang-up then stopped nothing.
+        var info = new ProcessStartInfo("env") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { "--default-signal=HUP,INT,QUIT,TERM", "script", "--quiet", "--flush", "--return", "--command", command, "/dev/null" })
         {
             info.ArgumentList.Add(a);
         }
