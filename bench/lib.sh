@@ -60,7 +60,8 @@ alternate() {
         for i in $(rotated "$run" "${!names[@]}"); do
             start=$(now_ns)
             if ! bash -c "${cmds[$i]}" >/dev/null 2>"$dir/err"; then
-                echo "    ${names[$i]}: run $run failed: $(head -c 300 "$dir/err")" >&2
+                # systemd-run --wait says nothing of why: the unit's own lines are in the journal.
+                echo "    ${names[$i]}: run $run failed: $(head -c 300 "$dir/err" | grep . || echo "no message (a systemd-run command: see the journal)")" >&2
                 echo "${names[$i]}" >>"$dir/failures"
                 continue
             fi

@@ -57,8 +57,10 @@ if [ ${#timed[@]} -gt 0 ]; then
     results="$PWD/$out/results.tsv"
     : >"$results"; : >"$results.commands"
     # A section that failed is a row of the report and the run's exit status, after the
-    # report is written.
-    tests/sandbox/sandbox.sh -- env BENCH_QUADLET="$BENCH_QUADLET" BENCH_SECTION_TIMEOUT="${BENCH_SECTION_TIMEOUT:-1200}" BENCH_HEALTH_PODS="${BENCH_HEALTH_PODS:-}" BENCH_HEALTH_SECONDS="${BENCH_HEALTH_SECONDS:-}" bench/inside.sh "$results" "$runs" "${timed[@]}" || status=$?
+    # report is written. Without nspawn's own system call filter (--no-seccomp), as the
+    # integration tests run: a real host has none, and nspawn's refuses keyctl, which every
+    # container's start calls for a session keyring of its own (as runc and crun do).
+    tests/sandbox/sandbox.sh --no-seccomp -- env BENCH_QUADLET="$BENCH_QUADLET" BENCH_SECTION_TIMEOUT="${BENCH_SECTION_TIMEOUT:-1200}" BENCH_HEALTH_PODS="${BENCH_HEALTH_PODS:-}" BENCH_HEALTH_SECONDS="${BENCH_HEALTH_SECONDS:-}" bench/inside.sh "$results" "$runs" "${timed[@]}" || status=$?
     # --merge always: the sections this run did not measure (health after a full run, or
     # every other one after a run of some) keep their rows, labelled as carried over.
     bench/report.sh "$results" "$runs" --merge
