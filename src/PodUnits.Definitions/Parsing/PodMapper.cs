@@ -277,18 +277,7 @@ internal static class PodMapper
         }
         UserNamespaceIds.CheckProcMount(spec, ctx, hostUsers);
         bool shareProcessNamespace = spec.Boolean("shareProcessNamespace") ?? false;
-        if (shareProcessNamespace && !userNamespace
-            && initContainers.Concat(containers).FirstOrDefault(TracesOthers) is { } tracer)
-        {
-            // PID 1 of a shared PID namespace is the pod init: host root in the host's mount
-            // namespace, unconfined, as every container's set-up is until its pivot_root. With
-            // CAP_SYS_PTRACE a container may open /proc/PID/root of whatever it sees, so it
-            // would see the host's root through them. Kubernetes' PID 1 is a pause container
-            // in a root of its own (a documented deviation: docs/confinement.md).
-            ctx.Error(spec.Value("shareProcessNamespace")!, $"spec.shareProcessNamespace: true with container {tracer.Name}'s " +
-                "capability SYS_PTRACE would let it reach the pod init, which runs as the host's root and sees the host's files; " +
-                "give the pod a user namespace (hostUsers: false), or drop SYS_PTRACE, or keep each container's PID namespace its own");
-        }
+        PtraceRefusals.Check(spec, ctx, initContainers, containers, userNamespace, shareProcessNamespace);
         return new PodDefinition
         {
             HostSettings = settings,
@@ -312,12 +301,6 @@ internal static class PodMapper
             SourcePath = sourcePath,
         };
     }
-
-    /// <summary>Whether the container may trace (and open the root of) the processes it sees:
-    /// CAP_SYS_PTRACE or all capabilities added (what is added wins over what is dropped, as
-    /// in containerd); a privileged container is the host's root anyway, as Kubernetes means it.</summary>
-    private static bool TracesOthers(ContainerDefinition c) =>
-        c.SecurityContext is { Privileged: false } sc && sc.CapabilitiesAdd.Any(cap => cap is "CAP_SYS_PTRACE" or "ALL");
 
     private static List<ContainerDefinition> MapContainers(Fields spec, string field, ParseContext ctx,
         HashSet<string> volumeNames, Dictionary<string, string> containerNames, HostPortClaims hostPorts,
