@@ -29,6 +29,7 @@ describe() {
         mknod-root-disk) echo "mknod a node of the host's root disk (in /, /tmp, /run, /dev/shm, /dev, /var/tmp), open it read-only, read 512 bytes";;
         mknod-loop-device) echo "the same with an unbound loop device (this machine keeps its root disk closed even to its root)";;
         dev-node-chmod) echo "chmod /dev/null to the mode it has (the host's node would take it)";;
+        stdin-chmod) echo "fchmod stdin, which is /dev/null, to the mode it has (the host's node would take it)";;
         mount-tmpfs) echo "mount a tmpfs";;
         unshare-user) echo "unshare(CLONE_NEWUSER)";;
         keyctl) echo "keyctl(KEYCTL_GET_KEYRING_ID)";;

@@ -165,6 +165,7 @@ int main(void)
     check_mknod("mknod-loop-device", "HOSTILE_LOOP_DEV");
     /* The device nodes the container gets: the host's own must not take a chmod. */
     check_dev_node_chmod();
+    check_stdin_chmod();
     /* System calls a filter (or the capability set) must refuse. */
     check_mount();
     check_unshare_user();

@@ -206,11 +206,27 @@ void check_mknod(const char *name, const char *env)
     }
 }
 
+/* A chmod (WHAT: "chmod", ...) of the /dev/null ST describes went through: of the host's
+ * node, or of one of the container's own? HOSTILE_DEV_NULL=DEV:INO (st_dev and st_ino of
+ * the host's /dev/null, in decimal) tells the two apart. */
+static void report_chmod_through(const char *name, const struct stat *st, const char *what)
+{
+    const char *spec = getenv("HOSTILE_DEV_NULL");
+    unsigned long long dev, ino;
+    if (!spec || sscanf(spec, "%llu:%llu", &dev, &ino) != 2) {
+        report(name, "inconclusive", "%s of /dev/null went through; HOSTILE_DEV_NULL=DEV:INO not given", what);
+    } else if ((unsigned long long)st->st_dev == dev && (unsigned long long)st->st_ino == ino) {
+        report(name, "ESCAPED", "%s of the host's /dev/null (%llu:%llu) went through (its mode is unchanged)", what, dev, ino);
+    } else {
+        report(name, "contained", "(%s of a /dev/null of its own, %llu:%llu)", what,
+               (unsigned long long)st->st_dev, (unsigned long long)st->st_ino);
+    }
+}
+
 /* chmod of /dev/null to the mode it has (so nothing changes, though its ctime moves): a bind
  * of the host's devtmpfs node that lets it through would let a chmod to 0600 lock every
  * non-root user of the host out of /dev/null. A read-only mount refuses it (EROFS); a node
- * of the container's own (runc and crun mknod one) may take it. HOSTILE_DEV_NULL=DEV:INO
- * (st_dev and st_ino of the host's /dev/null, in decimal) tells the two apart. */
+ * of the container's own (runc and crun mknod one) may take it. */
 void check_dev_node_chmod(void)
 {
     const char *name = "dev-node-chmod";
@@ -223,14 +239,31 @@ void check_dev_node_chmod(void)
         report_failure(name, errno, "chmod /dev/null to its own mode");
         return;
     }
-    const char *spec = getenv("HOSTILE_DEV_NULL");
-    unsigned long long dev, ino;
-    if (!spec || sscanf(spec, "%llu:%llu", &dev, &ino) != 2) {
-        report(name, "inconclusive", "chmod /dev/null went through; HOSTILE_DEV_NULL=DEV:INO not given");
-    } else if ((unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino) {
-        report(name, "ESCAPED", "chmod of the host's /dev/null (%llu:%llu) went through (its mode is unchanged)", dev, ino);
-    } else {
-        report(name, "contained", "(chmod of a /dev/null of its own, %llu:%llu)",
-               (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+    report_chmod_through(name, &st, "chmod");
+}
+
+/* fchmod of stdin to the mode it has, when stdin is the null device (1:3): the same attack
+ * as dev-node-chmod, through the descriptor a container is handed rather than the path. The
+ * pod init, the executor and the CLI open /dev/null in the host's mount namespace, where
+ * it is the host's node on a read-write mount; become.c puts the container's own read-only
+ * /dev/null in its place, so the fchmod gets EROFS (stage 1 native review of 2026-12-07,
+ * finding 2). Harmless when it goes through: the mode stays the one it found (only the
+ * ctime moves, which ProbeRun's HostDevNullIsUnchanged sees). */
+void check_stdin_chmod(void)
+{
+    const char *name = "stdin-chmod";
+    struct stat st;
+    if (fstat(0, &st) < 0) {
+        report_failure(name, errno, "fstat stdin");
+        return;
     }
+    if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
+        report(name, "missing", "(stdin is not the null device)");
+        return;
+    }
+    if (fchmod(0, st.st_mode & 07777) < 0) {
+        report_failure(name, errno, "fchmod stdin to its own mode");
+        return;
+    }
+    report_chmod_through(name, &st, "fchmod (of stdin)");
 }

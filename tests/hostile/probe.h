@@ -29,6 +29,7 @@ void check_list(const char *name, const char *path);
 void check_sysrq(void);
 void check_mknod(const char *name, const char *env);
 void check_dev_node_chmod(void);
+void check_stdin_chmod(void);
 
 /* probe-syscalls.c */
 void check_mount(void);

@@ -139,6 +139,8 @@ public sealed class ProbeRunner(PodPlan plan, SystemdManager systemd, NetnsSocke
         // the command's execve are part of it, as the kubelet's CRI ExecSync deadline covers them.
         // Made before any descriptor is opened: nothing may throw between those and the try.
         using var launch = new CancellationTokenSource(Bounded(timeout));
+        // The host's node on a read-write mount: become.c puts the container's read-only
+        // /dev/null in its place (stage 1 native review of 2026-12-07, finding 2).
         int devNull = Check.Io(LibcExtra.open("/dev/null", LibcExtra.O_RDWR | LibcExtra.O_CLOEXEC, 0), "open", "/dev/null");
         (int outRead, int outWrite) = Spawning.Spawner.Pipe();
         ExecProcess process;

@@ -212,6 +212,8 @@ public sealed class PodInit : IDisposable
             }
             (int syncRead, int syncWrite) = Spawner.Pipe();
             (int execRead, int execWrite) = Spawner.Pipe();
+            // The host's node on a read-write mount: become.c puts the container's read-only
+            // /dev/null in its place (stage 1 native review of 2026-12-07, finding 2).
             int devNull = Check.Io(LibcExtra.open("/dev/null", LibcExtra.O_CLOEXEC | 2, 0), "open", "/dev/null");
             int pid;
             try

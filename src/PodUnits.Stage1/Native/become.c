@@ -7,7 +7,8 @@
  *
  * What to do comes as an exec spec that managed code builds (Container/ExecSpec.cs); this
  * file only carries it out, in the order capabilities(7) and seccomp(2) require:
- *   0. every ignored signal back to its default and an empty signal mask, as systemd gives
+ *   0. stdio that is the caller's /dev/null becomes the container's own (read-only) one;
+ *      every ignored signal back to its default and an empty signal mask, as systemd gives
  *      every service it starts: .NET ignores SIGPIPE, and execve keeps an ignored signal
  *      ignored, so `yes | head` in a container would otherwise end with EPIPE errors (when
  *      a step fails, SIGPIPE is ignored again for stage 1's report and exit); a session
@@ -48,6 +49,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -220,6 +222,53 @@ static int enter_working_directory(const char *path)
     return result;
 }
 
+/* Every one of fds 0-2 that is the null device (1:3) becomes the container's own /dev/null,
+ * as runc's reOpenDevNull does. Whoever started this process opened its /dev/null in the
+ * host's mount namespace: the pod init for every container's stdin, the executor for exec
+ * probes, the CLI for `podunits enter`. That is the host's devtmpfs inode on a read-write
+ * mount, and a root container's fchmod(0, 0600) or `chown 65534 /dev/stdin` went through it,
+ * locking every non-root user of the host and every other pod out of /dev/null; the
+ * read-only device binds only stopped the path (stage 1 native review of 2026-12-07,
+ * finding 2). The container's /dev/null is the same inode bound read-only
+ * (ContainerMounts.Dev), so chmod, chown and utimes through it get EROFS while reads and
+ * writes of the device work. Every caller has entered the container's root by now (the
+ * in-process path after pivot_root, enter.c's pivot path after its pivot_root, the join
+ * path through setns of the mount namespace), so "/" is the container's; no symlink is
+ * followed on the way, and what is opened must be the null device itself: a container that
+ * could lay something else over its /dev/null would otherwise choose its exec probes'
+ * stdin. Before any seccomp filter: a Localhost profile need not allow openat2. dup3 with
+ * no flags: stdio stays open across the execve. */
+static int reopen_dev_null(const char *name, char *error, size_t error_size)
+{
+    struct open_how how = { .flags = O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+    const dev_t null_device = makedev(1, 3);
+    struct stat st;
+    int fd = -1, code = 0;
+    for (int i = 0; i <= 2 && code == 0; i++) {
+        if (fstat(i, &st) != 0 || !S_ISCHR(st.st_mode) || st.st_rdev != null_device) {
+            continue; /* closed, or a pipe, socket or terminal: the command's as it is */
+        }
+        if (fd < 0) {
+            fd = (int)syscall(SYS_openat2, AT_FDCWD, "/dev/null", &how, sizeof how);
+            if (fd < 0) {
+                code = failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: its /dev/null for stdio: %s", name, strerror(errno));
+                break;
+            }
+            if (fstat(fd, &st) != 0 || !S_ISCHR(st.st_mode) || st.st_rdev != null_device) {
+                code = failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: its /dev/null for stdio is not the null device (1:3)", name);
+                break;
+            }
+        }
+        if (dup3(fd, i, 0) < 0) {
+            code = failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: dup3 its /dev/null onto %d: %s", name, i, strerror(errno));
+        }
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    return code;
+}
+
 static int install_filter(const char *program, size_t length)
 {
     struct sock_fprog fprog = {
@@ -329,6 +378,10 @@ static int become(const unsigned char *spec, size_t length, const char *carried_
      * descriptors still serve until the execve: the exec-status pipe reports a failed one. */
     if (passed_fds > 65536 || syscall(SYS_close_range, 3 + passed_fds, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
         return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: close_range: %s", name, passed_fds > 65536 ? "too many descriptors passed" : strerror(errno));
+    }
+    int code = reopen_dev_null(name, error, error_size);
+    if (code != 0) {
+        return code;
     }
     /* A planned filter that is empty or no whole BPF program (a damaged cache file) fails the
      * start: fail closed, never run unfiltered because the program went missing. */

@@ -18,8 +18,9 @@ public sealed class HostileContainerTests(ProbeRun run) : IClassFixture<ProbeRun
         "proc-kcore", "proc-keys", "proc-timer-list", "proc-sched-debug", "proc-latency-stats",
         "proc-acpi", "proc-scsi", "sys-firmware", "sys-powercap", "sys-dev-block", "proc-interrupts", "sys-thermal-throttle",
         // Device nodes: mknod and open of the host's root disk and of a loop device; chmod of
-        // the container's /dev/null (the host's node, bound read-only).
-        "mknod-root-disk", "mknod-loop-device", "dev-node-chmod",
+        // the container's /dev/null (the host's node, bound read-only), and fchmod of its
+        // stdin, which is /dev/null too (stage 1 native review of 2026-12-07, finding 2).
+        "mknod-root-disk", "mknod-loop-device", "dev-node-chmod", "stdin-chmod",
         // System calls the capability set or the seccomp filter must refuse.
         "mount-tmpfs", "unshare-user", "keyctl", "init-module", "open-by-handle-at", "kexec-load",
         "kexec-file-load", "bpf-prog-load", "userfaultfd", "perf-event-open", "setns", "iopl", "reboot",

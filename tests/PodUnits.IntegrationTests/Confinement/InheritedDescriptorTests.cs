@@ -28,6 +28,47 @@ public sealed class InheritedDescriptorTests
         Assert.Equal(["0", "1", "2"], Descriptors(entered.Output.Split('\n')));
     }
 
+    /// <summary>Stdin that is /dev/null is the container's own read-only bind of it, not the
+    /// /dev/null the pod init, the executor or the CLI opened in the host's mount namespace,
+    /// through which a root container could chmod the host's node (stage 1 native review of
+    /// 2026-12-07, finding 2): for the container's command, a postStart hook, an exec probe and
+    /// `podunits enter`, a chmod of stdin to the mode it has is refused. Harmless when it is
+    /// not: the mode stays as it was.</summary>
+    [Fact]
+    public void StdinDevNullTakesNoChmod()
+    {
+        const string name = "fd-stdin-null";
+        string hostDevNullBefore = PodHarness.Run("stat", "-c", "%d:%i %z", "/dev/null").Output;
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, StdinChmod("main") + "; trap 'exit 0' TERM; sleep 1953 & wait",
+            extraContainerYaml: $$"""
+                  lifecycle:
+                    postStart:
+                      exec:
+                        command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(StdinChmod("hook") + " > /tmp/hook.new; mv /tmp/hook.new /tmp/hook-stdin")}}]
+                  readinessProbe:
+                    exec:
+                      command: ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(StdinChmod("probe") + " > /tmp/probe.new; mv /tmp/probe.new /tmp/probe-stdin")}}]
+                    periodSeconds: 1
+            """));
+        pod.Start();
+        Assert.True(pod.UnitJournalHas(l => l.EndsWith("main stdin 1:3 refused", StringComparison.Ordinal)), pod.UnitJournalText());
+        Assert.True(PodHarness.WaitFor(() => PodHarness.ContainerHealth(name, "main")?["ready"]?.GetValue<bool>() == true), PodHarness.StatusText(name));
+        (int Code, string Output) written = default;
+        Assert.True(PodHarness.WaitFor(() => (written = PodHarness.Run("/usr/bin/podunits", "enter", name, "--", "cat", "/tmp/hook-stdin", "/tmp/probe-stdin")).Code == 0),
+            written.Output);
+        Assert.Equal("hook stdin 1:3 refused\nprobe stdin 1:3 refused\n", written.Output);
+        // Stdin from the caller's /dev/null, passed on as it is (not a terminal).
+        var entered = PodHarness.Run("sh", "-c", "exec /usr/bin/podunits enter \"$1\" -- sh -c \"$2\" < /dev/null", "sh", name, StdinChmod("enter"));
+        Assert.Equal("enter stdin 1:3 refused\n", entered.Output);
+        Assert.Equal(hostDevNullBefore, PodHarness.Run("stat", "-c", "%d:%i %z", "/dev/null").Output);
+    }
+
+    /// <summary>A shell line that chmods its stdin (through /proc/self/fd/0) to the mode it has
+    /// and prints "WHO stdin MAJOR:MINOR refused" or "... ESCAPED".</summary>
+    private static string StdinChmod(string who) =>
+        "d=$(stat -L -c %t:%T /proc/self/fd/0); m=$(stat -L -c %a /proc/self/fd/0); "
+        + "if chmod \"$m\" /proc/self/fd/0 2>/dev/null; then r=ESCAPED; else r=refused; fi; echo \"" + who + " stdin $d $r\"";
+
     /// <summary>The descriptor numbers of `ls -l /proc/self/fd`'s lines, but for the one ls
     /// opened to read that directory.</summary>
     private static string[] Descriptors(IEnumerable<string> lines) => [.. lines
