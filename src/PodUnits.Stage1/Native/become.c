@@ -31,7 +31,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <signal.h>
 #include <linux/capability.h>
 #include <linux/close_range.h>
@@ -455,7 +454,18 @@ static int become(const unsigned char *spec, size_t length, const char *carried_
             }
             step(&t, "seccomp");
         }
-        if (setgroups(ngroups, groups) != 0 || setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0) {
+        /* Raw system calls, not the C library's wrappers: those change every thread of the
+         * process (POSIX setxid semantics), and the in-process callers (container-start
+         * without a user namespace, container-exec's child) run .NET's threads besides this
+         * one. The filter installed above is this thread's alone, so a Localhost profile that
+         * refuses setgroups let the other threads' calls through, and the wrapper, seeing the
+         * threads disagree, aborted: SIGABRT, exit 134, no word in the journal, and a start
+         * the pod init reported as running (stage 1 native review of 2026-12-07, finding 5).
+         * Only this thread's credentials matter: execve takes them, and the other threads end
+         * there. Not SECCOMP_FILTER_FLAG_TSYNC, which would put the container's filter on
+         * .NET's own threads until then. */
+        if (syscall(SYS_setgroups, (size_t)ngroups, groups) != 0 || syscall(SYS_setresgid, (gid_t)gid, (gid_t)gid, (gid_t)gid) != 0
+            || syscall(SYS_setresuid, (uid_t)uid, (uid_t)uid, (uid_t)uid) != 0) {
             return failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: cannot become user %u, group %u: %s", name, uid, gid, strerror(errno));
         }
         /* Changing IDs set the flag to fs.suid_dumpable again: where an administrator set it to
