@@ -38,7 +38,7 @@ internal static class EnterCommand
         var interactive = new Option<bool>("--interactive", "-i")
         {
             Description = "Keep stdin open: a terminal reaches the command through its pseudo-terminal, or with -T through a pipe "
-                + "(without -i, -T gives it /dev/null, as podman exec). A pipe or file as stdin is always the command's.",
+                + "(without -i, -T gives it /dev/null, as podman exec). A pipe or file as stdin is always the command's (a file's bytes through a pipe).",
         };
         var noTty = new Option<bool>("--no-tty", "-T")
         {

@@ -1,3 +1,4 @@
+using PodUnits.Core.Files;
 using PodUnits.Core.Native;
 using PodUnits.Runtime.Spawning;
 using Tmds.Linux;
@@ -10,33 +11,52 @@ namespace PodUnits.Runtime.Attach;
 /// terminal itself, container code could change the caller's terminal modes (`stty -echo`
 /// outlived the pod), set O_NONBLOCK on the shell's stdin, write past the journal onto the
 /// screen, and go on reading what was typed at the shell after a Ctrl-Z (review of
-/// 2026-12-05). A pipe or a file as the caller's stdin is passed on as it is: nothing of it
-/// reaches back to anyone.
+/// 2026-12-05). The same pipe stands in for a file, a directory or a device as the caller's
+/// stdin: that descriptor is the host's tree on a read-write mount, and a root container
+/// could truncate and rewrite the file through /proc/self/fd/0, fchmod or fchown it, or
+/// openat(0, ...) below a directory, outside its root (the CVE-2024-21626 class; stage 1
+/// native review of 2026-12-07, finding 3). Only a pipe or a socket, whose other end is the
+/// caller's and which leads nowhere else, is passed on as it is, as conmon relays every
+/// other stdin.
 /// </summary>
 public static unsafe class CallerInput
 {
-    /// <summary>The descriptor to give the pod as its stdin: the read end of a pipe fed from
-    /// fd 0 when fd 0 is a terminal (the caller closes it once the pod has it), else 0.</summary>
+    /// <summary>The descriptor to give the pod (or `enter`'s command) as its stdin: 0 when fd 0
+    /// is a pipe or a socket (or not open), else the read end of a pipe fed from fd 0 (the
+    /// caller closes it once the pod has it).</summary>
     public static int ForPod()
     {
-        if (LibcExtra.isatty(0) != 1)
+        bool terminal = LibcExtra.isatty(0) == 1;
+        if (!terminal && (TypeOf(0) is not uint type || PassedAsItIs(type)))
         {
             return 0;
         }
         (int read, int write) = Spawner.Pipe();
-        new Thread(() => Copy(write)) { IsBackground = true, Name = "caller input" }.Start();
+        new Thread(() => Copy(write, terminal)) { IsBackground = true, Name = "caller input" }.Start();
         return read;
     }
 
-    /// <summary>The terminal's bytes into the pipe until the terminal ends (Ctrl-D at a line's
-    /// start reads 0; a hang-up, EIO) or the pod's end of the pipe is gone (EPIPE); then the
-    /// pipe's end, which the container reads as the end of its input.</summary>
-    private static void Copy(int pipe)
+    /// <summary>Whether a stdin of this file type (stat's S_IFMT bits) goes to container code
+    /// as it is: a pipe or a socket. A file, a directory or a device is copied through a pipe.</summary>
+    public static bool PassedAsItIs(uint type) => type is FileTypes.Fifo or FileTypes.Socket;
+
+    private static uint? TypeOf(int fd)
     {
-        byte[] buffer = new byte[4096];
+        stat status;
+        return LibC.fstat(fd, &status) == 0 ? (uint)status.st_mode & FileTypes.Mask : null;
+    }
+
+    /// <summary>Fd 0's bytes into the pipe until it ends (a terminal: Ctrl-D at a line's start
+    /// reads 0, a hang-up EIO; a file at its end; a directory at once, EISDIR) or the pod's end
+    /// of the pipe is gone (EPIPE); then the pipe's end, which the container reads as the end
+    /// of its input.</summary>
+    private static void Copy(int pipe, bool terminal)
+    {
+        byte[] buffer = new byte[terminal ? 4096 : 65536];
         try
         {
-            while (ReadInTheForeground(buffer) is int n and > 0 && TerminalIo.WriteAll(pipe, buffer.AsSpan(0, n)))
+            while ((terminal ? ReadInTheForeground(buffer) : TerminalIo.Read(0, buffer)) is int n and > 0
+                && TerminalIo.WriteAll(pipe, buffer.AsSpan(0, n)))
             {
             }
         }

@@ -10,7 +10,7 @@ namespace PodUnits.Runtime.Exec;
 /// of the caller's terminal: with a pseudo-terminal (<see cref="RunWithPty"/>) the caller's
 /// terminal is put in raw mode (restored on every way out), bytes are copied both ways and
 /// the window size follows SIGWINCH; without one (<see cref="StdioFor"/>) a stream that is a
-/// terminal is replaced by a pipe (output) or /dev/null (input).
+/// terminal is replaced by a pipe (output) or /dev/null (input), and a file as input by a pipe.
 /// </summary>
 public static unsafe class TerminalRelay
 {
@@ -38,7 +38,8 @@ public static unsafe class TerminalRelay
     /// caller's own, except that a terminal becomes a pipe this process copies to the
     /// terminal (stdout, stderr) or, for stdin, one it fills from the terminal when
     /// <paramref name="interactive"/> (`enter -i -T`, as podman exec -i) and /dev/null
-    /// otherwise. Dispose the result after the command ended.</summary>
+    /// otherwise; a file, directory or device as stdin becomes a pipe filled from it too.
+    /// Dispose the result after the command ended.</summary>
     public static PipedStdio StdioFor(bool interactive) => new(interactive);
 
     /// <summary>Copies until end of input or an error (EIO when a pty's slave side is gone).</summary>
@@ -68,8 +69,11 @@ public sealed class PipedStdio : IDisposable
 
     internal PipedStdio(bool interactive)
     {
-        Stdin = LibcExtra.isatty(0) != 1 ? 0
-            : Keep(interactive ? Attach.CallerInput.ForPod() : LibcExtra.open("/dev/null", LibcExtra.O_RDONLY | LibcExtra.O_CLOEXEC, 0));
+        // A file, directory or device as stdin reaches the command through a pipe, never as the
+        // host's descriptor (Attach/CallerInput.cs; stage 1 native review of 2026-12-07, finding 3).
+        int stdin = interactive || LibcExtra.isatty(0) != 1 ? Attach.CallerInput.ForPod()
+            : LibcExtra.open("/dev/null", LibcExtra.O_RDONLY | LibcExtra.O_CLOEXEC, 0);
+        Stdin = stdin == 0 ? 0 : Keep(stdin);
         Stdout = Output(1);
         Stderr = Output(2);
     }

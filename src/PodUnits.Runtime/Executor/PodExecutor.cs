@@ -394,7 +394,8 @@ public sealed partial class PodExecutor : IDisposable
     private List<int> StartPodInit(string planPath, string? netns)
     {
         (int controlMine, int controlTheirs) = Spawner.SocketPair();
-        // `run -i` (no -t) from a terminal: the container reads a pipe, not the terminal itself.
+        // `run -i` (no -t) from a terminal, a file or a directory: the container reads a pipe,
+        // not the caller's descriptor itself (Attach/CallerInput.cs).
         int stdin = _plan.Interactive && !_plan.Terminal ? Attach.CallerInput.ForPod() : 0;
         var fds = new List<(int, int)> { (stdin, 0), (1, 1), (2, 2), (controlTheirs, PodInitDescriptors.Control) };
         var readEnds = new List<int>();
