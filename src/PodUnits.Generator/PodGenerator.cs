@@ -83,7 +83,38 @@ public static class PodGenerator
                 log.Error($"{file}: {Core.Text.OneLine.Of(e.Message)}; pod@{name}.service not generated");
             }
         }
+        KeepRemoved(output, running, log, definitions.Select(d => d.Key).ToHashSet(StringComparer.Ordinal));
         return log.Errors == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// A running pod whose definition is gone keeps the files saved for the definition it
+    /// started from, until it stops, as one whose definition no longer loads does: refresh
+    /// reloads before it stops a removed pod, and the bare template's 45 s TimeoutStopSec= then
+    /// cut short a longer grace period, SIGKILLing the pod mid-shutdown (generator review of
+    /// 2026-12-07, finding 1). A warning, not an error: a removal is no fault. No wants link,
+    /// as for a definition that does not load: /run starts empty at the next boot.
+    /// </summary>
+    private static void KeepRemoved(GeneratorOutput output, RunningPodSettings? running, GeneratorLog log, IReadOnlySet<string> defined)
+    {
+        if (running is null)
+        {
+            return;
+        }
+        foreach ((string name, SavedUnitFiles saved) in running.FindAll(defined))
+        {
+            try
+            {
+                output.WriteSaved(name, saved);
+                log.Warning($"pod {name}: its definition was removed; pod@{name}.service keeps the running pod's settings, from the definition it started with, until it stops");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.PodUnitsException)
+            {
+                output.Remove(name);
+                log.Error($"pod {name}: its definition was removed, and its running pod's settings could not be written ({Core.Text.OneLine.Of(e.Message)}); "
+                    + $"pod@{name}.service has the template's (Restart=no, 45 s stop timeout) until it stops");
+            }
+        }
     }
 
     /// <summary>How the generator loads a definition (and `podunits refresh` when it asks

@@ -5,7 +5,7 @@ namespace PodUnits.Generator;
 /// <summary>
 /// The generator's files for the definition a running pod started from, which stage 0 saves
 /// under the pod's runtime state (/run/podunits/state/NAME/unit) and the generator writes
-/// again when that pod's definition no longer loads. Without them, a daemon-reload (a
+/// again when that pod's definition no longer loads, or is gone. Without them, a daemon-reload (a
 /// package's `podunits refresh`) after an upgrade broke the definition, or after a PodUnits
 /// upgrade that refuses what the older one accepted, left the running pod@NAME.service bare:
 /// Restart=no and the template's 45 s stop timeout instead of its restartPolicy and grace
@@ -20,12 +20,14 @@ namespace PodUnits.Generator;
 /// claim is the kernel's: released when the executor dies, never held by a reused PID, and
 /// readable from the generator's sandbox (a lock on the same inode in any mount namespace).
 /// The files are read before the claim is tested, so a copy used was its runner's while that
-/// run held the claim. Looked up only for a definition that fails: a boot's run, where /run
-/// is empty, pays nothing.
+/// run held the claim. Looked up for a definition that fails, and for a pod whose definition
+/// is gone (<see cref="FindAll"/>): a boot's run, where /run is empty, pays nothing.
 /// </remarks>
 /// <param name="directoryOf">Where a pod's saved files are (PodState.SavedUnitSettingsDir).</param>
 /// <param name="isRunning">Whether a pod's claim is held.</param>
-public sealed class RunningPodSettings(Func<string, string> directoryOf, Func<string, bool> isRunning)
+/// <param name="podsWithState">The names of the pods that have runtime state (the entries of
+/// /run/podunits/state), for <see cref="FindAll"/>; null: none.</param>
+public sealed class RunningPodSettings(Func<string, string> directoryOf, Func<string, bool> isRunning, Func<IEnumerable<string>>? podsWithState = null)
 {
     private const string SocketFileName = "socket";
 
@@ -72,6 +74,36 @@ public sealed class RunningPodSettings(Func<string, string> directoryOf, Func<st
             // The pod ending this moment (its directory going), or a claim that cannot be
             // looked at: the unit gets what a definition that does not load always got.
             return null;
+        }
+    }
+
+    /// <summary>
+    /// The saved files of every running pod not named in <paramref name="except"/> (the names
+    /// the search path defines), in name order. Removing a running pod's definition (a package
+    /// removed, a file deleted) left its unit bare at the reload before refresh stops it: the
+    /// stop then had the template's 45 s, not the pod's grace period, and systemd SIGKILLed
+    /// the pod in the middle of its shutdown (generator review of 2026-12-07, finding 1).
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, SavedUnitFiles>> FindAll(IReadOnlySet<string> except)
+    {
+        ArgumentNullException.ThrowIfNull(except);
+        string[] names;
+        try
+        {
+            names = podsWithState is null ? [] : [.. podsWithState()];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            yield break; // no state to look at: nothing runs that the generator could know of
+        }
+        // Only names a pod can have: an entry that is not one (a lock file's name, a stray
+        // directory) must not become a path in the generator's output.
+        foreach (string pod in names.Where(n => !except.Contains(n) && Core.Naming.ResourceNames.IsValid(n)).Order(StringComparer.Ordinal))
+        {
+            if (Find(pod) is { } saved)
+            {
+                yield return new(pod, saved);
+            }
         }
     }
 }

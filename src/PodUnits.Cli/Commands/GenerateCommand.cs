@@ -48,9 +48,17 @@ internal static class GenerateCommand
     }
 
     /// <summary>The running pods' saved settings, for definitions that no longer load: a pod
-    /// runs while its claim is held (upgrade review of 2026-12-07, finding 1). The dry run
-    /// uses them too, to show what the generator would write.</summary>
-    private static RunningPodSettings RunningPods => new(Runtime.State.PodState.SavedUnitSettingsDir, Runtime.State.PodClaim.IsHeld);
+    /// runs while its claim is held (upgrade review of 2026-12-07, finding 1), or that are gone
+    /// (generator review of 2026-12-07, finding 1: the pods with runtime state are listed). The
+    /// dry run uses them too, to show what the generator would write.</summary>
+    private static RunningPodSettings RunningPods => new(Runtime.State.PodState.SavedUnitSettingsDir, Runtime.State.PodClaim.IsHeld, PodsWithState);
+
+    /// <summary>The entries of /run/podunits/state that are directories (each NAME.lock beside
+    /// them is a file); none before any pod ran since boot.</summary>
+    private static IEnumerable<string> PodsWithState() =>
+        Directory.Exists(Runtime.State.PodPaths.RuntimeRoot)
+            ? Directory.EnumerateDirectories(Runtime.State.PodPaths.RuntimeRoot).Select(d => Path.GetFileName(d))
+            : [];
 
     /// <summary>Without --dir: generated into a private directory of its own, printed, and
     /// removed. --dir was required, though /work/shared/DESIGN.md fixes `generate [--dir DIR]`,

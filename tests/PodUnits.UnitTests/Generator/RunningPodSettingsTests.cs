@@ -44,7 +44,8 @@ public sealed class RunningPodSettingsTests : IDisposable
 
         """;
 
-    private RunningPodSettings Running => new(pod => Path.Combine(_state, pod, "unit"), _held.Contains);
+    private RunningPodSettings Running => new(pod => Path.Combine(_state, pod, "unit"), _held.Contains,
+        () => Directory.EnumerateDirectories(_state).Select(d => Path.GetFileName(d)));
 
     private string DropIn => Path.Combine(_output, "pod@db.service.d", DropInRenderer.FileName);
 
@@ -141,5 +142,58 @@ public sealed class RunningPodSettingsTests : IDisposable
 
         Assert.Equal(DropInRenderer.Render(settings), saved.DropIn);
         Assert.Null(saved.Socket);
+    }
+
+    /// <summary>Generator review of 2026-12-07, finding 1: a running pod whose definition was
+    /// removed (a package removed, refresh's reload before its stop) kept nothing, and the stop
+    /// had the template's 45 s instead of the pod's grace period.</summary>
+    [Fact]
+    public void ARunningPodWhoseDefinitionIsGoneKeepsTheSettingsItStartedWith()
+    {
+        PodUnitSettings started = StartFromGoodDefinition();
+        _held.Add("db");
+        File.Delete(Path.Combine(_pods, "db.yaml"));
+
+        string said = Generate(out int status);
+
+        Assert.Equal(0, status); // a removal is no error
+        Assert.Contains("pod db: its definition was removed; pod@db.service keeps the running pod's settings", said, StringComparison.Ordinal);
+        Assert.Equal(DropInRenderer.Render(started), File.ReadAllText(DropIn));
+        Assert.Contains("TimeoutStopSec=615\n", File.ReadAllText(DropIn), StringComparison.Ordinal); // the grace period's, not the template's 45 s
+        Assert.Equal(SocketUnitRenderer.Render(started), File.ReadAllText(Socket));
+        Assert.False(Directory.Exists(Path.Combine(_output, "sockets.target.wants")));
+        Assert.False(Directory.Exists(Path.Combine(_output, "multi-user.target.wants")));
+    }
+
+    [Fact]
+    public void AStoppedPodWhoseDefinitionIsGoneGetsNothing()
+    {
+        StartFromGoodDefinition();
+        File.Delete(Path.Combine(_pods, "db.yaml"));
+
+        string said = Generate(out int status);
+
+        Assert.Equal(0, status);
+        Assert.Equal("", said);
+        Assert.False(File.Exists(DropIn));
+        Assert.False(File.Exists(Socket));
+    }
+
+    [Fact]
+    public void StateThatIsNotAPodsIsNotLookedAt()
+    {
+        // Only pod names become paths in the output; a held claim of a defined pod is that
+        // definition's business, not a removal's.
+        Directory.CreateDirectory(Path.Combine(_state, "Not_A_Pod", "unit"));
+        File.WriteAllText(Path.Combine(_state, "Not_A_Pod", "unit", DropInRenderer.FileName), "[Service]\n");
+        _held.Add("Not_A_Pod");
+        StartFromGoodDefinition();
+        _held.Add("db");
+
+        string said = Generate(out int status);
+
+        Assert.Equal(0, status);
+        Assert.DoesNotContain("removed", said, StringComparison.Ordinal);
+        Assert.Single(Directory.EnumerateFileSystemEntries(_output), e => e.EndsWith(".service.d", StringComparison.Ordinal));
     }
 }
