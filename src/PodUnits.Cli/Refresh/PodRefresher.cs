@@ -71,11 +71,13 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         }
         UnitPresets presets = UnitPresets.Load(UnitPresets.SystemDirectories);
         var bootUnits = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach ((string pod, DefinitionOnDisk definition) in onDisk)
+        var invalidNew = new List<RefreshReport>();
+        LoadOptions generatorOptions = PodGenerator.Options(Definitions.Host.HostSettings.Load());
+        foreach ((string pod, DefinitionOnDisk definition) in onDisk.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (!running.ContainsKey(pod) && record?.Pods.ContainsKey(pod) != true && (only is null || only.Contains(pod)))
             {
-                bootUnits[pod] = await BootUnitAsync(pod, definition.File, searchPath, presets).ConfigureAwait(false);
+                bootUnits[pod] = await BootUnitAsync(pod, definition.File, searchPath, presets, generatorOptions, invalidNew).ConfigureAwait(false);
             }
         }
         var listen = new ListenSettings(record, onDisk);
@@ -126,6 +128,7 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         var said = new HashSet<string>(unreadable.Select(u => u.Pod), StringComparer.Ordinal);
         said.UnionWith(actions.Where(a => a.Kind is RefreshActionKind.Restart or RefreshActionKind.Relisten).Select(a => a.Pod));
         unread.AddRange(UnloadableRunningDefinitions.Find(onDisk, running.Keys, said, only));
+        unread.AddRange(invalidNew);
         if (dryRun)
         {
             return [.. unread, .. actions.Select(a => Report(a, "planned", null))];
@@ -143,7 +146,7 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
         {
             await systemd.ReloadDaemonAsync().ConfigureAwait(false); // the links `disable` removed
         }
-        SaveRecord(record, onDisk, config, only, reports, listen);
+        SaveRecord(record, onDisk, config, only, reports, listen, invalidNew.Select(r => r.Pod).ToHashSet(StringComparer.Ordinal));
         return reports;
     }
 
@@ -198,14 +201,25 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
     /// <summary>The unit that starts <paramref name="pod"/> at boot, or null when it does not
     /// start at boot (<see cref="AutostartPolicy.StartsAtBoot"/>: read from the definition
     /// here so that --dry-run, which does not reload systemd, sees it too).</summary>
-    private async Task<string?> BootUnitAsync(string pod, string file, PodDefinitionSearchPath searchPath, UnitPresets presets)
+    /// <remarks>Loaded as the generator loads it (<paramref name="options"/>,
+    /// <see cref="PodGenerator.Options"/>), so that the decision is the generator's: the strict
+    /// load took a missing Secret or a podunits.yaml error for "no units", where the generator
+    /// made the units and the wants link, and a new pod whose definition does not load was
+    /// silently recorded as seen, so that it never started, not even once fixed (generator
+    /// review of 2026-12-07, finding 2). A missing Secret now plans its start, whose strict
+    /// check fails, said, and leaves the pod new for the next refresh; a definition that does
+    /// not load at all is said as a failed "validate" (<paramref name="invalid"/>), which
+    /// SaveRecord does not record either.</remarks>
+    private async Task<string?> BootUnitAsync(string pod, string file, PodDefinitionSearchPath searchPath, UnitPresets presets, LoadOptions options,
+        List<RefreshReport> invalid)
     {
-        LoadResult loaded = PodDefinitionLoader.LoadFile(file, LoadOptions.Default with { DecryptSecret = null });
-        if (loaded.Pod is null)
+        if (UnloadableRunningDefinitions.Load(file, options, out string? error) is not { } definition)
         {
-            return null; // the generator made no unit for it either, and said why at the reload
+            invalid.Add(new RefreshReport(pod, "validate", file, "its definition", "failed",
+                $"{error}; pod {pod} gets no units and does not start until its definition loads, and the next refresh takes it as new again"));
+            return null;
         }
-        PodUnitSettings settings = PodUnitSettingsMapper.Map(loaded.Pod, file, hostMachineId: null);
+        PodUnitSettings settings = PodUnitSettingsMapper.Map(definition, file, hostMachineId: null);
         string unit = settings.BootUnit;
         string state = await UnitFileStateAsync(systemd, unit).ConfigureAwait(false);
         string service = Core.Naming.PodUnitNames.Service(pod);
@@ -398,11 +412,12 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
     /// <summary>Every pod on disk is now seen; with a list of pods, only those change in the record.</summary>
     /// <remarks>What failed is recorded as not done, so the next refresh decides it again
     /// (review of 2026-12-06: a start that failed once was never tried again): a new pod whose
-    /// start failed stays new, a changed one whose restart failed keeps its old digest, a
+    /// start failed, or whose definition does not load (<paramref name="unloadedNew"/>), stays
+    /// new, a changed one whose restart failed keeps its old digest, a
     /// removed one whose stop failed stays in the record, a pod whose file cannot be read keeps
     /// what it had, and a failed reload keeps the old configuration digest.</remarks>
     private void SaveRecord(RefreshRecord? before, Dictionary<string, DefinitionOnDisk> onDisk, string config, IReadOnlySet<string>? only,
-        List<RefreshReport> reports, ListenSettings listen)
+        List<RefreshReport> reports, ListenSettings listen, HashSet<string> unloadedNew)
     {
         bool Failed(string pod, string action) => reports.Any(r => r.Pod == pod && r.Action == action && r.Result == "failed");
         var pods = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -423,8 +438,10 @@ internal sealed class PodRefresher(SystemdManager systemd, string recordPath)
                 }
                 continue;
             }
-            if (Failed(pod, "start"))
+            if (Failed(pod, "start") || unloadedNew.Contains(pod))
             {
+                // Still new to the next refresh (a new pod whose definition does not load:
+                // generator review of 2026-12-07, finding 2), so that it starts once it loads.
                 continue;
             }
             pods[pod] = (Failed(pod, "restart") || Failed(pod, "relisten")) && before?.Pods.GetValueOrDefault(pod) is { } old ? old : definition.Sha256;

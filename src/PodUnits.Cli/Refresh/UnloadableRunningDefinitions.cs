@@ -60,17 +60,23 @@ internal static class UnloadableRunningDefinitions
     }
 
     /// <summary>Why <paramref name="file"/> does not load, in one line; null when it does.</summary>
-    private static string? FirstError(string file, LoadOptions options)
+    private static string? FirstError(string file, LoadOptions options) => Load(file, options, out string? error) is null ? error : null;
+
+    /// <summary><paramref name="file"/>'s pod as loaded with <paramref name="options"/>; null,
+    /// with why in one line in <paramref name="error"/>, when it does not load.</summary>
+    internal static PodDefinition? Load(string file, LoadOptions options, out string? error)
     {
         try
         {
             LoadResult loaded = PodDefinitionLoader.LoadFile(file, options);
-            return loaded.Pod is not null ? null
+            error = loaded.Pod is not null ? null
                 : loaded.Diagnostics.FirstOrDefault(d => d.Severity == Severity.Error)?.Redacted().ToString() ?? "invalid";
+            return loaded.Pod;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Errors.PodUnitsException)
         {
-            return Core.Text.OneLine.Of(e.Message);
+            error = Core.Text.OneLine.Of(e.Message);
+            return null;
         }
     }
 }
