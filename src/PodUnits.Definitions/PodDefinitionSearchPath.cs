@@ -42,6 +42,11 @@ public sealed class PodDefinitionSearchPath
     /// be a valid pod name (no '/', no "..").</summary>
     public string? Find(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        if (IsHidden(name))
+        {
+            return null; // as All() sees it (below)
+        }
         foreach (string root in Roots)
         {
             foreach (string ext in Extensions)
@@ -69,7 +74,7 @@ public sealed class PodDefinitionSearchPath
             }
             foreach (string ext in Extensions)
             {
-                foreach (string file in Directory.EnumerateFiles(root, "*" + ext).Order(StringComparer.Ordinal))
+                foreach (string file in Directory.EnumerateFiles(root, "*" + ext).Where(f => !IsHidden(Path.GetFileName(f))).Order(StringComparer.Ordinal))
                 {
                     found.TryAdd(PodDefinitionLoader.PodNameFromPath(file), file);
                 }
@@ -77,4 +82,14 @@ public sealed class PodDefinitionSearchPath
         }
         return [.. found];
     }
+
+    /// <summary>
+    /// Hidden entries are no definitions, as systemd's conf_files_list skips them in unit and
+    /// preset directories (UnitPresets copies that rule): an editor's lock (Emacs' .#web.yaml,
+    /// a dangling symlink) or a hidden copy (.web.yaml, a partial file written before a
+    /// rename) made the generator, and so every daemon-reload meanwhile, fail with "no such
+    /// file" or an invalid name, and a package's refresh with it (generator review of
+    /// 2026-12-07, finding 6). No pod name starts with '.', so no definition is lost.
+    /// </summary>
+    private static bool IsHidden(string fileName) => fileName.StartsWith('.');
 }

@@ -162,6 +162,28 @@ public sealed class GeneratorRunTests : IDisposable
         Assert.Null(new FileInfo(Path.Combine(_output, "multi-user.target.wants", "pod@b.service")).LinkTarget);
     }
 
+    /// <summary>Generator review of 2026-12-07, finding 6: an editor's lock file (Emacs'
+    /// .#web.yaml, a dangling symlink) or a hidden copy in a pods directory was taken as a
+    /// definition, and every daemon-reload meanwhile failed on it. Hidden entries are skipped,
+    /// as systemd skips them in unit directories.</summary>
+    [Fact]
+    public void HiddenFilesAreNoDefinitions()
+    {
+        WriteAutostartPods("web");
+        File.CreateSymbolicLink(Path.Combine(_pods, ".#web.yaml"), "root@host.1234:1765000000");
+        File.Copy(Path.Combine(_pods, "web.yaml"), Path.Combine(_pods, ".web.yaml"));
+        File.WriteAllText(Path.Combine(_pods, ".x.yml"), "not: [a pod");
+        var searchPath = new PodDefinitionSearchPath([_pods]);
+
+        Assert.Equal(["web"], searchPath.All().Select(d => d.Key));
+        Assert.Null(searchPath.Find(".web"));
+        string said = RunOnce(out int status);
+        Assert.Equal(0, status);
+        Assert.Equal("", said);
+        AssertGenerated(said, "web");
+        Assert.Equal(["pod@web.service.d"], Directory.EnumerateDirectories(_output).Select(Path.GetFileName).Where(d => d!.StartsWith("pod@", StringComparison.Ordinal)));
+    }
+
     /// <summary>A valid pod NAME.yaml with autostart for each of <paramref name="names"/>.</summary>
     private void WriteAutostartPods(params string[] names)
     {
