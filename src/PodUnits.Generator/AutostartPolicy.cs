@@ -26,7 +26,7 @@ public static class AutostartPolicy
     }
 
     /// <summary>Whether boot starts the pod, given its boot unit's UnitFileState:
-    /// masked → never; enabled by hand (`systemctl enable`, also --runtime) → yes; otherwise
+    /// masked (or, for a socket pod, its service masked) → never; enabled by hand (`systemctl enable`, also --runtime) → yes; otherwise
     /// (the generator's "generated" socket, a disabled or static instance) what the generator
     /// decides, read from the definition so that it holds before a daemon-reload too.</summary>
     /// <param name="serviceFileState">For a socket-activated pod, pod@NAME.service's
@@ -37,7 +37,10 @@ public static class AutostartPolicy
     {
         ArgumentNullException.ThrowIfNull(unitFileState);
         ArgumentNullException.ThrowIfNull(settings);
-        if (unitFileState.StartsWith("masked", StringComparison.Ordinal))
+        // A socket pod's masked service too: systemd refuses to start the socket then, and the
+        // generator writes no link for it; status said it starts at boot (generator review of
+        // 2026-12-07, finding 5).
+        if (unitFileState.StartsWith("masked", StringComparison.Ordinal) || (settings.SocketActivated && serviceFileState.StartsWith("masked", StringComparison.Ordinal)))
         {
             return false;
         }

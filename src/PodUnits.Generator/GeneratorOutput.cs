@@ -24,12 +24,19 @@ public sealed class GeneratorOutput
     private const int O_TRUNC = 0x200;
     private const int O_NOFOLLOW = 0x20000;
 
+    /// <summary>Where `systemctl mask` (and `mask --runtime`) puts its /dev/null links.</summary>
+    public static readonly IReadOnlyList<string> MaskDirectories = ["/etc/systemd/system", "/run/systemd/system"];
+
     private readonly string _directory;
+    private readonly IReadOnlyList<string> _maskDirectories;
     private readonly HashSet<string> _wantsCreated = new(StringComparer.Ordinal);
 
-    public GeneratorOutput(string directory)
+    /// <param name="maskDirectories">Where a masked unit's /dev/null link is looked for; null:
+    /// <see cref="MaskDirectories"/>.</param>
+    public GeneratorOutput(string directory, IReadOnlyList<string>? maskDirectories = null)
     {
         _directory = directory;
+        _maskDirectories = maskDirectories ?? MaskDirectories;
     }
 
     public static string UnitName(string podName) => Core.Naming.PodUnitNames.Service(podName);
@@ -46,7 +53,11 @@ public sealed class GeneratorOutput
         {
             string socket = Core.Naming.PodUnitNames.Socket(settings.PodName);
             WriteFile(Path.Combine(_directory, socket), SocketUnitRenderer.Render(settings));
-            if (settings.Autostart)
+            // A masked service: systemd refuses to start a socket whose service is masked, so
+            // the link only left a failed pod@NAME.socket at every boot after the `systemctl
+            // mask pod@NAME` packaging.md tells administrators to use (generator review of
+            // 2026-12-07, finding 5). A plain readlink, no D-Bus: a generator may do it.
+            if (settings.Autostart && !IsMasked(unit))
             {
                 Link("sockets.target.wants", socket, Path.Combine("..", socket));
             }
@@ -101,6 +112,10 @@ public sealed class GeneratorOutput
             }
         }
     }
+
+    /// <summary>Whether <paramref name="unit"/> is masked: a link to /dev/null in /etc or /run.</summary>
+    private bool IsMasked(string unit) =>
+        _maskDirectories.Any(d => new FileInfo(Path.Combine(d, unit)).LinkTarget == "/dev/null");
 
     private void Link(string wantsDirectory, string unit, string target)
     {

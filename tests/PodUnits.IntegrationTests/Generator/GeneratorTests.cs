@@ -110,4 +110,29 @@ public sealed class GeneratorTests
             PodHarness.Run("systemctl", "stop", "gen-boot.target");
         }
     }
+
+    /// <summary>Generator review of 2026-12-07, finding 5: `systemctl mask pod@NAME` of an
+    /// autostart socket-activated pod left the generated sockets.target.wants link, so the
+    /// socket failed at every boot ("Socket service ... not loaded, refusing").</summary>
+    [Fact]
+    public void AMaskedSocketPodsServiceGetsNoSocketLink()
+    {
+        const string name = "gen-masked-socket";
+        const string wants = $"/run/systemd/generator/sockets.target.wants/pod@{name}.socket";
+        using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "trap 'exit 0' TERM; sleep 1901 & wait")
+            .Replace($"name: {name}\n", $"name: {name}\n  annotations: {{podunits.io/autostart: \"true\", podunits.io/listen: \"tcp:127.0.0.1:19011\"}}\n", StringComparison.Ordinal));
+        try
+        {
+            Assert.NotNull(new FileInfo(wants).LinkTarget);
+            Assert.Equal(0, PodHarness.Run("systemctl", "mask", pod.Unit).Code);
+            Assert.Equal(0, PodHarness.Run("systemctl", "daemon-reload").Code);
+            Assert.Null(new FileInfo(wants).LinkTarget);
+            Assert.True(File.Exists($"/run/systemd/generator/pod@{name}.socket"));
+        }
+        finally
+        {
+            PodHarness.Run("systemctl", "unmask", pod.Unit);
+            PodHarness.Run("systemctl", "daemon-reload");
+        }
+    }
 }

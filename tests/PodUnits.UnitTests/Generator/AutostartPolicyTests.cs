@@ -62,6 +62,11 @@ public sealed class AutostartPolicyTests : IDisposable
         Assert.False(AutostartPolicy.StartsAtBoot("generated", off, packaged: false, Presets(""), serviceFileState: "disabled"));
         Assert.True(AutostartPolicy.StartsAtBoot("generated", off, packaged: false, Presets(""), serviceFileState: "enabled"));
         Assert.False(AutostartPolicy.StartsAtBoot("masked", off, packaged: false, Presets(""), serviceFileState: "enabled"));
+        // Generator review of 2026-12-07, finding 5: the service masked stops an autostart socket pod.
+        PodUnitSettings on = Settings("web", true, socket: true);
+        Assert.True(AutostartPolicy.StartsAtBoot("generated", on, packaged: false, Presets(""), serviceFileState: "static"));
+        Assert.False(AutostartPolicy.StartsAtBoot("generated", on, packaged: false, Presets(""), serviceFileState: "masked"));
+        Assert.False(AutostartPolicy.StartsAtBoot("generated", on, packaged: false, Presets(""), serviceFileState: "masked-runtime"));
         // For a pod without a socket the service is the boot unit, judged as such only.
         Assert.False(AutostartPolicy.ServiceEnabled(Settings("web", false), "enabled"));
     }

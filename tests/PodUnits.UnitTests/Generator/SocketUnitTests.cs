@@ -62,6 +62,19 @@ public sealed class SocketUnitTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_output, "pod@web.service.d", DropInRenderer.FileName)));
     }
 
+    /// <summary>Generator review of 2026-12-07, finding 5: `systemctl mask pod@web` of an
+    /// autostart socket pod left a sockets.target.wants link, and a failed socket at every boot.</summary>
+    [Fact]
+    public void AMaskedServiceGetsNoSocketLink()
+    {
+        string etc = Directory.CreateDirectory(Path.Combine(_output, "etc")).FullName;
+        string units = Path.Combine(_output, "units");
+        File.CreateSymbolicLink(Path.Combine(etc, "pod@web.service"), "/dev/null");
+        new GeneratorOutput(units, [etc, Path.Combine(_output, "run")]).Write(Settings(true, new ListenAddress("ListenStream", "80")));
+        Assert.True(File.Exists(Path.Combine(units, "pod@web.socket")));
+        Assert.False(Directory.Exists(Path.Combine(units, "sockets.target.wants")));
+    }
+
     [Fact]
     public void WithoutAutostartTheSocketIsOnlyWritten()
     {
