@@ -31,9 +31,9 @@ public sealed class InheritedDescriptorTests
     /// <summary>Stdin that is /dev/null is the container's own read-only bind of it, not the
     /// /dev/null the pod init, the executor or the CLI opened in the host's mount namespace,
     /// through which a root container could chmod the host's node (stage 1 native review of
-    /// 2026-12-07, finding 2): for the container's command, a postStart hook, an exec probe and
-    /// `podunits enter`, a chmod of stdin to the mode it has is refused. Harmless when it is
-    /// not: the mode stays as it was.</summary>
+    /// 2026-12-07, finding 2): for the container's command, a postStart hook and an exec probe
+    /// a chmod of stdin to the mode it has is refused, and `podunits enter` gets a pipe.
+    /// Harmless when it is not: the mode stays as it was.</summary>
     [Fact]
     public void StdinDevNullTakesNoChmod()
     {
@@ -57,9 +57,11 @@ public sealed class InheritedDescriptorTests
         Assert.True(PodHarness.WaitFor(() => (written = PodHarness.Run("/usr/bin/podunits", "enter", name, "--", "cat", "/tmp/hook-stdin", "/tmp/probe-stdin")).Code == 0),
             written.Output);
         Assert.Equal("hook stdin 1:3 refused\nprobe stdin 1:3 refused\n", written.Output);
-        // Stdin from the caller's /dev/null, passed on as it is (not a terminal).
-        var entered = PodHarness.Run("sh", "-c", "exec /usr/bin/podunits enter \"$1\" -- sh -c \"$2\" < /dev/null", "sh", name, StdinChmod("enter"));
-        Assert.Equal("enter stdin 1:3 refused\n", entered.Output);
+        // The caller's own /dev/null as stdin (not a terminal) reaches the command through a
+        // pipe, as any file or device does (the same review's finding 3): never the host's node.
+        var entered = PodHarness.Run("sh", "-c", "exec /usr/bin/podunits enter \"$1\" -- readlink /proc/self/fd/0 < /dev/null", "sh", name);
+        Assert.True(entered.Code == 0, entered.Output);
+        Assert.StartsWith("pipe:", entered.Output, StringComparison.Ordinal);
         Assert.Equal(hostDevNullBefore, PodHarness.Run("stat", "-c", "%d:%i %z", "/dev/null").Output);
     }
 
