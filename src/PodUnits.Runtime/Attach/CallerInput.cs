@@ -27,7 +27,7 @@ public static unsafe class CallerInput
     public static int ForPod()
     {
         bool terminal = LibcExtra.isatty(0) == 1;
-        if (!terminal && (TypeOf(0) is not uint type || PassedAsItIs(type)))
+        if (!terminal && (TypeOf(0) is not uint type || PassedAsItIs(type, LibcExtra.FileSystemType(0))))
         {
             return 0;
         }
@@ -36,9 +36,15 @@ public static unsafe class CallerInput
         return read;
     }
 
-    /// <summary>Whether a stdin of this file type (stat's S_IFMT bits) goes to container code
-    /// as it is: a pipe or a socket. A file, a directory or a device is copied through a pipe.</summary>
-    public static bool PassedAsItIs(uint type) => type is FileTypes.Fifo or FileTypes.Socket;
+    /// <summary>Whether a stdin of this file type (stat's S_IFMT bits) on this file system
+    /// (statfs f_type) goes to container code as it is: an anonymous pipe (pipefs) or a socket.
+    /// A file, a directory, a device, and a named FIFO (`< /srv/fifo`, a node of the host's
+    /// tree that fchmod through /proc/self/fd/0 would change) are copied through a pipe.</summary>
+    public static bool PassedAsItIs(uint type, long fileSystem) =>
+        type is FileTypes.Socket || (type is FileTypes.Fifo && fileSystem == PipeFsMagic);
+
+    /// <summary>PIPEFS_MAGIC (linux/magic.h): the kernel's own file system of anonymous pipes.</summary>
+    private const long PipeFsMagic = 0x50495045;
 
     private static uint? TypeOf(int fd)
     {
