@@ -22,7 +22,7 @@ internal static class GenerateCommand
             Without --dir nothing is written where systemd reads. Exit status 1 when a definition is invalid (its
             file:line:column on stderr; the valid ones are generated), as the generator.
               podunits generate
-              podunits generate --dir /tmp/units && find /tmp/units
+              d=$(mktemp -d) && podunits generate --dir "$d" && find "$d"
             """)
         {
             dir,
@@ -36,15 +36,49 @@ internal static class GenerateCommand
             }
             try
             {
-                Directory.CreateDirectory(output);
+                // 0755 whatever the umask: a group-writable new directory would be refused below.
+                Directory.CreateDirectory(output, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                    | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new BadInputException($"--dir {output}", File.Exists(output) ? "is a file, not a directory" : IoErrors.Describe(e, output));
             }
+            CheckTrusted(output);
             return PodGenerator.Run(PodDefinitionSearchPath.Default, output, log, RunningPods);
         });
         return command;
+    }
+
+    /// <summary>
+    /// DIR must be the caller's own, not a link, and writable by no one else. The generator
+    /// follows the subdirectories and replaces the links it finds in its output (systemd hands
+    /// it empty directories of its own); run as root on a directory another user made first
+    /// (`/tmp/units`, as the help's example), a `multi-user.target.wants` linked to
+    /// /etc/systemd/system there let it replace an administrator's mask, and a linked
+    /// `pod@X.service.d` let it write a drop-in elsewhere (generator review of 2026-12-07,
+    /// finding 3). Inside a directory only its owner can write, nothing was put by anyone else.
+    /// </summary>
+    private static unsafe void CheckTrusted(string output)
+    {
+        Tmds.Linux.stat status;
+        byte[] path = System.Text.Encoding.UTF8.GetBytes(output.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed + "\0" : "/\0");
+        fixed (byte* p = path)
+        {
+            if (Tmds.Linux.LibC.lstat(p, &status) != 0)
+            {
+                throw new BadInputException($"--dir {output}", "cannot be examined");
+            }
+        }
+        uint mode = (uint)status.st_mode;
+        string? why = (mode & Core.Files.FileTypes.Mask) != Core.Files.FileTypes.Directory ? "is a symbolic link, not a directory of its own"
+            : status.st_uid != Tmds.Linux.LibC.geteuid() ? $"belongs to user {status.st_uid}, not to the caller"
+            : (mode & 0b000_010_010) != 0 ? "is writable by others (group or world)"
+            : null;
+        if (why is not null)
+        {
+            throw new BadInputException($"--dir {output}", $"{why}; the generator would follow what others put in it: use a new directory (mktemp -d)");
+        }
     }
 
     /// <summary>The running pods' saved settings, for definitions that no longer load: a pod

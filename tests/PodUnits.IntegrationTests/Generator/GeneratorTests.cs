@@ -53,6 +53,19 @@ public sealed class GeneratorTests
             // A --dir that is a file is one line, exit 2 (once "internal error: IO_FileExists_Name").
             var onFile = PodHarness.Run("/usr/bin/podunits", "generate", "--dir", "/etc/os-release");
             Assert.Equal((2, "podunits: --dir /etc/os-release: is a file, not a directory"), (onFile.Code, onFile.Output.Trim()));
+            // Nor a directory another user made, or a link (generator review of 2026-12-07,
+            // finding 3): the generator would follow the links put in it, as root.
+            Directory.CreateDirectory("/tmp/gen-foreign/multi-user.target.wants");
+            Assert.Equal(0, PodHarness.Run("chown", "-R", "65534", "/tmp/gen-foreign").Code);
+            var foreign = PodHarness.Run("/usr/bin/podunits", "generate", "--dir", "/tmp/gen-foreign");
+            Assert.Equal(2, foreign.Code);
+            Assert.StartsWith("podunits: --dir /tmp/gen-foreign: belongs to user 65534, not to the caller;", foreign.Output.Trim(), StringComparison.Ordinal);
+            Assert.Empty(Directory.EnumerateFileSystemEntries("/tmp/gen-foreign/multi-user.target.wants"));
+            File.Delete("/tmp/gen-linked");
+            File.CreateSymbolicLink("/tmp/gen-linked", "/tmp/gen-dry");
+            var linked = PodHarness.Run("/usr/bin/podunits", "generate", "--dir", "/tmp/gen-linked");
+            Assert.Equal(2, linked.Code);
+            Assert.Contains("is a symbolic link", linked.Output, StringComparison.Ordinal);
 
             var verify = PodHarness.Run("systemd-analyze", "verify", "pod@gen-auto.service");
             Assert.True(verify.Code == 0, "systemd-analyze verify: " + verify.Output);
