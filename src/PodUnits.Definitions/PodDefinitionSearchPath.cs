@@ -83,6 +83,23 @@ public sealed class PodDefinitionSearchPath
         return [.. found];
     }
 
+    /// <summary>The roots that are symbolic links to nothing, each with its target: a pods
+    /// directory kept on a file system mounted after generators run (/srv, /home) is such a
+    /// link at boot, and All() skips it as absent, so its pods lost their units and autostart
+    /// without a word (generator review of 2026-12-07, finding 4).</summary>
+    public IEnumerable<(string Root, string Target)> DanglingRoots()
+    {
+        foreach (string root in Roots)
+        {
+            // Directory.Exists follows the link (false when it leads nowhere); File.Exists
+            // would say true of the dangling link itself.
+            if (!Directory.Exists(root) && new FileInfo(root).LinkTarget is { } target)
+            {
+                yield return (root, target);
+            }
+        }
+    }
+
     /// <summary>
     /// Hidden entries are no definitions, as systemd's conf_files_list skips them in unit and
     /// preset directories (UnitPresets copies that rule): an editor's lock (Emacs' .#web.yaml,

@@ -37,6 +37,11 @@ public static class PodGenerator
         {
             Report(log, problem, "; every pod's units are generated all the same, and each start fails until it is fixed");
         }
+        foreach ((string root, string target) in searchPath.DanglingRoots())
+        {
+            log.Error($"{root} is a link to {target}, which is not there: its pods get no units (at boot, file systems other than / and /usr "
+                + "are mounted after generators run: keep definitions there, or in /etc)");
+        }
         KeyValuePair<string, string>[] definitions = [.. searchPath.All()];
         // Parsing and validating is nearly all of the CPU time and each file is independent,
         // so it runs on every core; reporting and writing then go in search-path order, so

@@ -184,6 +184,34 @@ public sealed class GeneratorRunTests : IDisposable
         Assert.Equal(["pod@web.service.d"], Directory.EnumerateDirectories(_output).Select(Path.GetFileName).Where(d => d!.StartsWith("pod@", StringComparison.Ordinal)));
     }
 
+    /// <summary>Generator review of 2026-12-07, finding 4: a pods directory that is a link to a
+    /// file system not mounted yet (at boot, generators run before /srv) was skipped as
+    /// absent, without a word. It is an error naming the link and its target; the other
+    /// roots' pods are generated all the same.</summary>
+    [Fact]
+    public void ARootLinkedToNothingIsSaid()
+    {
+        WriteAutostartPods("web");
+        string linked = _output + "-linked-pods";
+        File.CreateSymbolicLink(linked, "/srv/podunits-not-mounted-yet/pods");
+        try
+        {
+            var stderr = new StringWriter();
+            int status;
+            using (GeneratorLog log = GeneratorLog.ForWriter(stderr))
+            {
+                status = PodGenerator.Run(new PodDefinitionSearchPath([linked, _pods]), _output, log);
+            }
+            Assert.Equal(1, status);
+            Assert.Contains($"{linked} is a link to /srv/podunits-not-mounted-yet/pods, which is not there: its pods get no units", stderr.ToString(), StringComparison.Ordinal);
+            AssertGenerated(stderr.ToString(), "web");
+        }
+        finally
+        {
+            File.Delete(linked);
+        }
+    }
+
     /// <summary>A valid pod NAME.yaml with autostart for each of <paramref name="names"/>.</summary>
     private void WriteAutostartPods(params string[] names)
     {
