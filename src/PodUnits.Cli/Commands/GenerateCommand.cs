@@ -62,10 +62,9 @@ internal static class GenerateCommand
     private static unsafe void CheckTrusted(string output)
     {
         Tmds.Linux.stat status;
-        byte[] path = System.Text.Encoding.UTF8.GetBytes(output.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed + "\0" : "/\0");
-        fixed (byte* p = path)
+        using (var path = new Core.Native.CString(output.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/"))
         {
-            if (Tmds.Linux.LibC.lstat(p, &status) != 0)
+            if (Tmds.Linux.LibC.lstat(path, &status) != 0)
             {
                 throw new BadInputException($"--dir {output}", "cannot be examined");
             }
