@@ -58,7 +58,7 @@ _podunits() {
         list) options+=" --output";;
         status) options+=" --output --lines";;
         logs) options+=" --follow --container --lines --since --until --timestamps";;
-        enter) options+=" --container --interactive -i --tty -t --no-tty -T --privileged --allow-ptrace-window";;
+        enter) options+=" --container --interactive -i --tty -t --no-tty -T --privileged";;
         attach) options+=" --detach-keys";;
         update) options+=" --container --memory --cpu";;
         run) options+=" --interactive -i --tty -t --detach-keys --entrypoint --name --hostname --env -e --workdir -w --user -u --pull --memory -m --cpus --volume --dns --env-file --keep --net --port -p";;

@@ -15,7 +15,7 @@ using PodUnits.Systemd.Units;
 namespace PodUnits.Cli.Commands;
 
 /// <summary>
-/// <c>podunits enter NAME [--container C] [-t|-T] [--privileged] [--allow-ptrace-window] [-- CMD...]</c>: runs a
+/// <c>podunits enter NAME [--container C] [-t|-T] [--privileged] [-- CMD...]</c>: runs a
 /// command (a shell by default) in a running container, confined exactly as the container's
 /// own process (<see cref="ExecLauncher"/>): its namespaces and root, its scope, its user,
 /// groups, capabilities, no_new_privs and seccomp filter, and the environment from the pod's
@@ -48,13 +48,6 @@ internal static class EnterCommand
         {
             Description = "Run as root with every capability and no seccomp filter, for administrators (still the container's namespaces, root, scope and environment).",
         };
-        // Stage 1 native review of 2026-12-07, finding 1: the entering process is host root,
-        // visible to the container, until its privileges drop (Runtime/Exec/PtraceWindow.cs).
-        var allowPtraceWindow = new Option<bool>("--allow-ptrace-window")
-        {
-            Description = "Enter a container that holds SYS_PTRACE in a pod without a user namespace, which could trace the entering "
-                + "process before it drops its privileges (refused without this option).",
-        };
         var commandLine = UsageErrors.TakesAnyWords(new Argument<string[]>("CMD")
         {
             Description = "The command and its arguments (default /bin/sh). Put -- before it.",
@@ -71,7 +64,7 @@ internal static class EnterCommand
               podunits enter web -c db -- psql -U postgres
               podunits enter web -T -- cat /etc/resolv.conf > resolv.conf
               podunits enter web --privileged -- cat /proc/self/status
-            """) { name, container, interactive, tty, noTty, privileged, allowPtraceWindow, commandLine };
+            """) { name, container, interactive, tty, noTty, privileged, commandLine };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             string pod = PodArgument.Validated(parsed, name);
@@ -110,7 +103,7 @@ internal static class EnterCommand
                     PodLog.Warning($"enter --privileged: the command runs as root with every capability and no seccomp filter in {pod}/{target.Name}", new(Pod: pod, Container: target.Name));
                 }
                 return await EnterAsync(systemd, pod, target.Name, pid, parsed.GetValue(commandLine) is { Length: > 0 } given ? given : ["/bin/sh"],
-                    withTty, parsed.GetValue(interactive), asRoot, parsed.GetValue(allowPtraceWindow));
+                    withTty, parsed.GetValue(interactive), asRoot);
             }
             catch (PodUnitsException e) when (e.ExitCode == ExitCodes.RuntimeFailure)
             {
@@ -123,8 +116,7 @@ internal static class EnterCommand
         return command;
     }
 
-    private static async Task<int> EnterAsync(SystemdManager systemd, string pod, string containerName, int pid, string[] argv, bool tty, bool interactive, bool privileged,
-        bool allowPtraceWindow)
+    private static async Task<int> EnterAsync(SystemdManager systemd, string pod, string containerName, int pid, string[] argv, bool tty, bool interactive, bool privileged)
     {
         // The pod's own copy of its plan (the host's copy holds no values: State/PlanHandoff.cs).
         int podInit = PodState.Pids(pod) is (_, int init) && init > 0 ? init : throw new PodUnitsException($"pod {pod}", "is not running");
@@ -146,10 +138,6 @@ internal static class EnterCommand
         }
         ContainerPlan c = plan.Containers.FirstOrDefault(x => x.Name == containerName)
             ?? throw new PodUnitsException($"pod {pod}", $"its plan has no container {containerName}");
-        if (!allowPtraceWindow && PtraceWindow.Exposes(plan, c))
-        {
-            throw new BadInputException($"pod {pod}: container {containerName}", PtraceWindow.Refusal);
-        }
         List<string> extraEnv = tty && Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } term ? [$"TERM={term}"] : [];
         using PipedStdio? stdio = tty ? null : TerminalRelay.StdioFor(interactive);
         int devNull = tty ? Check.Io(LibcExtra.open("/dev/null", LibcExtra.O_RDWR | LibcExtra.O_CLOEXEC, 0), "open", "/dev/null") : -1;

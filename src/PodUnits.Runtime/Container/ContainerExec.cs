@@ -8,15 +8,21 @@ namespace PodUnits.Runtime.Container;
 
 /// <summary>
 /// <c>podunits-stage1 container-exec PLAN C FLAGS -- ARGV...</c>: a process started inside a
-/// running container by `podunits enter` or an exec probe (<see cref="Exec.ExecLauncher"/>,
-/// which spawned it already in the pod's PID, network, UTS and IPC namespaces). It waits on
-/// its control socket (fd 3) until the launcher has moved it into the container's scope,
-/// joins the container's mount namespace through the container's pidfd (fd 4), and becomes
-/// the command exactly as the container's own process was started: its user, groups,
-/// capabilities, no_new_privs and seccomp filter, with the plan's environment, never one read
-/// from /proc. With a terminal it opens a pseudo-terminal of the container's own devpts and
-/// hands the master to the launcher, so the administrator's terminal never reaches container
-/// code. Fd 3 is close-on-exec: it closes with nothing sent when the command runs.
+/// running container by `podunits enter`, an exec probe or an exec hook
+/// (<see cref="Exec.ExecLauncher"/>, which spawned it already in the pod's PID, network, UTS
+/// and IPC namespaces, where no container sees it). It waits on its control socket (fd 3)
+/// until the launcher has moved it into the container's scope, then prepares, from outside
+/// the container, everything the command needs: the command looked up on the container's
+/// PATH and a pseudo-terminal of the container's own devpts (both through the container
+/// process's /proc/PID/root, resolved inside it), the plan's environment (never one read from
+/// /proc), and the exec spec (<see cref="ExecSpec"/>): its user, groups, capabilities,
+/// no_new_privs and seccomp filter, as the container's own process got them. Then it
+/// re-executes itself for stage 1's C constructor, which joins the container's mount (and user)
+/// namespace, takes all those steps and only then forks into the container's PID namespace to
+/// exec the command (Native/enter.c): no process the container can see ever holds more than the
+/// container. The pty's master goes to the launcher, so the administrator's terminal never
+/// reaches container code. Fd 3 is close-on-exec: it closes with nothing sent when the command
+/// runs.
 /// </summary>
 public static class ContainerExec
 {
@@ -40,52 +46,48 @@ public static class ContainerExec
         Check.Io(LibcExtra.fcntl(ControlFd, LibcExtra.F_SETFD, LibcExtra.FD_CLOEXEC), "fcntl F_SETFD");
         using var control = new ControlChannel(ControlFd);
         string[] set = flags.Split(',');
+        // The launcher names the pod and the container before what is sent back.
+        string named = $"container {containerName}: ";
         try
         {
-            // This runs twice: the second time re-executed and forked inside the
-            // container's namespaces (UserNamespaceEntry).
-            bool entered = UserNamespaceEntry.Entered;
-            PodPlan pod = UserNamespaceEntry.ReadPlan(planPath);
-            if (!entered)
-            {
-                // Reopened for the re-executed process (UserNamespaceEntry.Join); this copy must
-                // not reach the command.
-                State.PlanHandoff.KeepFromChildren(planPath);
-            }
+            PodPlan pod = PodPlan.Read(planPath);
+            State.PlanHandoff.KeepFromChildren(planPath); // the command must not inherit the plan
             ContainerPlan c = pod.Containers.SingleOrDefault(x => x.Name == containerName)
                 ?? throw new PodUnitsException($"pod {pod.Name}", $"has no container {containerName}");
-            if (!entered)
+            if (control.ReceiveExecMessage(out int[] fds) is not ExecControlMessage.Go || fds.Length > 0)
             {
-                if (control.ReceiveExecMessage(out int[] fds) is not ExecControlMessage.Go || fds.Length > 0)
-                {
-                    Array.ForEach(fds, fd => LibcExtra.close(fd));
-                    return ContainerCommand.SetupFailed; // the launcher gave up before placing us in the scope
-                }
-                // Before the user namespace: what is dropped from the bounding set here no
-                // process of the command can ever regain, in any namespace.
-                if (set.FirstOrDefault(f => f.StartsWith(BoundFlag, StringComparison.Ordinal)) is { } bound)
-                {
-                    LimitBoundingSet(ulong.Parse(bound.AsSpan(BoundFlag.Length), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
-                }
-                // Into the container's mount namespace before its PID namespace, never the
-                // other way round: a process the container can see must not see the host's
-                // root (enter.c, join_and_fork). The process goes on in the child forked there.
-                UserNamespaceEntry.Join(planPath, Arguments(containerName, flags, extraEnv, argv), PidFd, ControlFd, pod.Users is not null);
+                Array.ForEach(fds, fd => LibcExtra.close(fd));
+                return ContainerCommand.SetupFailed; // the launcher gave up before placing us in the scope
             }
-            if (set.Contains("tty"))
+            // Before the namespaces: what is dropped from the bounding set here no process of
+            // the command can ever regain, in any namespace.
+            if (set.FirstOrDefault(f => f.StartsWith(BoundFlag, StringComparison.Ordinal)) is { } bound)
             {
-                // In the pod's user namespace by now, if it has one: its IDs are the container's.
-                ContainerTerminal.Attach(control, "", "podunits enter", c.Uid);
+                LimitBoundingSet(ulong.Parse(bound.AsSpan(BoundFlag.Length), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+            }
+            using var rootFd = new Fd(OpenContainerRoot(containerName));
+            string root = ContainerRoot.ProcFd(rootFd.Value);
+            bool tty = set.Contains("tty");
+            if (tty)
+            {
+                // Owned by the command's user as the host sees it (its own user namespace's
+                // IDs are the pod's host IDs); the command takes it as its controlling terminal.
+                ContainerTerminal.Attach(control, root, "podunits enter", pod.Users?.ToHost(c.Uid) ?? c.Uid, controlling: false);
             }
             List<string> env = [.. c.Env.Where(e => !extraEnv.Any(x => SameName(x, e))), .. extraEnv];
             if (PodAddressTokens.AnyIn(env))
             {
                 env = PodAddressTokens.Replace(env, PodAddressTokens.CurrentAddresses()); // in the pod's network namespace
             }
-            // The caller names the pod and the container before what is sent back.
-            string named = $"container {containerName}: ";
-            return ContainerCommand.Exec(c, argv, env, confine: !set.Contains("privileged"),
-                why => control.Send(new ExecControlMessage.Failed(why.StartsWith(named, StringComparison.Ordinal) ? why[named.Length..] : why)));
+            using var inRoot = new ContainerRoot(root);
+            if (ContainerCommand.Spec(c, argv, env, confine: !set.Contains("privileged"), inRoot.IsExecutableFile, inRoot.Exists,
+                why => control.Send(new ExecControlMessage.Failed(why.StartsWith(named, StringComparison.Ordinal) ? why[named.Length..] : why)),
+                out int failure) is not { } spec)
+            {
+                return failure;
+            }
+            UserNamespaceEntry.EnterAndExec(containerName, PidFd, ControlFd, pod.Users is not null, spec, tty); // returns only by throwing
+            return ContainerCommand.SetupFailed;
         }
         catch (Exception e) when (e is PodUnitsException or IOException or UnauthorizedAccessException or ProtocolException)
         {
@@ -93,6 +95,26 @@ public static class ContainerExec
             return ContainerCommand.SetupFailed;
         }
     }
+
+    /// <summary>An O_PATH descriptor of the container's root as this process (in the host's
+    /// mount namespace) reaches it: /proc/PID/root of the container's process, which
+    /// <see cref="PidFd"/> names. The pidfd is asked for the PID again once the root is open:
+    /// had the process ended and its PID gone to another process in between, the pidfd would
+    /// no longer tell that PID, and another process's root is never taken for the container's.</summary>
+    private static int OpenContainerRoot(string containerName)
+    {
+        int pid = LibcExtra.PidOfPidfd(PidFd) ?? throw Ended(containerName);
+        string path = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/root";
+        int fd = LibcExtra.open(path, LibcExtra.O_PATH | LibcExtra.O_DIRECTORY | LibcExtra.O_CLOEXEC, 0);
+        if (fd < 0 || LibcExtra.PidOfPidfd(PidFd) != pid)
+        {
+            LibcExtra.close(fd);
+            throw Ended(containerName);
+        }
+        return fd;
+    }
+
+    private static PodUnitsException Ended(string containerName) => new($"container {containerName}", "has ended");
 
     /// <summary>The verb's arguments after PLAN: C FLAGS [--env K=V]... -- ARGV...</summary>
     public static List<string> Arguments(string container, string flags, IEnumerable<string> extraEnv, IEnumerable<string> argv) =>

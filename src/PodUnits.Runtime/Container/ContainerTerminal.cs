@@ -20,7 +20,10 @@ internal static unsafe class ContainerTerminal
     /// <param name="owner">The command's user, as seen from here: the terminal becomes its, as
     /// runc's fixStdioPermissions makes it, so a non-root command can open its own terminal
     /// again ($(tty), /dev/stdin, screen, script); the devpts made it root's.</param>
-    public static void Attach(ControlChannel control, string root, string what, uint owner)
+    /// <param name="controlling">Whether this process takes the slave as its controlling
+    /// terminal; container-exec's command does that itself, in the session it makes after its
+    /// fork (enter.c).</param>
+    public static void Attach(ControlChannel control, string root, string what, uint owner, bool controlling = true)
     {
         string ptmx = $"{root}/dev/pts/ptmx";
         int master = root.Length == 0 ? OpenEntered(ptmx) : OpenBelow(root, ptmx);
@@ -47,7 +50,10 @@ internal static unsafe class ContainerTerminal
             }
             // The launcher spawned us as the leader of a session without a terminal: the slave
             // becomes its controlling terminal, and stdin, stdout and stderr of the command.
-            Check.Io(LibcExtra.ioctl_int(slave, LibcExtra.TIOCSCTTY, 0), "ioctl TIOCSCTTY");
+            if (controlling)
+            {
+                Check.Io(LibcExtra.ioctl_int(slave, LibcExtra.TIOCSCTTY, 0), "ioctl TIOCSCTTY");
+            }
             for (int fd = 0; fd <= 2; fd++)
             {
                 Check.Io(Tmds.Linux.LibC.dup2(slave, fd), "dup2");
@@ -77,9 +83,10 @@ internal static unsafe class ContainerTerminal
     }
 
     /// <summary>
-    /// The ptmx of a container whose root is built but not yet entered (a pod with its own
-    /// user namespace), opened by container-start as host root while its mount namespace still
-    /// holds the host's tree. By host path, a volume over /dev/pts could make "ptmx" a link to
+    /// The ptmx of a container whose root is not entered: one built but not yet entered (a pod
+    /// with its own user namespace), opened by container-start as host root while its mount
+    /// namespace still holds the host's tree, or a running container's, seen by container-exec
+    /// through /proc/PID/root. By host path, a volume over /dev/pts could make "ptmx" a link to
     /// a host device or FIFO, opened read-write before any check: a /dev/watchdog armed that
     /// way can reboot the host (user-namespace review of 2026-12-07, finding 6). So it is
     /// resolved inside the root (RESOLVE_IN_ROOT, no magic links) to an O_PATH descriptor,

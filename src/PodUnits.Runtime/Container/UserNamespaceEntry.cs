@@ -6,30 +6,27 @@ using PodUnits.Runtime.Spawning;
 namespace PodUnits.Runtime.Container;
 
 /// <summary>
-/// How container-start and container-exec get into a pod's user namespace. The kernel lets
-/// only a single-threaded process join a user namespace, and a .NET process never is one;
-/// so the process re-executes itself (same PID, same scope) with PODUNITS_ENTER set, and the
-/// C constructor in stage 1 (src/PodUnits.Stage1/Native/enter.c) takes the step before the
-/// runtime starts.
+/// How container-start and container-exec get into a pod's user namespace, and container-exec
+/// into a container's mount namespace. The kernel lets only a single-threaded process join a
+/// user namespace (or a mount namespace, for threads sharing their file system context), and
+/// a .NET process never is one; so the process re-executes itself (same PID, same scope) with
+/// PODUNITS_ENTER set, and the C constructor in stage 1
+/// (src/PodUnits.Stage1/Native/enter.c) takes the step before the runtime starts, and then
+/// the exec spec's (<see cref="ExecSpec"/>) last steps: managed code never runs again.
 /// <list type="bullet">
 /// <item>container-start: pivot_root into the root built here as host root, setns into the
-/// namespace, and the native last steps (<see cref="ExecSpec"/>) at once: the .NET runtime
-/// never starts a second time on the start path, which would cost more than everything else
-/// a user namespace does (docs/user-namespaces.md, "Cost").</item>
-/// <item>container-exec (exec probes, `podunits enter`), with or without a user namespace:
-/// setns into the container's mount (and user) namespaces and fork into its PID namespace,
-/// then managed code goes on in that child (as the namespace's root) from where it left off
-/// (<see cref="Entered"/>), reading the plan from a descriptor: the pod's /run is out of reach
-/// in the container's root.</item>
+/// namespace, and the native last steps at once: the .NET runtime never starts a second time
+/// on the start path, which would cost more than everything else a user namespace does
+/// (docs/user-namespaces.md, "Cost").</item>
+/// <item>container-exec (exec probes and hooks, `podunits enter`), with or without a user
+/// namespace: setns into the container's mount (and user) namespaces, every last step but
+/// the execve, and only then a fork into its PID namespace: no process the container can see
+/// is ever more privileged than the container (enter.c, enter_and_exec).</item>
 /// </list>
 /// </summary>
 internal static class UserNamespaceEntry
 {
     public const string RequestVariable = "PODUNITS_ENTER";
-    public const string EnteredVariable = "PODUNITS_ENTERED";
-
-    /// <summary>True in the re-executed process: the constructor already took the step.</summary>
-    public static bool Entered => Environment.GetEnvironmentVariable(EnteredVariable) == "1";
 
     /// <summary>container-start: re-executes into <paramref name="root"/> and the pod's user
     /// namespace, where the constructor carries out <paramref name="spec"/> (<see cref="ExecSpec"/>)
@@ -47,41 +44,18 @@ internal static class UserNamespaceEntry
 
     /// <summary>container-exec: re-executes into the mount namespace (and, with
     /// <paramref name="userNamespace"/>, the user namespace) of the container process
-    /// <paramref name="pidFd"/> refers to, where the constructor forks into its PID namespace:
-    /// the process goes on in that child. A failure in the constructor is reported on the
+    /// <paramref name="pidFd"/> refers to, where the constructor carries out
+    /// <paramref name="spec"/> up to the execve and forks into the container's PID namespace
+    /// to exec the command. With <paramref name="tty"/>, stdio is the container's pty, which
+    /// the command takes as its controlling terminal. A failure there is reported on the
     /// control socket <paramref name="controlFd"/>. Returns only by throwing.</summary>
-    public static void Join(string planPath, IReadOnlyList<string> arguments, int pidFd, int controlFd, bool userNamespace)
+    public static void EnterAndExec(string container, int pidFd, int controlFd, bool userNamespace, byte[] spec, bool tty)
     {
-        ArgumentNullException.ThrowIfNull(arguments);
         Inherit(pidFd);
         Inherit(controlFd);
-        ReExec(["container-exec", HandOff(planPath), .. arguments],
-            string.Create(CultureInfo.InvariantCulture, $"join {pidFd} {controlFd} {(userNamespace ? 1 : 0)}"));
-    }
-
-    /// <summary>The plan, from its path or, in the re-executed process, from the descriptor
-    /// handed over. That descriptor is read, never reopened through /proc (the plan is host
-    /// root's, 0600, and the namespace's root is not host root), and then closed: the
-    /// container's command must not inherit it. Before the re-exec a /proc/self/fd path is
-    /// opened as a file: the descriptor stays for <see cref="Join"/> to hand over.</summary>
-    public static PodPlan ReadPlan(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        if (!Entered || State.PlanHandoff.FdOf(path) is not int fd)
-        {
-            return PodPlan.Read(path);
-        }
-        using var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), FileAccess.Read);
-        using var reader = new StreamReader(stream);
-        return PodPlan.FromJson(reader.ReadToEnd(), path);
-    }
-
-    /// <summary>An open descriptor of the plan that survives the exec, as a path the
-    /// re-executed process can read inside the container's root (its own /proc).</summary>
-    private static string HandOff(string planPath)
-    {
-        int fd = Check.Io(LibcExtra.open(planPath, 0 /* O_RDONLY, no O_CLOEXEC */, 0), "open", planPath);
-        return State.PlanHandoff.PathOf(fd);
+        int specFd = State.PlanHandoff.Seal("podunits-exec-spec", spec);
+        ReExec(["container-exec", container],
+            string.Create(CultureInfo.InvariantCulture, $"exec {pidFd} {controlFd} {(userNamespace ? 1 : 0)} {specFd} {(tty ? 1 : 0)}"));
     }
 
     private static void Inherit(int fd) => Check.Io(LibcExtra.fcntl(fd, LibcExtra.F_SETFD, 0), "fcntl F_SETFD", $"descriptor {fd}");

@@ -1,9 +1,11 @@
 /*
  * podunits_become: the last steps of every process PodUnits starts in a container, from the
- * working directory to execve, in one place for both ways it is reached (see podunits-native.h):
- * called in-process by managed code (Container/ContainerCommand.cs), and by the constructor
- * in enter.c right after it joined a pod's user namespace, where no managed code can run
- * before the container's command without costing a second .NET start.
+ * working directory to execve, in one place for every way it is reached (see podunits-native.h):
+ * called in-process by managed code (Container/ContainerCommand.cs); by the constructor in
+ * enter.c right after it joined a pod's user namespace, where no managed code can run before
+ * the container's command without costing a second .NET start; and by that constructor for
+ * container-exec, in its parts (podunits_prepare, then a fork into the container's PID
+ * namespace, then the execve), so that no process the container sees is more than it.
  *
  * What to do comes as an exec spec that managed code builds (Container/ExecSpec.cs); this
  * file only carries it out, in the order capabilities(7) and seccomp(2) require:
@@ -316,26 +318,64 @@ static void reset_signals(void)
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none);
 }
 
-static int become(const unsigned char *spec, size_t length, const char *carried_steps, char *error, size_t error_size);
-
 int podunits_become(const unsigned char *spec, size_t length, const char *carried_steps, char *error, size_t error_size)
 {
-    int code = become(spec, length, carried_steps, error, error_size); /* returns only on failure */
+    struct podunits_spec s;
+    int code = podunits_spec_read(spec, length, &s, error, error_size);
+    if (code == 0 && (code = podunits_prepare(&s, -1, carried_steps, error, error_size)) == 0) {
+        execve(s.path, s.argv, s.envp);
+        code = podunits_exec_failed(&s, error, error_size);
+    }
     /* Back to how stage 1's runtime keeps it for its report and exit: a closed reader of
      * what it writes is an error it handles, not a signal that kills it. */
     signal(SIGPIPE, SIG_IGN);
     return code;
 }
 
-static int become(const unsigned char *spec, size_t length, const char *carried_steps, char *error, size_t error_size)
+int podunits_exec_failed(const struct podunits_spec *s, char *error, size_t error_size)
+{
+    return failed(error, error_size, errno == ENOENT ? PODUNITS_NOT_FOUND : PODUNITS_NOT_EXECUTABLE,
+                  "container %s: cannot execute \"%s\": %s", s->name, s->path, strerror(errno));
+}
+
+int podunits_spec_read(const unsigned char *spec, size_t length, struct podunits_spec *s, char *error, size_t error_size)
 {
     struct reader r = { spec, spec + length, 0 };
+    uint32_t version;
+    memset(s, 0, sizeof *s);
+    version = u32(&r);
+    s->name = bytes(&r, NULL);
+    s->path = bytes(&r, NULL);
+    s->cwd = bytes(&r, NULL);
+    s->flags = u32(&r);
+    s->uid = u32(&r);
+    s->gid = u32(&r);
+    s->ngroups = u32(&r);
+    s->groups = calloc(s->ngroups ? s->ngroups : 1, sizeof *s->groups);
+    for (uint32_t i = 0; i < s->ngroups && !r.bad && s->groups != NULL; i++) {
+        s->groups[i] = u32(&r);
+    }
+    s->keep = u64(&r);
+    s->filter = bytes(&r, &s->filter_length);
+    s->lsm_path = bytes(&r, NULL);
+    s->lsm_value = bytes(&r, &s->lsm_length);
+    s->argv = strings(&r);
+    s->envp = strings(&r);
+    s->passed_fds = u32(&r);
+    if (r.bad || version != SPEC_VERSION || s->groups == NULL || s->argv == NULL || s->argv[0] == NULL || r.at != r.end) {
+        return failed(error, error_size, PODUNITS_SETUP_FAILED, "the exec spec is malformed (version %u, %zu bytes)", version, length);
+    }
+    return 0;
+}
+
+int podunits_prepare(const struct podunits_spec *s, int lsm_fd, const char *carried_steps, char *error, size_t error_size)
+{
     struct timing t;
-    size_t filter_length = 0, lsm_length = 0;
-    uint32_t version, flags, uid, gid, ngroups, passed_fds;
-    uint64_t keep;
-    gid_t *groups;
-    char *name, *path, *cwd, *filter, *lsm_path, *lsm_value, **argv, **envp;
+    const size_t filter_length = s->filter_length, lsm_length = s->lsm_length;
+    const uint32_t flags = s->flags, uid = s->uid, gid = s->gid, ngroups = s->ngroups, passed_fds = s->passed_fds;
+    const uint64_t keep = s->keep;
+    const gid_t *groups = s->groups;
+    const char *name = s->name, *cwd = s->cwd, *filter = s->filter, *lsm_path = s->lsm_path, *lsm_value = s->lsm_value;
     int last;
 
     start_timing(&t, carried_steps);
@@ -344,28 +384,6 @@ static int become(const unsigned char *spec, size_t length, const char *carried_
      * otherwise ptrace it and read what it holds (container-exec holds the pod's plan), as
      * runc guards its init (CVE-2016-9962). */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    version = u32(&r);
-    name = bytes(&r, NULL);
-    path = bytes(&r, NULL);
-    cwd = bytes(&r, NULL);
-    flags = u32(&r);
-    uid = u32(&r);
-    gid = u32(&r);
-    ngroups = u32(&r);
-    groups = calloc(ngroups ? ngroups : 1, sizeof *groups);
-    for (uint32_t i = 0; i < ngroups && !r.bad && groups != NULL; i++) {
-        groups[i] = u32(&r);
-    }
-    keep = u64(&r);
-    filter = bytes(&r, &filter_length);
-    lsm_path = bytes(&r, NULL);
-    lsm_value = bytes(&r, &lsm_length);
-    argv = strings(&r);
-    envp = strings(&r);
-    passed_fds = u32(&r);
-    if (r.bad || version != SPEC_VERSION || groups == NULL || argv == NULL || argv[0] == NULL || r.at != r.end) {
-        return failed(error, error_size, PODUNITS_SETUP_FAILED, "the exec spec is malformed (version %u, %zu bytes)", version, length);
-    }
     /* Whatever descriptor something left open closes at the execve, but for stdio and the
      * sockets passed to the command (socket activation's, counted in the spec: an image's or
      * a definition's LISTEN_FDS says nothing here). Every descriptor stage 1 opens is
@@ -427,7 +445,7 @@ static int become(const unsigned char *spec, size_t length, const char *carried_
             /* Only onto procfs itself: a container able to mount in its namespace could
              * have put a file of its own over /proc/thread-self/attr (runc's CVE-2019-16884),
              * and the exec would then go unconfined by the LSM. */
-            int fd = open(lsm_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+            int fd = lsm_fd >= 0 ? lsm_fd : open(lsm_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
             struct statfs fs;
             if (fd >= 0 && (fstatfs(fd, &fs) != 0 || fs.f_type != PROC_SUPER_MAGIC)) {
                 close(fd);
@@ -511,7 +529,5 @@ static int become(const unsigned char *spec, size_t length, const char *carried_
         fprintf(stderr, "podunits: container %s: set up in %.3f ms (%s)\n", name, t.total / 1e6, t.steps);
         fflush(stderr);
     }
-    execve(path, argv, envp);
-    return failed(error, error_size, errno == ENOENT ? PODUNITS_NOT_FOUND : PODUNITS_NOT_EXECUTABLE,
-                  "container %s: cannot execute \"%s\": %s", name, path, strerror(errno));
+    return 0;
 }

@@ -16,16 +16,17 @@
  *       ROOT (which needs host root: the mount namespace is the host's user namespace's),
  *       join the pod's user namespace, become its root, and carry out the exec spec in
  *       SPEC-FD (become.c): the container's command runs without .NET starting again.
- *   PODUNITS_ENTER="join PID-FD REPORT-FD USERNS"
+ *   PODUNITS_ENTER="exec PID-FD REPORT-FD USERNS SPEC-FD TTY"
  *       container-exec: join the mount namespace of the container process PID-FD refers
- *       to, then (USERNS 1) its user namespace as the namespace's root, and only then fork
- *       into its PID namespace (join_and_fork below says why).
+ *       to (and, USERNS 1, its user namespace as the namespace's root), take every step of
+ *       the exec spec in SPEC-FD but the execve, and only then fork into its PID namespace
+ *       and execve there (enter_and_exec below says why); TTY 1: stdio is the container's
+ *       pty, to become the child's controlling terminal.
  *   PODUNITS_ENTER="lead USERNS-FD"
  *       the pod's machine leader (Init/PodMachineLeader.cs): join the pod's user namespace,
  *       become its root and wait, with every signal at its default action, to be ended.
  *
- * After "join" the variable is replaced by PODUNITS_ENTERED=1, which managed code reads to
- * skip what was done before the re-exec. On failure the reason goes to stderr (the
+ * None of them returns to managed code. On failure the reason goes to stderr (the
  * journal) and to REPORT-FD (one byte for container-start's exec pipe, one "failed ..."
  * message for container-exec's control socket), and the process exits 125, the code of a
  * container that could not be set up.
@@ -40,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -142,9 +144,9 @@ static unsigned char *read_spec(int fd, size_t *length)
     return spec;
 }
 
-/* The set-up timing carried in (Container/SetupSteps.cs), with the re-exec as its next step;
- * NULL when not timing. */
-static const char *timing_with_reexec(void)
+/* The set-up timing carried in (Container/SetupSteps.cs), with the re-exec as its next step
+ * (named what); NULL when not timing. */
+static const char *timing_carried(const char *what)
 {
     static char carried[1536];
     const char *value = getenv("PODUNITS_SETUP_STEPS");
@@ -156,8 +158,8 @@ static const char *timing_with_reexec(void)
     }
     clock_gettime(CLOCK_MONOTONIC, &t);
     long long now = (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
-    snprintf(carried, sizeof carried, "%lld %lld %s, re-exec into the user namespace %.3f",
-             now, total + (now - last), value + consumed, (now - last) / 1e6);
+    snprintf(carried, sizeof carried, "%lld %lld %s, %s %.3f",
+             now, total + (now - last), value + consumed, what, (now - last) / 1e6);
     return carried;
 }
 
@@ -179,9 +181,9 @@ static void pivot_and_become(const char *root, int userns_fd, int report_fd, int
     if (setns(userns_fd, CLONE_NEWUSER) != 0) fail(mode, report_fd, "setns");
     close(userns_fd);
     if (become_root() != 0) fail(mode, report_fd, "setresuid");
-    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) fail(mode, report_fd, "prctl PR_SET_DUMPABLE"); /* as in join_and_fork */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) fail(mode, report_fd, "prctl PR_SET_DUMPABLE"); /* as in lead() */
     if (limit_bounding_set(bounding) != 0) fail(mode, report_fd, "prctl PR_CAPBSET_DROP");
-    code = podunits_become(spec, length, timing_with_reexec(), error, sizeof error);
+    code = podunits_become(spec, length, timing_carried("re-exec into the user namespace"), error, sizeof error);
     fprintf(stderr, "%s\n", error);
     unsigned char failed = 1;
     (void)!write(report_fd, &failed, 1);
@@ -222,7 +224,7 @@ static void lead(int userns_fd)
     }
 }
 
-/* The parent's side of join_and_fork: it stays outside the container's PID namespace, holds
+/* The parent's side of enter_and_exec: it stays outside the container's PID namespace, holds
  * no descriptor, passes on the signals a caller sends (the child is what they are meant
  * for) and ends as the child ended, so that to its caller it is the command. */
 static void relay(pid_t child, const sigset_t *forwarded)
@@ -232,6 +234,14 @@ static void relay(pid_t child, const sigset_t *forwarded)
     syscall(SYS_close_range, 0U, ~0U, 0U);
     for (;;) {
         int sig = sigwaitinfo(forwarded, &info);
+        if (sig < 0 && errno != EINTR) {
+            /* A Localhost seccomp profile that refuses rt_sigtimedwait (this process has the
+             * container's filter): wait without passing signals on rather than spin. */
+            if (waitpid(child, &status, 0) == child) {
+                break;
+            }
+            _exit(PODUNITS_SETUP_FAILED);
+        }
         if (sig == SIGCHLD) {
             pid_t ended = waitpid(child, &status, WNOHANG);
             if (ended == child) {
@@ -251,19 +261,44 @@ static void relay(pid_t child, const sigset_t *forwarded)
     _exit(WEXITSTATUS(status));
 }
 
-/* container-exec (`podunits enter`, exec probes). A process that is in the container's PID
- * namespace is visible to the container (/proc/PID), and a container holding CAP_SYS_PTRACE
- * may open /proc/PID/root of any process it sees, dumpable or not: were that process still
- * in the host's mount namespace, it would be the host's root (the class of CVE-2016-9962).
- * So the launcher spawns this process outside the container's PID namespace, it joins the
- * mount (and user) namespace here, and only the child it forks afterwards, already inside
- * them, is a process of the container; this process waits for it. */
-static void join_and_fork(int pid_fd, int report_fd, int userns)
+/* container-exec (`podunits enter`, exec probes and hooks): the exec spec, built by managed
+ * code outside the container (ContainerExec.cs), carried out with no managed code after it.
+ *
+ * A process in the container's PID namespace is visible to the container, and a container
+ * holding CAP_SYS_PTRACE in the host's user namespace may attach to it, dumpable or not. So
+ * no process the container can see is ever more than the container's own: this process,
+ * outside the container's PID namespace, joins its mount (and user) namespace, takes every
+ * last step of the spec (user, groups, capabilities, no_new_privs, seccomp: become.c) but the
+ * execve, and only then forks the child that enters the PID namespace and execs the command.
+ * runc's exec, and PodUnits' before 2026-12-08, dropped privileges after that fork, leaving a
+ * window in which a tracing container could take over the host's root (stage 1 native review
+ * of 2026-12-07, finding 1; opencontainers/runc#3987). Joining the mount namespace first also
+ * keeps the host's root out of the child's /proc/PID/root (the class of CVE-2016-9962).
+ *
+ * The LSM attribute is opened here first, in the host's /proc, where this process has its
+ * own /proc/thread-self (the container's /proc is its PID namespace's, which this process is
+ * not in); its value holds for the child, which inherits it with the credentials.
+ *
+ * This process then waits for the child under the container's own filter and credentials,
+ * passes on the signals a caller sends, and ends as the child ended, so that to its caller it
+ * is the command. */
+static void enter_and_exec(int pid_fd, int report_fd, int userns, int spec_fd, int tty)
 {
     const enum report mode = REPORT_MESSAGE;
-    sigset_t forwarded, before;
+    struct podunits_spec spec;
+    char error[1024], message[1100];
+    size_t length = 0;
+    unsigned char *bytes;
+    sigset_t forwarded, unblocked;
+    int lsm_fd = -1, code, n;
     pid_t child;
     entering = userns ? "the pod's user namespace" : "the container's namespaces";
+    if (fcntl(report_fd, F_SETFD, FD_CLOEXEC) != 0) fail(mode, report_fd, "fcntl");
+    if ((bytes = read_spec(spec_fd, &length)) == NULL) fail(mode, report_fd, "reading the exec spec");
+    if ((code = podunits_spec_read(bytes, length, &spec, error, sizeof error)) != 0) goto failed;
+    if (spec.lsm_path[0] != '\0' && (lsm_fd = open(spec.lsm_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+        fail(mode, report_fd, spec.lsm_path);
+    }
     if (setns(pid_fd, CLONE_NEWNS) != 0) fail(mode, report_fd, "setns mount namespace");
     if (setns(pid_fd, CLONE_NEWPID) != 0) fail(mode, report_fd, "setns PID namespace");
     if (userns) {
@@ -272,21 +307,36 @@ static void join_and_fork(int pid_fd, int report_fd, int userns)
         if (become_root() != 0) fail(mode, report_fd, "setresuid");
         /* Not dumpable again, as lead() does: changing IDs reset the flag to fs.suid_dumpable,
          * and where that is 1 container root could open /proc/CHILD/fd/3 of the child forked
-         * below (the control socket to the host's `podunits enter`) through its whole start
+         * below (the control socket to the host's `podunits enter`) before its exec
          * (terminal review of 2026-12-06, finding 5). The child inherits it. */
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) fail(mode, report_fd, "prctl PR_SET_DUMPABLE");
         if (limit_bounding_set(bounding) != 0) fail(mode, report_fd, "prctl PR_CAPBSET_DROP");
     }
     close(pid_fd);
+    if ((code = podunits_prepare(&spec, lsm_fd, timing_carried("container-exec's re-exec"), error, sizeof error)) != 0) goto failed;
+    /* The mask podunits_prepare left (empty) is the command's; the forwarded signals wait
+     * for sigwaitinfo until the child exists. */
+    sigprocmask(SIG_SETMASK, NULL, &unblocked);
     sigemptyset(&forwarded);
     int signals[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         sigaddset(&forwarded, signals[i]);
     }
-    sigprocmask(SIG_BLOCK, &forwarded, &before);
+    sigprocmask(SIG_BLOCK, &forwarded, NULL);
     child = fork();
-    if (child < 0) fail(mode, report_fd, "fork");
+    if (child < 0) {
+        code = PODUNITS_SETUP_FAILED;
+        snprintf(error, sizeof error, "container %s: fork: %s", spec.name, strerror(errno));
+        goto failed;
+    }
     if (child > 0) {
+        /* Its copies of the control socket and of stdio close now, one by one: close_range
+         * may be refused by a Localhost seccomp profile, and the caller learns that the
+         * command runs from the socket's end at the child's execve. */
+        for (int fd = 0; fd <= 2; fd++) {
+            close(fd);
+        }
+        close(report_fd);
         relay(child, &forwarded); /* never returns */
     }
     /* Killed with its parent (a caller that gives up kills the process it spawned). The
@@ -294,16 +344,33 @@ static void join_and_fork(int pid_fd, int report_fd, int userns)
      * died already, this process would have the namespace's init for a parent. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != 0) _exit(PODUNITS_SETUP_FAILED);
     /* A session of its own, as the launcher gave the parent: no controlling terminal of the
-     * caller's, and one of the container's own can be taken (TIOCSCTTY). */
-    if (setsid() < 0) fail(mode, report_fd, "setsid");
-    sigprocmask(SIG_SETMASK, &before, NULL);
+     * caller's, and with a terminal (stdin, stdout and stderr: the slave of the container's
+     * own pty, ContainerTerminal) that one taken as its controlling terminal. */
+    if (setsid() < 0 || (tty && ioctl(0, TIOCSCTTY, 0) != 0)) {
+        code = PODUNITS_SETUP_FAILED;
+        snprintf(error, sizeof error, "container %s: %s: %s", spec.name, tty ? "setsid and TIOCSCTTY" : "setsid", strerror(errno));
+        goto failed;
+    }
+    sigprocmask(SIG_SETMASK, &unblocked, NULL);
+    execve(spec.path, spec.argv, spec.envp);
+    code = podunits_exec_failed(&spec, error, sizeof error);
+failed:
+    /* A caller that gave up is no reason to die of SIGPIPE (podunits_prepare set it back to
+     * its default) instead of ending with the code that says what failed. As the launcher
+     * names the container itself, the reason goes without "container C: ". */
+    signal(SIGPIPE, SIG_IGN);
+    n = snprintf(message, sizeof message, "failed %s", strncmp(error, "container ", 10) == 0 && spec.name != NULL
+                 && strncmp(error + 10, spec.name, strlen(spec.name)) == 0 && strncmp(error + 10 + strlen(spec.name), ": ", 2) == 0
+                 ? error + 12 + strlen(spec.name) : error);
+    (void)!write(report_fd, message, (size_t)(n < (int)sizeof message ? n : (int)sizeof message - 1));
+    _exit(code);
 }
 
 __attribute__((constructor)) static void podunits_enter(void)
 {
     const char *value = getenv("PODUNITS_ENTER");
     char root[4096];
-    int a = -1, b = -1, c = -1;
+    int a = -1, b = -1, c = -1, d = -1, e = -1;
     if (value == NULL) {
         return;
     }
@@ -312,11 +379,8 @@ __attribute__((constructor)) static void podunits_enter(void)
     if (sscanf(value, "pivot %4095s %d %d %d", root, &a, &b, &c) == 4) {
         pivot_and_become(root, a, b, c); /* never returns */
     }
-    if (sscanf(value, "join %d %d %d", &a, &b, &c) == 3) {
-        join_and_fork(a, b, c);
-        unsetenv("PODUNITS_ENTER");
-        setenv("PODUNITS_ENTERED", "1", 1);
-        return;
+    if (sscanf(value, "exec %d %d %d %d %d", &a, &b, &c, &d, &e) == 5) {
+        enter_and_exec(a, b, c, d, e); /* never returns */
     }
     if (sscanf(value, "lead %d", &a) == 1) {
         lead(a); /* never returns */
