@@ -9,8 +9,8 @@ namespace PodUnits.Runtime.Container;
 /// <summary>
 /// <c>podunits-stage1 container-exec PLAN C FLAGS -- ARGV...</c>: a process started inside a
 /// running container by `podunits enter`, an exec probe or an exec hook
-/// (<see cref="Exec.ExecLauncher"/>, which spawned it already in the pod's PID, network, UTS
-/// and IPC namespaces, where no container sees it). It waits on its control socket (fd 3)
+/// (<see cref="Exec.ExecLauncher"/>, which spawned it already in the container's network, UTS
+/// and IPC namespaces, and in its own caller's PID namespace, where no container sees it). It waits on its control socket (fd 3)
 /// until the launcher has moved it into the container's scope, then prepares, from outside
 /// the container, everything the command needs: the command looked up on the container's
 /// PATH and a pseudo-terminal of the container's own devpts (both through the container
@@ -97,21 +97,72 @@ public static class ContainerExec
     }
 
     /// <summary>An O_PATH descriptor of the container's root as this process (in the host's
-    /// mount namespace) reaches it: /proc/PID/root of the container's process, which
-    /// <see cref="PidFd"/> names. The pidfd is asked for the PID again once the root is open:
-    /// had the process ended and its PID gone to another process in between, the pidfd would
-    /// no longer tell that PID, and another process's root is never taken for the container's.</summary>
+    /// mount namespace) reaches it: the root of the mount namespace the command will join,
+    /// found from /proc/PID/root of the container's process, which <see cref="PidFd"/> names.
+    /// The pidfd is asked for the PID again once that is open: had the process ended and its
+    /// PID gone to another process in between, the pidfd would no longer tell that PID, and
+    /// another process's root is never taken for the container's.</summary>
     private static int OpenContainerRoot(string containerName)
     {
         int pid = LibcExtra.PidOfPidfd(PidFd) ?? throw Ended(containerName);
         string path = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/root";
-        int fd = LibcExtra.open(path, LibcExtra.O_PATH | LibcExtra.O_DIRECTORY | LibcExtra.O_CLOEXEC, 0);
+        int fd = LibcExtra.open(path, DirectoryFlags, 0);
         if (fd < 0 || LibcExtra.PidOfPidfd(PidFd) != pid)
         {
             LibcExtra.close(fd);
             throw Ended(containerName);
         }
-        return fd;
+        return NamespaceRoot(fd, path);
+    }
+
+    private const int DirectoryFlags = LibcExtra.O_PATH | LibcExtra.O_DIRECTORY | LibcExtra.O_CLOEXEC;
+
+    /// <summary>
+    /// The root of the mount tree <paramref name="fd"/> is in (the descriptor is taken over):
+    /// where setns(CLONE_NEWNS) puts the command, and so where its PATH is searched and its
+    /// terminal's devpts is. /proc/PID/root is the process's own root, which differs once the
+    /// container's command chroots itself (`named -t`, unbound's chroot:, `chroot /jail app`):
+    /// `enter` found neither the command nor /dev/pts there (review of the 2026-12-08
+    /// container-exec change, finding 2). ".." climbs from there, one directory and one mount
+    /// at a time, never above the namespace's root mount (which has no parent to climb to) nor
+    /// to this process's own root (which is not in that tree): so the first ".." that stays
+    /// where it was is the root.
+    /// </summary>
+    private static unsafe int NamespaceRoot(int fd, string path)
+    {
+        byte* dotDot = stackalloc byte[] { (byte)'.', (byte)'.', 0 };
+        try
+        {
+            for (int step = 0; step < 4096; step++)
+            {
+                int parent = Tmds.Linux.LibC.openat(fd, dotDot, DirectoryFlags, 0);
+                if (parent < 0)
+                {
+                    throw new NativeCallException("openat ..", Tmds.Linux.LibC.errno, path);
+                }
+                Tmds.Linux.stat here, above;
+                if (Tmds.Linux.LibC.fstat(fd, &here) != 0 || Tmds.Linux.LibC.fstat(parent, &above) != 0)
+                {
+                    int errno = Tmds.Linux.LibC.errno;
+                    LibcExtra.close(parent);
+                    throw new NativeCallException("fstat", errno, path);
+                }
+                if (here.st_dev == above.st_dev && here.st_ino == above.st_ino)
+                {
+                    LibcExtra.close(parent);
+                    int root = fd;
+                    fd = -1;
+                    return root;
+                }
+                LibcExtra.close(fd);
+                fd = parent;
+            }
+            throw new PodUnitsException(path, "has no root within 4096 levels");
+        }
+        finally
+        {
+            LibcExtra.close(fd);
+        }
     }
 
     private static PodUnitsException Ended(string containerName) => new($"container {containerName}", "has ended");

@@ -67,14 +67,19 @@ internal sealed class ContainerRoot : IDisposable
         return (fd, System.IO.Directory.Exists(ProcFd(fd)));
     }
 
-    /// <summary>Whether anything is at <paramref name="path"/> inside the root.</summary>
+    /// <summary>Whether anything is at <paramref name="path"/> inside the root: not when
+    /// a directory on the way is a file (ENOTDIR), or the name leads through too many links
+    /// (ELOOP) or is too long (ENAMETOOLONG), which for a command's lookup is "not found", as
+    /// a shell says.</summary>
     public bool Exists(string path)
     {
-        if (TryExisting(path) is not { } existing)
+        int fd = TryOpen(path, directory: false);
+        if (fd < 0)
         {
-            return false;
+            int errno = Marshal.GetLastPInvokeError();
+            return errno is ENOENT or ENOTDIR or ELOOP or ENAMETOOLONG ? false : throw Failed("openat2", errno, path);
         }
-        LibcExtra.close(existing.Fd);
+        LibcExtra.close(fd);
         return true;
     }
 
@@ -276,6 +281,8 @@ internal sealed class ContainerRoot : IDisposable
 
     private const int AtSymlinkNoFollow = 0x100;
     private const int ENOENT = 2;
+    private const int ENOTDIR = 20;
+    private const int ENAMETOOLONG = 36;
     private const int EEXIST = 17;
     private const int ELOOP = 40;
     private const int EOVERFLOW = 75;

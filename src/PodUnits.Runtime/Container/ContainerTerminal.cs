@@ -25,7 +25,8 @@ internal static unsafe class ContainerTerminal
     /// fork (enter.c).</param>
     public static void Attach(ControlChannel control, string root, string what, uint owner, bool controlling = true)
     {
-        string ptmx = $"{root}/dev/pts/ptmx";
+        // As the container sees it, for messages too: root may be a /proc/self/fd path.
+        const string ptmx = "/dev/pts/ptmx";
         int master = root.Length == 0 ? OpenEntered(ptmx) : OpenBelow(root, ptmx);
         try
         {
@@ -96,7 +97,7 @@ internal static unsafe class ContainerTerminal
     private static int OpenBelow(string root, string ptmx)
     {
         using var inRoot = new ContainerRoot(root);
-        if (inRoot.TryExisting("/dev/pts/ptmx") is not { } found)
+        if (inRoot.TryExisting(ptmx) is not { } found)
         {
             throw NotDevpts(ptmx);
         }

@@ -18,10 +18,10 @@
  *       SPEC-FD (become.c): the container's command runs without .NET starting again.
  *   PODUNITS_ENTER="exec PID-FD REPORT-FD USERNS SPEC-FD TTY"
  *       container-exec: join the mount namespace of the container process PID-FD refers
- *       to (and, USERNS 1, its user namespace as the namespace's root), take every step of
- *       the exec spec in SPEC-FD but the execve, and only then fork into its PID namespace
- *       and execve there (enter_and_exec below says why); TTY 1: stdio is the container's
- *       pty, to become the child's controlling terminal.
+ *       to (and, USERNS 1, its user namespace as the namespace's root) in a child, take
+ *       every step of the exec spec in SPEC-FD but the execve there, and only then make the
+ *       command's process in its PID namespace, which execs (enter_and_exec below says why);
+ *       TTY 1: stdio is the container's pty, to become the command's controlling terminal.
  *   PODUNITS_ENTER="lead USERNS-FD"
  *       the pod's machine leader (Init/PodMachineLeader.cs): join the pod's user namespace,
  *       become its root and wait, with every signal at its default action, to be ended.
@@ -224,24 +224,15 @@ static void lead(int userns_fd)
     }
 }
 
-/* The parent's side of enter_and_exec: it stays outside the container's PID namespace, holds
- * no descriptor, passes on the signals a caller sends (the child is what they are meant
- * for) and ends as the child ended, so that to its caller it is the command. */
+/* The relay of enter_and_exec: it stays outside the container's namespaces, holds no
+ * descriptor, passes on the signals a caller sends (the command is what they are meant for)
+ * and ends as the command ended, so that to its caller it is the command. */
 static void relay(pid_t child, const sigset_t *forwarded)
 {
     int status;
     siginfo_t info;
-    syscall(SYS_close_range, 0U, ~0U, 0U);
     for (;;) {
         int sig = sigwaitinfo(forwarded, &info);
-        if (sig < 0 && errno != EINTR) {
-            /* A Localhost seccomp profile that refuses rt_sigtimedwait (this process has the
-             * container's filter): wait without passing signals on rather than spin. */
-            if (waitpid(child, &status, 0) == child) {
-                break;
-            }
-            _exit(PODUNITS_SETUP_FAILED);
-        }
         if (sig == SIGCHLD) {
             pid_t ended = waitpid(child, &status, WNOHANG);
             if (ended == child) {
@@ -261,43 +252,36 @@ static void relay(pid_t child, const sigset_t *forwarded)
     _exit(WEXITSTATUS(status));
 }
 
-/* container-exec (`podunits enter`, exec probes and hooks): the exec spec, built by managed
- * code outside the container (ContainerExec.cs), carried out with no managed code after it.
- *
- * A process in the container's PID namespace is visible to the container, and a container
- * holding CAP_SYS_PTRACE in the host's user namespace may attach to it, dumpable or not. So
- * no process the container can see is ever more than the container's own: this process,
- * outside the container's PID namespace, joins its mount (and user) namespace, takes every
- * last step of the spec (user, groups, capabilities, no_new_privs, seccomp: become.c) but the
- * execve, and only then forks the child that enters the PID namespace and execs the command.
- * runc's exec, and PodUnits' before 2026-12-08, dropped privileges after that fork, leaving a
- * window in which a tracing container could take over the host's root (stage 1 native review
- * of 2026-12-07, finding 1; opencontainers/runc#3987). Joining the mount namespace first also
- * keeps the host's root out of the child's /proc/PID/root (the class of CVE-2016-9962).
- *
- * The LSM attribute is opened here first, in the host's /proc, where this process has its
- * own /proc/thread-self (the container's /proc is its PID namespace's, which this process is
- * not in); its value holds for the child, which inherits it with the credentials.
- *
- * This process then waits for the child under the container's own filter and credentials,
- * passes on the signals a caller sends, and ends as the child ended, so that to its caller it
- * is the command. */
-static void enter_and_exec(int pid_fd, int report_fd, int userns, int spec_fd, int tty)
+/* The failure of container-exec's last steps, to the launcher (as it names the container
+ * itself, without "container C: "), then the exit with its code. A caller that gave up is
+ * no reason to die of SIGPIPE (podunits_prepare set it back to its default). */
+static void exec_failed(int report_fd, const struct podunits_spec *spec, const char *error, int code)
+{
+    char message[1100];
+    size_t skip = spec->name != NULL ? strlen(spec->name) : 0;
+    const char *reason = spec->name != NULL && strncmp(error, "container ", 10) == 0
+        && strncmp(error + 10, spec->name, skip) == 0 && strncmp(error + 10 + skip, ": ", 2) == 0 ? error + 12 + skip : error;
+    int n = snprintf(message, sizeof message, "failed %s", reason);
+    signal(SIGPIPE, SIG_IGN);
+    (void)!write(report_fd, message, (size_t)(n < (int)sizeof message ? n : (int)sizeof message - 1));
+    _exit(code);
+}
+
+/* The middle process of container-exec (enter_and_exec says why there is one): it joins
+ * the container's namespaces, takes the container's confinement, makes the command's
+ * process a child of the relay inside the container's PID namespace (CLONE_PARENT), tells
+ * the relay its PID on pid_pipe, and ends. Never returns. */
+static void step_in(const struct podunits_spec *spec, int pid_fd, int report_fd, int userns, int tty, int pid_pipe)
 {
     const enum report mode = REPORT_MESSAGE;
-    struct podunits_spec spec;
-    char error[1024], message[1100];
-    size_t length = 0;
-    unsigned char *bytes;
-    sigset_t forwarded, unblocked;
-    int lsm_fd = -1, code, n;
+    char error[1024];
+    int lsm_fd = -1, code;
     pid_t child;
-    entering = userns ? "the pod's user namespace" : "the container's namespaces";
-    if (fcntl(report_fd, F_SETFD, FD_CLOEXEC) != 0) fail(mode, report_fd, "fcntl");
-    if ((bytes = read_spec(spec_fd, &length)) == NULL) fail(mode, report_fd, "reading the exec spec");
-    if ((code = podunits_spec_read(bytes, length, &spec, error, sizeof error)) != 0) goto failed;
-    if (spec.lsm_path[0] != '\0' && (lsm_fd = open(spec.lsm_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
-        fail(mode, report_fd, spec.lsm_path);
+    /* The LSM attribute of this very thread, in the host's /proc: in the container's mount
+     * namespace /proc is its PID namespace's, where this process has no entry. The child
+     * made below inherits the value with the credentials. */
+    if (spec->lsm_path[0] != '\0' && (lsm_fd = open(spec->lsm_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+        fail(mode, report_fd, spec->lsm_path);
     }
     if (setns(pid_fd, CLONE_NEWNS) != 0) fail(mode, report_fd, "setns mount namespace");
     if (setns(pid_fd, CLONE_NEWPID) != 0) fail(mode, report_fd, "setns PID namespace");
@@ -306,64 +290,128 @@ static void enter_and_exec(int pid_fd, int report_fd, int userns, int spec_fd, i
         if (setns(pid_fd, CLONE_NEWUSER) != 0) fail(mode, report_fd, "setns user namespace");
         if (become_root() != 0) fail(mode, report_fd, "setresuid");
         /* Not dumpable again, as lead() does: changing IDs reset the flag to fs.suid_dumpable,
-         * and where that is 1 container root could open /proc/CHILD/fd/3 of the child forked
+         * and where that is 1 container root could open /proc/CHILD/fd/3 of the child made
          * below (the control socket to the host's `podunits enter`) before its exec
          * (terminal review of 2026-12-06, finding 5). The child inherits it. */
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) fail(mode, report_fd, "prctl PR_SET_DUMPABLE");
         if (limit_bounding_set(bounding) != 0) fail(mode, report_fd, "prctl PR_CAPBSET_DROP");
     }
     close(pid_fd);
-    if ((code = podunits_prepare(&spec, lsm_fd, timing_carried("container-exec's re-exec"), error, sizeof error)) != 0) goto failed;
-    /* The mask podunits_prepare left (empty) is the command's; the forwarded signals wait
-     * for sigwaitinfo until the child exists. */
-    sigprocmask(SIG_SETMASK, NULL, &unblocked);
+    /* Every last step but the execve, the empty signal mask among them: the child's. */
+    if ((code = podunits_prepare(spec, lsm_fd, timing_carried("container-exec's re-exec"), error, sizeof error)) != 0) {
+        exec_failed(report_fd, spec, error, code);
+    }
+    child = (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_PARENT | SIGCHLD), 0UL, NULL, NULL, 0UL);
+    if (child < 0) {
+        snprintf(error, sizeof error, "container %s: clone: %s", spec->name, strerror(errno));
+        exec_failed(report_fd, spec, error, PODUNITS_SETUP_FAILED);
+    }
+    if (child > 0) {
+        _exit(write(pid_pipe, &child, sizeof child) == (ssize_t)sizeof child ? 0 : PODUNITS_SETUP_FAILED);
+    }
+    /* The command's process, a child of the relay (outside this PID namespace, so getppid()
+     * says 0 while it lives): killed with it (a caller that gives up kills the process it
+     * spawned); had it died already, this process would have the namespace's init for a
+     * parent. A session of its own, as the launcher gave the relay: no controlling terminal
+     * of the caller's, and with a terminal (stdin, stdout and stderr: the slave of the
+     * container's own pty, ContainerTerminal) that one taken as its controlling terminal. */
+    /* These run under the container's filter, as runc's exec runs them before its own: a
+     * profile that refuses one (an allow list a recorder wrote) skips what it only makes
+     * surer (the kill follows the relay's process group too), rather than failing every
+     * probe. Only a terminal needs a session of its own. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == 0 && getppid() > 0) {
+        snprintf(error, sizeof error, "container %s: the command's caller ended before it started", spec->name);
+        exec_failed(report_fd, spec, error, PODUNITS_SETUP_FAILED);
+    }
+    const char *refused = setsid() < 0 ? "setsid" : tty && ioctl(0, TIOCSCTTY, 0) != 0 ? "ioctl TIOCSCTTY" : NULL;
+    if (refused != NULL && tty) {
+        snprintf(error, sizeof error, "container %s: its terminal: %s: %s (a seccomp profile must allow setsid and ioctl for a terminal)",
+                 spec->name, refused, strerror(errno));
+        exec_failed(report_fd, spec, error, PODUNITS_SETUP_FAILED);
+    }
+    execve(spec->path, spec->argv, spec->envp);
+    code = podunits_exec_failed(spec, error, sizeof error);
+    exec_failed(report_fd, spec, error, code);
+}
+
+/* container-exec (`podunits enter`, exec probes and hooks): the exec spec, built by managed
+ * code outside the container (ContainerExec.cs), carried out with no managed code after it.
+ *
+ * A process in the container's PID namespace is visible to the container, and a container
+ * holding CAP_SYS_PTRACE in the host's user namespace may attach to it, dumpable or not. So
+ * no process the container can see is ever more than the container's own. Three processes:
+ *  - this one, the relay, stays as it is: host root outside the container's namespaces,
+ *    where no container sees it. It waits for the command, passes on the signals a caller
+ *    sends and ends as the command ended, so that to its caller it is the command; outside
+ *    the container's seccomp filter, which a tight Localhost profile may write without the
+ *    system calls a wait needs;
+ *  - a middle process (step_in), still outside the container's PID namespace, joins its
+ *    mount (and user) namespace, takes every last step of the spec (user, groups,
+ *    capabilities, no_new_privs, seccomp: become.c) but the execve, and only then makes the
+ *    command's process inside the PID namespace, as the relay's child (CLONE_PARENT), and
+ *    ends;
+ *  - the command's process, born with the container's credentials and filter, execs.
+ * runc's exec, and PodUnits' before 2026-12-08, dropped privileges after the process was in
+ * the PID namespace, a window in which a tracing container could take over the host's root
+ * (stage 1 native review of 2026-12-07, finding 1; opencontainers/runc#3987). Joining the
+ * mount namespace first also keeps the host's root out of /proc/PID/root of anything the
+ * container sees (the class of CVE-2016-9962). */
+static void enter_and_exec(int pid_fd, int report_fd, int userns, int spec_fd, int tty)
+{
+    const enum report mode = REPORT_MESSAGE;
+    struct podunits_spec spec;
+    char error[1024];
+    size_t length = 0;
+    unsigned char *bytes;
+    sigset_t forwarded;
+    int pid_pipe[2], code, status;
+    pid_t middle, child = -1;
+    entering = userns ? "the pod's user namespace" : "the container's namespaces";
+    if (fcntl(report_fd, F_SETFD, FD_CLOEXEC) != 0) fail(mode, report_fd, "fcntl");
+    if ((bytes = read_spec(spec_fd, &length)) == NULL) fail(mode, report_fd, "reading the exec spec");
+    if ((code = podunits_spec_read(bytes, length, &spec, error, sizeof error)) != 0) exec_failed(report_fd, &spec, error, code);
+    if (pipe2(pid_pipe, O_CLOEXEC) != 0) fail(mode, report_fd, "pipe2");
+    /* Blocked from now on, for sigwaitinfo: one sent before the command exists is passed on
+     * once it does. podunits_prepare empties the middle process's mask, the command's. */
     sigemptyset(&forwarded);
     int signals[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         sigaddset(&forwarded, signals[i]);
     }
     sigprocmask(SIG_BLOCK, &forwarded, NULL);
-    child = fork();
-    if (child < 0) {
-        code = PODUNITS_SETUP_FAILED;
-        snprintf(error, sizeof error, "container %s: fork: %s", spec.name, strerror(errno));
-        goto failed;
+    middle = fork();
+    if (middle < 0) fail(mode, report_fd, "fork");
+    if (middle == 0) {
+        close(pid_pipe[0]);
+        step_in(&spec, pid_fd, report_fd, userns, tty, pid_pipe[1]); /* never returns */
     }
-    if (child > 0) {
-        /* Its copies of the control socket and of stdio close now, one by one: close_range
-         * may be refused by a Localhost seccomp profile, and the caller learns that the
-         * command runs from the socket's end at the child's execve. */
-        for (int fd = 0; fd <= 2; fd++) {
-            close(fd);
-        }
-        close(report_fd);
-        relay(child, &forwarded); /* never returns */
+    /* Nothing of the launcher's stays open here: the control socket's end at the command's
+     * execve is how the caller learns that it runs. */
+    if (pid_pipe[0] > 0) {
+        syscall(SYS_close_range, 0U, (unsigned)pid_pipe[0] - 1, 0U);
     }
-    /* Killed with its parent (a caller that gives up kills the process it spawned). The
-     * parent is outside this PID namespace, so getppid() says 0 while it lives; had it
-     * died already, this process would have the namespace's init for a parent. */
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != 0) _exit(PODUNITS_SETUP_FAILED);
-    /* A session of its own, as the launcher gave the parent: no controlling terminal of the
-     * caller's, and with a terminal (stdin, stdout and stderr: the slave of the container's
-     * own pty, ContainerTerminal) that one taken as its controlling terminal. */
-    if (setsid() < 0 || (tty && ioctl(0, TIOCSCTTY, 0) != 0)) {
-        code = PODUNITS_SETUP_FAILED;
-        snprintf(error, sizeof error, "container %s: %s: %s", spec.name, tty ? "setsid and TIOCSCTTY" : "setsid", strerror(errno));
-        goto failed;
+    syscall(SYS_close_range, (unsigned)pid_pipe[0] + 1, ~0U, 0U);
+    if (read(pid_pipe[0], &child, sizeof child) != (ssize_t)sizeof child) {
+        child = -1;
     }
-    sigprocmask(SIG_SETMASK, &unblocked, NULL);
-    execve(spec.path, spec.argv, spec.envp);
-    code = podunits_exec_failed(&spec, error, sizeof error);
-failed:
-    /* A caller that gave up is no reason to die of SIGPIPE (podunits_prepare set it back to
-     * its default) instead of ending with the code that says what failed. As the launcher
-     * names the container itself, the reason goes without "container C: ". */
-    signal(SIGPIPE, SIG_IGN);
-    n = snprintf(message, sizeof message, "failed %s", strncmp(error, "container ", 10) == 0 && spec.name != NULL
-                 && strncmp(error + 10, spec.name, strlen(spec.name)) == 0 && strncmp(error + 10 + strlen(spec.name), ": ", 2) == 0
-                 ? error + 12 + strlen(spec.name) : error);
-    (void)!write(report_fd, message, (size_t)(n < (int)sizeof message ? n : (int)sizeof message - 1));
-    _exit(code);
+    close(pid_pipe[0]);
+    while (waitpid(middle, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (child <= 0) {
+        /* The middle process failed (and said why on the control socket): end as it did. */
+        _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    }
+    /* The command's process holds the pipe's other end until its execve, and the container
+     * sees it: a container that may trace could have written a PID of its choosing first,
+     * for this process, host root, to pass signals on to. Only a child of this process is
+     * taken (waitid fails for any other PID, without reaping anything); otherwise the exec
+     * fails, and the command, whose parent this is, dies with it (PDEATHSIG, or its check of
+     * getppid). */
+    siginfo_t info;
+    if (waitid(P_PID, (id_t)child, &info, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) != 0) {
+        _exit(PODUNITS_SETUP_FAILED);
+    }
+    relay(child, &forwarded); /* never returns */
 }
 
 __attribute__((constructor)) static void podunits_enter(void)

@@ -41,4 +41,40 @@ public sealed class LocalhostSeccompTests
             File.Delete(path);
         }
     }
+
+    /// <summary>A tight profile, as a recorder writes for what the container's own processes
+    /// call, need not allow what waiting for a command takes (rt_sigtimedwait), nor what
+    /// container-exec's process only checks with between its filter and its execve (getppid)
+    /// or needs only for a terminal (setsid). The relay waits outside the container's filter,
+    /// and the checks are skipped when refused: `podunits enter` and an exec probe work, and
+    /// the command itself runs under the filter (review of the 2026-12-08 container-exec
+    /// change, finding 1).</summary>
+    [Fact]
+    public void EnterAndExecProbesWorkUnderAProfileRefusingWhatExecOnlyWaitsOrChecksWith()
+    {
+        const string name = "sc-no-sigwait";
+        const string profile = "podunits-test-no-sigwait.json";
+        string path = Path.Combine("/var/lib/podunits/seccomp", profile);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, """
+            {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["rt_sigtimedwait"], "action": "SCMP_ACT_KILL_PROCESS"},
+              {"names": ["getppid", "setsid"], "action": "SCMP_ACT_ERRNO"}]}
+            """);
+        try
+        {
+            using var pod = new PodHarness(name, PodHarness.BusyboxPod(name, "sleep 1962",
+                extraContainerYaml: $"      securityContext:\n        seccompProfile: {{type: Localhost, localhostProfile: {profile}}}\n" +
+                    "      readinessProbe:\n        exec:\n          command: [\"true\"]\n        periodSeconds: 1"));
+            // Started means ready: the exec probe passed.
+            Assert.Equal(0, pod.Systemctl("start", pod.Unit).Code);
+            var enter = PodHarness.Run("/usr/bin/podunits", "enter", name, "--", "sh", "-c", "echo entered; grep ^Seccomp: /proc/self/status");
+            Assert.True(enter.Code == 0, enter.Output);
+            Assert.Contains("entered", enter.Output, StringComparison.Ordinal);
+            Assert.Matches(@"Seccomp:\s+2", enter.Output);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
