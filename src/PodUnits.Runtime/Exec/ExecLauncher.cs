@@ -120,6 +120,11 @@ public static class ExecLauncher
             }
             else
             {
+                // The handshake waits for the end of the helper's stream, which a copy of its
+                // end kept elsewhere would hold off for ever: a container that may trace can
+                // take one from the command's process before its execve (review of the
+                // 2026-12-08 container-exec change, finding 4). Ended here, it returns now.
+                control.Shutdown();
                 // Reaped once the handshake ends: a helper in an uninterruptible execve dies only then.
                 _ = handshake.ContinueWith(_ =>
                 {
@@ -295,9 +300,10 @@ public sealed class ExecProcess : IDisposable
             {
                 // The command is a child of the helper, which waits for it outside the
                 // container's PID namespace (enter.c, relay) and passes other signals on, but
-                // not this one; nor does the child's parent-death signal survive the
-                // container user's set*id. So the command is killed by its own PID first, with
-                // its process group (it leads one: enter.c's setsid), so that what it started
+                // not this one; and the command's parent-death signal is only as sure as a
+                // Localhost seccomp profile lets it be (enter.c skips it when refused). So the
+                // command is killed by its own PID first, with its process group (it leads one:
+                // enter.c's setsid, unless such a profile refused that), so that what it started
                 // (the `curl` of a timed-out `sh -c 'curl ... || exit 1'`) goes with it. The
                 // lock keeps the helper from being reaped meanwhile, so its own PID is its;
                 // the command's is the helper's to reap, and could be freed the instant the

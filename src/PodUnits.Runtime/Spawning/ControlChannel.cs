@@ -161,6 +161,10 @@ public sealed unsafe class ControlChannel : IDisposable
     /// length: one descriptor sent that way went out with a second one, the sender's fd 0.</summary>
     internal static int RightsLength(int fds) => CMSG_LEN(0) + (fds * sizeof(int));
 
+    /// <summary>Ends the stream both ways at this end: a receive blocked on it, on another
+    /// thread, returns end of stream at once, whoever else holds a copy of the other end.</summary>
+    public void Shutdown() => _ = Tmds.Linux.LibC.shutdown((int)_socket.DangerousGetHandle(), Tmds.Linux.LibC.SHUT_RDWR);
+
     public void Dispose()
     {
         lock (_writeLock)
