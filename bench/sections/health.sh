@@ -147,6 +147,10 @@ restarts() { # PREFIX -> restarts of all the pods' containers, and failed probes
         total=$((total + ${n:-0}))
     done
     echo "$total container restarts, $(journalctl -q --since "@$phase_began" MESSAGE_ID=f1bf8ccf53444068ba27b68589ed3333 -o cat 2>/dev/null | wc -l) failed probes"
+    # What they said, most frequent first, into the log (numbers and pod names made alike):
+    # a failure under load (a timeout) is not one of PodUnits' own.
+    journalctl -q --since "@$phase_began" MESSAGE_ID=f1bf8ccf53444068ba27b68589ed3333 -o cat 2>/dev/null \
+        | sed -E "s/$1[0-9]+/$1N/g; s/[0-9]+(\.[0-9]+)?/N/g" | sort | uniq -c | sort -rn | head -3 | sed 's/^/  failed probe: /' >&2 || true
 }
 journald=$(systemctl show -p MainPID --value systemd-journald)
 dbus=$(systemctl show -p MainPID --value dbus)
