@@ -169,6 +169,23 @@ static void start_timing(struct timing *t, const char *carried)
     }
 }
 
+/* openat2(2) tried again, a bounded number of times, when it answers EAGAIN: with
+ * RESOLVE_IN_ROOT the kernel does when a rename or mount anywhere on the host raced the
+ * lookup ("the caller may choose to retry"), which on a busy host (a CI run starting many
+ * pods) failed a container's start with its working directory "Resource temporarily
+ * unavailable". Managed code's openat2 (LibcExtra.MountApi.cs) retries the same way. */
+static int openat2_retrying(int dir, const char *path, struct open_how *how)
+{
+    int fd = -1;
+    for (int attempt = 0; attempt < 64; attempt++) {
+        fd = (int)syscall(SYS_openat2, dir, path, how, sizeof *how);
+        if (fd >= 0 || errno != EAGAIN) {
+            break;
+        }
+    }
+    return fd;
+}
+
 /* The working directory, entered as the container sees it: each component is resolved
  * with openat2 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS against the container's root, so
  * neither ".." nor an image's symlink nor a /proc magic link (/proc/1/root, which in a pod
@@ -199,9 +216,9 @@ static int enter_working_directory(const char *path)
         *p = '\0';
         char *name = strrchr(partial, '/') + 1;
         if (name[0] != '\0') {
-            int next = (int)syscall(SYS_openat2, root, partial, &how, sizeof how);
+            int next = openat2_retrying(root, partial, &how);
             if (next < 0 && errno == ENOENT && mkdirat(dir, name, 0755) == 0) {
-                next = (int)syscall(SYS_openat2, root, partial, &how, sizeof how);
+                next = openat2_retrying(root, partial, &how);
             }
             int saved_errno = errno;
             close(dir);
@@ -250,7 +267,7 @@ static int reopen_dev_null(const char *name, char *error, size_t error_size)
             continue; /* closed, or a pipe, socket or terminal: the command's as it is */
         }
         if (fd < 0) {
-            fd = (int)syscall(SYS_openat2, AT_FDCWD, "/dev/null", &how, sizeof how);
+            fd = openat2_retrying(AT_FDCWD, "/dev/null", &how);
             if (fd < 0) {
                 code = failed(error, error_size, PODUNITS_SETUP_FAILED, "container %s: its /dev/null for stdio: %s", name, strerror(errno));
                 break;
