@@ -5,6 +5,7 @@ namespace PodUnits.UnitTests.Core;
 /// <summary>An exclusive FileLock waits for the holder, in this process as in another: what a
 /// FileStream or File.OpenHandle would not do (.NET takes a non-blocking flock of its own at
 /// open, so a second executor claiming host ports failed at once with a sharing violation).</summary>
+[Collection(PodUnits.UnitTests.Core.FlockSequences.Name)]
 public sealed class FileLockTests : IDisposable
 {
     private readonly string _path = Path.Join(Path.GetTempPath(), $"podunits-lock-test-{Guid.NewGuid():N}");

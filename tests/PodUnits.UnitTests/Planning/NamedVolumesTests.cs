@@ -6,6 +6,7 @@ namespace PodUnits.UnitTests.Planning;
 /// <summary>Review of 2026-12-05: `podunits volume list` summed a volume with .NET's recursive
 /// enumeration, which follows symlinks to directories: a container's `ln -s / host` in a
 /// volume made this root process walk the whole host and count it, and links to '.' looped.</summary>
+[Collection(PodUnits.UnitTests.Core.FlockSequences.Name)]
 public sealed class NamedVolumesTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("podunits-volumes-").FullName;

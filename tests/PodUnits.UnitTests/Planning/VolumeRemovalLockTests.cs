@@ -7,6 +7,7 @@ namespace PodUnits.UnitTests.Planning;
 /// <summary>Volumes review of 2026-12-07, finding 3: `volume rm` held nothing against a start,
 /// so a pod starting during a long removal ran on a half-deleted volume while the removal went
 /// on deleting what it wrote. A start holds the volume's lock shared, rm takes it exclusive.</summary>
+[Collection(PodUnits.UnitTests.Core.FlockSequences.Name)]
 public sealed class VolumeRemovalLockTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("podunits-volumes-").FullName;
